@@ -1,0 +1,26 @@
+/* audit.h: the append-only, hash-chained audit log. Every write in core adds a
+ * row inside its own transaction: who, when, what, before and after. */
+#ifndef MCASSESS_AUDIT_H
+#define MCASSESS_AUDIT_H
+#include "mcassess/error.h"
+#include "mcassess/hash.h"
+#include "mcassess/store_audit.h"
+
+struct store;
+
+/* Append a row as the current OS user, now. `subject` names what changed
+ * ("submission:HX-101", "credential:TEAM-QUES"); before/after are JSON or NULL.
+ * Must be called inside store_begin/store_commit. */
+int audit_append(struct store *s, const char *action, const char *subject, const char *before,
+		 const char *after, struct mc_error *err);
+
+/* The hash a row must carry, from its fields and prev_hash. */
+void audit_row_hash(const struct audit_row *r, char out[MC_SHA256_HEX]);
+
+/* Walk the chain: every row's hash recomputed, each prev_hash equal to the
+ * previous row's hash, no gaps in seq, and the head recorded in meta equal to
+ * the last row (so a deleted newest row shows). Each problem goes to report();
+ * *problems counts them. Returns MC_OK unless the walk itself failed. */
+int audit_verify(struct store *s, void (*report)(void *ctx, const char *problem), void *ctx,
+		 long *problems, struct mc_error *err);
+#endif

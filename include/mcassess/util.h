@@ -1,0 +1,56 @@
+/* util.h: growable buffers, time stamps, unique ids, paths. */
+#ifndef MCASSESS_UTIL_H
+#define MCASSESS_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+/* A growable, always NUL-terminated byte string. */
+struct mc_buf {
+	char *data;
+	size_t len;
+	size_t cap;
+};
+#define MC_BUF_INIT { NULL, 0, 0 }
+
+void mc_buf_add(struct mc_buf *b, const void *p, size_t n);
+void mc_buf_adds(struct mc_buf *b, const char *s);
+void mc_buf_addc(struct mc_buf *b, char c);
+void mc_buf_printf(struct mc_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void mc_buf_reset(struct mc_buf *b);
+const char *mc_buf_str(struct mc_buf *b);  /* never NULL */
+char *mc_buf_steal(struct mc_buf *b);      /* caller frees; buffer reset */
+void mc_buf_free(struct mc_buf *b);
+
+/* Allocation that aborts with a message on exhaustion (there is nothing sane to do then). */
+void *mc_xmalloc(size_t n);
+void *mc_xcalloc(size_t n, size_t size);
+void *mc_xrealloc(void *p, size_t n);
+char *mc_xstrdup(const char *s);
+char *mc_xstrndup(const char *s, size_t n);
+char *mc_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* ISO 8601 UTC, "2026-11-22T10:48:00Z" (buffer of at least 21 bytes). */
+#define MC_TIME_LEN 21
+void mc_time_format(time_t t, char out[MC_TIME_LEN]);
+void mc_now(char out[MC_TIME_LEN]);
+/* Parse ISO 8601: "YYYY-MM-DDTHH:MM:SSZ", "YYYY-MM-DDTHH:MM:SS±HH:MM", "YYYY-MM-DD HH:MM:SS"
+ * (taken as UTC) or "YYYY-MM-DD"; 0 on success. Checks field ranges and the calendar. */
+int mc_time_parse(const char *s, time_t *out);
+
+/* A time-ordered 128-bit unique id (UUID version 7) as 36 characters of text. */
+#define MC_UUID_LEN 37
+void mc_uuid(char out[MC_UUID_LEN]);
+
+/* Paths. mc_data_dir(): where data/ is: the source tree for an uninstalled binary,
+ * $(datadir)/mcassess for an installed one. */
+const char *mc_data_dir(void);
+/* The default database: $MCASSESS_DB, else $XDG_DATA_HOME/mcassess/mcassess.db (heap). */
+char *mc_default_db_path(void);
+/* mkdir -p; 0 on success, -1 with errno. */
+int mc_mkdirs(const char *path, unsigned mode);
+/* Read a whole file (NUL-terminated, len excludes the NUL); 0 ok, -1 with errno. */
+int mc_read_file(const char *path, char **data, size_t *len);
+
+#endif

@@ -1,0 +1,18 @@
+/* cmd_import.c: NOT YET WRITTEN (stub). */
+#include "config.h"
+
+#include "cli.h"
+
+static int run_import(struct cli *cli, const struct cli_cmd *self, int argc, char **argv)
+{
+	(void)cli; (void)argc; (void)argv;
+	fprintf(stderr, "mcassess: %s: not written yet\n", self->name);
+	return MC_FAIL;
+}
+
+const struct cli_cmd cli_cmd_import = {
+	"import", run_import,
+	"import FILE [--evidence DIR] [--dry-run]",
+	"Imports submissions from CSV or JSON.",
+	"",
+};

@@ -1,0 +1,147 @@
+/* audit.c: the hash chain over the audit log. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mcassess/audit.h"
+#include "mcassess/identity.h"
+#include "mcassess/store.h"
+#include "mcassess/util.h"
+
+/* Each field as "<length>:<bytes>\n" ("-\n" for NULL), so no two rows hash alike
+ * by shifting text between fields. */
+static void field(struct mc_sha256 *h, const char *v)
+{
+	char len[32];
+	if (!v) {
+		mc_sha256_update(h, "-\n", 2);
+		return;
+	}
+	size_t n = strlen(v);
+	int k = snprintf(len, sizeof len, "%zu:", n);
+	mc_sha256_update(h, len, (size_t)k);
+	mc_sha256_update(h, v, n);
+	mc_sha256_update(h, "\n", 1);
+}
+
+void audit_row_hash(const struct audit_row *r, char out[MC_SHA256_HEX])
+{
+	struct mc_sha256 h;
+	char seq[32];
+	snprintf(seq, sizeof seq, "%lld", r->seq);
+	mc_sha256_init(&h);
+	field(&h, "mcassess-audit-v1");
+	field(&h, r->prev_hash);
+	field(&h, seq);
+	field(&h, r->uid);
+	field(&h, r->at);
+	field(&h, r->actor);
+	field(&h, r->action);
+	field(&h, r->subject);
+	field(&h, r->before);
+	field(&h, r->after);
+	mc_sha256_final(&h, out);
+}
+
+int audit_append(struct store *s, const char *action, const char *subject, const char *before,
+		 const char *after, struct mc_error *err)
+{
+	long long last;
+	char prev[MC_SHA256_HEX], hash[MC_SHA256_HEX], uid[MC_UUID_LEN], at[MC_TIME_LEN];
+	int rc = store_audit_last(s, &last, prev, err);
+	if (rc != MC_OK)
+		return rc;
+	mc_uuid(uid);
+	mc_now(at);
+	struct audit_row r = {
+		.seq = last + 1, .uid = uid, .at = at, .actor = identity_user(), .action = action,
+		.subject = subject, .before = before, .after = after, .prev_hash = prev,
+	};
+	audit_row_hash(&r, hash);
+	r.hash = hash;
+	rc = store_audit_insert(s, &r, err);
+	if (rc != MC_OK)
+		return rc;
+	/* The head is kept apart from the rows, so removing the newest row shows too. */
+	char head[64];
+	snprintf(head, sizeof head, "%lld", r.seq);
+	rc = store_meta_set(s, "audit_head_seq", head, err);
+	if (rc == MC_OK)
+		rc = store_meta_set(s, "audit_head_hash", hash, err);
+	return rc;
+}
+
+struct verify {
+	void (*report)(void *, const char *);
+	void *ctx;
+	long problems;
+	long long expect_seq;
+	char prev[MC_SHA256_HEX];
+};
+
+static void problem(struct verify *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void problem(struct verify *v, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char buf[512];
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	v->report(v->ctx, buf);
+	v->problems++;
+}
+
+static int verify_row(void *ctx, const struct audit_row *r)
+{
+	struct verify *v = ctx;
+	char want[MC_SHA256_HEX];
+	if (r->seq != v->expect_seq) {
+		if (r->seq == v->expect_seq + 1)
+			problem(v, "audit log: row %lld is missing (deleted)", v->expect_seq);
+		else if (r->seq > v->expect_seq)
+			problem(v, "audit log: rows %lld to %lld are missing (deleted)", v->expect_seq, r->seq - 1);
+		else
+			problem(v, "audit log: row %lld is out of order", r->seq);
+		v->expect_seq = r->seq;
+	}
+	if (strcmp(r->prev_hash ? r->prev_hash : "", v->prev) != 0 && r->seq == v->expect_seq)
+		problem(v, "audit log: row %lld (%s %s) does not follow the row before it: the chain is broken",
+			r->seq, r->action ? r->action : "?", r->subject ? r->subject : "?");
+	audit_row_hash(r, want);
+	if (strcmp(want, r->hash ? r->hash : "") != 0)
+		problem(v, "audit log: row %lld (%s %s, by %s at %s) was edited: its hash does not match its contents",
+			r->seq, r->action ? r->action : "?", r->subject ? r->subject : "?",
+			r->actor ? r->actor : "?", r->at ? r->at : "?");
+	snprintf(v->prev, sizeof v->prev, "%s", r->hash ? r->hash : "");
+	v->expect_seq++;
+	return 0;
+}
+
+int audit_verify(struct store *s, void (*report)(void *ctx, const char *problem), void *ctx,
+		 long *problems, struct mc_error *err)
+{
+	struct verify v = { .report = report, .ctx = ctx, .expect_seq = 1 };
+	int rc = store_audit_each(s, NULL, verify_row, &v, err);
+	if (rc != MC_OK)
+		return rc;
+	char *head_seq = NULL, *head_hash = NULL;
+	rc = store_meta_get(s, "audit_head_seq", &head_seq, err);
+	if (rc == MC_OK)
+		rc = store_meta_get(s, "audit_head_hash", &head_hash, err);
+	if (rc == MC_OK) {
+		long long last = v.expect_seq - 1;
+		long long want = head_seq ? atoll(head_seq) : 0;
+		if (want != last)
+			problem(&v, "audit log: the log ends at row %lld but %lld row%s were written: "
+				    "the newest rows were deleted", last, want, want == 1 ? "" : "s");
+		else if (last > 0 && (!head_hash || strcmp(head_hash, v.prev) != 0))
+			problem(&v, "audit log: the newest row %lld is not the one that was written", last);
+	}
+	free(head_seq);
+	free(head_hash);
+	*problems += v.problems;
+	return rc;
+}

@@ -1,0 +1,40 @@
+/* identity.c: the OS account is the identity. */
+#include "config.h"
+
+#include <pwd.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "mcassess/identity.h"
+#include "mcassess/util.h"
+
+static char *user, *fullname;
+
+static void load(void)
+{
+	if (user)
+		return;
+	struct passwd *pw = getpwuid(getuid());
+	if (pw && pw->pw_name && *pw->pw_name) {
+		user = mc_xstrdup(pw->pw_name);
+		const char *g = pw->pw_gecos ? pw->pw_gecos : "";
+		size_t n = strcspn(g, ",");
+		fullname = n ? mc_xstrndup(g, n) : mc_xstrdup(user);
+	} else {
+		user = mc_xasprintf("uid%u", (unsigned)getuid());
+		fullname = mc_xstrdup(user);
+	}
+}
+
+const char *identity_user(void)
+{
+	load();
+	return user;
+}
+
+const char *identity_fullname(void)
+{
+	load();
+	return fullname;
+}

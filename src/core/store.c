@@ -1,0 +1,372 @@
+/* store.c: opening the database, migrations, transactions, statement cache. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "mcassess/store.h"
+#include "mcassess/util.h"
+#include "store_int.h"
+
+extern const char mc_schema_sql[];
+
+#define STMT_SLOTS 256 /* open-addressed cache of prepared statements by SQL address */
+
+struct stmt_slot {
+	const char *sql;
+	sqlite3_stmt *st;
+};
+
+struct store {
+	sqlite3 *db;
+	char *path;
+	char *evidence_dir;
+	int in_tx;
+	struct stmt_slot slots[STMT_SLOTS];
+};
+
+/* Find "-- migration N\n" section bounds in the compiled-in schema. */
+static int migration_section(int n, const char **start, size_t *len)
+{
+	char mark[40];
+	snprintf(mark, sizeof mark, "-- migration %d\n", n);
+	const char *p = strstr(mc_schema_sql, mark);
+	if (!p)
+		return -1;
+	p += strlen(mark);
+	const char *end = strstr(p, "-- migration ");
+	*start = p;
+	*len = end ? (size_t)(end - p) : strlen(p);
+	return 0;
+}
+
+int store_latest_version(void)
+{
+	int n = 0;
+	const char *s;
+	size_t len;
+	while (migration_section(n + 1, &s, &len) == 0)
+		n++;
+	return n;
+}
+
+sqlite3 *store_db(struct store *s) { return s->db; }
+const char *store_path(const struct store *s) { return s->path; }
+const char *store_evidence_dir(const struct store *s) { return s->evidence_dir; }
+
+int store_fail(struct store *s, struct mc_error *err, const char *what)
+{
+	int code = sqlite3_extended_errcode(s->db) & 0xff;
+	const char *why = sqlite3_errmsg(s->db);
+	switch (code) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return mc_error_set(err, MC_FAIL,
+				    "%s: %s: the database is busy (another mcassess is writing to it); "
+				    "nothing was changed, try again", s->path, what);
+	case SQLITE_FULL:
+		return mc_error_set(err, MC_FAIL, "%s: %s: the disk is full; nothing was changed",
+				    s->path, what);
+	case SQLITE_READONLY:
+		return mc_error_set(err, MC_FAIL, "%s: %s: the database is read-only here (%s)",
+				    s->path, what, why);
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		return mc_error_set(err, MC_FAIL, "%s: %s: the file is not a usable mcassess database (%s)",
+				    s->path, what, why);
+	case SQLITE_IOERR:
+		return mc_error_set(err, MC_FAIL, "%s: %s: input/output error (%s)", s->path, what, why);
+	default:
+		return mc_error_set(err, MC_FAIL, "%s: %s: %s", s->path, what, why);
+	}
+}
+
+sqlite3_stmt *store_prep(struct store *s, const char *sql, struct mc_error *err)
+{
+	size_t h = ((uintptr_t)sql >> 3) % STMT_SLOTS;
+	for (size_t i = 0; i < STMT_SLOTS; i++) {
+		struct stmt_slot *slot = &s->slots[(h + i) % STMT_SLOTS];
+		if (slot->sql == sql) {
+			sqlite3_reset(slot->st);
+			sqlite3_clear_bindings(slot->st);
+			return slot->st;
+		}
+		if (!slot->sql) {
+			sqlite3_stmt *st;
+			if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+				store_fail(s, err, "preparing a query");
+				return NULL;
+			}
+			slot->sql = sql;
+			slot->st = st;
+			return st;
+		}
+	}
+	/* Cache full: should not happen (fewer statements than slots); prepare uncached
+	 * would leak, so say so loudly. */
+	mc_error_set(err, MC_FAIL, "internal error: statement cache full");
+	return NULL;
+}
+
+void store_bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+void store_bind_int(sqlite3_stmt *st, int i, long long v) { sqlite3_bind_int64(st, i, v); }
+
+char *store_col_dup(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	return t ? mc_xstrdup((const char *)t) : NULL;
+}
+
+static int exec(struct store *s, const char *sql, struct mc_error *err, const char *what)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		sqlite3_free(msg);
+		return store_fail(s, err, what);
+	}
+	return MC_OK;
+}
+
+int store_version(struct store *s)
+{
+	sqlite3_stmt *st;
+	int v = -1;
+	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+int store_migrate(struct store *s, int version, struct mc_error *err)
+{
+	int cur = store_version(s);
+	if (cur < 0)
+		return store_fail(s, err, "reading the schema version");
+	for (int v = cur + 1; v <= version; v++) {
+		const char *sec;
+		size_t len;
+		if (migration_section(v, &sec, &len) != 0)
+			return mc_error_set(err, MC_FAIL, "internal error: no migration %d", v);
+		char *sql = mc_xasprintf("%.*s\nPRAGMA user_version = %d;", (int)len, sec, v);
+		int rc = exec(s, "BEGIN IMMEDIATE", err, "upgrading the database");
+		if (rc == MC_OK && (rc = exec(s, sql, err, "upgrading the database")) != MC_OK)
+			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		else if (rc == MC_OK)
+			rc = exec(s, "COMMIT", err, "upgrading the database");
+		free(sql);
+		if (rc != MC_OK) {
+			mc_error_prefix(err, "upgrading the schema from version %d to %d", v - 1, v);
+			return rc;
+		}
+	}
+	return MC_OK;
+}
+
+static int configure(struct store *s, int flags, struct mc_error *err)
+{
+	sqlite3_busy_timeout(s->db, 5000);
+	sqlite3_extended_result_codes(s->db, 1);
+	/* WAL with synchronous=FULL: a write reported as saved survives a power cut.
+	 * Automatic checkpoints are off so none runs inside a keystroke's transaction. */
+	if (!(flags & STORE_READONLY)) {
+		int rc = exec(s, "PRAGMA journal_mode = WAL", err, "switching to WAL mode");
+		if (rc != MC_OK)
+			return rc;
+	}
+	return exec(s, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;"
+		       "PRAGMA wal_autocheckpoint = 0; PRAGMA trusted_schema = OFF;",
+		    err, "configuring the connection");
+}
+
+int store_open(const char *path, int flags, struct store **out, struct mc_error *err)
+{
+	*out = NULL;
+	struct stat sb;
+	int exists = stat(path, &sb) == 0;
+	if (!exists && !(flags & STORE_CREATE))
+		return mc_error_set(err, MC_FAIL, "%s: no database here (run 'mcassess init' first, "
+				    "or give --db PATH)", path);
+	if (exists && !S_ISREG(sb.st_mode))
+		return mc_error_set(err, MC_FAIL, "%s: not a regular file", path);
+	if (!exists) {
+		char *dir = mc_xstrdup(path);
+		char *slash = strrchr(dir, '/');
+		if (slash && slash != dir) {
+			*slash = '\0';
+			if (mc_mkdirs(dir, 0700) != 0) {
+				int e = errno;
+				free(dir);
+				return mc_error_set(err, MC_FAIL, "%s: cannot create directory: %s", path,
+						    strerror(e));
+			}
+		}
+		free(dir);
+	}
+	struct store *s = mc_xcalloc(1, sizeof *s);
+	s->path = mc_xstrdup(path);
+	s->evidence_dir = mc_xasprintf("%s.evidence", path);
+	int oflags = (flags & STORE_READONLY) ? SQLITE_OPEN_READONLY
+					      : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	if (sqlite3_open_v2(path, &s->db, oflags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		int rc = s->db ? store_fail(s, err, "opening the database")
+			       : mc_error_set(err, MC_FAIL, "%s: cannot open the database", path);
+		store_close(&s);
+		return rc;
+	}
+	int rc = configure(s, flags, err);
+	if (rc == MC_OK) {
+		int v = store_version(s);
+		int latest = store_latest_version();
+		if (v < 0)
+			rc = store_fail(s, err, "reading the schema version");
+		else if (v > latest)
+			rc = mc_error_set(err, MC_FAIL, "%s: the database is schema version %d, newer than "
+					  "this mcassess understands (%d); upgrade mcassess", path, v, latest);
+		else if (v < latest && !(flags & STORE_NO_MIGRATE)) {
+			if (flags & STORE_READONLY)
+				rc = mc_error_set(err, MC_FAIL, "%s: the database needs an upgrade; open it "
+						  "once with write access", path);
+			else
+				rc = store_migrate(s, latest, err);
+		}
+	}
+	if (rc != MC_OK) {
+		store_close(&s);
+		return rc;
+	}
+	*out = s;
+	return MC_OK;
+}
+
+void store_checkpoint(struct store *s)
+{
+	if (s && s->db && !s->in_tx)
+		sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+}
+
+void store_close(struct store **sp)
+{
+	struct store *s = *sp;
+	if (!s)
+		return;
+	for (size_t i = 0; i < STMT_SLOTS; i++)
+		if (s->slots[i].st)
+			sqlite3_finalize(s->slots[i].st);
+	if (s->db) {
+		if (s->in_tx)
+			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		store_checkpoint(s);
+		sqlite3_close(s->db);
+	}
+	free(s->path);
+	free(s->evidence_dir);
+	free(s);
+	*sp = NULL;
+}
+
+int store_begin(struct store *s, struct mc_error *err)
+{
+	if (s->in_tx)
+		return mc_error_set(err, MC_FAIL, "internal error: nested transaction");
+	int rc = exec(s, "BEGIN IMMEDIATE", err, "starting a change");
+	if (rc == MC_OK)
+		s->in_tx = 1;
+	return rc;
+}
+
+int store_commit(struct store *s, struct mc_error *err)
+{
+	int rc = exec(s, "COMMIT", err, "saving");
+	if (rc != MC_OK) {
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	}
+	s->in_tx = 0;
+	return rc;
+}
+
+void store_rollback(struct store *s)
+{
+	if (s->in_tx)
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	s->in_tx = 0;
+}
+
+static const char SQL_META_GET[] = "SELECT value FROM meta WHERE key = ?1";
+static const char SQL_META_SET[] =
+	"INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value";
+
+int store_meta_get(struct store *s, const char *key, char **value, struct mc_error *err)
+{
+	*value = NULL;
+	sqlite3_stmt *st = store_prep(s, SQL_META_GET, err);
+	if (!st)
+		return MC_FAIL;
+	store_bind_text(st, 1, key);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*value = store_col_dup(st, 0);
+	else if (rc != SQLITE_DONE)
+		return store_fail(s, err, "reading settings");
+	sqlite3_reset(st);
+	return MC_OK;
+}
+
+int store_meta_set(struct store *s, const char *key, const char *value, struct mc_error *err)
+{
+	sqlite3_stmt *st = store_prep(s, SQL_META_SET, err);
+	if (!st)
+		return MC_FAIL;
+	store_bind_text(st, 1, key);
+	store_bind_text(st, 2, value);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "saving settings");
+}
+
+static int report_rows(struct store *s, const char *sql, int skip_ok,
+		       void (*report)(void *, const char *), void *ctx, struct mc_error *err, int *n)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return store_fail(s, err, "checking the database");
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct mc_buf b = MC_BUF_INIT;
+		int cols = sqlite3_column_count(st);
+		for (int i = 0; i < cols; i++) {
+			const char *t = (const char *)sqlite3_column_text(st, i);
+			mc_buf_printf(&b, "%s%s", i ? " " : "", t ? t : "");
+		}
+		if (!(skip_ok && strcmp(mc_buf_str(&b), "ok") == 0)) {
+			report(ctx, mc_buf_str(&b));
+			(*n)++;
+		}
+		mc_buf_free(&b);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "checking the database");
+}
+
+int store_integrity(struct store *s, void (*report)(void *ctx, const char *problem), void *ctx,
+		    struct mc_error *err)
+{
+	int n = 0;
+	int rc = report_rows(s, "PRAGMA integrity_check", 1, report, ctx, err, &n);
+	if (rc == MC_OK)
+		rc = report_rows(s, "SELECT 'foreign key: ' || \"table\" || ' row ' || rowid || ' refers to a missing '"
+				    " || parent FROM pragma_foreign_key_check", 0, report, ctx, err, &n);
+	return rc;
+}

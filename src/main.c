@@ -1,0 +1,91 @@
+/* main.c: global options, then the subcommand table. */
+#include "config.h"
+
+#include <getopt.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "mcassess/util.h"
+
+const struct cli_cmd *const cli_commands[] = {
+	&cli_cmd_tui, &cli_cmd_init, &cli_cmd_demo, &cli_cmd_catalog, &cli_cmd_people,
+	&cli_cmd_import, &cli_cmd_queue, &cli_cmd_show, &cli_cmd_score, &cli_cmd_feedback,
+	&cli_cmd_decide, &cli_cmd_export, &cli_cmd_check, NULL,
+};
+
+static void usage(FILE *f)
+{
+	fputs("usage: mcassess [--db PATH] [COMMAND [ARGS]]\n"
+	      "       mcassess --help | --version | COMMAND --help\n\n"
+	      "The workstation for scoring micro-credential evidence. Without a command,\n"
+	      "opens the workstation on your queue.\n\ncommands:\n", f);
+	for (const struct cli_cmd *const *c = cli_commands; *c; c++)
+		fprintf(f, "  %-10s %s\n", (*c)->name, (*c)->summary);
+	fputs("\noptions:\n"
+	      "  --db PATH   the database (default: $MCASSESS_DB, else\n"
+	      "              $XDG_DATA_HOME/mcassess/mcassess.db)\n"
+	      "  --help      this text; 'mcassess COMMAND --help' for one command\n"
+	      "  --version   the version\n\n"
+	      "Exit status: 0 done, 1 failed, 2 wrong command line, 3 invalid input (nothing changed).\n"
+	      "See mcassess(1).\n", f);
+}
+
+int main(int argc, char **argv)
+{
+	setlocale(LC_ALL, "");
+	struct cli cli = { 0 };
+	cli.tty = isatty(STDOUT_FILENO);
+	cli.progress = isatty(STDERR_FILENO);
+
+	int i = 1;
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			usage(stdout);
+			return 0;
+		} else if (strcmp(a, "--version") == 0 || strcmp(a, "-V") == 0) {
+			printf("mcassess %s\n", PACKAGE_VERSION);
+			return 0;
+		} else if (strcmp(a, "--db") == 0) {
+			if (i + 1 >= argc || !*argv[i + 1]) {
+				fputs("mcassess: --db needs a path\n", stderr);
+				return MC_USAGE;
+			}
+			free(cli.db_path);
+			cli.db_path = mc_xstrdup(argv[++i]);
+		} else if (strncmp(a, "--db=", 5) == 0 && a[5]) {
+			free(cli.db_path);
+			cli.db_path = mc_xstrdup(a + 5);
+		} else {
+			fprintf(stderr, "mcassess: unknown option '%s'\n", a);
+			usage(stderr);
+			free(cli.db_path);
+			return MC_USAGE;
+		}
+	}
+	if (!cli.db_path)
+		cli.db_path = mc_default_db_path();
+
+	const struct cli_cmd *cmd = i < argc ? cli_find(argv[i]) : &cli_cmd_tui;
+	if (!cmd) {
+		fprintf(stderr, "mcassess: unknown command '%s' (see 'mcassess --help')\n", argv[i]);
+		free(cli.db_path);
+		return MC_USAGE;
+	}
+	char *tui_argv[] = { "tui", NULL };
+	char **sub_argv = i < argc ? argv + i : tui_argv;
+	int sub_argc = i < argc ? argc - i : 1;
+	optind = 0; /* a fresh getopt scan for the subcommand */
+	opterr = 0; /* commands report unknown options themselves, with their usage */
+	int rc = cmd->run(&cli, cmd, sub_argc, sub_argv);
+	free(cli.db_path);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		perror("mcassess: writing the output");
+		return rc ? rc : MC_FAIL;
+	}
+	return rc;
+}

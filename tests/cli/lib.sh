@@ -1,0 +1,106 @@
+# lib.sh: shared by the shell tests of subcommands. Each test file sources it,
+# calls plan-free TAP helpers and ends with `done_testing`.
+#
+#   . "$TOP_SRCDIR/tests/cli/lib.sh"
+#   t_run 3 import bad.csv           # runs mcassess --db $DB ..., expects exit 3
+#   t_stderr_has "bad.csv:4: column 'part'"
+#   t_db_unchanged                    # the database is as it was at t_snapshot
+#
+# Variables: MCASSESS (the binary), TOP_SRCDIR, T (a fresh temp dir), DB ($T/t.db),
+# OUT/ERR (files with the last command's stdout/stderr), RC (its exit status).
+set -u
+: "${MCASSESS:?run through make check}"
+: "${TOP_SRCDIR:?run through make check}"
+T=$(mktemp -d "${TMPDIR:-/tmp}/mcassess-cli.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+DB=$T/t.db
+OUT=$T/out
+ERR=$T/err
+RC=0
+FIXTURES=$TOP_SRCDIR/tests/fixtures
+export HOME=$T/home XDG_DATA_HOME=$T/home/.local/share XDG_CONFIG_HOME=$T/home/.config
+mkdir -p "$HOME"
+unset MCASSESS_DB VISUAL EDITOR
+_t_n=0
+_t_failed=0
+
+# Record one result: ok/not ok with a description.
+t_ok()   { _t_n=$((_t_n + 1)); echo "ok $_t_n - $*"; }
+t_fail() { _t_n=$((_t_n + 1)); _t_failed=$((_t_failed + 1)); echo "not ok $_t_n - $*"; }
+t_diag() { sed 's/^/# /' "$@"; }
+
+# t_check DESCRIPTION COMMAND...: ok if the command succeeds.
+t_check() {
+	_d=$1; shift
+	if "$@"; then t_ok "$_d"; else t_fail "$_d"; fi
+}
+
+# mc ARGS...: run mcassess on $DB, capturing stdout, stderr and the status.
+mc() {
+	RC=0
+	"$MCASSESS" --db "$DB" "$@" >"$OUT" 2>"$ERR" </dev/null || RC=$?
+}
+# mc_in FILE ARGS...: the same with stdin from FILE.
+mc_in() {
+	_in=$1; shift
+	RC=0
+	"$MCASSESS" --db "$DB" "$@" >"$OUT" 2>"$ERR" <"$_in" || RC=$?
+}
+
+# t_run STATUS ARGS...: run mcassess and check its exit status.
+t_run() {
+	_want=$1; shift
+	mc "$@"
+	if [ "$RC" -eq "$_want" ]; then
+		t_ok "mcassess $* exits $_want"
+	else
+		t_fail "mcassess $* exits $_want (got $RC)"
+		t_diag "$ERR"
+	fi
+}
+
+# t_stderr_has TEXT / t_stdout_has TEXT / t_stdout_lacks TEXT: fixed-string checks.
+t_stderr_has() {
+	if grep -qF -- "$1" "$ERR"; then t_ok "stderr has: $1"; else t_fail "stderr has: $1"; t_diag "$ERR"; fi
+}
+t_stdout_has() {
+	if grep -qF -- "$1" "$OUT"; then t_ok "stdout has: $1"; else t_fail "stdout has: $1"; head -40 "$OUT" | t_diag; fi
+}
+t_stdout_lacks() {
+	if grep -qF -- "$1" "$OUT"; then t_fail "stdout lacks: $1"; else t_ok "stdout lacks: $1"; fi
+}
+# t_stdout_is EXPECTED-FILE: exact output.
+t_stdout_is() {
+	if diff -u "$1" "$OUT" >"$T/diff"; then t_ok "stdout is $(basename "$1")"; else t_fail "stdout is $(basename "$1")"; t_diag "$T/diff"; fi
+}
+# An error message for people: one line starting "mcassess: ".
+t_stderr_is_message() {
+	if head -1 "$ERR" | grep -q '^mcassess: '; then t_ok "error begins 'mcassess: '"; else t_fail "error begins 'mcassess: '"; t_diag "$ERR"; fi
+}
+
+# A fingerprint of everything the database holds (and its evidence directory).
+db_fingerprint() {
+	{
+		sqlite3 "$DB" .dump 2>/dev/null
+		if [ -d "$DB.evidence" ]; then (cd "$DB.evidence" && find . -type f | sort | xargs -r sha256sum); fi
+	} | sha256sum | cut -d' ' -f1
+}
+t_snapshot() { _t_snap=$(db_fingerprint); }
+t_db_unchanged() {
+	if [ "$(db_fingerprint)" = "$_t_snap" ]; then t_ok "database unchanged"; else t_fail "database unchanged"; fi
+}
+t_db_changed() {
+	if [ "$(db_fingerprint)" != "$_t_snap" ]; then t_ok "database changed"; else t_fail "database changed"; fi
+}
+
+# A database with the shipped catalog and the current user as admin.
+t_init_db() {
+	"$MCASSESS" --db "$DB" init >"$T/init.out" 2>&1 || { echo "Bail out! init failed: $(cat "$T/init.out")"; exit 1; }
+}
+# sql QUERY: one value from the database (tests may read it directly).
+sql() { sqlite3 "$DB" "$1"; }
+
+done_testing() {
+	echo "1..$_t_n"
+	[ "$_t_failed" -eq 0 ]
+}
