@@ -1,0 +1,116 @@
+/* scoring.h: scores, feedback, decisions and feedback-editor drafts, and the
+ * outcome model recomputed from the scores (what the rubric pane shows and what
+ * `decide earned` checks). Scores are the first read ('first') for now; every
+ * write is one transaction with its audit row, refused on a decided submission.
+ *
+ * Who may write: admins and coordinators; an assessor only for a submission the
+ * `assignment` table gives them (read 'first'). Submissions are named by their
+ * imported id ("S-1"); a submission is scored against ITS rubric version. */
+#ifndef MCASSESS_SCORING_H
+#define MCASSESS_SCORING_H
+#include <stddef.h>
+
+#include "mcassess/error.h"
+
+struct store;
+
+/* Feedback (and a draft) larger than this is refused (MC_INVALID). */
+#define SCORING_TEXT_MAX (64 * 1024)
+
+/* The submission's internal rowid from its imported id ("no submission 'X'", MC_FAIL). */
+int scoring_find(struct store *s, const char *submission_id, long long *rowid, struct mc_error *err);
+
+/* MC_OK if the current OS user may score, give feedback and decide on the submission
+ * now; else MC_FAIL with the reason: not allowed (ask an admin), or already decided
+ * (naming the decision, who and when). The TUI calls it to show a read-only screen. */
+int scoring_may_write(struct store *s, const char *submission_id, struct mc_error *err);
+
+/* Score one criterion. `level` is the level's code, its label (any case) or its
+ * 1-based number (1 = lowest). `comment` NULL keeps the previous comment ("" clears).
+ * A bad criterion or level is MC_INVALID naming the valid ones. Moves a queued
+ * submission to in_progress. Audited as "score" on "submission:ID". */
+int scoring_score(struct store *s, const char *submission_id, const char *criterion_code,
+		  const char *level, const char *comment, struct mc_error *err);
+
+/* Validate feedback text: UTF-8 (MC_INVALID naming "line L, column C") and size.
+ * `where` prefixes the message (a file name, "stdin"); may be NULL. */
+int scoring_text_check(const char *text, size_t len, const char *where, struct mc_error *err);
+
+/* Replace the feedback (read 'first'); audited with before/after; clears the
+ * current user's 'overall' draft for the submission. */
+int scoring_feedback_set(struct store *s, const char *submission_id, const char *text,
+			 struct mc_error *err);
+
+/* "earned": refused (MC_FAIL) unless every criterion is scored and passes, listing
+ * the unscored and failing ones. "resubmit": refused without feedback. Anything else
+ * is MC_USAGE. Writes the decision, sets the submission's status, audited "decide". */
+int scoring_decide(struct store *s, const char *submission_id, const char *outcome,
+		   struct mc_error *err);
+
+/* Drafts of the feedback editor: the current user's own, per submission and target
+ * ("overall" or a criterion code). Durable once the call returns; not audited (a
+ * draft is not a decision) and allowed even on a decided submission, so nothing
+ * typed is ever lost. load sets *text NULL (and *at NULL) when there is no draft;
+ * `at` may be NULL. */
+int scoring_draft_save(struct store *s, const char *submission_id, const char *target,
+		       const char *text, struct mc_error *err);
+int scoring_draft_load(struct store *s, const char *submission_id, const char *target,
+		       char **text, char **at, struct mc_error *err);
+int scoring_draft_clear(struct store *s, const char *submission_id, const char *target,
+			struct mc_error *err);
+
+/* ---------------------------------------------------------------- the outcome model */
+enum scoring_part_state {
+	SCORING_PART_INCOMPLETE = 0, /* some criterion not scored yet */
+	SCORING_PART_MET,            /* every criterion scored and passing */
+	SCORING_PART_NOT_MET,        /* every criterion scored, at least one failing */
+};
+const char *scoring_part_state_name(enum scoring_part_state st); /* "incomplete", "met", "not met" */
+
+struct scoring_level {
+	long long rowid;                /* internal */
+	char *code, *label, *descriptor;
+	int seq;      /* 1 = lowest */
+	int passes;
+};
+
+struct scoring_criterion {
+	long long rowid;                /* internal */
+	char *code, *text;
+	int part;                       /* index into outcome->parts */
+	struct scoring_level *levels;   /* lowest first */
+	int nlevels;
+	int level;                      /* index into levels of the score, -1 when not scored */
+	int passes;                     /* 1 when scored at a passing level */
+	char *assessor, *comment, *at;  /* of the score; NULL when not scored */
+};
+
+struct scoring_part {
+	char *code, *title;
+	int first, n;                   /* its criteria: criteria[first .. first+n) */
+	enum scoring_part_state state;
+};
+
+struct scoring_outcome {
+	long long rowid;
+	char *id, *credential, *status;
+	int rubric_version;
+	char *passing_rule;             /* "all_criteria_pass" */
+	struct scoring_part *parts;
+	int nparts;
+	struct scoring_criterion *criteria;
+	int ncriteria;
+	int nscored, npassing;
+	int eligible;                   /* 1 when `decide earned` would be allowed */
+	char **reasons;                 /* why not: "O2 not scored", "A1 at Progressing does not pass" */
+	int nreasons;
+	char *feedback;                 /* the feedback text, NULL when none */
+	char *feedback_author, *feedback_at;
+	char *decision, *decided_by, *decided_at; /* NULL while undecided */
+};
+
+/* The outcome of a submission (by rowid, see scoring_find) from its current scores. */
+int scoring_outcome(struct store *s, long long submission_rowid, struct scoring_outcome **out,
+		    struct mc_error *err);
+void scoring_outcome_free(struct scoring_outcome **o);
+#endif
