@@ -34,6 +34,16 @@ static void usage(FILE *f)
 	      "See mcassess(1).\n", f);
 }
 
+/* Output that could not be written (a full disk, a closed pipe) is a failure. */
+static int finish(int rc)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		perror("mcassess: writing the output");
+		return rc ? rc : MC_FAIL;
+	}
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	setlocale(LC_ALL, "");
@@ -46,10 +56,10 @@ int main(int argc, char **argv)
 		const char *a = argv[i];
 		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
 			usage(stdout);
-			return 0;
+			return finish(0);
 		} else if (strcmp(a, "--version") == 0 || strcmp(a, "-V") == 0) {
 			printf("mcassess %s\n", PACKAGE_VERSION);
-			return 0;
+			return finish(0);
 		} else if (strcmp(a, "--db") == 0) {
 			if (i + 1 >= argc || !*argv[i + 1]) {
 				fputs("mcassess: --db needs a path\n", stderr);
@@ -79,13 +89,15 @@ int main(int argc, char **argv)
 	char *tui_argv[] = { "tui", NULL };
 	char **sub_argv = i < argc ? argv + i : tui_argv;
 	int sub_argc = i < argc ? argc - i : 1;
+	for (int k = 1; k < sub_argc && strcmp(sub_argv[k], "--") != 0; k++) {
+		if (strcmp(sub_argv[k], "--help") == 0 || strcmp(sub_argv[k], "-h") == 0) {
+			free(cli.db_path);
+			return finish(cli_help(cmd));
+		}
+	}
 	optind = 0; /* a fresh getopt scan for the subcommand */
 	opterr = 0; /* commands report unknown options themselves, with their usage */
 	int rc = cmd->run(&cli, cmd, sub_argc, sub_argv);
 	free(cli.db_path);
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		perror("mcassess: writing the output");
-		return rc ? rc : MC_FAIL;
-	}
-	return rc;
+	return finish(rc);
 }

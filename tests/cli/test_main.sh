@@ -1,0 +1,54 @@
+#!/bin/sh
+# The global command line: --help, --version, command help, unknown commands, --db.
+. "$TOP_SRCDIR/tests/cli/lib.sh"
+
+RC=0; "$MCASSESS" --help >"$OUT" 2>"$ERR" || RC=$?
+t_check "--help exits 0" [ "$RC" -eq 0 ]
+t_stdout_has "usage: mcassess [--db PATH]"
+for c in init demo catalog people import queue show score feedback decide export check tui; do
+	t_stdout_has "  $c "
+done
+
+RC=0; "$MCASSESS" --version >"$OUT" 2>"$ERR" || RC=$?
+t_check "--version exits 0" [ "$RC" -eq 0 ]
+t_check "--version prints the version" grep -qE '^mcassess [0-9]+\.[0-9]+\.[0-9]+$' "$OUT"
+
+for c in init demo catalog people import queue show score feedback decide export check tui; do
+	RC=0; "$MCASSESS" "$c" --help >"$OUT" 2>"$ERR" || RC=$?
+	t_check "$c --help exits 0" [ "$RC" -eq 0 ]
+	t_check "$c --help shows its usage" grep -q "^usage: mcassess \[--db PATH\] $c" "$OUT"
+done
+
+RC=0; "$MCASSESS" frobnicate >"$OUT" 2>"$ERR" || RC=$?
+t_check "unknown command exits 2" [ "$RC" -eq 2 ]
+t_stderr_has "mcassess: unknown command 'frobnicate'"
+
+RC=0; "$MCASSESS" --bogus >"$OUT" 2>"$ERR" || RC=$?
+t_check "unknown global option exits 2" [ "$RC" -eq 2 ]
+t_stderr_has "unknown option '--bogus'"
+
+RC=0; "$MCASSESS" --db >"$OUT" 2>"$ERR" || RC=$?
+t_check "--db without a path exits 2" [ "$RC" -eq 2 ]
+t_stderr_has "--db needs a path"
+
+# Without --db, $MCASSESS_DB, then the XDG data directory, is the database.
+RC=0; MCASSESS_DB=$T/env.db "$MCASSESS" queue >"$OUT" 2>"$ERR" || RC=$?
+t_stderr_has "$T/env.db"
+RC=0; "$MCASSESS" queue >"$OUT" 2>"$ERR" || RC=$?
+t_stderr_has "$XDG_DATA_HOME/mcassess/mcassess.db"
+
+# A database that is not one.
+echo "not a database" >"$T/junk.db"
+RC=0; "$MCASSESS" --db "$T/junk.db" queue >"$OUT" 2>"$ERR" || RC=$?
+t_check "a junk file is refused with status 1" [ "$RC" -eq 1 ]
+t_stderr_has "$T/junk.db"
+t_stderr_is_message
+
+# Output to a full disk is reported, not silently lost.
+if [ -w /dev/full ]; then
+	RC=0; "$MCASSESS" --help >/dev/full 2>"$ERR" || RC=$?
+	t_check "writing to a full disk fails with status 1" [ "$RC" -eq 1 ]
+	t_stderr_has "mcassess: writing the output"
+fi
+
+done_testing
