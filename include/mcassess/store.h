@@ -34,6 +34,11 @@ int store_begin(struct store *s, struct mc_error *err);
 int store_commit(struct store *s, struct mc_error *err);
 void store_rollback(struct store *s);
 
+/* A consistent read snapshot over several queries (BEGIN; the first read fixes
+ * it): writers go on meanwhile, and what is read stays one moment's state. */
+int store_begin_read(struct store *s, struct mc_error *err);
+void store_end_read(struct store *s);
+
 /* Move the WAL into the database (PASSIVE). Never called on a keystroke; the CLI
  * calls it on close, the TUI when idle. */
 void store_checkpoint(struct store *s);

@@ -45,7 +45,7 @@ int store_scoring_feedback_put(struct store *s, long long sub_rowid, const char 
 int store_scoring_decision_put(struct store *s, long long sub_rowid, const char *outcome, const char *by,
 			       const char *at, const char *uid, struct mc_error *err);
 
-/* Drafts of `author`: *body/*at NULL when none. */
+/* Drafts of `author` (get: body and at NULL when none). */
 int store_scoring_draft_put(struct store *s, long long sub_rowid, const char *author, const char *target,
 			    const char *body, const char *at, const char *uid, struct mc_error *err);
 int store_scoring_draft_get(struct store *s, long long sub_rowid, const char *author, const char *target,

@@ -1,46 +1,237 @@
-/* cmd_score.c: NOT YET WRITTEN (stub). */
+/* cmd_score.c: score, feedback and decide: parse, call scoring_*, print. */
 #include "config.h"
 
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
 #include "cli.h"
+#include "mcassess/identity.h"
+#include "mcassess/scoring.h"
+#include "mcassess/text.h"
+#include "mcassess/util.h"
+
+/* ---------------------------------------------------------------- score */
+
+/* "S-1 O2: Demonstrated (passes). 3 of 7 criteria scored." */
+static int print_scored(struct store *s, const char *id, const char *criterion, struct mc_error *err)
+{
+	long long rowid;
+	struct scoring_outcome *o = NULL;
+	int rc = scoring_find(s, id, &rowid, err);
+	if (rc == MC_OK)
+		rc = scoring_outcome(s, rowid, &o, err);
+	if (rc != MC_OK)
+		return rc;
+	for (int i = 0; i < o->ncriteria; i++) {
+		const struct scoring_criterion *c = &o->criteria[i];
+		if (strcasecmp(c->code, criterion) != 0 || c->level < 0)
+			continue;
+		printf("%s %s: %s (%s). %d of %d criteria scored.", o->id, c->code, c->levels[c->level].label,
+		       c->passes ? "passes" : "does not pass", o->nscored, o->ncriteria);
+		if (o->eligible)
+			printf(" Every criterion passes: 'mcassess decide %s earned' may be recorded.", o->id);
+		putchar('\n');
+	}
+	scoring_outcome_free(&o);
+	return MC_OK;
+}
 
 static int run_score(struct cli *cli, const struct cli_cmd *self, int argc, char **argv)
 {
-	(void)cli; (void)argc; (void)argv;
-	fprintf(stderr, "mcassess: %s: not written yet\n", self->name);
-	return MC_FAIL;
+	static const struct option opts[] = {
+		{ "comment", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *comment = NULL;
+	int ch;
+	while ((ch = cli_getopt(argc, argv, "c:h", opts)) != -1) {
+		switch (ch) {
+		case 'c': comment = optarg; break;
+		case 'h': return cli_help(self);
+		default: return cli_usage_error(self, "unknown option");
+		}
+	}
+	if (argc - optind != 3)
+		return cli_usage_error(self, "needs a submission id, a criterion and a level");
+	const char *id = argv[optind], *criterion = argv[optind + 1], *level = argv[optind + 2];
+	struct store *s;
+	int rc = cli_open(cli, 0, &s);
+	if (rc != MC_OK)
+		return rc;
+	struct mc_error err = MC_ERROR_INIT;
+	if (comment && !text_utf8_valid(comment, strlen(comment), NULL))
+		mc_error_set(&err, MC_INVALID, "--comment: not valid UTF-8");
+	else if (scoring_score(s, id, criterion, level, comment, &err) == MC_OK)
+		print_scored(s, id, criterion, &err);
+	store_close(&s);
+	return err.msg ? cli_error(&err) : MC_OK;
 }
 
 const struct cli_cmd cli_cmd_score = {
 	"score", run_score,
 	"score ID CRITERION LEVEL [--comment TEXT]",
-	"Scores one criterion.",
-	"",
+	"Scores one criterion of a submission.",
+	"ID is the submission's id as imported; CRITERION a criterion code of the rubric it\n"
+	"was submitted under (O1, A2, R1 ...). LEVEL is the level's code (demonstrated), its\n"
+	"label in any case (\"Progressing\") or its number, 1 being the lowest. Scoring again\n"
+	"replaces the earlier score; the audit log keeps both. A queued submission becomes\n"
+	"in_progress.\n\n"
+	"options:\n"
+	"  -c, --comment TEXT  a comment on this criterion (kept when re-scoring without one;\n"
+	"                      --comment '' clears it)\n\n"
+	"Admins and coordinators may score any submission, assessors those assigned to them.\n"
+	"A decided submission can no longer be scored.\n"
+	"Exit status: 0 scored, 1 refused or no such submission, 2 usage, 3 no such criterion\n"
+	"or level (the valid ones are listed).\n",
 };
+
+/* ---------------------------------------------------------------- feedback */
+
+static int read_stream(FILE *f, char **data, size_t *len)
+{
+	struct mc_buf b = MC_BUF_INIT;
+	char chunk[8192];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		mc_buf_add(&b, chunk, n);
+	if (ferror(f)) {
+		mc_buf_free(&b);
+		return -1;
+	}
+	*len = b.len;
+	mc_buf_str(&b);
+	*data = mc_buf_steal(&b);
+	return 0;
+}
+
+/* The text from --file F, stdin (-) or the argument; *where names it in messages. */
+static int feedback_text(const char *file, const char *arg, char **data, size_t *len, const char **where,
+			 struct mc_error *err)
+{
+	if ((file && strcmp(file, "-") == 0) || (!file && arg && strcmp(arg, "-") == 0)) {
+		*where = "stdin";
+		if (read_stream(stdin, data, len) != 0)
+			return mc_error_set(err, MC_FAIL, "stdin: cannot read: %s", strerror(errno));
+		return MC_OK;
+	}
+	if (file) {
+		*where = file;
+		if (mc_read_file(file, data, len) != 0)
+			return mc_error_set(err, MC_FAIL, "%s: cannot read: %s", file, strerror(errno));
+		return MC_OK;
+	}
+	*where = "the feedback text";
+	*len = strlen(arg);
+	*data = mc_xstrdup(arg);
+	return MC_OK;
+}
 
 static int run_feedback(struct cli *cli, const struct cli_cmd *self, int argc, char **argv)
 {
-	(void)cli; (void)argc; (void)argv;
-	fprintf(stderr, "mcassess: %s: not written yet\n", self->name);
-	return MC_FAIL;
+	static const struct option opts[] = {
+		{ "file", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *file = NULL;
+	int ch;
+	while ((ch = cli_getopt(argc, argv, "f:h", opts)) != -1) {
+		switch (ch) {
+		case 'f': file = optarg; break;
+		case 'h': return cli_help(self);
+		default: return cli_usage_error(self, "unknown option");
+		}
+	}
+	int nargs = argc - optind;
+	if (nargs < 1 || nargs > 2)
+		return cli_usage_error(self, "needs a submission id and the text (--file F, - for stdin, or TEXT)");
+	if (nargs == 2 && file)
+		return cli_usage_error(self, "give the text either with --file or as an argument, not both");
+	if (nargs == 1 && !file)
+		return cli_usage_error(self, "where is the text? give --file F, - for stdin, or TEXT");
+	const char *id = argv[optind], *arg = nargs == 2 ? argv[optind + 1] : NULL;
+
+	struct mc_error err = MC_ERROR_INIT;
+	char *data = NULL;
+	size_t len = 0;
+	const char *where = NULL;
+	if (feedback_text(file, arg, &data, &len, &where, &err) != MC_OK)
+		return cli_error(&err);
+	if (scoring_text_check(data, len, where, &err) != MC_OK) {
+		free(data);
+		return cli_error(&err);
+	}
+	struct store *s;
+	int rc = cli_open(cli, 0, &s);
+	if (rc != MC_OK) {
+		free(data);
+		return rc;
+	}
+	if (scoring_feedback_set(s, id, data, &err) == MC_OK) {
+		long words = text_word_count(data, len);
+		printf("%s: feedback saved (%ld word%s).\n", id, words, words == 1 ? "" : "s");
+	}
+	store_close(&s);
+	free(data);
+	return err.msg ? cli_error(&err) : MC_OK;
 }
 
 const struct cli_cmd cli_cmd_feedback = {
 	"feedback", run_feedback,
-	"feedback ID [--file F|-]",
-	"Sets the feedback text.",
-	"",
+	"feedback ID --file F | feedback ID - | feedback ID TEXT",
+	"Sets the feedback for a submission.",
+	"The feedback replaces any earlier feedback on the submission (the audit log keeps\n"
+	"both) and clears your saved 'overall' draft of it. It must be UTF-8 text of at most\n"
+	"64 KiB.\n\n"
+	"options:\n"
+	"  -f, --file F   read the text from the file F ('-' reads standard input)\n"
+	"  -              read the text from standard input\n\n"
+	"Exit status: 0 saved, 1 refused or no such submission, 2 usage, 3 invalid text\n"
+	"(not UTF-8, empty or too long; the line and column are named).\n",
 };
+
+/* ---------------------------------------------------------------- decide */
 
 static int run_decide(struct cli *cli, const struct cli_cmd *self, int argc, char **argv)
 {
-	(void)cli; (void)argc; (void)argv;
-	fprintf(stderr, "mcassess: %s: not written yet\n", self->name);
-	return MC_FAIL;
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int ch;
+	while ((ch = cli_getopt(argc, argv, "h", opts)) != -1) {
+		if (ch == 'h')
+			return cli_help(self);
+		return cli_usage_error(self, "unknown option");
+	}
+	if (argc - optind != 2)
+		return cli_usage_error(self, "needs a submission id and 'earned' or 'resubmit'");
+	const char *id = argv[optind], *outcome = argv[optind + 1];
+	if (strcmp(outcome, "earned") != 0 && strcmp(outcome, "resubmit") != 0)
+		return cli_usage_error(self, "the decision is 'earned' or 'resubmit', not '%s'", outcome);
+	struct store *s;
+	int rc = cli_open(cli, 0, &s);
+	if (rc != MC_OK)
+		return rc;
+	struct mc_error err = MC_ERROR_INIT;
+	if (scoring_decide(s, id, outcome, &err) == MC_OK)
+		printf("%s: %s (decided by %s).\n", id, outcome, identity_user());
+	store_close(&s);
+	return err.msg ? cli_error(&err) : MC_OK;
 }
 
 const struct cli_cmd cli_cmd_decide = {
 	"decide", run_decide,
 	"decide ID earned|resubmit",
-	"Records the decision.",
-	"",
+	"Records the decision on a submission.",
+	"earned    refused unless every criterion is scored at a passing level; the refusal\n"
+	"          lists the criteria not scored and those that do not pass\n"
+	"resubmit  refused until the submission has feedback (see 'mcassess feedback')\n\n"
+	"A decision is final: afterwards the submission's scores, feedback and decision can\n"
+	"no longer be changed.\n"
+	"Exit status: 0 recorded, 1 refused or no such submission, 2 usage.\n",
 };

@@ -179,6 +179,11 @@ static int configure(struct store *s, int flags, struct mc_error *err)
 {
 	sqlite3_busy_timeout(s->db, 5000);
 	sqlite3_extended_result_codes(s->db, 1);
+	/* The search tokenizer, on every connection and before any migration: the
+	 * index's tables name it, and FTS5 looks it up when they are created or opened. */
+	if (store_search_setup(s->db) != SQLITE_OK)
+		return mc_error_set(err, MC_FAIL, "%s: this SQLite lacks full-text search (FTS5), "
+				    "which mcassess needs", s->path);
 	/* WAL with synchronous=FULL: a write reported as saved survives a power cut.
 	 * Automatic checkpoints are off so none runs inside a keystroke's transaction. */
 	if (!(flags & STORE_READONLY)) {
@@ -285,6 +290,21 @@ int store_begin(struct store *s, struct mc_error *err)
 	if (rc == MC_OK)
 		s->in_tx = 1;
 	return rc;
+}
+
+int store_begin_read(struct store *s, struct mc_error *err)
+{
+	if (s->in_tx)
+		return mc_error_set(err, MC_FAIL, "internal error: nested transaction");
+	int rc = exec(s, "BEGIN DEFERRED", err, "reading");
+	if (rc == MC_OK)
+		s->in_tx = 1;
+	return rc;
+}
+
+void store_end_read(struct store *s)
+{
+	store_rollback(s);
 }
 
 int store_commit(struct store *s, struct mc_error *err)

@@ -1,0 +1,36 @@
+/* check.h: verify a database and name each problem found: SQLite integrity and
+ * foreign keys, evidence hashes (texts, and files under the evidence directory),
+ * the audit chain and its protecting triggers, the status counters, and scores,
+ * feedback and decisions that disagree with the audit log's last record of them
+ * (changed behind mcassess's back). `archive verify` reuses it. */
+#ifndef MCASSESS_CHECK_H
+#define MCASSESS_CHECK_H
+#include "mcassess/error.h"
+
+struct store;
+
+enum check_what {
+	CHECK_DATABASE = 1 << 0, /* PRAGMA integrity_check, foreign keys, protecting triggers */
+	CHECK_EVIDENCE = 1 << 1, /* sha256 of each evidence text and stored file */
+	CHECK_AUDIT = 1 << 2,    /* the hash chain */
+	CHECK_COUNTS = 1 << 3,   /* status_count against real counts */
+	CHECK_RECORDS = 1 << 4,  /* scores, feedback, decisions against the audit log; status vs decision */
+	CHECK_ALL = 0x1f,
+};
+
+/* What was looked at, for the "all good: ..." line. */
+struct check_summary {
+	long submissions, evidence, files, scores, feedback, decisions, audit_rows;
+	long problems;
+};
+
+/* Each problem is a sentence for people ("evidence S-1 #2 (artifact): file
+ * DB.evidence/ab/ab12… is missing"), passed to report() as it is found. Returns
+ * MC_OK when the checks ran (problems or not; see sum->problems), else the error
+ * that stopped them. */
+int check_run(struct store *s, unsigned what, void (*report)(void *ctx, const char *problem), void *ctx,
+	      struct check_summary *sum, struct mc_error *err);
+
+/* "3 submissions, 12 evidence items (4 files), 9 scores, 1 feedback, 1 decision, 30 audit rows" (heap). */
+char *check_summary_text(const struct check_summary *sum);
+#endif

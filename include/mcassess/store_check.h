@@ -1,0 +1,55 @@
+/* store_check.h: the SQL behind check.c. Each *_each calls fn for every row; fn
+ * returns non-zero to stop. Strings are valid only during the call. */
+#ifndef MCASSESS_STORE_CHECK_H
+#define MCASSESS_STORE_CHECK_H
+#include <stddef.h>
+
+#include "mcassess/error.h"
+
+struct store;
+
+struct store_check_evidence {
+	const char *submission, *part, *kind;
+	int seq;
+	const char *text;    /* kind text; NULL for files */
+	size_t text_len;
+	const char *sha256, *blob_sha256, *file_name;
+};
+int store_check_evidence_each(struct store *s, int (*fn)(void *ctx, const struct store_check_evidence *e),
+			      void *ctx, struct mc_error *err);
+
+/* A stored file, with the first evidence item that uses it (NULLs when none does). */
+struct store_check_blob {
+	const char *sha256;
+	long long size;
+	const char *submission, *part, *file_name;
+	int seq;
+};
+int store_check_blob_each(struct store *s, int (*fn)(void *ctx, const struct store_check_blob *b),
+			  void *ctx, struct mc_error *err);
+
+/* status, the counter's value, the real count. */
+int store_check_status_each(struct store *s, int (*fn)(void *ctx, const char *status, long long counted,
+						       long long real),
+			    void *ctx, struct mc_error *err);
+
+struct store_check_record {
+	const char *submission; /* imported id */
+	const char *kind;       /* "score", "feedback", "decision", or "status" (earned/resubmit
+				   without a decision) */
+	const char *key;        /* criterion code (score), read (feedback), "" (decision) */
+	const char *read;       /* "first"...; "" for decisions */
+	const char *value;      /* level code, feedback body, decision outcome */
+	const char *status;     /* the submission's status */
+	int consistent;         /* 0: a score whose criterion or level is not of the submission's rubric */
+};
+int store_check_record_each(struct store *s, int (*fn)(void *ctx, const struct store_check_record *r),
+			    void *ctx, struct mc_error *err);
+
+/* Whether the schema has the trigger `name`. */
+int store_check_trigger_exists(struct store *s, const char *name, int *exists, struct mc_error *err);
+
+/* Row counts for the summary. */
+int store_check_counts(struct store *s, long *submissions, long *evidence, long *files, long *scores,
+		       long *feedback, long *decisions, long *audit_rows, struct mc_error *err);
+#endif

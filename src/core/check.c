@@ -1,0 +1,407 @@
+/* check.c: verify a database and name each problem. The audit log is the
+ * reference: a score, feedback or decision that differs from the last audited
+ * change to it was changed outside mcassess. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "mcassess/audit.h"
+#include "mcassess/check.h"
+#include "mcassess/hash.h"
+#include "mcassess/store.h"
+#include "mcassess/store_check.h"
+#include "mcassess/util.h"
+
+/* The last audited state of one record: key "ID\037kind\037key\037read". */
+struct audited {
+	char *key;
+	char *value; /* NULL: the last change removed it */
+	char *actor, *at;
+	long long seq;
+	int matched;
+};
+
+struct ck {
+	struct store *s;
+	void (*report)(void *ctx, const char *problem);
+	void *ctx;
+	long problems;
+	struct audited *log;
+	size_t nlog, caplog;
+	int demo; /* the demo generator wrote rows without per-row audit records */
+};
+
+static void problem(struct ck *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void problem(struct ck *c, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg = NULL;
+	va_start(ap, fmt);
+	int n = vasprintf(&msg, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		abort();
+	c->report(c->ctx, msg);
+	c->problems++;
+	free(msg);
+}
+
+static void relay(void *ctx, const char *msg)
+{
+	struct ck *c = ctx;
+	c->report(c->ctx, msg);
+	c->problems++;
+}
+
+/* ---------------------------------------------------------------- database */
+
+static const char *const protecting_triggers[] = {
+	"audit_no_update", "audit_no_delete", "status_count_ins", "status_count_del", "status_count_upd",
+};
+
+static int check_database(struct ck *c, struct mc_error *err)
+{
+	int rc = store_integrity(c->s, relay, c, err);
+	for (size_t i = 0; rc == MC_OK && i < sizeof protecting_triggers / sizeof *protecting_triggers; i++) {
+		int exists;
+		rc = store_check_trigger_exists(c->s, protecting_triggers[i], &exists, err);
+		if (rc == MC_OK && !exists)
+			problem(c, "database: the trigger '%s' is missing (removed outside mcassess); the %s",
+				protecting_triggers[i],
+				strncmp(protecting_triggers[i], "audit", 5) == 0
+					? "audit log is no longer protected against edits"
+					: "status counters are no longer kept");
+	}
+	return rc;
+}
+
+/* ---------------------------------------------------------------- evidence */
+
+static int evidence_one(void *ctx, const struct store_check_evidence *e)
+{
+	struct ck *c = ctx;
+	const char *sha = e->sha256 ? e->sha256 : "";
+	if (e->kind && strcmp(e->kind, "text") == 0) {
+		char got[MC_SHA256_HEX];
+		mc_sha256_hex(e->text ? e->text : "", e->text_len, got);
+		if (strcmp(got, sha) != 0)
+			problem(c, "evidence %s #%d (%s): the text does not match its recorded SHA-256 "
+				   "(%.12s…, now %.12s…): changed outside mcassess", e->submission, e->seq,
+				e->part, sha, got);
+	} else if (!e->blob_sha256 || strcmp(sha, e->blob_sha256) != 0) {
+		problem(c, "evidence %s #%d (%s): file '%s' is recorded as %.12s… but points at stored file "
+			   "%.12s…", e->submission, e->seq, e->part, e->file_name ? e->file_name : "?", sha,
+			e->blob_sha256 ? e->blob_sha256 : "(none)");
+	}
+	return 0;
+}
+
+static int blob_one(void *ctx, const struct store_check_blob *b)
+{
+	struct ck *c = ctx;
+	size_t len = strlen(b->sha256);
+	char *path = mc_xasprintf("%s/%.2s/%s", store_evidence_dir(c->s), len >= 2 ? b->sha256 : "__",
+				  b->sha256);
+	char *used = b->submission
+		? mc_xasprintf("evidence %s #%d (%s, '%s')", b->submission, b->seq, b->part ? b->part : "?",
+			       b->file_name ? b->file_name : "?")
+		: mc_xstrdup("no evidence item uses it");
+	char got[MC_SHA256_HEX];
+	long long size = 0;
+	if (mc_sha256_file(path, got, &size) != 0) {
+		if (errno == ENOENT)
+			problem(c, "%s: stored file %s is missing", used, path);
+		else
+			problem(c, "%s: stored file %s cannot be read: %s", used, path, strerror(errno));
+	} else if (strcmp(got, b->sha256) != 0) {
+		problem(c, "%s: stored file %s no longer matches its SHA-256 (%lld bytes, %lld recorded): "
+			   "edited on disk", used, path, size, b->size);
+	} else if (size != b->size) {
+		problem(c, "%s: stored file %s is %lld bytes but %lld were recorded", used, path, size, b->size);
+	}
+	free(path);
+	free(used);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- status counters */
+
+static int status_one(void *ctx, const char *status, long long counted, long long real)
+{
+	struct ck *c = ctx;
+	if (counted != real)
+		problem(c, "status counter '%s' says %lld but %lld submission%s %s that status: changed "
+			   "outside mcassess", status, counted, real, real == 1 ? "" : "s",
+			real == 1 ? "has" : "have");
+	return 0;
+}
+
+/* ---------------------------------------------------------------- records against the audit log */
+
+static char *record_key(const char *id, const char *kind, const char *key, const char *read)
+{
+	return mc_xasprintf("%s\037%s\037%s\037%s", id, kind, key, read);
+}
+
+static const char *jstr(json_t *j, const char *k)
+{
+	const char *v = json_string_value(json_object_get(j, k));
+	return v ? v : "";
+}
+
+static char *text_sha(const char *t)
+{
+	char h[MC_SHA256_HEX];
+	mc_sha256_hex(t, strlen(t), h);
+	return mc_xstrdup(h);
+}
+
+static void log_add(struct ck *c, const struct audit_row *r, char *key, char *value)
+{
+	if (c->nlog == c->caplog) {
+		c->caplog = c->caplog ? 2 * c->caplog : 64;
+		c->log = mc_xrealloc(c->log, c->caplog * sizeof *c->log);
+	}
+	c->log[c->nlog++] = (struct audited){ .key = key, .value = value, .seq = r->seq,
+					      .actor = mc_xstrdup(r->actor ? r->actor : "?"),
+					      .at = mc_xstrdup(r->at ? r->at : "?") };
+}
+
+static int audit_one(void *ctx, const struct audit_row *r)
+{
+	struct ck *c = ctx;
+	if (!r->action || !r->subject)
+		return 0;
+	if (strcmp(r->action, "demo") == 0)
+		c->demo = 1;
+	if (strncmp(r->subject, "submission:", 11) != 0)
+		return 0;
+	const char *id = r->subject + 11;
+	int score = strcmp(r->action, "score") == 0, fb = strcmp(r->action, "feedback") == 0,
+	    decide = strcmp(r->action, "decide") == 0;
+	if (!score && !fb && !decide)
+		return 0;
+	json_t *j = json_loads(r->after ? r->after : r->before ? r->before : "null", 0, NULL);
+	if (!json_is_object(j)) {
+		json_decref(j);
+		return 0; /* an unreadable row: audit_verify names edited rows */
+	}
+	const char *read = *jstr(j, "read") ? jstr(j, "read") : "first";
+	if (score)
+		log_add(c, r, record_key(id, "score", jstr(j, "criterion"), read),
+			r->after ? mc_xstrdup(jstr(j, "level")) : NULL);
+	else if (fb)
+		log_add(c, r, record_key(id, "feedback", read, read), r->after ? text_sha(jstr(j, "text")) : NULL);
+	else
+		log_add(c, r, record_key(id, "decision", "", ""), r->after ? mc_xstrdup(jstr(j, "outcome")) : NULL);
+	json_decref(j);
+	return 0;
+}
+
+static int audited_cmp(const void *a, const void *b)
+{
+	const struct audited *x = a, *y = b;
+	int k = strcmp(x->key, y->key);
+	return k ? k : (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+static void audited_free(struct audited *a)
+{
+	free(a->key);
+	free(a->value);
+	free(a->actor);
+	free(a->at);
+}
+
+/* Sort by key and keep only the newest record of each. */
+static void log_compact(struct ck *c)
+{
+	if (c->nlog == 0)
+		return;
+	qsort(c->log, c->nlog, sizeof *c->log, audited_cmp);
+	size_t w = 0;
+	for (size_t i = 0; i < c->nlog; i++) {
+		if (i + 1 < c->nlog && strcmp(c->log[i].key, c->log[i + 1].key) == 0) {
+			audited_free(&c->log[i]);
+			continue;
+		}
+		c->log[w++] = c->log[i];
+	}
+	c->nlog = w;
+}
+
+static struct audited *log_find(struct ck *c, const char *key)
+{
+	size_t lo = 0, hi = c->nlog;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int k = strcmp(key, c->log[mid].key);
+		if (k == 0)
+			return &c->log[mid];
+		if (k < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+/* "score S-1 O2", "score S-1 O2 (second read)", "feedback on S-1", "decision on S-1" */
+static char *record_name(const char *id, const char *kind, const char *key, const char *read)
+{
+	int first = strcmp(read, "first") == 0 || !*read;
+	if (strcmp(kind, "score") == 0)
+		return first ? mc_xasprintf("score %s %s", id, key)
+			     : mc_xasprintf("score %s %s (%s read)", id, key, read);
+	return first ? mc_xasprintf("%s on %s", kind, id) : mc_xasprintf("%s on %s (%s read)", kind, id, read);
+}
+
+static void compare_record(struct ck *c, const struct store_check_record *r, const char *value,
+			   const char *shown)
+{
+	char *key = record_key(r->submission, r->kind, r->key, r->read);
+	char *name = record_name(r->submission, r->kind, r->key, r->read);
+	struct audited *a = log_find(c, key);
+	int is_fb = strcmp(r->kind, "feedback") == 0;
+	if (a) {
+		a->matched = 1;
+		if (!a->value)
+			problem(c, "%s is %s but the last audited change (by %s at %s) removed it: changed "
+				   "outside mcassess", name, shown, a->actor, a->at);
+		else if (strcmp(a->value, value) != 0 && is_fb)
+			problem(c, "%s is not the text the last audited change (by %s at %s) wrote: changed "
+				   "outside mcassess", name, a->actor, a->at);
+		else if (strcmp(a->value, value) != 0)
+			problem(c, "%s is '%s' but the last audited change (by %s at %s) made it '%s': changed "
+				   "outside mcassess", name, value, a->actor, a->at, a->value);
+	} else if (!c->demo) {
+		problem(c, "%s is %s but no audited change ever made it: added outside mcassess", name, shown);
+	}
+	free(key);
+	free(name);
+}
+
+static int record_one(void *ctx, const struct store_check_record *r)
+{
+	struct ck *c = ctx;
+	if (strcmp(r->kind, "status") == 0) {
+		problem(c, "submission %s has status '%s' but no decision was recorded: changed outside mcassess",
+			r->submission, r->status);
+		return 0;
+	}
+	if (!r->consistent)
+		problem(c, "score %s %s: its level '%s' is not one of that criterion's levels in the "
+			   "submission's rubric", r->submission, r->key, r->value);
+	if (strcmp(r->kind, "feedback") == 0) {
+		char *sha = text_sha(r->value);
+		compare_record(c, r, sha, "set");
+		free(sha);
+		return 0;
+	}
+	char *shown = mc_xasprintf("'%s'", r->value);
+	compare_record(c, r, r->value, shown);
+	free(shown);
+	if (strcmp(r->kind, "decision") == 0 && strcmp(r->value, r->status) != 0)
+		problem(c, "submission %s was decided '%s' but its status is '%s'", r->submission, r->value,
+			r->status);
+	return 0;
+}
+
+static void report_removed(struct ck *c)
+{
+	for (size_t i = 0; i < c->nlog; i++) {
+		struct audited *a = &c->log[i];
+		if (a->matched || !a->value)
+			continue;
+		char *parts[4] = { 0 };
+		char *dup = mc_xstrdup(a->key), *p = dup;
+		for (int k = 0; k < 4 && p; k++) {
+			parts[k] = p;
+			p = strchr(p, '\037');
+			if (p)
+				*p++ = '\0';
+		}
+		char *name = record_name(parts[0], parts[1] ? parts[1] : "?", parts[2] ? parts[2] : "",
+					 parts[3] ? parts[3] : "");
+		if (strcmp(parts[1] ? parts[1] : "", "feedback") == 0)
+			problem(c, "%s was set by the last audited change (by %s at %s) but is gone: deleted "
+				   "outside mcassess", name, a->actor, a->at);
+		else
+			problem(c, "%s was '%s' at the last audited change (by %s at %s) but is gone: deleted "
+				   "outside mcassess", name, a->value, a->actor, a->at);
+		free(name);
+		free(dup);
+	}
+}
+
+static int check_records(struct ck *c, struct mc_error *err)
+{
+	int rc = store_audit_each(c->s, NULL, audit_one, c, err);
+	if (rc == MC_OK) {
+		log_compact(c);
+		rc = store_check_record_each(c->s, record_one, c, err);
+	}
+	if (rc == MC_OK)
+		report_removed(c);
+	for (size_t i = 0; i < c->nlog; i++)
+		audited_free(&c->log[i]);
+	free(c->log);
+	c->log = NULL;
+	c->nlog = c->caplog = 0;
+	return rc;
+}
+
+/* ---------------------------------------------------------------- the whole */
+
+int check_run(struct store *s, unsigned what, void (*report)(void *ctx, const char *problem), void *ctx,
+	      struct check_summary *sum, struct mc_error *err)
+{
+	struct ck c = { .s = s, .report = report, .ctx = ctx };
+	memset(sum, 0, sizeof *sum);
+	/* One snapshot for the whole walk, so an assessor saving meanwhile cannot
+	 * make the parts disagree with each other. */
+	int rc = store_begin_read(s, err);
+	if (rc != MC_OK)
+		return rc;
+	rc = store_check_counts(s, &sum->submissions, &sum->evidence, &sum->files, &sum->scores,
+				    &sum->feedback, &sum->decisions, &sum->audit_rows, err);
+	if (rc == MC_OK && (what & CHECK_DATABASE))
+		rc = check_database(&c, err);
+	if (rc == MC_OK && (what & CHECK_EVIDENCE))
+		rc = store_check_evidence_each(s, evidence_one, &c, err);
+	if (rc == MC_OK && (what & CHECK_EVIDENCE))
+		rc = store_check_blob_each(s, blob_one, &c, err);
+	if (rc == MC_OK && (what & CHECK_AUDIT))
+		rc = audit_verify(s, report, ctx, &c.problems, err);
+	if (rc == MC_OK && (what & CHECK_COUNTS))
+		rc = store_check_status_each(s, status_one, &c, err);
+	if (rc == MC_OK && (what & CHECK_RECORDS))
+		rc = check_records(&c, err);
+	store_end_read(s);
+	sum->problems = c.problems;
+	return rc;
+}
+
+static void count(struct mc_buf *b, long n, const char *one, const char *many)
+{
+	mc_buf_printf(b, "%s%ld %s", b->len ? ", " : "", n, n == 1 ? one : many);
+}
+
+char *check_summary_text(const struct check_summary *sum)
+{
+	struct mc_buf b = MC_BUF_INIT;
+	count(&b, sum->submissions, "submission", "submissions");
+	count(&b, sum->evidence, "evidence item", "evidence items");
+	mc_buf_printf(&b, " (%ld stored file%s)", sum->files, sum->files == 1 ? "" : "s");
+	count(&b, sum->scores, "score", "scores");
+	count(&b, sum->feedback, "feedback", "feedback");
+	count(&b, sum->decisions, "decision", "decisions");
+	count(&b, sum->audit_rows, "audit row", "audit rows");
+	return mc_buf_steal(&b);
+}

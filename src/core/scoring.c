@@ -1,0 +1,614 @@
+/* scoring.c: scores, feedback, decisions, drafts, and the outcome model that
+ * says whether a submission may be earned. Each write is one transaction with
+ * its audit row; a refused or failed write leaves everything as it was. */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <jansson.h>
+
+#include "mcassess/audit.h"
+#include "mcassess/identity.h"
+#include "mcassess/people.h"
+#include "mcassess/scoring.h"
+#include "mcassess/store.h"
+#include "mcassess/store_scoring.h"
+#include "mcassess/text.h"
+#include "mcassess/util.h"
+
+/* Only the first read is scored for now; second reads and adjudication come later. */
+static const char READ_FIRST[] = "first";
+
+const char *scoring_part_state_name(enum scoring_part_state st)
+{
+	switch (st) {
+	case SCORING_PART_MET: return "met";
+	case SCORING_PART_NOT_MET: return "not met";
+	default: return "incomplete";
+	}
+}
+
+/* ---------------------------------------------------------------- outcome */
+
+static void outcome_reason(struct scoring_outcome *o, char *why)
+{
+	o->reasons = mc_xrealloc(o->reasons, (size_t)(o->nreasons + 1) * sizeof *o->reasons);
+	o->reasons[o->nreasons++] = why;
+}
+
+/* The passing rule over the scores: per criterion, per part, the whole. */
+static void outcome_compute(struct scoring_outcome *o)
+{
+	o->nscored = o->npassing = 0;
+	for (int i = 0; i < o->ncriteria; i++) {
+		struct scoring_criterion *c = &o->criteria[i];
+		c->passes = c->level >= 0 && c->levels[c->level].passes;
+		if (c->level >= 0)
+			o->nscored++;
+		if (c->passes)
+			o->npassing++;
+		if (c->level < 0)
+			outcome_reason(o, mc_xasprintf("%s not scored", c->code));
+		else if (!c->passes)
+			outcome_reason(o, mc_xasprintf("%s at %s does not pass", c->code,
+						       c->levels[c->level].label));
+	}
+	for (int p = 0; p < o->nparts; p++) {
+		struct scoring_part *part = &o->parts[p];
+		int unscored = 0, failing = 0;
+		for (int i = part->first; i < part->first + part->n; i++) {
+			unscored += o->criteria[i].level < 0;
+			failing += o->criteria[i].level >= 0 && !o->criteria[i].passes;
+		}
+		part->state = unscored ? SCORING_PART_INCOMPLETE
+				       : failing ? SCORING_PART_NOT_MET : SCORING_PART_MET;
+	}
+	if (o->ncriteria == 0)
+		outcome_reason(o, mc_xasprintf("the rubric of %s version %d has no criteria", o->credential,
+					       o->rubric_version));
+	if (strcmp(o->passing_rule, "all_criteria_pass") != 0)
+		outcome_reason(o, mc_xasprintf("the passing rule '%s' is not known to this mcassess",
+					       o->passing_rule));
+	o->eligible = o->nreasons == 0;
+}
+
+static int outcome_load(struct store *s, const struct store_scoring_sub *sub, struct scoring_outcome **out,
+			struct mc_error *err)
+{
+	struct scoring_outcome *o = mc_xcalloc(1, sizeof *o);
+	o->rowid = sub->rowid;
+	o->id = mc_xstrdup(sub->id);
+	o->credential = mc_xstrdup(sub->credential);
+	o->status = mc_xstrdup(sub->status);
+	o->passing_rule = mc_xstrdup(sub->passing_rule);
+	o->rubric_version = sub->version;
+	int rc = store_scoring_rubric(s, sub->rubric_id, o, err);
+	if (rc == MC_OK)
+		rc = store_scoring_scores(s, sub->rowid, READ_FIRST, o, err);
+	if (rc == MC_OK)
+		rc = store_scoring_feedback_get(s, sub->rowid, READ_FIRST, &o->feedback, &o->feedback_author,
+						&o->feedback_at, err);
+	if (rc == MC_OK)
+		rc = store_scoring_decision_get(s, sub->rowid, &o->decision, &o->decided_by, &o->decided_at, err);
+	if (rc != MC_OK) {
+		scoring_outcome_free(&o);
+		return rc;
+	}
+	outcome_compute(o);
+	*out = o;
+	return MC_OK;
+}
+
+int scoring_outcome(struct store *s, long long submission_rowid, struct scoring_outcome **out,
+		    struct mc_error *err)
+{
+	*out = NULL;
+	struct store_scoring_sub sub;
+	int found;
+	int rc = store_scoring_sub_get(s, NULL, submission_rowid, &sub, &found, err);
+	if (rc != MC_OK)
+		return rc;
+	if (!found)
+		return mc_error_set(err, MC_FAIL, "no submission with internal id %lld", submission_rowid);
+	rc = outcome_load(s, &sub, out, err);
+	store_scoring_sub_free(&sub);
+	return rc;
+}
+
+void scoring_outcome_free(struct scoring_outcome **op)
+{
+	struct scoring_outcome *o = *op;
+	if (!o)
+		return;
+	for (int i = 0; i < o->nparts; i++) {
+		free(o->parts[i].code);
+		free(o->parts[i].title);
+	}
+	free(o->parts);
+	for (int i = 0; i < o->ncriteria; i++) {
+		struct scoring_criterion *c = &o->criteria[i];
+		for (int j = 0; j < c->nlevels; j++) {
+			free(c->levels[j].code);
+			free(c->levels[j].label);
+			free(c->levels[j].descriptor);
+		}
+		free(c->levels);
+		free(c->code);
+		free(c->text);
+		free(c->assessor);
+		free(c->comment);
+		free(c->at);
+	}
+	free(o->criteria);
+	for (int i = 0; i < o->nreasons; i++)
+		free(o->reasons[i]);
+	free(o->reasons);
+	free(o->id);
+	free(o->credential);
+	free(o->status);
+	free(o->passing_rule);
+	free(o->feedback);
+	free(o->feedback_author);
+	free(o->feedback_at);
+	free(o->decision);
+	free(o->decided_by);
+	free(o->decided_at);
+	free(o);
+	*op = NULL;
+}
+
+/* ---------------------------------------------------------------- lookups and permission */
+
+static int sub_get(struct store *s, const char *id, struct store_scoring_sub *sub, struct mc_error *err)
+{
+	int found;
+	int rc = store_scoring_sub_get(s, id, 0, sub, &found, err);
+	if (rc == MC_OK && !found)
+		rc = mc_error_set(err, MC_FAIL, "no submission '%s'", id);
+	return rc;
+}
+
+int scoring_find(struct store *s, const char *submission_id, long long *rowid, struct mc_error *err)
+{
+	struct store_scoring_sub sub;
+	int rc = sub_get(s, submission_id, &sub, err);
+	*rowid = rc == MC_OK ? sub.rowid : 0;
+	store_scoring_sub_free(&sub);
+	return rc;
+}
+
+/* Decided submissions are read-only; then the role, then the assignment. */
+static int may_write(struct store *s, const struct store_scoring_sub *sub, struct mc_error *err)
+{
+	char *outcome, *by, *at;
+	int rc = store_scoring_decision_get(s, sub->rowid, &outcome, &by, &at, err);
+	if (rc != MC_OK)
+		return rc;
+	if (outcome) {
+		rc = mc_error_set(err, MC_FAIL, "%s was decided '%s' by %s at %s; a decided submission "
+				  "can no longer be changed", sub->id, outcome, by ? by : "?", at ? at : "?");
+		free(outcome);
+		free(by);
+		free(at);
+		return rc;
+	}
+	if (strcmp(sub->status, "withdrawn") == 0)
+		return mc_error_set(err, MC_FAIL, "%s was withdrawn; it can no longer be changed", sub->id);
+	const char *user = identity_user();
+	enum people_role role = ROLE_NONE;
+	rc = people_role(s, user, &role, err);
+	if (rc != MC_OK)
+		return rc;
+	if (role >= ROLE_COORDINATOR)
+		return MC_OK;
+	if (role != ROLE_ASSESSOR)
+		return mc_error_set(err, MC_FAIL, "you (%s) may not score %s: you are not one of this database's "
+				    "people; ask an admin to run 'mcassess people add %s --role assessor' and "
+				    "to assign it to you", user, sub->id, user);
+	int yes;
+	rc = store_scoring_assigned(s, sub->rowid, user, READ_FIRST, &yes, err);
+	if (rc == MC_OK && !yes)
+		rc = mc_error_set(err, MC_FAIL, "you (%s) may not score %s: it is not assigned to you; ask an "
+				  "admin or a coordinator to assign it to you", user, sub->id);
+	return rc;
+}
+
+int scoring_may_write(struct store *s, const char *submission_id, struct mc_error *err)
+{
+	struct store_scoring_sub sub;
+	int rc = sub_get(s, submission_id, &sub, err);
+	if (rc == MC_OK)
+		rc = may_write(s, &sub, err);
+	store_scoring_sub_free(&sub);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- JSON for the audit log */
+
+static char *json_out(json_t *j)
+{
+	char *t = json_dumps(j, JSON_SORT_KEYS | JSON_COMPACT);
+	json_decref(j);
+	if (!t)
+		abort(); /* out of memory: nothing sane to do */
+	char *r = mc_xstrdup(t);
+	free(t);
+	return r;
+}
+
+static char *score_json(const char *criterion, const char *level, const char *comment, const char *assessor)
+{
+	return json_out(json_pack("{s:s, s:s, s:s, s:s, s:s}", "criterion", criterion, "level", level,
+				  "comment", comment ? comment : "", "assessor", assessor, "read", READ_FIRST));
+}
+
+static char *status_json(const char *status)
+{
+	return json_out(json_pack("{s:s}", "status", status));
+}
+
+/* ---------------------------------------------------------------- score */
+
+static int find_criterion(const struct scoring_outcome *o, const char *code)
+{
+	for (int i = 0; i < o->ncriteria; i++)
+		if (strcasecmp(o->criteria[i].code, code) == 0)
+			return i;
+	return -1;
+}
+
+static int bad_criterion(const struct scoring_outcome *o, const char *code, struct mc_error *err)
+{
+	struct mc_buf b = MC_BUF_INIT;
+	for (int i = 0; i < o->ncriteria; i++)
+		mc_buf_printf(&b, "%s%s", i ? ", " : "", o->criteria[i].code);
+	int rc = mc_error_set(err, MC_INVALID, "no criterion '%s' in %s version %d; its criteria are %s", code,
+			      o->credential, o->rubric_version, o->ncriteria ? mc_buf_str(&b) : "(none)");
+	mc_buf_free(&b);
+	return rc;
+}
+
+/* A level by code, label (any case) or 1-based number; -1 if none. */
+static int find_level(const struct scoring_criterion *c, const char *level)
+{
+	for (int i = 0; i < c->nlevels; i++)
+		if (strcasecmp(c->levels[i].code, level) == 0 || strcasecmp(c->levels[i].label, level) == 0)
+			return i;
+	char *end;
+	long n = strtol(level, &end, 10);
+	if (*level && isdigit((unsigned char)*level) && !*end)
+		for (int i = 0; i < c->nlevels; i++)
+			if (c->levels[i].seq == n)
+				return i;
+	return -1;
+}
+
+static int bad_level(const struct scoring_outcome *o, const struct scoring_criterion *c, const char *level,
+		     struct mc_error *err)
+{
+	struct mc_buf b = MC_BUF_INIT;
+	for (int i = 0; i < c->nlevels; i++)
+		mc_buf_printf(&b, "%s%d %s (%s)", i ? ", " : "", c->levels[i].seq, c->levels[i].code,
+			      c->levels[i].label);
+	int rc = mc_error_set(err, MC_INVALID, "no level '%s' for %s in %s version %d; its levels are %s", level,
+			      c->code, o->credential, o->rubric_version, mc_buf_str(&b));
+	mc_buf_free(&b);
+	return rc;
+}
+
+/* Queued work becomes in progress at its first score; audited on its own. */
+static int start_work(struct store *s, const struct store_scoring_sub *sub, const char *subject,
+		      const char *at, struct mc_error *err)
+{
+	if (strcmp(sub->status, "queued") != 0)
+		return MC_OK;
+	int rc = store_scoring_status_set(s, sub->rowid, "in_progress", at, err);
+	if (rc == MC_OK) {
+		char *before = status_json(sub->status), *after = status_json("in_progress");
+		rc = audit_append(s, "status", subject, before, after, err);
+		free(before);
+		free(after);
+	}
+	return rc;
+}
+
+static int score_in_tx(struct store *s, const struct store_scoring_sub *sub, const char *criterion,
+		       const char *level, const char *comment, struct mc_error *err)
+{
+	struct scoring_outcome *o = NULL;
+	int rc = may_write(s, sub, err);
+	if (rc == MC_OK)
+		rc = outcome_load(s, sub, &o, err);
+	if (rc != MC_OK)
+		return rc;
+	int ci = find_criterion(o, criterion);
+	if (ci < 0) {
+		rc = bad_criterion(o, criterion, err);
+		scoring_outcome_free(&o);
+		return rc;
+	}
+	struct scoring_criterion *c = &o->criteria[ci];
+	int li = find_level(c, level);
+	if (li < 0) {
+		rc = bad_level(o, c, level, err);
+		scoring_outcome_free(&o);
+		return rc;
+	}
+	const char *user = identity_user();
+	const char *keep = comment ? comment : (c->comment ? c->comment : "");
+	char uid[MC_UUID_LEN], at[MC_TIME_LEN];
+	mc_uuid(uid);
+	mc_now(at);
+	char *subject = mc_xasprintf("submission:%s", sub->id);
+	char *before = c->level >= 0 ? score_json(c->code, c->levels[c->level].code, c->comment, c->assessor)
+				     : NULL;
+	char *after = score_json(c->code, c->levels[li].code, keep, user);
+	rc = store_scoring_score_put(s, sub->rowid, READ_FIRST, c->rowid, c->levels[li].rowid, user, keep, at,
+				     uid, err);
+	if (rc == MC_OK)
+		rc = audit_append(s, "score", subject, before, after, err);
+	if (rc == MC_OK)
+		rc = start_work(s, sub, subject, at, err);
+	free(subject);
+	free(before);
+	free(after);
+	scoring_outcome_free(&o);
+	return rc;
+}
+
+int scoring_score(struct store *s, const char *submission_id, const char *criterion_code,
+		  const char *level, const char *comment, struct mc_error *err)
+{
+	int rc = store_begin(s, err);
+	if (rc != MC_OK)
+		return rc;
+	struct store_scoring_sub sub;
+	rc = sub_get(s, submission_id, &sub, err);
+	if (rc == MC_OK)
+		rc = score_in_tx(s, &sub, criterion_code, level, comment, err);
+	store_scoring_sub_free(&sub);
+	if (rc == MC_OK)
+		return store_commit(s, err);
+	store_rollback(s);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- feedback */
+
+int scoring_text_check(const char *text, size_t len, const char *where, struct mc_error *err)
+{
+	const char *w = where && *where ? where : "the feedback";
+	if (len > SCORING_TEXT_MAX)
+		return mc_error_set(err, MC_INVALID, "%s: %zu bytes is more than feedback may hold (%d KiB); "
+				    "shorten it", w, len, SCORING_TEXT_MAX / 1024);
+	size_t bad;
+	if (!text_utf8_valid(text, len, &bad)) {
+		long line, col;
+		text_position(text, bad, &line, &col);
+		if (text[bad] == '\0')
+			return mc_error_at(err, MC_INVALID, w, line, col, "a NUL byte; feedback is text");
+		return mc_error_at(err, MC_INVALID, w, line, col, "not valid UTF-8 (byte 0x%02x); save the "
+				   "text as UTF-8 and try again", (unsigned char)text[bad]);
+	}
+	size_t i = 0;
+	while (i < len && isspace((unsigned char)text[i]))
+		i++;
+	if (i == len)
+		return mc_error_set(err, MC_INVALID, "%s: the feedback is empty", w);
+	return MC_OK;
+}
+
+static char *feedback_json(const char *body, const char *author)
+{
+	return json_out(json_pack("{s:s, s:s, s:s}", "text", body, "author", author, "read", READ_FIRST));
+}
+
+static int feedback_in_tx(struct store *s, const struct store_scoring_sub *sub, const char *text,
+			  struct mc_error *err)
+{
+	int rc = may_write(s, sub, err);
+	if (rc != MC_OK)
+		return rc;
+	char *old = NULL, *old_author = NULL, *old_at = NULL;
+	rc = store_scoring_feedback_get(s, sub->rowid, READ_FIRST, &old, &old_author, &old_at, err);
+	if (rc != MC_OK)
+		return rc;
+	const char *user = identity_user();
+	char uid[MC_UUID_LEN], at[MC_TIME_LEN];
+	mc_uuid(uid);
+	mc_now(at);
+	char *subject = mc_xasprintf("submission:%s", sub->id);
+	char *before = old ? feedback_json(old, old_author ? old_author : "") : NULL;
+	char *after = feedback_json(text, user);
+	rc = store_scoring_feedback_put(s, sub->rowid, READ_FIRST, user, text, at, uid, err);
+	if (rc == MC_OK)
+		rc = audit_append(s, "feedback", subject, before, after, err);
+	if (rc == MC_OK)
+		rc = store_scoring_draft_del(s, sub->rowid, user, "overall", err);
+	free(subject);
+	free(before);
+	free(after);
+	free(old);
+	free(old_author);
+	free(old_at);
+	return rc;
+}
+
+int scoring_feedback_set(struct store *s, const char *submission_id, const char *text,
+			 struct mc_error *err)
+{
+	int rc = scoring_text_check(text, strlen(text), NULL, err);
+	if (rc != MC_OK)
+		return rc;
+	rc = store_begin(s, err);
+	if (rc != MC_OK)
+		return rc;
+	struct store_scoring_sub sub;
+	rc = sub_get(s, submission_id, &sub, err);
+	if (rc == MC_OK)
+		rc = feedback_in_tx(s, &sub, text, err);
+	store_scoring_sub_free(&sub);
+	if (rc == MC_OK)
+		return store_commit(s, err);
+	store_rollback(s);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- decide */
+
+static int not_eligible(const struct scoring_outcome *o, struct mc_error *err)
+{
+	struct mc_buf b = MC_BUF_INIT;
+	for (int i = 0; i < o->nreasons; i++)
+		mc_buf_printf(&b, "%s%s", i ? "; " : "", o->reasons[i]);
+	int rc = mc_error_set(err, MC_FAIL, "%s cannot be earned: %s (%d of %d criteria scored, %d passing)",
+			      o->id, mc_buf_str(&b), o->nscored, o->ncriteria, o->npassing);
+	mc_buf_free(&b);
+	return rc;
+}
+
+static int decide_in_tx(struct store *s, const struct store_scoring_sub *sub, const char *outcome,
+			struct mc_error *err)
+{
+	struct scoring_outcome *o = NULL;
+	int rc = may_write(s, sub, err);
+	if (rc == MC_OK)
+		rc = outcome_load(s, sub, &o, err);
+	if (rc != MC_OK)
+		return rc;
+	if (strcmp(outcome, "earned") == 0 && !o->eligible)
+		rc = not_eligible(o, err);
+	else if (strcmp(outcome, "resubmit") == 0 && !o->feedback)
+		rc = mc_error_set(err, MC_FAIL, "%s: write feedback first: mcassess feedback %s --file F",
+				  sub->id, sub->id);
+	scoring_outcome_free(&o);
+	if (rc != MC_OK)
+		return rc;
+	const char *user = identity_user();
+	char uid[MC_UUID_LEN], at[MC_TIME_LEN];
+	mc_uuid(uid);
+	mc_now(at);
+	rc = store_scoring_decision_put(s, sub->rowid, outcome, user, at, uid, err);
+	if (rc == MC_OK)
+		rc = store_scoring_status_set(s, sub->rowid, outcome, at, err);
+	if (rc == MC_OK) {
+		char *subject = mc_xasprintf("submission:%s", sub->id);
+		char *before = status_json(sub->status);
+		char *after = json_out(json_pack("{s:s, s:s, s:s}", "outcome", outcome, "decided_by", user,
+						 "status", outcome));
+		rc = audit_append(s, "decide", subject, before, after, err);
+		free(subject);
+		free(before);
+		free(after);
+	}
+	return rc;
+}
+
+int scoring_decide(struct store *s, const char *submission_id, const char *outcome,
+		   struct mc_error *err)
+{
+	if (strcmp(outcome, "earned") != 0 && strcmp(outcome, "resubmit") != 0)
+		return mc_error_set(err, MC_USAGE, "the decision is 'earned' or 'resubmit', not '%s'", outcome);
+	int rc = store_begin(s, err);
+	if (rc != MC_OK)
+		return rc;
+	struct store_scoring_sub sub;
+	rc = sub_get(s, submission_id, &sub, err);
+	if (rc == MC_OK)
+		rc = decide_in_tx(s, &sub, outcome, err);
+	store_scoring_sub_free(&sub);
+	if (rc == MC_OK)
+		return store_commit(s, err);
+	store_rollback(s);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- drafts */
+
+/* "overall" or one of the submission's criteria, spelled as the rubric spells it. */
+static int draft_target(struct store *s, const struct store_scoring_sub *sub, const char *target,
+			char **canon, struct mc_error *err)
+{
+	if (strcmp(target, "overall") == 0) {
+		*canon = mc_xstrdup(target);
+		return MC_OK;
+	}
+	struct scoring_outcome *o = NULL;
+	int rc = outcome_load(s, sub, &o, err);
+	if (rc != MC_OK)
+		return rc;
+	int ci = find_criterion(o, target);
+	if (ci < 0)
+		rc = bad_criterion(o, target, err);
+	else
+		*canon = mc_xstrdup(o->criteria[ci].code);
+	scoring_outcome_free(&o);
+	return rc;
+}
+
+int scoring_draft_save(struct store *s, const char *submission_id, const char *target,
+		       const char *text, struct mc_error *err)
+{
+	int rc = store_begin(s, err);
+	if (rc != MC_OK)
+		return rc;
+	struct store_scoring_sub sub;
+	char *canon = NULL;
+	rc = sub_get(s, submission_id, &sub, err);
+	if (rc == MC_OK)
+		rc = draft_target(s, &sub, target, &canon, err);
+	if (rc == MC_OK) {
+		char uid[MC_UUID_LEN], at[MC_TIME_LEN];
+		mc_uuid(uid);
+		mc_now(at);
+		rc = store_scoring_draft_put(s, sub.rowid, identity_user(), canon, text, at, uid, err);
+	}
+	free(canon);
+	store_scoring_sub_free(&sub);
+	if (rc == MC_OK)
+		return store_commit(s, err);
+	store_rollback(s);
+	return rc;
+}
+
+int scoring_draft_load(struct store *s, const char *submission_id, const char *target,
+		       char **text, char **at, struct mc_error *err)
+{
+	*text = NULL;
+	if (at)
+		*at = NULL;
+	struct store_scoring_sub sub;
+	char *canon = NULL;
+	int rc = sub_get(s, submission_id, &sub, err);
+	if (rc == MC_OK)
+		rc = draft_target(s, &sub, target, &canon, err);
+	if (rc == MC_OK)
+		rc = store_scoring_draft_get(s, sub.rowid, identity_user(), canon, text, at, err);
+	free(canon);
+	store_scoring_sub_free(&sub);
+	return rc;
+}
+
+int scoring_draft_clear(struct store *s, const char *submission_id, const char *target,
+			struct mc_error *err)
+{
+	int rc = store_begin(s, err);
+	if (rc != MC_OK)
+		return rc;
+	struct store_scoring_sub sub;
+	char *canon = NULL;
+	rc = sub_get(s, submission_id, &sub, err);
+	if (rc == MC_OK)
+		rc = draft_target(s, &sub, target, &canon, err);
+	if (rc == MC_OK)
+		rc = store_scoring_draft_del(s, sub.rowid, identity_user(), canon, err);
+	free(canon);
+	store_scoring_sub_free(&sub);
+	if (rc == MC_OK)
+		return store_commit(s, err);
+	store_rollback(s);
+	return rc;
+}

@@ -1,0 +1,157 @@
+/* store_check.c: the SQL behind `mcassess check`. */
+#include "config.h"
+
+#include <string.h>
+
+#include "mcassess/store_check.h"
+#include "store_int.h"
+
+static const char SQL_EVIDENCE[] =
+	"SELECT s.ext_id, p.code, e.kind, e.seq, e.text, e.sha256, e.blob_sha256, e.file_name "
+	"FROM evidence e JOIN submission s ON s.id = e.submission_id JOIN part p ON p.id = e.part_id "
+	"ORDER BY s.ext_id, e.seq";
+static const char SQL_BLOBS[] =
+	"SELECT b.sha256, b.size, s.ext_id, p.code, e.file_name, e.seq FROM blob b "
+	"LEFT JOIN evidence e ON e.id = (SELECT min(id) FROM evidence "
+	"  WHERE sha256 = b.sha256 AND blob_sha256 = b.sha256) "
+	"LEFT JOIN submission s ON s.id = e.submission_id LEFT JOIN part p ON p.id = e.part_id "
+	"ORDER BY b.sha256";
+static const char SQL_STATUS[] =
+	"SELECT c.status, c.n, (SELECT count(*) FROM submission s WHERE s.status = c.status) "
+	"FROM status_count c ORDER BY c.status";
+static const char SQL_RECORDS[] =
+	"SELECT s.ext_id, 'score', c.code, sc.read, l.code, s.status, "
+	"  c.rubric_id = s.rubric_id AND l.criterion_id = sc.criterion_id "
+	"FROM score sc JOIN submission s ON s.id = sc.submission_id "
+	"JOIN criterion c ON c.id = sc.criterion_id JOIN level l ON l.id = sc.level_id "
+	"UNION ALL SELECT s.ext_id, 'feedback', f.read, f.read, f.body, s.status, 1 "
+	"FROM feedback f JOIN submission s ON s.id = f.submission_id "
+	"UNION ALL SELECT s.ext_id, 'decision', '', '', d.outcome, s.status, 1 "
+	"FROM decision d JOIN submission s ON s.id = d.submission_id "
+	"UNION ALL SELECT s.ext_id, 'status', '', '', s.status, s.status, 1 FROM submission s "
+	"WHERE s.status IN ('earned', 'resubmit') AND NOT EXISTS "
+	"  (SELECT 1 FROM decision d WHERE d.submission_id = s.id) "
+	"ORDER BY 1, 2, 3, 4";
+static const char SQL_TRIGGER[] =
+	"SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND name = ?1";
+static const char SQL_COUNTS[] =
+	"SELECT (SELECT count(*) FROM submission), (SELECT count(*) FROM evidence), "
+	"(SELECT count(*) FROM blob), (SELECT count(*) FROM score), (SELECT count(*) FROM feedback), "
+	"(SELECT count(*) FROM decision), (SELECT count(*) FROM audit)";
+
+static const char *col(sqlite3_stmt *st, int i) { return (const char *)sqlite3_column_text(st, i); }
+
+/* The end of a walk: reset, and an error unless every row was read (or fn stopped it). */
+static int walk_end(struct store *s, sqlite3_stmt *st, int rc, struct mc_error *err)
+{
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "checking the database");
+}
+
+int store_check_evidence_each(struct store *s, int (*fn)(void *ctx, const struct store_check_evidence *e),
+			      void *ctx, struct mc_error *err)
+{
+	sqlite3_stmt *st = store_prep(s, SQL_EVIDENCE, err);
+	if (!st)
+		return MC_FAIL;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_check_evidence e = {
+			.submission = col(st, 0), .part = col(st, 1), .kind = col(st, 2),
+			.seq = sqlite3_column_int(st, 3), .text = col(st, 4),
+			.text_len = (size_t)sqlite3_column_bytes(st, 4), .sha256 = col(st, 5),
+			.blob_sha256 = col(st, 6), .file_name = col(st, 7),
+		};
+		if (fn(ctx, &e)) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	return walk_end(s, st, rc, err);
+}
+
+int store_check_blob_each(struct store *s, int (*fn)(void *ctx, const struct store_check_blob *b),
+			  void *ctx, struct mc_error *err)
+{
+	sqlite3_stmt *st = store_prep(s, SQL_BLOBS, err);
+	if (!st)
+		return MC_FAIL;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_check_blob b = {
+			.sha256 = col(st, 0), .size = sqlite3_column_int64(st, 1), .submission = col(st, 2),
+			.part = col(st, 3), .file_name = col(st, 4), .seq = sqlite3_column_int(st, 5),
+		};
+		if (fn(ctx, &b)) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	return walk_end(s, st, rc, err);
+}
+
+int store_check_status_each(struct store *s, int (*fn)(void *ctx, const char *status, long long counted,
+						       long long real),
+			    void *ctx, struct mc_error *err)
+{
+	sqlite3_stmt *st = store_prep(s, SQL_STATUS, err);
+	if (!st)
+		return MC_FAIL;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (fn(ctx, col(st, 0), sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2))) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	return walk_end(s, st, rc, err);
+}
+
+int store_check_record_each(struct store *s, int (*fn)(void *ctx, const struct store_check_record *r),
+			    void *ctx, struct mc_error *err)
+{
+	sqlite3_stmt *st = store_prep(s, SQL_RECORDS, err);
+	if (!st)
+		return MC_FAIL;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_check_record r = {
+			.submission = col(st, 0), .kind = col(st, 1), .key = col(st, 2), .read = col(st, 3),
+			.value = col(st, 4), .status = col(st, 5), .consistent = sqlite3_column_int(st, 6),
+		};
+		if (fn(ctx, &r)) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	return walk_end(s, st, rc, err);
+}
+
+int store_check_trigger_exists(struct store *s, const char *name, int *exists, struct mc_error *err)
+{
+	*exists = 0;
+	sqlite3_stmt *st = store_prep(s, SQL_TRIGGER, err);
+	if (!st)
+		return MC_FAIL;
+	store_bind_text(st, 1, name);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*exists = sqlite3_column_int(st, 0) > 0;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? MC_OK : store_fail(s, err, "checking the database");
+}
+
+int store_check_counts(struct store *s, long *submissions, long *evidence, long *files, long *scores,
+		       long *feedback, long *decisions, long *audit_rows, struct mc_error *err)
+{
+	sqlite3_stmt *st = store_prep(s, SQL_COUNTS, err);
+	if (!st)
+		return MC_FAIL;
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		long *out[] = { submissions, evidence, files, scores, feedback, decisions, audit_rows };
+		for (int i = 0; i < 7; i++)
+			*out[i] = (long)sqlite3_column_int64(st, i);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? MC_OK : store_fail(s, err, "checking the database");
+}

@@ -1,0 +1,75 @@
+#!/bin/sh
+# test_check.sh: `check` is quiet on a clean database and names each tampering.
+. "$TOP_SRCDIR/tests/cli/lib.sh"
+. "$FIXTURES/scoring/setup.sh"
+scoring_db
+
+t_run 0 check
+t_stdout_has "all good: 3 submissions, 10 evidence items (1 stored file), 0 scores, 0 feedback, 0 decisions, 0 audit rows checked"
+
+# Work done through mcassess keeps the database clean.
+mc score S-1 O1 demonstrated
+mc score S-1 O2 progressing
+printf 'More wait time.\n' >"$T/fb.txt"
+mc feedback S-2 --file "$T/fb.txt"
+mc decide S-2 resubmit
+t_run 0 check
+t_stdout_has "all good: 3 submissions, 10 evidence items (1 stored file), 2 scores, 1 feedback, 1 decision, 5 audit rows checked"
+
+sqlite3 "$DB" ".backup '$T/clean.db'"
+restore() {
+	rm -f "$DB" "$DB-wal" "$DB-shm"
+	cp "$T/clean.db" "$DB"
+	printf 'lesson plan\n' >"$LESSON_FILE"
+}
+
+# ---- an evidence file edited on disk, then missing
+printf 'lesson plan, edited\n' >"$LESSON_FILE"
+t_run 1 check
+t_stdout_has "problem: evidence S-1 #4 (artifact, 'lesson.txt'): stored file $LESSON_FILE no longer matches its SHA-256"
+t_stderr_has "mcassess: check found 1 problem in $DB"
+rm -f "$LESSON_FILE"
+t_run 1 check
+t_stdout_has "stored file $LESSON_FILE is missing"
+restore
+
+# ---- an evidence text edited in SQLite
+sql "UPDATE evidence SET text = text || '!' WHERE submission_id = 2 AND seq = 1"
+t_run 1 check
+t_stdout_has "problem: evidence S-2 #1 (overview): the text does not match its recorded SHA-256"
+restore
+
+# ---- an audit row deleted
+sql "DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE seq = 2"
+t_run 1 check
+t_stdout_has "problem: audit log: row 2 is missing (deleted)"
+t_stdout_has "problem: database: the trigger 'audit_no_delete' is missing"
+restore
+
+# ---- a score edited through sqlite3
+sql "UPDATE score SET level_id = level_id + 1 WHERE criterion_id = 2"
+t_run 1 check
+t_stdout_has "problem: score S-1 O2 is 'demonstrated' but the last audited change"
+t_stdout_has "made it 'progressing': changed outside mcassess"
+t_stderr_has "check found 1 problem"
+restore
+
+# ---- a status counter edited
+sql "UPDATE status_count SET n = n + 3 WHERE status = 'queued'"
+t_run 1 check
+t_stdout_has "problem: status counter 'queued' says 4 but 1 submission has that status"
+restore
+
+# ---- a decision that the submission's status does not reflect
+sql "UPDATE submission SET status = 'in_progress' WHERE ext_id = 'S-2'"
+t_run 1 check
+t_stdout_has "problem: submission S-2 was decided 'resubmit' but its status is 'in_progress'"
+restore
+
+t_run 0 check
+t_stdout_has "all good:"
+t_run 2 check extra
+t_run 0 check --help
+t_stdout_has "problem: "
+
+done_testing

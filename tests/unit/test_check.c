@@ -1,0 +1,217 @@
+/* test_check.c: `check` names each kind of tampering, and is quiet on a clean database. */
+#include "unit.h"
+
+#include <sqlite3.h>
+
+#include "mcassess/check.h"
+#include "mcassess/hash.h"
+#include "mcassess/identity.h"
+#include "mcassess/scoring.h"
+#include "mcassess/store.h"
+#include "mcassess/util.h"
+
+struct fx {
+	char *dir, *path, *file; /* file: the stored evidence file of S-1 */
+	struct store *s;
+};
+
+struct found {
+	struct mc_buf all;
+	int n;
+};
+
+static void collect(void *ctx, const char *problem)
+{
+	struct found *f = ctx;
+	mc_buf_printf(&f->all, "%s\n", problem);
+	f->n++;
+}
+
+static void exec_sql(const char *path, const char *sql)
+{
+	sqlite3 *db;
+	char *msg = NULL;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+		fail_msg("%s: %s", sql, msg);
+	sqlite3_close(db);
+}
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* The seed, an admin, two scores, feedback and a decision: all through mcassess. */
+static void fx_open(struct fx *f)
+{
+	struct mc_error err = MC_ERROR_INIT;
+	f->dir = unit_tmpdir();
+	f->path = mc_xasprintf("%s/t.db", f->dir);
+	assert_int_equal(store_open(f->path, STORE_CREATE, &f->s, &err), MC_OK);
+	char *seed;
+	size_t len;
+	assert_int_equal(mc_read_file(MC_ABS_SRCDIR "/tests/fixtures/scoring/seed.sql", &seed, &len), 0);
+	exec_sql(f->path, seed);
+	free(seed);
+	char *sql = mc_xasprintf("INSERT INTO person(user, role, created_at) VALUES ('%s', 'admin', 'x')",
+				 identity_user());
+	exec_sql(f->path, sql);
+	free(sql);
+	char sha[MC_SHA256_HEX];
+	mc_sha256_hex("lesson plan\n", 12, sha);
+	char *sub = mc_xasprintf("%s/%.2s", store_evidence_dir(f->s), sha);
+	assert_int_equal(mc_mkdirs(sub, 0700), 0);
+	f->file = mc_xasprintf("%s/%s", sub, sha);
+	free(sub);
+	write_file(f->file, "lesson plan\n");
+	assert_int_equal(scoring_score(f->s, "S-1", "O1", "3", NULL, &err), MC_OK);
+	assert_int_equal(scoring_score(f->s, "S-1", "O2", "2", NULL, &err), MC_OK);
+	assert_int_equal(scoring_feedback_set(f->s, "S-2", "More wait time.", &err), MC_OK);
+	assert_int_equal(scoring_decide(f->s, "S-2", "resubmit", &err), MC_OK);
+}
+
+static void fx_close(struct fx *f)
+{
+	store_close(&f->s);
+	free(f->path);
+	free(f->file);
+	unit_rmtree(f->dir);
+}
+
+/* Run every check; return the problems found (caller frees). */
+static char *run(struct fx *f, int *n)
+{
+	struct found fd = { MC_BUF_INIT, 0 };
+	struct check_summary sum;
+	struct mc_error err = MC_ERROR_INIT;
+	assert_int_equal(check_run(f->s, CHECK_ALL, collect, &fd, &sum, &err), MC_OK);
+	assert_int_equal(sum.problems, fd.n);
+	*n = fd.n;
+	mc_buf_str(&fd.all);
+	return mc_buf_steal(&fd.all);
+}
+
+static void expect(struct fx *f, const char *want)
+{
+	int n;
+	char *all = run(f, &n);
+	if (n < 1 || !strstr(all, want))
+		fail_msg("expected a problem with \"%s\"; got %d:\n%s", want, n, all);
+	free(all);
+}
+
+static void clean_database_is_all_good(void **state)
+{
+	(void)state;
+	struct fx f;
+	fx_open(&f);
+	int n;
+	char *all = run(&f, &n);
+	if (n)
+		fail_msg("%s", all);
+	free(all);
+	struct check_summary sum;
+	struct mc_error err = MC_ERROR_INIT;
+	struct found fd = { MC_BUF_INIT, 0 };
+	assert_int_equal(check_run(f.s, CHECK_ALL, collect, &fd, &sum, &err), MC_OK);
+	char *text = check_summary_text(&sum);
+	assert_string_equal(text, "3 submissions, 10 evidence items (1 stored file), 2 scores, 1 feedback, "
+				  "1 decision, 5 audit rows");
+	free(text);
+	mc_buf_free(&fd.all);
+	fx_close(&f);
+}
+
+static void edited_evidence_file(void **state)
+{
+	(void)state;
+	struct fx f;
+	fx_open(&f);
+	write_file(f.file, "lesson plan, edited\n");
+	expect(&f, "evidence S-1 #4 (artifact, 'lesson.txt'): stored file");
+	expect(&f, "no longer matches its SHA-256");
+	remove(f.file);
+	expect(&f, "is missing");
+	fx_close(&f);
+}
+
+static void edited_evidence_text(void **state)
+{
+	(void)state;
+	struct fx f;
+	fx_open(&f);
+	exec_sql(f.path, "UPDATE evidence SET text = text || '!' WHERE submission_id = 3 AND seq = 2");
+	expect(&f, "evidence S-3 #2 (artifact): the text does not match its recorded SHA-256");
+	fx_close(&f);
+}
+
+static void deleted_audit_row(void **state)
+{
+	(void)state;
+	struct fx f;
+	fx_open(&f);
+	exec_sql(f.path, "DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE seq = 3");
+	expect(&f, "audit log: row 3 is missing (deleted)");
+	expect(&f, "the trigger 'audit_no_delete' is missing");
+	fx_close(&f);
+}
+
+static void score_edited_behind_our_back(void **state)
+{
+	(void)state;
+	struct fx f;
+	fx_open(&f);
+	exec_sql(f.path, "UPDATE score SET level_id = level_id + 1 WHERE criterion_id = "
+			 "(SELECT id FROM criterion WHERE rubric_id = 1 AND code = 'O2')");
+	expect(&f, "score S-1 O2 is 'demonstrated' but the last audited change");
+	expect(&f, "made it 'progressing': changed outside mcassess");
+	fx_close(&f);
+}
+
+static void score_deleted_or_added(void **state)
+{
+	(void)state;
+	struct fx f;
+	fx_open(&f);
+	exec_sql(f.path, "DELETE FROM score WHERE criterion_id = 1");
+	expect(&f, "score S-1 O1 was 'demonstrated' at the last audited change");
+	exec_sql(f.path, "INSERT INTO score(uid, submission_id, criterion_id, level_id, assessor, at) "
+			 "VALUES ('x', 3, 6, 16, 'mallory', 'now')");
+	expect(&f, "score S-3 O1 is 'not_met' but no audited change ever made it");
+	fx_close(&f);
+}
+
+static void status_counter_and_decision(void **state)
+{
+	(void)state;
+	struct fx f;
+	fx_open(&f);
+	exec_sql(f.path, "UPDATE status_count SET n = n + 5 WHERE status = 'queued'");
+	expect(&f, "status counter 'queued' says 6 but 1 submission has that status");
+	fx_close(&f);
+	fx_open(&f);
+	exec_sql(f.path, "UPDATE decision SET outcome = 'earned'");
+	expect(&f, "decision on S-2 is 'earned' but the last audited change");
+	expect(&f, "submission S-2 was decided 'earned' but its status is 'resubmit'");
+	exec_sql(f.path, "UPDATE feedback SET body = 'rewritten'");
+	expect(&f, "feedback on S-2 is not the text the last audited change");
+	fx_close(&f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(clean_database_is_all_good),
+		cmocka_unit_test(edited_evidence_file),
+		cmocka_unit_test(edited_evidence_text),
+		cmocka_unit_test(deleted_audit_row),
+		cmocka_unit_test(score_edited_behind_our_back),
+		cmocka_unit_test(score_deleted_or_added),
+		cmocka_unit_test(status_counter_and_decision),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
