@@ -51,4 +51,46 @@ int queue_counts(struct store *s, long long counts[QUEUE_NSTATUS], struct mc_err
  * Every screen and command that shows an educator goes through here. *label is heap. */
 int queue_educator_label(struct store *s, const char *viewer, long long submission_rowid,
 			 char **label, int *blind, struct mc_error *err);
+/* ---------------------------------------------------------------- the viewer
+ * What a viewer may see, loaded once per command or screen so that a page of
+ * rows (or an export of thousands) does not ask the database per row. */
+struct queue_viewer {
+	char *user;
+	int role;          /* enum people_role */
+	int blind_setting; /* meta 'blind_scoring' is '1' */
+};
+int queue_viewer_load(struct store *s, const char *user, struct queue_viewer *v, struct mc_error *err);
+void queue_viewer_free(struct queue_viewer *v);
+/* THE rule (every path that shows an educator ends here): admins and coordinators
+ * see names; anyone else sees the anonymous id when the submission's assignment to
+ * them is blind (`assigned_blind`) or the 'blind_scoring' setting is on. 1 = blind. */
+int queue_viewer_blind(const struct queue_viewer *v, int assigned_blind);
+
+/* 1 if `status` is one of queue_statuses. */
+int queue_status_valid(const char *status);
+
+/* ---------------------------------------------------------------- SQL side (store_queue.c) */
+struct queue_raw {
+	long long rowid;
+	const char *id, *status, *credential, *pathway, *district, *submitted_at;
+	const char *name, *anon_id, *claimed_by;
+	int attempt;
+	int assigned_blind; /* the submission is assigned blind to the viewer */
+};
+struct queue_key {
+	const char *status, *credential, *submitted_at;
+	long long rowid;
+};
+/* Walk the submissions matching f (narrow aside) in f->sort order after (direction > 0)
+ * or before (< 0) `from` (NULL: from the top or the bottom), calling fn per row until
+ * it returns non-zero. `sql_limit` bounds each query (-1: none, when fn filters further).
+ * Every query is an index range: no OFFSET, no sort of the whole table. */
+int store_queue_walk(struct store *s, const struct queue_filter *f, const char *viewer,
+		     const struct queue_key *from, int direction, long sql_limit,
+		     int (*fn)(void *ctx, const struct queue_raw *r), void *ctx, struct mc_error *err);
+int store_queue_counts(struct store *s, long long counts[QUEUE_NSTATUS], struct mc_error *err);
+/* The educator of a submission: name, anonymous id, and whether it is assigned blind to
+ * `viewer`. MC_FAIL when there is no such submission. Strings are heap. */
+int store_queue_educator(struct store *s, long long submission_rowid, const char *viewer,
+			 char **name, char **anon_id, int *assigned_blind, struct mc_error *err);
 #endif

@@ -1,0 +1,183 @@
+/* export.c: results as CSV or JSON, streamed, written atomically. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <csv.h>
+#include <jansson.h>
+
+#include "mcassess/export.h"
+#include "mcassess/queue.h"
+#include "mcassess/util.h"
+
+const char *const export_result_fields[EXPORT_RESULT_NFIELDS] = {
+	"id", "educator_id", "educator_name", "district", "school", "credential", "pathway",
+	"attempt", "outcome", "decided_at", "decided_by", "rubric_version",
+};
+
+void export_csv_field(FILE *f, const char *s)
+{
+	if (!s)
+		return;
+	size_t len = strlen(s);
+	/* RFC 4180: quote a field holding a comma, a quote or a line break; leading or
+	 * trailing spaces are quoted too, so no reader trims them */
+	if (strpbrk(s, ",\"\r\n") || (len && (s[0] == ' ' || s[len - 1] == ' ')))
+		csv_fwrite(f, s, len); /* libcsv: quotes it, doubling the quotes inside */
+	else
+		fwrite(s, 1, len, f);
+}
+
+struct results {
+	struct store *s;
+	FILE *f;
+	const struct export_options *o;
+	struct queue_viewer v;
+	long n;
+};
+
+static void csv_record(FILE *f, const char *const *v, int n)
+{
+	for (int i = 0; i < n; i++) {
+		if (i)
+			putc(',', f);
+		export_csv_field(f, v[i]);
+	}
+	fputs("\r\n", f);
+}
+
+static int result_row(void *ctx, const struct export_result_row *r)
+{
+	struct results *x = ctx;
+	int blind = queue_viewer_blind(&x->v, r->assigned_blind);
+	const char *eid = blind ? r->anon_id : r->educator_id;
+	const char *ename = blind ? r->anon_id : r->educator_name;
+	const char *school = blind ? NULL : r->school;
+	if (x->o->format == EXPORT_CSV) {
+		char attempt[24], version[24];
+		snprintf(attempt, sizeof attempt, "%d", r->attempt);
+		snprintf(version, sizeof version, "%d", r->rubric_version);
+		const char *v[EXPORT_RESULT_NFIELDS] = { r->id, eid, ename, r->district, school,
+			r->credential, r->pathway, attempt, r->outcome, r->decided_at, r->decided_by, version };
+		csv_record(x->f, v, EXPORT_RESULT_NFIELDS);
+	} else {
+		json_t *o = json_object();
+		json_object_set_new(o, "id", json_string(r->id));
+		json_object_set_new(o, "educator_id", json_string(eid));
+		json_object_set_new(o, "educator_name", json_string(ename));
+		json_object_set_new(o, "district", json_string(r->district));
+		json_object_set_new(o, "school", school ? json_string(school) : json_null());
+		json_object_set_new(o, "credential", json_string(r->credential));
+		json_object_set_new(o, "pathway", json_string(r->pathway));
+		json_object_set_new(o, "attempt", json_integer(r->attempt));
+		json_object_set_new(o, "outcome", json_string(r->outcome));
+		json_object_set_new(o, "decided_at", json_string(r->decided_at));
+		json_object_set_new(o, "decided_by", json_string(r->decided_by));
+		json_object_set_new(o, "rubric_version", json_integer(r->rubric_version));
+		fputs(x->n ? ",\n" : "[\n", x->f);
+		json_dumpf(o, x->f, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		json_decref(o);
+	}
+	x->n++;
+	if (x->o->progress && x->n % 1000 == 0)
+		x->o->progress(x->o->progress_ctx, x->n);
+	return ferror(x->f) != 0; /* stop at the first write error */
+}
+
+static int write_results(FILE *f, void *ctx, struct mc_error *err)
+{
+	struct results *x = ctx;
+	x->f = f;
+	x->n = 0;
+	if (x->o->format == EXPORT_CSV)
+		csv_record(f, export_result_fields, EXPORT_RESULT_NFIELDS);
+	int rc = store_export_results(x->s, x->v.user, result_row, x, err);
+	if (rc != MC_OK)
+		return rc;
+	if (x->o->format == EXPORT_JSON)
+		fputs(x->n ? "\n]\n" : "[]\n", f);
+	if (x->o->progress)
+		x->o->progress(x->o->progress_ctx, x->n);
+	if (ferror(f))
+		return mc_error_set(err, MC_FAIL, "writing the results: %s", strerror(errno));
+	return MC_OK;
+}
+
+int export_results(struct store *s, const struct export_options *o, const char *out_path, FILE *out,
+		   long *count, struct mc_error *err)
+{
+	struct results x = { .s = s, .o = o };
+	if (count)
+		*count = 0;
+	int rc = queue_viewer_load(s, o->viewer, &x.v, err);
+	if (rc == MC_OK)
+		rc = out_path ? export_write_atomic(out_path, write_results, &x, err)
+			      : write_results(out, &x, err);
+	queue_viewer_free(&x.v);
+	if (rc == MC_OK && count)
+		*count = x.n;
+	return rc;
+}
+
+int export_write_atomic(const char *path, int (*write)(FILE *f, void *ctx, struct mc_error *err),
+			void *ctx, struct mc_error *err)
+{
+	char *d = mc_xstrdup(path), *b = mc_xstrdup(path);
+	char *dir = mc_xstrdup(dirname(d)), *base = mc_xstrdup(basename(b));
+	free(d);
+	free(b);
+	char *tmp = mc_xasprintf("%s/.%s.XXXXXX", dir, base);
+	int rc = MC_OK;
+	int fd = mkstemp(tmp);
+	FILE *f = NULL;
+	if (fd < 0) {
+		rc = mc_error_set(err, MC_FAIL, "%s: cannot write there: %s", path, strerror(errno));
+		goto out;
+	}
+	mode_t mask = umask(0);
+	umask(mask);
+	if (fchmod(fd, 0666 & ~mask) != 0 || !(f = fdopen(fd, "w"))) {
+		rc = mc_error_set(err, MC_FAIL, "%s: cannot write there: %s", path, strerror(errno));
+		close(fd);
+		goto fail;
+	}
+	rc = write(f, ctx, err);
+	if (rc != MC_OK) {
+		mc_error_prefix(err, "%s", path);
+		fclose(f);
+		goto fail;
+	}
+	if (fflush(f) != 0 || ferror(f) || fsync(fileno(f)) != 0) {
+		rc = mc_error_set(err, MC_FAIL, "%s: cannot write: %s", path, strerror(errno));
+		fclose(f);
+		goto fail;
+	}
+	if (fclose(f) != 0) {
+		rc = mc_error_set(err, MC_FAIL, "%s: cannot write: %s", path, strerror(errno));
+		goto fail;
+	}
+	if (rename(tmp, path) != 0) {
+		rc = mc_error_set(err, MC_FAIL, "%s: cannot put the file in place: %s", path, strerror(errno));
+		goto fail;
+	}
+	/* make the rename itself durable */
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY);
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+	goto out;
+fail:
+	unlink(tmp);
+out:
+	free(tmp);
+	free(dir);
+	free(base);
+	return rc;
+}
