@@ -1,18 +1,41 @@
-/* cmd_tui.c: NOT YET WRITTEN (stub). */
+/* cmd_tui.c: `mcassess` and `mcassess tui` open the workstation. */
 #include "config.h"
 
+#include <getopt.h>
+
 #include "cli.h"
+#include "mcassess/tui.h"
 
 static int run_tui(struct cli *cli, const struct cli_cmd *self, int argc, char **argv)
 {
-	(void)cli; (void)argc; (void)argv;
-	fprintf(stderr, "mcassess: %s: not written yet\n", self->name);
-	return MC_FAIL;
+	static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, { 0, 0, 0, 0 } };
+	int c;
+	while ((c = cli_getopt(argc, argv, "h", opts)) != -1) {
+		if (c == 'h')
+			return cli_help(self);
+		return cli_usage_error(self, "unknown option '%s'", argv[optind - 1]);
+	}
+	if (optind < argc)
+		return cli_usage_error(self, "unexpected argument '%s'", argv[optind]);
+	struct store *s = NULL;
+	int rc = cli_open(cli, 0, &s);
+	if (rc != MC_OK)
+		return rc;
+	struct mc_error err = MC_ERROR_INIT;
+	rc = tui_run(s, &err);
+	store_close(&s);
+	if (rc != MC_OK)
+		return cli_error(&err);
+	return MC_OK;
 }
 
 const struct cli_cmd cli_cmd_tui = {
 	"tui", run_tui,
 	"tui",
 	"Opens the workstation on your queue.",
-	"",
+	"Keys: arrows or j/k move, Enter opens, Tab moves between evidence and rubric,\n"
+	"digits score the focused criterion, / narrows the queue, s sorts, ? lists every\n"
+	"key, q goes back (and quits from the queue). Bindings and colours:\n"
+	"$XDG_CONFIG_HOME/mcassess/config ('bind KEY ACTION', 'color ELEMENT FG BG').\n"
+	"NO_COLOR=1 turns colours off.\n",
 };

@@ -1,0 +1,14 @@
+/* tui.h: the ncurses workstation. The CLI's `mcassess` / `mcassess tui` calls this. */
+#ifndef MCASSESS_TUI_H
+#define MCASSESS_TUI_H
+#include "mcassess/error.h"
+
+struct store;
+
+/* Run the workstation on an open database until the user quits. Reads key
+ * bindings and colours from $XDG_CONFIG_HOME/mcassess/config. With
+ * $MCASSESS_TUI_SCRIPT set, runs without a terminal instead: keys come from that
+ * script and `:dump NAME` lines write the screen as text (see src/tui/script.c).
+ * Returns MC_OK, or an error status with err filled (the screen is restored first). */
+int tui_run(struct store *s, struct mc_error *err);
+#endif

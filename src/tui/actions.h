@@ -1,0 +1,47 @@
+/* actions.h: every action the workstation knows, once, with its help text.
+ * X(NAME, "name used in the config file", "help line").
+ * The order is the order `?` lists them in. */
+#ifndef MCASSESS_TUI_ACTIONS_H
+#define MCASSESS_TUI_ACTIONS_H
+
+#define TUI_ACTIONS(X) \
+	X(MOVE_DOWN,   "move-down",   "Move down one line (or to the next criterion)") \
+	X(MOVE_UP,     "move-up",     "Move up one line (or to the previous criterion)") \
+	X(PAGE_DOWN,   "page-down",   "Move down one page") \
+	X(PAGE_UP,     "page-up",     "Move up one page") \
+	X(FIRST,       "first",       "Go to the first line") \
+	X(LAST,        "last",        "Go to the last line") \
+	X(NEXT_PART,   "next-part",   "Evidence: jump to the next part") \
+	X(PREV_PART,   "prev-part",   "Evidence: jump to the previous part") \
+	X(OPEN,        "open",        "Open the selected submission") \
+	X(BACK,        "back",        "Go back; quits from the queue") \
+	X(QUIT,        "quit",        "Quit mcassess") \
+	X(HELP,        "help",        "Show this help (keys for every screen)") \
+	X(SEARCH,      "search",      "Queue: narrow the list as you type (Enter keeps, Esc clears)") \
+	X(SORT,        "sort",        "Queue: sort by age, credential or status, in turn") \
+	X(FOCUS,       "focus-next",  "Submission: move focus between evidence and rubric") \
+	X(SCORE_1,     "score-1",     "Rubric: score the focused criterion at level 1") \
+	X(SCORE_2,     "score-2",     "Rubric: score the focused criterion at level 2") \
+	X(SCORE_3,     "score-3",     "Rubric: score the focused criterion at level 3") \
+	X(SCORE_4,     "score-4",     "Rubric: score the focused criterion at level 4") \
+	X(SCORE_5,     "score-5",     "Rubric: score the focused criterion at level 5") \
+	X(SCORE_6,     "score-6",     "Rubric: score the focused criterion at level 6") \
+	X(SCORE_7,     "score-7",     "Rubric: score the focused criterion at level 7") \
+	X(SCORE_8,     "score-8",     "Rubric: score the focused criterion at level 8") \
+	X(SCORE_9,     "score-9",     "Rubric: score the focused criterion at level 9") \
+	X(REDRAW,      "redraw",      "Redraw the whole screen")
+
+enum tui_action {
+	ACT_NONE = 0,
+#define X(n, name, help) ACT_##n,
+	TUI_ACTIONS(X)
+#undef X
+	ACT__COUNT
+};
+
+/* The config-file name and help line of an action; NULL for ACT_NONE. */
+const char *tui_action_name(enum tui_action a);
+const char *tui_action_help(enum tui_action a);
+/* ACT_NONE if `name` is not an action. */
+enum tui_action tui_action_parse(const char *name);
+#endif

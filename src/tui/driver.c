@@ -1,0 +1,453 @@
+/* driver.c: the one loop. It owns the terminal, the view stack, KEY_RESIZE and
+ * drawing: handlers only set dirty flags, and one pass per loop draws what they
+ * asked for (wnoutrefresh per window, one doupdate). */
+#include "config.h"
+
+#include <errno.h>
+#include <locale.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "mcassess/identity.h"
+#include "mcassess/tui.h"
+#include "mcassess/util.h"
+#include "tui/tui_int.h"
+
+/* ----------------------------------------------------------- messages */
+void tui_message(struct tui *t, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *s = NULL;
+	if (vasprintf(&s, fmt, ap) < 0)
+		s = NULL;
+	va_end(ap);
+	free(t->msg);
+	t->msg = s;
+	t->msg_error = 0;
+	t->status_dirty = 1;
+}
+
+void tui_error(struct tui *t, struct mc_error *err)
+{
+	free(t->msg);
+	t->msg = mc_xstrdup(mc_error_msg(err));
+	t->msg_error = 1;
+	t->status_dirty = 1;
+	mc_error_clear(err);
+}
+
+void tui_set_prompt(struct tui *t, const char *prompt)
+{
+	free(t->prompt);
+	t->prompt = prompt ? mc_xstrdup(prompt) : NULL;
+	t->status_dirty = 1;
+}
+
+/* -------------------------------------------------------------- views */
+static struct tui_view *top_view(struct tui *t) { return t->depth ? t->stack[t->depth - 1] : NULL; }
+
+struct tui_view *tui_view_below(struct tui *t, struct tui_view *v)
+{
+	for (int i = 1; i < t->depth; i++)
+		if (t->stack[i] == v)
+			return t->stack[i - 1];
+	return NULL;
+}
+
+int tui_push(struct tui *t, const struct tui_view_ops *ops, const void *arg)
+{
+	struct mc_error err = MC_ERROR_INIT;
+	if (t->depth == (int)(sizeof t->stack / sizeof t->stack[0])) {
+		tui_message(t, "too many screens open; press q to go back");
+		return MC_FAIL;
+	}
+	struct tui_view *v = mc_xcalloc(1, sizeof *v);
+	v->ops = ops;
+	v->tui = t;
+	if (ops->open(v, arg, &err) != MC_OK) {
+		int st = err.status ? (int)err.status : MC_FAIL;
+		if (ops->close)
+			ops->close(v);
+		free(v);
+		tui_error(t, &err);
+		return st;
+	}
+	v->dirty = TUI_DIRTY_LAYOUT | TUI_DIRTY_ALL;
+	t->stack[t->depth++] = v;
+	t->status_dirty = 1;
+	return MC_OK;
+}
+
+void tui_pop(struct tui *t)
+{
+	struct tui_view *v = top_view(t);
+	if (!v)
+		return;
+	t->depth--;
+	t->status_dirty = 1;
+	if (v->ops->close)
+		v->ops->close(v);
+	free(v);
+	if (t->depth)
+		/* Its windows lie under the closed view's: everything must be drawn again. */
+		t->stack[t->depth - 1]->dirty |= TUI_DIRTY_LAYOUT | TUI_DIRTY_ALL;
+}
+
+/* ------------------------------------------------------------- config */
+static char *config_path(void)
+{
+	const char *x = getenv("XDG_CONFIG_HOME");
+	if (x && *x)
+		return mc_xasprintf("%s/mcassess/config", x);
+	const char *home = getenv("HOME");
+	return mc_xasprintf("%s/.config/mcassess/config", home && *home ? home : ".");
+}
+
+void tui_config_load(struct tui *t)
+{
+	char *path = config_path();
+	char *text;
+	size_t len;
+	if (mc_read_file(path, &text, &len) != 0) {
+		if (errno != ENOENT)
+			t->config_note = mc_xasprintf("%s: cannot read: %s", path, strerror(errno));
+		free(path);
+		return;
+	}
+	struct mc_buf notes = MC_BUF_INIT;
+	int problems = 0;
+	long lineno = 0;
+	char *p = text; /* line by line (strtok would skip empty lines and lose the count) */
+	while (p && *p) {
+		lineno++;
+		char *nl = strchr(p, '\n');
+		if (nl)
+			*nl = '\0';
+		char *words[6] = { 0 };
+		int nw = 0;
+		char *s2 = NULL;
+		for (char *w = strtok_r(p, " \t\r", &s2); w && nw < 6; w = strtok_r(NULL, " \t\r", &s2)) {
+			if (w[0] == '#' && nw == 0)
+				break;
+			words[nw++] = w;
+		}
+		struct mc_error err = MC_ERROR_INIT;
+		int rc = MC_OK;
+		if (nw == 0) {
+			/* blank or comment */
+		} else if (strcmp(words[0], "bind") == 0 && nw == 3) {
+			rc = tui_keymap_bind(t->keymap, words[1], words[2], path, lineno, &err);
+		} else if (strcmp(words[0], "color") == 0 && nw >= 4) {
+			struct mc_buf attrs = MC_BUF_INIT;
+			for (int i = 4; i < nw; i++) {
+				if (attrs.len)
+					mc_buf_addc(&attrs, ' ');
+				mc_buf_adds(&attrs, words[i]);
+			}
+			rc = tui_theme_set(words[1], words[2], words[3], attrs.len ? attrs.data : NULL, path,
+					   lineno, &err);
+			mc_buf_free(&attrs);
+		} else {
+			rc = mc_error_at(&err, MC_INVALID, path, lineno, 0,
+					 "expected 'bind KEY ACTION' or 'color ELEMENT FG BG [ATTR...]'");
+		}
+		if (rc != MC_OK) {
+			if (!problems)
+				mc_buf_adds(&notes, mc_error_msg(&err));
+			problems++;
+			mc_error_clear(&err);
+		}
+		p = nl ? nl + 1 : NULL;
+	}
+	if (problems > 1)
+		mc_buf_printf(&notes, " (and %d more problems)", problems - 1);
+	if (problems)
+		t->config_note = mc_buf_steal(&notes);
+	mc_buf_free(&notes);
+	free(text);
+	free(path);
+}
+
+/* ------------------------------------------------------------- drawing */
+static void draw_status(struct tui *t)
+{
+	WINDOW *w = t->status;
+	if (t->prompt) {
+		tui_put_pad(w, 0, 0, t->prompt, t->cols, tui_theme(TUI_STATUS));
+	} else if (t->msg) {
+		tui_put_pad(w, 0, 0, t->msg, t->cols, tui_theme(t->msg_error ? TUI_ERROR : TUI_STATUS));
+	} else {
+		char *help = tui_keymap_keys_for(t->keymap, ACT_HELP);
+		char *back = tui_keymap_keys_for(t->keymap, ACT_BACK);
+		char *hint = mc_xasprintf("%.*s help  %.*s %s", (int)strcspn(help, ","), help,
+					  (int)strcspn(back, ","), back, t->depth > 1 ? "back" : "quit");
+		tui_put_pad(w, 0, 0, hint, t->cols, tui_theme(TUI_DIM));
+		free(hint);
+		free(help);
+		free(back);
+	}
+	wnoutrefresh(w);
+	t->status_dirty = 0;
+}
+
+static void draw_too_small(struct tui *t)
+{
+	char *m = mc_xasprintf("mcassess needs at least %dx%d; this terminal is %dx%d", TUI_MIN_COLS,
+			       TUI_MIN_LINES, t->cols, t->lines);
+	werase(stdscr);
+	/* wrap the message over as many lines as it needs */
+	int y = 0, len = (int)strlen(m), x = 0;
+	while (x < len && y < t->lines) {
+		int n = len - x < t->cols ? len - x : t->cols;
+		mvwaddnstr(stdscr, y++, 0, m + x, n);
+		x += n;
+	}
+	if (y < t->lines)
+		mvwaddstr(stdscr, y, 0, t->cols >= 14 ? "q quits" : "");
+	wnoutrefresh(stdscr);
+	free(m);
+}
+
+static void draw(struct tui *t)
+{
+	if (t->too_small) {
+		draw_too_small(t);
+		doupdate();
+		return;
+	}
+	struct tui_view *v = top_view(t);
+	if (v && (v->dirty & TUI_DIRTY_LAYOUT)) {
+		v->ops->layout(v, 0, t->lines - 1, t->cols);
+		v->dirty = (v->dirty & ~TUI_DIRTY_LAYOUT) | TUI_DIRTY_ALL;
+	}
+	if (v && v->dirty) {
+		v->ops->draw(v);
+		v->dirty = 0;
+	}
+	if (t->status_dirty)
+		draw_status(t);
+	doupdate();
+}
+
+static void resize(struct tui *t)
+{
+	t->lines = LINES;
+	t->cols = COLS;
+	int was_small = t->too_small;
+	t->too_small = t->cols < TUI_MIN_COLS || t->lines < TUI_MIN_LINES;
+	if (t->status)
+		delwin(t->status);
+	t->status = newwin(1, t->cols, t->lines - 1, 0);
+	keypad(t->status, TRUE);
+	t->status_dirty = 1;
+	if (was_small && !t->too_small) {
+		werase(stdscr);
+		wnoutrefresh(stdscr);
+	}
+	/* Every view below the top is laid out again when it comes back. */
+	for (int i = 0; i < t->depth; i++)
+		t->stack[i]->dirty |= TUI_DIRTY_LAYOUT | TUI_DIRTY_ALL;
+}
+
+/* ---------------------------------------------------------------- keys */
+static int read_key(struct tui *t, struct mc_error *err)
+{
+	if (t->script)
+		return tui_script_next(t, t->script, err);
+	for (;;) {
+		wint_t wc;
+		int r = wget_wch(t->status, &wc);
+		if (r == ERR)
+			continue; /* interrupted */
+		if (r == KEY_CODE_YES) {
+			if (wc == KEY_ENTER)
+				return '\n';
+			return TUI_KEY_FN | (int)wc;
+		}
+		if (wc == '\r')
+			return '\n';
+		if (wc == 0x7f || wc == 8)
+			return TUI_KEY_FN | KEY_BACKSPACE;
+		return (int)wc;
+	}
+}
+
+static void generic_request(struct tui *t, enum tui_action a, int key)
+{
+	char name[16];
+	switch (a) {
+	case ACT_BACK:
+		if (t->depth > 1)
+			tui_pop(t);
+		else
+			t->quit = 1;
+		break;
+	case ACT_QUIT:
+		t->quit = 1;
+		break;
+	case ACT_HELP:
+		if (top_view(t)->ops != &tui_view_help)
+			tui_push(t, &tui_view_help, NULL);
+		break;
+	case ACT_REDRAW:
+		clearok(curscr, TRUE);
+		resize(t);
+		break;
+	case ACT_NONE:
+		tui_message(t, "%s is not bound to anything; press ? for the keys",
+			    tui_key_name(key, name, sizeof name));
+		break;
+	default:
+		tui_message(t, "%s does nothing on this screen; press ? for the keys",
+			    tui_action_name(a));
+	}
+}
+
+static void handle_key(struct tui *t, int key)
+{
+	if (key == TUI_KEY_RESIZE) {
+		resize(t);
+		return;
+	}
+	/* Any key clears the last message. */
+	if (t->msg) {
+		free(t->msg);
+		t->msg = NULL;
+		t->status_dirty = 1;
+	}
+	enum tui_action a = tui_keymap_lookup(t->keymap, key);
+	if (t->too_small) {
+		if (a == ACT_BACK || a == ACT_QUIT)
+			t->quit = 1;
+		return;
+	}
+	struct tui_view *v = top_view(t);
+	if (v->ops->key && v->ops->key(v, key) == TUI_HANDLED)
+		return;
+	if (a != ACT_NONE && v->ops->request(v, a) == TUI_HANDLED)
+		return;
+	generic_request(t, a, key);
+}
+
+/* ---------------------------------------------------------------- run */
+static SCREEN *start_screen(struct tui *t, FILE **in, FILE **out, struct mc_error *err)
+{
+	const char *size = getenv("MCASSESS_TUI_SIZE");
+	if (t->script) {
+		int w = 80, h = 24;
+		if (size && sscanf(size, "%dx%d", &w, &h) != 2) {
+			mc_error_set(err, MC_USAGE, "MCASSESS_TUI_SIZE: expected WxH such as 80x24, not '%s'",
+				     size);
+			return NULL;
+		}
+		char ws[16], hs[16];
+		snprintf(ws, sizeof ws, "%d", w);
+		snprintf(hs, sizeof hs, "%d", h);
+		setenv("COLUMNS", ws, 1);
+		setenv("LINES", hs, 1);
+		/* The terminal's bytes go nowhere, or to a file when a test counts them. */
+		const char *tty_out = getenv("MCASSESS_TUI_TTY_OUT");
+		*out = fopen(tty_out && *tty_out ? tty_out : "/dev/null", "w");
+		*in = fopen("/dev/null", "r");
+		if (!*out || !*in) {
+			mc_error_set(err, MC_FAIL, "/dev/null: %s", strerror(errno));
+			return NULL;
+		}
+	}
+	const char *term = getenv("TERM");
+	if (t->script && (!term || !*term))
+		term = "xterm";
+	SCREEN *scr = newterm(term, *out ? *out : stdout, *in ? *in : stdin);
+	if (!scr)
+		mc_error_set(err, MC_FAIL,
+			     "cannot start the terminal (TERM=%s is unknown here?); the commands work "
+			     "without one (see 'mcassess --help')", term ? term : "");
+	return scr;
+}
+
+int tui_run(struct store *s, struct mc_error *err)
+{
+	struct tui t = { 0 };
+	t.store = s;
+	t.viewer = identity_user();
+	t.now = time(NULL);
+	const char *script = getenv("MCASSESS_TUI_SCRIPT");
+	if (script && *script) {
+		if (tui_script_open(script, &t.script, err) != MC_OK)
+			return err->status;
+		const char *now = getenv("MCASSESS_TUI_NOW"); /* a fixed clock for screen tests */
+		time_t fixed;
+		if (now && mc_time_parse(now, &fixed) == 0)
+			t.now = fixed;
+		const char *page = getenv("MCASSESS_TUI_PAGE"); /* small pages exercise paging */
+		if (page && atoi(page) > 0)
+			t.page_rows = atoi(page);
+	} else if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		return mc_error_set(err, MC_USAGE,
+				    "tui: the workstation needs a terminal; in scripts use the commands "
+				    "(see 'mcassess --help')");
+	}
+	FILE *in = NULL, *out = NULL;
+	SCREEN *scr = start_screen(&t, &in, &out, err);
+	if (!scr) {
+		if (in)
+			fclose(in);
+		if (out)
+			fclose(out);
+		tui_script_free(&t.script);
+		return err->status;
+	}
+	set_escdelay(25);
+	cbreak();
+	noecho();
+	nonl();
+	curs_set(0);
+	tui_theme_init();
+	t.keymap = tui_keymap_new();
+	tui_config_load(&t);
+	resize(&t);
+	int rc = MC_OK;
+	if (tui_push(&t, &tui_view_queue, NULL) != MC_OK) {
+		rc = MC_FAIL;
+		endwin();
+		mc_error_set(err, MC_FAIL, "%s", t.msg ? t.msg : "cannot open the queue");
+		goto out;
+	}
+	if (t.config_note) {
+		t.msg = t.config_note;
+		t.config_note = NULL;
+		t.msg_error = 1;
+	}
+	while (!t.quit && t.depth) {
+		draw(&t);
+		int key = read_key(&t, err);
+		if (key == -1)
+			break; /* the script is over */
+		if (key == -2) {
+			rc = err->status;
+			break;
+		}
+		handle_key(&t, key);
+	}
+	endwin();
+out:
+	while (t.depth)
+		tui_pop(&t);
+	if (t.status)
+		delwin(t.status);
+	delscreen(scr);
+	if (in)
+		fclose(in);
+	if (out)
+		fclose(out);
+	tui_keymap_free(&t.keymap);
+	tui_script_free(&t.script);
+	free(t.msg);
+	free(t.prompt);
+	free(t.config_note);
+	return rc;
+}

@@ -1,0 +1,189 @@
+/* script.c: screen tests without a terminal, tig's way. $MCASSESS_TUI_SCRIPT
+ * names a file of keys; the driver asks for the next key only when it is idle
+ * (everything drawn), so a replay never races the program. Script lines:
+ *   # comment
+ *   :dump NAME        write the screen as text to NAME (relative to
+ *                     $MCASSESS_TUI_DUMP_DIR if set)
+ *   :resize WxH       resize the screen (as a terminal resize would)
+ *   anything else     keys: characters as typed (UTF-8), <Name> for a named key
+ *                     (<Enter> <Down> <PgDn> <Esc> <Tab> <^L> ...), <lt> for '<'
+ * The script ending quits the program. Other variables (script mode only):
+ * MCASSESS_TUI_SIZE=WxH (default 80x24), MCASSESS_TUI_NOW=ISO-TIME (the clock for
+ * ages), MCASSESS_TUI_PAGE=N (queue rows per fetch), MCASSESS_TUI_TTY_OUT=FILE
+ * (what would go to the terminal, to count bytes). */
+#include "config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "mcassess/text.h"
+#include "tui/tui_int.h"
+
+struct tui_script {
+	char *path;
+	char *text;
+	size_t len, pos;     /* the next byte to read */
+	long line;
+	int in_keys;         /* inside a key line */
+	char *dump_dir;
+};
+
+int tui_script_open(const char *path, struct tui_script **out, struct mc_error *err)
+{
+	struct tui_script *sc = mc_xcalloc(1, sizeof *sc);
+	if (mc_read_file(path, &sc->text, &sc->len) != 0) {
+		int e = errno;
+		free(sc);
+		return mc_error_set(err, MC_FAIL, "%s: cannot read the key script: %s", path, strerror(e));
+	}
+	sc->path = mc_xstrdup(path);
+	sc->line = 1;
+	const char *d = getenv("MCASSESS_TUI_DUMP_DIR");
+	sc->dump_dir = d && *d ? mc_xstrdup(d) : NULL;
+	*out = sc;
+	return MC_OK;
+}
+
+void tui_script_free(struct tui_script **sc)
+{
+	if (!*sc)
+		return;
+	free((*sc)->path);
+	free((*sc)->text);
+	free((*sc)->dump_dir);
+	free(*sc);
+	*sc = NULL;
+}
+
+int tui_dump_screen(const char *path, struct mc_error *err)
+{
+	FILE *f = fopen(path, "w");
+	if (!f)
+		return mc_error_set(err, MC_FAIL, "%s: cannot write the screen dump: %s", path,
+				    strerror(errno));
+	struct mc_buf line = MC_BUF_INIT;
+	for (int y = 0; y < LINES; y++) {
+		mc_buf_reset(&line);
+		size_t keep = 0; /* length without trailing spaces */
+		for (int x = 0; x < COLS; x++) {
+			cchar_t cc;
+			wchar_t wc[CCHARW_MAX + 1] = { 0 };
+			attr_t a;
+			short pair;
+			if (mvwin_wch(curscr, y, x, &cc) == ERR)
+				break;
+			getcchar(&cc, wc, &a, &pair, NULL);
+			int w = wc[0] ? wcwidth(wc[0]) : 1;
+			for (int k = 0; wc[k] && k < CCHARW_MAX; k++) {
+				char mb[MB_LEN_MAX];
+				mbstate_t st;
+				memset(&st, 0, sizeof st);
+				size_t n = wcrtomb(mb, wc[k], &st);
+				if (n != (size_t)-1)
+					mc_buf_add(&line, mb, n);
+			}
+			if (!wc[0])
+				mc_buf_addc(&line, ' ');
+			if (!(wc[0] == L' ' && !wc[1]) && wc[0])
+				keep = line.len;
+			if (w == 2)
+				x++; /* the second cell of a wide character */
+		}
+		fwrite(line.data ? line.data : "", 1, keep, f);
+		fputc('\n', f);
+	}
+	mc_buf_free(&line);
+	if (fclose(f) != 0)
+		return mc_error_set(err, MC_FAIL, "%s: cannot write the screen dump: %s", path,
+				    strerror(errno));
+	return MC_OK;
+}
+
+static char *take_line(struct tui_script *sc)
+{
+	const char *p = sc->text + sc->pos;
+	const char *nl = memchr(p, '\n', sc->len - sc->pos);
+	size_t n = nl ? (size_t)(nl - p) : sc->len - sc->pos;
+	sc->pos += n + (nl ? 1 : 0);
+	sc->line++;
+	return mc_xstrndup(p, n);
+}
+
+static int command(struct tui *t, struct tui_script *sc, const char *cmd, struct mc_error *err)
+{
+	long line = sc->line - 1;
+	if (strncmp(cmd, ":dump ", 6) == 0) {
+		const char *name = cmd + 6;
+		char *path = sc->dump_dir && name[0] != '/' ? mc_xasprintf("%s/%s", sc->dump_dir, name)
+							   : mc_xstrdup(name);
+		int rc = tui_dump_screen(path, err);
+		free(path);
+		return rc;
+	}
+	int w, h;
+	if (sscanf(cmd, ":resize %dx%d", &w, &h) == 2 && w > 0 && h > 0) {
+		resizeterm(h, w);
+		return TUI_KEY_RESIZE;
+	}
+	(void)t;
+	return mc_error_at(err, MC_USAGE, sc->path, line, 0,
+			   "unknown script command '%s' (:dump NAME, :resize WxH)", cmd);
+}
+
+int tui_script_next(struct tui *t, struct tui_script *sc, struct mc_error *err)
+{
+	for (;;) {
+		if (!sc->in_keys) {
+			if (sc->pos >= sc->len)
+				return -1;
+			const char *p = sc->text + sc->pos;
+			if (*p == '#' || *p == ':' || *p == '\n') {
+				char *l = take_line(sc);
+				int rc = MC_OK;
+				if (l[0] == ':')
+					rc = command(t, sc, l, err);
+				free(l);
+				if (rc == TUI_KEY_RESIZE)
+					return rc;
+				if (rc != MC_OK)
+					return -2;
+				continue;
+			}
+			sc->in_keys = 1;
+		}
+		const char *p = sc->text + sc->pos;
+		if (sc->pos >= sc->len || *p == '\n') {
+			if (sc->pos < sc->len) {
+				sc->pos++;
+				sc->line++;
+			}
+			sc->in_keys = 0;
+			continue;
+		}
+		if (*p == '<') {
+			const char *gt = memchr(p, '>', sc->len - sc->pos);
+			const char *nl = memchr(p, '\n', sc->len - sc->pos);
+			if (gt && (!nl || gt < nl) && gt > p + 1) {
+				char *name = mc_xstrndup(p + 1, (size_t)(gt - p - 1));
+				int k = strcmp(name, "lt") == 0 ? '<' : tui_key_parse(name);
+				if (k < 0) {
+					mc_error_at(err, MC_USAGE, sc->path, sc->line, 0,
+						    "unknown key '<%s>' in the script", name);
+					free(name);
+					return -2;
+				}
+				free(name);
+				sc->pos = (size_t)(gt - sc->text) + 1;
+				return k;
+			}
+		}
+		unsigned cp;
+		int n = text_utf8_decode(p, &cp);
+		sc->pos += (size_t)n;
+		return (int)cp;
+	}
+}

@@ -1,0 +1,219 @@
+/* tui_int.h: what the files of src/tui share: the driver, views as tables of
+ * operations, the keymap, the theme and the drawing widgets. Nothing outside
+ * src/tui includes this. No SQL here: views call core (queue.h, show.h ...). */
+#ifndef MCASSESS_TUI_INT_H
+#define MCASSESS_TUI_INT_H
+
+#include <curses.h>
+#include <stddef.h>
+
+#include "mcassess/error.h"
+#include "mcassess/util.h"
+#include "tui/actions.h"
+
+struct store;
+struct tui;
+struct tui_view;
+
+/* ------------------------------------------------------------------ keys */
+/* A key: a Unicode code point, or a curses function key (KEY_DOWN ...) with
+ * TUI_KEY_FN set. Enter is always '\n'. */
+#define TUI_KEY_FN 0x1000000
+#define TUI_KEY_ESC 27
+#define TUI_KEY_RESIZE (TUI_KEY_FN | KEY_RESIZE)
+#define TUI_KEY_CTRL(c) ((c) & 0x1f)
+
+/* "j", "Down", "PgDn", "Enter", "Tab", "Esc", "Space", "^L", "F1" ...; -1 if unknown. */
+int tui_key_parse(const char *name);
+/* The name of a key as help shows it ("j", "Down", "^L"); writes into buf (>= 16 bytes). */
+const char *tui_key_name(int key, char *buf, size_t size);
+
+/* ---------------------------------------------------------------- keymap */
+struct tui_keymap;
+struct tui_keymap *tui_keymap_new(void); /* with the compiled-in default bindings */
+void tui_keymap_free(struct tui_keymap **km);
+/* "bind KEY ACTION" (ACTION "none" unbinds). file/line locate errors. */
+int tui_keymap_bind(struct tui_keymap *km, const char *key, const char *action, const char *file,
+		    long line, struct mc_error *err);
+enum tui_action tui_keymap_lookup(const struct tui_keymap *km, int key);
+/* The keys bound to `a`, as "j, Down" (heap; "" when unbound). */
+char *tui_keymap_keys_for(const struct tui_keymap *km, enum tui_action a);
+
+/* ----------------------------------------------------------------- theme */
+/* X(NAME, "config name", foreground, background, colour attrs, monochrome attrs) */
+#define TUI_ELEMS(X) \
+	X(NORMAL,    "normal",    -1,            -1,          A_NORMAL, A_NORMAL) \
+	X(TITLE,     "title",     COLOR_WHITE,   COLOR_BLUE,  A_BOLD,   A_REVERSE | A_BOLD) \
+	X(HEADING,   "heading",   COLOR_CYAN,    -1,          A_BOLD,   A_BOLD | A_UNDERLINE) \
+	X(CURSOR,    "cursor",    COLOR_BLACK,   COLOR_CYAN,  A_NORMAL, A_REVERSE) \
+	X(STATUS,    "status",    -1,            -1,          A_NORMAL, A_NORMAL) \
+	X(ERROR,     "error",     COLOR_RED,     -1,          A_BOLD,   A_BOLD) \
+	X(DIM,       "dim",       COLOR_BLUE,    -1,          A_NORMAL, A_DIM) \
+	X(PART,      "part",      COLOR_YELLOW,  -1,          A_BOLD,   A_BOLD | A_UNDERLINE) \
+	X(UNSCORED,  "unscored",  COLOR_MAGENTA, -1,          A_BOLD,   A_BOLD | A_STANDOUT) \
+	X(PASS,      "pass",      COLOR_GREEN,   -1,          A_BOLD,   A_BOLD) \
+	X(FAIL,      "fail",      COLOR_RED,     -1,          A_BOLD,   A_UNDERLINE) \
+	X(BORDER,    "border",    COLOR_BLUE,    -1,          A_NORMAL, A_NORMAL) \
+	X(FOCUS,     "focus",     COLOR_WHITE,   COLOR_BLUE,  A_BOLD,   A_REVERSE) \
+	X(KEY,       "key",       COLOR_GREEN,   -1,          A_BOLD,   A_BOLD)
+
+enum tui_elem {
+#define X(n, name, fg, bg, a, m) TUI_##n,
+	TUI_ELEMS(X)
+#undef X
+	TUI__NELEM
+};
+/* After initscr/newterm: colours unless NO_COLOR is set or the terminal has none. */
+void tui_theme_init(void);
+/* "color ELEMENT FG BG [bold|underline|reverse ...]" from the config file. */
+int tui_theme_set(const char *elem, const char *fg, const char *bg, const char *attrs,
+		  const char *file, long line, struct mc_error *err);
+attr_t tui_theme(enum tui_elem e);
+int tui_theme_color(void); /* 1 when colours are in use */
+
+/* --------------------------------------------------------------- widgets */
+/* Draw UTF-8 text at (y, x) in at most `cells` cells, by display width
+ * (text_cp_width): a wide character that would not fit is left out, control
+ * characters show as spaces. Returns the cells used. */
+int tui_put(WINDOW *w, int y, int x, const char *s, size_t len, int cells, attr_t attr);
+/* The same, then spaces up to `cells` (the whole field is written). */
+void tui_put_pad(WINDOW *w, int y, int x, const char *s, int cells, attr_t attr);
+/* Display width of s[0..len). */
+int tui_width(const char *s, size_t len);
+/* Wrap one paragraph to `width` cells: calls line(ctx, off, len) for each line,
+ * breaking after spaces, around CJK characters, or anywhere in a word longer
+ * than a line. Leading spaces of continuation lines are dropped. An empty
+ * paragraph gives one empty line. */
+void tui_wrap(const char *s, size_t len, int width, void (*line)(void *ctx, size_t off, size_t len),
+	      void *ctx);
+
+/* A pager: lines of text, each with an element and an indent, scrolled by `top`. */
+struct tui_pline {
+	char *text;
+	enum tui_elem elem;
+	int indent;
+	int mark;    /* a view's own tag (part index ...), -1 when none */
+};
+struct tui_pager {
+	struct tui_pline *lines;
+	int n, cap;
+	int top;
+};
+void tui_pager_clear(struct tui_pager *p);
+void tui_pager_add(struct tui_pager *p, enum tui_elem e, int indent, int mark, const char *text);
+/* Add text wrapped to `width` cells (paragraphs split at '\n'), each line indented. */
+void tui_pager_add_wrapped(struct tui_pager *p, enum tui_elem e, int indent, int mark,
+			   const char *text, int width);
+/* Draw lines top.. into rows [y, y+h) of w, `width` cells each. */
+void tui_pager_draw(const struct tui_pager *p, WINDOW *w, int y, int h, int width);
+/* Scrolling moves; returns 1 when the action was a move (handled). *moved tells
+ * whether top changed. */
+int tui_pager_request(struct tui_pager *p, enum tui_action a, int h, int *moved);
+
+/* Encode a code point as UTF-8 into out (>= 5 bytes, NUL-terminated); returns the length. */
+int tui_utf8_put(unsigned cp, char *out);
+
+/* ----------------------------------------------------------- rubric pane */
+/* The rubric beside (or below) the evidence: criteria grouped by part, the
+ * focused one with its levels and descriptors, unscored ones standing out, the
+ * outcome recomputed (scoring_outcome) after every score. */
+struct scoring_outcome;
+struct tui_rubric;
+struct tui_rubric *tui_rubric_new(void);
+void tui_rubric_free(struct tui_rubric **rp);
+/* Take the outcome to show (owned from now on; the old one is freed). Keeps the
+ * cursor on the same criterion when it can. */
+void tui_rubric_set(struct tui_rubric *rp, struct scoring_outcome *o);
+const struct scoring_outcome *tui_rubric_outcome(const struct tui_rubric *rp);
+/* The window to draw into (h rows by w cells, the first row a header). */
+void tui_rubric_layout(struct tui_rubric *rp, WINDOW *w, int h, int width);
+void tui_rubric_draw(struct tui_rubric *rp, int focused);
+/* Moves between criteria; 1 when handled. */
+int tui_rubric_move(struct tui_rubric *rp, enum tui_action a);
+/* The focused criterion (index into outcome->criteria), -1 when none. */
+int tui_rubric_cursor(const struct tui_rubric *rp);
+void tui_rubric_set_cursor(struct tui_rubric *rp, int i);
+
+/* --------------------------------------------------------------- views */
+enum tui_result { TUI_UNKNOWN = 0, TUI_HANDLED = 1 };
+
+/* What a view must redraw; handlers set these, the driver draws once per loop. */
+enum tui_dirty {
+	TUI_DIRTY_LAYOUT = 1 << 0,  /* windows must be (re)made: open, resize */
+	TUI_DIRTY_ALL = 1 << 1,     /* every line of the view */
+	TUI_DIRTY_SOME = 1 << 2,    /* only what the view noted itself (rows, a pane) */
+};
+
+struct tui_view_ops {
+	const char *name;
+	/* Load the view's data; arg is the view's own (a submission id ...). */
+	int (*open)(struct tui_view *v, const void *arg, struct mc_error *err);
+	/* Make the view's windows for the area (rows y..y+h, all columns w). */
+	void (*layout)(struct tui_view *v, int y, int h, int w);
+	/* Draw what v->dirty says, ending with wnoutrefresh; the driver calls doupdate. */
+	void (*draw)(struct tui_view *v);
+	/* A raw key before the keymap (text entry); TUI_UNKNOWN lets the keymap have it. */
+	int (*key)(struct tui_view *v, int key);
+	/* An action; TUI_UNKNOWN lets the driver try its generic ones (back, help ...). */
+	int (*request)(struct tui_view *v, enum tui_action a);
+	void (*close)(struct tui_view *v);
+};
+
+struct tui_view {
+	const struct tui_view_ops *ops;
+	struct tui *tui;
+	void *data;
+	unsigned dirty;
+};
+
+extern const struct tui_view_ops tui_view_queue, tui_view_submission, tui_view_help;
+
+/* --------------------------------------------------------------- driver */
+struct tui {
+	struct store *store;
+	const char *viewer;          /* the OS user (identity_user) */
+	struct tui_keymap *keymap;
+	struct tui_view *stack[8];
+	int depth;
+	int lines, cols;
+	int too_small;
+	int quit;
+	WINDOW *status;
+	char *msg;                   /* the status-line message, until the next key */
+	int msg_error;
+	char *prompt;                /* a text-entry prompt shown instead ("/narrow") */
+	int status_dirty;
+	time_t now;                  /* the clock for ages (fixed in script mode) */
+	struct tui_script *script;   /* non-NULL when keys come from a script */
+	char *config_note;           /* config problems, shown once at start */
+	int page_rows;               /* queue rows per fetch (0: the default; tests set it small) */
+};
+
+#define TUI_MIN_COLS 80
+#define TUI_MIN_LINES 24
+
+/* Open a view on top of the stack (with its argument); a failure shows on the status line. */
+int tui_push(struct tui *t, const struct tui_view_ops *ops, const void *arg);
+/* Close the top view (the one below redraws). */
+void tui_pop(struct tui *t);
+/* Messages on the status line (until the next key). */
+void tui_message(struct tui *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void tui_error(struct tui *t, struct mc_error *err);
+void tui_set_prompt(struct tui *t, const char *prompt); /* NULL: none */
+/* The view under the top one (help says what it came from); NULL if none. */
+struct tui_view *tui_view_below(struct tui *t, struct tui_view *v);
+
+/* --------------------------------------------------------------- script */
+struct tui_script;
+/* From $MCASSESS_TUI_SCRIPT; NULL when unset. Errors go to err. */
+int tui_script_open(const char *path, struct tui_script **out, struct mc_error *err);
+void tui_script_free(struct tui_script **sc);
+/* The next key of the script, running `:dump` and `:resize` lines on the way;
+ * -1 at the end. Called only when the program is idle (everything drawn). */
+int tui_script_next(struct tui *t, struct tui_script *sc, struct mc_error *err);
+/* Write the screen (curscr) as UTF-8 text, trailing spaces trimmed. */
+int tui_dump_screen(const char *path, struct mc_error *err);
+
+/* Config: $XDG_CONFIG_HOME/mcassess/config ("bind KEY ACTION", "color ..."). */
+void tui_config_load(struct tui *t);
+#endif

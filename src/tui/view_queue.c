@@ -1,0 +1,616 @@
+/* view_queue.c: the evidence queue. Keeps only a window of rows in memory and
+ * pages through queue_page() by key, so a million submissions page as smoothly
+ * as ten. A cursor move repaints two rows; a scroll repaints the list. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "mcassess/queue.h"
+#include "mcassess/util.h"
+#include "tui/tui_int.h"
+
+#define HEAD_LINES 3     /* title, counts, column headings */
+#define PAGE_MIN 64      /* rows fetched at a time (at least a screen) */
+#define KEEP_PAGES 4     /* rows kept: this many fetches */
+
+struct qv {
+	struct queue_filter f;
+	struct mc_buf narrow;      /* what was typed after '/' */
+	int narrowing;             /* typing a narrowing now */
+	struct queue_row *rows;    /* a window of the list, in display order */
+	int n;
+	int at_start, at_end;      /* the window reaches the top / bottom of the list */
+	int cursor, top;           /* indices into rows */
+	int old_cursor;            /* the row to repaint unhighlighted (-1: none) */
+	long long counts[QUEUE_NSTATUS];
+	WINDOW *head, *list;
+	int h, w;                  /* list rows, columns */
+	int stale;                 /* a submission was opened: statuses may have changed */
+};
+
+static const char *const sort_names[] = { "age", "credential", "status" };
+
+static int page_size(const struct tui_view *v)
+{
+	const struct qv *q = v->data;
+	if (v->tui->page_rows)
+		return v->tui->page_rows;
+	return q->h * 2 > PAGE_MIN ? q->h * 2 : PAGE_MIN;
+}
+
+static void free_rows(struct qv *q)
+{
+	if (q->rows)
+		queue_rows_free(&q->rows, q->n);
+	q->rows = NULL;
+	q->n = 0;
+}
+
+static void fill_down(struct tui_view *v, int top);
+static void fill_up(struct tui_view *v);
+
+/* Load the list afresh from its top (dir > 0) or bottom (dir < 0). */
+static int reload(struct tui_view *v, int dir)
+{
+	struct qv *q = v->data;
+	struct mc_error err = MC_ERROR_INIT;
+	struct queue_row *rows = NULL;
+	int n = 0;
+	q->f.narrow = q->narrow.len ? q->narrow.data : NULL;
+	if (queue_counts(v->tui->store, q->counts, &err) != MC_OK ||
+	    queue_page(v->tui->store, &q->f, v->tui->viewer, NULL, dir, page_size(v), &rows, &n, &err) != MC_OK) {
+		tui_error(v->tui, &err);
+		return MC_FAIL;
+	}
+	free_rows(q);
+	q->rows = rows;
+	q->n = n;
+	q->old_cursor = -1;
+	if (dir > 0) {
+		q->at_start = 1;
+		q->at_end = n < page_size(v);
+		q->cursor = q->top = 0;
+		fill_down(v, 0);
+	} else {
+		q->at_end = 1;
+		q->at_start = n < page_size(v);
+		q->cursor = q->top = 0;
+		fill_up(v);
+		q->cursor = q->n ? q->n - 1 : 0;
+		q->top = q->n > q->h ? q->n - q->h : 0;
+	}
+	v->dirty |= TUI_DIRTY_ALL;
+	return MC_OK;
+}
+
+/* Fetch the next page after the window (dir > 0) or before it (dir < 0);
+ * returns the rows added. Drops rows far from the screen to keep memory flat. */
+static int extend(struct tui_view *v, int dir)
+{
+	struct qv *q = v->data;
+	if (!q->n || (dir > 0 ? q->at_end : q->at_start))
+		return 0;
+	struct mc_error err = MC_ERROR_INIT;
+	struct queue_row *rows = NULL;
+	int n = 0, page = page_size(v);
+	const struct queue_row *from = dir > 0 ? &q->rows[q->n - 1] : &q->rows[0];
+	if (queue_page(v->tui->store, &q->f, v->tui->viewer, from, dir, page, &rows, &n, &err) != MC_OK) {
+		tui_error(v->tui, &err);
+		return 0;
+	}
+	if (n < page) {
+		if (dir > 0)
+			q->at_end = 1;
+		else
+			q->at_start = 1;
+	}
+	if (!n) {
+		free(rows);
+		return 0;
+	}
+	struct queue_row *all = mc_xmalloc((size_t)(q->n + n) * sizeof *all);
+	if (dir > 0) {
+		memcpy(all, q->rows, (size_t)q->n * sizeof *all);
+		memcpy(all + q->n, rows, (size_t)n * sizeof *all);
+	} else {
+		memcpy(all, rows, (size_t)n * sizeof *all);
+		memcpy(all + n, q->rows, (size_t)q->n * sizeof *all);
+		q->cursor += n;
+		q->top += n;
+		if (q->old_cursor >= 0)
+			q->old_cursor += n;
+	}
+	free(rows);
+	free(q->rows);
+	q->rows = all;
+	q->n += n;
+	/* Keep at most KEEP_PAGES pages, dropping from the far side of the screen. */
+	int keep = KEEP_PAGES * page, excess = q->n - keep;
+	if (excess > 0 && dir > 0) {
+		int drop = excess < q->top ? excess : q->top;
+		if (q->old_cursor >= 0 && q->old_cursor < drop)
+			drop = q->old_cursor;
+		if (drop > 0) {
+			struct queue_row *gone = mc_xmalloc((size_t)drop * sizeof *gone);
+			memcpy(gone, q->rows, (size_t)drop * sizeof *gone);
+			queue_rows_free(&gone, drop);
+			memmove(q->rows, q->rows + drop, (size_t)(q->n - drop) * sizeof *q->rows);
+			q->n -= drop;
+			q->cursor -= drop;
+			q->top -= drop;
+			if (q->old_cursor >= 0)
+				q->old_cursor -= drop;
+			q->at_start = 0;
+		}
+	} else if (excess > 0) {
+		int last_needed = q->top + q->h;
+		if (q->old_cursor + 1 > last_needed)
+			last_needed = q->old_cursor + 1;
+		int drop = q->n - last_needed < excess ? q->n - last_needed : excess;
+		if (drop > 0) {
+			struct queue_row *gone = mc_xmalloc((size_t)drop * sizeof *gone);
+			memcpy(gone, q->rows + q->n - drop, (size_t)drop * sizeof *gone);
+			queue_rows_free(&gone, drop);
+			q->n -= drop;
+			q->at_end = 0;
+		}
+	}
+	return n;
+}
+
+/* Make sure the rows from top to the bottom of the screen are in memory (a
+ * tall screen can need more than one fetch). */
+static void fill_down(struct tui_view *v, int top)
+{
+	struct qv *q = v->data;
+	while (q->n < top + q->h && !q->at_end) {
+		int before = q->top;
+		if (extend(v, 1) <= 0)
+			break;
+		top -= before - q->top; /* rows dropped from the front shift indices */
+	}
+}
+
+static void fill_up(struct tui_view *v)
+{
+	struct qv *q = v->data;
+	while (q->n < q->h && !q->at_start)
+		if (extend(v, -1) <= 0)
+			break;
+}
+
+/* Fetch the rows of the window again (after scoring, statuses change), keeping
+ * the window where it was: from the row before its first, as many rows. */
+static void refresh_window(struct tui_view *v)
+{
+	struct qv *q = v->data;
+	struct mc_error err = MC_ERROR_INIT;
+	if (queue_counts(v->tui->store, q->counts, &err) != MC_OK) {
+		tui_error(v->tui, &err);
+		return;
+	}
+	if (!q->n || q->at_start) {
+		int cursor = q->cursor, top = q->top, want = q->n > page_size(v) ? q->n : page_size(v);
+		struct queue_row *rows = NULL;
+		int n = 0;
+		if (queue_page(v->tui->store, &q->f, v->tui->viewer, NULL, 1, want, &rows, &n, &err) != MC_OK) {
+			tui_error(v->tui, &err);
+			return;
+		}
+		free_rows(q);
+		q->rows = rows;
+		q->n = n;
+		q->at_start = 1;
+		q->at_end = n < want;
+		q->cursor = cursor < n ? cursor : n ? n - 1 : 0;
+		q->top = top <= q->cursor ? top : q->cursor;
+		return;
+	}
+	struct queue_row *before = NULL, *rows = NULL;
+	int nb = 0, n = 0, want = q->n;
+	if (queue_page(v->tui->store, &q->f, v->tui->viewer, &q->rows[0], -1, 1, &before, &nb, &err) != MC_OK ||
+	    queue_page(v->tui->store, &q->f, v->tui->viewer, nb ? &before[0] : NULL, 1, want, &rows, &n,
+		       &err) != MC_OK) {
+		if (before)
+			queue_rows_free(&before, nb);
+		tui_error(v->tui, &err);
+		return;
+	}
+	if (before)
+		queue_rows_free(&before, nb);
+	free_rows(q);
+	q->rows = rows;
+	q->n = n;
+	q->at_start = nb == 0;
+	q->at_end = n < want;
+	if (q->cursor >= n)
+		q->cursor = n ? n - 1 : 0;
+	if (q->top > q->cursor)
+		q->top = q->cursor;
+}
+
+/* Move the cursor by delta rows (fetching as needed); scroll to keep it shown. */
+static void move_cursor(struct tui_view *v, int delta)
+{
+	struct qv *q = v->data;
+	if (!q->n)
+		return;
+	int old = q->cursor, old_top = q->top;
+	q->old_cursor = old;
+	int target = q->cursor + delta;
+	while (target >= q->n && extend(v, 1) > 0)
+		;
+	while (target < 0) {
+		int added = extend(v, -1);
+		if (added <= 0)
+			break;
+		target += added;
+		old += added;
+		old_top += added;
+	}
+	if (target >= q->n)
+		target = q->n - 1;
+	if (target < 0)
+		target = 0;
+	q->cursor = target;
+	if (q->cursor < q->top)
+		q->top = q->cursor;
+	else if (q->cursor >= q->top + q->h)
+		q->top = q->cursor - q->h + 1;
+	if (q->top != old_top)
+		v->dirty |= TUI_DIRTY_ALL;
+	else if (q->cursor != old)
+		v->dirty |= TUI_DIRTY_SOME;
+	else
+		q->old_cursor = -1;
+	if (q->cursor == old && q->top == old_top && !(v->dirty & TUI_DIRTY_ALL))
+		tui_message(v->tui, delta > 0 ? "end of the queue" : "top of the queue");
+}
+
+static void page(struct tui_view *v, int dir)
+{
+	struct qv *q = v->data;
+	if (!q->n)
+		return;
+	/* Scroll a whole screen, keeping the cursor's place on it. */
+	int step = q->h > 1 ? q->h - 1 : 1;
+	int old_top = q->top, rel = q->cursor - q->top;
+	move_cursor(v, dir * step);
+	int want_top = q->cursor - rel;
+	if (want_top < 0)
+		want_top = 0;
+	if (dir > 0) {
+		int shift = q->top;
+		fill_down(v, want_top);
+		want_top -= shift - q->top; /* rows dropped from the front */
+		old_top -= shift - q->top;
+	}
+	if (want_top + q->h > q->n)
+		want_top = q->n - q->h > 0 ? q->n - q->h : 0;
+	if (want_top <= q->cursor && q->cursor < want_top + q->h)
+		q->top = want_top;
+	if (q->top != old_top)
+		v->dirty |= TUI_DIRTY_ALL;
+}
+
+/* ----------------------------------------------------------------- open */
+static int q_open(struct tui_view *v, const void *arg, struct mc_error *err)
+{
+	(void)arg;
+	struct qv *q = mc_xcalloc(1, sizeof *q);
+	v->data = q;
+	q->f.sort = QUEUE_SORT_AGE;
+	q->h = 20;
+	q->old_cursor = -1;
+	if (queue_counts(v->tui->store, q->counts, err) != MC_OK)
+		return err->status;
+	struct queue_row *rows = NULL;
+	int n = 0;
+	if (queue_page(v->tui->store, &q->f, v->tui->viewer, NULL, 1, page_size(v), &rows, &n, err) != MC_OK)
+		return err->status;
+	q->rows = rows;
+	q->n = n;
+	q->at_start = 1;
+	q->at_end = n < page_size(v);
+	return MC_OK;
+}
+
+static void q_close(struct tui_view *v)
+{
+	struct qv *q = v->data;
+	if (!q)
+		return;
+	free_rows(q);
+	mc_buf_free(&q->narrow);
+	if (q->head)
+		delwin(q->head);
+	if (q->list)
+		delwin(q->list);
+	free(q);
+}
+
+static void q_layout(struct tui_view *v, int y, int h, int w)
+{
+	struct qv *q = v->data;
+	if (q->head)
+		delwin(q->head);
+	if (q->list)
+		delwin(q->list);
+	q->head = newwin(HEAD_LINES, w, y, 0);
+	q->list = newwin(h - HEAD_LINES, w, y + HEAD_LINES, 0);
+	q->h = h - HEAD_LINES;
+	q->w = w;
+	if (q->stale) {
+		q->stale = 0;
+		refresh_window(v);
+	}
+	if (q->cursor >= q->top + q->h)
+		q->top = q->cursor - q->h + 1;
+	if (q->top > 0 && q->top + q->h > q->n)
+		q->top = q->n - q->h > 0 ? q->n - q->h : 0;
+	/* A taller screen may need more rows than the window holds. */
+	fill_down(v, q->top);
+}
+
+/* ----------------------------------------------------------------- draw */
+struct cols {
+	int id, status, cred, educ, dist, att, age, date; /* date: 0 when not shown */
+};
+
+static struct cols columns(int w)
+{
+	struct cols c = { 10, 11, 12, 0, 0, 3, 4, 0 };
+	if (w >= 120) {
+		c.id = 14;
+		c.status = 17;
+		c.date = 10;
+	}
+	int fixed = c.id + c.status + c.cred + c.att + c.age + 6 + (c.date ? c.date + 1 : 0);
+	int rest = w - fixed;
+	if (rest < 10)
+		rest = 10;
+	c.dist = rest * 2 / 5;
+	if (c.dist > 30)
+		c.dist = 30;
+	c.educ = rest - c.dist;
+	if (c.educ > 44) {
+		c.dist += c.educ - 44 < 30 - c.dist ? c.educ - 44 : 30 - c.dist;
+		c.educ = rest - c.dist > 44 ? 44 : rest - c.dist;
+	}
+	return c;
+}
+
+static void age_text(time_t now, const char *when, char *out, size_t size)
+{
+	time_t t;
+	if (!when || mc_time_parse(when, &t) != 0) {
+		snprintf(out, size, "?");
+		return;
+	}
+	long long s = (long long)(now - t);
+	if (s < 0)
+		s = 0;
+	if (s < 3600)
+		snprintf(out, size, "%lldm", s / 60);
+	else if (s < 48 * 3600)
+		snprintf(out, size, "%lldh", s / 3600);
+	else if (s < 100LL * 86400)
+		snprintf(out, size, "%lldd", s / 86400);
+	else if (s < 730LL * 86400)
+		snprintf(out, size, "%lldmo", s / (30LL * 86400));
+	else
+		snprintf(out, size, "%lldy", s / (365LL * 86400));
+}
+
+static const char *status_short(const char *st, int wide)
+{
+	if (wide)
+		return st;
+	if (strcmp(st, "awaiting_approval") == 0)
+		return "awaiting";
+	return st;
+}
+
+static void draw_row(struct tui_view *v, int i)
+{
+	struct qv *q = v->data;
+	int y = i - q->top;
+	if (y < 0 || y >= q->h)
+		return;
+	if (i >= q->n) {
+		wmove(q->list, y, 0);
+		wclrtoeol(q->list);
+		return;
+	}
+	const struct queue_row *r = &q->rows[i];
+	struct cols c = columns(q->w);
+	attr_t a = i == q->cursor ? tui_theme(TUI_CURSOR) : A_NORMAL;
+	int x = 0;
+	char att[16], age[16];
+	snprintf(att, sizeof att, "%d", r->attempt);
+	age_text(v->tui->now, r->submitted_at, age, sizeof age);
+	tui_put_pad(q->list, y, x, r->id, c.id, a), x += c.id;
+	tui_put_pad(q->list, y, x, " ", 1, a), x += 1;
+	attr_t sa = a;
+	if (i != q->cursor && strcmp(r->status, "queued") == 0)
+		sa = tui_theme(TUI_UNSCORED);
+	tui_put_pad(q->list, y, x, status_short(r->status, c.status >= 17), c.status, sa), x += c.status;
+	tui_put_pad(q->list, y, x, " ", 1, a), x += 1;
+	tui_put_pad(q->list, y, x, r->credential, c.cred, a), x += c.cred;
+	tui_put_pad(q->list, y, x, " ", 1, a), x += 1;
+	char *educ = r->claimed_by ? mc_xasprintf("%s [%s]", r->educator, r->claimed_by)
+				   : mc_xstrdup(r->educator ? r->educator : "");
+	tui_put_pad(q->list, y, x, educ, c.educ, a), x += c.educ;
+	free(educ);
+	tui_put_pad(q->list, y, x, " ", 1, a), x += 1;
+	tui_put_pad(q->list, y, x, r->district, c.dist, a), x += c.dist;
+	tui_put_pad(q->list, y, x, " ", 1, a), x += 1;
+	char attr_txt[24];
+	snprintf(attr_txt, sizeof attr_txt, "%3.3s", att);
+	tui_put_pad(q->list, y, x, attr_txt, c.att, a), x += c.att;
+	tui_put_pad(q->list, y, x, " ", 1, a), x += 1;
+	char age_txt[16];
+	snprintf(age_txt, sizeof age_txt, "%*s", c.age, age);
+	if (c.date) {
+		tui_put_pad(q->list, y, x, age_txt, c.age, a), x += c.age;
+		tui_put_pad(q->list, y, x, " ", 1, a), x += 1;
+		tui_put_pad(q->list, y, x, r->submitted_at, c.date, a), x += c.date;
+		tui_put_pad(q->list, y, x, "", q->w - x, a);
+	} else {
+		tui_put_pad(q->list, y, x, age_txt, q->w - x, a);
+	}
+}
+
+static void draw_head(struct tui_view *v)
+{
+	struct qv *q = v->data;
+	const char *what = q->f.status ? q->f.status : "open work";
+	char *title = mc_xasprintf(" mcassess · queue: %s · sorted by %s%s%s%s", what,
+				   sort_names[q->f.sort], q->narrow.len ? " · narrowed to \"" : "",
+				   q->narrow.len ? q->narrow.data : "", q->narrow.len ? "\"" : "");
+	tui_put_pad(q->head, 0, 0, title, q->w, tui_theme(TUI_TITLE));
+	free(title);
+	static const char *const labels[QUEUE_NSTATUS] = { "queued", "in progress", "awaiting",
+							   "earned", "resubmit", "incomplete",
+							   "withdrawn" };
+	/* Every count when they fit; else the empty ones give way. */
+	struct mc_buf b = MC_BUF_INIT;
+	for (int pass = 0; pass < 2; pass++) {
+		mc_buf_reset(&b);
+		mc_buf_adds(&b, " ");
+		int first = 1;
+		for (int i = 0; i < QUEUE_NSTATUS; i++) {
+			if (pass && !q->counts[i] && i > 1)
+				continue;
+			mc_buf_printf(&b, "%s%s %lld", first ? "" : " · ", labels[i], q->counts[i]);
+			first = 0;
+		}
+		if (tui_width(b.data, b.len) <= q->w)
+			break;
+	}
+	tui_put_pad(q->head, 1, 0, b.data, q->w, A_NORMAL);
+	mc_buf_free(&b);
+	struct cols c = columns(q->w);
+	struct mc_buf h = MC_BUF_INIT;
+	mc_buf_printf(&h, "%-*s %-*s %-*s ", c.id, "ID", c.status, "STATUS", c.cred, "CREDENTIAL");
+	mc_buf_printf(&h, "%-*s %-*s %*s %*s", c.educ, "EDUCATOR", c.dist, "DISTRICT", c.att, "ATT",
+		      c.age, "AGE");
+	if (c.date)
+		mc_buf_adds(&h, " SUBMITTED");
+	tui_put_pad(q->head, 2, 0, h.data, q->w, tui_theme(TUI_HEADING));
+	mc_buf_free(&h);
+	wnoutrefresh(q->head);
+}
+
+static void q_draw(struct tui_view *v)
+{
+	struct qv *q = v->data;
+	if (v->dirty & TUI_DIRTY_ALL) {
+		draw_head(v);
+		if (!q->n) {
+			werase(q->list);
+			const char *m = q->narrow.len ? "Nothing matches the narrowing; Esc after / clears it."
+						      : "Nothing to score here: the queue is empty.";
+			tui_put_pad(q->list, 1, 2, m, q->w - 2, tui_theme(TUI_DIM));
+		} else {
+			for (int i = q->top; i < q->top + q->h; i++)
+				draw_row(v, i);
+		}
+	} else {
+		/* A cursor move: the row it left and the row it reached, nothing else. */
+		if (q->old_cursor >= 0)
+			draw_row(v, q->old_cursor);
+		draw_row(v, q->cursor);
+	}
+	q->old_cursor = -1;
+	wnoutrefresh(q->list);
+}
+
+/* ------------------------------------------------------------ requests */
+static void show_prompt(struct tui_view *v)
+{
+	struct qv *q = v->data;
+	char *p = mc_xasprintf("/%s", q->narrow.len ? q->narrow.data : "");
+	tui_set_prompt(v->tui, p);
+	free(p);
+}
+
+static int q_key(struct tui_view *v, int key)
+{
+	struct qv *q = v->data;
+	if (!q->narrowing)
+		return TUI_UNKNOWN;
+	if (key == '\n') {
+		q->narrowing = 0;
+		tui_set_prompt(v->tui, NULL);
+		if (q->narrow.len)
+			tui_message(v->tui, "narrowed to \"%s\" (/ then Esc clears it)", q->narrow.data);
+		return TUI_HANDLED;
+	}
+	if (key == TUI_KEY_ESC) {
+		q->narrowing = 0;
+		mc_buf_reset(&q->narrow);
+		tui_set_prompt(v->tui, NULL);
+		reload(v, 1);
+		return TUI_HANDLED;
+	}
+	if (key == (TUI_KEY_FN | KEY_BACKSPACE)) {
+		if (q->narrow.len) {
+			/* drop the last UTF-8 character */
+			size_t n = q->narrow.len;
+			do
+				n--;
+			while (n > 0 && ((unsigned char)q->narrow.data[n] & 0xc0) == 0x80);
+			q->narrow.len = n;
+			q->narrow.data[n] = '\0';
+			reload(v, 1);
+		}
+		show_prompt(v);
+		return TUI_HANDLED;
+	}
+	if (key & TUI_KEY_FN || key < 0x20)
+		return TUI_HANDLED; /* no moves while typing */
+	char buf[8];
+	tui_utf8_put((unsigned)key, buf);
+	mc_buf_adds(&q->narrow, buf);
+	show_prompt(v);
+	reload(v, 1);
+	return TUI_HANDLED;
+}
+
+static int q_request(struct tui_view *v, enum tui_action a)
+{
+	struct qv *q = v->data;
+	switch (a) {
+	case ACT_MOVE_DOWN: move_cursor(v, 1); return TUI_HANDLED;
+	case ACT_MOVE_UP: move_cursor(v, -1); return TUI_HANDLED;
+	case ACT_PAGE_DOWN: page(v, 1); return TUI_HANDLED;
+	case ACT_PAGE_UP: page(v, -1); return TUI_HANDLED;
+	case ACT_FIRST: reload(v, 1); return TUI_HANDLED;
+	case ACT_LAST: reload(v, -1); return TUI_HANDLED;
+	case ACT_SORT:
+		q->f.sort = (enum queue_sort)((q->f.sort + 1) % 3);
+		reload(v, 1);
+		tui_message(v->tui, "sorted by %s", sort_names[q->f.sort]);
+		return TUI_HANDLED;
+	case ACT_SEARCH:
+		q->narrowing = 1;
+		show_prompt(v);
+		return TUI_HANDLED;
+	case ACT_OPEN:
+		if (!q->n) {
+			tui_message(v->tui, "nothing to open");
+			return TUI_HANDLED;
+		}
+		if (tui_push(v->tui, &tui_view_submission, q->rows[q->cursor].id) == MC_OK)
+			q->stale = 1;
+		return TUI_HANDLED;
+	default:
+		return TUI_UNKNOWN;
+	}
+}
+
+const struct tui_view_ops tui_view_queue = {
+	"queue", q_open, q_layout, q_draw, q_key, q_request, q_close,
+};

@@ -1,0 +1,362 @@
+/* view_submission.c: one submission. The evidence part by part in a pager
+ * (wrapped by display width, CJK taking two cells), each part's word count
+ * against its limits; the rubric pane beside it from 120 columns, below it on
+ * narrower screens. Tab moves the focus; in the rubric, digits score. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "mcassess/scoring.h"
+#include "mcassess/show.h"
+#include "tui/tui_int.h"
+
+#define WIDE_COLS 120
+
+enum { SV_TITLE = 1, SV_EVIDENCE = 2, SV_RUBRIC = 4 };
+
+struct sv {
+	char *id;
+	struct show_submission *sub;
+	struct tui_rubric *rubric;
+	char *readonly;            /* why scoring is refused, NULL when allowed */
+	int focus;                 /* 0 evidence, 1 rubric */
+	int wide;
+	unsigned parts_dirty;      /* SV_* under TUI_DIRTY_SOME */
+	WINDOW *title, *ev, *sep, *rub;
+	struct tui_pager pager;    /* evidence lines; mark = part index */
+	int ev_h, ev_w;            /* evidence rows (under its header), cells */
+};
+
+static int load_outcome(struct tui_view *v, struct mc_error *err)
+{
+	struct sv *d = v->data;
+	struct scoring_outcome *o = NULL;
+	if (scoring_outcome(v->tui->store, d->sub->rowid, &o, err) != MC_OK)
+		return err->status ? (int)err->status : MC_FAIL;
+	tui_rubric_set(d->rubric, o);
+	return MC_OK;
+}
+
+static int s_open(struct tui_view *v, const void *arg, struct mc_error *err)
+{
+	struct sv *d = mc_xcalloc(1, sizeof *d);
+	v->data = d;
+	d->id = mc_xstrdup(arg);
+	d->rubric = tui_rubric_new();
+	if (show_load(v->tui->store, d->id, v->tui->viewer, &d->sub, err) != MC_OK)
+		return err->status ? (int)err->status : MC_FAIL;
+	if (load_outcome(v, err) != MC_OK)
+		return err->status ? (int)err->status : MC_FAIL;
+	struct mc_error why = MC_ERROR_INIT;
+	if (scoring_may_write(v->tui->store, d->id, &why) != MC_OK) {
+		d->readonly = mc_xstrdup(mc_error_msg(&why));
+		mc_error_clear(&why);
+	}
+	/* Start on the rubric's first unscored criterion. */
+	const struct scoring_outcome *o = tui_rubric_outcome(d->rubric);
+	for (int i = 0; o && i < o->ncriteria; i++)
+		if (o->criteria[i].level < 0) {
+			tui_rubric_set_cursor(d->rubric, i);
+			break;
+		}
+	return MC_OK;
+}
+
+static void free_windows(struct sv *d)
+{
+	WINDOW **ws[] = { &d->title, &d->ev, &d->sep, &d->rub };
+	for (size_t i = 0; i < sizeof ws / sizeof ws[0]; i++)
+		if (*ws[i]) {
+			delwin(*ws[i]);
+			*ws[i] = NULL;
+		}
+}
+
+static void s_close(struct tui_view *v)
+{
+	struct sv *d = v->data;
+	if (!d)
+		return;
+	free_windows(d);
+	tui_pager_clear(&d->pager);
+	tui_rubric_free(&d->rubric);
+	show_free(&d->sub);
+	free(d->readonly);
+	free(d->id);
+	free(d);
+}
+
+/* ------------------------------------------------------------- evidence */
+static char *limits_text(const struct show_part *p)
+{
+	if (p->min_words >= 0 && p->max_words >= 0)
+		return mc_xasprintf("%lld-%lld", p->min_words, p->max_words);
+	if (p->min_words >= 0)
+		return mc_xasprintf("at least %lld", p->min_words);
+	if (p->max_words >= 0)
+		return mc_xasprintf("at most %lld", p->max_words);
+	return NULL;
+}
+
+static void human_size(long long n, char *out, size_t size)
+{
+	if (n < 10 * 1024)
+		snprintf(out, size, "%lld bytes", n);
+	else if (n < 10LL * 1024 * 1024)
+		snprintf(out, size, "%lld KiB", n / 1024);
+	else
+		snprintf(out, size, "%lld MiB", n / (1024 * 1024));
+}
+
+static void build_evidence(struct tui_view *v)
+{
+	struct sv *d = v->data;
+	const struct show_submission *s = d->sub;
+	int top = d->pager.top;
+	tui_pager_clear(&d->pager);
+	int w = d->ev_w - 1 > 10 ? d->ev_w - 1 : 10; /* one cell of margin */
+	for (int pi = 0; pi < s->nparts; pi++) {
+		const struct show_part *p = &s->parts[pi];
+		char *lim = limits_text(p);
+		const char *judge = p->out_of_range < 0 ? ": under the minimum"
+				    : p->out_of_range > 0 ? ": over the maximum" : "";
+		char *head = lim ? mc_xasprintf("%d. %s · %lld words (limit %s)%s", pi + 1, p->title, p->words,
+						lim, judge)
+				 : mc_xasprintf("%d. %s · %lld words", pi + 1, p->title, p->words);
+		if (pi)
+			tui_pager_add(&d->pager, TUI_NORMAL, 0, pi, "");
+		tui_pager_add_wrapped(&d->pager, p->out_of_range ? TUI_FAIL : TUI_PART, 0, pi, head, w);
+		free(head);
+		free(lim);
+		int items = 0;
+		for (int ei = 0; ei < s->nevidence; ei++) {
+			const struct show_evidence *e = &s->evidence[ei];
+			if (e->part != pi)
+				continue;
+			items++;
+			if (e->kind && strcmp(e->kind, "file") == 0) {
+				char sz[32];
+				human_size(e->size, sz, sizeof sz);
+				char *l = mc_xasprintf("[file] %s · %s · %s · sha256 %.16s…", e->file ? e->file : "?",
+						       e->media_type ? e->media_type : "?", sz,
+						       e->sha256 ? e->sha256 : "");
+				tui_pager_add_wrapped(&d->pager, TUI_KEY, 2, pi, l, w);
+				free(l);
+			} else {
+				tui_pager_add_wrapped(&d->pager, TUI_NORMAL, 2, pi, e->text, w);
+			}
+		}
+		if (!items)
+			tui_pager_add(&d->pager, TUI_UNSCORED, 2, pi, "(no evidence for this part)");
+	}
+	/* Evidence for parts the rubric does not name, so nothing is hidden. */
+	for (int ei = 0; ei < s->nevidence; ei++) {
+		const struct show_evidence *e = &s->evidence[ei];
+		if (e->part >= 0)
+			continue;
+		char *l = mc_xasprintf("Part '%s' (not in the rubric)", e->part_code ? e->part_code : "?");
+		tui_pager_add(&d->pager, TUI_NORMAL, 0, -1, "");
+		tui_pager_add_wrapped(&d->pager, TUI_FAIL, 0, -1, l, w);
+		free(l);
+		tui_pager_add_wrapped(&d->pager, TUI_NORMAL, 2, -1, e->text ? e->text : e->file, w);
+	}
+	int max_top = d->pager.n - d->ev_h > 0 ? d->pager.n - d->ev_h : 0;
+	d->pager.top = top > max_top ? max_top : top;
+}
+
+/* ---------------------------------------------------------------- layout */
+static void s_layout(struct tui_view *v, int y, int h, int w)
+{
+	struct sv *d = v->data;
+	free_windows(d);
+	d->wide = w >= WIDE_COLS;
+	d->title = newwin(1, w, y, 0);
+	int body = h - 1, by = y + 1;
+	int rub_w, rub_h;
+	if (d->wide) {
+		rub_w = w * 2 / 5;
+		if (rub_w > 72)
+			rub_w = 72;
+		d->ev_w = w - rub_w - 1;
+		d->ev = newwin(body, d->ev_w, by, 0);
+		d->sep = newwin(body, 1, by, d->ev_w);
+		d->rub = newwin(body, rub_w, by, d->ev_w + 1);
+		d->ev_h = body - 1;
+		rub_h = body;
+	} else {
+		rub_w = w;
+		rub_h = body * 2 / 5 > 8 ? body * 2 / 5 : 8;
+		int ev_rows = body - rub_h;
+		d->ev_w = w;
+		d->ev = newwin(ev_rows, w, by, 0);
+		d->rub = newwin(rub_h, w, by + ev_rows, 0);
+		d->ev_h = ev_rows - 1;
+	}
+	tui_rubric_layout(d->rubric, d->rub, rub_h, rub_w);
+	build_evidence(v);
+}
+
+/* ----------------------------------------------------------------- draw */
+static int current_part(const struct sv *d)
+{
+	for (int i = d->pager.top; i >= 0 && i < d->pager.n; i--)
+		if (d->pager.lines[i].mark >= 0)
+			return d->pager.lines[i].mark;
+	return 0;
+}
+
+static void draw_title(struct tui_view *v)
+{
+	struct sv *d = v->data;
+	const struct show_submission *s = d->sub;
+	int w = getmaxx(d->title);
+	char *t = mc_xasprintf(" %s · %s %s · attempt %d · %s · %s%s%s", s->id, s->credential,
+			       s->credential_title ? s->credential_title : "", s->attempt, s->status,
+			       s->educator_name ? s->educator_name : "?", s->district ? " · " : "",
+			       s->district ? s->district : "");
+	tui_put_pad(d->title, 0, 0, t, w, tui_theme(TUI_TITLE));
+	free(t);
+	wnoutrefresh(d->title);
+}
+
+static void draw_evidence(struct tui_view *v)
+{
+	struct sv *d = v->data;
+	int part = current_part(d);
+	int last = d->pager.top + d->ev_h < d->pager.n ? d->pager.top + d->ev_h : d->pager.n;
+	char *head = mc_xasprintf(" Evidence · part %d of %d · lines %d-%d of %d%s", d->sub->nparts ? part + 1 : 0,
+				  d->sub->nparts, d->pager.n ? d->pager.top + 1 : 0, last, d->pager.n,
+				  d->focus == 0 ? " · ] [ parts" : " · Tab to read");
+	tui_put_pad(d->ev, 0, 0, head, d->ev_w, tui_theme(d->focus == 0 ? TUI_FOCUS : TUI_HEADING));
+	free(head);
+	tui_pager_draw(&d->pager, d->ev, 1, d->ev_h, d->ev_w);
+	wnoutrefresh(d->ev);
+}
+
+static void s_draw(struct tui_view *v)
+{
+	struct sv *d = v->data;
+	unsigned parts = v->dirty & TUI_DIRTY_ALL ? SV_TITLE | SV_EVIDENCE | SV_RUBRIC : d->parts_dirty;
+	if (parts & SV_TITLE)
+		draw_title(v);
+	if (parts & SV_EVIDENCE)
+		draw_evidence(v);
+	if (d->sep && (v->dirty & TUI_DIRTY_ALL)) {
+		/* A literal box-drawing bar: the same cells on every terminal (and in dumps). */
+		for (int y = 0; y < getmaxy(d->sep); y++)
+			tui_put(d->sep, y, 0, "│", strlen("│"), 1, tui_theme(TUI_BORDER));
+		wnoutrefresh(d->sep);
+	}
+	if (parts & SV_RUBRIC)
+		tui_rubric_draw(d->rubric, d->focus == 1);
+	d->parts_dirty = 0;
+}
+
+/* -------------------------------------------------------------- requests */
+static void mark(struct tui_view *v, unsigned parts)
+{
+	struct sv *d = v->data;
+	d->parts_dirty |= parts;
+	v->dirty |= TUI_DIRTY_SOME;
+}
+
+static void score(struct tui_view *v, int level)
+{
+	struct sv *d = v->data;
+	const struct scoring_outcome *o = tui_rubric_outcome(d->rubric);
+	int c = tui_rubric_cursor(d->rubric);
+	if (d->focus != 1) {
+		tui_message(v->tui, "Tab moves to the rubric; there digits score the focused criterion");
+		return;
+	}
+	if (!o || c < 0)
+		return;
+	const struct scoring_criterion *cr = &o->criteria[c];
+	if (level > cr->nlevels) {
+		tui_message(v->tui, "%s has %d levels: press 1-%d", cr->code, cr->nlevels, cr->nlevels);
+		return;
+	}
+	if (d->readonly) {
+		tui_message(v->tui, "%s", d->readonly);
+		return;
+	}
+	char lv[12];
+	snprintf(lv, sizeof lv, "%d", level);
+	char *code = mc_xstrdup(cr->code);
+	char *label = mc_xstrdup(cr->levels[level - 1].label);
+	int passes = cr->levels[level - 1].passes;
+	struct mc_error err = MC_ERROR_INIT;
+	if (scoring_score(v->tui->store, d->id, code, lv, NULL, &err) != MC_OK ||
+	    load_outcome(v, &err) != MC_OK) {
+		tui_error(v->tui, &err);
+	} else {
+		o = tui_rubric_outcome(d->rubric);
+		tui_message(v->tui, "%s: %s (%s) · %d of %d scored", code, label,
+			    passes ? "passes" : "does not pass", o->nscored, o->ncriteria);
+		/* On to the next criterion: scoring is one keystroke per line. */
+		tui_rubric_move(d->rubric, ACT_MOVE_DOWN);
+		/* The status shown in the title may have changed (queued -> in_progress). */
+		free(d->sub->status);
+		d->sub->status = mc_xstrdup(o->status);
+	}
+	free(code);
+	free(label);
+	mark(v, SV_RUBRIC | SV_TITLE);
+}
+
+static int jump_part(struct sv *d, int dir)
+{
+	int cur = current_part(d), want = cur + dir;
+	if (dir < 0 && d->pager.top > 0) {
+		/* back to the start of this part first, if not already there */
+		for (int i = 0; i < d->pager.n; i++)
+			if (d->pager.lines[i].mark == cur && i < d->pager.top) {
+				want = cur;
+				break;
+			}
+	}
+	for (int i = 0; i < d->pager.n; i++)
+		if (d->pager.lines[i].mark == want) {
+			int max_top = d->pager.n - d->ev_h > 0 ? d->pager.n - d->ev_h : 0;
+			d->pager.top = i > max_top ? max_top : i;
+			return 1;
+		}
+	return 0;
+}
+
+static int s_request(struct tui_view *v, enum tui_action a)
+{
+	struct sv *d = v->data;
+	if (a == ACT_FOCUS) {
+		d->focus = !d->focus;
+		mark(v, SV_EVIDENCE | SV_RUBRIC);
+		return TUI_HANDLED;
+	}
+	if (a >= ACT_SCORE_1 && a <= ACT_SCORE_9) {
+		score(v, (int)(a - ACT_SCORE_1) + 1);
+		return TUI_HANDLED;
+	}
+	if (d->focus == 1) {
+		if (tui_rubric_move(d->rubric, a)) {
+			mark(v, SV_RUBRIC);
+			return TUI_HANDLED;
+		}
+		return TUI_UNKNOWN;
+	}
+	int moved = 0;
+	if (a == ACT_NEXT_PART || a == ACT_PREV_PART) {
+		int top = d->pager.top;
+		jump_part(d, a == ACT_NEXT_PART ? 1 : -1);
+		moved = top != d->pager.top;
+	} else if (!tui_pager_request(&d->pager, a, d->ev_h, &moved)) {
+		return TUI_UNKNOWN;
+	}
+	if (moved)
+		mark(v, SV_EVIDENCE);
+	return TUI_HANDLED;
+}
+
+const struct tui_view_ops tui_view_submission = {
+	"submission", s_open, s_layout, s_draw, NULL, s_request, s_close,
+};

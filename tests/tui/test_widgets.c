@@ -1,0 +1,202 @@
+/* test_widgets.c: the TUI's pure parts without a terminal: wrapping by display
+ * width (CJK two cells, long words, spaces), key names, the keymap and the
+ * action list that help is generated from. */
+#include <locale.h>
+
+#include "../unit/unit.h"
+
+#include "mcassess/text.h"
+#include "tui/tui_int.h"
+
+struct lines {
+	char *l[64];
+	int n;
+	const char *s;
+};
+
+static void collect(void *ctx, size_t off, size_t len)
+{
+	struct lines *ls = ctx;
+	assert_true(ls->n < 64);
+	ls->l[ls->n++] = strndup(ls->s + off, len);
+}
+
+static void wrap(struct lines *ls, const char *s, int width)
+{
+	memset(ls, 0, sizeof *ls);
+	ls->s = s;
+	tui_wrap(s, strlen(s), width, collect, ls);
+}
+
+static void free_lines(struct lines *ls)
+{
+	for (int i = 0; i < ls->n; i++)
+		free(ls->l[i]);
+}
+
+static void wrap_breaks_at_spaces(void **state)
+{
+	(void)state;
+	struct lines ls;
+	wrap(&ls, "the quick brown fox jumps", 10);
+	assert_int_equal(ls.n, 3);
+	assert_string_equal(ls.l[0], "the quick");
+	assert_string_equal(ls.l[1], "brown fox");
+	assert_string_equal(ls.l[2], "jumps");
+	free_lines(&ls);
+}
+
+static void wrap_exact_fit_and_spaces_dropped(void **state)
+{
+	(void)state;
+	struct lines ls;
+	wrap(&ls, "abcd    efgh", 4);
+	assert_int_equal(ls.n, 2);
+	assert_string_equal(ls.l[0], "abcd");
+	assert_string_equal(ls.l[1], "efgh");
+	free_lines(&ls);
+}
+
+static void wrap_long_word_is_cut(void **state)
+{
+	(void)state;
+	struct lines ls;
+	wrap(&ls, "abcdefghijkl xy", 5);
+	assert_int_equal(ls.n, 3);
+	assert_string_equal(ls.l[0], "abcde");
+	assert_string_equal(ls.l[1], "fghij");
+	assert_string_equal(ls.l[2], "kl xy");
+	free_lines(&ls);
+}
+
+static void wrap_cjk_by_cells(void **state)
+{
+	(void)state;
+	struct lines ls;
+	/* Seven ideographs (14 cells) in 6 cells: three a line, never a half. */
+	wrap(&ls, "我们班有二十六", 6);
+	assert_int_equal(ls.n, 3);
+	for (int i = 0; i < ls.n; i++)
+		assert_true(tui_width(ls.l[i], strlen(ls.l[i])) <= 6);
+	assert_string_equal(ls.l[0], "我们班");
+	assert_string_equal(ls.l[2], "六");
+	free_lines(&ls);
+	/* An odd width: a wide character never straddles the edge. */
+	wrap(&ls, "ab学生cd", 3);
+	for (int i = 0; i < ls.n; i++)
+		assert_true(tui_width(ls.l[i], strlen(ls.l[i])) <= 3);
+	assert_string_equal(ls.l[0], "ab");
+	assert_string_equal(ls.l[1], "学");
+	free_lines(&ls);
+}
+
+static void wrap_mixed_scripts(void **state)
+{
+	(void)state;
+	struct lines ls;
+	wrap(&ls, "Students 学生 answered 回答了问题 twice", 12);
+	for (int i = 0; i < ls.n; i++)
+		assert_true(tui_width(ls.l[i], strlen(ls.l[i])) <= 12);
+	/* Nothing lost but spaces, and no line starts with one. */
+	char joined[200] = "";
+	for (int i = 0; i < ls.n; i++) {
+		assert_true(ls.l[i][0] != ' ');
+		for (const char *c = ls.l[i]; *c; c++)
+			if (*c != ' ')
+				strncat(joined, c, 1);
+	}
+	assert_string_equal(joined, "Students学生answered回答了问题twice");
+	assert_true(ls.n >= 3);
+	free_lines(&ls);
+}
+
+static void wrap_empty_paragraph(void **state)
+{
+	(void)state;
+	struct lines ls;
+	wrap(&ls, "", 10);
+	assert_int_equal(ls.n, 1);
+	assert_string_equal(ls.l[0], "");
+	free_lines(&ls);
+}
+
+static void width_counts_cells(void **state)
+{
+	(void)state;
+	assert_int_equal(tui_width("abc", 3), 3);
+	assert_int_equal(tui_width("学生", strlen("学生")), 4);
+	assert_int_equal(tui_width("e\xcc\x81", 3), 1); /* e + combining acute */
+}
+
+static void key_names_round_trip(void **state)
+{
+	(void)state;
+	const char *names[] = { "j", "G", "Down", "PgDn", "Enter", "Tab", "Esc", "^L", "F1", "?", "é" };
+	char buf[16];
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+		int k = tui_key_parse(names[i]);
+		assert_true(k >= 0);
+		assert_string_equal(tui_key_name(k, buf, sizeof buf), names[i]);
+	}
+	assert_int_equal(tui_key_parse("Nope"), -1);
+	assert_int_equal(tui_key_parse(""), -1);
+	assert_int_equal(tui_key_parse("^L"), 12);
+}
+
+static void keymap_defaults_and_user_bindings(void **state)
+{
+	(void)state;
+	struct tui_keymap *km = tui_keymap_new();
+	assert_int_equal(tui_keymap_lookup(km, 'j'), ACT_MOVE_DOWN);
+	assert_int_equal(tui_keymap_lookup(km, '?'), ACT_HELP);
+	assert_int_equal(tui_keymap_lookup(km, '3'), ACT_SCORE_3);
+	struct mc_error err = MC_ERROR_INIT;
+	assert_int_equal(tui_keymap_bind(km, "n", "move-down", "cfg", 1, &err), MC_OK);
+	assert_int_equal(tui_keymap_bind(km, "j", "none", "cfg", 2, &err), MC_OK);
+	assert_int_equal(tui_keymap_lookup(km, 'n'), ACT_MOVE_DOWN);
+	assert_int_equal(tui_keymap_lookup(km, 'j'), ACT_NONE);
+	char *keys = tui_keymap_keys_for(km, ACT_MOVE_DOWN);
+	assert_string_equal(keys, "Down, n");
+	free(keys);
+	assert_int_equal(tui_keymap_bind(km, "n", "fly", "cfg", 7, &err), MC_INVALID);
+	assert_non_null(strstr(mc_error_msg(&err), "cfg:7: bind: unknown action 'fly'"));
+	mc_error_clear(&err);
+	assert_int_equal(tui_keymap_bind(km, "Hyper", "help", "cfg", 8, &err), MC_INVALID);
+	assert_non_null(strstr(mc_error_msg(&err), "cfg:8: bind: unknown key 'Hyper'"));
+	mc_error_clear(&err);
+	tui_keymap_free(&km);
+	assert_null(km);
+}
+
+static void every_action_has_name_help_and_a_key(void **state)
+{
+	(void)state;
+	struct tui_keymap *km = tui_keymap_new();
+	for (int a = 1; a < ACT__COUNT; a++) {
+		assert_non_null(tui_action_name((enum tui_action)a));
+		assert_true(strlen(tui_action_help((enum tui_action)a)) > 10);
+		assert_int_equal(tui_action_parse(tui_action_name((enum tui_action)a)), a);
+		char *keys = tui_keymap_keys_for(km, (enum tui_action)a);
+		assert_true(keys[0] != '\0'); /* nothing is out of reach by default */
+		free(keys);
+	}
+	tui_keymap_free(&km);
+}
+
+int main(void)
+{
+	setlocale(LC_ALL, "C.UTF-8");
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(wrap_breaks_at_spaces),
+		cmocka_unit_test(wrap_exact_fit_and_spaces_dropped),
+		cmocka_unit_test(wrap_long_word_is_cut),
+		cmocka_unit_test(wrap_cjk_by_cells),
+		cmocka_unit_test(wrap_mixed_scripts),
+		cmocka_unit_test(wrap_empty_paragraph),
+		cmocka_unit_test(width_counts_cells),
+		cmocka_unit_test(key_names_round_trip),
+		cmocka_unit_test(keymap_defaults_and_user_bindings),
+		cmocka_unit_test(every_action_has_name_help_and_a_key),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
