@@ -257,6 +257,9 @@ CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
 	BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
 	BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+-- The queue sorted by credential: each credential's submissions in age order
+-- whatever their status (submission_credential has the status in between).
+CREATE INDEX submission_credential_age ON submission(credential_id, submitted_at, id);
 
 -- migration 2
 -- Counts by status for the queue header, kept by triggers: a COUNT(*) over
@@ -281,3 +284,40 @@ CREATE TRIGGER status_count_upd AFTER UPDATE OF status ON submission
 	UPDATE status_count SET n = n - 1 WHERE status = OLD.status;
 	UPDATE status_count SET n = n + 1 WHERE status = NEW.status;
 END;
+
+-- migration 3
+-- Full-text search (kept in step by src/core/store_search.c; see search.h).
+-- Evidence text is indexed in place: an external-content table, no second copy
+-- of the text. Feedback changes, so its table keeps its own (small) copy: a
+-- changed feedback is replaced by rowid without the old text. Tokenizer
+-- 'mcassess' (src/search/fts.c: Latin words as unicode61, CJK runs as
+-- overlapping bigrams) is registered on every connection the store opens; the
+-- sqlite3 shell does not have it, so no trigger here writes these tables.
+-- Rows already present are indexed by the first search (high-water marks in meta).
+CREATE VIRTUAL TABLE search_evidence USING fts5(text, content='evidence', content_rowid='id',
+	tokenize='mcassess');
+CREATE VIRTUAL TABLE search_feedback USING fts5(body, tokenize='mcassess');
+-- Feedback changed since the index last caught up, found without a scan.
+CREATE INDEX feedback_at ON feedback(at);
+
+-- migration 4
+-- The evidence archive's outbox (src/core/store_archive.c, src/archive/archive.c).
+-- While an archive is configured (meta 'archive_path'), every audit row also
+-- queues here, in the same transaction, with the record of its subject as it
+-- stood then (canonical JSON; NULL for 'database': the whole state is written).
+-- After the command commits, the archive takes the rows in seq order, writes a
+-- git commit for each and deletes them; a row that cannot be written yet (disk
+-- full, permissions, a lock) waits, and `check` reports the backlog.
+CREATE TABLE outbox (
+	seq        INTEGER PRIMARY KEY,
+	audit_seq  INTEGER NOT NULL UNIQUE,
+	audit_hash TEXT NOT NULL,
+	at         TEXT NOT NULL,
+	actor      TEXT NOT NULL,
+	action     TEXT NOT NULL,
+	subject    TEXT NOT NULL,
+	after      TEXT,                 -- the audit row's JSON
+	record     TEXT,                 -- the subject's record at the time of the event
+	state      TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'failed')),
+	error      TEXT                  -- why the last attempt failed
+) STRICT;

@@ -22,4 +22,8 @@ void store_bind_text(sqlite3_stmt *st, int i, const char *v);
 void store_bind_int(sqlite3_stmt *st, int i, long long v);
 /* Column text as a heap copy ("" for NULL when empty_for_null, else NULL). */
 char *store_col_dup(sqlite3_stmt *st, int i);
+
+/* store_search.c: register the search tokenizer and snippet function with FTS5 on
+ * a new connection (store_open calls it); an SQLite result code. */
+int store_search_setup(sqlite3 *db);
 #endif

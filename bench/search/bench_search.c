@@ -1,0 +1,158 @@
+/* bench_search.c: times search in-process (no process start-up in the figures).
+ *
+ *   bench_search DB index                 catch the index up (first search), time it
+ *   bench_search DB text RUNS QUERY LIMIT  median and best of RUNS text searches
+ *   bench_search DB regex RUNS PATTERN    median of RUNS full regex scans (limit 0)
+ *   bench_search DB read RUNS             median of RUNS bare reads of every text row
+ *                                         (the same statement the regex scan steps)
+ *   bench_search DB export DIR            every evidence text as DIR/NNN/ID.txt (ripgrep)
+ *
+ * Prints one line: what, the median in ms, the best in ms, and the hits or bytes. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "mcassess/search.h"
+#include "mcassess/store.h"
+#include "mcassess/util.h"
+
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static int cmp_d(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+static void report(const char *what, double *t, int runs, long long count, const char *unit)
+{
+	qsort(t, (size_t)runs, sizeof *t, cmp_d);
+	printf("%s\tmedian %.3f ms\tbest %.3f ms\t%lld %s\n", what, t[runs / 2], t[0], count, unit);
+}
+
+static int die(struct mc_error *err)
+{
+	fprintf(stderr, "bench_search: %s\n", mc_error_msg(err));
+	return 1;
+}
+
+struct sum {
+	long long bytes, rows;
+};
+
+static int add_row(void *ctx, long long rowid, const char *text, size_t len)
+{
+	(void)rowid;
+	struct sum *s = ctx;
+	s->bytes += (long long)len;
+	s->rows += text[0] != 0;
+	return 0;
+}
+
+struct exp {
+	const char *dir;
+	long long n;
+};
+
+static int export_row(void *ctx, long long rowid, const char *text, size_t len)
+{
+	struct exp *e = ctx;
+	char *sub = mc_xasprintf("%s/%03lld", e->dir, rowid % 1000);
+	mkdir(sub, 0755);
+	char *path = mc_xasprintf("%s/%lld.txt", sub, rowid);
+	FILE *f = fopen(path, "w");
+	if (!f || fwrite(text, 1, len, f) != len || fclose(f) != 0) {
+		fprintf(stderr, "bench_search: %s: %s\n", path, strerror(errno));
+		exit(1);
+	}
+	e->n++;
+	free(sub);
+	free(path);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 3) {
+		fprintf(stderr, "usage: bench_search DB index|text|regex|read|export ...\n");
+		return 2;
+	}
+	struct store *s;
+	struct mc_error err = MC_ERROR_INIT;
+	if (store_open(argv[1], 0, &s, &err) != MC_OK)
+		return die(&err);
+	const char *what = argv[2];
+	int runs = argc > 3 ? atoi(argv[3]) : 1;
+	if (runs < 1)
+		runs = 1;
+	double *t = calloc((size_t)runs, sizeof *t);
+	int rc = 0;
+	if (strcmp(what, "index") == 0) {
+		long long n = 0;
+		double t0 = now_ms();
+		if (search_catch_up(s, &n, &err) != MC_OK)
+			return die(&err);
+		t[0] = now_ms() - t0;
+		report("index", t, 1, n, "rows indexed");
+	} else if (strcmp(what, "text") == 0 && argc >= 6) {
+		struct search_opts o = { atoi(argv[5]), 0, 0 };
+		int n = 0;
+		for (int i = 0; i < runs; i++) {
+			struct search_hit *h;
+			double t0 = now_ms();
+			if (search_text(s, argv[4], &o, &h, &n, &err) != MC_OK)
+				return die(&err);
+			t[i] = now_ms() - t0;
+			search_hits_free(&h, n);
+		}
+		char *label = mc_xasprintf("text '%s' limit %s", argv[4], argv[5]);
+		report(label, t, runs, n, "hits");
+		free(label);
+	} else if (strcmp(what, "regex") == 0 && argc >= 5) {
+		struct search_opts o = { 0, 0, 0 };
+		int n = 0;
+		for (int i = 0; i < runs; i++) {
+			struct search_hit *h;
+			double t0 = now_ms();
+			if (search_regex(s, argv[4], &o, &h, &n, &err) != MC_OK)
+				return die(&err);
+			t[i] = now_ms() - t0;
+			search_hits_free(&h, n);
+		}
+		char *label = mc_xasprintf("regex '%s'", argv[4]);
+		report(label, t, runs, n, "hits");
+		free(label);
+	} else if (strcmp(what, "read") == 0) {
+		struct sum sm = { 0, 0 };
+		for (int i = 0; i < runs; i++) {
+			sm = (struct sum){ 0, 0 };
+			double t0 = now_ms();
+			if (store_search_scan(s, SEARCH_EVIDENCE, add_row, &sm, &err) != MC_OK)
+				return die(&err);
+			t[i] = now_ms() - t0;
+		}
+		report("bare read", t, runs, sm.bytes, "bytes");
+	} else if (strcmp(what, "export") == 0) {
+		struct exp e = { argv[3], 0 };
+		mkdir(e.dir, 0755);
+		if (store_search_scan(s, SEARCH_EVIDENCE, export_row, &e, &err) != MC_OK)
+			return die(&err);
+		printf("exported %lld files to %s\n", e.n, e.dir);
+	} else {
+		fprintf(stderr, "bench_search: unknown or incomplete command '%s'\n", what);
+		rc = 2;
+	}
+	free(t);
+	store_close(&s);
+	return rc;
+}

@@ -1,0 +1,208 @@
+/* cmd_search.c: `mcassess search`: full-text (FTS5) or regex (PCRE2) search of
+ * evidence and feedback. Shows submissions and parts, never educators. */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cli.h"
+#include "mcassess/search.h"
+#include "mcassess/util.h"
+
+#define DEFAULT_LIMIT 20
+#define PROGRESS_ROWS 2000   /* say so on a terminal when indexing at least this many rows */
+
+/* The snippet for output: markers become `open`/`close`, and line breaks and tabs
+ * spaces, so that one hit is one line. */
+static char *render(const char *snippet, const char *open, const char *close)
+{
+	struct mc_buf b = MC_BUF_INIT;
+	for (const char *p = snippet; *p; p++) {
+		if (*p == SEARCH_MARK_OPEN[0])
+			mc_buf_adds(&b, open);
+		else if (*p == SEARCH_MARK_CLOSE[0])
+			mc_buf_adds(&b, close);
+		else if (*p == '\n' || *p == '\r' || *p == '\t')
+			mc_buf_addc(&b, ' ');
+		else
+			mc_buf_addc(&b, *p);
+	}
+	return mc_buf_steal(&b);
+}
+
+static const char *source_name(enum search_source s) { return s == SEARCH_FEEDBACK ? "feedback" : "evidence"; }
+
+static void print_hits(const struct search_hit *h, int n, enum cli_format fmt, int bold)
+{
+	if (fmt == CLI_JSON) {
+		json_t *a = json_array();
+		for (int i = 0; i < n; i++) {
+			char *snip = render(h[i].snippet, "[", "]");
+			json_t *o = json_object();
+			json_object_set_new(o, "id", json_string(h[i].submission));
+			json_object_set_new(o, "part", json_string(h[i].part));
+			json_object_set_new(o, "source", json_string(source_name(h[i].source)));
+			json_object_set_new(o, "snippet", json_string(snip));
+			if (h[i].match_start >= 0) {
+				json_object_set_new(o, "start", json_integer(h[i].match_start));
+				json_object_set_new(o, "end", json_integer(h[i].match_end));
+			} else {
+				json_object_set_new(o, "rank", json_real(h[i].rank));
+			}
+			json_array_append_new(a, o);
+			free(snip);
+		}
+		json_dumpf(a, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		putchar('\n');
+		json_decref(a);
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		char *snip = render(h[i].snippet, bold ? "\033[1m" : "[", bold ? "\033[22m" : "]");
+		if (fmt == CLI_TSV) {
+			cli_tsv_field(stdout, h[i].submission);
+			putchar('\t');
+			cli_tsv_field(stdout, h[i].part);
+			putchar('\t');
+			cli_tsv_field(stdout, snip);
+			putchar('\n');
+		} else {
+			printf("%s  %s  %s\n", h[i].submission, h[i].part, snip);
+		}
+		free(snip);
+	}
+}
+
+/* Catch the index up first, saying so when that takes a while. */
+static int catch_up(struct cli *cli, struct store *s, struct mc_error *err)
+{
+	long long ev = 0, fb = 0;
+	int rc = search_pending(s, &ev, &fb, err);
+	if (rc != MC_OK)
+		return rc;
+	if (cli->progress && ev + fb >= PROGRESS_ROWS)
+		fprintf(stderr, "mcassess: search: indexing %lld new evidence items and %lld feedback…\n", ev, fb);
+	return search_catch_up(s, NULL, err);
+}
+
+static int run(struct cli *cli, const struct cli_cmd *self, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "regex", no_argument, NULL, 'r' },
+		{ "ignore-case", no_argument, NULL, 'i' },
+		{ "limit", required_argument, NULL, 'n' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "reindex", no_argument, NULL, 'R' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int regex = 0, reindex = 0, c;
+	struct search_opts o = { DEFAULT_LIMIT, 0, 0 };
+	enum cli_format fmt = CLI_TEXT;
+	while ((c = cli_getopt(argc, argv, "rin:", opts)) != -1) {
+		switch (c) {
+		case 'r': regex = 1; break;
+		case 'i': o.caseless = 1; break;
+		case 'R': reindex = 1; break;
+		case 'n': {
+			long v = cli_parse_count(optarg);
+			if (v < 0)
+				return cli_usage_error(self, "--limit needs a number (0 for all), not '%s'", optarg);
+			o.limit = (int)v;
+			break;
+		}
+		case 'f': {
+			int f = cli_parse_format(optarg);
+			if (f < 0)
+				return cli_usage_error(self, "--format is text, tsv or json, not '%s'", optarg);
+			fmt = (enum cli_format)f;
+			break;
+		}
+		case 'h': return cli_help(self);
+		default: return cli_usage_error(self, "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	int nargs = argc - optind;
+	if (reindex && nargs == 0) {
+		/* rebuild only */
+	} else if (nargs < 1) {
+		return cli_usage_error(self, "what to search for is missing");
+	} else if (regex && nargs > 1) {
+		return cli_usage_error(self, "--regex takes one PATTERN (quote it), got %d", nargs);
+	}
+	if (o.caseless && !regex)
+		return cli_usage_error(self, "--ignore-case is for --regex (text search always ignores case)");
+
+	struct store *s;
+	int rc = cli_open(cli, 0, &s);
+	if (rc != MC_OK)
+		return rc;
+	struct mc_error err = MC_ERROR_INIT;
+	if (reindex) {
+		rc = store_begin(s, &err);
+		if (rc == MC_OK && (rc = search_reindex(s, &err)) == MC_OK)
+			rc = store_commit(s, &err);
+		else if (rc != MC_OK)
+			store_rollback(s);
+		if (rc == MC_OK && nargs == 0) {
+			fprintf(stderr, "mcassess: search: index rebuilt\n");
+			store_close(&s);
+			return MC_OK;
+		}
+	}
+	struct mc_buf words = MC_BUF_INIT;
+	for (int i = optind; i < argc; i++) {
+		if (i > optind)
+			mc_buf_addc(&words, ' ');
+		mc_buf_adds(&words, argv[i]);
+	}
+	const char *pattern = mc_buf_str(&words);
+	struct search_hit *hits = NULL;
+	int n = 0;
+	/* one more than asked, to tell whether there are more */
+	struct search_opts ask = o;
+	if (ask.limit > 0)
+		ask.limit++;
+	if (rc == MC_OK && !regex)
+		rc = catch_up(cli, s, &err);
+	if (rc == MC_OK)
+		rc = regex ? search_regex(s, pattern, &ask, &hits, &n, &err)
+			   : search_text(s, pattern, &ask, &hits, &n, &err);
+	if (rc == MC_OK) {
+		int more = o.limit > 0 && n > o.limit;
+		print_hits(hits, more ? o.limit : n, fmt, fmt == CLI_TEXT && cli->tty && getenv("TERM") &&
+								 strcmp(getenv("TERM"), "dumb") != 0);
+		if (n == 0)
+			fprintf(stderr, "no matches for '%s'\n", pattern);
+		else if (more && fmt == CLI_TEXT)
+			fprintf(stderr, "(the first %d matches; --limit N shows more, 0 all)\n", o.limit);
+	}
+	search_hits_free(&hits, n);
+	mc_buf_free(&words);
+	store_close(&s);
+	return rc == MC_OK ? MC_OK : cli_error(&err);
+}
+
+const struct cli_cmd cli_cmd_search = {
+	"search", run,
+	"search PATTERN... [--regex [--ignore-case]] [--limit N] [--format text|tsv|json]",
+	"full-text (FTS5) or regex (PCRE2) search of evidence and feedback",
+	"Text search (the default): every word must occur, in any case and with or\n"
+	"without accents; \"a phrase\" in double quotes; word* for words that begin so.\n"
+	"Chinese and Japanese are found by any word of two characters or more (反馈),\n"
+	"a single character anywhere. Best matches first (bm25).\n\n"
+	"  --regex          PATTERN is a PCRE2 regular expression (UTF, Unicode \\w \\b);\n"
+	"                   matches in the order of the evidence. A bad pattern exits 2\n"
+	"                   with PCRE2's message and the character offset.\n"
+	"  -i, --ignore-case  with --regex\n"
+	"  --limit N        at most N matches (default 20; 0 = all)\n"
+	"  --format F       text (default), tsv or json. tsv: id<TAB>part<TAB>snippet;\n"
+	"                   json: [{\"id\",\"part\",\"source\",\"snippet\",\"rank\"|\"start\",\"end\"}].\n"
+	"                   Matches are marked [like this] (bold on a terminal).\n"
+	"  --reindex        rebuild the search index first (alone: rebuild only)\n\n"
+	"Shows the submission id and the part, never the educator. No match: nothing on\n"
+	"stdout ([] for json), \"no matches for ...\" on stderr, exit 0.\n",
+};

@@ -1,0 +1,391 @@
+/* test_search.c: the tokenizer (Latin, accented, Chinese, mixed, two-character
+ * words, single characters), index catch-up and hooks, ranked text search, regex
+ * (JIT, CJK, marker offsets), bad-pattern messages. */
+#include "unit.h"
+
+#include <sqlite3.h>
+
+#include "mcassess/search.h"
+#include "mcassess/store.h"
+#include "mcassess/util.h"
+
+/* A minimal catalog, as `init` would load it (parts overview/artifact/reflection),
+ * so that the CLI fixture tests/fixtures/search/evidence.sql loads on top. */
+static const char CATALOG[] =
+	"INSERT INTO pathway(code,title,goal) VALUES ('TEAM','TEAM-aligned',40),('STEMS','STEM Select',160);"
+	"INSERT INTO credential(code,pathway_id,title,current_version) VALUES"
+	" ('TEAM-FEED',1,'Academic Feedback',1),('STEMS-INQ',2,'Inquiry-Based Investigation',1),"
+	" ('TEAM-QUES',1,'Questioning',1);"
+	"INSERT INTO rubric(credential_id,version,title,competency,key_method,passing_rule,source_sha256,"
+	" loaded_at,loaded_by) SELECT id,1,title,'c','k','all_criteria_pass','x','2026-01-01T00:00:00Z','root'"
+	" FROM credential;"
+	"INSERT INTO part(rubric_id,seq,code,title,kind,prompt) SELECT r.id, x.seq, x.code, x.code, x.kind, 'p'"
+	" FROM rubric r, (SELECT 1 seq,'overview' code,'overview' kind UNION ALL SELECT 2,'artifact','artifact'"
+	" UNION ALL SELECT 3,'reflection','reflection') x;";
+
+struct fx {
+	char *dir, *path;
+	struct store *s;
+};
+
+static void exec_sql(const char *path, const char *sql)
+{
+	sqlite3 *db;
+	char *msg = NULL;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	sqlite3_busy_timeout(db, 5000);
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+		fail_msg("%s: %s", sql, msg);
+	sqlite3_close(db);
+}
+
+static long long query_int(const char *path, const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	long long v = -1;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+
+/* A database with the catalog and the fixture's evidence, written by a plain
+ * sqlite3 connection (no tokenizer, no hooks), as the shell tests do. */
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof *f);
+	f->dir = unit_tmpdir();
+	f->path = mc_xasprintf("%s/t.db", f->dir);
+	struct mc_error err = MC_ERROR_INIT;
+	assert_int_equal(store_open(f->path, STORE_CREATE, &f->s, &err), MC_OK);
+	exec_sql(f->path, CATALOG);
+	char *fixture = mc_xasprintf("%s/tests/fixtures/search/evidence.sql",
+				     getenv("TOP_SRCDIR") ? getenv("TOP_SRCDIR") : ".");
+	char *sql = NULL;
+	size_t len;
+	assert_int_equal(mc_read_file(fixture, &sql, &len), 0);
+	exec_sql(f->path, sql);
+	free(sql);
+	free(fixture);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+	store_close(&f->s);
+	free(f->path);
+	unit_rmtree(f->dir);
+	free(f);
+	return 0;
+}
+
+/* The tokens of text as "tok@start-end" ("~" before a colocated one), space-separated. */
+static char *tokens(struct store *s, const char *text, int query)
+{
+	struct search_token *t;
+	int n;
+	struct mc_error err = MC_ERROR_INIT;
+	assert_int_equal(search_tokens(s, text, query, &t, &n, &err), MC_OK);
+	struct mc_buf b = MC_BUF_INIT;
+	for (int i = 0; i < n; i++)
+		mc_buf_printf(&b, "%s%s%s@%d-%d", i ? " " : "", t[i].colocated ? "~" : "", t[i].text,
+			      t[i].start, t[i].end);
+	search_tokens_free(&t, n);
+	return mc_buf_steal(&b);
+}
+
+#define ASSERT_TOKENS(s, text, query, want)                 \
+	do {                                                \
+		char *got_ = tokens((s), (text), (query));  \
+		assert_string_equal(got_, (want));          \
+		free(got_);                                 \
+	} while (0)
+
+static void tokenizer_latin_as_unicode61(void **state)
+{
+	struct fx *f = *state;
+	ASSERT_TOKENS(f->s, "Hello, World! It's 2026.", 0, "hello@0-5 world@7-12 it@14-16 s@17-18 2026@19-23");
+	ASSERT_TOKENS(f->s, "", 0, "");
+	ASSERT_TOKENS(f->s, "  ...  ", 0, "");
+}
+
+static void tokenizer_folds_accents(void **state)
+{
+	struct fx *f = *state;
+	/* Latin-1 and Latin Extended-A: é è ê ï û ñ ç, ő č ś ž */
+	ASSERT_TOKENS(f->s, "Crème BRÛLÉE naïve señor garçon", 0,
+		      "creme@0-6 brulee@7-15 naive@16-22 senor@23-29 garcon@30-37");
+	ASSERT_TOKENS(f->s, "Erdős Čapek Śląsk Žižek", 0, "erdos@0-6 capek@7-13 slask@14-21 zizek@22-29");
+}
+
+static void tokenizer_chinese_bigrams(void **state)
+{
+	struct fx *f = *state;
+	/* overlapping bigrams; in documents the last character also alone, colocated */
+	ASSERT_TOKENS(f->s, "我们的反馈", 0, "我们@0-6 们的@3-9 的反@6-12 反馈@9-15 ~馈@12-15");
+	ASSERT_TOKENS(f->s, "我们的反馈", 1, "我们@0-6 们的@3-9 的反@6-12 反馈@9-15");
+	/* punctuation ends a run */
+	ASSERT_TOKENS(f->s, "反馈。学生", 1, "反馈@0-6 学生@9-15");
+}
+
+static void tokenizer_two_character_word(void **state)
+{
+	struct fx *f = *state;
+	ASSERT_TOKENS(f->s, "反馈", 1, "反馈@0-6");
+	ASSERT_TOKENS(f->s, "反馈", 0, "反馈@0-6 ~馈@3-6");
+}
+
+static void tokenizer_single_cjk_character(void **state)
+{
+	struct fx *f = *state;
+	ASSERT_TOKENS(f->s, "我 is", 0, "我@0-3 is@4-6");
+	ASSERT_TOKENS(f->s, "我", 1, "我@0-3");
+}
+
+static void tokenizer_mixed_scripts(void **state)
+{
+	struct fx *f = *state;
+	/* a Latin word inside a Chinese run splits it; kana and kanji bigram together */
+	ASSERT_TOKENS(f->s, "用PDF文件", 0, "用@0-3 pdf@3-6 文件@6-12 ~件@9-12");
+	ASSERT_TOKENS(f->s, "Café 日本語の", 0, "cafe@0-5 日本@6-12 本語@9-15 語の@12-18 ~の@15-18");
+	/* hangul syllables too */
+	ASSERT_TOKENS(f->s, "피드백", 1, "피드@0-6 드백@3-9");
+}
+
+static void text_search_finds_words_and_catches_up(void **state)
+{
+	struct fx *f = *state;
+	struct mc_error err = MC_ERROR_INIT;
+	long long ev, fb;
+	/* the fixture was written behind the store's back: all pending */
+	assert_int_equal(search_pending(f->s, &ev, &fb, &err), MC_OK);
+	assert_int_equal(ev, 5);
+	assert_int_equal(fb, 1);
+
+	struct search_opts o = { 20, 0, 0 };
+	struct search_hit *h;
+	int n;
+	assert_int_equal(search_text(f->s, "FEEDBACK", &o, &h, &n, &err), MC_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(h[0].submission, "S-1");
+	assert_string_equal(h[0].part, "overview");
+	assert_int_equal(h[0].source, SEARCH_EVIDENCE);
+	assert_non_null(strstr(h[0].snippet, "academic \x01" "feedback\x02 to"));
+	assert_true(h[0].rank < 0);
+	search_hits_free(&h, n);
+	assert_int_equal(search_pending(f->s, &ev, &fb, &err), MC_OK);
+	assert_int_equal(ev + fb, 0);
+
+	/* the two-character Chinese word inside an unspaced run */
+	assert_int_equal(search_text(f->s, "反馈", &o, &h, &n, &err), MC_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(h[0].part, "reflection");
+	assert_non_null(strstr(h[0].snippet, "使用\x01反馈\x02来"));
+	search_hits_free(&h, n);
+	/* a single character anywhere in a run: 馈 is the last of its bigram */
+	assert_int_equal(search_text(f->s, "馈", &o, &h, &n, &err), MC_OK);
+	assert_int_equal(n, 1);
+	search_hits_free(&h, n);
+	/* accents ignored both ways; feedback found; the file row has no text */
+	assert_int_equal(search_text(f->s, "creme brulee", &o, &h, &n, &err), MC_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(h[0].submission, "S-2");
+	search_hits_free(&h, n);
+	assert_int_equal(search_text(f->s, "reflection", &o, &h, &n, &err), MC_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(h[0].part, "feedback");
+	assert_int_equal(h[0].source, SEARCH_FEEDBACK);
+	search_hits_free(&h, n);
+	assert_int_equal(search_text(f->s, "plan", &o, &h, &n, &err), MC_OK);
+	assert_int_equal(n, 0);
+	search_hits_free(&h, n);
+	/* a phrase, and words that do not occur together */
+	assert_int_equal(search_text(f->s, "\"feedback loop\"", &o, &h, &n, &err), MC_OK);
+	assert_int_equal(n, 1);
+	assert_non_null(strstr(h[0].snippet, "\x01" "feedback loop\x02"));
+	search_hits_free(&h, n);
+	assert_int_equal(search_text(f->s, "feedback 反馈 zebra", &o, &h, &n, &err), MC_OK);
+	assert_int_equal(n, 0);
+	/* nothing to search for */
+	assert_int_equal(search_text(f->s, " !!! ", &o, &h, &n, &err), MC_USAGE);
+	assert_non_null(strstr(err.msg, "no words"));
+	mc_error_clear(&err);
+}
+
+static void overlapping_bigram_matches_are_marked_once(void **state)
+{
+	struct fx *f = *state;
+	struct mc_error err = MC_ERROR_INIT;
+	struct search_opts o = { 20, 0, 0 };
+	struct search_hit *h;
+	int n;
+	/* 哈哈 matches twice in 哈哈哈, on bigrams sharing a character */
+	assert_int_equal(search_text(f->s, "哈哈", &o, &h, &n, &err), MC_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(h[0].snippet, "\x01哈哈哈\x02 questions move from recall to analysis.");
+	search_hits_free(&h, n);
+}
+
+static void hooks_index_inside_a_transaction_once(void **state)
+{
+	struct fx *f = *state;
+	struct mc_error err = MC_ERROR_INIT;
+	long long indexed = -1;
+	assert_int_equal(search_catch_up(f->s, &indexed, &err), MC_OK);
+	assert_int_equal(indexed, 6);
+	assert_int_equal(search_catch_up(f->s, &indexed, &err), MC_OK);
+	assert_int_equal(indexed, 0);
+	long long rows = query_int(f->path, "SELECT count(*) FROM search_evidence_docsize");
+	assert_int_equal(rows, 5);
+
+	/* a writer adds evidence in its transaction and calls the hook, twice */
+	exec_sql(f->path, "INSERT INTO evidence(submission_id, seq, part_id, kind, text, sha256, words, media_type)"
+			  " SELECT submission_id, 7, part_id, 'text', 'zebra crossing', 'z', 2, 'text/plain'"
+			  " FROM evidence WHERE id = 1");
+	long long id = query_int(f->path, "SELECT max(id) FROM evidence");
+	assert_int_equal(store_begin(f->s, &err), MC_OK);
+	assert_int_equal(search_index_evidence(f->s, id, &err), MC_OK);
+	assert_int_equal(search_index_evidence(f->s, id, &err), MC_OK);
+	assert_int_equal(store_commit(f->s, &err), MC_OK);
+	assert_int_equal(query_int(f->path, "SELECT count(*) FROM search_evidence_docsize"), rows + 1);
+	assert_int_equal(search_catch_up(f->s, &indexed, &err), MC_OK);
+	assert_int_equal(indexed, 0);
+
+	/* rolled back: neither the row nor its index entry remain */
+	assert_int_equal(store_begin(f->s, &err), MC_OK);
+	assert_int_equal(search_index_evidence(f->s, id + 5, &err), MC_OK);
+	store_rollback(f->s);
+	char *v = NULL;
+	assert_int_equal(store_meta_get(f->s, "search.evidence_id", &v, &err), MC_OK);
+	assert_int_equal(strtoll(v, NULL, 10), id);
+	free(v);
+
+	/* feedback changed behind the store's back, then through the hook */
+	exec_sql(f->path, "UPDATE feedback SET body = 'giraffes now'");
+	struct search_opts o = { 20, 0, 0 };
+	struct search_hit *h;
+	int n;
+	assert_int_equal(search_text(f->s, "giraffes", &o, &h, &n, &err), MC_OK);
+	assert_int_equal(n, 1);
+	search_hits_free(&h, n);
+	assert_int_equal(search_text(f->s, "reflection", &o, &h, &n, &err), MC_OK);
+	assert_int_equal(n, 0);
+	exec_sql(f->path, "UPDATE feedback SET body = 'okapis later'");
+	long long fid = query_int(f->path, "SELECT id FROM feedback");
+	assert_int_equal(store_begin(f->s, &err), MC_OK);
+	assert_int_equal(search_index_feedback(f->s, fid, &err), MC_OK);
+	assert_int_equal(store_commit(f->s, &err), MC_OK);
+	assert_int_equal(search_catch_up(f->s, &indexed, &err), MC_OK);
+	assert_int_equal(indexed, 0);
+	assert_int_equal(search_text(f->s, "okapis", &o, &h, &n, &err), MC_OK);
+	assert_int_equal(n, 1);
+	search_hits_free(&h, n);
+
+	/* a full rebuild gives the same answers */
+	assert_int_equal(store_begin(f->s, &err), MC_OK);
+	assert_int_equal(search_reindex(f->s, &err), MC_OK);
+	assert_int_equal(store_commit(f->s, &err), MC_OK);
+	assert_int_equal(search_text(f->s, "zebra", &o, &h, &n, &err), MC_OK);
+	assert_int_equal(n, 1);
+	search_hits_free(&h, n);
+}
+
+static void regex_jit_matches_cjk_with_offsets(void **state)
+{
+	(void)state;
+	struct mc_error err = MC_ERROR_INIT;
+	struct search_re *re;
+	assert_int_equal(search_re_compile("反馈.帮", 0, &re, &err), MC_OK);
+	const char *t = "我们的课堂每天都使用反馈来帮助学生思考。";
+	size_t s, e;
+	assert_int_equal(search_re_next(re, t, strlen(t), 0, &s, &e, &err), 1);
+	assert_int_equal(s, 30);   /* 10 characters of 3 bytes */
+	assert_int_equal(e, 42);
+	char *snip = search_re_snippet(re, t, strlen(t), s, e, 3);
+	assert_string_equal(snip, "…都使用\x01反馈来帮\x02助学生…");
+	/* marker offsets: after the ellipsis and three characters */
+	assert_int_equal(strchr(snip, '\x01') - snip, 3 + 9);
+	assert_int_equal(strchr(snip, '\x02') - snip, 3 + 9 + 1 + 12);
+	free(snip);
+	assert_int_equal(search_re_next(re, t, strlen(t), e, &s, &e, &err), 0);
+	search_re_free(&re);
+	assert_null(re);
+
+	/* Unicode \b and \w, caseless, every match in the window marked */
+	assert_int_equal(search_re_compile("\\bcaf\\w\\b", 1, &re, &err), MC_OK);
+	t = "CAFÉ or café, not cafés";
+	assert_int_equal(search_re_next(re, t, strlen(t), 0, &s, &e, &err), 1);
+	assert_int_equal(s, 0);
+	assert_int_equal(e, 5);
+	snip = search_re_snippet(re, t, strlen(t), s, e, 40);
+	assert_string_equal(snip, "\x01" "CAFÉ\x02 or \x01" "café\x02, not cafés");
+	free(snip);
+	search_re_free(&re);
+}
+
+static void regex_search_over_rows(void **state)
+{
+	struct fx *f = *state;
+	struct mc_error err = MC_ERROR_INIT;
+	struct search_opts o = { 20, 0, 0 };
+	struct search_hit *h;
+	int n;
+	assert_int_equal(search_regex(f->s, "反馈|\\bpeer\\w*", &o, &h, &n, &err), MC_OK);
+	assert_int_equal(n, 3);   /* rowid order: S-1 overview, S-1 reflection, then feedback */
+	assert_string_equal(h[0].part, "overview");
+	assert_int_equal(h[0].match_start, 35); /* "peers" */
+	assert_int_equal(h[0].match_end, 40);
+	assert_string_equal(h[1].part, "reflection");
+	assert_int_equal(h[1].match_start, 30);
+	assert_int_equal(h[2].source, SEARCH_FEEDBACK);
+	assert_string_equal(h[2].submission, "S-1");
+	search_hits_free(&h, n);
+	o.limit = 1;
+	assert_int_equal(search_regex(f->s, "反馈|\\bpeer\\w*", &o, &h, &n, &err), MC_OK);
+	assert_int_equal(n, 1);
+	search_hits_free(&h, n);
+}
+
+static void bad_regex_says_where_and_why(void **state)
+{
+	(void)state;
+	struct mc_error err = MC_ERROR_INIT;
+	struct search_re *re = NULL;
+	assert_int_equal(search_re_compile("a(b", 0, &re, &err), MC_USAGE);
+	assert_null(re);
+	assert_string_equal(err.msg, "search: bad pattern at offset 3: missing closing parenthesis");
+	mc_error_clear(&err);
+	/* the offset counts characters, not bytes */
+	assert_int_equal(search_re_compile("反馈[", 0, &re, &err), MC_USAGE);
+	assert_string_equal(err.msg,
+			    "search: bad pattern at offset 3: missing terminating ] for character class");
+	mc_error_clear(&err);
+	assert_int_equal(search_re_compile("x{2,1}", 0, &re, &err), MC_USAGE);
+	assert_non_null(strstr(err.msg, "offset 5: numbers out of order in {} quantifier"));
+	mc_error_clear(&err);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(tokenizer_latin_as_unicode61, setup, teardown),
+		cmocka_unit_test_setup_teardown(tokenizer_folds_accents, setup, teardown),
+		cmocka_unit_test_setup_teardown(tokenizer_chinese_bigrams, setup, teardown),
+		cmocka_unit_test_setup_teardown(tokenizer_two_character_word, setup, teardown),
+		cmocka_unit_test_setup_teardown(tokenizer_single_cjk_character, setup, teardown),
+		cmocka_unit_test_setup_teardown(tokenizer_mixed_scripts, setup, teardown),
+		cmocka_unit_test_setup_teardown(text_search_finds_words_and_catches_up, setup, teardown),
+		cmocka_unit_test_setup_teardown(overlapping_bigram_matches_are_marked_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(hooks_index_inside_a_transaction_once, setup, teardown),
+		cmocka_unit_test(regex_jit_matches_cjk_with_offsets),
+		cmocka_unit_test_setup_teardown(regex_search_over_rows, setup, teardown),
+		cmocka_unit_test(bad_regex_says_where_and_why),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
