@@ -28,4 +28,19 @@ int people_role(struct store *s, const char *user, enum people_role *out, struct
 int people_require(struct store *s, enum people_role min, const char *doing, struct mc_error *err);
 /* All people, ordered by user. */
 int people_list(struct store *s, struct person **out, int *n, struct mc_error *err);
+/* Frees a list from people_list (each person and the array) and nulls *list. */
+void people_list_free(struct person **list, int n);
+
+/* 1 if `user` is a plausible login name: [a-z_][a-z0-9_.-]*, at most 32 characters. */
+int people_user_ok(const char *user);
+
+enum people_change { PEOPLE_UNCHANGED = 0, PEOPLE_ADDED = 1, PEOPLE_CHANGED = 2 };
+/* people_add, also saying what happened (`what` may be NULL). A NULL district keeps
+ * an existing person's district. A bad login name is MC_INVALID. The only admin
+ * cannot be given a lesser role (MC_FAIL). */
+int people_set(struct store *s, const char *user, enum people_role role, const char *district,
+	       enum people_change *what, struct mc_error *err);
+/* The same without the admin check, inside the caller's transaction (setup_init). */
+int people_set_in_tx(struct store *s, const char *user, enum people_role role, const char *district,
+		     enum people_change *what, struct mc_error *err);
 #endif
