@@ -1,0 +1,1522 @@
+/* import.c: submissions from CSV (libcsv) or JSON (jansson), with evidence
+ * files stored by content. The file is read whole, validated as UTF-8, parsed
+ * into submission records, then checked and written record by record inside
+ * one transaction: the first bad record rejects the file, rolls the database
+ * back and removes the evidence files this import stored. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <csv.h>
+#include <jansson.h>
+#include <magic.h>
+
+#include "mcassess/audit.h"
+#include "mcassess/evstore.h"
+#include "mcassess/hash.h"
+#include "mcassess/import.h"
+#include "mcassess/people.h"
+#include "mcassess/store.h"
+#include "mcassess/store_import.h"
+#include "mcassess/text.h"
+#include "mcassess/util.h"
+
+#define TEXT_MEDIA_TYPE "text/plain; charset=utf-8"
+#define PROGRESS_EVERY 256
+
+/* ------------------------------------------------------------------ fields */
+
+/* The fields of a record, in the order of the CSV columns. */
+enum field {
+	F_ID, F_EDU_ID, F_EDU_NAME, F_DISTRICT, F_SCHOOL, F_CREDENTIAL, F_SUBMITTED_AT, /* submission */
+	F_PART, F_KIND, F_TEXT, F_FILE,                                                 /* evidence */
+	F_N,
+	F_SUB_N = F_PART,
+};
+
+static const char *const csv_names[F_N] = {
+	"submission_id", "educator_id", "educator_name", "district", "school", "credential",
+	"submitted_at", "part", "kind", "text", "file",
+};
+/* The same fields as JSON paths within a submission (evidence ones within an item). */
+static const char *const json_names[F_N] = {
+	"id", "educator.id", "educator.name", "educator.district", "educator.school", "credential",
+	"submitted_at", "part", "kind", "text", "file",
+};
+static const int required_column[F_N] = { 1, 1, 1, 1, 0, 1, 1, 1, 1, 0, 0 };
+
+static const size_t field_limit[F_N] = {
+	IMPORT_MAX_ID, IMPORT_MAX_ID, IMPORT_MAX_NAME, IMPORT_MAX_NAME, IMPORT_MAX_NAME, IMPORT_MAX_CODE,
+	IMPORT_MAX_CODE, IMPORT_MAX_CODE, IMPORT_MAX_CODE, IMPORT_MAX_TEXT, IMPORT_MAX_PATH,
+};
+
+/* ------------------------------------------------------------------ records */
+
+struct item {
+	char *f[F_N - F_SUB_N]; /* part, kind, text, file: heap, NULL when absent or empty */
+	long line;              /* CSV: the record's first line */
+	long long part_id;
+	char sha256[MC_SHA256_HEX];
+	long words;
+	long long size;
+	const char *media_type; /* static, or owned by the file cache */
+};
+#define IF(it, fld) ((it)->f[(fld) - F_SUB_N])
+
+struct cred;
+
+struct sub {
+	char *f[F_SUB_N];       /* heap, NULL when absent or empty */
+	long line;              /* CSV: the line of its first record */
+	int index;              /* order in the file, from 0 */
+	struct item *items;
+	int nitems, cap;
+	char when[MC_TIME_LEN]; /* submitted_at, normalised */
+	const struct cred *cred;
+	char sha256[MC_SHA256_HEX];
+};
+
+struct part_ref {
+	char *code;
+	long long id;
+};
+
+struct cred {
+	char *code;
+	long long id, rubric_id;
+	struct part_ref *parts;
+	int nparts;
+};
+
+/* A string -> int map (open addressing); keys are borrowed. */
+struct smap {
+	const char **keys;
+	int *vals;
+	size_t cap, n;
+};
+
+static size_t smap_hash(const char *k)
+{
+	size_t h = 1469598103934665603ULL;
+	for (; *k; k++)
+		h = (h ^ (unsigned char)*k) * 1099511628211ULL;
+	return h;
+}
+
+static int smap_get(const struct smap *m, const char *k)
+{
+	if (!m->cap)
+		return -1;
+	for (size_t i = smap_hash(k) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
+		if (!m->keys[i])
+			return -1;
+		if (strcmp(m->keys[i], k) == 0)
+			return m->vals[i];
+	}
+}
+
+static void smap_put(struct smap *m, const char *k, int v)
+{
+	if ((m->n + 1) * 2 > m->cap) {
+		struct smap g = { NULL, NULL, m->cap ? m->cap * 2 : 64, 0 };
+		g.keys = mc_xcalloc(g.cap, sizeof *g.keys);
+		g.vals = mc_xcalloc(g.cap, sizeof *g.vals);
+		for (size_t i = 0; i < m->cap; i++)
+			if (m->keys[i])
+				smap_put(&g, m->keys[i], m->vals[i]);
+		free(m->keys);
+		free(m->vals);
+		*m = g;
+	}
+	size_t i = smap_hash(k) & (m->cap - 1);
+	while (m->keys[i] && strcmp(m->keys[i], k) != 0)
+		i = (i + 1) & (m->cap - 1);
+	if (!m->keys[i])
+		m->n++;
+	m->keys[i] = k;
+	m->vals[i] = v;
+}
+
+static void smap_free(struct smap *m)
+{
+	free(m->keys);
+	free(m->vals);
+	memset(m, 0, sizeof *m);
+}
+
+/* An evidence file read once per import, however many items name it. */
+struct evfile {
+	char *path;             /* resolved */
+	char sha256[MC_SHA256_HEX];
+	long long size;
+	char *media_type;
+};
+
+struct imp {
+	struct store *s;
+	const char *file;       /* as named on the command line */
+	const char *data;       /* the text, without a BOM */
+	size_t len;
+	int json;
+	int dry_run;
+	struct mc_error *err;
+
+	struct sub *subs;
+	int nsubs, cap;
+	struct smap by_id;      /* submission id -> index */
+
+	/* CSV: which record field holds each of our fields (-1: no such column) */
+	int col[F_N];
+	char **header;
+	int ncols;
+	int header_done;
+
+	char *evdir;            /* --evidence as given */
+	char *evdir_real;       /* its realpath */
+	const char *evroot;     /* the store's evidence directory */
+	struct evfile *files;
+	int nfiles, fcap;
+	struct smap file_by_path;
+	char **created;         /* contents this import added to the store: removed on failure */
+	int ncreated, crcap;
+	struct smap new_sha;    /* contents counted as new (dry runs count without storing) */
+	magic_t magic;
+	int magic_tried;
+	int evroot_existed;
+	const char *unknown_key; /* JSON: an unknown key to point the message at */
+	int unknown_in_educator;
+
+	struct cred **creds;    /* by pointer: records keep pointing at them */
+	int ncreds;
+	char *salt;
+	char now[MC_TIME_LEN];
+};
+
+static struct sub *sub_add(struct imp *c)
+{
+	if (c->nsubs == c->cap) {
+		c->cap = c->cap ? c->cap * 2 : 64;
+		c->subs = mc_xrealloc(c->subs, (size_t)c->cap * sizeof *c->subs);
+		/* the map's keys point into the records' strings, which do not move */
+	}
+	struct sub *sb = &c->subs[c->nsubs];
+	memset(sb, 0, sizeof *sb);
+	sb->index = c->nsubs++;
+	return sb;
+}
+
+static struct item *item_add(struct sub *sb)
+{
+	if (sb->nitems == sb->cap) {
+		sb->cap = sb->cap ? sb->cap * 2 : 4;
+		sb->items = mc_xrealloc(sb->items, (size_t)sb->cap * sizeof *sb->items);
+	}
+	struct item *it = &sb->items[sb->nitems++];
+	memset(it, 0, sizeof *it);
+	return it;
+}
+
+static void imp_free(struct imp *c)
+{
+	for (int i = 0; i < c->nsubs; i++) {
+		struct sub *sb = &c->subs[i];
+		for (int k = 0; k < F_SUB_N; k++)
+			free(sb->f[k]);
+		for (int j = 0; j < sb->nitems; j++)
+			for (int k = 0; k < F_N - F_SUB_N; k++)
+				free(sb->items[j].f[k]);
+		free(sb->items);
+	}
+	free(c->subs);
+	smap_free(&c->by_id);
+	for (int i = 0; i < c->ncols; i++)
+		free(c->header[i]);
+	free(c->header);
+	free(c->evdir);
+	free(c->evdir_real);
+	for (int i = 0; i < c->nfiles; i++) {
+		free(c->files[i].path);
+		free(c->files[i].media_type);
+	}
+	free(c->files);
+	smap_free(&c->file_by_path);
+	for (int i = 0; i < c->ncreated; i++)
+		free(c->created[i]);
+	free(c->created);
+	smap_free(&c->new_sha);
+	if (c->magic)
+		magic_close(c->magic);
+	for (int i = 0; i < c->ncreds; i++) {
+		free(c->creds[i]->code);
+		for (int k = 0; k < c->creds[i]->nparts; k++)
+			free(c->creds[i]->parts[k].code);
+		free(c->creds[i]->parts);
+		free(c->creds[i]);
+	}
+	free(c->creds);
+	free(c->salt);
+}
+
+/* ------------------------------------------------------------------ JSON locations */
+
+/* jansson keeps no positions, so a bad field's line is found afterwards by
+ * walking the (valid) text: the line of `key` in the object that is submission
+ * `si` (sect 0), its educator (sect 1), or its evidence item `ej` (sect 2); the
+ * line of that object itself when key is NULL or absent; 0 when not found. */
+struct jframe {
+	int obj;
+	long index;             /* arrays: the element being read */
+	const char *key;        /* objects: the last key read */
+	size_t keylen;
+	int want_key;
+};
+
+static int frame_key_is(const struct jframe *f, const char *k)
+{
+	return f->obj && f->keylen == strlen(k) && memcmp(f->key, k, f->keylen) == 0;
+}
+
+/* Is the frame stack (depth d) exactly the object we are after? */
+static int json_target(const struct jframe *fr, int d, long si, long ej, int sect)
+{
+	if (d < 2 || fr[0].obj || fr[0].index != si || !fr[d - 1].obj)
+		return 0;
+	if (sect == 0)
+		return d == 2;
+	if (sect == 1)
+		return d == 3 && frame_key_is(&fr[1], "educator");
+	return d == 4 && frame_key_is(&fr[1], "evidence") && !fr[2].obj && fr[2].index == ej;
+}
+
+static long json_line(const char *s, size_t len, long si, long ej, int sect, const char *key)
+{
+	struct jframe fr[8];
+	int d = 0;
+	long line = 1, obj_line = 0;
+	for (size_t i = 0; i < len; i++) {
+		char ch = s[i];
+		if (ch == '\n') {
+			line++;
+		} else if (ch == '"') {
+			size_t start = ++i;
+			while (i < len && s[i] != '"')
+				i += s[i] == '\\' ? 2 : 1;
+			if (d > 0 && fr[d - 1].obj && fr[d - 1].want_key) {
+				fr[d - 1].key = s + start;
+				fr[d - 1].keylen = i - start;
+				fr[d - 1].want_key = 0;
+				if (key && json_target(fr, d, si, ej, sect) && frame_key_is(&fr[d - 1], key))
+					return line;
+			}
+		} else if (ch == '{' || ch == '[') {
+			if (d == (int)(sizeof fr / sizeof fr[0]))
+				return obj_line; /* deeper than anything we look for */
+			fr[d] = (struct jframe){ ch == '{', 0, NULL, 0, ch == '{' };
+			d++;
+			if (json_target(fr, d, si, ej, sect)) {
+				obj_line = line;
+				if (!key)
+					return line;
+			}
+		} else if (ch == '}' || ch == ']') {
+			if (d > 0 && json_target(fr, d, si, ej, sect))
+				return obj_line; /* the key is not there: the object's line */
+			if (d > 0)
+				d--;
+		} else if (ch == ',' && d > 0) {
+			if (fr[d - 1].obj)
+				fr[d - 1].want_key = 1;
+			else
+				fr[d - 1].index++;
+		}
+	}
+	return obj_line;
+}
+
+/* ------------------------------------------------------------------ errors */
+
+/* An error about submission sb (item ev, or -1), field fld (or -1):
+ * CSV  "FILE:LINE: column 'NAME': MSG"
+ * JSON "FILE:LINE: submission N (id "X"): evidence[K].NAME: MSG" */
+static int bad(struct imp *c, const struct sub *sb, int ev, int fld, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+static int bad(struct imp *c, const struct sub *sb, int ev, int fld, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg;
+	if (vasprintf(&msg, fmt, ap) < 0)
+		abort();
+	va_end(ap);
+	struct mc_buf b = MC_BUF_INIT;
+	long line;
+	if (!c->json) {
+		line = ev >= 0 ? sb->items[ev].line : sb->line;
+		if (fld >= 0)
+			mc_buf_printf(&b, "column '%s': ", csv_names[fld]);
+	} else {
+		int edu = (fld >= F_EDU_ID && fld <= F_SCHOOL) || (fld < 0 && c->unknown_in_educator);
+		int sect = ev >= 0 ? 2 : edu ? 1 : 0;
+		const char *key = fld < 0 ? c->unknown_key : NULL;
+		if (fld >= 0) {
+			key = json_names[fld];
+			const char *dot = strchr(key, '.');
+			key = dot ? dot + 1 : key;
+		}
+		line = json_line(c->data, c->len, sb->index, ev, sect, key);
+		if (!line && sect == 1) /* no educator object: where the submission names it */
+			line = json_line(c->data, c->len, sb->index, -1, 0, "educator");
+		if (!line && sect != 0) /* an element that is not an object: its submission's line */
+			line = json_line(c->data, c->len, sb->index, -1, 0, NULL);
+		mc_buf_printf(&b, "submission %d", sb->index + 1);
+		if (sb->f[F_ID])
+			mc_buf_printf(&b, " (id \"%s\")", sb->f[F_ID]);
+		mc_buf_adds(&b, ": ");
+		if (ev >= 0)
+			mc_buf_printf(&b, "evidence[%d]%s", ev, fld >= 0 ? "." : ": ");
+		if (fld >= 0)
+			mc_buf_printf(&b, "%s: ", json_names[fld]);
+	}
+	mc_buf_adds(&b, msg);
+	free(msg);
+	int rc = mc_error_at(c->err, MC_INVALID, c->file, line, 0, "%s", mc_buf_str(&b));
+	mc_buf_free(&b);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ CSV */
+
+struct csvst {
+	const char *file, *data;
+	int header;      /* the first record names the columns */
+	char **columns;  /* its fields, for messages */
+	int ncolumns;
+	import_csv_row_fn row;
+	void *ctx;
+	struct mc_error *err;
+	char **f;
+	size_t *lens;
+	int n, cap;
+	long line;       /* the physical line being fed */
+	long row_line;   /* where the record being read began */
+	long field_line; /* where the field being read began */
+	int rc;
+};
+
+static const char *column_name(const struct csvst *st, int i)
+{
+	return i < st->ncolumns ? st->columns[i] : NULL;
+}
+
+static void csv_field(void *s, size_t n, void *data)
+{
+	struct csvst *st = data;
+	if (st->rc != MC_OK)
+		return;
+	if (n > IMPORT_MAX_TEXT) {
+		const char *name = column_name(st, st->n);
+		if (name)
+			st->rc = mc_error_at(st->err, MC_INVALID, st->file, st->field_line, 0,
+					     "column '%s': the field is %zu bytes, over the limit of %d bytes "
+					     "(1 MiB)", name, n, IMPORT_MAX_TEXT);
+		else
+			st->rc = mc_error_at(st->err, MC_INVALID, st->file, st->field_line, 0,
+					     "field %d is %zu bytes, over the limit of %d bytes (1 MiB)",
+					     st->n + 1, n, IMPORT_MAX_TEXT);
+		return;
+	}
+	if (st->n == st->cap) {
+		st->cap = st->cap ? st->cap * 2 : 16;
+		st->f = mc_xrealloc(st->f, (size_t)st->cap * sizeof *st->f);
+		st->lens = mc_xrealloc(st->lens, (size_t)st->cap * sizeof *st->lens);
+	}
+	st->f[st->n] = s ? mc_xstrndup(s, n) : mc_xstrdup("");
+	st->lens[st->n] = n;
+	st->n++;
+	st->field_line = st->line;
+}
+
+static void csv_fields_clear(struct csvst *st)
+{
+	for (int i = 0; i < st->n; i++)
+		free(st->f[i]);
+	st->n = 0;
+}
+
+static void csv_record(int c, void *data)
+{
+	(void)c;
+	struct csvst *st = data;
+	if (st->header && !st->columns) {
+		st->columns = mc_xcalloc((size_t)st->n + 1, sizeof *st->columns);
+		for (int i = 0; i < st->n; i++)
+			st->columns[i] = mc_xstrdup(st->f[i]);
+		st->ncolumns = st->n;
+	}
+	if (st->rc == MC_OK)
+		st->rc = st->row(st->ctx, st->f, st->lens, st->n, st->row_line, st->line, st->err);
+	csv_fields_clear(st);
+}
+
+static int no_space(unsigned char ch)
+{
+	(void)ch; /* RFC 4180: spaces belong to the field */
+	return 0;
+}
+
+static int csv_quote_error(struct csvst *st, struct csv_parser *p, size_t off)
+{
+	long line, col;
+	text_position(st->data, off, &line, &col);
+	const char *name = column_name(st, st->n);
+	char *where = name ? mc_xasprintf("column '%s': ", name) : mc_xasprintf("field %d: ", st->n + 1);
+	const char *why = p->pstate == 3 /* after a closing quote */
+		? "malformed quoting: a closing '\"' must be followed by ',' or the end of the line "
+		  "(write a quote inside a quoted field as \"\")"
+		: "malformed quoting: '\"' inside a field that does not start with '\"' "
+		  "(put the whole field in quotes and write the quote as \"\")";
+	int rc = mc_error_at(st->err, MC_INVALID, st->file, line, col, "%s%s", where, why);
+	free(where);
+	return rc;
+}
+
+int import_csv_records(const char *file, const char *data, size_t len, int header,
+		       import_csv_row_fn row, void *ctx, struct mc_error *err)
+{
+	struct csv_parser p;
+	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
+		return mc_error_set(err, MC_FAIL, "out of memory");
+	csv_set_space_func(&p, no_space);
+	struct csvst st = { .file = file, .data = data, .header = header, .row = row, .ctx = ctx,
+			    .err = err, .rc = MC_OK };
+	size_t off = 0;
+	while (off < len && st.rc == MC_OK) {
+		const char *nl = memchr(data + off, '\n', len - off);
+		size_t n = nl ? (size_t)(nl - (data + off)) + 1 : len - off;
+		st.line++;
+		if (p.pstate == 0) /* between records: one begins on this line */
+			st.row_line = st.field_line = st.line;
+		size_t used = csv_parse(&p, data + off, n, csv_field, csv_record, &st);
+		if (used != n && st.rc == MC_OK) {
+			st.rc = csv_error(&p) == CSV_EPARSE ? csv_quote_error(&st, &p, off + used)
+							     : mc_error_set(err, MC_FAIL, "out of memory");
+		}
+		off += n;
+	}
+	if (st.rc == MC_OK && csv_fini(&p, csv_field, csv_record, &st) != 0 && st.rc == MC_OK) {
+		const char *name = column_name(&st, st.n);
+		if (name)
+			st.rc = mc_error_at(err, MC_INVALID, file, st.field_line, 0,
+					    "column '%s': malformed quoting: the quoted field that starts "
+					    "on this line is never closed (a '\"' is missing)", name);
+		else
+			st.rc = mc_error_at(err, MC_INVALID, file, st.field_line, 0,
+					    "malformed quoting: the quoted field that starts on this line is "
+					    "never closed (a '\"' is missing)");
+	}
+	csv_fields_clear(&st);
+	for (int i = 0; i < st.ncolumns; i++)
+		free(st.columns[i]);
+	free(st.columns);
+	free(st.f);
+	free(st.lens);
+	csv_free(&p);
+	return st.rc;
+}
+
+static int csv_header(struct imp *c, char **f, int n, long line, struct mc_error *err)
+{
+	for (int k = 0; k < F_N; k++)
+		c->col[k] = -1;
+	c->header = mc_xcalloc((size_t)n, sizeof *c->header);
+	c->ncols = n;
+	for (int i = 0; i < n; i++) {
+		/* names are matched without surrounding spaces and case */
+		const char *b = f[i];
+		size_t l = strlen(b);
+		while (*b == ' ' || *b == '\t')
+			b++, l--;
+		while (l > 0 && (b[l - 1] == ' ' || b[l - 1] == '\t' || b[l - 1] == '\r'))
+			l--;
+		c->header[i] = mc_xstrndup(b, l);
+		int k = 0;
+		while (k < F_N && strcasecmp(c->header[i], csv_names[k]) != 0)
+			k++;
+		if (k == F_N)
+			return mc_error_at(err, MC_INVALID, c->file, line, 0,
+					   "unknown column '%s' (the columns are submission_id, educator_id, "
+					   "educator_name, district, school, credential, submitted_at, part, "
+					   "kind, text, file)", c->header[i]);
+		if (c->col[k] >= 0)
+			return mc_error_at(err, MC_INVALID, c->file, line, 0,
+					   "column '%s' appears twice (columns %d and %d)", csv_names[k],
+					   c->col[k] + 1, i + 1);
+		c->col[k] = i;
+	}
+	for (int k = 0; k < F_N; k++)
+		if (required_column[k] && c->col[k] < 0)
+			return mc_error_at(err, MC_INVALID, c->file, line, 0, "missing column '%s'",
+					   csv_names[k]);
+	c->header_done = 1;
+	return MC_OK;
+}
+
+/* Quoted CRLF inside a text field becomes LF: the file's line ending is not
+ * part of the evidence (and JSON and CSV of one record then hash alike). */
+static void crlf_to_lf(char *s)
+{
+	char *w = s;
+	for (const char *r = s; *r; r++)
+		if (!(r[0] == '\r' && r[1] == '\n'))
+			*w++ = *r;
+	*w = '\0';
+}
+
+static char *csv_take(struct imp *c, char **f, int k)
+{
+	int i = c->col[k];
+	if (i < 0 || !f[i][0])
+		return NULL;
+	char *v = f[i];
+	f[i] = mc_xstrdup(""); /* ownership moves to the record */
+	return v;
+}
+
+/* A value for a message: at most 80 bytes, cut between characters. */
+static char *clip(const char *s)
+{
+	size_t n = strlen(s);
+	if (n <= 80)
+		return mc_xstrdup(s);
+	n = 77;
+	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;
+	return mc_xasprintf("%.*s...", (int)n, s);
+}
+
+static int csv_row(void *ctx, char **f, const size_t *lens, int n, long line, long end_line,
+		   struct mc_error *err)
+{
+	(void)lens;
+	(void)end_line;
+	struct imp *c = ctx;
+	if (!c->header_done)
+		return csv_header(c, f, n, line, err);
+	if (n != c->ncols)
+		return mc_error_at(err, MC_INVALID, c->file, line, 0,
+				   "%d field%s, but the header has %d columns", n, n == 1 ? "" : "s",
+				   c->ncols);
+	int idi = c->col[F_ID];
+	if (!f[idi][0])
+		return mc_error_at(err, MC_INVALID, c->file, line, 0, "column 'submission_id': empty (it is required)");
+	int at = smap_get(&c->by_id, f[idi]);
+	struct sub *sb;
+	if (at < 0) {
+		sb = sub_add(c);
+		sb->line = line;
+		for (int k = 0; k < F_SUB_N; k++)
+			sb->f[k] = csv_take(c, f, k);
+		smap_put(&c->by_id, sb->f[F_ID], sb->index);
+	} else {
+		sb = &c->subs[at];
+		for (int k = 0; k < F_SUB_N; k++) {
+			const char *v = c->col[k] >= 0 ? f[c->col[k]] : "";
+			const char *was = sb->f[k] ? sb->f[k] : "";
+			if (strcmp(v, was) == 0)
+				continue;
+			char *cw = clip(was), *cv = clip(v);
+			int rc = mc_error_at(err, MC_INVALID, c->file, line, 0,
+					     "column '%s' disagrees with line %ld for submission %s "
+					     "('%s' there, '%s' here)", csv_names[k], sb->line,
+					     sb->f[F_ID], cw, cv);
+			free(cw);
+			free(cv);
+			return rc;
+		}
+	}
+	if (sb->nitems >= IMPORT_MAX_ITEMS)
+		return mc_error_at(err, MC_INVALID, c->file, line, 0,
+				   "submission %s has more than %d evidence items", sb->f[F_ID],
+				   IMPORT_MAX_ITEMS);
+	struct item *it = item_add(sb);
+	it->line = line;
+	for (int k = F_SUB_N; k < F_N; k++)
+		IF(it, k) = csv_take(c, f, k);
+	if (IF(it, F_TEXT))
+		crlf_to_lf(IF(it, F_TEXT));
+	return MC_OK;
+}
+
+static int parse_csv(struct imp *c)
+{
+	int rc = import_csv_records(c->file, c->data, c->len, 1, csv_row, c, c->err);
+	if (rc != MC_OK)
+		return rc;
+	if (!c->header_done)
+		return mc_error_at(c->err, MC_INVALID, c->file, 0, 0, "the file is empty; nothing to import");
+	if (c->nsubs == 0)
+		return mc_error_at(c->err, MC_INVALID, c->file, 1, 0,
+				   "only a header row, no submissions; nothing to import");
+	return MC_OK;
+}
+
+/* ------------------------------------------------------------------ JSON */
+
+static const char *json_kind(const json_t *v)
+{
+	switch (json_typeof(v)) {
+	case JSON_OBJECT: return "an object";
+	case JSON_ARRAY: return "an array";
+	case JSON_STRING: return "a string";
+	case JSON_INTEGER:
+	case JSON_REAL: return "a number";
+	case JSON_TRUE:
+	case JSON_FALSE: return "true/false";
+	default: return "null";
+	}
+}
+
+/* A string field (ids may also be integers); NULL/missing/"" leave *out NULL. */
+static int json_str(struct imp *c, struct sub *sb, int ev, int fld, const json_t *v, char **out)
+{
+	*out = NULL;
+	if (!v || json_is_null(v))
+		return MC_OK;
+	if (json_is_integer(v) && (fld == F_ID || fld == F_EDU_ID)) {
+		*out = mc_xasprintf("%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		return MC_OK;
+	}
+	if (!json_is_string(v))
+		return bad(c, sb, ev, fld, "expected a string, not %s", json_kind(v));
+	if (json_string_length(v) > 0)
+		*out = mc_xstrndup(json_string_value(v), json_string_length(v));
+	return MC_OK;
+}
+
+/* Refuse keys we do not know (a misspelt "submited_at" must not pass silently). */
+static int json_keys(struct imp *c, struct sub *sb, int ev, const json_t *o, const char *const *known,
+		     const char *where)
+{
+	const char *k;
+	json_t *v;
+	json_object_foreach((json_t *)o, k, v) {
+		int ok = 0;
+		struct mc_buf names = MC_BUF_INIT;
+		for (const char *const *n = known; *n; n++) {
+			ok |= strcmp(k, *n) == 0;
+			mc_buf_printf(&names, "%s%s", n == known ? "" : ", ", *n);
+		}
+		c->unknown_key = k;
+		c->unknown_in_educator = *where != '\0';
+		int rc = ok ? MC_OK : bad(c, sb, ev, -1, "unknown field '%s%s' (the fields are %s)", where,
+					  k, mc_buf_str(&names));
+		c->unknown_key = NULL;
+		mc_buf_free(&names);
+		if (rc != MC_OK)
+			return rc;
+	}
+	return MC_OK;
+}
+
+static int json_item(struct imp *c, struct sub *sb, const json_t *e)
+{
+	int ev = sb->nitems;
+	struct item *it = item_add(sb);
+	if (!json_is_object(e))
+		return bad(c, sb, ev, -1, "expected an object {\"part\", \"kind\", \"text\" or \"file\"}, "
+			   "not %s", json_kind(e));
+	static const char *const known[] = { "part", "kind", "text", "file", NULL };
+	int rc = json_keys(c, sb, ev, e, known, "");
+	for (int k = F_SUB_N; k < F_N && rc == MC_OK; k++)
+		rc = json_str(c, sb, ev, k, json_object_get(e, csv_names[k]), &IF(it, k));
+	return rc;
+}
+
+static int json_sub(struct imp *c, const json_t *o)
+{
+	struct sub *sb = sub_add(c);
+	if (!json_is_object(o))
+		return bad(c, sb, -1, -1, "expected an object {\"id\", \"educator\", \"credential\", "
+			   "\"submitted_at\", \"evidence\"}, not %s", json_kind(o));
+	/* the id first, so every later message can name it */
+	int rc = json_str(c, sb, -1, F_ID, json_object_get(o, "id"), &sb->f[F_ID]);
+	static const char *const known[] = { "id", "educator", "credential", "submitted_at", "evidence", NULL };
+	if (rc == MC_OK)
+		rc = json_keys(c, sb, -1, o, known, "");
+	const json_t *edu = json_object_get(o, "educator");
+	if (rc == MC_OK && edu && !json_is_object(edu))
+		rc = bad(c, sb, -1, -1, "educator: expected an object {\"id\", \"name\", \"district\", "
+			 "\"school\"}, not %s", json_kind(edu));
+	static const char *const eknown[] = { "id", "name", "district", "school", NULL };
+	if (rc == MC_OK && edu)
+		rc = json_keys(c, sb, -1, edu, eknown, "educator.");
+	static const char *const ekeys[] = { "id", "name", "district", "school" };
+	for (int k = F_EDU_ID; k <= F_SCHOOL && rc == MC_OK; k++)
+		rc = json_str(c, sb, -1, k, edu ? json_object_get(edu, ekeys[k - F_EDU_ID]) : NULL, &sb->f[k]);
+	if (rc == MC_OK)
+		rc = json_str(c, sb, -1, F_CREDENTIAL, json_object_get(o, "credential"), &sb->f[F_CREDENTIAL]);
+	if (rc == MC_OK)
+		rc = json_str(c, sb, -1, F_SUBMITTED_AT, json_object_get(o, "submitted_at"),
+			      &sb->f[F_SUBMITTED_AT]);
+	const json_t *evs = json_object_get(o, "evidence");
+	if (rc == MC_OK && !json_is_array(evs))
+		rc = bad(c, sb, -1, -1, "evidence: %s", evs ? "expected an array of evidence items"
+						       : "missing (an array of evidence items)");
+	if (rc == MC_OK && json_array_size(evs) > IMPORT_MAX_ITEMS)
+		rc = bad(c, sb, -1, -1, "evidence: more than %d evidence items", IMPORT_MAX_ITEMS);
+	for (size_t j = 0; rc == MC_OK && j < json_array_size(evs); j++)
+		rc = json_item(c, sb, json_array_get(evs, j));
+	if (rc == MC_OK && sb->f[F_ID]) {
+		int was = smap_get(&c->by_id, sb->f[F_ID]);
+		if (was >= 0)
+			return bad(c, sb, -1, F_ID, "the id '%s' is also that of submission %d", sb->f[F_ID],
+				   was + 1);
+		smap_put(&c->by_id, sb->f[F_ID], sb->index);
+	}
+	return rc;
+}
+
+static int parse_json(struct imp *c)
+{
+	json_error_t je;
+	json_t *root = json_loadb(c->data, c->len, JSON_REJECT_DUPLICATES, &je);
+	if (!root)
+		return mc_error_at(c->err, MC_INVALID, c->file, je.line, je.column, "malformed JSON: %s",
+				   je.text);
+	int rc = MC_OK;
+	if (!json_is_array(root))
+		rc = mc_error_at(c->err, MC_INVALID, c->file, 1, 0,
+				 "expected an array of submissions [{\"id\", \"educator\", ...}], not %s",
+				 json_kind(root));
+	else if (json_array_size(root) == 0)
+		rc = mc_error_at(c->err, MC_INVALID, c->file, 1, 0,
+				 "an empty array, no submissions; nothing to import");
+	for (size_t i = 0; rc == MC_OK && i < json_array_size(root); i++)
+		rc = json_sub(c, json_array_get(root, i));
+	json_decref(root);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ checks */
+
+#define EMPTY(c) ((c)->json ? "missing or empty" : "empty")
+
+static int has_control(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return 1;
+	return 0;
+}
+
+static void cred_part(void *ctx, long long id, const char *code)
+{
+	struct cred *cr = ctx;
+	cr->parts = mc_xrealloc(cr->parts, (size_t)(cr->nparts + 1) * sizeof *cr->parts);
+	cr->parts[cr->nparts].code = mc_xstrdup(code);
+	cr->parts[cr->nparts].id = id;
+	cr->nparts++;
+}
+
+/* The credential (cached: a file names a handful of them many times). */
+static int find_cred(struct imp *c, const char *code, const struct cred **out)
+{
+	*out = NULL;
+	for (int i = 0; i < c->ncreds; i++)
+		if (strcmp(c->creds[i]->code, code) == 0) {
+			*out = c->creds[i];
+			return MC_OK;
+		}
+	long long id, rubric;
+	int found;
+	int rc = store_import_credential(c->s, code, &id, &rubric, &found, c->err);
+	if (rc != MC_OK || !found)
+		return rc;
+	c->creds = mc_xrealloc(c->creds, (size_t)(c->ncreds + 1) * sizeof *c->creds);
+	struct cred *cr = mc_xcalloc(1, sizeof *cr);
+	*cr = (struct cred){ mc_xstrdup(code), id, rubric, NULL, 0 };
+	c->creds[c->ncreds++] = cr;
+	rc = store_import_parts(c->s, rubric, cred_part, cr, c->err);
+	*out = cr;
+	return rc;
+}
+
+static int check_sub_fields(struct imp *c, struct sub *sb)
+{
+	for (int k = 0; k < F_SUB_N; k++) {
+		const char *v = sb->f[k];
+		if (!v) {
+			if (k == F_SCHOOL)
+				continue;
+			return bad(c, sb, -1, k, "%s (it is required)", EMPTY(c));
+		}
+		if (strlen(v) > field_limit[k])
+			return bad(c, sb, -1, k, "%zu bytes, over the limit of %zu", strlen(v), field_limit[k]);
+		if (has_control(v))
+			return bad(c, sb, -1, k, "contains a control character (a tab or line break?)");
+	}
+	time_t t;
+	if (mc_time_parse(sb->f[F_SUBMITTED_AT], &t) != 0)
+		return bad(c, sb, -1, F_SUBMITTED_AT, "'%s' is not a date and time (write it as "
+			   "2026-11-22T10:48:00Z, 2026-11-22T11:48:00+01:00 or 2026-11-22)",
+			   sb->f[F_SUBMITTED_AT]);
+	mc_time_format(t, sb->when);
+	int rc = find_cred(c, sb->f[F_CREDENTIAL], &sb->cred);
+	if (rc != MC_OK)
+		return rc;
+	if (!sb->cred)
+		return bad(c, sb, -1, F_CREDENTIAL, "no credential '%s' in the catalog (see 'mcassess "
+			   "catalog list')", sb->f[F_CREDENTIAL]);
+	return MC_OK;
+}
+
+static int check_part(struct imp *c, struct sub *sb, int ev)
+{
+	struct item *it = &sb->items[ev];
+	const char *part = IF(it, F_PART);
+	if (!part)
+		return bad(c, sb, ev, F_PART, "%s (it is required)", EMPTY(c));
+	const struct cred *cr = sb->cred;
+	for (int k = 0; k < cr->nparts; k++)
+		if (strcmp(cr->parts[k].code, part) == 0) {
+			it->part_id = cr->parts[k].id;
+			return MC_OK;
+		}
+	struct mc_buf names = MC_BUF_INIT;
+	for (int k = 0; k < cr->nparts; k++)
+		mc_buf_printf(&names, "%s%s", k ? ", " : "", cr->parts[k].code);
+	int rc = bad(c, sb, ev, F_PART, "no part '%.64s' in %s (its parts: %s)", part, cr->code,
+		     mc_buf_str(&names));
+	mc_buf_free(&names);
+	return rc;
+}
+
+static int check_text_item(struct imp *c, struct sub *sb, int ev)
+{
+	struct item *it = &sb->items[ev];
+	const char *text = IF(it, F_TEXT);
+	if (IF(it, F_FILE))
+		return bad(c, sb, ev, F_FILE, "must be empty for kind 'text' (a file goes in a row of kind "
+			   "'file')");
+	if (!text)
+		return bad(c, sb, ev, F_TEXT, "%s, but an evidence item of kind 'text' needs its text",
+			   EMPTY(c));
+	size_t n = strlen(text);
+	if (n > IMPORT_MAX_TEXT)
+		return bad(c, sb, ev, F_TEXT, "%zu bytes, over the limit of %d (1 MiB); import long "
+			   "documents as files", n, IMPORT_MAX_TEXT);
+	mc_sha256_hex(text, n, it->sha256);
+	it->words = text_word_count(text, n);
+	it->size = (long long)n;
+	it->media_type = TEXT_MEDIA_TYPE;
+	return MC_OK;
+}
+
+int import_resolve_evidence(const char *dir_real, const char *rel, char **resolved, const char **why)
+{
+	*resolved = NULL;
+	if (!rel || !*rel) {
+		*why = "is empty";
+		return -1;
+	}
+	if (rel[0] == '/') {
+		*why = "is an absolute path; give a path relative to the --evidence directory";
+		return -1;
+	}
+	for (const char *p = rel; *p;) {
+		size_t n = strcspn(p, "/");
+		if (n == 2 && p[0] == '.' && p[1] == '.') {
+			*why = "leaves the --evidence directory ('..' is not allowed)";
+			return -1;
+		}
+		p += n;
+		if (*p == '/')
+			p++;
+	}
+	char *joined = mc_xasprintf("%s/%s", dir_real, rel);
+	char *real = realpath(joined, NULL);
+	int e = errno;
+	free(joined);
+	if (!real) {
+		*why = e == ENOENT || e == ENOTDIR ? "does not exist in the --evidence directory"
+		       : e == EACCES		      ? "cannot be read (permission denied)"
+						      : "cannot be resolved";
+		return -1;
+	}
+	size_t dl = strlen(dir_real);
+	int inside = strncmp(real, dir_real, dl) == 0 &&
+		     (real[dl] == '/' || (dl == 1 && dir_real[0] == '/' && real[1]));
+	if (!inside) {
+		free(real);
+		*why = "resolves outside the --evidence directory (a symbolic link?); evidence is read "
+		       "only from inside it";
+		return -1;
+	}
+	*resolved = real;
+	return 0;
+}
+
+static const char *media_type_of(struct imp *c, int fd)
+{
+	if (!c->magic_tried) {
+		c->magic_tried = 1;
+		c->magic = magic_open(MAGIC_MIME_TYPE);
+		if (c->magic && magic_load(c->magic, NULL) != 0) {
+			magic_close(c->magic);
+			c->magic = NULL;
+		}
+	}
+	const char *m = c->magic ? magic_descriptor(c->magic, fd) : NULL;
+	return m ? m : "application/octet-stream";
+}
+
+/* Hash (and, unless a dry run, store) the file behind `resolved`, once per import. */
+static void item_from_file(struct item *it, const struct evfile *f)
+{
+	memcpy(it->sha256, f->sha256, sizeof it->sha256);
+	it->size = f->size;
+	it->media_type = f->media_type;
+}
+
+static int load_file(struct imp *c, struct sub *sb, int ev, const char *resolved)
+{
+	int at = smap_get(&c->file_by_path, resolved);
+	if (at >= 0) {
+		item_from_file(&sb->items[ev], &c->files[at]);
+		return MC_OK;
+	}
+	const char *rel = IF(&sb->items[ev], F_FILE);
+	/* O_NOFOLLOW: the checked path's last component must not turn into a link now */
+	int fd = open(resolved, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return bad(c, sb, ev, F_FILE, "'%s' cannot be opened: %s", rel, strerror(errno));
+	struct stat sbuf;
+	int rc = MC_OK;
+	if (fstat(fd, &sbuf) != 0)
+		rc = bad(c, sb, ev, F_FILE, "'%s': %s", rel, strerror(errno));
+	else if (!S_ISREG(sbuf.st_mode))
+		rc = bad(c, sb, ev, F_FILE, "'%s' is not a regular file", rel);
+	else if (sbuf.st_size == 0)
+		rc = bad(c, sb, ev, F_FILE, "'%s' is empty (0 bytes)", rel);
+	else if (sbuf.st_size > IMPORT_MAX_EVFILE)
+		rc = bad(c, sb, ev, F_FILE, "'%s' is %lld bytes, over the limit of %lld (256 MiB)", rel,
+			 (long long)sbuf.st_size, IMPORT_MAX_EVFILE);
+	if (rc != MC_OK) {
+		close(fd);
+		return rc;
+	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	char *media = mc_xstrdup(media_type_of(c, fd));
+	struct evstore_put put;
+	struct mc_error ferr = MC_ERROR_INIT;
+	if (lseek(fd, 0, SEEK_SET) != 0)
+		rc = mc_error_set(&ferr, MC_FAIL, "%s: %s", rel, strerror(errno));
+	else
+		rc = evstore_put_fd(c->evroot, fd, rel, IMPORT_MAX_EVFILE, c->dry_run, &put, &ferr);
+	close(fd);
+	if (rc != MC_OK) {
+		if (rc == MC_INVALID)
+			bad(c, sb, ev, F_FILE, "%s", mc_error_msg(&ferr));
+		else
+			mc_error_set(c->err, rc, "%s", mc_error_msg(&ferr));
+		mc_error_clear(&ferr);
+		free(media);
+		return rc;
+	}
+	if (put.created && smap_get(&c->new_sha, put.sha256) < 0) {
+		if (c->ncreated == c->crcap) {
+			c->crcap = c->crcap ? c->crcap * 2 : 16;
+			c->created = mc_xrealloc(c->created, (size_t)c->crcap * sizeof *c->created);
+		}
+		c->created[c->ncreated] = mc_xstrdup(put.sha256);
+		smap_put(&c->new_sha, c->created[c->ncreated], c->ncreated);
+		c->ncreated++;
+	}
+	if (c->nfiles == c->fcap) {
+		c->fcap = c->fcap ? c->fcap * 2 : 16;
+		c->files = mc_xrealloc(c->files, (size_t)c->fcap * sizeof *c->files);
+	}
+	struct evfile *f = &c->files[c->nfiles];
+	f->path = mc_xstrdup(resolved);
+	memcpy(f->sha256, put.sha256, sizeof f->sha256);
+	f->size = put.size;
+	f->media_type = media;
+	smap_put(&c->file_by_path, f->path, c->nfiles);
+	c->nfiles++;
+	item_from_file(&sb->items[ev], f);
+	return MC_OK;
+}
+
+static int check_file_item(struct imp *c, struct sub *sb, int ev)
+{
+	struct item *it = &sb->items[ev];
+	const char *rel = IF(it, F_FILE);
+	if (IF(it, F_TEXT))
+		return bad(c, sb, ev, F_TEXT, "must be empty for kind 'file' (text goes in a row of kind "
+			   "'text')");
+	if (!rel)
+		return bad(c, sb, ev, F_FILE, "%s, but an evidence item of kind 'file' needs the file's "
+			   "path", EMPTY(c));
+	if (strlen(rel) > IMPORT_MAX_PATH)
+		return bad(c, sb, ev, F_FILE, "the path is %zu bytes, over the limit of %d", strlen(rel),
+			   IMPORT_MAX_PATH);
+	if (!c->evdir_real)
+		return bad(c, sb, ev, F_FILE, "'%s' is a file, but no --evidence DIR was given to read "
+			   "it from; run again with --evidence DIR", rel);
+	char *resolved;
+	const char *why;
+	if (import_resolve_evidence(c->evdir_real, rel, &resolved, &why) != 0)
+		return bad(c, sb, ev, F_FILE, "'%s' %s (--evidence %s)", rel, why, c->evdir);
+	int rc = load_file(c, sb, ev, resolved);
+	free(resolved);
+	return rc;
+}
+
+static int check_items(struct imp *c, struct sub *sb)
+{
+	for (int j = 0; j < sb->nitems; j++) {
+		struct item *it = &sb->items[j];
+		int rc = check_part(c, sb, j);
+		if (rc != MC_OK)
+			return rc;
+		const char *kind = IF(it, F_KIND);
+		if (!kind)
+			rc = bad(c, sb, j, F_KIND, "%s: say 'text' or 'file'", EMPTY(c));
+		else if (strcmp(kind, "text") == 0)
+			rc = check_text_item(c, sb, j);
+		else if (strcmp(kind, "file") == 0)
+			rc = check_file_item(c, sb, j);
+		else
+			rc = bad(c, sb, j, F_KIND, "'%.64s' is not a kind of evidence: say 'text' or 'file'", kind);
+		if (rc != MC_OK)
+			return rc;
+	}
+	return MC_OK;
+}
+
+/* ------------------------------------------------------------------ canonical form */
+
+static json_t *jstr(const char *s) { return s ? json_string(s) : json_null(); }
+
+/* The record as JSON with sorted keys, the same whichever format it came in:
+ * its SHA-256 tells a re-import from a changed record. with_text = 0 leaves the
+ * evidence text out (for the audit log) and adds each item's hash and words. */
+static char *canonical(const struct sub *sb, int with_text)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "id", jstr(sb->f[F_ID]));
+	json_object_set_new(o, "credential", jstr(sb->f[F_CREDENTIAL]));
+	json_object_set_new(o, "submitted_at", jstr(sb->when));
+	json_t *e = json_object();
+	json_object_set_new(e, "id", jstr(sb->f[F_EDU_ID]));
+	json_object_set_new(e, "name", jstr(sb->f[F_EDU_NAME]));
+	json_object_set_new(e, "district", jstr(sb->f[F_DISTRICT]));
+	json_object_set_new(e, "school", jstr(sb->f[F_SCHOOL]));
+	json_object_set_new(o, "educator", e);
+	json_t *a = json_array();
+	for (int j = 0; j < sb->nitems; j++) {
+		const struct item *it = &sb->items[j];
+		json_t *x = json_object();
+		json_object_set_new(x, "part", jstr(IF(it, F_PART)));
+		json_object_set_new(x, "kind", jstr(IF(it, F_KIND)));
+		if (IF(it, F_FILE)) {
+			json_object_set_new(x, "file", jstr(IF(it, F_FILE)));
+			json_object_set_new(x, "sha256", json_string(it->sha256));
+		} else if (with_text) {
+			json_object_set_new(x, "text", jstr(IF(it, F_TEXT)));
+		} else {
+			json_object_set_new(x, "sha256", json_string(it->sha256));
+			json_object_set_new(x, "words", json_integer(it->words));
+		}
+		json_array_append_new(a, x);
+	}
+	json_object_set_new(o, "evidence", a);
+	char *s = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(o);
+	if (!s)
+		abort(); /* only on exhausted memory: the input is valid UTF-8 */
+	return s;
+}
+
+/* ------------------------------------------------------------------ writing */
+
+static int get_salt(struct imp *c)
+{
+	if (c->salt)
+		return MC_OK;
+	int rc = store_meta_get(c->s, "anon_salt", &c->salt, c->err);
+	if (rc != MC_OK || c->salt)
+		return rc;
+	unsigned char r[16];
+	if (getrandom(r, sizeof r, 0) != (ssize_t)sizeof r)
+		return mc_error_set(c->err, MC_FAIL, "cannot get random bytes: %s", strerror(errno));
+	char hex[33];
+	for (int i = 0; i < 16; i++)
+		snprintf(hex + 2 * i, 3, "%02x", r[i]);
+	c->salt = mc_xstrdup(hex);
+	return store_meta_set(c->s, "anon_salt", c->salt, c->err);
+}
+
+void import_anon_id(const char *salt, const char *educator_id, int n, char out[14])
+{
+	struct mc_sha256 h;
+	char hex[MC_SHA256_HEX];
+	mc_sha256_init(&h);
+	mc_sha256_update(&h, salt, strlen(salt));
+	mc_sha256_update(&h, "\n", 1);
+	mc_sha256_update(&h, educator_id, strlen(educator_id));
+	if (n > 0) {
+		char k[24];
+		int l = snprintf(k, sizeof k, "\n%d", n);
+		mc_sha256_update(&h, k, (size_t)l);
+	}
+	mc_sha256_final(&h, hex);
+	snprintf(out, 14, "anon-%.8s", hex);
+}
+
+static char *educator_json(const char *name, const char *district, const char *school)
+{
+	json_t *o = json_pack("{s:s, s:s, s:o}", "name", name, "district", district, "school", jstr(school));
+	char *s = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(o);
+	return s;
+}
+
+static int same(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+/* The educator's row, created or brought up to date with this record. */
+static int put_educator(struct imp *c, const struct sub *sb, long long *id)
+{
+	long long district, school = 0;
+	int rc = store_import_district(c->s, sb->f[F_DISTRICT], &district, c->err);
+	if (rc == MC_OK && sb->f[F_SCHOOL])
+		rc = store_import_school(c->s, district, sb->f[F_SCHOOL], &school, c->err);
+	struct store_import_educator e;
+	int found = 0;
+	if (rc == MC_OK)
+		rc = store_import_educator_get(c->s, sb->f[F_EDU_ID], &e, &found, c->err);
+	if (rc != MC_OK)
+		return rc;
+	if (found) {
+		*id = e.id;
+		if (!same(e.name, sb->f[F_EDU_NAME]) || e.district_id != district || e.school_id != school) {
+			rc = store_import_educator_update(c->s, e.id, sb->f[F_EDU_NAME], district, school, c->err);
+			char *before = educator_json(e.name, e.district, e.school);
+			char *after = educator_json(sb->f[F_EDU_NAME], sb->f[F_DISTRICT], sb->f[F_SCHOOL]);
+			char *subject = mc_xasprintf("educator:%s", sb->f[F_EDU_ID]);
+			if (rc == MC_OK)
+				rc = audit_append(c->s, "update", subject, before, after, c->err);
+			free(before);
+			free(after);
+			free(subject);
+		}
+		store_import_educator_free(&e);
+		return rc;
+	}
+	if ((rc = get_salt(c)) != MC_OK)
+		return rc;
+	char anon[14];
+	for (int n = 0;; n++) {
+		int taken;
+		import_anon_id(c->salt, sb->f[F_EDU_ID], n, anon);
+		if ((rc = store_import_anon_taken(c->s, anon, &taken, c->err)) != MC_OK)
+			return rc;
+		if (!taken)
+			break;
+	}
+	return store_import_educator_insert(c->s, sb->f[F_EDU_ID], sb->f[F_EDU_NAME], district, school,
+					    anon, id, c->err);
+}
+
+/* Attempt n+1 after a 'resubmit' (or 'incomplete'/'withdrawn') decision; refused
+ * while an earlier attempt is open or was earned. */
+static int attempt_of(struct imp *c, const struct sub *sb, long long educator, int *attempt,
+		      long long *previous, char **previous_id)
+{
+	struct store_import_attempt a;
+	int found;
+	int rc = store_import_latest_attempt(c->s, educator, sb->cred->id, &a, &found, c->err);
+	*attempt = 1;
+	*previous = 0;
+	*previous_id = NULL;
+	if (rc != MC_OK || !found)
+		return rc;
+	if (strcmp(a.status, "resubmit") == 0 || strcmp(a.status, "incomplete") == 0 ||
+	    strcmp(a.status, "withdrawn") == 0) {
+		*attempt = a.attempt + 1;
+		*previous = a.rowid;
+		*previous_id = a.ext_id;
+		a.ext_id = NULL;
+	} else if (strcmp(a.status, "earned") == 0) {
+		rc = bad(c, sb, -1, F_ID, "educator %s already earned %s with submission %s; a new "
+			 "attempt at %s is not accepted", sb->f[F_EDU_ID], sb->cred->code, a.ext_id,
+			 sb->f[F_ID]);
+	} else {
+		rc = bad(c, sb, -1, F_ID, "educator %s already has submission %s for %s, still open (%s); "
+			 "a new attempt (%s) can follow only a decision of 'resubmit'", sb->f[F_EDU_ID],
+			 a.ext_id, sb->cred->code, a.status, sb->f[F_ID]);
+	}
+	free(a.ext_id);
+	free(a.status);
+	return rc;
+}
+
+static char *audit_after(const struct sub *sb, int attempt, const char *previous, const char *sha)
+{
+	char *rec = canonical(sb, 0);
+	json_t *o = json_loads(rec, 0, NULL);
+	free(rec);
+	json_object_set_new(o, "attempt", json_integer(attempt));
+	json_object_set_new(o, "previous", jstr(previous));
+	json_object_set_new(o, "source_sha256", json_string(sha));
+	char *s = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(o);
+	return s;
+}
+
+static int write_sub(struct imp *c, struct sub *sb, struct import_stats *st)
+{
+	long long educator, previous = 0, rowid;
+	int attempt = 1;
+	char *prev_id = NULL;
+	int rc = put_educator(c, sb, &educator);
+	if (rc == MC_OK)
+		rc = attempt_of(c, sb, educator, &attempt, &previous, &prev_id);
+	if (rc == MC_OK)
+		rc = store_import_submission_insert(c->s, &(struct store_import_submission_row){
+			.ext_id = sb->f[F_ID], .submitted_at = sb->when, .now = c->now,
+			.source_sha256 = sb->sha256, .educator_id = educator, .credential_id = sb->cred->id,
+			.rubric_id = sb->cred->rubric_id, .previous_id = previous, .attempt = attempt },
+			&rowid, c->err);
+	for (int j = 0; j < sb->nitems && rc == MC_OK; j++) {
+		const struct item *it = &sb->items[j];
+		int file = IF(it, F_FILE) != NULL;
+		if (file)
+			rc = store_import_blob(c->s, it->sha256, it->size, it->media_type, c->err);
+		struct store_import_evidence_row e = {
+			.submission_id = rowid, .part_id = it->part_id, .seq = j + 1, .kind = IF(it, F_KIND),
+			.text = IF(it, F_TEXT), .file_name = IF(it, F_FILE),
+			.blob_sha256 = file ? it->sha256 : NULL, .sha256 = it->sha256,
+			.media_type = it->media_type, .words = it->words,
+		};
+		if (rc == MC_OK)
+			rc = store_import_evidence_insert(c->s, &e, c->err);
+	}
+	if (rc != MC_OK) {
+		free(prev_id);
+		return rc;
+	}
+	char *after = audit_after(sb, attempt, prev_id, sb->sha256);
+	char *subject = mc_xasprintf("submission:%s", sb->f[F_ID]);
+	if (rc == MC_OK)
+		rc = audit_append(c->s, "import", subject, NULL, after, c->err);
+	free(prev_id);
+	free(after);
+	free(subject);
+	st->submissions++;
+	st->evidence += sb->nitems;
+	return rc;
+}
+
+/* Check one record, then write it (or count it as unchanged). */
+static int import_sub(struct imp *c, struct sub *sb, struct smap *educators, struct import_stats *st)
+{
+	int rc = check_sub_fields(c, sb);
+	if (rc != MC_OK)
+		return rc;
+	/* one educator, one description, throughout the file */
+	int first = smap_get(educators, sb->f[F_EDU_ID]);
+	if (first < 0) {
+		smap_put(educators, sb->f[F_EDU_ID], sb->index);
+	} else {
+		const struct sub *o = &c->subs[first];
+		for (int k = F_EDU_NAME; k <= F_SCHOOL; k++) {
+			if (same(o->f[k], sb->f[k]))
+				continue;
+			if (c->json)
+				return bad(c, sb, -1, k, "'%s' disagrees with submission %d (id \"%s\") for "
+					   "educator %s, which says '%s'", sb->f[k] ? sb->f[k] : "",
+					   o->index + 1, o->f[F_ID], sb->f[F_EDU_ID], o->f[k] ? o->f[k] : "");
+			return bad(c, sb, -1, k, "disagrees with line %ld for educator %s ('%s' there, '%s' "
+				   "here)", o->line, sb->f[F_EDU_ID], o->f[k] ? o->f[k] : "",
+				   sb->f[k] ? sb->f[k] : "");
+		}
+	}
+	if ((rc = check_items(c, sb)) != MC_OK)
+		return rc;
+	char *rec = canonical(sb, 1);
+	mc_sha256_hex(rec, strlen(rec), sb->sha256);
+	free(rec);
+	long long rowid;
+	char *was;
+	int found;
+	if ((rc = store_import_submission(c->s, sb->f[F_ID], &rowid, &was, &found, c->err)) != MC_OK)
+		return rc;
+	if (found) {
+		int unchanged = strcmp(was, sb->sha256) == 0;
+		free(was);
+		if (unchanged) {
+			st->unchanged++;
+			return MC_OK;
+		}
+		return bad(c, sb, -1, F_ID, "submission %s was imported before with different content; "
+			   "a changed submission needs a new id", sb->f[F_ID]);
+	}
+	return write_sub(c, sb, st);
+}
+
+/* Undo the evidence files this import stored. */
+static void remove_created(struct imp *c)
+{
+	if (c->dry_run)
+		return;
+	for (int i = 0; i < c->ncreated; i++)
+		evstore_remove(c->evroot, c->created[i]);
+	if (!c->evroot_existed)
+		rmdir(c->evroot); /* fails, harmlessly, unless we left it empty */
+}
+
+/* ------------------------------------------------------------------ the file */
+
+static int read_input(struct imp *c, char **buf, size_t *len)
+{
+	struct stat sb;
+	if (stat(c->file, &sb) != 0)
+		return mc_error_set(c->err, errno == ENOENT ? MC_INVALID : MC_FAIL, "%s: %s", c->file,
+				    strerror(errno));
+	if (S_ISDIR(sb.st_mode))
+		return mc_error_set(c->err, MC_INVALID, "%s: is a directory, not a CSV or JSON file", c->file);
+	if (S_ISREG(sb.st_mode) && sb.st_size > IMPORT_MAX_FILE)
+		return mc_error_set(c->err, MC_INVALID, "%s: %lld bytes, over the limit of %lld (512 MiB); "
+				    "split it into several files", c->file, (long long)sb.st_size,
+				    IMPORT_MAX_FILE);
+	if (mc_read_file(c->file, buf, len) != 0)
+		return mc_error_set(c->err, MC_FAIL, "%s: cannot read: %s", c->file, strerror(errno));
+	return MC_OK;
+}
+
+static int is_blank(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strchr(" \t\r\n", s[i]))
+			return 0;
+	return 1;
+}
+
+static int looks_json(const char *file, const char *s, size_t n)
+{
+	const char *dot = strrchr(file, '.');
+	if (dot && strchr(dot, '/') == NULL) {
+		if (strcasecmp(dot, ".json") == 0)
+			return 1;
+		if (strcasecmp(dot, ".csv") == 0)
+			return 0;
+	}
+	size_t i = 0;
+	while (i < n && strchr(" \t\r\n", s[i]))
+		i++;
+	return i < n && (s[i] == '[' || s[i] == '{');
+}
+
+static int parse_input(struct imp *c)
+{
+	size_t bad_at;
+	if (!text_utf8_valid(c->data, c->len, &bad_at)) {
+		long line, col;
+		text_position(c->data, bad_at, &line, &col);
+		unsigned char b = (unsigned char)c->data[bad_at];
+		if (!b)
+			return mc_error_at(c->err, MC_INVALID, c->file, line, col,
+					   "a NUL byte; the file must be UTF-8 text");
+		return mc_error_at(c->err, MC_INVALID, c->file, line, col,
+				   "invalid UTF-8 (byte 0x%02X); save the file as UTF-8", b);
+	}
+	if (is_blank(c->data, c->len))
+		return mc_error_at(c->err, MC_INVALID, c->file, 0, 0, "the file is empty; nothing to import");
+	c->json = looks_json(c->file, c->data, c->len);
+	return c->json ? parse_json(c) : parse_csv(c);
+}
+
+static int open_evidence_dir(struct imp *c, const char *dir)
+{
+	if (!dir)
+		return MC_OK;
+	c->evdir = mc_xstrdup(dir);
+	c->evdir_real = realpath(dir, NULL);
+	struct stat sb;
+	if (!c->evdir_real)
+		return mc_error_set(c->err, MC_INVALID, "--evidence %s: %s", dir, strerror(errno));
+	if (stat(c->evdir_real, &sb) != 0 || !S_ISDIR(sb.st_mode))
+		return mc_error_set(c->err, MC_INVALID, "--evidence %s: not a directory", dir);
+	return MC_OK;
+}
+
+int import_file(struct store *s, const char *file, const char *evidence_dir, int dry_run,
+		struct import_stats *st, void (*progress)(void *ctx, long done, long total), void *ctx,
+		struct mc_error *err)
+{
+	memset(st, 0, sizeof *st);
+	int rc = people_require(s, ROLE_COORDINATOR, "import submissions", err);
+	if (rc != MC_OK)
+		return rc;
+	struct imp c = { .s = s, .file = file, .dry_run = dry_run, .err = err,
+			 .evroot = store_evidence_dir(s) };
+	mc_now(c.now);
+	struct stat esb;
+	c.evroot_existed = stat(c.evroot, &esb) == 0;
+	char *buf = NULL;
+	size_t len = 0;
+	rc = open_evidence_dir(&c, evidence_dir);
+	if (rc == MC_OK)
+		rc = read_input(&c, &buf, &len);
+	if (rc == MC_OK) {
+		c.data = buf;
+		c.len = len;
+		if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) {
+			c.data += 3;
+			c.len -= 3;
+		}
+		rc = parse_input(&c);
+	}
+	st->total = c.nsubs;
+	/* The write lock is taken before any evidence file is stored, so two imports
+	 * never share a file one of them may still take back. */
+	int began = 0;
+	if (rc == MC_OK && (rc = store_begin(s, err)) == MC_OK)
+		began = 1;
+	struct smap educators = { 0 };
+	for (int i = 0; rc == MC_OK && i < c.nsubs; i++) {
+		rc = import_sub(&c, &c.subs[i], &educators, st);
+		if (progress && (i + 1) % PROGRESS_EVERY == 0)
+			progress(ctx, i + 1, c.nsubs);
+	}
+	smap_free(&educators);
+	if (rc == MC_OK)
+		st->files = c.ncreated;
+	if (began) {
+		if (rc == MC_OK && !dry_run)
+			rc = store_commit(s, err);
+		else
+			store_rollback(s);
+	}
+	if (rc != MC_OK)
+		remove_created(&c);
+	if (rc == MC_OK && progress)
+		progress(ctx, c.nsubs, c.nsubs);
+	free(buf);
+	imp_free(&c);
+	return rc;
+}
