@@ -1,18 +1,133 @@
-/* cmd_demo.c: NOT YET WRITTEN (stub). */
+/* cmd_demo.c: `mcassess demo [--educators N] [--seed S] [--submissions N]`. */
 #include "config.h"
 
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "cli.h"
+#include "mcassess/demo.h"
+
+static void progress(void *ctx, long done, long total)
+{
+	(void)ctx;
+	if (total < done)
+		total = done;
+	fprintf(stderr, "\rdemo: %ld of %s%ld submissions written", done, done < total ? "about " : "",
+		total);
+	if (done >= total)
+		fputc('\n', stderr);
+	fflush(stderr);
+}
+
+static int parse_seed(const char *s, uint64_t *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno || end == s || *end || *s == '-')
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static void print_counts(const char *path, const struct demo_counts *c)
+{
+	printf("%s: filled with demo data:\n", path);
+	printf("  %-12s %ld\n", "districts", c->districts);
+	printf("  %-12s %ld\n", "schools", c->schools);
+	printf("  %-12s %ld\n", "cohorts", c->cohorts);
+	printf("  %-12s %ld\n", "people", c->people);
+	printf("  %-12s %ld\n", "educators", c->educators);
+	printf("  %-12s %ld (", "submissions", c->submissions);
+	for (int i = 0; i < DEMO_NSTATUS; i++)
+		printf("%s%s %ld", i ? ", " : "", demo_status_name(i), c->by_status[i]);
+	printf(")\n");
+	printf("  %-12s %ld\n", "evidence", c->evidence);
+	printf("  %-12s %ld\n", "scores", c->scores);
+	printf("  %-12s %ld\n", "feedback", c->feedback);
+	printf("  %-12s %ld\n", "decisions", c->decisions);
+	printf("  %-12s %ld\n", "assignments", c->assignments);
+}
 
 static int run_demo(struct cli *cli, const struct cli_cmd *self, int argc, char **argv)
 {
-	(void)cli; (void)argc; (void)argv;
-	fprintf(stderr, "mcassess: %s: not written yet\n", self->name);
-	return MC_FAIL;
+	static const struct option opts[] = {
+		{ "educators", required_argument, NULL, 'e' },
+		{ "seed", required_argument, NULL, 's' },
+		{ "submissions", required_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct demo_options o = { .educators = DEMO_DEFAULT_EDUCATORS, .seed = DEMO_DEFAULT_SEED };
+	int c;
+	long v;
+	while ((c = cli_getopt(argc, argv, ":", opts)) != -1) {
+		switch (c) {
+		case 'h': return cli_help(self);
+		case 'e':
+			if ((v = cli_parse_count(optarg)) < 1)
+				return cli_usage_error(self, "--educators: expected a whole number of at "
+							     "least 1, got '%s'", optarg);
+			o.educators = v;
+			break;
+		case 'n':
+			if ((v = cli_parse_count(optarg)) < 1)
+				return cli_usage_error(self, "--submissions: expected a whole number of at "
+							     "least 1, got '%s'", optarg);
+			o.submissions = v;
+			break;
+		case 's':
+			if (parse_seed(optarg, &o.seed) != 0)
+				return cli_usage_error(self, "--seed: expected a whole number from 0 to "
+							     "18446744073709551615, got '%s'", optarg);
+			break;
+		case ':': return cli_usage_error(self, "%s needs a value", argv[optind - 1]);
+		default: return cli_usage_error(self, "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error(self, "unexpected argument '%s'", argv[optind]);
+	if (cli->progress) {
+		o.progress = progress;
+		o.progress_ctx = NULL;
+	}
+
+	struct store *s;
+	int rc = cli_open(cli, STORE_CREATE, &s);
+	if (rc != MC_OK)
+		return rc;
+	struct mc_error err = MC_ERROR_INIT;
+	struct demo_counts counts;
+	rc = demo_run(s, &o, &counts, &err);
+	store_close(&s);
+	if (rc != MC_OK)
+		return cli_error(&err);
+	print_counts(cli->db_path, &counts);
+	return MC_OK;
 }
 
 const struct cli_cmd cli_cmd_demo = {
 	"demo", run_demo,
-	"demo [--educators N] [--seed S]",
+	"demo [--educators N] [--seed S] [--submissions N]",
 	"Fills a database with a deterministic synthetic district dataset.",
-	"",
+	"Fills an empty database (creating and initialising it if it is new, as 'init'\n"
+	"does) with the pilot's 15 districts, their schools, cohorts, coordinators and\n"
+	"assessors, and educators who each submitted evidence for one to three\n"
+	"credentials: submissions in every status, text evidence for every part of\n"
+	"the rubric (some of it in Chinese, some over or under the word limits),\n"
+	"scores, feedback, decisions, assignments and resubmissions.\n"
+	"\n"
+	"The same options give the same data: ids, times and text all come from the\n"
+	"seed. A database that already holds submissions is refused. Only an admin may\n"
+	"fill an existing database.\n"
+	"\n"
+	"options:\n"
+	"  --educators N    how many educators (default 800, the pilot's third year)\n"
+	"  --seed S         the random seed, 0 to 18446744073709551615 (default 2025)\n"
+	"  --submissions N  add educators until exactly N submissions exist\n"
+	"                   (instead of --educators; for benchmarks: 1000000 works)\n"
+	"\n"
+	"Progress goes to stderr when it is a terminal.\n",
 };

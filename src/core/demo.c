@@ -1,0 +1,1126 @@
+/* demo.c: a deterministic synthetic dataset of the pilot's districts.
+ *
+ * Everything random comes from xoshiro256** seeded from --seed: the world
+ * (districts, schools, cohorts, people) from one stream, and each educator from
+ * a stream of its own (seed and educator number), so the same options give the
+ * same rows in the same order. Times count from a fixed date in the 2025-26
+ * school year, never from the clock. Text comes from sentence lists in
+ * data/demo/ strung together to realistic lengths.
+ *
+ * Rows are streamed: one educator at a time, committed in batches with a
+ * checkpoint between them, so memory and the write-ahead log stay small even
+ * for a million submissions. Per-row audit rows are skipped; one "demo" row
+ * records the options. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "mcassess/audit.h"
+#include "mcassess/demo.h"
+#include "mcassess/hash.h"
+#include "mcassess/people.h"
+#include "mcassess/setup.h"
+#include "mcassess/store.h"
+#include "mcassess/store_demo.h"
+#include "mcassess/text.h"
+#include "mcassess/util.h"
+
+#define DEMO_BATCH 20000          /* submissions per transaction */
+#define DEMO_PROGRESS_EVERY 500   /* submissions between progress calls */
+#define DEMO_DISTRICTS 15
+#define DEMO_MEDIA_TYPE "text/plain; charset=utf-8"
+#define DEMO_BASE_DATE "2025-08-04T00:00:00Z" /* the week before the 2025-26 school year */
+#define DAY 86400L
+#define HOUR 3600L
+
+/* ---------------------------------------------------------------- random numbers */
+
+static uint64_t splitmix64(uint64_t *x)
+{
+	uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+void demo_rng_seed(struct demo_rng *r, uint64_t seed)
+{
+	uint64_t x = seed;
+	for (int i = 0; i < 4; i++)
+		r->s[i] = splitmix64(&x);
+}
+
+static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+
+uint64_t demo_rng_next(struct demo_rng *r)
+{
+	uint64_t *s = r->s;
+	uint64_t out = rotl(s[1] * 5, 7) * 9;
+	uint64_t t = s[1] << 17;
+	s[2] ^= s[0];
+	s[3] ^= s[1];
+	s[1] ^= s[2];
+	s[0] ^= s[3];
+	s[2] ^= t;
+	s[3] = rotl(s[3], 45);
+	return out;
+}
+
+uint64_t demo_rng_below(struct demo_rng *r, uint64_t n)
+{
+	if (n <= 1)
+		return 0;
+	uint64_t threshold = (0 - n) % n; /* reject the low values that would bias the modulo */
+	for (;;) {
+		uint64_t v = demo_rng_next(r);
+		if (v >= threshold)
+			return v % n;
+	}
+}
+
+void demo_uuid(struct demo_rng *r, time_t t, char out[MC_UUID_LEN])
+{
+	unsigned char b[16];
+	uint64_t ms = (uint64_t)t * 1000 + demo_rng_below(r, 1000);
+	uint64_t a = demo_rng_next(r), c = demo_rng_next(r);
+	for (int i = 0; i < 6; i++)
+		b[i] = (unsigned char)(ms >> (40 - 8 * i));
+	for (int i = 6; i < 16; i++)
+		b[i] = (unsigned char)((i < 11 ? a : c) >> (8 * (i % 5)));
+	b[6] = (unsigned char)((b[6] & 0x0f) | 0x70); /* version 7 */
+	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80); /* variant 10 */
+	static const char hex[] = "0123456789abcdef";
+	char *p = out;
+	for (int i = 0; i < 16; i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			*p++ = '-';
+		*p++ = hex[b[i] >> 4];
+		*p++ = hex[b[i] & 15];
+	}
+	*p = '\0';
+}
+
+/* 1 with probability pct/100. */
+static int chance(struct demo_rng *r, unsigned pct) { return demo_rng_below(r, 100) < pct; }
+/* Uniform in [lo, hi]. */
+static long between(struct demo_rng *r, long lo, long hi)
+{
+	return hi <= lo ? lo : lo + (long)demo_rng_below(r, (uint64_t)(hi - lo + 1));
+}
+
+/* ---------------------------------------------------------------- word lists */
+
+struct list {
+	char **v;
+	int n;
+};
+
+struct data {
+	struct list districts, places, kinds, cohorts;
+	struct list given, family, names_zh, students;
+	struct list skills, subjects, grades, ov_en, art_en, ref_en, ov_zh, art_zh, ref_zh;
+	struct list fb_open, fb_pass, fb_fail_ov, fb_fail_art, fb_fail_ref, fb_close_earned, fb_close_resubmit, incomplete,
+		comment_pass, comment_fail;
+	char *files[8];
+	int nfiles;
+};
+
+static const struct {
+	const char *file, *section;
+	size_t offset;
+} SECTIONS[] = {
+	{ "places.txt", "districts", offsetof(struct data, districts) },
+	{ "places.txt", "school_places", offsetof(struct data, places) },
+	{ "places.txt", "school_kinds", offsetof(struct data, kinds) },
+	{ "places.txt", "cohorts", offsetof(struct data, cohorts) },
+	{ "names.txt", "given", offsetof(struct data, given) },
+	{ "names.txt", "family", offsetof(struct data, family) },
+	{ "names.txt", "names_zh", offsetof(struct data, names_zh) },
+	{ "names.txt", "students", offsetof(struct data, students) },
+	{ "evidence_en.txt", "skills", offsetof(struct data, skills) },
+	{ "evidence_en.txt", "subjects", offsetof(struct data, subjects) },
+	{ "evidence_en.txt", "grades", offsetof(struct data, grades) },
+	{ "evidence_en.txt", "overview", offsetof(struct data, ov_en) },
+	{ "evidence_en.txt", "artifact", offsetof(struct data, art_en) },
+	{ "evidence_en.txt", "reflection", offsetof(struct data, ref_en) },
+	{ "evidence_zh.txt", "overview", offsetof(struct data, ov_zh) },
+	{ "evidence_zh.txt", "artifact", offsetof(struct data, art_zh) },
+	{ "evidence_zh.txt", "reflection", offsetof(struct data, ref_zh) },
+	{ "feedback.txt", "open", offsetof(struct data, fb_open) },
+	{ "feedback.txt", "pass", offsetof(struct data, fb_pass) },
+	{ "feedback.txt", "fail_overview", offsetof(struct data, fb_fail_ov) },
+	{ "feedback.txt", "fail_artifact", offsetof(struct data, fb_fail_art) },
+	{ "feedback.txt", "fail_reflection", offsetof(struct data, fb_fail_ref) },
+	{ "feedback.txt", "close_earned", offsetof(struct data, fb_close_earned) },
+	{ "feedback.txt", "close_resubmit", offsetof(struct data, fb_close_resubmit) },
+	{ "feedback.txt", "incomplete", offsetof(struct data, incomplete) },
+	{ "feedback.txt", "comment_pass", offsetof(struct data, comment_pass) },
+	{ "feedback.txt", "comment_fail", offsetof(struct data, comment_fail) },
+};
+#define NSECTIONS (sizeof SECTIONS / sizeof SECTIONS[0])
+
+static void list_add(struct list *l, char *s)
+{
+	l->v = mc_xrealloc(l->v, (size_t)(l->n + 1) * sizeof *l->v);
+	l->v[l->n++] = s;
+}
+
+/* Split one file ("[section]" headers, '#' comments, one entry a line) in place
+ * and hand its lines to the lists its sections name. */
+static int data_parse(struct data *d, const char *path, const char *file, char *text,
+		      struct mc_error *err)
+{
+	struct list *cur = NULL;
+	long lineno = 0;
+	size_t bad;
+	if (!text_utf8_valid(text, strlen(text), &bad)) {
+		long line, col;
+		text_position(text, bad, &line, &col);
+		return mc_error_at(err, MC_FAIL, path, line, col, "not valid UTF-8");
+	}
+	for (char *line = text, *next; line && *line; line = next) {
+		lineno++;
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		size_t n = strlen(line);
+		while (n && (line[n - 1] == '\r' || line[n - 1] == ' ' || line[n - 1] == '\t'))
+			line[--n] = '\0';
+		if (n == 0 || line[0] == '#')
+			continue;
+		if (line[0] == '[' && line[n - 1] == ']') {
+			line[n - 1] = '\0';
+			cur = NULL;
+			for (size_t i = 0; i < NSECTIONS; i++)
+				if (strcmp(SECTIONS[i].file, file) == 0 && strcmp(SECTIONS[i].section, line + 1) == 0)
+					cur = (struct list *)((char *)d + SECTIONS[i].offset);
+			if (!cur)
+				return mc_error_at(err, MC_FAIL, path, lineno, 0, "unknown section [%s]",
+						   line + 1);
+			continue;
+		}
+		if (!cur)
+			return mc_error_at(err, MC_FAIL, path, lineno, 0,
+					   "a line before the first [section]");
+		list_add(cur, line);
+	}
+	return MC_OK;
+}
+
+static void data_free(struct data *d)
+{
+	for (size_t i = 0; i < NSECTIONS; i++) {
+		struct list *l = (struct list *)((char *)d + SECTIONS[i].offset);
+		free(l->v);
+		l->v = NULL;
+		l->n = 0;
+	}
+	for (int i = 0; i < d->nfiles; i++)
+		free(d->files[i]);
+	d->nfiles = 0;
+}
+
+static int data_load(struct data *d, struct mc_error *err)
+{
+	memset(d, 0, sizeof *d);
+	static const char *const files[] = { "places.txt", "names.txt", "evidence_en.txt",
+					     "evidence_zh.txt", "feedback.txt" };
+	int rc = MC_OK;
+	for (size_t i = 0; rc == MC_OK && i < sizeof files / sizeof files[0]; i++) {
+		char *path = mc_xasprintf("%s/demo/%s", mc_data_dir(), files[i]);
+		char *text;
+		size_t len;
+		if (mc_read_file(path, &text, &len) != 0)
+			rc = mc_error_set(err, MC_FAIL, "%s: cannot read the demo's word list: %s "
+					  "(is mcassess installed completely?)", path, strerror(errno));
+		else {
+			d->files[d->nfiles++] = text;
+			rc = data_parse(d, path, files[i], text, err);
+		}
+		free(path);
+	}
+	for (size_t i = 0; rc == MC_OK && i < NSECTIONS; i++) {
+		struct list *l = (struct list *)((char *)d + SECTIONS[i].offset);
+		if (l->n == 0)
+			rc = mc_error_set(err, MC_FAIL, "%s/demo/%s: the section [%s] is missing or empty",
+					  mc_data_dir(), SECTIONS[i].file, SECTIONS[i].section);
+	}
+	if (rc == MC_OK && d->districts.n < DEMO_DISTRICTS)
+		rc = mc_error_set(err, MC_FAIL, "%s/demo/places.txt: [districts] needs %d lines "
+				  "(\"CODE Name\"), it has %d", mc_data_dir(), DEMO_DISTRICTS, d->districts.n);
+	if (rc != MC_OK)
+		data_free(d);
+	return rc;
+}
+
+static const char *pick(struct demo_rng *r, const struct list *l)
+{
+	return l->v[demo_rng_below(r, (uint64_t)l->n)];
+}
+
+/* ---------------------------------------------------------------- the world */
+
+struct district {
+	char code[8];
+	const char *name;
+	long long id;
+	long weight;
+	long long *schools;
+	const char **school_names;
+	int nschools;
+	long long *cohorts;
+	int ncohorts;
+	char *coordinator;
+	char **assessors;
+	int nassessors;
+	long next_number; /* of its submissions: "HX-101", "HX-102" ... */
+};
+
+struct gen {
+	struct store *s;
+	const struct demo_options *o;
+	struct demo_counts *c;
+	struct data d;
+	struct store_demo_credential *creds;
+	int ncreds;
+	long *cred_weight;
+	long cred_weight_total;
+	struct district dist[DEMO_DISTRICTS];
+	long dist_weight_total;
+	char **state_assessors;
+	int nstate;
+	char **users; /* every user the demo made, to keep them unique */
+	int nusers;
+	time_t base;
+	long long target;   /* submissions, or 0 when only educators are counted */
+	long written, in_batch;
+	struct mc_buf text, piece, body;
+	int *level_at;      /* per criterion: index of the chosen level, -1 unscored */
+	int max_criteria;
+};
+
+static const char *const STATUSES[7] = { "queued", "in_progress", "awaiting_approval", "earned",
+					 "resubmit", "incomplete", "withdrawn" };
+const char *demo_status_name(int i) { return i >= 0 && i < DEMO_NSTATUS ? STATUSES[i] : "?"; }
+
+enum { ST_QUEUED, ST_IN_PROGRESS, ST_AWAITING, ST_EARNED, ST_RESUBMIT, ST_INCOMPLETE, ST_WITHDRAWN };
+
+/* Percentages by status: a first attempt, and a resubmission. */
+static const unsigned FIRST_MIX[7] = { 30, 22, 5, 25, 9, 4, 5 };
+static const unsigned SECOND_MIX[7] = { 35, 20, 5, 30, 8, 1, 1 };
+
+static int pick_status(struct demo_rng *r, const unsigned mix[7])
+{
+	unsigned roll = (unsigned)demo_rng_below(r, 100), acc = 0;
+	for (int i = 0; i < 7; i++)
+		if (roll < (acc += mix[i]))
+			return i;
+	return ST_QUEUED;
+}
+
+static void timestamp(time_t t, char out[MC_TIME_LEN]) { mc_time_format(t, out); }
+
+/* Lowercase ASCII letters of a name, accents folded ("José García" -> "josegarcia"). */
+static void ascii_fold(struct mc_buf *b, const char *s)
+{
+	/* Latin-1 supplement letters U+00C0..U+00FF to their base letter. */
+	static const char fold[] = "aaaaaaaceeeeiiiidnooooo ouuuuyts"
+				   "aaaaaaaceeeeiiiidnooooo ouuuuyty";
+	while (*s) {
+		unsigned cp;
+		int n = text_utf8_decode(s, &cp);
+		if (cp < 0x80) {
+			if ((cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z'))
+				mc_buf_addc(b, (char)(cp | 0x20));
+		} else if (cp >= 0xc0 && cp <= 0xff && fold[cp - 0xc0] != ' ')
+			mc_buf_addc(b, fold[cp - 0xc0]);
+		s += n;
+	}
+}
+
+/* A made-up person's name, login (unique among the demo's people) and email. */
+static char *make_user(struct gen *g, struct demo_rng *r, const char *domain, char **name,
+		       char **email)
+{
+	const char *given = pick(r, &g->d.given), *family = pick(r, &g->d.family);
+	*name = mc_xasprintf("%s %s", given, family);
+	struct mc_buf b = MC_BUF_INIT;
+	char first[8] = "";
+	struct mc_buf gb = MC_BUF_INIT;
+	ascii_fold(&gb, given);
+	snprintf(first, sizeof first, "%.1s", mc_buf_str(&gb));
+	mc_buf_free(&gb);
+	mc_buf_adds(&b, first);
+	ascii_fold(&b, family);
+	char *base = mc_buf_steal(&b);
+	char *user = mc_xstrdup(base);
+	for (int k = 2;; k++) {
+		int clash = 0;
+		for (int i = 0; i < g->nusers && !clash; i++)
+			clash = strcmp(g->users[i], user) == 0;
+		if (!clash)
+			break;
+		free(user);
+		user = mc_xasprintf("%s%d", base, k);
+	}
+	free(base);
+	g->users = mc_xrealloc(g->users, (size_t)(g->nusers + 1) * sizeof *g->users);
+	g->users[g->nusers++] = user;
+	*email = mc_xasprintf("%s@%s", user, domain);
+	return user;
+}
+
+static int add_person(struct gen *g, struct demo_rng *r, const char *role, struct district *dist,
+		      char **user_out, struct mc_error *err)
+{
+	char *name, *email, at[MC_TIME_LEN];
+	char *domain = dist ? mc_xasprintf("%s.k12.example.org", dist->code)
+			    : mc_xstrdup("state.example.org");
+	for (char *p = domain; *p; p++)
+		*p = (char)(*p >= 'A' && *p <= 'Z' ? *p | 0x20 : *p);
+	char *user = make_user(g, r, domain, &name, &email);
+	timestamp(g->base + between(r, 0, 20) * DAY + between(r, 8, 16) * HOUR, at);
+	int rc = store_demo_person(g->s, user, name, email, role, dist ? dist->id : 0, at, err);
+	free(name);
+	free(email);
+	free(domain);
+	*user_out = user; /* owned by g->users */
+	g->c->people++;
+	return rc;
+}
+
+static int build_world(struct gen *g, struct mc_error *err)
+{
+	struct demo_rng r;
+	demo_rng_seed(&r, g->o->seed);
+	for (int i = 0; i < DEMO_DISTRICTS; i++) {
+		struct district *d = &g->dist[i];
+		const char *line = g->d.districts.v[i];
+		const char *sp = strchr(line, ' ');
+		if (!sp || sp == line || sp - line >= (long)sizeof d->code || !sp[1])
+			return mc_error_set(err, MC_FAIL, "%s/demo/places.txt: district \"%s\": expected "
+					    "\"CODE Name\"", mc_data_dir(), line);
+		snprintf(d->code, sizeof d->code, "%.*s", (int)(sp - line), line);
+		d->name = sp + 1;
+		d->weight = between(&r, 2, 8);
+		d->next_number = 101;
+		g->dist_weight_total += d->weight;
+		if (store_demo_district(g->s, d->name, &d->id, err) != MC_OK)
+			return MC_FAIL;
+		g->c->districts++;
+
+		/* Schools: distinct place names, each with a kind. */
+		int want = (int)between(&r, 4, 10);
+		for (int k = 0; k < want; k++) {
+			const char *place = pick(&r, &g->d.places);
+			int dup = 0;
+			for (int j = 0; j < d->nschools && !dup; j++)
+				dup = strncmp(d->school_names[j], place, strlen(place)) == 0 &&
+				      d->school_names[j][strlen(place)] == ' ';
+			if (dup)
+				continue;
+			char *name = mc_xasprintf("%s %s", place, pick(&r, &g->d.kinds));
+			d->schools = mc_xrealloc(d->schools, (size_t)(d->nschools + 1) * sizeof *d->schools);
+			d->school_names = mc_xrealloc(d->school_names,
+						      (size_t)(d->nschools + 1) * sizeof *d->school_names);
+			d->school_names[d->nschools] = name;
+			int rc = store_demo_school(g->s, d->id, name, &d->schools[d->nschools], err);
+			d->nschools++;
+			if (rc != MC_OK)
+				return MC_FAIL;
+			g->c->schools++;
+		}
+		/* Cohorts: the first one or more of the list. */
+		d->ncohorts = (int)between(&r, 1, g->d.cohorts.n < 3 ? g->d.cohorts.n : 3);
+		d->cohorts = mc_xcalloc((size_t)d->ncohorts, sizeof *d->cohorts);
+		for (int k = 0; k < d->ncohorts; k++) {
+			if (store_demo_cohort(g->s, d->id, g->d.cohorts.v[k], 2025, &d->cohorts[k], err) != MC_OK)
+				return MC_FAIL;
+			g->c->cohorts++;
+		}
+		/* One coordinator and a few assessors per district. */
+		if (add_person(g, &r, "coordinator", d, &d->coordinator, err) != MC_OK)
+			return MC_FAIL;
+		d->nassessors = (int)between(&r, 2, 4);
+		d->assessors = mc_xcalloc((size_t)d->nassessors, sizeof *d->assessors);
+		for (int k = 0; k < d->nassessors; k++)
+			if (add_person(g, &r, "assessor", d, &d->assessors[k], err) != MC_OK)
+				return MC_FAIL;
+	}
+	/* State-level assessors help every district. */
+	g->nstate = 3;
+	g->state_assessors = mc_xcalloc((size_t)g->nstate, sizeof *g->state_assessors);
+	for (int k = 0; k < g->nstate; k++)
+		if (add_person(g, &r, "assessor", NULL, &g->state_assessors[k], err) != MC_OK)
+			return MC_FAIL;
+	return MC_OK;
+}
+
+static void world_free(struct gen *g)
+{
+	for (int i = 0; i < DEMO_DISTRICTS; i++) {
+		struct district *d = &g->dist[i];
+		for (int k = 0; k < d->nschools; k++)
+			free((char *)d->school_names[k]);
+		free(d->school_names);
+		free(d->schools);
+		free(d->cohorts);
+		free(d->assessors);
+	}
+	free(g->state_assessors);
+	for (int i = 0; i < g->nusers; i++)
+		free(g->users[i]);
+	free(g->users);
+}
+
+/* Credentials weighted roughly as the pilot's pathways were taken up: STEM Select most. */
+static void weigh_credentials(struct gen *g)
+{
+	g->cred_weight = mc_xcalloc((size_t)g->ncreds, sizeof *g->cred_weight);
+	for (int i = 0; i < g->ncreds; i++) {
+		const char *p = g->creds[i].pathway;
+		long w = strcmp(p, "STEMS") == 0 ? 8 : strcmp(p, "GIFT") == 0 ? 4 : 3;
+		g->cred_weight[i] = w;
+		g->cred_weight_total += w;
+		if (g->creds[i].ncriteria > g->max_criteria)
+			g->max_criteria = g->creds[i].ncriteria;
+	}
+	g->level_at = mc_xcalloc((size_t)(g->max_criteria + 1), sizeof *g->level_at);
+}
+
+static int pick_weighted(struct demo_rng *r, const long *w, int n, long total)
+{
+	long roll = (long)demo_rng_below(r, (uint64_t)total);
+	for (int i = 0; i < n; i++)
+		if ((roll -= w[i]) < 0)
+			return i;
+	return n - 1;
+}
+
+static const char *skill_of(struct gen *g, const struct store_demo_credential *c)
+{
+	size_t n = strlen(c->code);
+	for (int i = 0; i < g->d.skills.n; i++) {
+		const char *line = g->d.skills.v[i];
+		if (strncmp(line, c->code, n) == 0 && line[n] == ' ')
+			return line + n + 1;
+	}
+	return c->title;
+}
+
+/* ---------------------------------------------------------------- text */
+
+/* What placeholders stand for in one submission. */
+struct subst {
+	const char *skill, *subject, *grade, *school, *name, *criterion;
+	const struct list *students;
+};
+
+static void expand(struct mc_buf *b, struct demo_rng *r, const char *s, const struct subst *x)
+{
+	while (*s) {
+		const char *open = strchr(s, '{');
+		const char *close = open ? strchr(open, '}') : NULL;
+		if (!close) {
+			mc_buf_adds(b, s);
+			return;
+		}
+		mc_buf_add(b, s, (size_t)(open - s));
+		size_t n = (size_t)(close - open - 1);
+		const char *key = open + 1, *v = NULL;
+#define KEY(k) (n == sizeof k - 1 && strncmp(key, k, n) == 0)
+		if (KEY("skill"))
+			v = x->skill;
+		else if (KEY("subject"))
+			v = x->subject;
+		else if (KEY("grade"))
+			v = x->grade;
+		else if (KEY("school"))
+			v = x->school;
+		else if (KEY("name"))
+			v = x->name;
+		else if (KEY("criterion"))
+			v = x->criterion;
+		else if (KEY("student") || KEY("student2"))
+			v = pick(r, x->students);
+		else if (KEY("n"))
+			mc_buf_printf(b, "%ld", between(r, 3, 30));
+		else
+			mc_buf_add(b, open, (size_t)(close - open + 1));
+#undef KEY
+		if (v)
+			mc_buf_adds(b, v);
+		s = close + 1;
+	}
+}
+
+static int is_zh_sentence(const char *s)
+{
+	unsigned cp;
+	text_utf8_decode(s, &cp);
+	return text_cp_is_cjk(cp);
+}
+
+/* A walk through a list in a random order that repeats nothing until every
+ * entry has come once: a random start and a step coprime with the length. */
+struct walk {
+	const struct list *l;
+	uint64_t at, step;
+};
+
+static uint64_t gcd(uint64_t a, uint64_t b)
+{
+	while (b) {
+		uint64_t t = a % b;
+		a = b;
+		b = t;
+	}
+	return a;
+}
+
+static void walk_start(struct walk *w, struct demo_rng *r, const struct list *l)
+{
+	uint64_t n = (uint64_t)l->n;
+	w->l = l;
+	w->at = demo_rng_below(r, n);
+	do
+		w->step = 1 + demo_rng_below(r, n);
+	while (n > 1 && gcd(w->step, n) != 1);
+}
+
+static const char *walk_next(struct walk *w)
+{
+	const char *s = w->l->v[w->at];
+	w->at = (w->at + w->step) % (uint64_t)w->l->n;
+	return s;
+}
+
+/* Sentences from `pool` (with, now and then, one from `mix`) until the text
+ * has about `target` words, never passing `cap` once it has `floor`. Returns
+ * the text's word count (as text_word_count counts). */
+static long compose(struct gen *g, struct demo_rng *r, const struct list *pool, const struct list *mix,
+		    long target, long floor, long cap, const struct subst *x, struct mc_buf *out)
+{
+	long words = 0, in_par = 0, par_len = between(r, 3, 6);
+	struct walk main_walk, mix_walk;
+	walk_start(&main_walk, r, pool);
+	if (mix)
+		walk_start(&mix_walk, r, mix);
+	mc_buf_reset(out);
+	while (words < target) {
+		const char *s = mix && chance(r, 8) ? walk_next(&mix_walk) : walk_next(&main_walk);
+		mc_buf_reset(&g->piece);
+		expand(&g->piece, r, s, x);
+		long w = text_word_count(g->piece.data, g->piece.len);
+		if (cap > 0 && words + w > cap && words >= floor && out->len)
+			break;
+		if (out->len) {
+			if (in_par >= par_len) {
+				mc_buf_adds(out, "\n\n");
+				in_par = 0;
+				par_len = between(r, 3, 6);
+			} else if (!(is_zh_sentence(s) && (unsigned char)out->data[out->len - 1] >= 0x80)) {
+				mc_buf_addc(out, ' '); /* Chinese sentences follow each other without a space */
+			}
+		}
+		mc_buf_add(out, g->piece.data, g->piece.len);
+		words += w;
+		in_par++;
+	}
+	/* Sentences are joined by white space (or, Chinese after Chinese, after
+	 * CJK punctuation), which splits words, so the counts add up. */
+	return words;
+}
+
+/* How many words a part's text gets: realistic for its kind, within the part's
+ * limits, and now and then under or over them on purpose. */
+static void part_length(struct demo_rng *r, const struct store_demo_part *p, int short_on_purpose,
+			long *target, long *floor, long *cap)
+{
+	long lo = 150, hi = 500;
+	if (strcmp(p->kind, "artifact") == 0)
+		lo = 60, hi = 220;
+	else if (strcmp(p->kind, "reflection") == 0)
+		lo = 200, hi = 600;
+	long mn = p->min_words > 0 ? p->min_words : 0, mx = p->max_words > 0 ? p->max_words : 0;
+	if (lo < mn)
+		lo = mn;
+	if (mx && hi > mx)
+		hi = mx;
+	if (lo > hi)
+		lo = hi;
+	*floor = lo;
+	*cap = hi;
+	unsigned roll = (unsigned)demo_rng_below(r, 100);
+	if (short_on_purpose || (roll < 4 && mn > 20)) {
+		*target = short_on_purpose ? between(r, 8, 25) : between(r, mn / 3, mn * 3 / 4);
+		*floor = 0;
+		*cap = *target;
+	} else if (roll < 8 && mx) {
+		*target = mx + between(r, 15, mx / 5 + 20); /* over the limit */
+		*floor = *target;
+		*cap = 0;
+	} else {
+		*target = between(r, lo, hi);
+	}
+}
+
+/* ---------------------------------------------------------------- one submission */
+
+struct educator {
+	long index;
+	long long id;
+	struct district *d;
+	const char *school;
+	char *name, *given;
+	int writes_zh;   /* writes some parts in Chinese */
+	struct demo_rng r;
+};
+
+struct plan {
+	int status;
+	const char *assessor, *assigned_by;
+	int assigned, blind, nscored, missing_part; /* missing_part: index or -1 */
+	time_t t_submit, t_import, t_assign, t_score, t_feedback, t_decide, t_updated;
+};
+
+/* Choose levels for the plan's scored criteria, consistent with the outcome:
+ * earned -> all passing; resubmit -> at least one not. */
+static void choose_levels(struct gen *g, struct demo_rng *r, const struct store_demo_credential *c,
+			  struct plan *p)
+{
+	int n = c->ncriteria, all_pass;
+	switch (p->status) {
+	case ST_IN_PROGRESS: p->nscored = (int)demo_rng_below(r, (uint64_t)(n > 0 ? n : 1)); break;
+	case ST_AWAITING:
+	case ST_EARNED:
+	case ST_RESUBMIT: p->nscored = n; break;
+	default: p->nscored = 0;
+	}
+	all_pass = p->status == ST_EARNED || (p->status == ST_AWAITING && chance(r, 70));
+	int must_fail = p->status == ST_RESUBMIT || (p->status == ST_AWAITING && !all_pass);
+	for (int i = 0; i < n; i++)
+		g->level_at[i] = -1;
+	int forced = must_fail && p->nscored > 0 ? (int)demo_rng_below(r, (uint64_t)p->nscored) : -1;
+	for (int i = 0; i < p->nscored; i++) {
+		const struct store_demo_criterion *k = &c->criteria[i];
+		int pass = all_pass ? 1 : i == forced ? 0 : chance(r, must_fail ? 70 : 80);
+		/* Mostly the highest level of the wanted kind, sometimes a lower one. */
+		int want = -1, lower = 0;
+		for (int l = k->nlevels - 1; l >= 0; l--)
+			if (k->levels[l].passes == pass) {
+				if (want < 0)
+					want = l;
+				else
+					lower++;
+			}
+		if (want < 0) /* a rubric without such a level: take what there is */
+			want = pass ? k->nlevels - 1 : 0;
+		else if (lower && chance(r, 25))
+			for (int l = want - 1, skip = (int)demo_rng_below(r, (uint64_t)lower); l >= 0; l--)
+				if (k->levels[l].passes == pass && skip-- == 0) {
+					want = l;
+					break;
+				}
+		g->level_at[i] = want;
+	}
+}
+
+static int failing(const struct store_demo_credential *c, const int *level_at, int i)
+{
+	return level_at[i] >= 0 && !c->criteria[i].levels[level_at[i]].passes;
+}
+
+/* What an assessor says about a failing criterion depends on the part it is in. */
+static const struct list *fail_list(struct gen *g, const struct store_demo_credential *c,
+				    const struct store_demo_criterion *k)
+{
+	for (int i = 0; i < c->nparts; i++)
+		if (c->parts[i].id == k->part_id)
+			return strcmp(c->parts[i].kind, "artifact") == 0 ? &g->d.fb_fail_art
+			       : strcmp(c->parts[i].kind, "reflection") == 0 ? &g->d.fb_fail_ref
+									   : &g->d.fb_fail_ov;
+	return &g->d.fb_fail_ov;
+}
+
+static void write_feedback(struct gen *g, struct demo_rng *r, const struct store_demo_credential *c,
+			   const struct plan *p, struct subst *x, struct mc_buf *b)
+{
+	mc_buf_reset(b);
+	expand(b, r, pick(r, &g->d.fb_open), x);
+	mc_buf_addc(b, ' ');
+	if (p->status == ST_INCOMPLETE) {
+		expand(b, r, pick(r, &g->d.incomplete), x);
+		mc_buf_addc(b, ' ');
+		expand(b, r, pick(r, &g->d.fb_close_resubmit), x);
+		return;
+	}
+	expand(b, r, pick(r, &g->d.fb_pass), x);
+	int nfail = 0;
+	for (int i = 0; i < p->nscored; i++) {
+		if (!failing(c, g->level_at, i))
+			continue;
+		mc_buf_adds(b, nfail++ ? "\n" : "\n\n");
+		x->criterion = c->criteria[i].code;
+		expand(b, r, pick(r, fail_list(g, c, &c->criteria[i])), x);
+	}
+	if (!nfail) {
+		mc_buf_addc(b, ' ');
+		expand(b, r, pick(r, &g->d.fb_pass), x);
+	}
+	mc_buf_adds(b, "\n\n");
+	expand(b, r, pick(r, nfail ? &g->d.fb_close_resubmit : &g->d.fb_close_earned), x);
+}
+
+static void plan_times(struct demo_rng *r, struct plan *p, int ncriteria)
+{
+	p->t_import = p->t_submit + between(r, 1, 36) * HOUR + between(r, 0, 59) * 60;
+	p->t_assign = p->t_import + between(r, 2, 120) * HOUR;
+	/* Assessors score in the daytime: some days after assignment, 08:00 to 19:59. */
+	time_t day = p->t_assign + between(r, 1, 10) * DAY;
+	p->t_score = day - day % DAY + between(r, 8, 19) * HOUR + between(r, 0, 59) * 60;
+	p->t_feedback = p->t_score + (long)ncriteria * 240 + between(r, 5, 40) * 60;
+	p->t_decide = p->t_feedback + between(r, 1, 30) * 60;
+	p->t_updated = p->t_import;
+}
+
+static int write_submission(struct gen *g, struct educator *e, const struct store_demo_credential *c,
+			    int attempt, long long previous_id, int status, time_t t_submit,
+			    long long *sub_id, time_t *t_done, struct mc_error *err)
+{
+	struct demo_rng *r = &e->r;
+	struct store *s = g->s;
+	struct plan p = { .status = status, .t_submit = t_submit, .missing_part = -1 };
+	plan_times(r, &p, c->ncriteria);
+	const char *assessor = chance(r, 85) ? e->d->assessors[demo_rng_below(r, (uint64_t)e->d->nassessors)]
+					     : g->state_assessors[demo_rng_below(r, (uint64_t)g->nstate)];
+	p.assessor = assessor;
+	p.assigned_by = e->d->coordinator;
+	switch (status) {
+	case ST_QUEUED: p.assigned = chance(r, 35); break;
+	case ST_INCOMPLETE: p.assigned = chance(r, 50); break;
+	case ST_WITHDRAWN: p.assigned = chance(r, 40); break;
+	default: p.assigned = 1;
+	}
+	p.blind = p.assigned && chance(r, 20);
+	choose_levels(g, r, c, &p);
+	if (status == ST_INCOMPLETE && c->nparts > 1)
+		p.missing_part = chance(r, 60) ? c->nparts - 1 : 0; /* no reflection, or a stub of an overview */
+	int has_feedback = status == ST_AWAITING || status == ST_EARNED || status == ST_RESUBMIT ||
+			   status == ST_INCOMPLETE;
+	int has_decision = status == ST_EARNED || status == ST_RESUBMIT || status == ST_INCOMPLETE;
+	if (p.assigned)
+		p.t_updated = p.t_assign;
+	if (p.nscored)
+		p.t_updated = p.t_score + (time_t)(p.nscored - 1) * 240;
+	if (has_feedback)
+		p.t_updated = p.t_feedback;
+	if (has_decision)
+		p.t_updated = p.t_decide;
+	if (status == ST_INCOMPLETE) /* the completeness check returns it soon after assignment */
+		p.t_updated = p.t_decide = p.t_feedback = p.t_assign + between(r, 1, 48) * HOUR;
+	if (status == ST_WITHDRAWN)
+		p.t_updated = p.t_assign + between(r, 1, 60) * DAY;
+
+	char ext[32], submitted[MC_TIME_LEN], imported[MC_TIME_LEN], updated[MC_TIME_LEN];
+	char src[MC_SHA256_HEX], uid[MC_UUID_LEN], at[MC_TIME_LEN];
+	snprintf(ext, sizeof ext, "%s-%ld", e->d->code, e->d->next_number++);
+	timestamp(p.t_submit, submitted);
+	timestamp(p.t_import, imported);
+	timestamp(p.t_updated, updated);
+	char *rec = mc_xasprintf("mcassess-demo\n%llu\n%s", (unsigned long long)g->o->seed, ext);
+	mc_sha256_hex(rec, strlen(rec), src);
+	free(rec);
+	struct store_demo_submission sd = {
+		.ext_id = ext, .status = STATUSES[status], .submitted_at = submitted,
+		.imported_at = imported, .updated_at = updated, .source_sha256 = src,
+		.educator_id = e->id, .credential_id = c->id, .rubric_id = c->rubric_id,
+		.previous_id = previous_id, .attempt = attempt,
+	};
+	if (store_demo_submission(s, &sd, sub_id, err) != MC_OK)
+		return MC_FAIL;
+	g->c->submissions++;
+	g->c->by_status[status]++;
+
+	/* Evidence: one text per part, in the rubric's order. */
+	struct subst x = { .skill = skill_of(g, c), .subject = pick(r, &g->d.subjects),
+			   .grade = pick(r, &g->d.grades), .school = e->school, .name = e->given,
+			   .students = &g->d.students };
+	int seq = 0;
+	for (int i = 0; i < c->nparts; i++) {
+		const struct store_demo_part *part = &c->parts[i];
+		int stub = status == ST_INCOMPLETE && p.missing_part == i && i == 0;
+		if (status == ST_INCOMPLETE && p.missing_part == i && i != 0)
+			continue; /* the missing part */
+		long target, floor, cap;
+		part_length(r, part, stub, &target, &floor, &cap);
+		int art = strcmp(part->kind, "artifact") == 0, ref = strcmp(part->kind, "reflection") == 0;
+		const struct list *en = art ? &g->d.art_en : ref ? &g->d.ref_en : &g->d.ov_en;
+		const struct list *zh = art ? &g->d.art_zh : ref ? &g->d.ref_zh : &g->d.ov_zh;
+		int in_zh = e->writes_zh && chance(r, ref ? 55 : 35);
+		long words = compose(g, r, in_zh ? zh : en, e->writes_zh ? (in_zh ? en : zh) : NULL, target,
+				     floor, cap, &x, &g->text);
+		char sha[MC_SHA256_HEX];
+		mc_sha256_hex(g->text.data, g->text.len, sha);
+		if (store_demo_evidence(s, *sub_id, ++seq, part->id, g->text.data, g->text.len, sha, words,
+					DEMO_MEDIA_TYPE, err) != MC_OK)
+			return MC_FAIL;
+		g->c->evidence++;
+	}
+
+	if (p.assigned) {
+		demo_uuid(r, p.t_assign, uid);
+		timestamp(p.t_assign, at);
+		if (store_demo_assignment(s, uid, *sub_id, p.assessor, p.blind, p.assigned_by, at, err) != MC_OK)
+			return MC_FAIL;
+		g->c->assignments++;
+	}
+	for (int i = 0; i < p.nscored; i++) {
+		const struct store_demo_criterion *k = &c->criteria[i];
+		const struct store_demo_level *l = &k->levels[g->level_at[i]];
+		const char *comment = !l->passes ? pick(r, &g->d.comment_fail)
+				      : chance(r, 30) ? pick(r, &g->d.comment_pass) : "";
+		time_t t = p.t_score + (time_t)i * 240;
+		demo_uuid(r, t, uid);
+		timestamp(t, at);
+		if (store_demo_score(s, uid, *sub_id, k->id, l->id, p.assessor, comment, at, err) != MC_OK)
+			return MC_FAIL;
+		g->c->scores++;
+	}
+	if (has_feedback) {
+		write_feedback(g, r, c, &p, &x, &g->body);
+		demo_uuid(r, p.t_feedback, uid);
+		timestamp(p.t_feedback, at);
+		if (store_demo_feedback(s, uid, *sub_id, p.assessor, g->body.data, at, err) != MC_OK)
+			return MC_FAIL;
+		g->c->feedback++;
+	}
+	if (has_decision) {
+		const char *outcome = status == ST_EARNED ? "earned" : status == ST_RESUBMIT ? "resubmit"
+											 : "incomplete";
+		const char *by = status == ST_INCOMPLETE ? e->d->coordinator : p.assessor;
+		const char *reason = status == ST_INCOMPLETE ? pick(r, &g->d.incomplete) : "";
+		demo_uuid(r, p.t_decide, uid);
+		timestamp(p.t_decide, at);
+		if (store_demo_decision(s, uid, *sub_id, outcome, by, reason, at, err) != MC_OK)
+			return MC_FAIL;
+		g->c->decisions++;
+	}
+	*t_done = p.t_updated;
+	return MC_OK;
+}
+
+/* ---------------------------------------------------------------- batches */
+
+static int room(const struct gen *g) { return !g->target || g->written < g->target; }
+
+static int count_submission(struct gen *g, struct mc_error *err)
+{
+	g->written++;
+	g->in_batch++;
+	if (g->o->progress && g->written % DEMO_PROGRESS_EVERY == 0)
+		g->o->progress(g->o->progress_ctx, g->written,
+			       g->target ? (long)g->target : (long)(g->o->educators * 19 / 10));
+	if (g->in_batch < DEMO_BATCH)
+		return MC_OK;
+	/* Commit, let the checkpoint move the log into the database, carry on. */
+	g->in_batch = 0;
+	if (store_commit(g->s, err) != MC_OK)
+		return MC_FAIL;
+	store_checkpoint(g->s);
+	return store_begin(g->s, err);
+}
+
+/* ---------------------------------------------------------------- one educator */
+
+static void make_name(struct gen *g, struct educator *e)
+{
+	struct demo_rng *r = &e->r;
+	if (chance(r, e->writes_zh ? 70 : 2)) {
+		e->name = mc_xstrdup(pick(r, &g->d.names_zh));
+		e->given = mc_xstrdup(e->name);
+		return;
+	}
+	const char *given = pick(r, &g->d.given), *family = pick(r, &g->d.family);
+	e->given = mc_xstrdup(given);
+	unsigned roll = (unsigned)demo_rng_below(r, 100);
+	if (roll < 7) {
+		const char *other = pick(r, &g->d.family);
+		e->name = other == family ? mc_xasprintf("%s %s", given, family)
+					  : mc_xasprintf("%s %s-%s", given, family, other);
+	} else if (roll < 12) {
+		e->name = mc_xasprintf("%s %c. %s", given, (char)('A' + demo_rng_below(r, 26)), family);
+	} else {
+		e->name = mc_xasprintf("%s %s", given, family);
+	}
+}
+
+static int write_educator(struct gen *g, long index, struct mc_error *err)
+{
+	struct educator e = { .index = index };
+	/* Each educator's own stream: its rows do not depend on how the others came out. */
+	demo_rng_seed(&e.r, g->o->seed ^ ((uint64_t)(index + 1) * 0xd1342543de82ef95ULL));
+	struct demo_rng *r = &e.r;
+	long dw[DEMO_DISTRICTS];
+	for (int i = 0; i < DEMO_DISTRICTS; i++)
+		dw[i] = g->dist[i].weight;
+	e.d = &g->dist[pick_weighted(r, dw, DEMO_DISTRICTS, g->dist_weight_total)];
+	int school = (int)demo_rng_below(r, (uint64_t)e.d->nschools);
+	e.school = e.d->school_names[school];
+	e.writes_zh = index % 20 == 3; /* one teacher in twenty writes partly in Chinese */
+	make_name(g, &e);
+
+	char ext[32], anon[32];
+	snprintf(ext, sizeof ext, "ED%06ld", index + 1);
+	uint32_t a = (uint32_t)((uint64_t)(index + 1) * 0x9e3779b1u) ^ (uint32_t)(g->o->seed * 0x85ebca6bu);
+	snprintf(anon, sizeof anon, "anon-%08x", a); /* a bijection of the index: unique */
+	struct store_demo_educator ed = {
+		.ext_id = ext, .name = e.name, .anon_id = anon, .district_id = e.d->id,
+		.school_id = e.d->schools[school],
+		.cohort_id = e.d->cohorts[demo_rng_below(r, (uint64_t)e.d->ncohorts)],
+	};
+	int rc = store_demo_educator(g->s, &ed, &e.id, err);
+	if (rc == MC_OK)
+		g->c->educators++;
+
+	/* One to three credentials, all different. */
+	unsigned roll = (unsigned)demo_rng_below(r, 100);
+	int nsubs = roll < 50 ? 1 : roll < 85 ? 2 : 3;
+	int chosen[3] = { -1, -1, -1 };
+	for (int k = 0; rc == MC_OK && k < nsubs && room(g); k++) {
+		int ci;
+		do
+			ci = pick_weighted(r, g->cred_weight, g->ncreds, g->cred_weight_total);
+		while (g->ncreds > k && (ci == chosen[0] || ci == chosen[1] || ci == chosen[2]));
+		chosen[k] = ci;
+		const struct store_demo_credential *c = &g->creds[ci];
+		time_t t = g->base + between(r, 28, 270) * DAY + between(r, 7, 22) * HOUR +
+			   between(r, 0, 3599);
+		int status = pick_status(r, FIRST_MIX);
+		long long id;
+		time_t done;
+		rc = write_submission(g, &e, c, 1, 0, status, t, &id, &done, err);
+		if (rc == MC_OK)
+			rc = count_submission(g, err);
+		/* Most teachers asked to resubmit try again: attempt 2 points at attempt 1. */
+		if (rc == MC_OK && status == ST_RESUBMIT && room(g) && chance(r, 75)) {
+			long long id2;
+			time_t t2 = done + between(r, 7, 40) * DAY + between(r, 0, 8) * HOUR;
+			rc = write_submission(g, &e, c, 2, id, pick_status(r, SECOND_MIX), t2, &id2, &done, err);
+			if (rc == MC_OK)
+				rc = count_submission(g, err);
+		}
+	}
+	free(e.name);
+	free(e.given);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- the run */
+
+static int refuse_if_filled(struct gen *g, struct mc_error *err)
+{
+	long long subs = 0, edus = 0;
+	if (store_demo_existing(g->s, &subs, &edus, err) != MC_OK)
+		return MC_FAIL;
+	if (subs || edus)
+		return mc_error_set(err, MC_FAIL, "%s: demo fills an empty database, and this one holds "
+				    "%lld submission%s and %lld educator%s; nothing was changed "
+				    "(give a new --db PATH)", store_path(g->s), subs, subs == 1 ? "" : "s",
+				    edus, edus == 1 ? "" : "s");
+	return MC_OK;
+}
+
+static int audit_demo(struct gen *g, struct mc_error *err)
+{
+	json_t *o = json_object();
+	char seed[32];
+	snprintf(seed, sizeof seed, "%llu", (unsigned long long)g->o->seed);
+	json_object_set_new(o, "seed", json_string(seed));
+	if (g->o->submissions > 0)
+		json_object_set_new(o, "submissions", json_integer(g->o->submissions));
+	else
+		json_object_set_new(o, "educators", json_integer(g->o->educators));
+	char *after = json_dumps(o, JSON_SORT_KEYS | JSON_COMPACT);
+	json_decref(o);
+	int rc = audit_append(g->s, "demo", "database", NULL, after, err);
+	free(after);
+	return rc;
+}
+
+static int fill(struct gen *g, struct mc_error *err)
+{
+	int rc = refuse_if_filled(g, err);
+	if (rc == MC_OK)
+		rc = store_demo_catalog(g->s, &g->creds, &g->ncreds, err);
+	if (rc == MC_OK && g->ncreds == 0)
+		rc = mc_error_set(err, MC_FAIL, "%s: the catalog has no credentials; load one first "
+				  "('mcassess catalog load PATH')", store_path(g->s));
+	for (int i = 0; rc == MC_OK && i < g->ncreds; i++)
+		if (g->creds[i].nparts == 0 || g->creds[i].ncriteria == 0)
+			rc = mc_error_set(err, MC_FAIL, "credential %s: its rubric has no parts or no "
+					  "criteria; the demo cannot fill it", g->creds[i].code);
+	if (rc != MC_OK)
+		return rc;
+	weigh_credentials(g);
+	rc = build_world(g, err);
+	if (rc == MC_OK)
+		rc = audit_demo(g, err);
+	for (long i = 0; rc == MC_OK && room(g) && (g->target || i < g->o->educators); i++)
+		rc = write_educator(g, i, err);
+	return rc;
+}
+
+int demo_run(struct store *s, const struct demo_options *o, struct demo_counts *out,
+	     struct mc_error *err)
+{
+	struct demo_counts counts;
+	memset(&counts, 0, sizeof counts);
+	if (o->educators < 1 && o->submissions < 1)
+		return mc_error_set(err, MC_USAGE, "demo: --educators must be at least 1");
+	struct gen g = { .s = s, .o = o, .c = &counts, .target = o->submissions > 0 ? o->submissions : 0 };
+	if (mc_time_parse(DEMO_BASE_DATE, &g.base) != 0)
+		return mc_error_set(err, MC_FAIL, "internal error: bad demo base date");
+	/* Read the word lists before touching the database. */
+	if (data_load(&g.d, err) != MC_OK)
+		return MC_FAIL;
+
+	int yes = 0;
+	int rc = setup_is_initialised(s, &yes, err);
+	if (rc == MC_OK && !yes) {
+		/* A new database: refuse before initialising if it somehow holds submissions. */
+		rc = refuse_if_filled(&g, err);
+		if (rc == MC_OK)
+			rc = setup_init(s, err);
+	}
+	if (rc == MC_OK)
+		rc = people_require(s, ROLE_ADMIN, "fill the database with demo data", err);
+	if (rc == MC_OK)
+		rc = store_demo_bulk(s, 1, err);
+	if (rc == MC_OK && (rc = store_begin(s, err)) == MC_OK) {
+		rc = fill(&g, err);
+		if (rc == MC_OK)
+			rc = store_commit(s, err);
+		else
+			store_rollback(s);
+	}
+	store_demo_bulk(s, 0, NULL);
+	if (rc == MC_OK && o->progress)
+		o->progress(o->progress_ctx, g.written, g.written);
+	store_demo_catalog_free(&g.creds, g.ncreds);
+	free(g.cred_weight);
+	free(g.level_at);
+	world_free(&g);
+	mc_buf_free(&g.text);
+	mc_buf_free(&g.piece);
+	mc_buf_free(&g.body);
+	data_free(&g.d);
+	if (out)
+		*out = counts;
+	return rc;
+}
