@@ -34,8 +34,12 @@ const struct cli_cmd cli_cmd_tui = {
 	"tui",
 	"Opens the workstation on your queue.",
 	"Keys: arrows or j/k move, Enter opens, Tab moves between evidence and rubric,\n"
-	"digits score the focused criterion, / narrows the queue, s sorts, ? lists every\n"
-	"key, q goes back (and quits from the queue). Bindings and colours:\n"
-	"$XDG_CONFIG_HOME/mcassess/config ('bind KEY ACTION', 'color ELEMENT FG BG').\n"
+	"digits score the focused criterion, / narrows the queue, F filters it, s sorts,\n"
+	"f writes the feedback and c a criterion's comment in the editor (^X saves, Esc\n"
+	"leaves it as a draft, ^E opens $VISUAL/$EDITOR, ^T the comment bank), d decides,\n"
+	"v opens file evidence, ? lists every key, q goes back (and quits from the queue).\n"
+	"Opening a submission claims it (see 'mcassess claim'); drafts are saved as you\n"
+	"type and on SIGHUP/SIGTERM. Bindings and colours: $XDG_CONFIG_HOME/mcassess/config\n"
+	"('bind KEY ACTION', 'color ELEMENT FG BG', 'set cursor arrow').\n"
 	"NO_COLOR=1 turns colours off.\n",
 };

@@ -29,6 +29,19 @@
 	X(SCORE_7,     "score-7",     "Rubric: score the focused criterion at level 7") \
 	X(SCORE_8,     "score-8",     "Rubric: score the focused criterion at level 8") \
 	X(SCORE_9,     "score-9",     "Rubric: score the focused criterion at level 9") \
+	X(FILTER,      "filter",      "Queue: filter by status, pathway, credential or district") \
+	X(NEXT,        "open-next",   "Queue: open the next submission after the selected one") \
+	X(FEEDBACK,    "feedback",    "Submission: write the overall feedback in the editor") \
+	X(COMMENT,     "comment",     "Rubric: write the focused criterion's comment in the editor") \
+	X(DECIDE,      "decide",      "Submission: record earned or resubmit (asks first)") \
+	X(VIEW_FILE,   "view-file",   "Submission: open the evidence files of this part in a viewer") \
+	X(EDIT_SAVE,   "edit-save",   "Editor: save the text and leave") \
+	X(EDIT_LEAVE,  "edit-leave",  "Editor: leave without saving; the text stays as your draft") \
+	X(EDIT_EXTERN, "edit-extern", "Editor: edit the text in $VISUAL or $EDITOR") \
+	X(EDIT_UNDO,   "edit-undo",   "Editor: undo the last change") \
+	X(EDIT_BANK,   "edit-bank",   "Editor: insert a comment from the comment bank") \
+	X(WORD_LEFT,   "word-left",   "Editor: move to the start of the previous word") \
+	X(WORD_RIGHT,  "word-right",  "Editor: move to the start of the next word") \
 	X(REDRAW,      "redraw",      "Redraw the whole screen")
 
 enum tui_action {

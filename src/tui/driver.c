@@ -5,16 +5,129 @@
 
 #include <errno.h>
 #include <locale.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "mcassess/identity.h"
+#include "mcassess/store.h"
 #include "mcassess/tui.h"
 #include "mcassess/util.h"
 #include "tui/tui_int.h"
+
+/* ------------------------------------------------------------ signals */
+/* SIGHUP (the SSH link or the terminal went away) and SIGTERM only set a flag:
+ * the loop sees it within a second (the key read has a timeout and is not
+ * restarted), saves drafts synchronously, releases claims and leaves. */
+static volatile sig_atomic_t got_signal;
+
+static void on_signal(int sig) { got_signal = sig; }
+
+int tui_signalled(void) { return (int)got_signal; }
+
+struct saved_signals {
+	struct sigaction hup, term;
+};
+
+/* Before newterm: ncurses leaves handlers alone that are already set. */
+static void signals_install(struct saved_signals *old)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = 0; /* no SA_RESTART: a blocked read returns */
+	got_signal = 0;
+	sigaction(SIGHUP, &sa, &old->hup);
+	sigaction(SIGTERM, &sa, &old->term);
+}
+
+static void signals_restore(const struct saved_signals *old)
+{
+	sigaction(SIGHUP, &old->hup, NULL);
+	sigaction(SIGTERM, &old->term, NULL);
+}
+
+/* ------------------------------------------------------ other programs */
+char **tui_argv_split(const char *cmd, const char *arg)
+{
+	size_t n = 0, cap = 8;
+	char **argv = mc_xmalloc(cap * sizeof *argv);
+	int placed = 0;
+	const char *p = cmd;
+	while (*p) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (!*p)
+			break;
+		const char *e = p;
+		while (*e && *e != ' ' && *e != '\t')
+			e++;
+		if (n + 2 >= cap) {
+			cap *= 2;
+			argv = mc_xrealloc(argv, cap * sizeof *argv);
+		}
+		if (arg && e - p == 2 && p[0] == '%' && p[1] == 's') {
+			argv[n++] = mc_xstrdup(arg);
+			placed = 1;
+		} else {
+			argv[n++] = mc_xstrndup(p, (size_t)(e - p));
+		}
+		p = e;
+	}
+	if (arg && !placed && n) {
+		if (n + 2 >= cap)
+			argv = mc_xrealloc(argv, (cap += 2) * sizeof *argv);
+		argv[n++] = mc_xstrdup(arg);
+	}
+	argv[n] = NULL;
+	return argv;
+}
+
+void tui_argv_free(char **argv)
+{
+	if (!argv)
+		return;
+	for (char **a = argv; *a; a++)
+		free(*a);
+	free(argv);
+}
+
+int tui_run_program(struct tui *t, char *const argv[], struct mc_error *err)
+{
+	if (!argv || !argv[0])
+		return mc_error_set(err, MC_FAIL, "no program to run");
+	def_prog_mode();
+	endwin();
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0) {
+		int e = errno;
+		reset_prog_mode();
+		t->redraw_all = 1;
+		return mc_error_set(err, MC_FAIL, "%s: cannot start: %s", argv[0], strerror(e));
+	}
+	if (pid == 0) {
+		signal(SIGHUP, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		execvp(argv[0], argv);
+		fprintf(stderr, "mcassess: %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	int status = 0;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	reset_prog_mode();
+	t->redraw_all = 1;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+		return mc_error_set(err, MC_FAIL, "%s: cannot run it (not installed, or not in PATH?)",
+				    argv[0]);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+}
 
 /* ----------------------------------------------------------- messages */
 void tui_message(struct tui *t, const char *fmt, ...)
@@ -141,6 +254,9 @@ void tui_config_load(struct tui *t)
 			/* blank or comment */
 		} else if (strcmp(words[0], "bind") == 0 && nw == 3) {
 			rc = tui_keymap_bind(t->keymap, words[1], words[2], path, lineno, &err);
+		} else if (strcmp(words[0], "set") == 0 && nw == 3 && strcmp(words[1], "cursor") == 0 &&
+			   (strcmp(words[2], "arrow") == 0 || strcmp(words[2], "bar") == 0)) {
+			t->arrow_cursor = strcmp(words[2], "arrow") == 0;
 		} else if (strcmp(words[0], "color") == 0 && nw >= 4) {
 			struct mc_buf attrs = MC_BUF_INIT;
 			for (int i = 4; i < nw; i++) {
@@ -153,7 +269,8 @@ void tui_config_load(struct tui *t)
 			mc_buf_free(&attrs);
 		} else {
 			rc = mc_error_at(&err, MC_INVALID, path, lineno, 0,
-					 "expected 'bind KEY ACTION' or 'color ELEMENT FG BG [ATTR...]'");
+					 "expected 'bind KEY ACTION', 'color ELEMENT FG BG [ATTR...]' or "
+					 "'set cursor arrow|bar'");
 		}
 		if (rc != MC_OK) {
 			if (!problems)
@@ -173,18 +290,61 @@ void tui_config_load(struct tui *t)
 }
 
 /* ------------------------------------------------------------- drawing */
+struct msg_lines {
+	size_t off[4], len[4];
+	int n;
+};
+
+static void msg_line(void *ctx, size_t off, size_t len)
+{
+	struct msg_lines *m = ctx;
+	if (m->n < 4) {
+		m->off[m->n] = off;
+		m->len[m->n] = len;
+	}
+	m->n++;
+}
+
+/* A message too long for the status line (a refusal naming every reason) is
+ * shown whole, over up to four rows above it; the view is repainted after. */
+static int draw_long_message(struct tui *t)
+{
+	struct msg_lines m = { { 0 }, { 0 }, 0 };
+	tui_wrap(t->msg, strlen(t->msg), t->cols, msg_line, &m);
+	if (m.n <= 1)
+		return 0;
+	int rows = m.n < 4 ? m.n : 4;
+	WINDOW *w = newwin(rows, t->cols, t->lines - rows, 0);
+	attr_t a = tui_theme(t->msg_error ? TUI_ERROR : TUI_STATUS);
+	for (int i = 0; i < rows; i++) {
+		tui_put_pad(w, i, 0, "", t->cols, a);
+		tui_put(w, i, 0, t->msg + m.off[i], m.len[i], t->cols, a);
+	}
+	wnoutrefresh(w);
+	delwin(w);
+	t->msg_rows = rows;
+	return 1;
+}
+
 static void draw_status(struct tui *t)
 {
 	WINDOW *w = t->status;
+	if (!t->prompt && t->msg && draw_long_message(t)) {
+		t->status_dirty = 0;
+		return;
+	}
 	if (t->prompt) {
 		tui_put_pad(w, 0, 0, t->prompt, t->cols, tui_theme(TUI_STATUS));
 	} else if (t->msg) {
 		tui_put_pad(w, 0, 0, t->msg, t->cols, tui_theme(t->msg_error ? TUI_ERROR : TUI_STATUS));
 	} else {
+		int editing = t->depth && t->stack[t->depth - 1]->ops == &tui_view_editor;
 		char *help = tui_keymap_keys_for(t->keymap, ACT_HELP);
-		char *back = tui_keymap_keys_for(t->keymap, ACT_BACK);
+		char *back = tui_keymap_keys_for(t->keymap, editing ? ACT_EDIT_LEAVE : ACT_BACK);
+		if (editing && help[0] && help[1] == ',') /* "?" types text there: F1 */
+			memmove(help, help + 3, strlen(help + 3) + 1);
 		char *hint = mc_xasprintf("%.*s help  %.*s %s", (int)strcspn(help, ","), help,
-					  (int)strcspn(back, ","), back, t->depth > 1 ? "back" : "quit");
+					  (int)strcspn(back, ","), back, editing ? "leave" : t->depth > 1 ? "back" : "quit");
 		tui_put_pad(w, 0, 0, hint, t->cols, tui_theme(TUI_DIM));
 		free(hint);
 		free(help);
@@ -212,8 +372,16 @@ static void draw_too_small(struct tui *t)
 	free(m);
 }
 
+static void resize(struct tui *t);
+
 static void draw(struct tui *t)
 {
+	if (t->redraw_all) {
+		/* Back from $EDITOR or a viewer: the terminal shows its screen, not ours. */
+		t->redraw_all = 0;
+		clearok(curscr, TRUE);
+		resize(t);
+	}
 	if (t->too_small) {
 		draw_too_small(t);
 		doupdate();
@@ -258,22 +426,66 @@ static int read_key(struct tui *t, struct mc_error *err)
 {
 	if (t->script)
 		return tui_script_next(t, t->script, err);
-	for (;;) {
-		wint_t wc;
-		int r = wget_wch(t->status, &wc);
-		if (r == ERR)
-			continue; /* interrupted */
-		if (r == KEY_CODE_YES) {
-			if (wc == KEY_ENTER)
-				return '\n';
-			return TUI_KEY_FN | (int)wc;
-		}
-		if (wc == '\r')
-			return '\n';
-		if (wc == 0x7f || wc == 8)
-			return TUI_KEY_FN | KEY_BACKSPACE;
-		return (int)wc;
+	/* A second without a key (or a signal) comes back as TUI_KEY_IDLE. */
+	wtimeout(t->status, 1000);
+	wint_t wc;
+	errno = 0;
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	int r = wget_wch(t->status, &wc);
+	if (r == ERR) {
+		/* A terminal that went away without a SIGHUP reaching us (its shell
+		 * ignored it) fails every read at once: that is a hang-up too. */
+		static int fast;
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		long ms = (long)(t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+		fast = ms < 100 && errno != EINTR ? fast + 1 : 0;
+		if (errno == EIO || fast >= 20)
+			got_signal = SIGHUP;
+		return TUI_KEY_IDLE;
 	}
+	if (r == KEY_CODE_YES) {
+		if (wc == KEY_ENTER)
+			return '\n';
+		return TUI_KEY_FN | (int)wc;
+	}
+	if (wc == '\r')
+		return '\n';
+	if (wc == 0x7f || wc == 8)
+		return TUI_KEY_FN | KEY_BACKSPACE;
+	if (wc == TUI_KEY_ESC) {
+		/* Alt+key arrives as Esc and the key at once; a lone Esc has nothing after it. */
+		wint_t w2;
+		wtimeout(t->status, 0);
+		int r2 = wget_wch(t->status, &w2);
+		if (r2 == OK && w2 >= 0x20 && w2 != 0x7f)
+			return TUI_KEY_META | (int)w2;
+		if (r2 == OK)
+			unget_wch((wchar_t)w2);
+		else if (r2 == KEY_CODE_YES)
+			ungetch((int)w2);
+		return TUI_KEY_ESC;
+	}
+	return (int)wc;
+}
+
+/* No key for a second: views save drafts and keep claims; now and then the
+ * WAL is folded into the database (never on a keystroke). */
+static void idle(struct tui *t)
+{
+	t->idle_ticks++;
+	for (int i = t->depth - 1; i >= 0; i--)
+		if (t->stack[i]->ops->idle)
+			t->stack[i]->ops->idle(t->stack[i]);
+	if (t->idle_ticks % 30 == 5)
+		store_checkpoint(t->store);
+}
+
+static void hangup(struct tui *t)
+{
+	for (int i = t->depth - 1; i >= 0; i--)
+		if (t->stack[i]->ops->hangup)
+			t->stack[i]->ops->hangup(t->stack[i]);
 }
 
 static void generic_request(struct tui *t, enum tui_action a, int key)
@@ -313,12 +525,20 @@ static void handle_key(struct tui *t, int key)
 		resize(t);
 		return;
 	}
+	if (key == TUI_KEY_IDLE) {
+		idle(t);
+		return;
+	}
+	t->idle_ticks = 0;
 	/* Any key clears the last message. */
 	if (t->msg) {
 		free(t->msg);
 		t->msg = NULL;
 		t->status_dirty = 1;
 	}
+	if (t->msg_rows > 1 && t->depth) /* it covered part of the view */
+		t->stack[t->depth - 1]->dirty |= TUI_DIRTY_LAYOUT | TUI_DIRTY_ALL;
+	t->msg_rows = 0;
 	enum tui_action a = tui_keymap_lookup(t->keymap, key);
 	if (t->too_small) {
 		if (a == ACT_BACK || a == ACT_QUIT)
@@ -392,8 +612,11 @@ int tui_run(struct store *s, struct mc_error *err)
 				    "(see 'mcassess --help')");
 	}
 	FILE *in = NULL, *out = NULL;
+	struct saved_signals old_signals;
+	signals_install(&old_signals);
 	SCREEN *scr = start_screen(&t, &in, &out, err);
 	if (!scr) {
+		signals_restore(&old_signals);
 		if (in)
 			fclose(in);
 		if (out)
@@ -407,9 +630,10 @@ int tui_run(struct store *s, struct mc_error *err)
 	nonl();
 	curs_set(0);
 	tui_theme_init();
+	resize(&t); /* keypad on: ncurses knows the terminal's keys from here */
+	tui_keys_extended_init();
 	t.keymap = tui_keymap_new();
 	tui_config_load(&t);
-	resize(&t);
 	int rc = MC_OK;
 	if (tui_push(&t, &tui_view_queue, NULL) != MC_OK) {
 		rc = MC_FAIL;
@@ -423,6 +647,13 @@ int tui_run(struct store *s, struct mc_error *err)
 		t.msg_error = 1;
 	}
 	while (!t.quit && t.depth) {
+		if (got_signal) {
+			hangup(&t);
+			rc = mc_error_set(err, MC_FAIL, "%s: left at once; unsaved text was kept as a draft "
+					  "(it comes back when you open the submission again)",
+					  got_signal == SIGHUP ? "the terminal hung up" : "stopped (SIGTERM)");
+			break;
+		}
 		draw(&t);
 		int key = read_key(&t, err);
 		if (key == -1)
@@ -440,6 +671,7 @@ out:
 	if (t.status)
 		delwin(t.status);
 	delscreen(scr);
+	signals_restore(&old_signals);
 	if (in)
 		fclose(in);
 	if (out)

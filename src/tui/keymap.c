@@ -44,6 +44,22 @@ static const char default_bindings[] =
 	"bind 7 score-7\n"
 	"bind 8 score-8\n"
 	"bind 9 score-9\n"
+	"bind F filter\n"
+	"bind n open-next\n"
+	"bind f feedback\n"
+	"bind c comment\n"
+	"bind d decide\n"
+	"bind v view-file\n"
+	"bind ^X edit-save\n"
+	"bind Esc edit-leave\n"
+	"bind ^E edit-extern\n"
+	"bind ^U edit-undo\n"
+	"bind ^_ edit-undo\n"
+	"bind ^T edit-bank\n"
+	"bind M-b word-left\n"
+	"bind C-Left word-left\n"
+	"bind M-f word-right\n"
+	"bind C-Right word-right\n"
 	"bind ^L redraw\n";
 
 /* ---------------------------------------------------------------- actions */
@@ -103,10 +119,38 @@ static const struct {
 	{ "BackTab", TUI_KEY_FN | KEY_BTAB },
 };
 
+/* Ctrl+arrows have no fixed codes: ncurses gives them numbers from the
+ * terminal's extended capabilities (kLFT5 ...), looked up once a terminal is up. */
+static struct {
+	const char *name, *cap;
+	int key;
+} ext_keys[] = {
+	{ "C-Left", "kLFT5", 0 },
+	{ "C-Right", "kRIT5", 0 },
+	{ "C-Up", "kUP5", 0 },
+	{ "C-Down", "kDN5", 0 },
+};
+
+void tui_keys_extended_init(void)
+{
+	for (size_t i = 0; i < sizeof ext_keys / sizeof ext_keys[0]; i++) {
+		char *seq = tigetstr(ext_keys[i].cap);
+		int code = seq && seq != (char *)-1 ? key_defined(seq) : 0;
+		ext_keys[i].key = code > 0 ? TUI_KEY_FN | code : 0;
+	}
+}
+
 int tui_key_parse(const char *name)
 {
 	if (!name || !*name)
 		return -1;
+	for (size_t i = 0; i < sizeof ext_keys / sizeof ext_keys[0]; i++)
+		if (strcasecmp(ext_keys[i].name, name) == 0)
+			return ext_keys[i].key ? ext_keys[i].key : -1;
+	if ((name[0] == 'M' || name[0] == 'm') && name[1] == '-' && name[2]) {
+		int k = tui_key_parse(name + 2);
+		return k > 0 && !(k & (TUI_KEY_FN | TUI_KEY_META)) ? k | TUI_KEY_META : -1;
+	}
 	for (size_t i = 0; i < sizeof key_names / sizeof key_names[0]; i++)
 		if (strcasecmp(key_names[i].name, name) == 0)
 			return key_names[i].key;
@@ -133,6 +177,17 @@ int tui_key_parse(const char *name)
 
 const char *tui_key_name(int key, char *buf, size_t size)
 {
+	for (size_t i = 0; i < sizeof ext_keys / sizeof ext_keys[0]; i++)
+		if (ext_keys[i].key && ext_keys[i].key == key) {
+			snprintf(buf, size, "%s", ext_keys[i].name);
+			return buf;
+		}
+	if (key > 0 && (key & TUI_KEY_META)) {
+		char inner[16];
+		tui_key_name(key & ~TUI_KEY_META, inner, sizeof inner);
+		snprintf(buf, size, "M-%s", inner);
+		return buf;
+	}
 	for (size_t i = 0; i < sizeof key_names / sizeof key_names[0]; i++)
 		if (key_names[i].key == key) {
 			snprintf(buf, size, "%s", key_names[i].name);
@@ -241,7 +296,9 @@ struct tui_keymap *tui_keymap_new(void)
 		strtok_r(line, " ", &save); /* "bind" */
 		char *key = strtok_r(NULL, " ", &save);
 		char *act = strtok_r(NULL, " ", &save);
-		set_binding(km, tui_key_parse(key), tui_action_parse(act));
+		int k = tui_key_parse(key);
+		if (k >= 0) /* C-Left on a terminal without it: not bound */
+			set_binding(km, k, tui_action_parse(act));
 		free(line);
 		p = nl + 1;
 	}

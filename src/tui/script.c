@@ -5,6 +5,8 @@
  *   :dump NAME        write the screen as text to NAME (relative to
  *                     $MCASSESS_TUI_DUMP_DIR if set)
  *   :resize WxH       resize the screen (as a terminal resize would)
+ *   :idle             as if no key came for a second (drafts are saved then)
+ *   :signal HUP|TERM  the signal arrives (as when the terminal hangs up)
  *   anything else     keys: characters as typed (UTF-8), <Name> for a named key
  *                     (<Enter> <Down> <PgDn> <Esc> <Tab> <^L> ...), <lt> for '<'
  * The script ending quits the program. Other variables (script mode only):
@@ -15,6 +17,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,6 +127,12 @@ static int command(struct tui *t, struct tui_script *sc, const char *cmd, struct
 		free(path);
 		return rc;
 	}
+	if (strcmp(cmd, ":idle") == 0)
+		return TUI_KEY_IDLE; /* as if no key came for a second */
+	if (strcmp(cmd, ":signal HUP") == 0 || strcmp(cmd, ":signal TERM") == 0) {
+		raise(cmd[8] == 'H' ? SIGHUP : SIGTERM);
+		return TUI_KEY_IDLE;
+	}
 	int w, h;
 	if (sscanf(cmd, ":resize %dx%d", &w, &h) == 2 && w > 0 && h > 0) {
 		resizeterm(h, w);
@@ -131,7 +140,7 @@ static int command(struct tui *t, struct tui_script *sc, const char *cmd, struct
 	}
 	(void)t;
 	return mc_error_at(err, MC_USAGE, sc->path, line, 0,
-			   "unknown script command '%s' (:dump NAME, :resize WxH)", cmd);
+			   "unknown script command '%s' (:dump NAME, :resize WxH, :idle, :signal HUP)", cmd);
 }
 
 int tui_script_next(struct tui *t, struct tui_script *sc, struct mc_error *err)
@@ -147,7 +156,7 @@ int tui_script_next(struct tui *t, struct tui_script *sc, struct mc_error *err)
 				if (l[0] == ':')
 					rc = command(t, sc, l, err);
 				free(l);
-				if (rc == TUI_KEY_RESIZE)
+				if (rc == TUI_KEY_RESIZE || rc == TUI_KEY_IDLE)
 					return rc;
 				if (rc != MC_OK)
 					return -2;

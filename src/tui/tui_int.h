@@ -22,6 +22,12 @@ struct tui_view;
 #define TUI_KEY_ESC 27
 #define TUI_KEY_RESIZE (TUI_KEY_FN | KEY_RESIZE)
 #define TUI_KEY_CTRL(c) ((c) & 0x1f)
+#define TUI_KEY_META 0x2000000      /* Alt/Meta with a character (Esc then the key) */
+/* Not keys: what read_key reports instead (no key for a while; a signal came). */
+#define TUI_KEY_IDLE (-4)
+
+/* After a terminal is up: learn the codes of Ctrl+arrows (C-Left ...). */
+void tui_keys_extended_init(void);
 
 /* "j", "Down", "PgDn", "Enter", "Tab", "Esc", "Space", "^L", "F1" ...; -1 if unknown. */
 int tui_key_parse(const char *name);
@@ -157,6 +163,10 @@ struct tui_view_ops {
 	/* An action; TUI_UNKNOWN lets the driver try its generic ones (back, help ...). */
 	int (*request)(struct tui_view *v, enum tui_action a);
 	void (*close)(struct tui_view *v);
+	/* No key for a second (a timer): save drafts, keep claims fresh. May be NULL. */
+	void (*idle)(struct tui_view *v);
+	/* SIGHUP or SIGTERM: keep what must not be lost, synchronously, now. May be NULL. */
+	void (*hangup)(struct tui_view *v);
 };
 
 struct tui_view {
@@ -166,7 +176,51 @@ struct tui_view {
 	unsigned dirty;
 };
 
-extern const struct tui_view_ops tui_view_queue, tui_view_submission, tui_view_help;
+extern const struct tui_view_ops tui_view_queue, tui_view_submission, tui_view_help, tui_view_editor,
+	tui_view_bank;
+
+/* ---------------------------------------------------------------- editor */
+/* What the editor edits: the overall feedback or one criterion's comment. */
+struct tui_editor_arg {
+	const char *submission;   /* imported id */
+	const char *target;       /* "overall" or a criterion code */
+	const char *title;        /* shown in the editor's title line */
+	const char *text;         /* the saved text to start from (a draft wins), may be NULL */
+	int level;                /* for a comment: the criterion's level number (1 = lowest) */
+	/* After a save: lets the view below reload what it shows. */
+	void (*saved)(struct tui_view *below);
+};
+/* The queue after a decision (or `n`): refresh, then open the submission after
+ * `after_id` (where it was, when it has left the list). */
+void tui_queue_open_next(struct tui_view *queue, const char *after_id);
+
+/* The comment bank inserts its choice into the editor below it. */
+void tui_editor_insert(struct tui_view *editor, const char *text);
+
+/* The text model of the editor, separate from drawing so it can be unit-tested. */
+struct tui_text;
+struct tui_text *tui_text_new(const char *s);
+void tui_text_free(struct tui_text **tp);
+const char *tui_text_str(const struct tui_text *t);
+size_t tui_text_cursor(const struct tui_text *t);
+void tui_text_set(struct tui_text *t, const char *s);           /* an undoable replace */
+void tui_text_insert(struct tui_text *t, const char *s);        /* at the cursor */
+void tui_text_backspace(struct tui_text *t);
+void tui_text_delete(struct tui_text *t);
+void tui_text_left(struct tui_text *t);
+void tui_text_right(struct tui_text *t);
+void tui_text_word_left(struct tui_text *t);
+void tui_text_word_right(struct tui_text *t);
+int tui_text_undo(struct tui_text *t);                          /* 0 when nothing to undo */
+/* Lay the text out `width` cells wide (wrapping by display width); then rows,
+ * the cursor's row and column, and vertical moves keeping the column. */
+void tui_text_layout(struct tui_text *t, int width);
+int tui_text_rows(const struct tui_text *t);
+void tui_text_row(const struct tui_text *t, int row, size_t *off, size_t *len);
+void tui_text_cursor_pos(const struct tui_text *t, int *row, int *col);
+void tui_text_vmove(struct tui_text *t, int rows);              /* up (< 0) or down */
+void tui_text_home(struct tui_text *t);
+void tui_text_end(struct tui_text *t);
 
 /* --------------------------------------------------------------- driver */
 struct tui {
@@ -187,7 +241,23 @@ struct tui {
 	struct tui_script *script;   /* non-NULL when keys come from a script */
 	char *config_note;           /* config problems, shown once at start */
 	int page_rows;               /* queue rows per fetch (0: the default; tests set it small) */
+	int arrow_cursor;            /* config 'set cursor arrow': "->" instead of a highlighted row */
+	int idle_ticks;              /* idle seconds since the last key */
+	int redraw_all;              /* back from another program: repaint the whole terminal */
+	int msg_rows;                /* rows the last long message covered */
 };
+
+/* The signal (SIGHUP, SIGTERM) that asked the program to stop, 0 when none. */
+int tui_signalled(void);
+
+/* Leave curses, run argv (argv[0] looked up in PATH, never through a shell),
+ * wait for it, and come back to the same screen. Returns the exit status, or -1
+ * with err set when it could not be run. */
+int tui_run_program(struct tui *t, char *const argv[], struct mc_error *err);
+/* Split a command ("vim -u NONE") on spaces into a NULL-terminated argv with
+ * `arg` appended (or put where a "%s" word is); free with tui_argv_free. */
+char **tui_argv_split(const char *cmd, const char *arg);
+void tui_argv_free(char **argv);
 
 #define TUI_MIN_COLS 80
 #define TUI_MIN_LINES 24

@@ -96,8 +96,11 @@ static void build(struct tui_view *v)
 		"(~/.config/mcassess/config), one setting a line:",
 		"  bind KEY ACTION  ('bind n move-down'; 'bind x none' unbinds)",
 		"  color ELEMENT FG BG [bold underline reverse]  ('color cursor black yellow')",
-		"KEY is a character, ^X, F1-F12, or Enter, Tab, Esc, Space, Up, Down, Left, Right, "
-		"PgUp, PgDn, Home, End. NO_COLOR=1 turns colours off.",
+		"  set cursor arrow  (a \"->\" instead of a highlighted row: fewer bytes on slow links)",
+		"KEY is a character, ^X, M-x (Alt), C-Left, C-Right, F1-F12, or Enter, Tab, Esc, Space, "
+		"Up, Down, Left, Right, PgUp, PgDn, Home, End. NO_COLOR=1 turns colours off.",
+		"In the editor, arrows, Home, End, PgUp and PgDn move, Backspace and Delete delete; "
+		"the comment bank is data/comments plus your own $XDG_CONFIG_HOME/mcassess/comments.",
 	};
 	for (size_t i = 0; i < sizeof notes / sizeof notes[0]; i++)
 		tui_pager_add_wrapped(p, TUI_DIM, 1, -1, notes[i], h->w - 1);
@@ -149,5 +152,5 @@ static int h_request(struct tui_view *v, enum tui_action a)
 }
 
 const struct tui_view_ops tui_view_help = {
-	"help", h_open, h_layout, h_draw, NULL, h_request, h_close,
+	"help", h_open, h_layout, h_draw, NULL, h_request, h_close, NULL, NULL,
 };

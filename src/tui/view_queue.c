@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "mcassess/queue.h"
 #include "mcassess/util.h"
@@ -27,7 +28,12 @@ struct qv {
 	WINDOW *head, *list;
 	int h, w;                  /* list rows, columns */
 	int stale;                 /* a submission was opened: statuses may have changed */
+	int filtering;             /* typing a filter now */
+	struct mc_buf filter;      /* the filter as typed: "status:S credential:C ..." */
+	char *fv[4];               /* its values: status, pathway, credential, district */
 };
+
+static const char *const filter_keys[4] = { "status", "pathway", "credential", "district" };
 
 static const char *const sort_names[] = { "age", "credential", "status" };
 
@@ -323,6 +329,9 @@ static void q_close(struct tui_view *v)
 		return;
 	free_rows(q);
 	mc_buf_free(&q->narrow);
+	mc_buf_free(&q->filter);
+	for (int i = 0; i < 4; i++)
+		free(q->fv[i]);
 	if (q->head)
 		delwin(q->head);
 	if (q->list)
@@ -425,15 +434,22 @@ static void draw_row(struct tui_view *v, int i)
 	}
 	const struct queue_row *r = &q->rows[i];
 	struct cols c = columns(q->w);
-	attr_t a = i == q->cursor ? tui_theme(TUI_CURSOR) : A_NORMAL;
+	int arrow = v->tui->arrow_cursor;
+	attr_t a = i == q->cursor && !arrow ? tui_theme(TUI_CURSOR) : A_NORMAL;
 	int x = 0;
+	if (arrow) {
+		/* For slow links: only these two cells change when the cursor moves. */
+		tui_put_pad(q->list, y, 0, i == q->cursor ? "->" : "", 2, tui_theme(TUI_KEY));
+		x = 2;
+		c.id -= 2;
+	}
 	char att[16], age[16];
 	snprintf(att, sizeof att, "%d", r->attempt);
 	age_text(v->tui->now, r->submitted_at, age, sizeof age);
 	tui_put_pad(q->list, y, x, r->id, c.id, a), x += c.id;
 	tui_put_pad(q->list, y, x, " ", 1, a), x += 1;
 	attr_t sa = a;
-	if (i != q->cursor && strcmp(r->status, "queued") == 0)
+	if ((i != q->cursor || arrow) && strcmp(r->status, "queued") == 0)
 		sa = tui_theme(TUI_UNSCORED);
 	tui_put_pad(q->list, y, x, status_short(r->status, c.status >= 17), c.status, sa), x += c.status;
 	tui_put_pad(q->list, y, x, " ", 1, a), x += 1;
@@ -466,9 +482,14 @@ static void draw_head(struct tui_view *v)
 {
 	struct qv *q = v->data;
 	const char *what = q->f.status ? q->f.status : "open work";
-	char *title = mc_xasprintf(" mcassess · queue: %s · sorted by %s%s%s%s", what,
+	struct mc_buf fl = MC_BUF_INIT;
+	for (int i = 1; i < 4; i++)
+		if (q->fv[i])
+			mc_buf_printf(&fl, " · %s %s", filter_keys[i], q->fv[i]);
+	char *title = mc_xasprintf(" mcassess · queue: %s%s · sorted by %s%s%s%s", what, mc_buf_str(&fl),
 				   sort_names[q->f.sort], q->narrow.len ? " · narrowed to \"" : "",
 				   q->narrow.len ? q->narrow.data : "", q->narrow.len ? "\"" : "");
+	mc_buf_free(&fl);
 	tui_put_pad(q->head, 0, 0, title, q->w, tui_theme(TUI_TITLE));
 	free(title);
 	static const char *const labels[QUEUE_NSTATUS] = { "queued", "in progress", "awaiting",
@@ -493,6 +514,8 @@ static void draw_head(struct tui_view *v)
 	mc_buf_free(&b);
 	struct cols c = columns(q->w);
 	struct mc_buf h = MC_BUF_INIT;
+	if (v->tui->arrow_cursor)
+		mc_buf_adds(&h, "  "), c.id -= 2;
 	mc_buf_printf(&h, "%-*s %-*s %-*s ", c.id, "ID", c.status, "STATUS", c.cred, "CREDENTIAL");
 	mc_buf_printf(&h, "%-*s %-*s %*s %*s", c.educ, "EDUCATOR", c.dist, "DISTRICT", c.att, "ATT",
 		      c.age, "AGE");
@@ -536,9 +559,129 @@ static void show_prompt(struct tui_view *v)
 	free(p);
 }
 
+static void show_filter_prompt(struct tui_view *v)
+{
+	struct qv *q = v->data;
+	char *p = mc_xasprintf("filter (status: pathway: credential: district:; ^U clears): %s",
+			       mc_buf_str(&q->filter));
+	tui_set_prompt(v->tui, p);
+	free(p);
+}
+
+/* "status:earned district:Knox County": each key's value runs to the next key. */
+static int apply_filter(struct tui_view *v)
+{
+	struct qv *q = v->data;
+	char *fv[4] = { 0 };
+	const char *p = mc_buf_str(&q->filter);
+	while (*p == ' ')
+		p++;
+	while (*p) {
+		int k = -1;
+		size_t kl = 0;
+		for (int i = 0; i < 4; i++) {
+			kl = strlen(filter_keys[i]);
+			if (strncasecmp(p, filter_keys[i], kl) == 0 && p[kl] == ':') {
+				k = i;
+				break;
+			}
+		}
+		if (k < 0) {
+			tui_message(v->tui, "filter: expected status:, pathway:, credential: or district: at \"%s\"", p);
+			for (int i = 0; i < 4; i++)
+				free(fv[i]);
+			return MC_FAIL;
+		}
+		const char *val = p + kl + 1, *end = val;
+		/* the value ends where the next "key:" starts */
+		for (const char *s2 = val; *s2; s2++) {
+			int next = 0;
+			if (s2 > val && s2[-1] == ' ')
+				for (int i = 0; i < 4 && !next; i++)
+					next = strncasecmp(s2, filter_keys[i], strlen(filter_keys[i])) == 0 &&
+					       s2[strlen(filter_keys[i])] == ':';
+			if (next)
+				break;
+			end = s2 + 1;
+		}
+		while (end > val && end[-1] == ' ')
+			end--;
+		free(fv[k]);
+		fv[k] = end > val ? mc_xstrndup(val, (size_t)(end - val)) : NULL;
+		p = end;
+		while (*p == ' ')
+			p++;
+	}
+	if (fv[0] && strcmp(fv[0], "all") != 0 && !queue_status_valid(fv[0])) {
+		tui_message(v->tui, "filter: no status '%s' (all, queued, in_progress, awaiting_approval, earned, "
+			    "resubmit, incomplete, withdrawn)", fv[0]);
+		for (int i = 0; i < 4; i++)
+			free(fv[i]);
+		return MC_FAIL;
+	}
+	for (int i = 0; i < 4; i++) {
+		free(q->fv[i]);
+		q->fv[i] = fv[i];
+	}
+	q->f.status = q->fv[0];
+	q->f.pathway = q->fv[1];
+	q->f.credential = q->fv[2];
+	q->f.district = q->fv[3];
+	return MC_OK;
+}
+
+static int filter_key(struct tui_view *v, int key)
+{
+	struct qv *q = v->data;
+	if (key == '\n') {
+		q->filtering = 0;
+		tui_set_prompt(v->tui, NULL);
+		if (apply_filter(v) == MC_OK) {
+			reload(v, 1);
+			if (q->at_end)
+				tui_message(v->tui, "%d submission%s match%s", q->n, q->n == 1 ? "" : "s",
+					    q->n == 1 ? "es" : "");
+			else
+				tui_message(v->tui, "more than %d submissions match", q->n);
+		}
+		return TUI_HANDLED;
+	}
+	if (key == TUI_KEY_ESC) {
+		q->filtering = 0;
+		tui_set_prompt(v->tui, NULL);
+		return TUI_HANDLED;
+	}
+	if (key == TUI_KEY_CTRL('U')) { /* clear the line, as shells do */
+		mc_buf_reset(&q->filter);
+		show_filter_prompt(v);
+		return TUI_HANDLED;
+	}
+	if (key == (TUI_KEY_FN | KEY_BACKSPACE)) {
+		if (q->filter.len) {
+			size_t n = q->filter.len;
+			do
+				n--;
+			while (n > 0 && ((unsigned char)q->filter.data[n] & 0xc0) == 0x80);
+			q->filter.len = n;
+			q->filter.data[n] = '\0';
+		}
+		show_filter_prompt(v);
+		return TUI_HANDLED;
+	}
+	if (key & (TUI_KEY_FN | TUI_KEY_META) || key < 0x20)
+		return TUI_HANDLED;
+	char buf[8];
+	tui_utf8_put((unsigned)key, buf);
+	mc_buf_adds(&q->filter, buf);
+	show_filter_prompt(v);
+	return TUI_HANDLED;
+}
+
 static int q_key(struct tui_view *v, int key)
 {
 	struct qv *q = v->data;
+	if (q->filtering)
+		return filter_key(v, key);
 	if (!q->narrowing)
 		return TUI_UNKNOWN;
 	if (key == '\n') {
@@ -598,6 +741,16 @@ static int q_request(struct tui_view *v, enum tui_action a)
 		q->narrowing = 1;
 		show_prompt(v);
 		return TUI_HANDLED;
+	case ACT_FILTER:
+		q->filtering = 1;
+		if (q->filter.len && q->filter.data[q->filter.len - 1] != ' ')
+			mc_buf_addc(&q->filter, ' '); /* ready for one more "key:value" */
+		show_filter_prompt(v);
+		return TUI_HANDLED;
+	case ACT_NEXT:
+		if (q->n)
+			tui_queue_open_next(v, q->rows[q->cursor].id);
+		return TUI_HANDLED;
 	case ACT_OPEN:
 		if (!q->n) {
 			tui_message(v->tui, "nothing to open");
@@ -611,6 +764,37 @@ static int q_request(struct tui_view *v, enum tui_action a)
 	}
 }
 
+void tui_queue_open_next(struct tui_view *v, const char *after_id)
+{
+	struct qv *q = v->data;
+	q->stale = 0;
+	refresh_window(v);
+	v->dirty |= TUI_DIRTY_ALL;
+	int at = -1;
+	for (int i = 0; i < q->n && at < 0; i++)
+		if (strcmp(q->rows[i].id, after_id) == 0)
+			at = i;
+	if (at >= 0) {
+		/* Still listed (the filter shows decided work too): the row after it. */
+		q->cursor = at;
+		move_cursor(v, 1);
+		if (q->cursor == at) {
+			free(v->tui->msg);
+			v->tui->msg = NULL;
+			tui_message(v->tui, "%s was the last in the queue", after_id);
+			return;
+		}
+	} else if (q->cursor >= q->n) {
+		/* It left the list: the row now in its place is the next one. */
+		tui_message(v->tui, "the queue has nothing after %s", after_id);
+		return;
+	}
+	if (q->cursor < q->top || q->cursor >= q->top + q->h)
+		q->top = q->cursor;
+	if (tui_push(v->tui, &tui_view_submission, q->rows[q->cursor].id) == MC_OK)
+		q->stale = 1;
+}
+
 const struct tui_view_ops tui_view_queue = {
-	"queue", q_open, q_layout, q_draw, q_key, q_request, q_close,
+	"queue", q_open, q_layout, q_draw, q_key, q_request, q_close, NULL, NULL,
 };

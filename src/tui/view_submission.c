@@ -6,10 +6,16 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "mcassess/claim.h"
+#include "mcassess/evstore.h"
 #include "mcassess/scoring.h"
 #include "mcassess/show.h"
+#include "mcassess/store.h"
 #include "tui/tui_int.h"
+
+#define TOUCH_EVERY 60 /* idle seconds between refreshes of the claim */
 
 #define WIDE_COLS 120
 
@@ -20,6 +26,10 @@ struct sv {
 	struct show_submission *sub;
 	struct tui_rubric *rubric;
 	char *readonly;            /* why scoring is refused, NULL when allowed */
+	int claimed;               /* this screen holds the claim on the submission */
+	int deciding;              /* 1: asking earned or resubmit; 2: asking to confirm */
+	const char *decision;      /* what is being confirmed */
+	int drafts;                /* drafts of this user's text wait for this submission */
 	int focus;                 /* 0 evidence, 1 rubric */
 	int wide;
 	unsigned parts_dirty;      /* SV_* under TUI_DIRTY_SOME */
@@ -38,6 +48,37 @@ static int load_outcome(struct tui_view *v, struct mc_error *err)
 	return MC_OK;
 }
 
+/* Drafts this user left for the submission (the overall feedback, comments). */
+static void count_drafts(struct tui_view *v, int report)
+{
+	struct sv *d = v->data;
+	const struct scoring_outcome *o = tui_rubric_outcome(d->rubric);
+	d->drafts = 0;
+	char *oldest = NULL;
+	for (int i = -1; o && i < o->ncriteria; i++) {
+		char *text = NULL, *at = NULL;
+		struct mc_error err = MC_ERROR_INIT;
+		if (scoring_draft_load(v->tui->store, d->id, i < 0 ? "overall" : o->criteria[i].code, &text, &at,
+				       &err) != MC_OK) {
+			mc_error_clear(&err);
+			continue;
+		}
+		if (text) {
+			d->drafts++;
+			if (at && (!oldest || strcmp(at, oldest) < 0)) {
+				free(oldest);
+				oldest = mc_xstrdup(at);
+			}
+		}
+		free(text);
+		free(at);
+	}
+	if (d->drafts && !d->readonly && report)
+		tui_message(v->tui, "unsaved text you wrote here is kept as a draft: f (or c on a criterion) "
+			    "brings it back");
+	free(oldest);
+}
+
 static int s_open(struct tui_view *v, const void *arg, struct mc_error *err)
 {
 	struct sv *d = mc_xcalloc(1, sizeof *d);
@@ -52,7 +93,15 @@ static int s_open(struct tui_view *v, const void *arg, struct mc_error *err)
 	if (scoring_may_write(v->tui->store, d->id, &why) != MC_OK) {
 		d->readonly = mc_xstrdup(mc_error_msg(&why));
 		mc_error_clear(&why);
+	} else if (claim_acquire(v->tui->store, d->id, &why) != MC_OK) {
+		/* Someone else is scoring it: say who, and show it read-only. */
+		d->readonly = mc_xstrdup(mc_error_msg(&why));
+		tui_message(v->tui, "%s", d->readonly);
+		mc_error_clear(&why);
+	} else {
+		d->claimed = 1;
 	}
+	count_drafts(v, 1);
 	/* Start on the rubric's first unscored criterion. */
 	const struct scoring_outcome *o = tui_rubric_outcome(d->rubric);
 	for (int i = 0; o && i < o->ncriteria; i++)
@@ -79,6 +128,11 @@ static void s_close(struct tui_view *v)
 	if (!d)
 		return;
 	free_windows(d);
+	if (d->claimed) {
+		struct mc_error err = MC_ERROR_INIT;
+		claim_release(v->tui->store, d->id, &err); /* a lapsed claim is nobody's loss */
+		mc_error_clear(&err);
+	}
 	tui_pager_clear(&d->pager);
 	tui_rubric_free(&d->rubric);
 	show_free(&d->sub);
@@ -107,6 +161,53 @@ static void human_size(long long n, char *out, size_t size)
 		snprintf(out, size, "%lld KiB", n / 1024);
 	else
 		snprintf(out, size, "%lld MiB", n / (1024 * 1024));
+}
+
+/* The feedback under the evidence (mark = the number of parts, so ] reaches it). */
+static void add_feedback(struct tui_view *v, int w)
+{
+	struct sv *d = v->data;
+	const struct scoring_outcome *o = tui_rubric_outcome(d->rubric);
+	int m = d->sub->nparts;
+	tui_pager_add(&d->pager, TUI_NORMAL, 0, m, "");
+	char *head = o && o->feedback ? mc_xasprintf("Feedback · by %s", o->feedback_author ? o->feedback_author : "?")
+				      : mc_xstrdup("Feedback");
+	tui_pager_add_wrapped(&d->pager, TUI_PART, 0, m, head, w);
+	free(head);
+	if (o && o->feedback)
+		tui_pager_add_wrapped(&d->pager, TUI_NORMAL, 2, m, o->feedback, w);
+	else
+		tui_pager_add_wrapped(&d->pager, TUI_UNSCORED, 2, m, "(none yet: f writes it)", w);
+	if (d->drafts)
+		tui_pager_add_wrapped(&d->pager, TUI_KEY, 2, m, "(your unsaved draft is kept: f brings it back)", w);
+}
+
+/* Earlier attempts: their decision, scores with comments, and feedback. */
+static void add_history(struct tui_view *v, int w)
+{
+	struct sv *d = v->data;
+	const struct show_submission *s = d->sub;
+	for (int hi = s->nhistory - 1; hi >= 0; hi--) {
+		const struct show_attempt *a = &s->history[hi];
+		int m = s->nparts + 1;
+		tui_pager_add(&d->pager, TUI_NORMAL, 0, m, "");
+		char *l = mc_xasprintf("Earlier attempt %d · %s · submitted %s · %s%s%s", a->attempt, a->id,
+				       a->submitted_at ? a->submitted_at : "?", a->decision ? a->decision : a->status,
+				       a->decided_by ? " by " : "", a->decided_by ? a->decided_by : "");
+		tui_pager_add_wrapped(&d->pager, TUI_PART, 0, m, l, w);
+		free(l);
+		for (int i = 0; i < a->nscores; i++) {
+			const struct show_score *sc = &a->scores[i];
+			l = mc_xasprintf("%-5s %s%s%s", sc->criterion, sc->level_label ? sc->level_label : sc->level,
+					 sc->comment && *sc->comment ? ": " : "", sc->comment ? sc->comment : "");
+			tui_pager_add_wrapped(&d->pager, sc->passes ? TUI_PASS : TUI_FAIL, 2, m, l, w);
+			free(l);
+		}
+		if (a->feedback) {
+			tui_pager_add_wrapped(&d->pager, TUI_DIM, 2, m, "Feedback given:", w);
+			tui_pager_add_wrapped(&d->pager, TUI_NORMAL, 4, m, a->feedback, w);
+		}
+	}
 }
 
 static void build_evidence(struct tui_view *v)
@@ -161,6 +262,8 @@ static void build_evidence(struct tui_view *v)
 		free(l);
 		tui_pager_add_wrapped(&d->pager, TUI_NORMAL, 2, -1, e->text ? e->text : e->file, w);
 	}
+	add_feedback(v, w);
+	add_history(v, w);
 	int max_top = d->pager.n - d->ev_h > 0 ? d->pager.n - d->ev_h : 0;
 	d->pager.top = top > max_top ? max_top : top;
 }
@@ -225,9 +328,12 @@ static void draw_evidence(struct tui_view *v)
 	struct sv *d = v->data;
 	int part = current_part(d);
 	int last = d->pager.top + d->ev_h < d->pager.n ? d->pager.top + d->ev_h : d->pager.n;
-	char *head = mc_xasprintf(" Evidence · part %d of %d · lines %d-%d of %d%s", d->sub->nparts ? part + 1 : 0,
-				  d->sub->nparts, d->pager.n ? d->pager.top + 1 : 0, last, d->pager.n,
+	char *where = part < d->sub->nparts ? mc_xasprintf("part %d of %d", d->sub->nparts ? part + 1 : 0, d->sub->nparts)
+		      : mc_xstrdup(part == d->sub->nparts ? "feedback" : "earlier attempts");
+	char *head = mc_xasprintf(" Evidence · %s · lines %d-%d of %d%s", where,
+				  d->pager.n ? d->pager.top + 1 : 0, last, d->pager.n,
 				  d->focus == 0 ? " · ] [ parts" : " · Tab to read");
+	free(where);
 	tui_put_pad(d->ev, 0, 0, head, d->ev_w, tui_theme(d->focus == 0 ? TUI_FOCUS : TUI_HEADING));
 	free(head);
 	tui_pager_draw(&d->pager, d->ev, 1, d->ev_h, d->ev_w);
@@ -325,9 +431,237 @@ static int jump_part(struct sv *d, int dir)
 	return 0;
 }
 
+/* After the editor saved: the outcome (feedback, comments) and the pager again. */
+static void after_save(struct tui_view *v)
+{
+	struct sv *d = v->data;
+	struct mc_error err = MC_ERROR_INIT;
+	if (load_outcome(v, &err) != MC_OK)
+		tui_error(v->tui, &err);
+	count_drafts(v, 0);
+	const struct scoring_outcome *o = tui_rubric_outcome(d->rubric);
+	if (o) {
+		free(d->sub->status);
+		d->sub->status = mc_xstrdup(o->status);
+	}
+	v->dirty |= TUI_DIRTY_LAYOUT | TUI_DIRTY_ALL;
+}
+
+static void edit_feedback(struct tui_view *v)
+{
+	struct sv *d = v->data;
+	if (d->readonly) {
+		tui_message(v->tui, "%s", d->readonly);
+		return;
+	}
+	const struct scoring_outcome *o = tui_rubric_outcome(d->rubric);
+	char *title = mc_xasprintf("Feedback on %s", d->id);
+	struct tui_editor_arg a = { d->id, "overall", title, o ? o->feedback : NULL, 0, after_save };
+	tui_push(v->tui, &tui_view_editor, &a);
+	free(title);
+}
+
+static void edit_comment(struct tui_view *v)
+{
+	struct sv *d = v->data;
+	const struct scoring_outcome *o = tui_rubric_outcome(d->rubric);
+	int c = tui_rubric_cursor(d->rubric);
+	if (d->readonly) {
+		tui_message(v->tui, "%s", d->readonly);
+		return;
+	}
+	if (!o || c < 0)
+		return;
+	const struct scoring_criterion *cr = &o->criteria[c];
+	if (cr->level < 0) {
+		tui_message(v->tui, "%s is not scored yet: score it (a digit), then c writes its comment", cr->code);
+		return;
+	}
+	char *title = mc_xasprintf("Comment on %s of %s (%s)", cr->code, d->id, cr->levels[cr->level].label);
+	struct tui_editor_arg a = { d->id, cr->code, title, cr->comment, cr->levels[cr->level].seq, after_save };
+	tui_push(v->tui, &tui_view_editor, &a);
+	free(title);
+}
+
+/* Leave this submission and open the one after it in the queue. */
+static void open_next(struct tui_view *v)
+{
+	struct sv *d = v->data;
+	struct tui *t = v->tui;
+	char *id = mc_xstrdup(d->id);
+	tui_pop(t); /* v is gone from here on */
+	struct tui_view *q = t->depth ? t->stack[t->depth - 1] : NULL;
+	if (q && q->ops == &tui_view_queue)
+		tui_queue_open_next(q, id);
+	free(id);
+}
+
+static void ask_decision(struct tui_view *v)
+{
+	struct sv *d = v->data;
+	if (d->readonly) {
+		tui_message(v->tui, "%s", d->readonly);
+		return;
+	}
+	d->deciding = 1;
+	char *p = mc_xasprintf("Decide %s: e earned · r resubmit · any other key cancels", d->id);
+	tui_set_prompt(v->tui, p);
+	free(p);
+}
+
+static int s_key(struct tui_view *v, int key)
+{
+	struct sv *d = v->data;
+	if (!d->deciding)
+		return TUI_UNKNOWN;
+	struct tui *t = v->tui;
+	if (d->deciding == 1 && (key == 'e' || key == 'r')) {
+		d->deciding = 2;
+		d->decision = key == 'e' ? "earned" : "resubmit";
+		char *p = mc_xasprintf("Record %s as %s? y records it · any other key cancels", d->id,
+				       key == 'e' ? "EARNED" : "RESUBMIT");
+		tui_set_prompt(t, p);
+		free(p);
+		return TUI_HANDLED;
+	}
+	int confirmed = d->deciding == 2 && (key == 'y' || key == 'Y');
+	d->deciding = 0;
+	tui_set_prompt(t, NULL);
+	if (!confirmed) {
+		tui_message(t, "no decision recorded");
+		return TUI_HANDLED;
+	}
+	struct mc_error err = MC_ERROR_INIT;
+	if (scoring_decide(t->store, d->id, d->decision, &err) != MC_OK) {
+		tui_error(t, &err); /* the rubric or the missing feedback says why */
+		mark(v, SV_TITLE | SV_RUBRIC);
+		return TUI_HANDLED;
+	}
+	char *done = mc_xasprintf("%s recorded as %s", d->id, d->decision);
+	open_next(v);
+	if (!t->msg || !t->msg_error)
+		tui_message(t, "%s%s", done, t->depth > 1 ? "; here is the next submission" :
+				"; nothing more in the queue");
+	free(done);
+	return TUI_HANDLED;
+}
+
+static void s_idle(struct tui_view *v)
+{
+	struct sv *d = v->data;
+	if (!d->claimed || v->tui->idle_ticks % TOUCH_EVERY != 0)
+		return;
+	struct mc_error err = MC_ERROR_INIT;
+	if (claim_touch(v->tui->store, d->id, &err) != MC_OK) {
+		d->claimed = 0;
+		free(d->readonly);
+		d->readonly = mc_xstrdup(mc_error_msg(&err));
+		tui_error(v->tui, &err);
+	}
+}
+
+/* ------------------------------------------------------------- file viewer */
+/* The viewer for a media type, mailcap-style: the first entry in ~/.mailcap,
+ * then /etc/mailcap, whose type matches (exactly or "type/ *"); heap or NULL. */
+static char *mailcap_lookup(const char *type)
+{
+	const char *home = getenv("HOME");
+	char *files[2] = { home && *home ? mc_xasprintf("%s/.mailcap", home) : NULL, mc_xstrdup("/etc/mailcap") };
+	char *found = NULL;
+	for (int f = 0; f < 2 && !found; f++) {
+		char *text;
+		size_t len;
+		if (!files[f] || mc_read_file(files[f], &text, &len) != 0)
+			continue;
+		for (char *line = strtok(text, "\n"); line && !found; line = strtok(NULL, "\n")) {
+			if (line[0] == '#')
+				continue;
+			char *semi = strchr(line, ';');
+			if (!semi)
+				continue;
+			*semi = '\0';
+			char *t = line;
+			while (*t == ' ' || *t == '\t')
+				t++;
+			char *te = t + strlen(t);
+			while (te > t && (te[-1] == ' ' || te[-1] == '\t'))
+				*--te = '\0';
+			size_t major = strcspn(type, "/");
+			int match = strcasecmp(t, type) == 0 ||
+				    (strncasecmp(t, type, major) == 0 && (strcmp(t + major, "/*") == 0 || t[major] == '\0'));
+			if (!match)
+				continue;
+			char *cmd = semi + 1;
+			char *end = strchr(cmd, ';'); /* flags after the command are not for us */
+			if (end)
+				*end = '\0';
+			while (*cmd == ' ' || *cmd == '\t')
+				cmd++;
+			if (*cmd)
+				found = mc_xstrdup(cmd);
+		}
+		free(text);
+	}
+	free(files[0]);
+	free(files[1]);
+	return found;
+}
+
+static void view_file(struct tui_view *v)
+{
+	struct sv *d = v->data;
+	int part = current_part(d);
+	const struct show_evidence *e = NULL;
+	for (int i = 0; i < d->sub->nevidence && !e; i++)
+		if (d->sub->evidence[i].part == part && d->sub->evidence[i].kind &&
+		    strcmp(d->sub->evidence[i].kind, "file") == 0 && d->sub->evidence[i].sha256)
+			e = &d->sub->evidence[i];
+	for (int i = 0; i < d->sub->nevidence && !e; i++) /* else the first file anywhere */
+		if (d->sub->evidence[i].kind && strcmp(d->sub->evidence[i].kind, "file") == 0 &&
+		    d->sub->evidence[i].sha256)
+			e = &d->sub->evidence[i];
+	if (!e) {
+		tui_message(v->tui, "%s has no file evidence to open", d->id);
+		return;
+	}
+	char *path = evstore_path(store_evidence_dir(v->tui->store), e->sha256);
+	char *cmd = mailcap_lookup(e->media_type ? e->media_type : "application/octet-stream");
+	if (!cmd) {
+		const char *pager = getenv("PAGER");
+		cmd = mc_xstrdup(pager && *pager ? pager : "less");
+	}
+	char **argv = tui_argv_split(cmd, path);
+	struct mc_error err = MC_ERROR_INIT;
+	int st = tui_run_program(v->tui, argv, &err);
+	if (err.msg)
+		tui_error(v->tui, &err);
+	else if (st != 0)
+		tui_message(v->tui, "%s exited with status %d", argv[0], st);
+	else
+		tui_message(v->tui, "viewed %s (%s)", e->file ? e->file : e->sha256, e->media_type ? e->media_type : "?");
+	tui_argv_free(argv);
+	free(cmd);
+	free(path);
+	v->dirty |= TUI_DIRTY_LAYOUT | TUI_DIRTY_ALL;
+}
+
 static int s_request(struct tui_view *v, enum tui_action a)
 {
 	struct sv *d = v->data;
+	switch (a) {
+	case ACT_FEEDBACK: edit_feedback(v); return TUI_HANDLED;
+	case ACT_COMMENT:
+		if (d->focus != 1) {
+			tui_message(v->tui, "Tab moves to the rubric; there c writes the focused criterion's comment");
+			return TUI_HANDLED;
+		}
+		edit_comment(v);
+		return TUI_HANDLED;
+	case ACT_DECIDE: ask_decision(v); return TUI_HANDLED;
+	case ACT_NEXT: open_next(v); return TUI_HANDLED;
+	case ACT_VIEW_FILE: view_file(v); return TUI_HANDLED;
+	default: break;
+	}
 	if (a == ACT_FOCUS) {
 		d->focus = !d->focus;
 		mark(v, SV_EVIDENCE | SV_RUBRIC);
@@ -358,5 +692,5 @@ static int s_request(struct tui_view *v, enum tui_action a)
 }
 
 const struct tui_view_ops tui_view_submission = {
-	"submission", s_open, s_layout, s_draw, NULL, s_request, s_close,
+	"submission", s_open, s_layout, s_draw, s_key, s_request, s_close, s_idle, NULL,
 };

@@ -34,6 +34,7 @@ cat >"$T/run.sh" <<RUN
 #!/bin/sh
 export LC_ALL=C.UTF-8 HOME="$HOME" XDG_CONFIG_HOME="$XDG_CONFIG_HOME" XDG_DATA_HOME="$XDG_DATA_HOME"
 unset NO_COLOR
+trap '' HUP # this shell outlives a hangup to record mcassess's exit (mcassess sets its own handler)
 "$MCASSESS" --db "$DB" tui 2>"$T/tui.err"
 echo "exit \$?" >"$T/exit"
 RUN
@@ -79,4 +80,83 @@ _i=0
 while [ ! -s "$T/exit" ] && [ $_i -lt 50 ]; do sleep 0.1; _i=$((_i + 1)); done
 t_check "q quits from the queue with status 0 ($(cat "$T/exit" 2>/dev/null))" grep -q '^exit 0$' "$T/exit"
 t_check "nothing on stderr" [ ! -s "$T/tui.err" ]
+
+# restart: a fresh workstation at WxH in session t.
+restart() {
+	if tm has-session -t t >/dev/null 2>&1; then
+		tm kill-server >/dev/null 2>&1
+		# the old workstation records its exit; wait for it so it is not taken for the new one's
+		_i=0
+		while [ ! -s "$T/exit" ] && [ $_i -lt 50 ]; do sleep 0.1; _i=$((_i + 1)); done
+	fi
+	rm -f "$T/exit"
+	_i=0
+	while [ -S "$SOCK" ] && [ $_i -lt 20 ]; do sleep 0.1; _i=$((_i + 1)); done
+	tm new-session -d -s t -x "$1" -y "$2" "$T/run.sh"
+	wait_for "mcassess · queue" || true
+}
+db() { sqlite3 -cmd ".timeout 3000" "$DB" "$1"; }
+
+# A whole scoring session: open, score every criterion, write feedback in the
+# editor, decide, and the next submission opens.
+restart 80 24
+tm send-keys -t t j Enter
+shows "S-002 · TUI-DEMO" "session: S-002 opens"
+tm send-keys -t t Tab 3 3 3 1
+shows "R1: Not Met (does not pass) · 4 of 4 scored" "session: four keystrokes score four criteria"
+tm send-keys -t t f
+shows "Feedback on S-002" "session: f opens the editor"
+tm send-keys -t t -l "R1: say what the answers showed you. 请写得更具体。"
+shows "R1: say what the answers showed you. 请写得更具体。" "session: typed text (with Chinese) shows"
+tm send-keys -t t C-x
+shows "the feedback of S-002 is saved" "session: ^X saves the feedback"
+tm send-keys -t t d r y
+shows "S-002 recorded as resubmit; here is the next submission" "session: d r y decides, the next opens"
+shows "S-003 · TUI-DEMO" "session: the next submission is S-003"
+t_check "session: S-002 resubmit with its feedback in the database" \
+	[ "$(db "SELECT d.outcome || '|' || f.body FROM decision d JOIN feedback f ON f.submission_id = d.submission_id JOIN submission s ON s.id = d.submission_id WHERE s.ext_id = 'S-002'")" = "resubmit|R1: say what the answers showed you. 请写得更具体。" ]
+tm send-keys -t t q q
+_i=0
+while [ ! -s "$T/exit" ] && [ $_i -lt 50 ]; do sleep 0.1; _i=$((_i + 1)); done
+t_check "session: q q quits with status 0" grep -q '^exit 0$' "$T/exit"
+
+# Resize from 200x50 to 80x24 in the middle of typing feedback: text intact.
+restart 200 50
+tm send-keys -t t j Enter f
+shows "Feedback on S-003" "resize: the editor is open at 200x50"
+tm send-keys -t t -l "A long first sentence that will have to wrap once the terminal shrinks to eighty columns, 中文也要正确换行。"
+shows "eighty columns, 中文也要正确换行。" "resize: one line at 200 columns"
+tm resize-window -t t -x 80 -y 24
+shows "line 2 of 2" "resize: at 80x24 the text wraps to two lines"
+tm send-keys -t t -l " More."
+shows "中文也要正确换行。 More." "resize: typing goes on where it was"
+tm capture-pane -p -t t >"$T/pane"
+t_check "resize: the pane is 24 lines" [ "$(wc -l <"$T/pane")" -eq 24 ]
+tm send-keys -t t C-x
+shows "the feedback of S-003 is saved" "resize: ^X saves"
+t_check "resize: the text is intact" \
+	[ "$(db "SELECT f.body FROM feedback f JOIN submission s ON s.id = f.submission_id WHERE s.ext_id = 'S-003'")" = "A long first sentence that will have to wrap once the terminal shrinks to eighty columns, 中文也要正确换行。 More." ]
+
+# The tmux server killed mid-feedback (SIGHUP): the draft is saved, the claim
+# released; reopening says so and f brings the text back.
+restart 80 24
+tm send-keys -t t j j Enter f
+shows "Feedback on S-004" "hangup: the editor is open on S-004"
+tm send-keys -t t -l "Typed just before the line dropped"
+shows "Typed just before the line dropped" "hangup: text typed"
+tm kill-server
+_i=0
+while [ ! -s "$T/exit" ] && [ $_i -lt 50 ]; do sleep 0.1; _i=$((_i + 1)); done
+t_check "hangup: mcassess left ($(cat "$T/exit" 2>/dev/null))" grep -q '^exit 1$' "$T/exit"
+t_check "hangup: the draft is in the database" \
+	[ "$(db "SELECT d.body FROM draft d JOIN submission s ON s.id = d.submission_id WHERE s.ext_id = 'S-004' AND d.target = 'overall'")" = "Typed just before the line dropped" ]
+t_check "hangup: the claim was released" [ "$(db "SELECT count(*) FROM claim")" = 0 ]
+restart 80 24
+tm send-keys -t t j j Enter
+shows "unsaved text you wrote here is kept as a draft" "hangup: reopening says a draft waits"
+tm send-keys -t t f
+shows "Typed just before the line dropped" "hangup: f brings the draft back"
+tm send-keys -t t Escape
+sleep 0.3
+tm send-keys -t t q q
 done_testing

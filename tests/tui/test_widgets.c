@@ -183,10 +183,117 @@ static void every_action_has_name_help_and_a_key(void **state)
 	tui_keymap_free(&km);
 }
 
+/* ------------------------------------------------------------ the editor's text */
+static void text_edits_and_undo(void **state)
+{
+	(void)state;
+	struct tui_text *t = tui_text_new("");
+	tui_text_insert(t, "H");
+	tui_text_insert(t, "i");
+	tui_text_insert(t, " ");
+	tui_text_insert(t, "你");
+	tui_text_insert(t, "好");
+	assert_string_equal(tui_text_str(t), "Hi 你好");
+	assert_int_equal(tui_text_cursor(t), strlen("Hi 你好"));
+	tui_text_backspace(t); /* one whole character, three bytes */
+	assert_string_equal(tui_text_str(t), "Hi 你");
+	tui_text_left(t);
+	tui_text_delete(t);
+	assert_string_equal(tui_text_str(t), "Hi ");
+	/* Undo: the delete, the backspace (a move between: two steps), the word
+	 * typed, then "Hi " with its space. */
+	assert_true(tui_text_undo(t));
+	assert_string_equal(tui_text_str(t), "Hi 你");
+	assert_true(tui_text_undo(t));
+	assert_string_equal(tui_text_str(t), "Hi 你好");
+	assert_true(tui_text_undo(t));
+	assert_string_equal(tui_text_str(t), "Hi ");
+	assert_true(tui_text_undo(t));
+	assert_string_equal(tui_text_str(t), "");
+	assert_false(tui_text_undo(t));
+	tui_text_set(t, "replaced");
+	tui_text_insert(t, " and more"); /* a bulk insert is one step */
+	assert_true(tui_text_undo(t));
+	assert_string_equal(tui_text_str(t), "replaced");
+	assert_true(tui_text_undo(t));
+	assert_string_equal(tui_text_str(t), "");
+	tui_text_free(&t);
+	assert_null(t);
+}
+
+static void text_word_moves(void **state)
+{
+	(void)state;
+	struct tui_text *t = tui_text_new("Good work, 学生 answered.");
+	/* from the end: '.', "answered", then each ideograph is a word */
+	tui_text_word_left(t);
+	assert_int_equal(tui_text_cursor(t), strlen("Good work, 学生 answered"));
+	tui_text_word_left(t);
+	assert_int_equal(tui_text_cursor(t), strlen("Good work, 学生 "));
+	tui_text_word_left(t);
+	assert_int_equal(tui_text_cursor(t), strlen("Good work, 学"));
+	tui_text_word_left(t);
+	assert_int_equal(tui_text_cursor(t), strlen("Good work, "));
+	tui_text_word_left(t);
+	assert_int_equal(tui_text_cursor(t), strlen("Good work"));
+	tui_text_word_left(t);
+	assert_int_equal(tui_text_cursor(t), strlen("Good "));
+	tui_text_word_right(t);
+	assert_int_equal(tui_text_cursor(t), strlen("Good work"));
+	tui_text_word_right(t);
+	assert_int_equal(tui_text_cursor(t), strlen("Good work, "));
+	tui_text_word_right(t);
+	assert_int_equal(tui_text_cursor(t), strlen("Good work, 学"));
+	tui_text_free(&t);
+}
+
+static void text_layout_cjk_and_vertical_moves(void **state)
+{
+	(void)state;
+	/* 10 cells wide: five ideographs a row, "ok" on a row of its own */
+	struct tui_text *t = tui_text_new("我们班有二十六名学生 ok\nsecond");
+	tui_text_layout(t, 10);
+	assert_int_equal(tui_text_rows(t), 4);
+	size_t off, len;
+	tui_text_row(t, 0, &off, &len);
+	assert_int_equal(off, 0);
+	assert_int_equal(tui_width(tui_text_str(t) + off, len), 10); /* five ideographs */
+	tui_text_row(t, 3, &off, &len);
+	assert_string_equal(tui_text_str(t) + off, "second");
+	int r, c;
+	tui_text_cursor_pos(t, &r, &c);
+	assert_int_equal(r, 3);
+	assert_int_equal(c, 6);
+	tui_text_vmove(t, -1); /* "ok" is shorter: its end */
+	tui_text_cursor_pos(t, &r, &c);
+	assert_int_equal(r, 2);
+	assert_int_equal(c, 2);
+	tui_text_vmove(t, -1); /* back to column 6: after three ideographs */
+	tui_text_cursor_pos(t, &r, &c);
+	assert_int_equal(r, 1);
+	assert_int_equal(c, 6);
+	assert_int_equal(tui_text_cursor(t), strlen("我们班有二十六名"));
+	tui_text_vmove(t, -1);
+	tui_text_cursor_pos(t, &r, &c);
+	assert_int_equal(r, 0);
+	assert_int_equal(c, 6);
+	tui_text_vmove(t, -1); /* at the top: to the start */
+	assert_int_equal(tui_text_cursor(t), 0);
+	tui_text_end(t);
+	tui_text_cursor_pos(t, &r, &c);
+	assert_int_equal(r, 0);
+	tui_text_home(t);
+	assert_int_equal(tui_text_cursor(t), 0);
+	tui_text_free(&t);
+}
+
 int main(void)
 {
 	setlocale(LC_ALL, "C.UTF-8");
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(text_edits_and_undo),
+		cmocka_unit_test(text_word_moves),
+		cmocka_unit_test(text_layout_cjk_and_vertical_moves),
 		cmocka_unit_test(wrap_breaks_at_spaces),
 		cmocka_unit_test(wrap_exact_fit_and_spaces_dropped),
 		cmocka_unit_test(wrap_long_word_is_cut),

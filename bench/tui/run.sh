@@ -1,0 +1,110 @@
+#!/bin/sh
+# bench/tui/run.sh: the workstation on a large database.
+#   1. launch to the first full screen (the queue at 80x24), from a cold process,
+#      side by side with sqlite3 running the same first-page query (and the
+#      status counts) from a cold process;
+#   2. bytes written to the terminal per cursor move and per page down at 80x24,
+#      with the full-row highlight and with `set cursor arrow`.
+# Usage: bench/tui/run.sh [MCASSESS] [DB] [SUBMISSIONS]
+#   MCASSESS     the binary (default ./mcassess, run from a build directory)
+#   DB           the database (default /tmp/mcassess-bench-tui.db; built with
+#                `mcassess demo --submissions N` when it does not exist)
+#   SUBMISSIONS  its size when built (default 100000)
+# The first screen is timed in script mode (MCASSESS_TUI_SCRIPT with no keys:
+# open, draw, leave), which is the real startup path minus the terminal's own
+# latency; bytes come from MCASSESS_TUI_TTY_OUT, exactly what ncurses writes.
+set -eu
+MC=${1:-./mcassess}
+DB=${2:-/tmp/mcassess-bench-tui.db}
+N=${3:-100000}
+RUNS=${RUNS:-7}
+W=$(mktemp -d /tmp/mcassess-bench-tui.XXXXXX)
+trap 'rm -rf "$W"' EXIT
+export TERM=xterm LC_ALL=C.UTF-8 HOME="$W" XDG_CONFIG_HOME="$W/cfg"
+unset NO_COLOR MCASSESS_TUI_PAGE MCASSESS_TUI_NOW
+
+if [ ! -f "$DB" ]; then
+	echo "building $DB with $N submissions (mcassess demo)..." >&2
+	"$MC" --db "$DB" demo --submissions "$N" >/dev/null
+fi
+subs=$(sqlite3 "$DB" "SELECT count(*) FROM submission")
+ms() { date +%s%N; }
+
+# median of the numbers on stdin
+median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+
+: >"$W/empty.keys"
+first_screen() {
+	for i in $(seq "$RUNS"); do
+		t0=$(ms)
+		MCASSESS_TUI_SCRIPT=$W/empty.keys MCASSESS_TUI_SIZE=80x24 "$MC" --db "$DB" tui </dev/null >/dev/null
+		t1=$(ms)
+		echo $(( (t1 - t0) / 1000 ))
+	done | median
+}
+
+# The same first page the queue asks for, as store_queue.c prepares it (open
+# work, oldest first, parameters bound as the queue binds them from the top),
+# and the counts from the trigger-kept table: one sqlite3 process.
+cat >"$W/page.sql" <<SQL
+.output /dev/null
+.parameter init
+.parameter set ?3 "''"
+.parameter set ?4 -9223372036854775808
+.parameter set ?5 NULL
+.parameter set ?6 NULL
+.parameter set ?7 NULL
+.parameter set ?8 NULL
+.parameter set ?9 NULL
+.parameter set ?10 "'$(id -un)'"
+.parameter set ?11 65
+SELECT status, n FROM status_count;
+SELECT s.id, s.ext_id, s.status, c.code, p.code, d.name, s.submitted_at, s.attempt, e.name, e.anon_id,
+  EXISTS (SELECT 1 FROM assignment a WHERE a.submission_id = s.id AND +a.assessor = ?10 AND a.blind = 1),
+  (SELECT k.user FROM claim k WHERE k.submission_id = s.id)
+FROM submission s JOIN credential c ON c.id = s.credential_id JOIN pathway p ON p.id = c.pathway_id
+JOIN educator e ON e.id = s.educator_id JOIN district d ON d.id = e.district_id
+WHERE (s.submitted_at, s.id) > (?3, ?4)
+ AND (?5 = 'all' OR (?5 IS NULL AND s.status IN ('queued', 'in_progress')) OR s.status = ?5)
+ AND (?6 IS NULL OR c.code = ?6) AND (?7 IS NULL OR p.code = ?7) AND (?8 IS NULL OR d.name = ?8)
+ AND (?9 IS NULL OR s.id IN (SELECT submission_id FROM assignment WHERE assessor = ?9)
+  OR s.id IN (SELECT submission_id FROM claim WHERE user = ?9))
+ORDER BY s.submitted_at, s.id LIMIT ?11;
+SQL
+sqlite_page() {
+	for i in $(seq "$RUNS"); do
+		t0=$(ms)
+		sqlite3 "$DB" <"$W/page.sql"
+		t1=$(ms)
+		echo $(( (t1 - t0) / 1000 ))
+	done | median
+}
+
+bytes_for() { # KEYS -> bytes written to the terminal
+	printf '%s\n' "$1" >"$W/k.keys"
+	MCASSESS_TUI_SCRIPT=$W/k.keys MCASSESS_TUI_SIZE=80x24 MCASSESS_TUI_TTY_OUT=$W/tty.out \
+		"$MC" --db "$DB" tui </dev/null >/dev/null
+	wc -c <"$W/tty.out"
+}
+
+mc_us=$(first_screen)
+sq_us=$(sqlite_page)
+b0=$(bytes_for "")
+bj=$(bytes_for "jjjjjjjjjj")
+bp=$(bytes_for "<PgDn><PgDn><PgDn><PgDn><PgDn>")
+mkdir -p "$W/cfg/mcassess"
+printf 'set cursor arrow\n' >"$W/cfg/mcassess/config"
+a0=$(bytes_for "")
+aj=$(bytes_for "jjjjjjjjjj")
+ap=$(bytes_for "<PgDn><PgDn><PgDn><PgDn><PgDn>")
+rm -f "$W/cfg/mcassess/config"
+
+echo "database: $DB ($subs submissions, $(du -h "$DB" | cut -f1))"
+echo "first screen (median of $RUNS, launch to exit after the first full draw): mcassess $((mc_us / 1000)).$(( (mc_us % 1000) / 100 )) ms"
+echo "sqlite3, same first page + counts, cold process (median of $RUNS): $((sq_us / 1000)).$(( (sq_us % 1000) / 100 )) ms"
+echo "ratio mcassess/sqlite3: $(awk "BEGIN { printf \"%.2f\", $mc_us / $sq_us }")"
+echo "first screen: $b0 bytes to the terminal"
+echo "cursor move, full-row highlight: $(( (bj - b0) / 10 )) bytes a move"
+echo "page down, full-row highlight: $(( (bp - b0) / 5 )) bytes a page"
+echo "cursor move, set cursor arrow: $(( (aj - a0) / 10 )) bytes a move"
+echo "page down, set cursor arrow: $(( (ap - a0) / 5 )) bytes a page"

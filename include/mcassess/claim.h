@@ -1,0 +1,63 @@
+/* claim.h: who has a submission open for scoring right now, so that two
+ * assessors never score the same submission at once. Opening a submission to
+ * score claims it; another user is refused (told who holds it and since when)
+ * until the holder leaves it, or until the holder has been idle longer than
+ * the idle expiry (meta 'claim_idle_minutes', default 30). Acquiring and
+ * releasing are audited ("claim", "release" on "submission:ID"). Every claim
+ * row carries a uid and its user. */
+#ifndef MCASSESS_CLAIM_H
+#define MCASSESS_CLAIM_H
+#include "mcassess/error.h"
+
+struct store;
+
+#define CLAIM_IDLE_DEFAULT 30 /* minutes */
+
+/* The idle expiry in minutes (meta 'claim_idle_minutes', else the default). */
+int claim_idle_minutes(struct store *s, int *minutes, struct mc_error *err);
+
+/* Claim submission `id` for the current OS user. Refused (MC_FAIL) when the user
+ * may not score it (scoring_may_write's reason) or another user holds a claim
+ * that has not expired: "S-1 is being scored by bob since T (last active T2); ...".
+ * Holding it already just refreshes it. Taking over an expired claim is audited
+ * with the old holder as "before". */
+int claim_acquire(struct store *s, const char *id, struct mc_error *err);
+/* Mark the current user's claim as still in use (not audited). MC_FAIL when the
+ * user no longer holds it (expired and taken by someone else). */
+int claim_touch(struct store *s, const char *id, struct mc_error *err);
+/* Give the claim up. MC_FAIL when the current user does not hold it. */
+int claim_release(struct store *s, const char *id, struct mc_error *err);
+/* Give up every claim of the current user; *n (may be NULL) counts them. */
+int claim_release_all_mine(struct store *s, int *n, struct mc_error *err);
+/* MC_OK when nobody else holds a live claim on `id` (scoring is free for the
+ * current user); else MC_FAIL with who holds it. */
+int claim_check(struct store *s, const char *id, struct mc_error *err);
+
+struct claim_info {
+	char *submission, *user, *claimed_at, *seen_at;
+	int expired;      /* idle longer than the expiry: anyone may take it */
+};
+/* Every claim, oldest first. */
+int claim_list(struct store *s, struct claim_info **out, int *n, struct mc_error *err);
+void claim_list_free(struct claim_info **list, int n);
+
+/* ---------------------------------------------------------------- SQL side (store_claim.c) */
+struct store_claim_row {
+	long long submission_rowid;
+	char *uid, *user, *claimed_at, *seen_at; /* heap; NULL user when there is none */
+};
+int store_claim_sub(struct store *s, const char *id, long long *rowid, int *found, struct mc_error *err);
+int store_claim_get(struct store *s, long long sub_rowid, struct store_claim_row *out, struct mc_error *err);
+void store_claim_row_free(struct store_claim_row *r);
+int store_claim_put(struct store *s, long long sub_rowid, const char *uid, const char *user,
+		    const char *claimed_at, const char *seen_at, struct mc_error *err);
+int store_claim_touch(struct store *s, long long sub_rowid, const char *user, const char *seen_at,
+		      int *changed, struct mc_error *err);
+int store_claim_del(struct store *s, long long sub_rowid, struct mc_error *err);
+/* Calls fn per claim (ext id, user, claimed_at, seen_at), oldest first; `user`
+ * non-NULL limits to that user's claims. */
+int store_claim_each(struct store *s, const char *user,
+		     int (*fn)(void *ctx, long long rowid, const char *id, const char *user,
+			       const char *claimed_at, const char *seen_at),
+		     void *ctx, struct mc_error *err);
+#endif

@@ -1,0 +1,287 @@
+/* claim.c: claims on submissions (see claim.h). A claim lives while its holder
+ * is active: seen_at is refreshed by claim_touch, and a claim idle longer than
+ * the expiry may be taken by anyone. Acquire and release are audited. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "mcassess/audit.h"
+#include "mcassess/claim.h"
+#include "mcassess/identity.h"
+#include "mcassess/scoring.h"
+#include "mcassess/store.h"
+#include "mcassess/util.h"
+
+int claim_idle_minutes(struct store *s, int *minutes, struct mc_error *err)
+{
+	char *v = NULL;
+	*minutes = CLAIM_IDLE_DEFAULT;
+	if (store_meta_get(s, "claim_idle_minutes", &v, err) != MC_OK)
+		return MC_FAIL;
+	if (v) {
+		char *end;
+		long m = strtol(v, &end, 10);
+		if (*v && !*end && m > 0 && m < 100000)
+			*minutes = (int)m;
+		free(v);
+	}
+	return MC_OK;
+}
+
+/* 1 when a claim last seen at `seen_at` has been idle past the expiry. */
+static int expired(const char *seen_at, int minutes)
+{
+	time_t seen, now = time(NULL);
+	if (!seen_at || mc_time_parse(seen_at, &seen) != 0)
+		return 1;
+	return now - seen >= (time_t)minutes * 60;
+}
+
+static char *claim_json(const char *user, const char *claimed_at)
+{
+	json_t *j = json_pack("{s:s, s:s}", "user", user, "claimed_at", claimed_at);
+	char *t = json_dumps(j, JSON_SORT_KEYS | JSON_COMPACT);
+	json_decref(j);
+	if (!t)
+		abort(); /* out of memory */
+	char *r = mc_xstrdup(t);
+	free(t);
+	return r;
+}
+
+static int find_sub(struct store *s, const char *id, long long *rowid, struct mc_error *err)
+{
+	int found;
+	if (store_claim_sub(s, id, rowid, &found, err) != MC_OK)
+		return MC_FAIL;
+	return found ? MC_OK : mc_error_set(err, MC_FAIL, "no submission '%s'", id);
+}
+
+static int held_by_other(const char *id, const struct store_claim_row *k, int minutes, struct mc_error *err)
+{
+	return mc_error_set(err, MC_FAIL,
+			    "%s is being scored by %s since %s (last active %s); it is free when they leave "
+			    "it, or after %d minutes without activity", id, k->user, k->claimed_at,
+			    k->seen_at, minutes);
+}
+
+static int acquire_in_tx(struct store *s, const char *id, struct mc_error *err)
+{
+	long long rowid;
+	if (find_sub(s, id, &rowid, err) != MC_OK)
+		return MC_FAIL;
+	int minutes;
+	if (claim_idle_minutes(s, &minutes, err) != MC_OK)
+		return MC_FAIL;
+	struct store_claim_row k;
+	if (store_claim_get(s, rowid, &k, err) != MC_OK)
+		return MC_FAIL;
+	const char *me = identity_user();
+	char at[MC_TIME_LEN], uid[MC_UUID_LEN];
+	mc_now(at);
+	int rc;
+	if (k.user && strcmp(k.user, me) == 0) {
+		int changed;
+		rc = store_claim_touch(s, rowid, me, at, &changed, err);
+	} else if (k.user && !expired(k.seen_at, minutes)) {
+		rc = held_by_other(id, &k, minutes, err);
+	} else {
+		mc_uuid(uid);
+		rc = store_claim_put(s, rowid, uid, me, at, at, err);
+		if (rc == MC_OK) {
+			char *subject = mc_xasprintf("submission:%s", id);
+			char *before = k.user ? claim_json(k.user, k.claimed_at) : NULL;
+			char *after = claim_json(me, at);
+			rc = audit_append(s, "claim", subject, before, after, err);
+			free(subject);
+			free(before);
+			free(after);
+		}
+	}
+	store_claim_row_free(&k);
+	return rc;
+}
+
+int claim_acquire(struct store *s, const char *id, struct mc_error *err)
+{
+	if (scoring_may_write(s, id, err) != MC_OK)
+		return MC_FAIL;
+	if (store_begin(s, err) != MC_OK)
+		return MC_FAIL;
+	int rc = acquire_in_tx(s, id, err);
+	if (rc == MC_OK)
+		return store_commit(s, err);
+	store_rollback(s);
+	return rc;
+}
+
+int claim_touch(struct store *s, const char *id, struct mc_error *err)
+{
+	long long rowid;
+	if (find_sub(s, id, &rowid, err) != MC_OK)
+		return MC_FAIL;
+	char at[MC_TIME_LEN];
+	mc_now(at);
+	int changed = 0;
+	if (store_begin(s, err) != MC_OK)
+		return MC_FAIL;
+	if (store_claim_touch(s, rowid, identity_user(), at, &changed, err) != MC_OK) {
+		store_rollback(s);
+		return MC_FAIL;
+	}
+	if (store_commit(s, err) != MC_OK)
+		return MC_FAIL;
+	return changed ? MC_OK
+		       : mc_error_set(err, MC_FAIL, "your claim on %s has lapsed (someone else may hold "
+				      "it now); open it again to claim it", id);
+}
+
+static int release_in_tx(struct store *s, const char *id, long long rowid, struct mc_error *err)
+{
+	struct store_claim_row k;
+	if (store_claim_get(s, rowid, &k, err) != MC_OK)
+		return MC_FAIL;
+	const char *me = identity_user();
+	int rc;
+	if (!k.user)
+		rc = mc_error_set(err, MC_FAIL, "%s is not claimed by anyone", id);
+	else if (strcmp(k.user, me) != 0)
+		rc = mc_error_set(err, MC_FAIL, "%s is claimed by %s, not by you (%s); only they can "
+				  "release it, or it lapses when they are idle", id, k.user, me);
+	else
+		rc = store_claim_del(s, rowid, err);
+	if (rc == MC_OK) {
+		char *subject = mc_xasprintf("submission:%s", id);
+		char *before = claim_json(k.user, k.claimed_at);
+		rc = audit_append(s, "release", subject, before, NULL, err);
+		free(subject);
+		free(before);
+	}
+	store_claim_row_free(&k);
+	return rc;
+}
+
+int claim_release(struct store *s, const char *id, struct mc_error *err)
+{
+	long long rowid;
+	if (find_sub(s, id, &rowid, err) != MC_OK)
+		return MC_FAIL;
+	if (store_begin(s, err) != MC_OK)
+		return MC_FAIL;
+	int rc = release_in_tx(s, id, rowid, err);
+	if (rc == MC_OK)
+		return store_commit(s, err);
+	store_rollback(s);
+	return rc;
+}
+
+struct collect {
+	long long *rowids;
+	char **ids;
+	int n;
+};
+
+static int collect_one(void *ctx, long long rowid, const char *id, const char *user, const char *claimed_at,
+		       const char *seen_at)
+{
+	(void)user;
+	(void)claimed_at;
+	(void)seen_at;
+	struct collect *c = ctx;
+	c->rowids = mc_xrealloc(c->rowids, (size_t)(c->n + 1) * sizeof *c->rowids);
+	c->ids = mc_xrealloc(c->ids, (size_t)(c->n + 1) * sizeof *c->ids);
+	c->rowids[c->n] = rowid;
+	c->ids[c->n] = mc_xstrdup(id);
+	c->n++;
+	return 0;
+}
+
+int claim_release_all_mine(struct store *s, int *n, struct mc_error *err)
+{
+	if (n)
+		*n = 0;
+	if (store_begin(s, err) != MC_OK)
+		return MC_FAIL;
+	struct collect c = { 0 };
+	int rc = store_claim_each(s, identity_user(), collect_one, &c, err);
+	for (int i = 0; rc == MC_OK && i < c.n; i++)
+		rc = release_in_tx(s, c.ids[i], c.rowids[i], err);
+	for (int i = 0; i < c.n; i++)
+		free(c.ids[i]);
+	free(c.ids);
+	free(c.rowids);
+	if (rc != MC_OK) {
+		store_rollback(s);
+		return rc;
+	}
+	if (n)
+		*n = c.n;
+	return store_commit(s, err);
+}
+
+int claim_check(struct store *s, const char *id, struct mc_error *err)
+{
+	long long rowid;
+	if (find_sub(s, id, &rowid, err) != MC_OK)
+		return MC_FAIL;
+	int minutes;
+	if (claim_idle_minutes(s, &minutes, err) != MC_OK)
+		return MC_FAIL;
+	struct store_claim_row k;
+	if (store_claim_get(s, rowid, &k, err) != MC_OK)
+		return MC_FAIL;
+	int rc = MC_OK;
+	if (k.user && strcmp(k.user, identity_user()) != 0 && !expired(k.seen_at, minutes))
+		rc = held_by_other(id, &k, minutes, err);
+	store_claim_row_free(&k);
+	return rc;
+}
+
+struct list_ctx {
+	struct claim_info *l;
+	int n, minutes;
+};
+
+static int list_one(void *ctx, long long rowid, const char *id, const char *user, const char *claimed_at,
+		    const char *seen_at)
+{
+	(void)rowid;
+	struct list_ctx *c = ctx;
+	c->l = mc_xrealloc(c->l, (size_t)(c->n + 1) * sizeof *c->l);
+	c->l[c->n++] = (struct claim_info){ mc_xstrdup(id), mc_xstrdup(user), mc_xstrdup(claimed_at),
+					    mc_xstrdup(seen_at), expired(seen_at, c->minutes) };
+	return 0;
+}
+
+int claim_list(struct store *s, struct claim_info **out, int *n, struct mc_error *err)
+{
+	*out = NULL;
+	*n = 0;
+	struct list_ctx c = { NULL, 0, CLAIM_IDLE_DEFAULT };
+	if (claim_idle_minutes(s, &c.minutes, err) != MC_OK)
+		return MC_FAIL;
+	if (store_claim_each(s, NULL, list_one, &c, err) != MC_OK) {
+		claim_list_free(&c.l, c.n);
+		return MC_FAIL;
+	}
+	*out = c.l;
+	*n = c.n;
+	return MC_OK;
+}
+
+void claim_list_free(struct claim_info **list, int n)
+{
+	if (!*list)
+		return;
+	for (int i = 0; i < n; i++) {
+		free((*list)[i].submission);
+		free((*list)[i].user);
+		free((*list)[i].claimed_at);
+		free((*list)[i].seen_at);
+	}
+	free(*list);
+	*list = NULL;
+}
