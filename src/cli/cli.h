@@ -51,6 +51,9 @@ void cli_tsv_field(FILE *f, const char *s);
 extern const struct cli_cmd cli_cmd_init, cli_cmd_demo, cli_cmd_catalog, cli_cmd_people,
 	cli_cmd_import, cli_cmd_queue, cli_cmd_show, cli_cmd_score, cli_cmd_feedback,
 	cli_cmd_decide, cli_cmd_export, cli_cmd_check, cli_cmd_tui;
+extern const struct cli_cmd cli_cmd_search;
+extern const struct cli_cmd cli_cmd_claim;
+extern const struct cli_cmd cli_cmd_archive;
 
 /* NULL-terminated, in the order `mcassess --help` lists them. */
 extern const struct cli_cmd *const cli_commands[];

@@ -9,6 +9,7 @@
 #include "mcassess/audit.h"
 #include "mcassess/identity.h"
 #include "mcassess/store.h"
+#include "mcassess/store_archive.h"
 #include "mcassess/util.h"
 
 /* Each field as "<length>:<bytes>\n" ("-\n" for NULL), so no two rows hash alike
@@ -63,6 +64,8 @@ int audit_append(struct store *s, const char *action, const char *subject, const
 	audit_row_hash(&r, hash);
 	r.hash = hash;
 	rc = store_audit_insert(s, &r, err);
+	if (rc == MC_OK) /* the archive's copy waits in the outbox, committed with the row */
+		rc = store_archive_queue(s, &r, err);
 	if (rc != MC_OK)
 		return rc;
 	/* The head is kept apart from the rows, so removing the newest row shows too. */

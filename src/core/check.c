@@ -11,6 +11,7 @@
 
 #include <jansson.h>
 
+#include "mcassess/archive.h"
 #include "mcassess/audit.h"
 #include "mcassess/check.h"
 #include "mcassess/hash.h"
@@ -383,6 +384,8 @@ int check_run(struct store *s, unsigned what, void (*report)(void *ctx, const ch
 		rc = store_check_status_each(s, status_one, &c, err);
 	if (rc == MC_OK && (what & CHECK_RECORDS))
 		rc = check_records(&c, err);
+	if (rc == MC_OK && (what & CHECK_AUDIT)) /* the archive against the database, when there is one */
+		rc = archive_check(s, report, ctx, &c.problems, err);
 	store_end_read(s);
 	sum->problems = c.problems;
 	return rc;

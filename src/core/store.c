@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "mcassess/store.h"
+#include "mcassess/store_archive.h"
 #include "mcassess/util.h"
 #include "store_int.h"
 
@@ -259,6 +260,8 @@ int store_open(const char *path, int flags, struct store **out, struct mc_error 
 void store_checkpoint(struct store *s)
 {
 	if (s && s->db && !s->in_tx)
+		store_archive_on_idle(s); /* commit what waits for the archive, if one is configured */
+	if (s && s->db && !s->in_tx)
 		sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 }
 
@@ -267,15 +270,15 @@ void store_close(struct store **sp)
 	struct store *s = *sp;
 	if (!s)
 		return;
+	if (s->db) {
+		store_rollback(s);
+		store_checkpoint(s); /* while the statements live: the archive's drain uses them */
+	}
 	for (size_t i = 0; i < STMT_SLOTS; i++)
 		if (s->slots[i].st)
 			sqlite3_finalize(s->slots[i].st);
-	if (s->db) {
-		if (s->in_tx)
-			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-		store_checkpoint(s);
+	if (s->db)
 		sqlite3_close(s->db);
-	}
 	free(s->path);
 	free(s->evidence_dir);
 	free(s);

@@ -1,0 +1,95 @@
+/* bench_commit.c: the cost of one audit commit into the evidence archive.
+ *
+ *   bench/archive/bench_commit DB COUNT [ID-PREFIX]
+ *
+ * DB has an archive (mcassess archive init) and submissions whose ids are
+ * ID-PREFIX and 1..COUNT in six digits (default "B-": B-000001 ...). Each submission is scored once
+ * (untimed: that also starts its work, a second event), then scored again: one
+ * score, one audit row, one commit. Timed: the drain that writes that commit
+ * (blobs, the trees along its path, the commit, the ref, the outbox row), and
+ * the whole change (score transaction + drain). Prints milliseconds. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "mcassess/archive.h"
+#include "mcassess/scoring.h"
+#include "mcassess/store.h"
+#include "mcassess/util.h"
+
+static double now_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+}
+
+static int dcmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+static void report(const char *what, double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof *v, dcmp);
+	double sum = 0;
+	for (int i = 0; i < n; i++)
+		sum += v[i];
+	printf("%-28s n=%d  median %.2f ms  mean %.2f ms  p90 %.2f ms\n", what, n, v[n / 2], sum / n,
+	       v[(int)(n * 0.9)]);
+}
+
+static void die(struct mc_error *err)
+{
+	fprintf(stderr, "bench_commit: %s\n", mc_error_msg(err));
+	exit(1);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 3) {
+		fprintf(stderr, "usage: bench_commit DB COUNT [ID-PREFIX]\n");
+		return 2;
+	}
+	int n = atoi(argv[2]);
+	const char *prefix = argc > 3 ? argv[3] : "B-";
+	struct store *s;
+	struct mc_error err = MC_ERROR_INIT;
+	if (store_open(argv[1], 0, &s, &err) != MC_OK)
+		die(&err);
+	double *drain = mc_xcalloc((size_t)n, sizeof *drain), *whole = mc_xcalloc((size_t)n, sizeof *whole);
+	long c;
+	for (int i = 1; i <= n; i++) {
+		char id[64];
+		snprintf(id, sizeof id, "%s%06d", prefix, i);
+		if (scoring_score(s, id, "O1", "progressing", NULL, &err) != MC_OK || archive_drain(s, &c, &err) != MC_OK)
+			die(&err);
+	}
+	for (int i = 1; i <= n; i++) {
+		char id[64];
+		snprintf(id, sizeof id, "%s%06d", prefix, i);
+		double t0 = now_ms();
+		if (scoring_score(s, id, "O1", "demonstrated", NULL, &err) != MC_OK)
+			die(&err);
+		double t1 = now_ms();
+		if (archive_drain(s, &c, &err) != MC_OK)
+			die(&err);
+		double t2 = now_ms();
+		if (c != 1) {
+			fprintf(stderr, "bench_commit: expected one commit, wrote %ld\n", c);
+			return 1;
+		}
+		drain[i - 1] = t2 - t1;
+		whole[i - 1] = t2 - t0;
+	}
+	report("commit (drain of one event)", drain, n);
+	report("score + commit", whole, n);
+	free(drain);
+	free(whole);
+	store_close(&s);
+	return 0;
+}

@@ -1,0 +1,65 @@
+/* archive.h: the git-backed evidence archive (src/archive/archive.c, through
+ * libgit2: blobs, trees and commits written in-process into a bare repository,
+ * no work tree, no git binary). Built --without-libgit2, archive_stub.c answers
+ * every call with "not available in this build".
+ *
+ * Every audited change becomes one commit: author the OS user who made it (name
+ * and e-mail from `people`), time the event's, message what happened in words,
+ * with trailers naming the audit row (Subject, Audit-Seq, Audit-Hash, Archive-Id).
+ * Layout: see store_archive.h (records sharded by SHA-256 of their id, evidence
+ * once by content), so a commit rewrites only the path from the root to its leaf. */
+#ifndef MCASSESS_ARCHIVE_H
+#define MCASSESS_ARCHIVE_H
+#include "mcassess/error.h"
+
+struct store;
+
+/* 1 when this build has the archive (libgit2). */
+int archive_available(void);
+
+/* Create (or attach) the bare repository at path (NULL: "<db>.archive.git"),
+ * record it as this database's archive and commit the current state. */
+struct archive_init_result {
+	char *path;   /* absolute (heap) */
+	int created;  /* 1: a new repository; 0: an existing one attached */
+	char commit[41];
+	long submissions;
+};
+int archive_init(struct store *s, const char *path, struct archive_init_result *out, struct mc_error *err);
+void archive_init_result_free(struct archive_init_result *r);
+
+/* Commit the outbox's events in order. *committed counts them. MC_OK when the
+ * outbox is empty afterwards (or no archive is configured). */
+int archive_drain(struct store *s, long *committed, struct mc_error *err);
+
+/* A submission's history in the archive, oldest first. */
+struct archive_log_entry {
+	const char *commit; /* 40 hex */
+	const char *at;     /* ISO 8601 UTC */
+	const char *author, *email;
+	const char *summary; /* the message's first line */
+};
+int archive_log(struct store *s, const char *submission_id,
+		int (*fn)(void *ctx, const struct archive_log_entry *e), void *ctx, struct mc_error *err);
+
+/* The archive's part of `check`: the outbox backlog, the database's records
+ * against the archive head, evidence against the archive, and the audit log
+ * against the commits. Nothing when no archive is configured. */
+int archive_check(struct store *s, void (*report)(void *ctx, const char *problem), void *ctx, long *problems,
+		  struct mc_error *err);
+
+/* push/pull to/from a bare repository at a path or an ssh:// URL (NULL: the
+ * one used last, meta 'archive_remote'). History is never rewritten. */
+struct archive_sync_result {
+	int up_to_date;  /* nothing to do */
+	int fast_forward;
+	int merged;      /* a merge commit was written */
+	long conflicts;  /* records both sides changed differently (both kept; see the report) */
+};
+int archive_push(struct store *s, const char *remote, struct archive_sync_result *out, struct mc_error *err);
+int archive_pull(struct store *s, const char *remote, void (*report)(void *ctx, const char *conflict), void *ctx,
+		 struct archive_sync_result *out, struct mc_error *err);
+
+/* Where warnings from the background drain go (default: stderr). The TUI sets its own. */
+extern void (*archive_warn)(const char *msg);
+#endif

@@ -1,0 +1,84 @@
+/* store_archive.h: the database side of the evidence archive: the outbox of
+ * events waiting to be committed, the records the archive holds (canonical
+ * JSON built from the database) and where in the archive's tree each one lives.
+ * No libgit2 here: this part is built with and without the archive. */
+#ifndef MCASSESS_STORE_ARCHIVE_H
+#define MCASSESS_STORE_ARCHIVE_H
+#include <stddef.h>
+
+#include "mcassess/error.h"
+#include "mcassess/store_audit.h"
+
+struct store;
+
+/* One event waiting in the outbox. Strings are valid only during the callback. */
+struct store_archive_event {
+	long long seq, audit_seq;
+	const char *audit_hash, *at, *actor, *action, *subject;
+	const char *after;  /* the audit row's JSON, or NULL */
+	const char *record; /* the subject's record then (canonical JSON), or NULL */
+	const char *state, *error;
+};
+
+/* meta 'archive_path' (heap), or NULL when no archive is configured. */
+int store_archive_configured(struct store *s, char **path, struct mc_error *err);
+
+/* Called by audit_append inside its transaction: when an archive is configured,
+ * queue the event with its subject's record as it stands now. */
+int store_archive_queue(struct store *s, const struct audit_row *r, struct mc_error *err);
+
+/* ---------------------------------------------------------------- layout */
+/* Where a subject's record lives in the archive's tree (heap), or NULL when the
+ * subject has no record of its own ("database", unknown kinds):
+ *   submission:ID  submissions/ab/cd/ID/record.json  (ab/cd: SHA-256 of the id)
+ *   educator:ID    educators/ab/ID.json
+ *   person:USER    people/USER.json
+ *   credential:C   catalog/credentials/C.json
+ *   pathway:P      catalog/pathways/P.json
+ * Characters other than [A-Za-z0-9._-] in a name (and a leading '.') are written %XX. */
+char *store_archive_path(const char *subject);
+/* evidence/ab/cd/SHA256: evidence texts and files, once each, by content (heap). */
+char *store_archive_evidence_path(const char *sha256);
+
+/* The subject's record now, as canonical JSON (sorted keys, one value per line,
+ * final newline); *json NULL when the subject has no record (gone or unknown). */
+int store_archive_record(struct store *s, const char *subject, char **json, struct mc_error *err);
+
+/* Every subject that has a record, in a stable order; fn returns non-zero to stop. */
+int store_archive_each_subject(struct store *s, int (*fn)(void *ctx, const char *subject), void *ctx,
+			       struct mc_error *err);
+
+/* ---------------------------------------------------------------- outbox */
+int store_archive_outbox_each(struct store *s, int (*fn)(void *ctx, const struct store_archive_event *e),
+			      void *ctx, struct mc_error *err);
+/* Remove the events up to seq (committed). */
+int store_archive_outbox_done(struct store *s, long long upto_seq, struct mc_error *err);
+/* Both in one transaction, not waited onto the disk (the archive's head is the
+ * record of what it holds): events up to upto_seq done, meta 'archive_head'. */
+int store_archive_settle(struct store *s, long long upto_seq, const char *head, struct mc_error *err);
+/* Mark an event failed, keeping why. */
+int store_archive_outbox_failed(struct store *s, long long seq, const char *why, struct mc_error *err);
+/* How many wait; the oldest one's description and the last error (heap or NULL). */
+int store_archive_outbox_count(struct store *s, long long *n, char **oldest, char **last_error,
+			       struct mc_error *err);
+/* 1 in *pending when an event for this subject waits. */
+int store_archive_outbox_has(struct store *s, const char *subject, int *pending, struct mc_error *err);
+
+/* ---------------------------------------------------------------- what commits need */
+/* The person's name and e-mail for a commit's author: from `person`, else the
+ * login name and USER@localhost (heap). */
+int store_archive_person(struct store *s, const char *user, char **name, char **email, struct mc_error *err);
+/* An evidence text by its SHA-256 (heap; *found 0 when none has it). */
+int store_archive_evidence_text(struct store *s, const char *sha256, char **text, size_t *len, int *found,
+				struct mc_error *err);
+/* Every distinct evidence content: its SHA-256 and whether it is a stored file. */
+int store_archive_evidence_each(struct store *s, int (*fn)(void *ctx, const char *sha256, int is_file),
+				void *ctx, struct mc_error *err);
+/* Audit rows from seq `from` on, with fn as store_audit_each. */
+int store_archive_audit_from(struct store *s, long long from,
+			     int (*fn)(void *ctx, const struct audit_row *r), void *ctx, struct mc_error *err);
+
+/* Run after every command (store_checkpoint): commit what waits in the outbox.
+ * Never fails the command; a failure leaves the events queued. */
+void store_archive_on_idle(struct store *s);
+#endif

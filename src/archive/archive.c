@@ -1,0 +1,1702 @@
+/* archive.c: the evidence archive, written in-process with libgit2 into a bare
+ * repository: one commit per audited event, trees edited only along the path
+ * from the root to the changed leaves, so a commit costs the same at 100,000
+ * submissions as at 1,000. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <git2.h>
+#include <git2/sys/mempack.h>
+#include <git2/sys/odb_backend.h>
+#include <jansson.h>
+
+#include "mcassess/archive.h"
+#include "mcassess/audit.h"
+#include "mcassess/hash.h"
+#include "mcassess/identity.h"
+#include "mcassess/store.h"
+#include "mcassess/store_archive.h"
+#include "mcassess/util.h"
+
+#define MAIN_REF "refs/heads/main"
+
+static void warn_stderr(const char *msg) { fprintf(stderr, "mcassess: %s\n", msg); }
+void (*archive_warn)(const char *msg) = warn_stderr;
+
+int archive_available(void) { return 1; }
+
+struct arc {
+	struct store *s;
+	git_repository *repo;
+	char *path, *id;
+	int lockfd;
+	int has_head;
+	git_oid head;
+	/* in a batch, every object written, for the pack (in the order written) */
+	int track;
+	git_oid *made;
+	size_t nmade, capmade;
+};
+
+static void made(struct arc *a, const git_oid *oid)
+{
+	if (!a->track)
+		return;
+	if (a->nmade == a->capmade) {
+		a->capmade = a->capmade ? 2 * a->capmade : 1024;
+		a->made = mc_xrealloc(a->made, a->capmade * sizeof *a->made);
+	}
+	git_oid_cpy(&a->made[a->nmade++], oid);
+}
+
+/* libgit2 is set up once per process (with mbedtls that loads the system's CA
+ * certificates, ~20 ms) and torn down at exit. */
+static void lib_shutdown(void) { git_libgit2_shutdown(); }
+static void lib_init(void)
+{
+	static int done;
+	if (!done) {
+		git_libgit2_init();
+		/* our own objects are made from objects we just wrote: no need to look each up again */
+		git_libgit2_opts(GIT_OPT_ENABLE_STRICT_OBJECT_CREATION, 0);
+		atexit(lib_shutdown);
+		done = 1;
+	}
+}
+
+static const char *git_why(void)
+{
+	const git_error *e = git_error_last();
+	return e && e->message ? e->message : "unknown libgit2 error";
+}
+
+static int gfail(struct arc *a, struct mc_error *err, const char *what)
+{
+	return mc_error_set(err, MC_FAIL, "the archive %s: %s: %s", a->path, what, git_why());
+}
+
+static void arc_close(struct arc *a)
+{
+	if (a->lockfd >= 0)
+		close(a->lockfd);
+	a->lockfd = -1;
+	git_repository_free(a->repo);
+	a->repo = NULL;
+	free(a->path);
+	free(a->id);
+	free(a->made);
+	a->made = NULL;
+	a->path = a->id = NULL;
+}
+
+static int read_head(struct arc *a)
+{
+	a->has_head = git_reference_name_to_id(&a->head, a->repo, MAIN_REF) == 0;
+	return MC_OK;
+}
+
+/* Open the configured archive (*configured 0 and MC_OK when there is none). */
+static int arc_open(struct store *s, struct arc *a, int *configured, struct mc_error *err)
+{
+	memset(a, 0, sizeof *a);
+	a->s = s;
+	a->lockfd = -1;
+	char *path = NULL;
+	int rc = store_archive_configured(s, &path, err);
+	if (configured)
+		*configured = path != NULL;
+	if (rc != MC_OK || !path)
+		return rc;
+	lib_init();
+	a->path = path;
+	if ((rc = store_meta_get(s, "archive_id", &a->id, err)) != MC_OK) {
+		arc_close(a);
+		return rc;
+	}
+	if (!a->id)
+		a->id = mc_xstrdup("");
+	if (git_repository_open_bare(&a->repo, a->path) < 0) {
+		rc = gfail(a, err, "cannot be opened as a bare git repository");
+		arc_close(a);
+		return rc;
+	}
+	return read_head(a);
+}
+
+/* One writer at a time: an flock on ARCHIVE/mcassess.lock, released if we die. */
+static int arc_lock(struct arc *a, struct mc_error *err)
+{
+	char *p = mc_xasprintf("%s/mcassess.lock", a->path);
+	a->lockfd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	int e = errno;
+	free(p);
+	if (a->lockfd < 0)
+		return mc_error_set(err, MC_FAIL, "the archive %s cannot be written: %s", a->path, strerror(e));
+	if (flock(a->lockfd, LOCK_EX | LOCK_NB) != 0)
+		return mc_error_set(err, MC_FAIL, "the archive %s is locked by another mcassess writing to it",
+				    a->path);
+	return read_head(a);
+}
+
+/* ---------------------------------------------------------------- trees */
+
+struct upd {
+	char *path;
+	git_oid oid;
+};
+
+struct upds {
+	struct upd *v;
+	size_t n, cap;
+};
+
+static void upds_add(struct upds *u, char *path, const git_oid *oid)
+{
+	if (u->n == u->cap) {
+		u->cap = u->cap ? 2 * u->cap : 16;
+		u->v = mc_xrealloc(u->v, u->cap * sizeof *u->v);
+	}
+	u->v[u->n].path = path;
+	git_oid_cpy(&u->v[u->n].oid, oid);
+	u->n++;
+}
+
+static void upds_free(struct upds *u)
+{
+	for (size_t i = 0; i < u->n; i++)
+		free(u->v[i].path);
+	free(u->v);
+	memset(u, 0, sizeof *u);
+}
+
+static int upd_cmp(const void *x, const void *y)
+{
+	return strcmp(((const struct upd *)x)->path, ((const struct upd *)y)->path);
+}
+
+/* A new tree: base (NULL: empty) with updates u[0..n) (paths sorted, sharing the
+ * first `off` bytes) put in. Only the trees along the updated paths are written. */
+static int tree_edit(struct arc *a, const git_tree *base, struct upd *u, size_t n, size_t off, git_oid *out,
+		     struct mc_error *err)
+{
+	git_treebuilder *bld;
+	if (git_treebuilder_new(&bld, a->repo, base) < 0)
+		return gfail(a, err, "building a tree");
+	int rc = MC_OK;
+	size_t i = 0;
+	while (i < n && rc == MC_OK) {
+		const char *name = u[i].path + off;
+		const char *slash = strchr(name, '/');
+		if (!slash) {
+			if (git_treebuilder_insert(NULL, bld, name, &u[i].oid, GIT_FILEMODE_BLOB) < 0)
+				rc = gfail(a, err, "building a tree");
+			i++;
+			continue;
+		}
+		size_t len = (size_t)(slash - name), j = i + 1;
+		while (j < n && strncmp(u[j].path + off, name, len + 1) == 0)
+			j++;
+		char *comp = mc_xstrndup(name, len);
+		git_tree *sub = NULL;
+		const git_tree_entry *e = base ? git_tree_entry_byname(base, comp) : NULL;
+		if (e && git_tree_entry_type(e) == GIT_OBJECT_TREE)
+			git_tree_lookup(&sub, a->repo, git_tree_entry_id(e));
+		git_oid sub_oid;
+		rc = tree_edit(a, sub, u + i, j - i, off + len + 1, &sub_oid, err);
+		git_tree_free(sub);
+		if (rc == MC_OK && git_treebuilder_insert(NULL, bld, comp, &sub_oid, GIT_FILEMODE_TREE) < 0)
+			rc = gfail(a, err, "building a tree");
+		free(comp);
+		i = j;
+	}
+	if (rc == MC_OK && git_treebuilder_write(out, bld) < 0)
+		rc = gfail(a, err, "writing a tree");
+	if (rc == MC_OK)
+		made(a, out);
+	git_treebuilder_free(bld);
+	return rc;
+}
+
+static int has_path(const git_tree *t, const char *path)
+{
+	git_tree_entry *e = NULL;
+	if (!t || git_tree_entry_bypath(&e, t, path) != 0)
+		return 0;
+	git_tree_entry_free(e);
+	return 1;
+}
+
+/* ---------------------------------------------------------------- one event */
+
+struct ev {
+	long long seq, audit_seq;
+	char *audit_hash, *at, *actor, *action, *subject, *after, *record;
+};
+
+struct evs {
+	struct ev *v;
+	size_t n, cap;
+};
+
+static char *dup0(const char *s) { return s ? mc_xstrdup(s) : NULL; }
+
+static int collect_ev(void *ctx, const struct store_archive_event *e)
+{
+	struct evs *l = ctx;
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 16;
+		l->v = mc_xrealloc(l->v, l->cap * sizeof *l->v);
+	}
+	l->v[l->n++] = (struct ev){ .seq = e->seq, .audit_seq = e->audit_seq, .audit_hash = dup0(e->audit_hash),
+				    .at = dup0(e->at), .actor = dup0(e->actor), .action = dup0(e->action),
+				    .subject = dup0(e->subject), .after = dup0(e->after), .record = dup0(e->record) };
+	return 0;
+}
+
+static void evs_free(struct evs *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		struct ev *e = &l->v[i];
+		free(e->audit_hash);
+		free(e->at);
+		free(e->actor);
+		free(e->action);
+		free(e->subject);
+		free(e->after);
+		free(e->record);
+	}
+	free(l->v);
+	memset(l, 0, sizeof *l);
+}
+
+static const char *after_str(json_t *j, const char *k)
+{
+	const char *v = json_string_value(json_object_get(j, k));
+	return v ? v : "";
+}
+
+static long words(const char *t)
+{
+	long n = 0;
+	int in = 0;
+	for (; *t; t++) {
+		int sp = *t == ' ' || *t == '\n' || *t == '\t' || *t == '\r';
+		if (!sp && !in)
+			n++;
+		in = !sp;
+	}
+	return n;
+}
+
+/* What happened, in words: "score HX-101 O2: Demonstrated". */
+static char *summary(const struct ev *e)
+{
+	const char *colon = strchr(e->subject, ':');
+	const char *id = colon ? colon + 1 : e->subject;
+	json_t *after = e->after ? json_loads(e->after, 0, NULL) : NULL;
+	json_t *rec = e->record ? json_loads(e->record, 0, NULL) : NULL;
+	char *out = NULL;
+	const char *a = e->action;
+	if (strcmp(a, "score") == 0 && after) {
+		const char *crit = after_str(after, "criterion"), *read = after_str(after, "read");
+		json_t *sc = json_object_get(json_object_get(json_object_get(rec, "scores"), *read ? read : "first"),
+					     crit);
+		const char *label = json_string_value(json_object_get(sc, "label"));
+		out = mc_xasprintf("score %s %s: %s%s%s%s", id, crit, label ? label : after_str(after, "level"),
+				   *read && strcmp(read, "first") ? " (" : "", *read && strcmp(read, "first") ? read : "",
+				   *read && strcmp(read, "first") ? " read)" : "");
+	} else if (strcmp(a, "import") == 0 && rec) {
+		size_t n = json_array_size(json_object_get(rec, "evidence"));
+		out = mc_xasprintf("import %s: %s, attempt %lld, %zu evidence item%s", id,
+				   after_str(rec, "credential"),
+				   (long long)json_integer_value(json_object_get(rec, "attempt")), n, n == 1 ? "" : "s");
+	} else if (strcmp(a, "status") == 0 && after) {
+		out = mc_xasprintf("status %s: %s", id, after_str(after, "status"));
+	} else if (strcmp(a, "feedback") == 0 && after) {
+		out = mc_xasprintf("feedback %s: %ld words", id, words(after_str(after, "text")));
+	} else if (strcmp(a, "decide") == 0 && after) {
+		out = mc_xasprintf("decide %s: %s", id, after_str(after, "outcome"));
+	} else if (strcmp(a, "people") == 0 && after) {
+		out = mc_xasprintf("people %s: %s", id, after_str(after, "role"));
+	} else if (strcmp(a, "catalog") == 0 && after && json_object_get(after, "version")) {
+		out = mc_xasprintf("catalog %s: version %lld", id,
+				   (long long)json_integer_value(json_object_get(after, "version")));
+	} else if (strcmp(a, "archive") == 0) {
+		out = mc_xstrdup("archive init: the state of the database");
+	} else if (strcmp(e->subject, "database") == 0) {
+		out = mc_xasprintf("%s: the state of the database", a);
+	} else {
+		out = mc_xasprintf("%s %s", a, colon ? id : e->subject); /* "release HX-101" */
+	}
+	json_decref(after);
+	json_decref(rec);
+	return out;
+}
+
+/* A blob for one evidence content, unless the tree has it. Files are checked
+ * against their SHA-256 first: the archive never takes altered evidence. */
+static int evidence_blob(struct arc *a, const git_tree *base, struct upds *u, const char *sha, int is_file,
+			 struct mc_error *err)
+{
+	char *path = store_archive_evidence_path(sha);
+	if (has_path(base, path)) {
+		free(path);
+		return MC_OK;
+	}
+	git_oid oid;
+	int rc = MC_OK, found = 1;
+	if (is_file) {
+		char *file = mc_xasprintf("%s/%.2s/%s", store_evidence_dir(a->s), sha, sha);
+		char got[MC_SHA256_HEX];
+		if (mc_sha256_file(file, got, NULL) != 0 || strcmp(got, sha) != 0) {
+			char *msg = mc_xasprintf("warning: evidence file %s is missing or no longer matches its "
+						 "SHA-256; the archive did not take it ('mcassess check' says more)", file);
+			archive_warn(msg);
+			free(msg);
+			found = 0;
+		} else if (git_blob_create_from_disk(&oid, a->repo, file) < 0) {
+			rc = gfail(a, err, "storing an evidence file");
+		}
+		free(file);
+	} else {
+		char *text;
+		size_t len;
+		rc = store_archive_evidence_text(a->s, sha, &text, &len, &found, err);
+		if (rc == MC_OK && found && git_blob_create_from_buffer(&oid, a->repo, text, len) < 0)
+			rc = gfail(a, err, "storing an evidence text");
+		free(text);
+	}
+	if (rc == MC_OK && found) {
+		made(a, &oid);
+		upds_add(u, path, &oid);
+	} else {
+		free(path);
+	}
+	return rc;
+}
+
+static int record_blob(struct arc *a, struct upds *u, const char *subject, const char *record,
+		       struct mc_error *err)
+{
+	char *path = store_archive_path(subject);
+	if (!path || !record) {
+		free(path);
+		return MC_OK;
+	}
+	git_oid oid;
+	if (git_blob_create_from_buffer(&oid, a->repo, record, strlen(record)) < 0) {
+		free(path);
+		return gfail(a, err, "storing a record");
+	}
+	made(a, &oid);
+	upds_add(u, path, &oid);
+	return MC_OK;
+}
+
+/* A submission's evidence, and its educator's record (new educators are not
+ * audited on their own: they arrive with their first submission). */
+static int submission_evidence(struct arc *a, const git_tree *base, struct upds *u, const char *record,
+			       struct mc_error *err)
+{
+	json_t *rec = json_loads(record, 0, NULL);
+	json_t *ev = json_object_get(rec, "evidence");
+	int rc = MC_OK;
+	const char *edu = json_string_value(json_object_get(rec, "educator"));
+	if (edu) {
+		char *subject = mc_xasprintf("educator:%s", edu), *path = store_archive_path(subject), *er = NULL;
+		if (!has_path(base, path) && (rc = store_archive_record(a->s, subject, &er, err)) == MC_OK)
+			rc = record_blob(a, u, subject, er, err);
+		free(er);
+		free(path);
+		free(subject);
+	}
+	for (size_t i = 0; rc == MC_OK && i < json_array_size(ev); i++) {
+		json_t *e = json_array_get(ev, i);
+		const char *sha = json_string_value(json_object_get(e, "sha256"));
+		const char *kind = json_string_value(json_object_get(e, "kind"));
+		if (sha)
+			rc = evidence_blob(a, base, u, sha, kind && strcmp(kind, "file") == 0, err);
+	}
+	json_decref(rec);
+	return rc;
+}
+
+/* The whole state: every record, every evidence content. */
+struct full {
+	struct arc *a;
+	const git_tree *base;
+	struct upds *u;
+	struct mc_error *err;
+	int rc;
+};
+
+static int full_subject(void *ctx, const char *subject)
+{
+	struct full *f = ctx;
+	char *record = NULL;
+	f->rc = store_archive_record(f->a->s, subject, &record, f->err);
+	if (f->rc == MC_OK)
+		f->rc = record_blob(f->a, f->u, subject, record, f->err);
+	free(record);
+	return f->rc != MC_OK;
+}
+
+static int full_evidence(void *ctx, const char *sha, int is_file)
+{
+	struct full *f = ctx;
+	f->rc = evidence_blob(f->a, f->base, f->u, sha, is_file, f->err);
+	return f->rc != MC_OK;
+}
+
+static int full_state(struct arc *a, const git_tree *base, struct upds *u, struct mc_error *err)
+{
+	struct full f = { .a = a, .base = base, .u = u, .err = err };
+	int rc = store_archive_each_subject(a->s, full_subject, &f, err);
+	if (rc == MC_OK)
+		rc = f.rc;
+	if (rc == MC_OK)
+		rc = store_archive_evidence_each(a->s, full_evidence, &f, err);
+	if (rc == MC_OK)
+		rc = f.rc;
+	return rc;
+}
+
+static int signature(struct arc *a, const char *actor, const char *at, git_signature **sig, struct mc_error *err)
+{
+	char *name, *email;
+	int rc = store_archive_person(a->s, actor, &name, &email, err);
+	if (rc != MC_OK)
+		return rc;
+	time_t t = 0;
+	if (mc_time_parse(at, &t) != 0)
+		t = time(NULL);
+	if (git_signature_new(sig, name, email, (git_time_t)t, 0) < 0)
+		rc = gfail(a, err, "making the commit's author");
+	free(name);
+	free(email);
+	return rc;
+}
+
+static int commit_event(struct arc *a, const struct ev *e, git_tree **tree, struct mc_error *err)
+{
+	struct upds u = { 0 };
+	int rc = MC_OK;
+	char *path = store_archive_path(e->subject);
+	if (path) {
+		rc = record_blob(a, &u, e->subject, e->record, err);
+		if (rc == MC_OK && e->record && strncmp(e->subject, "submission:", 11) == 0)
+			rc = submission_evidence(a, *tree, &u, e->record, err);
+	} else if (strcmp(e->subject, "database") == 0) {
+		rc = full_state(a, *tree, &u, err);
+	}
+	free(path);
+	git_oid tree_oid, commit_oid;
+	if (rc == MC_OK) {
+		qsort(u.v, u.n, sizeof *u.v, upd_cmp);
+		rc = tree_edit(a, *tree, u.v, u.n, 0, &tree_oid, err);
+	}
+	upds_free(&u);
+	git_tree *new_tree = NULL;
+	git_commit *parent = NULL;
+	git_signature *sig = NULL;
+	if (rc == MC_OK && git_tree_lookup(&new_tree, a->repo, &tree_oid) < 0)
+		rc = gfail(a, err, "reading back a tree");
+	if (rc == MC_OK && a->has_head && git_commit_lookup(&parent, a->repo, &a->head) < 0)
+		rc = gfail(a, err, "reading the last commit");
+	if (rc == MC_OK)
+		rc = signature(a, e->actor, e->at, &sig, err);
+	if (rc == MC_OK) {
+		char *sum = summary(e);
+		char *msg = mc_xasprintf("%s\n\nSubject: %s\nAudit-Seq: %lld\nAudit-Hash: %s\nArchive-Id: %s\n", sum,
+					 e->subject, e->audit_seq, e->audit_hash, a->id);
+		const git_commit *parents[1] = { parent };
+		if (git_commit_create(&commit_oid, a->repo, NULL, sig, sig, NULL, msg, new_tree, parent ? 1 : 0,
+				      parents) < 0)
+			rc = gfail(a, err, "writing a commit");
+		else
+			made(a, &commit_oid);
+		free(sum);
+		free(msg);
+	}
+	git_signature_free(sig);
+	git_commit_free(parent);
+	if (rc == MC_OK) {
+		git_tree_free(*tree);
+		*tree = new_tree;
+		git_oid_cpy(&a->head, &commit_oid);
+		a->has_head = 1;
+	} else {
+		git_tree_free(new_tree);
+	}
+	return rc;
+}
+
+/* The Audit-Seq of a commit written from this database (0: none). */
+static long long trailer_seq(const char *msg, const char *id)
+{
+	const char *p = strstr(msg, "\nArchive-Id: ");
+	if (!p || strncmp(p + 13, id, strlen(id)) != 0 || (p[13 + strlen(id)] != '\n' && p[13 + strlen(id)]))
+		return 0;
+	p = strstr(msg, "\nAudit-Seq: ");
+	return p ? atoll(p + 12) : 0;
+}
+
+static long long head_seq(struct arc *a)
+{
+	git_commit *c;
+	if (!a->has_head || git_commit_lookup(&c, a->repo, &a->head) < 0)
+		return 0;
+	long long seq = trailer_seq(git_commit_message(c), a->id);
+	git_commit_free(c);
+	return seq;
+}
+
+static int update_ref(struct arc *a, const git_oid *old, int had, struct mc_error *err)
+{
+	git_reference *ref = NULL;
+	int r = had ? git_reference_create_matching(&ref, a->repo, MAIN_REF, &a->head, 1, old, "mcassess")
+		    : git_reference_create(&ref, a->repo, MAIN_REF, &a->head, 0, "mcassess");
+	git_reference_free(ref);
+	return r < 0 ? gfail(a, err, "moving the branch 'main'") : MC_OK;
+}
+
+/* Record what was committed: the events leave the outbox, the head is noted. */
+static int settle(struct arc *a, long long upto, struct mc_error *err)
+{
+	char hex[GIT_OID_HEXSZ + 1];
+	git_oid_tostr(hex, sizeof hex, &a->head);
+	return store_archive_settle(a->s, upto, hex, err);
+}
+
+static void mark_failed(struct arc *a, long long seq, const char *why)
+{
+	struct mc_error e2 = MC_ERROR_INIT;
+	if (store_begin(a->s, &e2) == MC_OK) {
+		if (store_archive_outbox_failed(a->s, seq, why, &e2) == MC_OK)
+			store_commit(a->s, &e2);
+		else
+			store_rollback(a->s);
+	}
+	mc_error_clear(&e2);
+}
+
+/* Many events at once (an import): objects go to memory and then to disk as
+ * one pack, instead of a file each. A few (a score): loose objects, so a
+ * command does not leave a pack behind every time. */
+#define PACK_FROM 16
+
+struct batch {
+	git_odb *odb;
+	git_odb_backend *mem;
+};
+
+static int batch_start(struct arc *a, struct batch *b, struct mc_error *err)
+{
+	memset(b, 0, sizeof *b);
+	if (git_repository_odb(&b->odb, a->repo) < 0 || git_mempack_new(&b->mem) < 0)
+		return gfail(a, err, "preparing to write");
+	if (git_odb_add_backend(b->odb, b->mem, 1000) < 0) {
+		b->mem->free(b->mem);
+		b->mem = NULL;
+		return gfail(a, err, "preparing to write");
+	}
+	a->track = 1;
+	a->nmade = 0;
+	return MC_OK;
+}
+
+/* Write what is in memory as one pack (and its index) into objects/pack. */
+static int batch_write(struct arc *a, struct batch *b, struct mc_error *err)
+{
+	git_buf pack = { 0 };
+	git_odb_writepack *wp = NULL;
+	git_indexer_progress st = { 0 };
+	int rc = MC_OK;
+	/* Each object by itself: git_mempack_dump walks every commit's whole tree,
+	 * which grows with the archive. */
+	git_packbuilder *pb = NULL;
+	if (git_packbuilder_new(&pb, a->repo) < 0)
+		rc = gfail(a, err, "writing a pack");
+	for (size_t i = 0; rc == MC_OK && i < a->nmade; i++)
+		if (git_packbuilder_insert(pb, &a->made[i], NULL) < 0)
+			rc = gfail(a, err, "writing a pack");
+	if (rc == MC_OK && (git_packbuilder_write_buf(&pack, pb) < 0 || git_odb_write_pack(&wp, b->odb, NULL, NULL) < 0 ||
+			    wp->append(wp, pack.ptr, pack.size, &st) < 0 || wp->commit(wp, &st) < 0))
+		rc = gfail(a, err, "writing a pack");
+	git_packbuilder_free(pb);
+	if (wp)
+		wp->free(wp);
+	git_buf_dispose(&pack);
+	return rc;
+}
+
+static void batch_end(struct arc *a, struct batch *b)
+{
+	a->track = 0;
+	a->nmade = 0;
+	if (b->mem)
+		git_mempack_reset(b->mem);
+	git_odb_free(b->odb); /* the backend goes with the repository's odb */
+}
+
+static int drain_open(struct arc *a, long *committed, struct mc_error *err)
+{
+	struct evs l = { 0 };
+	int rc = store_archive_outbox_each(a->s, collect_ev, &l, err);
+	if (rc != MC_OK || l.n == 0) {
+		evs_free(&l);
+		return rc;
+	}
+	if ((rc = arc_lock(a, err)) != MC_OK) {
+		mark_failed(a, l.v[0].seq, mc_error_msg(err));
+		evs_free(&l);
+		return rc;
+	}
+	git_oid old;
+	int had = a->has_head;
+	git_oid_cpy(&old, &a->head);
+	long long done = head_seq(a), upto = 0;
+	git_tree *tree = NULL;
+	if (had) {
+		git_commit *c = NULL;
+		if (git_commit_lookup(&c, a->repo, &a->head) < 0 || git_commit_tree(&tree, c) < 0)
+			rc = gfail(a, err, "reading the last commit");
+		git_commit_free(c);
+	}
+	struct batch b = { 0 };
+	int many = l.n >= PACK_FROM;
+	for (size_t k = 0; k < l.n; k++)
+		many |= strcmp(l.v[k].subject, "database") == 0; /* the whole state */
+	if (rc == MC_OK && many)
+		rc = batch_start(a, &b, err);
+	size_t i = 0;
+	for (; rc == MC_OK && i < l.n; i++) {
+		if (l.v[i].audit_seq > done) {
+			rc = commit_event(a, &l.v[i], &tree, err);
+			if (rc != MC_OK)
+				break;
+			(*committed)++;
+		}
+		upto = l.v[i].seq;
+	}
+	git_tree_free(tree);
+	if (b.mem && *committed > 0) {
+		struct mc_error e2 = MC_ERROR_INIT;
+		if (batch_write(a, &b, &e2) != MC_OK) { /* nothing of this drain is on disk: all wait */
+			if (rc == MC_OK)
+				mc_error_set(err, MC_FAIL, "%s", mc_error_msg(&e2));
+			rc = MC_FAIL;
+			git_oid_cpy(&a->head, &old);
+			a->has_head = had;
+			upto = 0;
+			*committed = 0;
+			i = 0;
+		}
+		mc_error_clear(&e2);
+	}
+	batch_end(a, &b);
+	int moved = a->has_head && (!had || !git_oid_equal(&old, &a->head));
+	if (moved) {
+		struct mc_error e2 = MC_ERROR_INIT;
+		int r2 = update_ref(a, &old, had, &e2);
+		if (r2 != MC_OK) {
+			if (rc == MC_OK) {
+				rc = r2;
+				mc_error_set(err, MC_FAIL, "%s", mc_error_msg(&e2));
+			}
+			upto = 0;
+			*committed = 0;
+		}
+		mc_error_clear(&e2);
+	}
+	if (upto > 0) {
+		struct mc_error e2 = MC_ERROR_INIT;
+		if (settle(a, upto, &e2) != MC_OK && rc == MC_OK) {
+			rc = MC_FAIL;
+			mc_error_set(err, MC_FAIL, "%s", mc_error_msg(&e2));
+		}
+		mc_error_clear(&e2);
+	}
+	if (rc != MC_OK && i < l.n)
+		mark_failed(a, l.v[i].seq, mc_error_msg(err));
+	evs_free(&l);
+	return rc;
+}
+
+int archive_drain(struct store *s, long *committed, struct mc_error *err)
+{
+	*committed = 0;
+	long long waiting = 0;
+	char *o1 = NULL, *o2 = NULL;
+	int rc = store_archive_outbox_count(s, &waiting, &o1, &o2, err);
+	free(o1);
+	free(o2);
+	if (rc != MC_OK || waiting == 0)
+		return rc; /* nothing to do: libgit2 is not even loaded */
+	struct arc a;
+	int configured;
+	rc = arc_open(s, &a, &configured, err);
+	if (rc == MC_OK && configured)
+		rc = drain_open(&a, committed, err);
+	arc_close(&a);
+	if (rc != MC_OK) {
+		long long n = 0;
+		char *oldest = NULL, *last = NULL;
+		struct mc_error e2 = MC_ERROR_INIT;
+		store_archive_outbox_count(s, &n, &oldest, &last, &e2);
+		mc_error_clear(&e2);
+		mc_error_prefix(err, "%lld change%s wait%s in the outbox and will be committed to the archive by the "
+				"next mcassess command that can write it ('mcassess check' shows the backlog)",
+				n, n == 1 ? "" : "s", n == 1 ? "s" : "");
+		free(oldest);
+		free(last);
+	}
+	return rc;
+}
+
+/* ---------------------------------------------------------------- init */
+
+static char *absolute(const char *path)
+{
+	if (path[0] == '/')
+		return mc_xstrdup(path);
+	char *cwd = getcwd(NULL, 0);
+	char *out = mc_xasprintf("%s/%s", cwd ? cwd : ".", path);
+	free(cwd);
+	return out;
+}
+
+static int is_empty_dir(const char *path)
+{
+	char *cmdless = mc_xasprintf("%s/.", path);
+	struct stat sb;
+	int r = stat(cmdless, &sb);
+	free(cmdless);
+	if (r != 0)
+		return 0;
+	return sb.st_nlink <= 2; /* only . and .. : an approximation that needs no readdir */
+}
+
+static int create_or_attach(const char *path, int *created, struct mc_error *err)
+{
+	git_repository *repo = NULL;
+	struct stat sb;
+	*created = 0;
+	if (stat(path, &sb) == 0 && !(S_ISDIR(sb.st_mode) && is_empty_dir(path))) {
+		if (git_repository_open_bare(&repo, path) < 0)
+			return mc_error_set(err, MC_FAIL, "%s: exists and is not a bare git repository; give "
+					    "another path (mcassess archive init PATH)", path);
+		git_repository_free(repo);
+		return MC_OK;
+	}
+	git_repository_init_options o;
+	git_repository_init_options_init(&o, GIT_REPOSITORY_INIT_OPTIONS_VERSION);
+	o.flags = GIT_REPOSITORY_INIT_BARE | GIT_REPOSITORY_INIT_MKPATH;
+	o.initial_head = "main";
+	o.description = "mcassess evidence archive: one commit per audited change";
+	if (git_repository_init_ext(&repo, path, &o) < 0)
+		return mc_error_set(err, MC_FAIL, "%s: cannot create the archive: %s", path, git_why());
+	git_repository_free(repo);
+	*created = 1;
+	return MC_OK;
+}
+
+static int count_subs(void *ctx, const char *subject)
+{
+	if (strncmp(subject, "submission:", 11) == 0)
+		(*(long *)ctx)++;
+	return 0;
+}
+
+int archive_init(struct store *s, const char *path, struct archive_init_result *out, struct mc_error *err)
+{
+	memset(out, 0, sizeof *out);
+	out->path = path ? absolute(path) : mc_xasprintf("%s.archive.git", store_path(s));
+	if (out->path[0] != '/') {
+		char *abs = absolute(out->path);
+		free(out->path);
+		out->path = abs;
+	}
+	char *old = NULL;
+	int rc = store_archive_configured(s, &old, err);
+	if (rc == MC_OK && old && strcmp(old, out->path) != 0)
+		rc = mc_error_set(err, MC_FAIL, "this database's archive is already %s; it keeps one archive "
+				  "(push it elsewhere with 'mcassess archive push PATH')", old);
+	free(old);
+	lib_init();
+	if (rc == MC_OK)
+		rc = create_or_attach(out->path, &out->created, err);
+	if (rc != MC_OK)
+		return rc;
+	if ((rc = store_begin(s, err)) != MC_OK)
+		return rc;
+	char *id = NULL;
+	long long last = 0;
+	char lasthash[MC_SHA256_HEX];
+	rc = store_meta_get(s, "archive_id", &id, err);
+	if (rc == MC_OK && !id) {
+		char uid[MC_UUID_LEN];
+		mc_uuid(uid);
+		rc = store_meta_set(s, "archive_id", uid, err);
+	}
+	free(id);
+	if (rc == MC_OK)
+		rc = store_audit_last(s, &last, lasthash, err);
+	char from[32];
+	snprintf(from, sizeof from, "%lld", last + 1);
+	if (rc == MC_OK)
+		rc = store_meta_set(s, "archive_path", out->path, err);
+	if (rc == MC_OK)
+		rc = store_meta_set(s, "archive_from_seq", from, err);
+	json_t *after = json_pack("{s:s}", "path", out->path);
+	char *a = json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(after);
+	if (rc == MC_OK)
+		rc = audit_append(s, "archive", "database", NULL, a, err);
+	free(a);
+	if (rc != MC_OK) {
+		store_rollback(s);
+		return rc;
+	}
+	if ((rc = store_commit(s, err)) != MC_OK)
+		return rc;
+	long n = 0;
+	if ((rc = archive_drain(s, &n, err)) != MC_OK)
+		return rc;
+	char *head = NULL;
+	rc = store_meta_get(s, "archive_head", &head, err);
+	snprintf(out->commit, sizeof out->commit, "%s", head ? head : "");
+	free(head);
+	if (rc == MC_OK)
+		rc = store_archive_each_subject(s, count_subs, &out->submissions, err);
+	return rc;
+}
+
+void archive_init_result_free(struct archive_init_result *r)
+{
+	free(r->path);
+	r->path = NULL;
+}
+
+/* ---------------------------------------------------------------- log */
+
+static int entry_oid(git_repository *repo, const git_commit *c, const char *path, git_oid *out)
+{
+	git_tree *t;
+	git_tree_entry *e;
+	if (git_commit_tree(&t, c) < 0)
+		return 0;
+	int found = git_tree_entry_bypath(&e, t, path) == 0;
+	if (found) {
+		git_oid_cpy(out, git_tree_entry_id(e));
+		git_tree_entry_free(e);
+	}
+	git_tree_free(t);
+	(void)repo;
+	return found;
+}
+
+/* Did this commit change the path, or name the subject? */
+static int touches(git_repository *repo, const git_commit *c, const char *path, const char *trailer)
+{
+	if (strstr(git_commit_message(c), trailer))
+		return 1;
+	git_oid mine, theirs;
+	int have = entry_oid(repo, c, path, &mine);
+	if (git_commit_parentcount(c) == 0)
+		return have;
+	git_commit *p;
+	if (git_commit_parent(&p, c, 0) < 0)
+		return have;
+	int had = entry_oid(repo, p, path, &theirs);
+	git_commit_free(p);
+	return have != had || (have && !git_oid_equal(&mine, &theirs));
+}
+
+int archive_log(struct store *s, const char *submission_id,
+		int (*fn)(void *ctx, const struct archive_log_entry *e), void *ctx, struct mc_error *err)
+{
+	struct arc a;
+	int configured;
+	int rc = arc_open(s, &a, &configured, err);
+	if (rc == MC_OK && !configured)
+		rc = mc_error_set(err, MC_FAIL, "%s has no archive: run 'mcassess archive init' first", store_path(s));
+	if (rc != MC_OK) {
+		arc_close(&a);
+		return rc;
+	}
+	char *subject = mc_xasprintf("submission:%s", submission_id);
+	char *path = store_archive_path(subject);
+	char *trailer = mc_xasprintf("\nSubject: %s\n", subject);
+	git_revwalk *w = NULL;
+	long shown = 0;
+	if (!a.has_head)
+		rc = mc_error_set(err, MC_FAIL, "the archive %s has no commits yet", a.path);
+	else if (git_revwalk_new(&w, a.repo) < 0 || git_revwalk_push(w, &a.head) < 0)
+		rc = gfail(&a, err, "walking the history");
+	if (rc == MC_OK) {
+		git_revwalk_sorting(w, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME | GIT_SORT_REVERSE);
+		git_oid oid;
+		while (git_revwalk_next(&oid, w) == 0) {
+			git_commit *c;
+			if (git_commit_lookup(&c, a.repo, &oid) < 0)
+				continue;
+			if (touches(a.repo, c, path, trailer)) {
+				char hex[GIT_OID_HEXSZ + 1], at[MC_TIME_LEN];
+				git_oid_tostr(hex, sizeof hex, &oid);
+				const git_signature *au = git_commit_author(c);
+				mc_time_format((time_t)au->when.time, at);
+				char *sum = mc_xstrdup(git_commit_summary(c) ? git_commit_summary(c) : "");
+				struct archive_log_entry e = { hex, at, au->name, au->email, sum };
+				int stop = fn(ctx, &e);
+				free(sum);
+				shown++;
+				if (stop) {
+					git_commit_free(c);
+					break;
+				}
+			}
+			git_commit_free(c);
+		}
+		if (shown == 0)
+			rc = mc_error_set(err, MC_FAIL, "no submission '%s' in the archive %s", submission_id, a.path);
+	}
+	git_revwalk_free(w);
+	free(subject);
+	free(path);
+	free(trailer);
+	arc_close(&a);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- check */
+
+struct ck {
+	struct arc *a;
+	void (*report)(void *, const char *);
+	void *ctx;
+	long *problems;
+	git_tree *tree;
+	char head7[12];
+	char **seen; /* archive paths the database has, for the other direction */
+	size_t nseen, capseen;
+	int pulled;
+	long foreign;
+	struct mc_error *err;
+	int rc;
+};
+
+static void problem(struct ck *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void problem(struct ck *c, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg = NULL;
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		abort();
+	va_end(ap);
+	c->report(c->ctx, msg);
+	(*c->problems)++;
+	free(msg);
+}
+
+static char *shown(json_t *v)
+{
+	if (!v)
+		return mc_xstrdup("nothing");
+	char *t = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY | JSON_SORT_KEYS);
+	char *out = strlen(t) > 80 ? mc_xasprintf("%.77s...", t) : mc_xstrdup(t);
+	free(t);
+	return out;
+}
+
+static void diff_json(struct ck *c, const char *what, const char *key, json_t *db, json_t *ar)
+{
+	if (json_is_object(db) && json_is_object(ar)) {
+		const char *k;
+		json_t *v;
+		json_object_foreach(db, k, v) {
+			char *sub = *key ? mc_xasprintf("%s.%s", key, k) : mc_xstrdup(k);
+			diff_json(c, what, sub, v, json_object_get(ar, k));
+			free(sub);
+		}
+		json_object_foreach(ar, k, v) {
+			if (json_object_get(db, k))
+				continue;
+			char *sub = *key ? mc_xasprintf("%s.%s", key, k) : mc_xstrdup(k);
+			diff_json(c, what, sub, NULL, v);
+			free(sub);
+		}
+		return;
+	}
+	if (json_is_array(db) && json_is_array(ar) && json_array_size(db) == json_array_size(ar)) {
+		for (size_t i = 0; i < json_array_size(db); i++) {
+			char *sub = mc_xasprintf("%s[%zu]", key, i);
+			diff_json(c, what, sub, json_array_get(db, i), json_array_get(ar, i));
+			free(sub);
+		}
+		return;
+	}
+	if (db && ar && json_equal(db, ar))
+		return;
+	char *d = shown(db), *r = shown(ar);
+	problem(c, "archive: %s: %s: the database has %s but the archive (head %s) has %s", what, key, d,
+		c->head7, r);
+	free(d);
+	free(r);
+}
+
+static void seen_add(struct ck *c, char *path)
+{
+	if (c->nseen == c->capseen) {
+		c->capseen = c->capseen ? 2 * c->capseen : 256;
+		c->seen = mc_xrealloc(c->seen, c->capseen * sizeof *c->seen);
+	}
+	c->seen[c->nseen++] = path;
+}
+
+static int str_cmp(const void *x, const void *y)
+{
+	return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+static char *blob_text(git_repository *repo, const git_oid *oid)
+{
+	git_blob *b;
+	if (git_blob_lookup(&b, repo, oid) < 0)
+		return NULL;
+	char *t = mc_xstrndup(git_blob_rawcontent(b), (size_t)git_blob_rawsize(b));
+	git_blob_free(b);
+	return t;
+}
+
+static int check_subject(void *ctx, const char *subject)
+{
+	struct ck *c = ctx;
+	int pending;
+	c->rc = store_archive_outbox_has(c->a->s, subject, &pending, c->err);
+	if (c->rc != MC_OK)
+		return 1;
+	char *path = store_archive_path(subject);
+	if (!path)
+		return 0;
+	seen_add(c, path);
+	if (pending)
+		return 0; /* on its way: the backlog is reported once */
+	char *record = NULL;
+	if ((c->rc = store_archive_record(c->a->s, subject, &record, c->err)) != MC_OK)
+		return 1;
+	char *name = mc_xstrdup(subject), *colon = strchr(name, ':');
+	*colon = ' '; /* "submission HX-101" */
+	git_tree_entry *e = NULL;
+	if (git_tree_entry_bypath(&e, c->tree, path) != 0) {
+		problem(c, "archive: %s is in the database but not in the archive (head %s, no %s): its commit "
+			   "is missing", name, c->head7, path);
+		free(record);
+		free(name);
+		return 0;
+	}
+	git_oid want;
+	git_odb_hash(&want, record, strlen(record), GIT_OBJECT_BLOB);
+	if (!git_oid_equal(&want, git_tree_entry_id(e))) {
+		char *theirs = blob_text(c->a->repo, git_tree_entry_id(e));
+		json_t *db = json_loads(record, 0, NULL), *ar = theirs ? json_loads(theirs, 0, NULL) : NULL;
+		long before = *c->problems;
+		diff_json(c, name, "", db, ar);
+		if (*c->problems == before)
+			problem(c, "archive: %s: the record differs from the archive's %s (head %s) in its "
+				   "form only", name, path, c->head7);
+		json_decref(db);
+		json_decref(ar);
+		free(theirs);
+	}
+	git_tree_entry_free(e);
+	free(record);
+	free(name);
+	return 0;
+}
+
+static int only_in_archive(const char *root, const git_tree_entry *e, void *payload)
+{
+	struct ck *c = payload;
+	if (git_tree_entry_type(e) != GIT_OBJECT_BLOB)
+		return 0;
+	char *path = mc_xasprintf("%s%s", root, git_tree_entry_name(e));
+	if (strncmp(path, "evidence/", 9) == 0 || !strchr(path, '/') ||
+	    bsearch(&path, c->seen, c->nseen, sizeof *c->seen, str_cmp)) {
+		free(path);
+		return 0;
+	}
+	if (c->pulled) {
+		c->foreign++;
+	} else {
+		char *text = blob_text(c->a->repo, git_tree_entry_id(e));
+		json_t *j = text ? json_loads(text, 0, NULL) : NULL;
+		const char *id = json_string_value(json_object_get(j, "id"));
+		problem(c, "archive: %s (%s) is in the archive (head %s) but not in the database: removed "
+			   "outside mcassess", path, id ? id : "?", c->head7);
+		json_decref(j);
+		free(text);
+	}
+	free(path);
+	return 0;
+}
+
+static int check_evidence(void *ctx, const char *sha, int is_file)
+{
+	struct ck *c = ctx;
+	char *path = store_archive_evidence_path(sha);
+	git_tree_entry *e = NULL;
+	int have = git_tree_entry_bypath(&e, c->tree, path) == 0;
+	git_tree_entry_free(e);
+	char *file = is_file ? mc_xasprintf("%s/%.2s/%s", store_evidence_dir(c->a->s), sha, sha) : NULL;
+	char got[MC_SHA256_HEX];
+	int altered = file && mc_sha256_file(file, got, NULL) == 0 && strcmp(got, sha) != 0;
+	if (!have)
+		problem(c, "archive: evidence %.12s... is in the database but not in the archive (head %s, no %s)",
+			sha, c->head7, path);
+	else if (altered)
+		problem(c, "archive: evidence file %s was altered on disk; the archive holds the original: "
+			   "git --git-dir=%s show main:%s > %s", file, c->a->path, path, file);
+	free(file);
+	free(path);
+	return 0;
+}
+
+/* The audit log against the commits: every row from the archive's start has its
+ * commit (or waits in the outbox), and every commit's row is still there. */
+struct crow {
+	long long seq;
+	char hash[MC_SHA256_HEX];
+	char commit[12];
+	char *summary;
+	int matched;
+};
+
+struct chain {
+	struct ck *c;
+	struct crow *v;
+	size_t n, cap;
+	long long *pending;
+	size_t npending, cappending;
+};
+
+static int crow_cmp(const void *x, const void *y)
+{
+	const struct crow *a = x, *b = y;
+	return (a->seq > b->seq) - (a->seq < b->seq);
+}
+
+static int pend_add(void *ctx, const struct store_archive_event *e)
+{
+	struct chain *ch = ctx;
+	if (ch->npending == ch->cappending) {
+		ch->cappending = ch->cappending ? 2 * ch->cappending : 16;
+		ch->pending = mc_xrealloc(ch->pending, ch->cappending * sizeof *ch->pending);
+	}
+	ch->pending[ch->npending++] = e->audit_seq;
+	return 0;
+}
+
+static int is_pending(struct chain *ch, long long seq)
+{
+	for (size_t i = 0; i < ch->npending; i++)
+		if (ch->pending[i] == seq)
+			return 1;
+	return 0;
+}
+
+static int chain_row(void *ctx, const struct audit_row *r)
+{
+	struct chain *ch = ctx;
+	if (is_pending(ch, r->seq))
+		return 0;
+	struct crow key = { .seq = r->seq };
+	struct crow *m = bsearch(&key, ch->v, ch->n, sizeof *ch->v, crow_cmp);
+	if (!m)
+		problem(ch->c, "archive: audit row %lld (%s %s, by %s at %s) has no commit in the archive "
+			       "(head %s): a commit is missing", r->seq, r->action, r->subject, r->actor, r->at,
+			ch->c->head7);
+	else if (strcmp(m->hash, r->hash ? r->hash : "") != 0)
+		problem(ch->c, "archive: audit row %lld (%s %s, by %s at %s) is not the one commit %s recorded "
+			       "(\"%s\"): the database's row was replaced", r->seq, r->action, r->subject, r->actor,
+			r->at, m->commit, m->summary);
+	if (m)
+		m->matched = 1;
+	return 0;
+}
+
+static int check_chain(struct ck *c, struct mc_error *err)
+{
+	struct chain ch = { .c = c };
+	git_revwalk *w = NULL;
+	int rc = MC_OK;
+	if (git_revwalk_new(&w, c->a->repo) < 0 || git_revwalk_push(w, &c->a->head) < 0)
+		rc = gfail(c->a, err, "walking the history");
+	git_oid oid;
+	while (rc == MC_OK && git_revwalk_next(&oid, w) == 0) {
+		git_commit *cm;
+		if (git_commit_lookup(&cm, c->a->repo, &oid) < 0)
+			continue;
+		const char *msg = git_commit_message(cm);
+		long long seq = trailer_seq(msg, c->a->id);
+		const char *h = strstr(msg, "\nAudit-Hash: ");
+		if (seq > 0 && h) {
+			if (ch.n == ch.cap) {
+				ch.cap = ch.cap ? 2 * ch.cap : 256;
+				ch.v = mc_xrealloc(ch.v, ch.cap * sizeof *ch.v);
+			}
+			struct crow *r = &ch.v[ch.n++];
+			memset(r, 0, sizeof *r);
+			r->seq = seq;
+			snprintf(r->hash, sizeof r->hash, "%.64s", h + 13);
+			git_oid_tostr(r->commit, sizeof r->commit, &oid);
+			r->summary = mc_xstrdup(git_commit_summary(cm) ? git_commit_summary(cm) : "");
+		}
+		git_commit_free(cm);
+	}
+	git_revwalk_free(w);
+	qsort(ch.v, ch.n, sizeof *ch.v, crow_cmp);
+	char *from = NULL;
+	if (rc == MC_OK)
+		rc = store_meta_get(c->a->s, "archive_from_seq", &from, err);
+	if (rc == MC_OK)
+		rc = store_archive_outbox_each(c->a->s, pend_add, &ch, err);
+	if (rc == MC_OK)
+		rc = store_archive_audit_from(c->a->s, from ? atoll(from) : 1, chain_row, &ch, err);
+	for (size_t i = 0; i < ch.n; i++) {
+		if (rc == MC_OK && !ch.v[i].matched)
+			problem(c, "archive: commit %s (\"%s\") records audit row %lld, which the database no longer "
+				   "has: the row was deleted", ch.v[i].commit, ch.v[i].summary, ch.v[i].seq);
+		free(ch.v[i].summary);
+	}
+	free(ch.v);
+	free(ch.pending);
+	free(from);
+	return rc;
+}
+
+static void check_head(struct ck *c)
+{
+	char *noted = NULL;
+	struct mc_error e2 = MC_ERROR_INIT;
+	git_oid want;
+	if (store_meta_get(c->a->s, "archive_head", &noted, &e2) == MC_OK && noted &&
+	    git_oid_fromstr(&want, noted) == 0 && !git_oid_equal(&want, &c->a->head) &&
+	    git_graph_descendant_of(c->a->repo, &c->a->head, &want) != 1)
+		problem(c, "archive: commit %.10s, the last mcassess wrote, is not in the history of %s's 'main' "
+			   "(head %s): the archive's history was cut or rewritten", noted, c->a->path, c->head7);
+	mc_error_clear(&e2);
+	free(noted);
+}
+
+static int backlog(struct store *s, const char *path, void (*report)(void *, const char *), void *ctx,
+		   long *problems, struct mc_error *err)
+{
+	long long n;
+	char *oldest, *last;
+	int rc = store_archive_outbox_count(s, &n, &oldest, &last, err);
+	if (rc == MC_OK && n > 0) {
+		char *msg = mc_xasprintf("archive: %lld change%s wait%s in the outbox, not yet committed to %s "
+					 "(oldest: %s%s%s); the next mcassess command that can write the archive "
+					 "commits them in order", n, n == 1 ? "" : "s", n == 1 ? "s" : "", path,
+					 oldest ? oldest : "?", last ? "; last error: " : "", last ? last : "");
+		report(ctx, msg);
+		(*problems)++;
+		free(msg);
+	}
+	free(oldest);
+	free(last);
+	return rc;
+}
+
+int archive_check(struct store *s, void (*report)(void *ctx, const char *problem), void *ctx, long *problems,
+		  struct mc_error *err)
+{
+	struct arc a;
+	int configured;
+	struct mc_error e2 = MC_ERROR_INIT;
+	int rc = arc_open(s, &a, &configured, &e2);
+	if (!configured) {
+		arc_close(&a);
+		mc_error_clear(&e2);
+		return MC_OK;
+	}
+	char *path = NULL;
+	if (store_archive_configured(s, &path, err) != MC_OK || !path) {
+		arc_close(&a);
+		mc_error_clear(&e2);
+		return MC_FAIL;
+	}
+	rc = rc == MC_OK ? MC_OK : MC_FAIL;
+	int brc = backlog(s, path, report, ctx, problems, err);
+	if (brc != MC_OK) {
+		free(path);
+		arc_close(&a);
+		mc_error_clear(&e2);
+		return brc;
+	}
+	if (rc != MC_OK) {
+		char *msg = mc_xasprintf("archive: %s", mc_error_msg(&e2));
+		report(ctx, msg);
+		(*problems)++;
+		free(msg);
+		free(path);
+		arc_close(&a);
+		mc_error_clear(&e2);
+		return MC_OK;
+	}
+	mc_error_clear(&e2);
+	free(path);
+	struct ck c = { .a = &a, .report = report, .ctx = ctx, .problems = problems, .err = err };
+	git_commit *head = NULL;
+	if (!a.has_head || git_commit_lookup(&head, a.repo, &a.head) < 0 || git_commit_tree(&c.tree, head) < 0) {
+		problem(&c, "archive: %s has no commits on 'main': run 'mcassess archive init' again", a.path);
+		git_commit_free(head);
+		arc_close(&a);
+		return MC_OK;
+	}
+	git_commit_free(head);
+	git_oid_tostr(c.head7, sizeof c.head7, &a.head);
+	char *pulled = NULL;
+	rc = store_meta_get(s, "archive_pulled", &pulled, err);
+	c.pulled = pulled != NULL;
+	free(pulled);
+	if (rc == MC_OK)
+		rc = store_archive_each_subject(s, check_subject, &c, err);
+	if (rc == MC_OK)
+		rc = c.rc;
+	if (rc == MC_OK) {
+		qsort(c.seen, c.nseen, sizeof *c.seen, str_cmp);
+		git_tree_walk(c.tree, GIT_TREEWALK_PRE, only_in_archive, &c);
+		if (c.foreign > 0) {
+			char *msg = mc_xasprintf("archive: note: %ld record%s in the archive came from other archives "
+						 "(archive pull) and are not in this database", c.foreign,
+						 c.foreign == 1 ? "" : "s");
+			report(ctx, msg); /* a note, not a problem */
+			free(msg);
+		}
+	}
+	if (rc == MC_OK)
+		rc = store_archive_evidence_each(s, check_evidence, &c, err);
+	if (rc == MC_OK)
+		rc = check_chain(&c, err);
+	if (rc == MC_OK)
+		check_head(&c);
+	for (size_t i = 0; i < c.nseen; i++)
+		free(c.seen[i]);
+	free(c.seen);
+	git_tree_free(c.tree);
+	arc_close(&a);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- push and pull */
+
+static int cred_cb(git_credential **out, const char *url, const char *user, unsigned int allowed, void *p)
+{
+	(void)url;
+	(void)p;
+	if (allowed & GIT_CREDENTIAL_SSH_KEY)
+		return git_credential_ssh_key_from_agent(out, user ? user : identity_user());
+	return GIT_PASSTHROUGH;
+}
+
+struct push_status {
+	char *rejected;
+};
+
+static int push_ref_cb(const char *ref, const char *status, void *data)
+{
+	struct push_status *p = data;
+	if (status && !p->rejected)
+		p->rejected = mc_xasprintf("%s: %s", ref, status);
+	return 0;
+}
+
+/* An unnamed remote. insteadOf rewriting is skipped: the URL is used as given
+ * (and libgit2 1.5's regex path for it leaks). */
+static int remote_new(struct arc *a, const char *url, git_remote **out)
+{
+	git_remote_create_options o;
+	git_remote_create_options_init(&o, GIT_REMOTE_CREATE_OPTIONS_VERSION);
+	o.repository = a->repo;
+	o.flags = GIT_REMOTE_CREATE_SKIP_INSTEADOF | GIT_REMOTE_CREATE_SKIP_DEFAULT_FETCHSPEC;
+	return git_remote_create_with_opts(out, url, &o);
+}
+
+static int remote_of(struct arc *a, const char *given, char **url, struct mc_error *err)
+{
+	*url = NULL;
+	if (given) {
+		*url = strstr(given, "://") || given[0] == '/' ? mc_xstrdup(given) : absolute(given);
+		return MC_OK;
+	}
+	int rc = store_meta_get(a->s, "archive_remote", url, err);
+	if (rc == MC_OK && !*url)
+		rc = mc_error_set(err, MC_USAGE, "no remote given and none used before: mcassess archive push|pull "
+				  "REMOTE (a path or an ssh:// URL)");
+	return rc;
+}
+
+static int remember_remote(struct arc *a, const char *url, const char *pulled, struct mc_error *err)
+{
+	int rc = store_begin(a->s, err);
+	if (rc == MC_OK)
+		rc = store_meta_set(a->s, "archive_remote", url, err);
+	if (rc == MC_OK && pulled)
+		rc = store_meta_set(a->s, "archive_pulled", pulled, err);
+	if (rc == MC_OK)
+		return store_commit(a->s, err);
+	store_rollback(a->s);
+	return rc;
+}
+
+/* Fetch the remote's main into refs/mcassess/remote; *have 0 when it has none. */
+static int fetch(struct arc *a, const char *url, git_oid *theirs, int *have, struct mc_error *err)
+{
+	git_remote *rem = NULL;
+	*have = 0;
+	if (remote_new(a, url, &rem) < 0)
+		return mc_error_set(err, MC_FAIL, "%s: not a usable remote: %s", url, git_why());
+	char *spec = "+" MAIN_REF ":refs/mcassess/remote";
+	git_strarray specs = { &spec, 1 };
+	git_fetch_options o;
+	git_fetch_options_init(&o, GIT_FETCH_OPTIONS_VERSION);
+	o.callbacks.credentials = cred_cb;
+	int rc = MC_OK;
+	if (git_remote_fetch(rem, &specs, &o, NULL) < 0)
+		rc = mc_error_set(err, MC_FAIL, "%s: cannot fetch from it: %s", url, git_why());
+	git_remote_free(rem);
+	if (rc == MC_OK)
+		*have = git_reference_name_to_id(theirs, a->repo, "refs/mcassess/remote") == 0;
+	return rc;
+}
+
+static int ensure_local_remote(const char *url, struct mc_error *err)
+{
+	struct stat sb;
+	if (strstr(url, "://") || stat(url, &sb) == 0)
+		return MC_OK;
+	git_repository *r = NULL;
+	git_repository_init_options o;
+	git_repository_init_options_init(&o, GIT_REPOSITORY_INIT_OPTIONS_VERSION);
+	o.flags = GIT_REPOSITORY_INIT_BARE | GIT_REPOSITORY_INIT_MKPATH;
+	o.initial_head = "main";
+	if (git_repository_init_ext(&r, url, &o) < 0)
+		return mc_error_set(err, MC_FAIL, "%s: cannot create a bare repository there: %s", url, git_why());
+	git_repository_free(r);
+	return MC_OK;
+}
+
+static int open_for_sync(struct store *s, struct arc *a, struct mc_error *err)
+{
+	int configured;
+	int rc = arc_open(s, a, &configured, err);
+	if (rc == MC_OK && !configured)
+		rc = mc_error_set(err, MC_FAIL, "%s has no archive: run 'mcassess archive init' first", store_path(s));
+	if (rc == MC_OK && !a->has_head)
+		rc = mc_error_set(err, MC_FAIL, "the archive %s has no commits yet", a->path);
+	if (rc == MC_OK)
+		rc = arc_lock(a, err);
+	return rc;
+}
+
+int archive_push(struct store *s, const char *remote, struct archive_sync_result *out, struct mc_error *err)
+{
+	memset(out, 0, sizeof *out);
+	long n;
+	struct mc_error e2 = MC_ERROR_INIT;
+	archive_drain(s, &n, &e2); /* what waits goes too, if it can */
+	mc_error_clear(&e2);
+	struct arc a;
+	char *url = NULL;
+	int rc = open_for_sync(s, &a, err);
+	if (rc == MC_OK)
+		rc = remote_of(&a, remote, &url, err);
+	if (rc == MC_OK)
+		rc = ensure_local_remote(url, err);
+	git_oid theirs;
+	int have = 0;
+	if (rc == MC_OK)
+		rc = fetch(&a, url, &theirs, &have, err);
+	if (rc == MC_OK && have && git_oid_equal(&theirs, &a.head))
+		out->up_to_date = 1;
+	else if (rc == MC_OK && have && git_graph_descendant_of(a.repo, &a.head, &theirs) != 1)
+		rc = mc_error_set(err, MC_FAIL, "%s has commits this archive lacks: run 'mcassess archive pull %s' "
+				  "first, then push (history is never overwritten)", url, url);
+	if (rc == MC_OK && !out->up_to_date) {
+		git_remote *rem = NULL;
+		struct push_status ps = { 0 };
+		char *spec = MAIN_REF ":" MAIN_REF;
+		git_strarray specs = { &spec, 1 };
+		git_push_options o;
+		git_push_options_init(&o, GIT_PUSH_OPTIONS_VERSION);
+		o.callbacks.credentials = cred_cb;
+		o.callbacks.push_update_reference = push_ref_cb;
+		o.callbacks.payload = &ps;
+		if (remote_new(&a, url, &rem) < 0 || git_remote_push(rem, &specs, &o) < 0)
+			rc = mc_error_set(err, MC_FAIL, "%s: the push failed: %s", url, git_why());
+		else if (ps.rejected)
+			rc = mc_error_set(err, MC_FAIL, "%s refused the push (%s): run 'mcassess archive pull' first",
+					  url, ps.rejected);
+		else
+			out->fast_forward = 1;
+		free(ps.rejected);
+		git_remote_free(rem);
+	}
+	if (rc == MC_OK)
+		rc = remember_remote(&a, url, NULL, err);
+	free(url);
+	arc_close(&a);
+	return rc;
+}
+
+/* Both sides changed the same record: ours stays at the path, theirs is kept
+ * beside it as PATH.theirs-COMMIT, and the conflict is reported. */
+static int merge_both(struct arc *a, const git_oid *theirs_oid, git_oid *tree_out, long *conflicts,
+		      void (*report)(void *, const char *), void *ctx, struct mc_error *err)
+{
+	git_oid base_oid;
+	git_commit *ours = NULL, *theirs = NULL, *base = NULL;
+	git_tree *t_ours = NULL, *t_theirs = NULL, *t_base = NULL;
+	git_index *idx = NULL;
+	int rc = MC_OK;
+	if (git_merge_base(&base_oid, a->repo, &a->head, theirs_oid) < 0)
+		return mc_error_set(err, MC_FAIL, "the remote's archive shares no history with %s: not merged",
+				    a->path);
+	if (git_commit_lookup(&ours, a->repo, &a->head) < 0 || git_commit_lookup(&theirs, a->repo, theirs_oid) < 0 ||
+	    git_commit_lookup(&base, a->repo, &base_oid) < 0 || git_commit_tree(&t_ours, ours) < 0 ||
+	    git_commit_tree(&t_theirs, theirs) < 0 || git_commit_tree(&t_base, base) < 0)
+		rc = gfail(a, err, "reading the histories to merge");
+	git_merge_options mo;
+	git_merge_options_init(&mo, GIT_MERGE_OPTIONS_VERSION);
+	if (rc == MC_OK && git_merge_trees(&idx, a->repo, t_base, t_ours, t_theirs, &mo) < 0)
+		rc = gfail(a, err, "merging");
+	char short_theirs[9];
+	git_oid_tostr(short_theirs, sizeof short_theirs, theirs_oid);
+	if (rc == MC_OK && git_index_has_conflicts(idx)) {
+		git_index_conflict_iterator *it = NULL;
+		const git_index_entry *anc, *o, *t;
+		struct upds keep = { 0 };
+		git_index_conflict_iterator_new(&it, idx);
+		while (git_index_conflict_next(&anc, &o, &t, it) == 0) {
+			const char *p = o ? o->path : t->path;
+			if (o)
+				upds_add(&keep, mc_xstrdup(p), &o->id);
+			if (t)
+				upds_add(&keep, mc_xasprintf("%s.theirs-%s", p, short_theirs), &t->id);
+			(*conflicts)++;
+			char *msg = mc_xasprintf("conflict: %s changed on both sides; this archive's version is kept "
+						 "at %s, the remote's (commit %s) beside it as %s.theirs-%s", p, p,
+						 short_theirs, p, short_theirs);
+			report(ctx, msg);
+			free(msg);
+		}
+		git_index_conflict_iterator_free(it);
+		git_index_conflict_cleanup(idx);
+		for (size_t i = 0; i < keep.n; i++) {
+			git_index_entry e = { 0 };
+			e.mode = GIT_FILEMODE_BLOB;
+			e.path = keep.v[i].path;
+			git_oid_cpy(&e.id, &keep.v[i].oid);
+			if (git_index_add(idx, &e) < 0)
+				rc = gfail(a, err, "keeping both sides of a conflict");
+		}
+		upds_free(&keep);
+	}
+	if (rc == MC_OK && git_index_write_tree_to(tree_out, idx, a->repo) < 0)
+		rc = gfail(a, err, "writing the merged tree");
+	git_index_free(idx);
+	git_tree_free(t_ours);
+	git_tree_free(t_theirs);
+	git_tree_free(t_base);
+	git_commit_free(ours);
+	git_commit_free(theirs);
+	git_commit_free(base);
+	return rc;
+}
+
+int archive_pull(struct store *s, const char *remote, void (*report)(void *ctx, const char *conflict), void *ctx,
+		 struct archive_sync_result *out, struct mc_error *err)
+{
+	memset(out, 0, sizeof *out);
+	long n;
+	struct mc_error e2 = MC_ERROR_INIT;
+	archive_drain(s, &n, &e2);
+	mc_error_clear(&e2);
+	struct arc a;
+	char *url = NULL;
+	int rc = open_for_sync(s, &a, err);
+	if (rc == MC_OK)
+		rc = remote_of(&a, remote, &url, err);
+	git_oid theirs, old;
+	int have = 0;
+	if (rc == MC_OK)
+		rc = fetch(&a, url, &theirs, &have, err);
+	git_oid_cpy(&old, &a.head);
+	if (rc == MC_OK && (!have || git_oid_equal(&theirs, &a.head) ||
+			    git_graph_descendant_of(a.repo, &a.head, &theirs) == 1)) {
+		out->up_to_date = 1;
+	} else if (rc == MC_OK && git_graph_descendant_of(a.repo, &theirs, &a.head) == 1) {
+		git_oid_cpy(&a.head, &theirs);
+		out->fast_forward = 1;
+		rc = update_ref(&a, &old, 1, err);
+	} else if (rc == MC_OK) {
+		git_oid tree_oid, merged;
+		rc = merge_both(&a, &theirs, &tree_oid, &out->conflicts, report, ctx, err);
+		git_tree *tree = NULL;
+		git_commit *p1 = NULL, *p2 = NULL;
+		git_signature *sig = NULL;
+		char now[MC_TIME_LEN];
+		mc_now(now);
+		if (rc == MC_OK)
+			rc = signature(&a, identity_user(), now, &sig, err);
+		if (rc == MC_OK && (git_tree_lookup(&tree, a.repo, &tree_oid) < 0 ||
+				    git_commit_lookup(&p1, a.repo, &a.head) < 0 ||
+				    git_commit_lookup(&p2, a.repo, &theirs) < 0))
+			rc = gfail(&a, err, "reading the merge");
+		if (rc == MC_OK) {
+			char *msg = mc_xasprintf("merge %s: %ld conflict%s, both sides kept\n\nSubject: archive\n"
+						 "Archive-Id: %s\n", url, out->conflicts, out->conflicts == 1 ? "" : "s",
+						 a.id);
+			const git_commit *parents[2] = { p1, p2 };
+			if (git_commit_create(&merged, a.repo, NULL, sig, sig, NULL, msg, tree, 2, parents) < 0)
+				rc = gfail(&a, err, "writing the merge commit");
+			free(msg);
+		}
+		git_signature_free(sig);
+		git_tree_free(tree);
+		git_commit_free(p1);
+		git_commit_free(p2);
+		if (rc == MC_OK) {
+			git_oid_cpy(&a.head, &merged);
+			out->merged = 1;
+			rc = update_ref(&a, &old, 1, err);
+		}
+	}
+	if (rc == MC_OK && !out->up_to_date) {
+		char hex[GIT_OID_HEXSZ + 1];
+		git_oid_tostr(hex, sizeof hex, &a.head);
+		rc = store_begin(s, err);
+		if (rc == MC_OK)
+			rc = store_meta_set(s, "archive_head", hex, err);
+		if (rc == MC_OK)
+			rc = store_commit(s, err);
+		else
+			store_rollback(s);
+	}
+	if (rc == MC_OK)
+		rc = remember_remote(&a, url, out->up_to_date ? NULL : "1", err);
+	free(url);
+	arc_close(&a);
+	return rc;
+}

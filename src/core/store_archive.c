@@ -1,0 +1,608 @@
+/* store_archive.c: SQL for the evidence archive: the outbox, and the records the
+ * archive holds, built from the database as canonical JSON. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "mcassess/archive.h"
+#include "mcassess/hash.h"
+#include "mcassess/store_archive.h"
+#include "mcassess/util.h"
+#include "store_int.h"
+
+static const char SQL_OUTBOX_ADD[] =
+	"INSERT INTO outbox(audit_seq, audit_hash, at, actor, action, subject, after, record) "
+	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+static const char SQL_OUTBOX_EACH[] =
+	"SELECT seq, audit_seq, audit_hash, at, actor, action, subject, after, record, state, error "
+	"FROM outbox ORDER BY seq";
+static const char SQL_OUTBOX_DONE[] = "DELETE FROM outbox WHERE seq <= ?1";
+static const char SQL_OUTBOX_FAILED[] = "UPDATE outbox SET state = 'failed', error = ?2 WHERE seq = ?1";
+static const char SQL_OUTBOX_COUNT[] =
+	"SELECT count(*), (SELECT action || ' ' || subject || ' at ' || at FROM outbox ORDER BY seq LIMIT 1), "
+	"(SELECT error FROM outbox WHERE error IS NOT NULL ORDER BY seq DESC LIMIT 1) FROM outbox";
+static const char SQL_OUTBOX_HAS[] = "SELECT 1 FROM outbox WHERE subject = ?1 LIMIT 1";
+
+static const char SQL_SUB[] =
+	"SELECT s.id, s.ext_id, c.code, r.version, s.attempt, p.ext_id, s.status, s.submitted_at, "
+	"s.imported_at, s.source_sha256, e.ext_id FROM submission s "
+	"JOIN credential c ON c.id = s.credential_id JOIN rubric r ON r.id = s.rubric_id "
+	"JOIN educator e ON e.id = s.educator_id LEFT JOIN submission p ON p.id = s.previous_id "
+	"WHERE s.ext_id = ?1";
+static const char SQL_SUB_EVIDENCE[] =
+	"SELECT ev.seq, pt.code, ev.kind, ev.file_name, ev.sha256, ev.words, ev.media_type "
+	"FROM evidence ev JOIN part pt ON pt.id = ev.part_id WHERE ev.submission_id = ?1 ORDER BY ev.seq";
+static const char SQL_SUB_SCORES[] =
+	"SELECT sc.read, cr.code, l.code, l.label, sc.assessor, sc.comment, sc.at, sc.uid FROM score sc "
+	"JOIN criterion cr ON cr.id = sc.criterion_id JOIN level l ON l.id = sc.level_id "
+	"WHERE sc.submission_id = ?1";
+static const char SQL_SUB_FEEDBACK[] =
+	"SELECT read, author, body, at, uid FROM feedback WHERE submission_id = ?1";
+static const char SQL_SUB_DECISION[] =
+	"SELECT outcome, decided_by, reason, at, uid FROM decision WHERE submission_id = ?1";
+static const char SQL_SUB_ASSIGN[] =
+	"SELECT read, assessor, blind, assigned_by, at, uid FROM assignment WHERE submission_id = ?1";
+static const char SQL_EDUCATOR[] =
+	"SELECT e.name, d.name, sc.name, e.anon_id FROM educator e JOIN district d ON d.id = e.district_id "
+	"LEFT JOIN school sc ON sc.id = e.school_id WHERE e.ext_id = ?1";
+static const char SQL_PERSON[] =
+	"SELECT p.name, p.email, p.role, d.name FROM person p LEFT JOIN district d ON d.id = p.district_id "
+	"WHERE p.user = ?1";
+static const char SQL_CREDENTIAL[] =
+	"SELECT pw.code, c.title, c.current_version, r.source_sha256 FROM credential c "
+	"JOIN pathway pw ON pw.id = c.pathway_id "
+	"LEFT JOIN rubric r ON r.credential_id = c.id AND r.version = c.current_version WHERE c.code = ?1";
+static const char SQL_PATHWAY[] = "SELECT title, goal FROM pathway WHERE code = ?1";
+static const char SQL_SUBJECTS[] =
+	"SELECT 'pathway:' || code FROM pathway "
+	"UNION ALL SELECT 'credential:' || code FROM credential "
+	"UNION ALL SELECT 'person:' || user FROM person "
+	"UNION ALL SELECT 'educator:' || ext_id FROM educator "
+	"UNION ALL SELECT 'submission:' || ext_id FROM submission";
+static const char SQL_EV_TEXT[] = "SELECT text FROM evidence WHERE sha256 = ?1 AND kind = 'text' LIMIT 1";
+static const char SQL_EV_EACH[] =
+	"SELECT sha256, max(kind = 'file') FROM evidence GROUP BY sha256 ORDER BY sha256";
+static const char SQL_AUDIT_FROM[] =
+	"SELECT seq, uid, at, actor, action, subject, before, after, prev_hash, hash FROM audit "
+	"WHERE seq >= ?1 ORDER BY seq";
+
+int store_archive_configured(struct store *s, char **path, struct mc_error *err)
+{
+	return store_meta_get(s, "archive_path", path, err);
+}
+
+/* ---------------------------------------------------------------- layout */
+
+static void put_name(struct mc_buf *b, const char *name)
+{
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+		int plain = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+			    *p == '-' || *p == '_' || (*p == '.' && p != (const unsigned char *)name);
+		if (plain)
+			mc_buf_addc(b, (char)*p);
+		else
+			mc_buf_printf(b, "%%%02X", *p);
+	}
+	if (!*name)
+		mc_buf_adds(b, "%");
+}
+
+static const char *kind_of(const char *subject, const char *kind)
+{
+	size_t n = strlen(kind);
+	return strncmp(subject, kind, n) == 0 && subject[n] == ':' ? subject + n + 1 : NULL;
+}
+
+char *store_archive_path(const char *subject)
+{
+	struct mc_buf b = MC_BUF_INIT;
+	const char *id;
+	char h[MC_SHA256_HEX];
+	if ((id = kind_of(subject, "submission"))) {
+		mc_sha256_hex(id, strlen(id), h);
+		mc_buf_printf(&b, "submissions/%.2s/%.2s/", h, h + 2);
+		put_name(&b, id);
+		mc_buf_adds(&b, "/record.json");
+	} else if ((id = kind_of(subject, "educator"))) {
+		mc_sha256_hex(id, strlen(id), h);
+		mc_buf_printf(&b, "educators/%.2s/", h);
+		put_name(&b, id);
+		mc_buf_adds(&b, ".json");
+	} else if ((id = kind_of(subject, "person"))) {
+		mc_buf_adds(&b, "people/");
+		put_name(&b, id);
+		mc_buf_adds(&b, ".json");
+	} else if ((id = kind_of(subject, "credential"))) {
+		mc_buf_adds(&b, "catalog/credentials/");
+		put_name(&b, id);
+		mc_buf_adds(&b, ".json");
+	} else if ((id = kind_of(subject, "pathway"))) {
+		mc_buf_adds(&b, "catalog/pathways/");
+		put_name(&b, id);
+		mc_buf_adds(&b, ".json");
+	} else {
+		return NULL;
+	}
+	return mc_buf_steal(&b);
+}
+
+char *store_archive_evidence_path(const char *sha256)
+{
+	return mc_xasprintf("evidence/%.2s/%.2s/%s", sha256, strlen(sha256) >= 4 ? sha256 + 2 : "__", sha256);
+}
+
+/* ---------------------------------------------------------------- records */
+
+static json_t *col_str(sqlite3_stmt *st, int i)
+{
+	const char *t = (const char *)sqlite3_column_text(st, i);
+	return t ? json_string(t) : json_null();
+}
+
+static char *canonical(json_t *o)
+{
+	char *t = json_dumps(o, JSON_INDENT(1) | JSON_SORT_KEYS);
+	json_decref(o);
+	char *out = mc_xasprintf("%s\n", t);
+	free(t);
+	return out;
+}
+
+/* Run a per-submission query, adding each row through add(). */
+static int sub_rows(struct store *s, const char *sql, long long rowid, json_t *into,
+		    void (*add)(json_t *into, sqlite3_stmt *st), struct mc_error *err)
+{
+	sqlite3_stmt *st = store_prep(s, sql, err);
+	if (!st)
+		return MC_FAIL;
+	store_bind_int(st, 1, rowid);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		add(into, st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading a submission for the archive");
+}
+
+static json_t *by_read(json_t *into, sqlite3_stmt *st)
+{
+	const char *read = (const char *)sqlite3_column_text(st, 0);
+	json_t *r = json_object_get(into, read ? read : "first");
+	if (!r) {
+		r = json_object();
+		json_object_set_new(into, read ? read : "first", r);
+	}
+	return r;
+}
+
+static void add_evidence(json_t *into, sqlite3_stmt *st)
+{
+	const char *kind = (const char *)sqlite3_column_text(st, 2);
+	const char *sha = (const char *)sqlite3_column_text(st, 4);
+	json_t *e = json_pack("{s:I, s:o, s:o, s:o, s:I, s:o}", "seq", (json_int_t)sqlite3_column_int64(st, 0),
+			      "part", col_str(st, 1), "kind", col_str(st, 2), "sha256", col_str(st, 4), "words",
+			      (json_int_t)sqlite3_column_int64(st, 5), "media_type", col_str(st, 6));
+	if (kind && strcmp(kind, "file") == 0)
+		json_object_set_new(e, "file", col_str(st, 3));
+	char *path = store_archive_evidence_path(sha ? sha : "");
+	json_object_set_new(e, "path", json_string(path));
+	free(path);
+	json_array_append_new(into, e);
+}
+
+static void add_score(json_t *into, sqlite3_stmt *st)
+{
+	json_object_set_new(by_read(into, st), (const char *)sqlite3_column_text(st, 1),
+			    json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "level", col_str(st, 2), "label",
+				      col_str(st, 3), "assessor", col_str(st, 4), "comment", col_str(st, 5), "at",
+				      col_str(st, 6), "uid", col_str(st, 7)));
+}
+
+static void add_feedback(json_t *into, sqlite3_stmt *st)
+{
+	const char *read = (const char *)sqlite3_column_text(st, 0);
+	json_object_set_new(into, read ? read : "first",
+			    json_pack("{s:o, s:o, s:o, s:o}", "author", col_str(st, 1), "text", col_str(st, 2),
+				      "at", col_str(st, 3), "uid", col_str(st, 4)));
+}
+
+static void add_decision(json_t *into, sqlite3_stmt *st)
+{
+	json_object_set_new(into, "decision",
+			    json_pack("{s:o, s:o, s:o, s:o, s:o}", "outcome", col_str(st, 0), "decided_by",
+				      col_str(st, 1), "reason", col_str(st, 2), "at", col_str(st, 3), "uid",
+				      col_str(st, 4)));
+}
+
+static void add_assignment(json_t *into, sqlite3_stmt *st)
+{
+	const char *read = (const char *)sqlite3_column_text(st, 0);
+	json_object_set_new(into, read ? read : "first",
+			    json_pack("{s:o, s:b, s:o, s:o, s:o}", "assessor", col_str(st, 1), "blind",
+				      sqlite3_column_int(st, 2), "assigned_by", col_str(st, 3), "at",
+				      col_str(st, 4), "uid", col_str(st, 5)));
+}
+
+static int submission_record(struct store *s, const char *id, json_t **out, struct mc_error *err)
+{
+	*out = NULL;
+	sqlite3_stmt *st = store_prep(s, SQL_SUB, err);
+	if (!st)
+		return MC_FAIL;
+	store_bind_text(st, 1, id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(st);
+		return MC_OK;
+	}
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return store_fail(s, err, "reading a submission for the archive");
+	}
+	long long rowid = sqlite3_column_int64(st, 0);
+	json_t *o = json_pack("{s:o, s:o, s:I, s:I, s:o, s:o, s:o, s:o, s:o, s:o}", "id", col_str(st, 1),
+			      "credential", col_str(st, 2), "rubric_version", (json_int_t)sqlite3_column_int64(st, 3),
+			      "attempt", (json_int_t)sqlite3_column_int64(st, 4), "previous", col_str(st, 5),
+			      "status", col_str(st, 6), "submitted_at", col_str(st, 7), "imported_at",
+			      col_str(st, 8), "source_sha256", col_str(st, 9), "educator", col_str(st, 10));
+	sqlite3_reset(st);
+	json_t *ev = json_array(), *scores = json_object(), *fb = json_object(), *asg = json_object();
+	json_object_set_new(o, "evidence", ev);
+	json_object_set_new(o, "scores", scores);
+	json_object_set_new(o, "feedback", fb);
+	json_object_set_new(o, "assignments", asg);
+	json_object_set_new(o, "decision", json_null());
+	rc = sub_rows(s, SQL_SUB_EVIDENCE, rowid, ev, add_evidence, err);
+	if (rc == MC_OK)
+		rc = sub_rows(s, SQL_SUB_SCORES, rowid, scores, add_score, err);
+	if (rc == MC_OK)
+		rc = sub_rows(s, SQL_SUB_FEEDBACK, rowid, fb, add_feedback, err);
+	if (rc == MC_OK)
+		rc = sub_rows(s, SQL_SUB_DECISION, rowid, o, add_decision, err);
+	if (rc == MC_OK)
+		rc = sub_rows(s, SQL_SUB_ASSIGN, rowid, asg, add_assignment, err);
+	if (rc != MC_OK) {
+		json_decref(o);
+		return rc;
+	}
+	*out = o;
+	return MC_OK;
+}
+
+/* A one-row record: the row's columns under `keys` (NULL-terminated), plus id. */
+static int simple_record(struct store *s, const char *sql, const char *id, const char *const *keys,
+			 const int *ints, json_t **out, struct mc_error *err)
+{
+	*out = NULL;
+	sqlite3_stmt *st = store_prep(s, sql, err);
+	if (!st)
+		return MC_FAIL;
+	store_bind_text(st, 1, id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		json_t *o = json_pack("{s:s}", "id", id);
+		for (int i = 0; keys[i]; i++)
+			json_object_set_new(o, keys[i],
+					    ints[i] && sqlite3_column_type(st, i) != SQLITE_NULL
+						    ? json_integer(sqlite3_column_int64(st, i))
+						    : col_str(st, i));
+		*out = o;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading a record for the archive");
+}
+
+int store_archive_record(struct store *s, const char *subject, char **json, struct mc_error *err)
+{
+	static const char *const edu_keys[] = { "name", "district", "school", "anon_id", NULL };
+	static const char *const person_keys[] = { "name", "email", "role", "district", NULL };
+	static const char *const cred_keys[] = { "pathway", "title", "version", "sha256", NULL };
+	static const char *const path_keys[] = { "title", "goal", NULL };
+	static const int no_ints[] = { 0, 0, 0, 0 }, cred_ints[] = { 0, 0, 1, 0 }, path_ints[] = { 0, 1 };
+	*json = NULL;
+	json_t *o = NULL;
+	const char *id;
+	int rc = MC_OK;
+	if ((id = kind_of(subject, "submission")))
+		rc = submission_record(s, id, &o, err);
+	else if ((id = kind_of(subject, "educator")))
+		rc = simple_record(s, SQL_EDUCATOR, id, edu_keys, no_ints, &o, err);
+	else if ((id = kind_of(subject, "person")))
+		rc = simple_record(s, SQL_PERSON, id, person_keys, no_ints, &o, err);
+	else if ((id = kind_of(subject, "credential")))
+		rc = simple_record(s, SQL_CREDENTIAL, id, cred_keys, cred_ints, &o, err);
+	else if ((id = kind_of(subject, "pathway")))
+		rc = simple_record(s, SQL_PATHWAY, id, path_keys, path_ints, &o, err);
+	if (rc == MC_OK && o)
+		*json = canonical(o);
+	return rc;
+}
+
+int store_archive_each_subject(struct store *s, int (*fn)(void *ctx, const char *subject), void *ctx,
+			       struct mc_error *err)
+{
+	sqlite3_stmt *st = store_prep(s, SQL_SUBJECTS, err);
+	if (!st)
+		return MC_FAIL;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		char *subject = store_col_dup(st, 0);
+		int stop = fn(ctx, subject);
+		free(subject);
+		if (stop) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "listing the records for the archive");
+}
+
+/* ---------------------------------------------------------------- outbox */
+
+int store_archive_queue(struct store *s, const struct audit_row *r, struct mc_error *err)
+{
+	char *path = NULL;
+	int rc = store_archive_configured(s, &path, err);
+	if (rc != MC_OK || !path)
+		return rc;
+	free(path);
+	char *record = NULL;
+	if ((rc = store_archive_record(s, r->subject, &record, err)) != MC_OK)
+		return rc;
+	sqlite3_stmt *st = store_prep(s, SQL_OUTBOX_ADD, err);
+	if (!st) {
+		free(record);
+		return MC_FAIL;
+	}
+	store_bind_int(st, 1, r->seq);
+	store_bind_text(st, 2, r->hash);
+	store_bind_text(st, 3, r->at);
+	store_bind_text(st, 4, r->actor);
+	store_bind_text(st, 5, r->action);
+	store_bind_text(st, 6, r->subject);
+	store_bind_text(st, 7, r->after);
+	store_bind_text(st, 8, record);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	free(record);
+	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "queueing the change for the archive");
+}
+
+int store_archive_outbox_each(struct store *s, int (*fn)(void *ctx, const struct store_archive_event *e),
+			      void *ctx, struct mc_error *err)
+{
+	sqlite3_stmt *st = store_prep(s, SQL_OUTBOX_EACH, err);
+	if (!st)
+		return MC_FAIL;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_archive_event e = {
+			.seq = sqlite3_column_int64(st, 0),
+			.audit_seq = sqlite3_column_int64(st, 1),
+			.audit_hash = (const char *)sqlite3_column_text(st, 2),
+			.at = (const char *)sqlite3_column_text(st, 3),
+			.actor = (const char *)sqlite3_column_text(st, 4),
+			.action = (const char *)sqlite3_column_text(st, 5),
+			.subject = (const char *)sqlite3_column_text(st, 6),
+			.after = (const char *)sqlite3_column_text(st, 7),
+			.record = (const char *)sqlite3_column_text(st, 8),
+			.state = (const char *)sqlite3_column_text(st, 9),
+			.error = (const char *)sqlite3_column_text(st, 10),
+		};
+		if (fn(ctx, &e)) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading the archive's outbox");
+}
+
+static int exec1(struct store *s, const char *sql, long long a, const char *b, const char *what,
+		 struct mc_error *err)
+{
+	sqlite3_stmt *st = store_prep(s, sql, err);
+	if (!st)
+		return MC_FAIL;
+	store_bind_int(st, 1, a);
+	if (b)
+		store_bind_text(st, 2, b);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, what);
+}
+
+int store_archive_outbox_done(struct store *s, long long upto_seq, struct mc_error *err)
+{
+	return exec1(s, SQL_OUTBOX_DONE, upto_seq, NULL, "clearing the archive's outbox", err);
+}
+
+int store_archive_settle(struct store *s, long long upto_seq, const char *head, struct mc_error *err)
+{
+	/* Not synced to disk: if a power cut loses this, the archive head's
+	 * Audit-Seq still says the events are in, and the next drain skips them. */
+	sqlite3_exec(store_db(s), "PRAGMA synchronous = NORMAL", NULL, NULL, NULL);
+	int rc = store_begin(s, err);
+	if (rc == MC_OK)
+		rc = store_archive_outbox_done(s, upto_seq, err);
+	if (rc == MC_OK)
+		rc = store_meta_set(s, "archive_head", head, err);
+	if (rc == MC_OK)
+		rc = store_commit(s, err);
+	else
+		store_rollback(s);
+	sqlite3_exec(store_db(s), "PRAGMA synchronous = FULL", NULL, NULL, NULL);
+	return rc;
+}
+
+int store_archive_outbox_failed(struct store *s, long long seq, const char *why, struct mc_error *err)
+{
+	return exec1(s, SQL_OUTBOX_FAILED, seq, why ? why : "", "updating the archive's outbox", err);
+}
+
+int store_archive_outbox_count(struct store *s, long long *n, char **oldest, char **last_error,
+			       struct mc_error *err)
+{
+	*n = 0;
+	*oldest = *last_error = NULL;
+	sqlite3_stmt *st = store_prep(s, SQL_OUTBOX_COUNT, err);
+	if (!st)
+		return MC_FAIL;
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*n = sqlite3_column_int64(st, 0);
+		*oldest = store_col_dup(st, 1);
+		*last_error = store_col_dup(st, 2);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? MC_OK : store_fail(s, err, "reading the archive's outbox");
+}
+
+int store_archive_outbox_has(struct store *s, const char *subject, int *pending, struct mc_error *err)
+{
+	sqlite3_stmt *st = store_prep(s, SQL_OUTBOX_HAS, err);
+	if (!st)
+		return MC_FAIL;
+	store_bind_text(st, 1, subject);
+	int rc = sqlite3_step(st);
+	*pending = rc == SQLITE_ROW;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading the archive's outbox");
+}
+
+/* ---------------------------------------------------------------- what commits need */
+
+int store_archive_person(struct store *s, const char *user, char **name, char **email, struct mc_error *err)
+{
+	*name = *email = NULL;
+	sqlite3_stmt *st = store_prep(s, SQL_PERSON, err);
+	if (!st)
+		return MC_FAIL;
+	store_bind_text(st, 1, user);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*name = store_col_dup(st, 0);
+		*email = store_col_dup(st, 1);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(s, err, "reading people");
+	if (!*name || !**name) {
+		free(*name);
+		*name = mc_xstrdup(user);
+	}
+	if (!*email || !**email) {
+		free(*email);
+		*email = mc_xasprintf("%s@localhost", user);
+	}
+	return MC_OK;
+}
+
+int store_archive_evidence_text(struct store *s, const char *sha256, char **text, size_t *len, int *found,
+				struct mc_error *err)
+{
+	*text = NULL;
+	*len = 0;
+	*found = 0;
+	sqlite3_stmt *st = store_prep(s, SQL_EV_TEXT, err);
+	if (!st)
+		return MC_FAIL;
+	store_bind_text(st, 1, sha256);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const void *t = sqlite3_column_blob(st, 0);
+		*len = (size_t)sqlite3_column_bytes(st, 0);
+		*text = mc_xmalloc(*len + 1);
+		if (*len)
+			memcpy(*text, t, *len);
+		(*text)[*len] = '\0';
+		*found = 1;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading evidence");
+}
+
+int store_archive_evidence_each(struct store *s, int (*fn)(void *ctx, const char *sha256, int is_file),
+				void *ctx, struct mc_error *err)
+{
+	sqlite3_stmt *st = store_prep(s, SQL_EV_EACH, err);
+	if (!st)
+		return MC_FAIL;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *sha = (const char *)sqlite3_column_text(st, 0);
+		if (fn(ctx, sha ? sha : "", sqlite3_column_int(st, 1))) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading evidence");
+}
+
+int store_archive_audit_from(struct store *s, long long from,
+			     int (*fn)(void *ctx, const struct audit_row *r), void *ctx, struct mc_error *err)
+{
+	sqlite3_stmt *st = store_prep(s, SQL_AUDIT_FROM, err);
+	if (!st)
+		return MC_FAIL;
+	store_bind_int(st, 1, from);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct audit_row r = {
+			.seq = sqlite3_column_int64(st, 0),
+			.uid = (const char *)sqlite3_column_text(st, 1),
+			.at = (const char *)sqlite3_column_text(st, 2),
+			.actor = (const char *)sqlite3_column_text(st, 3),
+			.action = (const char *)sqlite3_column_text(st, 4),
+			.subject = (const char *)sqlite3_column_text(st, 5),
+			.before = (const char *)sqlite3_column_text(st, 6),
+			.after = (const char *)sqlite3_column_text(st, 7),
+			.prev_hash = (const char *)sqlite3_column_text(st, 8),
+			.hash = (const char *)sqlite3_column_text(st, 9),
+		};
+		if (fn(ctx, &r)) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading the audit log");
+}
+
+void store_archive_on_idle(struct store *s)
+{
+	/* A read-only connection, or a database from before the archive, has nothing to drain. */
+	if (sqlite3_db_readonly(store_db(s), "main") == 1)
+		return;
+	struct mc_error err = MC_ERROR_INIT;
+	char *path = NULL;
+	if (store_archive_configured(s, &path, &err) != MC_OK || !path) {
+		mc_error_clear(&err);
+		return;
+	}
+	free(path);
+	/* After a failure, a long-running process (the TUI, idle) waits a while
+	 * before trying again rather than retrying and warning on every idle moment. */
+	static time_t retry_at;
+	time_t now = time(NULL);
+	if (now < retry_at)
+		return;
+	long n = 0;
+	if (archive_drain(s, &n, &err) != MC_OK) {
+		retry_at = now + 30;
+		if (archive_warn) {
+			char *msg = mc_xasprintf("warning: %s", mc_error_msg(&err));
+			archive_warn(msg);
+			free(msg);
+		}
+	} else {
+		retry_at = 0;
+	}
+	mc_error_clear(&err);
+}

@@ -1,0 +1,389 @@
+/* test_archive.c: the evidence archive: layout, outbox, commits, log, check,
+ * a failed drain that waits and catches up, push and a diverged pull. */
+#include "unit.h"
+
+#include <git2.h>
+#include <sqlite3.h>
+
+#include "mcassess/archive.h"
+#include "mcassess/check.h"
+#include "mcassess/import.h"
+#include "mcassess/scoring.h"
+#include "mcassess/setup.h"
+#include "mcassess/store.h"
+#include "mcassess/store_archive.h"
+#include "mcassess/util.h"
+
+#define FIX MC_ABS_SRCDIR "/tests/fixtures/archive"
+
+struct fx {
+	char *dir, *db;
+	struct store *s;
+};
+
+static void quiet(const char *msg) { (void)msg; }
+
+static void ok(int rc, struct mc_error *err)
+{
+	if (rc != MC_OK)
+		fail_msg("%s", mc_error_msg(err));
+}
+
+static void exec_sql(struct fx *f, const char *sql)
+{
+	sqlite3 *db;
+	char *msg = NULL;
+	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+		fail_msg("%s: %s", sql, msg);
+	sqlite3_close(db);
+}
+
+static long long query_int(struct fx *f, const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	long long v = -1;
+	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof *f);
+	struct mc_error err = MC_ERROR_INIT;
+	archive_warn = quiet;
+	f->dir = unit_tmpdir();
+	f->db = mc_xasprintf("%s/t.db", f->dir);
+	ok(store_open(f->db, STORE_CREATE, &f->s, &err), &err);
+	ok(setup_init(f->s, &err), &err);
+	struct import_stats st;
+	ok(import_file(f->s, FIX "/subs.csv", FIX "/evidence", 0, &st, NULL, NULL, &err), &err);
+	assert_int_equal(st.submissions, 2);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+	store_close(&f->s);
+	free(f->db);
+	unit_rmtree(f->dir);
+	free(f);
+	return 0;
+}
+
+static char *init_archive(struct fx *f, const char *name)
+{
+	struct mc_error err = MC_ERROR_INIT;
+	struct archive_init_result r;
+	char *path = mc_xasprintf("%s/%s", f->dir, name);
+	ok(archive_init(f->s, path, &r, &err), &err);
+	assert_int_equal(r.created, 1);
+	assert_int_equal(r.submissions, 2);
+	assert_int_equal(strlen(r.commit), 40);
+	archive_init_result_free(&r);
+	return path;
+}
+
+/* The tree entry's oid at path in main's head (0: absent). */
+static int head_entry(const char *repo_path, const char *rev, const char *path, git_oid *out)
+{
+	git_repository *repo;
+	git_object *obj;
+	git_tree *tree;
+	git_tree_entry *e;
+	int found = 0;
+	git_libgit2_init();
+	assert_int_equal(git_repository_open_bare(&repo, repo_path), 0);
+	assert_int_equal(git_revparse_single(&obj, repo, rev), 0);
+	assert_int_equal(git_commit_tree(&tree, (git_commit *)obj), 0);
+	if (git_tree_entry_bypath(&e, tree, path) == 0) {
+		git_oid_cpy(out, git_tree_entry_id(e));
+		git_tree_entry_free(e);
+		found = 1;
+	}
+	git_tree_free(tree);
+	git_object_free(obj);
+	git_repository_free(repo);
+	git_libgit2_shutdown();
+	return found;
+}
+
+static char *head_message(const char *repo_path)
+{
+	git_repository *repo;
+	git_object *obj;
+	git_libgit2_init();
+	assert_int_equal(git_repository_open_bare(&repo, repo_path), 0);
+	assert_int_equal(git_revparse_single(&obj, repo, "main"), 0);
+	char *m = mc_xstrdup(git_commit_message((git_commit *)obj));
+	git_object_free(obj);
+	git_repository_free(repo);
+	git_libgit2_shutdown();
+	return m;
+}
+
+/* ---------------------------------------------------------------- */
+
+static void layout_is_sharded_and_escaped(void **state)
+{
+	(void)state;
+	char *p = store_archive_path("submission:HX-101");
+	/* sha256("HX-101") begins 2eb8 */
+	assert_string_equal(p, "submissions/2e/b8/HX-101/record.json");
+	free(p);
+	p = store_archive_path("submission:a/b c");
+	assert_non_null(strstr(p, "/a%2Fb%20c/record.json"));
+	free(p);
+	p = store_archive_path("person:.hidden");
+	assert_string_equal(p, "people/%2Ehidden.json");
+	free(p);
+	p = store_archive_path("credential:TEAM-QUES");
+	assert_string_equal(p, "catalog/credentials/TEAM-QUES.json");
+	free(p);
+	assert_null(store_archive_path("database"));
+	p = store_archive_evidence_path("abcdef");
+	assert_string_equal(p, "evidence/ab/cd/abcdef");
+	free(p);
+}
+
+static void record_is_canonical_json(void **state)
+{
+	struct fx *f = *state;
+	struct mc_error err = MC_ERROR_INIT;
+	char *json = NULL;
+	ok(store_archive_record(f->s, "submission:HX-101", &json, &err), &err);
+	assert_non_null(json);
+	/* sorted keys, one value a line, a final newline */
+	assert_true(strstr(json, "\n \"assignments\"") < strstr(json, "\n \"attempt\""));
+	assert_non_null(strstr(json, "\n \"credential\": \"TEAM-QUES\",\n"));
+	assert_int_equal(json[strlen(json) - 1], '\n');
+	free(json);
+	ok(store_archive_record(f->s, "submission:NOPE", &json, &err), &err);
+	assert_null(json);
+}
+
+static void no_archive_no_outbox(void **state)
+{
+	struct fx *f = *state;
+	struct mc_error err = MC_ERROR_INIT;
+	ok(scoring_score(f->s, "HX-101", "O1", "demonstrated", NULL, &err), &err);
+	assert_int_equal(query_int(f, "SELECT count(*) FROM outbox"), 0);
+}
+
+static void each_event_is_a_commit(void **state)
+{
+	struct fx *f = *state;
+	struct mc_error err = MC_ERROR_INIT;
+	char *arc = init_archive(f, "a.git");
+	git_oid ev_before, ev_after, other_before, other_after, rec1, rec2;
+	assert_true(head_entry(arc, "main", "evidence", &ev_before));
+	assert_true(head_entry(arc, "main", "submissions/23/f2/HX-102/record.json", &other_before));
+	assert_true(head_entry(arc, "main", "submissions/2e/b8/HX-101/record.json", &rec1));
+	ok(scoring_score(f->s, "HX-101", "O2", "progressing", NULL, &err), &err);
+	/* inside the transaction: queued with the record as it stood */
+	assert_int_equal(query_int(f, "SELECT count(*) FROM outbox WHERE record LIKE '%progressing%'"), 2);
+	long n = 0;
+	ok(archive_drain(f->s, &n, &err), &err);
+	assert_int_equal(n, 2); /* the score and the status it started */
+	assert_int_equal(query_int(f, "SELECT count(*) FROM outbox"), 0);
+	char *m = head_message(arc);
+	assert_non_null(strstr(m, "status HX-101: in_progress\n\nSubject: submission:HX-101\nAudit-Seq: "));
+	free(m);
+	assert_true(head_entry(arc, "main~1", "submissions/2e/b8/HX-101/record.json", &rec2));
+	assert_false(git_oid_equal(&rec1, &rec2));
+	/* only the path to the changed leaf was rewritten */
+	assert_true(head_entry(arc, "main", "evidence", &ev_after));
+	assert_true(head_entry(arc, "main", "submissions/23/f2/HX-102/record.json", &other_after));
+	assert_true(git_oid_equal(&ev_before, &ev_after));
+	assert_true(git_oid_equal(&other_before, &other_after));
+	free(arc);
+}
+
+struct lines {
+	char buf[4096];
+	int n;
+};
+
+static int log_line(void *ctx, const struct archive_log_entry *e)
+{
+	struct lines *l = ctx;
+	size_t len = strlen(l->buf);
+	snprintf(l->buf + len, sizeof l->buf - len, "%s\n", e->summary);
+	l->n++;
+	return 0;
+}
+
+static void log_lists_the_submission_oldest_first(void **state)
+{
+	struct fx *f = *state;
+	struct mc_error err = MC_ERROR_INIT;
+	char *arc = init_archive(f, "a.git");
+	ok(scoring_score(f->s, "HX-102", "O1", "3", NULL, &err), &err);
+	ok(scoring_score(f->s, "HX-101", "O1", "1", NULL, &err), &err);
+	long n;
+	ok(archive_drain(f->s, &n, &err), &err);
+	struct lines l = { .n = 0 };
+	l.buf[0] = '\0';
+	ok(archive_log(f->s, "HX-101", log_line, &l, &err), &err);
+	assert_string_equal(l.buf, "archive init: the state of the database\nscore HX-101 O1: Not Met\n"
+				   "status HX-101: in_progress\n");
+	assert_int_equal(archive_log(f->s, "NOPE", log_line, &l, &err), MC_FAIL);
+	assert_non_null(strstr(err.msg, "no submission 'NOPE'"));
+	mc_error_clear(&err);
+	free(arc);
+}
+
+struct problems {
+	char buf[8192];
+	long n;
+};
+
+static void collect(void *ctx, const char *p)
+{
+	struct problems *c = ctx;
+	size_t len = strlen(c->buf);
+	snprintf(c->buf + len, sizeof c->buf - len, "%s\n", p);
+}
+
+static long run_check(struct fx *f, struct problems *p)
+{
+	struct mc_error err = MC_ERROR_INIT;
+	struct check_summary sum;
+	p->buf[0] = '\0';
+	ok(check_run(f->s, CHECK_ALL, collect, p, &sum, &err), &err);
+	return sum.problems;
+}
+
+static void check_names_a_score_edited_behind_its_back(void **state)
+{
+	struct fx *f = *state;
+	struct mc_error err = MC_ERROR_INIT;
+	char *arc = init_archive(f, "a.git");
+	ok(scoring_score(f->s, "HX-101", "O1", "demonstrated", NULL, &err), &err);
+	long n;
+	ok(archive_drain(f->s, &n, &err), &err);
+	struct problems p;
+	assert_int_equal(run_check(f, &p), 0);
+	exec_sql(f, "UPDATE score SET comment = 'forged'");
+	assert_true(run_check(f, &p) >= 1);
+	assert_non_null(strstr(p.buf, "archive: submission HX-101: scores.first.O1.comment: the database has "
+				      "\"forged\" but the archive (head "));
+	free(arc);
+}
+
+static void failed_drain_waits_then_catches_up_in_order(void **state)
+{
+	struct fx *f = *state;
+	struct mc_error err = MC_ERROR_INIT;
+	char *arc = init_archive(f, "a.git");
+	char *away = mc_xasprintf("%s/away.git", f->dir);
+	assert_int_equal(rename(arc, away), 0); /* the archive is gone for a while */
+	ok(scoring_score(f->s, "HX-101", "O1", "demonstrated", NULL, &err), &err);
+	ok(scoring_score(f->s, "HX-101", "O2", "progressing", NULL, &err), &err);
+	long n = 0;
+	assert_int_equal(archive_drain(f->s, &n, &err), MC_FAIL);
+	assert_non_null(strstr(err.msg, "3 changes wait in the outbox"));
+	mc_error_clear(&err);
+	assert_int_equal(query_int(f, "SELECT count(*) FROM outbox"), 3);
+	struct problems p;
+	assert_true(run_check(f, &p) >= 1);
+	assert_non_null(strstr(p.buf, "archive: 3 changes wait in the outbox"));
+	assert_int_equal(rename(away, arc), 0);
+	ok(archive_drain(f->s, &n, &err), &err);
+	assert_int_equal(n, 3);
+	assert_int_equal(run_check(f, &p), 0);
+	struct lines l = { .n = 0 };
+	l.buf[0] = '\0';
+	ok(archive_log(f->s, "HX-101", log_line, &l, &err), &err);
+	assert_string_equal(l.buf, "archive init: the state of the database\nscore HX-101 O1: Demonstrated\n"
+				   "status HX-101: in_progress\nscore HX-101 O2: Progressing\n");
+	free(away);
+	free(arc);
+}
+
+static void conflict(void *ctx, const char *msg)
+{
+	collect(ctx, msg);
+}
+
+static void push_then_diverged_pull_keeps_both(void **state)
+{
+	struct fx *f = *state;
+	struct mc_error err = MC_ERROR_INIT;
+	char *arc = init_archive(f, "a.git");
+	char *remote = mc_xasprintf("%s/state.git", f->dir);
+	struct archive_sync_result r;
+	ok(archive_push(f->s, remote, &r, &err), &err);
+	assert_true(r.fast_forward);
+	ok(archive_push(f->s, NULL, &r, &err), &err); /* the remote is remembered */
+	assert_true(r.up_to_date);
+	/* a second database's archive, cloned from the state server, scores the same submission */
+	char *db2 = mc_xasprintf("%s/t2.db", f->dir);
+	char *cmd = mc_xasprintf("cp '%s' '%s' && rm -f '%s-wal' && cp -r '%s.evidence' '%s.evidence'", f->db, db2,
+				 db2, f->db, db2);
+	store_close(&f->s);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	ok(store_open(f->db, 0, &f->s, &err), &err);
+	struct store *s2;
+	ok(store_open(db2, 0, &s2, &err), &err);
+	char *arc2 = mc_xasprintf("%s/b.git", f->dir);
+	cmd = mc_xasprintf("git clone -q --bare '%s' '%s' 2>/dev/null || cp -r '%s' '%s'", remote, arc2, remote, arc2);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	ok(store_begin(s2, &err), &err);
+	ok(store_meta_set(s2, "archive_path", arc2, &err), &err);
+	ok(store_meta_set(s2, "archive_id", "second-archive", &err), &err);
+	ok(store_commit(s2, &err), &err);
+	ok(scoring_score(s2, "HX-101", "O1", "not_met", NULL, &err), &err);
+	long n;
+	ok(archive_drain(s2, &n, &err), &err);
+	ok(archive_push(s2, remote, &r, &err), &err);
+	store_close(&s2);
+	ok(scoring_score(f->s, "HX-101", "O1", "demonstrated", NULL, &err), &err);
+	ok(archive_drain(f->s, &n, &err), &err);
+	/* our history and the state server's have diverged: push is refused, pull merges */
+	assert_int_equal(archive_push(f->s, NULL, &r, &err), MC_FAIL);
+	assert_non_null(strstr(err.msg, "run 'mcassess archive pull"));
+	mc_error_clear(&err);
+	struct problems p = { .n = 0 };
+	p.buf[0] = '\0';
+	ok(archive_pull(f->s, NULL, conflict, &p, &r, &err), &err);
+	assert_true(r.merged);
+	assert_int_equal(r.conflicts, 1);
+	assert_non_null(strstr(p.buf, "conflict: submissions/2e/b8/HX-101/record.json changed on both sides"));
+	git_oid o;
+	assert_true(head_entry(arc, "main", "submissions/2e/b8/HX-101/record.json", &o));
+	char *theirs_glob = head_message(arc);
+	assert_non_null(strstr(theirs_glob, "merge "));
+	free(theirs_glob);
+	ok(archive_push(f->s, NULL, &r, &err), &err); /* now it goes */
+	assert_false(r.up_to_date);
+	free(arc);
+	free(arc2);
+	free(db2);
+	free(remote);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(layout_is_sharded_and_escaped),
+		cmocka_unit_test_setup_teardown(record_is_canonical_json, setup, teardown),
+		cmocka_unit_test_setup_teardown(no_archive_no_outbox, setup, teardown),
+		cmocka_unit_test_setup_teardown(each_event_is_a_commit, setup, teardown),
+		cmocka_unit_test_setup_teardown(log_lists_the_submission_oldest_first, setup, teardown),
+		cmocka_unit_test_setup_teardown(check_names_a_score_edited_behind_its_back, setup, teardown),
+		cmocka_unit_test_setup_teardown(failed_drain_waits_then_catches_up_in_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(push_then_diverged_pull_keeps_both, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
