@@ -32,6 +32,8 @@ int claim_release_all_mine(struct store *s, int *n, struct mc_error *err);
 /* MC_OK when nobody else holds a live claim on `id` (scoring is free for the
  * current user); else MC_FAIL with who holds it. */
 int claim_check(struct store *s, const char *id, struct mc_error *err);
+/* The same for a submission already looked up (its rowid and external id). */
+int claim_check_rowid(struct store *s, long long rowid, const char *id, struct mc_error *err);
 
 struct claim_info {
 	char *submission, *user, *claimed_at, *seen_at;

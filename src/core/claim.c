@@ -222,11 +222,8 @@ int claim_release_all_mine(struct store *s, int *n, struct mc_error *err)
 	return store_commit(s, err);
 }
 
-int claim_check(struct store *s, const char *id, struct mc_error *err)
+int claim_check_rowid(struct store *s, long long rowid, const char *id, struct mc_error *err)
 {
-	long long rowid;
-	if (find_sub(s, id, &rowid, err) != MC_OK)
-		return MC_FAIL;
 	int minutes;
 	if (claim_idle_minutes(s, &minutes, err) != MC_OK)
 		return MC_FAIL;
@@ -238,6 +235,14 @@ int claim_check(struct store *s, const char *id, struct mc_error *err)
 		rc = held_by_other(id, &k, minutes, err);
 	store_claim_row_free(&k);
 	return rc;
+}
+
+int claim_check(struct store *s, const char *id, struct mc_error *err)
+{
+	long long rowid;
+	if (find_sub(s, id, &rowid, err) != MC_OK)
+		return MC_FAIL;
+	return claim_check_rowid(s, rowid, id, err);
 }
 
 struct list_ctx {

@@ -11,6 +11,7 @@
 #include <jansson.h>
 
 #include "mcassess/audit.h"
+#include "mcassess/claim.h"
 #include "mcassess/identity.h"
 #include "mcassess/people.h"
 #include "mcassess/scoring.h"
@@ -180,7 +181,9 @@ int scoring_find(struct store *s, const char *submission_id, long long *rowid, s
 	return rc;
 }
 
-/* Decided submissions are read-only; then the role, then the assignment. */
+/* Decided submissions are read-only; then the role, then the assignment, then
+ * the claim: nobody writes to a submission another user has open for scoring,
+ * whether through the workstation or the command line. */
 static int may_write(struct store *s, const struct store_scoring_sub *sub, struct mc_error *err)
 {
 	char *outcome, *by, *at;
@@ -203,7 +206,7 @@ static int may_write(struct store *s, const struct store_scoring_sub *sub, struc
 	if (rc != MC_OK)
 		return rc;
 	if (role >= ROLE_COORDINATOR)
-		return MC_OK;
+		return claim_check_rowid(s, sub->rowid, sub->id, err);
 	if (role != ROLE_ASSESSOR)
 		return mc_error_set(err, MC_FAIL, "you (%s) may not score %s: you are not one of this database's "
 				    "people; ask an admin to run 'mcassess people add %s --role assessor' and "
@@ -213,6 +216,8 @@ static int may_write(struct store *s, const struct store_scoring_sub *sub, struc
 	if (rc == MC_OK && !yes)
 		rc = mc_error_set(err, MC_FAIL, "you (%s) may not score %s: it is not assigned to you; ask an "
 				  "admin or a coordinator to assign it to you", user, sub->id);
+	if (rc == MC_OK)
+		rc = claim_check_rowid(s, sub->rowid, sub->id, err);
 	return rc;
 }
 

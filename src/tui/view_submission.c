@@ -92,6 +92,9 @@ static int s_open(struct tui_view *v, const void *arg, struct mc_error *err)
 	struct mc_error why = MC_ERROR_INIT;
 	if (scoring_may_write(v->tui->store, d->id, &why) != MC_OK) {
 		d->readonly = mc_xstrdup(mc_error_msg(&why));
+		/* held by someone else: say who (a decided one just reads read-only) */
+		if (claim_check(v->tui->store, d->id, &why) != MC_OK)
+			tui_message(v->tui, "%s", d->readonly);
 		mc_error_clear(&why);
 	} else if (claim_acquire(v->tui->store, d->id, &why) != MC_OK) {
 		/* Someone else is scoring it: say who, and show it read-only. */

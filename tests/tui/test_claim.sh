@@ -46,7 +46,7 @@ t_db_unchanged
 
 # ---------------------------------------------------------------- two OS accounts
 if [ "$(id -u)" -ne 0 ] || ! command -v useradd >/dev/null 2>&1 || ! command -v runuser >/dev/null 2>&1; then
-	for i in 1 2 3 4 5 6 7 8 9 10 11 12; do t_ok "two assessors # SKIP not root (useradd, runuser)"; done
+	for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18; do t_ok "two assessors # SKIP not root (useradd, runuser)"; done
 	done_testing
 	exit 0
 fi
@@ -68,6 +68,21 @@ t_check "$A claims S-002 (exit $RC)" [ "$RC" -eq 0 ]
 as $B claim claim S-002
 t_check "$B is refused S-002 (exit $RC)" [ "$RC" -eq 1 ]
 t_stderr_has "mcassess: S-002 is being scored by $A since"
+# The command line is no back door: B's score, feedback and decision are refused
+# while A holds the claim, and nothing is written.
+before=$(sqlite3 "$F/t.db" "SELECT (SELECT count(*) FROM score), (SELECT count(*) FROM audit), (SELECT count(*) FROM feedback)")
+as $B score S-002 O2 demonstrated
+t_check "$B's score on $A's claimed S-002 is refused (exit $RC)" [ "$RC" -eq 1 ]
+t_stderr_has "mcassess: S-002 is being scored by $A since"
+echo "Well done." >"$T/fb"
+RC=0; runuser -u $B -- env HOME="$F" "$MCASSESS" --db "$F/t.db" feedback S-002 - <"$T/fb" >"$OUT" 2>"$ERR" || RC=$?
+t_check "$B's feedback on $A's claimed S-002 is refused (exit $RC)" [ "$RC" -eq 1 ]
+as $B decide S-002 resubmit
+t_check "$B's decision on $A's claimed S-002 is refused (exit $RC)" [ "$RC" -eq 1 ]
+t_check "nothing was written by $B" \
+	[ "$(sqlite3 "$F/t.db" "SELECT (SELECT count(*) FROM score), (SELECT count(*) FROM audit), (SELECT count(*) FROM feedback)")" = "$before" ]
+as $A score S-002 O2 demonstrated
+t_check "$A, who holds the claim, scores S-002 (exit $RC)" [ "$RC" -eq 0 ]
 as $B claim release S-002
 t_stderr_has "S-002 is claimed by $A, not by you ($B)"
 # After the idle expiry anyone may take it over.
