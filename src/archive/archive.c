@@ -324,6 +324,15 @@ static char *summary(const struct ev *e)
 		out = mc_xasprintf("feedback %s: %ld words", id, words(after_str(after, "text")));
 	} else if (strcmp(a, "decide") == 0 && after) {
 		out = mc_xasprintf("decide %s: %s", id, after_str(after, "outcome"));
+	} else if (strcmp(a, "assign") == 0 && after) {
+		out = mc_xasprintf("assign %s: %s read to %s%s", id, after_str(after, "read"),
+				   after_str(after, "assessor"),
+				   json_is_true(json_object_get(after, "blind")) ? ", blind" : "");
+	} else if (strcmp(a, "unassign") == 0 && after) {
+		out = mc_xasprintf("unassign %s: %s read from %s", id, after_str(after, "read"),
+				   after_str(after, "assessor"));
+	} else if (strcmp(a, "config") == 0 && after) {
+		out = mc_xasprintf("config %s: %s", id, after_str(after, "value"));
 	} else if (strcmp(a, "people") == 0 && after) {
 		out = mc_xasprintf("people %s: %s", id, after_str(after, "role"));
 	} else if (strcmp(a, "catalog") == 0 && after && json_object_get(after, "version")) {

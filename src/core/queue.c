@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mcassess/assign.h"
 #include "mcassess/people.h"
 #include "mcassess/queue.h"
 #include "mcassess/store.h"
@@ -31,11 +32,7 @@ int queue_viewer_load(struct store *s, const char *user, struct queue_viewer *v,
 	if (rc != MC_OK)
 		return rc;
 	v->role = role;
-	char *setting = NULL;
-	rc = store_meta_get(s, "blind_scoring", &setting, err);
-	v->blind_setting = setting && strcmp(setting, "1") == 0;
-	free(setting);
-	return rc;
+	return assign_blind_all_get(s, &v->blind_setting, err);
 }
 
 void queue_viewer_free(struct queue_viewer *v)
