@@ -45,6 +45,7 @@ struct show_attempt {               /* an earlier attempt, for the history */
 	int nscores;
 	char *feedback;
 	char *decision, *decided_by, *decided_at;
+	char *decision_reason;          /* why it was returned incomplete ("" otherwise) */
 };
 
 struct show_event {

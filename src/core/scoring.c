@@ -491,7 +491,7 @@ static int decide_in_tx(struct store *s, const struct store_scoring_sub *sub, co
 	char uid[MC_UUID_LEN], at[MC_TIME_LEN];
 	mc_uuid(uid);
 	mc_now(at);
-	rc = store_scoring_decision_put(s, sub->rowid, outcome, user, at, uid, err);
+	rc = store_scoring_decision_put(s, sub->rowid, outcome, user, at, uid, NULL, err);
 	if (rc == MC_OK)
 		rc = store_scoring_status_set(s, sub->rowid, outcome, at, err);
 	if (rc == MC_OK) {
@@ -510,6 +510,9 @@ static int decide_in_tx(struct store *s, const struct store_scoring_sub *sub, co
 int scoring_decide(struct store *s, const char *submission_id, const char *outcome,
 		   struct mc_error *err)
 {
+	if (strcmp(outcome, "incomplete") == 0)
+		return mc_error_set(err, MC_USAGE, "'incomplete' needs a reason: mcassess decide %s incomplete "
+				    "--reason TEXT", submission_id);
 	if (strcmp(outcome, "earned") != 0 && strcmp(outcome, "resubmit") != 0)
 		return mc_error_set(err, MC_USAGE, "the decision is 'earned' or 'resubmit', not '%s'", outcome);
 	int rc = store_begin(s, err);
@@ -519,6 +522,77 @@ int scoring_decide(struct store *s, const char *submission_id, const char *outco
 	rc = sub_get(s, submission_id, &sub, err);
 	if (rc == MC_OK)
 		rc = decide_in_tx(s, &sub, outcome, err);
+	store_scoring_sub_free(&sub);
+	if (rc == MC_OK)
+		return store_commit(s, err);
+	store_rollback(s);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- incomplete */
+
+static int reason_check(const char *reason, struct mc_error *err)
+{
+	size_t len = reason ? strlen(reason) : 0, bad;
+	if (len > SCORING_TEXT_MAX)
+		return mc_error_set(err, MC_INVALID, "the reason: %zu bytes is more than it may hold (%d KiB)", len,
+				    SCORING_TEXT_MAX / 1024);
+	if (!text_utf8_valid(reason ? reason : "", len, &bad))
+		return mc_error_set(err, MC_INVALID, "the reason is not valid UTF-8 (byte %zu)", bad + 1);
+	size_t i = 0;
+	while (i < len && isspace((unsigned char)reason[i]))
+		i++;
+	if (i == len)
+		return mc_error_set(err, MC_INVALID, "the reason is empty: say what is missing or cannot be read");
+	return MC_OK;
+}
+
+static int incomplete_in_tx(struct store *s, const struct store_scoring_sub *sub, const char *reason,
+			    struct mc_error *err)
+{
+	const char *user = identity_user();
+	enum people_role role = ROLE_NONE;
+	int rc = people_role(s, user, &role, err);
+	if (rc != MC_OK)
+		return rc;
+	if (role < ROLE_COORDINATOR)
+		return mc_error_set(err, MC_FAIL, "only coordinators and admins return a submission as incomplete, "
+				    "and you (%s) are %s; tell your coordinator what is missing from %s", user,
+				    role == ROLE_ASSESSOR ? "an assessor" : "not one of this database's people",
+				    sub->id);
+	if ((rc = may_write(s, sub, err)) != MC_OK) /* decided or withdrawn */
+		return rc;
+	char uid[MC_UUID_LEN], at[MC_TIME_LEN];
+	mc_uuid(uid);
+	mc_now(at);
+	rc = store_scoring_decision_put(s, sub->rowid, "incomplete", user, at, uid, reason, err);
+	if (rc == MC_OK)
+		rc = store_scoring_status_set(s, sub->rowid, "incomplete", at, err);
+	if (rc == MC_OK) {
+		char *subject = mc_xasprintf("submission:%s", sub->id);
+		char *before = status_json(sub->status);
+		char *after = json_out(json_pack("{s:s, s:s, s:s, s:s}", "outcome", "incomplete", "decided_by",
+						 user, "status", "incomplete", "reason", reason));
+		rc = audit_append(s, "decide", subject, before, after, err);
+		free(subject);
+		free(before);
+		free(after);
+	}
+	return rc;
+}
+
+int scoring_return_incomplete(struct store *s, const char *submission_id, const char *reason,
+			      struct mc_error *err)
+{
+	int rc = reason_check(reason, err);
+	if (rc != MC_OK)
+		return rc;
+	if ((rc = store_begin(s, err)) != MC_OK)
+		return rc;
+	struct store_scoring_sub sub;
+	rc = sub_get(s, submission_id, &sub, err);
+	if (rc == MC_OK)
+		rc = incomplete_in_tx(s, &sub, reason, err);
 	store_scoring_sub_free(&sub);
 	if (rc == MC_OK)
 		return store_commit(s, err);

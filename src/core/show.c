@@ -114,15 +114,14 @@ static int history(struct store *s, struct show_submission *m, struct mc_error *
 			t.id = t.status = t.submitted_at = NULL;
 			prev = t.previous_rowid;
 			rc = store_show_scores(s, a->rowid, &a->scores, &a->nscores, err);
-			char *author = NULL, *at = NULL, *reason = NULL;
+			char *author = NULL, *at = NULL;
 			if (rc == MC_OK)
 				rc = store_show_feedback(s, a->rowid, &a->feedback, &author, &at, err);
 			free(author);
 			free(at);
 			if (rc == MC_OK)
 				rc = store_show_decision(s, a->rowid, &a->decision, &a->decided_by,
-							 &a->decided_at, &reason, err);
-			free(reason);
+							 &a->decided_at, &a->decision_reason, err);
 		}
 		struct show_submission *tp = mc_xmalloc(sizeof *tp);
 		*tp = t;
@@ -248,6 +247,7 @@ void show_free(struct show_submission **sp)
 		free(a->decision);
 		free(a->decided_by);
 		free(a->decided_at);
+		free(a->decision_reason);
 	}
 	free(m->history);
 	for (int i = 0; i < m->nevents; i++) {
