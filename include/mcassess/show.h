@@ -1,5 +1,5 @@
 /* show.h: one submission as a viewer may see it: educator (through
- * queue_educator_label), evidence by part with word counts against the part's
+ * queue_educator_seen), evidence by part with word counts against the part's
  * limits, the rubric with the scores, feedback, decision and history (earlier
  * attempts and this submission's audit events). The CLI prints it as text or
  * JSON; the TUI draws it. */
