@@ -513,6 +513,20 @@ static void open_next(struct tui_view *v)
 	free(id);
 }
 
+/* After a decision: the next submission of the queue opens, and the status line says
+ * what was recorded (unless opening the next one had an error to show). */
+static void recorded_next(struct tui_view *v, const char *what)
+{
+	struct sv *d = v->data;
+	struct tui *t = v->tui;
+	char *done = mc_xasprintf("%s %s", d->id, what); /* "S-1 recorded as earned" */
+	open_next(v); /* v and d are gone from here on */
+	if (!t->msg || !t->msg_error)
+		tui_message(t, "%s%s", done, t->depth > 1 ? "; here is the next submission" :
+				"; nothing more in the queue");
+	free(done);
+}
+
 static void ask_decision(struct tui_view *v)
 {
 	struct sv *d = v->data;
@@ -617,12 +631,7 @@ static int incomplete_key(struct tui_view *v, int key)
 		tui_error(t, &err);
 		return TUI_HANDLED;
 	}
-	char *done = mc_xasprintf("%s returned as incomplete", d->id);
-	open_next(v);
-	if (!t->msg || !t->msg_error)
-		tui_message(t, "%s%s", done, t->depth > 1 ? "; here is the next submission" :
-				"; nothing more in the queue");
-	free(done);
+	recorded_next(v, "returned as incomplete");
 	return TUI_HANDLED;
 }
 
@@ -656,12 +665,9 @@ static int s_key(struct tui_view *v, int key)
 		mark(v, SV_TITLE | SV_RUBRIC);
 		return TUI_HANDLED;
 	}
-	char *done = mc_xasprintf("%s recorded as %s", d->id, d->decision);
-	open_next(v);
-	if (!t->msg || !t->msg_error)
-		tui_message(t, "%s%s", done, t->depth > 1 ? "; here is the next submission" :
-				"; nothing more in the queue");
-	free(done);
+	char *what = mc_xasprintf("recorded as %s", d->decision);
+	recorded_next(v, what);
+	free(what);
 	return TUI_HANDLED;
 }
 
