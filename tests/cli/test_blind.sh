@@ -121,6 +121,7 @@ for size in 80x24 160x48; do
 	unset MCASSESS_TUI_SCRIPT MCASSESS_TUI_SIZE MCASSESS_TUI_DUMP_DIR
 	t_check "tui $size: every screen was dumped" [ "$(ls "$F/dumps/$size" | wc -l)" -eq 7 ]
 	t_check "tui $size: the queue shows the anonymous id" grep -q "$ANON" "$F/dumps/$size/queue"
+	t_check "tui $size: an assessor's queue is their own work" grep -q "queue: your open work" "$F/dumps/$size/queue"
 	t_check "tui $size: narrowing by the name finds nothing" grep -q "Nothing matches the narrowing" "$F/dumps/$size/narrow-name"
 	t_check "tui $size: narrowing by the anonymous id finds BL-2" grep -q "BL-2" "$F/dumps/$size/narrow-anon"
 	t_check "tui $size: the submission's title has the anonymous id" grep -q "^ BL-2 · TEAM-QUES.*$ANON" "$F/dumps/$size/submission"
