@@ -509,7 +509,8 @@ static int commit_event(struct arc *a, const struct ev *e, git_tree **tree, stru
 	free(path);
 	git_oid tree_oid, commit_oid;
 	if (rc == MC_OK) {
-		qsort(u.v, u.n, sizeof *u.v, upd_cmp);
+		if (u.n) /* none for a subject with no record (a setting): qsort may not take NULL */
+			qsort(u.v, u.n, sizeof *u.v, upd_cmp);
 		rc = tree_edit(a, *tree, u.v, u.n, 0, &tree_oid, err);
 	}
 	upds_free(&u);

@@ -166,4 +166,12 @@ t_db_unchanged
 sql "UPDATE person SET role = 'admin' WHERE user = '$ME'"
 t_run 0 config blind off
 t_check "off again" [ "$(sql "SELECT value FROM meta WHERE key = 'blind_scoring'")" = 0 ]
+if [ -d "$DB.archive.git" ]; then
+	t_run 0 archive verify
+	t_check "the setting's changes are commits too" \
+		[ "$(git --git-dir="$DB.archive.git" log --format=%s | grep -c '^config blind_scoring: o[nf]')" = 2 ]
+else
+	t_ok "archive verify # SKIP built without libgit2"
+	t_ok "archive verify # SKIP"
+fi
 done_testing
