@@ -175,4 +175,20 @@ as $B 0 show BL-9
 t_stdout_has "(you score this blind)"
 as $C 0 queue --status all --format tsv
 t_check "config blind on: the coordinator still sees names" grep -q "Otto Visible" "$OUT"
+
+# ---------------------------------------------------------------- a report of tampering
+# An educator's name edited behind the program's back: check and archive verify
+# say so to everyone, but only coordinators and admins are told the names.
+if [ "$ARCHIVE" = 1 ]; then
+	sql "UPDATE educator SET name = 'Zelda Q. Marlowe-Tampered' WHERE ext_id = 'EDU-ZQM-77'"
+	as $B 1 archive verify
+	t_stdout_has "archive: an educator's record differs from the archive"
+	t_check "verify as the assessor: no name, old or new, nor the id" [ "$(grep -c "Zelda\|Marlowe\|EDU-ZQM" "$F/out/$B-$N")" = 0 ]
+	as $B 1 check
+	t_check "check as the assessor: no name nor id" [ "$(grep -c "Zelda\|Marlowe\|EDU-ZQM" "$F/out/$B-$N")" = 0 ]
+	as $C 1 archive verify
+	t_stdout_has "Zelda Q. Marlowe-Tampered"
+else
+	t_ok "tampering # SKIP built without libgit2"
+fi
 done_testing
