@@ -208,9 +208,14 @@ static int may_write(struct store *s, const struct store_scoring_sub *sub, struc
 		return mc_error_set(err, MC_FAIL, "you (%s) may not score %s: you are not one of this database's "
 				    "people; ask an admin to run 'mcassess people add %s --role assessor' and "
 				    "to assign it to you", user, sub->id, user);
-	int yes;
+	int yes, other = 0;
 	rc = store_scoring_assigned(s, sub->rowid, user, READ_FIRST, &yes, err);
-	if (rc == MC_OK && !yes)
+	for (int i = 0; rc == MC_OK && !yes && !other && i < 2; i++) /* a later read is not scored yet */
+		rc = store_scoring_assigned(s, sub->rowid, user, i ? "adjudication" : "second", &other, err);
+	if (rc == MC_OK && other)
+		rc = mc_error_set(err, MC_FAIL, "you (%s) may not score %s yet: it is assigned to you for a later "
+				  "read, and only the first read is scored for now", user, sub->id);
+	else if (rc == MC_OK && !yes)
 		rc = mc_error_set(err, MC_FAIL, "you (%s) may not score %s: it is not assigned to you; ask an "
 				  "admin or a coordinator to assign it to you", user, sub->id);
 	return rc;

@@ -114,6 +114,12 @@ sql "UPDATE person SET role = 'assessor' WHERE user = '$ME'"
 t_run 0 score S-101 O1 1
 sql "UPDATE person SET role = 'admin' WHERE user = '$ME'"
 t_run 0 assign --remove S-101 "$ME"
+t_run 0 assign S-101 "$ME" --read adjudication
+sql "UPDATE person SET role = 'assessor' WHERE user = '$ME'"
+t_run 1 score S-101 O1 2
+t_stderr_has "mcassess: you ($ME) may not score S-101 yet: it is assigned to you for a later read, and only the first read is scored for now"
+sql "UPDATE person SET role = 'admin' WHERE user = '$ME'"
+t_run 0 assign --remove S-101 "$ME"
 sql "UPDATE person SET role = 'assessor' WHERE user = '$ME'"
 t_run 1 score S-101 O1 2
 t_stderr_has "it is not assigned to you"
