@@ -79,9 +79,11 @@ int queue_educator_view(const struct queue_viewer *v, int assigned_blind, const 
 			struct queue_educator *shown);
 
 /* The educator of one submission as `viewer` may see them (heap copies; school NULL
- * when blind or none). MC_FAIL when there is no such submission. */
+ * when blind or none). anon_id is the anonymous id either way: coordinators and
+ * admins see both, to speak of the educator as a blind assessor sees them.
+ * MC_FAIL when there is no such submission. */
 struct queue_educator_seen {
-	char *id, *name, *school;
+	char *id, *name, *school, *anon_id;
 	int blind;
 };
 int queue_educator_seen(struct store *s, const char *viewer, long long submission_rowid,

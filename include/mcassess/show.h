@@ -61,6 +61,7 @@ struct show_submission {
 	 * anonymous id and school is NULL */
 	int blind;
 	char *educator_id, *educator_name, *district, *school;
+	char *educator_anon;            /* the anonymous id (what blind assessors see) */
 	struct show_part *parts;
 	int nparts;
 	struct show_evidence *evidence;

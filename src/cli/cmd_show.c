@@ -63,6 +63,7 @@ static json_t *to_json(const struct show_submission *m)
 	json_object_set_new(e, "district", json_string(m->district));
 	json_object_set_new(e, "school", str_or_null(m->school));
 	json_object_set_new(e, "blind", json_boolean(m->blind));
+	json_object_set_new(e, "anon_id", json_string(m->educator_anon ? m->educator_anon : ""));
 	json_object_set_new(o, "educator", e);
 
 	json_t *ev = json_array();
@@ -220,8 +221,9 @@ static void text(const struct show_submission *m, int width, struct mc_buf *b)
 	if (m->blind)
 		mc_buf_printf(b, "educator %s (you score this blind), %s\n", m->educator_name, m->district);
 	else
-		mc_buf_printf(b, "educator %s (%s), %s%s%s\n", m->educator_name, m->educator_id, m->district,
-			      m->school ? ", " : "", m->school ? m->school : "");
+		mc_buf_printf(b, "educator %s (%s), %s%s%s\n  blind assessors see %s\n", m->educator_name,
+			      m->educator_id, m->district, m->school ? ", " : "", m->school ? m->school : "",
+			      m->educator_anon ? m->educator_anon : "?");
 
 	for (int p = 0; p < m->nparts; p++) {
 		const struct show_part *pt = &m->parts[p];

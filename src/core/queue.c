@@ -80,6 +80,7 @@ int queue_educator_seen(struct store *s, const char *viewer, long long submissio
 		out->id = dup_or_null(shown.id ? shown.id : "");
 		out->name = dup_or_null(shown.name ? shown.name : "");
 		out->school = dup_or_null(shown.school);
+		out->anon_id = dup_or_null(raw.anon_id ? raw.anon_id : "");
 	}
 	free((char *)raw.id);
 	free((char *)raw.name);
@@ -94,6 +95,7 @@ void queue_educator_seen_free(struct queue_educator_seen *e)
 	free(e->id);
 	free(e->name);
 	free(e->school);
+	free(e->anon_id);
 	*e = (struct queue_educator_seen){ 0 };
 }
 

@@ -87,6 +87,7 @@ static int educator(struct store *s, struct show_submission *m, const char *view
 	m->educator_id = e.id;
 	m->educator_name = e.name;
 	m->school = e.school;
+	m->educator_anon = e.anon_id;
 	return MC_OK;
 }
 
@@ -197,6 +198,7 @@ void show_free(struct show_submission **sp)
 	free(m->educator_name);
 	free(m->district);
 	free(m->school);
+	free(m->educator_anon);
 	for (int i = 0; i < m->nparts; i++) {
 		free(m->parts[i].code);
 		free(m->parts[i].title);

@@ -158,9 +158,10 @@ as $C 0 queue --status all --format tsv
 t_check "coordinator: queue names the educator" grep -q "^BL-2	[a-z_]*	TEAM-QUES	Zelda Quintessa-Marlowe	" "$OUT"
 as $C 0 show BL-2
 t_stdout_has "educator Zelda Quintessa-Marlowe (EDU-ZQM-77), Northfield, Wolfsbane Academy"
+t_stdout_has "  blind assessors see $ANON"
 as $C 0 show BL-2 --format json
 t_check "coordinator: show json has name, id, school" \
-	[ "$(jq -r '.educator | .id + "|" + .name + "|" + .school' "$OUT")" = "EDU-ZQM-77|Zelda Quintessa-Marlowe|Wolfsbane Academy" ]
+	[ "$(jq -r '.educator | .id + "|" + .name + "|" + .school + "|" + .anon_id' "$OUT")" = "EDU-ZQM-77|Zelda Quintessa-Marlowe|Wolfsbane Academy|$ANON" ]
 as $C 0 export results
 t_check "coordinator: export names the educator" grep -q "^BL-1,EDU-ZQM-77,Zelda Quintessa-Marlowe,Northfield,Wolfsbane Academy," "$OUT"
 

@@ -220,6 +220,7 @@ static void what_a_viewer_sees(void **state)
 	assert_int_equal(queue_educator_seen(f->s, "bob", 1, &e, &err), MC_OK);
 	assert_int_equal(e.blind, 0);
 	assert_string_equal(e.school, "Oak School");
+	assert_string_equal(e.anon_id, "anon-1"); /* both: to speak of them as a blind assessor sees them */
 	queue_educator_seen_free(&e);
 }
 
