@@ -131,10 +131,11 @@ static int page_row(void *ctx, const struct queue_raw *r)
 	struct queue_educator shown, raw = { .name = r->name, .anon_id = r->anon_id };
 	int blind = queue_educator_view(p->v, r->assigned_blind, &raw, &shown);
 	const char *educator = shown.name;
-	/* the narrowing text matches what the viewer sees, never a hidden name */
+	/* the narrowing text matches what the viewer sees, never a hidden name; those
+	 * who see names see the anonymous id too (to find what a blind assessor means) */
 	const char *nw = p->f->narrow;
 	if (nw && *nw && !has(r->id, nw) && !has(r->credential, nw) && !has(educator, nw) &&
-	    !has(r->district, nw))
+	    !has(r->district, nw) && (blind || !has(r->anon_id, nw)))
 		return 0;
 	if (p->n == p->cap) {
 		p->cap = p->cap ? p->cap * 2 : 64;

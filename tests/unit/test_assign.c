@@ -222,6 +222,22 @@ static void what_a_viewer_sees(void **state)
 	assert_string_equal(e.school, "Oak School");
 	assert_string_equal(e.anon_id, "anon-1"); /* both: to speak of them as a blind assessor sees them */
 	queue_educator_seen_free(&e);
+	/* and the admin's queue narrows by the anonymous id too; the blind assessor's only by what it shows */
+	struct queue_filter qf = { .status = "all", .narrow = "anon-2" };
+	struct queue_row *rows;
+	int n;
+	assert_int_equal(queue_page(f->s, &qf, identity_user(), NULL, 1, 10, &rows, &n, &err), MC_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(rows[0].id, "S-2");
+	assert_string_equal(rows[0].educator, "Bo Chen");
+	queue_rows_free(&rows, n);
+	qf.narrow = "Ann Lee";
+	assert_int_equal(queue_page(f->s, &qf, "ann", NULL, 1, 10, &rows, &n, &err), MC_OK);
+	assert_int_equal(n, 0);
+	qf.narrow = "anon-1";
+	assert_int_equal(queue_page(f->s, &qf, "ann", NULL, 1, 10, &rows, &n, &err), MC_OK);
+	assert_int_equal(n, 2); /* S-1 and S-3 */
+	queue_rows_free(&rows, n);
 }
 
 int main(void)
