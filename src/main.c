@@ -15,7 +15,9 @@ const struct cli_cmd *const cli_commands[] = {
 	&cli_cmd_tui, &cli_cmd_init, &cli_cmd_demo, &cli_cmd_catalog, &cli_cmd_people,
 	&cli_cmd_import, &cli_cmd_queue, &cli_cmd_show, &cli_cmd_score, &cli_cmd_feedback,
 	&cli_cmd_decide, &cli_cmd_export, &cli_cmd_check, &cli_cmd_search, &cli_cmd_claim,
-	&cli_cmd_archive, NULL,
+	&cli_cmd_archive,
+	&cli_cmd_assign, &cli_cmd_config,
+	NULL,
 };
 
 static void usage(FILE *f)

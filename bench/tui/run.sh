@@ -60,7 +60,8 @@ cat >"$W/page.sql" <<SQL
 .parameter set ?11 65
 SELECT status, n FROM status_count;
 SELECT s.id, s.ext_id, s.status, c.code, p.code, d.name, s.submitted_at, s.attempt, e.name, e.anon_id,
-  EXISTS (SELECT 1 FROM assignment a WHERE a.submission_id = s.id AND +a.assessor = ?10 AND a.blind = 1),
+  EXISTS (SELECT 1 FROM submission bs JOIN assignment ba ON ba.submission_id = bs.id
+    WHERE bs.educator_id = s.educator_id AND +ba.assessor = ?10 AND ba.blind = 1),
   (SELECT k.user FROM claim k WHERE k.submission_id = s.id)
 FROM submission s JOIN credential c ON c.id = s.credential_id JOIN pathway p ON p.id = c.pathway_id
 JOIN educator e ON e.id = s.educator_id JOIN district d ON d.id = e.district_id

@@ -45,10 +45,10 @@ void queue_rows_free(struct queue_row **rows, int n);
  * constant time, fit for every redraw. */
 int queue_counts(struct store *s, long long counts[QUEUE_NSTATUS], struct mc_error *err);
 
-/* How `viewer` sees an educator of submission `submission_rowid`: the name, or the
- * anonymous id when the viewer is an assessor scoring that submission blind (by
+/* How `viewer` sees the educator of submission `submission_rowid`: the name, or the
+ * anonymous id when the viewer is an assessor scoring that educator blind (by
  * assignment or the 'blind_scoring' setting). Coordinators and admins see names.
- * Every screen and command that shows an educator goes through here. *label is heap. */
+ * A shorthand for queue_educator_seen. *label is heap. */
 int queue_educator_label(struct store *s, const char *viewer, long long submission_rowid,
 			 char **label, int *blind, struct mc_error *err);
 /* ---------------------------------------------------------------- the viewer
@@ -62,9 +62,33 @@ struct queue_viewer {
 int queue_viewer_load(struct store *s, const char *user, struct queue_viewer *v, struct mc_error *err);
 void queue_viewer_free(struct queue_viewer *v);
 /* THE rule (every path that shows an educator ends here): admins and coordinators
- * see names; anyone else sees the anonymous id when the submission's assignment to
- * them is blind (`assigned_blind`) or the 'blind_scoring' setting is on. 1 = blind. */
+ * see names; anyone else sees the anonymous id when they score any of the educator's
+ * submissions blind (`assigned_blind`, STORE_BLIND_TO in the SQL) or the
+ * 'blind_scoring' setting is on. 1 = blind. */
 int queue_viewer_blind(const struct queue_viewer *v, int assigned_blind);
+
+/* An educator's identifying fields: as stored, or as a viewer may see them. */
+struct queue_educator {
+	const char *id, *name, *school, *anon_id;
+};
+/* What `v` may see of an educator (`raw`, with `assigned_blind` as above): everything,
+ * or, blind, the anonymous id as both id and name, no school (NULL) and no anon_id.
+ * *shown points into raw. Returns 1 when blind. The queue, show, export and the
+ * workstation all take the educator from here, and print nothing else of them. */
+int queue_educator_view(const struct queue_viewer *v, int assigned_blind, const struct queue_educator *raw,
+			struct queue_educator *shown);
+
+/* The educator of one submission as `viewer` may see them (heap copies; school NULL
+ * when blind or none). anon_id is the anonymous id either way: coordinators and
+ * admins see both, to speak of the educator as a blind assessor sees them.
+ * MC_FAIL when there is no such submission. */
+struct queue_educator_seen {
+	char *id, *name, *school, *anon_id;
+	int blind;
+};
+int queue_educator_seen(struct store *s, const char *viewer, long long submission_rowid,
+			struct queue_educator_seen *out, struct mc_error *err);
+void queue_educator_seen_free(struct queue_educator_seen *e);
 
 /* 1 if `status` is one of queue_statuses. */
 int queue_status_valid(const char *status);
@@ -75,7 +99,7 @@ struct queue_raw {
 	const char *id, *status, *credential, *pathway, *district, *submitted_at;
 	const char *name, *anon_id, *claimed_by;
 	int attempt;
-	int assigned_blind; /* the submission is assigned blind to the viewer */
+	int assigned_blind; /* the viewer scores this educator blind (STORE_BLIND_TO) */
 };
 struct queue_key {
 	const char *status, *credential, *submitted_at;
@@ -89,8 +113,9 @@ int store_queue_walk(struct store *s, const struct queue_filter *f, const char *
 		     const struct queue_key *from, int direction, long sql_limit,
 		     int (*fn)(void *ctx, const struct queue_raw *r), void *ctx, struct mc_error *err);
 int store_queue_counts(struct store *s, long long counts[QUEUE_NSTATUS], struct mc_error *err);
-/* The educator of a submission: name, anonymous id, and whether it is assigned blind to
- * `viewer`. MC_FAIL when there is no such submission. Strings are heap. */
+/* The educator of a submission: id, name, school (NULL when none) and anonymous id
+ * (heap, in *raw's fields: free each), and whether `viewer` scores them blind.
+ * MC_FAIL when there is no such submission. */
 int store_queue_educator(struct store *s, long long submission_rowid, const char *viewer,
-			 char **name, char **anon_id, int *assigned_blind, struct mc_error *err);
+			 struct queue_educator *raw, int *assigned_blind, struct mc_error *err);
 #endif

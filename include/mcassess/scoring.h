@@ -47,6 +47,16 @@ int scoring_feedback_set(struct store *s, const char *submission_id, const char 
 int scoring_decide(struct store *s, const char *submission_id, const char *outcome,
 		   struct mc_error *err);
 
+/* The completeness check: return an undecided submission as 'incomplete' (missing
+ * parts, unreadable files) without scoring it. Coordinators and admins only (an
+ * assessor is refused, MC_FAIL, told to ask their coordinator). `reason` says what
+ * is missing: required, UTF-8, at most SCORING_TEXT_MAX bytes (MC_INVALID). Stored
+ * as the decision (outcome 'incomplete', its reason), status 'incomplete', audited
+ * "decide". It is not an attempt: the educator's next submission for the
+ * credential keeps this attempt number (import.c). */
+int scoring_return_incomplete(struct store *s, const char *submission_id, const char *reason,
+			      struct mc_error *err);
+
 /* Drafts of the feedback editor: the current user's own, per submission and target
  * ("overall" or a criterion code). Durable once the call returns; not audited (a
  * draft is not a decision) and allowed even on a decided submission, so nothing

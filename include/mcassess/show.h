@@ -1,5 +1,5 @@
 /* show.h: one submission as a viewer may see it: educator (through
- * queue_educator_label), evidence by part with word counts against the part's
+ * queue_educator_seen), evidence by part with word counts against the part's
  * limits, the rubric with the scores, feedback, decision and history (earlier
  * attempts and this submission's audit events). The CLI prints it as text or
  * JSON; the TUI draws it. */
@@ -45,6 +45,7 @@ struct show_attempt {               /* an earlier attempt, for the history */
 	int nscores;
 	char *feedback;
 	char *decision, *decided_by, *decided_at;
+	char *decision_reason;          /* why it was returned incomplete ("" otherwise) */
 };
 
 struct show_event {
@@ -60,6 +61,7 @@ struct show_submission {
 	 * anonymous id and school is NULL */
 	int blind;
 	char *educator_id, *educator_name, *district, *school;
+	char *educator_anon;            /* the anonymous id (what blind assessors see) */
 	struct show_part *parts;
 	int nparts;
 	struct show_evidence *evidence;

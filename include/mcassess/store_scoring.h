@@ -42,8 +42,9 @@ int store_scoring_status_set(struct store *s, long long sub_rowid, const char *s
 			     struct mc_error *err);
 int store_scoring_feedback_put(struct store *s, long long sub_rowid, const char *read, const char *author,
 			       const char *body, const char *at, const char *uid, struct mc_error *err);
+/* `reason` NULL stores '' (an 'incomplete' return always has one). */
 int store_scoring_decision_put(struct store *s, long long sub_rowid, const char *outcome, const char *by,
-			       const char *at, const char *uid, struct mc_error *err);
+			       const char *at, const char *uid, const char *reason, struct mc_error *err);
 
 /* Drafts of `author` (get: body and at NULL when none). */
 int store_scoring_draft_put(struct store *s, long long sub_rowid, const char *author, const char *target,

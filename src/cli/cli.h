@@ -54,6 +54,7 @@ extern const struct cli_cmd cli_cmd_init, cli_cmd_demo, cli_cmd_catalog, cli_cmd
 extern const struct cli_cmd cli_cmd_search;
 extern const struct cli_cmd cli_cmd_claim;
 extern const struct cli_cmd cli_cmd_archive;
+extern const struct cli_cmd cli_cmd_assign, cli_cmd_config;
 
 /* NULL-terminated, in the order `mcassess --help` lists them. */
 extern const struct cli_cmd *const cli_commands[];

@@ -199,26 +199,41 @@ const struct cli_cmd cli_cmd_feedback = {
 static int run_decide(struct cli *cli, const struct cli_cmd *self, int argc, char **argv)
 {
 	static const struct option opts[] = {
+		{ "reason", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	const char *reason = NULL;
 	int ch;
 	while ((ch = cli_getopt(argc, argv, "h", opts)) != -1) {
 		if (ch == 'h')
 			return cli_help(self);
+		if (ch == 'r') {
+			reason = optarg;
+			continue;
+		}
 		return cli_usage_error(self, "unknown option");
 	}
 	if (argc - optind != 2)
-		return cli_usage_error(self, "needs a submission id and 'earned' or 'resubmit'");
+		return cli_usage_error(self, "needs a submission id and 'earned', 'resubmit' or 'incomplete'");
 	const char *id = argv[optind], *outcome = argv[optind + 1];
-	if (strcmp(outcome, "earned") != 0 && strcmp(outcome, "resubmit") != 0)
-		return cli_usage_error(self, "the decision is 'earned' or 'resubmit', not '%s'", outcome);
+	int incomplete = strcmp(outcome, "incomplete") == 0;
+	if (strcmp(outcome, "earned") != 0 && strcmp(outcome, "resubmit") != 0 && !incomplete)
+		return cli_usage_error(self, "the decision is 'earned', 'resubmit' or 'incomplete', not '%s'", outcome);
+	if (incomplete && !reason)
+		return cli_usage_error(self, "'incomplete' needs --reason TEXT: what is missing or cannot be read");
+	if (!incomplete && reason)
+		return cli_usage_error(self, "--reason goes with 'incomplete'; for %s write feedback", outcome);
 	struct store *s;
 	int rc = cli_open(cli, 0, &s);
 	if (rc != MC_OK)
 		return rc;
 	struct mc_error err = MC_ERROR_INIT;
-	if (scoring_decide(s, id, outcome, &err) == MC_OK)
+	if (incomplete) {
+		if (scoring_return_incomplete(s, id, reason, &err) == MC_OK)
+			printf("%s: returned as incomplete (by %s); it does not count as an attempt.\n", id,
+			       identity_user());
+	} else if (scoring_decide(s, id, outcome, &err) == MC_OK)
 		printf("%s: %s (decided by %s).\n", id, outcome, identity_user());
 	store_close(&s);
 	return err.msg ? cli_error(&err) : MC_OK;
@@ -226,12 +241,17 @@ static int run_decide(struct cli *cli, const struct cli_cmd *self, int argc, cha
 
 const struct cli_cmd cli_cmd_decide = {
 	"decide", run_decide,
-	"decide ID earned|resubmit",
+	"decide ID earned|resubmit | decide ID incomplete --reason TEXT",
 	"Records the decision on a submission.",
-	"earned    refused unless every criterion is scored at a passing level; the refusal\n"
-	"          lists the criteria not scored and those that do not pass\n"
-	"resubmit  refused until the submission has feedback (see 'mcassess feedback')\n\n"
+	"earned      refused unless every criterion is scored at a passing level; the\n"
+	"            refusal lists the criteria not scored and those that do not pass\n"
+	"resubmit    refused until the submission has feedback (see 'mcassess feedback')\n"
+	"incomplete  the completeness check (coordinators and admins): return it\n"
+	"            unscored because parts are missing or files cannot be read;\n"
+	"            --reason TEXT (required) says what, and `show` shows it. It is not\n"
+	"            an attempt: the educator's next submission keeps its number.\n\n"
 	"A decision is final: afterwards the submission's scores, feedback and decision can\n"
 	"no longer be changed.\n"
-	"Exit status: 0 recorded, 1 refused or no such submission, 2 usage.\n",
+	"Exit status: 0 recorded, 1 refused or no such submission, 2 usage, 3 a reason\n"
+	"that is empty, too long or not UTF-8.\n",
 };

@@ -20,6 +20,12 @@ static json_t *str_or_null(const char *s)
 	return s ? json_string(s) : json_null();
 }
 
+/* A decision's reason (an 'incomplete' return has one); null when there is none. */
+static json_t *reason_json(const char *s)
+{
+	return s && *s ? json_string(s) : json_null();
+}
+
 static json_t *limit_json(long long v)
 {
 	return v >= 0 ? json_integer(v) : json_null();
@@ -57,6 +63,7 @@ static json_t *to_json(const struct show_submission *m)
 	json_object_set_new(e, "district", json_string(m->district));
 	json_object_set_new(e, "school", str_or_null(m->school));
 	json_object_set_new(e, "blind", json_boolean(m->blind));
+	json_object_set_new(e, "anon_id", json_string(m->educator_anon ? m->educator_anon : ""));
 	json_object_set_new(o, "educator", e);
 
 	json_t *ev = json_array();
@@ -92,6 +99,7 @@ static json_t *to_json(const struct show_submission *m)
 		json_object_set_new(it, "decision", str_or_null(a->decision));
 		json_object_set_new(it, "decided_by", str_or_null(a->decided_by));
 		json_object_set_new(it, "decided_at", str_or_null(a->decided_at));
+		json_object_set_new(it, "decision_reason", reason_json(a->decision_reason));
 		json_array_append_new(h, it);
 	}
 	for (int i = 0; i < m->nevents; i++) {
@@ -144,6 +152,7 @@ static json_t *to_json(const struct show_submission *m)
 	json_object_set_new(o, "feedback_at", str_or_null(m->feedback_at));
 	json_object_set_new(o, "decided_by", str_or_null(m->decided_by));
 	json_object_set_new(o, "decided_at", str_or_null(m->decided_at));
+	json_object_set_new(o, "decision_reason", reason_json(m->decision_reason));
 	return o;
 }
 
@@ -212,8 +221,9 @@ static void text(const struct show_submission *m, int width, struct mc_buf *b)
 	if (m->blind)
 		mc_buf_printf(b, "educator %s (you score this blind), %s\n", m->educator_name, m->district);
 	else
-		mc_buf_printf(b, "educator %s (%s), %s%s%s\n", m->educator_name, m->educator_id, m->district,
-			      m->school ? ", " : "", m->school ? m->school : "");
+		mc_buf_printf(b, "educator %s (%s), %s%s%s\n  blind assessors see %s\n", m->educator_name,
+			      m->educator_id, m->district, m->school ? ", " : "", m->school ? m->school : "",
+			      m->educator_anon ? m->educator_anon : "?");
 
 	for (int p = 0; p < m->nparts; p++) {
 		const struct show_part *pt = &m->parts[p];
@@ -270,9 +280,13 @@ static void text(const struct show_submission *m, int width, struct mc_buf *b)
 	} else
 		mc_buf_adds(b, "\n  (none yet)\n");
 
-	if (m->decision)
+	if (m->decision) {
 		mc_buf_printf(b, "\n== decision: %s (%s, %s)\n", m->decision, m->decided_by, m->decided_at);
-	else
+		if (m->decision_reason && *m->decision_reason) {
+			mc_buf_adds(b, "  reason:\n");
+			show_wrap(b, m->decision_reason, width, "    ");
+		}
+	} else
 		mc_buf_adds(b, "\n== decision: not decided\n");
 
 	if (m->nhistory || m->nevents)
@@ -290,6 +304,10 @@ static void text(const struct show_submission *m, int width, struct mc_buf *b)
 		}
 		if (a->decision)
 			mc_buf_printf(b, "    decision: %s (%s, %s)\n", a->decision, a->decided_by, a->decided_at);
+		if (a->decision_reason && *a->decision_reason) {
+			mc_buf_adds(b, "    reason:\n");
+			show_wrap(b, a->decision_reason, width, "      ");
+		}
 		if (a->feedback) {
 			mc_buf_adds(b, "    feedback:\n");
 			show_wrap(b, a->feedback, width, "      ");

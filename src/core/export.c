@@ -55,10 +55,10 @@ static void csv_record(FILE *f, const char *const *v, int n)
 static int result_row(void *ctx, const struct export_result_row *r)
 {
 	struct results *x = ctx;
-	int blind = queue_viewer_blind(&x->v, r->assigned_blind);
-	const char *eid = blind ? r->anon_id : r->educator_id;
-	const char *ename = blind ? r->anon_id : r->educator_name;
-	const char *school = blind ? NULL : r->school;
+	struct queue_educator shown, raw = { .id = r->educator_id, .name = r->educator_name,
+					     .school = r->school, .anon_id = r->anon_id };
+	queue_educator_view(&x->v, r->assigned_blind, &raw, &shown);
+	const char *eid = shown.id, *ename = shown.name, *school = shown.school;
 	if (x->o->format == EXPORT_CSV) {
 		char attempt[24], version[24];
 		snprintf(attempt, sizeof attempt, "%d", r->attempt);

@@ -1241,8 +1241,9 @@ static int put_educator(struct imp *c, const struct sub *sb, long long *id)
 					    anon, id, c->err);
 }
 
-/* Attempt n+1 after a 'resubmit' (or 'incomplete'/'withdrawn') decision; refused
- * while an earlier attempt is open or was earned. */
+/* Attempt n+1 after a 'resubmit' (or 'withdrawn'); after 'incomplete' the same n
+ * again (a return by the completeness check is not an attempt), linked to it all
+ * the same. Refused while an earlier attempt is open or was earned. */
 static int attempt_of(struct imp *c, const struct sub *sb, long long educator, int *attempt,
 		      long long *previous, char **previous_id)
 {
@@ -1256,7 +1257,7 @@ static int attempt_of(struct imp *c, const struct sub *sb, long long educator, i
 		return rc;
 	if (strcmp(a.status, "resubmit") == 0 || strcmp(a.status, "incomplete") == 0 ||
 	    strcmp(a.status, "withdrawn") == 0) {
-		*attempt = a.attempt + 1;
+		*attempt = strcmp(a.status, "incomplete") == 0 ? a.attempt : a.attempt + 1;
 		*previous = a.rowid;
 		*previous_id = a.ext_id;
 		a.ext_id = NULL;

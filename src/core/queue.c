@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mcassess/assign.h"
 #include "mcassess/people.h"
 #include "mcassess/queue.h"
 #include "mcassess/store.h"
@@ -31,11 +32,7 @@ int queue_viewer_load(struct store *s, const char *user, struct queue_viewer *v,
 	if (rc != MC_OK)
 		return rc;
 	v->role = role;
-	char *setting = NULL;
-	rc = store_meta_get(s, "blind_scoring", &setting, err);
-	v->blind_setting = setting && strcmp(setting, "1") == 0;
-	free(setting);
-	return rc;
+	return assign_blind_all_get(s, &v->blind_setting, err);
 }
 
 void queue_viewer_free(struct queue_viewer *v)
@@ -52,29 +49,66 @@ int queue_viewer_blind(const struct queue_viewer *v, int assigned_blind)
 	return assigned_blind || v->blind_setting;
 }
 
+int queue_educator_view(const struct queue_viewer *v, int assigned_blind, const struct queue_educator *raw,
+			struct queue_educator *shown)
+{
+	int blind = queue_viewer_blind(v, assigned_blind);
+	if (blind) /* nothing that names the educator: not their id, not their school */
+		*shown = (struct queue_educator){ .id = raw->anon_id, .name = raw->anon_id };
+	else
+		*shown = *raw;
+	return blind;
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? mc_xstrdup(s) : NULL;
+}
+
+int queue_educator_seen(struct store *s, const char *viewer, long long submission_rowid,
+			struct queue_educator_seen *out, struct mc_error *err)
+{
+	*out = (struct queue_educator_seen){ 0 };
+	struct queue_viewer v;
+	struct queue_educator raw = { 0 }, shown;
+	int assigned = 0;
+	int rc = queue_viewer_load(s, viewer, &v, err);
+	if (rc == MC_OK)
+		rc = store_queue_educator(s, submission_rowid, v.user, &raw, &assigned, err);
+	if (rc == MC_OK) {
+		out->blind = queue_educator_view(&v, assigned, &raw, &shown);
+		out->id = dup_or_null(shown.id ? shown.id : "");
+		out->name = dup_or_null(shown.name ? shown.name : "");
+		out->school = dup_or_null(shown.school);
+		out->anon_id = dup_or_null(raw.anon_id ? raw.anon_id : "");
+	}
+	free((char *)raw.id);
+	free((char *)raw.name);
+	free((char *)raw.school);
+	free((char *)raw.anon_id);
+	queue_viewer_free(&v);
+	return rc;
+}
+
+void queue_educator_seen_free(struct queue_educator_seen *e)
+{
+	free(e->id);
+	free(e->name);
+	free(e->school);
+	free(e->anon_id);
+	*e = (struct queue_educator_seen){ 0 };
+}
+
 int queue_educator_label(struct store *s, const char *viewer, long long submission_rowid,
 			 char **label, int *blind, struct mc_error *err)
 {
-	*label = NULL;
+	struct queue_educator_seen e;
+	int rc = queue_educator_seen(s, viewer, submission_rowid, &e, err);
+	*label = rc == MC_OK ? e.name : NULL;
 	if (blind)
-		*blind = 0;
-	struct queue_viewer v;
-	int rc = queue_viewer_load(s, viewer, &v, err);
-	char *name = NULL, *anon = NULL;
-	int assigned = 0;
-	if (rc == MC_OK)
-		rc = store_queue_educator(s, submission_rowid, v.user, &name, &anon, &assigned, err);
-	if (rc == MC_OK) {
-		int b = queue_viewer_blind(&v, assigned);
-		*label = b ? anon : name;
-		if (b)
-			free(name);
-		else
-			free(anon);
-		if (blind)
-			*blind = b;
-	}
-	queue_viewer_free(&v);
+		*blind = rc == MC_OK ? e.blind : 0;
+	e.name = NULL;
+	queue_educator_seen_free(&e);
 	return rc;
 }
 
@@ -94,12 +128,14 @@ static int has(const char *hay, const char *needle)
 static int page_row(void *ctx, const struct queue_raw *r)
 {
 	struct page *p = ctx;
-	int blind = queue_viewer_blind(p->v, r->assigned_blind);
-	const char *educator = blind ? r->anon_id : r->name;
-	/* the narrowing text matches what the viewer sees, never a hidden name */
+	struct queue_educator shown, raw = { .name = r->name, .anon_id = r->anon_id };
+	int blind = queue_educator_view(p->v, r->assigned_blind, &raw, &shown);
+	const char *educator = shown.name;
+	/* the narrowing text matches what the viewer sees, never a hidden name; those
+	 * who see names see the anonymous id too (to find what a blind assessor means) */
 	const char *nw = p->f->narrow;
 	if (nw && *nw && !has(r->id, nw) && !has(r->credential, nw) && !has(educator, nw) &&
-	    !has(r->district, nw))
+	    !has(r->district, nw) && (blind || !has(r->anon_id, nw)))
 		return 0;
 	if (p->n == p->cap) {
 		p->cap = p->cap ? p->cap * 2 : 64;

@@ -211,9 +211,14 @@ static int may_write(struct store *s, const struct store_scoring_sub *sub, struc
 		return mc_error_set(err, MC_FAIL, "you (%s) may not score %s: you are not one of this database's "
 				    "people; ask an admin to run 'mcassess people add %s --role assessor' and "
 				    "to assign it to you", user, sub->id, user);
-	int yes;
+	int yes, other = 0;
 	rc = store_scoring_assigned(s, sub->rowid, user, READ_FIRST, &yes, err);
-	if (rc == MC_OK && !yes)
+	for (int i = 0; rc == MC_OK && !yes && !other && i < 2; i++) /* a later read is not scored yet */
+		rc = store_scoring_assigned(s, sub->rowid, user, i ? "adjudication" : "second", &other, err);
+	if (rc == MC_OK && other)
+		rc = mc_error_set(err, MC_FAIL, "you (%s) may not score %s yet: it is assigned to you for a later "
+				  "read, and only the first read is scored for now", user, sub->id);
+	else if (rc == MC_OK && !yes)
 		rc = mc_error_set(err, MC_FAIL, "you (%s) may not score %s: it is not assigned to you; ask an "
 				  "admin or a coordinator to assign it to you", user, sub->id);
 	if (rc == MC_OK)
@@ -496,7 +501,7 @@ static int decide_in_tx(struct store *s, const struct store_scoring_sub *sub, co
 	char uid[MC_UUID_LEN], at[MC_TIME_LEN];
 	mc_uuid(uid);
 	mc_now(at);
-	rc = store_scoring_decision_put(s, sub->rowid, outcome, user, at, uid, err);
+	rc = store_scoring_decision_put(s, sub->rowid, outcome, user, at, uid, NULL, err);
 	if (rc == MC_OK)
 		rc = store_scoring_status_set(s, sub->rowid, outcome, at, err);
 	if (rc == MC_OK) {
@@ -515,6 +520,9 @@ static int decide_in_tx(struct store *s, const struct store_scoring_sub *sub, co
 int scoring_decide(struct store *s, const char *submission_id, const char *outcome,
 		   struct mc_error *err)
 {
+	if (strcmp(outcome, "incomplete") == 0)
+		return mc_error_set(err, MC_USAGE, "'incomplete' needs a reason: mcassess decide %s incomplete "
+				    "--reason TEXT", submission_id);
 	if (strcmp(outcome, "earned") != 0 && strcmp(outcome, "resubmit") != 0)
 		return mc_error_set(err, MC_USAGE, "the decision is 'earned' or 'resubmit', not '%s'", outcome);
 	int rc = store_begin(s, err);
@@ -524,6 +532,77 @@ int scoring_decide(struct store *s, const char *submission_id, const char *outco
 	rc = sub_get(s, submission_id, &sub, err);
 	if (rc == MC_OK)
 		rc = decide_in_tx(s, &sub, outcome, err);
+	store_scoring_sub_free(&sub);
+	if (rc == MC_OK)
+		return store_commit(s, err);
+	store_rollback(s);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- incomplete */
+
+static int reason_check(const char *reason, struct mc_error *err)
+{
+	size_t len = reason ? strlen(reason) : 0, bad;
+	if (len > SCORING_TEXT_MAX)
+		return mc_error_set(err, MC_INVALID, "the reason: %zu bytes is more than it may hold (%d KiB)", len,
+				    SCORING_TEXT_MAX / 1024);
+	if (!text_utf8_valid(reason ? reason : "", len, &bad))
+		return mc_error_set(err, MC_INVALID, "the reason is not valid UTF-8 (byte %zu)", bad + 1);
+	size_t i = 0;
+	while (i < len && isspace((unsigned char)reason[i]))
+		i++;
+	if (i == len)
+		return mc_error_set(err, MC_INVALID, "the reason is empty: say what is missing or cannot be read");
+	return MC_OK;
+}
+
+static int incomplete_in_tx(struct store *s, const struct store_scoring_sub *sub, const char *reason,
+			    struct mc_error *err)
+{
+	const char *user = identity_user();
+	enum people_role role = ROLE_NONE;
+	int rc = people_role(s, user, &role, err);
+	if (rc != MC_OK)
+		return rc;
+	if (role < ROLE_COORDINATOR)
+		return mc_error_set(err, MC_FAIL, "only coordinators and admins return a submission as incomplete, "
+				    "and you (%s) are %s; tell your coordinator what is missing from %s", user,
+				    role == ROLE_ASSESSOR ? "an assessor" : "not one of this database's people",
+				    sub->id);
+	if ((rc = may_write(s, sub, err)) != MC_OK) /* decided or withdrawn */
+		return rc;
+	char uid[MC_UUID_LEN], at[MC_TIME_LEN];
+	mc_uuid(uid);
+	mc_now(at);
+	rc = store_scoring_decision_put(s, sub->rowid, "incomplete", user, at, uid, reason, err);
+	if (rc == MC_OK)
+		rc = store_scoring_status_set(s, sub->rowid, "incomplete", at, err);
+	if (rc == MC_OK) {
+		char *subject = mc_xasprintf("submission:%s", sub->id);
+		char *before = status_json(sub->status);
+		char *after = json_out(json_pack("{s:s, s:s, s:s, s:s}", "outcome", "incomplete", "decided_by",
+						 user, "status", "incomplete", "reason", reason));
+		rc = audit_append(s, "decide", subject, before, after, err);
+		free(subject);
+		free(before);
+		free(after);
+	}
+	return rc;
+}
+
+int scoring_return_incomplete(struct store *s, const char *submission_id, const char *reason,
+			      struct mc_error *err)
+{
+	int rc = reason_check(reason, err);
+	if (rc != MC_OK)
+		return rc;
+	if ((rc = store_begin(s, err)) != MC_OK)
+		return rc;
+	struct store_scoring_sub sub;
+	rc = sub_get(s, submission_id, &sub, err);
+	if (rc == MC_OK)
+		rc = incomplete_in_tx(s, &sub, reason, err);
 	store_scoring_sub_free(&sub);
 	if (rc == MC_OK)
 		return store_commit(s, err);

@@ -75,25 +75,19 @@ static void part_words(struct show_submission *m)
 	}
 }
 
-static int educator(struct store *s, struct show_submission *m, const char *viewer, char *school,
-		    struct mc_error *err)
+/* The educator as the viewer may see them (queue_educator_view decides). */
+static int educator(struct store *s, struct show_submission *m, const char *viewer, struct mc_error *err)
 {
-	char *label = NULL;
-	int blind = 0;
-	int rc = queue_educator_label(s, viewer, m->rowid, &label, &blind, err);
-	if (rc != MC_OK) {
-		free(school);
+	struct queue_educator_seen e;
+	int rc = queue_educator_seen(s, viewer, m->rowid, &e, err);
+	if (rc != MC_OK)
 		return rc;
-	}
-	m->blind = blind;
-	m->educator_name = label;
-	if (blind) { /* nothing that names the educator: not their id, not their school */
-		free(m->educator_id);
-		m->educator_id = mc_xstrdup(label);
-		free(school);
-		m->school = NULL;
-	} else
-		m->school = school;
+	m->blind = e.blind;
+	free(m->educator_id);
+	m->educator_id = e.id;
+	m->educator_name = e.name;
+	m->school = e.school;
+	m->educator_anon = e.anon_id;
 	return MC_OK;
 }
 
@@ -114,15 +108,14 @@ static int history(struct store *s, struct show_submission *m, struct mc_error *
 			t.id = t.status = t.submitted_at = NULL;
 			prev = t.previous_rowid;
 			rc = store_show_scores(s, a->rowid, &a->scores, &a->nscores, err);
-			char *author = NULL, *at = NULL, *reason = NULL;
+			char *author = NULL, *at = NULL;
 			if (rc == MC_OK)
 				rc = store_show_feedback(s, a->rowid, &a->feedback, &author, &at, err);
 			free(author);
 			free(at);
 			if (rc == MC_OK)
 				rc = store_show_decision(s, a->rowid, &a->decision, &a->decided_by,
-							 &a->decided_at, &reason, err);
-			free(reason);
+							 &a->decided_at, &a->decision_reason, err);
 		}
 		struct show_submission *tp = mc_xmalloc(sizeof *tp);
 		*tp = t;
@@ -156,10 +149,9 @@ int show_load(struct store *s, const char *id, const char *viewer, struct show_s
 	struct show_submission *m = mc_xcalloc(1, sizeof *m);
 	char *school = NULL;
 	int rc = store_show_submission(s, id, 0, m, &school, err);
+	free(school); /* the educator's come from queue_educator_seen, as the viewer may see them */
 	if (rc == MC_OK)
-		rc = educator(s, m, viewer, school, err);
-	else
-		free(school);
+		rc = educator(s, m, viewer, err);
 	if (rc == MC_OK)
 		rc = store_show_parts(s, m, err);
 	if (rc == MC_OK)
@@ -206,6 +198,7 @@ void show_free(struct show_submission **sp)
 	free(m->educator_name);
 	free(m->district);
 	free(m->school);
+	free(m->educator_anon);
 	for (int i = 0; i < m->nparts; i++) {
 		free(m->parts[i].code);
 		free(m->parts[i].title);
@@ -248,6 +241,7 @@ void show_free(struct show_submission **sp)
 		free(a->decision);
 		free(a->decided_by);
 		free(a->decided_at);
+		free(a->decision_reason);
 	}
 	free(m->history);
 	for (int i = 0; i < m->nevents; i++) {

@@ -7,8 +7,7 @@
 static const char SQL_RESULTS[] =
 	"SELECT s.ext_id, e.ext_id, e.name, e.anon_id, d.name, sc.name, c.code, p.code, s.attempt, "
 	"dc.outcome, dc.at, dc.decided_by, r.version, "
-	"EXISTS (SELECT 1 FROM assignment a WHERE a.submission_id = s.id AND +a.assessor = ?1 "
-	"AND a.blind = 1) "
+	STORE_BLIND_TO("s.educator_id", "?1") " "
 	"FROM decision dc JOIN submission s ON s.id = dc.submission_id "
 	"JOIN credential c ON c.id = s.credential_id JOIN pathway p ON p.id = c.pathway_id "
 	"JOIN rubric r ON r.id = s.rubric_id JOIN educator e ON e.id = s.educator_id "

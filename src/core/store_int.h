@@ -23,6 +23,15 @@ void store_bind_int(sqlite3_stmt *st, int i, long long v);
 /* Column text as a heap copy ("" for NULL when empty_for_null, else NULL). */
 char *store_col_dup(sqlite3_stmt *st, int i);
 
+/* 1 when the user bound as `viewer` scores any submission of educator `edu` blind.
+ * Blindness follows the educator, not the one submission: otherwise an earlier
+ * attempt in the history, or an export, would name whom the blind one is from.
+ * Each row costs a walk of the educator's few submissions (submission_educator)
+ * and their assignments by submission (never a scan of `assignment`). */
+#define STORE_BLIND_TO(edu, viewer)                                                            \
+	"EXISTS (SELECT 1 FROM submission bs JOIN assignment ba ON ba.submission_id = bs.id "     \
+	"WHERE bs.educator_id = " edu " AND +ba.assessor = " viewer " AND ba.blind = 1)"
+
 /* store_search.c: register the search tokenizer and snippet function with FTS5 on
  * a new connection (store_open calls it); an SQLite result code. */
 int store_search_setup(sqlite3 *db);

@@ -20,9 +20,7 @@
  * ?8 district, ?9 mine, ?10 viewer, ?11 limit (-1: none). */
 #define Q_SELECT                                                                                   \
 	"SELECT s.id, s.ext_id, s.status, c.code, p.code, d.name, s.submitted_at, s.attempt, "    \
-	"e.name, e.anon_id, "                                                                      \
-	"EXISTS (SELECT 1 FROM assignment a WHERE a.submission_id = s.id "                        \
-	"AND +a.assessor = ?10 AND a.blind = 1), "                                                 \
+	"e.name, e.anon_id, " STORE_BLIND_TO("s.educator_id", "?10") ", "                         \
 	"(SELECT k.user FROM claim k WHERE k.submission_id = s.id) "                               \
 	"FROM submission s JOIN credential c ON c.id = s.credential_id "                           \
 	"JOIN pathway p ON p.id = c.pathway_id JOIN educator e ON e.id = s.educator_id "          \
@@ -59,9 +57,9 @@ static const char SQL_STATUS_BACK[] = Q_SELECT
 
 static const char SQL_COUNTS[] = "SELECT status, n FROM status_count";
 static const char SQL_EDUCATOR[] =
-	"SELECT e.name, e.anon_id, EXISTS (SELECT 1 FROM assignment a WHERE a.submission_id = s.id "
-	"AND a.assessor = ?2 AND a.blind = 1) "
-	"FROM submission s JOIN educator e ON e.id = s.educator_id WHERE s.id = ?1";
+	"SELECT e.name, e.anon_id, " STORE_BLIND_TO("s.educator_id", "?2") ", e.ext_id, sc.name "
+	"FROM submission s JOIN educator e ON e.id = s.educator_id "
+	"LEFT JOIN school sc ON sc.id = e.school_id WHERE s.id = ?1";
 
 /* The statuses in index (byte) order, for the status sort. */
 static const char *const status_sorted[QUEUE_NSTATUS] = {
@@ -238,9 +236,9 @@ int store_queue_counts(struct store *s, long long counts[QUEUE_NSTATUS], struct 
 }
 
 int store_queue_educator(struct store *s, long long submission_rowid, const char *viewer,
-			 char **name, char **anon_id, int *assigned_blind, struct mc_error *err)
+			 struct queue_educator *raw, int *assigned_blind, struct mc_error *err)
 {
-	*name = *anon_id = NULL;
+	*raw = (struct queue_educator){ 0 };
 	*assigned_blind = 0;
 	sqlite3_stmt *st = store_prep(s, SQL_EDUCATOR, err);
 	if (!st)
@@ -249,9 +247,11 @@ int store_queue_educator(struct store *s, long long submission_rowid, const char
 	store_bind_text(st, 2, viewer ? viewer : "");
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-		*name = store_col_dup(st, 0);
-		*anon_id = store_col_dup(st, 1);
+		raw->name = store_col_dup(st, 0);
+		raw->anon_id = store_col_dup(st, 1);
 		*assigned_blind = sqlite3_column_int(st, 2);
+		raw->id = store_col_dup(st, 3);
+		raw->school = store_col_dup(st, 4);
 	}
 	sqlite3_reset(st);
 	if (rc == SQLITE_DONE)

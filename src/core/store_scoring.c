@@ -49,7 +49,8 @@ static const char SQL_FEEDBACK_PUT[] =
 	"ON CONFLICT(submission_id, read) DO UPDATE SET uid = excluded.uid, author = excluded.author, "
 	"body = excluded.body, at = excluded.at";
 static const char SQL_DECISION_PUT[] =
-	"INSERT INTO decision(uid, submission_id, outcome, decided_by, at) VALUES (?1, ?2, ?3, ?4, ?5)";
+	"INSERT INTO decision(uid, submission_id, outcome, decided_by, at, reason) "
+	"VALUES (?1, ?2, ?3, ?4, ?5, coalesce(?6, ''))";
 static const char SQL_DRAFT_PUT[] =
 	"INSERT INTO draft(uid, submission_id, author, target, body, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
 	"ON CONFLICT(submission_id, author, target) DO UPDATE SET body = excluded.body, at = excluded.at";
@@ -346,7 +347,7 @@ int store_scoring_feedback_put(struct store *s, long long sub_rowid, const char 
 }
 
 int store_scoring_decision_put(struct store *s, long long sub_rowid, const char *outcome, const char *by,
-			       const char *at, const char *uid, struct mc_error *err)
+			       const char *at, const char *uid, const char *reason, struct mc_error *err)
 {
 	sqlite3_stmt *st = store_prep(s, SQL_DECISION_PUT, err);
 	if (!st)
@@ -356,6 +357,7 @@ int store_scoring_decision_put(struct store *s, long long sub_rowid, const char 
 	store_bind_text(st, 3, outcome);
 	store_bind_text(st, 4, by);
 	store_bind_text(st, 5, at);
+	store_bind_text(st, 6, reason);
 	return step_done(s, st, "saving the decision", err);
 }
 

@@ -34,6 +34,7 @@
 	X(FEEDBACK,    "feedback",    "Submission: write the overall feedback in the editor") \
 	X(COMMENT,     "comment",     "Rubric: write the focused criterion's comment in the editor") \
 	X(DECIDE,      "decide",      "Submission: record earned or resubmit (asks first)") \
+	X(INCOMPLETE,  "incomplete",  "Submission: return it unscored as incomplete, with a reason (coordinators)") \
 	X(VIEW_FILE,   "view-file",   "Submission: open the evidence files of this part in a viewer") \
 	X(EDIT_SAVE,   "edit-save",   "Editor: save the text and leave") \
 	X(EDIT_LEAVE,  "edit-leave",  "Editor: leave without saving; the text stays as your draft") \

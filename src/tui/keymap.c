@@ -49,6 +49,7 @@ static const char default_bindings[] =
 	"bind f feedback\n"
 	"bind c comment\n"
 	"bind d decide\n"
+	"bind i incomplete\n"
 	"bind v view-file\n"
 	"bind ^X edit-save\n"
 	"bind Esc edit-leave\n"

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "mcassess/people.h"
 #include "mcassess/queue.h"
 #include "mcassess/util.h"
 #include "tui/tui_int.h"
@@ -307,6 +308,13 @@ static int q_open(struct tui_view *v, const void *arg, struct mc_error *err)
 	struct qv *q = mc_xcalloc(1, sizeof *q);
 	v->data = q;
 	q->f.sort = QUEUE_SORT_AGE;
+	/* An assessor's queue is their own work: what is assigned to them (or claimed);
+	 * coordinators and admins see everyone's. */
+	enum people_role role = ROLE_NONE;
+	if (people_role(v->tui->store, v->tui->viewer, &role, err) != MC_OK)
+		return err->status;
+	if (role < ROLE_COORDINATOR)
+		q->f.mine = v->tui->viewer;
 	q->h = 20;
 	q->old_cursor = -1;
 	if (queue_counts(v->tui->store, q->counts, err) != MC_OK)
@@ -481,7 +489,7 @@ static void draw_row(struct tui_view *v, int i)
 static void draw_head(struct tui_view *v)
 {
 	struct qv *q = v->data;
-	const char *what = q->f.status ? q->f.status : "open work";
+	const char *what = q->f.status ? q->f.status : q->f.mine ? "your open work" : "open work";
 	struct mc_buf fl = MC_BUF_INIT;
 	for (int i = 1; i < 4; i++)
 		if (q->fv[i])
@@ -534,7 +542,8 @@ static void q_draw(struct tui_view *v)
 		if (!q->n) {
 			werase(q->list);
 			const char *m = q->narrow.len ? "Nothing matches the narrowing; Esc after / clears it."
-						      : "Nothing to score here: the queue is empty.";
+			    : q->f.mine ? "Nothing assigned to you here; your coordinator assigns the work."
+					: "Nothing to score here: the queue is empty.";
 			tui_put_pad(q->list, 1, 2, m, q->w - 2, tui_theme(TUI_DIM));
 		} else {
 			for (int i = q->top; i < q->top + q->h; i++)

@@ -10,6 +10,8 @@
 
 #include "mcassess/claim.h"
 #include "mcassess/evstore.h"
+#include "mcassess/identity.h"
+#include "mcassess/people.h"
 #include "mcassess/scoring.h"
 #include "mcassess/show.h"
 #include "mcassess/store.h"
@@ -29,6 +31,8 @@ struct sv {
 	int claimed;               /* this screen holds the claim on the submission */
 	int deciding;              /* 1: asking earned or resubmit; 2: asking to confirm */
 	const char *decision;      /* what is being confirmed */
+	int returning;             /* incomplete: 1 typing the reason, 2 asking to confirm */
+	struct mc_buf reason;      /* what is missing, as typed */
 	int drafts;                /* drafts of this user's text wait for this submission */
 	int focus;                 /* 0 evidence, 1 rubric */
 	int wide;
@@ -138,6 +142,7 @@ static void s_close(struct tui_view *v)
 	}
 	tui_pager_clear(&d->pager);
 	tui_rubric_free(&d->rubric);
+	mc_buf_free(&d->reason);
 	show_free(&d->sub);
 	free(d->readonly);
 	free(d->id);
@@ -183,6 +188,14 @@ static void add_feedback(struct tui_view *v, int w)
 		tui_pager_add_wrapped(&d->pager, TUI_UNSCORED, 2, m, "(none yet: f writes it)", w);
 	if (d->drafts)
 		tui_pager_add_wrapped(&d->pager, TUI_KEY, 2, m, "(your unsaved draft is kept: f brings it back)", w);
+	const struct show_submission *s = d->sub;
+	if (s->decision_reason && *s->decision_reason) {
+		char *l = mc_xasprintf("Returned as %s by %s:", s->decision ? s->decision : "?",
+				       s->decided_by ? s->decided_by : "?");
+		tui_pager_add_wrapped(&d->pager, TUI_FAIL, 2, m, l, w);
+		free(l);
+		tui_pager_add_wrapped(&d->pager, TUI_NORMAL, 4, m, s->decision_reason, w);
+	}
 }
 
 /* Earlier attempts: their decision, scores with comments, and feedback. */
@@ -205,6 +218,10 @@ static void add_history(struct tui_view *v, int w)
 					 sc->comment && *sc->comment ? ": " : "", sc->comment ? sc->comment : "");
 			tui_pager_add_wrapped(&d->pager, sc->passes ? TUI_PASS : TUI_FAIL, 2, m, l, w);
 			free(l);
+		}
+		if (a->decision_reason && *a->decision_reason) {
+			tui_pager_add_wrapped(&d->pager, TUI_DIM, 2, m, "Returned because:", w);
+			tui_pager_add_wrapped(&d->pager, TUI_NORMAL, 4, m, a->decision_reason, w);
 		}
 		if (a->feedback) {
 			tui_pager_add_wrapped(&d->pager, TUI_DIM, 2, m, "Feedback given:", w);
@@ -499,6 +516,20 @@ static void open_next(struct tui_view *v)
 	free(id);
 }
 
+/* After a decision: the next submission of the queue opens, and the status line says
+ * what was recorded (unless opening the next one had an error to show). */
+static void recorded_next(struct tui_view *v, const char *what)
+{
+	struct sv *d = v->data;
+	struct tui *t = v->tui;
+	char *done = mc_xasprintf("%s %s", d->id, what); /* "S-1 recorded as earned" */
+	open_next(v); /* v and d are gone from here on */
+	if (!t->msg || !t->msg_error)
+		tui_message(t, "%s%s", done, t->depth > 1 ? "; here is the next submission" :
+				"; nothing more in the queue");
+	free(done);
+}
+
 static void ask_decision(struct tui_view *v)
 {
 	struct sv *d = v->data;
@@ -512,9 +543,106 @@ static void ask_decision(struct tui_view *v)
 	free(p);
 }
 
+/* ------------------------------------------------ incomplete (completeness check) */
+/* The reason being typed, its end kept in view when it is longer than the line. */
+static const char REASON_ASK[] = "Incomplete: what is missing? (Enter goes on, Esc cancels) ";
+
+static void reason_prompt(struct tui_view *v, const char *head)
+{
+	struct sv *d = v->data;
+	const char *r = d->reason.len ? d->reason.data : "";
+	size_t len = strlen(r), off = 0;
+	int avail = v->tui->cols - tui_width(head, strlen(head)) - 2;
+	while (off < len && tui_width(r + off, len - off) > avail) {
+		off++;
+		while (off < len && ((unsigned char)r[off] & 0xc0) == 0x80)
+			off++;
+	}
+	char *p = mc_xasprintf("%s%s%s_", head, off ? "…" : "", r + off);
+	tui_set_prompt(v->tui, p);
+	free(p);
+}
+
+static void ask_incomplete(struct tui_view *v)
+{
+	struct sv *d = v->data;
+	struct tui *t = v->tui;
+	enum people_role role = ROLE_NONE;
+	struct mc_error err = MC_ERROR_INIT;
+	if (people_role(t->store, identity_user(), &role, &err) != MC_OK) {
+		tui_error(t, &err);
+		return;
+	}
+	if (role < ROLE_COORDINATOR) {
+		tui_message(t, "only coordinators and admins return a submission as incomplete; tell your "
+			    "coordinator what is missing from %s", d->id);
+		return;
+	}
+	if (d->readonly) {
+		tui_message(t, "%s", d->readonly);
+		return;
+	}
+	d->returning = 1;
+	mc_buf_reset(&d->reason);
+	reason_prompt(v, REASON_ASK);
+}
+
+static int incomplete_key(struct tui_view *v, int key)
+{
+	struct sv *d = v->data;
+	struct tui *t = v->tui;
+	if (d->returning == 1) {
+		if (key == '\n' && d->reason.len) {
+			d->returning = 2;
+			char *p = mc_xasprintf("Return %s as INCOMPLETE, unscored? y records it · any other key cancels",
+					       d->id);
+			tui_set_prompt(t, p);
+			free(p);
+		} else if (key == '\n') { /* the prompt says it: a message would sit under it */
+			reason_prompt(v, "First say what is missing or cannot be read (Esc cancels): ");
+		} else if (key == TUI_KEY_ESC) {
+			d->returning = 0;
+			tui_set_prompt(t, NULL);
+			tui_message(t, "nothing recorded");
+		} else if (key == TUI_KEY_CTRL('U')) {
+			mc_buf_reset(&d->reason);
+			reason_prompt(v, REASON_ASK);
+		} else if (key == (TUI_KEY_FN | KEY_BACKSPACE) && d->reason.len) {
+			size_t n = d->reason.len;
+			do
+				n--;
+			while (n > 0 && ((unsigned char)d->reason.data[n] & 0xc0) == 0x80);
+			d->reason.len = n;
+			d->reason.data[n] = '\0';
+			reason_prompt(v, REASON_ASK);
+		} else if (!(key & (TUI_KEY_FN | TUI_KEY_META)) && key >= 0x20) {
+			char buf[8];
+			tui_utf8_put((unsigned)key, buf);
+			mc_buf_adds(&d->reason, buf);
+			reason_prompt(v, REASON_ASK);
+		}
+		return TUI_HANDLED;
+	}
+	d->returning = 0;
+	tui_set_prompt(t, NULL);
+	if (key != 'y' && key != 'Y') {
+		tui_message(t, "nothing recorded");
+		return TUI_HANDLED;
+	}
+	struct mc_error err = MC_ERROR_INIT;
+	if (scoring_return_incomplete(t->store, d->id, d->reason.data, &err) != MC_OK) {
+		tui_error(t, &err);
+		return TUI_HANDLED;
+	}
+	recorded_next(v, "returned as incomplete");
+	return TUI_HANDLED;
+}
+
 static int s_key(struct tui_view *v, int key)
 {
 	struct sv *d = v->data;
+	if (d->returning)
+		return incomplete_key(v, key);
 	if (!d->deciding)
 		return TUI_UNKNOWN;
 	struct tui *t = v->tui;
@@ -540,12 +668,9 @@ static int s_key(struct tui_view *v, int key)
 		mark(v, SV_TITLE | SV_RUBRIC);
 		return TUI_HANDLED;
 	}
-	char *done = mc_xasprintf("%s recorded as %s", d->id, d->decision);
-	open_next(v);
-	if (!t->msg || !t->msg_error)
-		tui_message(t, "%s%s", done, t->depth > 1 ? "; here is the next submission" :
-				"; nothing more in the queue");
-	free(done);
+	char *what = mc_xasprintf("recorded as %s", d->decision);
+	recorded_next(v, what);
+	free(what);
 	return TUI_HANDLED;
 }
 
@@ -661,6 +786,7 @@ static int s_request(struct tui_view *v, enum tui_action a)
 		edit_comment(v);
 		return TUI_HANDLED;
 	case ACT_DECIDE: ask_decision(v); return TUI_HANDLED;
+	case ACT_INCOMPLETE: ask_incomplete(v); return TUI_HANDLED;
 	case ACT_NEXT: open_next(v); return TUI_HANDLED;
 	case ACT_VIEW_FILE: view_file(v); return TUI_HANDLED;
 	default: break;

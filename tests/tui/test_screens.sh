@@ -115,6 +115,16 @@ for keys in "$TUI_DIR"/*.keys; do
 			WHERE u.ext_id = 'S-001'")
 		t_check "S-001 earned once every criterion passed (got '$got')" [ "$got" = "earned earned" ]
 		;;
+	incomplete-80x24.keys)
+		got=$(sql "SELECT d.outcome || '|' || u.status || '|' || d.reason FROM decision d
+			JOIN submission u ON u.id = d.submission_id WHERE u.ext_id = 'S-001'")
+		t_check "i returned S-001 as incomplete with the reason typed (got '$got')" \
+			[ "$got" = "incomplete|incomplete|The lesson plan file cannot be opened and the reflection part is missing entirely." ]
+		got=$(sql "SELECT count(*) FROM decision")
+		t_check "Esc and Enter with no reason recorded nothing (1 decision, got $got)" [ "$got" = 1 ]
+		got=$(sql "SELECT count(*) FROM audit WHERE action = 'decide' AND subject = 'submission:S-001'")
+		t_check "the return is audited ($got row)" [ "$got" = 1 ]
+		;;
 	comment-80x24.keys)
 		got=$(sql "SELECT l.code || ': ' || s.comment FROM score s JOIN criterion c ON c.id = s.criterion_id
 			JOIN level l ON l.id = s.level_id JOIN submission u ON u.id = s.submission_id

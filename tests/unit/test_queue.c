@@ -325,6 +325,7 @@ static void who_sees_the_name(void **state)
 	label(f, "ad", 1, name, 0);   /* admin */
 	label(f, "co", 1, name, 0);   /* coordinator, even when assigned blind */
 	label(f, "ab", 1, anon, 1);   /* assessor, blind assignment */
+	label(f, "ab", 4, anon, 1);   /* ... and the same educator's other submissions */
 	label(f, "as", 1, name, 0);   /* assessor, not blind */
 	/* the setting makes every assessor blind, and nobody else */
 	struct mc_error err = MC_ERROR_INIT;

@@ -1,0 +1,59 @@
+/* cmd_config.c: `mcassess config [blind [on|off]]`: the database's settings that
+ * decide what people see (kept in the database, beside identity and roles, so
+ * no user's own config file can change them). */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "mcassess/assign.h"
+
+static int run_config(struct cli *cli, const struct cli_cmd *self, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int ch;
+	while ((ch = cli_getopt(argc, argv, "h", opts)) != -1) {
+		if (ch == 'h')
+			return cli_help(self);
+		return cli_usage_error(self, "unknown option '%s'", argv[optind - 1]);
+	}
+	int nargs = argc - optind;
+	if (nargs > 2)
+		return cli_usage_error(self, "unexpected argument '%s'", argv[optind + 2]);
+	if (nargs >= 1 && strcmp(argv[optind], "blind") != 0)
+		return cli_usage_error(self, "unknown setting '%s' (the settings: blind)", argv[optind]);
+	const char *value = nargs == 2 ? argv[optind + 1] : NULL;
+	if (value && strcmp(value, "on") != 0 && strcmp(value, "off") != 0)
+		return cli_usage_error(self, "blind is 'on' or 'off', not '%s'", value);
+	struct store *s;
+	int rc = cli_open(cli, 0, &s);
+	if (rc != MC_OK)
+		return rc;
+	struct mc_error err = MC_ERROR_INIT;
+	int on = 0, changed = 0;
+	if (value && assign_blind_all_set(s, strcmp(value, "on") == 0, &changed, &err) == MC_OK)
+		printf("blind %s%s\n", value, changed ? "" : " (it already was)");
+	else if (!value && assign_blind_all_get(s, &on, &err) == MC_OK)
+		printf("blind %s\n", on ? "on" : "off");
+	store_close(&s);
+	return err.msg ? cli_error(&err) : MC_OK;
+}
+
+const struct cli_cmd cli_cmd_config = {
+	"config", run_config,
+	"config [blind [on|off]]",
+	"Shows or sets the database's settings (blind scoring for everyone).",
+	"  blind on|off   blind scoring for every assessor (admins only): assessors see\n"
+	"                 each educator's anonymous id instead of the name, id and\n"
+	"                 school, on every screen and in every command; coordinators\n"
+	"                 and admins still see both. Off, blindness comes per\n"
+	"                 assignment (mcassess assign --blind).\n"
+	"Without a value, prints the setting. The setting lives in the database, not\n"
+	"in $XDG_CONFIG_HOME/mcassess/config: who sees what is not a personal choice.\n"
+	"Changes are audited.\n",
+};
