@@ -47,7 +47,9 @@ static int finish(int rc)
 
 int main(int argc, char **argv)
 {
-	setlocale(LC_ALL, "");
+	/* Only the character type (UTF-8, wide characters): messages and numbers stay
+	 * as written here, and the other categories are not loaded at every start. */
+	setlocale(LC_CTYPE, "");
 	struct cli cli = { 0 };
 	cli.tty = isatty(STDOUT_FILENO);
 	cli.progress = isatty(STDERR_FILENO);

@@ -5,7 +5,8 @@
  *
  * archive.c includes this instead of <git2.h> and calls git_* as usual: each
  * name below is a macro for the matching pointer in git2_dl, which
- * git2_dl_load() fills with dlsym() from LIBGIT2_SONAME (found by configure).
+ * git2_dl_load() fills (mc_dl_load: dlsym() from LIBGIT2_SONAME, which
+ * configure finds).
  * Types and constants still come from libgit2's headers at compile time.
  *
  * To call another libgit2 function: add it to GIT2_DL_FUNCS and add its
@@ -117,9 +118,6 @@ extern struct git2_dl git2_dl;
  * err says which library could not be loaded and why, nothing is kept, and the
  * next call tries again. Does not call git_libgit2_init(): archive.c does. */
 int git2_dl_load(struct mc_error *err);
-
-/* 1 once git2_dl_load() has succeeded. */
-int git2_dl_loaded(void);
 
 #define GIT2_DL_FREE(fn, p) (git2_dl.fn ? git2_dl.fn(p) : (void)0)
 #define git_blob_create_from_buffer (*git2_dl.blob_create_from_buffer)

@@ -1,44 +1,54 @@
 #!/bin/sh
-# test_startup.sh: libgit2 is loaded only when the archive is used. The
-# workstation and every command that does not touch the archive start without
-# it (the dynamic loader's own log, LD_DEBUG=files, lists every library mapped);
-# when it cannot be loaded, archive commands say which library and why, and
-# everything else works.
+# test_startup.sh: libgit2 is loaded only when the archive is used, libmagic
+# only when a file's media type is needed. The workstation and every command
+# that needs neither start without them (the dynamic loader's own log,
+# LD_DEBUG=files, lists every library mapped); when libgit2 cannot be loaded,
+# archive commands say which library and why, and everything else works.
 . "$TOP_SRCDIR/tests/cli/lib.sh"
 FIX=$FIXTURES/archive
 export TERM=xterm
 : >"$T/empty.keys"
 
-# mapped ARGS...: run mcassess on $DB with the loader's log; the libgit2
-# libraries it mapped (if any) in $T/mapped.
+# mapped ARGS...: run mcassess on $DB with the loader's log; the libgit2 and
+# libmagic libraries it mapped (if any) in $T/git2 and $T/magic.
 mapped() {
 	RC=0
 	LD_DEBUG=files LD_DEBUG_OUTPUT="$T/ld" "$MCASSESS" --db "$DB" "$@" >"$OUT" 2>"$ERR" </dev/null || RC=$?
-	cat "$T"/ld.* 2>/dev/null | sed -n 's/.*file=\(libgit2[^ ]*\) .*/\1/p' | sort -u >"$T/mapped"
+	cat "$T"/ld.* 2>/dev/null | sed -n 's/.*file=\(lib[^ ]*\) .*/\1/p' | sort -u >"$T/mapped"
+	grep '^libgit2' "$T/mapped" >"$T/git2"
+	grep '^libmagic' "$T/mapped" >"$T/magic"
 	rm -f "$T"/ld.*
 }
-t_no_libgit2() { # DESCRIPTION
-	if [ "$RC" -eq 0 ] && [ ! -s "$T/mapped" ]; then t_ok "$1: libgit2 not loaded"
-	else t_fail "$1: libgit2 not loaded (exit $RC)"; t_diag "$T/mapped" "$ERR"; fi
+t_not_loaded() { # git2|magic DESCRIPTION
+	if [ "$RC" -eq 0 ] && [ -s "$T/mapped" ] && [ ! -s "$T/$1" ]; then t_ok "$2: lib$1 not loaded"
+	else t_fail "$2: lib$1 not loaded (exit $RC)"; t_diag "$T/$1" "$ERR"; fi
 }
-t_libgit2() { # DESCRIPTION
-	if [ "$RC" -eq 0 ] && [ -s "$T/mapped" ]; then t_ok "$1: libgit2 loaded ($(cat "$T/mapped"))"
-	else t_fail "$1: libgit2 loaded (exit $RC)"; t_diag "$ERR"; fi
+t_loaded() { # git2|magic DESCRIPTION
+	if [ "$RC" -eq 0 ] && [ -s "$T/$1" ]; then t_ok "$2: lib$1 loaded ($(cat "$T/$1"))"
+	else t_fail "$2: lib$1 loaded (exit $RC)"; t_diag "$ERR"; fi
 }
+t_no_libgit2() { t_not_loaded git2 "$1"; }
+t_libgit2() { t_loaded git2 "$1"; }
 tui() { MCASSESS_TUI_SCRIPT=$T/empty.keys MCASSESS_TUI_SIZE=80x24 mapped tui; }
 
 t_init_db
-mc import "$FIX/subs.csv" --evidence "$FIX/evidence"
+mapped import "$FIX/subs.csv" --evidence "$FIX/evidence"
 [ "$RC" -eq 0 ] || { echo "Bail out! import failed: $(cat "$ERR")"; exit 1; }
+t_loaded magic "import with evidence files"
+[ "$(sql "SELECT media_type FROM evidence WHERE file_name = 'plan.txt'")" = text/plain ] &&
+	t_ok "libmagic told plan.txt's media type" || t_fail "libmagic told plan.txt's media type"
 
 # --- without an archive, nothing loads libgit2
 mapped --version
 t_no_libgit2 "--version"
+t_not_loaded magic "--version"
 mapped queue
 t_no_libgit2 "queue"
+t_not_loaded magic "queue"
 t_stdout_has "HX-101"
 tui
 t_no_libgit2 "the workstation's first screen"
+t_not_loaded magic "the workstation's first screen"
 mapped score HX-101 O1 demonstrated
 t_no_libgit2 "a score, with no archive configured"
 mapped check
@@ -53,7 +63,7 @@ fi
 # --- the archive loads it, and only when it has work to do
 mapped archive init
 t_libgit2 "archive init"
-soname=$(cat "$T/mapped")
+soname=$(cat "$T/git2")
 mapped queue
 t_no_libgit2 "queue, with an archive configured"
 tui
