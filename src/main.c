@@ -59,9 +59,11 @@ int main(int argc, char **argv)
 		const char *a = argv[i];
 		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
 			usage(stdout);
+			free(cli.db_path); /* given before it: --db PATH --help */
 			return finish(0);
 		} else if (strcmp(a, "--version") == 0 || strcmp(a, "-V") == 0) {
 			printf("mcassess %s\n", PACKAGE_VERSION);
+			free(cli.db_path);
 			return finish(0);
 		} else if (strcmp(a, "--db") == 0) {
 			if (i + 1 >= argc || !*argv[i + 1]) {
