@@ -49,7 +49,9 @@ static int finish(int rc)
 
 int main(int argc, char **argv)
 {
-	setlocale(LC_ALL, "");
+	/* Only the character type (UTF-8, wide characters): messages and numbers stay
+	 * as written here, and the other categories are not loaded at every start. */
+	setlocale(LC_CTYPE, "");
 	struct cli cli = { 0 };
 	cli.tty = isatty(STDOUT_FILENO);
 	cli.progress = isatty(STDERR_FILENO);
@@ -59,9 +61,11 @@ int main(int argc, char **argv)
 		const char *a = argv[i];
 		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
 			usage(stdout);
+			free(cli.db_path); /* given before it: --db PATH --help */
 			return finish(0);
 		} else if (strcmp(a, "--version") == 0 || strcmp(a, "-V") == 0) {
 			printf("mcassess %s\n", PACKAGE_VERSION);
+			free(cli.db_path);
 			return finish(0);
 		} else if (strcmp(a, "--db") == 0) {
 			if (i + 1 >= argc || !*argv[i + 1]) {

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # bench/tui/run.sh: the workstation on a large database.
 #   1. launch to the first full screen (the queue at 80x24), from a cold process,
 #      side by side with sqlite3 running the same first-page query (and the
@@ -13,11 +13,14 @@
 # The first screen is timed in script mode (MCASSESS_TUI_SCRIPT with no keys:
 # open, draw, leave), which is the real startup path minus the terminal's own
 # latency; bytes come from MCASSESS_TUI_TTY_OUT, exactly what ncurses writes.
+# The mcassess and sqlite3 runs alternate (RUNS of each, default 21) so that the
+# load of a shared machine falls on both; the clock is bash's $EPOCHREALTIME,
+# read without starting a process, so only the command's own start is timed.
 set -eu
 MC=${1:-./mcassess}
 DB=${2:-/tmp/mcassess-bench-tui.db}
 N=${3:-100000}
-RUNS=${RUNS:-7}
+RUNS=${RUNS:-21}
 W=$(mktemp -d /tmp/mcassess-bench-tui.XXXXXX)
 trap 'rm -rf "$W"' EXIT
 export TERM=xterm LC_ALL=C.UTF-8 HOME="$W" XDG_CONFIG_HOME="$W/cfg"
@@ -28,21 +31,12 @@ if [ ! -f "$DB" ]; then
 	"$MC" --db "$DB" demo --submissions "$N" >/dev/null
 fi
 subs=$(sqlite3 "$DB" "SELECT count(*) FROM submission")
-ms() { date +%s%N; }
+load_before=$(uptime | sed 's/.*load average: //')
 
 # median of the numbers on stdin
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
 : >"$W/empty.keys"
-first_screen() {
-	for i in $(seq "$RUNS"); do
-		t0=$(ms)
-		MCASSESS_TUI_SCRIPT=$W/empty.keys MCASSESS_TUI_SIZE=80x24 "$MC" --db "$DB" tui </dev/null >/dev/null
-		t1=$(ms)
-		echo $(( (t1 - t0) / 1000 ))
-	done | median
-}
-
 # The same first page the queue asks for, as store_queue.c prepares it (open
 # work, oldest first, parameters bound as the queue binds them from the top),
 # and the counts from the trigger-kept table: one sqlite3 process.
@@ -72,14 +66,25 @@ WHERE (s.submitted_at, s.id) > (?3, ?4)
   OR s.id IN (SELECT submission_id FROM claim WHERE user = ?9))
 ORDER BY s.submitted_at, s.id LIMIT ?11;
 SQL
-sqlite_page() {
-	for i in $(seq "$RUNS"); do
-		t0=$(ms)
-		sqlite3 "$DB" <"$W/page.sql"
-		t1=$(ms)
-		echo $(( (t1 - t0) / 1000 ))
-	done | median
-}
+# One mcassess first screen, then one sqlite3 page, RUNS times: microseconds of
+# each, one per line, in $W/mc.us and $W/sq.us.
+: >"$W/mc.us"
+: >"$W/sq.us"
+for i in $(seq "$RUNS"); do
+	t0=${EPOCHREALTIME/./}
+	MCASSESS_TUI_SCRIPT=$W/empty.keys MCASSESS_TUI_SIZE=80x24 "$MC" --db "$DB" tui </dev/null >/dev/null
+	t1=${EPOCHREALTIME/./}
+	sqlite3 "$DB" <"$W/page.sql"
+	t2=${EPOCHREALTIME/./}
+	echo $((t1 - t0)) >>"$W/mc.us"
+	echo $((t2 - t1)) >>"$W/sq.us"
+done
+load_after=$(uptime | sed 's/.*load average: //')
+mc_us=$(median <"$W/mc.us")
+sq_us=$(median <"$W/sq.us")
+# the 10th and 90th percentiles, for the spread
+pct() { sort -n | awk -v p="$1" '{ a[NR] = $1 } END { i = int(NR * p / 100 + 0.5); if (i < 1) i = 1; print a[i] }'; }
+msf() { awk -v u="$1" 'BEGIN { printf "%.1f", u / 1000 }'; }
 
 bytes_for() { # KEYS -> bytes written to the terminal
 	printf '%s\n' "$1" >"$W/k.keys"
@@ -88,8 +93,6 @@ bytes_for() { # KEYS -> bytes written to the terminal
 	wc -c <"$W/tty.out"
 }
 
-mc_us=$(first_screen)
-sq_us=$(sqlite_page)
 b0=$(bytes_for "")
 bj=$(bytes_for "jjjjjjjjjj")
 bp=$(bytes_for "<PgDn><PgDn><PgDn><PgDn><PgDn>")
@@ -101,8 +104,11 @@ ap=$(bytes_for "<PgDn><PgDn><PgDn><PgDn><PgDn>")
 rm -f "$W/cfg/mcassess/config"
 
 echo "database: $DB ($subs submissions, $(du -h "$DB" | cut -f1))"
-echo "first screen (median of $RUNS, launch to exit after the first full draw): mcassess $((mc_us / 1000)).$(( (mc_us % 1000) / 100 )) ms"
-echo "sqlite3, same first page + counts, cold process (median of $RUNS): $((sq_us / 1000)).$(( (sq_us % 1000) / 100 )) ms"
+echo "load average: $load_before before, $load_after after the timed runs ($(nproc) CPUs)"
+echo "first screen (median of $RUNS, launch to exit after the first full draw): mcassess $(msf "$mc_us") ms" \
+	"(p10 $(msf "$(pct 10 <"$W/mc.us")"), p90 $(msf "$(pct 90 <"$W/mc.us")"))"
+echo "sqlite3, same first page + counts, cold process (median of $RUNS): $(msf "$sq_us") ms" \
+	"(p10 $(msf "$(pct 10 <"$W/sq.us")"), p90 $(msf "$(pct 90 <"$W/sq.us")"))"
 echo "ratio mcassess/sqlite3: $(awk "BEGIN { printf \"%.2f\", $mc_us / $sq_us }")"
 echo "first screen: $b0 bytes to the terminal"
 echo "cursor move, full-row highlight: $(( (bj - b0) / 10 )) bytes a move"

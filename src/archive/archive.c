@@ -13,9 +13,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <git2.h>
-#include <git2/sys/mempack.h>
-#include <git2/sys/odb_backend.h>
 #include <jansson.h>
 
 #include "mcassess/archive.h"
@@ -26,6 +23,7 @@
 #include "mcassess/store.h"
 #include "mcassess/store_archive.h"
 #include "mcassess/util.h"
+#include "archive/git2_dl.h" /* <git2.h>, with libgit2 loaded when first used */
 
 #define MAIN_REF "refs/heads/main"
 
@@ -58,19 +56,22 @@ static void made(struct arc *a, const git_oid *oid)
 	git_oid_cpy(&a->made[a->nmade++], oid);
 }
 
-/* libgit2 is set up once per process (with mbedtls that loads the system's CA
- * certificates, ~20 ms) and torn down at exit. */
+/* libgit2 is loaded (git2_dl.c) and set up once per process (with mbedtls that
+ * loads the system's CA certificates, ~20 ms) and torn down at exit. */
 static void lib_shutdown(void) { git_libgit2_shutdown(); }
-static void lib_init(void)
+static int lib_init(struct mc_error *err)
 {
 	static int done;
 	if (!done) {
+		if (git2_dl_load(err) != MC_OK)
+			return MC_FAIL;
 		git_libgit2_init();
 		/* our own objects are made from objects we just wrote: no need to look each up again */
 		git_libgit2_opts(GIT_OPT_ENABLE_STRICT_OBJECT_CREATION, 0);
 		atexit(lib_shutdown);
 		done = 1;
 	}
+	return MC_OK;
 }
 
 static const char *git_why(void)
@@ -116,9 +117,8 @@ static int arc_open(struct store *s, struct arc *a, int *configured, struct mc_e
 		*configured = path != NULL;
 	if (rc != MC_OK || !path)
 		return rc;
-	lib_init();
 	a->path = path;
-	if ((rc = store_meta_get(s, "archive_id", &a->id, err)) != MC_OK) {
+	if ((rc = lib_init(err)) != MC_OK || (rc = store_meta_get(s, "archive_id", &a->id, err)) != MC_OK) {
 		arc_close(a);
 		return rc;
 	}
@@ -842,7 +842,8 @@ int archive_init(struct store *s, const char *path, struct archive_init_result *
 		rc = mc_error_set(err, MC_FAIL, "this database's archive is already %s; it keeps one archive "
 				  "(push it elsewhere with 'mcassess archive push PATH')", old);
 	free(old);
-	lib_init();
+	if (rc == MC_OK)
+		rc = lib_init(err);
 	if (rc == MC_OK)
 		rc = create_or_attach(out->path, &out->created, err);
 	if (rc != MC_OK)
