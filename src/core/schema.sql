@@ -321,3 +321,13 @@ CREATE TABLE outbox (
 	state      TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'failed')),
 	error      TEXT                  -- why the last attempt failed
 ) STRICT;
+
+-- migration 5
+-- Pre-checks (src/core/precheck.c, store_precheck.c): evidence identical to
+-- another educator's. Files compare by sha256 (evidence_sha); texts by the
+-- SHA-256 of their normalised form (lower case, white space collapsed), so a
+-- copy with other line breaks is found too. Filled by the program for rows
+-- that lack it; the rows pending are an index of their own, never a scan.
+ALTER TABLE evidence ADD COLUMN norm_sha256 TEXT;
+CREATE INDEX evidence_norm ON evidence(norm_sha256) WHERE norm_sha256 IS NOT NULL;
+CREATE INDEX evidence_norm_pending ON evidence(id) WHERE kind = 'text' AND norm_sha256 IS NULL;
