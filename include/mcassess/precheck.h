@@ -14,6 +14,7 @@
 struct store;
 struct show_submission;
 struct redact_set;
+struct search_hit;
 
 /* Texts shorter than this many words are not compared with other educators'
  * ("N/A", "see attached" are the same everywhere and copy nothing). */
@@ -62,6 +63,12 @@ void precheck_free(struct precheck **pc);
  * m->blind. A bad pattern file is MC_INVALID (FILE:LINE: ...). */
 int precheck_show(struct store *s, struct show_submission *m, struct mc_error *err);
 
+/* Search results as `viewer` may see them: the snippets of hits in submissions
+ * the viewer scores blind have names (the educator's own and the lists'),
+ * e-mail addresses and phone numbers masked (search_mask.c). */
+int precheck_mask_hits(struct store *s, const char *viewer, struct search_hit *hits, int n,
+		       struct mc_error *err);
+
 /* The SHA-256 (hex) of text's normalised form: letters in lower case (ASCII, Latin,
  * Greek, Cyrillic),
  * every run of white space one space, none at the ends. */
@@ -80,6 +87,10 @@ int store_precheck_catch_up(struct store *s, long long *done, struct mc_error *e
 int store_precheck_twin(struct store *s, long long submission_rowid, const char *how,
 			const char *hash, const char *exact, char **other, char **other_part,
 			int *count, struct mc_error *err);
+/* The stored text of an evidence row (feedback = 0) or a feedback row (heap;
+ * NULL when the row is gone or has no text). */
+int store_precheck_row_text(struct store *s, int feedback, long long rowid, char **text,
+			    struct mc_error *err);
 /* The educator's real name (for masking it; never shown from here). */
 int store_precheck_educator(struct store *s, long long submission_rowid, char **name,
 			    struct mc_error *err);

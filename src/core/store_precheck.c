@@ -34,6 +34,9 @@ static const char SQL_COUNT_TEXT[] =
 static const char SQL_EDUCATOR[] =
 	"SELECT e.name FROM submission s JOIN educator e ON e.id = s.educator_id WHERE s.id = ?1";
 
+static const char SQL_EV_TEXT[] = "SELECT text FROM evidence WHERE id = ?1";
+static const char SQL_FB_TEXT[] = "SELECT body FROM feedback WHERE id = ?1";
+
 struct pending {
 	long long *id;
 	char (*hash)[65];
@@ -155,16 +158,27 @@ int store_precheck_twin(struct store *s, long long submission_rowid, const char 
 	return rc == SQLITE_ROW ? MC_OK : store_fail(s, err, "comparing evidence");
 }
 
-int store_precheck_educator(struct store *s, long long submission_rowid, char **name, struct mc_error *err)
+/* One text column of one row by id (heap, NULL when none). */
+static int one_text(struct store *s, const char *sql, long long id, char **out, struct mc_error *err)
 {
-	*name = NULL;
-	sqlite3_stmt *st = store_prep(s, SQL_EDUCATOR, err);
+	*out = NULL;
+	sqlite3_stmt *st = store_prep(s, sql, err);
 	if (!st)
 		return MC_FAIL;
-	store_bind_int(st, 1, submission_rowid);
+	store_bind_int(st, 1, id);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
-		*name = store_col_dup(st, 0);
+		*out = store_col_dup(st, 0);
 	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading the educator");
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading evidence");
+}
+
+int store_precheck_row_text(struct store *s, int feedback, long long rowid, char **text, struct mc_error *err)
+{
+	return one_text(s, feedback ? SQL_FB_TEXT : SQL_EV_TEXT, rowid, text, err);
+}
+
+int store_precheck_educator(struct store *s, long long submission_rowid, char **name, struct mc_error *err)
+{
+	return one_text(s, SQL_EDUCATOR, submission_rowid, name, err);
 }
