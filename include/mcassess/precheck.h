@@ -49,6 +49,12 @@ struct precheck {
 	int problems;            /* items that are not ok */
 };
 
+/* The problems as lines for people (heap strings, *n of them): one a check,
+ * except personal data, one line a part ("overview: personal data: 1 e-mail,
+ * 2 name"). */
+char **precheck_lines(const struct precheck *pc, int *n);
+void precheck_lines_free(char **lines, int n);
+
 /* "words", "missing", "duplicate", "personal": the JSON name of a kind. */
 const char *precheck_kind_name(enum precheck_kind k);
 

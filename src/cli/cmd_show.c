@@ -230,14 +230,15 @@ static void evidence_item(struct mc_buf *b, const struct show_evidence *e, int w
 /* The pre-checks: what to look at first; word counts within limits go unsaid. */
 static void checks_text(struct mc_buf *b, const struct precheck *pc, int blind)
 {
-	int problems = pc ? pc->problems : 0;
-	if (!problems)
+	int n;
+	char **lines = precheck_lines(pc, &n);
+	if (!n)
 		mc_buf_adds(b, "\n== pre-checks: nothing to look at\n");
 	else
-		mc_buf_printf(b, "\n== pre-checks: %d to look at\n", problems);
-	for (int i = 0; pc && i < pc->n; i++)
-		if (!pc->items[i].ok)
-			mc_buf_printf(b, "  ! %s\n", pc->items[i].message);
+		mc_buf_printf(b, "\n== pre-checks: %d to look at\n", n);
+	for (int i = 0; i < n; i++)
+		mc_buf_printf(b, "  ! %s\n", lines[i]);
+	precheck_lines_free(lines, n);
 	if (blind)
 		mc_buf_adds(b, "  (names, e-mail addresses and phone numbers in the evidence are masked for you)\n");
 }

@@ -124,6 +124,41 @@ void precheck_free(struct precheck **pp)
 	*pp = NULL;
 }
 
+char **precheck_lines(const struct precheck *pc, int *n)
+{
+	char **lines = NULL;
+	*n = 0;
+	for (int i = 0; pc && i < pc->n; i++) {
+		const struct precheck_item *it = &pc->items[i];
+		if (it->ok)
+			continue;
+		int first = 1; /* personal data: the part's first family gathers the others */
+		for (int k = 0; it->kind == PRECHECK_PERSONAL && k < i && first; k++)
+			first = !(pc->items[k].kind == PRECHECK_PERSONAL && strcmp(pc->items[k].part, it->part) == 0);
+		if (!first)
+			continue;
+		struct mc_buf b = MC_BUF_INIT;
+		if (it->kind == PRECHECK_PERSONAL) {
+			mc_buf_printf(&b, "%s: personal data:", it->part);
+			for (int k = i; k < pc->n; k++)
+				if (pc->items[k].kind == PRECHECK_PERSONAL && strcmp(pc->items[k].part, it->part) == 0)
+					mc_buf_printf(&b, "%s %d %s", k == i ? "" : ",", pc->items[k].count,
+						      pc->items[k].family);
+		} else
+			mc_buf_adds(&b, it->message);
+		lines = mc_xrealloc(lines, (size_t)(*n + 1) * sizeof *lines);
+		lines[(*n)++] = mc_buf_steal(&b);
+	}
+	return lines;
+}
+
+void precheck_lines_free(char **lines, int n)
+{
+	for (int i = 0; i < n; i++)
+		free(lines[i]);
+	free(lines);
+}
+
 static struct precheck_item *add(struct precheck *pc, enum precheck_kind kind, const char *part, int ok)
 {
 	pc->items = mc_xrealloc(pc->items, (size_t)(pc->n + 1) * sizeof *pc->items);
