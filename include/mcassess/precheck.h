@@ -71,8 +71,10 @@ int precheck_show(struct store *s, struct show_submission *m, struct mc_error *e
 
 /* Search results as `viewer` may see them: the snippets of hits in submissions
  * the viewer scores blind have names (the educator's own and the lists'),
- * e-mail addresses and phone numbers masked (search_mask.c). */
-int precheck_mask_hits(struct store *s, const char *viewer, struct search_hit *hits, int n,
+ * e-mail addresses and phone numbers masked (search_mask.c). A hit whose every
+ * match is masked is dropped (searching for a name must not confirm it):
+ * *n shrinks, and the hits after it move up. */
+int precheck_mask_hits(struct store *s, const char *viewer, struct search_hit *hits, int *n,
 		       struct mc_error *err);
 
 /* The SHA-256 (hex) of text's normalised form: letters in lower case (ASCII, Latin,

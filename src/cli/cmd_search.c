@@ -174,7 +174,7 @@ static int run(struct cli *cli, const struct cli_cmd *self, int argc, char **arg
 		rc = regex ? search_regex(s, pattern, &ask, &hits, &n, &err)
 			   : search_text(s, pattern, &ask, &hits, &n, &err);
 	if (rc == MC_OK) /* personal data masked where you score blind */
-		rc = precheck_mask_hits(s, identity_user(), hits, n, &err);
+		rc = precheck_mask_hits(s, identity_user(), hits, &n, &err);
 	if (rc == MC_OK) {
 		int more = o.limit > 0 && n > o.limit;
 		print_hits(hits, more ? o.limit : n, fmt, fmt == CLI_TEXT && cli->tty && getenv("TERM") &&

@@ -71,15 +71,44 @@ static int mask_hit(struct store *s, struct redact_set *set, struct search_hit *
 	return rc;
 }
 
-int precheck_mask_hits(struct store *s, const char *viewer, struct search_hit *hits, int n,
+/* 1 when every marked match of a masked snippet is masks only: the hit was
+ * found by the personal data itself, and showing it would confirm the name. */
+static int only_masks(const char *snippet)
+{
+	int inside = 0, found = 0;
+	for (const char *p = snippet; *p; p++) {
+		if (*p == SEARCH_MARK_OPEN[0] || *p == SEARCH_MARK_CLOSE[0]) {
+			inside = *p == SEARCH_MARK_OPEN[0];
+			found |= inside;
+		} else if (inside && *p == '[') {
+			const char *e = strchr(p, ']');
+			if (!e)
+				return 0;
+			p = e;
+		} else if (inside && !strchr(" \t\n", *p))
+			return 0;
+	}
+	return found;
+}
+
+static void hit_clear(struct search_hit *h)
+{
+	free(h->submission);
+	free(h->part);
+	free(h->snippet);
+	memset(h, 0, sizeof *h);
+}
+
+int precheck_mask_hits(struct store *s, const char *viewer, struct search_hit *hits, int *nhits,
 		       struct mc_error *err)
 {
+	int n = *nhits, kept = 0;
 	struct queue_viewer v;
 	int rc = queue_viewer_load(s, viewer, &v, err);
 	struct redact_set *set = NULL;
 	for (int i = 0; rc == MC_OK && i < n; i++) {
 		char *name = NULL, *anon = NULL;
-		int assigned = 0;
+		int assigned = 0, drop = 0;
 		rc = store_queue_educator(s, hits[i].submission_rowid, v.user, &name, &anon, &assigned, err);
 		if (rc == MC_OK && queue_viewer_blind(&v, assigned) && hits[i].snippet) {
 			if (!set)
@@ -88,10 +117,22 @@ int precheck_mask_hits(struct store *s, const char *viewer, struct search_hit *h
 				redact_set_person(set, name);
 				rc = mask_hit(s, set, &hits[i], err);
 			}
+			drop = rc == MC_OK && only_masks(hits[i].snippet);
 		}
 		free(name);
 		free(anon);
+		if (drop)
+			hit_clear(&hits[i]);
+		else if (rc == MC_OK) {
+			if (kept != i) {
+				hits[kept] = hits[i];
+				memset(&hits[i], 0, sizeof hits[i]);
+			}
+			kept++;
+		}
 	}
+	if (rc == MC_OK)
+		*nhits = kept;
 	redact_free(&set);
 	queue_viewer_free(&v);
 	return rc;

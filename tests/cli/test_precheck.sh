@@ -93,12 +93,18 @@ if b_setup; then
 	b search --regex 'pez plans'
 	no_personal "blind: a match inside the name does not show it"
 	t_check "blind: the mask is marked as the match" grep -qF "P-1  overview  Ms. [[name] plans] her questions" "$OUT"
+	# searching for the name itself finds nothing in what you score blind
+	b search López
+	t_check "blind: a search for the name does not confirm it in P-1" [ "$(grep -c '^P-1' "$OUT")" = 0 ]
+	t_check "blind: P-2 (not blind) is still found" grep -qF "P-2  overview  MS. [LÓPEZ] plans" "$OUT"
+	b search --regex 'maria\.lopez@'
+	t_check "blind: nor a regex for the address" [ "$(grep -c '^P-1' "$OUT")" = 0 ]
 	t_db_unchanged
 	t_check "the stored evidence is as imported" [ "$(sql "SELECT sha256 FROM evidence e JOIN submission s ON s.id = e.submission_id WHERE s.ext_id = 'P-1' AND e.seq = 1")" = "$(printf '%s' "Ms. López plans her questions with care. Parents write to maria.lopez@springhill.k12.tn.us or call (615) 555-0123 after school." | sha256sum | cut -d' ' -f1)" ]
 	# the admin still sees both
 	t_run 0 search --regex 'Parents write'
 	t_stdout_has "P-1  overview  …lans her questions with care. [Parents write] to maria.lopez@springhill.k12…"
 else
-	for _i in $(seq 1 17); do t_skip "needs root, useradd and runuser"; done
+	for _i in $(seq 1 20); do t_skip "needs root, useradd and runuser"; done
 fi
 done_testing
