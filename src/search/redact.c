@@ -274,7 +274,8 @@ static int compile_names(struct redact_set *set, struct mc_error *err)
 	if (!n)
 		return MC_OK;
 	char **all = mc_xmalloc((size_t)n * sizeof *all);
-	memcpy(all, set->names, (size_t)set->nnames * sizeof *all);
+	if (set->nnames)
+		memcpy(all, set->names, (size_t)set->nnames * sizeof *all);
 	if (set->nperson)
 		memcpy(all + set->nnames, set->person, (size_t)set->nperson * sizeof *all);
 	qsort(all, (size_t)n, sizeof *all, longer_first); /* the longest name at a place wins */
@@ -490,7 +491,8 @@ int redact_find(struct redact_set *set, const char *text, size_t len, struct red
 		free(f.m);
 		return rc;
 	}
-	qsort(f.m, (size_t)f.n, sizeof *f.m, match_cmp);
+	if (f.n > 1)
+		qsort(f.m, (size_t)f.n, sizeof *f.m, match_cmp);
 	int k = 0;
 	for (int i = 0; i < f.n; i++) /* the earlier start wins, then the longer */
 		if (k == 0 || f.m[i].start >= f.m[k - 1].end)
