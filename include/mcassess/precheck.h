@@ -83,15 +83,15 @@ int precheck_mask_hits(struct store *s, const char *viewer, struct search_hit *h
 void precheck_norm_sha256(const char *text, size_t len, char out[65]);
 
 /* ---------------------------------------------------------------- SQL side (store_precheck.c) */
-/* Fill evidence.norm_sha256 for text rows that lack it (migration 5; found
- * through a partial index, not a scan). Writers of evidence (import, demo) call
+/* Hash the normalised text of evidence rows above the highest one hashed
+ * (migration 5: table evidence_norm; a range of the primary key). Writers of evidence (import, demo) call
  * it inside their transaction; alone, it takes one of its own (nothing when
  * nothing is pending, or the store is read-only or inside a read). *done (may
  * be NULL) gets the number of rows hashed. */
 int store_precheck_catch_up(struct store *s, long long *done, struct mc_error *err);
 /* Evidence of other educators' submissions with this sha256 (how "file") or
- * norm_sha256 (how "text"; or sha256 = exact, for rows not hashed yet): the
- * first by submission id, and how many (<= 100). */
+ * normalised hash (how "text"; or sha256 = exact, for rows not hashed yet):
+ * the first by submission id, and how many (<= 100). */
 int store_precheck_twin(struct store *s, long long submission_rowid, const char *how,
 			const char *hash, const char *exact, char **other, char **other_part,
 			int *count, struct mc_error *err);

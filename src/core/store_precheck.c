@@ -12,25 +12,22 @@
 
 #define CATCH_UP_BATCH 512
 
-/* Rows to hash come through the partial index evidence_norm_pending. */
+/* Text rows above the highest one hashed: a range of the primary key. */
 static const char SQL_PENDING[] =
-	"SELECT id, text FROM evidence WHERE kind = 'text' AND norm_sha256 IS NULL "
-	"ORDER BY id LIMIT ?1";
-static const char SQL_SET_NORM[] = "UPDATE evidence SET norm_sha256 = ?2 WHERE id = ?1";
+	"SELECT id, text FROM evidence WHERE id > (SELECT coalesce(max(evidence_id), 0) FROM evidence_norm) "
+	"AND kind = 'text' ORDER BY id LIMIT ?1";
+static const char SQL_SET_NORM[] = "INSERT OR REPLACE INTO evidence_norm(evidence_id, sha256) VALUES (?1, ?2)";
+/* Other educators' evidence with the normalised hash ?1 (texts) or the hash ?3
+ * (files, and texts not hashed yet): two index lookups. */
 #define TWIN_FROM                                                                            \
-	"FROM evidence e JOIN submission s ON s.id = e.submission_id "                       \
-	"WHERE s.educator_id <> (SELECT educator_id FROM submission WHERE id = ?2) AND "
-static const char SQL_TWIN_FILE[] =
-	"SELECT s.ext_id, (SELECT code FROM part WHERE id = e.part_id) " TWIN_FROM "e.sha256 = ?1 "
-	"ORDER BY s.ext_id LIMIT 1";
-/* the normalised hash, or the exact one for a row not hashed yet */
-static const char SQL_TWIN_TEXT[] =
+	"FROM (SELECT evidence_id AS id FROM evidence_norm WHERE sha256 = ?1 "                \
+	"UNION SELECT id FROM evidence WHERE sha256 = ?3) x JOIN evidence e ON e.id = x.id "  \
+	"JOIN submission s ON s.id = e.submission_id "                                       \
+	"WHERE s.educator_id <> (SELECT educator_id FROM submission WHERE id = ?2)"
+static const char SQL_TWIN[] =
 	"SELECT s.ext_id, (SELECT code FROM part WHERE id = e.part_id) " TWIN_FROM
-	"(e.norm_sha256 = ?1 OR e.sha256 = ?3) ORDER BY s.ext_id LIMIT 1";
-static const char SQL_COUNT_FILE[] =
-	"SELECT count(*) FROM (SELECT 1 " TWIN_FROM "e.sha256 = ?1 LIMIT 100)";
-static const char SQL_COUNT_TEXT[] =
-	"SELECT count(*) FROM (SELECT 1 " TWIN_FROM "(e.norm_sha256 = ?1 OR e.sha256 = ?3) LIMIT 100)";
+	" ORDER BY s.ext_id LIMIT 1";
+static const char SQL_TWIN_COUNT[] = "SELECT count(*) FROM (SELECT 1 " TWIN_FROM " LIMIT 100)";
 static const char SQL_EDUCATOR[] =
 	"SELECT e.name FROM submission s JOIN educator e ON e.id = s.educator_id WHERE s.id = ?1";
 
@@ -43,7 +40,7 @@ struct pending {
 	int n;
 };
 
-/* One batch: read and hash first, then write (no update under a running select). */
+/* One batch: read and hash first, then write (no write under a running select). */
 static int batch(struct store *s, int *n, struct mc_error *err)
 {
 	sqlite3_stmt *st = store_prep(s, SQL_PENDING, err);
@@ -129,33 +126,27 @@ int store_precheck_twin(struct store *s, long long submission_rowid, const char 
 	*other = *other_part = NULL;
 	*count = 0;
 	int file = strcmp(how, "file") == 0;
-	sqlite3_stmt *st = store_prep(s, file ? SQL_TWIN_FILE : SQL_TWIN_TEXT, err);
-	if (!st)
-		return MC_FAIL;
-	store_bind_text(st, 1, hash);
-	store_bind_int(st, 2, submission_rowid);
-	if (!file)
-		store_bind_text(st, 3, exact);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*other = store_col_dup(st, 0);
-		*other_part = store_col_dup(st, 1);
+	const char *sql[2] = { SQL_TWIN, SQL_TWIN_COUNT };
+	for (int q = 0; q < 2; q++) {
+		sqlite3_stmt *st = store_prep(s, sql[q], err);
+		if (!st)
+			return MC_FAIL;
+		store_bind_text(st, 1, file ? NULL : hash);
+		store_bind_int(st, 2, submission_rowid);
+		store_bind_text(st, 3, file ? hash : exact);
+		int rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW && q == 0) {
+			*other = store_col_dup(st, 0);
+			*other_part = store_col_dup(st, 1);
+		} else if (rc == SQLITE_ROW)
+			*count = sqlite3_column_int(st, 0);
+		sqlite3_reset(st);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			return store_fail(s, err, "comparing evidence");
+		if (rc == SQLITE_DONE) /* no other educator has it */
+			return MC_OK;
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW)
-		return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "comparing evidence");
-	st = store_prep(s, file ? SQL_COUNT_FILE : SQL_COUNT_TEXT, err);
-	if (!st)
-		return MC_FAIL;
-	store_bind_text(st, 1, hash);
-	store_bind_int(st, 2, submission_rowid);
-	if (!file)
-		store_bind_text(st, 3, exact);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*count = sqlite3_column_int(st, 0);
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? MC_OK : store_fail(s, err, "comparing evidence");
+	return MC_OK;
 }
 
 /* One text column of one row by id (heap, NULL when none). */
