@@ -49,8 +49,9 @@ int redact_add_pattern(struct redact_set *set, const char *family, const char *p
 /* A name to find (family "name"); empty and whitespace-only names are ignored. */
 void redact_add_name(struct redact_set *set, const char *name);
 /* The educator whose evidence this is (replacing the one set before; NULL: none):
- * the whole name and each of its words of three characters or more
- * ("María José López": also "María", "José", "López"), family "name". */
+ * the whole name in any case, and each of its words of three characters or more
+ * as written in the name ("María José López": also "María", "José", "López";
+ * "Will Green": "Will" and "Green" but not "will" or "green"), family "name". */
 void redact_set_person(struct redact_set *set, const char *name);
 
 /* Rules and names in the set (families in the order first seen). */

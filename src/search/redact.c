@@ -32,7 +32,8 @@ struct redact_set {
 	int nnames;
 	char **person;             /* the educator's name and its longer words */
 	int nperson;
-	pcre2_code *names_code;    /* names and person as one alternation; NULL when stale */
+	pcre2_code *names_code;    /* names and the person's whole name, any case */
+	pcre2_code *words_code;    /* the words of the person's name, as written */
 	int names_stale;
 	pcre2_match_data *md;
 	pcre2_match_context *mctx;
@@ -75,6 +76,7 @@ void redact_free(struct redact_set **sp)
 	strv_free(set->names, set->nnames);
 	strv_free(set->person, set->nperson);
 	pcre2_code_free(set->names_code);
+	pcre2_code_free(set->words_code);
 	pcre2_match_data_free(set->md);
 	pcre2_match_context_free(set->mctx);
 	pcre2_jit_stack_free(set->stack);
@@ -263,37 +265,52 @@ static void name_pattern(struct mc_buf *b, const char *name)
 		mc_buf_adds(b, "(?!" SPACED_WORD ")");
 }
 
-static int compile_names(struct redact_set *set, struct mc_error *err)
+/* Names a and b (either may be empty) as one alternation, longest first. */
+static int alternation(char *const *a, int na, char *const *b, int nb, uint32_t flags, pcre2_code **out,
+		       struct mc_error *err)
 {
-	if (!set->names_stale)
-		return MC_OK;
-	pcre2_code_free(set->names_code);
-	set->names_code = NULL;
-	set->names_stale = 0;
-	int n = set->nnames + set->nperson;
+	*out = NULL;
+	int n = na + nb;
 	if (!n)
 		return MC_OK;
 	char **all = mc_xmalloc((size_t)n * sizeof *all);
-	if (set->nnames)
-		memcpy(all, set->names, (size_t)set->nnames * sizeof *all);
-	if (set->nperson)
-		memcpy(all + set->nnames, set->person, (size_t)set->nperson * sizeof *all);
+	if (na)
+		memcpy(all, a, (size_t)na * sizeof *all);
+	if (nb)
+		memcpy(all + na, b, (size_t)nb * sizeof *all);
 	qsort(all, (size_t)n, sizeof *all, longer_first); /* the longest name at a place wins */
-	struct mc_buf b = MC_BUF_INIT;
+	struct mc_buf buf = MC_BUF_INIT;
 	for (int i = 0; i < n; i++)
-		name_pattern(&b, all[i]);
+		name_pattern(&buf, all[i]);
 	free(all);
 	int errcode;
 	PCRE2_SIZE erroff;
-	set->names_code = compile(mc_buf_str(&b), PCRE2_CASELESS, &errcode, &erroff);
-	mc_buf_free(&b);
-	if (!set->names_code) {
+	*out = compile(mc_buf_str(&buf), flags, &errcode, &erroff);
+	mc_buf_free(&buf);
+	if (!*out) {
 		PCRE2_UCHAR msg[256];
 		pcre2_get_error_message(errcode, msg, sizeof msg);
 		return mc_error_set(err, MC_INVALID, "the list of names does not compile: %s",
 				    (const char *)msg);
 	}
 	return MC_OK;
+}
+
+/* The lists' names and the educator's whole name in any case; the words of the
+ * educator's name only as written there ("Will Green": not "will", "green"). */
+static int compile_names(struct redact_set *set, struct mc_error *err)
+{
+	if (!set->names_stale)
+		return MC_OK;
+	pcre2_code_free(set->names_code);
+	pcre2_code_free(set->words_code);
+	set->names_code = set->words_code = NULL;
+	set->names_stale = 0;
+	int rc = alternation(set->names, set->nnames, set->person, set->nperson ? 1 : 0, PCRE2_CASELESS,
+			     &set->names_code, err);
+	if (rc == MC_OK && set->nperson > 1)
+		rc = alternation(set->person + 1, set->nperson - 1, NULL, 0, 0, &set->words_code, err);
+	return rc;
 }
 
 /* ---------------------------------------------------------------- files */
@@ -487,6 +504,8 @@ int redact_find(struct redact_set *set, const char *text, size_t len, struct red
 		rc = scan(set, set->rules[i].code, set->rules[i].family, text, len, &checked, &f, err);
 	if (rc == MC_OK && set->names_code)
 		rc = scan(set, set->names_code, REDACT_NAME, text, len, &checked, &f, err);
+	if (rc == MC_OK && set->words_code)
+		rc = scan(set, set->words_code, REDACT_NAME, text, len, &checked, &f, err);
 	if (rc != MC_OK) {
 		free(f.m);
 		return rc;

@@ -84,6 +84,9 @@ static void test_names(void **state)
 	/* the educator's own name: whole and by its longer words */
 	redact_set_person(set, "Li Wen Kowalczyk");
 	assert_masks(set, "Ms. Kowalczyk (Li Wen Kowalczyk) asked Li.", "Ms. [name] ([name]) asked Li.");
+	redact_set_person(set, "Will Green");
+	assert_masks(set, "Mr. Green said we will grow green beans. WILL GREEN agreed.",
+		     "Mr. [name] said we will grow green beans. [name] agreed.");
 	redact_set_person(set, NULL);
 	assert_masks(set, "Ms. Kowalczyk asked.", "Ms. Kowalczyk asked.");
 	redact_free(&set);
