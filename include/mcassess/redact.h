@@ -59,9 +59,10 @@ int redact_nfamilies(const struct redact_set *set);
 const char *redact_family(const struct redact_set *set, int i);
 int redact_nnames(const struct redact_set *set);
 
-/* Every match in text[0..len) (valid UTF-8), sorted by start, none overlapping
- * (where two rules overlap, the earlier start wins, then the longer). *out is
- * heap (NULL when none). MC_FAIL on text that is not UTF-8 or a matcher limit. */
+/* Every match in text[0..len), sorted by start, none overlapping (where two
+ * rules overlap, the earlier start wins, then the longer). Bytes that are not
+ * UTF-8 are read as '?'. *out is heap (NULL when none). MC_FAIL on a matcher
+ * limit. */
 int redact_find(struct redact_set *set, const char *text, size_t len,
 		struct redact_match **out, int *n, struct mc_error *err);
 

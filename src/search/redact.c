@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "mcassess/redact.h"
+#include "mcassess/text.h"
 #include "mcassess/util.h"
 
 #define MARK_OPEN '\x01'  /* search.h's SEARCH_MARK_OPEN / _CLOSE */
@@ -499,13 +500,27 @@ int redact_find(struct redact_set *set, const char *text, size_t len, struct red
 	*n = 0;
 	int rc = compile_names(set, err);
 	struct found f = { NULL, 0, 0 };
-	int checked = 0;
+	/* Text not in UTF-8 (written around the importer) is matched with each bad
+	 * byte read as '?': the same length, so the offsets hold, and nothing shown
+	 * unmasked for want of a match. */
+	char *fixed = NULL;
+	size_t pos = 0, bad;
+	while (!text_utf8_valid(text + pos, len - pos, &bad)) {
+		if (!fixed)
+			fixed = mc_xstrndup(text, len);
+		fixed[pos + bad] = '?';
+		pos += bad + 1;
+	}
+	if (fixed)
+		text = fixed;
+	int checked = 1;
 	for (int i = 0; rc == MC_OK && i < set->nrules; i++)
 		rc = scan(set, set->rules[i].code, set->rules[i].family, text, len, &checked, &f, err);
 	if (rc == MC_OK && set->names_code)
 		rc = scan(set, set->names_code, REDACT_NAME, text, len, &checked, &f, err);
 	if (rc == MC_OK && set->words_code)
 		rc = scan(set, set->words_code, REDACT_NAME, text, len, &checked, &f, err);
+	free(fixed);
 	if (rc != MC_OK) {
 		free(f.m);
 		return rc;

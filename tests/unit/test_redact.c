@@ -112,9 +112,15 @@ static void test_find_offsets(void **state)
 	assert_int_equal(m[2].end, strlen(t));
 	assert_string_equal(m[2].family, "phone");
 	free(m);
-	/* not UTF-8: an error, not a guess */
-	assert_int_equal(redact_find(set, "bad \xff byte", 10, &m, &n, &err), MC_FAIL);
-	mc_error_clear(&err);
+	/* not UTF-8 (or a NUL): the bad bytes are read as '?', and what is around them is found */
+	const char *bad = "bad \xff\xc3 byte, a@b.org\0 615-555-0123";
+	assert_int_equal(redact_find(set, bad, 34, &m, &n, &err), MC_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(m[0].start, 13);
+	assert_int_equal(m[0].end, 20);
+	assert_int_equal(m[1].start, 22);
+	assert_int_equal(m[1].end, 34);
+	free(m);
 	redact_free(&set);
 }
 
