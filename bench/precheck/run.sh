@@ -10,7 +10,8 @@
 #      transaction (what the first import after upgrading to migration 5 does);
 #      the same import with nothing pending, for the difference;
 #   3. `show ID` and `show ID --format json` ($RUNS times each, process start-up
-#      included), and `queue --limit 1` as the floor (start-up, open, one query).
+#      included), and `queue --limit 1` as the floor (start-up, open, one query);
+#   4. `show ID` with a names list of 300 (the demo's educators) and of 5,000 names.
 set -eu
 B=$(cd "${1:-.}" && pwd)
 W=${2:-/tmp/mcassess-bench-precheck}
@@ -56,3 +57,9 @@ per "queue --limit 1 (the floor)" "$MC" --db "$DB" queue --limit 1
 per "show $ID" "$MC" --db "$DB" show "$ID"
 per "show $ID --format json" "$MC" --db "$DB" show "$ID" --format json
 per "show P-1 (copies and personal data found)" "$MC" --db "$DB" show P-1
+mkdir -p "$XDG_CONFIG_HOME/mcassess/redaction"
+sqlite3 "$DB" "SELECT name FROM educator LIMIT 300" >"$XDG_CONFIG_HOME/mcassess/redaction/district.names"
+per "show $ID, 300 names listed" "$MC" --db "$DB" show "$ID"
+awk 'BEGIN { for (i = 0; i < 5000; i++) printf "Firstname%d Lastname%d\n", i, i * 7 }' \
+	>"$XDG_CONFIG_HOME/mcassess/redaction/district.names"
+per "show $ID, 5000 names listed" "$MC" --db "$DB" show "$ID"

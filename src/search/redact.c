@@ -18,6 +18,7 @@
 #define MARK_OPEN '\x01'  /* search.h's SEARCH_MARK_OPEN / _CLOSE */
 #define MARK_CLOSE '\x02'
 #define PERSON_WORD_MIN 3 /* characters in a word of the educator's name masked alone */
+#define NAMES_CHUNK_BYTES 8192 /* names compiled as one pattern, at first */
 
 struct rule {
 	const char *family;        /* one of set->families */
@@ -33,13 +34,17 @@ struct redact_set {
 	int nnames;
 	char **person;             /* the educator's name and its longer words */
 	int nperson;
-	pcre2_code *names_code;    /* names and the person's whole name, any case */
-	pcre2_code *words_code;    /* the words of the person's name, as written */
+	pcre2_code **names_code;   /* names and the person's whole name, any case */
+	int nnames_code;
+	pcre2_code **words_code;   /* the words of the person's name, as written */
+	int nwords_code;
 	int names_stale;
 	pcre2_match_data *md;
 	pcre2_match_context *mctx;
 	pcre2_jit_stack *stack;
 };
+
+static void codes_free(pcre2_code ***codes, int *n);
 
 struct redact_set *redact_new(void)
 {
@@ -76,8 +81,8 @@ void redact_free(struct redact_set **sp)
 	strv_free(set->families, set->nfamilies);
 	strv_free(set->names, set->nnames);
 	strv_free(set->person, set->nperson);
-	pcre2_code_free(set->names_code);
-	pcre2_code_free(set->words_code);
+	codes_free(&set->names_code, &set->nnames_code);
+	codes_free(&set->words_code, &set->nwords_code);
 	pcre2_match_data_free(set->md);
 	pcre2_match_context_free(set->mctx);
 	pcre2_jit_stack_free(set->stack);
@@ -108,11 +113,14 @@ static size_t char_offset(const char *s, size_t off)
 	return n;
 }
 
-static pcre2_code *compile(const char *pattern, uint32_t extra, int *errcode, PCRE2_SIZE *erroff)
+/* JIT for the rules; not for name lists: JIT-compiling an alternation of
+ * thousands of names costs more (90 ms for 5,000) than interpreting it over
+ * the texts one screen shows (bench/precheck/README.md). */
+static pcre2_code *compile(const char *pattern, uint32_t extra, int jit, int *errcode, PCRE2_SIZE *erroff)
 {
 	pcre2_code *code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
 					 PCRE2_UTF | PCRE2_UCP | extra, errcode, erroff, NULL);
-	if (code)
+	if (code && jit)
 		pcre2_jit_compile(code, PCRE2_JIT_COMPLETE); /* else interpreted: slower, same answers */
 	return code;
 }
@@ -135,7 +143,7 @@ int redact_add_pattern(struct redact_set *set, const char *family, const char *p
 				   "'%s' is not a family name (lower case letters, digits and '-')", family);
 	int errcode;
 	PCRE2_SIZE erroff;
-	pcre2_code *code = compile(pattern, 0, &errcode, &erroff);
+	pcre2_code *code = compile(pattern, 0, 1, &errcode, &erroff);
 	if (!code) {
 		PCRE2_UCHAR msg[256];
 		pcre2_get_error_message(errcode, msg, sizeof msg);
@@ -233,9 +241,11 @@ static int longer_first(const void *a, const void *b)
 	return (x < y) - (x > y);
 }
 
-/* One name as a pattern: ASCII punctuation escaped, runs of spaces as \s+,
- * word edges where the name begins or ends with a letter of a spaced script. */
-static void name_pattern(struct mc_buf *b, const char *name)
+/* One name as a pattern, added to `spaced` when it begins with a letter of a
+ * spaced script (the caller puts the word edge before that whole group: one
+ * lookbehind, however many names) and to `other` when not. ASCII punctuation is
+ * escaped, runs of spaces are \s+, a spaced letter at the end gets its edge. */
+static void name_pattern(struct mc_buf *spaced, struct mc_buf *other, const char *name)
 {
 	while (*name && strchr(" \t\r\n", *name))
 		name++;
@@ -244,10 +254,9 @@ static void name_pattern(struct mc_buf *b, const char *name)
 		len--;
 	if (!len)
 		return;
+	struct mc_buf *b = spaced_letter_at(name, len, 0) ? spaced : other;
 	if (b->len)
 		mc_buf_addc(b, '|');
-	if (spaced_letter_at(name, len, 0))
-		mc_buf_adds(b, "(?<!" SPACED_WORD ")");
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)name[i];
 		if (strchr(" \t\r\n", (char)c)) {
@@ -266,11 +275,42 @@ static void name_pattern(struct mc_buf *b, const char *name)
 		mc_buf_adds(b, "(?!" SPACED_WORD ")");
 }
 
-/* Names a and b (either may be empty) as one alternation, longest first. */
-static int alternation(char *const *a, int na, char *const *b, int nb, uint32_t flags, pcre2_code **out,
-		       struct mc_error *err)
+/* Names v[0..n) as one pattern; NULL with *errcode when it does not compile. */
+static pcre2_code *alternation(char *const *v, int n, uint32_t flags, int *errcode)
 {
-	*out = NULL;
+	struct mc_buf spaced = MC_BUF_INIT, other = MC_BUF_INIT, buf = MC_BUF_INIT;
+	for (int i = 0; i < n; i++)
+		name_pattern(&spaced, &other, v[i]);
+	if (spaced.len)
+		mc_buf_printf(&buf, "(?<!" SPACED_WORD ")(?:%s)", mc_buf_str(&spaced));
+	if (spaced.len && other.len)
+		mc_buf_addc(&buf, '|');
+	mc_buf_adds(&buf, mc_buf_str(&other));
+	PCRE2_SIZE erroff;
+	pcre2_code *code = compile(mc_buf_str(&buf), flags, 0, errcode, &erroff);
+	mc_buf_free(&spaced);
+	mc_buf_free(&other);
+	mc_buf_free(&buf);
+	return code;
+}
+
+static void codes_free(pcre2_code ***codes, int *n)
+{
+	for (int i = 0; i < *n; i++)
+		pcre2_code_free((*codes)[i]);
+	free(*codes);
+	*codes = NULL;
+	*n = 0;
+}
+
+/* Names a and b (either may be empty), longest first, as as few patterns as
+ * PCRE2 takes: a district's thousands of names are more than one compiled
+ * pattern may hold (64 KB): the list goes in parts of about 8 KB of names,
+ * halved when one still does not compile.
+ * The longest match still wins across parts (redact_find sorts them). */
+static int compile_list(char *const *a, int na, char *const *b, int nb, uint32_t flags,
+			pcre2_code ***codes, int *ncodes, struct mc_error *err)
+{
 	int n = na + nb;
 	if (!n)
 		return MC_OK;
@@ -280,21 +320,30 @@ static int alternation(char *const *a, int na, char *const *b, int nb, uint32_t 
 	if (nb)
 		memcpy(all + na, b, (size_t)nb * sizeof *all);
 	qsort(all, (size_t)n, sizeof *all, longer_first); /* the longest name at a place wins */
-	struct mc_buf buf = MC_BUF_INIT;
-	for (int i = 0; i < n; i++)
-		name_pattern(&buf, all[i]);
-	free(all);
-	int errcode;
-	PCRE2_SIZE erroff;
-	*out = compile(mc_buf_str(&buf), flags, &errcode, &erroff);
-	mc_buf_free(&buf);
-	if (!*out) {
-		PCRE2_UCHAR msg[256];
-		pcre2_get_error_message(errcode, msg, sizeof msg);
-		return mc_error_set(err, MC_INVALID, "the list of names does not compile: %s",
-				    (const char *)msg);
+	int rc = MC_OK, size = n, errcode = 0;
+	for (int at = 0; at < n && rc == MC_OK;) {
+		int k = 0;
+		size_t bytes = 0; /* a first guess that usually compiles: names worth 8 KB */
+		while (k < size && at + k < n && (k == 0 || bytes + strlen(all[at + k]) <= NAMES_CHUNK_BYTES))
+			bytes += strlen(all[at + k++]) + 8;
+		pcre2_code *code = alternation(all + at, k, flags, &errcode);
+		if (!code && errcode == PCRE2_ERROR_PATTERN_TOO_LARGE && k > 1) {
+			size = k / 2;
+			continue;
+		}
+		if (!code) {
+			PCRE2_UCHAR msg[256];
+			pcre2_get_error_message(errcode, msg, sizeof msg);
+			rc = mc_error_set(err, MC_INVALID, "the list of names does not compile: %s",
+					  (const char *)msg);
+			break;
+		}
+		*codes = mc_xrealloc(*codes, (size_t)(*ncodes + 1) * sizeof **codes);
+		(*codes)[(*ncodes)++] = code;
+		at += k;
 	}
-	return MC_OK;
+	free(all);
+	return rc;
 }
 
 /* The lists' names and the educator's whole name in any case; the words of the
@@ -303,14 +352,14 @@ static int compile_names(struct redact_set *set, struct mc_error *err)
 {
 	if (!set->names_stale)
 		return MC_OK;
-	pcre2_code_free(set->names_code);
-	pcre2_code_free(set->words_code);
-	set->names_code = set->words_code = NULL;
+	codes_free(&set->names_code, &set->nnames_code);
+	codes_free(&set->words_code, &set->nwords_code);
 	set->names_stale = 0;
-	int rc = alternation(set->names, set->nnames, set->person, set->nperson ? 1 : 0, PCRE2_CASELESS,
-			     &set->names_code, err);
+	int rc = compile_list(set->names, set->nnames, set->person, set->nperson ? 1 : 0, PCRE2_CASELESS,
+			      &set->names_code, &set->nnames_code, err);
 	if (rc == MC_OK && set->nperson > 1)
-		rc = alternation(set->person + 1, set->nperson - 1, NULL, 0, 0, &set->words_code, err);
+		rc = compile_list(set->person + 1, set->nperson - 1, NULL, 0, 0, &set->words_code,
+				  &set->nwords_code, err);
 	return rc;
 }
 
@@ -516,10 +565,10 @@ int redact_find(struct redact_set *set, const char *text, size_t len, struct red
 	int checked = 1;
 	for (int i = 0; rc == MC_OK && i < set->nrules; i++)
 		rc = scan(set, set->rules[i].code, set->rules[i].family, text, len, &checked, &f, err);
-	if (rc == MC_OK && set->names_code)
-		rc = scan(set, set->names_code, REDACT_NAME, text, len, &checked, &f, err);
-	if (rc == MC_OK && set->words_code)
-		rc = scan(set, set->words_code, REDACT_NAME, text, len, &checked, &f, err);
+	for (int i = 0; rc == MC_OK && i < set->nnames_code; i++)
+		rc = scan(set, set->names_code[i], REDACT_NAME, text, len, &checked, &f, err);
+	for (int i = 0; rc == MC_OK && i < set->nwords_code; i++)
+		rc = scan(set, set->words_code[i], REDACT_NAME, text, len, &checked, &f, err);
 	free(fixed);
 	if (rc != MC_OK) {
 		free(f.m);

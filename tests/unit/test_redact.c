@@ -92,6 +92,23 @@ static void test_names(void **state)
 	redact_free(&set);
 }
 
+/* A district's list: thousands of names, Latin and Chinese, in one set. */
+static void test_many_names(void **state)
+{
+	(void)state;
+	struct redact_set *set = redact_new();
+	char name[64];
+	for (int i = 0; i < 5000; i++) {
+		snprintf(name, sizeof name, "Firstname%d Lastname%d", i, i * 7);
+		redact_add_name(set, name);
+	}
+	redact_add_name(set, "王小明");
+	redact_add_name(set, "李华");
+	assert_masks(set, "Firstname4999 Lastname34993 and firstname12 lastname84 met 李华; Firstname1 Lastname8 did not.",
+		     "[name] and [name] met [name]; Firstname1 Lastname8 did not.");
+	redact_free(&set);
+}
+
 static void test_find_offsets(void **state)
 {
 	(void)state;
@@ -223,6 +240,7 @@ int main(void)
 		cmocka_unit_test(test_email),
 		cmocka_unit_test(test_phone),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_many_names),
 		cmocka_unit_test(test_find_offsets),
 		cmocka_unit_test(test_bad_pattern),
 		cmocka_unit_test(test_dirs),
