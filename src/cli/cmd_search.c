@@ -209,6 +209,7 @@ const struct cli_cmd cli_cmd_search = {
 	"  --reindex        rebuild the search index first (alone: rebuild only)\n\n"
 	"Shows the submission id and the part, never the educator. In submissions you\n"
 	"score blind, names, e-mail addresses and phone numbers in the snippets are\n"
-	"masked ([name], [e-mail], [phone]). No match: nothing on\n"
-	"stdout ([] for json), \"no matches for ...\" on stderr, exit 0.\n",
+	"masked ([name], [e-mail], [phone]), and a match that is all personal data is\n"
+	"left out. No match: nothing on stdout ([] for json), \"no matches for ...\" on\n"
+	"stderr, exit 0.\n",
 };

@@ -21,10 +21,10 @@
 #include <jansson.h>
 
 #include "mcassess/audit.h"
-#include "mcassess/precheck.h"
 #include "mcassess/demo.h"
 #include "mcassess/hash.h"
 #include "mcassess/people.h"
+#include "mcassess/precheck.h"
 #include "mcassess/setup.h"
 #include "mcassess/store.h"
 #include "mcassess/store_demo.h"
