@@ -9,6 +9,7 @@
 #include "mcassess/util.h"
 
 struct store;
+struct precheck;
 
 struct show_part {
 	char *code, *title, *kind;
@@ -77,6 +78,9 @@ struct show_submission {
 	int nhistory;
 	struct show_event *events;
 	int nevents;
+	/* pre-checks (precheck.h); when blind, evidence text and file names above
+	 * are masked (names, e-mail addresses, phone numbers), the store untouched */
+	struct precheck *checks;
 };
 
 /* Load submission `id` (the imported id) as `viewer` sees it.

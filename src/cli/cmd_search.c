@@ -9,6 +9,8 @@
 #include <jansson.h>
 
 #include "cli.h"
+#include "mcassess/identity.h"
+#include "mcassess/precheck.h"
 #include "mcassess/search.h"
 #include "mcassess/util.h"
 
@@ -171,6 +173,8 @@ static int run(struct cli *cli, const struct cli_cmd *self, int argc, char **arg
 	if (rc == MC_OK)
 		rc = regex ? search_regex(s, pattern, &ask, &hits, &n, &err)
 			   : search_text(s, pattern, &ask, &hits, &n, &err);
+	if (rc == MC_OK) /* personal data masked where you score blind */
+		rc = precheck_mask_hits(s, identity_user(), hits, &n, &err);
 	if (rc == MC_OK) {
 		int more = o.limit > 0 && n > o.limit;
 		print_hits(hits, more ? o.limit : n, fmt, fmt == CLI_TEXT && cli->tty && getenv("TERM") &&
@@ -203,6 +207,9 @@ const struct cli_cmd cli_cmd_search = {
 	"                   json: [{\"id\",\"part\",\"source\",\"snippet\",\"rank\"|\"start\",\"end\"}].\n"
 	"                   Matches are marked [like this] (bold on a terminal).\n"
 	"  --reindex        rebuild the search index first (alone: rebuild only)\n\n"
-	"Shows the submission id and the part, never the educator. No match: nothing on\n"
-	"stdout ([] for json), \"no matches for ...\" on stderr, exit 0.\n",
+	"Shows the submission id and the part, never the educator. In submissions you\n"
+	"score blind, names, e-mail addresses and phone numbers in the snippets are\n"
+	"masked ([name], [e-mail], [phone]), and a match that is all personal data is\n"
+	"left out. No match: nothing on stdout ([] for json), \"no matches for ...\" on\n"
+	"stderr, exit 0.\n",
 };

@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "mcassess/identity.h"
+#include "mcassess/precheck.h"
 #include "mcassess/show.h"
 #include "mcassess/util.h"
 
@@ -44,6 +45,35 @@ static json_t *scores_json(const struct show_score *sc, int n)
 		json_object_set_new(o, "read", json_string(sc[i].read));
 		json_object_set_new(o, "level_label", json_string(sc[i].level_label));
 		json_object_set_new(o, "passes", json_boolean(sc[i].passes));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+/* "checks": one object per check, its fields by kind (precheck.h). */
+static json_t *checks_json(const struct precheck *pc)
+{
+	json_t *a = json_array();
+	for (int i = 0; pc && i < pc->n; i++) {
+		const struct precheck_item *it = &pc->items[i];
+		json_t *o = json_object();
+		json_object_set_new(o, "check", json_string(precheck_kind_name(it->kind)));
+		json_object_set_new(o, "part", json_string(it->part));
+		json_object_set_new(o, "ok", json_boolean(it->ok));
+		json_object_set_new(o, "message", json_string(it->message));
+		if (it->kind == PRECHECK_WORDS) {
+			json_object_set_new(o, "words", json_integer(it->words));
+			json_object_set_new(o, "min_words", limit_json(it->min_words));
+			json_object_set_new(o, "max_words", limit_json(it->max_words));
+		} else if (it->kind == PRECHECK_DUPLICATE) {
+			json_object_set_new(o, "how", json_string(it->how));
+			json_object_set_new(o, "other", json_string(it->other));
+			json_object_set_new(o, "other_part", json_string(it->other_part));
+			json_object_set_new(o, "others", json_integer(it->others));
+		} else if (it->kind == PRECHECK_PERSONAL) {
+			json_object_set_new(o, "family", json_string(it->family));
+			json_object_set_new(o, "count", json_integer(it->count));
+		}
 		json_array_append_new(a, o);
 	}
 	return a;
@@ -153,6 +183,8 @@ static json_t *to_json(const struct show_submission *m)
 	json_object_set_new(o, "decided_by", str_or_null(m->decided_by));
 	json_object_set_new(o, "decided_at", str_or_null(m->decided_at));
 	json_object_set_new(o, "decision_reason", reason_json(m->decision_reason));
+	json_object_set_new(o, "checks", checks_json(m->checks));
+	json_object_set_new(o, "masked", json_boolean(m->blind));
 	return o;
 }
 
@@ -204,6 +236,22 @@ static void evidence_item(struct mc_buf *b, const struct show_evidence *e, int w
 		show_wrap(b, e->text, width, "    ");
 }
 
+/* The pre-checks: what to look at first; word counts within limits go unsaid. */
+static void checks_text(struct mc_buf *b, const struct precheck *pc, int blind)
+{
+	int n;
+	char **lines = precheck_lines(pc, &n);
+	if (!n)
+		mc_buf_adds(b, "\n== pre-checks: nothing to look at\n");
+	else
+		mc_buf_printf(b, "\n== pre-checks: %d to look at\n", n);
+	for (int i = 0; i < n; i++)
+		mc_buf_printf(b, "  ! %s\n", lines[i]);
+	precheck_lines_free(lines, n);
+	if (blind)
+		mc_buf_adds(b, "  (names, e-mail addresses and phone numbers in the evidence are masked for you)\n");
+}
+
 static void scores_line(struct mc_buf *b, const struct show_score *sc, int n)
 {
 	for (int i = 0; i < n; i++)
@@ -224,6 +272,7 @@ static void text(const struct show_submission *m, int width, struct mc_buf *b)
 		mc_buf_printf(b, "educator %s (%s), %s%s%s\n  blind assessors see %s\n", m->educator_name,
 			      m->educator_id, m->district, m->school ? ", " : "", m->school ? m->school : "",
 			      m->educator_anon ? m->educator_anon : "?");
+	checks_text(b, m->checks, m->blind);
 
 	for (int p = 0; p < m->nparts; p++) {
 		const struct show_part *pt = &m->parts[p];
@@ -407,6 +456,12 @@ const struct cli_cmd cli_cmd_show = {
 	"  --format F   text (for people; wrapped to the terminal, or $COLUMNS, or 80)\n"
 	"               or json\n"
 	"\n"
-	"Each part shows its word count against the part's limits. When you score\n"
-	"blind, the educator appears by an anonymous id only.\n",
+	"Each part shows its word count against the part's limits. Pre-checks come\n"
+	"first: word counts out of limits, parts with no evidence, evidence identical\n"
+	"to another educator's (same file, or the same text give or take spacing and\n"
+	"capitals), and personal data in the evidence (e-mail addresses, phone numbers,\n"
+	"names: see PERSONAL DATA in the manual). When you score blind, the educator\n"
+	"appears by an anonymous id only, and names, e-mail addresses and phone numbers\n"
+	"in the evidence are masked as [name], [e-mail], [phone]; the stored evidence\n"
+	"is never changed.\n",
 };

@@ -24,6 +24,7 @@
 #include "mcassess/demo.h"
 #include "mcassess/hash.h"
 #include "mcassess/people.h"
+#include "mcassess/precheck.h"
 #include "mcassess/setup.h"
 #include "mcassess/store.h"
 #include "mcassess/store_demo.h"
@@ -930,7 +931,7 @@ static int count_submission(struct gen *g, struct mc_error *err)
 		return MC_OK;
 	/* Commit, let the checkpoint move the log into the database, carry on. */
 	g->in_batch = 0;
-	if (store_commit(g->s, err) != MC_OK)
+	if (store_precheck_catch_up(g->s, NULL, err) != MC_OK || store_commit(g->s, err) != MC_OK)
 		return MC_FAIL;
 	store_checkpoint(g->s);
 	return store_begin(g->s, err);
@@ -1104,6 +1105,8 @@ int demo_run(struct store *s, const struct demo_options *o, struct demo_counts *
 		rc = store_demo_bulk(s, 1, err);
 	if (rc == MC_OK && (rc = store_begin(s, err)) == MC_OK) {
 		rc = fill(&g, err);
+		if (rc == MC_OK)
+			rc = store_precheck_catch_up(s, NULL, err); /* hashes for the copy pre-check */
 		if (rc == MC_OK)
 			rc = store_commit(s, err);
 		else

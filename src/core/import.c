@@ -25,6 +25,7 @@
 #include "mcassess/hash.h"
 #include "mcassess/import.h"
 #include "mcassess/people.h"
+#include "mcassess/precheck.h"
 #include "mcassess/store.h"
 #include "mcassess/store_import.h"
 #include "mcassess/text.h"
@@ -1509,6 +1510,8 @@ int import_file(struct store *s, const char *file, const char *evidence_dir, int
 	if (rc == MC_OK)
 		st->files = c.ncreated;
 	if (began) {
+		if (rc == MC_OK && !dry_run)
+			rc = store_precheck_catch_up(s, NULL, err); /* hashes for the copy pre-check */
 		if (rc == MC_OK && !dry_run)
 			rc = store_commit(s, err);
 		else

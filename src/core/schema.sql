@@ -321,3 +321,21 @@ CREATE TABLE outbox (
 	state      TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'failed')),
 	error      TEXT                  -- why the last attempt failed
 ) STRICT;
+
+-- migration 5
+-- Pre-checks (src/core/precheck.c, store_precheck.c): evidence identical to
+-- another educator's. Files compare by evidence.sha256 (evidence_sha); texts
+-- also by the SHA-256 of their normalised form (lower case, white space
+-- collapsed), so a copy with other line breaks is found too. A table of its
+-- own, not a column of evidence: filling it never rewrites the evidence text.
+-- Written by the program (import and demo, in their transactions) for text
+-- rows above its highest evidence_id; a row removed from evidence takes its
+-- hash along.
+CREATE TABLE evidence_norm (
+	evidence_id INTEGER PRIMARY KEY,
+	sha256      TEXT NOT NULL
+) STRICT;
+CREATE INDEX evidence_norm_sha ON evidence_norm(sha256);
+CREATE TRIGGER evidence_norm_del AFTER DELETE ON evidence BEGIN
+	DELETE FROM evidence_norm WHERE evidence_id = OLD.id;
+END;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "mcassess/audit.h"
+#include "mcassess/precheck.h"
 #include "mcassess/queue.h"
 #include "mcassess/show.h"
 #include "mcassess/store_audit.h"
@@ -178,6 +179,11 @@ int show_load(struct store *s, const char *id, const char *viewer, struct show_s
 	}
 	part_words(m);
 	pick_scores(m);
+	rc = precheck_show(s, m, err);
+	if (rc != MC_OK) {
+		show_free(&m);
+		return rc;
+	}
 	*out = m;
 	return MC_OK;
 }
@@ -250,6 +256,7 @@ void show_free(struct show_submission **sp)
 		free(m->events[i].at);
 	}
 	free(m->events);
+	precheck_free(&m->checks);
 	free(m);
 	*sp = NULL;
 }

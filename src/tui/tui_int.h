@@ -61,7 +61,8 @@ char *tui_keymap_keys_for(const struct tui_keymap *km, enum tui_action a);
 	X(FAIL,      "fail",      COLOR_RED,     -1,          A_BOLD,   A_UNDERLINE) \
 	X(BORDER,    "border",    COLOR_BLUE,    -1,          A_NORMAL, A_NORMAL) \
 	X(FOCUS,     "focus",     COLOR_WHITE,   COLOR_BLUE,  A_BOLD,   A_REVERSE) \
-	X(KEY,       "key",       COLOR_GREEN,   -1,          A_BOLD,   A_BOLD)
+	X(KEY,       "key",       COLOR_GREEN,   -1,          A_BOLD,   A_BOLD) \
+	X(CHECK,     "check",     COLOR_YELLOW,  -1,          A_NORMAL, A_BOLD)
 
 enum tui_elem {
 #define X(n, name, fg, bg, a, m) TUI_##n,

@@ -12,6 +12,7 @@
 #include "mcassess/evstore.h"
 #include "mcassess/identity.h"
 #include "mcassess/people.h"
+#include "mcassess/precheck.h"
 #include "mcassess/scoring.h"
 #include "mcassess/show.h"
 #include "mcassess/store.h"
@@ -230,6 +231,28 @@ static void add_history(struct tui_view *v, int w)
 	}
 }
 
+/* The pre-checks at the top, counted with part 1 so that [ reaches them. */
+static void add_checks(struct tui_view *v, int w)
+{
+	struct sv *d = v->data;
+	int n;
+	char **lines = precheck_lines(d->sub->checks, &n);
+	char *head = n ? mc_xasprintf("Pre-checks · %d to look at", n)
+		       : mc_xstrdup("Pre-checks · nothing to look at");
+	tui_pager_add_wrapped(&d->pager, n ? TUI_CHECK : TUI_DIM, 0, 0, head, w);
+	free(head);
+	for (int i = 0; i < n; i++) {
+		char *l = mc_xasprintf("! %s", lines[i]);
+		tui_pager_add_wrapped(&d->pager, TUI_CHECK, 2, 0, l, w);
+		free(l);
+	}
+	precheck_lines_free(lines, n);
+	if (d->sub->blind)
+		tui_pager_add_wrapped(&d->pager, TUI_DIM, 2, 0,
+				      "You score blind: names, e-mail addresses and phone numbers are masked.", w);
+	tui_pager_add(&d->pager, TUI_NORMAL, 0, 0, "");
+}
+
 static void build_evidence(struct tui_view *v)
 {
 	struct sv *d = v->data;
@@ -237,6 +260,7 @@ static void build_evidence(struct tui_view *v)
 	int top = d->pager.top;
 	tui_pager_clear(&d->pager);
 	int w = d->ev_w - 1 > 10 ? d->ev_w - 1 : 10; /* one cell of margin */
+	add_checks(v, w);
 	for (int pi = 0; pi < s->nparts; pi++) {
 		const struct show_part *p = &s->parts[pi];
 		char *lim = limits_text(p);

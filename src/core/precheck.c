@@ -1,0 +1,344 @@
+/* precheck.c: the pre-checks of one submission (see precheck.h) and the
+ * masking of its evidence for a viewer who scores blind. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mcassess/hash.h"
+#include "mcassess/precheck.h"
+#include "mcassess/redact.h"
+#include "mcassess/show.h"
+#include "mcassess/text.h"
+#include "mcassess/util.h"
+
+const char *precheck_kind_name(enum precheck_kind k)
+{
+	static const char *const names[] = { "words", "missing", "duplicate", "personal" };
+	return k >= PRECHECK_WORDS && k <= PRECHECK_PERSONAL ? names[k] : "?";
+}
+
+/* Lower case for the scripts whose capitals are one step away: ASCII, Latin-1,
+ * Latin Extended-A, Greek and Cyrillic (enough to see a copy in MARÍA / María). */
+static unsigned fold(unsigned c)
+{
+	if ((c >= 'A' && c <= 'Z') || (c >= 0xc0 && c <= 0xde && c != 0xd7) ||
+	    (c >= 0x391 && c <= 0x3ab && c != 0x3a2) || (c >= 0x410 && c <= 0x42f))
+		return c + 0x20;
+	if (c >= 0x400 && c <= 0x40f)
+		return c + 0x50;
+	if ((c >= 0x100 && c <= 0x137 && c != 0x130) || (c >= 0x14a && c <= 0x177))
+		return c | 1;
+	if ((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17e))
+		return c + (c & 1);
+	return c;
+}
+
+static size_t encode(unsigned c, char *o)
+{
+	if (c < 0x80) {
+		o[0] = (char)c;
+		return 1;
+	}
+	if (c < 0x800) {
+		o[0] = (char)(0xc0 | (c >> 6));
+		o[1] = (char)(0x80 | (c & 0x3f));
+		return 2;
+	}
+	if (c < 0x10000) {
+		o[0] = (char)(0xe0 | (c >> 12));
+		o[1] = (char)(0x80 | ((c >> 6) & 0x3f));
+		o[2] = (char)(0x80 | (c & 0x3f));
+		return 3;
+	}
+	o[0] = (char)(0xf0 | (c >> 18));
+	o[1] = (char)(0x80 | ((c >> 12) & 0x3f));
+	o[2] = (char)(0x80 | ((c >> 6) & 0x3f));
+	o[3] = (char)(0x80 | (c & 0x3f));
+	return 4;
+}
+
+void precheck_norm_sha256(const char *text, size_t len, char out[MC_SHA256_HEX])
+{
+	struct mc_sha256 h;
+	mc_sha256_init(&h);
+	char buf[4096];
+	size_t n = 0;
+	int space = 0, any = 0;
+	for (size_t i = 0; i < len;) {
+		unsigned char c = (unsigned char)text[i];
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
+			space = any;
+			i++;
+			continue;
+		}
+		if (n + 8 > sizeof buf) {
+			mc_sha256_update(&h, buf, n);
+			n = 0;
+		}
+		if (space)
+			buf[n++] = ' ';
+		space = 0;
+		any = 1;
+		if (c < 0x80) {
+			buf[n++] = (char)fold(c);
+			i++;
+			continue;
+		}
+		/* one character: decoded and folded when whole, else copied byte by byte */
+		size_t k = 1;
+		while (i + k < len && k < 4 && ((unsigned char)text[i + k] & 0xc0) == 0x80)
+			k++;
+		unsigned cp;
+		char one[5] = { 0 };
+		memcpy(one, text + i, k);
+		if ((size_t)text_utf8_decode(one, &cp) == k && cp != 0xfffd)
+			n += encode(fold(cp), buf + n);
+		else {
+			memcpy(buf + n, text + i, k);
+			n += k;
+		}
+		i += k;
+	}
+	mc_sha256_update(&h, buf, n);
+	mc_sha256_final(&h, out);
+}
+
+void precheck_free(struct precheck **pp)
+{
+	struct precheck *pc = *pp;
+	if (!pc)
+		return;
+	for (int i = 0; i < pc->n; i++) {
+		struct precheck_item *it = &pc->items[i];
+		free(it->part);
+		free(it->message);
+		free(it->how);
+		free(it->other);
+		free(it->other_part);
+		free(it->family);
+	}
+	free(pc->items);
+	free(pc);
+	*pp = NULL;
+}
+
+char **precheck_lines(const struct precheck *pc, int *n)
+{
+	char **lines = NULL;
+	*n = 0;
+	for (int i = 0; pc && i < pc->n; i++) {
+		const struct precheck_item *it = &pc->items[i];
+		if (it->ok)
+			continue;
+		int first = 1; /* personal data: the part's first family gathers the others */
+		for (int k = 0; it->kind == PRECHECK_PERSONAL && k < i && first; k++)
+			first = !(pc->items[k].kind == PRECHECK_PERSONAL && strcmp(pc->items[k].part, it->part) == 0);
+		if (!first)
+			continue;
+		struct mc_buf b = MC_BUF_INIT;
+		if (it->kind == PRECHECK_PERSONAL) {
+			mc_buf_printf(&b, "%s: personal data:", it->part);
+			for (int k = i; k < pc->n; k++)
+				if (pc->items[k].kind == PRECHECK_PERSONAL && strcmp(pc->items[k].part, it->part) == 0)
+					mc_buf_printf(&b, "%s %d %s", k == i ? "" : ",", pc->items[k].count,
+						      pc->items[k].family);
+		} else
+			mc_buf_adds(&b, it->message);
+		lines = mc_xrealloc(lines, (size_t)(*n + 1) * sizeof *lines);
+		lines[(*n)++] = mc_buf_steal(&b);
+	}
+	return lines;
+}
+
+void precheck_lines_free(char **lines, int n)
+{
+	for (int i = 0; i < n; i++)
+		free(lines[i]);
+	free(lines);
+}
+
+static struct precheck_item *add(struct precheck *pc, enum precheck_kind kind, const char *part, int ok)
+{
+	pc->items = mc_xrealloc(pc->items, (size_t)(pc->n + 1) * sizeof *pc->items);
+	struct precheck_item *it = &pc->items[pc->n++];
+	*it = (struct precheck_item){ .kind = kind, .part = mc_xstrdup(part), .ok = ok,
+				      .min_words = -1, .max_words = -1 };
+	pc->problems += !ok;
+	return it;
+}
+
+static void words_check(struct precheck *pc, const struct show_part *p)
+{
+	if (p->min_words < 0 && p->max_words < 0)
+		return;
+	struct precheck_item *it = add(pc, PRECHECK_WORDS, p->code, p->out_of_range == 0);
+	it->words = p->words;
+	it->min_words = p->min_words;
+	it->max_words = p->max_words;
+	const char *s = p->words == 1 ? "" : "s";
+	if (p->out_of_range < 0)
+		it->message = mc_xasprintf("%s: %lld word%s, under the minimum of %lld", p->code, p->words, s,
+					   p->min_words);
+	else if (p->out_of_range > 0)
+		it->message = mc_xasprintf("%s: %lld word%s, over the maximum of %lld", p->code, p->words, s,
+					   p->max_words);
+	else
+		it->message = mc_xasprintf("%s: %lld word%s, within the limits", p->code, p->words, s);
+}
+
+static int duplicate_check(struct store *s, const struct show_submission *m, struct precheck *pc,
+			   const struct show_evidence *e, struct mc_error *err)
+{
+	int file = strcmp(e->kind, "file") == 0;
+	char hash[MC_SHA256_HEX];
+	if (file) {
+		if (!e->sha256 || e->size == 0)
+			return MC_OK;
+		snprintf(hash, sizeof hash, "%s", e->sha256);
+	} else {
+		if (!e->text || e->words < PRECHECK_COPY_MIN_WORDS)
+			return MC_OK;
+		precheck_norm_sha256(e->text, strlen(e->text), hash);
+	}
+	char *other = NULL, *other_part = NULL;
+	int count = 0;
+	int rc = store_precheck_twin(s, m->rowid, file ? "file" : "text", hash, e->sha256, &other, &other_part,
+				     &count, err);
+	if (rc != MC_OK || !other) {
+		free(other);
+		free(other_part);
+		return rc;
+	}
+	struct precheck_item *it = add(pc, PRECHECK_DUPLICATE, e->part_code, 0);
+	it->how = mc_xstrdup(file ? "file" : "text");
+	it->other = other;
+	it->other_part = other_part;
+	it->others = count;
+	/* never the file's name: a blind viewer sees it masked, and this line is not */
+	const char *what = file ? "a file" : "the text";
+	if (count > 1)
+		it->message = mc_xasprintf("%s: %s is identical to evidence in %s (%s) and %d%s more of "
+					   "other educators", e->part_code, what, other, other_part, count - 1,
+					   count >= 100 ? " or" : "");
+	else
+		it->message = mc_xasprintf("%s: %s is identical to evidence in %s (%s) of another educator",
+					   e->part_code, what, other, other_part);
+	return MC_OK;
+}
+
+/* Personal data in one part: a count per family, in the set's family order. */
+static int personal_check(struct redact_set *set, const struct show_submission *m, struct precheck *pc,
+			  const char *part, struct mc_error *err)
+{
+	int nf = redact_nfamilies(set);
+	int *count = mc_xcalloc((size_t)(nf ? nf : 1), sizeof *count);
+	int rc = MC_OK;
+	for (int i = 0; rc == MC_OK && i < m->nevidence; i++) {
+		const struct show_evidence *e = &m->evidence[i];
+		if (strcmp(e->part_code, part) != 0 || !e->text)
+			continue;
+		struct redact_match *mt;
+		int n;
+		rc = redact_find(set, e->text, strlen(e->text), &mt, &n, err);
+		for (int k = 0; rc == MC_OK && k < n; k++)
+			for (int f = 0; f < nf; f++)
+				if (strcmp(redact_family(set, f), mt[k].family) == 0)
+					count[f]++;
+		if (rc == MC_OK)
+			free(mt);
+	}
+	for (int f = 0; rc == MC_OK && f < nf; f++) {
+		if (!count[f])
+			continue;
+		struct precheck_item *it = add(pc, PRECHECK_PERSONAL, part, 0);
+		it->family = mc_xstrdup(redact_family(set, f));
+		it->count = count[f];
+		it->message = mc_xasprintf("%s: personal data: %d × %s", part, count[f], it->family);
+	}
+	free(count);
+	return rc;
+}
+
+static int part_checks(struct store *s, const struct show_submission *m, struct redact_set *set,
+		       struct precheck *pc, const char *part, const struct show_part *p, struct mc_error *err)
+{
+	if (p) {
+		if (p->nitems > 0)
+			words_check(pc, p); /* a part with nothing in it is "missing", not "0 words" */
+		else {
+			struct precheck_item *it = add(pc, PRECHECK_MISSING, p->code, 0);
+			it->message = mc_xasprintf("%s: no evidence for this part", p->code);
+		}
+	}
+	int rc = MC_OK;
+	for (int i = 0; rc == MC_OK && i < m->nevidence; i++)
+		if (strcmp(m->evidence[i].part_code, part) == 0)
+			rc = duplicate_check(s, m, pc, &m->evidence[i], err);
+	if (rc == MC_OK)
+		rc = personal_check(set, m, pc, part, err);
+	return rc;
+}
+
+int precheck_run(struct store *s, const struct show_submission *m, struct redact_set *set,
+		 struct precheck **out, struct mc_error *err)
+{
+	*out = NULL;
+	struct precheck *pc = mc_xcalloc(1, sizeof *pc);
+	int rc = MC_OK;
+	for (int p = 0; rc == MC_OK && p < m->nparts; p++)
+		rc = part_checks(s, m, set, pc, m->parts[p].code, &m->parts[p], err);
+	/* evidence under a part code the rubric does not have: once per code */
+	for (int i = 0; rc == MC_OK && i < m->nevidence; i++) {
+		int first = m->evidence[i].part < 0;
+		for (int k = 0; first && k < i; k++)
+			first = strcmp(m->evidence[k].part_code, m->evidence[i].part_code) != 0;
+		if (first)
+			rc = part_checks(s, m, set, pc, m->evidence[i].part_code, NULL, err);
+	}
+	if (rc != MC_OK) {
+		precheck_free(&pc);
+		return rc;
+	}
+	*out = pc;
+	return MC_OK;
+}
+
+/* Evidence as a blind viewer sees it: text and file names masked, in the model only. */
+static int mask(struct redact_set *set, struct show_submission *m, struct mc_error *err)
+{
+	int rc = MC_OK;
+	for (int i = 0; rc == MC_OK && i < m->nevidence; i++) {
+		char **fields[2] = { &m->evidence[i].text, &m->evidence[i].file };
+		for (int f = 0; rc == MC_OK && f < 2; f++) {
+			char *masked = NULL;
+			if (!*fields[f])
+				continue;
+			rc = redact_mask(set, *fields[f], strlen(*fields[f]), &masked, NULL, err);
+			if (rc == MC_OK) {
+				free(*fields[f]);
+				*fields[f] = masked;
+			}
+		}
+	}
+	return rc;
+}
+
+int precheck_show(struct store *s, struct show_submission *m, struct mc_error *err)
+{
+	struct redact_set *set = NULL;
+	char *name = NULL;
+	int rc = redact_load(&set, err);
+	if (rc == MC_OK)
+		rc = store_precheck_educator(s, m->rowid, &name, err);
+	if (rc == MC_OK) {
+		redact_set_person(set, name);
+		rc = precheck_run(s, m, set, &m->checks, err);
+	}
+	if (rc == MC_OK && m->blind)
+		rc = mask(set, m, err);
+	free(name);
+	redact_free(&set);
+	return rc;
+}
