@@ -305,22 +305,51 @@ int precheck_run(struct store *s, const struct show_submission *m, struct redact
 	return MC_OK;
 }
 
-/* Evidence as a blind viewer sees it: text and file names masked, in the model only. */
+static int mask_field(struct redact_set *set, char **field, struct mc_error *err)
+{
+	char *masked = NULL;
+	if (!*field)
+		return MC_OK;
+	int rc = redact_mask(set, *field, strlen(*field), &masked, NULL, err);
+	if (rc == MC_OK) {
+		free(*field);
+		*field = masked;
+	}
+	return rc;
+}
+
+static int mask_scores(struct redact_set *set, struct show_score *sc, int n, struct mc_error *err)
+{
+	int rc = MC_OK;
+	for (int i = 0; rc == MC_OK && i < n; i++)
+		rc = mask_field(set, &sc[i].comment, err);
+	return rc;
+}
+
+/* What a blind viewer sees, in the model only: evidence text and file names,
+ * and what assessors wrote (feedback, comments, reasons; they may address the
+ * educator by name), of this attempt and the earlier ones, masked. */
 static int mask(struct redact_set *set, struct show_submission *m, struct mc_error *err)
 {
 	int rc = MC_OK;
 	for (int i = 0; rc == MC_OK && i < m->nevidence; i++) {
-		char **fields[2] = { &m->evidence[i].text, &m->evidence[i].file };
-		for (int f = 0; rc == MC_OK && f < 2; f++) {
-			char *masked = NULL;
-			if (!*fields[f])
-				continue;
-			rc = redact_mask(set, *fields[f], strlen(*fields[f]), &masked, NULL, err);
-			if (rc == MC_OK) {
-				free(*fields[f]);
-				*fields[f] = masked;
-			}
-		}
+		rc = mask_field(set, &m->evidence[i].text, err);
+		if (rc == MC_OK)
+			rc = mask_field(set, &m->evidence[i].file, err);
+	}
+	if (rc == MC_OK)
+		rc = mask_field(set, &m->feedback, err);
+	if (rc == MC_OK)
+		rc = mask_field(set, &m->decision_reason, err);
+	if (rc == MC_OK)
+		rc = mask_scores(set, m->scores, m->nscores, err);
+	for (int h = 0; rc == MC_OK && h < m->nhistory; h++) {
+		struct show_attempt *a = &m->history[h];
+		rc = mask_field(set, &a->feedback, err);
+		if (rc == MC_OK)
+			rc = mask_field(set, &a->decision_reason, err);
+		if (rc == MC_OK)
+			rc = mask_scores(set, a->scores, a->nscores, err);
 	}
 	return rc;
 }

@@ -181,6 +181,15 @@ void redact_add_name(struct redact_set *set, const char *name)
 	set->names_stale = 1;
 }
 
+static void add_person_word(struct redact_set *set, const char *p, size_t w)
+{
+	if (char_offset(p, w) < PERSON_WORD_MIN)
+		return;
+	char *word = mc_xstrndup(p, w);
+	strv_add(&set->person, &set->nperson, word);
+	free(word);
+}
+
 void redact_set_person(struct redact_set *set, const char *name)
 {
 	strv_free(set->person, set->nperson);
@@ -191,14 +200,20 @@ void redact_set_person(struct redact_set *set, const char *name)
 		return;
 	family_intern(set, REDACT_NAME);
 	strv_add(&set->person, &set->nperson, name);
-	const char *p = name;
-	while (*p) {
+	/* each word of it, and each part of a hyphenated one (Quintessa-Marlowe:
+	 * "Ms. Marlowe" names her as well) */
+	for (const char *p = name + strspn(name, " \t\r\n"); *p;) {
 		size_t w = strcspn(p, " \t\r\n");
-		if (char_offset(p, w) >= PERSON_WORD_MIN && w < strlen(name)) {
-			char *word = mc_xstrndup(p, w);
-			strv_add(&set->person, &set->nperson, word);
-			free(word);
-		}
+		if (w < strlen(name))
+			add_person_word(set, p, w);
+		if (memchr(p, '-', w))
+			for (size_t i = 0; i < w;) {
+				size_t part = strcspn(p + i, "-");
+				if (part > w - i)
+					part = w - i;
+				add_person_word(set, p + i, part);
+				i += part + 1;
+			}
 		p += w;
 		p += strspn(p, " \t\r\n");
 	}

@@ -6,8 +6,9 @@
 # in every format, show, export, search, archive log, claim, check, score) and
 # the workstation replays a script (queue, narrowing, the submission, its
 # history, help), its screens dumped; the name, id and school appear in none.
-# The evidence here does not contain the name (masking evidence text is the
-# redaction patterns' work, tested with them).
+# BL-2's evidence names the educator and gives an e-mail address and a phone
+# number, and the feedback on BL-1 (shown in BL-2's history) addresses her by
+# name: all of it masked for the blind assessor, never changed in the database.
 . "$TOP_SRCDIR/tests/cli/lib.sh"
 if [ "$(id -u)" -ne 0 ] || ! command -v useradd >/dev/null 2>&1 || ! command -v runuser >/dev/null 2>&1; then
 	t_ok "a blind assessor never sees the name # SKIP not root (useradd, runuser)"
@@ -25,7 +26,7 @@ t_init_db
 FX=$FIXTURES/blind
 mc import "$FX/subs.csv"
 [ "$RC" -eq 0 ] || { echo "Bail out! the fixture did not load"; cat "$ERR"; exit 1; }
-mc feedback BL-1 "Plan the follow-up questions too, and give every student wait time."
+mc feedback BL-1 "Zelda, plan the follow-up questions too, and give every student wait time."
 mc decide BL-1 resubmit
 mc import "$FX/again.csv"
 [ "$RC" -eq 0 ] || { echo "Bail out! the second attempt did not load"; cat "$ERR"; exit 1; }
@@ -77,6 +78,19 @@ t_check "export: BL-1 with the anonymous id" grep -q "^BL-1,$ANON,$ANON,Northfie
 as $B 0 export results --format json
 for w in questions "wait time" reason 学生; do as $B 0 search "$w"; done
 as $B 0 search --regex 'follow-up|quieter'
+as $B 0 search Marlowe
+t_check "searching for her name finds nothing" [ ! -s "$OUT" ]
+t_stderr_has "no matches for 'Marlowe'"
+rm "$F/out/$B-$N" # it repeats what the assessor typed; nothing else
+as $B 0 search --format json questions
+t_check "search json, blind: the snippet is masked" \
+	jq -e 'any(.[]; .snippet | test("to Ms\\. \\[name\\]: \\[e-mail\\]"))' "$OUT"
+as $B 0 show BL-2
+t_stdout_has "[name]: [e-mail] or [phone]."
+t_stdout_has "[name], plan the follow-up questions too"
+as $B 0 show BL-2 --format json
+t_check "show json, blind: the evidence is masked" \
+	jq -e '.masked == true and any(.evidence[]; .text | test("Ms\\. \\[name\\]: \\[e-mail\\] or \\[phone\\]"))' "$OUT"
 as $B 0 search --format json questions
 as $B 0 claim claim BL-2
 as $B 0 claim list
@@ -144,7 +158,7 @@ as $C 0 claim release BL-2
 # assessor typed a name into the narrowing aside: they show nothing else).
 cat "$F"/out/$B-* "$F"/dumps/held $(ls "$F"/dumps/*/* | grep -v narrow-name) >"$T/blind-saw"
 t_check "the blind assessor's outputs are not empty ($(wc -l <"$T/blind-saw") lines)" [ "$(wc -l <"$T/blind-saw")" -gt 200 ]
-for secret in "Zelda" "Quintessa" "Marlowe" "EDU-ZQM-77" "Wolfsbane"; do
+for secret in "Zelda" "Quintessa" "Marlowe" "EDU-ZQM-77" "Wolfsbane" "615-555-0142" "zelda.qm"; do
 	if grep -n "$secret" "$T/blind-saw" >"$T/leak"; then
 		t_fail "the blind assessor never saw '$secret'"
 		t_diag "$T/leak"
@@ -159,6 +173,11 @@ t_check "coordinator: queue names the educator" grep -q "^BL-2	[a-z_]*	TEAM-QUES
 as $C 0 show BL-2
 t_stdout_has "educator Zelda Quintessa-Marlowe (EDU-ZQM-77), Northfield, Wolfsbane Academy"
 t_stdout_has "  blind assessors see $ANON"
+as $C 0 show BL-2 --format json
+t_check "coordinator: the evidence is not masked" \
+	jq -e '.masked == false and any(.evidence[]; .text | test("Ms\\. Marlowe: zelda\\.qm@wolfsbane\\.example or 615-555-0142"))' "$OUT"
+t_check "the stored evidence was never masked" \
+	[ "$(sql "SELECT count(*) FROM evidence WHERE text LIKE '%Ms. Marlowe: zelda.qm@wolfsbane.example or 615-555-0142.%'")" = 1 ]
 as $C 0 show BL-2 --format json
 t_check "coordinator: show json has name, id, school" \
 	[ "$(jq -r '.educator | .id + "|" + .name + "|" + .school + "|" + .anon_id' "$OUT")" = "EDU-ZQM-77|Zelda Quintessa-Marlowe|Wolfsbane Academy|$ANON" ]

@@ -87,6 +87,10 @@ static void test_names(void **state)
 	redact_set_person(set, "Will Green");
 	assert_masks(set, "Mr. Green said we will grow green beans. WILL GREEN agreed.",
 		     "Mr. [name] said we will grow green beans. [name] agreed.");
+	/* a hyphenated surname: each part alone names her too */
+	redact_set_person(set, "Zelda Quintessa-Marlowe");
+	assert_masks(set, "Ms. Marlowe and Quintessa-Marlowe; Zelda Quintessa-Marlowe.",
+		     "Ms. [name] and [name]; [name].");
 	redact_set_person(set, NULL);
 	assert_masks(set, "Ms. Kowalczyk asked.", "Ms. Kowalczyk asked.");
 	redact_free(&set);
