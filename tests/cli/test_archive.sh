@@ -57,17 +57,27 @@ sys.exit(0 if json.dumps(json.loads(t), indent=1, sort_keys=True, ensure_ascii=F
 t_run 1 archive init "$T/other.git"
 t_stderr_has "this database's archive is already $A"
 
-# --- an import after init: a commit per submission (many at once go in one pack),
-# with its evidence and its new educator
+# --- an import after init: one commit for the import (written as one pack), each
+# submission's record at its own path with its evidence and its new educator
 awk 'BEGIN { print "submission_id,educator_id,educator_name,district,school,credential,submitted_at,part,kind,text,file"
 	for (i = 1; i <= 20; i++) printf "BX-%03d,EX-%03d,Educator %d,Eastwood,,TEAM-FEED,2026-11-20T08:00:00Z,overview,text,Overview number %d,\n", i, i, i, i }' >"$T/batch.csv"
 before=$(g rev-list --count main)
 mc import "$T/batch.csv"
-t_check "import: one commit per submission" test "$(g rev-list --count main)" = $((before + 20))
+t_check "import: one commit for the import" test "$(g rev-list --count main)" = $((before + 1))
 t_check "written as one pack" test "$(ls "$A/objects/pack/"*.pack | wc -l)" -ge 1
 t_check "the new educator's record" sh -c "git --git-dir='$A' show main:educators/\$(printf EX-007 | sha256sum | cut -c1-2)/EX-007.json | grep -q '\"name\": \"Educator 7\"'"
 g log -1 --format=%s main >"$OUT"
-t_stdout_has "import BX-020: TEAM-FEED, attempt 1, 1 evidence item"
+t_stdout_has "import 20 submissions, 20 evidence items"
+g log -1 --format=%B main >"$OUT"
+t_stdout_has "BX-001: TEAM-FEED, attempt 1, 1 evidence item"
+t_stdout_has "BX-020: TEAM-FEED, attempt 1, 1 evidence item"
+t_stdout_has "Audit-First: $(sql "SELECT min(audit_seq) FROM (SELECT seq AS audit_seq FROM audit WHERE action = 'import' AND subject LIKE 'submission:BX-%')")"
+t_stdout_has "Audit-Seq: $(sql "SELECT max(seq) FROM audit WHERE action = 'import' AND subject LIKE 'submission:BX-%'")"
+bx=submissions/$(printf BX-013 | sha256sum | cut -c1-2)/$(printf BX-013 | sha256sum | cut -c3-4)/BX-013/record.json
+g log -p -1 main -- "$bx" >"$OUT"
+t_stdout_has '+ "id": "BX-013",'
+t_run 0 archive log BX-013
+t_stdout_has "import 20 submissions, 20 evidence items"
 t_run 0 archive verify
 t_check "git fsck --strict after the batch" g fsck --strict --no-progress
 
@@ -78,8 +88,8 @@ printf 'Add questions that ask students to explain why.\n' >"$T/fb.txt"
 mc feedback HX-101 --file "$T/fb.txt"
 mc decide HX-101 resubmit
 t_check "the decision was recorded" test "$RC" -eq 0
-t_check "a commit per audit row" test "$(g rev-list --count main)" = \
-	"$(( $(sql "SELECT max(seq) FROM audit") - $(sql "SELECT value FROM meta WHERE key = 'archive_from_seq'") + 1 ))"
+t_check "a commit per audit row (the import's 20 in one)" test "$(g rev-list --count main)" = \
+	"$(( $(sql "SELECT max(seq) FROM audit") - $(sql "SELECT value FROM meta WHERE key = 'archive_from_seq'") + 1 - 19 ))"
 t_check "the outbox is empty" test "$(sql "SELECT count(*) FROM outbox")" = 0
 g log -1 --skip=2 --format=%s main >"$OUT"
 t_stdout_has "score HX-101 O1: Not Met"
@@ -145,6 +155,12 @@ sql "DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE seq = (SELECT max(seq
 t_run 1 archive verify
 t_stdout_has "which the database no longer has: the row was deleted"
 t_stdout_has "problem: audit log: row"
+cp "$T/good.db" "$DB"
+
+sql "DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE action = 'import' AND subject = 'submission:BX-007';"
+t_run 1 archive verify
+t_stdout_has "(\"import 20 submissions, 20 evidence items\") records audit rows "
+t_stdout_has "the database no longer has 1 of them: rows were deleted"
 cp "$T/good.db" "$DB"
 
 head=$(g rev-parse main)

@@ -1,0 +1,22 @@
+/* archive_int.h: what archive.c's parts share (src/archive/, libgit2 builds only). */
+#ifndef MCASSESS_ARCHIVE_INT_H
+#define MCASSESS_ARCHIVE_INT_H
+#include <stddef.h>
+
+#include <git2.h>
+#include <git2/sys/odb_backend.h>
+
+/* Write objects ids[0..n) (read from odb, typically an in-memory backend) to
+ * odb's disk as one pack with its index, each object deflated whole (no
+ * deltas). ids is sorted and de-duplicated in place. 0, or -1 and *why (heap). */
+int arc_pack_write(git_odb *odb, git_oid *ids, size_t n, char **why);
+
+/* An object into an in-memory backend (git_mempack_new), its id computed
+ * here: no look-ups on disk. 0 or -1 (libgit2's error set). */
+int arc_mem_write(git_odb_backend *mem, git_oid *oid, const void *data, size_t len, git_object_t type);
+
+/* The tree bld holds, serialized here (entries in git's order) into mem:
+ * git_treebuilder_write checks the disk for the tree first. 0 or -1. */
+int arc_tree_write(git_treebuilder *bld, git_odb_backend *mem, git_oid *out);
+
+#endif
