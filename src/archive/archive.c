@@ -1500,18 +1500,26 @@ int archive_check(struct store *s, void (*report)(void *ctx, const char *problem
 
 /* ---------------------------------------------------------------- push and pull */
 
-static int cred_cb(git_credential **out, const char *url, const char *user, unsigned int allowed, void *p)
-{
-	(void)url;
-	(void)p;
-	if (allowed & GIT_CREDENTIAL_SSH_KEY)
-		return git_credential_ssh_key_from_agent(out, user ? user : identity_user());
-	return GIT_PASSTHROUGH;
-}
-
 struct push_status {
+	struct arc_auth auth; /* first: the callbacks' payload is both */
 	char *rejected;
 };
+
+/* ssh:// credentials and host keys: archive_ssh.c */
+static void remote_callbacks(git_remote_callbacks *cb, struct push_status *ps)
+{
+	cb->credentials = arc_ssh_cred;
+	cb->certificate_check = arc_ssh_cert;
+	cb->payload = ps;
+}
+
+static int remote_fail(struct push_status *ps, struct mc_error *err, const char *url, const char *what)
+{
+	char *why = arc_auth_why(&ps->auth, git_why());
+	int rc = mc_error_set(err, MC_FAIL, "%s: %s: %s", url, what, why);
+	free(why);
+	return rc;
+}
 
 static int push_ref_cb(const char *ref, const char *status, void *data)
 {
@@ -1570,10 +1578,12 @@ static int fetch(struct arc *a, const char *url, git_oid *theirs, int *have, str
 	git_strarray specs = { &spec, 1 };
 	git_fetch_options o;
 	git_fetch_options_init(&o, GIT_FETCH_OPTIONS_VERSION);
-	o.callbacks.credentials = cred_cb;
+	struct push_status ps = { .auth.url = url };
+	remote_callbacks(&o.callbacks, &ps);
 	int rc = MC_OK;
 	if (git_remote_fetch(rem, &specs, &o, NULL) < 0)
-		rc = mc_error_set(err, MC_FAIL, "%s: cannot fetch from it: %s", url, git_why());
+		rc = remote_fail(&ps, err, url, "cannot fetch from it");
+	arc_auth_free(&ps.auth);
 	git_remote_free(rem);
 	if (rc == MC_OK)
 		*have = git_reference_name_to_id(theirs, a->repo, "refs/mcassess/remote") == 0;
@@ -1634,22 +1644,22 @@ int archive_push(struct store *s, const char *remote, struct archive_sync_result
 				  "first, then push (history is never overwritten)", url, url);
 	if (rc == MC_OK && !out->up_to_date) {
 		git_remote *rem = NULL;
-		struct push_status ps = { 0 };
+		struct push_status ps = { .auth.url = url };
 		char *spec = MAIN_REF ":" MAIN_REF;
 		git_strarray specs = { &spec, 1 };
 		git_push_options o;
 		git_push_options_init(&o, GIT_PUSH_OPTIONS_VERSION);
-		o.callbacks.credentials = cred_cb;
+		remote_callbacks(&o.callbacks, &ps);
 		o.callbacks.push_update_reference = push_ref_cb;
-		o.callbacks.payload = &ps;
 		if (remote_new(&a, url, &rem) < 0 || git_remote_push(rem, &specs, &o) < 0)
-			rc = mc_error_set(err, MC_FAIL, "%s: the push failed: %s", url, git_why());
+			rc = remote_fail(&ps, err, url, "the push failed");
 		else if (ps.rejected)
 			rc = mc_error_set(err, MC_FAIL, "%s refused the push (%s): run 'mcassess archive pull' first",
 					  url, ps.rejected);
 		else
 			out->fast_forward = 1;
 		free(ps.rejected);
+		arc_auth_free(&ps.auth);
 		git_remote_free(rem);
 	}
 	if (rc == MC_OK)

@@ -19,4 +19,18 @@ int arc_mem_write(git_odb_backend *mem, git_oid *oid, const void *data, size_t l
  * git_treebuilder_write checks the disk for the tree first. 0 or -1. */
 int arc_tree_write(git_treebuilder *bld, git_odb_backend *mem, git_oid *out);
 
+/* ssh:// remotes (archive_ssh.c): the payload of the remote callbacks. */
+struct arc_auth {
+	int step;      /* ways in offered so far: the agent, then each key file */
+	int no_key;    /* every one was refused */
+	char *tried;   /* "the ssh-agent, ~/.ssh/id_ed25519" */
+	char *refused; /* why the server's host key was refused */
+	const char *url;
+};
+int arc_ssh_cred(git_credential **out, const char *url, const char *user, unsigned int allowed, void *payload);
+int arc_ssh_cert(git_cert *cert, int valid, const char *host, void *payload);
+/* What to tell the user when a fetch or push failed (heap). */
+char *arc_auth_why(const struct arc_auth *au, const char *libgit2_says);
+void arc_auth_free(struct arc_auth *au);
+
 #endif
