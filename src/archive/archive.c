@@ -43,7 +43,8 @@ struct arc {
 	git_oid head;
 	/* in a batch, every object written, for the pack (in the order written) */
 	int track;
-	git_odb_backend *mem; /* in a batch: the in-memory backend blobs go straight into */
+	struct arc_sink sink; /* where new objects go: loose files, or in a batch memory */
+	char *objects;
 	git_oid *made;
 	size_t nmade, capmade;
 };
@@ -90,13 +91,14 @@ static void arc_close(struct arc *a)
 	if (a->lockfd >= 0)
 		close(a->lockfd);
 	a->lockfd = -1;
-	git_repository_free(a->repo);
+	arc_repo_close(a->repo);
 	a->repo = NULL;
 	free(a->path);
 	free(a->id);
 	free(a->made);
+	free(a->objects);
 	a->made = NULL;
-	a->path = a->id = NULL;
+	a->path = a->id = a->objects = NULL;
 }
 
 static int read_head(struct arc *a)
@@ -125,7 +127,9 @@ static int arc_open(struct store *s, struct arc *a, int *configured, struct mc_e
 	}
 	if (!a->id)
 		a->id = mc_xstrdup("");
-	if (git_repository_open_bare(&a->repo, a->path) < 0) {
+	a->objects = mc_xasprintf("%s/objects", a->path);
+	a->sink.objects = a->objects;
+	if (arc_repo_open(&a->repo, a->path) < 0) {
 		rc = gfail(a, err, "cannot be opened as a bare git repository");
 		arc_close(a);
 		return rc;
@@ -223,7 +227,7 @@ static int tree_edit(struct arc *a, const git_tree *base, struct upd *u, size_t 
 		free(comp);
 		i = j;
 	}
-	if (rc == MC_OK && (a->mem ? arc_tree_write(bld, a->mem, out) : git_treebuilder_write(out, bld)) < 0)
+	if (rc == MC_OK && arc_tree_write(bld, &a->sink, out) < 0)
 		rc = gfail(a, err, "writing a tree");
 	if (rc == MC_OK)
 		made(a, out);
@@ -347,13 +351,11 @@ static char *summary(const struct ev *e)
 	return out;
 }
 
-/* A blob from memory; in a batch straight into the in-memory backend (libgit2's
- * own path checks the disk for each object first, and touches it if found). */
+/* A blob from memory, into the sink (archive_pack.c: libgit2's own path checks
+ * the disk for each object first, and only touches it if found). */
 static int blob_buf(struct arc *a, git_oid *oid, const void *data, size_t len)
 {
-	if (a->mem)
-		return arc_mem_write(a->mem, oid, data, len, GIT_OBJECT_BLOB);
-	return git_blob_create_from_buffer(oid, a->repo, data, len);
+	return arc_sink_write(&a->sink, oid, data, len, GIT_OBJECT_BLOB);
 }
 
 /* A blob for one evidence content, unless the tree has it. Files are checked
@@ -536,11 +538,13 @@ static int commit_updates(struct arc *a, struct upds *u, const char *actor, cons
 		rc = signature(a, actor, at, &sig, err);
 	if (rc == MC_OK) {
 		const git_commit *parents[1] = { parent };
-		if (git_commit_create(&commit_oid, a->repo, NULL, sig, sig, NULL, msg, new_tree, parent ? 1 : 0,
-				      parents) < 0)
+		git_buf buf = { 0 };
+		if (git_commit_create_buffer(&buf, a->repo, sig, sig, NULL, msg, new_tree, parent ? 1 : 0, parents) < 0 ||
+		    arc_sink_write(&a->sink, &commit_oid, buf.ptr, buf.size, GIT_OBJECT_COMMIT) < 0)
 			rc = gfail(a, err, "writing a commit");
 		else
 			made(a, &commit_oid);
+		git_buf_dispose(&buf);
 	}
 	git_signature_free(sig);
 	git_commit_free(parent);
@@ -694,7 +698,7 @@ static int batch_start(struct arc *a, struct batch *b, struct mc_error *err)
 		return gfail(a, err, "preparing to write");
 	}
 	a->track = 1;
-	a->mem = b->mem;
+	a->sink.mem = b->mem;
 	a->nmade = 0;
 	return MC_OK;
 }
@@ -714,7 +718,7 @@ static int batch_write(struct arc *a, struct batch *b, struct mc_error *err)
 static void batch_end(struct arc *a, struct batch *b)
 {
 	a->track = 0;
-	a->mem = NULL;
+	a->sink.mem = NULL;
 	a->nmade = 0;
 	if (b->mem)
 		git_mempack_reset(b->mem);
@@ -1187,7 +1191,20 @@ static int check_subject(void *ctx, const char *subject)
 	}
 	git_oid want;
 	git_odb_hash(&want, record, strlen(record), GIT_OBJECT_BLOB);
-	if (!git_oid_equal(&want, git_tree_entry_id(e))) {
+	git_odb_object *obj = NULL;
+	git_odb *odb = NULL;
+	if (git_oid_equal(&want, git_tree_entry_id(e))) {
+		/* the right id: is the object itself there and whole? (a crash can
+		 * leave an object file empty; reading checks its hash) */
+		char hex[GIT_OID_HEXSZ + 1];
+		git_oid_tostr(hex, sizeof hex, &want);
+		if (git_repository_odb(&odb, c->a->repo) < 0 || git_odb_read(&obj, odb, &want) < 0)
+			problem(c, "archive: %s: the archive's copy (%s, object %.10s) cannot be read: %s; the "
+				   "database holds the record: run 'mcassess archive init' to commit it again", name,
+				path, hex, git_why());
+		git_odb_object_free(obj);
+		git_odb_free(odb);
+	} else {
 		char *theirs = blob_text(c->a->repo, git_tree_entry_id(e));
 		json_t *db = json_loads(record, 0, NULL), *ar = theirs ? json_loads(theirs, 0, NULL) : NULL;
 		long before = *c->problems;
@@ -1333,10 +1350,15 @@ static int check_chain(struct ck *c, struct mc_error *err)
 	if (git_revwalk_new(&w, c->a->repo) < 0 || git_revwalk_push(w, &c->a->head) < 0)
 		rc = gfail(c->a, err, "walking the history");
 	git_oid oid;
-	while (rc == MC_OK && git_revwalk_next(&oid, w) == 0) {
+	int wr;
+	while (rc == MC_OK && (wr = git_revwalk_next(&oid, w)) != GIT_ITEROVER) {
 		git_commit *cm;
-		if (git_commit_lookup(&cm, c->a->repo, &oid) < 0)
-			continue;
+		if (wr < 0 || git_commit_lookup(&cm, c->a->repo, &oid) < 0) {
+			problem(c, "archive: the history cannot be read past commit %.10s: %s (corrupt or missing "
+				   "objects); the database holds the records: run 'mcassess archive init' to commit its "
+				   "state again", wr < 0 ? "?" : git_oid_tostr_s(&oid), git_why());
+			break;
+		}
 		const char *msg = git_commit_message(cm);
 		long long seq = trailer_seq(msg, c->a->id);
 		const char *h = strstr(msg, "\nAudit-Hash: ");
@@ -1368,7 +1390,9 @@ static int check_chain(struct ck *c, struct mc_error *err)
 		rc = store_archive_audit_from(c->a->s, from ? atoll(from) : 1, chain_row, &ch, err);
 	for (size_t i = 0; i < ch.n; i++) {
 		struct crow *r = &ch.v[i];
-		if (rc == MC_OK && !r->matched)
+		if (r->seq < (from ? atoll(from) : 1))
+			; /* before the archive was (re)started from this database: not checked */
+		else if (rc == MC_OK && !r->matched)
 			problem(c, "archive: commit %s (\"%s\") records audit row %lld, which the database no longer "
 				   "has: the row was deleted", r->commit, r->summary, r->seq);
 		else if (rc == MC_OK && r->nmatched < r->seq - r->first + 1)

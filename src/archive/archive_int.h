@@ -6,6 +6,11 @@
 #include <git2.h>
 #include <git2/sys/odb_backend.h>
 
+/* The bare repository at path, kept open for the process while it stays the
+ * same one (arc_repo_close does not close it). 0 or -1. */
+int arc_repo_open(git_repository **out, const char *path);
+void arc_repo_close(git_repository *repo);
+
 /* Write objects ids[0..n) (read from odb, typically an in-memory backend) to
  * odb's disk as one pack with its index, each object deflated whole (no
  * deltas). ids is sorted and de-duplicated in place. 0, or -1 and *why (heap). */
@@ -15,9 +20,18 @@ int arc_pack_write(git_odb *odb, git_oid *ids, size_t n, char **why);
  * here: no look-ups on disk. 0 or -1 (libgit2's error set). */
 int arc_mem_write(git_odb_backend *mem, git_oid *oid, const void *data, size_t len, git_object_t type);
 
-/* The tree bld holds, serialized here (entries in git's order) into mem:
+/* Where the objects of a commit go: an in-memory backend in a batch (then one
+ * pack), else loose files in objects (ARCHIVE/objects), written by us. */
+struct arc_sink {
+	git_odb_backend *mem;
+	const char *objects;
+};
+/* An object into the sink, its id computed here. 0, or -1 (libgit2's error set). */
+int arc_sink_write(const struct arc_sink *k, git_oid *oid, const void *data, size_t len, git_object_t type);
+
+/* The tree bld holds, serialized here (entries in git's order) into the sink:
  * git_treebuilder_write checks the disk for the tree first. 0 or -1. */
-int arc_tree_write(git_treebuilder *bld, git_odb_backend *mem, git_oid *out);
+int arc_tree_write(git_treebuilder *bld, const struct arc_sink *k, git_oid *out);
 
 /* ssh:// remotes (archive_ssh.c): the payload of the remote callbacks. */
 struct arc_auth {

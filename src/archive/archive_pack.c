@@ -7,9 +7,13 @@
  * every object, writes the .idx and moves both into objects/pack. */
 #include "config.h"
 
+#include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <git2.h>
 #include <nettle/sha1.h>
@@ -153,6 +157,151 @@ int arc_mem_write(git_odb_backend *mem, git_oid *oid, const void *data, size_t l
 	return mem->write(mem, oid, data, len, type);
 }
 
+/* ---------------------------------------------------------------- loose objects */
+
+static int loose_fail(const char *what, const char *where)
+{
+	int e = errno;
+	char *msg = where ? mc_xasprintf("%s %s: %s", what, where, strerror(e)) : mc_xstrdup(what);
+	git_error_set_str(GIT_ERROR_OS, msg);
+	free(msg);
+	errno = e;
+	return -1;
+}
+
+/* A loose object, as git writes one: "TYPE SIZE\0DATA" deflated, into a
+ * temporary file beside its final name, then renamed there. Unlike libgit2's
+ * own path this does not first look for the object on disk (a failed look-up
+ * rescans objects/pack, and a found one is only touched) and always writes:
+ * an object left empty by a crash before the kernel wrote it out is replaced
+ * when the outbox commits its event again. No fsync (libgit2's and git's
+ * default for loose objects): the database is the durable record. */
+static int loose_write(const char *objects, git_oid *oid, const void *data, size_t len, git_object_t type)
+{
+	if (git_odb_hash(oid, data, len, type) < 0)
+		return -1;
+	char hex[GIT_OID_HEXSZ + 1];
+	git_oid_tostr(hex, sizeof hex, oid);
+	char hdr[64];
+	int hl = snprintf(hdr, sizeof hdr, "%s %zu", git_object_type2string(type), len) + 1;
+	z_stream z;
+	memset(&z, 0, sizeof z);
+	if (deflateInit(&z, Z_BEST_SPEED) != Z_OK)
+		return loose_fail("zlib cannot start", NULL);
+	uLong bound = deflateBound(&z, (uLong)(len + (size_t)hl));
+	unsigned char *out = mc_xmalloc(bound);
+	z.next_out = out;
+	z.avail_out = (uInt)bound;
+	z.next_in = (Bytef *)hdr;
+	z.avail_in = (uInt)hl;
+	int zr = deflate(&z, Z_NO_FLUSH);
+	z.next_in = (Bytef *)(uintptr_t)data;
+	z.avail_in = (uInt)len;
+	if (zr == Z_OK)
+		zr = deflate(&z, Z_FINISH);
+	size_t outlen = bound - z.avail_out;
+	deflateEnd(&z);
+	if (zr != Z_STREAM_END) {
+		free(out);
+		return loose_fail("zlib failed", NULL);
+	}
+	char *dir = mc_xasprintf("%s/%.2s", objects, hex);
+	char *tmp = mc_xasprintf("%s/tmp_obj_XXXXXX", dir);
+	char *final = mc_xasprintf("%s/%s", dir, hex + 2);
+	int fd = mkstemp(tmp);
+	if (fd < 0 && errno == ENOENT && (mkdir(dir, 0777) == 0 || errno == EEXIST)) {
+		memcpy(tmp + strlen(tmp) - 6, "XXXXXX", 6); /* mkstemp changed it */
+		fd = mkstemp(tmp);
+	}
+	int rc = fd < 0 ? loose_fail("cannot create a file in", dir) : 0;
+	if (rc == 0) {
+		const unsigned char *p = out;
+		size_t left = outlen;
+		while (rc == 0 && left > 0) {
+			ssize_t w = write(fd, p, left);
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w <= 0)
+				rc = loose_fail("cannot write", tmp);
+			else
+				p += w, left -= (size_t)w;
+		}
+		fchmod(fd, 0444);
+		if (close(fd) != 0 && rc == 0)
+			rc = loose_fail("cannot write", tmp);
+		if (rc == 0 && rename(tmp, final) != 0)
+			rc = loose_fail("cannot rename into place", final);
+		if (rc != 0)
+			unlink(tmp);
+	}
+	free(out);
+	free(dir);
+	free(tmp);
+	free(final);
+	return rc;
+}
+
+int arc_sink_write(const struct arc_sink *k, git_oid *oid, const void *data, size_t len, git_object_t type)
+{
+	if (k->mem)
+		return arc_mem_write(k->mem, oid, data, len, type);
+	return loose_write(k->objects, oid, data, len, type);
+}
+
+/* ---------------------------------------------------------------- the repository, kept open */
+
+/* The last archive opened stays open for the process (the workstation commits
+ * an event at a time): its configuration, pack indexes and the trees along
+ * recent paths are read once instead of at every commit. Same path and same
+ * directory (device and inode of objects/) or it is opened afresh. Writers are
+ * still serialized by the flock, and the head is read again under it. */
+static struct {
+	char *path;
+	dev_t dev;
+	ino_t ino;
+	git_repository *repo;
+} kept;
+
+static void kept_free(void)
+{
+	git_repository_free(kept.repo);
+	free(kept.path);
+	memset(&kept, 0, sizeof kept);
+}
+
+int arc_repo_open(git_repository **out, const char *path)
+{
+	char *objects = mc_xasprintf("%s/objects", path);
+	struct stat sb;
+	int have = stat(objects, &sb) == 0;
+	free(objects);
+	if (kept.repo && have && strcmp(kept.path, path) == 0 && kept.dev == sb.st_dev && kept.ino == sb.st_ino) {
+		*out = kept.repo;
+		return 0;
+	}
+	if (git_repository_open_bare(out, path) < 0)
+		return -1;
+	static int registered;
+	if (!registered) {
+		atexit(kept_free); /* runs before libgit2's shutdown, registered earlier */
+		registered = 1;
+	}
+	kept_free();
+	if (have) {
+		kept.repo = *out;
+		kept.path = mc_xstrdup(path);
+		kept.dev = sb.st_dev;
+		kept.ino = sb.st_ino;
+	}
+	return 0;
+}
+
+void arc_repo_close(git_repository *repo)
+{
+	if (repo && repo != kept.repo)
+		git_repository_free(repo);
+}
+
 /* ---------------------------------------------------------------- trees */
 
 struct tents {
@@ -185,7 +334,7 @@ static int tent_cmp(const void *x, const void *y)
 	return (ca > cb) - (ca < cb);
 }
 
-int arc_tree_write(git_treebuilder *bld, git_odb_backend *mem, git_oid *out)
+int arc_tree_write(git_treebuilder *bld, const struct arc_sink *k, git_oid *out)
 {
 	struct tents t = { 0 };
 	git_treebuilder_filter(bld, tent_add, &t);
@@ -196,7 +345,7 @@ int arc_tree_write(git_treebuilder *bld, git_odb_backend *mem, git_oid *out)
 		mc_buf_addc(&b, '\0');
 		mc_buf_add(&b, git_tree_entry_id(t.v[i])->id, GIT_OID_RAWSZ);
 	}
-	int rc = arc_mem_write(mem, out, b.len ? b.data : "", b.len, GIT_OBJECT_TREE);
+	int rc = arc_sink_write(k, out, b.len ? b.data : "", b.len, GIT_OBJECT_TREE);
 	mc_buf_free(&b);
 	free(t.v);
 	return rc;

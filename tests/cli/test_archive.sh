@@ -173,6 +173,22 @@ t_stdout_has 'status: the database has "resubmit" but the archive'
 g update-ref refs/heads/main "$head"
 t_run 0 archive verify
 
+# a crash after the commit, before the kernel wrote an object out, leaves it
+# empty: verify reads each record's object and says so; archive init commits the
+# database's state again (into a pack, which git and libgit2 read first)
+blob=$(g rev-parse main:submissions/2e/b8/HX-101/record.json)
+obj=$A/objects/$(echo "$blob" | cut -c1-2)/$(echo "$blob" | cut -c3-)
+t_check "a single event's objects are loose files" test -f "$obj"
+cp "$obj" "$T/obj.bak"
+chmod u+w "$obj"
+: >"$obj"
+t_run 1 archive verify
+t_stdout_has "submission HX-101: the archive's copy (submissions/2e/b8/HX-101/record.json, object $(echo "$blob" | cut -c1-10)) cannot be read"
+t_stdout_has "run 'mcassess archive init' to commit it again"
+t_run 0 archive init
+t_run 0 archive verify
+cp "$T/obj.bak" "$obj"
+
 # --- 6. push and pull with a bare repository at a path
 t_run 0 archive push "$T/state.git"
 t_stdout_has "pushed"
