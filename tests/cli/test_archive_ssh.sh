@@ -18,6 +18,11 @@ mc archive
 grep -q "not available in this build" "$ERR" && skip_all "built without libgit2"
 
 unset SSH_AUTH_SOCK SSH_AGENT_PID
+# libgit2 1.5 leaks the known_hosts list of each ssh connection (libgit2 #6598,
+# fixed in 1.7): in a sanitizer build, not ours to report here (test_archive.sh
+# runs every other archive path without suppressions)
+printf 'leak:libssh2_knownhost_init\nleak:libssh2.so\nleak:libgit2.so\n' >"$T/lsan.supp"
+export LSAN_OPTIONS="${LSAN_OPTIONS:+$LSAN_OPTIONS:}suppressions=$T/lsan.supp:print_suppressions=0"
 S=$T/sshd
 mkdir -p "$S" "$HOME/.ssh" /run/sshd
 chmod 700 "$HOME/.ssh"
