@@ -189,6 +189,27 @@ t_run 0 archive init
 t_run 0 archive verify
 cp "$T/obj.bak" "$obj"
 
+# a crash can also leave empty an object whose event then waits in the outbox:
+# committing the event again writes the object again (a lock held here stands
+# for the crash: the event waits)
+exec 9>"$A/mcassess.lock"
+flock 9
+mc score HX-102 O2 demonstrated
+t_check "the score is saved while the archive is locked" test "$RC" -eq 0
+t_stderr_has "is locked by another mcassess writing to it"
+rec=$(sql "SELECT record FROM outbox WHERE subject = 'submission:HX-102' ORDER BY seq DESC LIMIT 1")
+blob=$(printf '%s\n' "$rec" | git hash-object --stdin)
+obj=$A/objects/$(echo "$blob" | cut -c1-2)/$(echo "$blob" | cut -c3-)
+mkdir -p "$(dirname "$obj")"
+: >"$obj"
+exec 9>&-
+mc queue
+t_check "the outbox drained" test "$(sql "SELECT count(*) FROM outbox")" = 0
+t_check "the record is in the head" test "$(g rev-parse main:submissions/$(printf HX-102 | sha256sum | cut -c1-2)/$(printf HX-102 | sha256sum | cut -c3-4)/HX-102/record.json)" = "$blob"
+t_check "the empty object was written again" test -s "$obj"
+t_run 0 archive verify
+t_check "git fsck --strict after the rewrite" g fsck --strict --no-progress
+
 # --- 6. push and pull with a bare repository at a path
 t_run 0 archive push "$T/state.git"
 t_stdout_has "pushed"
