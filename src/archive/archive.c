@@ -708,7 +708,7 @@ static int batch_start(struct arc *a, struct batch *b, struct mc_error *err)
 static int batch_write(struct arc *a, struct batch *b, struct mc_error *err)
 {
 	char *why = NULL;
-	if (arc_pack_write(b->odb, a->made, a->nmade, &why) == 0)
+	if (arc_pack_write(b->odb, a->objects, a->made, a->nmade, &why) == 0)
 		return MC_OK;
 	int rc = mc_error_set(err, MC_FAIL, "the archive %s: writing a pack: %s", a->path, why);
 	free(why);

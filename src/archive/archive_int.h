@@ -11,10 +11,11 @@
 int arc_repo_open(git_repository **out, const char *path);
 void arc_repo_close(git_repository *repo);
 
-/* Write objects ids[0..n) (read from odb, typically an in-memory backend) to
- * odb's disk as one pack with its index, each object deflated whole (no
- * deltas). ids is sorted and de-duplicated in place. 0, or -1 and *why (heap). */
-int arc_pack_write(git_odb *odb, git_oid *ids, size_t n, char **why);
+/* Write objects ids[0..n) (read from odb, typically an in-memory backend) as
+ * one pack with its index (version 2) into OBJECTS/pack, each object whole (no
+ * deltas), and have odb see it. ids is sorted and de-duplicated in place. 0,
+ * or -1 and *why (heap). */
+int arc_pack_write(git_odb *odb, const char *objects, git_oid *ids, size_t n, char **why);
 
 /* An object into an in-memory backend (git_mempack_new), its id computed
  * here: no look-ups on disk. 0 or -1 (libgit2's error set). */
