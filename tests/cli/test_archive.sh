@@ -80,6 +80,7 @@ t_run 0 archive log BX-013
 t_stdout_has "import 20 submissions, 20 evidence items"
 t_run 0 archive verify
 t_check "git fsck --strict after the batch" g fsck --strict --no-progress
+t_check "git verify-pack on every pack" sh -c "for i in '$A'/objects/pack/*.idx; do git verify-pack \"\$i\" || exit 1; done"
 
 # --- every audited change is a commit: author, time and message
 mc score HX-101 O1 demonstrated
