@@ -7,7 +7,9 @@
  * (untimed: that also starts its work, a second event), then scored again: one
  * score, one audit row, one commit. Timed: the drain that writes that commit
  * (blobs, the trees along its path, the commit, the ref, the outbox row), and
- * the whole change (score transaction + drain). Prints milliseconds. */
+ * the whole change (score transaction + drain). Then COUNT more scores waiting
+ * in the outbox and one drain committing them all, one commit each into one
+ * pack (what git fast-import does). Prints milliseconds. */
 #include "config.h"
 
 #include <stdio.h>
@@ -88,6 +90,19 @@ int main(int argc, char **argv)
 	}
 	report("commit (drain of one event)", drain, n);
 	report("score + commit", whole, n);
+	/* the same commits the way git fast-import writes them: n events waiting,
+	 * one drain (one commit each, one pack, the ref moved once) */
+	for (int i = 1; i <= n; i++) {
+		char id[64];
+		snprintf(id, sizeof id, "%s%06d", prefix, i);
+		if (scoring_score(s, id, "O1", "not_met", NULL, &err) != MC_OK)
+			die(&err);
+	}
+	double t0 = now_ms();
+	if (archive_drain(s, &c, &err) != MC_OK)
+		die(&err);
+	double t1 = now_ms();
+	printf("%-28s n=%ld  %.2f ms each (one pack)\n", "commits in one drain", c, (t1 - t0) / (double)(c ? c : 1));
 	free(drain);
 	free(whole);
 	store_close(&s);

@@ -7,7 +7,8 @@
 #   - import them (archive off) and `archive init` (the whole state as one commit);
 #   - mcassess: $BENCH_COMMITS (default 200) score changes, each one audit row
 #     and one commit, written in-process by libgit2 (bench_commit: the drain alone,
-#     and the score transaction plus the drain);
+#     and the score transaction plus the drain); then as many waiting events
+#     committed by one drain (one commit each, one pack: what fast-import does);
 #   - the git command line doing the same work, the cheapest way it can without a
 #     work tree: a kept index (GIT_INDEX_FILE), then per commit hash-object -w,
 #     update-index --cacheinfo, write-tree, commit-tree, update-ref;
@@ -103,4 +104,5 @@ t=$(date +%s%N); "$MC" --db "$D/off.db" import "$D/imp.csv" >/dev/null; toff=$(m
 "$MC" --db "$D/on.db" archive init >/dev/null
 t=$(date +%s%N); "$MC" --db "$D/on.db" import "$D/imp.csv" >/dev/null; ton=$(ms "$t")
 echo "archive off: $toff ms"
-echo "archive on:  $ton ms ($(git --git-dir="$D/on.db.archive.git" rev-list --count main) commits: one per submission, plus init)"
+echo "archive on:  $ton ms ($(git --git-dir="$D/on.db.archive.git" rev-list --count main) commits: the import's, after init's; $(ls "$D/on.db.archive.git/objects/pack/"*.pack | wc -l) packs)"
+git --git-dir="$D/on.db.archive.git" fsck --strict --no-progress >/dev/null 2>&1 && echo "git fsck --strict: clean" || echo "git fsck --strict: PROBLEMS"

@@ -15,6 +15,7 @@
 
 #include <jansson.h>
 
+#include "archive_int.h"
 #include "mcassess/archive.h"
 #include "mcassess/audit.h"
 #include "mcassess/hash.h"
@@ -41,6 +42,8 @@ struct arc {
 	git_oid head;
 	/* in a batch, every object written, for the pack (in the order written) */
 	int track;
+	struct arc_sink sink; /* where new objects go: loose files, or in a batch memory */
+	char *objects;
 	git_oid *made;
 	size_t nmade, capmade;
 };
@@ -90,13 +93,14 @@ static void arc_close(struct arc *a)
 	if (a->lockfd >= 0)
 		close(a->lockfd);
 	a->lockfd = -1;
-	git_repository_free(a->repo);
+	arc_repo_close(a->repo);
 	a->repo = NULL;
 	free(a->path);
 	free(a->id);
 	free(a->made);
+	free(a->objects);
 	a->made = NULL;
-	a->path = a->id = NULL;
+	a->path = a->id = a->objects = NULL;
 }
 
 static int read_head(struct arc *a)
@@ -124,7 +128,9 @@ static int arc_open(struct store *s, struct arc *a, int *configured, struct mc_e
 	}
 	if (!a->id)
 		a->id = mc_xstrdup("");
-	if (git_repository_open_bare(&a->repo, a->path) < 0) {
+	a->objects = mc_xasprintf("%s/objects", a->path);
+	a->sink.objects = a->objects;
+	if (arc_repo_open(&a->repo, a->path) < 0) {
 		rc = gfail(a, err, "cannot be opened as a bare git repository");
 		arc_close(a);
 		return rc;
@@ -152,6 +158,7 @@ static int arc_lock(struct arc *a, struct mc_error *err)
 struct upd {
 	char *path;
 	git_oid oid;
+	size_t ord; /* order added: of two updates to one path, the later wins */
 };
 
 struct upds {
@@ -167,6 +174,7 @@ static void upds_add(struct upds *u, char *path, const git_oid *oid)
 	}
 	u->v[u->n].path = path;
 	git_oid_cpy(&u->v[u->n].oid, oid);
+	u->v[u->n].ord = u->n;
 	u->n++;
 }
 
@@ -180,7 +188,9 @@ static void upds_free(struct upds *u)
 
 static int upd_cmp(const void *x, const void *y)
 {
-	return strcmp(((const struct upd *)x)->path, ((const struct upd *)y)->path);
+	const struct upd *a = x, *b = y;
+	int c = strcmp(a->path, b->path);
+	return c ? c : (a->ord > b->ord) - (a->ord < b->ord);
 }
 
 /* A new tree: base (NULL: empty) with updates u[0..n) (paths sorted, sharing the
@@ -218,7 +228,7 @@ static int tree_edit(struct arc *a, const git_tree *base, struct upd *u, size_t 
 		free(comp);
 		i = j;
 	}
-	if (rc == MC_OK && git_treebuilder_write(out, bld) < 0)
+	if (rc == MC_OK && arc_tree_write(bld, &a->sink, out) < 0)
 		rc = gfail(a, err, "writing a tree");
 	if (rc == MC_OK)
 		made(a, out);
@@ -351,6 +361,13 @@ static char *summary(const struct ev *e)
 	return out;
 }
 
+/* A blob from memory, into the sink (archive_pack.c: libgit2's own path checks
+ * the disk for each object first, and only touches it if found). */
+static int blob_buf(struct arc *a, git_oid *oid, const void *data, size_t len)
+{
+	return arc_sink_write(&a->sink, oid, data, len, GIT_OBJECT_BLOB);
+}
+
 /* A blob for one evidence content, unless the tree has it. Files are checked
  * against their SHA-256 first: the archive never takes altered evidence. */
 static int evidence_blob(struct arc *a, const git_tree *base, struct upds *u, const char *sha, int is_file,
@@ -380,7 +397,7 @@ static int evidence_blob(struct arc *a, const git_tree *base, struct upds *u, co
 		char *text;
 		size_t len;
 		rc = store_archive_evidence_text(a->s, sha, &text, &len, &found, err);
-		if (rc == MC_OK && found && git_blob_create_from_buffer(&oid, a->repo, text, len) < 0)
+		if (rc == MC_OK && found && blob_buf(a, &oid, text, len) < 0)
 			rc = gfail(a, err, "storing an evidence text");
 		free(text);
 	}
@@ -402,7 +419,7 @@ static int record_blob(struct arc *a, struct upds *u, const char *subject, const
 		return MC_OK;
 	}
 	git_oid oid;
-	if (git_blob_create_from_buffer(&oid, a->repo, record, strlen(record)) < 0) {
+	if (blob_buf(a, &oid, record, strlen(record)) < 0) {
 		free(path);
 		return gfail(a, err, "storing a record");
 	}
@@ -495,26 +512,32 @@ static int signature(struct arc *a, const char *actor, const char *at, git_signa
 	return rc;
 }
 
-static int commit_event(struct arc *a, const struct ev *e, git_tree **tree, struct mc_error *err)
+/* What one event changes: its record (and a submission's evidence and new
+ * educator), or for "database" the whole state. */
+static int event_updates(struct arc *a, const struct ev *e, const git_tree *tree, struct upds *u,
+			 struct mc_error *err)
 {
-	struct upds u = { 0 };
 	int rc = MC_OK;
 	char *path = store_archive_path(e->subject);
 	if (path) {
-		rc = record_blob(a, &u, e->subject, e->record, err);
+		rc = record_blob(a, u, e->subject, e->record, err);
 		if (rc == MC_OK && e->record && strncmp(e->subject, "submission:", 11) == 0)
-			rc = submission_evidence(a, *tree, &u, e->record, err);
+			rc = submission_evidence(a, tree, u, e->record, err);
 	} else if (strcmp(e->subject, "database") == 0) {
-		rc = full_state(a, *tree, &u, err);
+		rc = full_state(a, tree, u, err);
 	}
 	free(path);
+	return rc;
+}
+
+/* One commit on top of the head: *tree with updates u put in, by actor at at. */
+static int commit_updates(struct arc *a, struct upds *u, const char *actor, const char *at, const char *msg,
+			  git_tree **tree, struct mc_error *err)
+{
 	git_oid tree_oid, commit_oid;
-	if (rc == MC_OK) {
-		if (u.n) /* none for a subject with no record (a setting): qsort may not take NULL */
-			qsort(u.v, u.n, sizeof *u.v, upd_cmp);
-		rc = tree_edit(a, *tree, u.v, u.n, 0, &tree_oid, err);
-	}
-	upds_free(&u);
+	if (u->n) /* none for a subject with no record (a setting): qsort may not take NULL */
+		qsort(u->v, u->n, sizeof *u->v, upd_cmp);
+	int rc = tree_edit(a, *tree, u->v, u->n, 0, &tree_oid, err);
 	git_tree *new_tree = NULL;
 	git_commit *parent = NULL;
 	git_signature *sig = NULL;
@@ -523,19 +546,16 @@ static int commit_event(struct arc *a, const struct ev *e, git_tree **tree, stru
 	if (rc == MC_OK && a->has_head && git_commit_lookup(&parent, a->repo, &a->head) < 0)
 		rc = gfail(a, err, "reading the last commit");
 	if (rc == MC_OK)
-		rc = signature(a, e->actor, e->at, &sig, err);
+		rc = signature(a, actor, at, &sig, err);
 	if (rc == MC_OK) {
-		char *sum = summary(e);
-		char *msg = mc_xasprintf("%s\n\nSubject: %s\nAudit-Seq: %lld\nAudit-Hash: %s\nArchive-Id: %s\n", sum,
-					 e->subject, e->audit_seq, e->audit_hash, a->id);
 		const git_commit *parents[1] = { parent };
-		if (git_commit_create(&commit_oid, a->repo, NULL, sig, sig, NULL, msg, new_tree, parent ? 1 : 0,
-				      parents) < 0)
+		git_buf buf = { 0 };
+		if (git_commit_create_buffer(&buf, a->repo, sig, sig, NULL, msg, new_tree, parent ? 1 : 0, parents) < 0 ||
+		    arc_sink_write(&a->sink, &commit_oid, buf.ptr, buf.size, GIT_OBJECT_COMMIT) < 0)
 			rc = gfail(a, err, "writing a commit");
 		else
 			made(a, &commit_oid);
-		free(sum);
-		free(msg);
+		git_buf_dispose(&buf);
 	}
 	git_signature_free(sig);
 	git_commit_free(parent);
@@ -548,6 +568,75 @@ static int commit_event(struct arc *a, const struct ev *e, git_tree **tree, stru
 		git_tree_free(new_tree);
 	}
 	return rc;
+}
+
+static int commit_event(struct arc *a, const struct ev *e, git_tree **tree, struct mc_error *err)
+{
+	struct upds u = { 0 };
+	int rc = event_updates(a, e, *tree, &u, err);
+	if (rc == MC_OK) {
+		char *sum = summary(e);
+		char *msg = mc_xasprintf("%s\n\nSubject: %s\nAudit-Seq: %lld\nAudit-Hash: %s\nArchive-Id: %s\n", sum,
+					 e->subject, e->audit_seq, e->audit_hash, a->id);
+		rc = commit_updates(a, &u, e->actor, e->at, msg, tree, err);
+		free(sum);
+		free(msg);
+	}
+	upds_free(&u);
+	return rc;
+}
+
+/* An import's submissions (events e[0..n), consecutive audit rows, one actor)
+ * as one commit: each record at its own path as if committed alone, the trees
+ * along those paths written once instead of once per submission. The message
+ * counts them and names the first few; the trailers name the first and the
+ * last audit row (whose hash, chained, vouches for the rows before it). */
+#define IMPORT_NAMED 20
+
+static int commit_imports(struct arc *a, const struct ev *e, size_t n, git_tree **tree, struct mc_error *err)
+{
+	struct upds u = { 0 };
+	struct mc_buf body = MC_BUF_INIT;
+	long evidence = 0;
+	int rc = MC_OK;
+	for (size_t i = 0; rc == MC_OK && i < n; i++) {
+		rc = event_updates(a, &e[i], *tree, &u, err);
+		/* canonical records: each evidence item has one "sha256" key (the
+		 * submission's own is "source_sha256") */
+		for (const char *p = e[i].record; (p = strstr(p, "\"sha256\": ")); p++)
+			evidence++;
+		if (i < IMPORT_NAMED) {
+			char *sum = summary(&e[i]);
+			mc_buf_printf(&body, "%s\n", sum + (strncmp(sum, "import ", 7) == 0 ? 7 : 0));
+			free(sum);
+		}
+	}
+	if (n > IMPORT_NAMED)
+		mc_buf_printf(&body, "... and %zu more (each record is at its own submissions/ path)\n",
+			      n - IMPORT_NAMED);
+	if (rc == MC_OK) {
+		const struct ev *last = &e[n - 1];
+		char *msg = mc_xasprintf("import %zu submissions, %ld evidence item%s\n\n%s\nSubject: import\n"
+					 "Audit-First: %lld\nAudit-Seq: %lld\nAudit-Hash: %s\nArchive-Id: %s\n",
+					 n, evidence, evidence == 1 ? "" : "s", body.len ? body.data : "",
+					 e[0].audit_seq, last->audit_seq, last->audit_hash, a->id);
+		rc = commit_updates(a, &u, last->actor, last->at, msg, tree, err);
+		free(msg);
+	}
+	mc_buf_free(&body);
+	upds_free(&u);
+	return rc;
+}
+
+/* How many events from e[0] go in one import commit (1: commit it alone). */
+static size_t import_run(const struct ev *e, size_t n, long long done)
+{
+	size_t k = 0;
+	while (k < n && e[k].audit_seq > done && strcmp(e[k].action, "import") == 0 &&
+	       strncmp(e[k].subject, "submission:", 11) == 0 && e[k].record && strcmp(e[k].actor, e[0].actor) == 0 &&
+	       (k == 0 || e[k].audit_seq == e[k - 1].audit_seq + 1))
+		k++;
+	return k ? k : 1;
 }
 
 /* The Audit-Seq of a commit written from this database (0: none). */
@@ -620,38 +709,27 @@ static int batch_start(struct arc *a, struct batch *b, struct mc_error *err)
 		return gfail(a, err, "preparing to write");
 	}
 	a->track = 1;
+	a->sink.mem = b->mem;
 	a->nmade = 0;
 	return MC_OK;
 }
 
-/* Write what is in memory as one pack (and its index) into objects/pack. */
+/* Write what is in memory as one pack (and its index) into objects/pack
+ * (archive_pack.c: no delta search, which cost more than all the rest). */
 static int batch_write(struct arc *a, struct batch *b, struct mc_error *err)
 {
-	git_buf pack = { 0 };
-	git_odb_writepack *wp = NULL;
-	git_indexer_progress st = { 0 };
-	int rc = MC_OK;
-	/* Each object by itself: git_mempack_dump walks every commit's whole tree,
-	 * which grows with the archive. */
-	git_packbuilder *pb = NULL;
-	if (git_packbuilder_new(&pb, a->repo) < 0)
-		rc = gfail(a, err, "writing a pack");
-	for (size_t i = 0; rc == MC_OK && i < a->nmade; i++)
-		if (git_packbuilder_insert(pb, &a->made[i], NULL) < 0)
-			rc = gfail(a, err, "writing a pack");
-	if (rc == MC_OK && (git_packbuilder_write_buf(&pack, pb) < 0 || git_odb_write_pack(&wp, b->odb, NULL, NULL) < 0 ||
-			    wp->append(wp, pack.ptr, pack.size, &st) < 0 || wp->commit(wp, &st) < 0))
-		rc = gfail(a, err, "writing a pack");
-	git_packbuilder_free(pb);
-	if (wp)
-		wp->free(wp);
-	git_buf_dispose(&pack);
+	char *why = NULL;
+	if (arc_pack_write(b->odb, a->objects, a->made, a->nmade, &why) == 0)
+		return MC_OK;
+	int rc = mc_error_set(err, MC_FAIL, "the archive %s: writing a pack: %s", a->path, why);
+	free(why);
 	return rc;
 }
 
 static void batch_end(struct arc *a, struct batch *b)
 {
 	a->track = 0;
+	a->sink.mem = NULL;
 	a->nmade = 0;
 	if (b->mem)
 		git_mempack_reset(b->mem);
@@ -690,7 +768,14 @@ static int drain_open(struct arc *a, long *committed, struct mc_error *err)
 		rc = batch_start(a, &b, err);
 	size_t i = 0;
 	for (; rc == MC_OK && i < l.n; i++) {
-		if (l.v[i].audit_seq > done) {
+		size_t k = import_run(&l.v[i], l.n - i, done);
+		if (k > 1) { /* an import: one commit */
+			rc = commit_imports(a, &l.v[i], k, &tree, err);
+			if (rc != MC_OK)
+				break;
+			(*committed) += (long)k;
+			i += k - 1;
+		} else if (l.v[i].audit_seq > done) {
 			rc = commit_event(a, &l.v[i], &tree, err);
 			if (rc != MC_OK)
 				break;
@@ -1136,7 +1221,20 @@ static int check_subject(void *ctx, const char *subject)
 	}
 	git_oid want;
 	git_odb_hash(&want, record, strlen(record), GIT_OBJECT_BLOB);
-	if (!git_oid_equal(&want, git_tree_entry_id(e))) {
+	git_odb_object *obj = NULL;
+	git_odb *odb = NULL;
+	if (git_oid_equal(&want, git_tree_entry_id(e))) {
+		/* the right id: is the object itself there and whole? (a crash can
+		 * leave an object file empty; reading checks its hash) */
+		char hex[GIT_OID_HEXSZ + 1];
+		git_oid_tostr(hex, sizeof hex, &want);
+		if (git_repository_odb(&odb, c->a->repo) < 0 || git_odb_read(&obj, odb, &want) < 0)
+			problem(c, "archive: %s: the archive's copy (%s, object %.10s) cannot be read: %s; the "
+				   "database holds the record: run 'mcassess archive init' to commit it again", name,
+				path, hex, git_why());
+		git_odb_object_free(obj);
+		git_odb_free(odb);
+	} else {
 		char *theirs = blob_text(c->a->repo, git_tree_entry_id(e));
 		json_t *db = json_loads(record, 0, NULL), *ar = theirs ? json_loads(theirs, 0, NULL) : NULL;
 		long before = *c->problems;
@@ -1210,7 +1308,8 @@ static int check_evidence(void *ctx, const char *sha, int is_file)
 /* The audit log against the commits: every row from the archive's start has its
  * commit (or waits in the outbox), and every commit's row is still there. */
 struct crow {
-	long long seq;
+	long long seq, first; /* an import's commit records rows first..seq; others first == seq */
+	long long nmatched;
 	char hash[MC_SHA256_HEX];
 	char commit[12];
 	char *summary;
@@ -1229,6 +1328,13 @@ static int crow_cmp(const void *x, const void *y)
 {
 	const struct crow *a = x, *b = y;
 	return (a->seq > b->seq) - (a->seq < b->seq);
+}
+
+/* bsearch: the commit whose rows include key's seq */
+static int crow_in(const void *k, const void *y)
+{
+	const struct crow *key = k, *b = y;
+	return key->seq < b->first ? -1 : key->seq > b->seq;
 }
 
 static int pend_add(void *ctx, const struct store_archive_event *e)
@@ -1256,17 +1362,19 @@ static int chain_row(void *ctx, const struct audit_row *r)
 	if (is_pending(ch, r->seq))
 		return 0;
 	struct crow key = { .seq = r->seq };
-	struct crow *m = bsearch(&key, ch->v, ch->n, sizeof *ch->v, crow_cmp);
+	struct crow *m = bsearch(&key, ch->v, ch->n, sizeof *ch->v, crow_in);
 	if (!m)
 		problem(ch->c, "archive: audit row %lld (%s %s, by %s at %s) has no commit in the archive "
 			       "(head %s): a commit is missing", r->seq, r->action, r->subject, r->actor, r->at,
 			ch->c->head7);
-	else if (strcmp(m->hash, r->hash ? r->hash : "") != 0)
+	else if (m->seq == r->seq && strcmp(m->hash, r->hash ? r->hash : "") != 0)
 		problem(ch->c, "archive: audit row %lld (%s %s, by %s at %s) is not the one commit %s recorded "
 			       "(\"%s\"): the database's row was replaced", r->seq, r->action, r->subject, r->actor,
 			r->at, m->commit, m->summary);
-	if (m)
-		m->matched = 1;
+	if (m) {
+		m->matched = m->seq == r->seq;
+		m->nmatched++;
+	}
 	return 0;
 }
 
@@ -1278,10 +1386,15 @@ static int check_chain(struct ck *c, struct mc_error *err)
 	if (git_revwalk_new(&w, c->a->repo) < 0 || git_revwalk_push(w, &c->a->head) < 0)
 		rc = gfail(c->a, err, "walking the history");
 	git_oid oid;
-	while (rc == MC_OK && git_revwalk_next(&oid, w) == 0) {
+	int wr;
+	while (rc == MC_OK && (wr = git_revwalk_next(&oid, w)) != GIT_ITEROVER) {
 		git_commit *cm;
-		if (git_commit_lookup(&cm, c->a->repo, &oid) < 0)
-			continue;
+		if (wr < 0 || git_commit_lookup(&cm, c->a->repo, &oid) < 0) {
+			problem(c, "archive: the history cannot be read past commit %.10s: %s (corrupt or missing "
+				   "objects); the database holds the records: run 'mcassess archive init' to commit its "
+				   "state again", wr < 0 ? "?" : git_oid_tostr_s(&oid), git_why());
+			break;
+		}
 		const char *msg = git_commit_message(cm);
 		long long seq = trailer_seq(msg, c->a->id);
 		const char *h = strstr(msg, "\nAudit-Hash: ");
@@ -1292,7 +1405,10 @@ static int check_chain(struct ck *c, struct mc_error *err)
 			}
 			struct crow *r = &ch.v[ch.n++];
 			memset(r, 0, sizeof *r);
-			r->seq = seq;
+			r->seq = r->first = seq;
+			const char *f = strstr(msg, "\nAudit-First: ");
+			if (f && atoll(f + 14) > 0 && atoll(f + 14) < seq)
+				r->first = atoll(f + 14);
 			snprintf(r->hash, sizeof r->hash, "%.64s", h + 13);
 			git_oid_tostr(r->commit, sizeof r->commit, &oid);
 			r->summary = mc_xstrdup(git_commit_summary(cm) ? git_commit_summary(cm) : "");
@@ -1309,9 +1425,16 @@ static int check_chain(struct ck *c, struct mc_error *err)
 	if (rc == MC_OK)
 		rc = store_archive_audit_from(c->a->s, from ? atoll(from) : 1, chain_row, &ch, err);
 	for (size_t i = 0; i < ch.n; i++) {
-		if (rc == MC_OK && !ch.v[i].matched)
+		struct crow *r = &ch.v[i];
+		if (r->seq < (from ? atoll(from) : 1))
+			; /* before the archive was (re)started from this database: not checked */
+		else if (rc == MC_OK && !r->matched)
 			problem(c, "archive: commit %s (\"%s\") records audit row %lld, which the database no longer "
-				   "has: the row was deleted", ch.v[i].commit, ch.v[i].summary, ch.v[i].seq);
+				   "has: the row was deleted", r->commit, r->summary, r->seq);
+		else if (rc == MC_OK && r->nmatched < r->seq - r->first + 1)
+			problem(c, "archive: commit %s (\"%s\") records audit rows %lld to %lld; the database no "
+				   "longer has %lld of them: rows were deleted", r->commit, r->summary, r->first,
+				r->seq, r->seq - r->first + 1 - r->nmatched);
 		free(ch.v[i].summary);
 	}
 	free(ch.v);
@@ -1443,18 +1566,26 @@ int archive_check(struct store *s, void (*report)(void *ctx, const char *problem
 
 /* ---------------------------------------------------------------- push and pull */
 
-static int cred_cb(git_credential **out, const char *url, const char *user, unsigned int allowed, void *p)
-{
-	(void)url;
-	(void)p;
-	if (allowed & GIT_CREDENTIAL_SSH_KEY)
-		return git_credential_ssh_key_from_agent(out, user ? user : identity_user());
-	return GIT_PASSTHROUGH;
-}
-
 struct push_status {
+	struct arc_auth auth; /* first: the callbacks' payload is both */
 	char *rejected;
 };
+
+/* ssh:// credentials and host keys: archive_ssh.c */
+static void remote_callbacks(git_remote_callbacks *cb, struct push_status *ps)
+{
+	cb->credentials = arc_ssh_cred;
+	cb->certificate_check = arc_ssh_cert;
+	cb->payload = ps;
+}
+
+static int remote_fail(struct push_status *ps, struct mc_error *err, const char *url, const char *what)
+{
+	char *why = arc_auth_why(&ps->auth, git_why());
+	int rc = mc_error_set(err, MC_FAIL, "%s: %s: %s", url, what, why);
+	free(why);
+	return rc;
+}
 
 static int push_ref_cb(const char *ref, const char *status, void *data)
 {
@@ -1513,10 +1644,12 @@ static int fetch(struct arc *a, const char *url, git_oid *theirs, int *have, str
 	git_strarray specs = { &spec, 1 };
 	git_fetch_options o;
 	git_fetch_options_init(&o, GIT_FETCH_OPTIONS_VERSION);
-	o.callbacks.credentials = cred_cb;
+	struct push_status ps = { .auth.url = url };
+	remote_callbacks(&o.callbacks, &ps);
 	int rc = MC_OK;
 	if (git_remote_fetch(rem, &specs, &o, NULL) < 0)
-		rc = mc_error_set(err, MC_FAIL, "%s: cannot fetch from it: %s", url, git_why());
+		rc = remote_fail(&ps, err, url, "cannot fetch from it");
+	arc_auth_free(&ps.auth);
 	git_remote_free(rem);
 	if (rc == MC_OK)
 		*have = git_reference_name_to_id(theirs, a->repo, "refs/mcassess/remote") == 0;
@@ -1577,22 +1710,22 @@ int archive_push(struct store *s, const char *remote, struct archive_sync_result
 				  "first, then push (history is never overwritten)", url, url);
 	if (rc == MC_OK && !out->up_to_date) {
 		git_remote *rem = NULL;
-		struct push_status ps = { 0 };
+		struct push_status ps = { .auth.url = url };
 		char *spec = MAIN_REF ":" MAIN_REF;
 		git_strarray specs = { &spec, 1 };
 		git_push_options o;
 		git_push_options_init(&o, GIT_PUSH_OPTIONS_VERSION);
-		o.callbacks.credentials = cred_cb;
+		remote_callbacks(&o.callbacks, &ps);
 		o.callbacks.push_update_reference = push_ref_cb;
-		o.callbacks.payload = &ps;
 		if (remote_new(&a, url, &rem) < 0 || git_remote_push(rem, &specs, &o) < 0)
-			rc = mc_error_set(err, MC_FAIL, "%s: the push failed: %s", url, git_why());
+			rc = remote_fail(&ps, err, url, "the push failed");
 		else if (ps.rejected)
 			rc = mc_error_set(err, MC_FAIL, "%s refused the push (%s): run 'mcassess archive pull' first",
 					  url, ps.rejected);
 		else
 			out->fast_forward = 1;
 		free(ps.rejected);
+		arc_auth_free(&ps.auth);
 		git_remote_free(rem);
 	}
 	if (rc == MC_OK)

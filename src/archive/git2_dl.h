@@ -23,7 +23,6 @@
 #include "mcassess/error.h"
 
 #define GIT2_DL_FUNCS(X) \
-	X(blob_create_from_buffer) \
 	X(blob_create_from_disk) \
 	X(blob_free) \
 	X(blob_lookup) \
@@ -32,6 +31,7 @@
 	X(buf_dispose) \
 	X(commit_author) \
 	X(commit_create) \
+	X(commit_create_buffer) \
 	X(commit_free) \
 	X(commit_lookup) \
 	X(commit_message) \
@@ -40,7 +40,10 @@
 	X(commit_summary) \
 	X(commit_tree) \
 	X(credential_ssh_key_from_agent) \
+	X(credential_ssh_key_new) \
+	X(credential_username_new) \
 	X(error_last) \
+	X(error_set_str) \
 	X(fetch_options_init) \
 	X(graph_descendant_of) \
 	X(index_add) \
@@ -59,18 +62,22 @@
 	X(merge_base) \
 	X(merge_options_init) \
 	X(merge_trees) \
+	X(object_type2string) \
 	X(odb_add_backend) \
 	X(odb_free) \
 	X(odb_hash) \
-	X(odb_write_pack) \
+	X(odb_object_data) \
+	X(odb_object_free) \
+	X(odb_object_size) \
+	X(odb_object_type) \
+	X(odb_read) \
+	X(odb_refresh) \
+	X(oid_cmp) \
 	X(oid_cpy) \
 	X(oid_equal) \
 	X(oid_fromstr) \
 	X(oid_tostr) \
-	X(packbuilder_free) \
-	X(packbuilder_insert) \
-	X(packbuilder_new) \
-	X(packbuilder_write_buf) \
+	X(oid_tostr_s) \
 	X(push_options_init) \
 	X(reference_create) \
 	X(reference_create_matching) \
@@ -95,6 +102,7 @@
 	X(signature_new) \
 	X(tree_entry_byname) \
 	X(tree_entry_bypath) \
+	X(tree_entry_filemode) \
 	X(tree_entry_free) \
 	X(tree_entry_id) \
 	X(tree_entry_name) \
@@ -102,10 +110,10 @@
 	X(tree_free) \
 	X(tree_lookup) \
 	X(tree_walk) \
+	X(treebuilder_filter) \
 	X(treebuilder_free) \
 	X(treebuilder_insert) \
-	X(treebuilder_new) \
-	X(treebuilder_write)
+	X(treebuilder_new)
 
 struct git2_dl {
 #define GIT2_DL_MEMBER(n) __typeof__(git_##n) *n;
@@ -120,7 +128,6 @@ extern struct git2_dl git2_dl;
 int git2_dl_load(struct mc_error *err);
 
 #define GIT2_DL_FREE(fn, p) (git2_dl.fn ? git2_dl.fn(p) : (void)0)
-#define git_blob_create_from_buffer (*git2_dl.blob_create_from_buffer)
 #define git_blob_create_from_disk (*git2_dl.blob_create_from_disk)
 #define git_blob_free(p) GIT2_DL_FREE(blob_free, p)
 #define git_blob_lookup (*git2_dl.blob_lookup)
@@ -129,6 +136,7 @@ int git2_dl_load(struct mc_error *err);
 #define git_buf_dispose(p) GIT2_DL_FREE(buf_dispose, p)
 #define git_commit_author (*git2_dl.commit_author)
 #define git_commit_create (*git2_dl.commit_create)
+#define git_commit_create_buffer (*git2_dl.commit_create_buffer)
 #define git_commit_free(p) GIT2_DL_FREE(commit_free, p)
 #define git_commit_lookup (*git2_dl.commit_lookup)
 #define git_commit_message (*git2_dl.commit_message)
@@ -137,7 +145,10 @@ int git2_dl_load(struct mc_error *err);
 #define git_commit_summary (*git2_dl.commit_summary)
 #define git_commit_tree (*git2_dl.commit_tree)
 #define git_credential_ssh_key_from_agent (*git2_dl.credential_ssh_key_from_agent)
+#define git_credential_ssh_key_new (*git2_dl.credential_ssh_key_new)
+#define git_credential_username_new (*git2_dl.credential_username_new)
 #define git_error_last (*git2_dl.error_last)
+#define git_error_set_str (*git2_dl.error_set_str)
 #define git_fetch_options_init (*git2_dl.fetch_options_init)
 #define git_graph_descendant_of (*git2_dl.graph_descendant_of)
 #define git_index_add (*git2_dl.index_add)
@@ -156,18 +167,22 @@ int git2_dl_load(struct mc_error *err);
 #define git_merge_base (*git2_dl.merge_base)
 #define git_merge_options_init (*git2_dl.merge_options_init)
 #define git_merge_trees (*git2_dl.merge_trees)
+#define git_object_type2string (*git2_dl.object_type2string)
 #define git_odb_add_backend (*git2_dl.odb_add_backend)
 #define git_odb_free(p) GIT2_DL_FREE(odb_free, p)
 #define git_odb_hash (*git2_dl.odb_hash)
-#define git_odb_write_pack (*git2_dl.odb_write_pack)
+#define git_odb_object_data (*git2_dl.odb_object_data)
+#define git_odb_object_free(p) GIT2_DL_FREE(odb_object_free, p)
+#define git_odb_object_size (*git2_dl.odb_object_size)
+#define git_odb_object_type (*git2_dl.odb_object_type)
+#define git_odb_read (*git2_dl.odb_read)
+#define git_odb_refresh (*git2_dl.odb_refresh)
+#define git_oid_cmp (*git2_dl.oid_cmp)
 #define git_oid_cpy (*git2_dl.oid_cpy)
 #define git_oid_equal (*git2_dl.oid_equal)
 #define git_oid_fromstr (*git2_dl.oid_fromstr)
 #define git_oid_tostr (*git2_dl.oid_tostr)
-#define git_packbuilder_free(p) GIT2_DL_FREE(packbuilder_free, p)
-#define git_packbuilder_insert (*git2_dl.packbuilder_insert)
-#define git_packbuilder_new (*git2_dl.packbuilder_new)
-#define git_packbuilder_write_buf (*git2_dl.packbuilder_write_buf)
+#define git_oid_tostr_s (*git2_dl.oid_tostr_s)
 #define git_push_options_init (*git2_dl.push_options_init)
 #define git_reference_create (*git2_dl.reference_create)
 #define git_reference_create_matching (*git2_dl.reference_create_matching)
@@ -192,6 +207,7 @@ int git2_dl_load(struct mc_error *err);
 #define git_signature_new (*git2_dl.signature_new)
 #define git_tree_entry_byname (*git2_dl.tree_entry_byname)
 #define git_tree_entry_bypath (*git2_dl.tree_entry_bypath)
+#define git_tree_entry_filemode (*git2_dl.tree_entry_filemode)
 #define git_tree_entry_free(p) GIT2_DL_FREE(tree_entry_free, p)
 #define git_tree_entry_id (*git2_dl.tree_entry_id)
 #define git_tree_entry_name (*git2_dl.tree_entry_name)
@@ -199,8 +215,8 @@ int git2_dl_load(struct mc_error *err);
 #define git_tree_free(p) GIT2_DL_FREE(tree_free, p)
 #define git_tree_lookup (*git2_dl.tree_lookup)
 #define git_tree_walk (*git2_dl.tree_walk)
+#define git_treebuilder_filter (*git2_dl.treebuilder_filter)
 #define git_treebuilder_free(p) GIT2_DL_FREE(treebuilder_free, p)
 #define git_treebuilder_insert (*git2_dl.treebuilder_insert)
 #define git_treebuilder_new (*git2_dl.treebuilder_new)
-#define git_treebuilder_write (*git2_dl.treebuilder_write)
 #endif

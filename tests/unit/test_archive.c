@@ -5,6 +5,7 @@
 #include <git2.h>
 #include <sqlite3.h>
 
+#include "archive/archive_int.h"
 #include "mcassess/archive.h"
 #include "mcassess/check.h"
 #include "mcassess/import.h"
@@ -373,10 +374,64 @@ static void push_then_diverged_pull_keeps_both(void **state)
 	free(remote);
 }
 
+/* Trees serialized by archive_pack.c are byte for byte the ones libgit2 writes
+ * (git's order: a tree sorts as if its name ended in '/'), and its loose files
+ * read back through libgit2. */
+static void own_trees_match_libgit2s(void **state)
+{
+	(void)state;
+	char t1[] = "/tmp/mcassess-tree1.XXXXXX", t2[] = "/tmp/mcassess-tree2.XXXXXX";
+	assert_non_null(mkdtemp(t1));
+	assert_non_null(mkdtemp(t2));
+	/* archive_int.h maps git_* onto the loaded library's table (git2_dl.h):
+	 * load it, as the archive does before its first call */
+	struct mc_error e = MC_ERROR_INIT;
+	assert_int_equal(git2_dl_load(&e), MC_OK);
+	git_libgit2_init();
+	git_repository *r1, *r2;
+	assert_int_equal(git_repository_init(&r1, t1, 1), 0);
+	assert_int_equal(git_repository_init(&r2, t2, 1), 0);
+	git_oid blob, sub, theirs, mine;
+	assert_int_equal(git_blob_create_from_buffer(&blob, r1, "x\n", 2), 0);
+	git_treebuilder *b;
+	assert_int_equal(git_treebuilder_new(&b, r1, NULL), 0);
+	assert_int_equal(git_treebuilder_insert(NULL, b, "f", &blob, GIT_FILEMODE_BLOB), 0);
+	assert_int_equal(git_treebuilder_write(&sub, b), 0);
+	assert_int_equal(git_treebuilder_clear(b), 0);
+	const char *blobs[] = { "ab", "a0", "a.b", "a-c", "record.json.theirs-1234abcd", "record.json", "%2F" };
+	for (size_t i = 0; i < sizeof blobs / sizeof *blobs; i++)
+		assert_int_equal(git_treebuilder_insert(NULL, b, blobs[i], &blob, GIT_FILEMODE_BLOB), 0);
+	assert_int_equal(git_treebuilder_insert(NULL, b, "a", &sub, GIT_FILEMODE_TREE), 0);
+	assert_int_equal(git_treebuilder_insert(NULL, b, "record", &sub, GIT_FILEMODE_TREE), 0);
+	assert_int_equal(git_treebuilder_write(&theirs, b), 0);
+	char *objects = mc_xasprintf("%s/objects", t2);
+	struct arc_sink k = { .mem = NULL, .objects = objects };
+	assert_int_equal(arc_tree_write(b, &k, &mine), 0);
+	assert_true(git_oid_equal(&theirs, &mine));
+	git_tree *t;
+	assert_int_equal(git_tree_lookup(&t, r2, &mine), 0); /* our loose file, read by libgit2 */
+	assert_int_equal(git_tree_entrycount(t), 9);
+	assert_string_equal(git_tree_entry_name(git_tree_entry_byindex(t, 0)), "%2F");
+	assert_string_equal(git_tree_entry_name(git_tree_entry_byindex(t, 1)), "a-c");
+	assert_string_equal(git_tree_entry_name(git_tree_entry_byindex(t, 2)), "a.b");
+	assert_string_equal(git_tree_entry_name(git_tree_entry_byindex(t, 3)), "a");
+	assert_string_equal(git_tree_entry_name(git_tree_entry_byindex(t, 4)), "a0");
+	git_tree_free(t);
+	git_treebuilder_free(b);
+	git_repository_free(r1);
+	git_repository_free(r2);
+	free(objects);
+	char *rm = mc_xasprintf("rm -rf '%s' '%s'", t1, t2);
+	assert_int_equal(system(rm), 0);
+	free(rm);
+	git_libgit2_shutdown();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(layout_is_sharded_and_escaped),
+		cmocka_unit_test(own_trees_match_libgit2s),
 		cmocka_unit_test_setup_teardown(record_is_canonical_json, setup, teardown),
 		cmocka_unit_test_setup_teardown(no_archive_no_outbox, setup, teardown),
 		cmocka_unit_test_setup_teardown(each_event_is_a_commit, setup, teardown),

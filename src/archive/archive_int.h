@@ -1,0 +1,50 @@
+/* archive_int.h: what archive.c's parts share (src/archive/, libgit2 builds only). */
+#ifndef MCASSESS_ARCHIVE_INT_H
+#define MCASSESS_ARCHIVE_INT_H
+#include <stddef.h>
+
+#include "archive/git2_dl.h" /* <git2.h>, with libgit2 loaded when first used */
+
+/* The bare repository at path, kept open for the process while it stays the
+ * same one (arc_repo_close does not close it). 0 or -1. */
+int arc_repo_open(git_repository **out, const char *path);
+void arc_repo_close(git_repository *repo);
+
+/* Write objects ids[0..n) (read from odb, typically an in-memory backend) as
+ * one pack with its index (version 2) into OBJECTS/pack, each object whole (no
+ * deltas), and have odb see it. ids is sorted and de-duplicated in place. 0,
+ * or -1 and *why (heap). */
+int arc_pack_write(git_odb *odb, const char *objects, git_oid *ids, size_t n, char **why);
+
+/* An object into an in-memory backend (git_mempack_new), its id computed
+ * here: no look-ups on disk. 0 or -1 (libgit2's error set). */
+int arc_mem_write(git_odb_backend *mem, git_oid *oid, const void *data, size_t len, git_object_t type);
+
+/* Where the objects of a commit go: an in-memory backend in a batch (then one
+ * pack), else loose files in objects (ARCHIVE/objects), written by us. */
+struct arc_sink {
+	git_odb_backend *mem;
+	const char *objects;
+};
+/* An object into the sink, its id computed here. 0, or -1 (libgit2's error set). */
+int arc_sink_write(const struct arc_sink *k, git_oid *oid, const void *data, size_t len, git_object_t type);
+
+/* The tree bld holds, serialized here (entries in git's order) into the sink:
+ * git_treebuilder_write checks the disk for the tree first. 0 or -1. */
+int arc_tree_write(git_treebuilder *bld, const struct arc_sink *k, git_oid *out);
+
+/* ssh:// remotes (archive_ssh.c): the payload of the remote callbacks. */
+struct arc_auth {
+	int step;      /* ways in offered so far: the agent, then each key file */
+	int no_key;    /* every one was refused */
+	char *tried;   /* "the ssh-agent, ~/.ssh/id_ed25519" */
+	char *refused; /* why the server's host key was refused */
+	const char *url;
+};
+int arc_ssh_cred(git_credential **out, const char *url, const char *user, unsigned int allowed, void *payload);
+int arc_ssh_cert(git_cert *cert, int valid, const char *host, void *payload);
+/* What to tell the user when a fetch or push failed (heap). */
+char *arc_auth_why(const struct arc_auth *au, const char *libgit2_says);
+void arc_auth_free(struct arc_auth *au);
+
+#endif
