@@ -54,6 +54,11 @@ int search_utf8_next(const char *text, size_t len, size_t i, unsigned *cp);
 /* 1 for the characters indexed as CJK bigrams: ideographs, kana, hangul, 々 〆 〇. */
 int search_is_cjk(unsigned cp);
 
+/* The literal every match of a compiled pattern contains, which rows are checked
+ * for (memmem) before PCRE2 runs; "" when the pattern is not read that way. */
+struct search_re;
+const char *search_re_literal(const struct search_re *re);
+
 /* The connection's FTS5 API (store_search.c: the one piece of SQL it takes). */
 int store_search_api(struct store *s, fts5_api **api, struct mc_error *err);
 #endif

@@ -9,6 +9,7 @@
 #include "mcassess/store.h"
 #include "mcassess/util.h"
 #include "core/store_int.h"
+#include "search/search_int.h"
 
 /* A minimal catalog, as `init` would load it (parts overview/artifact/reflection),
  * so that the CLI fixture tests/fixtures/search/evidence.sql loads on top. */
@@ -418,6 +419,77 @@ static void regex_jit_matches_cjk_with_offsets(void **state)
 	search_re_free(&re);
 }
 
+/* The regex prefilter: the literal read from each pattern (or none, when it cannot
+ * be read safely), and the same matches with it as without it ((?-i) first turns
+ * the prefilter off and changes nothing else). */
+static void regex_literal_prefilter(void **state)
+{
+	(void)state;
+	static const char *const lit[][2] = {
+		{ "\\bhandful of (?:shy|quiet) \\w+", "handful of " },
+		{ "反馈[^。]{0,8}具体", "反馈" },
+		{ "colou?r", "colo" },
+		{ "abcd+ef", "abcd" },
+		{ "x{2}yzzy", "yzzy" },
+		{ "a\\.b\\.c", "a.b.c" },
+		{ "[)]abc(def)ghij", "ghij" },
+		{ "\\d+ students?", " student" },
+		{ "foo|barbaz", "" },
+		{ "(?i)hello", "" },
+		{ "\\x41BCDEF", "" },
+		{ "\\p{Han}{2}学生们", "" },
+		{ "ab", "" },
+	};
+	struct mc_error err = MC_ERROR_INIT;
+	for (size_t i = 0; i < sizeof lit / sizeof *lit; i++) {
+		struct search_re *re;
+		assert_int_equal(search_re_compile(lit[i][0], 0, &re, &err), MC_OK);
+		if (strcmp(search_re_literal(re), lit[i][1]) != 0)
+			fail_msg("%s: literal '%s', want '%s'", lit[i][0], search_re_literal(re), lit[i][1]);
+		search_re_free(&re);
+	}
+	struct search_re *re;
+	assert_int_equal(search_re_compile("handful", 1, &re, &err), MC_OK);
+	assert_string_equal(search_re_literal(re), "");   /* caseless: not by bytes */
+	search_re_free(&re);
+
+	static const char *const pats[] = { "\\bhandful of (?:shy|quiet) \\w+", "反馈[^。]{0,8}具体", "colou?r",
+					    "abcd+ef", "a\\.b\\.c", "\\d+ students?" };
+	static const char *const texts[] = {
+		"a handful of shy pupils", "a handful of quiet", "handful of loud ones", "我的反馈很具体。",
+		"反馈。具体", "color and colour", "colr", "abcdddef abcef", "a.b.c axbxc", "12 students, 1 student",
+		"", "handful",
+		/* long enough for the 16-byte steps, the literal near each end and nearly there */
+		"a handful of quiet ones, then a long stretch of text with no such words in it at all",
+		"a long stretch of text first, handful og, handful of, handful of lively, a handful of shy",
+		"一段很长的中文文本，没有那个词，然后是我的反馈非常具体。再来一些文字，凑够长度。",
+		"colo colo colo colo colo colo colo colo colo colo colo colo colour",
+	};
+	for (size_t i = 0; i < sizeof pats / sizeof *pats; i++) {
+		struct search_re *with, *without;
+		char *off = mc_xasprintf("(?-i)%s", pats[i]);
+		assert_int_equal(search_re_compile(pats[i], 0, &with, &err), MC_OK);
+		assert_int_equal(search_re_compile(off, 0, &without, &err), MC_OK);
+		assert_string_equal(search_re_literal(without), "");
+		for (size_t k = 0; k < sizeof texts / sizeof *texts; k++) {
+			size_t len = strlen(texts[k]);
+			for (size_t from = 0; from <= len; from++) {
+				size_t s1 = 0, e1 = 0, s2 = 0, e2 = 0;
+				int m1 = search_re_next(with, texts[k], len, from, &s1, &e1, &err);
+				int m2 = search_re_next(without, texts[k], len, from, &s2, &e2, &err);
+				if (m1 != m2 || s1 != s2 || e1 != e2)
+					fail_msg("%s on '%s' from %zu: %d %zu-%zu, without the prefilter %d %zu-%zu",
+						 pats[i], texts[k], from, m1, s1, e1, m2, s2, e2);
+				while (from < len && ((unsigned char)texts[k][from + 1] & 0xc0) == 0x80)
+					from++;
+			}
+		}
+		search_re_free(&with);
+		search_re_free(&without);
+		free(off);
+	}
+}
+
 static void regex_search_over_rows(void **state)
 {
 	struct fx *f = *state;
@@ -475,6 +547,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(ranked_top_is_fts5_bm25, setup, teardown),
 		cmocka_unit_test_setup_teardown(newest_first, setup, teardown),
 		cmocka_unit_test(regex_jit_matches_cjk_with_offsets),
+		cmocka_unit_test(regex_literal_prefilter),
 		cmocka_unit_test_setup_teardown(regex_search_over_rows, setup, teardown),
 		cmocka_unit_test(bad_regex_says_where_and_why),
 	};
