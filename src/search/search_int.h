@@ -58,6 +58,8 @@ int search_is_cjk(unsigned cp);
  * for (memmem) before PCRE2 runs; "" when the pattern is not read that way. */
 struct search_re;
 const char *search_re_literal(const struct search_re *re);
+/* 1 when every match begins with that literal (matching then starts where it is). */
+int search_re_literal_at_start(const struct search_re *re);
 
 /* The connection's FTS5 API (store_search.c: the one piece of SQL it takes). */
 int store_search_api(struct store *s, fts5_api **api, struct mc_error *err);

@@ -425,20 +425,24 @@ static void regex_jit_matches_cjk_with_offsets(void **state)
 static void regex_literal_prefilter(void **state)
 {
 	(void)state;
-	static const char *const lit[][2] = {
-		{ "\\bhandful of (?:shy|quiet) \\w+", "handful of " },
-		{ "反馈[^。]{0,8}具体", "反馈" },
-		{ "colou?r", "colo" },
-		{ "abcd+ef", "abcd" },
-		{ "x{2}yzzy", "yzzy" },
-		{ "a\\.b\\.c", "a.b.c" },
-		{ "[)]abc(def)ghij", "ghij" },
-		{ "\\d+ students?", " student" },
-		{ "foo|barbaz", "" },
-		{ "(?i)hello", "" },
-		{ "\\x41BCDEF", "" },
-		{ "\\p{Han}{2}学生们", "" },
-		{ "ab", "" },
+	/* pattern, literal, "^" when every match begins with it */
+	static const char *const lit[][3] = {
+		{ "\\bhandful of (?:shy|quiet) \\w+", "handful of ", "^" },
+		{ "反馈[^。]{0,8}具体", "反馈", "^" },
+		{ "colou?r", "colo", "^" },
+		{ "abcd+ef", "abcd", "^" },
+		{ "x{2}yzzy", "yzzy", "" },
+		{ "a\\.b\\.c", "a.b.c", "^" },
+		{ "[)]abc(def)ghij", "ghij", "" },
+		{ "\\d+ students?", " student", "" },
+		{ "\\w?abcde", "abcde", "" },
+		{ "ab?cdefg", "cdefg", "" },
+		{ "\\Babc\\bdefgh", "defgh", "" },
+		{ "foo|barbaz", "", "" },
+		{ "(?i)hello", "", "" },
+		{ "\\x41BCDEF", "", "" },
+		{ "\\p{Han}{2}学生们", "", "" },
+		{ "ab", "", "" },
 	};
 	struct mc_error err = MC_ERROR_INIT;
 	for (size_t i = 0; i < sizeof lit / sizeof *lit; i++) {
@@ -446,6 +450,8 @@ static void regex_literal_prefilter(void **state)
 		assert_int_equal(search_re_compile(lit[i][0], 0, &re, &err), MC_OK);
 		if (strcmp(search_re_literal(re), lit[i][1]) != 0)
 			fail_msg("%s: literal '%s', want '%s'", lit[i][0], search_re_literal(re), lit[i][1]);
+		if (search_re_literal_at_start(re) != (lit[i][2][0] == '^'))
+			fail_msg("%s: begins with the literal: %d", lit[i][0], search_re_literal_at_start(re));
 		search_re_free(&re);
 	}
 	struct search_re *re;
@@ -454,7 +460,7 @@ static void regex_literal_prefilter(void **state)
 	search_re_free(&re);
 
 	static const char *const pats[] = { "\\bhandful of (?:shy|quiet) \\w+", "反馈[^。]{0,8}具体", "colou?r",
-					    "abcd+ef", "a\\.b\\.c", "\\d+ students?" };
+					    "abcd+ef", "a\\.b\\.c", "\\d+ students?", "\\Bandful", "\\bof\\b \\w+" };
 	static const char *const texts[] = {
 		"a handful of shy pupils", "a handful of quiet", "handful of loud ones", "我的反馈很具体。",
 		"反馈。具体", "color and colour", "colr", "abcdddef abcef", "a.b.c axbxc", "12 students, 1 student",
