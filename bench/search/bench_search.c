@@ -1,7 +1,10 @@
 /* bench_search.c: times search in-process (no process start-up in the figures).
  *
  *   bench_search DB index                 catch the index up (first search), time it
- *   bench_search DB text RUNS QUERY LIMIT  median and best of RUNS text searches
+ *   bench_search DB text RUNS QUERY LIMIT  median and best of RUNS text searches (bm25)
+ *   bench_search DB newest RUNS QUERY LIMIT  the same, newest first (the word query)
+ *   bench_search DB rank RUNS QUERY LIMIT  the ranking alone (no snippets): ours (mcassess_top)
+ *                                         and FTS5's `ORDER BY rank LIMIT n`, same FTS5 query
  *   bench_search DB regex RUNS PATTERN    median of RUNS full regex scans (limit 0)
  *   bench_search DB read RUNS             median of RUNS bare reads of every text row
  *                                         (the same statement the regex scan steps)
@@ -20,6 +23,7 @@
 #include "mcassess/search.h"
 #include "mcassess/store.h"
 #include "mcassess/util.h"
+#include "core/store_int.h"
 
 static double now_ms(void)
 {
@@ -84,7 +88,7 @@ static int export_row(void *ctx, long long rowid, const char *text, size_t len)
 int main(int argc, char **argv)
 {
 	if (argc < 3) {
-		fprintf(stderr, "usage: bench_search DB index|text|regex|read|export ...\n");
+		fprintf(stderr, "usage: bench_search DB index|text|newest|rank|regex|read|export ...\n");
 		return 2;
 	}
 	struct store *s;
@@ -104,8 +108,9 @@ int main(int argc, char **argv)
 			return die(&err);
 		t[0] = now_ms() - t0;
 		report("index", t, 1, n, "rows indexed");
-	} else if (strcmp(what, "text") == 0 && argc >= 6) {
-		struct search_opts o = { atoi(argv[5]), 0, 0 };
+	} else if ((strcmp(what, "text") == 0 || strcmp(what, "newest") == 0) && argc >= 6) {
+		struct search_opts o = { atoi(argv[5]), 0, 0,
+					 what[0] == 'n' ? SEARCH_BY_NEWEST : SEARCH_BY_RANK };
 		int n = 0;
 		for (int i = 0; i < runs; i++) {
 			struct search_hit *h;
@@ -115,11 +120,44 @@ int main(int argc, char **argv)
 			t[i] = now_ms() - t0;
 			search_hits_free(&h, n);
 		}
-		char *label = mc_xasprintf("text '%s' limit %s", argv[4], argv[5]);
+		char *label = mc_xasprintf("%s '%s' limit %s", what, argv[4], argv[5]);
 		report(label, t, runs, n, "hits");
 		free(label);
+	} else if (strcmp(what, "rank") == 0 && argc >= 6) {
+		/* the FTS5 query as search_text builds it for one word: quoted */
+		char *q = mc_xasprintf("\"%s\"", argv[4]);
+		int limit = atoi(argv[5]), n = 0;
+		for (int i = 0; i < runs; i++) {
+			struct search_rank *r;
+			double t0 = now_ms();
+			if (store_search_top(s, SEARCH_EVIDENCE, q, limit, &r, &n, &err) != MC_OK)
+				return die(&err);
+			t[i] = now_ms() - t0;
+			free(r);
+		}
+		char *label = mc_xasprintf("rank '%s' limit %d: mcassess_top", argv[4], limit);
+		report(label, t, runs, n, "rows");
+		free(label);
+		sqlite3_stmt *st;
+		if (sqlite3_prepare_v2(store_db(s), "SELECT rowid, rank FROM search_evidence WHERE search_evidence "
+				       "MATCH ?1 ORDER BY rank LIMIT ?2", -1, &st, NULL) != SQLITE_OK)
+			return 1;
+		for (int i = 0; i < runs; i++) {
+			double t0 = now_ms();
+			sqlite3_bind_text(st, 1, q, -1, SQLITE_STATIC);
+			sqlite3_bind_int(st, 2, limit);
+			for (n = 0; sqlite3_step(st) == SQLITE_ROW; n++)
+				;
+			sqlite3_reset(st);
+			t[i] = now_ms() - t0;
+		}
+		sqlite3_finalize(st);
+		label = mc_xasprintf("rank '%s' limit %d: FTS5 ORDER BY rank", argv[4], limit);
+		report(label, t, runs, n, "rows");
+		free(label);
+		free(q);
 	} else if (strcmp(what, "regex") == 0 && argc >= 5) {
-		struct search_opts o = { 0, 0, 0 };
+		struct search_opts o = { 0, 0, 0, SEARCH_BY_RANK };
 		int n = 0;
 		for (int i = 0; i < runs; i++) {
 			struct search_hit *h;

@@ -37,16 +37,24 @@ struct search_hit {
 	long long match_end;      /* text; text search: -1 */
 };
 
+enum search_order {
+	SEARCH_BY_RANK = 0,   /* bm25, best first */
+	SEARCH_BY_NEWEST,     /* text only: the newest evidence first, then the newest feedback;
+			       * stops after `limit` matches (the first page of a common word) */
+};
+
 struct search_opts {
 	int limit;      /* at most this many hits; 0 = all */
 	int context;    /* text: tokens in the snippet; regex: characters each side (0 = default) */
 	int caseless;   /* regex: ignore case */
+	enum search_order order;   /* text search */
 };
 
 /* Text search: `query` is words (all must occur), "a phrase" in double quotes, or
  * word* for a prefix. Chinese/Japanese runs match as overlapping two-character
  * tokens, so any word of two characters or more is found; a single CJK character
- * is searched as a prefix. Hits are ranked by bm25, best first. Catches the index
+ * is searched as a prefix. Hits are ranked by bm25, best first (or newest first:
+ * o->order). Catches the index
  * up first (its own transaction, unless the store is inside one).
  * MC_USAGE when the query has no words. */
 int search_text(struct store *s, const char *query, const struct search_opts *o,
@@ -117,6 +125,9 @@ struct search_rank {
 /* Best `limit` (0 = all) rowids of one table for an FTS5 query, best first. */
 int store_search_top(struct store *s, enum search_source src, const char *fts_query, int limit,
 		     struct search_rank **out, int *n, struct mc_error *err);
+/* The newest `limit` (0 = all) rowids matching, newest first; rank 0. */
+int store_search_newest(struct store *s, enum search_source src, const char *fts_query, int limit,
+			struct search_rank **out, int *n, struct mc_error *err);
 /* Submission, part and snippet (`tokens` long) of one ranked row; MC_OK with
  * hit->submission NULL when the row is gone. */
 int store_search_hit(struct store *s, enum search_source src, const char *fts_query,

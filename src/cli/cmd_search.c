@@ -98,17 +98,19 @@ static int run(struct cli *cli, const struct cli_cmd *self, int argc, char **arg
 		{ "limit", required_argument, NULL, 'n' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "reindex", no_argument, NULL, 'R' },
+		{ "newest", no_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int regex = 0, reindex = 0, c;
-	struct search_opts o = { DEFAULT_LIMIT, 0, 0 };
+	struct search_opts o = { DEFAULT_LIMIT, 0, 0, SEARCH_BY_RANK };
 	enum cli_format fmt = CLI_TEXT;
 	while ((c = cli_getopt(argc, argv, "rin:", opts)) != -1) {
 		switch (c) {
 		case 'r': regex = 1; break;
 		case 'i': o.caseless = 1; break;
 		case 'R': reindex = 1; break;
+		case 'N': o.order = SEARCH_BY_NEWEST; break;
 		case 'n': {
 			long v = cli_parse_count(optarg);
 			if (v < 0)
@@ -135,6 +137,8 @@ static int run(struct cli *cli, const struct cli_cmd *self, int argc, char **arg
 	} else if (regex && nargs > 1) {
 		return cli_usage_error(self, "--regex takes one PATTERN (quote it), got %d", nargs);
 	}
+	if (o.order == SEARCH_BY_NEWEST && regex)
+		return cli_usage_error(self, "--newest is for text search (--regex lists matches in the order of the evidence)");
 	if (o.caseless && !regex)
 		return cli_usage_error(self, "--ignore-case is for --regex (text search always ignores case)");
 
@@ -192,12 +196,14 @@ static int run(struct cli *cli, const struct cli_cmd *self, int argc, char **arg
 
 const struct cli_cmd cli_cmd_search = {
 	"search", run,
-	"search PATTERN... [--regex [--ignore-case]] [--limit N] [--format text|tsv|json]",
+	"search PATTERN... [--newest | --regex [--ignore-case]] [--limit N] [--format text|tsv|json]",
 	"full-text (FTS5) or regex (PCRE2) search of evidence and feedback",
 	"Text search (the default): every word must occur, in any case and with or\n"
 	"without accents; \"a phrase\" in double quotes; word* for words that begin so.\n"
 	"Chinese and Japanese are found by any word of two characters or more (反馈),\n"
 	"a single character anywhere. Best matches first (bm25).\n\n"
+	"  --newest         the newest matches first instead (evidence, then feedback);\n"
+	"                   quicker for a word found almost everywhere\n"
 	"  --regex          PATTERN is a PCRE2 regular expression (UTF, Unicode \\w \\b);\n"
 	"                   matches in the order of the evidence. A bad pattern exits 2\n"
 	"                   with PCRE2's message and the character offset.\n"

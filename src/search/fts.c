@@ -18,6 +18,7 @@
  * snippet. mcassess_snippet() merges the byte ranges of matches first. */
 #include "config.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -156,10 +157,34 @@ static int cjk_run(const char *text, int n, int a, int flags, void *ctx, token_f
 	return rc;
 }
 
+/* In documents: remembers the last token's place, for the length mark. */
+struct last_token {
+	void *ctx;
+	token_fn xToken;
+	int any, start, end;
+};
+
+static int last_token(void *p, int tflags, const char *tok, int ntok, int start, int end)
+{
+	struct last_token *l = p;
+	l->any = 1;
+	l->start = start;
+	l->end = end;
+	return l->xToken(l->ctx, tflags, tok, ntok, start, end);
+}
+
 static int tok_tokenize(Fts5Tokenizer *p, void *ctx, int flags, const char *text, int n,
 			token_fn xToken)
 {
 	struct mc_tokenizer *t = (struct mc_tokenizer *)p;
+	static const int mark_len = (int)sizeof SEARCH_LENGTH_MARK - 1;
+	if ((flags & FTS5_TOKENIZE_QUERY) && n == mark_len && memcmp(text, SEARCH_LENGTH_MARK, (size_t)n) == 0)
+		return xToken(ctx, 0, text, n, 0, n);
+	struct last_token last = { ctx, xToken, 0, 0, 0 };
+	if (flags & FTS5_TOKENIZE_DOCUMENT) {
+		ctx = &last;
+		xToken = last_token;
+	}
 	int i = 0, rc = SQLITE_OK;
 	while (i < n && rc == SQLITE_OK) {
 		/* the run of anything but CJK from i */
@@ -183,6 +208,10 @@ static int tok_tokenize(Fts5Tokenizer *p, void *ctx, int flags, const char *text
 			break;
 		rc = cjk_run(text, n, j, flags, ctx, xToken, &i);
 	}
+	/* the length mark, at the last token's position (see SEARCH_LENGTH_MARK) */
+	if (rc == SQLITE_OK && last.any)
+		rc = last.xToken(last.ctx, FTS5_TOKEN_COLOCATED, SEARCH_LENGTH_MARK, mark_len, last.start,
+				 last.end);
 	return rc;
 }
 
@@ -351,12 +380,275 @@ out:
 	free(t.end);
 }
 
+/* ---------------------------------------------------------------- ranking: mcassess_top() */
+
+#define BM25_K1 1.2
+#define BM25_B 0.75
+
+/* One phrase's rows in rowid order, with the phrase's count in each. */
+struct plist {
+	long long *rowid;
+	int *tf;          /* cand: nph counts a row */
+	long n, cap;
+	int nph;          /* counts a row */
+};
+
+static void plist_free(struct plist *l)
+{
+	free(l->rowid);
+	free(l->tf);
+	memset(l, 0, sizeof *l);
+}
+
+static int phrase_row(const Fts5ExtensionApi *api, Fts5Context *fts, void *p)
+{
+	struct plist *l = p;
+	Fts5PhraseIter it;
+	int ic, io, tf = 0;
+	int rc = api->xPhraseFirst(fts, 0, &it, &ic, &io);
+	for (; rc == SQLITE_OK && ic >= 0; api->xPhraseNext(fts, &it, &ic, &io))
+		tf++;
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 1024;
+		l->rowid = mc_xrealloc(l->rowid, sizeof *l->rowid * (size_t)l->cap);
+		l->tf = mc_xrealloc(l->tf, sizeof *l->tf * (size_t)l->cap);
+	}
+	l->rowid[l->n] = api->xRowid(fts);
+	l->tf[l->n++] = tf;
+	return rc;
+}
+
+/* Rows in both: cand (nph counts a row) and l (one); cand gets nph + 1 counts a row. */
+static void plist_and(struct plist *cand, const struct plist *l)
+{
+	int w = cand->nph + 1;
+	struct plist out = { mc_xmalloc(sizeof *out.rowid * (size_t)(cand->n ? cand->n : 1)),
+			     mc_xmalloc(sizeof *out.tf * (size_t)(cand->n ? cand->n : 1) * (size_t)w), 0, 0, w };
+	for (long a = 0, b = 0; a < cand->n && b < l->n;) {
+		if (cand->rowid[a] < l->rowid[b]) {
+			a++;
+		} else if (cand->rowid[a] > l->rowid[b]) {
+			b++;
+		} else {
+			out.rowid[out.n] = cand->rowid[a];
+			memcpy(out.tf + out.n * w, cand->tf + a * cand->nph, sizeof *out.tf * (size_t)cand->nph);
+			out.tf[out.n * w + cand->nph] = l->tf[b];
+			out.n++, a++, b++;
+		}
+	}
+	out.cap = out.n;
+	plist_free(cand);
+	*cand = out;
+}
+
+/* The best `limit` (score, rowid) so far: a heap with the worst on top. */
+struct heap {
+	struct search_top *t;
+	int cap;
+};
+
+static int worse(const struct search_top *t, int i, int j)
+{
+	return t->score[i] != t->score[j] ? t->score[i] > t->score[j] : t->rowid[i] > t->rowid[j];
+}
+
+static void hswap(struct search_top *t, int i, int j)
+{
+	long long r = t->rowid[i];
+	double s = t->score[i];
+	t->rowid[i] = t->rowid[j], t->score[i] = t->score[j];
+	t->rowid[j] = r, t->score[j] = s;
+}
+
+static void heap_down(struct search_top *t, int i, int n)
+{
+	for (;;) {
+		int l = 2 * i + 1, r = l + 1, m = i;
+		if (l < n && worse(t, l, m))
+			m = l;
+		if (r < n && worse(t, r, m))
+			m = r;
+		if (m == i)
+			return;
+		hswap(t, i, m);
+		i = m;
+	}
+}
+
+static void heap_push(struct heap *h, long long rowid, double score)
+{
+	struct search_top *t = h->t;
+	if (t->limit > 0 && t->n == t->limit) {
+		if (score > t->score[0] || (score == t->score[0] && rowid > t->rowid[0]))
+			return;
+		t->rowid[0] = rowid, t->score[0] = score;
+		heap_down(t, 0, t->n);
+		return;
+	}
+	if (t->n == h->cap) {
+		h->cap = h->cap ? h->cap * 2 : 64;
+		t->rowid = mc_xrealloc(t->rowid, sizeof *t->rowid * (size_t)h->cap);
+		t->score = mc_xrealloc(t->score, sizeof *t->score * (size_t)h->cap);
+	}
+	int i = t->n++;
+	t->rowid[i] = rowid, t->score[i] = score;
+	while (i > 0 && worse(t, i, (i - 1) / 2)) {
+		hswap(t, i, (i - 1) / 2);
+		i = (i - 1) / 2;
+	}
+}
+
+/* Best first: heapsort the worst-on-top heap in place. */
+static void heap_sort(struct search_top *t)
+{
+	for (int n = t->n; n > 1; n--) {
+		hswap(t, 0, n - 1);
+		heap_down(t, 0, n - 1);
+	}
+}
+
+/* The length-mark pass: each candidate's length, its score, into the heap. */
+struct score_pass {
+	const struct plist *cand;
+	const double *idf;
+	double avgdl;
+	long at;
+	struct heap h;
+};
+
+/* FTS5's bm25() (fts5_aux.c), term by term in the same order: the same doubles. */
+static double bm25_score(const struct score_pass *sp, long at, double dl)
+{
+	const struct plist *c = sp->cand;
+	double score = 0;
+	for (int i = 0; i < c->nph; i++) {
+		double tf = c->tf[at * c->nph + i];
+		score += sp->idf[i] * (tf * (BM25_K1 + 1) / (tf + BM25_K1 * (1 - BM25_B + BM25_B * dl / sp->avgdl)));
+	}
+	return -1.0 * score;
+}
+
+static int mark_row(const Fts5ExtensionApi *api, Fts5Context *fts, void *p)
+{
+	struct score_pass *sp = p;
+	const struct plist *c = sp->cand;
+	long long rowid = api->xRowid(fts);
+	while (sp->at < c->n && c->rowid[sp->at] < rowid)
+		sp->at++;
+	if (sp->at == c->n)
+		return SQLITE_DONE;   /* no candidate left: stop reading */
+	if (c->rowid[sp->at] != rowid)
+		return SQLITE_OK;
+	Fts5PhraseIter it;
+	int ic, io;
+	int rc = api->xPhraseFirst(fts, 0, &it, &ic, &io);
+	if (rc != SQLITE_OK)
+		return rc;
+	heap_push(&sp->h, rowid, bm25_score(sp, sp->at, io >= 0 ? io + 1 : 0));
+	sp->at++;
+	return SQLITE_OK;
+}
+
+/* The few-matches pass: each candidate's length from %_docsize (FTS5's record: a
+ * varint a column, as SQLite writes varints). */
+static int docsize_pass(sqlite3 *db, const char *table, struct score_pass *sp)
+{
+	const struct plist *c = sp->cand;
+	sqlite3_blob *b = NULL;
+	int rc = SQLITE_OK;
+	for (long i = 0; i < c->n && rc == SQLITE_OK; i++) {
+		rc = b ? sqlite3_blob_reopen(b, c->rowid[i])
+		       : sqlite3_blob_open(db, "main", table, "sz", c->rowid[i], 0, &b);
+		if (rc != SQLITE_OK)
+			break;
+		unsigned char buf[9];
+		int n = sqlite3_blob_bytes(b);
+		if (n > (int)sizeof buf)
+			n = sizeof buf;
+		if ((rc = sqlite3_blob_read(b, buf, n, 0)) != SQLITE_OK)
+			break;
+		unsigned long long v = 0;
+		for (int k = 0; k < n; k++) {
+			if (k == 8) {
+				v = (v << 8) | buf[k];
+				break;
+			}
+			v = (v << 7) | (buf[k] & 0x7f);
+			if (!(buf[k] & 0x80))
+				break;
+		}
+		heap_push(&sp->h, c->rowid[i], bm25_score(sp, i, (double)v));
+	}
+	sqlite3_blob_close(b);
+	return rc;
+}
+
+static int top_run(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3 *db, struct search_top *t)
+{
+	int nph = api->xPhraseCount(fts) - 1;   /* the last is the length mark */
+	sqlite3_int64 nrow = 0, ntok = 0;
+	int rc = api->xRowCount(fts, &nrow);
+	if (rc == SQLITE_OK)
+		rc = api->xColumnTotalSize(fts, -1, &ntok);
+	if (rc != SQLITE_OK || nph < 1 || nrow <= 0)
+		return rc;
+	double *idf = mc_xcalloc((size_t)nph, sizeof *idf);
+	struct plist cand = { 0 }, l = { 0 };
+	for (int i = 0; rc == SQLITE_OK && i < nph; i++) {
+		struct plist *into = i == 0 ? &cand : &l;
+		into->n = 0;
+		into->nph = 1;
+		rc = api->xQueryPhrase(fts, i, into, phrase_row);
+		idf[i] = log(((double)nrow - (double)into->n + 0.5) / ((double)into->n + 0.5));
+		if (idf[i] <= 0.0)
+			idf[i] = 1e-6;
+		if (rc == SQLITE_OK && i > 0)
+			plist_and(&cand, &l);
+	}
+	t->matched = cand.n;
+	if (rc == SQLITE_OK && cand.n > 0) {
+		struct score_pass sp = { &cand, idf, (double)ntok / (double)nrow, 0, { t, 0 } };
+		if (t->docsize && cand.n * 16 < nrow)
+			rc = docsize_pass(db, t->docsize, &sp);
+		else
+			rc = api->xQueryPhrase(fts, nph, &sp, mark_row);
+		heap_sort(t);
+	}
+	plist_free(&cand);
+	plist_free(&l);
+	free(idf);
+	return rc;
+}
+
+static void top_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int nval,
+		   sqlite3_value **val)
+{
+	struct search_top *t = nval >= 1 ? sqlite3_value_pointer(val[0], SEARCH_TOP_FN) : NULL;
+	if (!t) {
+		sqlite3_result_error(ctx, SEARCH_TOP_FN "(): no request bound", -1);
+		return;
+	}
+	t->rc = top_run(api, fts, sqlite3_context_db_handle(ctx), t);
+	sqlite3_result_int(ctx, t->rc);
+}
+
+void search_top_free(struct search_top *t)
+{
+	free(t->rowid);
+	free(t->score);
+	t->rowid = NULL;
+	t->score = NULL;
+	t->n = 0;
+}
+
 int search_fts_register(fts5_api *api)
 {
 	static fts5_tokenizer tok = { tok_create, tok_delete, tok_tokenize };
 	int rc = api->xCreateTokenizer(api, SEARCH_TOKENIZER, api, &tok, NULL);
 	if (rc == SQLITE_OK)
 		rc = api->xCreateFunction(api, SEARCH_SNIPPET_FN, NULL, snippet_fn, NULL);
+	if (rc == SQLITE_OK)
+		rc = api->xCreateFunction(api, SEARCH_TOP_FN, NULL, top_fn, NULL);
 	return rc;
 }
 

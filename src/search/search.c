@@ -36,6 +36,8 @@ struct token_list {
 static int add_token(void *p, int tflags, const char *tok, int ntok, int start, int end)
 {
 	struct token_list *l = p;
+	if (ntok == (int)sizeof SEARCH_LENGTH_MARK - 1 && memcmp(tok, SEARCH_LENGTH_MARK, (size_t)ntok) == 0)
+		return SQLITE_OK;   /* the index's own, not a word of the text */
 	if (l->n == l->cap) {
 		l->cap = l->cap ? l->cap * 2 : 16;
 		l->t = mc_xrealloc(l->t, sizeof *l->t * (size_t)l->cap);
@@ -173,16 +175,19 @@ int search_text(struct store *s, const char *query, const struct search_opts *o,
 	}
 	struct search_rank *ev = NULL, *fb = NULL;
 	int nev = 0, nfb = 0;
-	rc = store_search_top(s, SEARCH_EVIDENCE, q, o->limit, &ev, &nev, err);
-	if (rc == MC_OK)
-		rc = store_search_top(s, SEARCH_FEEDBACK, q, o->limit, &fb, &nfb, err);
+	int (*top)(struct store *, enum search_source, const char *, int, struct search_rank **, int *,
+		   struct mc_error *) = o->order == SEARCH_BY_NEWEST ? store_search_newest : store_search_top;
+	rc = top(s, SEARCH_EVIDENCE, q, o->limit, &ev, &nev, err);
+	if (rc == MC_OK && (o->limit == 0 || nev < o->limit || o->order != SEARCH_BY_NEWEST))
+		rc = top(s, SEARCH_FEEDBACK, q, o->limit, &fb, &nfb, err);
 	int total = nev + nfb;
 	struct search_rank *all = mc_xmalloc(sizeof *all * (size_t)(total ? total : 1));
 	if (nev)
 		memcpy(all, ev, sizeof *ev * (size_t)nev);
 	if (nfb)
 		memcpy(all + nev, fb, sizeof *fb * (size_t)nfb);
-	qsort(all, (size_t)total, sizeof *all, rank_cmp);
+	if (o->order != SEARCH_BY_NEWEST)
+		qsort(all, (size_t)total, sizeof *all, rank_cmp);
 	if (o->limit > 0 && total > o->limit)
 		total = o->limit;
 	struct search_hit *h = mc_xcalloc((size_t)(total ? total : 1), sizeof *h);

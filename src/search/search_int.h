@@ -11,6 +11,35 @@ struct store;
 
 #define SEARCH_TOKENIZER "mcassess"      /* the FTS5 tokenizer's name (schema.sql uses it) */
 #define SEARCH_SNIPPET_FN "mcassess_snippet" /* mcassess_snippet(table, tokens) */
+#define SEARCH_TOP_FN "mcassess_top"     /* mcassess_top(table, ?): see struct search_top */
+
+/* The length mark: in every document the tokenizer adds this token at the position
+ * of the last token (colocated: the document's size is unchanged), so a query that
+ * ends with it learns each row's length from the mark's position, without FTS5's
+ * docsize lookup (one SQL statement a row: 0.5 us, most of what bm25 cost).
+ * Control characters: no text yields it; a query yields it only from exactly this. */
+#define SEARCH_LENGTH_MARK "\x03len"
+/* meta 'search.format': the index holds length marks since this format */
+#define SEARCH_FORMAT "2"
+
+/* The request mcassess_top() fills (bound with sqlite3_bind_pointer, type
+ * SEARCH_TOP_FN). Run as
+ *   SELECT mcassess_top(t, ?2) FROM t WHERE t MATCH '<phrases> "<length mark>"' LIMIT 1
+ * it reads every row matching all phrases (FTS5's xQueryPhrase: no SQL step a row),
+ * then each one's length: from the length marks (one pass over them: 30 ns an item)
+ * or, when under 1/16 of the items match, from %_docsize (a blob seek a match);
+ * and keeps the best `limit` by bm25 (FTS5's formula, k1 1.2, b 0.75), best first. */
+struct search_top {
+	int limit;                 /* 0: all */
+	const char *docsize;       /* the table's %_docsize: lengths of a few matches are
+				    * looked up there (a blob seek each) instead */
+	long long *rowid;          /* out: heap (free), best first */
+	double *score;             /* out: bm25, lower is better */
+	int n;
+	long long matched;         /* rows matching the phrases */
+	int rc;                    /* SQLITE_* */
+};
+void search_top_free(struct search_top *t);
 
 /* Register the tokenizer and the snippet function with one connection's FTS5. */
 int search_fts_register(fts5_api *api);
@@ -24,6 +53,13 @@ int search_fts_tokenize(fts5_api *api, const char *text, int len, int flags, voi
 int search_utf8_next(const char *text, size_t len, size_t i, unsigned *cp);
 /* 1 for the characters indexed as CJK bigrams: ideographs, kana, hangul, 々 〆 〇. */
 int search_is_cjk(unsigned cp);
+
+/* The literal every match of a compiled pattern contains, which rows are checked
+ * for (memmem) before PCRE2 runs; "" when the pattern is not read that way. */
+struct search_re;
+const char *search_re_literal(const struct search_re *re);
+/* 1 when every match begins with that literal (matching then starts where it is). */
+int search_re_literal_at_start(const struct search_re *re);
 
 /* The connection's FTS5 API (store_search.c: the one piece of SQL it takes). */
 int store_search_api(struct store *s, fts5_api **api, struct mc_error *err);

@@ -17,7 +17,8 @@
 	X(BACK,        "back",        "Go back; quits from the queue") \
 	X(QUIT,        "quit",        "Quit mcassess") \
 	X(HELP,        "help",        "Show this help (keys for every screen)") \
-	X(SEARCH,      "search",      "Queue: narrow the list as you type (Enter keeps, Esc clears)") \
+	X(SEARCH,      "search",      "Queue: narrow the list as you type (Enter keeps, Esc clears); " \
+				      "evidence: find text, any case (re: first for a regular expression)") \
 	X(SORT,        "sort",        "Queue: sort by age, credential or status, in turn") \
 	X(FOCUS,       "focus-next",  "Submission: move focus between evidence and rubric") \
 	X(SCORE_1,     "score-1",     "Rubric: score the focused criterion at level 1") \
@@ -30,7 +31,9 @@
 	X(SCORE_8,     "score-8",     "Rubric: score the focused criterion at level 8") \
 	X(SCORE_9,     "score-9",     "Rubric: score the focused criterion at level 9") \
 	X(FILTER,      "filter",      "Queue: filter by status, pathway, credential or district") \
-	X(NEXT,        "open-next",   "Queue: open the next submission after the selected one") \
+	X(NEXT,        "open-next",   "Queue: open the next submission after the selected one; " \
+				      "evidence, once / found something: the next match") \
+	X(FIND_PREV,   "find-prev",   "Evidence: the previous match of /") \
 	X(FEEDBACK,    "feedback",    "Submission: write the overall feedback in the editor") \
 	X(COMMENT,     "comment",     "Rubric: write the focused criterion's comment in the editor") \
 	X(DECIDE,      "decide",      "Submission: record earned or resubmit (asks first)") \

@@ -46,6 +46,7 @@ static const char default_bindings[] =
 	"bind 9 score-9\n"
 	"bind F filter\n"
 	"bind n open-next\n"
+	"bind N find-prev\n"
 	"bind f feedback\n"
 	"bind c comment\n"
 	"bind d decide\n"

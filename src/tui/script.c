@@ -4,6 +4,9 @@
  *   # comment
  *   :dump NAME        write the screen as text to NAME (relative to
  *                     $MCASSESS_TUI_DUMP_DIR if set)
+ *   :mark ELEMENT     from now on, dumps put ⟦ ⟧ around each run of cells drawn
+ *                     as the theme ELEMENT ("match": what / found); ":mark" alone
+ *                     stops (dumps are text only, attributes otherwise unseen)
  *   :resize WxH       resize the screen (as a terminal resize would)
  *   :idle             as if no key came for a second (drafts are saved then)
  *   :signal HUP|TERM  the signal arrives (as when the terminal hangs up)
@@ -33,7 +36,12 @@ struct tui_script {
 	long line;
 	int in_keys;         /* inside a key line */
 	char *dump_dir;
+	int mark;            /* :mark ELEMENT: its tui_elem, 0 none */
 };
+
+/* The markers of :mark in dumps. */
+#define MARK_OPEN "⟦"
+#define MARK_CLOSE "⟧"
 
 int tui_script_open(const char *path, struct tui_script **out, struct mc_error *err)
 {
@@ -62,7 +70,17 @@ void tui_script_free(struct tui_script **sc)
 	*sc = NULL;
 }
 
-int tui_dump_screen(const char *path, struct mc_error *err)
+static int dump_screen(const char *path, int mark, struct mc_error *err);
+int tui_dump_screen(const char *path, struct mc_error *err) { return dump_screen(path, 0, err); }
+
+/* A cell drawn with exactly the theme's attributes (and colour pair) for e. */
+static int cell_is(attr_t a, short pair, int e)
+{
+	attr_t want = tui_theme((enum tui_elem)e);
+	return (a & ~A_COLOR) == (want & ~A_COLOR & ~A_CHARTEXT) && pair == (short)PAIR_NUMBER(want);
+}
+
+static int dump_screen(const char *path, int mark, struct mc_error *err)
 {
 	FILE *f = fopen(path, "w");
 	if (!f)
@@ -72,6 +90,7 @@ int tui_dump_screen(const char *path, struct mc_error *err)
 	for (int y = 0; y < LINES; y++) {
 		mc_buf_reset(&line);
 		size_t keep = 0; /* length without trailing spaces */
+		int in_mark = 0;
 		for (int x = 0; x < COLS; x++) {
 			cchar_t cc;
 			wchar_t wc[CCHARW_MAX + 1] = { 0 };
@@ -81,6 +100,11 @@ int tui_dump_screen(const char *path, struct mc_error *err)
 				break;
 			getcchar(&cc, wc, &a, &pair, NULL);
 			int w = wc[0] ? wcwidth(wc[0]) : 1;
+			if (mark && cell_is(a, pair, mark) != in_mark) {
+				in_mark = !in_mark;
+				mc_buf_adds(&line, in_mark ? MARK_OPEN : MARK_CLOSE);
+				keep = line.len;
+			}
 			for (int k = 0; wc[k] && k < CCHARW_MAX; k++) {
 				char mb[MB_LEN_MAX];
 				mbstate_t st;
@@ -95,6 +119,10 @@ int tui_dump_screen(const char *path, struct mc_error *err)
 				keep = line.len;
 			if (w == 2)
 				x++; /* the second cell of a wide character */
+		}
+		if (in_mark) {
+			mc_buf_adds(&line, MARK_CLOSE);
+			keep = line.len;
 		}
 		fwrite(line.data ? line.data : "", 1, keep, f);
 		fputc('\n', f);
@@ -123,9 +151,18 @@ static int command(struct tui *t, struct tui_script *sc, const char *cmd, struct
 		const char *name = cmd + 6;
 		char *path = sc->dump_dir && name[0] != '/' ? mc_xasprintf("%s/%s", sc->dump_dir, name)
 							   : mc_xstrdup(name);
-		int rc = tui_dump_screen(path, err);
+		int rc = dump_screen(path, sc->mark, err);
 		free(path);
 		return rc;
+	}
+	if (strcmp(cmd, ":mark") == 0 || strncmp(cmd, ":mark ", 6) == 0) {
+		sc->mark = 0;
+		if (cmd[5] == ' ' && strcmp(cmd + 6, "match") == 0)
+			sc->mark = TUI_MATCH;
+		else if (cmd[5] == ' ')
+			return mc_error_at(err, MC_USAGE, sc->path, line, 0, "unknown element '%s' for :mark (match)",
+					   cmd + 6);
+		return MC_OK;
 	}
 	if (strcmp(cmd, ":idle") == 0)
 		return TUI_KEY_IDLE; /* as if no key came for a second */
@@ -140,7 +177,7 @@ static int command(struct tui *t, struct tui_script *sc, const char *cmd, struct
 	}
 	(void)t;
 	return mc_error_at(err, MC_USAGE, sc->path, line, 0,
-			   "unknown script command '%s' (:dump NAME, :resize WxH, :idle, :signal HUP)", cmd);
+			   "unknown script command '%s' (:dump NAME, :mark ELEMENT, :resize WxH, :idle, :signal HUP)", cmd);
 }
 
 int tui_script_next(struct tui *t, struct tui_script *sc, struct mc_error *err)

@@ -62,7 +62,8 @@ char *tui_keymap_keys_for(const struct tui_keymap *km, enum tui_action a);
 	X(BORDER,    "border",    COLOR_BLUE,    -1,          A_NORMAL, A_NORMAL) \
 	X(FOCUS,     "focus",     COLOR_WHITE,   COLOR_BLUE,  A_BOLD,   A_REVERSE) \
 	X(KEY,       "key",       COLOR_GREEN,   -1,          A_BOLD,   A_BOLD) \
-	X(CHECK,     "check",     COLOR_YELLOW,  -1,          A_NORMAL, A_BOLD)
+	X(CHECK,     "check",     COLOR_YELLOW,  -1,          A_NORMAL, A_BOLD) \
+	X(MATCH,     "match",     COLOR_BLACK,   COLOR_YELLOW, A_BOLD,   A_REVERSE | A_STANDOUT)
 
 enum tui_elem {
 #define X(n, name, fg, bg, a, m) TUI_##n,
@@ -100,11 +101,14 @@ struct tui_pline {
 	enum tui_elem elem;
 	int indent;
 	int mark;    /* a view's own tag (part index ...), -1 when none */
+	int para;    /* the paragraph it was wrapped from (find.c searches whole ones) */
+	size_t off;  /* where the line starts in that paragraph, in bytes */
 };
 struct tui_pager {
 	struct tui_pline *lines;
 	int n, cap;
 	int top;
+	int paras;   /* paragraphs added so far */
 };
 void tui_pager_clear(struct tui_pager *p);
 void tui_pager_add(struct tui_pager *p, enum tui_elem e, int indent, int mark, const char *text);
@@ -116,6 +120,35 @@ void tui_pager_draw(const struct tui_pager *p, WINDOW *w, int y, int h, int widt
 /* Scrolling moves; returns 1 when the action was a move (handled). *moved tells
  * whether top changed. */
 int tui_pager_request(struct tui_pager *p, enum tui_action a, int h, int *moved);
+
+/* ------------------------------------------------------ find in a pager
+ * `/` in the evidence (find.c): plain text in any case, or "re:" then a PCRE2
+ * pattern; n and N step (wrapping, saying so), every match on screen highlighted
+ * (TUI_MATCH). Matching runs on whole paragraphs, so matches across a wrap count. */
+struct tui_find;
+struct tui_find *tui_find_new(void);
+void tui_find_free(struct tui_find **fp);
+/* Compile a pattern (NULL or "" clears); a bad one is MC_USAGE with PCRE2's message
+ * and the offset. */
+int tui_find_set(struct tui_find *f, const char *pattern, struct mc_error *err);
+int tui_find_active(const struct tui_find *f);
+int tui_find_count(const struct tui_find *f);
+/* Find every match in the pager (again whenever the pager is rebuilt). */
+int tui_find_scan(struct tui_find *f, const struct tui_pager *p, struct mc_error *err);
+/* The bytes of pager line `line` to highlight: up to max ranges [b0, b1). */
+int tui_find_line_spans(const struct tui_find *f, const struct tui_pager *p, int line, size_t *b0,
+			size_t *b1, int max);
+/* Where byte `at` of a paragraph lands when tui_wrap wraps it `width` cells wide:
+ * its row and the cell it starts at (a byte dropped at a wrap: the next row's start). */
+void tui_find_pos(const char *s, size_t len, int width, size_t at, int *row, int *col);
+/* Highlight the matches on the rows tui_pager_draw drew (same arguments). */
+void tui_find_draw(const struct tui_find *f, const struct tui_pager *p, WINDOW *w, int y, int h, int width);
+/* `/` (opens the prompt), n (ACT_NEXT, only once a search is made) and N
+ * (ACT_FIND_PREV): 1 when handled. *moved when the pager scrolled. */
+int tui_find_request(struct tui_find *f, struct tui *t, struct tui_pager *p, int h, enum tui_action a,
+		     int *moved);
+/* Keys while the prompt is open: TUI_HANDLED, else TUI_UNKNOWN. */
+int tui_find_key(struct tui_find *f, struct tui *t, struct tui_pager *p, int h, int key, int *moved);
 
 /* Encode a code point as UTF-8 into out (>= 5 bytes, NUL-terminated); returns the length. */
 int tui_utf8_put(unsigned cp, char *out);

@@ -40,6 +40,7 @@ struct sv {
 	unsigned parts_dirty;      /* SV_* under TUI_DIRTY_SOME */
 	WINDOW *title, *ev, *sep, *rub;
 	struct tui_pager pager;    /* evidence lines; mark = part index */
+	struct tui_find *find;     /* `/` in the evidence (find.c) */
 	int ev_h, ev_w;            /* evidence rows (under its header), cells */
 };
 
@@ -90,6 +91,7 @@ static int s_open(struct tui_view *v, const void *arg, struct mc_error *err)
 	v->data = d;
 	d->id = mc_xstrdup(arg);
 	d->rubric = tui_rubric_new();
+	d->find = tui_find_new();
 	if (show_load(v->tui->store, d->id, v->tui->viewer, &d->sub, err) != MC_OK)
 		return err->status ? (int)err->status : MC_FAIL;
 	if (load_outcome(v, err) != MC_OK)
@@ -142,6 +144,7 @@ static void s_close(struct tui_view *v)
 		mc_error_clear(&err);
 	}
 	tui_pager_clear(&d->pager);
+	tui_find_free(&d->find);
 	tui_rubric_free(&d->rubric);
 	mc_buf_free(&d->reason);
 	show_free(&d->sub);
@@ -253,6 +256,30 @@ static void add_checks(struct tui_view *v, int w)
 	tui_pager_add(&d->pager, TUI_NORMAL, 0, 0, "");
 }
 
+/* ----------------------------------------------------------------- find */
+/* The pager was rebuilt (a resize rewraps it): the matches again. */
+static void find_again(struct tui_view *v)
+{
+	struct sv *d = v->data;
+	struct mc_error err = MC_ERROR_INIT;
+	if (tui_find_scan(d->find, &d->pager, &err) != MC_OK)
+		tui_error(v->tui, &err);
+}
+
+/* `/`, n, N and the prompt's keys; the evidence is redrawn (highlights). */
+static int find_request(struct tui_view *v, enum tui_action a, int key)
+{
+	struct sv *d = v->data;
+	int moved = 0;
+	int handled = key ? tui_find_key(d->find, v->tui, &d->pager, d->ev_h, key, &moved) == TUI_HANDLED
+			  : tui_find_request(d->find, v->tui, &d->pager, d->ev_h, a, &moved);
+	if (handled) {
+		d->parts_dirty |= SV_EVIDENCE;
+		v->dirty |= TUI_DIRTY_SOME;
+	}
+	return handled ? TUI_HANDLED : TUI_UNKNOWN;
+}
+
 static void build_evidence(struct tui_view *v)
 {
 	struct sv *d = v->data;
@@ -310,6 +337,7 @@ static void build_evidence(struct tui_view *v)
 	add_history(v, w);
 	int max_top = d->pager.n - d->ev_h > 0 ? d->pager.n - d->ev_h : 0;
 	d->pager.top = top > max_top ? max_top : top;
+	find_again(v);
 }
 
 /* ---------------------------------------------------------------- layout */
@@ -381,6 +409,7 @@ static void draw_evidence(struct tui_view *v)
 	tui_put_pad(d->ev, 0, 0, head, d->ev_w, tui_theme(d->focus == 0 ? TUI_FOCUS : TUI_HEADING));
 	free(head);
 	tui_pager_draw(&d->pager, d->ev, 1, d->ev_h, d->ev_w);
+	tui_find_draw(d->find, &d->pager, d->ev, 1, d->ev_h, d->ev_w);
 	wnoutrefresh(d->ev);
 }
 
@@ -668,7 +697,7 @@ static int s_key(struct tui_view *v, int key)
 	if (d->returning)
 		return incomplete_key(v, key);
 	if (!d->deciding)
-		return TUI_UNKNOWN;
+		return find_request(v, ACT_NONE, key);
 	struct tui *t = v->tui;
 	if (d->deciding == 1 && (key == 'e' || key == 'r')) {
 		d->deciding = 2;
@@ -800,6 +829,8 @@ static void view_file(struct tui_view *v)
 static int s_request(struct tui_view *v, enum tui_action a)
 {
 	struct sv *d = v->data;
+	if (find_request(v, a, 0) == TUI_HANDLED)
+		return TUI_HANDLED;
 	switch (a) {
 	case ACT_FEEDBACK: edit_feedback(v); return TUI_HANDLED;
 	case ACT_COMMENT:

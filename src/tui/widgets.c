@@ -171,29 +171,36 @@ void tui_pager_clear(struct tui_pager *p)
 	free(p->lines);
 	p->lines = NULL;
 	p->n = p->cap = 0;
+	p->paras = 0;
 }
 
-void tui_pager_add(struct tui_pager *p, enum tui_elem e, int indent, int mark, const char *text)
+static void add_para_line(struct tui_pager *p, enum tui_elem e, int indent, int mark, const char *text,
+			  int para, size_t off)
 {
 	if (p->n == p->cap) {
 		p->cap = p->cap ? p->cap * 2 : 64;
 		p->lines = mc_xrealloc(p->lines, (size_t)p->cap * sizeof *p->lines);
 	}
-	p->lines[p->n++] = (struct tui_pline){ mc_xstrdup(text), e, indent, mark };
+	p->lines[p->n++] = (struct tui_pline){ mc_xstrdup(text), e, indent, mark, para, off };
+}
+
+void tui_pager_add(struct tui_pager *p, enum tui_elem e, int indent, int mark, const char *text)
+{
+	add_para_line(p, e, indent, mark, text, p->paras++, 0);
 }
 
 struct wrap_ctx {
 	struct tui_pager *p;
 	const char *s;
 	enum tui_elem e;
-	int indent, mark;
+	int indent, mark, para;
 };
 
 static void add_line(void *vctx, size_t off, size_t len)
 {
 	struct wrap_ctx *c = vctx;
 	char *t = mc_xstrndup(c->s + off, len);
-	tui_pager_add(c->p, c->e, c->indent, c->mark, t);
+	add_para_line(c->p, c->e, c->indent, c->mark, t, c->para, off);
 	free(t);
 }
 
@@ -201,7 +208,7 @@ void tui_pager_add_wrapped(struct tui_pager *p, enum tui_elem e, int indent, int
 			   const char *text, int width)
 {
 	const char *s = text ? text : "";
-	struct wrap_ctx c = { p, s, e, indent, mark };
+	struct wrap_ctx c = { p, s, e, indent, mark, 0 };
 	int w = width - indent;
 	for (;;) {
 		const char *nl = strchr(s, '\n');
@@ -209,6 +216,7 @@ void tui_pager_add_wrapped(struct tui_pager *p, enum tui_elem e, int indent, int
 		if (len && s[len - 1] == '\r')
 			len--;
 		c.s = s;
+		c.para = p->paras++;
 		tui_wrap(s, len, w, add_line, &c);
 		if (!nl)
 			break;

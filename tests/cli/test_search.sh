@@ -66,6 +66,20 @@ t_run 0 search --limit 1 students
 t_check "--limit 1 shows one" [ "$(wc -l <"$OUT")" -eq 1 ]
 t_stderr_has "(the first 1 matches; --limit N shows more, 0 all)"
 
+# --newest: the newest evidence first (the zebra row, added last), not by rank;
+# not with --regex.
+t_run 0 search --newest --format tsv students
+printf 'S-1\treflection\t…用反馈来帮助学生思考。[Students] ask why.\nS-1\toverview\t[Students] give academic feedback to peers after each lesson. The feedback loop…\n' >"$T/want.tsv"
+t_stdout_is "$T/want.tsv"
+t_run 2 search --newest --regex students
+t_stderr_has "--newest is for text search"
+
+# An index from before the length marks (no meta 'search.format') is rebuilt once.
+sqlite3 "$DB" "DELETE FROM meta WHERE key = 'search.format'"
+t_run 0 search zebra
+t_stdout_has "S-1  overview  a [zebra] crossing"
+t_check "the format is recorded again" [ "$(sqlite3 "$DB" "SELECT value FROM meta WHERE key = 'search.format'")" = 2 ]
+
 # Regex: PCRE2 with Unicode, in evidence order, then feedback.
 t_run 0 search --regex '反馈|\bpeer\w*|^Giraffe'
 printf '%s\n' "S-1  overview  …nts give academic feedback to [peers] after each lesson. The feedba…" \

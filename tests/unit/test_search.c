@@ -8,6 +8,8 @@
 #include "mcassess/search.h"
 #include "mcassess/store.h"
 #include "mcassess/util.h"
+#include "core/store_int.h"
+#include "search/search_int.h"
 
 /* A minimal catalog, as `init` would load it (parts overview/artifact/reflection),
  * so that the CLI fixture tests/fixtures/search/evidence.sql loads on top. */
@@ -168,7 +170,7 @@ static void text_search_finds_words_and_catches_up(void **state)
 	assert_int_equal(ev, 5);
 	assert_int_equal(fb, 1);
 
-	struct search_opts o = { 20, 0, 0 };
+	struct search_opts o = { 20, 0, 0, SEARCH_BY_RANK };
 	struct search_hit *h;
 	int n;
 	assert_int_equal(search_text(f->s, "FEEDBACK", &o, &h, &n, &err), MC_OK);
@@ -222,7 +224,7 @@ static void overlapping_bigram_matches_are_marked_once(void **state)
 {
 	struct fx *f = *state;
 	struct mc_error err = MC_ERROR_INIT;
-	struct search_opts o = { 20, 0, 0 };
+	struct search_opts o = { 20, 0, 0, SEARCH_BY_RANK };
 	struct search_hit *h;
 	int n;
 	/* 哈哈 matches twice in 哈哈哈, on bigrams sharing a character */
@@ -268,7 +270,7 @@ static void hooks_index_inside_a_transaction_once(void **state)
 
 	/* feedback changed behind the store's back, then through the hook */
 	exec_sql(f->path, "UPDATE feedback SET body = 'giraffes now'");
-	struct search_opts o = { 20, 0, 0 };
+	struct search_opts o = { 20, 0, 0, SEARCH_BY_RANK };
 	struct search_hit *h;
 	int n;
 	assert_int_equal(search_text(f->s, "giraffes", &o, &h, &n, &err), MC_OK);
@@ -293,6 +295,94 @@ static void hooks_index_inside_a_transaction_once(void **state)
 	assert_int_equal(store_commit(f->s, &err), MC_OK);
 	assert_int_equal(search_text(f->s, "zebra", &o, &h, &n, &err), MC_OK);
 	assert_int_equal(n, 1);
+	search_hits_free(&h, n);
+}
+
+/* Many rows with different counts of the words and different lengths, English
+ * and Chinese, one without the words, one with no text. */
+static void add_ranking_rows(struct fx *f)
+{
+	struct mc_buf b = MC_BUF_INIT;
+	mc_buf_adds(&b, "BEGIN;");
+	for (int i = 0; i < 60; i++) {
+		mc_buf_adds(&b, "INSERT INTO evidence(submission_id, seq, part_id, kind, text, sha256, words, media_type)"
+				" SELECT submission_id, 100 + ");
+		mc_buf_printf(&b, "%d, part_id, 'text', '", i);
+		for (int k = 0; k < i % 5; k++)
+			mc_buf_adds(&b, "apple ");
+		for (int k = 0; k < (i * 7) % 23; k++)
+			mc_buf_printf(&b, "filler%d ", k);
+		if (i % 3 == 0)
+			mc_buf_adds(&b, "pie ");
+		if (i % 4 == 1)
+			mc_buf_adds(&b, "我们吃苹果派");
+		mc_buf_adds(&b, "', 'r', 3, 'text/plain' FROM evidence WHERE id = 1;");
+	}
+	mc_buf_adds(&b, "COMMIT;");
+	exec_sql(f->path, mc_buf_str(&b));
+	mc_buf_free(&b);
+}
+
+/* mcassess_top() reads the length marks (or, for few matches, %_docsize with a blob
+ * seek each) instead of calling bm25() a row: its top rows and
+ * scores must be exactly FTS5's own bm25 (ORDER BY rank), for one word, two words,
+ * a phrase, a prefix and a Chinese word, with a limit and without. */
+static void ranked_top_is_fts5_bm25(void **state)
+{
+	struct fx *f = *state;
+	struct mc_error err = MC_ERROR_INIT;
+	add_ranking_rows(f);
+	long long indexed;
+	assert_int_equal(search_catch_up(f->s, &indexed, &err), MC_OK);
+	static const char *queries[] = { "\"apple\"", "\"apple\" \"pie\"", "\"filler3 filler4\"",
+					 "\"fill\"*", "\"苹果\"", "\"filler20\" \"apple\"",
+					 /* 3 of 65 rows: lengths from %_docsize, not the marks */
+					 "\"filler21\"", "\"filler21\" \"apple\"" };
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(store_db(f->s),
+					    "SELECT rowid, rank FROM search_evidence WHERE search_evidence MATCH ?1 "
+					    "ORDER BY rank, rowid LIMIT ?2", -1, &st, NULL), SQLITE_OK);
+	for (size_t q = 0; q < sizeof queries / sizeof *queries; q++) {
+		for (int limit = 0; limit <= 7; limit += 7) {
+			struct search_rank *r;
+			int n;
+			assert_int_equal(store_search_top(f->s, SEARCH_EVIDENCE, queries[q], limit, &r, &n, &err), MC_OK);
+			sqlite3_bind_text(st, 1, queries[q], -1, SQLITE_STATIC);
+			sqlite3_bind_int(st, 2, limit ? limit : -1);
+			int k = 0;
+			while (sqlite3_step(st) == SQLITE_ROW) {
+				if (k >= n)
+					fail_msg("%s limit %d: FTS5 has more than our %d rows", queries[q], limit, n);
+				assert_int_equal(r[k].rowid, sqlite3_column_int64(st, 0));
+				if (r[k].rank != sqlite3_column_double(st, 1))
+					fail_msg("%s: row %lld: %.17g, FTS5 %.17g", queries[q], r[k].rowid, r[k].rank,
+						 sqlite3_column_double(st, 1));
+				k++;
+			}
+			sqlite3_reset(st);
+			assert_int_equal(k, n);
+			assert_true(n > 1);
+			free(r);
+		}
+	}
+	sqlite3_finalize(st);
+}
+
+/* --newest: the newest matches first, and only as many as asked. */
+static void newest_first(void **state)
+{
+	struct fx *f = *state;
+	struct mc_error err = MC_ERROR_INIT;
+	add_ranking_rows(f);
+	struct search_opts o = { 3, 0, 0, SEARCH_BY_NEWEST };
+	struct search_hit *h;
+	int n;
+	assert_int_equal(search_text(f->s, "apple", &o, &h, &n, &err), MC_OK);
+	assert_int_equal(n, 3);
+	long long newest = query_int(f->path, "SELECT max(id) FROM evidence WHERE text LIKE '%apple%'");
+	assert_int_equal(h[0].rowid, newest);
+	assert_true(h[0].rowid > h[1].rowid && h[1].rowid > h[2].rowid);
+	assert_non_null(strstr(h[0].snippet, "\x01" "apple\x02"));
 	search_hits_free(&h, n);
 }
 
@@ -329,11 +419,88 @@ static void regex_jit_matches_cjk_with_offsets(void **state)
 	search_re_free(&re);
 }
 
+/* The regex prefilter: the literal read from each pattern (or none, when it cannot
+ * be read safely), and the same matches with it as without it ((?-i) first turns
+ * the prefilter off and changes nothing else). */
+static void regex_literal_prefilter(void **state)
+{
+	(void)state;
+	/* pattern, literal, "^" when every match begins with it */
+	static const char *const lit[][3] = {
+		{ "\\bhandful of (?:shy|quiet) \\w+", "handful of ", "^" },
+		{ "反馈[^。]{0,8}具体", "反馈", "^" },
+		{ "colou?r", "colo", "^" },
+		{ "abcd+ef", "abcd", "^" },
+		{ "x{2}yzzy", "yzzy", "" },
+		{ "a\\.b\\.c", "a.b.c", "^" },
+		{ "[)]abc(def)ghij", "ghij", "" },
+		{ "\\d+ students?", " student", "" },
+		{ "\\w?abcde", "abcde", "" },
+		{ "ab?cdefg", "cdefg", "" },
+		{ "\\Babc\\bdefgh", "defgh", "" },
+		{ "foo|barbaz", "", "" },
+		{ "(?i)hello", "", "" },
+		{ "\\x41BCDEF", "", "" },
+		{ "\\p{Han}{2}学生们", "", "" },
+		{ "ab", "", "" },
+	};
+	struct mc_error err = MC_ERROR_INIT;
+	for (size_t i = 0; i < sizeof lit / sizeof *lit; i++) {
+		struct search_re *re;
+		assert_int_equal(search_re_compile(lit[i][0], 0, &re, &err), MC_OK);
+		if (strcmp(search_re_literal(re), lit[i][1]) != 0)
+			fail_msg("%s: literal '%s', want '%s'", lit[i][0], search_re_literal(re), lit[i][1]);
+		if (search_re_literal_at_start(re) != (lit[i][2][0] == '^'))
+			fail_msg("%s: begins with the literal: %d", lit[i][0], search_re_literal_at_start(re));
+		search_re_free(&re);
+	}
+	struct search_re *re;
+	assert_int_equal(search_re_compile("handful", 1, &re, &err), MC_OK);
+	assert_string_equal(search_re_literal(re), "");   /* caseless: not by bytes */
+	search_re_free(&re);
+
+	static const char *const pats[] = { "\\bhandful of (?:shy|quiet) \\w+", "反馈[^。]{0,8}具体", "colou?r",
+					    "abcd+ef", "a\\.b\\.c", "\\d+ students?", "\\Bandful", "\\bof\\b \\w+" };
+	static const char *const texts[] = {
+		"a handful of shy pupils", "a handful of quiet", "handful of loud ones", "我的反馈很具体。",
+		"反馈。具体", "color and colour", "colr", "abcdddef abcef", "a.b.c axbxc", "12 students, 1 student",
+		"", "handful",
+		/* long enough for the 16-byte steps, the literal near each end and nearly there */
+		"a handful of quiet ones, then a long stretch of text with no such words in it at all",
+		"a long stretch of text first, handful og, handful of, handful of lively, a handful of shy",
+		"一段很长的中文文本，没有那个词，然后是我的反馈非常具体。再来一些文字，凑够长度。",
+		"colo colo colo colo colo colo colo colo colo colo colo colo colour",
+	};
+	for (size_t i = 0; i < sizeof pats / sizeof *pats; i++) {
+		struct search_re *with, *without;
+		char *off = mc_xasprintf("(?-i)%s", pats[i]);
+		assert_int_equal(search_re_compile(pats[i], 0, &with, &err), MC_OK);
+		assert_int_equal(search_re_compile(off, 0, &without, &err), MC_OK);
+		assert_string_equal(search_re_literal(without), "");
+		for (size_t k = 0; k < sizeof texts / sizeof *texts; k++) {
+			size_t len = strlen(texts[k]);
+			for (size_t from = 0; from <= len; from++) {
+				size_t s1 = 0, e1 = 0, s2 = 0, e2 = 0;
+				int m1 = search_re_next(with, texts[k], len, from, &s1, &e1, &err);
+				int m2 = search_re_next(without, texts[k], len, from, &s2, &e2, &err);
+				if (m1 != m2 || s1 != s2 || e1 != e2)
+					fail_msg("%s on '%s' from %zu: %d %zu-%zu, without the prefilter %d %zu-%zu",
+						 pats[i], texts[k], from, m1, s1, e1, m2, s2, e2);
+				while (from < len && ((unsigned char)texts[k][from + 1] & 0xc0) == 0x80)
+					from++;
+			}
+		}
+		search_re_free(&with);
+		search_re_free(&without);
+		free(off);
+	}
+}
+
 static void regex_search_over_rows(void **state)
 {
 	struct fx *f = *state;
 	struct mc_error err = MC_ERROR_INIT;
-	struct search_opts o = { 20, 0, 0 };
+	struct search_opts o = { 20, 0, 0, SEARCH_BY_RANK };
 	struct search_hit *h;
 	int n;
 	assert_int_equal(search_regex(f->s, "反馈|\\bpeer\\w*", &o, &h, &n, &err), MC_OK);
@@ -383,7 +550,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(text_search_finds_words_and_catches_up, setup, teardown),
 		cmocka_unit_test_setup_teardown(overlapping_bigram_matches_are_marked_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(hooks_index_inside_a_transaction_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(ranked_top_is_fts5_bm25, setup, teardown),
+		cmocka_unit_test_setup_teardown(newest_first, setup, teardown),
 		cmocka_unit_test(regex_jit_matches_cjk_with_offsets),
+		cmocka_unit_test(regex_literal_prefilter),
 		cmocka_unit_test_setup_teardown(regex_search_over_rows, setup, teardown),
 		cmocka_unit_test(bad_regex_says_where_and_why),
 	};
