@@ -14,7 +14,7 @@ skip_all() { _t_n=$((_t_n + 1)); echo "ok $_t_n # SKIP $*"; done_testing; exit 0
 [ -x "$SSHD" ] && command -v ssh-keygen >/dev/null && command -v ssh-agent >/dev/null || \
 	skip_all "no sshd/ssh-keygen/ssh-agent (Debian: openssh-server, openssh-client)"
 command -v sqlite3 >/dev/null || skip_all "no sqlite3"
-mc archive
+mc archive verify
 grep -q "not available in this build" "$ERR" && skip_all "built without libgit2"
 
 unset SSH_AUTH_SOCK SSH_AGENT_PID
