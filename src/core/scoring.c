@@ -260,6 +260,60 @@ static char *status_json(const char *status)
 	return json_out(json_pack("{s:s}", "status", status));
 }
 
+/* ---------------------------------------------------------------- one write */
+
+/* What a write was asked to do: its arguments, by the write's own names. */
+struct op {
+	const char *a, *b, *c;
+};
+typedef int (*op_fn)(struct store *s, const struct store_scoring_sub *sub, const struct op *op,
+		     struct mc_error *err);
+
+/* One write to submission `id` as one transaction: look it up, run fn, commit,
+ * or roll everything back. */
+static int in_tx(struct store *s, const char *id, op_fn fn, const struct op *op, struct mc_error *err)
+{
+	int rc = store_begin(s, err);
+	if (rc != MC_OK)
+		return rc;
+	struct store_scoring_sub sub;
+	rc = sub_get(s, id, &sub, err);
+	if (rc == MC_OK)
+		rc = fn(s, &sub, op, err);
+	store_scoring_sub_free(&sub);
+	if (rc == MC_OK)
+		return store_commit(s, err);
+	store_rollback(s);
+	return rc;
+}
+
+/* A decision (or a return as incomplete, with its reason), the status it
+ * gives, and its audit row. */
+static int decision_record(struct store *s, const struct store_scoring_sub *sub, const char *outcome,
+			   const char *reason, struct mc_error *err)
+{
+	const char *user = identity_user();
+	char uid[MC_UUID_LEN], at[MC_TIME_LEN];
+	mc_uuid(uid);
+	mc_now(at);
+	int rc = store_scoring_decision_put(s, sub->rowid, outcome, user, at, uid, reason, err);
+	if (rc == MC_OK)
+		rc = store_scoring_status_set(s, sub->rowid, outcome, at, err);
+	if (rc == MC_OK) {
+		char *subject = mc_xasprintf("submission:%s", sub->id);
+		char *before = status_json(sub->status);
+		json_t *j = json_pack("{s:s, s:s, s:s}", "outcome", outcome, "decided_by", user, "status", outcome);
+		if (reason)
+			json_object_set_new(j, "reason", json_string(reason));
+		char *after = json_out(j);
+		rc = audit_append(s, "decide", subject, before, after, err);
+		free(subject);
+		free(before);
+		free(after);
+	}
+	return rc;
+}
+
 /* ---------------------------------------------------------------- score */
 
 static int find_criterion(const struct scoring_outcome *o, const char *code)
@@ -369,21 +423,16 @@ static int score_in_tx(struct store *s, const struct store_scoring_sub *sub, con
 	return rc;
 }
 
+static int score_op(struct store *s, const struct store_scoring_sub *sub, const struct op *op,
+		    struct mc_error *err)
+{
+	return score_in_tx(s, sub, op->a, op->b, op->c, err);
+}
+
 int scoring_score(struct store *s, const char *submission_id, const char *criterion_code,
 		  const char *level, const char *comment, struct mc_error *err)
 {
-	int rc = store_begin(s, err);
-	if (rc != MC_OK)
-		return rc;
-	struct store_scoring_sub sub;
-	rc = sub_get(s, submission_id, &sub, err);
-	if (rc == MC_OK)
-		rc = score_in_tx(s, &sub, criterion_code, level, comment, err);
-	store_scoring_sub_free(&sub);
-	if (rc == MC_OK)
-		return store_commit(s, err);
-	store_rollback(s);
-	return rc;
+	return in_tx(s, submission_id, score_op, &(struct op){ criterion_code, level, comment }, err);
 }
 
 /* ---------------------------------------------------------------- feedback */
@@ -416,9 +465,10 @@ static char *feedback_json(const char *body, const char *author)
 	return json_out(json_pack("{s:s, s:s, s:s}", "text", body, "author", author, "read", READ_FIRST));
 }
 
-static int feedback_in_tx(struct store *s, const struct store_scoring_sub *sub, const char *text,
+static int feedback_in_tx(struct store *s, const struct store_scoring_sub *sub, const struct op *op,
 			  struct mc_error *err)
 {
+	const char *text = op->a;
 	int rc = may_write(s, sub, err);
 	if (rc != MC_OK)
 		return rc;
@@ -453,18 +503,7 @@ int scoring_feedback_set(struct store *s, const char *submission_id, const char 
 	int rc = scoring_text_check(text, strlen(text), NULL, err);
 	if (rc != MC_OK)
 		return rc;
-	rc = store_begin(s, err);
-	if (rc != MC_OK)
-		return rc;
-	struct store_scoring_sub sub;
-	rc = sub_get(s, submission_id, &sub, err);
-	if (rc == MC_OK)
-		rc = feedback_in_tx(s, &sub, text, err);
-	store_scoring_sub_free(&sub);
-	if (rc == MC_OK)
-		return store_commit(s, err);
-	store_rollback(s);
-	return rc;
+	return in_tx(s, submission_id, feedback_in_tx, &(struct op){ text, NULL, NULL }, err);
 }
 
 /* ---------------------------------------------------------------- decide */
@@ -480,9 +519,10 @@ static int not_eligible(const struct scoring_outcome *o, struct mc_error *err)
 	return rc;
 }
 
-static int decide_in_tx(struct store *s, const struct store_scoring_sub *sub, const char *outcome,
+static int decide_in_tx(struct store *s, const struct store_scoring_sub *sub, const struct op *op,
 			struct mc_error *err)
 {
+	const char *outcome = op->a;
 	struct scoring_outcome *o = NULL;
 	int rc = may_write(s, sub, err);
 	if (rc == MC_OK)
@@ -497,24 +537,7 @@ static int decide_in_tx(struct store *s, const struct store_scoring_sub *sub, co
 	scoring_outcome_free(&o);
 	if (rc != MC_OK)
 		return rc;
-	const char *user = identity_user();
-	char uid[MC_UUID_LEN], at[MC_TIME_LEN];
-	mc_uuid(uid);
-	mc_now(at);
-	rc = store_scoring_decision_put(s, sub->rowid, outcome, user, at, uid, NULL, err);
-	if (rc == MC_OK)
-		rc = store_scoring_status_set(s, sub->rowid, outcome, at, err);
-	if (rc == MC_OK) {
-		char *subject = mc_xasprintf("submission:%s", sub->id);
-		char *before = status_json(sub->status);
-		char *after = json_out(json_pack("{s:s, s:s, s:s}", "outcome", outcome, "decided_by", user,
-						 "status", outcome));
-		rc = audit_append(s, "decide", subject, before, after, err);
-		free(subject);
-		free(before);
-		free(after);
-	}
-	return rc;
+	return decision_record(s, sub, outcome, NULL, err);
 }
 
 int scoring_decide(struct store *s, const char *submission_id, const char *outcome,
@@ -525,18 +548,7 @@ int scoring_decide(struct store *s, const char *submission_id, const char *outco
 				    "--reason TEXT", submission_id);
 	if (strcmp(outcome, "earned") != 0 && strcmp(outcome, "resubmit") != 0)
 		return mc_error_set(err, MC_USAGE, "the decision is 'earned' or 'resubmit', not '%s'", outcome);
-	int rc = store_begin(s, err);
-	if (rc != MC_OK)
-		return rc;
-	struct store_scoring_sub sub;
-	rc = sub_get(s, submission_id, &sub, err);
-	if (rc == MC_OK)
-		rc = decide_in_tx(s, &sub, outcome, err);
-	store_scoring_sub_free(&sub);
-	if (rc == MC_OK)
-		return store_commit(s, err);
-	store_rollback(s);
-	return rc;
+	return in_tx(s, submission_id, decide_in_tx, &(struct op){ outcome, NULL, NULL }, err);
 }
 
 /* ---------------------------------------------------------------- incomplete */
@@ -557,9 +569,10 @@ static int reason_check(const char *reason, struct mc_error *err)
 	return MC_OK;
 }
 
-static int incomplete_in_tx(struct store *s, const struct store_scoring_sub *sub, const char *reason,
+static int incomplete_in_tx(struct store *s, const struct store_scoring_sub *sub, const struct op *op,
 			    struct mc_error *err)
 {
+	const char *reason = op->a;
 	const char *user = identity_user();
 	enum people_role role = ROLE_NONE;
 	int rc = people_role(s, user, &role, err);
@@ -572,23 +585,7 @@ static int incomplete_in_tx(struct store *s, const struct store_scoring_sub *sub
 				    sub->id);
 	if ((rc = may_write(s, sub, err)) != MC_OK) /* decided or withdrawn */
 		return rc;
-	char uid[MC_UUID_LEN], at[MC_TIME_LEN];
-	mc_uuid(uid);
-	mc_now(at);
-	rc = store_scoring_decision_put(s, sub->rowid, "incomplete", user, at, uid, reason, err);
-	if (rc == MC_OK)
-		rc = store_scoring_status_set(s, sub->rowid, "incomplete", at, err);
-	if (rc == MC_OK) {
-		char *subject = mc_xasprintf("submission:%s", sub->id);
-		char *before = status_json(sub->status);
-		char *after = json_out(json_pack("{s:s, s:s, s:s, s:s}", "outcome", "incomplete", "decided_by",
-						 user, "status", "incomplete", "reason", reason));
-		rc = audit_append(s, "decide", subject, before, after, err);
-		free(subject);
-		free(before);
-		free(after);
-	}
-	return rc;
+	return decision_record(s, sub, "incomplete", reason, err);
 }
 
 int scoring_return_incomplete(struct store *s, const char *submission_id, const char *reason,
@@ -597,17 +594,7 @@ int scoring_return_incomplete(struct store *s, const char *submission_id, const 
 	int rc = reason_check(reason, err);
 	if (rc != MC_OK)
 		return rc;
-	if ((rc = store_begin(s, err)) != MC_OK)
-		return rc;
-	struct store_scoring_sub sub;
-	rc = sub_get(s, submission_id, &sub, err);
-	if (rc == MC_OK)
-		rc = incomplete_in_tx(s, &sub, reason, err);
-	store_scoring_sub_free(&sub);
-	if (rc == MC_OK)
-		return store_commit(s, err);
-	store_rollback(s);
-	return rc;
+	return in_tx(s, submission_id, incomplete_in_tx, &(struct op){ reason, NULL, NULL }, err);
 }
 
 /* ---------------------------------------------------------------- drafts */
@@ -633,29 +620,28 @@ static int draft_target(struct store *s, const struct store_scoring_sub *sub, co
 	return rc;
 }
 
-int scoring_draft_save(struct store *s, const char *submission_id, const char *target,
-		       const char *text, struct mc_error *err)
+/* op: target, text (NULL: remove the draft) */
+static int draft_op(struct store *s, const struct store_scoring_sub *sub, const struct op *op,
+		    struct mc_error *err)
 {
-	int rc = store_begin(s, err);
-	if (rc != MC_OK)
-		return rc;
-	struct store_scoring_sub sub;
 	char *canon = NULL;
-	rc = sub_get(s, submission_id, &sub, err);
-	if (rc == MC_OK)
-		rc = draft_target(s, &sub, target, &canon, err);
-	if (rc == MC_OK) {
+	int rc = draft_target(s, sub, op->a, &canon, err);
+	if (rc == MC_OK && op->b) {
 		char uid[MC_UUID_LEN], at[MC_TIME_LEN];
 		mc_uuid(uid);
 		mc_now(at);
-		rc = store_scoring_draft_put(s, sub.rowid, identity_user(), canon, text, at, uid, err);
+		rc = store_scoring_draft_put(s, sub->rowid, identity_user(), canon, op->b, at, uid, err);
+	} else if (rc == MC_OK) {
+		rc = store_scoring_draft_del(s, sub->rowid, identity_user(), canon, err);
 	}
 	free(canon);
-	store_scoring_sub_free(&sub);
-	if (rc == MC_OK)
-		return store_commit(s, err);
-	store_rollback(s);
 	return rc;
+}
+
+int scoring_draft_save(struct store *s, const char *submission_id, const char *target,
+		       const char *text, struct mc_error *err)
+{
+	return in_tx(s, submission_id, draft_op, &(struct op){ target, text ? text : "", NULL }, err);
 }
 
 int scoring_draft_load(struct store *s, const char *submission_id, const char *target,
@@ -679,20 +665,5 @@ int scoring_draft_load(struct store *s, const char *submission_id, const char *t
 int scoring_draft_clear(struct store *s, const char *submission_id, const char *target,
 			struct mc_error *err)
 {
-	int rc = store_begin(s, err);
-	if (rc != MC_OK)
-		return rc;
-	struct store_scoring_sub sub;
-	char *canon = NULL;
-	rc = sub_get(s, submission_id, &sub, err);
-	if (rc == MC_OK)
-		rc = draft_target(s, &sub, target, &canon, err);
-	if (rc == MC_OK)
-		rc = store_scoring_draft_del(s, sub.rowid, identity_user(), canon, err);
-	free(canon);
-	store_scoring_sub_free(&sub);
-	if (rc == MC_OK)
-		return store_commit(s, err);
-	store_rollback(s);
-	return rc;
+	return in_tx(s, submission_id, draft_op, &(struct op){ target, NULL, NULL }, err);
 }
