@@ -10,6 +10,7 @@
 #include <getopt.h>
 
 #include "cli.h"
+#include "mcassess/text.h"
 
 int cli_error(struct mc_error *err)
 {
@@ -63,6 +64,49 @@ int cli_parse_format(const char *s)
 	if (strcmp(s, "json") == 0)
 		return CLI_JSON;
 	return -1;
+}
+
+int cli_list_args(const struct cli_cmd *self, int argc, char **argv, int *fmt)
+{
+	static const struct option opts[] = { { "format", required_argument, NULL, 'f' },
+					      { "help", no_argument, NULL, 'h' }, { 0 } };
+	int c;
+	*fmt = CLI_TEXT;
+	while ((c = cli_getopt(argc, argv, "", opts)) != -1) {
+		if (c == 'h')
+			return cli_help(self);
+		if (c == 'f' && (*fmt = cli_parse_format(optarg)) >= 0)
+			continue;
+		if (c == 'f')
+			return cli_usage_error(self, "unknown format '%s' (text, tsv or json)", optarg);
+		return cli_usage_error(self, "list: unknown option or missing value: '%s'", argv[optind - 1]);
+	}
+	if (optind < argc)
+		return cli_usage_error(self, "list takes no arguments ('%s')", argv[optind]);
+	return -1;
+}
+
+int cli_cells(const char *s, size_t len)
+{
+	int w = 0;
+	for (size_t i = 0; s && i < len;) {
+		unsigned cp;
+		i += (size_t)text_utf8_decode(s + i, &cp);
+		w += text_cp_width(cp);
+	}
+	return w;
+}
+
+int cli_width(const char *s)
+{
+	return cli_cells(s, s ? strlen(s) : 0);
+}
+
+void cli_pad(const char *s, int width)
+{
+	fputs(s ? s : "", stdout);
+	for (int w = cli_width(s); w < width; w++)
+		putchar(' ');
 }
 
 long cli_parse_count(const char *s)

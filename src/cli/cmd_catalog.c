@@ -12,18 +12,6 @@
 
 #define WRAP_WIDTH 78
 
-/* Display cells of a UTF-8 string (valid text from the database). */
-static int cells(const char *s, size_t len)
-{
-	int w = 0;
-	for (size_t i = 0; i < len;) {
-		unsigned cp;
-		i += (size_t)text_utf8_decode(s + i, &cp);
-		w += text_cp_width(cp);
-	}
-	return w;
-}
-
 /* Print text word-wrapped at WRAP_WIDTH, every line indented by `indent` spaces. */
 static void wrap(const char *text, int indent)
 {
@@ -41,7 +29,7 @@ static void wrap(const char *text, int indent)
 			continue;
 		}
 		size_t n = strcspn(p, " \n");
-		int w = cells(p, n);
+		int w = cli_cells(p, n);
 		if (col > 0 && col + 1 + w > WRAP_WIDTH - indent) {
 			putchar('\n');
 			col = 0;
@@ -58,33 +46,15 @@ static void wrap(const char *text, int indent)
 		putchar('\n');
 }
 
-static void pad(const char *s, int width)
-{
-	fputs(s, stdout);
-	for (int w = cells(s, strlen(s)); w < width; w++)
-		putchar(' ');
-}
-
 /* ---------------------------------------------------------------- list */
 
 static int run_list(struct cli *cli, const struct cli_cmd *self, int argc, char **argv)
 {
-	static const struct option opts[] = { { "format", required_argument, NULL, 'f' },
-					      { "help", no_argument, NULL, 'h' }, { 0 } };
-	int fmt = CLI_TEXT, c;
-	while ((c = cli_getopt(argc, argv, "", opts)) != -1) {
-		if (c == 'h')
-			return cli_help(self);
-		if (c == 'f' && (fmt = cli_parse_format(optarg)) >= 0)
-			continue;
-		if (c == 'f')
-			return cli_usage_error(self, "unknown format '%s' (text, tsv or json)", optarg);
-		return cli_usage_error(self, "list: unknown option or missing value: '%s'", argv[optind - 1]);
-	}
-	if (optind < argc)
-		return cli_usage_error(self, "list takes no arguments ('%s')", argv[optind]);
+	int fmt, rc = cli_list_args(self, argc, argv, &fmt);
+	if (rc >= 0)
+		return rc;
 	struct store *s;
-	int rc = cli_open(cli, STORE_READONLY, &s);
+	rc = cli_open(cli, STORE_READONLY, &s);
 	if (rc)
 		return rc;
 	struct mc_error err = MC_ERROR_INIT;
@@ -120,16 +90,16 @@ static int run_list(struct cli *cli, const struct cli_cmd *self, int argc, char 
 	} else {
 		int wc = 4, wp = 7;
 		for (int i = 0; i < n; i++) {
-			int a = cells(e[i].code, strlen(e[i].code)), b = cells(e[i].pathway, strlen(e[i].pathway));
+			int a = cli_width(e[i].code), b = cli_width(e[i].pathway);
 			wc = a > wc ? a : wc;
 			wp = b > wp ? b : wp;
 		}
-		pad("CODE", wc + 2);
-		pad("PATHWAY", wp + 2);
+		cli_pad("CODE", wc + 2);
+		cli_pad("PATHWAY", wp + 2);
 		puts("VERSION  TITLE");
 		for (int i = 0; i < n; i++) {
-			pad(e[i].code, wc + 2);
-			pad(e[i].pathway, wp + 2);
+			cli_pad(e[i].code, wc + 2);
+			cli_pad(e[i].pathway, wp + 2);
 			printf("%7d  %s\n", e[i].version, e[i].title);
 		}
 	}

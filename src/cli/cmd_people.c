@@ -60,42 +60,13 @@ static int run_add(struct cli *cli, const struct cli_cmd *self, int argc, char *
 	return MC_OK;
 }
 
-static int width(const char *s)
-{
-	int w = 0;
-	for (size_t i = 0; s && s[i];) {
-		unsigned cp;
-		i += (size_t)text_utf8_decode(s + i, &cp);
-		w += text_cp_width(cp);
-	}
-	return w;
-}
-
-static void cell(const char *s, int w)
-{
-	fputs(s ? s : "", stdout);
-	for (int k = width(s); k < w; k++)
-		putchar(' ');
-}
-
 static int run_list(struct cli *cli, const struct cli_cmd *self, int argc, char **argv)
 {
-	static const struct option opts[] = { { "format", required_argument, NULL, 'f' },
-					      { "help", no_argument, NULL, 'h' }, { 0 } };
-	int fmt = CLI_TEXT, c;
-	while ((c = cli_getopt(argc, argv, "", opts)) != -1) {
-		if (c == 'h')
-			return cli_help(self);
-		if (c == 'f' && (fmt = cli_parse_format(optarg)) >= 0)
-			continue;
-		if (c == 'f')
-			return cli_usage_error(self, "unknown format '%s' (text, tsv or json)", optarg);
-		return cli_usage_error(self, "list: unknown option or missing value: '%s'", argv[optind - 1]);
-	}
-	if (optind < argc)
-		return cli_usage_error(self, "list takes no arguments ('%s')", argv[optind]);
+	int fmt, rc = cli_list_args(self, argc, argv, &fmt);
+	if (rc >= 0)
+		return rc;
 	struct store *s;
-	int rc = cli_open(cli, STORE_READONLY, &s);
+	rc = cli_open(cli, STORE_READONLY, &s);
 	if (rc)
 		return rc;
 	struct mc_error err = MC_ERROR_INIT;
@@ -129,17 +100,17 @@ static int run_list(struct cli *cli, const struct cli_cmd *self, int argc, char 
 	} else {
 		int w[4] = { 4, 11, 8, 4 };
 		for (int i = 0; i < n; i++) {
-			int a[4] = { width(p[i].user), 11, width(p[i].district), width(p[i].name) };
+			int a[4] = { cli_width(p[i].user), 11, cli_width(p[i].district), cli_width(p[i].name) };
 			for (int k = 0; k < 4; k++)
 				w[k] = a[k] > w[k] ? a[k] : w[k];
 		}
-		cell("USER", w[0] + 2), cell("ROLE", w[1] + 2), cell("DISTRICT", w[2] + 2), cell("NAME", w[3] + 2);
+		cli_pad("USER", w[0] + 2), cli_pad("ROLE", w[1] + 2), cli_pad("DISTRICT", w[2] + 2), cli_pad("NAME", w[3] + 2);
 		puts("E-MAIL");
 		for (int i = 0; i < n; i++) {
-			cell(p[i].user, w[0] + 2);
-			cell(people_role_name(p[i].role), w[1] + 2);
-			cell(p[i].district ? p[i].district : "-", w[2] + 2);
-			cell(p[i].name, w[3] + 2);
+			cli_pad(p[i].user, w[0] + 2);
+			cli_pad(people_role_name(p[i].role), w[1] + 2);
+			cli_pad(p[i].district ? p[i].district : "-", w[2] + 2);
+			cli_pad(p[i].name, w[3] + 2);
 			puts(p[i].email ? p[i].email : "");
 		}
 	}
