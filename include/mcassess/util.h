@@ -53,4 +53,11 @@ int mc_mkdirs(const char *path, unsigned mode);
 /* Read a whole file (NUL-terminated, len excludes the NUL); 0 ok, -1 with errno. */
 int mc_read_file(const char *path, char **data, size_t *len);
 
+/* 1 when PCRE2 patterns may be JIT-compiled: always, except under valgrind's
+ * memcheck, which cannot follow the JIT's read-ahead of the subject (caseless
+ * UTF search reads whole aligned blocks) and reports it as use of uninitialised
+ * memory. The interpreter gives the same answers; CI's sanitizer run covers
+ * the JIT. */
+int mc_jit_ok(void);
+
 #endif

@@ -13,6 +13,10 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#ifdef HAVE_VALGRIND_VALGRIND_H
+#include <valgrind/valgrind.h>
+#endif
+
 #include "mcassess/util.h"
 
 static void oom(void)
@@ -323,4 +327,13 @@ int mc_read_file(const char *path, char **data, size_t *len)
 	*len = b.len;
 	*data = mc_buf_steal(&b);
 	return 0;
+}
+
+int mc_jit_ok(void)
+{
+#ifdef HAVE_VALGRIND_VALGRIND_H
+	return !RUNNING_ON_VALGRIND;
+#else
+	return 1;
+#endif
 }

@@ -120,7 +120,7 @@ static pcre2_code *compile(const char *pattern, uint32_t extra, int jit, int *er
 {
 	pcre2_code *code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
 					 PCRE2_UTF | PCRE2_UCP | extra, errcode, erroff, NULL);
-	if (code && jit)
+	if (code && jit && mc_jit_ok())
 		pcre2_jit_compile(code, PCRE2_JIT_COMPLETE); /* else interpreted: slower, same answers */
 	return code;
 }

@@ -314,7 +314,7 @@ int search_re_compile(const char *pattern, int caseless, struct search_re **out,
 		pick_rare_bytes(re);
 
 	/* Without JIT (a platform that lacks it) pcre2_match interprets: slower, same answers. */
-	if (pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) == 0) {
+	if (mc_jit_ok() && pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) == 0) {
 		re->stack = pcre2_jit_stack_create(32 << 10, JIT_STACK_MAX, NULL);
 		re->mctx = pcre2_match_context_create(NULL);
 		if (re->stack && re->mctx)
