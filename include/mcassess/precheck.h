@@ -102,4 +102,7 @@ int store_precheck_row_text(struct store *s, int feedback, long long rowid, char
 /* The educator's real name (for masking it; never shown from here). */
 int store_precheck_educator(struct store *s, long long submission_rowid, char **name,
 			    struct mc_error *err);
+/* The educator's school (heap; NULL when none), likewise only for masking. */
+int store_precheck_school(struct store *s, long long submission_rowid, char **school,
+			  struct mc_error *err);
 #endif

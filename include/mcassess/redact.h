@@ -24,6 +24,7 @@
 #include "mcassess/error.h"
 
 #define REDACT_NAME "name"        /* the family of names from *.names and redact_add_name */
+#define REDACT_SCHOOL "school"    /* redact_set_school */
 
 struct redact_set;
 
@@ -53,6 +54,11 @@ void redact_add_name(struct redact_set *set, const char *name);
  * as written in the name ("María José López": also "María", "José", "López";
  * "Will Green": "Will" and "Green" but not "will" or "green"), family "name". */
 void redact_set_person(struct redact_set *set, const char *name);
+/* The educator's school, to mask for a blind viewer (replacing the one set
+ * before; NULL: none): the whole name, any case, white space as any white
+ * space, family "school". Not a pre-check: naming one's school is allowed, it
+ * only tells a blind assessor who the teacher may be. */
+void redact_set_school(struct redact_set *set, const char *school);
 
 /* Rules and names in the set (families in the order first seen). */
 int redact_nfamilies(const struct redact_set *set);

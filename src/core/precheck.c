@@ -365,8 +365,14 @@ int precheck_show(struct store *s, struct show_submission *m, struct mc_error *e
 		redact_set_person(set, name);
 		rc = precheck_run(s, m, set, &m->checks, err);
 	}
-	if (rc == MC_OK && m->blind)
-		rc = mask(set, m, err);
+	if (rc == MC_OK && m->blind) {
+		char *school = NULL;
+		rc = store_precheck_school(s, m->rowid, &school, err);
+		redact_set_school(set, school); /* masked for a blind viewer, not a finding */
+		free(school);
+		if (rc == MC_OK)
+			rc = mask(set, m, err);
+	}
 	free(name);
 	redact_free(&set);
 	return rc;

@@ -115,6 +115,7 @@ int precheck_mask_hits(struct store *s, const char *viewer, struct search_hit *h
 				rc = redact_load(&set, err);
 			if (rc == MC_OK) {
 				redact_set_person(set, raw.name);
+				redact_set_school(set, raw.school);
 				rc = mask_hit(s, set, &hits[i], err);
 			}
 			drop = rc == MC_OK && only_masks(hits[i].snippet);

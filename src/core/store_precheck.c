@@ -31,6 +31,10 @@ static const char SQL_TWIN_COUNT[] = "SELECT count(*) FROM (SELECT 1 " TWIN_FROM
 static const char SQL_EDUCATOR[] =
 	"SELECT e.name FROM submission s JOIN educator e ON e.id = s.educator_id WHERE s.id = ?1";
 
+static const char SQL_SCHOOL[] =
+	"SELECT c.name FROM submission s JOIN educator e ON e.id = s.educator_id "
+	"JOIN school c ON c.id = e.school_id WHERE s.id = ?1";
+
 static const char SQL_EV_TEXT[] = "SELECT text FROM evidence WHERE id = ?1";
 static const char SQL_FB_TEXT[] = "SELECT body FROM feedback WHERE id = ?1";
 
@@ -172,4 +176,9 @@ int store_precheck_row_text(struct store *s, int feedback, long long rowid, char
 int store_precheck_educator(struct store *s, long long submission_rowid, char **name, struct mc_error *err)
 {
 	return one_text(s, SQL_EDUCATOR, submission_rowid, name, err);
+}
+
+int store_precheck_school(struct store *s, long long submission_rowid, char **school, struct mc_error *err)
+{
+	return one_text(s, SQL_SCHOOL, submission_rowid, school, err);
 }

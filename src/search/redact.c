@@ -38,6 +38,7 @@ struct redact_set {
 	int nnames_code;
 	pcre2_code **words_code;   /* the words of the person's name, as written */
 	int nwords_code;
+	pcre2_code *school_code;   /* redact_set_school */
 	int names_stale;
 	pcre2_match_data *md;
 	pcre2_match_context *mctx;
@@ -83,6 +84,7 @@ void redact_free(struct redact_set **sp)
 	strv_free(set->person, set->nperson);
 	codes_free(&set->names_code, &set->nnames_code);
 	codes_free(&set->words_code, &set->nwords_code);
+	pcre2_code_free(set->school_code);
 	pcre2_match_data_free(set->md);
 	pcre2_match_context_free(set->mctx);
 	pcre2_jit_stack_free(set->stack);
@@ -217,6 +219,36 @@ void redact_set_person(struct redact_set *set, const char *name)
 		p += w;
 		p += strspn(p, " \t\r\n");
 	}
+}
+
+void redact_set_school(struct redact_set *set, const char *school)
+{
+	pcre2_code_free(set->school_code);
+	set->school_code = NULL;
+	if (!school || blank(school))
+		return;
+	family_intern(set, REDACT_SCHOOL);
+	/* the name as a literal: ASCII punctuation escaped, white space as \s+,
+	 * not inside a longer word */
+	struct mc_buf b = MC_BUF_INIT;
+	mc_buf_adds(&b, "(?<!\\w)");
+	for (const char *p = school + strspn(school, " \t\r\n"); *p;) {
+		if (strchr(" \t\r\n", *p)) {
+			p += strspn(p, " \t\r\n");
+			if (*p)
+				mc_buf_adds(&b, "\\s+");
+			continue;
+		}
+		unsigned char c = (unsigned char)*p;
+		if (c < 0x80 && !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')))
+			mc_buf_addc(&b, '\\');
+		mc_buf_addc(&b, *p++);
+	}
+	mc_buf_adds(&b, "(?!\\w)");
+	int e;
+	PCRE2_SIZE o;
+	set->school_code = compile(mc_buf_str(&b), PCRE2_CASELESS, 1, &e, &o); /* NULL: nothing masked */
+	mc_buf_free(&b);
 }
 
 /* A letter of a script written with spaces between words: where a name must not
@@ -584,6 +616,8 @@ int redact_find(struct redact_set *set, const char *text, size_t len, struct red
 		rc = scan(set, set->names_code[i], REDACT_NAME, text, len, &checked, &f, err);
 	for (int i = 0; rc == MC_OK && i < set->nwords_code; i++)
 		rc = scan(set, set->words_code[i], REDACT_NAME, text, len, &checked, &f, err);
+	if (rc == MC_OK && set->school_code)
+		rc = scan(set, set->school_code, REDACT_SCHOOL, text, len, &checked, &f, err);
 	free(fixed);
 	if (rc != MC_OK) {
 		free(f.m);

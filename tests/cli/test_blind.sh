@@ -88,6 +88,7 @@ t_check "search json, blind: the snippet is masked" \
 as $B 0 show BL-2
 t_stdout_has "[name]: [e-mail] or [phone]."
 t_stdout_has "[name], plan the follow-up questions too"
+t_stdout_has "Revised: at [school] I plan"
 as $B 0 show BL-2 --format json
 t_check "show json, blind: the evidence is masked" \
 	jq -e '.masked == true and any(.evidence[]; .text | test("Ms\\. \\[name\\]: \\[e-mail\\] or \\[phone\\]"))' "$OUT"

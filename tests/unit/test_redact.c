@@ -87,6 +87,15 @@ static void test_names(void **state)
 	redact_set_person(set, "Will Green");
 	assert_masks(set, "Mr. Green said we will grow green beans. WILL GREEN agreed.",
 		     "Mr. [name] said we will grow green beans. [name] agreed.");
+	/* the school, for blind viewers: whole, any case, across a line break, not
+	 * inside a longer word; a name with punctuation is a literal */
+	redact_set_school(set, "St. Mary's  Academy");
+	assert_masks(set, "At ST. MARY'S\nacademy we met; StX Mary's Academy and St. Mary's Academyville are not it.",
+		     "At [school] we met; StX Mary's Academy and St. Mary's Academyville are not it.");
+	redact_set_school(set, "École Saint-Exupéry");
+	assert_masks(set, "à l'école saint-exupéry, 二年级", "à l'[school], 二年级");
+	redact_set_school(set, NULL);
+	assert_masks(set, "At St. Mary's Academy.", "At St. Mary's Academy.");
 	/* a hyphenated surname: each part alone names her too */
 	redact_set_person(set, "Zelda Quintessa-Marlowe");
 	assert_masks(set, "Ms. Marlowe and Quintessa-Marlowe; Zelda Quintessa-Marlowe.",
