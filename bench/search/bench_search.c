@@ -156,6 +156,23 @@ int main(int argc, char **argv)
 		report(label, t, runs, n, "rows");
 		free(label);
 		free(q);
+	} else if (strcmp(what, "sql") == 0 && argc >= 6) {
+		sqlite3_stmt *st;
+		if (sqlite3_prepare_v2(store_db(s), argv[4], -1, &st, NULL) != SQLITE_OK) {
+			fprintf(stderr, "%s\n", sqlite3_errmsg(store_db(s)));
+			return 1;
+		}
+		long long n = 0;
+		for (int i = 0; i < runs; i++) {
+			double t0 = now_ms();
+			sqlite3_bind_text(st, 1, argv[5], -1, SQLITE_STATIC);
+			while (sqlite3_step(st) == SQLITE_ROW)
+				n = sqlite3_column_int64(st, 0);
+			sqlite3_reset(st);
+			t[i] = now_ms() - t0;
+		}
+		sqlite3_finalize(st);
+		report(argv[4], t, runs, n, "rows");
 	} else if (strcmp(what, "regex") == 0 && argc >= 5) {
 		struct search_opts o = { 0, 0, 0, SEARCH_BY_RANK };
 		int n = 0;

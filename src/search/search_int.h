@@ -23,22 +23,37 @@ struct store;
 #define SEARCH_FORMAT "2"
 
 /* The request mcassess_top() fills (bound with sqlite3_bind_pointer, type
- * SEARCH_TOP_FN). Run as
+ * SEARCH_TOP_FN). Run first as
  *   SELECT mcassess_top(t, ?2) FROM t WHERE t MATCH '<phrases> "<length mark>"' LIMIT 1
- * it reads every row matching all phrases (FTS5's xQueryPhrase: no SQL step a row),
- * then each one's length: from the length marks (one pass over them: 30 ns an item)
- * or, when under 1/16 of the items match, from %_docsize (a blob seek a match);
- * and keeps the best `limit` by bm25 (FTS5's formula, k1 1.2, b 0.75), best first. */
+ * For one phrase, that call does it all: it reads every row of the phrase (FTS5's
+ * xQueryPhrase: no SQL step a row), then each one's length: from the length marks
+ * (one pass over them: 30 ns an item) or, when under 1/16 of the items match, from
+ * %_docsize (a blob seek a match); and keeps the best `limit` by bm25 (FTS5's
+ * formula, k1 1.2, b 0.75), best first.
+ * For two phrases or more it only sets `by_row`: the caller then steps the same
+ * query without LIMIT, FTS5 itself finds the rows holding every phrase (skipping
+ * through the longer doclists where one phrase is rare), and each call scores its
+ * row (counts from the phrase's positions, the length from the mark); then
+ * search_top_finish(). The phrases' row counts (bm25's idf) come from `cache` when
+ * the index has not changed since (key: `key`, `data_version`, `changes`). */
 struct search_top {
 	int limit;                 /* 0: all */
 	const char *docsize;       /* the table's %_docsize: lengths of a few matches are
 				    * looked up there (a blob seek each) instead */
+	const char *key;           /* the table and the query, for the row-count cache */
+	long long data_version;    /* PRAGMA data_version and sqlite3_total_changes64():
+				    * the index is unchanged while both are */
+	long long changes;
 	long long *rowid;          /* out: heap (free), best first */
 	double *score;             /* out: bm25, lower is better */
 	int n;
 	long long matched;         /* rows matching the phrases */
 	int rc;                    /* SQLITE_* */
+	int by_row;                /* out: step the query without LIMIT, then finish */
+	struct top_state *state;   /* by_row: idf and the like (search_top_finish frees) */
 };
+/* By row: the heap sorted best first; frees the state. */
+void search_top_finish(struct search_top *t);
 void search_top_free(struct search_top *t);
 
 /* Register the tokenizer and the snippet function with one connection's FTS5. */
