@@ -576,7 +576,9 @@ static double idf_of(sqlite3_int64 nrow, long long nhit)
  *   of two words must know both counts before it can choose how to read.
  * - Every row's length, by rowid, as read from the length marks: the pass over the
  *   marks (7 ms for 201,424 items) is then made once, not for every query (as
- *   Lucene keeps its norms in memory). 4 bytes an item. */
+ *   Lucene keeps its norms in memory). 4 bytes an item. Kept from the second pass
+ *   over the marks on: reading every mark, not only the candidates', costs the
+ *   pass a few ms more, which a single query (a command) would pay for nothing. */
 #define DF_CACHE 16
 
 struct df_entry {
@@ -591,8 +593,8 @@ struct lens {
 	char *table;
 	long long data_version, changes;
 	long long lo;        /* rowid of len[0] */
-	int *len;            /* -1: no such row */
-	long n, cap;
+	int *len;            /* -1: no such row; NULL: not read (yet) */
+	long n, cap;         /* cap -1: given up (see lens_add) */
 };
 
 struct top_cache {
@@ -656,12 +658,13 @@ static void df_put(struct top_cache *c, const struct search_top *t, sqlite3_int6
 	memcpy(e->nhit, nhit, sizeof *nhit * (size_t)nph);
 }
 
-static const struct lens *lens_find(const struct top_cache *c, const struct search_top *t)
+/* The table's lengths, read or only asked for once, while the index is unchanged. */
+static struct lens *lens_find(struct top_cache *c, const struct search_top *t)
 {
 	if (!cache_usable(c, t))
 		return NULL;
 	for (int i = 0; i < 2; i++) {
-		const struct lens *l = &c->lens[i];
+		struct lens *l = &c->lens[i];
 		if (l->table && l->data_version == t->data_version && l->changes == t->changes &&
 		    strcmp(l->table, t->docsize) == 0)
 			return l;
@@ -781,8 +784,8 @@ static int lengths_pass(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3 *
 {
 	struct score_pass sp = { cand, idf, avgdl, 0, { t, 0 }, NULL, nrow };
 	struct top_cache *c = api->xUserData(fts);
-	const struct lens *l = lens_find(c, t);
-	if (l) {
+	struct lens *l = lens_find(c, t);
+	if (l && l->len) {
 		long i = 0;
 		for (; i < cand->n; i++) {
 			long long off = cand->rowid[i] - l->lo;
@@ -797,23 +800,31 @@ static int lengths_pass(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3 *
 	}
 	if (t->docsize && cand->n * 16 < nrow)
 		return docsize_pass(db, t->docsize, &sp);
-	struct lens build = { 0 };
-	if (cache_usable(c, t))
-		sp.build = &build;
-	int rc = api->xQueryPhrase(fts, api->xPhraseCount(fts) - 1, &sp, mark_row);
-	if (rc == SQLITE_OK && sp.build && build.cap >= 0) {
-		struct lens *into = &c->lens[c->next_lens];
+	if (!l && cache_usable(c, t)) {   /* asked for once: read them the next time */
+		l = &c->lens[c->next_lens];
 		c->next_lens = (c->next_lens + 1) % 2;
 		for (int i = 0; i < 2; i++) {   /* the table's old lengths go */
 			if (c->lens[i].table && strcmp(c->lens[i].table, t->docsize) == 0)
-				into = &c->lens[i];
+				l = &c->lens[i];
 		}
-		lens_free(into);
-		*into = build;
-		into->table = mc_xstrdup(t->docsize);
-		into->data_version = t->data_version;
-		into->changes = t->changes;
+		lens_free(l);
+		l->table = mc_xstrdup(t->docsize);
+		l->data_version = t->data_version;
+		l->changes = t->changes;
+		l = NULL;
+	}
+	struct lens build = { 0 };
+	if (l && !l->len && l->cap == 0)
+		sp.build = &build;
+	int rc = api->xQueryPhrase(fts, api->xPhraseCount(fts) - 1, &sp, mark_row);
+	if (sp.build && rc == SQLITE_OK && build.cap >= 0) {
+		l->lo = build.lo;
+		l->len = build.len;
+		l->n = build.n;
+		l->cap = build.cap;
 	} else {
+		if (sp.build)
+			l->cap = -1;   /* not kept: do not try again */
 		lens_free(&build);
 	}
 	return rc;
