@@ -12,7 +12,7 @@
 #      so only the index is counted, as with our external-content table);
 #   4. word queries (first 50 matches, newest first) and ranked top-50 queries
 #      (bm25), for rare and common words; the ranking alone against FTS5's own
-#      ORDER BY rank;
+#      ORDER BY rank; several words (common, rare with common) and a phrase;
 #   5. a regex scan through PCRE2 JIT over every row, the bare read of every row (the
 #      floor: the same statement, no matching), and ripgrep (-j2) over the same text
 #      exported one file per item. Medians of $RUNS runs, warm cache.
@@ -75,7 +75,12 @@ for w in prairie 反馈 skeptic rubric students; do
 	"$BS" "$DB" newest "$RUNS" "$w" 50
 done
 echo "-- ranked top 50 (bm25, snippets for those 50 only; search)"
-for w in prairie 反馈 skeptic rubric students "questions students" 学生; do
+for w in prairie 反馈 skeptic rubric students 学生; do
+	"$BS" "$DB" text "$RUNS" "$w" 50
+done
+echo "-- ranked top 50, several words (all must occur) and a phrase"
+for w in "questions students" "rubric students" "skeptic students" "prairie students" \
+	"rubric questions students" "handful of confident students" '"handful of confident students"'; do
 	"$BS" "$DB" text "$RUNS" "$w" 50
 done
 echo "-- the ranking alone: ours against FTS5's ORDER BY rank (the way before)"

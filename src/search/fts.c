@@ -385,12 +385,12 @@ out:
 #define BM25_K1 1.2
 #define BM25_B 0.75
 
-/* One phrase's rows in rowid order, with the phrase's count in each. */
+/* Rows in rowid order, with each phrase's count in each (nph counts a row). */
 struct plist {
 	long long *rowid;
-	int *tf;          /* cand: nph counts a row */
+	int *tf;
 	long n, cap;
-	int nph;          /* counts a row */
+	int nph;
 };
 
 static void plist_free(struct plist *l)
@@ -400,45 +400,86 @@ static void plist_free(struct plist *l)
 	memset(l, 0, sizeof *l);
 }
 
-static int phrase_row(const Fts5ExtensionApi *api, Fts5Context *fts, void *p)
+static void plist_grow(struct plist *l, long want)
 {
-	struct plist *l = p;
+	if (want <= l->cap)
+		return;
+	l->cap = l->cap ? l->cap * 2 : 1024;
+	if (l->cap < want)
+		l->cap = want;
+	l->rowid = mc_xrealloc(l->rowid, sizeof *l->rowid * (size_t)l->cap);
+	l->tf = mc_xrealloc(l->tf, sizeof *l->tf * (size_t)l->cap * (size_t)l->nph);
+}
+
+/* A phrase's count in the current row. With one column, FTS5's position list
+ * (it.a..it.b after the first position) holds one varint a position and nothing
+ * else (a second column would add a marker and its number), so the count is the
+ * number of bytes that end a varint: no call a position (4 ms of 24 for
+ * `questions students`). The unit test checks the scores against FTS5's bm25. */
+static int phrase_tf(const Fts5ExtensionApi *api, Fts5Context *fts, int iph, int *tf)
+{
 	Fts5PhraseIter it;
-	int ic, io, tf = 0;
-	int rc = api->xPhraseFirst(fts, 0, &it, &ic, &io);
-	for (; rc == SQLITE_OK && ic >= 0; api->xPhraseNext(fts, &it, &ic, &io))
-		tf++;
-	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 1024;
-		l->rowid = mc_xrealloc(l->rowid, sizeof *l->rowid * (size_t)l->cap);
-		l->tf = mc_xrealloc(l->tf, sizeof *l->tf * (size_t)l->cap);
+	int ic, io, n = 0;
+	int rc = api->xPhraseFirst(fts, iph, &it, &ic, &io);
+	if (rc == SQLITE_OK && ic >= 0 && api->xColumnCount(fts) == 1) {
+		n = 1;
+		for (const unsigned char *q = it.a; q < it.b; q++)
+			n += *q < 0x80;
+		*tf = n;
+		return rc;
 	}
-	l->rowid[l->n] = api->xRowid(fts);
-	l->tf[l->n++] = tf;
+	for (; rc == SQLITE_OK && ic >= 0; api->xPhraseNext(fts, &it, &ic, &io))
+		n++;
+	*tf = n;
 	return rc;
 }
 
-/* Rows in both: cand (nph counts a row) and l (one); cand gets nph + 1 counts a row. */
-static void plist_and(struct plist *cand, const struct plist *l)
+/* One walk of a phrase's rows (xQueryPhrase). The first phrase's rows become the
+ * candidates; each next phrase only counts its rows and keeps its count in the
+ * candidates it also holds (`hit`), and stops after the last candidate when its row
+ * count is known already. */
+struct walk {
+	struct plist *cand;
+	int col;              /* which count of the row */
+	char *hit;            /* next phrases: candidates this one holds */
+	long at;
+	long long count;      /* the phrase's rows (read so far) */
+	int count_known;
+};
+
+static int walk_row(const Fts5ExtensionApi *api, Fts5Context *fts, void *p)
 {
-	int w = cand->nph + 1;
-	struct plist out = { mc_xmalloc(sizeof *out.rowid * (size_t)(cand->n ? cand->n : 1)),
-			     mc_xmalloc(sizeof *out.tf * (size_t)(cand->n ? cand->n : 1) * (size_t)w), 0, 0, w };
-	for (long a = 0, b = 0; a < cand->n && b < l->n;) {
-		if (cand->rowid[a] < l->rowid[b]) {
-			a++;
-		} else if (cand->rowid[a] > l->rowid[b]) {
-			b++;
-		} else {
-			out.rowid[out.n] = cand->rowid[a];
-			memcpy(out.tf + out.n * w, cand->tf + a * cand->nph, sizeof *out.tf * (size_t)cand->nph);
-			out.tf[out.n * w + cand->nph] = l->tf[b];
-			out.n++, a++, b++;
-		}
+	struct walk *w = p;
+	struct plist *c = w->cand;
+	long long rowid = api->xRowid(fts);
+	w->count++;
+	if (!w->hit) {
+		plist_grow(c, c->n + 1);
+		c->rowid[c->n] = rowid;
+		return phrase_tf(api, fts, 0, &c->tf[c->n++ * c->nph]);
 	}
-	out.cap = out.n;
-	plist_free(cand);
-	*cand = out;
+	while (w->at < c->n && c->rowid[w->at] < rowid)
+		w->at++;
+	if (w->at == c->n)
+		return w->count_known ? SQLITE_DONE : SQLITE_OK;
+	if (c->rowid[w->at] != rowid)
+		return SQLITE_OK;
+	w->hit[w->at] = 1;
+	return phrase_tf(api, fts, 0, &c->tf[w->at++ * c->nph + w->col]);
+}
+
+/* Keeps the candidates marked in hit. */
+static void plist_keep(struct plist *c, const char *hit)
+{
+	long m = 0;
+	for (long i = 0; i < c->n; i++) {
+		if (!hit[i])
+			continue;
+		c->rowid[m] = c->rowid[i];
+		memmove(c->tf + m * c->nph, c->tf + i * c->nph, sizeof *c->tf * (size_t)c->nph);
+		m++;
+	}
+	c->n = m;
 }
 
 /* The best `limit` (score, rowid) so far: a heap with the worst on top. */
@@ -507,27 +548,175 @@ static void heap_sort(struct search_top *t)
 	}
 }
 
-/* The length-mark pass: each candidate's length, its score, into the heap. */
+/* FTS5's bm25() (fts5_aux.c), term by term in the same order: the same doubles. */
+static double bm25(const double *idf, const int *tfs, int nph, double dl, double avgdl)
+{
+	double score = 0;
+	for (int i = 0; i < nph; i++) {
+		double tf = tfs[i];
+		score += idf[i] * (tf * (BM25_K1 + 1) / (tf + BM25_K1 * (1 - BM25_B + BM25_B * dl / avgdl)));
+	}
+	return -1.0 * score;
+}
+
+/* bm25's idf from a phrase's row count, as FTS5 computes it. */
+static double idf_of(sqlite3_int64 nrow, long long nhit)
+{
+	double idf = log(((double)nrow - (double)nhit + 0.5) / ((double)nhit + 0.5));
+	return idf <= 0.0 ? 1e-6 : idf;
+}
+
+/* ---------------------------------------------------------------- what a connection keeps */
+
+/* Per connection (the function's user data), valid while the index is unchanged:
+ * the same data_version (no other connection committed) and the same count of
+ * changes by this one (the caller passes changes -1 inside a transaction, which
+ * may yet roll back, and then nothing is kept or used).
+ * - The phrases' row counts (bm25's idf) of the last few queries: a ranked query
+ *   of two words must know both counts before it can choose how to read.
+ * - Every row's length, by rowid, as read from the length marks: the pass over the
+ *   marks (7 ms for 201,424 items) is then made once, not for every query (as
+ *   Lucene keeps its norms in memory). 4 bytes an item. Kept from the second pass
+ *   over the marks on: reading every mark, not only the candidates', costs the
+ *   pass a few ms more, which a single query (a command) would pay for nothing. */
+#define DF_CACHE 16
+
+struct df_entry {
+	char *key;
+	long long data_version, changes;
+	sqlite3_int64 nrow;
+	int nph;
+	long long *nhit;
+};
+
+struct lens {
+	char *table;
+	long long data_version, changes;
+	long long lo;        /* rowid of len[0] */
+	int *len;            /* -1: no such row; NULL: not read (yet) */
+	long n, cap;         /* cap -1: given up (see lens_add) */
+};
+
+struct top_cache {
+	struct df_entry e[DF_CACHE];
+	int next;
+	struct lens lens[2];
+	int next_lens;
+};
+
+static void lens_free(struct lens *l)
+{
+	free(l->table);
+	free(l->len);
+	memset(l, 0, sizeof *l);
+}
+
+static void top_cache_free(void *p)
+{
+	struct top_cache *c = p;
+	if (!c)
+		return;
+	for (int i = 0; i < DF_CACHE; i++) {
+		free(c->e[i].key);
+		free(c->e[i].nhit);
+	}
+	lens_free(&c->lens[0]);
+	lens_free(&c->lens[1]);
+	free(c);
+}
+
+static int cache_usable(const struct top_cache *c, const struct search_top *t)
+{
+	return c && t->key && t->docsize && t->changes >= 0;
+}
+
+static const struct df_entry *df_find(const struct top_cache *c, const struct search_top *t,
+				      sqlite3_int64 nrow, int nph)
+{
+	if (!cache_usable(c, t))
+		return NULL;
+	for (int i = 0; i < DF_CACHE; i++) {
+		const struct df_entry *e = &c->e[i];
+		if (e->key && e->data_version == t->data_version && e->changes == t->changes && e->nrow == nrow &&
+		    e->nph == nph && strcmp(e->key, t->key) == 0)
+			return e;
+	}
+	return NULL;
+}
+
+static void df_put(struct top_cache *c, const struct search_top *t, sqlite3_int64 nrow, int nph,
+		   const long long *nhit)
+{
+	if (!cache_usable(c, t) || df_find(c, t, nrow, nph))
+		return;
+	struct df_entry *e = &c->e[c->next];
+	c->next = (c->next + 1) % DF_CACHE;
+	free(e->key);
+	free(e->nhit);
+	*e = (struct df_entry){ mc_xstrdup(t->key), t->data_version, t->changes, nrow, nph,
+				mc_xmalloc(sizeof *e->nhit * (size_t)nph) };
+	memcpy(e->nhit, nhit, sizeof *nhit * (size_t)nph);
+}
+
+/* The table's lengths, read or only asked for once, while the index is unchanged. */
+static struct lens *lens_find(struct top_cache *c, const struct search_top *t)
+{
+	if (!cache_usable(c, t))
+		return NULL;
+	for (int i = 0; i < 2; i++) {
+		struct lens *l = &c->lens[i];
+		if (l->table && l->data_version == t->data_version && l->changes == t->changes &&
+		    strcmp(l->table, t->docsize) == 0)
+			return l;
+	}
+	return NULL;
+}
+
+/* Rows come in rowid order; a table whose rowids spread over more than 4 times
+ * its rows (and some) is not kept. */
+static void lens_add(struct lens *l, long long rowid, int dl, sqlite3_int64 nrow)
+{
+	if (!l->len && l->n == 0 && l->cap == 0)
+		l->lo = rowid;
+	long long off = rowid - l->lo;
+	if (l->cap < 0 || off < l->n || off > 4 * (long long)nrow + 4096) {
+		free(l->len);
+		l->len = NULL;
+		l->cap = -1;   /* given up */
+		return;
+	}
+	if (off >= l->cap) {
+		long cap = l->cap ? l->cap : 1024;
+		while (cap <= off)
+			cap *= 2;
+		l->len = mc_xrealloc(l->len, sizeof *l->len * (size_t)cap);
+		l->cap = cap;
+	}
+	for (long i = l->n; i < off; i++)
+		l->len[i] = -1;
+	l->len[off] = dl;
+	l->n = (long)off + 1;
+}
+
+/* ---------------------------------------------------------------- lengths, then scores */
+
 struct score_pass {
 	const struct plist *cand;
 	const double *idf;
 	double avgdl;
 	long at;
 	struct heap h;
+	struct lens *build;      /* every row's length into this, or NULL */
+	sqlite3_int64 nrow;
 };
 
-/* FTS5's bm25() (fts5_aux.c), term by term in the same order: the same doubles. */
-static double bm25_score(const struct score_pass *sp, long at, double dl)
+static double cand_score(const struct score_pass *sp, long at, double dl)
 {
 	const struct plist *c = sp->cand;
-	double score = 0;
-	for (int i = 0; i < c->nph; i++) {
-		double tf = c->tf[at * c->nph + i];
-		score += sp->idf[i] * (tf * (BM25_K1 + 1) / (tf + BM25_K1 * (1 - BM25_B + BM25_B * dl / sp->avgdl)));
-	}
-	return -1.0 * score;
+	return bm25(sp->idf, c->tf + at * c->nph, c->nph, dl, sp->avgdl);
 }
 
+/* The pass over the length marks (the mark is at each row's last position). */
 static int mark_row(const Fts5ExtensionApi *api, Fts5Context *fts, void *p)
 {
 	struct score_pass *sp = p;
@@ -535,22 +724,26 @@ static int mark_row(const Fts5ExtensionApi *api, Fts5Context *fts, void *p)
 	long long rowid = api->xRowid(fts);
 	while (sp->at < c->n && c->rowid[sp->at] < rowid)
 		sp->at++;
-	if (sp->at == c->n)
+	if (sp->at == c->n && !sp->build)
 		return SQLITE_DONE;   /* no candidate left: stop reading */
-	if (c->rowid[sp->at] != rowid)
+	int cand = sp->at < c->n && c->rowid[sp->at] == rowid;
+	if (!cand && !sp->build)
 		return SQLITE_OK;
 	Fts5PhraseIter it;
 	int ic, io;
 	int rc = api->xPhraseFirst(fts, 0, &it, &ic, &io);
 	if (rc != SQLITE_OK)
 		return rc;
-	heap_push(&sp->h, rowid, bm25_score(sp, sp->at, io >= 0 ? io + 1 : 0));
-	sp->at++;
+	int dl = io >= 0 ? io + 1 : 0;
+	if (sp->build)
+		lens_add(sp->build, rowid, dl, sp->nrow);
+	if (cand)
+		heap_push(&sp->h, rowid, cand_score(sp, sp->at++, dl));
 	return SQLITE_OK;
 }
 
-/* The few-matches pass: each candidate's length from %_docsize (FTS5's record: a
- * varint a column, as SQLite writes varints). */
+/* Few candidates: each one's length from %_docsize (FTS5's record: a varint a
+ * column, as SQLite writes varints), a blob seek each. */
 static int docsize_pass(sqlite3 *db, const char *table, struct score_pass *sp)
 {
 	const struct plist *c = sp->cand;
@@ -577,13 +770,72 @@ static int docsize_pass(sqlite3 *db, const char *table, struct score_pass *sp)
 			if (!(buf[k] & 0x80))
 				break;
 		}
-		heap_push(&sp->h, c->rowid[i], bm25_score(sp, i, (double)v));
+		heap_push(&sp->h, c->rowid[i], cand_score(sp, i, (double)v));
 	}
 	sqlite3_blob_close(b);
 	return rc;
 }
 
-static int top_run(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3 *db, struct search_top *t)
+/* Each candidate's length, then its score into t's heap: from the connection's
+ * lengths when it holds them; else from %_docsize for under 1/16 of the items;
+ * else one pass over all the length marks, kept for the next query. */
+static int lengths_pass(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3 *db, struct search_top *t,
+			const struct plist *cand, const double *idf, double avgdl, sqlite3_int64 nrow)
+{
+	struct score_pass sp = { cand, idf, avgdl, 0, { t, 0 }, NULL, nrow };
+	struct top_cache *c = api->xUserData(fts);
+	struct lens *l = lens_find(c, t);
+	if (l && l->len) {
+		long i = 0;
+		for (; i < cand->n; i++) {
+			long long off = cand->rowid[i] - l->lo;
+			if (off < 0 || off >= l->n || l->len[off] < 0)
+				break;   /* not there: read them */
+		}
+		if (i == cand->n) {
+			for (i = 0; i < cand->n; i++)
+				heap_push(&sp.h, cand->rowid[i], cand_score(&sp, i, l->len[cand->rowid[i] - l->lo]));
+			return SQLITE_OK;
+		}
+	}
+	if (t->docsize && cand->n * 16 < nrow)
+		return docsize_pass(db, t->docsize, &sp);
+	if (!l && cache_usable(c, t)) {   /* asked for once: read them the next time */
+		l = &c->lens[c->next_lens];
+		c->next_lens = (c->next_lens + 1) % 2;
+		for (int i = 0; i < 2; i++) {   /* the table's old lengths go */
+			if (c->lens[i].table && strcmp(c->lens[i].table, t->docsize) == 0)
+				l = &c->lens[i];
+		}
+		lens_free(l);
+		l->table = mc_xstrdup(t->docsize);
+		l->data_version = t->data_version;
+		l->changes = t->changes;
+		l = NULL;
+	}
+	struct lens build = { 0 };
+	if (l && !l->len && l->cap == 0)
+		sp.build = &build;
+	int rc = api->xQueryPhrase(fts, api->xPhraseCount(fts) - 1, &sp, mark_row);
+	if (sp.build && rc == SQLITE_OK && build.cap >= 0) {
+		l->lo = build.lo;
+		l->len = build.len;
+		l->n = build.n;
+		l->cap = build.cap;
+	} else {
+		if (sp.build)
+			l->cap = -1;   /* not kept: do not try again */
+		lens_free(&build);
+	}
+	return rc;
+}
+
+/* ---------------------------------------------------------------- reading every phrase's rows */
+
+/* The phrases' rows one walk each (xQueryPhrase: no SQL step a row), the rarest
+ * first when the counts are known; then lengths and scores. */
+static int top_walks(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3 *db, struct search_top *t,
+		     const long long *known)
 {
 	int nph = api->xPhraseCount(fts) - 1;   /* the last is the length mark */
 	sqlite3_int64 nrow = 0, ntok = 0;
@@ -593,30 +845,153 @@ static int top_run(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3 *db, s
 	if (rc != SQLITE_OK || nph < 1 || nrow <= 0)
 		return rc;
 	double *idf = mc_xcalloc((size_t)nph, sizeof *idf);
-	struct plist cand = { 0 }, l = { 0 };
-	for (int i = 0; rc == SQLITE_OK && i < nph; i++) {
-		struct plist *into = i == 0 ? &cand : &l;
-		into->n = 0;
-		into->nph = 1;
-		rc = api->xQueryPhrase(fts, i, into, phrase_row);
-		idf[i] = log(((double)nrow - (double)into->n + 0.5) / ((double)into->n + 0.5));
-		if (idf[i] <= 0.0)
-			idf[i] = 1e-6;
-		if (rc == SQLITE_OK && i > 0)
-			plist_and(&cand, &l);
+	long long *nhit = mc_xcalloc((size_t)nph, sizeof *nhit);
+	int *order = mc_xcalloc((size_t)nph, sizeof *order);
+	for (int i = 0; i < nph; i++) {
+		int k = i;
+		for (; known && k > 0 && known[order[k - 1]] > known[i]; k--)
+			order[k] = order[k - 1];
+		order[k] = i;
 	}
+	struct plist cand = { NULL, NULL, 0, 0, nph };
+	char *hit = NULL;
+	for (int k = 0; rc == SQLITE_OK && k < nph; k++) {
+		int i = order[k];
+		if (k > 0)
+			hit = mc_xcalloc((size_t)(cand.n ? cand.n : 1), 1);
+		struct walk w = { &cand, i, hit, 0, 0, known != NULL };
+		if (k == 0 || cand.n > 0 || !known)
+			rc = api->xQueryPhrase(fts, i, &w, walk_row);
+		nhit[i] = known ? known[i] : w.count;
+		idf[i] = idf_of(nrow, nhit[i]);
+		if (hit) {
+			plist_keep(&cand, hit);
+			free(hit);
+			hit = NULL;
+		}
+		if (k == 0) {   /* the first walk wrote its counts in column 0 */
+			for (long r = 0; i != 0 && r < cand.n; r++)
+				cand.tf[r * nph + i] = cand.tf[r * nph];
+		}
+	}
+	if (rc == SQLITE_OK && !known)
+		df_put(api->xUserData(fts), t, nrow, nph, nhit);
 	t->matched = cand.n;
 	if (rc == SQLITE_OK && cand.n > 0) {
-		struct score_pass sp = { &cand, idf, (double)ntok / (double)nrow, 0, { t, 0 } };
-		if (t->docsize && cand.n * 16 < nrow)
-			rc = docsize_pass(db, t->docsize, &sp);
-		else
-			rc = api->xQueryPhrase(fts, nph, &sp, mark_row);
+		rc = lengths_pass(api, fts, db, t, &cand, idf, (double)ntok / (double)nrow, nrow);
 		heap_sort(t);
 	}
 	plist_free(&cand);
-	plist_free(&l);
+	free(order);
+	free(nhit);
 	free(idf);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- or a call a row */
+
+/* Counting a phrase's rows stops at `cap`: at half the items, idf is 1e-6
+ * whatever the count (log of a ratio <= 1, which bm25 replaces by 1e-6). */
+struct df_count {
+	long long n, cap;
+};
+
+static int count_row(const Fts5ExtensionApi *api, Fts5Context *fts, void *p)
+{
+	(void)api;
+	(void)fts;
+	struct df_count *c = p;
+	return ++c->n >= c->cap ? SQLITE_DONE : SQLITE_OK;
+}
+
+struct top_state {
+	int nph;
+	double avgdl;
+	double *idf;
+	int *tf;
+	struct heap h;
+};
+
+/* One row of the query: its counts, its length from the mark, into the heap. */
+static int top_row(const Fts5ExtensionApi *api, Fts5Context *fts, struct search_top *t)
+{
+	struct top_state *st = t->state;
+	int rc = SQLITE_OK;
+	for (int i = 0; rc == SQLITE_OK && i < st->nph; i++)
+		rc = phrase_tf(api, fts, i, &st->tf[i]);
+	Fts5PhraseIter it;
+	int ic, io;
+	if (rc == SQLITE_OK)
+		rc = api->xPhraseFirst(fts, st->nph, &it, &ic, &io);
+	if (rc != SQLITE_OK)
+		return rc;
+	t->matched++;
+	heap_push(&st->h, api->xRowid(fts), bm25(st->idf, st->tf, st->nph, io >= 0 ? io + 1 : 0, st->avgdl));
+	return SQLITE_OK;
+}
+
+void search_top_finish(struct search_top *t)
+{
+	struct top_state *st = t->state;
+	if (st) {
+		if (t->rc == SQLITE_OK)
+			heap_sort(t);
+		free(st->idf);
+		free(st->tf);
+		free(st);
+		t->state = NULL;
+	}
+}
+
+/* Two phrases or more: when one is in under 1/8 of the items, FTS5's own AND
+ * (which skips through the longer doclists to the rare phrase's rows) and a call a
+ * row cost less than reading each phrase's rows whole; that needs every phrase's
+ * row count first (kept per connection). Else the walks. */
+static int top_choose(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3 *db, struct search_top *t)
+{
+	int nph = api->xPhraseCount(fts) - 1;
+	sqlite3_int64 nrow = 0, ntok = 0;
+	int rc = api->xRowCount(fts, &nrow);
+	if (rc == SQLITE_OK)
+		rc = api->xColumnTotalSize(fts, -1, &ntok);
+	if (rc != SQLITE_OK || nrow <= 0)
+		return rc;
+	struct top_cache *c = api->xUserData(fts);
+	const struct df_entry *e = df_find(c, t, nrow, nph);
+	long long *nhit = mc_xcalloc((size_t)nph, sizeof *nhit), rare = nrow / 8 + 1, least = nrow;
+	for (int i = 0; rc == SQLITE_OK && i < nph; i++) {
+		if (e) {
+			nhit[i] = e->nhit[i];
+		} else {   /* up to 1/8 of the items for now */
+			struct df_count dc = { 0, rare };
+			rc = api->xQueryPhrase(fts, i, &dc, count_row);
+			nhit[i] = dc.n;
+		}
+		if (nhit[i] < least)
+			least = nhit[i];
+	}
+	if (rc == SQLITE_OK && least >= rare) {
+		rc = top_walks(api, fts, db, t, e ? nhit : NULL);
+	} else if (rc == SQLITE_OK) {
+		for (int i = 0; rc == SQLITE_OK && !e && i < nph; i++) {
+			if (nhit[i] < rare)
+				continue;
+			struct df_count dc = { 0, (nrow + 1) / 2 };
+			rc = api->xQueryPhrase(fts, i, &dc, count_row);
+			nhit[i] = dc.n;
+		}
+		if (rc == SQLITE_OK) {
+			df_put(c, t, nrow, nph, nhit);
+			struct top_state *st = mc_xcalloc(1, sizeof *st);
+			*st = (struct top_state){ nph, (double)ntok / (double)nrow, mc_xcalloc((size_t)nph, sizeof *st->idf),
+						  mc_xcalloc((size_t)nph, sizeof *st->tf), { t, 0 } };
+			for (int i = 0; i < nph; i++)
+				st->idf[i] = idf_of(nrow, nhit[i]);
+			t->state = st;
+			t->by_row = 1;   /* the caller steps the query without LIMIT (by_row 2) */
+		}
+	}
+	free(nhit);
 	return rc;
 }
 
@@ -628,7 +1003,14 @@ static void top_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_contex
 		sqlite3_result_error(ctx, SEARCH_TOP_FN "(): no request bound", -1);
 		return;
 	}
-	t->rc = top_run(api, fts, sqlite3_context_db_handle(ctx), t);
+	if (t->rc != SQLITE_OK || t->by_row == 1)
+		;
+	else if (t->by_row == 2)
+		t->rc = top_row(api, fts, t);
+	else if (api->xPhraseCount(fts) > 2)
+		t->rc = top_choose(api, fts, sqlite3_context_db_handle(ctx), t);
+	else
+		t->rc = top_walks(api, fts, sqlite3_context_db_handle(ctx), t, NULL);
 	sqlite3_result_int(ctx, t->rc);
 }
 
@@ -639,6 +1021,7 @@ void search_top_free(struct search_top *t)
 	t->rowid = NULL;
 	t->score = NULL;
 	t->n = 0;
+	search_top_finish(t);
 }
 
 int search_fts_register(fts5_api *api)
@@ -647,8 +1030,12 @@ int search_fts_register(fts5_api *api)
 	int rc = api->xCreateTokenizer(api, SEARCH_TOKENIZER, api, &tok, NULL);
 	if (rc == SQLITE_OK)
 		rc = api->xCreateFunction(api, SEARCH_SNIPPET_FN, NULL, snippet_fn, NULL);
-	if (rc == SQLITE_OK)
-		rc = api->xCreateFunction(api, SEARCH_TOP_FN, NULL, top_fn, NULL);
+	if (rc == SQLITE_OK) {
+		struct top_cache *c = mc_xcalloc(1, sizeof *c);
+		rc = api->xCreateFunction(api, SEARCH_TOP_FN, c, top_fn, top_cache_free);
+		if (rc != SQLITE_OK)
+			top_cache_free(c);
+	}
 	return rc;
 }
 

@@ -23,22 +23,38 @@ struct store;
 #define SEARCH_FORMAT "2"
 
 /* The request mcassess_top() fills (bound with sqlite3_bind_pointer, type
- * SEARCH_TOP_FN). Run as
+ * SEARCH_TOP_FN). Run first as
  *   SELECT mcassess_top(t, ?2) FROM t WHERE t MATCH '<phrases> "<length mark>"' LIMIT 1
- * it reads every row matching all phrases (FTS5's xQueryPhrase: no SQL step a row),
- * then each one's length: from the length marks (one pass over them: 30 ns an item)
- * or, when under 1/16 of the items match, from %_docsize (a blob seek a match);
- * and keeps the best `limit` by bm25 (FTS5's formula, k1 1.2, b 0.75), best first. */
+ * That call reads every row of each phrase (FTS5's xQueryPhrase: no SQL step a
+ * row; the rarest phrase first, the others only for its rows), then each match's
+ * length: from the lengths the connection keeps, from %_docsize (a blob seek a
+ * match) when under 1/16 of the items match, else from one pass over the length
+ * marks; and keeps the best `limit` by bm25 (FTS5's formula, k1 1.2, b 0.75), best
+ * first. When one of two phrases or more is in under 1/8 of the items, it only
+ * sets `by_row`: the caller then steps the same query without LIMIT, FTS5's own
+ * AND finds the rows (skipping through the longer doclists), each call scores its
+ * row (the length from the mark), then search_top_finish(). Per connection, while
+ * the index is unchanged (`data_version` and `changes` the same), the phrases' row
+ * counts (under `key`) and every row's length are kept (fts.c). */
 struct search_top {
 	int limit;                 /* 0: all */
 	const char *docsize;       /* the table's %_docsize: lengths of a few matches are
 				    * looked up there (a blob seek each) instead */
+	const char *key;           /* the table and the query, for the row-count cache */
+	long long data_version;    /* PRAGMA data_version and sqlite3_total_changes64():
+				    * the index is unchanged while both are; changes
+				    * -1 (inside a transaction): nothing kept or used */
+	long long changes;
 	long long *rowid;          /* out: heap (free), best first */
 	double *score;             /* out: bm25, lower is better */
 	int n;
 	long long matched;         /* rows matching the phrases */
 	int rc;                    /* SQLITE_* */
+	int by_row;                /* out: step the query without LIMIT, then finish */
+	struct top_state *state;   /* by_row: idf and the like (search_top_finish frees) */
 };
+/* By row: the heap sorted best first; frees the state. */
+void search_top_finish(struct search_top *t);
 void search_top_free(struct search_top *t);
 
 /* Register the tokenizer and the snippet function with one connection's FTS5. */
