@@ -84,15 +84,18 @@ static int hv_open(struct tui_view *v, const void *arg, struct mc_error *err)
 	mc_error_clear(&why);
 	char *subject = mc_xasprintf("submission:%s", d->id);
 	int pending = 0;
-	if (drain_rc != MC_OK && store_archive_outbox_has(v->tui->store, subject, &pending, &why) == MC_OK && pending)
-		tui_message(v->tui, "the latest changes to %s wait to be written to the archive (they are safe in "
-			    "the database) and are not shown here yet", d->id);
+	if (drain_rc != MC_OK && store_archive_outbox_has(v->tui->store, subject, &pending, &why) != MC_OK)
+		pending = 0;
 	mc_error_clear(&why);
 	free(subject);
 	if (archive_log(v->tui->store, d->id, collect, d, &why) != MC_OK) {
-		d->note = mc_xasprintf("The history of %s cannot be shown: %s.\n\nEverything else works as usual.",
-				       d->id, mc_error_msg(&why));
+		const char *msg = mc_error_msg(&why);
+		d->note = mc_xasprintf("The history of %s cannot be shown: %s.%s", d->id, msg,
+				       strstr(msg, "everything else works") ? "" : "\n\nEverything else works as usual.");
 		mc_error_clear(&why);
+	} else if (pending) {
+		tui_message(v->tui, "the latest changes to %s wait to be written to the archive (they are safe in "
+			    "the database) and are not shown here yet", d->id);
 	}
 	/* archive_log gives the oldest first: newest first reads best. */
 	for (int i = 0, j = d->n - 1; i < j; i++, j--) {

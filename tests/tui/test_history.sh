@@ -135,6 +135,26 @@ mapped=$(git2_mapped)
 t_check "with an archive, the history was read through libgit2 ($mapped)" \
 	sh -c '[ -n "$1" ] && grep -q "^ History of S-001 · [0-9]* changes" "$2"' - "$mapped" "$T/dumps/x"
 
+# --- another mcassess is writing the archive (its lock held): the history so far,
+# and a word that this screen's own changes are not in it yet
+if command -v flock >/dev/null; then
+	restore
+	# one process holds the lock and is killed by its id: the lock goes with it
+	(exec 9>"$DB.archive.git/mcassess.lock"; flock 9; exec sleep 60) &
+	holder=$!
+	for _i in 1 2 3 4 5 6 7 8 9 10; do flock -n "$DB.archive.git/mcassess.lock" true 2>/dev/null || break; sleep 0.2; done
+	printf '<Enter>H\n:dump locked\n' >"$T/locked.keys"
+	tui "$T/locked.keys" 80x24
+	kill "$holder" 2>/dev/null; wait "$holder" 2>/dev/null
+	t_check "locked: the history so far (the feedback newest)" \
+		grep -q '^> .*feedback S-001: 9 words$' "$T/dumps/locked"
+	t_check "locked: the screen says the latest changes wait" \
+		sh -c 'tr -s " \n" "  " <"$1" | grep -qF "the latest changes to S-001 wait to be written to the archive (they are safe in the database)"' - "$T/dumps/locked"
+else
+	t_ok "locked archive # SKIP no flock"
+	t_ok "locked archive # SKIP no flock"
+fi
+
 # --- libgit2 cannot be loaded: the pane says so, the rest works
 soname=$(LD_DEBUG=files LD_DEBUG_OUTPUT=$T/ld "$MCASSESS" --db "$DB" archive log S-001 >/dev/null 2>&1; git2_mapped)
 if [ -n "$soname" ]; then
@@ -147,8 +167,8 @@ if [ -n "$soname" ]; then
 	got=$(tr -s ' \n' '  ' <"$T/dumps/nolib")
 	t_check "no library: the pane names the archive library that cannot be loaded" \
 		sh -c 'echo "$1" | grep -qF "The history of S-001 cannot be shown: cannot load the library the evidence archive needs, libgit2"' - "$got"
-	t_check "no library: the pane says everything else works" \
-		sh -c 'echo "$1" | grep -qF "Everything else works as usual."' - "$got"
+	t_check "no library: the pane says everything else works, once" \
+		sh -c '[ "$(echo "$1" | grep -oi "everything else works" | wc -l)" = 1 ]' - "$got"
 	t_check "no library: back on the submission, a score is still saved" \
 		[ "$(sql "SELECT l.code FROM score s JOIN criterion c ON c.id = s.criterion_id JOIN level l ON l.id = s.level_id
 			JOIN submission u ON u.id = s.submission_id WHERE u.ext_id = 'S-001' AND c.code = 'R1'")" = demonstrated ]
