@@ -38,6 +38,7 @@ struct archive_log_entry {
 	const char *at;     /* ISO 8601 UTC */
 	const char *author, *email;
 	const char *summary; /* the message's first line */
+	const char *message; /* the whole message: summary, body, trailers */
 };
 int archive_log(struct store *s, const char *submission_id,
 		int (*fn)(void *ctx, const struct archive_log_entry *e), void *ctx, struct mc_error *err);

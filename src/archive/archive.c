@@ -1052,7 +1052,7 @@ int archive_log(struct store *s, const char *submission_id,
 				const git_signature *au = git_commit_author(c);
 				mc_time_format((time_t)au->when.time, at);
 				char *sum = mc_xstrdup(git_commit_summary(c) ? git_commit_summary(c) : "");
-				struct archive_log_entry e = { hex, at, au->name, au->email, sum };
+				struct archive_log_entry e = { hex, at, au->name, au->email, sum, git_commit_message(c) };
 				int stop = fn(ctx, &e);
 				free(sum);
 				shown++;

@@ -13,7 +13,7 @@
 	X(LAST,        "last",        "Go to the last line") \
 	X(NEXT_PART,   "next-part",   "Evidence: jump to the next part") \
 	X(PREV_PART,   "prev-part",   "Evidence: jump to the previous part") \
-	X(OPEN,        "open",        "Open the selected submission") \
+	X(OPEN,        "open",        "Open the selected submission (in a history: the change in full)") \
 	X(BACK,        "back",        "Go back; quits from the queue") \
 	X(QUIT,        "quit",        "Quit mcassess") \
 	X(HELP,        "help",        "Show this help (keys for every screen)") \
@@ -39,6 +39,8 @@
 	X(DECIDE,      "decide",      "Submission: record earned or resubmit (asks first)") \
 	X(INCOMPLETE,  "incomplete",  "Submission: return it unscored as incomplete, with a reason (coordinators)") \
 	X(VIEW_FILE,   "view-file",   "Submission: open the evidence files of this part in a viewer") \
+	X(HISTORY,     "history",     "Submission: its history in the evidence archive, newest first " \
+				      "(Enter shows a change in full)") \
 	X(EDIT_SAVE,   "edit-save",   "Editor: save the text and leave") \
 	X(EDIT_LEAVE,  "edit-leave",  "Editor: leave without saving; the text stays as your draft") \
 	X(EDIT_EXTERN, "edit-extern", "Editor: edit the text in $VISUAL or $EDITOR") \

@@ -52,6 +52,7 @@ static const char default_bindings[] =
 	"bind d decide\n"
 	"bind i incomplete\n"
 	"bind v view-file\n"
+	"bind H history\n"
 	"bind ^X edit-save\n"
 	"bind Esc edit-leave\n"
 	"bind ^E edit-extern\n"

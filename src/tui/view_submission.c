@@ -844,6 +844,7 @@ static int s_request(struct tui_view *v, enum tui_action a)
 	case ACT_INCOMPLETE: ask_incomplete(v); return TUI_HANDLED;
 	case ACT_NEXT: open_next(v); return TUI_HANDLED;
 	case ACT_VIEW_FILE: view_file(v); return TUI_HANDLED;
+	case ACT_HISTORY: tui_push(v->tui, &tui_view_history, d->id); return TUI_HANDLED;
 	default: break;
 	}
 	if (a == ACT_FOCUS) {
