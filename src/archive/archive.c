@@ -193,46 +193,93 @@ static int upd_cmp(const void *x, const void *y)
 	return c ? c : (a->ord > b->ord) - (a->ord < b->ord);
 }
 
+struct tlist {
+	struct arc_tent *v;
+	size_t n, cap, sorted; /* v[0..sorted) in git's order (the base's), the rest added */
+	int added;
+};
+
+/* Put name (len bytes) in: replacing the entry of that name, else added. */
+static void tlist_put(struct tlist *t, const char *name, size_t len, unsigned mode, const git_oid *oid)
+{
+	ptrdiff_t at = arc_tents_find(t->v, t->sorted, name, len);
+	if (at < 0 && t->n > t->sorted && t->v[t->n - 1].len == len && memcmp(t->v[t->n - 1].name, name, len) == 0)
+		at = (ptrdiff_t)t->n - 1; /* updates come sorted: a second one to a new name is the last added */
+	if (at < 0) {
+		if (t->n == t->cap) {
+			t->cap = t->cap ? 2 * t->cap : 16;
+			t->v = mc_xrealloc(t->v, t->cap * sizeof *t->v);
+		}
+		at = (ptrdiff_t)t->n++;
+		t->added = 1;
+	}
+	t->v[at] = (struct arc_tent){ .name = name, .len = len, .mode = mode };
+	git_oid_cpy(&t->v[at].oid, oid);
+}
+
+static int bad_name(const char *name, size_t len)
+{
+	return len == 0 || (len == 1 && name[0] == '.') || (len == 2 && name[0] == '.' && name[1] == '.');
+}
+
 /* A new tree: base (NULL: empty) with updates u[0..n) (paths sorted, sharing the
- * first `off` bytes) put in. Only the trees along the updated paths are written. */
+ * first `off` bytes) put in. Only the trees along the updated paths are
+ * written; the others keep their ids. The base's entries are already in git's
+ * order: an update replaces one in place, and only added names need a sort. */
 static int tree_edit(struct arc *a, const git_tree *base, struct upd *u, size_t n, size_t off, git_oid *out,
 		     struct mc_error *err)
 {
-	git_treebuilder *bld;
-	if (git_treebuilder_new(&bld, a->repo, base) < 0)
-		return gfail(a, err, "building a tree");
+	struct tlist t = { 0 };
+	size_t nb = base ? git_tree_entrycount(base) : 0;
+	t.cap = nb + 16;
+	t.v = mc_xmalloc(t.cap * sizeof *t.v);
+	for (size_t i = 0; i < nb; i++) {
+		const git_tree_entry *e = git_tree_entry_byindex(base, i);
+		const char *name = git_tree_entry_name(e);
+		t.v[i] = (struct arc_tent){ .name = name, .len = strlen(name),
+					    .mode = (unsigned)git_tree_entry_filemode(e) };
+		git_oid_cpy(&t.v[i].oid, git_tree_entry_id(e));
+	}
+	t.n = t.sorted = nb;
 	int rc = MC_OK;
 	size_t i = 0;
 	while (i < n && rc == MC_OK) {
 		const char *name = u[i].path + off;
 		const char *slash = strchr(name, '/');
 		if (!slash) {
-			if (git_treebuilder_insert(NULL, bld, name, &u[i].oid, GIT_FILEMODE_BLOB) < 0)
-				rc = gfail(a, err, "building a tree");
+			if (bad_name(name, strlen(name)))
+				rc = mc_error_set(err, MC_FAIL, "the archive %s: no such name in a tree: '%s'", a->path,
+						  u[i].path);
+			else
+				tlist_put(&t, name, strlen(name), 0100644, &u[i].oid);
 			i++;
 			continue;
 		}
 		size_t len = (size_t)(slash - name), j = i + 1;
 		while (j < n && strncmp(u[j].path + off, name, len + 1) == 0)
 			j++;
-		char *comp = mc_xstrndup(name, len);
+		if (bad_name(name, len)) {
+			rc = mc_error_set(err, MC_FAIL, "the archive %s: no such name in a tree: '%s'", a->path, u[i].path);
+			break;
+		}
 		git_tree *sub = NULL;
-		const git_tree_entry *e = base ? git_tree_entry_byname(base, comp) : NULL;
-		if (e && git_tree_entry_type(e) == GIT_OBJECT_TREE)
-			git_tree_lookup(&sub, a->repo, git_tree_entry_id(e));
+		ptrdiff_t at = arc_tents_find(t.v, t.sorted, name, len);
+		if (at >= 0 && t.v[at].mode == 040000)
+			git_tree_lookup(&sub, a->repo, &t.v[at].oid);
 		git_oid sub_oid;
 		rc = tree_edit(a, sub, u + i, j - i, off + len + 1, &sub_oid, err);
 		git_tree_free(sub);
-		if (rc == MC_OK && git_treebuilder_insert(NULL, bld, comp, &sub_oid, GIT_FILEMODE_TREE) < 0)
-			rc = gfail(a, err, "building a tree");
-		free(comp);
+		if (rc == MC_OK)
+			tlist_put(&t, name, len, 040000, &sub_oid);
 		i = j;
 	}
-	if (rc == MC_OK && arc_tree_write(bld, &a->sink, out) < 0)
+	if (rc == MC_OK && t.added)
+		arc_tents_sort(t.v, t.n);
+	if (rc == MC_OK && arc_tree_put(t.v, t.n, &a->sink, out) < 0)
 		rc = gfail(a, err, "writing a tree");
 	if (rc == MC_OK)
 		made(a, out);
-	git_treebuilder_free(bld);
+	free(t.v);
 	return rc;
 }
 
