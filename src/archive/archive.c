@@ -27,6 +27,7 @@
 #include "archive/git2_dl.h" /* <git2.h>, with libgit2 loaded when first used */
 
 #define MAIN_REF "refs/heads/main"
+#define LAYOUT_FILE "LAYOUT" /* in the root of a layout 2 archive: "2" */
 
 static void warn_stderr(const char *msg) { fprintf(stderr, "mcassess: %s\n", msg); }
 void (*archive_warn)(const char *msg) = warn_stderr;
@@ -37,6 +38,7 @@ struct arc {
 	struct store *s;
 	git_repository *repo;
 	char *path, *id;
+	int layout; /* store_archive_layout: the tree layout this archive was made with */
 	int lockfd;
 	int has_head;
 	git_oid head;
@@ -128,6 +130,7 @@ static int arc_open(struct store *s, struct arc *a, int *configured, struct mc_e
 	}
 	if (!a->id)
 		a->id = mc_xstrdup("");
+	a->layout = store_archive_layout(s);
 	a->objects = mc_xasprintf("%s/objects", a->path);
 	a->sink.objects = a->objects;
 	if (arc_repo_open(&a->repo, a->path) < 0) {
@@ -420,7 +423,7 @@ static int blob_buf(struct arc *a, git_oid *oid, const void *data, size_t len)
 static int evidence_blob(struct arc *a, const git_tree *base, struct upds *u, const char *sha, int is_file,
 			 struct mc_error *err)
 {
-	char *path = store_archive_evidence_path(sha);
+	char *path = store_archive_evidence_path(a->layout, sha);
 	if (has_path(base, path)) {
 		free(path);
 		return MC_OK;
@@ -460,7 +463,7 @@ static int evidence_blob(struct arc *a, const git_tree *base, struct upds *u, co
 static int record_blob(struct arc *a, struct upds *u, const char *subject, const char *record,
 		       struct mc_error *err)
 {
-	char *path = store_archive_path(subject);
+	char *path = store_archive_path(a->layout, subject);
 	if (!path || !record) {
 		free(path);
 		return MC_OK;
@@ -485,7 +488,8 @@ static int submission_evidence(struct arc *a, const git_tree *base, struct upds 
 	int rc = MC_OK;
 	const char *edu = json_string_value(json_object_get(rec, "educator"));
 	if (edu) {
-		char *subject = mc_xasprintf("educator:%s", edu), *path = store_archive_path(subject), *er = NULL;
+		char *subject = mc_xasprintf("educator:%s", edu), *er = NULL;
+		char *path = store_archive_path(a->layout, subject);
 		if (!has_path(base, path) && (rc = store_archive_record(a->s, subject, &er, err)) == MC_OK)
 			rc = record_blob(a, u, subject, er, err);
 		free(er);
@@ -534,6 +538,17 @@ static int full_state(struct arc *a, const git_tree *base, struct upds *u, struc
 {
 	struct full f = { .a = a, .base = base, .u = u, .err = err };
 	int rc = store_archive_each_subject(a->s, full_subject, &f, err);
+	if (rc == MC_OK && a->layout >= 2) { /* the layout, said in the tree itself (store_archive.h) */
+		char v[16];
+		int n = snprintf(v, sizeof v, "%d\n", a->layout);
+		git_oid oid;
+		if (blob_buf(a, &oid, v, (size_t)n) < 0) {
+			rc = gfail(a, err, "storing the layout");
+		} else {
+			made(a, &oid);
+			upds_add(u, mc_xstrdup(LAYOUT_FILE), &oid);
+		}
+	}
 	if (rc == MC_OK)
 		rc = f.rc;
 	if (rc == MC_OK)
@@ -565,7 +580,7 @@ static int event_updates(struct arc *a, const struct ev *e, const git_tree *tree
 			 struct mc_error *err)
 {
 	int rc = MC_OK;
-	char *path = store_archive_path(e->subject);
+	char *path = store_archive_path(a->layout, e->subject);
 	if (path) {
 		rc = record_blob(a, u, e->subject, e->record, err);
 		if (rc == MC_OK && e->record && strncmp(e->subject, "submission:", 11) == 0)
@@ -952,6 +967,47 @@ static int create_or_attach(const char *path, int *created, struct mc_error *err
 	return MC_OK;
 }
 
+/* The layout of the tree of commit id: the LAYOUT file in its root, none: 1. */
+static int commit_layout(git_repository *repo, const git_oid *id)
+{
+	git_commit *c = NULL;
+	git_tree *t = NULL;
+	git_blob *b = NULL;
+	int layout = 1;
+	if (git_commit_lookup(&c, repo, id) == 0 && git_commit_tree(&t, c) == 0) {
+		const git_tree_entry *e = git_tree_entry_byname(t, LAYOUT_FILE);
+		if (e && git_blob_lookup(&b, repo, git_tree_entry_id(e)) == 0) {
+			char v[16];
+			size_t n = (size_t)git_blob_rawsize(b);
+			n = n < sizeof v ? n : sizeof v - 1;
+			memcpy(v, git_blob_rawcontent(b), n);
+			v[n] = '\0';
+			layout = atoi(v) >= 2 ? 2 : 1;
+		}
+	}
+	git_blob_free(b);
+	git_tree_free(t);
+	git_commit_free(c);
+	return layout;
+}
+
+/* The layout of the archive at path: its head's (the LAYOUT file in the root,
+ * none: 1), or for an archive with no commits yet the current one
+ * (MCASSESS_ARCHIVE_LAYOUT=1 makes one of the older layout: the tests use it). */
+static int head_layout(const char *path)
+{
+	git_repository *repo = NULL;
+	const char *want = getenv("MCASSESS_ARCHIVE_LAYOUT");
+	int layout = want && strcmp(want, "1") == 0 ? 1 : STORE_ARCHIVE_LAYOUT;
+	git_oid head;
+	if (git_repository_open_bare(&repo, path) < 0)
+		return layout;
+	if (git_reference_name_to_id(&head, repo, MAIN_REF) == 0)
+		layout = commit_layout(repo, &head);
+	git_repository_free(repo);
+	return layout;
+}
+
 static int count_subs(void *ctx, const char *subject)
 {
 	if (strncmp(subject, "submission:", 11) == 0)
@@ -998,6 +1054,10 @@ int archive_init(struct store *s, const char *path, struct archive_init_result *
 	snprintf(from, sizeof from, "%lld", last + 1);
 	if (rc == MC_OK)
 		rc = store_meta_set(s, "archive_path", out->path, err);
+	char layout[16];
+	snprintf(layout, sizeof layout, "%d", head_layout(out->path));
+	if (rc == MC_OK)
+		rc = store_meta_set(s, "archive_layout", layout, err);
 	if (rc == MC_OK)
 		rc = store_meta_set(s, "archive_from_seq", from, err);
 	json_t *after = json_pack("{s:s}", "path", out->path);
@@ -1078,7 +1138,7 @@ int archive_log(struct store *s, const char *submission_id,
 		return rc;
 	}
 	char *subject = mc_xasprintf("submission:%s", submission_id);
-	char *path = store_archive_path(subject);
+	char *path = store_archive_path(a.layout, subject);
 	char *trailer = mc_xasprintf("\nSubject: %s\n", subject);
 	git_revwalk *w = NULL;
 	long shown = 0;
@@ -1243,7 +1303,7 @@ static int check_subject(void *ctx, const char *subject)
 	c->rc = store_archive_outbox_has(c->a->s, subject, &pending, c->err);
 	if (c->rc != MC_OK)
 		return 1;
-	char *path = store_archive_path(subject);
+	char *path = store_archive_path(c->a->layout, subject);
 	if (!path)
 		return 0;
 	seen_add(c, path);
@@ -1334,7 +1394,7 @@ static int only_in_archive(const char *root, const git_tree_entry *e, void *payl
 static int check_evidence(void *ctx, const char *sha, int is_file)
 {
 	struct ck *c = ctx;
-	char *path = store_archive_evidence_path(sha);
+	char *path = store_archive_evidence_path(c->a->layout, sha);
 	git_tree_entry *e = NULL;
 	int have = git_tree_entry_bypath(&e, c->tree, path) == 0;
 	git_tree_entry_free(e);
@@ -1865,6 +1925,11 @@ int archive_pull(struct store *s, const char *remote, void (*report)(void *ctx, 
 	if (rc == MC_OK)
 		rc = fetch(&a, url, &theirs, &have, err);
 	git_oid_cpy(&old, &a.head);
+	int theirs_layout = rc == MC_OK && have ? commit_layout(a.repo, &theirs) : a.layout;
+	if (rc == MC_OK && theirs_layout != a.layout)
+		rc = mc_error_set(err, MC_FAIL, "%s: that archive's tree layout is %d and this one's %d (README: The "
+				  "evidence archive); their histories cannot be merged: push this archive to a "
+				  "new path instead", url, theirs_layout, a.layout);
 	if (rc == MC_OK && (!have || git_oid_equal(&theirs, &a.head) ||
 			    git_graph_descendant_of(a.repo, &a.head, &theirs) == 1)) {
 		out->up_to_date = 1;
