@@ -763,13 +763,8 @@ struct batch {
 static int batch_start(struct arc *a, struct batch *b, struct mc_error *err)
 {
 	memset(b, 0, sizeof *b);
-	if (git_repository_odb(&b->odb, a->repo) < 0 || git_mempack_new(&b->mem) < 0)
+	if (git_repository_odb(&b->odb, a->repo) < 0 || arc_repo_mempack(a->repo, &b->mem) < 0)
 		return gfail(a, err, "preparing to write");
-	if (git_odb_add_backend(b->odb, b->mem, 1000) < 0) {
-		b->mem->free(b->mem);
-		b->mem = NULL;
-		return gfail(a, err, "preparing to write");
-	}
 	a->track = 1;
 	a->sink.mem = b->mem;
 	a->nmade = 0;

@@ -9,6 +9,9 @@
  * same one (arc_repo_close does not close it). 0 or -1. */
 int arc_repo_open(git_repository **out, const char *path);
 void arc_repo_close(git_repository *repo);
+/* The in-memory backend (git_mempack_new) batches write into, added to repo's
+ * odb once for the kept repository (one per batch piled up in it before). 0 or -1. */
+int arc_repo_mempack(git_repository *repo, git_odb_backend **out);
 
 /* Write objects ids[0..n) (read from odb, typically an in-memory backend) as
  * one pack with its index (version 2) into OBJECTS/pack, each object whole (no

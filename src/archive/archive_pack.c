@@ -306,6 +306,7 @@ static struct {
 	dev_t dev;
 	ino_t ino;
 	git_repository *repo;
+	git_odb_backend *mem; /* its in-memory backend for batches, added once */
 } kept;
 
 static void kept_free(void)
@@ -342,6 +343,30 @@ int arc_repo_open(git_repository **out, const char *path)
 		kept.dev = sb.st_dev;
 		kept.ino = sb.st_ino;
 	}
+	return 0;
+}
+
+int arc_repo_mempack(git_repository *repo, git_odb_backend **out)
+{
+	if (repo == kept.repo && kept.mem) {
+		*out = kept.mem;
+		return 0;
+	}
+	git_odb *odb = NULL;
+	git_odb_backend *mem = NULL;
+	if (git_repository_odb(&odb, repo) < 0 || git_mempack_new(&mem) < 0) {
+		git_odb_free(odb);
+		return -1;
+	}
+	int rc = git_odb_add_backend(odb, mem, 1000);
+	git_odb_free(odb);
+	if (rc < 0) {
+		mem->free(mem);
+		return -1;
+	}
+	if (repo == kept.repo)
+		kept.mem = mem; /* freed with the repository's odb */
+	*out = mem;
 	return 0;
 }
 
