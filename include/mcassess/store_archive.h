@@ -28,17 +28,28 @@ int store_archive_configured(struct store *s, char **path, struct mc_error *err)
 int store_archive_queue(struct store *s, const struct audit_row *r, struct mc_error *err);
 
 /* ---------------------------------------------------------------- layout */
+/* The archive's tree layout. 2 (archives made since November 2026): shards of
+ * 16, four levels deep, so every tree along a path holds at most 16 entries up
+ * to a million records and a commit costs the same at any size; its root holds
+ * a file LAYOUT saying "2". 1 (older archives, no LAYOUT): shards of 256, two
+ * levels (submissions/ab/cd/ID). An archive keeps the layout it was made with;
+ * the database notes it (meta archive_layout; none: 1). */
+#define STORE_ARCHIVE_LAYOUT 2
+int store_archive_layout(struct store *s);
+
 /* Where a subject's record lives in the archive's tree (heap), or NULL when the
  * subject has no record of its own ("database", unknown kinds):
- *   submission:ID  submissions/ab/cd/ID/record.json  (ab/cd: SHA-256 of the id)
- *   educator:ID    educators/ab/ID.json
+ *   submission:ID  submissions/a/b/c/d/ID/record.json  (abcd: SHA-256 of the id;
+ *                  layout 1: submissions/ab/cd/ID/record.json)
+ *   educator:ID    educators/a/b/c/d/ID.json  (layout 1: educators/ab/ID.json)
  *   person:USER    people/USER.json
  *   credential:C   catalog/credentials/C.json
  *   pathway:P      catalog/pathways/P.json
  * Characters other than [A-Za-z0-9._-] in a name (and a leading '.') are written %XX. */
-char *store_archive_path(const char *subject);
-/* evidence/ab/cd/SHA256: evidence texts and files, once each, by content (heap). */
-char *store_archive_evidence_path(const char *sha256);
+char *store_archive_path(int layout, const char *subject);
+/* evidence/a/b/c/d/SHA256 (layout 1: evidence/ab/cd/SHA256): evidence texts and
+ * files, once each, by content (heap). */
+char *store_archive_evidence_path(int layout, const char *sha256);
 
 /* The subject's record now, as canonical JSON (sorted keys, one value per line,
  * final newline); *json NULL when the subject has no record (gone or unknown). */

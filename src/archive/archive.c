@@ -27,6 +27,7 @@
 #include "archive/git2_dl.h" /* <git2.h>, with libgit2 loaded when first used */
 
 #define MAIN_REF "refs/heads/main"
+#define LAYOUT_FILE "LAYOUT" /* in the root of a layout 2 archive: "2" */
 
 static void warn_stderr(const char *msg) { fprintf(stderr, "mcassess: %s\n", msg); }
 void (*archive_warn)(const char *msg) = warn_stderr;
@@ -37,6 +38,7 @@ struct arc {
 	struct store *s;
 	git_repository *repo;
 	char *path, *id;
+	int layout; /* store_archive_layout: the tree layout this archive was made with */
 	int lockfd;
 	int has_head;
 	git_oid head;
@@ -128,6 +130,7 @@ static int arc_open(struct store *s, struct arc *a, int *configured, struct mc_e
 	}
 	if (!a->id)
 		a->id = mc_xstrdup("");
+	a->layout = store_archive_layout(s);
 	a->objects = mc_xasprintf("%s/objects", a->path);
 	a->sink.objects = a->objects;
 	if (arc_repo_open(&a->repo, a->path) < 0) {
@@ -193,46 +196,93 @@ static int upd_cmp(const void *x, const void *y)
 	return c ? c : (a->ord > b->ord) - (a->ord < b->ord);
 }
 
+struct tlist {
+	struct arc_tent *v;
+	size_t n, cap, sorted; /* v[0..sorted) in git's order (the base's), the rest added */
+	int added;
+};
+
+/* Put name (len bytes) in: replacing the entry of that name, else added. */
+static void tlist_put(struct tlist *t, const char *name, size_t len, unsigned mode, const git_oid *oid)
+{
+	ptrdiff_t at = arc_tents_find(t->v, t->sorted, name, len);
+	if (at < 0 && t->n > t->sorted && t->v[t->n - 1].len == len && memcmp(t->v[t->n - 1].name, name, len) == 0)
+		at = (ptrdiff_t)t->n - 1; /* updates come sorted: a second one to a new name is the last added */
+	if (at < 0) {
+		if (t->n == t->cap) {
+			t->cap = t->cap ? 2 * t->cap : 16;
+			t->v = mc_xrealloc(t->v, t->cap * sizeof *t->v);
+		}
+		at = (ptrdiff_t)t->n++;
+		t->added = 1;
+	}
+	t->v[at] = (struct arc_tent){ .name = name, .len = len, .mode = mode };
+	git_oid_cpy(&t->v[at].oid, oid);
+}
+
+static int bad_name(const char *name, size_t len)
+{
+	return len == 0 || (len == 1 && name[0] == '.') || (len == 2 && name[0] == '.' && name[1] == '.');
+}
+
 /* A new tree: base (NULL: empty) with updates u[0..n) (paths sorted, sharing the
- * first `off` bytes) put in. Only the trees along the updated paths are written. */
+ * first `off` bytes) put in. Only the trees along the updated paths are
+ * written; the others keep their ids. The base's entries are already in git's
+ * order: an update replaces one in place, and only added names need a sort. */
 static int tree_edit(struct arc *a, const git_tree *base, struct upd *u, size_t n, size_t off, git_oid *out,
 		     struct mc_error *err)
 {
-	git_treebuilder *bld;
-	if (git_treebuilder_new(&bld, a->repo, base) < 0)
-		return gfail(a, err, "building a tree");
+	struct tlist t = { 0 };
+	size_t nb = base ? git_tree_entrycount(base) : 0;
+	t.cap = nb + 16;
+	t.v = mc_xmalloc(t.cap * sizeof *t.v);
+	for (size_t i = 0; i < nb; i++) {
+		const git_tree_entry *e = git_tree_entry_byindex(base, i);
+		const char *name = git_tree_entry_name(e);
+		t.v[i] = (struct arc_tent){ .name = name, .len = strlen(name),
+					    .mode = (unsigned)git_tree_entry_filemode(e) };
+		git_oid_cpy(&t.v[i].oid, git_tree_entry_id(e));
+	}
+	t.n = t.sorted = nb;
 	int rc = MC_OK;
 	size_t i = 0;
 	while (i < n && rc == MC_OK) {
 		const char *name = u[i].path + off;
 		const char *slash = strchr(name, '/');
 		if (!slash) {
-			if (git_treebuilder_insert(NULL, bld, name, &u[i].oid, GIT_FILEMODE_BLOB) < 0)
-				rc = gfail(a, err, "building a tree");
+			if (bad_name(name, strlen(name)))
+				rc = mc_error_set(err, MC_FAIL, "the archive %s: no such name in a tree: '%s'", a->path,
+						  u[i].path);
+			else
+				tlist_put(&t, name, strlen(name), 0100644, &u[i].oid);
 			i++;
 			continue;
 		}
 		size_t len = (size_t)(slash - name), j = i + 1;
 		while (j < n && strncmp(u[j].path + off, name, len + 1) == 0)
 			j++;
-		char *comp = mc_xstrndup(name, len);
+		if (bad_name(name, len)) {
+			rc = mc_error_set(err, MC_FAIL, "the archive %s: no such name in a tree: '%s'", a->path, u[i].path);
+			break;
+		}
 		git_tree *sub = NULL;
-		const git_tree_entry *e = base ? git_tree_entry_byname(base, comp) : NULL;
-		if (e && git_tree_entry_type(e) == GIT_OBJECT_TREE)
-			git_tree_lookup(&sub, a->repo, git_tree_entry_id(e));
+		ptrdiff_t at = arc_tents_find(t.v, t.sorted, name, len);
+		if (at >= 0 && t.v[at].mode == 040000)
+			git_tree_lookup(&sub, a->repo, &t.v[at].oid);
 		git_oid sub_oid;
 		rc = tree_edit(a, sub, u + i, j - i, off + len + 1, &sub_oid, err);
 		git_tree_free(sub);
-		if (rc == MC_OK && git_treebuilder_insert(NULL, bld, comp, &sub_oid, GIT_FILEMODE_TREE) < 0)
-			rc = gfail(a, err, "building a tree");
-		free(comp);
+		if (rc == MC_OK)
+			tlist_put(&t, name, len, 040000, &sub_oid);
 		i = j;
 	}
-	if (rc == MC_OK && arc_tree_write(bld, &a->sink, out) < 0)
+	if (rc == MC_OK && t.added)
+		arc_tents_sort(t.v, t.n);
+	if (rc == MC_OK && arc_tree_put(t.v, t.n, &a->sink, out) < 0)
 		rc = gfail(a, err, "writing a tree");
 	if (rc == MC_OK)
 		made(a, out);
-	git_treebuilder_free(bld);
+	free(t.v);
 	return rc;
 }
 
@@ -373,7 +423,7 @@ static int blob_buf(struct arc *a, git_oid *oid, const void *data, size_t len)
 static int evidence_blob(struct arc *a, const git_tree *base, struct upds *u, const char *sha, int is_file,
 			 struct mc_error *err)
 {
-	char *path = store_archive_evidence_path(sha);
+	char *path = store_archive_evidence_path(a->layout, sha);
 	if (has_path(base, path)) {
 		free(path);
 		return MC_OK;
@@ -413,7 +463,7 @@ static int evidence_blob(struct arc *a, const git_tree *base, struct upds *u, co
 static int record_blob(struct arc *a, struct upds *u, const char *subject, const char *record,
 		       struct mc_error *err)
 {
-	char *path = store_archive_path(subject);
+	char *path = store_archive_path(a->layout, subject);
 	if (!path || !record) {
 		free(path);
 		return MC_OK;
@@ -438,7 +488,8 @@ static int submission_evidence(struct arc *a, const git_tree *base, struct upds 
 	int rc = MC_OK;
 	const char *edu = json_string_value(json_object_get(rec, "educator"));
 	if (edu) {
-		char *subject = mc_xasprintf("educator:%s", edu), *path = store_archive_path(subject), *er = NULL;
+		char *subject = mc_xasprintf("educator:%s", edu), *er = NULL;
+		char *path = store_archive_path(a->layout, subject);
 		if (!has_path(base, path) && (rc = store_archive_record(a->s, subject, &er, err)) == MC_OK)
 			rc = record_blob(a, u, subject, er, err);
 		free(er);
@@ -487,6 +538,17 @@ static int full_state(struct arc *a, const git_tree *base, struct upds *u, struc
 {
 	struct full f = { .a = a, .base = base, .u = u, .err = err };
 	int rc = store_archive_each_subject(a->s, full_subject, &f, err);
+	if (rc == MC_OK && a->layout >= 2) { /* the layout, said in the tree itself (store_archive.h) */
+		char v[16];
+		int n = snprintf(v, sizeof v, "%d\n", a->layout);
+		git_oid oid;
+		if (blob_buf(a, &oid, v, (size_t)n) < 0) {
+			rc = gfail(a, err, "storing the layout");
+		} else {
+			made(a, &oid);
+			upds_add(u, mc_xstrdup(LAYOUT_FILE), &oid);
+		}
+	}
 	if (rc == MC_OK)
 		rc = f.rc;
 	if (rc == MC_OK)
@@ -518,7 +580,7 @@ static int event_updates(struct arc *a, const struct ev *e, const git_tree *tree
 			 struct mc_error *err)
 {
 	int rc = MC_OK;
-	char *path = store_archive_path(e->subject);
+	char *path = store_archive_path(a->layout, e->subject);
 	if (path) {
 		rc = record_blob(a, u, e->subject, e->record, err);
 		if (rc == MC_OK && e->record && strncmp(e->subject, "submission:", 11) == 0)
@@ -701,13 +763,8 @@ struct batch {
 static int batch_start(struct arc *a, struct batch *b, struct mc_error *err)
 {
 	memset(b, 0, sizeof *b);
-	if (git_repository_odb(&b->odb, a->repo) < 0 || git_mempack_new(&b->mem) < 0)
+	if (git_repository_odb(&b->odb, a->repo) < 0 || arc_repo_mempack(a->repo, &b->mem) < 0)
 		return gfail(a, err, "preparing to write");
-	if (git_odb_add_backend(b->odb, b->mem, 1000) < 0) {
-		b->mem->free(b->mem);
-		b->mem = NULL;
-		return gfail(a, err, "preparing to write");
-	}
 	a->track = 1;
 	a->sink.mem = b->mem;
 	a->nmade = 0;
@@ -905,6 +962,47 @@ static int create_or_attach(const char *path, int *created, struct mc_error *err
 	return MC_OK;
 }
 
+/* The layout of the tree of commit id: the LAYOUT file in its root, none: 1. */
+static int commit_layout(git_repository *repo, const git_oid *id)
+{
+	git_commit *c = NULL;
+	git_tree *t = NULL;
+	git_blob *b = NULL;
+	int layout = 1;
+	if (git_commit_lookup(&c, repo, id) == 0 && git_commit_tree(&t, c) == 0) {
+		const git_tree_entry *e = git_tree_entry_byname(t, LAYOUT_FILE);
+		if (e && git_blob_lookup(&b, repo, git_tree_entry_id(e)) == 0) {
+			char v[16];
+			size_t n = (size_t)git_blob_rawsize(b);
+			n = n < sizeof v ? n : sizeof v - 1;
+			memcpy(v, git_blob_rawcontent(b), n);
+			v[n] = '\0';
+			layout = atoi(v) >= 2 ? 2 : 1;
+		}
+	}
+	git_blob_free(b);
+	git_tree_free(t);
+	git_commit_free(c);
+	return layout;
+}
+
+/* The layout of the archive at path: its head's (the LAYOUT file in the root,
+ * none: 1), or for an archive with no commits yet the current one
+ * (MCASSESS_ARCHIVE_LAYOUT=1 makes one of the older layout: the tests use it). */
+static int head_layout(const char *path)
+{
+	git_repository *repo = NULL;
+	const char *want = getenv("MCASSESS_ARCHIVE_LAYOUT");
+	int layout = want && strcmp(want, "1") == 0 ? 1 : STORE_ARCHIVE_LAYOUT;
+	git_oid head;
+	if (git_repository_open_bare(&repo, path) < 0)
+		return layout;
+	if (git_reference_name_to_id(&head, repo, MAIN_REF) == 0)
+		layout = commit_layout(repo, &head);
+	git_repository_free(repo);
+	return layout;
+}
+
 static int count_subs(void *ctx, const char *subject)
 {
 	if (strncmp(subject, "submission:", 11) == 0)
@@ -951,6 +1049,10 @@ int archive_init(struct store *s, const char *path, struct archive_init_result *
 	snprintf(from, sizeof from, "%lld", last + 1);
 	if (rc == MC_OK)
 		rc = store_meta_set(s, "archive_path", out->path, err);
+	char layout[16];
+	snprintf(layout, sizeof layout, "%d", head_layout(out->path));
+	if (rc == MC_OK)
+		rc = store_meta_set(s, "archive_layout", layout, err);
 	if (rc == MC_OK)
 		rc = store_meta_set(s, "archive_from_seq", from, err);
 	json_t *after = json_pack("{s:s}", "path", out->path);
@@ -1031,7 +1133,7 @@ int archive_log(struct store *s, const char *submission_id,
 		return rc;
 	}
 	char *subject = mc_xasprintf("submission:%s", submission_id);
-	char *path = store_archive_path(subject);
+	char *path = store_archive_path(a.layout, subject);
 	char *trailer = mc_xasprintf("\nSubject: %s\n", subject);
 	git_revwalk *w = NULL;
 	long shown = 0;
@@ -1196,7 +1298,7 @@ static int check_subject(void *ctx, const char *subject)
 	c->rc = store_archive_outbox_has(c->a->s, subject, &pending, c->err);
 	if (c->rc != MC_OK)
 		return 1;
-	char *path = store_archive_path(subject);
+	char *path = store_archive_path(c->a->layout, subject);
 	if (!path)
 		return 0;
 	seen_add(c, path);
@@ -1287,7 +1389,7 @@ static int only_in_archive(const char *root, const git_tree_entry *e, void *payl
 static int check_evidence(void *ctx, const char *sha, int is_file)
 {
 	struct ck *c = ctx;
-	char *path = store_archive_evidence_path(sha);
+	char *path = store_archive_evidence_path(c->a->layout, sha);
 	git_tree_entry *e = NULL;
 	int have = git_tree_entry_bypath(&e, c->tree, path) == 0;
 	git_tree_entry_free(e);
@@ -1818,6 +1920,11 @@ int archive_pull(struct store *s, const char *remote, void (*report)(void *ctx, 
 	if (rc == MC_OK)
 		rc = fetch(&a, url, &theirs, &have, err);
 	git_oid_cpy(&old, &a.head);
+	int theirs_layout = rc == MC_OK && have ? commit_layout(a.repo, &theirs) : a.layout;
+	if (rc == MC_OK && theirs_layout != a.layout)
+		rc = mc_error_set(err, MC_FAIL, "%s: that archive's tree layout is %d and this one's %d (README: The "
+				  "evidence archive); their histories cannot be merged: push this archive to a "
+				  "new path instead", url, theirs_layout, a.layout);
 	if (rc == MC_OK && (!have || git_oid_equal(&theirs, &a.head) ||
 			    git_graph_descendant_of(a.repo, &a.head, &theirs) == 1)) {
 		out->up_to_date = 1;

@@ -9,6 +9,9 @@
  * same one (arc_repo_close does not close it). 0 or -1. */
 int arc_repo_open(git_repository **out, const char *path);
 void arc_repo_close(git_repository *repo);
+/* The in-memory backend (git_mempack_new) batches write into, added to repo's
+ * odb once for the kept repository (one per batch piled up in it before). 0 or -1. */
+int arc_repo_mempack(git_repository *repo, git_odb_backend **out);
 
 /* Write objects ids[0..n) (read from odb, typically an in-memory backend) as
  * one pack with its index (version 2) into OBJECTS/pack, each object whole (no
@@ -29,9 +32,21 @@ struct arc_sink {
 /* An object into the sink, its id computed here. 0, or -1 (libgit2's error set). */
 int arc_sink_write(const struct arc_sink *k, git_oid *oid, const void *data, size_t len, git_object_t type);
 
-/* The tree bld holds, serialized here (entries in git's order) into the sink:
- * git_treebuilder_write checks the disk for the tree first. 0 or -1. */
-int arc_tree_write(git_treebuilder *bld, const struct arc_sink *k, git_oid *out);
+/* A tree entry: name[0..len) (not NUL-terminated), mode 0100644 or 040000. */
+struct arc_tent {
+	const char *name;
+	size_t len;
+	unsigned mode;
+	git_oid oid;
+};
+/* Sort entries in git's order (a tree's name as if it ended in '/'). */
+void arc_tents_sort(struct arc_tent *t, size_t n);
+/* The index of the entry called name in t[0..n) (git's order), or -1. */
+ptrdiff_t arc_tents_find(const struct arc_tent *t, size_t n, const char *name, size_t len);
+/* Entries t[0..n) (git's order, names valid) written as a tree into the sink,
+ * serialized here (git_treebuilder_write checks the disk for the tree first,
+ * and its hash map costs more than the rest). 0 or -1. */
+int arc_tree_put(const struct arc_tent *t, size_t n, const struct arc_sink *k, git_oid *out);
 
 /* ssh:// remotes (archive_ssh.c): the payload of the remote callbacks. */
 struct arc_auth {

@@ -210,26 +210,46 @@ static int loose_write(const char *objects, git_oid *oid, const void *data, size
 	git_oid_tostr(hex, sizeof hex, oid);
 	char hdr[64];
 	int hl = snprintf(hdr, sizeof hdr, "%s %zu", git_object_type2string(type), len) + 1;
-	z_stream z;
-	memset(&z, 0, sizeof z);
-	if (deflateInit(&z, Z_BEST_SPEED) != Z_OK)
-		return loose_fail("zlib cannot start", NULL);
-	uLong bound = deflateBound(&z, (uLong)(len + (size_t)hl));
-	unsigned char *out = mc_xmalloc(bound);
-	z.next_out = out;
-	z.avail_out = (uInt)bound;
-	z.next_in = (Bytef *)hdr;
-	z.avail_in = (uInt)hl;
-	int zr = deflate(&z, Z_NO_FLUSH);
-	z.next_in = (Bytef *)(uintptr_t)data;
-	z.avail_in = (uInt)len;
-	if (zr == Z_OK)
-		zr = deflate(&z, Z_FINISH);
-	size_t outlen = bound - z.avail_out;
-	deflateEnd(&z);
-	if (zr != Z_STREAM_END) {
-		free(out);
-		return loose_fail("zlib failed", NULL);
+	unsigned char *out;
+	size_t outlen;
+	if (len < DEFLATE_FROM || type == GIT_OBJECT_TREE) {
+		/* as in a pack: stored, not deflated (a tree's binary ids do not
+		 * compress; deflating and inflating a 256-entry shard again at the
+		 * next commit was a third of a commit's CPU time) */
+		struct pw s = { .fd = -1 };
+		unsigned char *whole = mc_xmalloc((size_t)hl + len);
+		memcpy(whole, hdr, (size_t)hl);
+		memcpy(whole + hl, data, len);
+		put_stored(&s, whole, (size_t)hl + len);
+		free(whole);
+		out = s.buf;
+		outlen = s.len;
+	} else {
+		/* one zlib stream for the process, reset for each object: starting
+		 * one allocates and clears ~256 KiB */
+		static z_stream z;
+		static int ready;
+		if (!ready && deflateInit(&z, Z_BEST_SPEED) != Z_OK)
+			return loose_fail("zlib cannot start", NULL);
+		ready = 1;
+		if (deflateReset(&z) != Z_OK)
+			return loose_fail("zlib cannot start", NULL);
+		uLong bound = deflateBound(&z, (uLong)(len + (size_t)hl));
+		out = mc_xmalloc(bound);
+		z.next_out = out;
+		z.avail_out = (uInt)bound;
+		z.next_in = (Bytef *)hdr;
+		z.avail_in = (uInt)hl;
+		int zr = deflate(&z, Z_NO_FLUSH);
+		z.next_in = (Bytef *)(uintptr_t)data;
+		z.avail_in = (uInt)len;
+		if (zr == Z_OK)
+			zr = deflate(&z, Z_FINISH);
+		outlen = bound - z.avail_out;
+		if (zr != Z_STREAM_END) {
+			free(out);
+			return loose_fail("zlib failed", NULL);
+		}
 	}
 	char *dir = mc_xasprintf("%s/%.2s", objects, hex);
 	char *tmp = mc_xasprintf("%s/tmp_obj_XXXXXX", dir);
@@ -286,6 +306,7 @@ static struct {
 	dev_t dev;
 	ino_t ino;
 	git_repository *repo;
+	git_odb_backend *mem; /* its in-memory backend for batches, added once */
 } kept;
 
 static void kept_free(void)
@@ -325,6 +346,30 @@ int arc_repo_open(git_repository **out, const char *path)
 	return 0;
 }
 
+int arc_repo_mempack(git_repository *repo, git_odb_backend **out)
+{
+	if (repo == kept.repo && kept.mem) {
+		*out = kept.mem;
+		return 0;
+	}
+	git_odb *odb = NULL;
+	git_odb_backend *mem = NULL;
+	if (git_repository_odb(&odb, repo) < 0 || git_mempack_new(&mem) < 0) {
+		git_odb_free(odb);
+		return -1;
+	}
+	int rc = git_odb_add_backend(odb, mem, 1000);
+	git_odb_free(odb);
+	if (rc < 0) {
+		mem->free(mem);
+		return -1;
+	}
+	if (repo == kept.repo)
+		kept.mem = mem; /* freed with the repository's odb */
+	*out = mem;
+	return 0;
+}
+
 void arc_repo_close(git_repository *repo)
 {
 	if (repo && repo != kept.repo)
@@ -333,50 +378,61 @@ void arc_repo_close(git_repository *repo)
 
 /* ---------------------------------------------------------------- trees */
 
-struct tents {
-	const git_tree_entry **v;
-	size_t n, cap;
-};
-
-static int tent_add(const git_tree_entry *e, void *payload)
-{
-	struct tents *t = payload;
-	if (t->n == t->cap) {
-		t->cap = t->cap ? 2 * t->cap : 64;
-		t->v = mc_xrealloc(t->v, t->cap * sizeof *t->v);
-	}
-	t->v[t->n++] = e;
-	return 0; /* keep it */
-}
-
 /* git's order: by name, a tree's name as if it ended in '/' */
 static int tent_cmp(const void *x, const void *y)
 {
-	const git_tree_entry *a = *(const git_tree_entry *const *)x, *b = *(const git_tree_entry *const *)y;
-	const char *na = git_tree_entry_name(a), *nb = git_tree_entry_name(b);
-	size_t la = strlen(na), lb = strlen(nb), l = la < lb ? la : lb;
-	int c = memcmp(na, nb, l);
+	const struct arc_tent *a = x, *b = y;
+	size_t l = a->len < b->len ? a->len : b->len;
+	int c = memcmp(a->name, b->name, l);
 	if (c)
 		return c;
-	unsigned char ca = la > l ? (unsigned char)na[l] : git_tree_entry_type(a) == GIT_OBJECT_TREE ? '/' : 0;
-	unsigned char cb = lb > l ? (unsigned char)nb[l] : git_tree_entry_type(b) == GIT_OBJECT_TREE ? '/' : 0;
+	unsigned char ca = a->len > l ? (unsigned char)a->name[l] : a->mode == 040000 ? '/' : 0;
+	unsigned char cb = b->len > l ? (unsigned char)b->name[l] : b->mode == 040000 ? '/' : 0;
 	return (ca > cb) - (ca < cb);
 }
 
-int arc_tree_write(git_treebuilder *bld, const struct arc_sink *k, git_oid *out)
+void arc_tents_sort(struct arc_tent *t, size_t n)
 {
-	struct tents t = { 0 };
-	git_treebuilder_filter(bld, tent_add, &t);
-	qsort(t.v, t.n, sizeof *t.v, tent_cmp);
+	if (n > 1)
+		qsort(t, n, sizeof *t, tent_cmp);
+}
+
+ptrdiff_t arc_tents_find(const struct arc_tent *t, size_t n, const char *name, size_t len)
+{
+	/* sorted in git's order, which is by name but for a tree's implied '/':
+	 * look for the name as a blob's, then as a tree's */
+	for (unsigned mode = 0100644;; mode = 040000) {
+		struct arc_tent key = { .name = name, .len = len, .mode = mode };
+		const struct arc_tent *e = n ? bsearch(&key, t, n, sizeof *t, tent_cmp) : NULL;
+		if (e)
+			return e - t;
+		if (mode == 040000)
+			return -1;
+	}
+}
+
+/* Entries t[0..n) (git's order), serialized as git does ("MODE NAME\0" and the
+ * binary id each), into the sink: no printf, no treebuilder (whose hash map and
+ * sort cost more than the rest for a 256-entry shard). */
+int arc_tree_put(const struct arc_tent *t, size_t n, const struct arc_sink *k, git_oid *out)
+{
 	struct mc_buf b = MC_BUF_INIT;
-	for (size_t i = 0; i < t.n; i++) {
-		mc_buf_printf(&b, "%o %s", (unsigned)git_tree_entry_filemode(t.v[i]), git_tree_entry_name(t.v[i]));
+	for (size_t i = 0; i < n; i++) {
+		char mode[16];
+		size_t m = sizeof mode;
+		unsigned v = t[i].mode;
+		do {
+			mode[--m] = (char)('0' + (v & 7));
+			v >>= 3;
+		} while (v);
+		mc_buf_add(&b, mode + m, sizeof mode - m);
+		mc_buf_addc(&b, ' ');
+		mc_buf_add(&b, t[i].name, t[i].len);
 		mc_buf_addc(&b, '\0');
-		mc_buf_add(&b, git_tree_entry_id(t.v[i])->id, GIT_OID_RAWSZ);
+		mc_buf_add(&b, t[i].oid.id, GIT_OID_RAWSZ);
 	}
 	int rc = arc_sink_write(k, out, b.len ? b.data : "", b.len, GIT_OBJECT_TREE);
 	mc_buf_free(&b);
-	free(t.v);
 	return rc;
 }
 

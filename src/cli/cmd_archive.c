@@ -211,9 +211,11 @@ const struct cli_cmd cli_cmd_archive = {
 	"  pull [REMOTE]   bring in a remote archive's history; diverged history is merged record\n"
 	"                  by record, and conflicts are reported with both sides kept\n"
 	"  --format F      for log: text (default), tsv (commit, at, author, email, summary) or json\n\n"
-	"Layout: submissions/ab/cd/ID/record.json (ab/cd: SHA-256 of ID), educators/ab/ID.json,\n"
-	"people/USER.json, catalog/{credentials,pathways}/CODE.json, evidence/ab/cd/SHA256; records\n"
-	"are JSON with sorted keys, one value a line. When the archive cannot be written, changes\n"
-	"wait in the database's outbox and are committed in order later; 'mcassess check' shows them.\n\n"
+	"Layout: submissions/a/b/c/d/ID/record.json (abcd: SHA-256 of ID), educators/a/b/c/d/ID.json,\n"
+	"people/USER.json, catalog/{credentials,pathways}/CODE.json, evidence/a/b/c/d/SHA256, and\n"
+	"LAYOUT ('2'); archives made before it keep theirs (submissions/ab/cd/ID, educators/ab,\n"
+	"evidence/ab/cd, no LAYOUT). Records are JSON with sorted keys, one value a line. When the\n"
+	"archive cannot be written, changes wait in the database's outbox and are committed in\n"
+	"order later; 'mcassess check' shows them.\n\n"
 	"Exit status: 0 done, 1 failed or (verify) differences found, 2 wrong command line.\n",
 };

@@ -98,19 +98,43 @@ static const char *kind_of(const char *subject, const char *kind)
 	return strncmp(subject, kind, n) == 0 && subject[n] == ':' ? subject + n + 1 : NULL;
 }
 
-char *store_archive_path(const char *subject)
+int store_archive_layout(struct store *s)
+{
+	char *v = NULL;
+	struct mc_error e = MC_ERROR_INIT;
+	store_meta_get(s, "archive_layout", &v, &e);
+	mc_error_clear(&e);
+	int layout = v ? atoi(v) : 1;
+	free(v);
+	return layout >= 2 ? 2 : 1;
+}
+
+/* The shard directories of a hex digest: "a/b/c/d/" (layout 2) or "ab/cd/" (1). */
+static void put_shards(struct mc_buf *b, int layout, const char *hex, int levels1)
+{
+	if (layout >= 2)
+		mc_buf_printf(b, "%.1s/%.1s/%.1s/%.1s/", hex, hex + 1, hex + 2, hex + 3);
+	else if (levels1 == 2)
+		mc_buf_printf(b, "%.2s/%.2s/", hex, hex + 2);
+	else
+		mc_buf_printf(b, "%.2s/", hex);
+}
+
+char *store_archive_path(int layout, const char *subject)
 {
 	struct mc_buf b = MC_BUF_INIT;
 	const char *id;
 	char h[MC_SHA256_HEX];
 	if ((id = kind_of(subject, "submission"))) {
 		mc_sha256_hex(id, strlen(id), h);
-		mc_buf_printf(&b, "submissions/%.2s/%.2s/", h, h + 2);
+		mc_buf_adds(&b, "submissions/");
+		put_shards(&b, layout, h, 2);
 		put_name(&b, id);
 		mc_buf_adds(&b, "/record.json");
 	} else if ((id = kind_of(subject, "educator"))) {
 		mc_sha256_hex(id, strlen(id), h);
-		mc_buf_printf(&b, "educators/%.2s/", h);
+		mc_buf_adds(&b, "educators/");
+		put_shards(&b, layout, h, 1);
 		put_name(&b, id);
 		mc_buf_adds(&b, ".json");
 	} else if ((id = kind_of(subject, "person"))) {
@@ -131,9 +155,15 @@ char *store_archive_path(const char *subject)
 	return mc_buf_steal(&b);
 }
 
-char *store_archive_evidence_path(const char *sha256)
+char *store_archive_evidence_path(int layout, const char *sha256)
 {
-	return mc_xasprintf("evidence/%.2s/%.2s/%s", sha256, strlen(sha256) >= 4 ? sha256 + 2 : "__", sha256);
+	char h[8];
+	snprintf(h, sizeof h, "%s____", sha256); /* a digest has four digits; anything else still gets a path */
+	struct mc_buf b = MC_BUF_INIT;
+	mc_buf_adds(&b, "evidence/");
+	put_shards(&b, layout, h, 2);
+	mc_buf_adds(&b, sha256);
+	return mc_buf_steal(&b);
 }
 
 /* ---------------------------------------------------------------- records */
@@ -182,15 +212,11 @@ static json_t *by_read(json_t *into, sqlite3_stmt *st)
 static void add_evidence(json_t *into, sqlite3_stmt *st)
 {
 	const char *kind = (const char *)sqlite3_column_text(st, 2);
-	const char *sha = (const char *)sqlite3_column_text(st, 4);
 	json_t *e = json_pack("{s:I, s:o, s:o, s:o, s:I, s:o}", "seq", (json_int_t)sqlite3_column_int64(st, 0),
 			      "part", col_str(st, 1), "kind", col_str(st, 2), "sha256", col_str(st, 4), "words",
 			      (json_int_t)sqlite3_column_int64(st, 5), "media_type", col_str(st, 6));
 	if (kind && strcmp(kind, "file") == 0)
 		json_object_set_new(e, "file", col_str(st, 3));
-	char *path = store_archive_evidence_path(sha ? sha : "");
-	json_object_set_new(e, "path", json_string(path));
-	free(path);
 	json_array_append_new(into, e);
 }
 
@@ -257,6 +283,14 @@ static int submission_record(struct store *s, const char *id, json_t **out, stru
 	json_object_set_new(o, "assignments", asg);
 	json_object_set_new(o, "decision", json_null());
 	rc = sub_rows(s, SQL_SUB_EVIDENCE, rowid, ev, add_evidence, err);
+	int layout = rc == MC_OK ? store_archive_layout(s) : 1;
+	for (size_t i = 0; rc == MC_OK && i < json_array_size(ev); i++) {
+		json_t *e = json_array_get(ev, i);
+		const char *sha = json_string_value(json_object_get(e, "sha256"));
+		char *path = store_archive_evidence_path(layout, sha ? sha : "");
+		json_object_set_new(e, "path", json_string(path));
+		free(path);
+	}
 	if (rc == MC_OK)
 		rc = sub_rows(s, SQL_SUB_SCORES, rowid, scores, add_score, err);
 	if (rc == MC_OK)

@@ -3,6 +3,11 @@
 # writes (checked with stock git), one tamper test per kind of difference, and
 # the outbox when the archive cannot be written.
 . "$TOP_SRCDIR/tests/cli/lib.sh"
+# The archives made here have the older tree layout (1: shards of 256, two
+# levels), which archives made before layout 2 keep: all of the below must
+# hold for them. test_archive_layout.sh tests the current layout.
+MCASSESS_ARCHIVE_LAYOUT=1
+export MCASSESS_ARCHIVE_LAYOUT
 FIX=$FIXTURES/archive
 A=$DB.archive.git
 g() { git --git-dir="$A" "$@"; }

@@ -133,25 +133,32 @@ static char *head_message(const char *repo_path)
 
 /* ---------------------------------------------------------------- */
 
+static void path_is(int layout, const char *subject, const char *want)
+{
+	char *p = store_archive_path(layout, subject);
+	assert_string_equal(p, want);
+	free(p);
+}
+
 static void layout_is_sharded_and_escaped(void **state)
 {
 	(void)state;
-	char *p = store_archive_path("submission:HX-101");
-	/* sha256("HX-101") begins 2eb8 */
-	assert_string_equal(p, "submissions/2e/b8/HX-101/record.json");
-	free(p);
-	p = store_archive_path("submission:a/b c");
+	/* sha256("HX-101") begins 2eb8: one hex digit a level, four levels */
+	path_is(2, "submission:HX-101", "submissions/2/e/b/8/HX-101/record.json");
+	path_is(1, "submission:HX-101", "submissions/2e/b8/HX-101/record.json"); /* the older layout */
+	path_is(1, "educator:HX-101", "educators/2e/HX-101.json");
+	path_is(2, "educator:HX-101", "educators/2/e/b/8/HX-101.json");
+	path_is(2, "person:.hidden", "people/%2Ehidden.json");
+	path_is(2, "credential:TEAM-QUES", "catalog/credentials/TEAM-QUES.json");
+	char *p = store_archive_path(2, "submission:a/b c");
 	assert_non_null(strstr(p, "/a%2Fb%20c/record.json"));
 	free(p);
-	p = store_archive_path("person:.hidden");
-	assert_string_equal(p, "people/%2Ehidden.json");
-	free(p);
-	p = store_archive_path("credential:TEAM-QUES");
-	assert_string_equal(p, "catalog/credentials/TEAM-QUES.json");
-	free(p);
-	assert_null(store_archive_path("database"));
-	p = store_archive_evidence_path("abcdef");
+	assert_null(store_archive_path(2, "database"));
+	p = store_archive_evidence_path(1, "abcdef");
 	assert_string_equal(p, "evidence/ab/cd/abcdef");
+	free(p);
+	p = store_archive_evidence_path(2, "abcdef");
+	assert_string_equal(p, "evidence/a/b/c/d/abcdef");
 	free(p);
 }
 
@@ -186,8 +193,8 @@ static void each_event_is_a_commit(void **state)
 	char *arc = init_archive(f, "a.git");
 	git_oid ev_before, ev_after, other_before, other_after, rec1, rec2;
 	assert_true(head_entry(arc, "main", "evidence", &ev_before));
-	assert_true(head_entry(arc, "main", "submissions/23/f2/HX-102/record.json", &other_before));
-	assert_true(head_entry(arc, "main", "submissions/2e/b8/HX-101/record.json", &rec1));
+	assert_true(head_entry(arc, "main", "submissions/2/3/f/2/HX-102/record.json", &other_before));
+	assert_true(head_entry(arc, "main", "submissions/2/e/b/8/HX-101/record.json", &rec1));
 	ok(scoring_score(f->s, "HX-101", "O2", "progressing", NULL, &err), &err);
 	/* inside the transaction: queued with the record as it stood */
 	assert_int_equal(query_int(f, "SELECT count(*) FROM outbox WHERE record LIKE '%progressing%'"), 2);
@@ -198,11 +205,11 @@ static void each_event_is_a_commit(void **state)
 	char *m = head_message(arc);
 	assert_non_null(strstr(m, "status HX-101: in_progress\n\nSubject: submission:HX-101\nAudit-Seq: "));
 	free(m);
-	assert_true(head_entry(arc, "main~1", "submissions/2e/b8/HX-101/record.json", &rec2));
+	assert_true(head_entry(arc, "main~1", "submissions/2/e/b/8/HX-101/record.json", &rec2));
 	assert_false(git_oid_equal(&rec1, &rec2));
 	/* only the path to the changed leaf was rewritten */
 	assert_true(head_entry(arc, "main", "evidence", &ev_after));
-	assert_true(head_entry(arc, "main", "submissions/23/f2/HX-102/record.json", &other_after));
+	assert_true(head_entry(arc, "main", "submissions/2/3/f/2/HX-102/record.json", &other_after));
 	assert_true(git_oid_equal(&ev_before, &ev_after));
 	assert_true(git_oid_equal(&other_before, &other_after));
 	free(arc);
@@ -360,9 +367,9 @@ static void push_then_diverged_pull_keeps_both(void **state)
 	ok(archive_pull(f->s, NULL, conflict, &p, &r, &err), &err);
 	assert_true(r.merged);
 	assert_int_equal(r.conflicts, 1);
-	assert_non_null(strstr(p.buf, "conflict: submissions/2e/b8/HX-101/record.json changed on both sides"));
+	assert_non_null(strstr(p.buf, "conflict: submissions/2/e/b/8/HX-101/record.json changed on both sides"));
 	git_oid o;
-	assert_true(head_entry(arc, "main", "submissions/2e/b8/HX-101/record.json", &o));
+	assert_true(head_entry(arc, "main", "submissions/2/e/b/8/HX-101/record.json", &o));
 	char *theirs_glob = head_message(arc);
 	assert_non_null(strstr(theirs_glob, "merge "));
 	free(theirs_glob);
@@ -406,7 +413,19 @@ static void own_trees_match_libgit2s(void **state)
 	assert_int_equal(git_treebuilder_write(&theirs, b), 0);
 	char *objects = mc_xasprintf("%s/objects", t2);
 	struct arc_sink k = { .mem = NULL, .objects = objects };
-	assert_int_equal(arc_tree_write(b, &k, &mine), 0);
+	/* the same entries, added in another order, sorted and written by archive_pack.c */
+	struct arc_tent ents[9];
+	size_t ne = 0;
+	ents[ne++] = (struct arc_tent){ .name = "record", .len = 6, .mode = 040000, .oid = sub };
+	for (size_t i = 0; i < sizeof blobs / sizeof *blobs; i++)
+		ents[ne++] = (struct arc_tent){ .name = blobs[i], .len = strlen(blobs[i]), .mode = 0100644, .oid = blob };
+	ents[ne++] = (struct arc_tent){ .name = "a", .len = 1, .mode = 040000, .oid = sub };
+	arc_tents_sort(ents, ne);
+	assert_int_equal(arc_tents_find(ents, ne, "a", 1), 3); /* the tree "a" sorts as "a/" */
+	assert_int_equal(arc_tents_find(ents, ne, "record.json", 11), 6);
+	assert_int_equal(arc_tents_find(ents, ne, "record", 6), 8);
+	assert_int_equal(arc_tents_find(ents, ne, "rec", 3), -1);
+	assert_int_equal(arc_tree_put(ents, ne, &k, &mine), 0);
 	assert_true(git_oid_equal(&theirs, &mine));
 	git_tree *t;
 	assert_int_equal(git_tree_lookup(&t, r2, &mine), 0); /* our loose file, read by libgit2 */
