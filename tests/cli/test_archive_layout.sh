@@ -85,6 +85,23 @@ t_check "init again: still no LAYOUT, still the old paths" sh -c \
 t_run 0 archive verify
 t_check "git fsck --strict (layout 1)" g fsck --strict --no-progress
 
+# --- a catalog change is a commit of its own: the credential's new version, the
+# old one in the history (issue 4: "every ... catalog change commits a record")
+mkdir -p "$T/cat2"
+jq '.key_method = "Wait five seconds after every question, then again after every answer."' \
+	"$TOP_SRCDIR/data/catalog/TEAM-QUES.json" >"$T/cat2/TEAM-QUES.json"
+cp "$TOP_SRCDIR/data/catalog/pathways.json" "$T/cat2/"
+t_run 0 catalog load "$T/cat2"
+t_stdout_has "1 changed (new versions)"
+t_check "the catalog change is a commit" test "$(g log -1 --format=%s main)" = "catalog TEAM-QUES: version 2"
+new_sha=$(sql "SELECT r.source_sha256 FROM rubric r JOIN credential c ON c.id = r.credential_id WHERE c.code = 'TEAM-QUES' AND r.version = 2")
+old_sha=$(sql "SELECT r.source_sha256 FROM rubric r JOIN credential c ON c.id = r.credential_id WHERE c.code = 'TEAM-QUES' AND r.version = 1")
+t_check "its record is version 2, with the new text's SHA-256" sh -c \
+	"git --git-dir='$A' show main:catalog/credentials/TEAM-QUES.json | jq -e '.version == 2 and .sha256 == \"$new_sha\"'"
+t_check "version 1 and its SHA-256 stay in the history" sh -c \
+	"git --git-dir='$A' show main~1:catalog/credentials/TEAM-QUES.json | jq -e '.version == 1 and .sha256 == \"$old_sha\"'"
+t_run 0 archive verify
+
 # --- the two layouts' histories are not merged
 t_snapshot
 t_run 1 archive pull "$T/t.db.archive.git"
