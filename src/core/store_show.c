@@ -77,113 +77,134 @@ static long long col_limit(sqlite3_stmt *st, int i)
 	return sqlite3_column_type(st, i) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, i);
 }
 
-int store_show_parts(struct store *s, struct show_submission *m, struct mc_error *err)
+/* Each row of `sql` with ?1 = id, handed to row(); MC_OK, or the failure
+ * of `what` ("reading ..."). */
+static int each_row(struct store *s, const char *sql, long long id, void (*row)(void *ctx, sqlite3_stmt *st),
+		    void *ctx, const char *what, struct mc_error *err)
 {
-	sqlite3_stmt *st = store_prep(s, SQL_PARTS, err);
+	sqlite3_stmt *st = store_prep(s, sql, err);
 	if (!st)
 		return MC_FAIL;
-	store_bind_int(st, 1, m->rubric_rowid);
-	int rc, cap = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (m->nparts == cap) {
-			cap = cap ? cap * 2 : 4;
-			m->parts = mc_xrealloc(m->parts, (size_t)cap * sizeof *m->parts);
-		}
-		m->parts[m->nparts++] = (struct show_part){
-			.code = store_col_dup(st, 0),
-			.title = store_col_dup(st, 1),
-			.kind = store_col_dup(st, 2),
-			.min_words = col_limit(st, 3),
-			.max_words = col_limit(st, 4),
-		};
-	}
+	store_bind_int(st, 1, id);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		row(ctx, st);
 	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading a rubric's parts");
+	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, what);
+}
+
+/* Room for element n of an array holding n: its capacity is 4, 8, 16 ...,
+ * so it is full when n is 0 or a power of two from 4 on. */
+static void *room(void *v, int n, size_t size)
+{
+	if (n == 0)
+		return mc_xrealloc(v, 4 * size);
+	if (n >= 4 && (n & (n - 1)) == 0)
+		return mc_xrealloc(v, (size_t)n * 2 * size);
+	return v;
+}
+
+static void part_row(void *ctx, sqlite3_stmt *st)
+{
+	struct show_submission *m = ctx;
+	m->parts = room(m->parts, m->nparts, sizeof *m->parts);
+	m->parts[m->nparts++] = (struct show_part){
+		.code = store_col_dup(st, 0),
+		.title = store_col_dup(st, 1),
+		.kind = store_col_dup(st, 2),
+		.min_words = col_limit(st, 3),
+		.max_words = col_limit(st, 4),
+	};
+}
+
+int store_show_parts(struct store *s, struct show_submission *m, struct mc_error *err)
+{
+	return each_row(s, SQL_PARTS, m->rubric_rowid, part_row, m, "reading a rubric's parts", err);
+}
+
+static void evidence_row(void *ctx, sqlite3_stmt *st)
+{
+	struct show_submission *m = ctx;
+	m->evidence = room(m->evidence, m->nevidence, sizeof *m->evidence);
+	m->evidence[m->nevidence++] = (struct show_evidence){
+		.part = -1,
+		.part_code = store_col_dup(st, 0),
+		.kind = store_col_dup(st, 1),
+		.text = store_col_dup(st, 2),
+		.file = store_col_dup(st, 3),
+		.sha256 = store_col_dup(st, 4),
+		.words = sqlite3_column_int64(st, 5),
+		.media_type = store_col_dup(st, 6),
+		.size = col_limit(st, 7),
+	};
 }
 
 int store_show_evidence(struct store *s, struct show_submission *m, struct mc_error *err)
 {
-	sqlite3_stmt *st = store_prep(s, SQL_EVIDENCE, err);
-	if (!st)
-		return MC_FAIL;
-	store_bind_int(st, 1, m->rowid);
-	int rc, cap = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (m->nevidence == cap) {
-			cap = cap ? cap * 2 : 4;
-			m->evidence = mc_xrealloc(m->evidence, (size_t)cap * sizeof *m->evidence);
-		}
-		m->evidence[m->nevidence++] = (struct show_evidence){
-			.part = -1,
-			.part_code = store_col_dup(st, 0),
-			.kind = store_col_dup(st, 1),
-			.text = store_col_dup(st, 2),
-			.file = store_col_dup(st, 3),
-			.sha256 = store_col_dup(st, 4),
-			.words = sqlite3_column_int64(st, 5),
-			.media_type = store_col_dup(st, 6),
-			.size = col_limit(st, 7),
-		};
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading evidence");
+	return each_row(s, SQL_EVIDENCE, m->rowid, evidence_row, m, "reading evidence", err);
 }
 
-static int levels(struct store *s, long long criterion, struct show_criterion *c, struct mc_error *err)
+static void level_row(void *ctx, sqlite3_stmt *st)
 {
-	sqlite3_stmt *st = store_prep(s, SQL_LEVELS, err);
-	if (!st)
-		return MC_FAIL;
-	store_bind_int(st, 1, criterion);
-	int rc, cap = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (c->nlevels == cap) {
-			cap = cap ? cap * 2 : 4;
-			c->levels = mc_xrealloc(c->levels, (size_t)cap * sizeof *c->levels);
-		}
-		c->levels[c->nlevels++] = store_col_dup(st, 0);
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading a rubric's levels");
+	struct show_criterion *c = ctx;
+	c->levels = room(c->levels, c->nlevels, sizeof *c->levels);
+	c->levels[c->nlevels++] = store_col_dup(st, 0);
+}
+
+struct criteria_ctx {
+	struct show_submission *m;
+	long long *ids;
+};
+
+static void criterion_row(void *ctx, sqlite3_stmt *st)
+{
+	struct criteria_ctx *k = ctx;
+	struct show_submission *m = k->m;
+	m->criteria = room(m->criteria, m->ncriteria, sizeof *m->criteria);
+	k->ids = room(k->ids, m->ncriteria, sizeof *k->ids);
+	k->ids[m->ncriteria] = sqlite3_column_int64(st, 0);
+	const char *part = (const char *)sqlite3_column_text(st, 3);
+	int pi = -1;
+	for (int i = 0; i < m->nparts; i++)
+		if (part && strcmp(m->parts[i].code, part) == 0)
+			pi = i;
+	m->criteria[m->ncriteria++] = (struct show_criterion){
+		.code = store_col_dup(st, 1),
+		.text = store_col_dup(st, 2),
+		.part = pi,
+		.score = -1,
+	};
 }
 
 int store_show_criteria(struct store *s, struct show_submission *m, struct mc_error *err)
 {
-	sqlite3_stmt *st = store_prep(s, SQL_CRITERIA, err);
-	if (!st)
-		return MC_FAIL;
-	store_bind_int(st, 1, m->rubric_rowid);
-	int rc, cap = 0;
-	long long *ids = NULL;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (m->ncriteria == cap) {
-			cap = cap ? cap * 2 : 8;
-			m->criteria = mc_xrealloc(m->criteria, (size_t)cap * sizeof *m->criteria);
-			ids = mc_xrealloc(ids, (size_t)cap * sizeof *ids);
-		}
-		ids[m->ncriteria] = sqlite3_column_int64(st, 0);
-		const char *part = (const char *)sqlite3_column_text(st, 3);
-		int pi = -1;
-		for (int i = 0; i < m->nparts; i++)
-			if (part && strcmp(m->parts[i].code, part) == 0)
-				pi = i;
-		m->criteria[m->ncriteria++] = (struct show_criterion){
-			.code = store_col_dup(st, 1),
-			.text = store_col_dup(st, 2),
-			.part = pi,
-			.score = -1,
-		};
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		free(ids);
-		return store_fail(s, err, "reading a rubric's criteria");
-	}
-	int r = MC_OK;
-	for (int i = 0; i < m->ncriteria && r == MC_OK; i++)
-		r = levels(s, ids[i], &m->criteria[i], err);
-	free(ids);
-	return r;
+	struct criteria_ctx k = { m, NULL };
+	int rc = each_row(s, SQL_CRITERIA, m->rubric_rowid, criterion_row, &k, "reading a rubric's criteria", err);
+	for (int i = 0; i < m->ncriteria && rc == MC_OK; i++)
+		rc = each_row(s, SQL_LEVELS, k.ids[i], level_row, &m->criteria[i], "reading a rubric's levels", err);
+	free(k.ids);
+	return rc;
+}
+
+struct scores_ctx {
+	struct show_score **v;
+	int *n;
+};
+
+static void score_row(void *ctx, sqlite3_stmt *st)
+{
+	struct scores_ctx *k = ctx;
+	*k->v = room(*k->v, *k->n, sizeof **k->v);
+	(*k->v)[(*k->n)++] = (struct show_score){
+		.criterion = store_col_dup(st, 0),
+		.level = store_col_dup(st, 1),
+		.level_label = store_col_dup(st, 2),
+		.passes = sqlite3_column_int(st, 3),
+		.assessor = store_col_dup(st, 4),
+		.comment = store_col_dup(st, 5),
+		.at = store_col_dup(st, 6),
+		.read = store_col_dup(st, 7),
+	};
 }
 
 int store_show_scores(struct store *s, long long rowid, struct show_score **scores, int *n,
@@ -191,29 +212,7 @@ int store_show_scores(struct store *s, long long rowid, struct show_score **scor
 {
 	*scores = NULL;
 	*n = 0;
-	sqlite3_stmt *st = store_prep(s, SQL_SCORES, err);
-	if (!st)
-		return MC_FAIL;
-	store_bind_int(st, 1, rowid);
-	int rc, cap = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 8;
-			*scores = mc_xrealloc(*scores, (size_t)cap * sizeof **scores);
-		}
-		(*scores)[(*n)++] = (struct show_score){
-			.criterion = store_col_dup(st, 0),
-			.level = store_col_dup(st, 1),
-			.level_label = store_col_dup(st, 2),
-			.passes = sqlite3_column_int(st, 3),
-			.assessor = store_col_dup(st, 4),
-			.comment = store_col_dup(st, 5),
-			.at = store_col_dup(st, 6),
-			.read = store_col_dup(st, 7),
-		};
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading scores");
+	return each_row(s, SQL_SCORES, rowid, score_row, &(struct scores_ctx){ scores, n }, "reading scores", err);
 }
 
 int store_show_feedback(struct store *s, long long rowid, char **body, char **author, char **at,
