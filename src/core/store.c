@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 
 #include "mcassess/store.h"
 #include "mcassess/store_archive.h"
@@ -59,6 +61,30 @@ sqlite3 *store_db(struct store *s) { return s->db; }
 const char *store_path(const struct store *s) { return s->path; }
 const char *store_evidence_dir(const struct store *s) { return s->evidence_dir; }
 
+/* Why writing beside `path` may fail, in words, or NULL: a (nearly) full disk,
+ * or a file size limit (ulimit -f) on this process. */
+static const char *write_limit(const char *path)
+{
+	char *dir = mc_xstrdup(path);
+	char *slash = strrchr(dir, '/');
+	const char *where = ".";
+	if (slash == dir)
+		where = "/";
+	else if (slash) {
+		*slash = '\0';
+		where = dir;
+	}
+	struct statvfs v;
+	int full = statvfs(where, &v) == 0 && (unsigned long long)v.f_bavail * v.f_frsize < (1u << 20);
+	free(dir);
+	if (full)
+		return "the disk is full";
+	struct rlimit r;
+	if (getrlimit(RLIMIT_FSIZE, &r) == 0 && r.rlim_cur != RLIM_INFINITY)
+		return "the files may not grow any larger here (the file size limit, ulimit -f)";
+	return NULL;
+}
+
 int store_fail(struct store *s, struct mc_error *err, const char *what)
 {
 	int code = sqlite3_extended_errcode(s->db) & 0xff;
@@ -69,9 +95,11 @@ int store_fail(struct store *s, struct mc_error *err, const char *what)
 		return mc_error_set(err, MC_FAIL,
 				    "%s: %s: the database is busy (another mcassess is writing to it); "
 				    "nothing was changed, try again", s->path, what);
-	case SQLITE_FULL:
-		return mc_error_set(err, MC_FAIL, "%s: %s: the disk is full; nothing was changed",
-				    s->path, what);
+	case SQLITE_FULL: {
+		const char *limit = write_limit(s->path);
+		return mc_error_set(err, MC_FAIL, "%s: %s: %s; nothing was changed", s->path, what,
+				    limit ? limit : "the disk is full");
+	}
 	case SQLITE_READONLY:
 		return mc_error_set(err, MC_FAIL, "%s: %s: the database is read-only here (%s)",
 				    s->path, what, why);
@@ -79,8 +107,13 @@ int store_fail(struct store *s, struct mc_error *err, const char *what)
 	case SQLITE_NOTADB:
 		return mc_error_set(err, MC_FAIL, "%s: %s: the file is not a usable mcassess database (%s)",
 				    s->path, what, why);
-	case SQLITE_IOERR:
+	case SQLITE_IOERR: {
+		/* SQLite keeps no reliable errno: look at what limits writing here */
+		const char *limit = write_limit(s->path);
+		if (limit)
+			return mc_error_set(err, MC_FAIL, "%s: %s: %s; nothing was changed", s->path, what, limit);
 		return mc_error_set(err, MC_FAIL, "%s: %s: input/output error (%s)", s->path, what, why);
+	}
 	default:
 		return mc_error_set(err, MC_FAIL, "%s: %s: %s", s->path, what, why);
 	}

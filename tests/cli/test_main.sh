@@ -44,6 +44,20 @@ t_check "a junk file is refused with status 1" [ "$RC" -eq 1 ]
 t_stderr_has "$T/junk.db"
 t_stderr_is_message
 
+# The database's files cannot grow (the file size limit stands in for a full
+# disk: SQLite's write fails the same way): a clear message, and nothing changed.
+t_init_db
+mc demo --educators 20
+t_snapshot
+RC=0
+(trap '' XFSZ; ulimit -f 96; exec "$MCASSESS" --db "$DB" import "$FIXTURES/import/good.csv" \
+	--evidence "$FIXTURES/import/evidence" >"$OUT" 2>"$ERR" </dev/null) || RC=$?
+t_check "an import that cannot be written fails with status 1 (got $RC)" [ "$RC" -eq 1 ]
+t_stderr_has "the files may not grow any larger here (the file size limit, ulimit -f); nothing was changed"
+t_db_unchanged
+t_run 0 import "$FIXTURES/import/good.csv" --evidence "$FIXTURES/import/evidence"
+t_stdout_has "imported 3 submissions"
+
 # Output to a full disk is reported, not silently lost.
 if [ -w /dev/full ]; then
 	RC=0; "$MCASSESS" --help >/dev/full 2>"$ERR" || RC=$?
