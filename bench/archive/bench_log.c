@@ -102,8 +102,8 @@ int main(int argc, char **argv)
 		snprintf(last, sizeof last, "B-%06d", n);
 		long e1 = 0, e2 = 0;
 		double f1, f2, t1 = time_log(s, "B-000001", &e1, &f1), t2 = time_log(s, last, &e2, &f2);
-		printf("%7ld commits: archive log B-000001 (%ld entries) %.1f ms (first call %.1f ms); "
-		       "%s (%ld entries) %.1f ms (first %.1f ms)\n",
+		printf("%7ld commits: archive log B-000001 (%ld entries) %.2f ms (first call %.1f ms); "
+		       "%s (%ld entries) %.2f ms (first %.1f ms)\n",
 		       made, e1, t1, f1, last, e2, t2, f2);
 		fflush(stdout);
 	}
