@@ -67,6 +67,32 @@ int store_archive_outbox_done(struct store *s, long long upto_seq, struct mc_err
 /* Both in one transaction, not waited onto the disk (the archive's head is the
  * record of what it holds): events up to upto_seq done, meta 'archive_head'. */
 int store_archive_settle(struct store *s, long long upto_seq, const char *head, struct mc_error *err);
+
+/* ---------------------------------------------------------------- log index */
+/* One row of the archive's log index (schema.sql, migration 6): the commit at
+ * position ord of the history concerns key (a record path or "submission:ID"). */
+struct store_archive_logrow {
+	long long ord;
+	char commit[41];
+	char *key;
+};
+/* The head the index covers (heap, NULL: none) and how many commits it holds. */
+int store_archive_log_state(struct store *s, char **head, long long *count, struct mc_error *err);
+/* Add rows[0..n) (their ord counted from the index's count) for ncommits more
+ * commits ending at head, when the index covers the commit from (nothing
+ * otherwise: it is behind, and archive_log catches it up). With replace, or
+ * from NULL (an archive without commits before these), the rows replace the
+ * whole index. In a transaction of its own. */
+int store_archive_log_add(struct store *s, const char *from, int replace, const struct store_archive_logrow *rows,
+			  size_t n, long long ncommits, const char *head, struct mc_error *err);
+/* The commits whose rows have key a or key b, each once, oldest first. */
+int store_archive_log_each(struct store *s, const char *a, const char *b,
+			   int (*fn)(void *ctx, const char *commit), void *ctx, struct mc_error *err);
+/* store_archive_settle, and the drain's commits (rows, ncommits) added to the
+ * log index in the same transaction when it covered from. */
+int store_archive_settle_log(struct store *s, long long upto_seq, const char *head, const char *from,
+			     const struct store_archive_logrow *rows, size_t n, long long ncommits,
+			     struct mc_error *err);
 /* Mark an event failed, keeping why. */
 int store_archive_outbox_failed(struct store *s, long long seq, const char *why, struct mc_error *err);
 /* How many wait; the oldest one's description and the last error (heap or NULL). */

@@ -36,6 +36,7 @@
 	X(commit_lookup) \
 	X(commit_message) \
 	X(commit_parent) \
+	X(commit_parent_id) \
 	X(commit_parentcount) \
 	X(commit_summary) \
 	X(commit_tree) \
@@ -143,6 +144,7 @@ int git2_dl_load(struct mc_error *err);
 #define git_commit_lookup (*git2_dl.commit_lookup)
 #define git_commit_message (*git2_dl.commit_message)
 #define git_commit_parent (*git2_dl.commit_parent)
+#define git_commit_parent_id (*git2_dl.commit_parent_id)
 #define git_commit_parentcount (*git2_dl.commit_parentcount)
 #define git_commit_summary (*git2_dl.commit_summary)
 #define git_commit_tree (*git2_dl.commit_tree)

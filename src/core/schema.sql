@@ -339,3 +339,22 @@ CREATE INDEX evidence_norm_sha ON evidence_norm(sha256);
 CREATE TRIGGER evidence_norm_del AFTER DELETE ON evidence BEGIN
 	DELETE FROM evidence_norm WHERE evidence_id = OLD.id;
 END;
+
+-- migration 6
+-- The archive's history, indexed for `archive log` and the history pane
+-- (src/archive/archive.c, store_archive.c): for each commit, in the order the
+-- log shows them (ord: the position in the archive's whole history, oldest
+-- first, as a walk of all of it sorts them), a row per key it concerns: a
+-- submission's record path it changed (against its first parent), or the
+-- subject its "Subject:" trailer names ("submission:ID"). Meta
+-- 'archive_log_head' is the commit whose history the rows cover and
+-- 'archive_log_count' how many commits that is. The drain adds its commits in
+-- the transaction that takes their events off the outbox; history written
+-- otherwise (pull, init, before this migration) is indexed from the archive
+-- the next time the log is read. Only a cache: emptied, it is rebuilt.
+CREATE TABLE archive_log (
+	ord       INTEGER NOT NULL,
+	commit_id TEXT NOT NULL,
+	key       TEXT NOT NULL
+) STRICT;
+CREATE INDEX archive_log_key ON archive_log(key, ord);

@@ -28,6 +28,12 @@ static const char SQL_OUTBOX_COUNT[] =
 	"(SELECT error FROM outbox WHERE error IS NOT NULL ORDER BY seq DESC LIMIT 1) FROM outbox";
 static const char SQL_OUTBOX_HAS[] = "SELECT 1 FROM outbox WHERE subject = ?1 LIMIT 1";
 
+static const char SQL_LOG_DROP[] = "DELETE FROM archive_log";
+static const char SQL_LOG_ADD[] = "INSERT INTO archive_log(ord, commit_id, key) VALUES (?1, ?2, ?3)";
+static const char SQL_LOG_EACH[] =
+	"SELECT ord, commit_id FROM archive_log WHERE key = ?1 UNION "
+	"SELECT ord, commit_id FROM archive_log WHERE key = ?2 ORDER BY 1";
+
 static const char SQL_SUB[] =
 	"SELECT s.id, s.ext_id, c.code, r.version, s.attempt, p.ext_id, s.status, s.submitted_at, "
 	"s.imported_at, s.source_sha256, e.ext_id FROM submission s "
@@ -458,6 +464,95 @@ int store_archive_outbox_done(struct store *s, long long upto_seq, struct mc_err
 
 int store_archive_settle(struct store *s, long long upto_seq, const char *head, struct mc_error *err)
 {
+	return store_archive_settle_log(s, upto_seq, head, NULL, NULL, 0, 0, err);
+}
+
+int store_archive_log_state(struct store *s, char **head, long long *count, struct mc_error *err)
+{
+	char *n = NULL;
+	*count = 0;
+	int rc = store_meta_get(s, "archive_log_head", head, err);
+	if (rc == MC_OK)
+		rc = store_meta_get(s, "archive_log_count", &n, err);
+	if (rc == MC_OK && n)
+		*count = atoll(n);
+	free(n);
+	return rc;
+}
+
+static int log_add(struct store *s, const char *from, int replace, const struct store_archive_logrow *rows,
+		   size_t n, long long ncommits, const char *head, struct mc_error *err)
+{
+	char *have = NULL;
+	long long count = 0;
+	int rc = store_archive_log_state(s, &have, &count, err);
+	if (rc != MC_OK)
+		return rc;
+	if (!from)
+		replace = 1; /* the archive had no commits: the index starts with these */
+	int covers = replace || (have && strcmp(have, from) == 0);
+	free(have);
+	if (!covers)
+		return MC_OK; /* the index is behind: archive_log catches it up */
+	if (replace) {
+		rc = exec1(s, SQL_LOG_DROP, 0, NULL, "clearing the archive's log index", err);
+		count = 0;
+	}
+	sqlite3_stmt *st = rc == MC_OK ? store_prep(s, SQL_LOG_ADD, err) : NULL;
+	if (rc == MC_OK && !st)
+		rc = MC_FAIL;
+	for (size_t i = 0; rc == MC_OK && i < n; i++) {
+		store_bind_int(st, 1, count + rows[i].ord);
+		store_bind_text(st, 2, rows[i].commit);
+		store_bind_text(st, 3, rows[i].key);
+		int r = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (r != SQLITE_DONE)
+			rc = store_fail(s, err, "writing the archive's log index");
+	}
+	char num[32];
+	snprintf(num, sizeof num, "%lld", count + ncommits);
+	if (rc == MC_OK)
+		rc = store_meta_set(s, "archive_log_head", head, err);
+	if (rc == MC_OK)
+		rc = store_meta_set(s, "archive_log_count", num, err);
+	return rc;
+}
+
+int store_archive_log_add(struct store *s, const char *from, int replace, const struct store_archive_logrow *rows,
+			  size_t n, long long ncommits, const char *head, struct mc_error *err)
+{
+	int rc = store_begin(s, err);
+	if (rc == MC_OK)
+		rc = log_add(s, from, replace, rows, n, ncommits, head, err);
+	if (rc == MC_OK)
+		rc = store_commit(s, err);
+	else
+		store_rollback(s);
+	return rc;
+}
+
+int store_archive_log_each(struct store *s, const char *a, const char *b,
+			   int (*fn)(void *ctx, const char *commit), void *ctx, struct mc_error *err)
+{
+	sqlite3_stmt *st = store_prep(s, SQL_LOG_EACH, err);
+	if (!st)
+		return MC_FAIL;
+	store_bind_text(st, 1, a);
+	store_bind_text(st, 2, b);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (fn(ctx, (const char *)sqlite3_column_text(st, 1)))
+			break;
+	int ok = rc == SQLITE_ROW || rc == SQLITE_DONE;
+	sqlite3_reset(st);
+	return ok ? MC_OK : store_fail(s, err, "reading the archive's log index");
+}
+
+int store_archive_settle_log(struct store *s, long long upto_seq, const char *head, const char *from,
+			     const struct store_archive_logrow *rows, size_t n, long long ncommits,
+			     struct mc_error *err)
+{
 	/* Not synced to disk: if a power cut loses this, the archive head's
 	 * Audit-Seq still says the events are in, and the next drain skips them. */
 	sqlite3_exec(store_db(s), "PRAGMA synchronous = NORMAL", NULL, NULL, NULL);
@@ -466,6 +561,8 @@ int store_archive_settle(struct store *s, long long upto_seq, const char *head, 
 		rc = store_archive_outbox_done(s, upto_seq, err);
 	if (rc == MC_OK)
 		rc = store_meta_set(s, "archive_head", head, err);
+	if (rc == MC_OK && ncommits > 0)
+		rc = log_add(s, from, 0, rows, n, ncommits, head, err);
 	if (rc == MC_OK)
 		rc = store_commit(s, err);
 	else
