@@ -1124,6 +1124,23 @@ static int count_subs(void *ctx, const char *subject)
 	return 0;
 }
 
+static int log_index_update(struct arc *a, struct mc_error *err);
+
+/* The log index, built now while the user waits for init anyway (attaching an
+ * archive with a long history would otherwise make the first `archive log` or
+ * history pane walk it). A failure is not init's: archive_log catches up, or
+ * walks, when it must. */
+static void log_index_at_init(struct store *s)
+{
+	struct arc a;
+	int configured;
+	struct mc_error e = MC_ERROR_INIT;
+	if (arc_open(s, &a, &configured, &e) == MC_OK && configured && a.has_head)
+		(void)log_index_update(&a, &e);
+	arc_close(&a);
+	mc_error_clear(&e);
+}
+
 int archive_init(struct store *s, const char *path, struct archive_init_result *out, struct mc_error *err)
 {
 	memset(out, 0, sizeof *out);
@@ -1190,6 +1207,8 @@ int archive_init(struct store *s, const char *path, struct archive_init_result *
 	free(head);
 	if (rc == MC_OK)
 		rc = store_archive_each_subject(s, count_subs, &out->submissions, err);
+	if (rc == MC_OK)
+		log_index_at_init(s);
 	return rc;
 }
 

@@ -58,6 +58,7 @@ t_check "the other database's index covers its archive" test \
 	"$(sqlite3 "$O" "SELECT count(*) FROM archive_log")" -gt 0
 mc archive init "$A"
 [ "$RC" -eq 0 ] || { echo "Bail out! archive init failed: $(cat "$ERR")"; exit 1; }
+indexed "init indexed the history it attached to (no log asked yet)" "$DB" "$A"
 t_check "history from before this database's: init, a score, a status" test "$(g rev-list --count main)" -ge 4
 same "init on an archive with history" "$DB"
 indexed "the first log indexed the history" "$DB" "$A"
