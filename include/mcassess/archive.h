@@ -43,11 +43,18 @@ struct archive_log_entry {
 int archive_log(struct store *s, const char *submission_id,
 		int (*fn)(void *ctx, const struct archive_log_entry *e), void *ctx, struct mc_error *err);
 
+/* What the caller of archive_check has already found by hashing every stored
+ * evidence file: the SHA-256s of those that no longer match (sorted). */
+struct archive_known {
+	const char *const *altered;
+	size_t naltered;
+};
 /* The archive's part of `check`: the outbox backlog, the database's records
  * against the archive head, evidence against the archive, and the audit log
- * against the commits. Nothing when no archive is configured. */
+ * against the commits. Nothing when no archive is configured. `known` (NULL:
+ * the archive check hashes the files itself) saves reading every file twice. */
 int archive_check(struct store *s, void (*report)(void *ctx, const char *problem), void *ctx, long *problems,
-		  struct mc_error *err);
+		  const struct archive_known *known, struct mc_error *err);
 
 /* push/pull to/from a bare repository at a path or an ssh:// URL (NULL: the
  * one used last, meta 'archive_remote'). History is never rewritten. */

@@ -27,8 +27,6 @@ int claim_acquire(struct store *s, const char *id, struct mc_error *err);
 int claim_touch(struct store *s, const char *id, struct mc_error *err);
 /* Give the claim up. MC_FAIL when the current user does not hold it. */
 int claim_release(struct store *s, const char *id, struct mc_error *err);
-/* Give up every claim of the current user; *n (may be NULL) counts them. */
-int claim_release_all_mine(struct store *s, int *n, struct mc_error *err);
 /* MC_OK when nobody else holds a live claim on `id` (scoring is free for the
  * current user); else MC_FAIL with who holds it. */
 int claim_check(struct store *s, const char *id, struct mc_error *err);
@@ -48,7 +46,6 @@ struct store_claim_row {
 	long long submission_rowid;
 	char *uid, *user, *claimed_at, *seen_at; /* heap; NULL user when there is none */
 };
-int store_claim_sub(struct store *s, const char *id, long long *rowid, int *found, struct mc_error *err);
 int store_claim_get(struct store *s, long long sub_rowid, struct store_claim_row *out, struct mc_error *err);
 void store_claim_row_free(struct store_claim_row *r);
 int store_claim_put(struct store *s, long long sub_rowid, const char *uid, const char *user,

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "mcassess/error.h"
+#include "mcassess/queue.h"
 #include "mcassess/util.h"
 
 struct store;
@@ -24,7 +25,7 @@ struct demo_options {
 	void *progress_ctx;
 };
 
-#define DEMO_NSTATUS 7
+#define DEMO_NSTATUS QUEUE_NSTATUS
 struct demo_counts {
 	long districts, schools, cohorts, people, educators, submissions, evidence, scores,
 		feedback, decisions, assignments;

@@ -68,6 +68,8 @@ int scoring_draft_load(struct store *s, const char *submission_id, const char *t
 		       char **text, char **at, struct mc_error *err);
 int scoring_draft_clear(struct store *s, const char *submission_id, const char *target,
 			struct mc_error *err);
+/* How many drafts the current user keeps for the submission (one query). */
+int scoring_draft_count(struct store *s, const char *submission_id, long *n, struct mc_error *err);
 
 /* ---------------------------------------------------------------- the outcome model */
 enum scoring_part_state {

@@ -22,6 +22,8 @@ struct store;
  * "[" "]" or bold. They never occur in stored text (control characters). */
 #define SEARCH_MARK_OPEN "\x01"
 #define SEARCH_MARK_CLOSE "\x02"
+/* Where a snippet was cut from its text. */
+#define SEARCH_ELLIPSIS "…"
 
 enum search_source { SEARCH_EVIDENCE = 0, SEARCH_FEEDBACK = 1 };
 

@@ -62,11 +62,6 @@ int store_archive_each_subject(struct store *s, int (*fn)(void *ctx, const char 
 /* ---------------------------------------------------------------- outbox */
 int store_archive_outbox_each(struct store *s, int (*fn)(void *ctx, const struct store_archive_event *e),
 			      void *ctx, struct mc_error *err);
-/* Remove the events up to seq (committed). */
-int store_archive_outbox_done(struct store *s, long long upto_seq, struct mc_error *err);
-/* Both in one transaction, not waited onto the disk (the archive's head is the
- * record of what it holds): events up to upto_seq done, meta 'archive_head'. */
-int store_archive_settle(struct store *s, long long upto_seq, const char *head, struct mc_error *err);
 
 /* ---------------------------------------------------------------- log index */
 /* One row of the archive's log index (schema.sql, migration 6): the commit at
@@ -88,8 +83,10 @@ int store_archive_log_add(struct store *s, const char *from, int replace, const 
 /* The commits whose rows have key a or key b, each once, oldest first. */
 int store_archive_log_each(struct store *s, const char *a, const char *b,
 			   int (*fn)(void *ctx, const char *commit), void *ctx, struct mc_error *err);
-/* store_archive_settle, and the drain's commits (rows, ncommits) added to the
- * log index in the same transaction when it covered from. */
+/* In one transaction, not waited onto the disk (the archive's head is the
+ * record of what it holds): events up to upto_seq done, meta 'archive_head',
+ * and the drain's commits (rows, ncommits) added to the log index when it
+ * covered from. */
 int store_archive_settle_log(struct store *s, long long upto_seq, const char *head, const char *from,
 			     const struct store_archive_logrow *rows, size_t n, long long ncommits,
 			     struct mc_error *err);
@@ -111,9 +108,6 @@ int store_archive_evidence_text(struct store *s, const char *sha256, char **text
 /* Every distinct evidence content: its SHA-256 and whether it is a stored file. */
 int store_archive_evidence_each(struct store *s, int (*fn)(void *ctx, const char *sha256, int is_file),
 				void *ctx, struct mc_error *err);
-/* Audit rows from seq `from` on, with fn as store_audit_each. */
-int store_archive_audit_from(struct store *s, long long from,
-			     int (*fn)(void *ctx, const struct audit_row *r), void *ctx, struct mc_error *err);
 
 /* Run after every command (store_checkpoint): commit what waits in the outbox.
  * Never fails the command; a failure leaves the events queued. */

@@ -19,4 +19,7 @@ int store_audit_insert(struct store *s, const struct audit_row *r, struct mc_err
 /* Call fn for each row in seq order; fn returns non-zero to stop. */
 int store_audit_each(struct store *s, const char *subject, int (*fn)(void *ctx, const struct audit_row *r),
 		     void *ctx, struct mc_error *err);
+/* The same for the rows from seq `from` on. */
+int store_audit_from(struct store *s, long long from, int (*fn)(void *ctx, const struct audit_row *r),
+		     void *ctx, struct mc_error *err);
 #endif

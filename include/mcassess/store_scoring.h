@@ -53,4 +53,6 @@ int store_scoring_draft_get(struct store *s, long long sub_rowid, const char *au
 			    char **body, char **at, struct mc_error *err);
 int store_scoring_draft_del(struct store *s, long long sub_rowid, const char *author, const char *target,
 			    struct mc_error *err);
+int store_scoring_draft_count(struct store *s, long long sub_rowid, const char *author, long *n,
+			      struct mc_error *err);
 #endif

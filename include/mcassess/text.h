@@ -19,6 +19,8 @@ int text_utf8_decode(const char *s, unsigned *cp);
 /* Terminal cells a code point takes: 2 for East Asian wide/fullwidth, 0 for
  * combining marks, 1 otherwise. */
 int text_cp_width(unsigned cp);
+/* Terminal cells s[0..len) takes (valid UTF-8; NULL is 0). */
+int text_width(const char *s, size_t len);
 /* 1 if cp is a CJK ideograph, kana, or hangul (scripts written without spaces). */
 int text_cp_is_cjk(unsigned cp);
 #endif

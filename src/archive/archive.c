@@ -18,11 +18,13 @@
 #include "archive_int.h"
 #include "mcassess/archive.h"
 #include "mcassess/audit.h"
+#include "mcassess/evstore.h"
 #include "mcassess/hash.h"
 #include "mcassess/identity.h"
 #include "mcassess/people.h"
 #include "mcassess/store.h"
 #include "mcassess/store_archive.h"
+#include "mcassess/text.h"
 #include "mcassess/util.h"
 #include "archive/git2_dl.h" /* <git2.h>, with libgit2 loaded when first used */
 
@@ -359,18 +361,6 @@ static const char *after_str(json_t *j, const char *k)
 	return v ? v : "";
 }
 
-static long words(const char *t)
-{
-	long n = 0;
-	int in = 0;
-	for (; *t; t++) {
-		int sp = *t == ' ' || *t == '\n' || *t == '\t' || *t == '\r';
-		if (!sp && !in)
-			n++;
-		in = !sp;
-	}
-	return n;
-}
 
 /* What happened, in words: "score HX-101 O2: Demonstrated". */
 static char *summary(const struct ev *e)
@@ -397,7 +387,9 @@ static char *summary(const struct ev *e)
 	} else if (strcmp(a, "status") == 0 && after) {
 		out = mc_xasprintf("status %s: %s", id, after_str(after, "status"));
 	} else if (strcmp(a, "feedback") == 0 && after) {
-		out = mc_xasprintf("feedback %s: %ld words", id, words(after_str(after, "text")));
+		const char *t = after_str(after, "text");
+		long n = text_word_count(t, strlen(t)); /* as `feedback` counts them */
+		out = mc_xasprintf("feedback %s: %ld word%s", id, n, n == 1 ? "" : "s");
 	} else if (strcmp(a, "decide") == 0 && after) {
 		out = mc_xasprintf("decide %s: %s", id, after_str(after, "outcome"));
 	} else if (strcmp(a, "assign") == 0 && after) {
@@ -446,7 +438,7 @@ static int evidence_blob(struct arc *a, const git_tree *base, struct upds *u, co
 	git_oid oid;
 	int rc = MC_OK, found = 1;
 	if (is_file) {
-		char *file = mc_xasprintf("%s/%.2s/%s", store_evidence_dir(a->s), sha, sha);
+		char *file = evstore_path(store_evidence_dir(a->s), sha);
 		char got[MC_SHA256_HEX];
 		if (mc_sha256_file(file, got, NULL) != 0 || strcmp(got, sha) != 0) {
 			char *msg = mc_xasprintf("warning: evidence file %s is missing or no longer matches its "
@@ -1456,6 +1448,7 @@ struct ck {
 	int pulled;
 	long foreign;
 	int hide_educators; /* the user is not a coordinator or admin: may score blind */
+	const struct archive_known *known; /* files the caller hashed, or NULL */
 	struct mc_error *err;
 	int rc;
 };
@@ -1659,9 +1652,15 @@ static int check_evidence(void *ctx, const char *sha, int is_file)
 	git_tree_entry *e = NULL;
 	int have = git_tree_entry_bypath(&e, c->tree, path) == 0;
 	git_tree_entry_free(e);
-	char *file = is_file ? mc_xasprintf("%s/%.2s/%s", store_evidence_dir(c->a->s), sha, sha) : NULL;
-	char got[MC_SHA256_HEX];
-	int altered = file && mc_sha256_file(file, got, NULL) == 0 && strcmp(got, sha) != 0;
+	char *file = is_file && have ? evstore_path(store_evidence_dir(c->a->s), sha) : NULL;
+	int altered = 0;
+	if (file && c->known) {
+		altered = bsearch(&sha, c->known->altered, c->known->naltered, sizeof *c->known->altered,
+				  str_cmp) != NULL;
+	} else if (file) {
+		char got[MC_SHA256_HEX];
+		altered = mc_sha256_file(file, got, NULL) == 0 && strcmp(got, sha) != 0;
+	}
 	if (!have)
 		problem(c, "archive: evidence %.12s... is in the database but not in the archive (head %s, no %s)",
 			sha, c->head7, path);
@@ -1791,7 +1790,7 @@ static int check_chain(struct ck *c, struct mc_error *err)
 	if (rc == MC_OK)
 		rc = store_archive_outbox_each(c->a->s, pend_add, &ch, err);
 	if (rc == MC_OK)
-		rc = store_archive_audit_from(c->a->s, from ? atoll(from) : 1, chain_row, &ch, err);
+		rc = store_audit_from(c->a->s, from ? atoll(from) : 1, chain_row, &ch, err);
 	for (size_t i = 0; i < ch.n; i++) {
 		struct crow *r = &ch.v[i];
 		if (r->seq < (from ? atoll(from) : 1))
@@ -1846,7 +1845,7 @@ static int backlog(struct store *s, const char *path, void (*report)(void *, con
 }
 
 int archive_check(struct store *s, void (*report)(void *ctx, const char *problem), void *ctx, long *problems,
-		  struct mc_error *err)
+		  const struct archive_known *known, struct mc_error *err)
 {
 	struct arc a;
 	int configured;
@@ -1883,7 +1882,7 @@ int archive_check(struct store *s, void (*report)(void *ctx, const char *problem
 	}
 	mc_error_clear(&e2);
 	free(path);
-	struct ck c = { .a = &a, .report = report, .ctx = ctx, .problems = problems, .err = err };
+	struct ck c = { .a = &a, .report = report, .ctx = ctx, .problems = problems, .known = known, .err = err };
 	enum people_role role = ROLE_NONE;
 	if ((rc = people_role(s, identity_user(), &role, err)) != MC_OK) {
 		arc_close(&a);

@@ -47,8 +47,9 @@ int archive_log(struct store *s, const char *submission_id,
 }
 
 int archive_check(struct store *s, void (*report)(void *ctx, const char *problem), void *ctx, long *problems,
-		  struct mc_error *err)
+		  const struct archive_known *known, struct mc_error *err)
 {
+	(void)known;
 	char *path = NULL;
 	int rc = store_archive_configured(s, &path, err);
 	if (rc != MC_OK || !path)

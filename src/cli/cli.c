@@ -10,6 +10,7 @@
 #include <getopt.h>
 
 #include "cli.h"
+#include "mcassess/show.h"
 #include "mcassess/text.h"
 
 int cli_error(struct mc_error *err)
@@ -86,26 +87,10 @@ int cli_list_args(const struct cli_cmd *self, int argc, char **argv, int *fmt)
 	return -1;
 }
 
-int cli_cells(const char *s, size_t len)
-{
-	int w = 0;
-	for (size_t i = 0; s && i < len;) {
-		unsigned cp;
-		i += (size_t)text_utf8_decode(s + i, &cp);
-		w += text_cp_width(cp);
-	}
-	return w;
-}
-
-int cli_width(const char *s)
-{
-	return cli_cells(s, s ? strlen(s) : 0);
-}
-
 void cli_pad(const char *s, int width)
 {
 	fputs(s ? s : "", stdout);
-	for (int w = cli_width(s); w < width; w++)
+	for (int w = show_text_width(s); w < width; w++)
 		putchar(' ');
 }
 

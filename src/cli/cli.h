@@ -40,10 +40,6 @@ int cli_parse_format(const char *s);
 /* The options of a `list` subcommand (--format, --help, no arguments): -1 to go
  * on with *fmt set (CLI_TEXT by default), else the status to exit with. */
 int cli_list_args(const struct cli_cmd *self, int argc, char **argv, int *fmt);
-/* The terminal cells s[0..len) takes (wide characters two); NULL is 0. */
-int cli_cells(const char *s, size_t len);
-/* The same for the whole of s. */
-int cli_width(const char *s);
 /* Write s (NULL as "") to stdout, then spaces up to `width` cells. */
 void cli_pad(const char *s, int width);
 /* Parse a positive integer option value; -1 on error. */

@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "mcassess/catalog.h"
+#include "mcassess/show.h"
 #include "mcassess/text.h"
 #include "mcassess/util.h"
 
@@ -29,7 +30,7 @@ static void wrap(const char *text, int indent)
 			continue;
 		}
 		size_t n = strcspn(p, " \n");
-		int w = cli_cells(p, n);
+		int w = text_width(p, n);
 		if (col > 0 && col + 1 + w > WRAP_WIDTH - indent) {
 			putchar('\n');
 			col = 0;
@@ -90,7 +91,7 @@ static int run_list(struct cli *cli, const struct cli_cmd *self, int argc, char 
 	} else {
 		int wc = 4, wp = 7;
 		for (int i = 0; i < n; i++) {
-			int a = cli_width(e[i].code), b = cli_width(e[i].pathway);
+			int a = show_text_width(e[i].code), b = show_text_width(e[i].pathway);
 			wc = a > wc ? a : wc;
 			wp = b > wp ? b : wp;
 		}

@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "mcassess/people.h"
+#include "mcassess/show.h"
 #include "mcassess/text.h"
 #include "mcassess/util.h"
 
@@ -100,7 +101,7 @@ static int run_list(struct cli *cli, const struct cli_cmd *self, int argc, char 
 	} else {
 		int w[4] = { 4, 11, 8, 4 };
 		for (int i = 0; i < n; i++) {
-			int a[4] = { cli_width(p[i].user), 11, cli_width(p[i].district), cli_width(p[i].name) };
+			int a[4] = { show_text_width(p[i].user), 11, show_text_width(p[i].district), show_text_width(p[i].name) };
 			for (int k = 0; k < 4; k++)
 				w[k] = a[k] > w[k] ? a[k] : w[k];
 		}

@@ -14,6 +14,7 @@
 #include "mcassess/archive.h"
 #include "mcassess/audit.h"
 #include "mcassess/check.h"
+#include "mcassess/evstore.h"
 #include "mcassess/hash.h"
 #include "mcassess/store.h"
 #include "mcassess/store_check.h"
@@ -36,6 +37,8 @@ struct ck {
 	struct audited *log;
 	size_t nlog, caplog;
 	int demo; /* the demo generator wrote rows without per-row audit records */
+	char **altered; /* stored files that no longer match their SHA-256 (for the archive) */
+	size_t naltered;
 };
 
 static void problem(struct ck *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -103,12 +106,17 @@ static int evidence_one(void *ctx, const struct store_check_evidence *e)
 	return 0;
 }
 
+static int str_cmp(const void *x, const void *y)
+{
+	return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
 static int blob_one(void *ctx, const struct store_check_blob *b)
 {
 	struct ck *c = ctx;
 	size_t len = strlen(b->sha256);
-	char *path = mc_xasprintf("%s/%.2s/%s", store_evidence_dir(c->s), len >= 2 ? b->sha256 : "__",
-				  b->sha256);
+	char *path = len >= 2 ? evstore_path(store_evidence_dir(c->s), b->sha256)
+			      : mc_xasprintf("%s/__/%s", store_evidence_dir(c->s), b->sha256);
 	char *used = b->submission
 		? mc_xasprintf("evidence %s #%d (%s, '%s')", b->submission, b->seq, b->part ? b->part : "?",
 			       b->file_name ? b->file_name : "?")
@@ -123,6 +131,8 @@ static int blob_one(void *ctx, const struct store_check_blob *b)
 	} else if (strcmp(got, b->sha256) != 0) {
 		problem(c, "%s: stored file %s no longer matches its SHA-256 (%lld bytes, %lld recorded): "
 			   "edited on disk", used, path, size, b->size);
+		c->altered = mc_xrealloc(c->altered, (c->naltered + 1) * sizeof *c->altered);
+		c->altered[c->naltered++] = mc_xstrdup(b->sha256);
 	} else if (size != b->size) {
 		problem(c, "%s: stored file %s is %lld bytes but %lld were recorded", used, path, size, b->size);
 	}
@@ -384,8 +394,15 @@ int check_run(struct store *s, unsigned what, void (*report)(void *ctx, const ch
 		rc = store_check_status_each(s, status_one, &c, err);
 	if (rc == MC_OK && (what & CHECK_RECORDS))
 		rc = check_records(&c, err);
-	if (rc == MC_OK && (what & CHECK_AUDIT)) /* the archive against the database, when there is one */
-		rc = archive_check(s, report, ctx, &c.problems, err);
+	if (rc == MC_OK && (what & CHECK_AUDIT)) { /* the archive against the database, when there is one */
+		if (c.naltered > 1)
+			qsort(c.altered, c.naltered, sizeof *c.altered, str_cmp);
+		struct archive_known known = { (const char *const *)c.altered, c.naltered };
+		rc = archive_check(s, report, ctx, &c.problems, (what & CHECK_EVIDENCE) ? &known : NULL, err);
+	}
+	for (size_t i = 0; i < c.naltered; i++)
+		free(c.altered[i]);
+	free(c.altered);
 	store_end_read(s);
 	sum->problems = c.problems;
 	return rc;

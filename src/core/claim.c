@@ -54,10 +54,7 @@ static char *claim_json(const char *user, const char *claimed_at)
 
 static int find_sub(struct store *s, const char *id, long long *rowid, struct mc_error *err)
 {
-	int found;
-	if (store_claim_sub(s, id, rowid, &found, err) != MC_OK)
-		return MC_FAIL;
-	return found ? MC_OK : mc_error_set(err, MC_FAIL, "no submission '%s'", id);
+	return scoring_find(s, id, rowid, err);
 }
 
 static int held_by_other(const char *id, const struct store_claim_row *k, int minutes, struct mc_error *err)
@@ -176,50 +173,6 @@ int claim_release(struct store *s, const char *id, struct mc_error *err)
 		return store_commit(s, err);
 	store_rollback(s);
 	return rc;
-}
-
-struct collect {
-	long long *rowids;
-	char **ids;
-	int n;
-};
-
-static int collect_one(void *ctx, long long rowid, const char *id, const char *user, const char *claimed_at,
-		       const char *seen_at)
-{
-	(void)user;
-	(void)claimed_at;
-	(void)seen_at;
-	struct collect *c = ctx;
-	c->rowids = mc_xrealloc(c->rowids, (size_t)(c->n + 1) * sizeof *c->rowids);
-	c->ids = mc_xrealloc(c->ids, (size_t)(c->n + 1) * sizeof *c->ids);
-	c->rowids[c->n] = rowid;
-	c->ids[c->n] = mc_xstrdup(id);
-	c->n++;
-	return 0;
-}
-
-int claim_release_all_mine(struct store *s, int *n, struct mc_error *err)
-{
-	if (n)
-		*n = 0;
-	if (store_begin(s, err) != MC_OK)
-		return MC_FAIL;
-	struct collect c = { 0 };
-	int rc = store_claim_each(s, identity_user(), collect_one, &c, err);
-	for (int i = 0; rc == MC_OK && i < c.n; i++)
-		rc = release_in_tx(s, c.ids[i], c.rowids[i], err);
-	for (int i = 0; i < c.n; i++)
-		free(c.ids[i]);
-	free(c.ids);
-	free(c.rowids);
-	if (rc != MC_OK) {
-		store_rollback(s);
-		return rc;
-	}
-	if (n)
-		*n = c.n;
-	return store_commit(s, err);
 }
 
 int claim_check_rowid(struct store *s, long long rowid, const char *id, struct mc_error *err)

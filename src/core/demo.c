@@ -305,11 +305,11 @@ struct gen {
 	int max_criteria;
 };
 
-static const char *const STATUSES[7] = { "queued", "in_progress", "awaiting_approval", "earned",
-					 "resubmit", "incomplete", "withdrawn" };
-const char *demo_status_name(int i) { return i >= 0 && i < DEMO_NSTATUS ? STATUSES[i] : "?"; }
+/* The statuses in queue_statuses' order (the one list of them). */
+const char *demo_status_name(int i) { return i >= 0 && i < DEMO_NSTATUS ? queue_statuses[i] : "?"; }
 
 enum { ST_QUEUED, ST_IN_PROGRESS, ST_AWAITING, ST_EARNED, ST_RESUBMIT, ST_INCOMPLETE, ST_WITHDRAWN };
+_Static_assert(ST_WITHDRAWN + 1 == DEMO_NSTATUS, "one demo mix entry per status");
 
 /* Percentages by status: a first attempt, and a resubmission. */
 static const unsigned FIRST_MIX[7] = { 30, 22, 5, 25, 9, 4, 5 };
@@ -838,7 +838,7 @@ static int write_submission(struct gen *g, struct educator *e, const struct stor
 	mc_sha256_hex(rec, strlen(rec), src);
 	free(rec);
 	struct store_demo_submission sd = {
-		.ext_id = ext, .status = STATUSES[status], .submitted_at = submitted,
+		.ext_id = ext, .status = queue_statuses[status], .submitted_at = submitted,
 		.imported_at = imported, .updated_at = updated, .source_sha256 = src,
 		.educator_id = e->id, .credential_id = c->id, .rubric_id = c->rubric_id,
 		.previous_id = previous_id, .attempt = attempt,

@@ -667,3 +667,11 @@ int scoring_draft_clear(struct store *s, const char *submission_id, const char *
 {
 	return in_tx(s, submission_id, draft_op, &(struct op){ target, NULL, NULL }, err);
 }
+
+int scoring_draft_count(struct store *s, const char *submission_id, long *n, struct mc_error *err)
+{
+	*n = 0;
+	long long rowid;
+	int rc = scoring_find(s, submission_id, &rowid, err);
+	return rc == MC_OK ? store_scoring_draft_count(s, rowid, identity_user(), n, err) : rc;
+}

@@ -13,7 +13,6 @@
 #include "mcassess/search.h"
 #include "mcassess/util.h"
 
-#define ELLIPSIS "…"
 
 /* The snippet without its marks. */
 static char *unmarked(const char *snippet)
@@ -31,11 +30,11 @@ static char *unmarked(const char *snippet)
 static int place(const char *text, size_t len, const char *snippet, size_t *at, size_t *head, size_t *tail)
 {
 	char *plain = unmarked(snippet);
-	size_t pl = strlen(plain), el = strlen(ELLIPSIS);
+	size_t pl = strlen(plain), el = strlen(SEARCH_ELLIPSIS);
 	int found = 0;
 	for (int cut = 3; cut >= 0 && !found; cut--) { /* with both ellipses cut, then fewer */
-		size_t h = (cut & 1) && pl >= el && memcmp(plain, ELLIPSIS, el) == 0 ? el : 0;
-		size_t t = (cut & 2) && pl >= h + el && memcmp(plain + pl - el, ELLIPSIS, el) == 0 ? el : 0;
+		size_t h = (cut & 1) && pl >= el && memcmp(plain, SEARCH_ELLIPSIS, el) == 0 ? el : 0;
+		size_t t = (cut & 2) && pl >= h + el && memcmp(plain + pl - el, SEARCH_ELLIPSIS, el) == 0 ? el : 0;
 		if (pl <= h + t)
 			continue;
 		const char *w = memmem(text, len, plain + h, pl - h - t);

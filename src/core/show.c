@@ -269,13 +269,7 @@ char *show_summary(const struct show_submission *m)
 /* ---------------------------------------------------------------- wrapping */
 int show_text_width(const char *s)
 {
-	int w = 0;
-	while (s && *s) {
-		unsigned cp;
-		s += text_utf8_decode(s, &cp);
-		w += text_cp_width(cp);
-	}
-	return w;
+	return text_width(s, s ? strlen(s) : 0);
 }
 
 /* One paragraph (no newline inside) wrapped onto out. */

@@ -73,10 +73,6 @@ static const char SQL_SUBJECTS[] =
 static const char SQL_EV_TEXT[] = "SELECT text FROM evidence WHERE sha256 = ?1 AND kind = 'text' LIMIT 1";
 static const char SQL_EV_EACH[] =
 	"SELECT sha256, max(kind = 'file') FROM evidence GROUP BY sha256 ORDER BY sha256";
-static const char SQL_AUDIT_FROM[] =
-	"SELECT seq, uid, at, actor, action, subject, before, after, prev_hash, hash FROM audit "
-	"WHERE seq >= ?1 ORDER BY seq";
-
 int store_archive_configured(struct store *s, char **path, struct mc_error *err)
 {
 	return store_meta_get(s, "archive_path", path, err);
@@ -457,14 +453,9 @@ static int exec1(struct store *s, const char *sql, long long a, const char *b, c
 	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, what);
 }
 
-int store_archive_outbox_done(struct store *s, long long upto_seq, struct mc_error *err)
+static int outbox_done(struct store *s, long long upto_seq, struct mc_error *err)
 {
 	return exec1(s, SQL_OUTBOX_DONE, upto_seq, NULL, "clearing the archive's outbox", err);
-}
-
-int store_archive_settle(struct store *s, long long upto_seq, const char *head, struct mc_error *err)
-{
-	return store_archive_settle_log(s, upto_seq, head, NULL, NULL, 0, 0, err);
 }
 
 int store_archive_log_state(struct store *s, char **head, long long *count, struct mc_error *err)
@@ -558,7 +549,7 @@ int store_archive_settle_log(struct store *s, long long upto_seq, const char *he
 	sqlite3_exec(store_db(s), "PRAGMA synchronous = NORMAL", NULL, NULL, NULL);
 	int rc = store_begin(s, err);
 	if (rc == MC_OK)
-		rc = store_archive_outbox_done(s, upto_seq, err);
+		rc = outbox_done(s, upto_seq, err);
 	if (rc == MC_OK)
 		rc = store_meta_set(s, "archive_head", head, err);
 	if (rc == MC_OK && ncommits > 0)
@@ -674,36 +665,6 @@ int store_archive_evidence_each(struct store *s, int (*fn)(void *ctx, const char
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading evidence");
-}
-
-int store_archive_audit_from(struct store *s, long long from,
-			     int (*fn)(void *ctx, const struct audit_row *r), void *ctx, struct mc_error *err)
-{
-	sqlite3_stmt *st = store_prep(s, SQL_AUDIT_FROM, err);
-	if (!st)
-		return MC_FAIL;
-	store_bind_int(st, 1, from);
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct audit_row r = {
-			.seq = sqlite3_column_int64(st, 0),
-			.uid = (const char *)sqlite3_column_text(st, 1),
-			.at = (const char *)sqlite3_column_text(st, 2),
-			.actor = (const char *)sqlite3_column_text(st, 3),
-			.action = (const char *)sqlite3_column_text(st, 4),
-			.subject = (const char *)sqlite3_column_text(st, 5),
-			.before = (const char *)sqlite3_column_text(st, 6),
-			.after = (const char *)sqlite3_column_text(st, 7),
-			.prev_hash = (const char *)sqlite3_column_text(st, 8),
-			.hash = (const char *)sqlite3_column_text(st, 9),
-		};
-		if (fn(ctx, &r)) {
-			rc = SQLITE_DONE;
-			break;
-		}
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading the audit log");
 }
 
 void store_archive_on_idle(struct store *s)

@@ -16,6 +16,9 @@ static const char SQL_EACH[] =
 static const char SQL_EACH_SUBJECT[] =
 	"SELECT seq, uid, at, actor, action, subject, before, after, prev_hash, hash FROM audit "
 	"WHERE subject = ?1 ORDER BY seq";
+static const char SQL_FROM[] =
+	"SELECT seq, uid, at, actor, action, subject, before, after, prev_hash, hash FROM audit "
+	"WHERE seq >= ?1 ORDER BY seq";
 
 int store_audit_last(struct store *s, long long *seq, char hash[MC_SHA256_HEX], struct mc_error *err)
 {
@@ -55,14 +58,10 @@ int store_audit_insert(struct store *s, const struct audit_row *r, struct mc_err
 	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "writing the audit log");
 }
 
-int store_audit_each(struct store *s, const char *subject, int (*fn)(void *ctx, const struct audit_row *r),
-		     void *ctx, struct mc_error *err)
+/* Each row `st` yields, as an audit_row, to fn (non-zero stops). */
+static int each_row(struct store *s, sqlite3_stmt *st, int (*fn)(void *ctx, const struct audit_row *r),
+		    void *ctx, struct mc_error *err)
 {
-	sqlite3_stmt *st = store_prep(s, subject ? SQL_EACH_SUBJECT : SQL_EACH, err);
-	if (!st)
-		return MC_FAIL;
-	if (subject)
-		store_bind_text(st, 1, subject);
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct audit_row r = {
@@ -84,4 +83,25 @@ int store_audit_each(struct store *s, const char *subject, int (*fn)(void *ctx, 
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading the audit log");
+}
+
+int store_audit_each(struct store *s, const char *subject, int (*fn)(void *ctx, const struct audit_row *r),
+		     void *ctx, struct mc_error *err)
+{
+	sqlite3_stmt *st = store_prep(s, subject ? SQL_EACH_SUBJECT : SQL_EACH, err);
+	if (!st)
+		return MC_FAIL;
+	if (subject)
+		store_bind_text(st, 1, subject);
+	return each_row(s, st, fn, ctx, err);
+}
+
+int store_audit_from(struct store *s, long long from, int (*fn)(void *ctx, const struct audit_row *r),
+		     void *ctx, struct mc_error *err)
+{
+	sqlite3_stmt *st = store_prep(s, SQL_FROM, err);
+	if (!st)
+		return MC_FAIL;
+	store_bind_int(st, 1, from);
+	return each_row(s, st, fn, ctx, err);
 }

@@ -8,7 +8,6 @@
 #include "mcassess/util.h"
 #include "store_int.h"
 
-static const char SQL_SUB[] = "SELECT id FROM submission WHERE ext_id = ?1";
 static const char SQL_GET[] =
 	"SELECT uid, user, claimed_at, seen_at FROM claim WHERE submission_id = ?1";
 static const char SQL_PUT[] =
@@ -22,22 +21,6 @@ static const char SQL_EACH[] =
 	"SELECT k.submission_id, s.ext_id, k.user, k.claimed_at, k.seen_at FROM claim k "
 	"JOIN submission s ON s.id = k.submission_id WHERE ?1 IS NULL OR k.user = ?1 "
 	"ORDER BY k.claimed_at, s.ext_id";
-
-int store_claim_sub(struct store *s, const char *id, long long *rowid, int *found, struct mc_error *err)
-{
-	*found = 0;
-	sqlite3_stmt *st = store_prep(s, SQL_SUB, err);
-	if (!st)
-		return MC_FAIL;
-	store_bind_text(st, 1, id);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*rowid = sqlite3_column_int64(st, 0);
-		*found = 1;
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading the submission");
-}
 
 void store_claim_row_free(struct store_claim_row *r)
 {

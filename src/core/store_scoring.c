@@ -56,6 +56,7 @@ static const char SQL_DRAFT_PUT[] =
 	"ON CONFLICT(submission_id, author, target) DO UPDATE SET body = excluded.body, at = excluded.at";
 static const char SQL_DRAFT_GET[] =
 	"SELECT body, at FROM draft WHERE submission_id = ?1 AND author = ?2 AND target = ?3";
+static const char SQL_DRAFT_COUNT[] = "SELECT count(*) FROM draft WHERE submission_id = ?1 AND author = ?2";
 static const char SQL_DRAFT_DEL[] =
 	"DELETE FROM draft WHERE submission_id = ?1 AND author = ?2 AND target = ?3";
 
@@ -387,6 +388,22 @@ int store_scoring_draft_get(struct store *s, long long sub_rowid, const char *au
 	else
 		free(a);
 	return rc;
+}
+
+int store_scoring_draft_count(struct store *s, long long sub_rowid, const char *author, long *n,
+			      struct mc_error *err)
+{
+	*n = 0;
+	sqlite3_stmt *st = store_prep(s, SQL_DRAFT_COUNT, err);
+	if (!st)
+		return MC_FAIL;
+	store_bind_int(st, 1, sub_rowid);
+	store_bind_text(st, 2, author);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*n = (long)sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? MC_OK : store_fail(s, err, "counting drafts");
 }
 
 int store_scoring_draft_del(struct store *s, long long sub_rowid, const char *author, const char *target,

@@ -465,12 +465,15 @@ int store_search_top(struct store *s, enum search_source src, const char *q, int
 	long long data_version = sqlite3_step(dv) == SQLITE_ROW ? sqlite3_column_int64(dv, 0) : -1;
 	sqlite3_reset(dv);
 	char *key = mc_xasprintf("%d %s", (int)src, q);
-	struct search_top top = { limit > 0 ? limit : 0,
-				  src == SEARCH_EVIDENCE ? "search_evidence_docsize" : "search_feedback_docsize",
-				  key, data_version,
-				  /* no cached counts inside a transaction: it may roll back */
-				  store_search_in_tx(s) || data_version < 0 ? -1 : sqlite3_total_changes64(store_db(s)),
-				  NULL, NULL, 0, 0, SQLITE_OK, 0, NULL };
+	struct search_top top = {
+		.limit = limit > 0 ? limit : 0,
+		.docsize = src == SEARCH_EVIDENCE ? "search_evidence_docsize" : "search_feedback_docsize",
+		.key = key,
+		.data_version = data_version,
+		/* no cached counts inside a transaction: it may roll back */
+		.changes = store_search_in_tx(s) || data_version < 0 ? -1 : sqlite3_total_changes64(store_db(s)),
+		.rc = SQLITE_OK,
+	};
 	int rc = MC_OK;
 	for (int pass = 0; pass < 2 && rc == MC_OK; pass++) {
 		sqlite3_stmt *st = store_prep(s, pass == 0 ? (src == SEARCH_EVIDENCE ? SQL_EV_TOP : SQL_FB_TOP)

@@ -153,3 +153,14 @@ int text_cp_width(unsigned cp)
 		return 0;
 	return 1;
 }
+
+int text_width(const char *s, size_t len)
+{
+	int w = 0;
+	for (size_t i = 0; s && i < len;) {
+		unsigned cp;
+		i += (size_t)text_utf8_decode(s + i, &cp);
+		w += text_cp_width(cp);
+	}
+	return w;
+}

@@ -355,7 +355,7 @@ static void snippet_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_co
 		bs = ws == 0 ? 0 : t.start[ws];
 		be = we == t.n - 1 ? n : t.end[we];
 		if (ws > 0)
-			mc_buf_adds(&b, "…");
+			mc_buf_adds(&b, SEARCH_ELLIPSIS);
 	}
 	int at = bs;
 	for (int i = 0; i < nsp; i++) {
@@ -371,7 +371,7 @@ static void snippet_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_co
 	}
 	mc_buf_add(&b, z + at, (size_t)(be - at));
 	if (be < n)
-		mc_buf_adds(&b, "…");
+		mc_buf_adds(&b, SEARCH_ELLIPSIS);
 	sqlite3_result_text(ctx, mc_buf_str(&b), (int)b.len, SQLITE_TRANSIENT);
 	mc_buf_free(&b);
 out:
@@ -876,7 +876,6 @@ static int top_walks(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3 *db,
 	}
 	if (rc == SQLITE_OK && !known)
 		df_put(api->xUserData(fts), t, nrow, nph, nhit);
-	t->matched = cand.n;
 	if (rc == SQLITE_OK && cand.n > 0) {
 		rc = lengths_pass(api, fts, db, t, &cand, idf, (double)ntok / (double)nrow, nrow);
 		heap_sort(t);
@@ -925,7 +924,6 @@ static int top_row(const Fts5ExtensionApi *api, Fts5Context *fts, struct search_
 		rc = api->xPhraseFirst(fts, st->nph, &it, &ic, &io);
 	if (rc != SQLITE_OK)
 		return rc;
-	t->matched++;
 	heap_push(&st->h, api->xRowid(fts), bm25(st->idf, st->tf, st->nph, io >= 0 ? io + 1 : 0, st->avgdl));
 	return SQLITE_OK;
 }

@@ -12,11 +12,12 @@
 #include <string.h>
 
 #include "mcassess/redact.h"
+#include "mcassess/search.h"
 #include "mcassess/text.h"
 #include "mcassess/util.h"
 
-#define MARK_OPEN '\x01'  /* search.h's SEARCH_MARK_OPEN / _CLOSE */
-#define MARK_CLOSE '\x02'
+#define MARK_OPEN SEARCH_MARK_OPEN[0]
+#define MARK_CLOSE SEARCH_MARK_CLOSE[0]
 #define PERSON_WORD_MIN 3 /* characters in a word of the educator's name masked alone */
 #define NAMES_CHUNK_BYTES 8192 /* names compiled as one pattern, at first */
 

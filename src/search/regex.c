@@ -389,7 +389,7 @@ char *search_re_snippet(struct search_re *re, const char *text, size_t len, size
 		end = cap;
 	size_t we = walk(text, len, end, context, 1);
 	if (ws > 0)
-		mc_buf_adds(&b, "…");
+		mc_buf_adds(&b, SEARCH_ELLIPSIS);
 	size_t at = ws, ms = start, me = end;
 	for (;;) {
 		mc_buf_add(&b, text + at, ms - at);
@@ -417,6 +417,6 @@ char *search_re_snippet(struct search_re *re, const char *text, size_t len, size
 	}
 	mc_buf_add(&b, text + at, we > at ? we - at : 0);
 	if (we < len)
-		mc_buf_adds(&b, "…");
+		mc_buf_adds(&b, SEARCH_ELLIPSIS);
 	return mc_buf_steal(&b);
 }

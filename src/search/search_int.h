@@ -48,7 +48,6 @@ struct search_top {
 	long long *rowid;          /* out: heap (free), best first */
 	double *score;             /* out: bm25, lower is better */
 	int n;
-	long long matched;         /* rows matching the phrases */
 	int rc;                    /* SQLITE_* */
 	int by_row;                /* out: step the query without LIMIT, then finish */
 	struct top_state *state;   /* by_row: idf and the like (search_top_finish frees) */

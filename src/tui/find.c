@@ -363,21 +363,7 @@ int tui_find_key(struct tui_find *f, struct tui *t, struct tui_pager *p, int h, 
 		}
 		return TUI_HANDLED;
 	}
-	if (key == (TUI_KEY_FN | KEY_BACKSPACE)) {
-		size_t n = f->typed.len;
-		do
-			n--;
-		while (n > 0 && ((unsigned char)f->typed.data[n] & 0xc0) == 0x80);
-		f->typed.len = n;
-		f->typed.data[n] = '\0';
+	if (tui_prompt_edit(&f->typed, key)) /* no moves while typing */
 		show_prompt(f, t);
-		return TUI_HANDLED;
-	}
-	if (key & TUI_KEY_FN || key < 0x20 || key & TUI_KEY_META)
-		return TUI_HANDLED; /* no moves while typing */
-	char buf[8];
-	tui_utf8_put((unsigned)key, buf);
-	mc_buf_adds(&f->typed, buf);
-	show_prompt(f, t);
 	return TUI_HANDLED;
 }

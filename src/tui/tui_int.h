@@ -152,6 +152,10 @@ int tui_find_key(struct tui_find *f, struct tui *t, struct tui_pager *p, int h, 
 
 /* Encode a code point as UTF-8 into out (>= 5 bytes, NUL-terminated); returns the length. */
 int tui_utf8_put(unsigned cp, char *out);
+/* Line editing in a prompt (/narrow, F filter, / find, a reason): Backspace drops
+ * the last character, a printable key is appended, any other key (a move, Alt+x)
+ * is swallowed. 1 when the text changed. */
+int tui_prompt_edit(struct mc_buf *b, int key);
 
 /* ----------------------------------------------------------- rubric pane */
 /* The rubric beside (or below) the evidence: criteria grouped by part, the

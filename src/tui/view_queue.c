@@ -665,24 +665,8 @@ static int filter_key(struct tui_view *v, int key)
 		show_filter_prompt(v);
 		return TUI_HANDLED;
 	}
-	if (key == (TUI_KEY_FN | KEY_BACKSPACE)) {
-		if (q->filter.len) {
-			size_t n = q->filter.len;
-			do
-				n--;
-			while (n > 0 && ((unsigned char)q->filter.data[n] & 0xc0) == 0x80);
-			q->filter.len = n;
-			q->filter.data[n] = '\0';
-		}
+	if (tui_prompt_edit(&q->filter, key) || key == (TUI_KEY_FN | KEY_BACKSPACE))
 		show_filter_prompt(v);
-		return TUI_HANDLED;
-	}
-	if (key & (TUI_KEY_FN | TUI_KEY_META) || key < 0x20)
-		return TUI_HANDLED;
-	char buf[8];
-	tui_utf8_put((unsigned)key, buf);
-	mc_buf_adds(&q->filter, buf);
-	show_filter_prompt(v);
 	return TUI_HANDLED;
 }
 
@@ -707,27 +691,15 @@ static int q_key(struct tui_view *v, int key)
 		reload(v, 1);
 		return TUI_HANDLED;
 	}
+	/* no moves while typing: other keys are swallowed */
 	if (key == (TUI_KEY_FN | KEY_BACKSPACE)) {
-		if (q->narrow.len) {
-			/* drop the last UTF-8 character */
-			size_t n = q->narrow.len;
-			do
-				n--;
-			while (n > 0 && ((unsigned char)q->narrow.data[n] & 0xc0) == 0x80);
-			q->narrow.len = n;
-			q->narrow.data[n] = '\0';
+		if (tui_prompt_edit(&q->narrow, key))
 			reload(v, 1);
-		}
 		show_prompt(v);
-		return TUI_HANDLED;
+	} else if (tui_prompt_edit(&q->narrow, key)) {
+		show_prompt(v);
+		reload(v, 1);
 	}
-	if (key & TUI_KEY_FN || key < 0x20)
-		return TUI_HANDLED; /* no moves while typing */
-	char buf[8];
-	tui_utf8_put((unsigned)key, buf);
-	mc_buf_adds(&q->narrow, buf);
-	show_prompt(v);
-	reload(v, 1);
 	return TUI_HANDLED;
 }
 

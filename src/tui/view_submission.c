@@ -34,7 +34,7 @@ struct sv {
 	const char *decision;      /* what is being confirmed */
 	int returning;             /* incomplete: 1 typing the reason, 2 asking to confirm */
 	struct mc_buf reason;      /* what is missing, as typed */
-	int drafts;                /* drafts of this user's text wait for this submission */
+	int drafts;                /* 1: drafts of this user's text wait for this submission */
 	int focus;                 /* 0 evidence, 1 rubric */
 	int wide;
 	unsigned parts_dirty;      /* SV_* under TUI_DIRTY_SOME */
@@ -58,31 +58,14 @@ static int load_outcome(struct tui_view *v, struct mc_error *err)
 static void count_drafts(struct tui_view *v, int report)
 {
 	struct sv *d = v->data;
-	const struct scoring_outcome *o = tui_rubric_outcome(d->rubric);
-	d->drafts = 0;
-	char *oldest = NULL;
-	for (int i = -1; o && i < o->ncriteria; i++) {
-		char *text = NULL, *at = NULL;
-		struct mc_error err = MC_ERROR_INIT;
-		if (scoring_draft_load(v->tui->store, d->id, i < 0 ? "overall" : o->criteria[i].code, &text, &at,
-				       &err) != MC_OK) {
-			mc_error_clear(&err);
-			continue;
-		}
-		if (text) {
-			d->drafts++;
-			if (at && (!oldest || strcmp(at, oldest) < 0)) {
-				free(oldest);
-				oldest = mc_xstrdup(at);
-			}
-		}
-		free(text);
-		free(at);
-	}
+	long n = 0;
+	struct mc_error err = MC_ERROR_INIT;
+	if (scoring_draft_count(v->tui->store, d->id, &n, &err) != MC_OK)
+		mc_error_clear(&err);
+	d->drafts = n > 0;
 	if (d->drafts && !d->readonly && report)
 		tui_message(v->tui, "unsaved text you wrote here is kept as a draft: f (or c on a criterion) "
 			    "brings it back");
-	free(oldest);
 }
 
 static int s_open(struct tui_view *v, const void *arg, struct mc_error *err)
@@ -96,20 +79,16 @@ static int s_open(struct tui_view *v, const void *arg, struct mc_error *err)
 		return err->status ? (int)err->status : MC_FAIL;
 	if (load_outcome(v, err) != MC_OK)
 		return err->status ? (int)err->status : MC_FAIL;
+	/* claim_acquire asks scoring_may_write first: a refusal reads as its reason */
 	struct mc_error why = MC_ERROR_INIT;
-	if (scoring_may_write(v->tui->store, d->id, &why) != MC_OK) {
+	if (claim_acquire(v->tui->store, d->id, &why) == MC_OK) {
+		d->claimed = 1;
+	} else {
 		d->readonly = mc_xstrdup(mc_error_msg(&why));
 		/* held by someone else: say who (a decided one just reads read-only) */
 		if (claim_check(v->tui->store, d->id, &why) != MC_OK)
 			tui_message(v->tui, "%s", d->readonly);
 		mc_error_clear(&why);
-	} else if (claim_acquire(v->tui->store, d->id, &why) != MC_OK) {
-		/* Someone else is scoring it: say who, and show it read-only. */
-		d->readonly = mc_xstrdup(mc_error_msg(&why));
-		tui_message(v->tui, "%s", d->readonly);
-		mc_error_clear(&why);
-	} else {
-		d->claimed = 1;
 	}
 	count_drafts(v, 1);
 	/* Start on the rubric's first unscored criterion. */
@@ -660,18 +639,7 @@ static int incomplete_key(struct tui_view *v, int key)
 		} else if (key == TUI_KEY_CTRL('U')) {
 			mc_buf_reset(&d->reason);
 			reason_prompt(v, REASON_ASK);
-		} else if (key == (TUI_KEY_FN | KEY_BACKSPACE) && d->reason.len) {
-			size_t n = d->reason.len;
-			do
-				n--;
-			while (n > 0 && ((unsigned char)d->reason.data[n] & 0xc0) == 0x80);
-			d->reason.len = n;
-			d->reason.data[n] = '\0';
-			reason_prompt(v, REASON_ASK);
-		} else if (!(key & (TUI_KEY_FN | TUI_KEY_META)) && key >= 0x20) {
-			char buf[8];
-			tui_utf8_put((unsigned)key, buf);
-			mc_buf_adds(&d->reason, buf);
+		} else if (tui_prompt_edit(&d->reason, key)) {
 			reason_prompt(v, REASON_ASK);
 		}
 		return TUI_HANDLED;

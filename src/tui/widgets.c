@@ -260,3 +260,24 @@ int tui_pager_request(struct tui_pager *p, enum tui_action a, int h, int *moved)
 	p->top = top;
 	return 1;
 }
+
+int tui_prompt_edit(struct mc_buf *b, int key)
+{
+	if (key == (TUI_KEY_FN | KEY_BACKSPACE)) {
+		if (!b->len)
+			return 0;
+		size_t n = b->len;
+		do
+			n--;
+		while (n > 0 && ((unsigned char)b->data[n] & 0xc0) == 0x80);
+		b->len = n;
+		b->data[n] = '\0';
+		return 1;
+	}
+	if (key & (TUI_KEY_FN | TUI_KEY_META) || key < 0x20)
+		return 0;
+	char buf[8];
+	tui_utf8_put((unsigned)key, buf);
+	mc_buf_adds(b, buf);
+	return 1;
+}

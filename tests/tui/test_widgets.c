@@ -128,6 +128,27 @@ static void width_counts_cells(void **state)
 	assert_int_equal(tui_width("e\xcc\x81", 3), 1); /* e + combining acute */
 }
 
+/* One line editor for every prompt: characters in, the last one out by
+ * Backspace (whole UTF-8 characters), moves and Alt keys swallowed. */
+static void prompt_edit_keys(void **state)
+{
+	(void)state;
+	struct mc_buf b = MC_BUF_INIT;
+	assert_int_equal(tui_prompt_edit(&b, 'a'), 1);
+	assert_int_equal(tui_prompt_edit(&b, 0x53cd), 1); /* 反 */
+	assert_string_equal(b.data, "a\xe5\x8f\x8d");
+	assert_int_equal(tui_prompt_edit(&b, TUI_KEY_META | 'b'), 0);
+	assert_int_equal(tui_prompt_edit(&b, TUI_KEY_FN | KEY_DOWN), 0);
+	assert_int_equal(tui_prompt_edit(&b, 0x01), 0);
+	assert_string_equal(b.data, "a\xe5\x8f\x8d");
+	assert_int_equal(tui_prompt_edit(&b, TUI_KEY_FN | KEY_BACKSPACE), 1);
+	assert_string_equal(b.data, "a");
+	assert_int_equal(tui_prompt_edit(&b, TUI_KEY_FN | KEY_BACKSPACE), 1);
+	assert_int_equal(b.len, 0);
+	assert_int_equal(tui_prompt_edit(&b, TUI_KEY_FN | KEY_BACKSPACE), 0);
+	mc_buf_free(&b);
+}
+
 static void key_names_round_trip(void **state)
 {
 	(void)state;
@@ -291,6 +312,7 @@ int main(void)
 {
 	setlocale(LC_ALL, "C.UTF-8");
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(prompt_edit_keys),
 		cmocka_unit_test(text_edits_and_undo),
 		cmocka_unit_test(text_word_moves),
 		cmocka_unit_test(text_layout_cjk_and_vertical_moves),

@@ -316,9 +316,16 @@ static void drafts_are_kept_per_user_and_target(void **state)
 	assert_int_equal(scoring_draft_save(f.s, "S-1", "Z9", "x", &err), MC_INVALID);
 	mc_error_clear(&err);
 	assert_int_equal(query_int(f.path, "SELECT count(*) FROM audit"), 0);
+	long n = -1;
+	assert_int_equal(scoring_draft_count(f.s, "S-1", &n, &err), MC_OK);
+	assert_int_equal(n, 2); /* overall and A1 */
 	assert_int_equal(scoring_draft_clear(f.s, "S-1", "A1", &err), MC_OK);
 	assert_int_equal(scoring_draft_load(f.s, "S-1", "A1", &text, NULL, &err), MC_OK);
 	assert_null(text);
+	assert_int_equal(scoring_draft_count(f.s, "S-1", &n, &err), MC_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(scoring_draft_count(f.s, "S-404", &n, &err), MC_FAIL);
+	mc_error_clear(&err);
 	/* saving the feedback clears the overall draft */
 	exec_sql(f.path, "INSERT INTO person(user, role, created_at) VALUES ((SELECT author FROM draft LIMIT 1), "
 			 "'admin', 'x')");
