@@ -4,6 +4,7 @@
  * submissions as at 1,000. */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -1033,15 +1034,19 @@ static char *absolute(const char *path)
 	return out;
 }
 
+/* 1 when path is a directory with nothing in it (a folder of files is not:
+ * its link count says nothing about files). */
 static int is_empty_dir(const char *path)
 {
-	char *cmdless = mc_xasprintf("%s/.", path);
-	struct stat sb;
-	int r = stat(cmdless, &sb);
-	free(cmdless);
-	if (r != 0)
+	DIR *d = opendir(path);
+	if (!d)
 		return 0;
-	return sb.st_nlink <= 2; /* only . and .. : an approximation that needs no readdir */
+	struct dirent *de;
+	int empty = 1;
+	while (empty && (de = readdir(d)))
+		empty = strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0;
+	closedir(d);
+	return empty;
 }
 
 static int create_or_attach(const char *path, int *created, struct mc_error *err)

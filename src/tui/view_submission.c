@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "mcassess/claim.h"
 #include "mcassess/evstore.h"
@@ -18,7 +19,7 @@
 #include "mcassess/store.h"
 #include "tui/tui_int.h"
 
-#define TOUCH_EVERY 60 /* idle seconds between refreshes of the claim */
+#define TOUCH_EVERY 60 /* seconds between refreshes of the claim while the assessor works */
 
 #define WIDE_COLS 120
 
@@ -30,6 +31,7 @@ struct sv {
 	struct tui_rubric *rubric;
 	char *readonly;            /* why scoring is refused, NULL when allowed */
 	int claimed;               /* this screen holds the claim on the submission */
+	time_t touched;            /* when the claim was last refreshed */
 	int deciding;              /* 1: asking earned or resubmit; 2: asking to confirm */
 	const char *decision;      /* what is being confirmed */
 	int returning;             /* incomplete: 1 typing the reason, 2 asking to confirm */
@@ -83,6 +85,7 @@ static int s_open(struct tui_view *v, const void *arg, struct mc_error *err)
 	struct mc_error why = MC_ERROR_INIT;
 	if (claim_acquire(v->tui->store, d->id, &why) == MC_OK) {
 		d->claimed = 1;
+		d->touched = time(NULL);
 	} else {
 		d->readonly = mc_xstrdup(mc_error_msg(&why));
 		/* held by someone else: say who (a decided one just reads read-only) */
@@ -698,8 +701,12 @@ static int s_key(struct tui_view *v, int key)
 static void s_idle(struct tui_view *v)
 {
 	struct sv *d = v->data;
-	if (!d->claimed || v->tui->idle_ticks % TOUCH_EVERY != 0)
+	/* Refreshed while the assessor works (a key since the last refresh), at most
+	 * once a minute; someone who has walked away lets it expire. */
+	time_t now = time(NULL);
+	if (!d->claimed || now - d->touched < TOUCH_EVERY || v->tui->idle_ticks >= now - d->touched)
 		return;
+	d->touched = now;
 	struct mc_error err = MC_ERROR_INIT;
 	if (claim_touch(v->tui->store, d->id, &err) != MC_OK) {
 		d->claimed = 0;

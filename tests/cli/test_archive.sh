@@ -41,6 +41,14 @@ t_stderr_has "has no archive: run 'mcassess archive init' first"
 t_run 1 archive log HX-101
 t_stderr_has "has no archive: run 'mcassess archive init' first"
 
+# A folder that holds files is not an archive, nor made into one
+mkdir -p "$T/folder" && echo "lesson notes" >"$T/folder/notes.txt"
+t_snapshot
+t_run 1 archive init "$T/folder"
+t_stderr_has "$T/folder: exists and is not a bare git repository"
+t_check "the folder is as it was" test "$(ls -A "$T/folder")" = notes.txt
+t_db_unchanged
+
 # --- 1. init: a bare repository, the current state as the first commit
 t_run 0 archive init
 t_stdout_has "created the archive $A for $DB: commit "
