@@ -1660,7 +1660,8 @@ static int check_evidence(void *ctx, const char *sha, int is_file)
 	char *file = is_file && have ? evstore_path(store_evidence_dir(c->a->s), sha) : NULL;
 	int altered = 0;
 	if (file && c->known) {
-		altered = bsearch(&sha, c->known->altered, c->known->naltered, sizeof *c->known->altered,
+		altered = c->known->naltered && /* bsearch may not take NULL */
+			  bsearch(&sha, c->known->altered, c->known->naltered, sizeof *c->known->altered,
 				  str_cmp) != NULL;
 	} else if (file) {
 		char got[MC_SHA256_HEX];
