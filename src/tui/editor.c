@@ -215,13 +215,14 @@ static void e_draw(struct tui_view *v)
 	/* The cursor: the character under it (or a space) in reverse. */
 	int cy = r - e->top, cx = 1 + c;
 	if (cy >= 0 && cy < e->h && cx < e->w) {
-		size_t at = tui_text_cursor(e->text);
+		size_t at = tui_text_cursor(e->text), n = text_cluster_end(s, strlen(s), at) - at;
 		unsigned cp = 0;
-		int n = s[at] ? text_utf8_decode(s + at, &cp) : 0;
+		if (n)
+			text_utf8_decode(s + at, &cp);
 		if (!n || cp == '\n' || cp < 0x20)
 			tui_put(e->body, cy, cx, " ", 1, 1, A_REVERSE);
-		else
-			tui_put(e->body, cy, cx, s + at, (size_t)n, 2, A_REVERSE);
+		else /* the whole character under it, marks and all */
+			tui_put(e->body, cy, cx, s + at, n, text_cluster_width(s + at, n), A_REVERSE);
 	}
 	wnoutrefresh(e->body);
 	draw_hint(v);
