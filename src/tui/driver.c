@@ -53,54 +53,10 @@ static void signals_restore(const struct saved_signals *old)
 }
 
 /* ------------------------------------------------------ other programs */
-char **tui_argv_split(const char *cmd, const char *arg)
+/* Run argv and wait: its exit status (128 + the signal that ended it), -1 with
+ * err set when it could not be started. */
+static int run_wait(struct tui *t, char *const argv[], struct mc_error *err)
 {
-	size_t n = 0, cap = 8;
-	char **argv = mc_xmalloc(cap * sizeof *argv);
-	int placed = 0;
-	const char *p = cmd;
-	while (*p) {
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (!*p)
-			break;
-		const char *e = p;
-		while (*e && *e != ' ' && *e != '\t')
-			e++;
-		if (n + 2 >= cap) {
-			cap *= 2;
-			argv = mc_xrealloc(argv, cap * sizeof *argv);
-		}
-		if (arg && e - p == 2 && p[0] == '%' && p[1] == 's') {
-			argv[n++] = mc_xstrdup(arg);
-			placed = 1;
-		} else {
-			argv[n++] = mc_xstrndup(p, (size_t)(e - p));
-		}
-		p = e;
-	}
-	if (arg && !placed && n) {
-		if (n + 2 >= cap)
-			argv = mc_xrealloc(argv, (cap += 2) * sizeof *argv);
-		argv[n++] = mc_xstrdup(arg);
-	}
-	argv[n] = NULL;
-	return argv;
-}
-
-void tui_argv_free(char **argv)
-{
-	if (!argv)
-		return;
-	for (char **a = argv; *a; a++)
-		free(*a);
-	free(argv);
-}
-
-int tui_run_program(struct tui *t, char *const argv[], struct mc_error *err)
-{
-	if (!argv || !argv[0])
-		return mc_error_set(err, MC_FAIL, "no program to run");
 	def_prog_mode();
 	endwin();
 	fflush(NULL);
@@ -109,7 +65,8 @@ int tui_run_program(struct tui *t, char *const argv[], struct mc_error *err)
 		int e = errno;
 		reset_prog_mode();
 		t->redraw_all = 1;
-		return mc_error_set(err, MC_FAIL, "%s: cannot start: %s", argv[0], strerror(e));
+		mc_error_set(err, MC_FAIL, "%s: cannot start: %s", argv[0], strerror(e));
+		return -1;
 	}
 	if (pid == 0) {
 		signal(SIGHUP, SIG_DFL);
@@ -123,10 +80,23 @@ int tui_run_program(struct tui *t, char *const argv[], struct mc_error *err)
 		;
 	reset_prog_mode();
 	t->redraw_all = 1;
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
-		return mc_error_set(err, MC_FAIL, "%s: cannot run it (not installed, or not in PATH?)",
-				    argv[0]);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+}
+
+/* As git runs $EDITOR: the shell reads the command line (quotes, arguments, a
+ * path with spaces) and the file comes as "$1", never parsed by the shell. */
+int tui_run_command(struct tui *t, const char *script, const char *name, const char *file,
+		    struct mc_error *err)
+{
+	char *argv[] = { "sh", "-c", (char *)script, (char *)name, (char *)file, NULL };
+	int st = run_wait(t, argv, err);
+	if (st == 127 || st == 126) { /* the shell's: not found, not executable */
+		mc_error_set(err, MC_FAIL, "%s: %s", name,
+			     st == 126 ? "cannot be run (not an executable program?)"
+				       : "not found (not installed, or not in PATH?)");
+		return -1;
+	}
+	return st;
 }
 
 /* ----------------------------------------------------------- messages */
