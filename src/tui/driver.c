@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <langinfo.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -559,6 +560,30 @@ static SCREEN *start_screen(struct tui *t, FILE **in, FILE **out, struct mc_erro
 	return scr;
 }
 
+/* ------------------------------------------------------------- locale */
+/* A locale that is not UTF-8 (`su - user` leaves LANG=C) would drop every key
+ * outside ASCII without a word. When it is plain ASCII the terminal can only be
+ * sending UTF-8, so the workstation reads and shows UTF-8 (C.UTF-8); another
+ * character set (ISO-8859-1 ...) is kept, curses converting keys from it. Either
+ * way the assessor is told at start, with the fix. NULL when the locale is UTF-8. */
+static char *locale_note(void)
+{
+	const char *cs = nl_langinfo(CODESET);
+	if (strcmp(cs, "UTF-8") == 0)
+		return NULL;
+	char *name = mc_xstrdup(setlocale(LC_CTYPE, NULL));
+	char *note;
+	int ascii = strcmp(cs, "ANSI_X3.4-1968") == 0 || strcmp(cs, "ASCII") == 0 || strcmp(cs, "US-ASCII") == 0;
+	if (ascii && setlocale(LC_CTYPE, "C.UTF-8"))
+		note = mc_xasprintf("locale \"%s\" is not UTF-8: text is read and shown as UTF-8; set LANG=C.UTF-8",
+				    name);
+	else
+		note = mc_xasprintf("locale \"%s\" is %s, not UTF-8: other scripts cannot be shown or typed; "
+				    "set LANG=C.UTF-8", name, cs);
+	free(name);
+	return note;
+}
+
 int tui_run(struct store *s, struct mc_error *err)
 {
 	struct tui t = { 0 };
@@ -581,6 +606,7 @@ int tui_run(struct store *s, struct mc_error *err)
 				    "tui: the workstation needs a terminal; in scripts use the commands "
 				    "(see 'mcassess --help')");
 	}
+	char *lnote = locale_note(); /* before curses starts: it may change the locale */
 	FILE *in = NULL, *out = NULL;
 	struct saved_signals old_signals;
 	signals_install(&old_signals);
@@ -592,6 +618,7 @@ int tui_run(struct store *s, struct mc_error *err)
 		if (out)
 			fclose(out);
 		tui_script_free(&t.script);
+		free(lnote);
 		return err->status;
 	}
 	set_escdelay(25);
@@ -614,6 +641,10 @@ int tui_run(struct store *s, struct mc_error *err)
 	if (t.config_note) {
 		t.msg = t.config_note;
 		t.config_note = NULL;
+		t.msg_error = 1;
+	}
+	if (lnote) {
+		tui_message(&t, "%s%s%s", lnote, t.msg ? "; " : "", t.msg ? t.msg : "");
 		t.msg_error = 1;
 	}
 	while (!t.quit && t.depth) {
@@ -651,5 +682,6 @@ out:
 	free(t.msg);
 	free(t.prompt);
 	free(t.config_note);
+	free(lnote);
 	return rc;
 }

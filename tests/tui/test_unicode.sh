@@ -95,6 +95,28 @@ RUN
 	tm capture-pane -p -t t >"$T/pane"
 	no_question_marks "$T/pane" "tmux: no cell shows '?' or a replacement character"
 	tm kill-server >/dev/null 2>&1
+
+	# A locale that is not UTF-8 (as `su - user` leaves it): said at start, and
+	# what is typed is kept (it used to become "caf" without a word).
+	cp "$T/base.db" "$DB"
+	rm -f "$DB-wal" "$DB-shm"
+	sed 's/LC_ALL=C.UTF-8/LC_ALL=C LANG=C/' "$T/run.sh" >"$T/run-c.sh"
+	chmod +x "$T/run-c.sh"
+	tm new-session -d -s t -x 80 -y 24 "$T/run-c.sh"
+	t_check "LANG=C: the workstation says the locale is not UTF-8 and how to fix it" \
+		eventually pane_has 'locale "C" is not UTF-8: text is read and shown as UTF-8'
+	t_check "LANG=C: ... naming LANG=C.UTF-8" eventually pane_has "set LANG=C.UTF-8"
+	tm send-keys -t t j Enter
+	eventually pane_has "Rubric v1"
+	tm send-keys -t t f
+	eventually pane_has "Feedback on U-1"
+	tm send-keys -t t -l "café 小明 สมศักดิ์"
+	t_check "LANG=C: typed text shows as typed" eventually pane_has " café 小明 สมศักดิ์"
+	tm send-keys -t t Escape
+	eventually pane_has "kept as a draft"
+	got=$(sql "SELECT body FROM draft")
+	t_check "LANG=C: typed text is kept whole (draft '$got')" [ "$got" = "café 小明 สมศักดิ์" ]
+	tm kill-server >/dev/null 2>&1
 else
 	_t_n=$((_t_n + 1)); echo "ok $_t_n # SKIP tmux is not installed"
 fi
