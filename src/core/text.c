@@ -166,6 +166,9 @@ size_t text_cluster_end(const char *s, size_t len, size_t i)
 {
 	if (i >= len)
 		return len;
+	const unsigned char *u = (const unsigned char *)s;
+	if (u[i] < 0x80 && u[i] != '\r' && (i + 1 == len || u[i + 1] < 0x80))
+		return i + 1; /* ASCII next to ASCII: always a break (the common case, made fast) */
 	unsigned prev, cp;
 	utf8proc_int32_t state = 0;
 	i += (size_t)cp_at(s, len, i, &prev);
@@ -199,6 +202,8 @@ size_t text_cluster_start(const char *s, size_t len, size_t i)
 
 int text_cluster_width(const char *s, size_t len)
 {
+	if (len == 1 && (unsigned char)s[0] < 0x80)
+		return s[0] != 0;
 	int w = 0;
 	for (size_t i = 0; i < len;) {
 		unsigned cp;
