@@ -16,10 +16,21 @@ long text_word_count(const char *s, size_t len);
 
 /* Decode one UTF-8 code point at s (valid input); returns bytes consumed (>=1). */
 int text_utf8_decode(const char *s, unsigned *cp);
-/* Terminal cells a code point takes: 2 for East Asian wide/fullwidth, 0 for
- * combining marks, 1 otherwise. */
+/* Terminal cells a code point takes on its own (Unicode's East Asian width, from
+ * utf8proc): 2 for wide and fullwidth, 0 for combining marks and joiners, 1 for
+ * spacing marks and control characters (shown as a space), 1 otherwise. */
 int text_cp_width(unsigned cp);
-/* Terminal cells s[0..len) takes (valid UTF-8; NULL is 0). */
+/* Grapheme clusters (what a reader sees as one character: a letter with its
+ * marks, a Thai or Devanagari syllable part, a Hangul syllable made of jamo, an
+ * emoji sequence joined by ZWJ, a flag). The end of the cluster that starts at
+ * byte i of s[0..len) (stops at a NUL); the start of the cluster that ends at
+ * (or contains) byte i-1, 0 when i is 0. */
+size_t text_cluster_end(const char *s, size_t len, size_t i);
+size_t text_cluster_start(const char *s, size_t len, size_t i);
+/* Terminal cells one cluster s[0..len) takes: what curses and the terminal
+ * give its code points, the vowel and final jamo joining the first. */
+int text_cluster_width(const char *s, size_t len);
+/* Terminal cells s[0..len) takes, cluster by cluster (NULL is 0). */
 int text_width(const char *s, size_t len);
 /* 1 if cp is a CJK ideograph, kana, or hangul (scripts written without spaces). */
 int text_cp_is_cjk(unsigned cp);

@@ -286,9 +286,10 @@ static void wrap_para(struct mc_buf *out, const char *p, size_t len, int width, 
 		int w = 0, prev_wide = 0;
 		while (q < end) {
 			unsigned cp;
-			int n = text_utf8_decode(q, &cp);
-			int cw = text_cp_width(cp);
-			if (cp == ' ') {
+			size_t n = text_cluster_end(q, (size_t)(end - q), 0); /* never split a character */
+			int cw = text_cluster_width(q, n);
+			text_utf8_decode(q, &cp);
+			if (cp == ' ' && n == 1) {
 				brk = q;
 				prev_wide = 0;
 				w += cw;
@@ -304,10 +305,8 @@ static void wrap_para(struct mc_buf *out, const char *p, size_t len, int width, 
 			q += n;
 		}
 		const char *stop = q >= end ? end : brk && brk > p ? brk : q;
-		if (stop == p) { /* a single character wider than the line */
-			unsigned cp;
-			stop = p + text_utf8_decode(p, &cp);
-		}
+		if (stop == p) /* a single character wider than the line */
+			stop = p + text_cluster_end(p, (size_t)(end - p), 0);
 		const char *tail = stop;
 		while (tail > p && tail[-1] == ' ')
 			tail--;

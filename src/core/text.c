@@ -1,7 +1,8 @@
-/* text.c: UTF-8 validation, positions, word counts, cell widths. */
+/* text.c: UTF-8 validation, positions, word counts, grapheme clusters and cell
+ * widths (from utf8proc). */
 #include "config.h"
 
-#include <wchar.h>
+#include <utf8proc.h>
 
 #include "mcassess/text.h"
 
@@ -133,34 +134,95 @@ long text_word_count(const char *s, size_t len)
 	return words;
 }
 
+/* Widths and grapheme clusters come from utf8proc (Unicode's own tables), with
+ * two rules that make them what terminals and curses draw: a spacing mark
+ * (Devanagari ि, Thai ำ ...) takes a cell of its own, and the vowel and final
+ * jamo of a decomposed Hangul syllable join the cell of its first jamo. */
 int text_cp_width(unsigned cp)
 {
-	if (cp == 0)
+	if (cp == 0 || cp > 0x10ffff)
 		return 0;
-	/* Wide and fullwidth ranges (East Asian Width W/F), enough for CJK text and emoji. */
-	if ((cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0x303e) ||
-	    (cp >= 0x3041 && cp <= 0x33ff) || (cp >= 0x3400 && cp <= 0x4dbf) ||
-	    (cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0xa000 && cp <= 0xa4cf) ||
-	    (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) ||
-	    (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) ||
-	    (cp >= 0xffe0 && cp <= 0xffe6) || (cp >= 0x1f300 && cp <= 0x1f64f) ||
-	    (cp >= 0x1f900 && cp <= 0x1f9ff) || (cp >= 0x20000 && cp <= 0x3fffd))
-		return 2;
-	/* Combining marks take no cell. */
-	if ((cp >= 0x0300 && cp <= 0x036f) || (cp >= 0x1ab0 && cp <= 0x1aff) ||
-	    (cp >= 0x1dc0 && cp <= 0x1dff) || (cp >= 0x20d0 && cp <= 0x20ff) ||
-	    (cp >= 0xfe20 && cp <= 0xfe2f) || cp == 0x200b || cp == 0x200d)
+	const utf8proc_property_t *p = utf8proc_get_property((utf8proc_int32_t)cp);
+	if (p->category == UTF8PROC_CATEGORY_CC)
+		return 1; /* drawn as a space */
+	if (p->category == UTF8PROC_CATEGORY_MC)
+		return 1;
+	return utf8proc_charwidth((utf8proc_int32_t)cp);
+}
+
+static int cp_at(const char *s, size_t len, size_t i, unsigned *cp)
+{
+	utf8proc_int32_t c;
+	utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(len - i), &c);
+	if (n <= 0) { /* not UTF-8: the byte stands alone */
+		*cp = 0xfffd;
+		return 1;
+	}
+	*cp = (unsigned)c;
+	return (int)n;
+}
+
+size_t text_cluster_end(const char *s, size_t len, size_t i)
+{
+	if (i >= len)
+		return len;
+	const unsigned char *u = (const unsigned char *)s;
+	if (u[i] < 0x80 && u[i] != '\r' && (i + 1 == len || u[i + 1] < 0x80))
+		return i + 1; /* ASCII next to ASCII: always a break (the common case, made fast) */
+	unsigned prev, cp;
+	utf8proc_int32_t state = 0;
+	i += (size_t)cp_at(s, len, i, &prev);
+	while (i < len && s[i]) {
+		int n = cp_at(s, len, i, &cp);
+		if (utf8proc_grapheme_break_stateful((utf8proc_int32_t)prev, (utf8proc_int32_t)cp, &state))
+			break;
+		prev = cp;
+		i += (size_t)n;
+	}
+	return i;
+}
+
+size_t text_cluster_start(const char *s, size_t len, size_t i)
+{
+	if (i > len)
+		i = len;
+	if (i == 0)
 		return 0;
-	return 1;
+	/* Clusters never run across a line end: walk forward from the line's start. */
+	size_t p = i - 1;
+	while (p > 0 && s[p - 1] != '\n')
+		p--;
+	for (;;) {
+		size_t e = text_cluster_end(s, len, p);
+		if (e >= i || e == p)
+			return p;
+		p = e;
+	}
+}
+
+int text_cluster_width(const char *s, size_t len)
+{
+	if (len == 1 && (unsigned char)s[0] < 0x80)
+		return s[0] != 0;
+	int w = 0;
+	for (size_t i = 0; i < len;) {
+		unsigned cp;
+		int n = cp_at(s, len, i, &cp);
+		int b = utf8proc_get_property((utf8proc_int32_t)cp)->boundclass;
+		if (!(i > 0 && (b == UTF8PROC_BOUNDCLASS_V || b == UTF8PROC_BOUNDCLASS_T)))
+			w += text_cp_width(cp);
+		i += (size_t)n;
+	}
+	return w;
 }
 
 int text_width(const char *s, size_t len)
 {
 	int w = 0;
-	for (size_t i = 0; s && i < len;) {
-		unsigned cp;
-		i += (size_t)text_utf8_decode(s + i, &cp);
-		w += text_cp_width(cp);
+	for (size_t i = 0; s && i < len && s[i];) {
+		size_t e = text_cluster_end(s, len, i);
+		w += text_cluster_width(s + i, e - i);
+		i = e;
 	}
 	return w;
 }

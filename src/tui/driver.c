@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <langinfo.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -53,54 +54,10 @@ static void signals_restore(const struct saved_signals *old)
 }
 
 /* ------------------------------------------------------ other programs */
-char **tui_argv_split(const char *cmd, const char *arg)
+/* Run argv and wait: its exit status (128 + the signal that ended it), -1 with
+ * err set when it could not be started. */
+static int run_wait(struct tui *t, char *const argv[], struct mc_error *err)
 {
-	size_t n = 0, cap = 8;
-	char **argv = mc_xmalloc(cap * sizeof *argv);
-	int placed = 0;
-	const char *p = cmd;
-	while (*p) {
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (!*p)
-			break;
-		const char *e = p;
-		while (*e && *e != ' ' && *e != '\t')
-			e++;
-		if (n + 2 >= cap) {
-			cap *= 2;
-			argv = mc_xrealloc(argv, cap * sizeof *argv);
-		}
-		if (arg && e - p == 2 && p[0] == '%' && p[1] == 's') {
-			argv[n++] = mc_xstrdup(arg);
-			placed = 1;
-		} else {
-			argv[n++] = mc_xstrndup(p, (size_t)(e - p));
-		}
-		p = e;
-	}
-	if (arg && !placed && n) {
-		if (n + 2 >= cap)
-			argv = mc_xrealloc(argv, (cap += 2) * sizeof *argv);
-		argv[n++] = mc_xstrdup(arg);
-	}
-	argv[n] = NULL;
-	return argv;
-}
-
-void tui_argv_free(char **argv)
-{
-	if (!argv)
-		return;
-	for (char **a = argv; *a; a++)
-		free(*a);
-	free(argv);
-}
-
-int tui_run_program(struct tui *t, char *const argv[], struct mc_error *err)
-{
-	if (!argv || !argv[0])
-		return mc_error_set(err, MC_FAIL, "no program to run");
 	def_prog_mode();
 	endwin();
 	fflush(NULL);
@@ -109,7 +66,8 @@ int tui_run_program(struct tui *t, char *const argv[], struct mc_error *err)
 		int e = errno;
 		reset_prog_mode();
 		t->redraw_all = 1;
-		return mc_error_set(err, MC_FAIL, "%s: cannot start: %s", argv[0], strerror(e));
+		mc_error_set(err, MC_FAIL, "%s: cannot start: %s", argv[0], strerror(e));
+		return -1;
 	}
 	if (pid == 0) {
 		signal(SIGHUP, SIG_DFL);
@@ -123,10 +81,23 @@ int tui_run_program(struct tui *t, char *const argv[], struct mc_error *err)
 		;
 	reset_prog_mode();
 	t->redraw_all = 1;
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
-		return mc_error_set(err, MC_FAIL, "%s: cannot run it (not installed, or not in PATH?)",
-				    argv[0]);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+}
+
+/* As git runs $EDITOR: the shell reads the command line (quotes, arguments, a
+ * path with spaces) and the file comes as "$1", never parsed by the shell. */
+int tui_run_command(struct tui *t, const char *script, const char *name, const char *file,
+		    struct mc_error *err)
+{
+	char *argv[] = { "sh", "-c", (char *)script, (char *)name, (char *)file, NULL };
+	int st = run_wait(t, argv, err);
+	if (st == 127 || st == 126) { /* the shell's: not found, not executable */
+		mc_error_set(err, MC_FAIL, "%s: %s", name,
+			     st == 126 ? "cannot be run (not an executable program?)"
+				       : "not found (not installed, or not in PATH?)");
+		return -1;
+	}
+	return st;
 }
 
 /* ----------------------------------------------------------- messages */
@@ -589,6 +560,30 @@ static SCREEN *start_screen(struct tui *t, FILE **in, FILE **out, struct mc_erro
 	return scr;
 }
 
+/* ------------------------------------------------------------- locale */
+/* A locale that is not UTF-8 (`su - user` leaves LANG=C) would drop every key
+ * outside ASCII without a word. When it is plain ASCII the terminal can only be
+ * sending UTF-8, so the workstation reads and shows UTF-8 (C.UTF-8); another
+ * character set (ISO-8859-1 ...) is kept, curses converting keys from it. Either
+ * way the assessor is told at start, with the fix. NULL when the locale is UTF-8. */
+static char *locale_note(void)
+{
+	const char *cs = nl_langinfo(CODESET);
+	if (strcmp(cs, "UTF-8") == 0)
+		return NULL;
+	char *name = mc_xstrdup(setlocale(LC_CTYPE, NULL));
+	char *note;
+	int ascii = strcmp(cs, "ANSI_X3.4-1968") == 0 || strcmp(cs, "ASCII") == 0 || strcmp(cs, "US-ASCII") == 0;
+	if (ascii && setlocale(LC_CTYPE, "C.UTF-8"))
+		note = mc_xasprintf("locale \"%s\" is not UTF-8: text is read and shown as UTF-8; set LANG=C.UTF-8",
+				    name);
+	else
+		note = mc_xasprintf("locale \"%s\" is %s, not UTF-8: other scripts cannot be shown or typed; "
+				    "set LANG=C.UTF-8", name, cs);
+	free(name);
+	return note;
+}
+
 int tui_run(struct store *s, struct mc_error *err)
 {
 	struct tui t = { 0 };
@@ -611,6 +606,7 @@ int tui_run(struct store *s, struct mc_error *err)
 				    "tui: the workstation needs a terminal; in scripts use the commands "
 				    "(see 'mcassess --help')");
 	}
+	char *lnote = locale_note(); /* before curses starts: it may change the locale */
 	FILE *in = NULL, *out = NULL;
 	struct saved_signals old_signals;
 	signals_install(&old_signals);
@@ -622,6 +618,7 @@ int tui_run(struct store *s, struct mc_error *err)
 		if (out)
 			fclose(out);
 		tui_script_free(&t.script);
+		free(lnote);
 		return err->status;
 	}
 	set_escdelay(25);
@@ -644,6 +641,10 @@ int tui_run(struct store *s, struct mc_error *err)
 	if (t.config_note) {
 		t.msg = t.config_note;
 		t.config_note = NULL;
+		t.msg_error = 1;
+	}
+	if (lnote) {
+		tui_message(&t, "%s%s%s", lnote, t.msg ? "; " : "", t.msg ? t.msg : "");
 		t.msg_error = 1;
 	}
 	while (!t.quit && t.depth) {
@@ -681,5 +682,6 @@ out:
 	free(t.msg);
 	free(t.prompt);
 	free(t.config_note);
+	free(lnote);
 	return rc;
 }

@@ -5,7 +5,7 @@
  * SIGHUP/SIGTERM; the draft comes back when the same text is edited again.
  * Saving writes the feedback (scoring_feedback_set) or the comment (with the
  * criterion's score) and clears the draft. $VISUAL/$EDITOR edits a 0600
- * temporary file, run without a shell. */
+ * temporary file, run by the shell as git runs it. */
 #include "config.h"
 
 #include <errno.h>
@@ -215,13 +215,14 @@ static void e_draw(struct tui_view *v)
 	/* The cursor: the character under it (or a space) in reverse. */
 	int cy = r - e->top, cx = 1 + c;
 	if (cy >= 0 && cy < e->h && cx < e->w) {
-		size_t at = tui_text_cursor(e->text);
+		size_t at = tui_text_cursor(e->text), n = text_cluster_end(s, strlen(s), at) - at;
 		unsigned cp = 0;
-		int n = s[at] ? text_utf8_decode(s + at, &cp) : 0;
+		if (n)
+			text_utf8_decode(s + at, &cp);
 		if (!n || cp == '\n' || cp < 0x20)
 			tui_put(e->body, cy, cx, " ", 1, 1, A_REVERSE);
-		else
-			tui_put(e->body, cy, cx, s + at, (size_t)n, 2, A_REVERSE);
+		else /* the whole character under it, marks and all */
+			tui_put(e->body, cy, cx, s + at, n, text_cluster_width(s + at, n), A_REVERSE);
 	}
 	wnoutrefresh(e->body);
 	draw_hint(v);
@@ -332,14 +333,17 @@ static void external(struct tui_view *v)
 		free(path);
 		return;
 	}
-	char **argv = tui_argv_split(cmd, path);
+	/* As git does: the shell reads $VISUAL, so quotes and arguments work. */
+	char *script = mc_xasprintf("%s \"$@\"", cmd);
 	struct mc_error err = MC_ERROR_INIT;
-	int st = tui_run_program(t, argv, &err);
-	tui_argv_free(argv);
+	int st = tui_run_command(t, script, cmd, path, &err);
+	free(script);
 	char *back = NULL;
 	size_t blen = 0;
-	if (st < 0 || (st == 127 && err.msg)) {
-		tui_error(t, &err);
+	if (st < 0) {
+		tui_message(t, "the editor %s; your text is as it was (set VISUAL or EDITOR to the editor to use)",
+			    mc_error_msg(&err));
+		t->msg_error = 1;
 	} else if (mc_read_file(path, &back, &blen) != 0) {
 		tui_message(t, "%s: cannot read it back: %s", path, strerror(errno));
 	} else if (!text_utf8_valid(back, blen, NULL)) {
@@ -348,14 +352,20 @@ static void external(struct tui_view *v)
 		/* Editors end the file with a newline; the text had none. */
 		if (blen && back[blen - 1] == '\n' && !(len && s[len - 1] == '\n'))
 			back[--blen] = '\0';
-		if (strcmp(back, s) != 0) {
+		int changed = strcmp(back, s) != 0;
+		if (changed) {
 			tui_text_set(e->text, back);
 			edited(v);
 			save_draft(v); /* at once: the program may have run a long time */
 		}
-		if (st != 0)
-			tui_message(t, "%s exited with status %d; its text was taken anyway (%s undoes it)",
-				    cmd, st, "^U");
+		if (st != 0 && changed) {
+			char *undo = first_key(v, ACT_EDIT_UNDO);
+			tui_message(t, "%s exited with status %d; its text was taken anyway (%s undoes it)", cmd, st,
+				    undo);
+			free(undo);
+		} else if (st != 0) {
+			tui_message(t, "%s exited with status %d; the text is unchanged", cmd, st);
+		}
 	}
 	free(back);
 	mc_error_clear(&err);

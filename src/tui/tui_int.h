@@ -288,14 +288,12 @@ struct tui {
 /* The signal (SIGHUP, SIGTERM) that asked the program to stop, 0 when none. */
 int tui_signalled(void);
 
-/* Leave curses, run argv (argv[0] looked up in PATH, never through a shell),
- * wait for it, and come back to the same screen. Returns the exit status, or -1
- * with err set when it could not be run. */
-int tui_run_program(struct tui *t, char *const argv[], struct mc_error *err);
-/* Split a command ("vim -u NONE") on spaces into a NULL-terminated argv with
- * `arg` appended (or put where a "%s" word is); free with tui_argv_free. */
-char **tui_argv_split(const char *cmd, const char *arg);
-void tui_argv_free(char **argv);
+/* Leave curses, run `sh -c script name file` (so "$1" and "$@" are the file,
+ * which the shell never parses), wait for it, and come back to the same screen.
+ * The exit status; -1 with err set (naming `name`) when it could not be run, the
+ * shell's 127 and 126 (not found, not executable) included. */
+int tui_run_command(struct tui *t, const char *script, const char *name, const char *file,
+		    struct mc_error *err);
 
 #define TUI_MIN_COLS 80
 #define TUI_MIN_LINES 24

@@ -763,6 +763,29 @@ static char *mailcap_lookup(const char *type)
 	return found;
 }
 
+/* A mailcap command as a shell script whose "$1" is the file: %s becomes "$1"
+ * (with the quotes around it, as in Debian's `less '%s'`, taken off), so no file
+ * name is ever parsed by the shell; without %s the file comes on standard input
+ * (RFC 1524). */
+static char *mailcap_script(const char *cmd)
+{
+	struct mc_buf b = MC_BUF_INIT;
+	int placed = 0;
+	for (const char *p = cmd; *p; p++) {
+		int quoted = (*p == '\'' || *p == '"') && p[1] == '%' && p[2] == 's' && p[3] == *p;
+		if (quoted || (p[0] == '%' && p[1] == 's')) {
+			mc_buf_adds(&b, "\"$1\"");
+			p += quoted ? 3 : 1;
+			placed = 1;
+		} else {
+			mc_buf_addc(&b, *p);
+		}
+	}
+	if (!placed)
+		mc_buf_adds(&b, " <\"$1\"");
+	return mc_buf_steal(&b);
+}
+
 static void view_file(struct tui_view *v)
 {
 	struct sv *d = v->data;
@@ -782,20 +805,23 @@ static void view_file(struct tui_view *v)
 	}
 	char *path = evstore_path(store_evidence_dir(v->tui->store), e->sha256);
 	char *cmd = mailcap_lookup(e->media_type ? e->media_type : "application/octet-stream");
-	if (!cmd) {
+	char *script;
+	if (cmd) {
+		script = mailcap_script(cmd);
+	} else {
 		const char *pager = getenv("PAGER");
 		cmd = mc_xstrdup(pager && *pager ? pager : "less");
+		script = mc_xasprintf("%s \"$@\"", cmd);
 	}
-	char **argv = tui_argv_split(cmd, path);
 	struct mc_error err = MC_ERROR_INIT;
-	int st = tui_run_program(v->tui, argv, &err);
-	if (err.msg)
+	int st = tui_run_command(v->tui, script, cmd, path, &err);
+	if (st < 0)
 		tui_error(v->tui, &err);
 	else if (st != 0)
-		tui_message(v->tui, "%s exited with status %d", argv[0], st);
+		tui_message(v->tui, "%s exited with status %d", cmd, st);
 	else
 		tui_message(v->tui, "viewed %s (%s)", e->file ? e->file : e->sha256, e->media_type ? e->media_type : "?");
-	tui_argv_free(argv);
+	free(script);
 	free(cmd);
 	free(path);
 	v->dirty |= TUI_DIRTY_LAYOUT | TUI_DIRTY_ALL;

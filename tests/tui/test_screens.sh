@@ -164,8 +164,8 @@ replay "$T/idle.keys" 80x24
 t_check "idle: the draft is in the database" [ "$(sql "SELECT body FROM draft")" = "Typed then paused" ]
 t_check "idle: the editor says the draft is kept" grep -q "· draft kept" "$T/dumps/idle/idle"
 
-# $VISUAL edits a 0600 temporary file given as an argument (no shell), and
-# its text comes back into the editor.
+# $VISUAL edits a 0600 temporary file given as its one argument, and its text
+# comes back into the editor (quoting and a missing editor: test_extern.sh).
 cat >"$T/fake-editor" <<'ED'
 #!/bin/sh
 printf '%s\n' "$#" "$1" >"$T_DIR/editor.args"
@@ -184,7 +184,7 @@ want=$(printf 'First line.\nAdded by the editor; it has $HOME and `quotes`.')
 t_check "the editor's text was saved as the feedback" [ "$got" = "$want" ]
 
 # File evidence opens in the viewer ~/.mailcap names for its media type, with
-# the stored file as an argument (split on spaces, %s replaced; no shell).
+# the stored file where %s is (mailcap quoting: test_extern.sh).
 t_init_view() {
 	rm -f "$T/view.db"*
 	"$MCASSESS" --db "$T/view.db" init >/dev/null 2>&1 &&

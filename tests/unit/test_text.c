@@ -63,8 +63,63 @@ static void widths(void **state)
 	assert_int_equal(text_cp_width(0x5b66), 2);  /* 学 */
 	assert_int_equal(text_cp_width(0xff01), 2);  /* fullwidth ! */
 	assert_int_equal(text_cp_width(0x0301), 0);  /* combining acute */
+	assert_int_equal(text_cp_width(0x2705), 2);  /* ✅, wide in Unicode */
+	assert_int_equal(text_cp_width(0x1f680), 2); /* 🚀 */
+	assert_int_equal(text_cp_width(0x0e31), 0);  /* Thai mai han-akat */
+	assert_int_equal(text_cp_width(0x093f), 1);  /* Devanagari vowel sign I (spacing) */
+	assert_int_equal(text_cp_width(0x05b8), 0);  /* Hebrew qamats */
+	assert_int_equal(text_cp_width(0x200d), 0);  /* zero width joiner */
 	assert_true(text_cp_is_cjk(0x3042));
 	assert_false(text_cp_is_cjk('z'));
+}
+
+/* Clusters of s, as "len:width" pairs separated by spaces. */
+static char *clusters(const char *s)
+{
+	static char out[256];
+	size_t len = strlen(s), o = 0;
+	out[0] = '\0';
+	for (size_t i = 0; i < len;) {
+		size_t e = text_cluster_end(s, len, i);
+		assert_true(e > i);
+		o += (size_t)snprintf(out + o, sizeof out - o, "%s%zu:%d", o ? " " : "", e - i,
+				      text_cluster_width(s + i, e - i));
+		/* and back again: the start of the cluster that ends at e is i */
+		assert_int_equal(text_cluster_start(s, len, e), i);
+		i = e;
+	}
+	return out;
+}
+
+static void clusters_and_widths_of_many_scripts(void **state)
+{
+	(void)state;
+	/* Thai สมศักดิ์: 8 code points, 5 characters, 5 cells (the marks ride above) */
+	assert_string_equal(clusters("สมศักดิ์"), "3:1 3:1 6:1 3:1 9:1");
+	assert_int_equal(text_width("สมศักดิ์", strlen("สมศักดิ์")), 5);
+	/* Hindi नमस्ते: virama and vowel sign E join their consonants */
+	assert_string_equal(clusters("नमस्ते"), "3:1 3:1 6:1 6:1");
+	assert_int_equal(text_width("नमस्ते", strlen("नमस्ते")), 4);
+	/* कि: the spacing vowel sign I takes a cell of its own, as terminals draw it */
+	assert_string_equal(clusters("कि"), "6:2");
+	/* Hebrew שָלוֹם with points (qamats, holam) */
+	assert_string_equal(clusters("שָלוֹם"), "4:1 2:1 4:1 2:1");
+	/* decomposed Japanese が (か + U+3099): one wide character */
+	assert_string_equal(clusters("か\xe3\x82\x99"), "6:2");
+	/* Korean 각 as jamo (ᄀ ᅡ ᆨ): one syllable, two cells */
+	assert_string_equal(clusters("\xe1\x84\x80\xe1\x85\xa1\xe1\x86\xa8"), "9:2");
+	assert_string_equal(clusters("각"), "3:2");
+	/* emoji: woman teacher (ZWJ sequence) is one character; a flag is one */
+	assert_string_equal(clusters("👩‍🏫"), "11:4");
+	assert_string_equal(clusters("🇹🇭🇮🇳"), "8:2 8:2");
+	assert_int_equal(text_width("✅⭐🚀", strlen("✅⭐🚀")), 6);
+	/* CJK and Latin with a combining accent */
+	assert_string_equal(clusters("学生"), "3:2 3:2");
+	assert_string_equal(clusters("ce\xcc\x81"), "1:1 3:1");
+	/* clusters never run across a line end, and stop at a NUL */
+	assert_string_equal(clusters("a\n\xcc\x81"), "1:1 1:1 2:0");
+	assert_int_equal(text_cluster_end("ab", 5, 1), 2);
+	assert_int_equal(text_cluster_start("", 0, 0), 0);
 }
 
 int main(void)
@@ -75,6 +130,7 @@ int main(void)
 		cmocka_unit_test(position_counts_characters),
 		cmocka_unit_test(word_counts),
 		cmocka_unit_test(widths),
+		cmocka_unit_test(clusters_and_widths_of_many_scripts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
