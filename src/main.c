@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "mcassess/priv.h"
 #include "mcassess/util.h"
 
 const struct cli_cmd *const cli_commands[] = {
@@ -16,7 +17,7 @@ const struct cli_cmd *const cli_commands[] = {
 	&cli_cmd_import, &cli_cmd_queue, &cli_cmd_show, &cli_cmd_score, &cli_cmd_feedback,
 	&cli_cmd_decide, &cli_cmd_export, &cli_cmd_check, &cli_cmd_search, &cli_cmd_claim,
 	&cli_cmd_archive,
-	&cli_cmd_assign, &cli_cmd_config,
+	&cli_cmd_assign, &cli_cmd_config, &cli_cmd_shared,
 	NULL,
 };
 
@@ -51,6 +52,13 @@ int main(int argc, char **argv)
 {
 	/* Only the character type (UTF-8, wide characters): messages and numbers stay
 	 * as written here, and the other categories are not loaded at every start. */
+	/* A shared-server install: settings, umask and environment before anything else. */
+	struct mc_error perr = MC_ERROR_INIT;
+	if (priv_init(&perr) != MC_OK) {
+		fprintf(stderr, "mcassess: %s\n", mc_error_msg(&perr));
+		mc_error_clear(&perr);
+		return MC_FAIL;
+	}
 	setlocale(LC_CTYPE, "");
 	struct cli cli = { 0 };
 	cli.tty = isatty(STDOUT_FILENO);
@@ -85,7 +93,8 @@ int main(int argc, char **argv)
 		}
 	}
 	if (!cli.db_path)
-		cli.db_path = mc_default_db_path();
+		cli.db_path = priv_active() && !(getenv("MCASSESS_DB") && *getenv("MCASSESS_DB"))
+			? mc_xasprintf("%s/mcassess.db", priv_data_dir()) : mc_default_db_path();
 
 	const struct cli_cmd *cmd = i < argc ? cli_find(argv[i]) : &cli_cmd_tui;
 	if (!cmd) {

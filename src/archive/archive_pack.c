@@ -25,6 +25,7 @@
 #include <zlib.h>
 
 #include "archive_int.h"
+#include "mcassess/priv.h"
 #include "mcassess/util.h"
 
 /* Written to the pack file in pieces of about this size. */
@@ -272,7 +273,7 @@ static int loose_write(const char *objects, git_oid *oid, const void *data, size
 			else
 				p += w, left -= (size_t)w;
 		}
-		fchmod(fd, 0444);
+		fchmod(fd, priv_file_mode(0444)); /* with the umask: closed to others in a shared install */
 		if (close(fd) != 0 && rc == 0)
 			rc = loose_fail("cannot write", tmp);
 		if (rc == 0 && rename(tmp, final) != 0)
@@ -485,7 +486,7 @@ static int put_file(const char *dir, const char *name, const void *data, size_t 
 	int rc = 0;
 	if (data && write_all(fd, data, n) != 0)
 		rc = -1;
-	fchmod(fd, 0444);
+	fchmod(fd, priv_file_mode(0444)); /* with the umask: closed to others in a shared install */
 	if (close(fd) != 0)
 		rc = -1;
 	char *final = mc_xasprintf("%s/%s", dir, name);

@@ -10,6 +10,7 @@
 #include <getopt.h>
 
 #include "cli.h"
+#include "mcassess/priv.h"
 #include "mcassess/show.h"
 #include "mcassess/text.h"
 
@@ -51,6 +52,8 @@ const struct cli_cmd *cli_find(const char *name)
 int cli_open(struct cli *cli, int flags, struct store **s)
 {
 	struct mc_error err = MC_ERROR_INIT;
+	if (priv_check_path(cli->db_path, "database", &err) != MC_OK)
+		return cli_error(&err);
 	if (store_open(cli->db_path, flags, s, &err) != MC_OK)
 		return cli_error(&err);
 	return MC_OK;

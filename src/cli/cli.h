@@ -58,6 +58,7 @@ extern const struct cli_cmd cli_cmd_init, cli_cmd_demo, cli_cmd_catalog, cli_cmd
 	cli_cmd_decide, cli_cmd_export, cli_cmd_check, cli_cmd_tui;
 extern const struct cli_cmd cli_cmd_search;
 extern const struct cli_cmd cli_cmd_claim;
+extern const struct cli_cmd cli_cmd_shared;
 extern const struct cli_cmd cli_cmd_archive;
 extern const struct cli_cmd cli_cmd_assign, cli_cmd_config;
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "mcassess/priv.h"
 #include "mcassess/archive.h"
 #include "mcassess/check.h"
 #include "mcassess/store_archive.h"
@@ -23,6 +24,8 @@ static int do_init(struct cli *cli, struct store *s, int argc, char **argv, cons
 		return cli_usage_error(self, "init takes at most one PATH");
 	struct mc_error err = MC_ERROR_INIT;
 	struct archive_init_result r;
+	if (argc == 1 && priv_check_path(argv[0], "archive", &err) != MC_OK)
+		return cli_error(&err);
 	int rc = archive_init(s, argc == 1 ? argv[0] : NULL, &r, &err);
 	if (rc != MC_OK) {
 		archive_init_result_free(&r);
@@ -128,6 +131,13 @@ static int do_sync(struct store *s, int push, int argc, char **argv, const struc
 {
 	if (argc > 1)
 		return cli_usage_error(self, "%s takes at most one REMOTE", push ? "push" : "pull");
+	if (priv_active()) {
+		/* the network and its keys belong to the service account, not to each person */
+		fprintf(stderr, "mcassess: archive %s: in a shared install the service account %s the archive "
+			"with its own keys; an administrator runs it as that account (see 'A shared server' "
+			"in mcassess(1))\n", push ? "push" : "pull", push ? "pushes" : "pulls");
+		return MC_FAIL;
+	}
 	struct mc_error err = MC_ERROR_INIT;
 	struct archive_sync_result r;
 	const char *remote = argc == 1 ? argv[0] : NULL;

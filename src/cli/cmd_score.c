@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "cli.h"
+#include "mcassess/priv.h"
 #include "mcassess/identity.h"
 #include "mcassess/scoring.h"
 #include "mcassess/text.h"
@@ -120,8 +121,12 @@ static int feedback_text(const char *file, const char *arg, char **data, size_t 
 	}
 	if (file) {
 		*where = file;
-		if (mc_read_file(file, data, len) != 0)
-			return mc_error_set(err, MC_FAIL, "%s: cannot read: %s", file, strerror(errno));
+		priv_user_begin(); /* the person's file, read with their own rights */
+		int r = mc_read_file(file, data, len);
+		int e = errno;
+		priv_user_end();
+		if (r != 0)
+			return mc_error_set(err, MC_FAIL, "%s: cannot read: %s", file, strerror(e));
 		return MC_OK;
 	}
 	*where = "the feedback text";

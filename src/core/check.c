@@ -16,6 +16,7 @@
 #include "mcassess/check.h"
 #include "mcassess/evstore.h"
 #include "mcassess/hash.h"
+#include "mcassess/people.h"
 #include "mcassess/store.h"
 #include "mcassess/store_check.h"
 #include "mcassess/util.h"
@@ -37,6 +38,9 @@ struct ck {
 	struct audited *log;
 	size_t nlog, caplog;
 	int demo; /* the demo generator wrote rows without per-row audit records */
+	int people_audited; /* people were added through mcassess ('init' always is): an
+			     * unaudited person was added behind its back (test fixtures insert
+			     * their people with SQL and have no such row) */
 	char **altered; /* stored files that no longer match their SHA-256 (for the archive) */
 	size_t naltered;
 };
@@ -173,6 +177,12 @@ static char *text_sha(const char *t)
 	return mc_xstrdup(h);
 }
 
+/* A person as the audit log and the people table both say it: "role (district)". */
+static char *person_value(const char *role, const char *district)
+{
+	return district && *district ? mc_xasprintf("%s (%s)", role, district) : mc_xstrdup(role);
+}
+
 static void log_add(struct ck *c, const struct audit_row *r, char *key, char *value)
 {
 	if (c->nlog == c->caplog) {
@@ -191,6 +201,19 @@ static int audit_one(void *ctx, const struct audit_row *r)
 		return 0;
 	if (strcmp(r->action, "demo") == 0)
 		c->demo = 1;
+	if (strncmp(r->subject, "person:", 7) == 0 && strcmp(r->action, "people") == 0) {
+		json_t *j = r->after ? json_loads(r->after, 0, NULL) : NULL;
+		if (r->after && !json_is_object(j)) {
+			json_decref(j);
+			return 0; /* an unreadable row: audit_verify names edited rows */
+		}
+		c->people_audited = 1;
+		log_add(c, r, record_key(r->subject + 7, "person", "", ""),
+			j ? person_value(jstr(j, "role"), json_string_value(json_object_get(j, "district")))
+			  : NULL);
+		json_decref(j);
+		return 0;
+	}
 	if (strncmp(r->subject, "submission:", 11) != 0)
 		return 0;
 	const char *id = r->subject + 11;
@@ -340,7 +363,10 @@ static void report_removed(struct ck *c)
 		}
 		char *name = record_name(parts[0], parts[1] ? parts[1] : "?", parts[2] ? parts[2] : "",
 					 parts[3] ? parts[3] : "");
-		if (strcmp(parts[1] ? parts[1] : "", "feedback") == 0)
+		if (strcmp(parts[1] ? parts[1] : "", "person") == 0)
+			problem(c, "person %s was %s at the last audited change (by %s at %s) but is gone: "
+				   "deleted outside mcassess", parts[0], a->value, a->actor, a->at);
+		else if (strcmp(parts[1] ? parts[1] : "", "feedback") == 0)
 			problem(c, "%s was set by the last audited change (by %s at %s) but is gone: deleted "
 				   "outside mcassess", name, a->actor, a->at);
 		else
@@ -351,6 +377,37 @@ static void report_removed(struct ck *c)
 	}
 }
 
+/* Each person against the last audited change to them: a role or district set
+ * with sqlite3 (say, an assessor making themselves admin) is named. */
+static int check_people(struct ck *c, struct mc_error *err)
+{
+	struct person *list = NULL;
+	int n = 0;
+	int rc = people_list(c->s, &list, &n, err);
+	for (int i = 0; rc == MC_OK && i < n; i++) {
+		char *key = record_key(list[i].user, "person", "", "");
+		char *now = person_value(people_role_name(list[i].role), list[i].district);
+		struct audited *a = log_find(c, key);
+		if (a) {
+			a->matched = 1;
+			if (!a->value)
+				problem(c, "person %s is %s but the last audited change (by %s at %s) removed them: "
+					   "changed outside mcassess", list[i].user, now, a->actor, a->at);
+			else if (strcmp(a->value, now) != 0)
+				problem(c, "person %s is %s but the last audited change (by %s at %s) made them "
+					   "%s: changed outside mcassess", list[i].user, now, a->actor, a->at,
+					a->value);
+		} else if (!c->demo && c->people_audited) {
+			problem(c, "person %s is %s but no audited change ever added them: added outside "
+				   "mcassess", list[i].user, now);
+		}
+		free(key);
+		free(now);
+	}
+	people_list_free(&list, n);
+	return rc;
+}
+
 static int check_records(struct ck *c, struct mc_error *err)
 {
 	int rc = store_audit_each(c->s, NULL, audit_one, c, err);
@@ -358,6 +415,8 @@ static int check_records(struct ck *c, struct mc_error *err)
 		log_compact(c);
 		rc = store_check_record_each(c->s, record_one, c, err);
 	}
+	if (rc == MC_OK)
+		rc = check_people(c, err);
 	if (rc == MC_OK)
 		report_removed(c);
 	for (size_t i = 0; i < c->nlog; i++)

@@ -20,6 +20,7 @@
 #include <csv.h>
 #include <jansson.h>
 
+#include "mcassess/priv.h"
 #include "mcassess/audit.h"
 #include "mcassess/evstore.h"
 #include "mcassess/hash.h"
@@ -945,8 +946,10 @@ int import_resolve_evidence(const char *dir_real, const char *rel, char **resolv
 			p++;
 	}
 	char *joined = mc_xasprintf("%s/%s", dir_real, rel);
+	priv_user_begin(); /* a path the person names: their rights, not the service's */
 	char *real = realpath(joined, NULL);
 	int e = errno;
+	priv_user_end();
 	free(joined);
 	if (!real) {
 		*why = e == ENOENT || e == ENOTDIR ? "does not exist in the --evidence directory"
@@ -999,7 +1002,11 @@ static int load_file(struct imp *c, struct sub *sb, int ev, const char *resolved
 	}
 	const char *rel = IF(&sb->items[ev], F_FILE);
 	/* O_NOFOLLOW: the checked path's last component must not turn into a link now */
+	priv_user_begin();
 	int fd = open(resolved, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	int e = errno;
+	priv_user_end();
+	errno = e;
 	if (fd < 0)
 		return bad(c, sb, ev, F_FILE, "'%s' cannot be opened: %s", rel, strerror(errno));
 	struct stat sbuf;
@@ -1394,7 +1401,16 @@ static void remove_created(struct imp *c)
 
 /* ------------------------------------------------------------------ the file */
 
+static int read_input_as_user(struct imp *c, char **buf, size_t *len);
 static int read_input(struct imp *c, char **buf, size_t *len)
+{
+	priv_user_begin(); /* the file the person names, with their own rights */
+	int rc = read_input_as_user(c, buf, len);
+	priv_user_end();
+	return rc;
+}
+
+static int read_input_as_user(struct imp *c, char **buf, size_t *len)
 {
 	struct stat sb;
 	if (stat(c->file, &sb) != 0)
@@ -1458,11 +1474,15 @@ static int open_evidence_dir(struct imp *c, const char *dir)
 	if (!dir)
 		return MC_OK;
 	c->evdir = mc_xstrdup(dir);
+	priv_user_begin();
 	c->evdir_real = realpath(dir, NULL);
+	int e = errno;
 	struct stat sb;
+	int isdir = c->evdir_real && stat(c->evdir_real, &sb) == 0 && S_ISDIR(sb.st_mode);
+	priv_user_end();
 	if (!c->evdir_real)
-		return mc_error_set(c->err, MC_INVALID, "--evidence %s: %s", dir, strerror(errno));
-	if (stat(c->evdir_real, &sb) != 0 || !S_ISDIR(sb.st_mode))
+		return mc_error_set(c->err, MC_INVALID, "--evidence %s: %s", dir, strerror(e));
+	if (!isdir)
 		return mc_error_set(c->err, MC_INVALID, "--evidence %s: not a directory", dir);
 	return MC_OK;
 }

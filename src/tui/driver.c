@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "mcassess/priv.h"
 #include "mcassess/identity.h"
 #include "mcassess/store.h"
 #include "mcassess/tui.h"
@@ -72,6 +73,7 @@ static int run_wait(struct tui *t, char *const argv[], struct mc_error *err)
 	if (pid == 0) {
 		signal(SIGHUP, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
+		priv_drop_for_good(); /* the person's editor or viewer gets none of the service's rights */
 		execvp(argv[0], argv);
 		fprintf(stderr, "mcassess: %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
@@ -196,9 +198,13 @@ void tui_config_load(struct tui *t)
 	char *path = config_path();
 	char *text;
 	size_t len;
-	if (mc_read_file(path, &text, &len) != 0) {
-		if (errno != ENOENT)
-			t->config_note = mc_xasprintf("%s: cannot read: %s", path, strerror(errno));
+	priv_user_begin(); /* the person's own file, with their own rights */
+	int r = mc_read_file(path, &text, &len);
+	int e = errno;
+	priv_user_end();
+	if (r != 0) {
+		if (e != ENOENT)
+			t->config_note = mc_xasprintf("%s: cannot read: %s", path, strerror(e));
 		free(path);
 		return;
 	}

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "mcassess/priv.h"
 #include "mcassess/scoring.h"
 #include "mcassess/text.h"
 #include "tui/tui_int.h"
@@ -314,7 +315,9 @@ static void external(struct tui_view *v)
 		cmd = "vi";
 	const char *tmp = getenv("TMPDIR");
 	char *path = mc_xasprintf("%s/mcassess-feedback-XXXXXX.txt", tmp && *tmp ? tmp : "/tmp");
+	priv_user_begin(); /* the file is the person's: their editor opens it */
 	int fd = mkstemps(path, 4);
+	priv_user_end();
 	if (fd < 0) {
 		tui_message(t, "cannot make a temporary file in %s: %s", tmp && *tmp ? tmp : "/tmp",
 			    strerror(errno));
@@ -329,7 +332,9 @@ static void external(struct tui_view *v)
 		ok = 0;
 	if (!ok) {
 		tui_message(t, "%s: cannot write: %s", path, strerror(errno));
+		priv_user_begin();
 		unlink(path);
+		priv_user_end();
 		free(path);
 		return;
 	}
@@ -340,11 +345,16 @@ static void external(struct tui_view *v)
 	free(script);
 	char *back = NULL;
 	size_t blen = 0;
+	priv_user_begin();
+	int rd = st < 0 ? 0 : mc_read_file(path, &back, &blen);
+	int rerr = errno;
+	priv_user_end();
 	if (st < 0) {
 		tui_message(t, "the editor %s; your text is as it was (set VISUAL or EDITOR to the editor to use)",
 			    mc_error_msg(&err));
 		t->msg_error = 1;
-	} else if (mc_read_file(path, &back, &blen) != 0) {
+	} else if (rd != 0) {
+		errno = rerr;
 		tui_message(t, "%s: cannot read it back: %s", path, strerror(errno));
 	} else if (!text_utf8_valid(back, blen, NULL)) {
 		tui_message(t, "the edited text is not valid UTF-8; the editor's text was not taken");
@@ -369,7 +379,9 @@ static void external(struct tui_view *v)
 	}
 	free(back);
 	mc_error_clear(&err);
+	priv_user_begin();
 	unlink(path);
+	priv_user_end();
 	free(path);
 	v->dirty |= TUI_DIRTY_LAYOUT | TUI_DIRTY_ALL;
 }

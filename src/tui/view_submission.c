@@ -9,6 +9,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "mcassess/priv.h"
 #include "mcassess/claim.h"
 #include "mcassess/evstore.h"
 #include "mcassess/identity.h"
@@ -804,7 +805,20 @@ static void view_file(struct tui_view *v)
 		return;
 	}
 	char *path = evstore_path(store_evidence_dir(v->tui->store), e->sha256);
+	char *copy = NULL; /* a shared install: the viewer gets a copy it may read */
+	struct mc_error cerr = MC_ERROR_INIT;
+	if (priv_active() && priv_user_copy(path, &copy, &cerr) != MC_OK) {
+		tui_error(v->tui, &cerr);
+		free(path);
+		return;
+	}
+	if (copy) {
+		free(path);
+		path = copy;
+	}
+	priv_user_begin(); /* the person's own mailcap */
 	char *cmd = mailcap_lookup(e->media_type ? e->media_type : "application/octet-stream");
+	priv_user_end();
 	char *script;
 	if (cmd) {
 		script = mailcap_script(cmd);
@@ -823,6 +837,8 @@ static void view_file(struct tui_view *v)
 		tui_message(v->tui, "viewed %s (%s)", e->file ? e->file : e->sha256, e->media_type ? e->media_type : "?");
 	free(script);
 	free(cmd);
+	if (copy)
+		priv_user_unlink(path);
 	free(path);
 	v->dirty |= TUI_DIRTY_LAYOUT | TUI_DIRTY_ALL;
 }
