@@ -219,6 +219,18 @@ void report_progress_free(struct report_progress *p)
 	memset(p, 0, sizeof *p);
 }
 
+/* The program's overall goal lives in meta 'goal_total' (0: the pathways' sum). */
+static int goal_total_set(struct store *s, long goal, long *before, int *found, struct mc_error *err)
+{
+	char *v = NULL, buf[32];
+	int rc = store_meta_get(s, "goal_total", &v, err);
+	*before = v ? atol(v) : 0;
+	*found = 1;
+	free(v);
+	snprintf(buf, sizeof buf, "%ld", goal);
+	return rc == MC_OK && *before != goal ? store_meta_set(s, "goal_total", buf, err) : rc;
+}
+
 int report_goal_set(struct store *s, const char *pathway, long goal, long *before, struct mc_error *err)
 {
 	int found = 0;
@@ -226,14 +238,19 @@ int report_goal_set(struct store *s, const char *pathway, long goal, long *befor
 	if (rc != MC_OK)
 		return rc;
 	rc = people_require(s, ROLE_ADMIN, "set a pathway's goal", err);
-	if (rc == MC_OK)
+	if (rc == MC_OK && strcmp(pathway, "total") == 0)
+		rc = goal_total_set(s, goal, before, &found, err);
+	else if (rc == MC_OK)
 		rc = store_report_goal(s, pathway, goal, before, &found, err);
 	if (rc == MC_OK && !found)
 		rc = mc_error_set(err, MC_INVALID, "config goal: there is no pathway '%s' in the catalog "
 				  "(see 'mcassess catalog list'); nothing was changed", pathway);
 	if (rc == MC_OK && *before != goal) {
 		char subject[256], b[64], a[64];
-		snprintf(subject, sizeof subject, "pathway:%s", pathway);
+		if (strcmp(pathway, "total") == 0)
+			snprintf(subject, sizeof subject, "setting:goal_total");
+		else
+			snprintf(subject, sizeof subject, "pathway:%s", pathway);
 		snprintf(b, sizeof b, "{\"goal\":%ld}", *before);
 		snprintf(a, sizeof a, "{\"goal\":%ld}", goal);
 		rc = audit_append(s, "config", subject, b, a, err);
@@ -277,19 +294,20 @@ struct tctx {
 const char *const report_age_buckets[REPORT_AGE_BUCKETS] = { "under 7 days", "7-13 days", "14-29 days",
 							       "30 days or more" };
 
-static struct tgroup *tgroup_get(struct tctx *t, const char *pathway, const char *district)
+/* The group's index (an index, not a pointer: adding a group moves them all). */
+static int tgroup_get(struct tctx *t, const char *pathway, const char *district)
 {
 	for (int i = 0; i < t->n; i++)
 		if (!t->g[i].pathway == !pathway && !t->g[i].district == !district &&
 		    (!pathway || strcmp(t->g[i].pathway, pathway) == 0) &&
 		    (!district || strcmp(t->g[i].district, district) == 0))
-			return &t->g[i];
+			return i;
 	t->g = mc_xrealloc(t->g, sizeof *t->g * (size_t)(t->n + 1));
 	struct tgroup *g = &t->g[t->n++];
 	memset(g, 0, sizeof *g);
 	g->pathway = pathway ? mc_xstrdup(pathway) : NULL;
 	g->district = district ? mc_xstrdup(district) : NULL;
-	return g;
+	return t->n - 1;
 }
 
 static int is_open(const char *status)
@@ -315,13 +333,13 @@ static int on_times(void *ctx, const char *pathway, const char *district, const 
 	double days = (dec - sub) / DAY, read = -1;
 	if (assigned && mc_time_parse(assigned, &as) == 0 && dec >= as)
 		read = (dec - as) / DAY;
-	struct tgroup *gs[3] = { tgroup_get(t, NULL, NULL), tgroup_get(t, pathway, NULL),
-				 tgroup_get(t, NULL, district) };
+	int gs[3] = { tgroup_get(t, NULL, NULL), tgroup_get(t, pathway, NULL), tgroup_get(t, NULL, district) };
 	for (int i = 0; i < 3; i++) {
-		series_add(&gs[i]->decide, days);
+		struct tgroup *g = &t->g[gs[i]];
+		series_add(&g->decide, days);
 		if (read >= 0)
-			series_add(&gs[i]->read, read);
-		gs[i]->within += days <= t->due_days;
+			series_add(&g->read, read);
+		g->within += days <= t->due_days;
 	}
 	return MC_OK;
 }
