@@ -236,8 +236,9 @@ static void progress_text(const struct report_progress *p)
 			progress_text_row(p->rows[i].credential, 0, &p->rows[i].c);
 	printf("\n");
 	progress_text_districts(p);
-	printf("\nof: earned as a share of the goal; open: queued, in progress or awaiting approval;\n"
-	       "1st: earned at the first attempt, of those decided; tries: attempts per credential earned.\n");
+	printf("\nof: earned as a share of the goal. open: queued, in progress or awaiting\n"
+	       "approval. 1st: earned at the first attempt, of those decided. tries: attempts\n"
+	       "per credential earned.\n");
 }
 
 /* ---------------------------------------------------------------- turnaround */

@@ -25,7 +25,7 @@ static const char STYLE[] =
 	"th,td{border:1px solid #bbb;padding:.25em .6em;text-align:right}"
 	"th:first-child,td:first-child{text-align:left}"
 	"caption{text-align:left;font-weight:bold;margin-bottom:.3em}"
-	".bar-goal{fill:#ddd}.bar-earned{fill:#2b6cb0}svg text{font-size:12px;font-family:sans-serif}";
+	".bar-goal{fill:#ddd}.goal{stroke:#c53030;stroke-width:2}.bar-earned{fill:#2b6cb0}svg text{font-size:12px;font-family:sans-serif}";
 
 static void cell_count(FILE *f, const char *figure, long v)
 {
@@ -47,7 +47,10 @@ static void row(FILE *f, const char *label, long goal, const struct report_count
 	fputs("\"><td>", f);
 	esc(f, label);
 	fputs("</td>", f);
-	cell_count(f, "goal", goal);
+	if (goal >= 0)
+		cell_count(f, "goal", goal);
+	else
+		fputs("<td>-</td>", f);
 	cell_count(f, "earned", c->earned);
 	cell_count(f, "in_process", c->in_process);
 	cell_count(f, "resubmit", c->resubmit);
@@ -58,7 +61,7 @@ static void row(FILE *f, const char *label, long goal, const struct report_count
 	fputs("</tr>\n", f);
 }
 
-/* Horizontal bars: the goal in grey, earned over it in blue. */
+/* Horizontal bars: the goal in grey with a red mark at its end, earned over it in blue. */
 static void chart(FILE *f, const struct report_progress *p)
 {
 	long max = 1;
@@ -81,8 +84,10 @@ static void chart(FILE *f, const struct report_progress *p)
 		esc(f, r->pathway);
 		fprintf(f, "</text><rect class=\"bar-goal\" x=\"80\" y=\"%d\" width=\"%.1f\" height=\"20\"/>"
 			   "<rect class=\"bar-earned\" x=\"80\" y=\"%d\" width=\"%.1f\" height=\"20\"/>"
+			   "<line class=\"goal\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\"/>"
 			   "<text x=\"%.1f\" y=\"%d\">%ld / %ld</text>\n",
-			y, wg, y, we, 86 + (wg > we ? wg : we), y + 15, r->c.earned, r->goal);
+			y, wg, y, we, 80 + wg, 80 + wg, y - 2, y + 22, 86 + (wg > we ? wg : we), y + 15, r->c.earned,
+			r->goal);
 		y += 28;
 	}
 	fputs("</svg>\n", f);
@@ -122,6 +127,6 @@ void report_html_progress(FILE *f, const struct report_progress *p, const struct
 	table_head(f, "By credential", "credential");
 	for (int i = 0; i < p->n; i++)
 		if (p->rows[i].level == REPORT_CREDENTIAL)
-			row(f, p->rows[i].credential, 0, &p->rows[i].c);
+			row(f, p->rows[i].credential, -1, &p->rows[i].c);
 	fputs("</table>\n</body></html>\n", f);
 }
