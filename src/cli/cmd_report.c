@@ -263,6 +263,8 @@ static void turnaround_print(const struct report_turnaround *t, int fmt, int due
 		const char *key = r->pathway ? r->pathway : r->district ? r->district : "all";
 		double v[4] = { r->decide_median, r->decide_p90, r->read_median, r->read_p90 };
 		if (fmt == CLI_TEXT) {
+			if (i > 0 && strcmp(kind, "all") != 0 && (i == 1 || (r->district && !t->rows[i - 1].district)))
+				printf("by %s:\n", kind);
 			label(key, 24);
 			printf(" %7ld", r->decided);
 			for (int j = 0; j < 4; j++)
