@@ -118,22 +118,25 @@ int store_report_times(struct store *s, const struct report_scope *sc,
 
 /* x: the earlier read, y: the later one. 'first-second' pairs the first and
  * second reads; 'assessor-final' pairs every read with the last read of the
- * same criterion (adjudication, else second), that is the final outcome. */
+ * same criterion (adjudication, else second), that is the final outcome. The
+ * walk starts from the later reads (second, adjudication: few, while first
+ * reads are every score) and finds the earlier ones by the unique
+ * (submission_id, read, criterion_id) index. */
+#define READ_RANK(r) "(CASE " r " WHEN 'adjudication' THEN 3 WHEN 'second' THEN 2 ELSE 1 END)"
 static const char SQL_PAIRS[] =
-	"SELECT CASE WHEN x.read = 'first' AND y.read = 'second' THEN 1 ELSE 0 END,"
-	" y.read = (SELECT z.read FROM score z WHERE z.submission_id = x.submission_id"
-	"   AND z.criterion_id = x.criterion_id ORDER BY CASE z.read WHEN 'adjudication' THEN 3"
-	"   WHEN 'second' THEN 2 ELSE 1 END DESC LIMIT 1),"
+	"SELECT x.read = 'first' AND y.read = 'second',"
+	" y.read = (SELECT z.read FROM score z WHERE z.submission_id = y.submission_id"
+	"   AND z.criterion_id = y.criterion_id ORDER BY " READ_RANK("z.read") " DESC LIMIT 1),"
 	" c.code || '/' || cr.code, x.assessor, lx.seq - 1, ly.seq - 1,"
 	" (SELECT count(*) FROM level lv WHERE lv.criterion_id = x.criterion_id)"
-	" FROM score x JOIN score y ON y.submission_id = x.submission_id"
-	"  AND y.criterion_id = x.criterion_id"
-	"  AND (CASE y.read WHEN 'adjudication' THEN 3 WHEN 'second' THEN 2 ELSE 1 END) >"
-	"      (CASE x.read WHEN 'adjudication' THEN 3 WHEN 'second' THEN 2 ELSE 1 END)"
+	" FROM score y CROSS JOIN score x ON x.submission_id = y.submission_id"
+	"  AND x.read IN ('first', 'second') AND x.criterion_id = y.criterion_id"
+	"  AND " READ_RANK("x.read") " < " READ_RANK("y.read")
 	" JOIN level lx ON lx.id = x.level_id JOIN level ly ON ly.id = y.level_id"
 	" JOIN criterion cr ON cr.id = x.criterion_id JOIN submission s ON s.id = x.submission_id"
 	SCOPE_JOIN
-	" WHERE (?1 IS NULL OR d.name = ?1) AND (?2 IS NULL OR s.submitted_at >= ?2)"
+	" WHERE y.read IN ('second', 'adjudication')"
+	" AND (?1 IS NULL OR d.name = ?1) AND (?2 IS NULL OR s.submitted_at >= ?2)"
 	" AND (?3 IS NULL OR substr(s.submitted_at, 1, 10) <= ?3)"
 	" AND (?4 IS NULL OR x.assessor = ?4 OR y.assessor = ?4)"
 	" ORDER BY c.code, cr.seq, x.assessor";
