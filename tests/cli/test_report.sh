@@ -127,7 +127,10 @@ else
 	t_ok "html in Chromium # SKIP chromium is not installed"
 fi
 
-# ---- bad input
+# ---- help and bad input
+mc report --help
+t_check "report --help: usage line" grep -q "^usage: mcassess \[--db PATH\] report progress|turnaround|assessors|agreement \[--format text|tsv|json|html\]" "$OUT"
+t_check "report --help: who sees what" grep -q "^Assessors see their own figures only" "$OUT"
 t_snapshot
 t_run 2 report
 t_stderr_has "say which report: progress, turnaround, assessors or agreement"
