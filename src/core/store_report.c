@@ -32,13 +32,22 @@ static sqlite3_stmt *prep_scoped(struct store *s, const char *sql, const struct 
 	return st;
 }
 
+/* Grouped by ids, on the covering indexes of migration 7 (submission_report,
+ * educator_district); names are joined to the few groups afterwards. */
 static const char SQL_PROGRESS[] =
-	"SELECT p.code, c.code, d.name,"
+	"SELECT p.code, c.code, d.name, g.* FROM (SELECT s.credential_id AS cid, e.district_id AS did,"
 	" sum(s.status = 'earned'), sum(s.status IN ('queued', 'in_progress', 'awaiting_approval')),"
 	" sum(s.status = 'resubmit'), sum(s.status = 'incomplete'), sum(s.status = 'withdrawn'),"
 	" sum(s.attempt = 1 AND s.status IN ('earned', 'resubmit')),"
 	" sum(s.attempt = 1 AND s.status = 'earned'), sum(CASE WHEN s.status = 'earned' THEN s.attempt END)"
-	" FROM submission s" SCOPE_JOIN SCOPE_WHERE " GROUP BY c.id, d.id ORDER BY p.id, c.code, d.name";
+	" FROM submission s INDEXED BY submission_report"
+	" JOIN educator e INDEXED BY educator_district ON e.id = s.educator_id"
+	" WHERE (?1 IS NULL OR e.district_id = (SELECT id FROM district WHERE name = ?1))"
+	" AND (?2 IS NULL OR s.submitted_at >= ?2) AND (?3 IS NULL OR substr(s.submitted_at, 1, 10) <= ?3)"
+	" AND (?4 IS NULL OR EXISTS (SELECT 1 FROM assignment sa WHERE sa.submission_id = s.id"
+	" AND sa.assessor = ?4)) GROUP BY 1, 2) g"
+	" JOIN credential c ON c.id = g.cid JOIN pathway p ON p.id = c.pathway_id JOIN district d ON d.id = g.did"
+	" ORDER BY p.id, c.code, d.name";
 
 int store_report_progress(struct store *s, const struct report_scope *sc,
 			  int (*fn)(void *ctx, const char *pathway, const char *credential,
@@ -51,9 +60,9 @@ int store_report_progress(struct store *s, const struct report_scope *sc,
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct report_counts c = {
-			sqlite3_column_int64(st, 3), sqlite3_column_int64(st, 4), sqlite3_column_int64(st, 5),
-			sqlite3_column_int64(st, 6), sqlite3_column_int64(st, 7), sqlite3_column_int64(st, 8),
-			sqlite3_column_int64(st, 9), sqlite3_column_int64(st, 10),
+			sqlite3_column_int64(st, 5), sqlite3_column_int64(st, 6), sqlite3_column_int64(st, 7),
+			sqlite3_column_int64(st, 8), sqlite3_column_int64(st, 9), sqlite3_column_int64(st, 10),
+			sqlite3_column_int64(st, 11), sqlite3_column_int64(st, 12),
 		};
 		if (fn(ctx, (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
 		       (const char *)sqlite3_column_text(st, 2), &c) != MC_OK) {
@@ -129,7 +138,7 @@ static const char SQL_PAIRS[] =
 	"   AND z.criterion_id = y.criterion_id ORDER BY " READ_RANK("z.read") " DESC LIMIT 1),"
 	" c.code || '/' || cr.code, x.assessor, lx.seq - 1, ly.seq - 1,"
 	" (SELECT count(*) FROM level lv WHERE lv.criterion_id = x.criterion_id)"
-	" FROM score y CROSS JOIN score x ON x.submission_id = y.submission_id"
+	" FROM score y INDEXED BY score_read CROSS JOIN score x ON x.submission_id = y.submission_id"
 	"  AND x.read IN ('first', 'second') AND x.criterion_id = y.criterion_id"
 	"  AND " READ_RANK("x.read") " < " READ_RANK("y.read")
 	" JOIN level lx ON lx.id = x.level_id JOIN level ly ON ly.id = y.level_id"
@@ -165,10 +174,14 @@ int store_report_pairs(struct store *s, const struct report_scope *sc,
 	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading pairs of reads");
 }
 
+/* In assessor order straight from assignment_assessor: no sort. */
 static const char SQL_ASSIGNMENTS[] =
-	"SELECT a.assessor, a.at, s.status, dc.at FROM assignment a JOIN submission s ON s.id = a.submission_id"
-	SCOPE_JOIN " LEFT JOIN decision dc ON dc.submission_id = s.id"
-	" WHERE (?1 IS NULL OR d.name = ?1) AND (?2 IS NULL OR s.submitted_at >= ?2)"
+	"SELECT a.assessor, a.at, s.status, dc.at FROM assignment a INDEXED BY assignment_assessor"
+	" JOIN submission s ON s.id = a.submission_id"
+	" LEFT JOIN decision dc ON dc.submission_id = s.id"
+	" WHERE a.assessor >= '' AND (?1 IS NULL OR (SELECT e.district_id FROM educator e INDEXED BY educator_district"
+	" WHERE e.id = s.educator_id) = (SELECT id FROM district WHERE name = ?1))"
+	" AND (?2 IS NULL OR s.submitted_at >= ?2)"
 	" AND (?3 IS NULL OR substr(s.submitted_at, 1, 10) <= ?3) AND (?4 IS NULL OR a.assessor = ?4)"
 	" ORDER BY a.assessor";
 
