@@ -24,6 +24,11 @@ static int use_colour;
 
 int tui_theme_color(void) { return use_colour; }
 
+const char *tui_theme_name(enum tui_elem e)
+{
+	return e >= 0 && e < TUI__NELEM ? elems[e].name : "?";
+}
+
 static void apply(int i)
 {
 	if (use_colour && i > 0)

@@ -50,19 +50,19 @@ char *tui_keymap_keys_for(const struct tui_keymap *km, enum tui_action a);
 #define TUI_ELEMS(X) \
 	X(NORMAL,    "normal",    -1,            -1,          A_NORMAL, A_NORMAL) \
 	X(TITLE,     "title",     COLOR_WHITE,   COLOR_BLUE,  A_BOLD,   A_REVERSE | A_BOLD) \
-	X(HEADING,   "heading",   COLOR_CYAN,    -1,          A_BOLD,   A_BOLD | A_UNDERLINE) \
+	X(HEADING,   "heading",   -1,            -1,          A_BOLD | A_UNDERLINE, A_BOLD | A_UNDERLINE) \
 	X(CURSOR,    "cursor",    COLOR_BLACK,   COLOR_CYAN,  A_NORMAL, A_REVERSE) \
 	X(STATUS,    "status",    -1,            -1,          A_NORMAL, A_NORMAL) \
 	X(ERROR,     "error",     COLOR_RED,     -1,          A_BOLD,   A_BOLD) \
-	X(DIM,       "dim",       COLOR_BLUE,    -1,          A_NORMAL, A_DIM) \
-	X(PART,      "part",      COLOR_YELLOW,  -1,          A_BOLD,   A_BOLD | A_UNDERLINE) \
-	X(UNSCORED,  "unscored",  COLOR_MAGENTA, -1,          A_BOLD,   A_BOLD | A_STANDOUT) \
+	X(DIM,       "dim",       -1,            -1,          A_DIM,    A_DIM) \
+	X(PART,      "part",      -1,            -1,          A_BOLD | A_UNDERLINE, A_BOLD | A_UNDERLINE) \
+	X(UNSCORED,  "unscored",  COLOR_MAGENTA, -1,          A_BOLD,   A_BOLD) \
 	X(PASS,      "pass",      COLOR_GREEN,   -1,          A_BOLD,   A_BOLD) \
 	X(FAIL,      "fail",      COLOR_RED,     -1,          A_BOLD,   A_UNDERLINE) \
-	X(BORDER,    "border",    COLOR_BLUE,    -1,          A_NORMAL, A_NORMAL) \
-	X(FOCUS,     "focus",     COLOR_WHITE,   COLOR_BLUE,  A_BOLD,   A_REVERSE) \
+	X(BORDER,    "border",    -1,            -1,          A_NORMAL, A_NORMAL) \
+	X(FOCUS,     "focus",     COLOR_WHITE,   COLOR_BLUE,  A_BOLD,   A_REVERSE | A_BOLD) \
 	X(KEY,       "key",       COLOR_GREEN,   -1,          A_BOLD,   A_BOLD) \
-	X(CHECK,     "check",     COLOR_YELLOW,  -1,          A_NORMAL, A_BOLD) \
+	X(CHECK,     "check",     COLOR_RED,     -1,          A_NORMAL, A_BOLD) \
 	X(MATCH,     "match",     COLOR_BLACK,   COLOR_YELLOW, A_BOLD,   A_REVERSE | A_STANDOUT)
 
 enum tui_elem {
@@ -78,6 +78,7 @@ int tui_theme_set(const char *elem, const char *fg, const char *bg, const char *
 		  const char *file, long line, struct mc_error *err);
 attr_t tui_theme(enum tui_elem e);
 int tui_theme_color(void); /* 1 when colours are in use */
+const char *tui_theme_name(enum tui_elem e); /* its name in the config file */
 
 /* --------------------------------------------------------------- widgets */
 /* Draw UTF-8 text at (y, x) in at most `cells` cells, by display width

@@ -23,22 +23,27 @@ int tui_width(const char *s, size_t len)
 	return w;
 }
 
+/* One cell in attr. setcchar takes the colour pair as its own argument and
+ * overrides the pair inside attr with it, so the pair is passed there. */
+static void put_cell(WINDOW *w, const wchar_t *wc, attr_t attr)
+{
+	cchar_t cc;
+	setcchar(&cc, wc, attr & ~A_COLOR, (short)PAIR_NUMBER(attr), NULL);
+	wadd_wch(w, &cc);
+}
+
 static void put_cp(WINDOW *w, unsigned cp, int cw, attr_t attr)
 {
 	wchar_t wc[2] = { (wchar_t)cp, 0 };
-	cchar_t cc;
 	if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0)) {
 		wc[0] = L' ';
 	} else if (wcwidth((wchar_t)cp) != cw) {
 		/* The terminal library would lay it out differently: keep our cells. */
-		for (int i = 0; i < cw; i++) {
-			setcchar(&cc, L"?", attr, 0, NULL);
-			wadd_wch(w, &cc);
-		}
+		for (int i = 0; i < cw; i++)
+			put_cell(w, L"?", attr);
 		return;
 	}
-	setcchar(&cc, wc, attr, 0, NULL);
-	wadd_wch(w, &cc);
+	put_cell(w, wc, attr);
 }
 
 int tui_put(WINDOW *w, int y, int x, const char *s, size_t len, int cells, attr_t attr)
@@ -77,11 +82,8 @@ void tui_put_pad(WINDOW *w, int y, int x, const char *s, int cells, attr_t attr)
 	int used = s ? tui_put(w, y, x, s, strlen(s), cells, attr) : 0;
 	if (!s)
 		wmove(w, y, x);
-	for (; used < cells; used++) {
-		cchar_t cc;
-		setcchar(&cc, L" ", attr, 0, NULL);
-		wadd_wch(w, &cc);
-	}
+	for (; used < cells; used++)
+		put_cell(w, L" ", attr);
 }
 
 /* ---------------------------------------------------------------- wrapping */
