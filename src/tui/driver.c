@@ -581,6 +581,8 @@ static SCREEN *start_screen(struct tui *t, FILE **in, FILE **out, struct mc_erro
 	const char *term = getenv("TERM");
 	if (t->script && (!term || !*term))
 		term = "xterm";
+	if (!tui_terminal_can_draw(term, fileno(*out ? *out : stdout), err))
+		return NULL;
 	SCREEN *scr = newterm(term, *out ? *out : stdout, *in ? *in : stdin);
 	if (!scr)
 		mc_error_set(err, MC_FAIL,

@@ -79,6 +79,9 @@ int tui_theme_set(const char *elem, const char *fg, const char *bg, const char *
 attr_t tui_theme(enum tui_elem e);
 int tui_theme_color(void); /* 1 when colours are in use */
 const char *tui_theme_name(enum tui_elem e); /* its name in the config file */
+/* 1 when TERM can show the workstation (it can move the cursor); else 0 with
+ * err saying so. Before newterm; an unknown TERM gives 1 (newterm reports it). */
+int tui_terminal_can_draw(const char *term, int fd, struct mc_error *err);
 
 /* --------------------------------------------------------------- widgets */
 /* Draw UTF-8 text at (y, x) in at most `cells` cells, by display width

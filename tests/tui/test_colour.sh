@@ -139,4 +139,28 @@ for mode in colour mono; do
 done
 rm -f "$XDG_CONFIG_HOME/mcassess/config"
 
+# A terminal that cannot move the cursor: a clear refusal, nothing drawn.
+# mccol-hc: a printing terminal (hard copy, no cursor addressing) of our own.
+printf ':dump dumb\n' >"$T/dumb.keys"
+terms=dumb
+if command -v tic >/dev/null 2>&1 &&
+	printf 'mccol-hc|a printing terminal,\n\tam, hc,\n\tcols#80,\n\tbel=^G, cr=\\r, ind=\\n,\n' >"$T/hc.ti" &&
+	tic -o "$T/terminfo" "$T/hc.ti" 2>"$T/tic.err"; then
+	TERMINFO=$T/terminfo
+	export TERMINFO
+	terms="dumb mccol-hc"
+fi
+for term in $terms; do
+	MCASSESS_TUI_TTY_OUT=$T/tty.out
+	export MCASSESS_TUI_TTY_OUT
+	replay "$T/dumb.keys" colour $term
+	unset MCASSESS_TUI_TTY_OUT
+	t_check "TERM=$term: exit 1 (got $RC)" [ "$RC" -eq 1 ]
+	t_stderr_has "mcassess: this terminal (TERM=$term) cannot show the workstation"
+	t_stderr_has "use a terminal such as xterm, or the commands (mcassess queue"
+	t_check "TERM=$term: no screen was dumped" [ ! -f "$T/dumps/colour/dumb/dumb" ]
+	t_check "TERM=$term: nothing was written to the terminal" [ ! -s "$T/tty.out" ]
+done
+unset TERMINFO
+
 done_testing
