@@ -286,6 +286,7 @@ struct tui {
 	int arrow_cursor;            /* config 'set cursor arrow': "->" instead of a highlighted row */
 	int idle_ticks;              /* idle seconds since the last key */
 	int redraw_all;              /* back from another program: repaint the whole terminal */
+	int cursor_hidden;           /* curs_set(0) worked: the terminal cursor need not be parked */
 	int msg_rows;                /* rows the last long message covered */
 };
 

@@ -136,7 +136,28 @@ for mode in colour mono; do
 	t_check "$mode: set cursor arrow: the arrow is drawn as a key (got '$got')" \
 		sh -c "echo '$got' | grep -q '= .*key'"
 	t_check "$mode: set cursor arrow: no row is a bar" [ -z "$(rows_with "$d" "= cursor")" ]
+	t_check "$mode: set cursor arrow: the other rows' arrow cells are plain" \
+		[ "$(cell "$d" 4 1)$(cell "$d" 6 2)" = plainplain ]
 done
+rm -f "$XDG_CONFIG_HOME/mcassess/config"
+
+# What a cursor move sends to a colour terminal: two rows, never a repaint (a
+# repaint is over 2,000 B); the arrow cursor for slow links under 40 B a move.
+in_range() { [ "$1" -ge "$2" ] && [ "$1" -le "$3" ]; } # N LOW HIGH
+# moved KEYS: bytes a move, from the script's 10 moves against none.
+moved() {
+	printf '\n' >"$T/none.keys"
+	printf '%s\n' "$1" >"$T/ten.keys"
+	MCASSESS_TUI_TTY_OUT=$T/none.out replay "$T/none.keys" colour
+	MCASSESS_TUI_TTY_OUT=$T/ten.out replay "$T/ten.keys" colour
+	unset MCASSESS_TUI_TTY_OUT
+	echo $(( ($(wc -c <"$T/ten.out") - $(wc -c <"$T/none.out")) / 10 ))
+}
+per=$(moved jjjjjjjjjj)
+t_check "colour: a cursor move with the full-row bar is $per B (under 300)" in_range "$per" 1 299
+printf 'set cursor arrow\n' >"$XDG_CONFIG_HOME/mcassess/config"
+per=$(moved jjjjjjjjjj)
+t_check "colour: a cursor move with set cursor arrow is $per B (under 40)" in_range "$per" 1 39
 rm -f "$XDG_CONFIG_HOME/mcassess/config"
 
 # A terminal that cannot move the cursor: a clear refusal, nothing drawn.
