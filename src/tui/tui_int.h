@@ -46,27 +46,16 @@ enum tui_action tui_keymap_lookup(const struct tui_keymap *km, int key);
 char *tui_keymap_keys_for(const struct tui_keymap *km, enum tui_action a);
 
 /* ----------------------------------------------------------------- theme */
-/* X(NAME, "config name", foreground, background, colour attrs, monochrome attrs) */
+/* The elements the screens are drawn with: X(NAME, "config name"). Their
+ * colours and attributes are in theme.c, and only there. */
 #define TUI_ELEMS(X) \
-	X(NORMAL,    "normal",    -1,            -1,          A_NORMAL, A_NORMAL) \
-	X(TITLE,     "title",     COLOR_WHITE,   COLOR_BLUE,  A_BOLD,   A_REVERSE | A_BOLD) \
-	X(HEADING,   "heading",   -1,            -1,          A_BOLD | A_UNDERLINE, A_BOLD | A_UNDERLINE) \
-	X(CURSOR,    "cursor",    COLOR_BLACK,   COLOR_CYAN,  A_NORMAL, A_REVERSE) \
-	X(STATUS,    "status",    -1,            -1,          A_NORMAL, A_NORMAL) \
-	X(ERROR,     "error",     COLOR_RED,     -1,          A_BOLD,   A_BOLD) \
-	X(DIM,       "dim",       -1,            -1,          A_DIM,    A_DIM) \
-	X(PART,      "part",      -1,            -1,          A_BOLD | A_UNDERLINE, A_BOLD | A_UNDERLINE) \
-	X(UNSCORED,  "unscored",  COLOR_MAGENTA, -1,          A_BOLD,   A_BOLD) \
-	X(PASS,      "pass",      COLOR_GREEN,   -1,          A_BOLD,   A_BOLD) \
-	X(FAIL,      "fail",      COLOR_RED,     -1,          A_BOLD,   A_UNDERLINE) \
-	X(BORDER,    "border",    -1,            -1,          A_NORMAL, A_NORMAL) \
-	X(FOCUS,     "focus",     COLOR_WHITE,   COLOR_BLUE,  A_BOLD,   A_REVERSE | A_BOLD) \
-	X(KEY,       "key",       COLOR_GREEN,   -1,          A_BOLD,   A_BOLD) \
-	X(CHECK,     "check",     COLOR_RED,     -1,          A_NORMAL, A_BOLD) \
-	X(MATCH,     "match",     COLOR_BLACK,   COLOR_YELLOW, A_BOLD,   A_REVERSE | A_STANDOUT)
+	X(NORMAL, "normal") X(TITLE, "title") X(HEADING, "heading") X(CURSOR, "cursor") \
+	X(STATUS, "status") X(ERROR, "error") X(DIM, "dim") X(PART, "part") \
+	X(UNSCORED, "unscored") X(PASS, "pass") X(FAIL, "fail") X(BORDER, "border") \
+	X(FOCUS, "focus") X(KEY, "key") X(CHECK, "check") X(MATCH, "match")
 
 enum tui_elem {
-#define X(n, name, fg, bg, a, m) TUI_##n,
+#define X(n, name) TUI_##n,
 	TUI_ELEMS(X)
 #undef X
 	TUI__NELEM
