@@ -90,9 +90,14 @@ attr_t tui_theme(enum tui_elem e)
 {
 	if (e <= TUI_NORMAL || e >= TUI__NELEM)
 		return A_NORMAL;
-	if (use_colour)
-		return COLOR_PAIR(e) | elems[e].colour_attr;
-	return elems[e].mono_attr;
+	if (!use_colour)
+		return elems[e].mono_attr;
+	/* The terminal's own colours need no pair: no colour escapes to send, and a
+	 * terminal that cannot underline or dim in colour (TERM=linux: ncv) still
+	 * shows these attributes. */
+	if (elems[e].fg < 0 && elems[e].bg < 0)
+		return elems[e].colour_attr;
+	return COLOR_PAIR(e) | elems[e].colour_attr;
 }
 
 static const char *const colour_names[] = { "black", "red", "green", "yellow",
