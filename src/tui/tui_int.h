@@ -46,27 +46,16 @@ enum tui_action tui_keymap_lookup(const struct tui_keymap *km, int key);
 char *tui_keymap_keys_for(const struct tui_keymap *km, enum tui_action a);
 
 /* ----------------------------------------------------------------- theme */
-/* X(NAME, "config name", foreground, background, colour attrs, monochrome attrs) */
+/* The elements the screens are drawn with: X(NAME, "config name"). Their
+ * colours and attributes are in theme.c, and only there. */
 #define TUI_ELEMS(X) \
-	X(NORMAL,    "normal",    -1,            -1,          A_NORMAL, A_NORMAL) \
-	X(TITLE,     "title",     COLOR_WHITE,   COLOR_BLUE,  A_BOLD,   A_REVERSE | A_BOLD) \
-	X(HEADING,   "heading",   COLOR_CYAN,    -1,          A_BOLD,   A_BOLD | A_UNDERLINE) \
-	X(CURSOR,    "cursor",    COLOR_BLACK,   COLOR_CYAN,  A_NORMAL, A_REVERSE) \
-	X(STATUS,    "status",    -1,            -1,          A_NORMAL, A_NORMAL) \
-	X(ERROR,     "error",     COLOR_RED,     -1,          A_BOLD,   A_BOLD) \
-	X(DIM,       "dim",       COLOR_BLUE,    -1,          A_NORMAL, A_DIM) \
-	X(PART,      "part",      COLOR_YELLOW,  -1,          A_BOLD,   A_BOLD | A_UNDERLINE) \
-	X(UNSCORED,  "unscored",  COLOR_MAGENTA, -1,          A_BOLD,   A_BOLD | A_STANDOUT) \
-	X(PASS,      "pass",      COLOR_GREEN,   -1,          A_BOLD,   A_BOLD) \
-	X(FAIL,      "fail",      COLOR_RED,     -1,          A_BOLD,   A_UNDERLINE) \
-	X(BORDER,    "border",    COLOR_BLUE,    -1,          A_NORMAL, A_NORMAL) \
-	X(FOCUS,     "focus",     COLOR_WHITE,   COLOR_BLUE,  A_BOLD,   A_REVERSE) \
-	X(KEY,       "key",       COLOR_GREEN,   -1,          A_BOLD,   A_BOLD) \
-	X(CHECK,     "check",     COLOR_YELLOW,  -1,          A_NORMAL, A_BOLD) \
-	X(MATCH,     "match",     COLOR_BLACK,   COLOR_YELLOW, A_BOLD,   A_REVERSE | A_STANDOUT)
+	X(NORMAL, "normal") X(TITLE, "title") X(HEADING, "heading") X(CURSOR, "cursor") \
+	X(STATUS, "status") X(ERROR, "error") X(DIM, "dim") X(PART, "part") \
+	X(UNSCORED, "unscored") X(PASS, "pass") X(FAIL, "fail") X(BORDER, "border") \
+	X(FOCUS, "focus") X(KEY, "key") X(CHECK, "check") X(MATCH, "match")
 
 enum tui_elem {
-#define X(n, name, fg, bg, a, m) TUI_##n,
+#define X(n, name) TUI_##n,
 	TUI_ELEMS(X)
 #undef X
 	TUI__NELEM
@@ -78,6 +67,10 @@ int tui_theme_set(const char *elem, const char *fg, const char *bg, const char *
 		  const char *file, long line, struct mc_error *err);
 attr_t tui_theme(enum tui_elem e);
 int tui_theme_color(void); /* 1 when colours are in use */
+const char *tui_theme_name(enum tui_elem e); /* its name in the config file */
+/* 1 when TERM can show the workstation (it can move the cursor); else 0 with
+ * err saying so. Before newterm; an unknown TERM gives 1 (newterm reports it). */
+int tui_terminal_can_draw(const char *term, int fd, struct mc_error *err);
 
 /* --------------------------------------------------------------- widgets */
 /* Draw UTF-8 text at (y, x) in at most `cells` cells, by display width
@@ -282,6 +275,7 @@ struct tui {
 	int arrow_cursor;            /* config 'set cursor arrow': "->" instead of a highlighted row */
 	int idle_ticks;              /* idle seconds since the last key */
 	int redraw_all;              /* back from another program: repaint the whole terminal */
+	int cursor_hidden;           /* curs_set(0) worked: the terminal cursor need not be parked */
 	int msg_rows;                /* rows the last long message covered */
 };
 

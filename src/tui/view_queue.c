@@ -447,7 +447,8 @@ static void draw_row(struct tui_view *v, int i)
 	int x = 0;
 	if (arrow) {
 		/* For slow links: only these two cells change when the cursor moves. */
-		tui_put_pad(q->list, y, 0, i == q->cursor ? "->" : "", 2, tui_theme(TUI_KEY));
+		tui_put_pad(q->list, y, 0, i == q->cursor ? "->" : "", 2,
+			    i == q->cursor ? tui_theme(TUI_KEY) : A_NORMAL);
 		x = 2;
 		c.id -= 2;
 	}

@@ -45,11 +45,20 @@ static int put_cluster_as_is(WINDOW *w, const char *s, size_t len, int cw, attr_
 	if (width != cw)
 		return -1;
 	for (int k = 0; k < ncells; k++)
-		if (setcchar(&cc[k], cells[k], attr, 0, NULL) == ERR)
+		if (setcchar(&cc[k], cells[k], attr & ~A_COLOR, (short)PAIR_NUMBER(attr), NULL) == ERR)
 			return -1;
 	for (int k = 0; k < ncells; k++)
 		wadd_wch(w, &cc[k]);
 	return 0;
+}
+
+/* One cell in attr. setcchar takes the colour pair as its own argument and
+ * overrides the pair inside attr with it, so the pair is passed there. */
+static void put_cell(WINDOW *w, const wchar_t *wc, attr_t attr)
+{
+	cchar_t cc;
+	setcchar(&cc, wc, attr & ~A_COLOR, (short)PAIR_NUMBER(attr), NULL);
+	wadd_wch(w, &cc);
 }
 
 /* A cluster `cw` cells wide: as it is when curses agrees on its width, else a
@@ -60,7 +69,6 @@ static void put_cluster(WINDOW *w, const char *s, size_t len, int cw, attr_t att
 {
 	unsigned cp;
 	text_utf8_decode(s, &cp);
-	cchar_t cc;
 	int used = 0;
 	if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0)) {
 		/* a space below */
@@ -73,14 +81,11 @@ static void put_cluster(WINDOW *w, const char *s, size_t len, int cw, attr_t att
 			wc[0] = wcwidth(0xfffd) == 1 ? (wchar_t)0xfffd : L'?';
 			first = 1;
 		}
-		setcchar(&cc, wc, attr, 0, NULL);
-		wadd_wch(w, &cc);
+		put_cell(w, wc, attr);
 		used = first;
 	}
-	for (; used < cw; used++) {
-		setcchar(&cc, L" ", attr, 0, NULL);
-		wadd_wch(w, &cc);
-	}
+	for (; used < cw; used++)
+		put_cell(w, L" ", attr);
 }
 
 int tui_put(WINDOW *w, int y, int x, const char *s, size_t len, int cells, attr_t attr)
@@ -108,11 +113,8 @@ void tui_put_pad(WINDOW *w, int y, int x, const char *s, int cells, attr_t attr)
 	int used = s ? tui_put(w, y, x, s, strlen(s), cells, attr) : 0;
 	if (!s)
 		wmove(w, y, x);
-	for (; used < cells; used++) {
-		cchar_t cc;
-		setcchar(&cc, L" ", attr, 0, NULL);
-		wadd_wch(w, &cc);
-	}
+	for (; used < cells; used++)
+		put_cell(w, L" ", attr);
 }
 
 /* ---------------------------------------------------------------- wrapping */
