@@ -20,6 +20,10 @@ static const char default_bindings[] =
 	"bind ^F page-down\n"
 	"bind PgUp page-up\n"
 	"bind ^B page-up\n"
+	"bind b page-up\n"
+	"bind - page-up\n"
+	"bind ^D half-page-down\n"
+	"bind ^U half-page-up\n"
 	"bind g first\n"
 	"bind Home first\n"
 	"bind G last\n"
@@ -27,6 +31,8 @@ static const char default_bindings[] =
 	"bind ] next-part\n"
 	"bind [ prev-part\n"
 	"bind Enter open\n"
+	"bind l open\n"
+	"bind Right open\n"
 	"bind q back\n"
 	"bind Left back\n"
 	"bind Q quit\n"
@@ -35,6 +41,11 @@ static const char default_bindings[] =
 	"bind / search\n"
 	"bind s sort\n"
 	"bind Tab focus-next\n"
+	"bind S-Tab focus-prev\n"
+	"bind J next-criterion\n"
+	"bind K prev-criterion\n"
+	"bind = rubric-summary\n"
+	"bind ! pre-checks\n"
 	"bind 1 score-1\n"
 	"bind 2 score-2\n"
 	"bind 3 score-3\n"
@@ -56,7 +67,6 @@ static const char default_bindings[] =
 	"bind ^X edit-save\n"
 	"bind Esc edit-leave\n"
 	"bind ^E edit-extern\n"
-	"bind ^U edit-undo\n"
 	"bind ^_ edit-undo\n"
 	"bind ^T edit-bank\n"
 	"bind M-b word-left\n"
@@ -119,6 +129,7 @@ static const struct {
 	{ "End", TUI_KEY_FN | KEY_END },
 	{ "Insert", TUI_KEY_FN | KEY_IC },
 	{ "Delete", TUI_KEY_FN | KEY_DC },
+	{ "S-Tab", TUI_KEY_FN | KEY_BTAB },
 	{ "BackTab", TUI_KEY_FN | KEY_BTAB },
 };
 

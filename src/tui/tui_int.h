@@ -172,6 +172,8 @@ const struct scoring_outcome *tui_rubric_outcome(const struct tui_rubric *rp);
 /* The window to draw into (h rows by w cells, the first row a header). */
 void tui_rubric_layout(struct tui_rubric *rp, WINDOW *w, int h, int width);
 void tui_rubric_draw(struct tui_rubric *rp, int focused);
+/* 1: the summary (every criterion a line, the focused one's levels in full). */
+void tui_rubric_set_summary(struct tui_rubric *rp, int on);
 /* Moves between criteria; 1 when handled. */
 int tui_rubric_move(struct tui_rubric *rp, enum tui_action a);
 /* The focused criterion (index into outcome->criteria), -1 when none. */

@@ -711,6 +711,10 @@ static int q_request(struct tui_view *v, enum tui_action a)
 	case ACT_MOVE_UP: move_cursor(v, -1); return TUI_HANDLED;
 	case ACT_PAGE_DOWN: page(v, 1); return TUI_HANDLED;
 	case ACT_PAGE_UP: page(v, -1); return TUI_HANDLED;
+	case ACT_HALF_DOWN:
+	case ACT_HALF_UP:
+		move_cursor(v, (a == ACT_HALF_DOWN ? 1 : -1) * (q->h > 1 ? q->h / 2 : 1));
+		return TUI_HANDLED;
 	case ACT_FIRST: reload(v, 1); return TUI_HANDLED;
 	case ACT_LAST: reload(v, -1); return TUI_HANDLED;
 	case ACT_SORT:

@@ -131,6 +131,13 @@ for keys in "$TUI_DIR"/*.keys; do
 			WHERE u.ext_id = 'S-001' AND c.code = 'O1'")
 		t_check "the comment is saved with O1's score kept (got '$got')" \
 			[ "$got" = "demonstrated: Clear description of the class; name the English learners' needs." ]
+		got=$(sql "SELECT l.code || ': ' || s.comment FROM score s JOIN criterion c ON c.id = s.criterion_id
+			JOIN level l ON l.id = s.level_id JOIN submission u ON u.id = s.submission_id
+			WHERE u.ext_id = 'S-001' AND c.code = 'O2'")
+		t_check "the comment written before O2 was scored went in with its score (got '$got')" \
+			[ "$got" = "progressing: Ask why you chose these questions." ]
+		got=$(sql "SELECT count(*) FROM draft")
+		t_check "the kept comment's draft is gone once saved with the score ($got left)" [ "$got" = 0 ]
 		;;
 	esac
 done
