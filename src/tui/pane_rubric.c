@@ -106,12 +106,27 @@ static void build_summary(struct tui_rubric *rp, int w)
 {
 	struct tui_pager *p = &rp->lines;
 	const struct scoring_outcome *o = rp->o;
+	int pw = 0; /* the part column: as wide as the widest title, up to a third of the pane */
+	for (int pi = 0; pi < o->nparts; pi++) {
+		int tw = tui_width(o->parts[pi].title, strlen(o->parts[pi].title));
+		pw = tw > pw ? tw : pw;
+	}
+	pw = pw > w / 3 ? w / 3 : pw;
 	for (int ci = 0; ci < o->ncriteria; ci++) {
 		const struct scoring_criterion *c = &o->criteria[ci];
 		const char *lab = c->level >= 0 ? c->levels[c->level].label : "** unscored **";
-		char *line = mc_xasprintf("%s %-5s %-16s %-24s %s", ci == rp->cursor ? ">" : " ", c->code,
-					  o->parts[c->part].title, lab, c->level < 0 ? "" : c->passes ? "passes"
-											: "does not pass");
+		const char *title = o->parts[c->part].title;
+		struct mc_buf b = MC_BUF_INIT;
+		mc_buf_printf(&b, "%s %-5s ", ci == rp->cursor ? ">" : " ", c->code);
+		size_t cut = strlen(title); /* the title cut (whole characters) or padded to pw cells */
+		while (cut && tui_width(title, cut) > pw)
+			while (cut && ((unsigned char)title[--cut] & 0xc0) == 0x80)
+				;
+		mc_buf_add(&b, title, cut);
+		for (int pad = pw - tui_width(title, cut); pad > 0; pad--)
+			mc_buf_addc(&b, ' ');
+		mc_buf_printf(&b, " %-24s %s", lab, c->level < 0 ? "" : c->passes ? "passes" : "does not pass");
+		char *line = mc_buf_steal(&b);
 		enum tui_elem e = ci == rp->cursor ? TUI_CURSOR : c->level < 0 ? TUI_UNSCORED
 							  : c->passes ? TUI_PASS : TUI_FAIL;
 		tui_pager_add(p, e, 0, -1, line);

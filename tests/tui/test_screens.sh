@@ -125,6 +125,20 @@ for keys in "$TUI_DIR"/*.keys; do
 		got=$(sql "SELECT count(*) FROM audit WHERE action = 'decide' AND subject = 'submission:S-001'")
 		t_check "the return is audited ($got row)" [ "$got" = 1 ]
 		;;
+	flow-80x24.keys)
+		got=$(sql "SELECT group_concat(c.code || '=' || l.code, ' ') FROM (SELECT * FROM score
+			ORDER BY criterion_id) s JOIN criterion c ON c.id = s.criterion_id
+			JOIN level l ON l.id = s.level_id JOIN submission u ON u.id = s.submission_id
+			WHERE u.ext_id = 'S-001'")
+		t_check "J then 2 scored A1 from the evidence pane, 3 in the summary again (got '$got')" \
+			[ "$got" = "O1=demonstrated A1=demonstrated" ]
+		;;
+	flow-160x48.keys)
+		got=$(sql "SELECT c.code || '=' || l.code FROM score s JOIN criterion c ON c.id = s.criterion_id
+			JOIN level l ON l.id = s.level_id JOIN submission u ON u.id = s.submission_id
+			WHERE u.ext_id = 'S-002'")
+		t_check "3 with the evidence focused scored S-002's O1 (got '$got')" [ "$got" = "O1=demonstrated" ]
+		;;
 	comment-80x24.keys)
 		got=$(sql "SELECT l.code || ': ' || s.comment FROM score s JOIN criterion c ON c.id = s.criterion_id
 			JOIN level l ON l.id = s.level_id JOIN submission u ON u.id = s.submission_id
