@@ -50,6 +50,14 @@ check_dumps() {
 	done
 }
 
+# scores_of ID: "O1=demonstrated A1=..." in criterion order.
+scores_of() {
+	sql "SELECT group_concat(c.code || '=' || l.code, ' ') FROM (SELECT * FROM score
+		ORDER BY criterion_id) s JOIN criterion c ON c.id = s.criterion_id
+		JOIN level l ON l.id = s.level_id JOIN submission u ON u.id = s.submission_id
+		WHERE u.ext_id = '$1'"
+}
+
 for keys in "$TUI_DIR"/*.keys; do
 	replay "$keys"
 	if [ "$RC" -eq 0 ] && [ ! -s "$ERR" ]; then
@@ -73,10 +81,7 @@ for keys in "$TUI_DIR"/*.keys; do
 		t_check "the score is audited ($got row)" [ "$got" = 1 ]
 		;;
 	submission-160x48.keys)
-		got=$(sql "SELECT group_concat(c.code || '=' || l.code, ' ') FROM (SELECT * FROM score
-			ORDER BY criterion_id) s JOIN criterion c ON c.id = s.criterion_id
-			JOIN level l ON l.id = s.level_id JOIN submission u ON u.id = s.submission_id
-			WHERE u.ext_id = 'S-001'")
+		got=$(scores_of S-001)
 		t_check "scores after 2, 3, then 1 on O1 (R1 left unscored) (got '$got')" \
 			[ "$got" = "O1=not_met O2=progressing A1=demonstrated" ]
 		;;
@@ -126,17 +131,12 @@ for keys in "$TUI_DIR"/*.keys; do
 		t_check "the return is audited ($got row)" [ "$got" = 1 ]
 		;;
 	flow-80x24.keys)
-		got=$(sql "SELECT group_concat(c.code || '=' || l.code, ' ') FROM (SELECT * FROM score
-			ORDER BY criterion_id) s JOIN criterion c ON c.id = s.criterion_id
-			JOIN level l ON l.id = s.level_id JOIN submission u ON u.id = s.submission_id
-			WHERE u.ext_id = 'S-001'")
+		got=$(scores_of S-001)
 		t_check "J then 2 scored A1 from the evidence pane, 3 in the summary again (got '$got')" \
 			[ "$got" = "O1=demonstrated A1=demonstrated" ]
 		;;
 	flow-160x48.keys)
-		got=$(sql "SELECT c.code || '=' || l.code FROM score s JOIN criterion c ON c.id = s.criterion_id
-			JOIN level l ON l.id = s.level_id JOIN submission u ON u.id = s.submission_id
-			WHERE u.ext_id = 'S-002'")
+		got=$(scores_of S-002)
 		t_check "3 with the evidence focused scored S-002's O1 (got '$got')" [ "$got" = "O1=demonstrated" ]
 		;;
 	comment-80x24.keys)
