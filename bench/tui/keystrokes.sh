@@ -8,7 +8,9 @@
 #   MCASSESS_BEFORE  a binary built from before issue 14 (optional): the old
 #                    macro is replayed on it
 # Two macros, replayed by the screen-test driver (MCASSESS_TUI_SCRIPT) on a
-# fresh database (mcassess init + bench/tui/flow.sql):
+# fresh database: `mcassess init` (the shipped catalog) and one imported
+# submission of STEMS-INQ, whose rubric has 10 criteria in four parts (2, 4, 2
+# and 2), each part's evidence longer than the evidence pane at 80x24:
 #   before: Tab to the rubric; for each criterion whose part is not on screen,
 #           Tab to the evidence, ] to the part, Tab back; then the digit.
 #   after:  the digit only (the evidence follows the focused criterion).
@@ -18,7 +20,6 @@
 # scores without showing the evidence, or does not finish, fails the run.
 # Keys: each character of a key line, each <Name> one key; :dump lines are not keys.
 set -eu
-HERE=$(cd "$(dirname "$0")" && pwd)
 MC=${1:-./mcassess}
 OLD=${2:-}
 W=$(mktemp -d /tmp/mcassess-bench-keys.XXXXXX)
@@ -27,8 +28,22 @@ export TERM=xterm LC_ALL=C.UTF-8 HOME="$W" XDG_CONFIG_HOME="$W/cfg" NO_COLOR=1
 unset MCASSESS_TUI_PAGE
 export MCASSESS_TUI_NOW=2026-11-22T12:00:00Z
 
-# The part (1-4) of each criterion, in rubric order: 3, 3, 2 and 2.
-PARTS="1 1 1 2 2 2 3 3 4 4"
+# The part (1-4) of each criterion, in rubric order.
+PARTS="1 1 2 2 2 2 3 3 4 4"
+
+# One submission, 200 words a part (within every part's limits).
+sub_json() {
+	local part words
+	words=$(printf 'Students planned a fair test and recorded what they measured each day. %.0s' $(seq 18))
+	printf '[{"id": "B-001", "educator": {"id": "E-B1", "name": "Bench Teacher", "district": "Bench County",'
+	printf ' "school": "Bench School"}, "credential": "STEMS-INQ", "submitted_at": "2026-11-01T09:00:00Z",'
+	printf ' "evidence": ['
+	for part in overview artifact artifact2 reflection; do
+		printf '%s{"part": "%s", "kind": "text", "text": "%s %s"}' "$([ $part = overview ] || echo ,)" \
+			"$part" "$part:" "$words"
+	done
+	printf ']}]\n'
+}
 
 # macro old|new > keys file
 macro() {
@@ -57,7 +72,8 @@ run() {
 	local bin=$1 m=$2 db=$W/$2.db i=0 p
 	rm -rf "$db" "$W/dumps" && mkdir -p "$W/dumps"
 	"$bin" --db "$db" init >/dev/null 2>"$W/init.err" || { cat "$W/init.err" >&2; exit 1; }
-	sqlite3 "$db" <"$HERE/flow.sql"
+	sub_json >"$W/sub.json"
+	"$bin" --db "$db" import "$W/sub.json" >/dev/null 2>"$W/import.err" || { cat "$W/import.err" >&2; exit 1; }
 	macro "$m" >"$W/$m.keys"
 	MCASSESS_TUI_SCRIPT=$W/$m.keys MCASSESS_TUI_SIZE=80x24 MCASSESS_TUI_DUMP_DIR=$W/dumps \
 		MCASSESS_TUI_TTY_OUT=$W/$m.tty "$bin" --db "$db" tui </dev/null >/dev/null
