@@ -158,7 +158,7 @@ done
 
 # SIGHUP in the middle of typing: the draft is saved at once, the claim released,
 # and the text is back when the submission is reopened.
-for sig in HUP TERM; do
+for sig in HUP TERM INT; do
 	printf '<Enter>fHalf a sentence about the %s\n:signal %s\nnever typed\n' "$sig" "$sig" >"$T/sig.keys"
 	replay "$T/sig.keys" 80x24
 	t_check "SIG$sig: exit 1 (got $RC)" [ "$RC" -eq 1 ]
@@ -177,7 +177,7 @@ cp "$T/base.keep" "$T/base.db"
 t_check "reopened: the screen says a draft waits" \
 	grep -q "unsaved text you wrote here is kept as a draft" "$T/dumps/draft-reopen/draft-reopen-80x24"
 t_check "reopened: f brings the draft back" \
-	grep -q "^ Half a sentence about the TERM" "$T/dumps/draft-reopen/draft-back-80x24"
+	grep -q "^ Half a sentence about the INT" "$T/dumps/draft-reopen/draft-back-80x24"
 
 # Drafts are saved when the keys pause (:idle is a second without a key).
 printf '<Enter>fTyped then paused\n:idle\n:dump idle\n' >"$T/idle.keys"
@@ -203,6 +203,14 @@ t_check "the temporary file is removed" [ ! -e "$(sed -n 2p "$T/editor.args")" ]
 got=$(sql "SELECT body FROM feedback")
 want=$(printf 'First line.\nAdded by the editor; it has $HOME and `quotes`.')
 t_check "the editor's text was saved as the feedback" [ "$got" = "$want" ]
+
+# Ctrl-C inside $VISUAL is the editor's: the workstation stays, and ^X saves.
+printf '#!/bin/sh\nkill -INT $PPID\nprintf "Kept after ^C.\\n" >"$1"\n' >"$T/int-editor"
+chmod +x "$T/int-editor"
+printf '<Enter>f<^E>\n<^X>\n' >"$T/int.keys"
+VISUAL="$T/int-editor" replay "$T/int.keys" 80x24
+t_check "Ctrl-C in \$VISUAL: the workstation went on (exit $RC)" [ "$RC" -eq 0 ]
+t_check "Ctrl-C in \$VISUAL: the text was saved" [ "$(sql "SELECT body FROM feedback")" = "Kept after ^C." ]
 
 # File evidence opens in the viewer ~/.mailcap names for its media type, with
 # the stored file as an argument (split on spaces, %s replaced; no shell).
