@@ -31,24 +31,14 @@ t_run 0 claim --help
 t_stdout_has "mcassess config claim-idle-minutes N"
 
 # --------------------------------------------------------- two OS accounts
-if [ "$(id -u)" -ne 0 ] || ! command -v useradd >/dev/null 2>&1 || ! command -v runuser >/dev/null 2>&1; then
+A=mcfloa B=mcflob
+if ! t_accounts $A $B; then
 	t_ok "two accounts # SKIP not root (useradd, runuser)"
 	done_testing
 	exit 0
 fi
-A=mcfloa B=mcflob
-for u in $A $B; do id "$u" >/dev/null 2>&1 || useradd -M -N "$u" 2>/dev/null || useradd -M "$u"; done
-# A database both can write (WAL files included): a world-writable directory.
-F=$(mktemp -d /tmp/mcassess-flow.XXXXXX)
-trap 'rm -rf "$T" "$F"' EXIT
-chmod 0777 "$F"
-cp "$DB" "$F/t.db"
-rm -f "$DB" "$DB-wal" "$DB-shm"
-DB=$F/t.db
 mc people add $A --role coordinator >/dev/null
 mc people add $B --role coordinator >/dev/null
-chmod 0666 "$DB"
-as() { _u=$1; shift; RC=0; runuser -u "$_u" -- env HOME="$F" "$MCASSESS" --db "$DB" "$@" >"$OUT" 2>"$ERR" </dev/null || RC=$?; }
 
 t_snapshot
 as $A config claim-idle-minutes 60
