@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "mcassess/text.h"
+#include "mcassess/tui.h"
 #include "tui/tui_int.h"
 
 static const char default_bindings[] =
@@ -348,4 +349,16 @@ char *tui_keymap_keys_for(const struct tui_keymap *km, enum tui_action a)
 			mc_buf_adds(&b, tui_key_name(km->b[i].key, name, sizeof name));
 		}
 	return mc_buf_steal(&b);
+}
+
+int tui_keys_list(FILE *out)
+{
+	struct tui_keymap *km = tui_keymap_new();
+	for (int a = 1; a < ACT__COUNT; a++) {
+		char *keys = tui_keymap_keys_for(km, (enum tui_action)a);
+		fprintf(out, "%s\t%s\t%s\n", keys, action_names[a], action_helps[a]);
+		free(keys);
+	}
+	tui_keymap_free(&km);
+	return ferror(out) ? MC_FAIL : MC_OK;
 }
