@@ -363,7 +363,12 @@ int tui_find_key(struct tui_find *f, struct tui *t, struct tui_pager *p, int h, 
 		}
 		return TUI_HANDLED;
 	}
-	if (tui_prompt_edit(&f->typed, key)) /* no moves while typing */
+	if (key == (TUI_KEY_FN | KEY_UP) && f->pattern) { /* the last search again, to change it */
+		mc_buf_reset(&f->typed);
+		mc_buf_adds(&f->typed, f->pattern);
 		show_prompt(f, t);
+	} else if (tui_prompt_edit(&f->typed, key)) { /* no moves while typing */
+		show_prompt(f, t);
+	}
 	return TUI_HANDLED;
 }

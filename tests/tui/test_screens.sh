@@ -261,6 +261,16 @@ t_check "an expired claim is taken over and the score saved" [ "$(sql "SELECT co
 t_check "the takeover is audited with alice as before" \
 	[ "$(sql "SELECT json_extract(before, '$.user') FROM audit WHERE action = 'claim'")" = alice ]
 
+# The viewer's own reads in the queue's RD column (tests/tui/read/).
+cp "$T/base.db" "$T/base.keep"
+sqlite3 "$T/base.db" "INSERT INTO assignment(uid, submission_id, assessor, read, blind, assigned_by, at)
+	SELECT 'a-rd-' || ext_id, id, '$(id -un)', CASE ext_id WHEN 'S-002' THEN 'second'
+		WHEN 'S-003' THEN 'first' ELSE 'adjudication' END, ext_id = 'S-002', 'root', '2026-11-22T00:00:00Z'
+	FROM submission WHERE ext_id IN ('S-002', 'S-003', 'S-004')"
+replay "$TUI_DIR/read/read-80x24.keys"
+cp "$T/base.keep" "$T/base.db"
+TUI_DIR=$TUI_DIR/read check_dumps "$TUI_DIR/read/read-80x24.keys"
+
 # The same screens on a colour terminal and on a monochrome one (attributes only).
 for term in xterm-256color vt100; do
 	if ! infocmp "$term" >/dev/null 2>&1; then
@@ -292,7 +302,7 @@ bytes_for() {
 b0=$(bytes_for "")
 b10=$(bytes_for "jjjjjjjjjj")
 per=$(( (b10 - b0) / 10 ))
-t_check "a cursor move sends few bytes ($per per move; a repaint is > 1500)" [ "$per" -gt 0 ] && [ "$per" -lt 300 ]
+t_check "a cursor move sends few bytes ($per per move; a repaint is > 1500)" [ "$per" -gt 0 -a "$per" -lt 300 ]
 
 # The arrow cursor for slow links: "->" moves, two cells change.
 mkdir -p "$XDG_CONFIG_HOME/mcassess"
@@ -300,7 +310,7 @@ printf 'set cursor arrow\n' >"$XDG_CONFIG_HOME/mcassess/config"
 a0=$(bytes_for "")
 a10=$(bytes_for "jjjjjjjjjj")
 aper=$(( (a10 - a0) / 10 ))
-t_check "arrow cursor: under 40 bytes a move ($aper)" [ "$aper" -gt 0 ] && [ "$aper" -lt 40 ]
+t_check "arrow cursor: under 40 bytes a move ($aper)" [ "$aper" -gt 0 -a "$aper" -lt 40 ]
 printf 'jj\n:dump arrow-80x24\n' >"$T/arrow.keys"
 replay "$T/arrow.keys" 80x24
 t_check "arrow cursor: drawn at the third row" grep -q '^->S-003 ' "$T/dumps/arrow/arrow-80x24"
