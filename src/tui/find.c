@@ -140,6 +140,22 @@ int tui_find_set(struct tui_find *f, const char *pattern, struct mc_error *err)
 	return MC_OK;
 }
 
+int tui_find_set_terms(struct tui_find *f, char *const *terms, int n, struct mc_error *err)
+{
+	find_clear(f);
+	if (n <= 0)
+		return MC_OK;
+	struct mc_buf b = MC_BUF_INIT;
+	for (int i = 0; i < n; i++) {
+		char *lit = literal(terms[i]);
+		mc_buf_printf(&b, "%s%s", i ? "|" : "", lit);
+		free(lit);
+	}
+	int rc = search_re_compile(b.data, 1, &f->re, err);
+	mc_buf_free(&b);
+	return rc;
+}
+
 /* --------------------------------------------------------------- scanning */
 /* The pager line of byte `at` of the paragraph whose lines are [first, last]. */
 static int line_of(const struct tui_pager *p, int first, int last, size_t at, int is_end)

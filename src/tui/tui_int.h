@@ -131,6 +131,9 @@ void tui_find_free(struct tui_find **fp);
 /* Compile a pattern (NULL or "" clears); a bad one is MC_USAGE with PCRE2's message
  * and the offset. */
 int tui_find_set(struct tui_find *f, const char *pattern, struct mc_error *err);
+/* Several texts to find at once, each literal, any case (the personal data the
+ * pre-checks found, marked in the evidence with the same highlight). */
+int tui_find_set_terms(struct tui_find *f, char *const *terms, int n, struct mc_error *err);
 int tui_find_active(const struct tui_find *f);
 int tui_find_count(const struct tui_find *f);
 /* Find every match in the pager (again whenever the pager is rebuilt). */

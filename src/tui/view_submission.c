@@ -46,6 +46,7 @@ struct sv {
 	struct tui_pager pager;    /* evidence lines; mark = part index */
 	int shown_part;            /* the part ] [ or a criterion brought into view, -1: the top line's */
 	struct tui_find *find;     /* `/` in the evidence (find.c) */
+	struct tui_find *personal; /* the personal data the pre-checks found, marked in place */
 	int ev_h, ev_w;            /* evidence rows (under its header), cells */
 };
 
@@ -73,6 +74,19 @@ static void count_drafts(struct tui_view *v, int report)
 			    "brings it back");
 }
 
+/* The personal data the pre-checks count, to be marked where it stands. */
+static void mark_personal(struct tui_view *v)
+{
+	struct sv *d = v->data;
+	char **terms = NULL;
+	int n = 0;
+	struct mc_error err = MC_ERROR_INIT;
+	if (precheck_personal_terms(v->tui->store, d->sub, &terms, &n, &err) != MC_OK ||
+	    tui_find_set_terms(d->personal, terms, n, &err) != MC_OK)
+		tui_error(v->tui, &err); /* the evidence still shows, unmarked */
+	precheck_lines_free(terms, n);
+}
+
 static int s_open(struct tui_view *v, const void *arg, struct mc_error *err)
 {
 	struct sv *d = mc_xcalloc(1, sizeof *d);
@@ -80,11 +94,13 @@ static int s_open(struct tui_view *v, const void *arg, struct mc_error *err)
 	d->id = mc_xstrdup(arg);
 	d->rubric = tui_rubric_new();
 	d->find = tui_find_new();
+	d->personal = tui_find_new();
 	d->shown_part = -1;
 	if (show_load(v->tui->store, d->id, v->tui->viewer, &d->sub, err) != MC_OK)
 		return err->status ? (int)err->status : MC_FAIL;
 	if (load_outcome(v, err) != MC_OK)
 		return err->status ? (int)err->status : MC_FAIL;
+	mark_personal(v);
 	/* claim_acquire asks scoring_may_write first: a refusal reads as its reason */
 	struct mc_error why = MC_ERROR_INIT;
 	if (claim_acquire(v->tui->store, d->id, &why) == MC_OK) {
@@ -131,6 +147,7 @@ static void s_close(struct tui_view *v)
 	}
 	tui_pager_clear(&d->pager);
 	tui_find_free(&d->find);
+	tui_find_free(&d->personal);
 	tui_rubric_free(&d->rubric);
 	mc_buf_free(&d->reason);
 	show_free(&d->sub);
@@ -254,7 +271,8 @@ static void find_again(struct tui_view *v)
 {
 	struct sv *d = v->data;
 	struct mc_error err = MC_ERROR_INIT;
-	if (tui_find_scan(d->find, &d->pager, &err) != MC_OK)
+	if (tui_find_scan(d->find, &d->pager, &err) != MC_OK ||
+	    tui_find_scan(d->personal, &d->pager, &err) != MC_OK)
 		tui_error(v->tui, &err);
 }
 
@@ -415,6 +433,7 @@ static void draw_evidence(struct tui_view *v)
 	tui_put_pad(d->ev, 0, 0, head, d->ev_w, tui_theme(d->focus == 0 ? TUI_FOCUS : TUI_HEADING));
 	free(head);
 	tui_pager_draw(&d->pager, d->ev, 1, d->ev_h, d->ev_w);
+	tui_find_draw(d->personal, &d->pager, d->ev, 1, d->ev_h, d->ev_w);
 	tui_find_draw(d->find, &d->pager, d->ev, 1, d->ev_h, d->ev_w);
 	wnoutrefresh(d->ev);
 }
