@@ -49,6 +49,8 @@
 	X(DECIDE,      "decide",      "Submission: record earned or resubmit (asks first)") \
 	X(INCOMPLETE,  "incomplete",  "Submission: return it unscored as incomplete, with a reason (coordinators)") \
 	X(VIEW_FILE,   "view-file",   "Submission: open the evidence files of this part in a viewer") \
+	X(TAKE_CLAIM,  "take-claim",  "Submission: release the other person's claim on it and take it " \
+				      "(admins)") \
 	X(HISTORY,     "history",     "Submission: its history in the evidence archive, newest first " \
 				      "(Enter shows a change in full)") \
 	X(EDIT_SAVE,   "edit-save",   "Editor: save the text and leave") \

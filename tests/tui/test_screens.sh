@@ -252,6 +252,13 @@ replay "$T/claimed.keys" 80x24
 t_check "claimed by alice: the screen says who holds it" grep -q "S-001 is being scored by alice since" "$T/dumps/claimed/claimed"
 t_check "claimed by alice: a digit scores nothing" [ "$(sql "SELECT count(*) FROM score")" = 2 ]
 t_check "claimed by alice: her claim stays" [ "$(sql "SELECT user FROM claim")" = alice ]
+# An admin (the test's user ran init) takes alice's live claim with T, then scores.
+printf '<Enter>T\n:dump claimed-taken\n2\n' >"$T/taken.keys"
+replay "$T/taken.keys" 80x24
+t_check "T: the screen says the submission is the admin's now" grep -q "S-001 is yours now" "$T/dumps/taken/claimed-taken"
+t_check "T: the digit scored O2 after the takeover (3 scores)" [ "$(sql "SELECT count(*) FROM score")" = 3 ]
+t_check "T: alice's release is audited as the admin's doing" \
+	[ "$(sql "SELECT json_extract(before, '$.user') || ' ' || json_extract(after, '$.released_by') FROM audit WHERE action = 'release' ORDER BY seq LIMIT 1")" = "alice $(id -un)" ]
 # An idle claim (older than claim_idle_minutes) may be taken over.
 sqlite3 "$T/base.db" "UPDATE claim SET seen_at = '2020-01-01T00:00:00Z'"
 printf '<Enter><Tab>2\n' >"$T/claimed.keys"
