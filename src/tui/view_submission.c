@@ -39,6 +39,7 @@ struct sv {
 	int drafts;                /* 1: drafts of this user's text wait for this submission */
 	int focus;                 /* 0 evidence, 1 rubric */
 	int summary;               /* the rubric summary fills the body (rubric-summary) */
+	int follow;                /* back from the summary: the evidence shows the criterion's part */
 	int checks_open;           /* every pre-check finding shown, not one summary line */
 	int wide;
 	unsigned parts_dirty;      /* SV_* under TUI_DIRTY_SOME */
@@ -292,6 +293,8 @@ static int find_request(struct tui_view *v, enum tui_action a, int key)
 	return handled ? TUI_HANDLED : TUI_UNKNOWN;
 }
 
+static void follow_criterion(struct tui_view *v);
+
 static void build_evidence(struct tui_view *v)
 {
 	struct sv *d = v->data;
@@ -390,6 +393,10 @@ static void s_layout(struct tui_view *v, int y, int h, int w)
 	tui_rubric_layout(d->rubric, d->rub, rub_h, rub_w);
 	tui_rubric_set_summary(d->rubric, d->summary);
 	build_evidence(v);
+	if (d->follow) {
+		d->follow = 0;
+		follow_criterion(v);
+	}
 }
 
 /* ----------------------------------------------------------------- draw */
@@ -933,6 +940,7 @@ static int s_request(struct tui_view *v, enum tui_action a)
 	case ACT_COMMENT: edit_comment(v); return TUI_HANDLED;
 	case ACT_RUBRIC_ALL:
 		d->summary = !d->summary;
+		d->follow = !d->summary;
 		v->dirty |= TUI_DIRTY_LAYOUT | TUI_DIRTY_ALL;
 		return TUI_HANDLED;
 	case ACT_CHECKS:
