@@ -57,7 +57,9 @@ SELECT status, n FROM status_count;
 SELECT s.id, s.ext_id, s.status, c.code, p.code, d.name, s.submitted_at, s.attempt, e.name, e.anon_id,
   EXISTS (SELECT 1 FROM submission bs JOIN assignment ba ON ba.submission_id = bs.id
     WHERE bs.educator_id = s.educator_id AND +ba.assessor = ?10 AND ba.blind = 1),
-  (SELECT k.user FROM claim k WHERE k.submission_id = s.id)
+  (SELECT k.user FROM claim k WHERE k.submission_id = s.id),
+  (SELECT a.read FROM assignment a WHERE a.submission_id = s.id AND a.assessor = ?10 ORDER BY a.id LIMIT 1),
+  (SELECT a.blind FROM assignment a WHERE a.submission_id = s.id AND a.assessor = ?10 ORDER BY a.id LIMIT 1)
 FROM submission s JOIN credential c ON c.id = s.credential_id JOIN pathway p ON p.id = c.pathway_id
 JOIN educator e ON e.id = s.educator_id JOIN district d ON d.id = e.district_id
 WHERE (s.submitted_at, s.id) > (?3, ?4)

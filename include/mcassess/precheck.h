@@ -54,6 +54,12 @@ struct precheck {
  * 2 name"). */
 char **precheck_lines(const struct precheck *pc, int *n);
 void precheck_lines_free(char **lines, int n);
+/* The personal data the checks find in the evidence as `m` shows it, each
+ * distinct matched text once (heap strings; free with precheck_lines_free), so
+ * the workstation can mark it where it stands. None for a blind viewer, whose
+ * evidence is masked already. */
+int precheck_personal_terms(struct store *s, const struct show_submission *m, char ***terms, int *n,
+			    struct mc_error *err);
 
 /* "words", "missing", "duplicate", "personal": the JSON name of a kind. */
 const char *precheck_kind_name(enum precheck_kind k);

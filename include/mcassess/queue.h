@@ -30,6 +30,8 @@ struct queue_row {
 	char *claimed_by;        /* NULL when nobody holds it */
 	int attempt;
 	int blind;               /* 1 when `educator` is the anonymous id */
+	char *read;              /* the viewer's own assignment: first, second, adjudication; NULL none */
+	int read_blind;          /* 1 when that assignment is blind */
 };
 
 /* One page of `limit` rows after (direction > 0) or before (direction < 0) the row
@@ -44,6 +46,13 @@ void queue_rows_free(struct queue_row **rows, int n);
 /* Submissions by status (queue_statuses order), from counters kept by triggers:
  * constant time, fit for every redraw. */
 int queue_counts(struct store *s, long long counts[QUEUE_NSTATUS], struct mc_error *err);
+/* The same for what a filter's list holds, every status (f->status and f->narrow
+ * aside): the counters when nothing else narrows it, else one counting query
+ * (not for every redraw: once per filter). */
+int queue_counts_for(struct store *s, const struct queue_filter *f, long long counts[QUEUE_NSTATUS],
+		     struct mc_error *err);
+/* How many of counts[] the filter's status takes (open work, 'all' or one status). */
+long long queue_counts_total(const struct queue_filter *f, const long long counts[QUEUE_NSTATUS]);
 
 /* How `viewer` sees the educator of submission `submission_rowid`: the name, or the
  * anonymous id when the viewer is an assessor scoring that educator blind (by
@@ -100,6 +109,8 @@ struct queue_raw {
 	const char *name, *anon_id, *claimed_by;
 	int attempt;
 	int assigned_blind; /* the viewer scores this educator blind (STORE_BLIND_TO) */
+	const char *read;   /* the viewer's assignment on this submission (NULL: none) */
+	int read_blind;
 };
 struct queue_key {
 	const char *status, *credential, *submitted_at;
@@ -113,6 +124,9 @@ int store_queue_walk(struct store *s, const struct queue_filter *f, const char *
 		     const struct queue_key *from, int direction, long sql_limit,
 		     int (*fn)(void *ctx, const struct queue_raw *r), void *ctx, struct mc_error *err);
 int store_queue_counts(struct store *s, long long counts[QUEUE_NSTATUS], struct mc_error *err);
+/* By status, counted over the rows f's credential, pathway, district and mine allow. */
+int store_queue_counts_filtered(struct store *s, const struct queue_filter *f,
+				long long counts[QUEUE_NSTATUS], struct mc_error *err);
 /* The educator of a submission: id, name, school (NULL when none) and anonymous id
  * (heap, in *raw's fields: free each), and whether `viewer` scores them blind.
  * MC_FAIL when there is no such submission. */

@@ -95,8 +95,8 @@ const struct cli_cmd cli_cmd_claim = {
 	"claims a submission when you open it and releases it when you leave it.\n"
 	"  claim ID     claim it for you (refused, naming who holds it and since when,\n"
 	"               while another person's claim is active)\n"
-	"  release ID   give your claim up\n"
+	"  release ID   give your claim up (an admin may release anyone's)\n"
 	"  list         every claim: id, user, claimed at, last active, active|expired\n"
-	"A claim lapses after 'claim_idle_minutes' (a database setting; default 30)\n"
-	"without activity; then anyone may take it.\n",
+	"A claim lapses after claim-idle-minutes (default 30) without activity; then\n"
+	"anyone may take it. Admins set it: mcassess config claim-idle-minutes N.\n",
 };

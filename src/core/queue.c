@@ -154,6 +154,8 @@ static int page_row(void *ctx, const struct queue_raw *r)
 		.claimed_by = r->claimed_by ? mc_xstrdup(r->claimed_by) : NULL,
 		.attempt = r->attempt,
 		.blind = blind,
+		.read = r->read ? mc_xstrdup(r->read) : NULL,
+		.read_blind = r->read_blind,
 	};
 	return p->n >= p->limit;
 }
@@ -212,6 +214,7 @@ void queue_rows_free(struct queue_row **rows, int n)
 		free(r->district);
 		free(r->submitted_at);
 		free(r->educator);
+		free(r->read);
 		free(r->claimed_by);
 	}
 	free(*rows);
@@ -221,4 +224,23 @@ void queue_rows_free(struct queue_row **rows, int n)
 int queue_counts(struct store *s, long long counts[QUEUE_NSTATUS], struct mc_error *err)
 {
 	return store_queue_counts(s, counts, err);
+}
+
+/* ---------------------------------------------------------------- counts of a list */
+int queue_counts_for(struct store *s, const struct queue_filter *f, long long counts[QUEUE_NSTATUS],
+		     struct mc_error *err)
+{
+	if (!f->credential && !f->pathway && !f->district && !f->mine)
+		return store_queue_counts(s, counts, err);
+	return store_queue_counts_filtered(s, f, counts, err);
+}
+
+long long queue_counts_total(const struct queue_filter *f, const long long counts[QUEUE_NSTATUS])
+{
+	long long n = 0;
+	for (int i = 0; i < QUEUE_NSTATUS; i++)
+		if (f->status ? strcmp(f->status, "all") == 0 || strcmp(f->status, queue_statuses[i]) == 0
+			      : i <= 1) /* open work: queued and in_progress */
+			n += counts[i];
+	return n;
 }

@@ -15,13 +15,17 @@
 #include "mcassess/util.h"
 #include "store_int.h"
 
+/* The viewer's own assignment on the row: its read and whether it is blind. */
+#define Q_READ(col) "(SELECT a." col " FROM assignment a WHERE a.submission_id = s.id AND a.assessor = ?10 " \
+	"ORDER BY a.id LIMIT 1)"
 /* ?1 status key, ?2 credential key, ?3 submitted_at key, ?4 rowid key,
  * ?5 status filter (NULL open work, 'all', or one), ?6 credential, ?7 pathway,
  * ?8 district, ?9 mine, ?10 viewer, ?11 limit (-1: none). */
 #define Q_SELECT                                                                                   \
 	"SELECT s.id, s.ext_id, s.status, c.code, p.code, d.name, s.submitted_at, s.attempt, "    \
 	"e.name, e.anon_id, " STORE_BLIND_TO("s.educator_id", "?10") ", "                         \
-	"(SELECT k.user FROM claim k WHERE k.submission_id = s.id) "                               \
+	"(SELECT k.user FROM claim k WHERE k.submission_id = s.id), "                              \
+	Q_READ("read") ", " Q_READ("blind") " "                                                     \
 	"FROM submission s JOIN credential c ON c.id = s.credential_id "                           \
 	"JOIN pathway p ON p.id = c.pathway_id JOIN educator e ON e.id = s.educator_id "          \
 	"JOIN district d ON d.id = e.district_id "
@@ -56,6 +60,12 @@ static const char SQL_STATUS_BACK[] = Q_SELECT
 	" ORDER BY s.submitted_at DESC, s.id DESC LIMIT ?11";
 
 static const char SQL_COUNTS[] = "SELECT status, n FROM status_count";
+/* The same filters as a page (every status), counted by status: one pass over
+ * the rows the filters' indexes give, done once per filter, never per key. */
+static const char SQL_COUNTS_FILTERED[] = "SELECT s.status, count(*) "
+	"FROM submission s JOIN credential c ON c.id = s.credential_id "
+	"JOIN pathway p ON p.id = c.pathway_id JOIN educator e ON e.id = s.educator_id "
+	"JOIN district d ON d.id = e.district_id WHERE 1" Q_FILTER " GROUP BY s.status";
 static const char SQL_EDUCATOR[] =
 	"SELECT e.name, e.anon_id, " STORE_BLIND_TO("s.educator_id", "?2") ", e.ext_id, sc.name "
 	"FROM submission s JOIN educator e ON e.id = s.educator_id "
@@ -109,6 +119,8 @@ static int run(struct store *s, sqlite3_stmt *st, int (*fn)(void *, const struct
 			.anon_id = (const char *)sqlite3_column_text(st, 9),
 			.assigned_blind = sqlite3_column_int(st, 10),
 			.claimed_by = (const char *)sqlite3_column_text(st, 11),
+			.read = (const char *)sqlite3_column_text(st, 12),
+			.read_blind = sqlite3_column_int(st, 13),
 		};
 		(*got)++;
 		if (fn(ctx, &r)) {
@@ -217,13 +229,9 @@ int store_queue_walk(struct store *s, const struct queue_filter *f, const char *
 	}
 }
 
-int store_queue_counts(struct store *s, long long counts[QUEUE_NSTATUS], struct mc_error *err)
+/* Status and count rows of a prepared statement into counts[]. */
+static int read_counts(struct store *s, sqlite3_stmt *st, long long counts[QUEUE_NSTATUS], struct mc_error *err)
 {
-	for (int i = 0; i < QUEUE_NSTATUS; i++)
-		counts[i] = 0;
-	sqlite3_stmt *st = store_prep(s, SQL_COUNTS, err);
-	if (!st)
-		return MC_FAIL;
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *status = (const char *)sqlite3_column_text(st, 0);
@@ -233,6 +241,30 @@ int store_queue_counts(struct store *s, long long counts[QUEUE_NSTATUS], struct 
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "counting the queue");
+}
+
+int store_queue_counts(struct store *s, long long counts[QUEUE_NSTATUS], struct mc_error *err)
+{
+	for (int i = 0; i < QUEUE_NSTATUS; i++)
+		counts[i] = 0;
+	sqlite3_stmt *st = store_prep(s, SQL_COUNTS, err);
+	return st ? read_counts(s, st, counts, err) : MC_FAIL;
+}
+
+int store_queue_counts_filtered(struct store *s, const struct queue_filter *f,
+				long long counts[QUEUE_NSTATUS], struct mc_error *err)
+{
+	for (int i = 0; i < QUEUE_NSTATUS; i++)
+		counts[i] = 0;
+	sqlite3_stmt *st = store_prep(s, SQL_COUNTS_FILTERED, err);
+	if (!st)
+		return MC_FAIL;
+	store_bind_text(st, 5, "all");
+	store_bind_text(st, 6, f->credential);
+	store_bind_text(st, 7, f->pathway);
+	store_bind_text(st, 8, f->district);
+	store_bind_text(st, 9, f->mine);
+	return read_counts(s, st, counts, err);
 }
 
 int store_queue_educator(struct store *s, long long submission_rowid, const char *viewer,

@@ -22,9 +22,10 @@
 #include "tui/tui_int.h"
 
 /* ------------------------------------------------------------ signals */
-/* SIGHUP (the SSH link or the terminal went away) and SIGTERM only set a flag:
- * the loop sees it within a second (the key read has a timeout and is not
- * restarted), saves drafts synchronously, releases claims and leaves. */
+/* SIGHUP (the SSH link or the terminal went away), SIGTERM and SIGINT (Ctrl-C)
+ * only set a flag: the loop sees it within a second (the key read has a timeout
+ * and is not restarted), saves drafts synchronously, releases claims and leaves,
+ * so Ctrl-C does not leave a claim behind for the idle expiry. */
 static volatile sig_atomic_t got_signal;
 
 static void on_signal(int sig) { got_signal = sig; }
@@ -32,7 +33,7 @@ static void on_signal(int sig) { got_signal = sig; }
 int tui_signalled(void) { return (int)got_signal; }
 
 struct saved_signals {
-	struct sigaction hup, term;
+	struct sigaction hup, term, intr;
 };
 
 /* Before newterm: ncurses leaves handlers alone that are already set. */
@@ -46,12 +47,14 @@ static void signals_install(struct saved_signals *old)
 	got_signal = 0;
 	sigaction(SIGHUP, &sa, &old->hup);
 	sigaction(SIGTERM, &sa, &old->term);
+	sigaction(SIGINT, &sa, &old->intr);
 }
 
 static void signals_restore(const struct saved_signals *old)
 {
 	sigaction(SIGHUP, &old->hup, NULL);
 	sigaction(SIGTERM, &old->term, NULL);
+	sigaction(SIGINT, &old->intr, NULL);
 }
 
 /* ------------------------------------------------------ other programs */
@@ -62,9 +65,16 @@ static int run_wait(struct tui *t, char *const argv[], struct mc_error *err)
 	def_prog_mode();
 	endwin();
 	fflush(NULL);
+	/* Ctrl-C in the editor or viewer is for it, not a reason for us to leave. */
+	struct sigaction ign, old_int;
+	memset(&ign, 0, sizeof ign);
+	ign.sa_handler = SIG_IGN;
+	sigemptyset(&ign.sa_mask);
+	sigaction(SIGINT, &ign, &old_int);
 	pid_t pid = fork();
 	if (pid < 0) {
 		int e = errno;
+		sigaction(SIGINT, &old_int, NULL);
 		reset_prog_mode();
 		t->redraw_all = 1;
 		mc_error_set(err, MC_FAIL, "%s: cannot start: %s", argv[0], strerror(e));
@@ -73,6 +83,7 @@ static int run_wait(struct tui *t, char *const argv[], struct mc_error *err)
 	if (pid == 0) {
 		signal(SIGHUP, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
+		signal(SIGINT, SIG_DFL);
 		priv_drop_for_good(); /* the person's editor or viewer gets none of the service's rights */
 		execvp(argv[0], argv);
 		fprintf(stderr, "mcassess: %s: %s\n", argv[0], strerror(errno));
@@ -81,6 +92,7 @@ static int run_wait(struct tui *t, char *const argv[], struct mc_error *err)
 	int status = 0;
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
+	sigaction(SIGINT, &old_int, NULL);
 	reset_prog_mode();
 	t->redraw_all = 1;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
@@ -664,8 +676,10 @@ int tui_run(struct store *s, struct mc_error *err)
 		if (got_signal) {
 			hangup(&t);
 			rc = mc_error_set(err, MC_FAIL, "%s: left at once; unsaved text was kept as a draft "
-					  "(it comes back when you open the submission again)",
-					  got_signal == SIGHUP ? "the terminal hung up" : "stopped (SIGTERM)");
+					  "(it comes back when you open the submission again)%s",
+					  got_signal == SIGHUP ? "the terminal hung up"
+					  : got_signal == SIGINT ? "interrupted (Ctrl-C)" : "stopped (SIGTERM)",
+					  got_signal == SIGINT ? "; your claim is released" : "");
 			break;
 		}
 		draw(&t);

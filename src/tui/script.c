@@ -13,7 +13,8 @@
  *                     stops (dumps are text only, attributes otherwise unseen)
  *   :resize WxH       resize the screen (as a terminal resize would)
  *   :idle             as if no key came for a second (drafts are saved then)
- *   :signal HUP|TERM  the signal arrives (as when the terminal hangs up)
+ *   :signal HUP|TERM|INT  the signal arrives (as when the terminal hangs up,
+ *                     or Ctrl-C is pressed)
  *   anything else     keys: characters as typed (UTF-8), <Name> for a named key
  *                     (<Enter> <Down> <PgDn> <Esc> <Tab> <^L> ...), <lt> for '<'
  * The script ending quits the program. Other variables (script mode only):
@@ -268,8 +269,8 @@ static int command(struct tui *t, struct tui_script *sc, const char *cmd, struct
 	}
 	if (strcmp(cmd, ":idle") == 0)
 		return TUI_KEY_IDLE; /* as if no key came for a second */
-	if (strcmp(cmd, ":signal HUP") == 0 || strcmp(cmd, ":signal TERM") == 0) {
-		raise(cmd[8] == 'H' ? SIGHUP : SIGTERM);
+	if (strcmp(cmd, ":signal HUP") == 0 || strcmp(cmd, ":signal TERM") == 0 || strcmp(cmd, ":signal INT") == 0) {
+		raise(cmd[8] == 'H' ? SIGHUP : cmd[8] == 'I' ? SIGINT : SIGTERM);
 		return TUI_KEY_IDLE;
 	}
 	int w, h;

@@ -124,6 +124,9 @@ void tui_find_free(struct tui_find **fp);
 /* Compile a pattern (NULL or "" clears); a bad one is MC_USAGE with PCRE2's message
  * and the offset. */
 int tui_find_set(struct tui_find *f, const char *pattern, struct mc_error *err);
+/* Several texts to find at once, each literal, any case (the personal data the
+ * pre-checks found, marked in the evidence with the same highlight). */
+int tui_find_set_terms(struct tui_find *f, char *const *terms, int n, struct mc_error *err);
 int tui_find_active(const struct tui_find *f);
 int tui_find_count(const struct tui_find *f);
 /* Find every match in the pager (again whenever the pager is rebuilt). */
@@ -165,6 +168,8 @@ const struct scoring_outcome *tui_rubric_outcome(const struct tui_rubric *rp);
 /* The window to draw into (h rows by w cells, the first row a header). */
 void tui_rubric_layout(struct tui_rubric *rp, WINDOW *w, int h, int width);
 void tui_rubric_draw(struct tui_rubric *rp, int focused);
+/* 1: the summary (every criterion a line, the focused one's levels in full). */
+void tui_rubric_set_summary(struct tui_rubric *rp, int on);
 /* Moves between criteria; 1 when handled. */
 int tui_rubric_move(struct tui_rubric *rp, enum tui_action a);
 /* The focused criterion (index into outcome->criteria), -1 when none. */

@@ -282,6 +282,8 @@ int tui_pager_request(struct tui_pager *p, enum tui_action a, int h, int *moved)
 	case ACT_MOVE_UP: top--; break;
 	case ACT_PAGE_DOWN: top += h > 1 ? h - 1 : 1; break;
 	case ACT_PAGE_UP: top -= h > 1 ? h - 1 : 1; break;
+	case ACT_HALF_DOWN: top += h > 1 ? h / 2 : 1; break;
+	case ACT_HALF_UP: top -= h > 1 ? h / 2 : 1; break;
 	case ACT_FIRST: top = 0; break;
 	case ACT_LAST: top = max_top; break;
 	default: return 0;

@@ -104,3 +104,20 @@ done_testing() {
 	echo "1..$_t_n"
 	[ "$_t_failed" -eq 0 ]
 }
+
+# t_accounts NAME...: as root, make sure the OS accounts exist, move $DB into a
+# world-writable directory $F (WAL files included) that they can all write, and
+# define `as USER ARGS...` (mcassess as USER, like mc). Returns 1, changing
+# nothing, when not root or without useradd/runuser (the caller skips).
+t_accounts() {
+	[ "$(id -u)" -eq 0 ] && command -v useradd >/dev/null 2>&1 && command -v runuser >/dev/null 2>&1 || return 1
+	for _u in "$@"; do id "$_u" >/dev/null 2>&1 || useradd -M -N "$_u" 2>/dev/null || useradd -M "$_u"; done
+	F=$(mktemp -d /tmp/mcassess-acct.XXXXXX)
+	trap 'rm -rf "$T" "$F"' EXIT
+	chmod 0777 "$F"
+	[ -f "$DB" ] && sqlite3 "$DB" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null && cp "$DB" "$F/t.db" && rm -f "$DB"*
+	DB=$F/t.db
+	[ -f "$DB" ] && chmod 0666 "$DB"
+	return 0
+}
+as() { _u=$1; shift; RC=0; runuser -u "$_u" -- env HOME="$F" "$MCASSESS" --db "$DB" "$@" >"$OUT" 2>"$ERR" </dev/null || RC=$?; }

@@ -288,6 +288,58 @@ static void counts_follow_status_changes(void **state)
 	assert_string_equal(queue_statuses[3], "earned");
 }
 
+/* A count straight from SQL: the oracle for queue_counts_for. */
+static long long count_sql(const char *path, const char *where)
+{
+	int n = 0;
+	char **ids = expected(path, where, "s.id", &n);
+	ids_free(ids, n);
+	return n;
+}
+
+/* What a filtered list holds, by status, and its length ("row N of M"); the
+ * viewer's own read of each row. */
+static void counts_of_a_list(void **state)
+{
+	struct fx *f = *state;
+	struct mc_error err = MC_ERROR_INIT;
+	long long c[QUEUE_NSTATUS];
+	/* unfiltered: the trigger-kept counters */
+	struct queue_filter qf = { 0 };
+	assert_int_equal(queue_counts_for(f->s, &qf, c, &err), MC_OK);
+	assert_int_equal(queue_counts_total(&qf, c), count_sql(f->path, "s.status IN ('queued', 'in_progress')"));
+	qf.status = "all";
+	assert_int_equal(queue_counts_total(&qf, c), NSUB);
+	/* a district and a pathway: counted over those rows only, every status */
+	qf = (struct queue_filter){ .status = "earned", .district = "Knox", .pathway = "TEAM" };
+	assert_int_equal(queue_counts_for(f->s, &qf, c, &err), MC_OK);
+	assert_int_equal(queue_counts_total(&qf, c),
+			 count_sql(f->path, "s.status = 'earned' AND d.name = 'Knox' AND c.code LIKE 'TEAM-%'"));
+	assert_int_equal(c[1], count_sql(f->path, "s.status = 'in_progress' AND d.name = 'Knox' AND c.code LIKE 'TEAM-%'"));
+	/* mine: assigned to or claimed by the user; the rows carry the viewer's read */
+	exec_sql(f->path, "INSERT INTO assignment(uid, submission_id, assessor, read, blind, assigned_by, at) VALUES "
+			  "('a1', 5, 'bo', 'second', 1, 'root', '2026-01-01T00:00:00Z'),"
+			  "('a2', 9, 'bo', 'first', 0, 'root', '2026-01-01T00:00:00Z');");
+	qf = (struct queue_filter){ .status = "all", .mine = "bo" };
+	assert_int_equal(queue_counts_for(f->s, &qf, c, &err), MC_OK);
+	assert_int_equal(queue_counts_total(&qf, c), 2);
+	struct queue_row *rows = NULL;
+	int n = 0;
+	assert_int_equal(queue_page(f->s, &qf, "bo", NULL, 1, 10, &rows, &n, &err), MC_OK);
+	assert_int_equal(n, 2);
+	for (int i = 0; i < n; i++) {
+		int five = rows[i].rowid == 5;
+		assert_string_equal(rows[i].read, five ? "second" : "first");
+		assert_int_equal(rows[i].read_blind, five);
+	}
+	queue_rows_free(&rows, n);
+	/* another viewer has no read of those rows */
+	assert_int_equal(queue_page(f->s, &qf, "cy", NULL, 1, 10, &rows, &n, &err), MC_OK);
+	for (int i = 0; i < n; i++)
+		assert_null(rows[i].read);
+	queue_rows_free(&rows, n);
+}
+
 static void label(struct fx *f, const char *viewer, long long sub, const char *want, int want_blind)
 {
 	struct mc_error err = MC_ERROR_INIT;
@@ -372,6 +424,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(paging_by_status, setup, teardown),
 		cmocka_unit_test_setup_teardown(filters, setup, teardown),
 		cmocka_unit_test_setup_teardown(counts_follow_status_changes, setup, teardown),
+		cmocka_unit_test_setup_teardown(counts_of_a_list, setup, teardown),
 		cmocka_unit_test_setup_teardown(who_sees_the_name, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
