@@ -60,7 +60,7 @@ static int print_entry(void *ctx, const struct archive_log_entry *e)
 		cli_json_str(stdout, e->summary);
 		putchar('}');
 	} else {
-		printf("%.10s  %s  %s <%s>  %s\n", e->commit, e->at, e->author, e->email, e->summary);
+		cli_say(stdout, "%.10s  %s  %s <%s>  %s\n", e->commit, e->at, e->author, e->email, e->summary);
 	}
 	o->first = 0;
 	return 0;
@@ -83,7 +83,7 @@ static int do_log(struct store *s, int argc, char **argv, int format, const stru
 static void print_problem(void *ctx, const char *problem)
 {
 	(void)ctx;
-	printf("%s%s\n", strncmp(problem, "archive: note:", 14) == 0 ? "" : "problem: ", problem);
+	cli_say(stdout, "%s%s\n", strncmp(problem, "archive: note:", 14) == 0 ? "" : "problem: ", problem);
 	fflush(stdout);
 }
 
@@ -121,7 +121,7 @@ static int do_verify(struct cli *cli, struct store *s, int argc, const struct cl
 static void print_conflict(void *ctx, const char *msg)
 {
 	(void)ctx;
-	printf("%s\n", msg);
+	cli_say(stdout, "%s\n", msg);
 }
 
 static int do_sync(struct store *s, int push, int argc, char **argv, const struct cli_cmd *self)

@@ -10,7 +10,7 @@
 static void print_problem(void *ctx, const char *problem)
 {
 	(void)ctx;
-	printf("problem: %s\n", problem);
+	cli_say(stdout, "problem: %s\n", problem);
 	fflush(stdout);
 }
 
