@@ -16,12 +16,7 @@
 
 static void say(FILE *f, int flags, const char *fmt, va_list ap)
 {
-	va_list cp;
-	va_copy(cp, ap);
-	int n = vsnprintf(NULL, 0, fmt, cp);
-	va_end(cp);
-	char *s = mc_xmalloc((size_t)(n < 0 ? 0 : n) + 1);
-	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	char *s = mc_xvasprintf(fmt, ap);
 	text_safe_fputs(s, flags, f);
 	free(s);
 }
