@@ -23,6 +23,38 @@ PY
 }
 t_raw_free() { if raw_free "$2"; then t_ok "$1: no raw control characters"; else t_fail "$1: no raw control characters"; fi; }
 
+# ---------------------------------------------------------------- import refuses
+H=submission_id,educator_id,educator_name,district,school,credential,submitted_at,part,kind,text,file
+C1=$(printf '\302\233') RLO=$(printf '\342\200\256') LRI=$(printf '\342\201\246')
+# t_refused COLUMN VALUE-ROW WHY: importing a row with VALUE in COLUMN fails with
+# file:line and the column, shown visibly, and nothing changes.
+t_refused() {
+	printf '%s\nOK-1,E-OK,Ann Lee,North,,TEAM-QUES,2026-11-22,overview,text,fine,\n%s\n' "$H" "$2" >"$T/bad.csv"
+	t_snapshot
+	t_run 3 import "$T/bad.csv" --evidence "$T/ev"
+	t_stderr_has "$T/bad.csv:3: column '$1': $3"
+	t_raw_free "import's message about '$1'" "$ERR"
+	t_db_unchanged
+}
+mkdir -p "$T/ev" && printf 'plan' >"$T/ev/$(printf 'plan\n.pdf')"
+t_refused submission_id "S-${C1}1,E-1,Ann,North,,TEAM-QUES,2026-11-22,overview,text,x," \
+	"contains the invisible control character U+009B; remove it"
+t_refused educator_id "S-1,E-${RLO}1,Ann,North,,TEAM-QUES,2026-11-22,overview,text,x," \
+	"contains U+202E, an invisible character that reorders how the text around it is displayed"
+t_refused educator_name "S-1,E-1,Ann ${C1}Lee,North,,TEAM-QUES,2026-11-22,overview,text,x," \
+	"contains the invisible control character U+009B"
+t_refused district "S-1,E-1,Ann,No${LRI}rth,,TEAM-QUES,2026-11-22,overview,text,x," \
+	"contains U+2066, an invisible character"
+t_refused school "S-1,E-1,Ann,North,Oak${C1},TEAM-QUES,2026-11-22,overview,text,x," \
+	"contains the invisible control character U+009B"
+t_refused school "S-1,E-1,Ann,North,Oak$(printf '\033')]0;x,TEAM-QUES,2026-11-22,overview,text,x," \
+	"contains a control character"
+# a file whose name has a line break: refused clearly, not stored under a name no line can show
+t_refused file "S-1,E-1,Ann,North,,TEAM-QUES,2026-11-22,artifact,file,,\"plan
+.pdf\"" "contains a control character (a tab or line break?)"
+t_refused file "S-1,E-1,Ann,North,,TEAM-QUES,2026-11-22,artifact,file,,${RLO}fdp.exe" \
+	"contains U+202E"
+
 t_run 0 import "$FX/hostile.json"
 
 # ---------------------------------------------------------------- show
@@ -82,6 +114,13 @@ t_run 0 queue --status all --format tsv
 t_check "queue --format tsv: the name exact" grep -qF "$(printf 'Eve \302\23331m \342\200\256evil')" "$OUT"
 t_run 0 queue --status all --format json
 t_check "queue --format json: the name exact" test "$(jq -r '.[0].educator' "$OUT")" = "$(printf 'Eve \302\23331m \342\200\256evil')"
+printf 'plan' >"$T/ev/plan.pdf"
+printf '%s\nTS-2,E-TS2,Bo Chen,Northfield,,TEAM-QUES,2026-11-22,artifact,file,,plan.pdf\n' "$H" >"$T/file.csv"
+t_run 0 import "$T/file.csv" --evidence "$T/ev"
+sql "UPDATE evidence SET file_name = 'plan' || char(10) || char(27) || '[1A.pdf' WHERE kind = 'file'"
+t_run 0 show TS-2
+t_raw_free "show: a file name with a line break" "$OUT"
+t_stdout_has "file plan\n^[[1A.pdf"
 t_run 0 show TS-1
 t_raw_free "show: educator and district" "$OUT"
 t_stdout_has "educator Eve <U+009B>31m <U+202E>evil (E-TS1), North^[]0;x^G"
