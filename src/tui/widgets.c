@@ -1,7 +1,8 @@
 /* widgets.c: drawing text by display width, wrapping, and the pager that the
  * evidence and help screens share. Widths come from text_cp_width so wrapping and
  * drawing agree; a character the terminal library measures differently is drawn
- * as '?' cells, so the layout can never shift. */
+ * as '?' cells, so the layout can never shift, and a control character is drawn
+ * visibly in one cell, never passed to the terminal. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -23,12 +24,26 @@ int tui_width(const char *s, size_t len)
 	return w;
 }
 
+/* A control character in outside text, drawn visibly in its one cell instead of
+ * reaching the terminal: C0 and DEL as their control pictures (ESC as U+241B),
+ * C1 and the bidi overrides and isolates as U+FFFD. A tab is a space. */
+static wchar_t visible_control(unsigned cp)
+{
+	if (cp == '\t')
+		return L' ';
+	if (cp < 0x20)
+		return (wchar_t)(0x2400 + cp);
+	if (cp == 0x7f)
+		return (wchar_t)0x2421;
+	return (wchar_t)0xfffd;
+}
+
 static void put_cp(WINDOW *w, unsigned cp, int cw, attr_t attr)
 {
 	wchar_t wc[2] = { (wchar_t)cp, 0 };
 	cchar_t cc;
-	if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0)) {
-		wc[0] = L' ';
+	if (text_cp_is_control(cp)) {
+		wc[0] = visible_control(cp);
 	} else if (wcwidth((wchar_t)cp) != cw) {
 		/* The terminal library would lay it out differently: keep our cells. */
 		for (int i = 0; i < cw; i++) {

@@ -125,6 +125,25 @@ t_run 0 show TS-1
 t_raw_free "show: educator and district" "$OUT"
 t_stdout_has "educator Eve <U+009B>31m <U+202E>evil (E-TS1), North^[]0;x^G"
 
+# ---------------------------------------------------------------- the workstation
+# In-process screens (tests/tui/test_screens.sh's way): every control drawn visibly
+# in its one cell (control pictures, U+FFFD for C1 and bidi), the layout unchanged.
+# (a database of its own: the hostile evidence, and a C1 and a bidi control in the name)
+"$MCASSESS" --db "$T/tui.db" init >/dev/null 2>&1 && "$MCASSESS" --db "$T/tui.db" import "$FX/hostile.json" >/dev/null 2>&1 &&
+	sqlite3 "$T/tui.db" "UPDATE educator SET name = 'Eve ' || char(155) || '31m ' || char(8238) || 'evil'" ||
+	{ echo "Bail out! the workstation's database"; exit 1; }
+mkdir -p "$T/dumps"
+RC=0
+MCASSESS_TUI_NOW=2026-11-22T12:00:00Z TERM=xterm NO_COLOR=1 MCASSESS_TUI_SCRIPT=$FX/hostile.keys \
+	MCASSESS_TUI_SIZE=100x30 MCASSESS_TUI_DUMP_DIR=$T/dumps \
+	"$MCASSESS" --db "$T/tui.db" tui >"$OUT" 2>"$ERR" </dev/null || RC=$?
+t_check "workstation: replayed, exit 0" test "$RC" -eq 0
+for screen in hostile-queue hostile-submission; do
+	if diff -u "$FX/$screen.screen" "$T/dumps/$screen" >"$T/diff" 2>&1; then t_ok "workstation: screen $screen"
+	else t_fail "workstation: screen $screen"; t_diag "$T/diff"; fi
+	t_raw_free "workstation: screen $screen" "$T/dumps/$screen"
+done
+
 # people: a district given on the command line (any text the admin typed)
 me=$(id -un)
 t_run 0 people add "$me" --role admin --district "$(printf 'Dist\033[2Jrict')"
