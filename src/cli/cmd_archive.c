@@ -28,7 +28,7 @@ static int do_init(struct cli *cli, struct store *s, int argc, char **argv, cons
 		archive_init_result_free(&r);
 		return cli_error(&err);
 	}
-	printf("%s the archive %s for %s: commit %.10s holds %ld submission%s\n",
+	cli_say(stdout, "%s the archive %s for %s: commit %.10s holds %ld submission%s\n",
 	       r.created ? "created" : "attached", r.path, cli->db_path, r.commit, r.submissions,
 	       r.submissions == 1 ? "" : "s");
 	archive_init_result_free(&r);
@@ -109,9 +109,9 @@ static int do_verify(struct cli *cli, struct store *s, int argc, const struct cl
 	}
 	char *what = check_summary_text(&sum);
 	if (sum.problems == 0)
-		printf("all good: the archive %s agrees with the database (%s checked)\n", path, what);
+		cli_say(stdout, "all good: the archive %s agrees with the database (%s checked)\n", path, what);
 	else
-		fprintf(stderr, "mcassess: archive verify found %ld difference%s between %s and the archive %s\n",
+		cli_say(stderr, "mcassess: archive verify found %ld difference%s between %s and the archive %s\n",
 			sum.problems, sum.problems == 1 ? "" : "s", cli->db_path, path);
 	free(what);
 	free(path);
