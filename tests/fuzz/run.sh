@@ -13,7 +13,7 @@ set -eu
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 SECONDS_EACH=${1:-30}
 [ $# -gt 0 ] && shift
-HARNESSES=${*:-csv json catalog patterns}
+HARNESSES=${*:-csv json catalog patterns config}
 command -v clang >/dev/null || { echo "tests/fuzz/run.sh: clang is needed (Debian package clang)" >&2; exit 1; }
 [ -x "$SRC/configure" ] || (cd "$SRC" && ./autogen.sh >/dev/null)
 if [ -n "${FUZZ_BUILD:-}" ]; then
