@@ -157,4 +157,24 @@ t_stdout_has "Dist^[[2Jrict"
 t_run 0 people list --format tsv
 t_check "people list --format tsv: the district exact" grep -qF "$(printf 'Dist\033[2Jrict')" "$OUT"
 
+# ---------------------------------------------------------------- archive log
+# A commit's author is the person's name as the database has it (set here as a
+# database from before might hold it); the log shows it visibly, tsv exactly.
+ADB=$T/arc.db
+"$MCASSESS" --db "$ADB" init >/dev/null 2>&1 || { echo "Bail out! init"; exit 1; }
+if "$MCASSESS" --db "$ADB" archive init >"$OUT" 2>"$ERR"; then
+	sqlite3 "$ADB" "UPDATE person SET name = 'Eve' || char(27) || ']0;owned' || char(7) || ' ' || char(155) || 'x',
+		email = 'eve' || char(27) || '[2J@example.org' WHERE user = '$me'"
+	"$MCASSESS" --db "$ADB" import "$FX/hostile.json" >/dev/null 2>&1
+	RC=0; "$MCASSESS" --db "$ADB" archive log TS-1 >"$OUT" 2>"$ERR" || RC=$?
+	t_check "archive log: exit 0" test "$RC" -eq 0
+	t_raw_free "archive log" "$OUT"
+	t_stdout_has "Eve^[]0;owned^G <U+009B>x <eve^[[2J@example.org>  import TS-1"
+	"$MCASSESS" --db "$ADB" archive log TS-1 --format tsv >"$OUT" 2>"$ERR"
+	t_check "archive log --format tsv: the author exact" \
+		grep -qF "$(printf 'Eve\033]0;owned\007 \302\233x\teve\033[2J@example.org')" "$OUT"
+else
+	t_ok "archive log # SKIP no archive in this build: $(head -1 "$ERR")"
+fi
+
 done_testing
