@@ -86,7 +86,7 @@ int main(int argc, char **argv)
 			free(cli.db_path);
 			cli.db_path = mc_xstrdup(a + 5);
 		} else {
-			fprintf(stderr, "mcassess: unknown option '%s'\n", a);
+			cli_say(stderr, "mcassess: unknown option '%s'\n", a);
 			usage(stderr);
 			free(cli.db_path);
 			return MC_USAGE;
@@ -98,7 +98,7 @@ int main(int argc, char **argv)
 
 	const struct cli_cmd *cmd = i < argc ? cli_find(argv[i]) : &cli_cmd_tui;
 	if (!cmd) {
-		fprintf(stderr, "mcassess: unknown command '%s' (see 'mcassess --help')\n", argv[i]);
+		cli_say(stderr, "mcassess: unknown command '%s' (see 'mcassess --help')\n", argv[i]);
 		free(cli.db_path);
 		return MC_USAGE;
 	}

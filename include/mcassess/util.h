@@ -2,6 +2,7 @@
 #ifndef MCASSESS_UTIL_H
 #define MCASSESS_UTIL_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -30,6 +31,7 @@ void *mc_xrealloc(void *p, size_t n);
 char *mc_xstrdup(const char *s);
 char *mc_xstrndup(const char *s, size_t n);
 char *mc_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *mc_xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
 /* ISO 8601 UTC, "2026-11-22T10:48:00Z" (buffer of at least 21 bytes). */
 #define MC_TIME_LEN 21

@@ -13,10 +13,37 @@
 #include "mcassess/priv.h"
 #include "mcassess/show.h"
 #include "mcassess/text.h"
+#include "mcassess/util.h"
+
+static void say(FILE *f, int flags, const char *fmt, va_list ap)
+{
+	char *s = mc_xvasprintf(fmt, ap);
+	text_safe_fputs(s, flags, f);
+	free(s);
+}
+
+void cli_say(FILE *f, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	say(f, TEXT_SAFE_LINES, fmt, ap);
+	va_end(ap);
+}
+
+void cli_put(const char *s) { text_safe_fputs(s, 0, stdout); }
+
+int cli_width(const char *s)
+{
+	char *v = text_safe_dup(s, 0);
+	int w = show_text_width(v);
+	free(v);
+	return w;
+}
 
 int cli_error(struct mc_error *err)
 {
-	fprintf(stderr, "mcassess: %s\n", mc_error_msg(err));
+	/* messages quote input: a name, a field, a line of a file */
+	cli_say(stderr, "mcassess: %s\n", mc_error_msg(err));
 	int st = err && err->status != MC_OK ? (int)err->status : MC_FAIL;
 	mc_error_clear(err);
 	return st;
@@ -27,7 +54,7 @@ int cli_usage_error(const struct cli_cmd *cmd, const char *fmt, ...)
 	va_list ap;
 	fprintf(stderr, "mcassess: %s: ", cmd->name);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say(stderr, 0, fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "\nusage: mcassess %s\n(see 'mcassess %s --help')\n", cmd->usage, cmd->name);
 	return MC_USAGE;
@@ -92,9 +119,11 @@ int cli_list_args(const struct cli_cmd *self, int argc, char **argv, int *fmt)
 
 void cli_pad(const char *s, int width)
 {
-	fputs(s ? s : "", stdout);
-	for (int w = show_text_width(s); w < width; w++)
+	char *v = text_safe_dup(s, 0);
+	fputs(v, stdout);
+	for (int w = show_text_width(v); w < width; w++)
 		putchar(' ');
+	free(v);
 }
 
 long cli_parse_count(const char *s)

@@ -40,8 +40,17 @@ int cli_parse_format(const char *s);
 /* The options of a `list` subcommand (--format, --help, no arguments): -1 to go
  * on with *fmt set (CLI_TEXT by default), else the status to exit with. */
 int cli_list_args(const struct cli_cmd *self, int argc, char **argv, int *fmt);
-/* Write s (NULL as "") to stdout, then spaces up to `width` cells. */
+/* Outside text (evidence, names, ids, file names, messages quoting input) is
+ * printed for people with its control characters made visible (mcassess/text.h);
+ * tsv and json output stay exact. */
+/* Write s (NULL as "") to stdout as one line, then spaces up to `width` cells. */
 void cli_pad(const char *s, int width);
+/* Write s (NULL as "") to stdout as one line. */
+void cli_put(const char *s);
+/* The cells cli_put(s) takes. */
+int cli_width(const char *s);
+/* fprintf, then controls made visible (line breaks and tabs kept). */
+void cli_say(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Parse a positive integer option value; -1 on error. */
 long cli_parse_count(const char *s);
 

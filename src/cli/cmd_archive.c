@@ -31,7 +31,7 @@ static int do_init(struct cli *cli, struct store *s, int argc, char **argv, cons
 		archive_init_result_free(&r);
 		return cli_error(&err);
 	}
-	printf("%s the archive %s for %s: commit %.10s holds %ld submission%s\n",
+	cli_say(stdout, "%s the archive %s for %s: commit %.10s holds %ld submission%s\n",
 	       r.created ? "created" : "attached", r.path, cli->db_path, r.commit, r.submissions,
 	       r.submissions == 1 ? "" : "s");
 	archive_init_result_free(&r);
@@ -63,7 +63,7 @@ static int print_entry(void *ctx, const struct archive_log_entry *e)
 		cli_json_str(stdout, e->summary);
 		putchar('}');
 	} else {
-		printf("%.10s  %s  %s <%s>  %s\n", e->commit, e->at, e->author, e->email, e->summary);
+		cli_say(stdout, "%.10s  %s  %s <%s>  %s\n", e->commit, e->at, e->author, e->email, e->summary);
 	}
 	o->first = 0;
 	return 0;
@@ -86,7 +86,7 @@ static int do_log(struct store *s, int argc, char **argv, int format, const stru
 static void print_problem(void *ctx, const char *problem)
 {
 	(void)ctx;
-	printf("%s%s\n", strncmp(problem, "archive: note:", 14) == 0 ? "" : "problem: ", problem);
+	cli_say(stdout, "%s%s\n", strncmp(problem, "archive: note:", 14) == 0 ? "" : "problem: ", problem);
 	fflush(stdout);
 }
 
@@ -112,9 +112,9 @@ static int do_verify(struct cli *cli, struct store *s, int argc, const struct cl
 	}
 	char *what = check_summary_text(&sum);
 	if (sum.problems == 0)
-		printf("all good: the archive %s agrees with the database (%s checked)\n", path, what);
+		cli_say(stdout, "all good: the archive %s agrees with the database (%s checked)\n", path, what);
 	else
-		fprintf(stderr, "mcassess: archive verify found %ld difference%s between %s and the archive %s\n",
+		cli_say(stderr, "mcassess: archive verify found %ld difference%s between %s and the archive %s\n",
 			sum.problems, sum.problems == 1 ? "" : "s", cli->db_path, path);
 	free(what);
 	free(path);
@@ -124,7 +124,7 @@ static int do_verify(struct cli *cli, struct store *s, int argc, const struct cl
 static void print_conflict(void *ctx, const char *msg)
 {
 	(void)ctx;
-	printf("%s\n", msg);
+	cli_say(stdout, "%s\n", msg);
 }
 
 static int do_sync(struct store *s, int push, int argc, char **argv, const struct cli_cmd *self)

@@ -10,7 +10,7 @@
 static void print_problem(void *ctx, const char *problem)
 {
 	(void)ctx;
-	printf("problem: %s\n", problem);
+	cli_say(stdout, "problem: %s\n", problem);
 	fflush(stdout);
 }
 
@@ -42,7 +42,7 @@ static int run_check(struct cli *cli, const struct cli_cmd *self, int argc, char
 	if (sum.problems == 0) {
 		printf("all good: %s checked\n", what);
 	} else {
-		fprintf(stderr, "mcassess: check found %ld problem%s in %s (%s)\n", sum.problems,
+		cli_say(stderr, "mcassess: check found %ld problem%s in %s (%s)\n", sum.problems,
 			sum.problems == 1 ? "" : "s", cli->db_path, what);
 		rc = MC_FAIL;
 	}

@@ -45,11 +45,11 @@ static int run_claim(struct cli *cli, const struct cli_cmd *self, int argc, char
 	if (!list && strcmp(what, "claim") == 0) {
 		rc = claim_acquire(s, id, &err);
 		if (rc == MC_OK)
-			printf("claimed %s\n", id);
+			cli_say(stdout, "claimed %s\n", id);
 	} else if (!list) {
 		rc = claim_release(s, id, &err);
 		if (rc == MC_OK)
-			printf("released %s\n", id);
+			cli_say(stdout, "released %s\n", id);
 	} else {
 		struct claim_info *l = NULL;
 		int n = 0;
@@ -71,7 +71,7 @@ static int run_claim(struct cli *cli, const struct cli_cmd *self, int argc, char
 				printf("%s\t%s\t%s\t%s\t%s\n", l[i].submission, l[i].user, l[i].claimed_at,
 				       l[i].seen_at, l[i].expired ? "expired" : "active");
 			} else {
-				printf("%-14s %-16s since %s, last active %s%s\n", l[i].submission, l[i].user,
+				cli_say(stdout, "%-14s %-16s since %s, last active %s%s\n", l[i].submission, l[i].user,
 				       l[i].claimed_at, l[i].seen_at, l[i].expired ? " (expired)" : "");
 			}
 		}

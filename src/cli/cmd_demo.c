@@ -34,7 +34,7 @@ static int parse_seed(const char *s, uint64_t *out)
 
 static void print_counts(const char *path, const struct demo_counts *c)
 {
-	printf("%s: filled with demo data:\n", path);
+	cli_say(stdout, "%s: filled with demo data:\n", path);
 	printf("  %-12s %ld\n", "districts", c->districts);
 	printf("  %-12s %ld\n", "schools", c->schools);
 	printf("  %-12s %ld\n", "cohorts", c->cohorts);

@@ -74,7 +74,7 @@ static int run_export(struct cli *cli, const struct cli_cmd *self, int argc, cha
 	if (rc != MC_OK)
 		return cli_error(&err);
 	if (out)
-		fprintf(stderr, "export: %ld result%s written to %s\n", n, n == 1 ? "" : "s", out);
+		cli_say(stderr, "export: %ld result%s written to %s\n", n, n == 1 ? "" : "s", out);
 	return MC_OK;
 }
 

@@ -64,10 +64,10 @@ static int run_init(struct cli *cli, const struct cli_cmd *self, int argc, char 
 		return cli_error(&err);
 	}
 	catalog_pathways_free(&pw, npw);
-	printf("%s the database %s\n", existed ? "initialised" : "created", cli->db_path);
-	printf("loaded the catalog from %s/catalog: %d credentials in %d pathways\n", mc_data_dir(),
+	cli_say(stdout, "%s the database %s\n", existed ? "initialised" : "created", cli->db_path);
+	cli_say(stdout, "loaded the catalog from %s/catalog: %d credentials in %d pathways\n", mc_data_dir(),
 	       st.added + st.changed + st.unchanged, npw);
-	printf("you (%s) are admin; add others with 'mcassess people add USER --role ROLE'\n", identity_user());
+	cli_say(stdout, "you (%s) are admin; add others with 'mcassess people add USER --role ROLE'\n", identity_user());
 	store_close(&s);
 	return MC_OK;
 }

@@ -48,15 +48,15 @@ static int run_add(struct cli *cli, const struct cli_cmd *self, int argc, char *
 		return cli_error(&err);
 	}
 	if (what == PEOPLE_ADDED)
-		printf("added %s as %s%s%s\n", user, people_role_name(role), district ? " in " : "",
+		cli_say(stdout, "added %s as %s%s%s\n", user, people_role_name(role), district ? " in " : "",
 		       district ? district : "");
 	else if (what == PEOPLE_CHANGED && before != role)
-		printf("changed %s: %s -> %s%s%s\n", user, people_role_name(before), people_role_name(role),
+		cli_say(stdout, "changed %s: %s -> %s%s%s\n", user, people_role_name(before), people_role_name(role),
 		       district ? " in " : "", district ? district : "");
 	else if (what == PEOPLE_CHANGED)
-		printf("changed %s: %s, now in %s\n", user, people_role_name(role), district ? district : "no district");
+		cli_say(stdout, "changed %s: %s, now in %s\n", user, people_role_name(role), district ? district : "no district");
 	else
-		printf("%s is already %s; nothing changed\n", user, people_role_name(role));
+		cli_say(stdout, "%s is already %s; nothing changed\n", user, people_role_name(role));
 	store_close(&s);
 	return MC_OK;
 }
@@ -101,7 +101,7 @@ static int run_list(struct cli *cli, const struct cli_cmd *self, int argc, char 
 	} else {
 		int w[4] = { 4, 11, 8, 4 };
 		for (int i = 0; i < n; i++) {
-			int a[4] = { show_text_width(p[i].user), 11, show_text_width(p[i].district), show_text_width(p[i].name) };
+			int a[4] = { cli_width(p[i].user), 11, cli_width(p[i].district), cli_width(p[i].name) };
 			for (int k = 0; k < 4; k++)
 				w[k] = a[k] > w[k] ? a[k] : w[k];
 		}
@@ -112,7 +112,8 @@ static int run_list(struct cli *cli, const struct cli_cmd *self, int argc, char 
 			cli_pad(people_role_name(p[i].role), w[1] + 2);
 			cli_pad(p[i].district ? p[i].district : "-", w[2] + 2);
 			cli_pad(p[i].name, w[3] + 2);
-			puts(p[i].email ? p[i].email : "");
+			cli_put(p[i].email);
+			putchar('\n');
 		}
 	}
 	people_list_free(&p, n);

@@ -107,11 +107,10 @@ static int stream(struct store *s, const struct queue_filter *f, const char *vie
 /* Pad to `width` terminal cells (wide characters take two). */
 static void cell(const char *s, int width, int last)
 {
-	fputs(s, stdout);
 	if (last)
-		return;
-	for (int w = show_text_width(s); w < width + 2; w++)
-		putchar(' ');
+		cli_put(s);
+	else
+		cli_pad(s, width + 2);
 }
 
 static int text(struct store *s, const struct queue_filter *f, const char *viewer, long limit,
@@ -156,7 +155,7 @@ static int text(struct store *s, const struct queue_filter *f, const char *viewe
 		snprintf(atts[i], sizeof atts[i], "%d", r->attempt);
 		const char *v[NC] = { r->id, r->status, r->credential, r->educator, r->district, atts[i], ages[i] };
 		for (int c = 0; c < NC; c++) {
-			int cw = show_text_width(v[c]);
+			int cw = cli_width(v[c]);
 			if (cw > w[c])
 				w[c] = cw;
 		}

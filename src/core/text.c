@@ -2,9 +2,13 @@
  * widths (from utf8proc). */
 #include "config.h"
 
+#include <stdio.h>
+#include <string.h>
+#include <wchar.h>
 #include <utf8proc.h>
 
 #include "mcassess/text.h"
+#include "mcassess/util.h"
 
 int text_utf8_valid(const char *str, size_t len, size_t *bad)
 {
@@ -143,8 +147,8 @@ int text_cp_width(unsigned cp)
 	if (cp == 0 || cp > 0x10ffff)
 		return 0;
 	const utf8proc_property_t *p = utf8proc_get_property((utf8proc_int32_t)cp);
-	if (p->category == UTF8PROC_CATEGORY_CC)
-		return 1; /* drawn as a space */
+	if (p->category == UTF8PROC_CATEGORY_CC || text_cp_is_control(cp))
+		return 1; /* drawn visibly in one cell (bidi controls too) */
 	if (p->category == UTF8PROC_CATEGORY_MC)
 		return 1;
 	return utf8proc_charwidth((utf8proc_int32_t)cp);
@@ -225,4 +229,93 @@ int text_width(const char *s, size_t len)
 		i = e;
 	}
 	return w;
+}
+
+/* ------------------------------------------------------- terminal-safe text */
+
+int text_cp_is_control(unsigned cp)
+{
+	return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e) ||
+	       (cp >= 0x2066 && cp <= 0x2069);
+}
+
+/* Length of the valid UTF-8 sequence at s[0..len), or 0 if it is not one. */
+static size_t utf8_seq(const char *s, size_t len)
+{
+	unsigned char c = (unsigned char)s[0];
+	size_t n = c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3
+		 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+	if (n == 0 || n > len)
+		return 0;
+	return n == 1 || text_utf8_valid(s, n, NULL) ? n : 0;
+}
+
+static void safe_control(struct mc_buf *b, unsigned cp)
+{
+	if (cp == '\t')
+		mc_buf_adds(b, "\\t");
+	else if (cp == '\n')
+		mc_buf_adds(b, "\\n");
+	else if (cp == '\r')
+		mc_buf_adds(b, "\\r");
+	else if (cp < 0x20 || cp == 0x7f) {
+		mc_buf_addc(b, '^');
+		mc_buf_addc(b, (char)(cp ^ 0x40));
+	} else
+		mc_buf_printf(b, "<U+%04X>", cp);
+}
+
+static int safe_as_is(const char *s, int flags)
+{
+	unsigned cp;
+	text_utf8_decode(s, &cp);
+	if ((flags & TEXT_SAFE_LINES) && (cp == '\n' || cp == '\t'))
+		return 1;
+	return !text_cp_is_control(cp);
+}
+
+void text_safe_append(struct mc_buf *b, const char *s, size_t len, int flags)
+{
+	size_t i = 0;
+	while (i < len) {
+		size_t start = i;
+		unsigned cp;
+		size_t n;
+		/* copy the longest run that needs nothing done */
+		while (i < len && (n = utf8_seq(s + i, len - i)) != 0 && safe_as_is(s + i, flags))
+			i += n;
+		mc_buf_add(b, s + start, i - start);
+		if (i >= len)
+			break;
+		if ((n = utf8_seq(s + i, len - i)) == 0) {
+			mc_buf_printf(b, "\\x%02X", (unsigned char)s[i]);
+			i++;
+			continue;
+		}
+		text_utf8_decode(s + i, &cp);
+		if ((flags & TEXT_SAFE_LINES) && cp == '\r' && i + 1 < len && s[i + 1] == '\n') {
+			i++; /* a CRLF line end reads as a line end */
+			continue;
+		}
+		safe_control(b, cp);
+		i += n;
+	}
+}
+
+char *text_safe_dup(const char *s, int flags)
+{
+	struct mc_buf b = MC_BUF_INIT;
+	if (s)
+		text_safe_append(&b, s, strlen(s), flags);
+	return mc_buf_steal(&b);
+}
+
+void text_safe_fputs(const char *s, int flags, FILE *f)
+{
+	if (!s)
+		return;
+	struct mc_buf b = MC_BUF_INIT;
+	text_safe_append(&b, s, strlen(s), flags);
+	fwrite(mc_buf_str(&b), 1, b.len, f);
+	mc_buf_free(&b);
 }

@@ -59,15 +59,22 @@ char *mc_xstrndup(const char *s, size_t n)
 	return p;
 }
 
+char *mc_xvasprintf(const char *fmt, va_list ap)
+{
+	va_list cp;
+	va_copy(cp, ap);
+	int n = vsnprintf(NULL, 0, fmt, cp);
+	va_end(cp);
+	char *s = mc_xmalloc((size_t)(n < 0 ? 0 : n) + 1);
+	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	return s;
+}
+
 char *mc_xasprintf(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	char *s = mc_xmalloc((size_t)n + 1);
-	va_start(ap, fmt);
-	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	char *s = mc_xvasprintf(fmt, ap);
 	va_end(ap);
 	return s;
 }

@@ -3,7 +3,8 @@
  * its marks is one), their widths from text_cluster_width, so wrapping and
  * drawing agree and a cluster is never split; the rare character the terminal
  * library measures differently is drawn as a replacement character padded to its
- * width, so the layout can never shift. */
+ * width, so the layout can never shift; a control character is drawn visibly in
+ * one cell, never passed to the terminal. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -52,6 +53,20 @@ static int put_cluster_as_is(WINDOW *w, const char *s, size_t len, int cw, attr_
 	return 0;
 }
 
+/* A control character in outside text, drawn visibly in its one cell instead of
+ * reaching the terminal: C0 and DEL as their control pictures (ESC as U+241B),
+ * C1 and the bidi overrides and isolates as U+FFFD. A tab is a space. */
+static wchar_t visible_control(unsigned cp)
+{
+	if (cp == '\t')
+		return L' ';
+	if (cp < 0x20)
+		return (wchar_t)(0x2400 + cp);
+	if (cp == 0x7f)
+		return (wchar_t)0x2421;
+	return (wchar_t)0xfffd;
+}
+
 /* One cell in attr. setcchar takes the colour pair as its own argument and
  * overrides the pair inside attr with it, so the pair is passed there. */
 static void put_cell(WINDOW *w, const wchar_t *wc, attr_t attr)
@@ -70,8 +85,10 @@ static void put_cluster(WINDOW *w, const char *s, size_t len, int cw, attr_t att
 	unsigned cp;
 	text_utf8_decode(s, &cp);
 	int used = 0;
-	if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0)) {
-		/* a space below */
+	if (text_cp_is_control(cp)) {
+		wchar_t wc[2] = { visible_control(cp), 0 };
+		put_cell(w, wc, attr);
+		used = 1;
 	} else if (put_cluster_as_is(w, s, len, cw, attr) == 0) {
 		return;
 	} else {
