@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "mcassess/suggest.h"
 #include "mcassess/util.h"
 
 const struct cli_cmd *const cli_commands[] = {
@@ -78,7 +79,12 @@ int main(int argc, char **argv)
 			free(cli.db_path);
 			cli.db_path = mc_xstrdup(a + 5);
 		} else {
-			fprintf(stderr, "mcassess: unknown option '%s'\n", a);
+			static const char *const global[] = { "db", "help", "version" };
+			const char *meant = strncmp(a, "--", 2) == 0 ? suggest_nearest(a + 2, global, 3) : NULL;
+			if (meant)
+				fprintf(stderr, "mcassess: unknown option '%s' (did you mean '--%s'?)\n", a, meant);
+			else
+				fprintf(stderr, "mcassess: unknown option '%s'\n", a);
 			usage(stderr);
 			free(cli.db_path);
 			return MC_USAGE;
@@ -89,7 +95,12 @@ int main(int argc, char **argv)
 
 	const struct cli_cmd *cmd = i < argc ? cli_find(argv[i]) : &cli_cmd_tui;
 	if (!cmd) {
-		fprintf(stderr, "mcassess: unknown command '%s' (see 'mcassess --help')\n", argv[i]);
+		const char *meant = cli_command_meant(argv[i]);
+		if (meant)
+			fprintf(stderr, "mcassess: unknown command '%s' (did you mean '%s'? see 'mcassess --help')\n",
+				argv[i], meant);
+		else
+			fprintf(stderr, "mcassess: unknown command '%s' (see 'mcassess --help')\n", argv[i]);
 		free(cli.db_path);
 		return MC_USAGE;
 	}

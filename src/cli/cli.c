@@ -11,7 +11,13 @@
 
 #include "cli.h"
 #include "mcassess/show.h"
+#include "mcassess/suggest.h"
 #include "mcassess/text.h"
+#include "mcassess/util.h"
+
+/* The option cli_getopt last found unknown, and the one meant: cli_usage_error
+ * says "did you mean" with the message the command prints. */
+static const char *option_meant;
 
 int cli_error(struct mc_error *err)
 {
@@ -28,6 +34,9 @@ int cli_usage_error(const struct cli_cmd *cmd, const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
+	if (option_meant)
+		fprintf(stderr, " (did you mean '--%s'?)", option_meant);
+	option_meant = NULL;
 	fprintf(stderr, "\nusage: mcassess %s\n(see 'mcassess %s --help')\n", cmd->usage, cmd->name);
 	return MC_USAGE;
 }
@@ -46,6 +55,19 @@ const struct cli_cmd *cli_find(const char *name)
 		if (strcmp((*c)->name, name) == 0)
 			return *c;
 	return NULL;
+}
+
+const char *cli_command_meant(const char *typed)
+{
+	size_t n = 0;
+	while (cli_commands[n])
+		n++;
+	const char **names = mc_xcalloc(n + 1, sizeof *names);
+	for (size_t i = 0; i < n; i++)
+		names[i] = cli_commands[i]->name;
+	const char *near = suggest_nearest(typed, names, n);
+	free(names);
+	return near;
 }
 
 int cli_open(struct cli *cli, int flags, struct store **s)
@@ -145,7 +167,30 @@ void cli_tsv_field(FILE *f, const char *s)
 	}
 }
 
+/* The long option nearest to `typed` ("--limt" or "--limt=5"), or NULL. */
+static const char *nearest_option(const char *typed, const struct option *longopts)
+{
+	if (strncmp(typed, "--", 2) != 0 || !longopts)
+		return NULL;
+	typed += 2;
+	size_t len = strcspn(typed, "="), n = 0;
+	while (longopts[n].name)
+		n++;
+	const char **names = mc_xcalloc(n + 1, sizeof *names);
+	for (size_t i = 0; i < n; i++)
+		names[i] = longopts[i].name;
+	char *name = mc_xstrndup(typed, len);
+	const char *near = suggest_nearest(name, names, n);
+	free(name);
+	free(names);
+	return near;
+}
+
 int cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts)
 {
-	return getopt_long(argc, argv, shortopts, longopts, NULL);
+	option_meant = NULL;
+	int c = getopt_long(argc, argv, shortopts, longopts, NULL);
+	if (c == '?' && optopt == 0 && optind > 0 && optind <= argc) /* an unknown long option */
+		option_meant = nearest_option(argv[optind - 1], longopts);
+	return c;
 }

@@ -31,6 +31,8 @@ int cli_usage_error(const struct cli_cmd *cmd, const char *fmt, ...) __attribute
 /* Print the command's --help to stdout, return MC_OK. */
 int cli_help(const struct cli_cmd *cmd);
 const struct cli_cmd *cli_find(const char *name);
+/* The command nearest to a mistyped one ("qeueu": "queue"), or NULL. */
+const char *cli_command_meant(const char *typed);
 
 /* Open the database; prints the error and returns its status on failure. */
 int cli_open(struct cli *cli, int flags, struct store **s);
@@ -65,7 +67,9 @@ extern const struct cli_cmd cli_cmd_assign, cli_cmd_config;
 extern const struct cli_cmd *const cli_commands[];
 
 /* getopt_long over a subcommand's argv (resets getopt's state first). Handles
- * --help itself: returns 'h' so the caller can `return cli_help(self)`. */
+ * --help itself: returns 'h' so the caller can `return cli_help(self)`. For an
+ * unknown long option near a known one, the next cli_usage_error adds "did you
+ * mean '--OPTION'?". */
 struct option;
 int cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts);
 

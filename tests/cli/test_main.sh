@@ -23,6 +23,21 @@ RC=0; "$MCASSESS" frobnicate >"$OUT" 2>"$ERR" || RC=$?
 t_check "unknown command exits 2" [ "$RC" -eq 2 ]
 t_stderr_has "mcassess: unknown command 'frobnicate'"
 
+t_check "no guess when nothing is near" test -z "$(grep -F "did you mean" "$ERR")"
+
+# A slip of the fingers is named (issue 14): commands, options, global options.
+RC=0; "$MCASSESS" qeueu >"$OUT" 2>"$ERR" || RC=$?
+t_check "mistyped command exits 2" [ "$RC" -eq 2 ]
+t_stderr_has "mcassess: unknown command 'qeueu' (did you mean 'queue'?"
+RC=0; "$MCASSESS" --db "$T/x.db" queue --limt 5 >"$OUT" 2>"$ERR" || RC=$?
+t_check "mistyped option exits 2" [ "$RC" -eq 2 ]
+t_stderr_has "mcassess: queue: unknown option '--limt' (did you mean '--limit'?)"
+RC=0; "$MCASSESS" --db "$T/x.db" import a.csv --evidnce=dir >"$OUT" 2>"$ERR" || RC=$?
+t_stderr_has "(did you mean '--evidence'?)"
+RC=0; "$MCASSESS" --verison >"$OUT" 2>"$ERR" || RC=$?
+t_stderr_has "mcassess: unknown option '--verison' (did you mean '--version'?)"
+t_check "no database made by a mistyped command" test ! -e "$T/x.db"
+
 RC=0; "$MCASSESS" --bogus >"$OUT" 2>"$ERR" || RC=$?
 t_check "unknown global option exits 2" [ "$RC" -eq 2 ]
 t_stderr_has "unknown option '--bogus'"
