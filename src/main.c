@@ -90,8 +90,11 @@ int main(int argc, char **argv)
 			return MC_USAGE;
 		}
 	}
-	if (!cli.db_path)
+	if (!cli.db_path) {
+		const char *env = getenv("MCASSESS_DB");
+		cli.db_default = !env || !*env;
 		cli.db_path = mc_default_db_path();
+	}
 
 	const struct cli_cmd *cmd = i < argc ? cli_find(argv[i]) : &cli_cmd_tui;
 	if (!cmd) {

@@ -6,6 +6,8 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <getopt.h>
 
@@ -70,9 +72,28 @@ const char *cli_command_meant(const char *typed)
 	return near;
 }
 
+/* Someone who is not root, with no database at the default path, is most likely
+ * an assessor on their first run: the database they work in is elsewhere, and
+ * 'init' would only make them the admin of an empty one of their own. */
+static int first_run(const struct cli *cli, int flags)
+{
+	struct stat sb;
+	if (!cli->db_default || (flags & STORE_CREATE) || getuid() == 0 || stat(cli->db_path, &sb) == 0)
+		return 0;
+	fprintf(stderr, "mcassess: there is no database at %s.\n"
+		"Ask your coordinator or administrator for the database's path, then use\n"
+		"'mcassess --db PATH ...' or set MCASSESS_DB=PATH.\n"
+		"('mcassess init' creates a new, empty database of your own, with you as its admin.)\n",
+		cli->db_path);
+	return 1;
+}
+
 int cli_open(struct cli *cli, int flags, struct store **s)
 {
 	struct mc_error err = MC_ERROR_INIT;
+	*s = NULL;
+	if (first_run(cli, flags))
+		return MC_FAIL;
 	if (store_open(cli->db_path, flags, s, &err) != MC_OK)
 		return cli_error(&err);
 	return MC_OK;

@@ -14,6 +14,7 @@ struct cli {
 	char *db_path;   /* --db, $MCASSESS_DB or the XDG default */
 	int tty;         /* stdout is a terminal (progress, paging) */
 	int progress;    /* stderr is a terminal: long work shows progress */
+	int db_default;  /* neither --db nor $MCASSESS_DB: the XDG default path */
 };
 
 struct cli_cmd {
