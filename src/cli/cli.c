@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include <getopt.h>
 
 #include "cli.h"
+#include "mcassess/progress.h"
 #include "mcassess/show.h"
 #include "mcassess/suggest.h"
 #include "mcassess/text.h"
@@ -214,4 +216,111 @@ int cli_getopt(int argc, char **argv, const char *shortopts, const struct option
 	if (c == '?' && optopt == 0 && optind > 0 && optind <= argc) /* an unknown long option */
 		option_meant = nearest_option(argv[optind - 1], longopts);
 	return c;
+}
+
+/* ---------------------------------------------------------------- progress */
+static int progress_on;     /* stderr is a terminal and long work is under way */
+static int progress_shown;  /* a progress line is on the screen */
+static int progress_pct = -1;
+static const char *progress_what;
+
+void cli_progress_printf(const char *fmt, ...)
+{
+	if (!progress_on)
+		return;
+	va_list ap;
+	fputc('\r', stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\033[K", stderr); /* clear what a longer line before left */
+	fflush(stderr);
+	progress_shown = 1;
+}
+
+/* The core's sink: "WHAT: 42%", rewritten only when the figure changes. */
+static void progress_line(void *ctx, const char *what, long long done, long long total)
+{
+	(void)ctx;
+	if (total < 0) {
+		cli_progress_printf("%s...", what);
+		return;
+	}
+	if (total == 0) {
+		cli_progress_printf("%s: %lld", what, done);
+		return;
+	}
+	int pct = done >= total ? 100 : (int)(done * 100 / total);
+	if (pct == progress_pct && what == progress_what)
+		return;
+	progress_pct = pct;
+	progress_what = what;
+	cli_progress_printf("%s: %d%%", what, pct);
+}
+
+void cli_progress_begin(const struct cli *cli)
+{
+	progress_on = cli->progress;
+	progress_pct = -1;
+	progress_what = NULL;
+	if (progress_on)
+		progress_set(progress_line, NULL);
+}
+
+void cli_progress_end(void)
+{
+	if (progress_shown) {
+		fputs("\r\033[K", stderr);
+		fflush(stderr);
+	}
+	progress_shown = 0;
+	progress_on = 0;
+	progress_set(NULL, NULL);
+}
+
+/* ---------------------------------------------------------------- Ctrl-C */
+static volatile sig_atomic_t interrupted;
+static struct store *watched;
+
+static void on_interrupt(int sig)
+{
+	if (interrupted) { /* a second Ctrl-C: stop now (SQLite keeps the database whole) */
+		signal(sig, SIG_DFL);
+		raise(sig);
+	}
+	interrupted = 1;
+	if (watched)
+		store_interrupt(watched);
+}
+
+void cli_catch_interrupt(struct store *s)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_interrupt;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	watched = s;
+	store_stop_when(s, &interrupted);
+	sigaction(SIGINT, &sa, NULL);
+}
+
+int cli_interrupted(void)
+{
+	return interrupted != 0;
+}
+
+void cli_close(struct store **s)
+{
+	watched = NULL;
+	store_close(s);
+	cli_progress_end();
+}
+
+int cli_interrupted_exit(struct store **s, struct mc_error *err, const char *kept)
+{
+	mc_error_clear(err); /* "interrupted", in SQLite's words */
+	cli_close(s);
+	fprintf(stderr, "mcassess: interrupted; %s\n", kept ? kept : "nothing was changed");
+	return MC_INTERRUPTED;
 }

@@ -53,6 +53,26 @@ void cli_json_str(FILE *f, const char *s);
 /* Write s for a TSV field: tabs, newlines and backslashes escaped as \t \n \\. */
 void cli_tsv_field(FILE *f, const char *s);
 
+/* Long work on a terminal (cli->progress): one line on stderr, rewritten in place
+ * ("\r", the text, then clear to the end of the line, so a shorter line leaves no
+ * debris). cli_progress_begin also routes core's progress_report there as
+ * "WHAT: N%"; cli_progress_end clears the line and stops that. */
+void cli_progress_begin(const struct cli *cli);
+void cli_progress_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cli_progress_end(void);
+
+/* Ctrl-C during work that writes: the first one makes every statement on `s`
+ * fail (SQLite rolls the transaction back) and cli_interrupted() true; a second
+ * one ends the program at once. cli_interrupted_exit prints "mcassess:
+ * interrupted; KEPT" (KEPT NULL: "nothing was changed") instead of err, closes *s
+ * and returns 130. */
+#define MC_INTERRUPTED 130
+void cli_catch_interrupt(struct store *s);
+int cli_interrupted(void);
+int cli_interrupted_exit(struct store **s, struct mc_error *err, const char *kept);
+/* After long work: close the store (no more Ctrl-C reaches it) and the progress line. */
+void cli_close(struct store **s);
+
 /* The subcommands, each defined in its own file in src/cli/ as
  * `const struct cli_cmd cli_cmd_NAME = { "name", run, usage, summary, help };`
  * argv[0] is the command name; parse options with cli_getopt(). */

@@ -1,0 +1,109 @@
+#!/bin/sh
+# Long work on a terminal (issue 14): progress as a percentage, rewritten in place
+# with no debris; nothing when stderr is not a terminal; Ctrl-C says what was kept
+# (nothing, for import and check), exits 130, and the database is as it was.
+# A terminal is made with script(1) from util-linux.
+. "$TOP_SRCDIR/tests/cli/lib.sh"
+if ! command -v script >/dev/null 2>&1; then
+	echo "1..0 # SKIP script(1) is not installed"
+	exit 0
+fi
+t_init_db
+H='submission_id,educator_id,educator_name,district,school,credential,submitted_at,part,kind,text,file'
+# rows FILE FIRST LAST: one text submission per row
+rows() { { echo "$H"; awk -v a="$2" -v b="$3" 'BEGIN { for (i = a; i <= b; i++)
+	printf "P-%d,PE-%d,Name %d,Knox,,TEAM-QUES,2026-11-22,overview,text,evidence %d,\n", i, i, i, i }'; } >"$1"; }
+
+# pty LOG COMMAND...: run mcassess on $DB under a terminal, the terminal's bytes in
+# LOG, its pid in $T/pid; in the background when PTY_BG is set.
+pty() {
+	_log=$1; shift
+	printf '%s\n' "exec \"$MCASSESS\" --db \"$DB\" $*" >"$T/pty.sh"
+	RC=0
+	if [ -n "${PTY_BG:-}" ]; then
+		script -qfec "echo \$\$ >$T/pid; . $T/pty.sh" "$_log" >/dev/null </dev/null &
+		PTY_PID=$!
+	else
+		script -qfec "echo \$\$ >$T/pid; . $T/pty.sh" "$_log" >/dev/null </dev/null || RC=$?
+	fi
+}
+# wait_for LOG TEXT: until LOG holds TEXT (30 s at most)
+wait_for() {
+	_i=0
+	while ! grep -qF -- "$2" "$1" 2>/dev/null; do
+		_i=$((_i + 1)); [ $_i -gt 3000 ] && return 1
+		sleep 0.01
+	done
+}
+esc=$(printf '\033')
+cr=$(printf '\r')
+# every progress line (after a CR) ends by clearing the rest of the line
+no_debris() { # LOG PREFIX
+	tr '\r' '\n' <"$1" | grep -F -- "$2" | grep -vF -- "$esc[K" >"$T/debris" || true
+	if [ -s "$T/debris" ]; then t_fail "no debris: every '$2' line clears to its end"; t_diag "$T/debris"
+	else t_ok "no debris: every '$2' line clears to its end"; fi
+}
+
+# ---------------------------------------------------------------- import: progress
+rows "$T/a.csv" 1 3000
+pty "$T/imp.log" import "$T/a.csv"
+t_check "import under a terminal exits 0" [ "$RC" -eq 0 ]
+t_check "import shows a percentage" grep -qE "importing: [0-9]+% \([0-9]+ of 3000 submissions\)" "$T/imp.log"
+no_debris "$T/imp.log" "importing:"
+t_check "the progress line is cleared before the summary" grep -qF "$cr$esc[Kimported 3000 submissions" "$T/imp.log"
+rows "$T/b.csv" 3001 6000
+mc import "$T/b.csv"
+t_check "piped: no progress on stderr" test ! -s "$ERR"
+
+# ---------------------------------------------------------------- import: Ctrl-C mid-write
+rows "$T/c.csv" 6001 40000
+t_snapshot
+PTY_BG=1 pty "$T/int.log" import "$T/c.csv"
+if wait_for "$T/int.log" "importing: "; then
+	kill -INT "$(cat "$T/pid")"
+	wait "$PTY_PID" || RC=$?
+	t_check "Ctrl-C mid-import exits 130 (got $RC)" [ "$RC" -eq 130 ]
+	t_check "and says nothing was changed" grep -qF "mcassess: interrupted; nothing was changed" "$T/int.log"
+	t_db_unchanged
+else
+	kill "$PTY_PID" 2>/dev/null; t_fail "the import showed progress"
+fi
+# without a terminal too
+"$MCASSESS" --db "$DB" import "$T/c.csv" >"$OUT" 2>"$ERR" & MPID=$!
+_i=0; while [ ! -s "$DB-wal" ] || [ "$(stat -c %s "$DB-wal")" -lt 200000 ]; do
+	_i=$((_i + 1)); [ $_i -gt 3000 ] && break; sleep 0.01; done
+kill -INT "$MPID"; RC=0; wait "$MPID" || RC=$?
+t_check "piped Ctrl-C exits 130 (got $RC)" [ "$RC" -eq 130 ]
+t_check "the message, alone" test "$(cat "$ERR")" = "mcassess: interrupted; nothing was changed"
+t_db_unchanged
+
+# ---------------------------------------------------------------- check: progress and Ctrl-C
+pty "$T/check.log" check
+t_check "check under a terminal exits 0" [ "$RC" -eq 0 ]
+t_check "check names the integrity step" grep -qF "checking the database's integrity..." "$T/check.log"
+t_check "check shows a percentage" grep -qE "checking evidence: [0-9]+%" "$T/check.log"
+no_debris "$T/check.log" "checking"
+mc check
+t_check "piped: check shows no progress" test ! -s "$ERR"
+t_stdout_has "all good:"
+
+# ---------------------------------------------------------------- demo: the last line
+DB=$T/demo.db
+pty "$T/demo.log" demo --educators 300
+t_check "demo under a terminal exits 0" [ "$RC" -eq 0 ]
+no_debris "$T/demo.log" "demo: "
+t_check "the last line is whole: N of N written, cleared to its end" \
+	grep -qE "demo: ([0-9]+) of \\1 submissions written$esc\\[K" "$T/demo.log"
+# Ctrl-C in a new database's demo: nothing of the demo is kept (batches of 20000)
+DB=$T/demo2.db
+PTY_BG=1 pty "$T/demo2.log" demo --educators 3000
+if wait_for "$T/demo2.log" "demo: "; then
+	kill -INT "$(cat "$T/pid")"
+	RC=0; wait "$PTY_PID" || RC=$?
+	t_check "Ctrl-C in demo exits 130 (got $RC)" [ "$RC" -eq 130 ]
+	t_check "and says what is kept" grep -qF "mcassess: interrupted; no demo data was written (the new database was set up as 'init' does)" "$T/demo2.log"
+	t_check "no submission is left" [ "$(sql "SELECT count(*) FROM submission")" = 0 ]
+else
+	kill "$PTY_PID" 2>/dev/null; t_fail "the demo showed progress"
+fi
+done_testing
