@@ -87,6 +87,13 @@ mc check
 t_check "piped: check shows no progress" test ! -s "$ERR"
 t_stdout_has "all good:"
 
+# ---------------------------------------------------------------- search: the first one indexes
+pty "$T/search.log" search evidence
+t_check "search under a terminal exits 0" [ "$RC" -eq 0 ]
+t_check "it says what it indexes" grep -qF "search: indexing 6000 new evidence items and 0 feedback..." "$T/search.log"
+t_check "with a percentage" grep -qE "indexing evidence for search: [0-9]+%" "$T/search.log"
+no_debris "$T/search.log" "index"
+
 # ---------------------------------------------------------------- demo: the last line
 DB=$T/demo.db
 pty "$T/demo.log" demo --educators 300
