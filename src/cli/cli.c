@@ -313,7 +313,8 @@ int cli_interrupted(void)
 void cli_close(struct store **s)
 {
 	watched = NULL;
-	store_close(s);
+	if (s)
+		store_close(s);
 	cli_progress_end();
 }
 

@@ -63,14 +63,17 @@ void cli_progress_end(void);
 
 /* Ctrl-C during work that writes: the first one makes every statement on `s`
  * fail (SQLite rolls the transaction back) and cli_interrupted() true; a second
- * one ends the program at once. cli_interrupted_exit prints "mcassess:
+ * one ends the program at once. After store_stop_when(s, NULL) (to read what was
+ * kept), call cli_catch_interrupt again, so that closing the store does not take
+ * up long work again (the archive's outbox). cli_interrupted_exit prints "mcassess:
  * interrupted; KEPT" (KEPT NULL: "nothing was changed") instead of err, closes *s
  * and returns 130. */
 #define MC_INTERRUPTED 130
 void cli_catch_interrupt(struct store *s);
 int cli_interrupted(void);
 int cli_interrupted_exit(struct store **s, struct mc_error *err, const char *kept);
-/* After long work: close the store (no more Ctrl-C reaches it) and the progress line. */
+/* After long work: no more Ctrl-C reaches the store; close it (s NULL: the
+ * caller will) and the progress line. */
 void cli_close(struct store **s);
 
 /* The subcommands, each defined in its own file in src/cli/ as

@@ -35,6 +35,7 @@ static int interrupted(struct store **s, struct mc_error *err, int existed)
 	else
 		n = -1;
 	mc_error_clear(&e2);
+	cli_catch_interrupt(*s); /* again: closing the store would take up the archive's work */
 	char *kept = n > 0 ? mc_xasprintf("the first %lld demo submissions had been saved and are kept; "
 					  "start again with a new database", n)
 		: n < 0 ? mc_xstrdup("the demo data saved so far could not be counted; run 'mcassess check'")

@@ -94,6 +94,41 @@ t_check "it says what it indexes" grep -qF "search: indexing 6000 new evidence i
 t_check "with a percentage" grep -qE "indexing evidence for search: [0-9]+%" "$T/search.log"
 no_debris "$T/search.log" "index"
 
+# ---------------------------------------------------------------- archive init: progress and Ctrl-C
+cp "$DB" "$T/arch.db"
+DB0=$DB
+DB=$T/arch.db
+t_snapshot
+PTY_BG=1 pty "$T/arch.log" archive init
+if wait_for "$T/arch.log" "archiving the database: "; then
+	kill -INT "$(cat "$T/pid")"
+	RC=0; wait "$PTY_PID" || RC=$?
+	if grep -qF "not available in this build" "$T/arch.log"; then
+		t_ok "# SKIP no archive in this build"
+	else
+		t_check "Ctrl-C in archive init exits 130 (got $RC)" [ "$RC" -eq 130 ]
+		t_check "and says what is kept" grep -qE "mcassess: interrupted; (the database was not changed|the archive .* is set up for this database; what it does not hold yet waits in the outbox)" "$T/arch.log"
+		# true to its word: the archive's work was not taken up again on the way out
+		if grep -qF "is set up for this database" "$T/arch.log"; then
+			mc check
+			t_check "the interrupted work still waits (exit $RC)" grep -qF "waits in the outbox" "$OUT"
+		else
+			t_db_unchanged
+		fi
+		pty "$T/arch2.log" archive init
+		t_check "archive init again finishes" [ "$RC" -eq 0 ]
+		t_check "archive init shows a percentage" grep -qE "(archiving the database|writing the archive): [0-9]+%" "$T/arch.log" "$T/arch2.log"
+		no_debris "$T/arch2.log" "archiv"
+		mc check
+		t_check "and the database and its archive agree (exit $RC)" [ "$RC" -eq 0 ]
+	fi
+else
+	kill "$PTY_PID" 2>/dev/null
+	if grep -qF "not available in this build" "$T/arch.log"; then t_ok "# SKIP no archive in this build"
+	else t_fail "archive init showed progress"; t_diag "$T/arch.log"; fi
+fi
+DB=$DB0
+
 # ---------------------------------------------------------------- demo: the last line
 DB=$T/demo.db
 pty "$T/demo.log" demo --educators 300
