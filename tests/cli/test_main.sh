@@ -80,4 +80,10 @@ if [ -w /dev/full ]; then
 	t_stderr_has "mcassess: writing the output"
 fi
 
+# The project documents itself (issue 14): every document README and the manual
+# page name is in the source tree, and the output shapes are among them.
+for f in $(grep -ohE '[A-Za-z_./-]+\.md' "$TOP_SRCDIR/README" "$TOP_SRCDIR/mcassess.1" | sort -u); do
+	t_check "README and mcassess.1 name $f, which is in the tree" test -f "$TOP_SRCDIR/$f"
+done
+t_check "doc/formats.md documents the queue's TSV" grep -qF "id <TAB> status <TAB> credential <TAB> educator <TAB> district <TAB> attempt <TAB> submitted_at" "$TOP_SRCDIR/doc/formats.md"
 done_testing
