@@ -131,11 +131,26 @@ DB=$DB0
 
 # ---------------------------------------------------------------- demo: the last line
 DB=$T/demo.db
-pty "$T/demo.log" demo --educators 300
+pty "$T/demo.log" demo --educators 1000
 t_check "demo under a terminal exits 0" [ "$RC" -eq 0 ]
 no_debris "$T/demo.log" "demo: "
 t_check "the last line is whole: N of N written, cleared to its end" \
 	grep -qE "demo: ([0-9]+) of \\1 submissions written$esc\\[K" "$T/demo.log"
+# ---------------------------------------------------------------- export: Ctrl-C
+# Its output goes into a pipe nobody reads: once the pipe is full the export
+# waits there, is interrupted, then is let go (64 KiB read) and must stop.
+mkfifo "$T/fifo"
+exec 3<>"$T/fifo"
+"$MCASSESS" --db "$DB" export results --format json >"$T/fifo" 2>"$ERR" & MPID=$!
+_i=0; until grep -q pipe_write "/proc/$MPID/wchan" 2>/dev/null; do
+	_i=$((_i + 1)); [ $_i -gt 3000 ] && break; sleep 0.01; done
+kill -INT "$MPID"
+dd bs=65536 count=1 <&3 >/dev/null 2>&1
+RC=0; wait "$MPID" || RC=$?
+exec 3<&-
+t_check "Ctrl-C in export exits 130 (got $RC)" [ "$RC" -eq 130 ]
+t_check "and says the output is incomplete" test "$(cat "$ERR")" = "mcassess: interrupted; the output is incomplete"
+
 # Ctrl-C in a new database's demo: nothing of the demo is kept (batches of 20000)
 DB=$T/demo2.db
 PTY_BG=1 pty "$T/demo2.log" demo --educators 3000
