@@ -102,6 +102,22 @@ void queue_educator_seen_free(struct queue_educator_seen *e);
 /* 1 if `status` is one of queue_statuses. */
 int queue_status_valid(const char *status);
 
+/* The status a person typed ("awaiting", "In progress", any case) as one of
+ * queue_statuses; NULL when it is none. */
+const char *queue_status_canonical(const char *typed);
+/* A filter as typed, made exact before use (the command line and the
+ * workstation's filter prompt both): the status by queue_status_canonical; the
+ * district by its name or the start of it, when that names one district; the
+ * credential and pathway by their codes in any case. MC_USAGE naming the value
+ * and the known ones when it matches none (or, a district, several). The
+ * filter's fields then point into *owned (free with queue_filter_names_free). */
+struct queue_filter_names {
+	char *district, *credential, *pathway;
+};
+int queue_filter_resolve(struct store *s, struct queue_filter *f, struct queue_filter_names *owned,
+			 struct mc_error *err);
+void queue_filter_names_free(struct queue_filter_names *owned);
+
 /* ---------------------------------------------------------------- SQL side (store_queue.c) */
 struct queue_raw {
 	long long rowid;

@@ -3,6 +3,7 @@
  * those files declare in include/mcassess/store_*.h. */
 #ifndef MCASSESS_STORE_H
 #define MCASSESS_STORE_H
+#include <signal.h>
 
 #include "mcassess/error.h"
 
@@ -38,6 +39,14 @@ void store_rollback(struct store *s);
  * it): writers go on meanwhile, and what is read stays one moment's state. */
 int store_begin_read(struct store *s, struct mc_error *err);
 void store_end_read(struct store *s);
+
+/* Once *flag is non-zero (set by a signal handler), every statement on s fails
+ * as interrupted, and SQLite rolls back the transaction it was in; flag NULL
+ * stops watching. */
+void store_stop_when(struct store *s, volatile sig_atomic_t *flag);
+/* Stop the statement running now (from a signal handler: the integrity check is
+ * one long statement that only this reaches). */
+void store_interrupt(struct store *s);
 
 /* Move the WAL into the database (PASSIVE). Never called on a keystroke; the CLI
  * calls it on close, the TUI when idle. */

@@ -23,6 +23,7 @@
 #include "mcassess/hash.h"
 #include "mcassess/identity.h"
 #include "mcassess/people.h"
+#include "mcassess/progress.h"
 #include "mcassess/store.h"
 #include "mcassess/store_archive.h"
 #include "mcassess/text.h"
@@ -522,12 +523,37 @@ struct full {
 	struct upds *u;
 	struct mc_error *err;
 	int rc;
+	long long done, total; /* progress: records and contents, of all there are */
 };
+
+#define FULL_STEP "archiving the database"
+
+static void full_advance(struct full *f)
+{
+	if (++f->done % 256 == 0 || f->done == f->total)
+		progress_report(FULL_STEP, f->done, f->total);
+}
+
+static int full_count(void *ctx, const char *unused)
+{
+	(void)unused;
+	((struct full *)ctx)->total++;
+	return 0;
+}
+
+static int full_count_evidence(void *ctx, const char *unused, int is_file)
+{
+	(void)unused;
+	(void)is_file;
+	((struct full *)ctx)->total++;
+	return 0;
+}
 
 static int full_subject(void *ctx, const char *subject)
 {
 	struct full *f = ctx;
 	char *record = NULL;
+	full_advance(f);
 	f->rc = store_archive_record(f->a->s, subject, &record, f->err);
 	if (f->rc == MC_OK)
 		f->rc = record_blob(f->a, f->u, subject, record, f->err);
@@ -538,6 +564,7 @@ static int full_subject(void *ctx, const char *subject)
 static int full_evidence(void *ctx, const char *sha, int is_file)
 {
 	struct full *f = ctx;
+	full_advance(f);
 	f->rc = evidence_blob(f->a, f->base, f->u, sha, is_file, f->err);
 	return f->rc != MC_OK;
 }
@@ -545,7 +572,13 @@ static int full_evidence(void *ctx, const char *sha, int is_file)
 static int full_state(struct arc *a, const git_tree *base, struct upds *u, struct mc_error *err)
 {
 	struct full f = { .a = a, .base = base, .u = u, .err = err };
-	int rc = store_archive_each_subject(a->s, full_subject, &f, err);
+	/* counted first (a fraction of the time), for a percentage */
+	progress_report(FULL_STEP, 0, -1);
+	int rc = store_archive_each_subject(a->s, full_count, &f, err);
+	if (rc == MC_OK)
+		rc = store_archive_evidence_each(a->s, full_count_evidence, &f, err);
+	if (rc == MC_OK)
+		rc = store_archive_each_subject(a->s, full_subject, &f, err);
 	if (rc == MC_OK && a->layout >= 2) { /* the layout, said in the tree itself (store_archive.h) */
 		char v[16];
 		int n = snprintf(v, sizeof v, "%d\n", a->layout);
@@ -1132,6 +1165,7 @@ static void log_index_at_init(struct store *s)
 	struct arc a;
 	int configured;
 	struct mc_error e = MC_ERROR_INIT;
+	progress_report("indexing the archive's history", 0, -1);
 	if (arc_open(s, &a, &configured, &e) == MC_OK && configured && a.has_head)
 		(void)log_index_update(&a, &e);
 	arc_close(&a);

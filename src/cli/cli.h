@@ -14,6 +14,7 @@ struct cli {
 	char *db_path;   /* --db, $MCASSESS_DB or the XDG default */
 	int tty;         /* stdout is a terminal (progress, paging) */
 	int progress;    /* stderr is a terminal: long work shows progress */
+	int db_default;  /* neither --db nor $MCASSESS_DB: the XDG default path */
 };
 
 struct cli_cmd {
@@ -31,6 +32,8 @@ int cli_usage_error(const struct cli_cmd *cmd, const char *fmt, ...) __attribute
 /* Print the command's --help to stdout, return MC_OK. */
 int cli_help(const struct cli_cmd *cmd);
 const struct cli_cmd *cli_find(const char *name);
+/* The command nearest to a mistyped one ("qeueu": "queue"), or NULL. */
+const char *cli_command_meant(const char *typed);
 
 /* Open the database; prints the error and returns its status on failure. */
 int cli_open(struct cli *cli, int flags, struct store **s);
@@ -59,6 +62,29 @@ void cli_json_str(FILE *f, const char *s);
 /* Write s for a TSV field: tabs, newlines and backslashes escaped as \t \n \\. */
 void cli_tsv_field(FILE *f, const char *s);
 
+/* Long work on a terminal (cli->progress): one line on stderr, rewritten in place
+ * ("\r", the text, then clear to the end of the line, so a shorter line leaves no
+ * debris). cli_progress_begin also routes core's progress_report there as
+ * "WHAT: N%"; cli_progress_end clears the line and stops that. */
+void cli_progress_begin(const struct cli *cli);
+void cli_progress_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cli_progress_end(void);
+
+/* Ctrl-C during work that writes: the first one makes every statement on `s`
+ * fail (SQLite rolls the transaction back) and cli_interrupted() true; a second
+ * one ends the program at once. After store_stop_when(s, NULL) (to read what was
+ * kept), call cli_catch_interrupt again, so that closing the store does not take
+ * up long work again (the archive's outbox). cli_interrupted_exit prints "mcassess:
+ * interrupted; KEPT" (KEPT NULL: "nothing was changed") instead of err, closes *s
+ * and returns 130. */
+#define MC_INTERRUPTED 130
+void cli_catch_interrupt(struct store *s);
+int cli_interrupted(void);
+int cli_interrupted_exit(struct store **s, struct mc_error *err, const char *kept);
+/* After long work: no more Ctrl-C reaches the store; close it (s NULL: the
+ * caller will) and the progress line. */
+void cli_close(struct store **s);
+
 /* The subcommands, each defined in its own file in src/cli/ as
  * `const struct cli_cmd cli_cmd_NAME = { "name", run, usage, summary, help };`
  * argv[0] is the command name; parse options with cli_getopt(). */
@@ -75,7 +101,9 @@ extern const struct cli_cmd cli_cmd_assign, cli_cmd_config;
 extern const struct cli_cmd *const cli_commands[];
 
 /* getopt_long over a subcommand's argv (resets getopt's state first). Handles
- * --help itself: returns 'h' so the caller can `return cli_help(self)`. */
+ * --help itself: returns 'h' so the caller can `return cli_help(self)`. For an
+ * unknown long option near a known one, the next cli_usage_error adds "did you
+ * mean '--OPTION'?". */
 struct option;
 int cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts);
 

@@ -10,12 +10,36 @@
 #include "mcassess/archive.h"
 #include "mcassess/check.h"
 #include "mcassess/store_archive.h"
+#include "mcassess/util.h"
 
 static int not_here(void)
 {
 	fputs("mcassess: the evidence archive is not available in this build (configured --without-libgit2)\n",
 	      stderr);
 	return MC_FAIL;
+}
+
+/* What an interrupted init kept: the archive is configured once its settings
+ * were committed, before the first commit to it was written. */
+static int init_interrupted(struct store *s, const struct archive_init_result *r, struct mc_error *err)
+{
+	char *path = NULL, *kept = NULL;
+	struct mc_error e2 = MC_ERROR_INIT;
+	store_stop_when(s, NULL);
+	if (store_archive_configured(s, &path, &e2) != MC_OK)
+		kept = mc_xstrdup("what was kept could not be read; run 'mcassess check'");
+	else if (path)
+		kept = mc_xasprintf("the archive %s is set up for this database; what it does not hold yet "
+				    "waits in the outbox: run 'mcassess archive init' again to commit it", path);
+	else if (r->created && r->path)
+		kept = mc_xasprintf("the database was not changed (the new, empty folder %s is left: "
+				    "remove it or run 'mcassess archive init' again)", r->path);
+	mc_error_clear(&e2);
+	free(path);
+	cli_catch_interrupt(s); /* again: closing the store would take up the archive's work */
+	int rc = cli_interrupted_exit(NULL, err, kept);
+	free(kept);
+	return rc;
 }
 
 static int do_init(struct cli *cli, struct store *s, int argc, char **argv, const struct cli_cmd *self)
@@ -26,7 +50,15 @@ static int do_init(struct cli *cli, struct store *s, int argc, char **argv, cons
 	struct archive_init_result r;
 	if (argc == 1 && priv_check_path(argv[0], "archive", &err) != MC_OK)
 		return cli_error(&err);
+	cli_progress_begin(cli);
+	cli_catch_interrupt(s);
 	int rc = archive_init(s, argc == 1 ? argv[0] : NULL, &r, &err);
+	if (rc != MC_OK && cli_interrupted()) {
+		rc = init_interrupted(s, &r, &err);
+		archive_init_result_free(&r);
+		return rc;
+	}
+	cli_close(NULL);
 	if (rc != MC_OK) {
 		archive_init_result_free(&r);
 		return cli_error(&err);

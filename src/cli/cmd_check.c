@@ -34,8 +34,12 @@ static int run_check(struct cli *cli, const struct cli_cmd *self, int argc, char
 		return rc;
 	struct mc_error err = MC_ERROR_INIT;
 	struct check_summary sum;
+	cli_progress_begin(cli);
+	cli_catch_interrupt(s);
 	rc = check_run(s, CHECK_ALL, print_problem, NULL, &sum, &err);
-	store_close(&s);
+	if (rc != MC_OK && cli_interrupted()) /* check only reads */
+		return cli_interrupted_exit(&s, &err, "nothing was changed (the check did not finish)");
+	cli_close(&s);
 	if (rc != MC_OK)
 		return cli_error(&err);
 	char *what = check_summary_text(&sum);

@@ -2,17 +2,18 @@
 #include "config.h"
 
 #include <getopt.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "mcassess/export.h"
 #include "mcassess/identity.h"
+#include "mcassess/util.h"
 
 static void progress(void *ctx, long done)
 {
 	(void)ctx;
-	fprintf(stderr, "\rexport: %ld results", done);
-	fflush(stderr);
+	cli_progress_printf("export: %ld results", done);
 }
 
 static int run_export(struct cli *cli, const struct cli_cmd *self, int argc, char **argv)
@@ -67,10 +68,18 @@ static int run_export(struct cli *cli, const struct cli_cmd *self, int argc, cha
 		o.progress = progress;
 	struct mc_error err = MC_ERROR_INIT;
 	long n = 0;
+	if (out)
+		cli_progress_begin(cli);
+	cli_catch_interrupt(s);
 	rc = export_results(s, &o, out, stdout, &n, &err);
-	store_close(&s);
-	if (o.progress)
-		fputs("\r\033[K", stderr);
+	if (rc != MC_OK && cli_interrupted()) {
+		/* --out is written to a temporary file and renamed only when whole */
+		char *kept = out ? mc_xasprintf("nothing was written (%s is as it was)", out) : NULL;
+		rc = cli_interrupted_exit(&s, &err, out ? kept : "the output is incomplete");
+		free(kept);
+		return rc;
+	}
+	cli_close(&s);
 	if (rc != MC_OK)
 		return cli_error(&err);
 	if (out)

@@ -5,6 +5,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <jansson.h>
@@ -199,10 +200,10 @@ static int run_queue(struct cli *cli, const struct cli_cmd *self, int argc, char
 	while ((c = cli_getopt(argc, argv, "h", opts)) != -1) {
 		switch (c) {
 		case 's':
-			if (strcmp(optarg, "all") != 0 && !queue_status_valid(optarg))
+			if (strcasecmp(optarg, "all") != 0 && !queue_status_canonical(optarg))
 				return cli_usage_error(self, "unknown status '%s' (one of: all, queued, "
-						       "in_progress, awaiting_approval, earned, resubmit, "
-						       "incomplete, withdrawn)", optarg);
+						       "in_progress, awaiting_approval (or awaiting), earned, "
+						       "resubmit, incomplete, withdrawn)", optarg);
 			f.status = optarg;
 			break;
 		case 'c': f.credential = optarg; break;
@@ -242,7 +243,11 @@ static int run_queue(struct cli *cli, const struct cli_cmd *self, int argc, char
 	if (rc != MC_OK)
 		return rc;
 	struct mc_error err = MC_ERROR_INIT;
-	rc = fmt == CLI_TEXT ? text(s, &f, viewer, limit, &err) : stream(s, &f, viewer, limit, fmt, &err);
+	struct queue_filter_names names;
+	rc = queue_filter_resolve(s, &f, &names, &err);
+	if (rc == MC_OK)
+		rc = fmt == CLI_TEXT ? text(s, &f, viewer, limit, &err) : stream(s, &f, viewer, limit, fmt, &err);
+	queue_filter_names_free(&names);
 	store_close(&s);
 	return rc == MC_OK ? MC_OK : cli_error(&err);
 }
@@ -254,11 +259,13 @@ const struct cli_cmd cli_cmd_queue = {
 	"Lists the evidence queue: open work (queued, in progress) unless --status says otherwise.",
 	"options:\n"
 	"  --status S        only submissions in status S: queued, in_progress,\n"
-	"                    awaiting_approval, earned, resubmit, incomplete, withdrawn;\n"
-	"                    'all' for every status (default: queued and in_progress)\n"
+	"                    awaiting_approval (or awaiting), earned, resubmit,\n"
+	"                    incomplete, withdrawn; 'all' for every status\n"
+	"                    (default: queued and in_progress)\n"
 	"  --credential C    only credential C (a code, e.g. TEAM-QUES)\n"
 	"  --pathway P       only pathway P (a code, e.g. STEMS)\n"
-	"  --district D      only educators of district D\n"
+	"  --district D      only educators of district D (its name, or the start of\n"
+	"                    it when that names one district: Walnut for Walnut Creek)\n"
 	"  --mine            only submissions assigned to you or claimed by you\n"
 	"  --limit N         at most N rows (default: 50 as text, all as tsv or json)\n"
 	"  --sort KEY        age (oldest first, the default), credential, or status\n"

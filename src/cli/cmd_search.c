@@ -99,9 +99,14 @@ static int catch_up(struct cli *cli, struct store *s, struct mc_error *err)
 	int rc = search_pending(s, &ev, &fb, err);
 	if (rc != MC_OK)
 		return rc;
-	if (cli->progress && ev + fb >= PROGRESS_ROWS)
-		fprintf(stderr, "mcassess: search: indexing %lld new evidence items and %lld feedback…\n", ev, fb);
-	return search_catch_up(s, NULL, err);
+	if (ev + fb < PROGRESS_ROWS)
+		return search_catch_up(s, NULL, err);
+	/* the first search after an import indexes it: say so, with how far it is */
+	cli_progress_begin(cli);
+	cli_progress_printf("search: indexing %lld new evidence items and %lld feedback...", ev, fb);
+	rc = search_catch_up(s, NULL, err);
+	cli_progress_end();
+	return rc;
 }
 
 static int run(struct cli *cli, const struct cli_cmd *self, int argc, char **argv)

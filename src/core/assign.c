@@ -14,6 +14,7 @@
 #include "mcassess/people.h"
 #include "mcassess/store.h"
 #include "mcassess/store_people.h"
+#include "mcassess/suggest.h"
 #include "mcassess/util.h"
 
 static const char *const READS[] = { "first", "second", "adjudication" };
@@ -67,7 +68,7 @@ static int open_sub(struct store *s, const char *id, struct store_assign_sub *su
 	int found;
 	int rc = store_assign_sub(s, id, sub, &found, err);
 	if (rc == MC_OK && !found)
-		rc = mc_error_set(err, MC_FAIL, "no submission '%s'", id);
+		rc = suggest_no_submission(s, id, err);
 	if (rc == MC_OK)
 		rc = may_assign(s, id, sub, err);
 	return rc;

@@ -17,6 +17,7 @@
 #include "mcassess/scoring.h"
 #include "mcassess/store.h"
 #include "mcassess/store_scoring.h"
+#include "mcassess/suggest.h"
 #include "mcassess/text.h"
 #include "mcassess/util.h"
 
@@ -168,7 +169,7 @@ static int sub_get(struct store *s, const char *id, struct store_scoring_sub *su
 	int found;
 	int rc = store_scoring_sub_get(s, id, 0, sub, &found, err);
 	if (rc == MC_OK && !found)
-		rc = mc_error_set(err, MC_FAIL, "no submission '%s'", id);
+		rc = suggest_no_submission(s, id, err);
 	return rc;
 }
 

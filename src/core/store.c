@@ -426,3 +426,21 @@ int store_integrity(struct store *s, void (*report)(void *ctx, const char *probl
 				    " || parent FROM pragma_foreign_key_check", 0, report, ctx, err, &n);
 	return rc;
 }
+
+/* ---------------------------------------------------------------- Ctrl-C (issue 14) */
+static int stop_asked(void *flag)
+{
+	return *(volatile sig_atomic_t *)flag != 0;
+}
+
+void store_interrupt(struct store *s)
+{
+	sqlite3_interrupt(s->db); /* safe in a signal handler, as SQLite's own shell does */
+}
+
+void store_stop_when(struct store *s, volatile sig_atomic_t *flag)
+{
+	/* every 1000 virtual machine steps: a running statement stops within
+	 * microseconds, and a statement of a few steps (ROLLBACK) always finishes */
+	sqlite3_progress_handler(s->db, flag ? 1000 : 0, flag ? stop_asked : NULL, (void *)flag);
+}

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mcassess/progress.h"
 #include "mcassess/search.h"
 #include "mcassess/util.h"
 #include "search/search_int.h"
@@ -212,14 +213,24 @@ static int ensure_format(struct store *s, long long *done, struct mc_error *err)
 	return rc;
 }
 
+#define INDEX_SLICE 16384 /* evidence ids per statement: progress is told between them */
+
 static int index_evidence_range(struct store *s, long long after, long long upto, struct mc_error *err)
 {
-	sqlite3_stmt *st = store_prep(s, SQL_EV_INDEX, err);
-	if (!st)
-		return MC_FAIL;
-	store_bind_int(st, 1, after);
-	store_bind_int(st, 2, upto);
-	int rc = step_done(s, st, err);
+	sqlite3_stmt *st;
+	int rc = MC_OK;
+	for (long long from = after; rc == MC_OK && from < upto;) {
+		long long to = upto - from > INDEX_SLICE ? from + INDEX_SLICE : upto;
+		if (!(st = store_prep(s, SQL_EV_INDEX, err)))
+			return MC_FAIL;
+		store_bind_int(st, 1, from);
+		store_bind_int(st, 2, to);
+		rc = step_done(s, st, err);
+		progress_report("indexing evidence for search", to - after, upto - after);
+		from = to;
+	}
+	if (rc == MC_OK && upto - after >= OPTIMIZE_AFTER)
+		progress_report("merging the search index", 0, -1);
 	if (rc == MC_OK && upto - after >= OPTIMIZE_AFTER)
 		rc = (st = store_prep(s, SQL_EV_OPTIMIZE, err)) ? step_done(s, st, err) : MC_FAIL;
 	return rc == MC_OK ? hw_set_evidence(s, upto, err) : rc;

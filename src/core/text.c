@@ -58,10 +58,11 @@ void text_position(const char *s, size_t off, long *line, long *col)
 	long l = 1, c = 1;
 	for (size_t i = 0; i < off && s[i]; i++) {
 		unsigned char ch = (unsigned char)s[i];
-		if (ch == '\n') {
+		/* a line ends at LF, CRLF or a lone CR (old Mac files) */
+		if (ch == '\n' || (ch == '\r' && s[i + 1] != '\n')) {
 			l++;
 			c = 1;
-		} else if ((ch & 0xc0) != 0x80) {
+		} else if (ch != '\r' && (ch & 0xc0) != 0x80) {
 			c++;
 		}
 	}

@@ -645,6 +645,29 @@ static void show_filter_prompt(struct tui_view *v)
 	free(p);
 }
 
+/* The values as typed made exact, as the command line does (queue_filter_resolve):
+ * "awaiting", a district by the start of its name, codes in any case. */
+static int resolve_filter(struct tui_view *v, char *fv[4])
+{
+	struct queue_filter f = { .status = fv[0], .pathway = fv[1], .credential = fv[2], .district = fv[3] };
+	struct queue_filter_names names;
+	struct mc_error err = MC_ERROR_INIT;
+	if (queue_filter_resolve(v->tui->store, &f, &names, &err) != MC_OK) {
+		tui_message(v->tui, "filter: %s", mc_error_msg(&err));
+		mc_error_clear(&err);
+		queue_filter_names_free(&names);
+		return MC_FAIL;
+	}
+	const char *exact[4] = { f.status, f.pathway, f.credential, f.district };
+	for (int i = 0; i < 4; i++)
+		if (exact[i] != fv[i]) {
+			free(fv[i]);
+			fv[i] = mc_xstrdup(exact[i]);
+		}
+	queue_filter_names_free(&names);
+	return MC_OK;
+}
+
 /* "status:earned district:Knox County": each key's value runs to the next key. */
 static int apply_filter(struct tui_view *v)
 {
@@ -689,9 +712,14 @@ static int apply_filter(struct tui_view *v)
 		while (*p == ' ')
 			p++;
 	}
-	if (fv[0] && strcmp(fv[0], "all") != 0 && !queue_status_valid(fv[0])) {
+	if (fv[0] && strcasecmp(fv[0], "all") != 0 && !queue_status_canonical(fv[0])) {
 		tui_message(v->tui, "filter: no status '%s' (all, queued, in_progress, awaiting_approval, earned, "
 			    "resubmit, incomplete, withdrawn)", fv[0]);
+		for (int i = 0; i < 4; i++)
+			free(fv[i]);
+		return MC_FAIL;
+	}
+	if (resolve_filter(v, fv) != MC_OK) {
 		for (int i = 0; i < 4; i++)
 			free(fv[i]);
 		return MC_FAIL;

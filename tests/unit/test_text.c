@@ -39,6 +39,13 @@ static void position_counts_characters(void **state)
 	text_position(s, 9, &l, &c); /* the 'x' after two 3-byte characters */
 	assert_int_equal(l, 2);
 	assert_int_equal(c, 3);
+	/* lines end at LF, CRLF or a lone CR (issue 14) */
+	text_position("a\rb\r\nc\nd", 7, &l, &c); /* the 'd' */
+	assert_int_equal(l, 4);
+	assert_int_equal(c, 1);
+	text_position("a\rb\r\nc", 4, &l, &c);     /* the LF of CRLF: still line 2, after 'b' */
+	assert_int_equal(l, 2);
+	assert_int_equal(c, 2);
 	text_position(s, 0, &l, &c);
 	assert_int_equal(l, 1);
 	assert_int_equal(c, 1);
