@@ -68,6 +68,5 @@ int archive_push(struct store *s, const char *remote, struct archive_sync_result
 int archive_pull(struct store *s, const char *remote, void (*report)(void *ctx, const char *conflict), void *ctx,
 		 struct archive_sync_result *out, struct mc_error *err);
 
-/* Where warnings from the background drain go (default: stderr). The TUI sets its own. */
-extern void (*archive_warn)(const char *msg);
+/* Warnings (evidence the archive did not take) go to the session's sink (session.h). */
 #endif

@@ -39,9 +39,18 @@ void store_rollback(struct store *s);
 int store_begin_read(struct store *s, struct mc_error *err);
 void store_end_read(struct store *s);
 
-/* Move the WAL into the database (PASSIVE). Never called on a keystroke; the CLI
- * calls it on close, the TUI when idle. */
+/* Move the WAL into the database (PASSIVE). Never called on a keystroke; the
+ * session calls it when idle and on close. Nothing else: the archive's drain
+ * belongs to the session (session.h), never to the store's close path. */
 void store_checkpoint(struct store *s);
+/* 1 inside store_begin/store_begin_read; 1 when the connection is read-only. */
+int store_in_tx(const struct store *s);
+int store_readonly(struct store *s);
+
+/* The session that owns the store (session.h), set by session_open. */
+struct mc_session;
+void store_set_session(struct store *s, const struct mc_session *sess);
+const struct mc_session *store_session(const struct store *s);
 
 /* Meta key/value (schema-independent settings). *value is heap or NULL if absent. */
 int store_meta_get(struct store *s, const char *key, char **value, struct mc_error *err);

@@ -21,8 +21,8 @@
 #include "mcassess/audit.h"
 #include "mcassess/evstore.h"
 #include "mcassess/hash.h"
-#include "mcassess/identity.h"
 #include "mcassess/people.h"
+#include "mcassess/session.h"
 #include "mcassess/store.h"
 #include "mcassess/store_archive.h"
 #include "mcassess/text.h"
@@ -31,9 +31,6 @@
 
 #define MAIN_REF "refs/heads/main"
 #define LAYOUT_FILE "LAYOUT" /* in the root of a layout 2 archive: "2" */
-
-static void warn_stderr(const char *msg) { fprintf(stderr, "mcassess: %s\n", msg); }
-void (*archive_warn)(const char *msg) = warn_stderr;
 
 int archive_available(void) { return 1; }
 
@@ -442,10 +439,8 @@ static int evidence_blob(struct arc *a, const git_tree *base, struct upds *u, co
 		char *file = evstore_path(store_evidence_dir(a->s), sha);
 		char got[MC_SHA256_HEX];
 		if (mc_sha256_file(file, got, NULL) != 0 || strcmp(got, sha) != 0) {
-			char *msg = mc_xasprintf("warning: evidence file %s is missing or no longer matches its "
-						 "SHA-256; the archive did not take it ('mcassess check' says more)", file);
-			archive_warn(msg);
-			free(msg);
+			session_say(session_of(a->s), MC_SINK_WARN, "evidence file %s is missing or no longer "
+				    "matches its SHA-256; the archive did not take it ('mcassess check' says more)", file);
 			found = 0;
 		} else if (git_blob_create_from_disk(&oid, a->repo, file) < 0) {
 			rc = gfail(a, err, "storing an evidence file");
@@ -1890,7 +1885,7 @@ int archive_check(struct store *s, void (*report)(void *ctx, const char *problem
 	free(path);
 	struct ck c = { .a = &a, .report = report, .ctx = ctx, .problems = problems, .known = known, .err = err };
 	enum people_role role = ROLE_NONE;
-	if ((rc = people_role(s, identity_user(), &role, err)) != MC_OK) {
+	if ((rc = people_role(s, session_user(s), &role, err)) != MC_OK) {
 		arc_close(&a);
 		return rc;
 	}
@@ -2017,7 +2012,7 @@ static int fetch(struct arc *a, const char *url, git_oid *theirs, int *have, str
 	git_strarray specs = { &spec, 1 };
 	git_fetch_options o;
 	git_fetch_options_init(&o, GIT_FETCH_OPTIONS_VERSION);
-	struct push_status ps = { .auth.url = url };
+	struct push_status ps = { .auth.url = url, .auth.login = session_user(a->s) };
 	remote_callbacks(&o.callbacks, &ps);
 	int rc = MC_OK;
 	if (git_remote_fetch(rem, &specs, &o, NULL) < 0)
@@ -2083,7 +2078,7 @@ int archive_push(struct store *s, const char *remote, struct archive_sync_result
 				  "first, then push (history is never overwritten)", url, url);
 	if (rc == MC_OK && !out->up_to_date) {
 		git_remote *rem = NULL;
-		struct push_status ps = { .auth.url = url };
+		struct push_status ps = { .auth.url = url, .auth.login = session_user(s) };
 		char *spec = MAIN_REF ":" MAIN_REF;
 		git_strarray specs = { &spec, 1 };
 		git_push_options o;
@@ -2212,7 +2207,7 @@ int archive_pull(struct store *s, const char *remote, void (*report)(void *ctx, 
 		char now[MC_TIME_LEN];
 		mc_now(now);
 		if (rc == MC_OK)
-			rc = signature(&a, identity_user(), now, &sig, err);
+			rc = signature(&a, session_user(s), now, &sig, err);
 		if (rc == MC_OK && (git_tree_lookup(&tree, a.repo, &tree_oid) < 0 ||
 				    git_commit_lookup(&p1, a.repo, &a.head) < 0 ||
 				    git_commit_lookup(&p2, a.repo, &theirs) < 0))

@@ -48,12 +48,27 @@ const struct cli_cmd *cli_find(const char *name)
 	return NULL;
 }
 
+static void say_stderr(void *ctx, enum mc_sink_level level, const char *msg)
+{
+	(void)ctx;
+	fprintf(stderr, "mcassess: %s%s\n", level == MC_SINK_WARN ? "warning: " : "", msg);
+}
+
 int cli_open(struct cli *cli, int flags, struct store **s)
 {
 	struct mc_error err = MC_ERROR_INIT;
-	if (store_open(cli->db_path, flags, s, &err) != MC_OK)
+	static const struct mc_sink sink = { say_stderr, NULL };
+	*s = NULL;
+	session_close(&cli->sess); /* a command opens one session at a time */
+	if (session_open(cli->db_path, flags, &sink, &cli->sess, &err) != MC_OK)
 		return cli_error(&err);
+	*s = cli->sess->store;
 	return MC_OK;
+}
+
+void cli_close(struct cli *cli)
+{
+	session_close(&cli->sess);
 }
 
 int cli_parse_format(const char *s)

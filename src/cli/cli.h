@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "mcassess/error.h"
+#include "mcassess/session.h"
 #include "mcassess/store.h"
 
 enum cli_format { CLI_TEXT, CLI_TSV, CLI_JSON };
@@ -14,6 +15,7 @@ struct cli {
 	char *db_path;   /* --db, $MCASSESS_DB or the XDG default */
 	int tty;         /* stdout is a terminal (progress, paging) */
 	int progress;    /* stderr is a terminal: long work shows progress */
+	struct mc_session *sess; /* the command's session (cli_open), closed by cli_close */
 };
 
 struct cli_cmd {
@@ -32,8 +34,12 @@ int cli_usage_error(const struct cli_cmd *cmd, const char *fmt, ...) __attribute
 int cli_help(const struct cli_cmd *cmd);
 const struct cli_cmd *cli_find(const char *name);
 
-/* Open the database; prints the error and returns its status on failure. */
+/* Open the command's session (session.h) on the database, *s its store; prints
+ * the error and returns its status on failure. Warnings from below go to stderr
+ * as "mcassess: warning: ...". */
 int cli_open(struct cli *cli, int flags, struct store **s);
+/* The command's normal end: session_close (the archive's drain, then close). */
+void cli_close(struct cli *cli);
 
 /* "--format text|tsv|json": parse a value; -1 if unknown. */
 int cli_parse_format(const char *s);

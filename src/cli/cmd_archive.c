@@ -190,7 +190,7 @@ static int run_archive(struct cli *cli, const struct cli_cmd *self, int argc, ch
 		rc = do_verify(cli, s, n, self);
 	else
 		rc = do_sync(s, strcmp(sub, "push") == 0, n, rest, self);
-	store_close(&s);
+	cli_close(cli);
 	return rc;
 }
 

@@ -35,7 +35,7 @@ static int run_check(struct cli *cli, const struct cli_cmd *self, int argc, char
 	struct mc_error err = MC_ERROR_INIT;
 	struct check_summary sum;
 	rc = check_run(s, CHECK_ALL, print_problem, NULL, &sum, &err);
-	store_close(&s);
+	cli_close(cli);
 	if (rc != MC_OK)
 		return cli_error(&err);
 	char *what = check_summary_text(&sum);

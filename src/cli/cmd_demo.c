@@ -101,7 +101,7 @@ static int run_demo(struct cli *cli, const struct cli_cmd *self, int argc, char 
 	struct mc_error err = MC_ERROR_INIT;
 	struct demo_counts counts;
 	rc = demo_run(s, &o, &counts, &err);
-	store_close(&s);
+	cli_close(cli);
 	if (rc != MC_OK)
 		return cli_error(&err);
 	print_counts(cli->db_path, &counts);

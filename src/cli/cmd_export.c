@@ -6,7 +6,6 @@
 
 #include "cli.h"
 #include "mcassess/export.h"
-#include "mcassess/identity.h"
 
 static void progress(void *ctx, long done)
 {
@@ -62,13 +61,13 @@ static int run_export(struct cli *cli, const struct cli_cmd *self, int argc, cha
 	int rc = cli_open(cli, 0, &s);
 	if (rc != MC_OK)
 		return rc;
-	o.viewer = identity_user();
+	o.viewer = cli->sess->actor.user;
 	if (cli->progress && out)
 		o.progress = progress;
 	struct mc_error err = MC_ERROR_INIT;
 	long n = 0;
 	rc = export_results(s, &o, out, stdout, &n, &err);
-	store_close(&s);
+	cli_close(cli);
 	if (o.progress)
 		fputs("\r\033[K", stderr);
 	if (rc != MC_OK)

@@ -58,7 +58,7 @@ static int run_import(struct cli *cli, const struct cli_cmd *self, int argc, cha
 	int shown = 0;
 	rc = import_file(s, file, evidence, dry_run, &st, cli->progress ? show_progress : NULL, &shown,
 			 &err);
-	store_close(&s);
+	cli_close(cli);
 	if (shown)
 		fputs("\r\033[K", stderr);
 	if (rc != MC_OK)

@@ -10,7 +10,6 @@
 #include <jansson.h>
 
 #include "cli.h"
-#include "mcassess/identity.h"
 #include "mcassess/queue.h"
 #include "mcassess/show.h"
 #include "mcassess/util.h"
@@ -235,16 +234,16 @@ static int run_queue(struct cli *cli, const struct cli_cmd *self, int argc, char
 	}
 	if (optind < argc)
 		return cli_usage_error(self, "unexpected argument '%s'", argv[optind]);
-	const char *viewer = identity_user();
-	if (mine)
-		f.mine = viewer;
 	struct store *s;
 	int rc = cli_open(cli, 0, &s);
 	if (rc != MC_OK)
 		return rc;
+	const char *viewer = cli->sess->actor.user;
+	if (mine)
+		f.mine = viewer;
 	struct mc_error err = MC_ERROR_INIT;
 	rc = fmt == CLI_TEXT ? text(s, &f, viewer, limit, &err) : stream(s, &f, viewer, limit, fmt, &err);
-	store_close(&s);
+	cli_close(cli);
 	return rc == MC_OK ? MC_OK : cli_error(&err);
 }
 

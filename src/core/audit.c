@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mcassess/session.h"
 #include "mcassess/audit.h"
-#include "mcassess/identity.h"
 #include "mcassess/store.h"
 #include "mcassess/store_archive.h"
 #include "mcassess/util.h"
@@ -58,7 +58,7 @@ int audit_append(struct store *s, const char *action, const char *subject, const
 	mc_uuid(uid);
 	mc_now(at);
 	struct audit_row r = {
-		.seq = last + 1, .uid = uid, .at = at, .actor = identity_user(), .action = action,
+		.seq = last + 1, .uid = uid, .at = at, .actor = session_user(s), .action = action,
 		.subject = subject, .before = before, .after = after, .prev_hash = prev,
 	};
 	audit_row_hash(&r, hash);

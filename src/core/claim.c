@@ -8,9 +8,9 @@
 
 #include <jansson.h>
 
+#include "mcassess/session.h"
 #include "mcassess/audit.h"
 #include "mcassess/claim.h"
-#include "mcassess/identity.h"
 #include "mcassess/scoring.h"
 #include "mcassess/store.h"
 #include "mcassess/util.h"
@@ -76,7 +76,7 @@ static int acquire_in_tx(struct store *s, const char *id, struct mc_error *err)
 	struct store_claim_row k;
 	if (store_claim_get(s, rowid, &k, err) != MC_OK)
 		return MC_FAIL;
-	const char *me = identity_user();
+	const char *me = session_user(s);
 	char at[MC_TIME_LEN], uid[MC_UUID_LEN];
 	mc_now(at);
 	int rc;
@@ -125,7 +125,7 @@ int claim_touch(struct store *s, const char *id, struct mc_error *err)
 	int changed = 0;
 	if (store_begin(s, err) != MC_OK)
 		return MC_FAIL;
-	if (store_claim_touch(s, rowid, identity_user(), at, &changed, err) != MC_OK) {
+	if (store_claim_touch(s, rowid, session_user(s), at, &changed, err) != MC_OK) {
 		store_rollback(s);
 		return MC_FAIL;
 	}
@@ -141,7 +141,7 @@ static int release_in_tx(struct store *s, const char *id, long long rowid, struc
 	struct store_claim_row k;
 	if (store_claim_get(s, rowid, &k, err) != MC_OK)
 		return MC_FAIL;
-	const char *me = identity_user();
+	const char *me = session_user(s);
 	int rc;
 	if (!k.user)
 		rc = mc_error_set(err, MC_FAIL, "%s is not claimed by anyone", id);
@@ -184,7 +184,7 @@ int claim_check_rowid(struct store *s, long long rowid, const char *id, struct m
 	if (store_claim_get(s, rowid, &k, err) != MC_OK)
 		return MC_FAIL;
 	int rc = MC_OK;
-	if (k.user && strcmp(k.user, identity_user()) != 0 && !expired(k.seen_at, minutes))
+	if (k.user && strcmp(k.user, session_user(s)) != 0 && !expired(k.seen_at, minutes))
 		rc = held_by_other(id, &k, minutes, err);
 	store_claim_row_free(&k);
 	return rc;

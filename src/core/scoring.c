@@ -10,9 +10,9 @@
 
 #include <jansson.h>
 
+#include "mcassess/session.h"
 #include "mcassess/audit.h"
 #include "mcassess/claim.h"
-#include "mcassess/identity.h"
 #include "mcassess/people.h"
 #include "mcassess/scoring.h"
 #include "mcassess/store.h"
@@ -200,7 +200,7 @@ static int may_write(struct store *s, const struct store_scoring_sub *sub, struc
 	}
 	if (strcmp(sub->status, "withdrawn") == 0)
 		return mc_error_set(err, MC_FAIL, "%s was withdrawn; it can no longer be changed", sub->id);
-	const char *user = identity_user();
+	const char *user = session_user(s);
 	enum people_role role = ROLE_NONE;
 	rc = people_role(s, user, &role, err);
 	if (rc != MC_OK)
@@ -292,7 +292,7 @@ static int in_tx(struct store *s, const char *id, op_fn fn, const struct op *op,
 static int decision_record(struct store *s, const struct store_scoring_sub *sub, const char *outcome,
 			   const char *reason, struct mc_error *err)
 {
-	const char *user = identity_user();
+	const char *user = session_user(s);
 	char uid[MC_UUID_LEN], at[MC_TIME_LEN];
 	mc_uuid(uid);
 	mc_now(at);
@@ -401,7 +401,7 @@ static int score_in_tx(struct store *s, const struct store_scoring_sub *sub, con
 		scoring_outcome_free(&o);
 		return rc;
 	}
-	const char *user = identity_user();
+	const char *user = session_user(s);
 	const char *keep = comment ? comment : (c->comment ? c->comment : "");
 	char uid[MC_UUID_LEN], at[MC_TIME_LEN];
 	mc_uuid(uid);
@@ -476,7 +476,7 @@ static int feedback_in_tx(struct store *s, const struct store_scoring_sub *sub, 
 	rc = store_scoring_feedback_get(s, sub->rowid, READ_FIRST, &old, &old_author, &old_at, err);
 	if (rc != MC_OK)
 		return rc;
-	const char *user = identity_user();
+	const char *user = session_user(s);
 	char uid[MC_UUID_LEN], at[MC_TIME_LEN];
 	mc_uuid(uid);
 	mc_now(at);
@@ -573,7 +573,7 @@ static int incomplete_in_tx(struct store *s, const struct store_scoring_sub *sub
 			    struct mc_error *err)
 {
 	const char *reason = op->a;
-	const char *user = identity_user();
+	const char *user = session_user(s);
 	enum people_role role = ROLE_NONE;
 	int rc = people_role(s, user, &role, err);
 	if (rc != MC_OK)
@@ -630,9 +630,9 @@ static int draft_op(struct store *s, const struct store_scoring_sub *sub, const 
 		char uid[MC_UUID_LEN], at[MC_TIME_LEN];
 		mc_uuid(uid);
 		mc_now(at);
-		rc = store_scoring_draft_put(s, sub->rowid, identity_user(), canon, op->b, at, uid, err);
+		rc = store_scoring_draft_put(s, sub->rowid, session_user(s), canon, op->b, at, uid, err);
 	} else if (rc == MC_OK) {
-		rc = store_scoring_draft_del(s, sub->rowid, identity_user(), canon, err);
+		rc = store_scoring_draft_del(s, sub->rowid, session_user(s), canon, err);
 	}
 	free(canon);
 	return rc;
@@ -656,7 +656,7 @@ int scoring_draft_load(struct store *s, const char *submission_id, const char *t
 	if (rc == MC_OK)
 		rc = draft_target(s, &sub, target, &canon, err);
 	if (rc == MC_OK)
-		rc = store_scoring_draft_get(s, sub.rowid, identity_user(), canon, text, at, err);
+		rc = store_scoring_draft_get(s, sub.rowid, session_user(s), canon, text, at, err);
 	free(canon);
 	store_scoring_sub_free(&sub);
 	return rc;
@@ -673,5 +673,5 @@ int scoring_draft_count(struct store *s, const char *submission_id, long *n, str
 	*n = 0;
 	long long rowid;
 	int rc = scoring_find(s, submission_id, &rowid, err);
-	return rc == MC_OK ? store_scoring_draft_count(s, rowid, identity_user(), n, err) : rc;
+	return rc == MC_OK ? store_scoring_draft_count(s, rowid, session_user(s), n, err) : rc;
 }

@@ -11,7 +11,6 @@
 #include <sys/statvfs.h>
 
 #include "mcassess/store.h"
-#include "mcassess/store_archive.h"
 #include "mcassess/util.h"
 #include "store_int.h"
 
@@ -29,6 +28,7 @@ struct store {
 	char *path;
 	char *evidence_dir;
 	int in_tx;
+	const struct mc_session *session;
 	struct stmt_slot slots[STMT_SLOTS];
 };
 
@@ -265,15 +265,26 @@ int store_open(const char *path, int flags, struct store **out, struct mc_error 
 		store_close(&s);
 		return rc;
 	}
-	int rc = configure(s, flags, err);
+	/* The version before anything else: a database this build refuses is not
+	 * written to at all (not even switched to WAL, nor checkpointed on close). */
+	int v = store_version(s);
+	int latest = store_latest_version();
+	int rc = MC_OK;
+	if (v > latest)
+		rc = mc_error_set(err, MC_FAIL, "%s: the database is schema version %d, newer than "
+				  "this mcassess understands (%d); upgrade mcassess", path, v, latest);
+	if (rc != MC_OK) {
+		sqlite3_db_config(s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, (int *)NULL);
+		sqlite3_close(s->db);
+		s->db = NULL;
+		store_close(&s);
+		return rc;
+	}
+	rc = configure(s, flags, err);
 	if (rc == MC_OK) {
-		int v = store_version(s);
-		int latest = store_latest_version();
+		v = store_version(s);
 		if (v < 0)
 			rc = store_fail(s, err, "reading the schema version");
-		else if (v > latest)
-			rc = mc_error_set(err, MC_FAIL, "%s: the database is schema version %d, newer than "
-					  "this mcassess understands (%d); upgrade mcassess", path, v, latest);
 		else if (v < latest && !(flags & STORE_NO_MIGRATE)) {
 			if (flags & STORE_READONLY)
 				rc = mc_error_set(err, MC_FAIL, "%s: the database needs an upgrade; open it "
@@ -293,10 +304,13 @@ int store_open(const char *path, int flags, struct store **out, struct mc_error 
 void store_checkpoint(struct store *s)
 {
 	if (s && s->db && !s->in_tx)
-		store_archive_on_idle(s); /* commit what waits for the archive, if one is configured */
-	if (s && s->db && !s->in_tx)
 		sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 }
+
+int store_in_tx(const struct store *s) { return s->in_tx; }
+int store_readonly(struct store *s) { return sqlite3_db_readonly(s->db, "main") == 1; }
+void store_set_session(struct store *s, const struct mc_session *sess) { s->session = sess; }
+const struct mc_session *store_session(const struct store *s) { return s->session; }
 
 void store_close(struct store **sp)
 {
@@ -305,7 +319,7 @@ void store_close(struct store **sp)
 		return;
 	if (s->db) {
 		store_rollback(s);
-		store_checkpoint(s); /* while the statements live: the archive's drain uses them */
+		store_checkpoint(s);
 	}
 	for (size_t i = 0; i < STMT_SLOTS; i++)
 		if (s->slots[i].st)

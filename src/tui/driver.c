@@ -13,7 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "mcassess/identity.h"
+#include "mcassess/session.h"
 #include "mcassess/store.h"
 #include "mcassess/tui.h"
 #include "mcassess/util.h"
@@ -478,7 +478,7 @@ static void idle(struct tui *t)
 		if (t->stack[i]->ops->idle)
 			t->stack[i]->ops->idle(t->stack[i]);
 	if (t->idle_ticks % 30 == 5)
-		store_checkpoint(t->store);
+		session_idle(t->sess);
 }
 
 static void hangup(struct tui *t)
@@ -589,11 +589,23 @@ static SCREEN *start_screen(struct tui *t, FILE **in, FILE **out, struct mc_erro
 	return scr;
 }
 
-int tui_run(struct store *s, struct mc_error *err)
+/* Messages from below (the archive's drain, while idle) go on the status line:
+ * nothing is written over the screen. */
+static void say_status(void *ctx, enum mc_sink_level level, const char *msg)
+{
+	struct tui *t = ctx;
+	free(t->msg);
+	t->msg = mc_xasprintf("%s%s", level == MC_SINK_WARN ? "warning: " : "", msg);
+	t->msg_error = level == MC_SINK_WARN;
+}
+
+int tui_run(struct mc_session *sess, struct mc_error *err)
 {
 	struct tui t = { 0 };
-	t.store = s;
-	t.viewer = identity_user();
+	t.sess = sess;
+	t.store = sess->store;
+	t.viewer = sess->actor.user;
+	struct mc_sink cli_sink = sess->sink;
 	t.now = time(NULL);
 	const char *script = getenv("MCASSESS_TUI_SCRIPT");
 	if (script && *script) {
@@ -624,6 +636,7 @@ int tui_run(struct store *s, struct mc_error *err)
 		tui_script_free(&t.script);
 		return err->status;
 	}
+	sess->sink = (struct mc_sink){ say_status, &t };
 	set_escdelay(25);
 	cbreak();
 	noecho();
@@ -678,6 +691,7 @@ out:
 		fclose(out);
 	tui_keymap_free(&t.keymap);
 	tui_script_free(&t.script);
+	sess->sink = cli_sink;
 	free(t.msg);
 	free(t.prompt);
 	free(t.config_note);

@@ -11,7 +11,6 @@
 
 #include "mcassess/claim.h"
 #include "mcassess/evstore.h"
-#include "mcassess/identity.h"
 #include "mcassess/people.h"
 #include "mcassess/precheck.h"
 #include "mcassess/scoring.h"
@@ -604,7 +603,7 @@ static void ask_incomplete(struct tui_view *v)
 	struct tui *t = v->tui;
 	enum people_role role = ROLE_NONE;
 	struct mc_error err = MC_ERROR_INIT;
-	if (people_role(t->store, identity_user(), &role, &err) != MC_OK) {
+	if (people_role(t->store, t->viewer, &role, &err) != MC_OK) {
 		tui_error(t, &err);
 		return;
 	}

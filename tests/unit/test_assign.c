@@ -45,7 +45,7 @@ static int setup(void **state)
 	f->dir = unit_tmpdir();
 	char *path = mc_xasprintf("%s/t.db", f->dir);
 	struct mc_error err = MC_ERROR_INIT;
-	assert_int_equal(store_open(path, STORE_CREATE, &f->s, &err), MC_OK);
+	assert_int_equal(unit_open(path, STORE_CREATE, &f->s, &err), MC_OK);
 	free(path);
 	char *me = mc_xasprintf(
 		"INSERT INTO pathway(code, title) VALUES ('P', 'P');"
@@ -70,7 +70,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	store_close(&f->s);
+	unit_close(&f->s);
 	unit_rmtree(f->dir);
 	free(f);
 	return 0;

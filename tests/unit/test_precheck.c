@@ -91,7 +91,7 @@ static int setup(void **state)
 	f->config = mc_xasprintf("%s/config", f->dir);
 	setenv("XDG_CONFIG_HOME", f->config, 1); /* the shipped patterns only, unless a test adds some */
 	struct mc_error err = MC_ERROR_INIT;
-	assert_int_equal(store_open(f->path, STORE_CREATE, &f->s, &err), MC_OK);
+	assert_int_equal(unit_open(f->path, STORE_CREATE, &f->s, &err), MC_OK);
 	exec_sql(f->path, FIXTURE);
 	*state = f;
 	return 0;
@@ -100,7 +100,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	store_close(&f->s);
+	unit_close(&f->s);
 	free(f->path);
 	free(f->config);
 	unit_rmtree(f->dir);

@@ -79,7 +79,7 @@ static int setup(void **state)
 	f->dir = unit_tmpdir();
 	f->path = mc_xasprintf("%s/t.db", f->dir);
 	struct mc_error err = MC_ERROR_INIT;
-	assert_int_equal(store_open(f->path, STORE_CREATE, &f->s, &err), MC_OK);
+	assert_int_equal(unit_open(f->path, STORE_CREATE, &f->s, &err), MC_OK);
 	exec_sql(f->path, FIXTURE);
 	assert_int_equal(store_begin(f->s, &err), MC_OK);
 	assert_int_equal(audit_append(f->s, "score", "submission:S-2", NULL, "{}", &err), MC_OK);
@@ -92,7 +92,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	store_close(&f->s);
+	unit_close(&f->s);
 	free(f->path);
 	unit_rmtree(f->dir);
 	free(f);

@@ -11,6 +11,9 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "mcassess/session.h"
+#include "mcassess/store.h"
+
 /* A fresh temporary directory for a test (removed by unit_rmtree). */
 static inline char *unit_tmpdir(void)
 {
@@ -31,5 +34,49 @@ static inline void unit_rmtree(char *dir)
 	if (system(cmd) != 0)
 		fprintf(stderr, "could not remove %s\n", dir);
 	free(dir);
+}
+
+/* The program acts through a session (session.h): tests open their databases
+ * the same way, as the OS user running them, and close them with unit_close
+ * (the session's normal end). */
+#define UNIT_MAX_SESSIONS 16
+static struct mc_session *unit_sessions[UNIT_MAX_SESSIONS];
+
+static inline int unit_open(const char *path, int flags, struct store **s, struct mc_error *err)
+{
+	struct mc_session *sess = NULL;
+	*s = NULL;
+	int rc = session_open(path, flags, NULL, &sess, err);
+	if (rc != MC_OK)
+		return rc;
+	for (int i = 0; i < UNIT_MAX_SESSIONS; i++)
+		if (!unit_sessions[i]) {
+			unit_sessions[i] = sess;
+			*s = sess->store;
+			return MC_OK;
+		}
+	abort(); /* more sessions open at once than any test needs */
+}
+
+/* After `init` (or a role change) the session reads its actor again. */
+static inline void unit_reload(struct store *s)
+{
+	for (int i = 0; i < UNIT_MAX_SESSIONS; i++)
+		if (unit_sessions[i] && unit_sessions[i]->store == s) {
+			struct mc_error err = MC_ERROR_INIT;
+			if (session_reload_actor(unit_sessions[i], &err) != MC_OK)
+				abort();
+		}
+}
+
+static inline void unit_close(struct store **s)
+{
+	for (int i = 0; i < UNIT_MAX_SESSIONS; i++)
+		if (*s && unit_sessions[i] && unit_sessions[i]->store == *s) {
+			session_close(&unit_sessions[i]);
+			*s = NULL;
+			return;
+		}
+	store_close(s);
 }
 #endif
