@@ -29,8 +29,8 @@
 #include "mcassess/audit.h"
 #include "mcassess/demo.h"
 #include "mcassess/hash.h"
-#include "mcassess/session.h"
 #include "mcassess/scoring.h"
+#include "mcassess/session.h"
 #include "mcassess/store.h"
 #include "mcassess/util.h"
 

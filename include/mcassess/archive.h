@@ -32,7 +32,8 @@ void archive_init_result_free(struct archive_init_result *r);
  * outbox is empty afterwards (or no archive is configured). */
 int archive_drain(struct store *s, long *committed, struct mc_error *err);
 
-/* A submission's history in the archive, oldest first. */
+/* A submission's history in the archive, oldest first, when the acting user may
+ * read the submission (access_submission). */
 struct archive_log_entry {
 	const char *commit; /* 40 hex */
 	const char *at;     /* ISO 8601 UTC */

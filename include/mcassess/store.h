@@ -47,6 +47,28 @@ void store_checkpoint(struct store *s);
 int store_in_tx(const struct store *s);
 int store_readonly(struct store *s);
 
+/* Whom the lists are for (access.h decides, access_refresh sets it): what
+ * STORE_SCOPE lets through. Until set: nothing. `user` and `district` are copied. */
+enum store_scope_kind {
+	STORE_SCOPE_ALL = 0,      /* admins; coordinators without a district */
+	STORE_SCOPE_ASSIGNED = 1, /* the submissions assigned to `user` */
+	STORE_SCOPE_DISTRICT = 2, /* the submissions of educators in `district` */
+	STORE_SCOPE_NONE = 3,
+};
+void store_set_scope(struct store *s, enum store_scope_kind kind, const char *user, const char *district);
+enum store_scope_kind store_scope_kind(const struct store *s);
+
+/* Submission `id` against the scope (store_access.c): found, its rowid, and
+ * whether the scope holds it (to `write`, an assessor needs it assigned, not an
+ * earlier attempt of what is). your_district: the scope's district (heap). */
+struct store_access {
+	int found, allowed;
+	long long rowid;
+	char *your_district;
+};
+int store_access_submission(struct store *s, const char *id, int write, struct store_access *out,
+			    struct mc_error *err);
+
 /* The session that owns the store (session.h), set by session_open. */
 struct mc_session;
 void store_set_session(struct store *s, const struct mc_session *sess);

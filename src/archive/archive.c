@@ -17,11 +17,13 @@
 #include <jansson.h>
 
 #include "archive_int.h"
+#include "mcassess/access.h"
 #include "mcassess/archive.h"
 #include "mcassess/audit.h"
 #include "mcassess/evstore.h"
 #include "mcassess/hash.h"
 #include "mcassess/people.h"
+#include "mcassess/queue.h"
 #include "mcassess/session.h"
 #include "mcassess/store.h"
 #include "mcassess/store_archive.h"
@@ -1402,9 +1404,12 @@ static int log_show(void *ctx, const char *commit)
 int archive_log(struct store *s, const char *submission_id,
 		int (*fn)(void *ctx, const struct archive_log_entry *e), void *ctx, struct mc_error *err)
 {
+	int rc = access_submission(s, submission_id, ACCESS_READ, NULL, err);
+	if (rc != MC_OK)
+		return rc;
 	struct arc a;
 	int configured;
-	int rc = arc_open(s, &a, &configured, err);
+	rc = arc_open(s, &a, &configured, err);
 	if (rc == MC_OK && !configured)
 		rc = mc_error_set(err, MC_FAIL, "%s has no archive: run 'mcassess archive init' first", store_path(s));
 	if (rc == MC_OK && !a.has_head)
@@ -1447,7 +1452,7 @@ struct ck {
 	size_t nseen, capseen;
 	int pulled;
 	long foreign;
-	int hide_educators; /* the user is not a coordinator or admin: may score blind */
+	int hide_educators; /* the user may be held blind to an educator (queue_viewer_blind) */
 	const struct archive_known *known; /* files the caller hashed, or NULL */
 	struct mc_error *err;
 	int rc;
@@ -1884,12 +1889,14 @@ int archive_check(struct store *s, void (*report)(void *ctx, const char *problem
 	mc_error_clear(&e2);
 	free(path);
 	struct ck c = { .a = &a, .report = report, .ctx = ctx, .problems = problems, .known = known, .err = err };
-	enum people_role role = ROLE_NONE;
-	if ((rc = people_role(s, session_user(s), &role, err)) != MC_OK) {
+	struct queue_viewer v;
+	if ((rc = queue_viewer_load(s, session_user(s), &v, err)) != MC_OK) {
+		queue_viewer_free(&v);
 		arc_close(&a);
 		return rc;
 	}
-	c.hide_educators = role < ROLE_COORDINATOR;
+	c.hide_educators = queue_viewer_blind(&v, 1); /* the one rule, as if blind to every educator */
+	queue_viewer_free(&v);
 	git_commit *head = NULL;
 	if (!a.has_head || git_commit_lookup(&head, a.repo, &a.head) < 0 || git_commit_tree(&c.tree, head) < 0) {
 		problem(&c, "archive: %s has no commits on 'main': run 'mcassess archive init' again", a.path);

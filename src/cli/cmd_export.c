@@ -61,7 +61,6 @@ static int run_export(struct cli *cli, const struct cli_cmd *self, int argc, cha
 	int rc = cli_open(cli, 0, &s);
 	if (rc != MC_OK)
 		return rc;
-	o.viewer = cli->sess->actor.user;
 	if (cli->progress && out)
 		o.progress = progress;
 	struct mc_error err = MC_ERROR_INIT;

@@ -173,11 +173,8 @@ static int run(struct cli *cli, const struct cli_cmd *self, int argc, char **arg
 		ask.limit++;
 	if (rc == MC_OK && !regex)
 		rc = catch_up(cli, s, &err);
-	if (rc == MC_OK)
-		rc = regex ? search_regex(s, pattern, &ask, &hits, &n, &err)
-			   : search_text(s, pattern, &ask, &hits, &n, &err);
-	if (rc == MC_OK) /* personal data masked where you score blind */
-		rc = precheck_mask_hits(s, cli->sess->actor.user, hits, &n, &err);
+	if (rc == MC_OK) /* what you may see, masked where you score blind */
+		rc = precheck_search(s, pattern, regex, &ask, &hits, &n, &err);
 	if (rc == MC_OK) {
 		int more = o.limit > 0 && n > o.limit;
 		print_hits(hits, more ? o.limit : n, fmt, fmt == CLI_TEXT && cli->tty && getenv("TERM") &&

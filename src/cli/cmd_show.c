@@ -424,7 +424,7 @@ static int run_show(struct cli *cli, const struct cli_cmd *self, int argc, char 
 		return rc;
 	struct mc_error err = MC_ERROR_INIT;
 	struct show_submission *m = NULL;
-	rc = show_load(s, id, cli->sess->actor.user, &m, &err);
+	rc = show_load(s, id, &m, &err);
 	cli_close(cli);
 	if (rc != MC_OK)
 		return cli_error(&err);

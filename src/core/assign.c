@@ -8,10 +8,10 @@
 
 #include <jansson.h>
 
-#include "mcassess/session.h"
 #include "mcassess/assign.h"
 #include "mcassess/audit.h"
 #include "mcassess/people.h"
+#include "mcassess/session.h"
 #include "mcassess/store.h"
 #include "mcassess/store_people.h"
 #include "mcassess/util.h"

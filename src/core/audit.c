@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mcassess/session.h"
 #include "mcassess/audit.h"
+#include "mcassess/session.h"
 #include "mcassess/store.h"
 #include "mcassess/store_archive.h"
 #include "mcassess/util.h"

@@ -13,11 +13,11 @@
 
 #include <jansson.h>
 
-#include "mcassess/session.h"
 #include "mcassess/audit.h"
 #include "mcassess/catalog.h"
 #include "mcassess/hash.h"
 #include "mcassess/people.h"
+#include "mcassess/session.h"
 #include "mcassess/store.h"
 #include "mcassess/store_catalog.h"
 #include "mcassess/text.h"

@@ -8,10 +8,11 @@
 
 #include <jansson.h>
 
-#include "mcassess/session.h"
+#include "mcassess/access.h"
 #include "mcassess/audit.h"
 #include "mcassess/claim.h"
 #include "mcassess/scoring.h"
+#include "mcassess/session.h"
 #include "mcassess/store.h"
 #include "mcassess/util.h"
 
@@ -219,7 +220,7 @@ int claim_list(struct store *s, struct claim_info **out, int *n, struct mc_error
 	*out = NULL;
 	*n = 0;
 	struct list_ctx c = { NULL, 0, CLAIM_IDLE_DEFAULT };
-	if (claim_idle_minutes(s, &c.minutes, err) != MC_OK)
+	if (access_refresh(s, err) != MC_OK || claim_idle_minutes(s, &c.minutes, err) != MC_OK)
 		return MC_FAIL;
 	if (store_claim_each(s, NULL, list_one, &c, err) != MC_OK) {
 		claim_list_free(&c.l, c.n);

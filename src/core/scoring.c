@@ -10,11 +10,12 @@
 
 #include <jansson.h>
 
-#include "mcassess/session.h"
+#include "mcassess/access.h"
 #include "mcassess/audit.h"
 #include "mcassess/claim.h"
 #include "mcassess/people.h"
 #include "mcassess/scoring.h"
+#include "mcassess/session.h"
 #include "mcassess/store.h"
 #include "mcassess/store_scoring.h"
 #include "mcassess/text.h"
@@ -205,8 +206,10 @@ static int may_write(struct store *s, const struct store_scoring_sub *sub, struc
 	rc = people_role(s, user, &role, err);
 	if (rc != MC_OK)
 		return rc;
-	if (role >= ROLE_COORDINATOR)
-		return claim_check_rowid(s, sub->rowid, sub->id, err);
+	if (role >= ROLE_COORDINATOR) { /* within what they may work on (a coordinator: their district) */
+		rc = access_submission(s, sub->id, ACCESS_WRITE, NULL, err);
+		return rc == MC_OK ? claim_check_rowid(s, sub->rowid, sub->id, err) : rc;
+	}
 	if (role != ROLE_ASSESSOR)
 		return mc_error_set(err, MC_FAIL, "you (%s) may not score %s: you are not one of this database's "
 				    "people; ask an admin to run 'mcassess people add %s --role assessor' and "
@@ -569,23 +572,31 @@ static int reason_check(const char *reason, struct mc_error *err)
 	return MC_OK;
 }
 
-static int incomplete_in_tx(struct store *s, const struct store_scoring_sub *sub, const struct op *op,
-			    struct mc_error *err)
+/* Returning as incomplete is for coordinators and admins. */
+static int may_return(struct store *s, const char *id, struct mc_error *err)
 {
-	const char *reason = op->a;
 	const char *user = session_user(s);
 	enum people_role role = ROLE_NONE;
 	int rc = people_role(s, user, &role, err);
-	if (rc != MC_OK)
-		return rc;
-	if (role < ROLE_COORDINATOR)
-		return mc_error_set(err, MC_FAIL, "only coordinators and admins return a submission as incomplete, "
-				    "and you (%s) are %s; tell your coordinator what is missing from %s", user,
-				    role == ROLE_ASSESSOR ? "an assessor" : "not one of this database's people",
-				    sub->id);
-	if ((rc = may_write(s, sub, err)) != MC_OK) /* decided or withdrawn */
-		return rc;
-	return decision_record(s, sub, "incomplete", reason, err);
+	if (rc == MC_OK && role < ROLE_COORDINATOR)
+		rc = mc_error_set(err, MC_FAIL, "only coordinators and admins return a submission as incomplete, "
+				  "and you (%s) are %s; tell your coordinator what is missing from %s", user,
+				  role == ROLE_ASSESSOR ? "an assessor" : "not one of this database's people", id);
+	return rc;
+}
+
+int scoring_may_return_incomplete(struct store *s, const char *submission_id, struct mc_error *err)
+{
+	return may_return(s, submission_id, err);
+}
+
+static int incomplete_in_tx(struct store *s, const struct store_scoring_sub *sub, const struct op *op,
+			    struct mc_error *err)
+{
+	int rc = may_return(s, sub->id, err);
+	if (rc == MC_OK)
+		rc = may_write(s, sub, err); /* decided or withdrawn */
+	return rc == MC_OK ? decision_record(s, sub, "incomplete", op->a, err) : rc;
 }
 
 int scoring_return_incomplete(struct store *s, const char *submission_id, const char *reason,

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "mcassess/access.h"
 #include "mcassess/archive.h"
 #include "mcassess/identity.h"
 #include "mcassess/session.h"
@@ -38,7 +39,7 @@ int session_reload_actor(struct mc_session *sess, struct mc_error *err)
 		sess->actor.district = p.district && *p.district ? mc_xstrdup(p.district) : NULL;
 	}
 	people_free(&p);
-	return MC_OK;
+	return access_refresh(sess->store, err);
 }
 
 int session_open(const char *path, int flags, const struct mc_sink *sink, struct mc_session **out,

@@ -6,10 +6,10 @@
 
 #include <jansson.h>
 
-#include "mcassess/session.h"
 #include "mcassess/audit.h"
 #include "mcassess/catalog.h"
 #include "mcassess/people.h"
+#include "mcassess/session.h"
 #include "mcassess/setup.h"
 #include "mcassess/store.h"
 #include "mcassess/util.h"

@@ -29,6 +29,8 @@ struct store {
 	char *evidence_dir;
 	int in_tx;
 	const struct mc_session *session;
+	enum store_scope_kind scope;
+	char *scope_user, *scope_district;
 	struct stmt_slot slots[STMT_SLOTS];
 };
 
@@ -255,6 +257,7 @@ int store_open(const char *path, int flags, struct store **out, struct mc_error 
 		free(dir);
 	}
 	struct store *s = mc_xcalloc(1, sizeof *s);
+	s->scope = STORE_SCOPE_NONE;
 	s->path = mc_xstrdup(path);
 	s->evidence_dir = mc_xasprintf("%s.evidence", path);
 	int oflags = (flags & STORE_READONLY) ? SQLITE_OPEN_READONLY
@@ -312,6 +315,26 @@ int store_readonly(struct store *s) { return sqlite3_db_readonly(s->db, "main") 
 void store_set_session(struct store *s, const struct mc_session *sess) { s->session = sess; }
 const struct mc_session *store_session(const struct store *s) { return s->session; }
 
+void store_set_scope(struct store *s, enum store_scope_kind kind, const char *user, const char *district)
+{
+	char *u = mc_xstrdup(user ? user : ""), *d = mc_xstrdup(district ? district : "");
+	free(s->scope_user);
+	free(s->scope_district);
+	s->scope = kind;
+	s->scope_user = u;
+	s->scope_district = d;
+}
+
+enum store_scope_kind store_scope_kind(const struct store *s) { return s->scope; }
+
+void store_bind_scope(struct store *s, sqlite3_stmt *st)
+{
+	/* a statement without one of them answers SQLITE_RANGE, which is fine */
+	store_bind_int(st, 61, s->scope);
+	store_bind_text(st, 62, s->scope_user ? s->scope_user : "");
+	store_bind_text(st, 63, s->scope_district ? s->scope_district : "");
+}
+
 void store_close(struct store **sp)
 {
 	struct store *s = *sp;
@@ -328,6 +351,8 @@ void store_close(struct store **sp)
 		sqlite3_close(s->db);
 	free(s->path);
 	free(s->evidence_dir);
+	free(s->scope_user);
+	free(s->scope_district);
 	free(s);
 	*sp = NULL;
 }

@@ -30,7 +30,8 @@
 	" AND (?6 IS NULL OR c.code = ?6) AND (?7 IS NULL OR p.code = ?7)"                         \
 	" AND (?8 IS NULL OR d.name = ?8)"                                                         \
 	" AND (?9 IS NULL OR s.id IN (SELECT submission_id FROM assignment WHERE assessor = ?9)"   \
-	" OR s.id IN (SELECT submission_id FROM claim WHERE user = ?9))"
+	" OR s.id IN (SELECT submission_id FROM claim WHERE user = ?9))"                           \
+	" AND " STORE_SCOPE("s")
 
 static const char SQL_AGE_FWD[] = Q_SELECT "WHERE (s.submitted_at, s.id) > (?3, ?4)" Q_FILTER
 	" ORDER BY s.submitted_at, s.id LIMIT ?11";
@@ -56,6 +57,12 @@ static const char SQL_STATUS_BACK[] = Q_SELECT
 	" ORDER BY s.submitted_at DESC, s.id DESC LIMIT ?11";
 
 static const char SQL_COUNTS[] = "SELECT status, n FROM status_count";
+/* Counted over a scope: an assessor's work, or a district's educators. */
+static const char SQL_COUNTS_ASSIGNED[] =
+	"SELECT s.status, count(*) FROM submission s WHERE s.id IN (" STORE_ASSIGNED_IDS ") GROUP BY s.status";
+static const char SQL_COUNTS_DISTRICT[] =
+	"SELECT s.status, count(*) FROM educator e JOIN submission s ON s.educator_id = e.id "
+	"WHERE e.district_id = (SELECT id FROM district WHERE name = ?63) GROUP BY s.status";
 static const char SQL_EDUCATOR[] =
 	"SELECT e.name, e.anon_id, " STORE_BLIND_TO("s.educator_id", "?2") ", e.ext_id, sc.name "
 	"FROM submission s JOIN educator e ON e.id = s.educator_id "
@@ -78,8 +85,10 @@ static void bind_key_text(sqlite3_stmt *st, int i, const char *v, int direction)
 		sqlite3_bind_zeroblob(st, i, 0);
 }
 
-static void bind_common(sqlite3_stmt *st, const struct queue_filter *f, const char *viewer, long limit)
+static void bind_common(struct store *s, sqlite3_stmt *st, const struct queue_filter *f, const char *viewer,
+			long limit)
 {
+	store_bind_scope(s, st);
 	store_bind_text(st, 5, f->status);
 	store_bind_text(st, 6, f->credential);
 	store_bind_text(st, 7, f->pathway);
@@ -134,7 +143,7 @@ static int walk_age(struct store *s, const struct queue_filter *f, const char *v
 	sqlite3_stmt *st = store_prep(s, dir > 0 ? SQL_AGE_FWD : SQL_AGE_BACK, err);
 	if (!st)
 		return MC_FAIL;
-	bind_common(st, f, viewer, lim);
+	bind_common(s, st, f, viewer, lim);
 	bind_key_text(st, 3, from ? from->submitted_at : NULL, dir);
 	store_bind_int(st, 4, from ? from->rowid : dir > 0 ? LLONG_MIN : LLONG_MAX);
 	int stopped = 0;
@@ -152,7 +161,7 @@ static int walk_credential(struct store *s, const struct queue_filter *f, const 
 		sqlite3_stmt *st = store_prep(s, dir > 0 ? SQL_CRED_SAME_FWD : SQL_CRED_SAME_BACK, err);
 		if (!st)
 			return MC_FAIL;
-		bind_common(st, f, viewer, lim);
+		bind_common(s, st, f, viewer, lim);
 		store_bind_text(st, 2, from->credential);
 		bind_key_text(st, 3, from->submitted_at, dir);
 		store_bind_int(st, 4, from->rowid);
@@ -163,7 +172,7 @@ static int walk_credential(struct store *s, const struct queue_filter *f, const 
 	sqlite3_stmt *st = store_prep(s, dir > 0 ? SQL_CRED_NEXT_FWD : SQL_CRED_NEXT_BACK, err);
 	if (!st)
 		return MC_FAIL;
-	bind_common(st, f, viewer, remaining(lim, got));
+	bind_common(s, st, f, viewer, remaining(lim, got));
 	bind_key_text(st, 2, from ? from->credential : NULL, dir);
 	return run(s, st, fn, ctx, &stopped, &got, err);
 }
@@ -189,7 +198,7 @@ static int walk_status(struct store *s, const struct queue_filter *f, const char
 		sqlite3_stmt *st = store_prep(s, dir > 0 ? SQL_STATUS_FWD : SQL_STATUS_BACK, err);
 		if (!st)
 			return MC_FAIL;
-		bind_common(st, f, viewer, remaining(lim, got));
+		bind_common(s, st, f, viewer, remaining(lim, got));
 		store_bind_text(st, 1, status);
 		/* within the key's own status, start after the key; in the others, at their end */
 		bind_key_text(st, 3, cmp == 0 ? from->submitted_at : NULL, dir);
@@ -221,9 +230,12 @@ int store_queue_counts(struct store *s, long long counts[QUEUE_NSTATUS], struct 
 {
 	for (int i = 0; i < QUEUE_NSTATUS; i++)
 		counts[i] = 0;
-	sqlite3_stmt *st = store_prep(s, SQL_COUNTS, err);
+	enum store_scope_kind k = store_scope_kind(s);
+	sqlite3_stmt *st = store_prep(s, k == STORE_SCOPE_ALL ? SQL_COUNTS
+				      : k == STORE_SCOPE_DISTRICT ? SQL_COUNTS_DISTRICT : SQL_COUNTS_ASSIGNED, err);
 	if (!st)
 		return MC_FAIL;
+	store_bind_scope(s, st);
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *status = (const char *)sqlite3_column_text(st, 0);

@@ -5,6 +5,7 @@
 
 #include <sqlite3.h>
 
+#include "mcassess/identity.h"
 #include "mcassess/search.h"
 #include "mcassess/store.h"
 #include "mcassess/util.h"
@@ -73,6 +74,12 @@ static int setup(void **state)
 	exec_sql(f->path, sql);
 	free(sql);
 	free(fixture);
+	/* search shows what its user may see (access.h): an admin, all of it */
+	sql = mc_xasprintf("INSERT INTO person(user, role, created_at) VALUES ('%s', 'admin', 'x')",
+			   identity_user());
+	exec_sql(f->path, sql);
+	free(sql);
+	unit_reload(f->s);
 	*state = f;
 	return 0;
 }

@@ -69,6 +69,20 @@ static inline void unit_reload(struct store *s)
 		}
 }
 
+/* Act as `user` from now on in the session of store s: unit tests play several
+ * people in one process (the program itself never changes its actor). */
+static inline int unit_act_as(struct store *s, const char *user)
+{
+	for (int i = 0; i < UNIT_MAX_SESSIONS; i++)
+		if (unit_sessions[i] && unit_sessions[i]->store == s) {
+			free(unit_sessions[i]->actor.user);
+			unit_sessions[i]->actor.user = strdup(user);
+			unit_reload(s);
+			return 0;
+		}
+	abort();
+}
+
 static inline void unit_close(struct store **s)
 {
 	for (int i = 0; i < UNIT_MAX_SESSIONS; i++)
