@@ -594,8 +594,7 @@ static SCREEN *start_screen(struct tui *t, FILE **in, FILE **out, struct mc_erro
 static void say_status(void *ctx, enum mc_sink_level level, const char *msg)
 {
 	struct tui *t = ctx;
-	free(t->msg);
-	t->msg = mc_xasprintf("%s%s", level == MC_SINK_WARN ? "warning: " : "", msg);
+	tui_message(t, "%s%s", level == MC_SINK_WARN ? "warning: " : "", msg);
 	t->msg_error = level == MC_SINK_WARN;
 }
 
