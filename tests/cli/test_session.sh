@@ -4,16 +4,7 @@
 # exactly as it was: its outbox, the archive, the file. A failed drain says so
 # once, as a warning on stderr, and the command still succeeds.
 . "$TOP_SRCDIR/tests/cli/lib.sh"
-t_init_db
-FIX=$FIXTURES/archive
-mc import "$FIX/subs.csv" --evidence "$FIX/evidence"
-[ "$RC" -eq 0 ] || { echo "Bail out! the fixture did not load"; cat "$ERR"; exit 1; }
-RC=0; "$MCASSESS" --db "$DB" archive init >"$OUT" 2>"$ERR" || RC=$?
-if [ "$RC" -ne 0 ]; then
-	t_ok "the archive's drain # SKIP built without libgit2"
-	done_testing
-	exit 0
-fi
+t_archive_db
 G=$DB.archive.git
 commits() { git --git-dir="$G" rev-list --count main; }
 # Events wait in the outbox while the archive is away; the command succeeds and warns once.

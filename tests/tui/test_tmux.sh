@@ -3,11 +3,7 @@
 # 80x24 runs mcassess on a small database; keys go in with send-keys, the screen
 # comes back with capture-pane. Resizes to 200x50 and back; q leaves cleanly.
 . "$TOP_SRCDIR/tests/cli/lib.sh"
-if ! command -v tmux >/dev/null 2>&1; then
-	echo "ok 1 # SKIP tmux is not installed"
-	echo "1..1"
-	exit 0
-fi
+command -v tmux >/dev/null 2>&1 || t_skip_all "tmux is not installed"
 t_init_db
 sqlite3 "$DB" <"$FIXTURES/tui/queue.sql" || { echo "Bail out! the fixture did not load"; exit 1; }
 

@@ -5,21 +5,8 @@
 # A private tmux server at 80x24; every byte the program writes to the terminal
 # is recorded with pipe-pane, and mcassess's stderr is the terminal itself.
 . "$TOP_SRCDIR/tests/cli/lib.sh"
-if ! command -v tmux >/dev/null 2>&1; then
-	echo "ok 1 # SKIP tmux is not installed"
-	echo "1..1"
-	exit 0
-fi
-t_init_db
-FIX=$FIXTURES/archive
-mc import "$FIX/subs.csv" --evidence "$FIX/evidence"
-[ "$RC" -eq 0 ] || { echo "Bail out! the fixture did not load"; cat "$ERR"; exit 1; }
-RC=0; "$MCASSESS" --db "$DB" archive init >"$OUT" 2>"$ERR" || RC=$?
-if [ "$RC" -ne 0 ]; then
-	echo "ok 1 # SKIP built without libgit2"
-	echo "1..1"
-	exit 0
-fi
+command -v tmux >/dev/null 2>&1 || t_skip_all "tmux is not installed"
+t_archive_db
 # The archive goes away: an event waits, and every drain fails with a warning.
 mv "$DB.archive.git" "$T/away.git"
 mc score HX-101 O1 demonstrated
