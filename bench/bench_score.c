@@ -143,8 +143,8 @@ static void bare_open(struct bare *b, const char *path)
 static void bare_score(struct bare *b, const struct pair *p)
 {
 	char uid[MC_UUID_LEN], auid[MC_UUID_LEN], at[MC_TIME_LEN], hash[MC_SHA256_HEX];
-	mc_uuid(uid);
-	mc_uuid(auid);
+	if (mc_uuid(uid, NULL) != MC_OK || mc_uuid(auid, NULL) != MC_OK)
+		die("mc_uuid", "no random bytes");
 	mc_now(at);
 	char *subject = mc_xasprintf("submission:%s", p->ext_id);
 	char *after = mc_xasprintf("{\"criterion\":\"%s\",\"level\":\"demonstrated\"}", p->criterion);

@@ -1164,8 +1164,9 @@ int archive_init(struct store *s, const char *path, struct archive_init_result *
 	rc = store_meta_get(s, "archive_id", &id, err);
 	if (rc == MC_OK && !id) {
 		char uid[MC_UUID_LEN];
-		mc_uuid(uid);
-		rc = store_meta_set(s, "archive_id", uid, err);
+		rc = mc_uuid(uid, err);
+		if (rc == MC_OK)
+			rc = store_meta_set(s, "archive_id", uid, err);
 	}
 	free(id);
 	if (rc == MC_OK)

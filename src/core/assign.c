@@ -114,9 +114,10 @@ static int set_in_tx(struct store *s, const char *id, const char *user, const ch
 	} else if (rc == MC_OK) {
 		const char *me = session_user(s);
 		char uid[MC_UUID_LEN], at[MC_TIME_LEN];
-		mc_uuid(uid);
+		rc = mc_uuid(uid, err);
 		mc_now(at);
-		rc = store_assign_put(s, sub.rowid, read, user, blind, me, at, uid, err);
+		if (rc == MC_OK)
+			rc = store_assign_put(s, sub.rowid, read, user, blind, me, at, uid, err);
 		char *before = old ? row_json(old->assessor, old->read, old->blind, old->assigned_by) : NULL;
 		char *after = row_json(user, read, blind, me);
 		char *subject = mc_xasprintf("submission:%s", id);

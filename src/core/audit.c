@@ -55,7 +55,8 @@ int audit_append(struct store *s, const char *action, const char *subject, const
 	int rc = store_audit_last(s, &last, prev, err);
 	if (rc != MC_OK)
 		return rc;
-	mc_uuid(uid);
+	if (mc_uuid(uid, err) != MC_OK)
+		return MC_FAIL;
 	mc_now(at);
 	struct audit_row r = {
 		.seq = last + 1, .uid = uid, .at = at, .actor = session_user(s), .action = action,

@@ -87,8 +87,9 @@ static int acquire_in_tx(struct store *s, const char *id, struct mc_error *err)
 	} else if (k.user && !expired(k.seen_at, minutes)) {
 		rc = held_by_other(id, &k, minutes, err);
 	} else {
-		mc_uuid(uid);
-		rc = store_claim_put(s, rowid, uid, me, at, at, err);
+		rc = mc_uuid(uid, err);
+		if (rc == MC_OK)
+			rc = store_claim_put(s, rowid, uid, me, at, at, err);
 		if (rc == MC_OK) {
 			char *subject = mc_xasprintf("submission:%s", id);
 			char *before = k.user ? claim_json(k.user, k.claimed_at) : NULL;

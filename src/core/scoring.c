@@ -297,7 +297,8 @@ static int decision_record(struct store *s, const struct store_scoring_sub *sub,
 {
 	const char *user = session_user(s);
 	char uid[MC_UUID_LEN], at[MC_TIME_LEN];
-	mc_uuid(uid);
+	if (mc_uuid(uid, err) != MC_OK)
+		return MC_FAIL;
 	mc_now(at);
 	int rc = store_scoring_decision_put(s, sub->rowid, outcome, user, at, uid, reason, err);
 	if (rc == MC_OK)
@@ -407,7 +408,10 @@ static int score_in_tx(struct store *s, const struct store_scoring_sub *sub, con
 	const char *user = session_user(s);
 	const char *keep = comment ? comment : (c->comment ? c->comment : "");
 	char uid[MC_UUID_LEN], at[MC_TIME_LEN];
-	mc_uuid(uid);
+	if (mc_uuid(uid, err) != MC_OK) {
+		scoring_outcome_free(&o);
+		return MC_FAIL;
+	}
 	mc_now(at);
 	char *subject = mc_xasprintf("submission:%s", sub->id);
 	char *before = c->level >= 0 ? score_json(c->code, c->levels[c->level].code, c->comment, c->assessor)
@@ -481,12 +485,13 @@ static int feedback_in_tx(struct store *s, const struct store_scoring_sub *sub, 
 		return rc;
 	const char *user = session_user(s);
 	char uid[MC_UUID_LEN], at[MC_TIME_LEN];
-	mc_uuid(uid);
+	rc = mc_uuid(uid, err);
 	mc_now(at);
 	char *subject = mc_xasprintf("submission:%s", sub->id);
 	char *before = old ? feedback_json(old, old_author ? old_author : "") : NULL;
 	char *after = feedback_json(text, user);
-	rc = store_scoring_feedback_put(s, sub->rowid, READ_FIRST, user, text, at, uid, err);
+	if (rc == MC_OK)
+		rc = store_scoring_feedback_put(s, sub->rowid, READ_FIRST, user, text, at, uid, err);
 	if (rc == MC_OK)
 		rc = audit_append(s, "feedback", subject, before, after, err);
 	if (rc == MC_OK)
@@ -639,9 +644,10 @@ static int draft_op(struct store *s, const struct store_scoring_sub *sub, const 
 	int rc = draft_target(s, sub, op->a, &canon, err);
 	if (rc == MC_OK && op->b) {
 		char uid[MC_UUID_LEN], at[MC_TIME_LEN];
-		mc_uuid(uid);
+		rc = mc_uuid(uid, err);
 		mc_now(at);
-		rc = store_scoring_draft_put(s, sub->rowid, session_user(s), canon, op->b, at, uid, err);
+		if (rc == MC_OK)
+			rc = store_scoring_draft_put(s, sub->rowid, session_user(s), canon, op->b, at, uid, err);
 	} else if (rc == MC_OK) {
 		rc = store_scoring_draft_del(s, sub->rowid, session_user(s), canon, err);
 	}

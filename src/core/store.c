@@ -16,7 +16,7 @@
 
 extern const char mc_schema_sql[];
 
-#define STMT_SLOTS 256 /* open-addressed cache of prepared statements by SQL address */
+#define STMT_SLOTS 256 /* first size of the open-addressed cache of prepared statements by SQL address */
 
 struct stmt_slot {
 	const char *sql;
@@ -31,7 +31,8 @@ struct store {
 	const struct mc_session *session;
 	enum store_scope_kind scope;
 	char *scope_user, *scope_district;
-	struct stmt_slot slots[STMT_SLOTS];
+	struct stmt_slot *slots; /* nslots entries, a power of two; at most 3/4 used */
+	size_t nslots, nused;
 };
 
 /* Find "-- migration N\n" section bounds in the compiled-in schema. */
@@ -121,31 +122,50 @@ int store_fail(struct store *s, struct mc_error *err, const char *what)
 	}
 }
 
+/* The slot for `sql` in a table of n (a power of two): its own, or the empty
+ * one where it belongs. */
+static struct stmt_slot *slot_for(struct stmt_slot *slots, size_t n, const char *sql)
+{
+	size_t i = ((uintptr_t)sql >> 3) & (n - 1);
+	while (slots[i].sql && slots[i].sql != sql)
+		i = (i + 1) & (n - 1);
+	return &slots[i];
+}
+
+/* Twice the slots, every statement moved over: the cache never fills up. */
+static void slots_grow(struct store *s)
+{
+	size_t n = s->nslots ? s->nslots * 2 : STMT_SLOTS;
+	struct stmt_slot *slots = mc_xcalloc(n, sizeof *slots);
+	for (size_t i = 0; i < s->nslots; i++)
+		if (s->slots[i].sql)
+			*slot_for(slots, n, s->slots[i].sql) = s->slots[i];
+	free(s->slots);
+	s->slots = slots;
+	s->nslots = n;
+}
+
+size_t store_cached_statements(const struct store *s) { return s->nused; }
+
 sqlite3_stmt *store_prep(struct store *s, const char *sql, struct mc_error *err)
 {
-	size_t h = ((uintptr_t)sql >> 3) % STMT_SLOTS;
-	for (size_t i = 0; i < STMT_SLOTS; i++) {
-		struct stmt_slot *slot = &s->slots[(h + i) % STMT_SLOTS];
-		if (slot->sql == sql) {
-			sqlite3_reset(slot->st);
-			sqlite3_clear_bindings(slot->st);
-			return slot->st;
-		}
-		if (!slot->sql) {
-			sqlite3_stmt *st;
-			if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
-				store_fail(s, err, "preparing a query");
-				return NULL;
-			}
-			slot->sql = sql;
-			slot->st = st;
-			return st;
-		}
+	if ((s->nused + 1) * 4 > s->nslots * 3)
+		slots_grow(s);
+	struct stmt_slot *slot = slot_for(s->slots, s->nslots, sql);
+	if (slot->sql) {
+		sqlite3_reset(slot->st);
+		sqlite3_clear_bindings(slot->st);
+		return slot->st;
 	}
-	/* Cache full: should not happen (fewer statements than slots); prepare uncached
-	 * would leak, so say so loudly. */
-	mc_error_set(err, MC_FAIL, "internal error: statement cache full");
-	return NULL;
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+		store_fail(s, err, "preparing a query");
+		return NULL;
+	}
+	slot->sql = sql;
+	slot->st = st;
+	s->nused++;
+	return st;
 }
 
 void store_bind_text(sqlite3_stmt *st, int i, const char *v)
@@ -344,9 +364,10 @@ void store_close(struct store **sp)
 		store_rollback(s);
 		store_checkpoint(s);
 	}
-	for (size_t i = 0; i < STMT_SLOTS; i++)
+	for (size_t i = 0; i < s->nslots; i++)
 		if (s->slots[i].st)
 			sqlite3_finalize(s->slots[i].st);
+	free(s->slots);
 	if (s->db)
 		sqlite3_close(s->db);
 	free(s->path);

@@ -11,6 +11,8 @@ sqlite3 *store_db(struct store *s);
  * static storage duration. The statement comes back reset with bindings cleared.
  * NULL on error (err filled). */
 sqlite3_stmt *store_prep(struct store *s, const char *sql, struct mc_error *err);
+/* How many statements the cache holds (it grows as needed; tests count). */
+size_t store_cached_statements(const struct store *s);
 
 /* Fill err from the connection's last error; `what` says what was being done.
  * SQLITE_BUSY/LOCKED become "the database is busy (another mcassess is writing); try again".

@@ -97,6 +97,27 @@ static const char *level_of(const struct scoring_outcome *o, const char *code)
 	return NULL;
 }
 
+/* No random bytes for the score's id: the score is refused, nothing written. */
+static void score_without_randomness_changes_nothing(void **state)
+{
+	(void)state;
+	struct fx f;
+	fx_open(&f, "admin");
+	struct mc_error err = MC_ERROR_INIT;
+	int (*saved)(void *, size_t) = mc_random_source;
+	mc_random_source = unit_no_random;
+	assert_int_equal(scoring_score(f.s, "S-1", "O1", "demonstrated", NULL, &err), MC_FAIL);
+	assert_int_equal(scoring_feedback_set(f.s, "S-1", "More wait time.", &err), MC_FAIL);
+	mc_random_source = saved;
+	assert_non_null(strstr(mc_error_msg(&err), "cannot make a unique id"));
+	mc_error_clear(&err);
+	assert_int_equal(query_int(f.path, "SELECT count(*) FROM score"), 0);
+	assert_int_equal(query_int(f.path, "SELECT count(*) FROM feedback"), 0);
+	assert_int_equal(query_int(f.path, "SELECT count(*) FROM audit WHERE action IN ('score', 'feedback')"), 0);
+	assert_int_equal(scoring_score(f.s, "S-1", "O1", "demonstrated", NULL, &err), MC_OK);
+	fx_close(&f);
+}
+
 static void score_by_code_label_number(void **state)
 {
 	(void)state;
@@ -365,6 +386,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(score_by_code_label_number),
+		cmocka_unit_test(score_without_randomness_changes_nothing),
 		cmocka_unit_test(rescoring_replaces_and_keeps_comment),
 		cmocka_unit_test(bad_criterion_and_level_list_the_valid_ones),
 		cmocka_unit_test(outcome_parts_and_reasons),

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <errno.h>
 
 #include "mcassess/session.h"
 #include "mcassess/store.h"
@@ -34,6 +35,16 @@ static inline void unit_rmtree(char *dir)
 	if (system(cmd) != 0)
 		fprintf(stderr, "could not remove %s\n", dir);
 	free(dir);
+}
+
+/* A source of random bytes that has none (mc_random_source), as when the
+ * kernel's pool cannot be read. */
+static inline int unit_no_random(void *buf, size_t n)
+{
+	(void)buf;
+	(void)n;
+	errno = EAGAIN;
+	return -1;
 }
 
 /* The program acts through a session (session.h): tests open their databases
