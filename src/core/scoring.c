@@ -182,34 +182,35 @@ int scoring_find(struct store *s, const char *submission_id, long long *rowid, s
 	return rc;
 }
 
-/* Decided submissions are read-only; then the role, then the assignment, then
- * the claim: nobody writes to a submission another user has open for scoring,
- * whether through the workstation or the command line. */
-static int may_write(struct store *s, const struct store_scoring_sub *sub, struct mc_error *err)
+/* Decided submissions are read-only, and so are withdrawn ones. */
+static int still_open(struct store *s, const struct store_scoring_sub *sub, struct mc_error *err)
 {
-	char *outcome, *by, *at;
+	char *outcome = NULL, *by = NULL, *at = NULL;
 	int rc = store_scoring_decision_get(s, sub->rowid, &outcome, &by, &at, err);
-	if (rc != MC_OK)
-		return rc;
-	if (outcome) {
+	if (rc == MC_OK && outcome)
 		rc = mc_error_set(err, MC_FAIL, "%s was decided '%s' by %s at %s; a decided submission "
 				  "can no longer be changed", sub->id, outcome, by ? by : "?", at ? at : "?");
-		free(outcome);
-		free(by);
-		free(at);
-		return rc;
-	}
-	if (strcmp(sub->status, "withdrawn") == 0)
-		return mc_error_set(err, MC_FAIL, "%s was withdrawn; it can no longer be changed", sub->id);
+	else if (rc == MC_OK && strcmp(sub->status, "withdrawn") == 0)
+		rc = mc_error_set(err, MC_FAIL, "%s was withdrawn; it can no longer be changed", sub->id);
+	free(outcome);
+	free(by);
+	free(at);
+	return rc;
+}
+
+/* The role, and what it may work on: coordinators and admins within the access
+ * policy (a coordinator, their district), assessors the first read assigned to
+ * them. Before anything else, so that nothing of a submission that is not
+ * theirs (not even its decision) is told. */
+static int may_work_on(struct store *s, const struct store_scoring_sub *sub, struct mc_error *err)
+{
 	const char *user = session_user(s);
 	enum people_role role = ROLE_NONE;
-	rc = people_role(s, user, &role, err);
+	int rc = people_role(s, user, &role, err);
 	if (rc != MC_OK)
 		return rc;
-	if (role >= ROLE_COORDINATOR) { /* within what they may work on (a coordinator: their district) */
-		rc = access_submission(s, sub->id, ACCESS_WRITE, NULL, err);
-		return rc == MC_OK ? claim_check_rowid(s, sub->rowid, sub->id, err) : rc;
-	}
+	if (role >= ROLE_COORDINATOR)
+		return access_submission(s, sub->id, ACCESS_WRITE, NULL, err);
 	if (role != ROLE_ASSESSOR)
 		return mc_error_set(err, MC_FAIL, "you (%s) may not score %s: you are not one of this database's "
 				    "people; ask an admin to run 'mcassess people add %s --role assessor' and "
@@ -224,9 +225,18 @@ static int may_write(struct store *s, const struct store_scoring_sub *sub, struc
 	else if (rc == MC_OK && !yes)
 		rc = mc_error_set(err, MC_FAIL, "you (%s) may not score %s: it is not assigned to you; ask an "
 				  "admin or a coordinator to assign it to you", user, sub->id);
-	if (rc == MC_OK)
-		rc = claim_check_rowid(s, sub->rowid, sub->id, err);
 	return rc;
+}
+
+/* Who, then whether it is still open, then the claim: nobody writes to a
+ * submission another user has open for scoring, whether through the
+ * workstation or the command line. */
+static int may_write(struct store *s, const struct store_scoring_sub *sub, struct mc_error *err)
+{
+	int rc = may_work_on(s, sub, err);
+	if (rc == MC_OK)
+		rc = still_open(s, sub, err);
+	return rc == MC_OK ? claim_check_rowid(s, sub->rowid, sub->id, err) : rc;
 }
 
 int scoring_may_write(struct store *s, const char *submission_id, struct mc_error *err)

@@ -199,6 +199,8 @@ t_check "ab: the default queue is their open work" [ "$(grep -c '^AC-' "$OUT")" 
 matrix an $AN AC-2 AC-4
 as $AN 1 show AC-4
 t_stderr_has "mcassess: AC-4 is not assigned to you"
+as $AN 1 claim claim AC-1
+t_stderr_has "it is not assigned to you"
 as $AN 0 export results
 t_check "an: export holds AC-6, named" grep -q "^AC-6,E-FIONA,Fiona Wrenfield,North" "$OUT"
 t_check "an: export holds only AC-6" [ "$(grep -c '^AC-' "$OUT")" -eq 1 ]
@@ -215,6 +217,16 @@ t_check "ca: export holds North's decisions" [ "$(jq -r '[.[].id] | sort | join(
 as $CA 0 claim list
 t_check "ca: the claim on AC-3 (South) is not listed" [ "$(grep -c 'AC-3' "$OUT")" -eq 0 ]
 t_check "ca: the queue screen names North's educators" grep -q "Nightingale" "$F/dumps/ca/queue"
+# and works only there: a claim or a score in South is refused, nothing written
+before=$(sql "SELECT count(*) FROM audit")
+as $CA 1 claim claim AC-5
+t_stderr_has "mcassess: AC-5 is not in your district (North)"
+as $CA 1 score AC-3 O1 demonstrated
+t_stderr_has "mcassess: AC-3 is not in your district (North)"
+t_check "ca: nothing written by the refusals" [ "$(sql "SELECT count(*) FROM audit")" = "$before" ]
+as $CA 0 claim claim AC-2
+t_check "ca: a claim in North is taken" grep -q "AC-2" "$OUT"
+as $CA 0 claim release AC-2
 
 # ---------------------------------------------------------------- coordinator without a district
 matrix cx $CX AC-3 ""
