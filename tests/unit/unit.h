@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include <errno.h>
+#include <sqlite3.h>
 
 #include "mcassess/session.h"
 #include "mcassess/store.h"
@@ -94,6 +95,18 @@ static inline int unit_act_as(struct store *s, const char *user)
 	abort();
 }
 
+/* Run SQL on the database at path through a connection of its own (fixtures). */
+static inline void unit_exec(const char *path, const char *sql)
+{
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	sqlite3_busy_timeout(db, 5000);
+	char *msg = NULL;
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+		fail_msg("%s: %s", sql, msg);
+	sqlite3_close(db);
+}
+
 static inline void unit_close(struct store **s)
 {
 	for (int i = 0; i < UNIT_MAX_SESSIONS; i++)
@@ -103,5 +116,35 @@ static inline void unit_close(struct store **s)
 			return;
 		}
 	store_close(s);
+}
+
+/* A fresh database in a temporary directory, opened through a session, with
+ * `sql` run on it (NULL: none); unit_db_free closes and removes it. */
+struct unit_db {
+	char *dir, *path;
+	struct store *s;
+};
+
+static inline struct unit_db *unit_db_new(const char *sql)
+{
+	struct unit_db *d = calloc(1, sizeof *d);
+	struct mc_error err = MC_ERROR_INIT;
+	d->dir = unit_tmpdir();
+	d->path = malloc(strlen(d->dir) + 6);
+	sprintf(d->path, "%s/t.db", d->dir);
+	assert_int_equal(unit_open(d->path, STORE_CREATE, &d->s, &err), MC_OK);
+	if (sql)
+		unit_exec(d->path, sql);
+	return d;
+}
+
+static inline void unit_db_free(struct unit_db **dp)
+{
+	struct unit_db *d = *dp;
+	unit_close(&d->s);
+	free(d->path);
+	unit_rmtree(d->dir);
+	free(d);
+	*dp = NULL;
 }
 #endif
