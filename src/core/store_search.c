@@ -90,6 +90,11 @@ static const char SQL_FB_HIT[] =
 	"JOIN submission s ON s.id = f.submission_id "
 	"WHERE search_feedback MATCH ?1 AND search_feedback.rowid = ?2 AND " STORE_SCOPE("s");
 
+/* The rows of an assessor's submissions (and earlier attempts), by rowid. */
+static const char SQL_EV_ASSIGNED[] =
+	"SELECT id FROM evidence WHERE submission_id IN (" STORE_ASSIGNED_IDS ") ORDER BY id";
+static const char SQL_FB_ASSIGNED[] =
+	"SELECT id FROM feedback WHERE submission_id IN (" STORE_ASSIGNED_IDS ") ORDER BY id";
 /* Only the evidence and feedback of submissions in the acting user's scope. */
 static const char SQL_EV_SCAN[] =
 	"SELECT e.id, e.text FROM evidence e JOIN submission s ON s.id = e.submission_id "
@@ -533,6 +538,45 @@ int store_search_newest(struct store *s, enum search_source src, const char *q, 
 	int rc = step == SQLITE_DONE ? MC_OK : query_fail(s, q, err);
 	sqlite3_reset(st);
 	return rc;
+}
+
+static int ll_cmp(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+	return (x > y) - (x < y);
+}
+
+int store_search_keep_assigned(struct store *s, enum search_source src, struct search_rank *ranks, int *n,
+			       struct mc_error *err)
+{
+	if (store_scope_kind(s) != STORE_SCOPE_ASSIGNED || *n == 0)
+		return MC_OK;
+	sqlite3_stmt *st = store_prep(s, src == SEARCH_EVIDENCE ? SQL_EV_ASSIGNED : SQL_FB_ASSIGNED, err);
+	if (!st)
+		return MC_FAIL;
+	store_bind_scope(s, st);
+	long long *ids = NULL;
+	size_t nids = 0, cap = 0;
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (nids == cap) {
+			cap = cap ? cap * 2 : 64;
+			ids = mc_xrealloc(ids, cap * sizeof *ids);
+		}
+		ids[nids++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_reset(st);
+	if (step != SQLITE_DONE) {
+		free(ids);
+		return store_fail(s, err, "searching");
+	}
+	int k = 0;
+	for (int i = 0; i < *n; i++)
+		if (nids && bsearch(&ranks[i].rowid, ids, nids, sizeof *ids, ll_cmp))
+			ranks[k++] = ranks[i];
+	*n = k;
+	free(ids);
+	return MC_OK;
 }
 
 static char *part_name(enum search_source src, sqlite3_stmt *st, int col)

@@ -185,6 +185,11 @@ int search_text(struct store *s, const char *query, const struct search_opts *o,
 	rc = top(s, SEARCH_EVIDENCE, q, rank_limit, &ev, &nev, err);
 	if (rc == MC_OK && (rank_limit == 0 || nev < rank_limit || o->order != SEARCH_BY_NEWEST))
 		rc = top(s, SEARCH_FEEDBACK, q, rank_limit, &fb, &nfb, err);
+	/* an assessor's few submissions: drop the others' ranks at once, not a hit query each */
+	if (rc == MC_OK)
+		rc = store_search_keep_assigned(s, SEARCH_EVIDENCE, ev, &nev, err);
+	if (rc == MC_OK)
+		rc = store_search_keep_assigned(s, SEARCH_FEEDBACK, fb, &nfb, err);
 	int total = nev + nfb;
 	struct search_rank *all = mc_xmalloc(sizeof *all * (size_t)(total ? total : 1));
 	if (nev)

@@ -4,7 +4,9 @@
 #include "unit.h"
 
 #include "mcassess/access.h"
+#include "mcassess/precheck.h"
 #include "mcassess/queue.h"
+#include "mcassess/search.h"
 #include "mcassess/store.h"
 #include "mcassess/util.h"
 
@@ -145,6 +147,37 @@ static void lists_take_the_scope(void **state)
 	assert_int_equal(c[0], 4);
 }
 
+/* Search ranks the whole index; an assessor's hit ranked below the best
+ * matches of others' work is still found, and none of theirs is shown. */
+static void search_finds_theirs_beyond_the_best(void **state)
+{
+	struct unit_db *f = *state;
+	struct mc_buf b = MC_BUF_INIT;
+	mc_buf_adds(&b, "INSERT INTO part(rubric_id, seq, code, title, kind, prompt) VALUES (1, 1, 'o', 'o', 'overview', 'p');"
+			"INSERT INTO evidence(submission_id, seq, part_id, kind, text, sha256, words, media_type) VALUES");
+	for (int i = 1; i <= 40; i++) /* S-3's: short, so every one ranks above ann's */
+		mc_buf_printf(&b, " (3, %d, 1, 'text', 'kiwi kiwi', 'x%d', 2, 'text/plain'),", i, i);
+	mc_buf_adds(&b, " (2, 1, 1, 'text', 'a long answer that mentions the kiwi once among many other words "
+			"about questioning and wait time', 'y', 16, 'text/plain');");
+	unit_exec(f->path, mc_buf_str(&b));
+	mc_buf_free(&b);
+	struct search_opts o = { .limit = 5 };
+	for (int regex = 0; regex < 2; regex++) {
+		struct search_hit *h = NULL;
+		int n = 0;
+		struct mc_error err = MC_ERROR_INIT;
+		unit_act_as(f->s, "ann");
+		assert_int_equal(precheck_search(f->s, "kiwi", regex, &o, &h, &n, &err), MC_OK);
+		assert_int_equal(n, 1);
+		assert_string_equal(h[0].submission, "S-2");
+		search_hits_free(&h, n);
+		unit_act_as(f->s, "ad");
+		assert_int_equal(precheck_search(f->s, "kiwi", regex, &o, &h, &n, &err), MC_OK);
+		assert_int_equal(n, 5);
+		search_hits_free(&h, n);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -152,6 +185,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(coordinators_and_admins, setup, teardown),
 		cmocka_unit_test_setup_teardown(strangers_and_role_changes, setup, teardown),
 		cmocka_unit_test_setup_teardown(lists_take_the_scope, setup, teardown),
+		cmocka_unit_test_setup_teardown(search_finds_theirs_beyond_the_best, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
