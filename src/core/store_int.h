@@ -46,11 +46,12 @@ char *store_col_dup(sqlite3_stmt *st, int i);
  * that store_bind_scope binds from the store's scope: everything, what is
  * assigned to the user (STORE_ASSIGNED_IDS), or the submissions of educators
  * in the user's district. Lists apply it in their WHERE clause, never after.
- * Its parameters are numbered past any statement's own (?61 kind, ?62 user,
- * ?63 district). */
+ * Two terms: the first needs only the submission's id, so a walk of an index
+ * drops others' rows without reading them. Its parameters are numbered past
+ * any statement's own (?61 kind, ?62 user, ?63 district). */
 #define STORE_SCOPE(sub)                                                                           \
-	"(?61 = 0 OR (?61 = 1 AND " sub ".id IN (" STORE_ASSIGNED_IDS ")) "                       \
-	"OR (?61 = 2 AND (SELECT district_id FROM educator WHERE id = " sub ".educator_id) "       \
+	"((?61 IN (0, 2) OR " sub ".id IN (" STORE_ASSIGNED_IDS ")) "                             \
+	"AND (?61 <> 2 OR (SELECT district_id FROM educator WHERE id = " sub ".educator_id) "      \
 	"= (SELECT id FROM district WHERE name = ?63)))"
 void store_bind_scope(struct store *s, sqlite3_stmt *st);
 
