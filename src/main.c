@@ -128,6 +128,7 @@ int main(int argc, char **argv)
 	optind = 0; /* a fresh getopt scan for the subcommand */
 	opterr = 0; /* commands report unknown options themselves, with their usage */
 	int rc = cmd->run(&cli, cmd, sub_argc, sub_argv);
+	cli_close(&cli); /* a command that returned early still ends its session */
 	free(cli.db_path);
 	return finish(rc);
 }

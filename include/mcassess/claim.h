@@ -42,7 +42,7 @@ struct claim_info {
 	char *submission, *user, *claimed_at, *seen_at;
 	int expired;      /* idle longer than the expiry: anyone may take it */
 };
-/* Every claim, oldest first. */
+/* Every claim on a submission the acting user may see (access.h), oldest first. */
 int claim_list(struct store *s, struct claim_info **out, int *n, struct mc_error *err);
 void claim_list_free(struct claim_info **list, int n);
 
@@ -58,8 +58,8 @@ int store_claim_put(struct store *s, long long sub_rowid, const char *uid, const
 int store_claim_touch(struct store *s, long long sub_rowid, const char *user, const char *seen_at,
 		      int *changed, struct mc_error *err);
 int store_claim_del(struct store *s, long long sub_rowid, struct mc_error *err);
-/* Calls fn per claim (ext id, user, claimed_at, seen_at), oldest first; `user`
- * non-NULL limits to that user's claims. */
+/* Calls fn per claim in the store's scope (ext id, user, claimed_at, seen_at),
+ * oldest first; `user` non-NULL limits to that user's claims. */
 int store_claim_each(struct store *s, const char *user,
 		     int (*fn)(void *ctx, long long rowid, const char *id, const char *user,
 			       const char *claimed_at, const char *seen_at),

@@ -36,15 +36,16 @@ struct queue_row {
 
 /* One page of `limit` rows after (direction > 0) or before (direction < 0) the row
  * `from` in the filter's order; from == NULL starts at the top (or, direction < 0,
- * the bottom). Rows come back in display order either way. `viewer` is the OS
- * user the rows are shown to (blind scoring). */
-int queue_page(struct store *s, const struct queue_filter *f, const char *viewer,
-	       const struct queue_row *from, int direction, int limit,
-	       struct queue_row **rows, int *n, struct mc_error *err);
+ * the bottom). Rows come back in display order either way. Only what the acting
+ * user (the store's session) may see (access.h), educators shown as they may
+ * see them (blind scoring). */
+int queue_page(struct store *s, const struct queue_filter *f, const struct queue_row *from, int direction,
+	       int limit, struct queue_row **rows, int *n, struct mc_error *err);
 void queue_rows_free(struct queue_row **rows, int n);
 
-/* Submissions by status (queue_statuses order), from counters kept by triggers:
- * constant time, fit for every redraw. */
+/* Submissions by status (queue_statuses order) as far as the acting user may
+ * see them: for the whole database (admins) from counters kept by triggers,
+ * constant time, fit for every redraw; else counted over their scope. */
 int queue_counts(struct store *s, long long counts[QUEUE_NSTATUS], struct mc_error *err);
 /* The same for what a filter's list holds, every status (f->status and f->narrow
  * aside): the counters when nothing else narrows it, else one counting query

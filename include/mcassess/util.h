@@ -41,9 +41,15 @@ void mc_now(char out[MC_TIME_LEN]);
  * (taken as UTC) or "YYYY-MM-DD"; 0 on success. Checks field ranges and the calendar. */
 int mc_time_parse(const char *s, time_t *out);
 
-/* A time-ordered 128-bit unique id (UUID version 7) as 36 characters of text. */
+/* A time-ordered 128-bit unique id (UUID version 7) as 36 characters of text,
+ * its random part from the system (mc_random_source). No random bytes: MC_FAIL
+ * (err says so), never a guessable id. */
 #define MC_UUID_LEN 37
-void mc_uuid(char out[MC_UUID_LEN]);
+struct mc_error;
+int mc_uuid(char out[MC_UUID_LEN], struct mc_error *err);
+/* Where the random bytes come from: the kernel (getrandom). 0, or -1 with
+ * errno. Tests put a failing one here. */
+extern int (*mc_random_source)(void *buf, size_t n);
 
 /* Paths. mc_data_dir(): where data/ is: the source tree for an uninstalled binary,
  * $(datadir)/mcassess for an installed one. */

@@ -117,18 +117,31 @@ static int first_run(const struct cli *cli, int flags)
 	return 1;
 }
 
+static void say_stderr(void *ctx, enum mc_sink_level level, const char *msg)
+{
+	(void)ctx;
+	fprintf(stderr, "mcassess: %s", level == MC_SINK_WARN ? "warning: " : "");
+	text_safe_fputs(msg, TEXT_SAFE_LINES, stderr); /* it may quote outside text */
+	fputc('\n', stderr);
+}
+
+
 int cli_open(struct cli *cli, int flags, struct store **s)
 {
 	struct mc_error err = MC_ERROR_INIT;
 	if (priv_check_path(cli->db_path, "database", &err) != MC_OK)
 		return cli_error(&err);
+	static const struct mc_sink sink = { say_stderr, NULL };
 	*s = NULL;
 	if (first_run(cli, flags))
 		return MC_FAIL;
-	if (store_open(cli->db_path, flags, s, &err) != MC_OK)
+	session_close(&cli->sess); /* a command opens one session at a time */
+	if (session_open(cli->db_path, flags, &sink, &cli->sess, &err) != MC_OK)
 		return cli_error(&err);
+	*s = cli->sess->store;
 	return MC_OK;
 }
+
 
 int cli_parse_format(const char *s)
 {
@@ -341,18 +354,22 @@ int cli_interrupted(void)
 	return interrupted != 0;
 }
 
-void cli_close(struct store **s)
+/* The end of a command's session: the archive's drain runs only after a normal
+ * end, never after Ctrl-C (it would take up long work again). */
+void cli_close(struct cli *cli)
 {
 	watched = NULL;
-	if (s)
-		store_close(s);
+	if (cli && interrupted)
+		session_abandon(&cli->sess);
+	else if (cli)
+		session_close(&cli->sess);
 	cli_progress_end();
 }
 
-int cli_interrupted_exit(struct store **s, struct mc_error *err, const char *kept)
+int cli_interrupted_exit(struct cli *cli, struct mc_error *err, const char *kept)
 {
 	mc_error_clear(err); /* "interrupted", in SQLite's words */
-	cli_close(s);
+	cli_close(cli);
 	fprintf(stderr, "mcassess: interrupted; %s\n", kept ? kept : "nothing was changed");
 	return MC_INTERRUPTED;
 }

@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "mcassess/error.h"
+#include "mcassess/session.h"
 #include "mcassess/store.h"
 
 enum cli_format { CLI_TEXT, CLI_TSV, CLI_JSON };
@@ -15,6 +16,7 @@ struct cli {
 	int tty;         /* stdout is a terminal (progress, paging) */
 	int progress;    /* stderr is a terminal: long work shows progress */
 	int db_default;  /* neither --db nor $MCASSESS_DB: the XDG default path */
+	struct mc_session *sess; /* the command's session (cli_open), closed by cli_close */
 };
 
 struct cli_cmd {
@@ -35,8 +37,11 @@ const struct cli_cmd *cli_find(const char *name);
 /* The command nearest to a mistyped one ("qeueu": "queue"), or NULL. */
 const char *cli_command_meant(const char *typed);
 
-/* Open the database; prints the error and returns its status on failure. */
+/* Open the command's session (session.h) on the database, *s its store; prints
+ * the error and returns its status on failure. Warnings from below go to stderr
+ * as "mcassess: warning: ...". */
 int cli_open(struct cli *cli, int flags, struct store **s);
+/* The command's normal end: session_close (the archive's drain, then close). */
 
 /* "--format text|tsv|json": parse a value; -1 if unknown. */
 int cli_parse_format(const char *s);
@@ -75,15 +80,16 @@ void cli_progress_end(void);
  * one ends the program at once. After store_stop_when(s, NULL) (to read what was
  * kept), call cli_catch_interrupt again, so that closing the store does not take
  * up long work again (the archive's outbox). cli_interrupted_exit prints "mcassess:
- * interrupted; KEPT" (KEPT NULL: "nothing was changed") instead of err, closes *s
- * and returns 130. */
+ * interrupted; KEPT" (KEPT NULL: "nothing was changed") instead of err, ends the
+ * session and returns 130. */
 #define MC_INTERRUPTED 130
 void cli_catch_interrupt(struct store *s);
 int cli_interrupted(void);
-int cli_interrupted_exit(struct store **s, struct mc_error *err, const char *kept);
-/* After long work: no more Ctrl-C reaches the store; close it (s NULL: the
- * caller will) and the progress line. */
-void cli_close(struct store **s);
+int cli_interrupted_exit(struct cli *cli, struct mc_error *err, const char *kept);
+/* The end of the command's session (cli_open): no more Ctrl-C reaches the store,
+ * the progress line is ended, and the archive's outbox drained unless Ctrl-C
+ * stopped the work (then it waits for the next command). */
+void cli_close(struct cli *cli); /* NULL: only the progress line and Ctrl-C */
 
 /* The subcommands, each defined in its own file in src/cli/ as
  * `const struct cli_cmd cli_cmd_NAME = { "name", run, usage, summary, help };`

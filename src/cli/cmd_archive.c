@@ -58,7 +58,7 @@ static int do_init(struct cli *cli, struct store *s, int argc, char **argv, cons
 		archive_init_result_free(&r);
 		return rc;
 	}
-	cli_close(NULL);
+	cli_progress_end(); /* the session ends with the command */
 	if (rc != MC_OK) {
 		archive_init_result_free(&r);
 		return cli_error(&err);
@@ -232,7 +232,7 @@ static int run_archive(struct cli *cli, const struct cli_cmd *self, int argc, ch
 		rc = do_verify(cli, s, n, self);
 	else
 		rc = do_sync(s, strcmp(sub, "push") == 0, n, rest, self);
-	store_close(&s);
+	cli_close(cli);
 	return rc;
 }
 

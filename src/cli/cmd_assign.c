@@ -62,7 +62,7 @@ static int run_assign(struct cli *cli, const struct cli_cmd *self, int argc, cha
 		}
 		free(previous);
 	}
-	store_close(&s);
+	cli_close(cli);
 	return err.msg ? cli_error(&err) : MC_OK;
 }
 

@@ -64,7 +64,7 @@ static int run_list(struct cli *cli, const struct cli_cmd *self, int argc, char 
 	struct catalog_entry *e = NULL;
 	int n = 0;
 	if (catalog_list(s, &e, &n, &err) != MC_OK) {
-		store_close(&s);
+		cli_close(cli);
 		return cli_error(&err);
 	}
 	if (fmt == CLI_TSV) {
@@ -107,7 +107,7 @@ static int run_list(struct cli *cli, const struct cli_cmd *self, int argc, char 
 		}
 	}
 	catalog_list_free(&e, n);
-	store_close(&s);
+	cli_close(cli);
 	return MC_OK;
 }
 
@@ -195,7 +195,7 @@ static int run_show(struct cli *cli, const struct cli_cmd *self, int argc, char 
 	struct mc_error err = MC_ERROR_INIT;
 	struct catalog_rubric *r = NULL;
 	if (catalog_rubric_by_code(s, argv[optind], (int)version, &r, &err) != MC_OK) {
-		store_close(&s);
+		cli_close(cli);
 		return cli_error(&err);
 	}
 	if (fmt == CLI_JSON) {
@@ -206,7 +206,7 @@ static int run_show(struct cli *cli, const struct cli_cmd *self, int argc, char 
 		show_text(r);
 	}
 	catalog_rubric_free(&r);
-	store_close(&s);
+	cli_close(cli);
 	return MC_OK;
 }
 
@@ -260,13 +260,13 @@ static int run_load(struct cli *cli, const struct cli_cmd *self, int argc, char 
 	struct mc_error err = MC_ERROR_INIT;
 	struct catalog_load_stats st;
 	if (catalog_load(s, path, &st, &err) != MC_OK) {
-		store_close(&s);
+		cli_close(cli);
 		return cli_error(&err);
 	}
 	printf("loaded: %d new, %d changed (new versions), %d unchanged\n", st.added, st.changed, st.unchanged);
 	if (st.pathways)
 		printf("pathways: %d new or changed\n", st.pathways);
-	store_close(&s);
+	cli_close(cli);
 	return MC_OK;
 }
 

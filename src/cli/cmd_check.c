@@ -38,8 +38,8 @@ static int run_check(struct cli *cli, const struct cli_cmd *self, int argc, char
 	cli_catch_interrupt(s);
 	rc = check_run(s, CHECK_ALL, print_problem, NULL, &sum, &err);
 	if (rc != MC_OK && cli_interrupted()) /* check only reads */
-		return cli_interrupted_exit(&s, &err, "nothing was changed (the check did not finish)");
-	cli_close(&s);
+		return cli_interrupted_exit(cli, &err, "nothing was changed (the check did not finish)");
+	cli_close(cli);
 	if (rc != MC_OK)
 		return cli_error(&err);
 	char *what = check_summary_text(&sum);

@@ -81,7 +81,7 @@ static int run_claim(struct cli *cli, const struct cli_cmd *self, int argc, char
 			printf("no claims\n");
 		claim_list_free(&l, n);
 	}
-	store_close(&s);
+	cli_close(cli);
 	if (rc != MC_OK)
 		return cli_error(&err);
 	return MC_OK;

@@ -33,7 +33,7 @@ static int config_claim_idle(struct cli *cli, const struct cli_cmd *self, const 
 		printf("claim-idle-minutes %ld%s\n", n, changed ? "" : " (it already was)");
 	else if (!value && claim_idle_minutes(s, &minutes, &err) == MC_OK)
 		printf("claim-idle-minutes %d\n", minutes);
-	store_close(&s);
+	cli_close(cli);
 	return err.msg ? cli_error(&err) : MC_OK;
 }
 
@@ -70,7 +70,7 @@ static int run_config(struct cli *cli, const struct cli_cmd *self, int argc, cha
 		printf("blind %s%s\n", value, changed ? "" : " (it already was)");
 	else if (!value && assign_blind_all_get(s, &on, &err) == MC_OK)
 		printf("blind %s\n", on ? "on" : "off");
-	store_close(&s);
+	cli_close(cli);
 	return err.msg ? cli_error(&err) : MC_OK;
 }
 

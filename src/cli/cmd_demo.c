@@ -24,24 +24,25 @@ static void progress(void *ctx, long done, long total)
 }
 
 /* What an interrupted demo leaves: the batches it had committed. */
-static int interrupted(struct store **s, struct mc_error *err, int existed)
+static int interrupted(struct cli *cli, struct mc_error *err, int existed)
 {
 	long long counts[QUEUE_NSTATUS], n = 0;
 	struct mc_error e2 = MC_ERROR_INIT;
-	store_stop_when(*s, NULL);
-	if (queue_counts(*s, counts, &e2) == MC_OK)
+	struct store *s = cli->sess->store;
+	store_stop_when(s, NULL);
+	if (queue_counts(s, counts, &e2) == MC_OK)
 		for (int i = 0; i < QUEUE_NSTATUS; i++)
 			n += counts[i];
 	else
 		n = -1;
 	mc_error_clear(&e2);
-	cli_catch_interrupt(*s); /* again: closing the store would take up the archive's work */
+	cli_catch_interrupt(s); /* again: the rest of the close must not take up long work */
 	char *kept = n > 0 ? mc_xasprintf("the first %lld demo submissions had been saved and are kept; "
 					  "start again with a new database", n)
 		: n < 0 ? mc_xstrdup("the demo data saved so far could not be counted; run 'mcassess check'")
 		: existed ? NULL : mc_xstrdup("no demo data was written (the new database was set up as "
 					      "'init' does)");
-	int rc = cli_interrupted_exit(s, err, kept);
+	int rc = cli_interrupted_exit(cli, err, kept);
 	free(kept);
 	return rc;
 }
@@ -131,8 +132,8 @@ static int run_demo(struct cli *cli, const struct cli_cmd *self, int argc, char 
 	cli_catch_interrupt(s);
 	rc = demo_run(s, &o, &counts, &err);
 	if (rc != MC_OK && cli_interrupted())
-		return interrupted(&s, &err, existed);
-	cli_close(&s);
+		return interrupted(cli, &err, existed);
+	cli_close(cli);
 	if (rc != MC_OK)
 		return cli_error(&err);
 	print_counts(cli->db_path, &counts);

@@ -7,7 +7,6 @@
 
 #include "cli.h"
 #include "mcassess/export.h"
-#include "mcassess/identity.h"
 #include "mcassess/util.h"
 
 static void progress(void *ctx, long done)
@@ -63,7 +62,6 @@ static int run_export(struct cli *cli, const struct cli_cmd *self, int argc, cha
 	int rc = cli_open(cli, 0, &s);
 	if (rc != MC_OK)
 		return rc;
-	o.viewer = identity_user();
 	if (cli->progress && out)
 		o.progress = progress;
 	struct mc_error err = MC_ERROR_INIT;
@@ -75,11 +73,11 @@ static int run_export(struct cli *cli, const struct cli_cmd *self, int argc, cha
 	if (rc != MC_OK && cli_interrupted()) {
 		/* --out is written to a temporary file and renamed only when whole */
 		char *kept = out ? mc_xasprintf("nothing was written (%s is as it was)", out) : NULL;
-		rc = cli_interrupted_exit(&s, &err, out ? kept : "the output is incomplete");
+		rc = cli_interrupted_exit(cli, &err, out ? kept : "the output is incomplete");
 		free(kept);
 		return rc;
 	}
-	cli_close(&s);
+	cli_close(cli);
 	if (rc != MC_OK)
 		return cli_error(&err);
 	if (out)

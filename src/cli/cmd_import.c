@@ -53,8 +53,8 @@ static int run_import(struct cli *cli, const struct cli_cmd *self, int argc, cha
 	rc = import_file(s, file, evidence, dry_run, &st, cli->progress ? show_progress : NULL, NULL, &err);
 	/* a failed import rolled back and took its evidence files out again */
 	if (rc != MC_OK && cli_interrupted())
-		return cli_interrupted_exit(&s, &err, NULL);
-	cli_close(&s);
+		return cli_interrupted_exit(cli, &err, NULL);
+	cli_close(cli);
 	if (rc != MC_OK)
 		return cli_error(&err);
 	printf("%s %ld %s (%ld evidence %s, %ld %s); %ld unchanged\n",

@@ -44,7 +44,7 @@ static int run_add(struct cli *cli, const struct cli_cmd *self, int argc, char *
 	enum people_change what;
 	if (people_role(s, user, &before, &err) != MC_OK ||
 	    people_set(s, user, role, district, &what, &err) != MC_OK) {
-		store_close(&s);
+		cli_close(cli);
 		return cli_error(&err);
 	}
 	if (what == PEOPLE_ADDED)
@@ -57,7 +57,7 @@ static int run_add(struct cli *cli, const struct cli_cmd *self, int argc, char *
 		cli_say(stdout, "changed %s: %s, now in %s\n", user, people_role_name(role), district ? district : "no district");
 	else
 		cli_say(stdout, "%s is already %s; nothing changed\n", user, people_role_name(role));
-	store_close(&s);
+	cli_close(cli);
 	return MC_OK;
 }
 
@@ -74,7 +74,7 @@ static int run_list(struct cli *cli, const struct cli_cmd *self, int argc, char 
 	struct person *p = NULL;
 	int n = 0;
 	if (people_list(s, &p, &n, &err) != MC_OK) {
-		store_close(&s);
+		cli_close(cli);
 		return cli_error(&err);
 	}
 	if (fmt == CLI_TSV) {
@@ -117,7 +117,7 @@ static int run_list(struct cli *cli, const struct cli_cmd *self, int argc, char 
 		}
 	}
 	people_list_free(&p, n);
-	store_close(&s);
+	cli_close(cli);
 	return MC_OK;
 }
 

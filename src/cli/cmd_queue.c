@@ -11,7 +11,6 @@
 #include <jansson.h>
 
 #include "cli.h"
-#include "mcassess/identity.h"
 #include "mcassess/queue.h"
 #include "mcassess/show.h"
 #include "mcassess/util.h"
@@ -74,7 +73,7 @@ static void print_json(const struct queue_row *r, long i)
 
 /* tsv and json: every row (or --limit of them), a page at a time; the last row of
  * one page is the key of the next. */
-static int stream(struct store *s, const struct queue_filter *f, const char *viewer, long limit,
+static int stream(struct store *s, const struct queue_filter *f, long limit,
 		  enum cli_format fmt, struct mc_error *err)
 {
 	struct queue_row *prev = NULL, *rows = NULL;
@@ -82,7 +81,7 @@ static int stream(struct store *s, const struct queue_filter *f, const char *vie
 	long done = 0;
 	while (limit < 0 || done < limit) {
 		int want = limit < 0 || limit - done > QUEUE_BATCH ? QUEUE_BATCH : (int)(limit - done);
-		rc = queue_page(s, f, viewer, nprev ? &prev[nprev - 1] : NULL, 1, want, &rows, &n, err);
+		rc = queue_page(s, f, nprev ? &prev[nprev - 1] : NULL, 1, want, &rows, &n, err);
 		queue_rows_free(&prev, nprev);
 		nprev = 0;
 		if (rc != MC_OK)
@@ -114,7 +113,7 @@ static void cell(const char *s, int width, int last)
 		cli_pad(s, width + 2);
 }
 
-static int text(struct store *s, const struct queue_filter *f, const char *viewer, long limit,
+static int text(struct store *s, const struct queue_filter *f, long limit,
 		struct mc_error *err)
 {
 	long long counts[QUEUE_NSTATUS];
@@ -128,7 +127,7 @@ static int text(struct store *s, const struct queue_filter *f, const char *viewe
 	int n = 0;
 	int want = limit < 0 ? QUEUE_TEXT_LIMIT : (int)limit;
 	/* one more than shown, to say whether there are more */
-	rc = queue_page(s, f, viewer, NULL, 1, want < INT_MAX ? want + 1 : want, &rows, &n, err);
+	rc = queue_page(s, f, NULL, 1, want < INT_MAX ? want + 1 : want, &rows, &n, err);
 	if (rc != MC_OK)
 		return rc;
 	int more = n > want;
@@ -235,20 +234,20 @@ static int run_queue(struct cli *cli, const struct cli_cmd *self, int argc, char
 	}
 	if (optind < argc)
 		return cli_usage_error(self, "unexpected argument '%s'", argv[optind]);
-	const char *viewer = identity_user();
-	if (mine)
-		f.mine = viewer;
 	struct store *s;
 	int rc = cli_open(cli, 0, &s);
 	if (rc != MC_OK)
 		return rc;
+	const char *viewer = cli->sess->actor.user;
+	if (mine)
+		f.mine = viewer;
 	struct mc_error err = MC_ERROR_INIT;
 	struct queue_filter_names names;
 	rc = queue_filter_resolve(s, &f, &names, &err);
 	if (rc == MC_OK)
-		rc = fmt == CLI_TEXT ? text(s, &f, viewer, limit, &err) : stream(s, &f, viewer, limit, fmt, &err);
+		rc = fmt == CLI_TEXT ? text(s, &f, limit, &err) : stream(s, &f, limit, fmt, &err);
 	queue_filter_names_free(&names);
-	store_close(&s);
+	cli_close(cli);
 	return rc == MC_OK ? MC_OK : cli_error(&err);
 }
 

@@ -9,7 +9,6 @@
 
 #include "cli.h"
 #include "mcassess/priv.h"
-#include "mcassess/identity.h"
 #include "mcassess/scoring.h"
 #include "mcassess/text.h"
 #include "mcassess/util.h"
@@ -68,7 +67,7 @@ static int run_score(struct cli *cli, const struct cli_cmd *self, int argc, char
 		mc_error_set(&err, MC_INVALID, "--comment: not valid UTF-8");
 	else if (scoring_score(s, id, criterion, level, comment, &err) == MC_OK)
 		print_scored(s, id, criterion, &err);
-	store_close(&s);
+	cli_close(cli);
 	return err.msg ? cli_error(&err) : MC_OK;
 }
 
@@ -180,7 +179,7 @@ static int run_feedback(struct cli *cli, const struct cli_cmd *self, int argc, c
 		long words = text_word_count(data, len);
 		cli_say(stdout, "%s: feedback saved (%ld word%s).\n", id, words, words == 1 ? "" : "s");
 	}
-	store_close(&s);
+	cli_close(cli);
 	free(data);
 	return err.msg ? cli_error(&err) : MC_OK;
 }
@@ -237,10 +236,10 @@ static int run_decide(struct cli *cli, const struct cli_cmd *self, int argc, cha
 	if (incomplete) {
 		if (scoring_return_incomplete(s, id, reason, &err) == MC_OK)
 			cli_say(stdout, "%s: returned as incomplete (by %s); it does not count as an attempt.\n", id,
-			       identity_user());
+			       cli->sess->actor.user);
 	} else if (scoring_decide(s, id, outcome, &err) == MC_OK)
-		cli_say(stdout, "%s: %s (decided by %s).\n", id, outcome, identity_user());
-	store_close(&s);
+		cli_say(stdout, "%s: %s (decided by %s).\n", id, outcome, cli->sess->actor.user);
+	cli_close(cli);
 	return err.msg ? cli_error(&err) : MC_OK;
 }
 

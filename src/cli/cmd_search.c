@@ -9,7 +9,6 @@
 #include <jansson.h>
 
 #include "cli.h"
-#include "mcassess/identity.h"
 #include "mcassess/precheck.h"
 #include "mcassess/search.h"
 #include "mcassess/text.h"
@@ -174,7 +173,7 @@ static int run(struct cli *cli, const struct cli_cmd *self, int argc, char **arg
 			store_rollback(s);
 		if (rc == MC_OK && nargs == 0) {
 			fprintf(stderr, "mcassess: search: index rebuilt\n");
-			store_close(&s);
+			cli_close(cli);
 			return MC_OK;
 		}
 	}
@@ -193,11 +192,8 @@ static int run(struct cli *cli, const struct cli_cmd *self, int argc, char **arg
 		ask.limit++;
 	if (rc == MC_OK && !regex)
 		rc = catch_up(cli, s, &err);
-	if (rc == MC_OK)
-		rc = regex ? search_regex(s, pattern, &ask, &hits, &n, &err)
-			   : search_text(s, pattern, &ask, &hits, &n, &err);
-	if (rc == MC_OK) /* personal data masked where you score blind */
-		rc = precheck_mask_hits(s, identity_user(), hits, &n, &err);
+	if (rc == MC_OK) /* what you may see, masked where you score blind */
+		rc = precheck_search(s, pattern, regex, &ask, &hits, &n, &err);
 	if (rc == MC_OK) {
 		int more = o.limit > 0 && n > o.limit;
 		print_hits(hits, more ? o.limit : n, fmt, fmt == CLI_TEXT && cli->tty && getenv("TERM") &&
@@ -209,7 +205,7 @@ static int run(struct cli *cli, const struct cli_cmd *self, int argc, char **arg
 	}
 	search_hits_free(&hits, n);
 	mc_buf_free(&words);
-	store_close(&s);
+	cli_close(cli);
 	return rc == MC_OK ? MC_OK : cli_error(&err);
 }
 

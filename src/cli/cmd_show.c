@@ -10,7 +10,6 @@
 #include <jansson.h>
 
 #include "cli.h"
-#include "mcassess/identity.h"
 #include "mcassess/precheck.h"
 #include "mcassess/show.h"
 #include "mcassess/text.h"
@@ -429,8 +428,8 @@ static int run_show(struct cli *cli, const struct cli_cmd *self, int argc, char 
 		return rc;
 	struct mc_error err = MC_ERROR_INIT;
 	struct show_submission *m = NULL;
-	rc = show_load(s, id, identity_user(), &m, &err);
-	store_close(&s);
+	rc = show_load(s, id, &m, &err);
+	cli_close(cli);
 	if (rc != MC_OK)
 		return cli_error(&err);
 	if (fmt == CLI_JSON) {

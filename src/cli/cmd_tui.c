@@ -29,8 +29,11 @@ static int run_tui(struct cli *cli, const struct cli_cmd *self, int argc, char *
 	if (rc != MC_OK)
 		return rc;
 	struct mc_error err = MC_ERROR_INIT;
-	rc = tui_run(s, &err);
-	store_close(&s);
+	(void)s;
+	rc = tui_run(cli->sess, &err);
+	if (rc != MC_OK) /* a hang-up or a signal: no archive work on the way out */
+		session_abandon(&cli->sess);
+	cli_close(cli);
 	if (rc != MC_OK)
 		return cli_error(&err);
 	return MC_OK;

@@ -8,11 +8,12 @@
 
 #include <jansson.h>
 
+#include "mcassess/access.h"
 #include "mcassess/audit.h"
 #include "mcassess/claim.h"
-#include "mcassess/identity.h"
-#include "mcassess/people.h"
+#include "mcassess/session.h"
 #include "mcassess/scoring.h"
+#include "mcassess/session.h"
 #include "mcassess/store.h"
 #include "mcassess/util.h"
 
@@ -120,7 +121,7 @@ static int acquire_in_tx(struct store *s, const char *id, struct mc_error *err)
 	struct store_claim_row k;
 	if (store_claim_get(s, rowid, &k, err) != MC_OK)
 		return MC_FAIL;
-	const char *me = identity_user();
+	const char *me = session_user(s);
 	char at[MC_TIME_LEN], uid[MC_UUID_LEN];
 	mc_now(at);
 	int rc;
@@ -130,8 +131,9 @@ static int acquire_in_tx(struct store *s, const char *id, struct mc_error *err)
 	} else if (k.user && !expired(k.seen_at, minutes)) {
 		rc = held_by_other(id, &k, minutes, err);
 	} else {
-		mc_uuid(uid);
-		rc = store_claim_put(s, rowid, uid, me, at, at, err);
+		rc = mc_uuid(uid, err);
+		if (rc == MC_OK)
+			rc = store_claim_put(s, rowid, uid, me, at, at, err);
 		if (rc == MC_OK) {
 			char *subject = mc_xasprintf("submission:%s", id);
 			char *before = k.user ? claim_json(k.user, k.claimed_at) : NULL;
@@ -169,7 +171,7 @@ int claim_touch(struct store *s, const char *id, struct mc_error *err)
 	int changed = 0;
 	if (store_begin(s, err) != MC_OK)
 		return MC_FAIL;
-	if (store_claim_touch(s, rowid, identity_user(), at, &changed, err) != MC_OK) {
+	if (store_claim_touch(s, rowid, session_user(s), at, &changed, err) != MC_OK) {
 		store_rollback(s);
 		return MC_FAIL;
 	}
@@ -185,12 +187,11 @@ static int release_in_tx(struct store *s, const char *id, long long rowid, struc
 	struct store_claim_row k;
 	if (store_claim_get(s, rowid, &k, err) != MC_OK)
 		return MC_FAIL;
-	const char *me = identity_user();
-	enum people_role role = ROLE_NONE;
+	const char *me = session_user(s);
+	const struct mc_session *sess = session_of(s);
+	enum people_role role = sess ? sess->actor.role : ROLE_NONE; /* read once, by the session */
 	int rc = MC_OK, other = k.user && strcmp(k.user, me) != 0;
-	if (other && people_role(s, me, &role, err) != MC_OK)
-		rc = MC_FAIL;
-	else if (!k.user)
+	if (!k.user)
 		rc = mc_error_set(err, MC_FAIL, "%s is not claimed by anyone", id);
 	else if (other && role != ROLE_ADMIN)
 		rc = mc_error_set(err, MC_FAIL, "%s is claimed by %s, not by you (%s); only they or an "
@@ -234,7 +235,7 @@ int claim_check_rowid(struct store *s, long long rowid, const char *id, struct m
 	if (store_claim_get(s, rowid, &k, err) != MC_OK)
 		return MC_FAIL;
 	int rc = MC_OK;
-	if (k.user && strcmp(k.user, identity_user()) != 0 && !expired(k.seen_at, minutes))
+	if (k.user && strcmp(k.user, session_user(s)) != 0 && !expired(k.seen_at, minutes))
 		rc = held_by_other(id, &k, minutes, err);
 	store_claim_row_free(&k);
 	return rc;
@@ -269,7 +270,7 @@ int claim_list(struct store *s, struct claim_info **out, int *n, struct mc_error
 	*out = NULL;
 	*n = 0;
 	struct list_ctx c = { NULL, 0, CLAIM_IDLE_DEFAULT };
-	if (claim_idle_minutes(s, &c.minutes, err) != MC_OK)
+	if (access_refresh(s, err) != MC_OK || claim_idle_minutes(s, &c.minutes, err) != MC_OK)
 		return MC_FAIL;
 	if (store_claim_each(s, NULL, list_one, &c, err) != MC_OK) {
 		claim_list_free(&c.l, c.n);

@@ -6,9 +6,11 @@
 #include <string.h>
 #include <strings.h>
 
+#include "mcassess/access.h"
 #include "mcassess/assign.h"
 #include "mcassess/people.h"
 #include "mcassess/queue.h"
+#include "mcassess/session.h"
 #include "mcassess/store.h"
 #include "mcassess/suggest.h"
 #include "mcassess/util.h"
@@ -163,10 +165,10 @@ static int page_row(void *ctx, const struct queue_raw *r)
 	return p->n >= p->limit;
 }
 
-int queue_page(struct store *s, const struct queue_filter *f, const char *viewer,
-	       const struct queue_row *from, int direction, int limit,
-	       struct queue_row **rows, int *n, struct mc_error *err)
+int queue_page(struct store *s, const struct queue_filter *f, const struct queue_row *from, int direction,
+	       int limit, struct queue_row **rows, int *n, struct mc_error *err)
 {
+	const char *viewer = session_user(s);
 	*rows = NULL;
 	*n = 0;
 	if (f->status && strcmp(f->status, "all") != 0 && !queue_status_valid(f->status))
@@ -175,7 +177,9 @@ int queue_page(struct store *s, const struct queue_filter *f, const char *viewer
 	if (limit <= 0)
 		return MC_OK;
 	struct queue_viewer v;
-	int rc = queue_viewer_load(s, viewer, &v, err);
+	int rc = access_refresh(s, err);
+	if (rc == MC_OK)
+		rc = queue_viewer_load(s, viewer, &v, err);
 	if (rc != MC_OK) {
 		queue_viewer_free(&v);
 		return rc;
@@ -226,7 +230,8 @@ void queue_rows_free(struct queue_row **rows, int n)
 
 int queue_counts(struct store *s, long long counts[QUEUE_NSTATUS], struct mc_error *err)
 {
-	return store_queue_counts(s, counts, err);
+	int rc = access_refresh(s, err);
+	return rc == MC_OK ? store_queue_counts(s, counts, err) : rc;
 }
 
 /* ---------------------------------------------------------------- counts of a list */

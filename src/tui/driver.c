@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "mcassess/priv.h"
-#include "mcassess/identity.h"
+#include "mcassess/session.h"
 #include "mcassess/store.h"
 #include "mcassess/tui.h"
 #include "mcassess/util.h"
@@ -472,7 +472,7 @@ static void idle(struct tui *t)
 		if (t->stack[i]->ops->idle)
 			t->stack[i]->ops->idle(t->stack[i]);
 	if (t->idle_ticks % 30 == 5)
-		store_checkpoint(t->store);
+		session_idle(t->sess);
 }
 
 static void hangup(struct tui *t)
@@ -609,11 +609,22 @@ static char *locale_note(void)
 	return note;
 }
 
-int tui_run(struct store *s, struct mc_error *err)
+/* Messages from below (the archive's drain, while idle) go on the status line:
+ * nothing is written over the screen. */
+static void say_status(void *ctx, enum mc_sink_level level, const char *msg)
+{
+	struct tui *t = ctx;
+	tui_message(t, "%s%s", level == MC_SINK_WARN ? "warning: " : "", msg);
+	t->msg_error = level == MC_SINK_WARN;
+}
+
+int tui_run(struct mc_session *sess, struct mc_error *err)
 {
 	struct tui t = { 0 };
-	t.store = s;
-	t.viewer = identity_user();
+	t.sess = sess;
+	t.store = sess->store;
+	t.viewer = sess->actor.user;
+	struct mc_sink cli_sink = sess->sink;
 	t.now = time(NULL);
 	const char *script = getenv("MCASSESS_TUI_SCRIPT");
 	if (script && *script) {
@@ -646,6 +657,7 @@ int tui_run(struct store *s, struct mc_error *err)
 		free(lnote);
 		return err->status;
 	}
+	sess->sink = (struct mc_sink){ say_status, &t };
 	set_escdelay(25);
 	cbreak();
 	noecho();
@@ -706,6 +718,7 @@ out:
 		fclose(out);
 	tui_keymap_free(&t.keymap);
 	tui_script_free(&t.script);
+	sess->sink = cli_sink;
 	free(t.msg);
 	free(t.prompt);
 	free(t.config_note);

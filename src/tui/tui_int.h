@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "mcassess/error.h"
+#include "mcassess/session.h"
 #include "mcassess/util.h"
 #include "tui/actions.h"
 
@@ -261,7 +262,8 @@ void tui_text_end(struct tui_text *t);
 /* --------------------------------------------------------------- driver */
 struct tui {
 	struct store *store;
-	const char *viewer;          /* the OS user (identity_user) */
+	struct mc_session *sess;     /* who is acting; its sink is the status line while we run */
+	const char *viewer;          /* the acting OS user (sess->actor.user) */
 	struct tui_keymap *keymap;
 	struct tui_view *stack[8];
 	int depth;

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "mcassess/people.h"
+#include "mcassess/access.h"
 #include "mcassess/queue.h"
 #include "mcassess/util.h"
 #include "tui/tui_int.h"
@@ -81,7 +81,7 @@ static int reload(struct tui_view *v, int dir)
 	struct queue_row *rows = NULL;
 	int n = 0;
 	q->f.narrow = q->narrow.len ? q->narrow.data : NULL;
-	if (queue_page(v->tui->store, &q->f, v->tui->viewer, NULL, dir, page_size(v), &rows, &n, &err) != MC_OK) {
+	if (queue_page(v->tui->store, &q->f, NULL, dir, page_size(v), &rows, &n, &err) != MC_OK) {
 		tui_error(v->tui, &err);
 		return MC_FAIL;
 	}
@@ -119,7 +119,7 @@ static int extend(struct tui_view *v, int dir)
 	struct queue_row *rows = NULL;
 	int n = 0, page = page_size(v);
 	const struct queue_row *from = dir > 0 ? &q->rows[q->n - 1] : &q->rows[0];
-	if (queue_page(v->tui->store, &q->f, v->tui->viewer, from, dir, page, &rows, &n, &err) != MC_OK) {
+	if (queue_page(v->tui->store, &q->f, from, dir, page, &rows, &n, &err) != MC_OK) {
 		tui_error(v->tui, &err);
 		return 0;
 	}
@@ -223,7 +223,7 @@ static void refresh_window(struct tui_view *v)
 		int cursor = q->cursor, top = q->top, want = q->n > page_size(v) ? q->n : page_size(v);
 		struct queue_row *rows = NULL;
 		int n = 0;
-		if (queue_page(v->tui->store, &q->f, v->tui->viewer, NULL, 1, want, &rows, &n, &err) != MC_OK) {
+		if (queue_page(v->tui->store, &q->f, NULL, 1, want, &rows, &n, &err) != MC_OK) {
 			tui_error(v->tui, &err);
 			return;
 		}
@@ -238,8 +238,8 @@ static void refresh_window(struct tui_view *v)
 	}
 	struct queue_row *before = NULL, *rows = NULL;
 	int nb = 0, n = 0, want = q->n;
-	if (queue_page(v->tui->store, &q->f, v->tui->viewer, &q->rows[0], -1, 1, &before, &nb, &err) != MC_OK ||
-	    queue_page(v->tui->store, &q->f, v->tui->viewer, nb ? &before[0] : NULL, 1, want, &rows, &n,
+	if (queue_page(v->tui->store, &q->f, &q->rows[0], -1, 1, &before, &nb, &err) != MC_OK ||
+	    queue_page(v->tui->store, &q->f, nb ? &before[0] : NULL, 1, want, &rows, &n,
 		       &err) != MC_OK) {
 		if (before)
 			queue_rows_free(&before, nb);
@@ -330,20 +330,15 @@ static int q_open(struct tui_view *v, const void *arg, struct mc_error *err)
 	struct qv *q = mc_xcalloc(1, sizeof *q);
 	v->data = q;
 	q->f.sort = QUEUE_SORT_AGE;
-	/* An assessor's queue is their own work: what is assigned to them (or claimed);
-	 * coordinators and admins see everyone's. */
-	enum people_role role = ROLE_NONE;
-	if (people_role(v->tui->store, v->tui->viewer, &role, err) != MC_OK)
-		return err->status;
-	if (role < ROLE_COORDINATOR)
-		q->f.mine = v->tui->viewer;
+	/* What the queue holds is core's to say (access.h): an assessor's own work,
+	 * a coordinator's district, everything for admins. */
 	q->h = 20;
 	q->old_cursor = -1;
 	if (recount(v, err) != MC_OK)
 		return err->status;
 	struct queue_row *rows = NULL;
 	int n = 0;
-	if (queue_page(v->tui->store, &q->f, v->tui->viewer, NULL, 1, page_size(v), &rows, &n, err) != MC_OK)
+	if (queue_page(v->tui->store, &q->f, NULL, 1, page_size(v), &rows, &n, err) != MC_OK)
 		return err->status;
 	q->rows = rows;
 	q->n = n;
@@ -545,7 +540,8 @@ static void draw_position(struct tui_view *v)
 static void draw_head(struct tui_view *v)
 {
 	struct qv *q = v->data;
-	const char *what = q->f.status ? q->f.status : q->f.mine ? "your open work" : "open work";
+	int own = q->f.mine || access_assigned_only(v->tui->store);
+	const char *what = q->f.status ? q->f.status : own ? "your open work" : "open work";
 	struct mc_buf fl = MC_BUF_INIT;
 	for (int i = 1; i < 4; i++)
 		if (q->fv[i])
@@ -602,7 +598,8 @@ static void q_draw(struct tui_view *v)
 		if (!q->n) {
 			werase(q->list);
 			const char *m = q->narrow.len ? "Nothing matches the narrowing; Esc after / clears it."
-			    : q->f.mine ? "Nothing assigned to you here; your coordinator assigns the work."
+			    : q->f.mine || access_assigned_only(v->tui->store)
+				? "Nothing assigned to you here; your coordinator assigns the work."
 					: "Nothing to score here: the queue is empty.";
 			tui_put_pad(q->list, 1, 2, m, q->w - 2, tui_theme(TUI_DIM));
 		} else {

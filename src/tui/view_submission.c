@@ -12,8 +12,6 @@
 #include "mcassess/priv.h"
 #include "mcassess/claim.h"
 #include "mcassess/evstore.h"
-#include "mcassess/identity.h"
-#include "mcassess/people.h"
 #include "mcassess/precheck.h"
 #include "mcassess/scoring.h"
 #include "mcassess/show.h"
@@ -98,7 +96,7 @@ static int s_open(struct tui_view *v, const void *arg, struct mc_error *err)
 	d->find = tui_find_new();
 	d->personal = tui_find_new();
 	d->shown_part = -1;
-	if (show_load(v->tui->store, d->id, v->tui->viewer, &d->sub, err) != MC_OK)
+	if (show_load(v->tui->store, d->id, &d->sub, err) != MC_OK)
 		return err->status ? (int)err->status : MC_FAIL;
 	if (load_outcome(v, err) != MC_OK)
 		return err->status ? (int)err->status : MC_FAIL;
@@ -680,15 +678,9 @@ static void ask_incomplete(struct tui_view *v)
 {
 	struct sv *d = v->data;
 	struct tui *t = v->tui;
-	enum people_role role = ROLE_NONE;
 	struct mc_error err = MC_ERROR_INIT;
-	if (people_role(t->store, identity_user(), &role, &err) != MC_OK) {
+	if (scoring_may_return_incomplete(t->store, d->id, &err) != MC_OK) {
 		tui_error(t, &err);
-		return;
-	}
-	if (role < ROLE_COORDINATOR) {
-		tui_message(t, "only coordinators and admins return a submission as incomplete; tell your "
-			    "coordinator what is missing from %s", d->id);
 		return;
 	}
 	if (d->readonly) {

@@ -121,3 +121,17 @@ t_accounts() {
 	return 0
 }
 as() { _u=$1; shift; RC=0; runuser -u "$_u" -- env HOME="$F" "$MCASSESS" --db "$DB" "$@" >"$OUT" 2>"$ERR" </dev/null || RC=$?; }
+# t_skip_all REASON: the whole test is skipped (one TAP line) and the script ends.
+t_skip_all() {
+	echo "ok 1 # SKIP $*"
+	echo "1..1"
+	exit 0
+}
+# A database with the archive fixture imported and an archive made for it
+# (tests/fixtures/archive); skips the whole test when built without libgit2.
+t_archive_db() {
+	t_init_db
+	mc import "$FIXTURES/archive/subs.csv" --evidence "$FIXTURES/archive/evidence"
+	[ "$RC" -eq 0 ] || { echo "Bail out! the fixture did not load"; cat "$ERR"; exit 1; }
+	"$MCASSESS" --db "$DB" archive init >"$OUT" 2>"$ERR" || t_skip_all "built without libgit2"
+}

@@ -309,7 +309,7 @@ static void import_is_all_or_nothing(void **state)
 	free(p);
 	struct store *s = NULL;
 	struct mc_error err = MC_ERROR_INIT;
-	assert_int_equal(store_open(path, STORE_CREATE, &s, &err), MC_OK);
+	assert_int_equal(unit_open(path, STORE_CREATE, &s, &err), MC_OK);
 	if (setup_init(s, &err) != MC_OK)
 		fail_msg("init: %s", err.msg);
 
@@ -355,7 +355,7 @@ static void import_is_all_or_nothing(void **state)
 	mc_sha256_hex("evidence one\n", 13, sha);
 	assert_true(evstore_has(store_evidence_dir(s), sha));
 
-	store_close(&s);
+	unit_close(&s);
 	free(csv);
 	free(ev);
 	free(path);
@@ -389,7 +389,7 @@ static void large_json_import(void **state)
 	mc_buf_free(&b);
 	struct store *s = NULL;
 	struct mc_error err = MC_ERROR_INIT;
-	assert_int_equal(store_open(path, STORE_CREATE, &s, &err), MC_OK);
+	assert_int_equal(unit_open(path, STORE_CREATE, &s, &err), MC_OK);
 	if (setup_init(s, &err) != MC_OK)
 		fail_msg("init: %s", err.msg);
 	struct import_stats st;
@@ -406,7 +406,7 @@ static void large_json_import(void **state)
 	assert_int_equal(query_int(s, "SELECT count(*) FROM district"), 7);
 	assert_int_equal(query_int(s, "SELECT count(*) FROM submission WHERE submitted_at = '2026-11-22T08:48:00Z'"),
 			 1000);
-	store_close(&s);
+	unit_close(&s);
 	free(json);
 	free(path);
 	unit_rmtree(dir);
