@@ -26,7 +26,7 @@
 #include "mcassess/search.h"
 #include "mcassess/store.h"
 #include "mcassess/util.h"
-#include "core/store_int.h"
+#include "store/store_int.h"
 
 static double now_ms(void)
 {

@@ -5,7 +5,7 @@
  * The index (schema migration 3): `search_evidence`, an external-content FTS5
  * table over evidence.text (no second copy of the text), and `search_feedback`,
  * an FTS5 table over feedback.body (it keeps its own copy, so a changed feedback
- * can be replaced by rowid). Both use the tokenizer `mcassess` (src/search/fts.c),
+ * can be replaced by rowid). Both use the tokenizer `mcassess` (src/store/fts.c),
  * registered on every connection the store opens. Writers call the search_index_*
  * hooks inside their own transactions; search_text() also catches up by itself
  * (high-water marks in meta), so rows written by code that did not call a hook, or

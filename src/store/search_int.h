@@ -1,4 +1,5 @@
-/* search_int.h: shared by the files of src/search and src/core/store_search.c only. */
+/* search_int.h: the FTS5 extension (fts.c) and store_search.c, inside the store, and what
+ * src/search takes from them (the tokenizer, UTF-8 and CJK helpers, the FTS5 API). */
 #ifndef MCASSESS_SEARCH_INT_H
 #define MCASSESS_SEARCH_INT_H
 #include <stddef.h>

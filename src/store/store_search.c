@@ -8,7 +8,7 @@
 
 #include "mcassess/search.h"
 #include "mcassess/util.h"
-#include "search/search_int.h"
+#include "search_int.h"
 #include "store_int.h"
 
 /* meta keys: the high-water marks of what is indexed */
