@@ -77,11 +77,6 @@ int precheck_show(struct store *s, struct show_submission *m, struct mc_error *e
 int precheck_mask_hits(struct store *s, const char *viewer, struct search_hit *hits, int *n,
 		       struct mc_error *err);
 
-/* The SHA-256 (hex) of text's normalised form: letters in lower case (ASCII, Latin,
- * Greek, Cyrillic),
- * every run of white space one space, none at the ends. */
-void precheck_norm_sha256(const char *text, size_t len, char out[65]);
-
 /* ---------------------------------------------------------------- SQL side (store_precheck.c) */
 /* Hash the normalised text of evidence rows above the highest one hashed
  * (migration 5: table evidence_norm; a range of the primary key). Writers of evidence (import, demo) call

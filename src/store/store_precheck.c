@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mcassess/hash.h"
 #include "mcassess/precheck.h"
 #include "mcassess/util.h"
 #include "store_int.h"

@@ -15,6 +15,12 @@
 #include "mcassess/util.h"
 #include "store_int.h"
 
+/* The status words the submission table holds (here, below the queue, since the
+ * counters read them too). */
+const char *const queue_statuses[QUEUE_NSTATUS] = {
+	"queued", "in_progress", "awaiting_approval", "earned", "resubmit", "incomplete", "withdrawn",
+};
+
 /* ?1 status key, ?2 credential key, ?3 submitted_at key, ?4 rowid key,
  * ?5 status filter (NULL open work, 'all', or one), ?6 credential, ?7 pathway,
  * ?8 district, ?9 mine, ?10 viewer, ?11 limit (-1: none). */
