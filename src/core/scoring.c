@@ -11,7 +11,7 @@
 #include <jansson.h>
 
 #include "mcassess/audit.h"
-#include "mcassess/claim.h"
+#include "mcassess/claim_lock.h"
 #include "mcassess/identity.h"
 #include "mcassess/people.h"
 #include "mcassess/scoring.h"
