@@ -42,6 +42,11 @@ void store_end_read(struct store *s);
 /* Move the WAL into the database (PASSIVE). Never called on a keystroke; the CLI
  * calls it on close, the TUI when idle. */
 void store_checkpoint(struct store *s);
+/* What store_checkpoint runs first, outside a transaction, on a connection that may
+ * write, at an idle moment (after every command, and when the workstation is idle).
+ * Process-wide; NULL: nothing. The archive, above the store, sets it (archive_attach)
+ * to commit its outbox. */
+void store_set_idle_hook(void (*fn)(struct store *s));
 
 /* Meta key/value (schema-independent settings). *value is heap or NULL if absent. */
 int store_meta_get(struct store *s, const char *key, char **value, struct mc_error *err);

@@ -11,7 +11,6 @@
 #include <sys/statvfs.h>
 
 #include "mcassess/store.h"
-#include "mcassess/store_archive.h"
 #include "mcassess/util.h"
 #include "store_int.h"
 
@@ -290,10 +289,18 @@ int store_open(const char *path, int flags, struct store **out, struct mc_error 
 	return MC_OK;
 }
 
+/* Set from above the store (archive_attach: commit what waits for the archive). */
+static void (*idle_hook)(struct store *s);
+
+void store_set_idle_hook(void (*fn)(struct store *s))
+{
+	idle_hook = fn;
+}
+
 void store_checkpoint(struct store *s)
 {
-	if (s && s->db && !s->in_tx)
-		store_archive_on_idle(s); /* commit what waits for the archive, if one is configured */
+	if (idle_hook && s && s->db && !s->in_tx && sqlite3_db_readonly(s->db, "main") != 1)
+		idle_hook(s);
 	if (s && s->db && !s->in_tx)
 		sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 }
@@ -305,7 +312,7 @@ void store_close(struct store **sp)
 		return;
 	if (s->db) {
 		store_rollback(s);
-		store_checkpoint(s); /* while the statements live: the archive's drain uses them */
+		store_checkpoint(s); /* while the statements live: the idle hook uses them */
 	}
 	for (size_t i = 0; i < STMT_SLOTS; i++)
 		if (s->slots[i].st)
