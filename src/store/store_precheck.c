@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "mcassess/hash.h"
-#include "mcassess/precheck.h"
+#include "mcassess/store_precheck.h"
 #include "mcassess/util.h"
 #include "store_int.h"
 
