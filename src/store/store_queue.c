@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mcassess/queue.h"
+#include "mcassess/store_queue.h"
 #include "mcassess/util.h"
 #include "store_int.h"
 

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mcassess/show.h"
+#include "mcassess/store_show.h"
 #include "mcassess/util.h"
 #include "store_int.h"
 
