@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "mcassess/error.h"
+#include "mcassess/hash.h" /* precheck_norm_sha256, declared there since the store uses it */
 #include "mcassess/store_precheck.h"
 
 struct store;
