@@ -7,8 +7,9 @@
 #    or not a unit test happens to pull in the file that makes it.
 # 2. A deliberate call up a layer does not link: tests/layers/upcall.c calling
 #    one function of the layer above, linked the way that layer's unit tests
-#    are, fails with "undefined reference" to that function; linked with the
-#    layer above as well, it links (so the failure is the layering, nothing else).
+#    are, fails with "undefined reference" to that function (GNU ld; lld says
+#    "undefined symbol"); linked with the layer above as well, it links (so the
+#    failure is the layering, nothing else).
 . "$TOP_SRCDIR/tests/cli/lib.sh"
 : "${TOP_BUILDDIR:?run through make check}"
 B=$TOP_BUILDDIR
@@ -53,7 +54,7 @@ link_with() {
 upcall() { # WHO FUNCTION LAYER-BELOW LAYER-ABOVE
 	_who=$1; _fn=$2; _low=$3; _high=$4
 	link_with "up.$_fn" "$_fn" $_low
-	if [ "$RC" -ne 0 ] && grep -q "undefined reference to .$_fn'" "$T/link.out"; then
+	if [ "$RC" -ne 0 ] && grep -Eq "undefined (reference to .|symbol: )$_fn\b" "$T/link.out"; then
 		t_ok "$_who calling $_fn (a layer up) does not link"
 	else
 		t_fail "$_who calling $_fn (a layer up) does not link (linker exit $RC)"; t_diag "$T/link.out"
