@@ -168,6 +168,18 @@ static int jwk_number(json_t *o, const char *name, mpz_t x)
 	return 0;
 }
 
+/* 1 when the private numbers match the public key: a signature checks out
+ * (nettle's _tr signing verifies its own result). */
+static int key_signs(const struct jwt_key *k)
+{
+	uint8_t d[SHA256_DIGEST_SIZE] = { 0 };
+	mpz_t s;
+	mpz_init(s);
+	int ok = rsa_sha256_sign_digest_tr(&k->pub, &k->priv, NULL, kernel_random, d, s);
+	mpz_clear(s);
+	return ok;
+}
+
 static int key_from_json(json_t *o, const char *where, struct jwt_key *k, struct mc_error *err)
 {
 	const char *kty = json_string_value(json_object_get(o, "kty"));
@@ -181,7 +193,7 @@ static int key_from_json(json_t *o, const char *where, struct jwt_key *k, struct
 			return mc_error_set(err, MC_INVALID, "%s: the key's \"%s\" is missing or not base64url",
 					    where, names[i]);
 	if (!rsa_public_key_prepare(&k->pub) || !rsa_private_key_prepare(&k->priv) ||
-	    k->pub.size != k->priv.size)
+	    k->pub.size != k->priv.size || !key_signs(k))
 		return mc_error_set(err, MC_INVALID, "%s: the numbers do not make an RSA key", where);
 	set_kid(k);
 	return MC_OK;
@@ -276,7 +288,7 @@ char *jwt_sign(const struct jwt_key *k, const char *header_json, const char *pay
 	mpz_init(s);
 	/* the _tr form blinds the private operation and checks the result */
 	if (!rsa_sha256_sign_digest_tr(&k->pub, &k->priv, NULL, kernel_random, d, s))
-		abort(); /* a prepared key that cannot sign is a broken key file caught at load */
+		abort(); /* cannot happen: jwt_key_from_jwk and jwt_key_generate checked the key */
 	unsigned char *sig = mc_xmalloc(k->pub.size);
 	nettle_mpz_get_str_256(k->pub.size, sig, s);
 	mpz_clear(s);

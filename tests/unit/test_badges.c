@@ -181,6 +181,17 @@ static void key_file_errors_name_the_file(void **state)
 	assert_string_equal(err.msg, "/db.issuer-key: the key's \"d\" is missing or not base64url");
 	assert_int_equal(jwt_key_from_jwk("not json", "/db.issuer-key", &k, &err), MC_INVALID);
 	assert_non_null(strstr(err.msg, "/db.issuer-key:1: not a JSON Web Key"));
+	/* numbers of the right form that do not belong together: refused at load */
+	char *priv = jwt_key_private_jwk(key);
+	json_t *o = json_loads(priv, 0, NULL);
+	free(priv);
+	json_object_set_new(o, "dp", json_string("AQAB"));
+	char *wrong = json_dumps(o, 0);
+	assert_int_equal(jwt_key_from_jwk(wrong, "/db.issuer-key", &k, &err), MC_INVALID);
+	assert_string_equal(err.msg, "/db.issuer-key: the numbers do not make an RSA key");
+	assert_null(k);
+	free(wrong);
+	json_decref(o);
 	assert_int_equal(jwt_key_generate(1024, &k, &err), MC_USAGE);
 	free(pub);
 	mc_error_clear(&err);
