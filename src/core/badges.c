@@ -184,18 +184,61 @@ static int key_audit_in_tx(struct store *s, const struct jwt_key *k, const char 
 	return rc;
 }
 
-/* Put the written key in place: link (refusing an existing key) or rename. */
-static int key_install(const char *tmp, const char *path, int replace, struct mc_error *err)
+/* Put the written key in place: link, refusing an existing key, or (replace)
+ * rename over it, keeping the old one as `backup` (*kept = 1) until the
+ * transaction has committed. */
+static int key_install(const char *tmp, const char *path, int replace, const char *backup, int *kept,
+		       struct mc_error *err)
 {
-	if (replace ? rename(tmp, path) == 0 : link(tmp, path) == 0) {
-		if (!replace)
-			unlink(tmp);
-		return MC_OK;
+	*kept = 0;
+	if (replace) {
+		unlink(backup); /* left by an earlier attempt that was cut short */
+		*kept = link(path, backup) == 0;
+		if (!*kept && errno != ENOENT)
+			return mc_error_set(err, MC_FAIL, "%s: cannot keep the old key aside: %s", backup,
+					    strerror(errno));
 	}
+	if (replace ? rename(tmp, path) == 0 : link(tmp, path) == 0)
+		return MC_OK;
 	if (errno == EEXIST)
 		return mc_error_set(err, MC_FAIL, "%s: the issuer already has a key; badges signed with it "
 				    "verify only with it (to make a new one anyway: issuer key new --replace)", path);
 	return mc_error_set(err, MC_FAIL, "%s: cannot put the key in place: %s", path, strerror(errno));
+}
+
+/* Write the key, audit it and put it in place, all or nothing. */
+static int key_store(struct store *s, const struct jwt_key *k, const struct jwt_key *old, int replace,
+		     struct mc_error *err)
+{
+	char *path = badges_key_path(s), *backup = mc_xasprintf("%s.replaced", path), *tmp = NULL;
+	char *text = jwt_key_private_jwk(k);
+	int kept = 0, placed = 0;
+	int rc = write_private(path, text, &tmp, err);
+	if (rc == MC_OK && (rc = store_begin(s, err)) == MC_OK) {
+		rc = key_audit_in_tx(s, k, old ? jwt_key_id(old) : NULL, err);
+		if (rc == MC_OK)
+			rc = key_install(tmp, path, replace, backup, &kept, err);
+		placed = rc == MC_OK;
+		if (rc == MC_OK)
+			rc = store_commit(s, err);
+		if (rc != MC_OK) {
+			store_rollback(s);
+			if (placed && kept)
+				rename(backup, path); /* the audit row is gone: the old key comes back */
+			else if (placed)
+				unlink(path);
+		}
+	}
+	if (kept)
+		unlink(backup);
+	if (tmp)
+		unlink(tmp);
+	explicit_bzero(text, strlen(text));
+	free(text);
+	free(tmp);
+	free(backup);
+	free(path);
+	return rc;
 }
 
 int badges_key_new(struct store *s, unsigned bits, int replace, char **kid, struct mc_error *err)
@@ -207,29 +250,10 @@ int badges_key_new(struct store *s, unsigned bits, int replace, char **kid, stru
 	if (replace && badges_key_load(s, &old, NULL) != MC_OK)
 		old = NULL; /* nothing usable to replace: the audit says so */
 	int rc = jwt_key_generate(bits, &k, err);
-	char *path = badges_key_path(s), *tmp = NULL, *text = NULL;
-	if (rc == MC_OK) {
-		text = jwt_key_private_jwk(k);
-		rc = write_private(path, text, &tmp, err);
-	}
-	if (rc == MC_OK && (rc = store_begin(s, err)) == MC_OK) {
-		rc = key_audit_in_tx(s, k, old ? jwt_key_id(old) : NULL, err);
-		if (rc == MC_OK)
-			rc = key_install(tmp, path, replace, err);
-		if (rc == MC_OK && (rc = store_commit(s, err)) != MC_OK && !replace)
-			unlink(path); /* the audit row is gone: so is the key */
-		if (rc != MC_OK)
-			store_rollback(s);
-	}
-	if (tmp)
-		unlink(tmp);
+	if (rc == MC_OK)
+		rc = key_store(s, k, old, replace, err);
 	if (rc == MC_OK)
 		*kid = mc_xstrdup(jwt_key_id(k));
-	if (text)
-		explicit_bzero(text, strlen(text));
-	free(text);
-	free(tmp);
-	free(path);
 	jwt_key_free(&k);
 	jwt_key_free(&old);
 	return rc;

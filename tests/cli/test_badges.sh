@@ -61,6 +61,15 @@ KID=$(sql "SELECT json_extract(after, '\$.kid') FROM audit WHERE subject = 'sett
 t_run 0 issuer show
 t_stdout_has "key   $KID (RSA 2048 bits)"
 
+# a failed replacement leaves the key as it was (the audit refuses the row here)
+sql "CREATE TRIGGER mcbdg_refuse BEFORE INSERT ON audit WHEN NEW.subject = 'setting:issuer_key'
+     BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;"
+t_run 1 issuer key new --replace --bits 2048
+t_stderr_has "refused by the test"
+t_check "a failed replacement keeps the key" test "$(sha256sum <"$KEY")" = "$KEYSUM"
+t_check "and leaves no file beside it" test "$(ls -A "$T" | grep -c 'issuer-key.')" -eq 0
+sql "DROP TRIGGER mcbdg_refuse"
+
 chmod 644 "$KEY"
 t_run 1 export badges --out "$T/b"
 t_stderr_has "mcassess: $KEY: the issuer's key must be a file only its owner can read (chmod 600 $KEY)"
@@ -123,6 +132,17 @@ t_run 1 export badges --out "$T/afile"
 t_stderr_has "cannot make the directory: a file of that name is there"
 t_run 2 export badges --format json
 t_stderr_has "--format is for results"
+
+# ---------------------------------------------------------------- a new key
+cp -p "$KEY" "$T/key.first"
+t_run 0 issuer key new --replace --bits 2048
+KID2=$(sql "SELECT json_extract(after, '\$.kid') FROM audit WHERE subject = 'setting:issuer_key' ORDER BY seq DESC LIMIT 1")
+t_check "--replace: a new key, the audit names the old one" test "$(sql "SELECT json_extract(before, '\$.kid') FROM audit WHERE subject = 'setting:issuer_key' ORDER BY seq DESC LIMIT 1") $(stat -c %a "$KEY")" = "$KID 600"
+t_check "--replace: the kid changed" test "$KID2" != "$KID"
+t_check "--replace: nothing left beside the key" test "$(ls -A "$T" | grep -c 'issuer-key.')" -eq 0
+t_run 0 export badges --out "$T/b2"
+t_check "badges name the new key" jqe --arg kid "$KID2" '.keys[0].kid == $kid' "$T/b2/jwks.json"
+cp -p "$T/key.first" "$KEY"
 
 # ---------------------------------------------------------------- real clients
 t_run 0 export badges --out "$T/b"
