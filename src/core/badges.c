@@ -428,9 +428,7 @@ static json_t *credential(const struct exporter *x, const struct badges_row *r, 
 			      "evidence", evidence(r));
 	free(id);
 	free(subject);
-	if (!c)
-		abort(); /* a NULL member: out of memory or text that is not UTF-8, caught by SQLite's STRICT text */
-	return c;
+	return c; /* NULL when some text is not UTF-8 */
 }
 
 /* The VC-JWT claims: the credential's members and the registered claims mapped from them. */
@@ -512,6 +510,11 @@ static int badge(void *ctx, const struct badges_row *r)
 		return 1;
 	json_t *c = credential(x, r, narrative);
 	free(narrative);
+	if (!c) {
+		mc_error_set(x->err, MC_FAIL, "submission %s: its credential's texts are not all UTF-8; "
+			     "no badges were written", r->submission);
+		return 1;
+	}
 	char *payload = jwt_payload(c, r->decided_at);
 	char *jwt = jwt_sign(x->key, x->header, payload);
 	char *jwt_line = mc_xasprintf("%s\n", jwt);
