@@ -80,7 +80,7 @@ chmod 600 "$KEY"
 sql "UPDATE person SET role = 'coordinator' WHERE user = '$ME'"
 t_snapshot
 t_run 1 export badges --out "$T/b"
-t_stderr_has "export badges"
+t_stderr_has "export badges needs an admin, and you ($ME) are a coordinator"
 t_check "a coordinator: no directory made" test ! -e "$T/b"
 t_run 1 issuer set name "Someone else"
 t_run 1 issuer key new --replace
@@ -169,6 +169,26 @@ else
 	cp "$T/b/jwks.json" "$T/other/jwks.json"
 	t_check "a badge signed with another key does not verify" sh -c "! node '$TOP_SRCDIR/tests/badges/verify.mjs' '$T/other' >'$T/verify2' 2>&1"
 	t_check "jose says why" grep -q "ERR_JWS_SIGNATURE_VERIFICATION_FAILED" "$T/verify2"
+fi
+
+# ---------------------------------------------------------------- another OS account
+cp -p "$KEY" "$T/key.kept"
+if t_accounts mcbdg_a; then
+	KEY=$DB.issuer-key
+	cp -p "$T/key.kept" "$KEY"
+	mc people add mcbdg_a --role assessor
+	t_check "another account cannot read the key file" sh -c "! runuser -u mcbdg_a -- cat '$KEY' >/dev/null 2>&1"
+	RC=0
+	runuser -u mcbdg_a -- "$MCASSESS" --db "$DB" export badges --out "$F/x" >"$OUT" 2>"$ERR" </dev/null || RC=$?
+	t_check "an assessor may not export badges (exit 1)" test "$RC" -eq 1
+	t_stderr_has "export badges needs an admin, and you (mcbdg_a) are"
+	t_check "an assessor: no directory made" test ! -e "$F/x"
+	RC=0
+	runuser -u mcbdg_a -- "$MCASSESS" --db "$DB" issuer set name "Not mine" >"$OUT" 2>"$ERR" </dev/null || RC=$?
+	t_check "an assessor may not set the issuer (exit 1)" test "$RC" -eq 1
+	t_check "the issuer's name is unchanged" test "$(sql "SELECT value FROM meta WHERE key = 'issuer_name'")" = "Tennessee Micro-credential Pilot"
+else
+	t_skip "another OS account: needs root, useradd and runuser"
 fi
 
 done_testing
