@@ -3,24 +3,9 @@
 #ifndef MCASSESS_QUEUE_H
 #define MCASSESS_QUEUE_H
 #include "mcassess/error.h"
+#include "mcassess/store_queue.h"
 
 struct store;
-
-enum queue_sort { QUEUE_SORT_AGE = 0, QUEUE_SORT_CREDENTIAL, QUEUE_SORT_STATUS };
-
-#define QUEUE_NSTATUS 7
-extern const char *const queue_statuses[QUEUE_NSTATUS]; /* queued, in_progress, awaiting_approval,
-							   earned, resubmit, incomplete, withdrawn */
-
-struct queue_filter {
-	const char *status;      /* NULL: open work (queued, in_progress); "all"; or one status */
-	const char *credential;  /* code, or NULL */
-	const char *pathway;     /* code, or NULL */
-	const char *district;    /* name, or NULL */
-	const char *mine;        /* a user: only submissions assigned to or claimed by them */
-	const char *narrow;      /* text typed at '/': matches id, credential, educator shown, district */
-	enum queue_sort sort;
-};
 
 struct queue_row {
 	long long rowid;         /* internal key for paging */
@@ -30,20 +15,30 @@ struct queue_row {
 	char *claimed_by;        /* NULL when nobody holds it */
 	int attempt;
 	int blind;               /* 1 when `educator` is the anonymous id */
+	char *read;              /* the viewer's own assignment: first, second, adjudication; NULL none */
+	int read_blind;          /* 1 when that assignment is blind */
 };
 
 /* One page of `limit` rows after (direction > 0) or before (direction < 0) the row
  * `from` in the filter's order; from == NULL starts at the top (or, direction < 0,
- * the bottom). Rows come back in display order either way. `viewer` is the OS
- * user the rows are shown to (blind scoring). */
-int queue_page(struct store *s, const struct queue_filter *f, const char *viewer,
-	       const struct queue_row *from, int direction, int limit,
-	       struct queue_row **rows, int *n, struct mc_error *err);
+ * the bottom). Rows come back in display order either way. Only what the acting
+ * user (the store's session) may see (access.h), educators shown as they may
+ * see them (blind scoring). */
+int queue_page(struct store *s, const struct queue_filter *f, const struct queue_row *from, int direction,
+	       int limit, struct queue_row **rows, int *n, struct mc_error *err);
 void queue_rows_free(struct queue_row **rows, int n);
 
-/* Submissions by status (queue_statuses order), from counters kept by triggers:
- * constant time, fit for every redraw. */
+/* Submissions by status (queue_statuses order) as far as the acting user may
+ * see them: for the whole database (admins) from counters kept by triggers,
+ * constant time, fit for every redraw; else counted over their scope. */
 int queue_counts(struct store *s, long long counts[QUEUE_NSTATUS], struct mc_error *err);
+/* The same for what a filter's list holds, every status (f->status and f->narrow
+ * aside): the counters when nothing else narrows it, else one counting query
+ * (not for every redraw: once per filter). */
+int queue_counts_for(struct store *s, const struct queue_filter *f, long long counts[QUEUE_NSTATUS],
+		     struct mc_error *err);
+/* How many of counts[] the filter's status takes (open work, 'all' or one status). */
+long long queue_counts_total(const struct queue_filter *f, const long long counts[QUEUE_NSTATUS]);
 
 /* How `viewer` sees the educator of submission `submission_rowid`: the name, or the
  * anonymous id when the viewer is an assessor scoring that educator blind (by
@@ -67,10 +62,6 @@ void queue_viewer_free(struct queue_viewer *v);
  * 'blind_scoring' setting is on. 1 = blind. */
 int queue_viewer_blind(const struct queue_viewer *v, int assigned_blind);
 
-/* An educator's identifying fields: as stored, or as a viewer may see them. */
-struct queue_educator {
-	const char *id, *name, *school, *anon_id;
-};
 /* What `v` may see of an educator (`raw`, with `assigned_blind` as above): everything,
  * or, blind, the anonymous id as both id and name, no school (NULL) and no anon_id.
  * *shown points into raw. Returns 1 when blind. The queue, show, export and the
@@ -93,29 +84,20 @@ void queue_educator_seen_free(struct queue_educator_seen *e);
 /* 1 if `status` is one of queue_statuses. */
 int queue_status_valid(const char *status);
 
-/* ---------------------------------------------------------------- SQL side (store_queue.c) */
-struct queue_raw {
-	long long rowid;
-	const char *id, *status, *credential, *pathway, *district, *submitted_at;
-	const char *name, *anon_id, *claimed_by;
-	int attempt;
-	int assigned_blind; /* the viewer scores this educator blind (STORE_BLIND_TO) */
+/* The status a person typed ("awaiting", "In progress", any case) as one of
+ * queue_statuses; NULL when it is none. */
+const char *queue_status_canonical(const char *typed);
+/* A filter as typed, made exact before use (the command line and the
+ * workstation's filter prompt both): the status by queue_status_canonical; the
+ * district by its name or the start of it, when that names one district; the
+ * credential and pathway by their codes in any case. MC_USAGE naming the value
+ * and the known ones when it matches none (or, a district, several). The
+ * filter's fields then point into *owned (free with queue_filter_names_free). */
+struct queue_filter_names {
+	char *district, *credential, *pathway;
 };
-struct queue_key {
-	const char *status, *credential, *submitted_at;
-	long long rowid;
-};
-/* Walk the submissions matching f (narrow aside) in f->sort order after (direction > 0)
- * or before (< 0) `from` (NULL: from the top or the bottom), calling fn per row until
- * it returns non-zero. `sql_limit` bounds each query (-1: none, when fn filters further).
- * Every query is an index range: no OFFSET, no sort of the whole table. */
-int store_queue_walk(struct store *s, const struct queue_filter *f, const char *viewer,
-		     const struct queue_key *from, int direction, long sql_limit,
-		     int (*fn)(void *ctx, const struct queue_raw *r), void *ctx, struct mc_error *err);
-int store_queue_counts(struct store *s, long long counts[QUEUE_NSTATUS], struct mc_error *err);
-/* The educator of a submission: id, name, school (NULL when none) and anonymous id
- * (heap, in *raw's fields: free each), and whether `viewer` scores them blind.
- * MC_FAIL when there is no such submission. */
-int store_queue_educator(struct store *s, long long submission_rowid, const char *viewer,
-			 struct queue_educator *raw, int *assigned_blind, struct mc_error *err);
+int queue_filter_resolve(struct store *s, struct queue_filter *f, struct queue_filter_names *owned,
+			 struct mc_error *err);
+void queue_filter_names_free(struct queue_filter_names *owned);
+
 #endif

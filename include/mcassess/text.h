@@ -2,6 +2,9 @@
 #ifndef MCASSESS_TEXT_H
 #define MCASSESS_TEXT_H
 #include <stddef.h>
+#include <stdio.h>
+
+struct mc_buf;
 
 /* 1 if s[0..len) is valid UTF-8 (no overlongs, no surrogates, <= U+10FFFF, no NUL).
  * On failure *bad (if not NULL) is the byte offset of the first bad sequence. */
@@ -34,4 +37,26 @@ int text_cluster_width(const char *s, size_t len);
 int text_width(const char *s, size_t len);
 /* 1 if cp is a CJK ideograph, kana, or hangul (scripts written without spaces). */
 int text_cp_is_cjk(unsigned cp);
+
+/* Terminal-safe text: outside text (evidence, names, ids, file names, feedback,
+ * messages quoting input) is shown to people with every control character made
+ * visible, so that it can neither drive the terminal (ESC ] 52 writes the
+ * clipboard, ESC ] 0 sets the window title) nor hide or reorder what is shown.
+ *   TAB, LF, CR           \t  \n  \r   (kept as they are in TEXT_SAFE_LINES, which
+ *                                     also reads CRLF as LF)
+ *   other C0 and DEL      ^@ ... ^_, ^?   (ESC is ^[)
+ *   C1 (U+0080-U+009F)    <U+009B>
+ *   bidi overrides and    <U+202A>-<U+202E>, <U+2066>-<U+2069>
+ *   isolates
+ *   invalid UTF-8 bytes   \xNN, one per byte
+ * Everything else, backslashes included, is copied unchanged. */
+#define TEXT_SAFE_LINES 1  /* multi-line text: keep line breaks and tabs */
+/* 1 for C0, DEL, C1 and the bidi overrides and isolates. */
+int text_cp_is_control(unsigned cp);
+/* Append s[0..len) to b with controls made visible (flags: 0 or TEXT_SAFE_LINES). */
+void text_safe_append(struct mc_buf *b, const char *s, size_t len, int flags);
+/* The same into a new string (caller frees; NULL gives ""). */
+char *text_safe_dup(const char *s, int flags);
+/* The same written to f (NULL writes nothing). */
+void text_safe_fputs(const char *s, int flags, FILE *f);
 #endif

@@ -26,6 +26,7 @@
 
 #include "archive_int.h"
 #include "mcassess/priv.h"
+#include "mcassess/progress.h"
 #include "mcassess/util.h"
 
 /* Written to the pack file in pieces of about this size. */
@@ -536,6 +537,8 @@ int arc_pack_write(git_odb *odb, const char *objects, git_oid *ids, size_t n, ch
 		put_be32(&p, (uint32_t)n);
 	}
 	for (size_t i = 0; rc == 0 && i < n; i++) {
+		if (i % 512 == 0)
+			progress_report("writing the archive", (long long)i, (long long)n);
 		git_odb_object *o = NULL;
 		if (git_odb_read(&o, odb, &ids[i]) < 0) {
 			const git_error *e = git_error_last();

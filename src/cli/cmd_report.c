@@ -529,12 +529,12 @@ static int run_report(struct cli *cli, const struct cli_cmd *self, int argc, cha
 		return rc;
 	struct mc_error err = MC_ERROR_INIT;
 	struct report_scope sc;
-	rc = report_scope_for(s, identity_user(), &rq, &sc, &err);
+	rc = report_scope_for(s, cli->sess->actor.user, &rq, &sc, &err);
 	if (rc == MC_OK) {
 		rc = run_kind(s, kind, fmt, &sc, &err);
 		report_scope_free(&sc);
 	}
-	store_close(&s);
+	cli_close(cli);
 	return rc == MC_OK ? MC_OK : cli_error(&err);
 }
 

@@ -17,8 +17,8 @@
 #include "mcassess/audit.h"
 #include "mcassess/catalog.h"
 #include "mcassess/hash.h"
-#include "mcassess/identity.h"
 #include "mcassess/people.h"
+#include "mcassess/session.h"
 #include "mcassess/store.h"
 #include "mcassess/store_catalog.h"
 #include "mcassess/text.h"
@@ -952,7 +952,7 @@ static int load_credential(struct store *s, struct cat_cred *c, const char *now,
 	if (!found && store_catalog_credential_insert(s, r->credential, r->pathway, r->title, &rowid, err) != MC_OK)
 		goto out;
 	int version = current + 1;
-	if (store_catalog_rubric_insert(s, rowid, version, r, c->sha, now, identity_user(), err) != MC_OK ||
+	if (store_catalog_rubric_insert(s, rowid, version, r, c->sha, now, session_user(s), err) != MC_OK ||
 	    store_catalog_credential_set_current(s, rowid, version, r->pathway, r->title, err) != MC_OK)
 		goto out;
 	char *subject = mc_xasprintf("credential:%s", r->credential);

@@ -8,41 +8,56 @@
 
 #include <jansson.h>
 
+#include "mcassess/access.h"
 #include "mcassess/audit.h"
 #include "mcassess/claim.h"
-#include "mcassess/identity.h"
+#include "mcassess/people.h"
 #include "mcassess/scoring.h"
+#include "mcassess/session.h"
 #include "mcassess/store.h"
 #include "mcassess/util.h"
 
-int claim_idle_minutes(struct store *s, int *minutes, struct mc_error *err)
+static int idle_set_in_tx(struct store *s, int minutes, int *changed, struct mc_error *err)
 {
-	char *v = NULL;
-	*minutes = CLAIM_IDLE_DEFAULT;
-	if (store_meta_get(s, "claim_idle_minutes", &v, err) != MC_OK)
+	int was;
+	int rc = people_require(s, ROLE_ADMIN, "setting how long an idle claim lasts", err);
+	if (rc == MC_OK)
+		rc = claim_idle_minutes(s, &was, err);
+	if (rc != MC_OK || was == minutes)
+		return rc;
+	char value[16], before[32], after[32];
+	snprintf(value, sizeof value, "%d", minutes);
+	snprintf(before, sizeof before, "{\"value\":%d}", was);
+	snprintf(after, sizeof after, "{\"value\":%d}", minutes);
+	rc = store_meta_set(s, "claim_idle_minutes", value, err);
+	if (rc == MC_OK)
+		rc = audit_append(s, "config", "setting:claim_idle_minutes", before, after, err);
+	if (rc == MC_OK)
+		*changed = 1;
+	return rc;
+}
+
+int claim_idle_minutes_set(struct store *s, int minutes, int *changed, struct mc_error *err)
+{
+	*changed = 0;
+	if (minutes < 1 || minutes > CLAIM_IDLE_MAX)
+		return mc_error_set(err, MC_USAGE, "claim-idle-minutes is a whole number of minutes from 1 to %d, "
+				    "not %d", CLAIM_IDLE_MAX, minutes);
+	if (store_begin(s, err) != MC_OK)
 		return MC_FAIL;
-	if (v) {
-		char *end;
-		long m = strtol(v, &end, 10);
-		if (*v && !*end && m > 0 && m < 100000)
-			*minutes = (int)m;
-		free(v);
+	int rc = idle_set_in_tx(s, minutes, changed, err);
+	if (rc == MC_OK)
+		rc = store_commit(s, err);
+	if (rc != MC_OK) {
+		store_rollback(s);
+		*changed = 0;
 	}
-	return MC_OK;
+	return rc;
 }
 
-/* 1 when a claim last seen at `seen_at` has been idle past the expiry. */
-static int expired(const char *seen_at, int minutes)
+/* The text of j (taken), on our heap. */
+static char *json_text(json_t *j)
 {
-	time_t seen, now = time(NULL);
-	if (!seen_at || mc_time_parse(seen_at, &seen) != 0)
-		return 1;
-	return now - seen >= (time_t)minutes * 60;
-}
-
-static char *claim_json(const char *user, const char *claimed_at)
-{
-	json_t *j = json_pack("{s:s, s:s}", "user", user, "claimed_at", claimed_at);
 	char *t = json_dumps(j, JSON_SORT_KEYS | JSON_COMPACT);
 	json_decref(j);
 	if (!t)
@@ -52,17 +67,14 @@ static char *claim_json(const char *user, const char *claimed_at)
 	return r;
 }
 
+static char *claim_json(const char *user, const char *claimed_at)
+{
+	return json_text(json_pack("{s:s, s:s}", "user", user, "claimed_at", claimed_at));
+}
+
 static int find_sub(struct store *s, const char *id, long long *rowid, struct mc_error *err)
 {
 	return scoring_find(s, id, rowid, err);
-}
-
-static int held_by_other(const char *id, const struct store_claim_row *k, int minutes, struct mc_error *err)
-{
-	return mc_error_set(err, MC_FAIL,
-			    "%s is being scored by %s since %s (last active %s); it is free when they leave "
-			    "it, or after %d minutes without activity", id, k->user, k->claimed_at,
-			    k->seen_at, minutes);
 }
 
 static int acquire_in_tx(struct store *s, const char *id, struct mc_error *err)
@@ -76,18 +88,19 @@ static int acquire_in_tx(struct store *s, const char *id, struct mc_error *err)
 	struct store_claim_row k;
 	if (store_claim_get(s, rowid, &k, err) != MC_OK)
 		return MC_FAIL;
-	const char *me = identity_user();
+	const char *me = session_user(s);
 	char at[MC_TIME_LEN], uid[MC_UUID_LEN];
 	mc_now(at);
 	int rc;
 	if (k.user && strcmp(k.user, me) == 0) {
 		int changed;
 		rc = store_claim_touch(s, rowid, me, at, &changed, err);
-	} else if (k.user && !expired(k.seen_at, minutes)) {
-		rc = held_by_other(id, &k, minutes, err);
+	} else if (k.user && !claim_expired(k.seen_at, minutes)) {
+		rc = claim_check_rowid(s, rowid, id, err); /* refused: says who holds it */
 	} else {
-		mc_uuid(uid);
-		rc = store_claim_put(s, rowid, uid, me, at, at, err);
+		rc = mc_uuid(uid, err);
+		if (rc == MC_OK)
+			rc = store_claim_put(s, rowid, uid, me, at, at, err);
 		if (rc == MC_OK) {
 			char *subject = mc_xasprintf("submission:%s", id);
 			char *before = k.user ? claim_json(k.user, k.claimed_at) : NULL;
@@ -125,7 +138,7 @@ int claim_touch(struct store *s, const char *id, struct mc_error *err)
 	int changed = 0;
 	if (store_begin(s, err) != MC_OK)
 		return MC_FAIL;
-	if (store_claim_touch(s, rowid, identity_user(), at, &changed, err) != MC_OK) {
+	if (store_claim_touch(s, rowid, session_user(s), at, &changed, err) != MC_OK) {
 		store_rollback(s);
 		return MC_FAIL;
 	}
@@ -141,19 +154,24 @@ static int release_in_tx(struct store *s, const char *id, long long rowid, struc
 	struct store_claim_row k;
 	if (store_claim_get(s, rowid, &k, err) != MC_OK)
 		return MC_FAIL;
-	const char *me = identity_user();
-	int rc;
+	const char *me = session_user(s);
+	const struct mc_session *sess = session_of(s);
+	enum people_role role = sess ? sess->actor.role : ROLE_NONE; /* read once, by the session */
+	int rc = MC_OK, other = k.user && strcmp(k.user, me) != 0;
 	if (!k.user)
 		rc = mc_error_set(err, MC_FAIL, "%s is not claimed by anyone", id);
-	else if (strcmp(k.user, me) != 0)
-		rc = mc_error_set(err, MC_FAIL, "%s is claimed by %s, not by you (%s); only they can "
-				  "release it, or it lapses when they are idle", id, k.user, me);
+	else if (other && role != ROLE_ADMIN)
+		rc = mc_error_set(err, MC_FAIL, "%s is claimed by %s, not by you (%s); only they or an "
+				  "admin can release it, or it lapses when they are idle", id, k.user, me);
 	else
 		rc = store_claim_del(s, rowid, err);
 	if (rc == MC_OK) {
 		char *subject = mc_xasprintf("submission:%s", id);
 		char *before = claim_json(k.user, k.claimed_at);
-		rc = audit_append(s, "release", subject, before, NULL, err);
+		/* An admin releasing another's claim is on record as such. */
+		char *after = other ? json_text(json_pack("{s:s}", "released_by", me)) : NULL;
+		rc = audit_append(s, "release", subject, before, after, err);
+		free(after);
 		free(subject);
 		free(before);
 	}
@@ -172,21 +190,6 @@ int claim_release(struct store *s, const char *id, struct mc_error *err)
 	if (rc == MC_OK)
 		return store_commit(s, err);
 	store_rollback(s);
-	return rc;
-}
-
-int claim_check_rowid(struct store *s, long long rowid, const char *id, struct mc_error *err)
-{
-	int minutes;
-	if (claim_idle_minutes(s, &minutes, err) != MC_OK)
-		return MC_FAIL;
-	struct store_claim_row k;
-	if (store_claim_get(s, rowid, &k, err) != MC_OK)
-		return MC_FAIL;
-	int rc = MC_OK;
-	if (k.user && strcmp(k.user, identity_user()) != 0 && !expired(k.seen_at, minutes))
-		rc = held_by_other(id, &k, minutes, err);
-	store_claim_row_free(&k);
 	return rc;
 }
 
@@ -210,7 +213,7 @@ static int list_one(void *ctx, long long rowid, const char *id, const char *user
 	struct list_ctx *c = ctx;
 	c->l = mc_xrealloc(c->l, (size_t)(c->n + 1) * sizeof *c->l);
 	c->l[c->n++] = (struct claim_info){ mc_xstrdup(id), mc_xstrdup(user), mc_xstrdup(claimed_at),
-					    mc_xstrdup(seen_at), expired(seen_at, c->minutes) };
+					    mc_xstrdup(seen_at), claim_expired(seen_at, c->minutes) };
 	return 0;
 }
 
@@ -219,7 +222,7 @@ int claim_list(struct store *s, struct claim_info **out, int *n, struct mc_error
 	*out = NULL;
 	*n = 0;
 	struct list_ctx c = { NULL, 0, CLAIM_IDLE_DEFAULT };
-	if (claim_idle_minutes(s, &c.minutes, err) != MC_OK)
+	if (access_refresh(s, err) != MC_OK || claim_idle_minutes(s, &c.minutes, err) != MC_OK)
 		return MC_FAIL;
 	if (store_claim_each(s, NULL, list_one, &c, err) != MC_OK) {
 		claim_list_free(&c.l, c.n);

@@ -13,8 +13,10 @@
 #include <jansson.h>
 
 #include "mcassess/priv.h"
+#include "mcassess/access.h"
 #include "mcassess/export.h"
 #include "mcassess/queue.h"
+#include "mcassess/session.h"
 #include "mcassess/util.h"
 
 const char *const export_result_fields[EXPORT_RESULT_NFIELDS] = {
@@ -116,7 +118,9 @@ int export_results(struct store *s, const struct export_options *o, const char *
 	struct results x = { .s = s, .o = o };
 	if (count)
 		*count = 0;
-	int rc = queue_viewer_load(s, o->viewer, &x.v, err);
+	int rc = access_refresh(s, err);
+	if (rc == MC_OK)
+		rc = queue_viewer_load(s, session_user(s), &x.v, err);
 	if (rc == MC_OK)
 		rc = out_path ? export_write_atomic(out_path, write_results, &x, err)
 			      : write_results(out, &x, err);

@@ -15,16 +15,17 @@
 #include <unistd.h>
 
 #include "mcassess/priv.h"
-#include "mcassess/identity.h"
+#include "mcassess/session.h"
 #include "mcassess/store.h"
 #include "mcassess/tui.h"
 #include "mcassess/util.h"
 #include "tui/tui_int.h"
 
 /* ------------------------------------------------------------ signals */
-/* SIGHUP (the SSH link or the terminal went away) and SIGTERM only set a flag:
- * the loop sees it within a second (the key read has a timeout and is not
- * restarted), saves drafts synchronously, releases claims and leaves. */
+/* SIGHUP (the SSH link or the terminal went away), SIGTERM and SIGINT (Ctrl-C)
+ * only set a flag: the loop sees it within a second (the key read has a timeout
+ * and is not restarted), saves drafts synchronously, releases claims and leaves,
+ * so Ctrl-C does not leave a claim behind for the idle expiry. */
 static volatile sig_atomic_t got_signal;
 
 static void on_signal(int sig) { got_signal = sig; }
@@ -32,7 +33,7 @@ static void on_signal(int sig) { got_signal = sig; }
 int tui_signalled(void) { return (int)got_signal; }
 
 struct saved_signals {
-	struct sigaction hup, term;
+	struct sigaction hup, term, intr;
 };
 
 /* Before newterm: ncurses leaves handlers alone that are already set. */
@@ -46,12 +47,14 @@ static void signals_install(struct saved_signals *old)
 	got_signal = 0;
 	sigaction(SIGHUP, &sa, &old->hup);
 	sigaction(SIGTERM, &sa, &old->term);
+	sigaction(SIGINT, &sa, &old->intr);
 }
 
 static void signals_restore(const struct saved_signals *old)
 {
 	sigaction(SIGHUP, &old->hup, NULL);
 	sigaction(SIGTERM, &old->term, NULL);
+	sigaction(SIGINT, &old->intr, NULL);
 }
 
 /* ------------------------------------------------------ other programs */
@@ -62,9 +65,16 @@ static int run_wait(struct tui *t, char *const argv[], struct mc_error *err)
 	def_prog_mode();
 	endwin();
 	fflush(NULL);
+	/* Ctrl-C in the editor or viewer is for it, not a reason for us to leave. */
+	struct sigaction ign, old_int;
+	memset(&ign, 0, sizeof ign);
+	ign.sa_handler = SIG_IGN;
+	sigemptyset(&ign.sa_mask);
+	sigaction(SIGINT, &ign, &old_int);
 	pid_t pid = fork();
 	if (pid < 0) {
 		int e = errno;
+		sigaction(SIGINT, &old_int, NULL);
 		reset_prog_mode();
 		t->redraw_all = 1;
 		mc_error_set(err, MC_FAIL, "%s: cannot start: %s", argv[0], strerror(e));
@@ -73,6 +83,7 @@ static int run_wait(struct tui *t, char *const argv[], struct mc_error *err)
 	if (pid == 0) {
 		signal(SIGHUP, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
+		signal(SIGINT, SIG_DFL);
 		priv_drop_for_good(); /* the person's editor or viewer gets none of the service's rights */
 		execvp(argv[0], argv);
 		fprintf(stderr, "mcassess: %s: %s\n", argv[0], strerror(errno));
@@ -81,6 +92,7 @@ static int run_wait(struct tui *t, char *const argv[], struct mc_error *err)
 	int status = 0;
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
+	sigaction(SIGINT, &old_int, NULL);
 	reset_prog_mode();
 	t->redraw_all = 1;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
@@ -375,6 +387,11 @@ static void draw(struct tui *t)
 	}
 	if (t->status_dirty)
 		draw_status(t);
+	/* The terminal's cursor is hidden (the editor draws its own): leave it where
+	 * the last cell was written instead of moving it back after every update,
+	 * a few bytes less on each key over a slow link. */
+	if (t->cursor_hidden)
+		leaveok(newscr, TRUE);
 	doupdate();
 }
 
@@ -455,7 +472,7 @@ static void idle(struct tui *t)
 		if (t->stack[i]->ops->idle)
 			t->stack[i]->ops->idle(t->stack[i]);
 	if (t->idle_ticks % 30 == 5)
-		store_checkpoint(t->store);
+		session_idle(t->sess);
 }
 
 static void hangup(struct tui *t)
@@ -558,6 +575,8 @@ static SCREEN *start_screen(struct tui *t, FILE **in, FILE **out, struct mc_erro
 	const char *term = getenv("TERM");
 	if (t->script && (!term || !*term))
 		term = "xterm";
+	if (!tui_terminal_can_draw(term, fileno(*out ? *out : stdout), err))
+		return NULL;
 	SCREEN *scr = newterm(term, *out ? *out : stdout, *in ? *in : stdin);
 	if (!scr)
 		mc_error_set(err, MC_FAIL,
@@ -590,11 +609,22 @@ static char *locale_note(void)
 	return note;
 }
 
-int tui_run(struct store *s, struct mc_error *err)
+/* Messages from below (the archive's drain, while idle) go on the status line:
+ * nothing is written over the screen. */
+static void say_status(void *ctx, enum mc_sink_level level, const char *msg)
+{
+	struct tui *t = ctx;
+	tui_message(t, "%s%s", level == MC_SINK_WARN ? "warning: " : "", msg);
+	t->msg_error = level == MC_SINK_WARN;
+}
+
+int tui_run(struct mc_session *sess, struct mc_error *err)
 {
 	struct tui t = { 0 };
-	t.store = s;
-	t.viewer = identity_user();
+	t.sess = sess;
+	t.store = sess->store;
+	t.viewer = sess->actor.user;
+	struct mc_sink cli_sink = sess->sink;
 	t.now = time(NULL);
 	const char *script = getenv("MCASSESS_TUI_SCRIPT");
 	if (script && *script) {
@@ -627,11 +657,12 @@ int tui_run(struct store *s, struct mc_error *err)
 		free(lnote);
 		return err->status;
 	}
+	sess->sink = (struct mc_sink){ say_status, &t };
 	set_escdelay(25);
 	cbreak();
 	noecho();
 	nonl();
-	curs_set(0);
+	t.cursor_hidden = curs_set(0) != ERR;
 	tui_theme_init();
 	resize(&t); /* keypad on: ncurses knows the terminal's keys from here */
 	tui_keys_extended_init();
@@ -657,8 +688,10 @@ int tui_run(struct store *s, struct mc_error *err)
 		if (got_signal) {
 			hangup(&t);
 			rc = mc_error_set(err, MC_FAIL, "%s: left at once; unsaved text was kept as a draft "
-					  "(it comes back when you open the submission again)",
-					  got_signal == SIGHUP ? "the terminal hung up" : "stopped (SIGTERM)");
+					  "(it comes back when you open the submission again)%s",
+					  got_signal == SIGHUP ? "the terminal hung up"
+					  : got_signal == SIGINT ? "interrupted (Ctrl-C)" : "stopped (SIGTERM)",
+					  got_signal == SIGINT ? "; your claim is released" : "");
 			break;
 		}
 		draw(&t);
@@ -685,6 +718,7 @@ out:
 		fclose(out);
 	tui_keymap_free(&t.keymap);
 	tui_script_free(&t.script);
+	sess->sink = cli_sink;
 	free(t.msg);
 	free(t.prompt);
 	free(t.config_note);

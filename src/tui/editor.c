@@ -267,6 +267,22 @@ static void leave(struct tui_view *v)
 		tui_message(t, "your text is kept as a draft; it comes back when you edit it again");
 }
 
+/* A comment kept until its criterion is scored: back to the submission. */
+static void pending_comment(struct tui_view *v)
+{
+	struct ed *e = v->data;
+	struct tui *t = v->tui;
+	struct tui_view *below = tui_view_below(t, v);
+	void (*saved)(struct tui_view *) = e->saved;
+	char *target = mc_xstrdup(e->target);
+	tui_pop(t);
+	if (below && saved)
+		saved(below);
+	tui_message(t, "the comment on %s is kept; it is saved with %s's score (press its level's digit)",
+		    target, target);
+	free(target);
+}
+
 static void save(struct tui_view *v)
 {
 	struct ed *e = v->data;
@@ -275,6 +291,14 @@ static void save(struct tui_view *v)
 	const char *s = tui_text_str(e->text);
 	int rc;
 	int overall = strcmp(e->target, "overall") == 0;
+	if (!overall && e->level <= 0) {
+		/* A comment on an unscored criterion: the score (a digit) takes it along. */
+		if (scoring_draft_save(t->store, e->sub, e->target, s, &err) == MC_OK)
+			pending_comment(v);
+		else
+			tui_error(t, &err);
+		return;
+	}
 	if (overall) {
 		rc = scoring_feedback_set(t->store, e->sub, s, &err);
 	} else {

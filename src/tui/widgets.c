@@ -3,7 +3,8 @@
  * its marks is one), their widths from text_cluster_width, so wrapping and
  * drawing agree and a cluster is never split; the rare character the terminal
  * library measures differently is drawn as a replacement character padded to its
- * width, so the layout can never shift. */
+ * width, so the layout can never shift; a control character is drawn visibly in
+ * one cell, never passed to the terminal. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -45,11 +46,34 @@ static int put_cluster_as_is(WINDOW *w, const char *s, size_t len, int cw, attr_
 	if (width != cw)
 		return -1;
 	for (int k = 0; k < ncells; k++)
-		if (setcchar(&cc[k], cells[k], attr, 0, NULL) == ERR)
+		if (setcchar(&cc[k], cells[k], attr & ~A_COLOR, (short)PAIR_NUMBER(attr), NULL) == ERR)
 			return -1;
 	for (int k = 0; k < ncells; k++)
 		wadd_wch(w, &cc[k]);
 	return 0;
+}
+
+/* A control character in outside text, drawn visibly in its one cell instead of
+ * reaching the terminal: C0 and DEL as their control pictures (ESC as U+241B),
+ * C1 and the bidi overrides and isolates as U+FFFD. A tab is a space. */
+static wchar_t visible_control(unsigned cp)
+{
+	if (cp == '\t')
+		return L' ';
+	if (cp < 0x20)
+		return (wchar_t)(0x2400 + cp);
+	if (cp == 0x7f)
+		return (wchar_t)0x2421;
+	return (wchar_t)0xfffd;
+}
+
+/* One cell in attr. setcchar takes the colour pair as its own argument and
+ * overrides the pair inside attr with it, so the pair is passed there. */
+static void put_cell(WINDOW *w, const wchar_t *wc, attr_t attr)
+{
+	cchar_t cc;
+	setcchar(&cc, wc, attr & ~A_COLOR, (short)PAIR_NUMBER(attr), NULL);
+	wadd_wch(w, &cc);
 }
 
 /* A cluster `cw` cells wide: as it is when curses agrees on its width, else a
@@ -60,10 +84,11 @@ static void put_cluster(WINDOW *w, const char *s, size_t len, int cw, attr_t att
 {
 	unsigned cp;
 	text_utf8_decode(s, &cp);
-	cchar_t cc;
 	int used = 0;
-	if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0)) {
-		/* a space below */
+	if (text_cp_is_control(cp)) {
+		wchar_t wc[2] = { visible_control(cp), 0 };
+		put_cell(w, wc, attr);
+		used = 1;
 	} else if (put_cluster_as_is(w, s, len, cw, attr) == 0) {
 		return;
 	} else {
@@ -73,14 +98,11 @@ static void put_cluster(WINDOW *w, const char *s, size_t len, int cw, attr_t att
 			wc[0] = wcwidth(0xfffd) == 1 ? (wchar_t)0xfffd : L'?';
 			first = 1;
 		}
-		setcchar(&cc, wc, attr, 0, NULL);
-		wadd_wch(w, &cc);
+		put_cell(w, wc, attr);
 		used = first;
 	}
-	for (; used < cw; used++) {
-		setcchar(&cc, L" ", attr, 0, NULL);
-		wadd_wch(w, &cc);
-	}
+	for (; used < cw; used++)
+		put_cell(w, L" ", attr);
 }
 
 int tui_put(WINDOW *w, int y, int x, const char *s, size_t len, int cells, attr_t attr)
@@ -108,11 +130,8 @@ void tui_put_pad(WINDOW *w, int y, int x, const char *s, int cells, attr_t attr)
 	int used = s ? tui_put(w, y, x, s, strlen(s), cells, attr) : 0;
 	if (!s)
 		wmove(w, y, x);
-	for (; used < cells; used++) {
-		cchar_t cc;
-		setcchar(&cc, L" ", attr, 0, NULL);
-		wadd_wch(w, &cc);
-	}
+	for (; used < cells; used++)
+		put_cell(w, L" ", attr);
 }
 
 /* ---------------------------------------------------------------- wrapping */
@@ -280,6 +299,8 @@ int tui_pager_request(struct tui_pager *p, enum tui_action a, int h, int *moved)
 	case ACT_MOVE_UP: top--; break;
 	case ACT_PAGE_DOWN: top += h > 1 ? h - 1 : 1; break;
 	case ACT_PAGE_UP: top -= h > 1 ? h - 1 : 1; break;
+	case ACT_HALF_DOWN: top += h > 1 ? h / 2 : 1; break;
+	case ACT_HALF_UP: top -= h > 1 ? h / 2 : 1; break;
 	case ACT_FIRST: top = 0; break;
 	case ACT_LAST: top = max_top; break;
 	default: return 0;

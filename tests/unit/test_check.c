@@ -51,7 +51,7 @@ static void fx_open(struct fx *f)
 	struct mc_error err = MC_ERROR_INIT;
 	f->dir = unit_tmpdir();
 	f->path = mc_xasprintf("%s/t.db", f->dir);
-	assert_int_equal(store_open(f->path, STORE_CREATE, &f->s, &err), MC_OK);
+	assert_int_equal(unit_open(f->path, STORE_CREATE, &f->s, &err), MC_OK);
 	char *seed;
 	size_t len;
 	assert_int_equal(mc_read_file(MC_ABS_SRCDIR "/tests/fixtures/scoring/seed.sql", &seed, &len), 0);
@@ -76,7 +76,7 @@ static void fx_open(struct fx *f)
 
 static void fx_close(struct fx *f)
 {
-	store_close(&f->s);
+	unit_close(&f->s);
 	free(f->path);
 	free(f->file);
 	unit_rmtree(f->dir);

@@ -54,12 +54,12 @@ static int run_demo(const char *path, long educators, long submissions, uint64_t
 		    struct demo_counts *c, struct mc_error *err)
 {
 	struct store *s = NULL;
-	int rc = store_open(path, STORE_CREATE, &s, err);
+	int rc = unit_open(path, STORE_CREATE, &s, err);
 	if (rc != MC_OK)
 		return rc;
 	struct demo_options o = { .educators = educators, .submissions = submissions, .seed = seed };
 	rc = demo_run(s, &o, c, err);
-	store_close(&s);
+	unit_close(&s);
 	return rc;
 }
 
@@ -337,11 +337,11 @@ static void one_audit_row_and_chain_intact(void **state)
 				       "json_extract(after, '$.educators') = 30"), 1);
 	sqlite3_close(db);
 	struct store *s = NULL;
-	assert_int_equal(store_open(f->path, 0, &s, &err), MC_OK);
+	assert_int_equal(unit_open(f->path, 0, &s, &err), MC_OK);
 	long problems = 0;
 	assert_int_equal(audit_verify(s, print_problem, NULL, &problems, &err), MC_OK);
 	assert_int_equal(problems, 0);
-	store_close(&s);
+	unit_close(&s);
 }
 
 static void submissions_target_is_exact(void **state)

@@ -45,7 +45,7 @@ static int setup(void **state)
 	f->dir = unit_tmpdir();
 	f->path = mc_xasprintf("%s/t.db", f->dir);
 	struct mc_error err = MC_ERROR_INIT;
-	assert_int_equal(store_open(f->path, STORE_CREATE, &f->s, &err), MC_OK);
+	assert_int_equal(unit_open(f->path, STORE_CREATE, &f->s, &err), MC_OK);
 	struct demo_options o = { .educators = 60, .seed = 7 };
 	assert_int_equal(demo_run(f->s, &o, NULL, &err), MC_OK);
 	assert_int_equal(people_add(f->s, "mcrepx", ROLE_ASSESSOR, NULL, &err), MC_OK);
@@ -57,7 +57,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	store_close(&f->s);
+	unit_close(&f->s);
 	free(f->path);
 	unit_rmtree(f->dir);
 	free(f);

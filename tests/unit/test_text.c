@@ -2,6 +2,7 @@
 #include "unit.h"
 
 #include "mcassess/text.h"
+#include "mcassess/util.h"
 
 static void valid_utf8_accepted(void **state)
 {
@@ -38,6 +39,13 @@ static void position_counts_characters(void **state)
 	text_position(s, 9, &l, &c); /* the 'x' after two 3-byte characters */
 	assert_int_equal(l, 2);
 	assert_int_equal(c, 3);
+	/* lines end at LF, CRLF or a lone CR (issue 14) */
+	text_position("a\rb\r\nc\nd", 7, &l, &c); /* the 'd' */
+	assert_int_equal(l, 4);
+	assert_int_equal(c, 1);
+	text_position("a\rb\r\nc", 4, &l, &c);     /* the LF of CRLF: still line 2, after 'b' */
+	assert_int_equal(l, 2);
+	assert_int_equal(c, 2);
 	text_position(s, 0, &l, &c);
 	assert_int_equal(l, 1);
 	assert_int_equal(c, 1);
@@ -122,6 +130,47 @@ static void clusters_and_widths_of_many_scripts(void **state)
 	assert_int_equal(text_cluster_start("", 0, 0), 0);
 }
 
+static void safe_is(const char *in, int flags, const char *want)
+{
+	char *got = text_safe_dup(in, flags);
+	assert_string_equal(got, want);
+	free(got);
+}
+
+static void safe_text_makes_controls_visible(void **state)
+{
+	(void)state;
+	/* OSC 52 (clipboard) and OSC 0 (window title): ESC and BEL shown, not sent */
+	safe_is("a\x1b]52;c;aGk=\x07" "b", 0, "a^[]52;c;aGk=^Gb");
+	safe_is("\x1b]0;pwned\x1b\\", 0, "^[]0;pwned^[\\");
+	safe_is("\x1b[2J\x7f\x01", 0, "^[[2J^?^A");
+	/* C1 CSI as UTF-8, and the bidi override and isolates */
+	safe_is("x\xc2\x9b" "31m", 0, "x<U+009B>31m");
+	safe_is("\xe2\x80\xae" "cod.exe", 0, "<U+202E>cod.exe");
+	safe_is("\xe2\x81\xa6" "a\xe2\x81\xa9", 0, "<U+2066>a<U+2069>");
+	/* invalid UTF-8 byte by byte; a lone 0x9b is not C1 but an invalid byte */
+	safe_is("a\x9b\xff", 0, "a\\x9B\\xFF");
+	/* valid text, backslashes and wide characters unchanged */
+	safe_is("Élèves 学生 \\n ok", 0, "Élèves 学生 \\n ok");
+	safe_is(NULL, 0, "");
+}
+
+static void safe_text_lines(void **state)
+{
+	(void)state;
+	/* one-line fields show line breaks and tabs; multi-line text keeps them */
+	safe_is("report\n.pdf\tx\r", 0, "report\\n.pdf\\tx\\r");
+	safe_is("one\r\ntwo\n\tthree\rfour\x1b", TEXT_SAFE_LINES, "one\ntwo\n\tthree\\rfour^[");
+	/* a truncated sequence at the end is shown, not read past */
+	struct mc_buf b = MC_BUF_INIT;
+	text_safe_append(&b, "ab\xe5\xad", 4, 0);
+	assert_string_equal(mc_buf_str(&b), "ab\\xE5\\xAD");
+	mc_buf_free(&b);
+	assert_true(text_cp_is_control(0x85));
+	assert_false(text_cp_is_control(0xa0));
+	assert_false(text_cp_is_control(0x200f));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -131,6 +180,8 @@ int main(void)
 		cmocka_unit_test(word_counts),
 		cmocka_unit_test(widths),
 		cmocka_unit_test(clusters_and_widths_of_many_scripts),
+		cmocka_unit_test(safe_text_makes_controls_visible),
+		cmocka_unit_test(safe_text_lines),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,371 @@
+-- mcassess schema. Each "-- migration N" section upgrades user_version N-1 to N;
+-- a section is never edited once released: add a new one instead.
+-- Conventions: STRICT tables; integer rowids are internal; every row a person
+-- creates carries `uid` (UUIDv7 text) and its author, so databases merged from
+-- offline review packets never clash. Times are ISO 8601 UTC text.
+
+-- migration 1
+CREATE TABLE meta (
+	key   TEXT PRIMARY KEY,
+	value TEXT NOT NULL
+) STRICT;
+
+-- The credential catalog. A credential has versioned rubrics; a submission is
+-- scored against the version it was submitted under.
+CREATE TABLE pathway (
+	id    INTEGER PRIMARY KEY,
+	code  TEXT NOT NULL UNIQUE,
+	title TEXT NOT NULL,
+	goal  INTEGER NOT NULL DEFAULT 0 CHECK (goal >= 0)  -- credentials the program hopes to award
+) STRICT;
+
+CREATE TABLE credential (
+	id              INTEGER PRIMARY KEY,
+	code            TEXT NOT NULL UNIQUE,
+	pathway_id      INTEGER NOT NULL REFERENCES pathway(id),
+	title           TEXT NOT NULL,
+	current_version INTEGER NOT NULL DEFAULT 0
+) STRICT;
+
+CREATE TABLE rubric (
+	id            INTEGER PRIMARY KEY,
+	credential_id INTEGER NOT NULL REFERENCES credential(id),
+	version       INTEGER NOT NULL CHECK (version >= 1),
+	title         TEXT NOT NULL,
+	competency    TEXT NOT NULL,
+	key_method    TEXT NOT NULL,
+	passing_rule  TEXT NOT NULL CHECK (passing_rule IN ('all_criteria_pass')),
+	source_sha256 TEXT NOT NULL,   -- of the canonical form, to tell a changed catalog
+	loaded_at     TEXT NOT NULL,
+	loaded_by     TEXT NOT NULL,
+	UNIQUE (credential_id, version)
+) STRICT;
+
+CREATE TABLE part (
+	id        INTEGER PRIMARY KEY,
+	rubric_id INTEGER NOT NULL REFERENCES rubric(id),
+	seq       INTEGER NOT NULL,
+	code      TEXT NOT NULL,
+	title     TEXT NOT NULL,
+	kind      TEXT NOT NULL CHECK (kind IN ('overview', 'artifact', 'reflection')),
+	prompt    TEXT NOT NULL,
+	min_words INTEGER CHECK (min_words IS NULL OR min_words >= 0),
+	max_words INTEGER CHECK (max_words IS NULL OR max_words >= 1),
+	required  INTEGER NOT NULL DEFAULT 1 CHECK (required IN (0, 1)),
+	UNIQUE (rubric_id, code)
+) STRICT;
+
+CREATE TABLE criterion (
+	id        INTEGER PRIMARY KEY,
+	rubric_id INTEGER NOT NULL REFERENCES rubric(id),
+	part_id   INTEGER NOT NULL REFERENCES part(id),
+	seq       INTEGER NOT NULL,
+	code      TEXT NOT NULL,         -- unique within a rubric: "O1", "A2", "R1"
+	text      TEXT NOT NULL,
+	UNIQUE (rubric_id, code)
+) STRICT;
+CREATE INDEX criterion_part ON criterion(part_id, seq);
+
+CREATE TABLE level (
+	id           INTEGER PRIMARY KEY,
+	criterion_id INTEGER NOT NULL REFERENCES criterion(id),
+	seq          INTEGER NOT NULL,   -- 1 = lowest
+	code         TEXT NOT NULL,
+	label        TEXT NOT NULL,
+	descriptor   TEXT NOT NULL,
+	passes       INTEGER NOT NULL CHECK (passes IN (0, 1)),
+	UNIQUE (criterion_id, code),
+	UNIQUE (criterion_id, seq)
+) STRICT;
+
+-- Where educators work.
+CREATE TABLE district (
+	id   INTEGER PRIMARY KEY,
+	name TEXT NOT NULL UNIQUE
+) STRICT;
+
+CREATE TABLE school (
+	id          INTEGER PRIMARY KEY,
+	district_id INTEGER NOT NULL REFERENCES district(id),
+	name        TEXT NOT NULL,
+	UNIQUE (district_id, name)
+) STRICT;
+
+CREATE TABLE cohort (
+	id          INTEGER PRIMARY KEY,
+	district_id INTEGER NOT NULL REFERENCES district(id),
+	name        TEXT NOT NULL,
+	year        INTEGER,
+	UNIQUE (district_id, name)
+) STRICT;
+
+CREATE TABLE educator (
+	id          INTEGER PRIMARY KEY,
+	ext_id      TEXT NOT NULL UNIQUE,   -- the submission platform's id
+	name        TEXT NOT NULL,
+	district_id INTEGER NOT NULL REFERENCES district(id),
+	school_id   INTEGER REFERENCES school(id),
+	cohort_id   INTEGER REFERENCES cohort(id),
+	anon_id     TEXT NOT NULL UNIQUE    -- shown instead of the name when scoring blind
+) STRICT;
+
+-- People who use mcassess, by OS account.
+CREATE TABLE person (
+	id          INTEGER PRIMARY KEY,
+	user        TEXT NOT NULL UNIQUE,
+	name        TEXT NOT NULL DEFAULT '',
+	email       TEXT NOT NULL DEFAULT '',
+	role        TEXT NOT NULL CHECK (role IN ('assessor', 'coordinator', 'admin')),
+	district_id INTEGER REFERENCES district(id),
+	created_at  TEXT NOT NULL
+) STRICT;
+
+-- One attempt by one educator at one credential.
+CREATE TABLE submission (
+	id            INTEGER PRIMARY KEY,
+	ext_id        TEXT NOT NULL UNIQUE,
+	educator_id   INTEGER NOT NULL REFERENCES educator(id),
+	credential_id INTEGER NOT NULL REFERENCES credential(id),
+	rubric_id     INTEGER NOT NULL REFERENCES rubric(id),
+	attempt       INTEGER NOT NULL DEFAULT 1 CHECK (attempt >= 1),
+	previous_id   INTEGER REFERENCES submission(id),
+	status        TEXT NOT NULL DEFAULT 'queued' CHECK (status IN ('queued', 'in_progress',
+		'awaiting_approval', 'earned', 'resubmit', 'incomplete', 'withdrawn')),
+	submitted_at  TEXT NOT NULL,
+	imported_at   TEXT NOT NULL,
+	source_sha256 TEXT NOT NULL,        -- of the imported record, so a re-import is recognised
+	updated_at    TEXT NOT NULL
+) STRICT;
+-- Keyset paging of the queue: (status, submitted_at, id) and per credential/educator.
+CREATE INDEX submission_status ON submission(status, submitted_at, id);
+CREATE INDEX submission_credential ON submission(credential_id, status, submitted_at, id);
+CREATE INDEX submission_educator ON submission(educator_id, credential_id, attempt);
+CREATE INDEX submission_submitted ON submission(submitted_at, id);
+
+-- Files are stored once, by content, under DB.evidence/xx/SHA256.
+CREATE TABLE blob (
+	sha256     TEXT PRIMARY KEY,
+	size       INTEGER NOT NULL CHECK (size >= 0),
+	media_type TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE evidence (
+	id            INTEGER PRIMARY KEY,
+	submission_id INTEGER NOT NULL REFERENCES submission(id),
+	seq           INTEGER NOT NULL,
+	part_id       INTEGER NOT NULL REFERENCES part(id),
+	kind          TEXT NOT NULL CHECK (kind IN ('text', 'file')),
+	text          TEXT,                 -- kind = text
+	file_name     TEXT,                 -- kind = file: the name it was imported under
+	blob_sha256   TEXT REFERENCES blob(sha256),
+	sha256        TEXT NOT NULL,        -- of the text or the file
+	words         INTEGER NOT NULL DEFAULT 0,
+	media_type    TEXT NOT NULL,
+	UNIQUE (submission_id, seq),
+	CHECK ((kind = 'text' AND text IS NOT NULL AND blob_sha256 IS NULL)
+	    OR (kind = 'file' AND blob_sha256 IS NOT NULL))
+) STRICT;
+CREATE INDEX evidence_sha ON evidence(sha256);
+CREATE INDEX evidence_part ON evidence(part_id);
+
+-- Scores belong to an assessor and a read, never just to a submission.
+CREATE TABLE score (
+	id            INTEGER PRIMARY KEY,
+	uid           TEXT NOT NULL UNIQUE,
+	submission_id INTEGER NOT NULL REFERENCES submission(id),
+	criterion_id  INTEGER NOT NULL REFERENCES criterion(id),
+	level_id      INTEGER NOT NULL REFERENCES level(id),
+	assessor      TEXT NOT NULL,
+	read          TEXT NOT NULL DEFAULT 'first' CHECK (read IN ('first', 'second', 'adjudication')),
+	comment       TEXT NOT NULL DEFAULT '',
+	at            TEXT NOT NULL,
+	UNIQUE (submission_id, read, criterion_id)
+) STRICT;
+CREATE INDEX score_assessor ON score(assessor, at);
+
+CREATE TABLE feedback (
+	id            INTEGER PRIMARY KEY,
+	uid           TEXT NOT NULL UNIQUE,
+	submission_id INTEGER NOT NULL REFERENCES submission(id),
+	read          TEXT NOT NULL DEFAULT 'first' CHECK (read IN ('first', 'second', 'adjudication')),
+	author        TEXT NOT NULL,
+	body          TEXT NOT NULL,
+	at            TEXT NOT NULL,
+	UNIQUE (submission_id, read)
+) STRICT;
+
+-- Unsaved work from the feedback editor: target is 'overall' or a criterion code.
+CREATE TABLE draft (
+	id            INTEGER PRIMARY KEY,
+	uid           TEXT NOT NULL UNIQUE,
+	submission_id INTEGER NOT NULL REFERENCES submission(id),
+	author        TEXT NOT NULL,
+	target        TEXT NOT NULL,
+	body          TEXT NOT NULL,
+	at            TEXT NOT NULL,
+	UNIQUE (submission_id, author, target)
+) STRICT;
+
+CREATE TABLE decision (
+	id            INTEGER PRIMARY KEY,
+	uid           TEXT NOT NULL UNIQUE,
+	submission_id INTEGER NOT NULL UNIQUE REFERENCES submission(id),
+	outcome       TEXT NOT NULL CHECK (outcome IN ('earned', 'resubmit', 'incomplete')),
+	decided_by    TEXT NOT NULL,
+	reason        TEXT NOT NULL DEFAULT '',
+	at            TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE assignment (
+	id            INTEGER PRIMARY KEY,
+	uid           TEXT NOT NULL UNIQUE,
+	submission_id INTEGER NOT NULL REFERENCES submission(id),
+	assessor      TEXT NOT NULL,
+	read          TEXT NOT NULL DEFAULT 'first' CHECK (read IN ('first', 'second', 'adjudication')),
+	blind         INTEGER NOT NULL DEFAULT 0 CHECK (blind IN (0, 1)),
+	assigned_by   TEXT NOT NULL,
+	at            TEXT NOT NULL,
+	UNIQUE (submission_id, read)
+) STRICT;
+CREATE INDEX assignment_assessor ON assignment(assessor);
+
+-- Who has a submission open for scoring right now.
+CREATE TABLE claim (
+	submission_id INTEGER PRIMARY KEY REFERENCES submission(id),
+	uid           TEXT NOT NULL UNIQUE,
+	user          TEXT NOT NULL,
+	claimed_at    TEXT NOT NULL,
+	seen_at       TEXT NOT NULL
+) STRICT;
+
+-- Append-only, hash-chained: hash = SHA-256 over prev_hash and the row's fields
+-- (see audit.c), so an edited or deleted row breaks the chain.
+CREATE TABLE audit (
+	seq       INTEGER PRIMARY KEY,
+	uid       TEXT NOT NULL UNIQUE,
+	at        TEXT NOT NULL,
+	actor     TEXT NOT NULL,
+	action    TEXT NOT NULL,
+	subject   TEXT NOT NULL,
+	before    TEXT,                      -- JSON, NULL when nothing was there
+	after     TEXT,                      -- JSON, NULL when removed
+	prev_hash TEXT NOT NULL,
+	hash      TEXT NOT NULL UNIQUE
+) STRICT;
+CREATE INDEX audit_subject ON audit(subject, seq);
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+	BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+	BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+-- The queue sorted by credential: each credential's submissions in age order
+-- whatever their status (submission_credential has the status in between).
+CREATE INDEX submission_credential_age ON submission(credential_id, submitted_at, id);
+
+-- migration 2
+-- Counts by status for the queue header, kept by triggers: a COUNT(*) over
+-- hundreds of thousands of rows has no place on a keystroke.
+CREATE TABLE status_count (
+	status TEXT PRIMARY KEY,
+	n      INTEGER NOT NULL DEFAULT 0
+) STRICT;
+INSERT INTO status_count(status, n)
+	SELECT s.status, (SELECT count(*) FROM submission WHERE status = s.status)
+	FROM (SELECT 'queued' AS status UNION ALL SELECT 'in_progress' UNION ALL
+	      SELECT 'awaiting_approval' UNION ALL SELECT 'earned' UNION ALL SELECT 'resubmit'
+	      UNION ALL SELECT 'incomplete' UNION ALL SELECT 'withdrawn') AS s;
+CREATE TRIGGER status_count_ins AFTER INSERT ON submission BEGIN
+	UPDATE status_count SET n = n + 1 WHERE status = NEW.status;
+END;
+CREATE TRIGGER status_count_del AFTER DELETE ON submission BEGIN
+	UPDATE status_count SET n = n - 1 WHERE status = OLD.status;
+END;
+CREATE TRIGGER status_count_upd AFTER UPDATE OF status ON submission
+	WHEN OLD.status <> NEW.status BEGIN
+	UPDATE status_count SET n = n - 1 WHERE status = OLD.status;
+	UPDATE status_count SET n = n + 1 WHERE status = NEW.status;
+END;
+
+-- migration 3
+-- Full-text search (kept in step by src/store/store_search.c; see search.h).
+-- Evidence text is indexed in place: an external-content table, no second copy
+-- of the text. Feedback changes, so its table keeps its own (small) copy: a
+-- changed feedback is replaced by rowid without the old text. Tokenizer
+-- 'mcassess' (src/store/fts.c: Latin words as unicode61, CJK runs as
+-- overlapping bigrams) is registered on every connection the store opens; the
+-- sqlite3 shell does not have it, so no trigger here writes these tables.
+-- Rows already present are indexed by the first search (high-water marks in meta).
+CREATE VIRTUAL TABLE search_evidence USING fts5(text, content='evidence', content_rowid='id',
+	tokenize='mcassess');
+CREATE VIRTUAL TABLE search_feedback USING fts5(body, tokenize='mcassess');
+-- Feedback changed since the index last caught up, found without a scan.
+CREATE INDEX feedback_at ON feedback(at);
+
+-- migration 4
+-- The evidence archive's outbox (src/store/store_archive.c, src/archive/archive.c).
+-- While an archive is configured (meta 'archive_path'), every audit row also
+-- queues here, in the same transaction, with the record of its subject as it
+-- stood then (canonical JSON; NULL for 'database': the whole state is written).
+-- After the command commits, the archive takes the rows in seq order, writes a
+-- git commit for each and deletes them; a row that cannot be written yet (disk
+-- full, permissions, a lock) waits, and `check` reports the backlog.
+CREATE TABLE outbox (
+	seq        INTEGER PRIMARY KEY,
+	audit_seq  INTEGER NOT NULL UNIQUE,
+	audit_hash TEXT NOT NULL,
+	at         TEXT NOT NULL,
+	actor      TEXT NOT NULL,
+	action     TEXT NOT NULL,
+	subject    TEXT NOT NULL,
+	after      TEXT,                 -- the audit row's JSON
+	record     TEXT,                 -- the subject's record at the time of the event
+	state      TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'failed')),
+	error      TEXT                  -- why the last attempt failed
+) STRICT;
+
+-- migration 5
+-- Pre-checks (src/core/precheck.c, store_precheck.c): evidence identical to
+-- another educator's. Files compare by evidence.sha256 (evidence_sha); texts
+-- also by the SHA-256 of their normalised form (lower case, white space
+-- collapsed), so a copy with other line breaks is found too. A table of its
+-- own, not a column of evidence: filling it never rewrites the evidence text.
+-- Written by the program (import and demo, in their transactions) for text
+-- rows above its highest evidence_id; a row removed from evidence takes its
+-- hash along.
+CREATE TABLE evidence_norm (
+	evidence_id INTEGER PRIMARY KEY,
+	sha256      TEXT NOT NULL
+) STRICT;
+CREATE INDEX evidence_norm_sha ON evidence_norm(sha256);
+CREATE TRIGGER evidence_norm_del AFTER DELETE ON evidence BEGIN
+	DELETE FROM evidence_norm WHERE evidence_id = OLD.id;
+END;
+
+-- migration 6
+-- The archive's history, indexed for `archive log` and the history pane
+-- (src/archive/archive.c, store_archive.c): for each commit, in the order the
+-- log shows them (ord: the position in the archive's whole history, oldest
+-- first, as a walk of all of it sorts them), a row per key it concerns: a
+-- submission's record path it changed (against its first parent), or the
+-- subject its "Subject:" trailer names ("submission:ID"). Meta
+-- 'archive_log_head' is the commit whose history the rows cover and
+-- 'archive_log_count' how many commits that is. The drain adds its commits in
+-- the transaction that takes their events off the outbox; history written
+-- otherwise (pull, init, before this migration) is indexed from the archive
+-- the next time the log is read. Only a cache: emptied, it is rebuilt.
+CREATE TABLE archive_log (
+	ord       INTEGER NOT NULL,
+	commit_id TEXT NOT NULL,
+	key       TEXT NOT NULL
+) STRICT;
+CREATE INDEX archive_log_key ON archive_log(key, ord);
+
+-- migration 7
+-- Reports (src/core/store_report.c, report.h). Progress reads every submission
+-- in scope: this index holds all it needs (credential, educator, status,
+-- attempt, submitted_at), so the scan never reads the wide submission rows, and
+-- educator_district gives each educator's district without reading theirs.
+-- score_read finds the second and adjudication reads (a fraction of the
+-- scores) that agreement pairs with the reads before them.
+CREATE INDEX submission_report ON submission(credential_id, educator_id, status, attempt, submitted_at);
+CREATE INDEX educator_district ON educator(id, district_id);
+CREATE INDEX score_read ON score(read, submission_id, criterion_id);
