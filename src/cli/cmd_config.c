@@ -101,7 +101,7 @@ static int run_config(struct cli *cli, const struct cli_cmd *self, int argc, cha
 const struct cli_cmd cli_cmd_config = {
 	"config", run_config,
 	"config [blind [on|off] | claim-idle-minutes [N] | goal PATHWAY N]",
-	"Shows or sets the database's settings (blind scoring for everyone, claim expiry).",
+	"Shows or sets the database's settings (blind scoring for everyone, claim expiry, goals).",
 	"  blind on|off   blind scoring for every assessor (admins only): assessors see\n"
 	"                 each educator's anonymous id instead of the name, id and\n"
 	"                 school, on every screen and in every command; coordinators\n"
