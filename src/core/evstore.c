@@ -40,34 +40,6 @@ int evstore_has(const char *root, const char *sha256)
 	return has;
 }
 
-/* fsync a directory so a rename or a new entry in it survives a power cut. */
-static int sync_dir(const char *dir)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	int rc = fsync(fd);
-	int e = errno;
-	close(fd);
-	errno = e;
-	return rc;
-}
-
-static int write_all(int fd, const unsigned char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* Copy fd into tmpfd (tmpfd < 0: only hash), hashing; refuse more than max. */
 static int copy_hash(int fd, int tmpfd, const char *name, long long max, struct evstore_put *out,
 		     struct mc_error *err)
@@ -94,7 +66,7 @@ static int copy_hash(int fd, int tmpfd, const char *name, long long max, struct 
 			break;
 		}
 		mc_sha256_update(&h, buf, (size_t)n);
-		if (tmpfd >= 0 && write_all(tmpfd, buf, (size_t)n) != 0) {
+		if (tmpfd >= 0 && mc_write_all(tmpfd, buf, (size_t)n) != 0) {
 			rc = mc_error_set(err, MC_FAIL, "storing %s: %s", name, strerror(errno));
 			break;
 		}
@@ -126,7 +98,7 @@ static int place(const char *root, const char *tmp, struct evstore_put *out, con
 		/* Two importers racing on one content both rename: the bytes are the same. */
 		else if (rename(tmp, final) != 0)
 			rc = mc_error_set(err, MC_FAIL, "storing %s as %s: %s", name, final, strerror(errno));
-		else if (sync_dir(sub) != 0 || (made && sync_dir(root) != 0))
+		else if (mc_sync_dir(sub) != 0 || (made && mc_sync_dir(root) != 0))
 			rc = mc_error_set(err, MC_FAIL, "storing %s: flushing %s: %s", name, sub,
 					  strerror(errno));
 		else

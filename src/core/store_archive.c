@@ -80,20 +80,6 @@ int store_archive_configured(struct store *s, char **path, struct mc_error *err)
 
 /* ---------------------------------------------------------------- layout */
 
-static void put_name(struct mc_buf *b, const char *name)
-{
-	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
-		int plain = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-			    *p == '-' || *p == '_' || (*p == '.' && p != (const unsigned char *)name);
-		if (plain)
-			mc_buf_addc(b, (char)*p);
-		else
-			mc_buf_printf(b, "%%%02X", *p);
-	}
-	if (!*name)
-		mc_buf_adds(b, "%");
-}
-
 static const char *kind_of(const char *subject, const char *kind)
 {
 	size_t n = strlen(kind);
@@ -131,25 +117,25 @@ char *store_archive_path(int layout, const char *subject)
 		mc_sha256_hex(id, strlen(id), h);
 		mc_buf_adds(&b, "submissions/");
 		put_shards(&b, layout, h, 2);
-		put_name(&b, id);
+		mc_buf_add_name(&b, id);
 		mc_buf_adds(&b, "/record.json");
 	} else if ((id = kind_of(subject, "educator"))) {
 		mc_sha256_hex(id, strlen(id), h);
 		mc_buf_adds(&b, "educators/");
 		put_shards(&b, layout, h, 1);
-		put_name(&b, id);
+		mc_buf_add_name(&b, id);
 		mc_buf_adds(&b, ".json");
 	} else if ((id = kind_of(subject, "person"))) {
 		mc_buf_adds(&b, "people/");
-		put_name(&b, id);
+		mc_buf_add_name(&b, id);
 		mc_buf_adds(&b, ".json");
 	} else if ((id = kind_of(subject, "credential"))) {
 		mc_buf_adds(&b, "catalog/credentials/");
-		put_name(&b, id);
+		mc_buf_add_name(&b, id);
 		mc_buf_adds(&b, ".json");
 	} else if ((id = kind_of(subject, "pathway"))) {
 		mc_buf_adds(&b, "catalog/pathways/");
-		put_name(&b, id);
+		mc_buf_add_name(&b, id);
 		mc_buf_adds(&b, ".json");
 	} else {
 		return NULL;

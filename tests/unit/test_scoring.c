@@ -361,6 +361,49 @@ static void who_may_write(void **state)
 	fx_close(&f);
 }
 
+/* Another process holds the write lock past the busy timeout (a large import):
+ * the draft goes to a file beside the database, comes back on the next load,
+ * and moves into the database once the database can take it. */
+static void drafts_survive_a_busy_database(void **state)
+{
+	(void)state;
+	struct fx f;
+	fx_open(&f, NULL);
+	struct mc_error err = MC_ERROR_INIT;
+	sqlite3 *other;
+	assert_int_equal(sqlite3_open(f.path, &other), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(scoring_draft_save(f.s, "S-1", "overall", "typed while the import ran", &err), MC_OK);
+	assert_non_null(err.msg); /* it says where the text went */
+	assert_non_null(strstr(err.msg, ".drafts/"));
+	mc_error_clear(&err);
+	/* a submission that does not exist is still refused, not kept */
+	assert_int_equal(scoring_draft_save(f.s, "S-404", "overall", "x", &err), MC_FAIL);
+	mc_error_clear(&err);
+	long n = 0;
+	assert_int_equal(scoring_draft_count(f.s, "S-1", &n, &err), MC_OK);
+	assert_int_equal(n, 1);
+	char *text = NULL, *at = NULL;
+	assert_int_equal(scoring_draft_load(f.s, "S-1", "overall", &text, &at, &err), MC_OK);
+	assert_string_equal(text, "typed while the import ran");
+	assert_non_null(at);
+	free(text);
+	free(at);
+	assert_int_equal(sqlite3_exec(other, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(other);
+	assert_int_equal(query_int(f.path, "SELECT count(*) FROM draft"), 0); /* not yet: it was busy */
+	assert_int_equal(scoring_draft_load(f.s, "S-1", "overall", &text, NULL, &err), MC_OK);
+	assert_string_equal(text, "typed while the import ran");
+	free(text);
+	assert_int_equal(query_int(f.path, "SELECT count(*) FROM draft WHERE body = 'typed while the import ran'"), 1);
+	char *dir = mc_xasprintf("%s.drafts/%s/S-1", f.path, identity_user());
+	assert_int_not_equal(access(dir, F_OK), 0); /* moved in: the file is gone */
+	free(dir);
+	assert_int_equal(scoring_draft_count(f.s, "S-1", &n, &err), MC_OK);
+	assert_int_equal(n, 1);
+	fx_close(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -372,6 +415,7 @@ int main(void)
 		cmocka_unit_test(resubmit_needs_feedback),
 		cmocka_unit_test(feedback_text_is_checked),
 		cmocka_unit_test(drafts_are_kept_per_user_and_target),
+		cmocka_unit_test(drafts_survive_a_busy_database),
 		cmocka_unit_test(who_may_write),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
