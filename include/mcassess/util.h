@@ -64,6 +64,13 @@ int mc_sync_dir(const char *dir);
  * file or the new one, never half of either. 0 ok, -1 with errno. */
 int mc_write_atomic(const char *path, const void *data, size_t len, unsigned mode);
 
+/* Crash points: the steps of a multi-step write (an archive commit, an import,
+ * a demo batch) between which a kill must leave nothing lost and no false alarm.
+ * NULL in the program; tests set it to _exit at one point and then check that
+ * the next run recovers. */
+extern void (*mc_crash_hook)(const char *point);
+#define MC_CRASH_POINT(point) do { if (mc_crash_hook) mc_crash_hook(point); } while (0)
+
 /* 1 when PCRE2 patterns may be JIT-compiled: always, except under valgrind's
  * memcheck, which cannot follow the JIT's read-ahead of the subject (caseless
  * UTF search reads whole aligned blocks) and reports it as use of uninitialised

@@ -19,6 +19,8 @@
 
 #include "mcassess/util.h"
 
+void (*mc_crash_hook)(const char *point);
+
 static void oom(void)
 {
 	fputs("mcassess: out of memory\n", stderr);

@@ -3,6 +3,7 @@
 #include "unit.h"
 
 #include <git2.h>
+#include <sys/wait.h>
 #include <sqlite3.h>
 
 #include "archive/archive_int.h"
@@ -446,6 +447,128 @@ static void own_trees_match_libgit2s(void **state)
 	git_libgit2_shutdown();
 }
 
+/* ---------------------------------------------------------------- kill points */
+
+static const char *die_at;
+
+static void crash_here(const char *point)
+{
+	if (strcmp(point, die_at) == 0)
+		_exit(70);
+}
+
+/* A drain in a child process that dies at `point`, as a kill -9 there would. */
+static void drain_killed_at(struct fx *f, const char *point)
+{
+	fflush(NULL);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct store *s = NULL;
+		struct mc_error err = MC_ERROR_INIT;
+		long n;
+		die_at = point;
+		mc_crash_hook = crash_here;
+		if (store_open(f->db, 0, &s, &err) == MC_OK)
+			archive_drain(s, &n, &err);
+		_exit(0); /* the point was never reached */
+	}
+	int st;
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st));
+	if (WEXITSTATUS(st) != 70)
+		fail_msg("the drain never reached '%s'", point);
+}
+
+static long count_commits(const char *repo_path)
+{
+	git_repository *repo;
+	git_revwalk *w;
+	git_oid oid;
+	long n = 0;
+	git_libgit2_init();
+	assert_int_equal(git_repository_open_bare(&repo, repo_path), 0);
+	assert_int_equal(git_revwalk_new(&w, repo), 0);
+	assert_int_equal(git_revwalk_push_ref(w, "refs/heads/main"), 0);
+	while (git_revwalk_next(&oid, w) == 0)
+		n++;
+	git_revwalk_free(w);
+	git_repository_free(repo);
+	git_libgit2_shutdown();
+	return n;
+}
+
+/* Scores (`scores` of them) wait in the outbox; a drain is killed at `point`.
+ * check then reports no tampering (only what truly waits), the next drain
+ * commits the rest, and every event is in the archive once. */
+static void killed_drain_recovers(struct fx *f, const char *point, int committed, int scores)
+{
+	struct mc_error err = MC_ERROR_INIT;
+	char *arc = init_archive(f, "a.git");
+	long before = count_commits(arc);
+	static const char *const levels[] = { "demonstrated", "progressing" };
+	for (int i = 0; i < scores; i++)
+		ok(scoring_score(f->s, "HX-101", "O1", levels[i % 2], NULL, &err), &err);
+	long long events = query_int(f, "SELECT count(*) FROM outbox");
+	drain_killed_at(f, point);
+	struct problems p;
+	long np = run_check(f, &p);
+	if (strstr(p.buf, "deleted") || strstr(p.buf, "replaced") || strstr(p.buf, "missing"))
+		fail_msg("killed at '%s': a false alarm: %s", point, p.buf);
+	if (committed)
+		assert_int_equal(np, 0);
+	else if (np != 1 || !strstr(p.buf, "changes wait in the outbox"))
+		fail_msg("killed at '%s': %ld problems: %s", point, np, p.buf);
+	long n = 0;
+	ok(archive_drain(f->s, &n, &err), &err);
+	assert_int_equal(run_check(f, &p), 0);
+	assert_int_equal(query_int(f, "SELECT count(*) FROM outbox"), 0);
+	assert_int_equal(count_commits(arc) - before, events); /* none lost, none twice */
+	free(arc);
+}
+
+static void every_kill_point_of_a_drain_recovers(void **state)
+{
+	static const struct {
+		const char *point;
+		int committed;
+	} points[] = {
+		{ "archive: commits made, not written", 0 },
+		{ "archive: objects written, branch not moved", 0 },
+		{ "archive: branch moved, database not told", 1 },
+		{ "archive: database told", 1 },
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof points / sizeof points[0]; i++)
+		for (int scores = 2; scores <= 16; scores += 14) { /* loose objects, then one pack */
+			void *fx;
+			setup(&fx);
+			killed_drain_recovers(fx, points[i].point, points[i].committed, scores);
+			teardown(&fx);
+		}
+}
+
+/* A writer killed while moving the branch leaves refs/heads/main.lock. */
+static void a_stale_branch_lock_does_not_stop_the_archive(void **state)
+{
+	struct fx *f = *state;
+	struct mc_error err = MC_ERROR_INIT;
+	char *arc = init_archive(f, "a.git");
+	char *lock = mc_xasprintf("%s/refs/heads/main.lock", arc);
+	FILE *fp = fopen(lock, "w");
+	assert_non_null(fp);
+	fclose(fp);
+	ok(scoring_score(f->s, "HX-101", "O1", "demonstrated", NULL, &err), &err);
+	long n = 0;
+	ok(archive_drain(f->s, &n, &err), &err);
+	assert_int_equal(n, 2);
+	assert_int_equal(query_int(f, "SELECT count(*) FROM outbox"), 0);
+	struct problems p;
+	assert_int_equal(run_check(f, &p), 0);
+	free(lock);
+	free(arc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -458,6 +581,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(check_names_a_score_edited_behind_its_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(failed_drain_waits_then_catches_up_in_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(push_then_diverged_pull_keeps_both, setup, teardown),
+		cmocka_unit_test(every_kill_point_of_a_drain_recovers),
+		cmocka_unit_test_setup_teardown(a_stale_branch_lock_does_not_stop_the_archive, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
