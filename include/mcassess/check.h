@@ -31,6 +31,11 @@ struct check_summary {
 int check_run(struct store *s, unsigned what, void (*report)(void *ctx, const char *problem), void *ctx,
 	      struct check_summary *sum, struct mc_error *err);
 
+/* Remove the files in the evidence directory that no evidence item uses (what
+ * a killed import leaves; check names them), holding the database's write lock
+ * so that no import is storing files meanwhile. Admins only. */
+int check_repair(struct store *s, long *removed, struct mc_error *err);
+
 /* "3 submissions, 12 evidence items (4 files), 9 scores, 1 feedback, 1 decision, 30 audit rows" (heap). */
 char *check_summary_text(const struct check_summary *sum);
 #endif

@@ -1,6 +1,7 @@
 /* evstore.c: evidence files stored by content (see evstore.h). */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -159,6 +160,74 @@ int evstore_remove(const char *root, const char *sha256)
 	char *sub = mc_xasprintf("%s/%.2s", root, sha256);
 	rmdir(sub); /* fails harmlessly while other files live there */
 	free(sub);
+	errno = e;
+	return rc;
+}
+
+/* The entries of one shard directory ROOT/xx. */
+static int each_in(const char *root, const char *xx, int (*fn)(void *ctx, const char *rel, const char *sha256),
+		   void *ctx)
+{
+	char *dir = mc_xasprintf("%s/%s", root, xx);
+	DIR *d = opendir(dir);
+	free(dir);
+	if (!d)
+		return errno == ENOTDIR ? 0 : -1;
+	struct dirent *e;
+	int stop = 0;
+	while (!stop && (e = readdir(d))) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		char *rel = mc_xasprintf("%s/%s", xx, e->d_name);
+		int named = sha_ok(e->d_name) && strncmp(e->d_name, xx, 2) == 0;
+		stop = fn(ctx, rel, named ? e->d_name : NULL);
+		free(rel);
+	}
+	closedir(d);
+	return 0;
+}
+
+int evstore_each(const char *root, int (*fn)(void *ctx, const char *rel, const char *sha256), void *ctx)
+{
+	DIR *d = opendir(root);
+	if (!d)
+		return errno == ENOENT ? 0 : -1;
+	struct dirent *e;
+	int rc = 0, stop = 0;
+	while (rc == 0 && !stop && (e = readdir(d))) {
+		const char *n = e->d_name;
+		if (strcmp(n, ".") == 0 || strcmp(n, "..") == 0)
+			continue;
+		struct stat sb;
+		char *p = mc_xasprintf("%s/%s", root, n);
+		int is_dir = lstat(p, &sb) == 0 && S_ISDIR(sb.st_mode);
+		free(p);
+		if (is_dir && strlen(n) == 2)
+			rc = each_in(root, n, fn, ctx);
+		else
+			stop = fn(ctx, n, NULL);
+	}
+	int e2 = errno;
+	closedir(d);
+	errno = e2;
+	return rc;
+}
+
+int evstore_remove_rel(const char *root, const char *rel)
+{
+	if (strstr(rel, "..") || rel[0] == '/') {
+		errno = EINVAL;
+		return -1;
+	}
+	char *p = mc_xasprintf("%s/%s", root, rel);
+	int rc = unlink(p);
+	int e = errno;
+	char *slash = strrchr(p, '/');
+	if (rc == 0 && slash > p + strlen(root)) {
+		*slash = '\0';
+		rmdir(p); /* the shard directory, when it is left empty */
+	}
+	free(p);
 	errno = e;
 	return rc;
 }

@@ -3,10 +3,10 @@
 #include "unit.h"
 
 #include <git2.h>
-#include <sys/wait.h>
 #include <sqlite3.h>
 
 #include "archive/archive_int.h"
+#include "crash.h"
 #include "mcassess/archive.h"
 #include "mcassess/check.h"
 #include "mcassess/import.h"
@@ -449,35 +449,15 @@ static void own_trees_match_libgit2s(void **state)
 
 /* ---------------------------------------------------------------- kill points */
 
-static const char *die_at;
-
-static void crash_here(const char *point)
+/* The child's drain: its own connection, as another mcassess would have. */
+static void drain_child(void *arg)
 {
-	if (strcmp(point, die_at) == 0)
-		_exit(70);
-}
-
-/* A drain in a child process that dies at `point`, as a kill -9 there would. */
-static void drain_killed_at(struct fx *f, const char *point)
-{
-	fflush(NULL);
-	pid_t pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		struct store *s = NULL;
-		struct mc_error err = MC_ERROR_INIT;
-		long n;
-		die_at = point;
-		mc_crash_hook = crash_here;
-		if (store_open(f->db, 0, &s, &err) == MC_OK)
-			archive_drain(s, &n, &err);
-		_exit(0); /* the point was never reached */
-	}
-	int st;
-	assert_int_equal(waitpid(pid, &st, 0), pid);
-	assert_true(WIFEXITED(st));
-	if (WEXITSTATUS(st) != 70)
-		fail_msg("the drain never reached '%s'", point);
+	struct fx *f = arg;
+	struct store *s = NULL;
+	struct mc_error err = MC_ERROR_INIT;
+	long n;
+	if (store_open(f->db, 0, &s, &err) == MC_OK)
+		archive_drain(s, &n, &err);
 }
 
 static long count_commits(const char *repo_path)
@@ -510,7 +490,7 @@ static void killed_drain_recovers(struct fx *f, const char *point, int committed
 	for (int i = 0; i < scores; i++)
 		ok(scoring_score(f->s, "HX-101", "O1", levels[i % 2], NULL, &err), &err);
 	long long events = query_int(f, "SELECT count(*) FROM outbox");
-	drain_killed_at(f, point);
+	unit_killed_at(point, drain_child, f);
 	struct problems p;
 	long np = run_check(f, &p);
 	if (strstr(p.buf, "deleted") || strstr(p.buf, "replaced") || strstr(p.buf, "missing"))
