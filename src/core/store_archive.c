@@ -26,7 +26,10 @@ static const char SQL_OUTBOX_FAILED[] = "UPDATE outbox SET state = 'failed', err
 static const char SQL_OUTBOX_COUNT[] =
 	"SELECT count(*), (SELECT action || ' ' || subject || ' at ' || at FROM outbox ORDER BY seq LIMIT 1), "
 	"(SELECT error FROM outbox WHERE error IS NOT NULL ORDER BY seq DESC LIMIT 1) FROM outbox";
-static const char SQL_OUTBOX_HAS[] = "SELECT 1 FROM outbox WHERE subject = ?1 LIMIT 1";
+/* An educator's record goes to the archive with their submissions' events. */
+static const char SQL_OUTBOX_HAS[] =
+	"SELECT 1 FROM outbox WHERE subject = ?1 OR (?1 LIKE 'educator:%' AND subject LIKE 'submission:%' "
+	"AND json_extract(record, '$.educator') = substr(?1, 10)) LIMIT 1";
 
 static const char SQL_LOG_DROP[] = "DELETE FROM archive_log";
 static const char SQL_LOG_ADD[] = "INSERT INTO archive_log(ord, commit_id, key) VALUES (?1, ?2, ?3)";
@@ -73,6 +76,12 @@ static const char SQL_SUBJECTS[] =
 static const char SQL_EV_TEXT[] = "SELECT text FROM evidence WHERE sha256 = ?1 AND kind = 'text' LIMIT 1";
 static const char SQL_EV_EACH[] =
 	"SELECT sha256, max(kind = 'file') FROM evidence GROUP BY sha256 ORDER BY sha256";
+/* Evidence the archive should hold by now: not that of submissions whose
+ * events still wait in the outbox (an import stopped before its commit). */
+static const char SQL_EV_COMMITTED[] =
+	"SELECT ev.sha256, max(ev.kind = 'file') FROM evidence ev JOIN submission s ON s.id = ev.submission_id "
+	"WHERE s.ext_id NOT IN (SELECT substr(subject, 12) FROM outbox WHERE subject LIKE 'submission:%') "
+	"GROUP BY ev.sha256 ORDER BY ev.sha256";
 int store_archive_configured(struct store *s, char **path, struct mc_error *err)
 {
 	return store_meta_get(s, "archive_path", path, err);
@@ -635,10 +644,10 @@ int store_archive_evidence_text(struct store *s, const char *sha256, char **text
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading evidence");
 }
 
-int store_archive_evidence_each(struct store *s, int (*fn)(void *ctx, const char *sha256, int is_file),
+int store_archive_evidence_each(struct store *s, int committed, int (*fn)(void *ctx, const char *sha256, int is_file),
 				void *ctx, struct mc_error *err)
 {
-	sqlite3_stmt *st = store_prep(s, SQL_EV_EACH, err);
+	sqlite3_stmt *st = store_prep(s, committed ? SQL_EV_COMMITTED : SQL_EV_EACH, err);
 	if (!st)
 		return MC_FAIL;
 	int rc;

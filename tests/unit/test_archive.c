@@ -549,6 +549,52 @@ static void a_stale_branch_lock_does_not_stop_the_archive(void **state)
 	free(arc);
 }
 
+/* An import whose drain is killed: its submissions, educators and evidence
+ * files are not in the archive yet, and check says only that they wait. */
+static void a_killed_drain_after_an_import_is_no_alarm(void **state)
+{
+	static const char *const points[] = { "archive: commits made, not written",
+					       "archive: branch moved, database not told" };
+	(void)state;
+	for (size_t i = 0; i < sizeof points / sizeof points[0]; i++) {
+		void *fx;
+		setup(&fx);
+		struct fx *f = fx;
+		struct mc_error err = MC_ERROR_INIT;
+		char *arc = init_archive(f, "a.git");
+		char *ev = mc_xasprintf("%s/ev", f->dir), *csv = mc_xasprintf("%s/more.csv", f->dir);
+		char *file = mc_xasprintf("%s/new.txt", ev);
+		assert_int_equal(mc_mkdirs(ev, 0700), 0);
+		FILE *fp = fopen(file, "w");
+		assert_non_null(fp);
+		fputs("a lesson plan no one has sent before\n", fp);
+		fclose(fp);
+		fp = fopen(csv, "w");
+		assert_non_null(fp);
+		fputs("submission_id,educator_id,educator_name,district,school,credential,submitted_at,part,kind,text,file\n"
+		      "HX-201,E-9,New Teacher,Northfield,Oak,TEAM-QUES,2026-11-23T10:00:00Z,artifact,file,,new.txt\n"
+		      "HX-202,E-10,Other Teacher,Northfield,Oak,TEAM-QUES,2026-11-23T10:00:00Z,overview,text,Why?,\n", fp);
+		fclose(fp);
+		struct import_stats st;
+		ok(import_file(f->s, csv, ev, 0, &st, NULL, NULL, &err), &err);
+		unit_killed_at(points[i], drain_child, f);
+		struct problems p;
+		long np = run_check(f, &p);
+		if (i == 0 && (np != 1 || !strstr(p.buf, "2 changes wait in the outbox")))
+			fail_msg("killed at '%s': %ld problems: %s", points[i], np, p.buf);
+		if (i == 1 && np != 0)
+			fail_msg("killed at '%s': %ld problems: %s", points[i], np, p.buf);
+		long n = 0;
+		ok(archive_drain(f->s, &n, &err), &err);
+		assert_int_equal(run_check(f, &p), 0);
+		free(file);
+		free(csv);
+		free(ev);
+		free(arc);
+		teardown(&fx);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -562,6 +608,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(failed_drain_waits_then_catches_up_in_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(push_then_diverged_pull_keeps_both, setup, teardown),
 		cmocka_unit_test(every_kill_point_of_a_drain_recovers),
+		cmocka_unit_test(a_killed_drain_after_an_import_is_no_alarm),
 		cmocka_unit_test_setup_teardown(a_stale_branch_lock_does_not_stop_the_archive, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
