@@ -401,6 +401,31 @@ static void drafts_survive_a_busy_database(void **state)
 	free(dir);
 	assert_int_equal(scoring_draft_count(f.s, "S-1", &n, &err), MC_OK);
 	assert_int_equal(n, 1);
+	/* nowhere beside the database to put it (a file is in the way): under $XDG_DATA_HOME */
+	char *xdg = mc_xasprintf("%s/xdg", f.dir), *blocker = mc_xasprintf("%s.drafts", f.path);
+	char *rm = mc_xasprintf("rm -rf '%s' && touch '%s'", blocker, blocker);
+	assert_int_equal(system(rm), 0);
+	const char *was = getenv("XDG_DATA_HOME");
+	char *old_xdg = was ? mc_xstrdup(was) : NULL;
+	setenv("XDG_DATA_HOME", xdg, 1);
+	assert_int_equal(sqlite3_open(f.path, &other), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(scoring_draft_save(f.s, "S-1", "A1", "kept in my own folder", &err), MC_OK);
+	assert_non_null(strstr(err.msg, xdg));
+	mc_error_clear(&err);
+	assert_int_equal(scoring_draft_load(f.s, "S-1", "A1", &text, NULL, &err), MC_OK);
+	assert_string_equal(text, "kept in my own folder");
+	free(text);
+	assert_int_equal(sqlite3_exec(other, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(other);
+	if (old_xdg)
+		setenv("XDG_DATA_HOME", old_xdg, 1);
+	else
+		unsetenv("XDG_DATA_HOME");
+	free(old_xdg);
+	free(rm);
+	free(blocker);
+	free(xdg);
 	fx_close(&f);
 }
 
