@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <jansson.h>
 
@@ -375,7 +376,8 @@ struct orphans {
 	struct store *s;
 	struct mc_error *err;
 	int rc;
-	char **v; /* names relative to the evidence directory */
+	char **v;    /* names relative to the evidence directory */
+	char **sha;  /* the content each is named after, or NULL */
 	size_t n;
 };
 
@@ -387,34 +389,64 @@ static int orphan_one(void *ctx, const char *rel, const char *sha256)
 		return 1;
 	if (!known) {
 		o->v = mc_xrealloc(o->v, (o->n + 1) * sizeof *o->v);
-		o->v[o->n++] = mc_xstrdup(rel);
+		o->sha = mc_xrealloc(o->sha, (o->n + 1) * sizeof *o->sha);
+		o->v[o->n] = mc_xstrdup(rel);
+		o->sha[o->n++] = sha256 ? mc_xstrdup(sha256) : NULL;
 	}
 	return 0;
 }
 
 static void orphans_free(struct orphans *o)
 {
-	for (size_t i = 0; i < o->n; i++)
+	for (size_t i = 0; i < o->n; i++) {
 		free(o->v[i]);
+		free(o->sha[i]);
+	}
 	free(o->v);
+	free(o->sha);
+}
+
+/* Holding the write lock: keep the candidates still there and still unused. */
+static void orphans_confirm(struct orphans *o, const char *root)
+{
+	size_t kept = 0;
+	for (size_t i = 0; i < o->n; i++) {
+		char *path = mc_xasprintf("%s/%s", root, o->v[i]);
+		struct stat sb;
+		int there = lstat(path, &sb) == 0, known = 0;
+		if (there && o->rc == MC_OK && o->sha[i])
+			o->rc = store_check_blob_known(o->s, o->sha[i], &known, o->err);
+		if (there && !known) {
+			o->v[kept] = o->v[i];
+			o->sha[kept++] = o->sha[i];
+		} else {
+			free(o->v[i]);
+			free(o->sha[i]);
+		}
+		free(path);
+	}
+	o->n = kept;
 }
 
 /* Files in the evidence directory that no evidence item uses: what an import
  * killed before it finished leaves (a failing import removes its own). An
- * import stores files only while it holds the database's write lock, so they
- * are looked for (and removed) holding it: an import running now is never
+ * import stores files only while it holds the database's write lock: the
+ * directory is read without it (writers go on), and what looks unused is
+ * confirmed (and removed) holding it, so an import running meanwhile is never
  * taken for one that died. */
 static int find_orphans(struct store *s, int remove, struct orphans *o, struct mc_error *err)
 {
 	memset(o, 0, sizeof *o);
 	o->s = s;
 	o->err = err;
-	int rc = store_begin(s, err);
-	if (rc != MC_OK)
-		return rc;
 	const char *root = store_evidence_dir(s);
 	if (evstore_each(root, orphan_one, o) != 0 && o->rc == MC_OK)
 		o->rc = mc_error_set(err, MC_FAIL, "reading the evidence directory %s: %s", root, strerror(errno));
+	if (o->rc != MC_OK || o->n == 0)
+		return o->rc;
+	if ((o->rc = store_begin(s, err)) != MC_OK)
+		return o->rc;
+	orphans_confirm(o, root);
 	for (size_t i = 0; o->rc == MC_OK && remove && i < o->n; i++)
 		if (evstore_remove_rel(root, o->v[i]) != 0)
 			o->rc = mc_error_set(err, MC_FAIL, "removing %s/%s: %s (%zu unused file%s removed before it)",

@@ -278,11 +278,63 @@ static void killed_import_leaves_orphans_that_repair_removes(void **state)
 	unit_rmtree(dir);
 }
 
+/* An import running meanwhile holds the write lock while its files are not yet
+ * recorded: check does not call them unused, repair does not take them, and
+ * once the import commits they are in use. */
+static void a_running_import_keeps_its_files(void **state)
+{
+	(void)state;
+	struct mc_error err = MC_ERROR_INIT;
+	char *dir = unit_tmpdir();
+	char *path = mc_xasprintf("%s/t.db", dir);
+	struct store *s;
+	assert_int_equal(store_open(path, STORE_CREATE, &s, &err), MC_OK);
+	assert_int_equal(setup_init(s, &err), MC_OK);
+	char sha[MC_SHA256_HEX];
+	mc_sha256_hex("being imported\n", 15, sha);
+	char *sub = mc_xasprintf("%s/%.2s", store_evidence_dir(s), sha);
+	assert_int_equal(mc_mkdirs(sub, 0700), 0);
+	char *file = mc_xasprintf("%s/%s", sub, sha);
+	write_file(file, "being imported\n");
+	sqlite3 *import;
+	assert_int_equal(sqlite3_open(path, &import), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(import, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+	struct found fd = { MC_BUF_INIT, 0 };
+	struct check_summary sum;
+	assert_int_equal(check_run(s, CHECK_EVIDENCE, collect, &fd, &sum, &err), MC_OK);
+	assert_int_equal(sum.problems, 0);
+	assert_non_null(strstr(mc_buf_str(&fd.all), "note: unused evidence files were not looked for: "));
+	long removed = -1;
+	assert_int_equal(check_repair(s, &removed, &err), MC_FAIL); /* busy: it waits for no one */
+	assert_non_null(strstr(err.msg, "the database is busy"));
+	mc_error_clear(&err);
+	assert_int_equal(access(file, F_OK), 0);
+	char *ins = mc_xasprintf("INSERT INTO blob(sha256, size, media_type) VALUES ('%s', 15, 'text/plain'); COMMIT",
+				 sha);
+	assert_int_equal(sqlite3_exec(import, ins, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(import);
+	mc_buf_reset(&fd.all);
+	assert_int_equal(check_run(s, CHECK_EVIDENCE, collect, &fd, &sum, &err), MC_OK);
+	assert_int_equal(sum.problems, 0);
+	assert_null(strstr(mc_buf_str(&fd.all), "unused"));
+	assert_int_equal(check_repair(s, &removed, &err), MC_OK);
+	assert_int_equal(removed, 0);
+	assert_int_equal(access(file, F_OK), 0);
+	mc_buf_free(&fd.all);
+	free(ins);
+	free(file);
+	free(sub);
+	store_close(&s);
+	free(path);
+	unit_rmtree(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(clean_database_is_all_good),
 		cmocka_unit_test(killed_import_leaves_orphans_that_repair_removes),
+		cmocka_unit_test(a_running_import_keeps_its_files),
 		cmocka_unit_test(edited_evidence_file),
 		cmocka_unit_test(edited_evidence_text),
 		cmocka_unit_test(deleted_audit_row),
