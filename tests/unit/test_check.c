@@ -230,6 +230,25 @@ static long files_in(const char *dir)
 	return n;
 }
 
+/* A new database, initialised as `init` does (catalog, this user the admin). */
+static struct store *init_db(char **dir, char **path)
+{
+	struct mc_error err = MC_ERROR_INIT;
+	struct store *s;
+	*dir = unit_tmpdir();
+	*path = mc_xasprintf("%s/t.db", *dir);
+	assert_int_equal(store_open(*path, STORE_CREATE, &s, &err), MC_OK);
+	assert_int_equal(setup_init(s, &err), MC_OK);
+	return s;
+}
+
+static void close_db(struct store **s, char *dir, char *path)
+{
+	store_close(s);
+	free(path);
+	unit_rmtree(dir);
+}
+
 /* An import killed after storing its files and before committing leaves them
  * used by nothing: check names them, check_repair removes them, and the import
  * then goes through whole. */
@@ -237,11 +256,8 @@ static void killed_import_leaves_orphans_that_repair_removes(void **state)
 {
 	(void)state;
 	struct mc_error err = MC_ERROR_INIT;
-	char *dir = unit_tmpdir();
-	char *path = mc_xasprintf("%s/t.db", dir);
-	struct store *s;
-	assert_int_equal(store_open(path, STORE_CREATE, &s, &err), MC_OK);
-	assert_int_equal(setup_init(s, &err), MC_OK);
+	char *dir, *path;
+	struct store *s = init_db(&dir, &path);
 	unit_killed_at("import: files stored, not committed", import_child, path);
 	const char *ev = store_evidence_dir(s);
 	assert_int_equal(files_in(ev), 2); /* plan.txt and photo.bin, stored; no blob row */
@@ -273,9 +289,7 @@ static void killed_import_leaves_orphans_that_repair_removes(void **state)
 	assert_int_equal(sum.problems, 0);
 	mc_buf_free(&fd.all);
 	free(stray);
-	store_close(&s);
-	free(path);
-	unit_rmtree(dir);
+	close_db(&s, dir, path);
 }
 
 /* An import running meanwhile holds the write lock while its files are not yet
@@ -285,11 +299,8 @@ static void a_running_import_keeps_its_files(void **state)
 {
 	(void)state;
 	struct mc_error err = MC_ERROR_INIT;
-	char *dir = unit_tmpdir();
-	char *path = mc_xasprintf("%s/t.db", dir);
-	struct store *s;
-	assert_int_equal(store_open(path, STORE_CREATE, &s, &err), MC_OK);
-	assert_int_equal(setup_init(s, &err), MC_OK);
+	char *dir, *path;
+	struct store *s = init_db(&dir, &path);
 	char sha[MC_SHA256_HEX];
 	mc_sha256_hex("being imported\n", 15, sha);
 	char *sub = mc_xasprintf("%s/%.2s", store_evidence_dir(s), sha);
@@ -324,9 +335,7 @@ static void a_running_import_keeps_its_files(void **state)
 	free(ins);
 	free(file);
 	free(sub);
-	store_close(&s);
-	free(path);
-	unit_rmtree(dir);
+	close_db(&s, dir, path);
 }
 
 int main(void)
