@@ -105,10 +105,13 @@ int store_archive_person(struct store *s, const char *user, char **name, char **
 /* An evidence text by its SHA-256 (heap; *found 0 when none has it). */
 int store_archive_evidence_text(struct store *s, const char *sha256, char **text, size_t *len, int *found,
 				struct mc_error *err);
-/* Every distinct evidence content: its SHA-256 and whether it is a stored file
- * (committed: only that of submissions with no event waiting in the outbox). */
-int store_archive_evidence_each(struct store *s, int committed, int (*fn)(void *ctx, const char *sha256, int is_file),
+/* Every distinct evidence content: its SHA-256 and whether it is a stored file. */
+int store_archive_evidence_each(struct store *s, int (*fn)(void *ctx, const char *sha256, int is_file),
 				void *ctx, struct mc_error *err);
+/* The same, less the evidence of submissions whose events still wait in the
+ * outbox (what the archive should hold by now). */
+int store_archive_evidence_committed_each(struct store *s, int (*fn)(void *ctx, const char *sha256, int is_file),
+					  void *ctx, struct mc_error *err);
 
 /* Run after every command (store_checkpoint): commit what waits in the outbox.
  * Never fails the command; a failure leaves the events queued. */

@@ -566,7 +566,7 @@ static int full_state(struct arc *a, const git_tree *base, struct upds *u, struc
 	if (rc == MC_OK)
 		rc = f.rc;
 	if (rc == MC_OK)
-		rc = store_archive_evidence_each(a->s, 0, full_evidence, &f, err);
+		rc = store_archive_evidence_each(a->s, full_evidence, &f, err);
 	if (rc == MC_OK)
 		rc = f.rc;
 	return rc;
@@ -1953,7 +1953,7 @@ int archive_check(struct store *s, void (*report)(void *ctx, const char *problem
 		}
 	}
 	if (rc == MC_OK)
-		rc = store_archive_evidence_each(s, 1, check_evidence, &c, err);
+		rc = store_archive_evidence_committed_each(s, check_evidence, &c, err);
 	if (rc == MC_OK)
 		rc = check_chain(&c, err);
 	if (rc == MC_OK)

@@ -644,10 +644,10 @@ int store_archive_evidence_text(struct store *s, const char *sha256, char **text
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading evidence");
 }
 
-int store_archive_evidence_each(struct store *s, int committed, int (*fn)(void *ctx, const char *sha256, int is_file),
-				void *ctx, struct mc_error *err)
+static int evidence_walk(struct store *s, const char *sql, int (*fn)(void *ctx, const char *sha256, int is_file),
+			 void *ctx, struct mc_error *err)
 {
-	sqlite3_stmt *st = store_prep(s, committed ? SQL_EV_COMMITTED : SQL_EV_EACH, err);
+	sqlite3_stmt *st = store_prep(s, sql, err);
 	if (!st)
 		return MC_FAIL;
 	int rc;
@@ -660,6 +660,18 @@ int store_archive_evidence_each(struct store *s, int committed, int (*fn)(void *
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading evidence");
+}
+
+int store_archive_evidence_each(struct store *s, int (*fn)(void *ctx, const char *sha256, int is_file),
+				void *ctx, struct mc_error *err)
+{
+	return evidence_walk(s, SQL_EV_EACH, fn, ctx, err);
+}
+
+int store_archive_evidence_committed_each(struct store *s, int (*fn)(void *ctx, const char *sha256, int is_file),
+					  void *ctx, struct mc_error *err)
+{
+	return evidence_walk(s, SQL_EV_COMMITTED, fn, ctx, err);
 }
 
 void store_archive_on_idle(struct store *s)
