@@ -29,8 +29,8 @@
 #include "mcassess/audit.h"
 #include "mcassess/demo.h"
 #include "mcassess/hash.h"
-#include "mcassess/identity.h"
 #include "mcassess/scoring.h"
+#include "mcassess/session.h"
 #include "mcassess/store.h"
 #include "mcassess/util.h"
 
@@ -114,6 +114,7 @@ struct bare {
 	sqlite3_stmt *score, *audit, *status, *last;
 	long long seq;
 	char prev[MC_SHA256_HEX];
+	const char *user; /* the acting user, as the core's session has it */
 };
 
 static void bare_open(struct bare *b, const char *path)
@@ -142,12 +143,12 @@ static void bare_open(struct bare *b, const char *path)
 static void bare_score(struct bare *b, const struct pair *p)
 {
 	char uid[MC_UUID_LEN], auid[MC_UUID_LEN], at[MC_TIME_LEN], hash[MC_SHA256_HEX];
-	mc_uuid(uid);
-	mc_uuid(auid);
+	if (mc_uuid(uid, NULL) != MC_OK || mc_uuid(auid, NULL) != MC_OK)
+		die("mc_uuid", "no random bytes");
 	mc_now(at);
 	char *subject = mc_xasprintf("submission:%s", p->ext_id);
 	char *after = mc_xasprintf("{\"criterion\":\"%s\",\"level\":\"demonstrated\"}", p->criterion);
-	const char *user = identity_user();
+	const char *user = b->user;
 	struct audit_row r = { .seq = b->seq + 1, .uid = auid, .at = at, .actor = user, .action = "score",
 			       .subject = subject, .after = after, .prev_hash = b->prev };
 	audit_row_hash(&r, hash);
@@ -252,17 +253,21 @@ int main(int argc, char **argv)
 	struct demo_options o = { .educators = educators, .seed = DEMO_DEFAULT_SEED };
 	struct demo_counts c;
 	double t0 = now_us();
-	if (store_open(core_path, STORE_CREATE, &s, &err) != MC_OK || demo_run(s, &o, &c, &err) != MC_OK)
+	struct mc_session *sess = NULL;
+	if (session_open(core_path, STORE_CREATE, NULL, &sess, &err) != MC_OK ||
+	    demo_run(sess->store, &o, &c, &err) != MC_OK)
 		die("making the demo database", mc_error_msg(&err));
-	store_close(&s);
+	session_close(&sess);
 	double t_demo = now_us() - t0;
 	copy_file(core_path, bare_path);
 	struct pair *pairs = load_pairs(core_path, n);
 
-	if (store_open(core_path, 0, &s, &err) != MC_OK)
+	if (session_open(core_path, 0, NULL, &sess, &err) != MC_OK)
 		die(core_path, mc_error_msg(&err));
+	s = sess->store;
 	struct bare b;
 	bare_open(&b, bare_path);
+	b.user = sess->actor.user; /* the same author on both sides */
 	double *tc = calloc((size_t)n, sizeof *tc), *tb = calloc((size_t)n, sizeof *tb);
 	double wall0 = now_us();
 	for (int start = 0; start < n; start += BLOCK) {
@@ -280,8 +285,8 @@ int main(int argc, char **argv)
 		}
 	}
 	double wall = now_us() - wall0;
-	store_close(&s);
 	bare_close(&b);
+	session_close(&sess);
 
 	struct stats sc = summarise(tc, n), sb = summarise(tb, n);
 	printf("bench_score: %d scoring transactions each way, WAL + synchronous=FULL, in %s\n", n, dir);

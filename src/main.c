@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "mcassess/priv.h"
+#include "mcassess/suggest.h"
 #include "mcassess/util.h"
 
 const struct cli_cmd *const cli_commands[] = {
@@ -16,7 +18,7 @@ const struct cli_cmd *const cli_commands[] = {
 	&cli_cmd_import, &cli_cmd_queue, &cli_cmd_show, &cli_cmd_score, &cli_cmd_feedback,
 	&cli_cmd_decide, &cli_cmd_export, &cli_cmd_check, &cli_cmd_search, &cli_cmd_claim,
 	&cli_cmd_archive,
-	&cli_cmd_assign, &cli_cmd_config,
+	&cli_cmd_assign, &cli_cmd_config, &cli_cmd_shared,
 	NULL,
 };
 
@@ -51,6 +53,13 @@ int main(int argc, char **argv)
 {
 	/* Only the character type (UTF-8, wide characters): messages and numbers stay
 	 * as written here, and the other categories are not loaded at every start. */
+	/* A shared-server install: settings, umask and environment before anything else. */
+	struct mc_error perr = MC_ERROR_INIT;
+	if (priv_init(&perr) != MC_OK) {
+		fprintf(stderr, "mcassess: %s\n", mc_error_msg(&perr));
+		mc_error_clear(&perr);
+		return MC_FAIL;
+	}
 	setlocale(LC_CTYPE, "");
 	struct cli cli = { 0 };
 	cli.tty = isatty(STDOUT_FILENO);
@@ -78,18 +87,32 @@ int main(int argc, char **argv)
 			free(cli.db_path);
 			cli.db_path = mc_xstrdup(a + 5);
 		} else {
-			fprintf(stderr, "mcassess: unknown option '%s'\n", a);
+			static const char *const global[] = { "db", "help", "version" };
+			const char *meant = strncmp(a, "--", 2) == 0 ? suggest_nearest(a + 2, global, 3) : NULL;
+			if (meant)
+				cli_say(stderr, "mcassess: unknown option '%s' (did you mean '--%s'?)\n", a, meant);
+			else
+				cli_say(stderr, "mcassess: unknown option '%s'\n", a);
 			usage(stderr);
 			free(cli.db_path);
 			return MC_USAGE;
 		}
 	}
-	if (!cli.db_path)
-		cli.db_path = mc_default_db_path();
+	if (!cli.db_path) {
+		const char *env = getenv("MCASSESS_DB");
+		cli.db_default = (!env || !*env) && !priv_active(); /* shared: DIR/mcassess.db, made by init */
+		cli.db_path = priv_active() && (!env || !*env) ? mc_xasprintf("%s/mcassess.db", priv_data_dir())
+							       : mc_default_db_path();
+	}
 
 	const struct cli_cmd *cmd = i < argc ? cli_find(argv[i]) : &cli_cmd_tui;
 	if (!cmd) {
-		fprintf(stderr, "mcassess: unknown command '%s' (see 'mcassess --help')\n", argv[i]);
+		const char *meant = cli_command_meant(argv[i]);
+		if (meant)
+			cli_say(stderr, "mcassess: unknown command '%s' (did you mean '%s'? see 'mcassess --help')\n",
+				argv[i], meant);
+		else
+			cli_say(stderr, "mcassess: unknown command '%s' (see 'mcassess --help')\n", argv[i]);
 		free(cli.db_path);
 		return MC_USAGE;
 	}
@@ -105,6 +128,7 @@ int main(int argc, char **argv)
 	optind = 0; /* a fresh getopt scan for the subcommand */
 	opterr = 0; /* commands report unknown options themselves, with their usage */
 	int rc = cmd->run(&cli, cmd, sub_argc, sub_argv);
+	cli_close(&cli); /* a command that returned early still ends its session */
 	free(cli.db_path);
 	return finish(rc);
 }

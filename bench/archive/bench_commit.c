@@ -19,6 +19,7 @@
 
 #include "mcassess/archive.h"
 #include "mcassess/scoring.h"
+#include "mcassess/session.h"
 #include "mcassess/store.h"
 #include "mcassess/util.h"
 
@@ -61,8 +62,10 @@ int main(int argc, char **argv)
 	const char *prefix = argc > 3 ? argv[3] : "B-";
 	struct store *s;
 	struct mc_error err = MC_ERROR_INIT;
-	if (store_open(argv[1], 0, &s, &err) != MC_OK)
+	struct mc_session *sess = NULL;
+	if (session_open(argv[1], 0, NULL, &sess, &err) != MC_OK)
 		die(&err);
+	s = sess->store;
 	double *drain = mc_xcalloc((size_t)n, sizeof *drain), *whole = mc_xcalloc((size_t)n, sizeof *whole);
 	long c;
 	for (int i = 1; i <= n; i++) {
@@ -105,6 +108,6 @@ int main(int argc, char **argv)
 	printf("%-28s n=%ld  %.2f ms each (one pack)\n", "commits in one drain", c, (t1 - t0) / (double)(c ? c : 1));
 	free(drain);
 	free(whole);
-	store_close(&s);
+	session_close(&sess);
 	return 0;
 }

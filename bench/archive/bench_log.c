@@ -21,6 +21,7 @@
 
 #include "mcassess/archive.h"
 #include "mcassess/scoring.h"
+#include "mcassess/session.h"
 #include "mcassess/store.h"
 #include "mcassess/util.h"
 
@@ -77,8 +78,10 @@ int main(int argc, char **argv)
 	int n = atoi(argv[2]);
 	struct store *s;
 	struct mc_error err = MC_ERROR_INIT;
-	if (store_open(argv[1], 0, &s, &err) != MC_OK)
+	struct mc_session *sess = NULL;
+	if (session_open(argv[1], 0, NULL, &sess, &err) != MC_OK)
 		die(&err);
+	s = sess->store;
 	static const char *const levels[] = { "progressing", "demonstrated", "not_met" };
 	long made = 1; /* archive init's commit */
 	long ev = 0, pending = 0;
@@ -107,6 +110,6 @@ int main(int argc, char **argv)
 		       made, e1, t1, f1, last, e2, t2, f2);
 		fflush(stdout);
 	}
-	store_close(&s);
+	session_close(&sess);
 	return 0;
 }

@@ -24,6 +24,7 @@
 #include <time.h>
 
 #include "mcassess/search.h"
+#include "mcassess/session.h"
 #include "mcassess/store.h"
 #include "mcassess/util.h"
 #include "core/store_int.h"
@@ -100,8 +101,10 @@ int main(int argc, char **argv)
 	}
 	struct store *s;
 	struct mc_error err = MC_ERROR_INIT;
-	if (store_open(argv[1], 0, &s, &err) != MC_OK)
+	struct mc_session *sess = NULL;
+	if (session_open(argv[1], 0, NULL, &sess, &err) != MC_OK)
 		return die(&err);
+	s = sess->store;
 	const char *what = argv[2];
 	int runs = argc > 3 ? atoi(argv[3]) : 1;
 	if (runs < 1)
@@ -215,6 +218,6 @@ int main(int argc, char **argv)
 		rc = 2;
 	}
 	free(t);
-	store_close(&s);
+	session_close(&sess);
 	return rc;
 }

@@ -4,7 +4,8 @@
 #      side by side with sqlite3 running the same first-page query (and the
 #      status counts) from a cold process;
 #   2. bytes written to the terminal per cursor move and per page down at 80x24,
-#      with the full-row highlight and with `set cursor arrow`.
+#      with the full-row highlight and with `set cursor arrow`, in colour (TERM
+#      has colours, NO_COLOR unset) and in monochrome (NO_COLOR=1).
 # Usage: bench/tui/run.sh [MCASSESS] [DB] [SUBMISSIONS]
 #   MCASSESS     the binary (default ./mcassess, run from a build directory)
 #   DB           the database (default /tmp/mcassess-bench-tui.db; built with
@@ -56,7 +57,9 @@ SELECT status, n FROM status_count;
 SELECT s.id, s.ext_id, s.status, c.code, p.code, d.name, s.submitted_at, s.attempt, e.name, e.anon_id,
   EXISTS (SELECT 1 FROM submission bs JOIN assignment ba ON ba.submission_id = bs.id
     WHERE bs.educator_id = s.educator_id AND +ba.assessor = ?10 AND ba.blind = 1),
-  (SELECT k.user FROM claim k WHERE k.submission_id = s.id)
+  (SELECT k.user FROM claim k WHERE k.submission_id = s.id),
+  (SELECT a.read FROM assignment a WHERE a.submission_id = s.id AND a.assessor = ?10 ORDER BY a.id LIMIT 1),
+  (SELECT a.blind FROM assignment a WHERE a.submission_id = s.id AND a.assessor = ?10 ORDER BY a.id LIMIT 1)
 FROM submission s JOIN credential c ON c.id = s.credential_id JOIN pathway p ON p.id = c.pathway_id
 JOIN educator e ON e.id = s.educator_id JOIN district d ON d.id = e.district_id
 WHERE (s.submitted_at, s.id) > (?3, ?4)
@@ -93,15 +96,24 @@ bytes_for() { # KEYS -> bytes written to the terminal
 	wc -c <"$W/tty.out"
 }
 
-b0=$(bytes_for "")
-bj=$(bytes_for "jjjjjjjjjj")
-bp=$(bytes_for "<PgDn><PgDn><PgDn><PgDn><PgDn>")
-mkdir -p "$W/cfg/mcassess"
-printf 'set cursor arrow\n' >"$W/cfg/mcassess/config"
-a0=$(bytes_for "")
-aj=$(bytes_for "jjjjjjjjjj")
-ap=$(bytes_for "<PgDn><PgDn><PgDn><PgDn><PgDn>")
-rm -f "$W/cfg/mcassess/config"
+# bytes MODE: the six figures, colour or mono (NO_COLOR=1), in $W/MODE.bytes
+bytes() {
+	if [ "$1" = mono ]; then export NO_COLOR=1; else unset NO_COLOR; fi
+	rm -f "$W/cfg/mcassess/config"
+	b0=$(bytes_for "")
+	bj=$(bytes_for "jjjjjjjjjj")
+	bp=$(bytes_for "<PgDn><PgDn><PgDn><PgDn><PgDn>")
+	mkdir -p "$W/cfg/mcassess"
+	printf 'set cursor arrow\n' >"$W/cfg/mcassess/config"
+	a0=$(bytes_for "")
+	aj=$(bytes_for "jjjjjjjjjj")
+	ap=$(bytes_for "<PgDn><PgDn><PgDn><PgDn><PgDn>")
+	rm -f "$W/cfg/mcassess/config"
+	unset NO_COLOR
+	echo "$b0 $(( (bj - b0) / 10 )) $(( (bp - b0) / 5 )) $a0 $(( (aj - a0) / 10 )) $(( (ap - a0) / 5 ))" >"$W/$1.bytes"
+}
+bytes colour
+bytes mono
 
 echo "database: $DB ($subs submissions, $(du -h "$DB" | cut -f1))"
 echo "load average: $load_before before, $load_after after the timed runs ($(nproc) CPUs)"
@@ -110,8 +122,9 @@ echo "first screen (median of $RUNS, launch to exit after the first full draw): 
 echo "sqlite3, same first page + counts, cold process (median of $RUNS): $(msf "$sq_us") ms" \
 	"(p10 $(msf "$(pct 10 <"$W/sq.us")"), p90 $(msf "$(pct 90 <"$W/sq.us")"))"
 echo "ratio mcassess/sqlite3: $(awk "BEGIN { printf \"%.2f\", $mc_us / $sq_us }")"
-echo "first screen: $b0 bytes to the terminal"
-echo "cursor move, full-row highlight: $(( (bj - b0) / 10 )) bytes a move"
-echo "page down, full-row highlight: $(( (bp - b0) / 5 )) bytes a page"
-echo "cursor move, set cursor arrow: $(( (aj - a0) / 10 )) bytes a move"
-echo "page down, set cursor arrow: $(( (ap - a0) / 5 )) bytes a page"
+for mode in colour mono; do
+	read -r b0 bj bp a0 aj ap <"$W/$mode.bytes"
+	what=$([ $mode = colour ] && echo "in colour" || echo "NO_COLOR=1")
+	echo "$what: first screen $b0 B; cursor move $bj B, page down $bp B (full-row highlight);" \
+		"first screen $a0 B, cursor move $aj B, page down $ap B (set cursor arrow)"
+done

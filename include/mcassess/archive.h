@@ -32,7 +32,8 @@ void archive_init_result_free(struct archive_init_result *r);
  * outbox is empty afterwards (or no archive is configured). */
 int archive_drain(struct store *s, long *committed, struct mc_error *err);
 
-/* A submission's history in the archive, oldest first. */
+/* A submission's history in the archive, oldest first, when the acting user may
+ * read the submission (access_submission). */
 struct archive_log_entry {
 	const char *commit; /* 40 hex */
 	const char *at;     /* ISO 8601 UTC */
@@ -68,6 +69,5 @@ int archive_push(struct store *s, const char *remote, struct archive_sync_result
 int archive_pull(struct store *s, const char *remote, void (*report)(void *ctx, const char *conflict), void *ctx,
 		 struct archive_sync_result *out, struct mc_error *err);
 
-/* Where warnings from the background drain go (default: stderr). The TUI sets its own. */
-extern void (*archive_warn)(const char *msg);
+/* Warnings (evidence the archive did not take) go to the session's sink (session.h). */
 #endif

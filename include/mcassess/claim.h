@@ -12,9 +12,13 @@
 struct store;
 
 #define CLAIM_IDLE_DEFAULT 30 /* minutes */
+#define CLAIM_IDLE_MAX 10080  /* a week */
 
 /* The idle expiry in minutes (meta 'claim_idle_minutes', else the default). */
 int claim_idle_minutes(struct store *s, int *minutes, struct mc_error *err);
+/* Set it (admins only; 1 .. CLAIM_IDLE_MAX, else MC_USAGE); audited as "config"
+ * on "setting:claim_idle_minutes". *changed is 0 when it already had that value. */
+int claim_idle_minutes_set(struct store *s, int minutes, int *changed, struct mc_error *err);
 
 /* Claim submission `id` for the current OS user. Refused (MC_FAIL) when the user
  * may not score it (scoring_may_write's reason) or another user holds a claim
@@ -25,7 +29,8 @@ int claim_acquire(struct store *s, const char *id, struct mc_error *err);
 /* Mark the current user's claim as still in use (not audited). MC_FAIL when the
  * user no longer holds it (expired and taken by someone else). */
 int claim_touch(struct store *s, const char *id, struct mc_error *err);
-/* Give the claim up. MC_FAIL when the current user does not hold it. */
+/* Give the claim up. MC_FAIL when the current user does not hold it, unless the
+ * user is an admin (who may release anyone's; the audit row's "after" says by whom). */
 int claim_release(struct store *s, const char *id, struct mc_error *err);
 /* MC_OK when nobody else holds a live claim on `id` (scoring is free for the
  * current user); else MC_FAIL with who holds it. */
@@ -37,7 +42,7 @@ struct claim_info {
 	char *submission, *user, *claimed_at, *seen_at;
 	int expired;      /* idle longer than the expiry: anyone may take it */
 };
-/* Every claim, oldest first. */
+/* Every claim on a submission the acting user may see (access.h), oldest first. */
 int claim_list(struct store *s, struct claim_info **out, int *n, struct mc_error *err);
 void claim_list_free(struct claim_info **list, int n);
 
@@ -53,8 +58,8 @@ int store_claim_put(struct store *s, long long sub_rowid, const char *uid, const
 int store_claim_touch(struct store *s, long long sub_rowid, const char *user, const char *seen_at,
 		      int *changed, struct mc_error *err);
 int store_claim_del(struct store *s, long long sub_rowid, struct mc_error *err);
-/* Calls fn per claim (ext id, user, claimed_at, seen_at), oldest first; `user`
- * non-NULL limits to that user's claims. */
+/* Calls fn per claim in the store's scope (ext id, user, claimed_at, seen_at),
+ * oldest first; `user` non-NULL limits to that user's claims. */
 int store_claim_each(struct store *s, const char *user,
 		     int (*fn)(void *ctx, long long rowid, const char *id, const char *user,
 			       const char *claimed_at, const char *seen_at),

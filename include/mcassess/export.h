@@ -17,8 +17,7 @@ enum export_format { EXPORT_CSV = 0, EXPORT_JSON = 1 };
 extern const char *const export_result_fields[EXPORT_RESULT_NFIELDS];
 
 struct export_options {
-	enum export_format format;
-	const char *viewer;   /* the OS user the results are shown to */
+	enum export_format format; /* shown to the acting user (the store's session), as far as they may see */
 	/* Called every 1000 records and at the end with the count so far; NULL: quiet. */
 	void (*progress)(void *ctx, long done);
 	void *progress_ctx;
@@ -46,7 +45,8 @@ struct export_result_row {
 	int attempt, rubric_version;
 	int assigned_blind;  /* the submission is assigned blind to the viewer */
 };
-/* Each decided submission in decision order (time, then id); fn returns non-zero to stop. */
+/* Each decided submission in the store's scope (access.h), in decision order
+ * (time, then id); fn returns non-zero to stop. */
 int store_export_results(struct store *s, const char *viewer,
 			 int (*fn)(void *ctx, const struct export_result_row *r), void *ctx,
 			 struct mc_error *err);

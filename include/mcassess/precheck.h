@@ -15,6 +15,7 @@ struct store;
 struct show_submission;
 struct redact_set;
 struct search_hit;
+struct search_opts;
 
 /* Texts shorter than this many words are not compared with other educators'
  * ("N/A", "see attached" are the same everywhere and copy nothing). */
@@ -54,6 +55,12 @@ struct precheck {
  * 2 name"). */
 char **precheck_lines(const struct precheck *pc, int *n);
 void precheck_lines_free(char **lines, int n);
+/* The personal data the checks find in the evidence as `m` shows it, each
+ * distinct matched text once (heap strings; free with precheck_lines_free), so
+ * the workstation can mark it where it stands. None for a blind viewer, whose
+ * evidence is masked already. */
+int precheck_personal_terms(struct store *s, const struct show_submission *m, char ***terms, int *n,
+			    struct mc_error *err);
 
 /* "words", "missing", "duplicate", "personal": the JSON name of a kind. */
 const char *precheck_kind_name(enum precheck_kind k);
@@ -69,13 +76,14 @@ void precheck_free(struct precheck **pc);
  * m->blind. A bad pattern file is MC_INVALID (FILE:LINE: ...). */
 int precheck_show(struct store *s, struct show_submission *m, struct mc_error *err);
 
-/* Search results as `viewer` may see them: the snippets of hits in submissions
- * the viewer scores blind have names (the educator's own and the lists'),
- * e-mail addresses and phone numbers masked (search_mask.c). A hit whose every
- * match is masked is dropped (searching for a name must not confirm it):
- * *n shrinks, and the hits after it move up. */
-int precheck_mask_hits(struct store *s, const char *viewer, struct search_hit *hits, int *n,
-		       struct mc_error *err);
+/* Search (search_text, or search_regex when `regex`) as the acting user (the
+ * store's session) may: only submissions in their scope (access.h), and in the
+ * ones they score blind, snippets with names (the educator's own and the
+ * lists'), e-mail addresses and phone numbers masked (search_mask.c). A hit
+ * whose every match is masked is dropped (searching for a name must not
+ * confirm it). Nothing leaves here unmasked: callers have nothing to remember. */
+int precheck_search(struct store *s, const char *pattern, int regex, const struct search_opts *o,
+		    struct search_hit **hits, int *n, struct mc_error *err);
 
 /* The SHA-256 (hex) of text's normalised form: letters in lower case (ASCII, Latin,
  * Greek, Cyrillic),

@@ -30,20 +30,30 @@ struct queue_row {
 	char *claimed_by;        /* NULL when nobody holds it */
 	int attempt;
 	int blind;               /* 1 when `educator` is the anonymous id */
+	char *read;              /* the viewer's own assignment: first, second, adjudication; NULL none */
+	int read_blind;          /* 1 when that assignment is blind */
 };
 
 /* One page of `limit` rows after (direction > 0) or before (direction < 0) the row
  * `from` in the filter's order; from == NULL starts at the top (or, direction < 0,
- * the bottom). Rows come back in display order either way. `viewer` is the OS
- * user the rows are shown to (blind scoring). */
-int queue_page(struct store *s, const struct queue_filter *f, const char *viewer,
-	       const struct queue_row *from, int direction, int limit,
-	       struct queue_row **rows, int *n, struct mc_error *err);
+ * the bottom). Rows come back in display order either way. Only what the acting
+ * user (the store's session) may see (access.h), educators shown as they may
+ * see them (blind scoring). */
+int queue_page(struct store *s, const struct queue_filter *f, const struct queue_row *from, int direction,
+	       int limit, struct queue_row **rows, int *n, struct mc_error *err);
 void queue_rows_free(struct queue_row **rows, int n);
 
-/* Submissions by status (queue_statuses order), from counters kept by triggers:
- * constant time, fit for every redraw. */
+/* Submissions by status (queue_statuses order) as far as the acting user may
+ * see them: for the whole database (admins) from counters kept by triggers,
+ * constant time, fit for every redraw; else counted over their scope. */
 int queue_counts(struct store *s, long long counts[QUEUE_NSTATUS], struct mc_error *err);
+/* The same for what a filter's list holds, every status (f->status and f->narrow
+ * aside): the counters when nothing else narrows it, else one counting query
+ * (not for every redraw: once per filter). */
+int queue_counts_for(struct store *s, const struct queue_filter *f, long long counts[QUEUE_NSTATUS],
+		     struct mc_error *err);
+/* How many of counts[] the filter's status takes (open work, 'all' or one status). */
+long long queue_counts_total(const struct queue_filter *f, const long long counts[QUEUE_NSTATUS]);
 
 /* How `viewer` sees the educator of submission `submission_rowid`: the name, or the
  * anonymous id when the viewer is an assessor scoring that educator blind (by
@@ -93,6 +103,22 @@ void queue_educator_seen_free(struct queue_educator_seen *e);
 /* 1 if `status` is one of queue_statuses. */
 int queue_status_valid(const char *status);
 
+/* The status a person typed ("awaiting", "In progress", any case) as one of
+ * queue_statuses; NULL when it is none. */
+const char *queue_status_canonical(const char *typed);
+/* A filter as typed, made exact before use (the command line and the
+ * workstation's filter prompt both): the status by queue_status_canonical; the
+ * district by its name or the start of it, when that names one district; the
+ * credential and pathway by their codes in any case. MC_USAGE naming the value
+ * and the known ones when it matches none (or, a district, several). The
+ * filter's fields then point into *owned (free with queue_filter_names_free). */
+struct queue_filter_names {
+	char *district, *credential, *pathway;
+};
+int queue_filter_resolve(struct store *s, struct queue_filter *f, struct queue_filter_names *owned,
+			 struct mc_error *err);
+void queue_filter_names_free(struct queue_filter_names *owned);
+
 /* ---------------------------------------------------------------- SQL side (store_queue.c) */
 struct queue_raw {
 	long long rowid;
@@ -100,6 +126,8 @@ struct queue_raw {
 	const char *name, *anon_id, *claimed_by;
 	int attempt;
 	int assigned_blind; /* the viewer scores this educator blind (STORE_BLIND_TO) */
+	const char *read;   /* the viewer's assignment on this submission (NULL: none) */
+	int read_blind;
 };
 struct queue_key {
 	const char *status, *credential, *submitted_at;
@@ -113,6 +141,9 @@ int store_queue_walk(struct store *s, const struct queue_filter *f, const char *
 		     const struct queue_key *from, int direction, long sql_limit,
 		     int (*fn)(void *ctx, const struct queue_raw *r), void *ctx, struct mc_error *err);
 int store_queue_counts(struct store *s, long long counts[QUEUE_NSTATUS], struct mc_error *err);
+/* By status, counted over the rows f's credential, pathway, district and mine allow. */
+int store_queue_counts_filtered(struct store *s, const struct queue_filter *f,
+				long long counts[QUEUE_NSTATUS], struct mc_error *err);
 /* The educator of a submission: id, name, school (NULL when none) and anonymous id
  * (heap, in *raw's fields: free each), and whether `viewer` scores them blind.
  * MC_FAIL when there is no such submission. */

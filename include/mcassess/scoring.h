@@ -47,6 +47,10 @@ int scoring_feedback_set(struct store *s, const char *submission_id, const char 
 int scoring_decide(struct store *s, const char *submission_id, const char *outcome,
 		   struct mc_error *err);
 
+/* MC_OK when the acting user may return submissions as incomplete (coordinators
+ * and admins); else MC_FAIL saying who may. The workstation asks before it
+ * prompts for the reason. */
+int scoring_may_return_incomplete(struct store *s, const char *submission_id, struct mc_error *err);
 /* The completeness check: return an undecided submission as 'incomplete' (missing
  * parts, unreadable files) without scoring it. Coordinators and admins only (an
  * assessor is refused, MC_FAIL, told to ask their coordinator). `reason` says what

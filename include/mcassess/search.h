@@ -130,8 +130,14 @@ int store_search_top(struct store *s, enum search_source src, const char *fts_qu
 /* The newest `limit` (0 = all) rowids matching, newest first; rank 0. */
 int store_search_newest(struct store *s, enum search_source src, const char *fts_query, int limit,
 			struct search_rank **out, int *n, struct mc_error *err);
-/* Submission, part and snippet (`tokens` long) of one ranked row; MC_OK with
- * hit->submission NULL when the row is gone. */
+/* Keep, in order, only the ranks of rows in submissions assigned to the
+ * store's scope user (an assessor's: a few submissions, read in one query);
+ * *n shrinks. Other scopes leave the ranks as they are. */
+int store_search_keep_assigned(struct store *s, enum search_source src, struct search_rank *ranks, int *n,
+			       struct mc_error *err);
+/* Submission, part and snippet (`tokens` long) of one ranked row, when the
+ * store's scope holds it; MC_OK with hit->submission NULL when the row is gone
+ * or not in the scope. */
 int store_search_hit(struct store *s, enum search_source src, const char *fts_query,
 		     long long rowid, int tokens, struct search_hit *hit, struct mc_error *err);
 /* Every text of one table in rowid order; fn returns non-zero to stop. */

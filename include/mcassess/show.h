@@ -83,10 +83,10 @@ struct show_submission {
 	struct precheck *checks;
 };
 
-/* Load submission `id` (the imported id) as `viewer` sees it.
- * Unknown id: MC_FAIL "no submission 'X'". */
-int show_load(struct store *s, const char *id, const char *viewer, struct show_submission **out,
-	      struct mc_error *err);
+/* Load submission `id` (the imported id) as the acting user (the store's
+ * session) may see it: refused as access_submission says ("no submission 'X'",
+ * "X is not assigned to you", ...), masked as the blind rule says. */
+int show_load(struct store *s, const char *id, struct show_submission **out, struct mc_error *err);
 void show_free(struct show_submission **sub);
 
 /* "3 of 5 criteria scored, 2 pass" (heap). */

@@ -3,6 +3,7 @@
  * those files declare in include/mcassess/store_*.h. */
 #ifndef MCASSESS_STORE_H
 #define MCASSESS_STORE_H
+#include <signal.h>
 
 #include "mcassess/error.h"
 
@@ -44,9 +45,48 @@ void store_rollback(struct store *s);
 int store_begin_read(struct store *s, struct mc_error *err);
 void store_end_read(struct store *s);
 
-/* Move the WAL into the database (PASSIVE). Never called on a keystroke; the CLI
- * calls it on close, the TUI when idle. */
+/* Once *flag is non-zero (set by a signal handler), every statement on s fails
+ * as interrupted, and SQLite rolls back the transaction it was in; flag NULL
+ * stops watching. */
+void store_stop_when(struct store *s, volatile sig_atomic_t *flag);
+/* Stop the statement running now (from a signal handler: the integrity check is
+ * one long statement that only this reaches). */
+void store_interrupt(struct store *s);
+
+/* Move the WAL into the database (PASSIVE). Never called on a keystroke; the
+ * session calls it when idle and on close. Nothing else: the archive's drain
+ * belongs to the session (session.h), never to the store's close path. */
 void store_checkpoint(struct store *s);
+/* 1 inside store_begin/store_begin_read; 1 when the connection is read-only. */
+int store_in_tx(const struct store *s);
+int store_readonly(struct store *s);
+
+/* Whom the lists are for (access.h decides, access_refresh sets it): what
+ * STORE_SCOPE lets through. Until set: nothing. `user` and `district` are copied. */
+enum store_scope_kind {
+	STORE_SCOPE_ALL = 0,      /* admins; coordinators without a district */
+	STORE_SCOPE_ASSIGNED = 1, /* the submissions assigned to `user` */
+	STORE_SCOPE_DISTRICT = 2, /* the submissions of educators in `district` */
+	STORE_SCOPE_NONE = 3,
+};
+void store_set_scope(struct store *s, enum store_scope_kind kind, const char *user, const char *district);
+enum store_scope_kind store_scope_kind(const struct store *s);
+
+/* Submission `id` against the scope (store_access.c): found, its rowid, and
+ * whether the scope holds it (to `write`, an assessor needs it assigned, not an
+ * earlier attempt of what is). your_district: the scope's district (heap). */
+struct store_access {
+	int found, allowed;
+	long long rowid;
+	char *your_district;
+};
+int store_access_submission(struct store *s, const char *id, int write, struct store_access *out,
+			    struct mc_error *err);
+
+/* The session that owns the store (session.h), set by session_open. */
+struct mc_session;
+void store_set_session(struct store *s, const struct mc_session *sess);
+const struct mc_session *store_session(const struct store *s);
 
 /* Meta key/value (schema-independent settings). *value is heap or NULL if absent. */
 int store_meta_get(struct store *s, const char *key, char **value, struct mc_error *err);

@@ -113,7 +113,4 @@ int store_archive_evidence_each(struct store *s, int (*fn)(void *ctx, const char
 int store_archive_evidence_committed_each(struct store *s, int (*fn)(void *ctx, const char *sha256, int is_file),
 					  void *ctx, struct mc_error *err);
 
-/* Run after every command (store_checkpoint): commit what waits in the outbox.
- * Never fails the command; a failure leaves the events queued. */
-void store_archive_on_idle(struct store *s);
 #endif

@@ -2,6 +2,7 @@
 #ifndef MCASSESS_UTIL_H
 #define MCASSESS_UTIL_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -33,6 +34,7 @@ void *mc_xrealloc(void *p, size_t n);
 char *mc_xstrdup(const char *s);
 char *mc_xstrndup(const char *s, size_t n);
 char *mc_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *mc_xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
 /* ISO 8601 UTC, "2026-11-22T10:48:00Z" (buffer of at least 21 bytes). */
 #define MC_TIME_LEN 21
@@ -42,9 +44,15 @@ void mc_now(char out[MC_TIME_LEN]);
  * (taken as UTC) or "YYYY-MM-DD"; 0 on success. Checks field ranges and the calendar. */
 int mc_time_parse(const char *s, time_t *out);
 
-/* A time-ordered 128-bit unique id (UUID version 7) as 36 characters of text. */
+/* A time-ordered 128-bit unique id (UUID version 7) as 36 characters of text,
+ * its random part from the system (mc_random_source). No random bytes: MC_FAIL
+ * (err says so), never a guessable id. */
 #define MC_UUID_LEN 37
-void mc_uuid(char out[MC_UUID_LEN]);
+struct mc_error;
+int mc_uuid(char out[MC_UUID_LEN], struct mc_error *err);
+/* Where the random bytes come from: the kernel (getrandom). 0, or -1 with
+ * errno. Tests put a failing one here. */
+extern int (*mc_random_source)(void *buf, size_t n);
 
 /* Paths. mc_data_dir(): where data/ is: the source tree for an uninstalled binary,
  * $(datadir)/mcassess for an installed one. */

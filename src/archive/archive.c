@@ -17,12 +17,15 @@
 #include <jansson.h>
 
 #include "archive_int.h"
+#include "mcassess/access.h"
 #include "mcassess/archive.h"
 #include "mcassess/audit.h"
 #include "mcassess/evstore.h"
 #include "mcassess/hash.h"
-#include "mcassess/identity.h"
 #include "mcassess/people.h"
+#include "mcassess/progress.h"
+#include "mcassess/queue.h"
+#include "mcassess/session.h"
 #include "mcassess/store.h"
 #include "mcassess/store_archive.h"
 #include "mcassess/text.h"
@@ -31,9 +34,6 @@
 
 #define MAIN_REF "refs/heads/main"
 #define LAYOUT_FILE "LAYOUT" /* in the root of a layout 2 archive: "2" */
-
-static void warn_stderr(const char *msg) { fprintf(stderr, "mcassess: %s\n", msg); }
-void (*archive_warn)(const char *msg) = warn_stderr;
 
 int archive_available(void) { return 1; }
 
@@ -448,10 +448,8 @@ static int evidence_blob(struct arc *a, const git_tree *base, struct upds *u, co
 		char *file = evstore_path(store_evidence_dir(a->s), sha);
 		char got[MC_SHA256_HEX];
 		if (mc_sha256_file(file, got, NULL) != 0 || strcmp(got, sha) != 0) {
-			char *msg = mc_xasprintf("warning: evidence file %s is missing or no longer matches its "
-						 "SHA-256; the archive did not take it ('mcassess check' says more)", file);
-			archive_warn(msg);
-			free(msg);
+			session_say(session_of(a->s), MC_SINK_WARN, "evidence file %s is missing or no longer "
+				    "matches its SHA-256; the archive did not take it ('mcassess check' says more)", file);
 			found = 0;
 		} else if (git_blob_create_from_disk(&oid, a->repo, file) < 0) {
 			rc = gfail(a, err, "storing an evidence file");
@@ -528,12 +526,37 @@ struct full {
 	struct upds *u;
 	struct mc_error *err;
 	int rc;
+	long long done, total; /* progress: records and contents, of all there are */
 };
+
+#define FULL_STEP "archiving the database"
+
+static void full_advance(struct full *f)
+{
+	if (++f->done % 256 == 0 || f->done == f->total)
+		progress_report(FULL_STEP, f->done, f->total);
+}
+
+static int full_count(void *ctx, const char *unused)
+{
+	(void)unused;
+	((struct full *)ctx)->total++;
+	return 0;
+}
+
+static int full_count_evidence(void *ctx, const char *unused, int is_file)
+{
+	(void)unused;
+	(void)is_file;
+	((struct full *)ctx)->total++;
+	return 0;
+}
 
 static int full_subject(void *ctx, const char *subject)
 {
 	struct full *f = ctx;
 	char *record = NULL;
+	full_advance(f);
 	f->rc = store_archive_record(f->a->s, subject, &record, f->err);
 	if (f->rc == MC_OK)
 		f->rc = record_blob(f->a, f->u, subject, record, f->err);
@@ -544,6 +567,7 @@ static int full_subject(void *ctx, const char *subject)
 static int full_evidence(void *ctx, const char *sha, int is_file)
 {
 	struct full *f = ctx;
+	full_advance(f);
 	f->rc = evidence_blob(f->a, f->base, f->u, sha, is_file, f->err);
 	return f->rc != MC_OK;
 }
@@ -551,7 +575,13 @@ static int full_evidence(void *ctx, const char *sha, int is_file)
 static int full_state(struct arc *a, const git_tree *base, struct upds *u, struct mc_error *err)
 {
 	struct full f = { .a = a, .base = base, .u = u, .err = err };
-	int rc = store_archive_each_subject(a->s, full_subject, &f, err);
+	/* counted first (a fraction of the time), for a percentage */
+	progress_report(FULL_STEP, 0, -1);
+	int rc = store_archive_each_subject(a->s, full_count, &f, err);
+	if (rc == MC_OK)
+		rc = store_archive_evidence_each(a->s, full_count_evidence, &f, err);
+	if (rc == MC_OK)
+		rc = store_archive_each_subject(a->s, full_subject, &f, err);
 	if (rc == MC_OK && a->layout >= 2) { /* the layout, said in the tree itself (store_archive.h) */
 		char v[16];
 		int n = snprintf(v, sizeof v, "%d\n", a->layout);
@@ -1142,6 +1172,7 @@ static void log_index_at_init(struct store *s)
 	struct arc a;
 	int configured;
 	struct mc_error e = MC_ERROR_INIT;
+	progress_report("indexing the archive's history", 0, -1);
 	if (arc_open(s, &a, &configured, &e) == MC_OK && configured && a.has_head)
 		(void)log_index_update(&a, &e);
 	arc_close(&a);
@@ -1177,8 +1208,9 @@ int archive_init(struct store *s, const char *path, struct archive_init_result *
 	rc = store_meta_get(s, "archive_id", &id, err);
 	if (rc == MC_OK && !id) {
 		char uid[MC_UUID_LEN];
-		mc_uuid(uid);
-		rc = store_meta_set(s, "archive_id", uid, err);
+		rc = mc_uuid(uid, err);
+		if (rc == MC_OK)
+			rc = store_meta_set(s, "archive_id", uid, err);
 	}
 	free(id);
 	if (rc == MC_OK)
@@ -1417,9 +1449,12 @@ static int log_show(void *ctx, const char *commit)
 int archive_log(struct store *s, const char *submission_id,
 		int (*fn)(void *ctx, const struct archive_log_entry *e), void *ctx, struct mc_error *err)
 {
+	int rc = access_submission(s, submission_id, ACCESS_READ, NULL, err);
+	if (rc != MC_OK)
+		return rc;
 	struct arc a;
 	int configured;
-	int rc = arc_open(s, &a, &configured, err);
+	rc = arc_open(s, &a, &configured, err);
 	if (rc == MC_OK && !configured)
 		rc = mc_error_set(err, MC_FAIL, "%s has no archive: run 'mcassess archive init' first", store_path(s));
 	if (rc == MC_OK && !a.has_head)
@@ -1462,7 +1497,7 @@ struct ck {
 	size_t nseen, capseen;
 	int pulled;
 	long foreign;
-	int hide_educators; /* the user is not a coordinator or admin: may score blind */
+	int hide_educators; /* the user may be held blind to an educator (queue_viewer_blind) */
 	const struct archive_known *known; /* files the caller hashed, or NULL */
 	struct mc_error *err;
 	int rc;
@@ -1918,12 +1953,14 @@ int archive_check(struct store *s, void (*report)(void *ctx, const char *problem
 	mc_error_clear(&e2);
 	free(path);
 	struct ck c = { .a = &a, .report = report, .ctx = ctx, .problems = problems, .known = known, .err = err };
-	enum people_role role = ROLE_NONE;
-	if ((rc = people_role(s, identity_user(), &role, err)) != MC_OK) {
+	struct queue_viewer v;
+	if ((rc = queue_viewer_load(s, session_user(s), &v, err)) != MC_OK) {
+		queue_viewer_free(&v);
 		arc_close(&a);
 		return rc;
 	}
-	c.hide_educators = role < ROLE_COORDINATOR;
+	c.hide_educators = queue_viewer_blind(&v, 1); /* the one rule, as if blind to every educator */
+	queue_viewer_free(&v);
 	git_commit *head = NULL;
 	if (!a.has_head || git_commit_lookup(&head, a.repo, &a.head) < 0 || git_commit_tree(&c.tree, head) < 0) {
 		problem(&c, "archive: %s has no commits on 'main': run 'mcassess archive init' again", a.path);
@@ -2046,7 +2083,7 @@ static int fetch(struct arc *a, const char *url, git_oid *theirs, int *have, str
 	git_strarray specs = { &spec, 1 };
 	git_fetch_options o;
 	git_fetch_options_init(&o, GIT_FETCH_OPTIONS_VERSION);
-	struct push_status ps = { .auth.url = url };
+	struct push_status ps = { .auth.url = url, .auth.login = session_user(a->s) };
 	remote_callbacks(&o.callbacks, &ps);
 	int rc = MC_OK;
 	if (git_remote_fetch(rem, &specs, &o, NULL) < 0)
@@ -2112,7 +2149,7 @@ int archive_push(struct store *s, const char *remote, struct archive_sync_result
 				  "first, then push (history is never overwritten)", url, url);
 	if (rc == MC_OK && !out->up_to_date) {
 		git_remote *rem = NULL;
-		struct push_status ps = { .auth.url = url };
+		struct push_status ps = { .auth.url = url, .auth.login = session_user(s) };
 		char *spec = MAIN_REF ":" MAIN_REF;
 		git_strarray specs = { &spec, 1 };
 		git_push_options o;
@@ -2241,7 +2278,7 @@ int archive_pull(struct store *s, const char *remote, void (*report)(void *ctx, 
 		char now[MC_TIME_LEN];
 		mc_now(now);
 		if (rc == MC_OK)
-			rc = signature(&a, identity_user(), now, &sig, err);
+			rc = signature(&a, session_user(s), now, &sig, err);
 		if (rc == MC_OK && (git_tree_lookup(&tree, a.repo, &tree_oid) < 0 ||
 				    git_commit_lookup(&p1, a.repo, &a.head) < 0 ||
 				    git_commit_lookup(&p2, a.repo, &theirs) < 0))

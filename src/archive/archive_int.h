@@ -55,6 +55,7 @@ struct arc_auth {
 	char *tried;   /* "the ssh-agent, ~/.ssh/id_ed25519" */
 	char *refused; /* why the server's host key was refused */
 	const char *url;
+	const char *login; /* the acting OS user: the ssh login when the URL names none */
 };
 int arc_ssh_cred(git_credential **out, const char *url, const char *user, unsigned int allowed, void *payload);
 int arc_ssh_cert(git_cert *cert, int valid, const char *host, void *payload);

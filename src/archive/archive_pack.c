@@ -25,6 +25,8 @@
 #include <zlib.h>
 
 #include "archive_int.h"
+#include "mcassess/priv.h"
+#include "mcassess/progress.h"
 #include "mcassess/util.h"
 
 /* Written to the pack file in pieces of about this size. */
@@ -272,7 +274,7 @@ static int loose_write(const char *objects, git_oid *oid, const void *data, size
 			else
 				p += w, left -= (size_t)w;
 		}
-		fchmod(fd, 0444);
+		fchmod(fd, priv_file_mode(0444)); /* with the umask: closed to others in a shared install */
 		if (close(fd) != 0 && rc == 0)
 			rc = loose_fail("cannot write", tmp);
 		if (rc == 0 && rename(tmp, final) != 0)
@@ -485,7 +487,7 @@ static int put_file(const char *dir, const char *name, const void *data, size_t 
 	int rc = 0;
 	if (data && write_all(fd, data, n) != 0)
 		rc = -1;
-	fchmod(fd, 0444);
+	fchmod(fd, priv_file_mode(0444)); /* with the umask: closed to others in a shared install */
 	if (close(fd) != 0)
 		rc = -1;
 	char *final = mc_xasprintf("%s/%s", dir, name);
@@ -535,6 +537,8 @@ int arc_pack_write(git_odb *odb, const char *objects, git_oid *ids, size_t n, ch
 		put_be32(&p, (uint32_t)n);
 	}
 	for (size_t i = 0; rc == 0 && i < n; i++) {
+		if (i % 512 == 0)
+			progress_report("writing the archive", (long long)i, (long long)n);
 		git_odb_object *o = NULL;
 		if (git_odb_read(&o, odb, &ids[i]) < 0) {
 			const git_error *e = git_error_last();

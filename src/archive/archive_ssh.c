@@ -15,7 +15,7 @@
 
 
 #include "archive_int.h"
-#include "mcassess/identity.h"
+#include "mcassess/session.h"
 #include "mcassess/util.h"
 
 static const char *const key_files[] = { "id_ed25519", "id_ecdsa", "id_rsa" };
@@ -48,7 +48,7 @@ int arc_ssh_cred(git_credential **out, const char *url, const char *user, unsign
 {
 	(void)url;
 	struct arc_auth *au = payload;
-	const char *name = user && *user ? user : identity_user();
+	const char *name = user && *user ? user : au->login;
 	if (allowed & GIT_CREDENTIAL_USERNAME)
 		return git_credential_username_new(out, name);
 	if (!(allowed & GIT_CREDENTIAL_SSH_KEY))

@@ -15,9 +15,6 @@
 
 #define NOT_HERE "the evidence archive is not available in this build (configured --without-libgit2)"
 
-static void warn_none(const char *msg) { (void)msg; }
-void (*archive_warn)(const char *msg) = warn_none;
-
 int archive_available(void) { return 0; }
 
 int archive_init(struct store *s, const char *path, struct archive_init_result *out, struct mc_error *err)

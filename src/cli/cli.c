@@ -3,19 +3,56 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <getopt.h>
 
 #include "cli.h"
+#include "mcassess/priv.h"
+#include "mcassess/progress.h"
 #include "mcassess/show.h"
+#include "mcassess/suggest.h"
 #include "mcassess/text.h"
+#include "mcassess/util.h"
+
+static void say(FILE *f, int flags, const char *fmt, va_list ap)
+{
+	char *s = mc_xvasprintf(fmt, ap);
+	text_safe_fputs(s, flags, f);
+	free(s);
+}
+
+void cli_say(FILE *f, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	say(f, TEXT_SAFE_LINES, fmt, ap);
+	va_end(ap);
+}
+
+void cli_put(const char *s) { text_safe_fputs(s, 0, stdout); }
+
+int cli_width(const char *s)
+{
+	char *v = text_safe_dup(s, 0);
+	int w = show_text_width(v);
+	free(v);
+	return w;
+}
+
+/* The option cli_getopt last found unknown, and the one meant: cli_usage_error
+ * says "did you mean" with the message the command prints. */
+static const char *option_meant;
 
 int cli_error(struct mc_error *err)
 {
-	fprintf(stderr, "mcassess: %s\n", mc_error_msg(err));
+	/* messages quote input: a name, a field, a line of a file */
+	cli_say(stderr, "mcassess: %s\n", mc_error_msg(err));
 	int st = err && err->status != MC_OK ? (int)err->status : MC_FAIL;
 	mc_error_clear(err);
 	return st;
@@ -26,8 +63,11 @@ int cli_usage_error(const struct cli_cmd *cmd, const char *fmt, ...)
 	va_list ap;
 	fprintf(stderr, "mcassess: %s: ", cmd->name);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say(stderr, 0, fmt, ap);
 	va_end(ap);
+	if (option_meant)
+		fprintf(stderr, " (did you mean '--%s'?)", option_meant);
+	option_meant = NULL;
 	fprintf(stderr, "\nusage: mcassess %s\n(see 'mcassess %s --help')\n", cmd->usage, cmd->name);
 	return MC_USAGE;
 }
@@ -48,13 +88,60 @@ const struct cli_cmd *cli_find(const char *name)
 	return NULL;
 }
 
+const char *cli_command_meant(const char *typed)
+{
+	size_t n = 0;
+	while (cli_commands[n])
+		n++;
+	const char **names = mc_xcalloc(n + 1, sizeof *names);
+	for (size_t i = 0; i < n; i++)
+		names[i] = cli_commands[i]->name;
+	const char *near = suggest_nearest(typed, names, n);
+	free(names);
+	return near;
+}
+
+/* Someone who is not root, with no database at the default path, is most likely
+ * an assessor on their first run: the database they work in is elsewhere, and
+ * 'init' would only make them the admin of an empty one of their own. */
+static int first_run(const struct cli *cli, int flags)
+{
+	struct stat sb;
+	if (!cli->db_default || (flags & STORE_CREATE) || getuid() == 0 || stat(cli->db_path, &sb) == 0)
+		return 0;
+	fprintf(stderr, "mcassess: there is no database at %s.\n"
+		"Ask your coordinator or administrator for the database's path, then use\n"
+		"'mcassess --db PATH ...' or set MCASSESS_DB=PATH.\n"
+		"('mcassess init' creates a new, empty database of your own, with you as its admin.)\n",
+		cli->db_path);
+	return 1;
+}
+
+static void say_stderr(void *ctx, enum mc_sink_level level, const char *msg)
+{
+	(void)ctx;
+	fprintf(stderr, "mcassess: %s", level == MC_SINK_WARN ? "warning: " : "");
+	text_safe_fputs(msg, TEXT_SAFE_LINES, stderr); /* it may quote outside text */
+	fputc('\n', stderr);
+}
+
+
 int cli_open(struct cli *cli, int flags, struct store **s)
 {
 	struct mc_error err = MC_ERROR_INIT;
-	if (store_open(cli->db_path, flags, s, &err) != MC_OK)
+	if (priv_check_path(cli->db_path, "database", &err) != MC_OK)
 		return cli_error(&err);
+	static const struct mc_sink sink = { say_stderr, NULL };
+	*s = NULL;
+	if (first_run(cli, flags))
+		return MC_FAIL;
+	session_close(&cli->sess); /* a command opens one session at a time */
+	if (session_open(cli->db_path, flags, &sink, &cli->sess, &err) != MC_OK)
+		return cli_error(&err);
+	*s = cli->sess->store;
 	return MC_OK;
 }
+
 
 int cli_parse_format(const char *s)
 {
@@ -89,9 +176,11 @@ int cli_list_args(const struct cli_cmd *self, int argc, char **argv, int *fmt)
 
 void cli_pad(const char *s, int width)
 {
-	fputs(s ? s : "", stdout);
-	for (int w = show_text_width(s); w < width; w++)
+	char *v = text_safe_dup(s, 0);
+	fputs(v, stdout);
+	for (int w = show_text_width(v); w < width; w++)
 		putchar(' ');
+	free(v);
 }
 
 long cli_parse_count(const char *s)
@@ -145,7 +234,142 @@ void cli_tsv_field(FILE *f, const char *s)
 	}
 }
 
+/* The long option nearest to `typed` ("--limt" or "--limt=5"), or NULL. */
+static const char *nearest_option(const char *typed, const struct option *longopts)
+{
+	if (strncmp(typed, "--", 2) != 0 || !longopts)
+		return NULL;
+	typed += 2;
+	size_t len = strcspn(typed, "="), n = 0;
+	while (longopts[n].name)
+		n++;
+	const char **names = mc_xcalloc(n + 1, sizeof *names);
+	for (size_t i = 0; i < n; i++)
+		names[i] = longopts[i].name;
+	char *name = mc_xstrndup(typed, len);
+	const char *near = suggest_nearest(name, names, n);
+	free(name);
+	free(names);
+	return near;
+}
+
 int cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts)
 {
-	return getopt_long(argc, argv, shortopts, longopts, NULL);
+	option_meant = NULL;
+	int c = getopt_long(argc, argv, shortopts, longopts, NULL);
+	if (c == '?' && optopt == 0 && optind > 0 && optind <= argc) /* an unknown long option */
+		option_meant = nearest_option(argv[optind - 1], longopts);
+	return c;
+}
+
+/* ---------------------------------------------------------------- progress */
+static int progress_on;     /* stderr is a terminal and long work is under way */
+static int progress_shown;  /* a progress line is on the screen */
+static int progress_pct = -1;
+static const char *progress_what;
+
+void cli_progress_printf(const char *fmt, ...)
+{
+	if (!progress_on)
+		return;
+	va_list ap;
+	fputc('\r', stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\033[K", stderr); /* clear what a longer line before left */
+	fflush(stderr);
+	progress_shown = 1;
+}
+
+/* The core's sink: "WHAT: 42%", rewritten only when the figure changes. */
+static void progress_line(void *ctx, const char *what, long long done, long long total)
+{
+	(void)ctx;
+	if (total < 0) {
+		cli_progress_printf("%s...", what);
+		return;
+	}
+	if (total == 0) {
+		cli_progress_printf("%s: %lld", what, done);
+		return;
+	}
+	int pct = done >= total ? 100 : (int)(done * 100 / total);
+	if (pct == progress_pct && what == progress_what)
+		return;
+	progress_pct = pct;
+	progress_what = what;
+	cli_progress_printf("%s: %d%%", what, pct);
+}
+
+void cli_progress_begin(const struct cli *cli)
+{
+	progress_on = cli->progress;
+	progress_pct = -1;
+	progress_what = NULL;
+	if (progress_on)
+		progress_set(progress_line, NULL);
+}
+
+void cli_progress_end(void)
+{
+	if (progress_shown) {
+		fputs("\r\033[K", stderr);
+		fflush(stderr);
+	}
+	progress_shown = 0;
+	progress_on = 0;
+	progress_set(NULL, NULL);
+}
+
+/* ---------------------------------------------------------------- Ctrl-C */
+static volatile sig_atomic_t interrupted;
+static struct store *watched;
+
+static void on_interrupt(int sig)
+{
+	if (interrupted) { /* a second Ctrl-C: stop now (SQLite keeps the database whole) */
+		signal(sig, SIG_DFL);
+		raise(sig);
+	}
+	interrupted = 1;
+	if (watched)
+		store_interrupt(watched);
+}
+
+void cli_catch_interrupt(struct store *s)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_interrupt;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	watched = s;
+	store_stop_when(s, &interrupted);
+	sigaction(SIGINT, &sa, NULL);
+}
+
+int cli_interrupted(void)
+{
+	return interrupted != 0;
+}
+
+/* The end of a command's session: the archive's drain runs only after a normal
+ * end, never after Ctrl-C (it would take up long work again). */
+void cli_close(struct cli *cli)
+{
+	watched = NULL;
+	if (cli && interrupted)
+		session_abandon(&cli->sess);
+	else if (cli)
+		session_close(&cli->sess);
+	cli_progress_end();
+}
+
+int cli_interrupted_exit(struct cli *cli, struct mc_error *err, const char *kept)
+{
+	mc_error_clear(err); /* "interrupted", in SQLite's words */
+	cli_close(cli);
+	fprintf(stderr, "mcassess: interrupted; %s\n", kept ? kept : "nothing was changed");
+	return MC_INTERRUPTED;
 }

@@ -6,9 +6,11 @@
 #include <string.h>
 
 #include "cli.h"
+#include "mcassess/priv.h"
 #include "mcassess/archive.h"
 #include "mcassess/check.h"
 #include "mcassess/store_archive.h"
+#include "mcassess/util.h"
 
 static int not_here(void)
 {
@@ -17,18 +19,51 @@ static int not_here(void)
 	return MC_FAIL;
 }
 
+/* What an interrupted init kept: the archive is configured once its settings
+ * were committed, before the first commit to it was written. */
+static int init_interrupted(struct store *s, const struct archive_init_result *r, struct mc_error *err)
+{
+	char *path = NULL, *kept = NULL;
+	struct mc_error e2 = MC_ERROR_INIT;
+	store_stop_when(s, NULL);
+	if (store_archive_configured(s, &path, &e2) != MC_OK)
+		kept = mc_xstrdup("what was kept could not be read; run 'mcassess check'");
+	else if (path)
+		kept = mc_xasprintf("the archive %s is set up for this database; what it does not hold yet "
+				    "waits in the outbox: run 'mcassess archive init' again to commit it", path);
+	else if (r->created && r->path)
+		kept = mc_xasprintf("the database was not changed (the new, empty folder %s is left: "
+				    "remove it or run 'mcassess archive init' again)", r->path);
+	mc_error_clear(&e2);
+	free(path);
+	cli_catch_interrupt(s); /* again: closing the store would take up the archive's work */
+	int rc = cli_interrupted_exit(NULL, err, kept);
+	free(kept);
+	return rc;
+}
+
 static int do_init(struct cli *cli, struct store *s, int argc, char **argv, const struct cli_cmd *self)
 {
 	if (argc > 1)
 		return cli_usage_error(self, "init takes at most one PATH");
 	struct mc_error err = MC_ERROR_INIT;
 	struct archive_init_result r;
+	if (argc == 1 && priv_check_path(argv[0], "archive", &err) != MC_OK)
+		return cli_error(&err);
+	cli_progress_begin(cli);
+	cli_catch_interrupt(s);
 	int rc = archive_init(s, argc == 1 ? argv[0] : NULL, &r, &err);
+	if (rc != MC_OK && cli_interrupted()) {
+		rc = init_interrupted(s, &r, &err);
+		archive_init_result_free(&r);
+		return rc;
+	}
+	cli_progress_end(); /* the session ends with the command */
 	if (rc != MC_OK) {
 		archive_init_result_free(&r);
 		return cli_error(&err);
 	}
-	printf("%s the archive %s for %s: commit %.10s holds %ld submission%s\n",
+	cli_say(stdout, "%s the archive %s for %s: commit %.10s holds %ld submission%s\n",
 	       r.created ? "created" : "attached", r.path, cli->db_path, r.commit, r.submissions,
 	       r.submissions == 1 ? "" : "s");
 	archive_init_result_free(&r);
@@ -60,7 +95,7 @@ static int print_entry(void *ctx, const struct archive_log_entry *e)
 		cli_json_str(stdout, e->summary);
 		putchar('}');
 	} else {
-		printf("%.10s  %s  %s <%s>  %s\n", e->commit, e->at, e->author, e->email, e->summary);
+		cli_say(stdout, "%.10s  %s  %s <%s>  %s\n", e->commit, e->at, e->author, e->email, e->summary);
 	}
 	o->first = 0;
 	return 0;
@@ -83,7 +118,7 @@ static int do_log(struct store *s, int argc, char **argv, int format, const stru
 static void print_problem(void *ctx, const char *problem)
 {
 	(void)ctx;
-	printf("%s%s\n", strncmp(problem, "archive: note:", 14) == 0 ? "" : "problem: ", problem);
+	cli_say(stdout, "%s%s\n", strncmp(problem, "archive: note:", 14) == 0 ? "" : "problem: ", problem);
 	fflush(stdout);
 }
 
@@ -109,9 +144,9 @@ static int do_verify(struct cli *cli, struct store *s, int argc, const struct cl
 	}
 	char *what = check_summary_text(&sum);
 	if (sum.problems == 0)
-		printf("all good: the archive %s agrees with the database (%s checked)\n", path, what);
+		cli_say(stdout, "all good: the archive %s agrees with the database (%s checked)\n", path, what);
 	else
-		fprintf(stderr, "mcassess: archive verify found %ld difference%s between %s and the archive %s\n",
+		cli_say(stderr, "mcassess: archive verify found %ld difference%s between %s and the archive %s\n",
 			sum.problems, sum.problems == 1 ? "" : "s", cli->db_path, path);
 	free(what);
 	free(path);
@@ -121,13 +156,20 @@ static int do_verify(struct cli *cli, struct store *s, int argc, const struct cl
 static void print_conflict(void *ctx, const char *msg)
 {
 	(void)ctx;
-	printf("%s\n", msg);
+	cli_say(stdout, "%s\n", msg);
 }
 
 static int do_sync(struct store *s, int push, int argc, char **argv, const struct cli_cmd *self)
 {
 	if (argc > 1)
 		return cli_usage_error(self, "%s takes at most one REMOTE", push ? "push" : "pull");
+	if (priv_active()) {
+		/* the network and its keys belong to the service account, not to each person */
+		fprintf(stderr, "mcassess: archive %s: in a shared install the service account %s the archive "
+			"with its own keys; an administrator runs it as that account (see 'A shared server' "
+			"in mcassess(1))\n", push ? "push" : "pull", push ? "pushes" : "pulls");
+		return MC_FAIL;
+	}
 	struct mc_error err = MC_ERROR_INIT;
 	struct archive_sync_result r;
 	const char *remote = argc == 1 ? argv[0] : NULL;
@@ -190,7 +232,7 @@ static int run_archive(struct cli *cli, const struct cli_cmd *self, int argc, ch
 		rc = do_verify(cli, s, n, self);
 	else
 		rc = do_sync(s, strcmp(sub, "push") == 0, n, rest, self);
-	store_close(&s);
+	cli_close(cli);
 	return rc;
 }
 

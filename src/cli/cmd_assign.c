@@ -44,7 +44,7 @@ static int run_assign(struct cli *cli, const struct cli_cmd *self, int argc, cha
 	if (remove) {
 		int n = 0;
 		if (assign_remove(s, id, user, read, &n, &err) == MC_OK)
-			printf("%s: %s is no longer assigned to it (%d read%s removed).\n", id, user, n,
+			cli_say(stdout, "%s: %s is no longer assigned to it (%d read%s removed).\n", id, user, n,
 			       n == 1 ? "" : "s");
 	} else {
 		enum assign_change what;
@@ -53,16 +53,16 @@ static int run_assign(struct cli *cli, const struct cli_cmd *self, int argc, cha
 		const char *how = blind ? ", blind: they see an anonymous id, not the educator" : "";
 		if (assign_set(s, id, user, r, blind, &what, &previous, &err) == MC_OK) {
 			if (what == ASSIGN_UNCHANGED)
-				printf("%s: %s already has the %s read%s; nothing changed.\n", id, user, r,
+				cli_say(stdout, "%s: %s already has the %s read%s; nothing changed.\n", id, user, r,
 				       blind ? " (blind)" : "");
 			else if (what == ASSIGN_REPLACED)
-				printf("%s: the %s read moves from %s to %s%s.\n", id, r, previous, user, how);
+				cli_say(stdout, "%s: the %s read moves from %s to %s%s.\n", id, r, previous, user, how);
 			else
-				printf("%s: %s read assigned to %s%s.\n", id, r, user, how);
+				cli_say(stdout, "%s: %s read assigned to %s%s.\n", id, r, user, how);
 		}
 		free(previous);
 	}
-	store_close(&s);
+	cli_close(cli);
 	return err.msg ? cli_error(&err) : MC_OK;
 }
 

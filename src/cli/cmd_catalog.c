@@ -17,7 +17,8 @@
 static void wrap(const char *text, int indent)
 {
 	int col = 0;
-	const char *p = text;
+	char *safe = text_safe_dup(text, TEXT_SAFE_LINES); /* a catalog is outside text too */
+	const char *p = safe;
 	while (*p) {
 		if (*p == '\n') {
 			putchar('\n');
@@ -45,6 +46,7 @@ static void wrap(const char *text, int indent)
 	}
 	if (col > 0)
 		putchar('\n');
+	free(safe);
 }
 
 /* ---------------------------------------------------------------- list */
@@ -62,7 +64,7 @@ static int run_list(struct cli *cli, const struct cli_cmd *self, int argc, char 
 	struct catalog_entry *e = NULL;
 	int n = 0;
 	if (catalog_list(s, &e, &n, &err) != MC_OK) {
-		store_close(&s);
+		cli_close(cli);
 		return cli_error(&err);
 	}
 	if (fmt == CLI_TSV) {
@@ -101,11 +103,11 @@ static int run_list(struct cli *cli, const struct cli_cmd *self, int argc, char 
 		for (int i = 0; i < n; i++) {
 			cli_pad(e[i].code, wc + 2);
 			cli_pad(e[i].pathway, wp + 2);
-			printf("%7d  %s\n", e[i].version, e[i].title);
+			cli_say(stdout, "%7d  %s\n", e[i].version, e[i].title);
 		}
 	}
 	catalog_list_free(&e, n);
-	store_close(&s);
+	cli_close(cli);
 	return MC_OK;
 }
 
@@ -125,12 +127,12 @@ static void words_limit(const struct catalog_part *p)
 
 static void show_text(const struct catalog_rubric *r)
 {
-	printf("%s  %s\n", r->credential, r->title);
-	printf("pathway: %s (%s)\n", r->pathway_title, r->pathway);
+	cli_say(stdout, "%s  %s\n", r->credential, r->title);
+	cli_say(stdout, "pathway: %s (%s)\n", r->pathway_title, r->pathway);
 	printf("version: %d", r->version);
 	if (r->version != r->current_version)
 		printf(" (not the current one: that is version %d)", r->current_version);
-	printf(", loaded %s by %s\n", r->loaded_at, r->loaded_by);
+	cli_say(stdout, ", loaded %s by %s\n", r->loaded_at, r->loaded_by);
 	puts("\nCompetency");
 	wrap(r->competency, 2);
 	puts("\nKey method");
@@ -138,13 +140,13 @@ static void show_text(const struct catalog_rubric *r)
 	puts("\nEarned when every criterion is at a passing level.");
 	for (int i = 0; i < r->nparts; i++) {
 		const struct catalog_part *p = &r->parts[i];
-		printf("\nPart %d: %s (%s", p->seq, p->title, p->code);
+		cli_say(stdout, "\nPart %d: %s (%s", p->seq, p->title, p->code);
 		words_limit(p);
 		printf("%s)\n", p->required ? "" : ", optional");
 		wrap(p->prompt, 2);
 		for (int j = 0; j < p->ncriteria; j++) {
 			const struct catalog_criterion *c = &p->criteria[j];
-			printf("\n  %s\n", c->code);
+			cli_say(stdout, "\n  %s\n", c->code);
 			wrap(c->text, 4);
 			for (int k = 0; k < c->nlevels; k++) {
 				const struct catalog_level *l = &c->levels[k];
@@ -193,7 +195,7 @@ static int run_show(struct cli *cli, const struct cli_cmd *self, int argc, char 
 	struct mc_error err = MC_ERROR_INIT;
 	struct catalog_rubric *r = NULL;
 	if (catalog_rubric_by_code(s, argv[optind], (int)version, &r, &err) != MC_OK) {
-		store_close(&s);
+		cli_close(cli);
 		return cli_error(&err);
 	}
 	if (fmt == CLI_JSON) {
@@ -204,7 +206,7 @@ static int run_show(struct cli *cli, const struct cli_cmd *self, int argc, char 
 		show_text(r);
 	}
 	catalog_rubric_free(&r);
-	store_close(&s);
+	cli_close(cli);
 	return MC_OK;
 }
 
@@ -213,7 +215,7 @@ static int run_show(struct cli *cli, const struct cli_cmd *self, int argc, char 
 static void print_problem(void *ctx, const char *problem)
 {
 	(void)ctx;
-	fprintf(stderr, "mcassess: %s\n", problem);
+	cli_say(stderr, "mcassess: %s\n", problem);
 }
 
 static int one_path(const struct cli_cmd *self, int argc, char **argv, const char *what)
@@ -241,7 +243,7 @@ static int run_validate(struct cli *cli, const struct cli_cmd *self, int argc, c
 	int ncred = 0, npath = 0;
 	if (catalog_validate(path, print_problem, NULL, &ncred, &npath, &err) != MC_OK)
 		return cli_error(&err);
-	printf("%s: %d credential%s in %d pathway%s, valid\n", path, ncred, ncred == 1 ? "" : "s", npath,
+	cli_say(stdout, "%s: %d credential%s in %d pathway%s, valid\n", path, ncred, ncred == 1 ? "" : "s", npath,
 	       npath == 1 ? "" : "s");
 	return MC_OK;
 }
@@ -258,13 +260,13 @@ static int run_load(struct cli *cli, const struct cli_cmd *self, int argc, char 
 	struct mc_error err = MC_ERROR_INIT;
 	struct catalog_load_stats st;
 	if (catalog_load(s, path, &st, &err) != MC_OK) {
-		store_close(&s);
+		cli_close(cli);
 		return cli_error(&err);
 	}
 	printf("loaded: %d new, %d changed (new versions), %d unchanged\n", st.added, st.changed, st.unchanged);
 	if (st.pathways)
 		printf("pathways: %d new or changed\n", st.pathways);
-	store_close(&s);
+	cli_close(cli);
 	return MC_OK;
 }
 

@@ -10,7 +10,7 @@
 static void print_problem(void *ctx, const char *problem)
 {
 	(void)ctx;
-	printf("problem: %s\n", problem);
+	cli_say(stdout, "problem: %s\n", problem);
 	fflush(stdout);
 }
 
@@ -41,22 +41,26 @@ static int run_check(struct cli *cli, const struct cli_cmd *self, int argc, char
 	if (repair) {
 		long removed = 0;
 		if (check_repair(s, &removed, &err) != MC_OK) {
-			store_close(&s);
+			cli_close(cli);
 			return cli_error(&err);
 		}
-		printf("repair: removed %ld evidence file%s that no evidence item used\n", removed,
+		cli_say(stdout, "repair: removed %ld evidence file%s that no evidence item used\n", removed,
 		       removed == 1 ? "" : "s");
 	}
 	struct check_summary sum;
+	cli_progress_begin(cli);
+	cli_catch_interrupt(s);
 	rc = check_run(s, CHECK_ALL, print_problem, NULL, &sum, &err);
-	store_close(&s);
+	if (rc != MC_OK && cli_interrupted()) /* check only reads */
+		return cli_interrupted_exit(cli, &err, "nothing was changed (the check did not finish)");
+	cli_close(cli);
 	if (rc != MC_OK)
 		return cli_error(&err);
 	char *what = check_summary_text(&sum);
 	if (sum.problems == 0) {
 		printf("all good: %s checked\n", what);
 	} else {
-		fprintf(stderr, "mcassess: check found %ld problem%s in %s (%s)\n", sum.problems,
+		cli_say(stderr, "mcassess: check found %ld problem%s in %s (%s)\n", sum.problems,
 			sum.problems == 1 ? "" : "s", cli->db_path, what);
 		rc = MC_FAIL;
 	}

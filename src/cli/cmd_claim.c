@@ -45,11 +45,11 @@ static int run_claim(struct cli *cli, const struct cli_cmd *self, int argc, char
 	if (!list && strcmp(what, "claim") == 0) {
 		rc = claim_acquire(s, id, &err);
 		if (rc == MC_OK)
-			printf("claimed %s\n", id);
+			cli_say(stdout, "claimed %s\n", id);
 	} else if (!list) {
 		rc = claim_release(s, id, &err);
 		if (rc == MC_OK)
-			printf("released %s\n", id);
+			cli_say(stdout, "released %s\n", id);
 	} else {
 		struct claim_info *l = NULL;
 		int n = 0;
@@ -71,7 +71,7 @@ static int run_claim(struct cli *cli, const struct cli_cmd *self, int argc, char
 				printf("%s\t%s\t%s\t%s\t%s\n", l[i].submission, l[i].user, l[i].claimed_at,
 				       l[i].seen_at, l[i].expired ? "expired" : "active");
 			} else {
-				printf("%-14s %-16s since %s, last active %s%s\n", l[i].submission, l[i].user,
+				cli_say(stdout, "%-14s %-16s since %s, last active %s%s\n", l[i].submission, l[i].user,
 				       l[i].claimed_at, l[i].seen_at, l[i].expired ? " (expired)" : "");
 			}
 		}
@@ -81,7 +81,7 @@ static int run_claim(struct cli *cli, const struct cli_cmd *self, int argc, char
 			printf("no claims\n");
 		claim_list_free(&l, n);
 	}
-	store_close(&s);
+	cli_close(cli);
 	if (rc != MC_OK)
 		return cli_error(&err);
 	return MC_OK;
@@ -95,8 +95,8 @@ const struct cli_cmd cli_cmd_claim = {
 	"claims a submission when you open it and releases it when you leave it.\n"
 	"  claim ID     claim it for you (refused, naming who holds it and since when,\n"
 	"               while another person's claim is active)\n"
-	"  release ID   give your claim up\n"
+	"  release ID   give your claim up (an admin may release anyone's)\n"
 	"  list         every claim: id, user, claimed at, last active, active|expired\n"
-	"A claim lapses after 'claim_idle_minutes' (a database setting; default 30)\n"
-	"without activity; then anyone may take it.\n",
+	"A claim lapses after claim-idle-minutes (default 30) without activity; then\n"
+	"anyone may take it. Admins set it: mcassess config claim-idle-minutes N.\n",
 };

@@ -5,10 +5,37 @@
 
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "mcassess/assign.h"
+#include "mcassess/claim.h"
+
+/* `config claim-idle-minutes [N]`: how long a claim outlives its holder's last key. */
+static int config_claim_idle(struct cli *cli, const struct cli_cmd *self, const char *value)
+{
+	long n = 0;
+	char *end = NULL;
+	if (value) {
+		n = strtol(value, &end, 10);
+		if (!*value || *end || n < 1 || n > CLAIM_IDLE_MAX)
+			return cli_usage_error(self, "claim-idle-minutes is a whole number of minutes from 1 to %d, "
+					       "not '%s'", CLAIM_IDLE_MAX, value);
+	}
+	struct store *s;
+	int rc = cli_open(cli, 0, &s);
+	if (rc != MC_OK)
+		return rc;
+	struct mc_error err = MC_ERROR_INIT;
+	int minutes = 0, changed = 0;
+	if (value && claim_idle_minutes_set(s, (int)n, &changed, &err) == MC_OK)
+		printf("claim-idle-minutes %ld%s\n", n, changed ? "" : " (it already was)");
+	else if (!value && claim_idle_minutes(s, &minutes, &err) == MC_OK)
+		printf("claim-idle-minutes %d\n", minutes);
+	cli_close(cli);
+	return err.msg ? cli_error(&err) : MC_OK;
+}
 
 static int run_config(struct cli *cli, const struct cli_cmd *self, int argc, char **argv)
 {
@@ -25,8 +52,11 @@ static int run_config(struct cli *cli, const struct cli_cmd *self, int argc, cha
 	int nargs = argc - optind;
 	if (nargs > 2)
 		return cli_usage_error(self, "unexpected argument '%s'", argv[optind + 2]);
+	if (nargs >= 1 && strcmp(argv[optind], "claim-idle-minutes") == 0)
+		return config_claim_idle(cli, self, nargs == 2 ? argv[optind + 1] : NULL);
 	if (nargs >= 1 && strcmp(argv[optind], "blind") != 0)
-		return cli_usage_error(self, "unknown setting '%s' (the settings: blind)", argv[optind]);
+		return cli_usage_error(self, "unknown setting '%s' (the settings: blind, claim-idle-minutes)",
+				       argv[optind]);
 	const char *value = nargs == 2 ? argv[optind + 1] : NULL;
 	if (value && strcmp(value, "on") != 0 && strcmp(value, "off") != 0)
 		return cli_usage_error(self, "blind is 'on' or 'off', not '%s'", value);
@@ -40,19 +70,22 @@ static int run_config(struct cli *cli, const struct cli_cmd *self, int argc, cha
 		printf("blind %s%s\n", value, changed ? "" : " (it already was)");
 	else if (!value && assign_blind_all_get(s, &on, &err) == MC_OK)
 		printf("blind %s\n", on ? "on" : "off");
-	store_close(&s);
+	cli_close(cli);
 	return err.msg ? cli_error(&err) : MC_OK;
 }
 
 const struct cli_cmd cli_cmd_config = {
 	"config", run_config,
-	"config [blind [on|off]]",
-	"Shows or sets the database's settings (blind scoring for everyone).",
+	"config [blind [on|off] | claim-idle-minutes [N]]",
+	"Shows or sets the database's settings (blind scoring for everyone, claim expiry).",
 	"  blind on|off   blind scoring for every assessor (admins only): assessors see\n"
 	"                 each educator's anonymous id instead of the name, id and\n"
 	"                 school, on every screen and in every command; coordinators\n"
 	"                 and admins still see both. Off, blindness comes per\n"
 	"                 assignment (mcassess assign --blind).\n"
+	"  claim-idle-minutes N   (admins only) how long a claim on a submission\n"
+	"                 lasts after its holder's last key; then anyone may take it\n"
+	"                 (1 to 10080; default 30).\n"
 	"Without a value, prints the setting. The setting lives in the database, not\n"
 	"in $XDG_CONFIG_HOME/mcassess/config: who sees what is not a personal choice.\n"
 	"Changes are audited.\n",

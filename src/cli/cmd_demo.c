@@ -5,20 +5,46 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "mcassess/demo.h"
+#include "mcassess/queue.h"
+#include "mcassess/util.h"
 
 static void progress(void *ctx, long done, long total)
 {
 	(void)ctx;
 	if (total < done)
 		total = done;
-	fprintf(stderr, "\rdemo: %ld of %s%ld submissions written", done, done < total ? "about " : "",
-		total);
+	cli_progress_printf("demo: %ld of %s%ld submissions written", done, done < total ? "about " : "",
+			    total);
 	if (done >= total)
-		fputc('\n', stderr);
-	fflush(stderr);
+		fputc('\n', stderr); /* the last line stays */
+}
+
+/* What an interrupted demo leaves: the batches it had committed. */
+static int interrupted(struct cli *cli, struct mc_error *err, int existed)
+{
+	long long counts[QUEUE_NSTATUS], n = 0;
+	struct mc_error e2 = MC_ERROR_INIT;
+	struct store *s = cli->sess->store;
+	store_stop_when(s, NULL);
+	if (queue_counts(s, counts, &e2) == MC_OK)
+		for (int i = 0; i < QUEUE_NSTATUS; i++)
+			n += counts[i];
+	else
+		n = -1;
+	mc_error_clear(&e2);
+	cli_catch_interrupt(s); /* again: the rest of the close must not take up long work */
+	char *kept = n > 0 ? mc_xasprintf("the first %lld demo submissions had been saved and are kept; "
+					  "start again with a new database", n)
+		: n < 0 ? mc_xstrdup("the demo data saved so far could not be counted; run 'mcassess check'")
+		: existed ? NULL : mc_xstrdup("no demo data was written (the new database was set up as "
+					      "'init' does)");
+	int rc = cli_interrupted_exit(cli, err, kept);
+	free(kept);
+	return rc;
 }
 
 static int parse_seed(const char *s, uint64_t *out)
@@ -35,10 +61,10 @@ static int parse_seed(const char *s, uint64_t *out)
 static void print_counts(const char *path, const struct demo_counts *c)
 {
 	if (c->resumed_after > 0)
-		printf("%s: the demo stopped after %ld educators is finished; written now:\n", path,
-		       c->resumed_after);
+		cli_say(stdout, "%s: the demo stopped after %ld educators is finished; written now:\n", path,
+			c->resumed_after);
 	else
-		printf("%s: filled with demo data:\n", path);
+		cli_say(stdout, "%s: filled with demo data:\n", path);
 	printf("  %-12s %ld\n", "districts", c->districts);
 	printf("  %-12s %ld\n", "schools", c->schools);
 	printf("  %-12s %ld\n", "cohorts", c->cohorts);
@@ -99,13 +125,19 @@ static int run_demo(struct cli *cli, const struct cli_cmd *self, int argc, char 
 	}
 
 	struct store *s;
+	struct stat sb;
+	int existed = stat(cli->db_path, &sb) == 0;
 	int rc = cli_open(cli, STORE_CREATE, &s);
 	if (rc != MC_OK)
 		return rc;
 	struct mc_error err = MC_ERROR_INIT;
 	struct demo_counts counts;
+	cli_progress_begin(cli);
+	cli_catch_interrupt(s);
 	rc = demo_run(s, &o, &counts, &err);
-	store_close(&s);
+	if (rc != MC_OK && cli_interrupted())
+		return interrupted(cli, &err, existed);
+	cli_close(cli);
 	if (rc != MC_OK)
 		return cli_error(&err);
 	print_counts(cli->db_path, &counts);

@@ -2,17 +2,17 @@
 #include "config.h"
 
 #include <getopt.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "mcassess/export.h"
-#include "mcassess/identity.h"
+#include "mcassess/util.h"
 
 static void progress(void *ctx, long done)
 {
 	(void)ctx;
-	fprintf(stderr, "\rexport: %ld results", done);
-	fflush(stderr);
+	cli_progress_printf("export: %ld results", done);
 }
 
 static int run_export(struct cli *cli, const struct cli_cmd *self, int argc, char **argv)
@@ -62,19 +62,26 @@ static int run_export(struct cli *cli, const struct cli_cmd *self, int argc, cha
 	int rc = cli_open(cli, 0, &s);
 	if (rc != MC_OK)
 		return rc;
-	o.viewer = identity_user();
 	if (cli->progress && out)
 		o.progress = progress;
 	struct mc_error err = MC_ERROR_INIT;
 	long n = 0;
+	if (out)
+		cli_progress_begin(cli);
+	cli_catch_interrupt(s);
 	rc = export_results(s, &o, out, stdout, &n, &err);
-	store_close(&s);
-	if (o.progress)
-		fputs("\r\033[K", stderr);
+	if (rc != MC_OK && cli_interrupted()) {
+		/* --out is written to a temporary file and renamed only when whole */
+		char *kept = out ? mc_xasprintf("nothing was written (%s is as it was)", out) : NULL;
+		rc = cli_interrupted_exit(cli, &err, out ? kept : "the output is incomplete");
+		free(kept);
+		return rc;
+	}
+	cli_close(cli);
 	if (rc != MC_OK)
 		return cli_error(&err);
 	if (out)
-		fprintf(stderr, "export: %ld result%s written to %s\n", n, n == 1 ? "" : "s", out);
+		cli_say(stderr, "export: %ld result%s written to %s\n", n, n == 1 ? "" : "s", out);
 	return MC_OK;
 }
 

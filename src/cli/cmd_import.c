@@ -7,19 +7,12 @@
 #include "cli.h"
 #include "mcassess/import.h"
 
-/* "importing: N of M submissions" on one line of the terminal, cleared when done. */
+/* "importing: 40% (N of M submissions)" on one line of the terminal. */
 static void show_progress(void *ctx, long done, long total)
 {
-	int *shown = ctx;
-	if (done >= total) {
-		if (*shown)
-			fputs("\r\033[K", stderr);
-		*shown = 0;
-	} else {
-		fprintf(stderr, "\rimporting: %ld of %ld submissions", done, total);
-		*shown = 1;
-	}
-	fflush(stderr);
+	(void)ctx;
+	if (done < total)
+		cli_progress_printf("importing: %ld%% (%ld of %ld submissions)", done * 100 / total, done, total);
 }
 
 static const char *plural(long n, const char *one, const char *many) { return n == 1 ? one : many; }
@@ -55,12 +48,13 @@ static int run_import(struct cli *cli, const struct cli_cmd *self, int argc, cha
 		return rc;
 	struct import_stats st;
 	struct mc_error err = MC_ERROR_INIT;
-	int shown = 0;
-	rc = import_file(s, file, evidence, dry_run, &st, cli->progress ? show_progress : NULL, &shown,
-			 &err);
-	store_close(&s);
-	if (shown)
-		fputs("\r\033[K", stderr);
+	cli_progress_begin(cli);
+	cli_catch_interrupt(s);
+	rc = import_file(s, file, evidence, dry_run, &st, cli->progress ? show_progress : NULL, NULL, &err);
+	/* a failed import rolled back and took its evidence files out again */
+	if (rc != MC_OK && cli_interrupted())
+		return cli_interrupted_exit(cli, &err, NULL);
+	cli_close(cli);
 	if (rc != MC_OK)
 		return cli_error(&err);
 	printf("%s %ld %s (%ld evidence %s, %ld %s); %ld unchanged\n",

@@ -10,7 +10,6 @@
 
 #include "cli.h"
 #include "mcassess/catalog.h"
-#include "mcassess/identity.h"
 #include "mcassess/setup.h"
 #include "mcassess/util.h"
 
@@ -52,7 +51,7 @@ static int run_init(struct cli *cli, const struct cli_cmd *self, int argc, char 
 	rc = setup_init_stats(s, &st, &err);
 	if (rc != MC_OK) {
 		mc_error_prefix(&err, "init: %s", cli->db_path);
-		store_close(&s);
+		cli_close(cli);
 		if (!existed)
 			remove_new(cli->db_path);
 		return cli_error(&err);
@@ -60,15 +59,15 @@ static int run_init(struct cli *cli, const struct cli_cmd *self, int argc, char 
 	struct catalog_pathway *pw = NULL;
 	int npw = 0;
 	if (catalog_pathways(s, &pw, &npw, &err) != MC_OK) {
-		store_close(&s);
+		cli_close(cli);
 		return cli_error(&err);
 	}
 	catalog_pathways_free(&pw, npw);
-	printf("%s the database %s\n", existed ? "initialised" : "created", cli->db_path);
-	printf("loaded the catalog from %s/catalog: %d credentials in %d pathways\n", mc_data_dir(),
+	cli_say(stdout, "%s the database %s\n", existed ? "initialised" : "created", cli->db_path);
+	cli_say(stdout, "loaded the catalog from %s/catalog: %d credentials in %d pathways\n", mc_data_dir(),
 	       st.added + st.changed + st.unchanged, npw);
-	printf("you (%s) are admin; add others with 'mcassess people add USER --role ROLE'\n", identity_user());
-	store_close(&s);
+	cli_say(stdout, "you (%s) are admin; add others with 'mcassess people add USER --role ROLE'\n", cli->sess->actor.user);
+	cli_close(cli);
 	return MC_OK;
 }
 

@@ -44,20 +44,20 @@ static int run_add(struct cli *cli, const struct cli_cmd *self, int argc, char *
 	enum people_change what;
 	if (people_role(s, user, &before, &err) != MC_OK ||
 	    people_set(s, user, role, district, &what, &err) != MC_OK) {
-		store_close(&s);
+		cli_close(cli);
 		return cli_error(&err);
 	}
 	if (what == PEOPLE_ADDED)
-		printf("added %s as %s%s%s\n", user, people_role_name(role), district ? " in " : "",
+		cli_say(stdout, "added %s as %s%s%s\n", user, people_role_name(role), district ? " in " : "",
 		       district ? district : "");
 	else if (what == PEOPLE_CHANGED && before != role)
-		printf("changed %s: %s -> %s%s%s\n", user, people_role_name(before), people_role_name(role),
+		cli_say(stdout, "changed %s: %s -> %s%s%s\n", user, people_role_name(before), people_role_name(role),
 		       district ? " in " : "", district ? district : "");
 	else if (what == PEOPLE_CHANGED)
-		printf("changed %s: %s, now in %s\n", user, people_role_name(role), district ? district : "no district");
+		cli_say(stdout, "changed %s: %s, now in %s\n", user, people_role_name(role), district ? district : "no district");
 	else
-		printf("%s is already %s; nothing changed\n", user, people_role_name(role));
-	store_close(&s);
+		cli_say(stdout, "%s is already %s; nothing changed\n", user, people_role_name(role));
+	cli_close(cli);
 	return MC_OK;
 }
 
@@ -74,7 +74,7 @@ static int run_list(struct cli *cli, const struct cli_cmd *self, int argc, char 
 	struct person *p = NULL;
 	int n = 0;
 	if (people_list(s, &p, &n, &err) != MC_OK) {
-		store_close(&s);
+		cli_close(cli);
 		return cli_error(&err);
 	}
 	if (fmt == CLI_TSV) {
@@ -101,7 +101,7 @@ static int run_list(struct cli *cli, const struct cli_cmd *self, int argc, char 
 	} else {
 		int w[4] = { 4, 11, 8, 4 };
 		for (int i = 0; i < n; i++) {
-			int a[4] = { show_text_width(p[i].user), 11, show_text_width(p[i].district), show_text_width(p[i].name) };
+			int a[4] = { cli_width(p[i].user), 11, cli_width(p[i].district), cli_width(p[i].name) };
 			for (int k = 0; k < 4; k++)
 				w[k] = a[k] > w[k] ? a[k] : w[k];
 		}
@@ -112,11 +112,12 @@ static int run_list(struct cli *cli, const struct cli_cmd *self, int argc, char 
 			cli_pad(people_role_name(p[i].role), w[1] + 2);
 			cli_pad(p[i].district ? p[i].district : "-", w[2] + 2);
 			cli_pad(p[i].name, w[3] + 2);
-			puts(p[i].email ? p[i].email : "");
+			cli_put(p[i].email);
+			putchar('\n');
 		}
 	}
 	people_list_free(&p, n);
-	store_close(&s);
+	cli_close(cli);
 	return MC_OK;
 }
 

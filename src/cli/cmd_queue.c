@@ -5,12 +5,12 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <jansson.h>
 
 #include "cli.h"
-#include "mcassess/identity.h"
 #include "mcassess/queue.h"
 #include "mcassess/show.h"
 #include "mcassess/util.h"
@@ -73,7 +73,7 @@ static void print_json(const struct queue_row *r, long i)
 
 /* tsv and json: every row (or --limit of them), a page at a time; the last row of
  * one page is the key of the next. */
-static int stream(struct store *s, const struct queue_filter *f, const char *viewer, long limit,
+static int stream(struct store *s, const struct queue_filter *f, long limit,
 		  enum cli_format fmt, struct mc_error *err)
 {
 	struct queue_row *prev = NULL, *rows = NULL;
@@ -81,7 +81,7 @@ static int stream(struct store *s, const struct queue_filter *f, const char *vie
 	long done = 0;
 	while (limit < 0 || done < limit) {
 		int want = limit < 0 || limit - done > QUEUE_BATCH ? QUEUE_BATCH : (int)(limit - done);
-		rc = queue_page(s, f, viewer, nprev ? &prev[nprev - 1] : NULL, 1, want, &rows, &n, err);
+		rc = queue_page(s, f, nprev ? &prev[nprev - 1] : NULL, 1, want, &rows, &n, err);
 		queue_rows_free(&prev, nprev);
 		nprev = 0;
 		if (rc != MC_OK)
@@ -107,14 +107,13 @@ static int stream(struct store *s, const struct queue_filter *f, const char *vie
 /* Pad to `width` terminal cells (wide characters take two). */
 static void cell(const char *s, int width, int last)
 {
-	fputs(s, stdout);
 	if (last)
-		return;
-	for (int w = show_text_width(s); w < width + 2; w++)
-		putchar(' ');
+		cli_put(s);
+	else
+		cli_pad(s, width + 2);
 }
 
-static int text(struct store *s, const struct queue_filter *f, const char *viewer, long limit,
+static int text(struct store *s, const struct queue_filter *f, long limit,
 		struct mc_error *err)
 {
 	long long counts[QUEUE_NSTATUS];
@@ -128,7 +127,7 @@ static int text(struct store *s, const struct queue_filter *f, const char *viewe
 	int n = 0;
 	int want = limit < 0 ? QUEUE_TEXT_LIMIT : (int)limit;
 	/* one more than shown, to say whether there are more */
-	rc = queue_page(s, f, viewer, NULL, 1, want < INT_MAX ? want + 1 : want, &rows, &n, err);
+	rc = queue_page(s, f, NULL, 1, want < INT_MAX ? want + 1 : want, &rows, &n, err);
 	if (rc != MC_OK)
 		return rc;
 	int more = n > want;
@@ -156,7 +155,7 @@ static int text(struct store *s, const struct queue_filter *f, const char *viewe
 		snprintf(atts[i], sizeof atts[i], "%d", r->attempt);
 		const char *v[NC] = { r->id, r->status, r->credential, r->educator, r->district, atts[i], ages[i] };
 		for (int c = 0; c < NC; c++) {
-			int cw = show_text_width(v[c]);
+			int cw = cli_width(v[c]);
 			if (cw > w[c])
 				w[c] = cw;
 		}
@@ -200,10 +199,10 @@ static int run_queue(struct cli *cli, const struct cli_cmd *self, int argc, char
 	while ((c = cli_getopt(argc, argv, "h", opts)) != -1) {
 		switch (c) {
 		case 's':
-			if (strcmp(optarg, "all") != 0 && !queue_status_valid(optarg))
+			if (strcasecmp(optarg, "all") != 0 && !queue_status_canonical(optarg))
 				return cli_usage_error(self, "unknown status '%s' (one of: all, queued, "
-						       "in_progress, awaiting_approval, earned, resubmit, "
-						       "incomplete, withdrawn)", optarg);
+						       "in_progress, awaiting_approval (or awaiting), earned, "
+						       "resubmit, incomplete, withdrawn)", optarg);
 			f.status = optarg;
 			break;
 		case 'c': f.credential = optarg; break;
@@ -235,16 +234,20 @@ static int run_queue(struct cli *cli, const struct cli_cmd *self, int argc, char
 	}
 	if (optind < argc)
 		return cli_usage_error(self, "unexpected argument '%s'", argv[optind]);
-	const char *viewer = identity_user();
-	if (mine)
-		f.mine = viewer;
 	struct store *s;
 	int rc = cli_open(cli, 0, &s);
 	if (rc != MC_OK)
 		return rc;
+	const char *viewer = cli->sess->actor.user;
+	if (mine)
+		f.mine = viewer;
 	struct mc_error err = MC_ERROR_INIT;
-	rc = fmt == CLI_TEXT ? text(s, &f, viewer, limit, &err) : stream(s, &f, viewer, limit, fmt, &err);
-	store_close(&s);
+	struct queue_filter_names names;
+	rc = queue_filter_resolve(s, &f, &names, &err);
+	if (rc == MC_OK)
+		rc = fmt == CLI_TEXT ? text(s, &f, limit, &err) : stream(s, &f, limit, fmt, &err);
+	queue_filter_names_free(&names);
+	cli_close(cli);
 	return rc == MC_OK ? MC_OK : cli_error(&err);
 }
 
@@ -255,11 +258,13 @@ const struct cli_cmd cli_cmd_queue = {
 	"Lists the evidence queue: open work (queued, in progress) unless --status says otherwise.",
 	"options:\n"
 	"  --status S        only submissions in status S: queued, in_progress,\n"
-	"                    awaiting_approval, earned, resubmit, incomplete, withdrawn;\n"
-	"                    'all' for every status (default: queued and in_progress)\n"
+	"                    awaiting_approval (or awaiting), earned, resubmit,\n"
+	"                    incomplete, withdrawn; 'all' for every status\n"
+	"                    (default: queued and in_progress)\n"
 	"  --credential C    only credential C (a code, e.g. TEAM-QUES)\n"
 	"  --pathway P       only pathway P (a code, e.g. STEMS)\n"
-	"  --district D      only educators of district D\n"
+	"  --district D      only educators of district D (its name, or the start of\n"
+	"                    it when that names one district: Walnut for Walnut Creek)\n"
 	"  --mine            only submissions assigned to you or claimed by you\n"
 	"  --limit N         at most N rows (default: 50 as text, all as tsv or json)\n"
 	"  --sort KEY        age (oldest first, the default), credential, or status\n"

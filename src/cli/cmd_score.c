@@ -8,7 +8,7 @@
 #include <strings.h>
 
 #include "cli.h"
-#include "mcassess/identity.h"
+#include "mcassess/priv.h"
 #include "mcassess/scoring.h"
 #include "mcassess/text.h"
 #include "mcassess/util.h"
@@ -29,10 +29,10 @@ static int print_scored(struct store *s, const char *id, const char *criterion, 
 		const struct scoring_criterion *c = &o->criteria[i];
 		if (strcasecmp(c->code, criterion) != 0 || c->level < 0)
 			continue;
-		printf("%s %s: %s (%s). %d of %d criteria scored.", o->id, c->code, c->levels[c->level].label,
+		cli_say(stdout, "%s %s: %s (%s). %d of %d criteria scored.", o->id, c->code, c->levels[c->level].label,
 		       c->passes ? "passes" : "does not pass", o->nscored, o->ncriteria);
 		if (o->eligible)
-			printf(" Every criterion passes: 'mcassess decide %s earned' may be recorded.", o->id);
+			cli_say(stdout, " Every criterion passes: 'mcassess decide %s earned' may be recorded.", o->id);
 		putchar('\n');
 	}
 	scoring_outcome_free(&o);
@@ -67,7 +67,7 @@ static int run_score(struct cli *cli, const struct cli_cmd *self, int argc, char
 		mc_error_set(&err, MC_INVALID, "--comment: not valid UTF-8");
 	else if (scoring_score(s, id, criterion, level, comment, &err) == MC_OK)
 		print_scored(s, id, criterion, &err);
-	store_close(&s);
+	cli_close(cli);
 	return err.msg ? cli_error(&err) : MC_OK;
 }
 
@@ -120,8 +120,12 @@ static int feedback_text(const char *file, const char *arg, char **data, size_t 
 	}
 	if (file) {
 		*where = file;
-		if (mc_read_file(file, data, len) != 0)
-			return mc_error_set(err, MC_FAIL, "%s: cannot read: %s", file, strerror(errno));
+		priv_user_begin(); /* the person's file, read with their own rights */
+		int r = mc_read_file(file, data, len);
+		int e = errno;
+		priv_user_end();
+		if (r != 0)
+			return mc_error_set(err, MC_FAIL, "%s: cannot read: %s", file, strerror(e));
 		return MC_OK;
 	}
 	*where = "the feedback text";
@@ -173,9 +177,9 @@ static int run_feedback(struct cli *cli, const struct cli_cmd *self, int argc, c
 	}
 	if (scoring_feedback_set(s, id, data, &err) == MC_OK) {
 		long words = text_word_count(data, len);
-		printf("%s: feedback saved (%ld word%s).\n", id, words, words == 1 ? "" : "s");
+		cli_say(stdout, "%s: feedback saved (%ld word%s).\n", id, words, words == 1 ? "" : "s");
 	}
-	store_close(&s);
+	cli_close(cli);
 	free(data);
 	return err.msg ? cli_error(&err) : MC_OK;
 }
@@ -231,11 +235,11 @@ static int run_decide(struct cli *cli, const struct cli_cmd *self, int argc, cha
 	struct mc_error err = MC_ERROR_INIT;
 	if (incomplete) {
 		if (scoring_return_incomplete(s, id, reason, &err) == MC_OK)
-			printf("%s: returned as incomplete (by %s); it does not count as an attempt.\n", id,
-			       identity_user());
+			cli_say(stdout, "%s: returned as incomplete (by %s); it does not count as an attempt.\n", id,
+			       cli->sess->actor.user);
 	} else if (scoring_decide(s, id, outcome, &err) == MC_OK)
-		printf("%s: %s (decided by %s).\n", id, outcome, identity_user());
-	store_close(&s);
+		cli_say(stdout, "%s: %s (decided by %s).\n", id, outcome, cli->sess->actor.user);
+	cli_close(cli);
 	return err.msg ? cli_error(&err) : MC_OK;
 }
 

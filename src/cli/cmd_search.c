@@ -9,28 +9,37 @@
 #include <jansson.h>
 
 #include "cli.h"
-#include "mcassess/identity.h"
 #include "mcassess/precheck.h"
 #include "mcassess/search.h"
+#include "mcassess/text.h"
 #include "mcassess/util.h"
 
 #define DEFAULT_LIMIT 20
 #define PROGRESS_ROWS 2000   /* say so on a terminal when indexing at least this many rows */
 
 /* The snippet for output: markers become `open`/`close`, and line breaks and tabs
- * spaces, so that one hit is one line. */
-static char *render(const char *snippet, const char *open, const char *close)
+ * spaces, so that one hit is one line; for people (`safe`) other controls are made
+ * visible. */
+static char *render(const char *snippet, const char *open, const char *close, int safe)
 {
 	struct mc_buf b = MC_BUF_INIT;
-	for (const char *p = snippet; *p; p++) {
+	const char *p = snippet;
+	while (*p) {
+		size_t n = strcspn(p, SEARCH_MARK_OPEN SEARCH_MARK_CLOSE "\n\r\t");
+		if (safe)
+			text_safe_append(&b, p, n, 0);
+		else
+			mc_buf_add(&b, p, n);
+		p += n;
+		if (!*p)
+			break;
 		if (*p == SEARCH_MARK_OPEN[0])
 			mc_buf_adds(&b, open);
 		else if (*p == SEARCH_MARK_CLOSE[0])
 			mc_buf_adds(&b, close);
-		else if (*p == '\n' || *p == '\r' || *p == '\t')
-			mc_buf_addc(&b, ' ');
 		else
-			mc_buf_addc(&b, *p);
+			mc_buf_addc(&b, ' ');
+		p++;
 	}
 	return mc_buf_steal(&b);
 }
@@ -42,7 +51,7 @@ static void print_hits(const struct search_hit *h, int n, enum cli_format fmt, i
 	if (fmt == CLI_JSON) {
 		json_t *a = json_array();
 		for (int i = 0; i < n; i++) {
-			char *snip = render(h[i].snippet, "[", "]");
+			char *snip = render(h[i].snippet, "[", "]", 0);
 			json_t *o = json_object();
 			json_object_set_new(o, "id", json_string(h[i].submission));
 			json_object_set_new(o, "part", json_string(h[i].part));
@@ -63,7 +72,8 @@ static void print_hits(const struct search_hit *h, int n, enum cli_format fmt, i
 		return;
 	}
 	for (int i = 0; i < n; i++) {
-		char *snip = render(h[i].snippet, bold ? "\033[1m" : "[", bold ? "\033[22m" : "]");
+		char *snip = render(h[i].snippet, bold ? "\033[1m" : "[", bold ? "\033[22m" : "]",
+				    fmt != CLI_TSV);
 		if (fmt == CLI_TSV) {
 			cli_tsv_field(stdout, h[i].submission);
 			putchar('\t');
@@ -72,7 +82,10 @@ static void print_hits(const struct search_hit *h, int n, enum cli_format fmt, i
 			cli_tsv_field(stdout, snip);
 			putchar('\n');
 		} else {
-			printf("%s  %s  %s\n", h[i].submission, h[i].part, snip);
+			cli_put(h[i].submission);
+			fputs("  ", stdout);
+			cli_put(h[i].part);
+			printf("  %s\n", snip);
 		}
 		free(snip);
 	}
@@ -85,9 +98,14 @@ static int catch_up(struct cli *cli, struct store *s, struct mc_error *err)
 	int rc = search_pending(s, &ev, &fb, err);
 	if (rc != MC_OK)
 		return rc;
-	if (cli->progress && ev + fb >= PROGRESS_ROWS)
-		fprintf(stderr, "mcassess: search: indexing %lld new evidence items and %lld feedback…\n", ev, fb);
-	return search_catch_up(s, NULL, err);
+	if (ev + fb < PROGRESS_ROWS)
+		return search_catch_up(s, NULL, err);
+	/* the first search after an import indexes it: say so, with how far it is */
+	cli_progress_begin(cli);
+	cli_progress_printf("search: indexing %lld new evidence items and %lld feedback...", ev, fb);
+	rc = search_catch_up(s, NULL, err);
+	cli_progress_end();
+	return rc;
 }
 
 static int run(struct cli *cli, const struct cli_cmd *self, int argc, char **argv)
@@ -155,7 +173,7 @@ static int run(struct cli *cli, const struct cli_cmd *self, int argc, char **arg
 			store_rollback(s);
 		if (rc == MC_OK && nargs == 0) {
 			fprintf(stderr, "mcassess: search: index rebuilt\n");
-			store_close(&s);
+			cli_close(cli);
 			return MC_OK;
 		}
 	}
@@ -174,23 +192,20 @@ static int run(struct cli *cli, const struct cli_cmd *self, int argc, char **arg
 		ask.limit++;
 	if (rc == MC_OK && !regex)
 		rc = catch_up(cli, s, &err);
-	if (rc == MC_OK)
-		rc = regex ? search_regex(s, pattern, &ask, &hits, &n, &err)
-			   : search_text(s, pattern, &ask, &hits, &n, &err);
-	if (rc == MC_OK) /* personal data masked where you score blind */
-		rc = precheck_mask_hits(s, identity_user(), hits, &n, &err);
+	if (rc == MC_OK) /* what you may see, masked where you score blind */
+		rc = precheck_search(s, pattern, regex, &ask, &hits, &n, &err);
 	if (rc == MC_OK) {
 		int more = o.limit > 0 && n > o.limit;
 		print_hits(hits, more ? o.limit : n, fmt, fmt == CLI_TEXT && cli->tty && getenv("TERM") &&
 								 strcmp(getenv("TERM"), "dumb") != 0);
 		if (n == 0)
-			fprintf(stderr, "no matches for '%s'\n", pattern);
+			cli_say(stderr, "no matches for '%s'\n", pattern);
 		else if (more && fmt == CLI_TEXT)
 			fprintf(stderr, "(the first %d matches; --limit N shows more, 0 all)\n", o.limit);
 	}
 	search_hits_free(&hits, n);
 	mc_buf_free(&words);
-	store_close(&s);
+	cli_close(cli);
 	return rc == MC_OK ? MC_OK : cli_error(&err);
 }
 

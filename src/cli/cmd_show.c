@@ -10,9 +10,9 @@
 #include <jansson.h>
 
 #include "cli.h"
-#include "mcassess/identity.h"
 #include "mcassess/precheck.h"
 #include "mcassess/show.h"
+#include "mcassess/text.h"
 #include "mcassess/util.h"
 
 /* ---------------------------------------------------------------- JSON */
@@ -230,8 +230,11 @@ static void evidence_item(struct mc_buf *b, const struct show_evidence *e, int w
 	if (strcmp(e->kind, "file") == 0) {
 		char size[32];
 		human_size(e->size >= 0 ? e->size : 0, size);
-		mc_buf_printf(b, "  file %s\n    %s, %s\n    sha256 %s\n", e->file ? e->file : "(unnamed)",
-			      e->media_type, size, e->sha256);
+		/* one line: a line break in the file name shows as \n */
+		char *name = e->file ? text_safe_dup(e->file, 0) : mc_xstrdup("(unnamed)");
+		mc_buf_printf(b, "  file %s\n    %s, %s\n    sha256 %s\n", name, e->media_type, size,
+			      e->sha256);
+		free(name);
 	} else
 		show_wrap(b, e->text, width, "    ");
 }
@@ -425,8 +428,8 @@ static int run_show(struct cli *cli, const struct cli_cmd *self, int argc, char 
 		return rc;
 	struct mc_error err = MC_ERROR_INIT;
 	struct show_submission *m = NULL;
-	rc = show_load(s, id, identity_user(), &m, &err);
-	store_close(&s);
+	rc = show_load(s, id, &m, &err);
+	cli_close(cli);
 	if (rc != MC_OK)
 		return cli_error(&err);
 	if (fmt == CLI_JSON) {
@@ -439,8 +442,11 @@ static int run_show(struct cli *cli, const struct cli_cmd *self, int argc, char 
 		struct mc_buf fitted = MC_BUF_INIT;
 		int width = term_width(cli);
 		text(m, width, &b);
-		fit(mc_buf_str(&b), width, &fitted);
+		/* everything shown came from outside somewhere: controls made visible, then wrapped */
+		char *safe = text_safe_dup(mc_buf_str(&b), TEXT_SAFE_LINES);
+		fit(safe, width, &fitted);
 		fputs(mc_buf_str(&fitted), stdout);
+		free(safe);
 		mc_buf_free(&b);
 		mc_buf_free(&fitted);
 	}

@@ -10,10 +10,11 @@
 
 #include "mcassess/assign.h"
 #include "mcassess/audit.h"
-#include "mcassess/identity.h"
 #include "mcassess/people.h"
+#include "mcassess/session.h"
 #include "mcassess/store.h"
 #include "mcassess/store_people.h"
+#include "mcassess/suggest.h"
 #include "mcassess/util.h"
 
 static const char *const READS[] = { "first", "second", "adjudication" };
@@ -46,7 +47,7 @@ static int may_assign(struct store *s, const char *id, const struct store_assign
 		return rc;
 	struct person me;
 	int found;
-	if ((rc = store_people_get(s, identity_user(), &me, &found, err)) != MC_OK)
+	if ((rc = store_people_get(s, session_user(s), &me, &found, err)) != MC_OK)
 		return rc;
 	if (me.role == ROLE_COORDINATOR && me.district && strcmp(me.district, sub->district) != 0)
 		rc = mc_error_set(err, MC_FAIL, "you (%s) coordinate %s, and %s is from %s: ask an admin or "
@@ -67,7 +68,7 @@ static int open_sub(struct store *s, const char *id, struct store_assign_sub *su
 	int found;
 	int rc = store_assign_sub(s, id, sub, &found, err);
 	if (rc == MC_OK && !found)
-		rc = mc_error_set(err, MC_FAIL, "no submission '%s'", id);
+		rc = suggest_no_submission(s, id, err);
 	if (rc == MC_OK)
 		rc = may_assign(s, id, sub, err);
 	return rc;
@@ -112,11 +113,12 @@ static int set_in_tx(struct store *s, const char *id, const char *user, const ch
 	if (rc == MC_OK && old && strcmp(old->assessor, user) == 0 && !old->blind == !blind) {
 		*what = ASSIGN_UNCHANGED;
 	} else if (rc == MC_OK) {
-		const char *me = identity_user();
+		const char *me = session_user(s);
 		char uid[MC_UUID_LEN], at[MC_TIME_LEN];
-		mc_uuid(uid);
+		rc = mc_uuid(uid, err);
 		mc_now(at);
-		rc = store_assign_put(s, sub.rowid, read, user, blind, me, at, uid, err);
+		if (rc == MC_OK)
+			rc = store_assign_put(s, sub.rowid, read, user, blind, me, at, uid, err);
 		char *before = old ? row_json(old->assessor, old->read, old->blind, old->assigned_by) : NULL;
 		char *after = row_json(user, read, blind, me);
 		char *subject = mc_xasprintf("submission:%s", id);
@@ -182,7 +184,7 @@ static int remove_in_tx(struct store *s, const char *id, const char *user, const
 		/* "after" says what was taken away, so the archive's message can name it */
 		char *before = row_json(r->assessor, r->read, r->blind, r->assigned_by);
 		json_t *o = json_pack("{s:s, s:s, s:s}", "assessor", r->assessor, "read", r->read, "removed_by",
-				      identity_user());
+				      session_user(s));
 		char *after = json_dumps(o, JSON_SORT_KEYS | JSON_COMPACT);
 		json_decref(o);
 		if (rc == MC_OK)

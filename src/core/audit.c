@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "mcassess/audit.h"
-#include "mcassess/identity.h"
+#include "mcassess/session.h"
 #include "mcassess/store.h"
 #include "mcassess/store_archive.h"
 #include "mcassess/util.h"
@@ -55,10 +55,11 @@ int audit_append(struct store *s, const char *action, const char *subject, const
 	int rc = store_audit_last(s, &last, prev, err);
 	if (rc != MC_OK)
 		return rc;
-	mc_uuid(uid);
+	if (mc_uuid(uid, err) != MC_OK)
+		return MC_FAIL;
 	mc_now(at);
 	struct audit_row r = {
-		.seq = last + 1, .uid = uid, .at = at, .actor = identity_user(), .action = action,
+		.seq = last + 1, .uid = uid, .at = at, .actor = session_user(s), .action = action,
 		.subject = subject, .before = before, .after = after, .prev_hash = prev,
 	};
 	audit_row_hash(&r, hash);

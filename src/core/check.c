@@ -18,6 +18,7 @@
 #include "mcassess/evstore.h"
 #include "mcassess/hash.h"
 #include "mcassess/people.h"
+#include "mcassess/progress.h"
 #include "mcassess/store.h"
 #include "mcassess/store_check.h"
 #include "mcassess/util.h"
@@ -39,9 +40,30 @@ struct ck {
 	struct audited *log;
 	size_t nlog, caplog;
 	int demo; /* the demo generator wrote rows without per-row audit records */
+	int people_audited; /* people were added through mcassess ('init' always is): an
+			     * unaudited person was added behind its back (test fixtures insert
+			     * their people with SQL and have no such row) */
 	char **altered; /* stored files that no longer match their SHA-256 (for the archive) */
 	size_t naltered;
+	long long done, total, told; /* progress: rows looked at, of all there are */
+	const char *step;
 };
+
+/* Progress, told every half percent or so: one unit per row looked at. */
+static void advance(struct ck *c, long long n)
+{
+	c->done += n;
+	if (c->done - c->told > c->total / 200 || c->done >= c->total) {
+		c->told = c->done;
+		progress_report(c->step, c->done, c->total);
+	}
+}
+
+static void step(struct ck *c, const char *what)
+{
+	c->step = what;
+	progress_report(what, c->done, c->total);
+}
 
 static void problem(struct ck *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void problem(struct ck *c, const char *fmt, ...)
@@ -92,6 +114,7 @@ static int check_database(struct ck *c, struct mc_error *err)
 static int evidence_one(void *ctx, const struct store_check_evidence *e)
 {
 	struct ck *c = ctx;
+	advance(c, 1);
 	const char *sha = e->sha256 ? e->sha256 : "";
 	if (e->kind && strcmp(e->kind, "text") == 0) {
 		char got[MC_SHA256_HEX];
@@ -116,6 +139,7 @@ static int str_cmp(const void *x, const void *y)
 static int blob_one(void *ctx, const struct store_check_blob *b)
 {
 	struct ck *c = ctx;
+	advance(c, 1);
 	size_t len = strlen(b->sha256);
 	char *path = len >= 2 ? evstore_path(store_evidence_dir(c->s), b->sha256)
 			      : mc_xasprintf("%s/__/%s", store_evidence_dir(c->s), b->sha256);
@@ -175,6 +199,12 @@ static char *text_sha(const char *t)
 	return mc_xstrdup(h);
 }
 
+/* A person as the audit log and the people table both say it: "role (district)". */
+static char *person_value(const char *role, const char *district)
+{
+	return district && *district ? mc_xasprintf("%s (%s)", role, district) : mc_xstrdup(role);
+}
+
 static void log_add(struct ck *c, const struct audit_row *r, char *key, char *value)
 {
 	if (c->nlog == c->caplog) {
@@ -193,6 +223,19 @@ static int audit_one(void *ctx, const struct audit_row *r)
 		return 0;
 	if (strcmp(r->action, "demo") == 0)
 		c->demo = 1;
+	if (strncmp(r->subject, "person:", 7) == 0 && strcmp(r->action, "people") == 0) {
+		json_t *j = r->after ? json_loads(r->after, 0, NULL) : NULL;
+		if (r->after && !json_is_object(j)) {
+			json_decref(j);
+			return 0; /* an unreadable row: audit_verify names edited rows */
+		}
+		c->people_audited = 1;
+		log_add(c, r, record_key(r->subject + 7, "person", "", ""),
+			j ? person_value(jstr(j, "role"), json_string_value(json_object_get(j, "district")))
+			  : NULL);
+		json_decref(j);
+		return 0;
+	}
 	if (strncmp(r->subject, "submission:", 11) != 0)
 		return 0;
 	const char *id = r->subject + 11;
@@ -303,6 +346,7 @@ static void compare_record(struct ck *c, const struct store_check_record *r, con
 static int record_one(void *ctx, const struct store_check_record *r)
 {
 	struct ck *c = ctx;
+	advance(c, 1);
 	if (strcmp(r->kind, "status") == 0) {
 		problem(c, "submission %s has status '%s' but no decision was recorded: changed outside mcassess",
 			r->submission, r->status);
@@ -342,7 +386,10 @@ static void report_removed(struct ck *c)
 		}
 		char *name = record_name(parts[0], parts[1] ? parts[1] : "?", parts[2] ? parts[2] : "",
 					 parts[3] ? parts[3] : "");
-		if (strcmp(parts[1] ? parts[1] : "", "feedback") == 0)
+		if (strcmp(parts[1] ? parts[1] : "", "person") == 0)
+			problem(c, "person %s was %s at the last audited change (by %s at %s) but is gone: "
+				   "deleted outside mcassess", parts[0], a->value, a->actor, a->at);
+		else if (strcmp(parts[1] ? parts[1] : "", "feedback") == 0)
 			problem(c, "%s was set by the last audited change (by %s at %s) but is gone: deleted "
 				   "outside mcassess", name, a->actor, a->at);
 		else
@@ -353,6 +400,37 @@ static void report_removed(struct ck *c)
 	}
 }
 
+/* Each person against the last audited change to them: a role or district set
+ * with sqlite3 (say, an assessor making themselves admin) is named. */
+static int check_people(struct ck *c, struct mc_error *err)
+{
+	struct person *list = NULL;
+	int n = 0;
+	int rc = people_list(c->s, &list, &n, err);
+	for (int i = 0; rc == MC_OK && i < n; i++) {
+		char *key = record_key(list[i].user, "person", "", "");
+		char *now = person_value(people_role_name(list[i].role), list[i].district);
+		struct audited *a = log_find(c, key);
+		if (a) {
+			a->matched = 1;
+			if (!a->value)
+				problem(c, "person %s is %s but the last audited change (by %s at %s) removed them: "
+					   "changed outside mcassess", list[i].user, now, a->actor, a->at);
+			else if (strcmp(a->value, now) != 0)
+				problem(c, "person %s is %s but the last audited change (by %s at %s) made them "
+					   "%s: changed outside mcassess", list[i].user, now, a->actor, a->at,
+					a->value);
+		} else if (!c->demo && c->people_audited) {
+			problem(c, "person %s is %s but no audited change ever added them: added outside "
+				   "mcassess", list[i].user, now);
+		}
+		free(key);
+		free(now);
+	}
+	people_list_free(&list, n);
+	return rc;
+}
+
 static int check_records(struct ck *c, struct mc_error *err)
 {
 	int rc = store_audit_each(c->s, NULL, audit_one, c, err);
@@ -360,6 +438,8 @@ static int check_records(struct ck *c, struct mc_error *err)
 		log_compact(c);
 		rc = store_check_record_each(c->s, record_one, c, err);
 	}
+	if (rc == MC_OK)
+		rc = check_people(c, err);
 	if (rc == MC_OK)
 		report_removed(c);
 	for (size_t i = 0; i < c->nlog; i++)
@@ -506,18 +586,35 @@ int check_run(struct store *s, unsigned what, void (*report)(void *ctx, const ch
 		return rc;
 	rc = store_check_counts(s, &sum->submissions, &sum->evidence, &sum->files, &sum->scores,
 				    &sum->feedback, &sum->decisions, &sum->audit_rows, err);
-	if (rc == MC_OK && (what & CHECK_DATABASE))
+	/* SQLite's integrity check is one statement that says nothing until it is
+	 * done (most of the time on a big database): it shows without a figure */
+	long long records = sum->scores + sum->feedback + sum->decisions;
+	c.total = sum->evidence + sum->files + sum->audit_rows + records + 1;
+	if (rc == MC_OK && (what & CHECK_DATABASE)) {
+		progress_report("checking the database's integrity", 0, -1);
 		rc = check_database(&c, err);
-	if (rc == MC_OK && (what & CHECK_EVIDENCE))
+	}
+	if (rc == MC_OK && (what & CHECK_EVIDENCE)) {
+		step(&c, "checking evidence");
 		rc = store_check_evidence_each(s, evidence_one, &c, err);
+	}
 	if (rc == MC_OK && (what & CHECK_EVIDENCE))
 		rc = store_check_blob_each(s, blob_one, &c, err);
-	if (rc == MC_OK && (what & CHECK_AUDIT))
+	c.done = sum->evidence + sum->files;
+	if (rc == MC_OK && (what & CHECK_AUDIT)) {
+		step(&c, "checking the audit chain");
 		rc = audit_verify(s, report, ctx, &c.problems, err);
+	}
+	advance(&c, sum->audit_rows);
 	if (rc == MC_OK && (what & CHECK_COUNTS))
 		rc = store_check_status_each(s, status_one, &c, err);
-	if (rc == MC_OK && (what & CHECK_RECORDS))
+	if (rc == MC_OK && (what & CHECK_RECORDS)) {
+		step(&c, "checking scores and decisions");
 		rc = check_records(&c, err);
+	}
+	c.done = c.total - 1;
+	if (rc == MC_OK && (what & CHECK_AUDIT))
+		step(&c, "checking the archive");
 	if (rc == MC_OK && (what & CHECK_AUDIT)) { /* the archive against the database, when there is one */
 		if (c.naltered > 1)
 			qsort(c.altered, c.naltered, sizeof *c.altered, str_cmp);

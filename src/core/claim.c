@@ -8,10 +8,12 @@
 
 #include <jansson.h>
 
+#include "mcassess/access.h"
 #include "mcassess/audit.h"
 #include "mcassess/claim.h"
-#include "mcassess/identity.h"
+#include "mcassess/session.h"
 #include "mcassess/scoring.h"
+#include "mcassess/session.h"
 #include "mcassess/store.h"
 #include "mcassess/util.h"
 
@@ -24,11 +26,49 @@ int claim_idle_minutes(struct store *s, int *minutes, struct mc_error *err)
 	if (v) {
 		char *end;
 		long m = strtol(v, &end, 10);
-		if (*v && !*end && m > 0 && m < 100000)
+		if (*v && !*end && m > 0 && m <= CLAIM_IDLE_MAX)
 			*minutes = (int)m;
 		free(v);
 	}
 	return MC_OK;
+}
+
+static int idle_set_in_tx(struct store *s, int minutes, int *changed, struct mc_error *err)
+{
+	int was;
+	int rc = people_require(s, ROLE_ADMIN, "setting how long an idle claim lasts", err);
+	if (rc == MC_OK)
+		rc = claim_idle_minutes(s, &was, err);
+	if (rc != MC_OK || was == minutes)
+		return rc;
+	char value[16], before[32], after[32];
+	snprintf(value, sizeof value, "%d", minutes);
+	snprintf(before, sizeof before, "{\"value\":%d}", was);
+	snprintf(after, sizeof after, "{\"value\":%d}", minutes);
+	rc = store_meta_set(s, "claim_idle_minutes", value, err);
+	if (rc == MC_OK)
+		rc = audit_append(s, "config", "setting:claim_idle_minutes", before, after, err);
+	if (rc == MC_OK)
+		*changed = 1;
+	return rc;
+}
+
+int claim_idle_minutes_set(struct store *s, int minutes, int *changed, struct mc_error *err)
+{
+	*changed = 0;
+	if (minutes < 1 || minutes > CLAIM_IDLE_MAX)
+		return mc_error_set(err, MC_USAGE, "claim-idle-minutes is a whole number of minutes from 1 to %d, "
+				    "not %d", CLAIM_IDLE_MAX, minutes);
+	if (store_begin(s, err) != MC_OK)
+		return MC_FAIL;
+	int rc = idle_set_in_tx(s, minutes, changed, err);
+	if (rc == MC_OK)
+		rc = store_commit(s, err);
+	if (rc != MC_OK) {
+		store_rollback(s);
+		*changed = 0;
+	}
+	return rc;
 }
 
 /* 1 when a claim last seen at `seen_at` has been idle past the expiry. */
@@ -40,9 +80,9 @@ static int expired(const char *seen_at, int minutes)
 	return now - seen >= (time_t)minutes * 60;
 }
 
-static char *claim_json(const char *user, const char *claimed_at)
+/* The text of j (taken), on our heap. */
+static char *json_text(json_t *j)
 {
-	json_t *j = json_pack("{s:s, s:s}", "user", user, "claimed_at", claimed_at);
 	char *t = json_dumps(j, JSON_SORT_KEYS | JSON_COMPACT);
 	json_decref(j);
 	if (!t)
@@ -50,6 +90,11 @@ static char *claim_json(const char *user, const char *claimed_at)
 	char *r = mc_xstrdup(t);
 	free(t);
 	return r;
+}
+
+static char *claim_json(const char *user, const char *claimed_at)
+{
+	return json_text(json_pack("{s:s, s:s}", "user", user, "claimed_at", claimed_at));
 }
 
 static int find_sub(struct store *s, const char *id, long long *rowid, struct mc_error *err)
@@ -76,7 +121,7 @@ static int acquire_in_tx(struct store *s, const char *id, struct mc_error *err)
 	struct store_claim_row k;
 	if (store_claim_get(s, rowid, &k, err) != MC_OK)
 		return MC_FAIL;
-	const char *me = identity_user();
+	const char *me = session_user(s);
 	char at[MC_TIME_LEN], uid[MC_UUID_LEN];
 	mc_now(at);
 	int rc;
@@ -86,8 +131,9 @@ static int acquire_in_tx(struct store *s, const char *id, struct mc_error *err)
 	} else if (k.user && !expired(k.seen_at, minutes)) {
 		rc = held_by_other(id, &k, minutes, err);
 	} else {
-		mc_uuid(uid);
-		rc = store_claim_put(s, rowid, uid, me, at, at, err);
+		rc = mc_uuid(uid, err);
+		if (rc == MC_OK)
+			rc = store_claim_put(s, rowid, uid, me, at, at, err);
 		if (rc == MC_OK) {
 			char *subject = mc_xasprintf("submission:%s", id);
 			char *before = k.user ? claim_json(k.user, k.claimed_at) : NULL;
@@ -125,7 +171,7 @@ int claim_touch(struct store *s, const char *id, struct mc_error *err)
 	int changed = 0;
 	if (store_begin(s, err) != MC_OK)
 		return MC_FAIL;
-	if (store_claim_touch(s, rowid, identity_user(), at, &changed, err) != MC_OK) {
+	if (store_claim_touch(s, rowid, session_user(s), at, &changed, err) != MC_OK) {
 		store_rollback(s);
 		return MC_FAIL;
 	}
@@ -141,19 +187,24 @@ static int release_in_tx(struct store *s, const char *id, long long rowid, struc
 	struct store_claim_row k;
 	if (store_claim_get(s, rowid, &k, err) != MC_OK)
 		return MC_FAIL;
-	const char *me = identity_user();
-	int rc;
+	const char *me = session_user(s);
+	const struct mc_session *sess = session_of(s);
+	enum people_role role = sess ? sess->actor.role : ROLE_NONE; /* read once, by the session */
+	int rc = MC_OK, other = k.user && strcmp(k.user, me) != 0;
 	if (!k.user)
 		rc = mc_error_set(err, MC_FAIL, "%s is not claimed by anyone", id);
-	else if (strcmp(k.user, me) != 0)
-		rc = mc_error_set(err, MC_FAIL, "%s is claimed by %s, not by you (%s); only they can "
-				  "release it, or it lapses when they are idle", id, k.user, me);
+	else if (other && role != ROLE_ADMIN)
+		rc = mc_error_set(err, MC_FAIL, "%s is claimed by %s, not by you (%s); only they or an "
+				  "admin can release it, or it lapses when they are idle", id, k.user, me);
 	else
 		rc = store_claim_del(s, rowid, err);
 	if (rc == MC_OK) {
 		char *subject = mc_xasprintf("submission:%s", id);
 		char *before = claim_json(k.user, k.claimed_at);
-		rc = audit_append(s, "release", subject, before, NULL, err);
+		/* An admin releasing another's claim is on record as such. */
+		char *after = other ? json_text(json_pack("{s:s}", "released_by", me)) : NULL;
+		rc = audit_append(s, "release", subject, before, after, err);
+		free(after);
 		free(subject);
 		free(before);
 	}
@@ -184,7 +235,7 @@ int claim_check_rowid(struct store *s, long long rowid, const char *id, struct m
 	if (store_claim_get(s, rowid, &k, err) != MC_OK)
 		return MC_FAIL;
 	int rc = MC_OK;
-	if (k.user && strcmp(k.user, identity_user()) != 0 && !expired(k.seen_at, minutes))
+	if (k.user && strcmp(k.user, session_user(s)) != 0 && !expired(k.seen_at, minutes))
 		rc = held_by_other(id, &k, minutes, err);
 	store_claim_row_free(&k);
 	return rc;
@@ -219,7 +270,7 @@ int claim_list(struct store *s, struct claim_info **out, int *n, struct mc_error
 	*out = NULL;
 	*n = 0;
 	struct list_ctx c = { NULL, 0, CLAIM_IDLE_DEFAULT };
-	if (claim_idle_minutes(s, &c.minutes, err) != MC_OK)
+	if (access_refresh(s, err) != MC_OK || claim_idle_minutes(s, &c.minutes, err) != MC_OK)
 		return MC_FAIL;
 	if (store_claim_each(s, NULL, list_one, &c, err) != MC_OK) {
 		claim_list_free(&c.l, c.n);

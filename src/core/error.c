@@ -8,24 +8,13 @@
 #include "mcassess/error.h"
 #include "mcassess/util.h"
 
-static char *vformat(const char *fmt, va_list ap)
-{
-	va_list cp;
-	va_copy(cp, ap);
-	int n = vsnprintf(NULL, 0, fmt, cp);
-	va_end(cp);
-	char *s = mc_xmalloc((size_t)(n < 0 ? 0 : n) + 1);
-	vsnprintf(s, (size_t)n + 1, fmt, ap);
-	return s;
-}
-
 int mc_error_set(struct mc_error *err, enum mc_status status, const char *fmt, ...)
 {
 	if (!err)
 		return status;
 	va_list ap;
 	va_start(ap, fmt);
-	char *m = vformat(fmt, ap);
+	char *m = mc_xvasprintf(fmt, ap);
 	va_end(ap);
 	free(err->msg);
 	err->msg = m;
@@ -40,7 +29,7 @@ int mc_error_at(struct mc_error *err, enum mc_status status, const char *file, l
 		return status;
 	va_list ap;
 	va_start(ap, fmt);
-	char *m = vformat(fmt, ap);
+	char *m = mc_xvasprintf(fmt, ap);
 	va_end(ap);
 	char *full;
 	if (line > 0 && col > 0)
@@ -62,7 +51,7 @@ void mc_error_prefix(struct mc_error *err, const char *fmt, ...)
 		return;
 	va_list ap;
 	va_start(ap, fmt);
-	char *p = vformat(fmt, ap);
+	char *p = mc_xvasprintf(fmt, ap);
 	va_end(ap);
 	char *full = mc_xasprintf("%s: %s", p, err->msg);
 	free(p);

@@ -12,8 +12,11 @@
 #include <csv.h>
 #include <jansson.h>
 
+#include "mcassess/priv.h"
+#include "mcassess/access.h"
 #include "mcassess/export.h"
 #include "mcassess/queue.h"
+#include "mcassess/session.h"
 #include "mcassess/util.h"
 
 const char *const export_result_fields[EXPORT_RESULT_NFIELDS] = {
@@ -115,7 +118,9 @@ int export_results(struct store *s, const struct export_options *o, const char *
 	struct results x = { .s = s, .o = o };
 	if (count)
 		*count = 0;
-	int rc = queue_viewer_load(s, o->viewer, &x.v, err);
+	int rc = access_refresh(s, err);
+	if (rc == MC_OK)
+		rc = queue_viewer_load(s, session_user(s), &x.v, err);
 	if (rc == MC_OK)
 		rc = out_path ? export_write_atomic(out_path, write_results, &x, err)
 			      : write_results(out, &x, err);
@@ -134,19 +139,21 @@ int export_write_atomic(const char *path, int (*write)(FILE *f, void *ctx, struc
 	free(b);
 	char *tmp = mc_xasprintf("%s/.%s.XXXXXX", dir, base);
 	int rc = MC_OK;
+	priv_user_begin(); /* the person's file, made with their rights */
 	int fd = mkstemp(tmp);
 	FILE *f = NULL;
 	if (fd < 0) {
 		rc = mc_error_set(err, MC_FAIL, "%s: cannot write there: %s", path, strerror(errno));
+		priv_user_end();
 		goto out;
 	}
-	mode_t mask = umask(0);
-	umask(mask);
-	if (fchmod(fd, 0666 & ~mask) != 0 || !(f = fdopen(fd, "w"))) {
+	if (fchmod(fd, priv_file_mode(0666)) != 0 || !(f = fdopen(fd, "w"))) {
 		rc = mc_error_set(err, MC_FAIL, "%s: cannot write there: %s", path, strerror(errno));
 		close(fd);
+		priv_user_end();
 		goto fail;
 	}
+	priv_user_end();
 	rc = write(f, ctx, err);
 	if (rc != MC_OK) {
 		mc_error_prefix(err, "%s", path);
@@ -162,19 +169,22 @@ int export_write_atomic(const char *path, int (*write)(FILE *f, void *ctx, struc
 		rc = mc_error_set(err, MC_FAIL, "%s: cannot write: %s", path, strerror(errno));
 		goto fail;
 	}
+	priv_user_begin();
 	if (rename(tmp, path) != 0) {
 		rc = mc_error_set(err, MC_FAIL, "%s: cannot put the file in place: %s", path, strerror(errno));
+		priv_user_end();
 		goto fail;
 	}
 	/* make the rename itself durable */
 	int dfd = open(dir, O_RDONLY | O_DIRECTORY);
+	priv_user_end();
 	if (dfd >= 0) {
 		fsync(dfd);
 		close(dfd);
 	}
 	goto out;
 fail:
-	unlink(tmp);
+	priv_user_unlink(tmp);
 out:
 	free(tmp);
 	free(dir);

@@ -20,6 +20,7 @@
 #include <csv.h>
 #include <jansson.h>
 
+#include "mcassess/priv.h"
 #include "mcassess/audit.h"
 #include "mcassess/evstore.h"
 #include "mcassess/hash.h"
@@ -194,8 +195,7 @@ struct imp {
 	magic_t magic;
 	int magic_tried;
 	int evroot_existed;
-	const char *unknown_key; /* JSON: an unknown key to point the message at */
-	int unknown_in_educator;
+	int unknown_in_educator; /* JSON: the key a message names is the educator's */
 
 	struct cred **creds;    /* by pointer: records keep pointing at them */
 	int ncreds;
@@ -270,10 +270,16 @@ static void imp_free(struct imp *c)
 
 /* ------------------------------------------------------------------ JSON locations */
 
-/* jansson keeps no positions, so a bad field's line is found afterwards by
- * walking the (valid) text: the line of `key` in the object that is submission
- * `si` (sect 0), its educator (sect 1), or its evidence item `ej` (sect 2); the
- * line of that object itself when key is NULL or absent; 0 when not found. */
+/* jansson keeps no positions, so a bad value's line is found afterwards by
+ * walking the (valid) text: the line where the value at a path begins (a key's
+ * line for an object member), or, when the path is not all there, where its
+ * nearest enclosing value begins; 0 when not even the root is found. Lines end
+ * at LF, CRLF or a lone CR, as everywhere else. */
+struct jpath {
+	long index;             /* an array element, when key is NULL */
+	const char *key;        /* an object member */
+};
+
 struct jframe {
 	int obj;
 	long index;             /* arrays: the element being read */
@@ -282,83 +288,119 @@ struct jframe {
 	int want_key;
 };
 
-static int frame_key_is(const struct jframe *f, const char *k)
+#define JSON_DEPTH 8 /* deeper than any path we look for */
+
+static int jframe_is(const struct jframe *f, const struct jpath *p)
 {
-	return f->obj && f->keylen == strlen(k) && memcmp(f->key, k, f->keylen) == 0;
+	if (!f->obj)
+		return !p->key && f->index == p->index;
+	return p->key && f->keylen == strlen(p->key) && memcmp(f->key, p->key, f->keylen) == 0;
 }
 
-/* Is the frame stack (depth d) exactly the object we are after? */
-static int json_target(const struct jframe *fr, int d, long si, long ej, int sect)
+/* Do the frames 0..d-1 spell the first d components of `want`? */
+static int jpath_prefix(const struct jframe *fr, int d, const struct jpath *want, int n)
 {
-	if (d < 2 || fr[0].obj || fr[0].index != si || !fr[d - 1].obj)
+	if (d > n)
 		return 0;
-	if (sect == 0)
-		return d == 2;
-	if (sect == 1)
-		return d == 3 && frame_key_is(&fr[1], "educator");
-	return d == 4 && frame_key_is(&fr[1], "evidence") && !fr[2].obj && fr[2].index == ej;
+	for (int i = 0; i < d; i++)
+		if (!jframe_is(&fr[i], &want[i]))
+			return 0;
+	return 1;
 }
 
-static long json_line(const char *s, size_t len, long si, long ej, int sect, const char *key)
+static size_t json_skip_string(const char *s, size_t len, size_t i)
 {
-	struct jframe fr[8];
-	int d = 0;
-	long line = 1, obj_line = 0;
+	for (i++; i < len && s[i] != '"'; i++)
+		if (s[i] == '\\')
+			i++;
+	return i;
+}
+
+static void json_close(struct jframe *fr, int *d, char ch)
+{
+	if (ch == '}' || ch == ']') {
+		if (*d > 0)
+			(*d)--;
+	} else if (ch == ',' && *d > 0 && *d <= JSON_DEPTH) {
+		if (fr[*d - 1].obj)
+			fr[*d - 1].want_key = 1;
+		else
+			fr[*d - 1].index++;
+	}
+}
+
+static long json_line(const char *s, size_t len, const struct jpath *want, int n)
+{
+	struct jframe fr[JSON_DEPTH];
+	int d = 0, bestd = -1;
+	long line = 1, best = 0;
 	for (size_t i = 0; i < len; i++) {
 		char ch = s[i];
-		if (ch == '\n') {
+		if (ch == '\n' || (ch == '\r' && (i + 1 >= len || s[i + 1] != '\n')))
 			line++;
-		} else if (ch == '"') {
-			size_t start = ++i;
-			while (i < len && s[i] != '"')
-				i += s[i] == '\\' ? 2 : 1;
-			if (d > 0 && fr[d - 1].obj && fr[d - 1].want_key) {
-				fr[d - 1].key = s + start;
-				fr[d - 1].keylen = i - start;
-				fr[d - 1].want_key = 0;
-				if (key && json_target(fr, d, si, ej, sect) && frame_key_is(&fr[d - 1], key))
-					return line;
-			}
-		} else if (ch == '{' || ch == '[') {
-			if (d == (int)(sizeof fr / sizeof fr[0]))
-				return obj_line; /* deeper than anything we look for */
-			fr[d] = (struct jframe){ ch == '{', 0, NULL, 0, ch == '{' };
-			d++;
-			if (json_target(fr, d, si, ej, sect)) {
-				obj_line = line;
-				if (!key)
-					return line;
-			}
-		} else if (ch == '}' || ch == ']') {
-			if (d > 0 && json_target(fr, d, si, ej, sect))
-				return obj_line; /* the key is not there: the object's line */
-			if (d > 0)
-				d--;
-		} else if (ch == ',' && d > 0) {
-			if (fr[d - 1].obj)
-				fr[d - 1].want_key = 1;
-			else
-				fr[d - 1].index++;
+		if (strchr(" \t\r\n,:}]", ch)) {
+			json_close(fr, &d, ch);
+			continue;
 		}
+		/* a key or a value begins here */
+		int in = d > 0 && d <= JSON_DEPTH;
+		int is_key = in && fr[d - 1].obj && fr[d - 1].want_key && ch == '"';
+		if (is_key) {
+			fr[d - 1].key = s + i + 1;
+			fr[d - 1].want_key = 0;
+		}
+		size_t end = ch == '"' ? json_skip_string(s, len, i) : i;
+		if (is_key)
+			fr[d - 1].keylen = end - i - 1;
+		if ((is_key || d == 0 || (in && !fr[d - 1].obj)) && d > bestd && jpath_prefix(fr, d, want, n)) {
+			best = line;
+			bestd = d;
+			if (d == n)
+				return line;
+		}
+		if (ch == '{' || ch == '[') {
+			if (d < JSON_DEPTH)
+				fr[d] = (struct jframe){ ch == '{', 0, NULL, 0, ch == '{' };
+			d++;
+		} else if (ch != '"') { /* a number, true, false or null */
+			while (end + 1 < len && !strchr(" \t\r\n,:}]", s[end + 1]))
+				end++;
+		}
+		i = end;
 	}
-	return obj_line;
+	return best;
+}
+
+/* The line of submission si (its member `key` when not NULL; in its educator
+ * (sect 1) or its evidence item ej (sect 2)). */
+static long json_sub_line(const struct imp *c, long si, long ej, int sect, const char *key)
+{
+	struct jpath p[4] = { { si, NULL } };
+	int n = 1;
+	if (sect == 1)
+		p[n++] = (struct jpath){ 0, "educator" };
+	if (sect == 2) {
+		p[n++] = (struct jpath){ 0, "evidence" };
+		p[n++] = (struct jpath){ ej, NULL };
+	}
+	if (key)
+		p[n++] = (struct jpath){ 0, key };
+	return json_line(c->data, c->len, p, n);
 }
 
 /* ------------------------------------------------------------------ errors */
 
-/* An error about submission sb (item ev, or -1), field fld (or -1):
+/* An error about submission sb (item ev, or -1), field fld (or -1; then `key`,
+ * when not NULL, names the JSON member meant):
  * CSV  "FILE:LINE: column 'NAME': MSG"
- * JSON "FILE:LINE: submission N (id "X"): evidence[K].NAME: MSG" */
-static int bad(struct imp *c, const struct sub *sb, int ev, int fld, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
-static int bad(struct imp *c, const struct sub *sb, int ev, int fld, const char *fmt, ...)
+ * JSON "FILE:LINE: submission N (id "X"): evidence[K].NAME: MSG", after "not the
+ * expected shape: " when `shape` says the JSON is valid but not what we read. */
+static int vbad(struct imp *c, const struct sub *sb, int ev, int fld, const char *key, int shape,
+		const char *fmt, va_list ap)
 {
-	va_list ap;
-	va_start(ap, fmt);
 	char *msg;
 	if (vasprintf(&msg, fmt, ap) < 0)
 		abort();
-	va_end(ap);
 	struct mc_buf b = MC_BUF_INIT;
 	long line;
 	if (!c->json) {
@@ -368,18 +410,13 @@ static int bad(struct imp *c, const struct sub *sb, int ev, int fld, const char 
 	} else {
 		int edu = (fld >= F_EDU_ID && fld <= F_SCHOOL) || (fld < 0 && c->unknown_in_educator);
 		int sect = ev >= 0 ? 2 : edu ? 1 : 0;
-		const char *key = fld < 0 ? c->unknown_key : NULL;
 		if (fld >= 0) {
 			key = json_names[fld];
 			const char *dot = strchr(key, '.');
 			key = dot ? dot + 1 : key;
 		}
-		line = json_line(c->data, c->len, sb->index, ev, sect, key);
-		if (!line && sect == 1) /* no educator object: where the submission names it */
-			line = json_line(c->data, c->len, sb->index, -1, 0, "educator");
-		if (!line && sect != 0) /* an element that is not an object: its submission's line */
-			line = json_line(c->data, c->len, sb->index, -1, 0, NULL);
-		mc_buf_printf(&b, "submission %d", sb->index + 1);
+		line = json_sub_line(c, sb->index, ev, sect, key);
+		mc_buf_printf(&b, "%ssubmission %d", shape ? "not the expected shape: " : "", sb->index + 1);
 		if (sb->f[F_ID])
 			mc_buf_printf(&b, " (id \"%s\")", sb->f[F_ID]);
 		mc_buf_adds(&b, ": ");
@@ -392,6 +429,30 @@ static int bad(struct imp *c, const struct sub *sb, int ev, int fld, const char 
 	free(msg);
 	int rc = mc_error_at(c->err, MC_INVALID, c->file, line, 0, "%s", mc_buf_str(&b));
 	mc_buf_free(&b);
+	return rc;
+}
+
+static int bad(struct imp *c, const struct sub *sb, int ev, int fld, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+static int bad(struct imp *c, const struct sub *sb, int ev, int fld, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = vbad(c, sb, ev, fld, NULL, 0, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+/* Valid JSON, but not of the shape we read: at field fld, or member `key`. */
+static int bad_shape(struct imp *c, const struct sub *sb, int ev, int fld, const char *key,
+		     const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+static int bad_shape(struct imp *c, const struct sub *sb, int ev, int fld, const char *key,
+		     const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = vbad(c, sb, ev, fld, key, 1, fmt, ap);
+	va_end(ap);
 	return rc;
 }
 
@@ -491,6 +552,35 @@ static int csv_quote_error(struct csvst *st, struct csv_parser *p, size_t off)
 	return rc;
 }
 
+/* libcsv grows a field's buffer by a fixed block (128 bytes): a 3 MB field took
+ * 24,000 reallocations, each copying the field so far. Fed in pieces with the block
+ * kept as large as the buffer, the buffer doubles instead. Returns the bytes used. */
+#define CSV_PIECE 4096
+static size_t csv_feed(struct csv_parser *p, const char *s, size_t n, struct csvst *st)
+{
+	size_t done = 0;
+	while (done < n) {
+		size_t k = n - done < CSV_PIECE ? n - done : CSV_PIECE;
+		csv_set_blk_size(p, p->entry_size > CSV_PIECE ? p->entry_size : CSV_PIECE);
+		size_t used = csv_parse(p, s + done, k, csv_field, csv_record, st);
+		done += used;
+		if (used != k)
+			break;
+	}
+	return done;
+}
+
+/* The length of the physical line at s, with its end: LF, CRLF or a lone CR. */
+static size_t line_length(const char *s, size_t len)
+{
+	size_t n = 0;
+	while (n < len && s[n] != '\n' && s[n] != '\r')
+		n++;
+	if (n < len && s[n] == '\r' && n + 1 < len && s[n + 1] == '\n')
+		n++;
+	return n < len ? n + 1 : n;
+}
+
 int import_csv_records(const char *file, const char *data, size_t len, int header,
 		       import_csv_row_fn row, void *ctx, struct mc_error *err)
 {
@@ -502,12 +592,11 @@ int import_csv_records(const char *file, const char *data, size_t len, int heade
 			    .err = err, .rc = MC_OK };
 	size_t off = 0;
 	while (off < len && st.rc == MC_OK) {
-		const char *nl = memchr(data + off, '\n', len - off);
-		size_t n = nl ? (size_t)(nl - (data + off)) + 1 : len - off;
+		size_t n = line_length(data + off, len - off);
 		st.line++;
 		if (p.pstate == 0) /* between records: one begins on this line */
 			st.row_line = st.field_line = st.line;
-		size_t used = csv_parse(&p, data + off, n, csv_field, csv_record, &st);
+		size_t used = csv_feed(&p, data + off, n, &st);
 		if (used != n && st.rc == MC_OK) {
 			st.rc = csv_error(&p) == CSV_EPARSE ? csv_quote_error(&st, &p, off + used)
 							     : mc_error_set(err, MC_FAIL, "out of memory");
@@ -570,17 +659,6 @@ static int csv_header(struct imp *c, char **f, int n, long line, struct mc_error
 					   csv_names[k]);
 	c->header_done = 1;
 	return MC_OK;
-}
-
-/* Quoted CRLF inside a text field becomes LF: the file's line ending is not
- * part of the evidence (and JSON and CSV of one record then hash alike). */
-static void crlf_to_lf(char *s)
-{
-	char *w = s;
-	for (const char *r = s; *r; r++)
-		if (!(r[0] == '\r' && r[1] == '\n'))
-			*w++ = *r;
-	*w = '\0';
 }
 
 static char *csv_take(struct imp *c, char **f, int k)
@@ -653,8 +731,6 @@ static int csv_row(void *ctx, char **f, const size_t *lens, int n, long line, lo
 	it->line = line;
 	for (int k = F_SUB_N; k < F_N; k++)
 		IF(it, k) = csv_take(c, f, k);
-	if (IF(it, F_TEXT))
-		crlf_to_lf(IF(it, F_TEXT));
 	return MC_OK;
 }
 
@@ -698,7 +774,7 @@ static int json_str(struct imp *c, struct sub *sb, int ev, int fld, const json_t
 		return MC_OK;
 	}
 	if (!json_is_string(v))
-		return bad(c, sb, ev, fld, "expected a string, not %s", json_kind(v));
+		return bad_shape(c, sb, ev, fld, NULL, "expected a string, not %s", json_kind(v));
 	if (json_string_length(v) > 0)
 		*out = mc_xstrndup(json_string_value(v), json_string_length(v));
 	return MC_OK;
@@ -717,11 +793,10 @@ static int json_keys(struct imp *c, struct sub *sb, int ev, const json_t *o, con
 			ok |= strcmp(k, *n) == 0;
 			mc_buf_printf(&names, "%s%s", n == known ? "" : ", ", *n);
 		}
-		c->unknown_key = k;
 		c->unknown_in_educator = *where != '\0';
-		int rc = ok ? MC_OK : bad(c, sb, ev, -1, "unknown field '%s%s' (the fields are %s)", where,
-					  k, mc_buf_str(&names));
-		c->unknown_key = NULL;
+		int rc = ok ? MC_OK : bad_shape(c, sb, ev, -1, k, "unknown field '%s%s' (the fields are %s)",
+						where, k, mc_buf_str(&names));
+		c->unknown_in_educator = 0;
 		mc_buf_free(&names);
 		if (rc != MC_OK)
 			return rc;
@@ -734,7 +809,7 @@ static int json_item(struct imp *c, struct sub *sb, const json_t *e)
 	int ev = sb->nitems;
 	struct item *it = item_add(sb);
 	if (!json_is_object(e))
-		return bad(c, sb, ev, -1, "expected an object {\"part\", \"kind\", \"text\" or \"file\"}, "
+		return bad_shape(c, sb, ev, -1, NULL, "expected an object {\"part\", \"kind\", \"text\" or \"file\"}, "
 			   "not %s", json_kind(e));
 	static const char *const known[] = { "part", "kind", "text", "file", NULL };
 	int rc = json_keys(c, sb, ev, e, known, "");
@@ -747,7 +822,7 @@ static int json_sub(struct imp *c, const json_t *o)
 {
 	struct sub *sb = sub_add(c);
 	if (!json_is_object(o))
-		return bad(c, sb, -1, -1, "expected an object {\"id\", \"educator\", \"credential\", "
+		return bad_shape(c, sb, -1, -1, NULL, "expected an object {\"id\", \"educator\", \"credential\", "
 			   "\"submitted_at\", \"evidence\"}, not %s", json_kind(o));
 	/* the id first, so every later message can name it */
 	int rc = json_str(c, sb, -1, F_ID, json_object_get(o, "id"), &sb->f[F_ID]);
@@ -756,7 +831,7 @@ static int json_sub(struct imp *c, const json_t *o)
 		rc = json_keys(c, sb, -1, o, known, "");
 	const json_t *edu = json_object_get(o, "educator");
 	if (rc == MC_OK && edu && !json_is_object(edu))
-		rc = bad(c, sb, -1, -1, "educator: expected an object {\"id\", \"name\", \"district\", "
+		rc = bad_shape(c, sb, -1, -1, "educator", "educator: expected an object {\"id\", \"name\", \"district\", "
 			 "\"school\"}, not %s", json_kind(edu));
 	static const char *const eknown[] = { "id", "name", "district", "school", NULL };
 	if (rc == MC_OK && edu)
@@ -770,9 +845,11 @@ static int json_sub(struct imp *c, const json_t *o)
 		rc = json_str(c, sb, -1, F_SUBMITTED_AT, json_object_get(o, "submitted_at"),
 			      &sb->f[F_SUBMITTED_AT]);
 	const json_t *evs = json_object_get(o, "evidence");
-	if (rc == MC_OK && !json_is_array(evs))
-		rc = bad(c, sb, -1, -1, "evidence: %s", evs ? "expected an array of evidence items"
-						       : "missing (an array of evidence items)");
+	if (rc == MC_OK && evs && !json_is_array(evs))
+		rc = bad_shape(c, sb, -1, -1, "evidence", "evidence: expected an array of evidence items, "
+			       "not %s", json_kind(evs));
+	if (rc == MC_OK && !evs)
+		rc = bad(c, sb, -1, -1, "evidence: missing (an array of evidence items)");
 	if (rc == MC_OK && json_array_size(evs) > IMPORT_MAX_ITEMS)
 		rc = bad(c, sb, -1, -1, "evidence: more than %d evidence items", IMPORT_MAX_ITEMS);
 	for (size_t j = 0; rc == MC_OK && j < json_array_size(evs); j++)
@@ -787,20 +864,39 @@ static int json_sub(struct imp *c, const json_t *o)
 	return rc;
 }
 
+/* jansson refused the text: where (counted as everywhere else: LF, CRLF or CR
+ * lines), and why, in our words where jansson's would name its own flags. */
+static int json_load_error(struct imp *c, const json_error_t *je)
+{
+	long line = je->line, col = je->column;
+	if (je->position > 0 && (size_t)je->position <= c->len)
+		text_position(c->data, (size_t)je->position, &line, &col);
+	switch (json_error_code(je)) {
+	case json_error_null_character:
+		return mc_error_at(c->err, MC_INVALID, c->file, line, col,
+				   "a NUL character (\\u0000) in a string; text cannot contain NUL");
+	case json_error_duplicate_key:
+		return mc_error_at(c->err, MC_INVALID, c->file, line, col,
+				   "not the expected shape: a key appears twice in one object (%s)", je->text);
+	default:
+		return mc_error_at(c->err, MC_INVALID, c->file, line, col, "malformed JSON: %s", je->text);
+	}
+}
+
 static int parse_json(struct imp *c)
 {
 	json_error_t je;
-	json_t *root = json_loadb(c->data, c->len, JSON_REJECT_DUPLICATES, &je);
+	json_t *root = json_loadb(c->data, c->len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
 	if (!root)
-		return mc_error_at(c->err, MC_INVALID, c->file, je.line, je.column, "malformed JSON: %s",
-				   je.text);
+		return json_load_error(c, &je);
 	int rc = MC_OK;
+	long line = json_line(c->data, c->len, NULL, 0);
 	if (!json_is_array(root))
-		rc = mc_error_at(c->err, MC_INVALID, c->file, 1, 0,
-				 "expected an array of submissions [{\"id\", \"educator\", ...}], not %s",
-				 json_kind(root));
+		rc = mc_error_at(c->err, MC_INVALID, c->file, line, 0,
+				 "not the expected shape: expected an array of submissions "
+				 "[{\"id\", \"educator\", ...}], not %s", json_kind(root));
 	else if (json_array_size(root) == 0)
-		rc = mc_error_at(c->err, MC_INVALID, c->file, 1, 0,
+		rc = mc_error_at(c->err, MC_INVALID, c->file, line, 0,
 				 "an empty array, no submissions; nothing to import");
 	for (size_t i = 0; rc == MC_OK && i < json_array_size(root); i++)
 		rc = json_sub(c, json_array_get(root, i));
@@ -812,12 +908,28 @@ static int parse_json(struct imp *c)
 
 #define EMPTY(c) ((c)->json ? "missing or empty" : "empty")
 
-static int has_control(const char *s)
+/* The first control character in a one-line field (C0, DEL, C1, a bidi override or
+ * isolate: mcassess/text.h), or 0. Shown on a terminal they could drive it or
+ * disguise the text. */
+static unsigned control_in(const char *s)
 {
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			return 1;
+	while (*s) {
+		unsigned cp;
+		s += text_utf8_decode(s, &cp);
+		if (text_cp_is_control(cp))
+			return cp;
+	}
 	return 0;
+}
+
+static int bad_control(struct imp *c, struct sub *sb, int ev, int k, unsigned cp)
+{
+	if (cp < 0x20 || cp == 0x7f)
+		return bad(c, sb, ev, k, "contains a control character (a tab or line break?)");
+	if (cp < 0xa0)
+		return bad(c, sb, ev, k, "contains the invisible control character U+%04X; remove it", cp);
+	return bad(c, sb, ev, k, "contains U+%04X, an invisible character that reorders how the text "
+		   "around it is displayed; remove it", cp);
 }
 
 static void cred_part(void *ctx, long long id, const char *code)
@@ -863,8 +975,8 @@ static int check_sub_fields(struct imp *c, struct sub *sb)
 		}
 		if (strlen(v) > field_limit[k])
 			return bad(c, sb, -1, k, "%zu bytes, over the limit of %zu", strlen(v), field_limit[k]);
-		if (has_control(v))
-			return bad(c, sb, -1, k, "contains a control character (a tab or line break?)");
+		if (control_in(v))
+			return bad_control(c, sb, -1, k, control_in(v));
 	}
 	time_t t;
 	if (mc_time_parse(sb->f[F_SUBMITTED_AT], &t) != 0)
@@ -945,8 +1057,10 @@ int import_resolve_evidence(const char *dir_real, const char *rel, char **resolv
 			p++;
 	}
 	char *joined = mc_xasprintf("%s/%s", dir_real, rel);
+	priv_user_begin(); /* a path the person names: their rights, not the service's */
 	char *real = realpath(joined, NULL);
 	int e = errno;
+	priv_user_end();
 	free(joined);
 	if (!real) {
 		*why = e == ENOENT || e == ENOTDIR ? "does not exist in the --evidence directory"
@@ -999,7 +1113,11 @@ static int load_file(struct imp *c, struct sub *sb, int ev, const char *resolved
 	}
 	const char *rel = IF(&sb->items[ev], F_FILE);
 	/* O_NOFOLLOW: the checked path's last component must not turn into a link now */
+	priv_user_begin();
 	int fd = open(resolved, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	int e = errno;
+	priv_user_end();
+	errno = e;
 	if (fd < 0)
 		return bad(c, sb, ev, F_FILE, "'%s' cannot be opened: %s", rel, strerror(errno));
 	struct stat sbuf;
@@ -1072,6 +1190,8 @@ static int check_file_item(struct imp *c, struct sub *sb, int ev)
 	if (strlen(rel) > IMPORT_MAX_PATH)
 		return bad(c, sb, ev, F_FILE, "the path is %zu bytes, over the limit of %d", strlen(rel),
 			   IMPORT_MAX_PATH);
+	if (control_in(rel))
+		return bad_control(c, sb, ev, F_FILE, control_in(rel));
 	if (!c->evdir_real)
 		return bad(c, sb, ev, F_FILE, "'%s' is a file, but no --evidence DIR was given to read "
 			   "it from; run again with --evidence DIR", rel);
@@ -1394,7 +1514,16 @@ static void remove_created(struct imp *c)
 
 /* ------------------------------------------------------------------ the file */
 
+static int read_input_as_user(struct imp *c, char **buf, size_t *len);
 static int read_input(struct imp *c, char **buf, size_t *len)
+{
+	priv_user_begin(); /* the file the person names, with their own rights */
+	int rc = read_input_as_user(c, buf, len);
+	priv_user_end();
+	return rc;
+}
+
+static int read_input_as_user(struct imp *c, char **buf, size_t *len)
 {
 	struct stat sb;
 	if (stat(c->file, &sb) != 0)
@@ -1434,8 +1563,27 @@ static int looks_json(const char *file, const char *s, size_t n)
 	return i < n && (s[i] == '[' || s[i] == '{');
 }
 
+/* A text in another Unicode encoding, known by its byte order mark; NULL if none. */
+static const char *other_unicode(const char *s, size_t n)
+{
+	static const struct { const char *bom; size_t n; const char *name; } boms[] = {
+		{ "\xFF\xFE\0\0", 4, "UTF-32 (little-endian)" }, /* before UTF-16LE: it starts alike */
+		{ "\0\0\xFE\xFF", 4, "UTF-32 (big-endian)" },
+		{ "\xFF\xFE", 2, "UTF-16 (little-endian)" },
+		{ "\xFE\xFF", 2, "UTF-16 (big-endian)" },
+	};
+	for (size_t i = 0; i < sizeof boms / sizeof boms[0]; i++)
+		if (n >= boms[i].n && memcmp(s, boms[i].bom, boms[i].n) == 0)
+			return boms[i].name;
+	return NULL;
+}
+
 static int parse_input(struct imp *c)
 {
+	const char *enc = other_unicode(c->data, c->len);
+	if (enc)
+		return mc_error_set(c->err, MC_INVALID, "%s is %s; save it as UTF-8 and import it again",
+				    c->file, enc);
 	size_t bad_at;
 	if (!text_utf8_valid(c->data, c->len, &bad_at)) {
 		long line, col;
@@ -1458,11 +1606,15 @@ static int open_evidence_dir(struct imp *c, const char *dir)
 	if (!dir)
 		return MC_OK;
 	c->evdir = mc_xstrdup(dir);
+	priv_user_begin();
 	c->evdir_real = realpath(dir, NULL);
+	int e = errno;
 	struct stat sb;
+	int isdir = c->evdir_real && stat(c->evdir_real, &sb) == 0 && S_ISDIR(sb.st_mode);
+	priv_user_end();
 	if (!c->evdir_real)
-		return mc_error_set(c->err, MC_INVALID, "--evidence %s: %s", dir, strerror(errno));
-	if (stat(c->evdir_real, &sb) != 0 || !S_ISDIR(sb.st_mode))
+		return mc_error_set(c->err, MC_INVALID, "--evidence %s: %s", dir, strerror(e));
+	if (!isdir)
 		return mc_error_set(c->err, MC_INVALID, "--evidence %s: not a directory", dir);
 	return MC_OK;
 }

@@ -10,8 +10,8 @@
 #include <jansson.h>
 
 #include "mcassess/audit.h"
-#include "mcassess/identity.h"
 #include "mcassess/people.h"
+#include "mcassess/session.h"
 #include "mcassess/store.h"
 #include "mcassess/store_people.h"
 #include "mcassess/util.h"
@@ -211,7 +211,7 @@ int people_role(struct store *s, const char *user, enum people_role *out, struct
 int people_require(struct store *s, enum people_role min, const char *doing, struct mc_error *err)
 {
 	enum people_role have;
-	const char *me = identity_user();
+	const char *me = session_user(s);
 	int rc = people_role(s, me, &have, err);
 	if (rc != MC_OK)
 		return rc;

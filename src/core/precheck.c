@@ -377,3 +377,53 @@ int precheck_show(struct store *s, struct show_submission *m, struct mc_error *e
 	redact_free(&set);
 	return rc;
 }
+
+/* ---------------------------------------------------------------- terms to mark */
+/* Each distinct personal-data match in `text` added to terms (heap strings). */
+static int add_terms(struct redact_set *set, const char *text, char ***terms, int *n, struct mc_error *err)
+{
+	struct redact_match *ms = NULL;
+	int nm = 0;
+	if (!text || redact_find(set, text, strlen(text), &ms, &nm, err) != MC_OK)
+		return text ? MC_FAIL : MC_OK;
+	for (int i = 0; i < nm; i++) {
+		char *t = mc_xstrndup(text + ms[i].start, ms[i].end - ms[i].start);
+		int seen = 0;
+		for (int j = 0; j < *n && !seen; j++)
+			seen = strcmp((*terms)[j], t) == 0;
+		if (seen) {
+			free(t);
+			continue;
+		}
+		*terms = mc_xrealloc(*terms, (size_t)(*n + 1) * sizeof **terms);
+		(*terms)[(*n)++] = t;
+	}
+	free(ms);
+	return MC_OK;
+}
+
+int precheck_personal_terms(struct store *s, const struct show_submission *m, char ***terms, int *n,
+			    struct mc_error *err)
+{
+	*terms = NULL;
+	*n = 0;
+	if (m->blind) /* what is shown is masked already */
+		return MC_OK;
+	struct redact_set *set = NULL;
+	char *name = NULL;
+	int rc = redact_load(&set, err);
+	if (rc == MC_OK)
+		rc = store_precheck_educator(s, m->rowid, &name, err);
+	if (rc == MC_OK)
+		redact_set_person(set, name);
+	for (int i = 0; rc == MC_OK && i < m->nevidence; i++)
+		rc = add_terms(set, m->evidence[i].text, terms, n, err);
+	if (rc != MC_OK) {
+		precheck_lines_free(*terms, *n);
+		*terms = NULL;
+		*n = 0;
+	}
+	free(name);
+	redact_free(&set);
+	return rc;
+}

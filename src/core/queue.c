@@ -1,13 +1,18 @@
 /* queue.c: the evidence queue (pages by key) and who sees what of an educator. */
 #include "config.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "mcassess/access.h"
 #include "mcassess/assign.h"
 #include "mcassess/people.h"
 #include "mcassess/queue.h"
+#include "mcassess/session.h"
 #include "mcassess/store.h"
+#include "mcassess/suggest.h"
 #include "mcassess/util.h"
 
 const char *const queue_statuses[QUEUE_NSTATUS] = {
@@ -154,14 +159,16 @@ static int page_row(void *ctx, const struct queue_raw *r)
 		.claimed_by = r->claimed_by ? mc_xstrdup(r->claimed_by) : NULL,
 		.attempt = r->attempt,
 		.blind = blind,
+		.read = r->read ? mc_xstrdup(r->read) : NULL,
+		.read_blind = r->read_blind,
 	};
 	return p->n >= p->limit;
 }
 
-int queue_page(struct store *s, const struct queue_filter *f, const char *viewer,
-	       const struct queue_row *from, int direction, int limit,
-	       struct queue_row **rows, int *n, struct mc_error *err)
+int queue_page(struct store *s, const struct queue_filter *f, const struct queue_row *from, int direction,
+	       int limit, struct queue_row **rows, int *n, struct mc_error *err)
 {
+	const char *viewer = session_user(s);
 	*rows = NULL;
 	*n = 0;
 	if (f->status && strcmp(f->status, "all") != 0 && !queue_status_valid(f->status))
@@ -170,7 +177,9 @@ int queue_page(struct store *s, const struct queue_filter *f, const char *viewer
 	if (limit <= 0)
 		return MC_OK;
 	struct queue_viewer v;
-	int rc = queue_viewer_load(s, viewer, &v, err);
+	int rc = access_refresh(s, err);
+	if (rc == MC_OK)
+		rc = queue_viewer_load(s, viewer, &v, err);
 	if (rc != MC_OK) {
 		queue_viewer_free(&v);
 		return rc;
@@ -212,6 +221,7 @@ void queue_rows_free(struct queue_row **rows, int n)
 		free(r->district);
 		free(r->submitted_at);
 		free(r->educator);
+		free(r->read);
 		free(r->claimed_by);
 	}
 	free(*rows);
@@ -220,5 +230,165 @@ void queue_rows_free(struct queue_row **rows, int n)
 
 int queue_counts(struct store *s, long long counts[QUEUE_NSTATUS], struct mc_error *err)
 {
-	return store_queue_counts(s, counts, err);
+	int rc = access_refresh(s, err);
+	return rc == MC_OK ? store_queue_counts(s, counts, err) : rc;
+}
+
+/* ---------------------------------------------------------------- counts of a list */
+int queue_counts_for(struct store *s, const struct queue_filter *f, long long counts[QUEUE_NSTATUS],
+		     struct mc_error *err)
+{
+	if (!f->credential && !f->pathway && !f->district && !f->mine)
+		return store_queue_counts(s, counts, err);
+	return store_queue_counts_filtered(s, f, counts, err);
+}
+
+long long queue_counts_total(const struct queue_filter *f, const long long counts[QUEUE_NSTATUS])
+{
+	long long n = 0;
+	for (int i = 0; i < QUEUE_NSTATUS; i++)
+		if (f->status ? strcmp(f->status, "all") == 0 || strcmp(f->status, queue_statuses[i]) == 0
+			      : i <= 1) /* open work: queued and in_progress */
+			n += counts[i];
+	return n;
+}
+
+/* ---------------------------------------------------------------- filters as typed */
+/* Equal but for case, and ' ' or '-' for '_' ("In progress", "in-progress"). */
+static int status_is(const char *typed, const char *name)
+{
+	for (; *typed && *name; typed++, name++) {
+		char t = *typed == ' ' || *typed == '-' ? '_' : *typed;
+		if (tolower((unsigned char)t) != *name)
+			return 0;
+	}
+	return !*typed && !*name;
+}
+
+const char *queue_status_canonical(const char *typed)
+{
+	if (!typed)
+		return NULL;
+	if (status_is(typed, "awaiting")) /* as the header and the workstation call it */
+		return "awaiting_approval";
+	for (int i = 0; i < QUEUE_NSTATUS; i++)
+		if (status_is(typed, queue_statuses[i]))
+			return queue_statuses[i];
+	return NULL;
+}
+
+/* "A, B and C" or, when there are many, where to see them. */
+static void known_list(struct mc_buf *b, char **names, size_t n, const char *plural, const char *see)
+{
+	if (n == 0) {
+		mc_buf_printf(b, "there are no %s yet", plural);
+		return;
+	}
+	if (n > 12 && see) {
+		mc_buf_printf(b, "%zu %s; see '%s'", n, plural, see);
+		return;
+	}
+	mc_buf_printf(b, "the %s are ", plural);
+	for (size_t i = 0; i < n; i++)
+		mc_buf_printf(b, "%s%s", i == 0 ? "" : i + 1 == n ? " and " : ", ", names[i]);
+}
+
+struct filter_name {
+	enum suggest_kind kind;
+	const char *what, *plural, *see;
+	int prefix;             /* the start of a name will do, when it names one */
+};
+
+static int name_unknown(const struct filter_name *k, const char *typed, char **names, size_t n,
+			struct mc_error *err)
+{
+	struct mc_buf b = MC_BUF_INIT;
+	mc_buf_printf(&b, "no %s '%s'", k->what, typed);
+	const char *near = suggest_nearest(typed, (const char *const *)names, n);
+	if (near)
+		mc_buf_printf(&b, " (did you mean '%s'?)", near);
+	mc_buf_adds(&b, "; ");
+	known_list(&b, names, n, k->plural, k->see);
+	int rc = mc_error_set(err, MC_USAGE, "%s", mc_buf_str(&b));
+	mc_buf_free(&b);
+	return rc;
+}
+
+static int name_ambiguous(const struct filter_name *k, const char *typed, char **names, size_t n,
+			  struct mc_error *err)
+{
+	struct mc_buf b = MC_BUF_INIT;
+	mc_buf_printf(&b, "%s '%s' could be ", k->what, typed);
+	size_t len = strlen(typed), shown = 0;
+	for (size_t i = 0; i < n; i++)
+		if (strncasecmp(names[i], typed, len) == 0)
+			mc_buf_printf(&b, "%s%s", shown++ ? ", " : "", names[i]);
+	mc_buf_adds(&b, "; type more of the name");
+	int rc = mc_error_set(err, MC_USAGE, "%s", mc_buf_str(&b));
+	mc_buf_free(&b);
+	return rc;
+}
+
+/* *value made one of the known names: equal but for case, or (k->prefix) the
+ * only name it starts. */
+static int resolve_name(struct store *s, const struct filter_name *k, const char **value, char **owned,
+			struct mc_error *err)
+{
+	if (!*value)
+		return MC_OK;
+	char **names;
+	size_t n, len = strlen(*value), hits = 0, hit = 0;
+	int rc = store_names(s, k->kind, &names, &n, err);
+	if (rc != MC_OK)
+		return rc;
+	for (size_t i = 0; i < n; i++) {
+		if (strcasecmp(names[i], *value) == 0) {
+			hits = 1;
+			hit = i;
+			break;
+		}
+		if (k->prefix && len && strncasecmp(names[i], *value, len) == 0 && !hits++)
+			hit = i;
+	}
+	if (hits == 1) {
+		*owned = mc_xstrdup(names[hit]);
+		*value = *owned;
+	} else {
+		rc = hits ? name_ambiguous(k, *value, names, n, err) : name_unknown(k, *value, names, n, err);
+	}
+	suggest_names_free(&names, n);
+	return rc;
+}
+
+int queue_filter_resolve(struct store *s, struct queue_filter *f, struct queue_filter_names *owned,
+			 struct mc_error *err)
+{
+	static const struct filter_name district = { SUGGEST_DISTRICT, "district", "districts", NULL, 1 },
+		credential = { SUGGEST_CREDENTIAL, "credential", "credentials", "mcassess catalog list", 0 },
+		pathway = { SUGGEST_PATHWAY, "pathway", "pathways", "mcassess catalog list", 0 };
+	*owned = (struct queue_filter_names){ 0 };
+	if (f->status && strcasecmp(f->status, "all") != 0) {
+		const char *st = queue_status_canonical(f->status);
+		if (!st)
+			return mc_error_set(err, MC_USAGE, "unknown status '%s' (one of: all, queued, in_progress, "
+					    "awaiting_approval (or awaiting), earned, resubmit, incomplete, "
+					    "withdrawn)", f->status);
+		f->status = st;
+	} else if (f->status) {
+		f->status = "all";
+	}
+	int rc = resolve_name(s, &district, &f->district, &owned->district, err);
+	if (rc == MC_OK)
+		rc = resolve_name(s, &credential, &f->credential, &owned->credential, err);
+	if (rc == MC_OK)
+		rc = resolve_name(s, &pathway, &f->pathway, &owned->pathway, err);
+	return rc;
+}
+
+void queue_filter_names_free(struct queue_filter_names *owned)
+{
+	free(owned->district);
+	free(owned->credential);
+	free(owned->pathway);
+	*owned = (struct queue_filter_names){ 0 };
 }

@@ -10,14 +10,16 @@
 
 #include <jansson.h>
 
+#include "mcassess/access.h"
 #include "mcassess/audit.h"
 #include "mcassess/claim.h"
 #include "mcassess/draftspool.h"
-#include "mcassess/identity.h"
 #include "mcassess/people.h"
 #include "mcassess/scoring.h"
+#include "mcassess/session.h"
 #include "mcassess/store.h"
 #include "mcassess/store_scoring.h"
+#include "mcassess/suggest.h"
 #include "mcassess/text.h"
 #include "mcassess/util.h"
 
@@ -169,7 +171,7 @@ static int sub_get(struct store *s, const char *id, struct store_scoring_sub *su
 	int found;
 	int rc = store_scoring_sub_get(s, id, 0, sub, &found, err);
 	if (rc == MC_OK && !found)
-		rc = mc_error_set(err, MC_FAIL, "no submission '%s'", id);
+		rc = suggest_no_submission(s, id, err);
 	return rc;
 }
 
@@ -182,32 +184,35 @@ int scoring_find(struct store *s, const char *submission_id, long long *rowid, s
 	return rc;
 }
 
-/* Decided submissions are read-only; then the role, then the assignment, then
- * the claim: nobody writes to a submission another user has open for scoring,
- * whether through the workstation or the command line. */
-static int may_write(struct store *s, const struct store_scoring_sub *sub, struct mc_error *err)
+/* Decided submissions are read-only, and so are withdrawn ones. */
+static int still_open(struct store *s, const struct store_scoring_sub *sub, struct mc_error *err)
 {
-	char *outcome, *by, *at;
+	char *outcome = NULL, *by = NULL, *at = NULL;
 	int rc = store_scoring_decision_get(s, sub->rowid, &outcome, &by, &at, err);
-	if (rc != MC_OK)
-		return rc;
-	if (outcome) {
+	if (rc == MC_OK && outcome)
 		rc = mc_error_set(err, MC_FAIL, "%s was decided '%s' by %s at %s; a decided submission "
 				  "can no longer be changed", sub->id, outcome, by ? by : "?", at ? at : "?");
-		free(outcome);
-		free(by);
-		free(at);
-		return rc;
-	}
-	if (strcmp(sub->status, "withdrawn") == 0)
-		return mc_error_set(err, MC_FAIL, "%s was withdrawn; it can no longer be changed", sub->id);
-	const char *user = identity_user();
+	else if (rc == MC_OK && strcmp(sub->status, "withdrawn") == 0)
+		rc = mc_error_set(err, MC_FAIL, "%s was withdrawn; it can no longer be changed", sub->id);
+	free(outcome);
+	free(by);
+	free(at);
+	return rc;
+}
+
+/* The role, and what it may work on: coordinators and admins within the access
+ * policy (a coordinator, their district), assessors the first read assigned to
+ * them. Before anything else, so that nothing of a submission that is not
+ * theirs (not even its decision) is told. */
+static int may_work_on(struct store *s, const struct store_scoring_sub *sub, struct mc_error *err)
+{
+	const char *user = session_user(s);
 	enum people_role role = ROLE_NONE;
-	rc = people_role(s, user, &role, err);
+	int rc = people_role(s, user, &role, err);
 	if (rc != MC_OK)
 		return rc;
 	if (role >= ROLE_COORDINATOR)
-		return claim_check_rowid(s, sub->rowid, sub->id, err);
+		return access_submission(s, sub->id, ACCESS_WRITE, NULL, err);
 	if (role != ROLE_ASSESSOR)
 		return mc_error_set(err, MC_FAIL, "you (%s) may not score %s: you are not one of this database's "
 				    "people; ask an admin to run 'mcassess people add %s --role assessor' and "
@@ -222,9 +227,18 @@ static int may_write(struct store *s, const struct store_scoring_sub *sub, struc
 	else if (rc == MC_OK && !yes)
 		rc = mc_error_set(err, MC_FAIL, "you (%s) may not score %s: it is not assigned to you; ask an "
 				  "admin or a coordinator to assign it to you", user, sub->id);
-	if (rc == MC_OK)
-		rc = claim_check_rowid(s, sub->rowid, sub->id, err);
 	return rc;
+}
+
+/* Who, then whether it is still open, then the claim: nobody writes to a
+ * submission another user has open for scoring, whether through the
+ * workstation or the command line. */
+static int may_write(struct store *s, const struct store_scoring_sub *sub, struct mc_error *err)
+{
+	int rc = may_work_on(s, sub, err);
+	if (rc == MC_OK)
+		rc = still_open(s, sub, err);
+	return rc == MC_OK ? claim_check_rowid(s, sub->rowid, sub->id, err) : rc;
 }
 
 int scoring_may_write(struct store *s, const char *submission_id, struct mc_error *err)
@@ -299,9 +313,10 @@ static int in_tx(struct store *s, const char *id, op_fn fn, const struct op *op,
 static int decision_record(struct store *s, const struct store_scoring_sub *sub, const char *outcome,
 			   const char *reason, struct mc_error *err)
 {
-	const char *user = identity_user();
+	const char *user = session_user(s);
 	char uid[MC_UUID_LEN], at[MC_TIME_LEN];
-	mc_uuid(uid);
+	if (mc_uuid(uid, err) != MC_OK)
+		return MC_FAIL;
 	mc_now(at);
 	int rc = store_scoring_decision_put(s, sub->rowid, outcome, user, at, uid, reason, err);
 	if (rc == MC_OK)
@@ -408,10 +423,13 @@ static int score_in_tx(struct store *s, const struct store_scoring_sub *sub, con
 		scoring_outcome_free(&o);
 		return rc;
 	}
-	const char *user = identity_user();
+	const char *user = session_user(s);
 	const char *keep = comment ? comment : (c->comment ? c->comment : "");
 	char uid[MC_UUID_LEN], at[MC_TIME_LEN];
-	mc_uuid(uid);
+	if (mc_uuid(uid, err) != MC_OK) {
+		scoring_outcome_free(&o);
+		return MC_FAIL;
+	}
 	mc_now(at);
 	char *subject = mc_xasprintf("submission:%s", sub->id);
 	char *before = c->level >= 0 ? score_json(c->code, c->levels[c->level].code, c->comment, c->assessor)
@@ -483,14 +501,15 @@ static int feedback_in_tx(struct store *s, const struct store_scoring_sub *sub, 
 	rc = store_scoring_feedback_get(s, sub->rowid, READ_FIRST, &old, &old_author, &old_at, err);
 	if (rc != MC_OK)
 		return rc;
-	const char *user = identity_user();
+	const char *user = session_user(s);
 	char uid[MC_UUID_LEN], at[MC_TIME_LEN];
-	mc_uuid(uid);
+	rc = mc_uuid(uid, err);
 	mc_now(at);
 	char *subject = mc_xasprintf("submission:%s", sub->id);
 	char *before = old ? feedback_json(old, old_author ? old_author : "") : NULL;
 	char *after = feedback_json(text, user);
-	rc = store_scoring_feedback_put(s, sub->rowid, READ_FIRST, user, text, at, uid, err);
+	if (rc == MC_OK)
+		rc = store_scoring_feedback_put(s, sub->rowid, READ_FIRST, user, text, at, uid, err);
 	if (rc == MC_OK)
 		rc = audit_append(s, "feedback", subject, before, after, err);
 	if (rc == MC_OK)
@@ -512,7 +531,7 @@ int scoring_feedback_set(struct store *s, const char *submission_id, const char 
 		return rc;
 	rc = in_tx(s, submission_id, feedback_in_tx, &(struct op){ text, NULL, NULL }, err);
 	if (rc == MC_OK) /* the saved feedback replaces the draft, wherever it was kept */
-		draftspool_remove(store_path(s), identity_user(), submission_id, "overall");
+		draftspool_remove(store_path(s), session_user(s), submission_id, "overall");
 	return rc;
 }
 
@@ -579,23 +598,31 @@ static int reason_check(const char *reason, struct mc_error *err)
 	return MC_OK;
 }
 
+/* Returning as incomplete is for coordinators and admins. */
+static int may_return(struct store *s, const char *id, struct mc_error *err)
+{
+	const char *user = session_user(s);
+	enum people_role role = ROLE_NONE;
+	int rc = people_role(s, user, &role, err);
+	if (rc == MC_OK && role < ROLE_COORDINATOR)
+		rc = mc_error_set(err, MC_FAIL, "only coordinators and admins return a submission as incomplete, "
+				  "and you (%s) are %s; tell your coordinator what is missing from %s", user,
+				  role == ROLE_ASSESSOR ? "an assessor" : "not one of this database's people", id);
+	return rc;
+}
+
+int scoring_may_return_incomplete(struct store *s, const char *submission_id, struct mc_error *err)
+{
+	return may_return(s, submission_id, err);
+}
+
 static int incomplete_in_tx(struct store *s, const struct store_scoring_sub *sub, const struct op *op,
 			    struct mc_error *err)
 {
-	const char *reason = op->a;
-	const char *user = identity_user();
-	enum people_role role = ROLE_NONE;
-	int rc = people_role(s, user, &role, err);
-	if (rc != MC_OK)
-		return rc;
-	if (role < ROLE_COORDINATOR)
-		return mc_error_set(err, MC_FAIL, "only coordinators and admins return a submission as incomplete, "
-				    "and you (%s) are %s; tell your coordinator what is missing from %s", user,
-				    role == ROLE_ASSESSOR ? "an assessor" : "not one of this database's people",
-				    sub->id);
-	if ((rc = may_write(s, sub, err)) != MC_OK) /* decided or withdrawn */
-		return rc;
-	return decision_record(s, sub, "incomplete", reason, err);
+	int rc = may_return(s, sub->id, err);
+	if (rc == MC_OK)
+		rc = may_write(s, sub, err); /* decided or withdrawn */
+	return rc == MC_OK ? decision_record(s, sub, "incomplete", op->a, err) : rc;
 }
 
 int scoring_return_incomplete(struct store *s, const char *submission_id, const char *reason,
@@ -638,11 +665,12 @@ static int draft_op(struct store *s, const struct store_scoring_sub *sub, const 
 	int rc = draft_target(s, sub, op->a, &canon, err);
 	if (rc == MC_OK && op->b) {
 		char uid[MC_UUID_LEN], at[MC_TIME_LEN];
-		mc_uuid(uid);
+		rc = mc_uuid(uid, err);
 		mc_now(at);
-		rc = store_scoring_draft_put(s, sub->rowid, identity_user(), canon, op->b, at, uid, err);
+		if (rc == MC_OK)
+			rc = store_scoring_draft_put(s, sub->rowid, session_user(s), canon, op->b, at, uid, err);
 	} else if (rc == MC_OK) {
-		rc = store_scoring_draft_del(s, sub->rowid, identity_user(), canon, err);
+		rc = store_scoring_draft_del(s, sub->rowid, session_user(s), canon, err);
 	}
 	free(canon);
 	return rc;
@@ -662,7 +690,7 @@ static int draft_keep(struct store *s, const char *submission_id, const char *ta
 		return MC_FAIL;
 	}
 	char *where = NULL;
-	int rc = draftspool_put(store_path(s), identity_user(), submission_id, target, text, &where, &e2);
+	int rc = draftspool_put(store_path(s), session_user(s), submission_id, target, text, &where, &e2);
 	if (rc == MC_OK)
 		mc_error_set(err, MC_OK, "your draft is kept in %s until the database can take it (%s); "
 			     "it comes back when you edit this text again", where, mc_error_msg(err));
@@ -679,7 +707,7 @@ int scoring_draft_save(struct store *s, const char *submission_id, const char *t
 	const char *t = text ? text : "";
 	int rc = in_tx(s, submission_id, draft_op, &(struct op){ target, t, NULL }, err);
 	if (rc == MC_OK)
-		draftspool_remove(store_path(s), identity_user(), submission_id, target);
+		draftspool_remove(store_path(s), session_user(s), submission_id, target);
 	else if (rc == MC_FAIL)
 		rc = draft_keep(s, submission_id, target, t, err);
 	return rc;
@@ -692,7 +720,7 @@ static void draft_move_in(struct store *s, const char *submission_id, const char
 	struct mc_error e2 = MC_ERROR_INIT;
 	if (in_tx_begun(s, store_begin_nowait, submission_id, draft_op, &(struct op){ target, text, NULL }, &e2) ==
 	    MC_OK)
-		draftspool_remove(store_path(s), identity_user(), submission_id, target);
+		draftspool_remove(store_path(s), session_user(s), submission_id, target);
 	mc_error_clear(&e2);
 }
 
@@ -703,7 +731,7 @@ int scoring_draft_load(struct store *s, const char *submission_id, const char *t
 	if (at)
 		*at = NULL;
 	time_t kept_at;
-	char *kept = draftspool_get(store_path(s), identity_user(), submission_id, target, &kept_at);
+	char *kept = draftspool_get(store_path(s), session_user(s), submission_id, target, &kept_at);
 	if (kept) { /* written when the database could not take it: the newest text */
 		draft_move_in(s, submission_id, target, kept);
 		*text = kept;
@@ -719,7 +747,7 @@ int scoring_draft_load(struct store *s, const char *submission_id, const char *t
 	if (rc == MC_OK)
 		rc = draft_target(s, &sub, target, &canon, err);
 	if (rc == MC_OK)
-		rc = store_scoring_draft_get(s, sub.rowid, identity_user(), canon, text, at, err);
+		rc = store_scoring_draft_get(s, sub.rowid, session_user(s), canon, text, at, err);
 	free(canon);
 	store_scoring_sub_free(&sub);
 	return rc;
@@ -729,7 +757,7 @@ int scoring_draft_clear(struct store *s, const char *submission_id, const char *
 			struct mc_error *err)
 {
 	/* the text went back to the saved one, or was saved: a kept file is stale either way */
-	draftspool_remove(store_path(s), identity_user(), submission_id, target);
+	draftspool_remove(store_path(s), session_user(s), submission_id, target);
 	return in_tx(s, submission_id, draft_op, &(struct op){ target, NULL, NULL }, err);
 }
 
@@ -739,7 +767,7 @@ int scoring_draft_count(struct store *s, const char *submission_id, long *n, str
 	long long rowid;
 	int rc = scoring_find(s, submission_id, &rowid, err);
 	if (rc == MC_OK)
-		rc = store_scoring_draft_count(s, rowid, identity_user(), n, err);
-	*n += draftspool_count(store_path(s), identity_user(), submission_id);
+		rc = store_scoring_draft_count(s, rowid, session_user(s), n, err);
+	*n += draftspool_count(store_path(s), session_user(s), submission_id);
 	return rc;
 }

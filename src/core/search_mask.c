@@ -7,10 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mcassess/access.h"
 #include "mcassess/precheck.h"
 #include "mcassess/queue.h"
 #include "mcassess/redact.h"
 #include "mcassess/search.h"
+#include "mcassess/session.h"
 #include "mcassess/util.h"
 
 
@@ -98,8 +100,8 @@ static void hit_clear(struct search_hit *h)
 	memset(h, 0, sizeof *h);
 }
 
-int precheck_mask_hits(struct store *s, const char *viewer, struct search_hit *hits, int *nhits,
-		       struct mc_error *err)
+static int mask_hits(struct store *s, const char *viewer, struct search_hit *hits, int *nhits,
+		     struct mc_error *err)
 {
 	int n = *nhits, kept = 0;
 	struct queue_viewer v;
@@ -137,5 +139,22 @@ int precheck_mask_hits(struct store *s, const char *viewer, struct search_hit *h
 		*nhits = kept;
 	redact_free(&set);
 	queue_viewer_free(&v);
+	return rc;
+}
+
+int precheck_search(struct store *s, const char *pattern, int regex, const struct search_opts *o,
+		    struct search_hit **hits, int *n, struct mc_error *err)
+{
+	*hits = NULL;
+	*n = 0;
+	int rc = access_refresh(s, err);
+	if (rc == MC_OK)
+		rc = regex ? search_regex(s, pattern, o, hits, n, err) : search_text(s, pattern, o, hits, n, err);
+	if (rc == MC_OK)
+		rc = mask_hits(s, session_user(s), *hits, n, err);
+	if (rc != MC_OK) {
+		search_hits_free(hits, *n);
+		*n = 0;
+	}
 	return rc;
 }

@@ -8,8 +8,8 @@
 
 #include "mcassess/audit.h"
 #include "mcassess/catalog.h"
-#include "mcassess/identity.h"
 #include "mcassess/people.h"
+#include "mcassess/session.h"
 #include "mcassess/setup.h"
 #include "mcassess/store.h"
 #include "mcassess/util.h"
@@ -53,7 +53,7 @@ int setup_init_stats(struct store *s, struct catalog_load_stats *st, struct mc_e
 	char *dir = mc_xasprintf("%s/catalog", mc_data_dir());
 	char now[MC_TIME_LEN];
 	mc_now(now);
-	const char *me = identity_user();
+	const char *me = session_user(s);
 	rc = refuse_if_initialised(s, err);
 	if (rc == MC_OK)
 		rc = catalog_load_in_tx(s, dir, st, err);

@@ -4,9 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mcassess/access.h"
 #include "mcassess/audit.h"
 #include "mcassess/precheck.h"
 #include "mcassess/queue.h"
+#include "mcassess/session.h"
 #include "mcassess/show.h"
 #include "mcassess/store_audit.h"
 #include "mcassess/text.h"
@@ -143,13 +145,16 @@ static int event(void *ctx, const struct audit_row *r)
 	return 0;
 }
 
-int show_load(struct store *s, const char *id, const char *viewer, struct show_submission **out,
-	      struct mc_error *err)
+int show_load(struct store *s, const char *id, struct show_submission **out, struct mc_error *err)
 {
 	*out = NULL;
+	int rc = access_submission(s, id, ACCESS_READ, NULL, err);
+	if (rc != MC_OK)
+		return rc;
+	const char *viewer = session_user(s);
 	struct show_submission *m = mc_xcalloc(1, sizeof *m);
 	char *school = NULL;
-	int rc = store_show_submission(s, id, 0, m, &school, err);
+	rc = store_show_submission(s, id, 0, m, &school, err);
 	free(school); /* the educator's come from queue_educator_seen, as the viewer may see them */
 	if (rc == MC_OK)
 		rc = educator(s, m, viewer, err);
@@ -286,9 +291,10 @@ static void wrap_para(struct mc_buf *out, const char *p, size_t len, int width, 
 		int w = 0, prev_wide = 0;
 		while (q < end) {
 			unsigned cp;
-			int n = text_utf8_decode(q, &cp);
-			int cw = text_cp_width(cp);
-			if (cp == ' ') {
+			size_t n = text_cluster_end(q, (size_t)(end - q), 0); /* never split a character */
+			int cw = text_cluster_width(q, n);
+			text_utf8_decode(q, &cp);
+			if (cp == ' ' && n == 1) {
 				brk = q;
 				prev_wide = 0;
 				w += cw;
@@ -304,10 +310,8 @@ static void wrap_para(struct mc_buf *out, const char *p, size_t len, int width, 
 			q += n;
 		}
 		const char *stop = q >= end ? end : brk && brk > p ? brk : q;
-		if (stop == p) { /* a single character wider than the line */
-			unsigned cp;
-			stop = p + text_utf8_decode(p, &cp);
-		}
+		if (stop == p) /* a single character wider than the line */
+			stop = p + text_cluster_end(p, (size_t)(end - p), 0);
 		const char *tail = stop;
 		while (tail > p && tail[-1] == ' ')
 			tail--;

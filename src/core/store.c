@@ -11,13 +11,12 @@
 #include <sys/statvfs.h>
 
 #include "mcassess/store.h"
-#include "mcassess/store_archive.h"
 #include "mcassess/util.h"
 #include "store_int.h"
 
 extern const char mc_schema_sql[];
 
-#define STMT_SLOTS 256 /* open-addressed cache of prepared statements by SQL address */
+#define STMT_SLOTS 256 /* first size of the open-addressed cache of prepared statements by SQL address */
 
 struct stmt_slot {
 	const char *sql;
@@ -29,7 +28,11 @@ struct store {
 	char *path;
 	char *evidence_dir;
 	int in_tx;
-	struct stmt_slot slots[STMT_SLOTS];
+	const struct mc_session *session;
+	enum store_scope_kind scope;
+	char *scope_user, *scope_district;
+	struct stmt_slot *slots; /* nslots entries, a power of two; at most 3/4 used */
+	size_t nslots, nused;
 };
 
 /* Find "-- migration N\n" section bounds in the compiled-in schema. */
@@ -119,31 +122,50 @@ int store_fail(struct store *s, struct mc_error *err, const char *what)
 	}
 }
 
+/* The slot for `sql` in a table of n (a power of two): its own, or the empty
+ * one where it belongs. */
+static struct stmt_slot *slot_for(struct stmt_slot *slots, size_t n, const char *sql)
+{
+	size_t i = ((uintptr_t)sql >> 3) & (n - 1);
+	while (slots[i].sql && slots[i].sql != sql)
+		i = (i + 1) & (n - 1);
+	return &slots[i];
+}
+
+/* Twice the slots, every statement moved over: the cache never fills up. */
+static void slots_grow(struct store *s)
+{
+	size_t n = s->nslots ? s->nslots * 2 : STMT_SLOTS;
+	struct stmt_slot *slots = mc_xcalloc(n, sizeof *slots);
+	for (size_t i = 0; i < s->nslots; i++)
+		if (s->slots[i].sql)
+			*slot_for(slots, n, s->slots[i].sql) = s->slots[i];
+	free(s->slots);
+	s->slots = slots;
+	s->nslots = n;
+}
+
+size_t store_cached_statements(const struct store *s) { return s->nused; }
+
 sqlite3_stmt *store_prep(struct store *s, const char *sql, struct mc_error *err)
 {
-	size_t h = ((uintptr_t)sql >> 3) % STMT_SLOTS;
-	for (size_t i = 0; i < STMT_SLOTS; i++) {
-		struct stmt_slot *slot = &s->slots[(h + i) % STMT_SLOTS];
-		if (slot->sql == sql) {
-			sqlite3_reset(slot->st);
-			sqlite3_clear_bindings(slot->st);
-			return slot->st;
-		}
-		if (!slot->sql) {
-			sqlite3_stmt *st;
-			if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
-				store_fail(s, err, "preparing a query");
-				return NULL;
-			}
-			slot->sql = sql;
-			slot->st = st;
-			return st;
-		}
+	if ((s->nused + 1) * 4 > s->nslots * 3)
+		slots_grow(s);
+	struct stmt_slot *slot = slot_for(s->slots, s->nslots, sql);
+	if (slot->sql) {
+		sqlite3_reset(slot->st);
+		sqlite3_clear_bindings(slot->st);
+		return slot->st;
 	}
-	/* Cache full: should not happen (fewer statements than slots); prepare uncached
-	 * would leak, so say so loudly. */
-	mc_error_set(err, MC_FAIL, "internal error: statement cache full");
-	return NULL;
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+		store_fail(s, err, "preparing a query");
+		return NULL;
+	}
+	slot->sql = sql;
+	slot->st = st;
+	s->nused++;
+	return st;
 }
 
 void store_bind_text(sqlite3_stmt *st, int i, const char *v)
@@ -255,6 +277,7 @@ int store_open(const char *path, int flags, struct store **out, struct mc_error 
 		free(dir);
 	}
 	struct store *s = mc_xcalloc(1, sizeof *s);
+	s->scope = STORE_SCOPE_NONE;
 	s->path = mc_xstrdup(path);
 	s->evidence_dir = mc_xasprintf("%s.evidence", path);
 	int oflags = (flags & STORE_READONLY) ? SQLITE_OPEN_READONLY
@@ -265,15 +288,26 @@ int store_open(const char *path, int flags, struct store **out, struct mc_error 
 		store_close(&s);
 		return rc;
 	}
-	int rc = configure(s, flags, err);
+	/* The version before anything else: a database this build refuses is not
+	 * written to at all (not even switched to WAL, nor checkpointed on close). */
+	int v = store_version(s);
+	int latest = store_latest_version();
+	int rc = MC_OK;
+	if (v > latest)
+		rc = mc_error_set(err, MC_FAIL, "%s: the database is schema version %d, newer than "
+				  "this mcassess understands (%d); upgrade mcassess", path, v, latest);
+	if (rc != MC_OK) {
+		sqlite3_db_config(s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, (int *)NULL);
+		sqlite3_close(s->db);
+		s->db = NULL;
+		store_close(&s);
+		return rc;
+	}
+	rc = configure(s, flags, err);
 	if (rc == MC_OK) {
-		int v = store_version(s);
-		int latest = store_latest_version();
+		v = store_version(s);
 		if (v < 0)
 			rc = store_fail(s, err, "reading the schema version");
-		else if (v > latest)
-			rc = mc_error_set(err, MC_FAIL, "%s: the database is schema version %d, newer than "
-					  "this mcassess understands (%d); upgrade mcassess", path, v, latest);
 		else if (v < latest && !(flags & STORE_NO_MIGRATE)) {
 			if (flags & STORE_READONLY)
 				rc = mc_error_set(err, MC_FAIL, "%s: the database needs an upgrade; open it "
@@ -293,9 +327,32 @@ int store_open(const char *path, int flags, struct store **out, struct mc_error 
 void store_checkpoint(struct store *s)
 {
 	if (s && s->db && !s->in_tx)
-		store_archive_on_idle(s); /* commit what waits for the archive, if one is configured */
-	if (s && s->db && !s->in_tx)
 		sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+}
+
+int store_in_tx(const struct store *s) { return s->in_tx; }
+int store_readonly(struct store *s) { return sqlite3_db_readonly(s->db, "main") == 1; }
+void store_set_session(struct store *s, const struct mc_session *sess) { s->session = sess; }
+const struct mc_session *store_session(const struct store *s) { return s->session; }
+
+void store_set_scope(struct store *s, enum store_scope_kind kind, const char *user, const char *district)
+{
+	char *u = mc_xstrdup(user ? user : ""), *d = mc_xstrdup(district ? district : "");
+	free(s->scope_user);
+	free(s->scope_district);
+	s->scope = kind;
+	s->scope_user = u;
+	s->scope_district = d;
+}
+
+enum store_scope_kind store_scope_kind(const struct store *s) { return s->scope; }
+
+void store_bind_scope(struct store *s, sqlite3_stmt *st)
+{
+	/* a statement without one of them answers SQLITE_RANGE, which is fine */
+	store_bind_int(st, 61, s->scope);
+	store_bind_text(st, 62, s->scope_user ? s->scope_user : "");
+	store_bind_text(st, 63, s->scope_district ? s->scope_district : "");
 }
 
 void store_close(struct store **sp)
@@ -305,15 +362,18 @@ void store_close(struct store **sp)
 		return;
 	if (s->db) {
 		store_rollback(s);
-		store_checkpoint(s); /* while the statements live: the archive's drain uses them */
+		store_checkpoint(s);
 	}
-	for (size_t i = 0; i < STMT_SLOTS; i++)
+	for (size_t i = 0; i < s->nslots; i++)
 		if (s->slots[i].st)
 			sqlite3_finalize(s->slots[i].st);
+	free(s->slots);
 	if (s->db)
 		sqlite3_close(s->db);
 	free(s->path);
 	free(s->evidence_dir);
+	free(s->scope_user);
+	free(s->scope_district);
 	free(s);
 	*sp = NULL;
 }
@@ -433,4 +493,22 @@ int store_integrity(struct store *s, void (*report)(void *ctx, const char *probl
 		rc = report_rows(s, "SELECT 'foreign key: ' || \"table\" || ' row ' || rowid || ' refers to a missing '"
 				    " || parent FROM pragma_foreign_key_check", 0, report, ctx, err, &n);
 	return rc;
+}
+
+/* ---------------------------------------------------------------- Ctrl-C (issue 14) */
+static int stop_asked(void *flag)
+{
+	return *(volatile sig_atomic_t *)flag != 0;
+}
+
+void store_interrupt(struct store *s)
+{
+	sqlite3_interrupt(s->db); /* safe in a signal handler, as SQLite's own shell does */
+}
+
+void store_stop_when(struct store *s, volatile sig_atomic_t *flag)
+{
+	/* every 1000 virtual machine steps: a running statement stops within
+	 * microseconds, and a statement of a few steps (ROLLBACK) always finishes */
+	sqlite3_progress_handler(s->db, flag ? 1000 : 0, flag ? stop_asked : NULL, (void *)flag);
 }

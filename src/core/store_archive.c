@@ -673,35 +673,3 @@ int store_archive_evidence_committed_each(struct store *s, int (*fn)(void *ctx, 
 {
 	return evidence_walk(s, SQL_EV_COMMITTED, fn, ctx, err);
 }
-
-void store_archive_on_idle(struct store *s)
-{
-	/* A read-only connection, or a database from before the archive, has nothing to drain. */
-	if (sqlite3_db_readonly(store_db(s), "main") == 1)
-		return;
-	struct mc_error err = MC_ERROR_INIT;
-	char *path = NULL;
-	if (store_archive_configured(s, &path, &err) != MC_OK || !path) {
-		mc_error_clear(&err);
-		return;
-	}
-	free(path);
-	/* After a failure, a long-running process (the TUI, idle) waits a while
-	 * before trying again rather than retrying and warning on every idle moment. */
-	static time_t retry_at;
-	time_t now = time(NULL);
-	if (now < retry_at)
-		return;
-	long n = 0;
-	if (archive_drain(s, &n, &err) != MC_OK) {
-		retry_at = now + 30;
-		if (archive_warn) {
-			char *msg = mc_xasprintf("warning: %s", mc_error_msg(&err));
-			archive_warn(msg);
-			free(msg);
-		}
-	} else {
-		retry_at = 0;
-	}
-	mc_error_clear(&err);
-}

@@ -19,8 +19,8 @@ static const char SQL_TOUCH[] =
 static const char SQL_DEL[] = "DELETE FROM claim WHERE submission_id = ?1";
 static const char SQL_EACH[] =
 	"SELECT k.submission_id, s.ext_id, k.user, k.claimed_at, k.seen_at FROM claim k "
-	"JOIN submission s ON s.id = k.submission_id WHERE ?1 IS NULL OR k.user = ?1 "
-	"ORDER BY k.claimed_at, s.ext_id";
+	"JOIN submission s ON s.id = k.submission_id WHERE (?1 IS NULL OR k.user = ?1) "
+	"AND " STORE_SCOPE("s") " ORDER BY k.claimed_at, s.ext_id";
 
 void store_claim_row_free(struct store_claim_row *r)
 {
@@ -103,6 +103,7 @@ int store_claim_each(struct store *s, const char *user,
 	if (!st)
 		return MC_FAIL;
 	store_bind_text(st, 1, user);
+	store_bind_scope(s, st);
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		int stop = fn(ctx, sqlite3_column_int64(st, 0), (const char *)sqlite3_column_text(st, 1),

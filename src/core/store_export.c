@@ -12,7 +12,7 @@ static const char SQL_RESULTS[] =
 	"JOIN credential c ON c.id = s.credential_id JOIN pathway p ON p.id = c.pathway_id "
 	"JOIN rubric r ON r.id = s.rubric_id JOIN educator e ON e.id = s.educator_id "
 	"JOIN district d ON d.id = e.district_id LEFT JOIN school sc ON sc.id = e.school_id "
-	"ORDER BY dc.at, s.ext_id";
+	"WHERE " STORE_SCOPE("s") " ORDER BY dc.at, s.ext_id";
 
 int store_export_results(struct store *s, const char *viewer,
 			 int (*fn)(void *ctx, const struct export_result_row *r), void *ctx,
@@ -22,6 +22,7 @@ int store_export_results(struct store *s, const char *viewer,
 	if (!st)
 		return MC_FAIL;
 	store_bind_text(st, 1, viewer ? viewer : "");
+	store_bind_scope(s, st);
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct export_result_row r = {

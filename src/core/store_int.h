@@ -11,6 +11,8 @@ sqlite3 *store_db(struct store *s);
  * static storage duration. The statement comes back reset with bindings cleared.
  * NULL on error (err filled). */
 sqlite3_stmt *store_prep(struct store *s, const char *sql, struct mc_error *err);
+/* How many statements the cache holds (it grows as needed; tests count). */
+size_t store_cached_statements(const struct store *s);
 
 /* Fill err from the connection's last error; `what` says what was being done.
  * SQLITE_BUSY/LOCKED become "the database is busy (another mcassess is writing); try again".
@@ -31,6 +33,27 @@ char *store_col_dup(sqlite3_stmt *st, int i);
 #define STORE_BLIND_TO(edu, viewer)                                                            \
 	"EXISTS (SELECT 1 FROM submission bs JOIN assignment ba ON ba.submission_id = bs.id "     \
 	"WHERE bs.educator_id = " edu " AND +ba.assessor = " viewer " AND ba.blind = 1)"
+
+/* The submissions assigned to the user bound as ?62 and, walking back along
+ * previous_id (primary-key steps), their earlier attempts: what an assessor
+ * may read. */
+#define STORE_ASSIGNED_IDS                                                                         \
+	"WITH RECURSIVE mine(id, prev) AS (SELECT s9.id, s9.previous_id FROM assignment a9 "      \
+	"JOIN submission s9 ON s9.id = a9.submission_id WHERE a9.assessor = ?62 "                  \
+	"UNION SELECT p9.id, p9.previous_id FROM submission p9 JOIN mine m9 ON p9.id = m9.prev) "  \
+	"SELECT id FROM mine"
+/* The acting user's access scope (access.h) over the submission `sub`, as SQL
+ * that store_bind_scope binds from the store's scope: everything, what is
+ * assigned to the user (STORE_ASSIGNED_IDS), or the submissions of educators
+ * in the user's district. Lists apply it in their WHERE clause, never after.
+ * Two terms: the first needs only the submission's id, so a walk of an index
+ * drops others' rows without reading them. Its parameters are numbered past
+ * any statement's own (?61 kind, ?62 user, ?63 district). */
+#define STORE_SCOPE(sub)                                                                           \
+	"((?61 IN (0, 2) OR " sub ".id IN (" STORE_ASSIGNED_IDS ")) "                             \
+	"AND (?61 <> 2 OR (SELECT district_id FROM educator WHERE id = " sub ".educator_id) "      \
+	"= (SELECT id FROM district WHERE name = ?63)))"
+void store_bind_scope(struct store *s, sqlite3_stmt *st);
 
 /* store_search.c: register the search tokenizer and snippet function with FTS5 on
  * a new connection (store_open calls it); an SQLite result code. */

@@ -15,13 +15,17 @@
 #include "mcassess/util.h"
 #include "store_int.h"
 
+/* The viewer's own assignment on the row: its read and whether it is blind. */
+#define Q_READ(col) "(SELECT a." col " FROM assignment a WHERE a.submission_id = s.id AND a.assessor = ?10 " \
+	"ORDER BY a.id LIMIT 1)"
 /* ?1 status key, ?2 credential key, ?3 submitted_at key, ?4 rowid key,
  * ?5 status filter (NULL open work, 'all', or one), ?6 credential, ?7 pathway,
  * ?8 district, ?9 mine, ?10 viewer, ?11 limit (-1: none). */
 #define Q_SELECT                                                                                   \
 	"SELECT s.id, s.ext_id, s.status, c.code, p.code, d.name, s.submitted_at, s.attempt, "    \
 	"e.name, e.anon_id, " STORE_BLIND_TO("s.educator_id", "?10") ", "                         \
-	"(SELECT k.user FROM claim k WHERE k.submission_id = s.id) "                               \
+	"(SELECT k.user FROM claim k WHERE k.submission_id = s.id), "                              \
+	Q_READ("read") ", " Q_READ("blind") " "                                                     \
 	"FROM submission s JOIN credential c ON c.id = s.credential_id "                           \
 	"JOIN pathway p ON p.id = c.pathway_id JOIN educator e ON e.id = s.educator_id "          \
 	"JOIN district d ON d.id = e.district_id "
@@ -30,7 +34,8 @@
 	" AND (?6 IS NULL OR c.code = ?6) AND (?7 IS NULL OR p.code = ?7)"                         \
 	" AND (?8 IS NULL OR d.name = ?8)"                                                         \
 	" AND (?9 IS NULL OR s.id IN (SELECT submission_id FROM assignment WHERE assessor = ?9)"   \
-	" OR s.id IN (SELECT submission_id FROM claim WHERE user = ?9))"
+	" OR s.id IN (SELECT submission_id FROM claim WHERE user = ?9))"                           \
+	" AND " STORE_SCOPE("s")
 
 static const char SQL_AGE_FWD[] = Q_SELECT "WHERE (s.submitted_at, s.id) > (?3, ?4)" Q_FILTER
 	" ORDER BY s.submitted_at, s.id LIMIT ?11";
@@ -56,6 +61,18 @@ static const char SQL_STATUS_BACK[] = Q_SELECT
 	" ORDER BY s.submitted_at DESC, s.id DESC LIMIT ?11";
 
 static const char SQL_COUNTS[] = "SELECT status, n FROM status_count";
+/* The same filters as a page (every status), counted by status: one pass over
+ * the rows the filters' indexes give, done once per filter, never per key. */
+static const char SQL_COUNTS_FILTERED[] = "SELECT s.status, count(*) "
+	"FROM submission s JOIN credential c ON c.id = s.credential_id "
+	"JOIN pathway p ON p.id = c.pathway_id JOIN educator e ON e.id = s.educator_id "
+	"JOIN district d ON d.id = e.district_id WHERE 1" Q_FILTER " GROUP BY s.status";
+/* Counted over a scope: an assessor's work, or a district's educators. */
+static const char SQL_COUNTS_ASSIGNED[] =
+	"SELECT s.status, count(*) FROM submission s WHERE s.id IN (" STORE_ASSIGNED_IDS ") GROUP BY s.status";
+static const char SQL_COUNTS_DISTRICT[] =
+	"SELECT s.status, count(*) FROM educator e JOIN submission s ON s.educator_id = e.id "
+	"WHERE e.district_id = (SELECT id FROM district WHERE name = ?63) GROUP BY s.status";
 static const char SQL_EDUCATOR[] =
 	"SELECT e.name, e.anon_id, " STORE_BLIND_TO("s.educator_id", "?2") ", e.ext_id, sc.name "
 	"FROM submission s JOIN educator e ON e.id = s.educator_id "
@@ -78,8 +95,10 @@ static void bind_key_text(sqlite3_stmt *st, int i, const char *v, int direction)
 		sqlite3_bind_zeroblob(st, i, 0);
 }
 
-static void bind_common(sqlite3_stmt *st, const struct queue_filter *f, const char *viewer, long limit)
+static void bind_common(struct store *s, sqlite3_stmt *st, const struct queue_filter *f, const char *viewer,
+			long limit)
 {
+	store_bind_scope(s, st);
 	store_bind_text(st, 5, f->status);
 	store_bind_text(st, 6, f->credential);
 	store_bind_text(st, 7, f->pathway);
@@ -109,6 +128,8 @@ static int run(struct store *s, sqlite3_stmt *st, int (*fn)(void *, const struct
 			.anon_id = (const char *)sqlite3_column_text(st, 9),
 			.assigned_blind = sqlite3_column_int(st, 10),
 			.claimed_by = (const char *)sqlite3_column_text(st, 11),
+			.read = (const char *)sqlite3_column_text(st, 12),
+			.read_blind = sqlite3_column_int(st, 13),
 		};
 		(*got)++;
 		if (fn(ctx, &r)) {
@@ -134,7 +155,7 @@ static int walk_age(struct store *s, const struct queue_filter *f, const char *v
 	sqlite3_stmt *st = store_prep(s, dir > 0 ? SQL_AGE_FWD : SQL_AGE_BACK, err);
 	if (!st)
 		return MC_FAIL;
-	bind_common(st, f, viewer, lim);
+	bind_common(s, st, f, viewer, lim);
 	bind_key_text(st, 3, from ? from->submitted_at : NULL, dir);
 	store_bind_int(st, 4, from ? from->rowid : dir > 0 ? LLONG_MIN : LLONG_MAX);
 	int stopped = 0;
@@ -152,7 +173,7 @@ static int walk_credential(struct store *s, const struct queue_filter *f, const 
 		sqlite3_stmt *st = store_prep(s, dir > 0 ? SQL_CRED_SAME_FWD : SQL_CRED_SAME_BACK, err);
 		if (!st)
 			return MC_FAIL;
-		bind_common(st, f, viewer, lim);
+		bind_common(s, st, f, viewer, lim);
 		store_bind_text(st, 2, from->credential);
 		bind_key_text(st, 3, from->submitted_at, dir);
 		store_bind_int(st, 4, from->rowid);
@@ -163,7 +184,7 @@ static int walk_credential(struct store *s, const struct queue_filter *f, const 
 	sqlite3_stmt *st = store_prep(s, dir > 0 ? SQL_CRED_NEXT_FWD : SQL_CRED_NEXT_BACK, err);
 	if (!st)
 		return MC_FAIL;
-	bind_common(st, f, viewer, remaining(lim, got));
+	bind_common(s, st, f, viewer, remaining(lim, got));
 	bind_key_text(st, 2, from ? from->credential : NULL, dir);
 	return run(s, st, fn, ctx, &stopped, &got, err);
 }
@@ -189,7 +210,7 @@ static int walk_status(struct store *s, const struct queue_filter *f, const char
 		sqlite3_stmt *st = store_prep(s, dir > 0 ? SQL_STATUS_FWD : SQL_STATUS_BACK, err);
 		if (!st)
 			return MC_FAIL;
-		bind_common(st, f, viewer, remaining(lim, got));
+		bind_common(s, st, f, viewer, remaining(lim, got));
 		store_bind_text(st, 1, status);
 		/* within the key's own status, start after the key; in the others, at their end */
 		bind_key_text(st, 3, cmp == 0 ? from->submitted_at : NULL, dir);
@@ -217,13 +238,9 @@ int store_queue_walk(struct store *s, const struct queue_filter *f, const char *
 	}
 }
 
-int store_queue_counts(struct store *s, long long counts[QUEUE_NSTATUS], struct mc_error *err)
+/* Status and count rows of a prepared statement into counts[]. */
+static int read_counts(struct store *s, sqlite3_stmt *st, long long counts[QUEUE_NSTATUS], struct mc_error *err)
 {
-	for (int i = 0; i < QUEUE_NSTATUS; i++)
-		counts[i] = 0;
-	sqlite3_stmt *st = store_prep(s, SQL_COUNTS, err);
-	if (!st)
-		return MC_FAIL;
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *status = (const char *)sqlite3_column_text(st, 0);
@@ -233,6 +250,38 @@ int store_queue_counts(struct store *s, long long counts[QUEUE_NSTATUS], struct 
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "counting the queue");
+}
+
+/* Counts over the acting user's scope: the trigger-kept counters for everything,
+ * else the assessor's work or the district's. */
+int store_queue_counts(struct store *s, long long counts[QUEUE_NSTATUS], struct mc_error *err)
+{
+	for (int i = 0; i < QUEUE_NSTATUS; i++)
+		counts[i] = 0;
+	enum store_scope_kind k = store_scope_kind(s);
+	sqlite3_stmt *st = store_prep(s, k == STORE_SCOPE_ALL ? SQL_COUNTS
+				      : k == STORE_SCOPE_DISTRICT ? SQL_COUNTS_DISTRICT : SQL_COUNTS_ASSIGNED, err);
+	if (!st)
+		return MC_FAIL;
+	store_bind_scope(s, st);
+	return read_counts(s, st, counts, err);
+}
+
+int store_queue_counts_filtered(struct store *s, const struct queue_filter *f,
+				long long counts[QUEUE_NSTATUS], struct mc_error *err)
+{
+	for (int i = 0; i < QUEUE_NSTATUS; i++)
+		counts[i] = 0;
+	sqlite3_stmt *st = store_prep(s, SQL_COUNTS_FILTERED, err);
+	if (!st)
+		return MC_FAIL;
+	store_bind_text(st, 5, "all");
+	store_bind_text(st, 6, f->credential);
+	store_bind_text(st, 7, f->pathway);
+	store_bind_text(st, 8, f->district);
+	store_bind_text(st, 9, f->mine);
+	store_bind_scope(s, st); /* Q_FILTER holds the scope */
+	return read_counts(s, st, counts, err);
 }
 
 int store_queue_educator(struct store *s, long long submission_rowid, const char *viewer,

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mcassess/progress.h"
 #include "mcassess/search.h"
 #include "mcassess/util.h"
 #include "search/search_int.h"
@@ -83,15 +84,25 @@ static const char SQL_EV_HIT[] =
 	"SELECT e.submission_id, s.ext_id, p.code, " SEARCH_SNIPPET_FN "(search_evidence, ?3) "
 	"FROM search_evidence JOIN evidence e ON e.id = search_evidence.rowid "
 	"JOIN submission s ON s.id = e.submission_id JOIN part p ON p.id = e.part_id "
-	"WHERE search_evidence MATCH ?1 AND search_evidence.rowid = ?2";
+	"WHERE search_evidence MATCH ?1 AND search_evidence.rowid = ?2 AND " STORE_SCOPE("s");
 static const char SQL_FB_HIT[] =
 	"SELECT f.submission_id, s.ext_id, f.read, " SEARCH_SNIPPET_FN "(search_feedback, ?3) "
 	"FROM search_feedback JOIN feedback f ON f.id = search_feedback.rowid "
 	"JOIN submission s ON s.id = f.submission_id "
-	"WHERE search_feedback MATCH ?1 AND search_feedback.rowid = ?2";
+	"WHERE search_feedback MATCH ?1 AND search_feedback.rowid = ?2 AND " STORE_SCOPE("s");
 
-static const char SQL_EV_SCAN[] = "SELECT id, text FROM evidence ORDER BY id";
-static const char SQL_FB_SCAN[] = "SELECT id, body FROM feedback ORDER BY id";
+/* The rows of an assessor's submissions (and earlier attempts), by rowid. */
+static const char SQL_EV_ASSIGNED[] =
+	"SELECT id FROM evidence WHERE submission_id IN (" STORE_ASSIGNED_IDS ") ORDER BY id";
+static const char SQL_FB_ASSIGNED[] =
+	"SELECT id FROM feedback WHERE submission_id IN (" STORE_ASSIGNED_IDS ") ORDER BY id";
+/* Only the evidence and feedback of submissions in the acting user's scope. */
+static const char SQL_EV_SCAN[] =
+	"SELECT e.id, e.text FROM evidence e JOIN submission s ON s.id = e.submission_id "
+	"WHERE " STORE_SCOPE("s") " ORDER BY e.id";
+static const char SQL_FB_SCAN[] =
+	"SELECT f.id, f.body FROM feedback f JOIN submission s ON s.id = f.submission_id "
+	"WHERE " STORE_SCOPE("s") " ORDER BY f.id";
 static const char SQL_EV_LOCATE[] =
 	"SELECT e.submission_id, s.ext_id, p.code FROM evidence e "
 	"JOIN submission s ON s.id = e.submission_id JOIN part p ON p.id = e.part_id WHERE e.id = ?1";
@@ -212,14 +223,24 @@ static int ensure_format(struct store *s, long long *done, struct mc_error *err)
 	return rc;
 }
 
+#define INDEX_SLICE 16384 /* evidence ids per statement: progress is told between them */
+
 static int index_evidence_range(struct store *s, long long after, long long upto, struct mc_error *err)
 {
-	sqlite3_stmt *st = store_prep(s, SQL_EV_INDEX, err);
-	if (!st)
-		return MC_FAIL;
-	store_bind_int(st, 1, after);
-	store_bind_int(st, 2, upto);
-	int rc = step_done(s, st, err);
+	sqlite3_stmt *st;
+	int rc = MC_OK;
+	for (long long from = after; rc == MC_OK && from < upto;) {
+		long long to = upto - from > INDEX_SLICE ? from + INDEX_SLICE : upto;
+		if (!(st = store_prep(s, SQL_EV_INDEX, err)))
+			return MC_FAIL;
+		store_bind_int(st, 1, from);
+		store_bind_int(st, 2, to);
+		rc = step_done(s, st, err);
+		progress_report("indexing evidence for search", to - after, upto - after);
+		from = to;
+	}
+	if (rc == MC_OK && upto - after >= OPTIMIZE_AFTER)
+		progress_report("merging the search index", 0, -1);
 	if (rc == MC_OK && upto - after >= OPTIMIZE_AFTER)
 		rc = (st = store_prep(s, SQL_EV_OPTIMIZE, err)) ? step_done(s, st, err) : MC_FAIL;
 	return rc == MC_OK ? hw_set_evidence(s, upto, err) : rc;
@@ -530,6 +551,45 @@ int store_search_newest(struct store *s, enum search_source src, const char *q, 
 	return rc;
 }
 
+static int ll_cmp(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+	return (x > y) - (x < y);
+}
+
+int store_search_keep_assigned(struct store *s, enum search_source src, struct search_rank *ranks, int *n,
+			       struct mc_error *err)
+{
+	if (store_scope_kind(s) != STORE_SCOPE_ASSIGNED || *n == 0)
+		return MC_OK;
+	sqlite3_stmt *st = store_prep(s, src == SEARCH_EVIDENCE ? SQL_EV_ASSIGNED : SQL_FB_ASSIGNED, err);
+	if (!st)
+		return MC_FAIL;
+	store_bind_scope(s, st);
+	long long *ids = NULL;
+	size_t nids = 0, cap = 0;
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (nids == cap) {
+			cap = cap ? cap * 2 : 64;
+			ids = mc_xrealloc(ids, cap * sizeof *ids);
+		}
+		ids[nids++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_reset(st);
+	if (step != SQLITE_DONE) {
+		free(ids);
+		return store_fail(s, err, "searching");
+	}
+	int k = 0;
+	for (int i = 0; i < *n; i++)
+		if (nids && bsearch(&ranks[i].rowid, ids, nids, sizeof *ids, ll_cmp))
+			ranks[k++] = ranks[i];
+	*n = k;
+	free(ids);
+	return MC_OK;
+}
+
 static char *part_name(enum search_source src, sqlite3_stmt *st, int col)
 {
 	if (src == SEARCH_EVIDENCE)
@@ -548,6 +608,7 @@ int store_search_hit(struct store *s, enum search_source src, const char *q, lon
 	store_bind_text(st, 1, q);
 	store_bind_int(st, 2, rowid);
 	store_bind_int(st, 3, tokens);
+	store_bind_scope(s, st);
 	int step = sqlite3_step(st);
 	if (step == SQLITE_ROW) {
 		hit->submission_rowid = sqlite3_column_int64(st, 0);
@@ -569,6 +630,7 @@ int store_search_scan(struct store *s, enum search_source src,
 	sqlite3_stmt *st = store_prep(s, src == SEARCH_EVIDENCE ? SQL_EV_SCAN : SQL_FB_SCAN, err);
 	if (!st)
 		return MC_FAIL;
+	store_bind_scope(s, st);
 	int step, stop = 0;
 	while (!stop && (step = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *t = (const char *)sqlite3_column_text(st, 1);

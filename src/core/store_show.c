@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "mcassess/show.h"
+#include "mcassess/suggest.h"
 #include "mcassess/util.h"
 #include "store_int.h"
 
@@ -67,7 +68,7 @@ int store_show_submission(struct store *s, const char *id, long long rowid,
 	}
 	sqlite3_reset(st);
 	if (rc == SQLITE_DONE)
-		return id ? mc_error_set(err, MC_FAIL, "no submission '%s'", id)
+		return id ? suggest_no_submission(s, id, err)
 			  : mc_error_set(err, MC_FAIL, "no submission with internal id %lld", rowid);
 	return rc == SQLITE_ROW ? MC_OK : store_fail(s, err, "reading a submission");
 }

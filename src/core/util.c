@@ -17,6 +17,7 @@
 #include <valgrind/valgrind.h>
 #endif
 
+#include "mcassess/error.h"
 #include "mcassess/util.h"
 
 void (*mc_crash_hook)(const char *point);
@@ -61,15 +62,22 @@ char *mc_xstrndup(const char *s, size_t n)
 	return p;
 }
 
+char *mc_xvasprintf(const char *fmt, va_list ap)
+{
+	va_list cp;
+	va_copy(cp, ap);
+	int n = vsnprintf(NULL, 0, fmt, cp);
+	va_end(cp);
+	char *s = mc_xmalloc((size_t)(n < 0 ? 0 : n) + 1);
+	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	return s;
+}
+
 char *mc_xasprintf(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	char *s = mc_xmalloc((size_t)n + 1);
-	va_start(ap, fmt);
-	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	char *s = mc_xvasprintf(fmt, ap);
 	va_end(ap);
 	return s;
 }
@@ -234,7 +242,24 @@ int mc_time_parse(const char *s, time_t *out)
 	return 0;
 }
 
-void mc_uuid(char out[MC_UUID_LEN])
+/* The kernel's random bytes (getrandom, waiting for the pool at boot, again
+ * when a signal interrupts it); -1 with errno when there are none. */
+static int system_random(void *buf, size_t n)
+{
+	ssize_t got;
+	do
+		got = getrandom(buf, n, 0);
+	while (got < 0 && errno == EINTR);
+	if (got == (ssize_t)n)
+		return 0;
+	if (got >= 0)
+		errno = EIO;
+	return -1;
+}
+
+int (*mc_random_source)(void *buf, size_t n) = system_random;
+
+int mc_uuid(char out[MC_UUID_LEN], struct mc_error *err)
 {
 	unsigned char b[16];
 	struct timeval tv;
@@ -242,10 +267,11 @@ void mc_uuid(char out[MC_UUID_LEN])
 	unsigned long long ms = (unsigned long long)tv.tv_sec * 1000ULL + (unsigned long long)tv.tv_usec / 1000;
 	for (int i = 0; i < 6; i++)
 		b[i] = (unsigned char)(ms >> (40 - 8 * i));
-	if (getrandom(b + 6, 10, 0) != 10) {
-		/* getrandom cannot fail for 10 bytes once the pool is ready; fall back anyway */
-		for (int i = 6; i < 16; i++)
-			b[i] = (unsigned char)(rand() & 0xff);
+	/* Ids are merged across databases: never from a guessable generator. */
+	if (mc_random_source(b + 6, 10) != 0) {
+		out[0] = '\0';
+		return mc_error_set(err, MC_FAIL, "cannot make a unique id: the system gives no random bytes (%s); "
+				    "nothing was changed", strerror(errno));
 	}
 	b[6] = (unsigned char)((b[6] & 0x0f) | 0x70); /* version 7 */
 	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80); /* variant 10 */
@@ -258,6 +284,7 @@ void mc_uuid(char out[MC_UUID_LEN])
 		*p++ = hex[b[i] & 15];
 	}
 	*p = '\0';
+	return MC_OK;
 }
 
 const char *mc_data_dir(void)

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mcassess/priv.h"
 #include "mcassess/redact.h"
 #include "mcassess/search.h"
 #include "mcassess/text.h"
@@ -530,8 +531,16 @@ int redact_load(struct redact_set **out, struct mc_error *err)
 	const char *home = getenv("HOME");
 	char *own = x && *x == '/' ? mc_xasprintf("%s/mcassess/redaction", x)
 				   : mc_xasprintf("%s/.config/mcassess/redaction", home && *home ? home : ".");
+	/* A shared install: your files add to the shipped patterns but never replace
+	 * them (an empty default.patterns would unmask what blind scoring hides). */
 	const char *dirs[2] = { shipped, own };
+	if (priv_active()) {
+		dirs[0] = own;
+		dirs[1] = shipped;
+	}
+	priv_user_begin(); /* your own files, with your own rights */
 	int rc = redact_load_dirs(dirs, 2, out, err);
+	priv_user_end();
 	free(shipped);
 	free(own);
 	return rc;

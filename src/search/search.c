@@ -177,9 +177,19 @@ int search_text(struct store *s, const char *query, const struct search_opts *o,
 	int nev = 0, nfb = 0;
 	int (*top)(struct store *, enum search_source, const char *, int, struct search_rank **, int *,
 		   struct mc_error *) = o->order == SEARCH_BY_NEWEST ? store_search_newest : store_search_top;
-	rc = top(s, SEARCH_EVIDENCE, q, o->limit, &ev, &nev, err);
-	if (rc == MC_OK && (o->limit == 0 || nev < o->limit || o->order != SEARCH_BY_NEWEST))
-		rc = top(s, SEARCH_FEEDBACK, q, o->limit, &fb, &nfb, err);
+	/* The best matches of the whole index may all lie outside what the acting
+	 * user may see (their hits are not read: STORE_SCOPE): then rank every match
+	 * and read hits until the limit is reached among theirs. */
+	int whole = store_scope_kind(s) == STORE_SCOPE_ALL;
+	int rank_limit = whole ? o->limit : 0;
+	rc = top(s, SEARCH_EVIDENCE, q, rank_limit, &ev, &nev, err);
+	if (rc == MC_OK && (rank_limit == 0 || nev < rank_limit || o->order != SEARCH_BY_NEWEST))
+		rc = top(s, SEARCH_FEEDBACK, q, rank_limit, &fb, &nfb, err);
+	/* an assessor's few submissions: drop the others' ranks at once, not a hit query each */
+	if (rc == MC_OK)
+		rc = store_search_keep_assigned(s, SEARCH_EVIDENCE, ev, &nev, err);
+	if (rc == MC_OK)
+		rc = store_search_keep_assigned(s, SEARCH_FEEDBACK, fb, &nfb, err);
 	int total = nev + nfb;
 	struct search_rank *all = mc_xmalloc(sizeof *all * (size_t)(total ? total : 1));
 	if (nev)
@@ -188,12 +198,12 @@ int search_text(struct store *s, const char *query, const struct search_opts *o,
 		memcpy(all + nev, fb, sizeof *fb * (size_t)nfb);
 	if (o->order != SEARCH_BY_NEWEST)
 		qsort(all, (size_t)total, sizeof *all, rank_cmp);
-	if (o->limit > 0 && total > o->limit)
+	if (whole && o->limit > 0 && total > o->limit)
 		total = o->limit;
 	struct search_hit *h = mc_xcalloc((size_t)(total ? total : 1), sizeof *h);
 	int k = 0;
 	int tokens = o->context > 0 ? o->context : TEXT_SNIPPET_TOKENS;
-	for (int i = 0; rc == MC_OK && i < total; i++) {
+	for (int i = 0; rc == MC_OK && i < total && (o->limit <= 0 || k < o->limit); i++) {
 		struct search_hit *x = &h[k];
 		x->source = all[i].source;
 		x->rowid = all[i].rowid;

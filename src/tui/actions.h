@@ -9,6 +9,8 @@
 	X(MOVE_UP,     "move-up",     "Move up one line (or to the previous criterion)") \
 	X(PAGE_DOWN,   "page-down",   "Move down one page") \
 	X(PAGE_UP,     "page-up",     "Move up one page") \
+	X(HALF_DOWN,   "half-page-down", "Move down half a page") \
+	X(HALF_UP,     "half-page-up", "Move up half a page") \
 	X(FIRST,       "first",       "Go to the first line") \
 	X(LAST,        "last",        "Go to the last line") \
 	X(NEXT_PART,   "next-part",   "Evidence: jump to the next part") \
@@ -21,24 +23,34 @@
 				      "evidence: find text, any case (re: first for a regular expression)") \
 	X(SORT,        "sort",        "Queue: sort by age, credential or status, in turn") \
 	X(FOCUS,       "focus-next",  "Submission: move focus between evidence and rubric") \
-	X(SCORE_1,     "score-1",     "Rubric: score the focused criterion at level 1") \
-	X(SCORE_2,     "score-2",     "Rubric: score the focused criterion at level 2") \
-	X(SCORE_3,     "score-3",     "Rubric: score the focused criterion at level 3") \
-	X(SCORE_4,     "score-4",     "Rubric: score the focused criterion at level 4") \
-	X(SCORE_5,     "score-5",     "Rubric: score the focused criterion at level 5") \
-	X(SCORE_6,     "score-6",     "Rubric: score the focused criterion at level 6") \
-	X(SCORE_7,     "score-7",     "Rubric: score the focused criterion at level 7") \
-	X(SCORE_8,     "score-8",     "Rubric: score the focused criterion at level 8") \
-	X(SCORE_9,     "score-9",     "Rubric: score the focused criterion at level 9") \
+	X(FOCUS_PREV,  "focus-prev",  "Submission: move focus back to the other pane") \
+	X(NEXT_CRIT,   "next-criterion", "Submission, either pane: the next criterion; the evidence " \
+				      "shows its part") \
+	X(PREV_CRIT,   "prev-criterion", "Submission, either pane: the previous criterion; the " \
+				      "evidence shows its part") \
+	X(RUBRIC_ALL,  "rubric-summary", "Submission: every criterion with its score, and the " \
+				      "focused one's descriptors in full (again: back to two panes)") \
+	X(CHECKS,      "pre-checks",  "Submission: show or fold the pre-check findings") \
+	X(SCORE_1,     "score-1",     "Score the focused criterion at level 1 (from either pane)") \
+	X(SCORE_2,     "score-2",     "Score the focused criterion at level 2 (from either pane)") \
+	X(SCORE_3,     "score-3",     "Score the focused criterion at level 3 (from either pane)") \
+	X(SCORE_4,     "score-4",     "Score the focused criterion at level 4 (from either pane)") \
+	X(SCORE_5,     "score-5",     "Score the focused criterion at level 5 (from either pane)") \
+	X(SCORE_6,     "score-6",     "Score the focused criterion at level 6 (from either pane)") \
+	X(SCORE_7,     "score-7",     "Score the focused criterion at level 7 (from either pane)") \
+	X(SCORE_8,     "score-8",     "Score the focused criterion at level 8 (from either pane)") \
+	X(SCORE_9,     "score-9",     "Score the focused criterion at level 9 (from either pane)") \
 	X(FILTER,      "filter",      "Queue: filter by status, pathway, credential or district") \
 	X(NEXT,        "open-next",   "Queue: open the next submission after the selected one; " \
 				      "evidence, once / found something: the next match") \
 	X(FIND_PREV,   "find-prev",   "Evidence: the previous match of /") \
 	X(FEEDBACK,    "feedback",    "Submission: write the overall feedback in the editor") \
-	X(COMMENT,     "comment",     "Rubric: write the focused criterion's comment in the editor") \
+	X(COMMENT,     "comment",     "Write the focused criterion's comment in the editor (scored or not)") \
 	X(DECIDE,      "decide",      "Submission: record earned or resubmit (asks first)") \
 	X(INCOMPLETE,  "incomplete",  "Submission: return it unscored as incomplete, with a reason (coordinators)") \
 	X(VIEW_FILE,   "view-file",   "Submission: open the evidence files of this part in a viewer") \
+	X(TAKE_CLAIM,  "take-claim",  "Submission: release the other person's claim on it and take it " \
+				      "(admins)") \
 	X(HISTORY,     "history",     "Submission: its history in the evidence archive, newest first " \
 				      "(Enter shows a change in full)") \
 	X(EDIT_SAVE,   "edit-save",   "Editor: save the text and leave") \

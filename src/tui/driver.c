@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <langinfo.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -13,16 +14,18 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "mcassess/identity.h"
+#include "mcassess/priv.h"
+#include "mcassess/session.h"
 #include "mcassess/store.h"
 #include "mcassess/tui.h"
 #include "mcassess/util.h"
 #include "tui/tui_int.h"
 
 /* ------------------------------------------------------------ signals */
-/* SIGHUP (the SSH link or the terminal went away) and SIGTERM only set a flag:
- * the loop sees it within a second (the key read has a timeout and is not
- * restarted), saves drafts synchronously, releases claims and leaves. */
+/* SIGHUP (the SSH link or the terminal went away), SIGTERM and SIGINT (Ctrl-C)
+ * only set a flag: the loop sees it within a second (the key read has a timeout
+ * and is not restarted), saves drafts synchronously, releases claims and leaves,
+ * so Ctrl-C does not leave a claim behind for the idle expiry. */
 static volatile sig_atomic_t got_signal;
 
 static void on_signal(int sig) { got_signal = sig; }
@@ -30,7 +33,7 @@ static void on_signal(int sig) { got_signal = sig; }
 int tui_signalled(void) { return (int)got_signal; }
 
 struct saved_signals {
-	struct sigaction hup, term;
+	struct sigaction hup, term, intr;
 };
 
 /* Before newterm: ncurses leaves handlers alone that are already set. */
@@ -44,76 +47,44 @@ static void signals_install(struct saved_signals *old)
 	got_signal = 0;
 	sigaction(SIGHUP, &sa, &old->hup);
 	sigaction(SIGTERM, &sa, &old->term);
+	sigaction(SIGINT, &sa, &old->intr);
 }
 
 static void signals_restore(const struct saved_signals *old)
 {
 	sigaction(SIGHUP, &old->hup, NULL);
 	sigaction(SIGTERM, &old->term, NULL);
+	sigaction(SIGINT, &old->intr, NULL);
 }
 
 /* ------------------------------------------------------ other programs */
-char **tui_argv_split(const char *cmd, const char *arg)
+/* Run argv and wait: its exit status (128 + the signal that ended it), -1 with
+ * err set when it could not be started. */
+static int run_wait(struct tui *t, char *const argv[], struct mc_error *err)
 {
-	size_t n = 0, cap = 8;
-	char **argv = mc_xmalloc(cap * sizeof *argv);
-	int placed = 0;
-	const char *p = cmd;
-	while (*p) {
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (!*p)
-			break;
-		const char *e = p;
-		while (*e && *e != ' ' && *e != '\t')
-			e++;
-		if (n + 2 >= cap) {
-			cap *= 2;
-			argv = mc_xrealloc(argv, cap * sizeof *argv);
-		}
-		if (arg && e - p == 2 && p[0] == '%' && p[1] == 's') {
-			argv[n++] = mc_xstrdup(arg);
-			placed = 1;
-		} else {
-			argv[n++] = mc_xstrndup(p, (size_t)(e - p));
-		}
-		p = e;
-	}
-	if (arg && !placed && n) {
-		if (n + 2 >= cap)
-			argv = mc_xrealloc(argv, (cap += 2) * sizeof *argv);
-		argv[n++] = mc_xstrdup(arg);
-	}
-	argv[n] = NULL;
-	return argv;
-}
-
-void tui_argv_free(char **argv)
-{
-	if (!argv)
-		return;
-	for (char **a = argv; *a; a++)
-		free(*a);
-	free(argv);
-}
-
-int tui_run_program(struct tui *t, char *const argv[], struct mc_error *err)
-{
-	if (!argv || !argv[0])
-		return mc_error_set(err, MC_FAIL, "no program to run");
 	def_prog_mode();
 	endwin();
 	fflush(NULL);
+	/* Ctrl-C in the editor or viewer is for it, not a reason for us to leave. */
+	struct sigaction ign, old_int;
+	memset(&ign, 0, sizeof ign);
+	ign.sa_handler = SIG_IGN;
+	sigemptyset(&ign.sa_mask);
+	sigaction(SIGINT, &ign, &old_int);
 	pid_t pid = fork();
 	if (pid < 0) {
 		int e = errno;
+		sigaction(SIGINT, &old_int, NULL);
 		reset_prog_mode();
 		t->redraw_all = 1;
-		return mc_error_set(err, MC_FAIL, "%s: cannot start: %s", argv[0], strerror(e));
+		mc_error_set(err, MC_FAIL, "%s: cannot start: %s", argv[0], strerror(e));
+		return -1;
 	}
 	if (pid == 0) {
 		signal(SIGHUP, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
+		signal(SIGINT, SIG_DFL);
+		priv_drop_for_good(); /* the person's editor or viewer gets none of the service's rights */
 		execvp(argv[0], argv);
 		fprintf(stderr, "mcassess: %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
@@ -121,12 +92,26 @@ int tui_run_program(struct tui *t, char *const argv[], struct mc_error *err)
 	int status = 0;
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
+	sigaction(SIGINT, &old_int, NULL);
 	reset_prog_mode();
 	t->redraw_all = 1;
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
-		return mc_error_set(err, MC_FAIL, "%s: cannot run it (not installed, or not in PATH?)",
-				    argv[0]);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+}
+
+/* As git runs $EDITOR: the shell reads the command line (quotes, arguments, a
+ * path with spaces) and the file comes as "$1", never parsed by the shell. */
+int tui_run_command(struct tui *t, const char *script, const char *name, const char *file,
+		    struct mc_error *err)
+{
+	char *argv[] = { "sh", "-c", (char *)script, (char *)name, (char *)file, NULL };
+	int st = run_wait(t, argv, err);
+	if (st == 127 || st == 126) { /* the shell's: not found, not executable */
+		mc_error_set(err, MC_FAIL, "%s: %s", name,
+			     st == 126 ? "cannot be run (not an executable program?)"
+				       : "not found (not installed, or not in PATH?)");
+		return -1;
+	}
+	return st;
 }
 
 /* ----------------------------------------------------------- messages */
@@ -225,9 +210,13 @@ void tui_config_load(struct tui *t)
 	char *path = config_path();
 	char *text;
 	size_t len;
-	if (mc_read_file(path, &text, &len) != 0) {
-		if (errno != ENOENT)
-			t->config_note = mc_xasprintf("%s: cannot read: %s", path, strerror(errno));
+	priv_user_begin(); /* the person's own file, with their own rights */
+	int r = mc_read_file(path, &text, &len);
+	int e = errno;
+	priv_user_end();
+	if (r != 0) {
+		if (e != ENOENT)
+			t->config_note = mc_xasprintf("%s: cannot read: %s", path, strerror(e));
 		free(path);
 		return;
 	}
@@ -398,6 +387,11 @@ static void draw(struct tui *t)
 	}
 	if (t->status_dirty)
 		draw_status(t);
+	/* The terminal's cursor is hidden (the editor draws its own): leave it where
+	 * the last cell was written instead of moving it back after every update,
+	 * a few bytes less on each key over a slow link. */
+	if (t->cursor_hidden)
+		leaveok(newscr, TRUE);
 	doupdate();
 }
 
@@ -478,7 +472,7 @@ static void idle(struct tui *t)
 		if (t->stack[i]->ops->idle)
 			t->stack[i]->ops->idle(t->stack[i]);
 	if (t->idle_ticks % 30 == 5)
-		store_checkpoint(t->store);
+		session_idle(t->sess);
 }
 
 static void hangup(struct tui *t)
@@ -581,6 +575,8 @@ static SCREEN *start_screen(struct tui *t, FILE **in, FILE **out, struct mc_erro
 	const char *term = getenv("TERM");
 	if (t->script && (!term || !*term))
 		term = "xterm";
+	if (!tui_terminal_can_draw(term, fileno(*out ? *out : stdout), err))
+		return NULL;
 	SCREEN *scr = newterm(term, *out ? *out : stdout, *in ? *in : stdin);
 	if (!scr)
 		mc_error_set(err, MC_FAIL,
@@ -589,11 +585,46 @@ static SCREEN *start_screen(struct tui *t, FILE **in, FILE **out, struct mc_erro
 	return scr;
 }
 
-int tui_run(struct store *s, struct mc_error *err)
+/* ------------------------------------------------------------- locale */
+/* A locale that is not UTF-8 (`su - user` leaves LANG=C) would drop every key
+ * outside ASCII without a word. When it is plain ASCII the terminal can only be
+ * sending UTF-8, so the workstation reads and shows UTF-8 (C.UTF-8); another
+ * character set (ISO-8859-1 ...) is kept, curses converting keys from it. Either
+ * way the assessor is told at start, with the fix. NULL when the locale is UTF-8. */
+static char *locale_note(void)
+{
+	const char *cs = nl_langinfo(CODESET);
+	if (strcmp(cs, "UTF-8") == 0)
+		return NULL;
+	char *name = mc_xstrdup(setlocale(LC_CTYPE, NULL));
+	char *note;
+	int ascii = strcmp(cs, "ANSI_X3.4-1968") == 0 || strcmp(cs, "ASCII") == 0 || strcmp(cs, "US-ASCII") == 0;
+	if (ascii && setlocale(LC_CTYPE, "C.UTF-8"))
+		note = mc_xasprintf("locale \"%s\" is not UTF-8: text is read and shown as UTF-8; set LANG=C.UTF-8",
+				    name);
+	else
+		note = mc_xasprintf("locale \"%s\" is %s, not UTF-8: other scripts cannot be shown or typed; "
+				    "set LANG=C.UTF-8", name, cs);
+	free(name);
+	return note;
+}
+
+/* Messages from below (the archive's drain, while idle) go on the status line:
+ * nothing is written over the screen. */
+static void say_status(void *ctx, enum mc_sink_level level, const char *msg)
+{
+	struct tui *t = ctx;
+	tui_message(t, "%s%s", level == MC_SINK_WARN ? "warning: " : "", msg);
+	t->msg_error = level == MC_SINK_WARN;
+}
+
+int tui_run(struct mc_session *sess, struct mc_error *err)
 {
 	struct tui t = { 0 };
-	t.store = s;
-	t.viewer = identity_user();
+	t.sess = sess;
+	t.store = sess->store;
+	t.viewer = sess->actor.user;
+	struct mc_sink cli_sink = sess->sink;
 	t.now = time(NULL);
 	const char *script = getenv("MCASSESS_TUI_SCRIPT");
 	if (script && *script) {
@@ -611,6 +642,7 @@ int tui_run(struct store *s, struct mc_error *err)
 				    "tui: the workstation needs a terminal; in scripts use the commands "
 				    "(see 'mcassess --help')");
 	}
+	char *lnote = locale_note(); /* before curses starts: it may change the locale */
 	FILE *in = NULL, *out = NULL;
 	struct saved_signals old_signals;
 	signals_install(&old_signals);
@@ -622,13 +654,15 @@ int tui_run(struct store *s, struct mc_error *err)
 		if (out)
 			fclose(out);
 		tui_script_free(&t.script);
+		free(lnote);
 		return err->status;
 	}
+	sess->sink = (struct mc_sink){ say_status, &t };
 	set_escdelay(25);
 	cbreak();
 	noecho();
 	nonl();
-	curs_set(0);
+	t.cursor_hidden = curs_set(0) != ERR;
 	tui_theme_init();
 	resize(&t); /* keypad on: ncurses knows the terminal's keys from here */
 	tui_keys_extended_init();
@@ -646,12 +680,18 @@ int tui_run(struct store *s, struct mc_error *err)
 		t.config_note = NULL;
 		t.msg_error = 1;
 	}
+	if (lnote) {
+		tui_message(&t, "%s%s%s", lnote, t.msg ? "; " : "", t.msg ? t.msg : "");
+		t.msg_error = 1;
+	}
 	while (!t.quit && t.depth) {
 		if (got_signal) {
 			hangup(&t);
 			rc = mc_error_set(err, MC_FAIL, "%s: left at once; unsaved text was kept as a draft "
-					  "(it comes back when you open the submission again)",
-					  got_signal == SIGHUP ? "the terminal hung up" : "stopped (SIGTERM)");
+					  "(it comes back when you open the submission again)%s",
+					  got_signal == SIGHUP ? "the terminal hung up"
+					  : got_signal == SIGINT ? "interrupted (Ctrl-C)" : "stopped (SIGTERM)",
+					  got_signal == SIGINT ? "; your claim is released" : "");
 			break;
 		}
 		draw(&t);
@@ -678,8 +718,10 @@ out:
 		fclose(out);
 	tui_keymap_free(&t.keymap);
 	tui_script_free(&t.script);
+	sess->sink = cli_sink;
 	free(t.msg);
 	free(t.prompt);
 	free(t.config_note);
+	free(lnote);
 	return rc;
 }

@@ -5,7 +5,7 @@
  * SIGHUP/SIGTERM; the draft comes back when the same text is edited again.
  * Saving writes the feedback (scoring_feedback_set) or the comment (with the
  * criterion's score) and clears the draft. $VISUAL/$EDITOR edits a 0600
- * temporary file, run without a shell. */
+ * temporary file, run by the shell as git runs it. */
 #include "config.h"
 
 #include <errno.h>
@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "mcassess/priv.h"
 #include "mcassess/scoring.h"
 #include "mcassess/text.h"
 #include "tui/tui_int.h"
@@ -221,13 +222,14 @@ static void e_draw(struct tui_view *v)
 	/* The cursor: the character under it (or a space) in reverse. */
 	int cy = r - e->top, cx = 1 + c;
 	if (cy >= 0 && cy < e->h && cx < e->w) {
-		size_t at = tui_text_cursor(e->text);
+		size_t at = tui_text_cursor(e->text), n = text_cluster_end(s, strlen(s), at) - at;
 		unsigned cp = 0;
-		int n = s[at] ? text_utf8_decode(s + at, &cp) : 0;
+		if (n)
+			text_utf8_decode(s + at, &cp);
 		if (!n || cp == '\n' || cp < 0x20)
 			tui_put(e->body, cy, cx, " ", 1, 1, A_REVERSE);
-		else
-			tui_put(e->body, cy, cx, s + at, (size_t)n, 2, A_REVERSE);
+		else /* the whole character under it, marks and all */
+			tui_put(e->body, cy, cx, s + at, n, text_cluster_width(s + at, n), A_REVERSE);
 	}
 	wnoutrefresh(e->body);
 	draw_hint(v);
@@ -273,6 +275,22 @@ static void leave(struct tui_view *v)
 	free(where);
 }
 
+/* A comment kept until its criterion is scored: back to the submission. */
+static void pending_comment(struct tui_view *v)
+{
+	struct ed *e = v->data;
+	struct tui *t = v->tui;
+	struct tui_view *below = tui_view_below(t, v);
+	void (*saved)(struct tui_view *) = e->saved;
+	char *target = mc_xstrdup(e->target);
+	tui_pop(t);
+	if (below && saved)
+		saved(below);
+	tui_message(t, "the comment on %s is kept; it is saved with %s's score (press its level's digit)",
+		    target, target);
+	free(target);
+}
+
 static void save(struct tui_view *v)
 {
 	struct ed *e = v->data;
@@ -281,6 +299,14 @@ static void save(struct tui_view *v)
 	const char *s = tui_text_str(e->text);
 	int rc;
 	int overall = strcmp(e->target, "overall") == 0;
+	if (!overall && e->level <= 0) {
+		/* A comment on an unscored criterion: the score (a digit) takes it along. */
+		if (scoring_draft_save(t->store, e->sub, e->target, s, &err) == MC_OK)
+			pending_comment(v);
+		else
+			tui_error(t, &err);
+		return;
+	}
 	if (overall) {
 		rc = scoring_feedback_set(t->store, e->sub, s, &err);
 	} else {
@@ -321,7 +347,9 @@ static void external(struct tui_view *v)
 		cmd = "vi";
 	const char *tmp = getenv("TMPDIR");
 	char *path = mc_xasprintf("%s/mcassess-feedback-XXXXXX.txt", tmp && *tmp ? tmp : "/tmp");
+	priv_user_begin(); /* the file is the person's: their editor opens it */
 	int fd = mkstemps(path, 4);
+	priv_user_end();
 	if (fd < 0) {
 		tui_message(t, "cannot make a temporary file in %s: %s", tmp && *tmp ? tmp : "/tmp",
 			    strerror(errno));
@@ -336,19 +364,29 @@ static void external(struct tui_view *v)
 		ok = 0;
 	if (!ok) {
 		tui_message(t, "%s: cannot write: %s", path, strerror(errno));
+		priv_user_begin();
 		unlink(path);
+		priv_user_end();
 		free(path);
 		return;
 	}
-	char **argv = tui_argv_split(cmd, path);
+	/* As git does: the shell reads $VISUAL, so quotes and arguments work. */
+	char *script = mc_xasprintf("%s \"$@\"", cmd);
 	struct mc_error err = MC_ERROR_INIT;
-	int st = tui_run_program(t, argv, &err);
-	tui_argv_free(argv);
+	int st = tui_run_command(t, script, cmd, path, &err);
+	free(script);
 	char *back = NULL;
 	size_t blen = 0;
-	if (st < 0 || (st == 127 && err.msg)) {
-		tui_error(t, &err);
-	} else if (mc_read_file(path, &back, &blen) != 0) {
+	priv_user_begin();
+	int rd = st < 0 ? 0 : mc_read_file(path, &back, &blen);
+	int rerr = errno;
+	priv_user_end();
+	if (st < 0) {
+		tui_message(t, "the editor %s; your text is as it was (set VISUAL or EDITOR to the editor to use)",
+			    mc_error_msg(&err));
+		t->msg_error = 1;
+	} else if (rd != 0) {
+		errno = rerr;
 		tui_message(t, "%s: cannot read it back: %s", path, strerror(errno));
 	} else if (!text_utf8_valid(back, blen, NULL)) {
 		tui_message(t, "the edited text is not valid UTF-8; the editor's text was not taken");
@@ -356,18 +394,26 @@ static void external(struct tui_view *v)
 		/* Editors end the file with a newline; the text had none. */
 		if (blen && back[blen - 1] == '\n' && !(len && s[len - 1] == '\n'))
 			back[--blen] = '\0';
-		if (strcmp(back, s) != 0) {
+		int changed = strcmp(back, s) != 0;
+		if (changed) {
 			tui_text_set(e->text, back);
 			edited(v);
 			save_draft(v); /* at once: the program may have run a long time */
 		}
-		if (st != 0)
-			tui_message(t, "%s exited with status %d; its text was taken anyway (%s undoes it)",
-				    cmd, st, "^U");
+		if (st != 0 && changed) {
+			char *undo = first_key(v, ACT_EDIT_UNDO);
+			tui_message(t, "%s exited with status %d; its text was taken anyway (%s undoes it)", cmd, st,
+				    undo);
+			free(undo);
+		} else if (st != 0) {
+			tui_message(t, "%s exited with status %d; the text is unchanged", cmd, st);
+		}
 	}
 	free(back);
 	mc_error_clear(&err);
+	priv_user_begin();
 	unlink(path);
+	priv_user_end();
 	free(path);
 	v->dirty |= TUI_DIRTY_LAYOUT | TUI_DIRTY_ALL;
 }

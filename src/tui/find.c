@@ -140,6 +140,22 @@ int tui_find_set(struct tui_find *f, const char *pattern, struct mc_error *err)
 	return MC_OK;
 }
 
+int tui_find_set_terms(struct tui_find *f, char *const *terms, int n, struct mc_error *err)
+{
+	find_clear(f);
+	if (n <= 0)
+		return MC_OK;
+	struct mc_buf b = MC_BUF_INIT;
+	for (int i = 0; i < n; i++) {
+		char *lit = literal(terms[i]);
+		mc_buf_printf(&b, "%s%s", i ? "|" : "", lit);
+		free(lit);
+	}
+	int rc = search_re_compile(b.data, 1, &f->re, err);
+	mc_buf_free(&b);
+	return rc;
+}
+
 /* --------------------------------------------------------------- scanning */
 /* The pager line of byte `at` of the paragraph whose lines are [first, last]. */
 static int line_of(const struct tui_pager *p, int first, int last, size_t at, int is_end)
@@ -363,7 +379,12 @@ int tui_find_key(struct tui_find *f, struct tui *t, struct tui_pager *p, int h, 
 		}
 		return TUI_HANDLED;
 	}
-	if (tui_prompt_edit(&f->typed, key)) /* no moves while typing */
+	if (key == (TUI_KEY_FN | KEY_UP) && f->pattern) { /* the last search again, to change it */
+		mc_buf_reset(&f->typed);
+		mc_buf_adds(&f->typed, f->pattern);
 		show_prompt(f, t);
+	} else if (tui_prompt_edit(&f->typed, key)) { /* no moves while typing */
+		show_prompt(f, t);
+	}
 	return TUI_HANDLED;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "mcassess/text.h"
+#include "mcassess/tui.h"
 #include "tui/tui_int.h"
 
 static const char default_bindings[] =
@@ -20,6 +21,10 @@ static const char default_bindings[] =
 	"bind ^F page-down\n"
 	"bind PgUp page-up\n"
 	"bind ^B page-up\n"
+	"bind b page-up\n"
+	"bind - page-up\n"
+	"bind ^D half-page-down\n"
+	"bind ^U half-page-up\n"
 	"bind g first\n"
 	"bind Home first\n"
 	"bind G last\n"
@@ -27,6 +32,8 @@ static const char default_bindings[] =
 	"bind ] next-part\n"
 	"bind [ prev-part\n"
 	"bind Enter open\n"
+	"bind l open\n"
+	"bind Right open\n"
 	"bind q back\n"
 	"bind Left back\n"
 	"bind Q quit\n"
@@ -35,6 +42,11 @@ static const char default_bindings[] =
 	"bind / search\n"
 	"bind s sort\n"
 	"bind Tab focus-next\n"
+	"bind S-Tab focus-prev\n"
+	"bind J next-criterion\n"
+	"bind K prev-criterion\n"
+	"bind = rubric-summary\n"
+	"bind ! pre-checks\n"
 	"bind 1 score-1\n"
 	"bind 2 score-2\n"
 	"bind 3 score-3\n"
@@ -53,10 +65,10 @@ static const char default_bindings[] =
 	"bind i incomplete\n"
 	"bind v view-file\n"
 	"bind H history\n"
+	"bind T take-claim\n"
 	"bind ^X edit-save\n"
 	"bind Esc edit-leave\n"
 	"bind ^E edit-extern\n"
-	"bind ^U edit-undo\n"
 	"bind ^_ edit-undo\n"
 	"bind ^T edit-bank\n"
 	"bind M-b word-left\n"
@@ -119,6 +131,7 @@ static const struct {
 	{ "End", TUI_KEY_FN | KEY_END },
 	{ "Insert", TUI_KEY_FN | KEY_IC },
 	{ "Delete", TUI_KEY_FN | KEY_DC },
+	{ "S-Tab", TUI_KEY_FN | KEY_BTAB },
 	{ "BackTab", TUI_KEY_FN | KEY_BTAB },
 };
 
@@ -337,4 +350,16 @@ char *tui_keymap_keys_for(const struct tui_keymap *km, enum tui_action a)
 			mc_buf_adds(&b, tui_key_name(km->b[i].key, name, sizeof name));
 		}
 	return mc_buf_steal(&b);
+}
+
+int tui_keys_list(FILE *out)
+{
+	struct tui_keymap *km = tui_keymap_new();
+	for (int a = 1; a < ACT__COUNT; a++) {
+		char *keys = tui_keymap_keys_for(km, (enum tui_action)a);
+		fprintf(out, "%s\t%s\t%s\n", keys, action_names[a], action_helps[a]);
+		free(keys);
+	}
+	tui_keymap_free(&km);
+	return ferror(out) ? MC_FAIL : MC_OK;
 }

@@ -16,6 +16,7 @@ struct tui_rubric {
 	WINDOW *w;
 	int h, width;            /* rows for lines (the window minus its header), cells */
 	int cursor;
+	int summary;             /* one line a criterion, the focused one's levels in full */
 	int built_for;           /* the cursor the lines were built for (-2: stale) */
 };
 
@@ -63,6 +64,12 @@ void tui_rubric_set(struct tui_rubric *rp, struct scoring_outcome *o)
 	rp->built_for = -2;
 }
 
+void tui_rubric_set_summary(struct tui_rubric *rp, int on)
+{
+	rp->summary = on;
+	rp->built_for = -2;
+}
+
 void tui_rubric_layout(struct tui_rubric *rp, WINDOW *w, int h, int width)
 {
 	rp->w = w;
@@ -74,6 +81,65 @@ void tui_rubric_layout(struct tui_rubric *rp, WINDOW *w, int h, int width)
 static enum tui_elem state_elem(enum scoring_part_state st)
 {
 	return st == SCORING_PART_MET ? TUI_PASS : st == SCORING_PART_NOT_MET ? TUI_FAIL : TUI_UNSCORED;
+}
+
+/* The focused criterion's levels, descriptors whole, and its comment. */
+static void add_levels(struct tui_pager *p, const struct scoring_criterion *c, int ci, int indent, int w)
+{
+	for (int li = 0; li < c->nlevels; li++) {
+		const struct scoring_level *l = &c->levels[li];
+		char *line = mc_xasprintf("%d %s%s: %s", li + 1, l->label, l->passes ? " (passes)" : "",
+					  l->descriptor);
+		tui_pager_add_wrapped(p, li == c->level ? TUI_KEY : TUI_DIM, indent, ci, line, w);
+		free(line);
+	}
+	if (c->comment && *c->comment) {
+		char *line = mc_xasprintf("comment: %s", c->comment);
+		tui_pager_add_wrapped(p, TUI_DIM, indent, ci, line, w);
+		free(line);
+	}
+}
+
+/* The summary: every criterion on one line with its part and score, then the
+ * focused one in full, so a whole rubric fits 80x24. */
+static void build_summary(struct tui_rubric *rp, int w)
+{
+	struct tui_pager *p = &rp->lines;
+	const struct scoring_outcome *o = rp->o;
+	int pw = 0; /* the part column: as wide as the widest title, up to a third of the pane */
+	for (int pi = 0; pi < o->nparts; pi++) {
+		int tw = tui_width(o->parts[pi].title, strlen(o->parts[pi].title));
+		pw = tw > pw ? tw : pw;
+	}
+	pw = pw > w / 3 ? w / 3 : pw;
+	for (int ci = 0; ci < o->ncriteria; ci++) {
+		const struct scoring_criterion *c = &o->criteria[ci];
+		const char *lab = c->level >= 0 ? c->levels[c->level].label : "** unscored **";
+		const char *title = o->parts[c->part].title;
+		struct mc_buf b = MC_BUF_INIT;
+		mc_buf_printf(&b, "%s %-5s ", ci == rp->cursor ? ">" : " ", c->code);
+		size_t cut = strlen(title); /* the title cut (whole characters) or padded to pw cells */
+		while (cut && tui_width(title, cut) > pw)
+			while (cut && ((unsigned char)title[--cut] & 0xc0) == 0x80)
+				;
+		mc_buf_add(&b, title, cut);
+		for (int pad = pw - tui_width(title, cut); pad > 0; pad--)
+			mc_buf_addc(&b, ' ');
+		mc_buf_printf(&b, " %-24s %s", lab, c->level < 0 ? "" : c->passes ? "passes" : "does not pass");
+		char *line = mc_buf_steal(&b);
+		enum tui_elem e = ci == rp->cursor ? TUI_CURSOR : c->level < 0 ? TUI_UNSCORED
+							  : c->passes ? TUI_PASS : TUI_FAIL;
+		tui_pager_add(p, e, 0, -1, line);
+		free(line);
+	}
+	if (rp->cursor < 0)
+		return;
+	const struct scoring_criterion *c = &o->criteria[rp->cursor];
+	tui_pager_add(p, TUI_NORMAL, 0, rp->cursor, "");
+	char *line = mc_xasprintf("%s · %s: %s", c->code, o->parts[c->part].title, c->text);
+	tui_pager_add_wrapped(p, TUI_HEADING, 0, rp->cursor, line, w);
+	free(line);
+	add_levels(p, c, rp->cursor, 2, w);
 }
 
 static void build(struct tui_rubric *rp)
@@ -102,7 +168,7 @@ static void build(struct tui_rubric *rp)
 	tui_pager_add_wrapped(p, o->eligible ? TUI_PASS : o->nscored < o->ncriteria ? TUI_UNSCORED : TUI_FAIL,
 			      0, -1, line, w);
 	free(line);
-	for (int pi = 0; pi < o->nparts; pi++) {
+	for (int pi = 0; pi < o->nparts && !rp->summary; pi++) {
 		const struct scoring_part *part = &o->parts[pi];
 		tui_pager_add(p, TUI_NORMAL, 0, -1, "");
 		line = mc_xasprintf("%s: %s", part->title, scoring_part_state_name(part->state));
@@ -119,22 +185,12 @@ static void build(struct tui_rubric *rp)
 			tui_pager_add(p, e, 0, ci, line);
 			free(line);
 			tui_pager_add_wrapped(p, TUI_NORMAL, 8, ci, c->text, w);
-			if (!focus)
-				continue;
-			for (int li = 0; li < c->nlevels; li++) {
-				const struct scoring_level *l = &c->levels[li];
-				line = mc_xasprintf("%d %s%s: %s", li + 1, l->label, l->passes ? " (passes)" : "",
-						    l->descriptor);
-				tui_pager_add_wrapped(p, li == c->level ? TUI_KEY : TUI_DIM, 8, ci, line, w);
-				free(line);
-			}
-			if (c->comment && *c->comment) {
-				line = mc_xasprintf("comment: %s", c->comment);
-				tui_pager_add_wrapped(p, TUI_DIM, 8, ci, line, w);
-				free(line);
-			}
+			if (focus)
+				add_levels(p, c, ci, 8, w);
 		}
 	}
+	if (rp->summary)
+		build_summary(rp, w);
 	/* Keep the focused criterion in sight. */
 	int first = -1, last = -1;
 	for (int i = 0; i < p->n; i++)
@@ -168,7 +224,8 @@ void tui_rubric_draw(struct tui_rubric *rp, int focused)
 	const char *state = !o ? "" : o->decision ? o->decision : o->eligible ? "all pass"
 			    : o->nscored < o->ncriteria ? "incomplete" : "resubmit";
 	char *head = o ? mc_xasprintf(" Rubric v%d · %d/%d scored · %s%s", o->rubric_version, o->nscored,
-				      o->ncriteria, state, focused ? " · digits score, j/k move" : " · Tab to score")
+				      o->ncriteria, state, rp->summary ? " · digits score, j/k move, = two panes"
+				      : focused ? " · digits score, j/k move" : " · digits score, J/K move")
 		       : mc_xstrdup(" Rubric: not available");
 	tui_put_pad(rp->w, 0, 0, head, rp->width, tui_theme(focused ? TUI_FOCUS : TUI_HEADING));
 	free(head);
@@ -182,8 +239,10 @@ int tui_rubric_move(struct tui_rubric *rp, enum tui_action a)
 		return 0;
 	int n = rp->o->ncriteria, c = rp->cursor;
 	switch (a) {
-	case ACT_MOVE_DOWN: c++; break;
-	case ACT_MOVE_UP: c--; break;
+	case ACT_MOVE_DOWN:
+	case ACT_NEXT_CRIT: c++; break;
+	case ACT_MOVE_UP:
+	case ACT_PREV_CRIT: c--; break;
 	case ACT_PAGE_DOWN: c += 3; break;
 	case ACT_PAGE_UP: c -= 3; break;
 	case ACT_FIRST: c = 0; break;

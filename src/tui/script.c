@@ -4,12 +4,17 @@
  *   # comment
  *   :dump NAME        write the screen as text to NAME (relative to
  *                     $MCASSESS_TUI_DUMP_DIR if set)
+ *   :dumpattr NAME    the same text, then how each cell is drawn: one letter a
+ *                     cell ('.' plain) for each screen line, and a legend of the
+ *                     letters (attributes, colour pair and its colours, the theme
+ *                     elements drawn that way), so a lost highlight shows in a diff
  *   :mark ELEMENT     from now on, dumps put ⟦ ⟧ around each run of cells drawn
  *                     as the theme ELEMENT ("match": what / found); ":mark" alone
  *                     stops (dumps are text only, attributes otherwise unseen)
  *   :resize WxH       resize the screen (as a terminal resize would)
  *   :idle             as if no key came for a second (drafts are saved then)
- *   :signal HUP|TERM  the signal arrives (as when the terminal hangs up)
+ *   :signal HUP|TERM|INT  the signal arrives (as when the terminal hangs up,
+ *                     or Ctrl-C is pressed)
  *   anything else     keys: characters as typed (UTF-8), <Name> for a named key
  *                     (<Enter> <Down> <PgDn> <Esc> <Tab> <^L> ...), <lt> for '<'
  * The script ending quits the program. Other variables (script mode only):
@@ -70,8 +75,9 @@ void tui_script_free(struct tui_script **sc)
 	*sc = NULL;
 }
 
-static int dump_screen(const char *path, int mark, struct mc_error *err);
-int tui_dump_screen(const char *path, struct mc_error *err) { return dump_screen(path, 0, err); }
+struct attr_map;
+static int dump_screen(const char *path, int mark, struct attr_map *map, struct mc_error *err);
+int tui_dump_screen(const char *path, struct mc_error *err) { return dump_screen(path, 0, NULL, err); }
 
 /* A cell drawn with exactly the theme's attributes (and colour pair) for e. */
 static int cell_is(attr_t a, short pair, int e)
@@ -80,7 +86,89 @@ static int cell_is(attr_t a, short pair, int e)
 	return (a & ~A_COLOR) == (want & ~A_COLOR & ~A_CHARTEXT) && pair == (short)PAIR_NUMBER(want);
 }
 
-static int dump_screen(const char *path, int mark, struct mc_error *err)
+/* ------------------------------------------------------ attribute dumps */
+/* Each distinct way of drawing a cell (attributes and colour pair) gets a
+ * letter, in the order met on the screen; plain cells are '.'. */
+static const char style_letters[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+#define MAX_STYLES ((int)sizeof style_letters - 1)
+
+struct attr_map {
+	struct mc_buf rows;             /* the letters, a line for each screen line */
+	attr_t attr[MAX_STYLES];
+	short pair[MAX_STYLES];
+	int n;
+};
+
+static char style_letter(struct attr_map *m, attr_t a, short pair)
+{
+	a &= A_ATTRIBUTES & ~A_COLOR;
+	if (a == A_NORMAL && pair == 0)
+		return '.';
+	for (int i = 0; i < m->n; i++)
+		if (m->attr[i] == a && m->pair[i] == pair)
+			return style_letters[i];
+	if (m->n == MAX_STYLES)
+		return '?';
+	m->attr[m->n] = a;
+	m->pair[m->n] = pair;
+	return style_letters[m->n++];
+}
+
+static void add_colour_name(struct mc_buf *b, short c)
+{
+	static const char *const names[] = { "black", "red", "green", "yellow",
+					     "blue", "magenta", "cyan", "white" };
+	if (c < 0)
+		mc_buf_adds(b, "default");
+	else if (c < 8)
+		mc_buf_adds(b, names[c]);
+	else
+		mc_buf_printf(b, "%d", c);
+}
+
+/* "bold reverse, pair 4 (black on cyan) = cursor" */
+static void describe_style(struct mc_buf *b, attr_t a, short pair)
+{
+	static const struct { attr_t bit; const char *name; } bits[] = {
+		{ A_BOLD, "bold" }, { A_DIM, "dim" }, { A_UNDERLINE, "underline" },
+		{ A_REVERSE, "reverse" }, { A_STANDOUT, "standout" }, { A_BLINK, "blink" },
+		{ A_ITALIC, "italic" },
+	};
+	size_t start = b->len;
+	for (size_t i = 0; i < sizeof bits / sizeof bits[0]; i++)
+		if (a & bits[i].bit)
+			mc_buf_printf(b, "%s%s", b->len > start ? " " : "", bits[i].name);
+	if (pair) {
+		short fg = 0, bg = 0;
+		pair_content(pair, &fg, &bg);
+		mc_buf_printf(b, "%spair %d (", b->len > start ? ", " : "", pair);
+		add_colour_name(b, fg);
+		mc_buf_adds(b, " on ");
+		add_colour_name(b, bg);
+		mc_buf_adds(b, ")");
+	}
+	int named = 0;
+	for (int e = TUI_NORMAL + 1; e < TUI__NELEM; e++) {
+		attr_t want = tui_theme((enum tui_elem)e);
+		if ((want & ~A_COLOR) == a && (short)PAIR_NUMBER(want) == pair)
+			mc_buf_printf(b, "%s%s", named++ ? ", " : " = ", tui_theme_name((enum tui_elem)e));
+	}
+}
+
+static void write_attr_map(FILE *f, struct attr_map *m)
+{
+	fputs("-- how each cell is drawn: one letter a cell, '.' plain --\n", f);
+	fwrite(m->rows.data ? m->rows.data : "", 1, m->rows.len, f);
+	struct mc_buf d = MC_BUF_INIT;
+	for (int i = 0; i < m->n; i++) {
+		mc_buf_reset(&d);
+		describe_style(&d, m->attr[i], m->pair[i]);
+		fprintf(f, "%c  %s\n", style_letters[i], mc_buf_str(&d));
+	}
+	mc_buf_free(&d);
+}
+
+static int dump_screen(const char *path, int mark, struct attr_map *map, struct mc_error *err)
 {
 	FILE *f = fopen(path, "w");
 	if (!f)
@@ -100,6 +188,11 @@ static int dump_screen(const char *path, int mark, struct mc_error *err)
 				break;
 			getcchar(&cc, wc, &a, &pair, NULL);
 			int w = wc[0] ? wcwidth(wc[0]) : 1;
+			if (map) {
+				char l = style_letter(map, a, pair);
+				for (int k = 0; k < (w == 2 ? 2 : 1); k++)
+					mc_buf_addc(&map->rows, l);
+			}
 			if (mark && cell_is(a, pair, mark) != in_mark) {
 				in_mark = !in_mark;
 				mc_buf_adds(&line, in_mark ? MARK_OPEN : MARK_CLOSE);
@@ -126,8 +219,15 @@ static int dump_screen(const char *path, int mark, struct mc_error *err)
 		}
 		fwrite(line.data ? line.data : "", 1, keep, f);
 		fputc('\n', f);
+		if (map) {
+			while (map->rows.len && map->rows.data[map->rows.len - 1] == '.')
+				map->rows.len--;
+			mc_buf_addc(&map->rows, '\n');
+		}
 	}
 	mc_buf_free(&line);
+	if (map)
+		write_attr_map(f, map);
 	if (fclose(f) != 0)
 		return mc_error_set(err, MC_FAIL, "%s: cannot write the screen dump: %s", path,
 				    strerror(errno));
@@ -147,11 +247,14 @@ static char *take_line(struct tui_script *sc)
 static int command(struct tui *t, struct tui_script *sc, const char *cmd, struct mc_error *err)
 {
 	long line = sc->line - 1;
-	if (strncmp(cmd, ":dump ", 6) == 0) {
-		const char *name = cmd + 6;
+	int attrs = strncmp(cmd, ":dumpattr ", 10) == 0;
+	if (attrs || strncmp(cmd, ":dump ", 6) == 0) {
+		const char *name = cmd + (attrs ? 10 : 6);
 		char *path = sc->dump_dir && name[0] != '/' ? mc_xasprintf("%s/%s", sc->dump_dir, name)
 							   : mc_xstrdup(name);
-		int rc = dump_screen(path, sc->mark, err);
+		struct attr_map map = { MC_BUF_INIT, { 0 }, { 0 }, 0 };
+		int rc = dump_screen(path, sc->mark, attrs ? &map : NULL, err);
+		mc_buf_free(&map.rows);
 		free(path);
 		return rc;
 	}
@@ -166,8 +269,8 @@ static int command(struct tui *t, struct tui_script *sc, const char *cmd, struct
 	}
 	if (strcmp(cmd, ":idle") == 0)
 		return TUI_KEY_IDLE; /* as if no key came for a second */
-	if (strcmp(cmd, ":signal HUP") == 0 || strcmp(cmd, ":signal TERM") == 0) {
-		raise(cmd[8] == 'H' ? SIGHUP : SIGTERM);
+	if (strcmp(cmd, ":signal HUP") == 0 || strcmp(cmd, ":signal TERM") == 0 || strcmp(cmd, ":signal INT") == 0) {
+		raise(cmd[8] == 'H' ? SIGHUP : cmd[8] == 'I' ? SIGINT : SIGTERM);
 		return TUI_KEY_IDLE;
 	}
 	int w, h;
@@ -177,7 +280,7 @@ static int command(struct tui *t, struct tui_script *sc, const char *cmd, struct
 	}
 	(void)t;
 	return mc_error_at(err, MC_USAGE, sc->path, line, 0,
-			   "unknown script command '%s' (:dump NAME, :mark ELEMENT, :resize WxH, :idle, :signal HUP)", cmd);
+			   "unknown script command '%s' (:dump NAME, :dumpattr NAME, :mark ELEMENT, :resize WxH, :idle, :signal HUP)", cmd);
 }
 
 int tui_script_next(struct tui *t, struct tui_script *sc, struct mc_error *err)

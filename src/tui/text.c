@@ -1,8 +1,8 @@
 /* text.c: the feedback editor's text model, apart from drawing so that it can
  * be tested alone: a UTF-8 buffer with a cursor (a byte offset on a character
- * boundary), moves by character, word and row, a layout wrapped by display
- * width (wide CJK characters take two cells) and undo by snapshots, one per
- * typed word or run of deletions. */
+ * boundary), moves by character (grapheme cluster), word and row, a layout
+ * wrapped by display width (wide CJK characters take two cells) and undo by
+ * snapshots, one per typed word or run of deletions. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -142,22 +142,16 @@ void tui_text_insert(struct tui_text *t, const char *s)
 		t->last = K_NONE;
 }
 
+/* Moves and deletions go by grapheme cluster: a letter with its marks, a
+ * syllable of jamo, an emoji sequence is one character to the assessor. */
 static size_t prev_pos(const struct tui_text *t, size_t i)
 {
-	if (i == 0)
-		return 0;
-	do
-		i--;
-	while (i > 0 && ((unsigned char)t->b.data[i] & 0xc0) == 0x80);
-	return i;
+	return text_cluster_start(tui_text_str(t), t->b.len, i);
 }
 
 static size_t next_pos(const struct tui_text *t, size_t i)
 {
-	if (i >= t->b.len)
-		return t->b.len;
-	unsigned cp;
-	return i + (size_t)text_utf8_decode(t->b.data + i, &cp);
+	return text_cluster_end(tui_text_str(t), t->b.len, i);
 }
 
 void tui_text_backspace(struct tui_text *t)
@@ -348,13 +342,12 @@ static size_t at_col(const struct tui_text *t, int row, int col)
 	size_t i = w->start;
 	int x = 0;
 	while (i < w->end) {
-		unsigned cp;
-		int n = text_utf8_decode(t->b.data + i, &cp);
-		int cw = cp < 0x20 ? 1 : text_cp_width(cp);
+		size_t e = next_pos(t, i);
+		int cw = text_cluster_width(t->b.data + i, e - i);
 		if (x + cw > col)
 			break;
 		x += cw;
-		i += (size_t)n;
+		i = e;
 	}
 	if (!w->last && i >= w->end)
 		i = prev_pos(t, w->end); /* the end is the next row's start */

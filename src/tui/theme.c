@@ -9,13 +9,37 @@
 #include "tui/tui_int.h"
 
 struct elem {
-	const char *name;
-	short fg, bg;
-	attr_t colour_attr, mono_attr;
+	short fg, bg;                  /* -1: the terminal's own */
+	attr_t colour_attr, mono_attr; /* with colours; without (NO_COLOR, monochrome) */
+	int given;                     /* 0: an element without an entry here, drawn plain */
 };
 
+/* Readable on dark and light terminals alike: no blue or yellow text on the
+ * terminal's own background (blue vanishes on black, yellow on white); a colour
+ * background always comes with its own foreground. Without colours the selected
+ * row is the only reversed row of a list. */
+#define E(fg, bg, colour, mono) { fg, bg, colour, mono, 1 }
 static struct elem elems[TUI__NELEM] = {
-#define X(n, name, fg, bg, a, m) { name, fg, bg, a, m },
+	[TUI_TITLE] = E(COLOR_WHITE, COLOR_BLUE, A_BOLD, A_REVERSE | A_BOLD),
+	[TUI_HEADING] = E(-1, -1, A_BOLD | A_UNDERLINE, A_BOLD | A_UNDERLINE),
+	[TUI_CURSOR] = E(COLOR_BLACK, COLOR_CYAN, A_NORMAL, A_REVERSE),
+	[TUI_STATUS] = E(-1, -1, A_NORMAL, A_NORMAL),
+	[TUI_ERROR] = E(COLOR_RED, -1, A_BOLD, A_BOLD),
+	[TUI_DIM] = E(-1, -1, A_DIM, A_DIM),
+	[TUI_PART] = E(-1, -1, A_BOLD | A_UNDERLINE, A_BOLD | A_UNDERLINE),
+	[TUI_UNSCORED] = E(COLOR_MAGENTA, -1, A_BOLD, A_BOLD),
+	[TUI_PASS] = E(COLOR_GREEN, -1, A_BOLD, A_BOLD),
+	[TUI_FAIL] = E(COLOR_RED, -1, A_BOLD, A_UNDERLINE),
+	[TUI_BORDER] = E(-1, -1, A_NORMAL, A_NORMAL),
+	[TUI_FOCUS] = E(COLOR_WHITE, COLOR_BLUE, A_BOLD, A_REVERSE | A_BOLD),
+	[TUI_KEY] = E(COLOR_GREEN, -1, A_BOLD, A_BOLD),
+	[TUI_CHECK] = E(COLOR_RED, -1, A_NORMAL, A_BOLD),
+	[TUI_MATCH] = E(COLOR_BLACK, COLOR_YELLOW, A_BOLD, A_REVERSE | A_STANDOUT),
+};
+#undef E
+
+static const char *const elem_names[TUI__NELEM] = {
+#define X(n, name) name,
 	TUI_ELEMS(X)
 #undef X
 };
@@ -23,6 +47,11 @@ static struct elem elems[TUI__NELEM] = {
 static int use_colour;
 
 int tui_theme_color(void) { return use_colour; }
+
+const char *tui_theme_name(enum tui_elem e)
+{
+	return (int)e >= 0 && e < TUI__NELEM ? elem_names[e] : "?";
+}
 
 static void apply(int i)
 {
@@ -33,6 +62,9 @@ static void apply(int i)
 void tui_theme_init(void)
 {
 	const char *nc = getenv("NO_COLOR");
+	for (int i = 0; i < TUI__NELEM; i++)
+		if (!elems[i].given)
+			elems[i] = (struct elem){ -1, -1, A_NORMAL, A_NORMAL, 1 };
 	use_colour = has_colors() && !(nc && *nc);
 	if (!use_colour)
 		return;
@@ -58,9 +90,14 @@ attr_t tui_theme(enum tui_elem e)
 {
 	if (e <= TUI_NORMAL || e >= TUI__NELEM)
 		return A_NORMAL;
-	if (use_colour)
-		return COLOR_PAIR(e) | elems[e].colour_attr;
-	return elems[e].mono_attr;
+	if (!use_colour)
+		return elems[e].mono_attr;
+	/* The terminal's own colours need no pair: no colour escapes to send, and a
+	 * terminal that cannot underline or dim in colour (TERM=linux: ncv) still
+	 * shows these attributes. */
+	if (elems[e].fg < 0 && elems[e].bg < 0)
+		return elems[e].colour_attr;
+	return COLOR_PAIR(e) | elems[e].colour_attr;
 }
 
 static const char *const colour_names[] = { "black", "red", "green", "yellow",
@@ -91,7 +128,7 @@ int tui_theme_set(const char *elem, const char *fg, const char *bg, const char *
 {
 	int i;
 	for (i = 0; i < TUI__NELEM; i++)
-		if (strcmp(elems[i].name, elem) == 0)
+		if (strcmp(elem_names[i], elem) == 0)
 			break;
 	if (i == TUI__NELEM || i == TUI_NORMAL)
 		return mc_error_at(err, MC_INVALID, file, line, 0,

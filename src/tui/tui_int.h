@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "mcassess/error.h"
+#include "mcassess/session.h"
 #include "mcassess/util.h"
 #include "tui/actions.h"
 
@@ -46,27 +47,16 @@ enum tui_action tui_keymap_lookup(const struct tui_keymap *km, int key);
 char *tui_keymap_keys_for(const struct tui_keymap *km, enum tui_action a);
 
 /* ----------------------------------------------------------------- theme */
-/* X(NAME, "config name", foreground, background, colour attrs, monochrome attrs) */
+/* The elements the screens are drawn with: X(NAME, "config name"). Their
+ * colours and attributes are in theme.c, and only there. */
 #define TUI_ELEMS(X) \
-	X(NORMAL,    "normal",    -1,            -1,          A_NORMAL, A_NORMAL) \
-	X(TITLE,     "title",     COLOR_WHITE,   COLOR_BLUE,  A_BOLD,   A_REVERSE | A_BOLD) \
-	X(HEADING,   "heading",   COLOR_CYAN,    -1,          A_BOLD,   A_BOLD | A_UNDERLINE) \
-	X(CURSOR,    "cursor",    COLOR_BLACK,   COLOR_CYAN,  A_NORMAL, A_REVERSE) \
-	X(STATUS,    "status",    -1,            -1,          A_NORMAL, A_NORMAL) \
-	X(ERROR,     "error",     COLOR_RED,     -1,          A_BOLD,   A_BOLD) \
-	X(DIM,       "dim",       COLOR_BLUE,    -1,          A_NORMAL, A_DIM) \
-	X(PART,      "part",      COLOR_YELLOW,  -1,          A_BOLD,   A_BOLD | A_UNDERLINE) \
-	X(UNSCORED,  "unscored",  COLOR_MAGENTA, -1,          A_BOLD,   A_BOLD | A_STANDOUT) \
-	X(PASS,      "pass",      COLOR_GREEN,   -1,          A_BOLD,   A_BOLD) \
-	X(FAIL,      "fail",      COLOR_RED,     -1,          A_BOLD,   A_UNDERLINE) \
-	X(BORDER,    "border",    COLOR_BLUE,    -1,          A_NORMAL, A_NORMAL) \
-	X(FOCUS,     "focus",     COLOR_WHITE,   COLOR_BLUE,  A_BOLD,   A_REVERSE) \
-	X(KEY,       "key",       COLOR_GREEN,   -1,          A_BOLD,   A_BOLD) \
-	X(CHECK,     "check",     COLOR_YELLOW,  -1,          A_NORMAL, A_BOLD) \
-	X(MATCH,     "match",     COLOR_BLACK,   COLOR_YELLOW, A_BOLD,   A_REVERSE | A_STANDOUT)
+	X(NORMAL, "normal") X(TITLE, "title") X(HEADING, "heading") X(CURSOR, "cursor") \
+	X(STATUS, "status") X(ERROR, "error") X(DIM, "dim") X(PART, "part") \
+	X(UNSCORED, "unscored") X(PASS, "pass") X(FAIL, "fail") X(BORDER, "border") \
+	X(FOCUS, "focus") X(KEY, "key") X(CHECK, "check") X(MATCH, "match")
 
 enum tui_elem {
-#define X(n, name, fg, bg, a, m) TUI_##n,
+#define X(n, name) TUI_##n,
 	TUI_ELEMS(X)
 #undef X
 	TUI__NELEM
@@ -78,6 +68,10 @@ int tui_theme_set(const char *elem, const char *fg, const char *bg, const char *
 		  const char *file, long line, struct mc_error *err);
 attr_t tui_theme(enum tui_elem e);
 int tui_theme_color(void); /* 1 when colours are in use */
+const char *tui_theme_name(enum tui_elem e); /* its name in the config file */
+/* 1 when TERM can show the workstation (it can move the cursor); else 0 with
+ * err saying so. Before newterm; an unknown TERM gives 1 (newterm reports it). */
+int tui_terminal_can_draw(const char *term, int fd, struct mc_error *err);
 
 /* --------------------------------------------------------------- widgets */
 /* Draw UTF-8 text at (y, x) in at most `cells` cells, by display width
@@ -131,6 +125,9 @@ void tui_find_free(struct tui_find **fp);
 /* Compile a pattern (NULL or "" clears); a bad one is MC_USAGE with PCRE2's message
  * and the offset. */
 int tui_find_set(struct tui_find *f, const char *pattern, struct mc_error *err);
+/* Several texts to find at once, each literal, any case (the personal data the
+ * pre-checks found, marked in the evidence with the same highlight). */
+int tui_find_set_terms(struct tui_find *f, char *const *terms, int n, struct mc_error *err);
 int tui_find_active(const struct tui_find *f);
 int tui_find_count(const struct tui_find *f);
 /* Find every match in the pager (again whenever the pager is rebuilt). */
@@ -172,6 +169,8 @@ const struct scoring_outcome *tui_rubric_outcome(const struct tui_rubric *rp);
 /* The window to draw into (h rows by w cells, the first row a header). */
 void tui_rubric_layout(struct tui_rubric *rp, WINDOW *w, int h, int width);
 void tui_rubric_draw(struct tui_rubric *rp, int focused);
+/* 1: the summary (every criterion a line, the focused one's levels in full). */
+void tui_rubric_set_summary(struct tui_rubric *rp, int on);
 /* Moves between criteria; 1 when handled. */
 int tui_rubric_move(struct tui_rubric *rp, enum tui_action a);
 /* The focused criterion (index into outcome->criteria), -1 when none. */
@@ -263,7 +262,8 @@ void tui_text_end(struct tui_text *t);
 /* --------------------------------------------------------------- driver */
 struct tui {
 	struct store *store;
-	const char *viewer;          /* the OS user (identity_user) */
+	struct mc_session *sess;     /* who is acting; its sink is the status line while we run */
+	const char *viewer;          /* the acting OS user (sess->actor.user) */
 	struct tui_keymap *keymap;
 	struct tui_view *stack[8];
 	int depth;
@@ -282,20 +282,19 @@ struct tui {
 	int arrow_cursor;            /* config 'set cursor arrow': "->" instead of a highlighted row */
 	int idle_ticks;              /* idle seconds since the last key */
 	int redraw_all;              /* back from another program: repaint the whole terminal */
+	int cursor_hidden;           /* curs_set(0) worked: the terminal cursor need not be parked */
 	int msg_rows;                /* rows the last long message covered */
 };
 
 /* The signal (SIGHUP, SIGTERM) that asked the program to stop, 0 when none. */
 int tui_signalled(void);
 
-/* Leave curses, run argv (argv[0] looked up in PATH, never through a shell),
- * wait for it, and come back to the same screen. Returns the exit status, or -1
- * with err set when it could not be run. */
-int tui_run_program(struct tui *t, char *const argv[], struct mc_error *err);
-/* Split a command ("vim -u NONE") on spaces into a NULL-terminated argv with
- * `arg` appended (or put where a "%s" word is); free with tui_argv_free. */
-char **tui_argv_split(const char *cmd, const char *arg);
-void tui_argv_free(char **argv);
+/* Leave curses, run `sh -c script name file` (so "$1" and "$@" are the file,
+ * which the shell never parses), wait for it, and come back to the same screen.
+ * The exit status; -1 with err set (naming `name`) when it could not be run, the
+ * shell's 127 and 126 (not found, not executable) included. */
+int tui_run_command(struct tui *t, const char *script, const char *name, const char *file,
+		    struct mc_error *err);
 
 #define TUI_MIN_COLS 80
 #define TUI_MIN_LINES 24

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "mcassess/priv.h"
 #include "mcassess/util.h"
 #include "tui/tui_int.h"
 
@@ -124,7 +125,9 @@ static int b_open(struct tui_view *v, const void *arg, struct mc_error *err)
 	const char *home = getenv("HOME");
 	char *own = x && *x ? mc_xasprintf("%s/mcassess/comments", x)
 			    : mc_xasprintf("%s/.config/mcassess/comments", home && *home ? home : ".");
+	priv_user_begin(); /* the person's own comments, with their own rights */
 	load_path(b, own);
+	priv_user_end();
 	free(own);
 	if (!b->n)
 		return mc_error_set(err, MC_FAIL, "the comment bank is empty: put comments in %s/comments or "

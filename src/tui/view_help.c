@@ -52,7 +52,7 @@ static int digits_bound(struct tui_view *v)
 }
 
 #define KEYS_W 18
-#define NAME_W 12
+#define NAME_W 14
 
 static void build(struct tui_view *v)
 {
@@ -75,7 +75,7 @@ static void build(struct tui_view *v)
 			free(keys);
 			keys = mc_xstrdup("1 ... 9");
 			name = "score-N";
-			help = "Rubric: score the focused criterion at level N (1 = the lowest)";
+			help = "Score the focused criterion at level N (1 = the lowest), from either pane";
 		}
 		/* The help text wrapped in its column; keys and name on the first line. */
 		struct tui_pager tmp = { 0 };

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "mcassess/people.h"
+#include "mcassess/access.h"
 #include "mcassess/queue.h"
 #include "mcassess/util.h"
 #include "tui/tui_int.h"
@@ -19,13 +19,18 @@
 struct qv {
 	struct queue_filter f;
 	struct mc_buf narrow;      /* what was typed after '/' */
+	struct mc_buf last_narrow; /* the narrowing before this '/' (Up brings it back) */
 	int narrowing;             /* typing a narrowing now */
 	struct queue_row *rows;    /* a window of the list, in display order */
 	int n;
 	int at_start, at_end;      /* the window reaches the top / bottom of the list */
 	int cursor, top;           /* indices into rows */
 	int old_cursor;            /* the row to repaint unhighlighted (-1: none) */
-	long long counts[QUEUE_NSTATUS];
+	long long counts[QUEUE_NSTATUS]; /* what this list holds, by status (filters but status) */
+	long long total;           /* rows of the list as filtered (narrowing aside) */
+	long long base;            /* the list's row number of rows[0], from 0; -1 unknown */
+	int pos_stale;             /* arrow cursor: the row number waits for a pause in the keys */
+	int pos_now;               /* the pause came: draw it */
 	WINDOW *head, *list;
 	int h, w;                  /* list rows, columns */
 	int stale;                 /* a submission was opened: statuses may have changed */
@@ -57,6 +62,17 @@ static void free_rows(struct qv *q)
 static void fill_down(struct tui_view *v, int top);
 static void fill_up(struct tui_view *v);
 
+/* What the list holds, by status, and its length: once per filter (and after a
+ * submission was open, when statuses may have changed), never per key. */
+static int recount(struct tui_view *v, struct mc_error *err)
+{
+	struct qv *q = v->data;
+	if (queue_counts_for(v->tui->store, &q->f, q->counts, err) != MC_OK)
+		return MC_FAIL;
+	q->total = queue_counts_total(&q->f, q->counts);
+	return MC_OK;
+}
+
 /* Load the list afresh from its top (dir > 0) or bottom (dir < 0). */
 static int reload(struct tui_view *v, int dir)
 {
@@ -65,8 +81,7 @@ static int reload(struct tui_view *v, int dir)
 	struct queue_row *rows = NULL;
 	int n = 0;
 	q->f.narrow = q->narrow.len ? q->narrow.data : NULL;
-	if (queue_counts(v->tui->store, q->counts, &err) != MC_OK ||
-	    queue_page(v->tui->store, &q->f, v->tui->viewer, NULL, dir, page_size(v), &rows, &n, &err) != MC_OK) {
+	if (queue_page(v->tui->store, &q->f, NULL, dir, page_size(v), &rows, &n, &err) != MC_OK) {
 		tui_error(v->tui, &err);
 		return MC_FAIL;
 	}
@@ -78,11 +93,13 @@ static int reload(struct tui_view *v, int dir)
 		q->at_start = 1;
 		q->at_end = n < page_size(v);
 		q->cursor = q->top = 0;
+		q->base = 0;
 		fill_down(v, 0);
 	} else {
 		q->at_end = 1;
 		q->at_start = n < page_size(v);
 		q->cursor = q->top = 0;
+		q->base = q->f.narrow ? -1 : q->total - n; /* narrowed, the length is not counted */
 		fill_up(v);
 		q->cursor = q->n ? q->n - 1 : 0;
 		q->top = q->n > q->h ? q->n - q->h : 0;
@@ -102,7 +119,7 @@ static int extend(struct tui_view *v, int dir)
 	struct queue_row *rows = NULL;
 	int n = 0, page = page_size(v);
 	const struct queue_row *from = dir > 0 ? &q->rows[q->n - 1] : &q->rows[0];
-	if (queue_page(v->tui->store, &q->f, v->tui->viewer, from, dir, page, &rows, &n, &err) != MC_OK) {
+	if (queue_page(v->tui->store, &q->f, from, dir, page, &rows, &n, &err) != MC_OK) {
 		tui_error(v->tui, &err);
 		return 0;
 	}
@@ -127,6 +144,8 @@ static int extend(struct tui_view *v, int dir)
 		q->top += n;
 		if (q->old_cursor >= 0)
 			q->old_cursor += n;
+		if (q->base >= 0)
+			q->base = q->base >= n ? q->base - n : 0;
 	}
 	free(rows);
 	free(q->rows);
@@ -146,6 +165,8 @@ static int extend(struct tui_view *v, int dir)
 			q->n -= drop;
 			q->cursor -= drop;
 			q->top -= drop;
+			if (q->base >= 0)
+				q->base += drop;
 			if (q->old_cursor >= 0)
 				q->old_cursor -= drop;
 			q->at_start = 0;
@@ -193,15 +214,16 @@ static void refresh_window(struct tui_view *v)
 {
 	struct qv *q = v->data;
 	struct mc_error err = MC_ERROR_INIT;
-	if (queue_counts(v->tui->store, q->counts, &err) != MC_OK) {
+	if (recount(v, &err) != MC_OK) {
 		tui_error(v->tui, &err);
 		return;
 	}
 	if (!q->n || q->at_start) {
+		q->base = 0;
 		int cursor = q->cursor, top = q->top, want = q->n > page_size(v) ? q->n : page_size(v);
 		struct queue_row *rows = NULL;
 		int n = 0;
-		if (queue_page(v->tui->store, &q->f, v->tui->viewer, NULL, 1, want, &rows, &n, &err) != MC_OK) {
+		if (queue_page(v->tui->store, &q->f, NULL, 1, want, &rows, &n, &err) != MC_OK) {
 			tui_error(v->tui, &err);
 			return;
 		}
@@ -216,8 +238,8 @@ static void refresh_window(struct tui_view *v)
 	}
 	struct queue_row *before = NULL, *rows = NULL;
 	int nb = 0, n = 0, want = q->n;
-	if (queue_page(v->tui->store, &q->f, v->tui->viewer, &q->rows[0], -1, 1, &before, &nb, &err) != MC_OK ||
-	    queue_page(v->tui->store, &q->f, v->tui->viewer, nb ? &before[0] : NULL, 1, want, &rows, &n,
+	if (queue_page(v->tui->store, &q->f, &q->rows[0], -1, 1, &before, &nb, &err) != MC_OK ||
+	    queue_page(v->tui->store, &q->f, nb ? &before[0] : NULL, 1, want, &rows, &n,
 		       &err) != MC_OK) {
 		if (before)
 			queue_rows_free(&before, nb);
@@ -308,25 +330,21 @@ static int q_open(struct tui_view *v, const void *arg, struct mc_error *err)
 	struct qv *q = mc_xcalloc(1, sizeof *q);
 	v->data = q;
 	q->f.sort = QUEUE_SORT_AGE;
-	/* An assessor's queue is their own work: what is assigned to them (or claimed);
-	 * coordinators and admins see everyone's. */
-	enum people_role role = ROLE_NONE;
-	if (people_role(v->tui->store, v->tui->viewer, &role, err) != MC_OK)
-		return err->status;
-	if (role < ROLE_COORDINATOR)
-		q->f.mine = v->tui->viewer;
+	/* What the queue holds is core's to say (access.h): an assessor's own work,
+	 * a coordinator's district, everything for admins. */
 	q->h = 20;
 	q->old_cursor = -1;
-	if (queue_counts(v->tui->store, q->counts, err) != MC_OK)
+	if (recount(v, err) != MC_OK)
 		return err->status;
 	struct queue_row *rows = NULL;
 	int n = 0;
-	if (queue_page(v->tui->store, &q->f, v->tui->viewer, NULL, 1, page_size(v), &rows, &n, err) != MC_OK)
+	if (queue_page(v->tui->store, &q->f, NULL, 1, page_size(v), &rows, &n, err) != MC_OK)
 		return err->status;
 	q->rows = rows;
 	q->n = n;
 	q->at_start = 1;
 	q->at_end = n < page_size(v);
+	q->base = 0;
 	return MC_OK;
 }
 
@@ -337,6 +355,7 @@ static void q_close(struct tui_view *v)
 		return;
 	free_rows(q);
 	mc_buf_free(&q->narrow);
+	mc_buf_free(&q->last_narrow);
 	mc_buf_free(&q->filter);
 	for (int i = 0; i < 4; i++)
 		free(q->fv[i]);
@@ -372,18 +391,18 @@ static void q_layout(struct tui_view *v, int y, int h, int w)
 
 /* ----------------------------------------------------------------- draw */
 struct cols {
-	int id, status, cred, educ, dist, att, age, date; /* date: 0 when not shown */
+	int id, status, cred, educ, dist, att, rd, age, date; /* date: 0 when not shown */
 };
 
 static struct cols columns(int w)
 {
-	struct cols c = { 10, 11, 12, 0, 0, 3, 4, 0 };
+	struct cols c = { 10, 11, 12, 0, 0, 3, 2, 4, 0 };
 	if (w >= 120) {
 		c.id = 14;
 		c.status = 17;
 		c.date = 10;
 	}
-	int fixed = c.id + c.status + c.cred + c.att + c.age + 6 + (c.date ? c.date + 1 : 0);
+	int fixed = c.id + c.status + c.cred + c.att + c.rd + c.age + 7 + (c.date ? c.date + 1 : 0);
 	int rest = w - fixed;
 	if (rest < 10)
 		rest = 10;
@@ -429,6 +448,17 @@ static const char *status_short(const char *st, int wide)
 	return st;
 }
 
+/* The viewer's own read of the row: 1 (first), 2 (second), A (adjudication),
+ * with b when it is blind; "" when it is not assigned to them. */
+static const char *read_text(const struct queue_row *r)
+{
+	if (!r->read)
+		return "";
+	int k = strcmp(r->read, "first") == 0 ? 0 : strcmp(r->read, "second") == 0 ? 1 : 2;
+	static const char *const t[2][3] = { { "1", "2", "A" }, { "1b", "2b", "Ab" } };
+	return t[r->read_blind ? 1 : 0][k];
+}
+
 static void draw_row(struct tui_view *v, int i)
 {
 	struct qv *q = v->data;
@@ -447,7 +477,8 @@ static void draw_row(struct tui_view *v, int i)
 	int x = 0;
 	if (arrow) {
 		/* For slow links: only these two cells change when the cursor moves. */
-		tui_put_pad(q->list, y, 0, i == q->cursor ? "->" : "", 2, tui_theme(TUI_KEY));
+		tui_put_pad(q->list, y, 0, i == q->cursor ? "->" : "", 2,
+			    i == q->cursor ? tui_theme(TUI_KEY) : A_NORMAL);
 		x = 2;
 		c.id -= 2;
 	}
@@ -474,6 +505,8 @@ static void draw_row(struct tui_view *v, int i)
 	snprintf(attr_txt, sizeof attr_txt, "%3.3s", att);
 	tui_put_pad(q->list, y, x, attr_txt, c.att, a), x += c.att;
 	tui_put_pad(q->list, y, x, " ", 1, a), x += 1;
+	tui_put_pad(q->list, y, x, read_text(r), c.rd, a), x += c.rd;
+	tui_put_pad(q->list, y, x, " ", 1, a), x += 1;
 	char age_txt[16];
 	snprintf(age_txt, sizeof age_txt, "%*s", c.age, age);
 	if (c.date) {
@@ -486,10 +519,29 @@ static void draw_row(struct tui_view *v, int i)
 	}
 }
 
+/* "row 12 of 448" at the right of the title: where the cursor is in the whole list. */
+static void draw_position(struct tui_view *v)
+{
+	struct qv *q = v->data;
+	char pos[64];
+	if (!q->n)
+		snprintf(pos, sizeof pos, " ");
+	else if (q->base < 0)
+		snprintf(pos, sizeof pos, " ");
+	else if (q->narrow.len) /* the title says it is narrowed; its length is not counted */
+		snprintf(pos, sizeof pos, " · row %lld ", q->base + q->cursor + 1);
+	else
+		snprintf(pos, sizeof pos, " · row %lld of %lld ", q->base + q->cursor + 1, q->total);
+	q->pos_stale = 0;
+	int pw = tui_width(pos, strlen(pos));
+	tui_put_pad(q->head, 0, q->w - pw > 0 ? q->w - pw : 0, pos, pw, tui_theme(TUI_TITLE));
+}
+
 static void draw_head(struct tui_view *v)
 {
 	struct qv *q = v->data;
-	const char *what = q->f.status ? q->f.status : q->f.mine ? "your open work" : "open work";
+	int own = q->f.mine || access_assigned_only(v->tui->store);
+	const char *what = q->f.status ? q->f.status : own ? "your open work" : "open work";
 	struct mc_buf fl = MC_BUF_INIT;
 	for (int i = 1; i < 4; i++)
 		if (q->fv[i])
@@ -500,19 +552,23 @@ static void draw_head(struct tui_view *v)
 	mc_buf_free(&fl);
 	tui_put_pad(q->head, 0, 0, title, q->w, tui_theme(TUI_TITLE));
 	free(title);
-	static const char *const labels[QUEUE_NSTATUS] = { "queued", "in progress", "awaiting",
-							   "earned", "resubmit", "incomplete",
-							   "withdrawn" };
-	/* Every count when they fit; else the empty ones give way. */
+	draw_position(v); /* over the title's end when that is long */
+	static const char *const labels[2][QUEUE_NSTATUS] = {
+		{ "queued", "in progress", "awaiting", "earned", "resubmit", "incomplete", "withdrawn" },
+		{ "queued", "in prog", "await", "earned", "resub", "incompl", "withdrn" },
+	};
+	/* What this list holds (the viewer's, as filtered), every count when they fit;
+	 * else the empty ones give way, then the words get shorter. */
 	struct mc_buf b = MC_BUF_INIT;
-	for (int pass = 0; pass < 2; pass++) {
+	for (int pass = 0; pass < 3; pass++) {
 		mc_buf_reset(&b);
-		mc_buf_adds(&b, " ");
+		mc_buf_adds(&b, q->f.mine ? " yours: " : " ");
 		int first = 1;
 		for (int i = 0; i < QUEUE_NSTATUS; i++) {
 			if (pass && !q->counts[i] && i > 1)
 				continue;
-			mc_buf_printf(&b, "%s%s %lld", first ? "" : " · ", labels[i], q->counts[i]);
+			mc_buf_printf(&b, "%s%s %lld", first ? "" : pass == 2 ? "  " : " · ", labels[pass == 2][i],
+				      q->counts[i]);
 			first = 0;
 		}
 		if (tui_width(b.data, b.len) <= q->w)
@@ -525,8 +581,8 @@ static void draw_head(struct tui_view *v)
 	if (v->tui->arrow_cursor)
 		mc_buf_adds(&h, "  "), c.id -= 2;
 	mc_buf_printf(&h, "%-*s %-*s %-*s ", c.id, "ID", c.status, "STATUS", c.cred, "CREDENTIAL");
-	mc_buf_printf(&h, "%-*s %-*s %*s %*s", c.educ, "EDUCATOR", c.dist, "DISTRICT", c.att, "ATT",
-		      c.age, "AGE");
+	mc_buf_printf(&h, "%-*s %-*s %*s %-*s %*s", c.educ, "EDUCATOR", c.dist, "DISTRICT", c.att, "ATT",
+		      c.rd, "RD", c.age, "AGE");
 	if (c.date)
 		mc_buf_adds(&h, " SUBMITTED");
 	tui_put_pad(q->head, 2, 0, h.data, q->w, tui_theme(TUI_HEADING));
@@ -542,7 +598,8 @@ static void q_draw(struct tui_view *v)
 		if (!q->n) {
 			werase(q->list);
 			const char *m = q->narrow.len ? "Nothing matches the narrowing; Esc after / clears it."
-			    : q->f.mine ? "Nothing assigned to you here; your coordinator assigns the work."
+			    : q->f.mine || access_assigned_only(v->tui->store)
+				? "Nothing assigned to you here; your coordinator assigns the work."
 					: "Nothing to score here: the queue is empty.";
 			tui_put_pad(q->list, 1, 2, m, q->w - 2, tui_theme(TUI_DIM));
 		} else {
@@ -550,10 +607,18 @@ static void q_draw(struct tui_view *v)
 				draw_row(v, i);
 		}
 	} else {
-		/* A cursor move: the row it left and the row it reached, nothing else. */
+		/* A cursor move: the row it left, the row it reached and its number. */
 		if (q->old_cursor >= 0)
 			draw_row(v, q->old_cursor);
 		draw_row(v, q->cursor);
+		/* With the arrow cursor (slow links) the row number waits for a pause. */
+		if (v->tui->arrow_cursor && !q->pos_now) {
+			q->pos_stale = 1;
+		} else {
+			draw_position(v);
+			wnoutrefresh(q->head);
+		}
+		q->pos_now = 0;
 	}
 	q->old_cursor = -1;
 	wnoutrefresh(q->list);
@@ -575,6 +640,29 @@ static void show_filter_prompt(struct tui_view *v)
 			       mc_buf_str(&q->filter));
 	tui_set_prompt(v->tui, p);
 	free(p);
+}
+
+/* The values as typed made exact, as the command line does (queue_filter_resolve):
+ * "awaiting", a district by the start of its name, codes in any case. */
+static int resolve_filter(struct tui_view *v, char *fv[4])
+{
+	struct queue_filter f = { .status = fv[0], .pathway = fv[1], .credential = fv[2], .district = fv[3] };
+	struct queue_filter_names names;
+	struct mc_error err = MC_ERROR_INIT;
+	if (queue_filter_resolve(v->tui->store, &f, &names, &err) != MC_OK) {
+		tui_message(v->tui, "filter: %s", mc_error_msg(&err));
+		mc_error_clear(&err);
+		queue_filter_names_free(&names);
+		return MC_FAIL;
+	}
+	const char *exact[4] = { f.status, f.pathway, f.credential, f.district };
+	for (int i = 0; i < 4; i++)
+		if (exact[i] != fv[i]) {
+			free(fv[i]);
+			fv[i] = mc_xstrdup(exact[i]);
+		}
+	queue_filter_names_free(&names);
+	return MC_OK;
 }
 
 /* "status:earned district:Knox County": each key's value runs to the next key. */
@@ -621,9 +709,14 @@ static int apply_filter(struct tui_view *v)
 		while (*p == ' ')
 			p++;
 	}
-	if (fv[0] && strcmp(fv[0], "all") != 0 && !queue_status_valid(fv[0])) {
+	if (fv[0] && strcasecmp(fv[0], "all") != 0 && !queue_status_canonical(fv[0])) {
 		tui_message(v->tui, "filter: no status '%s' (all, queued, in_progress, awaiting_approval, earned, "
 			    "resubmit, incomplete, withdrawn)", fv[0]);
+		for (int i = 0; i < 4; i++)
+			free(fv[i]);
+		return MC_FAIL;
+	}
+	if (resolve_filter(v, fv) != MC_OK) {
 		for (int i = 0; i < 4; i++)
 			free(fv[i]);
 		return MC_FAIL;
@@ -645,14 +738,19 @@ static int filter_key(struct tui_view *v, int key)
 	if (key == '\n') {
 		q->filtering = 0;
 		tui_set_prompt(v->tui, NULL);
-		if (apply_filter(v) == MC_OK) {
-			reload(v, 1);
-			if (q->at_end)
-				tui_message(v->tui, "%d submission%s match%s", q->n, q->n == 1 ? "" : "s",
-					    q->n == 1 ? "es" : "");
-			else
-				tui_message(v->tui, "more than %d submissions match", q->n);
+		struct mc_error err = MC_ERROR_INIT;
+		if (apply_filter(v) != MC_OK)
+			return TUI_HANDLED; /* it said what is wrong */
+		if (recount(v, &err) != MC_OK) {
+			tui_error(v->tui, &err);
+			return TUI_HANDLED;
 		}
+		reload(v, 1);
+		if (q->narrow.len) /* the count is the filter's; the narrowing shows fewer */
+			tui_message(v->tui, "%lld submission%s match the filter", q->total, q->total == 1 ? "" : "s");
+		else
+			tui_message(v->tui, "%lld submission%s match%s", q->total, q->total == 1 ? "" : "s",
+				    q->total == 1 ? "es" : "");
 		return TUI_HANDLED;
 	}
 	if (key == TUI_KEY_ESC) {
@@ -691,6 +789,13 @@ static int q_key(struct tui_view *v, int key)
 		reload(v, 1);
 		return TUI_HANDLED;
 	}
+	if (key == (TUI_KEY_FN | KEY_UP) && q->last_narrow.len) { /* the last narrowing again */
+		mc_buf_reset(&q->narrow);
+		mc_buf_adds(&q->narrow, q->last_narrow.data);
+		show_prompt(v);
+		reload(v, 1);
+		return TUI_HANDLED;
+	}
 	/* no moves while typing: other keys are swallowed */
 	if (key == (TUI_KEY_FN | KEY_BACKSPACE)) {
 		if (tui_prompt_edit(&q->narrow, key))
@@ -711,6 +816,10 @@ static int q_request(struct tui_view *v, enum tui_action a)
 	case ACT_MOVE_UP: move_cursor(v, -1); return TUI_HANDLED;
 	case ACT_PAGE_DOWN: page(v, 1); return TUI_HANDLED;
 	case ACT_PAGE_UP: page(v, -1); return TUI_HANDLED;
+	case ACT_HALF_DOWN:
+	case ACT_HALF_UP:
+		move_cursor(v, (a == ACT_HALF_DOWN ? 1 : -1) * (q->h > 1 ? q->h / 2 : 1));
+		return TUI_HANDLED;
 	case ACT_FIRST: reload(v, 1); return TUI_HANDLED;
 	case ACT_LAST: reload(v, -1); return TUI_HANDLED;
 	case ACT_SORT:
@@ -719,7 +828,14 @@ static int q_request(struct tui_view *v, enum tui_action a)
 		tui_message(v->tui, "sorted by %s", sort_names[q->f.sort]);
 		return TUI_HANDLED;
 	case ACT_SEARCH:
+		/* A new narrowing starts empty (as less does); Up brings the last one back. */
 		q->narrowing = 1;
+		if (q->narrow.len) {
+			mc_buf_reset(&q->last_narrow);
+			mc_buf_adds(&q->last_narrow, q->narrow.data);
+			mc_buf_reset(&q->narrow);
+			reload(v, 1);
+		}
 		show_prompt(v);
 		return TUI_HANDLED;
 	case ACT_FILTER:
@@ -776,6 +892,16 @@ void tui_queue_open_next(struct tui_view *v, const char *after_id)
 		q->stale = 1;
 }
 
+/* A second without a key: the arrow cursor's row number catches up. */
+static void q_idle(struct tui_view *v)
+{
+	struct qv *q = v->data;
+	if (q->pos_stale) {
+		q->pos_now = 1;
+		v->dirty |= TUI_DIRTY_SOME;
+	}
+}
+
 const struct tui_view_ops tui_view_queue = {
-	"queue", q_open, q_layout, q_draw, q_key, q_request, q_close, NULL, NULL,
+	"queue", q_open, q_layout, q_draw, q_key, q_request, q_close, q_idle, NULL,
 };

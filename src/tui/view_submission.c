@@ -9,10 +9,9 @@
 #include <strings.h>
 #include <time.h>
 
+#include "mcassess/priv.h"
 #include "mcassess/claim.h"
 #include "mcassess/evstore.h"
-#include "mcassess/identity.h"
-#include "mcassess/people.h"
 #include "mcassess/precheck.h"
 #include "mcassess/scoring.h"
 #include "mcassess/show.h"
@@ -38,11 +37,16 @@ struct sv {
 	struct mc_buf reason;      /* what is missing, as typed */
 	int drafts;                /* 1: drafts of this user's text wait for this submission */
 	int focus;                 /* 0 evidence, 1 rubric */
+	int summary;               /* the rubric summary fills the body (rubric-summary) */
+	int follow;                /* back from the summary: the evidence shows the criterion's part */
+	int checks_open;           /* every pre-check finding shown, not one summary line */
 	int wide;
 	unsigned parts_dirty;      /* SV_* under TUI_DIRTY_SOME */
 	WINDOW *title, *ev, *sep, *rub;
 	struct tui_pager pager;    /* evidence lines; mark = part index */
+	int shown_part;            /* the part ] [ or a criterion brought into view, -1: the top line's */
 	struct tui_find *find;     /* `/` in the evidence (find.c) */
+	struct tui_find *personal; /* the personal data the pre-checks found, marked in place */
 	int ev_h, ev_w;            /* evidence rows (under its header), cells */
 };
 
@@ -70,6 +74,19 @@ static void count_drafts(struct tui_view *v, int report)
 			    "brings it back");
 }
 
+/* The personal data the pre-checks count, to be marked where it stands. */
+static void mark_personal(struct tui_view *v)
+{
+	struct sv *d = v->data;
+	char **terms = NULL;
+	int n = 0;
+	struct mc_error err = MC_ERROR_INIT;
+	if (precheck_personal_terms(v->tui->store, d->sub, &terms, &n, &err) != MC_OK ||
+	    tui_find_set_terms(d->personal, terms, n, &err) != MC_OK)
+		tui_error(v->tui, &err); /* the evidence still shows, unmarked */
+	precheck_lines_free(terms, n);
+}
+
 static int s_open(struct tui_view *v, const void *arg, struct mc_error *err)
 {
 	struct sv *d = mc_xcalloc(1, sizeof *d);
@@ -77,10 +94,13 @@ static int s_open(struct tui_view *v, const void *arg, struct mc_error *err)
 	d->id = mc_xstrdup(arg);
 	d->rubric = tui_rubric_new();
 	d->find = tui_find_new();
-	if (show_load(v->tui->store, d->id, v->tui->viewer, &d->sub, err) != MC_OK)
+	d->personal = tui_find_new();
+	d->shown_part = -1;
+	if (show_load(v->tui->store, d->id, &d->sub, err) != MC_OK)
 		return err->status ? (int)err->status : MC_FAIL;
 	if (load_outcome(v, err) != MC_OK)
 		return err->status ? (int)err->status : MC_FAIL;
+	mark_personal(v);
 	/* claim_acquire asks scoring_may_write first: a refusal reads as its reason */
 	struct mc_error why = MC_ERROR_INIT;
 	if (claim_acquire(v->tui->store, d->id, &why) == MC_OK) {
@@ -127,6 +147,7 @@ static void s_close(struct tui_view *v)
 	}
 	tui_pager_clear(&d->pager);
 	tui_find_free(&d->find);
+	tui_find_free(&d->personal);
 	tui_rubric_free(&d->rubric);
 	mc_buf_free(&d->reason);
 	show_free(&d->sub);
@@ -222,11 +243,17 @@ static void add_checks(struct tui_view *v, int w)
 	struct sv *d = v->data;
 	int n;
 	char **lines = precheck_lines(d->sub->checks, &n);
-	char *head = n ? mc_xasprintf("Pre-checks · %d to look at", n)
-		       : mc_xstrdup("Pre-checks · nothing to look at");
-	tui_pager_add_wrapped(&d->pager, n ? TUI_CHECK : TUI_DIM, 0, 0, head, w);
+	/* Folded, the findings take one line, so the evidence keeps the screen. */
+	int folded = n > 1 && !d->checks_open;
+	char *head = !n ? mc_xstrdup("Pre-checks · nothing to look at")
+		     : folded ? mc_xasprintf("Pre-checks · %d to look at (! shows them): %s", n, lines[0])
+			      : mc_xasprintf("Pre-checks · %d to look at%s", n, n > 1 ? " (! folds them)" : "");
+	if (folded)
+		tui_pager_add(&d->pager, TUI_CHECK, 0, 0, head);
+	else
+		tui_pager_add_wrapped(&d->pager, n ? TUI_CHECK : TUI_DIM, 0, 0, head, w);
 	free(head);
-	for (int i = 0; i < n; i++) {
+	for (int i = 0; i < n && !folded; i++) {
 		char *l = mc_xasprintf("! %s", lines[i]);
 		tui_pager_add_wrapped(&d->pager, TUI_CHECK, 2, 0, l, w);
 		free(l);
@@ -244,7 +271,8 @@ static void find_again(struct tui_view *v)
 {
 	struct sv *d = v->data;
 	struct mc_error err = MC_ERROR_INIT;
-	if (tui_find_scan(d->find, &d->pager, &err) != MC_OK)
+	if (tui_find_scan(d->find, &d->pager, &err) != MC_OK ||
+	    tui_find_scan(d->personal, &d->pager, &err) != MC_OK)
 		tui_error(v->tui, &err);
 }
 
@@ -256,11 +284,15 @@ static int find_request(struct tui_view *v, enum tui_action a, int key)
 	int handled = key ? tui_find_key(d->find, v->tui, &d->pager, d->ev_h, key, &moved) == TUI_HANDLED
 			  : tui_find_request(d->find, v->tui, &d->pager, d->ev_h, a, &moved);
 	if (handled) {
+		if (moved)
+			d->shown_part = -1;
 		d->parts_dirty |= SV_EVIDENCE;
 		v->dirty |= TUI_DIRTY_SOME;
 	}
 	return handled ? TUI_HANDLED : TUI_UNKNOWN;
 }
+
+static void follow_criterion(struct tui_view *v);
 
 static void build_evidence(struct tui_view *v)
 {
@@ -331,7 +363,14 @@ static void s_layout(struct tui_view *v, int y, int h, int w)
 	d->title = newwin(1, w, y, 0);
 	int body = h - 1, by = y + 1;
 	int rub_w, rub_h;
-	if (d->wide) {
+	if (d->summary) {
+		/* The whole rubric: every score, and the focused descriptors in full. */
+		rub_w = w;
+		rub_h = body;
+		d->ev_w = w;
+		d->ev_h = 1;
+		d->rub = newwin(rub_h, w, by, 0);
+	} else if (d->wide) {
 		rub_w = w * 2 / 5;
 		if (rub_w > 72)
 			rub_w = 72;
@@ -351,12 +390,21 @@ static void s_layout(struct tui_view *v, int y, int h, int w)
 		d->ev_h = ev_rows - 1;
 	}
 	tui_rubric_layout(d->rubric, d->rub, rub_h, rub_w);
+	tui_rubric_set_summary(d->rubric, d->summary);
 	build_evidence(v);
+	if (d->follow) {
+		d->follow = 0;
+		follow_criterion(v);
+	}
 }
 
 /* ----------------------------------------------------------------- draw */
+/* The part in view: the one just jumped to (at the end of the evidence its
+ * heading may sit below the top line), else the top line's. */
 static int current_part(const struct sv *d)
 {
+	if (d->shown_part >= 0)
+		return d->shown_part;
 	for (int i = d->pager.top; i >= 0 && i < d->pager.n; i--)
 		if (d->pager.lines[i].mark >= 0)
 			return d->pager.lines[i].mark;
@@ -391,6 +439,7 @@ static void draw_evidence(struct tui_view *v)
 	tui_put_pad(d->ev, 0, 0, head, d->ev_w, tui_theme(d->focus == 0 ? TUI_FOCUS : TUI_HEADING));
 	free(head);
 	tui_pager_draw(&d->pager, d->ev, 1, d->ev_h, d->ev_w);
+	tui_find_draw(d->personal, &d->pager, d->ev, 1, d->ev_h, d->ev_w);
 	tui_find_draw(d->find, &d->pager, d->ev, 1, d->ev_h, d->ev_w);
 	wnoutrefresh(d->ev);
 }
@@ -401,7 +450,7 @@ static void s_draw(struct tui_view *v)
 	unsigned parts = v->dirty & TUI_DIRTY_ALL ? SV_TITLE | SV_EVIDENCE | SV_RUBRIC : d->parts_dirty;
 	if (parts & SV_TITLE)
 		draw_title(v);
-	if (parts & SV_EVIDENCE)
+	if ((parts & SV_EVIDENCE) && d->ev)
 		draw_evidence(v);
 	if (d->sep && (v->dirty & TUI_DIRTY_ALL)) {
 		/* A literal box-drawing bar: the same cells on every terminal (and in dumps). */
@@ -422,15 +471,29 @@ static void mark(struct tui_view *v, unsigned parts)
 	v->dirty |= TUI_DIRTY_SOME;
 }
 
+/* The evidence shows the focused criterion's part (unless it already does). */
+static void follow_criterion(struct tui_view *v)
+{
+	struct sv *d = v->data;
+	const struct scoring_outcome *o = tui_rubric_outcome(d->rubric);
+	int c = tui_rubric_cursor(d->rubric);
+	if (!o || c < 0 || d->summary || current_part(d) == o->criteria[c].part)
+		return;
+	for (int i = 0; i < d->pager.n; i++)
+		if (d->pager.lines[i].mark == o->criteria[c].part) {
+			int max_top = d->pager.n - d->ev_h > 0 ? d->pager.n - d->ev_h : 0;
+			d->pager.top = i > max_top ? max_top : i;
+			d->shown_part = o->criteria[c].part;
+			mark(v, SV_EVIDENCE);
+			return;
+		}
+}
+
 static void score(struct tui_view *v, int level)
 {
 	struct sv *d = v->data;
 	const struct scoring_outcome *o = tui_rubric_outcome(d->rubric);
 	int c = tui_rubric_cursor(d->rubric);
-	if (d->focus != 1) {
-		tui_message(v->tui, "Tab moves to the rubric; there digits score the focused criterion");
-		return;
-	}
 	if (!o || c < 0)
 		return;
 	const struct scoring_criterion *cr = &o->criteria[c];
@@ -448,7 +511,12 @@ static void score(struct tui_view *v, int level)
 	char *label = mc_xstrdup(cr->levels[level - 1].label);
 	int passes = cr->levels[level - 1].passes;
 	struct mc_error err = MC_ERROR_INIT;
-	if (scoring_score(v->tui->store, d->id, code, lv, NULL, &err) != MC_OK ||
+	/* A comment written before the score waits as a draft: it goes in with the score. */
+	char *comment = NULL, *at = NULL;
+	if (cr->level < 0 && scoring_draft_load(v->tui->store, d->id, code, &comment, &at, &err) != MC_OK)
+		mc_error_clear(&err);
+	if (scoring_score(v->tui->store, d->id, code, lv, comment, &err) != MC_OK ||
+	    (comment && scoring_draft_clear(v->tui->store, d->id, code, &err) != MC_OK) ||
 	    load_outcome(v, &err) != MC_OK) {
 		tui_error(v->tui, &err);
 	} else {
@@ -457,10 +525,17 @@ static void score(struct tui_view *v, int level)
 			    passes ? "passes" : "does not pass", o->nscored, o->ncriteria);
 		/* On to the next criterion: scoring is one keystroke per line. */
 		tui_rubric_move(d->rubric, ACT_MOVE_DOWN);
+		follow_criterion(v);
+		if (comment) { /* the kept comment is saved now: the evidence stops saying so */
+			count_drafts(v, 0);
+			v->dirty |= TUI_DIRTY_LAYOUT | TUI_DIRTY_ALL;
+		}
 		/* The status shown in the title may have changed (queued -> in_progress). */
 		free(d->sub->status);
 		d->sub->status = mc_xstrdup(o->status);
 	}
+	free(comment);
+	free(at);
 	free(code);
 	free(label);
 	mark(v, SV_RUBRIC | SV_TITLE);
@@ -481,6 +556,7 @@ static int jump_part(struct sv *d, int dir)
 		if (d->pager.lines[i].mark == want) {
 			int max_top = d->pager.n - d->ev_h > 0 ? d->pager.n - d->ev_h : 0;
 			d->pager.top = i > max_top ? max_top : i;
+			d->shown_part = want;
 			return 1;
 		}
 	return 0;
@@ -528,12 +604,12 @@ static void edit_comment(struct tui_view *v)
 	if (!o || c < 0)
 		return;
 	const struct scoring_criterion *cr = &o->criteria[c];
-	if (cr->level < 0) {
-		tui_message(v->tui, "%s is not scored yet: score it (a digit), then c writes its comment", cr->code);
-		return;
-	}
-	char *title = mc_xasprintf("Comment on %s of %s (%s)", cr->code, d->id, cr->levels[cr->level].label);
-	struct tui_editor_arg a = { d->id, cr->code, title, cr->comment, cr->levels[cr->level].seq, after_save };
+	/* Unscored: the editor keeps the comment as a draft until a digit scores it. */
+	char *title = cr->level >= 0
+			      ? mc_xasprintf("Comment on %s of %s (%s)", cr->code, d->id, cr->levels[cr->level].label)
+			      : mc_xasprintf("Comment on %s of %s (not scored yet)", cr->code, d->id);
+	struct tui_editor_arg a = { d->id, cr->code, title, cr->comment,
+				    cr->level >= 0 ? cr->levels[cr->level].seq : 0, after_save };
 	tui_push(v->tui, &tui_view_editor, &a);
 	free(title);
 }
@@ -602,15 +678,9 @@ static void ask_incomplete(struct tui_view *v)
 {
 	struct sv *d = v->data;
 	struct tui *t = v->tui;
-	enum people_role role = ROLE_NONE;
 	struct mc_error err = MC_ERROR_INIT;
-	if (people_role(t->store, identity_user(), &role, &err) != MC_OK) {
+	if (scoring_may_return_incomplete(t->store, d->id, &err) != MC_OK) {
 		tui_error(t, &err);
-		return;
-	}
-	if (role < ROLE_COORDINATOR) {
-		tui_message(t, "only coordinators and admins return a submission as incomplete; tell your "
-			    "coordinator what is missing from %s", d->id);
 		return;
 	}
 	if (d->readonly) {
@@ -662,6 +732,32 @@ static int incomplete_key(struct tui_view *v, int key)
 	return TUI_HANDLED;
 }
 
+/* The outcome model knows before asking whether a decision can be recorded:
+ * say why not instead of asking to confirm (core checks again on recording). */
+static int decision_refused(struct tui_view *v, int earned)
+{
+	struct sv *d = v->data;
+	const struct scoring_outcome *o = tui_rubric_outcome(d->rubric);
+	if (!o)
+		return 0;
+	if (earned && !o->eligible) {
+		struct mc_buf b = MC_BUF_INIT;
+		for (int i = 0; i < o->nreasons; i++)
+			mc_buf_printf(&b, "%s%s", i ? "; " : "", o->reasons[i]);
+		tui_message(v->tui, "%s cannot be earned: %s; nothing recorded", d->id, mc_buf_str(&b));
+		v->tui->msg_error = 1;
+		mc_buf_free(&b);
+		return 1;
+	}
+	if (!earned && !o->feedback) {
+		tui_message(v->tui, "%s: a resubmission needs feedback for the teacher: press f to write it, "
+			    "then d r; nothing recorded", d->id);
+		v->tui->msg_error = 1;
+		return 1;
+	}
+	return 0;
+}
+
 static int s_key(struct tui_view *v, int key)
 {
 	struct sv *d = v->data;
@@ -670,13 +766,18 @@ static int s_key(struct tui_view *v, int key)
 	if (!d->deciding)
 		return find_request(v, ACT_NONE, key);
 	struct tui *t = v->tui;
-	if (d->deciding == 1 && (key == 'e' || key == 'r')) {
+	if (d->deciding == 1 && (key == 'e' || key == 'r') && !decision_refused(v, key == 'e')) {
 		d->deciding = 2;
 		d->decision = key == 'e' ? "earned" : "resubmit";
 		char *p = mc_xasprintf("Record %s as %s? y records it · any other key cancels", d->id,
 				       key == 'e' ? "EARNED" : "RESUBMIT");
 		tui_set_prompt(t, p);
 		free(p);
+		return TUI_HANDLED;
+	}
+	if (d->deciding == 1 && (key == 'e' || key == 'r')) { /* refused: the status line says why */
+		d->deciding = 0;
+		tui_set_prompt(t, NULL);
 		return TUI_HANDLED;
 	}
 	int confirmed = d->deciding == 2 && (key == 'y' || key == 'Y');
@@ -763,6 +864,29 @@ static char *mailcap_lookup(const char *type)
 	return found;
 }
 
+/* A mailcap command as a shell script whose "$1" is the file: %s becomes "$1"
+ * (with the quotes around it, as in Debian's `less '%s'`, taken off), so no file
+ * name is ever parsed by the shell; without %s the file comes on standard input
+ * (RFC 1524). */
+static char *mailcap_script(const char *cmd)
+{
+	struct mc_buf b = MC_BUF_INIT;
+	int placed = 0;
+	for (const char *p = cmd; *p; p++) {
+		int quoted = (*p == '\'' || *p == '"') && p[1] == '%' && p[2] == 's' && p[3] == *p;
+		if (quoted || (p[0] == '%' && p[1] == 's')) {
+			mc_buf_adds(&b, "\"$1\"");
+			p += quoted ? 3 : 1;
+			placed = 1;
+		} else {
+			mc_buf_addc(&b, *p);
+		}
+	}
+	if (!placed)
+		mc_buf_adds(&b, " <\"$1\"");
+	return mc_buf_steal(&b);
+}
+
 static void view_file(struct tui_view *v)
 {
 	struct sv *d = v->data;
@@ -781,24 +905,63 @@ static void view_file(struct tui_view *v)
 		return;
 	}
 	char *path = evstore_path(store_evidence_dir(v->tui->store), e->sha256);
+	char *copy = NULL; /* a shared install: the viewer gets a copy it may read */
+	struct mc_error cerr = MC_ERROR_INIT;
+	if (priv_active() && priv_user_copy(path, &copy, &cerr) != MC_OK) {
+		tui_error(v->tui, &cerr);
+		free(path);
+		return;
+	}
+	if (copy) {
+		free(path);
+		path = copy;
+	}
+	priv_user_begin(); /* the person's own mailcap */
 	char *cmd = mailcap_lookup(e->media_type ? e->media_type : "application/octet-stream");
-	if (!cmd) {
+	priv_user_end();
+	char *script;
+	if (cmd) {
+		script = mailcap_script(cmd);
+	} else {
 		const char *pager = getenv("PAGER");
 		cmd = mc_xstrdup(pager && *pager ? pager : "less");
+		script = mc_xasprintf("%s \"$@\"", cmd);
 	}
-	char **argv = tui_argv_split(cmd, path);
 	struct mc_error err = MC_ERROR_INIT;
-	int st = tui_run_program(v->tui, argv, &err);
-	if (err.msg)
+	int st = tui_run_command(v->tui, script, cmd, path, &err);
+	if (st < 0)
 		tui_error(v->tui, &err);
 	else if (st != 0)
-		tui_message(v->tui, "%s exited with status %d", argv[0], st);
+		tui_message(v->tui, "%s exited with status %d", cmd, st);
 	else
 		tui_message(v->tui, "viewed %s (%s)", e->file ? e->file : e->sha256, e->media_type ? e->media_type : "?");
-	tui_argv_free(argv);
+	free(script);
 	free(cmd);
+	if (copy)
+		priv_user_unlink(path);
 	free(path);
 	v->dirty |= TUI_DIRTY_LAYOUT | TUI_DIRTY_ALL;
+}
+
+/* An admin takes over someone else's claim (core refuses anyone else, saying so). */
+static void take_claim(struct tui_view *v)
+{
+	struct sv *d = v->data;
+	struct tui *t = v->tui;
+	if (d->claimed) {
+		tui_message(t, "you hold %s already", d->id);
+		return;
+	}
+	struct mc_error err = MC_ERROR_INIT;
+	if (claim_release(t->store, d->id, &err) != MC_OK || claim_acquire(t->store, d->id, &err) != MC_OK) {
+		tui_error(t, &err); /* not an admin, not claimed, or decided: the message says which */
+		return;
+	}
+	d->claimed = 1;
+	d->touched = time(NULL);
+	free(d->readonly);
+	d->readonly = NULL;
+	tui_message(t, "%s is yours now: the other claim was released (and audited)", d->id);
 }
 
 static int s_request(struct tui_view *v, enum tui_action a)
@@ -808,22 +971,26 @@ static int s_request(struct tui_view *v, enum tui_action a)
 		return TUI_HANDLED;
 	switch (a) {
 	case ACT_FEEDBACK: edit_feedback(v); return TUI_HANDLED;
-	case ACT_COMMENT:
-		if (d->focus != 1) {
-			tui_message(v->tui, "Tab moves to the rubric; there c writes the focused criterion's comment");
-			return TUI_HANDLED;
-		}
-		edit_comment(v);
+	case ACT_COMMENT: edit_comment(v); return TUI_HANDLED;
+	case ACT_RUBRIC_ALL:
+		d->summary = !d->summary;
+		d->follow = !d->summary;
+		v->dirty |= TUI_DIRTY_LAYOUT | TUI_DIRTY_ALL;
+		return TUI_HANDLED;
+	case ACT_CHECKS:
+		d->checks_open = !d->checks_open;
+		v->dirty |= TUI_DIRTY_LAYOUT | TUI_DIRTY_ALL;
 		return TUI_HANDLED;
 	case ACT_DECIDE: ask_decision(v); return TUI_HANDLED;
 	case ACT_INCOMPLETE: ask_incomplete(v); return TUI_HANDLED;
 	case ACT_NEXT: open_next(v); return TUI_HANDLED;
 	case ACT_VIEW_FILE: view_file(v); return TUI_HANDLED;
 	case ACT_HISTORY: tui_push(v->tui, &tui_view_history, d->id); return TUI_HANDLED;
+	case ACT_TAKE_CLAIM: take_claim(v); return TUI_HANDLED;
 	default: break;
 	}
-	if (a == ACT_FOCUS) {
-		d->focus = !d->focus;
+	if ((a == ACT_FOCUS || a == ACT_FOCUS_PREV) && !d->summary) {
+		d->focus = !d->focus; /* two panes: next and previous are the other one */
 		mark(v, SV_EVIDENCE | SV_RUBRIC);
 		return TUI_HANDLED;
 	}
@@ -831,8 +998,9 @@ static int s_request(struct tui_view *v, enum tui_action a)
 		score(v, (int)(a - ACT_SCORE_1) + 1);
 		return TUI_HANDLED;
 	}
-	if (d->focus == 1) {
+	if (d->focus == 1 || d->summary || a == ACT_NEXT_CRIT || a == ACT_PREV_CRIT) {
 		if (tui_rubric_move(d->rubric, a)) {
+			follow_criterion(v);
 			mark(v, SV_RUBRIC);
 			return TUI_HANDLED;
 		}
@@ -840,11 +1008,13 @@ static int s_request(struct tui_view *v, enum tui_action a)
 	}
 	int moved = 0;
 	if (a == ACT_NEXT_PART || a == ACT_PREV_PART) {
-		int top = d->pager.top;
+		int shown = current_part(d);
 		jump_part(d, a == ACT_NEXT_PART ? 1 : -1);
-		moved = top != d->pager.top;
+		moved = shown != current_part(d);
 	} else if (!tui_pager_request(&d->pager, a, d->ev_h, &moved)) {
 		return TUI_UNKNOWN;
+	} else if (moved) {
+		d->shown_part = -1; /* scrolled by hand: the top line says where */
 	}
 	if (moved)
 		mark(v, SV_EVIDENCE);

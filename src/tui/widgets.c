@@ -1,7 +1,10 @@
 /* widgets.c: drawing text by display width, wrapping, and the pager that the
- * evidence and help screens share. Widths come from text_cp_width so wrapping and
- * drawing agree; a character the terminal library measures differently is drawn
- * as '?' cells, so the layout can never shift. */
+ * evidence and help screens share. Text goes by grapheme clusters (a letter with
+ * its marks is one), their widths from text_cluster_width, so wrapping and
+ * drawing agree and a cluster is never split; the rare character the terminal
+ * library measures differently is drawn as a replacement character padded to its
+ * width, so the layout can never shift; a control character is drawn visibly in
+ * one cell, never passed to the terminal. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -11,34 +14,95 @@
 #include "mcassess/text.h"
 #include "tui/tui_int.h"
 
-int tui_width(const char *s, size_t len)
+int tui_width(const char *s, size_t len) { return text_width(s, len); }
+
+/* One cluster as curses lays it out: each code point curses gives cells starts a
+ * cell, the marks and joiners after it (none) ride on that cell. Draws it and
+ * returns 0, or returns -1 (drawing nothing) when curses would give it another
+ * number of cells than `cw` or cannot hold it. */
+static int put_cluster_as_is(WINDOW *w, const char *s, size_t len, int cw, attr_t attr)
 {
-	int w = 0;
-	size_t i = 0;
-	while (i < len && s[i]) {
+	wchar_t cells[16][CCHARW_MAX + 1];
+	int ncells = 0, nmarks = 0, width = 0;
+	for (size_t i = 0; i < len;) {
 		unsigned cp;
 		i += (size_t)text_utf8_decode(s + i, &cp);
-		w += cp < 0x20 || cp == 0x7f ? 1 : text_cp_width(cp);
+		int wc = wcwidth((wchar_t)cp);
+		if (wc < 0 || (wc == 0 && !ncells))
+			return -1;
+		if (wc > 0) {
+			if (ncells == 16)
+				return -1;
+			cells[ncells][0] = (wchar_t)cp;
+			cells[ncells++][1] = 0;
+			nmarks = 0;
+			width += wc;
+		} else if (nmarks < CCHARW_MAX - 1) { /* more marks than curses holds are left off */
+			cells[ncells - 1][++nmarks] = (wchar_t)cp;
+			cells[ncells - 1][nmarks + 1] = 0;
+		}
 	}
-	return w;
+	cchar_t cc[16];
+	if (width != cw)
+		return -1;
+	for (int k = 0; k < ncells; k++)
+		if (setcchar(&cc[k], cells[k], attr & ~A_COLOR, (short)PAIR_NUMBER(attr), NULL) == ERR)
+			return -1;
+	for (int k = 0; k < ncells; k++)
+		wadd_wch(w, &cc[k]);
+	return 0;
 }
 
-static void put_cp(WINDOW *w, unsigned cp, int cw, attr_t attr)
+/* A control character in outside text, drawn visibly in its one cell instead of
+ * reaching the terminal: C0 and DEL as their control pictures (ESC as U+241B),
+ * C1 and the bidi overrides and isolates as U+FFFD. A tab is a space. */
+static wchar_t visible_control(unsigned cp)
 {
-	wchar_t wc[2] = { (wchar_t)cp, 0 };
+	if (cp == '\t')
+		return L' ';
+	if (cp < 0x20)
+		return (wchar_t)(0x2400 + cp);
+	if (cp == 0x7f)
+		return (wchar_t)0x2421;
+	return (wchar_t)0xfffd;
+}
+
+/* One cell in attr. setcchar takes the colour pair as its own argument and
+ * overrides the pair inside attr with it, so the pair is passed there. */
+static void put_cell(WINDOW *w, const wchar_t *wc, attr_t attr)
+{
 	cchar_t cc;
-	if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0)) {
-		wc[0] = L' ';
-	} else if (wcwidth((wchar_t)cp) != cw) {
-		/* The terminal library would lay it out differently: keep our cells. */
-		for (int i = 0; i < cw; i++) {
-			setcchar(&cc, L"?", attr, 0, NULL);
-			wadd_wch(w, &cc);
-		}
-		return;
-	}
-	setcchar(&cc, wc, attr, 0, NULL);
+	setcchar(&cc, wc, attr & ~A_COLOR, (short)PAIR_NUMBER(attr), NULL);
 	wadd_wch(w, &cc);
+}
+
+/* A cluster `cw` cells wide: as it is when curses agrees on its width, else a
+ * replacement character (or the bare first code point when curses gives it
+ * fewer cells) padded with spaces, so the layout never shifts. Control
+ * characters are spaces. */
+static void put_cluster(WINDOW *w, const char *s, size_t len, int cw, attr_t attr)
+{
+	unsigned cp;
+	text_utf8_decode(s, &cp);
+	int used = 0;
+	if (text_cp_is_control(cp)) {
+		wchar_t wc[2] = { visible_control(cp), 0 };
+		put_cell(w, wc, attr);
+		used = 1;
+	} else if (put_cluster_as_is(w, s, len, cw, attr) == 0) {
+		return;
+	} else {
+		wchar_t wc[2] = { (wchar_t)cp, 0 };
+		int first = wcwidth((wchar_t)cp);
+		if (first < 1 || first > cw) {
+			wc[0] = wcwidth(0xfffd) == 1 ? (wchar_t)0xfffd : L'?';
+			first = 1;
+		}
+		put_cell(w, wc, attr);
+		used = first;
+	}
+	for (; used < cw; used++)
+		put_cell(w, L" ", attr);
 }
 
 int tui_put(WINDOW *w, int y, int x, const char *s, size_t len, int cells, attr_t attr)
@@ -49,25 +113,14 @@ int tui_put(WINDOW *w, int y, int x, const char *s, size_t len, int cells, attr_
 	wmove(w, y, x);
 	size_t i = 0;
 	while (i < len && s[i]) {
-		unsigned cp;
-		int n = text_utf8_decode(s + i, &cp);
-		int cw = cp < 0x20 || cp == 0x7f ? 1 : text_cp_width(cp);
+		size_t e = text_cluster_end(s, len, i);
+		int cw = text_cluster_width(s + i, e - i);
 		if (used + cw > cells)
 			break;
-		if (cw == 0 && used == 0) { /* a combining mark with nothing to join */
-			i += (size_t)n;
-			continue;
-		}
-		if (cw == 0) {
-			/* Combining: ncurses attaches it to the previous cell. */
-			wchar_t wc[2] = { (wchar_t)cp, 0 };
-			if (wcwidth((wchar_t)cp) == 0)
-				waddnwstr(w, wc, 1);
-		} else {
-			put_cp(w, cp, cw, attr);
-		}
+		if (cw > 0) /* else marks with nothing to join, or a lone joiner */
+			put_cluster(w, s + i, e - i, cw, attr);
 		used += cw;
-		i += (size_t)n;
+		i = e;
 	}
 	return used;
 }
@@ -77,11 +130,8 @@ void tui_put_pad(WINDOW *w, int y, int x, const char *s, int cells, attr_t attr)
 	int used = s ? tui_put(w, y, x, s, strlen(s), cells, attr) : 0;
 	if (!s)
 		wmove(w, y, x);
-	for (; used < cells; used++) {
-		cchar_t cc;
-		setcchar(&cc, L" ", attr, 0, NULL);
-		wadd_wch(w, &cc);
-	}
+	for (; used < cells; used++)
+		put_cell(w, L" ", attr);
 }
 
 /* ---------------------------------------------------------------- wrapping */
@@ -91,10 +141,10 @@ static size_t skip_spaces(const char *s, size_t i, size_t len)
 {
 	while (i < len) {
 		unsigned cp;
-		int n = text_utf8_decode(s + i, &cp);
-		if (!is_space(cp))
-			break;
-		i += (size_t)n;
+		size_t n = (size_t)text_utf8_decode(s + i, &cp);
+		if (!is_space(cp) || text_cluster_end(s, len, i) != i + n)
+			break; /* a space that carries a mark is a character of its own */
+		i += n;
 	}
 	return i;
 }
@@ -126,15 +176,16 @@ void tui_wrap(const char *s, size_t len, int width, void (*line)(void *ctx, size
 				return;
 			}
 			unsigned cp;
-			int n = text_utf8_decode(s + i, &cp);
-			int cw = cp < 0x20 ? 1 : text_cp_width(cp);
-			if (is_space(cp)) {
+			size_t n = text_cluster_end(s, len, i) - i;
+			text_utf8_decode(s + i, &cp);
+			int cw = text_cluster_width(s + i, n);
+			if (is_space(cp) && n == (size_t)text_utf8_decode(s + i, &cp)) { /* a bare space */
 				/* A break chance; spaces may hang past the edge (they are trimmed). */
 				have = 1;
 				brk_end = i;
-				brk_next = i + (size_t)n;
+				brk_next = i + n;
 				w += cw;
-				i += (size_t)n;
+				i += n;
 				continue;
 			}
 			if (w + cw > width) {
@@ -142,8 +193,8 @@ void tui_wrap(const char *s, size_t len, int width, void (*line)(void *ctx, size
 					emit(s, start, brk_end, line, ctx);
 					start = skip_spaces(s, brk_next, len);
 				} else {
-					/* A word longer than the line: break inside it. */
-					size_t end = i > start ? i : i + (size_t)n;
+					/* A word longer than the line: break inside it, between clusters. */
+					size_t end = i > start ? i : i + n;
 					emit(s, start, end, line, ctx);
 					start = end;
 				}
@@ -154,7 +205,7 @@ void tui_wrap(const char *s, size_t len, int width, void (*line)(void *ctx, size
 				brk_end = brk_next = i;
 			}
 			w += cw;
-			i += (size_t)n;
+			i += n;
 			if (text_cp_is_cjk(cp)) {
 				have = 1; /* and after it */
 				brk_end = brk_next = i;
@@ -248,6 +299,8 @@ int tui_pager_request(struct tui_pager *p, enum tui_action a, int h, int *moved)
 	case ACT_MOVE_UP: top--; break;
 	case ACT_PAGE_DOWN: top += h > 1 ? h - 1 : 1; break;
 	case ACT_PAGE_UP: top -= h > 1 ? h - 1 : 1; break;
+	case ACT_HALF_DOWN: top += h > 1 ? h / 2 : 1; break;
+	case ACT_HALF_UP: top -= h > 1 ? h / 2 : 1; break;
 	case ACT_FIRST: top = 0; break;
 	case ACT_LAST: top = max_top; break;
 	default: return 0;
@@ -266,10 +319,7 @@ int tui_prompt_edit(struct mc_buf *b, int key)
 	if (key == (TUI_KEY_FN | KEY_BACKSPACE)) {
 		if (!b->len)
 			return 0;
-		size_t n = b->len;
-		do
-			n--;
-		while (n > 0 && ((unsigned char)b->data[n] & 0xc0) == 0x80);
+		size_t n = text_cluster_start(b->data, b->len, b->len); /* a whole character, marks and all */
 		b->len = n;
 		b->data[n] = '\0';
 		return 1;

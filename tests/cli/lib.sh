@@ -104,3 +104,34 @@ done_testing() {
 	echo "1..$_t_n"
 	[ "$_t_failed" -eq 0 ]
 }
+
+# t_accounts NAME...: as root, make sure the OS accounts exist, move $DB into a
+# world-writable directory $F (WAL files included) that they can all write, and
+# define `as USER ARGS...` (mcassess as USER, like mc). Returns 1, changing
+# nothing, when not root or without useradd/runuser (the caller skips).
+t_accounts() {
+	[ "$(id -u)" -eq 0 ] && command -v useradd >/dev/null 2>&1 && command -v runuser >/dev/null 2>&1 || return 1
+	for _u in "$@"; do id "$_u" >/dev/null 2>&1 || useradd -M -N "$_u" 2>/dev/null || useradd -M "$_u"; done
+	F=$(mktemp -d /tmp/mcassess-acct.XXXXXX)
+	trap 'rm -rf "$T" "$F"' EXIT
+	chmod 0777 "$F"
+	[ -f "$DB" ] && sqlite3 "$DB" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null && cp "$DB" "$F/t.db" && rm -f "$DB"*
+	DB=$F/t.db
+	[ -f "$DB" ] && chmod 0666 "$DB"
+	return 0
+}
+as() { _u=$1; shift; RC=0; runuser -u "$_u" -- env HOME="$F" "$MCASSESS" --db "$DB" "$@" >"$OUT" 2>"$ERR" </dev/null || RC=$?; }
+# t_skip_all REASON: the whole test is skipped (one TAP line) and the script ends.
+t_skip_all() {
+	echo "ok 1 # SKIP $*"
+	echo "1..1"
+	exit 0
+}
+# A database with the archive fixture imported and an archive made for it
+# (tests/fixtures/archive); skips the whole test when built without libgit2.
+t_archive_db() {
+	t_init_db
+	mc import "$FIXTURES/archive/subs.csv" --evidence "$FIXTURES/archive/evidence"
+	[ "$RC" -eq 0 ] || { echo "Bail out! the fixture did not load"; cat "$ERR"; exit 1; }
+	"$MCASSESS" --db "$DB" archive init >"$OUT" 2>"$ERR" || t_skip_all "built without libgit2"
+}

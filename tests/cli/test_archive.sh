@@ -136,7 +136,7 @@ t_check "log tsv: five fields" test "$(awk -F'\t' 'NF != 5' "$OUT" | wc -l)" = 0
 t_run 0 archive log --format json HX-102
 t_check "log json parses" sh -c "python3 -c 'import json,sys; d=json.load(open(\"$OUT\")); sys.exit(0 if d[0][\"summary\"].startswith(\"archive init\") else 1)'"
 t_run 1 archive log NOPE
-t_stderr_has "no submission 'NOPE' in the archive"
+t_stderr_has "mcassess: no submission 'NOPE'" # the database has none: the access check says so first
 t_check "git log of the submission's path" test \
 	"$(g log --format=%s main -- submissions/2e/b8/HX-101 | wc -l)" = 6
 t_check "git show of a record" sh -c "git --git-dir='$A' show main:submissions/2e/b8/HX-101/record.json | grep -q '\"outcome\": \"resubmit\"'"

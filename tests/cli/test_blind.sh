@@ -59,12 +59,16 @@ t_stdout_has "$ANON"
 as $B 0 queue --status all
 as $B 0 queue --status all --format tsv
 t_check "queue tsv: BL-2 with the anonymous id" grep -q "^BL-2	queued	TEAM-QUES	$ANON	Northfield	2	" "$OUT"
-t_check "queue tsv: the other educator is named (not blind to them)" grep -q "	Otto Visible	" "$OUT"
+# only the assessor's own work (access.h): BL-2 and its earlier attempt BL-1, not BL-9 nor BL-3
+t_check "queue tsv: only the assessor's own work" [ "$(cut -f1 "$OUT" | sort | tr '\n' ' ')" = "BL-1 BL-2 " ]
 as $B 0 queue --status all --format json
 t_check "queue json: BL-2 blind" [ "$(jq -r '.[] | select(.id == "BL-2") | .educator + " " + (.blind | tostring)' "$OUT")" = "$ANON true" ]
 as $B 0 queue --mine --format json
 as $B 0 queue --status all --format tsv --district Northfield --credential TEAM-QUES
-for id in BL-2 BL-1 BL-3; do
+as $B 1 show BL-3
+t_stderr_has "mcassess: BL-3 is not assigned to you"
+t_check "show BL-3, not assigned: nothing of it shown" [ ! -s "$OUT" ]
+for id in BL-2 BL-1; do
 	as $B 0 show $id
 	t_stdout_has "educator $ANON (you score this blind), Northfield"
 	as $B 0 show $id --format json
@@ -188,7 +192,10 @@ t_check "coordinator: export names the educator" grep -q "^BL-1,EDU-ZQM-77,Zelda
 # ---------------------------------------------------------------- blind for everyone
 mc assign --remove BL-2 $B
 as $B 0 queue --status all --format tsv
-t_check "unassigned: the assessor sees the name again" grep -q "Zelda Quintessa-Marlowe" "$OUT"
+t_check "unassigned: BL-2 (and BL-1) leave the assessor's queue" [ ! -s "$OUT" ]
+mc assign BL-9 $B
+as $B 0 queue --status all --format tsv
+t_check "an open assignment: the assessor sees the name" grep -q "	Otto Visible	" "$OUT"
 t_run 0 config blind on
 as $B 0 queue --status all --format tsv
 t_check "config blind on: every educator anonymous to the assessor" [ "$(grep -c "Zelda\|Otto" "$OUT")" = 0 ]

@@ -105,7 +105,8 @@ t_run 0 import "$FX/good.csv" --evidence "$EV"
 t_stdout_has 'imported 0 submissions (0 evidence items, 0 files); 3 unchanged'
 t_db_unchanged
 # the same records as CRLF with a BOM, and as JSON, hash alike
-{ printf '\357\273\277'; sed 's/$/\r/' "$FX/good.csv"; } >"$T/crlf.csv"
+# (records end in CRLF; the line break inside the quoted field stays LF: it is data)
+{ printf '\357\273\277'; sed '/First line, with a comma\.$/!s/$/\r/' "$FX/good.csv"; } >"$T/crlf.csv"
 t_check "the CRLF copy really has CRLF and a BOM" test "$(head -c 3 "$T/crlf.csv" | od -An -tx1 | tr -d ' ')" = efbbbf -a "$(grep -c "$(printf '\r')\$" "$T/crlf.csv")" -ge 9
 t_run 0 import "$T/crlf.csv" --evidence "$EV"
 t_stdout_has 'imported 0 submissions (0 evidence items, 0 files); 3 unchanged'
@@ -271,7 +272,7 @@ printf '[\n  {"id": "S-1",\n   "credential" "TEAM-QUES"}\n]\n' >"$T/syntax.json"
 t_bad syntax.json "syntax.json:3:"
 t_stderr_has "malformed JSON: ':' expected near"
 printf '{"id": "S-1"}\n' >"$T/object.json"
-t_bad object.json "object.json:1: expected an array of submissions"
+t_bad object.json "object.json:1: not the expected shape: expected an array of submissions"
 printf '[]\n' >"$T/emptyarr.json"
 t_bad emptyarr.json "emptyarr.json:1: an empty array, no submissions; nothing to import"
 cat >"$T/part.json" <<EOF
@@ -291,13 +292,13 @@ cat >"$T/part.json" <<EOF
 EOF
 t_bad_ev part.json 'part.json:11: submission 2 (id "S-7"): evidence[1].part: no part '"'summary'"' in TEAM-QUES'
 sed 's/"submitted_at": "2026-11-22T10:48:00Z"/"submited_at": "2026-11-22T10:48:00Z"/' "$T/part.json" >"$T/typo.json"
-t_bad_ev typo.json "typo.json:7: submission 2 (id \"S-7\"): unknown field 'submited_at'"
+t_bad_ev typo.json "typo.json:7: not the expected shape: submission 2 (id \"S-7\"): unknown field 'submited_at'"
 sed 's/"school": "Oak Elementary"}/"school": "Oak Elementary", "email": "a@b"}/' "$T/part.json" >"$T/edukey.json"
-t_bad_ev edukey.json "edukey.json:6: submission 2 (id \"S-7\"): unknown field 'educator.email' (the fields are id, name, district, school)"
+t_bad_ev edukey.json "edukey.json:6: not the expected shape: submission 2 (id \"S-7\"): unknown field 'educator.email' (the fields are id, name, district, school)"
 sed 's/{"part": "overview", "kind": "text", "text": "fine"}/"fine"/' "$T/part.json" >"$T/item.json"
-t_bad_ev item.json 'item.json:5: submission 2 (id "S-7"): evidence[0]: expected an object'
+t_bad_ev item.json 'item.json:9: not the expected shape: submission 2 (id "S-7"): evidence[0]: expected an object {"part", "kind", "text" or "file"}, not a string'
 sed 's/"credential": "TEAM-QUES"/"credential": 7/' "$T/part.json" >"$T/type.json"
-t_bad_ev type.json 'type.json:7: submission 2 (id "S-7"): credential: expected a string, not a number'
+t_bad_ev type.json 'type.json:7: not the expected shape: submission 2 (id "S-7"): credential: expected a string, not a number'
 sed 's/"name": "Ann Lee", //' "$T/part.json" >"$T/noname.json"
 t_bad_ev noname.json 'noname.json:6: submission 2 (id "S-7"): educator.name: missing or empty (it is required)'
 sed 's/"id": "S-7"/"id": "S-0"/' "$T/part.json" >"$T/dupid.json"
@@ -312,5 +313,57 @@ t_bad_ev escape.json "escape.json:4: submission 1 (id \"S-0\"): evidence[0].file
   printf '  "submitted_at": "2026-11-22", "evidence": [{"part": "overview", "kind": "text",\n  "text": "'
   head -c 1048577 /dev/zero | tr '\0' 'a'; printf '"}]}]\n'; } >"$T/longtext.json"
 t_bad_ev longtext.json 'longtext.json:3: submission 1 (id "S-8"): evidence[0].text: 1048577 bytes, over the limit of 1048576 (1 MiB)'
+
+# ---------------------------------------------------------------- line ends, encodings, JSON shapes (issue 14)
+# A line break inside a quoted CSV field is data, CRLF included: the same record as
+# JSON with "\r\n" in its text is the same record, not "different content".
+printf '%s\r\n%s\r\n' "$H" 'S-901,E-9,Ida Nine,Northfield,,TEAM-QUES,2026-11-22,overview,text,"one",' >"$T/crlfield.csv"
+printf '%s\r\n' "S-901,E-9,Ida Nine,Northfield,,TEAM-QUES,2026-11-22,reflection,text,\"first" 'second",' >>"$T/crlfield.csv"
+t_run 0 import "$T/crlfield.csv"
+t_check "CRLF inside the quoted field is kept" test "$(sql "SELECT hex(e.text) FROM evidence e JOIN submission s ON s.id = e.submission_id WHERE s.ext_id = 'S-901' ORDER BY e.seq DESC LIMIT 1")" = "$(printf 'first\r\nsecond' | od -An -tx1 | tr -d ' \n' | tr a-f A-F)"
+cat >"$T/crlfield.json" <<'EOF'
+[{"id": "S-901", "educator": {"id": "E-9", "name": "Ida Nine", "district": "Northfield"},
+  "credential": "TEAM-QUES", "submitted_at": "2026-11-22",
+  "evidence": [{"part": "overview", "kind": "text", "text": "one"},
+               {"part": "reflection", "kind": "text", "text": "first\r\nsecond"}]}]
+EOF
+t_snapshot
+t_run 0 import "$T/crlfield.json"
+t_stdout_has '1 unchanged'
+t_db_unchanged
+# CR-only (old Mac) and CRLF files: the line named is the line in an editor
+printf '%s\r%s\r%s\r' "$H" "$R,overview,text,fine," "$R,summary,text,bad part," >"$T/cr.csv"
+t_bad cr.csv "cr.csv:3: column 'part': no part 'summary'"
+printf '%s\r\n%s\r\n%s\r\n' "$H" "$R,overview,text,fine," "$R,summary,text,bad part," >"$T/crlf3.csv"
+t_bad crlf3.csv "crlf3.csv:3: column 'part': no part 'summary'"
+printf '%s\r%s\r%s\r' "$H" "$R,overview,text,\"two" "lines\"x," >"$T/crq.csv"
+t_bad crq.csv "crq.csv:3:7: column 'text': malformed quoting"
+printf '[\r{"id": "S-1",\r "educator": "Ann"}]\r' >"$T/cr.json"
+t_bad cr.json 'cr.json:3: not the expected shape: submission 1 (id "S-1"): educator: expected an object'
+printf '[\r{"id": "S-1",\r "credential" "X"}]\r' >"$T/crsyntax.json"
+t_bad crsyntax.json 'crsyntax.json:3:'
+t_stderr_has 'malformed JSON:'
+# JSON shape errors name the line of the very element; valid JSON is never "malformed"
+printf '[\n  {"id": "S-1", "educator": {"id": "E-1", "name": "A", "district": "N"},\n   "credential": "TEAM-QUES", "submitted_at": "2026-11-22", "evidence": []},\n  "S-2"\n]\n' >"$T/elem.json"
+t_bad elem.json 'elem.json:4: not the expected shape: submission 2: expected an object'
+printf '\n\n"just text"\n' >"$T/scalar.json"
+t_bad scalar.json 'scalar.json:3: not the expected shape: expected an array of submissions'
+printf '[\n {"id": "S-1",\n  "id": "S-2"}]\n' >"$T/dupkey.json"
+t_bad dupkey.json 'dupkey.json:3:'
+t_stderr_has 'not the expected shape: a key appears twice in one object'
+if grep -q malformed "$ERR"; then t_fail "a duplicate key is not called malformed"; else t_ok "a duplicate key is not called malformed"; fi
+printf '[\n {"id": "S-1\\u0000"}]\n' >"$T/nul.json"
+t_bad nul.json 'nul.json:2:'
+t_stderr_has 'a NUL character (\u0000) in a string'
+if grep -q 'JSON_' "$ERR"; then t_fail "no library flag in the message"; t_diag "$ERR"; else t_ok "no library flag in the message"; fi
+# UTF-16 and UTF-32 files are named as such
+printf '\377\376s\000u\000' >"$T/u16le.csv"
+t_bad u16le.csv 'u16le.csv is UTF-16 (little-endian); save it as UTF-8'
+printf '\376\377\000[' >"$T/u16be.json"
+t_bad u16be.json 'u16be.json is UTF-16 (big-endian); save it as UTF-8'
+printf '\377\376\000\000[\000\000\000' >"$T/u32le.json"
+t_bad u32le.json 'u32le.json is UTF-32 (little-endian); save it as UTF-8'
+printf '\000\000\376\377\000\000\000[' >"$T/u32be.json"
+t_bad u32be.json 'u32be.json is UTF-32 (big-endian); save it as UTF-8'
 
 done_testing

@@ -64,4 +64,32 @@ t_stdout_has "initialised the database $T/empty.db"
 
 t_run 0 init --help
 t_stdout_has "usage: mcassess [--db PATH] init"
+# First run without --db (issue 14): someone who is not root and has no database at
+# the default path is told to ask for the path, not to run init; init still works.
+FU=mccli_first
+if [ "$(id -u)" = 0 ] && command -v useradd >/dev/null && command -v runuser >/dev/null &&
+	{ id -u "$FU" >/dev/null 2>&1 || useradd -M -N "$FU" 2>/dev/null || useradd -M "$FU" 2>/dev/null; }; then
+	trap 'rm -rf "$T"; userdel "$FU" 2>/dev/null' EXIT
+	mkdir -p "$T/fu"
+	chmod 755 "$T"
+	chown "$FU" "$T/fu"
+	fu() { RC=0; runuser -u "$FU" -- env -u MCASSESS_DB HOME="$T/fu" XDG_DATA_HOME="$T/fu/share" "$MCASSESS" "$@" >"$OUT" 2>"$ERR" </dev/null || RC=$?; }
+	fu queue
+	t_check "first run: exits 1" [ "$RC" -eq 1 ]
+	t_stderr_has "mcassess: there is no database at $T/fu/share/mcassess/mcassess.db."
+	t_stderr_has "Ask your coordinator or administrator for the database's path"
+	t_stderr_has "set MCASSESS_DB=PATH"
+	t_check "first run: not told to run init first" test -z "$(grep -F "init' first" "$ERR")"
+	t_check "first run: nothing created" test ! -e "$T/fu/share"
+	fu init
+	t_check "init still makes a database of one's own" [ "$RC" -eq 0 ]
+	t_stdout_has "you ($FU) are admin"
+	fu queue
+	t_check "and then the queue opens" [ "$RC" -eq 0 ]
+	# a path given on purpose that is not there keeps the plain message
+	RC=0; runuser -u "$FU" -- env MCASSESS_DB="$T/fu/none.db" "$MCASSESS" queue >"$OUT" 2>"$ERR" </dev/null || RC=$?
+	t_stderr_has "$T/fu/none.db: no database here"
+else
+	for _i in 1 2 3 4 5 6 7 8 9 10; do _t_n=$((_t_n + 1)); echo "ok $_t_n # SKIP needs root, useradd and runuser"; done
+fi
 done_testing

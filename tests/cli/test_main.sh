@@ -23,6 +23,21 @@ RC=0; "$MCASSESS" frobnicate >"$OUT" 2>"$ERR" || RC=$?
 t_check "unknown command exits 2" [ "$RC" -eq 2 ]
 t_stderr_has "mcassess: unknown command 'frobnicate'"
 
+t_check "no guess when nothing is near" test -z "$(grep -F "did you mean" "$ERR")"
+
+# A slip of the fingers is named (issue 14): commands, options, global options.
+RC=0; "$MCASSESS" qeueu >"$OUT" 2>"$ERR" || RC=$?
+t_check "mistyped command exits 2" [ "$RC" -eq 2 ]
+t_stderr_has "mcassess: unknown command 'qeueu' (did you mean 'queue'?"
+RC=0; "$MCASSESS" --db "$T/x.db" queue --limt 5 >"$OUT" 2>"$ERR" || RC=$?
+t_check "mistyped option exits 2" [ "$RC" -eq 2 ]
+t_stderr_has "mcassess: queue: unknown option '--limt' (did you mean '--limit'?)"
+RC=0; "$MCASSESS" --db "$T/x.db" import a.csv --evidnce=dir >"$OUT" 2>"$ERR" || RC=$?
+t_stderr_has "(did you mean '--evidence'?)"
+RC=0; "$MCASSESS" --verison >"$OUT" 2>"$ERR" || RC=$?
+t_stderr_has "mcassess: unknown option '--verison' (did you mean '--version'?)"
+t_check "no database made by a mistyped command" test ! -e "$T/x.db"
+
 RC=0; "$MCASSESS" --bogus >"$OUT" 2>"$ERR" || RC=$?
 t_check "unknown global option exits 2" [ "$RC" -eq 2 ]
 t_stderr_has "unknown option '--bogus'"
@@ -65,4 +80,10 @@ if [ -w /dev/full ]; then
 	t_stderr_has "mcassess: writing the output"
 fi
 
+# The project documents itself (issue 14): every document README and the manual
+# page name is in the source tree, and the output shapes are among them.
+for f in $(grep -ohE '[A-Za-z_./-]+\.md' "$TOP_SRCDIR/README" "$TOP_SRCDIR/mcassess.1" | sort -u); do
+	t_check "README and mcassess.1 name $f, which is in the tree" test -f "$TOP_SRCDIR/$f"
+done
+t_check "doc/formats.md documents the queue's TSV" grep -qF "id <TAB> status <TAB> credential <TAB> educator <TAB> district <TAB> attempt <TAB> submitted_at" "$TOP_SRCDIR/doc/formats.md"
 done_testing

@@ -55,7 +55,9 @@ b_setup() {
 	chmod 666 "$DB"*
 	sql "INSERT INTO person(user, role, created_at) VALUES ('$BU', 'assessor', '2026-11-22T00:00:00Z');
 	     INSERT INTO assignment(uid, submission_id, assessor, blind, assigned_by, at)
-	     SELECT 'a-precheck', id, '$BU', 1, 'root', '2026-11-22T00:00:00Z' FROM submission WHERE ext_id = 'P-1';"
+	     SELECT 'a-precheck', id, '$BU', 1, 'root', '2026-11-22T00:00:00Z' FROM submission WHERE ext_id = 'P-1';
+	     INSERT INTO assignment(uid, submission_id, assessor, blind, assigned_by, at)
+	     SELECT 'a-precheck-2', id, '$BU', 0, 'root', '2026-11-22T00:00:00Z' FROM submission WHERE ext_id = 'P-2';"
 }
 b() {
 	RC=0

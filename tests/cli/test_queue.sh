@@ -42,6 +42,35 @@ mc queue --status all --credential TEAM-QUES --format tsv;  t_ids "--credential"
 mc queue --status all --district Knox --format tsv;         t_ids "--district" "R-201 R-400 R-200"
 mc queue --status all --pathway TEAM --format tsv;          t_ids "--pathway" "R-300 R-100 R-301 R-400 R-101"
 mc queue --credential TEAM-QUES --district Knox --format tsv; t_ids "filters combine" "R-400"
+# filters as people type them (issue 14): "awaiting" as the header says; a district
+# by the start of its name; codes in any case; what matches nothing is an error that
+# names it and the known ones, not an empty queue
+mc queue --status awaiting --format tsv;                    t_ids "--status awaiting" "R-301"
+mc queue --status 'In progress' --format tsv;               t_ids "--status 'In progress'" "R-101"
+mc queue --status all --district kn --format tsv;           t_ids "--district by a prefix, any case" "R-201 R-400 R-200"
+mc queue --status all --credential team-ques --format tsv;  t_ids "--credential in lower case" "R-100 R-301 R-400 R-101"
+t_snapshot
+sql "INSERT INTO district(name) VALUES ('Walnut Creek USD'), ('Walnut Plains')"
+t_run 2 queue --district Walnut
+t_stderr_has "mcassess: district 'Walnut' could be Walnut Creek USD, Walnut Plains; type more of the name"
+t_run 0 queue --district 'walnut c'
+t_stdout_has 'nothing in the queue that matches'
+t_run 2 queue --district Nowhere
+t_stderr_has "mcassess: no district 'Nowhere'; the districts are Knox, Maury, Walnut Creek USD and Walnut Plains"
+t_run 2 queue --district Mauyr --format tsv
+t_stderr_has "mcassess: no district 'Mauyr' (did you mean 'Maury'?)"
+t_check "nothing on stdout" test ! -s "$OUT"
+sql "DELETE FROM district WHERE name LIKE 'Walnut%'"
+t_db_unchanged
+t_run 2 queue --credential TEAM-QUSE
+t_stderr_has "mcassess: no credential 'TEAM-QUSE' (did you mean 'TEAM-QUES'?)"
+t_stderr_has "see 'mcassess catalog list'"
+t_run 2 queue --pathway NOPE
+t_stderr_has "mcassess: no pathway 'NOPE'"
+t_run 2 queue --status awaitng
+t_stderr_has "unknown status 'awaitng'"
+t_run 0 queue --help
+t_stdout_has "awaiting_approval (or awaiting)"
 mc queue --status all --sort credential --format tsv
 t_ids "--sort credential" "R-201 R-302 R-303 R-200 R-300 R-100 R-301 R-400 R-101"
 mc queue --status all --sort status --format tsv
@@ -169,7 +198,9 @@ if b_setup; then
 	sql "INSERT INTO meta(key, value) VALUES ('blind_scoring', '1') ON CONFLICT(key) DO UPDATE SET value = '1'"
 	b queue --status all --format tsv
 	no_name "blind_scoring: no name at all" "王小明" "Ada Lovelace" "O'Brien" "Lin Wei"
-	t_check "blind_scoring: anonymous ids" test "$(cut -f4 "$OUT" | sort -u | tr '\n' ' ')" = "anon-a1 anon-b2 anon-c3 anon-d4 "
+	# an assessor's queue is their own work (access.h): the educators of R-200, R-201 and R-400
+	t_ids "blind_scoring: only the assessor's own" "R-201 R-400 R-200"
+	t_check "blind_scoring: anonymous ids" test "$(cut -f4 "$OUT" | sort -u | tr '\n' ' ')" = "anon-b2 anon-d4 "
 	mc queue --status all --format tsv
 	t_check "blind_scoring: the admin sees names" grep -qF "Ada Lovelace" "$OUT"
 else

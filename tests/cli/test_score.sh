@@ -30,6 +30,9 @@ t_run 3 score S-1 O1 4
 t_stderr_has "no level '4' for O1"
 t_run 1 score S-9 O1 3
 t_stderr_has "mcassess: no submission 'S-9'"
+t_run 1 score s-1 O1 3
+t_stderr_has "mcassess: no submission 's-1' (did you mean 'S-1'?"
+t_db_unchanged
 t_run 2 score S-1 O1
 t_stderr_has "usage: mcassess score ID CRITERION LEVEL"
 t_db_unchanged

@@ -56,6 +56,9 @@ unset COLUMNS
 # ---------------------------------------------------------------- errors
 t_run 1 show NOPE
 t_check "unknown id: the message" test "$(cat "$ERR")" = "mcassess: no submission 'NOPE'"
+# an id in the wrong case is named (issue 14)
+t_run 1 show r-200
+t_check "wrong case: did you mean" test "$(cat "$ERR")" = "mcassess: no submission 'r-200' (did you mean 'R-200'? ids are case-sensitive)"
 t_run 2 show
 t_run 2 show R-101 --format tsv
 t_run 2 show R-101 R-100

@@ -61,6 +61,9 @@ replay() {
 
 replay "$DIR/admin-80x24.keys"
 t_check "admin: the evidence as it is" grep -qF "maria.lopez@springhill.k12.tn.us" "$DIR/admin-80x24.screen"
+replay "$DIR/personal-80x24.keys"
+t_check "admin: the e-mail, phone and name the pre-checks count are marked in the evidence" \
+	grep -qF "Ms. ⟦López⟧ plans her questions with care. Parents write to" "$DIR/personal-80x24.screen"
 if b_setup; then
 	t_snapshot
 	for k in "$DIR"/blind-*.keys; do

@@ -50,6 +50,14 @@ check_dumps() {
 	done
 }
 
+# scores_of ID: "O1=demonstrated A1=..." in criterion order.
+scores_of() {
+	sql "SELECT group_concat(c.code || '=' || l.code, ' ') FROM (SELECT * FROM score
+		ORDER BY criterion_id) s JOIN criterion c ON c.id = s.criterion_id
+		JOIN level l ON l.id = s.level_id JOIN submission u ON u.id = s.submission_id
+		WHERE u.ext_id = '$1'"
+}
+
 for keys in "$TUI_DIR"/*.keys; do
 	replay "$keys"
 	if [ "$RC" -eq 0 ] && [ ! -s "$ERR" ]; then
@@ -73,10 +81,7 @@ for keys in "$TUI_DIR"/*.keys; do
 		t_check "the score is audited ($got row)" [ "$got" = 1 ]
 		;;
 	submission-160x48.keys)
-		got=$(sql "SELECT group_concat(c.code || '=' || l.code, ' ') FROM (SELECT * FROM score
-			ORDER BY criterion_id) s JOIN criterion c ON c.id = s.criterion_id
-			JOIN level l ON l.id = s.level_id JOIN submission u ON u.id = s.submission_id
-			WHERE u.ext_id = 'S-001'")
+		got=$(scores_of S-001)
 		t_check "scores after 2, 3, then 1 on O1 (R1 left unscored) (got '$got')" \
 			[ "$got" = "O1=not_met O2=progressing A1=demonstrated" ]
 		;;
@@ -125,19 +130,35 @@ for keys in "$TUI_DIR"/*.keys; do
 		got=$(sql "SELECT count(*) FROM audit WHERE action = 'decide' AND subject = 'submission:S-001'")
 		t_check "the return is audited ($got row)" [ "$got" = 1 ]
 		;;
+	flow-80x24.keys)
+		got=$(scores_of S-001)
+		t_check "J then 2 scored A1 from the evidence pane, 3 in the summary again (got '$got')" \
+			[ "$got" = "O1=demonstrated A1=demonstrated" ]
+		;;
+	flow-160x48.keys)
+		got=$(scores_of S-002)
+		t_check "3 with the evidence focused scored S-002's O1 (got '$got')" [ "$got" = "O1=demonstrated" ]
+		;;
 	comment-80x24.keys)
 		got=$(sql "SELECT l.code || ': ' || s.comment FROM score s JOIN criterion c ON c.id = s.criterion_id
 			JOIN level l ON l.id = s.level_id JOIN submission u ON u.id = s.submission_id
 			WHERE u.ext_id = 'S-001' AND c.code = 'O1'")
 		t_check "the comment is saved with O1's score kept (got '$got')" \
 			[ "$got" = "demonstrated: Clear description of the class; name the English learners' needs." ]
+		got=$(sql "SELECT l.code || ': ' || s.comment FROM score s JOIN criterion c ON c.id = s.criterion_id
+			JOIN level l ON l.id = s.level_id JOIN submission u ON u.id = s.submission_id
+			WHERE u.ext_id = 'S-001' AND c.code = 'O2'")
+		t_check "the comment written before O2 was scored went in with its score (got '$got')" \
+			[ "$got" = "progressing: Ask why you chose these questions." ]
+		got=$(sql "SELECT count(*) FROM draft")
+		t_check "the kept comment's draft is gone once saved with the score ($got left)" [ "$got" = 0 ]
 		;;
 	esac
 done
 
 # SIGHUP in the middle of typing: the draft is saved at once, the claim released,
 # and the text is back when the submission is reopened.
-for sig in HUP TERM; do
+for sig in HUP TERM INT; do
 	printf '<Enter>fHalf a sentence about the %s\n:signal %s\nnever typed\n' "$sig" "$sig" >"$T/sig.keys"
 	replay "$T/sig.keys" 80x24
 	t_check "SIG$sig: exit 1 (got $RC)" [ "$RC" -eq 1 ]
@@ -156,7 +177,7 @@ cp "$T/base.keep" "$T/base.db"
 t_check "reopened: the screen says a draft waits" \
 	grep -q "unsaved text you wrote here is kept as a draft" "$T/dumps/draft-reopen/draft-reopen-80x24"
 t_check "reopened: f brings the draft back" \
-	grep -q "^ Half a sentence about the TERM" "$T/dumps/draft-reopen/draft-back-80x24"
+	grep -q "^ Half a sentence about the INT" "$T/dumps/draft-reopen/draft-back-80x24"
 
 # Drafts are saved when the keys pause (:idle is a second without a key).
 printf '<Enter>fTyped then paused\n:idle\n:dump idle\n' >"$T/idle.keys"
@@ -164,8 +185,8 @@ replay "$T/idle.keys" 80x24
 t_check "idle: the draft is in the database" [ "$(sql "SELECT body FROM draft")" = "Typed then paused" ]
 t_check "idle: the editor says the draft is kept" grep -q "· draft kept" "$T/dumps/idle/idle"
 
-# $VISUAL edits a 0600 temporary file given as an argument (no shell), and
-# its text comes back into the editor.
+# $VISUAL edits a 0600 temporary file given as its one argument, and its text
+# comes back into the editor (quoting and a missing editor: test_extern.sh).
 cat >"$T/fake-editor" <<'ED'
 #!/bin/sh
 printf '%s\n' "$#" "$1" >"$T_DIR/editor.args"
@@ -183,8 +204,16 @@ got=$(sql "SELECT body FROM feedback")
 want=$(printf 'First line.\nAdded by the editor; it has $HOME and `quotes`.')
 t_check "the editor's text was saved as the feedback" [ "$got" = "$want" ]
 
+# Ctrl-C inside $VISUAL is the editor's: the workstation stays, and ^X saves.
+printf '#!/bin/sh\nkill -INT $PPID\nprintf "Kept after ^C.\\n" >"$1"\n' >"$T/int-editor"
+chmod +x "$T/int-editor"
+printf '<Enter>f<^E>\n<^X>\n' >"$T/int.keys"
+VISUAL="$T/int-editor" replay "$T/int.keys" 80x24
+t_check "Ctrl-C in \$VISUAL: the workstation went on (exit $RC)" [ "$RC" -eq 0 ]
+t_check "Ctrl-C in \$VISUAL: the text was saved" [ "$(sql "SELECT body FROM feedback")" = "Kept after ^C." ]
+
 # File evidence opens in the viewer ~/.mailcap names for its media type, with
-# the stored file as an argument (split on spaces, %s replaced; no shell).
+# the stored file where %s is (mailcap quoting: test_extern.sh).
 t_init_view() {
 	rm -f "$T/view.db"*
 	"$MCASSESS" --db "$T/view.db" init >/dev/null 2>&1 &&
@@ -223,6 +252,13 @@ replay "$T/claimed.keys" 80x24
 t_check "claimed by alice: the screen says who holds it" grep -q "S-001 is being scored by alice since" "$T/dumps/claimed/claimed"
 t_check "claimed by alice: a digit scores nothing" [ "$(sql "SELECT count(*) FROM score")" = 2 ]
 t_check "claimed by alice: her claim stays" [ "$(sql "SELECT user FROM claim")" = alice ]
+# An admin (the test's user ran init) takes alice's live claim with T, then scores.
+printf '<Enter>T\n:dump claimed-taken\n2\n' >"$T/taken.keys"
+replay "$T/taken.keys" 80x24
+t_check "T: the screen says the submission is the admin's now" grep -q "S-001 is yours now" "$T/dumps/taken/claimed-taken"
+t_check "T: the digit scored O2 after the takeover (3 scores)" [ "$(sql "SELECT count(*) FROM score")" = 3 ]
+t_check "T: alice's release is audited as the admin's doing" \
+	[ "$(sql "SELECT json_extract(before, '$.user') || ' ' || json_extract(after, '$.released_by') FROM audit WHERE action = 'release' ORDER BY seq LIMIT 1")" = "alice $(id -un)" ]
 # An idle claim (older than claim_idle_minutes) may be taken over.
 sqlite3 "$T/base.db" "UPDATE claim SET seen_at = '2020-01-01T00:00:00Z'"
 printf '<Enter><Tab>2\n' >"$T/claimed.keys"
@@ -231,6 +267,16 @@ cp "$T/base.keep" "$T/base.db"
 t_check "an expired claim is taken over and the score saved" [ "$(sql "SELECT count(*) FROM score")" = 3 ]
 t_check "the takeover is audited with alice as before" \
 	[ "$(sql "SELECT json_extract(before, '$.user') FROM audit WHERE action = 'claim'")" = alice ]
+
+# The viewer's own reads in the queue's RD column (tests/tui/read/).
+cp "$T/base.db" "$T/base.keep"
+sqlite3 "$T/base.db" "INSERT INTO assignment(uid, submission_id, assessor, read, blind, assigned_by, at)
+	SELECT 'a-rd-' || ext_id, id, '$(id -un)', CASE ext_id WHEN 'S-002' THEN 'second'
+		WHEN 'S-003' THEN 'first' ELSE 'adjudication' END, ext_id = 'S-002', 'root', '2026-11-22T00:00:00Z'
+	FROM submission WHERE ext_id IN ('S-002', 'S-003', 'S-004')"
+replay "$TUI_DIR/read/read-80x24.keys"
+cp "$T/base.keep" "$T/base.db"
+TUI_DIR=$TUI_DIR/read check_dumps "$TUI_DIR/read/read-80x24.keys"
 
 # The same screens on a colour terminal and on a monochrome one (attributes only).
 for term in xterm-256color vt100; do
@@ -263,7 +309,7 @@ bytes_for() {
 b0=$(bytes_for "")
 b10=$(bytes_for "jjjjjjjjjj")
 per=$(( (b10 - b0) / 10 ))
-t_check "a cursor move sends few bytes ($per per move; a repaint is > 1500)" [ "$per" -gt 0 ] && [ "$per" -lt 300 ]
+t_check "a cursor move sends few bytes ($per per move; a repaint is > 1500)" sh -c '[ "$1" -gt 0 ] && [ "$1" -lt 300 ]' - "$per"
 
 # The arrow cursor for slow links: "->" moves, two cells change.
 mkdir -p "$XDG_CONFIG_HOME/mcassess"
@@ -271,7 +317,7 @@ printf 'set cursor arrow\n' >"$XDG_CONFIG_HOME/mcassess/config"
 a0=$(bytes_for "")
 a10=$(bytes_for "jjjjjjjjjj")
 aper=$(( (a10 - a0) / 10 ))
-t_check "arrow cursor: under 40 bytes a move ($aper)" [ "$aper" -gt 0 ] && [ "$aper" -lt 40 ]
+t_check "arrow cursor: under 40 bytes a move ($aper)" sh -c '[ "$1" -gt 0 ] && [ "$1" -lt 40 ]' - "$aper"
 printf 'jj\n:dump arrow-80x24\n' >"$T/arrow.keys"
 replay "$T/arrow.keys" 80x24
 t_check "arrow cursor: drawn at the third row" grep -q '^->S-003 ' "$T/dumps/arrow/arrow-80x24"

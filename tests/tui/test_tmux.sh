@@ -3,17 +3,7 @@
 # 80x24 runs mcassess on a small database; keys go in with send-keys, the screen
 # comes back with capture-pane. Resizes to 200x50 and back; q leaves cleanly.
 . "$TOP_SRCDIR/tests/cli/lib.sh"
-if ! command -v tmux >/dev/null 2>&1; then
-	echo "ok 1 # SKIP tmux is not installed"
-	echo "1..1"
-	exit 0
-fi
-t_init_db
-sqlite3 "$DB" <"$FIXTURES/tui/queue.sql" || { echo "Bail out! the fixture did not load"; exit 1; }
-
-SOCK=$T/tmux.sock # a private server, removed with $T
-tm() { tmux -u -S "$SOCK" -f /dev/null "$@"; }
-trap 'tm kill-server >/dev/null 2>&1; rm -rf "$T"' EXIT
+. "$TOP_SRCDIR/tests/tui/tmux_lib.sh"
 
 # wait_for TEXT: poll the pane (up to 5 s) until it shows TEXT.
 wait_for() {

@@ -308,6 +308,70 @@ static void text_layout_cjk_and_vertical_moves(void **state)
 	tui_text_free(&t);
 }
 
+/* Moves and deletions take whole characters: a Thai consonant with its marks, a
+ * Devanagari conjunct, an emoji sequence; so do wrapping and the prompt. */
+static void text_moves_by_cluster(void **state)
+{
+	(void)state;
+	struct tui_text *t = tui_text_new("สมศักดิ์ नमस्ते 👩‍🏫");
+	tui_text_backspace(t); /* the whole teacher, not a dangling joiner */
+	assert_string_equal(tui_text_str(t), "สมศักดิ์ नमस्ते ");
+	tui_text_left(t);
+	tui_text_left(t); /* over "ते" (consonant and vowel sign) */
+	assert_int_equal(tui_text_cursor(t), strlen("สมศักดิ์ नमस्"));
+	tui_text_left(t); /* over "स्" (consonant and virama) */
+	assert_int_equal(tui_text_cursor(t), strlen("สมศักดิ์ नम"));
+	tui_text_right(t);
+	assert_int_equal(tui_text_cursor(t), strlen("สมศักดิ์ नमस्"));
+	tui_text_home(t);
+	tui_text_right(t);
+	tui_text_right(t);
+	tui_text_right(t); /* past ส ม ศั */
+	assert_int_equal(tui_text_cursor(t), strlen("สมศั"));
+	tui_text_right(t);
+	tui_text_delete(t); /* ดิ์: the consonant and both marks */
+	assert_string_equal(tui_text_str(t), "สมศัก नमस्ते ");
+	tui_text_backspace(t);
+	assert_string_equal(tui_text_str(t), "สมศั नमस्ते ");
+	tui_text_free(&t);
+
+	/* the column of a cursor counts cells of whole characters */
+	t = tui_text_new("שָלוֹם कि");
+	tui_text_layout(t, 40);
+	int r, c;
+	tui_text_cursor_pos(t, &r, &c);
+	assert_int_equal(c, 4 + 1 + 2);
+	tui_text_free(&t);
+
+	struct mc_buf b = MC_BUF_INIT;
+	mc_buf_adds(&b, "สมศักดิ์");
+	assert_true(tui_prompt_edit(&b, TUI_KEY_FN | KEY_BACKSPACE));
+	assert_string_equal(b.data, "สมศัก");
+	mc_buf_free(&b);
+}
+
+static void wrap_never_splits_a_character(void **state)
+{
+	(void)state;
+	struct lines ls;
+	wrap(&ls, "किरण", 1); /* कि is two cells: alone on its line, not cut after क */
+	assert_int_equal(ls.n, 3);
+	assert_string_equal(ls.l[0], "कि");
+	assert_string_equal(ls.l[1], "र");
+	free_lines(&ls);
+	wrap(&ls, "ab👩‍🏫", 4);
+	assert_int_equal(ls.n, 2);
+	assert_string_equal(ls.l[0], "ab");
+	assert_string_equal(ls.l[1], "👩‍🏫");
+	free_lines(&ls);
+	wrap(&ls, "สมศักดิ์", 3);
+	assert_int_equal(ls.n, 2);
+	assert_string_equal(ls.l[0], "สมศั");
+	assert_string_equal(ls.l[1], "กดิ์");
+	free_lines(&ls);
+	assert_int_equal(tui_width("✅ 🇹🇭 か\xe3\x82\x99", strlen("✅ 🇹🇭 か\xe3\x82\x99")), 2 + 1 + 2 + 1 + 2);
+}
+
 int main(void)
 {
 	setlocale(LC_ALL, "C.UTF-8");
@@ -316,6 +380,8 @@ int main(void)
 		cmocka_unit_test(text_edits_and_undo),
 		cmocka_unit_test(text_word_moves),
 		cmocka_unit_test(text_layout_cjk_and_vertical_moves),
+		cmocka_unit_test(text_moves_by_cluster),
+		cmocka_unit_test(wrap_never_splits_a_character),
 		cmocka_unit_test(wrap_breaks_at_spaces),
 		cmocka_unit_test(wrap_exact_fit_and_spaces_dropped),
 		cmocka_unit_test(wrap_long_word_is_cut),

@@ -23,7 +23,6 @@ struct fx {
 	struct store *s;
 };
 
-static void quiet(const char *msg) { (void)msg; }
 
 static void ok(int rc, struct mc_error *err)
 {
@@ -59,10 +58,9 @@ static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof *f);
 	struct mc_error err = MC_ERROR_INIT;
-	archive_warn = quiet;
 	f->dir = unit_tmpdir();
 	f->db = mc_xasprintf("%s/t.db", f->dir);
-	ok(store_open(f->db, STORE_CREATE, &f->s, &err), &err);
+	ok(unit_open(f->db, STORE_CREATE, &f->s, &err), &err);
 	ok(setup_init(f->s, &err), &err);
 	struct import_stats st;
 	ok(import_file(f->s, FIX "/subs.csv", FIX "/evidence", 0, &st, NULL, NULL, &err), &err);
@@ -74,7 +72,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	store_close(&f->s);
+	unit_close(&f->s);
 	free(f->db);
 	unit_rmtree(f->dir);
 	free(f);
@@ -338,12 +336,12 @@ static void push_then_diverged_pull_keeps_both(void **state)
 	char *db2 = mc_xasprintf("%s/t2.db", f->dir);
 	char *cmd = mc_xasprintf("cp '%s' '%s' && rm -f '%s-wal' && cp -r '%s.evidence' '%s.evidence'", f->db, db2,
 				 db2, f->db, db2);
-	store_close(&f->s);
+	unit_close(&f->s);
 	assert_int_equal(system(cmd), 0);
 	free(cmd);
-	ok(store_open(f->db, 0, &f->s, &err), &err);
+	ok(unit_open(f->db, 0, &f->s, &err), &err);
 	struct store *s2;
-	ok(store_open(db2, 0, &s2, &err), &err);
+	ok(unit_open(db2, 0, &s2, &err), &err);
 	char *arc2 = mc_xasprintf("%s/b.git", f->dir);
 	cmd = mc_xasprintf("git clone -q --bare '%s' '%s' 2>/dev/null || cp -r '%s' '%s'", remote, arc2, remote, arc2);
 	assert_int_equal(system(cmd), 0);
@@ -356,7 +354,7 @@ static void push_then_diverged_pull_keeps_both(void **state)
 	long n;
 	ok(archive_drain(s2, &n, &err), &err);
 	ok(archive_push(s2, remote, &r, &err), &err);
-	store_close(&s2);
+	unit_close(&s2);
 	ok(scoring_score(f->s, "HX-101", "O1", "demonstrated", NULL, &err), &err);
 	ok(archive_drain(f->s, &n, &err), &err);
 	/* our history and the state server's have diverged: push is refused, pull merges */
@@ -456,7 +454,7 @@ static void drain_child(void *arg)
 	struct store *s = NULL;
 	struct mc_error err = MC_ERROR_INIT;
 	long n;
-	if (store_open(f->db, 0, &s, &err) == MC_OK)
+	if (unit_open(f->db, 0, &s, &err) == MC_OK)
 		archive_drain(s, &n, &err);
 }
 

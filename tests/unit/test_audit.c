@@ -25,7 +25,7 @@ static char *make_log(char **dirp, int rows)
 	char *path = mc_xasprintf("%s/a.db", dir);
 	struct store *s = NULL;
 	struct mc_error err = MC_ERROR_INIT;
-	assert_int_equal(store_open(path, STORE_CREATE, &s, &err), MC_OK);
+	assert_int_equal(unit_open(path, STORE_CREATE, &s, &err), MC_OK);
 	for (int i = 0; i < rows; i++) {
 		char subj[32], after[64];
 		snprintf(subj, sizeof subj, "submission:S%d", i);
@@ -34,7 +34,7 @@ static char *make_log(char **dirp, int rows)
 		assert_int_equal(audit_append(s, "score", subj, NULL, after, &err), MC_OK);
 		assert_int_equal(store_commit(s, &err), MC_OK);
 	}
-	store_close(&s);
+	unit_close(&s);
 	*dirp = dir;
 	return path;
 }
@@ -44,9 +44,9 @@ static int verify(const char *path, struct collect *c)
 	struct store *s = NULL;
 	struct mc_error err = MC_ERROR_INIT;
 	long problems = 0;
-	assert_int_equal(store_open(path, 0, &s, &err), MC_OK);
+	assert_int_equal(unit_open(path, 0, &s, &err), MC_OK);
 	assert_int_equal(audit_verify(s, collect, c, &problems, &err), MC_OK);
-	store_close(&s);
+	unit_close(&s);
 	assert_int_equal(problems, c->n);
 	return (int)problems;
 }
@@ -133,8 +133,8 @@ static void rehashed_row_still_breaks_chain(void **state)
 	char *path = make_log(&dir, 4);
 	struct store *s = NULL;
 	struct mc_error err = MC_ERROR_INIT;
-	assert_int_equal(store_open(path, 0, &s, &err), MC_OK);
-	store_close(&s);
+	assert_int_equal(unit_open(path, 0, &s, &err), MC_OK);
+	unit_close(&s);
 	sqlite3 *db;
 	sqlite3_open(path, &db);
 	sqlite3_stmt *st;

@@ -56,7 +56,7 @@ static struct store *fresh(char **dir)
 	char *path = mc_xasprintf("%s/t.db", *dir);
 	struct store *s = NULL;
 	struct mc_error err = MC_ERROR_INIT;
-	assert_int_equal(store_open(path, STORE_CREATE, &s, &err), MC_OK);
+	assert_int_equal(unit_open(path, STORE_CREATE, &s, &err), MC_OK);
 	free(path);
 	return s;
 }
@@ -178,7 +178,7 @@ static void shipped_catalog_is_complete(void **state)
 		catalog_rubric_free(&r);
 	}
 	catalog_list_free(&e, n);
-	store_close(&s);
+	unit_close(&s);
 	unit_rmtree(tmp);
 }
 
@@ -326,7 +326,7 @@ static void loading_twice_changes_nothing(void **state)
 	assert_int_equal(catalog_load(s, cat, &st, &err), MC_OK);
 	assert_int_equal(st.unchanged, 25);
 	free(cat);
-	store_close(&s);
+	unit_close(&s);
 	unit_rmtree(dir);
 }
 
@@ -373,7 +373,7 @@ static void changed_credential_gets_a_new_version(void **state)
 	assert_string_equal(err.msg, "catalog: no credential 'NOPE' (see 'mcassess catalog list')");
 	assert_null(r);
 	mc_error_clear(&err);
-	store_close(&s);
+	unit_close(&s);
 	unit_rmtree(dir);
 }
 
@@ -403,7 +403,7 @@ static void invalid_load_changes_nothing(void **state)
 	free(cmd);
 	free(lone);
 	mc_error_clear(&err);
-	store_close(&s);
+	unit_close(&s);
 	unit_rmtree(dir);
 }
 
@@ -469,7 +469,7 @@ static void rubric_model(void **state)
 	assert_null(r);
 	assert_int_equal(catalog_rubric_get(s, 999999, &r, &err), MC_FAIL);
 	mc_error_clear(&err);
-	store_close(&s);
+	unit_close(&s);
 	unit_rmtree(dir);
 }
 

@@ -54,7 +54,7 @@ static void fx_open(struct fx *f)
 	struct mc_error err = MC_ERROR_INIT;
 	f->dir = unit_tmpdir();
 	f->path = mc_xasprintf("%s/t.db", f->dir);
-	assert_int_equal(store_open(f->path, STORE_CREATE, &f->s, &err), MC_OK);
+	assert_int_equal(unit_open(f->path, STORE_CREATE, &f->s, &err), MC_OK);
 	char *seed;
 	size_t len;
 	assert_int_equal(mc_read_file(MC_ABS_SRCDIR "/tests/fixtures/scoring/seed.sql", &seed, &len), 0);
@@ -79,7 +79,7 @@ static void fx_open(struct fx *f)
 
 static void fx_close(struct fx *f)
 {
-	store_close(&f->s);
+	unit_close(&f->s);
 	free(f->path);
 	free(f->file);
 	unit_rmtree(f->dir);
@@ -214,7 +214,7 @@ static void import_child(void *arg)
 	struct store *s = NULL;
 	struct mc_error err = MC_ERROR_INIT;
 	struct import_stats st;
-	if (store_open(arg, 0, &s, &err) == MC_OK)
+	if (unit_open(arg, 0, &s, &err) == MC_OK)
 		import_file(s, ARCHIVE_FIX "/subs.csv", ARCHIVE_FIX "/evidence", 0, &st, NULL, NULL, &err);
 }
 
@@ -237,14 +237,14 @@ static struct store *init_db(char **dir, char **path)
 	struct store *s;
 	*dir = unit_tmpdir();
 	*path = mc_xasprintf("%s/t.db", *dir);
-	assert_int_equal(store_open(*path, STORE_CREATE, &s, &err), MC_OK);
+	assert_int_equal(unit_open(*path, STORE_CREATE, &s, &err), MC_OK);
 	assert_int_equal(setup_init(s, &err), MC_OK);
 	return s;
 }
 
 static void close_db(struct store **s, char *dir, char *path)
 {
-	store_close(s);
+	unit_close(s);
 	free(path);
 	unit_rmtree(dir);
 }

@@ -55,12 +55,12 @@ static int run_demo(const char *path, long educators, long submissions, uint64_t
 		    struct demo_counts *c, struct mc_error *err)
 {
 	struct store *s = NULL;
-	int rc = store_open(path, STORE_CREATE, &s, err);
+	int rc = unit_open(path, STORE_CREATE, &s, err);
 	if (rc != MC_OK)
 		return rc;
 	struct demo_options o = { .educators = educators, .submissions = submissions, .seed = seed };
 	rc = demo_run(s, &o, c, err);
-	store_close(&s);
+	unit_close(&s);
 	return rc;
 }
 
@@ -338,11 +338,11 @@ static void one_audit_row_and_chain_intact(void **state)
 				       "json_extract(after, '$.educators') = 30"), 1);
 	sqlite3_close(db);
 	struct store *s = NULL;
-	assert_int_equal(store_open(f->path, 0, &s, &err), MC_OK);
+	assert_int_equal(unit_open(f->path, 0, &s, &err), MC_OK);
 	long problems = 0;
 	assert_int_equal(audit_verify(s, print_problem, NULL, &problems, &err), MC_OK);
 	assert_int_equal(problems, 0);
-	store_close(&s);
+	unit_close(&s);
 }
 
 static void submissions_target_is_exact(void **state)
@@ -381,17 +381,17 @@ static void demo_child(void *arg)
 	struct store *s = NULL;
 	struct mc_error err = MC_ERROR_INIT;
 	struct demo_counts c;
-	if (store_open(j->path, STORE_CREATE, &s, &err) == MC_OK)
+	if (unit_open(j->path, STORE_CREATE, &s, &err) == MC_OK)
 		demo_run(s, &j->o, &c, &err);
 }
 
 static int demo_with(const char *path, const struct demo_options *o, struct demo_counts *c, struct mc_error *err)
 {
 	struct store *s = NULL;
-	int rc = store_open(path, STORE_CREATE, &s, err);
+	int rc = unit_open(path, STORE_CREATE, &s, err);
 	if (rc == MC_OK)
 		rc = demo_run(s, o, c, err);
-	store_close(&s);
+	unit_close(&s);
 	return rc;
 }
 

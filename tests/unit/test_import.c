@@ -87,6 +87,32 @@ static void csv_records_know_their_lines(void **state)
 	recs_free(&rs);
 }
 
+/* A field of a megabyte: read whole, with a doubled quote and a line break
+ * wherever the parser's pieces happen to end. */
+static void csv_long_field_whole(void **state)
+{
+	(void)state;
+	size_t n = 1000 * 1000; /* under the limit of 1 MiB */
+	struct mc_buf in = MC_BUF_INIT, want = MC_BUF_INIT;
+	mc_buf_adds(&in, "a,b\n\"");
+	for (size_t i = 0; want.len < n; i++) {
+		const char *piece = i % 1000 == 999 ? "\"\"" : i % 1500 == 1499 ? "\n" : "x";
+		mc_buf_adds(&in, piece);
+		mc_buf_adds(&want, *piece == '"' ? "\"" : piece);
+	}
+	mc_buf_adds(&in, "\",z\n");
+	struct recs rs = { .n = 0 };
+	struct mc_error err = MC_ERROR_INIT;
+	assert_int_equal(import_csv_records("t.csv", in.data, in.len, 1, collect, &rs, &err), MC_OK);
+	assert_int_equal(rs.n, 2);
+	assert_int_equal(rs.r[1].line, 2);
+	assert_string_equal(rs.r[1].f[0], want.data);
+	assert_string_equal(rs.r[1].f[1], "z");
+	recs_free(&rs);
+	mc_buf_free(&in);
+	mc_buf_free(&want);
+}
+
 static void csv_row_can_stop(void **state)
 {
 	(void)state;
@@ -283,7 +309,7 @@ static void import_is_all_or_nothing(void **state)
 	free(p);
 	struct store *s = NULL;
 	struct mc_error err = MC_ERROR_INIT;
-	assert_int_equal(store_open(path, STORE_CREATE, &s, &err), MC_OK);
+	assert_int_equal(unit_open(path, STORE_CREATE, &s, &err), MC_OK);
 	if (setup_init(s, &err) != MC_OK)
 		fail_msg("init: %s", err.msg);
 
@@ -329,7 +355,7 @@ static void import_is_all_or_nothing(void **state)
 	mc_sha256_hex("evidence one\n", 13, sha);
 	assert_true(evstore_has(store_evidence_dir(s), sha));
 
-	store_close(&s);
+	unit_close(&s);
 	free(csv);
 	free(ev);
 	free(path);
@@ -363,7 +389,7 @@ static void large_json_import(void **state)
 	mc_buf_free(&b);
 	struct store *s = NULL;
 	struct mc_error err = MC_ERROR_INIT;
-	assert_int_equal(store_open(path, STORE_CREATE, &s, &err), MC_OK);
+	assert_int_equal(unit_open(path, STORE_CREATE, &s, &err), MC_OK);
 	if (setup_init(s, &err) != MC_OK)
 		fail_msg("init: %s", err.msg);
 	struct import_stats st;
@@ -380,7 +406,7 @@ static void large_json_import(void **state)
 	assert_int_equal(query_int(s, "SELECT count(*) FROM district"), 7);
 	assert_int_equal(query_int(s, "SELECT count(*) FROM submission WHERE submitted_at = '2026-11-22T08:48:00Z'"),
 			 1000);
-	store_close(&s);
+	unit_close(&s);
 	free(json);
 	free(path);
 	unit_rmtree(dir);
@@ -391,6 +417,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(csv_records_know_their_lines),
 		cmocka_unit_test(csv_row_can_stop),
+		cmocka_unit_test(csv_long_field_whole),
 		cmocka_unit_test(csv_quoting_errors_have_line_and_column),
 		cmocka_unit_test(csv_field_limit),
 		cmocka_unit_test(evidence_paths_stay_inside),

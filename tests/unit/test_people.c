@@ -16,7 +16,7 @@ static struct store *fresh(char **dir)
 	char *path = mc_xasprintf("%s/t.db", *dir);
 	struct store *s = NULL;
 	struct mc_error err = MC_ERROR_INIT;
-	assert_int_equal(store_open(path, STORE_CREATE, &s, &err), MC_OK);
+	assert_int_equal(unit_open(path, STORE_CREATE, &s, &err), MC_OK);
 	free(path);
 	return s;
 }
@@ -83,7 +83,7 @@ static void first_person_then_only_admins(void **state)
 	assert_int_equal(people_require(s, ROLE_ASSESSOR, "score", &err), MC_FAIL);
 	assert_non_null(strstr(err.msg, "score needs an assessor or higher, and you ("));
 	mc_error_clear(&err);
-	store_close(&s);
+	unit_close(&s);
 	unit_rmtree(dir);
 }
 
@@ -121,7 +121,7 @@ static void init_makes_me_admin_once(void **state)
 	free(audits);
 	free(audits2);
 	mc_error_clear(&err);
-	store_close(&s);
+	unit_close(&s);
 	unit_rmtree(dir);
 }
 
@@ -176,7 +176,7 @@ static void add_change_and_audit(void **state)
 	}
 	people_list_free(&list, n);
 	assert_null(list);
-	store_close(&s);
+	unit_close(&s);
 	unit_rmtree(dir);
 }
 

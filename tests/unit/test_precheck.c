@@ -49,7 +49,7 @@ static const char FIXTURE[] =
 	/* S-3 is E-1's own next attempt: the same text is no copy */
 	" (3, 1, 1, 'text', '" OVERVIEW_1 "', NULL, NULL, 'e1', 16, 'text/plain');"
 	"INSERT INTO assignment(uid, submission_id, assessor, blind, assigned_by, at) VALUES"
-	" ('a1', 1, 'bl', 1, 'ad', 'x');";
+	" ('a1', 1, 'bl', 1, 'ad', 'x'), ('a2', 2, 'bl', 0, 'ad', 'x');";
 
 static void exec_sql(const char *path, const char *sql)
 {
@@ -91,7 +91,7 @@ static int setup(void **state)
 	f->config = mc_xasprintf("%s/config", f->dir);
 	setenv("XDG_CONFIG_HOME", f->config, 1); /* the shipped patterns only, unless a test adds some */
 	struct mc_error err = MC_ERROR_INIT;
-	assert_int_equal(store_open(f->path, STORE_CREATE, &f->s, &err), MC_OK);
+	assert_int_equal(unit_open(f->path, STORE_CREATE, &f->s, &err), MC_OK);
 	exec_sql(f->path, FIXTURE);
 	*state = f;
 	return 0;
@@ -100,7 +100,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	store_close(&f->s);
+	unit_close(&f->s);
 	free(f->path);
 	free(f->config);
 	unit_rmtree(f->dir);
@@ -133,7 +133,8 @@ static void checks_of_a_submission(void **state)
 	hash_pending(f);
 	struct mc_error err = MC_ERROR_INIT;
 	struct show_submission *m = NULL;
-	assert_int_equal(show_load(f->s, "S-1", "ad", &m, &err), MC_OK);
+	unit_act_as(f->s, "ad");
+	assert_int_equal(show_load(f->s, "S-1", &m, &err), MC_OK);
 	const struct precheck *pc = m->checks;
 	assert_non_null(pc);
 	/* word limits: overview 16 words, at most 15 */
@@ -173,7 +174,8 @@ static void checks_of_a_submission(void **state)
 	show_free(&m);
 
 	/* S-2: a text of one word is never compared ("N/A" is everywhere) */
-	assert_int_equal(show_load(f->s, "S-2", "ad", &m, &err), MC_OK);
+	unit_act_as(f->s, "ad");
+	assert_int_equal(show_load(f->s, "S-2", &m, &err), MC_OK);
 	assert_null(find(m->checks, PRECHECK_DUPLICATE, "reflection", NULL));
 	assert_non_null(find(m->checks, PRECHECK_DUPLICATE, "overview", NULL));
 	/* Lin Wei's own name is not in it; María's is not hers: no name, unless listed */
@@ -188,7 +190,8 @@ static void blind_viewer_sees_masks(void **state)
 				       "AND kind = 'text'");
 	struct mc_error err = MC_ERROR_INIT;
 	struct show_submission *m = NULL;
-	assert_int_equal(show_load(f->s, "S-1", "bl", &m, &err), MC_OK);
+	unit_act_as(f->s, "bl");
+	assert_int_equal(show_load(f->s, "S-1", &m, &err), MC_OK);
 	assert_int_equal(m->blind, 1);
 	assert_string_equal(m->evidence[0].text, "[name] [name] plans her questions. Write to [e-mail] or call [phone] any day.");
 	assert_string_equal(m->evidence[1].file, "[name] [name] lesson.pdf");
@@ -203,11 +206,17 @@ static void blind_viewer_sees_masks(void **state)
 	assert_non_null(strstr(after, "maria.lopez@school.org"));
 	free(before);
 	free(after);
-	/* S-2 is not assigned blind to bl: the text as it is */
-	assert_int_equal(show_load(f->s, "S-2", "bl", &m, &err), MC_OK);
+	/* S-2 is assigned to bl, not blind: the text as it is */
+	unit_act_as(f->s, "bl");
+	assert_int_equal(show_load(f->s, "S-2", &m, &err), MC_OK);
 	assert_int_equal(m->blind, 0);
 	assert_non_null(strstr(m->evidence[0].text, "maria.lopez@school.org"));
 	show_free(&m);
+	/* S-3 is not assigned to bl at all: refused, nothing of it shown */
+	assert_int_equal(show_load(f->s, "S-3", &m, &err), MC_FAIL);
+	assert_null(m);
+	assert_string_equal(mc_error_msg(&err), "S-3 is not assigned to you");
+	mc_error_clear(&err);
 }
 
 static void names_file_and_bad_pattern(void **state)
@@ -221,7 +230,8 @@ static void names_file_and_bad_pattern(void **state)
 	fclose(fp);
 	struct mc_error err = MC_ERROR_INIT;
 	struct show_submission *m = NULL;
-	assert_int_equal(show_load(f->s, "S-2", "ad", &m, &err), MC_OK);
+	unit_act_as(f->s, "ad");
+	assert_int_equal(show_load(f->s, "S-2", &m, &err), MC_OK);
 	const struct precheck_item *it = find(m->checks, PRECHECK_PERSONAL, "overview", "name");
 	assert_non_null(it);
 	assert_int_equal(it->count, 1);
@@ -231,7 +241,8 @@ static void names_file_and_bad_pattern(void **state)
 	fp = fopen(pat, "w");
 	fputs("# ids\nstudent-id [0-9\n", fp);
 	fclose(fp);
-	assert_int_equal(show_load(f->s, "S-2", "ad", &m, &err), MC_INVALID);
+	unit_act_as(f->s, "ad");
+	assert_int_equal(show_load(f->s, "S-2", &m, &err), MC_INVALID);
 	assert_null(m);
 	char *want = mc_xasprintf("%s:2: pattern does not compile: missing terminating ] for character "
 				  "class at offset 4", pat);
@@ -270,7 +281,8 @@ static void hashes_and_plans(void **state)
 	/* show is a read: it compares with what is hashed (exact copies by sha256) and writes nothing */
 	struct mc_error err = MC_ERROR_INIT;
 	struct show_submission *m = NULL;
-	assert_int_equal(show_load(f->s, "S-1", "ad", &m, &err), MC_OK);
+	unit_act_as(f->s, "ad");
+	assert_int_equal(show_load(f->s, "S-1", &m, &err), MC_OK);
 	assert_null(find(m->checks, PRECHECK_DUPLICATE, "overview", NULL)); /* OVERVIEW_2 differs but in spacing */
 	assert_non_null(find(m->checks, PRECHECK_DUPLICATE, "artifact", NULL));
 	show_free(&m);

@@ -57,7 +57,7 @@ static void fx_open(struct fx *f, const char *role)
 	struct mc_error err = MC_ERROR_INIT;
 	f->dir = unit_tmpdir();
 	f->path = mc_xasprintf("%s/t.db", f->dir);
-	assert_int_equal(store_open(f->path, STORE_CREATE, &f->s, &err), MC_OK);
+	assert_int_equal(unit_open(f->path, STORE_CREATE, &f->s, &err), MC_OK);
 	char *seed;
 	size_t len;
 	assert_int_equal(mc_read_file(MC_ABS_SRCDIR "/tests/fixtures/scoring/seed.sql", &seed, &len), 0);
@@ -73,7 +73,7 @@ static void fx_open(struct fx *f, const char *role)
 
 static void fx_close(struct fx *f)
 {
-	store_close(&f->s);
+	unit_close(&f->s);
 	free(f->path);
 	unit_rmtree(f->dir);
 }
@@ -95,6 +95,27 @@ static const char *level_of(const struct scoring_outcome *o, const char *code)
 			return o->criteria[i].level < 0 ? NULL : o->criteria[i].levels[o->criteria[i].level].code;
 	fail_msg("no criterion %s", code);
 	return NULL;
+}
+
+/* No random bytes for the score's id: the score is refused, nothing written. */
+static void score_without_randomness_changes_nothing(void **state)
+{
+	(void)state;
+	struct fx f;
+	fx_open(&f, "admin");
+	struct mc_error err = MC_ERROR_INIT;
+	int (*saved)(void *, size_t) = mc_random_source;
+	mc_random_source = unit_no_random;
+	assert_int_equal(scoring_score(f.s, "S-1", "O1", "demonstrated", NULL, &err), MC_FAIL);
+	assert_int_equal(scoring_feedback_set(f.s, "S-1", "More wait time.", &err), MC_FAIL);
+	mc_random_source = saved;
+	assert_non_null(strstr(mc_error_msg(&err), "cannot make a unique id"));
+	mc_error_clear(&err);
+	assert_int_equal(query_int(f.path, "SELECT count(*) FROM score"), 0);
+	assert_int_equal(query_int(f.path, "SELECT count(*) FROM feedback"), 0);
+	assert_int_equal(query_int(f.path, "SELECT count(*) FROM audit WHERE action IN ('score', 'feedback')"), 0);
+	assert_int_equal(scoring_score(f.s, "S-1", "O1", "demonstrated", NULL, &err), MC_OK);
+	fx_close(&f);
 }
 
 static void score_by_code_label_number(void **state)
@@ -433,6 +454,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(score_by_code_label_number),
+		cmocka_unit_test(score_without_randomness_changes_nothing),
 		cmocka_unit_test(rescoring_replaces_and_keeps_comment),
 		cmocka_unit_test(bad_criterion_and_level_list_the_valid_ones),
 		cmocka_unit_test(outcome_parts_and_reasons),

@@ -5,6 +5,7 @@
 
 #include <sqlite3.h>
 
+#include "mcassess/identity.h"
 #include "mcassess/search.h"
 #include "mcassess/store.h"
 #include "mcassess/util.h"
@@ -63,7 +64,7 @@ static int setup(void **state)
 	f->dir = unit_tmpdir();
 	f->path = mc_xasprintf("%s/t.db", f->dir);
 	struct mc_error err = MC_ERROR_INIT;
-	assert_int_equal(store_open(f->path, STORE_CREATE, &f->s, &err), MC_OK);
+	assert_int_equal(unit_open(f->path, STORE_CREATE, &f->s, &err), MC_OK);
 	exec_sql(f->path, CATALOG);
 	char *fixture = mc_xasprintf("%s/tests/fixtures/search/evidence.sql",
 				     getenv("TOP_SRCDIR") ? getenv("TOP_SRCDIR") : ".");
@@ -73,6 +74,12 @@ static int setup(void **state)
 	exec_sql(f->path, sql);
 	free(sql);
 	free(fixture);
+	/* search shows what its user may see (access.h): an admin, all of it */
+	sql = mc_xasprintf("INSERT INTO person(user, role, created_at) VALUES ('%s', 'admin', 'x')",
+			   identity_user());
+	exec_sql(f->path, sql);
+	free(sql);
+	unit_reload(f->s);
 	*state = f;
 	return 0;
 }
@@ -80,7 +87,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	store_close(&f->s);
+	unit_close(&f->s);
 	free(f->path);
 	unit_rmtree(f->dir);
 	free(f);

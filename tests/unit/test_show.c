@@ -79,7 +79,7 @@ static int setup(void **state)
 	f->dir = unit_tmpdir();
 	f->path = mc_xasprintf("%s/t.db", f->dir);
 	struct mc_error err = MC_ERROR_INIT;
-	assert_int_equal(store_open(f->path, STORE_CREATE, &f->s, &err), MC_OK);
+	assert_int_equal(unit_open(f->path, STORE_CREATE, &f->s, &err), MC_OK);
 	exec_sql(f->path, FIXTURE);
 	assert_int_equal(store_begin(f->s, &err), MC_OK);
 	assert_int_equal(audit_append(f->s, "score", "submission:S-2", NULL, "{}", &err), MC_OK);
@@ -92,7 +92,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	store_close(&f->s);
+	unit_close(&f->s);
 	free(f->path);
 	unit_rmtree(f->dir);
 	free(f);
@@ -104,7 +104,8 @@ static void loads_everything(void **state)
 	struct fx *f = *state;
 	struct mc_error err = MC_ERROR_INIT;
 	struct show_submission *m = NULL;
-	assert_int_equal(show_load(f->s, "S-2", "ad", &m, &err), MC_OK);
+	unit_act_as(f->s, "ad");
+	assert_int_equal(show_load(f->s, "S-2", &m, &err), MC_OK);
 	assert_string_equal(m->credential, "TEAM-QUES");
 	assert_int_equal(m->attempt, 2);
 	assert_string_equal(m->previous_id, "S-1");
@@ -155,7 +156,8 @@ static void blind_viewer_sees_no_name(void **state)
 	struct fx *f = *state;
 	struct mc_error err = MC_ERROR_INIT;
 	struct show_submission *m = NULL;
-	assert_int_equal(show_load(f->s, "S-2", "bl", &m, &err), MC_OK);
+	unit_act_as(f->s, "bl");
+	assert_int_equal(show_load(f->s, "S-2", &m, &err), MC_OK);
 	assert_int_equal(m->blind, 1);
 	assert_string_equal(m->educator_name, "anon-7f3a");
 	assert_string_equal(m->educator_id, "anon-7f3a");
@@ -164,7 +166,8 @@ static void blind_viewer_sees_no_name(void **state)
 	show_free(&m);
 	/* S-1 is the same educator's earlier attempt (in S-2's history): blindness
 	 * follows the educator, so it does not name them either */
-	assert_int_equal(show_load(f->s, "S-1", "bl", &m, &err), MC_OK);
+	unit_act_as(f->s, "bl");
+	assert_int_equal(show_load(f->s, "S-1", &m, &err), MC_OK);
 	assert_int_equal(m->blind, 1);
 	assert_string_equal(m->educator_name, "anon-7f3a");
 	assert_null(m->school);
@@ -179,7 +182,8 @@ static void unknown_id(void **state)
 	struct fx *f = *state;
 	struct mc_error err = MC_ERROR_INIT;
 	struct show_submission *m = NULL;
-	assert_int_equal(show_load(f->s, "S-9", "ad", &m, &err), MC_FAIL);
+	unit_act_as(f->s, "ad");
+	assert_int_equal(show_load(f->s, "S-9", &m, &err), MC_FAIL);
 	assert_null(m);
 	assert_string_equal(err.msg, "no submission 'S-9'");
 	mc_error_clear(&err);

@@ -5,6 +5,7 @@
 
 #include "mcassess/store.h"
 #include "mcassess/util.h"
+#include "core/store_int.h"
 
 static long long query_int(const char *path, const char *sql)
 {
@@ -135,6 +136,41 @@ static void newer_schema_refused(void **state)
 	unit_rmtree(dir);
 }
 
+/* More statements than the cache's first size: it grows, and each statement
+ * stays cached (the same one comes back) across the growth. */
+#define MANY_STATEMENTS 1000
+static char many_sql[MANY_STATEMENTS][32]; /* static: the cache keys by address */
+
+static void statement_cache_grows(void **state)
+{
+	(void)state;
+	char *dir = unit_tmpdir();
+	char *path = mc_xasprintf("%s/t.db", dir);
+	struct store *s;
+	struct mc_error err = MC_ERROR_INIT;
+	assert_int_equal(store_open(path, STORE_CREATE, &s, &err), MC_OK);
+	size_t before = store_cached_statements(s);
+	sqlite3_stmt *first = NULL;
+	for (int i = 0; i < MANY_STATEMENTS; i++) {
+		snprintf(many_sql[i], sizeof many_sql[i], "SELECT %d", i);
+		sqlite3_stmt *st = store_prep(s, many_sql[i], &err);
+		if (!st)
+			fail_msg("statement %d: %s", i, mc_error_msg(&err));
+		if (i == 0)
+			first = st;
+	}
+	assert_int_equal(store_cached_statements(s), before + MANY_STATEMENTS);
+	assert_ptr_equal(store_prep(s, many_sql[0], &err), first);
+	sqlite3_stmt *last = store_prep(s, many_sql[MANY_STATEMENTS - 1], &err);
+	assert_int_equal(sqlite3_step(last), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(last, 0), MANY_STATEMENTS - 1);
+	sqlite3_reset(last);
+	assert_int_equal(store_cached_statements(s), before + MANY_STATEMENTS);
+	store_close(&s);
+	free(path);
+	unit_rmtree(dir);
+}
+
 static void locked_database_says_busy_and_changes_nothing(void **state)
 {
 	(void)state;
@@ -170,6 +206,7 @@ int main(void)
 		cmocka_unit_test(upgrade_from_version_1_keeps_data),
 		cmocka_unit_test(newer_schema_refused),
 		cmocka_unit_test(locked_database_says_busy_and_changes_nothing),
+		cmocka_unit_test(statement_cache_grows),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -55,14 +55,29 @@ static void uuids_are_v7_unique_and_ordered(void **state)
 {
 	(void)state;
 	char a[MC_UUID_LEN], b[MC_UUID_LEN];
-	mc_uuid(a);
+	assert_int_equal(mc_uuid(a, NULL), MC_OK);
 	usleep(2000);
-	mc_uuid(b);
+	assert_int_equal(mc_uuid(b, NULL), MC_OK);
 	assert_int_equal(strlen(a), 36);
 	assert_int_equal(a[14], '7');
 	assert_true(strchr("89ab", a[19]) != NULL);
 	assert_string_not_equal(a, b);
 	assert_true(strcmp(a, b) < 0);
+}
+
+/* Without random bytes there is no id: an error, never a guessable one. */
+static void uuid_without_randomness_is_an_error(void **state)
+{
+	(void)state;
+	char a[MC_UUID_LEN];
+	struct mc_error err = MC_ERROR_INIT;
+	int (*saved)(void *, size_t) = mc_random_source;
+	mc_random_source = unit_no_random;
+	assert_int_equal(mc_uuid(a, &err), MC_FAIL);
+	mc_random_source = saved;
+	assert_string_equal(a, "");
+	assert_non_null(strstr(mc_error_msg(&err), "cannot make a unique id: the system gives no random bytes"));
+	mc_error_clear(&err);
 }
 
 static void sha256_known_vectors(void **state)
@@ -113,6 +128,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(buf_grows_and_stays_terminated),
+		cmocka_unit_test(uuid_without_randomness_is_an_error),
 		cmocka_unit_test(time_parse_accepts_iso_forms),
 		cmocka_unit_test(time_parse_rejects_bad_dates),
 		cmocka_unit_test(uuids_are_v7_unique_and_ordered),

@@ -10,6 +10,11 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <errno.h>
+#include <sqlite3.h>
+
+#include "mcassess/session.h"
+#include "mcassess/store.h"
 
 /* A fresh temporary directory for a test (removed by unit_rmtree). */
 static inline char *unit_tmpdir(void)
@@ -31,5 +36,115 @@ static inline void unit_rmtree(char *dir)
 	if (system(cmd) != 0)
 		fprintf(stderr, "could not remove %s\n", dir);
 	free(dir);
+}
+
+/* A source of random bytes that has none (mc_random_source), as when the
+ * kernel's pool cannot be read. */
+static inline int unit_no_random(void *buf, size_t n)
+{
+	(void)buf;
+	(void)n;
+	errno = EAGAIN;
+	return -1;
+}
+
+/* The program acts through a session (session.h): tests open their databases
+ * the same way, as the OS user running them, and close them with unit_close
+ * (the session's normal end). */
+#define UNIT_MAX_SESSIONS 16
+static struct mc_session *unit_sessions[UNIT_MAX_SESSIONS];
+
+static inline int unit_open(const char *path, int flags, struct store **s, struct mc_error *err)
+{
+	struct mc_session *sess = NULL;
+	*s = NULL;
+	int rc = session_open(path, flags, NULL, &sess, err);
+	if (rc != MC_OK)
+		return rc;
+	for (int i = 0; i < UNIT_MAX_SESSIONS; i++)
+		if (!unit_sessions[i]) {
+			unit_sessions[i] = sess;
+			*s = sess->store;
+			return MC_OK;
+		}
+	abort(); /* more sessions open at once than any test needs */
+}
+
+/* After `init` (or a role change) the session reads its actor again. */
+static inline void unit_reload(struct store *s)
+{
+	for (int i = 0; i < UNIT_MAX_SESSIONS; i++)
+		if (unit_sessions[i] && unit_sessions[i]->store == s) {
+			struct mc_error err = MC_ERROR_INIT;
+			if (session_reload_actor(unit_sessions[i], &err) != MC_OK)
+				abort();
+		}
+}
+
+/* Act as `user` from now on in the session of store s: unit tests play several
+ * people in one process (the program itself never changes its actor). */
+static inline int unit_act_as(struct store *s, const char *user)
+{
+	for (int i = 0; i < UNIT_MAX_SESSIONS; i++)
+		if (unit_sessions[i] && unit_sessions[i]->store == s) {
+			free(unit_sessions[i]->actor.user);
+			unit_sessions[i]->actor.user = strdup(user);
+			unit_reload(s);
+			return 0;
+		}
+	abort();
+}
+
+/* Run SQL on the database at path through a connection of its own (fixtures). */
+static inline void unit_exec(const char *path, const char *sql)
+{
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	sqlite3_busy_timeout(db, 5000);
+	char *msg = NULL;
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+		fail_msg("%s: %s", sql, msg);
+	sqlite3_close(db);
+}
+
+static inline void unit_close(struct store **s)
+{
+	for (int i = 0; i < UNIT_MAX_SESSIONS; i++)
+		if (*s && unit_sessions[i] && unit_sessions[i]->store == *s) {
+			session_close(&unit_sessions[i]);
+			*s = NULL;
+			return;
+		}
+	store_close(s);
+}
+
+/* A fresh database in a temporary directory, opened through a session, with
+ * `sql` run on it (NULL: none); unit_db_free closes and removes it. */
+struct unit_db {
+	char *dir, *path;
+	struct store *s;
+};
+
+static inline struct unit_db *unit_db_new(const char *sql)
+{
+	struct unit_db *d = calloc(1, sizeof *d);
+	struct mc_error err = MC_ERROR_INIT;
+	d->dir = unit_tmpdir();
+	d->path = malloc(strlen(d->dir) + 6);
+	sprintf(d->path, "%s/t.db", d->dir);
+	assert_int_equal(unit_open(d->path, STORE_CREATE, &d->s, &err), MC_OK);
+	if (sql)
+		unit_exec(d->path, sql);
+	return d;
+}
+
+static inline void unit_db_free(struct unit_db **dp)
+{
+	struct unit_db *d = *dp;
+	unit_close(&d->s);
+	free(d->path);
+	unit_rmtree(d->dir);
+	free(d);
+	*dp = NULL;
 }
 #endif
