@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "mcassess/archive.h"
 #include "mcassess/priv.h"
 #include "mcassess/suggest.h"
 #include "mcassess/util.h"
@@ -19,6 +20,7 @@ const struct cli_cmd *const cli_commands[] = {
 	&cli_cmd_decide, &cli_cmd_export, &cli_cmd_check, &cli_cmd_search, &cli_cmd_claim,
 	&cli_cmd_archive,
 	&cli_cmd_assign, &cli_cmd_config, &cli_cmd_shared,
+	&cli_cmd_issuer,
 	NULL,
 };
 
@@ -125,6 +127,7 @@ int main(int argc, char **argv)
 			return finish(cli_help(cmd));
 		}
 	}
+	archive_attach(); /* the layers below reach the archive only through its hooks */
 	optind = 0; /* a fresh getopt scan for the subcommand */
 	opterr = 0; /* commands report unknown options themselves, with their usage */
 	int rc = cmd->run(&cli, cmd, sub_argc, sub_argv);

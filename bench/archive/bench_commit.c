@@ -54,6 +54,7 @@ static void die(struct mc_error *err)
 
 int main(int argc, char **argv)
 {
+	archive_attach(); /* as the program does: what waits in the outbox is drained at store_close */
 	if (argc < 3) {
 		fprintf(stderr, "usage: bench_commit DB COUNT [ID-PREFIX]\n");
 		return 2;

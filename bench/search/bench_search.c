@@ -27,7 +27,7 @@
 #include "mcassess/session.h"
 #include "mcassess/store.h"
 #include "mcassess/util.h"
-#include "core/store_int.h"
+#include "store/store_int.h"
 
 static double now_ms(void)
 {

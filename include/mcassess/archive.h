@@ -10,6 +10,7 @@
  * once by content), so a commit rewrites only the path from the root to its leaf. */
 #ifndef MCASSESS_ARCHIVE_H
 #define MCASSESS_ARCHIVE_H
+#include "mcassess/check.h"
 #include "mcassess/error.h"
 
 struct store;
@@ -44,12 +45,8 @@ struct archive_log_entry {
 int archive_log(struct store *s, const char *submission_id,
 		int (*fn)(void *ctx, const struct archive_log_entry *e), void *ctx, struct mc_error *err);
 
-/* What the caller of archive_check has already found by hashing every stored
- * evidence file: the SHA-256s of those that no longer match (sorted). */
-struct archive_known {
-	const char *const *altered;
-	size_t naltered;
-};
+/* struct archive_known (check.h): what the check has already found by hashing
+ * every stored evidence file. */
 /* The archive's part of `check`: the outbox backlog, the database's records
  * against the archive head, evidence against the archive, and the audit log
  * against the commits. Nothing when no archive is configured. `known` (NULL:
@@ -70,4 +67,10 @@ int archive_pull(struct store *s, const char *remote, void (*report)(void *ctx, 
 		 struct archive_sync_result *out, struct mc_error *err);
 
 /* Warnings (evidence the archive did not take) go to the session's sink (session.h). */
+
+/* The archive sits above the store and the core, which reach it only through
+ * the hooks this sets: the session's drain at its end runs archive_drain, and
+ * check_run runs archive_check. A program (or test) that links the archive
+ * calls it once. */
+void archive_attach(void);
 #endif

@@ -19,6 +19,7 @@
 #ifndef MCASSESS_CATALOG_H
 #define MCASSESS_CATALOG_H
 #include "mcassess/error.h"
+#include "mcassess/store_catalog.h"
 
 struct store;
 
@@ -58,44 +59,7 @@ int catalog_load(struct store *s, const char *path, struct catalog_load_stats *s
 int catalog_load_in_tx(struct store *s, const char *path, struct catalog_load_stats *st,
 		       struct mc_error *err);
 
-/* ---------------------------------------------------------------- the model */
-
-struct catalog_level {
-	long long rowid;      /* internal */
-	int seq;              /* 1 = lowest */
-	char *code, *label, *descriptor;
-	int passes;           /* 1 when a criterion scored at this level passes */
-};
-
-struct catalog_criterion {
-	long long rowid;      /* internal */
-	int seq;              /* 1-based within its part */
-	char *code, *text;    /* "O1", "A2", "R1": unique within the rubric */
-	struct catalog_level *levels; /* lowest first */
-	int nlevels;
-};
-
-struct catalog_part {
-	long long rowid;      /* internal */
-	int seq;              /* 1-based */
-	char *code, *title, *kind, *prompt; /* kind: overview | artifact | reflection */
-	int min_words, max_words;           /* -1 when no limit */
-	int required;
-	struct catalog_criterion *criteria;
-	int ncriteria;
-};
-
-struct catalog_rubric {
-	long long rowid, credential_rowid;  /* internal */
-	char *credential, *title, *pathway, *pathway_title;
-	int version;           /* this rubric's version */
-	int current_version;   /* the credential's newest version */
-	char *competency, *key_method, *passing_rule; /* "all_criteria_pass" */
-	char *source_sha256, *loaded_at, *loaded_by;
-	struct catalog_part *parts;
-	int nparts;
-	int ncriteria;         /* over all parts */
-};
+/* ---------------------------------------------------------------- the model (store_catalog.h) */
 
 /* The rubric with this internal id (a submission's rubric_id); MC_FAIL if none. */
 int catalog_rubric_get(struct store *s, long long rubric_id, struct catalog_rubric **out,
@@ -117,19 +81,7 @@ const struct catalog_criterion *catalog_criterion_find(const struct catalog_rubr
  * 1-based number; NULL if none. */
 const struct catalog_level *catalog_level_find(const struct catalog_criterion *c, const char *text);
 
-/* ---------------------------------------------------------------- listings */
-
-struct catalog_entry {
-	char *code, *pathway, *title;
-	int version;          /* current version */
-	long long rubric_rowid; /* the current rubric's internal id */
-};
-
-struct catalog_pathway {
-	char *code, *title;
-	int goal;             /* credentials the program hopes to award */
-	int ncredentials;
-};
+/* ---------------------------------------------------------------- listings (store_catalog.h) */
 
 /* All credentials ordered by pathway (catalog order) then code; all pathways in
  * the order they were loaded. Free with the matching _free (nulls the pointer). */

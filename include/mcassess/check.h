@@ -5,6 +5,8 @@
  * (changed behind mcassess's back). `archive verify` reuses it. */
 #ifndef MCASSESS_CHECK_H
 #define MCASSESS_CHECK_H
+#include <stddef.h>
+
 #include "mcassess/error.h"
 
 struct store;
@@ -30,6 +32,19 @@ struct check_summary {
  * that stopped them. */
 int check_run(struct store *s, unsigned what, void (*report)(void *ctx, const char *problem), void *ctx,
 	      struct check_summary *sum, struct mc_error *err);
+
+/* What check_run has already found by hashing every stored evidence file: the
+ * SHA-256s of those that no longer match (sorted), so the archive's part need
+ * not read every file again. */
+struct archive_known {
+	const char *const *altered;
+	size_t naltered;
+};
+/* The archive's part of the check (archive_check in archive.h): the archive is
+ * above the core, so it sets this itself (archive_attach). NULL: no archive part. */
+typedef int (*check_archive_fn)(struct store *s, void (*report)(void *ctx, const char *problem), void *ctx,
+				long *problems, const struct archive_known *known, struct mc_error *err);
+void check_set_archive_part(check_archive_fn fn);
 
 /* Remove the files in the evidence directory that no evidence item uses (what
  * a killed import leaves; check names them), holding the database's write lock

@@ -7,17 +7,14 @@
  * row carries a uid and its user. */
 #ifndef MCASSESS_CLAIM_H
 #define MCASSESS_CLAIM_H
+#include "mcassess/claim_lock.h"
 #include "mcassess/error.h"
 
 struct store;
 
-#define CLAIM_IDLE_DEFAULT 30 /* minutes */
-#define CLAIM_IDLE_MAX 10080  /* a week */
-
-/* The idle expiry in minutes (meta 'claim_idle_minutes', else the default). */
-int claim_idle_minutes(struct store *s, int *minutes, struct mc_error *err);
-/* Set it (admins only; 1 .. CLAIM_IDLE_MAX, else MC_USAGE); audited as "config"
- * on "setting:claim_idle_minutes". *changed is 0 when it already had that value. */
+/* Set the idle expiry (admins only; 1 .. CLAIM_IDLE_MAX, else MC_USAGE); audited
+ * as "config" on "setting:claim_idle_minutes". *changed is 0 when it already had
+ * that value. (claim_lock.h reads it.) */
 int claim_idle_minutes_set(struct store *s, int minutes, int *changed, struct mc_error *err);
 
 /* Claim submission `id` for the current OS user. Refused (MC_FAIL) when the user
@@ -35,8 +32,6 @@ int claim_release(struct store *s, const char *id, struct mc_error *err);
 /* MC_OK when nobody else holds a live claim on `id` (scoring is free for the
  * current user); else MC_FAIL with who holds it. */
 int claim_check(struct store *s, const char *id, struct mc_error *err);
-/* The same for a submission already looked up (its rowid and external id). */
-int claim_check_rowid(struct store *s, long long rowid, const char *id, struct mc_error *err);
 
 struct claim_info {
 	char *submission, *user, *claimed_at, *seen_at;
@@ -45,23 +40,4 @@ struct claim_info {
 /* Every claim on a submission the acting user may see (access.h), oldest first. */
 int claim_list(struct store *s, struct claim_info **out, int *n, struct mc_error *err);
 void claim_list_free(struct claim_info **list, int n);
-
-/* ---------------------------------------------------------------- SQL side (store_claim.c) */
-struct store_claim_row {
-	long long submission_rowid;
-	char *uid, *user, *claimed_at, *seen_at; /* heap; NULL user when there is none */
-};
-int store_claim_get(struct store *s, long long sub_rowid, struct store_claim_row *out, struct mc_error *err);
-void store_claim_row_free(struct store_claim_row *r);
-int store_claim_put(struct store *s, long long sub_rowid, const char *uid, const char *user,
-		    const char *claimed_at, const char *seen_at, struct mc_error *err);
-int store_claim_touch(struct store *s, long long sub_rowid, const char *user, const char *seen_at,
-		      int *changed, struct mc_error *err);
-int store_claim_del(struct store *s, long long sub_rowid, struct mc_error *err);
-/* Calls fn per claim in the store's scope (ext id, user, claimed_at, seen_at),
- * oldest first; `user` non-NULL limits to that user's claims. */
-int store_claim_each(struct store *s, const char *user,
-		     int (*fn)(void *ctx, long long rowid, const char *id, const char *user,
-			       const char *claimed_at, const char *seen_at),
-		     void *ctx, struct mc_error *err);
 #endif

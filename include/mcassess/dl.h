@@ -2,7 +2,7 @@
  * being linked, so that the workstation and the commands that never need it
  * start without mapping it (and what it pulls in). Its functions sit in a table
  * of pointers that the library's own header (src/archive/git2_dl.h,
- * src/core/magic_dl.h) maps the usual names onto; configure finds the SONAME. */
+ * src/base/magic_dl.h) maps the usual names onto; configure finds the SONAME. */
 #ifndef MCASSESS_DL_H
 #define MCASSESS_DL_H
 #include <stddef.h>

@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "mcassess/error.h"
+#include "mcassess/store_export.h"
 
 struct store;
 
@@ -37,17 +38,4 @@ int export_write_atomic(const char *path, int (*write)(FILE *f, void *ctx, struc
 
 /* One CSV field, quoted (RFC 4180) only when it needs it; NULL writes nothing. */
 void export_csv_field(FILE *f, const char *s);
-
-/* ---------------------------------------------------------------- SQL side (store_export.c) */
-struct export_result_row {
-	const char *id, *educator_id, *educator_name, *anon_id, *district, *school, *credential,
-		*pathway, *outcome, *decided_at, *decided_by;
-	int attempt, rubric_version;
-	int assigned_blind;  /* the submission is assigned blind to the viewer */
-};
-/* Each decided submission in the store's scope (access.h), in decision order
- * (time, then id); fn returns non-zero to stop. */
-int store_export_results(struct store *s, const char *viewer,
-			 int (*fn)(void *ctx, const struct export_result_row *r), void *ctx,
-			 struct mc_error *err);
 #endif

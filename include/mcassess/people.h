@@ -2,19 +2,9 @@
 #ifndef MCASSESS_PEOPLE_H
 #define MCASSESS_PEOPLE_H
 #include "mcassess/error.h"
+#include "mcassess/person.h"
 
 struct store;
-
-enum people_role { ROLE_NONE = 0, ROLE_ASSESSOR = 1, ROLE_COORDINATOR = 2, ROLE_ADMIN = 3 };
-
-const char *people_role_name(enum people_role r);        /* "assessor" ... ; "none" */
-enum people_role people_role_parse(const char *s);        /* ROLE_NONE if unknown */
-
-struct person {
-	char *user, *name, *email, *district; /* district NULL when none */
-	enum people_role role;
-};
-void people_free(struct person *p); /* frees the fields, not p */
 
 /* Add or change a person (audited). The district is created if new. Refused
  * (MC_FAIL) unless the caller is an admin, except for the first person ever

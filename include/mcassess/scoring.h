@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "mcassess/error.h"
+#include "mcassess/store_scoring.h"
 
 struct store;
 
@@ -76,54 +77,7 @@ int scoring_draft_clear(struct store *s, const char *submission_id, const char *
 int scoring_draft_count(struct store *s, const char *submission_id, long *n, struct mc_error *err);
 
 /* ---------------------------------------------------------------- the outcome model */
-enum scoring_part_state {
-	SCORING_PART_INCOMPLETE = 0, /* some criterion not scored yet */
-	SCORING_PART_MET,            /* every criterion scored and passing */
-	SCORING_PART_NOT_MET,        /* every criterion scored, at least one failing */
-};
 const char *scoring_part_state_name(enum scoring_part_state st); /* "incomplete", "met", "not met" */
-
-struct scoring_level {
-	long long rowid;                /* internal */
-	char *code, *label, *descriptor;
-	int seq;      /* 1 = lowest */
-	int passes;
-};
-
-struct scoring_criterion {
-	long long rowid;                /* internal */
-	char *code, *text;
-	int part;                       /* index into outcome->parts */
-	struct scoring_level *levels;   /* lowest first */
-	int nlevels;
-	int level;                      /* index into levels of the score, -1 when not scored */
-	int passes;                     /* 1 when scored at a passing level */
-	char *assessor, *comment, *at;  /* of the score; NULL when not scored */
-};
-
-struct scoring_part {
-	char *code, *title;
-	int first, n;                   /* its criteria: criteria[first .. first+n) */
-	enum scoring_part_state state;
-};
-
-struct scoring_outcome {
-	long long rowid;
-	char *id, *credential, *status;
-	int rubric_version;
-	char *passing_rule;             /* "all_criteria_pass" */
-	struct scoring_part *parts;
-	int nparts;
-	struct scoring_criterion *criteria;
-	int ncriteria;
-	int nscored, npassing;
-	int eligible;                   /* 1 when `decide earned` would be allowed */
-	char **reasons;                 /* why not: "O2 not scored", "A1 at Progressing does not pass" */
-	int nreasons;
-	char *feedback;                 /* the feedback text, NULL when none */
-	char *feedback_author, *feedback_at;
-	char *decision, *decided_by, *decided_at; /* NULL while undecided */
-};
 
 /* The outcome of a submission (by rowid, see scoring_find) from its current scores. */
 int scoring_outcome(struct store *s, long long submission_rowid, struct scoring_outcome **out,

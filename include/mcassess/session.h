@@ -58,4 +58,8 @@ void session_say(const struct mc_session *sess, enum mc_sink_level level, const 
  * its acting user ("" then: nobody, who may do nothing). */
 const struct mc_session *session_of(const struct store *s);
 const char *session_user(const struct store *s);
+
+/* What commits the archive's outbox at a session's end and while idle: the
+ * archive, above the core, hands it in (archive_attach); none, nothing. */
+void session_set_drain(int (*fn)(struct store *s, long *committed, struct mc_error *err));
 #endif

@@ -1,5 +1,5 @@
 /* store.h: the SQLite database: opening, migrations, transactions.
- * All SQL lives in src/core/store*.c; other modules call the functions that
+ * All SQL lives in src/store/store*.c; other modules call the functions that
  * those files declare in include/mcassess/store_*.h. */
 #ifndef MCASSESS_STORE_H
 #define MCASSESS_STORE_H

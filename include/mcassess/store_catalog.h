@@ -1,11 +1,63 @@
-/* store_catalog.h: the SQL behind catalog.c (pathways, credentials, versioned rubrics). */
+/* store_catalog.h: the SQL behind catalog.c (pathways, credentials, versioned rubrics),
+ * and the catalog's model that it reads and writes (catalog.h: what is done with it). */
 #ifndef MCASSESS_STORE_CATALOG_H
 #define MCASSESS_STORE_CATALOG_H
-#include "mcassess/catalog.h"
 #include "mcassess/error.h"
 
 struct store;
 
+/* ---------------------------------------------------------------- the model */
+struct catalog_level {
+	long long rowid;      /* internal */
+	int seq;              /* 1 = lowest */
+	char *code, *label, *descriptor;
+	int passes;           /* 1 when a criterion scored at this level passes */
+};
+
+struct catalog_criterion {
+	long long rowid;      /* internal */
+	int seq;              /* 1-based within its part */
+	char *code, *text;    /* "O1", "A2", "R1": unique within the rubric */
+	struct catalog_level *levels; /* lowest first */
+	int nlevels;
+};
+
+struct catalog_part {
+	long long rowid;      /* internal */
+	int seq;              /* 1-based */
+	char *code, *title, *kind, *prompt; /* kind: overview | artifact | reflection */
+	int min_words, max_words;           /* -1 when no limit */
+	int required;
+	struct catalog_criterion *criteria;
+	int ncriteria;
+};
+
+struct catalog_rubric {
+	long long rowid, credential_rowid;  /* internal */
+	char *credential, *title, *pathway, *pathway_title;
+	int version;           /* this rubric's version */
+	int current_version;   /* the credential's newest version */
+	char *competency, *key_method, *passing_rule; /* "all_criteria_pass" */
+	char *source_sha256, *loaded_at, *loaded_by;
+	struct catalog_part *parts;
+	int nparts;
+	int ncriteria;         /* over all parts */
+};
+
+/* ---------------------------------------------------------------- listings */
+struct catalog_entry {
+	char *code, *pathway, *title;
+	int version;          /* current version */
+	long long rubric_rowid; /* the current rubric's internal id */
+};
+
+struct catalog_pathway {
+	char *code, *title;
+	int goal;             /* credentials the program hopes to award */
+	int ncredentials;
+};
+
+/* ---------------------------------------------------------------- SQL */
 /* Insert or update a pathway. *changed: 0 unchanged, 1 new, 2 title or goal changed
  * (then *old_title / *old_goal, heap, say what it was; NULL otherwise). */
 int store_catalog_pathway_upsert(struct store *s, const char *code, const char *title, int goal,

@@ -2,7 +2,7 @@
 #ifndef MCASSESS_STORE_PEOPLE_H
 #define MCASSESS_STORE_PEOPLE_H
 #include "mcassess/error.h"
-#include "mcassess/people.h"
+#include "mcassess/person.h"
 
 struct store;
 

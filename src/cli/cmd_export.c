@@ -1,4 +1,5 @@
-/* cmd_export.c: `mcassess export results`: decided submissions as CSV or JSON. */
+/* cmd_export.c: `mcassess export results`: decided submissions as CSV or JSON;
+ * `export badges`: earned credentials as signed Open Badges 3.0. */
 #include "config.h"
 
 #include <getopt.h>
@@ -6,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "mcassess/badges.h"
 #include "mcassess/export.h"
 #include "mcassess/util.h"
 
@@ -13,6 +15,38 @@ static void progress(void *ctx, long done)
 {
 	(void)ctx;
 	cli_progress_printf("export: %ld results", done);
+}
+
+static void badge_progress(void *ctx, long done)
+{
+	(void)ctx;
+	fprintf(stderr, "\rexport: %ld badges", done);
+	fflush(stderr);
+}
+
+static int export_badges(struct cli *cli, const char *out, int format_given)
+{
+	if (format_given) {
+		fputs("mcassess: export badges: --format is for results; badges are always JSON and VC-JWT\n",
+		      stderr);
+		return MC_USAGE;
+	}
+	const char *dir = out ? out : "badges";
+	struct store *s;
+	int rc = cli_open(cli, 0, &s);
+	if (rc != MC_OK)
+		return rc;
+	struct badges_options o = { .progress = cli->progress ? badge_progress : NULL };
+	struct mc_error err = MC_ERROR_INIT;
+	long n = 0;
+	rc = badges_export(s, &o, dir, &n, &err);
+	cli_close(cli);
+	if (o.progress)
+		fputs("\r\033[K", stderr);
+	if (rc != MC_OK)
+		return cli_error(&err);
+	fprintf(stderr, "export: %ld badge%s written to %s\n", n, n == 1 ? "" : "s", dir);
+	return MC_OK;
 }
 
 static int run_export(struct cli *cli, const struct cli_cmd *self, int argc, char **argv)
@@ -25,7 +59,7 @@ static int run_export(struct cli *cli, const struct cli_cmd *self, int argc, cha
 	};
 	const char *out = NULL;
 	struct export_options o = { .format = EXPORT_CSV };
-	int c;
+	int c, format_given = 0;
 	while ((c = cli_getopt(argc, argv, "h", opts)) != -1) {
 		switch (c) {
 		case 'o':
@@ -34,6 +68,7 @@ static int run_export(struct cli *cli, const struct cli_cmd *self, int argc, cha
 			out = optarg;
 			break;
 		case 'f':
+			format_given = 1;
 			if (strcmp(optarg, "csv") == 0)
 				o.format = EXPORT_CSV;
 			else if (strcmp(optarg, "json") == 0)
@@ -51,10 +86,8 @@ static int run_export(struct cli *cli, const struct cli_cmd *self, int argc, cha
 	const char *what = argv[optind];
 	if (optind + 1 < argc)
 		return cli_usage_error(self, "unexpected argument '%s'", argv[optind + 1]);
-	if (strcmp(what, "badges") == 0) {
-		fputs("mcassess: export badges: not available yet\n", stderr);
-		return MC_FAIL;
-	}
+	if (strcmp(what, "badges") == 0)
+		return export_badges(cli, out, format_given);
 	if (strcmp(what, "results") != 0)
 		return cli_usage_error(self, "unknown export '%s' (results or badges)", what);
 
@@ -87,8 +120,8 @@ static int run_export(struct cli *cli, const struct cli_cmd *self, int argc, cha
 
 const struct cli_cmd cli_cmd_export = {
 	"export", run_export,
-	"export results [--out PATH] [--format csv|json]",
-	"Exports results: one record per decided submission.",
+	"export results [--out PATH] [--format csv|json] | export badges [--out DIR]",
+	"Exports results (one record per decided submission) or earned credentials as Open Badges.",
 	"options:\n"
 	"  --out PATH   write to PATH (atomically: the old file stays until the new one\n"
 	"               is complete); default: standard output\n"
@@ -97,5 +130,11 @@ const struct cli_cmd cli_cmd_export = {
 	"Fields: id, educator_id, educator_name, district, school, credential, pathway,\n"
 	"attempt, outcome, decided_at, decided_by, rubric_version. When you score\n"
 	"blind, educators appear by their anonymous id.\n"
-	"'export badges' (Open Badges 3.0) is not available yet.\n",
+	"\n"
+	"export badges (admins): one Open Badges 3.0 credential per earned submission,\n"
+	"signed with the issuer's key (see mcassess issuer), into DIR (default\n"
+	"./badges, made if missing): ID.json (the credential) and ID.jwt (the same,\n"
+	"signed as a VC-JWT, RS256), with issuer.json (the issuer's profile) and\n"
+	"jwks.json (its public key). Nothing is put in place until every file is\n"
+	"written: on an error, DIR is as it was.\n",
 };

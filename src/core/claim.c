@@ -11,27 +11,11 @@
 #include "mcassess/access.h"
 #include "mcassess/audit.h"
 #include "mcassess/claim.h"
-#include "mcassess/session.h"
+#include "mcassess/people.h"
 #include "mcassess/scoring.h"
 #include "mcassess/session.h"
 #include "mcassess/store.h"
 #include "mcassess/util.h"
-
-int claim_idle_minutes(struct store *s, int *minutes, struct mc_error *err)
-{
-	char *v = NULL;
-	*minutes = CLAIM_IDLE_DEFAULT;
-	if (store_meta_get(s, "claim_idle_minutes", &v, err) != MC_OK)
-		return MC_FAIL;
-	if (v) {
-		char *end;
-		long m = strtol(v, &end, 10);
-		if (*v && !*end && m > 0 && m <= CLAIM_IDLE_MAX)
-			*minutes = (int)m;
-		free(v);
-	}
-	return MC_OK;
-}
 
 static int idle_set_in_tx(struct store *s, int minutes, int *changed, struct mc_error *err)
 {
@@ -71,15 +55,6 @@ int claim_idle_minutes_set(struct store *s, int minutes, int *changed, struct mc
 	return rc;
 }
 
-/* 1 when a claim last seen at `seen_at` has been idle past the expiry. */
-static int expired(const char *seen_at, int minutes)
-{
-	time_t seen, now = time(NULL);
-	if (!seen_at || mc_time_parse(seen_at, &seen) != 0)
-		return 1;
-	return now - seen >= (time_t)minutes * 60;
-}
-
 /* The text of j (taken), on our heap. */
 static char *json_text(json_t *j)
 {
@@ -102,14 +77,6 @@ static int find_sub(struct store *s, const char *id, long long *rowid, struct mc
 	return scoring_find(s, id, rowid, err);
 }
 
-static int held_by_other(const char *id, const struct store_claim_row *k, int minutes, struct mc_error *err)
-{
-	return mc_error_set(err, MC_FAIL,
-			    "%s is being scored by %s since %s (last active %s); it is free when they leave "
-			    "it, or after %d minutes without activity", id, k->user, k->claimed_at,
-			    k->seen_at, minutes);
-}
-
 static int acquire_in_tx(struct store *s, const char *id, struct mc_error *err)
 {
 	long long rowid;
@@ -128,8 +95,8 @@ static int acquire_in_tx(struct store *s, const char *id, struct mc_error *err)
 	if (k.user && strcmp(k.user, me) == 0) {
 		int changed;
 		rc = store_claim_touch(s, rowid, me, at, &changed, err);
-	} else if (k.user && !expired(k.seen_at, minutes)) {
-		rc = held_by_other(id, &k, minutes, err);
+	} else if (k.user && !claim_expired(k.seen_at, minutes)) {
+		rc = claim_check_rowid(s, rowid, id, err); /* refused: says who holds it */
 	} else {
 		rc = mc_uuid(uid, err);
 		if (rc == MC_OK)
@@ -226,21 +193,6 @@ int claim_release(struct store *s, const char *id, struct mc_error *err)
 	return rc;
 }
 
-int claim_check_rowid(struct store *s, long long rowid, const char *id, struct mc_error *err)
-{
-	int minutes;
-	if (claim_idle_minutes(s, &minutes, err) != MC_OK)
-		return MC_FAIL;
-	struct store_claim_row k;
-	if (store_claim_get(s, rowid, &k, err) != MC_OK)
-		return MC_FAIL;
-	int rc = MC_OK;
-	if (k.user && strcmp(k.user, session_user(s)) != 0 && !expired(k.seen_at, minutes))
-		rc = held_by_other(id, &k, minutes, err);
-	store_claim_row_free(&k);
-	return rc;
-}
-
 int claim_check(struct store *s, const char *id, struct mc_error *err)
 {
 	long long rowid;
@@ -261,7 +213,7 @@ static int list_one(void *ctx, long long rowid, const char *id, const char *user
 	struct list_ctx *c = ctx;
 	c->l = mc_xrealloc(c->l, (size_t)(c->n + 1) * sizeof *c->l);
 	c->l[c->n++] = (struct claim_info){ mc_xstrdup(id), mc_xstrdup(user), mc_xstrdup(claimed_at),
-					    mc_xstrdup(seen_at), expired(seen_at, c->minutes) };
+					    mc_xstrdup(seen_at), claim_expired(seen_at, c->minutes) };
 	return 0;
 }
 

@@ -31,7 +31,7 @@
 #include "mcassess/store_import.h"
 #include "mcassess/text.h"
 #include "mcassess/util.h"
-#include "core/magic_dl.h" /* <magic.h>, with libmagic loaded when first used */
+#include "base/magic_dl.h" /* <magic.h>, with libmagic loaded when first used */
 
 #define TEXT_MEDIA_TYPE "text/plain; charset=utf-8"
 #define PROGRESS_EVERY 256
@@ -1085,7 +1085,7 @@ static const char *media_type_of(struct imp *c, int fd)
 {
 	if (!c->magic_tried) {
 		c->magic_tried = 1;
-		/* loaded now, not at start (core/magic_dl.h); without it every file is an octet-stream */
+		/* loaded now, not at start (base/magic_dl.h); without it every file is an octet-stream */
 		c->magic = magic_dl_load(NULL) == MC_OK ? magic_open(MAGIC_MIME_TYPE) : NULL;
 		if (c->magic && magic_load(c->magic, NULL) != 0) {
 			magic_close(c->magic);

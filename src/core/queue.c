@@ -15,10 +15,6 @@
 #include "mcassess/suggest.h"
 #include "mcassess/util.h"
 
-const char *const queue_statuses[QUEUE_NSTATUS] = {
-	"queued", "in_progress", "awaiting_approval", "earned", "resubmit", "incomplete", "withdrawn",
-};
-
 int queue_status_valid(const char *status)
 {
 	for (int i = 0; i < QUEUE_NSTATUS; i++)

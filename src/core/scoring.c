@@ -12,7 +12,7 @@
 
 #include "mcassess/access.h"
 #include "mcassess/audit.h"
-#include "mcassess/claim.h"
+#include "mcassess/claim_lock.h"
 #include "mcassess/draftspool.h"
 #include "mcassess/people.h"
 #include "mcassess/scoring.h"

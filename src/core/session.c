@@ -9,7 +9,6 @@
 #include <time.h>
 
 #include "mcassess/access.h"
-#include "mcassess/archive.h"
 #include "mcassess/identity.h"
 #include "mcassess/session.h"
 #include "mcassess/store.h"
@@ -83,8 +82,18 @@ void session_say(const struct mc_session *sess, enum mc_sink_level level, const 
 /* Commit what waits for the archive, if one is configured. Never fails the
  * session; after a failure, a long-running one (the workstation, idle) waits
  * a while before trying again rather than warning on every idle moment. */
+/* The archive sits above the core: it hands its drain in (archive_attach). */
+static int (*drain_fn)(struct store *s, long *committed, struct mc_error *err);
+
+void session_set_drain(int (*fn)(struct store *s, long *committed, struct mc_error *err))
+{
+	drain_fn = fn;
+}
+
 static void drain(struct mc_session *sess, time_t *retry_at)
 {
+	if (!drain_fn)
+		return;
 	struct store *s = sess->store;
 	if (store_readonly(s))
 		return;
@@ -99,7 +108,7 @@ static void drain(struct mc_session *sess, time_t *retry_at)
 	if (retry_at && now < *retry_at)
 		return;
 	long n = 0;
-	if (archive_drain(s, &n, &err) != MC_OK) {
+	if (drain_fn(s, &n, &err) != MC_OK) {
 		if (retry_at)
 			*retry_at = now + 30;
 		session_say(sess, MC_SINK_WARN, "%s", mc_error_msg(&err));

@@ -8,7 +8,7 @@
 #include "mcassess/search.h"
 #include "mcassess/store.h"
 #include "mcassess/util.h"
-#include "search_int.h"
+#include "store/search_int.h"
 
 #define TEXT_SNIPPET_TOKENS 12  /* tokens in a text-search snippet */
 #define REGEX_CONTEXT 30        /* characters either side of a regex match */

@@ -1,5 +1,6 @@
 # test_export.sh: `mcassess export results`: exact RFC 4180 CSV and JSON, --out
-# written atomically (a failure leaves the old file as it was), badges not yet,
+# written atomically (a failure leaves the old file as it was), badges refused
+# until the issuer is set up (tests/cli/test_badges.sh has the rest),
 # and a blind assessor who gets anonymous ids.
 . "$TOP_SRCDIR/tests/cli/lib.sh"
 
@@ -48,8 +49,8 @@ t_check "nothing created" test ! -e "$T/missing"
 t_db_unchanged
 
 # ---------------------------------------------------------------- badges, bad command lines
-t_run 1 export badges
-t_check "badges: not yet" test "$(cat "$ERR")" = "mcassess: export badges: not available yet"
+t_run 1 export badges --out "$T/badges"
+t_check "badges: no issuer set up yet" test "$(cat "$ERR")" = "mcassess: the badge issuer has no id yet: an admin sets it with 'mcassess issuer set id ...'"
 t_run 2 export
 t_run 2 export everything
 t_stderr_has "unknown export 'everything'"

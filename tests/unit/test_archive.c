@@ -595,6 +595,7 @@ static void a_killed_drain_after_an_import_is_no_alarm(void **state)
 
 int main(void)
 {
+	archive_attach(); /* as the program does: drains at store_checkpoint, the archive's part of check */
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(layout_is_sharded_and_escaped),
 		cmocka_unit_test(own_trees_match_libgit2s),

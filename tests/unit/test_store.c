@@ -5,7 +5,7 @@
 
 #include "mcassess/store.h"
 #include "mcassess/util.h"
-#include "core/store_int.h"
+#include "store/store_int.h"
 
 static long long query_int(const char *path, const char *sql)
 {

@@ -4,8 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mcassess/show.h"
-#include "mcassess/suggest.h"
+#include "mcassess/store_show.h"
 #include "mcassess/util.h"
 #include "store_int.h"
 
@@ -68,7 +67,7 @@ int store_show_submission(struct store *s, const char *id, long long rowid,
 	}
 	sqlite3_reset(st);
 	if (rc == SQLITE_DONE)
-		return id ? suggest_no_submission(s, id, err)
+		return id ? mc_error_set(err, MC_FAIL, "no submission '%s'", id)
 			  : mc_error_set(err, MC_FAIL, "no submission with internal id %lld", rowid);
 	return rc == SQLITE_ROW ? MC_OK : store_fail(s, err, "reading a submission");
 }

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mcassess/claim.h"
+#include "mcassess/store_claim.h"
 #include "mcassess/util.h"
 #include "store_int.h"
 

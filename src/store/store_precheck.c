@@ -6,7 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mcassess/precheck.h"
+#include "mcassess/hash.h"
+#include "mcassess/store_precheck.h"
 #include "mcassess/util.h"
 #include "store_int.h"
 

@@ -1,7 +1,7 @@
 /* magic_dl.c: libmagic, loaded when a file's media type is first needed (see magic_dl.h). */
 #include "config.h"
 
-#include "core/magic_dl.h"
+#include "base/magic_dl.h"
 #include "mcassess/dl.h"
 
 struct magic_dl magic_dl;

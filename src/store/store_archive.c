@@ -9,7 +9,6 @@
 
 #include <jansson.h>
 
-#include "mcassess/archive.h"
 #include "mcassess/hash.h"
 #include "mcassess/store_archive.h"
 #include "mcassess/util.h"

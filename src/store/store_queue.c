@@ -11,9 +11,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mcassess/queue.h"
+#include "mcassess/store_queue.h"
 #include "mcassess/util.h"
 #include "store_int.h"
+
+/* The status words the submission table holds (here, below the queue, since the
+ * counters read them too). */
+const char *const queue_statuses[QUEUE_NSTATUS] = {
+	"queued", "in_progress", "awaiting_approval", "earned", "resubmit", "incomplete", "withdrawn",
+};
 
 /* The viewer's own assignment on the row: its read and whether it is blind. */
 #define Q_READ(col) "(SELECT a." col " FROM assignment a WHERE a.submission_id = s.id AND a.assessor = ?10 " \

@@ -1,7 +1,7 @@
 /* store_export.c: SQL for exports. */
 #include "config.h"
 
-#include "mcassess/export.h"
+#include "mcassess/store_export.h"
 #include "store_int.h"
 
 static const char SQL_RESULTS[] =

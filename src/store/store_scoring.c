@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mcassess/scoring.h"
 #include "mcassess/store_scoring.h"
 #include "mcassess/util.h"
 #include "store_int.h"

@@ -286,11 +286,11 @@ CREATE TRIGGER status_count_upd AFTER UPDATE OF status ON submission
 END;
 
 -- migration 3
--- Full-text search (kept in step by src/core/store_search.c; see search.h).
+-- Full-text search (kept in step by src/store/store_search.c; see search.h).
 -- Evidence text is indexed in place: an external-content table, no second copy
 -- of the text. Feedback changes, so its table keeps its own (small) copy: a
 -- changed feedback is replaced by rowid without the old text. Tokenizer
--- 'mcassess' (src/search/fts.c: Latin words as unicode61, CJK runs as
+-- 'mcassess' (src/store/fts.c: Latin words as unicode61, CJK runs as
 -- overlapping bigrams) is registered on every connection the store opens; the
 -- sqlite3 shell does not have it, so no trigger here writes these tables.
 -- Rows already present are indexed by the first search (high-water marks in meta).
@@ -301,7 +301,7 @@ CREATE VIRTUAL TABLE search_feedback USING fts5(body, tokenize='mcassess');
 CREATE INDEX feedback_at ON feedback(at);
 
 -- migration 4
--- The evidence archive's outbox (src/core/store_archive.c, src/archive/archive.c).
+-- The evidence archive's outbox (src/store/store_archive.c, src/archive/archive.c).
 -- While an archive is configured (meta 'archive_path'), every audit row also
 -- queues here, in the same transaction, with the record of its subject as it
 -- stood then (canonical JSON; NULL for 'database': the whole state is written).

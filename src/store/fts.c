@@ -22,7 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mcassess/search.h"
+#include "mcassess/store_search.h"
 #include "mcassess/util.h"
 #include "search_int.h"
 
@@ -1050,4 +1050,29 @@ int search_fts_tokenize(fts5_api *api, const char *text, int len, int flags, voi
 	if (t)
 		tok.xDelete(t);
 	return rc;
+}
+
+/* ---------------------------------------------------------------- on each connection */
+fts5_api *search_fts_fetch_api(sqlite3_stmt *st)
+{
+	fts5_api *api = NULL;
+	sqlite3_bind_pointer(st, 1, &api, "fts5_api_ptr", NULL);
+	sqlite3_step(st);
+	sqlite3_reset(st);
+	return api;
+}
+
+/* Called by store_open's configure() on every connection, before any migration
+ * (migration 3 creates the tables that name the tokenizer). */
+int store_search_setup(sqlite3 *db)
+{
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(db, SEARCH_FTS_API_SQL, -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	fts5_api *api = search_fts_fetch_api(st);
+	sqlite3_finalize(st);
+	if (!api || api->iVersion < 2)
+		return SQLITE_ERROR;
+	return search_fts_register(api);
 }

@@ -7,9 +7,9 @@
 #include <string.h>
 
 #include "mcassess/progress.h"
-#include "mcassess/search.h"
+#include "mcassess/store_search.h"
 #include "mcassess/util.h"
-#include "search/search_int.h"
+#include "search_int.h"
 #include "store_int.h"
 
 /* meta keys: the high-water marks of what is indexed */
@@ -17,7 +17,6 @@
 #define HW_FEEDBACK "search.feedback_at"  /* every feedback row with at < this is indexed */
 #define FORMAT_KEY "search.format"        /* SEARCH_FORMAT once the index has length marks */
 
-static const char SQL_API[] = "SELECT fts5(?1)";
 
 static const char SQL_EV_MAX[] = "SELECT coalesce(max(id), 0) FROM evidence";
 static const char SQL_EV_COUNT[] =
@@ -112,36 +111,12 @@ static const char SQL_FB_LOCATE[] =
 
 /* ---------------------------------------------------------------- setup */
 
-static fts5_api *fetch_api(sqlite3_stmt *st)
-{
-	fts5_api *api = NULL;
-	sqlite3_bind_pointer(st, 1, &api, "fts5_api_ptr", NULL);
-	sqlite3_step(st);
-	sqlite3_reset(st);
-	return api;
-}
-
-/* Called by store_open's configure() on every connection, before any migration
- * (migration 3 creates the tables that name the tokenizer). */
-int store_search_setup(sqlite3 *db)
-{
-	sqlite3_stmt *st;
-	int rc = sqlite3_prepare_v2(db, SQL_API, -1, &st, NULL);
-	if (rc != SQLITE_OK)
-		return rc;
-	fts5_api *api = fetch_api(st);
-	sqlite3_finalize(st);
-	if (!api || api->iVersion < 2)
-		return SQLITE_ERROR;
-	return search_fts_register(api);
-}
-
 int store_search_api(struct store *s, fts5_api **api, struct mc_error *err)
 {
-	sqlite3_stmt *st = store_prep(s, SQL_API, err);
+	sqlite3_stmt *st = store_prep(s, SEARCH_FTS_API_SQL, err);
 	if (!st)
 		return MC_FAIL;
-	*api = fetch_api(st);
+	*api = search_fts_fetch_api(st);
 	if (!*api)
 		return mc_error_set(err, MC_FAIL, "%s: this SQLite has no full-text search (FTS5)",
 				    store_path(s));

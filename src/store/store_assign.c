@@ -3,7 +3,7 @@
 
 #include <stdlib.h>
 
-#include "mcassess/assign.h"
+#include "mcassess/store_assign.h"
 #include "mcassess/util.h"
 #include "store_int.h"
 

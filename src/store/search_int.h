@@ -1,4 +1,5 @@
-/* search_int.h: shared by the files of src/search and src/core/store_search.c only. */
+/* search_int.h: the FTS5 extension (fts.c) and store_search.c, inside the store, and what
+ * src/search takes from them (the tokenizer, UTF-8 and CJK helpers, the FTS5 API). */
 #ifndef MCASSESS_SEARCH_INT_H
 #define MCASSESS_SEARCH_INT_H
 #include <stddef.h>
@@ -58,6 +59,10 @@ void search_top_free(struct search_top *t);
 
 /* Register the tokenizer and the snippet function with one connection's FTS5. */
 int search_fts_register(fts5_api *api);
+/* The statement that hands out a connection's FTS5 API (bound by the next). */
+#define SEARCH_FTS_API_SQL "SELECT fts5(?1)"
+/* Steps that statement (then resets it): the API, or NULL without FTS5. */
+fts5_api *search_fts_fetch_api(sqlite3_stmt *st);
 
 /* Run the tokenizer over text[0..len) (FTS5_TOKENIZE_* flags), calling cb per token. */
 int search_fts_tokenize(fts5_api *api, const char *text, int len, int flags, void *ctx,

@@ -4,7 +4,7 @@
 
 #include <stdlib.h>
 
-#include "core/store_int.h"
+#include "store_int.h"
 #include "mcassess/suggest.h"
 #include "mcassess/util.h"
 

@@ -1,0 +1,16 @@
+/* person.h: a person's record (an OS account with a role and a district), the
+ * value the store's person table holds; people.h is what may be done with it. */
+#ifndef MCASSESS_PERSON_H
+#define MCASSESS_PERSON_H
+
+enum people_role { ROLE_NONE = 0, ROLE_ASSESSOR = 1, ROLE_COORDINATOR = 2, ROLE_ADMIN = 3 };
+
+const char *people_role_name(enum people_role r);        /* "assessor" ... ; "none" */
+enum people_role people_role_parse(const char *s);        /* ROLE_NONE if unknown */
+
+struct person {
+	char *user, *name, *email, *district; /* district NULL when none */
+	enum people_role role;
+};
+void people_free(struct person *p); /* frees the fields, not p */
+#endif

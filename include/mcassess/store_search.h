@@ -1,0 +1,83 @@
+/* store_search.h: the store's side of search (store_search.c): the full-text
+ * index and its upkeep, and the rows a search reads. Queries: search.h. */
+#ifndef MCASSESS_STORE_SEARCH_H
+#define MCASSESS_STORE_SEARCH_H
+#include <stddef.h>
+
+#include "mcassess/error.h"
+
+struct store;
+
+/* Snippets mark each match between these two bytes; the CLI turns them into
+ * "[" "]" or bold. They never occur in stored text (control characters). */
+#define SEARCH_MARK_OPEN "\x01"
+#define SEARCH_MARK_CLOSE "\x02"
+/* Where a snippet was cut from its text. */
+#define SEARCH_ELLIPSIS "…"
+
+enum search_source { SEARCH_EVIDENCE = 0, SEARCH_FEEDBACK = 1 };
+
+struct search_hit {
+	enum search_source source;
+	long long rowid;          /* evidence.id or feedback.id */
+	long long submission_rowid;
+	char *submission;         /* the imported submission id */
+	char *part;               /* part code; "feedback" for feedback */
+	char *snippet;            /* text around the match, matches marked (see above) */
+	double rank;              /* text search: bm25, lower is better; regex: 0 */
+	long long match_start;    /* regex: byte offsets of the first match in the whole */
+	long long match_end;      /* text; text search: -1 */
+};
+
+/* ---------------------------------------------------------------- index hooks
+ * Call these inside your own transaction (store_begin .. store_commit): they
+ * write only the index and its high-water marks in meta, never begin or commit.
+ * Idempotent: calling one twice, or for a row already indexed, changes nothing. */
+
+/* Index every evidence row with rowid <= evidence_rowid not yet indexed. */
+int search_index_evidence(struct store *s, long long evidence_rowid, struct mc_error *err);
+/* (Re)index this feedback row from its current body, plus any other feedback
+ * changed since the index last caught up. A missing row is removed from the index. */
+int search_index_feedback(struct store *s, long long feedback_rowid, struct mc_error *err);
+/* Rebuild both tables from scratch (after a restore or a bulk change made by hand). */
+int search_reindex(struct store *s, struct mc_error *err);
+
+/* Rows written but not yet indexed (a read; cheap: two index lookups and the
+ * feedback changed since the last catch-up). */
+int search_pending(struct store *s, long long *evidence, long long *feedback, struct mc_error *err);
+/* Index whatever is pending, in one transaction of its own (nothing is written when
+ * nothing is pending). *indexed (may be NULL) gets the number of rows indexed. */
+int search_catch_up(struct store *s, long long *indexed, struct mc_error *err);
+
+/* ---------------------------------------------------------------- SQL side (store_search.c) */
+struct search_rank {
+	enum search_source source;
+	long long rowid;
+	double rank;
+};
+/* Best `limit` (0 = all) rowids of one table for an FTS5 query, best first. */
+int store_search_top(struct store *s, enum search_source src, const char *fts_query, int limit,
+		     struct search_rank **out, int *n, struct mc_error *err);
+/* The newest `limit` (0 = all) rowids matching, newest first; rank 0. */
+int store_search_newest(struct store *s, enum search_source src, const char *fts_query, int limit,
+			struct search_rank **out, int *n, struct mc_error *err);
+/* Keep, in order, only the ranks of rows in submissions assigned to the
+ * store's scope user (an assessor's: a few submissions, read in one query);
+ * *n shrinks. Other scopes leave the ranks as they are. */
+int store_search_keep_assigned(struct store *s, enum search_source src, struct search_rank *ranks, int *n,
+			       struct mc_error *err);
+/* Submission, part and snippet (`tokens` long) of one ranked row, when the
+ * store's scope holds it; MC_OK with hit->submission NULL when the row is gone
+ * or not in the scope. */
+int store_search_hit(struct store *s, enum search_source src, const char *fts_query,
+		     long long rowid, int tokens, struct search_hit *hit, struct mc_error *err);
+/* Every text of one table in rowid order; fn returns non-zero to stop. */
+int store_search_scan(struct store *s, enum search_source src,
+		      int (*fn)(void *ctx, long long rowid, const char *text, size_t len), void *ctx,
+		      struct mc_error *err);
+/* Submission and part of one row (for regex hits). */
+int store_search_locate(struct store *s, enum search_source src, long long rowid,
+			struct search_hit *hit, struct mc_error *err);
+/* 1 while the store is inside a transaction (hooks then write in it). */
+int store_search_in_tx(struct store *s);
+#endif
