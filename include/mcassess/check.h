@@ -46,6 +46,11 @@ typedef int (*check_archive_fn)(struct store *s, void (*report)(void *ctx, const
 				long *problems, const struct archive_known *known, struct mc_error *err);
 void check_set_archive_part(check_archive_fn fn);
 
+/* Remove the files in the evidence directory that no evidence item uses (what
+ * a killed import leaves; check names them), holding the database's write lock
+ * so that no import is storing files meanwhile. Admins only. */
+int check_repair(struct store *s, long *removed, struct mc_error *err);
+
 /* "3 submissions, 12 evidence items (4 files), 9 scores, 1 feedback, 1 decision, 30 audit rows" (heap). */
 char *check_summary_text(const struct check_summary *sum);
 #endif

@@ -23,6 +23,7 @@ struct demo_options {
 	 * (an estimate when only educators were asked for). NULL: quiet. */
 	void (*progress)(void *ctx, long done, long total);
 	void *progress_ctx;
+	long batch;            /* submissions per transaction; 0: the default (tests use fewer) */
 };
 
 #define DEMO_NSTATUS QUEUE_NSTATUS
@@ -30,6 +31,7 @@ struct demo_counts {
 	long districts, schools, cohorts, people, educators, submissions, evidence, scores,
 		feedback, decisions, assignments;
 	long by_status[DEMO_NSTATUS]; /* in the order of demo_status_name() */
+	long resumed_after;           /* > 0: a stopped demo was finished; it had written this many educators */
 };
 /* queued, in_progress, awaiting_approval, earned, resubmit, incomplete, withdrawn */
 const char *demo_status_name(int i);
@@ -40,7 +42,11 @@ const char *demo_status_name(int i);
  * feedback, decisions and assignments, and one audit row "demo" with the options.
  * Refused (MC_FAIL, nothing changed) when the database already holds
  * submissions or educators. Large runs commit in batches (checkpointing between
- * them) so the write-ahead log stays small. */
+ * them, always after a whole educator) so the write-ahead log stays small. A run
+ * that was stopped after a batch (meta 'demo_unfinished' holds its options) is
+ * finished by the same options: the rows it had written are kept, and the rest
+ * are written as the whole run would have; other options are refused with the
+ * command that finishes it. */
 int demo_run(struct store *s, const struct demo_options *o, struct demo_counts *out,
 	     struct mc_error *err);
 

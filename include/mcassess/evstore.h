@@ -33,6 +33,13 @@ int evstore_put_fd(const char *root, int fd, const char *name, long long max_siz
  * undo what a failed import wrote. 0 ok, -1 with errno. */
 int evstore_remove(const char *root, const char *sha256);
 
+/* Each file under root, as a name relative to it: "xx/SHA256" (sha256 given),
+ * or anything else found there, such as ".incoming-XXXXXX", the temporary file
+ * of an import that was stopped (sha256 NULL). fn returning nonzero stops the
+ * walk. 0 ok (a missing root is empty), -1 with errno. */
+int evstore_each(const char *root, int (*fn)(void *ctx, const char *rel, const char *sha256), void *ctx);
+/* Remove ROOT/rel, a name given by evstore_each. 0 ok, -1 with errno. */
+int evstore_remove_rel(const char *root, const char *rel);
 /* Check a stored file: present, `size` bytes (size < 0: any), content hashing to
  * its name. MC_OK; MC_INVALID with a message saying what is wrong; MC_FAIL on
  * I/O errors other than a missing file. */

@@ -30,8 +30,13 @@ const char *store_path(const struct store *s);
 /* Directory holding evidence files by content: "<db path>.evidence". */
 const char *store_evidence_dir(const struct store *s);
 
+/* How long a write waits for another writer before it gives up (milliseconds). */
+#define STORE_BUSY_MS 5000
+
 /* BEGIN IMMEDIATE (waits for the busy timeout, then says the database is locked). */
 int store_begin(struct store *s, struct mc_error *err);
+/* The same without waiting: for work that can as well be done later. */
+int store_begin_nowait(struct store *s, struct mc_error *err);
 int store_commit(struct store *s, struct mc_error *err);
 void store_rollback(struct store *s);
 

@@ -108,4 +108,9 @@ int store_archive_evidence_text(struct store *s, const char *sha256, char **text
 /* Every distinct evidence content: its SHA-256 and whether it is a stored file. */
 int store_archive_evidence_each(struct store *s, int (*fn)(void *ctx, const char *sha256, int is_file),
 				void *ctx, struct mc_error *err);
+/* The same, less the evidence of submissions whose events still wait in the
+ * outbox (what the archive should hold by now). */
+int store_archive_evidence_committed_each(struct store *s, int (*fn)(void *ctx, const char *sha256, int is_file),
+					  void *ctx, struct mc_error *err);
+
 #endif

@@ -47,6 +47,8 @@ int store_check_record_each(struct store *s, int (*fn)(void *ctx, const struct s
 			    void *ctx, struct mc_error *err);
 
 /* Whether the schema has the trigger `name`. */
+/* Whether a stored file of this content is recorded (a blob row). */
+int store_check_blob_known(struct store *s, const char *sha256, int *known, struct mc_error *err);
 int store_check_trigger_exists(struct store *s, const char *name, int *exists, struct mc_error *err);
 
 /* Row counts for the summary. */

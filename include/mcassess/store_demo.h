@@ -46,6 +46,10 @@ int store_demo_existing(struct store *s, long long *submissions, long long *educ
 
 /* Districts, schools and cohorts: the existing row's id if there is one. */
 int store_demo_district(struct store *s, const char *name, long long *id, struct mc_error *err);
+/* A stopped demo resumes: how many submissions a district's educators have. */
+int store_demo_district_submissions(struct store *s, long long district_id, long long *n, struct mc_error *err);
+/* The demo is whole: meta 'demo_unfinished' (its options, set when it began) goes. */
+int store_demo_finished(struct store *s, struct mc_error *err);
 int store_demo_school(struct store *s, long long district_id, const char *name, long long *id,
 		      struct mc_error *err);
 int store_demo_cohort(struct store *s, long long district_id, const char *name, int year,

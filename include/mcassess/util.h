@@ -20,6 +20,9 @@ void mc_buf_adds(struct mc_buf *b, const char *s);
 void mc_buf_addc(struct mc_buf *b, char c);
 void mc_buf_printf(struct mc_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void mc_buf_reset(struct mc_buf *b);
+/* A name usable as one path component, whatever it holds: letters, digits, '-',
+ * '_' and (not first) '.' stay; every other byte becomes %XX; "" becomes "%". */
+void mc_buf_add_name(struct mc_buf *b, const char *name);
 const char *mc_buf_str(struct mc_buf *b);  /* never NULL */
 char *mc_buf_steal(struct mc_buf *b);      /* caller frees; buffer reset */
 void mc_buf_free(struct mc_buf *b);
@@ -60,6 +63,21 @@ char *mc_default_db_path(void);
 int mc_mkdirs(const char *path, unsigned mode);
 /* Read a whole file (NUL-terminated, len excludes the NUL); 0 ok, -1 with errno. */
 int mc_read_file(const char *path, char **data, size_t *len);
+/* write(2) all of p, retrying on EINTR; 0 ok, -1 with errno. */
+int mc_write_all(int fd, const void *p, size_t n);
+/* fsync a directory so a rename or a new entry in it survives a power cut. */
+int mc_sync_dir(const char *dir);
+/* Replace path with data as one step (a temporary file beside it, fsync,
+ * rename, fsync of the directory), created with `mode`: a crash leaves the old
+ * file or the new one, never half of either. 0 ok, -1 with errno. */
+int mc_write_atomic(const char *path, const void *data, size_t len, unsigned mode);
+
+/* Crash points: the steps of a multi-step write (an archive commit, an import,
+ * a demo batch) between which a kill must leave nothing lost and no false alarm.
+ * NULL in the program; tests set it to _exit at one point and then check that
+ * the next run recovers. */
+extern void (*mc_crash_hook)(const char *point);
+#define MC_CRASH_POINT(point) do { if (mc_crash_hook) mc_crash_hook(point); } while (0)
 
 /* 1 when PCRE2 patterns may be JIT-compiled: always, except under valgrind's
  * memcheck, which cannot follow the JIT's read-ahead of the subject (caseless

@@ -171,6 +171,12 @@ static int arc_lock(struct arc *a, struct mc_error *err)
 	if (flock(a->lockfd, LOCK_EX | LOCK_NB) != 0)
 		return mc_error_set(err, MC_FAIL, "the archive %s is locked by another mcassess writing to it",
 				    a->path);
+	/* A writer killed while moving the branch leaves git's lock file behind,
+	 * and every later move would fail on it. Holding the flock, no other
+	 * mcassess is moving it now: the lock file is stale. */
+	char *ref_lock = mc_xasprintf("%s/%s.lock", a->path, MAIN_REF);
+	unlink(ref_lock);
+	free(ref_lock);
 	return read_head(a);
 }
 
@@ -978,6 +984,7 @@ static int drain_open(struct arc *a, long *committed, struct mc_error *err)
 		upto = l.v[i].seq;
 	}
 	git_tree_free(tree);
+	MC_CRASH_POINT("archive: commits made, not written");
 	if (b.mem && *committed > 0) {
 		struct mc_error e2 = MC_ERROR_INIT;
 		if (batch_write(a, &b, &e2) != MC_OK) { /* nothing of this drain is on disk: all wait */
@@ -993,6 +1000,7 @@ static int drain_open(struct arc *a, long *committed, struct mc_error *err)
 		mc_error_clear(&e2);
 	}
 	batch_end(a, &b);
+	MC_CRASH_POINT("archive: objects written, branch not moved");
 	int moved = a->has_head && (!had || !git_oid_equal(&old, &a->head));
 	if (moved) {
 		struct mc_error e2 = MC_ERROR_INIT;
@@ -1007,6 +1015,7 @@ static int drain_open(struct arc *a, long *committed, struct mc_error *err)
 		}
 		mc_error_clear(&e2);
 	}
+	MC_CRASH_POINT("archive: branch moved, database not told");
 	if (upto > 0) {
 		struct mc_error e2 = MC_ERROR_INIT;
 		if (settle(a, upto, &old, had, &e2) != MC_OK && rc == MC_OK) {
@@ -1015,6 +1024,7 @@ static int drain_open(struct arc *a, long *committed, struct mc_error *err)
 		}
 		mc_error_clear(&e2);
 	}
+	MC_CRASH_POINT("archive: database told");
 	if (rc != MC_OK && i < l.n)
 		mark_failed(a, l.v[i].seq, mc_error_msg(err));
 	evs_free(&l);
@@ -1767,10 +1777,13 @@ static int is_pending(struct chain *ch, long long seq)
 static int chain_row(void *ctx, const struct audit_row *r)
 {
 	struct chain *ch = ctx;
-	if (is_pending(ch, r->seq))
-		return 0;
 	struct crow key = { .seq = r->seq };
 	struct crow *m = bsearch(&key, ch->v, ch->n, sizeof *ch->v, crow_in);
+	/* Still in the outbox and not committed: it waits. In the outbox and
+	 * committed: a writer was stopped after the branch moved and before the
+	 * database noted it (the next drain notes it); the commit is this row's. */
+	if (!m && is_pending(ch, r->seq))
+		return 0;
 	if (!m)
 		problem(ch->c, "archive: audit row %lld (%s %s, by %s at %s) has no commit in the archive "
 			       "(head %s): a commit is missing", r->seq, r->action, r->subject, r->actor, r->at,
@@ -1865,16 +1878,32 @@ static void check_head(struct ck *c)
 	free(noted);
 }
 
-static int backlog(struct store *s, const char *path, void (*report)(void *, const char *), void *ctx,
+struct waiting {
+	long long done, n; /* events up to `done` are in the archive already */
+};
+
+static int count_waiting(void *ctx, const struct store_archive_event *e)
+{
+	struct waiting *w = ctx;
+	w->n += e->audit_seq > w->done;
+	return 0;
+}
+
+/* What waits in the outbox. Events whose commits the branch already holds (a
+ * writer stopped before noting them) are not waiting: the next drain notes them. */
+static int backlog(struct arc *a, const char *path, void (*report)(void *, const char *), void *ctx,
 		   long *problems, struct mc_error *err)
 {
 	long long n;
 	char *oldest, *last;
-	int rc = store_archive_outbox_count(s, &n, &oldest, &last, err);
-	if (rc == MC_OK && n > 0) {
+	struct waiting w = { .done = a->repo ? head_seq(a) : 0 };
+	int rc = store_archive_outbox_count(a->s, &n, &oldest, &last, err);
+	if (rc == MC_OK && n > 0)
+		rc = store_archive_outbox_each(a->s, count_waiting, &w, err);
+	if (rc == MC_OK && w.n > 0) {
 		char *msg = mc_xasprintf("archive: %lld change%s wait%s in the outbox, not yet committed to %s "
 					 "(oldest: %s%s%s); the next mcassess command that can write the archive "
-					 "commits them in order", n, n == 1 ? "" : "s", n == 1 ? "s" : "", path,
+					 "commits them in order", w.n, w.n == 1 ? "" : "s", w.n == 1 ? "s" : "", path,
 					 oldest ? oldest : "?", last ? "; last error: " : "", last ? last : "");
 		report(ctx, msg);
 		(*problems)++;
@@ -1904,7 +1933,7 @@ int archive_check(struct store *s, void (*report)(void *ctx, const char *problem
 		return MC_FAIL;
 	}
 	rc = rc == MC_OK ? MC_OK : MC_FAIL;
-	int brc = backlog(s, path, report, ctx, problems, err);
+	int brc = backlog(&a, path, report, ctx, problems, err);
 	if (brc != MC_OK) {
 		free(path);
 		arc_close(&a);
@@ -1961,7 +1990,7 @@ int archive_check(struct store *s, void (*report)(void *ctx, const char *problem
 		}
 	}
 	if (rc == MC_OK)
-		rc = store_archive_evidence_each(s, check_evidence, &c, err);
+		rc = store_archive_evidence_committed_each(s, check_evidence, &c, err);
 	if (rc == MC_OK)
 		rc = check_chain(&c, err);
 	if (rc == MC_OK)

@@ -20,6 +20,8 @@
 #include "mcassess/error.h"
 #include "mcassess/util.h"
 
+void (*mc_crash_hook)(const char *point);
+
 static void oom(void)
 {
 	fputs("mcassess: out of memory\n", stderr);
@@ -123,6 +125,20 @@ void mc_buf_reset(struct mc_buf *b)
 	b->len = 0;
 	if (b->data)
 		b->data[0] = '\0';
+}
+
+void mc_buf_add_name(struct mc_buf *b, const char *name)
+{
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+		int plain = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+			    *p == '-' || *p == '_' || (*p == '.' && p != (const unsigned char *)name);
+		if (plain)
+			mc_buf_addc(b, (char)*p);
+		else
+			mc_buf_printf(b, "%%%02X", *p);
+	}
+	if (!*name)
+		mc_buf_adds(b, "%");
 }
 
 const char *mc_buf_str(struct mc_buf *b) { return b->data ? b->data : ""; }
@@ -326,6 +342,69 @@ int mc_mkdirs(const char *path, unsigned mode)
 		return -1;
 	}
 	return 0;
+}
+
+int mc_write_all(int fd, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	while (n > 0) {
+		ssize_t w = write(fd, b, n);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		b += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+int mc_sync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	int rc = fsync(fd);
+	int e = errno;
+	close(fd);
+	errno = e;
+	return rc;
+}
+
+/* Write, sync and close fd (the temporary file at tmp), then rename it to path. */
+static int finish_atomic(int fd, const char *tmp, const char *path, const void *data, size_t len,
+			 unsigned mode)
+{
+	int rc = fchmod(fd, (mode_t)mode) != 0 || mc_write_all(fd, data, len) != 0 || fsync(fd) != 0 ? -1 : 0;
+	int e = errno;
+	if (close(fd) != 0 && rc == 0)
+		rc = -1, e = errno;
+	if (rc == 0 && rename(tmp, path) != 0)
+		rc = -1, e = errno;
+	if (rc != 0)
+		unlink(tmp);
+	errno = e;
+	return rc;
+}
+
+int mc_write_atomic(const char *path, const void *data, size_t len, unsigned mode)
+{
+	char *tmp = mc_xasprintf("%s.tmpXXXXXX", path);
+	int fd = mkstemp(tmp);
+	int rc = fd < 0 ? -1 : finish_atomic(fd, tmp, path, data, len, mode);
+	int e = errno;
+	if (rc == 0) {
+		char *dir = mc_xstrdup(path);
+		char *slash = strrchr(dir, '/');
+		if (slash)
+			slash[slash == dir] = '\0';
+		mc_sync_dir(slash ? dir : ".");
+		free(dir);
+	}
+	free(tmp);
+	errno = e;
+	return rc;
 }
 
 int mc_read_file(const char *path, char **data, size_t *len)

@@ -18,12 +18,17 @@ static int run_check(struct cli *cli, const struct cli_cmd *self, int argc, char
 {
 	static const struct option opts[] = {
 		{ "help", no_argument, NULL, 'h' },
+		{ "repair", no_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int ch;
+	int ch, repair = 0;
 	while ((ch = cli_getopt(argc, argv, "h", opts)) != -1) {
 		if (ch == 'h')
 			return cli_help(self);
+		if (ch == 'r') {
+			repair = 1;
+			continue;
+		}
 		return cli_usage_error(self, "unknown option");
 	}
 	if (optind != argc)
@@ -33,6 +38,15 @@ static int run_check(struct cli *cli, const struct cli_cmd *self, int argc, char
 	if (rc != MC_OK)
 		return rc;
 	struct mc_error err = MC_ERROR_INIT;
+	if (repair) {
+		long removed = 0;
+		if (check_repair(s, &removed, &err) != MC_OK) {
+			cli_close(cli);
+			return cli_error(&err);
+		}
+		cli_say(stdout, "repair: removed %ld evidence file%s that no evidence item used\n", removed,
+		       removed == 1 ? "" : "s");
+	}
 	struct check_summary sum;
 	cli_progress_begin(cli);
 	cli_catch_interrupt(s);
@@ -56,7 +70,7 @@ static int run_check(struct cli *cli, const struct cli_cmd *self, int argc, char
 
 const struct cli_cmd cli_cmd_check = {
 	"check", run_check,
-	"check",
+	"check [--repair]",
 	"Verifies the database, evidence files and the audit chain.",
 	"Checks, and names each problem on a line of its own starting 'problem: ':\n"
 	"  - SQLite's integrity check and foreign keys, and the triggers that protect the\n"
@@ -67,6 +81,11 @@ const struct cli_cmd cli_cmd_check = {
 	"  - the status counters against the real counts;\n"
 	"  - every score, feedback and decision against the last audited change to it (a\n"
 	"    change made behind mcassess's back shows), and each decision against the\n"
-	"    submission's status.\n\n"
+	"    submission's status;\n"
+	"  - files in the evidence directory that no evidence item uses (left by an\n"
+	"    import that was killed before it finished).\n\n"
+	"--repair (admins) first removes those unused evidence files, holding the\n"
+	"database's write lock so that an import running meanwhile is not harmed, then\n"
+	"checks.\n\n"
 	"Exit status: 0 all good (one summary line), 1 problems were found.\n",
 };

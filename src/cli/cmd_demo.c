@@ -60,7 +60,11 @@ static int parse_seed(const char *s, uint64_t *out)
 
 static void print_counts(const char *path, const struct demo_counts *c)
 {
-	cli_say(stdout, "%s: filled with demo data:\n", path);
+	if (c->resumed_after > 0)
+		cli_say(stdout, "%s: the demo stopped after %ld educators is finished; written now:\n", path,
+			c->resumed_after);
+	else
+		cli_say(stdout, "%s: filled with demo data:\n", path);
 	printf("  %-12s %ld\n", "districts", c->districts);
 	printf("  %-12s %ld\n", "schools", c->schools);
 	printf("  %-12s %ld\n", "cohorts", c->cohorts);
@@ -153,7 +157,9 @@ const struct cli_cmd cli_cmd_demo = {
 	"\n"
 	"The same options give the same data: ids, times and text all come from the\n"
 	"seed. A database that already holds submissions is refused. Only an admin may\n"
-	"fill an existing database.\n"
+	"fill an existing database. A demo that was stopped (killed, a power cut) is\n"
+	"finished by running it again with the same options; with other options it is\n"
+	"refused, naming the command that finishes it.\n"
 	"\n"
 	"options:\n"
 	"  --educators N    how many educators (default 800, the pilot's third year)\n"

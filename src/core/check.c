@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <jansson.h>
 
@@ -448,6 +449,128 @@ static int check_records(struct ck *c, struct mc_error *err)
 	return rc;
 }
 
+/* ---------------------------------------------------------------- orphan evidence files */
+
+struct orphans {
+	struct store *s;
+	struct mc_error *err;
+	int rc;
+	char **v;    /* names relative to the evidence directory */
+	char **sha;  /* the content each is named after, or NULL */
+	size_t n;
+};
+
+static int orphan_one(void *ctx, const char *rel, const char *sha256)
+{
+	struct orphans *o = ctx;
+	int known = 0;
+	if (sha256 && (o->rc = store_check_blob_known(o->s, sha256, &known, o->err)) != MC_OK)
+		return 1;
+	if (!known) {
+		o->v = mc_xrealloc(o->v, (o->n + 1) * sizeof *o->v);
+		o->sha = mc_xrealloc(o->sha, (o->n + 1) * sizeof *o->sha);
+		o->v[o->n] = mc_xstrdup(rel);
+		o->sha[o->n++] = sha256 ? mc_xstrdup(sha256) : NULL;
+	}
+	return 0;
+}
+
+static void orphans_free(struct orphans *o)
+{
+	for (size_t i = 0; i < o->n; i++) {
+		free(o->v[i]);
+		free(o->sha[i]);
+	}
+	free(o->v);
+	free(o->sha);
+}
+
+/* Holding the write lock: keep the candidates still there and still unused. */
+static void orphans_confirm(struct orphans *o, const char *root)
+{
+	size_t kept = 0;
+	for (size_t i = 0; i < o->n; i++) {
+		char *path = mc_xasprintf("%s/%s", root, o->v[i]);
+		struct stat sb;
+		int there = lstat(path, &sb) == 0, known = 0;
+		if (there && o->rc == MC_OK && o->sha[i])
+			o->rc = store_check_blob_known(o->s, o->sha[i], &known, o->err);
+		if (there && !known) {
+			o->v[kept] = o->v[i];
+			o->sha[kept++] = o->sha[i];
+		} else {
+			free(o->v[i]);
+			free(o->sha[i]);
+		}
+		free(path);
+	}
+	o->n = kept;
+}
+
+/* Files in the evidence directory that no evidence item uses: what an import
+ * killed before it finished leaves (a failing import removes its own). An
+ * import stores files only while it holds the database's write lock: the
+ * directory is read without it (writers go on), and what looks unused is
+ * confirmed (and removed) holding it, so an import running meanwhile is never
+ * taken for one that died. */
+static int find_orphans(struct store *s, int remove, struct orphans *o, struct mc_error *err)
+{
+	memset(o, 0, sizeof *o);
+	o->s = s;
+	o->err = err;
+	const char *root = store_evidence_dir(s);
+	if (evstore_each(root, orphan_one, o) != 0 && o->rc == MC_OK)
+		o->rc = mc_error_set(err, MC_FAIL, "reading the evidence directory %s: %s", root, strerror(errno));
+	if (o->rc != MC_OK || o->n == 0)
+		return o->rc;
+	if ((o->rc = store_begin(s, err)) != MC_OK)
+		return o->rc;
+	orphans_confirm(o, root);
+	for (size_t i = 0; o->rc == MC_OK && remove && i < o->n; i++)
+		if (evstore_remove_rel(root, o->v[i]) != 0)
+			o->rc = mc_error_set(err, MC_FAIL, "removing %s/%s: %s (%zu unused file%s removed before it)",
+					     root, o->v[i], strerror(errno), i, i == 1 ? " was" : "s were");
+	store_rollback(s);
+	return o->rc;
+}
+
+static int check_orphans(struct ck *c, struct mc_error *err)
+{
+	struct orphans o;
+	struct mc_error e2 = MC_ERROR_INIT;
+	if (find_orphans(c->s, 0, &o, &e2) != MC_OK) { /* a note, not a problem: nothing is wrong */
+		char *msg = mc_xasprintf("note: unused evidence files were not looked for: %s", mc_error_msg(&e2));
+		c->report(c->ctx, msg);
+		free(msg);
+	} else if (o.n > 0) {
+		struct mc_buf ex = MC_BUF_INIT;
+		for (size_t i = 0; i < o.n && i < 3; i++)
+			mc_buf_printf(&ex, "%s%s", i ? ", " : "", o.v[i]);
+		problem(c, "evidence: %zu file%s in %s %s used by no evidence item (%s%s), left by an import "
+			   "that was stopped before it finished; 'mcassess check --repair' removes them",
+			o.n, o.n == 1 ? "" : "s", store_evidence_dir(c->s), o.n == 1 ? "is" : "are",
+			mc_buf_str(&ex), o.n > 3 ? ", ..." : "");
+		mc_buf_free(&ex);
+	}
+	mc_error_clear(&e2);
+	orphans_free(&o);
+	return MC_OK;
+}
+
+int check_repair(struct store *s, long *removed, struct mc_error *err)
+{
+	*removed = 0;
+	int rc = people_require(s, ROLE_ADMIN, "remove unused evidence files", err);
+	if (rc != MC_OK)
+		return rc;
+	struct orphans o;
+	rc = find_orphans(s, 1, &o, err);
+	if (rc == MC_OK)
+		*removed = (long)o.n;
+	orphans_free(&o);
+	return rc;
+}
+
 /* ---------------------------------------------------------------- the whole */
 
 static check_archive_fn archive_part; /* archive_attach sets it */
@@ -509,6 +632,8 @@ int check_run(struct store *s, unsigned what, void (*report)(void *ctx, const ch
 		free(c.altered[i]);
 	free(c.altered);
 	store_end_read(s);
+	if (rc == MC_OK && (what & CHECK_EVIDENCE))
+		rc = check_orphans(&c, err);
 	sum->problems = c.problems;
 	return rc;
 }

@@ -923,17 +923,26 @@ static int room(const struct gen *g) { return !g->target || g->written < g->targ
 
 static int count_submission(struct gen *g, struct mc_error *err)
 {
+	(void)err;
 	g->written++;
 	g->in_batch++;
 	if (g->o->progress && g->written % DEMO_PROGRESS_EVERY == 0)
 		g->o->progress(g->o->progress_ctx, g->written,
 			       g->target ? (long)g->target : (long)(g->o->educators * 19 / 10));
-	if (g->in_batch < DEMO_BATCH)
+	return MC_OK;
+}
+
+/* After a whole educator: commit, let the checkpoint move the log into the
+ * database, carry on. A run stopped between batches holds whole educators
+ * only, so the next run can tell where to go on. */
+static int batch_end(struct gen *g, struct mc_error *err)
+{
+	if (g->in_batch < (g->o->batch > 0 ? g->o->batch : DEMO_BATCH))
 		return MC_OK;
-	/* Commit, let the checkpoint move the log into the database, carry on. */
 	g->in_batch = 0;
 	if (store_precheck_catch_up(g->s, NULL, err) != MC_OK || store_commit(g->s, err) != MC_OK)
 		return MC_FAIL;
+	MC_CRASH_POINT("demo: a batch committed");
 	store_checkpoint(g->s);
 	return store_begin(g->s, err);
 }
@@ -1038,19 +1047,29 @@ static int refuse_if_filled(struct gen *g, struct mc_error *err)
 	return MC_OK;
 }
 
+/* The options, as the audit row and meta 'demo_unfinished' hold them (heap). */
+static char *options_json(const struct demo_options *o)
+{
+	json_t *j = json_object();
+	char seed[32];
+	snprintf(seed, sizeof seed, "%llu", (unsigned long long)o->seed);
+	json_object_set_new(j, "seed", json_string(seed));
+	if (o->submissions > 0)
+		json_object_set_new(j, "submissions", json_integer(o->submissions));
+	else
+		json_object_set_new(j, "educators", json_integer(o->educators));
+	char *s = json_dumps(j, JSON_SORT_KEYS | JSON_COMPACT);
+	json_decref(j);
+	return s;
+}
+
+/* The audit row, and the note that the demo is under way (removed when it is whole). */
 static int audit_demo(struct gen *g, struct mc_error *err)
 {
-	json_t *o = json_object();
-	char seed[32];
-	snprintf(seed, sizeof seed, "%llu", (unsigned long long)g->o->seed);
-	json_object_set_new(o, "seed", json_string(seed));
-	if (g->o->submissions > 0)
-		json_object_set_new(o, "submissions", json_integer(g->o->submissions));
-	else
-		json_object_set_new(o, "educators", json_integer(g->o->educators));
-	char *after = json_dumps(o, JSON_SORT_KEYS | JSON_COMPACT);
-	json_decref(o);
+	char *after = options_json(g->o);
 	int rc = audit_append(g->s, "demo", "database", NULL, after, err);
+	if (rc == MC_OK)
+		rc = store_meta_set(g->s, "demo_unfinished", after, err);
 	free(after);
 	return rc;
 }
@@ -1072,9 +1091,27 @@ static int set_pilot_goals(struct gen *g, struct mc_error *err)
 	return rc;
 }
 
-static int fill(struct gen *g, struct mc_error *err)
+/* Where a stopped demo goes on: after the educators it wrote (whole ones: it
+ * commits only between educators), with each district's submission numbers
+ * counted on from those it has. */
+static int resume_point(struct gen *g, long *first, struct mc_error *err)
 {
-	int rc = refuse_if_filled(g, err);
+	long long subs = 0, edus = 0;
+	int rc = store_demo_existing(g->s, &subs, &edus, err);
+	for (int i = 0; rc == MC_OK && i < DEMO_DISTRICTS; i++) {
+		long long n = 0;
+		rc = store_demo_district_submissions(g->s, g->dist[i].id, &n, err);
+		g->dist[i].next_number = 101 + (long)n;
+	}
+	*first = (long)edus;
+	g->written = (long)subs;
+	g->c->resumed_after = (long)edus;
+	return rc;
+}
+
+static int fill(struct gen *g, int resume, struct mc_error *err)
+{
+	int rc = resume ? MC_OK : refuse_if_filled(g, err);
 	if (rc == MC_OK)
 		rc = store_demo_catalog(g->s, &g->creds, &g->ncreds, err);
 	if (rc == MC_OK && g->ncreds == 0)
@@ -1087,13 +1124,46 @@ static int fill(struct gen *g, struct mc_error *err)
 	if (rc != MC_OK)
 		return rc;
 	weigh_credentials(g);
-	rc = build_world(g, err);
+	rc = build_world(g, err); /* again when resuming: the same rows, found rather than added */
+	long first = 0;
 	if (rc == MC_OK)
-		rc = audit_demo(g, err);
-	if (rc == MC_OK)
+		rc = resume ? resume_point(g, &first, err) : audit_demo(g, err);
+	if (rc == MC_OK && !resume)
 		rc = set_pilot_goals(g, err);
-	for (long i = 0; rc == MC_OK && room(g) && (g->target || i < g->o->educators); i++)
+	for (long i = first; rc == MC_OK && room(g) && (g->target || i < g->o->educators); i++) {
 		rc = write_educator(g, i, err);
+		if (rc == MC_OK)
+			rc = batch_end(g, err);
+	}
+	if (rc == MC_OK)
+		rc = store_demo_finished(g->s, err);
+	return rc;
+}
+
+/* A demo stopped before it finished: resume it (*resume) when these are its
+ * options, else refuse naming the command that finishes it. */
+static int unfinished(struct store *s, const struct demo_options *o, int *resume, struct mc_error *err)
+{
+	char *was = NULL;
+	*resume = 0;
+	int rc = store_meta_get(s, "demo_unfinished", &was, err);
+	if (rc != MC_OK || !was)
+		return rc;
+	char *now = options_json(o);
+	*resume = strcmp(was, now) == 0;
+	if (!*resume) {
+		json_t *j = json_loads(was, 0, NULL);
+		const char *seed = json_string_value(json_object_get(j, "seed"));
+		json_int_t subs = json_integer_value(json_object_get(j, "submissions"));
+		json_int_t edus = json_integer_value(json_object_get(j, "educators"));
+		rc = mc_error_set(err, MC_FAIL, "%s: a demo with other options was stopped here before it finished; "
+				  "nothing was changed. 'mcassess --db %s demo %s %lld --seed %s' finishes it",
+				  store_path(s), store_path(s), subs > 0 ? "--submissions" : "--educators",
+				  (long long)(subs > 0 ? subs : edus), seed ? seed : "?");
+		json_decref(j);
+	}
+	free(now);
+	free(was);
 	return rc;
 }
 
@@ -1111,8 +1181,10 @@ int demo_run(struct store *s, const struct demo_options *o, struct demo_counts *
 	if (data_load(&g.d, err) != MC_OK)
 		return MC_FAIL;
 
-	int yes = 0;
+	int yes = 0, resume = 0;
 	int rc = setup_is_initialised(s, &yes, err);
+	if (rc == MC_OK && yes)
+		rc = unfinished(s, o, &resume, err);
 	if (rc == MC_OK && !yes) {
 		/* A new database: refuse before initialising if it somehow holds submissions. */
 		rc = refuse_if_filled(&g, err);
@@ -1124,7 +1196,7 @@ int demo_run(struct store *s, const struct demo_options *o, struct demo_counts *
 	if (rc == MC_OK)
 		rc = store_demo_bulk(s, 1, err);
 	if (rc == MC_OK && (rc = store_begin(s, err)) == MC_OK) {
-		rc = fill(&g, err);
+		rc = fill(&g, resume, err);
 		if (rc == MC_OK)
 			rc = store_precheck_catch_up(s, NULL, err); /* hashes for the copy pre-check */
 		if (rc == MC_OK)

@@ -1,6 +1,7 @@
 /* evstore.c: evidence files stored by content (see evstore.h). */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -40,34 +41,6 @@ int evstore_has(const char *root, const char *sha256)
 	return has;
 }
 
-/* fsync a directory so a rename or a new entry in it survives a power cut. */
-static int sync_dir(const char *dir)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	int rc = fsync(fd);
-	int e = errno;
-	close(fd);
-	errno = e;
-	return rc;
-}
-
-static int write_all(int fd, const unsigned char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* Copy fd into tmpfd (tmpfd < 0: only hash), hashing; refuse more than max. */
 static int copy_hash(int fd, int tmpfd, const char *name, long long max, struct evstore_put *out,
 		     struct mc_error *err)
@@ -94,7 +67,7 @@ static int copy_hash(int fd, int tmpfd, const char *name, long long max, struct 
 			break;
 		}
 		mc_sha256_update(&h, buf, (size_t)n);
-		if (tmpfd >= 0 && write_all(tmpfd, buf, (size_t)n) != 0) {
+		if (tmpfd >= 0 && mc_write_all(tmpfd, buf, (size_t)n) != 0) {
 			rc = mc_error_set(err, MC_FAIL, "storing %s: %s", name, strerror(errno));
 			break;
 		}
@@ -126,7 +99,7 @@ static int place(const char *root, const char *tmp, struct evstore_put *out, con
 		/* Two importers racing on one content both rename: the bytes are the same. */
 		else if (rename(tmp, final) != 0)
 			rc = mc_error_set(err, MC_FAIL, "storing %s as %s: %s", name, final, strerror(errno));
-		else if (sync_dir(sub) != 0 || (made && sync_dir(root) != 0))
+		else if (mc_sync_dir(sub) != 0 || (made && mc_sync_dir(root) != 0))
 			rc = mc_error_set(err, MC_FAIL, "storing %s: flushing %s: %s", name, sub,
 					  strerror(errno));
 		else
@@ -187,6 +160,74 @@ int evstore_remove(const char *root, const char *sha256)
 	char *sub = mc_xasprintf("%s/%.2s", root, sha256);
 	rmdir(sub); /* fails harmlessly while other files live there */
 	free(sub);
+	errno = e;
+	return rc;
+}
+
+/* The entries of one shard directory ROOT/xx. */
+static int each_in(const char *root, const char *xx, int (*fn)(void *ctx, const char *rel, const char *sha256),
+		   void *ctx)
+{
+	char *dir = mc_xasprintf("%s/%s", root, xx);
+	DIR *d = opendir(dir);
+	free(dir);
+	if (!d)
+		return errno == ENOTDIR ? 0 : -1;
+	struct dirent *e;
+	int stop = 0;
+	while (!stop && (e = readdir(d))) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		char *rel = mc_xasprintf("%s/%s", xx, e->d_name);
+		int named = sha_ok(e->d_name) && strncmp(e->d_name, xx, 2) == 0;
+		stop = fn(ctx, rel, named ? e->d_name : NULL);
+		free(rel);
+	}
+	closedir(d);
+	return 0;
+}
+
+int evstore_each(const char *root, int (*fn)(void *ctx, const char *rel, const char *sha256), void *ctx)
+{
+	DIR *d = opendir(root);
+	if (!d)
+		return errno == ENOENT ? 0 : -1;
+	struct dirent *e;
+	int rc = 0, stop = 0;
+	while (rc == 0 && !stop && (e = readdir(d))) {
+		const char *n = e->d_name;
+		if (strcmp(n, ".") == 0 || strcmp(n, "..") == 0)
+			continue;
+		struct stat sb;
+		char *p = mc_xasprintf("%s/%s", root, n);
+		int is_dir = lstat(p, &sb) == 0 && S_ISDIR(sb.st_mode);
+		free(p);
+		if (is_dir && strlen(n) == 2)
+			rc = each_in(root, n, fn, ctx);
+		else
+			stop = fn(ctx, n, NULL);
+	}
+	int e2 = errno;
+	closedir(d);
+	errno = e2;
+	return rc;
+}
+
+int evstore_remove_rel(const char *root, const char *rel)
+{
+	if (strstr(rel, "..") || rel[0] == '/') {
+		errno = EINVAL;
+		return -1;
+	}
+	char *p = mc_xasprintf("%s/%s", root, rel);
+	int rc = unlink(p);
+	int e = errno;
+	char *slash = strrchr(p, '/');
+	if (rc == 0 && slash > p + strlen(root)) {
+		*slash = '\0';
+		rmdir(p); /* the shard directory, when it is left empty */
+	}
+	free(p);
 	errno = e;
 	return rc;
 }

@@ -1664,8 +1664,10 @@ int import_file(struct store *s, const char *file, const char *evidence_dir, int
 	if (began) {
 		if (rc == MC_OK && !dry_run)
 			rc = store_precheck_catch_up(s, NULL, err); /* hashes for the copy pre-check */
-		if (rc == MC_OK && !dry_run)
+		if (rc == MC_OK && !dry_run) {
+			MC_CRASH_POINT("import: files stored, not committed");
 			rc = store_commit(s, err);
+		}
 		else
 			store_rollback(s);
 	}

@@ -13,6 +13,7 @@
 #include "mcassess/access.h"
 #include "mcassess/audit.h"
 #include "mcassess/claim_lock.h"
+#include "mcassess/draftspool.h"
 #include "mcassess/people.h"
 #include "mcassess/scoring.h"
 #include "mcassess/session.h"
@@ -285,9 +286,10 @@ typedef int (*op_fn)(struct store *s, const struct store_scoring_sub *sub, const
 
 /* One write to submission `id` as one transaction: look it up, run fn, commit,
  * or roll everything back. */
-static int in_tx(struct store *s, const char *id, op_fn fn, const struct op *op, struct mc_error *err)
+static int in_tx_begun(struct store *s, int (*begin)(struct store *, struct mc_error *), const char *id,
+		       op_fn fn, const struct op *op, struct mc_error *err)
 {
-	int rc = store_begin(s, err);
+	int rc = begin(s, err);
 	if (rc != MC_OK)
 		return rc;
 	struct store_scoring_sub sub;
@@ -299,6 +301,11 @@ static int in_tx(struct store *s, const char *id, op_fn fn, const struct op *op,
 		return store_commit(s, err);
 	store_rollback(s);
 	return rc;
+}
+
+static int in_tx(struct store *s, const char *id, op_fn fn, const struct op *op, struct mc_error *err)
+{
+	return in_tx_begun(s, store_begin, id, fn, op, err);
 }
 
 /* A decision (or a return as incomplete, with its reason), the status it
@@ -522,7 +529,10 @@ int scoring_feedback_set(struct store *s, const char *submission_id, const char 
 	int rc = scoring_text_check(text, strlen(text), NULL, err);
 	if (rc != MC_OK)
 		return rc;
-	return in_tx(s, submission_id, feedback_in_tx, &(struct op){ text, NULL, NULL }, err);
+	rc = in_tx(s, submission_id, feedback_in_tx, &(struct op){ text, NULL, NULL }, err);
+	if (rc == MC_OK) /* the saved feedback replaces the draft, wherever it was kept */
+		draftspool_remove(store_path(s), session_user(s), submission_id, "overall");
+	return rc;
 }
 
 /* ---------------------------------------------------------------- decide */
@@ -666,10 +676,52 @@ static int draft_op(struct store *s, const struct store_scoring_sub *sub, const 
 	return rc;
 }
 
+/* The database could not take the draft (busy past the busy timeout, full,
+ * read-only): it goes to a file (draftspool.h) instead. err says where, with
+ * status MC_OK, so the editor can tell the user; MC_FAIL if no file could be
+ * written either. A submission that does not exist keeps the first error. */
+static int draft_keep(struct store *s, const char *submission_id, const char *target, const char *text,
+		      struct mc_error *err)
+{
+	long long rowid;
+	struct mc_error e2 = MC_ERROR_INIT;
+	if (scoring_find(s, submission_id, &rowid, &e2) != MC_OK) {
+		mc_error_clear(&e2);
+		return MC_FAIL;
+	}
+	char *where = NULL;
+	int rc = draftspool_put(store_path(s), session_user(s), submission_id, target, text, &where, &e2);
+	if (rc == MC_OK)
+		mc_error_set(err, MC_OK, "your draft is kept in %s until the database can take it (%s); "
+			     "it comes back when you edit this text again", where, mc_error_msg(err));
+	else
+		mc_error_set(err, MC_FAIL, "%s; %s", mc_error_msg(err), mc_error_msg(&e2));
+	free(where);
+	mc_error_clear(&e2);
+	return rc;
+}
+
 int scoring_draft_save(struct store *s, const char *submission_id, const char *target,
 		       const char *text, struct mc_error *err)
 {
-	return in_tx(s, submission_id, draft_op, &(struct op){ target, text ? text : "", NULL }, err);
+	const char *t = text ? text : "";
+	int rc = in_tx(s, submission_id, draft_op, &(struct op){ target, t, NULL }, err);
+	if (rc == MC_OK)
+		draftspool_remove(store_path(s), session_user(s), submission_id, target);
+	else if (rc == MC_FAIL)
+		rc = draft_keep(s, submission_id, target, t, err);
+	return rc;
+}
+
+/* A draft kept in a file goes into the database now if it can without
+ * waiting (else it stays in the file for the next time). */
+static void draft_move_in(struct store *s, const char *submission_id, const char *target, const char *text)
+{
+	struct mc_error e2 = MC_ERROR_INIT;
+	if (in_tx_begun(s, store_begin_nowait, submission_id, draft_op, &(struct op){ target, text, NULL }, &e2) ==
+	    MC_OK)
+		draftspool_remove(store_path(s), session_user(s), submission_id, target);
+	mc_error_clear(&e2);
 }
 
 int scoring_draft_load(struct store *s, const char *submission_id, const char *target,
@@ -678,6 +730,17 @@ int scoring_draft_load(struct store *s, const char *submission_id, const char *t
 	*text = NULL;
 	if (at)
 		*at = NULL;
+	time_t kept_at;
+	char *kept = draftspool_get(store_path(s), session_user(s), submission_id, target, &kept_at);
+	if (kept) { /* written when the database could not take it: the newest text */
+		draft_move_in(s, submission_id, target, kept);
+		*text = kept;
+		if (at) {
+			*at = mc_xmalloc(MC_TIME_LEN);
+			mc_time_format(kept_at, *at);
+		}
+		return MC_OK;
+	}
 	struct store_scoring_sub sub;
 	char *canon = NULL;
 	int rc = sub_get(s, submission_id, &sub, err);
@@ -693,6 +756,8 @@ int scoring_draft_load(struct store *s, const char *submission_id, const char *t
 int scoring_draft_clear(struct store *s, const char *submission_id, const char *target,
 			struct mc_error *err)
 {
+	/* the text went back to the saved one, or was saved: a kept file is stale either way */
+	draftspool_remove(store_path(s), session_user(s), submission_id, target);
 	return in_tx(s, submission_id, draft_op, &(struct op){ target, NULL, NULL }, err);
 }
 
@@ -701,5 +766,8 @@ int scoring_draft_count(struct store *s, const char *submission_id, long *n, str
 	*n = 0;
 	long long rowid;
 	int rc = scoring_find(s, submission_id, &rowid, err);
-	return rc == MC_OK ? store_scoring_draft_count(s, rowid, session_user(s), n, err) : rc;
+	if (rc == MC_OK)
+		rc = store_scoring_draft_count(s, rowid, session_user(s), n, err);
+	*n += draftspool_count(store_path(s), session_user(s), submission_id);
+	return rc;
 }

@@ -233,7 +233,7 @@ int store_migrate(struct store *s, int version, struct mc_error *err)
 
 static int configure(struct store *s, int flags, struct mc_error *err)
 {
-	sqlite3_busy_timeout(s->db, 5000);
+	sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
 	sqlite3_extended_result_codes(s->db, 1);
 	/* The search tokenizer, on every connection and before any migration: the
 	 * index's tables name it, and FTS5 looks it up when they are created or opened. */
@@ -385,6 +385,14 @@ int store_begin(struct store *s, struct mc_error *err)
 	int rc = exec(s, "BEGIN IMMEDIATE", err, "starting a change");
 	if (rc == MC_OK)
 		s->in_tx = 1;
+	return rc;
+}
+
+int store_begin_nowait(struct store *s, struct mc_error *err)
+{
+	sqlite3_busy_timeout(s->db, 0);
+	int rc = store_begin(s, err);
+	sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
 	return rc;
 }
 

@@ -25,7 +25,10 @@ static const char SQL_OUTBOX_FAILED[] = "UPDATE outbox SET state = 'failed', err
 static const char SQL_OUTBOX_COUNT[] =
 	"SELECT count(*), (SELECT action || ' ' || subject || ' at ' || at FROM outbox ORDER BY seq LIMIT 1), "
 	"(SELECT error FROM outbox WHERE error IS NOT NULL ORDER BY seq DESC LIMIT 1) FROM outbox";
-static const char SQL_OUTBOX_HAS[] = "SELECT 1 FROM outbox WHERE subject = ?1 LIMIT 1";
+/* An educator's record goes to the archive with their submissions' events. */
+static const char SQL_OUTBOX_HAS[] =
+	"SELECT 1 FROM outbox WHERE subject = ?1 OR (?1 LIKE 'educator:%' AND subject LIKE 'submission:%' "
+	"AND json_extract(record, '$.educator') = substr(?1, 10)) LIMIT 1";
 
 static const char SQL_LOG_DROP[] = "DELETE FROM archive_log";
 static const char SQL_LOG_ADD[] = "INSERT INTO archive_log(ord, commit_id, key) VALUES (?1, ?2, ?3)";
@@ -72,26 +75,18 @@ static const char SQL_SUBJECTS[] =
 static const char SQL_EV_TEXT[] = "SELECT text FROM evidence WHERE sha256 = ?1 AND kind = 'text' LIMIT 1";
 static const char SQL_EV_EACH[] =
 	"SELECT sha256, max(kind = 'file') FROM evidence GROUP BY sha256 ORDER BY sha256";
+/* Evidence the archive should hold by now: not that of submissions whose
+ * events still wait in the outbox (an import stopped before its commit). */
+static const char SQL_EV_COMMITTED[] =
+	"SELECT ev.sha256, max(ev.kind = 'file') FROM evidence ev JOIN submission s ON s.id = ev.submission_id "
+	"WHERE s.ext_id NOT IN (SELECT substr(subject, 12) FROM outbox WHERE subject LIKE 'submission:%') "
+	"GROUP BY ev.sha256 ORDER BY ev.sha256";
 int store_archive_configured(struct store *s, char **path, struct mc_error *err)
 {
 	return store_meta_get(s, "archive_path", path, err);
 }
 
 /* ---------------------------------------------------------------- layout */
-
-static void put_name(struct mc_buf *b, const char *name)
-{
-	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
-		int plain = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-			    *p == '-' || *p == '_' || (*p == '.' && p != (const unsigned char *)name);
-		if (plain)
-			mc_buf_addc(b, (char)*p);
-		else
-			mc_buf_printf(b, "%%%02X", *p);
-	}
-	if (!*name)
-		mc_buf_adds(b, "%");
-}
 
 static const char *kind_of(const char *subject, const char *kind)
 {
@@ -130,25 +125,25 @@ char *store_archive_path(int layout, const char *subject)
 		mc_sha256_hex(id, strlen(id), h);
 		mc_buf_adds(&b, "submissions/");
 		put_shards(&b, layout, h, 2);
-		put_name(&b, id);
+		mc_buf_add_name(&b, id);
 		mc_buf_adds(&b, "/record.json");
 	} else if ((id = kind_of(subject, "educator"))) {
 		mc_sha256_hex(id, strlen(id), h);
 		mc_buf_adds(&b, "educators/");
 		put_shards(&b, layout, h, 1);
-		put_name(&b, id);
+		mc_buf_add_name(&b, id);
 		mc_buf_adds(&b, ".json");
 	} else if ((id = kind_of(subject, "person"))) {
 		mc_buf_adds(&b, "people/");
-		put_name(&b, id);
+		mc_buf_add_name(&b, id);
 		mc_buf_adds(&b, ".json");
 	} else if ((id = kind_of(subject, "credential"))) {
 		mc_buf_adds(&b, "catalog/credentials/");
-		put_name(&b, id);
+		mc_buf_add_name(&b, id);
 		mc_buf_adds(&b, ".json");
 	} else if ((id = kind_of(subject, "pathway"))) {
 		mc_buf_adds(&b, "catalog/pathways/");
-		put_name(&b, id);
+		mc_buf_add_name(&b, id);
 		mc_buf_adds(&b, ".json");
 	} else {
 		return NULL;
@@ -648,10 +643,10 @@ int store_archive_evidence_text(struct store *s, const char *sha256, char **text
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading evidence");
 }
 
-int store_archive_evidence_each(struct store *s, int (*fn)(void *ctx, const char *sha256, int is_file),
-				void *ctx, struct mc_error *err)
+static int evidence_walk(struct store *s, const char *sql, int (*fn)(void *ctx, const char *sha256, int is_file),
+			 void *ctx, struct mc_error *err)
 {
-	sqlite3_stmt *st = store_prep(s, SQL_EV_EACH, err);
+	sqlite3_stmt *st = store_prep(s, sql, err);
 	if (!st)
 		return MC_FAIL;
 	int rc;
@@ -664,4 +659,16 @@ int store_archive_evidence_each(struct store *s, int (*fn)(void *ctx, const char
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading evidence");
+}
+
+int store_archive_evidence_each(struct store *s, int (*fn)(void *ctx, const char *sha256, int is_file),
+				void *ctx, struct mc_error *err)
+{
+	return evidence_walk(s, SQL_EV_EACH, fn, ctx, err);
+}
+
+int store_archive_evidence_committed_each(struct store *s, int (*fn)(void *ctx, const char *sha256, int is_file),
+					  void *ctx, struct mc_error *err)
+{
+	return evidence_walk(s, SQL_EV_COMMITTED, fn, ctx, err);
 }

@@ -32,6 +32,7 @@ static const char SQL_RECORDS[] =
 	"WHERE s.status IN ('earned', 'resubmit') AND NOT EXISTS "
 	"  (SELECT 1 FROM decision d WHERE d.submission_id = s.id) "
 	"ORDER BY 1, 2, 3, 4";
+static const char SQL_BLOB_KNOWN[] = "SELECT count(*) FROM blob WHERE sha256 = ?1";
 static const char SQL_TRIGGER[] =
 	"SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND name = ?1";
 static const char SQL_COUNTS[] =
@@ -126,18 +127,29 @@ int store_check_record_each(struct store *s, int (*fn)(void *ctx, const struct s
 	return walk_end(s, st, rc, err);
 }
 
-int store_check_trigger_exists(struct store *s, const char *name, int *exists, struct mc_error *err)
+/* count(*) of a query with one text parameter, as a yes/no. */
+static int any_of(struct store *s, const char *sql, const char *arg, int *yes, struct mc_error *err)
 {
-	*exists = 0;
-	sqlite3_stmt *st = store_prep(s, SQL_TRIGGER, err);
+	*yes = 0;
+	sqlite3_stmt *st = store_prep(s, sql, err);
 	if (!st)
 		return MC_FAIL;
-	store_bind_text(st, 1, name);
+	store_bind_text(st, 1, arg);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
-		*exists = sqlite3_column_int(st, 0) > 0;
+		*yes = sqlite3_column_int(st, 0) > 0;
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW ? MC_OK : store_fail(s, err, "checking the database");
+}
+
+int store_check_trigger_exists(struct store *s, const char *name, int *exists, struct mc_error *err)
+{
+	return any_of(s, SQL_TRIGGER, name, exists, err);
+}
+
+int store_check_blob_known(struct store *s, const char *sha256, int *known, struct mc_error *err)
+{
+	return any_of(s, SQL_BLOB_KNOWN, sha256, known, err);
 }
 
 int store_check_counts(struct store *s, long *submissions, long *evidence, long *files, long *scores,

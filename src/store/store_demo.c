@@ -26,6 +26,9 @@ static const char SQL_BULK_ON[] = "PRAGMA cache_size = -262144";
 static const char SQL_BULK_OFF[] = "PRAGMA cache_size = -2000";
 static const char SQL_EXISTING[] =
 	"SELECT (SELECT count(*) FROM submission), (SELECT count(*) FROM educator)";
+static const char SQL_DISTRICT_SUBS[] =
+	"SELECT count(*) FROM submission s JOIN educator e ON e.id = s.educator_id WHERE e.district_id = ?1";
+static const char SQL_UNFINISHED_DEL[] = "DELETE FROM meta WHERE key = 'demo_unfinished'";
 static const char SQL_DISTRICT_INS[] =
 	"INSERT INTO district(name) VALUES (?1) ON CONFLICT(name) DO NOTHING";
 static const char SQL_DISTRICT_GET[] = "SELECT id FROM district WHERE name = ?1";
@@ -249,6 +252,21 @@ int store_demo_existing(struct store *s, long long *submissions, long long *educ
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW ? MC_OK : store_fail(s, err, "counting submissions");
+}
+
+int store_demo_district_submissions(struct store *s, long long district_id, long long *n, struct mc_error *err)
+{
+	sqlite3_stmt *st = store_prep(s, SQL_DISTRICT_SUBS, err);
+	if (!st)
+		return MC_FAIL;
+	store_bind_int(st, 1, district_id);
+	return one_id(s, st, n, "counting a district's submissions", err);
+}
+
+int store_demo_finished(struct store *s, struct mc_error *err)
+{
+	sqlite3_stmt *st = store_prep(s, SQL_UNFINISHED_DEL, err);
+	return st ? done(s, st, "noting that the demo finished", err) : MC_FAIL;
 }
 
 int store_demo_district(struct store *s, const char *name, long long *id, struct mc_error *err)

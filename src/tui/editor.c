@@ -32,6 +32,7 @@ struct ed {
 	struct tui_text *text;
 	int changed;              /* since the last draft save */
 	int draft;                /* a draft of this text is in the database */
+	char *kept;               /* where the draft went when the database could not take it */
 	double last_save;
 	WINDOW *title_w, *body, *hint;
 	int h, w;                 /* body rows and cells */
@@ -60,6 +61,10 @@ static void save_draft(struct tui_view *v)
 		tui_error(v->tui, &err);
 		return;
 	}
+	free(e->kept);
+	e->kept = err.msg; /* set only when the draft went to a file */
+	if (e->kept)
+		tui_message(v->tui, "%s", e->kept);
 	e->draft = strcmp(s, e->original) != 0;
 	e->changed = 0;
 	e->last_save = now_s();
@@ -134,6 +139,7 @@ static void e_close(struct tui_view *v)
 	free(e->target);
 	free(e->title);
 	free(e->original);
+	free(e->kept);
 	free(e);
 }
 
@@ -258,13 +264,15 @@ static void leave(struct tui_view *v)
 	if (e->changed)
 		save_draft(v);
 	int kept = e->draft;
+	char *where = e->kept ? mc_xstrdup(e->kept) : NULL;
 	struct tui_view *below = tui_view_below(t, v);
 	void (*saved)(struct tui_view *) = e->saved;
 	tui_pop(t);
 	if (below && saved)
 		saved(below); /* it shows that a draft waits */
 	if (kept)
-		tui_message(t, "your text is kept as a draft; it comes back when you edit it again");
+		tui_message(t, "%s", where ? where : "your text is kept as a draft; it comes back when you edit it again");
+	free(where);
 }
 
 /* A comment kept until its criterion is scored: back to the submission. */

@@ -66,6 +66,37 @@ t_run 1 check
 t_stdout_has "problem: submission S-2 was decided 'resubmit' but its status is 'in_progress'"
 restore
 
+# ---- files a killed import left in the evidence directory, and check --repair
+ORPHAN=$DB.evidence/5e/5e$(printf '%062d' 0)
+mkdir -p "${ORPHAN%/*}"
+printf 'stored by an import that was killed\n' >"$ORPHAN"
+printf 'half a co' >"$DB.evidence/.incoming-Qw3rTy"
+t_snapshot
+t_run 1 check
+t_stdout_has "problem: evidence: 2 files in $DB.evidence are used by no evidence item ("
+t_stdout_has "left by an import that was stopped before it finished; 'mcassess check --repair' removes them"
+t_stderr_has "mcassess: check found 1 problem in $DB"
+t_db_unchanged
+if [ "$(id -u)" -eq 0 ] && command -v useradd >/dev/null 2>&1 && command -v runuser >/dev/null 2>&1; then
+	U=mccrrep
+	id "$U" >/dev/null 2>&1 || useradd -M -N "$U" 2>/dev/null || useradd -M "$U"
+	chmod -R a+rwX "$T" # $U is none of the database's people: no audited change to them
+	RC=0
+	runuser -u "$U" -- "$MCASSESS" --db "$DB" check --repair >"$OUT" 2>"$ERR" || RC=$?
+	t_check "someone not an admin may not repair (exit $RC)" [ "$RC" -eq 1 ]
+	t_stderr_has "remove unused evidence files"
+	t_check "the files are still there" sh -c '[ -f "$1" ] && [ -f "$2" ]' - "$ORPHAN" "$DB.evidence/.incoming-Qw3rTy"
+else
+	for i in 1 2 3; do t_ok "someone not an admin may not repair # SKIP not root (useradd, runuser)"; done
+fi
+t_run 0 check --repair
+t_stdout_has "repair: removed 2 evidence files that no evidence item used"
+t_stdout_has "all good: 3 submissions, 10 evidence items (1 stored file)"
+t_check "the orphans are gone" sh -c '[ ! -e "$1" ] && [ ! -e "$2" ]' - "$ORPHAN" "$DB.evidence/.incoming-Qw3rTy"
+t_check "the evidence in use stays" [ -f "$LESSON_FILE" ]
+t_run 0 check --repair
+t_stdout_has "repair: removed 0 evidence files that no evidence item used"
+
 t_run 0 check
 t_stdout_has "all good:"
 t_run 2 check extra

@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 
 #include "archive/archive_int.h"
+#include "crash.h"
 #include "mcassess/archive.h"
 #include "mcassess/check.h"
 #include "mcassess/import.h"
@@ -444,6 +445,154 @@ static void own_trees_match_libgit2s(void **state)
 	git_libgit2_shutdown();
 }
 
+/* ---------------------------------------------------------------- kill points */
+
+/* The child's drain: its own connection, as another mcassess would have. */
+static void drain_child(void *arg)
+{
+	struct fx *f = arg;
+	struct store *s = NULL;
+	struct mc_error err = MC_ERROR_INIT;
+	long n;
+	if (unit_open(f->db, 0, &s, &err) == MC_OK)
+		archive_drain(s, &n, &err);
+}
+
+static long count_commits(const char *repo_path)
+{
+	git_repository *repo;
+	git_revwalk *w;
+	git_oid oid;
+	long n = 0;
+	git_libgit2_init();
+	assert_int_equal(git_repository_open_bare(&repo, repo_path), 0);
+	assert_int_equal(git_revwalk_new(&w, repo), 0);
+	assert_int_equal(git_revwalk_push_ref(w, "refs/heads/main"), 0);
+	while (git_revwalk_next(&oid, w) == 0)
+		n++;
+	git_revwalk_free(w);
+	git_repository_free(repo);
+	git_libgit2_shutdown();
+	return n;
+}
+
+/* Scores (`scores` of them) wait in the outbox; a drain is killed at `point`.
+ * check then reports no tampering (only what truly waits), the next drain
+ * commits the rest, and every event is in the archive once. */
+static void killed_drain_recovers(struct fx *f, const char *point, int committed, int scores)
+{
+	struct mc_error err = MC_ERROR_INIT;
+	char *arc = init_archive(f, "a.git");
+	long before = count_commits(arc);
+	static const char *const levels[] = { "demonstrated", "progressing" };
+	for (int i = 0; i < scores; i++)
+		ok(scoring_score(f->s, "HX-101", "O1", levels[i % 2], NULL, &err), &err);
+	long long events = query_int(f, "SELECT count(*) FROM outbox");
+	unit_killed_at(point, drain_child, f);
+	struct problems p;
+	long np = run_check(f, &p);
+	if (strstr(p.buf, "deleted") || strstr(p.buf, "replaced") || strstr(p.buf, "missing"))
+		fail_msg("killed at '%s': a false alarm: %s", point, p.buf);
+	if (committed)
+		assert_int_equal(np, 0);
+	else if (np != 1 || !strstr(p.buf, "changes wait in the outbox"))
+		fail_msg("killed at '%s': %ld problems: %s", point, np, p.buf);
+	long n = 0;
+	ok(archive_drain(f->s, &n, &err), &err);
+	assert_int_equal(run_check(f, &p), 0);
+	assert_int_equal(query_int(f, "SELECT count(*) FROM outbox"), 0);
+	assert_int_equal(count_commits(arc) - before, events); /* none lost, none twice */
+	free(arc);
+}
+
+static void every_kill_point_of_a_drain_recovers(void **state)
+{
+	static const struct {
+		const char *point;
+		int committed;
+	} points[] = {
+		{ "archive: commits made, not written", 0 },
+		{ "archive: objects written, branch not moved", 0 },
+		{ "archive: branch moved, database not told", 1 },
+		{ "archive: database told", 1 },
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof points / sizeof points[0]; i++)
+		for (int scores = 2; scores <= 16; scores += 14) { /* loose objects, then one pack */
+			void *fx;
+			setup(&fx);
+			killed_drain_recovers(fx, points[i].point, points[i].committed, scores);
+			teardown(&fx);
+		}
+}
+
+/* A writer killed while moving the branch leaves refs/heads/main.lock. */
+static void a_stale_branch_lock_does_not_stop_the_archive(void **state)
+{
+	struct fx *f = *state;
+	struct mc_error err = MC_ERROR_INIT;
+	char *arc = init_archive(f, "a.git");
+	char *lock = mc_xasprintf("%s/refs/heads/main.lock", arc);
+	FILE *fp = fopen(lock, "w");
+	assert_non_null(fp);
+	fclose(fp);
+	ok(scoring_score(f->s, "HX-101", "O1", "demonstrated", NULL, &err), &err);
+	long n = 0;
+	ok(archive_drain(f->s, &n, &err), &err);
+	assert_int_equal(n, 2);
+	assert_int_equal(query_int(f, "SELECT count(*) FROM outbox"), 0);
+	struct problems p;
+	assert_int_equal(run_check(f, &p), 0);
+	free(lock);
+	free(arc);
+}
+
+/* An import whose drain is killed: its submissions, educators and evidence
+ * files are not in the archive yet, and check says only that they wait. */
+static void a_killed_drain_after_an_import_is_no_alarm(void **state)
+{
+	static const char *const points[] = { "archive: commits made, not written",
+					       "archive: branch moved, database not told" };
+	(void)state;
+	for (size_t i = 0; i < sizeof points / sizeof points[0]; i++) {
+		void *fx;
+		setup(&fx);
+		struct fx *f = fx;
+		struct mc_error err = MC_ERROR_INIT;
+		char *arc = init_archive(f, "a.git");
+		char *ev = mc_xasprintf("%s/ev", f->dir), *csv = mc_xasprintf("%s/more.csv", f->dir);
+		char *file = mc_xasprintf("%s/new.txt", ev);
+		assert_int_equal(mc_mkdirs(ev, 0700), 0);
+		FILE *fp = fopen(file, "w");
+		assert_non_null(fp);
+		fputs("a lesson plan no one has sent before\n", fp);
+		fclose(fp);
+		fp = fopen(csv, "w");
+		assert_non_null(fp);
+		fputs("submission_id,educator_id,educator_name,district,school,credential,submitted_at,part,kind,text,file\n"
+		      "HX-201,E-9,New Teacher,Northfield,Oak,TEAM-QUES,2026-11-23T10:00:00Z,artifact,file,,new.txt\n"
+		      "HX-202,E-10,Other Teacher,Northfield,Oak,TEAM-QUES,2026-11-23T10:00:00Z,overview,text,Why?,\n", fp);
+		fclose(fp);
+		struct import_stats st;
+		ok(import_file(f->s, csv, ev, 0, &st, NULL, NULL, &err), &err);
+		unit_killed_at(points[i], drain_child, f);
+		struct problems p;
+		long np = run_check(f, &p);
+		if (i == 0 && (np != 1 || !strstr(p.buf, "2 changes wait in the outbox")))
+			fail_msg("killed at '%s': %ld problems: %s", points[i], np, p.buf);
+		if (i == 1 && np != 0)
+			fail_msg("killed at '%s': %ld problems: %s", points[i], np, p.buf);
+		long n = 0;
+		ok(archive_drain(f->s, &n, &err), &err);
+		assert_int_equal(run_check(f, &p), 0);
+		free(file);
+		free(csv);
+		free(ev);
+		free(arc);
+		teardown(&fx);
+	}
+}
+
 int main(void)
 {
 	archive_attach(); /* as the program does: drains at store_checkpoint, the archive's part of check */
@@ -457,6 +606,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(check_names_a_score_edited_behind_its_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(failed_drain_waits_then_catches_up_in_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(push_then_diverged_pull_keeps_both, setup, teardown),
+		cmocka_unit_test(every_kill_point_of_a_drain_recovers),
+		cmocka_unit_test(a_killed_drain_after_an_import_is_no_alarm),
+		cmocka_unit_test_setup_teardown(a_stale_branch_lock_does_not_stop_the_archive, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,10 +5,13 @@
 
 #include "mcassess/check.h"
 #include "mcassess/hash.h"
+#include "mcassess/import.h"
+#include "mcassess/setup.h"
 #include "mcassess/identity.h"
 #include "mcassess/scoring.h"
 #include "mcassess/store.h"
 #include "mcassess/util.h"
+#include "crash.h"
 
 struct fx {
 	char *dir, *path, *file; /* file: the stored evidence file of S-1 */
@@ -202,10 +205,145 @@ static void status_counter_and_decision(void **state)
 	fx_close(&f);
 }
 
+/* ---------------------------------------------------------------- a killed import */
+
+#define ARCHIVE_FIX MC_ABS_SRCDIR "/tests/fixtures/archive"
+
+static void import_child(void *arg)
+{
+	struct store *s = NULL;
+	struct mc_error err = MC_ERROR_INIT;
+	struct import_stats st;
+	if (unit_open(arg, 0, &s, &err) == MC_OK)
+		import_file(s, ARCHIVE_FIX "/subs.csv", ARCHIVE_FIX "/evidence", 0, &st, NULL, NULL, &err);
+}
+
+static long files_in(const char *dir)
+{
+	char *cmd = mc_xasprintf("find '%s' -type f | wc -l", dir);
+	FILE *p = popen(cmd, "r");
+	long n = -1;
+	assert_non_null(p);
+	assert_int_equal(fscanf(p, "%ld", &n), 1);
+	pclose(p);
+	free(cmd);
+	return n;
+}
+
+/* A new database, initialised as `init` does (catalog, this user the admin). */
+static struct store *init_db(char **dir, char **path)
+{
+	struct mc_error err = MC_ERROR_INIT;
+	struct store *s;
+	*dir = unit_tmpdir();
+	*path = mc_xasprintf("%s/t.db", *dir);
+	assert_int_equal(unit_open(*path, STORE_CREATE, &s, &err), MC_OK);
+	assert_int_equal(setup_init(s, &err), MC_OK);
+	return s;
+}
+
+static void close_db(struct store **s, char *dir, char *path)
+{
+	unit_close(s);
+	free(path);
+	unit_rmtree(dir);
+}
+
+/* An import killed after storing its files and before committing leaves them
+ * used by nothing: check names them, check_repair removes them, and the import
+ * then goes through whole. */
+static void killed_import_leaves_orphans_that_repair_removes(void **state)
+{
+	(void)state;
+	struct mc_error err = MC_ERROR_INIT;
+	char *dir, *path;
+	struct store *s = init_db(&dir, &path);
+	unit_killed_at("import: files stored, not committed", import_child, path);
+	const char *ev = store_evidence_dir(s);
+	assert_int_equal(files_in(ev), 2); /* plan.txt and photo.bin, stored; no blob row */
+	char *stray = mc_xasprintf("%s/.incoming-Ab12Cd", ev); /* a kill in the middle of a copy */
+	write_file(stray, "half a fil");
+	struct found fd = { MC_BUF_INIT, 0 };
+	struct check_summary sum;
+	assert_int_equal(check_run(s, CHECK_ALL, collect, &fd, &sum, &err), MC_OK);
+	assert_int_equal(sum.problems, 1);
+	assert_non_null(strstr(mc_buf_str(&fd.all), "evidence: 3 files in "));
+	assert_non_null(strstr(mc_buf_str(&fd.all), "are used by no evidence item ("));
+	assert_non_null(strstr(mc_buf_str(&fd.all), ".incoming-Ab12Cd"));
+	assert_non_null(strstr(mc_buf_str(&fd.all), "'mcassess check --repair' removes them"));
+	long removed = 0;
+	assert_int_equal(check_repair(s, &removed, &err), MC_OK);
+	assert_int_equal(removed, 3);
+	assert_int_equal(files_in(ev), 0);
+	mc_buf_reset(&fd.all);
+	assert_int_equal(check_run(s, CHECK_ALL, collect, &fd, &sum, &err), MC_OK);
+	assert_int_equal(sum.problems, 0);
+	struct import_stats st;
+	assert_int_equal(import_file(s, ARCHIVE_FIX "/subs.csv", ARCHIVE_FIX "/evidence", 0, &st, NULL, NULL, &err),
+			 MC_OK);
+	assert_int_equal(st.submissions, 2);
+	assert_int_equal(check_repair(s, &removed, &err), MC_OK);
+	assert_int_equal(removed, 0); /* the files an import uses are never taken */
+	assert_int_equal(files_in(ev), 2);
+	assert_int_equal(check_run(s, CHECK_ALL, collect, &fd, &sum, &err), MC_OK);
+	assert_int_equal(sum.problems, 0);
+	mc_buf_free(&fd.all);
+	free(stray);
+	close_db(&s, dir, path);
+}
+
+/* An import running meanwhile holds the write lock while its files are not yet
+ * recorded: check does not call them unused, repair does not take them, and
+ * once the import commits they are in use. */
+static void a_running_import_keeps_its_files(void **state)
+{
+	(void)state;
+	struct mc_error err = MC_ERROR_INIT;
+	char *dir, *path;
+	struct store *s = init_db(&dir, &path);
+	char sha[MC_SHA256_HEX];
+	mc_sha256_hex("being imported\n", 15, sha);
+	char *sub = mc_xasprintf("%s/%.2s", store_evidence_dir(s), sha);
+	assert_int_equal(mc_mkdirs(sub, 0700), 0);
+	char *file = mc_xasprintf("%s/%s", sub, sha);
+	write_file(file, "being imported\n");
+	sqlite3 *import;
+	assert_int_equal(sqlite3_open(path, &import), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(import, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+	struct found fd = { MC_BUF_INIT, 0 };
+	struct check_summary sum;
+	assert_int_equal(check_run(s, CHECK_EVIDENCE, collect, &fd, &sum, &err), MC_OK);
+	assert_int_equal(sum.problems, 0);
+	assert_non_null(strstr(mc_buf_str(&fd.all), "note: unused evidence files were not looked for: "));
+	long removed = -1;
+	assert_int_equal(check_repair(s, &removed, &err), MC_FAIL); /* busy: it waits for no one */
+	assert_non_null(strstr(err.msg, "the database is busy"));
+	mc_error_clear(&err);
+	assert_int_equal(access(file, F_OK), 0);
+	char *ins = mc_xasprintf("INSERT INTO blob(sha256, size, media_type) VALUES ('%s', 15, 'text/plain'); COMMIT",
+				 sha);
+	assert_int_equal(sqlite3_exec(import, ins, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(import);
+	mc_buf_reset(&fd.all);
+	assert_int_equal(check_run(s, CHECK_EVIDENCE, collect, &fd, &sum, &err), MC_OK);
+	assert_int_equal(sum.problems, 0);
+	assert_null(strstr(mc_buf_str(&fd.all), "unused"));
+	assert_int_equal(check_repair(s, &removed, &err), MC_OK);
+	assert_int_equal(removed, 0);
+	assert_int_equal(access(file, F_OK), 0);
+	mc_buf_free(&fd.all);
+	free(ins);
+	free(file);
+	free(sub);
+	close_db(&s, dir, path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(clean_database_is_all_good),
+		cmocka_unit_test(killed_import_leaves_orphans_that_repair_removes),
+		cmocka_unit_test(a_running_import_keeps_its_files),
 		cmocka_unit_test(edited_evidence_file),
 		cmocka_unit_test(edited_evidence_text),
 		cmocka_unit_test(deleted_audit_row),

@@ -9,6 +9,7 @@
 #include "mcassess/store.h"
 #include "mcassess/text.h"
 #include "mcassess/util.h"
+#include "crash.h"
 
 /* The tables the demo writes, compared row by row (the catalog, meta, audit and
  * the person who ran init carry the clock and the OS user, so they are left out). */
@@ -367,6 +368,91 @@ static void bad_options_refused(void **state)
 	mc_error_clear(&err);
 }
 
+/* ---------------------------------------------------------------- a demo killed between batches */
+
+struct demo_job {
+	const char *path;
+	struct demo_options o;
+};
+
+static void demo_child(void *arg)
+{
+	struct demo_job *j = arg;
+	struct store *s = NULL;
+	struct mc_error err = MC_ERROR_INIT;
+	struct demo_counts c;
+	if (unit_open(j->path, STORE_CREATE, &s, &err) == MC_OK)
+		demo_run(s, &j->o, &c, &err);
+}
+
+static int demo_with(const char *path, const struct demo_options *o, struct demo_counts *c, struct mc_error *err)
+{
+	struct store *s = NULL;
+	int rc = unit_open(path, STORE_CREATE, &s, err);
+	if (rc == MC_OK)
+		rc = demo_run(s, o, c, err);
+	unit_close(&s);
+	return rc;
+}
+
+/* Killed after its first batch, a demo is finished by the same options into
+ * exactly the rows an uninterrupted run writes; other options are refused
+ * with the command that finishes it, and change nothing. */
+static void killed_demo(struct fx *f, long educators, long submissions, const char *want_cmd)
+{
+	struct mc_error err = MC_ERROR_INIT;
+	struct demo_counts c;
+	char *whole = mc_xasprintf("%s/whole.db", f->dir);
+	struct demo_options o = { .educators = educators, .submissions = submissions, .seed = 5 };
+	assert_int_equal(demo_with(whole, &o, &c, &err), MC_OK);
+	struct demo_job job = { f->path, o };
+	job.o.batch = 9;
+	unit_killed_at("demo: a batch committed", demo_child, &job);
+	sqlite3 *db = open_db(whole);
+	long long all = query_int(db, "SELECT count(*) FROM educator");
+	sqlite3_close(db);
+	db = open_db(f->path);
+	long long had = query_int(db, "SELECT count(*) FROM educator");
+	assert_true(had > 0 && had < all); /* half-filled */
+	assert_int_equal(query_int(db, "SELECT count(*) FROM meta WHERE key = 'demo_unfinished'"), 1);
+	sqlite3_close(db);
+	char before[MC_SHA256_HEX], after[MC_SHA256_HEX], want[MC_SHA256_HEX];
+	fingerprint(f->path, before);
+	struct demo_options other = o;
+	other.seed = 6;
+	assert_int_equal(demo_with(f->path, &other, &c, &err), MC_FAIL);
+	char *cmd = mc_xasprintf("'mcassess --db %s demo %s' finishes it", f->path, want_cmd);
+	if (!strstr(err.msg, cmd))
+		fail_msg("%s", err.msg);
+	free(cmd);
+	mc_error_clear(&err);
+	fingerprint(f->path, after);
+	assert_string_equal(before, after);
+	assert_int_equal(demo_with(f->path, &job.o, &c, &err), MC_OK);
+	assert_int_equal(c.resumed_after, had);
+	fingerprint(f->path, after);
+	fingerprint(whole, want);
+	assert_string_equal(after, want); /* the same rows as a run never stopped */
+	db = open_db(f->path);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM meta WHERE key = 'demo_unfinished'"), 0);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM audit WHERE action = 'demo'"), 1);
+	sqlite3_close(db);
+	assert_int_equal(demo_with(f->path, &job.o, &c, &err), MC_FAIL); /* whole now: refused as filled */
+	assert_non_null(strstr(err.msg, "demo fills an empty database"));
+	mc_error_clear(&err);
+	free(whole);
+}
+
+static void a_killed_demo_is_finished_by_the_same_options(void **state)
+{
+	killed_demo(*state, 40, 0, "--educators 40 --seed 5");
+}
+
+static void a_killed_demo_of_n_submissions_is_finished(void **state)
+{
+	killed_demo(*state, 1, 61, "--submissions 61 --seed 5");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -379,6 +465,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(one_audit_row_and_chain_intact, setup, teardown),
 		cmocka_unit_test_setup_teardown(submissions_target_is_exact, setup, teardown),
 		cmocka_unit_test_setup_teardown(bad_options_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_killed_demo_is_finished_by_the_same_options, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_killed_demo_of_n_submissions_is_finished, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

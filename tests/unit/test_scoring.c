@@ -382,6 +382,74 @@ static void who_may_write(void **state)
 	fx_close(&f);
 }
 
+/* Another process holds the write lock past the busy timeout (a large import):
+ * the draft goes to a file beside the database, comes back on the next load,
+ * and moves into the database once the database can take it. */
+static void drafts_survive_a_busy_database(void **state)
+{
+	(void)state;
+	struct fx f;
+	fx_open(&f, NULL);
+	struct mc_error err = MC_ERROR_INIT;
+	sqlite3 *other;
+	assert_int_equal(sqlite3_open(f.path, &other), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(scoring_draft_save(f.s, "S-1", "overall", "typed while the import ran", &err), MC_OK);
+	assert_non_null(err.msg); /* it says where the text went */
+	assert_non_null(strstr(err.msg, ".drafts/"));
+	mc_error_clear(&err);
+	/* a submission that does not exist is still refused, not kept */
+	assert_int_equal(scoring_draft_save(f.s, "S-404", "overall", "x", &err), MC_FAIL);
+	mc_error_clear(&err);
+	long n = 0;
+	assert_int_equal(scoring_draft_count(f.s, "S-1", &n, &err), MC_OK);
+	assert_int_equal(n, 1);
+	char *text = NULL, *at = NULL;
+	assert_int_equal(scoring_draft_load(f.s, "S-1", "overall", &text, &at, &err), MC_OK);
+	assert_string_equal(text, "typed while the import ran");
+	assert_non_null(at);
+	free(text);
+	free(at);
+	assert_int_equal(sqlite3_exec(other, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(other);
+	assert_int_equal(query_int(f.path, "SELECT count(*) FROM draft"), 0); /* not yet: it was busy */
+	assert_int_equal(scoring_draft_load(f.s, "S-1", "overall", &text, NULL, &err), MC_OK);
+	assert_string_equal(text, "typed while the import ran");
+	free(text);
+	assert_int_equal(query_int(f.path, "SELECT count(*) FROM draft WHERE body = 'typed while the import ran'"), 1);
+	char *dir = mc_xasprintf("%s.drafts/%s/S-1", f.path, identity_user());
+	assert_int_not_equal(access(dir, F_OK), 0); /* moved in: the file is gone */
+	free(dir);
+	assert_int_equal(scoring_draft_count(f.s, "S-1", &n, &err), MC_OK);
+	assert_int_equal(n, 1);
+	/* nowhere beside the database to put it (a file is in the way): under $XDG_DATA_HOME */
+	char *xdg = mc_xasprintf("%s/xdg", f.dir), *blocker = mc_xasprintf("%s.drafts", f.path);
+	char *rm = mc_xasprintf("rm -rf '%s' && touch '%s'", blocker, blocker);
+	assert_int_equal(system(rm), 0);
+	const char *was = getenv("XDG_DATA_HOME");
+	char *old_xdg = was ? mc_xstrdup(was) : NULL;
+	setenv("XDG_DATA_HOME", xdg, 1);
+	assert_int_equal(sqlite3_open(f.path, &other), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(scoring_draft_save(f.s, "S-1", "A1", "kept in my own folder", &err), MC_OK);
+	assert_non_null(strstr(err.msg, xdg));
+	mc_error_clear(&err);
+	assert_int_equal(scoring_draft_load(f.s, "S-1", "A1", &text, NULL, &err), MC_OK);
+	assert_string_equal(text, "kept in my own folder");
+	free(text);
+	assert_int_equal(sqlite3_exec(other, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(other);
+	if (old_xdg)
+		setenv("XDG_DATA_HOME", old_xdg, 1);
+	else
+		unsetenv("XDG_DATA_HOME");
+	free(old_xdg);
+	free(rm);
+	free(blocker);
+	free(xdg);
+	fx_close(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -394,6 +462,7 @@ int main(void)
 		cmocka_unit_test(resubmit_needs_feedback),
 		cmocka_unit_test(feedback_text_is_checked),
 		cmocka_unit_test(drafts_are_kept_per_user_and_target),
+		cmocka_unit_test(drafts_survive_a_busy_database),
 		cmocka_unit_test(who_may_write),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
