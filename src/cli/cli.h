@@ -102,6 +102,7 @@ extern const struct cli_cmd cli_cmd_claim;
 extern const struct cli_cmd cli_cmd_shared;
 extern const struct cli_cmd cli_cmd_archive;
 extern const struct cli_cmd cli_cmd_assign, cli_cmd_config;
+extern const struct cli_cmd cli_cmd_report;
 extern const struct cli_cmd cli_cmd_issuer;
 
 /* NULL-terminated, in the order `mcassess --help` lists them. */

@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "mcassess/assign.h"
 #include "mcassess/claim.h"
+#include "mcassess/report.h"
 
 /* `config claim-idle-minutes [N]`: how long a claim outlives its holder's last key. */
 static int config_claim_idle(struct cli *cli, const struct cli_cmd *self, const char *value)
@@ -37,6 +38,27 @@ static int config_claim_idle(struct cli *cli, const struct cli_cmd *self, const 
 	return err.msg ? cli_error(&err) : MC_OK;
 }
 
+/* `config goal PATHWAY N`: credentials the program hopes to award in a pathway
+ * (`total` for the whole program), the figure `report progress` counts against. */
+static int config_goal(struct cli *cli, const struct cli_cmd *self, int nargs, char **args)
+{
+	if (nargs != 3)
+		return cli_usage_error(self, "goal needs a pathway and a number: config goal PATHWAY N");
+	long n = cli_parse_count(args[2]);
+	if (n < 0)
+		return cli_usage_error(self, "the goal is a whole number of credentials, not '%s'", args[2]);
+	struct store *s;
+	int rc = cli_open(cli, 0, &s);
+	if (rc != MC_OK)
+		return rc;
+	struct mc_error err = MC_ERROR_INIT;
+	long before = 0;
+	if (report_goal_set(s, args[1], n, &before, &err) == MC_OK)
+		printf("goal %s %ld%s\n", args[1], n, before == n ? " (it already was)" : "");
+	cli_close(cli);
+	return err.msg ? cli_error(&err) : MC_OK;
+}
+
 static int run_config(struct cli *cli, const struct cli_cmd *self, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -50,12 +72,14 @@ static int run_config(struct cli *cli, const struct cli_cmd *self, int argc, cha
 		return cli_usage_error(self, "unknown option '%s'", argv[optind - 1]);
 	}
 	int nargs = argc - optind;
+	if (nargs >= 1 && strcmp(argv[optind], "goal") == 0)
+		return config_goal(cli, self, nargs, argv + optind);
 	if (nargs > 2)
 		return cli_usage_error(self, "unexpected argument '%s'", argv[optind + 2]);
 	if (nargs >= 1 && strcmp(argv[optind], "claim-idle-minutes") == 0)
 		return config_claim_idle(cli, self, nargs == 2 ? argv[optind + 1] : NULL);
 	if (nargs >= 1 && strcmp(argv[optind], "blind") != 0)
-		return cli_usage_error(self, "unknown setting '%s' (the settings: blind, claim-idle-minutes)",
+		return cli_usage_error(self, "unknown setting '%s' (the settings: blind, claim-idle-minutes, goal)",
 				       argv[optind]);
 	const char *value = nargs == 2 ? argv[optind + 1] : NULL;
 	if (value && strcmp(value, "on") != 0 && strcmp(value, "off") != 0)
@@ -76,8 +100,8 @@ static int run_config(struct cli *cli, const struct cli_cmd *self, int argc, cha
 
 const struct cli_cmd cli_cmd_config = {
 	"config", run_config,
-	"config [blind [on|off] | claim-idle-minutes [N]]",
-	"Shows or sets the database's settings (blind scoring for everyone, claim expiry).",
+	"config [blind [on|off] | claim-idle-minutes [N] | goal PATHWAY N]",
+	"Shows or sets the database's settings (blind scoring for everyone, claim expiry, goals).",
 	"  blind on|off   blind scoring for every assessor (admins only): assessors see\n"
 	"                 each educator's anonymous id instead of the name, id and\n"
 	"                 school, on every screen and in every command; coordinators\n"
@@ -86,6 +110,9 @@ const struct cli_cmd cli_cmd_config = {
 	"  claim-idle-minutes N   (admins only) how long a claim on a submission\n"
 	"                 lasts after its holder's last key; then anyone may take it\n"
 	"                 (1 to 10080; default 30).\n"
+	"  goal PATHWAY N the credentials the program hopes to award in PATHWAY (a code\n"
+	"                 of 'mcassess catalog list', e.g. TEAM), or in all with 'total'\n"
+	"                 (admins only); mcassess report progress counts against it\n"
 	"Without a value, prints the setting. The setting lives in the database, not\n"
 	"in $XDG_CONFIG_HOME/mcassess/config: who sees what is not a personal choice.\n"
 	"Changes are audited.\n",

@@ -25,6 +25,7 @@
 #include "mcassess/hash.h"
 #include "mcassess/people.h"
 #include "mcassess/precheck.h"
+#include "mcassess/report.h"
 #include "mcassess/setup.h"
 #include "mcassess/store.h"
 #include "mcassess/store_demo.h"
@@ -1073,6 +1074,23 @@ static int audit_demo(struct gen *g, struct mc_error *err)
 	return rc;
 }
 
+/* The pilot's goals (issue 13): per pathway, and 280 for the whole program, so
+ * `report progress` on a demo database shows the pilot's table. A catalog
+ * without one of these pathways keeps its own goals. */
+static int set_pilot_goals(struct gen *g, struct mc_error *err)
+{
+	static const struct { const char *code; long goal; } goals[] = {
+		{ "TEAM", 25 }, { "STEMS", 150 }, { "STEMG", 15 }, { "GIFT", 20 }, { "RTI", 15 }, { "SPC", 3 },
+	};
+	int rc = store_meta_set(g->s, "goal_total", "280", err);
+	for (size_t i = 0; rc == MC_OK && i < sizeof goals / sizeof goals[0]; i++) {
+		long before;
+		int found;
+		rc = store_report_goal(g->s, goals[i].code, goals[i].goal, &before, &found, err);
+	}
+	return rc;
+}
+
 /* Where a stopped demo goes on: after the educators it wrote (whole ones: it
  * commits only between educators), with each district's submission numbers
  * counted on from those it has. */
@@ -1110,6 +1128,8 @@ static int fill(struct gen *g, int resume, struct mc_error *err)
 	long first = 0;
 	if (rc == MC_OK)
 		rc = resume ? resume_point(g, &first, err) : audit_demo(g, err);
+	if (rc == MC_OK && !resume)
+		rc = set_pilot_goals(g, err);
 	for (long i = first; rc == MC_OK && room(g) && (g->target || i < g->o->educators); i++) {
 		rc = write_educator(g, i, err);
 		if (rc == MC_OK)

@@ -358,3 +358,14 @@ CREATE TABLE archive_log (
 	key       TEXT NOT NULL
 ) STRICT;
 CREATE INDEX archive_log_key ON archive_log(key, ord);
+
+-- migration 7
+-- Reports (src/core/store_report.c, report.h). Progress reads every submission
+-- in scope: this index holds all it needs (credential, educator, status,
+-- attempt, submitted_at), so the scan never reads the wide submission rows, and
+-- educator_district gives each educator's district without reading theirs.
+-- score_read finds the second and adjudication reads (a fraction of the
+-- scores) that agreement pairs with the reads before them.
+CREATE INDEX submission_report ON submission(credential_id, educator_id, status, attempt, submitted_at);
+CREATE INDEX educator_district ON educator(id, district_id);
+CREATE INDEX score_read ON score(read, submission_id, criterion_id);

@@ -60,6 +60,7 @@
 	X(EDIT_BANK,   "edit-bank",   "Editor: insert a comment from the comment bank") \
 	X(WORD_LEFT,   "word-left",   "Editor: move to the start of the previous word") \
 	X(WORD_RIGHT,  "word-right",  "Editor: move to the start of the next word") \
+	X(REPORTS,     "reports",     "Queue: progress against goals and your agreement (the reports screen)") \
 	X(REDRAW,      "redraw",      "Redraw the whole screen")
 
 enum tui_action {

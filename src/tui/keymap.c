@@ -75,6 +75,7 @@ static const char default_bindings[] =
 	"bind C-Left word-left\n"
 	"bind M-f word-right\n"
 	"bind C-Right word-right\n"
+	"bind R reports\n"
 	"bind ^L redraw\n";
 
 /* ---------------------------------------------------------------- actions */

@@ -844,6 +844,9 @@ static int q_request(struct tui_view *v, enum tui_action a)
 			mc_buf_addc(&q->filter, ' '); /* ready for one more "key:value" */
 		show_filter_prompt(v);
 		return TUI_HANDLED;
+	case ACT_REPORTS:
+		tui_push(v->tui, &tui_view_report, NULL);
+		return TUI_HANDLED;
 	case ACT_NEXT:
 		if (q->n)
 			tui_queue_open_next(v, q->rows[q->cursor].id);

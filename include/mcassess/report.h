@@ -1,0 +1,144 @@
+/* report.h: the coordinators' figures (issue 13): progress against goals,
+ * turnaround, assessors' work and scorer agreement, as far as the viewer may
+ * see them. Each report is computed once per call: callers (the CLI, the
+ * reports screen) load it once and draw from the struct. */
+#ifndef MCASSESS_REPORT_H
+#define MCASSESS_REPORT_H
+#include "mcassess/error.h"
+#include "mcassess/stats.h"
+
+struct store;
+
+/* What was asked: every field may be NULL. Dates are YYYY-MM-DD (UTC), inclusive. */
+struct report_request {
+	const char *district, *since, *until;
+};
+
+/* What the viewer will see, decided in one place (report_scope_for):
+ * assessors their own figures, coordinators their district (all when they have
+ * none), admins everything. */
+struct report_scope {
+	char *district;  /* only submissions of educators in this district; NULL: all */
+	char *assessor;  /* only this assessor's work; NULL: everyone's */
+	char *since, *until;
+	char as_of[21];  /* "now" for ages: the end of --until, else the clock */
+	int due_days;    /* meta 'due_days', 14 when unset */
+};
+int report_scope_for(struct store *s, const char *viewer, const struct report_request *rq,
+		     struct report_scope *sc, struct mc_error *err);
+void report_scope_free(struct report_scope *sc);
+
+/* ---------------------------------------------------------------- progress */
+struct report_counts {
+	long earned, in_process, resubmit, incomplete, withdrawn;
+	long first_decided, first_earned; /* attempt 1, decided earned or resubmit */
+	long attempts_sum;                /* of the earned submissions' attempt numbers */
+};
+enum report_level { REPORT_PATHWAY, REPORT_CREDENTIAL, REPORT_DISTRICT };
+struct report_progress_row {
+	enum report_level level;
+	char *pathway, *title;  /* title: the pathway's, or the credential's */
+	char *credential;       /* REPORT_CREDENTIAL */
+	char *district;         /* REPORT_DISTRICT (a pathway's figures in one district) */
+	long goal;              /* REPORT_PATHWAY: config goal; else 0 */
+	struct report_counts c;
+};
+struct report_progress {
+	struct report_progress_row *rows; /* pathways in catalog order, each followed by
+					     its credentials; then the district rows */
+	int n;
+	struct report_counts total;
+	long goal_total;                  /* meta 'goal_total' when set, else the pathways' sum */
+};
+int report_progress(struct store *s, const struct report_scope *sc, struct report_progress *out,
+		    struct mc_error *err);
+void report_progress_free(struct report_progress *p);
+/* earned / first_decided etc., NAN when nothing to divide. */
+double report_first_pass_rate(const struct report_counts *c);
+double report_attempts_to_earn(const struct report_counts *c);
+
+/* ---------------------------------------------------------------- turnaround */
+struct report_turnaround_row {
+	char *pathway, *district;       /* one of them set, or both NULL for everything */
+	long decided;                   /* submissions with a decision */
+	double decide_median, decide_p90; /* days from submission to decision */
+	long read_n;
+	double read_median, read_p90;   /* days from (first) assignment to decision */
+	long within_due;                /* decisions within due_days of submission */
+};
+#define REPORT_AGE_BUCKETS 4            /* open work: < 7 days, 7-13, 14-29, 30 and more */
+struct report_turnaround {
+	struct report_turnaround_row *rows; /* everything, then pathways, then districts */
+	int n;
+	long backlog[REPORT_AGE_BUCKETS];
+};
+extern const char *const report_age_buckets[REPORT_AGE_BUCKETS];
+int report_turnaround(struct store *s, const struct report_scope *sc, struct report_turnaround *out,
+		      struct mc_error *err);
+void report_turnaround_free(struct report_turnaround *t);
+
+/* ---------------------------------------------------------------- agreement */
+struct report_agreement_row {
+	char *what;     /* "first-second" or "assessor-final" */
+	char *key;      /* criterion ("CREDENTIAL/CODE"), assessor, or "all" */
+	struct stats_agreement a;
+};
+struct report_agreement {
+	struct report_agreement_row *rows; /* first-second: all, then per criterion;
+					      assessor-final: all, then per assessor */
+	int n;
+};
+int report_agreement(struct store *s, const struct report_scope *sc, struct report_agreement *out,
+		     struct mc_error *err);
+void report_agreement_free(struct report_agreement *a);
+
+/* ---------------------------------------------------------------- assessors */
+struct report_assessor_row {
+	char *assessor;
+	long done, open, overdue;
+	double per_week;               /* done over the weeks of the period */
+	struct stats_agreement final;  /* against the final outcome */
+};
+struct report_assessors {
+	struct report_assessor_row *rows;
+	int n;
+	double weeks;
+};
+int report_assessors(struct store *s, const struct report_scope *sc, struct report_assessors *out,
+		     struct mc_error *err);
+void report_assessors_free(struct report_assessors *a);
+
+/* ---------------------------------------------------------------- SQL side (store_report.c) */
+/* Submissions counted by credential and district within the scope. */
+int store_report_progress(struct store *s, const struct report_scope *sc,
+			  int (*fn)(void *ctx, const char *pathway, const char *credential,
+				    const char *district, const struct report_counts *c),
+			  void *ctx, struct mc_error *err);
+/* Every pathway (catalog order) with its goal, and every credential of it. */
+int store_report_catalog(struct store *s,
+			 int (*fn)(void *ctx, const char *pathway, const char *ptitle, long goal,
+				   const char *credential, const char *ctitle),
+			 void *ctx, struct mc_error *err);
+/* Each submission in scope: its pathway, district, status, and the times (NULL
+ * when none) of submission, first assignment and decision. */
+int store_report_times(struct store *s, const struct report_scope *sc,
+		       int (*fn)(void *ctx, const char *pathway, const char *district, const char *status,
+				 const char *submitted, const char *assigned, const char *decided),
+		       void *ctx, struct mc_error *err);
+/* Pairs of scores of the same criterion of the same submission: an earlier read
+ * against a later one ("first" against "second"; any read against the last one,
+ * the final). Levels are 0-based; k is the criterion's number of levels. */
+int store_report_pairs(struct store *s, const struct report_scope *sc,
+		       int (*fn)(void *ctx, const char *what, const char *criterion, const char *assessor,
+				 int a, int b, int k),
+		       void *ctx, struct mc_error *err);
+/* Assignments in scope: assessor, when, the submission's status and decision time. */
+int store_report_assignments(struct store *s, const struct report_scope *sc,
+			     int (*fn)(void *ctx, const char *assessor, const char *assigned,
+				       const char *status, const char *decided),
+			     void *ctx, struct mc_error *err);
+/* Set a pathway's goal (admins; audited). MC_INVALID for an unknown pathway. */
+int report_goal_set(struct store *s, const char *pathway, long goal, long *before, struct mc_error *err);
+int store_report_goal(struct store *s, const char *pathway, long goal, long *before, int *found,
+		      struct mc_error *err);
+#endif

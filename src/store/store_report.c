@@ -1,0 +1,232 @@
+/* store_report.c: the SQL behind the reports (report.h). Every query is one
+ * pass over the submissions in scope, grouped in SQL where it can be, so a
+ * report costs one scan however many rows it prints. The scope is the same four
+ * parameters everywhere: ?1 district, ?2 since, ?3 until, ?4 assessor. */
+#include "config.h"
+
+#include <string.h>
+
+#include "mcassess/report.h"
+#include "store_int.h"
+
+#define SCOPE_JOIN                                                                              \
+	" JOIN educator e ON e.id = s.educator_id JOIN district d ON d.id = e.district_id"        \
+	" JOIN credential c ON c.id = s.credential_id JOIN pathway p ON p.id = c.pathway_id"
+#define SCOPE_WHERE                                                                             \
+	" WHERE (?1 IS NULL OR d.name = ?1) AND (?2 IS NULL OR s.submitted_at >= ?2)"              \
+	" AND (?3 IS NULL OR substr(s.submitted_at, 1, 10) <= ?3)"                                 \
+	" AND (?4 IS NULL OR EXISTS (SELECT 1 FROM assignment sa WHERE sa.submission_id = s.id"    \
+	" AND sa.assessor = ?4))"
+
+static sqlite3_stmt *prep_scoped(struct store *s, const char *sql, const struct report_scope *sc,
+				 struct mc_error *err)
+{
+	sqlite3_stmt *st = store_prep(s, sql, err);
+	if (!st)
+		return NULL;
+	store_bind_text(st, 1, sc->district);
+	store_bind_text(st, 2, sc->since);
+	store_bind_text(st, 3, sc->until);
+	store_bind_text(st, 4, sc->assessor);
+	return st;
+}
+
+/* Grouped by ids, on the covering indexes of migration 7 (submission_report,
+ * educator_district); names are joined to the few groups afterwards. */
+static const char SQL_PROGRESS[] =
+	"SELECT p.code, c.code, d.name, g.* FROM (SELECT s.credential_id AS cid, e.district_id AS did,"
+	" sum(s.status = 'earned'), sum(s.status IN ('queued', 'in_progress', 'awaiting_approval')),"
+	" sum(s.status = 'resubmit'), sum(s.status = 'incomplete'), sum(s.status = 'withdrawn'),"
+	" sum(s.attempt = 1 AND s.status IN ('earned', 'resubmit')),"
+	" sum(s.attempt = 1 AND s.status = 'earned'), sum(CASE WHEN s.status = 'earned' THEN s.attempt END)"
+	" FROM submission s INDEXED BY submission_report"
+	" JOIN educator e INDEXED BY educator_district ON e.id = s.educator_id"
+	" WHERE (?1 IS NULL OR e.district_id = (SELECT id FROM district WHERE name = ?1))"
+	" AND (?2 IS NULL OR s.submitted_at >= ?2) AND (?3 IS NULL OR substr(s.submitted_at, 1, 10) <= ?3)"
+	" AND (?4 IS NULL OR EXISTS (SELECT 1 FROM assignment sa WHERE sa.submission_id = s.id"
+	" AND sa.assessor = ?4)) GROUP BY 1, 2) g"
+	" JOIN credential c ON c.id = g.cid JOIN pathway p ON p.id = c.pathway_id JOIN district d ON d.id = g.did"
+	" ORDER BY p.id, c.code, d.name";
+
+int store_report_progress(struct store *s, const struct report_scope *sc,
+			  int (*fn)(void *ctx, const char *pathway, const char *credential,
+				    const char *district, const struct report_counts *c),
+			  void *ctx, struct mc_error *err)
+{
+	sqlite3_stmt *st = prep_scoped(s, SQL_PROGRESS, sc, err);
+	if (!st)
+		return MC_FAIL;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct report_counts c = {
+			sqlite3_column_int64(st, 5), sqlite3_column_int64(st, 6), sqlite3_column_int64(st, 7),
+			sqlite3_column_int64(st, 8), sqlite3_column_int64(st, 9), sqlite3_column_int64(st, 10),
+			sqlite3_column_int64(st, 11), sqlite3_column_int64(st, 12),
+		};
+		if (fn(ctx, (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
+		       (const char *)sqlite3_column_text(st, 2), &c) != MC_OK) {
+			sqlite3_reset(st);
+			return MC_FAIL;
+		}
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "counting progress");
+}
+
+static const char SQL_CATALOG[] =
+	"SELECT p.code, p.title, p.goal, c.code, c.title FROM pathway p"
+	" LEFT JOIN credential c ON c.pathway_id = p.id ORDER BY p.id, c.code";
+
+int store_report_catalog(struct store *s,
+			 int (*fn)(void *ctx, const char *pathway, const char *ptitle, long goal,
+				   const char *credential, const char *ctitle),
+			 void *ctx, struct mc_error *err)
+{
+	sqlite3_stmt *st = store_prep(s, SQL_CATALOG, err);
+	if (!st)
+		return MC_FAIL;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (fn(ctx, (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
+		       (long)sqlite3_column_int64(st, 2), (const char *)sqlite3_column_text(st, 3),
+		       (const char *)sqlite3_column_text(st, 4)) != MC_OK) {
+			sqlite3_reset(st);
+			return MC_FAIL;
+		}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading the pathways");
+}
+
+static const char SQL_TIMES[] =
+	"SELECT p.code, d.name, s.status, s.submitted_at,"
+	" (SELECT min(a.at) FROM assignment a WHERE a.submission_id = s.id), dc.at"
+	" FROM submission s" SCOPE_JOIN " LEFT JOIN decision dc ON dc.submission_id = s.id" SCOPE_WHERE;
+
+int store_report_times(struct store *s, const struct report_scope *sc,
+		       int (*fn)(void *ctx, const char *pathway, const char *district, const char *status,
+				 const char *submitted, const char *assigned, const char *decided),
+		       void *ctx, struct mc_error *err)
+{
+	sqlite3_stmt *st = prep_scoped(s, SQL_TIMES, sc, err);
+	if (!st)
+		return MC_FAIL;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *v[6];
+		for (int i = 0; i < 6; i++)
+			v[i] = (const char *)sqlite3_column_text(st, i);
+		if (fn(ctx, v[0], v[1], v[2], v[3], v[4], v[5]) != MC_OK) {
+			sqlite3_reset(st);
+			return MC_FAIL;
+		}
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading the turnaround times");
+}
+
+/* x: the earlier read, y: the later one. 'first-second' pairs the first and
+ * second reads; 'assessor-final' pairs every read with the last read of the
+ * same criterion (adjudication, else second), that is the final outcome. The
+ * walk starts from the later reads (second, adjudication: few, while first
+ * reads are every score) and finds the earlier ones by the unique
+ * (submission_id, read, criterion_id) index. */
+#define READ_RANK(r) "(CASE " r " WHEN 'adjudication' THEN 3 WHEN 'second' THEN 2 ELSE 1 END)"
+static const char SQL_PAIRS[] =
+	"SELECT x.read = 'first' AND y.read = 'second',"
+	" y.read = (SELECT z.read FROM score z WHERE z.submission_id = y.submission_id"
+	"   AND z.criterion_id = y.criterion_id ORDER BY " READ_RANK("z.read") " DESC LIMIT 1),"
+	" c.code || '/' || cr.code, x.assessor, lx.seq - 1, ly.seq - 1,"
+	" (SELECT count(*) FROM level lv WHERE lv.criterion_id = x.criterion_id)"
+	" FROM score y INDEXED BY score_read CROSS JOIN score x ON x.submission_id = y.submission_id"
+	"  AND x.read IN ('first', 'second') AND x.criterion_id = y.criterion_id"
+	"  AND " READ_RANK("x.read") " < " READ_RANK("y.read")
+	" JOIN level lx ON lx.id = x.level_id JOIN level ly ON ly.id = y.level_id"
+	" JOIN criterion cr ON cr.id = x.criterion_id JOIN submission s ON s.id = x.submission_id"
+	SCOPE_JOIN
+	" WHERE y.read IN ('second', 'adjudication')"
+	" AND (?1 IS NULL OR d.name = ?1) AND (?2 IS NULL OR s.submitted_at >= ?2)"
+	" AND (?3 IS NULL OR substr(s.submitted_at, 1, 10) <= ?3)"
+	" AND (?4 IS NULL OR x.assessor = ?4 OR y.assessor = ?4)"
+	" ORDER BY c.code, cr.seq, x.assessor";
+
+int store_report_pairs(struct store *s, const struct report_scope *sc,
+		       int (*fn)(void *ctx, const char *what, const char *criterion, const char *assessor,
+				 int a, int b, int k),
+		       void *ctx, struct mc_error *err)
+{
+	sqlite3_stmt *st = prep_scoped(s, SQL_PAIRS, sc, err);
+	if (!st)
+		return MC_FAIL;
+	int rc, bad = 0;
+	while (!bad && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *crit = (const char *)sqlite3_column_text(st, 2);
+		const char *who = (const char *)sqlite3_column_text(st, 3);
+		int a = sqlite3_column_int(st, 4), b = sqlite3_column_int(st, 5), k = sqlite3_column_int(st, 6);
+		if (sqlite3_column_int(st, 0))
+			bad = fn(ctx, "first-second", crit, who, a, b, k) != MC_OK;
+		if (!bad && sqlite3_column_int(st, 1))
+			bad = fn(ctx, "assessor-final", crit, who, a, b, k) != MC_OK;
+	}
+	sqlite3_reset(st);
+	if (bad)
+		return MC_FAIL;
+	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading pairs of reads");
+}
+
+/* In assessor order straight from assignment_assessor: no sort. */
+static const char SQL_ASSIGNMENTS[] =
+	"SELECT a.assessor, a.at, s.status, dc.at FROM assignment a INDEXED BY assignment_assessor"
+	" JOIN submission s ON s.id = a.submission_id"
+	" LEFT JOIN decision dc ON dc.submission_id = s.id"
+	" WHERE a.assessor >= '' AND (?1 IS NULL OR (SELECT e.district_id FROM educator e INDEXED BY educator_district"
+	" WHERE e.id = s.educator_id) = (SELECT id FROM district WHERE name = ?1))"
+	" AND (?2 IS NULL OR s.submitted_at >= ?2)"
+	" AND (?3 IS NULL OR substr(s.submitted_at, 1, 10) <= ?3) AND (?4 IS NULL OR a.assessor = ?4)"
+	" ORDER BY a.assessor";
+
+int store_report_assignments(struct store *s, const struct report_scope *sc,
+			     int (*fn)(void *ctx, const char *assessor, const char *assigned,
+				       const char *status, const char *decided),
+			     void *ctx, struct mc_error *err)
+{
+	sqlite3_stmt *st = prep_scoped(s, SQL_ASSIGNMENTS, sc, err);
+	if (!st)
+		return MC_FAIL;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (fn(ctx, (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
+		       (const char *)sqlite3_column_text(st, 2), (const char *)sqlite3_column_text(st, 3)) != MC_OK) {
+			sqlite3_reset(st);
+			return MC_FAIL;
+		}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading the assignments");
+}
+
+static const char SQL_GOAL_GET[] = "SELECT goal FROM pathway WHERE code = ?1";
+static const char SQL_GOAL_SET[] = "UPDATE pathway SET goal = ?2 WHERE code = ?1";
+
+int store_report_goal(struct store *s, const char *pathway, long goal, long *before, int *found,
+		      struct mc_error *err)
+{
+	sqlite3_stmt *st = store_prep(s, SQL_GOAL_GET, err);
+	if (!st)
+		return MC_FAIL;
+	store_bind_text(st, 1, pathway);
+	int rc = sqlite3_step(st);
+	*found = rc == SQLITE_ROW;
+	if (*found)
+		*before = (long)sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(s, err, "reading a pathway's goal");
+	if (!*found || goal < 0)
+		return MC_OK;
+	if (!(st = store_prep(s, SQL_GOAL_SET, err)))
+		return MC_FAIL;
+	store_bind_text(st, 1, pathway);
+	store_bind_int(st, 2, goal);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "setting a pathway's goal");
+}

@@ -1,0 +1,187 @@
+#!/bin/sh
+# test_report.sh: `report` on the demo database: the pilot's goals table, the
+# shapes of tsv and json, agreement figures equal to scikit-learn's on the same
+# pairs of reads, the HTML report rendered by headless Chromium with the json's
+# numbers, who sees what (an assessor and a coordinator as OS accounts mcrepa,
+# mcrepc), `config goal` (admins, audited), and bad input.
+. "$TOP_SRCDIR/tests/cli/lib.sh"
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=python3
+"$MCASSESS" --db "$DB" demo --educators 200 >"$T/demo.out" 2>&1 || { echo "Bail out! demo failed"; cat "$T/demo.out"; exit 1; }
+
+# ---- progress: the pilot's goals come out of the demo
+mc report progress --format tsv
+t_check "progress tsv: TEAM's goal is 25" grep -q "^pathway	TEAM			25	" "$OUT"
+t_check "progress tsv: STEM Select's goal is 150" grep -q "^pathway	STEMS			150	" "$OUT"
+t_check "progress tsv: the program's goal is 280" grep -q "^total				280	" "$OUT"
+for p in STEMG:15 GIFT:20 RTI:15 SPC:3; do
+	t_check "progress tsv: ${p%%:*}'s goal is ${p#*:}" grep -q "^pathway	${p%%:*}			${p#*:}	" "$OUT"
+done
+earned_sql=$(sql "SELECT count(*) FROM submission WHERE status = 'earned'")
+earned_tsv=$(awk -F'\t' '$1 == "total" { print $6 }' "$OUT")
+t_check "progress: earned in all ($earned_sql) is the database's count" [ "$earned_sql" = "$earned_tsv" ]
+team_sql=$(sql "SELECT count(*) FROM submission s JOIN credential c ON c.id = s.credential_id
+	JOIN pathway p ON p.id = c.pathway_id WHERE p.code = 'TEAM' AND s.status = 'earned'")
+team_tsv=$(awk -F'\t' '$1 == "pathway" && $2 == "TEAM" { print $6 }' "$OUT")
+t_check "progress: TEAM earned ($team_sql) counted per pathway" [ "$team_sql" = "$team_tsv" ]
+first_sql=$(sql "SELECT printf('%.4f', 1.0 * sum(status = 'earned') / count(*)) FROM submission
+	WHERE attempt = 1 AND status IN ('earned', 'resubmit')")
+first_tsv=$(awk -F'\t' '$1 == "total" { print $11 }' "$OUT")
+t_check "progress: first-attempt pass rate $first_sql" [ "$first_sql" = "$first_tsv" ]
+mc report progress --format json
+t_check "progress json: total earned as in tsv" [ "$(jq .total.earned "$OUT")" = "$earned_sql" ]
+t_check "progress json: six pathways with goals" [ "$(jq '[.pathways[] | .goal] | add' "$OUT")" = 228 ]
+t_check "progress json: every credential's pathway" [ "$(jq '[.credentials[] | select(.pathway == null)] | length' "$OUT")" = 0 ]
+t_check "progress json: districts add up" [ "$(jq '[.districts[].earned] | add' "$OUT")" = "$earned_sql" ]
+cp "$OUT" "$T/progress.json"
+mc report progress
+t_check "progress text: the goals table" grep -q "^STEMS  *150 " "$OUT"
+t_check "progress text: fits 80 columns" [ "$(awk '{ if (length($0) > m) m = length($0) } END { print m }' "$OUT")" -le 80 ]
+D1=$(sql "SELECT name FROM district ORDER BY name LIMIT 1")
+mc report progress --format json --district "$D1"
+d_sql=$(sql "SELECT count(*) FROM submission s JOIN educator e ON e.id = s.educator_id JOIN district d
+	ON d.id = e.district_id WHERE d.name = '$D1' AND s.status = 'earned'")
+t_check "progress --district: $D1 only" [ "$(jq .total.earned "$OUT")" = "$d_sql" ]
+mc report progress --format json --since 2099-01-01
+t_check "progress --since: nothing after 2099" [ "$(jq .total.earned "$OUT")" = 0 ]
+
+# ---- turnaround and assessors
+mc report turnaround --format json --until 2026-06-30
+decided=$(sql "SELECT count(*) FROM decision d JOIN submission s ON s.id = d.submission_id
+	WHERE substr(s.submitted_at, 1, 10) <= '2026-06-30'")
+t_check "turnaround: every decision counted ($decided)" [ "$(jq '.groups[0].decided' "$OUT")" = "$decided" ]
+med=$(sql "SELECT (julianday(d.at) - julianday(s.submitted_at)) FROM decision d JOIN submission s
+	ON s.id = d.submission_id WHERE substr(s.submitted_at, 1, 10) <= '2026-06-30'" |
+	$PY -c 'import sys, statistics; print("%.4f" % statistics.median(float(x) for x in sys.stdin))')
+t_check "turnaround: the median days ($med) as Python computes it" [ "$(jq -r '.groups[0].decide_median_days' "$OUT" | xargs printf %.4f)" = "$med" ]
+open_sql=$(sql "SELECT count(*) FROM submission WHERE status IN ('queued', 'in_progress', 'awaiting_approval')
+	AND substr(submitted_at, 1, 10) <= '2026-06-30'")
+t_check "turnaround: the backlog holds the open work" [ "$(jq '[.backlog[]] | add' "$OUT")" = "$open_sql" ]
+mc report assessors --format tsv
+t_check "assessors: a row per assessor with work" [ "$(wc -l <"$OUT")" -eq "$(sql "SELECT count(DISTINCT assessor) FROM assignment")" ]
+
+# ---- agreement: second reads added by hand, figures against scikit-learn
+# (every 5th score one level lower, or higher at the bottom; every 11th at the lowest level)
+sqlite3 "$DB" "INSERT INTO score (uid, submission_id, criterion_id, level_id, assessor, read, at)
+	SELECT 'rep-' || s.id, s.submission_id, s.criterion_id,
+	(SELECT l2.id FROM level l2 WHERE l2.criterion_id = s.criterion_id AND l2.seq =
+		CASE WHEN s.id % 11 = 0 THEN 1 WHEN s.id % 5 = 0 THEN (CASE WHEN l.seq > 1 THEN l.seq - 1 ELSE 2 END)
+		ELSE l.seq END), 'mcrepb', 'second', s.at
+	FROM score s JOIN level l ON l.id = s.level_id WHERE s.read = 'first'"
+pairs=$(sql "SELECT count(*) FROM score WHERE read = 'second'")
+t_check "agreement: $pairs second reads to compare" [ "$pairs" -gt 100 ]
+mc report agreement --format json
+cp "$OUT" "$T/agreement.json"
+t_check "agreement: n is every pair" [ "$(jq '.[] | select(.pairs == "first-second" and .key == "all") | .agreement.n' "$OUT")" = "$pairs" ]
+if $PY -c 'import sklearn' 2>/dev/null; then
+	sqlite3 -separator ' ' "$DB" "SELECT l1.seq - 1, l2.seq - 1 FROM score a JOIN score b ON b.submission_id = a.submission_id
+		AND b.criterion_id = a.criterion_id AND b.read = 'second' JOIN level l1 ON l1.id = a.level_id
+		JOIN level l2 ON l2.id = b.level_id WHERE a.read = 'first'" >"$T/pairs.txt"
+	$PY -c '
+import sys, numpy as np
+from sklearn.metrics import cohen_kappa_score as ck
+d = np.loadtxt(sys.argv[1], dtype=int, ndmin=2); L = [0, 1, 2]
+print("%.4f %.4f" % (ck(d[:,0], d[:,1], labels=L), ck(d[:,0], d[:,1], labels=L, weights="quadratic")))' "$T/pairs.txt" >"$T/sk.txt"
+	ours=$(jq -r '.[] | select(.pairs == "first-second" and .key == "all") | .agreement | "\(.kappa.value) \(.quadratic_kappa.value)"' "$OUT" | xargs printf '%.4f %.4f')
+	t_check "agreement: kappa and quadratic kappa equal scikit-learn's ($(cat "$T/sk.txt"))" [ "$ours" = "$(cat "$T/sk.txt")" ]
+else
+	t_ok "agreement equals scikit-learn # SKIP python3-sklearn is not installed"
+fi
+mc report agreement --format tsv
+t_check "agreement tsv: 2 + 3 x 5 fields a row" [ "$(awk -F'\t' '{ print NF }' "$OUT" | sort -u)" = 18 ]
+t_check "agreement tsv: the assessor against the final outcome" grep -q "^assessor-final	" "$OUT"
+mc report agreement
+t_check "agreement text: AC1 with its interval" grep -q "AC1" "$OUT"
+
+# ---- the HTML report: self-contained, and Chromium shows the json's numbers
+mc report progress --format html
+cp "$OUT" "$T/r.html"
+t_check "html: no script" sh -c "! grep -qi '<script' '$T/r.html'"
+t_check "html: no URL but the SVG namespace" sh -c "! grep -o 'https\\?://[^\"]*' '$T/r.html' | grep -v '^http://www.w3.org/2000/svg\$' | grep -q ."
+t_check "html: an inline SVG chart" grep -q "<svg " "$T/r.html"
+CHROMIUM=$(command -v chromium || command -v chromium-browser || true)
+if [ -n "$CHROMIUM" ]; then
+	cd "$T" && timeout 120 "$CHROMIUM" --headless --no-sandbox --disable-gpu --user-data-dir="$T/chr" \
+		--dump-dom "file://$T/r.html" >"$T/dom.html" 2>"$T/chr.err"
+	for p in $(jq -r '.pathways[].pathway' "$T/progress.json"); do
+		want=$(jq -r --arg p "$p" '.pathways[] | select(.pathway == $p) | "\(.goal) \(.earned)"' "$T/progress.json")
+		got=$($PY -c '
+import sys, html.parser
+class P(html.parser.HTMLParser):
+    row = None; fig = None; out = {}
+    def handle_starttag(self, t, a):
+        a = dict(a)
+        if t == "tr" and a.get("data-pathway"): self.row = a["data-pathway"]
+        if t == "td": self.fig = a.get("data-figure")
+    def handle_data(self, d):
+        if self.row == sys.argv[2] and self.fig in ("goal", "earned") and self.fig not in self.out: self.out[self.fig] = d.strip()
+p = P(); p.feed(open(sys.argv[1]).read()); print(p.out.get("goal"), p.out.get("earned"))' "$T/dom.html" "$p")
+		t_check "html in Chromium: $p goal and earned ($want) as in json" [ "$got" = "$want" ]
+	done
+	timeout 120 "$CHROMIUM" --headless --no-sandbox --disable-gpu --user-data-dir="$T/chr" \
+		--window-size=1000,1200 --screenshot="$T/report.png" "file://$T/r.html" >/dev/null 2>&1
+	t_check "html in Chromium: a screenshot" [ -s "$T/report.png" ]
+	[ -n "${MC_KEEP_SCREENSHOT:-}" ] && cp "$T/report.png" "$MC_KEEP_SCREENSHOT"
+	cd - >/dev/null
+else
+	t_ok "html in Chromium # SKIP chromium is not installed"
+fi
+
+# ---- help and bad input
+mc report --help
+t_check "report --help: usage line" grep -q "^usage: mcassess \[--db PATH\] report progress|turnaround|assessors|agreement \[--format text|tsv|json|html\]" "$OUT"
+t_check "report --help: who sees what" grep -q "^Assessors see their own figures only" "$OUT"
+t_snapshot
+t_run 2 report
+t_stderr_has "say which report: progress, turnaround, assessors or agreement"
+t_run 2 report speed
+t_stderr_has "there is no report 'speed'"
+t_run 2 report progress --format pdf
+t_stderr_has "--format is text, tsv, json or html, not 'pdf'"
+t_run 2 report agreement --format html
+t_stderr_has "--format html is for 'report progress'"
+t_run 2 report progress --since 2026-13-01
+t_stderr_has "--since '2026-13-01' is not a date; write it as YYYY-MM-DD"
+t_run 2 report progress --since 2026-05-01 --until 2026-01-01
+t_stderr_has "--since 2026-05-01 comes after --until 2026-01-01"
+t_run 3 config goal NOPE 5
+t_stderr_has "there is no pathway 'NOPE' in the catalog"
+t_run 2 config goal TEAM many
+t_stderr_has "the goal is a whole number of credentials, not 'many'"
+t_db_unchanged
+t_run 0 config goal TEAM 40
+t_check "config goal: audited" [ "$(sql "SELECT before || ' ' || after FROM audit WHERE action = 'config' AND subject = 'pathway:TEAM' ORDER BY seq DESC LIMIT 1")" = '{"goal":25} {"goal":40}' ]
+mc report progress --format json
+t_check "config goal: the report counts against it" [ "$(jq '.pathways[] | select(.pathway == "TEAM") | .goal' "$OUT")" = 40 ]
+
+# ---- who sees what (as root: OS accounts mcrepa, an assessor, and mcrepc, a coordinator)
+if [ "$(id -u)" -ne 0 ] || ! command -v useradd >/dev/null 2>&1 || ! command -v runuser >/dev/null 2>&1; then
+	t_ok "an assessor sees their own figures only # SKIP not root (useradd, runuser)"
+	done_testing
+	exit
+fi
+for u in mcrepa mcrepc; do id "$u" >/dev/null 2>&1 || useradd -M -N "$u" 2>/dev/null || useradd -M "$u"; done
+F=$(mktemp -d /tmp/mcassess-report.XXXXXX)
+chmod 0777 "$F"
+cp "$DB" "$F/t.db"
+A=$(sql "SELECT assessor FROM assignment GROUP BY assessor ORDER BY count(*) DESC LIMIT 1")
+sqlite3 "$F/t.db" "UPDATE assignment SET assessor = 'mcrepa' WHERE assessor = '$A'; UPDATE score SET assessor = 'mcrepa' WHERE assessor = '$A'"
+"$MCASSESS" --db "$F/t.db" people add mcrepa --role assessor >/dev/null
+"$MCASSESS" --db "$F/t.db" people add mcrepc --role coordinator --district "$D1" >/dev/null
+chmod -R a+rwX "$F"
+as() { _u=$1; shift; RC=0; runuser -u "$_u" -- env HOME="$F" "$MCASSESS" --db "$F/t.db" "$@" >"$OUT" 2>"$ERR" </dev/null || RC=$?; }
+as mcrepa report progress --format json
+mine=$(sqlite3 "$F/t.db" "SELECT count(*) FROM submission s WHERE s.status = 'earned' AND EXISTS
+	(SELECT 1 FROM assignment a WHERE a.submission_id = s.id AND a.assessor = 'mcrepa')")
+t_check "assessor: progress counts their own submissions ($mine)" [ "$RC" = 0 ] && [ "$(jq .total.earned "$OUT")" = "$mine" ]
+as mcrepa report assessors --format tsv
+t_check "assessor: only their own row in assessors" [ "$(cut -f1 "$OUT" | sort -u)" = mcrepa ]
+as mcrepc report progress --format json
+t_check "coordinator: their district's figures" [ "$(jq .total.earned "$OUT")" = "$d_sql" ]
+D2=$(sql "SELECT name FROM district ORDER BY name DESC LIMIT 1")
+as mcrepc report progress --district "$D2"
+t_check "coordinator: another district is refused" [ "$RC" = 1 ] && grep -q "you (mcrepc) coordinate $D1: the figures of $D2 are not yours to see" "$ERR"
+as mcrepc config goal TEAM 1
+t_check "coordinator: may not set a goal" [ "$RC" = 1 ]
+rm -rf "$F"
+done_testing
