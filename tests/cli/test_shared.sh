@@ -17,6 +17,12 @@ command -v useradd >/dev/null 2>&1 && command -v runuser >/dev/null 2>&1 || skip
 SVC=mcshsvc A=mcsha B=mcshb
 for u in $A $B; do id "$u" >/dev/null 2>&1 || useradd -M -N "$u" 2>/dev/null || useradd -M "$u"; done
 CONF=$MC_SYSCONFDIR/mcassess/shared.conf
+# The settings file is one per build prefix: two runs at once (two build trees
+# on one machine) would write it over each other's, so they take turns.
+if command -v flock >/dev/null 2>&1; then
+	exec 9>"${TMPDIR:-/tmp}/mcassess-test-shared.lock"
+	flock 9
+fi
 F=$(mktemp -d /tmp/mcassess-shared.XXXXXX)
 chmod 0755 "$F"
 # The program's copy stays in the build tree, so that it reads the data files of
@@ -35,8 +41,6 @@ cleanup() {
 trap cleanup EXIT
 runuser -u $A -- test -x "$BIN" || skip_all "the build tree cannot be reached by other accounts"
 runuser -u $A -- test -r "$TOP_SRCDIR/data/catalog/pathways.json" || skip_all "the source tree cannot be read by other accounts"
-# A sanitizer build: LeakSanitizer cannot stop the threads of a set-ID process.
-export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 
 D=$F/data
 RC=0

@@ -6,24 +6,30 @@
 #include "fuzz.h"
 
 #include "mcassess/import.h"
+#include "mcassess/session.h"
 #include "mcassess/setup.h"
 #include "mcassess/store.h"
 
+static struct mc_session *fuzz_session;
 static struct store *fuzz_store;
 
-static inline void fuzz_close_store(void) { store_close(&fuzz_store); }
+/* abandon: nothing of a fuzz run is for an archive */
+static inline void fuzz_close_store(void) { session_abandon(&fuzz_session); }
 
 static inline int fuzz_import(const char *name, const uint8_t *data, size_t size)
 {
 	struct mc_error err = MC_ERROR_INIT;
 	if (!fuzz_store) {
 		char *db = mc_xasprintf("%s/fuzz.db", fuzz_tmpdir());
-		if (store_open(db, STORE_CREATE, &fuzz_store, &err) != MC_OK ||
-		    setup_init(fuzz_store, &err) != MC_OK) {
+		/* as the program does: a session (who acts), init making them admin */
+		if (session_open(db, STORE_CREATE, NULL, &fuzz_session, &err) != MC_OK ||
+		    setup_init(fuzz_session->store, &err) != MC_OK ||
+		    session_reload_actor(fuzz_session, &err) != MC_OK) {
 			fprintf(stderr, "fuzz: %s\n", mc_error_msg(&err));
 			abort();
 		}
 		free(db);
+		fuzz_store = fuzz_session->store;
 		atexit(fuzz_close_store);
 	}
 	char *path = fuzz_write(name, data, size);
