@@ -100,4 +100,11 @@ int queue_filter_resolve(struct store *s, struct queue_filter *f, struct queue_f
 			 struct mc_error *err);
 void queue_filter_names_free(struct queue_filter_names *owned);
 
+/* Filter words as typed, "status:earned district:Knox County" (each key's value
+ * runs to the next key; keys in any case), into fv[] in queue_filter_keys
+ * order (heap; a key given twice keeps the last). NULL, or where the text
+ * stops making sense. */
+extern const char *const queue_filter_keys[4]; /* status, pathway, credential, district */
+const char *queue_filter_words(const char *text, char *fv[4]);
+
 #endif

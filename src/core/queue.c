@@ -388,3 +388,43 @@ void queue_filter_names_free(struct queue_filter_names *owned)
 	free(owned->pathway);
 	*owned = (struct queue_filter_names){ 0 };
 }
+
+/* ---------------------------------------------------------------- filter words */
+const char *const queue_filter_keys[4] = { "status", "pathway", "credential", "district" };
+
+static int key_at(const char *p, size_t *kl)
+{
+	for (int i = 0; i < 4; i++) {
+		*kl = strlen(queue_filter_keys[i]);
+		if (strncasecmp(p, queue_filter_keys[i], *kl) == 0 && p[*kl] == ':')
+			return i;
+	}
+	return -1;
+}
+
+const char *queue_filter_words(const char *p, char *fv[4])
+{
+	while (*p == ' ')
+		p++;
+	while (*p) {
+		size_t kl = 0, dummy;
+		int k = key_at(p, &kl);
+		if (k < 0)
+			return p;
+		const char *val = p + kl + 1, *end = val;
+		/* the value ends where the next "key:" starts */
+		for (const char *s2 = val; *s2; s2++) {
+			if (s2 > val && s2[-1] == ' ' && key_at(s2, &dummy) >= 0)
+				break;
+			end = s2 + 1;
+		}
+		while (end > val && end[-1] == ' ')
+			end--;
+		free(fv[k]);
+		fv[k] = end > val ? mc_xstrndup(val, (size_t)(end - val)) : NULL;
+		p = end;
+		while (*p == ' ')
+			p++;
+	}
+	return NULL;
+}

@@ -358,3 +358,18 @@ CREATE TABLE archive_log (
 	key       TEXT NOT NULL
 ) STRICT;
 CREATE INDEX archive_log_key ON archive_log(key, ord);
+
+-- migration 7
+-- (Empty on branch alloc: number 7 belongs to another branch; at merge its
+-- section replaces this one and alloc's migration below is renumbered after it.)
+
+-- migration 8
+-- Allocation (src/core/assign.c, store_assign.c). due_at: when a read is due,
+-- fixed when it is assigned (meta 'due_days' business days, Saturday and Sunday
+-- skipped; default 5); NULL for reads assigned before this migration, which
+-- are never overdue. person.school: the school an assessor works in (a name
+-- within their district), so that `assign --auto` never gives them an educator
+-- of their own school; NULL when not known.
+ALTER TABLE assignment ADD COLUMN due_at TEXT;
+CREATE INDEX assignment_due ON assignment(due_at);
+ALTER TABLE person ADD COLUMN school TEXT;

@@ -39,7 +39,6 @@ struct qv {
 	char *fv[4];               /* its values: status, pathway, credential, district */
 };
 
-static const char *const filter_keys[4] = { "status", "pathway", "credential", "district" };
 
 static const char *const sort_names[] = { "age", "credential", "status" };
 
@@ -545,7 +544,7 @@ static void draw_head(struct tui_view *v)
 	struct mc_buf fl = MC_BUF_INIT;
 	for (int i = 1; i < 4; i++)
 		if (q->fv[i])
-			mc_buf_printf(&fl, " · %s %s", filter_keys[i], q->fv[i]);
+			mc_buf_printf(&fl, " · %s %s", queue_filter_keys[i], q->fv[i]);
 	char *title = mc_xasprintf(" mcassess · queue: %s%s · sorted by %s%s%s%s", what, mc_buf_str(&fl),
 				   sort_names[q->f.sort], q->narrow.len ? " · narrowed to \"" : "",
 				   q->narrow.len ? q->narrow.data : "", q->narrow.len ? "\"" : "");
@@ -671,43 +670,12 @@ static int apply_filter(struct tui_view *v)
 	struct qv *q = v->data;
 	char *fv[4] = { 0 };
 	const char *p = mc_buf_str(&q->filter);
-	while (*p == ' ')
-		p++;
-	while (*p) {
-		int k = -1;
-		size_t kl = 0;
-		for (int i = 0; i < 4; i++) {
-			kl = strlen(filter_keys[i]);
-			if (strncasecmp(p, filter_keys[i], kl) == 0 && p[kl] == ':') {
-				k = i;
-				break;
-			}
-		}
-		if (k < 0) {
-			tui_message(v->tui, "filter: expected status:, pathway:, credential: or district: at \"%s\"", p);
-			for (int i = 0; i < 4; i++)
-				free(fv[i]);
-			return MC_FAIL;
-		}
-		const char *val = p + kl + 1, *end = val;
-		/* the value ends where the next "key:" starts */
-		for (const char *s2 = val; *s2; s2++) {
-			int next = 0;
-			if (s2 > val && s2[-1] == ' ')
-				for (int i = 0; i < 4 && !next; i++)
-					next = strncasecmp(s2, filter_keys[i], strlen(filter_keys[i])) == 0 &&
-					       s2[strlen(filter_keys[i])] == ':';
-			if (next)
-				break;
-			end = s2 + 1;
-		}
-		while (end > val && end[-1] == ' ')
-			end--;
-		free(fv[k]);
-		fv[k] = end > val ? mc_xstrndup(val, (size_t)(end - val)) : NULL;
-		p = end;
-		while (*p == ' ')
-			p++;
+	const char *bad = queue_filter_words(p, fv);
+	if (bad) {
+		tui_message(v->tui, "filter: expected status:, pathway:, credential: or district: at \"%s\"", bad);
+		for (int i = 0; i < 4; i++)
+			free(fv[i]);
+		return MC_FAIL;
 	}
 	if (fv[0] && strcasecmp(fv[0], "all") != 0 && !queue_status_canonical(fv[0])) {
 		tui_message(v->tui, "filter: no status '%s' (all, queued, in_progress, awaiting_approval, earned, "
