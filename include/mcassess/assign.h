@@ -7,6 +7,7 @@
 #ifndef MCASSESS_ASSIGN_H
 #define MCASSESS_ASSIGN_H
 #include "mcassess/error.h"
+#include "mcassess/people.h"
 #include "mcassess/store_assign.h"
 #include "mcassess/store_queue.h"
 #include "mcassess/util.h"
@@ -71,6 +72,14 @@ void assign_ids_free(char ***ids, int n);
  * reads due before that time. */
 int assign_held(struct store *s, const char *user, const char *overdue_at,
 		int (*fn)(void *ctx, const struct store_assign_held *h), void *ctx, struct mc_error *err);
+
+/* `people add USER --role R [--district D] --school S`: people_set and the
+ * school they work at (person.school, a name within their district, which
+ * `assign --auto` keeps them away from), in one transaction, for admins; the
+ * school change is audited ("people" on "person:USER"). An empty school
+ * clears it. */
+int assign_reader_set(struct store *s, const char *user, enum people_role role, const char *district,
+		      const char *school, enum people_change *what, struct mc_error *err);
 
 /* `assign --auto`: every open submission (of `district`, `credential` when not
  * NULL) gets the reads it lacks (first; second too when the setting 'reads' is

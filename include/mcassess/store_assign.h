@@ -42,6 +42,10 @@ int store_assign_held_walk(struct store *s, const char *user, const char *distri
 			   int (*fn)(void *ctx, const struct store_assign_held *h), void *ctx,
 			   struct mc_error *err);
 
+/* A person's school (NULL or "": none); *was (heap) what it was. */
+int store_assign_school_set(struct store *s, const char *user, const char *school, char **was,
+			    struct mc_error *err);
+
 /* An assessor as `assign --auto` weighs them. */
 struct store_assign_reader {
 	char *user, *district, *school; /* district, school NULL when not known */

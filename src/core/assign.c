@@ -454,6 +454,55 @@ int assign_held(struct store *s, const char *user, const char *overdue_at,
 	return rc;
 }
 
+/* ---------------------------------------------------------------- readers' schools */
+static int reader_in_tx(struct store *s, const char *user, enum people_role role, const char *district,
+			const char *school, enum people_change *what, struct mc_error *err)
+{
+	char *was = NULL;
+	int rc = people_require(s, ROLE_ADMIN, "adding or changing people", err);
+	if (rc == MC_OK)
+		rc = people_set_in_tx(s, user, role, district, what, err);
+	if (rc == MC_OK)
+		rc = store_assign_school_set(s, user, school, &was, err);
+	if (rc == MC_OK && strcmp(was ? was : "", school) != 0) {
+		json_t *b = json_pack("{s:s?}", "school", was), *a = json_pack("{s:s?}", "school", *school ? school : NULL);
+		char *before = json_dumps(b, JSON_SORT_KEYS | JSON_COMPACT), *after = json_dumps(a, JSON_SORT_KEYS | JSON_COMPACT);
+		char *subject = mc_xasprintf("person:%s", user);
+		rc = audit_append(s, "people", subject, before, after, err);
+		if (*what == PEOPLE_UNCHANGED)
+			*what = PEOPLE_CHANGED;
+		json_decref(b);
+		json_decref(a);
+		free(before);
+		free(after);
+		free(subject);
+	}
+	free(was);
+	return rc;
+}
+
+int assign_reader_set(struct store *s, const char *user, enum people_role role, const char *district,
+		      const char *school, enum people_change *what, struct mc_error *err)
+{
+	enum people_change dummy;
+	if (!what)
+		what = &dummy;
+	*what = PEOPLE_UNCHANGED;
+	if (strlen(school) > 200)
+		return mc_error_set(err, MC_INVALID, "people: a school name has at most 200 characters");
+	int rc = store_begin(s, err);
+	if (rc != MC_OK)
+		return rc;
+	rc = reader_in_tx(s, user, role, district, school, what, err);
+	if (rc == MC_OK)
+		rc = store_commit(s, err);
+	if (rc != MC_OK) {
+		store_rollback(s);
+		*what = PEOPLE_UNCHANGED;
+	}
+	return rc;
+}
+
 /* ---------------------------------------------------------------- assign --auto */
 struct open_sub {
 	long long rowid;

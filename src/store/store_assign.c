@@ -152,6 +152,29 @@ static const char SQL_OPEN[] =
 	"WHERE " OPEN_SUB("s") " AND (?1 IS NULL OR d.name = ?1) AND (?2 IS NULL OR c.code = ?2) "
 	"ORDER BY s.submitted_at, s.id";
 
+int store_assign_school_set(struct store *s, const char *user, const char *school, char **was,
+			    struct mc_error *err)
+{
+	*was = NULL;
+	sqlite3_stmt *st = store_prep(s, "SELECT school FROM person WHERE user = ?1", err);
+	if (!st)
+		return MC_FAIL;
+	store_bind_text(st, 1, user);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*was = store_col_dup(st, 0);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(s, err, "reading a person");
+	if (!(st = store_prep(s, "UPDATE person SET school = nullif(?2, '') WHERE user = ?1", err)))
+		return MC_FAIL;
+	store_bind_text(st, 1, user);
+	store_bind_text(st, 2, school);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "saving a person's school");
+}
+
 int store_assign_held_walk(struct store *s, const char *user, const char *district, const char *overdue_at,
 			   int (*fn)(void *ctx, const struct store_assign_held *h), void *ctx,
 			   struct mc_error *err)
