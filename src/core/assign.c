@@ -506,7 +506,7 @@ int assign_reader_set(struct store *s, const char *user, enum people_role role, 
 /* ---------------------------------------------------------------- assign --auto */
 struct open_sub {
 	long long rowid;
-	char *id, *district, *school, *first, *second;
+	char *id, *district, *school, *first, *second, *adjudicator;
 };
 struct open_list {
 	struct open_sub *v;
@@ -520,7 +520,8 @@ static int collect_open(void *ctx, const struct store_assign_open *o)
 	struct open_list *l = ctx;
 	l->v = mc_xrealloc(l->v, (size_t)(l->n + 1) * sizeof *l->v);
 	l->v[l->n++] = (struct open_sub){ o->rowid, mc_xstrdup(o->id), mc_xstrdup(o->district),
-					  dup_or_null(o->school), dup_or_null(o->first), dup_or_null(o->second) };
+					  dup_or_null(o->school), dup_or_null(o->first), dup_or_null(o->second),
+					  dup_or_null(o->adjudicator) };
 	return 0;
 }
 
@@ -532,16 +533,17 @@ static void open_list_free(struct open_list *l)
 		free(l->v[i].school);
 		free(l->v[i].first);
 		free(l->v[i].second);
+		free(l->v[i].adjudicator);
 	}
 	free(l->v);
 }
 
 static int same(const char *a, const char *b) { return a && b && strcmp(a, b) == 0; }
 
-/* May reader r take a read of o, `other` holding its other read? */
-static int eligible(const struct store_assign_reader *r, const struct open_sub *o, const char *other)
+/* May reader r take a read of o? Not when they hold another of its reads. */
+static int eligible(const struct store_assign_reader *r, const struct open_sub *o)
 {
-	if (same(r->user, other))
+	if (same(r->user, o->first) || same(r->user, o->second) || same(r->user, o->adjudicator))
 		return 0;
 	return !(same(r->school, o->school) && same(r->district, o->district));
 }
@@ -555,11 +557,13 @@ static struct store_assign_reader *pick(struct store_assign_reader *rs, int n, c
 	struct store_assign_reader *best = NULL, *best_away = NULL;
 	for (int i = 0; i < n; i++) {
 		struct store_assign_reader *r = &rs[i];
-		if (!eligible(r, o, other))
+		if (!eligible(r, o))
 			continue;
 		if (!best || r->load < best->load)
 			best = r;
-		if (other && !same(r->district, other_district) && (!best_away || r->load < best_away->load))
+		/* another district: both known and not the same */
+		int away = other && r->district && other_district && strcmp(r->district, other_district) != 0;
+		if (away && (!best_away || r->load < best_away->load))
 			best_away = r;
 	}
 	return best_away ? best_away : best;
