@@ -73,6 +73,17 @@ void assign_ids_free(char ***ids, int n);
 int assign_held(struct store *s, const char *user, const char *overdue_at,
 		int (*fn)(void *ctx, const struct store_assign_held *h), void *ctx, struct mc_error *err);
 
+/* Each assessor's open work for the workload screen: reads held (of open
+ * submissions, within a coordinator's district when they have one), how many
+ * are overdue at `now` (ISO 8601 UTC) and when the oldest was assigned (NULL:
+ * none). Every assessor, by user name; for coordinators and admins. */
+struct assign_load {
+	char *user, *district, *oldest_at;
+	long open, overdue;
+};
+int assign_workload(struct store *s, const char *now, struct assign_load **out, int *n, struct mc_error *err);
+void assign_workload_free(struct assign_load **loads, int n);
+
 /* `people add USER --role R [--district D] --school S`: people_set and the
  * school they work at (person.school, a name within their district, which
  * `assign --auto` keeps them away from), in one transaction, for admins; the

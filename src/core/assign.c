@@ -690,3 +690,79 @@ int assign_auto(struct store *s, const char *district, const char *credential, i
 	}
 	return rc;
 }
+
+/* ---------------------------------------------------------------- workload */
+struct load_walk {
+	struct assign_load *v;
+	int n;
+	const char *now;
+};
+
+static int add_held(void *ctx, const struct store_assign_held *h)
+{
+	struct load_walk *w = ctx;
+	struct assign_load *l = NULL;
+	for (int i = 0; !l && i < w->n; i++)
+		if (strcmp(w->v[i].user, h->assessor) == 0)
+			l = &w->v[i];
+	if (!l) { /* a read held by someone no longer an assessor: still theirs */
+		w->v = mc_xrealloc(w->v, (size_t)(w->n + 1) * sizeof *w->v);
+		l = &w->v[w->n++];
+		*l = (struct assign_load){ .user = mc_xstrdup(h->assessor) };
+	}
+	l->open++;
+	if (h->due_at && strcmp(h->due_at, w->now) < 0)
+		l->overdue++;
+	if (!l->oldest_at || strcmp(h->at, l->oldest_at) < 0) {
+		free(l->oldest_at);
+		l->oldest_at = mc_xstrdup(h->at);
+	}
+	return 0;
+}
+
+static int by_user(const void *a, const void *b)
+{
+	return strcmp(((const struct assign_load *)a)->user, ((const struct assign_load *)b)->user);
+}
+
+int assign_workload(struct store *s, const char *now, struct assign_load **out, int *n, struct mc_error *err)
+{
+	*out = NULL;
+	*n = 0;
+	struct store_assign_reader *rs = NULL;
+	int nr = 0;
+	char *district = NULL;
+	int rc = people_require(s, ROLE_COORDINATOR, "seeing everyone's workload", err);
+	if (rc == MC_OK)
+		rc = store_assign_readers(s, &rs, &nr, err);
+	struct load_walk w = { mc_xcalloc((size_t)(nr ? nr : 1), sizeof *w.v), 0, now };
+	for (int i = 0; rc == MC_OK && i < nr; i++)
+		w.v[w.n++] = (struct assign_load){ .user = mc_xstrdup(rs[i].user), .district = dup_or_null(rs[i].district) };
+	store_assign_readers_free(&rs, nr);
+	if (rc == MC_OK)
+		rc = my_district(s, &district, err);
+	if (rc == MC_OK)
+		rc = store_assign_held_walk(s, NULL, district, NULL, add_held, &w, err);
+	free(district);
+	if (rc != MC_OK) {
+		assign_workload_free(&w.v, w.n);
+		return rc;
+	}
+	qsort(w.v, (size_t)w.n, sizeof *w.v, by_user);
+	*out = w.v;
+	*n = w.n;
+	return MC_OK;
+}
+
+void assign_workload_free(struct assign_load **loads, int n)
+{
+	if (!loads || !*loads)
+		return;
+	for (int i = 0; i < n; i++) {
+		free((*loads)[i].user);
+		free((*loads)[i].district);
+		free((*loads)[i].oldest_at);
+	}
+	free(*loads);
+	*loads = NULL;
+}

@@ -214,7 +214,7 @@ struct tui_view {
 };
 
 extern const struct tui_view_ops tui_view_queue, tui_view_submission, tui_view_help, tui_view_editor,
-	tui_view_bank, tui_view_history;
+	tui_view_bank, tui_view_history, tui_view_workload;
 
 /* ---------------------------------------------------------------- editor */
 /* What the editor edits: the overall feedback or one criterion's comment. */

@@ -391,17 +391,20 @@ static void q_layout(struct tui_view *v, int y, int h, int w)
 /* ----------------------------------------------------------------- draw */
 struct cols {
 	int id, status, cred, educ, dist, att, rd, age, date; /* date: 0 when not shown */
+	int reads;                                           /* who holds the reads; 0 when not shown */
 };
 
 static struct cols columns(int w)
 {
-	struct cols c = { 10, 11, 12, 0, 0, 3, 2, 4, 0 };
+	struct cols c = { 10, 11, 12, 0, 0, 3, 2, 4, 0, 0 };
 	if (w >= 120) {
 		c.id = 14;
 		c.status = 17;
 		c.date = 10;
+		c.reads = w >= 150 ? 42 : 26;
 	}
-	int fixed = c.id + c.status + c.cred + c.att + c.rd + c.age + 7 + (c.date ? c.date + 1 : 0);
+	int fixed = c.id + c.status + c.cred + c.att + c.rd + c.age + 7 + (c.date ? c.date + 1 : 0) +
+		    (c.reads ? c.reads + 1 : 0);
 	int rest = w - fixed;
 	if (rest < 10)
 		rest = 10;
@@ -512,7 +515,12 @@ static void draw_row(struct tui_view *v, int i)
 		tui_put_pad(q->list, y, x, age_txt, c.age, a), x += c.age;
 		tui_put_pad(q->list, y, x, " ", 1, a), x += 1;
 		tui_put_pad(q->list, y, x, r->submitted_at, c.date, a), x += c.date;
-		tui_put_pad(q->list, y, x, "", q->w - x, a);
+		tui_put_pad(q->list, y, x, " ", 1, a), x += 1;
+		/* overdue work first catches the eye: "! " before its readers */
+		char *reads = mc_xasprintf("%s%s", r->overdue ? "! " : "", r->assignees ? r->assignees : "");
+		tui_put_pad(q->list, y, x, reads, q->w - x, r->overdue && (i != q->cursor || arrow)
+			    ? tui_theme(TUI_UNSCORED) : a);
+		free(reads);
 	} else {
 		tui_put_pad(q->list, y, x, age_txt, q->w - x, a);
 	}
@@ -583,7 +591,9 @@ static void draw_head(struct tui_view *v)
 	mc_buf_printf(&h, "%-*s %-*s %*s %-*s %*s", c.educ, "EDUCATOR", c.dist, "DISTRICT", c.att, "ATT",
 		      c.rd, "RD", c.age, "AGE");
 	if (c.date)
-		mc_buf_adds(&h, " SUBMITTED");
+		mc_buf_adds(&h, " SUBMITTED ");
+	if (c.reads)
+		mc_buf_adds(&h, "READS (! overdue)");
 	tui_put_pad(q->head, 2, 0, h.data, q->w, tui_theme(TUI_HEADING));
 	mc_buf_free(&h);
 	wnoutrefresh(q->head);
@@ -805,6 +815,9 @@ static int q_request(struct tui_view *v, enum tui_action a)
 			reload(v, 1);
 		}
 		show_prompt(v);
+		return TUI_HANDLED;
+	case ACT_WORKLOAD:
+		tui_push(v->tui, &tui_view_workload, NULL);
 		return TUI_HANDLED;
 	case ACT_FILTER:
 		q->filtering = 1;
