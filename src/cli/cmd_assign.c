@@ -99,6 +99,61 @@ static int run_list(struct cli *cli, const struct cli_cmd *self, const struct as
 	return err.msg ? cli_error(&err) : MC_OK;
 }
 
+/* ---------------------------------------------------------------- assign workload */
+static void print_load(const struct assign_load *l, int fmt, time_t now, int i)
+{
+	long age = l->oldest_at ? age_days(l->oldest_at, now) : -1;
+	if (fmt == CLI_JSON) {
+		json_t *j = json_pack("{s:s, s:s?, s:I, s:I, s:s?}", "assessor", l->user, "district", l->district,
+				      "open", (json_int_t)l->open, "overdue", (json_int_t)l->overdue, "oldest_at",
+				      l->oldest_at);
+		json_object_set_new(j, "oldest_age_days", age < 0 ? json_null() : json_integer(age));
+		fputs(i ? ",\n" : "[\n", stdout);
+		json_dumpf(j, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		json_decref(j);
+	} else if (fmt == CLI_TSV) {
+		cli_tsv_field(stdout, l->user);
+		printf("\t%ld\t%ld\t", l->open, l->overdue);
+		if (age >= 0)
+			printf("%ld", age);
+		putchar('\t');
+		cli_tsv_field(stdout, l->district);
+		putchar('\n');
+	} else {
+		char old[24] = "-";
+		if (age >= 0)
+			snprintf(old, sizeof old, "%ldd", age);
+		cli_pad(l->user, 13);
+		printf(" %5ld %7ld %6s  ", l->open, l->overdue, old);
+		cli_put(l->district ? l->district : "-");
+		putchar('\n');
+	}
+}
+
+static int run_workload(struct cli *cli, const struct assign_opts *a)
+{
+	struct store *s;
+	int rc = cli_open(cli, 0, &s);
+	if (rc != MC_OK)
+		return rc;
+	struct mc_error err = MC_ERROR_INIT;
+	char now[MC_TIME_LEN];
+	mc_now(now);
+	struct assign_load *loads = NULL;
+	int n = 0;
+	if (assign_workload(s, now, &loads, &n, &err) == MC_OK) {
+		if (a->fmt == CLI_TEXT)
+			printf("%-13s %5s %7s %6s  %s\n", "ASSESSOR", "OPEN", "OVERDUE", "OLDEST", "DISTRICT");
+		for (int i = 0; i < n; i++)
+			print_load(&loads[i], a->fmt, time(NULL), i);
+		if (a->fmt == CLI_JSON)
+			fputs(n ? "\n]\n" : "[]\n", stdout);
+	}
+	assign_workload_free(&loads, n);
+	cli_close(cli);
+	return err.msg ? cli_error(&err) : MC_OK;
+}
+
 /* ---------------------------------------------------------------- assign --auto */
 struct auto_out {
 	int fmt;
@@ -277,6 +332,10 @@ static int run_assign(struct cli *cli, const struct cli_cmd *self, int argc, cha
 	int nargs = argc - optind;
 	char **args = argv + optind;
 	int list = nargs >= 1 && strcmp(args[0], "list") == 0;
+	if (nargs >= 1 && strcmp(args[0], "workload") == 0)
+		return nargs == 1 && !a.user && !a.overdue && !a.as_of && !a.autom && !a.filter && !a.remove
+			       ? run_workload(cli, &a)
+			       : cli_usage_error(self, "'assign workload' takes --format only");
 	if (!list && (a.user || a.overdue || a.as_of))
 		return cli_usage_error(self, "--user, --overdue and --as-of go with 'assign list'");
 	if (!a.autom && (a.district || a.credential || a.dry_run))
@@ -302,6 +361,7 @@ const struct cli_cmd cli_cmd_assign = {
 	"       assign --filter WORDS USER [--read R] [--blind] |\n"
 	"       assign --auto [--district D] [--credential C] [--dry-run] |\n"
 	"       assign list [--user U] [--overdue [--as-of DATE]] [--format text|tsv|json] |\n"
+	"       assign workload [--format text|tsv|json] |\n"
 	"       assign --remove ID USER [--read R]",
 	"Assigns submissions to people to score, shares the open work out, lists who holds what.",
 	"Coordinators and admins assign; a coordinator who has a district assigns only\n"
@@ -333,6 +393,9 @@ const struct cli_cmd cli_cmd_assign = {
 	"district that district's). --user U: one person's; --overdue: only reads\n"
 	"past their due date (now, or at --as-of DATE).\n"
 	"tsv: assessor, id, read, status, assigned_at, due_at, age_days, 'overdue' or empty.\n\n"
+	"assign workload: each assessor's open reads, overdue reads and the age of the\n"
+	"oldest, as the workstation's workload screen (W) shows them (coordinators and\n"
+	"admins). tsv: assessor, open, overdue, oldest_age_days (empty: none), district.\n\n"
 	"Decided and withdrawn submissions keep their assignments as they were.\n"
 	"Every change is audited (and committed to the archive when there is one).\n"
 	"Exit status: 0 done, 1 refused or no such submission or person, 2 usage,\n"

@@ -45,6 +45,15 @@ t_check "80x24: mcal_w1 holds 3 open reads, 1 overdue, the oldest 9 days old" \
 	grep -q "^mcal_w1 *3 *1 *9d  Knox County" "$DIR/workload-80x24.screen"
 t_check "160x48: the queue marks S-002 overdue and names both readers" \
 	grep -q "^S-002 .*! first: mcal_w1, second: mcal_w2 (blind)" "$DIR/queue-reads-160x48.screen"
+# the command-line twin: the same core call, the same figures
+t_run 0 assign workload --format tsv
+t_check "assign workload: mcal_w1 3 open, 1 overdue; mcal_w2 2 open, none overdue" \
+	test "$(cut -f1-3,5 "$OUT" | tr '\t' ' ')" = "$(printf 'mcal_w1 3 1 Knox County\nmcal_w2 2 0 Maury County')"
+t_run 0 assign workload --format json
+t_check "assign workload --format json: the oldest read's date" \
+	jq -e '.[0].oldest_at == "2026-11-13T09:00:00Z" and (.[0].oldest_age_days | type) == "number"' "$OUT"
+as mcal_w1 assign workload
+t_check "an assessor is refused assign workload (exit 1)" test "$RC" -eq 1
 replay mcal_w1 "$DIR/refused-80x24.keys" 80x24
 t_check "an assessor is refused the workload, in words" \
 	grep -q "seeing everyone.s workload needs a coordinator or higher" "$DIR/refused-80x24.screen"
