@@ -272,6 +272,8 @@ struct tui {
 	int quit;
 	WINDOW *status;
 	char *msg;                   /* the status-line message, until the next key */
+	char *note;                  /* the queue's note at the status line's right (the
+	                                cursor row's readers when no column shows them) */
 	int msg_error;
 	char *prompt;                /* a text-entry prompt shown instead ("/narrow") */
 	int status_dirty;
@@ -307,6 +309,9 @@ void tui_pop(struct tui *t);
 void tui_message(struct tui *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void tui_error(struct tui *t, struct mc_error *err);
 void tui_set_prompt(struct tui *t, const char *prompt); /* NULL: none */
+/* The queue's note at the right of the status line (NULL: none); shown only
+ * while the queue is the screen on top. */
+void tui_set_note(struct tui *t, const char *note);
 /* The view under the top one (help says what it came from); NULL if none. */
 struct tui_view *tui_view_below(struct tui *t, struct tui_view *v);
 

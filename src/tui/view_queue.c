@@ -599,9 +599,25 @@ static void draw_head(struct tui_view *v)
 	wnoutrefresh(q->head);
 }
 
+/* Narrower than the READS column needs: the cursor row's readers go on the
+ * status line instead ("! first: ann, second: bo", '!' when overdue). */
+static void note_reads(struct tui_view *v)
+{
+	struct qv *q = v->data;
+	const struct queue_row *r = q->n && q->cursor < q->n ? &q->rows[q->cursor] : NULL;
+	if (columns(q->w).reads || !r || !r->assignees) {
+		tui_set_note(v->tui, NULL);
+		return;
+	}
+	char *note = mc_xasprintf("%s%s ", r->overdue ? "! " : "", r->assignees);
+	tui_set_note(v->tui, note);
+	free(note);
+}
+
 static void q_draw(struct tui_view *v)
 {
 	struct qv *q = v->data;
+	note_reads(v);
 	if (v->dirty & TUI_DIRTY_ALL) {
 		draw_head(v);
 		if (!q->n) {

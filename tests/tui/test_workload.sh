@@ -1,6 +1,7 @@
 #!/bin/sh
 # test_workload.sh: the workload screen (W from the queue) at 80x24 and
-# 160x48, the queue's READS column with overdue work marked, and an assessor
+# 160x48, the queue's READS column (160x48) or status-line note (80x24) with
+# overdue work marked, and an assessor
 # refused the screen, in-process (MCASSESS_TUI_SCRIPT) under real accounts.
 . "$TOP_SRCDIR/tests/cli/lib.sh"
 DIR=$TOP_SRCDIR/tests/tui/workload
@@ -43,6 +44,10 @@ replay root "$DIR/workload-80x24.keys" 80x24
 replay root "$DIR/workload-160x48.keys" 160x48
 t_check "80x24: mcal_w1 holds 3 open reads, 1 overdue, the oldest 9 days old" \
 	grep -q "^mcal_w1 *3 *1 *9d  Knox County" "$DIR/workload-80x24.screen"
+t_check "80x24: no room for READS; the status line names the cursor row's readers" \
+	sh -c 'tail -1 "$1" | grep -q "^? help  q quit  *! first: mcal_w1, second: mcal_w2 (blind) *\$"' sh "$DIR/queue-note-80x24.screen"
+t_check "80x24: the workload screen's status line carries no queue note" \
+	sh -c 'tail -1 "$1" | grep -qv "mcal_w"' sh "$DIR/workload-80x24.screen"
 t_check "160x48: the queue marks S-002 overdue and names both readers" \
 	grep -q "^S-002 .*! first: mcal_w1, second: mcal_w2 (blind)" "$DIR/queue-reads-160x48.screen"
 # the command-line twin: the same core call, the same figures
