@@ -17,6 +17,9 @@ struct queue_row {
 	int blind;               /* 1 when `educator` is the anonymous id */
 	char *read;              /* the viewer's own assignment: first, second, adjudication; NULL none */
 	int read_blind;          /* 1 when that assignment is blind */
+	char *assignees;         /* "first: ann (blind), second: bo": the reads the viewer may see; NULL none */
+	char *due_at;            /* the earliest due date of those reads; NULL none */
+	int overdue;             /* open work past that due date */
 };
 
 /* One page of `limit` rows after (direction > 0) or before (direction < 0) the row
@@ -27,6 +30,9 @@ struct queue_row {
 int queue_page(struct store *s, const struct queue_filter *f, const struct queue_row *from, int direction,
 	       int limit, struct queue_row **rows, int *n, struct mc_error *err);
 void queue_rows_free(struct queue_row **rows, int n);
+/* 1 when a submission of `status` is open work (queued, in progress) whose read
+ * was due (`due_at`, NULL: none) before `now` (ISO 8601 UTC). */
+int queue_overdue(const char *status, const char *due_at, const char *now);
 
 /* Submissions by status (queue_statuses order) as far as the acting user may
  * see them: for the whole database (admins) from counters kept by triggers,
@@ -99,5 +105,12 @@ struct queue_filter_names {
 int queue_filter_resolve(struct store *s, struct queue_filter *f, struct queue_filter_names *owned,
 			 struct mc_error *err);
 void queue_filter_names_free(struct queue_filter_names *owned);
+
+/* Filter words as typed, "status:earned district:Knox County" (each key's value
+ * runs to the next key; keys in any case), into fv[] in queue_filter_keys
+ * order (heap; a key given twice keeps the last). NULL, or where the text
+ * stops making sense. */
+extern const char *const queue_filter_keys[4]; /* status, pathway, credential, district */
+const char *queue_filter_words(const char *text, char *fv[4]);
 
 #endif

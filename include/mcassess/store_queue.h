@@ -36,6 +36,8 @@ struct queue_raw {
 	int assigned_blind; /* the viewer scores this educator blind (STORE_BLIND_TO) */
 	const char *read;   /* the viewer's assignment on this submission (NULL: none) */
 	int read_blind;
+	const char *assignees; /* "first: ann (blind), second: bo" as the viewer may see them; NULL none */
+	const char *due_at;    /* the earliest due date among those reads; NULL none */
 };
 struct queue_key {
 	const char *status, *credential, *submitted_at;

@@ -77,6 +77,9 @@ struct show_submission {
 	/* pre-checks (precheck.h); when blind, evidence text and file names above
 	 * are masked (names, e-mail addresses, phone numbers), the store untouched */
 	struct precheck *checks;
+	/* who holds its reads, as the viewer may see them (STORE_ASSIGNEES), and the
+	 * earliest due date among them; NULL when none */
+	char *assignees, *due_at;
 };
 
 /* Each fills its part of the model; the submission by imported id, or by rowid
@@ -92,6 +95,8 @@ int store_show_scores(struct store *s, long long rowid, struct show_score **scor
 /* The feedback shown (adjudication, else first, else second) and the decision. */
 int store_show_feedback(struct store *s, long long rowid, char **body, char **author, char **at,
 			struct mc_error *err);
+int store_show_assignees(struct store *s, long long rowid, const char *viewer, char **assignees, char **due_at,
+			 struct mc_error *err);
 int store_show_decision(struct store *s, long long rowid, char **outcome, char **by, char **at,
 			char **reason, struct mc_error *err);
 #endif

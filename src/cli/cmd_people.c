@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "mcassess/people.h"
+#include "mcassess/assign.h"
 #include "mcassess/show.h"
 #include "mcassess/text.h"
 #include "mcassess/util.h"
@@ -15,14 +16,16 @@ static int run_add(struct cli *cli, const struct cli_cmd *self, int argc, char *
 {
 	static const struct option opts[] = { { "role", required_argument, NULL, 'r' },
 					      { "district", required_argument, NULL, 'd' },
+					      { "school", required_argument, NULL, 's' },
 					      { "help", no_argument, NULL, 'h' }, { 0 } };
-	const char *role_s = NULL, *district = NULL;
+	const char *role_s = NULL, *district = NULL, *school = NULL;
 	int c;
 	while ((c = cli_getopt(argc, argv, "", opts)) != -1) {
 		switch (c) {
 		case 'h': return cli_help(self);
 		case 'r': role_s = optarg; break;
 		case 'd': district = optarg; break;
+		case 's': school = optarg; break;
 		default:
 			return cli_usage_error(self, "add: unknown option or missing value: '%s'", argv[optind - 1]);
 		}
@@ -43,7 +46,8 @@ static int run_add(struct cli *cli, const struct cli_cmd *self, int argc, char *
 	enum people_role before = ROLE_NONE;
 	enum people_change what;
 	if (people_role(s, user, &before, &err) != MC_OK ||
-	    people_set(s, user, role, district, &what, &err) != MC_OK) {
+	    (school ? assign_reader_set(s, user, role, district, school, &what, &err)
+		    : people_set(s, user, role, district, &what, &err)) != MC_OK) {
 		cli_close(cli);
 		return cli_error(&err);
 	}
@@ -134,11 +138,13 @@ static int run_people(struct cli *cli, const struct cli_cmd *self, int argc, cha
 
 const struct cli_cmd cli_cmd_people = {
 	"people", run_people,
-	"people add USER --role assessor|coordinator|admin [--district D] | people list [--format tsv|json]",
+	"people add USER --role assessor|coordinator|admin [--district D] [--school S] | people list [--format tsv|json]",
 	"Who may do what: people are operating-system accounts with a role.",
 	"  add USER --role ROLE   add a person, or change their role (admins only; the first\n"
 	"                         person of a database may be added by anyone)\n"
 	"      --district D       the district they work for (created if new)\n"
+	"      --school S         the school they work at (a name within their district):\n"
+	"                         mcassess assign --auto never gives them its educators\n"
 	"  list                   everyone, by login name\n"
 	"      --format tsv|json  for scripts (tsv: user<TAB>role<TAB>district)\n"
 	"\n"

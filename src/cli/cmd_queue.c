@@ -50,7 +50,9 @@ static void print_tsv(const struct queue_row *r)
 	cli_tsv_field(stdout, r->district);
 	printf("\t%d\t", r->attempt);
 	cli_tsv_field(stdout, r->submitted_at);
-	putchar('\n');
+	putchar('\t');
+	cli_tsv_field(stdout, r->assignees);
+	printf("\t%s\n", r->overdue ? "overdue" : "");
 }
 
 static void print_json(const struct queue_row *r, long i)
@@ -66,6 +68,9 @@ static void print_json(const struct queue_row *r, long i)
 	json_object_set_new(o, "pathway", json_string(r->pathway));
 	json_object_set_new(o, "blind", json_boolean(r->blind));
 	json_object_set_new(o, "claimed_by", r->claimed_by ? json_string(r->claimed_by) : json_null());
+	json_object_set_new(o, "assignees", r->assignees ? json_string(r->assignees) : json_null());
+	json_object_set_new(o, "due_at", r->due_at ? json_string(r->due_at) : json_null());
+	json_object_set_new(o, "overdue", json_boolean(r->overdue));
 	fputs(i ? ",\n" : "[\n", stdout);
 	json_dumpf(o, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(o);

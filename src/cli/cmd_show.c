@@ -87,6 +87,8 @@ static json_t *to_json(const struct show_submission *m)
 	json_object_set_new(o, "attempt", json_integer(m->attempt));
 	json_object_set_new(o, "status", json_string(m->status));
 	json_object_set_new(o, "submitted_at", json_string(m->submitted_at));
+	json_object_set_new(o, "assignees", str_or_null(m->assignees));
+	json_object_set_new(o, "due_at", str_or_null(m->due_at));
 	json_t *e = json_object();
 	json_object_set_new(e, "id", json_string(m->educator_id));
 	json_object_set_new(e, "name", json_string(m->educator_name));
@@ -275,6 +277,10 @@ static void text(const struct show_submission *m, int width, struct mc_buf *b)
 		mc_buf_printf(b, "educator %s (%s), %s%s%s\n  blind assessors see %s\n", m->educator_name,
 			      m->educator_id, m->district, m->school ? ", " : "", m->school ? m->school : "",
 			      m->educator_anon ? m->educator_anon : "?");
+	if (m->assignees)
+		mc_buf_printf(b, "reads %s; due %s\n", m->assignees, m->due_at ? m->due_at : "(no date)");
+	else
+		mc_buf_adds(b, "reads not assigned yet\n");
 	checks_text(b, m->checks, m->blind);
 
 	for (int p = 0; p < m->nparts; p++) {

@@ -119,7 +119,14 @@ struct page {
 	const struct queue_viewer *v;
 	struct queue_row *rows;
 	int n, cap, limit;
+	char now[MC_TIME_LEN];
 };
+
+int queue_overdue(const char *status, const char *due_at, const char *now)
+{
+	int open = status && (strcmp(status, "queued") == 0 || strcmp(status, "in_progress") == 0);
+	return open && due_at && strcmp(due_at, now) < 0; /* ISO 8601 UTC sorts as time does */
+}
 
 static int has(const char *hay, const char *needle)
 {
@@ -157,6 +164,9 @@ static int page_row(void *ctx, const struct queue_raw *r)
 		.blind = blind,
 		.read = r->read ? mc_xstrdup(r->read) : NULL,
 		.read_blind = r->read_blind,
+		.assignees = r->assignees ? mc_xstrdup(r->assignees) : NULL,
+		.due_at = r->due_at ? mc_xstrdup(r->due_at) : NULL,
+		.overdue = queue_overdue(r->status, r->due_at, p->now),
 	};
 	return p->n >= p->limit;
 }
@@ -181,6 +191,7 @@ int queue_page(struct store *s, const struct queue_filter *f, const struct queue
 		return rc;
 	}
 	struct page p = { .f = f, .v = &v, .limit = limit };
+	mc_now(p.now);
 	struct queue_key key, *kp = NULL;
 	if (from) {
 		key = (struct queue_key){ from->status, from->credential, from->submitted_at, from->rowid };
@@ -219,6 +230,8 @@ void queue_rows_free(struct queue_row **rows, int n)
 		free(r->educator);
 		free(r->read);
 		free(r->claimed_by);
+		free(r->assignees);
+		free(r->due_at);
 	}
 	free(*rows);
 	*rows = NULL;
@@ -387,4 +400,44 @@ void queue_filter_names_free(struct queue_filter_names *owned)
 	free(owned->credential);
 	free(owned->pathway);
 	*owned = (struct queue_filter_names){ 0 };
+}
+
+/* ---------------------------------------------------------------- filter words */
+const char *const queue_filter_keys[4] = { "status", "pathway", "credential", "district" };
+
+static int key_at(const char *p, size_t *kl)
+{
+	for (int i = 0; i < 4; i++) {
+		*kl = strlen(queue_filter_keys[i]);
+		if (strncasecmp(p, queue_filter_keys[i], *kl) == 0 && p[*kl] == ':')
+			return i;
+	}
+	return -1;
+}
+
+const char *queue_filter_words(const char *p, char *fv[4])
+{
+	while (*p == ' ')
+		p++;
+	while (*p) {
+		size_t kl = 0, dummy;
+		int k = key_at(p, &kl);
+		if (k < 0)
+			return p;
+		const char *val = p + kl + 1, *end = val;
+		/* the value ends where the next "key:" starts */
+		for (const char *s2 = val; *s2; s2++) {
+			if (s2 > val && s2[-1] == ' ' && key_at(s2, &dummy) >= 0)
+				break;
+			end = s2 + 1;
+		}
+		while (end > val && end[-1] == ' ')
+			end--;
+		free(fv[k]);
+		fv[k] = end > val ? mc_xstrndup(val, (size_t)(end - val)) : NULL;
+		p = end;
+		while (*p == ' ')
+			p++;
+	}
+	return NULL;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "mcassess/assign.h"
 #include "mcassess/audit.h"
 #include "mcassess/people.h"
 #include "mcassess/report.h"
@@ -15,7 +16,7 @@
 #include "mcassess/store_people.h"
 #include "mcassess/util.h"
 
-#define DEFAULT_DUE_DAYS 14
+#define DEFAULT_DUE_DAYS ASSIGN_DUE_DAYS_DEFAULT /* one setting with assign: config due-days */
 #define DAY 86400.0
 
 /* ---------------------------------------------------------------- who sees what */

@@ -172,6 +172,8 @@ int show_load(struct store *s, const char *id, struct show_submission **out, str
 		rc = store_show_decision(s, m->rowid, &m->decision, &m->decided_by, &m->decided_at,
 					 &m->decision_reason, err);
 	if (rc == MC_OK)
+		rc = store_show_assignees(s, m->rowid, viewer, &m->assignees, &m->due_at, err);
+	if (rc == MC_OK)
 		rc = history(s, m, err);
 	if (rc == MC_OK) {
 		char *subject = mc_xasprintf("submission:%s", m->id);
@@ -242,6 +244,8 @@ void show_free(struct show_submission **sp)
 	free(m->decided_by);
 	free(m->decided_at);
 	free(m->decision_reason);
+	free(m->assignees);
+	free(m->due_at);
 	for (int i = 0; i < m->nhistory; i++) {
 		struct show_attempt *a = &m->history[i];
 		free(a->id);

@@ -369,3 +369,15 @@ CREATE INDEX archive_log_key ON archive_log(key, ord);
 CREATE INDEX submission_report ON submission(credential_id, educator_id, status, attempt, submitted_at);
 CREATE INDEX educator_district ON educator(id, district_id);
 CREATE INDEX score_read ON score(read, submission_id, criterion_id);
+
+
+-- migration 8
+-- Allocation (src/core/assign.c, store_assign.c). due_at: when a read is due,
+-- fixed when it is assigned (meta 'due_days' business days, Saturday and Sunday
+-- skipped; default 5); NULL for reads assigned before this migration, which
+-- are never overdue. person.school: the school an assessor works in (a name
+-- within their district), so that `assign --auto` never gives them an educator
+-- of their own school; NULL when not known.
+ALTER TABLE assignment ADD COLUMN due_at TEXT;
+CREATE INDEX assignment_due ON assignment(due_at);
+ALTER TABLE person ADD COLUMN school TEXT;

@@ -55,6 +55,18 @@ char *store_col_dup(sqlite3_stmt *st, int i);
 	"= (SELECT id FROM district WHERE name = ?63)))"
 void store_bind_scope(struct store *s, sqlite3_stmt *st);
 
+/* The reads of submission `sub` as `viewer` may see them ("first: ann (blind),
+ * second: bo"), and the earliest due date among them: an assessor (scope 1)
+ * only their own, so that a reader never learns who else reads it; anyone else
+ * all (needs the scope bound, store_bind_scope). */
+#define STORE_VISIBLE_READS(sub, viewer)                                                           \
+	"FROM assignment a8 WHERE a8.submission_id = " sub " AND (?61 <> 1 OR a8.assessor = " viewer ")"
+#define STORE_ASSIGNEES(sub, viewer)                                                               \
+	"(SELECT group_concat(x8, ', ') FROM (SELECT a8.read || ': ' || a8.assessor || "          \
+	"CASE a8.blind WHEN 1 THEN ' (blind)' ELSE '' END AS x8 " STORE_VISIBLE_READS(sub, viewer) \
+	" ORDER BY CASE a8.read WHEN 'first' THEN 1 WHEN 'second' THEN 2 ELSE 3 END))"
+#define STORE_DUE(sub, viewer) "(SELECT min(a8.due_at) " STORE_VISIBLE_READS(sub, viewer) ")"
+
 /* store_search.c: register the search tokenizer and snippet function with FTS5 on
  * a new connection (store_open calls it); an SQLite result code. */
 int store_search_setup(sqlite3 *db);

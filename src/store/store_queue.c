@@ -31,7 +31,7 @@ const char *const queue_statuses[QUEUE_NSTATUS] = {
 	"SELECT s.id, s.ext_id, s.status, c.code, p.code, d.name, s.submitted_at, s.attempt, "    \
 	"e.name, e.anon_id, " STORE_BLIND_TO("s.educator_id", "?10") ", "                         \
 	"(SELECT k.user FROM claim k WHERE k.submission_id = s.id), "                              \
-	Q_READ("read") ", " Q_READ("blind") " "                                                     \
+	Q_READ("read") ", " Q_READ("blind") ", " STORE_ASSIGNEES("s.id", "?10") ", " STORE_DUE("s.id", "?10") " "                        \
 	"FROM submission s JOIN credential c ON c.id = s.credential_id "                           \
 	"JOIN pathway p ON p.id = c.pathway_id JOIN educator e ON e.id = s.educator_id "          \
 	"JOIN district d ON d.id = e.district_id "
@@ -136,6 +136,8 @@ static int run(struct store *s, sqlite3_stmt *st, int (*fn)(void *, const struct
 			.claimed_by = (const char *)sqlite3_column_text(st, 11),
 			.read = (const char *)sqlite3_column_text(st, 12),
 			.read_blind = sqlite3_column_int(st, 13),
+			.assignees = (const char *)sqlite3_column_text(st, 14),
+			.due_at = (const char *)sqlite3_column_text(st, 15),
 		};
 		(*got)++;
 		if (fn(ctx, &r)) {

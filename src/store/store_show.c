@@ -233,6 +233,28 @@ int store_show_feedback(struct store *s, long long rowid, char **body, char **au
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading feedback");
 }
 
+static const char SQL_ASSIGNEES[] =
+	"SELECT " STORE_ASSIGNEES("?1", "?2") ", " STORE_DUE("?1", "?2");
+
+int store_show_assignees(struct store *s, long long rowid, const char *viewer, char **assignees, char **due_at,
+			 struct mc_error *err)
+{
+	*assignees = *due_at = NULL;
+	sqlite3_stmt *st = store_prep(s, SQL_ASSIGNEES, err);
+	if (!st)
+		return MC_FAIL;
+	store_bind_scope(s, st);
+	store_bind_int(st, 1, rowid);
+	store_bind_text(st, 2, viewer);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*assignees = store_col_dup(st, 0);
+		*due_at = store_col_dup(st, 1);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? MC_OK : store_fail(s, err, "reading the assignments");
+}
+
 int store_show_decision(struct store *s, long long rowid, char **outcome, char **by, char **at,
 			char **reason, struct mc_error *err)
 {

@@ -53,6 +53,8 @@
 				      "(admins)") \
 	X(HISTORY,     "history",     "Submission: its history in the evidence archive, newest first " \
 				      "(Enter shows a change in full)") \
+	X(WORKLOAD,    "workload",    "Queue: each assessor's open reads, overdue reads and oldest " \
+				      "(coordinators and admins)") \
 	X(EDIT_SAVE,   "edit-save",   "Editor: save the text and leave") \
 	X(EDIT_LEAVE,  "edit-leave",  "Editor: leave without saving; the text stays as your draft") \
 	X(EDIT_EXTERN, "edit-extern", "Editor: edit the text in $VISUAL or $EDITOR") \

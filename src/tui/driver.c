@@ -145,6 +145,15 @@ void tui_set_prompt(struct tui *t, const char *prompt)
 	t->status_dirty = 1;
 }
 
+void tui_set_note(struct tui *t, const char *note)
+{
+	if ((!note && !t->note) || (note && t->note && strcmp(note, t->note) == 0))
+		return;
+	free(t->note);
+	t->note = note ? mc_xstrdup(note) : NULL;
+	t->status_dirty = 1;
+}
+
 /* -------------------------------------------------------------- views */
 static struct tui_view *top_view(struct tui *t) { return t->depth ? t->stack[t->depth - 1] : NULL; }
 
@@ -335,6 +344,10 @@ static void draw_status(struct tui *t)
 		char *hint = mc_xasprintf("%.*s help  %.*s %s", (int)strcspn(help, ","), help,
 					  (int)strcspn(back, ","), back, editing ? "leave" : t->depth > 1 ? "back" : "quit");
 		tui_put_pad(w, 0, 0, hint, t->cols, tui_theme(TUI_DIM));
+		int on_queue = t->depth && t->stack[t->depth - 1]->ops == &tui_view_queue;
+		int hw = tui_width(hint, strlen(hint)), nw = t->note ? tui_width(t->note, strlen(t->note)) : 0;
+		if (on_queue && nw && hw + 2 + nw <= t->cols)
+			tui_put_pad(w, 0, t->cols - nw, t->note, nw, tui_theme(TUI_DIM));
 		free(hint);
 		free(help);
 		free(back);
@@ -721,6 +734,7 @@ out:
 	sess->sink = cli_sink;
 	free(t.msg);
 	free(t.prompt);
+	free(t.note);
 	free(t.config_note);
 	free(lnote);
 	return rc;

@@ -214,7 +214,7 @@ struct tui_view {
 };
 
 extern const struct tui_view_ops tui_view_queue, tui_view_submission, tui_view_help, tui_view_editor,
-	tui_view_bank, tui_view_history;
+	tui_view_bank, tui_view_history, tui_view_workload;
 extern const struct tui_view_ops tui_view_report;
 
 /* ---------------------------------------------------------------- editor */
@@ -273,6 +273,8 @@ struct tui {
 	int quit;
 	WINDOW *status;
 	char *msg;                   /* the status-line message, until the next key */
+	char *note;                  /* the queue's note at the status line's right (the
+	                                cursor row's readers when no column shows them) */
 	int msg_error;
 	char *prompt;                /* a text-entry prompt shown instead ("/narrow") */
 	int status_dirty;
@@ -308,6 +310,9 @@ void tui_pop(struct tui *t);
 void tui_message(struct tui *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void tui_error(struct tui *t, struct mc_error *err);
 void tui_set_prompt(struct tui *t, const char *prompt); /* NULL: none */
+/* The queue's note at the right of the status line (NULL: none); shown only
+ * while the queue is the screen on top. */
+void tui_set_note(struct tui *t, const char *note);
 /* The view under the top one (help says what it came from); NULL if none. */
 struct tui_view *tui_view_below(struct tui *t, struct tui_view *v);
 

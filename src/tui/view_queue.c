@@ -39,7 +39,6 @@ struct qv {
 	char *fv[4];               /* its values: status, pathway, credential, district */
 };
 
-static const char *const filter_keys[4] = { "status", "pathway", "credential", "district" };
 
 static const char *const sort_names[] = { "age", "credential", "status" };
 
@@ -392,17 +391,20 @@ static void q_layout(struct tui_view *v, int y, int h, int w)
 /* ----------------------------------------------------------------- draw */
 struct cols {
 	int id, status, cred, educ, dist, att, rd, age, date; /* date: 0 when not shown */
+	int reads;                                           /* who holds the reads; 0 when not shown */
 };
 
 static struct cols columns(int w)
 {
-	struct cols c = { 10, 11, 12, 0, 0, 3, 2, 4, 0 };
+	struct cols c = { 10, 11, 12, 0, 0, 3, 2, 4, 0, 0 };
 	if (w >= 120) {
 		c.id = 14;
 		c.status = 17;
 		c.date = 10;
+		c.reads = w >= 150 ? 42 : 26;
 	}
-	int fixed = c.id + c.status + c.cred + c.att + c.rd + c.age + 7 + (c.date ? c.date + 1 : 0);
+	int fixed = c.id + c.status + c.cred + c.att + c.rd + c.age + 7 + (c.date ? c.date + 1 : 0) +
+		    (c.reads ? c.reads + 1 : 0);
 	int rest = w - fixed;
 	if (rest < 10)
 		rest = 10;
@@ -513,7 +515,12 @@ static void draw_row(struct tui_view *v, int i)
 		tui_put_pad(q->list, y, x, age_txt, c.age, a), x += c.age;
 		tui_put_pad(q->list, y, x, " ", 1, a), x += 1;
 		tui_put_pad(q->list, y, x, r->submitted_at, c.date, a), x += c.date;
-		tui_put_pad(q->list, y, x, "", q->w - x, a);
+		tui_put_pad(q->list, y, x, " ", 1, a), x += 1;
+		/* overdue work first catches the eye: "! " before its readers */
+		char *reads = mc_xasprintf("%s%s", r->overdue ? "! " : "", r->assignees ? r->assignees : "");
+		tui_put_pad(q->list, y, x, reads, q->w - x, r->overdue && (i != q->cursor || arrow)
+			    ? tui_theme(TUI_UNSCORED) : a);
+		free(reads);
 	} else {
 		tui_put_pad(q->list, y, x, age_txt, q->w - x, a);
 	}
@@ -545,7 +552,7 @@ static void draw_head(struct tui_view *v)
 	struct mc_buf fl = MC_BUF_INIT;
 	for (int i = 1; i < 4; i++)
 		if (q->fv[i])
-			mc_buf_printf(&fl, " · %s %s", filter_keys[i], q->fv[i]);
+			mc_buf_printf(&fl, " · %s %s", queue_filter_keys[i], q->fv[i]);
 	char *title = mc_xasprintf(" mcassess · queue: %s%s · sorted by %s%s%s%s", what, mc_buf_str(&fl),
 				   sort_names[q->f.sort], q->narrow.len ? " · narrowed to \"" : "",
 				   q->narrow.len ? q->narrow.data : "", q->narrow.len ? "\"" : "");
@@ -584,15 +591,33 @@ static void draw_head(struct tui_view *v)
 	mc_buf_printf(&h, "%-*s %-*s %*s %-*s %*s", c.educ, "EDUCATOR", c.dist, "DISTRICT", c.att, "ATT",
 		      c.rd, "RD", c.age, "AGE");
 	if (c.date)
-		mc_buf_adds(&h, " SUBMITTED");
+		mc_buf_adds(&h, " SUBMITTED ");
+	if (c.reads)
+		mc_buf_adds(&h, "READS (! overdue)");
 	tui_put_pad(q->head, 2, 0, h.data, q->w, tui_theme(TUI_HEADING));
 	mc_buf_free(&h);
 	wnoutrefresh(q->head);
 }
 
+/* Narrower than the READS column needs: the cursor row's readers go on the
+ * status line instead ("! first: ann, second: bo", '!' when overdue). */
+static void note_reads(struct tui_view *v)
+{
+	struct qv *q = v->data;
+	const struct queue_row *r = q->n && q->cursor < q->n ? &q->rows[q->cursor] : NULL;
+	if (columns(q->w).reads || !r || !r->assignees) {
+		tui_set_note(v->tui, NULL);
+		return;
+	}
+	char *note = mc_xasprintf("%s%s ", r->overdue ? "! " : "", r->assignees);
+	tui_set_note(v->tui, note);
+	free(note);
+}
+
 static void q_draw(struct tui_view *v)
 {
 	struct qv *q = v->data;
+	note_reads(v);
 	if (v->dirty & TUI_DIRTY_ALL) {
 		draw_head(v);
 		if (!q->n) {
@@ -671,43 +696,12 @@ static int apply_filter(struct tui_view *v)
 	struct qv *q = v->data;
 	char *fv[4] = { 0 };
 	const char *p = mc_buf_str(&q->filter);
-	while (*p == ' ')
-		p++;
-	while (*p) {
-		int k = -1;
-		size_t kl = 0;
-		for (int i = 0; i < 4; i++) {
-			kl = strlen(filter_keys[i]);
-			if (strncasecmp(p, filter_keys[i], kl) == 0 && p[kl] == ':') {
-				k = i;
-				break;
-			}
-		}
-		if (k < 0) {
-			tui_message(v->tui, "filter: expected status:, pathway:, credential: or district: at \"%s\"", p);
-			for (int i = 0; i < 4; i++)
-				free(fv[i]);
-			return MC_FAIL;
-		}
-		const char *val = p + kl + 1, *end = val;
-		/* the value ends where the next "key:" starts */
-		for (const char *s2 = val; *s2; s2++) {
-			int next = 0;
-			if (s2 > val && s2[-1] == ' ')
-				for (int i = 0; i < 4 && !next; i++)
-					next = strncasecmp(s2, filter_keys[i], strlen(filter_keys[i])) == 0 &&
-					       s2[strlen(filter_keys[i])] == ':';
-			if (next)
-				break;
-			end = s2 + 1;
-		}
-		while (end > val && end[-1] == ' ')
-			end--;
-		free(fv[k]);
-		fv[k] = end > val ? mc_xstrndup(val, (size_t)(end - val)) : NULL;
-		p = end;
-		while (*p == ' ')
-			p++;
+	const char *bad = queue_filter_words(p, fv);
+	if (bad) {
+		tui_message(v->tui, "filter: expected status:, pathway:, credential: or district: at \"%s\"", bad);
+		for (int i = 0; i < 4; i++)
+			free(fv[i]);
+		return MC_FAIL;
 	}
 	if (fv[0] && strcasecmp(fv[0], "all") != 0 && !queue_status_canonical(fv[0])) {
 		tui_message(v->tui, "filter: no status '%s' (all, queued, in_progress, awaiting_approval, earned, "
@@ -837,6 +831,9 @@ static int q_request(struct tui_view *v, enum tui_action a)
 			reload(v, 1);
 		}
 		show_prompt(v);
+		return TUI_HANDLED;
+	case ACT_WORKLOAD:
+		tui_push(v->tui, &tui_view_workload, NULL);
 		return TUI_HANDLED;
 	case ACT_FILTER:
 		q->filtering = 1;

@@ -243,4 +243,34 @@ for n in $ALL_NAMES; do
 	grep -qF "$n" "$OUT" || t_fail "root: queue lacks $n"
 done
 t_ok "root: the queue names every educator"
+# ---------------------------------------------------------------- allocation, role by role
+# assign list / workload / --auto / config due-days, and which readers' names
+# each role sees beside a submission (an assessor: only their own read).
+t_run 0 assign AC-2 $AB --read second
+as $AB 0 assign list --format tsv
+t_check "ab: assign list is ab's own reads" [ "$(cut -f1,2 "$OUT" | tr '\t\n' ': ')" = "$AB:AC-1 $AB:AC-2 " ]
+as $AB 0 queue --format tsv
+t_check "ab: the queue never names the other reader of AC-2" [ "$(grep -c "$AN" "$OUT")" -eq 0 ]
+as $AB 0 show AC-2 --format json
+t_check "ab: show AC-2 names only ab's read" jqe ".assignees == \"second: $AB\""
+as $AB 1 assign list --user $AN
+as $AB 1 assign workload
+as $AB 1 assign --auto --dry-run
+as $AN 0 assign list --format tsv
+t_check "an: assign list is an's open read (AC-6 is decided)" [ "$(cut -f2 "$OUT" | tr '\n' ' ')" = "AC-2 " ]
+as $CA 0 assign list --format tsv
+t_check "ca: assign list is North's open reads" [ "$(cut -f2 "$OUT" | sort -u | tr '\n' ' ')" = "AC-1 AC-2 " ]
+as $CA 0 queue --format tsv
+t_check "ca: the queue names both readers of AC-2" grep -q "first: $AN, second: $AB" "$OUT"
+as $CA 0 assign workload --format tsv
+as $CA 0 assign --auto --dry-run --format tsv
+t_check "ca: --auto plans only North's submissions" [ "$(cut -f1 "$OUT" | grep -vc '^AC-[12]$')" -eq 0 ]
+as $CA 1 config due-days 4
+as $CX 0 assign list --format tsv
+as $CX 0 assign --auto --dry-run --format tsv
+t_check "cx: --auto plans South's AC-3 too" grep -q "^AC-3	first	" "$OUT"
+as $CX 1 config due-days 4
+as root 0 config due-days 4
+as root 0 assign workload --format tsv
+t_check "root: the workload lists both assessors" [ "$(cut -f1 "$OUT" | tr '\n' ' ')" = "$AB $AN " ]
 done_testing

@@ -11,22 +11,22 @@ jqe() { jq -e "$@" >/dev/null; }
 
 # ---------------------------------------------------------------- TSV, exactly
 t_run 0 queue --format tsv
-printf 'R-400\tqueued\tTEAM-QUES\tLin Wei\tKnox\t1\t2026-09-30T07:00:00Z
-R-101\tin_progress\tTEAM-QUES\tAda Lovelace\tMaury\t2\t2026-10-01T10:00:00Z
-R-200\tqueued\tSTEMS-INQ\t王小明\tKnox\t1\t2026-10-02T08:00:00Z
+printf 'R-400\tqueued\tTEAM-QUES\tLin Wei\tKnox\t1\t2026-09-30T07:00:00Z\tfirst: '"$BU"'\t
+R-101\tin_progress\tTEAM-QUES\tAda Lovelace\tMaury\t2\t2026-10-01T10:00:00Z\t\t
+R-200\tqueued\tSTEMS-INQ\t王小明\tKnox\t1\t2026-10-02T08:00:00Z\tfirst: '"$BU"' (blind)\t
 ' >"$T/open.tsv"
 t_stdout_is "$T/open.tsv"
 
 t_run 0 queue --status all --format tsv
-printf 'R-201\tearned\tGIFT-SEEME\t王小明\tKnox\t1\t2026-08-15T09:30:00Z
-R-300\tearned\tTEAM-FEED\tO'"'"'Brien, Pat\tMaury\t1\t2026-08-20T12:00:00Z
-R-100\tresubmit\tTEAM-QUES\tAda Lovelace\tMaury\t1\t2026-09-01T10:00:00Z
-R-301\tawaiting_approval\tTEAM-QUES\tO'"'"'Brien, Pat\tMaury\t1\t2026-09-20T12:00:00Z
-R-302\twithdrawn\tRTI-DATA\tO'"'"'Brien, Pat\tMaury\t1\t2026-09-21T12:00:00Z
-R-303\tincomplete\tSPC-SELF\tAda Lovelace\tMaury\t1\t2026-09-22T12:00:00Z
-R-400\tqueued\tTEAM-QUES\tLin Wei\tKnox\t1\t2026-09-30T07:00:00Z
-R-101\tin_progress\tTEAM-QUES\tAda Lovelace\tMaury\t2\t2026-10-01T10:00:00Z
-R-200\tqueued\tSTEMS-INQ\t王小明\tKnox\t1\t2026-10-02T08:00:00Z
+printf 'R-201\tearned\tGIFT-SEEME\t王小明\tKnox\t1\t2026-08-15T09:30:00Z\tfirst: '"$BU"' (blind)\t
+R-300\tearned\tTEAM-FEED\tO'"'"'Brien, Pat\tMaury\t1\t2026-08-20T12:00:00Z\t\t
+R-100\tresubmit\tTEAM-QUES\tAda Lovelace\tMaury\t1\t2026-09-01T10:00:00Z\t\t
+R-301\tawaiting_approval\tTEAM-QUES\tO'"'"'Brien, Pat\tMaury\t1\t2026-09-20T12:00:00Z\t\t
+R-302\twithdrawn\tRTI-DATA\tO'"'"'Brien, Pat\tMaury\t1\t2026-09-21T12:00:00Z\t\t
+R-303\tincomplete\tSPC-SELF\tAda Lovelace\tMaury\t1\t2026-09-22T12:00:00Z\t\t
+R-400\tqueued\tTEAM-QUES\tLin Wei\tKnox\t1\t2026-09-30T07:00:00Z\tfirst: '"$BU"'\t
+R-101\tin_progress\tTEAM-QUES\tAda Lovelace\tMaury\t2\t2026-10-01T10:00:00Z\t\t
+R-200\tqueued\tSTEMS-INQ\t王小明\tKnox\t1\t2026-10-02T08:00:00Z\tfirst: '"$BU"' (blind)\t
 ' >"$T/all.tsv"
 t_stdout_is "$T/all.tsv"
 

@@ -244,6 +244,33 @@ static void what_a_viewer_sees(void **state)
 	queue_rows_free(&rows, n);
 }
 
+/* Due dates count business days: Saturday and Sunday are skipped, the time of
+ * day is kept. */
+static void due_in_business_days(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *at;
+		int days;
+		const char *due;
+	} cases[] = {
+		{ "2026-12-01T10:00:00Z", 1, "2026-12-02T10:00:00Z" }, /* Tuesday -> Wednesday */
+		{ "2026-12-04T16:30:00Z", 1, "2026-12-07T16:30:00Z" }, /* Friday -> Monday */
+		{ "2026-12-04T16:30:00Z", 5, "2026-12-11T16:30:00Z" }, /* Friday -> next Friday */
+		{ "2026-12-05T08:00:00Z", 1, "2026-12-07T08:00:00Z" }, /* Saturday -> Monday */
+		{ "2026-12-06T08:00:00Z", 5, "2026-12-11T08:00:00Z" }, /* Sunday -> Friday */
+		{ "2026-12-31T09:00:00Z", 3, "2027-01-05T09:00:00Z" }, /* over the year's end */
+		{ "2026-12-01T10:00:00Z", 10, "2026-12-15T10:00:00Z" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		time_t at;
+		char due[MC_TIME_LEN];
+		assert_int_equal(mc_time_parse(cases[i].at, &at), 0);
+		assign_due_after(at, cases[i].days, due);
+		assert_string_equal(due, cases[i].due);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -252,6 +279,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(who_may_assign, setup, teardown),
 		cmocka_unit_test_setup_teardown(blind_for_everyone, setup, teardown),
 		cmocka_unit_test_setup_teardown(what_a_viewer_sees, setup, teardown),
+		cmocka_unit_test(due_in_business_days),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -6,6 +6,7 @@
 #include <math.h>
 #include <sqlite3.h>
 
+#include "mcassess/assign.h"
 #include "mcassess/demo.h"
 #include "mcassess/identity.h"
 #include "mcassess/people.h"
@@ -74,7 +75,7 @@ static void test_scope(void **state)
 	assert_int_equal(report_scope_for(f->s, identity_user(), &other, &sc, &err), MC_OK);
 	assert_string_equal(sc.district, "Cedar Fork County Schools");
 	assert_null(sc.assessor);
-	assert_int_equal(sc.due_days, 14);
+	assert_int_equal(sc.due_days, ASSIGN_DUE_DAYS_DEFAULT); /* config due-days, shared with assign */
 	report_scope_free(&sc);
 	/* An assessor: their own work only. */
 	assert_int_equal(report_scope_for(f->s, "mcrepx", &none, &sc, &err), MC_OK);
