@@ -17,6 +17,8 @@ sub() {
 		done
 	} >"$T/$1.csv"
 }
+# skip N REASON: N skipped checks (TAP).
+skip() { _k=$1; shift; while [ "$_k" -gt 0 ]; do _t_n=$((_t_n + 1)); echo "ok $_t_n # SKIP $*"; _k=$((_k - 1)); done; }
 # score_all ID: every TEAM-QUES criterion at Demonstrated.
 score_all() { for _c in O1 O2 A1 A2 A3 A4 A5 R1 R2; do mc score "$1" "$_c" 3; done; }
 
@@ -77,4 +79,75 @@ sub S-60 E-60 2026-06-02
 mc import "$T/S-60.csv"
 score_all S-60
 t_run 0 decide S-60 earned
+
+# ---- private notes: who may keep them, blind between reads, never in feedback, export or badges
+NOTE1="Artifact dates look copied from S-60; check with the coordinator."
+NOTE2="Admin: the principal confirmed the lesson took place."
+sub S-70 E-70 2026-06-03
+mc import "$T/S-70.csv"
+t_run 2 note S-70
+t_stderr_has "where is the note? give TEXT, --file F, or - for stdin"
+if t_accounts mcrca1 mcrca2 mcrcc1; then
+	mc people add mcrca1 --role assessor --district Northfield
+	mc people add mcrca2 --role assessor --district Southgate
+	mc people add mcrcc1 --role coordinator --district Southgate
+	mc assign S-70 mcrca1
+	mc assign S-70 mcrca2 --read second
+	t_snapshot
+	as mcrca1 note S-60 "not mine"
+	t_check "an assessor may not note a submission not assigned to them (exit 1)" [ "$RC" -eq 1 ]
+	t_stderr_has "S-60 is not assigned to you"
+	as mcrcc1 note S-70 "not my district"
+	t_check "a coordinator of another district may not (exit 1)" [ "$RC" -eq 1 ]
+	t_stderr_has "S-70 is not in your district (Southgate)"
+	t_db_unchanged
+	as mcrca1 note S-70 "$NOTE1"
+	t_check "the assigned assessor keeps a note (exit 0)" [ "$RC" -eq 0 ]
+	t_stdout_has "S-70: note kept (private: never sent to the teacher)."
+	t_check "the note belongs to their read" [ "$(sql "SELECT author || '|' || read FROM note")" = "mcrca1|first" ]
+	t_check "the note is audited" [ "$(sql "SELECT json_extract(after, '\$.body') FROM audit WHERE action = 'note'")" = "$NOTE1" ]
+	t_run 0 note S-70 "$NOTE2"
+	as mcrca2 note S-70 --list --format json
+	t_check "the second reader does not see the first reader's note, but sees the admin's" \
+		[ "$(jq -r 'map(.author) | join(",")' "$OUT")" = "$ME" ]
+	as mcrca1 show S-70 --format json
+	t_check "show json: the first reader sees their note and the admin's" \
+		[ "$(jq -r '.notes | map(.body) | join("|")' "$OUT")" = "$NOTE1|$NOTE2" ]
+	t_run 0 show S-70
+	t_stdout_has "== private notes (never sent to the teacher)"
+	t_stdout_has "mcrca1, "
+else
+	skip 15 not root: no OS accounts
+	mc note S-70 "$NOTE1"
+	mc note S-70 "$NOTE2"
+fi
+score_all S-70
+mc feedback S-70 "Strong questioning sequence; keep the wait time."
+t_run 0 decide S-70 earned
+t_run 0 show S-70 --format json
+t_check "the feedback holds no note" [ "$(jq -r '.feedback' "$OUT")" = "Strong questioning sequence; keep the wait time." ]
+t_run 0 export results
+t_check "export results (CSV) holds no note" sh -c "! grep -qF 'Artifact dates' '$OUT' && ! grep -qF 'principal confirmed' '$OUT'"
+t_stdout_has "S-70,E-70,Ann Lee,Northfield,Oak Elementary,TEAM-QUES,TEAM,1,earned,"
+t_stdout_has ",1,2026-06-03T10:00:00Z,O1=Demonstrated;O2=Demonstrated;A1=Demonstrated;A2=Demonstrated;A3=Demonstrated;A4=Demonstrated;A5=Demonstrated;R1=Demonstrated;R2=Demonstrated,Strong questioning sequence; keep the wait time.,first=$ME"
+t_run 0 export results --format json
+t_check "export results (JSON) holds no note" sh -c "! grep -qF 'Artifact dates' '$OUT' && ! grep -qF 'principal confirmed' '$OUT'"
+t_check "json: S-70 with levels, feedback, submitted_at" \
+	[ "$(jq -r '.[] | select(.id == "S-70") | [.submitted_at, (.levels | map(.criterion + "=" + .level) | join(";")), .feedback] | join("|")' "$OUT")" = "2026-06-03T10:00:00Z|O1=demonstrated;O2=demonstrated;A1=demonstrated;A2=demonstrated;A3=demonstrated;A4=demonstrated;A5=demonstrated;R1=demonstrated;R2=demonstrated|Strong questioning sequence; keep the wait time." ]
+mc issuer set id https://mc.example/badges
+mc issuer set name "Records test issuer"
+mc issuer set url https://mc.example/
+mc issuer key new --bits 2048
+t_run 0 export badges --out "$T/badges"
+t_check "badges were written" sh -c "ls '$T/badges' | grep -q S-70"
+t_check "no badge holds a note" sh -c "! grep -rqF 'Artifact dates' '$T/badges' && ! grep -rqF 'principal confirmed' '$T/badges'"
+if [ -n "${F:-}" ]; then
+	as mcrca1 export results --format json
+	t_check "an assessor sees only their own name among the readers" \
+		[ "$(jq -c '.[] | select(.id == "S-70") | .readers' "$OUT")" = '[{"read":"first","assessor":null}]' ]
+	as mcrca1 export results
+	t_stdout_has ",first=(another assessor)"
+else
+	skip 3 not root: no OS accounts
+fi
 done_testing
