@@ -49,27 +49,12 @@ static int limit_set_in_tx(struct store *s, int limit, int *changed, struct mc_e
 	return rc;
 }
 
-/* Run fn in one transaction: all of it, or nothing. */
-static int in_tx(struct store *s, int (*fn)(struct store *, const void *, struct mc_error *), const void *arg,
-		 struct mc_error *err)
-{
-	int rc = store_begin(s, err);
-	if (rc != MC_OK)
-		return rc;
-	rc = fn(s, arg, err);
-	if (rc == MC_OK)
-		rc = store_commit(s, err);
-	if (rc != MC_OK)
-		store_rollback(s);
-	return rc;
-}
-
 struct limit_arg {
 	int limit;
 	int *changed;
 };
 
-static int limit_fn(struct store *s, const void *arg, struct mc_error *err)
+static int limit_fn(struct store *s, void *arg, struct mc_error *err)
 {
 	const struct limit_arg *a = arg;
 	return limit_set_in_tx(s, a->limit, a->changed, err);
@@ -81,7 +66,7 @@ int attempts_limit_set(struct store *s, int limit, int *changed, struct mc_error
 	if (limit < 1 || limit > ATTEMPTS_MAX)
 		return mc_error_set(err, MC_USAGE, "attempts is a whole number from 1 to %d, not %d", ATTEMPTS_MAX,
 				    limit);
-	int rc = in_tx(s, limit_fn, &(struct limit_arg){ limit, changed }, err);
+	int rc = store_transact(s, limit_fn, &(struct limit_arg){ limit, changed }, err);
 	if (rc != MC_OK)
 		*changed = 0;
 	return rc;
@@ -91,7 +76,7 @@ struct grant_arg {
 	const char *educator, *credential, *reason;
 };
 
-static int grant_fn(struct store *s, const void *arg, struct mc_error *err)
+static int grant_fn(struct store *s, void *arg, struct mc_error *err)
 {
 	const struct grant_arg *a = arg;
 	long long edu, cred;
@@ -130,7 +115,7 @@ int attempts_grant(struct store *s, const char *educator, const char *credential
 	int rc = scoring_text_check(reason ? reason : "", reason ? strlen(reason) : 0, "the reason", err);
 	if (rc != MC_OK)
 		return rc;
-	return in_tx(s, grant_fn, &(struct grant_arg){ educator, credential, reason }, err);
+	return store_transact(s, grant_fn, &(struct grant_arg){ educator, credential, reason }, err);
 }
 
 int attempts_check(struct store *s, long long educator_rowid, long long credential_rowid, int attempt,

@@ -15,8 +15,13 @@
 #include "mcassess/store.h"
 #include "mcassess/util.h"
 
-static int add_in_tx(struct store *s, const char *id, const char *text, struct mc_error *err)
+struct note_arg {
+	const char *id, *text;
+};
+
+static int add_in_tx(struct store *s, void *ctx, struct mc_error *err)
 {
+	const char *id = ((struct note_arg *)ctx)->id, *text = ((struct note_arg *)ctx)->text;
 	long long sub;
 	int rc = people_require(s, ROLE_ASSESSOR, "keeping notes", err);
 	if (rc == MC_OK)
@@ -49,14 +54,7 @@ int notes_add(struct store *s, const char *id, const char *text, struct mc_error
 	int rc = scoring_text_check(text ? text : "", text ? strlen(text) : 0, "the note", err);
 	if (rc != MC_OK)
 		return rc;
-	if ((rc = store_begin(s, err)) != MC_OK)
-		return rc;
-	rc = add_in_tx(s, id, text, err);
-	if (rc == MC_OK)
-		rc = store_commit(s, err);
-	if (rc != MC_OK)
-		store_rollback(s);
-	return rc;
+	return store_transact(s, add_in_tx, &(struct note_arg){ id, text }, err);
 }
 
 int notes_list(struct store *s, const char *id, struct store_note **out, int *n, struct mc_error *err)

@@ -150,4 +150,66 @@ if [ -n "${F:-}" ]; then
 else
 	skip 3 not root: no OS accounts
 fi
+
+# ---- people import: all or nothing, file:line on a bad row, what changed per line
+printf 'user,name,email,role,district\nmcrcp1,Ann Lee,ann@example.org,assessor,Northfield\nmcrcp2,"Chen, Bo",,coordinator,\n' >"$T/people.csv"
+t_run 0 people import "$T/people.csv"
+t_stdout_has "line 2: mcrcp1 added"
+t_stdout_has "line 3: mcrcp2 added"
+t_stdout_has "added 2, changed 0, unchanged 0"
+t_check "name, e-mail and district are the file's" \
+	[ "$(sql "SELECT p.name || '|' || p.email || '|' || d.name FROM person p JOIN district d ON d.id = p.district_id WHERE user = 'mcrcp1'")" = "Ann Lee|ann@example.org|Northfield" ]
+t_check "each person added is audited" [ "$(sql "SELECT count(*) FROM audit WHERE action = 'people' AND subject IN ('person:mcrcp1', 'person:mcrcp2')")" = 2 ]
+printf 'user,name,email,role,district\nmcrcp1,Ann Lee,ann@example.org,coordinator,Northfield\nmcrcp2,"Chen, Bo",,coordinator,\nmcrcp3,Dee Ray,dee@example.org,assessor,Southgate\n' >"$T/people2.csv"
+printf 'user,name,email,role,district\nmcrcp1,Ann Lee,ann@example.org,coordinator,Northfield\nmcrcp4,Eve,,teacher,\n' >"$T/bad-role.csv"
+printf 'user,name,email,role,district\nmcrcp5,Eve,,assessor,\nBad User,x,,assessor,\n' >"$T/bad-user.csv"
+printf 'user,name,email,role,district\nmcrcp5,Eve,,assessor,\nmcrcp5,Eve,,admin,\n' >"$T/twice.csv"
+printf 'user,name,role\nmcrcp5,Eve,assessor\n' >"$T/bad-header.csv"
+t_snapshot
+t_run 3 people import "$T/bad-role.csv"
+t_stderr_has "mcassess: $T/bad-role.csv:3: column 'role': 'teacher' is not a role (assessor, coordinator or admin)"
+t_run 3 people import "$T/bad-user.csv"
+t_stderr_has "mcassess: $T/bad-user.csv:3: people: 'Bad User' is not a login name"
+t_run 3 people import "$T/twice.csv"
+t_stderr_has "$T/twice.csv:3: column 'user': mcrcp5 is already on line 2"
+t_run 3 people import "$T/bad-header.csv"
+t_stderr_has "$T/bad-header.csv:1: the header must be 'user,name,email,role,district' (column 'email' is missing or out of place)"
+t_db_unchanged
+t_run 0 people import "$T/people2.csv"
+t_stdout_has "line 2: mcrcp1 changed"
+t_stdout_has "line 3: mcrcp2 unchanged"
+t_stdout_has "line 4: mcrcp3 added"
+t_stdout_has "added 1, changed 1, unchanged 1"
+
+# ---- people remove: the last admin stays; the removed keep their past work; check stays clean
+t_snapshot
+t_run 1 people remove "$ME"
+t_stderr_has "people: $ME is the only admin"
+t_run 3 people remove mcrcnobody
+t_stderr_has "people: no person 'mcrcnobody'"
+t_db_unchanged
+sql "INSERT INTO assignment(uid, submission_id, assessor, assigned_by, at) SELECT 'rc-a1', id, 'mcrcp3', '$ME', 'x' FROM submission WHERE ext_id = 'S-40'"
+t_run 1 people remove mcrcp3
+t_stderr_has "people: mcrcp3 still has 1 open submission assigned (S-40); assign it to someone else first"
+sql "DELETE FROM assignment WHERE uid = 'rc-a1'"
+t_run 0 people remove mcrcp3
+t_stdout_has "removed mcrcp3"
+t_run 0 people list --format tsv
+t_stdout_lacks "mcrcp3"
+t_check "the removal is audited (before, nothing after)" \
+	[ "$(sql "SELECT json_extract(before, '\$.role') || '|' || coalesce(after, 'null') FROM audit WHERE subject = 'person:mcrcp3' ORDER BY seq DESC LIMIT 1")" = "assessor|null" ]
+mc check; t_check "check: nothing about people" sh -c "! grep -q person $OUT"
+t_run 0 people add mcrcp3 --role assessor
+t_stdout_has "added mcrcp3 as assessor"
+mc check; t_check "check: nothing about people" sh -c "! grep -q person $OUT"
+if [ -n "${F:-}" ]; then
+	t_run 0 people remove mcrca1
+	as mcrca1 note S-70 "after removal"
+	t_check "a removed person may no longer act (exit 1)" [ "$RC" -eq 1 ]
+	t_run 0 show S-70 --format json
+	t_check "their note still names them" [ "$(jq -r '.notes[0].author' "$OUT")" = mcrca1 ]
+	mc check; t_check "check: nothing about people" sh -c "! grep -q person $OUT"
+else
+	skip 4 not root: no OS accounts
+fi
 done_testing
