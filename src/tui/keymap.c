@@ -65,6 +65,7 @@ static const char default_bindings[] =
 	"bind i incomplete\n"
 	"bind v view-file\n"
 	"bind H history\n"
+	"bind P notes\n"
 	"bind T take-claim\n"
 	"bind ^X edit-save\n"
 	"bind Esc edit-leave\n"
