@@ -145,6 +145,16 @@ void tui_set_prompt(struct tui *t, const char *prompt)
 	t->status_dirty = 1;
 }
 
+void tui_title_body(WINDOW **title, WINDOW **body, int y, int h, int w)
+{
+	if (*title)
+		delwin(*title);
+	if (*body)
+		delwin(*body);
+	*title = newwin(1, w, y, 0);
+	*body = newwin(h - 1, w, y + 1, 0);
+}
+
 void tui_prompt_show(struct tui *t, const char *head, const struct mc_buf *b)
 {
 	const char *r = b->len ? b->data : "";

@@ -156,6 +156,8 @@ int tui_prompt_edit(struct mc_buf *b, int key);
 /* The prompt line: `head`, then the text being typed and a cursor, its end
  * kept in view when it is longer than the line. */
 void tui_prompt_show(struct tui *t, const char *head, const struct mc_buf *b);
+/* (Re)make a view's two windows for rows y..y+h: a title line and the body under it. */
+void tui_title_body(WINDOW **title, WINDOW **body, int y, int h, int w);
 
 /* ----------------------------------------------------------- rubric pane */
 /* The rubric beside (or below) the evidence: criteria grouped by part, the

@@ -84,12 +84,7 @@ static void nv_close(struct tui_view *v)
 static void nv_layout(struct tui_view *v, int y, int h, int w)
 {
 	struct nv *d = v->data;
-	if (d->title)
-		delwin(d->title);
-	if (d->body)
-		delwin(d->body);
-	d->title = newwin(1, w, y, 0);
-	d->body = newwin(h - 1, w, y + 1, 0);
+	tui_title_body(&d->title, &d->body, y, h, w);
 	d->h = h - 1;
 	d->w = w;
 	build_pager(d);
