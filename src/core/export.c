@@ -92,7 +92,7 @@ static char *pairs_text(json_t *a, const char *k, const char *v, const char *nul
 }
 
 static void csv_row(struct results *x, const struct export_result_row *r, const struct queue_educator *shown,
-		    json_t *levels, json_t *readers)
+		    const char *feedback, json_t *levels, json_t *readers)
 {
 	char attempt[24], version[24];
 	snprintf(attempt, sizeof attempt, "%d", r->attempt);
@@ -101,7 +101,7 @@ static void csv_row(struct results *x, const struct export_result_row *r, const 
 	char *rd = pairs_text(readers, "read", "assessor", "(another assessor)");
 	const char *v[EXPORT_RESULT_NFIELDS] = { r->id, shown->id, shown->name, r->district, shown->school,
 		r->credential, r->pathway, attempt, r->outcome, r->decided_at, r->decided_by, version,
-		r->submitted_at, lv, r->feedback, rd };
+		r->submitted_at, lv, feedback, rd };
 	csv_record(x->f, v, EXPORT_RESULT_NFIELDS);
 	free(lv);
 	free(rd);
@@ -112,14 +112,15 @@ static int result_row(void *ctx, const struct export_result_row *r)
 	struct results *x = ctx;
 	struct queue_educator shown, raw = { .id = r->educator_id, .name = r->educator_name,
 					     .school = r->school, .anon_id = r->anon_id };
-	queue_educator_view(&x->v, r->assigned_blind, &raw, &shown);
+	/* Written to the teacher, the feedback may name them: a blind viewer gets none. */
+	const char *feedback = queue_educator_view(&x->v, r->assigned_blind, &raw, &shown) ? NULL : r->feedback;
 	const char *eid = shown.id, *ename = shown.name, *school = shown.school;
 	json_t *levels = json_loads(r->levels_json ? r->levels_json : "[]", 0, NULL);
 	json_t *readers = readers_view(x, r->readers_json);
 	if (!levels)
 		levels = json_array();
 	if (x->o->format == EXPORT_CSV) {
-		csv_row(x, r, &shown, levels, readers);
+		csv_row(x, r, &shown, feedback, levels, readers);
 	} else {
 		json_t *o = json_object();
 		json_object_set_new(o, "id", json_string(r->id));
@@ -136,7 +137,7 @@ static int result_row(void *ctx, const struct export_result_row *r)
 		json_object_set_new(o, "rubric_version", json_integer(r->rubric_version));
 		json_object_set_new(o, "submitted_at", json_string(r->submitted_at));
 		json_object_set_new(o, "levels", json_incref(levels));
-		json_object_set_new(o, "feedback", r->feedback ? json_string(r->feedback) : json_null());
+		json_object_set_new(o, "feedback", feedback ? json_string(feedback) : json_null());
 		json_object_set_new(o, "readers", json_incref(readers));
 		fputs(x->n ? ",\n" : "[\n", x->f);
 		json_dumpf(o, x->f, JSON_COMPACT | JSON_PRESERVE_ORDER);
