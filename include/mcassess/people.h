@@ -48,6 +48,7 @@ struct people_import_line {
 	long line;
 	char *user;
 	enum people_change what;
+	char *detail; /* changed: what ("role assessor -> coordinator; name"), else NULL */
 };
 struct people_import_result {
 	struct people_import_line *lines;

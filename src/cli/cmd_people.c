@@ -146,7 +146,9 @@ static int run_import(struct cli *cli, const struct cli_cmd *self, int argc, cha
 	if (rc != MC_OK)
 		return cli_error(&err);
 	for (int i = 0; i < r.n; i++)
-		cli_say(stdout, "line %ld: %s %s\n", r.lines[i].line, r.lines[i].user, CHANGE_WORDS[r.lines[i].what]);
+		cli_say(stdout, "line %ld: %s %s%s%s%s\n", r.lines[i].line, r.lines[i].user,
+			CHANGE_WORDS[r.lines[i].what], r.lines[i].detail ? " (" : "",
+			r.lines[i].detail ? r.lines[i].detail : "", r.lines[i].detail ? ")" : "");
 	cli_say(stdout, "added %d, changed %d, unchanged %d\n", r.added, r.changed, r.unchanged);
 	people_import_result_free(&r);
 	return MC_OK;

@@ -343,6 +343,24 @@ static int pi_header(struct pi *x)
 	return x->csv.extra ? pi_bad(x, "the header has columns after 'district'") : MC_OK;
 }
 
+/* What a changed line changed: "role assessor -> coordinator; district North -> South; name; e-mail". */
+static char *pi_detail(const struct person *old, const struct person *now)
+{
+	struct mc_buf b = MC_BUF_INIT;
+	if (old->role != now->role)
+		mc_buf_printf(&b, "; role %s -> %s", people_role_name(old->role), people_role_name(now->role));
+	if (!same(old->district, now->district))
+		mc_buf_printf(&b, "; district %s -> %s", old->district ? old->district : "none",
+			      now->district ? now->district : "none");
+	if (!same(old->name, now->name))
+		mc_buf_adds(&b, "; name");
+	if (!same(old->email, now->email))
+		mc_buf_adds(&b, "; e-mail");
+	char *d = mc_xstrdup(b.len > 2 ? mc_buf_str(&b) + 2 : "");
+	mc_buf_free(&b);
+	return d;
+}
+
 /* One person's row: checked, then set (in the import's transaction). */
 static int pi_person(struct pi *x)
 {
@@ -364,14 +382,24 @@ static int pi_person(struct pi *x)
 			return pi_bad(x, "column 'user': %s is already on line %ld", c->f[PI_USER],
 				      x->out->lines[i].line);
 	enum people_change what;
-	int rc = set_in_tx(x->s, c->f[PI_USER], role, *c->f[PI_DISTRICT] ? c->f[PI_DISTRICT] : NULL,
-			   c->f[PI_NAME], c->f[PI_EMAIL], &what, x->err);
+	struct person old, now;
+	int found;
+	int rc = store_people_get(x->s, c->f[PI_USER], &old, &found, x->err);
+	if (rc == MC_OK)
+		rc = set_in_tx(x->s, c->f[PI_USER], role, *c->f[PI_DISTRICT] ? c->f[PI_DISTRICT] : NULL,
+			       c->f[PI_NAME], c->f[PI_EMAIL], &what, x->err);
+	if (rc == MC_OK)
+		rc = store_people_get(x->s, c->f[PI_USER], &now, &found, x->err);
 	if (rc != MC_OK) {
+		people_free(&old);
 		mc_error_prefix(x->err, "%s:%ld", x->file, c->line);
 		return rc == MC_FAIL ? MC_INVALID : rc;
 	}
 	x->out->lines = mc_xrealloc(x->out->lines, (size_t)(x->out->n + 1) * sizeof *x->out->lines);
-	x->out->lines[x->out->n++] = (struct people_import_line){ c->line, mc_xstrdup(c->f[PI_USER]), what };
+	x->out->lines[x->out->n++] = (struct people_import_line){ c->line, mc_xstrdup(c->f[PI_USER]), what,
+		what == PEOPLE_CHANGED ? pi_detail(&old, &now) : NULL };
+	people_free(&old);
+	people_free(&now);
 	x->out->added += what == PEOPLE_ADDED;
 	x->out->changed += what == PEOPLE_CHANGED;
 	x->out->unchanged += what == PEOPLE_UNCHANGED;
@@ -426,8 +454,10 @@ int people_import(struct store *s, const char *file, const char *text, size_t le
 
 void people_import_result_free(struct people_import_result *r)
 {
-	for (int i = 0; i < r->n; i++)
+	for (int i = 0; i < r->n; i++) {
 		free(r->lines[i].user);
+		free(r->lines[i].detail);
+	}
 	free(r->lines);
 	memset(r, 0, sizeof *r);
 }

@@ -176,7 +176,7 @@ t_run 3 people import "$T/bad-header.csv"
 t_stderr_has "$T/bad-header.csv:1: the header must be 'user,name,email,role,district' (column 'email' is missing or out of place)"
 t_db_unchanged
 t_run 0 people import "$T/people2.csv"
-t_stdout_has "line 2: mcrcp1 changed"
+t_stdout_has "line 2: mcrcp1 changed (role assessor -> coordinator)"
 t_stdout_has "line 3: mcrcp2 unchanged"
 t_stdout_has "line 4: mcrcp3 added"
 t_stdout_has "added 1, changed 1, unchanged 1"
