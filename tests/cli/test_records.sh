@@ -75,6 +75,22 @@ t_stderr_has "mcassess: S-50 cannot be earned: part artifact2 (Student responses
 t_db_unchanged
 t_run 0 score S-50 O1 3
 t_stdout_lacks "may be recorded"
+# the workstation says the same, at 80x24 and 160x48, and records nothing
+printf '/S-50\n<Enter>\n<Enter>\n:dump complete-sub\nde\n:dump complete-refused\n=\n:dump complete-summary\nqq\n' >"$T/complete.keys"
+for size in 80x24 160x48; do
+	mkdir -p "$T/dumps-$size"
+	RC=0
+	MCASSESS_TUI_NOW=2026-11-22T12:00:00Z TERM=xterm NO_COLOR=1 MCASSESS_TUI_SCRIPT=$T/complete.keys \
+		MCASSESS_TUI_SIZE=$size MCASSESS_TUI_DUMP_DIR=$T/dumps-$size "$MCASSESS" --db "$DB" tui >"$OUT" 2>"$ERR" </dev/null || RC=$?
+	t_check "$size: the workstation ran (exit $RC)" [ "$RC" -eq 0 ]
+	t_check "$size: S-50 is open" grep -q '^ S-50 · TEAM-QUES' "$T/dumps-$size/complete-sub"
+	t_check "$size: the rubric pane says all pass, parts missing" grep -q 'all pass, parts missing' "$T/dumps-$size/complete-sub"
+	t_check "$size: d e is refused, naming the part" \
+		sh -c 'tr -s " \n" "  " <"$1" | grep -qF "S-50 cannot be earned: part artifact2 (Student responses) has no evidence; nothing recorded"' - "$T/dumps-$size/complete-refused"
+	t_check "$size: the summary's outcome names the part" \
+		grep -q 'Outcome: cannot be earned: part artifact2 (Student responses) has no' "$T/dumps-$size/complete-summary"
+	t_check "$size: nothing was decided" [ "$(sql "SELECT status FROM submission WHERE ext_id = 'S-50'")" = in_progress ]
+done
 sub S-60 E-60 2026-06-02
 mc import "$T/S-60.csv"
 score_all S-60
