@@ -14,7 +14,7 @@ struct store;
 enum export_format { EXPORT_CSV = 0, EXPORT_JSON = 1 };
 
 /* The fields, in order (the CSV header). */
-#define EXPORT_RESULT_NFIELDS 12
+#define EXPORT_RESULT_NFIELDS 16
 extern const char *const export_result_fields[EXPORT_RESULT_NFIELDS];
 
 struct export_options {

@@ -33,4 +33,28 @@ int people_set(struct store *s, const char *user, enum people_role role, const c
 /* The same without the admin check, inside the caller's transaction (setup_init). */
 int people_set_in_tx(struct store *s, const char *user, enum people_role role, const char *district,
 		     enum people_change *what, struct mc_error *err);
+
+/* Remove a person (admins; audited with the person before and nothing after).
+ * Their row stays, so their scores, decisions and audit rows keep their name;
+ * they may no longer act. Refused for the only admin and for someone who
+ * still has open submissions assigned (named). MC_INVALID: no such person. */
+int people_remove(struct store *s, const char *user, struct mc_error *err);
+
+/* people import: CSV text (header user,name,email,role,district; `file` names
+ * it in messages) adds or updates everyone in one transaction, each change
+ * audited as people_add's are. A bad row is MC_INVALID at file:line and
+ * nothing changes. *out gets what happened to each line. */
+struct people_import_line {
+	long line;
+	char *user;
+	enum people_change what;
+	char *detail; /* changed: what ("role assessor -> coordinator; name"), else NULL */
+};
+struct people_import_result {
+	struct people_import_line *lines;
+	int n, added, changed, unchanged;
+};
+int people_import(struct store *s, const char *file, const char *text, size_t len,
+		  struct people_import_result *out, struct mc_error *err);
+void people_import_result_free(struct people_import_result *r);
 #endif

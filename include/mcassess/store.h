@@ -60,6 +60,10 @@ void store_checkpoint(struct store *s);
 /* 1 inside store_begin/store_begin_read; 1 when the connection is read-only. */
 int store_in_tx(const struct store *s);
 int store_readonly(struct store *s);
+/* fn(s, ctx, err) in one write transaction: committed when it returns MC_OK,
+ * else rolled back, so a refusal leaves everything as it was. */
+int store_transact(struct store *s, int (*fn)(struct store *s, void *ctx, struct mc_error *err), void *ctx,
+		   struct mc_error *err);
 
 /* Whom the lists are for (access.h decides, access_refresh sets it): what
  * STORE_SCOPE lets through. Until set: nothing. `user` and `district` are copied. */

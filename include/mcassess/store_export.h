@@ -11,6 +11,12 @@ struct export_result_row {
 		*pathway, *outcome, *decided_at, *decided_by;
 	int attempt, rubric_version;
 	int assigned_blind;  /* the submission is assigned blind to the viewer */
+	const char *submitted_at;
+	/* JSON arrays: [{"criterion","level","label","passes"}] (every criterion of
+	 * the rubric, level/label/passes null when not scored) from the final read
+	 * (adjudication, else first, else second), and [{"read","assessor"}]. */
+	const char *levels_json, *readers_json;
+	const char *feedback; /* the teacher-facing feedback of the final read, or NULL */
 };
 /* Each decided submission in the store's scope (access.h), in decision order
  * (time, then id); fn returns non-zero to stop. */

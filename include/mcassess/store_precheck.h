@@ -28,4 +28,8 @@ int store_precheck_educator(struct store *s, long long submission_rowid, char **
 /* The educator's school (heap; NULL when none), likewise only for masking. */
 int store_precheck_school(struct store *s, long long submission_rowid, char **school,
 			  struct mc_error *err);
+/* The required parts of submission `submission_rowid`'s rubric that have no
+ * evidence, as "CODE (Title)", in rubric order (a heap array of heap strings). */
+int store_precheck_missing_parts(struct store *s, long long submission_rowid, char ***parts, int *n,
+				 struct mc_error *err);
 #endif

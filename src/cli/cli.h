@@ -104,6 +104,18 @@ extern const struct cli_cmd cli_cmd_archive;
 extern const struct cli_cmd cli_cmd_assign, cli_cmd_config;
 extern const struct cli_cmd cli_cmd_report;
 extern const struct cli_cmd cli_cmd_issuer;
+extern const struct cli_cmd cli_cmd_attempts, cli_cmd_note; /* records */
+
+/* The text of a command (feedback, note) from --file F, stdin ('-' as F or as
+ * the argument) or the argument itself, `what` naming it then; *where names
+ * its source in messages. (cmd_score.c) */
+int cli_text_input(const char *file, const char *arg, const char *what, char **data, size_t *len,
+		   const char **where, struct mc_error *err);
+
+/* Private notes as a JSON array of {"author","read","at","body"} (cmd_note.c). */
+struct store_note;
+typedef struct json_t json_t;
+json_t *cli_notes_json(const struct store_note *l, int n);
 
 /* NULL-terminated, in the order `mcassess --help` lists them. */
 extern const struct cli_cmd *const cli_commands[];

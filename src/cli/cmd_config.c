@@ -10,58 +10,55 @@
 
 #include "cli.h"
 #include "mcassess/assign.h"
+#include "mcassess/attempts.h"
 #include "mcassess/claim.h"
 #include "mcassess/report.h"
 
-/* `config claim-idle-minutes [N]`: how long a claim outlives its holder's last key. */
-static int config_claim_idle(struct cli *cli, const struct cli_cmd *self, const char *value)
+/* A whole-number setting: its name, range, what the range means to people,
+ * and how core reads and sets it. */
+struct int_setting {
+	const char *name;
+	long min, max;
+	const char *range; /* "a whole number of minutes from 1 to %ld" */
+	int (*get)(struct store *s, int *value, struct mc_error *err);
+	int (*set)(struct store *s, int value, int *changed, struct mc_error *err);
+};
+
+/* `config NAME [N]`: print it, or set it (core checks who may). */
+static int config_int(struct cli *cli, const struct cli_cmd *self, const struct int_setting *set,
+		      const char *value)
 {
 	long n = 0;
 	char *end = NULL;
 	if (value) {
 		n = strtol(value, &end, 10);
-		if (!*value || *end || n < 1 || n > CLAIM_IDLE_MAX)
-			return cli_usage_error(self, "claim-idle-minutes is a whole number of minutes from 1 to %d, "
-					       "not '%s'", CLAIM_IDLE_MAX, value);
+		if (!*value || *end || n < set->min || n > set->max)
+			return cli_usage_error(self, "%s is a whole number %s from %ld to %ld, not '%s'", set->name,
+					       set->range, set->min, set->max, value);
 	}
 	struct store *s;
 	int rc = cli_open(cli, 0, &s);
 	if (rc != MC_OK)
 		return rc;
 	struct mc_error err = MC_ERROR_INIT;
-	int minutes = 0, changed = 0;
-	if (value && claim_idle_minutes_set(s, (int)n, &changed, &err) == MC_OK)
-		printf("claim-idle-minutes %ld%s\n", n, changed ? "" : " (it already was)");
-	else if (!value && claim_idle_minutes(s, &minutes, &err) == MC_OK)
-		printf("claim-idle-minutes %d\n", minutes);
+	int now = 0, changed = 0;
+	if (value && set->set(s, (int)n, &changed, &err) == MC_OK)
+		printf("%s %ld%s\n", set->name, n, changed ? "" : " (it already was)");
+	else if (!value && set->get(s, &now, &err) == MC_OK)
+		printf("%s %d\n", set->name, now);
 	cli_close(cli);
 	return err.msg ? cli_error(&err) : MC_OK;
 }
 
-/* `config due-days [N]`: business days a read is due in, from when it is assigned. */
-static int config_due_days(struct cli *cli, const struct cli_cmd *self, const char *value)
-{
-	long n = 0;
-	char *end = NULL;
-	if (value) {
-		n = strtol(value, &end, 10);
-		if (!*value || *end || n < 1 || n > ASSIGN_DUE_DAYS_MAX)
-			return cli_usage_error(self, "due-days is a whole number of business days from 1 to %d, "
-					       "not '%s'", ASSIGN_DUE_DAYS_MAX, value);
-	}
-	struct store *s;
-	int rc = cli_open(cli, 0, &s);
-	if (rc != MC_OK)
-		return rc;
-	struct mc_error err = MC_ERROR_INIT;
-	int days = 0, changed = 0;
-	if (value && assign_due_days_set(s, (int)n, &changed, &err) == MC_OK)
-		printf("due-days %ld%s\n", n, changed ? "" : " (it already was)");
-	else if (!value && assign_due_days_get(s, &days, &err) == MC_OK)
-		printf("due-days %d\n", days);
-	cli_close(cli);
-	return err.msg ? cli_error(&err) : MC_OK;
-}
+static const struct int_setting CLAIM_IDLE = {
+	"claim-idle-minutes", 1, CLAIM_IDLE_MAX, "of minutes", claim_idle_minutes, claim_idle_minutes_set,
+};
+static const struct int_setting ATTEMPTS = {
+	"attempts", 1, ATTEMPTS_MAX, "of attempts", attempts_limit, attempts_limit_set,
+};
+static const struct int_setting DUE_DAYS = {
+	"due-days", 1, ASSIGN_DUE_DAYS_MAX, "of business days", assign_due_days_get, assign_due_days_set,
+};
 
 /* `config goal PATHWAY N`: credentials the program hopes to award in a pathway
  * (`total` for the whole program), the figure `report progress` counts against. */
@@ -100,13 +97,16 @@ static int run_config(struct cli *cli, const struct cli_cmd *self, int argc, cha
 	if (nargs >= 1 && strcmp(argv[optind], "goal") == 0)
 		return config_goal(cli, self, nargs, argv + optind);
 	if (nargs >= 1 && strcmp(argv[optind], "due-days") == 0)
-		return config_due_days(cli, self, nargs == 2 ? argv[optind + 1] : NULL);
+		return config_int(cli, self, &DUE_DAYS, nargs == 2 ? argv[optind + 1] : NULL);
 	if (nargs > 2)
 		return cli_usage_error(self, "unexpected argument '%s'", argv[optind + 2]);
 	if (nargs >= 1 && strcmp(argv[optind], "claim-idle-minutes") == 0)
-		return config_claim_idle(cli, self, nargs == 2 ? argv[optind + 1] : NULL);
+		return config_int(cli, self, &CLAIM_IDLE, nargs == 2 ? argv[optind + 1] : NULL);
+	if (nargs >= 1 && strcmp(argv[optind], "attempts") == 0)
+		return config_int(cli, self, &ATTEMPTS, nargs == 2 ? argv[optind + 1] : NULL);
 	if (nargs >= 1 && strcmp(argv[optind], "blind") != 0)
-		return cli_usage_error(self, "unknown setting '%s' (the settings: blind, claim-idle-minutes, due-days, goal)",
+		return cli_usage_error(self, "unknown setting '%s' (the settings: blind, claim-idle-minutes, "
+				       "attempts, due-days, goal)",
 				       argv[optind]);
 	const char *value = nargs == 2 ? argv[optind + 1] : NULL;
 	if (value && strcmp(value, "on") != 0 && strcmp(value, "off") != 0)
@@ -127,8 +127,8 @@ static int run_config(struct cli *cli, const struct cli_cmd *self, int argc, cha
 
 const struct cli_cmd cli_cmd_config = {
 	"config", run_config,
-	"config [blind [on|off] | claim-idle-minutes [N] | due-days [N] | goal PATHWAY N]",
-	"Shows or sets the database's settings (blind scoring for everyone, claim expiry, due dates, goals).",
+	"config [blind [on|off] | claim-idle-minutes [N] | attempts [N] | due-days [N] | goal PATHWAY N]",
+	"Shows or sets the database's settings (blind scoring for everyone, claim expiry, attempts, due dates, goals).",
 	"  blind on|off   blind scoring for every assessor (admins only): assessors see\n"
 	"                 each educator's anonymous id instead of the name, id and\n"
 	"                 school, on every screen and in every command; coordinators\n"
@@ -137,6 +137,9 @@ const struct cli_cmd cli_cmd_config = {
 	"  claim-idle-minutes N   (admins only) how long a claim on a submission\n"
 	"                 lasts after its holder's last key; then anyone may take it\n"
 	"                 (1 to 10080; default 30).\n"
+	"  attempts N     (admins only) how many attempts an educator has at one\n"
+	"                 credential (1 to 99; default 3); an import of one more is\n"
+	"                 refused unless an admin ran 'mcassess attempts grant'.\n"
 	"  due-days N     (admins only) business days a read is due in after it is\n"
 	"                 assigned (Saturday and Sunday skipped; 1 to 365; default 5);\n"
 	"                 reads past it are listed by mcassess assign list --overdue.\n"

@@ -1,4 +1,4 @@
-/* cmd_people.c: `mcassess people add|list`: who may do what. */
+/* cmd_people.c: `mcassess people add|list|import|remove`: who may do what. */
 #include "config.h"
 
 #include <getopt.h>
@@ -125,20 +125,74 @@ static int run_list(struct cli *cli, const struct cli_cmd *self, int argc, char 
 	return MC_OK;
 }
 
+static const char *const CHANGE_WORDS[] = { "unchanged", "added", "changed" };
+
+static int run_import(struct cli *cli, const struct cli_cmd *self, int argc, char **argv)
+{
+	if (argc != 2)
+		return cli_usage_error(self, "import needs one FILE (CSV: user,name,email,role,district; - for stdin)");
+	struct mc_error err = MC_ERROR_INIT;
+	char *data = NULL;
+	size_t len = 0;
+	const char *where = NULL;
+	if (cli_text_input(argv[1], NULL, "the file", &data, &len, &where, &err) != MC_OK)
+		return cli_error(&err);
+	struct store *s;
+	int rc = cli_open(cli, 0, &s);
+	if (rc != MC_OK) {
+		free(data);
+		return rc;
+	}
+	struct people_import_result r;
+	rc = people_import(s, where, data, len, &r, &err);
+	cli_close(cli);
+	free(data);
+	if (rc != MC_OK)
+		return cli_error(&err);
+	for (int i = 0; i < r.n; i++)
+		cli_say(stdout, "line %ld: %s %s%s%s%s\n", r.lines[i].line, r.lines[i].user,
+			CHANGE_WORDS[r.lines[i].what], r.lines[i].detail ? " (" : "",
+			r.lines[i].detail ? r.lines[i].detail : "", r.lines[i].detail ? ")" : "");
+	cli_say(stdout, "added %d, changed %d, unchanged %d\n", r.added, r.changed, r.unchanged);
+	people_import_result_free(&r);
+	return MC_OK;
+}
+
+static int run_remove(struct cli *cli, const struct cli_cmd *self, int argc, char **argv)
+{
+	if (argc != 2)
+		return cli_usage_error(self, "remove needs one USER (a login name)");
+	struct store *s;
+	int rc = cli_open(cli, 0, &s);
+	if (rc != MC_OK)
+		return rc;
+	struct mc_error err = MC_ERROR_INIT;
+	rc = people_remove(s, argv[1], &err);
+	if (rc == MC_OK)
+		cli_say(stdout, "removed %s; their past work stays under their name\n", argv[1]);
+	cli_close(cli);
+	return rc == MC_OK ? MC_OK : cli_error(&err);
+}
+
 static int run_people(struct cli *cli, const struct cli_cmd *self, int argc, char **argv)
 {
 	if (argc < 2)
-		return cli_usage_error(self, "which one: add or list?");
+		return cli_usage_error(self, "which one: add, list, import or remove?");
 	if (strcmp(argv[1], "add") == 0)
 		return run_add(cli, self, argc - 1, argv + 1);
 	if (strcmp(argv[1], "list") == 0)
 		return run_list(cli, self, argc - 1, argv + 1);
-	return cli_usage_error(self, "unknown subcommand '%s' (add or list)", argv[1]);
+	if (strcmp(argv[1], "import") == 0)
+		return run_import(cli, self, argc - 1, argv + 1);
+	if (strcmp(argv[1], "remove") == 0)
+		return run_remove(cli, self, argc - 1, argv + 1);
+	return cli_usage_error(self, "unknown subcommand '%s' (add, list, import or remove)", argv[1]);
 }
 
 const struct cli_cmd cli_cmd_people = {
 	"people", run_people,
-	"people add USER --role assessor|coordinator|admin [--district D] [--school S] | people list [--format tsv|json]",
+	"people add USER --role assessor|coordinator|admin [--district D] [--school S] | people list [--format tsv|json]"
+	" | people import FILE | people remove USER",
 	"Who may do what: people are operating-system accounts with a role.",
 	"  add USER --role ROLE   add a person, or change their role (admins only; the first\n"
 	"                         person of a database may be added by anyone)\n"
@@ -147,6 +201,13 @@ const struct cli_cmd cli_cmd_people = {
 	"                         mcassess assign --auto never gives them its educators\n"
 	"  list                   everyone, by login name\n"
 	"      --format tsv|json  for scripts (tsv: user<TAB>role<TAB>district)\n"
+	"  import FILE            (admins) add or update many people at once from a CSV\n"
+	"                         file with the header user,name,email,role,district\n"
+	"                         (- reads stdin): all or nothing, a bad row named by\n"
+	"                         file:line (exit 3); says what happened to each line\n"
+	"  remove USER            (admins) they may no longer act; their scores,\n"
+	"                         decisions and history keep their name. Refused for\n"
+	"                         the only admin and while they hold open assignments\n"
 	"\n"
 	"Roles, least to most: assessor (scores assigned work), coordinator (assigns work,\n"
 	"runs review sessions, reports), admin (loads the catalog and submissions, manages\n"

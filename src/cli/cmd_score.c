@@ -108,9 +108,8 @@ static int read_stream(FILE *f, char **data, size_t *len)
 	return 0;
 }
 
-/* The text from --file F, stdin (-) or the argument; *where names it in messages. */
-static int feedback_text(const char *file, const char *arg, char **data, size_t *len, const char **where,
-			 struct mc_error *err)
+int cli_text_input(const char *file, const char *arg, const char *what, char **data, size_t *len,
+		   const char **where, struct mc_error *err)
 {
 	if ((file && strcmp(file, "-") == 0) || (!file && arg && strcmp(arg, "-") == 0)) {
 		*where = "stdin";
@@ -128,7 +127,7 @@ static int feedback_text(const char *file, const char *arg, char **data, size_t 
 			return mc_error_set(err, MC_FAIL, "%s: cannot read: %s", file, strerror(e));
 		return MC_OK;
 	}
-	*where = "the feedback text";
+	*where = what;
 	*len = strlen(arg);
 	*data = mc_xstrdup(arg);
 	return MC_OK;
@@ -163,7 +162,7 @@ static int run_feedback(struct cli *cli, const struct cli_cmd *self, int argc, c
 	char *data = NULL;
 	size_t len = 0;
 	const char *where = NULL;
-	if (feedback_text(file, arg, &data, &len, &where, &err) != MC_OK)
+	if (cli_text_input(file, arg, "the feedback text", &data, &len, &where, &err) != MC_OK)
 		return cli_error(&err);
 	if (scoring_text_check(data, len, where, &err) != MC_OK) {
 		free(data);

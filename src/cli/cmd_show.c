@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "cli.h"
+#include "mcassess/notes.h"
 #include "mcassess/precheck.h"
 #include "mcassess/show.h"
 #include "mcassess/text.h"
@@ -375,6 +376,19 @@ static void text(const struct show_submission *m, int width, struct mc_buf *b)
 		mc_buf_printf(b, "  %s  %s by %s\n", m->events[i].at, m->events[i].action, m->events[i].actor);
 }
 
+/* Private notes: for the people who assess, never for the teacher. */
+static void notes_text(struct mc_buf *b, const struct store_note *l, int n, int width)
+{
+	if (!n)
+		return;
+	mc_buf_adds(b, "\n== private notes (never sent to the teacher)\n");
+	for (int i = 0; i < n; i++) {
+		mc_buf_printf(b, "  %s, %s%s%s\n", l[i].author, l[i].at, l[i].read ? ", read " : "",
+			      l[i].read ? l[i].read : "");
+		show_wrap(b, l[i].body, width, "    ");
+	}
+}
+
 /* Lines that are still wider than the terminal (headers with long titles) are
  * wrapped at their own indent plus two. */
 static void fit(const char *in, int width, struct mc_buf *out)
@@ -434,12 +448,17 @@ static int run_show(struct cli *cli, const struct cli_cmd *self, int argc, char 
 		return rc;
 	struct mc_error err = MC_ERROR_INIT;
 	struct show_submission *m = NULL;
+	struct store_note *notes = NULL;
+	int nnotes = 0;
 	rc = show_load(s, id, &m, &err);
+	if (rc == MC_OK && (rc = notes_list(s, id, &notes, &nnotes, &err)) != MC_OK)
+		show_free(&m);
 	cli_close(cli);
 	if (rc != MC_OK)
 		return cli_error(&err);
 	if (fmt == CLI_JSON) {
 		json_t *o = to_json(m);
+		json_object_set_new(o, "notes", cli_notes_json(notes, nnotes));
 		json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		putchar('\n');
 		json_decref(o);
@@ -448,6 +467,7 @@ static int run_show(struct cli *cli, const struct cli_cmd *self, int argc, char 
 		struct mc_buf fitted = MC_BUF_INIT;
 		int width = term_width(cli);
 		text(m, width, &b);
+		notes_text(&b, notes, nnotes, width);
 		/* everything shown came from outside somewhere: controls made visible, then wrapped */
 		char *safe = text_safe_dup(mc_buf_str(&b), TEXT_SAFE_LINES);
 		fit(safe, width, &fitted);
@@ -457,6 +477,7 @@ static int run_show(struct cli *cli, const struct cli_cmd *self, int argc, char 
 		mc_buf_free(&fitted);
 	}
 	show_free(&m);
+	notes_free(&notes, nnotes);
 	return MC_OK;
 }
 

@@ -14,6 +14,7 @@
 
 #include "mcassess/priv.h"
 #include "mcassess/access.h"
+#include "mcassess/person.h"
 #include "mcassess/export.h"
 #include "mcassess/queue.h"
 #include "mcassess/session.h"
@@ -22,6 +23,7 @@
 const char *const export_result_fields[EXPORT_RESULT_NFIELDS] = {
 	"id", "educator_id", "educator_name", "district", "school", "credential", "pathway",
 	"attempt", "outcome", "decided_at", "decided_by", "rubric_version",
+	"submitted_at", "levels", "feedback", "readers",
 };
 
 void export_csv_field(FILE *f, const char *s)
@@ -55,20 +57,70 @@ static void csv_record(FILE *f, const char *const *v, int n)
 	fputs("\r\n", f);
 }
 
+/* The readers as this viewer may see them: an assessor (or anyone without a
+ * role here) sees only their own name; the other readers stay, unnamed. */
+static json_t *readers_view(const struct results *x, const char *readers_json)
+{
+	json_t *a = json_loads(readers_json ? readers_json : "[]", 0, NULL);
+	if (!a)
+		a = json_array();
+	size_t i;
+	json_t *r;
+	json_array_foreach(a, i, r) {
+		const char *who = json_string_value(json_object_get(r, "assessor"));
+		if (x->v.role <= ROLE_ASSESSOR && (!who || strcmp(who, x->v.user) != 0))
+			json_object_set_new(r, "assessor", json_null());
+	}
+	return a;
+}
+
+/* "K=V;K=V" from an array of objects, K and V their members `k` and `v`
+ * (a null V: nothing after '='; "(another assessor)" for a hidden reader). */
+static char *pairs_text(json_t *a, const char *k, const char *v, const char *null_v)
+{
+	struct mc_buf b = MC_BUF_INIT;
+	size_t i;
+	json_t *o;
+	json_array_foreach(a, i, o) {
+		const char *val = json_string_value(json_object_get(o, v));
+		mc_buf_printf(&b, "%s%s=%s", i ? ";" : "", json_string_value(json_object_get(o, k)),
+			      val ? val : null_v);
+	}
+	char *t = mc_xstrdup(mc_buf_str(&b));
+	mc_buf_free(&b);
+	return t;
+}
+
+static void csv_row(struct results *x, const struct export_result_row *r, const struct queue_educator *shown,
+		    const char *feedback, json_t *levels, json_t *readers)
+{
+	char attempt[24], version[24];
+	snprintf(attempt, sizeof attempt, "%d", r->attempt);
+	snprintf(version, sizeof version, "%d", r->rubric_version);
+	char *lv = pairs_text(levels, "criterion", "label", "");
+	char *rd = pairs_text(readers, "read", "assessor", "(another assessor)");
+	const char *v[EXPORT_RESULT_NFIELDS] = { r->id, shown->id, shown->name, r->district, shown->school,
+		r->credential, r->pathway, attempt, r->outcome, r->decided_at, r->decided_by, version,
+		r->submitted_at, lv, feedback, rd };
+	csv_record(x->f, v, EXPORT_RESULT_NFIELDS);
+	free(lv);
+	free(rd);
+}
+
 static int result_row(void *ctx, const struct export_result_row *r)
 {
 	struct results *x = ctx;
 	struct queue_educator shown, raw = { .id = r->educator_id, .name = r->educator_name,
 					     .school = r->school, .anon_id = r->anon_id };
-	queue_educator_view(&x->v, r->assigned_blind, &raw, &shown);
+	/* Written to the teacher, the feedback may name them: a blind viewer gets none. */
+	const char *feedback = queue_educator_view(&x->v, r->assigned_blind, &raw, &shown) ? NULL : r->feedback;
 	const char *eid = shown.id, *ename = shown.name, *school = shown.school;
+	json_t *levels = json_loads(r->levels_json ? r->levels_json : "[]", 0, NULL);
+	json_t *readers = readers_view(x, r->readers_json);
+	if (!levels)
+		levels = json_array();
 	if (x->o->format == EXPORT_CSV) {
-		char attempt[24], version[24];
-		snprintf(attempt, sizeof attempt, "%d", r->attempt);
-		snprintf(version, sizeof version, "%d", r->rubric_version);
-		const char *v[EXPORT_RESULT_NFIELDS] = { r->id, eid, ename, r->district, school,
-			r->credential, r->pathway, attempt, r->outcome, r->decided_at, r->decided_by, version };
-		csv_record(x->f, v, EXPORT_RESULT_NFIELDS);
+		csv_row(x, r, &shown, feedback, levels, readers);
 	} else {
 		json_t *o = json_object();
 		json_object_set_new(o, "id", json_string(r->id));
@@ -83,10 +135,16 @@ static int result_row(void *ctx, const struct export_result_row *r)
 		json_object_set_new(o, "decided_at", json_string(r->decided_at));
 		json_object_set_new(o, "decided_by", json_string(r->decided_by));
 		json_object_set_new(o, "rubric_version", json_integer(r->rubric_version));
+		json_object_set_new(o, "submitted_at", json_string(r->submitted_at));
+		json_object_set_new(o, "levels", json_incref(levels));
+		json_object_set_new(o, "feedback", feedback ? json_string(feedback) : json_null());
+		json_object_set_new(o, "readers", json_incref(readers));
 		fputs(x->n ? ",\n" : "[\n", x->f);
 		json_dumpf(o, x->f, JSON_COMPACT | JSON_PRESERVE_ORDER);
 		json_decref(o);
 	}
+	json_decref(levels);
+	json_decref(readers);
 	x->n++;
 	if (x->o->progress && x->n % 1000 == 0)
 		x->o->progress(x->o->progress_ctx, x->n);

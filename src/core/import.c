@@ -21,6 +21,7 @@
 #include <jansson.h>
 
 #include "mcassess/priv.h"
+#include "mcassess/attempts.h"
 #include "mcassess/audit.h"
 #include "mcassess/evstore.h"
 #include "mcassess/hash.h"
@@ -1366,8 +1367,23 @@ static int put_educator(struct imp *c, const struct sub *sb, long long *id)
 /* Attempt n+1 after a 'resubmit' (or 'withdrawn'); after 'incomplete' the same n
  * again (a return by the completeness check is not an attempt), linked to it all
  * the same. Refused while an earlier attempt is open or was earned. */
+/* Past the attempt limit only with an admin's grant: the refusal names the
+ * educator, the credential and the earlier attempts, at the record's line. */
+static int attempt_limit_check(struct imp *c, const struct sub *sb, long long educator, int attempt,
+			       long long *grant)
+{
+	struct mc_error why = MC_ERROR_INIT;
+	int rc = attempts_check(c->s, educator, sb->cred->id, attempt, grant, &why);
+	if (rc == MC_INVALID)
+		rc = bad(c, sb, -1, F_ID, "%s", why.msg);
+	else if (rc != MC_OK)
+		rc = mc_error_set(c->err, rc, "%s", why.msg);
+	mc_error_clear(&why);
+	return rc;
+}
+
 static int attempt_of(struct imp *c, const struct sub *sb, long long educator, int *attempt,
-		      long long *previous, char **previous_id)
+		      long long *previous, char **previous_id, long long *grant)
 {
 	struct store_import_attempt a;
 	int found;
@@ -1383,6 +1399,7 @@ static int attempt_of(struct imp *c, const struct sub *sb, long long educator, i
 		*previous = a.rowid;
 		*previous_id = a.ext_id;
 		a.ext_id = NULL;
+		rc = attempt_limit_check(c, sb, educator, *attempt, grant);
 	} else if (strcmp(a.status, "earned") == 0) {
 		rc = bad(c, sb, -1, F_ID, "educator %s already earned %s with submission %s; a new "
 			 "attempt at %s is not accepted", sb->f[F_EDU_ID], sb->cred->code, a.ext_id,
@@ -1412,18 +1429,20 @@ static char *audit_after(const struct sub *sb, int attempt, const char *previous
 
 static int write_sub(struct imp *c, struct sub *sb, struct import_stats *st)
 {
-	long long educator, previous = 0, rowid;
+	long long educator, previous = 0, rowid, grant = 0;
 	int attempt = 1;
 	char *prev_id = NULL;
 	int rc = put_educator(c, sb, &educator);
 	if (rc == MC_OK)
-		rc = attempt_of(c, sb, educator, &attempt, &previous, &prev_id);
+		rc = attempt_of(c, sb, educator, &attempt, &previous, &prev_id, &grant);
 	if (rc == MC_OK)
 		rc = store_import_submission_insert(c->s, &(struct store_import_submission_row){
 			.ext_id = sb->f[F_ID], .submitted_at = sb->when, .now = c->now,
 			.source_sha256 = sb->sha256, .educator_id = educator, .credential_id = sb->cred->id,
 			.rubric_id = sb->cred->rubric_id, .previous_id = previous, .attempt = attempt },
 			&rowid, c->err);
+	if (rc == MC_OK)
+		rc = attempts_grant_use(c->s, grant, rowid, c->err);
 	for (int j = 0; j < sb->nitems && rc == MC_OK; j++) {
 		const struct item *it = &sb->items[j];
 		int file = IF(it, F_FILE) != NULL;

@@ -2,11 +2,13 @@
 #include "config.h"
 
 #include <pwd.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
 
+#include <csv.h>
 #include <jansson.h>
 
 #include "mcassess/audit.h"
@@ -14,6 +16,7 @@
 #include "mcassess/session.h"
 #include "mcassess/store.h"
 #include "mcassess/store_people.h"
+#include "mcassess/text.h"
 #include "mcassess/util.h"
 
 void people_list_free(struct person **list, int n)
@@ -78,8 +81,15 @@ static char *person_json(const struct person *p)
 	return s;
 }
 
-int people_set_in_tx(struct store *s, const char *user, enum people_role role, const char *district,
-		     enum people_change *what, struct mc_error *err)
+static int same(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+/* people_set_in_tx, with the name and e-mail given (people import) or, NULL,
+ * taken from the account. */
+static int set_in_tx(struct store *s, const char *user, enum people_role role, const char *district,
+		     const char *name, const char *email, enum people_change *what, struct mc_error *err)
 {
 	enum people_change dummy;
 	if (!what)
@@ -98,8 +108,8 @@ int people_set_in_tx(struct store *s, const char *user, enum people_role role, c
 		return rc;
 	struct person p = { .user = (char *)user, .role = role,
 			    .district = (char *)(district ? district : found ? old.district : NULL) };
-	if (found && old.role == role &&
-	    ((!p.district && !old.district) || (p.district && old.district && strcmp(p.district, old.district) == 0))) {
+	if (found && old.role == role && same(p.district, old.district) && (!name || same(name, old.name)) &&
+	    (!email || same(email, old.email))) {
 		people_free(&old);
 		return MC_OK;
 	}
@@ -113,7 +123,11 @@ int people_set_in_tx(struct store *s, const char *user, enum people_role role, c
 			goto out;
 		}
 	}
-	account_details(user, &p.name, &p.email);
+	if (name && email) {
+		p.name = mc_xstrdup(name);
+		p.email = mc_xstrdup(email);
+	} else
+		account_details(user, &p.name, &p.email);
 	char now[MC_TIME_LEN];
 	mc_now(now);
 	rc = store_people_put(s, &p, now, err);
@@ -133,6 +147,12 @@ int people_set_in_tx(struct store *s, const char *user, enum people_role role, c
 out:
 	people_free(&old);
 	return rc;
+}
+
+int people_set_in_tx(struct store *s, const char *user, enum people_role role, const char *district,
+		     enum people_change *what, struct mc_error *err)
+{
+	return set_in_tx(s, user, role, district, NULL, NULL, what, err);
 }
 
 int people_set(struct store *s, const char *user, enum people_role role, const char *district,
@@ -203,4 +223,241 @@ int people_list(struct store *s, struct person **out, int *n, struct mc_error *e
 	if (rc != MC_OK)
 		people_list_free(out, *n);
 	return rc;
+}
+
+/* ---------------------------------------------------------------- remove */
+
+static int remove_in_tx(struct store *s, void *ctx, struct mc_error *err)
+{
+	const char *user = ctx;
+	struct person old;
+	int found, rc = people_require(s, ROLE_ADMIN, "removing people", err);
+	if (rc == MC_OK)
+		rc = store_people_get(s, user, &old, &found, err);
+	if (rc != MC_OK)
+		return rc;
+	int admins = 0, open = 0;
+	char *ids = NULL;
+	if (!found)
+		rc = mc_error_set(err, MC_INVALID, "people: no person '%s' (see 'mcassess people list')", user);
+	else if (old.role == ROLE_ADMIN && (rc = store_people_count(s, "admin", &admins, err)) == MC_OK &&
+		 admins <= 1)
+		rc = mc_error_set(err, MC_FAIL, "people: %s is the only admin; make someone else admin first, "
+				  "so the database keeps one", user);
+	else if (rc == MC_OK && (rc = store_people_open_work(s, user, &open, &ids, err)) == MC_OK && open > 0)
+		rc = mc_error_set(err, MC_FAIL, "people: %s still has %d open submission%s assigned (%s%s); "
+				  "assign %s to someone else first", user, open, open == 1 ? "" : "s", ids,
+				  open > 10 ? ", ..." : "", open == 1 ? "it" : "them");
+	char now[MC_TIME_LEN];
+	mc_now(now);
+	if (rc == MC_OK)
+		rc = store_people_remove(s, user, now, err);
+	if (rc == MC_OK) {
+		char *subject = mc_xasprintf("person:%s", user);
+		char *before = person_json(&old);
+		rc = audit_append(s, "people", subject, before, NULL, err);
+		free(subject);
+		free(before);
+	}
+	free(ids);
+	if (found)
+		people_free(&old);
+	return rc;
+}
+
+int people_remove(struct store *s, const char *user, struct mc_error *err)
+{
+	return store_transact(s, remove_in_tx, (void *)user, err);
+}
+
+/* ---------------------------------------------------------------- import */
+
+enum { PI_USER, PI_NAME, PI_EMAIL, PI_ROLE, PI_DISTRICT, PI_NCOLS };
+static const char *const PI_COLS[PI_NCOLS] = { "user", "name", "email", "role", "district" };
+
+struct pi_csv {
+	char *f[PI_NCOLS];
+	int nf, extra;
+	long line;
+	int (*row)(struct pi_csv *c);
+	int rc;
+};
+
+static void pi_field(void *data, size_t len, void *ctx)
+{
+	struct pi_csv *c = ctx;
+	if (c->nf < PI_NCOLS)
+		c->f[c->nf] = mc_xstrndup(data ? data : "", len);
+	else
+		c->extra = 1;
+	c->nf++;
+}
+
+static void pi_fields_free(struct pi_csv *c)
+{
+	for (int i = 0; i < PI_NCOLS; i++) {
+		free(c->f[i]);
+		c->f[i] = NULL;
+	}
+	c->nf = c->extra = 0;
+}
+
+static void pi_record(int term, void *ctx)
+{
+	(void)term;
+	struct pi_csv *c = ctx;
+	c->line++;
+	if (c->rc == MC_OK)
+		c->rc = c->row(c);
+	pi_fields_free(c);
+}
+
+struct pi {
+	struct pi_csv csv;
+	struct store *s;
+	const char *file;
+	struct mc_error *err;
+	struct people_import_result *out;
+	const char *text;
+	size_t len;
+};
+
+static int pi_bad(struct pi *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int pi_bad(struct pi *x, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg = mc_xvasprintf(fmt, ap);
+	va_end(ap);
+	int rc = mc_error_at(x->err, MC_INVALID, x->file, x->csv.line, 0, "%s", msg);
+	free(msg);
+	return rc;
+}
+
+static int pi_header(struct pi *x)
+{
+	for (int i = 0; i < PI_NCOLS; i++)
+		if (i >= x->csv.nf || strcmp(x->csv.f[i], PI_COLS[i]) != 0)
+			return pi_bad(x, "the header must be 'user,name,email,role,district' (column '%s' is "
+				      "missing or out of place)", PI_COLS[i]);
+	return x->csv.extra ? pi_bad(x, "the header has columns after 'district'") : MC_OK;
+}
+
+/* What a changed line changed: "role assessor -> coordinator; district North -> South; name; e-mail". */
+static char *pi_detail(const struct person *old, const struct person *now)
+{
+	struct mc_buf b = MC_BUF_INIT;
+	if (old->role != now->role)
+		mc_buf_printf(&b, "; role %s -> %s", people_role_name(old->role), people_role_name(now->role));
+	if (!same(old->district, now->district))
+		mc_buf_printf(&b, "; district %s -> %s", old->district ? old->district : "none",
+			      now->district ? now->district : "none");
+	if (!same(old->name, now->name))
+		mc_buf_adds(&b, "; name");
+	if (!same(old->email, now->email))
+		mc_buf_adds(&b, "; e-mail");
+	char *d = mc_xstrdup(b.len > 2 ? mc_buf_str(&b) + 2 : "");
+	mc_buf_free(&b);
+	return d;
+}
+
+/* One person's row: checked, then set (in the import's transaction). */
+static int pi_person(struct pi *x)
+{
+	struct pi_csv *c = &x->csv;
+	if (c->nf != PI_NCOLS)
+		return pi_bad(x, "%d fields, but the header has %d columns", c->nf, PI_NCOLS);
+	size_t bad;
+	for (int i = 0; i < PI_NCOLS; i++)
+		if (strpbrk(c->f[i], "\r\n") || !text_utf8_valid(c->f[i], strlen(c->f[i]), &bad))
+			return pi_bad(x, "column '%s': one line of UTF-8 text, please", PI_COLS[i]);
+	enum people_role role = people_role_parse(c->f[PI_ROLE]);
+	if (role == ROLE_NONE)
+		return pi_bad(x, "column 'role': '%s' is not a role (assessor, coordinator or admin)",
+			      c->f[PI_ROLE]);
+	if (*c->f[PI_EMAIL] && !strchr(c->f[PI_EMAIL], '@'))
+		return pi_bad(x, "column 'email': '%s' is not an e-mail address", c->f[PI_EMAIL]);
+	for (int i = 0; i < x->out->n; i++)
+		if (strcmp(x->out->lines[i].user, c->f[PI_USER]) == 0)
+			return pi_bad(x, "column 'user': %s is already on line %ld", c->f[PI_USER],
+				      x->out->lines[i].line);
+	enum people_change what;
+	struct person old, now;
+	int found;
+	int rc = store_people_get(x->s, c->f[PI_USER], &old, &found, x->err);
+	if (rc == MC_OK)
+		rc = set_in_tx(x->s, c->f[PI_USER], role, *c->f[PI_DISTRICT] ? c->f[PI_DISTRICT] : NULL,
+			       c->f[PI_NAME], c->f[PI_EMAIL], &what, x->err);
+	if (rc == MC_OK)
+		rc = store_people_get(x->s, c->f[PI_USER], &now, &found, x->err);
+	if (rc != MC_OK) {
+		people_free(&old);
+		mc_error_prefix(x->err, "%s:%ld", x->file, c->line);
+		return rc == MC_FAIL ? MC_INVALID : rc;
+	}
+	x->out->lines = mc_xrealloc(x->out->lines, (size_t)(x->out->n + 1) * sizeof *x->out->lines);
+	x->out->lines[x->out->n++] = (struct people_import_line){ c->line, mc_xstrdup(c->f[PI_USER]), what,
+		what == PEOPLE_CHANGED ? pi_detail(&old, &now) : NULL };
+	people_free(&old);
+	people_free(&now);
+	x->out->added += what == PEOPLE_ADDED;
+	x->out->changed += what == PEOPLE_CHANGED;
+	x->out->unchanged += what == PEOPLE_UNCHANGED;
+	return MC_OK;
+}
+
+static int pi_row(struct pi_csv *c)
+{
+	struct pi *x = (struct pi *)c; /* csv is the first member */
+	if (c->nf == 1 && !*c->f[0])
+		return MC_OK; /* a blank line */
+	return c->line == 1 ? pi_header(x) : pi_person(x);
+}
+
+static int pi_parse(struct pi *x, const char *text, size_t len)
+{
+	struct csv_parser p;
+	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
+		return mc_error_set(x->err, MC_FAIL, "out of memory");
+	size_t off = len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0; /* a UTF-8 BOM */
+	if (csv_parse(&p, text + off, len - off, pi_field, pi_record, &x->csv) != len - off ||
+	    csv_fini(&p, pi_field, pi_record, &x->csv) != 0) {
+		if (x->csv.rc == MC_OK)
+			x->csv.rc = mc_error_at(x->err, MC_INVALID, x->file, x->csv.line + 1, 0,
+						"malformed CSV: %s", csv_strerror(csv_error(&p)));
+	}
+	csv_free(&p);
+	pi_fields_free(&x->csv);
+	if (x->csv.rc == MC_OK && x->csv.line < 1)
+		return mc_error_at(x->err, MC_INVALID, x->file, 0, 0, "the file is empty; nothing to import");
+	return x->csv.rc;
+}
+
+static int import_in_tx(struct store *s, void *ctx, struct mc_error *err)
+{
+	struct pi *x = ctx;
+	int rc = people_require(s, ROLE_ADMIN, "adding or changing people", err);
+	return rc == MC_OK ? pi_parse(x, x->text, x->len) : rc;
+}
+
+int people_import(struct store *s, const char *file, const char *text, size_t len,
+		  struct people_import_result *out, struct mc_error *err)
+{
+	memset(out, 0, sizeof *out);
+	struct pi x = { .csv = { .row = pi_row }, .s = s, .file = file, .err = err, .out = out,
+			.text = text, .len = len };
+	int rc = store_transact(s, import_in_tx, &x, err);
+	if (rc != MC_OK)
+		people_import_result_free(out);
+	return rc;
+}
+
+void people_import_result_free(struct people_import_result *r)
+{
+	for (int i = 0; i < r->n; i++) {
+		free(r->lines[i].user);
+		free(r->lines[i].detail);
+	}
+	free(r->lines);
+	memset(r, 0, sizeof *r);
 }

@@ -18,6 +18,7 @@
 #include "mcassess/scoring.h"
 #include "mcassess/session.h"
 #include "mcassess/store.h"
+#include "mcassess/store_precheck.h"
 #include "mcassess/store_scoring.h"
 #include "mcassess/suggest.h"
 #include "mcassess/text.h"
@@ -79,6 +80,23 @@ static void outcome_compute(struct scoring_outcome *o)
 	o->eligible = o->nreasons == 0;
 }
 
+/* Completeness before earning: a required part with no evidence is a reason
+ * the submission cannot be earned, whatever its scores say. */
+static int outcome_completeness(struct store *s, struct scoring_outcome *o, struct mc_error *err)
+{
+	char **parts = NULL;
+	int n = 0;
+	int rc = store_precheck_missing_parts(s, o->rowid, &parts, &n, err);
+	for (int i = 0; i < n; i++)
+		outcome_reason(o, mc_xasprintf("part %s has no evidence", parts[i])); 
+	for (int i = 0; i < n; i++)
+		free(parts[i]);
+	free(parts);
+	if (n > 0)
+		o->eligible = 0;
+	return rc;
+}
+
 static int outcome_load(struct store *s, const struct store_scoring_sub *sub, struct scoring_outcome **out,
 			struct mc_error *err)
 {
@@ -97,11 +115,14 @@ static int outcome_load(struct store *s, const struct store_scoring_sub *sub, st
 						&o->feedback_at, err);
 	if (rc == MC_OK)
 		rc = store_scoring_decision_get(s, sub->rowid, &o->decision, &o->decided_by, &o->decided_at, err);
+	if (rc == MC_OK) {
+		outcome_compute(o);
+		rc = outcome_completeness(s, o, err);
+	}
 	if (rc != MC_OK) {
 		scoring_outcome_free(&o);
 		return rc;
 	}
-	outcome_compute(o);
 	*out = o;
 	return MC_OK;
 }

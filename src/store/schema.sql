@@ -381,3 +381,37 @@ CREATE INDEX score_read ON score(read, submission_id, criterion_id);
 ALTER TABLE assignment ADD COLUMN due_at TEXT;
 CREATE INDEX assignment_due ON assignment(due_at);
 ALTER TABLE person ADD COLUMN school TEXT;
+
+-- migration 9
+-- Records (issue 11, items 4, 6 and 7).
+-- An attempt beyond the limit (meta 'attempt_limit', default 3) is imported
+-- only when an admin granted it: one row a granted attempt, used by the import
+-- that needed it (used_by: the submission it let in).
+CREATE TABLE attempt_grant (
+	id            INTEGER PRIMARY KEY,
+	uid           TEXT NOT NULL UNIQUE,
+	educator_id   INTEGER NOT NULL REFERENCES educator(id),
+	credential_id INTEGER NOT NULL REFERENCES credential(id),
+	granted_by    TEXT NOT NULL,
+	reason        TEXT NOT NULL,
+	at            TEXT NOT NULL,
+	used_by       INTEGER REFERENCES submission(id)
+) STRICT;
+CREATE INDEX attempt_grant_key ON attempt_grant(educator_id, credential_id);
+-- Private notes of assessors, approvers, coordinators and admins on a
+-- submission: never in the teacher's feedback, the export or a badge. `read`
+-- is the author's read when they hold one (a blind read's notes are hidden as
+-- its comments are), else NULL.
+CREATE TABLE note (
+	id            INTEGER PRIMARY KEY,
+	uid           TEXT NOT NULL UNIQUE,
+	submission_id INTEGER NOT NULL REFERENCES submission(id),
+	author        TEXT NOT NULL,
+	read          TEXT CHECK (read IS NULL OR read IN ('first', 'second', 'adjudication')),
+	body          TEXT NOT NULL,
+	at            TEXT NOT NULL
+) STRICT;
+CREATE INDEX note_submission ON note(submission_id, id);
+-- A person removed (`people remove`) keeps their row, so their past scores,
+-- decisions and audit rows still name someone; they may no longer act.
+ALTER TABLE person ADD COLUMN removed_at TEXT;

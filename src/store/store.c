@@ -331,6 +331,20 @@ void store_checkpoint(struct store *s)
 }
 
 int store_in_tx(const struct store *s) { return s->in_tx; }
+
+int store_transact(struct store *s, int (*fn)(struct store *s, void *ctx, struct mc_error *err), void *ctx,
+		   struct mc_error *err)
+{
+	int rc = store_begin(s, err);
+	if (rc != MC_OK)
+		return rc;
+	rc = fn(s, ctx, err);
+	if (rc == MC_OK)
+		rc = store_commit(s, err);
+	if (rc != MC_OK)
+		store_rollback(s);
+	return rc;
+}
 int store_readonly(struct store *s) { return sqlite3_db_readonly(s->db, "main") == 1; }
 void store_set_session(struct store *s, const struct mc_session *sess) { s->session = sess; }
 const struct mc_session *store_session(const struct store *s) { return s->session; }

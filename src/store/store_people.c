@@ -9,20 +9,26 @@
 #include "store_int.h"
 
 static const char SQL_COUNT[] =
-	"SELECT count(*) FROM person WHERE ?1 IS NULL OR role = ?1";
+	"SELECT count(*) FROM person WHERE removed_at IS NULL AND (?1 IS NULL OR role = ?1)";
 static const char SQL_GET[] =
 	"SELECT p.user, p.name, p.email, p.role, d.name FROM person p "
-	"LEFT JOIN district d ON d.id = p.district_id WHERE p.user = ?1";
+	"LEFT JOIN district d ON d.id = p.district_id WHERE p.user = ?1 AND p.removed_at IS NULL";
 static const char SQL_DISTRICT_ADD[] =
 	"INSERT INTO district(name) VALUES (?1) ON CONFLICT(name) DO NOTHING";
 static const char SQL_PUT[] =
 	"INSERT INTO person(user, name, email, role, district_id, created_at) "
 	"VALUES (?1, ?2, ?3, ?4, (SELECT id FROM district WHERE name = ?5), ?6) "
 	"ON CONFLICT(user) DO UPDATE SET name = excluded.name, email = excluded.email, "
-	"role = excluded.role, district_id = excluded.district_id";
+	"role = excluded.role, district_id = excluded.district_id, removed_at = NULL";
 static const char SQL_LIST[] =
 	"SELECT p.user, p.name, p.email, p.role, d.name FROM person p "
-	"LEFT JOIN district d ON d.id = p.district_id ORDER BY p.user";
+	"LEFT JOIN district d ON d.id = p.district_id WHERE p.removed_at IS NULL ORDER BY p.user";
+/* A removed person keeps their row, so what they did still names someone. */
+static const char SQL_REMOVE[] = "UPDATE person SET removed_at = ?2 WHERE user = ?1 AND removed_at IS NULL";
+static const char SQL_OPEN_WORK[] =
+	"SELECT count(*), group_concat(ext_id, ', ') FROM (SELECT s.ext_id FROM assignment a "
+	"JOIN submission s ON s.id = a.submission_id WHERE a.assessor = ?1 "
+	"AND s.status IN ('queued', 'in_progress') ORDER BY s.ext_id LIMIT 10)";
 
 int store_people_count(struct store *s, const char *role, int *n, struct mc_error *err)
 {
@@ -109,4 +115,33 @@ int store_people_list(struct store *s, struct person **out, int *n, struct mc_er
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "listing people");
+}
+
+int store_people_remove(struct store *s, const char *user, const char *at, struct mc_error *err)
+{
+	sqlite3_stmt *st = store_prep(s, SQL_REMOVE, err);
+	if (!st)
+		return MC_FAIL;
+	store_bind_text(st, 1, user);
+	store_bind_text(st, 2, at);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "removing a person");
+}
+
+int store_people_open_work(struct store *s, const char *user, int *n, char **ids, struct mc_error *err)
+{
+	*n = 0;
+	*ids = NULL;
+	sqlite3_stmt *st = store_prep(s, SQL_OPEN_WORK, err);
+	if (!st)
+		return MC_FAIL;
+	store_bind_text(st, 1, user);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*n = sqlite3_column_int(st, 0);
+		*ids = store_col_dup(st, 1);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? MC_OK : store_fail(s, err, "reading a person's open work");
 }

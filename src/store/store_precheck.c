@@ -183,3 +183,26 @@ int store_precheck_school(struct store *s, long long submission_rowid, char **sc
 {
 	return one_text(s, SQL_SCHOOL, submission_rowid, school, err);
 }
+
+static const char SQL_MISSING_PARTS[] =
+	"SELECT p.code || ' (' || p.title || ')' FROM submission s JOIN part p ON p.rubric_id = s.rubric_id "
+	"WHERE s.id = ?1 AND p.required = 1 AND NOT EXISTS "
+	"(SELECT 1 FROM evidence e WHERE e.submission_id = s.id AND e.part_id = p.id) ORDER BY p.seq";
+
+int store_precheck_missing_parts(struct store *s, long long submission_rowid, char ***parts, int *n,
+				 struct mc_error *err)
+{
+	*parts = NULL;
+	*n = 0;
+	sqlite3_stmt *st = store_prep(s, SQL_MISSING_PARTS, err);
+	if (!st)
+		return MC_FAIL;
+	sqlite3_bind_int64(st, 1, submission_rowid);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*parts = mc_xrealloc(*parts, (size_t)(*n + 1) * sizeof **parts);
+		(*parts)[(*n)++] = store_col_dup(st, 0);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "finding parts without evidence");
+}

@@ -51,6 +51,8 @@
 	X(VIEW_FILE,   "view-file",   "Submission: open the evidence files of this part in a viewer") \
 	X(TAKE_CLAIM,  "take-claim",  "Submission: release the other person's claim on it and take it " \
 				      "(admins)") \
+	X(NOTES,       "notes",       "Submission: private notes, never sent to the teacher (on the " \
+				      "notes: add one)") \
 	X(HISTORY,     "history",     "Submission: its history in the evidence archive, newest first " \
 				      "(Enter shows a change in full)") \
 	X(WORKLOAD,    "workload",    "Queue: each assessor's open reads, overdue reads and oldest " \

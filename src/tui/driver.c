@@ -154,6 +154,31 @@ void tui_set_note(struct tui *t, const char *note)
 	t->status_dirty = 1;
 }
 
+void tui_title_body(WINDOW **title, WINDOW **body, int y, int h, int w)
+{
+	if (*title)
+		delwin(*title);
+	if (*body)
+		delwin(*body);
+	*title = newwin(1, w, y, 0);
+	*body = newwin(h - 1, w, y + 1, 0);
+}
+
+void tui_prompt_show(struct tui *t, const char *head, const struct mc_buf *b)
+{
+	const char *r = b->len ? b->data : "";
+	size_t len = strlen(r), off = 0;
+	int avail = t->cols - tui_width(head, strlen(head)) - 2;
+	while (off < len && tui_width(r + off, len - off) > avail) {
+		off++;
+		while (off < len && ((unsigned char)r[off] & 0xc0) == 0x80)
+			off++;
+	}
+	char *p = mc_xasprintf("%s%s%s_", head, off ? "…" : "", r + off);
+	tui_set_prompt(t, p);
+	free(p);
+}
+
 /* -------------------------------------------------------------- views */
 static struct tui_view *top_view(struct tui *t) { return t->depth ? t->stack[t->depth - 1] : NULL; }
 

@@ -66,6 +66,7 @@ static const char default_bindings[] =
 	"bind v view-file\n"
 	"bind H history\n"
 	"bind W workload\n"
+	"bind P notes\n"
 	"bind T take-claim\n"
 	"bind ^X edit-save\n"
 	"bind Esc edit-leave\n"

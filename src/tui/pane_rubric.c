@@ -162,6 +162,8 @@ static void build(struct tui_rubric *rp)
 	else if (o->nscored < o->ncriteria)
 		line = mc_xasprintf("Outcome: incomplete, %d of %d criteria unscored",
 				    o->ncriteria - o->nscored, o->ncriteria);
+	else if (o->npassing == o->ncriteria && o->nreasons) /* every criterion passes: what else stops it */
+		line = mc_xasprintf("Outcome: cannot be earned: %s", o->reasons[0]);
 	else
 		line = mc_xasprintf("Outcome: resubmit, %d of %d criteria do not pass",
 				    o->ncriteria - o->npassing, o->ncriteria);
@@ -222,7 +224,8 @@ void tui_rubric_draw(struct tui_rubric *rp, int focused)
 		build(rp);
 	const struct scoring_outcome *o = rp->o;
 	const char *state = !o ? "" : o->decision ? o->decision : o->eligible ? "all pass"
-			    : o->nscored < o->ncriteria ? "incomplete" : "resubmit";
+			    : o->nscored < o->ncriteria ? "incomplete"
+			    : o->npassing == o->ncriteria ? "all pass, parts missing" : "resubmit";
 	char *head = o ? mc_xasprintf(" Rubric v%d · %d/%d scored · %s%s", o->rubric_version, o->nscored,
 				      o->ncriteria, state, rp->summary ? " · digits score, j/k move, = two panes"
 				      : focused ? " · digits score, j/k move" : " · digits score, J/K move")

@@ -153,6 +153,11 @@ int tui_utf8_put(unsigned cp, char *out);
  * the last character, a printable key is appended, any other key (a move, Alt+x)
  * is swallowed. 1 when the text changed. */
 int tui_prompt_edit(struct mc_buf *b, int key);
+/* The prompt line: `head`, then the text being typed and a cursor, its end
+ * kept in view when it is longer than the line. */
+void tui_prompt_show(struct tui *t, const char *head, const struct mc_buf *b);
+/* (Re)make a view's two windows for rows y..y+h: a title line and the body under it. */
+void tui_title_body(WINDOW **title, WINDOW **body, int y, int h, int w);
 
 /* ----------------------------------------------------------- rubric pane */
 /* The rubric beside (or below) the evidence: criteria grouped by part, the
@@ -216,6 +221,7 @@ struct tui_view {
 extern const struct tui_view_ops tui_view_queue, tui_view_submission, tui_view_help, tui_view_editor,
 	tui_view_bank, tui_view_history, tui_view_workload;
 extern const struct tui_view_ops tui_view_report;
+extern const struct tui_view_ops tui_view_notes; /* records */
 
 /* ---------------------------------------------------------------- editor */
 /* What the editor edits: the overall feedback or one criterion's comment. */

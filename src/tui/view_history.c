@@ -173,12 +173,7 @@ static void build_pager(struct hist *d)
 static void hv_layout(struct tui_view *v, int y, int h, int w)
 {
 	struct hist *d = v->data;
-	if (d->title)
-		delwin(d->title);
-	if (d->body)
-		delwin(d->body);
-	d->title = newwin(1, w, y, 0);
-	d->body = newwin(h - 1, w, y + 1, 0);
+	tui_title_body(&d->title, &d->body, y, h, w);
 	d->h = h - 2; /* the first row of the body is the list's heading */
 	d->w = w;
 	build_pager(d);

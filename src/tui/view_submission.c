@@ -661,17 +661,7 @@ static const char REASON_ASK[] = "Incomplete: what is missing? (Enter goes on, E
 static void reason_prompt(struct tui_view *v, const char *head)
 {
 	struct sv *d = v->data;
-	const char *r = d->reason.len ? d->reason.data : "";
-	size_t len = strlen(r), off = 0;
-	int avail = v->tui->cols - tui_width(head, strlen(head)) - 2;
-	while (off < len && tui_width(r + off, len - off) > avail) {
-		off++;
-		while (off < len && ((unsigned char)r[off] & 0xc0) == 0x80)
-			off++;
-	}
-	char *p = mc_xasprintf("%s%s%s_", head, off ? "…" : "", r + off);
-	tui_set_prompt(v->tui, p);
-	free(p);
+	tui_prompt_show(v->tui, head, &d->reason);
 }
 
 static void ask_incomplete(struct tui_view *v)
@@ -986,6 +976,7 @@ static int s_request(struct tui_view *v, enum tui_action a)
 	case ACT_NEXT: open_next(v); return TUI_HANDLED;
 	case ACT_VIEW_FILE: view_file(v); return TUI_HANDLED;
 	case ACT_HISTORY: tui_push(v->tui, &tui_view_history, d->id); return TUI_HANDLED;
+	case ACT_NOTES: tui_push(v->tui, &tui_view_notes, d->id); return TUI_HANDLED;
 	case ACT_TAKE_CLAIM: take_claim(v); return TUI_HANDLED;
 	default: break;
 	}

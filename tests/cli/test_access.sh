@@ -9,7 +9,7 @@
 #   root      admin (who ran init)
 # Each runs queue (text, tsv, json), show (text, json) of what is theirs and of
 # what is not, search (text, json, regex), export results (csv, json), claim
-# list, archive log (with libgit2) and the workstation's queue and submission
+# list, note (add and --list), archive log (with libgit2) and the workstation's queue and submission
 # screens (in-process screen scripts); in every output the names that must
 # appear are checked, and the names (and ids) that must never appear.
 . "$TOP_SRCDIR/tests/cli/lib.sh"
@@ -160,6 +160,19 @@ matrix() { # ROLE USER OWN-ID FORBIDDEN-ID
 	unseen "$_r" "export (json)" "$OUT" "$ERR"
 	as "$_u" 0 claim list
 	unseen "$_r" "claim list" "$OUT" "$ERR"
+	# private notes (records): kept on what is theirs, refused elsewhere with nothing written
+	as "$_u" 0 note "$_own" "Private: check the quokka timing ($_r)."
+	as "$_u" 0 note "$_own" --list
+	unseen "$_r" "note --list $_own" "$OUT" "$ERR"
+	t_check "$_r: note --list $_own holds their note" grep -qF "quokka timing ($_r)" "$OUT"
+	if [ -n "$_forbid" ]; then
+		_before=$(sql "SELECT count(*) FROM audit")
+		as "$_u" 1 note "$_forbid" "not theirs"
+		nonames "$_r" "note $_forbid (refused): no name in the refusal" "$ERR"
+		t_check "$_r: the refused note wrote nothing" [ "$(sql "SELECT count(*) FROM audit")" = "$_before" ]
+		as "$_u" 1 note "$_forbid" --list
+		t_check "$_r: note --list $_forbid is refused" [ ! -s "$OUT" ]
+	fi
 	if [ "$ARCHIVE" = 1 ]; then
 		as "$_u" 0 archive log "$_own"
 		unseen "$_r" "archive log $_own" "$OUT" "$ERR"

@@ -15,12 +15,12 @@ sql "UPDATE educator SET name = 'Lin \"Wei\"' WHERE ext_id = 'E-4';
 t_snapshot
 
 printf '%s\r\n' \
-	'id,educator_id,educator_name,district,school,credential,pathway,attempt,outcome,decided_at,decided_by,rubric_version' \
-	'R-100,E-1,Ada Lovelace,Maury,Spring Hill High,TEAM-QUES,TEAM,1,resubmit,2026-09-05T10:00:00Z,root,1' \
-	'R-303,E-1,Ada Lovelace,Maury,Spring Hill High,SPC-SELF,SPC,1,incomplete,2026-09-25T10:00:00Z,root,1' \
-	'R-300,E-3,"O'"'"'Brien, Pat",Maury,,TEAM-FEED,TEAM,1,earned,2026-10-10T10:00:00Z,coord1,1' \
-	'R-201,E-2,王小明,Knox,Central 中学,GIFT-SEEME,GIFT,1,earned,2026-10-20T10:00:00Z,root,1' \
-	'R-400,E-4,"Lin ""Wei""",Knox,,TEAM-QUES,TEAM,1,earned,2026-10-21T09:00:00Z,root,1' >"$T/results.csv"
+	'id,educator_id,educator_name,district,school,credential,pathway,attempt,outcome,decided_at,decided_by,rubric_version,submitted_at,levels,feedback,readers' \
+	'R-100,E-1,Ada Lovelace,Maury,Spring Hill High,TEAM-QUES,TEAM,1,resubmit,2026-09-05T10:00:00Z,root,1,2026-09-01T10:00:00Z,O1=Progressing;O2=Not Met;A1=;A2=;A3=;A4=;A5=;R1=;R2=,Your questions stay at recall. Plan two that ask students to analyse.,first=root' \
+	'R-303,E-1,Ada Lovelace,Maury,Spring Hill High,SPC-SELF,SPC,1,incomplete,2026-09-25T10:00:00Z,root,1,2026-09-22T12:00:00Z,O1=;O2=;A1=;A2=;A3=;A4=;R1=;R2=,,' \
+	'R-300,E-3,"O'"'"'Brien, Pat",Maury,,TEAM-FEED,TEAM,1,earned,2026-10-10T10:00:00Z,coord1,1,2026-08-20T12:00:00Z,O1=;O2=;A1=;A2=;A3=;A4=;A5=;R1=;R2=,,' \
+	'R-201,E-2,王小明,Knox,Central 中学,GIFT-SEEME,GIFT,1,earned,2026-10-20T10:00:00Z,root,1,2026-08-15T09:30:00Z,O1=;O2=;A1=;A2=;A3=;A4=;A5=;R1=;R2=,,' \
+	'R-400,E-4,"Lin ""Wei""",Knox,,TEAM-QUES,TEAM,1,earned,2026-10-21T09:00:00Z,root,1,2026-09-30T07:00:00Z,O1=;O2=;A1=;A2=;A3=;A4=;A5=;R1=;R2=,,' >"$T/results.csv"
 
 # ---------------------------------------------------------------- CSV and JSON
 t_run 0 export results
@@ -29,8 +29,10 @@ t_run 0 export results --format csv
 t_stdout_is "$T/results.csv"
 t_run 0 export results --format json
 t_check "json: one record per decision" jqe 'length == 5' "$OUT"
-t_check "json: fields in order" test "$(jq -c '.[0] | keys_unsorted' "$OUT")" = '["id","educator_id","educator_name","district","school","credential","pathway","attempt","outcome","decided_at","decided_by","rubric_version"]'
-t_check "json: values" jqe '.[2] == {"id":"R-300","educator_id":"E-3","educator_name":"O'"'"'Brien, Pat","district":"Maury","school":null,"credential":"TEAM-FEED","pathway":"TEAM","attempt":1,"outcome":"earned","decided_at":"2026-10-10T10:00:00Z","decided_by":"coord1","rubric_version":1}' "$OUT"
+t_check "json: fields in order" test "$(jq -c '.[0] | keys_unsorted' "$OUT")" = '["id","educator_id","educator_name","district","school","credential","pathway","attempt","outcome","decided_at","decided_by","rubric_version","submitted_at","levels","feedback","readers"]'
+t_check "json: values" jqe '.[2] | del(.levels) == {"id":"R-300","educator_id":"E-3","educator_name":"O'"'"'Brien, Pat","district":"Maury","school":null,"credential":"TEAM-FEED","pathway":"TEAM","attempt":1,"outcome":"earned","decided_at":"2026-10-10T10:00:00Z","decided_by":"coord1","rubric_version":1,"submitted_at":"2026-08-20T12:00:00Z","feedback":null,"readers":[]}' "$OUT"
+t_check "json: every criterion, its final level" jqe '.[0].levels[0:2] == [{"criterion":"O1","level":"progressing","label":"Progressing","passes":false},{"criterion":"O2","level":"not_met","label":"Not Met","passes":false}] and .[0].levels[2] == {"criterion":"A1","level":null,"label":null,"passes":null} and (.[0].levels | length) == 9' "$OUT"
+t_check "json: feedback and readers" jqe '.[0].feedback == "Your questions stay at recall. Plan two that ask students to analyse." and .[0].readers == [{"read":"first","assessor":"root"}]' "$OUT"
 t_check "json: names as they are" jqe '.[3].educator_name == "王小明" and .[4].educator_name == "Lin \"Wei\""' "$OUT"
 
 # ---------------------------------------------------------------- --out

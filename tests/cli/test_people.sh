@@ -39,7 +39,7 @@ t_run 3 people add 1carol --role assessor
 t_run 1 people add "$ME" --role assessor
 t_stderr_has "mcassess: people: $ME is the only admin; make someone else admin first"
 t_run 2 people frob
-t_stderr_has "unknown subcommand 'frob' (add or list)"
+t_stderr_has "unknown subcommand 'frob' (add, list, import or remove)"
 t_run 2 people
 t_db_unchanged
 

@@ -180,6 +180,52 @@ static void add_change_and_audit(void **state)
 	unit_rmtree(dir);
 }
 
+/* people import: all or nothing, what happened per line; people remove keeps
+ * the row (the name stays) and takes the role away. */
+static void import_and_remove(void **state)
+{
+	(void)state;
+	char *dir;
+	struct store *s = fresh(&dir);
+	struct mc_error err = MC_ERROR_INIT;
+	const char *me = identity_user();
+	assert_int_equal(people_add(s, me, ROLE_ADMIN, NULL, &err), MC_OK);
+	static const char good[] = "\xEF\xBB\xBFuser,name,email,role,district\r\n"
+				   "amy,Amy Ng,amy@example.org,assessor,North\r\n"
+				   "bo,\"Chen, Bo\",,coordinator,\r\n";
+	struct people_import_result r;
+	assert_int_equal(people_import(s, "p.csv", good, strlen(good), &r, &err), MC_OK);
+	assert_int_equal(r.n, 2);
+	assert_int_equal(r.added, 2);
+	assert_int_equal(r.lines[1].line, 3);
+	assert_string_equal(r.lines[1].user, "bo");
+	people_import_result_free(&r);
+	char *v = q(s, "SELECT name || '|' || email || '|' || role FROM person WHERE user = 'bo'");
+	assert_string_equal(v, "Chen, Bo||coordinator");
+	free(v);
+	static const char bad[] = "user,name,email,role,district\namy,Amy Ng,amy@example.org,admin,North\n"
+				  "cy,Cy,,chief,\n";
+	assert_int_equal(people_import(s, "bad.csv", bad, strlen(bad), &r, &err), MC_INVALID);
+	assert_string_equal(err.msg, "bad.csv:3: column 'role': 'chief' is not a role (assessor, coordinator or admin)");
+	assert_int_equal(r.n, 0);
+	v = q(s, "SELECT role FROM person WHERE user = 'amy'");
+	assert_string_equal(v, "assessor"); /* line 2 was not kept either */
+	free(v);
+	mc_error_clear(&err);
+	assert_int_equal(people_remove(s, "amy", &err), MC_OK);
+	enum people_role role;
+	assert_int_equal(people_role(s, "amy", &role, &err), MC_OK);
+	assert_int_equal(role, ROLE_NONE);
+	v = q(s, "SELECT name FROM person WHERE user = 'amy' AND removed_at IS NOT NULL");
+	assert_string_equal(v, "Amy Ng");
+	free(v);
+	assert_int_equal(people_remove(s, me, &err), MC_FAIL);
+	assert_non_null(strstr(err.msg, "is the only admin"));
+	mc_error_clear(&err);
+	unit_close(&s);
+	unit_rmtree(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -187,6 +233,7 @@ int main(void)
 		cmocka_unit_test(first_person_then_only_admins),
 		cmocka_unit_test(init_makes_me_admin_once),
 		cmocka_unit_test(add_change_and_audit),
+		cmocka_unit_test(import_and_remove),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
