@@ -102,6 +102,8 @@ extern const struct cli_cmd cli_cmd_claim;
 extern const struct cli_cmd cli_cmd_shared;
 extern const struct cli_cmd cli_cmd_archive;
 extern const struct cli_cmd cli_cmd_assign, cli_cmd_config;
+/* the review process (issue 11, reads) */
+extern const struct cli_cmd cli_cmd_reopen, cli_cmd_withdraw;
 extern const struct cli_cmd cli_cmd_issuer;
 
 /* NULL-terminated, in the order `mcassess --help` lists them. */
