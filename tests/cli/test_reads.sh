@@ -4,7 +4,8 @@
 # adjudication read (assigned by the least-load rule) -> approval; an approver
 # returns it; an admin reopens and withdraws; one read with approval on; and
 # that a reader sees nothing of the other read (scores, comments, feedback,
-# outcome) until both reads are ended. Accounts (useradd, as root; else skipped):
+# outcome) until both reads are ended. Every submission has evidence in every
+# part, so that completeness before earning holds. Accounts (useradd, as root; else skipped):
 #   mcrd_a, mcrd_b  readers (assessors of North, like the educators)
 #   mcrd_c          assessor of South (the adjudicator the rule picks)
 #   mcrd_x          assessor of North with nothing assigned
@@ -16,9 +17,21 @@ t_accounts $A $B $C $X $P || t_skip_all "not root (useradd, runuser)"
 cat >"$F/subs.csv" <<'CSV'
 submission_id,educator_id,educator_name,district,school,credential,submitted_at,part,kind,text,file
 RD-1,E-RD1,Iris Quill,North,Ash School,TEAM-QUES,2026-10-01T09:00:00Z,overview,text,"Questions climb from recall to analysis.",
+RD-1,E-RD1,Iris Quill,North,Ash School,TEAM-QUES,2026-10-01T09:00:00Z,artifact,text,"The artifact of this submission.",
+RD-1,E-RD1,Iris Quill,North,Ash School,TEAM-QUES,2026-10-01T09:00:00Z,artifact2,text,"The artifact2 of this submission.",
+RD-1,E-RD1,Iris Quill,North,Ash School,TEAM-QUES,2026-10-01T09:00:00Z,reflection,text,"The reflection of this submission.",
 RD-2,E-RD2,Jon Pike,North,Ash School,TEAM-QUES,2026-10-02T09:00:00Z,overview,text,"Questions build on the last answer.",
+RD-2,E-RD2,Jon Pike,North,Ash School,TEAM-QUES,2026-10-02T09:00:00Z,artifact,text,"The artifact of this submission.",
+RD-2,E-RD2,Jon Pike,North,Ash School,TEAM-QUES,2026-10-02T09:00:00Z,artifact2,text,"The artifact2 of this submission.",
+RD-2,E-RD2,Jon Pike,North,Ash School,TEAM-QUES,2026-10-02T09:00:00Z,reflection,text,"The reflection of this submission.",
 RD-3,E-RD3,Kay Moss,North,Elm School,TEAM-QUES,2026-10-03T09:00:00Z,overview,text,"Questions grouped by level.",
+RD-3,E-RD3,Kay Moss,North,Elm School,TEAM-QUES,2026-10-03T09:00:00Z,artifact,text,"The artifact of this submission.",
+RD-3,E-RD3,Kay Moss,North,Elm School,TEAM-QUES,2026-10-03T09:00:00Z,artifact2,text,"The artifact2 of this submission.",
+RD-3,E-RD3,Kay Moss,North,Elm School,TEAM-QUES,2026-10-03T09:00:00Z,reflection,text,"The reflection of this submission.",
 RD-4,E-RD4,Lu Fenn,North,Elm School,TEAM-QUES,2026-10-04T09:00:00Z,overview,text,"Questions with wait time.",
+RD-4,E-RD4,Lu Fenn,North,Elm School,TEAM-QUES,2026-10-04T09:00:00Z,artifact,text,"The artifact of this submission.",
+RD-4,E-RD4,Lu Fenn,North,Elm School,TEAM-QUES,2026-10-04T09:00:00Z,artifact2,text,"The artifact2 of this submission.",
+RD-4,E-RD4,Lu Fenn,North,Elm School,TEAM-QUES,2026-10-04T09:00:00Z,reflection,text,"The reflection of this submission.",
 CSV
 mc import "$F/subs.csv"
 [ "$RC" -eq 0 ] || { echo "Bail out! the fixture did not load"; cat "$ERR"; exit 1; }
