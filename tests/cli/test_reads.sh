@@ -32,6 +32,10 @@ RD-4,E-RD4,Lu Fenn,North,Elm School,TEAM-QUES,2026-10-04T09:00:00Z,overview,text
 RD-4,E-RD4,Lu Fenn,North,Elm School,TEAM-QUES,2026-10-04T09:00:00Z,artifact,text,"The artifact of this submission.",
 RD-4,E-RD4,Lu Fenn,North,Elm School,TEAM-QUES,2026-10-04T09:00:00Z,artifact2,text,"The artifact2 of this submission.",
 RD-4,E-RD4,Lu Fenn,North,Elm School,TEAM-QUES,2026-10-04T09:00:00Z,reflection,text,"The reflection of this submission.",
+RD-5,E-RD5,Mo Reed,North,Elm School,TEAM-QUES,2026-10-05T09:00:00Z,overview,text,"The overview of this submission.",
+RD-5,E-RD5,Mo Reed,North,Elm School,TEAM-QUES,2026-10-05T09:00:00Z,artifact,text,"The artifact of this submission.",
+RD-5,E-RD5,Mo Reed,North,Elm School,TEAM-QUES,2026-10-05T09:00:00Z,artifact2,text,"The artifact2 of this submission.",
+RD-5,E-RD5,Mo Reed,North,Elm School,TEAM-QUES,2026-10-05T09:00:00Z,reflection,text,"The reflection of this submission.",
 CSV
 mc import "$F/subs.csv"
 [ "$RC" -eq 0 ] || { echo "Bail out! the fixture did not load"; cat "$ERR"; exit 1; }
@@ -200,6 +204,29 @@ t_check "no further writes" [ "$RC" -eq 1 ]
 t_stderr_has "RD-1 was withdrawn"
 t_run 1 withdraw RD-1 --reason again
 t_stderr_has "RD-1 was withdrawn already"
+
+# ---- disagreement with nobody eligible to adjudicate: it waits, and says so
+mc people add $C --role coordinator --district South
+mc people add $X --role coordinator --district North
+mc assign RD-5 $A
+mc assign RD-5 $B --read second
+score_all $A RD-5 3
+as $A decide RD-5 earned
+score_all $B RD-5 3 A1 2
+as $B feedback RD-5 --file "$F/fb.txt"
+as $B decide RD-5 resubmit
+t_stdout_has "the submission is now: needs adjudication."
+t_check "no adjudication read assigned" [ "$(sql "SELECT count(*) FROM assignment a JOIN submission s ON s.id = a.submission_id WHERE s.ext_id = 'RD-5' AND read = 'adjudication'")" = 0 ]
+t_run 0 show RD-5
+t_stdout_has "== reads: needs adjudication"
+t_run 0 queue --format json
+t_check "the coordinator's queue lists it, in progress" jq -e 'any(.[]; .id == "RD-5" and .status == "in_progress")' "$OUT"
+mc people add $C --role assessor --district South
+t_run 0 assign RD-5 $C --read adjudication
+score_all $C RD-5 2
+as $C feedback RD-5 --file "$F/fb.txt"
+as $C decide RD-5 resubmit
+t_stdout_has "the submission is now: awaiting approval."
 
 # ---- one read, approval on: the reader's decision waits for the approver
 t_run 0 config reads 1
