@@ -228,6 +228,12 @@ as $C feedback RD-5 --file "$F/fb.txt"
 as $C decide RD-5 resubmit
 t_stdout_has "the submission is now: awaiting approval."
 
+# ---- awaiting approval with no read ended (as the demo's data are): the scores say it
+sql "UPDATE submission SET status = 'awaiting_approval' WHERE ext_id = 'RD-3'"
+sql "DELETE FROM read_decision WHERE submission_id = (SELECT id FROM submission WHERE ext_id = 'RD-3')"
+as $P decide RD-3 approve
+t_check "approved as the first read's scores say (A1 3, the rest 2: resubmit)" [ "$RC" -eq 0 ] && [ "$(status RD-3)" = resubmit ]
+
 # ---- one read, approval on: the reader's decision waits for the approver
 t_run 0 config reads 1
 t_run 0 config approval on
