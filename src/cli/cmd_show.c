@@ -291,13 +291,14 @@ static void reads_text(const struct show_submission *m, struct mc_buf *b)
 	if (m->reads_hidden)
 		mc_buf_adds(b, "  (you see only your own read until both reads end)\n");
 	for (int i = 0; i < m->ncriteria && !m->reads_hidden; i++) {
-		int n = 0;
+		struct mc_buf l = MC_BUF_INIT;
 		for (int k = 0; k < m->nscores; k++)
 			if (strcmp(m->scores[k].criterion, m->criteria[i].code) == 0)
-				mc_buf_printf(b, "%s%s %s (%s)", n++ ? "; " : "  ", m->scores[k].read,
+				mc_buf_printf(&l, "%s%s: %s (%s)", l.len ? "; " : "", m->scores[k].read,
 					      m->scores[k].level_label, m->scores[k].passes ? "passes" : "does not pass");
-		if (n)
-			mc_buf_printf(b, "  <- %s\n", m->criteria[i].code);
+		if (l.len)
+			mc_buf_printf(b, "  %-4s %s\n", m->criteria[i].code, mc_buf_str(&l));
+		mc_buf_free(&l);
 	}
 }
 

@@ -154,7 +154,7 @@ t_check "no reader adjudicates their own submission (checked by a query)" [ "$(s
 as $C show RD-2
 t_check "the adjudicator sees it" [ "$RC" -eq 0 ]
 t_stdout_has "== reads: adjudication"
-t_stdout_has "first Demonstrated (passes); second Progressing (does not pass)  <- A1"
+t_stdout_has "  A1   first: Demonstrated (passes); second: Progressing (does not pass)"
 t_stdout_has "A1 needs more demanding questions."
 score_all $C RD-2 3
 as $C decide RD-2 earned
