@@ -28,17 +28,16 @@ void tui_rubric_set_reads(struct tui_rubric *rp, const struct show_submission *m
 	rp->built_for = -2;
 }
 
-/* Each ended read in a line ("Reads: first earned (ann) · second resubmit (bo)"),
- * when the process is in use and some read was ended. */
+/* Each ended read the viewer may see in a line ("Reads: first earned (ann) ·
+ * second resubmit (bo)"), when the process is in use. */
 static void add_reads(struct tui_rubric *rp, int w)
 {
 	const struct show_submission *m = rp->reads;
 	struct mc_buf b = MC_BUF_INIT;
 	for (int i = 0; m && m->process && i < m->nreads; i++)
-		if (m->reads[i].outcome || m->reads[i].hidden)
+		if (m->reads[i].outcome) /* never another reader's while hidden: it has none */
 			mc_buf_printf(&b, "%s%s %s (%s)", b.len ? " · " : "Reads: ", m->reads[i].read,
-				      m->reads[i].hidden ? "hidden" : m->reads[i].outcome,
-				      m->reads[i].assessor ? m->reads[i].assessor : "?");
+				      m->reads[i].outcome, m->reads[i].assessor ? m->reads[i].assessor : "?");
 	if (b.len)
 		tui_pager_add_wrapped(&rp->lines, TUI_NORMAL, 0, -1, mc_buf_str(&b), w);
 	mc_buf_free(&b);

@@ -872,7 +872,10 @@ static int s_key(struct tui_view *v, int key)
 		mark(v, SV_TITLE | SV_RUBRIC);
 		return TUI_HANDLED;
 	}
-	char *what = mc_xasprintf("recorded as %s", d->decision);
+	int process = 0; /* the reader's read ends; the process decides (review.h) */
+	if (review_uses_process(t->store, &process, &err) != MC_OK)
+		mc_error_clear(&err);
+	char *what = mc_xasprintf(process ? "your read ended as %s" : "recorded as %s", d->decision);
 	recorded_next(v, what);
 	free(what);
 	return TUI_HANDLED;

@@ -30,15 +30,19 @@ read_as() {
 	as "$1" decide "$2" "$5"
 	[ "$RC" -eq 0 ] || { echo "Bail out! $1 could not end the read of $2"; cat "$ERR"; exit 1; }
 }
-for id in RD-1 RD-2 RD-3; do mc assign $id $A; mc assign $id $B --read second; done
+for id in RD-1 RD-2 RD-3 RD-4; do mc assign $id $A; mc assign $id $B --read second; done
 read_as $A RD-1 3 3 earned
 read_as $B RD-1 3 3 earned
 read_as $A RD-2 3 3 earned
 read_as $B RD-2 3 2 resubmit
 read_as $A RD-3 3 2 resubmit
 read_as $B RD-3 3 2 resubmit
+for c in O1 O2 A1 A2 A3 A4 A5 R1 R2; do # RD-4: the second read scored, not ended; the first scored
+	as $B score RD-4 $c 1 --comment "second-read-secret"
+	as $A score RD-4 $c 3
+done
 t_check "the fixture: RD-1 and RD-3 await approval, RD-2 is C's to adjudicate" \
-	[ "$(sql "SELECT group_concat(ext_id || ':' || status, ' ') FROM (SELECT * FROM submission ORDER BY ext_id)")|$(sql "SELECT assessor FROM assignment WHERE read = 'adjudication'")" = "RD-1:awaiting_approval RD-2:in_progress RD-3:awaiting_approval|$C" ]
+	[ "$(sql "SELECT group_concat(ext_id || ':' || status, ' ') FROM (SELECT * FROM submission ORDER BY ext_id)")|$(sql "SELECT assessor FROM assignment WHERE read = 'adjudication'")" = "RD-1:awaiting_approval RD-2:in_progress RD-3:awaiting_approval RD-4:in_progress|$C" ]
 cp "$DB" "$F/base.db"
 # the accounts' own (empty) config, not the test's private one they cannot read
 mkdir -p "$F/config" && chmod 0777 "$F/config"
@@ -70,6 +74,11 @@ run() {
 status() { sql "SELECT status FROM submission WHERE ext_id = '$1'"; }
 
 for size in 80x24 160x48; do
+	run $A reader-$size
+	t_check "reader-$size: nothing of the second read on the first reader's screen" \
+		sh -c '! grep -q "second\|Not Met (does\|secret" "$1"/reader-open-*' sh "$F/dumps-reader-$size"
+	t_check "reader-$size: the first read ended, not decided" \
+		[ "$(sql "SELECT read || ':' || assessor || ':' || outcome FROM read_decision r JOIN submission s ON s.id = r.submission_id WHERE s.ext_id = 'RD-4'")|$(status RD-4)|$(sql "SELECT count(*) FROM decision")" = "first:$A:earned|in_progress|0" ]
 	run $C adjudicator-$size
 	t_check "adjudicator-$size: the side by side view writes nothing" [ "$(status RD-2)" = in_progress ]
 	run $P approve-$size
