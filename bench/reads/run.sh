@@ -33,7 +33,7 @@ runs() {
 			if [ $v = old ]; then o="$o $(ms "$s")"; else w="$w $(ms "$s")"; fi
 		done
 	done
-	echo "$label: main$(echo $o | tr ' ' '\n' | sort -n | tr '\n' ' ')| reads $(echo $w | tr ' ' '\n' | sort -n | tr '\n' ' ')"
+	echo "$label: main $(echo $o | tr ' ' '\n' | sort -n | tr '\n' ' ')| reads $(echo $w | tr ' ' '\n' | sort -n | tr '\n' ' ')"
 }
 runs 15 "queue (admin)" root queue
 runs 5 "queue --status all tsv (admin)" root queue --status all --format tsv
