@@ -28,7 +28,7 @@ const struct cli_cmd *const cli_commands[] = {
 	&cli_cmd_decide, &cli_cmd_export, &cli_cmd_check, &cli_cmd_search, &cli_cmd_claim,
 	&cli_cmd_archive,
 	&cli_cmd_assign, &cli_cmd_config, &cli_cmd_shared,
-	&cli_cmd_report,
+	&cli_cmd_report, &cli_cmd_reopen, &cli_cmd_withdraw,
 	&cli_cmd_issuer,
 	&cli_cmd_attempts, &cli_cmd_note, /* records */
 	NULL,

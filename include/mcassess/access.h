@@ -8,7 +8,8 @@
  *   coordinator: the submissions of their district (every district when they
  *             have none);
  *   admin:    everything.
- * (An approver role, when it comes, adds its own kind of scope here.)
+ *   approver: the submissions awaiting approval (of their district when
+ *             they have one), and whatever is assigned to them;
  * Masking (blind scoring, personal data) follows the one blind rule,
  * queue_viewer_blind, applied in core before anything leaves it. */
 #ifndef MCASSESS_ACCESS_H

@@ -13,6 +13,10 @@ struct store;
  * Must be called inside store_begin/store_commit. */
 int audit_append(struct store *s, const char *action, const char *subject, const char *before,
 		 const char *after, struct mc_error *err);
+/* A before/after image: the compact text (keys sorted) of j, which it takes, on
+ * our heap. Out of memory aborts. */
+struct json_t;
+char *audit_json(struct json_t *j);
 
 /* The hash a row must carry, from its fields and prev_hash. */
 void audit_row_hash(const struct audit_row *r, char out[MC_SHA256_HEX]);

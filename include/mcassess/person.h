@@ -3,7 +3,8 @@
 #ifndef MCASSESS_PERSON_H
 #define MCASSESS_PERSON_H
 
-enum people_role { ROLE_NONE = 0, ROLE_ASSESSOR = 1, ROLE_COORDINATOR = 2, ROLE_ADMIN = 3 };
+/* Ordered by reach: a check for "at least a coordinator" leaves approvers out. */
+enum people_role { ROLE_NONE = 0, ROLE_ASSESSOR = 1, ROLE_APPROVER = 2, ROLE_COORDINATOR = 3, ROLE_ADMIN = 4 };
 
 const char *people_role_name(enum people_role r);        /* "assessor" ... ; "none" */
 enum people_role people_role_parse(const char *s);        /* ROLE_NONE if unknown */

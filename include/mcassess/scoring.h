@@ -79,8 +79,15 @@ int scoring_draft_count(struct store *s, const char *submission_id, long *n, str
 /* ---------------------------------------------------------------- the outcome model */
 const char *scoring_part_state_name(enum scoring_part_state st); /* "incomplete", "met", "not met" */
 
-/* The outcome of a submission (by rowid, see scoring_find) from its current scores. */
+/* The outcome of a submission (by rowid, see scoring_find) from the scores of the
+ * read the acting user holds (review_my_read); scoring_outcome_read: of `read`. */
 int scoring_outcome(struct store *s, long long submission_rowid, struct scoring_outcome **out,
 		    struct mc_error *err);
+int scoring_outcome_read(struct store *s, long long submission_rowid, const char *read,
+			 struct scoring_outcome **out, struct mc_error *err);
 void scoring_outcome_free(struct scoring_outcome **o);
+
+/* A reason given with a decision (a return, a reopening, a withdrawal): required,
+ * UTF-8, at most SCORING_TEXT_MAX bytes (MC_INVALID; `hint` says what to write). */
+int scoring_reason_check(const char *reason, const char *hint, struct mc_error *err);
 #endif

@@ -72,6 +72,7 @@ enum store_scope_kind {
 	STORE_SCOPE_ASSIGNED = 1, /* the submissions assigned to `user` */
 	STORE_SCOPE_DISTRICT = 2, /* the submissions of educators in `district` */
 	STORE_SCOPE_NONE = 3,
+	STORE_SCOPE_APPROVAL = 4, /* what awaits approval (in `district` when set): approvers */
 };
 void store_set_scope(struct store *s, enum store_scope_kind kind, const char *user, const char *district);
 enum store_scope_kind store_scope_kind(const struct store *s);

@@ -54,6 +54,7 @@ struct scoring_outcome {
 	char *feedback;                 /* the feedback text, NULL when none */
 	char *feedback_author, *feedback_at;
 	char *decision, *decided_by, *decided_at; /* NULL while undecided */
+	char *read;                     /* whose scores these are: "first", "second", "adjudication" */
 };
 
 /* A submission as scoring sees it. Strings are heap (store_scoring_sub_free). */

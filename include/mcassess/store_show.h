@@ -47,6 +47,14 @@ struct show_attempt {               /* an earlier attempt, for the history */
 
 struct show_event {
 	char *action, *actor, *at;
+	char *reason;                   /* a return's, reopening's or withdrawal's; NULL when none */
+};
+
+/* One read of the submission (review.h): who holds it, and how they ended it. */
+struct show_read {
+	char *read, *assessor;          /* assessor NULL: nobody holds it */
+	char *outcome;                  /* NULL: not ended, or hidden from this viewer */
+	int hidden;                     /* 1: another reader's, not shown until both reads end */
 };
 
 struct show_submission {
@@ -80,6 +88,13 @@ struct show_submission {
 	/* who holds its reads, as the viewer may see them (STORE_ASSIGNEES), and the
 	 * earliest due date among them; NULL when none */
 	char *assignees, *due_at;
+	/* the review process: where it stands (review_stage) and its reads; when
+	 * reads_hidden, scores, feedback and read outcomes of the other reader are
+	 * left out above (the viewer holds the first or second of two reads) */
+	int process;                    /* 1 when decisions wait for approval (review.h) */
+	const char *stage;
+	struct show_read *reads;
+	int nreads, reads_hidden;
 };
 
 /* Each fills its part of the model; the submission by imported id, or by rowid

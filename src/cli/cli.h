@@ -103,6 +103,8 @@ extern const struct cli_cmd cli_cmd_shared;
 extern const struct cli_cmd cli_cmd_archive;
 extern const struct cli_cmd cli_cmd_assign, cli_cmd_config;
 extern const struct cli_cmd cli_cmd_report;
+/* the review process (issue 11, reads) */
+extern const struct cli_cmd cli_cmd_reopen, cli_cmd_withdraw;
 extern const struct cli_cmd cli_cmd_issuer;
 extern const struct cli_cmd cli_cmd_attempts, cli_cmd_note; /* records */
 

@@ -13,6 +13,7 @@
 #include "mcassess/attempts.h"
 #include "mcassess/claim.h"
 #include "mcassess/report.h"
+#include "mcassess/review.h"
 
 /* A whole-number setting: its name, range, what the range means to people,
  * and how core reads and sets it. */
@@ -81,6 +82,35 @@ static int config_goal(struct cli *cli, const struct cli_cmd *self, int nargs, c
 	return err.msg ? cli_error(&err) : MC_OK;
 }
 
+/* `config reads [1|2]` and `config approval [on|off]`: the review process (review.h). */
+static int config_review(struct cli *cli, const struct cli_cmd *self, const char *key, const char *value)
+{
+	int reads = strcmp(key, "reads") == 0;
+	if (value && reads && strcmp(value, "1") != 0 && strcmp(value, "2") != 0)
+		return cli_usage_error(self, "reads is 1 or 2, not '%s'", value);
+	if (value && !reads && strcmp(value, "on") != 0 && strcmp(value, "off") != 0)
+		return cli_usage_error(self, "approval is 'on' or 'off', not '%s'", value);
+	struct store *s;
+	int rc = cli_open(cli, 0, &s);
+	if (rc != MC_OK)
+		return rc;
+	struct mc_error err = MC_ERROR_INIT;
+	int n = 1, on = 0, effective = 0, changed = 0;
+	if (value && reads)
+		rc = review_reads_set(s, value[0] - '0', &changed, &err);
+	else if (value)
+		rc = review_approval_set(s, strcmp(value, "on") == 0, &changed, &err);
+	if (rc == MC_OK && (rc = review_reads(s, &n, &err)) == MC_OK)
+		rc = review_approval(s, &on, &effective, &err);
+	if (rc == MC_OK && reads)
+		printf("reads %d%s\n", n, value && !changed ? " (it already was)" : "");
+	else if (rc == MC_OK)
+		printf("approval %s%s%s\n", on ? "on" : "off", value && !changed ? " (it already was)" : "",
+		       effective && !on ? " (decisions wait for approval all the same: reads is 2)" : "");
+	cli_close(cli);
+	return err.msg ? cli_error(&err) : MC_OK;
+}
+
 static int run_config(struct cli *cli, const struct cli_cmd *self, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -102,11 +132,13 @@ static int run_config(struct cli *cli, const struct cli_cmd *self, int argc, cha
 		return cli_usage_error(self, "unexpected argument '%s'", argv[optind + 2]);
 	if (nargs >= 1 && strcmp(argv[optind], "claim-idle-minutes") == 0)
 		return config_int(cli, self, &CLAIM_IDLE, nargs == 2 ? argv[optind + 1] : NULL);
+	if (nargs >= 1 && (strcmp(argv[optind], "reads") == 0 || strcmp(argv[optind], "approval") == 0))
+		return config_review(cli, self, argv[optind], nargs == 2 ? argv[optind + 1] : NULL);
 	if (nargs >= 1 && strcmp(argv[optind], "attempts") == 0)
 		return config_int(cli, self, &ATTEMPTS, nargs == 2 ? argv[optind + 1] : NULL);
 	if (nargs >= 1 && strcmp(argv[optind], "blind") != 0)
 		return cli_usage_error(self, "unknown setting '%s' (the settings: blind, claim-idle-minutes, "
-				       "attempts, due-days, goal)",
+				       "reads, approval, attempts, due-days, goal)",
 				       argv[optind]);
 	const char *value = nargs == 2 ? argv[optind + 1] : NULL;
 	if (value && strcmp(value, "on") != 0 && strcmp(value, "off") != 0)
@@ -127,8 +159,9 @@ static int run_config(struct cli *cli, const struct cli_cmd *self, int argc, cha
 
 const struct cli_cmd cli_cmd_config = {
 	"config", run_config,
-	"config [blind [on|off] | claim-idle-minutes [N] | attempts [N] | due-days [N] | goal PATHWAY N]",
-	"Shows or sets the database's settings (blind scoring for everyone, claim expiry, attempts, due dates, goals).",
+	"config [blind [on|off] | claim-idle-minutes [N] | reads [1|2] | approval [on|off] | attempts [N] |"
+	" due-days [N] | goal PATHWAY N]",
+	"Shows or sets the database's settings (blind scoring, claim expiry, reads, approval, attempts, due dates, goals).",
 	"  blind on|off   blind scoring for every assessor (admins only): assessors see\n"
 	"                 each educator's anonymous id instead of the name, id and\n"
 	"                 school, on every screen and in every command; coordinators\n"
@@ -137,6 +170,13 @@ const struct cli_cmd cli_cmd_config = {
 	"  claim-idle-minutes N   (admins only) how long a claim on a submission\n"
 	"                 lasts after its holder's last key; then anyone may take it\n"
 	"                 (1 to 10080; default 30).\n"
+	"  reads 1|2      (admins only) how many independent reads a submission gets\n"
+	"                 (default 1). With 2, each reader ends their own read without\n"
+	"                 seeing the other's; readers who agree send it for approval,\n"
+	"                 readers who disagree to an adjudication read.\n"
+	"  approval on|off  (admins only) with one read, whether a reader's decision\n"
+	"                 waits for an approver (default off). With two reads it always\n"
+	"                 does.\n"
 	"  attempts N     (admins only) how many attempts an educator has at one\n"
 	"                 credential (1 to 99; default 3); an import of one more is\n"
 	"                 refused unless an admin ran 'mcassess attempts grant'.\n"

@@ -33,10 +33,10 @@ static int run_add(struct cli *cli, const struct cli_cmd *self, int argc, char *
 	if (optind + 1 != argc)
 		return cli_usage_error(self, "add needs one USER (a login name)");
 	if (!role_s)
-		return cli_usage_error(self, "add needs --role assessor, coordinator or admin");
+		return cli_usage_error(self, "add needs --role assessor, approver, coordinator or admin");
 	enum people_role role = people_role_parse(role_s);
 	if (role == ROLE_NONE)
-		return cli_usage_error(self, "unknown role '%s' (assessor, coordinator or admin)", role_s);
+		return cli_usage_error(self, "unknown role '%s' (assessor, approver, coordinator or admin)", role_s);
 	const char *user = argv[optind];
 	struct store *s;
 	int rc = cli_open(cli, 0, &s);
@@ -191,7 +191,7 @@ static int run_people(struct cli *cli, const struct cli_cmd *self, int argc, cha
 
 const struct cli_cmd cli_cmd_people = {
 	"people", run_people,
-	"people add USER --role assessor|coordinator|admin [--district D] [--school S] | people list [--format tsv|json]"
+	"people add USER --role assessor|approver|coordinator|admin [--district D] [--school S] | people list [--format tsv|json]"
 	" | people import FILE | people remove USER",
 	"Who may do what: people are operating-system accounts with a role.",
 	"  add USER --role ROLE   add a person, or change their role (admins only; the first\n"

@@ -246,6 +246,8 @@ static int run_queue(struct cli *cli, const struct cli_cmd *self, int argc, char
 	const char *viewer = cli->sess->actor.user;
 	if (mine)
 		f.mine = viewer;
+	if (!f.status && cli->sess->actor.role == ROLE_APPROVER) /* an approver's open work */
+		f.status = "awaiting_approval";
 	struct mc_error err = MC_ERROR_INIT;
 	struct queue_filter_names names;
 	rc = queue_filter_resolve(s, &f, &names, &err);
@@ -265,7 +267,8 @@ const struct cli_cmd cli_cmd_queue = {
 	"  --status S        only submissions in status S: queued, in_progress,\n"
 	"                    awaiting_approval (or awaiting), earned, resubmit,\n"
 	"                    incomplete, withdrawn; 'all' for every status\n"
-	"                    (default: queued and in_progress)\n"
+	"                    (default: queued and in_progress; for approvers\n"
+	"                    awaiting_approval)\n"
 	"  --credential C    only credential C (a code, e.g. TEAM-QUES)\n"
 	"  --pathway P       only pathway P (a code, e.g. STEMS)\n"
 	"  --district D      only educators of district D (its name, or the start of\n"

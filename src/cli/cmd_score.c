@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "mcassess/priv.h"
+#include "mcassess/review.h"
 #include "mcassess/scoring.h"
 #include "mcassess/text.h"
 #include "mcassess/util.h"
@@ -218,33 +219,53 @@ static int run_decide(struct cli *cli, const struct cli_cmd *self, int argc, cha
 		return cli_usage_error(self, "unknown option");
 	}
 	if (argc - optind != 2)
-		return cli_usage_error(self, "needs a submission id and 'earned', 'resubmit' or 'incomplete'");
+		return cli_usage_error(self, "needs a submission id and 'earned', 'resubmit', 'incomplete', "
+				       "'approve' or 'return'");
 	const char *id = argv[optind], *outcome = argv[optind + 1];
-	int incomplete = strcmp(outcome, "incomplete") == 0;
-	if (strcmp(outcome, "earned") != 0 && strcmp(outcome, "resubmit") != 0 && !incomplete)
-		return cli_usage_error(self, "the decision is 'earned', 'resubmit' or 'incomplete', not '%s'", outcome);
+	int incomplete = strcmp(outcome, "incomplete") == 0, ret = strcmp(outcome, "return") == 0;
+	int approve = strcmp(outcome, "approve") == 0;
+	if (strcmp(outcome, "earned") != 0 && strcmp(outcome, "resubmit") != 0 && !incomplete && !ret && !approve)
+		return cli_usage_error(self, "the decision is 'earned', 'resubmit', 'incomplete', 'approve' or "
+				       "'return', not '%s'", outcome);
 	if (incomplete && !reason)
 		return cli_usage_error(self, "'incomplete' needs --reason TEXT: what is missing or cannot be read");
-	if (!incomplete && reason)
-		return cli_usage_error(self, "--reason goes with 'incomplete'; for %s write feedback", outcome);
+	if (ret && !reason)
+		return cli_usage_error(self, "'return' needs --reason TEXT: what the readers should look at again");
+	if (!incomplete && !ret && reason)
+		return cli_usage_error(self, "--reason goes with 'incomplete' and 'return'; for %s write feedback",
+				       outcome);
 	struct store *s;
 	int rc = cli_open(cli, 0, &s);
 	if (rc != MC_OK)
 		return rc;
 	struct mc_error err = MC_ERROR_INIT;
+	const char *me = cli->sess->actor.user;
+	int process = 0;
+	const char *stage = NULL;
 	if (incomplete) {
 		if (scoring_return_incomplete(s, id, reason, &err) == MC_OK)
-			cli_say(stdout, "%s: returned as incomplete (by %s); it does not count as an attempt.\n", id,
-			       cli->sess->actor.user);
-	} else if (scoring_decide(s, id, outcome, &err) == MC_OK)
-		cli_say(stdout, "%s: %s (decided by %s).\n", id, outcome, cli->sess->actor.user);
+			cli_say(stdout, "%s: returned as incomplete (by %s); it does not count as an attempt.\n", id, me);
+	} else if (approve) {
+		if (review_approve(s, id, &err) == MC_OK)
+			cli_say(stdout, "%s: approved by %s; the decision is final.\n", id, me);
+	} else if (ret) {
+		if (review_return(s, id, reason, &err) == MC_OK)
+			cli_say(stdout, "%s: returned to the readers by %s.\n", id, me);
+	} else if (review_uses_process(s, &process, &err) == MC_OK &&
+		   scoring_decide(s, id, outcome, &err) == MC_OK) {
+		if (!process)
+			cli_say(stdout, "%s: %s (decided by %s).\n", id, outcome, me);
+		else if (review_stage_of(s, id, &stage, &err) == MC_OK)
+			cli_say(stdout, "%s: your read ends with '%s'; the submission is now: %s.\n", id, outcome, stage);
+	}
 	cli_close(cli);
 	return err.msg ? cli_error(&err) : MC_OK;
 }
 
 const struct cli_cmd cli_cmd_decide = {
 	"decide", run_decide,
-	"decide ID earned|resubmit | decide ID incomplete --reason TEXT",
+	"decide ID earned|resubmit | decide ID incomplete --reason TEXT | decide ID approve | "
+	"decide ID return --reason TEXT",
 	"Records the decision on a submission.",
 	"earned      refused unless every criterion is scored at a passing level; the\n"
 	"            refusal lists the criteria not scored and those that do not pass\n"
@@ -253,8 +274,14 @@ const struct cli_cmd cli_cmd_decide = {
 	"            unscored because parts are missing or files cannot be read;\n"
 	"            --reason TEXT (required) says what, and `show` shows it. It is not\n"
 	"            an attempt: the educator's next submission keeps its number.\n\n"
-	"A decision is final: afterwards the submission's scores, feedback and decision can\n"
-	"no longer be changed.\n"
+	"approve     (approvers and admins who hold no read of it) sign off a submission\n"
+	"            awaiting approval: its reads' outcome becomes the decision\n"
+	"return      (the same people) send it back to the readers; --reason TEXT\n"
+	"            (required) is shown to them in its history\n\n"
+	"Without approval (config reads 1, config approval off), earned and resubmit are\n"
+	"final at once. Otherwise they end the reader's read: with two reads, readers who\n"
+	"agree send it for approval, readers who disagree to an adjudication read.\n"
+	"A final decision can no longer be changed, except by an admin's 'mcassess reopen'.\n"
 	"Exit status: 0 recorded, 1 refused or no such submission, 2 usage, 3 a reason\n"
 	"that is empty, too long or not UTF-8.\n",
 };

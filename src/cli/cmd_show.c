@@ -80,6 +80,20 @@ static json_t *checks_json(const struct precheck *pc)
 	return a;
 }
 
+/* The review process (review.h): where it stands and each read, as the viewer may see them. */
+static void reads_json(json_t *o, const struct show_submission *m)
+{
+	json_t *a = json_array();
+	for (int i = 0; i < m->nreads; i++) {
+		const struct show_read *r = &m->reads[i];
+		json_array_append_new(a, json_pack("{s:s, s:s?, s:s?, s:b}", "read", r->read, "assessor",
+						   r->assessor, "outcome", r->outcome, "hidden", r->hidden));
+	}
+	json_object_set_new(o, "stage", json_string(m->stage));
+	json_object_set_new(o, "reads", a);
+	json_object_set_new(o, "other_reads_hidden", json_boolean(m->reads_hidden));
+}
+
 static json_t *to_json(const struct show_submission *m)
 {
 	json_t *o = json_object();
@@ -117,6 +131,8 @@ static json_t *to_json(const struct show_submission *m)
 	json_object_set_new(o, "scores", scores_json(m->scores, m->nscores));
 	json_object_set_new(o, "feedback", str_or_null(m->feedback));
 	json_object_set_new(o, "decision", str_or_null(m->decision));
+	if (m->process)
+		reads_json(o, m);
 
 	json_t *h = json_array();
 	for (int i = 0; i < m->nhistory; i++) {
@@ -264,6 +280,31 @@ static void scores_line(struct mc_buf *b, const struct show_score *sc, int n)
 		mc_buf_printf(b, "%s%s %s", i ? ", " : "", sc[i].criterion, sc[i].level_label);
 }
 
+/* Each read, then every criterion as each visible read scored it: side by side
+ * for an adjudicator and an approver. */
+static void reads_text(const struct show_submission *m, struct mc_buf *b)
+{
+	mc_buf_printf(b, "\n== reads: %s\n", m->stage);
+	for (int i = 0; i < m->nreads; i++) {
+		const struct show_read *r = &m->reads[i];
+		mc_buf_printf(b, "  %-13s %-12s %s%s\n", r->read, r->assessor ? r->assessor : "(nobody)",
+			      r->hidden ? "hidden until both reads end" : r->outcome ? "ended: " : "open",
+			      r->outcome ? r->outcome : "");
+	}
+	if (m->reads_hidden)
+		mc_buf_adds(b, "  (you see only your own read until both reads end)\n");
+	for (int i = 0; i < m->ncriteria && !m->reads_hidden; i++) {
+		struct mc_buf l = MC_BUF_INIT;
+		for (int k = 0; k < m->nscores; k++)
+			if (strcmp(m->scores[k].criterion, m->criteria[i].code) == 0)
+				mc_buf_printf(&l, "%s%s: %s (%s)", l.len ? "; " : "", m->scores[k].read,
+					      m->scores[k].level_label, m->scores[k].passes ? "passes" : "does not pass");
+		if (l.len)
+			mc_buf_printf(b, "  %-4s %s\n", m->criteria[i].code, mc_buf_str(&l));
+		mc_buf_free(&l);
+	}
+}
+
 static void text(const struct show_submission *m, int width, struct mc_buf *b)
 {
 	mc_buf_printf(b, "%s  %s  %s (%s, rubric version %d)\n", m->id, m->credential, m->credential_title,
@@ -332,6 +373,8 @@ static void text(const struct show_submission *m, int width, struct mc_buf *b)
 		}
 	}
 
+	if (m->process)
+		reads_text(m, b);
 	mc_buf_adds(b, "\n== feedback");
 	if (m->feedback) {
 		mc_buf_printf(b, " (%s, %s)\n", m->feedback_author, m->feedback_at);
@@ -373,7 +416,8 @@ static void text(const struct show_submission *m, int width, struct mc_buf *b)
 		}
 	}
 	for (int i = 0; i < m->nevents; i++)
-		mc_buf_printf(b, "  %s  %s by %s\n", m->events[i].at, m->events[i].action, m->events[i].actor);
+		mc_buf_printf(b, "  %s  %s by %s%s%s\n", m->events[i].at, m->events[i].action, m->events[i].actor,
+			      m->events[i].reason ? ": " : "", m->events[i].reason ? m->events[i].reason : "");
 }
 
 /* Private notes: for the people who assess, never for the teacher. */

@@ -28,6 +28,8 @@ int access_refresh(struct store *s, struct mc_error *err)
 		store_set_scope(s, STORE_SCOPE_ALL, user, NULL);
 	else if (role == ROLE_COORDINATOR)
 		store_set_scope(s, STORE_SCOPE_DISTRICT, user, district);
+	else if (role == ROLE_APPROVER)
+		store_set_scope(s, STORE_SCOPE_APPROVAL, user, district);
 	else
 		store_set_scope(s, STORE_SCOPE_ASSIGNED, user, NULL);
 	people_free(&p);
@@ -65,6 +67,10 @@ int access_submission(struct store *s, const char *id, int mode, long long *rowi
 		rc = no_submission(s, id, err);
 	else if (!a.allowed && store_scope_kind(s) == STORE_SCOPE_DISTRICT)
 		rc = mc_error_set(err, MC_FAIL, "%s is not in your district (%s)", id, a.your_district);
+	else if (!a.allowed && store_scope_kind(s) == STORE_SCOPE_APPROVAL)
+		rc = mc_error_set(err, MC_FAIL, "%s is not awaiting approval%s%s", id,
+				  a.your_district && *a.your_district ? " in your district, " : "",
+				  a.your_district && *a.your_district ? a.your_district : "");
 	else if (!a.allowed)
 		rc = mc_error_set(err, MC_FAIL, "%s is not assigned to you", id);
 	if (rc == MC_OK && rowid)

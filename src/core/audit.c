@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "mcassess/audit.h"
 #include "mcassess/session.h"
 #include "mcassess/store.h"
@@ -148,4 +150,15 @@ int audit_verify(struct store *s, void (*report)(void *ctx, const char *problem)
 	free(head_hash);
 	*problems += v.problems;
 	return rc;
+}
+
+char *audit_json(json_t *j)
+{
+	char *t = json_dumps(j, JSON_SORT_KEYS | JSON_COMPACT);
+	json_decref(j);
+	if (!t)
+		abort(); /* out of memory: nothing sane to do */
+	char *r = mc_xstrdup(t);
+	free(t);
+	return r;
 }

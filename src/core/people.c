@@ -47,6 +47,7 @@ static const char *with_article(enum people_role r)
 {
 	switch (r) {
 	case ROLE_ASSESSOR: return "an assessor";
+	case ROLE_APPROVER: return "an approver";
 	case ROLE_COORDINATOR: return "a coordinator";
 	case ROLE_ADMIN: return "an admin";
 	default: return "not a person in this database";
@@ -99,7 +100,7 @@ static int set_in_tx(struct store *s, const char *user, enum people_role role, c
 		return mc_error_set(err, MC_INVALID, "people: '%s' is not a login name (lower-case letters, "
 				    "digits, '_', '.' and '-', starting with a letter or '_', at most 32)", user);
 	if (role == ROLE_NONE)
-		return mc_error_set(err, MC_USAGE, "people: unknown role (expected assessor, coordinator or admin)");
+		return mc_error_set(err, MC_USAGE, "people: unknown role (expected assessor, approver, coordinator or admin)");
 	if (district && (!*district || strlen(district) > 200))
 		return mc_error_set(err, MC_INVALID, "people: a district name must have 1 to 200 characters");
 	struct person old;
@@ -163,7 +164,7 @@ int people_set(struct store *s, const char *user, enum people_role role, const c
 	if (!people_user_ok(user))
 		return people_set_in_tx(s, user, role, district, what, err); /* the message */
 	if (role == ROLE_NONE)
-		return mc_error_set(err, MC_USAGE, "people: unknown role (expected assessor, coordinator or admin)");
+		return mc_error_set(err, MC_USAGE, "people: unknown role (expected assessor, approver, coordinator or admin)");
 	int rc = store_begin(s, err);
 	if (rc != MC_OK)
 		return rc;

@@ -15,17 +15,20 @@
 #include "mcassess/claim_lock.h"
 #include "mcassess/draftspool.h"
 #include "mcassess/people.h"
+#include "mcassess/review.h"
 #include "mcassess/scoring.h"
 #include "mcassess/session.h"
 #include "mcassess/store.h"
 #include "mcassess/store_precheck.h"
+#include "mcassess/store_review.h"
 #include "mcassess/store_scoring.h"
 #include "mcassess/suggest.h"
 #include "mcassess/text.h"
 #include "mcassess/util.h"
 
-/* Only the first read is scored for now; second reads and adjudication come later. */
-static const char READ_FIRST[] = "first";
+/* Scores, feedback and a read's decision belong to (assessor, read): the read
+ * is the one the acting user holds (review_my_read), "first" for coordinators
+ * and admins who hold none. */
 
 const char *scoring_part_state_name(enum scoring_part_state st)
 {
@@ -97,10 +100,11 @@ static int outcome_completeness(struct store *s, struct scoring_outcome *o, stru
 	return rc;
 }
 
-static int outcome_load(struct store *s, const struct store_scoring_sub *sub, struct scoring_outcome **out,
-			struct mc_error *err)
+static int outcome_load(struct store *s, const struct store_scoring_sub *sub, const char *read,
+			struct scoring_outcome **out, struct mc_error *err)
 {
 	struct scoring_outcome *o = mc_xcalloc(1, sizeof *o);
+	o->read = mc_xstrdup(read);
 	o->rowid = sub->rowid;
 	o->id = mc_xstrdup(sub->id);
 	o->credential = mc_xstrdup(sub->credential);
@@ -109,9 +113,9 @@ static int outcome_load(struct store *s, const struct store_scoring_sub *sub, st
 	o->rubric_version = sub->version;
 	int rc = store_scoring_rubric(s, sub->rubric_id, o, err);
 	if (rc == MC_OK)
-		rc = store_scoring_scores(s, sub->rowid, READ_FIRST, o, err);
+		rc = store_scoring_scores(s, sub->rowid, read, o, err);
 	if (rc == MC_OK)
-		rc = store_scoring_feedback_get(s, sub->rowid, READ_FIRST, &o->feedback, &o->feedback_author,
+		rc = store_scoring_feedback_get(s, sub->rowid, read, &o->feedback, &o->feedback_author,
 						&o->feedback_at, err);
 	if (rc == MC_OK)
 		rc = store_scoring_decision_get(s, sub->rowid, &o->decision, &o->decided_by, &o->decided_at, err);
@@ -130,6 +134,17 @@ static int outcome_load(struct store *s, const struct store_scoring_sub *sub, st
 int scoring_outcome(struct store *s, long long submission_rowid, struct scoring_outcome **out,
 		    struct mc_error *err)
 {
+	char *read = NULL;
+	int rc = review_my_read(s, submission_rowid, &read, err);
+	if (rc == MC_OK)
+		rc = scoring_outcome_read(s, submission_rowid, read, out, err);
+	free(read);
+	return rc;
+}
+
+int scoring_outcome_read(struct store *s, long long submission_rowid, const char *read,
+			 struct scoring_outcome **out, struct mc_error *err)
+{
 	*out = NULL;
 	struct store_scoring_sub sub;
 	int found;
@@ -138,7 +153,7 @@ int scoring_outcome(struct store *s, long long submission_rowid, struct scoring_
 		return rc;
 	if (!found)
 		return mc_error_set(err, MC_FAIL, "no submission with internal id %lld", submission_rowid);
-	rc = outcome_load(s, &sub, out, err);
+	rc = outcome_load(s, &sub, read, out, err);
 	store_scoring_sub_free(&sub);
 	return rc;
 }
@@ -175,6 +190,7 @@ void scoring_outcome_free(struct scoring_outcome **op)
 	free(o->credential);
 	free(o->status);
 	free(o->passing_rule);
+	free(o->read);
 	free(o->feedback);
 	free(o->feedback_author);
 	free(o->feedback_at);
@@ -205,95 +221,122 @@ int scoring_find(struct store *s, const char *submission_id, long long *rowid, s
 	return rc;
 }
 
-/* Decided submissions are read-only, and so are withdrawn ones. */
-static int still_open(struct store *s, const struct store_scoring_sub *sub, struct mc_error *err)
+/* Decided submissions are read-only, and so are withdrawn ones, those that
+ * await approval, and a read its reader has ended (review.h). */
+static int still_open(struct store *s, const struct store_scoring_sub *sub, const char *read,
+		      struct mc_error *err)
 {
 	char *outcome = NULL, *by = NULL, *at = NULL;
+	int ended = 0;
 	int rc = store_scoring_decision_get(s, sub->rowid, &outcome, &by, &at, err);
 	if (rc == MC_OK && outcome)
 		rc = mc_error_set(err, MC_FAIL, "%s was decided '%s' by %s at %s; a decided submission "
 				  "can no longer be changed", sub->id, outcome, by ? by : "?", at ? at : "?");
 	else if (rc == MC_OK && strcmp(sub->status, "withdrawn") == 0)
 		rc = mc_error_set(err, MC_FAIL, "%s was withdrawn; it can no longer be changed", sub->id);
+	else if (rc == MC_OK && strcmp(sub->status, "awaiting_approval") == 0)
+		rc = mc_error_set(err, MC_FAIL, "%s awaits approval; it can be changed again only if the "
+				  "approver returns it", sub->id);
+	else if (rc == MC_OK && (rc = review_read_ended(s, sub->rowid, read, &ended, NULL, err)) == MC_OK && ended)
+		rc = mc_error_set(err, MC_FAIL, "the %s read of %s was ended; it waits for the other reads or "
+				  "for approval", read, sub->id);
 	free(outcome);
 	free(by);
 	free(at);
 	return rc;
 }
 
-/* The role, and what it may work on: coordinators and admins within the access
- * policy (a coordinator, their district), assessors the first read assigned to
- * them. Before anything else, so that nothing of a submission that is not
- * theirs (not even its decision) is told. */
-static int may_work_on(struct store *s, const struct store_scoring_sub *sub, struct mc_error *err)
+/* An assessor's read: the one assigned to them; with one read a submission
+ * (config reads 1), only the first. */
+static int assessor_read(struct store *s, const struct store_scoring_sub *sub, char **read, struct mc_error *err)
 {
 	const char *user = session_user(s);
-	enum people_role role = ROLE_NONE;
-	int rc = people_role(s, user, &role, err);
-	if (rc != MC_OK)
-		return rc;
-	if (role >= ROLE_COORDINATOR)
-		return access_submission(s, sub->id, ACCESS_WRITE, NULL, err);
-	if (role != ROLE_ASSESSOR)
-		return mc_error_set(err, MC_FAIL, "you (%s) may not score %s: you are not one of this database's "
-				    "people; ask an admin to run 'mcassess people add %s --role assessor' and "
-				    "to assign it to you", user, sub->id, user);
-	int yes, other = 0;
-	rc = store_scoring_assigned(s, sub->rowid, user, READ_FIRST, &yes, err);
-	for (int i = 0; rc == MC_OK && !yes && !other && i < 2; i++) /* a later read is not scored yet */
-		rc = store_scoring_assigned(s, sub->rowid, user, i ? "adjudication" : "second", &other, err);
-	if (rc == MC_OK && other)
-		rc = mc_error_set(err, MC_FAIL, "you (%s) may not score %s yet: it is assigned to you for a later "
-				  "read, and only the first read is scored for now", user, sub->id);
-	else if (rc == MC_OK && !yes)
+	int n = 1;
+	int rc = store_review_read_of(s, sub->rowid, user, read, err);
+	if (rc == MC_OK && *read && strcmp(*read, "first") != 0)
+		rc = review_reads(s, &n, err);
+	if (rc == MC_OK && *read && strcmp(*read, "first") != 0 && n == 1)
+		rc = mc_error_set(err, MC_FAIL, "you (%s) may not score %s yet: it is assigned to you for the %s "
+				  "read, and this database reads each submission once (an admin can set "
+				  "'mcassess config reads 2')", user, sub->id, *read);
+	else if (rc == MC_OK && !*read)
 		rc = mc_error_set(err, MC_FAIL, "you (%s) may not score %s: it is not assigned to you; ask an "
 				  "admin or a coordinator to assign it to you", user, sub->id);
 	return rc;
 }
 
-/* Who, then whether it is still open, then the claim: nobody writes to a
- * submission another user has open for scoring, whether through the
- * workstation or the command line. */
-static int may_write(struct store *s, const struct store_scoring_sub *sub, struct mc_error *err)
+/* The role, and what it may work on: coordinators and admins within the access
+ * policy (a coordinator, their district), assessors the read assigned to them
+ * (*read, heap). Before anything else, so that nothing of a submission that is
+ * not theirs (not even its decision) is told. */
+static int may_work_on(struct store *s, const struct store_scoring_sub *sub, char **read, struct mc_error *err)
 {
-	int rc = may_work_on(s, sub, err);
+	const char *user = session_user(s);
+	enum people_role role = ROLE_NONE;
+	*read = NULL;
+	int rc = people_role(s, user, &role, err);
+	if (rc != MC_OK)
+		return rc;
+	if (role >= ROLE_COORDINATOR) {
+		rc = access_submission(s, sub->id, ACCESS_WRITE, NULL, err);
+		return rc == MC_OK ? review_my_read(s, sub->rowid, read, err) : rc;
+	}
+	if (role == ROLE_APPROVER)
+		return mc_error_set(err, MC_FAIL, "you (%s) are an approver: approvers do not score; they approve "
+				    "or return what awaits approval (mcassess decide %s approve)", user, sub->id);
+	if (role != ROLE_ASSESSOR)
+		return mc_error_set(err, MC_FAIL, "you (%s) may not score %s: you are not one of this database's "
+				    "people; ask an admin to run 'mcassess people add %s --role assessor' and "
+				    "to assign it to you", user, sub->id, user);
+	rc = assessor_read(s, sub, read, err);
+	if (rc != MC_OK) {
+		free(*read);
+		*read = NULL;
+	}
+	return rc;
+}
+
+/* Who (and which read, heap in *read), then whether it is still open, then the
+ * claim: nobody writes to a submission another user has open for scoring,
+ * whether through the workstation or the command line. */
+static int may_write(struct store *s, const struct store_scoring_sub *sub, char **read, struct mc_error *err)
+{
+	int rc = may_work_on(s, sub, read, err);
 	if (rc == MC_OK)
-		rc = still_open(s, sub, err);
-	return rc == MC_OK ? claim_check_rowid(s, sub->rowid, sub->id, err) : rc;
+		rc = still_open(s, sub, *read, err);
+	if (rc == MC_OK)
+		rc = claim_check_rowid(s, sub->rowid, sub->id, err);
+	if (rc != MC_OK) {
+		free(*read);
+		*read = NULL;
+	}
+	return rc;
 }
 
 int scoring_may_write(struct store *s, const char *submission_id, struct mc_error *err)
 {
 	struct store_scoring_sub sub;
 	int rc = sub_get(s, submission_id, &sub, err);
+	char *read = NULL;
 	if (rc == MC_OK)
-		rc = may_write(s, &sub, err);
+		rc = may_write(s, &sub, &read, err);
+	free(read);
 	store_scoring_sub_free(&sub);
 	return rc;
 }
 
 /* ---------------------------------------------------------------- JSON for the audit log */
 
-static char *json_out(json_t *j)
+static char *score_json(const char *criterion, const char *level, const char *comment, const char *assessor,
+			const char *read)
 {
-	char *t = json_dumps(j, JSON_SORT_KEYS | JSON_COMPACT);
-	json_decref(j);
-	if (!t)
-		abort(); /* out of memory: nothing sane to do */
-	char *r = mc_xstrdup(t);
-	free(t);
-	return r;
-}
-
-static char *score_json(const char *criterion, const char *level, const char *comment, const char *assessor)
-{
-	return json_out(json_pack("{s:s, s:s, s:s, s:s, s:s}", "criterion", criterion, "level", level,
-				  "comment", comment ? comment : "", "assessor", assessor, "read", READ_FIRST));
+	return audit_json(json_pack("{s:s, s:s, s:s, s:s, s:s}", "criterion", criterion, "level", level,
+				  "comment", comment ? comment : "", "assessor", assessor, "read", read));
 }
 
 static char *status_json(const char *status)
 {
-	return json_out(json_pack("{s:s}", "status", status));
+	return audit_json(json_pack("{s:s}", "status", status));
 }
 
 /* ---------------------------------------------------------------- one write */
@@ -348,7 +391,7 @@ static int decision_record(struct store *s, const struct store_scoring_sub *sub,
 		json_t *j = json_pack("{s:s, s:s, s:s}", "outcome", outcome, "decided_by", user, "status", outcome);
 		if (reason)
 			json_object_set_new(j, "reason", json_string(reason));
-		char *after = json_out(j);
+		char *after = audit_json(j);
 		rc = audit_append(s, "decide", subject, before, after, err);
 		free(subject);
 		free(before);
@@ -426,9 +469,11 @@ static int score_in_tx(struct store *s, const struct store_scoring_sub *sub, con
 		       const char *level, const char *comment, struct mc_error *err)
 {
 	struct scoring_outcome *o = NULL;
-	int rc = may_write(s, sub, err);
+	char *read = NULL;
+	int rc = may_write(s, sub, &read, err);
 	if (rc == MC_OK)
-		rc = outcome_load(s, sub, &o, err);
+		rc = outcome_load(s, sub, read, &o, err);
+	free(read);
 	if (rc != MC_OK)
 		return rc;
 	int ci = find_criterion(o, criterion);
@@ -453,10 +498,11 @@ static int score_in_tx(struct store *s, const struct store_scoring_sub *sub, con
 	}
 	mc_now(at);
 	char *subject = mc_xasprintf("submission:%s", sub->id);
-	char *before = c->level >= 0 ? score_json(c->code, c->levels[c->level].code, c->comment, c->assessor)
+	char *before = c->level >= 0 ? score_json(c->code, c->levels[c->level].code, c->comment, c->assessor,
+						 o->read)
 				     : NULL;
-	char *after = score_json(c->code, c->levels[li].code, keep, user);
-	rc = store_scoring_score_put(s, sub->rowid, READ_FIRST, c->rowid, c->levels[li].rowid, user, keep, at,
+	char *after = score_json(c->code, c->levels[li].code, keep, user, o->read);
+	rc = store_scoring_score_put(s, sub->rowid, o->read, c->rowid, c->levels[li].rowid, user, keep, at,
 				     uid, err);
 	if (rc == MC_OK)
 		rc = audit_append(s, "score", subject, before, after, err);
@@ -506,31 +552,34 @@ int scoring_text_check(const char *text, size_t len, const char *where, struct m
 	return MC_OK;
 }
 
-static char *feedback_json(const char *body, const char *author)
+static char *feedback_json(const char *body, const char *author, const char *read)
 {
-	return json_out(json_pack("{s:s, s:s, s:s}", "text", body, "author", author, "read", READ_FIRST));
+	return audit_json(json_pack("{s:s, s:s, s:s}", "text", body, "author", author, "read", read));
 }
 
 static int feedback_in_tx(struct store *s, const struct store_scoring_sub *sub, const struct op *op,
 			  struct mc_error *err)
 {
 	const char *text = op->a;
-	int rc = may_write(s, sub, err);
+	char *read = NULL;
+	int rc = may_write(s, sub, &read, err);
 	if (rc != MC_OK)
 		return rc;
 	char *old = NULL, *old_author = NULL, *old_at = NULL;
-	rc = store_scoring_feedback_get(s, sub->rowid, READ_FIRST, &old, &old_author, &old_at, err);
-	if (rc != MC_OK)
+	rc = store_scoring_feedback_get(s, sub->rowid, read, &old, &old_author, &old_at, err);
+	if (rc != MC_OK) {
+		free(read);
 		return rc;
+	}
 	const char *user = session_user(s);
 	char uid[MC_UUID_LEN], at[MC_TIME_LEN];
 	rc = mc_uuid(uid, err);
 	mc_now(at);
 	char *subject = mc_xasprintf("submission:%s", sub->id);
-	char *before = old ? feedback_json(old, old_author ? old_author : "") : NULL;
-	char *after = feedback_json(text, user);
+	char *before = old ? feedback_json(old, old_author ? old_author : "", read) : NULL;
+	char *after = feedback_json(text, user, read);
 	if (rc == MC_OK)
-		rc = store_scoring_feedback_put(s, sub->rowid, READ_FIRST, user, text, at, uid, err);
+		rc = store_scoring_feedback_put(s, sub->rowid, read, user, text, at, uid, err);
 	if (rc == MC_OK)
 		rc = audit_append(s, "feedback", subject, before, after, err);
 	if (rc == MC_OK)
@@ -541,6 +590,7 @@ static int feedback_in_tx(struct store *s, const struct store_scoring_sub *sub, 
 	free(old);
 	free(old_author);
 	free(old_at);
+	free(read);
 	return rc;
 }
 
@@ -574,20 +624,30 @@ static int decide_in_tx(struct store *s, const struct store_scoring_sub *sub, co
 {
 	const char *outcome = op->a;
 	struct scoring_outcome *o = NULL;
-	int rc = may_write(s, sub, err);
+	char *read = NULL;
+	int process = 0;
+	int rc = may_write(s, sub, &read, err);
 	if (rc == MC_OK)
-		rc = outcome_load(s, sub, &o, err);
-	if (rc != MC_OK)
+		rc = outcome_load(s, sub, read, &o, err);
+	if (rc == MC_OK)
+		rc = review_uses_process(s, &process, err);
+	if (rc != MC_OK) {
+		free(read);
+		scoring_outcome_free(&o);
 		return rc;
+	}
 	if (strcmp(outcome, "earned") == 0 && !o->eligible)
 		rc = not_eligible(o, err);
 	else if (strcmp(outcome, "resubmit") == 0 && !o->feedback)
 		rc = mc_error_set(err, MC_FAIL, "%s: write feedback first: mcassess feedback %s --file F",
 				  sub->id, sub->id);
 	scoring_outcome_free(&o);
-	if (rc != MC_OK)
-		return rc;
-	return decision_record(s, sub, outcome, NULL, err);
+	if (rc == MC_OK && process) /* the read ends; the process decides */
+		rc = review_read_end(s, sub->rowid, sub->id, sub->status, read, outcome, err);
+	else if (rc == MC_OK)
+		rc = decision_record(s, sub, outcome, NULL, err);
+	free(read);
+	return rc;
 }
 
 int scoring_decide(struct store *s, const char *submission_id, const char *outcome,
@@ -603,7 +663,7 @@ int scoring_decide(struct store *s, const char *submission_id, const char *outco
 
 /* ---------------------------------------------------------------- incomplete */
 
-static int reason_check(const char *reason, struct mc_error *err)
+int scoring_reason_check(const char *reason, const char *hint, struct mc_error *err)
 {
 	size_t len = reason ? strlen(reason) : 0, bad;
 	if (len > SCORING_TEXT_MAX)
@@ -615,7 +675,7 @@ static int reason_check(const char *reason, struct mc_error *err)
 	while (i < len && isspace((unsigned char)reason[i]))
 		i++;
 	if (i == len)
-		return mc_error_set(err, MC_INVALID, "the reason is empty: say what is missing or cannot be read");
+		return mc_error_set(err, MC_INVALID, "the reason is empty: %s", hint);
 	return MC_OK;
 }
 
@@ -640,16 +700,18 @@ int scoring_may_return_incomplete(struct store *s, const char *submission_id, st
 static int incomplete_in_tx(struct store *s, const struct store_scoring_sub *sub, const struct op *op,
 			    struct mc_error *err)
 {
+	char *read = NULL;
 	int rc = may_return(s, sub->id, err);
 	if (rc == MC_OK)
-		rc = may_write(s, sub, err); /* decided or withdrawn */
+		rc = may_write(s, sub, &read, err); /* decided or withdrawn */
+	free(read);
 	return rc == MC_OK ? decision_record(s, sub, "incomplete", op->a, err) : rc;
 }
 
 int scoring_return_incomplete(struct store *s, const char *submission_id, const char *reason,
 			      struct mc_error *err)
 {
-	int rc = reason_check(reason, err);
+	int rc = scoring_reason_check(reason, "say what is missing or cannot be read", err);
 	if (rc != MC_OK)
 		return rc;
 	return in_tx(s, submission_id, incomplete_in_tx, &(struct op){ reason, NULL, NULL }, err);
@@ -666,7 +728,7 @@ static int draft_target(struct store *s, const struct store_scoring_sub *sub, co
 		return MC_OK;
 	}
 	struct scoring_outcome *o = NULL;
-	int rc = outcome_load(s, sub, &o, err);
+	int rc = outcome_load(s, sub, "first", &o, err); /* the rubric: the same for every read */
 	if (rc != MC_OK)
 		return rc;
 	int ci = find_criterion(o, target);

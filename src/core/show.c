@@ -4,13 +4,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "mcassess/access.h"
 #include "mcassess/audit.h"
 #include "mcassess/precheck.h"
 #include "mcassess/queue.h"
+#include "mcassess/review.h"
 #include "mcassess/session.h"
 #include "mcassess/show.h"
 #include "mcassess/store_audit.h"
+#include "mcassess/store_review.h"
+#include "mcassess/store_scoring.h"
 #include "mcassess/text.h"
 #include "mcassess/util.h"
 
@@ -133,6 +138,71 @@ static int history(struct store *s, struct show_submission *m, struct mc_error *
 	return rc;
 }
 
+/* The "reason" of an audit row's after-image, heap, NULL when none. */
+static char *event_reason(const char *after)
+{
+	json_t *j = after ? json_loads(after, 0, NULL) : NULL;
+	const char *r = j ? json_string_value(json_object_get(j, "reason")) : NULL;
+	char *out = r ? mc_xstrdup(r) : NULL;
+	json_decref(j);
+	return out;
+}
+
+/* A reader who may not see the other read yet keeps only their own scores and feedback. */
+static int keep_own_read(struct store *s, struct show_submission *m, const char *mine, struct mc_error *err)
+{
+	int k = 0;
+	for (int i = 0; i < m->nscores; i++) {
+		if (strcmp(m->scores[i].read, mine) == 0) {
+			m->scores[k++] = m->scores[i];
+			continue;
+		}
+		struct show_score *sc = &m->scores[i];
+		free(sc->criterion), free(sc->level), free(sc->level_label), free(sc->assessor);
+		free(sc->comment), free(sc->at), free(sc->read);
+	}
+	m->nscores = k;
+	free(m->feedback), free(m->feedback_author), free(m->feedback_at);
+	return store_scoring_feedback_get(s, m->rowid, mine, &m->feedback, &m->feedback_author, &m->feedback_at,
+					  err);
+}
+
+/* The reads, as far as the viewer may see them (review.h). */
+static int reads_of(struct store *s, struct show_submission *m, struct mc_error *err)
+{
+	static const char *const reads[] = { "first", "second", "adjudication" };
+	char *mine = NULL;
+	int rc = review_stage(s, m->rowid, m->status, &m->stage, err);
+	if (rc == MC_OK)
+		rc = review_uses_process(s, &m->process, err);
+	if (rc == MC_OK)
+		rc = store_review_read_of(s, m->rowid, session_user(s), &mine, err);
+	if (rc == MC_OK && mine)
+		rc = review_hides_others(s, m->rowid, mine, &m->reads_hidden, err);
+	if (rc == MC_OK && m->reads_hidden)
+		rc = keep_own_read(s, m, mine, err);
+	for (int i = 0; rc == MC_OK && i < 3; i++) {
+		char *holder = NULL, *outcome = NULL, *by = NULL;
+		rc = store_review_holder(s, m->rowid, reads[i], &holder, err);
+		if (rc == MC_OK)
+			rc = store_review_read_get(s, m->rowid, reads[i], &outcome, &by, err);
+		int hidden = m->reads_hidden && strcmp(reads[i], mine) != 0;
+		/* an assessor never learns who else reads it (double-blind), as in the queue */
+		int other = access_assigned_only(s) && (!mine || strcmp(reads[i], mine) != 0);
+		if (rc == MC_OK && (holder || by)) {
+			m->reads = mc_xrealloc(m->reads, (size_t)(m->nreads + 1) * sizeof *m->reads);
+			m->reads[m->nreads++] = (struct show_read){
+				mc_xstrdup(reads[i]), mc_xstrdup(other ? "another assessor" : by ? by : holder),
+				outcome && !hidden ? mc_xstrdup(outcome) : NULL, hidden };
+		}
+		free(holder);
+		free(outcome);
+		free(by);
+	}
+	free(mine);
+	return rc;
+}
+
 static int event(void *ctx, const struct audit_row *r)
 {
 	struct show_submission *m = ctx;
@@ -141,6 +211,8 @@ static int event(void *ctx, const struct audit_row *r)
 		.action = mc_xstrdup(r->action ? r->action : ""),
 		.actor = mc_xstrdup(r->actor ? r->actor : ""),
 		.at = mc_xstrdup(r->at ? r->at : ""),
+		.reason = strcmp(r->action, "return") == 0 || strcmp(r->action, "reopen") == 0 ||
+				  strcmp(r->action, "withdraw") == 0 ? event_reason(r->after) : NULL,
 	};
 	return 0;
 }
@@ -173,6 +245,8 @@ int show_load(struct store *s, const char *id, struct show_submission **out, str
 					 &m->decision_reason, err);
 	if (rc == MC_OK)
 		rc = store_show_assignees(s, m->rowid, viewer, &m->assignees, &m->due_at, err);
+	if (rc == MC_OK)
+		rc = reads_of(s, m, err);
 	if (rc == MC_OK)
 		rc = history(s, m, err);
 	if (rc == MC_OK) {
@@ -263,8 +337,15 @@ void show_free(struct show_submission **sp)
 		free(m->events[i].action);
 		free(m->events[i].actor);
 		free(m->events[i].at);
+		free(m->events[i].reason);
 	}
 	free(m->events);
+	for (int i = 0; i < m->nreads; i++) {
+		free(m->reads[i].read);
+		free(m->reads[i].assessor);
+		free(m->reads[i].outcome);
+	}
+	free(m->reads);
 	precheck_free(&m->checks);
 	free(m);
 	*sp = NULL;

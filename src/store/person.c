@@ -8,7 +8,7 @@
 
 #include "mcassess/person.h"
 
-static const char *const ROLE_NAMES[] = { "none", "assessor", "coordinator", "admin" };
+static const char *const ROLE_NAMES[] = { "none", "assessor", "approver", "coordinator", "admin" };
 
 const char *people_role_name(enum people_role r)
 {

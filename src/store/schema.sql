@@ -415,3 +415,35 @@ CREATE INDEX note_submission ON note(submission_id, id);
 -- A person removed (`people remove`) keeps their row, so their past scores,
 -- decisions and audit rows still name someone; they may no longer act.
 ALTER TABLE person ADD COLUMN removed_at TEXT;
+
+-- migration 10
+-- The review process (reads, approval): the approver role, and each read's own
+-- decision. With `config reads 2` (meta 'reads') a submission is read twice;
+-- each reader ends their read with a read_decision, the outcome of the process
+-- is the `decision` row written when an approver approves. Meta 'approval'
+-- ('on') asks for approval with one read too.
+CREATE TABLE person_new (
+	id          INTEGER PRIMARY KEY,
+	user        TEXT NOT NULL UNIQUE,
+	name        TEXT NOT NULL DEFAULT '',
+	email       TEXT NOT NULL DEFAULT '',
+	role        TEXT NOT NULL CHECK (role IN ('assessor', 'approver', 'coordinator', 'admin')),
+	district_id INTEGER REFERENCES district(id),
+	created_at  TEXT NOT NULL,
+	school      TEXT,       -- from person (allocation)
+	removed_at  TEXT        -- from person (records)
+) STRICT;
+INSERT INTO person_new SELECT id, user, name, email, role, district_id, created_at, school, removed_at
+	FROM person;
+DROP TABLE person;
+ALTER TABLE person_new RENAME TO person;
+CREATE TABLE read_decision (
+	id            INTEGER PRIMARY KEY,
+	uid           TEXT NOT NULL UNIQUE,
+	submission_id INTEGER NOT NULL REFERENCES submission(id),
+	read          TEXT NOT NULL CHECK (read IN ('first', 'second', 'adjudication')),
+	assessor      TEXT NOT NULL,
+	outcome       TEXT NOT NULL CHECK (outcome IN ('earned', 'resubmit')),
+	at            TEXT NOT NULL,
+	UNIQUE (submission_id, read)
+) STRICT;

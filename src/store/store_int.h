@@ -45,15 +45,25 @@ char *store_col_dup(sqlite3_stmt *st, int i);
 /* The acting user's access scope (access.h) over the submission `sub`, as SQL
  * that store_bind_scope binds from the store's scope: everything, what is
  * assigned to the user (STORE_ASSIGNED_IDS), or the submissions of educators
- * in the user's district. Lists apply it in their WHERE clause, never after.
+ * in the user's district, or (approvers) what awaits approval. Lists apply it in their WHERE clause, never after.
  * Two terms: the first needs only the submission's id, so a walk of an index
  * drops others' rows without reading them. Its parameters are numbered past
  * any statement's own (?61 kind, ?62 user, ?63 district). */
 #define STORE_SCOPE(sub)                                                                           \
-	"((?61 IN (0, 2) OR " sub ".id IN (" STORE_ASSIGNED_IDS ")) "                             \
-	"AND (?61 <> 2 OR (SELECT district_id FROM educator WHERE id = " sub ".educator_id) "      \
+	"((?61 IN (0, 2) OR (?61 = 4 AND " sub ".status = 'awaiting_approval') "                  \
+	"OR " sub ".id IN (" STORE_ASSIGNED_IDS ")) "                                              \
+	"AND (?61 NOT IN (2, 4) OR ?63 = '' "                                                      \
+	"OR (SELECT district_id FROM educator WHERE id = " sub ".educator_id) "                    \
 	"= (SELECT id FROM district WHERE name = ?63)))"
 void store_bind_scope(struct store *s, sqlite3_stmt *st);
+/* 1 when feedback row `fb` belongs to a read the assessor bound as ?62 (scope
+ * ?61 = 1) may not see yet: with two reads (meta 'reads'), another reader's
+ * first or second read while those two are not both ended (review.h). */
+#define STORE_READ_HIDDEN(fb)                                                                      \
+	"(?61 = 1 AND " fb ".author <> ?62 AND " fb ".read IN ('first', 'second') "              \
+	"AND (SELECT value FROM meta WHERE key = 'reads') = '2' "                                  \
+	"AND (SELECT count(*) FROM read_decision rd WHERE rd.submission_id = " fb ".submission_id " \
+	"AND rd.read IN ('first', 'second')) < 2)"
 
 /* The reads of submission `sub` as `viewer` may see them ("first: ann (blind),
  * second: bo"), and the earliest due date among them: an assessor (scope 1)

@@ -79,6 +79,9 @@ static const char SQL_COUNTS_ASSIGNED[] =
 static const char SQL_COUNTS_DISTRICT[] =
 	"SELECT s.status, count(*) FROM educator e JOIN submission s ON s.educator_id = e.id "
 	"WHERE e.district_id = (SELECT id FROM district WHERE name = ?63) GROUP BY s.status";
+/* An approver's: what awaits approval (their district's when they have one). */
+static const char SQL_COUNTS_SCOPED[] =
+	"SELECT s.status, count(*) FROM submission s WHERE " STORE_SCOPE("s") " GROUP BY s.status";
 static const char SQL_EDUCATOR[] =
 	"SELECT e.name, e.anon_id, " STORE_BLIND_TO("s.educator_id", "?2") ", e.ext_id, sc.name "
 	"FROM submission s JOIN educator e ON e.id = s.educator_id "
@@ -268,7 +271,8 @@ int store_queue_counts(struct store *s, long long counts[QUEUE_NSTATUS], struct 
 		counts[i] = 0;
 	enum store_scope_kind k = store_scope_kind(s);
 	sqlite3_stmt *st = store_prep(s, k == STORE_SCOPE_ALL ? SQL_COUNTS
-				      : k == STORE_SCOPE_DISTRICT ? SQL_COUNTS_DISTRICT : SQL_COUNTS_ASSIGNED, err);
+				      : k == STORE_SCOPE_DISTRICT ? SQL_COUNTS_DISTRICT
+				      : k == STORE_SCOPE_APPROVAL ? SQL_COUNTS_SCOPED : SQL_COUNTS_ASSIGNED, err);
 	if (!st)
 		return MC_FAIL;
 	store_bind_scope(s, st);

@@ -88,20 +88,22 @@ static const char SQL_FB_HIT[] =
 	"SELECT f.submission_id, s.ext_id, f.read, " SEARCH_SNIPPET_FN "(search_feedback, ?3) "
 	"FROM search_feedback JOIN feedback f ON f.id = search_feedback.rowid "
 	"JOIN submission s ON s.id = f.submission_id "
-	"WHERE search_feedback MATCH ?1 AND search_feedback.rowid = ?2 AND " STORE_SCOPE("s");
+	"WHERE search_feedback MATCH ?1 AND search_feedback.rowid = ?2 AND " STORE_SCOPE("s")
+	" AND NOT " STORE_READ_HIDDEN("f");
 
 /* The rows of an assessor's submissions (and earlier attempts), by rowid. */
 static const char SQL_EV_ASSIGNED[] =
 	"SELECT id FROM evidence WHERE submission_id IN (" STORE_ASSIGNED_IDS ") ORDER BY id";
 static const char SQL_FB_ASSIGNED[] =
-	"SELECT id FROM feedback WHERE submission_id IN (" STORE_ASSIGNED_IDS ") ORDER BY id";
+	"SELECT f.id FROM feedback f WHERE f.submission_id IN (" STORE_ASSIGNED_IDS ") "
+	"AND NOT " STORE_READ_HIDDEN("f") " ORDER BY f.id";
 /* Only the evidence and feedback of submissions in the acting user's scope. */
 static const char SQL_EV_SCAN[] =
 	"SELECT e.id, e.text FROM evidence e JOIN submission s ON s.id = e.submission_id "
 	"WHERE " STORE_SCOPE("s") " ORDER BY e.id";
 static const char SQL_FB_SCAN[] =
 	"SELECT f.id, f.body FROM feedback f JOIN submission s ON s.id = f.submission_id "
-	"WHERE " STORE_SCOPE("s") " ORDER BY f.id";
+	"WHERE " STORE_SCOPE("s") " AND NOT " STORE_READ_HIDDEN("f") " ORDER BY f.id";
 static const char SQL_EV_LOCATE[] =
 	"SELECT e.submission_id, s.ext_id, p.code FROM evidence e "
 	"JOIN submission s ON s.id = e.submission_id JOIN part p ON p.id = e.part_id WHERE e.id = ?1";

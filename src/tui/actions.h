@@ -48,6 +48,10 @@
 	X(COMMENT,     "comment",     "Write the focused criterion's comment in the editor (scored or not)") \
 	X(DECIDE,      "decide",      "Submission: record earned or resubmit (asks first)") \
 	X(INCOMPLETE,  "incomplete",  "Submission: return it unscored as incomplete, with a reason (coordinators)") \
+	X(APPROVE,     "approve",     "Submission: approve what awaits approval, as its reads say (approvers; " \
+				      "asks first)") \
+	X(RETURN_READS, "return-reads", "Submission: return what awaits approval to its readers, " \
+				      "with a reason (approvers)") \
 	X(VIEW_FILE,   "view-file",   "Submission: open the evidence files of this part in a viewer") \
 	X(TAKE_CLAIM,  "take-claim",  "Submission: release the other person's claim on it and take it " \
 				      "(admins)") \

@@ -63,6 +63,8 @@ static const char default_bindings[] =
 	"bind c comment\n"
 	"bind d decide\n"
 	"bind i incomplete\n"
+	"bind A approve\n"
+	"bind X return-reads\n"
 	"bind v view-file\n"
 	"bind H history\n"
 	"bind W workload\n"

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "mcassess/scoring.h"
+#include "mcassess/show.h"
 #include "tui/tui_int.h"
 
 struct tui_rubric {
@@ -18,7 +19,45 @@ struct tui_rubric {
 	int cursor;
 	int summary;             /* one line a criterion, the focused one's levels in full */
 	int built_for;           /* the cursor the lines were built for (-2: stale) */
+	const struct show_submission *reads; /* the other reads, side by side (not ours) */
 };
+
+void tui_rubric_set_reads(struct tui_rubric *rp, const struct show_submission *m)
+{
+	rp->reads = m;
+	rp->built_for = -2;
+}
+
+/* Each ended read the viewer may see in a line ("Reads: first earned (ann) ·
+ * second resubmit (bo)"), when the process is in use. */
+static void add_reads(struct tui_rubric *rp, int w)
+{
+	const struct show_submission *m = rp->reads;
+	struct mc_buf b = MC_BUF_INIT;
+	for (int i = 0; m && m->process && i < m->nreads; i++)
+		if (m->reads[i].outcome) /* never another reader's while hidden: it has none */
+			mc_buf_printf(&b, "%s%s %s (%s)", b.len ? " · " : "Reads: ", m->reads[i].read,
+				      m->reads[i].outcome, m->reads[i].assessor ? m->reads[i].assessor : "?");
+	if (b.len)
+		tui_pager_add_wrapped(&rp->lines, TUI_NORMAL, 0, -1, mc_buf_str(&b), w);
+	mc_buf_free(&b);
+}
+
+/* Criterion `ci` as the other visible reads scored it, on one line under it. */
+static void add_other_scores(struct tui_rubric *rp, int ci, int w)
+{
+	const struct show_submission *m = rp->reads;
+	const struct scoring_criterion *c = &rp->o->criteria[ci];
+	struct mc_buf b = MC_BUF_INIT;
+	for (int k = 0; m && k < m->nscores; k++)
+		if (strcmp(m->scores[k].criterion, c->code) == 0 && rp->o->read &&
+		    strcmp(m->scores[k].read, rp->o->read) != 0)
+			mc_buf_printf(&b, "%s%s: %s (%s)", b.len ? " · " : "", m->scores[k].read,
+				      m->scores[k].level_label, m->scores[k].passes ? "passes" : "does not pass");
+	if (b.len)
+		tui_pager_add_wrapped(&rp->lines, TUI_NORMAL, 8, ci, mc_buf_str(&b), w);
+	mc_buf_free(&b);
+}
 
 struct tui_rubric *tui_rubric_new(void)
 {
@@ -170,6 +209,7 @@ static void build(struct tui_rubric *rp)
 	tui_pager_add_wrapped(p, o->eligible ? TUI_PASS : o->nscored < o->ncriteria ? TUI_UNSCORED : TUI_FAIL,
 			      0, -1, line, w);
 	free(line);
+	add_reads(rp, w);
 	for (int pi = 0; pi < o->nparts && !rp->summary; pi++) {
 		const struct scoring_part *part = &o->parts[pi];
 		tui_pager_add(p, TUI_NORMAL, 0, -1, "");
@@ -186,6 +226,7 @@ static void build(struct tui_rubric *rp)
 			enum tui_elem e = focus ? TUI_CURSOR : !lab ? TUI_UNSCORED : c->passes ? TUI_PASS : TUI_FAIL;
 			tui_pager_add(p, e, 0, ci, line);
 			free(line);
+			add_other_scores(rp, ci, w);
 			tui_pager_add_wrapped(p, TUI_NORMAL, 8, ci, c->text, w);
 			if (focus)
 				add_levels(p, c, ci, 8, w);

@@ -176,6 +176,11 @@ void tui_rubric_layout(struct tui_rubric *rp, WINDOW *w, int h, int width);
 void tui_rubric_draw(struct tui_rubric *rp, int focused);
 /* 1: the summary (every criterion a line, the focused one's levels in full). */
 void tui_rubric_set_summary(struct tui_rubric *rp, int on);
+/* The other reads to show beside the viewer's own, side by side (an
+ * adjudicator's, an approver's view): the submission's model, which the
+ * caller keeps alive while the pane uses it; NULL: none. */
+struct show_submission;
+void tui_rubric_set_reads(struct tui_rubric *rp, const struct show_submission *m);
 /* Moves between criteria; 1 when handled. */
 int tui_rubric_move(struct tui_rubric *rp, enum tui_action a);
 /* The focused criterion (index into outcome->criteria), -1 when none. */

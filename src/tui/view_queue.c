@@ -9,6 +9,7 @@
 
 #include "mcassess/access.h"
 #include "mcassess/queue.h"
+#include "mcassess/session.h"
 #include "mcassess/util.h"
 #include "tui/tui_int.h"
 
@@ -330,7 +331,13 @@ static int q_open(struct tui_view *v, const void *arg, struct mc_error *err)
 	v->data = q;
 	q->f.sort = QUEUE_SORT_AGE;
 	/* What the queue holds is core's to say (access.h): an assessor's own work,
-	 * a coordinator's district, everything for admins. */
+	 * a coordinator's district, everything for admins. An approver's open
+	 * work is what awaits their approval. */
+	const struct mc_session *sess = session_of(v->tui->store);
+	if (sess && sess->actor.role == ROLE_APPROVER) {
+		q->fv[0] = mc_xstrdup("awaiting_approval");
+		q->f.status = q->fv[0];
+	}
 	q->h = 20;
 	q->old_cursor = -1;
 	if (recount(v, err) != MC_OK)

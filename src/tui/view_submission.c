@@ -13,6 +13,7 @@
 #include "mcassess/claim.h"
 #include "mcassess/evstore.h"
 #include "mcassess/precheck.h"
+#include "mcassess/review.h"
 #include "mcassess/scoring.h"
 #include "mcassess/show.h"
 #include "mcassess/store.h"
@@ -34,6 +35,8 @@ struct sv {
 	int deciding;              /* 1: asking earned or resubmit; 2: asking to confirm */
 	const char *decision;      /* what is being confirmed */
 	int returning;             /* incomplete: 1 typing the reason, 2 asking to confirm */
+	int to_readers;            /* returning: to the readers (an approver's return), not incomplete */
+	int approving;             /* 1: asking to confirm the approval */
 	struct mc_buf reason;      /* what is missing, as typed */
 	int drafts;                /* 1: drafts of this user's text wait for this submission */
 	int focus;                 /* 0 evidence, 1 rubric */
@@ -98,6 +101,7 @@ static int s_open(struct tui_view *v, const void *arg, struct mc_error *err)
 	d->shown_part = -1;
 	if (show_load(v->tui->store, d->id, &d->sub, err) != MC_OK)
 		return err->status ? (int)err->status : MC_FAIL;
+	tui_rubric_set_reads(d->rubric, d->sub);
 	if (load_outcome(v, err) != MC_OK)
 		return err->status ? (int)err->status : MC_FAIL;
 	mark_personal(v);
@@ -657,6 +661,7 @@ static void ask_decision(struct tui_view *v)
 /* ------------------------------------------------ incomplete (completeness check) */
 /* The reason being typed, its end kept in view when it is longer than the line. */
 static const char REASON_ASK[] = "Incomplete: what is missing? (Enter goes on, Esc cancels) ";
+static const char RETURN_ASK[] = "Return to the readers: why? (Enter goes on, Esc cancels) ";
 
 static void reason_prompt(struct tui_view *v, const char *head)
 {
@@ -678,32 +683,103 @@ static void ask_incomplete(struct tui_view *v)
 		return;
 	}
 	d->returning = 1;
+	d->to_readers = 0;
 	mc_buf_reset(&d->reason);
 	reason_prompt(v, REASON_ASK);
+}
+
+/* ------------------------------------------------ approval (review.h) */
+/* What the reads say: the adjudication's outcome, else the first read's. */
+static const char *reads_say(const struct show_submission *m)
+{
+	const char *said = NULL;
+	for (int i = 0; i < m->nreads; i++)
+		if (m->reads[i].outcome && (!said || strcmp(m->reads[i].read, "adjudication") == 0))
+			said = m->reads[i].outcome;
+	return said;
+}
+
+/* Only what awaits approval is approved or returned; core says who may. */
+static int awaits_approval(struct tui_view *v)
+{
+	struct sv *d = v->data;
+	if (strcmp(d->sub->status, "awaiting_approval") == 0)
+		return 1;
+	tui_message(v->tui, "%s is %s, not awaiting approval; nothing to approve or return", d->id,
+		    d->sub->status);
+	return 0;
+}
+
+static void ask_approval(struct tui_view *v)
+{
+	struct sv *d = v->data;
+	if (!awaits_approval(v))
+		return;
+	const char *said = reads_say(d->sub);
+	d->approving = 1;
+	char *p = mc_xasprintf("Approve %s: its reads say %s. y approves (final) · any other key cancels", d->id,
+			       said ? said : "(nothing)");
+	tui_set_prompt(v->tui, p);
+	free(p);
+}
+
+static int approval_key(struct tui_view *v, int key)
+{
+	struct sv *d = v->data;
+	struct tui *t = v->tui;
+	d->approving = 0;
+	tui_set_prompt(t, NULL);
+	if (key != 'y' && key != 'Y') {
+		tui_message(t, "nothing recorded");
+		return TUI_HANDLED;
+	}
+	struct mc_error err = MC_ERROR_INIT;
+	if (review_approve(t->store, d->id, &err) != MC_OK) {
+		tui_error(t, &err);
+		return TUI_HANDLED;
+	}
+	recorded_next(v, "approved");
+	return TUI_HANDLED;
+}
+
+static void ask_return(struct tui_view *v)
+{
+	struct sv *d = v->data;
+	if (!awaits_approval(v))
+		return;
+	d->returning = 1;
+	d->to_readers = 1;
+	mc_buf_reset(&d->reason);
+	reason_prompt(v, RETURN_ASK);
 }
 
 static int incomplete_key(struct tui_view *v, int key)
 {
 	struct sv *d = v->data;
 	struct tui *t = v->tui;
+	const char *ask = d->to_readers ? RETURN_ASK : REASON_ASK;
 	if (d->returning == 1) {
 		if (key == '\n' && d->reason.len) {
 			d->returning = 2;
-			char *p = mc_xasprintf("Return %s as INCOMPLETE, unscored? y records it · any other key cancels",
-					       d->id);
+			char *p = d->to_readers ? mc_xasprintf("Return %s to its READERS? y returns it · any other key "
+							       "cancels", d->id)
+						: mc_xasprintf("Return %s as INCOMPLETE, unscored? y records it · any "
+							       "other key cancels", d->id);
 			tui_set_prompt(t, p);
 			free(p);
 		} else if (key == '\n') { /* the prompt says it: a message would sit under it */
-			reason_prompt(v, "First say what is missing or cannot be read (Esc cancels): ");
+			reason_prompt(v, d->to_readers ? "First say what the readers should look at again (Esc "
+							 "cancels): "
+						       : "First say what is missing or cannot be read (Esc cancels): ");
 		} else if (key == TUI_KEY_ESC) {
 			d->returning = 0;
 			tui_set_prompt(t, NULL);
 			tui_message(t, "nothing recorded");
 		} else if (key == TUI_KEY_CTRL('U')) {
 			mc_buf_reset(&d->reason);
-			reason_prompt(v, REASON_ASK);
+			reason_prompt(v, ask);
 		} else if (tui_prompt_edit(&d->reason, key)) {
-			reason_prompt(v, REASON_ASK);
+			reason_prompt(v, ask);
 		}
 		return TUI_HANDLED;
 	}
@@ -714,11 +790,12 @@ static int incomplete_key(struct tui_view *v, int key)
 		return TUI_HANDLED;
 	}
 	struct mc_error err = MC_ERROR_INIT;
-	if (scoring_return_incomplete(t->store, d->id, d->reason.data, &err) != MC_OK) {
+	if ((d->to_readers ? review_return(t->store, d->id, d->reason.data, &err)
+			   : scoring_return_incomplete(t->store, d->id, d->reason.data, &err)) != MC_OK) {
 		tui_error(t, &err);
 		return TUI_HANDLED;
 	}
-	recorded_next(v, "returned as incomplete");
+	recorded_next(v, d->to_readers ? "returned to its readers" : "returned as incomplete");
 	return TUI_HANDLED;
 }
 
@@ -753,6 +830,8 @@ static int s_key(struct tui_view *v, int key)
 	struct sv *d = v->data;
 	if (d->returning)
 		return incomplete_key(v, key);
+	if (d->approving)
+		return approval_key(v, key);
 	if (!d->deciding)
 		return find_request(v, ACT_NONE, key);
 	struct tui *t = v->tui;
@@ -783,7 +862,10 @@ static int s_key(struct tui_view *v, int key)
 		mark(v, SV_TITLE | SV_RUBRIC);
 		return TUI_HANDLED;
 	}
-	char *what = mc_xasprintf("recorded as %s", d->decision);
+	int process = 0; /* the reader's read ends; the process decides (review.h) */
+	if (review_uses_process(t->store, &process, &err) != MC_OK)
+		mc_error_clear(&err);
+	char *what = mc_xasprintf(process ? "your read ended as %s" : "recorded as %s", d->decision);
 	recorded_next(v, what);
 	free(what);
 	return TUI_HANDLED;
@@ -973,6 +1055,8 @@ static int s_request(struct tui_view *v, enum tui_action a)
 		return TUI_HANDLED;
 	case ACT_DECIDE: ask_decision(v); return TUI_HANDLED;
 	case ACT_INCOMPLETE: ask_incomplete(v); return TUI_HANDLED;
+	case ACT_APPROVE: ask_approval(v); return TUI_HANDLED;
+	case ACT_RETURN_READS: ask_return(v); return TUI_HANDLED;
 	case ACT_NEXT: open_next(v); return TUI_HANDLED;
 	case ACT_VIEW_FILE: view_file(v); return TUI_HANDLED;
 	case ACT_HISTORY: tui_push(v->tui, &tui_view_history, d->id); return TUI_HANDLED;

@@ -6,6 +6,8 @@
 #   mcacc_an  assessor, given AC-2 and AC-6 openly
 #   mcacc_ca  coordinator of North
 #   mcacc_cx  coordinator without a district
+#   mcacc_ap  approver of North (at the end: with approval on, AN's AC-2 awaits
+#             approval, and that is all the approver sees)
 #   root      admin (who ran init)
 # Each runs queue (text, tsv, json), show (text, json) of what is theirs and of
 # what is not, search (text, json, regex), export results (csv, json), claim
@@ -19,8 +21,8 @@ if [ "$(id -u)" -ne 0 ] || ! command -v useradd >/dev/null 2>&1 || ! command -v 
 	exit 0
 fi
 jqe() { jq -e "$1" "$OUT" >/dev/null; }
-AB=mcacc_ab AN=mcacc_an CA=mcacc_ca CX=mcacc_cx
-for u in $AB $AN $CA $CX; do id "$u" >/dev/null 2>&1 || useradd -M -N "$u" 2>/dev/null || useradd -M "$u"; done
+AB=mcacc_ab AN=mcacc_an CA=mcacc_ca CX=mcacc_cx AP=mcacc_ap
+for u in $AB $AN $CA $CX $AP; do id "$u" >/dev/null 2>&1 || useradd -M -N "$u" 2>/dev/null || useradd -M "$u"; done
 F=$(mktemp -d /tmp/mcassess-access.XXXXXX)
 trap '[ -n "${KEEP:-}" ] || rm -rf "$T" "$F"' EXIT
 chmod 0777 "$F"
@@ -43,6 +45,7 @@ mc people add $AB --role assessor --district North
 mc people add $AN --role assessor --district North
 mc people add $CA --role coordinator --district North
 mc people add $CX --role coordinator
+mc people add $AP --role approver --district North
 ARCHIVE=0
 if "$MCASSESS" --db "$DB" archive init >"$T/ai.out" 2>&1; then ARCHIVE=1; fi
 t_run 0 assign AC-1 $AB --blind
@@ -67,6 +70,8 @@ must_ca="AC-1 AC-2 Nightingale Kestrel"
 never_ca="Fairweather Thornbury Cedar Elmstead AC-3 AC-5"
 must_cx="AC-1 AC-2 AC-3 Nightingale Kestrel Fairweather"
 never_cx="$ANON1-never"
+must_ap="AC-2 Kestrel"
+never_ap="Nightingale Fairweather Larkspur Thornbury Wrenfield AC-1 AC-3 AC-4 AC-5 AC-6"
 must_root="$must_cx"
 never_root="$never_cx"
 
@@ -286,4 +291,34 @@ as $CX 1 config due-days 4
 as root 0 config due-days 4
 as root 0 assign workload --format tsv
 t_check "root: the workload lists both assessors" [ "$(cut -f1 "$OUT" | tr '\n' ' ')" = "$AB $AN " ]
+
+# ---------------------------------------------------------------- approver of North
+# Before anything awaits approval the approver sees nothing at all.
+as $AP 0 queue --status all --format tsv
+t_check "ap: nothing awaits approval, nothing listed" [ ! -s "$OUT" ]
+as $AP 1 show AC-2
+t_stderr_has "mcassess: AC-2 is not awaiting approval"
+t_run 0 config approval on
+for c in O1 O2 A1 A2 A3 A4 A5 R1 R2; do as $AN 0 score AC-2 $c 2; done
+printf 'More analysis questions, please.\n' >"$F/ap-fb.txt" && chmod 0644 "$F/ap-fb.txt"
+as $AN 0 feedback AC-2 --file "$F/ap-fb.txt"
+as $AN 0 decide AC-2 resubmit
+t_check "ap: AC-2 awaits approval" [ "$(sql "SELECT status FROM submission WHERE ext_id = 'AC-2'")" = awaiting_approval ]
+matrix ap $AP AC-2 AC-1
+as $AP 1 show AC-1
+t_stderr_has "mcassess: AC-1 is not awaiting approval in your district, North"
+as $AP 0 queue --format tsv
+t_check "ap: the default queue is what awaits approval" [ "$(cut -f1 "$OUT" | tr '\n' ' ')" = "AC-2 " ]
+t_check "ap: the workstation's queue is what awaits approval" grep -q "queue: awaiting_approval" "$F/dumps/ap/queue"
+before=$(sql "SELECT count(*) FROM audit")
+as $AP 1 score AC-2 O1 3
+t_stderr_has "approvers do not score"
+as $AP 1 decide AC-1 approve
+as $AP 1 reopen AC-4 --reason "appeal"
+as $AP 1 config reads 2
+t_check "ap: nothing written by the refusals" [ "$(sql "SELECT count(*) FROM audit")" = "$before" ]
+as $AN 1 decide AC-2 approve
+t_stderr_has "only approvers and admins approve a submission"
+as $AP 0 decide AC-2 approve
+t_check "ap: approved, the reader's outcome final" [ "$(sql "SELECT status FROM submission WHERE ext_id = 'AC-2'")" = resubmit ]
 done_testing

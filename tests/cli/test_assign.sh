@@ -117,7 +117,7 @@ t_run 0 assign --remove S-101 "$ME"
 t_run 0 assign S-101 "$ME" --read adjudication
 sql "UPDATE person SET role = 'assessor' WHERE user = '$ME'"
 t_run 1 score S-101 O1 2
-t_stderr_has "mcassess: you ($ME) may not score S-101 yet: it is assigned to you for a later read, and only the first read is scored for now"
+t_stderr_has "mcassess: you ($ME) may not score S-101 yet: it is assigned to you for the adjudication read, and this database reads each submission once"
 sql "UPDATE person SET role = 'admin' WHERE user = '$ME'"
 t_run 0 assign --remove S-101 "$ME"
 sql "UPDATE person SET role = 'assessor' WHERE user = '$ME'"

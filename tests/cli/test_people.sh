@@ -26,10 +26,10 @@ t_db_unchanged
 
 # Bad input changes nothing.
 t_run 2 people add carol --role boss
-t_stderr_has "mcassess: people: unknown role 'boss' (assessor, coordinator or admin)"
+t_stderr_has "mcassess: people: unknown role 'boss' (assessor, approver, coordinator or admin)"
 t_stderr_has "usage: mcassess people add USER --role"
 t_run 2 people add carol
-t_stderr_has "add needs --role assessor, coordinator or admin"
+t_stderr_has "add needs --role assessor, approver, coordinator or admin"
 t_run 2 people add --role assessor
 t_stderr_has "add needs one USER"
 t_run 3 people add 'Carol!' --role assessor

@@ -74,7 +74,7 @@ t_run 1 decide S-1 earned
 t_stderr_has "mcassess: S-1 cannot be earned: O2 at Progressing does not pass; A2 not scored; R1 not scored (3 of 5 criteria scored, 2 passing)"
 t_db_unchanged
 t_run 2 decide S-1 maybe
-t_stderr_has "the decision is 'earned', 'resubmit' or 'incomplete', not 'maybe'"
+t_stderr_has "the decision is 'earned', 'resubmit', 'incomplete', 'approve' or 'return', not 'maybe'"
 t_run 0 score S-1 O2 Demonstrated
 t_run 0 score S-1 A2 demonstrated
 t_run 0 score S-1 R1 3

@@ -178,6 +178,35 @@ static void search_finds_theirs_beyond_the_best(void **state)
 	}
 }
 
+/* An approver of North sees what awaits approval there, and only that: in
+ * access_submission, the queue and its counts. */
+static void approvers_see_what_awaits_approval(void **state)
+{
+	struct unit_db *f = *state;
+	unit_exec(f->path, "INSERT INTO person(user, role, district_id, created_at) VALUES ('pat', 'approver', 1, 'x'),"
+			   " ('pam', 'approver', NULL, 'x');"
+			   "UPDATE submission SET status = 'awaiting_approval' WHERE ext_id IN ('S-3', 'S-4');");
+	expect(f, "pat", "S-3", ACCESS_READ, "");
+	expect(f, "pat", "S-3", ACCESS_WRITE, "");
+	expect(f, "pat", "S-4", ACCESS_READ, "S-4 is not awaiting approval in your district, North");
+	expect(f, "pat", "S-1", ACCESS_READ, "S-1 is not awaiting approval in your district, North");
+	expect(f, "pam", "S-4", ACCESS_READ, "");
+	expect(f, "pam", "S-2", ACCESS_READ, "S-2 is not awaiting approval");
+	char *got = queue_ids(f, "pat");
+	assert_string_equal(got, "S-3");
+	free(got);
+	got = queue_ids(f, "pam");
+	assert_string_equal(got, "S-3 S-4");
+	free(got);
+	long long c[QUEUE_NSTATUS];
+	struct mc_error err = MC_ERROR_INIT;
+	unit_act_as(f->s, "pat");
+	assert_int_equal(queue_counts(f->s, c, &err), MC_OK);
+	assert_int_equal(c[0], 0); /* nothing queued is theirs */
+	assert_int_equal(c[2], 1); /* awaiting_approval: S-3 */
+	assert_false(access_assigned_only(f->s));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -186,6 +215,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(strangers_and_role_changes, setup, teardown),
 		cmocka_unit_test_setup_teardown(lists_take_the_scope, setup, teardown),
 		cmocka_unit_test_setup_teardown(search_finds_theirs_beyond_the_best, setup, teardown),
+		cmocka_unit_test_setup_teardown(approvers_see_what_awaits_approval, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
