@@ -21,6 +21,7 @@ const struct cli_cmd *const cli_commands[] = {
 	&cli_cmd_archive,
 	&cli_cmd_assign, &cli_cmd_config, &cli_cmd_shared,
 	&cli_cmd_issuer,
+	&cli_cmd_packet,
 	NULL,
 };
 

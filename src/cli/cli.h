@@ -103,6 +103,7 @@ extern const struct cli_cmd cli_cmd_shared;
 extern const struct cli_cmd cli_cmd_archive;
 extern const struct cli_cmd cli_cmd_assign, cli_cmd_config;
 extern const struct cli_cmd cli_cmd_issuer;
+extern const struct cli_cmd cli_cmd_packet; /* review packets (issue 12) */
 
 /* NULL-terminated, in the order `mcassess --help` lists them. */
 extern const struct cli_cmd *const cli_commands[];

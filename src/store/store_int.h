@@ -55,6 +55,12 @@ char *store_col_dup(sqlite3_stmt *st, int i);
 	"= (SELECT id FROM district WHERE name = ?63)))"
 void store_bind_scope(struct store *s, sqlite3_stmt *st);
 
+/* Each row of `st` (the audit table's columns in their order), as an audit_row,
+ * to fn (non-zero stops); st is reset, not finalized (store_audit.c). */
+struct audit_row;
+int store_audit_walk(struct store *s, sqlite3_stmt *st, int (*fn)(void *ctx, const struct audit_row *r), void *ctx,
+		     struct mc_error *err);
+
 /* store_search.c: register the search tokenizer and snippet function with FTS5 on
  * a new connection (store_open calls it); an SQLite result code. */
 int store_search_setup(sqlite3 *db);
