@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <errno.h>
 
 #include <jansson.h>
 
@@ -373,6 +375,9 @@ int packet_import(struct store *s, const char *path, struct packet_import_result
 	*res = (struct packet_import_result){ 0 };
 	struct store *p = NULL;
 	struct meta_origin mo = { 0 };
+	if (access(path, R_OK) != 0)
+		return mc_error_set(err, MC_INVALID, "%s: cannot be read: %s", path,
+				    strerror(errno));
 	int rc = store_open(path, STORE_READONLY, &p, err);
 	if (rc == MC_OK)
 		rc = read_origin(p, path, &mo, err);
