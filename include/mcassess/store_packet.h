@@ -60,6 +60,10 @@ int store_packet_records_json(struct store *s, const char *sub, char **json, str
  * and the submission's status). From the JSON of store_packet_records_json
  * instead when json is not NULL (a conflict resolved for the packet). */
 int store_packet_apply(struct store *s, const char *sub, const char *json, struct mc_error *err);
+/* The server's records of `sub` that the packet's (records, JSON as above)
+ * do not replace: each as its audit action and the JSON its audit row had. */
+int store_packet_removed(struct store *s, const char *sub, const char *records,
+			 int (*fn)(void *ctx, const char *action, const char *before), void *ctx, struct mc_error *err);
 int store_packet_note_audit(struct store *s, const char *uid, const char *packet_id, const char *hash,
 			    struct mc_error *err);
 struct packet_conflict_row {

@@ -445,15 +445,52 @@ static int append_held(struct store *s, const char *packet_id, const char *event
 	return rc;
 }
 
+/* A server record the packet's replace removes is audited as removed, so the
+ * log's last word on it is that it is gone (check compares the two). */
+struct removal {
+	struct store *s;
+	char **actions, **befores;
+	size_t n;
+};
+
+static int removal_note(void *ctx, const char *action, const char *before)
+{
+	struct removal *r = ctx;
+	r->actions = mc_xrealloc(r->actions, (r->n + 1) * sizeof *r->actions);
+	r->befores = mc_xrealloc(r->befores, (r->n + 1) * sizeof *r->befores);
+	r->actions[r->n] = mc_xstrdup(action);
+	r->befores[r->n++] = mc_xstrdup(before);
+	return 0;
+}
+
+static int take_packet(struct store *s, const struct pick *p, struct mc_error *err)
+{
+	struct removal r = { .s = s };
+	int rc = store_packet_removed(s, p->sub, p->records, removal_note, &r, err);
+	if (rc == MC_OK)
+		rc = store_packet_apply(s, p->sub, p->records, err);
+	char *subject = mc_xasprintf("submission:%s", p->sub);
+	for (size_t i = 0; i < r.n; i++) {
+		if (rc == MC_OK)
+			rc = audit_append(s, r.actions[i], subject, r.befores[i], NULL, err);
+		free(r.actions[i]);
+		free(r.befores[i]);
+	}
+	free(r.actions);
+	free(r.befores);
+	free(subject);
+	if (rc == MC_OK)
+		rc = append_held(s, p->packet_id, p->events, err);
+	return rc;
+}
+
 static int resolve_in_tx(struct store *s, const struct pick *p, int packet, struct mc_error *err)
 {
 	char at[MC_TIME_LEN];
 	mc_now(at);
 	int rc = store_packet_conflict_set(s, p->id, packet ? "packet" : "server", session_user(s), at, err);
 	if (rc == MC_OK && packet)
-		rc = store_packet_apply(s, p->sub, p->records, err);
-	if (rc == MC_OK && packet)
-		rc = append_held(s, p->packet_id, p->events, err);
+		rc = take_packet(s, p, err);
 	char *subject = mc_xasprintf("submission:%s", p->sub);
 	char *after = mc_xasprintf("{\"kept\":\"%s\",\"packet\":\"%s\"}", packet ? "packet" : "server",
 				   p->packet_id);

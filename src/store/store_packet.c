@@ -506,3 +506,33 @@ int store_packet_imported(struct store *s, const char *packet_id, int *imported,
 	*imported = count(s, "SELECT count(*) FROM packet_import WHERE packet_id = ?1", packet_id, &rc, err) > 0;
 	return rc;
 }
+
+int store_packet_removed(struct store *s, const char *sub, const char *records,
+			 int (*fn)(void *ctx, const char *action, const char *before), void *ctx, struct mc_error *err)
+{
+	static const char sql[] =
+		"SELECT 'score', json_object('criterion', c.code, 'level', l.code, 'comment', sc.comment, "
+		"'assessor', sc.assessor, 'read', sc.read) FROM main.score sc JOIN main.criterion c ON c.id = "
+		"sc.criterion_id JOIN main.level l ON l.id = sc.level_id WHERE sc.submission_id = (SELECT id FROM "
+		"main.submission WHERE ext_id = ?1) AND NOT EXISTS (SELECT 1 FROM json_each(?2, '$.score') j WHERE "
+		"j.value ->> 'criterion_id' = sc.criterion_id AND j.value ->> 'read' = sc.read) "
+		"UNION ALL SELECT 'feedback', json_object('text', f.body, 'author', f.author, 'read', f.read) FROM "
+		"main.feedback f WHERE f.submission_id = (SELECT id FROM main.submission WHERE ext_id = ?1) AND NOT "
+		"EXISTS (SELECT 1 FROM json_each(?2, '$.feedback') j WHERE j.value ->> 'read' = f.read) "
+		"UNION ALL SELECT 'decide', json_object('outcome', d.outcome, 'decided_by', d.decided_by) FROM "
+		"main.decision d WHERE d.submission_id = (SELECT id FROM main.submission WHERE ext_id = ?1) AND "
+		"json_array_length(?2, '$.decision') = 0";
+	sqlite3_stmt *st = prep(s, sql, err);
+	if (!st)
+		return MC_FAIL;
+	store_bind_text(st, 1, sub);
+	store_bind_text(st, 2, records);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (fn(ctx, (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1))) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading the server's records");
+}

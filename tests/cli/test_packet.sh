@@ -9,7 +9,24 @@
 . "$TOP_SRCDIR/tests/cli/lib.sh"
 if [ "$(id -u)" -ne 0 ] || ! command -v useradd >/dev/null 2>&1 || ! command -v runuser >/dev/null 2>&1; then
 	t_ok "an offline review session # SKIP not root (useradd, runuser)"
-	done_testing
+	
+# ---------------------------------------------------------------- keeping the packet's work over the server's
+# The server scored another criterion of PK-5 and wrote feedback meanwhile; the
+# packet's work replaces it, and the log says those records were removed.
+mc assign PK-5 root
+mc score PK-5 O2 not_met
+mc feedback PK-5 "Written on the server."
+as $C 0 "$DB" packet import "$F/ld.pk"
+t_stdout_has "1 conflict"
+as $C 0 "$DB" packet resolve PK-5 --keep packet
+mc show PK-5 --format json
+t_stdout_lacks "Written on the server."
+t_stdout_lacks '"not_met"'
+t_stdout_has '"assessor": "mcpkd"'
+mc check
+t_check "check is clean after the packet's work replaced the server's" [ "$RC" -eq 0 ]
+[ "$RC" -eq 0 ] || t_diag "$OUT"
+done_testing
 	exit 0
 fi
 A=mcpka B=mcpkb D=mcpkd C=mcpkc X=mcpkx
@@ -215,4 +232,21 @@ for delay in 0.005 0.01 0.02 0.03 0.05 0.08; do
 done
 t_check "the import changes the database (so the kills are of real work)" [ "$before" != "$after" ]
 t_check "kill -9 during an import leaves all or nothing, and check clean" [ "$partial" = 0 ]
+
+# ---------------------------------------------------------------- keeping the packet's work over the server's
+# The server scored another criterion of PK-5 and wrote feedback meanwhile; the
+# packet's work replaces it, and the log says those records were removed.
+mc assign PK-5 root
+mc score PK-5 O2 not_met
+mc feedback PK-5 "Written on the server."
+as $C 0 "$DB" packet import "$F/ld.pk"
+t_stdout_has "1 conflict"
+as $C 0 "$DB" packet resolve PK-5 --keep packet
+mc show PK-5 --format json
+t_stdout_lacks "Written on the server."
+t_stdout_lacks '"not_met"'
+t_stdout_has '"assessor": "mcpkd"'
+mc check
+t_check "check is clean after the packet's work replaced the server's" [ "$RC" -eq 0 ]
+[ "$RC" -eq 0 ] || t_diag "$OUT"
 done_testing
