@@ -115,11 +115,13 @@ static int sub_note(void *ctx, const char *id)
 	return 0;
 }
 
-/* Only the records' own events travel: an import's row names the educator. */
+/* Only the records' own events travel (an import's row names the educator),
+ * and the demo generator's, which wrote records without a row each. */
 static int audit_copy(void *ctx, const struct audit_row *r)
 {
 	struct fill *f = ctx;
-	if (strcmp(r->action, "score") && strcmp(r->action, "feedback") && strcmp(r->action, "decide"))
+	if (strcmp(r->action, "score") && strcmp(r->action, "feedback") && strcmp(r->action, "decide") &&
+	    strcmp(r->action, "demo"))
 		return 0;
 	f->rc = audit_append_row(f->p, r, NULL, f->err);
 	return f->rc != MC_OK;
@@ -174,6 +176,10 @@ static int fill_packet(struct fill *f, const struct packet_origin *o)
 		rc = f->rc;
 	if (rc == MC_OK)
 		rc = genesis(f, o);
+	if (rc == MC_OK)
+		rc = store_audit_each(f->s, "database", audit_copy, f, f->err);
+	if (rc == MC_OK)
+		rc = f->rc;
 	if (rc == MC_OK)
 		rc = store_packet_subs(f->p, sub_note, f, f->err);
 	for (size_t i = 0; rc == MC_OK && i < f->nsubs; i++) {
