@@ -28,6 +28,14 @@ int store_packet_audit_hash(struct store *s, long long seq, char out[MC_SHA256_H
 int store_packet_copy(struct store *s, const char *district, const char *assessors, const char *exporter,
 		      long *nsubs, char **who, struct mc_error *err);
 
+/* The text evidence in the attached packet of educators it names by their
+ * anonymous id only, with the real name and school (from the server), and
+ * its replacement (masked text, its sha256 and normalised sha256). */
+int store_packet_blind_texts(struct store *s, int (*fn)(void *ctx, long long id, const char *text, const char *name,
+							 const char *school), void *ctx, struct mc_error *err);
+int store_packet_text_set(struct store *s, long long id, const char *text, const char *sha, const char *norm,
+			  struct mc_error *err);
+
 /* Each evidence file the packet holds (sha256), in the store `s` (the packet). */
 int store_packet_blobs_needed(struct store *s, int (*fn)(void *ctx, const char *sha256), void *ctx,
 			      struct mc_error *err);

@@ -16,6 +16,7 @@
 #include "mcassess/packet.h"
 #include "mcassess/people.h"
 #include "mcassess/progress.h"
+#include "mcassess/redact.h"
 #include "mcassess/session.h"
 #include "mcassess/store.h"
 #include "mcassess/store_packet.h"
@@ -207,6 +208,56 @@ static char *json_names(const char *const *who, int n)
 	return s;
 }
 
+/* Blind reads stay blind: text evidence of an educator the packet names by
+ * the anonymous id goes masked as a blind viewer sees it (their own name and
+ * school, and the patterns' names, e-mails, phones), since the laptop has no
+ * real name to mask it by. */
+struct blind {
+	struct store *s;
+	struct mc_error *err;
+	struct redact_set *set;
+	long long *ids;
+	char **texts;
+	size_t n;
+	int rc;
+};
+
+static int blind_mask(void *ctx, long long id, const char *text, const char *name, const char *school)
+{
+	struct blind *b = ctx;
+	redact_set_person(b->set, name);
+	redact_set_school(b->set, school);
+	char *out = NULL;
+	b->rc = redact_mask(b->set, text ? text : "", text ? strlen(text) : 0, &out, NULL, b->err);
+	b->ids = mc_xrealloc(b->ids, (b->n + 1) * sizeof *b->ids);
+	b->texts = mc_xrealloc(b->texts, (b->n + 1) * sizeof *b->texts);
+	b->ids[b->n] = id;
+	b->texts[b->n++] = out ? out : mc_xstrdup(text ? text : "");
+	return b->rc != MC_OK;
+}
+
+static int mask_blind(struct store *s, struct mc_error *err)
+{
+	struct blind b = { .s = s, .err = err };
+	int rc = redact_load(&b.set, err);
+	if (rc == MC_OK)
+		rc = store_packet_blind_texts(s, blind_mask, &b, err);
+	if (rc == MC_OK)
+		rc = b.rc;
+	for (size_t i = 0; i < b.n; i++) {
+		char sha[MC_SHA256_HEX], norm[MC_SHA256_HEX];
+		mc_sha256_hex(b.texts[i], strlen(b.texts[i]), sha);
+		precheck_norm_sha256(b.texts[i], strlen(b.texts[i]), norm);
+		if (rc == MC_OK)
+			rc = store_packet_text_set(s, b.ids[i], b.texts[i], sha, norm, err);
+		free(b.texts[i]);
+	}
+	free(b.ids);
+	free(b.texts);
+	redact_free(&b.set);
+	return rc;
+}
+
 /* The copy itself, on the server's connection with the new packet attached. */
 static int copy_into(struct store *s, const char *district, const char *names, const char *out,
 		     struct packet_export_result *res, struct mc_error *err)
@@ -219,6 +270,8 @@ static int copy_into(struct store *s, const char *district, const char *names, c
 	if (rc != MC_OK)
 		return rc;
 	rc = store_packet_copy(s, district, names, session_user(s), &res->submissions, &res->assessors, err);
+	if (rc == MC_OK)
+		rc = mask_blind(s, err);
 	store_packet_detach(s);
 	if (rc == MC_OK && res->submissions == 0)
 		rc = mc_error_set(err, MC_INVALID, "district %s has no open work assigned to %s: nothing to take "

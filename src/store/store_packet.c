@@ -80,7 +80,11 @@ static int text3(struct store *s, const char *sql, const char *a, const char *b,
 
 int store_packet_attach(struct store *s, const char *path, struct mc_error *err)
 {
-	return run3(s, "ATTACH DATABASE ?1 AS pk", path, NULL, NULL, "opening the review packet", err);
+	int rc = run3(s, "ATTACH DATABASE ?1 AS pk", path, NULL, NULL, "opening the review packet", err);
+	/* What export masks or leaves out must not linger in free pages. */
+	if (rc == MC_OK)
+		rc = run3(s, "PRAGMA pk.secure_delete = ON", NULL, NULL, NULL, "opening the review packet", err);
+	return rc;
 }
 
 void store_packet_detach(struct store *s)
@@ -263,8 +267,9 @@ int store_packet_mismatch(struct store *s, char **what, struct mc_error *err)
 		"LEFT JOIN main.submission m ON m.id = p.id AND m.ext_id = p.ext_id WHERE m.id IS NULL "
 		"UNION ALL SELECT 'evidence ' || s.ext_id || ' #' || p.seq || ' differs from the server''s copy' "
 		"FROM pk.evidence p JOIN pk.submission s ON s.id = p.submission_id LEFT JOIN main.evidence m "
-		"ON m.submission_id = p.submission_id AND m.seq = p.seq WHERE m.id IS NULL OR m.sha256 <> p.sha256 "
-		"OR m.text IS NOT p.text OR m.blob_sha256 IS NOT p.blob_sha256 "
+		"ON m.submission_id = p.submission_id AND m.seq = p.seq WHERE m.id IS NULL "
+		"OR m.blob_sha256 IS NOT p.blob_sha256 OR ((m.sha256 <> p.sha256 OR m.text IS NOT p.text) AND NOT EXISTS "
+		"(SELECT 1 FROM pk.educator pe WHERE pe.id = s.educator_id AND pe.name = pe.anon_id)) "
 		"UNION ALL SELECT 'evidence ' || s.ext_id || ' #' || p.seq || ': its file is not in the packet' "
 		"FROM pk.evidence p JOIN pk.submission s ON s.id = p.submission_id WHERE p.blob_sha256 IS NOT NULL "
 		"AND p.blob_sha256 NOT IN (SELECT sha256 FROM pk.packet_blob)) LIMIT 1";
@@ -535,4 +540,45 @@ int store_packet_removed(struct store *s, const char *sub, const char *records,
 		}
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading the server's records");
+}
+
+int store_packet_blind_texts(struct store *s, int (*fn)(void *ctx, long long id, const char *text, const char *name,
+							 const char *school), void *ctx, struct mc_error *err)
+{
+	sqlite3_stmt *st = prep(s, "SELECT ev.id, ev.text, e.name, sc.name FROM pk.evidence ev JOIN pk.submission su "
+				   "ON su.id = ev.submission_id JOIN main.educator e ON e.id = su.educator_id "
+				   "JOIN pk.educator pe ON pe.id = e.id LEFT JOIN main.school sc ON sc.id = e.school_id "
+				   "WHERE pe.name = pe.anon_id AND ev.kind = 'text' ORDER BY ev.id", err);
+	if (!st)
+		return MC_FAIL;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (fn(ctx, sqlite3_column_int64(st, 0), (const char *)sqlite3_column_text(st, 1),
+		       (const char *)sqlite3_column_text(st, 2), (const char *)sqlite3_column_text(st, 3))) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading the packet's evidence");
+}
+
+int store_packet_text_set(struct store *s, long long id, const char *text, const char *sha, const char *norm,
+			  struct mc_error *err)
+{
+	sqlite3_stmt *st = prep(s, "UPDATE pk.evidence SET text = ?2, sha256 = ?3 WHERE id = ?1", err);
+	if (!st)
+		return MC_FAIL;
+	store_bind_int(st, 1, id);
+	store_bind_text(st, 2, text);
+	store_bind_text(st, 3, sha);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_DONE && (st = prep(s, "UPDATE pk.evidence_norm SET sha256 = ?2 WHERE evidence_id = ?1",
+					    err)) != NULL) {
+		store_bind_int(st, 1, id);
+		store_bind_text(st, 2, norm);
+		rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+	}
+	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "masking the packet's evidence");
 }

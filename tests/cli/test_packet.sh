@@ -78,7 +78,9 @@ t_check "export leaves the server as it was" [ "$(sqlite3 "$DB" .dump | sha256su
 t_check "a packet holds only its district's work" [ "$(sqlite3 "$F/a.pk" "SELECT group_concat(ext_id) FROM submission")" = "PK-1,PK-2" ]
 t_check "no other district in the packet" [ "$(sqlite3 "$F/a.pk" "SELECT count(*) FROM educator WHERE name LIKE 'Dov%'")" = 0 ]
 t_check "the evidence files travel inside" [ "$(sqlite3 "$F/a.pk" "SELECT count(*) FROM packet_blob")" = 2 ]
-t_check "a blind educator's name is not in the packet" sh -c "! grep -a -q 'Marchetti' '$F/b.pk'"
+t_check "a blind educator's name is not in the packet, nor in its evidence" sh -c "! grep -a -q -e 'Marchetti' -e 'cleo.m@' -e 'E-PK3' '$F/b.pk'"
+mc show PK-3
+t_stdout_has "wrote Cleo Marchetti"
 as $C 3 "$DB" packet export --district Riverside --assessor $A --out "$F/a.pk"
 t_stderr_has "already exists"
 as $C 3 "$DB" packet export --district Riverside --assessor nobody1 --out "$F/n.pk"
@@ -103,6 +105,9 @@ as $A 0 "$F/la.pk" score PK-2 O1 progressing --comment "Say why the questions cl
 as $B 0 "$F/lb.pk" queue
 t_stdout_lacks "Cleo"
 as $B 0 "$F/lb.pk" show PK-3
+t_stdout_lacks "Marchetti"
+t_stdout_lacks "cleo.m@"
+as $B 0 "$F/lb.pk" search analysis
 t_stdout_lacks "Marchetti"
 for c in O1 O2 A1 A2 A3 A4 A5 R1 R2; do
 	runuser -u $B -- "$MCASSESS" --db "$F/lb.pk" score PK-3 $c not_met >/dev/null 2>&1 || t_fail "score PK-3 $c"
