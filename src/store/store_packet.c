@@ -368,6 +368,14 @@ int store_packet_apply(struct store *s, const char *sub, const char *json, struc
 		free(del);
 		free(ins);
 	}
+	/* Feedback written on a laptop may be older than the search index's mark
+	 * (store_search.c indexes feedback from it on): move the mark back. */
+	if (rc == MC_OK)
+		rc = run3(s, "UPDATE main.meta SET value = (SELECT min(at) FROM main.feedback WHERE submission_id = "
+			     "(SELECT id FROM main.submission WHERE ext_id = ?1)) WHERE key = 'search.feedback_at' "
+			     "AND value > (SELECT min(at) FROM main.feedback WHERE submission_id = "
+			     "(SELECT id FROM main.submission WHERE ext_id = ?1))", sub, NULL, NULL, "merging the packet",
+			  err);
 	if (rc == MC_OK && json)
 		rc = run3(s, "UPDATE main.submission SET status = ?2 ->> '$.status', updated_at = "
 			     "strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE ext_id = ?1 AND status <> ?2 ->> '$.status'",

@@ -136,8 +136,17 @@ for f in "$F"/order-*; do cmp -s "$F/order-abd" "$f" || same=0; done
 t_check "three packets merged in all six orders give the same database" [ "$same" = 1 ]
 t_check "and the merge took the laptops' work" grep -q "mcpkb" "$F/order-abd"
 
+sleep 1 # a second later than the laptops' feedback, to the second the index marks
+mc feedback PK-4 "Hilltop feedback, written on the server after the laptops'."
+mc search questions # the server's search index is now past the laptop's feedback
+lat=$(sqlite3 "$F/la.pk" "SELECT at FROM feedback WHERE body LIKE 'Clear sequence%'")
+mark=$(sql "SELECT value FROM meta WHERE key = 'search.feedback_at'")
+t_check "the search index's mark ($mark) is past the laptop's feedback ($lat)" \
+	awk -v a="$mark" -v b="$lat" 'BEGIN { exit !(a > b) }'
 as $C 0 "$DB" packet import "$F/la.pk"
 t_stdout_has "merged 2 submissions"
+mc search "recall to analysis"
+t_stdout_has "PK-1"
 snap_server
 as $C 0 "$DB" packet import "$F/la.pk"
 t_stdout_has "nothing new"
