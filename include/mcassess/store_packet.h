@@ -41,9 +41,11 @@ int store_packet_blobs_needed(struct store *s, int (*fn)(void *ctx, const char *
 			      struct mc_error *err);
 int store_packet_blob_put(struct store *s, const char *sha256, const void *data, size_t len,
 			  struct mc_error *err);
-/* Each file carried, with its content (s: the packet). */
-int store_packet_blob_each(struct store *s, int (*fn)(void *ctx, const char *sha256, const void *data,
-						       size_t len), void *ctx, struct mc_error *err);
+/* Each file carried, with its content (s: the packet); want (may be NULL)
+ * says which files' content to read. */
+int store_packet_blob_each(struct store *s, int (*want)(void *ctx, const char *sha256),
+			   int (*fn)(void *ctx, const char *sha256, const void *data, size_t len), void *ctx,
+			   struct mc_error *err);
 /* The packet's submissions' ids (the ext ids), s: the packet. */
 int store_packet_subs(struct store *s, int (*fn)(void *ctx, const char *id), void *ctx, struct mc_error *err);
 

@@ -120,7 +120,7 @@ static int verify_packet(struct store *p, const char *path, const struct packet_
 	struct check_summary sum;
 	int rc = check_run(p, CHECK_DATABASE | CHECK_AUDIT | CHECK_RECORDS, found_one, &f, &sum, err);
 	if (rc == MC_OK)
-		rc = store_packet_blob_each(p, blob_ok, &f, err);
+		rc = store_packet_blob_each(p, NULL, blob_ok, &f, err);
 	struct first first = { .o = o };
 	if (rc == MC_OK)
 		rc = store_audit_from(p, 1, first_row, &first, err);

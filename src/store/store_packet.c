@@ -238,17 +238,21 @@ int store_packet_blob_put(struct store *s, const char *sha256, const void *data,
 	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "writing an evidence file into the packet");
 }
 
-int store_packet_blob_each(struct store *s, int (*fn)(void *ctx, const char *sha256, const void *data,
-						       size_t len), void *ctx, struct mc_error *err)
+int store_packet_blob_each(struct store *s, int (*want)(void *ctx, const char *sha256),
+			   int (*fn)(void *ctx, const char *sha256, const void *data, size_t len), void *ctx,
+			   struct mc_error *err)
 {
 	sqlite3_stmt *st = prep(s, "SELECT sha256, data FROM packet_blob ORDER BY sha256", err);
 	if (!st)
 		return MC_FAIL;
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *sha = (const char *)sqlite3_column_text(st, 0);
+		if (want && !want(ctx, sha))
+			continue; /* the file's bytes (overflow pages) are never read */
 		const void *d = sqlite3_column_blob(st, 1);
 		size_t n = (size_t)sqlite3_column_bytes(st, 1);
-		if (fn(ctx, (const char *)sqlite3_column_text(st, 0), d, n)) {
+		if (fn(ctx, sha, d, n)) {
 			rc = SQLITE_DONE;
 			break;
 		}
