@@ -45,6 +45,15 @@ struct packet_conflict_view {
 int packet_conflicts(struct store *s, int all, int (*fn)(void *ctx, const struct packet_conflict_view *c),
 		     void *ctx, long *n, struct mc_error *err);
 
+/* The packets merged here, newest first, with their conflicts (coordinators
+ * and admins): the coordinator's summary of the sessions. */
+struct packet_session_view {
+	const char *packet_id, *district, *exported_by, *exported_at, *imported_by, *imported_at;
+	long events, conflicts_open, conflicts_resolved;
+};
+int packet_sessions(struct store *s, int (*fn)(void *ctx, const struct packet_session_view *v), void *ctx,
+		    struct mc_error *err);
+
 /* The file name a packet gets when none is given: packet-DISTRICT-DATE.mcpacket (heap). */
 char *mc_packet_default_name(const char *district);
 

@@ -99,6 +99,10 @@ int store_packet_figures(struct store *s, struct packet_figures *f, struct mc_er
 /* Conflicts recorded on the server for a packet: open, resolved. */
 int store_packet_conflict_count(struct store *s, const char *packet_id, long *open, long *resolved,
 				struct mc_error *err);
+/* Each packet merged here, newest first (packet_import with its conflicts). */
+struct packet_session_view;
+int store_packet_sessions(struct store *s, int (*fn)(void *ctx, const struct packet_session_view *v), void *ctx,
+			  struct mc_error *err);
 /* 1 when the packet was merged here. */
 int store_packet_imported(struct store *s, const char *packet_id, int *imported, struct mc_error *err);
 #endif

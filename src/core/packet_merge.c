@@ -561,3 +561,10 @@ int packet_conflicts(struct store *s, int all, int (*fn)(void *ctx, const struct
 	*n = l.n;
 	return rc;
 }
+
+int packet_sessions(struct store *s, int (*fn)(void *ctx, const struct packet_session_view *v), void *ctx,
+		    struct mc_error *err)
+{
+	int rc = people_require(s, ROLE_COORDINATOR, "see the review packets", err);
+	return rc == MC_OK ? store_packet_sessions(s, fn, ctx, err) : rc;
+}

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mcassess/packet.h"
 #include "mcassess/store_packet.h"
 #include "mcassess/util.h"
 #include "store_int.h"
@@ -593,4 +594,36 @@ int store_packet_text_set(struct store *s, long long id, const char *text, const
 		sqlite3_finalize(st);
 	}
 	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "masking the packet's evidence");
+}
+
+int store_packet_sessions(struct store *s, int (*fn)(void *ctx, const struct packet_session_view *v), void *ctx,
+			  struct mc_error *err)
+{
+	sqlite3_stmt *st = store_prep(s, "SELECT i.packet_id, i.district, i.exported_by, i.exported_at, "
+					 "i.imported_by, i.imported_at, i.events, (SELECT count(*) FROM packet_conflict c "
+					 "WHERE c.packet_id = i.packet_id AND c.state = 'open'), (SELECT count(*) FROM "
+					 "packet_conflict c WHERE c.packet_id = i.packet_id AND c.state <> 'open') "
+					 "FROM packet_import i ORDER BY i.imported_at DESC, i.packet_id", err);
+	if (!st)
+		return MC_FAIL;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct packet_session_view v = {
+			.packet_id = (const char *)sqlite3_column_text(st, 0),
+			.district = (const char *)sqlite3_column_text(st, 1),
+			.exported_by = (const char *)sqlite3_column_text(st, 2),
+			.exported_at = (const char *)sqlite3_column_text(st, 3),
+			.imported_by = (const char *)sqlite3_column_text(st, 4),
+			.imported_at = (const char *)sqlite3_column_text(st, 5),
+			.events = (long)sqlite3_column_int64(st, 6),
+			.conflicts_open = (long)sqlite3_column_int64(st, 7),
+			.conflicts_resolved = (long)sqlite3_column_int64(st, 8),
+		};
+		if (fn(ctx, &v)) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading the packets merged");
 }

@@ -75,7 +75,8 @@ static const char default_bindings[] =
 	"bind C-Left word-left\n"
 	"bind M-f word-right\n"
 	"bind C-Right word-right\n"
-	"bind ^L redraw\n";
+	"bind ^L redraw\n"
+	"bind P packets\n";
 
 /* ---------------------------------------------------------------- actions */
 static const char *const action_names[] = {

@@ -215,6 +215,7 @@ struct tui_view {
 
 extern const struct tui_view_ops tui_view_queue, tui_view_submission, tui_view_help, tui_view_editor,
 	tui_view_bank, tui_view_history;
+extern const struct tui_view_ops tui_view_packet; /* review packets (issue 12) */
 
 /* ---------------------------------------------------------------- editor */
 /* What the editor edits: the overall feedback or one criterion's comment. */

@@ -169,6 +169,16 @@ as $C 0 "$DB" packet conflicts
 t_stdout_has "PK-3"
 t_stdout_has "decide by root"
 t_stdout_has "decide by $B"
+# The coordinator's screen: the packets merged and the conflict open.
+mkdir -p "$F/dumps"; chmod 0777 "$F/dumps"
+printf '# size 80x24\nP\n:dump packets\nq\nq\n' >"$F/packets.keys"
+runuser -u $C -- env HOME="$F" TERM=xterm NO_COLOR=1 MCASSESS_TUI_SCRIPT="$F/packets.keys" MCASSESS_TUI_SIZE=80x24 \
+	MCASSESS_TUI_DUMP_DIR="$F/dumps" "$MCASSESS" --db "$DB" tui >"$OUT" 2>"$ERR" </dev/null
+cp "$F/dumps/packets" "$OUT" 2>/dev/null || : >"$OUT"
+t_stdout_has "review packets · 2 merged, 1 conflict open"
+t_stdout_has "PK-3 (packet"
+t_stdout_has "in the packet: score by $B"
+t_stdout_has "1 open, 0 resolved"
 mc check
 t_check "check is clean with a conflict open" [ "$RC" -eq 0 ]
 [ "$RC" -eq 0 ] || t_diag "$OUT"
