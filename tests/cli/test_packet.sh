@@ -26,6 +26,18 @@ t_stdout_has '"assessor": "mcpkd"'
 mc check
 t_check "check is clean after the packet's work replaced the server's" [ "$RC" -eq 0 ]
 [ "$RC" -eq 0 ] || t_diag "$OUT"
+
+# ---------------------------------------------------------------- a packet exported twice
+# Its twin came home first: the same submission scored in both is a conflict
+# naming the twin's work, not merged over it.
+cp "$F/a2.pk" "$F/la2.pk"; chmod 0666 "$F/la2.pk"
+as $A 0 "$F/la2.pk" score PK-2 O1 demonstrated
+as $C 0 "$DB" packet import "$F/la2.pk"
+t_stdout_has "1 conflict"
+as $C 0 "$DB" packet conflicts
+t_stdout_has "on the server: score by $A"
+mc show PK-2 --format json
+t_stdout_has '"level": "progressing"'
 done_testing
 	exit 0
 fi
@@ -74,6 +86,8 @@ as $C 0 "$DB" packet export --district Riverside --assessor $A --out "$F/a.pk"
 t_stdout_has "2 submissions"
 as $C 0 "$DB" packet export --district Riverside --assessor $B --out "$F/b.pk"
 as $C 0 "$DB" packet export --district Riverside --assessor $D --out "$F/d.pk"
+# The same work taken away twice (a second copy for mcpka, before any came back).
+as $C 0 "$DB" packet export --district Riverside --assessor $A --out "$F/a2.pk"
 t_check "export leaves the server as it was" [ "$(sqlite3 "$DB" .dump | sha256sum)" = "$_srv" ]
 t_check "a packet holds only its district's work" [ "$(sqlite3 "$F/a.pk" "SELECT group_concat(ext_id) FROM submission")" = "PK-1,PK-2" ]
 t_check "no other district in the packet" [ "$(sqlite3 "$F/a.pk" "SELECT count(*) FROM educator WHERE name LIKE 'Dov%'")" = 0 ]
@@ -273,4 +287,16 @@ t_stdout_has '"assessor": "mcpkd"'
 mc check
 t_check "check is clean after the packet's work replaced the server's" [ "$RC" -eq 0 ]
 [ "$RC" -eq 0 ] || t_diag "$OUT"
+
+# ---------------------------------------------------------------- a packet exported twice
+# Its twin came home first: the same submission scored in both is a conflict
+# naming the twin's work, not merged over it.
+cp "$F/a2.pk" "$F/la2.pk"; chmod 0666 "$F/la2.pk"
+as $A 0 "$F/la2.pk" score PK-2 O1 demonstrated
+as $C 0 "$DB" packet import "$F/la2.pk"
+t_stdout_has "1 conflict"
+as $C 0 "$DB" packet conflicts
+t_stdout_has "on the server: score by $A"
+mc show PK-2 --format json
+t_stdout_has '"level": "progressing"'
 done_testing
