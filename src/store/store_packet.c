@@ -130,11 +130,15 @@ static const char *const copy_sql[] = {
 	"AND (?2 IS NULL OR a.assessor IN (SELECT value FROM json_each(?2)))",
 	"CREATE TEMP TABLE pk_sel AS SELECT DISTINCT s.id AS id, s.educator_id AS educator_id, "
 	"s.rubric_id AS rubric_id " OPEN_IN_DISTRICT "AND a.assessor IN (SELECT user FROM temp.pk_who)",
-	/* Blindness follows the educator (STORE_BLIND_TO): blind to any holder, no name in the packet. */
+	/* Blindness follows the educator (STORE_BLIND_TO): blind to any holder, no name in the packet;
+	 * with blind scoring on for everyone, no educator's name is. */
 	"CREATE TEMP TABLE pk_blind AS SELECT DISTINCT bs.educator_id AS id FROM main.submission bs "
 	"JOIN main.assignment ba ON ba.submission_id = bs.id WHERE ba.blind = 1 "
 	"AND ba.assessor IN (SELECT user FROM temp.pk_who) "
-	"AND bs.educator_id IN (SELECT educator_id FROM temp.pk_sel)",
+	"AND bs.educator_id IN (SELECT educator_id FROM temp.pk_sel) "
+	/* blind scoring for everyone (assign_blind_all_set): every educator */
+	"UNION SELECT educator_id FROM temp.pk_sel WHERE "
+	"(SELECT value FROM main.meta WHERE key = 'blind_scoring') = '1'",
 	"INSERT INTO pk.pathway SELECT * FROM main.pathway",
 	"INSERT INTO pk.credential SELECT * FROM main.credential",
 	"INSERT INTO pk.rubric SELECT * FROM main.rubric WHERE id IN (SELECT rubric_id FROM temp.pk_sel)",

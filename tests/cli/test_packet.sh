@@ -270,4 +270,10 @@ as $C 0 "$DB" packet conflicts
 t_stdout_has "on the server: score by $A"
 mc show PK-2 --format json
 t_stdout_has '"level": "progressing"'
+
+# ---------------------------------------------------------------- blind scoring for everyone
+mc config blind on
+as $C 0 "$DB" packet export --district Riverside --assessor $A --out "$F/a3.pk"
+t_check "with blind scoring on, no educator's name is in the packet" \
+	sh -c "! grep -a -q -e 'Ada Quill' -e 'Bram Stoker' '$F/a3.pk'"
 done_testing
