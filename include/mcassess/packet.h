@@ -9,6 +9,7 @@
 #ifndef MCASSESS_PACKET_H
 #define MCASSESS_PACKET_H
 #include "mcassess/error.h"
+#include "mcassess/store_packet.h" /* struct packet_session_view */
 
 struct store;
 struct mc_session;
@@ -47,10 +48,6 @@ int packet_conflicts(struct store *s, int all, int (*fn)(void *ctx, const struct
 
 /* The packets merged here, newest first, with their conflicts (coordinators
  * and admins): the coordinator's summary of the sessions. */
-struct packet_session_view {
-	const char *packet_id, *district, *exported_by, *exported_at, *imported_by, *imported_at;
-	long events, conflicts_open, conflicts_resolved;
-};
 int packet_sessions(struct store *s, int (*fn)(void *ctx, const struct packet_session_view *v), void *ctx,
 		    struct mc_error *err);
 

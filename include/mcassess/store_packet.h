@@ -100,7 +100,10 @@ int store_packet_figures(struct store *s, struct packet_figures *f, struct mc_er
 int store_packet_conflict_count(struct store *s, const char *packet_id, long *open, long *resolved,
 				struct mc_error *err);
 /* Each packet merged here, newest first (packet_import with its conflicts). */
-struct packet_session_view;
+struct packet_session_view {
+	const char *packet_id, *district, *exported_by, *exported_at, *imported_by, *imported_at;
+	long events, conflicts_open, conflicts_resolved;
+};
 int store_packet_sessions(struct store *s, int (*fn)(void *ctx, const struct packet_session_view *v), void *ctx,
 			  struct mc_error *err);
 /* 1 when the packet was merged here. */

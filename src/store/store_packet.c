@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mcassess/packet.h"
 #include "mcassess/store_packet.h"
 #include "mcassess/util.h"
 #include "store_int.h"
