@@ -18,6 +18,12 @@ int audit_append(struct store *s, const char *action, const char *subject, const
 struct json_t;
 char *audit_json(struct json_t *j);
 
+/* Append a row written elsewhere (a review packet merged back): its uid, time,
+ * actor, action, subject, before and after as given; seq and prev_hash are this
+ * chain's next. hash_out (may be NULL) gets the new row's hash. */
+int audit_append_row(struct store *s, const struct audit_row *r, char hash_out[MC_SHA256_HEX],
+		     struct mc_error *err);
+
 /* The hash a row must carry, from its fields and prev_hash. */
 void audit_row_hash(const struct audit_row *r, char out[MC_SHA256_HEX]);
 

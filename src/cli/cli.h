@@ -118,6 +118,7 @@ int cli_text_input(const char *file, const char *arg, const char *what, char **d
 struct store_note;
 typedef struct json_t json_t;
 json_t *cli_notes_json(const struct store_note *l, int n);
+extern const struct cli_cmd cli_cmd_packet; /* review packets (issue 12) */
 
 /* NULL-terminated, in the order `mcassess --help` lists them. */
 extern const struct cli_cmd *const cli_commands[];

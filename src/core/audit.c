@@ -52,18 +52,28 @@ void audit_row_hash(const struct audit_row *r, char out[MC_SHA256_HEX])
 int audit_append(struct store *s, const char *action, const char *subject, const char *before,
 		 const char *after, struct mc_error *err)
 {
-	long long last;
-	char prev[MC_SHA256_HEX], hash[MC_SHA256_HEX], uid[MC_UUID_LEN], at[MC_TIME_LEN];
-	int rc = store_audit_last(s, &last, prev, err);
-	if (rc != MC_OK)
-		return rc;
+	char uid[MC_UUID_LEN], at[MC_TIME_LEN];
 	if (mc_uuid(uid, err) != MC_OK)
 		return MC_FAIL;
 	mc_now(at);
 	struct audit_row r = {
-		.seq = last + 1, .uid = uid, .at = at, .actor = session_user(s), .action = action,
-		.subject = subject, .before = before, .after = after, .prev_hash = prev,
+		.uid = uid, .at = at, .actor = session_user(s), .action = action,
+		.subject = subject, .before = before, .after = after,
 	};
+	return audit_append_row(s, &r, NULL, err);
+}
+
+int audit_append_row(struct store *s, const struct audit_row *in, char hash_out[MC_SHA256_HEX],
+		     struct mc_error *err)
+{
+	long long last;
+	char prev[MC_SHA256_HEX], hash[MC_SHA256_HEX];
+	int rc = store_audit_last(s, &last, prev, err);
+	if (rc != MC_OK)
+		return rc;
+	struct audit_row r = *in;
+	r.seq = last + 1;
+	r.prev_hash = prev;
 	audit_row_hash(&r, hash);
 	r.hash = hash;
 	rc = store_audit_insert(s, &r, err);
@@ -77,6 +87,8 @@ int audit_append(struct store *s, const char *action, const char *subject, const
 	rc = store_meta_set(s, "audit_head_seq", head, err);
 	if (rc == MC_OK)
 		rc = store_meta_set(s, "audit_head_hash", hash, err);
+	if (rc == MC_OK && hash_out)
+		memcpy(hash_out, hash, MC_SHA256_HEX);
 	return rc;
 }
 

@@ -10,6 +10,7 @@
 
 #include "mcassess/access.h"
 #include "mcassess/identity.h"
+#include "mcassess/packet.h"
 #include "mcassess/session.h"
 #include "mcassess/store.h"
 #include "mcassess/store_archive.h"
@@ -56,6 +57,8 @@ int session_open(const char *path, int flags, const struct mc_sink *sink, struct
 		sess->sink = *sink;
 	store_set_session(s, sess);
 	rc = session_reload_actor(sess, err);
+	if (rc == MC_OK) /* a review packet: its people only, its evidence beside it */
+		rc = packet_session_check(sess, err);
 	if (rc != MC_OK) {
 		session_abandon(&sess);
 		return rc;

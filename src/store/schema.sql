@@ -447,3 +447,49 @@ CREATE TABLE read_decision (
 	at            TEXT NOT NULL,
 	UNIQUE (submission_id, read)
 ) STRICT;
+
+-- migration 11
+-- Offline review packets (src/core/packet.c, store_packet.c; README "Review
+-- packets"). A packet is a database of this schema holding one district's open
+-- work; these tables record, on the server, what came back from packets, and,
+-- in a packet, its evidence files.
+-- packet_blob: in a packet only, the evidence files it carries, by content.
+CREATE TABLE packet_blob (
+	sha256 TEXT PRIMARY KEY,
+	data   BLOB NOT NULL
+) STRICT;
+-- Each packet imported (a second import of the same packet adds nothing).
+CREATE TABLE packet_import (
+	packet_id   TEXT PRIMARY KEY,
+	district    TEXT NOT NULL,
+	exported_by TEXT NOT NULL,
+	exported_at TEXT NOT NULL,
+	imported_by TEXT NOT NULL,
+	imported_at TEXT NOT NULL,
+	events      INTEGER NOT NULL,
+	conflicts   INTEGER NOT NULL
+) STRICT;
+-- The audit rows merged from a packet: the server row carries the laptop's uid,
+-- author and time; this keeps the hash the row had in the packet's own chain.
+CREATE TABLE packet_audit (
+	audit_uid   TEXT PRIMARY KEY,
+	packet_id   TEXT NOT NULL,
+	packet_hash TEXT NOT NULL
+) STRICT;
+-- A submission changed both on the server (since the export) and in a packet:
+-- nothing of the packet's for it is merged until a coordinator resolves it.
+-- records: the packet's scores, feedback, decision and status (JSON); events:
+-- the packet's audit rows for it (JSON), kept whatever the resolution.
+CREATE TABLE packet_conflict (
+	id          INTEGER PRIMARY KEY,
+	packet_id   TEXT NOT NULL,
+	submission  TEXT NOT NULL,
+	server      TEXT NOT NULL,       -- what the server did meanwhile, for people
+	packet      TEXT NOT NULL,       -- what the packet did, for people
+	records     TEXT NOT NULL,
+	events      TEXT NOT NULL,
+	state       TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'server', 'packet')),
+	resolved_by TEXT,
+	resolved_at TEXT,
+	UNIQUE (packet_id, submission)
+) STRICT;

@@ -59,7 +59,7 @@ int store_audit_insert(struct store *s, const struct audit_row *r, struct mc_err
 }
 
 /* Each row `st` yields, as an audit_row, to fn (non-zero stops). */
-static int each_row(struct store *s, sqlite3_stmt *st, int (*fn)(void *ctx, const struct audit_row *r),
+int store_audit_walk(struct store *s, sqlite3_stmt *st, int (*fn)(void *ctx, const struct audit_row *r),
 		    void *ctx, struct mc_error *err)
 {
 	int rc;
@@ -93,7 +93,7 @@ int store_audit_each(struct store *s, const char *subject, int (*fn)(void *ctx, 
 		return MC_FAIL;
 	if (subject)
 		store_bind_text(st, 1, subject);
-	return each_row(s, st, fn, ctx, err);
+	return store_audit_walk(s, st, fn, ctx, err);
 }
 
 int store_audit_from(struct store *s, long long from, int (*fn)(void *ctx, const struct audit_row *r),
@@ -103,5 +103,5 @@ int store_audit_from(struct store *s, long long from, int (*fn)(void *ctx, const
 	if (!st)
 		return MC_FAIL;
 	store_bind_int(st, 1, from);
-	return each_row(s, st, fn, ctx, err);
+	return store_audit_walk(s, st, fn, ctx, err);
 }

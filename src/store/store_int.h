@@ -77,6 +77,12 @@ void store_bind_scope(struct store *s, sqlite3_stmt *st);
 	" ORDER BY CASE a8.read WHEN 'first' THEN 1 WHEN 'second' THEN 2 ELSE 3 END))"
 #define STORE_DUE(sub, viewer) "(SELECT min(a8.due_at) " STORE_VISIBLE_READS(sub, viewer) ")"
 
+/* Each row of `st` (the audit table's columns in their order), as an audit_row,
+ * to fn (non-zero stops); st is reset, not finalized (store_audit.c). */
+struct audit_row;
+int store_audit_walk(struct store *s, sqlite3_stmt *st, int (*fn)(void *ctx, const struct audit_row *r), void *ctx,
+		     struct mc_error *err);
+
 /* store_search.c: register the search tokenizer and snippet function with FTS5 on
  * a new connection (store_open calls it); an SQLite result code. */
 int store_search_setup(sqlite3 *db);

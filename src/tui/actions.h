@@ -69,7 +69,9 @@
 	X(WORD_LEFT,   "word-left",   "Editor: move to the start of the previous word") \
 	X(WORD_RIGHT,  "word-right",  "Editor: move to the start of the next word") \
 	X(REPORTS,     "reports",     "Queue: progress against goals and your agreement (the reports screen)") \
-	X(REDRAW,      "redraw",      "Redraw the whole screen")
+	X(REDRAW,      "redraw",      "Redraw the whole screen") \
+	X(PACKETS,     "packets",     "Coordinators: the review packets merged back, their figures " \
+				      "and open conflicts")
 
 enum tui_action {
 	ACT_NONE = 0,

@@ -537,6 +537,10 @@ static void generic_request(struct tui *t, enum tui_action a, int key)
 		if (top_view(t)->ops != &tui_view_help)
 			tui_push(t, &tui_view_help, NULL);
 		break;
+	case ACT_PACKETS: /* review packets (issue 12) */
+		if (top_view(t)->ops != &tui_view_packet)
+			tui_push(t, &tui_view_packet, NULL);
+		break;
 	case ACT_REDRAW:
 		clearok(curscr, TRUE);
 		resize(t);

@@ -80,7 +80,8 @@ static const char default_bindings[] =
 	"bind M-f word-right\n"
 	"bind C-Right word-right\n"
 	"bind R reports\n"
-	"bind ^L redraw\n";
+	"bind ^L redraw\n"
+	"bind O packets\n";
 
 /* ---------------------------------------------------------------- actions */
 static const char *const action_names[] = {

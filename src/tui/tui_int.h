@@ -227,6 +227,7 @@ extern const struct tui_view_ops tui_view_queue, tui_view_submission, tui_view_h
 	tui_view_bank, tui_view_history, tui_view_workload;
 extern const struct tui_view_ops tui_view_report;
 extern const struct tui_view_ops tui_view_notes; /* records */
+extern const struct tui_view_ops tui_view_packet; /* review packets (issue 12) */
 
 /* ---------------------------------------------------------------- editor */
 /* What the editor edits: the overall feedback or one criterion's comment. */

@@ -1,0 +1,111 @@
+/* store_packet.h: the SQL of review packets (packet.c): the copy a packet is
+ * made of, and the merge of one back. The packet file is attached to the
+ * server's connection as schema "pk" while either runs. */
+#ifndef MCASSESS_STORE_PACKET_H
+#define MCASSESS_STORE_PACKET_H
+#include <stddef.h>
+
+#include "mcassess/error.h"
+#include "mcassess/hash.h"
+#include "mcassess/store_audit.h"
+
+struct store;
+
+int store_packet_attach(struct store *s, const char *path, struct mc_error *err);
+void store_packet_detach(struct store *s);
+
+/* A database's identity: the hash of its first audit row ("" when none);
+ * packet: 1 for the attached packet, 0 for the store's own. */
+int store_packet_origin(struct store *s, int packet, char out[MC_SHA256_HEX], struct mc_error *err);
+/* The hash of row `seq` of the store's own audit log ("" when none). */
+int store_packet_audit_hash(struct store *s, long long seq, char out[MC_SHA256_HEX], struct mc_error *err);
+
+/* Copy district `district`'s open work assigned to `assessors` (a JSON array of
+ * user names; NULL: every assessor with open work there) into the attached,
+ * empty packet, with `exporter` among its people; in one transaction. Names of
+ * educators scored blind are replaced by their anonymous ids. *nsubs: how many
+ * submissions; *who: the assessors (a JSON array, heap). */
+int store_packet_copy(struct store *s, const char *district, const char *assessors, const char *exporter,
+		      long *nsubs, char **who, struct mc_error *err);
+
+/* The text evidence in the attached packet of educators it names by their
+ * anonymous id only, with the real name and school (from the server), and
+ * its replacement (masked text, its sha256 and normalised sha256). */
+int store_packet_blind_texts(struct store *s, int (*fn)(void *ctx, long long id, const char *text, const char *name,
+							 const char *school), void *ctx, struct mc_error *err);
+int store_packet_text_set(struct store *s, long long id, const char *text, const char *sha, const char *norm,
+			  struct mc_error *err);
+
+/* Each evidence file the packet holds (sha256), in the store `s` (the packet). */
+int store_packet_blobs_needed(struct store *s, int (*fn)(void *ctx, const char *sha256), void *ctx,
+			      struct mc_error *err);
+int store_packet_blob_put(struct store *s, const char *sha256, const void *data, size_t len,
+			  struct mc_error *err);
+/* Each file carried, with its content (s: the packet); want (may be NULL)
+ * says which files' content to read. */
+int store_packet_blob_each(struct store *s, int (*want)(void *ctx, const char *sha256),
+			   int (*fn)(void *ctx, const char *sha256, const void *data, size_t len), void *ctx,
+			   struct mc_error *err);
+/* The packet's submissions' ids (the ext ids), s: the packet. */
+int store_packet_subs(struct store *s, int (*fn)(void *ctx, const char *id), void *ctx, struct mc_error *err);
+
+/* ------------------------------------------------------------ the merge (pk attached) */
+
+/* A sentence naming the first thing in the packet that does not agree with the
+ * server: a submission or evidence item that is not the server's ("" none; heap). */
+int store_packet_mismatch(struct store *s, char **what, struct mc_error *err);
+/* The packet's audit rows the server does not have, in their order. */
+int store_packet_new_events(struct store *s, int (*fn)(void *ctx, const struct audit_row *r), void *ctx,
+			    struct mc_error *err);
+/* What the server did to `subject` after row `base_seq` that the packet does
+ * not hold ("" nothing; claims do not count; heap). */
+int store_packet_server_since(struct store *s, const char *subject, long long base_seq, char **what,
+			      struct mc_error *err);
+/* 1 when a conflict for (packet, submission) is already recorded. */
+int store_packet_conflict_known(struct store *s, const char *packet_id, const char *sub, int *known,
+				struct mc_error *err);
+/* The packet's records of one submission as JSON (heap). */
+int store_packet_records_json(struct store *s, const char *sub, char **json, struct mc_error *err);
+/* Replace the server's records of `sub` by the packet's (every merged table,
+ * and the submission's status). From the JSON of store_packet_records_json
+ * instead when json is not NULL (a conflict resolved for the packet). */
+int store_packet_apply(struct store *s, const char *sub, const char *json, struct mc_error *err);
+/* The server's records of `sub` that the packet's (records, JSON as above)
+ * do not replace: each as its audit action and the JSON its audit row had. */
+int store_packet_removed(struct store *s, const char *sub, const char *records,
+			 int (*fn)(void *ctx, const char *action, const char *before), void *ctx, struct mc_error *err);
+int store_packet_note_audit(struct store *s, const char *uid, const char *packet_id, const char *hash,
+			    struct mc_error *err);
+struct packet_conflict_row {
+	long long id;
+	const char *packet_id, *submission, *server, *packet, *records, *events, *state, *resolved_by,
+		*resolved_at;
+};
+int store_packet_conflict_add(struct store *s, const struct packet_conflict_row *c, struct mc_error *err);
+/* Conflicts, open ones only unless all; fn gets each. */
+int store_packet_conflicts(struct store *s, int all, int (*fn)(void *ctx, const struct packet_conflict_row *c),
+			   void *ctx, struct mc_error *err);
+int store_packet_conflict_set(struct store *s, long long id, const char *state, const char *by, const char *at,
+			      struct mc_error *err);
+int store_packet_import_note(struct store *s, const char *packet_id, const char *district, const char *by,
+			     const char *at, const char *importer, const char *now, long events, long conflicts,
+			     struct mc_error *err);
+
+/* Figures of a packet (s: the packet): submissions, those scored, decided. */
+struct packet_figures {
+	long submissions, scored, decided, events;
+};
+int store_packet_figures(struct store *s, struct packet_figures *f, struct mc_error *err);
+/* Conflicts recorded on the server for a packet: open, resolved. */
+int store_packet_conflict_count(struct store *s, const char *packet_id, long *open, long *resolved,
+				struct mc_error *err);
+/* Each packet merged here, newest first (packet_import with its conflicts). */
+struct packet_session_view {
+	const char *packet_id, *district, *exported_by, *exported_at, *imported_by, *imported_at;
+	long events, conflicts_open, conflicts_resolved;
+};
+int store_packet_sessions(struct store *s, int (*fn)(void *ctx, const struct packet_session_view *v), void *ctx,
+			  struct mc_error *err);
+/* 1 when the packet was merged here. */
+int store_packet_imported(struct store *s, const char *packet_id, int *imported, struct mc_error *err);
+#endif

@@ -1,0 +1,245 @@
+/* cmd_packet.c: `mcassess packet export|import|status|conflicts|resolve`:
+ * offline review sessions (packet.h). */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "mcassess/packet.h"
+
+static int do_export(struct cli *cli, const struct cli_cmd *self, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "district", required_argument, NULL, 'd' },
+		{ "assessor", required_argument, NULL, 'a' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *district = NULL, *out = NULL;
+	const char **who = calloc((size_t)argc + 1, sizeof *who);
+	int n = 0, ch, rc;
+	while ((ch = cli_getopt(argc, argv, "h", opts)) != -1) {
+		switch (ch) {
+		case 'd': district = optarg; break;
+		case 'a': who[n++] = optarg; break;
+		case 'o': out = optarg; break;
+		case 'h': free(who); return cli_help(self);
+		default: free(who); return cli_usage_error(self, "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (!district || optind != argc) {
+		free(who);
+		return cli_usage_error(self, "packet export needs --district D (and no other arguments)");
+	}
+	char *dflt = out ? NULL : mc_packet_default_name(district);
+	struct store *s;
+	rc = cli_open(cli, 0, &s);
+	struct mc_error err = MC_ERROR_INIT;
+	struct packet_export_result res;
+	cli_progress_begin(cli);
+	if (rc == MC_OK && packet_export(s, district, who, n, out ? out : dflt, &res, &err) == MC_OK) {
+		cli_progress_end();
+		cli_say(stdout, "%s: review packet %s of %s: %ld submission%s (%ld evidence file%s) for %s.\n",
+			out ? out : dflt, res.packet_id, district, res.submissions, res.submissions == 1 ? "" : "s",
+			res.files, res.files == 1 ? "" : "s", res.assessors);
+		packet_export_result_free(&res);
+	}
+	cli_progress_end();
+	cli_close(cli);
+	free(who);
+	free(dflt);
+	return rc != MC_OK ? rc : err.msg ? cli_error(&err) : MC_OK;
+}
+
+static int one_file(const struct cli_cmd *self, int argc, char **argv, const char **file)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int ch;
+	while ((ch = cli_getopt(argc, argv, "h", opts)) != -1) {
+		if (ch == 'h')
+			return cli_help(self);
+		return cli_usage_error(self, "unknown option '%s'", argv[optind - 1]);
+	}
+	if (argc - optind != 1)
+		return cli_usage_error(self, "%s needs one packet file", argv[0]);
+	*file = argv[optind];
+	return -1;
+}
+
+static int do_import(struct cli *cli, const struct cli_cmd *self, int argc, char **argv)
+{
+	const char *file;
+	int rc = one_file(self, argc, argv, &file);
+	if (rc >= 0)
+		return rc;
+	struct store *s;
+	rc = cli_open(cli, 0, &s);
+	if (rc != MC_OK)
+		return rc;
+	struct mc_error err = MC_ERROR_INIT;
+	struct packet_import_result res;
+	cli_progress_begin(cli);
+	cli_catch_interrupt(s);
+	rc = packet_import(s, file, &res, &err);
+	cli_progress_end();
+	if (rc != MC_OK && cli_interrupted())
+		return cli_interrupted_exit(cli, &err, "nothing of the packet was merged");
+	cli_close(cli);
+	if (rc != MC_OK)
+		return cli_error(&err);
+	if (res.events == 0 && res.conflicts == 0)
+		cli_say(stdout, "%s: nothing new: everything in it was merged before.\n", file);
+	else
+		cli_say(stdout, "%s: merged %ld submission%s (%ld audit event%s); %ld conflict%s%s.\n", file,
+			res.submissions, res.submissions == 1 ? "" : "s", res.events, res.events == 1 ? "" : "s",
+			res.conflicts, res.conflicts == 1 ? "" : "s",
+			res.conflicts ? " held: see 'mcassess packet conflicts'" : "");
+	return MC_OK;
+}
+
+static int do_status(struct cli *cli, const struct cli_cmd *self, int argc, char **argv)
+{
+	const char *file;
+	int rc = one_file(self, argc, argv, &file);
+	if (rc >= 0)
+		return rc;
+	struct store *s = NULL;
+	/* On the laptop there is no server database: the packet's own figures. */
+	if (access(cli->db_path, F_OK) == 0 && strcmp(cli->db_path, file) != 0 && cli_open(cli, 0, &s) != MC_OK)
+		return MC_FAIL;
+	struct mc_error err = MC_ERROR_INIT;
+	struct packet_status st;
+	rc = packet_status(file, s, &st, &err);
+	cli_close(cli);
+	if (rc != MC_OK)
+		return cli_error(&err);
+	printf("packet       %s\ndistrict     %s\nexported     by %s at %s\nassessors    %s\n", st.packet_id,
+	       st.district ? st.district : "", st.exported_by ? st.exported_by : "",
+	       st.exported_at ? st.exported_at : "", st.assessors ? st.assessors : "");
+	printf("submissions  %ld\nscored       %ld\ndecided      %ld\n", st.submissions, st.scored, st.decided);
+	if (s)
+		printf("merged       %s\nconflicts    %ld open, %ld resolved\n", st.imported ? "yes" : "not yet",
+		       st.conflicts_open, st.conflicts_resolved);
+	packet_status_free(&st);
+	return MC_OK;
+}
+
+static int show_conflict(void *ctx, const struct packet_conflict_view *c)
+{
+	(void)ctx;
+	cli_say(stdout, "%s  packet %s  %s\n  on the server: %s\n  in the packet: %s\n", c->submission,
+		c->packet_id, c->state, c->server, c->packet);
+	return 0;
+}
+
+static int do_conflicts(struct cli *cli, const struct cli_cmd *self, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "all", no_argument, NULL, 'a' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int all = 0, ch;
+	while ((ch = cli_getopt(argc, argv, "h", opts)) != -1) {
+		if (ch == 'h')
+			return cli_help(self);
+		if (ch == 'a')
+			all = 1;
+		else
+			return cli_usage_error(self, "unknown option '%s'", argv[optind - 1]);
+	}
+	if (optind != argc)
+		return cli_usage_error(self, "packet conflicts takes no arguments");
+	struct store *s;
+	int rc = cli_open(cli, 0, &s);
+	if (rc != MC_OK)
+		return rc;
+	struct mc_error err = MC_ERROR_INIT;
+	long n = 0;
+	rc = packet_conflicts(s, all, show_conflict, NULL, &n, &err);
+	cli_close(cli);
+	if (rc != MC_OK)
+		return cli_error(&err);
+	if (n == 0)
+		cli_say(stdout, "no %sconflicts\n", all ? "" : "open ");
+	return MC_OK;
+}
+
+static int do_resolve(struct cli *cli, const struct cli_cmd *self, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "keep", required_argument, NULL, 'k' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *keep = NULL;
+	int ch;
+	while ((ch = cli_getopt(argc, argv, "h", opts)) != -1) {
+		if (ch == 'h')
+			return cli_help(self);
+		if (ch == 'k')
+			keep = optarg;
+		else
+			return cli_usage_error(self, "unknown option '%s'", argv[optind - 1]);
+	}
+	if (argc - optind != 1 || !keep)
+		return cli_usage_error(self, "packet resolve needs a submission id and --keep server|packet");
+	struct store *s;
+	int rc = cli_open(cli, 0, &s);
+	if (rc != MC_OK)
+		return rc;
+	struct mc_error err = MC_ERROR_INIT;
+	rc = packet_resolve(s, argv[optind], keep, &err);
+	cli_close(cli);
+	if (rc != MC_OK)
+		return cli_error(&err);
+	cli_say(stdout, "%s: resolved, the %s's work kept.\n", argv[optind], keep);
+	return MC_OK;
+}
+
+static int run_packet(struct cli *cli, const struct cli_cmd *self, int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		int (*fn)(struct cli *, const struct cli_cmd *, int, char **);
+	} subs[] = { { "export", do_export }, { "import", do_import }, { "status", do_status },
+		     { "conflicts", do_conflicts }, { "resolve", do_resolve } };
+	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))
+		return cli_help(self);
+	for (size_t i = 0; argc >= 2 && i < sizeof subs / sizeof subs[0]; i++)
+		if (strcmp(argv[1], subs[i].name) == 0)
+			return subs[i].fn(cli, self, argc - 1, argv + 1);
+	return cli_usage_error(self, "say export, import, status, conflicts or resolve");
+}
+
+const struct cli_cmd cli_cmd_packet = {
+	"packet", run_packet,
+	"packet export --district D [--assessor U ...] [--out FILE] | packet import FILE | packet status FILE | "
+	"packet conflicts [--all] | packet resolve ID --keep server|packet",
+	"Offline review sessions: a district's open work taken away on laptops and merged back.",
+	"  export     writes one file (a database: open it with 'mcassess --db FILE')\n"
+	"             holding district D's open submissions assigned to the assessors\n"
+	"             named (all of them by default), their evidence files, the rubrics\n"
+	"             they need and those assessors. Names of educators scored blind stay\n"
+	"             out. The server is only read. Default FILE: packet-D-DATE.mcpacket.\n"
+	"  import     merges a packet back: scores, feedback, decisions and the audit\n"
+	"             log's events, under the laptop's authors and times, in one\n"
+	"             transaction. A packet changed after it was made, or made from\n"
+	"             another database, is refused and nothing changes. Importing again\n"
+	"             changes nothing. A submission changed on the server meanwhile is a\n"
+	"             conflict: nothing of the packet's is taken for it until resolved.\n"
+	"  status     what a packet holds and, on the server, what came of it\n"
+	"  conflicts  the open conflicts (--all: resolved ones too)\n"
+	"  resolve    --keep server (the packet's work is set aside, still recorded) or\n"
+	"             --keep packet (the packet's records replace the server's)\n\n"
+	"Export, import and resolve are for coordinators (of the district) and admins.\n"
+	"Exit status: 0 done, 1 refused or failed, 2 usage, 3 the packet is refused.\n",
+};

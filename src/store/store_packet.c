@@ -1,0 +1,632 @@
+/* store_packet.c: SQL for review packets (see store_packet.h). The packet is
+ * attached as "pk"; its statements are prepared afresh (not cached), since the
+ * schema they name comes and goes. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mcassess/store_packet.h"
+#include "mcassess/util.h"
+#include "store_int.h"
+
+/* The tables merged back, by the stable uid every row a person creates carries,
+ * with the columns copied (all but the internal rowid). A new kind of row
+ * (notes, a second read's records) is one more line here. */
+static const struct merge_table {
+	const char *name, *cols;
+} merge_tables[] = {
+	{ "score", "uid, submission_id, criterion_id, level_id, assessor, read, comment, at" },
+	{ "feedback", "uid, submission_id, read, author, body, at" },
+	{ "decision", "uid, submission_id, outcome, decided_by, reason, at" },
+};
+#define NMERGE (sizeof merge_tables / sizeof merge_tables[0])
+
+static sqlite3_stmt *prep(struct store *s, const char *sql, struct mc_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(store_db(s), sql, -1, &st, NULL) != SQLITE_OK) {
+		store_fail(s, err, "preparing a statement on the review packet");
+		sqlite3_finalize(st);
+		return NULL;
+	}
+	return st;
+}
+
+/* Run one statement to its end with up to three text parameters. */
+static int run3(struct store *s, const char *sql, const char *a, const char *b, const char *c,
+		const char *what, struct mc_error *err)
+{
+	sqlite3_stmt *st = prep(s, sql, err);
+	if (!st)
+		return MC_FAIL;
+	int n = sqlite3_bind_parameter_count(st);
+	const char *v[3] = { a, b, c };
+	for (int i = 0; i < n && i < 3; i++)
+		store_bind_text(st, i + 1, v[i]);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		;
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, what);
+}
+
+/* The first column of the first row as heap text ("" when none). */
+static int text3(struct store *s, const char *sql, const char *a, const char *b, long long n, char **out,
+		 struct mc_error *err)
+{
+	*out = NULL;
+	sqlite3_stmt *st = prep(s, sql, err);
+	if (!st)
+		return MC_FAIL;
+	int np = sqlite3_bind_parameter_count(st);
+	if (np >= 1)
+		store_bind_text(st, 1, a);
+	if (np >= 2)
+		store_bind_text(st, 2, b);
+	if (np >= 3)
+		store_bind_int(st, 3, n);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*out = store_col_dup(st, 0);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(s, err, "reading the review packet");
+	if (!*out)
+		*out = mc_xstrdup("");
+	return MC_OK;
+}
+
+int store_packet_attach(struct store *s, const char *path, struct mc_error *err)
+{
+	int rc = run3(s, "ATTACH DATABASE ?1 AS pk", path, NULL, NULL, "opening the review packet", err);
+	/* What export masks or leaves out must not linger in free pages. */
+	if (rc == MC_OK)
+		rc = run3(s, "PRAGMA pk.secure_delete = ON", NULL, NULL, NULL, "opening the review packet", err);
+	return rc;
+}
+
+void store_packet_detach(struct store *s)
+{
+	sqlite3_exec(store_db(s), "DETACH DATABASE pk", NULL, NULL, NULL);
+}
+
+static int hash_into(struct store *s, const char *sql, long long seq, char out[MC_SHA256_HEX],
+		     struct mc_error *err)
+{
+	char *h = NULL;
+	int rc = text3(s, sql, NULL, NULL, seq, &h, err);
+	snprintf(out, MC_SHA256_HEX, "%s", rc == MC_OK ? h : "");
+	free(h);
+	return rc;
+}
+
+int store_packet_origin(struct store *s, int packet, char out[MC_SHA256_HEX], struct mc_error *err)
+{
+	return hash_into(s, packet ? "SELECT hash FROM pk.audit WHERE seq = 1 AND ?3 = 1"
+				   : "SELECT hash FROM main.audit WHERE seq = 1 AND ?3 = 1", 1, out, err);
+}
+
+int store_packet_audit_hash(struct store *s, long long seq, char out[MC_SHA256_HEX], struct mc_error *err)
+{
+	return hash_into(s, "SELECT hash FROM main.audit WHERE seq = ?3", seq, out, err);
+}
+
+/* ---------------------------------------------------------------- export */
+
+#define OPEN_IN_DISTRICT                                                                           \
+	"FROM main.submission s JOIN main.educator e ON e.id = s.educator_id "                     \
+	"JOIN main.assignment a ON a.submission_id = s.id "                                        \
+	"WHERE e.district_id = (SELECT id FROM main.district WHERE name = ?1) "                    \
+	"AND s.status IN ('queued', 'in_progress') "
+
+static const char *const copy_sql[] = {
+	"DROP TABLE IF EXISTS temp.pk_who",
+	"DROP TABLE IF EXISTS temp.pk_sel",
+	"DROP TABLE IF EXISTS temp.pk_blind",
+	"CREATE TEMP TABLE pk_who AS SELECT DISTINCT a.assessor AS user " OPEN_IN_DISTRICT
+	"AND (?2 IS NULL OR a.assessor IN (SELECT value FROM json_each(?2)))",
+	"CREATE TEMP TABLE pk_sel AS SELECT DISTINCT s.id AS id, s.educator_id AS educator_id, "
+	"s.rubric_id AS rubric_id " OPEN_IN_DISTRICT "AND a.assessor IN (SELECT user FROM temp.pk_who)",
+	/* Blindness follows the educator (STORE_BLIND_TO): blind to any holder, no name in the packet;
+	 * with blind scoring on for everyone, no educator's name is. */
+	"CREATE TEMP TABLE pk_blind AS SELECT DISTINCT bs.educator_id AS id FROM main.submission bs "
+	"JOIN main.assignment ba ON ba.submission_id = bs.id WHERE ba.blind = 1 "
+	"AND ba.assessor IN (SELECT user FROM temp.pk_who) "
+	"AND bs.educator_id IN (SELECT educator_id FROM temp.pk_sel) "
+	/* blind scoring for everyone (assign_blind_all_set): every educator */
+	"UNION SELECT educator_id FROM temp.pk_sel WHERE "
+	"(SELECT value FROM main.meta WHERE key = 'blind_scoring') = '1'",
+	"INSERT INTO pk.pathway SELECT * FROM main.pathway",
+	"INSERT INTO pk.credential SELECT * FROM main.credential",
+	"INSERT INTO pk.rubric SELECT * FROM main.rubric WHERE id IN (SELECT rubric_id FROM temp.pk_sel)",
+	"INSERT INTO pk.part SELECT * FROM main.part WHERE rubric_id IN (SELECT rubric_id FROM temp.pk_sel)",
+	"INSERT INTO pk.criterion SELECT * FROM main.criterion WHERE rubric_id IN "
+	"(SELECT rubric_id FROM temp.pk_sel)",
+	"INSERT INTO pk.level SELECT l.* FROM main.level l JOIN main.criterion c ON c.id = l.criterion_id "
+	"WHERE c.rubric_id IN (SELECT rubric_id FROM temp.pk_sel)",
+	"INSERT INTO pk.district SELECT * FROM main.district WHERE name = ?1",
+	"INSERT INTO pk.school SELECT * FROM main.school WHERE id IN (SELECT school_id FROM main.educator "
+	"WHERE id IN (SELECT educator_id FROM temp.pk_sel) AND id NOT IN (SELECT id FROM temp.pk_blind))",
+	"INSERT INTO pk.educator(id, ext_id, name, district_id, school_id, cohort_id, anon_id) "
+	"SELECT e.id, iif(b.id IS NULL, e.ext_id, e.anon_id), iif(b.id IS NULL, e.name, e.anon_id), "
+	"e.district_id, iif(b.id IS NULL, e.school_id, NULL), NULL, e.anon_id FROM main.educator e "
+	"LEFT JOIN temp.pk_blind b ON b.id = e.id WHERE e.id IN (SELECT educator_id FROM temp.pk_sel)",
+	/* Earlier attempts stay home: previous_id would point outside the packet. */
+	"INSERT INTO pk.submission(id, ext_id, educator_id, credential_id, rubric_id, attempt, previous_id, "
+	"status, submitted_at, imported_at, source_sha256, updated_at) SELECT id, ext_id, educator_id, "
+	"credential_id, rubric_id, attempt, NULL, status, submitted_at, imported_at, source_sha256, updated_at "
+	"FROM main.submission WHERE id IN (SELECT id FROM temp.pk_sel)",
+	"INSERT INTO pk.blob SELECT * FROM main.blob WHERE sha256 IN (SELECT blob_sha256 FROM main.evidence "
+	"WHERE submission_id IN (SELECT id FROM temp.pk_sel))",
+	"INSERT INTO pk.evidence SELECT * FROM main.evidence WHERE submission_id IN (SELECT id FROM temp.pk_sel)",
+	"INSERT INTO pk.evidence_norm SELECT * FROM main.evidence_norm WHERE evidence_id IN "
+	"(SELECT id FROM pk.evidence)",
+	"INSERT INTO pk.score SELECT * FROM main.score WHERE submission_id IN (SELECT id FROM temp.pk_sel)",
+	"INSERT INTO pk.feedback SELECT * FROM main.feedback WHERE submission_id IN (SELECT id FROM temp.pk_sel)",
+	"INSERT INTO pk.decision SELECT * FROM main.decision WHERE submission_id IN (SELECT id FROM temp.pk_sel)",
+	"INSERT INTO pk.assignment SELECT * FROM main.assignment WHERE submission_id IN "
+	"(SELECT id FROM temp.pk_sel) AND assessor IN (SELECT user FROM temp.pk_who)",
+	"INSERT INTO pk.person(id, user, name, email, role, district_id, created_at) SELECT id, user, name, "
+	"email, role, iif(district_id IN (SELECT id FROM pk.district), district_id, NULL), created_at "
+	"FROM main.person WHERE user IN (SELECT user FROM temp.pk_who) OR user = ?3",
+	"INSERT OR REPLACE INTO pk.meta SELECT * FROM main.meta WHERE key NOT LIKE 'audit%' "
+	"AND key NOT LIKE 'archive%' AND key NOT LIKE 'packet%' AND key NOT LIKE 'issuer%'",
+};
+
+int store_packet_copy(struct store *s, const char *district, const char *assessors, const char *exporter,
+		      long *nsubs, char **who, struct mc_error *err)
+{
+	*who = NULL;
+	if (sqlite3_exec(store_db(s), "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+		return store_fail(s, err, "starting the review packet");
+	int rc = MC_OK;
+	for (size_t i = 0; rc == MC_OK && i < sizeof copy_sql / sizeof copy_sql[0]; i++)
+		rc = run3(s, copy_sql[i], district, assessors, exporter, "writing the review packet", err);
+	char *n = NULL;
+	if (rc == MC_OK)
+		rc = text3(s, "SELECT count(*) FROM pk.submission", NULL, NULL, 0, &n, err);
+	if (rc == MC_OK)
+		rc = text3(s, "SELECT json_group_array(user) FROM (SELECT user FROM temp.pk_who ORDER BY user)",
+			   NULL, NULL, 0, who, err);
+	*nsubs = n ? atol(n) : 0;
+	free(n);
+	if (rc == MC_OK && sqlite3_exec(store_db(s), "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		rc = store_fail(s, err, "writing the review packet");
+	if (rc != MC_OK)
+		sqlite3_exec(store_db(s), "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_exec(store_db(s), "DROP TABLE IF EXISTS temp.pk_who; DROP TABLE IF EXISTS temp.pk_sel; "
+		     "DROP TABLE IF EXISTS temp.pk_blind", NULL, NULL, NULL);
+	return rc;
+}
+
+static int each_text(struct store *s, const char *sql, int (*fn)(void *ctx, const char *v), void *ctx,
+		     struct mc_error *err)
+{
+	sqlite3_stmt *st = prep(s, sql, err);
+	if (!st)
+		return MC_FAIL;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (fn(ctx, (const char *)sqlite3_column_text(st, 0))) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading the review packet");
+}
+
+int store_packet_blobs_needed(struct store *s, int (*fn)(void *ctx, const char *sha256), void *ctx,
+			      struct mc_error *err)
+{
+	return each_text(s, "SELECT sha256 FROM blob ORDER BY sha256", fn, ctx, err);
+}
+
+int store_packet_subs(struct store *s, int (*fn)(void *ctx, const char *id), void *ctx, struct mc_error *err)
+{
+	return each_text(s, "SELECT ext_id FROM submission ORDER BY ext_id", fn, ctx, err);
+}
+
+int store_packet_blob_put(struct store *s, const char *sha256, const void *data, size_t len,
+			  struct mc_error *err)
+{
+	sqlite3_stmt *st = store_prep(s, "INSERT OR REPLACE INTO packet_blob(sha256, data) VALUES (?1, ?2)", err);
+	if (!st)
+		return MC_FAIL;
+	store_bind_text(st, 1, sha256);
+	sqlite3_bind_blob64(st, 2, data ? data : "", len, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "writing an evidence file into the packet");
+}
+
+int store_packet_blob_each(struct store *s, int (*want)(void *ctx, const char *sha256),
+			   int (*fn)(void *ctx, const char *sha256, const void *data, size_t len), void *ctx,
+			   struct mc_error *err)
+{
+	sqlite3_stmt *st = prep(s, "SELECT sha256, data FROM packet_blob ORDER BY sha256", err);
+	if (!st)
+		return MC_FAIL;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *sha = (const char *)sqlite3_column_text(st, 0);
+		if (want && !want(ctx, sha))
+			continue; /* the file's bytes (overflow pages) are never read */
+		const void *d = sqlite3_column_blob(st, 1);
+		size_t n = (size_t)sqlite3_column_bytes(st, 1);
+		if (fn(ctx, sha, d, n)) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading the packet's evidence files");
+}
+
+/* ---------------------------------------------------------------- merge */
+
+int store_packet_mismatch(struct store *s, char **what, struct mc_error *err)
+{
+	static const char sql[] =
+		"SELECT what FROM ("
+		"SELECT 'submission ' || p.ext_id || ' is not the server''s' AS what FROM pk.submission p "
+		"LEFT JOIN main.submission m ON m.id = p.id AND m.ext_id = p.ext_id WHERE m.id IS NULL "
+		"UNION ALL SELECT 'evidence ' || s.ext_id || ' #' || p.seq || ' differs from the server''s copy' "
+		"FROM pk.evidence p JOIN pk.submission s ON s.id = p.submission_id LEFT JOIN main.evidence m "
+		"ON m.submission_id = p.submission_id AND m.seq = p.seq WHERE m.id IS NULL "
+		"OR m.blob_sha256 IS NOT p.blob_sha256 OR ((m.sha256 <> p.sha256 OR m.text IS NOT p.text) AND NOT EXISTS "
+		"(SELECT 1 FROM pk.educator pe WHERE pe.id = s.educator_id AND pe.name = pe.anon_id)) "
+		"UNION ALL SELECT 'evidence ' || s.ext_id || ' #' || p.seq || ': its file is not in the packet' "
+		"FROM pk.evidence p JOIN pk.submission s ON s.id = p.submission_id WHERE p.blob_sha256 IS NOT NULL "
+		"AND p.blob_sha256 NOT IN (SELECT sha256 FROM pk.packet_blob)) LIMIT 1";
+	return text3(s, sql, NULL, NULL, 0, what, err);
+}
+
+int store_packet_new_events(struct store *s, int (*fn)(void *ctx, const struct audit_row *r), void *ctx,
+			    struct mc_error *err)
+{
+	sqlite3_stmt *st = prep(s, "SELECT seq, uid, at, actor, action, subject, before, after, prev_hash, hash "
+				   "FROM pk.audit WHERE uid NOT IN (SELECT uid FROM main.audit) ORDER BY seq", err);
+	if (!st)
+		return MC_FAIL;
+	int rc = store_audit_walk(s, st, fn, ctx, err);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int store_packet_server_since(struct store *s, const char *subject, long long base_seq, char **what,
+			      struct mc_error *err)
+{
+	static const char sql[] =
+		"SELECT group_concat(action || ' by ' || actor || ' at ' || at, '; ') FROM (SELECT action, actor, at "
+		"FROM main.audit WHERE subject = ?1 AND seq > ?3 AND action NOT IN ('claim', 'release') "
+		"AND uid NOT IN (SELECT uid FROM pk.audit) ORDER BY seq)";
+	return text3(s, sql, subject, NULL, base_seq, what, err);
+}
+
+int store_packet_conflict_known(struct store *s, const char *packet_id, const char *sub, int *known,
+				struct mc_error *err)
+{
+	char *n = NULL;
+	int rc = text3(s, "SELECT count(*) FROM main.packet_conflict WHERE packet_id = ?1 AND submission = ?2",
+		       packet_id, sub, 0, &n, err);
+	*known = n && atol(n) > 0;
+	free(n);
+	return rc;
+}
+
+/* json_object('c1', c1, 'c2', c2 …) for a column list. */
+static char *json_args(const char *cols)
+{
+	struct mc_buf b = MC_BUF_INIT;
+	char *copy = mc_xstrdup(cols), *save = NULL;
+	for (char *c = strtok_r(copy, ", ", &save); c; c = strtok_r(NULL, ", ", &save))
+		mc_buf_printf(&b, "%s'%s', %s", mc_buf_str(&b)[0] ? ", " : "", c, c);
+	free(copy);
+	return mc_buf_steal(&b);
+}
+
+int store_packet_records_json(struct store *s, const char *sub, char **json, struct mc_error *err)
+{
+	struct mc_buf b = MC_BUF_INIT;
+	mc_buf_adds(&b, "SELECT json_object('status', (SELECT status FROM pk.submission WHERE ext_id = ?1)");
+	for (size_t i = 0; i < NMERGE; i++) {
+		char *args = json_args(merge_tables[i].cols);
+		mc_buf_printf(&b, ", '%s', (SELECT json_group_array(json_object(%s)) FROM pk.%s WHERE "
+			      "submission_id = (SELECT id FROM pk.submission WHERE ext_id = ?1))",
+			      merge_tables[i].name, args, merge_tables[i].name);
+		free(args);
+	}
+	mc_buf_adds(&b, ")");
+	int rc = text3(s, mc_buf_str(&b), sub, NULL, 0, json, err);
+	mc_buf_free(&b);
+	return rc;
+}
+
+/* From the packet, or from a conflict's JSON (?2): the same rows. */
+static char *insert_sql(const struct merge_table *t, int from_json)
+{
+	if (!from_json)
+		return mc_xasprintf("INSERT INTO main.%s(%s) SELECT %s FROM pk.%s WHERE submission_id = "
+				    "(SELECT id FROM main.submission WHERE ext_id = ?1)", t->name, t->cols, t->cols,
+				    t->name);
+	struct mc_buf b = MC_BUF_INIT;
+	char *copy = mc_xstrdup(t->cols), *save = NULL;
+	for (char *c = strtok_r(copy, ", ", &save); c; c = strtok_r(NULL, ", ", &save))
+		mc_buf_printf(&b, "%sj.value ->> '%s'", mc_buf_str(&b)[0] ? ", " : "", c);
+	free(copy);
+	char *sql = mc_xasprintf("INSERT INTO main.%s(%s) SELECT %s FROM json_each(?2, '$.%s') j "
+				 "WHERE ?1 IS NOT NULL", t->name, t->cols, mc_buf_str(&b), t->name);
+	mc_buf_free(&b);
+	return sql;
+}
+
+int store_packet_apply(struct store *s, const char *sub, const char *json, struct mc_error *err)
+{
+	int rc = MC_OK;
+	for (size_t i = 0; rc == MC_OK && i < NMERGE; i++) {
+		char *del = mc_xasprintf("DELETE FROM main.%s WHERE submission_id = "
+					 "(SELECT id FROM main.submission WHERE ext_id = ?1)", merge_tables[i].name);
+		char *ins = insert_sql(&merge_tables[i], json != NULL);
+		rc = run3(s, del, sub, NULL, NULL, "merging the packet", err);
+		if (rc == MC_OK)
+			rc = run3(s, ins, sub, json, NULL, "merging the packet", err);
+		free(del);
+		free(ins);
+	}
+	/* Feedback written on a laptop may be older than the search index's mark
+	 * (store_search.c indexes feedback from it on): move the mark back. */
+	if (rc == MC_OK)
+		rc = run3(s, "UPDATE main.meta SET value = (SELECT min(at) FROM main.feedback WHERE submission_id = "
+			     "(SELECT id FROM main.submission WHERE ext_id = ?1)) WHERE key = 'search.feedback_at' "
+			     "AND value > (SELECT min(at) FROM main.feedback WHERE submission_id = "
+			     "(SELECT id FROM main.submission WHERE ext_id = ?1))", sub, NULL, NULL, "merging the packet",
+			  err);
+	if (rc == MC_OK && json)
+		rc = run3(s, "UPDATE main.submission SET status = ?2 ->> '$.status', updated_at = "
+			     "strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE ext_id = ?1 AND status <> ?2 ->> '$.status'",
+			  sub, json, NULL, "merging the packet", err);
+	else if (rc == MC_OK)
+		rc = run3(s, "UPDATE main.submission SET (status, updated_at) = (SELECT status, updated_at FROM "
+			     "pk.submission WHERE ext_id = ?1) WHERE ext_id = ?1 AND status <> (SELECT status FROM "
+			     "pk.submission WHERE ext_id = ?1)", sub, NULL, NULL, "merging the packet", err);
+	return rc;
+}
+
+int store_packet_note_audit(struct store *s, const char *uid, const char *packet_id, const char *hash,
+			    struct mc_error *err)
+{
+	return run3(s, "INSERT OR IGNORE INTO main.packet_audit(audit_uid, packet_id, packet_hash) "
+		       "VALUES (?1, ?2, ?3)", uid, packet_id, hash, "recording a merged audit row", err);
+}
+
+int store_packet_conflict_add(struct store *s, const struct packet_conflict_row *c, struct mc_error *err)
+{
+	sqlite3_stmt *st = store_prep(s, "INSERT INTO packet_conflict(packet_id, submission, server, packet, "
+					 "records, events) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", err);
+	if (!st)
+		return MC_FAIL;
+	store_bind_text(st, 1, c->packet_id);
+	store_bind_text(st, 2, c->submission);
+	store_bind_text(st, 3, c->server);
+	store_bind_text(st, 4, c->packet);
+	store_bind_text(st, 5, c->records);
+	store_bind_text(st, 6, c->events);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "recording a conflict");
+}
+
+int store_packet_conflicts(struct store *s, int all, int (*fn)(void *ctx, const struct packet_conflict_row *c),
+			   void *ctx, struct mc_error *err)
+{
+	sqlite3_stmt *st = store_prep(s, "SELECT id, packet_id, submission, server, packet, records, events, "
+					 "state, resolved_by, resolved_at FROM packet_conflict "
+					 "WHERE ?1 OR state = 'open' ORDER BY submission, packet_id", err);
+	if (!st)
+		return MC_FAIL;
+	store_bind_int(st, 1, all);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct packet_conflict_row c = {
+			.id = sqlite3_column_int64(st, 0),
+			.packet_id = (const char *)sqlite3_column_text(st, 1),
+			.submission = (const char *)sqlite3_column_text(st, 2),
+			.server = (const char *)sqlite3_column_text(st, 3),
+			.packet = (const char *)sqlite3_column_text(st, 4),
+			.records = (const char *)sqlite3_column_text(st, 5),
+			.events = (const char *)sqlite3_column_text(st, 6),
+			.state = (const char *)sqlite3_column_text(st, 7),
+			.resolved_by = (const char *)sqlite3_column_text(st, 8),
+			.resolved_at = (const char *)sqlite3_column_text(st, 9),
+		};
+		if (fn(ctx, &c)) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading the conflicts");
+}
+
+int store_packet_conflict_set(struct store *s, long long id, const char *state, const char *by, const char *at,
+			      struct mc_error *err)
+{
+	sqlite3_stmt *st = store_prep(s, "UPDATE packet_conflict SET state = ?2, resolved_by = ?3, resolved_at = ?4 "
+					 "WHERE id = ?1 AND state = 'open'", err);
+	if (!st)
+		return MC_FAIL;
+	store_bind_int(st, 1, id);
+	store_bind_text(st, 2, state);
+	store_bind_text(st, 3, by);
+	store_bind_text(st, 4, at);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "resolving the conflict");
+}
+
+int store_packet_import_note(struct store *s, const char *packet_id, const char *district, const char *by,
+			     const char *at, const char *importer, const char *now, long events, long conflicts,
+			     struct mc_error *err)
+{
+	sqlite3_stmt *st = store_prep(s, "INSERT INTO packet_import(packet_id, district, exported_by, exported_at, "
+					 "imported_by, imported_at, events, conflicts) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+					 "?7, ?8) ON CONFLICT(packet_id) DO UPDATE SET events = events + ?7, "
+					 "conflicts = conflicts + ?8", err);
+	if (!st)
+		return MC_FAIL;
+	store_bind_text(st, 1, packet_id);
+	store_bind_text(st, 2, district);
+	store_bind_text(st, 3, by);
+	store_bind_text(st, 4, at);
+	store_bind_text(st, 5, importer);
+	store_bind_text(st, 6, now);
+	store_bind_int(st, 7, events);
+	store_bind_int(st, 8, conflicts);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "recording the import");
+}
+
+static long count(struct store *s, const char *sql, const char *a, int *rc, struct mc_error *err)
+{
+	char *n = NULL;
+	if (*rc == MC_OK)
+		*rc = text3(s, sql, a, NULL, 0, &n, err);
+	long v = n ? atol(n) : 0;
+	free(n);
+	return v;
+}
+
+int store_packet_figures(struct store *s, struct packet_figures *f, struct mc_error *err)
+{
+	int rc = MC_OK;
+	f->submissions = count(s, "SELECT count(*) FROM submission", NULL, &rc, err);
+	f->scored = count(s, "SELECT count(DISTINCT submission_id) FROM score", NULL, &rc, err);
+	f->decided = count(s, "SELECT count(*) FROM decision", NULL, &rc, err);
+	f->events = count(s, "SELECT count(*) FROM audit", NULL, &rc, err);
+	return rc;
+}
+
+int store_packet_conflict_count(struct store *s, const char *packet_id, long *open, long *resolved,
+				struct mc_error *err)
+{
+	int rc = MC_OK;
+	*open = count(s, "SELECT count(*) FROM packet_conflict WHERE (?1 IS NULL OR packet_id = ?1) "
+			 "AND state = 'open'", packet_id, &rc, err);
+	*resolved = count(s, "SELECT count(*) FROM packet_conflict WHERE (?1 IS NULL OR packet_id = ?1) "
+			     "AND state <> 'open'", packet_id, &rc, err);
+	return rc;
+}
+
+int store_packet_imported(struct store *s, const char *packet_id, int *imported, struct mc_error *err)
+{
+	int rc = MC_OK;
+	*imported = count(s, "SELECT count(*) FROM packet_import WHERE packet_id = ?1", packet_id, &rc, err) > 0;
+	return rc;
+}
+
+int store_packet_removed(struct store *s, const char *sub, const char *records,
+			 int (*fn)(void *ctx, const char *action, const char *before), void *ctx, struct mc_error *err)
+{
+	static const char sql[] =
+		"SELECT 'score', json_object('criterion', c.code, 'level', l.code, 'comment', sc.comment, "
+		"'assessor', sc.assessor, 'read', sc.read) FROM main.score sc JOIN main.criterion c ON c.id = "
+		"sc.criterion_id JOIN main.level l ON l.id = sc.level_id WHERE sc.submission_id = (SELECT id FROM "
+		"main.submission WHERE ext_id = ?1) AND NOT EXISTS (SELECT 1 FROM json_each(?2, '$.score') j WHERE "
+		"j.value ->> 'criterion_id' = sc.criterion_id AND j.value ->> 'read' = sc.read) "
+		"UNION ALL SELECT 'feedback', json_object('text', f.body, 'author', f.author, 'read', f.read) FROM "
+		"main.feedback f WHERE f.submission_id = (SELECT id FROM main.submission WHERE ext_id = ?1) AND NOT "
+		"EXISTS (SELECT 1 FROM json_each(?2, '$.feedback') j WHERE j.value ->> 'read' = f.read) "
+		"UNION ALL SELECT 'decide', json_object('outcome', d.outcome, 'decided_by', d.decided_by) FROM "
+		"main.decision d WHERE d.submission_id = (SELECT id FROM main.submission WHERE ext_id = ?1) AND "
+		"json_array_length(?2, '$.decision') = 0";
+	sqlite3_stmt *st = prep(s, sql, err);
+	if (!st)
+		return MC_FAIL;
+	store_bind_text(st, 1, sub);
+	store_bind_text(st, 2, records);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (fn(ctx, (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1))) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading the server's records");
+}
+
+int store_packet_blind_texts(struct store *s, int (*fn)(void *ctx, long long id, const char *text, const char *name,
+							 const char *school), void *ctx, struct mc_error *err)
+{
+	sqlite3_stmt *st = prep(s, "SELECT ev.id, ev.text, e.name, sc.name FROM pk.evidence ev JOIN pk.submission su "
+				   "ON su.id = ev.submission_id JOIN main.educator e ON e.id = su.educator_id "
+				   "JOIN pk.educator pe ON pe.id = e.id LEFT JOIN main.school sc ON sc.id = e.school_id "
+				   "WHERE pe.name = pe.anon_id AND ev.kind = 'text' ORDER BY ev.id", err);
+	if (!st)
+		return MC_FAIL;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (fn(ctx, sqlite3_column_int64(st, 0), (const char *)sqlite3_column_text(st, 1),
+		       (const char *)sqlite3_column_text(st, 2), (const char *)sqlite3_column_text(st, 3))) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading the packet's evidence");
+}
+
+int store_packet_text_set(struct store *s, long long id, const char *text, const char *sha, const char *norm,
+			  struct mc_error *err)
+{
+	sqlite3_stmt *st = prep(s, "UPDATE pk.evidence SET text = ?2, sha256 = ?3 WHERE id = ?1", err);
+	if (!st)
+		return MC_FAIL;
+	store_bind_int(st, 1, id);
+	store_bind_text(st, 2, text);
+	store_bind_text(st, 3, sha);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_DONE && (st = prep(s, "UPDATE pk.evidence_norm SET sha256 = ?2 WHERE evidence_id = ?1",
+					    err)) != NULL) {
+		store_bind_int(st, 1, id);
+		store_bind_text(st, 2, norm);
+		rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+	}
+	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "masking the packet's evidence");
+}
+
+int store_packet_sessions(struct store *s, int (*fn)(void *ctx, const struct packet_session_view *v), void *ctx,
+			  struct mc_error *err)
+{
+	sqlite3_stmt *st = store_prep(s, "SELECT i.packet_id, i.district, i.exported_by, i.exported_at, "
+					 "i.imported_by, i.imported_at, i.events, (SELECT count(*) FROM packet_conflict c "
+					 "WHERE c.packet_id = i.packet_id AND c.state = 'open'), (SELECT count(*) FROM "
+					 "packet_conflict c WHERE c.packet_id = i.packet_id AND c.state <> 'open') "
+					 "FROM packet_import i ORDER BY i.imported_at DESC, i.packet_id", err);
+	if (!st)
+		return MC_FAIL;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct packet_session_view v = {
+			.packet_id = (const char *)sqlite3_column_text(st, 0),
+			.district = (const char *)sqlite3_column_text(st, 1),
+			.exported_by = (const char *)sqlite3_column_text(st, 2),
+			.exported_at = (const char *)sqlite3_column_text(st, 3),
+			.imported_by = (const char *)sqlite3_column_text(st, 4),
+			.imported_at = (const char *)sqlite3_column_text(st, 5),
+			.events = (long)sqlite3_column_int64(st, 6),
+			.conflicts_open = (long)sqlite3_column_int64(st, 7),
+			.conflicts_resolved = (long)sqlite3_column_int64(st, 8),
+		};
+		if (fn(ctx, &v)) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading the packets merged");
+}
