@@ -82,13 +82,29 @@ int search_index_evidence(struct store *s, long long evidence_rowid, struct mc_e
 int search_index_feedback(struct store *s, long long feedback_rowid, struct mc_error *err);
 /* Rebuild both tables from scratch (after a restore or a bulk change made by hand). */
 int search_reindex(struct store *s, struct mc_error *err);
+/* Empty the evidence index and move its mark back to the start (feedback is
+ * reindexed at once: it is small); the next catch-up rebuilds the rest in steps. */
+int search_reset(struct store *s, struct mc_error *err);
 
 /* Rows written but not yet indexed (a read; cheap: two index lookups and the
  * feedback changed since the last catch-up). */
 int search_pending(struct store *s, long long *evidence, long long *feedback, struct mc_error *err);
-/* Index whatever is pending, in one transaction of its own (nothing is written when
- * nothing is pending). *indexed (may be NULL) gets the number of rows indexed. */
+/* Index whatever is pending (nothing is written when nothing is pending). Outside a
+ * transaction, in transactions of its own of 20,000 evidence rows each: an
+ * interrupted run (Ctrl-C, a crash) keeps the rows it did and the next one carries
+ * on; an index that must be rebuilt is emptied first and then filled the same way.
+ * Inside the caller's transaction, all at once. *indexed (may be NULL) gets the
+ * number of rows indexed. */
 int search_catch_up(struct store *s, long long *indexed, struct mc_error *err);
+/* The same, calling progress(ctx, evidence rows done, rows pending at the start)
+ * after each transaction; when it returns non-zero, stops there (MC_OK; the rest
+ * stays pending, and the next catch-up resumes). */
+int search_catch_up_steps(struct store *s, int (*progress)(void *ctx, long long done, long long total),
+			  void *ctx, long long *indexed, struct mc_error *err);
+/* For bulk writers (demo), inside their transaction: index what is pending without
+ * merging the index's segments; merge = 1 merges them once (its cost grows with the
+ * whole index: once, at the end of the load). */
+int search_index_bulk(struct store *s, int merge, long long *indexed, struct mc_error *err);
 
 /* ---------------------------------------------------------------- the tokenizer
  * What the index sees: the tokenizer `mcassess` applied to `text`. query = 1

@@ -92,16 +92,32 @@ static void print_hits(const struct search_hit *h, int n, enum cli_format fmt, i
 	}
 }
 
-/* Catch the index up first, saying so when that takes a while. */
+/* "indexing the evidence for search: 45%" on one line of the terminal. */
+static int show_indexing(void *ctx, long long done, long long total)
+{
+	(void)ctx;
+	fprintf(stderr, "\rmcassess: search: indexing the evidence: %lld%% (%lld of %lld)",
+		total ? done * 100 / total : 100, done, total);
+	fflush(stderr);
+	return 0;
+}
+
+/* Catch the index up first, with a percentage when that takes a while. Ctrl-C keeps
+ * what was indexed: the next search carries on. */
 static int catch_up(struct cli *cli, struct store *s, struct mc_error *err)
 {
 	long long ev = 0, fb = 0;
 	int rc = search_pending(s, &ev, &fb, err);
 	if (rc != MC_OK)
 		return rc;
-	if (cli->progress && ev + fb >= PROGRESS_ROWS)
-		fprintf(stderr, "mcassess: search: indexing %lld new evidence items and %lld feedback…\n", ev, fb);
-	return search_catch_up(s, NULL, err);
+	if (!cli->progress || ev + fb < PROGRESS_ROWS)
+		return search_catch_up(s, NULL, err);
+	fprintf(stderr, "mcassess: search: %lld evidence items and %lld feedback texts are new to the index"
+		" (Ctrl-C stops; the next search carries on)\n", ev, fb);
+	rc = search_catch_up_steps(s, show_indexing, NULL, NULL, err);
+	fputs("\r\033[K", stderr);
+	fflush(stderr);
+	return rc;
 }
 
 static int run(struct cli *cli, const struct cli_cmd *self, int argc, char **argv)
@@ -162,11 +178,14 @@ static int run(struct cli *cli, const struct cli_cmd *self, int argc, char **arg
 		return rc;
 	struct mc_error err = MC_ERROR_INIT;
 	if (reindex) {
+		/* emptied at once, then filled as a catch-up is: with a percentage, resumable */
 		rc = store_begin(s, &err);
-		if (rc == MC_OK && (rc = search_reindex(s, &err)) == MC_OK)
+		if (rc == MC_OK && (rc = search_reset(s, &err)) == MC_OK)
 			rc = store_commit(s, &err);
 		else if (rc != MC_OK)
 			store_rollback(s);
+		if (rc == MC_OK)
+			rc = catch_up(cli, s, &err);
 		if (rc == MC_OK && nargs == 0) {
 			fprintf(stderr, "mcassess: search: index rebuilt\n");
 			store_close(&s);

@@ -25,6 +25,7 @@
 #include "mcassess/hash.h"
 #include "mcassess/people.h"
 #include "mcassess/precheck.h"
+#include "mcassess/search.h"
 #include "mcassess/setup.h"
 #include "mcassess/store.h"
 #include "mcassess/store_demo.h"
@@ -931,7 +932,8 @@ static int count_submission(struct gen *g, struct mc_error *err)
 		return MC_OK;
 	/* Commit, let the checkpoint move the log into the database, carry on. */
 	g->in_batch = 0;
-	if (store_precheck_catch_up(g->s, NULL, err) != MC_OK || store_commit(g->s, err) != MC_OK)
+	if (store_precheck_catch_up(g->s, NULL, err) != MC_OK ||
+	    search_index_bulk(g->s, 0, NULL, err) != MC_OK || store_commit(g->s, err) != MC_OK)
 		return MC_FAIL;
 	store_checkpoint(g->s);
 	return store_begin(g->s, err);
@@ -1107,6 +1109,8 @@ int demo_run(struct store *s, const struct demo_options *o, struct demo_counts *
 		rc = fill(&g, err);
 		if (rc == MC_OK)
 			rc = store_precheck_catch_up(s, NULL, err); /* hashes for the copy pre-check */
+		if (rc == MC_OK) /* the first search finds the index built, its segments merged */
+			rc = search_index_bulk(s, 1, NULL, err);
 		if (rc == MC_OK)
 			rc = store_commit(s, err);
 		else

@@ -28,6 +28,11 @@ static const char SQL_EV_INDEX[] =
  * term in each of them: 0.16 ms to snippet one row on 200,000 items, 0.011 ms
  * after 'optimize' merges them into one (2 s for 200,000 items). */
 #define OPTIMIZE_AFTER 10000   /* rows indexed at once */
+/* Catching up on its own, a transaction a chunk: an interrupted build keeps what it
+ * did (the mark moves with each chunk) and the next one carries on from there. */
+#define CATCH_UP_CHUNK 20000
+static const char SQL_EV_NTH[] =
+	"SELECT id FROM evidence WHERE id > ?1 AND text IS NOT NULL ORDER BY id LIMIT 1 OFFSET ?2";
 static const char SQL_EV_OPTIMIZE[] =
 	"INSERT INTO search_evidence(search_evidence) VALUES ('optimize')";
 /* Emptied, then filled as catch-up does (rows with text only): 'rebuild' would
@@ -212,16 +217,30 @@ static int ensure_format(struct store *s, long long *done, struct mc_error *err)
 	return rc;
 }
 
-static int index_evidence_range(struct store *s, long long after, long long upto, struct mc_error *err)
+static int index_evidence_rows(struct store *s, long long after, long long upto, struct mc_error *err)
 {
 	sqlite3_stmt *st = store_prep(s, SQL_EV_INDEX, err);
 	if (!st)
 		return MC_FAIL;
 	store_bind_int(st, 1, after);
 	store_bind_int(st, 2, upto);
-	int rc = step_done(s, st, err);
-	if (rc == MC_OK && upto - after >= OPTIMIZE_AFTER)
-		rc = (st = store_prep(s, SQL_EV_OPTIMIZE, err)) ? step_done(s, st, err) : MC_FAIL;
+	return step_done(s, st, err);
+}
+
+static int optimize_evidence(struct store *s, struct mc_error *err)
+{
+	sqlite3_stmt *st = store_prep(s, SQL_EV_OPTIMIZE, err);
+	return st ? step_done(s, st, err) : MC_FAIL;
+}
+
+/* merge: 1 = merge the segments when many rows were indexed at once; 0 = never
+ * (a bulk load that indexes batch by batch merges once, at its end). */
+static int index_evidence_range(struct store *s, long long after, long long upto, int merge,
+				struct mc_error *err)
+{
+	int rc = index_evidence_rows(s, after, upto, err);
+	if (rc == MC_OK && merge && upto - after >= OPTIMIZE_AFTER)
+		rc = optimize_evidence(s, err);
 	return rc == MC_OK ? hw_set_evidence(s, upto, err) : rc;
 }
 
@@ -232,7 +251,7 @@ static int rebuild_evidence(struct store *s, long long *max, struct mc_error *er
 	int rc = st ? step_done(s, st, err) : MC_FAIL;
 	if (rc == MC_OK)
 		rc = one_int(s, SQL_EV_MAX, NULL, -1, max, err);
-	return rc == MC_OK ? index_evidence_range(s, 0, *max, err) : rc;
+	return rc == MC_OK ? index_evidence_range(s, 0, *max, 1, err) : rc;
 }
 
 int search_index_evidence(struct store *s, long long evidence_rowid, struct mc_error *err)
@@ -243,7 +262,7 @@ int search_index_evidence(struct store *s, long long evidence_rowid, struct mc_e
 		rc = hw_get(s, &hw, NULL, err);
 	if (rc != MC_OK || evidence_rowid <= hw)
 		return rc;
-	return index_evidence_range(s, hw, evidence_rowid, err);
+	return index_evidence_range(s, hw, evidence_rowid, 1, err);
 }
 
 /* Replace one feedback row in the index by its current body (NULL: remove it). */
@@ -334,7 +353,7 @@ int search_index_feedback(struct store *s, long long feedback_rowid, struct mc_e
 	return rc == MC_OK ? catch_up_feedback(s, NULL, err) : rc;
 }
 
-static int catch_up_evidence(struct store *s, long long *done, struct mc_error *err)
+static int catch_up_evidence(struct store *s, long long *done, int merge, struct mc_error *err)
 {
 	long long hw, max, n = 0;
 	int rc = hw_get(s, &hw, NULL, err);
@@ -355,7 +374,7 @@ static int catch_up_evidence(struct store *s, long long *done, struct mc_error *
 		return rc;
 	if (done)
 		*done += n;
-	return index_evidence_range(s, hw, max, err);
+	return index_evidence_range(s, hw, max, merge, err);
 }
 
 int search_pending(struct store *s, long long *evidence, long long *feedback, struct mc_error *err)
@@ -373,68 +392,192 @@ int search_pending(struct store *s, long long *evidence, long long *feedback, st
 }
 
 /* Inside the caller's transaction. */
-static int catch_up(struct store *s, long long *indexed, struct mc_error *err)
+static int catch_up(struct store *s, long long *indexed, int merge, struct mc_error *err)
 {
 	int rc = ensure_format(s, indexed, err);
 	if (rc == MC_OK)
-		rc = catch_up_evidence(s, indexed, err);
+		rc = catch_up_evidence(s, indexed, merge, err);
 	return rc == MC_OK ? catch_up_feedback(s, indexed, err) : rc;
 }
 
-int search_catch_up(struct store *s, long long *indexed, struct mc_error *err)
+int search_index_bulk(struct store *s, int merge, long long *indexed, struct mc_error *err)
 {
-	long long ev, fb, hw, max;
 	if (indexed)
 		*indexed = 0;
-	if (store_search_in_tx(s))
-		return catch_up(s, indexed, err);
-	char *format = NULL;
-	int rc = store_meta_get(s, FORMAT_KEY, &format, err);
-	int stale = rc == MC_OK && (!format || strcmp(format, SEARCH_FORMAT) != 0);
-	free(format);
+	int rc = catch_up(s, indexed, 0, err);
+	return rc == MC_OK && merge ? optimize_evidence(s, err) : rc;
+}
+
+/* Feedback from scratch (it is small: one statement) and its mark. */
+static int reindex_feedback(struct store *s, struct mc_error *err)
+{
+	sqlite3_stmt *st;
+	int rc = (st = store_prep(s, SQL_FB_REBUILD, err)) ? step_done(s, st, err) : MC_FAIL;
 	if (rc == MC_OK)
-		rc = search_pending(s, &ev, &fb, err);
-	if (rc == MC_OK && ev == 0 && fb == 0 && !stale) {
-		/* nothing new; but rows deleted at the top also need a write */
-		rc = hw_get(s, &hw, NULL, err);
-		if (rc == MC_OK)
-			rc = one_int(s, SQL_EV_MAX, NULL, -1, &max, err);
-		if (rc != MC_OK || max >= hw)
-			return rc;
-	}
+		rc = (st = store_prep(s, SQL_FB_CLEAR, err)) ? step_done(s, st, err) : MC_FAIL;
+	if (rc == MC_OK)
+		rc = (st = store_prep(s, SQL_FB_ALL, err)) ? step_done(s, st, err) : MC_FAIL;
 	if (rc != MC_OK)
 		return rc;
-	if ((rc = store_begin(s, err)) != MC_OK)
+	if (!(st = store_prep(s, SQL_FB_MAX_AT, err)))
+		return MC_FAIL;
+	char *newest = NULL;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		newest = store_col_dup(st, 0);
+	sqlite3_reset(st);
+	rc = store_meta_set(s, HW_FEEDBACK, newest ? newest : "", err);
+	free(newest);
+	return rc;
+}
+
+/* The start of a rebuild, in one short transaction; the format current. */
+int search_reset(struct store *s, struct mc_error *err)
+{
+	sqlite3_stmt *st = store_prep(s, SQL_EV_CLEAR, err);
+	int rc = st ? step_done(s, st, err) : MC_FAIL;
+	if (rc == MC_OK)
+		rc = hw_set_evidence(s, 0, err);
+	if (rc == MC_OK)
+		rc = reindex_feedback(s, err);
+	return rc == MC_OK ? store_meta_set(s, FORMAT_KEY, SEARCH_FORMAT, err) : rc;
+}
+
+int search_reindex(struct store *s, struct mc_error *err)
+{
+	long long max;
+	int rc = search_reset(s, err);
+	if (rc == MC_OK)
+		rc = one_int(s, SQL_EV_MAX, NULL, -1, &max, err);
+	return rc == MC_OK ? index_evidence_range(s, 0, max, 1, err) : rc;
+}
+
+/* Run fn in a transaction of its own: committed when it returns MC_OK. */
+static int in_tx(struct store *s, int (*fn)(struct store *, void *, struct mc_error *), void *arg,
+		 struct mc_error *err)
+{
+	int rc = store_begin(s, err);
+	if (rc != MC_OK)
 		return rc;
-	rc = catch_up(s, indexed, err);
+	rc = fn(s, arg, err);
 	if (rc == MC_OK)
 		return store_commit(s, err);
 	store_rollback(s);
 	return rc;
 }
 
-int search_reindex(struct store *s, struct mc_error *err)
+/* A whole rebuild is needed: an index from before the length marks, or evidence
+ * deleted at the top (a restored copy?: ids will be reused). */
+static int needs_reset(struct store *s, int *yes, struct mc_error *err)
 {
-	long long max;
-	int rc = rebuild_evidence(s, &max, err);
-	sqlite3_stmt *st;
+	char *format = NULL;
+	long long hw = 0, max = 0;
+	int rc = store_meta_get(s, FORMAT_KEY, &format, err);
+	*yes = rc == MC_OK && (!format || strcmp(format, SEARCH_FORMAT) != 0);
+	free(format);
 	if (rc == MC_OK)
-		rc = (st = store_prep(s, SQL_FB_REBUILD, err)) ? step_done(s, st, err) : MC_FAIL;
+		rc = hw_get(s, &hw, NULL, err);
 	if (rc == MC_OK)
-		rc = (st = store_prep(s, SQL_FB_CLEAR, err)) ? step_done(s, st, err) : MC_FAIL;
+		rc = one_int(s, SQL_EV_MAX, NULL, -1, &max, err);
+	if (max < hw)
+		*yes = 1;
+	return rc;
+}
+
+struct chunk {
+	long long rows;   /* out: evidence rows indexed; 0 when nothing was pending */
+};
+
+/* The next CATCH_UP_CHUNK evidence rows with text after the mark, and the mark past them. */
+static int index_chunk(struct store *s, void *arg, struct mc_error *err)
+{
+	struct chunk *c = arg;
+	long long hw, max, upto;
+	c->rows = 0;
+	int rc = hw_get(s, &hw, NULL, err);
 	if (rc == MC_OK)
-		rc = (st = store_prep(s, SQL_FB_ALL, err)) ? step_done(s, st, err) : MC_FAIL;
-	if (rc == MC_OK && (st = store_prep(s, SQL_FB_MAX_AT, err)) != NULL) {
-		char *newest = NULL;
-		if (sqlite3_step(st) == SQLITE_ROW)
-			newest = store_col_dup(st, 0);
-		sqlite3_reset(st);
-		rc = store_meta_set(s, HW_FEEDBACK, newest ? newest : "", err);
-		free(newest);
-	} else if (rc == MC_OK) {
-		rc = MC_FAIL;
+		rc = one_int(s, SQL_EV_MAX, NULL, -1, &max, err);
+	if (rc != MC_OK || max <= hw)
+		return rc;
+	sqlite3_stmt *st = store_prep(s, SQL_EV_NTH, err);
+	if (!st)
+		return MC_FAIL;
+	store_bind_int(st, 1, hw);
+	store_bind_int(st, 2, CATCH_UP_CHUNK - 1);
+	int step = sqlite3_step(st);
+	upto = step == SQLITE_ROW ? sqlite3_column_int64(st, 0) : max;
+	sqlite3_reset(st);
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		return store_fail(s, err, "reading evidence to index");
+	if (step == SQLITE_ROW)
+		c->rows = CATCH_UP_CHUNK;
+	else if ((rc = one_int(s, SQL_EV_COUNT, NULL, hw, &c->rows, err)) != MC_OK)
+		return rc;
+	if (c->rows == 0)
+		c->rows = -1;   /* rows without text only: the mark still moves */
+	return index_evidence_range(s, hw, upto, 0, err);
+}
+
+static int reset_tx(struct store *s, void *arg, struct mc_error *err)
+{
+	(void)arg;
+	return search_reset(s, err);
+}
+
+struct finish {
+	long long evidence;   /* rows indexed by the chunks before */
+	long long feedback;   /* out */
+};
+
+/* The feedback, and one merge of the evidence index when much was added. */
+static int finish_tx(struct store *s, void *arg, struct mc_error *err)
+{
+	struct finish *f = arg;
+	f->feedback = 0;
+	int rc = catch_up_feedback(s, &f->feedback, err);
+	return rc == MC_OK && f->evidence >= OPTIMIZE_AFTER ? optimize_evidence(s, err) : rc;
+}
+
+int search_catch_up_steps(struct store *s, int (*progress)(void *ctx, long long done, long long total),
+			  void *ctx, long long *indexed, struct mc_error *err)
+{
+	long long ev = 0, fb = 0, done = 0, evdone = 0, fbn = 0;
+	int reset = 0;
+	if (indexed)
+		*indexed = 0;
+	if (store_search_in_tx(s))
+		return catch_up(s, indexed, 1, err);
+	int rc = needs_reset(s, &reset, err);
+	if (rc == MC_OK && reset && (rc = in_tx(s, reset_tx, NULL, err)) == MC_OK)
+		rc = one_int(s, SQL_FB_COUNT, NULL, -1, &fbn, err);
+	if (rc == MC_OK)
+		rc = search_pending(s, &ev, &fb, err);
+	if (rc != MC_OK)
+		return rc;
+	long long total = ev + fb;
+	done = fbn;
+	struct chunk c = { 1 };
+	int stopped = 0;
+	while (rc == MC_OK && c.rows != 0 && !stopped) {
+		rc = in_tx(s, index_chunk, &c, err);
+		if (rc == MC_OK && c.rows > 0) {
+			evdone += c.rows;
+			done += c.rows;
+			stopped = progress && progress(ctx, done - fbn, total);
+		}
 	}
-	return rc == MC_OK ? store_meta_set(s, FORMAT_KEY, SEARCH_FORMAT, err) : rc;
+	if (rc == MC_OK && !stopped && (fb > 0 || evdone >= OPTIMIZE_AFTER)) {
+		struct finish f = { evdone, 0 };
+		rc = in_tx(s, finish_tx, &f, err);
+		done += f.feedback;
+	}
+	if (indexed)
+		*indexed = done;
+	return rc;
+}
+
+int search_catch_up(struct store *s, long long *indexed, struct mc_error *err)
+{
+	return search_catch_up_steps(s, NULL, NULL, indexed, err);
 }
 
 /* ---------------------------------------------------------------- queries */
