@@ -70,6 +70,16 @@ int search_regex(struct store *s, const char *pattern, const struct search_opts 
 
 void search_hits_free(struct search_hit **hits, int n);
 
+/* The same two searches, streamed: each hit is handed to fn as soon as it is made
+ * (text: in rank order; regex: in a few hundred rows' batches) and freed after fn
+ * returns, so memory does not grow with the number of hits. fn may take the hit's
+ * strings (setting them to NULL); it returns non-zero to stop. */
+typedef int (*search_hit_fn)(void *ctx, struct search_hit *hit);
+int search_text_each(struct store *s, const char *query, const struct search_opts *o, search_hit_fn fn,
+		     void *ctx, struct mc_error *err);
+int search_regex_each(struct store *s, const char *pattern, const struct search_opts *o, search_hit_fn fn,
+		      void *ctx, struct mc_error *err);
+
 /* ---------------------------------------------------------------- index hooks
  * Call these inside your own transaction (store_begin .. store_commit): they
  * write only the index and its high-water marks in meta, never begin or commit.

@@ -651,6 +651,61 @@ static void interrupted_catch_up_resumes(void **state)
 	}
 }
 
+/* Takes hits one at a time, as the CLI prints them: remembers each one's row and
+ * stops after `stop_after`. */
+struct taken {
+	long long rowid[400];
+	int n, stop_after, owned_ok;
+};
+
+static int take_one(void *ctx, struct search_hit *h)
+{
+	struct taken *t = ctx;
+	t->owned_ok += h->submission && h->snippet;
+	t->rowid[t->n++] = h->rowid;
+	free(h->snippet);   /* the caller may take the strings */
+	h->snippet = NULL;
+	return t->stop_after && t->n >= t->stop_after;
+}
+
+/* Streamed hits come in the same order as the collected ones (text: rank; regex:
+ * rows, across several batches), and the receiver can stop them. */
+static void streamed_hits_match_collected(void **state)
+{
+	struct fx *f = *state;
+	struct mc_error err = MC_ERROR_INIT;
+	exec_sql(f->path, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300)"
+			  " INSERT INTO evidence(submission_id, seq, part_id, kind, text, sha256, words, media_type)"
+			  " SELECT e.submission_id, 100 + i, e.part_id, 'text', substr('okapi okapi okapi okapi ', 1,"
+			  " 6 * (1 + i % 4)) || 'stripes ' || i, 'o', 3, 'text/plain' FROM n,"
+			  " (SELECT * FROM evidence WHERE id = 1) e");
+	struct search_opts o = { 0, 0, 0, SEARCH_BY_RANK };
+	for (int regex = 0; regex < 2; regex++) {
+		struct search_hit *h;
+		int n;
+		struct taken t = { .n = 0 };
+		if (regex) {
+			assert_int_equal(search_regex(f->s, "okapi", &o, &h, &n, &err), MC_OK);
+			assert_int_equal(search_regex_each(f->s, "okapi", &o, take_one, &t, &err), MC_OK);
+		} else {
+			assert_int_equal(search_text(f->s, "okapi", &o, &h, &n, &err), MC_OK);
+			assert_int_equal(search_text_each(f->s, "okapi", &o, take_one, &t, &err), MC_OK);
+		}
+		assert_int_equal(n, 300);
+		assert_int_equal(t.n, 300);
+		assert_int_equal(t.owned_ok, 300);
+		for (int i = 0; i < n; i++)
+			assert_int_equal(t.rowid[i], h[i].rowid);
+		search_hits_free(&h, n);
+		struct taken stop = { .stop_after = 2 };
+		if (regex)
+			assert_int_equal(search_regex_each(f->s, "okapi", &o, take_one, &stop, &err), MC_OK);
+		else
+			assert_int_equal(search_text_each(f->s, "okapi", &o, take_one, &stop, &err), MC_OK);
+		assert_int_equal(stop.n, 2);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -671,6 +726,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(regex_search_over_rows, setup, teardown),
 		cmocka_unit_test(bad_regex_says_where_and_why),
 		cmocka_unit_test_setup_teardown(interrupted_catch_up_resumes, setup, teardown),
+		cmocka_unit_test_setup_teardown(streamed_hits_match_collected, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
