@@ -73,9 +73,9 @@ static const char *const protecting_triggers[] = {
 	"audit_no_update", "audit_no_delete", "status_count_ins", "status_count_del", "status_count_upd",
 };
 
-static int check_database(struct ck *c, struct mc_error *err)
+static int check_triggers(struct ck *c, struct mc_error *err)
 {
-	int rc = store_integrity(c->s, relay, c, err);
+	int rc = MC_OK;
 	for (size_t i = 0; rc == MC_OK && i < sizeof protecting_triggers / sizeof *protecting_triggers; i++) {
 		int exists;
 		rc = store_check_trigger_exists(c->s, protecting_triggers[i], &exists, err);
@@ -87,6 +87,12 @@ static int check_database(struct ck *c, struct mc_error *err)
 					: "status counters are no longer kept");
 	}
 	return rc;
+}
+
+static int check_database(struct ck *c, struct mc_error *err)
+{
+	int rc = store_integrity(c->s, relay, c, err);
+	return rc == MC_OK ? check_triggers(c, err) : rc;
 }
 
 /* ---------------------------------------------------------------- evidence */
@@ -429,11 +435,118 @@ static int check_records(struct ck *c, struct mc_error *err)
 
 /* ---------------------------------------------------------------- the whole */
 
+/* ---------------------------------------------------------------- since the last clean check */
+
+/* Where the last clean whole check ended (meta): the newest evidence row and audit
+ * row it saw, and that audit row's hash. */
+#define MARK_EVIDENCE "check.clean_evidence_id"
+#define MARK_AUDIT_SEQ "check.clean_audit_seq"
+#define MARK_AUDIT_HASH "check.clean_audit_hash"
+
+struct marks {
+	long long evidence, audit_seq;
+	char *audit_hash;
+	int found;
+};
+
+static int marks_load(struct store *s, struct marks *m, struct mc_error *err)
+{
+	char *ev = NULL, *seq = NULL;
+	int rc = store_meta_get(s, MARK_EVIDENCE, &ev, err);
+	if (rc == MC_OK)
+		rc = store_meta_get(s, MARK_AUDIT_SEQ, &seq, err);
+	if (rc == MC_OK)
+		rc = store_meta_get(s, MARK_AUDIT_HASH, &m->audit_hash, err);
+	m->found = rc == MC_OK && ev && seq && m->audit_hash;
+	m->evidence = ev ? atoll(ev) : 0;
+	m->audit_seq = seq ? atoll(seq) : 0;
+	free(ev);
+	free(seq);
+	return rc;
+}
+
+/* What this check saw, read inside its snapshot: the marks for the next one. */
+static int marks_now(struct store *s, struct marks *m, struct mc_error *err)
+{
+	char *seq = NULL;
+	int rc = store_check_evidence_max(s, &m->evidence, err);
+	if (rc == MC_OK)
+		rc = store_meta_get(s, "audit_head_seq", &seq, err);
+	if (rc == MC_OK)
+		rc = store_meta_get(s, "audit_head_hash", &m->audit_hash, err);
+	m->audit_seq = seq ? atoll(seq) : 0;
+	m->found = rc == MC_OK;
+	if (!m->audit_hash)
+		m->audit_hash = mc_xstrdup("");
+	free(seq);
+	return rc;
+}
+
+/* Recorded after a clean check. A database this user cannot write keeps the old
+ * marks: the next --since-last then checks a little more, nothing less. */
+static void marks_save(struct store *s, const struct marks *m)
+{
+	struct mc_error err = MC_ERROR_INIT;
+	char ev[32], seq[32];
+	snprintf(ev, sizeof ev, "%lld", m->evidence);
+	snprintf(seq, sizeof seq, "%lld", m->audit_seq);
+	if (store_begin(s, &err) != MC_OK) {
+		mc_error_clear(&err);
+		return;
+	}
+	int rc = store_meta_set(s, MARK_EVIDENCE, ev, &err);
+	if (rc == MC_OK)
+		rc = store_meta_set(s, MARK_AUDIT_SEQ, seq, &err);
+	if (rc == MC_OK)
+		rc = store_meta_set(s, MARK_AUDIT_HASH, m->audit_hash, &err);
+	if (rc == MC_OK)
+		rc = store_commit(s, &err);
+	else
+		store_rollback(s);
+	mc_error_clear(&err);
+}
+
+/* ---------------------------------------------------------------- the whole */
+
+/* Each part, whole or (since: the last clean check's marks) only what came after. */
+static int run_parts(struct ck *c, unsigned what, const struct marks *since, struct mc_error *err)
+{
+	struct store *s = c->s;
+	int rc = MC_OK;
+	if (what & CHECK_DATABASE)
+		rc = since ? check_triggers(c, err) : check_database(c, err);
+	if (rc == MC_OK && (what & CHECK_EVIDENCE))
+		rc = since ? store_check_evidence_after(s, since->evidence, evidence_one, c, err)
+			   : store_check_evidence_each(s, evidence_one, c, err);
+	if (rc == MC_OK && (what & CHECK_EVIDENCE))
+		rc = since ? store_check_blob_after(s, since->evidence, blob_one, c, err)
+			   : store_check_blob_each(s, blob_one, c, err);
+	if (rc == MC_OK && (what & CHECK_AUDIT))
+		rc = audit_verify_from(s, since ? since->audit_seq : 0, since ? since->audit_hash : NULL,
+				       c->report, c->ctx, &c->problems, err);
+	if (rc == MC_OK && (what & CHECK_COUNTS))
+		rc = store_check_status_each(s, status_one, c, err);
+	if (since) /* records against the whole log, and the archive: the whole check's */
+		return rc;
+	if (rc == MC_OK && (what & CHECK_RECORDS))
+		rc = check_records(c, err);
+	if (rc == MC_OK && (what & CHECK_AUDIT)) { /* the archive against the database, when there is one */
+		if (c->naltered > 1)
+			qsort(c->altered, c->naltered, sizeof *c->altered, str_cmp);
+		struct archive_known known = { (const char *const *)c->altered, c->naltered };
+		rc = archive_check(s, c->report, c->ctx, &c->problems, (what & CHECK_EVIDENCE) ? &known : NULL,
+				   err);
+	}
+	return rc;
+}
+
 int check_run(struct store *s, unsigned what, void (*report)(void *ctx, const char *problem), void *ctx,
 	      struct check_summary *sum, struct mc_error *err)
 {
 	struct ck c = { .s = s, .report = report, .ctx = ctx };
+	struct marks last = { 0 }, now = { 0 };
 	memset(sum, 0, sizeof *sum);
+	sum->since_audit_seq = -1;
 	/* One snapshot for the whole walk, so an assessor saving meanwhile cannot
 	 * make the parts disagree with each other. */
 	int rc = store_begin_read(s, err);
@@ -441,29 +554,25 @@ int check_run(struct store *s, unsigned what, void (*report)(void *ctx, const ch
 		return rc;
 	rc = store_check_counts(s, &sum->submissions, &sum->evidence, &sum->files, &sum->scores,
 				    &sum->feedback, &sum->decisions, &sum->audit_rows, err);
-	if (rc == MC_OK && (what & CHECK_DATABASE))
-		rc = check_database(&c, err);
-	if (rc == MC_OK && (what & CHECK_EVIDENCE))
-		rc = store_check_evidence_each(s, evidence_one, &c, err);
-	if (rc == MC_OK && (what & CHECK_EVIDENCE))
-		rc = store_check_blob_each(s, blob_one, &c, err);
-	if (rc == MC_OK && (what & CHECK_AUDIT))
-		rc = audit_verify(s, report, ctx, &c.problems, err);
-	if (rc == MC_OK && (what & CHECK_COUNTS))
-		rc = store_check_status_each(s, status_one, &c, err);
-	if (rc == MC_OK && (what & CHECK_RECORDS))
-		rc = check_records(&c, err);
-	if (rc == MC_OK && (what & CHECK_AUDIT)) { /* the archive against the database, when there is one */
-		if (c.naltered > 1)
-			qsort(c.altered, c.naltered, sizeof *c.altered, str_cmp);
-		struct archive_known known = { (const char *const *)c.altered, c.naltered };
-		rc = archive_check(s, report, ctx, &c.problems, (what & CHECK_EVIDENCE) ? &known : NULL, err);
+	if (rc == MC_OK && (what & CHECK_SINCE_LAST))
+		rc = marks_load(s, &last, err);
+	if (rc == MC_OK && last.found) {
+		sum->since_audit_seq = last.audit_seq;
+		sum->since_evidence_id = last.evidence;
 	}
+	if (rc == MC_OK)
+		rc = marks_now(s, &now, err);
+	if (rc == MC_OK)
+		rc = run_parts(&c, what, last.found ? &last : NULL, err);
 	for (size_t i = 0; i < c.naltered; i++)
 		free(c.altered[i]);
 	free(c.altered);
 	store_end_read(s);
 	sum->problems = c.problems;
+	if (rc == MC_OK && c.problems == 0 && (what & CHECK_ALL) == CHECK_ALL)
+		marks_save(s, &now);
+	free(last.audit_hash);
+	free(now.audit_hash);
 	return rc;
 }
 
