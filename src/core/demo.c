@@ -9,8 +9,10 @@
  *
  * Rows are streamed: one educator at a time, committed in batches with a
  * checkpoint between them, so memory and the write-ahead log stay small even
- * for a million submissions. Per-row audit rows are skipped; one "demo" row
- * records the options. */
+ * for a million submissions. One "demo" audit row records the options; then
+ * every score, feedback and decision gets the audit row the real program would
+ * write (by whoever did it, at its time), chained, so that `check` compares each
+ * record with its history as it does on a real database. */
 #include "config.h"
 
 #include <errno.h>
@@ -304,6 +306,8 @@ struct gen {
 	struct mc_buf text, piece, body;
 	int *level_at;      /* per criterion: index of the chosen level, -1 unscored */
 	int max_criteria;
+	struct audit_chain chain;   /* every score, feedback and decision gets its audit row */
+	struct demo_rng audit_rng;  /* their ids: apart from the data's, which stay as they were */
 };
 
 /* The statuses in queue_statuses' order (the one list of them). */
@@ -791,6 +795,25 @@ static void plan_times(struct demo_rng *r, struct plan *p, int ncriteria)
 	p->t_updated = p->t_import;
 }
 
+/* The audit row the real program writes with a score, feedback or decision: by
+ * the person who did it, when they did it (json: the row's "after"; stolen). */
+static int audit_row(struct gen *g, const char *action, const char *ext, const char *actor, time_t t,
+		     json_t *json, struct mc_error *err)
+{
+	char uid[MC_UUID_LEN], at[MC_TIME_LEN];
+	char *subject = mc_xasprintf("submission:%s", ext);
+	char *after = json_dumps(json, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(json);
+	demo_uuid(&g->audit_rng, t, uid);
+	timestamp(t, at);
+	struct audit_row r = { .uid = uid, .at = at, .actor = actor, .action = action, .subject = subject,
+			       .after = after };
+	int rc = audit_chain_add(g->s, &g->chain, &r, err);
+	free(subject);
+	free(after);
+	return rc;
+}
+
 static int write_submission(struct gen *g, struct educator *e, const struct store_demo_credential *c,
 			    int attempt, long long previous_id, int status, time_t t_submit,
 			    long long *sub_id, time_t *t_done, struct mc_error *err)
@@ -890,7 +913,10 @@ static int write_submission(struct gen *g, struct educator *e, const struct stor
 		time_t t = p.t_score + (time_t)i * 240;
 		demo_uuid(r, t, uid);
 		timestamp(t, at);
-		if (store_demo_score(s, uid, *sub_id, k->id, l->id, p.assessor, comment, at, err) != MC_OK)
+		if (store_demo_score(s, uid, *sub_id, k->id, l->id, p.assessor, comment, at, err) != MC_OK ||
+		    audit_row(g, "score", ext, p.assessor, t,
+			      json_pack("{s:s, s:s, s:s, s:s, s:s}", "criterion", k->code, "level", l->code,
+					"comment", comment, "assessor", p.assessor, "read", "first"), err) != MC_OK)
 			return MC_FAIL;
 		g->c->scores++;
 	}
@@ -898,7 +924,10 @@ static int write_submission(struct gen *g, struct educator *e, const struct stor
 		write_feedback(g, r, c, &p, &x, &g->body);
 		demo_uuid(r, p.t_feedback, uid);
 		timestamp(p.t_feedback, at);
-		if (store_demo_feedback(s, uid, *sub_id, p.assessor, g->body.data, at, err) != MC_OK)
+		if (store_demo_feedback(s, uid, *sub_id, p.assessor, g->body.data, at, err) != MC_OK ||
+		    audit_row(g, "feedback", ext, p.assessor, p.t_feedback,
+			      json_pack("{s:s, s:s, s:s}", "text", g->body.data, "author", p.assessor, "read",
+					"first"), err) != MC_OK)
 			return MC_FAIL;
 		g->c->feedback++;
 	}
@@ -909,7 +938,14 @@ static int write_submission(struct gen *g, struct educator *e, const struct stor
 		const char *reason = status == ST_INCOMPLETE ? pick(r, &g->d.incomplete) : "";
 		demo_uuid(r, p.t_decide, uid);
 		timestamp(p.t_decide, at);
-		if (store_demo_decision(s, uid, *sub_id, outcome, by, reason, at, err) != MC_OK)
+		json_t *j = json_pack("{s:s, s:s, s:s}", "outcome", outcome, "decided_by", by, "status", outcome);
+		if (*reason)
+			json_object_set_new(j, "reason", json_string(reason));
+		if (store_demo_decision(s, uid, *sub_id, outcome, by, reason, at, err) != MC_OK) {
+			json_decref(j);
+			return MC_FAIL;
+		}
+		if (audit_row(g, "decide", ext, by, p.t_decide, j, err) != MC_OK)
 			return MC_FAIL;
 		g->c->decisions++;
 	}
@@ -932,7 +968,7 @@ static int count_submission(struct gen *g, struct mc_error *err)
 		return MC_OK;
 	/* Commit, let the checkpoint move the log into the database, carry on. */
 	g->in_batch = 0;
-	if (store_precheck_catch_up(g->s, NULL, err) != MC_OK ||
+	if (store_precheck_catch_up(g->s, NULL, err) != MC_OK || audit_chain_close(g->s, &g->chain, err) != MC_OK ||
 	    search_index_bulk(g->s, 0, NULL, err) != MC_OK || store_commit(g->s, err) != MC_OK)
 		return MC_FAIL;
 	store_checkpoint(g->s);
@@ -1074,6 +1110,9 @@ static int fill(struct gen *g, struct mc_error *err)
 	rc = build_world(g, err);
 	if (rc == MC_OK)
 		rc = audit_demo(g, err);
+	if (rc == MC_OK)
+		rc = audit_chain_open(g->s, &g->chain, err);
+	demo_rng_seed(&g->audit_rng, g->o->seed ^ 0xa0d17a0d17a0d17aULL);
 	for (long i = 0; rc == MC_OK && room(g) && (g->target || i < g->o->educators); i++)
 		rc = write_educator(g, i, err);
 	return rc;
@@ -1109,6 +1148,8 @@ int demo_run(struct store *s, const struct demo_options *o, struct demo_counts *
 		rc = fill(&g, err);
 		if (rc == MC_OK)
 			rc = store_precheck_catch_up(s, NULL, err); /* hashes for the copy pre-check */
+		if (rc == MC_OK)
+			rc = audit_chain_close(s, &g.chain, err);
 		if (rc == MC_OK) /* the first search finds the index built, its segments merged */
 			rc = search_index_bulk(s, 1, NULL, err);
 		if (rc == MC_OK)
