@@ -228,6 +228,10 @@ static int audit_one(void *ctx, const struct audit_row *r)
 			json_decref(j);
 			return 0; /* an unreadable row: audit_verify names edited rows */
 		}
+		if (j && !json_object_get(j, "role")) {
+			json_decref(j);
+			return 0; /* another field of the person (their school): not role and district */
+		}
 		c->people_audited = 1;
 		log_add(c, r, record_key(r->subject + 7, "person", "", ""),
 			j ? person_value(jstr(j, "role"), json_string_value(json_object_get(j, "district")))

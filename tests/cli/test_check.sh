@@ -103,4 +103,12 @@ t_run 2 check extra
 t_run 0 check --help
 t_stdout_has "problem: "
 
+# A person's school is audited too, but it is not their role: no false alarm.
+DB=$T/people.db
+t_init_db
+mc people add mccheckz --role assessor --district North
+mc people add mccheckz --role assessor --school Oak
+t_run 0 check
+t_stdout_has "all good"
+
 done_testing
