@@ -87,6 +87,11 @@ int queue_educator_seen(struct store *s, const char *viewer, long long submissio
 			struct queue_educator_seen *out, struct mc_error *err);
 void queue_educator_seen_free(struct queue_educator_seen *e);
 
+/* The status a queue shows when none is asked for, as the policy has it for the
+ * acting user: "awaiting_approval" for an approver (their open work), else NULL
+ * (open work: queued and in progress). */
+const char *queue_default_status(struct store *s);
+
 /* 1 if `status` is one of queue_statuses. */
 int queue_status_valid(const char *status);
 

@@ -246,8 +246,8 @@ static int run_queue(struct cli *cli, const struct cli_cmd *self, int argc, char
 	const char *viewer = cli->sess->actor.user;
 	if (mine)
 		f.mine = viewer;
-	if (!f.status && cli->sess->actor.role == ROLE_APPROVER) /* an approver's open work */
-		f.status = "awaiting_approval";
+	if (!f.status)
+		f.status = queue_default_status(s);
 	struct mc_error err = MC_ERROR_INIT;
 	struct queue_filter_names names;
 	rc = queue_filter_resolve(s, &f, &names, &err);

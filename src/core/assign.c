@@ -30,13 +30,8 @@ int assign_read_valid(const char *read)
 
 static char *row_json(const char *assessor, const char *read, int blind, const char *by)
 {
-	json_t *o = json_pack("{s:s, s:s, s:b, s:s}", "assessor", assessor, "read", read, "blind", blind,
-			      "assigned_by", by);
-	char *t = json_dumps(o, JSON_SORT_KEYS | JSON_COMPACT);
-	json_decref(o);
-	if (!t)
-		abort(); /* out of memory */
-	return t;
+	return audit_json(json_pack("{s:s, s:s, s:b, s:s}", "assessor", assessor, "read", read, "blind", blind,
+				    "assigned_by", by));
 }
 
 /* Coordinators and admins; a coordinator with a district only within it; never on
@@ -301,8 +296,7 @@ static int remove_in_tx(struct store *s, const char *id, const char *user, const
 		char *before = row_json(r->assessor, r->read, r->blind, r->assigned_by);
 		json_t *o = json_pack("{s:s, s:s, s:s}", "assessor", r->assessor, "read", r->read, "removed_by",
 				      session_user(s));
-		char *after = json_dumps(o, JSON_SORT_KEYS | JSON_COMPACT);
-		json_decref(o);
+		char *after = audit_json(o);
 		if (rc == MC_OK)
 			rc = audit_append(s, "unassign", subject, before, after, err);
 		free(before);

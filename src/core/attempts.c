@@ -100,8 +100,7 @@ static int grant_fn(struct store *s, void *arg, struct mc_error *err)
 		return rc;
 	json_t *j = json_pack("{s:s, s:s, s:s, s:s}", "educator", a->educator, "credential", a->credential,
 			      "granted_by", session_user(s), "reason", a->reason);
-	char *after = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
-	json_decref(j);
+	char *after = audit_json(j);
 	char *subject = mc_xasprintf("educator:%s", a->educator);
 	rc = audit_append(s, "attempt-grant", subject, NULL, after, err);
 	free(subject);

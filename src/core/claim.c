@@ -55,21 +55,9 @@ int claim_idle_minutes_set(struct store *s, int minutes, int *changed, struct mc
 	return rc;
 }
 
-/* The text of j (taken), on our heap. */
-static char *json_text(json_t *j)
-{
-	char *t = json_dumps(j, JSON_SORT_KEYS | JSON_COMPACT);
-	json_decref(j);
-	if (!t)
-		abort(); /* out of memory */
-	char *r = mc_xstrdup(t);
-	free(t);
-	return r;
-}
-
 static char *claim_json(const char *user, const char *claimed_at)
 {
-	return json_text(json_pack("{s:s, s:s}", "user", user, "claimed_at", claimed_at));
+	return audit_json(json_pack("{s:s, s:s}", "user", user, "claimed_at", claimed_at));
 }
 
 static int find_sub(struct store *s, const char *id, long long *rowid, struct mc_error *err)
@@ -169,7 +157,7 @@ static int release_in_tx(struct store *s, const char *id, long long rowid, struc
 		char *subject = mc_xasprintf("submission:%s", id);
 		char *before = claim_json(k.user, k.claimed_at);
 		/* An admin releasing another's claim is on record as such. */
-		char *after = other ? json_text(json_pack("{s:s}", "released_by", me)) : NULL;
+		char *after = other ? audit_json(json_pack("{s:s}", "released_by", me)) : NULL;
 		rc = audit_append(s, "release", subject, before, after, err);
 		free(after);
 		free(subject);

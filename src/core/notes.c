@@ -38,9 +38,8 @@ static int add_in_tx(struct store *s, void *ctx, struct mc_error *err)
 	if (rc == MC_OK) {
 		json_t *j = json_pack("{s:s, s:o, s:s}", "author", n.author, "read",
 				      n.read ? json_string(n.read) : json_null(), "body", text);
-		char *after = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+		char *after = audit_json(j);
 		char *subject = mc_xasprintf("submission:%s", id);
-		json_decref(j);
 		rc = audit_append(s, "note", subject, NULL, after, err);
 		free(subject);
 		free(after);

@@ -143,8 +143,7 @@ static int genesis(struct fill *f, const struct packet_origin *o)
 	json_t *j = json_pack("{s:s, s:s, s:I, s:s, s:s, s:o}", "packet", o->packet_id, "origin", o->origin,
 			      "base_seq", (json_int_t)o->base_seq, "base_hash", o->base_hash, "district",
 			      o->district, "assessors", who ? who : json_array());
-	char *after = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
-	json_decref(j);
+	char *after = audit_json(j);
 	char uid[MC_UUID_LEN];
 	char *subject = mc_xasprintf("packet:%s", o->packet_id);
 	int rc = mc_uuid(uid, f->err);

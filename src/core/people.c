@@ -77,9 +77,7 @@ static char *person_json(const struct person *p)
 {
 	json_t *o = json_pack("{s:s, s:o}", "role", people_role_name(p->role), "district",
 			      p->district ? json_string(p->district) : json_null());
-	char *s = json_dumps(o, JSON_SORT_KEYS | JSON_COMPACT);
-	json_decref(o);
-	return s;
+	return audit_json(o);
 }
 
 static int same(const char *a, const char *b)

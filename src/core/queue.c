@@ -441,3 +441,9 @@ const char *queue_filter_words(const char *p, char *fv[4])
 	}
 	return NULL;
 }
+
+const char *queue_default_status(struct store *s)
+{
+	const struct mc_session *sess = session_of(s);
+	return sess && sess->actor.role == ROLE_APPROVER ? "awaiting_approval" : NULL;
+}

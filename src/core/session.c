@@ -100,6 +100,9 @@ static void drain(struct mc_session *sess, time_t *retry_at)
 	struct store *s = sess->store;
 	if (store_readonly(s))
 		return;
+	time_t now = time(NULL);
+	if (retry_at && now < *retry_at)
+		return; /* backing off after a failure: not even a look at the settings */
 	struct mc_error err = MC_ERROR_INIT;
 	char *path = NULL;
 	if (store_archive_configured(s, &path, &err) != MC_OK || !path) {
@@ -107,9 +110,6 @@ static void drain(struct mc_session *sess, time_t *retry_at)
 		return;
 	}
 	free(path);
-	time_t now = time(NULL);
-	if (retry_at && now < *retry_at)
-		return;
 	long n = 0;
 	if (drain_fn(s, &n, &err) != MC_OK) {
 		if (retry_at)

@@ -77,7 +77,6 @@ void tui_script_free(struct tui_script **sc)
 
 struct attr_map;
 static int dump_screen(const char *path, int mark, struct attr_map *map, struct mc_error *err);
-int tui_dump_screen(const char *path, struct mc_error *err) { return dump_screen(path, 0, NULL, err); }
 
 /* A cell drawn with exactly the theme's attributes (and colour pair) for e. */
 static int cell_is(attr_t a, short pair, int e)

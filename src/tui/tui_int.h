@@ -336,8 +336,6 @@ void tui_script_free(struct tui_script **sc);
 /* The next key of the script, running `:dump` and `:resize` lines on the way;
  * -1 at the end. Called only when the program is idle (everything drawn). */
 int tui_script_next(struct tui *t, struct tui_script *sc, struct mc_error *err);
-/* Write the screen (curscr) as UTF-8 text, trailing spaces trimmed. */
-int tui_dump_screen(const char *path, struct mc_error *err);
 
 /* Config: $XDG_CONFIG_HOME/mcassess/config ("bind KEY ACTION", "color ..."). */
 void tui_config_load(struct tui *t);

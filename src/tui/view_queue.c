@@ -9,7 +9,6 @@
 
 #include "mcassess/access.h"
 #include "mcassess/queue.h"
-#include "mcassess/session.h"
 #include "mcassess/util.h"
 #include "tui/tui_int.h"
 
@@ -333,9 +332,9 @@ static int q_open(struct tui_view *v, const void *arg, struct mc_error *err)
 	/* What the queue holds is core's to say (access.h): an assessor's own work,
 	 * a coordinator's district, everything for admins. An approver's open
 	 * work is what awaits their approval. */
-	const struct mc_session *sess = session_of(v->tui->store);
-	if (sess && sess->actor.role == ROLE_APPROVER) {
-		q->fv[0] = mc_xstrdup("awaiting_approval");
+	const char *open = queue_default_status(v->tui->store);
+	if (open) {
+		q->fv[0] = mc_xstrdup(open);
 		q->f.status = q->fv[0];
 	}
 	q->h = 20;

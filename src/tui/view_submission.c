@@ -517,7 +517,7 @@ static void score(struct tui_view *v, int level)
 	struct mc_error err = MC_ERROR_INIT;
 	/* A comment written before the score waits as a draft: it goes in with the score. */
 	char *comment = NULL, *at = NULL;
-	if (cr->level < 0 && scoring_draft_load(v->tui->store, d->id, code, &comment, &at, &err) != MC_OK)
+	if (cr->level < 0 && d->drafts && scoring_draft_load(v->tui->store, d->id, code, &comment, &at, &err) != MC_OK)
 		mc_error_clear(&err);
 	if (scoring_score(v->tui->store, d->id, code, lv, comment, &err) != MC_OK ||
 	    (comment && scoring_draft_clear(v->tui->store, d->id, code, &err) != MC_OK) ||
