@@ -493,3 +493,48 @@ CREATE TABLE packet_conflict (
 	resolved_at TEXT,
 	UNIQUE (packet_id, submission)
 ) STRICT;
+
+-- migration 12
+-- Calibration (src/core/calibration.c; README "Calibration"). A coordinator
+-- marks a decided submission as an exemplar of its credential with agreed
+-- levels; assessors score exemplars in calibration reads that are kept apart
+-- from the real scores (score, feedback, decision never change), and their
+-- agreement with the agreed levels decides who is qualified for a credential
+-- (meta 'calibration_threshold', percent exact agreement, default 80).
+CREATE TABLE calibration_exemplar (
+	id            INTEGER PRIMARY KEY,
+	uid           TEXT NOT NULL UNIQUE,
+	submission_id INTEGER NOT NULL UNIQUE REFERENCES submission(id),
+	credential_id INTEGER NOT NULL REFERENCES credential(id),
+	outcome       TEXT NOT NULL CHECK (outcome IN ('earned', 'resubmit')),
+	added_by      TEXT NOT NULL,
+	added_at      TEXT NOT NULL
+) STRICT;
+CREATE INDEX calibration_exemplar_credential ON calibration_exemplar(credential_id);
+CREATE TABLE calibration_agreed (
+	exemplar_id  INTEGER NOT NULL REFERENCES calibration_exemplar(id),
+	criterion_id INTEGER NOT NULL REFERENCES criterion(id),
+	level_id     INTEGER NOT NULL REFERENCES level(id),
+	PRIMARY KEY (exemplar_id, criterion_id)
+) STRICT;
+-- An assessor's calibration scores, by submission (not exemplar), so that an
+-- exemplar removed and added again finds them; decided_at NULL: not finished.
+CREATE TABLE calibration_read (
+	id            INTEGER PRIMARY KEY,
+	uid           TEXT NOT NULL UNIQUE,
+	submission_id INTEGER NOT NULL REFERENCES submission(id),
+	assessor      TEXT NOT NULL,
+	outcome       TEXT CHECK (outcome IS NULL OR outcome IN ('earned', 'resubmit')),
+	started_at    TEXT NOT NULL,
+	decided_at    TEXT,
+	UNIQUE (submission_id, assessor)
+) STRICT;
+CREATE TABLE calibration_score (
+	id           INTEGER PRIMARY KEY,
+	uid          TEXT NOT NULL UNIQUE,
+	read_id      INTEGER NOT NULL REFERENCES calibration_read(id),
+	criterion_id INTEGER NOT NULL REFERENCES criterion(id),
+	level_id     INTEGER NOT NULL REFERENCES level(id),
+	at           TEXT NOT NULL,
+	UNIQUE (read_id, criterion_id)
+) STRICT;
