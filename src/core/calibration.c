@@ -12,6 +12,7 @@
 #include "mcassess/audit.h"
 #include "mcassess/calibration.h"
 #include "mcassess/people.h"
+#include "mcassess/precheck.h"
 #include "mcassess/scoring.h"
 #include "mcassess/session.h"
 #include "mcassess/show.h"
@@ -438,6 +439,11 @@ int calib_evidence(struct store *s, const char *id, struct show_submission **out
 	m->educator_id = mc_xstrdup(m->educator_anon ? m->educator_anon : "(anonymous)");
 	m->educator_name = mc_xstrdup(m->educator_id);
 	m->school = NULL;
+	rc = precheck_show(s, m, err); /* blind: names, e-mail addresses, phone numbers masked in the text */
+	if (rc != MC_OK) {
+		show_free(&m);
+		return rc;
+	}
 	*out = m;
 	return MC_OK;
 }
