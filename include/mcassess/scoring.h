@@ -92,6 +92,9 @@ int scoring_outcome(struct store *s, long long submission_rowid, struct scoring_
 int scoring_outcome_read(struct store *s, long long submission_rowid, const char *read,
 			 struct scoring_outcome **out, struct mc_error *err);
 void scoring_outcome_free(struct scoring_outcome **o);
+/* From the levels on o's criteria: passes, counts, each part's state, the
+ * reasons it cannot be earned and `eligible` (once per model: reasons add up). */
+void scoring_outcome_compute(struct scoring_outcome *o);
 
 /* A reason given with a decision (a return, a reopening, a withdrawal): required,
  * UTF-8, at most SCORING_TEXT_MAX bytes (MC_INVALID; `hint` says what to write). */

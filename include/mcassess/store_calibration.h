@@ -29,8 +29,8 @@ int store_calib_agreed_each(struct store *s, long long exemplar, void (*fn)(void
 			    void *ctx, struct mc_error *err);
 
 /* `assessor`'s calibration read of submission `sub`: *read 0 when none;
- * *decided 1 when finished (then *outcome, heap, is its decision). */
-int store_calib_read_get(struct store *s, long long sub, const char *assessor, long long *read, int *decided,
+ * *decided when it was finished (heap; NULL while not), *outcome its decision. */
+int store_calib_read_get(struct store *s, long long sub, const char *assessor, long long *read, char **decided,
 			 char **outcome, struct mc_error *err);
 int store_calib_read_start(struct store *s, const char *uid, long long sub, const char *assessor,
 			   const char *at, long long *read, struct mc_error *err);

@@ -13,6 +13,7 @@
 #include "mcassess/calibration.h"
 #include "mcassess/people.h"
 #include "mcassess/precheck.h"
+#include "mcassess/queue.h"
 #include "mcassess/scoring.h"
 #include "mcassess/session.h"
 #include "mcassess/show.h"
@@ -118,17 +119,6 @@ static void put_level(void *ctx, long long crit, long long level)
 				c->passes = c->levels[j].passes;
 			}
 	}
-}
-
-/* Count what is scored and passes. */
-static void tally(struct scoring_outcome *o)
-{
-	o->nscored = o->npassing = 0;
-	for (int i = 0; i < o->ncriteria; i++) {
-		o->nscored += o->criteria[i].level >= 0;
-		o->npassing += o->criteria[i].level >= 0 && o->criteria[i].passes;
-	}
-	o->eligible = o->nscored == o->ncriteria && o->npassing == o->ncriteria;
 }
 
 /* The submission and its exemplar; "X is not a calibration exemplar" else. */
@@ -349,13 +339,14 @@ int calib_list(struct store *s, const char *credential, struct store_calib_row *
 /* The acting user's read of exemplar `id` (access_calibration), and the model. */
 struct item {
 	long long sub, ex, read;
-	int decided;
+	char *decided; /* when, NULL while not finished */
 	char *outcome;
 	struct scoring_outcome *o;
 };
 
 static void item_free(struct item *it)
 {
+	free(it->decided);
 	free(it->outcome);
 	scoring_outcome_free(&it->o);
 }
@@ -373,8 +364,12 @@ static int item_load(struct store *s, const char *id, struct item *it, struct mc
 	if (rc == MC_OK && it->read)
 		rc = store_calib_scores_each(s, it->read, put_level, it->o, err);
 	if (rc == MC_OK) {
-		tally(it->o);
-		it->o->decision = it->decided && it->outcome ? mc_xstrdup(it->outcome) : NULL;
+		scoring_outcome_compute(it->o);
+		if (it->decided && it->outcome) {
+			it->o->decision = mc_xstrdup(it->outcome);
+			it->o->decided_by = mc_xstrdup(session_user(s));
+			it->o->decided_at = mc_xstrdup(it->decided);
+		}
 	}
 	return rc;
 }
@@ -392,7 +387,7 @@ int calib_item(struct store *s, const char *id, struct scoring_outcome **mine, s
 		if (rc == MC_OK)
 			rc = store_calib_agreed_each(s, it.ex, put_level, *agreed, err);
 		if (rc == MC_OK) {
-			tally(*agreed);
+			scoring_outcome_compute(*agreed);
 			struct store_calib_row *rows = NULL;
 			int n = 0;
 			rc = store_calib_list(s, it.o->credential, NULL, &rows, &n, err);
@@ -431,15 +426,23 @@ int calib_evidence(struct store *s, const char *id, struct show_submission **out
 		show_free(&m);
 		return rc;
 	}
+	show_part_words(m);
 	/* Calibration is always blind: the anonymous id, never the name or school. */
+	struct queue_educator_seen e = { 0 };
+	rc = queue_educator_seen(s, session_user(s), m->rowid, &e, err);
 	m->blind = 1;
 	free(m->educator_id);
 	free(m->educator_name);
 	free(m->school);
+	free(m->educator_anon);
+	m->educator_anon = e.anon_id;
+	e.anon_id = NULL;
+	queue_educator_seen_free(&e);
 	m->educator_id = mc_xstrdup(m->educator_anon ? m->educator_anon : "(anonymous)");
 	m->educator_name = mc_xstrdup(m->educator_id);
 	m->school = NULL;
-	rc = precheck_show(s, m, err); /* blind: names, e-mail addresses, phone numbers masked in the text */
+	if (rc == MC_OK)
+		rc = precheck_show(s, m, err); /* blind: names, e-mail addresses, phone numbers masked in the text */
 	if (rc != MC_OK) {
 		show_free(&m);
 		return rc;

@@ -48,7 +48,7 @@ static void outcome_reason(struct scoring_outcome *o, char *why)
 }
 
 /* The passing rule over the scores: per criterion, per part, the whole. */
-static void outcome_compute(struct scoring_outcome *o)
+void scoring_outcome_compute(struct scoring_outcome *o)
 {
 	o->nscored = o->npassing = 0;
 	for (int i = 0; i < o->ncriteria; i++) {
@@ -120,7 +120,7 @@ static int outcome_load(struct store *s, const struct store_scoring_sub *sub, co
 	if (rc == MC_OK)
 		rc = store_scoring_decision_get(s, sub->rowid, &o->decision, &o->decided_by, &o->decided_at, err);
 	if (rc == MC_OK) {
-		outcome_compute(o);
+		scoring_outcome_compute(o);
 		rc = outcome_completeness(s, o, err);
 	}
 	if (rc != MC_OK) {

@@ -27,7 +27,7 @@ static const char SQL_LIST[] =
 static const char SQL_AGREED_EACH[] =
 	"SELECT criterion_id, level_id FROM calibration_agreed WHERE exemplar_id = ?1";
 static const char SQL_READ_GET[] =
-	"SELECT id, decided_at IS NOT NULL, outcome FROM calibration_read WHERE submission_id = ?1 AND assessor = ?2";
+	"SELECT id, decided_at, outcome FROM calibration_read WHERE submission_id = ?1 AND assessor = ?2";
 static const char SQL_READ_START[] =
 	"INSERT INTO calibration_read(uid, submission_id, assessor, started_at) VALUES (?1, ?2, ?3, ?4)";
 static const char SQL_READ_DECIDE[] = "UPDATE calibration_read SET outcome = ?2, decided_at = ?3 WHERE id = ?1";
@@ -196,11 +196,11 @@ int store_calib_scores_each(struct store *s, long long read, void (*fn)(void *, 
 	return each_pair(s, SQL_SCORES_EACH, read, fn, ctx, err);
 }
 
-int store_calib_read_get(struct store *s, long long sub, const char *assessor, long long *read, int *decided,
+int store_calib_read_get(struct store *s, long long sub, const char *assessor, long long *read, char **decided,
 			 char **outcome, struct mc_error *err)
 {
 	*read = 0;
-	*decided = 0;
+	*decided = NULL;
 	*outcome = NULL;
 	sqlite3_stmt *st = store_prep(s, SQL_READ_GET, err);
 	if (!st)
@@ -210,7 +210,7 @@ int store_calib_read_get(struct store *s, long long sub, const char *assessor, l
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		*read = sqlite3_column_int64(st, 0);
-		*decided = sqlite3_column_int(st, 1);
+		*decided = store_col_dup(st, 1);
 		*outcome = store_col_dup(st, 2);
 	}
 	sqlite3_reset(st);

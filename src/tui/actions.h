@@ -71,7 +71,9 @@
 	X(REPORTS,     "reports",     "Queue: progress against goals and your agreement (the reports screen)") \
 	X(REDRAW,      "redraw",      "Redraw the whole screen") \
 	X(PACKETS,     "packets",     "Coordinators: the review packets merged back, their figures " \
-				      "and open conflicts")
+				      "and open conflicts") \
+	X(CALIBRATION, "calibration", "Queue: your calibration set: exemplars scored blind as real work " \
+				      "(Enter opens one), your results against the agreed scores")
 
 enum tui_action {
 	ACT_NONE = 0,

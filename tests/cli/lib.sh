@@ -135,3 +135,20 @@ t_archive_db() {
 	[ "$RC" -eq 0 ] || { echo "Bail out! the fixture did not load"; cat "$ERR"; exit 1; }
 	"$MCASSESS" --db "$DB" archive init >"$OUT" 2>"$ERR" || t_skip_all "built without libgit2"
 }
+
+# t_screen DIR DUMP NAME: compare the screen dump DUMP with DIR/NAME.screen,
+# times (ISO 8601 UTC) and "(USER, " of the user running the test masked;
+# GENERATE=1 writes DIR/NAME.screen instead (read it before accepting it).
+t_screen() {
+	sed -E -e 's/[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z/YYYY-MM-DDTHH:MM:SSZ/g' \
+		-e "s/\\($(id -un), /(ME, /" "$2" >"$2.masked" 2>/dev/null
+	if [ -n "${GENERATE:-}" ]; then
+		cp "$2.masked" "$1/$3.screen"
+		t_ok "$3.screen generated (review it)"
+	elif diff -u "$1/$3.screen" "$2.masked" >"$T/diff" 2>&1; then
+		t_ok "screen $3"
+	else
+		t_fail "screen $3"
+		t_diag "$T/diff"
+	fi
+}

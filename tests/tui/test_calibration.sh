@@ -1,0 +1,51 @@
+#!/bin/sh
+# test_calibration.sh: calibration in the workstation (C from the queue): the
+# set, an exemplar scored with digits exactly as real work, decided, the result
+# against the agreed scores, at 80x24 and 160x48; and that the submission's
+# real scores, decision and status did not change. The exemplar is S-002 of the
+# screen fixture, decided resubmit by the admin (root) with levels 3 2 2 1.
+# GENERATE=1 rewrites calibration/*.screen: read every one before accepting it.
+. "$TOP_SRCDIR/tests/cli/lib.sh"
+DIR=$TOP_SRCDIR/tests/tui/calibration
+MCASSESS_TUI_NOW=2026-11-22T12:00:00Z TERM=xterm NO_COLOR=1
+export MCASSESS_TUI_NOW TERM NO_COLOR
+me=$(id -un)
+
+real() { sql "SELECT group_concat(x, ' ') FROM (SELECT criterion_id || ':' || level_id AS x FROM score
+	WHERE submission_id = 2 ORDER BY id); SELECT outcome FROM decision WHERE submission_id = 2;
+	SELECT status || ' ' || updated_at FROM submission WHERE id = 2"; }
+
+clean_run() { [ "$RC" -eq 0 ] && [ ! -s "$ERR" ]; }
+# screens KEYS SIZE NAME...: replay the script on a fresh database, compare the dumps.
+screens() {
+	_keys=$1 _size=$2; shift 2
+	rm -f "$DB" "$DB"-*
+	t_init_db
+	sqlite3 "$DB" <"$FIXTURES/tui/queue.sql" || { echo "Bail out! the fixture did not load"; exit 1; }
+	mc score S-002 O1 3 && mc score S-002 O2 2 && mc score S-002 A1 2 && mc score S-002 R1 1
+	mc feedback S-002 "Say why the questions suit these students."
+	mc decide S-002 resubmit
+	mc calibration add S-002
+	[ "$RC" -eq 0 ] || { echo "Bail out! no exemplar"; cat "$ERR"; exit 1; }
+	_real=$(real)
+	rm -rf "$T/dumps" && mkdir -p "$T/dumps"
+	RC=0
+	MCASSESS_TUI_SCRIPT=$DIR/$_keys MCASSESS_TUI_SIZE=$_size MCASSESS_TUI_DUMP_DIR=$T/dumps \
+		"$MCASSESS" --db "$DB" tui >"$OUT" 2>"$ERR" </dev/null || RC=$?
+	t_check "$_keys: replayed, exit 0, nothing on stderr (got $RC)" clean_run
+	t_check "$_keys: S-002's real scores, decision and status unchanged" [ "$(real)" = "$_real" ]
+	for _n in "$@"; do t_screen "$DIR" "$T/dumps/$_n" "$_n"; done
+}
+
+screens calib-80x24.keys 80x24 calib-set-80x24 calib-open-80x24 calib-scored-80x24 calib-nofeedback-80x24 \
+	calib-finished-80x24 calib-result-80x24 calib-back-80x24
+t_check "80x24: the calibration read is the user's, finished resubmit" \
+	[ "$(sql "SELECT assessor || ' ' || outcome FROM calibration_read")" = "$me resubmit" ]
+t_check "80x24: its levels as typed (3 3 2 1)" [ "$(sql "SELECT group_concat(l.seq, ' ') FROM (SELECT l.seq
+	FROM calibration_score cs JOIN level l ON l.id = cs.level_id JOIN criterion c ON c.id = cs.criterion_id
+	ORDER BY c.id) l")" = "3 3 2 1" ]
+t_check "80x24: the result says 3 of 4 as agreed" grep -q "3 of 4 criteria as agreed" "$T/dumps/calib-result-80x24"
+t_check "80x24: the set shows it done" grep -q "S-002 .*done" "$T/dumps/calib-back-80x24"
+t_check "80x24: the educator stays masked" [ "$(cat "$T"/dumps/calib-* | grep -c "Ada Lovelace")" -eq 0 ]
+screens calib-160x48.keys 160x48 calib-set-160x48 calib-finished-160x48
+done_testing
