@@ -153,6 +153,11 @@ static int c_request(struct tui_view *v, enum tui_action a)
 		return TUI_HANDLED;
 	default: return TUI_UNKNOWN;
 	}
+	/* keep the selected exemplar on screen: its line is the cursor's + 1 (the header) */
+	if (c->cursor + 1 < c->pager.top)
+		c->pager.top = c->cursor + 1;
+	else if (c->cursor + 1 >= c->pager.top + c->h)
+		c->pager.top = c->cursor + 2 - c->h;
 	v->dirty |= TUI_DIRTY_ALL;
 	return TUI_HANDLED;
 }

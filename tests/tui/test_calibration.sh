@@ -27,6 +27,13 @@ screens() {
 	mc decide S-002 resubmit
 	mc calibration add S-002
 	[ "$RC" -eq 0 ] || { echo "Bail out! no exemplar"; cat "$ERR"; exit 1; }
+	_i=3
+	while [ "$_i" -lt "$((3 + ${MORE:-0}))" ]; do # more exemplars than the screen holds
+		_s=$(printf 'S-%03d' "$_i")
+		for _c in O1 O2 A1 R1; do mc score "$_s" "$_c" 2; done
+		mc feedback "$_s" "More on the students, please." && mc decide "$_s" resubmit && mc calibration add "$_s"
+		_i=$((_i + 1))
+	done
 	_real=$(real)
 	rm -rf "$T/dumps" && mkdir -p "$T/dumps"
 	RC=0
@@ -48,4 +55,7 @@ t_check "80x24: the result says 3 of 4 as agreed" grep -q "3 of 4 criteria as ag
 t_check "80x24: the set shows it done" grep -q "S-002 .*done" "$T/dumps/calib-back-80x24"
 t_check "80x24: the educator stays masked" [ "$(cat "$T"/dumps/calib-* | grep -c "Ada Lovelace")" -eq 0 ]
 screens calib-160x48.keys 160x48 calib-set-160x48 calib-finished-160x48
+MORE=30 screens calib-scroll-80x24.keys 80x24 calib-scroll-80x24
+last_shown() { [ "$(sql "SELECT count(*) FROM calibration_exemplar")" = 31 ] && grep -q "^ S-032 " "$T/dumps/calib-scroll-80x24"; }
+t_check "80x24: the last of 31 exemplars (S-032) is on screen" last_shown
 done_testing
