@@ -53,7 +53,8 @@ int calib_item(struct store *s, const char *id, struct scoring_outcome **mine, s
 /* The exemplar's evidence for calibration: the educator always masked (their
  * anonymous id), no scores, feedback, decision or history. */
 int calib_evidence(struct store *s, const char *id, struct show_submission **out, struct mc_error *err);
-/* Score one criterion of the acting user's calibration read (refused once finished). */
+/* Score one criterion of the acting user's calibration read (refused once
+ * finished, and to whoever scored the submission for real). */
 int calib_score(struct store *s, const char *id, const char *criterion, const char *level,
 		struct mc_error *err);
 /* Finish it: "earned" (every criterion scored at a passing level) or "resubmit"

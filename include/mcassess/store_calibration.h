@@ -60,4 +60,6 @@ int store_calib_sets(struct store *s, const char *credential, const char *assess
 /* Assessors (role assessor, not removed) who finished at least one exemplar, by user. */
 int store_calib_assessors(struct store *s, const char *credential, int (*fn)(void *ctx, const char *user),
 			  void *ctx, struct mc_error *err);
+/* The read in which `user` scored submission `sub` for real (heap; NULL: none). */
+int store_calib_real_read(struct store *s, long long sub, const char *user, char **read, struct mc_error *err);
 #endif

@@ -466,6 +466,19 @@ static int finished(const char *id, struct mc_error *err)
 			    "('mcassess calibration show %s' compares them with the agreed levels)", id, id);
 }
 
+/* Whoever scored the exemplar for real knows its answer: their calibration
+ * on it would not be blind. */
+static int not_own_work(struct store *s, const char *id, long long sub, struct mc_error *err)
+{
+	char *read = NULL;
+	int rc = store_calib_real_read(s, sub, session_user(s), &read, err);
+	if (rc == MC_OK && read)
+		rc = mc_error_set(err, MC_FAIL, "you scored %s for real (the %s read): calibrating on it would not be "
+				  "blind; score the exemplars you did not read", id, read);
+	free(read);
+	return rc;
+}
+
 static int score_in_tx(struct store *s, void *ctx, struct mc_error *err)
 {
 	const struct score_arg *a = ctx;
@@ -475,6 +488,8 @@ static int score_in_tx(struct store *s, void *ctx, struct mc_error *err)
 	int rc = item_load(s, a->id, &it, err);
 	if (rc == MC_OK && it.decided)
 		rc = finished(a->id, err);
+	if (rc == MC_OK && !it.read)
+		rc = not_own_work(s, a->id, it.sub, err);
 	if (rc == MC_OK)
 		rc = scoring_resolve(it.o, a->criterion, a->level, &ci, &li, err);
 	mc_now(at);

@@ -50,6 +50,8 @@ static const char SQL_SETS[] =
 	"ON y.submission_id = r.submission_id WHERE y.credential_id = c.id AND r.assessor = ?2 "
 	"AND r.outcome = y.outcome) FROM calibration_exemplar x JOIN credential c ON c.id = x.credential_id "
 	"WHERE ?1 IS NULL OR c.code = ?1 GROUP BY c.id ORDER BY c.code";
+static const char SQL_REAL_READ[] =
+	"SELECT read FROM score WHERE submission_id = ?1 AND assessor = ?2 ORDER BY id LIMIT 1";
 static const char SQL_ASSESSORS[] =
 	"SELECT DISTINCT r.assessor FROM calibration_read r JOIN calibration_exemplar x "
 	"ON x.submission_id = r.submission_id JOIN credential c ON c.id = x.credential_id "
@@ -306,4 +308,19 @@ int store_calib_assessors(struct store *s, const char *credential, int (*fn)(voi
 		stop = fn(ctx, (const char *)sqlite3_column_text(st, 0));
 	sqlite3_reset(st);
 	return stop || rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading who calibrated");
+}
+
+int store_calib_real_read(struct store *s, long long sub, const char *user, char **read, struct mc_error *err)
+{
+	*read = NULL;
+	sqlite3_stmt *st = store_prep(s, SQL_REAL_READ, err);
+	if (!st)
+		return MC_FAIL;
+	store_bind_int(st, 1, sub);
+	store_bind_text(st, 2, user);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*read = store_col_dup(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading the real scores");
 }

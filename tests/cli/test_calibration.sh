@@ -120,6 +120,9 @@ t_check "a non-exemplar is refused (exit 1)" test "$RC" -eq 1
 t_stderr_has "CB-3 is not in a calibration set"
 
 # ---------------------------------------------------------------- scoring the set
+mc calibration score CB-1 O1 3
+t_check "whoever scored CB-1 for real may not calibrate on it (exit 1)" test "$RC" -eq 1
+t_stderr_has "you scored CB-1 for real (the first read): calibrating on it would not be blind"
 for c in $CRITS; do as $A calibration score CB-1 "$c" 3; done
 t_check "mccal_a scores CB-1" test "$RC" -eq 0
 as $A calibration score CB-1 Z9 3

@@ -3,7 +3,7 @@
 # set, an exemplar scored with digits exactly as real work, decided, the result
 # against the agreed scores, at 80x24 and 160x48; and that the submission's
 # real scores, decision and status did not change. The exemplar is S-002 of the
-# screen fixture, decided resubmit by the admin (root) with levels 3 2 2 1.
+# screen fixture, read for real by reader1 (levels 3 2 2 1) and decided resubmit.
 # GENERATE=1 rewrites calibration/*.screen: read every one before accepting it.
 . "$TOP_SRCDIR/tests/cli/lib.sh"
 DIR=$TOP_SRCDIR/tests/tui/calibration
@@ -22,9 +22,16 @@ screens() {
 	rm -f "$DB" "$DB"-*
 	t_init_db
 	sqlite3 "$DB" <"$FIXTURES/tui/queue.sql" || { echo "Bail out! the fixture did not load"; exit 1; }
-	mc score S-002 O1 3 && mc score S-002 O2 2 && mc score S-002 A1 2 && mc score S-002 R1 1
-	mc feedback S-002 "Say why the questions suit these students."
-	mc decide S-002 resubmit
+	# S-002 read for real by someone else (reader1): whoever scored it may not calibrate on it
+	sql "INSERT INTO score(uid, submission_id, criterion_id, level_id, assessor, read, at)
+		SELECT 'cal-' || c.code, 2, c.id, (SELECT id FROM level WHERE criterion_id = c.id AND seq =
+		CASE c.code WHEN 'O1' THEN 3 WHEN 'R1' THEN 1 ELSE 2 END), 'reader1', 'first', '2026-11-21T10:00:00Z'
+		FROM criterion c WHERE c.rubric_id = (SELECT rubric_id FROM submission WHERE id = 2);
+		INSERT INTO feedback(uid, submission_id, read, author, body, at) VALUES ('cal-fb', 2, 'first',
+		'reader1', 'Say why the questions suit these students.', '2026-11-21T10:00:00Z');
+		INSERT INTO decision(uid, submission_id, outcome, decided_by, at) VALUES ('cal-d', 2, 'resubmit',
+		'reader1', '2026-11-21T10:00:00Z');
+		UPDATE submission SET status = 'resubmit' WHERE id = 2"
 	mc calibration add S-002
 	[ "$RC" -eq 0 ] || { echo "Bail out! no exemplar"; cat "$ERR"; exit 1; }
 	_i=3
