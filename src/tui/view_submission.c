@@ -1122,7 +1122,7 @@ static void take_claim(struct tui_view *v)
 		return;
 	}
 	struct mc_error err = MC_ERROR_INIT;
-	if (claim_release(t->store, d->id, &err) != MC_OK || claim_acquire(t->store, d->id, &err) != MC_OK) {
+	if (claim_take(t->store, d->id, &err) != MC_OK) {
 		tui_error(t, &err); /* not an admin, not claimed, or decided: the message says which */
 		return;
 	}
