@@ -302,7 +302,8 @@ int store_packet_server_since(struct store *s, const char *subject, long long ba
 	static const char sql[] =
 		"SELECT group_concat(action || ' by ' || actor || ' at ' || at, '; ') FROM (SELECT action, actor, at "
 		"FROM main.audit WHERE subject = ?1 AND seq > ?3 AND action NOT IN ('claim', 'release') "
-		"AND uid NOT IN (SELECT uid FROM pk.audit) ORDER BY seq)";
+		"AND uid NOT IN (SELECT uid FROM pk.audit) AND uid NOT IN (SELECT audit_uid FROM main.packet_audit) "
+		"ORDER BY seq)";
 	return text3(s, sql, subject, NULL, base_seq, what, err);
 }
 
@@ -328,21 +329,34 @@ static char *json_args(const char *cols)
 	return mc_buf_steal(&b);
 }
 
-int store_packet_records_json(struct store *s, const char *sub, char **json, struct mc_error *err)
+/* A submission's records in `schema` (pk: the packet, main: the server) as
+ * JSON, each table's rows in uid order so that the same rows give the same text. */
+static int records_json_in(struct store *s, const char *schema, const char *sub, char **json, struct mc_error *err)
 {
 	struct mc_buf b = MC_BUF_INIT;
-	mc_buf_adds(&b, "SELECT json_object('status', (SELECT status FROM pk.submission WHERE ext_id = ?1)");
+	mc_buf_printf(&b, "SELECT json_object('status', (SELECT status FROM %s.submission WHERE ext_id = ?1)",
+		      schema);
 	for (size_t i = 0; i < NMERGE; i++) {
 		char *args = json_args(merge_tables[i].cols);
-		mc_buf_printf(&b, ", '%s', (SELECT json_group_array(json_object(%s)) FROM pk.%s WHERE "
-			      "submission_id = (SELECT id FROM pk.submission WHERE ext_id = ?1))",
-			      merge_tables[i].name, args, merge_tables[i].name);
+		mc_buf_printf(&b, ", '%s', (SELECT json_group_array(json_object(%s)) FROM (SELECT * FROM %s.%s "
+			      "WHERE submission_id = (SELECT id FROM %s.submission WHERE ext_id = ?1) ORDER BY uid))",
+			      merge_tables[i].name, args, schema, merge_tables[i].name, schema);
 		free(args);
 	}
 	mc_buf_adds(&b, ")");
 	int rc = text3(s, mc_buf_str(&b), sub, NULL, 0, json, err);
 	mc_buf_free(&b);
 	return rc;
+}
+
+int store_packet_records_json(struct store *s, const char *sub, char **json, struct mc_error *err)
+{
+	return records_json_in(s, "pk", sub, json, err);
+}
+
+int store_packet_server_records_json(struct store *s, const char *sub, char **json, struct mc_error *err)
+{
+	return records_json_in(s, "main", sub, json, err);
 }
 
 /* From the packet, or from a conflict's JSON (?2): the same rows. */
@@ -402,21 +416,31 @@ int store_packet_note_audit(struct store *s, const char *uid, const char *packet
 		       "VALUES (?1, ?2, ?3)", uid, packet_id, hash, "recording a merged audit row", err);
 }
 
-int store_packet_conflict_add(struct store *s, const struct packet_conflict_row *c, struct mc_error *err)
+/* Bind a conflict's six texts (?1 packet … ?6 events) and run `sql`. */
+static int conflict_write(struct store *s, const char *sql, const struct packet_conflict_row *c,
+			  struct mc_error *err)
 {
-	sqlite3_stmt *st = store_prep(s, "INSERT INTO packet_conflict(packet_id, submission, server, packet, "
-					 "records, events) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", err);
+	sqlite3_stmt *st = store_prep(s, sql, err);
 	if (!st)
 		return MC_FAIL;
-	store_bind_text(st, 1, c->packet_id);
-	store_bind_text(st, 2, c->submission);
-	store_bind_text(st, 3, c->server);
-	store_bind_text(st, 4, c->packet);
-	store_bind_text(st, 5, c->records);
-	store_bind_text(st, 6, c->events);
+	const char *v[] = { c->packet_id, c->submission, c->server, c->packet, c->records, c->events };
+	for (int i = 0; i < 6; i++)
+		store_bind_text(st, i + 1, v[i]);
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "recording a conflict");
+}
+
+int store_packet_conflict_add(struct store *s, const struct packet_conflict_row *c, struct mc_error *err)
+{
+	return conflict_write(s, "INSERT INTO packet_conflict(packet_id, submission, server, packet, records, events) "
+				 "VALUES (?1, ?2, ?3, ?4, ?5, ?6)", c, err);
+}
+
+int store_packet_conflict_update(struct store *s, const struct packet_conflict_row *c, struct mc_error *err)
+{
+	return conflict_write(s, "UPDATE packet_conflict SET server = ?3, packet = ?4, records = ?5, events = ?6 "
+				 "WHERE packet_id = ?1 AND submission = ?2", c, err);
 }
 
 int store_packet_conflicts(struct store *s, int all, int (*fn)(void *ctx, const struct packet_conflict_row *c),
@@ -451,20 +475,37 @@ int store_packet_conflicts(struct store *s, int all, int (*fn)(void *ctx, const 
 	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading the conflicts");
 }
 
-int store_packet_conflict_set(struct store *s, long long id, const char *state, const char *by, const char *at,
-			      struct mc_error *err)
+/* Open sides resolved as ?2: one (?1 its id) or a submission's all (?1 its id text). */
+static int conflict_state(struct store *s, const char *sql, long long id, const char *sub, const char *state,
+			  const char *by, const char *at, struct mc_error *err)
 {
-	sqlite3_stmt *st = store_prep(s, "UPDATE packet_conflict SET state = ?2, resolved_by = ?3, resolved_at = ?4 "
-					 "WHERE id = ?1 AND state = 'open'", err);
+	sqlite3_stmt *st = store_prep(s, sql, err);
 	if (!st)
 		return MC_FAIL;
-	store_bind_int(st, 1, id);
+	if (sub)
+		store_bind_text(st, 1, sub);
+	else
+		store_bind_int(st, 1, id);
 	store_bind_text(st, 2, state);
 	store_bind_text(st, 3, by);
 	store_bind_text(st, 4, at);
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "resolving the conflict");
+}
+
+int store_packet_conflict_set(struct store *s, long long id, const char *state, const char *by, const char *at,
+			      struct mc_error *err)
+{
+	return conflict_state(s, "UPDATE packet_conflict SET state = ?2, resolved_by = ?3, resolved_at = ?4 "
+				 "WHERE id = ?1 AND state = 'open'", id, NULL, state, by, at, err);
+}
+
+int store_packet_conflict_settle(struct store *s, const char *sub, const char *state, const char *by, const char *at,
+				 struct mc_error *err)
+{
+	return conflict_state(s, "UPDATE packet_conflict SET state = ?2, resolved_by = ?3, resolved_at = ?4 "
+				 "WHERE submission = ?1 AND state = 'open'", 0, sub, state, by, at, err);
 }
 
 int store_packet_import_note(struct store *s, const char *packet_id, const char *district, const char *by,
@@ -490,11 +531,11 @@ int store_packet_import_note(struct store *s, const char *packet_id, const char 
 	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "recording the import");
 }
 
-static long count(struct store *s, const char *sql, const char *a, int *rc, struct mc_error *err)
+static long count(struct store *s, const char *sql, const char *a, const char *b, int *rc, struct mc_error *err)
 {
 	char *n = NULL;
 	if (*rc == MC_OK)
-		*rc = text3(s, sql, a, NULL, 0, &n, err);
+		*rc = text3(s, sql, a, b, 0, &n, err);
 	long v = n ? atol(n) : 0;
 	free(n);
 	return v;
@@ -503,10 +544,10 @@ static long count(struct store *s, const char *sql, const char *a, int *rc, stru
 int store_packet_figures(struct store *s, struct packet_figures *f, struct mc_error *err)
 {
 	int rc = MC_OK;
-	f->submissions = count(s, "SELECT count(*) FROM submission", NULL, &rc, err);
-	f->scored = count(s, "SELECT count(DISTINCT submission_id) FROM score", NULL, &rc, err);
-	f->decided = count(s, "SELECT count(*) FROM decision", NULL, &rc, err);
-	f->events = count(s, "SELECT count(*) FROM audit", NULL, &rc, err);
+	f->submissions = count(s, "SELECT count(*) FROM submission", NULL, NULL, &rc, err);
+	f->scored = count(s, "SELECT count(DISTINCT submission_id) FROM score", NULL, NULL, &rc, err);
+	f->decided = count(s, "SELECT count(*) FROM decision", NULL, NULL, &rc, err);
+	f->events = count(s, "SELECT count(*) FROM audit", NULL, NULL, &rc, err);
 	return rc;
 }
 
@@ -515,16 +556,16 @@ int store_packet_conflict_count(struct store *s, const char *packet_id, long *op
 {
 	int rc = MC_OK;
 	*open = count(s, "SELECT count(*) FROM packet_conflict WHERE (?1 IS NULL OR packet_id = ?1) "
-			 "AND state = 'open'", packet_id, &rc, err);
+			 "AND state = 'open'", packet_id, NULL, &rc, err);
 	*resolved = count(s, "SELECT count(*) FROM packet_conflict WHERE (?1 IS NULL OR packet_id = ?1) "
-			     "AND state <> 'open'", packet_id, &rc, err);
+			     "AND state <> 'open'", packet_id, NULL, &rc, err);
 	return rc;
 }
 
 int store_packet_imported(struct store *s, const char *packet_id, int *imported, struct mc_error *err)
 {
 	int rc = MC_OK;
-	*imported = count(s, "SELECT count(*) FROM packet_import WHERE packet_id = ?1", packet_id, &rc, err) > 0;
+	*imported = count(s, "SELECT count(*) FROM packet_import WHERE packet_id = ?1", packet_id, NULL, &rc, err) > 0;
 	return rc;
 }
 
@@ -629,4 +670,121 @@ int store_packet_sessions(struct store *s, int (*fn)(void *ctx, const struct pac
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading the packets merged");
+}
+
+/* ---------------------------------------------------------------- any order */
+
+int store_packet_merged_put(struct store *s, const struct packet_merged_row *m, struct mc_error *err)
+{
+	sqlite3_stmt *st = store_prep(s, "INSERT INTO packet_merged(packet_id, submission, base_seq, before, packet, "
+					 "records, events) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO UPDATE "
+					 "SET packet = excluded.packet, records = excluded.records, events = "
+					 "excluded.events", err);
+	if (!st)
+		return MC_FAIL;
+	store_bind_text(st, 1, m->packet_id);
+	store_bind_text(st, 2, m->submission);
+	store_bind_int(st, 3, m->base_seq);
+	store_bind_text(st, 4, m->before);
+	store_bind_text(st, 5, m->packet);
+	store_bind_text(st, 6, m->records);
+	store_bind_text(st, 7, m->events);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "recording a packet's merge");
+}
+
+int store_packet_merged_each(struct store *s, const char *sub, int (*fn)(void *ctx, const struct packet_merged_row *m),
+			     void *ctx, struct mc_error *err)
+{
+	sqlite3_stmt *st = store_prep(s, "SELECT packet_id, submission, base_seq, before, packet, records, events "
+					 "FROM packet_merged WHERE submission = ?1 ORDER BY packet_id", err);
+	if (!st)
+		return MC_FAIL;
+	store_bind_text(st, 1, sub);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct packet_merged_row m = {
+			.packet_id = (const char *)sqlite3_column_text(st, 0),
+			.submission = (const char *)sqlite3_column_text(st, 1),
+			.base_seq = sqlite3_column_int64(st, 2),
+			.before = (const char *)sqlite3_column_text(st, 3),
+			.packet = (const char *)sqlite3_column_text(st, 4),
+			.records = (const char *)sqlite3_column_text(st, 5),
+			.events = (const char *)sqlite3_column_text(st, 6),
+		};
+		if (fn(ctx, &m)) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading the packets' merges");
+}
+
+int store_packet_merged_drop(struct store *s, const char *sub, struct mc_error *err)
+{
+	return run3(s, "DELETE FROM main.packet_merged WHERE submission = ?1", sub, NULL, NULL,
+		    "recording a packet's merge", err);
+}
+
+int store_packet_touched(struct store *s, const char *packet_id, const char *sub, long *others, long *own,
+			 struct mc_error *err)
+{
+	int rc = MC_OK;
+	*others = count(s, "SELECT (SELECT count(*) FROM main.packet_merged WHERE submission = ?1 AND packet_id <> "
+			   "?2) + (SELECT count(*) FROM main.packet_conflict WHERE submission = ?1 AND packet_id <> ?2 "
+			   "AND state = 'open')", sub, packet_id, &rc, err);
+	*own = count(s, "SELECT count(*) FROM main.packet_conflict WHERE submission = ?1 AND packet_id = ?2 AND "
+			"state = 'open'", sub, packet_id, &rc, err);
+	return rc;
+}
+
+int store_packet_audit_has(struct store *s, const char *uid, int *has, struct mc_error *err)
+{
+	int rc = MC_OK;
+	*has = count(s, "SELECT count(*) FROM main.audit WHERE uid = ?1", uid, NULL, &rc, err) > 0;
+	return rc;
+}
+
+int store_packet_restate(struct store *s, const char *sub, const char *records,
+			 int (*fn)(void *ctx, const char *action, const char *before, const char *after), void *ctx,
+			 struct mc_error *err)
+{
+	static const char sql[] =
+		"WITH sub(id) AS (SELECT id FROM main.submission WHERE ext_id = ?1) "
+		"SELECT 'score', NULL, json_object('criterion', c.code, 'level', l.code, 'comment', sc.comment, "
+		"'assessor', sc.assessor, 'read', sc.read) FROM main.score sc JOIN main.criterion c ON c.id = "
+		"sc.criterion_id JOIN main.level l ON l.id = sc.level_id WHERE sc.submission_id = (SELECT id FROM sub) "
+		"UNION ALL SELECT 'feedback', NULL, json_object('text', f.body, 'author', f.author, 'read', f.read) "
+		"FROM main.feedback f WHERE f.submission_id = (SELECT id FROM sub) "
+		"UNION ALL SELECT 'decide', NULL, json_object('outcome', d.outcome, 'decided_by', d.decided_by, "
+		"'status', d.outcome) FROM main.decision d WHERE d.submission_id = (SELECT id FROM sub) "
+		"UNION ALL SELECT 'score', json_object('criterion', c.code, 'level', l.code, 'comment', "
+		"j.value ->> 'comment', 'assessor', j.value ->> 'assessor', 'read', j.value ->> 'read'), NULL "
+		"FROM json_each(?2, '$.score') j JOIN main.criterion c ON c.id = j.value ->> 'criterion_id' "
+		"JOIN main.level l ON l.id = j.value ->> 'level_id' WHERE NOT EXISTS (SELECT 1 FROM main.score x "
+		"WHERE x.submission_id = (SELECT id FROM sub) AND x.criterion_id = j.value ->> 'criterion_id' "
+		"AND x.read = j.value ->> 'read') "
+		"UNION ALL SELECT 'feedback', json_object('text', j.value ->> 'body', 'author', j.value ->> 'author', "
+		"'read', j.value ->> 'read'), NULL FROM json_each(?2, '$.feedback') j WHERE NOT EXISTS (SELECT 1 "
+		"FROM main.feedback x WHERE x.submission_id = (SELECT id FROM sub) AND x.read = j.value ->> 'read') "
+		"UNION ALL SELECT 'decide', json_object('outcome', j.value ->> 'outcome', 'decided_by', "
+		"j.value ->> 'decided_by'), NULL FROM json_each(?2, '$.decision') j WHERE NOT EXISTS (SELECT 1 "
+		"FROM main.decision x WHERE x.submission_id = (SELECT id FROM sub)) "
+		"ORDER BY 1, 2, 3";
+	sqlite3_stmt *st = prep(s, sql, err);
+	if (!st)
+		return MC_FAIL;
+	store_bind_text(st, 1, sub);
+	store_bind_text(st, 2, records);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (fn(ctx, (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
+		       (const char *)sqlite3_column_text(st, 2))) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading the server's records");
 }
