@@ -51,6 +51,16 @@ int packet_conflicts(struct store *s, int all, int (*fn)(void *ctx, const struct
 int packet_sessions(struct store *s, int (*fn)(void *ctx, const struct packet_session_view *v), void *ctx,
 		    struct mc_error *err);
 
+/* Every packet exported from or merged into this database, oldest first, with
+ * its state: "exported" (not back yet), "imported", "conflicts open"
+ * (coordinators and admins): `packet list`. */
+struct packet_list_view {
+	const struct packet_list_row *row;
+	const char *state;
+};
+int packet_list(struct store *s, int (*fn)(void *ctx, const struct packet_list_view *v), void *ctx,
+		struct mc_error *err);
+
 /* The file name a packet gets when none is given: packet-DISTRICT-DATE.mcpacket (heap). */
 char *mc_packet_default_name(const char *district);
 

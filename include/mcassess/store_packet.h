@@ -143,4 +143,18 @@ int store_packet_audit_has(struct store *s, const char *uid, int *has, struct mc
 int store_packet_restate(struct store *s, const char *sub, const char *records,
 			 int (*fn)(void *ctx, const char *action, const char *before, const char *after), void *ctx,
 			 struct mc_error *err);
+/* ---------------------------------------------------------------- packet list */
+
+/* A packet exported from or imported into this database. assessors NULL and
+ * submissions -1 when it was not exported here (or before exports were
+ * recorded); imported_by/at NULL until it came home. */
+struct packet_list_row {
+	const char *packet_id, *district, *exported_by, *exported_at, *assessors, *imported_by, *imported_at;
+	long submissions, events, conflicts_open, conflicts_resolved;
+};
+/* Record an export (packet_id, district, exported_by/at, assessors, submissions). */
+int store_packet_export_note(struct store *s, const struct packet_list_row *r, struct mc_error *err);
+/* Every packet exported or imported here, oldest export first. */
+int store_packet_list(struct store *s, int (*fn)(void *ctx, const struct packet_list_row *r), void *ctx,
+		      struct mc_error *err);
 #endif

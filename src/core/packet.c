@@ -322,7 +322,16 @@ int packet_export(struct store *s, const char *district, const char *const *asse
 		return rc;
 	}
 	res->packet_id = mc_xstrdup(uid);
-	return MC_OK;
+	/* The packet is whole: the server notes it took it away (packet list). */
+	struct packet_list_row note = { .packet_id = uid, .district = district, .exported_by = o.exported_by,
+					.exported_at = at, .assessors = res->assessors,
+					.submissions = res->submissions };
+	rc = store_packet_export_note(s, &note, err);
+	if (rc != MC_OK) {
+		discard(out);
+		packet_export_result_free(res);
+	}
+	return rc;
 }
 
 /* ---------------------------------------------------------------- on the laptop */
@@ -429,4 +438,29 @@ char *mc_packet_default_name(const char *district)
 		if (*p == '/' || *p == ' ')
 			*p = '_';
 	return name;
+}
+
+/* ---------------------------------------------------------------- packet list */
+
+struct lister {
+	int (*fn)(void *ctx, const struct packet_list_view *v);
+	void *ctx;
+};
+
+static int list_row(void *ctx, const struct packet_list_row *r)
+{
+	struct lister *l = ctx;
+	struct packet_list_view v = { .row = r,
+				      .state = r->conflicts_open ? "conflicts open"
+					       : r->imported_at  ? "imported"
+								 : "exported" };
+	return l->fn(l->ctx, &v);
+}
+
+int packet_list(struct store *s, int (*fn)(void *ctx, const struct packet_list_view *v), void *ctx,
+		struct mc_error *err)
+{
+	int rc = people_require(s, ROLE_COORDINATOR, "list the review packets", err);
+	struct lister l = { .fn = fn, .ctx = ctx };
+	return rc == MC_OK ? store_packet_list(s, list_row, &l, err) : rc;
 }

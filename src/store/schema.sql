@@ -530,3 +530,13 @@ CREATE TABLE packet_merged (
 	PRIMARY KEY (packet_id, submission)
 ) STRICT;
 CREATE INDEX packet_merged_submission ON packet_merged(submission);
+-- Each packet exported from this database (packet list): what it took away.
+-- assessors: a JSON array of user names; submissions: how many it holds.
+CREATE TABLE packet_export (
+	packet_id   TEXT PRIMARY KEY,
+	district    TEXT NOT NULL,
+	exported_by TEXT NOT NULL,
+	exported_at TEXT NOT NULL,
+	assessors   TEXT NOT NULL,
+	submissions INTEGER NOT NULL
+) STRICT;

@@ -788,3 +788,61 @@ int store_packet_restate(struct store *s, const char *sub, const char *records,
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading the server's records");
 }
+
+/* ---------------------------------------------------------------- packet list */
+
+int store_packet_export_note(struct store *s, const struct packet_list_row *r, struct mc_error *err)
+{
+	sqlite3_stmt *st = store_prep(s, "INSERT OR IGNORE INTO packet_export(packet_id, district, exported_by, "
+					 "exported_at, assessors, submissions) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", err);
+	if (!st)
+		return MC_FAIL;
+	store_bind_text(st, 1, r->packet_id);
+	store_bind_text(st, 2, r->district);
+	store_bind_text(st, 3, r->exported_by);
+	store_bind_text(st, 4, r->exported_at);
+	store_bind_text(st, 5, r->assessors);
+	store_bind_int(st, 6, r->submissions);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "recording the packet's export");
+}
+
+#define PACKET_CONFLICTS(state)                                                                                \
+	"(SELECT count(*) FROM packet_conflict c WHERE c.packet_id = x.packet_id AND c.state " state ")"
+
+int store_packet_list(struct store *s, int (*fn)(void *ctx, const struct packet_list_row *r), void *ctx,
+		      struct mc_error *err)
+{
+	sqlite3_stmt *st = store_prep(s, "SELECT x.*, i.imported_by, i.imported_at, ifnull(i.events, 0), "
+				      PACKET_CONFLICTS("= 'open'") ", " PACKET_CONFLICTS("<> 'open'") " FROM ("
+				      "SELECT packet_id, district, exported_by, exported_at, assessors, submissions "
+				      "FROM packet_export UNION ALL SELECT packet_id, district, exported_by, "
+				      "exported_at, NULL, -1 FROM packet_import WHERE packet_id NOT IN (SELECT "
+				      "packet_id FROM packet_export)) x LEFT JOIN packet_import i ON i.packet_id = "
+				      "x.packet_id ORDER BY x.exported_at, x.packet_id", err);
+	if (!st)
+		return MC_FAIL;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct packet_list_row r = {
+			.packet_id = (const char *)sqlite3_column_text(st, 0),
+			.district = (const char *)sqlite3_column_text(st, 1),
+			.exported_by = (const char *)sqlite3_column_text(st, 2),
+			.exported_at = (const char *)sqlite3_column_text(st, 3),
+			.assessors = (const char *)sqlite3_column_text(st, 4),
+			.submissions = (long)sqlite3_column_int64(st, 5),
+			.imported_by = (const char *)sqlite3_column_text(st, 6),
+			.imported_at = (const char *)sqlite3_column_text(st, 7),
+			.events = (long)sqlite3_column_int64(st, 8),
+			.conflicts_open = (long)sqlite3_column_int64(st, 9),
+			.conflicts_resolved = (long)sqlite3_column_int64(st, 10),
+		};
+		if (fn(ctx, &r)) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading the packets");
+}

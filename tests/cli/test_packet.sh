@@ -71,7 +71,11 @@ as $C 0 "$DB" packet export --district Riverside --assessor $D --out "$F/d.pk"
 as $C 0 "$DB" packet export --district Riverside --assessor $A --out "$F/a2.pk"
 # And a third time: the copy a second laptop scores differently (o: overlapping).
 as $C 0 "$DB" packet export --district Riverside --assessor $A --out "$F/o.pk"
-t_check "export leaves the server as it was" [ "$(sqlite3 "$DB" .dump | sha256sum)" = "$_srv" ]
+# Export only notes the packet it took away (packet list); nothing else changes.
+# (Before packet list, export left the server's dump identical.)
+t_check "export leaves the server as it was but for its note" \
+	[ "$(sqlite3 "$DB" .dump | grep -v '^INSERT INTO packet_export' | sha256sum)" = "$_srv" ]
+t_check "each export is noted" [ "$(sql "SELECT count(*) FROM packet_export")" = 5 ]
 t_check "a packet holds only its district's work" [ "$(sqlite3 "$F/a.pk" "SELECT group_concat(ext_id) FROM submission")" = "PK-1,PK-2" ]
 t_check "no other district in the packet" [ "$(sqlite3 "$F/a.pk" "SELECT count(*) FROM educator WHERE name LIKE 'Dov%'")" = 0 ]
 t_check "the evidence files travel inside" [ "$(sqlite3 "$F/a.pk" "SELECT count(*) FROM packet_blob")" = 2 ]
@@ -84,6 +88,7 @@ as $C 3 "$DB" packet export --district Riverside --assessor nobody1 --out "$F/n.
 t_stderr_has "--assessor nobody1: not one of the people here"
 as $A 1 "$DB" packet export --district Riverside --out "$F/n.pk"
 t_check "a refused export leaves no file" [ ! -e "$F/n.pk" ]
+t_check "nor a note" [ "$(sql "SELECT count(*) FROM packet_export")" = 5 ]
 
 # ---------------------------------------------------------------- on the laptops
 for p in a b d; do cp "$F/$p.pk" "$F/l$p.pk"; chmod 0666 "$F/l$p.pk"; done
@@ -311,6 +316,26 @@ t_stdout_lacks '"level": "progressing"'
 t_stdout_lacks '"level": "demonstrated"'
 t_stdout_has '"status": "queued"'
 check_clean "check is clean with the twins' conflict open"
+# packet list: every packet taken away from here and what came of it.
+pid() { sqlite3 "$1" "SELECT value FROM meta WHERE key = 'packet_id'"; }
+as $C 0 "$DB" packet list --format tsv
+t_check "packet list: one line a packet exported" [ "$(wc -l <"$OUT")" = 5 ]
+t_check "the one still away is 'exported'" grep -q "^$(pid "$F/o.pk")	Riverside	$C	.*	\[\"$A\"\]	2	exported	" "$OUT"
+t_check "the twin with its conflict is 'conflicts open'" grep -q "^$(pid "$F/la2.pk")	.*	conflicts open	$C	.*	1	0$" "$OUT"
+t_check "a packet merged is 'imported', with its events" grep -q "^$(pid "$F/ld.pk")	.*	1	imported	$C	" "$OUT"
+as $C 0 "$DB" packet list
+t_stdout_has "$(pid "$F/o.pk")  Riverside  exported by $C at"
+t_stdout_has "2 submissions for [\"$A\"]"
+t_stdout_has "conflicts open: by $C at"
+as $C 0 "$DB" packet list --format json
+t_check "packet list --format json is a JSON array of 5" \
+	[ "$(sqlite3 :memory: "SELECT json_array_length(readfile('$OUT'))")" = 5 ]
+t_stdout_has '"state": "exported"'
+t_stdout_has '"conflicts_open": 1'
+as $C 2 "$DB" packet list --format xml
+t_stderr_has "unknown format 'xml'"
+as $A 1 "$DB" packet list
+t_stderr_is_message
 as $C 3 "$DB" packet resolve PK-2 --keep packet
 t_stderr_has "name the one to keep as PACKET/PK-2"
 twin=$(sqlite3 "$F/la2.pk" "SELECT value FROM meta WHERE key = 'packet_id'")
