@@ -143,6 +143,18 @@ int store_packet_audit_has(struct store *s, const char *uid, int *has, struct mc
 int store_packet_restate(struct store *s, const char *sub, const char *records,
 			 int (*fn)(void *ctx, const char *action, const char *before, const char *after), void *ctx,
 			 struct mc_error *err);
+/* ---------------------------------------------------------------- earlier attempts (pk attached) */
+
+/* The earlier attempts in the packet (submissions it holds with no
+ * assignment: there to be read) of educators it names by anonymous id only,
+ * with the real name and school from the server. */
+int store_packet_blind_earlier(struct store *s, int (*fn)(void *ctx, const char *id, const char *name,
+							  const char *school), void *ctx, struct mc_error *err);
+/* The packet's feedback rows on submission `sub`; and one's text replaced. */
+int store_packet_feedback_each(struct store *s, const char *sub,
+			       int (*fn)(void *ctx, long long id, const char *body), void *ctx, struct mc_error *err);
+int store_packet_feedback_set(struct store *s, long long id, const char *body, struct mc_error *err);
+
 /* ---------------------------------------------------------------- packet list */
 
 /* A packet exported from or imported into this database. assessors NULL and

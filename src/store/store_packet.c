@@ -125,6 +125,8 @@ static const char *const copy_sql[] = {
 	"DROP TABLE IF EXISTS temp.pk_who",
 	"DROP TABLE IF EXISTS temp.pk_sel",
 	"DROP TABLE IF EXISTS temp.pk_blind",
+	"DROP TABLE IF EXISTS temp.pk_prev",
+	"DROP TABLE IF EXISTS temp.pk_all",
 	"CREATE TEMP TABLE pk_who AS SELECT DISTINCT a.assessor AS user " OPEN_IN_DISTRICT
 	"AND (?2 IS NULL OR a.assessor IN (SELECT value FROM json_each(?2)))",
 	"CREATE TEMP TABLE pk_sel AS SELECT DISTINCT s.id AS id, s.educator_id AS educator_id, "
@@ -138,14 +140,23 @@ static const char *const copy_sql[] = {
 	/* blind scoring for everyone (assign_blind_all_set): every educator */
 	"UNION SELECT educator_id FROM temp.pk_sel WHERE "
 	"(SELECT value FROM main.meta WHERE key = 'blind_scoring') = '1'",
+	/* The earlier attempts of those, to be read (and never merged back): the
+	 * whole previous_id chain, so that every previous_id in the packet is in it. */
+	"CREATE TEMP TABLE pk_prev AS WITH RECURSIVE back(id) AS (SELECT previous_id FROM main.submission WHERE "
+	"id IN (SELECT id FROM temp.pk_sel) AND previous_id IS NOT NULL UNION SELECT s.previous_id FROM "
+	"main.submission s JOIN back b ON s.id = b.id WHERE s.previous_id IS NOT NULL) SELECT DISTINCT s.id AS id, "
+	"s.educator_id AS educator_id, s.rubric_id AS rubric_id FROM main.submission s WHERE s.id IN (SELECT id "
+	"FROM back) AND s.id NOT IN (SELECT id FROM temp.pk_sel)",
+	"CREATE TEMP TABLE pk_all AS SELECT id, educator_id, rubric_id FROM temp.pk_sel UNION SELECT id, "
+	"educator_id, rubric_id FROM temp.pk_prev",
 	"INSERT INTO pk.pathway SELECT * FROM main.pathway",
 	"INSERT INTO pk.credential SELECT * FROM main.credential",
-	"INSERT INTO pk.rubric SELECT * FROM main.rubric WHERE id IN (SELECT rubric_id FROM temp.pk_sel)",
-	"INSERT INTO pk.part SELECT * FROM main.part WHERE rubric_id IN (SELECT rubric_id FROM temp.pk_sel)",
+	"INSERT INTO pk.rubric SELECT * FROM main.rubric WHERE id IN (SELECT rubric_id FROM temp.pk_all)",
+	"INSERT INTO pk.part SELECT * FROM main.part WHERE rubric_id IN (SELECT rubric_id FROM temp.pk_all)",
 	"INSERT INTO pk.criterion SELECT * FROM main.criterion WHERE rubric_id IN "
-	"(SELECT rubric_id FROM temp.pk_sel)",
+	"(SELECT rubric_id FROM temp.pk_all)",
 	"INSERT INTO pk.level SELECT l.* FROM main.level l JOIN main.criterion c ON c.id = l.criterion_id "
-	"WHERE c.rubric_id IN (SELECT rubric_id FROM temp.pk_sel)",
+	"WHERE c.rubric_id IN (SELECT rubric_id FROM temp.pk_all)",
 	"INSERT INTO pk.district SELECT * FROM main.district WHERE name = ?1",
 	"INSERT INTO pk.school SELECT * FROM main.school WHERE id IN (SELECT school_id FROM main.educator "
 	"WHERE id IN (SELECT educator_id FROM temp.pk_sel) AND id NOT IN (SELECT id FROM temp.pk_blind))",
@@ -153,19 +164,18 @@ static const char *const copy_sql[] = {
 	"SELECT e.id, iif(b.id IS NULL, e.ext_id, e.anon_id), iif(b.id IS NULL, e.name, e.anon_id), "
 	"e.district_id, iif(b.id IS NULL, e.school_id, NULL), NULL, e.anon_id FROM main.educator e "
 	"LEFT JOIN temp.pk_blind b ON b.id = e.id WHERE e.id IN (SELECT educator_id FROM temp.pk_sel)",
-	/* Earlier attempts stay home: previous_id would point outside the packet. */
 	"INSERT INTO pk.submission(id, ext_id, educator_id, credential_id, rubric_id, attempt, previous_id, "
 	"status, submitted_at, imported_at, source_sha256, updated_at) SELECT id, ext_id, educator_id, "
-	"credential_id, rubric_id, attempt, NULL, status, submitted_at, imported_at, source_sha256, updated_at "
-	"FROM main.submission WHERE id IN (SELECT id FROM temp.pk_sel)",
+	"credential_id, rubric_id, attempt, previous_id, status, submitted_at, imported_at, source_sha256, "
+	"updated_at FROM main.submission WHERE id IN (SELECT id FROM temp.pk_all)",
 	"INSERT INTO pk.blob SELECT * FROM main.blob WHERE sha256 IN (SELECT blob_sha256 FROM main.evidence "
-	"WHERE submission_id IN (SELECT id FROM temp.pk_sel))",
-	"INSERT INTO pk.evidence SELECT * FROM main.evidence WHERE submission_id IN (SELECT id FROM temp.pk_sel)",
+	"WHERE submission_id IN (SELECT id FROM temp.pk_all))",
+	"INSERT INTO pk.evidence SELECT * FROM main.evidence WHERE submission_id IN (SELECT id FROM temp.pk_all)",
 	"INSERT INTO pk.evidence_norm SELECT * FROM main.evidence_norm WHERE evidence_id IN "
 	"(SELECT id FROM pk.evidence)",
-	"INSERT INTO pk.score SELECT * FROM main.score WHERE submission_id IN (SELECT id FROM temp.pk_sel)",
-	"INSERT INTO pk.feedback SELECT * FROM main.feedback WHERE submission_id IN (SELECT id FROM temp.pk_sel)",
-	"INSERT INTO pk.decision SELECT * FROM main.decision WHERE submission_id IN (SELECT id FROM temp.pk_sel)",
+	"INSERT INTO pk.score SELECT * FROM main.score WHERE submission_id IN (SELECT id FROM temp.pk_all)",
+	"INSERT INTO pk.feedback SELECT * FROM main.feedback WHERE submission_id IN (SELECT id FROM temp.pk_all)",
+	"INSERT INTO pk.decision SELECT * FROM main.decision WHERE submission_id IN (SELECT id FROM temp.pk_all)",
 	"INSERT INTO pk.assignment SELECT * FROM main.assignment WHERE submission_id IN "
 	"(SELECT id FROM temp.pk_sel) AND assessor IN (SELECT user FROM temp.pk_who)",
 	"INSERT INTO pk.person(id, user, name, email, role, district_id, created_at) SELECT id, user, name, "
@@ -186,7 +196,7 @@ int store_packet_copy(struct store *s, const char *district, const char *assesso
 		rc = run3(s, copy_sql[i], district, assessors, exporter, "writing the review packet", err);
 	char *n = NULL;
 	if (rc == MC_OK)
-		rc = text3(s, "SELECT count(*) FROM pk.submission", NULL, NULL, 0, &n, err);
+		rc = text3(s, "SELECT count(*) FROM temp.pk_sel", NULL, NULL, 0, &n, err);
 	if (rc == MC_OK)
 		rc = text3(s, "SELECT json_group_array(user) FROM (SELECT user FROM temp.pk_who ORDER BY user)",
 			   NULL, NULL, 0, who, err);
@@ -197,7 +207,8 @@ int store_packet_copy(struct store *s, const char *district, const char *assesso
 	if (rc != MC_OK)
 		sqlite3_exec(store_db(s), "ROLLBACK", NULL, NULL, NULL);
 	sqlite3_exec(store_db(s), "DROP TABLE IF EXISTS temp.pk_who; DROP TABLE IF EXISTS temp.pk_sel; "
-		     "DROP TABLE IF EXISTS temp.pk_blind", NULL, NULL, NULL);
+		     "DROP TABLE IF EXISTS temp.pk_blind; DROP TABLE IF EXISTS temp.pk_prev; "
+		     "DROP TABLE IF EXISTS temp.pk_all", NULL, NULL, NULL);
 	return rc;
 }
 
@@ -280,7 +291,12 @@ int store_packet_mismatch(struct store *s, char **what, struct mc_error *err)
 		"(SELECT 1 FROM pk.educator pe WHERE pe.id = s.educator_id AND pe.name = pe.anon_id)) "
 		"UNION ALL SELECT 'evidence ' || s.ext_id || ' #' || p.seq || ': its file is not in the packet' "
 		"FROM pk.evidence p JOIN pk.submission s ON s.id = p.submission_id WHERE p.blob_sha256 IS NOT NULL "
-		"AND p.blob_sha256 NOT IN (SELECT sha256 FROM pk.packet_blob)) LIMIT 1";
+		"AND p.blob_sha256 NOT IN (SELECT sha256 FROM pk.packet_blob) "
+		/* earlier attempts travel to be read: the server takes nothing of theirs */
+		"UNION ALL SELECT s.ext_id || ', an earlier attempt the packet carries only to be read, was changed "
+		"on the laptop (' || a.action || ' by ' || a.actor || ' at ' || a.at || ')' FROM pk.audit a JOIN "
+		"pk.submission s ON a.subject = 'submission:' || s.ext_id WHERE s.id NOT IN (SELECT submission_id "
+		"FROM pk.assignment) AND a.uid NOT IN (SELECT uid FROM main.audit)) LIMIT 1";
 	return text3(s, sql, NULL, NULL, 0, what, err);
 }
 
@@ -544,9 +560,13 @@ static long count(struct store *s, const char *sql, const char *a, const char *b
 int store_packet_figures(struct store *s, struct packet_figures *f, struct mc_error *err)
 {
 	int rc = MC_OK;
-	f->submissions = count(s, "SELECT count(*) FROM submission", NULL, NULL, &rc, err);
-	f->scored = count(s, "SELECT count(DISTINCT submission_id) FROM score", NULL, NULL, &rc, err);
-	f->decided = count(s, "SELECT count(*) FROM decision", NULL, NULL, &rc, err);
+	/* The work it carries: earlier attempts, there to be read, have no assignment. */
+#define CARRIED "submission_id IN (SELECT submission_id FROM assignment)"
+	f->submissions = count(s, "SELECT count(*) FROM submission WHERE id IN (SELECT submission_id FROM "
+				  "assignment)", NULL, NULL, &rc, err);
+	f->scored = count(s, "SELECT count(DISTINCT submission_id) FROM score WHERE " CARRIED, NULL, NULL, &rc, err);
+	f->decided = count(s, "SELECT count(*) FROM decision WHERE " CARRIED, NULL, NULL, &rc, err);
+#undef CARRIED
 	f->events = count(s, "SELECT count(*) FROM audit", NULL, NULL, &rc, err);
 	return rc;
 }
@@ -674,6 +694,22 @@ int store_packet_sessions(struct store *s, int (*fn)(void *ctx, const struct pac
 
 /* ---------------------------------------------------------------- any order */
 
+/* Step `st` (prepared here, finalized here) calling fn with its first three
+ * columns as text until it returns nonzero. */
+static int walk3(struct store *s, sqlite3_stmt *st, int (*fn)(void *ctx, const char *a, const char *b, const char *c),
+		 void *ctx, const char *what, struct mc_error *err)
+{
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (fn(ctx, (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
+		       (const char *)sqlite3_column_text(st, 2))) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, what);
+}
+
 int store_packet_merged_put(struct store *s, const struct packet_merged_row *m, struct mc_error *err)
 {
 	sqlite3_stmt *st = store_prep(s, "INSERT INTO packet_merged(packet_id, submission, base_seq, before, packet, "
@@ -778,15 +814,7 @@ int store_packet_restate(struct store *s, const char *sub, const char *records,
 		return MC_FAIL;
 	store_bind_text(st, 1, sub);
 	store_bind_text(st, 2, records);
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		if (fn(ctx, (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
-		       (const char *)sqlite3_column_text(st, 2))) {
-			rc = SQLITE_DONE;
-			break;
-		}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading the server's records");
+	return walk3(s, st, fn, ctx, "reading the server's records", err);
 }
 
 /* ---------------------------------------------------------------- packet list */
@@ -845,4 +873,46 @@ int store_packet_list(struct store *s, int (*fn)(void *ctx, const struct packet_
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading the packets");
+}
+
+/* ---------------------------------------------------------------- earlier attempts */
+
+int store_packet_blind_earlier(struct store *s, int (*fn)(void *ctx, const char *id, const char *name,
+							  const char *school), void *ctx, struct mc_error *err)
+{
+	sqlite3_stmt *st = prep(s, "SELECT su.ext_id, e.name, sc.name FROM pk.submission su JOIN main.educator e ON "
+				   "e.id = su.educator_id JOIN pk.educator pe ON pe.id = e.id LEFT JOIN main.school sc "
+				   "ON sc.id = e.school_id WHERE pe.name = pe.anon_id AND su.id NOT IN (SELECT "
+				   "submission_id FROM pk.assignment) ORDER BY su.id", err);
+	return st ? walk3(s, st, fn, ctx, "reading the packet's earlier attempts", err) : MC_FAIL;
+}
+
+int store_packet_feedback_each(struct store *s, const char *sub,
+			       int (*fn)(void *ctx, long long id, const char *body), void *ctx, struct mc_error *err)
+{
+	sqlite3_stmt *st = prep(s, "SELECT f.id, f.body FROM pk.feedback f JOIN pk.submission su ON su.id = "
+				   "f.submission_id WHERE su.ext_id = ?1 ORDER BY f.id", err);
+	if (!st)
+		return MC_FAIL;
+	store_bind_text(st, 1, sub);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (fn(ctx, sqlite3_column_int64(st, 0), (const char *)sqlite3_column_text(st, 1))) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading the packet's feedback");
+}
+
+int store_packet_feedback_set(struct store *s, long long id, const char *body, struct mc_error *err)
+{
+	sqlite3_stmt *st = prep(s, "UPDATE pk.feedback SET body = ?2 WHERE id = ?1", err);
+	if (!st)
+		return MC_FAIL;
+	store_bind_int(st, 1, id);
+	store_bind_text(st, 2, body);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "masking the packet's feedback");
 }
