@@ -155,6 +155,11 @@ int store_packet_feedback_each(struct store *s, const char *sub,
 			       int (*fn)(void *ctx, long long id, const char *body), void *ctx, struct mc_error *err);
 int store_packet_feedback_set(struct store *s, long long id, const char *body, struct mc_error *err);
 
+/* Records (JSON as store_packet_records_json) as lines for people: status,
+ * each score (criterion level · assessor · comment), feedback, decision. */
+int store_packet_records_lines(struct store *s, const char *records, int (*fn)(void *ctx, const char *line),
+			       void *ctx, struct mc_error *err);
+
 /* ---------------------------------------------------------------- packet list */
 
 /* A packet exported from or imported into this database. assessors NULL and

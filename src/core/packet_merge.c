@@ -670,6 +670,86 @@ int packet_resolve(struct store *s, const char *which, const char *keep, struct 
 	return rc;
 }
 
+/* ---------------------------------------------------------------- a conflict's sides */
+
+struct side_rows {
+	const char *sub;
+	char **ids, **whats, **records, *server;
+	size_t n;
+};
+
+static int side_row(void *ctx, const struct packet_conflict_row *c)
+{
+	struct side_rows *r = ctx;
+	if (strcmp(c->submission, r->sub) != 0)
+		return 0;
+	r->ids = mc_xrealloc(r->ids, (r->n + 1) * sizeof *r->ids);
+	r->whats = mc_xrealloc(r->whats, (r->n + 1) * sizeof *r->whats);
+	r->records = mc_xrealloc(r->records, (r->n + 1) * sizeof *r->records);
+	r->ids[r->n] = mc_xstrdup(c->packet_id);
+	r->whats[r->n] = mc_xstrdup(c->packet);
+	r->records[r->n++] = mc_xstrdup(c->records);
+	if (!r->server)
+		r->server = mc_xstrdup(*c->server ? c->server : "nothing since the packets were made");
+	return 0;
+}
+
+static int side_line(void *ctx, const char *line)
+{
+	struct packet_side *d = ctx;
+	d->lines = mc_xrealloc(d->lines, (d->n + 1) * sizeof *d->lines);
+	d->lines[d->n++] = mc_xstrdup(line);
+	return 0;
+}
+
+static int one_side(struct store *s, struct packet_side *d, const char *records,
+		    int (*fn)(void *ctx, const struct packet_side *d), void *ctx, struct mc_error *err)
+{
+	int rc = store_packet_records_lines(s, records, side_line, d, err);
+	if (rc == MC_OK)
+		fn(ctx, d);
+	for (size_t i = 0; i < d->n; i++)
+		free(d->lines[i]);
+	free(d->lines);
+	return rc;
+}
+
+int packet_conflict_sides(struct store *s, const char *sub, int (*fn)(void *ctx, const struct packet_side *d),
+			  void *ctx, struct mc_error *err)
+{
+	int rc = people_require(s, ROLE_COORDINATOR, "see a packet's conflict", err);
+	struct side_rows r = { .sub = sub };
+	if (rc == MC_OK)
+		rc = store_packet_conflicts(s, 0, side_row, &r, err);
+	if (rc == MC_OK && r.n == 0)
+		rc = mc_error_set(err, MC_INVALID, "no open conflict on '%s'; 'mcassess packet conflicts' lists them",
+				  sub);
+	char *server = NULL;
+	if (rc == MC_OK)
+		rc = store_packet_server_records_json(s, sub, &server, err);
+	struct packet_side d = { .label = "server", .what = r.server };
+	if (rc == MC_OK)
+		rc = one_side(s, &d, server, fn, ctx, err);
+	for (size_t i = 0; i < r.n; i++) {
+		/* a UUIDv7 starts with its time: packets made together share the start */
+		size_t len = strlen(r.ids[i]);
+		char *label = mc_xasprintf("packet %s", r.ids[i] + (len > 8 ? len - 8 : 0));
+		d = (struct packet_side){ .label = label, .packet_id = r.ids[i], .what = r.whats[i] };
+		if (rc == MC_OK)
+			rc = one_side(s, &d, r.records[i], fn, ctx, err);
+		free(label);
+		free(r.ids[i]);
+		free(r.whats[i]);
+		free(r.records[i]);
+	}
+	free(r.ids);
+	free(r.whats);
+	free(r.records);
+	free(r.server);
+	free(server);
+	return rc;
+}
+
 struct listing {
 	int (*fn)(void *ctx, const struct packet_conflict_view *c);
 	void *ctx;

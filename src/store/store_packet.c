@@ -212,12 +212,15 @@ int store_packet_copy(struct store *s, const char *district, const char *assesso
 	return rc;
 }
 
-static int each_text(struct store *s, const char *sql, int (*fn)(void *ctx, const char *v), void *ctx,
-		     struct mc_error *err)
+/* fn on the first column of each row of `sql` (?1: arg, when it has one). */
+static int each_text(struct store *s, const char *sql, const char *arg, int (*fn)(void *ctx, const char *v),
+		     void *ctx, struct mc_error *err)
 {
 	sqlite3_stmt *st = prep(s, sql, err);
 	if (!st)
 		return MC_FAIL;
+	if (sqlite3_bind_parameter_count(st) > 0)
+		store_bind_text(st, 1, arg);
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		if (fn(ctx, (const char *)sqlite3_column_text(st, 0))) {
@@ -231,12 +234,12 @@ static int each_text(struct store *s, const char *sql, int (*fn)(void *ctx, cons
 int store_packet_blobs_needed(struct store *s, int (*fn)(void *ctx, const char *sha256), void *ctx,
 			      struct mc_error *err)
 {
-	return each_text(s, "SELECT sha256 FROM blob ORDER BY sha256", fn, ctx, err);
+	return each_text(s, "SELECT sha256 FROM blob ORDER BY sha256", NULL, fn, ctx, err);
 }
 
 int store_packet_subs(struct store *s, int (*fn)(void *ctx, const char *id), void *ctx, struct mc_error *err)
 {
-	return each_text(s, "SELECT ext_id FROM submission ORDER BY ext_id", fn, ctx, err);
+	return each_text(s, "SELECT ext_id FROM submission ORDER BY ext_id", NULL, fn, ctx, err);
 }
 
 int store_packet_blob_put(struct store *s, const char *sha256, const void *data, size_t len,
@@ -915,4 +918,22 @@ int store_packet_feedback_set(struct store *s, long long id, const char *body, s
 	int rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "masking the packet's feedback");
+}
+
+/* ---------------------------------------------------------------- a conflict's sides, for people */
+
+int store_packet_records_lines(struct store *s, const char *records, int (*fn)(void *ctx, const char *line),
+			       void *ctx, struct mc_error *err)
+{
+	static const char sql[] =
+		"SELECT line FROM (SELECT 0 AS g, 0 AS o, 'status ' || ifnull(?1 ->> '$.status', '?') AS line "
+		"UNION ALL SELECT 1, c.id, c.code || ' ' || l.code || ' · ' || (j.value ->> 'assessor') || "
+		"iif(ifnull(j.value ->> 'comment', '') <> '', ' · ' || (j.value ->> 'comment'), '') FROM "
+		"json_each(?1, '$.score') j JOIN main.criterion c ON c.id = j.value ->> 'criterion_id' JOIN main.level l "
+		"ON l.id = j.value ->> 'level_id' "
+		"UNION ALL SELECT 2, j.key, 'feedback · ' || (j.value ->> 'author') || ': ' || (j.value ->> 'body') "
+		"FROM json_each(?1, '$.feedback') j "
+		"UNION ALL SELECT 3, j.key, 'decision ' || (j.value ->> 'outcome') || ' · ' || (j.value ->> "
+		"'decided_by') || ' · ' || (j.value ->> 'at') FROM json_each(?1, '$.decision') j) ORDER BY g, o";
+	return each_text(s, sql, records, fn, ctx, err);
 }

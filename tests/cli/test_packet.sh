@@ -333,12 +333,53 @@ t_stderr_is_message
 as $C 3 "$DB" packet resolve PK-2 --keep packet
 t_stderr_has "name the one to keep as PACKET/PK-2"
 twin=$(sqlite3 "$F/la2.pk" "SELECT value FROM meta WHERE key = 'packet_id'")
+first=$(sqlite3 "$F/la.pk" "SELECT value FROM meta WHERE key = 'packet_id'")
+# A packet's short name in the workstation: its id's last 8 characters.
+short() { echo "$1" | sed 's/.*\(........\)$/\1/'; }
+# The same settled in the workstation, on a copy: O, the conflict selected
+# (j/k), Enter shows its sides side by side (at both sizes), Tab selects the
+# twin's side, u asks, y keeps it; the result is packet resolve's.
+copy_db "$F/w.db"
+for size in 80x24 160x48; do
+	printf '# size %s\nO\n:dump packets-%s\nj\nk\n<Enter>\n:dump sides-%s\n<Tab>\n:dump twin-%s\nu\n:dump ask-%s\nn\nq\nq\nq\n' \
+		$size $size $size $size $size >"$F/sides-$size.keys"
+	runuser -u $C -- env HOME="$F" TERM=xterm NO_COLOR=1 MCASSESS_TUI_SCRIPT="$F/sides-$size.keys" MCASSESS_TUI_SIZE=$size \
+		MCASSESS_TUI_DUMP_DIR="$F/dumps" "$MCASSESS" --db "$F/w.db" tui >"$OUT" 2>"$ERR" </dev/null
+	cp "$F/dumps/sides-$size" "$OUT" 2>/dev/null || : >"$OUT"
+	t_stdout_has "conflict on PK-2 · 3 sides"
+	t_stdout_has "> packet $(short "$first")"
+	t_stdout_has "  server"
+	t_stdout_has "  packet $(short "$twin")"
+	t_stdout_has "status queued"
+	t_stdout_has "O1 progressing · $A"
+	cp "$F/dumps/twin-$size" "$OUT" 2>/dev/null || : >"$OUT"
+	t_stdout_has "> packet $(short "$twin")"
+	t_stdout_has "O1 demonstrated · $A"
+	cp "$F/dumps/ask-$size" "$OUT" 2>/dev/null || : >"$OUT"
+	t_stdout_has "Keep packet $(short "$twin") for PK-2 over the server's records? y keeps · n cancels"
+done
+t_check "a cancelled keep changes nothing" [ "$(sqlite3 "$F/w.db" "SELECT count(*) FROM packet_conflict WHERE state = 'open'")" = 2 ]
+printf '# size 80x24\nO\n<Enter>\n<Tab>\nu\ny\n:dump kept\nq\nq\n' >"$F/keep.keys"
+runuser -u $C -- env HOME="$F" TERM=xterm NO_COLOR=1 MCASSESS_TUI_SCRIPT="$F/keep.keys" MCASSESS_TUI_SIZE=80x24 \
+	MCASSESS_TUI_DUMP_DIR="$F/dumps" "$MCASSESS" --db "$F/w.db" tui >"$OUT" 2>"$ERR" </dev/null
+cp "$F/dumps/kept" "$OUT" 2>/dev/null || : >"$OUT"
+t_stdout_has "PK-2: resolved, packet $(short "$twin")'s records kept"
+t_stdout_has "No conflict is open."
 as $C 0 "$DB" packet resolve "$twin/PK-2" --keep packet
 mc show PK-2 --format json
 t_stdout_has '"level": "demonstrated"'
 as $C 0 "$DB" packet conflicts --all
 t_stdout_has "resolved: another packet's kept"
 check_clean "check is clean once the twins' conflict is resolved"
+# What the workstation kept is what packet resolve kept, audited the same way.
+settled() {
+	sqlite3 "$1" "SELECT 'score', uid, level_id, assessor FROM score UNION ALL SELECT 'status', ext_id, status, '' FROM submission
+		UNION ALL SELECT 'conflict', packet_id, submission, state || ' ' || resolved_by FROM packet_conflict
+		UNION ALL SELECT 'audit', action, subject || ' ' || actor, count(*) FROM audit GROUP BY action, subject, actor
+		ORDER BY 1, 2, 3"
+}
+t_check "the workstation's keep is packet resolve's (records, conflicts, audit rows)" [ "$(settled "$F/w.db")" = "$(settled "$DB")" ]
+t_check "and the server's own check of the copy is clean" "$MCASSESS" --db "$F/w.db" check
 
 # ---------------------------------------------------------------- blind scoring for everyone
 mc config blind on
