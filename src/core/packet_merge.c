@@ -226,29 +226,179 @@ static json_t *event_json(const struct audit_row *r)
 			 "packet_hash", r->hash);
 }
 
-/* Hold every event of `sub` in a conflict with what the server did. */
-static int hold(struct merge *m, const char *sub, const char *server)
+/* The packet's events on `sub`, as a conflict keeps them (JSON, heap), and in words. */
+static char *sub_events(struct merge *m, const char *sub, struct mc_buf *what)
 {
 	json_t *evs = json_array();
-	struct mc_buf what = MC_BUF_INIT;
 	for (size_t i = 0; i < m->n; i++) {
 		if (!m->ev[i].sub || strcmp(m->ev[i].sub, sub) != 0)
 			continue;
 		json_array_append_new(evs, event_json(&m->ev[i].r));
-		mc_buf_printf(&what, "%s%s by %s at %s", mc_buf_str(&what)[0] ? "; " : "", m->ev[i].r.action,
+		mc_buf_printf(what, "%s%s by %s at %s", mc_buf_str(what)[0] ? "; " : "", m->ev[i].r.action,
 			      m->ev[i].r.actor, m->ev[i].r.at);
 	}
-	char *records = NULL, *events = json_dumps(evs, JSON_COMPACT);
+	char *events = json_dumps(evs, JSON_COMPACT);
 	json_decref(evs);
-	int rc = store_packet_records_json(m->s, sub, &records, m->err);
-	struct packet_conflict_row c = { .packet_id = m->o->packet_id, .submission = sub, .server = server,
-					 .packet = mc_buf_str(&what), .records = records, .events = events };
+	return events;
+}
+
+/* The log's last word on every record a packet touched is again what the
+ * server holds for `sub` while its conflict is open: the server's own records
+ * restated, the packet's others removed. These rows' ids are made from what
+ * they restate, so that any order of imports writes the same rows. */
+struct restate {
+	struct store *s;
+	const char *packet_id, *subject, *events;
+	char at[MC_TIME_LEN];
+	long n;
+	int rc;
+	struct mc_error *err;
+};
+
+static void restate_uid(const struct restate *r, char out[MC_UUID_LEN])
+{
+	char h[MC_SHA256_HEX];
+	char *key = mc_xasprintf("%s\037%s\037%s\037%ld", r->packet_id, r->subject, r->events, r->n);
+	mc_sha256_hex(key, strlen(key), h);
+	free(key);
+	snprintf(out, MC_UUID_LEN, "%.8s-%.4s-8%.3s-a%.3s-%.12s", h, h + 8, h + 12, h + 15, h + 18);
+}
+
+static int restate_one(void *ctx, const char *action, const char *before, const char *after)
+{
+	struct restate *r = ctx;
+	char uid[MC_UUID_LEN];
+	restate_uid(r, uid);
+	r->n++;
+	struct audit_row row = { .uid = uid, .at = r->at, .actor = session_user(r->s), .action = action,
+				 .subject = r->subject, .before = before, .after = after };
+	r->rc = audit_append_row(r->s, &row, NULL, r->err);
+	if (r->rc == MC_OK)
+		r->rc = store_packet_note_audit(r->s, uid, r->packet_id, "", r->err);
+	return r->rc != MC_OK;
+}
+
+static int compensate(struct store *s, const char *packet_id, const char *sub, const char *records,
+		      const char *events, struct mc_error *err)
+{
+	char *subject = mc_xasprintf("submission:%s", sub);
+	struct restate r = { .s = s, .packet_id = packet_id, .subject = subject, .events = events, .err = err };
+	mc_now(r.at);
+	int rc = store_packet_restate(s, sub, records, restate_one, &r, err);
 	if (rc == MC_OK)
-		rc = store_packet_conflict_add(m->s, &c, m->err);
-	free(records);
-	free(events);
-	mc_buf_free(&what);
+		rc = r.rc;
+	free(subject);
+	return rc;
+}
+
+/* Every event comes home, under its author and time, whatever becomes of
+ * the records: the log says what was done on the laptops. `sub`'s events
+ * (NULL: those of no submission) after its records are settled, since the
+ * archive's copy of a submission is taken with each row. */
+static int append_events(struct merge *m, const char *sub)
+{
+	int rc = MC_OK;
+	for (size_t i = 0; rc == MC_OK && i < m->n; i++) {
+		if (sub ? !m->ev[i].sub || strcmp(m->ev[i].sub, sub) != 0 : m->ev[i].sub != NULL)
+			continue;
+		rc = audit_append_row(m->s, &m->ev[i].r, NULL, m->err);
+		if (rc == MC_OK)
+			rc = store_packet_note_audit(m->s, m->ev[i].r.uid, m->o->packet_id, m->ev[i].r.hash, m->err);
+		m->res->events++;
+	}
+	return rc;
+}
+
+/* A packet's records taken alone for `sub`: no one else touched it. */
+static int take_alone(struct merge *m, const char *sub, const char *records, const char *events, const char *what)
+{
+	char *before = NULL;
+	int rc = store_packet_server_records_json(m->s, sub, &before, m->err);
+	struct packet_merged_row row = { .packet_id = m->o->packet_id, .submission = sub, .base_seq = m->o->base_seq,
+					 .before = before, .packet = what, .records = records, .events = events };
+	if (rc == MC_OK)
+		rc = store_packet_merged_put(m->s, &row, m->err);
+	if (rc == MC_OK)
+		rc = store_packet_apply(m->s, sub, NULL, m->err);
+	if (rc == MC_OK)
+		rc = append_events(m, sub);
+	free(before);
+	m->res->submissions++;
+	return rc;
+}
+
+/* A packet taken alone before (this one too, on an earlier import), now one
+ * side of a conflict: the server's own records come back, the packet's side
+ * is kept in the conflict. */
+struct unmerge {
+	struct merge *m;
+	int rc;
+};
+
+static int unmerge_one(void *ctx, const struct packet_merged_row *row)
+{
+	struct unmerge *u = ctx;
+	struct merge *m = u->m;
+	char *server = NULL, *subject = mc_xasprintf("submission:%s", row->submission);
+	u->rc = store_packet_apply(m->s, row->submission, row->before, m->err);
+	if (u->rc == MC_OK)
+		u->rc = compensate(m->s, row->packet_id, row->submission, row->records, row->events, m->err);
+	if (u->rc == MC_OK)
+		u->rc = store_packet_server_since(m->s, subject, row->base_seq, &server, m->err);
+	struct packet_conflict_row c = { .packet_id = row->packet_id, .submission = row->submission,
+					 .server = server, .packet = row->packet, .records = row->records,
+					 .events = row->events };
+	if (u->rc == MC_OK)
+		u->rc = store_packet_conflict_add(m->s, &c, m->err);
+	free(server);
+	free(subject);
+	return u->rc != MC_OK;
+}
+
+/* `sub` was touched by the server or another packet too: one conflict, the
+ * same whichever came first; the server's own records stay. */
+static int contest(struct merge *m, const char *sub, const char *server, const char *records, const char *events,
+		   const char *what, long own)
+{
+	struct unmerge u = { .m = m };
+	int rc = store_packet_merged_each(m->s, sub, unmerge_one, &u, m->err);
+	if (rc == MC_OK)
+		rc = u.rc;
+	long others = 0;
+	if (rc == MC_OK)
+		rc = store_packet_merged_drop(m->s, sub, m->err);
+	if (rc == MC_OK) /* this packet's own earlier merge is a side now too */
+		rc = store_packet_touched(m->s, m->o->packet_id, sub, &others, &own, m->err);
+	struct packet_conflict_row c = { .packet_id = m->o->packet_id, .submission = sub, .server = server,
+					 .packet = what, .records = records, .events = events };
+	if (rc == MC_OK)
+		rc = own ? store_packet_conflict_update(m->s, &c, m->err) : store_packet_conflict_add(m->s, &c, m->err);
+	if (rc == MC_OK)
+		rc = append_events(m, sub);
+	if (rc == MC_OK)
+		rc = compensate(m->s, m->o->packet_id, sub, records, events, m->err);
 	m->res->conflicts++;
+	return rc;
+}
+/* One submission the packet changed: taken alone, or one side of a conflict. */
+static int decide_one(struct merge *m, const char *sub, const char *subject)
+{
+	struct mc_buf what = MC_BUF_INIT;
+	char *events = sub_events(m, sub, &what), *records = NULL, *server = NULL;
+	long others = 0, own = 0;
+	int rc = store_packet_records_json(m->s, sub, &records, m->err);
+	if (rc == MC_OK)
+		rc = store_packet_server_since(m->s, subject, m->o->base_seq, &server, m->err);
+	if (rc == MC_OK)
+		rc = store_packet_touched(m->s, m->o->packet_id, sub, &others, &own, m->err);
+	if (rc == MC_OK && !*server && !others && !own)
+		rc = take_alone(m, sub, records, events, mc_buf_str(&what));
+	else if (rc == MC_OK)
+		rc = contest(m, sub, server, records, events, mc_buf_str(&what), own);
+	free(events);
+	free(records);
+	free(server);
+	mc_buf_free(&what);
 	return rc;
 }
 
@@ -260,55 +410,13 @@ static int seen_before(struct merge *m, size_t i)
 	return 0;
 }
 
-/* Per submission the packet changed: a conflict, or the packet's records. */
-static int decide_each(struct merge *m, char *held)
+static int decide_each(struct merge *m)
 {
 	int rc = MC_OK;
 	for (size_t i = 0; rc == MC_OK && i < m->n; i++) {
-		const char *sub = m->ev[i].sub;
-		if (!sub || seen_before(m, i))
-			continue;
-		int known = 0;
-		char *server = NULL;
-		rc = store_packet_conflict_known(m->s, m->o->packet_id, sub, &known, m->err);
-		if (rc == MC_OK && !known)
-			rc = store_packet_server_since(m->s, m->ev[i].r.subject, m->o->base_seq, &server, m->err);
-		if (rc == MC_OK && known)
-			held[i] = 2; /* held already, by an earlier import of this packet */
-		else if (rc == MC_OK && *server) {
-			held[i] = 1;
-			rc = hold(m, sub, server);
-		} else if (rc == MC_OK) {
-			rc = store_packet_apply(m->s, sub, NULL, m->err);
-			m->res->submissions++;
-		}
-		free(server);
+		if (m->ev[i].sub && !seen_before(m, i))
+			rc = decide_one(m, m->ev[i].sub, m->ev[i].r.subject);
 		progress_report("merging the packet", (long long)i, (long long)m->n);
-	}
-	return rc;
-}
-
-/* The held mark of the first event of each submission, for all of its events. */
-static char mark_of(struct merge *m, const char *held, size_t i)
-{
-	for (size_t k = 0; k <= i; k++)
-		if (m->ev[k].sub && strcmp(m->ev[k].sub, m->ev[i].sub) == 0)
-			return held[k];
-	return 0;
-}
-
-static int append_events(struct merge *m, const char *held)
-{
-	int rc = MC_OK;
-	for (size_t i = 0; rc == MC_OK && i < m->n; i++) {
-		if (m->ev[i].sub && mark_of(m, held, i)) {
-			m->res->skipped++;
-			continue;
-		}
-		rc = audit_append_row(m->s, &m->ev[i].r, NULL, m->err);
-		if (rc == MC_OK)
-			rc = store_packet_note_audit(m->s, m->ev[i].r.uid, m->o->packet_id, m->ev[i].r.hash, m->err);
-		m->res->events++;
 	}
 	return rc;
 }
@@ -320,11 +428,9 @@ static int merge_in_tx(struct merge *m)
 		rc = foreign_event(m);
 	if (rc != MC_OK || m->n == 0)
 		return rc;
-	char *held = mc_xcalloc(m->n, 1);
-	rc = decide_each(m, held);
+	rc = append_events(m, NULL);
 	if (rc == MC_OK)
-		rc = append_events(m, held);
-	free(held);
+		rc = decide_each(m);
 	char now[MC_TIME_LEN];
 	mc_now(now);
 	if (rc == MC_OK && (m->res->events || m->res->conflicts))
@@ -399,7 +505,7 @@ int packet_import(struct store *s, const char *path, struct packet_import_result
 struct pick {
 	const char *which;
 	long long id;
-	int matches;
+	int matches, whole; /* whole: `which` named the submission, not one packet's side */
 	char *sub, *packet_id, *records, *events;
 };
 
@@ -409,6 +515,7 @@ static int pick_one(void *ctx, const struct packet_conflict_row *c)
 	char *full = mc_xasprintf("%s/%s", c->packet_id, c->submission);
 	if (strcmp(p->which, c->submission) == 0 || strcmp(p->which, full) == 0) {
 		p->matches++;
+		p->whole = strcmp(p->which, c->submission) == 0;
 		free(p->sub);
 		free(p->packet_id);
 		free(p->records);
@@ -423,7 +530,8 @@ static int pick_one(void *ctx, const struct packet_conflict_row *c)
 	return 0;
 }
 
-/* The held events, appended as the laptop wrote them. */
+/* The held events, appended as the laptop wrote them (a conflict recorded
+ * before the log took every packet's events at once). */
 static int append_held(struct store *s, const char *packet_id, const char *events, struct mc_error *err)
 {
 	json_t *a = json_loads(events, 0, NULL);
@@ -436,8 +544,11 @@ static int append_held(struct store *s, const char *packet_id, const char *event
 #define F(k) json_string_value(json_object_get(e, k))
 		struct audit_row r = { .uid = F("uid"), .at = F("at"), .actor = F("actor"), .action = F("action"),
 				       .subject = F("subject"), .before = F("before"), .after = F("after") };
-		rc = audit_append_row(s, &r, NULL, err);
-		if (rc == MC_OK)
+		int has = 0; /* a conflict of this version came home with its events (contest) */
+		rc = store_packet_audit_has(s, r.uid, &has, err);
+		if (rc == MC_OK && !has)
+			rc = audit_append_row(s, &r, NULL, err);
+		if (rc == MC_OK && !has)
 			rc = store_packet_note_audit(s, r.uid, packet_id, F("packet_hash"), err);
 #undef F
 	}
@@ -463,6 +574,22 @@ static int removal_note(void *ctx, const char *action, const char *before)
 	return 0;
 }
 
+/* The kept side's records, restated in the log after the rows that set them
+ * aside while the conflict was open. */
+struct restated {
+	struct store *s;
+	const char *subject;
+	int rc;
+	struct mc_error *err;
+};
+
+static int restate_live(void *ctx, const char *action, const char *before, const char *after)
+{
+	struct restated *r = ctx;
+	r->rc = audit_append(r->s, action, r->subject, before, after, r->err);
+	return r->rc != MC_OK;
+}
+
 static int take_packet(struct store *s, const struct pick *p, struct mc_error *err)
 {
 	struct removal r = { .s = s };
@@ -478,9 +605,14 @@ static int take_packet(struct store *s, const struct pick *p, struct mc_error *e
 	}
 	free(r.actions);
 	free(r.befores);
-	free(subject);
 	if (rc == MC_OK)
 		rc = append_held(s, p->packet_id, p->events, err);
+	struct restated again = { .s = s, .subject = subject, .err = err };
+	if (rc == MC_OK)
+		rc = store_packet_restate(s, p->sub, NULL, restate_live, &again, err);
+	if (rc == MC_OK)
+		rc = again.rc;
+	free(subject);
 	return rc;
 }
 
@@ -488,7 +620,12 @@ static int resolve_in_tx(struct store *s, const struct pick *p, int packet, stru
 {
 	char at[MC_TIME_LEN];
 	mc_now(at);
-	int rc = store_packet_conflict_set(s, p->id, packet ? "packet" : "server", session_user(s), at, err);
+	int rc = p->whole && !packet ? MC_OK
+				     : store_packet_conflict_set(s, p->id, packet ? "packet" : "server", session_user(s),
+								 at, err);
+	/* The other sides of the submission: the server's kept, or another packet's. */
+	if (rc == MC_OK && (packet || p->whole))
+		rc = store_packet_conflict_settle(s, p->sub, packet ? "other" : "server", session_user(s), at, err);
 	if (rc == MC_OK && packet)
 		rc = take_packet(s, p, err);
 	char *subject = mc_xasprintf("submission:%s", p->sub);
@@ -517,9 +654,9 @@ int packet_resolve(struct store *s, const char *which, const char *keep, struct 
 	if (rc == MC_OK && p.matches == 0)
 		rc = mc_error_set(err, MC_INVALID, "no open conflict on '%s'; 'mcassess packet conflicts' lists "
 				  "them", which);
-	else if (rc == MC_OK && p.matches > 1)
-		rc = mc_error_set(err, MC_INVALID, "%s is in conflict with %d packets: name one as PACKET/%s "
-				  "('mcassess packet conflicts' lists them)", which, p.matches, which);
+	else if (rc == MC_OK && p.matches > 1 && packet)
+		rc = mc_error_set(err, MC_INVALID, "%s is in conflict with %d packets: name the one to keep as "
+				  "PACKET/%s ('mcassess packet conflicts' lists them)", which, p.matches, which);
 	if (rc == MC_OK)
 		rc = resolve_in_tx(s, &p, packet, err);
 	if (rc == MC_OK)
@@ -533,6 +670,86 @@ int packet_resolve(struct store *s, const char *which, const char *keep, struct 
 	return rc;
 }
 
+/* ---------------------------------------------------------------- a conflict's sides */
+
+struct side_rows {
+	const char *sub;
+	char **ids, **whats, **records, *server;
+	size_t n;
+};
+
+static int side_row(void *ctx, const struct packet_conflict_row *c)
+{
+	struct side_rows *r = ctx;
+	if (strcmp(c->submission, r->sub) != 0)
+		return 0;
+	r->ids = mc_xrealloc(r->ids, (r->n + 1) * sizeof *r->ids);
+	r->whats = mc_xrealloc(r->whats, (r->n + 1) * sizeof *r->whats);
+	r->records = mc_xrealloc(r->records, (r->n + 1) * sizeof *r->records);
+	r->ids[r->n] = mc_xstrdup(c->packet_id);
+	r->whats[r->n] = mc_xstrdup(c->packet);
+	r->records[r->n++] = mc_xstrdup(c->records);
+	if (!r->server)
+		r->server = mc_xstrdup(*c->server ? c->server : "nothing since the packets were made");
+	return 0;
+}
+
+static int side_line(void *ctx, const char *line)
+{
+	struct packet_side *d = ctx;
+	d->lines = mc_xrealloc(d->lines, (d->n + 1) * sizeof *d->lines);
+	d->lines[d->n++] = mc_xstrdup(line);
+	return 0;
+}
+
+static int one_side(struct store *s, struct packet_side *d, const char *records,
+		    int (*fn)(void *ctx, const struct packet_side *d), void *ctx, struct mc_error *err)
+{
+	int rc = store_packet_records_lines(s, records, side_line, d, err);
+	if (rc == MC_OK)
+		fn(ctx, d);
+	for (size_t i = 0; i < d->n; i++)
+		free(d->lines[i]);
+	free(d->lines);
+	return rc;
+}
+
+int packet_conflict_sides(struct store *s, const char *sub, int (*fn)(void *ctx, const struct packet_side *d),
+			  void *ctx, struct mc_error *err)
+{
+	int rc = people_require(s, ROLE_COORDINATOR, "see a packet's conflict", err);
+	struct side_rows r = { .sub = sub };
+	if (rc == MC_OK)
+		rc = store_packet_conflicts(s, 0, side_row, &r, err);
+	if (rc == MC_OK && r.n == 0)
+		rc = mc_error_set(err, MC_INVALID, "no open conflict on '%s'; 'mcassess packet conflicts' lists them",
+				  sub);
+	char *server = NULL;
+	if (rc == MC_OK)
+		rc = store_packet_server_records_json(s, sub, &server, err);
+	struct packet_side d = { .label = "server", .what = r.server };
+	if (rc == MC_OK)
+		rc = one_side(s, &d, server, fn, ctx, err);
+	for (size_t i = 0; i < r.n; i++) {
+		/* a UUIDv7 starts with its time: packets made together share the start */
+		size_t len = strlen(r.ids[i]);
+		char *label = mc_xasprintf("packet %s", r.ids[i] + (len > 8 ? len - 8 : 0));
+		d = (struct packet_side){ .label = label, .packet_id = r.ids[i], .what = r.whats[i] };
+		if (rc == MC_OK)
+			rc = one_side(s, &d, r.records[i], fn, ctx, err);
+		free(label);
+		free(r.ids[i]);
+		free(r.whats[i]);
+		free(r.records[i]);
+	}
+	free(r.ids);
+	free(r.whats);
+	free(r.records);
+	free(r.server);
+	free(server);
+	return rc;
+}
+
 struct listing {
 	int (*fn)(void *ctx, const struct packet_conflict_view *c);
 	void *ctx;
@@ -542,11 +759,14 @@ struct listing {
 static int list_one(void *ctx, const struct packet_conflict_row *c)
 {
 	struct listing *l = ctx;
-	const char *state = strcmp(c->state, "open") == 0 ? "open" : strcmp(c->state, "server") == 0 ?
-								      "resolved: the server's kept" :
-								      "resolved: the packet's kept";
+	const char *state = strcmp(c->state, "open") == 0     ? "open"
+			    : strcmp(c->state, "server") == 0 ? "resolved: the server's kept"
+			    : strcmp(c->state, "other") == 0  ? "resolved: another packet's kept"
+							      : "resolved: the packet's kept";
+	/* Nothing on the server: the other side is another packet's, listed too. */
+	const char *server = *c->server ? c->server : "nothing since the packet was made; another packet changed it";
 	struct packet_conflict_view v = { .packet_id = c->packet_id, .submission = c->submission,
-					  .server = c->server, .packet = c->packet, .state = state };
+					  .server = server, .packet = c->packet, .state = state };
 	l->n++;
 	return l->fn(l->ctx, &v);
 }

@@ -82,7 +82,8 @@ static const char default_bindings[] =
 	"bind R reports\n"
 	"bind ^L redraw\n"
 	"bind O packets\n"
-	"bind C calibration\n";
+	"bind C calibration\n"
+	"bind u keep-side\n";
 
 /* ---------------------------------------------------------------- actions */
 static const char *const action_names[] = {

@@ -121,6 +121,17 @@ t_accounts() {
 	return 0
 }
 as() { _u=$1; shift; RC=0; runuser -u "$_u" -- env HOME="$F" "$MCASSESS" --db "$DB" "$@" >"$OUT" 2>"$ERR" </dev/null || RC=$?; }
+# t_as USER STATUS DB ARGS...: mcassess as USER on DB (after t_accounts), one
+# TAP line checking it exits STATUS; what root wrote meanwhile under $F is
+# made writable first.
+t_as() {
+	_u=$1 _want=$2 _db=$3; shift 3
+	RC=0
+	chmod -R a+rwX "$F"
+	runuser -u "$_u" -- env HOME="$F" "$MCASSESS" --db "$_db" "$@" >"$OUT" 2>"$ERR" </dev/null || RC=$?
+	if [ "$RC" -eq "$_want" ]; then t_ok "as $_u: mcassess $* exits $_want"
+	else t_fail "as $_u: mcassess $* exits $_want (got $RC)"; t_diag "$ERR"; fi
+}
 # t_skip_all REASON: the whole test is skipped (one TAP line) and the script ends.
 t_skip_all() {
 	echo "ok 1 # SKIP $*"
