@@ -62,6 +62,14 @@ int review_read_end(struct store *s, long long sub_rowid, const char *id, const 
 /* The approver's sign-off, a return to the readers with a reason, an admin's
  * reopening (appeal) and withdrawal. Each one transaction with its audit row. */
 int review_approve(struct store *s, const char *id, struct mc_error *err);
+/* The one approval rule, for screens that ask before they act: MC_OK when the
+ * acting user may approve or return submission `id` now (an approver or admin
+ * who holds no read of it, and it awaits approval), else the reason in err.
+ * review_approval_outcome also gives what approval would make final (heap):
+ * the adjudication read's outcome, else the first read's, else the first
+ * read's scores'. */
+int review_may_approve(struct store *s, const char *id, struct mc_error *err);
+int review_approval_outcome(struct store *s, const char *id, char **outcome, struct mc_error *err);
 int review_return(struct store *s, const char *id, const char *reason, struct mc_error *err);
 int review_reopen(struct store *s, const char *id, const char *reason, struct mc_error *err);
 int review_withdraw(struct store *s, const char *id, const char *reason, struct mc_error *err);

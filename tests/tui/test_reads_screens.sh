@@ -85,6 +85,12 @@ for size in 80x24 160x48; do
 	t_check "approve-$size: RD-1 approved: earned, decided by the approver" \
 		[ "$(status RD-1)|$(sql "SELECT decided_by FROM decision")" = "earned|$P" ]
 	t_check "approve-$size: RD-3 still awaits approval" [ "$(status RD-3)" = awaiting_approval ]
+	# approvers cannot score: the rubric's header names their keys instead
+	t_check "approve-$size: the approver's rubric says A approve, X return, never digits score" \
+		sh -c 'grep -q "Rubric v1 .*· A approve, X return\$" "$1"/approve-open-* && ! grep -q "digits score" "$1"/*' \
+		sh "$F/dumps-approve-$size"
+	t_check "adjudicator-$size: a reader's rubric still says digits score" \
+		grep -q "digits score" "$F/dumps-adjudicator-$size/adjudicator-$size"
 	run $P return-$size
 	t_check "return-$size: RD-1 returned to its readers, with the reason" \
 		[ "$(status RD-1)|$(sql "SELECT json_extract(after, '\$.reason') FROM audit WHERE action = 'return'")" = "in_progress|Look at A1 again." ]
