@@ -12,8 +12,9 @@
  *     the other's scores, comments, feedback or decision. Then agreement (the
  *     same outcome, every criterion on the same side of passing) -> awaiting
  *     approval; disagreement -> an adjudication read, assigned to the least
- *     loaded assessor who holds no read of it (outside the educator's district
- *     when one is), or left "needs adjudication" for a coordinator to assign.
+ *     loaded assessor who holds no read of it and whose own work it is not
+ *     (assign_rules.h; outside the educator's district when one is), or left
+ *     "needs adjudication" for a coordinator to assign.
  *     An ended adjudication read -> awaiting approval, with its outcome.
  * An approver (or an admin) who holds no read of it approves (the outcome
  * becomes the decision: final) or returns it with a reason (every read is open

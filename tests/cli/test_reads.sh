@@ -206,7 +206,9 @@ t_run 1 withdraw RD-1 --reason again
 t_stderr_has "RD-1 was withdrawn already"
 
 # ---- disagreement with nobody eligible to adjudicate: it waits, and says so
-mc people add $C --role coordinator --district South
+# (X is no assessor now; C still is, but RD-5 is C's own submission: the
+# own-work rule keeps C from adjudicating it)
+mc people add $C --role assessor --district South --educator E-RD5
 mc people add $X --role coordinator --district North
 mc assign RD-5 $A
 mc assign RD-5 $B --read second
@@ -221,7 +223,10 @@ t_run 0 show RD-5
 t_stdout_has "== reads: needs adjudication"
 t_run 0 queue --format json
 t_check "the coordinator's queue lists it, in progress" jq -e 'any(.[]; .id == "RD-5" and .status == "in_progress")' "$OUT"
-mc people add $C --role assessor --district South
+t_run 1 assign RD-5 $C --read adjudication
+t_stderr_has "$C may not read RD-5: it is their own submission (they submit as educator E-RD5)"
+mc people add $C --role assessor --district South --educator ""
+t_check "--educator \"\" clears the link" [ "$(sql "SELECT educator IS NULL FROM person WHERE user = '$C'")" = 1 ]
 t_run 0 assign RD-5 $C --read adjudication
 score_all $C RD-5 2
 as $C feedback RD-5 --file "$F/fb.txt"
