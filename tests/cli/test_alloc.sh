@@ -51,7 +51,7 @@ t_run 0 assign --filter "district:$D2 credential:$CRED" mcal_a2 --read adjudicat
 t_check "--filter assigns every open submission the filter gives ($WANT)" \
 	test "$(sql "SELECT count(*) FROM assignment WHERE assessor = 'mcal_a2' AND read = 'adjudication'")" = "$WANT"
 t_run 2 assign --filter "colour:blue" mcal_a2
-t_stderr_has "--filter: expected status:, pathway:, credential: or district: at \"colour:blue\""
+t_stderr_has "--filter: expected status:, pathway:, credential:, district: or needs: at \"colour:blue\""
 t_run 2 assign --filter "district:Nowhere At All" mcal_a2
 t_stderr_has "Nowhere At All"
 

@@ -223,6 +223,27 @@ t_run 0 show RD-5
 t_stdout_has "== reads: needs adjudication"
 t_run 0 queue --format json
 t_check "the coordinator's queue lists it, in progress" jq -e 'any(.[]; .id == "RD-5" and .status == "in_progress")' "$OUT"
+# the queue says it needs adjudication (tsv, json) and a filter finds exactly it
+t_run 0 queue --format tsv
+t_check "queue tsv: RD-5's readers start 'needs adjudication; '" \
+	grep -q "^RD-5	in_progress	.*	needs adjudication; first: $A, second: $B	" "$OUT"
+t_check "queue tsv: nothing else needs adjudication" [ "$(grep -c "needs adjudication" "$OUT")" = 1 ]
+t_run 0 queue --format json
+t_check "queue json: needs_adjudication true for RD-5 only" \
+	jq -e '[.[] | select(.needs_adjudication) | .id] == ["RD-5"]' "$OUT"
+t_run 0 queue --needs adjudication --format tsv
+t_check "queue --needs adjudication: RD-5 alone" [ "$(cut -f1 "$OUT")" = RD-5 ]
+t_run 0 queue --needs ADJUDICATION --status all --format tsv
+t_check "queue --needs (any case) with --status all: RD-5 alone" [ "$(cut -f1 "$OUT")" = RD-5 ]
+t_run 2 queue --needs approval
+t_stderr_has "unknown need 'approval' (needs:adjudication: the submissions whose reads disagree and wait for an adjudicator)"
+# assign --filter takes needs: too: it picks RD-5 (refused here: A read it first)
+t_snapshot
+t_run 1 assign --filter "needs:adjudication" $A --read adjudication
+t_stderr_has "$A already has the first read of RD-5"
+t_db_unchanged
+t_run 2 assign --filter "needs:review" $A --read adjudication
+t_stderr_has "unknown need 'review'"
 t_run 1 assign RD-5 $C --read adjudication
 t_stderr_has "$C may not read RD-5: it is their own submission (they submit as educator E-RD5)"
 mc people add $C --role assessor --district South --educator ""
