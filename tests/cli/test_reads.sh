@@ -132,7 +132,7 @@ t_check "nothing else is approved" [ "$RC" -eq 1 ]
 t_db_unchanged
 as $P decide RD-1 approve
 t_check "approved" [ "$RC" -eq 0 ]
-t_stdout_has "RD-1: approved by $P; the decision is final."
+t_stdout_has "RD-1: approved by $P; the decision is final: earned."
 t_check "earned, decided by the approver" \
 	[ "$(sql "SELECT s.status || ':' || d.outcome || ':' || d.decided_by FROM decision d JOIN submission s ON s.id = d.submission_id")" = "earned:earned:$P" ]
 t_check "audited" [ "$(sql "SELECT json_extract(after, '\$.outcome') FROM audit WHERE action = 'approve'")" = earned ]
