@@ -97,7 +97,8 @@ int assign_reader_set(struct store *s, const char *user, enum people_role role, 
  * 2), each to the eligible assessor holding the fewest open reads (ties: the
  * user name, so the result is the same every time). Eligible: role assessor;
  * not holding another read of it; not of the educator's school (person.school,
- * in the educator's district); for a second read, of another district than
+ * in the educator's district); not the educator, nor of their cohort
+ * (assign_rules.h); for a second read, of another district than
  * the first reader when such an assessor is eligible. One transaction with an
  * audit row per read; `dry_run` rolls it back. fn (may be NULL) hears of each
  * read given; *given counts them, *unplaced the reads nobody could take. */

@@ -20,6 +20,8 @@ struct queue_row {
 	char *assignees;         /* "first: ann (blind), second: bo": the reads the viewer may see; NULL none */
 	char *due_at;            /* the earliest due date of those reads; NULL none */
 	int overdue;             /* open work past that due date */
+	int needs_adjudication;  /* its reads disagree and nobody holds the adjudication read (then
+				    `assignees` starts "needs adjudication; ") */
 };
 
 /* One page of `limit` rows after (direction > 0) or before (direction < 0) the row
@@ -115,7 +117,8 @@ void queue_filter_names_free(struct queue_filter_names *owned);
  * runs to the next key; keys in any case), into fv[] in queue_filter_keys
  * order (heap; a key given twice keeps the last). NULL, or where the text
  * stops making sense. */
-extern const char *const queue_filter_keys[4]; /* status, pathway, credential, district */
-const char *queue_filter_words(const char *text, char *fv[4]);
+#define QUEUE_FILTER_NKEYS 5
+extern const char *const queue_filter_keys[QUEUE_FILTER_NKEYS]; /* status, pathway, credential, district, needs */
+const char *queue_filter_words(const char *text, char *fv[QUEUE_FILTER_NKEYS]);
 
 #endif

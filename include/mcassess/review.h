@@ -12,8 +12,9 @@
  *     the other's scores, comments, feedback or decision. Then agreement (the
  *     same outcome, every criterion on the same side of passing) -> awaiting
  *     approval; disagreement -> an adjudication read, assigned to the least
- *     loaded assessor who holds no read of it (outside the educator's district
- *     when one is), or left "needs adjudication" for a coordinator to assign.
+ *     loaded assessor who holds no read of it and whose own work it is not
+ *     (assign_rules.h; outside the educator's district when one is), or left
+ *     "needs adjudication" for a coordinator to assign.
  *     An ended adjudication read -> awaiting approval, with its outcome.
  * An approver (or an admin) who holds no read of it approves (the outcome
  * becomes the decision: final) or returns it with a reason (every read is open
@@ -62,6 +63,14 @@ int review_read_end(struct store *s, long long sub_rowid, const char *id, const 
 /* The approver's sign-off, a return to the readers with a reason, an admin's
  * reopening (appeal) and withdrawal. Each one transaction with its audit row. */
 int review_approve(struct store *s, const char *id, struct mc_error *err);
+/* The one approval rule, for screens that ask before they act: MC_OK when the
+ * acting user may approve or return submission `id` now (an approver or admin
+ * who holds no read of it, and it awaits approval), else the reason in err.
+ * review_approval_outcome also gives what approval would make final (heap):
+ * the adjudication read's outcome, else the first read's, else the first
+ * read's scores'. */
+int review_may_approve(struct store *s, const char *id, struct mc_error *err);
+int review_approval_outcome(struct store *s, const char *id, char **outcome, struct mc_error *err);
 int review_return(struct store *s, const char *id, const char *reason, struct mc_error *err);
 int review_reopen(struct store *s, const char *id, const char *reason, struct mc_error *err);
 int review_withdraw(struct store *s, const char *id, const char *reason, struct mc_error *err);

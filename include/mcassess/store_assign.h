@@ -42,14 +42,11 @@ int store_assign_held_walk(struct store *s, const char *user, const char *distri
 			   int (*fn)(void *ctx, const struct store_assign_held *h), void *ctx,
 			   struct mc_error *err);
 
-/* A person's school (NULL or "": none); *was (heap) what it was. */
-int store_assign_school_set(struct store *s, const char *user, const char *school, char **was,
-			    struct mc_error *err);
-
 /* An assessor as `assign --auto` weighs them. */
 struct store_assign_reader {
 	char *user, *district, *school; /* district, school NULL when not known */
 	long load;                      /* open reads held now */
+	char *cohort, *educator;        /* their own work (assign_rules.h); NULL: none known */
 };
 int store_assign_readers(struct store *s, struct store_assign_reader **out, int *n, struct mc_error *err);
 void store_assign_readers_free(struct store_assign_reader **r, int n);
@@ -60,6 +57,7 @@ struct store_assign_open {
 	long long rowid;
 	const char *id, *district, *school, *first, *second, *adjudicator;
 	const char *credential;
+	const char *cohort, *educator; /* the educator's cohort (NULL: none) and id */
 };
 /* Open, undecided submissions (of `district`, `credential` when not NULL) in
  * queue order (oldest first). */

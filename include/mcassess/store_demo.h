@@ -77,15 +77,22 @@ int store_demo_submission(struct store *s, const struct store_demo_submission *d
 int store_demo_evidence(struct store *s, long long submission_id, int seq, long long part_id,
 			const char *text, size_t len, const char *sha256, long words,
 			const char *media_type, struct mc_error *err);
-int store_demo_score(struct store *s, const char *uid, long long submission_id,
+int store_demo_score(struct store *s, const char *uid, long long submission_id, const char *read,
 		     long long criterion_id, long long level_id, const char *assessor,
 		     const char *comment, const char *at, struct mc_error *err);
-int store_demo_feedback(struct store *s, const char *uid, long long submission_id,
+int store_demo_feedback(struct store *s, const char *uid, long long submission_id, const char *read,
 			const char *author, const char *body, const char *at, struct mc_error *err);
 int store_demo_decision(struct store *s, const char *uid, long long submission_id,
 			const char *outcome, const char *decided_by, const char *reason,
 			const char *at, struct mc_error *err);
-int store_demo_assignment(struct store *s, const char *uid, long long submission_id,
+/* `read` of a submission: first, second or adjudication; due_at may be NULL. */
+int store_demo_assignment(struct store *s, const char *uid, long long submission_id, const char *read,
 			  const char *assessor, int blind, const char *assigned_by, const char *at,
-			  struct mc_error *err);
+			  const char *due_at, struct mc_error *err);
+/* The end of one read (review.h): its reader's outcome, earned or resubmit. */
+int store_demo_read_decision(struct store *s, const char *uid, long long submission_id, const char *read,
+			     const char *assessor, const char *outcome, const char *at, struct mc_error *err);
+/* A person's links to their own work (assign_rules.h); NULL: none. */
+int store_demo_person_links(struct store *s, const char *user, const char *school, const char *cohort,
+			    const char *educator, struct mc_error *err);
 #endif

@@ -20,6 +20,7 @@ struct queue_filter {
 	const char *district;    /* name, or NULL */
 	const char *mine;        /* a user: only submissions assigned to or claimed by them */
 	const char *narrow;      /* text typed at '/': matches id, credential, educator shown, district */
+	const char *needs;       /* "adjudication": only what waits for an adjudicator; or NULL */
 	enum queue_sort sort;
 };
 
@@ -38,6 +39,7 @@ struct queue_raw {
 	int read_blind;
 	const char *assignees; /* "first: ann (blind), second: bo" as the viewer may see them; NULL none */
 	const char *due_at;    /* the earliest due date among those reads; NULL none */
+	int needs_adjudication; /* its two reads ended and disagree, and nobody holds the adjudication read */
 };
 struct queue_key {
 	const char *status, *credential, *submitted_at;

@@ -230,17 +230,18 @@ static int run_set(struct cli *cli, const struct assign_opts *a, char **ids, int
 	char **found = NULL;
 	int nfound = 0;
 	if (a->filter) {
-		char *fv[4] = { 0 };
+		char *fv[QUEUE_FILTER_NKEYS] = { 0 };
 		const char *bad = queue_filter_words(a->filter, fv);
-		struct queue_filter f = { .status = fv[0], .pathway = fv[1], .credential = fv[2], .district = fv[3] };
+		struct queue_filter f = { .status = fv[0], .pathway = fv[1], .credential = fv[2], .district = fv[3],
+					  .needs = fv[4] };
 		struct queue_filter_names names = { 0 };
 		if (bad)
-			mc_error_set(&err, MC_USAGE, "--filter: expected status:, pathway:, credential: or district: "
+			mc_error_set(&err, MC_USAGE, "--filter: expected status:, pathway:, credential:, district: or needs: "
 				     "at \"%s\"", bad);
 		else if (queue_filter_resolve(s, &f, &names, &err) == MC_OK)
 			assign_filter_ids(s, &f, &found, &nfound, &err);
 		queue_filter_names_free(&names);
-		for (int i = 0; i < 4; i++)
+		for (int i = 0; i < QUEUE_FILTER_NKEYS; i++)
 			free(fv[i]);
 		ids = found;
 		n = nfound;

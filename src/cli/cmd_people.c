@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "mcassess/people.h"
 #include "mcassess/assign.h"
+#include "mcassess/assign_rules.h"
 #include "mcassess/show.h"
 #include "mcassess/text.h"
 #include "mcassess/util.h"
@@ -17,15 +18,20 @@ static int run_add(struct cli *cli, const struct cli_cmd *self, int argc, char *
 	static const struct option opts[] = { { "role", required_argument, NULL, 'r' },
 					      { "district", required_argument, NULL, 'd' },
 					      { "school", required_argument, NULL, 's' },
+					      { "cohort", required_argument, NULL, 'c' },
+					      { "educator", required_argument, NULL, 'e' },
 					      { "help", no_argument, NULL, 'h' }, { 0 } };
-	const char *role_s = NULL, *district = NULL, *school = NULL;
+	const char *role_s = NULL, *district = NULL;
+	struct assign_links links = { 0 };
 	int c;
 	while ((c = cli_getopt(argc, argv, "", opts)) != -1) {
 		switch (c) {
 		case 'h': return cli_help(self);
 		case 'r': role_s = optarg; break;
 		case 'd': district = optarg; break;
-		case 's': school = optarg; break;
+		case 's': links.school = optarg; break;
+		case 'c': links.cohort = optarg; break;
+		case 'e': links.educator = optarg; break;
 		default:
 			return cli_usage_error(self, "add: unknown option or missing value: '%s'", argv[optind - 1]);
 		}
@@ -46,8 +52,9 @@ static int run_add(struct cli *cli, const struct cli_cmd *self, int argc, char *
 	enum people_role before = ROLE_NONE;
 	enum people_change what;
 	if (people_role(s, user, &before, &err) != MC_OK ||
-	    (school ? assign_reader_set(s, user, role, district, school, &what, &err)
-		    : people_set(s, user, role, district, &what, &err)) != MC_OK) {
+	    (links.school || links.cohort || links.educator
+		     ? assign_reader_links_set(s, user, role, district, &links, &what, &err)
+		     : people_set(s, user, role, district, &what, &err)) != MC_OK) {
 		cli_close(cli);
 		return cli_error(&err);
 	}
@@ -191,7 +198,7 @@ static int run_people(struct cli *cli, const struct cli_cmd *self, int argc, cha
 
 const struct cli_cmd cli_cmd_people = {
 	"people", run_people,
-	"people add USER --role assessor|approver|coordinator|admin [--district D] [--school S] | people list [--format tsv|json]"
+	"people add USER --role assessor|approver|coordinator|admin [--district D] [--school S] [--cohort C] [--educator ID] | people list [--format tsv|json]"
 	" | people import FILE | people remove USER",
 	"Who may do what: people are operating-system accounts with a role.",
 	"  add USER --role ROLE   add a person, or change their role (admins only; the first\n"
@@ -199,10 +206,15 @@ const struct cli_cmd cli_cmd_people = {
 	"      --district D       the district they work for (created if new)\n"
 	"      --school S         the school they work at (a name within their district):\n"
 	"                         mcassess assign --auto never gives them its educators\n"
+	"      --cohort C         the cohort they belong to (a name within their district,\n"
+	"                         with --district): nobody reads their own cohort's work\n"
+	"      --educator ID      the educator id they submit under as a teacher: nobody\n"
+	"                         reads their own submission (\"\" clears a link)\n"
 	"  list                   everyone, by login name\n"
 	"      --format tsv|json  for scripts (tsv: user<TAB>role<TAB>district)\n"
 	"  import FILE            (admins) add or update many people at once from a CSV\n"
 	"                         file with the header user,name,email,role,district\n"
+	"                         (and, optional, cohort and educator after it)\n"
 	"                         (- reads stdin): all or nothing, a bad row named by\n"
 	"                         file:line (exit 3); says what happened to each line\n"
 	"  remove USER            (admins) they may no longer act; their scores,\n"

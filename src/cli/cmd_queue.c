@@ -71,6 +71,7 @@ static void print_json(const struct queue_row *r, long i)
 	json_object_set_new(o, "assignees", r->assignees ? json_string(r->assignees) : json_null());
 	json_object_set_new(o, "due_at", r->due_at ? json_string(r->due_at) : json_null());
 	json_object_set_new(o, "overdue", json_boolean(r->overdue));
+	json_object_set_new(o, "needs_adjudication", json_boolean(r->needs_adjudication));
 	fputs(i ? ",\n" : "[\n", stdout);
 	json_dumpf(o, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(o);
@@ -192,6 +193,7 @@ static int run_queue(struct cli *cli, const struct cli_cmd *self, int argc, char
 		{ "pathway", required_argument, NULL, 'p' },
 		{ "district", required_argument, NULL, 'd' },
 		{ "mine", no_argument, NULL, 'm' },
+		{ "needs", required_argument, NULL, 'N' },
 		{ "limit", required_argument, NULL, 'n' },
 		{ "sort", required_argument, NULL, 'o' },
 		{ "format", required_argument, NULL, 'f' },
@@ -214,6 +216,7 @@ static int run_queue(struct cli *cli, const struct cli_cmd *self, int argc, char
 		case 'p': f.pathway = optarg; break;
 		case 'd': f.district = optarg; break;
 		case 'm': mine = 1; break;
+		case 'N': f.needs = optarg; break;
 		case 'n':
 			if ((limit = cli_parse_count(optarg)) < 0)
 				return cli_usage_error(self, "--limit wants a number of rows, not '%s'", optarg);
@@ -260,7 +263,8 @@ static int run_queue(struct cli *cli, const struct cli_cmd *self, int argc, char
 
 const struct cli_cmd cli_cmd_queue = {
 	"queue", run_queue,
-	"queue [--status S|all] [--credential C] [--pathway P] [--district D] [--mine] [--limit N]\n"
+	"queue [--status S|all] [--credential C] [--pathway P] [--district D] [--mine]\n"
+	"       [--needs adjudication] [--limit N]\n"
 	"       [--sort age|credential|status] [--format text|tsv|json]",
 	"Lists the evidence queue: open work (queued, in progress) unless --status says otherwise.",
 	"options:\n"
@@ -274,6 +278,9 @@ const struct cli_cmd cli_cmd_queue = {
 	"  --district D      only educators of district D (its name, or the start of\n"
 	"                    it when that names one district: Walnut for Walnut Creek)\n"
 	"  --mine            only submissions assigned to you or claimed by you\n"
+	"  --needs adjudication  only submissions whose two reads disagree and that\n"
+	"                    wait for an adjudicator (their readers start \"needs\n"
+	"                    adjudication; \")\n"
 	"  --limit N         at most N rows (default: 50 as text, all as tsv or json)\n"
 	"  --sort KEY        age (oldest first, the default), credential, or status\n"
 	"  --format F        text (for people), tsv (id, status, credential, educator,\n"

@@ -246,8 +246,11 @@ static int run_decide(struct cli *cli, const struct cli_cmd *self, int argc, cha
 		if (scoring_return_incomplete(s, id, reason, &err) == MC_OK)
 			cli_say(stdout, "%s: returned as incomplete (by %s); it does not count as an attempt.\n", id, me);
 	} else if (approve) {
-		if (review_approve(s, id, &err) == MC_OK)
-			cli_say(stdout, "%s: approved by %s; the decision is final.\n", id, me);
+		/* what the reads say, by the same rule the sign-off applies (review.h) */
+		char *said = NULL;
+		if (review_approval_outcome(s, id, &said, &err) == MC_OK && review_approve(s, id, &err) == MC_OK)
+			cli_say(stdout, "%s: approved by %s; the decision is final: %s.\n", id, me, said);
+		free(said);
 	} else if (ret) {
 		if (review_return(s, id, reason, &err) == MC_OK)
 			cli_say(stdout, "%s: returned to the readers by %s.\n", id, me);

@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "mcassess/assign.h"
+#include "mcassess/assign_rules.h"
 #include "mcassess/audit.h"
 #include "mcassess/calibration.h"
 #include "mcassess/people.h"
@@ -182,6 +183,8 @@ static int set_in_tx(struct store *s, const char *id, const char *user, const ch
 		rc = mc_error_set(err, MC_FAIL, "%s is not one of this database's people; an admin adds them "
 				  "first: mcassess people add %s --role assessor", user, user);
 	people_free(&who);
+	if (rc == MC_OK)
+		rc = assign_rules_check(s, sub.rowid, id, user, err);
 	struct store_assign_row *rows = NULL;
 	int n = 0;
 	if (rc == MC_OK)
@@ -450,52 +453,11 @@ int assign_held(struct store *s, const char *user, const char *overdue_at,
 }
 
 /* ---------------------------------------------------------------- readers' schools */
-static int reader_in_tx(struct store *s, const char *user, enum people_role role, const char *district,
-			const char *school, enum people_change *what, struct mc_error *err)
-{
-	char *was = NULL;
-	int rc = people_require(s, ROLE_ADMIN, "adding or changing people", err);
-	if (rc == MC_OK)
-		rc = people_set_in_tx(s, user, role, district, what, err);
-	if (rc == MC_OK)
-		rc = store_assign_school_set(s, user, school, &was, err);
-	if (rc == MC_OK && strcmp(was ? was : "", school) != 0) {
-		json_t *b = json_pack("{s:s?}", "school", was), *a = json_pack("{s:s?}", "school", *school ? school : NULL);
-		char *before = json_dumps(b, JSON_SORT_KEYS | JSON_COMPACT), *after = json_dumps(a, JSON_SORT_KEYS | JSON_COMPACT);
-		char *subject = mc_xasprintf("person:%s", user);
-		rc = audit_append(s, "people", subject, before, after, err);
-		if (*what == PEOPLE_UNCHANGED)
-			*what = PEOPLE_CHANGED;
-		json_decref(b);
-		json_decref(a);
-		free(before);
-		free(after);
-		free(subject);
-	}
-	free(was);
-	return rc;
-}
-
 int assign_reader_set(struct store *s, const char *user, enum people_role role, const char *district,
 		      const char *school, enum people_change *what, struct mc_error *err)
 {
-	enum people_change dummy;
-	if (!what)
-		what = &dummy;
-	*what = PEOPLE_UNCHANGED;
-	if (strlen(school) > 200)
-		return mc_error_set(err, MC_INVALID, "people: a school name has at most 200 characters");
-	int rc = store_begin(s, err);
-	if (rc != MC_OK)
-		return rc;
-	rc = reader_in_tx(s, user, role, district, school, what, err);
-	if (rc == MC_OK)
-		rc = store_commit(s, err);
-	if (rc != MC_OK) {
-		store_rollback(s);
-		*what = PEOPLE_UNCHANGED;
-	}
-	return rc;
+	return assign_reader_links_set(s, user, role, district, &(struct assign_links){ .school = school }, what,
+				       err);
 }
 
 /* ---------------------------------------------------------------- assign --auto */
@@ -503,6 +465,7 @@ struct open_sub {
 	long long rowid;
 	char *id, *district, *school, *first, *second, *adjudicator;
 	char *credential;
+	char *cohort, *educator;
 };
 struct open_list {
 	struct open_sub *v;
@@ -517,7 +480,8 @@ static int collect_open(void *ctx, const struct store_assign_open *o)
 	l->v = mc_xrealloc(l->v, (size_t)(l->n + 1) * sizeof *l->v);
 	l->v[l->n++] = (struct open_sub){ o->rowid, mc_xstrdup(o->id), mc_xstrdup(o->district),
 					  dup_or_null(o->school), dup_or_null(o->first), dup_or_null(o->second),
-					  dup_or_null(o->adjudicator), mc_xstrdup(o->credential) };
+					  dup_or_null(o->adjudicator), mc_xstrdup(o->credential), dup_or_null(o->cohort),
+					  dup_or_null(o->educator) };
 	return 0;
 }
 
@@ -531,6 +495,8 @@ static void open_list_free(struct open_list *l)
 		free(l->v[i].second);
 		free(l->v[i].adjudicator);
 		free(l->v[i].credential);
+		free(l->v[i].cohort);
+		free(l->v[i].educator);
 	}
 	free(l->v);
 }
@@ -554,14 +520,16 @@ static int is_qualified(const struct qualified *q, const char *user)
 }
 
 /* May reader r take a read of o? Not when they hold another of its reads, nor
- * when not qualified for its credential. */
+ * when it is their own work (assign_rules.h), nor when not qualified for its
+ * credential. */
 static int eligible(const struct store_assign_reader *r, const struct open_sub *o, const struct qualified *q)
 {
 	if (same(r->user, o->first) || same(r->user, o->second) || same(r->user, o->adjudicator))
 		return 0;
 	if (!is_qualified(q, r->user))
 		return 0;
-	return !(same(r->school, o->school) && same(r->district, o->district));
+	return assign_rules_allow(r, &(struct store_assign_open){ .district = o->district, .school = o->school,
+								  .cohort = o->cohort, .educator = o->educator });
 }
 
 /* The eligible reader with the fewest open reads (readers are in user order,

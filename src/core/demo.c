@@ -20,6 +20,7 @@
 
 #include <jansson.h>
 
+#include "mcassess/assign.h"
 #include "mcassess/audit.h"
 #include "mcassess/demo.h"
 #include "mcassess/hash.h"
@@ -277,10 +278,20 @@ struct district {
 	int nschools;
 	long long *cohorts;
 	int ncohorts;
-	char *coordinator;
+	char *coordinator, *approver;
 	char **assessors;
 	int nassessors;
 	long next_number; /* of its submissions: "HX-101", "HX-102" ... */
+};
+
+/* An assessor as the demo gives out reads: where they work, and their links to
+ * their own work (assign_rules.h), which keep them from some submissions. */
+struct reader {
+	const char *user;   /* owned by gen.users */
+	int dist;           /* index into gen.dist; -1: state level */
+	const char *school; /* one of their district's schools, or NULL */
+	int cohort;         /* index into their district's cohorts, or -1 */
+	long educator;      /* the educator (index) they submit as, or -1 */
 };
 
 struct gen {
@@ -303,7 +314,13 @@ struct gen {
 	long written, in_batch;
 	struct mc_buf text, piece, body;
 	int *level_at;      /* per criterion: index of the chosen level, -1 unscored */
+	int *level_at2, *level_at3; /* the same for a submission's other reads */
 	int max_criteria;
+	struct reader *readers; /* every assessor, with their links to their own work */
+	int nreaders;
+	int *cand;              /* room for nreaders indexes (pick_reader) */
+	char **state_approvers;
+	int nstate_approvers;
 };
 
 /* The statuses in queue_statuses' order (the one list of them). */
@@ -463,6 +480,75 @@ static int build_world(struct gen *g, struct mc_error *err)
 	return MC_OK;
 }
 
+static int pick_weighted(struct demo_rng *r, const long *w, int n, long total);
+
+/* An educator's district: the first draw of its own stream (write_educator). */
+static struct district *educator_district(struct gen *g, long index, struct demo_rng *r)
+{
+	long dw[DEMO_DISTRICTS];
+	for (int i = 0; i < DEMO_DISTRICTS; i++)
+		dw[i] = g->dist[i].weight;
+	demo_rng_seed(r, g->o->seed ^ ((uint64_t)(index + 1) * 0xd1342543de82ef95ULL));
+	return &g->dist[pick_weighted(r, dw, DEMO_DISTRICTS, g->dist_weight_total)];
+}
+
+/* The first educator of district d from `from` on not taken yet (*taken
+ * remembers the last one given), or -1 among the first few hundred. */
+static long educator_of(struct gen *g, int d, long *taken)
+{
+	struct demo_rng r;
+	for (long i = *taken + 1; i < *taken + 400; i++)
+		if (educator_district(g, i, &r) == &g->dist[d]) {
+			*taken = i;
+			return i;
+		}
+	return -1;
+}
+
+/* The review process's people (issue 11), from a stream of their own so the
+ * rest of the world is as it was: an approver per district and two for the
+ * state; every assessor as a reader, some linked to their own work: the school
+ * they teach at, their cohort, and (some assessors were teachers) the educator
+ * they submit as. */
+static int build_reviewers(struct gen *g, struct mc_error *err)
+{
+	struct demo_rng r;
+	demo_rng_seed(&r, g->o->seed ^ 0x7265616473326bULL);
+	int rc = MC_OK;
+	for (int i = 0; rc == MC_OK && i < DEMO_DISTRICTS; i++)
+		rc = add_person(g, &r, "approver", &g->dist[i], &g->dist[i].approver, err);
+	g->nstate_approvers = 2;
+	g->state_approvers = mc_xcalloc((size_t)g->nstate_approvers, sizeof *g->state_approvers);
+	for (int k = 0; rc == MC_OK && k < g->nstate_approvers; k++)
+		rc = add_person(g, &r, "approver", NULL, &g->state_approvers[k], err);
+	long taken = -1;
+	for (int i = 0; rc == MC_OK && i < DEMO_DISTRICTS; i++) {
+		struct district *d = &g->dist[i];
+		for (int k = 0; rc == MC_OK && k < d->nassessors; k++) {
+			struct reader rd = { d->assessors[k], i, NULL, -1, -1 };
+			if (chance(&r, 50))
+				rd.school = d->school_names[demo_rng_below(&r, (uint64_t)d->nschools)];
+			if (chance(&r, 40))
+				rd.cohort = (int)demo_rng_below(&r, (uint64_t)d->ncohorts);
+			if (chance(&r, 25))
+				rd.educator = educator_of(g, i, &taken);
+			char ed[32];
+			snprintf(ed, sizeof ed, "ED%06ld", rd.educator + 1);
+			rc = store_demo_person_links(g->s, rd.user, rd.school,
+						     rd.cohort >= 0 ? g->d.cohorts.v[rd.cohort] : NULL,
+						     rd.educator >= 0 ? ed : NULL, err);
+			g->readers = mc_xrealloc(g->readers, (size_t)(g->nreaders + 1) * sizeof *g->readers);
+			g->readers[g->nreaders++] = rd;
+		}
+	}
+	for (int k = 0; k < g->nstate; k++) {
+		g->readers = mc_xrealloc(g->readers, (size_t)(g->nreaders + 1) * sizeof *g->readers);
+		g->readers[g->nreaders++] = (struct reader){ g->state_assessors[k], -1, NULL, -1, -1 };
+	}
+	g->cand = mc_xcalloc((size_t)g->nreaders + 1, sizeof *g->cand);
+	return rc;
+}
+
 static void world_free(struct gen *g)
 {
 	for (int i = 0; i < DEMO_DISTRICTS; i++) {
@@ -475,6 +561,9 @@ static void world_free(struct gen *g)
 		free(d->assessors);
 	}
 	free(g->state_assessors);
+	free(g->state_approvers);
+	free(g->readers);
+	free(g->cand);
 	for (int i = 0; i < g->nusers; i++)
 		free(g->users[i]);
 	free(g->users);
@@ -493,6 +582,8 @@ static void weigh_credentials(struct gen *g)
 			g->max_criteria = g->creds[i].ncriteria;
 	}
 	g->level_at = mc_xcalloc((size_t)(g->max_criteria + 1), sizeof *g->level_at);
+	g->level_at2 = mc_xcalloc((size_t)(g->max_criteria + 1), sizeof *g->level_at2);
+	g->level_at3 = mc_xcalloc((size_t)(g->max_criteria + 1), sizeof *g->level_at3);
 }
 
 static int pick_weighted(struct demo_rng *r, const long *w, int n, long total)
@@ -681,61 +772,81 @@ struct educator {
 	const char *school;
 	char *name, *given;
 	int writes_zh;   /* writes some parts in Chinese */
+	int cohort;      /* index into d->cohorts */
 	struct demo_rng r;
 };
 
 struct plan {
 	int status;
-	const char *assessor, *assigned_by;
-	int assigned, blind, nscored, missing_part; /* missing_part: index or -1 */
+	const char *assigned_by;
+	int missing_part; /* index or -1 */
 	time_t t_submit, t_import, t_assign, t_score, t_feedback, t_decide, t_updated;
 };
 
-/* Choose levels for the plan's scored criteria, consistent with the outcome:
- * earned -> all passing; resubmit -> at least one not. */
-static void choose_levels(struct gen *g, struct demo_rng *r, const struct store_demo_credential *c,
-			  struct plan *p)
+/* One criterion's level: mostly the highest of the wanted kind (passing or
+ * not), sometimes a lower one. */
+static int pick_level(struct demo_rng *r, const struct store_demo_criterion *k, int pass)
 {
-	int n = c->ncriteria, all_pass;
-	switch (p->status) {
-	case ST_IN_PROGRESS: p->nscored = (int)demo_rng_below(r, (uint64_t)(n > 0 ? n : 1)); break;
-	case ST_AWAITING:
-	case ST_EARNED:
-	case ST_RESUBMIT: p->nscored = n; break;
-	default: p->nscored = 0;
-	}
-	all_pass = p->status == ST_EARNED || (p->status == ST_AWAITING && chance(r, 70));
-	int must_fail = p->status == ST_RESUBMIT || (p->status == ST_AWAITING && !all_pass);
-	for (int i = 0; i < n; i++)
-		g->level_at[i] = -1;
-	int forced = must_fail && p->nscored > 0 ? (int)demo_rng_below(r, (uint64_t)p->nscored) : -1;
-	for (int i = 0; i < p->nscored; i++) {
-		const struct store_demo_criterion *k = &c->criteria[i];
-		int pass = all_pass ? 1 : i == forced ? 0 : chance(r, must_fail ? 70 : 80);
-		/* Mostly the highest level of the wanted kind, sometimes a lower one. */
-		int want = -1, lower = 0;
-		for (int l = k->nlevels - 1; l >= 0; l--)
-			if (k->levels[l].passes == pass) {
-				if (want < 0)
-					want = l;
-				else
-					lower++;
-			}
-		if (want < 0) /* a rubric without such a level: take what there is */
-			want = pass ? k->nlevels - 1 : 0;
-		else if (lower && chance(r, 25))
-			for (int l = want - 1, skip = (int)demo_rng_below(r, (uint64_t)lower); l >= 0; l--)
-				if (k->levels[l].passes == pass && skip-- == 0) {
-					want = l;
-					break;
-				}
-		g->level_at[i] = want;
-	}
+	int want = -1, lower = 0;
+	for (int l = k->nlevels - 1; l >= 0; l--)
+		if (k->levels[l].passes == pass) {
+			if (want < 0)
+				want = l;
+			else
+				lower++;
+		}
+	if (want < 0) /* a rubric without such a level: take what there is */
+		return pass ? k->nlevels - 1 : 0;
+	if (lower && chance(r, 25))
+		for (int l = want - 1, skip = (int)demo_rng_below(r, (uint64_t)lower); l >= 0; l--)
+			if (k->levels[l].passes == pass && skip-- == 0)
+				return l;
+	return want;
 }
 
-static int failing(const struct store_demo_credential *c, const int *level_at, int i)
+/* Levels for the first `nscored` criteria into lv (the rest -1): all passing,
+ * or (all_pass 0) at least one not when every criterion is scored. */
+static void choose_levels(struct demo_rng *r, const struct store_demo_credential *c, int nscored, int all_pass,
+			  int *lv)
 {
-	return level_at[i] >= 0 && !c->criteria[i].levels[level_at[i]].passes;
+	int forced = !all_pass && nscored == c->ncriteria && nscored > 0 ? (int)demo_rng_below(r, (uint64_t)nscored)
+									    : -1;
+	for (int i = 0; i < c->ncriteria; i++)
+		lv[i] = i < nscored ? pick_level(r, &c->criteria[i], all_pass || (i != forced && chance(r, 75))) : -1;
+}
+
+static int passes(const struct store_demo_credential *c, const int *lv, int i)
+{
+	return lv[i] >= 0 && c->criteria[i].levels[lv[i]].passes;
+}
+
+static int all_passing(const struct store_demo_credential *c, const int *lv)
+{
+	for (int i = 0; i < c->ncriteria; i++)
+		if (!passes(c, lv, i))
+			return 0;
+	return c->ncriteria > 0;
+}
+
+/* Another reader's levels for the same evidence, as scored in `from`: every
+ * criterion on the same side of passing (often the same level), or, `flip`,
+ * the other outcome: each failing criterion passes, or when all passed one
+ * fails. Criteria `from` left unscored stay unscored. */
+static void other_read(struct demo_rng *r, const struct store_demo_credential *c, const int *from, int flip,
+		       int *lv)
+{
+	int all = all_passing(c, from);
+	int turn = flip && all ? (int)demo_rng_below(r, (uint64_t)c->ncriteria) : -1;
+	for (int i = 0; i < c->ncriteria; i++) {
+		int pass = passes(c, from, i);
+		int turned = flip && (all ? i == turn : !pass);
+		if (from[i] < 0)
+			lv[i] = -1;
+		else if (!turned && chance(r, 65))
+			lv[i] = from[i];
+		else
+			lv[i] = pick_level(r, &c->criteria[i], turned ? !pass : pass);
+	}
 }
 
 /* What an assessor says about a failing criterion depends on the part it is in. */
@@ -750,13 +861,14 @@ static const struct list *fail_list(struct gen *g, const struct store_demo_crede
 	return &g->d.fb_fail_ov;
 }
 
+/* The teacher-facing feedback of one read (levels lv), or of an incomplete return. */
 static void write_feedback(struct gen *g, struct demo_rng *r, const struct store_demo_credential *c,
-			   const struct plan *p, struct subst *x, struct mc_buf *b)
+			   int incomplete, const int *lv, struct subst *x, struct mc_buf *b)
 {
 	mc_buf_reset(b);
 	expand(b, r, pick(r, &g->d.fb_open), x);
 	mc_buf_addc(b, ' ');
-	if (p->status == ST_INCOMPLETE) {
+	if (incomplete) {
 		expand(b, r, pick(r, &g->d.incomplete), x);
 		mc_buf_addc(b, ' ');
 		expand(b, r, pick(r, &g->d.fb_close_resubmit), x);
@@ -764,8 +876,8 @@ static void write_feedback(struct gen *g, struct demo_rng *r, const struct store
 	}
 	expand(b, r, pick(r, &g->d.fb_pass), x);
 	int nfail = 0;
-	for (int i = 0; i < p->nscored; i++) {
-		if (!failing(c, g->level_at, i))
+	for (int i = 0; i < c->ncriteria; i++) {
+		if (lv[i] < 0 || passes(c, lv, i))
 			continue;
 		mc_buf_adds(b, nfail++ ? "\n" : "\n\n");
 		x->criterion = c->criteria[i].code;
@@ -791,46 +903,299 @@ static void plan_times(struct demo_rng *r, struct plan *p, int ncriteria)
 	p->t_updated = p->t_import;
 }
 
+/* ---------------------------------------------------------------- reads */
+
+/* May reader rd read educator e's work? Not their own submission, nor (in
+ * their district) one of their school or cohort: assign_rules.h's rules. */
+static int may_read(const struct gen *g, const struct reader *rd, const struct educator *e)
+{
+	if (rd->educator >= 0 && rd->educator == e->index)
+		return 0;
+	if (rd->dist < 0 || &g->dist[rd->dist] != e->d)
+		return 1;
+	return !(rd->school && strcmp(rd->school, e->school) == 0) && rd->cohort != e->cohort;
+}
+
+enum pick_how { PICK_FIRST, PICK_AWAY, PICK_ANY };
+
+/* A reader for one of e's submissions, never one holding another of its reads
+ * (held[0..nheld-1]) nor one the rules keep away. PICK_FIRST: of e's district
+ * most of the time, else of the state; PICK_AWAY (the second read): of another
+ * district than the first reader's whenever one may; PICK_ANY (adjudication):
+ * outside e's district when one may. NULL: nobody may. */
+static const struct reader *pick_reader(struct gen *g, struct demo_rng *r, const struct educator *e,
+					const struct reader *const *held, int nheld, enum pick_how how)
+{
+	int home = (int)(e->d - g->dist), local = how == PICK_FIRST && chance(r, 85);
+	for (int pass = 0; pass < 2; pass++) {
+		int n = 0;
+		for (int i = 0; i < g->nreaders; i++) {
+			const struct reader *rd = &g->readers[i];
+			int taken = 0;
+			for (int k = 0; k < nheld; k++)
+				taken |= held[k] == rd;
+			if (taken || !may_read(g, rd, e))
+				continue;
+			int liked = how == PICK_FIRST ? (local ? rd->dist == home : rd->dist < 0)
+				    : how == PICK_AWAY ? nheld == 0 || rd->dist != held[0]->dist || rd->dist < 0
+				    : rd->dist != home;
+			if (pass || liked)
+				g->cand[n++] = i;
+		}
+		if (n)
+			return &g->readers[g->cand[demo_rng_below(r, (uint64_t)n)]];
+	}
+	return NULL;
+}
+
+/* One read of a submission: who, their levels, how far they got. */
+struct read_out {
+	const char *read;
+	const struct reader *who;
+	const int *lv;      /* levels; the first nscored criteria are scored */
+	int nscored, ended;
+	time_t t_assign, t_score;
+};
+
+/* When a read's last row is written: its last score, and when it ended, the
+ * feedback 20 minutes later and the read's decision 15 after that. */
+static time_t read_end(const struct read_out *rd)
+{
+	time_t t = rd->nscored ? rd->t_score + (time_t)(rd->nscored - 1) * 240 : rd->t_assign;
+	return rd->ended ? t + 35 * 60 : t;
+}
+
+/* The read's assignment (with its due date), scores, and when ended its
+ * feedback and read_decision. *t_end: its last row's time (read_end). */
+static int write_read(struct gen *g, struct demo_rng *r, const struct store_demo_credential *c,
+		      long long sub_id, const char *assigned_by, struct subst *x, const struct read_out *rd,
+		      time_t *t_end, struct mc_error *err)
+{
+	struct store *s = g->s;
+	char uid[MC_UUID_LEN], at[MC_TIME_LEN], due[MC_TIME_LEN];
+	demo_uuid(r, rd->t_assign, uid);
+	timestamp(rd->t_assign, at);
+	assign_due_after(rd->t_assign, ASSIGN_DUE_DAYS_DEFAULT, due);
+	int rc = store_demo_assignment(s, uid, sub_id, rd->read, rd->who->user, chance(r, 20), assigned_by, at, due,
+				       err);
+	g->c->assignments++;
+	*t_end = rd->t_assign;
+	for (int i = 0; rc == MC_OK && i < rd->nscored; i++) {
+		const struct store_demo_criterion *k = &c->criteria[i];
+		const struct store_demo_level *l = &k->levels[rd->lv[i]];
+		const char *comment = !l->passes ? pick(r, &g->d.comment_fail)
+				      : chance(r, 30) ? pick(r, &g->d.comment_pass) : "";
+		*t_end = rd->t_score + (time_t)i * 240;
+		demo_uuid(r, *t_end, uid);
+		timestamp(*t_end, at);
+		rc = store_demo_score(s, uid, sub_id, rd->read, k->id, l->id, rd->who->user, comment, at, err);
+		g->c->scores++;
+	}
+	if (rc != MC_OK || !rd->ended)
+		return rc;
+	write_feedback(g, r, c, 0, rd->lv, x, &g->body);
+	*t_end += 20 * 60;
+	demo_uuid(r, *t_end, uid);
+	timestamp(*t_end, at);
+	rc = store_demo_feedback(s, uid, sub_id, rd->read, rd->who->user, g->body.data, at, err);
+	g->c->feedback++;
+	*t_end += 15 * 60;
+	demo_uuid(r, *t_end, uid);
+	timestamp(*t_end, at);
+	if (rc == MC_OK)
+		rc = store_demo_read_decision(s, uid, sub_id, rd->read, rd->who->user,
+					      all_passing(c, rd->lv) ? "earned" : "resubmit", at, err);
+	return rc;
+}
+
+/* How far a submission's reads went (review.h), by its status:
+ *   queued: a first (sometimes a second) read assigned, nothing scored;
+ *   in_progress: the first read open, or ended with the second open, or both
+ *     ended and disagreeing: waiting for an adjudicator ("needs adjudication")
+ *     or with the adjudication read open;
+ *   awaiting_approval, earned, resubmit: both ended and agreeing, or
+ *     disagreeing and adjudicated; earned and resubmit were then approved.
+ * The levels: level_at the outcome's (the deciding read's), level_at2 and
+ * level_at3 the others'. */
+struct reads_plan {
+	int nreads;             /* assigned: 0 to 3 */
+	struct read_out rd[3];
+	int adjudicated;        /* the outcome is the adjudication read's */
+};
+
+static void plan_decided(struct gen *g, struct demo_rng *r, const struct store_demo_credential *c, int status,
+			 struct reads_plan *rp)
+{
+	int n = c->ncriteria;
+	int all = status == ST_EARNED || (status == ST_AWAITING && chance(r, 70));
+	choose_levels(r, c, n, all, g->level_at);
+	rp->adjudicated = chance(r, 25);
+	if (!rp->adjudicated) {
+		other_read(r, c, g->level_at, 0, g->level_at2);
+		rp->rd[0] = (struct read_out){ "first", NULL, g->level_at, n, 1, 0, 0 };
+		rp->rd[1] = (struct read_out){ "second", NULL, g->level_at2, n, 1, 0, 0 };
+		rp->nreads = 2;
+		return;
+	}
+	/* one reader saw it as the adjudicator did, the other did not */
+	int flipped = (int)demo_rng_below(r, 2);
+	other_read(r, c, g->level_at, 0, g->level_at2);
+	other_read(r, c, g->level_at, 1, g->level_at3);
+	rp->rd[0] = (struct read_out){ "first", NULL, flipped ? g->level_at2 : g->level_at3, n, 1, 0, 0 };
+	rp->rd[1] = (struct read_out){ "second", NULL, flipped ? g->level_at3 : g->level_at2, n, 1, 0, 0 };
+	rp->rd[2] = (struct read_out){ "adjudication", NULL, g->level_at, n, 1, 0, 0 };
+	rp->nreads = 3;
+}
+
+static void plan_open(struct gen *g, struct demo_rng *r, const struct store_demo_credential *c, int status,
+		      struct reads_plan *rp)
+{
+	int n = c->ncriteria;
+	unsigned roll = (unsigned)demo_rng_below(r, 100);
+	if (status == ST_QUEUED) {
+		rp->nreads = !chance(r, 35) ? 0 : chance(r, 50) ? 2 : 1;
+		rp->rd[0] = (struct read_out){ "first", NULL, g->level_at, 0, 0, 0, 0 };
+		rp->rd[1] = (struct read_out){ "second", NULL, g->level_at2, 0, 0, 0, 0 };
+		return;
+	}
+	if (roll < 35) { /* the first read under way, the second not begun or begun */
+		choose_levels(r, c, (int)demo_rng_below(r, (uint64_t)n), 0, g->level_at);
+		choose_levels(r, c, chance(r, 50) ? 0 : (int)demo_rng_below(r, (uint64_t)n), 0, g->level_at2);
+		rp->rd[0] = (struct read_out){ "first", NULL, g->level_at, 0, 0, 0, 0 };
+		rp->rd[1] = (struct read_out){ "second", NULL, g->level_at2, 0, 0, 0, 0 };
+		for (int i = 0; i < n; i++) {
+			rp->rd[0].nscored += g->level_at[i] >= 0;
+			rp->rd[1].nscored += g->level_at2[i] >= 0;
+		}
+		rp->nreads = 2;
+		return;
+	}
+	choose_levels(r, c, n, chance(r, 60), g->level_at);
+	if (roll < 60) { /* the first read ended, the second under way */
+		other_read(r, c, g->level_at, chance(r, 30), g->level_at2);
+		rp->rd[0] = (struct read_out){ "first", NULL, g->level_at, n, 1, 0, 0 };
+		rp->rd[1] = (struct read_out){ "second", NULL, g->level_at2, (int)demo_rng_below(r, (uint64_t)n), 0,
+					       0, 0 };
+		rp->nreads = 2;
+		return;
+	}
+	/* both ended and disagree: waiting for an adjudicator, or the adjudication under way */
+	other_read(r, c, g->level_at, 1, g->level_at2);
+	other_read(r, c, g->level_at, 0, g->level_at3);
+	rp->rd[0] = (struct read_out){ "first", NULL, g->level_at, n, 1, 0, 0 };
+	rp->rd[1] = (struct read_out){ "second", NULL, g->level_at2, n, 1, 0, 0 };
+	rp->rd[2] = (struct read_out){ "adjudication", NULL, g->level_at3, (int)demo_rng_below(r, (uint64_t)n), 0,
+				       0, 0 };
+	rp->nreads = roll < 80 ? 2 : 3;
+}
+
+/* Readers for the planned reads (a read nobody may take is left out, and
+ * the reads after it), and their times; p->t_updated and t_decide follow. */
+static void place_reads(struct gen *g, struct educator *e, struct plan *p, struct reads_plan *rp)
+{
+	struct demo_rng *r = &e->r;
+	const struct reader *held[3];
+	time_t t_assign = p->t_assign, t_score = p->t_score;
+	for (int i = 0; i < rp->nreads; i++) {
+		const struct reader *who = pick_reader(g, r, e, held, i, i == 0 ? PICK_FIRST : i == 1 ? PICK_AWAY : PICK_ANY);
+		if (!who) {
+			rp->nreads = i;
+			break;
+		}
+		held[i] = who;
+		rp->rd[i].who = who;
+		if (i == 2) { /* the adjudicator: after both reads ended */
+			time_t a = read_end(&rp->rd[0]), b = read_end(&rp->rd[1]);
+			t_assign = (a > b ? a : b) + between(r, 1, 30) * HOUR;
+			time_t day = t_assign + between(r, 1, 5) * DAY;
+			t_score = day - day % DAY + between(r, 8, 19) * HOUR + between(r, 0, 59) * 60;
+		} else if (i == 1) {
+			t_assign += between(r, 0, 6) * HOUR;
+			t_score += between(r, 0, 4) * DAY + between(r, -3, 3) * HOUR;
+		}
+		rp->rd[i].t_assign = t_assign;
+		rp->rd[i].t_score = t_score > t_assign ? t_score : t_assign + HOUR;
+	}
+}
+
+/* The demo's today: open work was submitted in the weeks before it, so some of
+ * its reads are overdue then and others are not (assign list --overdue --as-of). */
+#define DEMO_TODAY_DAYS 300
+
+static void plan_reads(struct gen *g, struct educator *e, const struct store_demo_credential *c, struct plan *p,
+		       struct reads_plan *rp)
+{
+	struct demo_rng *r = &e->r;
+	int st = p->status;
+	if (st == ST_QUEUED || st == ST_IN_PROGRESS) {
+		plan_open(g, r, c, st, rp);
+	} else if (st == ST_AWAITING || st == ST_EARNED || st == ST_RESUBMIT) {
+		plan_decided(g, r, c, st, rp);
+	} else { /* incomplete, withdrawn: a first read assigned now and then, nothing scored */
+		rp->nreads = chance(r, st == ST_INCOMPLETE ? 50 : 40);
+		rp->rd[0] = (struct read_out){ "first", NULL, g->level_at, 0, 0, 0, 0 };
+	}
+	place_reads(g, e, p, rp);
+	for (int i = 0; i < rp->nreads; i++) {
+		time_t t = read_end(&rp->rd[i]);
+		if (t > p->t_updated)
+			p->t_updated = t;
+	}
+	if (st == ST_EARNED || st == ST_RESUBMIT) /* approved */
+		p->t_updated = p->t_decide = p->t_updated + between(r, 2, 72) * HOUR;
+	if (st == ST_INCOMPLETE) /* the completeness check returns it soon after assignment */
+		p->t_updated = p->t_decide = p->t_feedback = p->t_assign + between(r, 1, 48) * HOUR;
+	if (st == ST_WITHDRAWN)
+		p->t_updated = p->t_assign + between(r, 1, 60) * DAY;
+}
+
+/* The decision: an approver's sign-off of the reads' outcome, or a
+ * coordinator's return as incomplete (with its feedback). */
+static int write_decision(struct gen *g, struct educator *e, const struct store_demo_credential *c,
+			  const struct plan *p, long long sub_id, struct subst *x, struct mc_error *err)
+{
+	struct demo_rng *r = &e->r;
+	char uid[MC_UUID_LEN], at[MC_TIME_LEN];
+	int incomplete = p->status == ST_INCOMPLETE;
+	int rc = MC_OK;
+	if (incomplete) {
+		write_feedback(g, r, c, 1, g->level_at, x, &g->body);
+		demo_uuid(r, p->t_feedback, uid);
+		timestamp(p->t_feedback, at);
+		rc = store_demo_feedback(g->s, uid, sub_id, "first", e->d->coordinator, g->body.data, at, err);
+		g->c->feedback++;
+	}
+	const char *by = incomplete ? e->d->coordinator
+			 : chance(r, 70) ? e->d->approver
+					 : g->state_approvers[demo_rng_below(r, (uint64_t)g->nstate_approvers)];
+	const char *reason = incomplete ? pick(r, &g->d.incomplete) : "";
+	demo_uuid(r, p->t_decide, uid);
+	timestamp(p->t_decide, at);
+	if (rc == MC_OK)
+		rc = store_demo_decision(g->s, uid, sub_id, queue_statuses[p->status], by, reason, at, err);
+	g->c->decisions++;
+	return rc;
+}
+
 static int write_submission(struct gen *g, struct educator *e, const struct store_demo_credential *c,
 			    int attempt, long long previous_id, int status, time_t t_submit,
 			    long long *sub_id, time_t *t_done, struct mc_error *err)
 {
 	struct demo_rng *r = &e->r;
 	struct store *s = g->s;
+	time_t today = g->base + DEMO_TODAY_DAYS * DAY;
+	if ((status == ST_QUEUED || status == ST_IN_PROGRESS) && t_submit < today - 21 * DAY)
+		t_submit = today - between(r, 1, 21) * DAY + between(r, 7, 22) * HOUR;
 	struct plan p = { .status = status, .t_submit = t_submit, .missing_part = -1 };
 	plan_times(r, &p, c->ncriteria);
-	const char *assessor = chance(r, 85) ? e->d->assessors[demo_rng_below(r, (uint64_t)e->d->nassessors)]
-					     : g->state_assessors[demo_rng_below(r, (uint64_t)g->nstate)];
-	p.assessor = assessor;
 	p.assigned_by = e->d->coordinator;
-	switch (status) {
-	case ST_QUEUED: p.assigned = chance(r, 35); break;
-	case ST_INCOMPLETE: p.assigned = chance(r, 50); break;
-	case ST_WITHDRAWN: p.assigned = chance(r, 40); break;
-	default: p.assigned = 1;
-	}
-	p.blind = p.assigned && chance(r, 20);
-	choose_levels(g, r, c, &p);
+	struct reads_plan rp = { 0 };
+	plan_reads(g, e, c, &p, &rp);
 	if (status == ST_INCOMPLETE && c->nparts > 1)
 		p.missing_part = chance(r, 60) ? c->nparts - 1 : 0; /* no reflection, or a stub of an overview */
-	int has_feedback = status == ST_AWAITING || status == ST_EARNED || status == ST_RESUBMIT ||
-			   status == ST_INCOMPLETE;
-	int has_decision = status == ST_EARNED || status == ST_RESUBMIT || status == ST_INCOMPLETE;
-	if (p.assigned)
-		p.t_updated = p.t_assign;
-	if (p.nscored)
-		p.t_updated = p.t_score + (time_t)(p.nscored - 1) * 240;
-	if (has_feedback)
-		p.t_updated = p.t_feedback;
-	if (has_decision)
-		p.t_updated = p.t_decide;
-	if (status == ST_INCOMPLETE) /* the completeness check returns it soon after assignment */
-		p.t_updated = p.t_decide = p.t_feedback = p.t_assign + between(r, 1, 48) * HOUR;
-	if (status == ST_WITHDRAWN)
-		p.t_updated = p.t_assign + between(r, 1, 60) * DAY;
 
 	char ext[32], submitted[MC_TIME_LEN], imported[MC_TIME_LEN], updated[MC_TIME_LEN];
-	char src[MC_SHA256_HEX], uid[MC_UUID_LEN], at[MC_TIME_LEN];
+	char src[MC_SHA256_HEX];
 	snprintf(ext, sizeof ext, "%s-%ld", e->d->code, e->d->next_number++);
 	timestamp(p.t_submit, submitted);
 	timestamp(p.t_import, imported);
@@ -875,46 +1240,15 @@ static int write_submission(struct gen *g, struct educator *e, const struct stor
 		g->c->evidence++;
 	}
 
-	if (p.assigned) {
-		demo_uuid(r, p.t_assign, uid);
-		timestamp(p.t_assign, at);
-		if (store_demo_assignment(s, uid, *sub_id, p.assessor, p.blind, p.assigned_by, at, err) != MC_OK)
-			return MC_FAIL;
-		g->c->assignments++;
+	int rc = MC_OK;
+	for (int i = 0; rc == MC_OK && i < rp.nreads; i++) {
+		time_t t_end;
+		rc = write_read(g, r, c, *sub_id, p.assigned_by, &x, &rp.rd[i], &t_end, err);
 	}
-	for (int i = 0; i < p.nscored; i++) {
-		const struct store_demo_criterion *k = &c->criteria[i];
-		const struct store_demo_level *l = &k->levels[g->level_at[i]];
-		const char *comment = !l->passes ? pick(r, &g->d.comment_fail)
-				      : chance(r, 30) ? pick(r, &g->d.comment_pass) : "";
-		time_t t = p.t_score + (time_t)i * 240;
-		demo_uuid(r, t, uid);
-		timestamp(t, at);
-		if (store_demo_score(s, uid, *sub_id, k->id, l->id, p.assessor, comment, at, err) != MC_OK)
-			return MC_FAIL;
-		g->c->scores++;
-	}
-	if (has_feedback) {
-		write_feedback(g, r, c, &p, &x, &g->body);
-		demo_uuid(r, p.t_feedback, uid);
-		timestamp(p.t_feedback, at);
-		if (store_demo_feedback(s, uid, *sub_id, p.assessor, g->body.data, at, err) != MC_OK)
-			return MC_FAIL;
-		g->c->feedback++;
-	}
-	if (has_decision) {
-		const char *outcome = status == ST_EARNED ? "earned" : status == ST_RESUBMIT ? "resubmit"
-											 : "incomplete";
-		const char *by = status == ST_INCOMPLETE ? e->d->coordinator : p.assessor;
-		const char *reason = status == ST_INCOMPLETE ? pick(r, &g->d.incomplete) : "";
-		demo_uuid(r, p.t_decide, uid);
-		timestamp(p.t_decide, at);
-		if (store_demo_decision(s, uid, *sub_id, outcome, by, reason, at, err) != MC_OK)
-			return MC_FAIL;
-		g->c->decisions++;
-	}
+	if (rc == MC_OK && (status == ST_EARNED || status == ST_RESUBMIT || status == ST_INCOMPLETE))
+		rc = write_decision(g, e, c, &p, *sub_id, &x, err);
 	*t_done = p.t_updated;
-	return MC_OK;
+	return rc;
 }
 
 /* ---------------------------------------------------------------- batches */
@@ -975,12 +1309,8 @@ static int write_educator(struct gen *g, long index, struct mc_error *err)
 {
 	struct educator e = { .index = index };
 	/* Each educator's own stream: its rows do not depend on how the others came out. */
-	demo_rng_seed(&e.r, g->o->seed ^ ((uint64_t)(index + 1) * 0xd1342543de82ef95ULL));
 	struct demo_rng *r = &e.r;
-	long dw[DEMO_DISTRICTS];
-	for (int i = 0; i < DEMO_DISTRICTS; i++)
-		dw[i] = g->dist[i].weight;
-	e.d = &g->dist[pick_weighted(r, dw, DEMO_DISTRICTS, g->dist_weight_total)];
+	e.d = educator_district(g, index, r);
 	int school = (int)demo_rng_below(r, (uint64_t)e.d->nschools);
 	e.school = e.d->school_names[school];
 	e.writes_zh = index % 20 == 3; /* one teacher in twenty writes partly in Chinese */
@@ -990,10 +1320,11 @@ static int write_educator(struct gen *g, long index, struct mc_error *err)
 	snprintf(ext, sizeof ext, "ED%06ld", index + 1);
 	uint32_t a = (uint32_t)((uint64_t)(index + 1) * 0x9e3779b1u) ^ (uint32_t)(g->o->seed * 0x85ebca6bu);
 	snprintf(anon, sizeof anon, "anon-%08x", a); /* a bijection of the index: unique */
+	e.cohort = (int)demo_rng_below(r, (uint64_t)e.d->ncohorts);
 	struct store_demo_educator ed = {
 		.ext_id = ext, .name = e.name, .anon_id = anon, .district_id = e.d->id,
 		.school_id = e.d->schools[school],
-		.cohort_id = e.d->cohorts[demo_rng_below(r, (uint64_t)e.d->ncohorts)],
+		.cohort_id = e.d->cohorts[e.cohort],
 	};
 	int rc = store_demo_educator(g->s, &ed, &e.id, err);
 	if (rc == MC_OK)
@@ -1091,6 +1422,15 @@ static int set_pilot_goals(struct gen *g, struct mc_error *err)
 	return rc;
 }
 
+/* The review process the demo's data went through (review.h): two reads, and
+ * approval ('config reads 2', which turns approval on; 'config approval on' as
+ * well, so it stays on if an admin goes back to one read). */
+static int set_two_reads(struct gen *g, struct mc_error *err)
+{
+	int rc = store_meta_set(g->s, "reads", "2", err);
+	return rc == MC_OK ? store_meta_set(g->s, "approval", "on", err) : rc;
+}
+
 /* Where a stopped demo goes on: after the educators it wrote (whole ones: it
  * commits only between educators), with each district's submission numbers
  * counted on from those it has. */
@@ -1125,11 +1465,15 @@ static int fill(struct gen *g, int resume, struct mc_error *err)
 		return rc;
 	weigh_credentials(g);
 	rc = build_world(g, err); /* again when resuming: the same rows, found rather than added */
+	if (rc == MC_OK)
+		rc = build_reviewers(g, err);
 	long first = 0;
 	if (rc == MC_OK)
 		rc = resume ? resume_point(g, &first, err) : audit_demo(g, err);
 	if (rc == MC_OK && !resume)
 		rc = set_pilot_goals(g, err);
+	if (rc == MC_OK && !resume)
+		rc = set_two_reads(g, err);
 	for (long i = first; rc == MC_OK && room(g) && (g->target || i < g->o->educators); i++) {
 		rc = write_educator(g, i, err);
 		if (rc == MC_OK)
@@ -1210,6 +1554,8 @@ int demo_run(struct store *s, const struct demo_options *o, struct demo_counts *
 	store_demo_catalog_free(&g.creds, g.ncreds);
 	free(g.cred_weight);
 	free(g.level_at);
+	free(g.level_at2);
+	free(g.level_at3);
 	world_free(&g);
 	mc_buf_free(&g.text);
 	mc_buf_free(&g.piece);

@@ -11,6 +11,7 @@
 #include <csv.h>
 #include <jansson.h>
 
+#include "mcassess/assign_rules.h"
 #include "mcassess/audit.h"
 #include "mcassess/people.h"
 #include "mcassess/session.h"
@@ -273,9 +274,13 @@ int people_remove(struct store *s, const char *user, struct mc_error *err)
 
 enum { PI_USER, PI_NAME, PI_EMAIL, PI_ROLE, PI_DISTRICT, PI_NCOLS };
 static const char *const PI_COLS[PI_NCOLS] = { "user", "name", "email", "role", "district" };
+/* Optional columns after district: a person's links to their own work (assign_rules.h). */
+#define PI_NOPT 2
+static const char *const PI_OPT[PI_NOPT] = { "cohort", "educator" };
+#define PI_MAXCOLS (PI_NCOLS + PI_NOPT)
 
 struct pi_csv {
-	char *f[PI_NCOLS];
+	char *f[PI_MAXCOLS];
 	int nf, extra;
 	long line;
 	int (*row)(struct pi_csv *c);
@@ -285,7 +290,7 @@ struct pi_csv {
 static void pi_field(void *data, size_t len, void *ctx)
 {
 	struct pi_csv *c = ctx;
-	if (c->nf < PI_NCOLS)
+	if (c->nf < PI_MAXCOLS)
 		c->f[c->nf] = mc_xstrndup(data ? data : "", len);
 	else
 		c->extra = 1;
@@ -294,7 +299,7 @@ static void pi_field(void *data, size_t len, void *ctx)
 
 static void pi_fields_free(struct pi_csv *c)
 {
-	for (int i = 0; i < PI_NCOLS; i++) {
+	for (int i = 0; i < PI_MAXCOLS; i++) {
 		free(c->f[i]);
 		c->f[i] = NULL;
 	}
@@ -319,6 +324,8 @@ struct pi {
 	struct people_import_result *out;
 	const char *text;
 	size_t len;
+	int ncols;                   /* the header's */
+	const char *opt[PI_NOPT];    /* the optional columns' names, in the header's order */
 };
 
 static int pi_bad(struct pi *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -339,7 +346,44 @@ static int pi_header(struct pi *x)
 		if (i >= x->csv.nf || strcmp(x->csv.f[i], PI_COLS[i]) != 0)
 			return pi_bad(x, "the header must be 'user,name,email,role,district' (column '%s' is "
 				      "missing or out of place)", PI_COLS[i]);
-	return x->csv.extra ? pi_bad(x, "the header has columns after 'district'") : MC_OK;
+	x->ncols = PI_NCOLS;
+	for (int i = PI_NCOLS; i < x->csv.nf && !x->csv.extra; i++) {
+		const char *name = NULL;
+		for (int k = 0; k < PI_NOPT; k++)
+			if (strcmp(x->csv.f[i], PI_OPT[k]) == 0)
+				name = PI_OPT[k];
+		for (int k = PI_NCOLS; name && k < i; k++)
+			if (x->opt[k - PI_NCOLS] == name)
+				return pi_bad(x, "the header has the column '%s' twice", name);
+		if (!name)
+			return pi_bad(x, "the header's column '%s': after 'district' only 'cohort' and 'educator' "
+				      "may come", x->csv.f[i]);
+		x->opt[i - PI_NCOLS] = name;
+		x->ncols++;
+	}
+	return x->csv.extra ? pi_bad(x, "the header has more columns than user,name,email,role,district,"
+				     "cohort,educator") : MC_OK;
+}
+
+/* The optional columns of a row: each link set and audited (assign_rules.h). */
+static int pi_links(struct pi *x, enum people_change *what)
+{
+	struct pi_csv *c = &x->csv;
+	int rc = MC_OK;
+	for (int i = PI_NCOLS; rc == MC_OK && i < x->ncols; i++)
+		rc = assign_rules_link_in_tx(x->s, c->f[PI_USER], x->opt[i - PI_NCOLS], c->f[i], what, x->err);
+	return rc;
+}
+
+/* A cohort is one of a district's: a row with a cohort names its district. */
+static int pi_cohort_ok(struct pi *x)
+{
+	struct pi_csv *c = &x->csv;
+	for (int i = PI_NCOLS; i < x->ncols; i++)
+		if (x->opt[i - PI_NCOLS] == PI_OPT[0] && *c->f[i] && !*c->f[PI_DISTRICT])
+			return pi_bad(x, "column 'cohort': '%s' needs the person's district (a cohort is one "
+				      "of a district's)", c->f[i]);
+	return MC_OK;
 }
 
 /* What a changed line changed: "role assessor -> coordinator; district North -> South; name; e-mail". */
@@ -364,12 +408,13 @@ static char *pi_detail(const struct person *old, const struct person *now)
 static int pi_person(struct pi *x)
 {
 	struct pi_csv *c = &x->csv;
-	if (c->nf != PI_NCOLS)
-		return pi_bad(x, "%d fields, but the header has %d columns", c->nf, PI_NCOLS);
+	if (c->nf != x->ncols)
+		return pi_bad(x, "%d fields, but the header has %d columns", c->nf, x->ncols);
 	size_t bad;
-	for (int i = 0; i < PI_NCOLS; i++)
+	for (int i = 0; i < x->ncols; i++)
 		if (strpbrk(c->f[i], "\r\n") || !text_utf8_valid(c->f[i], strlen(c->f[i]), &bad))
-			return pi_bad(x, "column '%s': one line of UTF-8 text, please", PI_COLS[i]);
+			return pi_bad(x, "column '%s': one line of UTF-8 text, please",
+				      i < PI_NCOLS ? PI_COLS[i] : x->opt[i - PI_NCOLS]);
 	enum people_role role = people_role_parse(c->f[PI_ROLE]);
 	if (role == ROLE_NONE)
 		return pi_bad(x, "column 'role': '%s' is not a role (assessor, coordinator or admin)",
@@ -380,6 +425,8 @@ static int pi_person(struct pi *x)
 		if (strcmp(x->out->lines[i].user, c->f[PI_USER]) == 0)
 			return pi_bad(x, "column 'user': %s is already on line %ld", c->f[PI_USER],
 				      x->out->lines[i].line);
+	if (pi_cohort_ok(x) != MC_OK)
+		return MC_INVALID;
 	enum people_change what;
 	struct person old, now;
 	int found;
@@ -387,6 +434,8 @@ static int pi_person(struct pi *x)
 	if (rc == MC_OK)
 		rc = set_in_tx(x->s, c->f[PI_USER], role, *c->f[PI_DISTRICT] ? c->f[PI_DISTRICT] : NULL,
 			       c->f[PI_NAME], c->f[PI_EMAIL], &what, x->err);
+	if (rc == MC_OK)
+		rc = pi_links(x, &what);
 	if (rc == MC_OK)
 		rc = store_people_get(x->s, c->f[PI_USER], &now, &found, x->err);
 	if (rc != MC_OK) {

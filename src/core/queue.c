@@ -133,6 +133,17 @@ static int has(const char *hay, const char *needle)
 	return hay && strcasestr(hay, needle) != NULL;
 }
 
+/* The readers the viewer may see, and the process's call for an adjudicator
+ * ("needs adjudication; first: ann, second: bo", first so a narrow column keeps
+ * it): the READS column, tsv and json
+ * alike (heap; NULL: nothing to say). */
+static char *assignees_text(const struct queue_raw *r)
+{
+	if (!r->needs_adjudication)
+		return r->assignees ? mc_xstrdup(r->assignees) : NULL;
+	return mc_xasprintf("needs adjudication%s%s", r->assignees ? "; " : "", r->assignees ? r->assignees : "");
+}
+
 static int page_row(void *ctx, const struct queue_raw *r)
 {
 	struct page *p = ctx;
@@ -164,9 +175,10 @@ static int page_row(void *ctx, const struct queue_raw *r)
 		.blind = blind,
 		.read = r->read ? mc_xstrdup(r->read) : NULL,
 		.read_blind = r->read_blind,
-		.assignees = r->assignees ? mc_xstrdup(r->assignees) : NULL,
+		.assignees = assignees_text(r),
 		.due_at = r->due_at ? mc_xstrdup(r->due_at) : NULL,
 		.overdue = queue_overdue(r->status, r->due_at, p->now),
+		.needs_adjudication = r->needs_adjudication,
 	};
 	return p->n >= p->limit;
 }
@@ -247,7 +259,7 @@ int queue_counts(struct store *s, long long counts[QUEUE_NSTATUS], struct mc_err
 int queue_counts_for(struct store *s, const struct queue_filter *f, long long counts[QUEUE_NSTATUS],
 		     struct mc_error *err)
 {
-	if (!f->credential && !f->pathway && !f->district && !f->mine)
+	if (!f->credential && !f->pathway && !f->district && !f->mine && !f->needs)
 		return store_queue_counts(s, counts, err);
 	return store_queue_counts_filtered(s, f, counts, err);
 }
@@ -386,6 +398,11 @@ int queue_filter_resolve(struct store *s, struct queue_filter *f, struct queue_f
 	} else if (f->status) {
 		f->status = "all";
 	}
+	if (f->needs && strcasecmp(f->needs, "adjudication") != 0)
+		return mc_error_set(err, MC_USAGE, "unknown need '%s' (needs:adjudication: the submissions whose "
+				    "reads disagree and wait for an adjudicator)", f->needs);
+	if (f->needs)
+		f->needs = "adjudication";
 	int rc = resolve_name(s, &district, &f->district, &owned->district, err);
 	if (rc == MC_OK)
 		rc = resolve_name(s, &credential, &f->credential, &owned->credential, err);
@@ -403,11 +420,12 @@ void queue_filter_names_free(struct queue_filter_names *owned)
 }
 
 /* ---------------------------------------------------------------- filter words */
-const char *const queue_filter_keys[4] = { "status", "pathway", "credential", "district" };
+const char *const queue_filter_keys[QUEUE_FILTER_NKEYS] = { "status", "pathway", "credential", "district",
+							     "needs" };
 
 static int key_at(const char *p, size_t *kl)
 {
-	for (int i = 0; i < 4; i++) {
+	for (int i = 0; i < QUEUE_FILTER_NKEYS; i++) {
 		*kl = strlen(queue_filter_keys[i]);
 		if (strncasecmp(p, queue_filter_keys[i], *kl) == 0 && p[*kl] == ':')
 			return i;
@@ -415,7 +433,7 @@ static int key_at(const char *p, size_t *kl)
 	return -1;
 }
 
-const char *queue_filter_words(const char *p, char *fv[4])
+const char *queue_filter_words(const char *p, char *fv[QUEUE_FILTER_NKEYS])
 {
 	while (*p == ' ')
 		p++;

@@ -577,7 +577,9 @@ int report_assessors(struct store *s, const struct report_scope *sc, struct repo
 	if (rc == MC_OK)
 		rc = agreement_tallies(s, sc, &t, err);
 	for (int i = 0; i < t.n; i++) {
-		if (strcmp(t.v[i].what, "assessor-final") == 0 && strcmp(t.v[i].key, "all") != 0)
+		/* an assessor's scope holds pairs with other readers: only their own row */
+		if (strcmp(t.v[i].what, "assessor-final") == 0 && strcmp(t.v[i].key, "all") != 0 &&
+		    (!sc->assessor || strcmp(sc->assessor, t.v[i].key) == 0))
 			stats_agreement(&t.v[i].t, &assessor_get(out, t.v[i].key)->final);
 		free(t.v[i].what);
 		free(t.v[i].key);

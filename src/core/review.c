@@ -319,11 +319,11 @@ struct sub {
 	char *id, *status;
 };
 
-typedef int (*sub_fn)(struct store *s, const struct sub *sub, const char *reason, struct mc_error *err);
+typedef int (*sub_fn)(struct store *s, const struct sub *sub, const char *reason, void *out, struct mc_error *err);
 
 /* Look the submission up as the acting user may (access.h), run fn, commit or
  * roll back. */
-static int sub_tx(struct store *s, const char *id, sub_fn fn, const char *reason, struct mc_error *err)
+static int sub_tx(struct store *s, const char *id, sub_fn fn, const char *reason, void *out, struct mc_error *err)
 {
 	int rc = store_begin(s, err);
 	if (rc != MC_OK)
@@ -335,7 +335,7 @@ static int sub_tx(struct store *s, const char *id, sub_fn fn, const char *reason
 		rc = store_scoring_sub_get(s, id, 0, &row, &found, err);
 	if (rc == MC_OK && found) {
 		struct sub sub = { row.rowid, row.id, row.status };
-		rc = fn(s, &sub, reason, err);
+		rc = fn(s, &sub, reason, out, err);
 		store_scoring_sub_free(&row);
 	} else if (rc == MC_OK) {
 		rc = mc_error_set(err, MC_FAIL, "no submission '%s'", id);
@@ -393,18 +393,28 @@ static int outcome_of_scores(struct store *s, const struct sub *sub, char **outc
 	return rc;
 }
 
-static int approve_fn(struct store *s, const struct sub *sub, const char *reason, struct mc_error *err)
+/* What approval makes final: the adjudication read's outcome, else the first
+ * read's, else (no read ended) the first read's scores. */
+static int approval_outcome(struct store *s, const struct sub *sub, char **outcome, struct mc_error *err)
 {
+	int ended = 0;
+	*outcome = NULL;
+	int rc = review_read_ended(s, sub->rowid, "adjudication", &ended, outcome, err);
+	if (rc == MC_OK && !ended)
+		rc = review_read_ended(s, sub->rowid, "first", &ended, outcome, err);
+	if (rc == MC_OK && !*outcome)
+		rc = outcome_of_scores(s, sub, outcome, err);
+	return rc;
+}
+
+static int approve_fn(struct store *s, const struct sub *sub, const char *reason, void *out, struct mc_error *err)
+{
+	(void)out;
 	(void)reason;
 	char *outcome = NULL;
-	int ended = 0;
 	int rc = may_approve(s, sub, "approve", err);
 	if (rc == MC_OK)
-		rc = review_read_ended(s, sub->rowid, "adjudication", &ended, &outcome, err);
-	if (rc == MC_OK && !ended)
-		rc = review_read_ended(s, sub->rowid, "first", &ended, &outcome, err);
-	if (rc == MC_OK && !outcome)
-		rc = outcome_of_scores(s, sub, &outcome, err);
+		rc = approval_outcome(s, sub, &outcome, err);
 	char uid[MC_UUID_LEN], at[MC_TIME_LEN];
 	mc_now(at);
 	if (rc == MC_OK && (rc = mc_uuid(uid, err)) == MC_OK)
@@ -418,11 +428,44 @@ static int approve_fn(struct store *s, const struct sub *sub, const char *reason
 
 int review_approve(struct store *s, const char *id, struct mc_error *err)
 {
-	return sub_tx(s, id, approve_fn, NULL, err);
+	return sub_tx(s, id, approve_fn, NULL, NULL, err);
 }
 
-static int return_fn(struct store *s, const struct sub *sub, const char *reason, struct mc_error *err)
+/* For review_may_approve and review_approval_outcome: nothing is written, the
+ * transaction only reads. */
+static int may_approve_fn(struct store *s, const struct sub *sub, const char *reason, void *out, struct mc_error *err)
 {
+	(void)out;
+	(void)reason;
+	return may_approve(s, sub, "approve or return", err);
+}
+
+static int outcome_fn(struct store *s, const struct sub *sub, const char *reason, void *out, struct mc_error *err)
+{
+	(void)reason;
+	int rc = may_approve(s, sub, "approve", err);
+	return rc == MC_OK ? approval_outcome(s, sub, out, err) : rc;
+}
+
+int review_may_approve(struct store *s, const char *id, struct mc_error *err)
+{
+	return sub_tx(s, id, may_approve_fn, NULL, NULL, err);
+}
+
+int review_approval_outcome(struct store *s, const char *id, char **outcome, struct mc_error *err)
+{
+	*outcome = NULL;
+	int rc = sub_tx(s, id, outcome_fn, NULL, outcome, err);
+	if (rc != MC_OK) {
+		free(*outcome);
+		*outcome = NULL;
+	}
+	return rc;
+}
+
+static int return_fn(struct store *s, const struct sub *sub, const char *reason, void *out, struct mc_error *err)
+{
+	(void)out;
 	int rc = may_approve(s, sub, "return", err);
 	if (rc == MC_OK)
 		rc = store_review_reads_clear(s, sub->rowid, err);
@@ -435,11 +478,12 @@ static int return_fn(struct store *s, const struct sub *sub, const char *reason,
 int review_return(struct store *s, const char *id, const char *reason, struct mc_error *err)
 {
 	int rc = scoring_reason_check(reason, "say what the readers should look at again", err);
-	return rc == MC_OK ? sub_tx(s, id, return_fn, reason, err) : rc;
+	return rc == MC_OK ? sub_tx(s, id, return_fn, reason, NULL, err) : rc;
 }
 
-static int reopen_fn(struct store *s, const struct sub *sub, const char *reason, struct mc_error *err)
+static int reopen_fn(struct store *s, const struct sub *sub, const char *reason, void *out, struct mc_error *err)
 {
+	(void)out;
 	char *outcome = NULL, *by = NULL, *at = NULL;
 	int rc = people_require(s, ROLE_ADMIN, "reopen a decision", err);
 	if (rc == MC_OK)
@@ -463,11 +507,12 @@ static int reopen_fn(struct store *s, const struct sub *sub, const char *reason,
 int review_reopen(struct store *s, const char *id, const char *reason, struct mc_error *err)
 {
 	int rc = scoring_reason_check(reason, "say why the decision is reopened", err);
-	return rc == MC_OK ? sub_tx(s, id, reopen_fn, reason, err) : rc;
+	return rc == MC_OK ? sub_tx(s, id, reopen_fn, reason, NULL, err) : rc;
 }
 
-static int withdraw_fn(struct store *s, const struct sub *sub, const char *reason, struct mc_error *err)
+static int withdraw_fn(struct store *s, const struct sub *sub, const char *reason, void *out, struct mc_error *err)
 {
+	(void)out;
 	char *outcome = NULL, *by = NULL, *at = NULL;
 	int rc = people_require(s, ROLE_ADMIN, "withdraw a submission", err);
 	if (rc == MC_OK && strcmp(sub->status, "withdrawn") == 0)
@@ -489,5 +534,5 @@ static int withdraw_fn(struct store *s, const struct sub *sub, const char *reaso
 int review_withdraw(struct store *s, const char *id, const char *reason, struct mc_error *err)
 {
 	int rc = scoring_reason_check(reason, "say why it is withdrawn", err);
-	return rc == MC_OK ? sub_tx(s, id, withdraw_fn, reason, err) : rc;
+	return rc == MC_OK ? sub_tx(s, id, withdraw_fn, reason, NULL, err) : rc;
 }

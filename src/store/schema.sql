@@ -585,3 +585,13 @@ CREATE TABLE packet_export (
 	assessors   TEXT NOT NULL,
 	submissions INTEGER NOT NULL
 ) STRICT;
+
+-- migration 14
+-- Allocation's own-work rules (issue 11): nobody reads their own submission or
+-- one of their own cohort. person.educator: the educator id (educator.ext_id,
+-- the submission platform's id) of a person who also submits as a teacher,
+-- kept as text so the link may come before their submissions are imported;
+-- person.cohort: the cohort they belong to, a name within their district, as
+-- person.school is. NULL: none known.
+ALTER TABLE person ADD COLUMN educator TEXT;
+ALTER TABLE person ADD COLUMN cohort TEXT;

@@ -141,40 +141,19 @@ static const char SQL_HELD[] =
 /* Assessors with their open load (reads of open submissions they hold). */
 static const char SQL_READERS[] =
 	"SELECT p.user, d.name, p.school, (SELECT count(*) FROM assignment a JOIN submission s "
-	"ON s.id = a.submission_id WHERE a.assessor = p.user AND " OPEN_SUB("s") ") "
+	"ON s.id = a.submission_id WHERE a.assessor = p.user AND " OPEN_SUB("s") "), p.cohort, p.educator "
 	"FROM person p LEFT JOIN district d ON d.id = p.district_id WHERE p.role = 'assessor' ORDER BY p.user";
 static const char SQL_OPEN[] =
 	"SELECT s.id, s.ext_id, d.name, sc.name, "
 	"(SELECT assessor FROM assignment WHERE submission_id = s.id AND read = 'first'), "
 	"(SELECT assessor FROM assignment WHERE submission_id = s.id AND read = 'second'), "
-	"(SELECT assessor FROM assignment WHERE submission_id = s.id AND read = 'adjudication'), c.code "
+	"(SELECT assessor FROM assignment WHERE submission_id = s.id AND read = 'adjudication'), c.code, "
+	"co.name, e.ext_id "
 	"FROM submission s JOIN educator e ON e.id = s.educator_id JOIN district d ON d.id = e.district_id "
 	"LEFT JOIN school sc ON sc.id = e.school_id JOIN credential c ON c.id = s.credential_id "
+	"LEFT JOIN cohort co ON co.id = e.cohort_id "
 	"WHERE " OPEN_SUB("s") " AND (?1 IS NULL OR d.name = ?1) AND (?2 IS NULL OR c.code = ?2) "
 	"ORDER BY s.submitted_at, s.id";
-
-int store_assign_school_set(struct store *s, const char *user, const char *school, char **was,
-			    struct mc_error *err)
-{
-	*was = NULL;
-	sqlite3_stmt *st = store_prep(s, "SELECT school FROM person WHERE user = ?1", err);
-	if (!st)
-		return MC_FAIL;
-	store_bind_text(st, 1, user);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*was = store_col_dup(st, 0);
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_fail(s, err, "reading a person");
-	if (!(st = store_prep(s, "UPDATE person SET school = nullif(?2, '') WHERE user = ?1", err)))
-		return MC_FAIL;
-	store_bind_text(st, 1, user);
-	store_bind_text(st, 2, school);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "saving a person's school");
-}
 
 int store_assign_held_walk(struct store *s, const char *user, const char *district, const char *overdue_at,
 			   int (*fn)(void *ctx, const struct store_assign_held *h), void *ctx,
@@ -215,6 +194,8 @@ void store_assign_readers_free(struct store_assign_reader **r, int n)
 		free((*r)[i].user);
 		free((*r)[i].district);
 		free((*r)[i].school);
+		free((*r)[i].cohort);
+		free((*r)[i].educator);
 	}
 	free(*r);
 	*r = NULL;
@@ -235,6 +216,8 @@ int store_assign_readers(struct store *s, struct store_assign_reader **out, int 
 			.district = store_col_dup(st, 1),
 			.school = store_col_dup(st, 2),
 			.load = (long)sqlite3_column_int64(st, 3),
+			.cohort = store_col_dup(st, 4),
+			.educator = store_col_dup(st, 5),
 		};
 	}
 	sqlite3_reset(st);
@@ -265,6 +248,8 @@ int store_assign_open_walk(struct store *s, const char *district, const char *cr
 			.second = (const char *)sqlite3_column_text(st, 5),
 			.adjudicator = (const char *)sqlite3_column_text(st, 6),
 			.credential = (const char *)sqlite3_column_text(st, 7),
+			.cohort = (const char *)sqlite3_column_text(st, 8),
+			.educator = (const char *)sqlite3_column_text(st, 9),
 		};
 		if (fn(ctx, &o)) {
 			rc = SQLITE_DONE;

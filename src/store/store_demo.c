@@ -53,16 +53,21 @@ static const char SQL_EVIDENCE[] =
 	"VALUES (?1, ?2, ?3, 'text', ?4, ?5, ?6, ?7)";
 static const char SQL_SCORE[] =
 	"INSERT INTO score(uid, submission_id, criterion_id, level_id, assessor, read, comment, at) "
-	"VALUES (?1, ?2, ?3, ?4, ?5, 'first', ?6, ?7)";
+	"VALUES (?1, ?2, ?3, ?4, ?5, ?8, ?6, ?7)";
 static const char SQL_FEEDBACK[] =
 	"INSERT INTO feedback(uid, submission_id, read, author, body, at) "
-	"VALUES (?1, ?2, 'first', ?3, ?4, ?5)";
+	"VALUES (?1, ?2, ?6, ?3, ?4, ?5)";
+static const char SQL_READ_DECISION[] =
+	"INSERT INTO read_decision(uid, submission_id, read, assessor, outcome, at) "
+	"VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+static const char SQL_PERSON_LINKS[] =
+	"UPDATE person SET school = ?2, cohort = ?3, educator = ?4 WHERE user = ?1";
 static const char SQL_DECISION[] =
 	"INSERT INTO decision(uid, submission_id, outcome, decided_by, reason, at) "
 	"VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 static const char SQL_ASSIGNMENT[] =
-	"INSERT INTO assignment(uid, submission_id, assessor, read, blind, assigned_by, at) "
-	"VALUES (?1, ?2, ?3, 'first', ?4, ?5, ?6)";
+	"INSERT INTO assignment(uid, submission_id, assessor, read, blind, assigned_by, at, due_at) "
+	"VALUES (?1, ?2, ?3, ?7, ?4, ?5, ?6, ?8)";
 
 static void bind_static(sqlite3_stmt *st, int i, const char *v)
 {
@@ -388,7 +393,7 @@ int store_demo_evidence(struct store *s, long long submission_id, int seq, long 
 	return done(s, st, "adding evidence", err);
 }
 
-int store_demo_score(struct store *s, const char *uid, long long submission_id,
+int store_demo_score(struct store *s, const char *uid, long long submission_id, const char *read,
 		     long long criterion_id, long long level_id, const char *assessor,
 		     const char *comment, const char *at, struct mc_error *err)
 {
@@ -402,10 +407,11 @@ int store_demo_score(struct store *s, const char *uid, long long submission_id,
 	bind_static(st, 5, assessor);
 	bind_static(st, 6, comment ? comment : "");
 	bind_static(st, 7, at);
+	bind_static(st, 8, read);
 	return done(s, st, "adding a score", err);
 }
 
-int store_demo_feedback(struct store *s, const char *uid, long long submission_id,
+int store_demo_feedback(struct store *s, const char *uid, long long submission_id, const char *read,
 			const char *author, const char *body, const char *at, struct mc_error *err)
 {
 	sqlite3_stmt *st = store_prep(s, SQL_FEEDBACK, err);
@@ -416,6 +422,7 @@ int store_demo_feedback(struct store *s, const char *uid, long long submission_i
 	bind_static(st, 3, author);
 	bind_static(st, 4, body);
 	bind_static(st, 5, at);
+	bind_static(st, 6, read);
 	return done(s, st, "adding feedback", err);
 }
 
@@ -435,9 +442,9 @@ int store_demo_decision(struct store *s, const char *uid, long long submission_i
 	return done(s, st, "adding a decision", err);
 }
 
-int store_demo_assignment(struct store *s, const char *uid, long long submission_id,
+int store_demo_assignment(struct store *s, const char *uid, long long submission_id, const char *read,
 			  const char *assessor, int blind, const char *assigned_by, const char *at,
-			  struct mc_error *err)
+			  const char *due_at, struct mc_error *err)
 {
 	sqlite3_stmt *st = store_prep(s, SQL_ASSIGNMENT, err);
 	if (!st)
@@ -448,5 +455,35 @@ int store_demo_assignment(struct store *s, const char *uid, long long submission
 	store_bind_int(st, 4, blind ? 1 : 0);
 	bind_static(st, 5, assigned_by);
 	bind_static(st, 6, at);
+	bind_static(st, 7, read);
+	bind_static(st, 8, due_at);
 	return done(s, st, "adding an assignment", err);
+}
+
+int store_demo_read_decision(struct store *s, const char *uid, long long submission_id, const char *read,
+			     const char *assessor, const char *outcome, const char *at, struct mc_error *err)
+{
+	sqlite3_stmt *st = store_prep(s, SQL_READ_DECISION, err);
+	if (!st)
+		return MC_FAIL;
+	bind_static(st, 1, uid);
+	store_bind_int(st, 2, submission_id);
+	bind_static(st, 3, read);
+	bind_static(st, 4, assessor);
+	bind_static(st, 5, outcome);
+	bind_static(st, 6, at);
+	return done(s, st, "adding a read's decision", err);
+}
+
+int store_demo_person_links(struct store *s, const char *user, const char *school, const char *cohort,
+			    const char *educator, struct mc_error *err)
+{
+	sqlite3_stmt *st = store_prep(s, SQL_PERSON_LINKS, err);
+	if (!st)
+		return MC_FAIL;
+	bind_static(st, 1, user);
+	bind_static(st, 2, school);
+	bind_static(st, 3, cohort);
+	bind_static(st, 4, educator);
+	return done(s, st, "saving a person's links to their own work", err);
 }

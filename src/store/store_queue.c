@@ -24,14 +24,21 @@ const char *const queue_statuses[QUEUE_NSTATUS] = {
 /* The viewer's own assignment on the row: its read and whether it is blind. */
 #define Q_READ(col) "(SELECT a." col " FROM assignment a WHERE a.submission_id = s.id AND a.assessor = ?10 " \
 	"ORDER BY a.id LIMIT 1)"
+/* Both reads ended, and not in agreement (agreeing reads go to awaiting_approval,
+ * review.c), with nobody holding the adjudication read: review_stage's "needs
+ * adjudication". */
+#define Q_NEEDS_ADJ                                                                                \
+	"(s.status = 'in_progress' AND (SELECT count(*) FROM read_decision r WHERE r.submission_id = s.id " \
+	"AND r.read IN ('first', 'second')) = 2 AND NOT EXISTS (SELECT 1 FROM assignment a WHERE "         \
+	"a.submission_id = s.id AND a.read = 'adjudication'))"
 /* ?1 status key, ?2 credential key, ?3 submitted_at key, ?4 rowid key,
  * ?5 status filter (NULL open work, 'all', or one), ?6 credential, ?7 pathway,
- * ?8 district, ?9 mine, ?10 viewer, ?11 limit (-1: none). */
+ * ?8 district, ?9 mine, ?10 viewer, ?11 limit (-1: none), ?12 needs ('adjudication' or NULL). */
 #define Q_SELECT                                                                                   \
 	"SELECT s.id, s.ext_id, s.status, c.code, p.code, d.name, s.submitted_at, s.attempt, "    \
 	"e.name, e.anon_id, " STORE_BLIND_TO("s.educator_id", "?10") ", "                         \
 	"(SELECT k.user FROM claim k WHERE k.submission_id = s.id), "                              \
-	Q_READ("read") ", " Q_READ("blind") ", " STORE_ASSIGNEES("s.id", "?10") ", " STORE_DUE("s.id", "?10") " "                        \
+	Q_READ("read") ", " Q_READ("blind") ", " STORE_ASSIGNEES("s.id", "?10") ", " STORE_DUE("s.id", "?10") ", " Q_NEEDS_ADJ " "     \
 	"FROM submission s JOIN credential c ON c.id = s.credential_id "                           \
 	"JOIN pathway p ON p.id = c.pathway_id JOIN educator e ON e.id = s.educator_id "          \
 	"JOIN district d ON d.id = e.district_id "
@@ -39,6 +46,7 @@ const char *const queue_statuses[QUEUE_NSTATUS] = {
 	" AND (?5 = 'all' OR (?5 IS NULL AND s.status IN ('queued', 'in_progress')) OR s.status = ?5)" \
 	" AND (?6 IS NULL OR c.code = ?6) AND (?7 IS NULL OR p.code = ?7)"                         \
 	" AND (?8 IS NULL OR d.name = ?8)"                                                         \
+	" AND (?12 IS NULL OR " Q_NEEDS_ADJ ")"                                                    \
 	" AND (?9 IS NULL OR s.id IN (SELECT submission_id FROM assignment WHERE assessor = ?9)"   \
 	" OR s.id IN (SELECT submission_id FROM claim WHERE user = ?9))"                           \
 	" AND " STORE_SCOPE("s")
@@ -115,6 +123,7 @@ static void bind_common(struct store *s, sqlite3_stmt *st, const struct queue_fi
 	store_bind_text(st, 9, f->mine);
 	store_bind_text(st, 10, viewer ? viewer : "");
 	store_bind_int(st, 11, limit);
+	store_bind_text(st, 12, f->needs);
 }
 
 /* Run one prepared query, passing rows to fn. *stopped is set when fn asked to stop;
@@ -141,6 +150,7 @@ static int run(struct store *s, sqlite3_stmt *st, int (*fn)(void *, const struct
 			.read_blind = sqlite3_column_int(st, 13),
 			.assignees = (const char *)sqlite3_column_text(st, 14),
 			.due_at = (const char *)sqlite3_column_text(st, 15),
+			.needs_adjudication = sqlite3_column_int(st, 16),
 		};
 		(*got)++;
 		if (fn(ctx, &r)) {
@@ -292,6 +302,7 @@ int store_queue_counts_filtered(struct store *s, const struct queue_filter *f,
 	store_bind_text(st, 7, f->pathway);
 	store_bind_text(st, 8, f->district);
 	store_bind_text(st, 9, f->mine);
+	store_bind_text(st, 12, f->needs);
 	store_bind_scope(s, st); /* Q_FILTER holds the scope */
 	return read_counts(s, st, counts, err);
 }

@@ -22,6 +22,10 @@ static const char SQL_DECISION_DEL[] = "DELETE FROM decision WHERE submission_id
 static const char SQL_ADJUDICATOR[] =
 	"SELECT p.user FROM person p WHERE p.role = 'assessor' "
 	"AND p.user NOT IN (SELECT assessor FROM assignment WHERE submission_id = ?1) "
+	/* the own-work rules (assign_rules.h): not their own, their cohort's or school's */
+	"AND NOT EXISTS (SELECT 1 FROM submission s JOIN educator e ON e.id = s.educator_id "
+	"LEFT JOIN cohort c ON c.id = e.cohort_id LEFT JOIN school sc ON sc.id = e.school_id WHERE s.id = ?1 "
+	"AND (e.ext_id = p.educator OR (p.district_id = e.district_id AND (c.name = p.cohort OR sc.name = p.school)))) "
 	"ORDER BY p.district_id IS (SELECT e.district_id FROM submission s JOIN educator e "
 	"ON e.id = s.educator_id WHERE s.id = ?1), "
 	"(SELECT count(*) FROM assignment a JOIN submission s ON s.id = a.submission_id "

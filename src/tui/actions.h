@@ -43,7 +43,7 @@
 	X(SCORE_7,     "score-7",     "Score the focused criterion at level 7 (from either pane)") \
 	X(SCORE_8,     "score-8",     "Score the focused criterion at level 8 (from either pane)") \
 	X(SCORE_9,     "score-9",     "Score the focused criterion at level 9 (from either pane)") \
-	X(FILTER,      "filter",      "Queue: filter by status, pathway, credential or district") \
+	X(FILTER,      "filter",      "Queue: filter by status, pathway, credential, district or needs:adjudication") \
 	X(NEXT,        "open-next",   "Queue: open the next submission after the selected one; " \
 				      "evidence, once / found something: the next match") \
 	X(FIND_PREV,   "find-prev",   "Evidence: the previous match of /") \

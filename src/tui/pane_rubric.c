@@ -20,6 +20,7 @@ struct tui_rubric {
 	int summary;             /* one line a criterion, the focused one's levels in full */
 	int built_for;           /* the cursor the lines were built for (-2: stale) */
 	const struct show_submission *reads; /* the other reads, side by side (not ours) */
+	char *keys;              /* the header's keys for who cannot score (NULL: scoring's) */
 };
 
 void tui_rubric_set_reads(struct tui_rubric *rp, const struct show_submission *m)
@@ -73,8 +74,15 @@ void tui_rubric_free(struct tui_rubric **rp)
 		return;
 	tui_pager_clear(&(*rp)->lines);
 	scoring_outcome_free(&(*rp)->o);
+	free((*rp)->keys);
 	free(*rp);
 	*rp = NULL;
+}
+
+void tui_rubric_set_keys(struct tui_rubric *rp, const char *keys)
+{
+	free(rp->keys);
+	rp->keys = keys ? mc_xstrdup(keys) : NULL;
 }
 
 const struct scoring_outcome *tui_rubric_outcome(const struct tui_rubric *rp) { return rp->o; }
@@ -268,7 +276,7 @@ void tui_rubric_draw(struct tui_rubric *rp, int focused)
 			    : o->nscored < o->ncriteria ? "incomplete"
 			    : o->npassing == o->ncriteria ? "all pass, parts missing" : "resubmit";
 	char *head = o ? mc_xasprintf(" Rubric v%d · %d/%d scored · %s%s", o->rubric_version, o->nscored,
-				      o->ncriteria, state, rp->summary ? " · digits score, j/k move, = two panes"
+				      o->ncriteria, state, rp->keys ? rp->keys : rp->summary ? " · digits score, j/k move, = two panes"
 				      : focused ? " · digits score, j/k move" : " · digits score, J/K move")
 		       : mc_xstrdup(" Rubric: not available");
 	tui_put_pad(rp->w, 0, 0, head, rp->width, tui_theme(focused ? TUI_FOCUS : TUI_HEADING));

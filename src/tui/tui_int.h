@@ -181,6 +181,9 @@ void tui_rubric_set_summary(struct tui_rubric *rp, int on);
  * caller keeps alive while the pane uses it; NULL: none. */
 struct show_submission;
 void tui_rubric_set_reads(struct tui_rubric *rp, const struct show_submission *m);
+/* The header's keys (" · A approve, X return") instead of the scoring hint, for
+ * who cannot score (approvers); NULL: the scoring hint again. Copied. */
+void tui_rubric_set_keys(struct tui_rubric *rp, const char *keys);
 /* Moves between criteria; 1 when handled. */
 int tui_rubric_move(struct tui_rubric *rp, enum tui_action a);
 /* The focused criterion (index into outcome->criteria), -1 when none. */

@@ -36,7 +36,7 @@ struct qv {
 	int stale;                 /* a submission was opened: statuses may have changed */
 	int filtering;             /* typing a filter now */
 	struct mc_buf filter;      /* the filter as typed: "status:S credential:C ..." */
-	char *fv[4];               /* its values: status, pathway, credential, district */
+	char *fv[QUEUE_FILTER_NKEYS]; /* its values: status, pathway, credential, district, needs */
 };
 
 
@@ -362,7 +362,7 @@ static void q_close(struct tui_view *v)
 	mc_buf_free(&q->narrow);
 	mc_buf_free(&q->last_narrow);
 	mc_buf_free(&q->filter);
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < QUEUE_FILTER_NKEYS; i++)
 		free(q->fv[i]);
 	if (q->head)
 		delwin(q->head);
@@ -556,7 +556,7 @@ static void draw_head(struct tui_view *v)
 	int own = q->f.mine || access_assigned_only(v->tui->store);
 	const char *what = q->f.status ? q->f.status : own ? "your open work" : "open work";
 	struct mc_buf fl = MC_BUF_INIT;
-	for (int i = 1; i < 4; i++)
+	for (int i = 1; i < QUEUE_FILTER_NKEYS; i++)
 		if (q->fv[i])
 			mc_buf_printf(&fl, " · %s %s", queue_filter_keys[i], q->fv[i]);
 	char *title = mc_xasprintf(" mcassess · queue: %s%s · sorted by %s%s%s%s", what, mc_buf_str(&fl),
@@ -667,7 +667,7 @@ static void show_prompt(struct tui_view *v)
 static void show_filter_prompt(struct tui_view *v)
 {
 	struct qv *q = v->data;
-	char *p = mc_xasprintf("filter (status: pathway: credential: district:; ^U clears): %s",
+	char *p = mc_xasprintf("filter (status: pathway: credential: district: needs:; ^U clears): %s",
 			       mc_buf_str(&q->filter));
 	tui_set_prompt(v->tui, p);
 	free(p);
@@ -675,9 +675,10 @@ static void show_filter_prompt(struct tui_view *v)
 
 /* The values as typed made exact, as the command line does (queue_filter_resolve):
  * "awaiting", a district by the start of its name, codes in any case. */
-static int resolve_filter(struct tui_view *v, char *fv[4])
+static int resolve_filter(struct tui_view *v, char *fv[QUEUE_FILTER_NKEYS])
 {
-	struct queue_filter f = { .status = fv[0], .pathway = fv[1], .credential = fv[2], .district = fv[3] };
+	struct queue_filter f = { .status = fv[0], .pathway = fv[1], .credential = fv[2], .district = fv[3],
+				  .needs = fv[4] };
 	struct queue_filter_names names;
 	struct mc_error err = MC_ERROR_INIT;
 	if (queue_filter_resolve(v->tui->store, &f, &names, &err) != MC_OK) {
@@ -686,8 +687,8 @@ static int resolve_filter(struct tui_view *v, char *fv[4])
 		queue_filter_names_free(&names);
 		return MC_FAIL;
 	}
-	const char *exact[4] = { f.status, f.pathway, f.credential, f.district };
-	for (int i = 0; i < 4; i++)
+	const char *exact[QUEUE_FILTER_NKEYS] = { f.status, f.pathway, f.credential, f.district, f.needs };
+	for (int i = 0; i < QUEUE_FILTER_NKEYS; i++)
 		if (exact[i] != fv[i]) {
 			free(fv[i]);
 			fv[i] = mc_xstrdup(exact[i]);
@@ -700,28 +701,28 @@ static int resolve_filter(struct tui_view *v, char *fv[4])
 static int apply_filter(struct tui_view *v)
 {
 	struct qv *q = v->data;
-	char *fv[4] = { 0 };
+	char *fv[QUEUE_FILTER_NKEYS] = { 0 };
 	const char *p = mc_buf_str(&q->filter);
 	const char *bad = queue_filter_words(p, fv);
 	if (bad) {
-		tui_message(v->tui, "filter: expected status:, pathway:, credential: or district: at \"%s\"", bad);
-		for (int i = 0; i < 4; i++)
+		tui_message(v->tui, "filter: expected status:, pathway:, credential:, district: or needs: at \"%s\"", bad);
+		for (int i = 0; i < QUEUE_FILTER_NKEYS; i++)
 			free(fv[i]);
 		return MC_FAIL;
 	}
 	if (fv[0] && strcasecmp(fv[0], "all") != 0 && !queue_status_canonical(fv[0])) {
 		tui_message(v->tui, "filter: no status '%s' (all, queued, in_progress, awaiting_approval, earned, "
 			    "resubmit, incomplete, withdrawn)", fv[0]);
-		for (int i = 0; i < 4; i++)
+		for (int i = 0; i < QUEUE_FILTER_NKEYS; i++)
 			free(fv[i]);
 		return MC_FAIL;
 	}
 	if (resolve_filter(v, fv) != MC_OK) {
-		for (int i = 0; i < 4; i++)
+		for (int i = 0; i < QUEUE_FILTER_NKEYS; i++)
 			free(fv[i]);
 		return MC_FAIL;
 	}
-	for (int i = 0; i < 4; i++) {
+	for (int i = 0; i < QUEUE_FILTER_NKEYS; i++) {
 		free(q->fv[i]);
 		q->fv[i] = fv[i];
 	}
@@ -729,6 +730,7 @@ static int apply_filter(struct tui_view *v)
 	q->f.pathway = q->fv[1];
 	q->f.credential = q->fv[2];
 	q->f.district = q->fv[3];
+	q->f.needs = q->fv[4];
 	return MC_OK;
 }
 

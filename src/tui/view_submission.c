@@ -103,6 +103,22 @@ static void mark_personal(struct tui_view *v)
 	precheck_lines_free(terms, n);
 }
 
+/* Approvers cannot score: the rubric's header names the keys they have. */
+static void approver_keys(struct tui_view *v)
+{
+	struct sv *d = v->data;
+	const struct mc_session *sess = session_of(v->tui->store);
+	if (!sess || sess->actor.role != ROLE_APPROVER)
+		return;
+	char *a = tui_keymap_keys_for(v->tui->keymap, ACT_APPROVE);
+	char *x = tui_keymap_keys_for(v->tui->keymap, ACT_RETURN_READS);
+	char *keys = mc_xasprintf(" · %s approve, %s return", *a ? a : "(no key)", *x ? x : "(no key)");
+	tui_rubric_set_keys(d->rubric, keys);
+	free(keys);
+	free(a);
+	free(x);
+}
+
 static struct sv *sv_new(struct tui_view *v, const void *arg)
 {
 	struct sv *d = mc_xcalloc(1, sizeof *d);
@@ -144,6 +160,7 @@ static int s_open(struct tui_view *v, const void *arg, struct mc_error *err)
 	if (show_load(v->tui->store, d->id, &d->sub, err) != MC_OK)
 		return err->status ? (int)err->status : MC_FAIL;
 	tui_rubric_set_reads(d->rubric, d->sub);
+	approver_keys(v);
 	if (load_outcome(v, err) != MC_OK)
 		return err->status ? (int)err->status : MC_FAIL;
 	mark_personal(v);
@@ -763,38 +780,23 @@ static void ask_incomplete(struct tui_view *v)
 }
 
 /* ------------------------------------------------ approval (review.h) */
-/* What the reads say: the adjudication's outcome, else the first read's. */
-static const char *reads_say(const struct show_submission *m)
-{
-	const char *said = NULL;
-	for (int i = 0; i < m->nreads; i++)
-		if (m->reads[i].outcome && (!said || strcmp(m->reads[i].read, "adjudication") == 0))
-			said = m->reads[i].outcome;
-	return said;
-}
-
-/* Only what awaits approval is approved or returned; core says who may. */
-static int awaits_approval(struct tui_view *v)
-{
-	struct sv *d = v->data;
-	if (strcmp(d->sub->status, "awaiting_approval") == 0)
-		return 1;
-	tui_message(v->tui, "%s is %s, not awaiting approval; nothing to approve or return", d->id,
-		    d->sub->status);
-	return 0;
-}
-
+/* Only what awaits approval is approved or returned, by whom core says
+ * (review_may_approve, review_approval_outcome: the one rule). */
 static void ask_approval(struct tui_view *v)
 {
 	struct sv *d = v->data;
-	if (!awaits_approval(v))
+	struct mc_error err = MC_ERROR_INIT;
+	char *said = NULL;
+	if (review_approval_outcome(v->tui->store, d->id, &said, &err) != MC_OK) {
+		tui_error(v->tui, &err);
 		return;
-	const char *said = reads_say(d->sub);
+	}
 	d->approving = 1;
 	char *p = mc_xasprintf("Approve %s: its reads say %s. y approves (final) · any other key cancels", d->id,
-			       said ? said : "(nothing)");
+			       said);
 	tui_set_prompt(v->tui, p);
 	free(p);
+	free(said);
 }
 
 static int approval_key(struct tui_view *v, int key)
@@ -819,8 +821,11 @@ static int approval_key(struct tui_view *v, int key)
 static void ask_return(struct tui_view *v)
 {
 	struct sv *d = v->data;
-	if (!awaits_approval(v))
+	struct mc_error err = MC_ERROR_INIT;
+	if (review_may_approve(v->tui->store, d->id, &err) != MC_OK) {
+		tui_error(v->tui, &err);
 		return;
+	}
 	d->returning = 1;
 	d->to_readers = 1;
 	mc_buf_reset(&d->reason);

@@ -10,9 +10,10 @@ as root true 2>/dev/null
 mc demo
 [ "$RC" -eq 0 ] || { echo "Bail out! demo failed"; cat "$ERR"; exit 1; }
 chmod 0666 "$DB"
-# two independent reads per submission: the 'reads' setting (its command,
-# config reads, belongs to the review-process work; the setting is what counts)
-sql "INSERT INTO meta(key, value) VALUES ('reads', '2') ON CONFLICT(key) DO UPDATE SET value = '2'"
+t_check "the demo reads twice (config reads 2)" test "$(sql "SELECT value FROM meta WHERE key = 'reads'")" = 2
+# the demo's reads fall due around its own today (2026-06-01); the overdue checks
+# below make their own overdue read, so the demo's are due far ahead here
+sql "UPDATE assignment SET due_at = '2098-12-31T00:00:00Z'"
 
 D1=$(sql "SELECT name FROM district ORDER BY name LIMIT 1")
 D2=$(sql "SELECT name FROM district ORDER BY name LIMIT 1 OFFSET 1")
@@ -51,7 +52,7 @@ t_run 0 assign --filter "district:$D2 credential:$CRED" mcal_a2 --read adjudicat
 t_check "--filter assigns every open submission the filter gives ($WANT)" \
 	test "$(sql "SELECT count(*) FROM assignment WHERE assessor = 'mcal_a2' AND read = 'adjudication'")" = "$WANT"
 t_run 2 assign --filter "colour:blue" mcal_a2
-t_stderr_has "--filter: expected status:, pathway:, credential: or district: at \"colour:blue\""
+t_stderr_has "--filter: expected status:, pathway:, credential:, district: or needs: at \"colour:blue\""
 t_run 2 assign --filter "district:Nowhere At All" mcal_a2
 t_stderr_has "Nowhere At All"
 
@@ -144,6 +145,53 @@ done
 t_check "people add --school stores the school, audited" \
 	test "$(sql "SELECT count(*) FROM person WHERE user LIKE 'mcal_s%' AND school IS NOT NULL"):$(sql "SELECT count(*) FROM audit WHERE subject LIKE 'person:mcal_s%' AND after LIKE '{\"school\":%'")" = "2:2"
 
+# ---------------------------------------------------------------- own work: own submission, own cohort
+# An assessor who also submits as a teacher (--educator) never reads their own
+# submission; one in a cohort (--cohort) never reads their cohort's: manual
+# assign refuses (exit 1, nothing changed), --auto passes them by.
+set -- $(sql "SELECT s.ext_id, e.ext_id, e.id FROM submission s JOIN educator e ON e.id = s.educator_id
+	WHERE s.status = 'queued' AND e.cohort_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM assignment a
+	WHERE a.submission_id = s.id) ORDER BY s.submitted_at, s.id LIMIT 1" | tr '|' ' ')
+OWN=$1 OWN_ED=$2 OWN_EID=$3
+OWN_D=$(sql "SELECT d.name FROM educator e JOIN district d ON d.id = e.district_id WHERE e.id = $OWN_EID")
+OWN_C=$(sql "SELECT c.name FROM educator e JOIN cohort c ON c.id = e.cohort_id WHERE e.id = $OWN_EID")
+COH=$(sql "SELECT s.ext_id FROM submission s JOIN educator e ON e.id = s.educator_id WHERE s.status = 'queued'
+	AND e.id <> $OWN_EID AND e.cohort_id = (SELECT cohort_id FROM educator WHERE id = $OWN_EID)
+	ORDER BY s.submitted_at, s.id LIMIT 1")
+t_run 0 people add mcr11_own --role assessor --district "$OWN_D" --educator "$OWN_ED"
+t_run 0 people add mcr11_coh --role assessor --district "$OWN_D" --cohort "$OWN_C"
+t_check "people add --educator, --cohort: stored, each audited" \
+	test "$(sql "SELECT group_concat(user || '=' || coalesce(educator, '-') || '/' || coalesce(cohort, '-'), ' ')
+		FROM (SELECT * FROM person WHERE user LIKE 'mcr11_%' ORDER BY user)"):$(sql "SELECT count(*) FROM audit WHERE
+		subject LIKE 'person:mcr11_%' AND (after LIKE '{\"educator\":%' OR after LIKE '{\"cohort\":%')")" = \
+	"mcr11_coh=-/$OWN_C mcr11_own=$OWN_ED/-:2"
+t_snapshot
+t_run 1 assign "$OWN" mcr11_own
+t_stderr_has "mcr11_own may not read $OWN: it is their own submission (they submit as educator $OWN_ED); nobody scores their own work"
+t_db_unchanged
+t_run 1 assign "$COH" mcr11_coh --read second
+t_stderr_has "mcr11_coh may not read $COH: its educator is in mcr11_coh's own cohort ($OWN_C, $OWN_D); nobody scores their own cohort"
+t_db_unchanged
+t_run 1 assign "$OWN" "$COH" mcr11_coh
+t_stderr_has "own cohort"
+t_db_unchanged
+t_run 2 people add mcr11_nod --role assessor --cohort "$OWN_C"
+t_stderr_has "--cohort needs --district"
+t_db_unchanged
+# people import: cohort and educator are optional columns after district
+printf 'user,name,email,role,district,cohort,educator\nmcr11_imp,Imp Orted,,assessor,%s,%s,ED999999\n' \
+	"$OWN_D" "$OWN_C" >"$T/people-links.csv"
+t_run 0 people import "$T/people-links.csv"
+t_check "people import: cohort and educator columns stored" \
+	test "$(sql "SELECT cohort || '/' || educator FROM person WHERE user = 'mcr11_imp'")" = "$OWN_C/ED999999"
+printf 'user,name,email,role,district,team\nmcr11_imq,,,assessor,,x\n' >"$T/people-bad.csv"
+t_run 3 people import "$T/people-bad.csv"
+t_stderr_has "people-bad.csv:1: the header's column 'team': after 'district' only 'cohort' and 'educator' may come"
+printf 'user,name,email,role,district,cohort\nmcr11_imq,,,assessor,,Cohort A\n' >"$T/people-nod.csv"
+t_run 3 people import "$T/people-nod.csv"
+t_stderr_has "people-nod.csv:2: column 'cohort': 'Cohort A' needs the person's district"
+t_check "the refused imports added nobody" test "$(sql "SELECT count(*) FROM person WHERE user = 'mcr11_imq'")" = 0
+
 # ---------------------------------------------------------------- --auto: dry run, then for real
 MARK=$(sql "SELECT max(id) FROM assignment")
 t_snapshot
@@ -167,6 +215,13 @@ t_check "no auto read went to a reader of the educator's own school" \
 		JOIN person p ON p.user = a.assessor WHERE a.id > $MARK AND p.school = sc.name
 		AND p.district_id = e.district_id")" = 0
 t_check "the school readers did get other work" test "$(held mcal_s1)" -gt 0
+t_check "no auto read went to a reader's own submission or own cohort (by SQL)" \
+	test "$(sql "SELECT count(*) FROM assignment a JOIN submission s ON s.id = a.submission_id
+		JOIN educator e ON e.id = s.educator_id LEFT JOIN cohort c ON c.id = e.cohort_id
+		JOIN person p ON p.user = a.assessor WHERE a.id > $MARK AND (e.ext_id = p.educator
+		OR (p.district_id = e.district_id AND p.cohort = c.name))")" = 0
+t_check "the readers linked to their own work did get other work" \
+	test "$(held mcr11_own)" -gt 0 -a "$(held mcr11_coh)" -gt 0
 t_check "every auto second read is in another district than the first reader's" \
 	test "$(sql "SELECT count(*) FROM assignment a2 JOIN assignment a1 ON a1.submission_id = a2.submission_id
 		AND a1.read = 'first' JOIN person p1 ON p1.user = a1.assessor JOIN person p2 ON p2.user = a2.assessor

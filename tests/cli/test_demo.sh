@@ -63,14 +63,44 @@ if [ "$n" -ge 50 ] && [ "$n" -le 200 ]; then t_ok "one to three submissions each
 for st in queued in_progress earned; do
 	t_sql_positive "some submissions are $st" "SELECT count(*) FROM submission WHERE status = '$st'"
 done
-t_sql_is "earned: every criterion scored at a passing level" 0 \
-	"SELECT count(*) FROM submission s WHERE status = 'earned' AND (EXISTS (SELECT 1 FROM score x JOIN level l ON l.id = x.level_id WHERE x.submission_id = s.id AND l.passes = 0) OR (SELECT count(*) FROM score WHERE submission_id = s.id) <> (SELECT count(*) FROM criterion WHERE rubric_id = s.rubric_id))"
+# the deciding read: the adjudication when there was one, else the first (two reads that agree)
+DEC="coalesce((SELECT r.read FROM read_decision r WHERE r.submission_id = s.id AND r.read = 'adjudication'), 'first')"
+t_sql_is "earned: the deciding read scored every criterion at a passing level" 0 \
+	"SELECT count(*) FROM submission s WHERE status = 'earned' AND (EXISTS (SELECT 1 FROM score x JOIN level l ON l.id = x.level_id WHERE x.submission_id = s.id AND x.read = $DEC AND l.passes = 0) OR (SELECT count(*) FROM score WHERE submission_id = s.id AND read = $DEC) <> (SELECT count(*) FROM criterion WHERE rubric_id = s.rubric_id))"
 t_sql_is "resubmit: a failing criterion and feedback" 0 \
 	"SELECT count(*) FROM submission s WHERE status = 'resubmit' AND (NOT EXISTS (SELECT 1 FROM score x JOIN level l ON l.id = x.level_id WHERE x.submission_id = s.id AND l.passes = 0) OR NOT EXISTS (SELECT 1 FROM feedback WHERE submission_id = s.id AND body <> ''))"
 t_sql_is "attempt 2 follows a resubmitted attempt 1" 0 \
 	"SELECT count(*) FROM submission s LEFT JOIN submission p ON p.id = s.previous_id WHERE s.attempt = 2 AND (p.id IS NULL OR p.status <> 'resubmit' OR p.attempt <> 1 OR p.educator_id <> s.educator_id OR p.credential_id <> s.credential_id)"
 t_sql_is "decisions match statuses" 0 \
 	"SELECT count(*) FROM decision d JOIN submission s ON s.id = d.submission_id WHERE d.outcome <> s.status"
+# ---- the two-read process (review.h): the demo reads everything twice, with approval
+t_sql_is "config reads 2 and approval on" "approval=on reads=2" \
+	"SELECT group_concat(key || '=' || value, ' ') FROM (SELECT * FROM meta WHERE key IN ('reads', 'approval') ORDER BY key)"
+t_sql_is "decided and awaiting: first and second reads ended, by two people" 0 \
+	"SELECT count(*) FROM submission s WHERE status IN ('earned', 'resubmit', 'awaiting_approval') AND (SELECT count(DISTINCT assessor) FROM read_decision WHERE submission_id = s.id AND read IN ('first', 'second')) <> 2"
+t_sql_is "nobody holds two reads of one submission" 0 \
+	"SELECT count(*) FROM (SELECT submission_id, assessor FROM assignment GROUP BY 1, 2 HAVING count(*) > 1)"
+AGREE="(SELECT r1.outcome = r2.outcome FROM read_decision r1 JOIN read_decision r2 ON r2.submission_id = r1.submission_id AND r2.read = 'second' WHERE r1.submission_id = s.id AND r1.read = 'first') AND NOT EXISTS (SELECT 1 FROM score x JOIN score y ON y.submission_id = x.submission_id AND y.criterion_id = x.criterion_id AND y.read = 'second' JOIN level lx ON lx.id = x.level_id JOIN level ly ON ly.id = y.level_id WHERE x.submission_id = s.id AND x.read = 'first' AND lx.passes <> ly.passes)"
+t_sql_is "agreeing reads went for approval without an adjudicator; disagreeing ones were adjudicated" 0 \
+	"SELECT count(*) FROM submission s WHERE status IN ('earned', 'resubmit', 'awaiting_approval') AND ($AGREE) = EXISTS (SELECT 1 FROM read_decision WHERE submission_id = s.id AND read = 'adjudication')"
+t_sql_positive "some decided after an adjudication" "SELECT count(*) FROM submission s WHERE status IN ('earned', 'resubmit') AND EXISTS (SELECT 1 FROM read_decision WHERE submission_id = s.id AND read = 'adjudication')"
+t_sql_is "the outcome is the deciding read's" 0 \
+	"SELECT count(*) FROM submission s JOIN decision d ON d.submission_id = s.id WHERE s.status IN ('earned', 'resubmit') AND d.outcome <> (SELECT outcome FROM read_decision WHERE submission_id = s.id AND read = $DEC)"
+t_sql_is "approved by approvers, returned incomplete by coordinators" "approver coordinator" \
+	"SELECT group_concat(role, ' ') FROM (SELECT DISTINCT p.role FROM decision d JOIN person p ON p.user = d.decided_by ORDER BY 1)"
+t_sql_positive "some need adjudication" "SELECT count(*) FROM submission s WHERE status = 'in_progress' AND (SELECT count(*) FROM read_decision WHERE submission_id = s.id) = 2 AND NOT EXISTS (SELECT 1 FROM assignment WHERE submission_id = s.id AND read = 'adjudication')"
+t_sql_positive "some wait for their second read" "SELECT count(*) FROM submission s WHERE status = 'in_progress' AND (SELECT count(*) FROM read_decision WHERE submission_id = s.id) = 1"
+t_sql_positive "some await approval" "SELECT count(*) FROM submission WHERE status = 'awaiting_approval'"
+t_sql_is "every read of the demo has a due date" 0 "SELECT count(*) FROM assignment WHERE due_at IS NULL"
+over=$(sql "SELECT count(*) FROM assignment a JOIN submission s ON s.id = a.submission_id WHERE s.status IN ('queued', 'in_progress') AND a.due_at < '2026-06-01'")
+open_reads=$(sql "SELECT count(*) FROM assignment a JOIN submission s ON s.id = a.submission_id WHERE s.status IN ('queued', 'in_progress')")
+if [ "$over" -gt 0 ] && [ "$over" -lt "$open_reads" ]; then t_ok "as of the demo's today some open reads are overdue ($over of $open_reads)"; else t_fail "overdue as of 2026-06-01: $over of $open_reads"; fi
+t_sql_is "the second read is in another district than the first where it could be" 0 \
+	"SELECT count(*) FROM assignment a2 JOIN assignment a1 ON a1.submission_id = a2.submission_id AND a1.read = 'first' JOIN person p1 ON p1.user = a1.assessor JOIN person p2 ON p2.user = a2.assessor WHERE a2.read = 'second' AND p1.district_id = p2.district_id"
+t_sql_positive "some assessors are linked to their own work" "SELECT count(*) FROM person WHERE role = 'assessor' AND educator IS NOT NULL"
+t_sql_positive "some assessors have a cohort" "SELECT count(*) FROM person WHERE role = 'assessor' AND cohort IS NOT NULL"
+t_sql_is "no read of one's own submission, school or cohort" 0 \
+	"SELECT count(*) FROM assignment a JOIN submission s ON s.id = a.submission_id JOIN educator e ON e.id = s.educator_id LEFT JOIN cohort c ON c.id = e.cohort_id LEFT JOIN school sc ON sc.id = e.school_id JOIN person p ON p.user = a.assessor WHERE e.ext_id = p.educator OR (p.district_id = e.district_id AND (c.name = p.cohort OR sc.name = p.school))"
 t_sql_positive "Chinese evidence" "SELECT count(*) FROM evidence WHERE text GLOB '*[一-龥]*'"
 t_sql_is "ids in the platform's style" "HX-" "SELECT DISTINCT substr(ext_id, 1, 3) FROM submission WHERE ext_id LIKE 'HX-%'"
 t_sql_is "uids in UUIDv7 shape" 0 \

@@ -132,7 +132,7 @@ t_check "nothing else is approved" [ "$RC" -eq 1 ]
 t_db_unchanged
 as $P decide RD-1 approve
 t_check "approved" [ "$RC" -eq 0 ]
-t_stdout_has "RD-1: approved by $P; the decision is final."
+t_stdout_has "RD-1: approved by $P; the decision is final: earned."
 t_check "earned, decided by the approver" \
 	[ "$(sql "SELECT s.status || ':' || d.outcome || ':' || d.decided_by FROM decision d JOIN submission s ON s.id = d.submission_id")" = "earned:earned:$P" ]
 t_check "audited" [ "$(sql "SELECT json_extract(after, '\$.outcome') FROM audit WHERE action = 'approve'")" = earned ]
@@ -206,7 +206,9 @@ t_run 1 withdraw RD-1 --reason again
 t_stderr_has "RD-1 was withdrawn already"
 
 # ---- disagreement with nobody eligible to adjudicate: it waits, and says so
-mc people add $C --role coordinator --district South
+# (X is no assessor now; C still is, but RD-5 is C's own submission: the
+# own-work rule keeps C from adjudicating it)
+mc people add $C --role assessor --district South --educator E-RD5
 mc people add $X --role coordinator --district North
 mc assign RD-5 $A
 mc assign RD-5 $B --read second
@@ -221,7 +223,31 @@ t_run 0 show RD-5
 t_stdout_has "== reads: needs adjudication"
 t_run 0 queue --format json
 t_check "the coordinator's queue lists it, in progress" jq -e 'any(.[]; .id == "RD-5" and .status == "in_progress")' "$OUT"
-mc people add $C --role assessor --district South
+# the queue says it needs adjudication (tsv, json) and a filter finds exactly it
+t_run 0 queue --format tsv
+t_check "queue tsv: RD-5's readers start 'needs adjudication; '" \
+	grep -q "^RD-5	in_progress	.*	needs adjudication; first: $A, second: $B	" "$OUT"
+t_check "queue tsv: nothing else needs adjudication" [ "$(grep -c "needs adjudication" "$OUT")" = 1 ]
+t_run 0 queue --format json
+t_check "queue json: needs_adjudication true for RD-5 only" \
+	jq -e '[.[] | select(.needs_adjudication) | .id] == ["RD-5"]' "$OUT"
+t_run 0 queue --needs adjudication --format tsv
+t_check "queue --needs adjudication: RD-5 alone" [ "$(cut -f1 "$OUT")" = RD-5 ]
+t_run 0 queue --needs ADJUDICATION --status all --format tsv
+t_check "queue --needs (any case) with --status all: RD-5 alone" [ "$(cut -f1 "$OUT")" = RD-5 ]
+t_run 2 queue --needs approval
+t_stderr_has "unknown need 'approval' (needs:adjudication: the submissions whose reads disagree and wait for an adjudicator)"
+# assign --filter takes needs: too: it picks RD-5 (refused here: A read it first)
+t_snapshot
+t_run 1 assign --filter "needs:adjudication" $A --read adjudication
+t_stderr_has "$A already has the first read of RD-5"
+t_db_unchanged
+t_run 2 assign --filter "needs:review" $A --read adjudication
+t_stderr_has "unknown need 'review'"
+t_run 1 assign RD-5 $C --read adjudication
+t_stderr_has "$C may not read RD-5: it is their own submission (they submit as educator E-RD5)"
+mc people add $C --role assessor --district South --educator ""
+t_check "--educator \"\" clears the link" [ "$(sql "SELECT educator IS NULL FROM person WHERE user = '$C'")" = 1 ]
 t_run 0 assign RD-5 $C --read adjudication
 score_all $C RD-5 2
 as $C feedback RD-5 --file "$F/fb.txt"

@@ -61,14 +61,17 @@ mc report assessors --format tsv
 t_check "assessors: a row per assessor with work" [ "$(wc -l <"$OUT")" -eq "$(sql "SELECT count(DISTINCT assessor) FROM assignment")" ]
 
 # ---- agreement: second reads added by hand, figures against scikit-learn
-# (every 5th score one level lower, or higher at the bottom; every 11th at the lowest level)
+# (every 5th score one level lower, or higher at the bottom; every 11th at the lowest level),
+# where the demo's own second reads left a criterion unscored
 sqlite3 "$DB" "INSERT INTO score (uid, submission_id, criterion_id, level_id, assessor, read, at)
 	SELECT 'rep-' || s.id, s.submission_id, s.criterion_id,
 	(SELECT l2.id FROM level l2 WHERE l2.criterion_id = s.criterion_id AND l2.seq =
 		CASE WHEN s.id % 11 = 0 THEN 1 WHEN s.id % 5 = 0 THEN (CASE WHEN l.seq > 1 THEN l.seq - 1 ELSE 2 END)
 		ELSE l.seq END), 'mcrepb', 'second', s.at
-	FROM score s JOIN level l ON l.id = s.level_id WHERE s.read = 'first'"
-pairs=$(sql "SELECT count(*) FROM score WHERE read = 'second'")
+	FROM score s JOIN level l ON l.id = s.level_id WHERE s.read = 'first' AND NOT EXISTS (SELECT 1 FROM score t
+	WHERE t.submission_id = s.submission_id AND t.criterion_id = s.criterion_id AND t.read = 'second')"
+pairs=$(sql "SELECT count(*) FROM score a JOIN score b ON b.submission_id = a.submission_id
+	AND b.criterion_id = a.criterion_id AND b.read = 'second' WHERE a.read = 'first'")
 t_check "agreement: $pairs second reads to compare" [ "$pairs" -gt 100 ]
 mc report agreement --format json
 cp "$OUT" "$T/agreement.json"
@@ -165,7 +168,9 @@ F=$(mktemp -d /tmp/mcassess-report.XXXXXX)
 chmod 0777 "$F"
 cp "$DB" "$F/t.db"
 A=$(sql "SELECT assessor FROM assignment GROUP BY assessor ORDER BY count(*) DESC LIMIT 1")
-sqlite3 "$F/t.db" "UPDATE assignment SET assessor = 'mcrepa' WHERE assessor = '$A'; UPDATE score SET assessor = 'mcrepa' WHERE assessor = '$A'"
+# (the demo's reads end with a read_decision and feedback of their own: A's too)
+sqlite3 "$F/t.db" "UPDATE assignment SET assessor = 'mcrepa' WHERE assessor = '$A'; UPDATE score SET assessor = 'mcrepa' WHERE assessor = '$A';
+	UPDATE read_decision SET assessor = 'mcrepa' WHERE assessor = '$A'; UPDATE feedback SET author = 'mcrepa' WHERE author = '$A'"
 "$MCASSESS" --db "$F/t.db" people add mcrepa --role assessor >/dev/null
 "$MCASSESS" --db "$F/t.db" people add mcrepc --role coordinator --district "$D1" >/dev/null
 chmod -R a+rwX "$F"

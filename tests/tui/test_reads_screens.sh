@@ -10,8 +10,8 @@
 . "$TOP_SRCDIR/tests/cli/lib.sh"
 DIR=$TOP_SRCDIR/tests/tui/reads
 t_init_db
-A=mcrd_a B=mcrd_b C=mcrd_c P=mcrd_p
-t_accounts $A $B $C $P || t_skip_all "not root (useradd, runuser)"
+A=mcrd_a B=mcrd_b C=mcrd_c P=mcrd_p O=mcr11_co
+t_accounts $A $B $C $P $O || t_skip_all "not root (useradd, runuser)"
 mc import "$DIR/subs.csv"
 [ "$RC" -eq 0 ] || { echo "Bail out! the fixture did not load"; cat "$ERR"; exit 1; }
 for u in $A $B; do mc people add $u --role assessor --district North; done
@@ -44,6 +44,11 @@ done
 t_check "the fixture: RD-1 and RD-3 await approval, RD-2 is C's to adjudicate" \
 	[ "$(sql "SELECT group_concat(ext_id || ':' || status, ' ') FROM (SELECT * FROM submission ORDER BY ext_id)")|$(sql "SELECT assessor FROM assignment WHERE read = 'adjudication'")" = "RD-1:awaiting_approval RD-2:in_progress RD-3:awaiting_approval RD-4:in_progress|$C" ]
 cp "$DB" "$F/base.db"
+# needs.db: RD-2's adjudicator gave the read back, so RD-2 needs adjudication;
+# O coordinates North
+mc people add $O --role coordinator --district North
+sql "DELETE FROM assignment WHERE read = 'adjudication'" >/dev/null
+sqlite3 "$DB" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null && cp "$DB" "$F/needs.db"
 # the accounts' own (empty) config, not the test's private one they cannot read
 mkdir -p "$F/config" && chmod 0777 "$F/config"
 MCASSESS_TUI_NOW=2026-11-22T12:00:00Z TERM=xterm NO_COLOR=1 LC_ALL=C.UTF-8 XDG_CONFIG_HOME=$F/config
@@ -55,7 +60,7 @@ same_file() {
 # run USER SCRIPT: replay reads/SCRIPT.keys as USER on a fresh copy of the
 # database, and compare every screen it dumps.
 run() {
-	cp "$F/base.db" "$DB" && chmod 0666 "$DB" && rm -f "$DB-wal" "$DB-shm"
+	cp "$F/${BASE:-base}.db" "$DB" && chmod 0666 "$DB" && rm -f "$DB-wal" "$DB-shm"
 	D=$F/dumps-$2
 	mkdir -p "$D" && chmod 0777 "$D"
 	MCASSESS_TUI_SCRIPT=$DIR/$2.keys MCASSESS_TUI_SIZE=${2##*-} MCASSESS_TUI_DUMP_DIR=$D
@@ -85,6 +90,16 @@ for size in 80x24 160x48; do
 	t_check "approve-$size: RD-1 approved: earned, decided by the approver" \
 		[ "$(status RD-1)|$(sql "SELECT decided_by FROM decision")" = "earned|$P" ]
 	t_check "approve-$size: RD-3 still awaits approval" [ "$(status RD-3)" = awaiting_approval ]
+	# approvers cannot score: the rubric's header names their keys instead
+	t_check "approve-$size: the approver's rubric says A approve, X return, never digits score" \
+		sh -c 'grep -q "Rubric v1 .*· A approve, X return\$" "$1"/approve-open-* && ! grep -q "digits score" "$1"/*' \
+		sh "$F/dumps-approve-$size"
+	t_check "adjudicator-$size: a reader's rubric still says digits score" \
+		grep -q "digits score" "$F/dumps-adjudicator-$size/adjudicator-$size"
+	BASE=needs run $O needs-$size
+	t_check "needs-$size: the queue says RD-2 needs adjudication, the filter leaves it alone" \
+		sh -c 'grep -q "needs adjudication" "$1"/needs-queue-* && grep -q "RD-2" "$1"/needs-filtered-* &&
+			! grep -q "RD-4" "$1"/needs-filtered-*' sh "$F/dumps-needs-$size"
 	run $P return-$size
 	t_check "return-$size: RD-1 returned to its readers, with the reason" \
 		[ "$(status RD-1)|$(sql "SELECT json_extract(after, '\$.reason') FROM audit WHERE action = 'return'")" = "in_progress|Look at A1 again." ]

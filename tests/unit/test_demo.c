@@ -193,12 +193,22 @@ static void statuses_spread_and_outcomes_consistent(void **state)
 	for (int i = 0; i < DEMO_NSTATUS; i++)
 		total += c.by_status[i];
 	assert_int_equal(total, c.submissions);
-	/* earned: every criterion of the rubric scored, all at passing levels */
+	/* earned: the deciding read (the adjudication, else the first: two reads
+	 * that agree) scored every criterion of the rubric, all at passing levels */
+#define DECIDING "coalesce((SELECT r.read FROM read_decision r WHERE r.submission_id = s.id " \
+	"AND r.read = 'adjudication'), 'first')"
 	assert_int_equal(query_int(db, "SELECT count(*) FROM submission s WHERE status = 'earned' AND "
 				       "(EXISTS (SELECT 1 FROM score x JOIN level l ON l.id = x.level_id "
-				       "WHERE x.submission_id = s.id AND l.passes = 0) OR "
-				       "(SELECT count(*) FROM score WHERE submission_id = s.id) <> "
-				       "(SELECT count(*) FROM criterion WHERE rubric_id = s.rubric_id))"), 0);
+				       "WHERE x.submission_id = s.id AND x.read = " DECIDING " AND l.passes = 0) OR "
+				       "(SELECT count(*) FROM score WHERE submission_id = s.id AND read = " DECIDING
+				       ") <> (SELECT count(*) FROM criterion WHERE rubric_id = s.rubric_id))"), 0);
+	/* decided by the process: two reads by two people, the outcome the deciding read's */
+	assert_int_equal(query_int(db, "SELECT count(*) FROM submission s JOIN decision d ON d.submission_id = s.id "
+				       "WHERE s.status IN ('earned', 'resubmit') AND ((SELECT count(DISTINCT assessor) "
+				       "FROM read_decision WHERE submission_id = s.id AND read IN ('first', 'second')) <> 2 "
+				       "OR d.outcome <> (SELECT outcome FROM read_decision WHERE submission_id = s.id "
+				       "AND read = " DECIDING "))"), 0);
+#undef DECIDING
 	/* resubmit: at least one failing criterion, feedback, a decision */
 	assert_int_equal(query_int(db, "SELECT count(*) FROM submission s WHERE status = 'resubmit' AND "
 				       "(NOT EXISTS (SELECT 1 FROM score x JOIN level l ON l.id = x.level_id "
