@@ -4,6 +4,7 @@
  * parameters everywhere: ?1 district, ?2 since, ?3 until, ?4 assessor. */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "mcassess/report.h"
@@ -31,31 +32,106 @@ static sqlite3_stmt *prep_scoped(struct store *s, const char *sql, const struct 
 	return st;
 }
 
-/* Grouped by ids, on the covering indexes of migration 7 (submission_report,
- * educator_district); names are joined to the few groups afterwards. */
-static const char SQL_PROGRESS[] =
-	"SELECT p.code, c.code, d.name, g.* FROM (SELECT s.credential_id AS cid, e.district_id AS did,"
-	" sum(s.status = 'earned'), sum(s.status IN ('queued', 'in_progress', 'awaiting_approval')),"
-	" sum(s.status = 'resubmit'), sum(s.status = 'incomplete'), sum(s.status = 'withdrawn'),"
-	" sum(s.attempt = 1 AND s.status IN ('earned', 'resubmit')),"
-	" sum(s.attempt = 1 AND s.status = 'earned'), sum(CASE WHEN s.status = 'earned' THEN s.attempt END)"
-	" FROM submission s INDEXED BY submission_report"
-	" JOIN educator e INDEXED BY educator_district ON e.id = s.educator_id"
-	" WHERE (?1 IS NULL OR e.district_id = (SELECT id FROM district WHERE name = ?1))"
+/* Progress is the same sums three ways, over rows that each stand for W
+ * submissions of status ST, first attempts or not (F), attempt numbers adding
+ * up to A; grouped by credential and district ids, names joined to the few
+ * groups afterwards. */
+#define PROGRESS_SUMS(W, ST, F, A)                                                              \
+	" sum(" W " * (" ST " = 'earned')),"                                                        \
+	" sum(" W " * (" ST " IN ('queued', 'in_progress', 'awaiting_approval'))),"                 \
+	" sum(" W " * (" ST " = 'resubmit')), sum(" W " * (" ST " = 'incomplete')),"                \
+	" sum(" W " * (" ST " = 'withdrawn')), sum(" W " * (" F " AND " ST " IN ('earned', 'resubmit'))),"\
+	" sum(" W " * (" F " AND " ST " = 'earned')), sum(CASE WHEN " ST " = 'earned' THEN " A " END)"
+#define PROGRESS_NAMES(GROUPS)                                                                  \
+	"SELECT p.code, c.code, d.name, g.* FROM (" GROUPS ") g"                                    \
+	" JOIN credential c ON c.id = g.cid JOIN pathway p ON p.id = c.pathway_id JOIN district d ON d.id = g.did"\
+	" ORDER BY p.id, c.code, d.name"
+#define PROGRESS_SCOPE                                                                          \
+	" WHERE (?1 IS NULL OR e.district_id = (SELECT id FROM district WHERE name = ?1))"          \
 	" AND (?2 IS NULL OR s.submitted_at >= ?2) AND (?3 IS NULL OR substr(s.submitted_at, 1, 10) <= ?3)"
+#define PROGRESS_ROWS(FROM, WHERE)                                                              \
+	PROGRESS_NAMES("SELECT s.credential_id AS cid, e.district_id AS did,"                       \
+		       PROGRESS_SUMS("1", "s.status", "s.attempt = 1", "s.attempt") FROM               \
+		       PROGRESS_SCOPE WHERE " GROUP BY 1, 2")
+
+/* Every submission in scope, on the covering indexes of migration 7
+ * (submission_report, educator_district): the recount that the counters must
+ * equal (report_scope.recount, check, the tests). */
+static const char SQL_PROGRESS_RECOUNT[] = PROGRESS_ROWS(
+	" FROM submission s INDEXED BY submission_report"
+	" JOIN educator e INDEXED BY educator_district ON e.id = s.educator_id",
 	" AND (?4 IS NULL OR EXISTS (SELECT 1 FROM assignment sa WHERE sa.submission_id = s.id"
-	" AND sa.assessor = ?4)) GROUP BY 1, 2) g"
-	" JOIN credential c ON c.id = g.cid JOIN pathway p ON p.id = c.pathway_id JOIN district d ON d.id = g.did"
-	" ORDER BY p.id, c.code, d.name";
+	" AND sa.assessor = ?4))");
+
+/* An assessor's own: from their assignments (assignment_assessor), a few
+ * thousand submissions at most. */
+static const char SQL_PROGRESS_MINE[] = PROGRESS_ROWS(
+	" FROM submission s JOIN educator e INDEXED BY educator_district ON e.id = s.educator_id",
+	" AND s.id IN (SELECT sa.submission_id FROM assignment sa WHERE sa.assessor = ?4)");
+
+/* From the counters of migration 12: whole months (?5-?6) from report_month,
+ * the days before and after them (?7-?8, ?9-?10) from report_day. */
+#define COUNTER_COLS " credential_id, district_id, status, first, n, attempts"
+static const char SQL_PROGRESS_KEPT[] = PROGRESS_NAMES(
+	"SELECT credential_id AS cid, district_id AS did," PROGRESS_SUMS("n", "status", "first", "attempts")
+	" FROM (SELECT" COUNTER_COLS " FROM report_month WHERE month BETWEEN ?5 AND ?6"
+	" UNION ALL SELECT" COUNTER_COLS " FROM report_day WHERE day BETWEEN ?7 AND ?8"
+	" UNION ALL SELECT" COUNTER_COLS " FROM report_day WHERE day BETWEEN ?9 AND ?10)"
+	" WHERE n <> 0 AND (?1 IS NULL OR district_id = (SELECT id FROM district WHERE name = ?1))"
+	" GROUP BY 1, 2");
+
+/* "YYYY-MM" of a date, moved by `by` months (-1, 0, 1). */
+static void month_of(const char *date, int by, char out[16])
+{
+	int y = (date[0] - '0') * 1000 + (date[1] - '0') * 100 + (date[2] - '0') * 10 + (date[3] - '0');
+	int m = (date[5] - '0') * 10 + (date[6] - '0') + by;
+	if (m < 1)
+		y--, m = 12;
+	if (m > 12)
+		y++, m = 1;
+	snprintf(out, 16, "%04d-%02d", y % 10000, m);
+}
+
+/* The months wholly inside [since, until] (any day of a month compares between
+ * "YYYY-MM-01" and "YYYY-MM-31"), and the days of the others in the range. */
+static void bind_counter_ranges(sqlite3_stmt *st, const struct report_scope *sc)
+{
+	char first[16] = "0000-00", last[16] = "9999-99", d1[24], d2[24];
+	if (sc->since)
+		month_of(sc->since, strcmp(sc->since + 8, "01") == 0 ? 0 : 1, first);
+	if (sc->until)
+		month_of(sc->until, strcmp(sc->until + 8, "31") == 0 ? 0 : -1, last);
+	const char *lo = sc->since ? sc->since : "", *hi = sc->until ? sc->until : "~";
+	if (strcmp(first, last) > 0) { /* no whole month: one range of days */
+		sqlite3_bind_text(st, 5, "~", -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 6, "", -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 7, lo, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 8, hi, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 9, "~", -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 10, "", -1, SQLITE_STATIC);
+		return;
+	}
+	snprintf(d1, sizeof d1, "%s-00", first); /* just before the first whole month */
+	snprintf(d2, sizeof d2, "%s-32", last);  /* just after the last */
+	sqlite3_bind_text(st, 5, first, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 6, last, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 7, lo, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 8, d1, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 9, d2, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 10, hi, -1, SQLITE_TRANSIENT);
+}
 
 int store_report_progress(struct store *s, const struct report_scope *sc,
 			  int (*fn)(void *ctx, const char *pathway, const char *credential,
 				    const char *district, const struct report_counts *c),
 			  void *ctx, struct mc_error *err)
 {
-	sqlite3_stmt *st = prep_scoped(s, SQL_PROGRESS, sc, err);
+	const char *sql = sc->recount ? SQL_PROGRESS_RECOUNT : sc->assessor ? SQL_PROGRESS_MINE : SQL_PROGRESS_KEPT;
+	sqlite3_stmt *st = prep_scoped(s, sql, sc, err);
 	if (!st)
 		return MC_FAIL;
+	if (sql == SQL_PROGRESS_KEPT)
+		bind_counter_ranges(st, sc);
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct report_counts c = {
@@ -229,4 +305,52 @@ int store_report_goal(struct store *s, const char *pathway, long goal, long *bef
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "setting a pathway's goal");
+}
+
+/* The counters of migration 12 against a recount from the submissions: every
+ * (table, day or month, credential, district, status, first) whose kept count
+ * or attempt sum differs, rows of 0 being the same as no row. */
+#define RECOUNT(KEY)                                                                            \
+	"SELECT " KEY " AS k, s.credential_id AS cid, coalesce(e.district_id, 0) AS did, s.status AS st," \
+	" s.attempt = 1 AS f, count(*) AS n, sum(s.attempt) AS a FROM submission s"                \
+	" LEFT JOIN educator e ON e.id = s.educator_id GROUP BY 1, 2, 3, 4, 5"
+#define KEPT(TABLE, KEY)                                                                        \
+	"SELECT " KEY " AS k, credential_id AS cid, district_id AS did, status AS st, first AS f, n,"\
+	" attempts AS a FROM " TABLE " WHERE n <> 0 OR attempts <> 0"
+#define DIFFER(T)                                                                               \
+	"SELECT '" T "' AS tb, coalesce(x.k, y.k) AS k, coalesce(x.cid, y.cid) AS cid,"              \
+	" coalesce(x.did, y.did) AS did, coalesce(x.st, y.st) AS st, coalesce(x.f, y.f) AS f,"      \
+	" coalesce(x.n, 0) AS kept, coalesce(y.n, 0) AS counted"                                    \
+	" FROM " T "_kept x FULL JOIN " T "_real y USING (k, cid, did, st, f)"                      \
+	" WHERE x.n IS NOT y.n OR x.a IS NOT y.a"
+static const char SQL_COUNTS_CHECK[] =
+	"WITH day_real AS (" RECOUNT("substr(s.submitted_at, 1, 10)") "),"
+	" month_real AS (SELECT substr(k, 1, 7) AS k, cid, did, st, f, sum(n) AS n, sum(a) AS a FROM day_real"
+	" GROUP BY 1, 2, 3, 4, 5),"
+	" day_kept AS (" KEPT("report_day", "day") "), month_kept AS (" KEPT("report_month", "month") ")"
+	" SELECT t.*, c.code, d.name FROM (" DIFFER("day") " UNION ALL " DIFFER("month") ") t"
+	" LEFT JOIN credential c ON c.id = t.cid LEFT JOIN district d ON d.id = t.did"
+	" ORDER BY 1, 2, 3, 4, 5, 6";
+
+int store_report_counts_check(struct store *s, int (*fn)(void *ctx, const struct report_count_diff *d),
+			      void *ctx, struct mc_error *err)
+{
+	sqlite3_stmt *st = store_prep(s, SQL_COUNTS_CHECK, err);
+	if (!st)
+		return MC_FAIL;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct report_count_diff d = {
+			(const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
+			(const char *)sqlite3_column_text(st, 8), (const char *)sqlite3_column_text(st, 9),
+			(const char *)sqlite3_column_text(st, 4), sqlite3_column_int(st, 5),
+			sqlite3_column_int64(st, 6), sqlite3_column_int64(st, 7),
+		};
+		if (fn(ctx, &d) != MC_OK) {
+			sqlite3_reset(st);
+			return MC_FAIL;
+		}
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "recounting the report counters");
 }

@@ -223,6 +223,122 @@ static void test_turnaround(void **state)
 	report_scope_free(&sc);
 }
 
+/* ---------------------------------------------------------------- the kept counters */
+
+/* The whole progress report as text, for comparing two ways of computing it. */
+static char *progress_text(struct store *s, const struct report_scope *sc)
+{
+	struct mc_error err = MC_ERROR_INIT;
+	struct report_progress p;
+	assert_int_equal(report_progress(s, sc, &p, &err), MC_OK);
+	struct mc_buf b = MC_BUF_INIT;
+	for (int i = 0; i <= p.n; i++) {
+		const struct report_counts *c = i < p.n ? &p.rows[i].c : &p.total;
+		if (i < p.n)
+			mc_buf_printf(&b, "%d %s %s %s ", p.rows[i].level, p.rows[i].pathway,
+				      p.rows[i].credential ? p.rows[i].credential : "-",
+				      p.rows[i].district ? p.rows[i].district : "-");
+		mc_buf_printf(&b, "%ld %ld %ld %ld %ld %ld %ld %ld\n", c->earned, c->in_process, c->resubmit,
+			      c->incomplete, c->withdrawn, c->first_decided, c->first_earned, c->attempts_sum);
+	}
+	report_progress_free(&p);
+	return mc_buf_steal(&b);
+}
+
+static int count_diff(void *ctx, const struct report_count_diff *d)
+{
+	(void)d;
+	++*(int *)ctx;
+	return MC_OK;
+}
+
+/* The counters give exactly the recount's figures, for every scope: all, one
+ * district, date ranges with and without whole months, an assessor's own. */
+static void assert_counters_exact(struct fx *f, const char *assessor)
+{
+	static const char *const ranges[][2] = {
+		{ NULL, NULL },		      { "2025-09-15", "2026-01-31" }, { "2025-10-01", "2025-10-31" },
+		{ "2025-11-03", "2025-11-20" }, { "2026-02-01", NULL },	       { NULL, "2025-12-30" },
+		{ "2025-12-31", "2026-03-01" }, { "2025-09-30", "2025-10-01" },
+	};
+	for (size_t r = 0; r < sizeof ranges / sizeof *ranges; r++)
+		for (int who = 0; who < 3; who++) {
+			struct report_scope sc = { .since = (char *)ranges[r][0], .until = (char *)ranges[r][1] };
+			sc.district = who == 1 ? (char *)"Dove Valley County Schools" : NULL;
+			sc.assessor = who == 2 ? (char *)assessor : NULL;
+			char *kept = progress_text(f->s, &sc);
+			sc.recount = 1;
+			char *counted = progress_text(f->s, &sc);
+			assert_string_equal(kept, counted);
+			free(kept);
+			free(counted);
+		}
+	int diffs = 0;
+	struct mc_error err = MC_ERROR_INIT;
+	assert_int_equal(store_report_counts_check(f->s, count_diff, &diffs, &err), MC_OK);
+	assert_int_equal(diffs, 0);
+}
+
+/* Random writes of every kind that moves a submission between counters, each
+ * committed on its own connection as another mcassess would. */
+static void test_counters_random(void **state)
+{
+	struct fx *f = *state;
+	static const char *const statuses[] = { "queued", "in_progress", "awaiting_approval", "earned",
+						"resubmit", "incomplete", "withdrawn" };
+	long long nsub = sql_count(f->path, "SELECT max(id) FROM submission");
+	long long nedu = sql_count(f->path, "SELECT max(id) FROM educator");
+	long long ncred = sql_count(f->path, "SELECT max(id) FROM credential");
+	long long ndis = sql_count(f->path, "SELECT max(id) FROM district");
+	char assessor[64];
+	{
+		sqlite3 *db;
+		sqlite3_stmt *st;
+		assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+		assert_int_equal(sqlite3_prepare_v2(db, "SELECT assessor FROM assignment GROUP BY 1 ORDER BY count(*) "
+						    "DESC LIMIT 1", -1, &st, NULL), SQLITE_OK);
+		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+		snprintf(assessor, sizeof assessor, "%s", (const char *)sqlite3_column_text(st, 0));
+		sqlite3_finalize(st);
+		sqlite3_close(db);
+	}
+	assert_counters_exact(f, assessor); /* as the migration filled them */
+	unsigned long long x = 88172645463325252ULL;
+	for (int step = 1; step <= 240; step++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		long long id = 1 + (long long)(x % (unsigned long long)nsub);
+		int k = (int)((x >> 20) % 9), v = (int)((x >> 32) % 1000);
+		char *q;
+		if (k <= 2)
+			q = mc_xasprintf("UPDATE submission SET status = '%s' WHERE id = %lld", statuses[v % 7], id);
+		else if (k == 3)
+			q = mc_xasprintf("UPDATE submission SET attempt = %d WHERE id = %lld", 1 + v % 3, id);
+		else if (k == 4)
+			q = mc_xasprintf("UPDATE submission SET submitted_at = strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', "
+					 "'2025-09-01', '+%d hours') WHERE id = %lld", v * 7, id);
+		else if (k == 5)
+			q = mc_xasprintf("UPDATE submission SET credential_id = %lld, educator_id = %lld WHERE id = %lld",
+					 1 + v % ncred, 1 + v % nedu, id);
+		else if (k == 6)
+			q = mc_xasprintf("UPDATE educator SET district_id = %lld WHERE id = (SELECT educator_id FROM "
+					 "submission WHERE id = %lld)", 1 + v % ndis, id);
+		else if (k == 7)
+			q = mc_xasprintf("INSERT INTO submission(ext_id, educator_id, credential_id, rubric_id, attempt, "
+					 "status, submitted_at, imported_at, source_sha256, updated_at) SELECT "
+					 "'rnd-%d', educator_id, credential_id, rubric_id, attempt + 1, '%s', "
+					 "submitted_at, imported_at, '', updated_at FROM submission WHERE id = %lld",
+					 step, statuses[v % 7], id);
+		else /* several rows in one statement, and deletes */
+			q = mc_xasprintf(v % 2 ? "DELETE FROM submission WHERE id %% 97 = %lld %% 97 AND id > %lld"
+					       : "UPDATE submission SET status = 'withdrawn' WHERE id %% 89 = %lld %% 89",
+					 id, nsub - 40);
+		sql_exec(f->path, q);
+		free(q);
+		if (step % 40 == 0)
+			assert_counters_exact(f, assessor);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -231,6 +347,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_goal, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_agreement, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_turnaround, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_counters_random, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
