@@ -151,6 +151,11 @@ struct report_count_diff {
 };
 int store_report_counts_check(struct store *s, int (*fn)(void *ctx, const struct report_count_diff *d),
 			      void *ctx, struct mc_error *err);
+/* Each submission (imported id, or '#' and the internal one when it is gone)
+ * whose kept facts (report_submission: status, times, district) differ from
+ * the submission, assignment and decision rows they are read from. */
+int store_report_facts_check(struct store *s, int (*fn)(void *ctx, const char *submission), void *ctx,
+			     struct mc_error *err);
 /* Set a pathway's goal (admins; audited). MC_INVALID for an unknown pathway. */
 int report_goal_set(struct store *s, const char *pathway, long goal, long *before, struct mc_error *err);
 int store_report_goal(struct store *s, const char *pathway, long goal, long *before, int *found,

@@ -93,7 +93,10 @@ static void relay(void *ctx, const char *msg)
 static const char *const protecting_triggers[] = {
 	"audit_no_update", "audit_no_delete", "status_count_ins", "status_count_del", "status_count_upd",
 	"report_day_ins", "report_day_upd", "report_sub_ins", "report_sub_del", "report_sub_upd",
-	"report_change_ins", "report_educator_district",
+	"report_change_ins", "report_educator_district", "report_educator_facts", "report_touch_ins",
+	"report_fact_sub_ins", "report_fact_sub_del", "report_fact_sub_upd", "report_fact_assignment_ins",
+	"report_fact_assignment_del", "report_fact_assignment_upd", "report_fact_decision_ins",
+	"report_fact_decision_del", "report_fact_decision_upd",
 };
 
 static int check_database(struct ck *c, struct mc_error *err)
@@ -108,7 +111,7 @@ static int check_database(struct ck *c, struct mc_error *err)
 				strncmp(protecting_triggers[i], "audit", 5) == 0
 					? "audit log is no longer protected against edits"
 				: strncmp(protecting_triggers[i], "report", 6) == 0
-					? "progress report's counters are no longer kept"
+					? "reports' counters are no longer kept"
 					: "status counters are no longer kept");
 	}
 	return rc;
@@ -199,11 +202,22 @@ static int report_count_one(void *ctx, const struct report_count_diff *d)
 	return MC_OK;
 }
 
+static int report_fact_one(void *ctx, const char *submission)
+{
+	struct ck *c = ctx;
+	if (c->report_diffs++ < REPORT_DIFFS)
+		problem(c, "submission %s: the facts kept for the turnaround and assessors reports differ from "
+			   "its status, assignments or decision: changed outside mcassess", submission);
+	return MC_OK;
+}
+
 static int check_report_counts(struct ck *c, struct mc_error *err)
 {
 	int rc = store_report_counts_check(c->s, report_count_one, c, err);
+	if (rc == MC_OK)
+		rc = store_report_facts_check(c->s, report_fact_one, c, err);
 	if (rc == MC_OK && c->report_diffs > REPORT_DIFFS)
-		problem(c, "report counters: %ld more differences like the ones above", c->report_diffs - REPORT_DIFFS);
+		problem(c, "reports: %ld more differences like the ones above", c->report_diffs - REPORT_DIFFS);
 	return rc;
 }
 

@@ -173,17 +173,30 @@ int store_report_catalog(struct store *s,
 	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading the pathways");
 }
 
-static const char SQL_TIMES[] =
+static const char SQL_TIMES_RECOUNT[] =
 	"SELECT p.code, d.name, s.status, s.submitted_at,"
 	" (SELECT min(a.at) FROM assignment a WHERE a.submission_id = s.id), dc.at"
 	" FROM submission s" SCOPE_JOIN " LEFT JOIN decision dc ON dc.submission_id = s.id" SCOPE_WHERE;
+
+/* From the facts of migration 12 (report_submission): one compact row a
+ * submission; an assessor's own start from their assignments. */
+#define FACT_TIMES(MINE)                                                                        \
+	"SELECT p.code, d.name, f.status, f.submitted_at, f.assigned_at, f.decided_at"             \
+	" FROM report_submission f JOIN district d ON d.id = f.district_id"                        \
+	" JOIN credential c ON c.id = f.credential_id JOIN pathway p ON p.id = c.pathway_id"       \
+	" WHERE (?1 IS NULL OR f.district_id = (SELECT id FROM district WHERE name = ?1))"         \
+	" AND (?2 IS NULL OR f.submitted_at >= ?2) AND (?3 IS NULL OR substr(f.submitted_at, 1, 10) <= ?3)" MINE
+static const char SQL_TIMES_KEPT[] = FACT_TIMES(" AND ?4 IS NULL");
+static const char SQL_TIMES_MINE[] = FACT_TIMES(
+	" AND f.submission_id IN (SELECT sa.submission_id FROM assignment sa WHERE sa.assessor = ?4)");
 
 int store_report_times(struct store *s, const struct report_scope *sc,
 		       int (*fn)(void *ctx, const char *pathway, const char *district, const char *status,
 				 const char *submitted, const char *assigned, const char *decided),
 		       void *ctx, struct mc_error *err)
 {
-	sqlite3_stmt *st = prep_scoped(s, SQL_TIMES, sc, err);
+	const char *sql = sc->recount ? SQL_TIMES_RECOUNT : sc->assessor ? SQL_TIMES_MINE : SQL_TIMES_KEPT;
+	sqlite3_stmt *st = prep_scoped(s, sql, sc, err);
 	if (!st)
 		return MC_FAIL;
 	int rc;
@@ -249,8 +262,8 @@ int store_report_pairs(struct store *s, const struct report_scope *sc,
 	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading pairs of reads");
 }
 
-/* In assessor order straight from assignment_assessor: no sort. */
-static const char SQL_ASSIGNMENTS[] =
+/* In assessor order straight from an index: no sort. */
+static const char SQL_ASSIGNMENTS_RECOUNT[] =
 	"SELECT a.assessor, a.at, s.status, dc.at FROM assignment a INDEXED BY assignment_assessor"
 	" JOIN submission s ON s.id = a.submission_id"
 	" LEFT JOIN decision dc ON dc.submission_id = s.id"
@@ -259,13 +272,21 @@ static const char SQL_ASSIGNMENTS[] =
 	" AND (?2 IS NULL OR s.submitted_at >= ?2)"
 	" AND (?3 IS NULL OR substr(s.submitted_at, 1, 10) <= ?3) AND (?4 IS NULL OR a.assessor = ?4)"
 	" ORDER BY a.assessor";
+/* The same from report_assignment (assessor, submission, time) and the facts. */
+static const char SQL_ASSIGNMENTS_KEPT[] =
+	"SELECT a.assessor, a.at, f.status, f.decided_at FROM assignment a INDEXED BY report_assignment"
+	" JOIN report_submission f ON f.submission_id = a.submission_id"
+	" WHERE a.assessor >= '' AND (?1 IS NULL OR f.district_id = (SELECT id FROM district WHERE name = ?1))"
+	" AND (?2 IS NULL OR f.submitted_at >= ?2)"
+	" AND (?3 IS NULL OR substr(f.submitted_at, 1, 10) <= ?3) AND (?4 IS NULL OR a.assessor = ?4)"
+	" ORDER BY a.assessor";
 
 int store_report_assignments(struct store *s, const struct report_scope *sc,
 			     int (*fn)(void *ctx, const char *assessor, const char *assigned,
 				       const char *status, const char *decided),
 			     void *ctx, struct mc_error *err)
 {
-	sqlite3_stmt *st = prep_scoped(s, SQL_ASSIGNMENTS, sc, err);
+	sqlite3_stmt *st = prep_scoped(s, sc->recount ? SQL_ASSIGNMENTS_RECOUNT : SQL_ASSIGNMENTS_KEPT, sc, err);
 	if (!st)
 		return MC_FAIL;
 	int rc;
@@ -353,4 +374,28 @@ int store_report_counts_check(struct store *s, int (*fn)(void *ctx, const struct
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "recounting the report counters");
+}
+
+/* report_submission against its source rows (report_fact): each submission
+ * whose kept facts differ, missing or left over. */
+static const char SQL_FACTS_CHECK[] =
+	"SELECT coalesce(s.ext_id, '#' || x.submission_id) FROM"
+	" (SELECT submission_id FROM (SELECT * FROM report_fact EXCEPT SELECT * FROM report_submission)"
+	" UNION SELECT submission_id FROM (SELECT * FROM report_submission EXCEPT SELECT * FROM report_fact)) x"
+	" LEFT JOIN submission s ON s.id = x.submission_id ORDER BY 1";
+
+int store_report_facts_check(struct store *s, int (*fn)(void *ctx, const char *submission), void *ctx,
+			     struct mc_error *err)
+{
+	sqlite3_stmt *st = store_prep(s, SQL_FACTS_CHECK, err);
+	if (!st)
+		return MC_FAIL;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (fn(ctx, (const char *)sqlite3_column_text(st, 0)) != MC_OK) {
+			sqlite3_reset(st);
+			return MC_FAIL;
+		}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "recounting the report facts");
 }

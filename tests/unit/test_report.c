@@ -245,9 +245,53 @@ static char *progress_text(struct store *s, const struct report_scope *sc)
 	return mc_buf_steal(&b);
 }
 
+/* Turnaround and the assessors report as text (the same as the CLI's figures). */
+static char *times_text(struct store *s, const struct report_scope *sc)
+{
+	struct mc_error err = MC_ERROR_INIT;
+	struct report_turnaround t;
+	struct report_assessors a;
+	assert_int_equal(report_turnaround(s, sc, &t, &err), MC_OK);
+	assert_int_equal(report_assessors(s, sc, &a, &err), MC_OK);
+	struct mc_buf b = MC_BUF_INIT;
+	for (int i = 0; i < t.n; i++) {
+		const struct report_turnaround_row *r = &t.rows[i];
+		mc_buf_printf(&b, "%s %s %ld %.6f %.6f %ld %.6f %.6f %ld\n", r->pathway ? r->pathway : "-",
+			      r->district ? r->district : "-", r->decided, r->decide_median, r->decide_p90, r->read_n,
+			      r->read_median, r->read_p90, r->within_due);
+	}
+	for (int i = 0; i < REPORT_AGE_BUCKETS; i++)
+		mc_buf_printf(&b, "backlog %ld\n", t.backlog[i]);
+	for (int i = 0; i < a.n; i++)
+		mc_buf_printf(&b, "%s %ld %ld %ld %.6f\n", a.rows[i].assessor, a.rows[i].done, a.rows[i].open,
+			      a.rows[i].overdue, a.rows[i].per_week);
+	report_turnaround_free(&t);
+	report_assessors_free(&a);
+	return mc_buf_steal(&b);
+}
+
+static void assert_same(struct store *s, struct report_scope *sc, char *(*text)(struct store *,
+										 const struct report_scope *))
+{
+	sc->recount = 0;
+	char *kept = text(s, sc);
+	sc->recount = 1;
+	char *counted = text(s, sc);
+	assert_string_equal(kept, counted);
+	free(kept);
+	free(counted);
+}
+
 static int count_diff(void *ctx, const struct report_count_diff *d)
 {
 	(void)d;
+	++*(int *)ctx;
+	return MC_OK;
+}
+
+static int fact_diff(void *ctx, const char *submission)
+{
+	(void)submission;
 	++*(int *)ctx;
 	return MC_OK;
 }
@@ -263,19 +307,17 @@ static void assert_counters_exact(struct fx *f, const char *assessor)
 	};
 	for (size_t r = 0; r < sizeof ranges / sizeof *ranges; r++)
 		for (int who = 0; who < 3; who++) {
-			struct report_scope sc = { .since = (char *)ranges[r][0], .until = (char *)ranges[r][1] };
+			struct report_scope sc = { .since = (char *)ranges[r][0], .until = (char *)ranges[r][1],
+						   .as_of = "2026-03-15T12:00:00Z", .due_days = 14 };
 			sc.district = who == 1 ? (char *)"Dove Valley County Schools" : NULL;
 			sc.assessor = who == 2 ? (char *)assessor : NULL;
-			char *kept = progress_text(f->s, &sc);
-			sc.recount = 1;
-			char *counted = progress_text(f->s, &sc);
-			assert_string_equal(kept, counted);
-			free(kept);
-			free(counted);
+			assert_same(f->s, &sc, progress_text);
+			assert_same(f->s, &sc, times_text);
 		}
 	int diffs = 0;
 	struct mc_error err = MC_ERROR_INIT;
 	assert_int_equal(store_report_counts_check(f->s, count_diff, &diffs, &err), MC_OK);
+	assert_int_equal(store_report_facts_check(f->s, fact_diff, &diffs, &err), MC_OK);
 	assert_int_equal(diffs, 0);
 }
 
@@ -304,10 +346,10 @@ static void test_counters_random(void **state)
 	}
 	assert_counters_exact(f, assessor); /* as the migration filled them */
 	unsigned long long x = 88172645463325252ULL;
-	for (int step = 1; step <= 240; step++) {
+	for (int step = 1; step <= 360; step++) {
 		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
 		long long id = 1 + (long long)(x % (unsigned long long)nsub);
-		int k = (int)((x >> 20) % 9), v = (int)((x >> 32) % 1000);
+		int k = (int)((x >> 20) % 13), v = (int)((x >> 32) % 1000);
 		char *q;
 		if (k <= 2)
 			q = mc_xasprintf("UPDATE submission SET status = '%s' WHERE id = %lld", statuses[v % 7], id);
@@ -328,13 +370,32 @@ static void test_counters_random(void **state)
 					 "'rnd-%d', educator_id, credential_id, rubric_id, attempt + 1, '%s', "
 					 "submitted_at, imported_at, '', updated_at FROM submission WHERE id = %lld",
 					 step, statuses[v % 7], id);
+		else if (k == 9) /* a decision made, or taken back */
+			q = mc_xasprintf(v % 3 ? "INSERT OR IGNORE INTO decision(uid, submission_id, outcome, decided_by, at) "
+					 "VALUES ('rnd-%d', %lld, 'earned', 'x', strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', "
+					 "'2025-10-01', '+%d hours'))"
+					 : "DELETE FROM decision WHERE %d > 0 AND submission_id = %lld AND %d >= 0",
+					 step, id, v * 5);
+		else if (k == 10) /* a read assigned, or taken back */
+			q = mc_xasprintf(v % 3 ? "INSERT OR IGNORE INTO assignment(uid, submission_id, assessor, read, "
+					 "assigned_by, at) VALUES ('rnd-%d', %lld, '%s', 'second', 'x', "
+					 "strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', '2025-09-20', '+%d hours'))"
+					 : "DELETE FROM assignment WHERE %d > 0 AND submission_id = %lld AND '%s' <> '' "
+					   "AND %d >= 0",
+					 step, id, v % 2 ? assessor : "rnd", v * 3);
+		else if (k == 11)
+			q = mc_xasprintf("UPDATE assignment SET at = strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', '2025-09-10', "
+					 "'+%d hours') WHERE submission_id = %lld", v, id);
+		else if (k == 12)
+			q = mc_xasprintf("UPDATE decision SET at = strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', '2026-01-10', "
+					 "'+%d hours') WHERE submission_id = %lld", v * 2, id);
 		else /* several rows in one statement, and deletes */
 			q = mc_xasprintf(v % 2 ? "DELETE FROM submission WHERE id %% 97 = %lld %% 97 AND id > %lld"
 					       : "UPDATE submission SET status = 'withdrawn' WHERE id %% 89 = %lld %% 89",
 					 id, nsub - 40);
 		sql_exec(f->path, q);
 		free(q);
-		if (step % 40 == 0)
+		if (step % 60 == 0)
 			assert_counters_exact(f, assessor);
 	}
 }
