@@ -220,30 +220,39 @@ int store_report_times(struct store *s, const struct report_scope *sc,
  * reads are every score) and finds the earlier ones by the unique
  * (submission_id, read, criterion_id) index. */
 #define READ_RANK(r) "(CASE " r " WHEN 'adjudication' THEN 3 WHEN 'second' THEN 2 ELSE 1 END)"
-static const char SQL_PAIRS[] =
-	"SELECT x.read = 'first' AND y.read = 'second',"
+#define PAIRS(FINAL, FROM, WHERE)                                                               \
+	"SELECT x.read = 'first' AND y.read = 'second'," FINAL ","                                  \
+	" c.code || '/' || cr.code, x.assessor, lx.seq - 1, ly.seq - 1,"                             \
+	" (SELECT count(*) FROM level lv WHERE lv.criterion_id = x.criterion_id)"                   \
+	" FROM score y INDEXED BY score_read CROSS JOIN score x ON x.submission_id = y.submission_id"\
+	"  AND x.read IN ('first', 'second') AND x.criterion_id = y.criterion_id"                  \
+	"  AND " READ_RANK("x.read") " < " READ_RANK("y.read")                                       \
+	" JOIN level lx ON lx.id = x.level_id JOIN level ly ON ly.id = y.level_id"                  \
+	" JOIN criterion cr ON cr.id = x.criterion_id" FROM                                         \
+	" WHERE y.read IN ('second', 'adjudication') AND (?1 IS NULL OR d.name = ?1)" WHERE          \
+	" AND (?4 IS NULL OR x.assessor = ?4 OR y.assessor = ?4)"                                   \
+	" ORDER BY c.code, cr.seq, x.assessor"
+static const char SQL_PAIRS_RECOUNT[] = PAIRS(
 	" y.read = (SELECT z.read FROM score z WHERE z.submission_id = y.submission_id"
-	"   AND z.criterion_id = y.criterion_id ORDER BY " READ_RANK("z.read") " DESC LIMIT 1),"
-	" c.code || '/' || cr.code, x.assessor, lx.seq - 1, ly.seq - 1,"
-	" (SELECT count(*) FROM level lv WHERE lv.criterion_id = x.criterion_id)"
-	" FROM score y INDEXED BY score_read CROSS JOIN score x ON x.submission_id = y.submission_id"
-	"  AND x.read IN ('first', 'second') AND x.criterion_id = y.criterion_id"
-	"  AND " READ_RANK("x.read") " < " READ_RANK("y.read")
-	" JOIN level lx ON lx.id = x.level_id JOIN level ly ON ly.id = y.level_id"
-	" JOIN criterion cr ON cr.id = x.criterion_id JOIN submission s ON s.id = x.submission_id"
-	SCOPE_JOIN
-	" WHERE y.read IN ('second', 'adjudication')"
-	" AND (?1 IS NULL OR d.name = ?1) AND (?2 IS NULL OR s.submitted_at >= ?2)"
-	" AND (?3 IS NULL OR substr(s.submitted_at, 1, 10) <= ?3)"
-	" AND (?4 IS NULL OR x.assessor = ?4 OR y.assessor = ?4)"
-	" ORDER BY c.code, cr.seq, x.assessor";
+	"   AND z.criterion_id = y.criterion_id ORDER BY " READ_RANK("z.read") " DESC LIMIT 1)",
+	" JOIN submission s ON s.id = x.submission_id" SCOPE_JOIN,
+	" AND (?2 IS NULL OR s.submitted_at >= ?2) AND (?3 IS NULL OR substr(s.submitted_at, 1, 10) <= ?3)");
+/* The same pairs, with the submission's district and time from its facts
+ * (report_submission) and "y is the final read" as "y is the adjudication, or
+ * there is none" (a probe of the unique index, no sort). */
+static const char SQL_PAIRS_KEPT[] = PAIRS(
+	" y.read = 'adjudication' OR NOT EXISTS (SELECT 1 FROM score z WHERE z.submission_id = y.submission_id"
+	"   AND z.read = 'adjudication' AND z.criterion_id = y.criterion_id)",
+	" JOIN report_submission f ON f.submission_id = x.submission_id"
+	" JOIN credential c ON c.id = f.credential_id JOIN district d ON d.id = f.district_id",
+	" AND (?2 IS NULL OR f.submitted_at >= ?2) AND (?3 IS NULL OR substr(f.submitted_at, 1, 10) <= ?3)");
 
 int store_report_pairs(struct store *s, const struct report_scope *sc,
 		       int (*fn)(void *ctx, const char *what, const char *criterion, const char *assessor,
 				 int a, int b, int k),
 		       void *ctx, struct mc_error *err)
 {
-	sqlite3_stmt *st = prep_scoped(s, SQL_PAIRS, sc, err);
+	sqlite3_stmt *st = prep_scoped(s, sc->recount ? SQL_PAIRS_RECOUNT : SQL_PAIRS_KEPT, sc, err);
 	if (!st)
 		return MC_FAIL;
 	int rc, bad = 0;

@@ -245,7 +245,7 @@ static char *progress_text(struct store *s, const struct report_scope *sc)
 	return mc_buf_steal(&b);
 }
 
-/* Turnaround and the assessors report as text (the same as the CLI's figures). */
+/* Turnaround, the assessors report and agreement as text (the same as the CLI's figures). */
 static char *times_text(struct store *s, const struct report_scope *sc)
 {
 	struct mc_error err = MC_ERROR_INIT;
@@ -267,6 +267,12 @@ static char *times_text(struct store *s, const struct report_scope *sc)
 			      a.rows[i].overdue, a.rows[i].per_week);
 	report_turnaround_free(&t);
 	report_assessors_free(&a);
+	struct report_agreement g;
+	assert_int_equal(report_agreement(s, sc, &g, &err), MC_OK);
+	for (int i = 0; i < g.n; i++)
+		mc_buf_printf(&b, "%s %s %ld %d %.6f %.6f %.6f\n", g.rows[i].what, g.rows[i].key, g.rows[i].a.n,
+			      g.rows[i].a.k, g.rows[i].a.exact.value, g.rows[i].a.kappa.value, g.rows[i].a.ac1.value);
+	report_agreement_free(&g);
 	return mc_buf_steal(&b);
 }
 
@@ -349,7 +355,7 @@ static void test_counters_random(void **state)
 	for (int step = 1; step <= 360; step++) {
 		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
 		long long id = 1 + (long long)(x % (unsigned long long)nsub);
-		int k = (int)((x >> 20) % 13), v = (int)((x >> 32) % 1000);
+		int k = (int)((x >> 20) % 15), v = (int)((x >> 32) % 1000);
 		char *q;
 		if (k <= 2)
 			q = mc_xasprintf("UPDATE submission SET status = '%s' WHERE id = %lld", statuses[v % 7], id);
@@ -389,6 +395,13 @@ static void test_counters_random(void **state)
 		else if (k == 12)
 			q = mc_xasprintf("UPDATE decision SET at = strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', '2026-01-10', "
 					 "'+%d hours') WHERE submission_id = %lld", v * 2, id);
+		else if (k == 13) /* a second read or an adjudication: the first read's levels, one moved */
+			q = mc_xasprintf("INSERT OR IGNORE INTO score(uid, submission_id, criterion_id, level_id, assessor, "
+					 "read, at) SELECT 'rnd-%d-' || sc.id, sc.submission_id, sc.criterion_id, "
+					 "coalesce((SELECT l2.id FROM level l2 WHERE l2.criterion_id = sc.criterion_id AND "
+					 "l2.seq = l.seq + (sc.id %% 3) - 1), sc.level_id), '%s', '%s', sc.at FROM score sc "
+					 "JOIN level l ON l.id = sc.level_id WHERE sc.read = 'first' AND sc.submission_id %% 50 "
+					 "= %lld %% 50", step, v % 2 ? assessor : "mcrpfb", v % 3 ? "second" : "adjudication", id);
 		else /* several rows in one statement, and deletes */
 			q = mc_xasprintf(v % 2 ? "DELETE FROM submission WHERE id %% 97 = %lld %% 97 AND id > %lld"
 					       : "UPDATE submission SET status = 'withdrawn' WHERE id %% 89 = %lld %% 89",
@@ -398,6 +411,9 @@ static void test_counters_random(void **state)
 		if (step % 60 == 0)
 			assert_counters_exact(f, assessor);
 	}
+	/* and the walk made pairs for agreement to count */
+	assert_true(sql_count(f->path, "SELECT count(*) FROM score WHERE read = 'adjudication'") > 0);
+	assert_true(sql_count(f->path, "SELECT count(*) FROM score WHERE read = 'second'") > 0);
 }
 
 int main(void)
