@@ -240,5 +240,5 @@ sqlite3 "$F/t.db" "UPDATE report_submission SET submitted_at = '2001-01-01T00:00
 RC=0; "$MCASSESS" --db "$F/t.db" check >"$OUT" 2>"$ERR" || RC=$?
 t_check "check: a counter changed behind its back is named" [ "$RC" != 0 ] && grep -q "report counter (by month) for 20" "$OUT" "$ERR"
 t_check "check: facts changed behind their back name the submission" grep -q "submission $R: the facts kept" "$OUT" "$ERR"
-[ -n "${KEEPF:-}" ] || rm -rf "$F"
+rm -rf "$F"
 done_testing
