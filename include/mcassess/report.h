@@ -23,7 +23,7 @@ struct report_scope {
 	char *since, *until;
 	char as_of[21];  /* "now" for ages: the end of --until, else the clock */
 	int due_days;    /* meta 'due_days', 14 when unset */
-	int recount;     /* read every submission as before the counters of migration 12
+	int recount;     /* read every submission as before the report counters
 			    (`report --recount`, the tests): the same figures, slower */
 };
 int report_scope_for(struct store *s, const char *viewer, const struct report_request *rq,

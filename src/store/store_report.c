@@ -1,6 +1,8 @@
-/* store_report.c: the SQL behind the reports (report.h). Every query is one
- * pass over the submissions in scope, grouped in SQL where it can be, so a
- * report costs one scan however many rows it prints. The scope is the same four
+/* store_report.c: the SQL behind the reports (report.h). Each report reads
+ * what triggers keep for it (schema.sql: report_day and report_month, counters
+ * for progress; report_submission, one row of facts a submission, for the
+ * others) and has a recount beside it, the query over the rows themselves
+ * that it must equal (report_scope.recount). The scope is the same four
  * parameters everywhere: ?1 district, ?2 since, ?3 until, ?4 assessor. */
 #include "config.h"
 
@@ -69,7 +71,7 @@ static const char SQL_PROGRESS_MINE[] = PROGRESS_ROWS(
 	" FROM submission s JOIN educator e INDEXED BY educator_district ON e.id = s.educator_id",
 	" AND s.id IN (SELECT sa.submission_id FROM assignment sa WHERE sa.assessor = ?4)");
 
-/* From the counters of migration 12: whole months (?5-?6) from report_month,
+/* From the counters (report_day, report_month): whole months (?5-?6) from report_month,
  * the days before and after them (?7-?8, ?9-?10) from report_day. */
 #define COUNTER_COLS " credential_id, district_id, status, first, n, attempts"
 static const char SQL_PROGRESS_KEPT[] = PROGRESS_NAMES(
@@ -178,7 +180,7 @@ static const char SQL_TIMES_RECOUNT[] =
 	" (SELECT min(a.at) FROM assignment a WHERE a.submission_id = s.id), dc.at"
 	" FROM submission s" SCOPE_JOIN " LEFT JOIN decision dc ON dc.submission_id = s.id" SCOPE_WHERE;
 
-/* From the facts of migration 12 (report_submission): one compact row a
+/* From the facts (report_submission): one compact row a
  * submission; an assessor's own start from their assignments. */
 #define FACT_TIMES(MINE)                                                                        \
 	"SELECT p.code, d.name, f.status, f.submitted_at, f.assigned_at, f.decided_at"             \
@@ -337,7 +339,7 @@ int store_report_goal(struct store *s, const char *pathway, long goal, long *bef
 	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "setting a pathway's goal");
 }
 
-/* The counters of migration 12 against a recount from the submissions: every
+/* The counters (report_day, report_month) against a recount from the submissions: every
  * (table, day or month, credential, district, status, first) whose kept count
  * or attempt sum differs, rows of 0 being the same as no row. */
 #define RECOUNT(KEY)                                                                            \
