@@ -18,7 +18,8 @@
 # alternating with its anchor and with --recount (the queries before the
 # counters); each line gives the medians and the load average at its start.
 # DROP_CACHES=1 (root) drops the OS caches before each run: cold disk figures.
-# RECOUNT=0 skips the --recount runs (at a million they take minutes).
+# RECOUNT=0 skips the --recount runs (at a million they take minutes);
+# ROLES="admin mcrpfa mcrpfc" chooses the roles timed (default: all three as root).
 set -eu
 MC=${1:?give the path to mcassess}
 DB=${2:?give a demo database}
@@ -57,9 +58,10 @@ if [ "$(id -u)" -eq 0 ] && command -v useradd >/dev/null 2>&1; then
 		"$MC" --db "$DB" people add mcrpfc --role coordinator --district "$D1" >/dev/null
 	fi
 	chmod a+rw "$DB" "$DB"-wal "$DB"-shm 2>/dev/null || true
-	chmod a+rx "$(dirname "$DB")"
+	chmod a+rwx "$(dirname "$DB")" # the accounts' SQLite makes the -wal and -shm files there
 	roles="admin mcrpfa mcrpfc"
 fi
+roles=${ROLES:-$roles}
 echo "submissions: $(sqlite3 "$DB" 'SELECT count(*) FROM submission'), scores: $(sqlite3 "$DB" 'SELECT count(*) FROM score')" \
 	"($(sqlite3 "$DB" "SELECT count(*) FROM score WHERE read = 'second'") second reads), $(du -h "$DB" | cut -f1)"
 echo "machine: $(nproc) CPUs; caches: $([ -n "${DROP_CACHES:-}" ] && echo 'dropped before each run' || echo warm)"

@@ -513,7 +513,7 @@ CREATE TABLE packet_conflict (
 -- 10 GB file; recomputed from the source rows (report_fact) whenever a
 -- submission, its educator's district, an assignment or a decision changes.
 -- report_assignment: the assessors report's walk in assessor order, from the
--- index alone.
+-- index alone; report_score the same for agreement's pairs of reads.
 CREATE TABLE report_day (
 	day           TEXT NOT NULL,
 	credential_id INTEGER NOT NULL,
@@ -609,6 +609,8 @@ CREATE VIEW report_fact AS
 	FROM submission s LEFT JOIN educator e ON e.id = s.educator_id;
 INSERT INTO report_submission SELECT * FROM report_fact;
 CREATE INDEX report_assignment ON assignment(assessor, submission_id, at);
+-- report_score: agreement's pairs of reads from the index alone.
+CREATE INDEX report_score ON score(read, submission_id, criterion_id, level_id, assessor);
 -- report_touch: a submission whose facts are to be read again.
 CREATE VIEW report_touch(submission_id) AS SELECT NULL WHERE 0;
 CREATE TRIGGER report_touch_ins INSTEAD OF INSERT ON report_touch BEGIN

@@ -222,11 +222,12 @@ int store_report_times(struct store *s, const struct report_scope *sc,
  * reads are every score) and finds the earlier ones by the unique
  * (submission_id, read, criterion_id) index. */
 #define READ_RANK(r) "(CASE " r " WHEN 'adjudication' THEN 3 WHEN 'second' THEN 2 ELSE 1 END)"
-#define PAIRS(FINAL, FROM, WHERE)                                                               \
+#define PAIRS(INDEX, FINAL, FROM, WHERE)                                                        \
 	"SELECT x.read = 'first' AND y.read = 'second'," FINAL ","                                  \
 	" c.code || '/' || cr.code, x.assessor, lx.seq - 1, ly.seq - 1,"                             \
 	" (SELECT count(*) FROM level lv WHERE lv.criterion_id = x.criterion_id)"                   \
-	" FROM score y INDEXED BY score_read CROSS JOIN score x ON x.submission_id = y.submission_id"\
+	" FROM score y INDEXED BY " INDEX " CROSS JOIN score x INDEXED BY " INDEX                    \
+	"  ON x.submission_id = y.submission_id"                                                    \
 	"  AND x.read IN ('first', 'second') AND x.criterion_id = y.criterion_id"                  \
 	"  AND " READ_RANK("x.read") " < " READ_RANK("y.read")                                       \
 	" JOIN level lx ON lx.id = x.level_id JOIN level ly ON ly.id = y.level_id"                  \
@@ -234,15 +235,17 @@ int store_report_times(struct store *s, const struct report_scope *sc,
 	" WHERE y.read IN ('second', 'adjudication') AND (?1 IS NULL OR d.name = ?1)" WHERE          \
 	" AND (?4 IS NULL OR x.assessor = ?4 OR y.assessor = ?4)"                                   \
 	" ORDER BY c.code, cr.seq, x.assessor"
-static const char SQL_PAIRS_RECOUNT[] = PAIRS(
+static const char SQL_PAIRS_RECOUNT[] = PAIRS("score_read",
 	" y.read = (SELECT z.read FROM score z WHERE z.submission_id = y.submission_id"
 	"   AND z.criterion_id = y.criterion_id ORDER BY " READ_RANK("z.read") " DESC LIMIT 1)",
 	" JOIN submission s ON s.id = x.submission_id" SCOPE_JOIN,
 	" AND (?2 IS NULL OR s.submitted_at >= ?2) AND (?3 IS NULL OR substr(s.submitted_at, 1, 10) <= ?3)");
-/* The same pairs, with the submission's district and time from its facts
- * (report_submission) and "y is the final read" as "y is the adjudication, or
- * there is none" (a probe of the unique index, no sort). */
-static const char SQL_PAIRS_KEPT[] = PAIRS(
+/* The same pairs from the index report_score alone (read, submission,
+ * criterion, level, assessor: both reads of a pair, and whether an
+ * adjudication exists, without reading a score row), with the submission's
+ * district and time from its facts (report_submission) and "y is the final
+ * read" as "y is the adjudication, or there is none" (no sort). */
+static const char SQL_PAIRS_KEPT[] = PAIRS("report_score",
 	" y.read = 'adjudication' OR NOT EXISTS (SELECT 1 FROM score z WHERE z.submission_id = y.submission_id"
 	"   AND z.read = 'adjudication' AND z.criterion_id = y.criterion_id)",
 	" JOIN report_submission f ON f.submission_id = x.submission_id"
