@@ -23,6 +23,8 @@ struct report_scope {
 	char *since, *until;
 	char as_of[21];  /* "now" for ages: the end of --until, else the clock */
 	int due_days;    /* meta 'due_days', 14 when unset */
+	int recount;     /* read every submission as before the report counters
+			    (`report --recount`, the tests): the same figures, slower */
 };
 int report_scope_for(struct store *s, const char *viewer, const struct report_request *rq,
 		     struct report_scope *sc, struct mc_error *err);
@@ -137,6 +139,23 @@ int store_report_assignments(struct store *s, const struct report_scope *sc,
 			     int (*fn)(void *ctx, const char *assessor, const char *assigned,
 				       const char *status, const char *decided),
 			     void *ctx, struct mc_error *err);
+/* The progress counters kept by triggers (report_day, report_month) against a
+ * recount from the submissions: fn gets each difference (none when they agree).
+ * credential and district are NULL when no such row exists. */
+struct report_count_diff {
+	const char *table;        /* "day" or "month" */
+	const char *when;         /* the day or month of submission */
+	const char *credential, *district, *status;
+	int first;                /* 1: first attempts; 0: later ones */
+	long long kept, counted;  /* submissions */
+};
+int store_report_counts_check(struct store *s, int (*fn)(void *ctx, const struct report_count_diff *d),
+			      void *ctx, struct mc_error *err);
+/* Each submission (imported id, or '#' and the internal one when it is gone)
+ * whose kept facts (report_submission: status, times, district) differ from
+ * the submission, assignment and decision rows they are read from. */
+int store_report_facts_check(struct store *s, int (*fn)(void *ctx, const char *submission), void *ctx,
+			     struct mc_error *err);
 /* Set a pathway's goal (admins; audited). MC_INVALID for an unknown pathway. */
 int report_goal_set(struct store *s, const char *pathway, long goal, long *before, struct mc_error *err);
 int store_report_goal(struct store *s, const char *pathway, long goal, long *before, int *found,

@@ -475,12 +475,13 @@ static int run_kind(struct store *s, const char *kind, int fmt, const struct rep
 }
 
 static int parse_args(const struct cli_cmd *self, int argc, char **argv, struct report_request *rq, int *fmt,
-		      const char **kind)
+		      const char **kind, int *recount)
 {
 	static const struct option opts[] = {
 		{ "format", required_argument, NULL, 'f' }, { "district", required_argument, NULL, 'd' },
 		{ "since", required_argument, NULL, 's' },  { "until", required_argument, NULL, 'u' },
-		{ "help", no_argument, NULL, 'h' },         { NULL, 0, NULL, 0 },
+		{ "recount", no_argument, NULL, 'r' },      { "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
 	};
 	int ch;
 	while ((ch = cli_getopt(argc, argv, "h", opts)) != -1) {
@@ -496,6 +497,8 @@ static int parse_args(const struct cli_cmd *self, int argc, char **argv, struct 
 			rq->since = optarg;
 		else if (ch == 'u')
 			rq->until = optarg;
+		else if (ch == 'r')
+			*recount = 1;
 		else if (ch != 'f')
 			return cli_usage_error(self, "unknown option '%s'", argv[optind - 1]);
 	}
@@ -521,7 +524,8 @@ static int run_report(struct cli *cli, const struct cli_cmd *self, int argc, cha
 	struct report_request rq = { 0 };
 	int fmt = CLI_TEXT;
 	const char *kind = NULL;
-	int rc = parse_args(self, argc, argv, &rq, &fmt, &kind);
+	int recount = 0;
+	int rc = parse_args(self, argc, argv, &rq, &fmt, &kind, &recount);
 	if (rc >= 0)
 		return rc;
 	struct store *s;
@@ -530,6 +534,7 @@ static int run_report(struct cli *cli, const struct cli_cmd *self, int argc, cha
 	struct mc_error err = MC_ERROR_INIT;
 	struct report_scope sc;
 	rc = report_scope_for(s, cli->sess->actor.user, &rq, &sc, &err);
+	sc.recount = recount;
 	if (rc == MC_OK) {
 		rc = run_kind(s, kind, fmt, &sc, &err);
 		report_scope_free(&sc);
@@ -541,7 +546,7 @@ static int run_report(struct cli *cli, const struct cli_cmd *self, int argc, cha
 const struct cli_cmd cli_cmd_report = {
 	"report", run_report,
 	"report progress|turnaround|assessors|agreement [--format text|tsv|json|html] [--district D] "
-	"[--since DATE] [--until DATE]",
+	"[--since DATE] [--until DATE] [--recount]",
 	"Progress against goals, turnaround, assessors' work and scorer agreement.",
 	"  progress        per pathway, credential and district: earned against the goal\n"
 	"                  (mcassess config goal PATHWAY N), open, resubmit, incomplete,\n"
@@ -561,6 +566,8 @@ const struct cli_cmd cli_cmd_report = {
 	"  --district D    one district (coordinators always see their own)\n"
 	"  --since DATE    submissions from DATE (YYYY-MM-DD)\n"
 	"  --until DATE    submissions up to DATE; ages are counted at the end of DATE\n"
+	"  --recount       count every submission again instead of reading the counts\n"
+	"                  kept as they change (slower; the figures must be the same)\n"
 	"Assessors see their own figures only; coordinators their district (all when\n"
 	"they have none); admins everything.\n",
 };

@@ -18,6 +18,7 @@
 #include "mcassess/hash.h"
 #include "mcassess/people.h"
 #include "mcassess/progress.h"
+#include "mcassess/report.h"
 #include "mcassess/store.h"
 #include "mcassess/store_check.h"
 #include "mcassess/util.h"
@@ -46,6 +47,7 @@ struct ck {
 	size_t naltered;
 	long long done, total, told; /* progress: rows looked at, of all there are */
 	const char *step;
+	long report_diffs; /* report counters that differ from a recount */
 };
 
 /* Progress, told every half percent or so: one unit per row looked at. */
@@ -90,6 +92,11 @@ static void relay(void *ctx, const char *msg)
 
 static const char *const protecting_triggers[] = {
 	"audit_no_update", "audit_no_delete", "status_count_ins", "status_count_del", "status_count_upd",
+	"report_day_ins", "report_day_upd", "report_sub_ins", "report_sub_del", "report_sub_upd",
+	"report_change_ins", "report_educator_district", "report_educator_facts", "report_touch_ins",
+	"report_fact_sub_ins", "report_fact_sub_del", "report_fact_sub_upd", "report_fact_assignment_ins",
+	"report_fact_assignment_del", "report_fact_assignment_upd", "report_fact_decision_ins",
+	"report_fact_decision_del", "report_fact_decision_upd",
 };
 
 static int check_database(struct ck *c, struct mc_error *err)
@@ -103,6 +110,8 @@ static int check_database(struct ck *c, struct mc_error *err)
 				protecting_triggers[i],
 				strncmp(protecting_triggers[i], "audit", 5) == 0
 					? "audit log is no longer protected against edits"
+				: strncmp(protecting_triggers[i], "report", 6) == 0
+					? "reports' counters are no longer kept"
 					: "status counters are no longer kept");
 	}
 	return rc;
@@ -176,6 +185,40 @@ static int status_one(void *ctx, const char *status, long long counted, long lon
 			   "outside mcassess", status, counted, real, real == 1 ? "" : "s",
 			real == 1 ? "has" : "have");
 	return 0;
+}
+
+/* The report counters (report.h): each difference names the group, at most
+ * REPORT_DIFFS of them, then how many more. */
+#define REPORT_DIFFS 10
+static int report_count_one(void *ctx, const struct report_count_diff *d)
+{
+	struct ck *c = ctx;
+	if (c->report_diffs++ < REPORT_DIFFS)
+		problem(c, "report counter (by %s) for %s, %s, %s, %s, %s attempts, says %lld but %lld "
+			   "submission%s %s it: changed outside mcassess; the progress report is wrong until "
+			   "it is mended", d->table, d->when, d->credential ? d->credential : "(no credential)",
+			d->district ? d->district : "(no district)", d->status, d->first ? "first" : "later",
+			d->kept, d->counted, d->counted == 1 ? "" : "s", d->counted == 1 ? "matches" : "match");
+	return MC_OK;
+}
+
+static int report_fact_one(void *ctx, const char *submission)
+{
+	struct ck *c = ctx;
+	if (c->report_diffs++ < REPORT_DIFFS)
+		problem(c, "submission %s: the facts kept for the turnaround and assessors reports differ from "
+			   "its status, assignments or decision: changed outside mcassess", submission);
+	return MC_OK;
+}
+
+static int check_report_counts(struct ck *c, struct mc_error *err)
+{
+	int rc = store_report_counts_check(c->s, report_count_one, c, err);
+	if (rc == MC_OK)
+		rc = store_report_facts_check(c->s, report_fact_one, c, err);
+	if (rc == MC_OK && c->report_diffs > REPORT_DIFFS)
+		problem(c, "reports: %ld more differences like the ones above", c->report_diffs - REPORT_DIFFS);
+	return rc;
 }
 
 /* ---------------------------------------------------------------- records against the audit log */
@@ -618,6 +661,8 @@ int check_run(struct store *s, unsigned what, void (*report)(void *ctx, const ch
 	advance(&c, sum->audit_rows);
 	if (rc == MC_OK && (what & CHECK_COUNTS))
 		rc = store_check_status_each(s, status_one, &c, err);
+	if (rc == MC_OK && (what & CHECK_COUNTS))
+		rc = check_report_counts(&c, err);
 	if (rc == MC_OK && (what & CHECK_RECORDS)) {
 		step(&c, "checking scores and decisions");
 		rc = check_records(&c, err);

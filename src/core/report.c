@@ -415,18 +415,31 @@ struct tally {
 struct actx {
 	struct tally *v;
 	int n;
+	int hint[4]; /* the last tallies found: pairs come sorted, so most lookups hit one */
+	unsigned next;
 };
+
+static int tally_is(const struct tally *t, const char *what, const char *key)
+{
+	return strcmp(t->key, key) == 0 && strcmp(t->what, what) == 0;
+}
 
 static struct tally *tally_get(struct actx *a, const char *what, const char *key, int k)
 {
+	for (int h = 0; h < 4; h++)
+		if (a->hint[h] < a->n && tally_is(&a->v[a->hint[h]], what, key))
+			return &a->v[a->hint[h]];
 	for (int i = 0; i < a->n; i++)
-		if (strcmp(a->v[i].what, what) == 0 && strcmp(a->v[i].key, key) == 0)
+		if (tally_is(&a->v[i], what, key)) {
+			a->hint[a->next++ % 4] = i;
 			return &a->v[i];
+		}
 	a->v = mc_xrealloc(a->v, sizeof *a->v * (size_t)(a->n + 1));
 	struct tally *t = &a->v[a->n++];
 	t->what = mc_xstrdup(what);
 	t->key = mc_xstrdup(key);
 	stats_table_init(&t->t, k);
+	a->hint[a->next++ % 4] = a->n - 1;
 	return t;
 }
 

@@ -595,3 +595,162 @@ CREATE TABLE packet_export (
 -- person.school is. NULL: none known.
 ALTER TABLE person ADD COLUMN educator TEXT;
 ALTER TABLE person ADD COLUMN cohort TEXT;
+
+-- migration 15
+-- Reports at a million submissions (issue 13; src/store/store_report.c).
+-- report_day counts the submissions by the day they were submitted
+-- (substr(submitted_at, 1, 10)), credential, the educator's district, status
+-- and whether it is a first attempt, with the sum of their attempt numbers;
+-- report_month holds the same by month and is kept from report_day. Triggers
+-- keep both exact on every insert, change and delete of a submission and every
+-- change of an educator's district, so progress adds up a few thousand rows
+-- (whole months, and the days at either end of --since/--until) instead of
+-- reading every submission. A count that falls to 0 keeps its row. A
+-- submission whose educator is unknown counts under district 0, which no
+-- report shows (as before: the reports join the educator). `check` recounts
+-- both from the submissions.
+-- report_submission: per submission, what turnaround and the assessors report
+-- read (credential, district, status, when submitted, first assigned and
+-- decided), in one compact row instead of four lookups in tables spread over a
+-- 10 GB file; recomputed from the source rows (report_fact) whenever a
+-- submission, its educator's district, an assignment or a decision changes.
+-- report_assignment: the assessors report's walk in assessor order, from the
+-- index alone; report_score the same for agreement's pairs of reads.
+CREATE TABLE report_day (
+	day           TEXT NOT NULL,
+	credential_id INTEGER NOT NULL,
+	district_id   INTEGER NOT NULL,
+	status        TEXT NOT NULL,
+	first         INTEGER NOT NULL,
+	n             INTEGER NOT NULL,
+	attempts      INTEGER NOT NULL,
+	PRIMARY KEY (day, credential_id, district_id, status, first)
+) STRICT, WITHOUT ROWID;
+CREATE TABLE report_month (
+	month         TEXT NOT NULL,
+	credential_id INTEGER NOT NULL,
+	district_id   INTEGER NOT NULL,
+	status        TEXT NOT NULL,
+	first         INTEGER NOT NULL,
+	n             INTEGER NOT NULL,
+	attempts      INTEGER NOT NULL,
+	PRIMARY KEY (month, credential_id, district_id, status, first)
+) STRICT, WITHOUT ROWID;
+INSERT INTO report_day(day, credential_id, district_id, status, first, n, attempts)
+	SELECT substr(s.submitted_at, 1, 10), s.credential_id, coalesce(e.district_id, 0), s.status,
+	s.attempt = 1, count(*), sum(s.attempt)
+	FROM submission s LEFT JOIN educator e ON e.id = s.educator_id GROUP BY 1, 2, 3, 4, 5;
+INSERT INTO report_month(month, credential_id, district_id, status, first, n, attempts)
+	SELECT substr(day, 1, 7), credential_id, district_id, status, first, sum(n), sum(attempts)
+	FROM report_day GROUP BY 1, 2, 3, 4, 5;
+CREATE TRIGGER report_day_ins AFTER INSERT ON report_day BEGIN
+	INSERT INTO report_month(month, credential_id, district_id, status, first, n, attempts)
+		VALUES (substr(NEW.day, 1, 7), NEW.credential_id, NEW.district_id, NEW.status, NEW.first,
+		NEW.n, NEW.attempts)
+		ON CONFLICT DO UPDATE SET n = n + excluded.n, attempts = attempts + excluded.attempts;
+END;
+CREATE TRIGGER report_day_upd AFTER UPDATE ON report_day BEGIN
+	UPDATE report_month SET n = n + NEW.n - OLD.n, attempts = attempts + NEW.attempts - OLD.attempts
+		WHERE month = substr(NEW.day, 1, 7) AND credential_id = NEW.credential_id
+		AND district_id = NEW.district_id AND status = NEW.status AND first = NEW.first;
+END;
+-- report_change: what a trigger adds to (n 1) or takes from (n -1) a counter;
+-- the one place that writes report_day.
+CREATE VIEW report_change(day, credential_id, educator_id, status, attempt, n) AS
+	SELECT NULL, NULL, NULL, NULL, NULL, NULL WHERE 0;
+CREATE TRIGGER report_change_ins INSTEAD OF INSERT ON report_change BEGIN
+	INSERT INTO report_day(day, credential_id, district_id, status, first, n, attempts)
+		VALUES (substr(NEW.day, 1, 10), NEW.credential_id,
+		coalesce((SELECT district_id FROM educator WHERE id = NEW.educator_id), 0), NEW.status,
+		NEW.attempt = 1, NEW.n, NEW.n * NEW.attempt)
+		ON CONFLICT DO UPDATE SET n = n + excluded.n, attempts = attempts + excluded.attempts;
+END;
+CREATE TRIGGER report_sub_ins AFTER INSERT ON submission BEGIN
+	INSERT INTO report_change VALUES (NEW.submitted_at, NEW.credential_id, NEW.educator_id, NEW.status,
+		NEW.attempt, 1);
+END;
+CREATE TRIGGER report_sub_del AFTER DELETE ON submission BEGIN
+	INSERT INTO report_change VALUES (OLD.submitted_at, OLD.credential_id, OLD.educator_id, OLD.status,
+		OLD.attempt, -1);
+END;
+CREATE TRIGGER report_sub_upd AFTER UPDATE OF status, credential_id, educator_id, attempt, submitted_at
+	ON submission WHEN OLD.status IS NOT NEW.status OR OLD.credential_id IS NOT NEW.credential_id
+	OR OLD.educator_id IS NOT NEW.educator_id OR OLD.attempt IS NOT NEW.attempt
+	OR substr(OLD.submitted_at, 1, 10) IS NOT substr(NEW.submitted_at, 1, 10) BEGIN
+	INSERT INTO report_change VALUES (OLD.submitted_at, OLD.credential_id, OLD.educator_id, OLD.status,
+		OLD.attempt, -1);
+	INSERT INTO report_change VALUES (NEW.submitted_at, NEW.credential_id, NEW.educator_id, NEW.status,
+		NEW.attempt, 1);
+END;
+CREATE TRIGGER report_educator_district AFTER UPDATE OF district_id ON educator
+	WHEN OLD.district_id IS NOT NEW.district_id BEGIN
+	UPDATE report_day SET n = report_day.n - g.n, attempts = report_day.attempts - g.a
+		FROM (SELECT substr(submitted_at, 1, 10) AS d, credential_id AS c, status AS s, attempt = 1 AS f,
+		count(*) AS n, sum(attempt) AS a FROM submission WHERE educator_id = NEW.id
+		GROUP BY 1, 2, 3, 4) AS g
+		WHERE day = g.d AND credential_id = g.c AND district_id = OLD.district_id
+		AND status = g.s AND first = g.f;
+	INSERT INTO report_day(day, credential_id, district_id, status, first, n, attempts)
+		SELECT substr(submitted_at, 1, 10), credential_id, NEW.district_id, status, attempt = 1,
+		count(*), sum(attempt) FROM submission WHERE educator_id = NEW.id GROUP BY 1, 2, 3, 4, 5
+		ON CONFLICT DO UPDATE SET n = n + excluded.n, attempts = attempts + excluded.attempts;
+END;
+CREATE TABLE report_submission (
+	submission_id INTEGER PRIMARY KEY,
+	credential_id INTEGER NOT NULL,
+	district_id   INTEGER NOT NULL,
+	status        TEXT NOT NULL,
+	submitted_at  TEXT NOT NULL,
+	assigned_at   TEXT,
+	decided_at    TEXT
+) STRICT;
+CREATE VIEW report_fact AS
+	SELECT s.id AS submission_id, s.credential_id, coalesce(e.district_id, 0) AS district_id, s.status,
+	s.submitted_at, (SELECT min(a.at) FROM assignment a WHERE a.submission_id = s.id) AS assigned_at,
+	(SELECT dc.at FROM decision dc WHERE dc.submission_id = s.id) AS decided_at
+	FROM submission s LEFT JOIN educator e ON e.id = s.educator_id;
+INSERT INTO report_submission SELECT * FROM report_fact;
+CREATE INDEX report_assignment ON assignment(assessor, submission_id, at);
+-- report_score: agreement's pairs of reads from the index alone.
+CREATE INDEX report_score ON score(read, submission_id, criterion_id, level_id, assessor);
+-- report_touch: a submission whose facts are to be read again.
+CREATE VIEW report_touch(submission_id) AS SELECT NULL WHERE 0;
+CREATE TRIGGER report_touch_ins INSTEAD OF INSERT ON report_touch BEGIN
+	DELETE FROM report_submission WHERE submission_id = NEW.submission_id;
+	INSERT INTO report_submission SELECT * FROM report_fact WHERE submission_id = NEW.submission_id;
+END;
+CREATE TRIGGER report_fact_sub_ins AFTER INSERT ON submission BEGIN
+	INSERT INTO report_touch VALUES (NEW.id);
+END;
+CREATE TRIGGER report_fact_sub_del AFTER DELETE ON submission BEGIN
+	INSERT INTO report_touch VALUES (OLD.id);
+END;
+CREATE TRIGGER report_fact_sub_upd AFTER UPDATE OF id, status, credential_id, educator_id, submitted_at
+	ON submission BEGIN
+	INSERT INTO report_touch VALUES (OLD.id);
+	INSERT INTO report_touch SELECT NEW.id WHERE NEW.id IS NOT OLD.id;
+END;
+CREATE TRIGGER report_fact_assignment_ins AFTER INSERT ON assignment BEGIN
+	INSERT INTO report_touch VALUES (NEW.submission_id);
+END;
+CREATE TRIGGER report_fact_assignment_del AFTER DELETE ON assignment BEGIN
+	INSERT INTO report_touch VALUES (OLD.submission_id);
+END;
+CREATE TRIGGER report_fact_assignment_upd AFTER UPDATE OF submission_id, at ON assignment BEGIN
+	INSERT INTO report_touch VALUES (OLD.submission_id);
+	INSERT INTO report_touch SELECT NEW.submission_id WHERE NEW.submission_id IS NOT OLD.submission_id;
+END;
+CREATE TRIGGER report_fact_decision_ins AFTER INSERT ON decision BEGIN
+	INSERT INTO report_touch VALUES (NEW.submission_id);
+END;
+CREATE TRIGGER report_fact_decision_del AFTER DELETE ON decision BEGIN
+	INSERT INTO report_touch VALUES (OLD.submission_id);
+END;
+CREATE TRIGGER report_fact_decision_upd AFTER UPDATE OF submission_id, at ON decision BEGIN
+	INSERT INTO report_touch VALUES (OLD.submission_id);
+	INSERT INTO report_touch SELECT NEW.submission_id WHERE NEW.submission_id IS NOT OLD.submission_id;
+END;
+CREATE TRIGGER report_educator_facts AFTER UPDATE OF district_id ON educator
+	WHEN OLD.district_id IS NOT NEW.district_id BEGIN
+	INSERT INTO report_touch SELECT id FROM submission WHERE educator_id = NEW.id;
+END;

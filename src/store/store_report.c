@@ -1,9 +1,12 @@
-/* store_report.c: the SQL behind the reports (report.h). Every query is one
- * pass over the submissions in scope, grouped in SQL where it can be, so a
- * report costs one scan however many rows it prints. The scope is the same four
+/* store_report.c: the SQL behind the reports (report.h). Each report reads
+ * what triggers keep for it (schema.sql: report_day and report_month, counters
+ * for progress; report_submission, one row of facts a submission, for the
+ * others) and has a recount beside it, the query over the rows themselves
+ * that it must equal (report_scope.recount). The scope is the same four
  * parameters everywhere: ?1 district, ?2 since, ?3 until, ?4 assessor. */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "mcassess/report.h"
@@ -31,31 +34,106 @@ static sqlite3_stmt *prep_scoped(struct store *s, const char *sql, const struct 
 	return st;
 }
 
-/* Grouped by ids, on the covering indexes of migration 7 (submission_report,
- * educator_district); names are joined to the few groups afterwards. */
-static const char SQL_PROGRESS[] =
-	"SELECT p.code, c.code, d.name, g.* FROM (SELECT s.credential_id AS cid, e.district_id AS did,"
-	" sum(s.status = 'earned'), sum(s.status IN ('queued', 'in_progress', 'awaiting_approval')),"
-	" sum(s.status = 'resubmit'), sum(s.status = 'incomplete'), sum(s.status = 'withdrawn'),"
-	" sum(s.attempt = 1 AND s.status IN ('earned', 'resubmit')),"
-	" sum(s.attempt = 1 AND s.status = 'earned'), sum(CASE WHEN s.status = 'earned' THEN s.attempt END)"
-	" FROM submission s INDEXED BY submission_report"
-	" JOIN educator e INDEXED BY educator_district ON e.id = s.educator_id"
-	" WHERE (?1 IS NULL OR e.district_id = (SELECT id FROM district WHERE name = ?1))"
+/* Progress is the same sums three ways, over rows that each stand for W
+ * submissions of status ST, first attempts or not (F), attempt numbers adding
+ * up to A; grouped by credential and district ids, names joined to the few
+ * groups afterwards. */
+#define PROGRESS_SUMS(W, ST, F, A)                                                              \
+	" sum(" W " * (" ST " = 'earned')),"                                                        \
+	" sum(" W " * (" ST " IN ('queued', 'in_progress', 'awaiting_approval'))),"                 \
+	" sum(" W " * (" ST " = 'resubmit')), sum(" W " * (" ST " = 'incomplete')),"                \
+	" sum(" W " * (" ST " = 'withdrawn')), sum(" W " * (" F " AND " ST " IN ('earned', 'resubmit'))),"\
+	" sum(" W " * (" F " AND " ST " = 'earned')), sum(CASE WHEN " ST " = 'earned' THEN " A " END)"
+#define PROGRESS_NAMES(GROUPS)                                                                  \
+	"SELECT p.code, c.code, d.name, g.* FROM (" GROUPS ") g"                                    \
+	" JOIN credential c ON c.id = g.cid JOIN pathway p ON p.id = c.pathway_id JOIN district d ON d.id = g.did"\
+	" ORDER BY p.id, c.code, d.name"
+#define PROGRESS_SCOPE                                                                          \
+	" WHERE (?1 IS NULL OR e.district_id = (SELECT id FROM district WHERE name = ?1))"          \
 	" AND (?2 IS NULL OR s.submitted_at >= ?2) AND (?3 IS NULL OR substr(s.submitted_at, 1, 10) <= ?3)"
+#define PROGRESS_ROWS(FROM, WHERE)                                                              \
+	PROGRESS_NAMES("SELECT s.credential_id AS cid, e.district_id AS did,"                       \
+		       PROGRESS_SUMS("1", "s.status", "s.attempt = 1", "s.attempt") FROM               \
+		       PROGRESS_SCOPE WHERE " GROUP BY 1, 2")
+
+/* Every submission in scope, on the covering indexes of migration 7
+ * (submission_report, educator_district): the recount that the counters must
+ * equal (report_scope.recount, check, the tests). */
+static const char SQL_PROGRESS_RECOUNT[] = PROGRESS_ROWS(
+	" FROM submission s INDEXED BY submission_report"
+	" JOIN educator e INDEXED BY educator_district ON e.id = s.educator_id",
 	" AND (?4 IS NULL OR EXISTS (SELECT 1 FROM assignment sa WHERE sa.submission_id = s.id"
-	" AND sa.assessor = ?4)) GROUP BY 1, 2) g"
-	" JOIN credential c ON c.id = g.cid JOIN pathway p ON p.id = c.pathway_id JOIN district d ON d.id = g.did"
-	" ORDER BY p.id, c.code, d.name";
+	" AND sa.assessor = ?4))");
+
+/* An assessor's own: from their assignments (assignment_assessor), a few
+ * thousand submissions at most. */
+static const char SQL_PROGRESS_MINE[] = PROGRESS_ROWS(
+	" FROM submission s JOIN educator e INDEXED BY educator_district ON e.id = s.educator_id",
+	" AND s.id IN (SELECT sa.submission_id FROM assignment sa WHERE sa.assessor = ?4)");
+
+/* From the counters (report_day, report_month): whole months (?5-?6) from report_month,
+ * the days before and after them (?7-?8, ?9-?10) from report_day. */
+#define COUNTER_COLS " credential_id, district_id, status, first, n, attempts"
+static const char SQL_PROGRESS_KEPT[] = PROGRESS_NAMES(
+	"SELECT credential_id AS cid, district_id AS did," PROGRESS_SUMS("n", "status", "first", "attempts")
+	" FROM (SELECT" COUNTER_COLS " FROM report_month WHERE month BETWEEN ?5 AND ?6"
+	" UNION ALL SELECT" COUNTER_COLS " FROM report_day WHERE day BETWEEN ?7 AND ?8"
+	" UNION ALL SELECT" COUNTER_COLS " FROM report_day WHERE day BETWEEN ?9 AND ?10)"
+	" WHERE n <> 0 AND (?1 IS NULL OR district_id = (SELECT id FROM district WHERE name = ?1))"
+	" GROUP BY 1, 2");
+
+/* "YYYY-MM" of a date, moved by `by` months (-1, 0, 1). */
+static void month_of(const char *date, int by, char out[16])
+{
+	int y = (date[0] - '0') * 1000 + (date[1] - '0') * 100 + (date[2] - '0') * 10 + (date[3] - '0');
+	int m = (date[5] - '0') * 10 + (date[6] - '0') + by;
+	if (m < 1)
+		y--, m = 12;
+	if (m > 12)
+		y++, m = 1;
+	snprintf(out, 16, "%04d-%02d", y % 10000, m);
+}
+
+/* The months wholly inside [since, until] (any day of a month compares between
+ * "YYYY-MM-01" and "YYYY-MM-31"), and the days of the others in the range. */
+static void bind_counter_ranges(sqlite3_stmt *st, const struct report_scope *sc)
+{
+	char first[16] = "0000-00", last[16] = "9999-99", d1[24], d2[24];
+	if (sc->since)
+		month_of(sc->since, strcmp(sc->since + 8, "01") == 0 ? 0 : 1, first);
+	if (sc->until)
+		month_of(sc->until, strcmp(sc->until + 8, "31") == 0 ? 0 : -1, last);
+	const char *lo = sc->since ? sc->since : "", *hi = sc->until ? sc->until : "~";
+	if (strcmp(first, last) > 0) { /* no whole month: one range of days */
+		sqlite3_bind_text(st, 5, "~", -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 6, "", -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 7, lo, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 8, hi, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 9, "~", -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 10, "", -1, SQLITE_STATIC);
+		return;
+	}
+	snprintf(d1, sizeof d1, "%s-00", first); /* just before the first whole month */
+	snprintf(d2, sizeof d2, "%s-32", last);  /* just after the last */
+	sqlite3_bind_text(st, 5, first, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 6, last, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 7, lo, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 8, d1, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 9, d2, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 10, hi, -1, SQLITE_TRANSIENT);
+}
 
 int store_report_progress(struct store *s, const struct report_scope *sc,
 			  int (*fn)(void *ctx, const char *pathway, const char *credential,
 				    const char *district, const struct report_counts *c),
 			  void *ctx, struct mc_error *err)
 {
-	sqlite3_stmt *st = prep_scoped(s, SQL_PROGRESS, sc, err);
+	const char *sql = sc->recount ? SQL_PROGRESS_RECOUNT : sc->assessor ? SQL_PROGRESS_MINE : SQL_PROGRESS_KEPT;
+	sqlite3_stmt *st = prep_scoped(s, sql, sc, err);
 	if (!st)
 		return MC_FAIL;
+	if (sql == SQL_PROGRESS_KEPT)
+		bind_counter_ranges(st, sc);
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct report_counts c = {
@@ -97,17 +175,30 @@ int store_report_catalog(struct store *s,
 	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading the pathways");
 }
 
-static const char SQL_TIMES[] =
+static const char SQL_TIMES_RECOUNT[] =
 	"SELECT p.code, d.name, s.status, s.submitted_at,"
 	" (SELECT min(a.at) FROM assignment a WHERE a.submission_id = s.id), dc.at"
 	" FROM submission s" SCOPE_JOIN " LEFT JOIN decision dc ON dc.submission_id = s.id" SCOPE_WHERE;
+
+/* From the facts (report_submission): one compact row a
+ * submission; an assessor's own start from their assignments. */
+#define FACT_TIMES(MINE)                                                                        \
+	"SELECT p.code, d.name, f.status, f.submitted_at, f.assigned_at, f.decided_at"             \
+	" FROM report_submission f JOIN district d ON d.id = f.district_id"                        \
+	" JOIN credential c ON c.id = f.credential_id JOIN pathway p ON p.id = c.pathway_id"       \
+	" WHERE (?1 IS NULL OR f.district_id = (SELECT id FROM district WHERE name = ?1))"         \
+	" AND (?2 IS NULL OR f.submitted_at >= ?2) AND (?3 IS NULL OR substr(f.submitted_at, 1, 10) <= ?3)" MINE
+static const char SQL_TIMES_KEPT[] = FACT_TIMES(" AND ?4 IS NULL");
+static const char SQL_TIMES_MINE[] = FACT_TIMES(
+	" AND f.submission_id IN (SELECT sa.submission_id FROM assignment sa WHERE sa.assessor = ?4)");
 
 int store_report_times(struct store *s, const struct report_scope *sc,
 		       int (*fn)(void *ctx, const char *pathway, const char *district, const char *status,
 				 const char *submitted, const char *assigned, const char *decided),
 		       void *ctx, struct mc_error *err)
 {
-	sqlite3_stmt *st = prep_scoped(s, SQL_TIMES, sc, err);
+	const char *sql = sc->recount ? SQL_TIMES_RECOUNT : sc->assessor ? SQL_TIMES_MINE : SQL_TIMES_KEPT;
+	sqlite3_stmt *st = prep_scoped(s, sql, sc, err);
 	if (!st)
 		return MC_FAIL;
 	int rc;
@@ -131,30 +222,42 @@ int store_report_times(struct store *s, const struct report_scope *sc,
  * reads are every score) and finds the earlier ones by the unique
  * (submission_id, read, criterion_id) index. */
 #define READ_RANK(r) "(CASE " r " WHEN 'adjudication' THEN 3 WHEN 'second' THEN 2 ELSE 1 END)"
-static const char SQL_PAIRS[] =
-	"SELECT x.read = 'first' AND y.read = 'second',"
+#define PAIRS(INDEX, FINAL, FROM, WHERE)                                                        \
+	"SELECT x.read = 'first' AND y.read = 'second'," FINAL ","                                  \
+	" c.code || '/' || cr.code, x.assessor, lx.seq - 1, ly.seq - 1,"                             \
+	" (SELECT count(*) FROM level lv WHERE lv.criterion_id = x.criterion_id)"                   \
+	" FROM score y INDEXED BY " INDEX " CROSS JOIN score x INDEXED BY " INDEX                    \
+	"  ON x.submission_id = y.submission_id"                                                    \
+	"  AND x.read IN ('first', 'second') AND x.criterion_id = y.criterion_id"                  \
+	"  AND " READ_RANK("x.read") " < " READ_RANK("y.read")                                       \
+	" JOIN level lx ON lx.id = x.level_id JOIN level ly ON ly.id = y.level_id"                  \
+	" JOIN criterion cr ON cr.id = x.criterion_id" FROM                                         \
+	" WHERE y.read IN ('second', 'adjudication') AND (?1 IS NULL OR d.name = ?1)" WHERE          \
+	" AND (?4 IS NULL OR x.assessor = ?4 OR y.assessor = ?4)"                                   \
+	" ORDER BY c.code, cr.seq, x.assessor"
+static const char SQL_PAIRS_RECOUNT[] = PAIRS("score_read",
 	" y.read = (SELECT z.read FROM score z WHERE z.submission_id = y.submission_id"
-	"   AND z.criterion_id = y.criterion_id ORDER BY " READ_RANK("z.read") " DESC LIMIT 1),"
-	" c.code || '/' || cr.code, x.assessor, lx.seq - 1, ly.seq - 1,"
-	" (SELECT count(*) FROM level lv WHERE lv.criterion_id = x.criterion_id)"
-	" FROM score y INDEXED BY score_read CROSS JOIN score x ON x.submission_id = y.submission_id"
-	"  AND x.read IN ('first', 'second') AND x.criterion_id = y.criterion_id"
-	"  AND " READ_RANK("x.read") " < " READ_RANK("y.read")
-	" JOIN level lx ON lx.id = x.level_id JOIN level ly ON ly.id = y.level_id"
-	" JOIN criterion cr ON cr.id = x.criterion_id JOIN submission s ON s.id = x.submission_id"
-	SCOPE_JOIN
-	" WHERE y.read IN ('second', 'adjudication')"
-	" AND (?1 IS NULL OR d.name = ?1) AND (?2 IS NULL OR s.submitted_at >= ?2)"
-	" AND (?3 IS NULL OR substr(s.submitted_at, 1, 10) <= ?3)"
-	" AND (?4 IS NULL OR x.assessor = ?4 OR y.assessor = ?4)"
-	" ORDER BY c.code, cr.seq, x.assessor";
+	"   AND z.criterion_id = y.criterion_id ORDER BY " READ_RANK("z.read") " DESC LIMIT 1)",
+	" JOIN submission s ON s.id = x.submission_id" SCOPE_JOIN,
+	" AND (?2 IS NULL OR s.submitted_at >= ?2) AND (?3 IS NULL OR substr(s.submitted_at, 1, 10) <= ?3)");
+/* The same pairs from the index report_score alone (read, submission,
+ * criterion, level, assessor: both reads of a pair, and whether an
+ * adjudication exists, without reading a score row), with the submission's
+ * district and time from its facts (report_submission) and "y is the final
+ * read" as "y is the adjudication, or there is none" (no sort). */
+static const char SQL_PAIRS_KEPT[] = PAIRS("report_score",
+	" y.read = 'adjudication' OR NOT EXISTS (SELECT 1 FROM score z WHERE z.submission_id = y.submission_id"
+	"   AND z.read = 'adjudication' AND z.criterion_id = y.criterion_id)",
+	" JOIN report_submission f ON f.submission_id = x.submission_id"
+	" JOIN credential c ON c.id = f.credential_id JOIN district d ON d.id = f.district_id",
+	" AND (?2 IS NULL OR f.submitted_at >= ?2) AND (?3 IS NULL OR substr(f.submitted_at, 1, 10) <= ?3)");
 
 int store_report_pairs(struct store *s, const struct report_scope *sc,
 		       int (*fn)(void *ctx, const char *what, const char *criterion, const char *assessor,
 				 int a, int b, int k),
 		       void *ctx, struct mc_error *err)
 {
-	sqlite3_stmt *st = prep_scoped(s, SQL_PAIRS, sc, err);
+	sqlite3_stmt *st = prep_scoped(s, sc->recount ? SQL_PAIRS_RECOUNT : SQL_PAIRS_KEPT, sc, err);
 	if (!st)
 		return MC_FAIL;
 	int rc, bad = 0;
@@ -173,8 +276,8 @@ int store_report_pairs(struct store *s, const struct report_scope *sc,
 	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading pairs of reads");
 }
 
-/* In assessor order straight from assignment_assessor: no sort. */
-static const char SQL_ASSIGNMENTS[] =
+/* In assessor order straight from an index: no sort. */
+static const char SQL_ASSIGNMENTS_RECOUNT[] =
 	"SELECT a.assessor, a.at, s.status, dc.at FROM assignment a INDEXED BY assignment_assessor"
 	" JOIN submission s ON s.id = a.submission_id"
 	" LEFT JOIN decision dc ON dc.submission_id = s.id"
@@ -183,13 +286,24 @@ static const char SQL_ASSIGNMENTS[] =
 	" AND (?2 IS NULL OR s.submitted_at >= ?2)"
 	" AND (?3 IS NULL OR substr(s.submitted_at, 1, 10) <= ?3) AND (?4 IS NULL OR a.assessor = ?4)"
 	" ORDER BY a.assessor";
+/* The same from report_assignment (assessor, submission, time) and the facts;
+ * an assessor's own from their range of that index. */
+#define ASSIGNMENTS_KEPT(WHO)                                                                   \
+	"SELECT a.assessor, a.at, f.status, f.decided_at FROM assignment a INDEXED BY report_assignment"\
+	" JOIN report_submission f ON f.submission_id = a.submission_id"                           \
+	" WHERE " WHO " AND (?1 IS NULL OR f.district_id = (SELECT id FROM district WHERE name = ?1))"\
+	" AND (?2 IS NULL OR f.submitted_at >= ?2)"                                                 \
+	" AND (?3 IS NULL OR substr(f.submitted_at, 1, 10) <= ?3) ORDER BY a.assessor"
+static const char SQL_ASSIGNMENTS_KEPT[] = ASSIGNMENTS_KEPT("a.assessor >= '' AND ?4 IS NULL");
+static const char SQL_ASSIGNMENTS_MINE[] = ASSIGNMENTS_KEPT("a.assessor = ?4");
 
 int store_report_assignments(struct store *s, const struct report_scope *sc,
 			     int (*fn)(void *ctx, const char *assessor, const char *assigned,
 				       const char *status, const char *decided),
 			     void *ctx, struct mc_error *err)
 {
-	sqlite3_stmt *st = prep_scoped(s, SQL_ASSIGNMENTS, sc, err);
+	const char *sql = sc->recount ? SQL_ASSIGNMENTS_RECOUNT : sc->assessor ? SQL_ASSIGNMENTS_MINE : SQL_ASSIGNMENTS_KEPT;
+	sqlite3_stmt *st = prep_scoped(s, sql, sc, err);
 	if (!st)
 		return MC_FAIL;
 	int rc;
@@ -229,4 +343,76 @@ int store_report_goal(struct store *s, const char *pathway, long goal, long *bef
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "setting a pathway's goal");
+}
+
+/* The counters (report_day, report_month) against a recount from the submissions: every
+ * (table, day or month, credential, district, status, first) whose kept count
+ * or attempt sum differs, rows of 0 being the same as no row. */
+#define RECOUNT(KEY)                                                                            \
+	"SELECT " KEY " AS k, s.credential_id AS cid, coalesce(e.district_id, 0) AS did, s.status AS st," \
+	" s.attempt = 1 AS f, count(*) AS n, sum(s.attempt) AS a FROM submission s"                \
+	" LEFT JOIN educator e ON e.id = s.educator_id GROUP BY 1, 2, 3, 4, 5"
+#define KEPT(TABLE, KEY)                                                                        \
+	"SELECT " KEY " AS k, credential_id AS cid, district_id AS did, status AS st, first AS f, n,"\
+	" attempts AS a FROM " TABLE " WHERE n <> 0 OR attempts <> 0"
+#define DIFFER(T)                                                                               \
+	"SELECT '" T "' AS tb, coalesce(x.k, y.k) AS k, coalesce(x.cid, y.cid) AS cid,"              \
+	" coalesce(x.did, y.did) AS did, coalesce(x.st, y.st) AS st, coalesce(x.f, y.f) AS f,"      \
+	" coalesce(x.n, 0) AS kept, coalesce(y.n, 0) AS counted"                                    \
+	" FROM " T "_kept x FULL JOIN " T "_real y USING (k, cid, did, st, f)"                      \
+	" WHERE x.n IS NOT y.n OR x.a IS NOT y.a"
+static const char SQL_COUNTS_CHECK[] =
+	"WITH day_real AS (" RECOUNT("substr(s.submitted_at, 1, 10)") "),"
+	" month_real AS (SELECT substr(k, 1, 7) AS k, cid, did, st, f, sum(n) AS n, sum(a) AS a FROM day_real"
+	" GROUP BY 1, 2, 3, 4, 5),"
+	" day_kept AS (" KEPT("report_day", "day") "), month_kept AS (" KEPT("report_month", "month") ")"
+	" SELECT t.*, c.code, d.name FROM (" DIFFER("day") " UNION ALL " DIFFER("month") ") t"
+	" LEFT JOIN credential c ON c.id = t.cid LEFT JOIN district d ON d.id = t.did"
+	" ORDER BY 1, 2, 3, 4, 5, 6";
+
+int store_report_counts_check(struct store *s, int (*fn)(void *ctx, const struct report_count_diff *d),
+			      void *ctx, struct mc_error *err)
+{
+	sqlite3_stmt *st = store_prep(s, SQL_COUNTS_CHECK, err);
+	if (!st)
+		return MC_FAIL;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct report_count_diff d = {
+			(const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
+			(const char *)sqlite3_column_text(st, 8), (const char *)sqlite3_column_text(st, 9),
+			(const char *)sqlite3_column_text(st, 4), sqlite3_column_int(st, 5),
+			sqlite3_column_int64(st, 6), sqlite3_column_int64(st, 7),
+		};
+		if (fn(ctx, &d) != MC_OK) {
+			sqlite3_reset(st);
+			return MC_FAIL;
+		}
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "recounting the report counters");
+}
+
+/* report_submission against its source rows (report_fact): each submission
+ * whose kept facts differ, missing or left over. */
+static const char SQL_FACTS_CHECK[] =
+	"SELECT coalesce(s.ext_id, '#' || x.submission_id) FROM"
+	" (SELECT submission_id FROM (SELECT * FROM report_fact EXCEPT SELECT * FROM report_submission)"
+	" UNION SELECT submission_id FROM (SELECT * FROM report_submission EXCEPT SELECT * FROM report_fact)) x"
+	" LEFT JOIN submission s ON s.id = x.submission_id ORDER BY 1";
+
+int store_report_facts_check(struct store *s, int (*fn)(void *ctx, const char *submission), void *ctx,
+			     struct mc_error *err)
+{
+	sqlite3_stmt *st = store_prep(s, SQL_FACTS_CHECK, err);
+	if (!st)
+		return MC_FAIL;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (fn(ctx, (const char *)sqlite3_column_text(st, 0)) != MC_OK) {
+			sqlite3_reset(st);
+			return MC_FAIL;
+		}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "recounting the report facts");
 }

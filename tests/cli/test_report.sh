@@ -3,7 +3,8 @@
 # shapes of tsv and json, agreement figures equal to scikit-learn's on the same
 # pairs of reads, the HTML report rendered by headless Chromium with the json's
 # numbers, who sees what (an assessor and a coordinator as OS accounts mcrepa,
-# mcrepc), `config goal` (admins, audited), and bad input.
+# mcrepc), `config goal` (admins, audited), bad input, and the kept counters
+# (issue 13) equal to `--recount` after real writes, as every role.
 . "$TOP_SRCDIR/tests/cli/lib.sh"
 PY=/usr/bin/python3
 [ -x "$PY" ] || PY=python3
@@ -188,5 +189,61 @@ as mcrepc report progress --district "$D2"
 t_check "coordinator: another district is refused" [ "$RC" = 1 ] && grep -q "you (mcrepc) coordinate $D1: the figures of $D2 are not yours to see" "$ERR"
 as mcrepc config goal TEAM 1
 t_check "coordinator: may not set a goal" [ "$RC" = 1 ]
+
+# ---- the kept counters and facts give the recount's figures after real writes
+# (issue 13): an assessor scores, submissions are withdrawn, reopened, decided,
+# an import adds a submission and moves an educator to another district; then
+# every report, in every format and scope, for each role, equals --recount.
+words=$(yes 'students questioned evidence' | head -60 | tr '\n' ' ')
+E=$(sqlite3 "$F/t.db" "SELECT e.ext_id || '|' || e.name FROM educator e JOIN district d ON d.id = e.district_id
+	WHERE d.name <> '$D1' AND EXISTS (SELECT 1 FROM submission s WHERE s.educator_id = e.id AND s.status = 'earned') LIMIT 1")
+{
+	echo 'submission_id,educator_id,educator_name,district,school,credential,submitted_at,part,kind,text,file'
+	for part in overview artifact artifact2 reflection; do
+		echo "RPF-1,${E%%|*},${E#*|},$D1,Moved School,STEMS-INQ,2026-02-14T10:00:00Z,$part,text,$words,"
+	done
+} >"$T/moved.csv"
+Q=$(sqlite3 "$F/t.db" "SELECT s.ext_id FROM submission s JOIN assignment a ON a.submission_id = s.id
+	WHERE a.assessor = 'mcrepa' AND s.status = 'queued' LIMIT 1")
+CRIT=$(sqlite3 "$F/t.db" "SELECT cr.code || ' ' || l.code FROM submission s JOIN part p ON p.rubric_id = s.rubric_id
+	JOIN criterion cr ON cr.part_id = p.id JOIN level l ON l.criterion_id = cr.id WHERE s.ext_id = '$Q' LIMIT 1")
+W=$(sqlite3 "$F/t.db" "SELECT ext_id FROM submission WHERE status = 'in_progress' LIMIT 1")
+R=$(sqlite3 "$F/t.db" "SELECT ext_id FROM submission WHERE status = 'earned' LIMIT 1")
+as mcrepa score "$Q" $CRIT
+t_check "writes: the assessor scores $Q (queued to in progress)" [ "$RC" = 0 ]
+RC=0; "$MCASSESS" --db "$F/t.db" withdraw "$W" --reason "left the district" >"$OUT" 2>"$ERR" || RC=$?
+t_check "writes: $W withdrawn" [ "$RC" = 0 ]
+RC=0; "$MCASSESS" --db "$F/t.db" reopen "$R" --reason "appeal upheld" >"$OUT" 2>"$ERR" || RC=$?
+t_check "writes: $R reopened" [ "$RC" = 0 ]
+RC=0; "$MCASSESS" --db "$F/t.db" import "$T/moved.csv" >"$OUT" 2>"$ERR" || RC=$?
+t_check "writes: an import moves ${E%%|*} to $D1" [ "$RC" = 0 ] && [ "$(sqlite3 "$F/t.db" "SELECT d.name FROM educator e
+	JOIN district d ON d.id = e.district_id WHERE e.ext_id = '${E%%|*}'")" = "$D1" ]
+same=0 differ=""
+for who in root mcrepa mcrepc; do
+	for r in progress turnaround assessors agreement; do
+		for scope in "" "--district $D1" "--since 2025-10-15 --until 2026-03-03" "--since 2025-11-01"; do
+			for fmt in text tsv json; do
+				# shellcheck disable=SC2086 # the scope is words
+				if [ "$who" = root ]; then
+					"$MCASSESS" --db "$F/t.db" report $r --format $fmt $scope >"$T/kept" 2>&1
+					"$MCASSESS" --db "$F/t.db" report $r --format $fmt $scope --recount >"$T/recount" 2>&1
+				else
+					as "$who" report $r --format $fmt $scope; cp "$OUT" "$T/kept"; cat "$ERR" >>"$T/kept"
+					as "$who" report $r --format $fmt $scope --recount; cp "$OUT" "$T/recount"; cat "$ERR" >>"$T/recount"
+				fi
+				if cmp -s "$T/kept" "$T/recount"; then same=$((same + 1)); else differ="$differ $who:$r:$fmt:$scope"; fi
+			done
+		done
+	done
+done
+t_check "kept figures equal the recount in $same runs (differ:${differ:- none})" [ -z "$differ" ] && [ "$same" = 144 ]
+RC=0; "$MCASSESS" --db "$F/t.db" check >"$OUT" 2>"$ERR" || RC=$?
+t_check "check: the counters and facts agree with a recount" [ "$RC" = 0 ] && grep -q "all good" "$OUT"
+sqlite3 "$F/t.db" "UPDATE report_submission SET submitted_at = '2001-01-01T00:00:00Z' WHERE submission_id = (SELECT id FROM submission WHERE ext_id = '$R');
+	UPDATE report_month SET n = n + 1 WHERE (month, credential_id, district_id, status, first) IN
+	(SELECT month, credential_id, district_id, status, first FROM report_month LIMIT 1)"
+RC=0; "$MCASSESS" --db "$F/t.db" check >"$OUT" 2>"$ERR" || RC=$?
+t_check "check: a counter changed behind its back is named" [ "$RC" != 0 ] && grep -q "report counter (by month) for 20" "$OUT" "$ERR"
+t_check "check: facts changed behind their back name the submission" grep -q "submission $R: the facts kept" "$OUT" "$ERR"
 rm -rf "$F"
 done_testing

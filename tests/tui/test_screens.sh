@@ -339,6 +339,24 @@ replay "$T/config.keys" 80x24
 t_check "config: help lists the user's binding" grep -q '^ j, Down, n  *move-down' "$T/dumps/config/config-help"
 rm -f "$XDG_CONFIG_HOME/mcassess/config"
 
+# The reports screen queries once, when it opens (issue 13): keys that move and
+# page within it run no report query (MCASSESS_SQL_TRACE logs every statement);
+# leaving and pressing R again is how it is read afresh.
+report_queries() { grep -c 'report_month\|FROM score y INDEXED BY\|FROM pathway p LEFT JOIN credential' "$1"; }
+printf 'R\n:dump rq-open\nq\n' >"$T/rq.keys"
+rm -f "$T/rq-open.sql"
+MCASSESS_SQL_TRACE=$T/rq-open.sql replay "$T/rq.keys" 80x24
+opened=$(report_queries "$T/rq-open.sql")
+t_check "reports: opening runs the report queries ($opened: progress, its catalog, agreement)" [ "$opened" -eq 3 ]
+printf 'R\njjjjjjjjjj\n<PgDn>\n<PgDn>\nkkkkk\n<PgUp>\nGg\n:dump rq-moved\nq\n' >"$T/rq.keys"
+rm -f "$T/rq-moved.sql"
+MCASSESS_SQL_TRACE=$T/rq-moved.sql replay "$T/rq.keys" 80x24
+t_check "reports: 21 keys within the screen run no report query" [ "$(report_queries "$T/rq-moved.sql")" -eq "$opened" ]
+printf 'R\njj\nq\nR\n:dump rq-again\nq\n' >"$T/rq.keys"
+rm -f "$T/rq-again.sql"
+MCASSESS_SQL_TRACE=$T/rq-again.sql replay "$T/rq.keys" 80x24
+t_check "reports: opening it again reads it afresh" [ "$(report_queries "$T/rq-again.sql")" -eq $((2 * opened)) ]
+
 # A bad script is an error with its file and line, not a hang.
 printf 'j\n<Nope>\n' >"$T/bad.keys"
 replay "$T/bad.keys" 80x24

@@ -225,6 +225,199 @@ static void test_turnaround(void **state)
 	report_scope_free(&sc);
 }
 
+/* ---------------------------------------------------------------- the kept counters */
+
+/* The whole progress report as text, for comparing two ways of computing it. */
+static char *progress_text(struct store *s, const struct report_scope *sc)
+{
+	struct mc_error err = MC_ERROR_INIT;
+	struct report_progress p;
+	assert_int_equal(report_progress(s, sc, &p, &err), MC_OK);
+	struct mc_buf b = MC_BUF_INIT;
+	for (int i = 0; i <= p.n; i++) {
+		const struct report_counts *c = i < p.n ? &p.rows[i].c : &p.total;
+		if (i < p.n)
+			mc_buf_printf(&b, "%d %s %s %s ", p.rows[i].level, p.rows[i].pathway,
+				      p.rows[i].credential ? p.rows[i].credential : "-",
+				      p.rows[i].district ? p.rows[i].district : "-");
+		mc_buf_printf(&b, "%ld %ld %ld %ld %ld %ld %ld %ld\n", c->earned, c->in_process, c->resubmit,
+			      c->incomplete, c->withdrawn, c->first_decided, c->first_earned, c->attempts_sum);
+	}
+	report_progress_free(&p);
+	return mc_buf_steal(&b);
+}
+
+/* Turnaround, the assessors report and agreement as text (the same as the CLI's figures). */
+static char *times_text(struct store *s, const struct report_scope *sc)
+{
+	struct mc_error err = MC_ERROR_INIT;
+	struct report_turnaround t;
+	struct report_assessors a;
+	assert_int_equal(report_turnaround(s, sc, &t, &err), MC_OK);
+	assert_int_equal(report_assessors(s, sc, &a, &err), MC_OK);
+	struct mc_buf b = MC_BUF_INIT;
+	for (int i = 0; i < t.n; i++) {
+		const struct report_turnaround_row *r = &t.rows[i];
+		mc_buf_printf(&b, "%s %s %ld %.6f %.6f %ld %.6f %.6f %ld\n", r->pathway ? r->pathway : "-",
+			      r->district ? r->district : "-", r->decided, r->decide_median, r->decide_p90, r->read_n,
+			      r->read_median, r->read_p90, r->within_due);
+	}
+	for (int i = 0; i < REPORT_AGE_BUCKETS; i++)
+		mc_buf_printf(&b, "backlog %ld\n", t.backlog[i]);
+	for (int i = 0; i < a.n; i++)
+		mc_buf_printf(&b, "%s %ld %ld %ld %.6f\n", a.rows[i].assessor, a.rows[i].done, a.rows[i].open,
+			      a.rows[i].overdue, a.rows[i].per_week);
+	report_turnaround_free(&t);
+	report_assessors_free(&a);
+	struct report_agreement g;
+	assert_int_equal(report_agreement(s, sc, &g, &err), MC_OK);
+	for (int i = 0; i < g.n; i++)
+		mc_buf_printf(&b, "%s %s %ld %d %.6f %.6f %.6f\n", g.rows[i].what, g.rows[i].key, g.rows[i].a.n,
+			      g.rows[i].a.k, g.rows[i].a.exact.value, g.rows[i].a.kappa.value, g.rows[i].a.ac1.value);
+	report_agreement_free(&g);
+	return mc_buf_steal(&b);
+}
+
+static void assert_same(struct store *s, struct report_scope *sc, char *(*text)(struct store *,
+										 const struct report_scope *))
+{
+	sc->recount = 0;
+	char *kept = text(s, sc);
+	sc->recount = 1;
+	char *counted = text(s, sc);
+	assert_string_equal(kept, counted);
+	free(kept);
+	free(counted);
+}
+
+static int count_diff(void *ctx, const struct report_count_diff *d)
+{
+	(void)d;
+	++*(int *)ctx;
+	return MC_OK;
+}
+
+static int fact_diff(void *ctx, const char *submission)
+{
+	(void)submission;
+	++*(int *)ctx;
+	return MC_OK;
+}
+
+/* The counters give exactly the recount's figures, for every scope: all, one
+ * district, date ranges with and without whole months, an assessor's own. */
+static void assert_counters_exact(struct fx *f, const char *assessor)
+{
+	static const char *const ranges[][2] = {
+		{ NULL, NULL },		      { "2025-09-15", "2026-01-31" }, { "2025-10-01", "2025-10-31" },
+		{ "2025-11-03", "2025-11-20" }, { "2026-02-01", NULL },	       { NULL, "2025-12-30" },
+		{ "2025-12-31", "2026-03-01" }, { "2025-09-30", "2025-10-01" },
+	};
+	for (size_t r = 0; r < sizeof ranges / sizeof *ranges; r++)
+		for (int who = 0; who < 3; who++) {
+			struct report_scope sc = { .since = (char *)ranges[r][0], .until = (char *)ranges[r][1],
+						   .as_of = "2026-03-15T12:00:00Z", .due_days = 14 };
+			sc.district = who == 1 ? (char *)"Dove Valley County Schools" : NULL;
+			sc.assessor = who == 2 ? (char *)assessor : NULL;
+			assert_same(f->s, &sc, progress_text);
+			assert_same(f->s, &sc, times_text);
+		}
+	int diffs = 0;
+	struct mc_error err = MC_ERROR_INIT;
+	assert_int_equal(store_report_counts_check(f->s, count_diff, &diffs, &err), MC_OK);
+	assert_int_equal(store_report_facts_check(f->s, fact_diff, &diffs, &err), MC_OK);
+	assert_int_equal(diffs, 0);
+}
+
+/* Random writes of every kind that moves a submission between counters, each
+ * committed on its own connection as another mcassess would. */
+static void test_counters_random(void **state)
+{
+	struct fx *f = *state;
+	static const char *const statuses[] = { "queued", "in_progress", "awaiting_approval", "earned",
+						"resubmit", "incomplete", "withdrawn" };
+	long long nsub = sql_count(f->path, "SELECT max(id) FROM submission");
+	long long nedu = sql_count(f->path, "SELECT max(id) FROM educator");
+	long long ncred = sql_count(f->path, "SELECT max(id) FROM credential");
+	long long ndis = sql_count(f->path, "SELECT max(id) FROM district");
+	char assessor[64];
+	{
+		sqlite3 *db;
+		sqlite3_stmt *st;
+		assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+		assert_int_equal(sqlite3_prepare_v2(db, "SELECT assessor FROM assignment GROUP BY 1 ORDER BY count(*) "
+						    "DESC LIMIT 1", -1, &st, NULL), SQLITE_OK);
+		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+		snprintf(assessor, sizeof assessor, "%s", (const char *)sqlite3_column_text(st, 0));
+		sqlite3_finalize(st);
+		sqlite3_close(db);
+	}
+	assert_counters_exact(f, assessor); /* as the migration filled them */
+	unsigned long long x = 88172645463325252ULL;
+	for (int step = 1; step <= 360; step++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		long long id = 1 + (long long)(x % (unsigned long long)nsub);
+		int k = (int)((x >> 20) % 15), v = (int)((x >> 32) % 1000);
+		char *q;
+		if (k <= 2)
+			q = mc_xasprintf("UPDATE submission SET status = '%s' WHERE id = %lld", statuses[v % 7], id);
+		else if (k == 3)
+			q = mc_xasprintf("UPDATE submission SET attempt = %d WHERE id = %lld", 1 + v % 3, id);
+		else if (k == 4)
+			q = mc_xasprintf("UPDATE submission SET submitted_at = strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', "
+					 "'2025-09-01', '+%d hours') WHERE id = %lld", v * 7, id);
+		else if (k == 5)
+			q = mc_xasprintf("UPDATE submission SET credential_id = %lld, educator_id = %lld WHERE id = %lld",
+					 1 + v % ncred, 1 + v % nedu, id);
+		else if (k == 6)
+			q = mc_xasprintf("UPDATE educator SET district_id = %lld WHERE id = (SELECT educator_id FROM "
+					 "submission WHERE id = %lld)", 1 + v % ndis, id);
+		else if (k == 7)
+			q = mc_xasprintf("INSERT INTO submission(ext_id, educator_id, credential_id, rubric_id, attempt, "
+					 "status, submitted_at, imported_at, source_sha256, updated_at) SELECT "
+					 "'rnd-%d', educator_id, credential_id, rubric_id, attempt + 1, '%s', "
+					 "submitted_at, imported_at, '', updated_at FROM submission WHERE id = %lld",
+					 step, statuses[v % 7], id);
+		else if (k == 9) /* a decision made, or taken back */
+			q = mc_xasprintf(v % 3 ? "INSERT OR IGNORE INTO decision(uid, submission_id, outcome, decided_by, at) "
+					 "VALUES ('rnd-%d', %lld, 'earned', 'x', strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', "
+					 "'2025-10-01', '+%d hours'))"
+					 : "DELETE FROM decision WHERE %d > 0 AND submission_id = %lld AND %d >= 0",
+					 step, id, v * 5);
+		else if (k == 10) /* a read assigned, or taken back */
+			q = mc_xasprintf(v % 3 ? "INSERT OR IGNORE INTO assignment(uid, submission_id, assessor, read, "
+					 "assigned_by, at) VALUES ('rnd-%d', %lld, '%s', 'second', 'x', "
+					 "strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', '2025-09-20', '+%d hours'))"
+					 : "DELETE FROM assignment WHERE %d > 0 AND submission_id = %lld AND '%s' <> '' "
+					   "AND %d >= 0",
+					 step, id, v % 2 ? assessor : "rnd", v * 3);
+		else if (k == 11)
+			q = mc_xasprintf("UPDATE assignment SET at = strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', '2025-09-10', "
+					 "'+%d hours') WHERE submission_id = %lld", v, id);
+		else if (k == 12)
+			q = mc_xasprintf("UPDATE decision SET at = strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', '2026-01-10', "
+					 "'+%d hours') WHERE submission_id = %lld", v * 2, id);
+		else if (k == 13) /* a second read or an adjudication: the first read's levels, one moved */
+			q = mc_xasprintf("INSERT OR IGNORE INTO score(uid, submission_id, criterion_id, level_id, assessor, "
+					 "read, at) SELECT 'rnd-%d-' || sc.id, sc.submission_id, sc.criterion_id, "
+					 "coalesce((SELECT l2.id FROM level l2 WHERE l2.criterion_id = sc.criterion_id AND "
+					 "l2.seq = l.seq + (sc.id %% 3) - 1), sc.level_id), '%s', '%s', sc.at FROM score sc "
+					 "JOIN level l ON l.id = sc.level_id WHERE sc.read = 'first' AND sc.submission_id %% 50 "
+					 "= %lld %% 50", step, v % 2 ? assessor : "mcrpfb", v % 3 ? "second" : "adjudication", id);
+		else /* several rows in one statement, and deletes */
+			q = mc_xasprintf(v % 2 ? "DELETE FROM submission WHERE id %% 97 = %lld %% 97 AND id > %lld"
+					       : "UPDATE submission SET status = 'withdrawn' WHERE id %% 89 = %lld %% 89",
+					 id, nsub - 40);
+		sql_exec(f->path, q);
+		free(q);
+		if (step % 60 == 0)
+			assert_counters_exact(f, assessor);
+	}
+	/* and the walk made pairs for agreement to count */
+	assert_true(sql_count(f->path, "SELECT count(*) FROM score WHERE read = 'adjudication'") > 0);
+	assert_true(sql_count(f->path, "SELECT count(*) FROM score WHERE read = 'second'") > 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -233,6 +426,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_goal, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_agreement, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_turnaround, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_counters_random, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
