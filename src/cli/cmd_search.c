@@ -100,9 +100,12 @@ static int catch_up(struct cli *cli, struct store *s, struct mc_error *err)
 		return rc;
 	if (ev + fb < PROGRESS_ROWS)
 		return search_catch_up(s, NULL, err);
-	/* the first search after an import indexes it: say so, with how far it is */
+	/* a first search after an upgrade, or after rows written behind mcassess's back:
+	 * say so, with how far it is; it goes in steps, so Ctrl-C keeps what was done */
+	if (cli->progress)
+		fprintf(stderr, "mcassess: search: %lld evidence items and %lld feedback texts are new to the index"
+			" (Ctrl-C stops; the next search carries on)\n", ev, fb);
 	cli_progress_begin(cli);
-	cli_progress_printf("search: indexing %lld new evidence items and %lld feedback...", ev, fb);
 	rc = search_catch_up(s, NULL, err);
 	cli_progress_end();
 	return rc;
@@ -167,10 +170,13 @@ static int run(struct cli *cli, const struct cli_cmd *self, int argc, char **arg
 	struct mc_error err = MC_ERROR_INIT;
 	if (reindex) {
 		rc = store_begin(s, &err);
-		if (rc == MC_OK && (rc = search_reindex(s, &err)) == MC_OK)
+		/* emptied at once, then filled as a catch-up is: with a percentage, resumable */
+		if (rc == MC_OK && (rc = search_reset(s, &err)) == MC_OK)
 			rc = store_commit(s, &err);
 		else if (rc != MC_OK)
 			store_rollback(s);
+		if (rc == MC_OK)
+			rc = catch_up(cli, s, &err);
 		if (rc == MC_OK && nargs == 0) {
 			fprintf(stderr, "mcassess: search: index rebuilt\n");
 			cli_close(cli);

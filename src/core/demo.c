@@ -26,6 +26,7 @@
 #include "mcassess/people.h"
 #include "mcassess/precheck.h"
 #include "mcassess/report.h"
+#include "mcassess/search.h"
 #include "mcassess/setup.h"
 #include "mcassess/store.h"
 #include "mcassess/store_demo.h"
@@ -940,7 +941,8 @@ static int batch_end(struct gen *g, struct mc_error *err)
 	if (g->in_batch < (g->o->batch > 0 ? g->o->batch : DEMO_BATCH))
 		return MC_OK;
 	g->in_batch = 0;
-	if (store_precheck_catch_up(g->s, NULL, err) != MC_OK || store_commit(g->s, err) != MC_OK)
+	if (store_precheck_catch_up(g->s, NULL, err) != MC_OK ||
+	    search_index_bulk(g->s, 0, NULL, err) != MC_OK || store_commit(g->s, err) != MC_OK)
 		return MC_FAIL;
 	MC_CRASH_POINT("demo: a batch committed");
 	store_checkpoint(g->s);
@@ -1199,6 +1201,8 @@ int demo_run(struct store *s, const struct demo_options *o, struct demo_counts *
 		rc = fill(&g, resume, err);
 		if (rc == MC_OK)
 			rc = store_precheck_catch_up(s, NULL, err); /* hashes for the copy pre-check */
+		if (rc == MC_OK) /* the first search finds the index built, its segments merged */
+			rc = search_index_bulk(s, 1, NULL, err);
 		if (rc == MC_OK)
 			rc = store_commit(s, err);
 		else

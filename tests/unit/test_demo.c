@@ -6,6 +6,7 @@
 #include "mcassess/audit.h"
 #include "mcassess/demo.h"
 #include "mcassess/hash.h"
+#include "mcassess/search.h"
 #include "mcassess/store.h"
 #include "mcassess/text.h"
 #include "mcassess/util.h"
@@ -358,6 +359,32 @@ static void submissions_target_is_exact(void **state)
 	sqlite3_close(db);
 }
 
+/* The demo leaves the search index built (nothing for a first search to do) and
+ * holding exactly the evidence with text and the feedback. */
+static void search_index_built(void **state)
+{
+	struct fx *f = *state;
+	struct mc_error err = MC_ERROR_INIT;
+	struct demo_counts c;
+	assert_int_equal(run_demo(f->path, 200, 0, 5, &c, &err), MC_OK);
+	sqlite3 *db = open_db(f->path);
+	assert_true(query_int(db, "SELECT count(*) FROM evidence WHERE text IS NOT NULL") > 0);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM search_evidence_docsize"),
+			 query_int(db, "SELECT count(*) FROM evidence WHERE text IS NOT NULL"));
+	assert_true(query_int(db, "SELECT count(*) FROM feedback") > 0);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM search_feedback_docsize"),
+			 query_int(db, "SELECT count(*) FROM feedback"));
+	sqlite3_close(db);
+	struct store *s = NULL;
+	assert_int_equal(unit_open(f->path, 0, &s, &err), MC_OK);
+	long long ev = -1, fb = -1, indexed = -1;
+	assert_int_equal(search_pending(s, &ev, &fb, &err), MC_OK);
+	assert_int_equal(ev + fb, 0);
+	assert_int_equal(search_catch_up(s, &indexed, &err), MC_OK);
+	assert_int_equal(indexed, 0);
+	unit_close(&s);
+}
+
 static void bad_options_refused(void **state)
 {
 	struct fx *f = *state;
@@ -464,6 +491,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(refuses_filled_database_and_changes_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(one_audit_row_and_chain_intact, setup, teardown),
 		cmocka_unit_test_setup_teardown(submissions_target_is_exact, setup, teardown),
+		cmocka_unit_test_setup_teardown(search_index_built, setup, teardown),
 		cmocka_unit_test_setup_teardown(bad_options_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_killed_demo_is_finished_by_the_same_options, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_killed_demo_of_n_submissions_is_finished, setup, teardown),

@@ -605,6 +605,62 @@ static void bad_regex_says_where_and_why(void **state)
 	mc_error_clear(&err);
 }
 
+/* Stops after its first call, remembering what it was told. */
+static int stop_at_once(void *ctx, long long done, long long total)
+{
+	long long *seen = ctx;
+	seen[0]++;
+	seen[1] = done;
+	seen[2] = total;
+	return 1;
+}
+
+static long long hits_for(struct store *s, const char *word)
+{
+	struct mc_error err = MC_ERROR_INIT;
+	struct search_opts o = { 0, 0, 0, SEARCH_BY_NEWEST };
+	struct search_hit *h;
+	int n;
+	assert_int_equal(search_text(s, word, &o, &h, &n, &err), MC_OK);
+	search_hits_free(&h, n);
+	return n;
+}
+
+/* A build of the index on its own is done in transactions of 20,000 rows: stopped
+ * after the first (as Ctrl-C would), what it did stays and the next catch-up
+ * finishes it; the same when the whole index must be rebuilt (an index of an
+ * older format). */
+static void interrupted_catch_up_resumes(void **state)
+{
+	struct fx *f = *state;
+	struct mc_error err = MC_ERROR_INIT;
+	exec_sql(f->path, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 25000)"
+			  " INSERT INTO evidence(submission_id, seq, part_id, kind, text, sha256, words, media_type)"
+			  " SELECT e.submission_id, 100 + i, e.part_id, 'text', 'okapi number ' || i, 'o', 3,"
+			  " 'text/plain' FROM n, (SELECT * FROM evidence WHERE text IS NOT NULL LIMIT 1) e");
+	long long with_text = query_int(f->path, "SELECT count(*) FROM evidence WHERE text IS NOT NULL");
+	assert_true(with_text > 25000);
+	for (int round = 0; round < 2; round++) {
+		long long seen[3] = { 0, 0, 0 }, indexed = -1, ev, fb;
+		assert_int_equal(search_catch_up_steps(f->s, stop_at_once, seen, &indexed, &err), MC_OK);
+		assert_int_equal(seen[0], 1);
+		assert_int_equal(seen[1], 20000);
+		assert_int_equal(seen[2], with_text);
+		assert_int_equal(search_pending(f->s, &ev, &fb, &err), MC_OK);
+		assert_int_equal(ev, with_text - 20000);
+		assert_int_equal(query_int(f->path, "SELECT count(*) FROM search_evidence_docsize"), 20000);
+		/* the next one carries on from there: every row found, once */
+		assert_int_equal(search_catch_up(f->s, &indexed, &err), MC_OK);
+		assert_int_equal(indexed, with_text - 20000);
+		assert_int_equal(search_pending(f->s, &ev, &fb, &err), MC_OK);
+		assert_int_equal(ev + fb, 0);
+		assert_int_equal(hits_for(f->s, "okapi"), 25000);
+		assert_int_equal(query_int(f->path, "SELECT count(*) FROM search_evidence_docsize"), with_text);
+		/* then an index of the format before: rebuilt from nothing, the same way */
+		exec_sql(f->path, "UPDATE meta SET value = '1' WHERE key = 'search.format'");
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -624,6 +680,7 @@ int main(void)
 		cmocka_unit_test(regex_literal_prefilter),
 		cmocka_unit_test_setup_teardown(regex_search_over_rows, setup, teardown),
 		cmocka_unit_test(bad_regex_says_where_and_why),
+		cmocka_unit_test_setup_teardown(interrupted_catch_up_resumes, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
