@@ -605,6 +605,18 @@ static void bad_regex_says_where_and_why(void **state)
 	mc_error_clear(&err);
 }
 
+/* n evidence rows (i = 1..n) of the first submission with text, their text the SQL
+ * expression `text` of i, written behind the store's back. */
+static void add_rows(struct fx *f, int n, const char *text)
+{
+	char *sql = mc_xasprintf("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %d)"
+				 " INSERT INTO evidence(submission_id, seq, part_id, kind, text, sha256, words, media_type)"
+				 " SELECT e.submission_id, 100 + i, e.part_id, 'text', %s, 'o', 3, 'text/plain' FROM n,"
+				 " (SELECT * FROM evidence WHERE text IS NOT NULL LIMIT 1) e", n, text);
+	exec_sql(f->path, sql);
+	free(sql);
+}
+
 /* Stops after its first call, remembering what it was told. */
 static int stop_at_once(void *ctx, long long done, long long total)
 {
@@ -634,10 +646,7 @@ static void interrupted_catch_up_resumes(void **state)
 {
 	struct fx *f = *state;
 	struct mc_error err = MC_ERROR_INIT;
-	exec_sql(f->path, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 25000)"
-			  " INSERT INTO evidence(submission_id, seq, part_id, kind, text, sha256, words, media_type)"
-			  " SELECT e.submission_id, 100 + i, e.part_id, 'text', 'okapi number ' || i, 'o', 3,"
-			  " 'text/plain' FROM n, (SELECT * FROM evidence WHERE text IS NOT NULL LIMIT 1) e");
+	add_rows(f, 25000, "'okapi number ' || i");
 	long long with_text = query_int(f->path, "SELECT count(*) FROM evidence WHERE text IS NOT NULL");
 	assert_true(with_text > 25000);
 	for (int round = 0; round < 2; round++) {
@@ -661,6 +670,59 @@ static void interrupted_catch_up_resumes(void **state)
 	}
 }
 
+/* Takes hits one at a time, as the command line prints them: remembers each one's
+ * row and stops after `stop_after`. */
+struct taken {
+	long long rowid[400];
+	int n, stop_after, owned_ok;
+};
+
+static int take_one(void *ctx, struct search_hit *h)
+{
+	struct taken *t = ctx;
+	t->owned_ok += h->submission && h->snippet;
+	t->rowid[t->n++] = h->rowid;
+	free(h->snippet); /* the receiver may take the strings */
+	h->snippet = NULL;
+	return t->stop_after && t->n >= t->stop_after;
+}
+
+/* Streamed hits come in the same order as the collected ones (text: rank; regex:
+ * rows, across several located batches), and the receiver can stop them. */
+static void streamed_hits_match_collected(void **state)
+{
+	struct fx *f = *state;
+	struct mc_error err = MC_ERROR_INIT;
+	add_rows(f, 300, "substr('okapi okapi okapi okapi ', 1, 6 * (1 + i % 4)) || 'stripes ' || i");
+	struct search_opts o = { 0, 0, 0, SEARCH_BY_RANK };
+	for (int regex = 0; regex < 2; regex++) {
+		struct search_hit *h;
+		int n;
+		struct taken t = { .n = 0 };
+		if (regex) {
+			assert_int_equal(search_regex(f->s, "okapi", &o, &h, &n, &err), MC_OK);
+			assert_int_equal(search_regex_each(f->s, "okapi", &o, take_one, &t, &err), MC_OK);
+		} else {
+			assert_int_equal(search_text(f->s, "okapi", &o, &h, &n, &err), MC_OK);
+			assert_int_equal(search_text_each(f->s, "okapi", &o, take_one, &t, &err), MC_OK);
+		}
+		assert_int_equal(n, 300);
+		assert_int_equal(t.n, 300);
+		assert_int_equal(t.owned_ok, 300);
+		for (int i = 0; i < n; i++)
+			assert_int_equal(t.rowid[i], h[i].rowid);
+		if (!regex) /* best first: four okapis before one */
+			assert_true(h[0].rank < h[n - 1].rank);
+		search_hits_free(&h, n);
+		struct taken stop = { .stop_after = 2 };
+		if (regex)
+			assert_int_equal(search_regex_each(f->s, "okapi", &o, take_one, &stop, &err), MC_OK);
+		else
+			assert_int_equal(search_text_each(f->s, "okapi", &o, take_one, &stop, &err), MC_OK);
+		assert_int_equal(stop.n, 2);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -681,6 +743,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(regex_search_over_rows, setup, teardown),
 		cmocka_unit_test(bad_regex_says_where_and_why),
 		cmocka_unit_test_setup_teardown(interrupted_catch_up_resumes, setup, teardown),
+		cmocka_unit_test_setup_teardown(streamed_hits_match_collected, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
