@@ -33,4 +33,9 @@ void audit_row_hash(const struct audit_row *r, char out[MC_SHA256_HEX]);
  * *problems counts them. Returns MC_OK unless the walk itself failed. */
 int audit_verify(struct store *s, void (*report)(void *ctx, const char *problem), void *ctx,
 		 long *problems, struct mc_error *err);
+/* The same from row `seq` on (0: from the start), that row being the one whose
+ * hash was `hash` when last verified (check --since-last). */
+int audit_verify_from(struct store *s, long long seq, const char *hash,
+		      void (*report)(void *ctx, const char *problem), void *ctx, long *problems,
+		      struct mc_error *err);
 #endif

@@ -138,30 +138,65 @@ static int verify_row(void *ctx, const struct audit_row *r)
 	return 0;
 }
 
-int audit_verify(struct store *s, void (*report)(void *ctx, const char *problem), void *ctx,
-		 long *problems, struct mc_error *err)
+/* From a boundary row known good (the last clean check's): that row must still be
+ * the one that was checked, then the chain goes on from it as from row 1. */
+struct verify_from {
+	struct verify v;
+	long long seq;
+	const char *hash;
+};
+
+static int verify_from_row(void *ctx, const struct audit_row *r)
 {
-	struct verify v = { .report = report, .ctx = ctx, .expect_seq = 1 };
-	int rc = store_audit_each(s, NULL, verify_row, &v, err);
-	if (rc != MC_OK)
-		return rc;
+	struct verify_from *f = ctx;
+	if (r->seq == f->seq) {
+		if (strcmp(r->hash ? r->hash : "", f->hash) != 0)
+			problem(&f->v, "audit log: row %lld was changed after the last clean check "
+				       "(it is where that check ended)", r->seq);
+		snprintf(f->v.prev, sizeof f->v.prev, "%s", r->prev_hash ? r->prev_hash : "");
+	}
+	return verify_row(&f->v, r);
+}
+
+/* The head recorded in meta against where the walk ended. */
+static int verify_head(struct store *s, struct verify *v, struct mc_error *err)
+{
 	char *head_seq = NULL, *head_hash = NULL;
-	rc = store_meta_get(s, "audit_head_seq", &head_seq, err);
+	int rc = store_meta_get(s, "audit_head_seq", &head_seq, err);
 	if (rc == MC_OK)
 		rc = store_meta_get(s, "audit_head_hash", &head_hash, err);
 	if (rc == MC_OK) {
-		long long last = v.expect_seq - 1;
+		long long last = v->expect_seq - 1;
 		long long want = head_seq ? atoll(head_seq) : 0;
 		if (want != last)
-			problem(&v, "audit log: the log ends at row %lld but %lld row%s were written: "
-				    "the newest rows were deleted", last, want, want == 1 ? "" : "s");
-		else if (last > 0 && (!head_hash || strcmp(head_hash, v.prev) != 0))
-			problem(&v, "audit log: the newest row %lld is not the one that was written", last);
+			problem(v, "audit log: the log ends at row %lld but %lld row%s were written: "
+				   "the newest rows were deleted", last, want, want == 1 ? "" : "s");
+		else if (last > 0 && (!head_hash || strcmp(head_hash, v->prev) != 0))
+			problem(v, "audit log: the newest row %lld is not the one that was written", last);
 	}
 	free(head_seq);
 	free(head_hash);
-	*problems += v.problems;
 	return rc;
+}
+
+int audit_verify_from(struct store *s, long long seq, const char *hash,
+		      void (*report)(void *ctx, const char *problem), void *ctx, long *problems,
+		      struct mc_error *err)
+{
+	struct verify_from f = { .v = { .report = report, .ctx = ctx, .expect_seq = seq > 0 ? seq : 1 },
+				 .seq = seq, .hash = hash ? hash : "" };
+	int rc = seq > 0 ? store_audit_from(s, seq, verify_from_row, &f, err)
+			 : store_audit_each(s, NULL, verify_row, &f.v, err);
+	if (rc == MC_OK)
+		rc = verify_head(s, &f.v, err);
+	*problems += f.v.problems;
+	return rc;
+}
+
+int audit_verify(struct store *s, void (*report)(void *ctx, const char *problem), void *ctx,
+		 long *problems, struct mc_error *err)
+{
+	return audit_verify_from(s, 0, NULL, report, ctx, problems, err);
 }
 
 char *audit_json(json_t *j)
