@@ -63,32 +63,50 @@ int audit_append(struct store *s, const char *action, const char *subject, const
 	return audit_append_row(s, &r, NULL, err);
 }
 
+int audit_chain_open(struct store *s, struct audit_chain *c, struct mc_error *err)
+{
+	return store_audit_last(s, &c->seq, c->head, err);
+}
+
+int audit_chain_add(struct store *s, struct audit_chain *c, struct audit_row *r, struct mc_error *err)
+{
+	memcpy(c->row_prev, c->head, sizeof c->row_prev);
+	r->seq = c->seq + 1;
+	r->prev_hash = c->row_prev;
+	audit_row_hash(r, c->row_hash);
+	r->hash = c->row_hash;
+	int rc = store_audit_insert(s, r, err);
+	if (rc == MC_OK) {
+		c->seq = r->seq;
+		memcpy(c->head, c->row_hash, sizeof c->head);
+	}
+	return rc;
+}
+
+/* The head is kept apart from the rows, so removing the newest row shows too. */
+int audit_chain_close(struct store *s, const struct audit_chain *c, struct mc_error *err)
+{
+	char head[64];
+	snprintf(head, sizeof head, "%lld", c->seq);
+	int rc = store_meta_set(s, "audit_head_seq", head, err);
+	return rc == MC_OK ? store_meta_set(s, "audit_head_hash", c->head, err) : rc;
+}
+
 int audit_append_row(struct store *s, const struct audit_row *in, char hash_out[MC_SHA256_HEX],
 		     struct mc_error *err)
 {
-	long long last;
-	char prev[MC_SHA256_HEX], hash[MC_SHA256_HEX];
-	int rc = store_audit_last(s, &last, prev, err);
+	struct audit_chain c;
+	int rc = audit_chain_open(s, &c, err);
 	if (rc != MC_OK)
 		return rc;
 	struct audit_row r = *in;
-	r.seq = last + 1;
-	r.prev_hash = prev;
-	audit_row_hash(&r, hash);
-	r.hash = hash;
-	rc = store_audit_insert(s, &r, err);
+	rc = audit_chain_add(s, &c, &r, err);
 	if (rc == MC_OK) /* the archive's copy waits in the outbox, committed with the row */
 		rc = store_archive_queue(s, &r, err);
-	if (rc != MC_OK)
-		return rc;
-	/* The head is kept apart from the rows, so removing the newest row shows too. */
-	char head[64];
-	snprintf(head, sizeof head, "%lld", r.seq);
-	rc = store_meta_set(s, "audit_head_seq", head, err);
 	if (rc == MC_OK)
-		rc = store_meta_set(s, "audit_head_hash", hash, err);
+		rc = audit_chain_close(s, &c, err);
 	if (rc == MC_OK && hash_out)
-		memcpy(hash_out, hash, MC_SHA256_HEX);
+		memcpy(hash_out, c.head, MC_SHA256_HEX);
 	return rc;
 }
 

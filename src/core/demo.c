@@ -9,8 +9,10 @@
  *
  * Rows are streamed: one educator at a time, committed in batches with a
  * checkpoint between them, so memory and the write-ahead log stay small even
- * for a million submissions. Per-row audit rows are skipped; one "demo" row
- * records the options. */
+ * for a million submissions. One "demo" audit row records the options; then
+ * every score, feedback and decision gets the audit row the real program writes
+ * (by whoever did it, at its time), chained, so that `check` compares each record
+ * with its history as it does on a real database. */
 #include "config.h"
 
 #include <errno.h>
@@ -305,6 +307,7 @@ struct gen {
 	struct mc_buf text, piece, body;
 	int *level_at;      /* per criterion: index of the chosen level, -1 unscored */
 	int max_criteria;
+	struct audit_chain chain; /* every score, feedback and decision gets its audit row */
 };
 
 /* The statuses in queue_statuses' order (the one list of them). */
@@ -792,6 +795,27 @@ static void plan_times(struct demo_rng *r, struct plan *p, int ncriteria)
 	p->t_updated = p->t_import;
 }
 
+/* The audit row the real program writes with a score, feedback or decision: by
+ * the person who did it, when they did it (json: the row's "after", taken). Its id
+ * is random, not the seed's: the data rows of a seed stay what they were. */
+static int audit_row(struct gen *g, const char *action, const char *ext, const char *actor, const char *at,
+		     json_t *json, struct mc_error *err)
+{
+	char uid[MC_UUID_LEN];
+	if (mc_uuid(uid, err) != MC_OK) {
+		json_decref(json);
+		return MC_FAIL;
+	}
+	char *subject = mc_xasprintf("submission:%s", ext);
+	char *after = audit_json(json);
+	struct audit_row r = { .uid = uid, .at = at, .actor = actor, .action = action, .subject = subject,
+			       .after = after };
+	int rc = audit_chain_add(g->s, &g->chain, &r, err);
+	free(subject);
+	free(after);
+	return rc;
+}
+
 static int write_submission(struct gen *g, struct educator *e, const struct store_demo_credential *c,
 			    int attempt, long long previous_id, int status, time_t t_submit,
 			    long long *sub_id, time_t *t_done, struct mc_error *err)
@@ -891,7 +915,10 @@ static int write_submission(struct gen *g, struct educator *e, const struct stor
 		time_t t = p.t_score + (time_t)i * 240;
 		demo_uuid(r, t, uid);
 		timestamp(t, at);
-		if (store_demo_score(s, uid, *sub_id, k->id, l->id, p.assessor, comment, at, err) != MC_OK)
+		if (store_demo_score(s, uid, *sub_id, k->id, l->id, p.assessor, comment, at, err) != MC_OK ||
+		    audit_row(g, "score", ext, p.assessor, at,
+			      json_pack("{s:s, s:s, s:s, s:s, s:s}", "criterion", k->code, "level", l->code,
+					"comment", comment, "assessor", p.assessor, "read", "first"), err) != MC_OK)
 			return MC_FAIL;
 		g->c->scores++;
 	}
@@ -899,7 +926,10 @@ static int write_submission(struct gen *g, struct educator *e, const struct stor
 		write_feedback(g, r, c, &p, &x, &g->body);
 		demo_uuid(r, p.t_feedback, uid);
 		timestamp(p.t_feedback, at);
-		if (store_demo_feedback(s, uid, *sub_id, p.assessor, g->body.data, at, err) != MC_OK)
+		if (store_demo_feedback(s, uid, *sub_id, p.assessor, g->body.data, at, err) != MC_OK ||
+		    audit_row(g, "feedback", ext, p.assessor, at,
+			      json_pack("{s:s, s:s, s:s}", "text", g->body.data, "author", p.assessor, "read",
+					"first"), err) != MC_OK)
 			return MC_FAIL;
 		g->c->feedback++;
 	}
@@ -910,7 +940,14 @@ static int write_submission(struct gen *g, struct educator *e, const struct stor
 		const char *reason = status == ST_INCOMPLETE ? pick(r, &g->d.incomplete) : "";
 		demo_uuid(r, p.t_decide, uid);
 		timestamp(p.t_decide, at);
-		if (store_demo_decision(s, uid, *sub_id, outcome, by, reason, at, err) != MC_OK)
+		json_t *j = json_pack("{s:s, s:s, s:s}", "outcome", outcome, "decided_by", by, "status", outcome);
+		if (*reason)
+			json_object_set_new(j, "reason", json_string(reason));
+		if (store_demo_decision(s, uid, *sub_id, outcome, by, reason, at, err) != MC_OK) {
+			json_decref(j);
+			return MC_FAIL;
+		}
+		if (audit_row(g, "decide", ext, by, at, j, err) != MC_OK)
 			return MC_FAIL;
 		g->c->decisions++;
 	}
@@ -941,7 +978,7 @@ static int batch_end(struct gen *g, struct mc_error *err)
 	if (g->in_batch < (g->o->batch > 0 ? g->o->batch : DEMO_BATCH))
 		return MC_OK;
 	g->in_batch = 0;
-	if (store_precheck_catch_up(g->s, NULL, err) != MC_OK ||
+	if (store_precheck_catch_up(g->s, NULL, err) != MC_OK || audit_chain_close(g->s, &g->chain, err) != MC_OK ||
 	    search_index_bulk(g->s, 0, NULL, err) != MC_OK || store_commit(g->s, err) != MC_OK)
 		return MC_FAIL;
 	MC_CRASH_POINT("demo: a batch committed");
@@ -1132,11 +1169,15 @@ static int fill(struct gen *g, int resume, struct mc_error *err)
 		rc = resume ? resume_point(g, &first, err) : audit_demo(g, err);
 	if (rc == MC_OK && !resume)
 		rc = set_pilot_goals(g, err);
+	if (rc == MC_OK)
+		rc = audit_chain_open(g->s, &g->chain, err);
 	for (long i = first; rc == MC_OK && room(g) && (g->target || i < g->o->educators); i++) {
 		rc = write_educator(g, i, err);
 		if (rc == MC_OK)
 			rc = batch_end(g, err);
 	}
+	if (rc == MC_OK)
+		rc = audit_chain_close(g->s, &g->chain, err);
 	if (rc == MC_OK)
 		rc = store_demo_finished(g->s, err);
 	return rc;

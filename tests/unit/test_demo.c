@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include "mcassess/audit.h"
+#include "mcassess/check.h"
 #include "mcassess/demo.h"
 #include "mcassess/hash.h"
 #include "mcassess/search.h"
@@ -346,6 +347,52 @@ static void one_audit_row_and_chain_intact(void **state)
 	unit_close(&s);
 }
 
+static void count_problem(void *ctx, const char *problem)
+{
+	(void)problem;
+	(*(long *)ctx)++;
+}
+
+static long check_problems(const char *path)
+{
+	struct mc_error err = MC_ERROR_INIT;
+	struct store *s = NULL;
+	struct check_summary sum;
+	long problems = 0;
+	assert_int_equal(unit_open(path, 0, &s, &err), MC_OK);
+	assert_int_equal(check_run(s, CHECK_ALL, count_problem, &problems, &sum, &err), MC_OK);
+	unit_close(&s);
+	return problems;
+}
+
+/* The history is the real program's: every score, feedback and decision has its
+ * audit row (by whoever did it, when), chained; so check compares each record with
+ * it, and a score changed behind mcassess's back shows. */
+static void every_record_has_its_audit_row(void **state)
+{
+	struct fx *f = *state;
+	struct mc_error err = MC_ERROR_INIT;
+	struct demo_counts c;
+	assert_int_equal(run_demo(f->path, 60, 0, 7, &c, &err), MC_OK);
+	sqlite3 *db = open_db(f->path);
+	assert_true(c.scores > 0 && c.feedback > 0 && c.decisions > 0);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM audit WHERE action = 'score'"), c.scores);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM audit WHERE action = 'feedback'"), c.feedback);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM audit WHERE action = 'decide'"), c.decisions);
+	/* by the assessor who scored, at the score's time */
+	assert_int_equal(query_int(db, "SELECT count(*) FROM score sc JOIN submission s ON s.id = sc.submission_id "
+				       "JOIN audit a ON a.subject = 'submission:' || s.ext_id AND a.action = 'score' "
+				       "AND a.at = sc.at AND a.actor = sc.assessor"), c.scores);
+	sqlite3_close(db);
+	assert_int_equal(check_problems(f->path), 0);
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "UPDATE score SET level_id = (SELECT l.id FROM level l WHERE "
+				      "l.criterion_id = score.criterion_id AND l.id <> score.level_id LIMIT 1) "
+				      "WHERE id = 1", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(check_problems(f->path), 1);
+}
+
 static void submissions_target_is_exact(void **state)
 {
 	struct fx *f = *state;
@@ -492,6 +539,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(one_audit_row_and_chain_intact, setup, teardown),
 		cmocka_unit_test_setup_teardown(submissions_target_is_exact, setup, teardown),
 		cmocka_unit_test_setup_teardown(search_index_built, setup, teardown),
+		cmocka_unit_test_setup_teardown(every_record_has_its_audit_row, setup, teardown),
 		cmocka_unit_test_setup_teardown(bad_options_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_killed_demo_is_finished_by_the_same_options, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_killed_demo_of_n_submissions_is_finished, setup, teardown),
