@@ -6,10 +6,12 @@
 #include "mcassess/store_check.h"
 #include "store_int.h"
 
+/* In the order of the rows, not of the submissions: sorting would carry every text
+ * through a temporary b-tree (20 s of a 49 s check at 100,000 submissions). */
 static const char SQL_EVIDENCE[] =
 	"SELECT s.ext_id, p.code, e.kind, e.seq, e.text, e.sha256, e.blob_sha256, e.file_name "
 	"FROM evidence e JOIN submission s ON s.id = e.submission_id JOIN part p ON p.id = e.part_id "
-	"ORDER BY s.ext_id, e.seq";
+	"ORDER BY e.id";
 static const char SQL_BLOBS[] =
 	"SELECT b.sha256, b.size, s.ext_id, p.code, e.file_name, e.seq FROM blob b "
 	"LEFT JOIN evidence e ON e.id = (SELECT min(id) FROM evidence "
