@@ -78,6 +78,15 @@ int store_search_top(struct store *s, enum search_source src, const char *fts_qu
 /* The newest `limit` (0 = all) rowids matching, newest first; rank 0. */
 int store_search_newest(struct store *s, enum search_source src, const char *fts_query, int limit,
 			struct search_rank **out, int *n, struct mc_error *err);
+/* Every match of one table, one at a time (`--limit 0`): by bm25 best first (FTS5's
+ * own ranking, sorted by SQLite with bounded memory), or newest first (newest = 1).
+ * *have is 0 at the end. */
+struct store_search_stream;
+int store_search_stream_open(struct store *s, enum search_source src, const char *fts_query, int newest,
+			     struct store_search_stream **c, struct mc_error *err);
+int store_search_stream_next(struct store_search_stream *c, struct search_rank *r, int *have,
+			     struct mc_error *err);
+void store_search_stream_close(struct store_search_stream **c);
 /* Keep, in order, only the ranks of rows in submissions assigned to the
  * store's scope user (an assessor's: a few submissions, read in one query);
  * *n shrinks. Other scopes leave the ranks as they are. */

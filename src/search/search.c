@@ -176,6 +176,50 @@ static int give(struct search_hit *h, search_hit_fn fn, void *ctx)
 	return stop;
 }
 
+/* One ranked row as a hit handed to fn (nothing when the row is gone or out of
+ * scope): *given counts it, *stop is fn's answer. */
+static int give_row(struct store *s, const struct search_rank *r, const char *q, int tokens, search_hit_fn fn,
+		    void *ctx, int *given, int *stop, struct mc_error *err)
+{
+	struct search_hit x = { .source = r->source, .rowid = r->rowid, .rank = r->rank,
+				.match_start = -1, .match_end = -1 };
+	int rc = store_search_hit(s, r->source, q, r->rowid, tokens, &x, err);
+	if (rc == MC_OK && x.submission) {
+		*stop = give(&x, fn, ctx);
+		(*given)++;
+	} else {
+		hit_clear(&x); /* the row is gone since it was indexed, or not the user's */
+	}
+	return rc;
+}
+
+/* Every match (`--limit 0`), the two tables' streams merged (by rank; newest: all
+ * the evidence, then the feedback): memory does not grow with the matches. */
+static int text_all(struct store *s, const char *q, const struct search_opts *o, search_hit_fn fn, void *ctx,
+		    struct mc_error *err)
+{
+	int newest = o->order == SEARCH_BY_NEWEST, tokens = o->context > 0 ? o->context : TEXT_SNIPPET_TOKENS;
+	struct store_search_stream *ev = NULL, *fb = NULL;
+	struct search_rank a, b;
+	int ha = 0, hb = 0, stop = 0, given = 0;
+	int rc = store_search_stream_open(s, SEARCH_EVIDENCE, q, newest, &ev, err);
+	if (rc == MC_OK)
+		rc = store_search_stream_open(s, SEARCH_FEEDBACK, q, newest, &fb, err);
+	if (rc == MC_OK)
+		rc = store_search_stream_next(ev, &a, &ha, err);
+	if (rc == MC_OK)
+		rc = store_search_stream_next(fb, &b, &hb, err);
+	while (rc == MC_OK && !stop && (ha || hb)) {
+		int take_ev = ha && (!hb || newest || rank_cmp(&a, &b) <= 0);
+		rc = give_row(s, take_ev ? &a : &b, q, tokens, fn, ctx, &given, &stop, err);
+		if (rc == MC_OK)
+			rc = take_ev ? store_search_stream_next(ev, &a, &ha, err) : store_search_stream_next(fb, &b, &hb, err);
+	}
+	store_search_stream_close(&ev);
+	store_search_stream_close(&fb);
+	return rc;
+}
+
 int search_text_each(struct store *s, const char *query, const struct search_opts *o, search_hit_fn fn,
 		     void *ctx, struct mc_error *err)
 {
@@ -186,6 +230,12 @@ int search_text_each(struct store *s, const char *query, const struct search_opt
 	if (!*q) {
 		free(q);
 		return mc_error_set(err, MC_USAGE, "search: '%s' has no words to search for", query);
+	}
+	/* an assessor's few submissions are quicker found by the ranks below (one query) */
+	if (o->limit == 0 && store_scope_kind(s) != STORE_SCOPE_ASSIGNED) {
+		rc = text_all(s, q, o, fn, ctx, err);
+		free(q);
+		return rc;
 	}
 	struct search_rank *ev = NULL, *fb = NULL;
 	int nev = 0, nfb = 0;
@@ -216,17 +266,8 @@ int search_text_each(struct store *s, const char *query, const struct search_opt
 		total = o->limit;
 	/* One hit at a time: its snippet is made, handed over and freed before the next. */
 	int tokens = o->context > 0 ? o->context : TEXT_SNIPPET_TOKENS, given = 0, stop = 0;
-	for (int i = 0; rc == MC_OK && !stop && i < total && (o->limit <= 0 || given < o->limit); i++) {
-		struct search_hit x = { .source = all[i].source, .rowid = all[i].rowid, .rank = all[i].rank,
-					.match_start = -1, .match_end = -1 };
-		rc = store_search_hit(s, all[i].source, q, all[i].rowid, tokens, &x, err);
-		if (rc == MC_OK && x.submission) {
-			stop = give(&x, fn, ctx);
-			given++;
-		} else {
-			hit_clear(&x); /* the row is gone since it was indexed */
-		}
-	}
+	for (int i = 0; rc == MC_OK && !stop && i < total && (o->limit <= 0 || given < o->limit); i++)
+		rc = give_row(s, &all[i], q, tokens, fn, ctx, &given, &stop, err);
 	free(ev);
 	free(fb);
 	free(all);

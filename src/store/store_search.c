@@ -659,6 +659,59 @@ int store_search_newest(struct store *s, enum search_source src, const char *q, 
 	return rc;
 }
 
+/* ---------------------------------------------------------------- every match, streamed
+ * For `--limit 0`: the matches one at a time, without a list of them all. By rank,
+ * FTS5 sorts through SQLite's sorter (which spills to a temporary file beyond the
+ * page cache, so memory stays flat); newest first, it walks its doclists backwards. */
+static const char SQL_EV_ALL_RANKED[] =
+	"SELECT rowid, rank FROM search_evidence WHERE search_evidence MATCH ?1 ORDER BY rank";
+static const char SQL_FB_ALL_RANKED[] =
+	"SELECT rowid, rank FROM search_feedback WHERE search_feedback MATCH ?1 ORDER BY rank";
+static const char SQL_EV_ALL_NEWEST[] =
+	"SELECT rowid, 0 FROM search_evidence WHERE search_evidence MATCH ?1 ORDER BY rowid DESC";
+static const char SQL_FB_ALL_NEWEST[] =
+	"SELECT rowid, 0 FROM search_feedback WHERE search_feedback MATCH ?1 ORDER BY rowid DESC";
+
+struct store_search_stream {
+	struct store *s;
+	sqlite3_stmt *st;
+	enum search_source src;
+	const char *q;
+};
+
+int store_search_stream_open(struct store *s, enum search_source src, const char *q, int newest,
+			     struct store_search_stream **out, struct mc_error *err)
+{
+	const char *sql = src == SEARCH_EVIDENCE ? (newest ? SQL_EV_ALL_NEWEST : SQL_EV_ALL_RANKED)
+						 : (newest ? SQL_FB_ALL_NEWEST : SQL_FB_ALL_RANKED);
+	sqlite3_stmt *st = store_prep(s, sql, err);
+	*out = NULL;
+	if (!st)
+		return MC_FAIL;
+	store_bind_text(st, 1, q);
+	*out = mc_xcalloc(1, sizeof **out);
+	**out = (struct store_search_stream){ s, st, src, q };
+	return MC_OK;
+}
+
+int store_search_stream_next(struct store_search_stream *c, struct search_rank *r, int *have, struct mc_error *err)
+{
+	int step = sqlite3_step(c->st);
+	*have = step == SQLITE_ROW;
+	if (*have)
+		*r = (struct search_rank){ c->src, sqlite3_column_int64(c->st, 0), sqlite3_column_double(c->st, 1) };
+	return step == SQLITE_ROW || step == SQLITE_DONE ? MC_OK : query_fail(c->s, c->q, err);
+}
+
+void store_search_stream_close(struct store_search_stream **c)
+{
+	if (!*c)
+		return;
+	sqlite3_reset((*c)->st);
+	free(*c);
+	*c = NULL;
+}
+
 static int ll_cmp(const void *a, const void *b)
 {
 	long long x = *(const long long *)a, y = *(const long long *)b;

@@ -674,6 +674,7 @@ static void interrupted_catch_up_resumes(void **state)
  * row and stops after `stop_after`. */
 struct taken {
 	long long rowid[400];
+	double rank[400];
 	int n, stop_after, owned_ok;
 };
 
@@ -681,14 +682,23 @@ static int take_one(void *ctx, struct search_hit *h)
 {
 	struct taken *t = ctx;
 	t->owned_ok += h->submission && h->snippet;
+	t->rank[t->n] = h->rank;
 	t->rowid[t->n++] = h->rowid;
 	free(h->snippet); /* the receiver may take the strings */
 	h->snippet = NULL;
 	return t->stop_after && t->n >= t->stop_after;
 }
 
-/* Streamed hits come in the same order as the collected ones (text: rank; regex:
- * rows, across several located batches), and the receiver can stop them. */
+static int ll_cmp(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+	return (x > y) - (x < y);
+}
+
+/* Streamed hits come in the order of the collected ones (regex: rows, across several
+ * located batches; text: `--limit 0` streams every match by rank through SQLite's
+ * sorter, so the same hits as the ranked top, best first, ties in any order), and
+ * the receiver can stop them. */
 static void streamed_hits_match_collected(void **state)
 {
 	struct fx *f = *state;
@@ -703,16 +713,29 @@ static void streamed_hits_match_collected(void **state)
 			assert_int_equal(search_regex(f->s, "okapi", &o, &h, &n, &err), MC_OK);
 			assert_int_equal(search_regex_each(f->s, "okapi", &o, take_one, &t, &err), MC_OK);
 		} else {
-			assert_int_equal(search_text(f->s, "okapi", &o, &h, &n, &err), MC_OK);
+			struct search_opts top = { 1000, 0, 0, SEARCH_BY_RANK };
+			assert_int_equal(search_text(f->s, "okapi", &top, &h, &n, &err), MC_OK);
 			assert_int_equal(search_text_each(f->s, "okapi", &o, take_one, &t, &err), MC_OK);
 		}
 		assert_int_equal(n, 300);
 		assert_int_equal(t.n, 300);
 		assert_int_equal(t.owned_ok, 300);
-		for (int i = 0; i < n; i++)
-			assert_int_equal(t.rowid[i], h[i].rowid);
-		if (!regex) /* best first: four okapis before one */
+		for (int i = 0; i < n; i++) {
+			if (regex)
+				assert_int_equal(t.rowid[i], h[i].rowid);
+			else /* the same rank at each place (1e-9: bm25 through SQL or in fts.c) */
+				assert_true(t.rank[i] - h[i].rank < 1e-9 && h[i].rank - t.rank[i] < 1e-9);
+		}
+		if (!regex) { /* best first: four okapis before one; every row once */
 			assert_true(h[0].rank < h[n - 1].rank);
+			long long want[300];
+			for (int i = 0; i < n; i++)
+				want[i] = h[i].rowid;
+			qsort(want, 300, sizeof *want, ll_cmp);
+			qsort(t.rowid, 300, sizeof *t.rowid, ll_cmp);
+			for (int i = 0; i < n; i++)
+				assert_int_equal(t.rowid[i], want[i]);
+		}
 		search_hits_free(&h, n);
 		struct taken stop = { .stop_after = 2 };
 		if (regex)
