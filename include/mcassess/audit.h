@@ -24,6 +24,18 @@ char *audit_json(struct json_t *j);
 int audit_append_row(struct store *s, const struct audit_row *r, char hash_out[MC_SHA256_HEX],
 		     struct mc_error *err);
 
+/* A chain written row after row by a bulk writer (demo: each row with its own
+ * actor and time; no archive event), inside its transaction: open reads the last
+ * row; add fills r's seq, prev_hash and hash (pointing into c, valid until the
+ * next add) and inserts it; close records the head in meta (before each commit). */
+struct audit_chain {
+	long long seq;
+	char head[MC_SHA256_HEX], row_prev[MC_SHA256_HEX], row_hash[MC_SHA256_HEX];
+};
+int audit_chain_open(struct store *s, struct audit_chain *c, struct mc_error *err);
+int audit_chain_add(struct store *s, struct audit_chain *c, struct audit_row *r, struct mc_error *err);
+int audit_chain_close(struct store *s, const struct audit_chain *c, struct mc_error *err);
+
 /* The hash a row must carry, from its fields and prev_hash. */
 void audit_row_hash(const struct audit_row *r, char out[MC_SHA256_HEX]);
 
@@ -33,4 +45,9 @@ void audit_row_hash(const struct audit_row *r, char out[MC_SHA256_HEX]);
  * *problems counts them. Returns MC_OK unless the walk itself failed. */
 int audit_verify(struct store *s, void (*report)(void *ctx, const char *problem), void *ctx,
 		 long *problems, struct mc_error *err);
+/* The same from row `seq` on (0: from the start), that row being the one whose
+ * hash was `hash` when last verified (check --since-last). */
+int audit_verify_from(struct store *s, long long seq, const char *hash,
+		      void (*report)(void *ctx, const char *problem), void *ctx, long *problems,
+		      struct mc_error *err);
 #endif

@@ -18,12 +18,22 @@ enum check_what {
 	CHECK_COUNTS = 1 << 3,   /* status_count against real counts */
 	CHECK_RECORDS = 1 << 4,  /* scores, feedback, decisions against the audit log; status vs decision */
 	CHECK_ALL = 0x1f,
+	/* With the parts above: only what came after the last clean check of them all
+	 * (its marks in meta: the newest evidence row and audit row it saw): the
+	 * protecting triggers, evidence items added since and their files, the audit
+	 * chain from the row where that check ended (which must be unchanged), the
+	 * status counters. SQLite's integrity check, older evidence, records against
+	 * the audit log, unused files and the archive are the whole check's. No clean
+	 * check yet: a whole check. A clean check (whole or not) moves the marks. */
+	CHECK_SINCE_LAST = 1 << 8,
 };
 
 /* What was looked at, for the "all good: ..." line. */
 struct check_summary {
 	long submissions, evidence, files, scores, feedback, decisions, audit_rows;
 	long problems;
+	long long since_audit_seq;   /* CHECK_SINCE_LAST: the audit row it went on from; -1: whole */
+	long long since_evidence_id; /* and the evidence rowid after which it looked */
 };
 
 /* Each problem is a sentence for people ("evidence S-1 #2 (artifact): file

@@ -86,5 +86,11 @@ int precheck_show(struct store *s, struct show_submission *m, struct mc_error *e
  * confirm it). Nothing leaves here unmasked: callers have nothing to remember. */
 int precheck_search(struct store *s, const char *pattern, int regex, const struct search_opts *o,
 		    struct search_hit **hits, int *n, struct mc_error *err);
+/* The same, streamed: each hit masked as above, then handed to fn as it is made (fn
+ * may take its strings; returns non-zero to stop), so that memory does not grow with
+ * the number of hits (`search --limit 0`). `o->limit` counts hits before a masked one
+ * is left out, as precheck_search's does. */
+int precheck_search_each(struct store *s, const char *pattern, int regex, const struct search_opts *o,
+			 int (*fn)(void *ctx, struct search_hit *hit), void *ctx, struct mc_error *err);
 
 #endif

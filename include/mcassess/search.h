@@ -50,6 +50,25 @@ int search_regex(struct store *s, const char *pattern, const struct search_opts 
 
 void search_hits_free(struct search_hit **hits, int n);
 
+/* The same two searches, streamed: each hit is handed to fn as soon as it is made
+ * (text: in rank order, snippets made one at a time; regex: in the order of the
+ * rows, located a few hundred at a time) and freed after fn returns, so memory does
+ * not grow with the hits' text. fn may take the hit's strings (setting them to NULL);
+ * it returns non-zero to stop (then MC_OK). Masking is core's: precheck_search_each. */
+typedef int (*search_hit_fn)(void *ctx, struct search_hit *hit);
+int search_text_each(struct store *s, const char *query, const struct search_opts *o, search_hit_fn fn,
+		     void *ctx, struct mc_error *err);
+int search_regex_each(struct store *s, const char *pattern, const struct search_opts *o, search_hit_fn fn,
+		      void *ctx, struct mc_error *err);
+/* A search_hit_fn that collects the hits into a list; then _take hands the list
+ * over as an array (freed, and NULL, when rc is not MC_OK or nothing was found). */
+struct search_hit_list {
+	struct search_hit *hits;
+	int n, cap;
+};
+int search_hit_list_add(void *list, struct search_hit *hit);
+int search_hit_list_take(int rc, struct search_hit_list *list, struct search_hit **hits, int *n);
+
 /* ---------------------------------------------------------------- the tokenizer
  * What the index sees: the tokenizer `mcassess` applied to `text`. query = 1
  * tokenizes as a query does (no extra single-character tokens at the ends of CJK runs). */

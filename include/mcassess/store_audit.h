@@ -1,4 +1,4 @@
-/* store_audit.h: the audit table's SQL (used by audit.c only). */
+/* store_audit.h: the audit table's SQL (used by audit.c, and check.c's cursor). */
 #ifndef MCASSESS_STORE_AUDIT_H
 #define MCASSESS_STORE_AUDIT_H
 #include "mcassess/error.h"
@@ -22,4 +22,17 @@ int store_audit_each(struct store *s, const char *subject, int (*fn)(void *ctx, 
 /* The same for the rows from seq `from` on. */
 int store_audit_from(struct store *s, long long from, int (*fn)(void *ctx, const struct audit_row *r),
 		     void *ctx, struct mc_error *err);
+
+/* The rows whose subject lies in [lo, hi), by subject then seq, pulled one at a time
+ * so that a walk of other rows can go along with them (check: records against their
+ * log, a submission at a time). _row is NULL at the end; its strings are valid until
+ * the next _next. */
+struct store_audit_cursor;
+int store_audit_cursor_open(struct store *s, const char *lo, const char *hi, struct store_audit_cursor **c,
+			    struct mc_error *err);
+const struct audit_row *store_audit_cursor_row(const struct store_audit_cursor *c);
+int store_audit_cursor_next(struct store_audit_cursor *c, struct mc_error *err);
+void store_audit_cursor_close(struct store_audit_cursor **c);
+/* Whether the demo generator filled this database (its one row, subject 'database'). */
+int store_audit_demo_ran(struct store *s, int *yes, struct mc_error *err);
 #endif

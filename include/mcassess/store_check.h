@@ -46,6 +46,16 @@ struct store_check_record {
 int store_check_record_each(struct store *s, int (*fn)(void *ctx, const struct store_check_record *r),
 			    void *ctx, struct mc_error *err);
 
+/* check --since-last: the evidence items with rowid > after (in rowid order), the
+ * stored files they use, and the newest evidence rowid (the mark to record). */
+int store_check_evidence_after(struct store *s, long long after,
+			       int (*fn)(void *ctx, const struct store_check_evidence *e), void *ctx,
+			       struct mc_error *err);
+int store_check_blob_after(struct store *s, long long after,
+			   int (*fn)(void *ctx, const struct store_check_blob *b), void *ctx,
+			   struct mc_error *err);
+int store_check_evidence_max(struct store *s, long long *max, struct mc_error *err);
+
 /* Whether the schema has the trigger `name`. */
 /* Whether a stored file of this content is recorded (a blob row). */
 int store_check_blob_known(struct store *s, const char *sha256, int *known, struct mc_error *err);

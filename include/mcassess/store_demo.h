@@ -11,6 +11,7 @@ struct store;
 struct store_demo_level {
 	long long id;
 	int seq, passes;
+	char *code; /* for the audit row */
 };
 struct store_demo_part {
 	long long id;

@@ -45,9 +45,26 @@ int search_reindex(struct store *s, struct mc_error *err);
 /* Rows written but not yet indexed (a read; cheap: two index lookups and the
  * feedback changed since the last catch-up). */
 int search_pending(struct store *s, long long *evidence, long long *feedback, struct mc_error *err);
-/* Index whatever is pending, in one transaction of its own (nothing is written when
- * nothing is pending). *indexed (may be NULL) gets the number of rows indexed. */
+/* Index whatever is pending (nothing is written when nothing is pending). Inside the
+ * caller's transaction: all at once. On its own: in transactions of 20,000 evidence
+ * rows each, telling progress_report() after each, so that an interrupted build
+ * (Ctrl-C, a crash) keeps what it did and the next catch-up carries on; an index that
+ * must be rebuilt (older format, evidence deleted at the top) is emptied first and
+ * filled the same way. *indexed (may be NULL) gets the number of rows indexed. */
 int search_catch_up(struct store *s, long long *indexed, struct mc_error *err);
+/* The same, calling progress(ctx, evidence rows done, rows pending at the start)
+ * after each transaction; when it returns non-zero, stops there (MC_OK: the rest
+ * stays pending and the next catch-up resumes). */
+int search_catch_up_steps(struct store *s, int (*progress)(void *ctx, long long done, long long total),
+			  void *ctx, long long *indexed, struct mc_error *err);
+/* The start of a rebuild, inside the caller's transaction: the evidence index
+ * emptied, its mark back at the start (feedback, small, reindexed at once); the
+ * next catch-up fills it in steps. */
+int search_reset(struct store *s, struct mc_error *err);
+/* For bulk writers (demo), inside their transaction: index what is pending without
+ * merging the index's segments; merge = 1 merges them once (its cost grows with the
+ * whole index: once, at the end of the load). */
+int search_index_bulk(struct store *s, int merge, long long *indexed, struct mc_error *err);
 
 /* ---------------------------------------------------------------- SQL side (store_search.c) */
 struct search_rank {
@@ -61,6 +78,15 @@ int store_search_top(struct store *s, enum search_source src, const char *fts_qu
 /* The newest `limit` (0 = all) rowids matching, newest first; rank 0. */
 int store_search_newest(struct store *s, enum search_source src, const char *fts_query, int limit,
 			struct search_rank **out, int *n, struct mc_error *err);
+/* Every match of one table, one at a time (`--limit 0`): by bm25 best first (FTS5's
+ * own ranking, sorted by SQLite with bounded memory), or newest first (newest = 1).
+ * *have is 0 at the end. */
+struct store_search_stream;
+int store_search_stream_open(struct store *s, enum search_source src, const char *fts_query, int newest,
+			     struct store_search_stream **c, struct mc_error *err);
+int store_search_stream_next(struct store_search_stream *c, struct search_rank *r, int *have,
+			     struct mc_error *err);
+void store_search_stream_close(struct store_search_stream **c);
 /* Keep, in order, only the ranks of rows in submissions assigned to the
  * store's scope user (an assessor's: a few submissions, read in one query);
  * *n shrinks. Other scopes leave the ranks as they are. */

@@ -46,49 +46,75 @@ static char *render(const char *snippet, const char *open, const char *close, in
 
 static const char *source_name(enum search_source s) { return s == SEARCH_FEEDBACK ? "feedback" : "evidence"; }
 
-static void print_hits(const struct search_hit *h, int n, enum cli_format fmt, int bold)
+/* One hit as a json object, indented as an element of the array it is printed in. */
+static void print_json_hit(const struct search_hit *h, int first)
+{
+	char *snip = render(h->snippet, "[", "]", 0);
+	json_t *o = json_object();
+	json_object_set_new(o, "id", json_string(h->submission));
+	json_object_set_new(o, "part", json_string(h->part));
+	json_object_set_new(o, "source", json_string(source_name(h->source)));
+	json_object_set_new(o, "snippet", json_string(snip));
+	if (h->match_start >= 0) {
+		json_object_set_new(o, "start", json_integer(h->match_start));
+		json_object_set_new(o, "end", json_integer(h->match_end));
+	} else {
+		json_object_set_new(o, "rank", json_real(h->rank));
+	}
+	char *text = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	fputs(first ? "[\n  " : ",\n  ", stdout);
+	for (const char *p = text; p && *p; p++) {
+		putchar(*p);
+		if (*p == '\n')
+			fputs("  ", stdout);
+	}
+	free(text);
+	json_decref(o);
+	free(snip);
+}
+
+static void print_hit(const struct search_hit *h, enum cli_format fmt, int bold, int first)
 {
 	if (fmt == CLI_JSON) {
-		json_t *a = json_array();
-		for (int i = 0; i < n; i++) {
-			char *snip = render(h[i].snippet, "[", "]", 0);
-			json_t *o = json_object();
-			json_object_set_new(o, "id", json_string(h[i].submission));
-			json_object_set_new(o, "part", json_string(h[i].part));
-			json_object_set_new(o, "source", json_string(source_name(h[i].source)));
-			json_object_set_new(o, "snippet", json_string(snip));
-			if (h[i].match_start >= 0) {
-				json_object_set_new(o, "start", json_integer(h[i].match_start));
-				json_object_set_new(o, "end", json_integer(h[i].match_end));
-			} else {
-				json_object_set_new(o, "rank", json_real(h[i].rank));
-			}
-			json_array_append_new(a, o);
-			free(snip);
-		}
-		json_dumpf(a, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-		putchar('\n');
-		json_decref(a);
+		print_json_hit(h, first);
 		return;
 	}
-	for (int i = 0; i < n; i++) {
-		char *snip = render(h[i].snippet, bold ? "\033[1m" : "[", bold ? "\033[22m" : "]",
-				    fmt != CLI_TSV);
-		if (fmt == CLI_TSV) {
-			cli_tsv_field(stdout, h[i].submission);
-			putchar('\t');
-			cli_tsv_field(stdout, h[i].part);
-			putchar('\t');
-			cli_tsv_field(stdout, snip);
-			putchar('\n');
-		} else {
-			cli_put(h[i].submission);
-			fputs("  ", stdout);
-			cli_put(h[i].part);
-			printf("  %s\n", snip);
-		}
-		free(snip);
+	char *snip = render(h->snippet, bold ? "\033[1m" : "[", bold ? "\033[22m" : "]", fmt != CLI_TSV);
+	if (fmt == CLI_TSV) {
+		cli_tsv_field(stdout, h->submission);
+		putchar('\t');
+		cli_tsv_field(stdout, h->part);
+		putchar('\t');
+		cli_tsv_field(stdout, snip);
+		putchar('\n');
+	} else {
+		cli_put(h->submission);
+		fputs("  ", stdout);
+		cli_put(h->part);
+		printf("  %s\n", snip);
 	}
+	free(snip);
+}
+
+/* Hits are printed as core hands them over, masked, one at a time: `--limit 0` on a
+ * common word stays small. */
+struct printer {
+	enum cli_format fmt;
+	int bold, limit;
+	long printed;
+	int more; /* a hit beyond the limit exists */
+};
+
+static int print_one(void *ctx, struct search_hit *h)
+{
+	struct printer *p = ctx;
+	if (p->limit > 0 && p->printed >= p->limit) {
+		p->more = 1;
+		return 1;
+	}
+	print_hit(h, p->fmt, p->bold, p->printed == 0);
+	p->printed++;
+	return 0;
 }
 
 /* Catch the index up first, saying so when that takes a while. */
@@ -100,9 +126,12 @@ static int catch_up(struct cli *cli, struct store *s, struct mc_error *err)
 		return rc;
 	if (ev + fb < PROGRESS_ROWS)
 		return search_catch_up(s, NULL, err);
-	/* the first search after an import indexes it: say so, with how far it is */
+	/* a first search after an upgrade, or after rows written behind mcassess's back:
+	 * say so, with how far it is; it goes in steps, so Ctrl-C keeps what was done */
+	if (cli->progress)
+		fprintf(stderr, "mcassess: search: %lld evidence items and %lld feedback texts are new to the index"
+			" (Ctrl-C stops; the next search carries on)\n", ev, fb);
 	cli_progress_begin(cli);
-	cli_progress_printf("search: indexing %lld new evidence items and %lld feedback...", ev, fb);
 	rc = search_catch_up(s, NULL, err);
 	cli_progress_end();
 	return rc;
@@ -167,10 +196,13 @@ static int run(struct cli *cli, const struct cli_cmd *self, int argc, char **arg
 	struct mc_error err = MC_ERROR_INIT;
 	if (reindex) {
 		rc = store_begin(s, &err);
-		if (rc == MC_OK && (rc = search_reindex(s, &err)) == MC_OK)
+		/* emptied at once, then filled as a catch-up is: with a percentage, resumable */
+		if (rc == MC_OK && (rc = search_reset(s, &err)) == MC_OK)
 			rc = store_commit(s, &err);
 		else if (rc != MC_OK)
 			store_rollback(s);
+		if (rc == MC_OK)
+			rc = catch_up(cli, s, &err);
 		if (rc == MC_OK && nargs == 0) {
 			fprintf(stderr, "mcassess: search: index rebuilt\n");
 			cli_close(cli);
@@ -184,26 +216,24 @@ static int run(struct cli *cli, const struct cli_cmd *self, int argc, char **arg
 		mc_buf_adds(&words, argv[i]);
 	}
 	const char *pattern = mc_buf_str(&words);
-	struct search_hit *hits = NULL;
-	int n = 0;
 	/* one more than asked, to tell whether there are more */
 	struct search_opts ask = o;
 	if (ask.limit > 0)
 		ask.limit++;
+	struct printer p = { .fmt = fmt, .limit = o.limit,
+			     .bold = fmt == CLI_TEXT && cli->tty && getenv("TERM") && strcmp(getenv("TERM"), "dumb") != 0 };
 	if (rc == MC_OK && !regex)
 		rc = catch_up(cli, s, &err);
 	if (rc == MC_OK) /* what you may see, masked where you score blind */
-		rc = precheck_search(s, pattern, regex, &ask, &hits, &n, &err);
+		rc = precheck_search_each(s, pattern, regex, &ask, print_one, &p, &err);
+	if (fmt == CLI_JSON && (rc == MC_OK || p.printed))
+		puts(p.printed ? "\n]" : "[]");
 	if (rc == MC_OK) {
-		int more = o.limit > 0 && n > o.limit;
-		print_hits(hits, more ? o.limit : n, fmt, fmt == CLI_TEXT && cli->tty && getenv("TERM") &&
-								 strcmp(getenv("TERM"), "dumb") != 0);
-		if (n == 0)
+		if (p.printed == 0)
 			cli_say(stderr, "no matches for '%s'\n", pattern);
-		else if (more && fmt == CLI_TEXT)
+		else if (p.more && fmt == CLI_TEXT)
 			fprintf(stderr, "(the first %d matches; --limit N shows more, 0 all)\n", o.limit);
 	}
-	search_hits_free(&hits, n);
 	mc_buf_free(&words);
 	cli_close(cli);
 	return rc == MC_OK ? MC_OK : cli_error(&err);

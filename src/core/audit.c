@@ -63,32 +63,50 @@ int audit_append(struct store *s, const char *action, const char *subject, const
 	return audit_append_row(s, &r, NULL, err);
 }
 
+int audit_chain_open(struct store *s, struct audit_chain *c, struct mc_error *err)
+{
+	return store_audit_last(s, &c->seq, c->head, err);
+}
+
+int audit_chain_add(struct store *s, struct audit_chain *c, struct audit_row *r, struct mc_error *err)
+{
+	memcpy(c->row_prev, c->head, sizeof c->row_prev);
+	r->seq = c->seq + 1;
+	r->prev_hash = c->row_prev;
+	audit_row_hash(r, c->row_hash);
+	r->hash = c->row_hash;
+	int rc = store_audit_insert(s, r, err);
+	if (rc == MC_OK) {
+		c->seq = r->seq;
+		memcpy(c->head, c->row_hash, sizeof c->head);
+	}
+	return rc;
+}
+
+/* The head is kept apart from the rows, so removing the newest row shows too. */
+int audit_chain_close(struct store *s, const struct audit_chain *c, struct mc_error *err)
+{
+	char head[64];
+	snprintf(head, sizeof head, "%lld", c->seq);
+	int rc = store_meta_set(s, "audit_head_seq", head, err);
+	return rc == MC_OK ? store_meta_set(s, "audit_head_hash", c->head, err) : rc;
+}
+
 int audit_append_row(struct store *s, const struct audit_row *in, char hash_out[MC_SHA256_HEX],
 		     struct mc_error *err)
 {
-	long long last;
-	char prev[MC_SHA256_HEX], hash[MC_SHA256_HEX];
-	int rc = store_audit_last(s, &last, prev, err);
+	struct audit_chain c;
+	int rc = audit_chain_open(s, &c, err);
 	if (rc != MC_OK)
 		return rc;
 	struct audit_row r = *in;
-	r.seq = last + 1;
-	r.prev_hash = prev;
-	audit_row_hash(&r, hash);
-	r.hash = hash;
-	rc = store_audit_insert(s, &r, err);
+	rc = audit_chain_add(s, &c, &r, err);
 	if (rc == MC_OK) /* the archive's copy waits in the outbox, committed with the row */
 		rc = store_archive_queue(s, &r, err);
-	if (rc != MC_OK)
-		return rc;
-	/* The head is kept apart from the rows, so removing the newest row shows too. */
-	char head[64];
-	snprintf(head, sizeof head, "%lld", r.seq);
-	rc = store_meta_set(s, "audit_head_seq", head, err);
 	if (rc == MC_OK)
-		rc = store_meta_set(s, "audit_head_hash", hash, err);
+		rc = audit_chain_close(s, &c, err);
 	if (rc == MC_OK && hash_out)
-		memcpy(hash_out, hash, MC_SHA256_HEX);
+		memcpy(hash_out, c.head, MC_SHA256_HEX);
 	return rc;
 }
 
@@ -138,30 +156,65 @@ static int verify_row(void *ctx, const struct audit_row *r)
 	return 0;
 }
 
-int audit_verify(struct store *s, void (*report)(void *ctx, const char *problem), void *ctx,
-		 long *problems, struct mc_error *err)
+/* From a boundary row known good (the last clean check's): that row must still be
+ * the one that was checked, then the chain goes on from it as from row 1. */
+struct verify_from {
+	struct verify v;
+	long long seq;
+	const char *hash;
+};
+
+static int verify_from_row(void *ctx, const struct audit_row *r)
 {
-	struct verify v = { .report = report, .ctx = ctx, .expect_seq = 1 };
-	int rc = store_audit_each(s, NULL, verify_row, &v, err);
-	if (rc != MC_OK)
-		return rc;
+	struct verify_from *f = ctx;
+	if (r->seq == f->seq) {
+		if (strcmp(r->hash ? r->hash : "", f->hash) != 0)
+			problem(&f->v, "audit log: row %lld was changed after the last clean check "
+				       "(it is where that check ended)", r->seq);
+		snprintf(f->v.prev, sizeof f->v.prev, "%s", r->prev_hash ? r->prev_hash : "");
+	}
+	return verify_row(&f->v, r);
+}
+
+/* The head recorded in meta against where the walk ended. */
+static int verify_head(struct store *s, struct verify *v, struct mc_error *err)
+{
 	char *head_seq = NULL, *head_hash = NULL;
-	rc = store_meta_get(s, "audit_head_seq", &head_seq, err);
+	int rc = store_meta_get(s, "audit_head_seq", &head_seq, err);
 	if (rc == MC_OK)
 		rc = store_meta_get(s, "audit_head_hash", &head_hash, err);
 	if (rc == MC_OK) {
-		long long last = v.expect_seq - 1;
+		long long last = v->expect_seq - 1;
 		long long want = head_seq ? atoll(head_seq) : 0;
 		if (want != last)
-			problem(&v, "audit log: the log ends at row %lld but %lld row%s were written: "
-				    "the newest rows were deleted", last, want, want == 1 ? "" : "s");
-		else if (last > 0 && (!head_hash || strcmp(head_hash, v.prev) != 0))
-			problem(&v, "audit log: the newest row %lld is not the one that was written", last);
+			problem(v, "audit log: the log ends at row %lld but %lld row%s were written: "
+				   "the newest rows were deleted", last, want, want == 1 ? "" : "s");
+		else if (last > 0 && (!head_hash || strcmp(head_hash, v->prev) != 0))
+			problem(v, "audit log: the newest row %lld is not the one that was written", last);
 	}
 	free(head_seq);
 	free(head_hash);
-	*problems += v.problems;
 	return rc;
+}
+
+int audit_verify_from(struct store *s, long long seq, const char *hash,
+		      void (*report)(void *ctx, const char *problem), void *ctx, long *problems,
+		      struct mc_error *err)
+{
+	struct verify_from f = { .v = { .report = report, .ctx = ctx, .expect_seq = seq > 0 ? seq : 1 },
+				 .seq = seq, .hash = hash ? hash : "" };
+	int rc = seq > 0 ? store_audit_from(s, seq, verify_from_row, &f, err)
+			 : store_audit_each(s, NULL, verify_row, &f.v, err);
+	if (rc == MC_OK)
+		rc = verify_head(s, &f.v, err);
+	*problems += f.v.problems;
+	return rc;
+}
+
+int audit_verify(struct store *s, void (*report)(void *ctx, const char *problem), void *ctx,
+		 long *problems, struct mc_error *err)
+{
+	return audit_verify_from(s, 0, NULL, report, ctx, problems, err);
 }
 
 char *audit_json(json_t *j)

@@ -20,6 +20,7 @@
 #include "mcassess/progress.h"
 #include "mcassess/report.h"
 #include "mcassess/store.h"
+#include "mcassess/store_audit.h"
 #include "mcassess/store_check.h"
 #include "mcassess/util.h"
 
@@ -43,6 +44,10 @@ struct ck {
 	int people_audited; /* people were added through mcassess ('init' always is): an
 			     * unaudited person was added behind its back (test fixtures insert
 			     * their people with SQL and have no such row) */
+	struct store_audit_cursor *cur; /* the audit rows of submissions, by subject */
+	char *group;                    /* the submission whose log c->log holds */
+	int rc;                         /* of the cursor, from inside the record walk */
+	struct mc_error *err;
 	char **altered; /* stored files that no longer match their SHA-256 (for the archive) */
 	size_t naltered;
 	long long done, total, told; /* progress: rows looked at, of all there are */
@@ -99,9 +104,9 @@ static const char *const protecting_triggers[] = {
 	"report_fact_decision_del", "report_fact_decision_upd",
 };
 
-static int check_database(struct ck *c, struct mc_error *err)
+static int check_triggers(struct ck *c, struct mc_error *err)
 {
-	int rc = store_integrity(c->s, relay, c, err);
+	int rc = MC_OK;
 	for (size_t i = 0; rc == MC_OK && i < sizeof protecting_triggers / sizeof *protecting_triggers; i++) {
 		int exists;
 		rc = store_check_trigger_exists(c->s, protecting_triggers[i], &exists, err);
@@ -115,6 +120,12 @@ static int check_database(struct ck *c, struct mc_error *err)
 					: "status counters are no longer kept");
 	}
 	return rc;
+}
+
+static int check_database(struct ck *c, struct mc_error *err)
+{
+	int rc = store_integrity(c->s, relay, c, err);
+	return rc == MC_OK ? check_triggers(c, err) : rc;
 }
 
 /* ---------------------------------------------------------------- evidence */
@@ -263,8 +274,6 @@ static int audit_one(void *ctx, const struct audit_row *r)
 	struct ck *c = ctx;
 	if (!r->action || !r->subject)
 		return 0;
-	if (strcmp(r->action, "demo") == 0)
-		c->demo = 1;
 	if (strncmp(r->subject, "person:", 7) == 0 && strcmp(r->action, "people") == 0) {
 		json_t *j = r->after ? json_loads(r->after, 0, NULL) : NULL;
 		if (r->after && !json_is_object(j)) {
@@ -389,10 +398,14 @@ static void compare_record(struct ck *c, const struct store_check_record *r, con
 	free(name);
 }
 
+static int group_begin(struct ck *c, const char *id);
+
 static int record_one(void *ctx, const struct store_check_record *r)
 {
 	struct ck *c = ctx;
 	advance(c, 1);
+	if ((!c->group || strcmp(c->group, r->submission) != 0) && (c->rc = group_begin(c, r->submission)) != MC_OK)
+		return 1;
 	if (strcmp(r->kind, "status") == 0) {
 		problem(c, "submission %s has status '%s' but no decision was recorded: changed outside mcassess",
 			r->submission, r->status);
@@ -477,21 +490,105 @@ static int check_people(struct ck *c, struct mc_error *err)
 	return rc;
 }
 
-static int check_records(struct ck *c, struct mc_error *err)
+static void log_clear(struct ck *c)
 {
-	int rc = store_audit_each(c->s, NULL, audit_one, c, err);
-	if (rc == MC_OK) {
-		log_compact(c);
-		rc = store_check_record_each(c->s, record_one, c, err);
+	for (size_t i = 0; i < c->nlog; i++)
+		audited_free(&c->log[i]);
+	c->nlog = 0;
+}
+
+/* The log is read a submission at a time, along with the records (both in the order
+ * of the submission ids): memory holds one submission's history, not the database's. */
+#define SUBJECT_SUBMISSION "submission:"
+#define SUBJECT_PERSON "person:"
+
+/* The cursor's rows of its current subject into the log, newest of each record kept. */
+static int take_subject(struct ck *c)
+{
+	const struct audit_row *r = store_audit_cursor_row(c->cur);
+	char *subject = mc_xstrdup(r->subject);
+	int rc = MC_OK;
+	while (rc == MC_OK && (r = store_audit_cursor_row(c->cur)) && strcmp(r->subject, subject) == 0) {
+		audit_one(c, r);
+		rc = store_audit_cursor_next(c->cur, c->err);
 	}
+	free(subject);
+	log_compact(c);
+	return rc;
+}
+
+/* The history of submissions before `id` (NULL: all that are left) that have no
+ * records at all: whatever it says exists is gone. */
+static int drain_before(struct ck *c, const char *id)
+{
+	const struct audit_row *r;
+	int rc = MC_OK;
+	while (rc == MC_OK && (r = store_audit_cursor_row(c->cur)) &&
+	       (!id || strcmp(r->subject + strlen(SUBJECT_SUBMISSION), id) < 0)) {
+		rc = take_subject(c);
+		report_removed(c);
+		log_clear(c);
+	}
+	return rc;
+}
+
+/* The records of submission `id` begin: the one before is done; this one's log is read. */
+static int group_begin(struct ck *c, const char *id)
+{
+	report_removed(c);
+	log_clear(c);
+	int rc = drain_before(c, id);
+	const struct audit_row *r = store_audit_cursor_row(c->cur);
+	if (rc == MC_OK && r && strcmp(r->subject + strlen(SUBJECT_SUBMISSION), id) == 0)
+		rc = take_subject(c);
+	free(c->group);
+	c->group = mc_xstrdup(id);
+	return rc;
+}
+
+/* Every person against their history (a few rows: read at once). */
+static int check_people_log(struct ck *c, struct mc_error *err)
+{
+	int rc = store_audit_cursor_open(c->s, SUBJECT_PERSON, "person;", &c->cur, err);
+	const struct audit_row *r;
+	while (rc == MC_OK && (r = store_audit_cursor_row(c->cur))) {
+		audit_one(c, r);
+		rc = store_audit_cursor_next(c->cur, err);
+	}
+	store_audit_cursor_close(&c->cur);
+	log_compact(c);
 	if (rc == MC_OK)
 		rc = check_people(c, err);
 	if (rc == MC_OK)
 		report_removed(c);
-	for (size_t i = 0; i < c->nlog; i++)
-		audited_free(&c->log[i]);
+	log_clear(c);
+	return rc;
+}
+
+static int check_records(struct ck *c, struct mc_error *err)
+{
+	c->err = err;
+	c->rc = MC_OK;
+	int rc = store_audit_demo_ran(c->s, &c->demo, err);
+	if (rc == MC_OK)
+		rc = check_people_log(c, err);
+	if (rc == MC_OK)
+		rc = store_audit_cursor_open(c->s, SUBJECT_SUBMISSION, "submission;", &c->cur, err);
+	if (rc == MC_OK)
+		rc = store_check_record_each(c->s, record_one, c, err);
+	if (rc == MC_OK)
+		rc = c->rc;
+	if (rc == MC_OK) {
+		report_removed(c);
+		log_clear(c);
+		rc = drain_before(c, NULL);
+	}
+	store_audit_cursor_close(&c->cur);
+	log_clear(c);
 	free(c->log);
+	free(c->group);
 	c->log = NULL;
+	c->group = NULL;
 	c->nlog = c->caplog = 0;
 	return rc;
 }
@@ -618,6 +715,77 @@ int check_repair(struct store *s, long *removed, struct mc_error *err)
 	return rc;
 }
 
+/* ---------------------------------------------------------------- since the last clean check */
+
+/* Where the last clean check ended (meta): the newest evidence row and audit row it
+ * saw, and that audit row's hash. */
+#define MARK_EVIDENCE "check.clean_evidence_id"
+#define MARK_AUDIT_SEQ "check.clean_audit_seq"
+#define MARK_AUDIT_HASH "check.clean_audit_hash"
+
+struct marks {
+	long long evidence, audit_seq;
+	char *audit_hash;
+	int found;
+};
+
+static int marks_load(struct store *s, struct marks *m, struct mc_error *err)
+{
+	char *ev = NULL, *seq = NULL;
+	int rc = store_meta_get(s, MARK_EVIDENCE, &ev, err);
+	if (rc == MC_OK)
+		rc = store_meta_get(s, MARK_AUDIT_SEQ, &seq, err);
+	if (rc == MC_OK)
+		rc = store_meta_get(s, MARK_AUDIT_HASH, &m->audit_hash, err);
+	m->found = rc == MC_OK && ev && seq && m->audit_hash;
+	m->evidence = ev ? atoll(ev) : 0;
+	m->audit_seq = seq ? atoll(seq) : 0;
+	free(ev);
+	free(seq);
+	return rc;
+}
+
+/* What this check saw, read inside its snapshot: the marks for the next one. */
+static int marks_now(struct store *s, struct marks *m, struct mc_error *err)
+{
+	char *seq = NULL;
+	int rc = store_check_evidence_max(s, &m->evidence, err);
+	if (rc == MC_OK)
+		rc = store_meta_get(s, "audit_head_seq", &seq, err);
+	if (rc == MC_OK)
+		rc = store_meta_get(s, "audit_head_hash", &m->audit_hash, err);
+	m->audit_seq = seq ? atoll(seq) : 0;
+	m->found = rc == MC_OK;
+	if (!m->audit_hash)
+		m->audit_hash = mc_xstrdup("");
+	free(seq);
+	return rc;
+}
+
+/* Recorded after a clean check. A database this user cannot write keeps the old
+ * marks: the next --since-last then checks a little more, nothing less. */
+static void marks_save(struct store *s, const struct marks *m)
+{
+	struct mc_error err = MC_ERROR_INIT;
+	char ev[32], seq[32];
+	snprintf(ev, sizeof ev, "%lld", m->evidence);
+	snprintf(seq, sizeof seq, "%lld", m->audit_seq);
+	if (store_begin(s, &err) != MC_OK) {
+		mc_error_clear(&err);
+		return;
+	}
+	int rc = store_meta_set(s, MARK_EVIDENCE, ev, &err);
+	if (rc == MC_OK)
+		rc = store_meta_set(s, MARK_AUDIT_SEQ, seq, &err);
+	if (rc == MC_OK)
+		rc = store_meta_set(s, MARK_AUDIT_HASH, m->audit_hash, &err);
+	if (rc == MC_OK)
+		rc = store_commit(s, &err);
+	else
+		store_rollback(s);
+	mc_error_clear(&err);
+}
+
 /* ---------------------------------------------------------------- the whole */
 
 static check_archive_fn archive_part; /* archive_attach sets it */
@@ -627,11 +795,67 @@ void check_set_archive_part(check_archive_fn fn)
 	archive_part = fn;
 }
 
+/* The parts of a whole check that --since-last leaves out: the report's counters,
+ * records against the log and the archive. */
+static int run_whole_only(struct ck *c, unsigned what, struct mc_error *err)
+{
+	int rc = MC_OK;
+	if (what & CHECK_COUNTS) /* the report's counters against a recount: a whole pass */
+		rc = check_report_counts(c, err);
+	if (rc == MC_OK && (what & CHECK_RECORDS)) {
+		step(c, "checking scores and decisions");
+		rc = check_records(c, err);
+	}
+	c->done = c->total - 1;
+	if (rc == MC_OK && (what & CHECK_AUDIT))
+		step(c, "checking the archive");
+	if (rc == MC_OK && (what & CHECK_AUDIT)) { /* the archive against the database, when there is one */
+		if (c->naltered > 1)
+			qsort(c->altered, c->naltered, sizeof *c->altered, str_cmp);
+		struct archive_known known = { (const char *const *)c->altered, c->naltered };
+		if (archive_part)
+			rc = archive_part(c->s, c->report, c->ctx, &c->problems,
+					  (what & CHECK_EVIDENCE) ? &known : NULL, err);
+	}
+	return rc;
+}
+
+/* Each part, whole or (since: the last clean check's marks) only what came after. */
+static int run_parts(struct ck *c, unsigned what, const struct marks *since, const struct check_summary *sum,
+		     struct mc_error *err)
+{
+	int rc = MC_OK;
+	long long after = since ? since->evidence : -1;
+	if (what & CHECK_DATABASE) {
+		if (!since)
+			progress_report("checking the database's integrity", 0, -1);
+		rc = since ? check_triggers(c, err) : check_database(c, err);
+	}
+	if (rc == MC_OK && (what & CHECK_EVIDENCE)) {
+		step(c, "checking evidence");
+		rc = store_check_evidence_after(c->s, after, evidence_one, c, err);
+	}
+	if (rc == MC_OK && (what & CHECK_EVIDENCE))
+		rc = store_check_blob_after(c->s, after, blob_one, c, err);
+	c->done = sum->evidence + sum->files;
+	if (rc == MC_OK && (what & CHECK_AUDIT)) {
+		step(c, "checking the audit chain");
+		rc = audit_verify_from(c->s, since ? since->audit_seq : 0, since ? since->audit_hash : NULL,
+				       c->report, c->ctx, &c->problems, err);
+	}
+	advance(c, sum->audit_rows);
+	if (rc == MC_OK && (what & CHECK_COUNTS))
+		rc = store_check_status_each(c->s, status_one, c, err);
+	return rc == MC_OK && !since ? run_whole_only(c, what, err) : rc;
+}
+
 int check_run(struct store *s, unsigned what, void (*report)(void *ctx, const char *problem), void *ctx,
 	      struct check_summary *sum, struct mc_error *err)
 {
 	struct ck c = { .s = s, .report = report, .ctx = ctx };
+	struct marks last = { 0 }, now = { 0 };
 	memset(sum, 0, sizeof *sum);
+	sum->since_audit_seq = -1;
 	/* One snapshot for the whole walk, so an assessor saving meanwhile cannot
 	 * make the parts disagree with each other. */
 	int rc = store_begin_read(s, err);
@@ -643,47 +867,27 @@ int check_run(struct store *s, unsigned what, void (*report)(void *ctx, const ch
 	 * done (most of the time on a big database): it shows without a figure */
 	long long records = sum->scores + sum->feedback + sum->decisions;
 	c.total = sum->evidence + sum->files + sum->audit_rows + records + 1;
-	if (rc == MC_OK && (what & CHECK_DATABASE)) {
-		progress_report("checking the database's integrity", 0, -1);
-		rc = check_database(&c, err);
+	if (rc == MC_OK && (what & CHECK_SINCE_LAST))
+		rc = marks_load(s, &last, err);
+	if (rc == MC_OK && last.found) {
+		sum->since_audit_seq = last.audit_seq;
+		sum->since_evidence_id = last.evidence;
 	}
-	if (rc == MC_OK && (what & CHECK_EVIDENCE)) {
-		step(&c, "checking evidence");
-		rc = store_check_evidence_each(s, evidence_one, &c, err);
-	}
-	if (rc == MC_OK && (what & CHECK_EVIDENCE))
-		rc = store_check_blob_each(s, blob_one, &c, err);
-	c.done = sum->evidence + sum->files;
-	if (rc == MC_OK && (what & CHECK_AUDIT)) {
-		step(&c, "checking the audit chain");
-		rc = audit_verify(s, report, ctx, &c.problems, err);
-	}
-	advance(&c, sum->audit_rows);
-	if (rc == MC_OK && (what & CHECK_COUNTS))
-		rc = store_check_status_each(s, status_one, &c, err);
-	if (rc == MC_OK && (what & CHECK_COUNTS))
-		rc = check_report_counts(&c, err);
-	if (rc == MC_OK && (what & CHECK_RECORDS)) {
-		step(&c, "checking scores and decisions");
-		rc = check_records(&c, err);
-	}
-	c.done = c.total - 1;
-	if (rc == MC_OK && (what & CHECK_AUDIT))
-		step(&c, "checking the archive");
-	if (rc == MC_OK && (what & CHECK_AUDIT)) { /* the archive against the database, when there is one */
-		if (c.naltered > 1)
-			qsort(c.altered, c.naltered, sizeof *c.altered, str_cmp);
-		struct archive_known known = { (const char *const *)c.altered, c.naltered };
-		if (archive_part)
-			rc = archive_part(s, report, ctx, &c.problems, (what & CHECK_EVIDENCE) ? &known : NULL, err);
-	}
+	if (rc == MC_OK)
+		rc = marks_now(s, &now, err);
+	if (rc == MC_OK)
+		rc = run_parts(&c, what, last.found ? &last : NULL, sum, err);
 	for (size_t i = 0; i < c.naltered; i++)
 		free(c.altered[i]);
 	free(c.altered);
 	store_end_read(s);
-	if (rc == MC_OK && (what & CHECK_EVIDENCE))
+	if (rc == MC_OK && (what & CHECK_EVIDENCE) && !last.found)
 		rc = check_orphans(&c, err);
 	sum->problems = c.problems;
+	if (rc == MC_OK && c.problems == 0 && (what & CHECK_ALL) == CHECK_ALL)
+		marks_save(s, &now);
+	free(last.audit_hash);
+	free(now.audit_hash);
 	return rc;
 }
 

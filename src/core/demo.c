@@ -9,8 +9,10 @@
  *
  * Rows are streamed: one educator at a time, committed in batches with a
  * checkpoint between them, so memory and the write-ahead log stay small even
- * for a million submissions. Per-row audit rows are skipped; one "demo" row
- * records the options. */
+ * for a million submissions. One "demo" audit row records the options; then
+ * every score, feedback and decision gets the audit row the real program writes
+ * (by whoever did it, at its time), chained, so that `check` compares each record
+ * with its history as it does on a real database. */
 #include "config.h"
 
 #include <errno.h>
@@ -27,6 +29,7 @@
 #include "mcassess/people.h"
 #include "mcassess/precheck.h"
 #include "mcassess/report.h"
+#include "mcassess/search.h"
 #include "mcassess/setup.h"
 #include "mcassess/store.h"
 #include "mcassess/store_demo.h"
@@ -321,6 +324,7 @@ struct gen {
 	int *cand;              /* room for nreaders indexes (pick_reader) */
 	char **state_approvers;
 	int nstate_approvers;
+	struct audit_chain chain; /* every score, feedback and decision gets its audit row */
 };
 
 /* The statuses in queue_statuses' order (the one list of them). */
@@ -903,6 +907,27 @@ static void plan_times(struct demo_rng *r, struct plan *p, int ncriteria)
 	p->t_updated = p->t_import;
 }
 
+/* The audit row the real program writes with a score, feedback or decision: by
+ * the person who did it, when they did it (json: the row's "after", taken). Its id
+ * is random, not the seed's: the data rows of a seed stay what they were. */
+static int audit_row(struct gen *g, const char *action, const char *ext, const char *actor, const char *at,
+		     json_t *json, struct mc_error *err)
+{
+	char uid[MC_UUID_LEN];
+	if (mc_uuid(uid, err) != MC_OK) {
+		json_decref(json);
+		return MC_FAIL;
+	}
+	char *subject = mc_xasprintf("submission:%s", ext);
+	char *after = audit_json(json);
+	struct audit_row r = { .uid = uid, .at = at, .actor = actor, .action = action, .subject = subject,
+			       .after = after };
+	int rc = audit_chain_add(g->s, &g->chain, &r, err);
+	free(subject);
+	free(after);
+	return rc;
+}
+
 /* ---------------------------------------------------------------- reads */
 
 /* May reader rd read educator e's work? Not their own submission, nor (in
@@ -968,8 +993,8 @@ static time_t read_end(const struct read_out *rd)
 /* The read's assignment (with its due date), scores, and when ended its
  * feedback and read_decision. *t_end: its last row's time (read_end). */
 static int write_read(struct gen *g, struct demo_rng *r, const struct store_demo_credential *c,
-		      long long sub_id, const char *assigned_by, struct subst *x, const struct read_out *rd,
-		      time_t *t_end, struct mc_error *err)
+		      long long sub_id, const char *ext, const char *assigned_by, struct subst *x,
+		      const struct read_out *rd, time_t *t_end, struct mc_error *err)
 {
 	struct store *s = g->s;
 	char uid[MC_UUID_LEN], at[MC_TIME_LEN], due[MC_TIME_LEN];
@@ -989,6 +1014,10 @@ static int write_read(struct gen *g, struct demo_rng *r, const struct store_demo
 		demo_uuid(r, *t_end, uid);
 		timestamp(*t_end, at);
 		rc = store_demo_score(s, uid, sub_id, rd->read, k->id, l->id, rd->who->user, comment, at, err);
+		if (rc == MC_OK)
+			rc = audit_row(g, "score", ext, rd->who->user, at,
+				       json_pack("{s:s, s:s, s:s, s:s, s:s}", "criterion", k->code, "level", l->code,
+						 "comment", comment, "assessor", rd->who->user, "read", rd->read), err);
 		g->c->scores++;
 	}
 	if (rc != MC_OK || !rd->ended)
@@ -998,13 +1027,21 @@ static int write_read(struct gen *g, struct demo_rng *r, const struct store_demo
 	demo_uuid(r, *t_end, uid);
 	timestamp(*t_end, at);
 	rc = store_demo_feedback(s, uid, sub_id, rd->read, rd->who->user, g->body.data, at, err);
+	if (rc == MC_OK)
+		rc = audit_row(g, "feedback", ext, rd->who->user, at,
+			       json_pack("{s:s, s:s, s:s}", "text", g->body.data, "author", rd->who->user, "read",
+					 rd->read), err);
 	g->c->feedback++;
 	*t_end += 15 * 60;
 	demo_uuid(r, *t_end, uid);
 	timestamp(*t_end, at);
+	const char *outcome = all_passing(c, rd->lv) ? "earned" : "resubmit";
 	if (rc == MC_OK)
-		rc = store_demo_read_decision(s, uid, sub_id, rd->read, rd->who->user,
-					      all_passing(c, rd->lv) ? "earned" : "resubmit", at, err);
+		rc = store_demo_read_decision(s, uid, sub_id, rd->read, rd->who->user, outcome, at, err);
+	if (rc == MC_OK) /* as review_read_end writes it */
+		rc = audit_row(g, "read", ext, rd->who->user, at,
+			       json_pack("{s:s, s:s, s:s}", "read", rd->read, "outcome", outcome, "assessor",
+					 rd->who->user), err);
 	return rc;
 }
 
@@ -1152,7 +1189,8 @@ static void plan_reads(struct gen *g, struct educator *e, const struct store_dem
 /* The decision: an approver's sign-off of the reads' outcome, or a
  * coordinator's return as incomplete (with its feedback). */
 static int write_decision(struct gen *g, struct educator *e, const struct store_demo_credential *c,
-			  const struct plan *p, long long sub_id, struct subst *x, struct mc_error *err)
+			  const struct plan *p, long long sub_id, const char *ext, struct subst *x,
+			  struct mc_error *err)
 {
 	struct demo_rng *r = &e->r;
 	char uid[MC_UUID_LEN], at[MC_TIME_LEN];
@@ -1163,6 +1201,10 @@ static int write_decision(struct gen *g, struct educator *e, const struct store_
 		demo_uuid(r, p->t_feedback, uid);
 		timestamp(p->t_feedback, at);
 		rc = store_demo_feedback(g->s, uid, sub_id, "first", e->d->coordinator, g->body.data, at, err);
+		if (rc == MC_OK)
+			rc = audit_row(g, "feedback", ext, e->d->coordinator, at,
+				       json_pack("{s:s, s:s, s:s}", "text", g->body.data, "author", e->d->coordinator,
+						 "read", "first"), err);
 		g->c->feedback++;
 	}
 	const char *by = incomplete ? e->d->coordinator
@@ -1171,8 +1213,17 @@ static int write_decision(struct gen *g, struct educator *e, const struct store_
 	const char *reason = incomplete ? pick(r, &g->d.incomplete) : "";
 	demo_uuid(r, p->t_decide, uid);
 	timestamp(p->t_decide, at);
+	const char *outcome = queue_statuses[p->status];
 	if (rc == MC_OK)
-		rc = store_demo_decision(g->s, uid, sub_id, queue_statuses[p->status], by, reason, at, err);
+		rc = store_demo_decision(g->s, uid, sub_id, outcome, by, reason, at, err);
+	/* the audit row scoring.c (a return as incomplete) or review.c (an approval) writes */
+	json_t *j = incomplete ? json_pack("{s:s, s:s, s:s, s:s}", "outcome", outcome, "decided_by", by, "status",
+					   outcome, "reason", reason)
+			       : json_pack("{s:s, s:s, s:s}", "status", outcome, "outcome", outcome, "approved_by", by);
+	if (rc == MC_OK)
+		rc = audit_row(g, incomplete ? "decide" : "approve", ext, by, at, j, err);
+	else
+		json_decref(j);
 	g->c->decisions++;
 	return rc;
 }
@@ -1243,10 +1294,10 @@ static int write_submission(struct gen *g, struct educator *e, const struct stor
 	int rc = MC_OK;
 	for (int i = 0; rc == MC_OK && i < rp.nreads; i++) {
 		time_t t_end;
-		rc = write_read(g, r, c, *sub_id, p.assigned_by, &x, &rp.rd[i], &t_end, err);
+		rc = write_read(g, r, c, *sub_id, ext, p.assigned_by, &x, &rp.rd[i], &t_end, err);
 	}
 	if (rc == MC_OK && (status == ST_EARNED || status == ST_RESUBMIT || status == ST_INCOMPLETE))
-		rc = write_decision(g, e, c, &p, *sub_id, &x, err);
+		rc = write_decision(g, e, c, &p, *sub_id, ext, &x, err);
 	*t_done = p.t_updated;
 	return rc;
 }
@@ -1274,7 +1325,8 @@ static int batch_end(struct gen *g, struct mc_error *err)
 	if (g->in_batch < (g->o->batch > 0 ? g->o->batch : DEMO_BATCH))
 		return MC_OK;
 	g->in_batch = 0;
-	if (store_precheck_catch_up(g->s, NULL, err) != MC_OK || store_commit(g->s, err) != MC_OK)
+	if (store_precheck_catch_up(g->s, NULL, err) != MC_OK || audit_chain_close(g->s, &g->chain, err) != MC_OK ||
+	    search_index_bulk(g->s, 0, NULL, err) != MC_OK || store_commit(g->s, err) != MC_OK)
 		return MC_FAIL;
 	MC_CRASH_POINT("demo: a batch committed");
 	store_checkpoint(g->s);
@@ -1474,11 +1526,15 @@ static int fill(struct gen *g, int resume, struct mc_error *err)
 		rc = set_pilot_goals(g, err);
 	if (rc == MC_OK && !resume)
 		rc = set_two_reads(g, err);
+	if (rc == MC_OK)
+		rc = audit_chain_open(g->s, &g->chain, err);
 	for (long i = first; rc == MC_OK && room(g) && (g->target || i < g->o->educators); i++) {
 		rc = write_educator(g, i, err);
 		if (rc == MC_OK)
 			rc = batch_end(g, err);
 	}
+	if (rc == MC_OK)
+		rc = audit_chain_close(g->s, &g->chain, err);
 	if (rc == MC_OK)
 		rc = store_demo_finished(g->s, err);
 	return rc;
@@ -1543,6 +1599,8 @@ int demo_run(struct store *s, const struct demo_options *o, struct demo_counts *
 		rc = fill(&g, resume, err);
 		if (rc == MC_OK)
 			rc = store_precheck_catch_up(s, NULL, err); /* hashes for the copy pre-check */
+		if (rc == MC_OK) /* the first search finds the index built, its segments merged */
+			rc = search_index_bulk(s, 1, NULL, err);
 		if (rc == MC_OK)
 			rc = store_commit(s, err);
 		else

@@ -28,6 +28,7 @@
 #include "mcassess/import.h"
 #include "mcassess/people.h"
 #include "mcassess/precheck.h"
+#include "mcassess/search.h"
 #include "mcassess/store.h"
 #include "mcassess/store_import.h"
 #include "mcassess/text.h"
@@ -1683,6 +1684,8 @@ int import_file(struct store *s, const char *file, const char *evidence_dir, int
 	if (began) {
 		if (rc == MC_OK && !dry_run)
 			rc = store_precheck_catch_up(s, NULL, err); /* hashes for the copy pre-check */
+		if (rc == MC_OK && !dry_run) /* the first search finds the index built */
+			rc = search_catch_up(s, NULL, err);
 		if (rc == MC_OK && !dry_run) {
 			MC_CRASH_POINT("import: files stored, not committed");
 			rc = store_commit(s, err);

@@ -92,69 +92,74 @@ static int only_masks(const char *snippet)
 	return found;
 }
 
-static void hit_clear(struct search_hit *h)
+/* One hit as the viewer may see it: masked where they score blind; *drop when
+ * every match in it is personal data. */
+static int mask_one(struct store *s, const struct queue_viewer *v, struct redact_set **set,
+		    struct search_hit *h, int *drop, struct mc_error *err)
 {
-	free(h->submission);
-	free(h->part);
-	free(h->snippet);
-	memset(h, 0, sizeof *h);
+	struct queue_educator raw = { 0 };
+	int assigned = 0;
+	*drop = 0;
+	int rc = store_queue_educator(s, h->submission_rowid, v->user, &raw, &assigned, err);
+	if (rc == MC_OK && queue_viewer_blind(v, assigned) && h->snippet) {
+		if (!*set)
+			rc = redact_load(set, err);
+		if (rc == MC_OK) {
+			redact_set_person(*set, raw.name);
+			redact_set_school(*set, raw.school);
+			rc = mask_hit(s, *set, h, err);
+		}
+		*drop = rc == MC_OK && only_masks(h->snippet);
+	}
+	free((char *)raw.id);
+	free((char *)raw.name);
+	free((char *)raw.school);
+	free((char *)raw.anon_id);
+	return rc;
 }
 
-static int mask_hits(struct store *s, const char *viewer, struct search_hit *hits, int *nhits,
-		     struct mc_error *err)
-{
-	int n = *nhits, kept = 0;
+/* Between the search and the caller: each hit masked, then handed on. */
+struct masker {
+	struct store *s;
 	struct queue_viewer v;
-	int rc = queue_viewer_load(s, viewer, &v, err);
-	struct redact_set *set = NULL;
-	for (int i = 0; rc == MC_OK && i < n; i++) {
-		struct queue_educator raw = { 0 };
-		int assigned = 0, drop = 0;
-		rc = store_queue_educator(s, hits[i].submission_rowid, v.user, &raw, &assigned, err);
-		if (rc == MC_OK && queue_viewer_blind(&v, assigned) && hits[i].snippet) {
-			if (!set)
-				rc = redact_load(&set, err);
-			if (rc == MC_OK) {
-				redact_set_person(set, raw.name);
-				redact_set_school(set, raw.school);
-				rc = mask_hit(s, set, &hits[i], err);
-			}
-			drop = rc == MC_OK && only_masks(hits[i].snippet);
-		}
-		free((char *)raw.id);
-		free((char *)raw.name);
-		free((char *)raw.school);
-		free((char *)raw.anon_id);
-		if (drop)
-			hit_clear(&hits[i]);
-		else if (rc == MC_OK) {
-			if (kept != i) {
-				hits[kept] = hits[i];
-				memset(&hits[i], 0, sizeof hits[i]);
-			}
-			kept++;
-		}
-	}
+	struct redact_set *set;
+	search_hit_fn fn;
+	void *ctx;
+	int rc;
+	struct mc_error *err;
+};
+
+static int mask_and_give(void *ctx, struct search_hit *h)
+{
+	struct masker *m = ctx;
+	int drop = 0;
+	m->rc = mask_one(m->s, &m->v, &m->set, h, &drop, m->err);
+	if (m->rc != MC_OK)
+		return 1;
+	return drop ? 0 : m->fn(m->ctx, h);
+}
+
+int precheck_search_each(struct store *s, const char *pattern, int regex, const struct search_opts *o,
+			 search_hit_fn fn, void *ctx, struct mc_error *err)
+{
+	struct masker m = { .s = s, .fn = fn, .ctx = ctx, .rc = MC_OK, .err = err };
+	int rc = access_refresh(s, err);
 	if (rc == MC_OK)
-		*nhits = kept;
-	redact_free(&set);
-	queue_viewer_free(&v);
+		rc = queue_viewer_load(s, session_user(s), &m.v, err);
+	if (rc == MC_OK)
+		rc = regex ? search_regex_each(s, pattern, o, mask_and_give, &m, err)
+			   : search_text_each(s, pattern, o, mask_and_give, &m, err);
+	if (rc == MC_OK)
+		rc = m.rc;
+	redact_free(&m.set);
+	queue_viewer_free(&m.v);
 	return rc;
 }
 
 int precheck_search(struct store *s, const char *pattern, int regex, const struct search_opts *o,
 		    struct search_hit **hits, int *n, struct mc_error *err)
 {
-	*hits = NULL;
-	*n = 0;
-	int rc = access_refresh(s, err);
-	if (rc == MC_OK)
-		rc = regex ? search_regex(s, pattern, o, hits, n, err) : search_text(s, pattern, o, hits, n, err);
-	if (rc == MC_OK)
-		rc = mask_hits(s, session_user(s), *hits, n, err);
-	if (rc != MC_OK) {
-		search_hits_free(hits, *n);
-		*n = 0;
-	}
-	return rc;
+	struct search_hit_list l = { 0 };
+	int rc = precheck_search_each(s, pattern, regex, o, search_hit_list_add, &l, err);
+	return search_hit_list_take(rc, &l, hits, n);
 }

@@ -160,11 +160,69 @@ static int rank_cmp(const void *a, const void *b)
 	return (x->rowid > y->rowid) - (x->rowid < y->rowid);
 }
 
-int search_text(struct store *s, const char *query, const struct search_opts *o,
-		struct search_hit **hits, int *n, struct mc_error *err)
+static void hit_clear(struct search_hit *h)
 {
-	*hits = NULL;
-	*n = 0;
+	free(h->submission);
+	free(h->part);
+	free(h->snippet);
+	memset(h, 0, sizeof *h);
+}
+
+/* Hand one hit to fn (which may take its strings, zeroing them), then free what is left. */
+static int give(struct search_hit *h, search_hit_fn fn, void *ctx)
+{
+	int stop = fn(ctx, h);
+	hit_clear(h);
+	return stop;
+}
+
+/* One ranked row as a hit handed to fn (nothing when the row is gone or out of
+ * scope): *given counts it, *stop is fn's answer. */
+static int give_row(struct store *s, const struct search_rank *r, const char *q, int tokens, search_hit_fn fn,
+		    void *ctx, int *given, int *stop, struct mc_error *err)
+{
+	struct search_hit x = { .source = r->source, .rowid = r->rowid, .rank = r->rank,
+				.match_start = -1, .match_end = -1 };
+	int rc = store_search_hit(s, r->source, q, r->rowid, tokens, &x, err);
+	if (rc == MC_OK && x.submission) {
+		*stop = give(&x, fn, ctx);
+		(*given)++;
+	} else {
+		hit_clear(&x); /* the row is gone since it was indexed, or not the user's */
+	}
+	return rc;
+}
+
+/* Every match (`--limit 0`), the two tables' streams merged (by rank; newest: all
+ * the evidence, then the feedback): memory does not grow with the matches. */
+static int text_all(struct store *s, const char *q, const struct search_opts *o, search_hit_fn fn, void *ctx,
+		    struct mc_error *err)
+{
+	int newest = o->order == SEARCH_BY_NEWEST, tokens = o->context > 0 ? o->context : TEXT_SNIPPET_TOKENS;
+	struct store_search_stream *ev = NULL, *fb = NULL;
+	struct search_rank a, b;
+	int ha = 0, hb = 0, stop = 0, given = 0;
+	int rc = store_search_stream_open(s, SEARCH_EVIDENCE, q, newest, &ev, err);
+	if (rc == MC_OK)
+		rc = store_search_stream_open(s, SEARCH_FEEDBACK, q, newest, &fb, err);
+	if (rc == MC_OK)
+		rc = store_search_stream_next(ev, &a, &ha, err);
+	if (rc == MC_OK)
+		rc = store_search_stream_next(fb, &b, &hb, err);
+	while (rc == MC_OK && !stop && (ha || hb)) {
+		int take_ev = ha && (!hb || newest || rank_cmp(&a, &b) <= 0);
+		rc = give_row(s, take_ev ? &a : &b, q, tokens, fn, ctx, &given, &stop, err);
+		if (rc == MC_OK)
+			rc = take_ev ? store_search_stream_next(ev, &a, &ha, err) : store_search_stream_next(fb, &b, &hb, err);
+	}
+	store_search_stream_close(&ev);
+	store_search_stream_close(&fb);
+	return rc;
+}
+
+int search_text_each(struct store *s, const char *query, const struct search_opts *o, search_hit_fn fn,
+		     void *ctx, struct mc_error *err)
+{
 	int rc = search_catch_up(s, NULL, err);
 	if (rc != MC_OK)
 		return rc;
@@ -172,6 +230,12 @@ int search_text(struct store *s, const char *query, const struct search_opts *o,
 	if (!*q) {
 		free(q);
 		return mc_error_set(err, MC_USAGE, "search: '%s' has no words to search for", query);
+	}
+	/* an assessor's few submissions are quicker found by the ranks below (one query) */
+	if (o->limit == 0 && store_scope_kind(s) != STORE_SCOPE_ASSIGNED) {
+		rc = text_all(s, q, o, fn, ctx, err);
+		free(q);
+		return rc;
 	}
 	struct search_rank *ev = NULL, *fb = NULL;
 	int nev = 0, nfb = 0;
@@ -200,45 +264,82 @@ int search_text(struct store *s, const char *query, const struct search_opts *o,
 		qsort(all, (size_t)total, sizeof *all, rank_cmp);
 	if (whole && o->limit > 0 && total > o->limit)
 		total = o->limit;
-	struct search_hit *h = mc_xcalloc((size_t)(total ? total : 1), sizeof *h);
-	int k = 0;
-	int tokens = o->context > 0 ? o->context : TEXT_SNIPPET_TOKENS;
-	for (int i = 0; rc == MC_OK && i < total && (o->limit <= 0 || k < o->limit); i++) {
-		struct search_hit *x = &h[k];
-		x->source = all[i].source;
-		x->rowid = all[i].rowid;
-		x->rank = all[i].rank;
-		x->match_start = x->match_end = -1;
-		rc = store_search_hit(s, all[i].source, q, all[i].rowid, tokens, x, err);
-		if (x->submission)
-			k++;   /* else: the row is gone since it was indexed */
-	}
+	/* One hit at a time: its snippet is made, handed over and freed before the next. */
+	int tokens = o->context > 0 ? o->context : TEXT_SNIPPET_TOKENS, given = 0, stop = 0;
+	for (int i = 0; rc == MC_OK && !stop && i < total && (o->limit <= 0 || given < o->limit); i++)
+		rc = give_row(s, &all[i], q, tokens, fn, ctx, &given, &stop, err);
 	free(ev);
 	free(fb);
 	free(all);
 	free(q);
-	if (rc != MC_OK) {
-		search_hits_free(&h, total);
-		return rc;
+	return rc;
+}
+
+int search_hit_list_add(void *list, struct search_hit *h)
+{
+	struct search_hit_list *c = list;
+	if (c->n == c->cap) {
+		c->cap = c->cap ? c->cap * 2 : 16;
+		c->hits = mc_xrealloc(c->hits, sizeof *c->hits * (size_t)c->cap);
 	}
-	if (k == 0)
-		search_hits_free(&h, total);
-	*hits = h;
-	*n = k;
-	return MC_OK;
+	c->hits[c->n++] = *h;
+	memset(h, 0, sizeof *h);
+	return 0;
+}
+
+int search_hit_list_take(int rc, struct search_hit_list *c, struct search_hit **hits, int *n)
+{
+	if (rc != MC_OK || c->n == 0) {
+		search_hits_free(&c->hits, c->n);
+		c->n = 0;
+	}
+	*hits = c->hits;
+	*n = c->n;
+	return rc;
+}
+
+int search_text(struct store *s, const char *query, const struct search_opts *o,
+		struct search_hit **hits, int *n, struct mc_error *err)
+{
+	struct search_hit_list c = { 0 };
+	return search_hit_list_take(search_text_each(s, query, o, search_hit_list_add, &c, err), &c, hits, n);
 }
 
 /* ---------------------------------------------------------------- regex scans */
 
+#define LOCATE_BATCH 256 /* regex hits located (and handed over) at a time */
+
 struct scan {
+	struct store *s;
 	struct search_re *re;
 	enum search_source src;
 	int limit, context;
-	struct search_hit *hits;
-	int n, cap;
-	int failed;
+	struct search_hit hits[LOCATE_BATCH];
+	int n;      /* in hits[] */
+	long given; /* handed over so far */
+	int failed, stopped, rc;
+	search_hit_fn fn;
+	void *ctx;
 	struct mc_error *err;
 };
+
+/* Where the batch's hits are (a query each, after the batch's rows were read: the
+ * scan stays a bare read of the rows), then each handed over. */
+static void flush(struct scan *sc)
+{
+	for (int i = 0; i < sc->n; i++) {
+		struct search_hit *h = &sc->hits[i];
+		if (sc->rc == MC_OK && !sc->stopped)
+			sc->rc = store_search_locate(sc->s, h->source, h->rowid, h, sc->err);
+		if (sc->rc == MC_OK && !sc->stopped && h->submission) {
+			sc->stopped = give(h, sc->fn, sc->ctx);
+			sc->given++;
+		} else {
+			hit_clear(h); /* evidence of a submission that is gone */
+		}
+	}
+	sc->n = 0;
+}
 
 static int scan_row(void *p, long long rowid, const char *text, size_t len)
 {
@@ -251,10 +352,6 @@ static int scan_row(void *p, long long rowid, const char *text, size_t len)
 	}
 	if (m == 0)
 		return 0;
-	if (sc->n == sc->cap) {
-		sc->cap = sc->cap ? sc->cap * 2 : 32;
-		sc->hits = mc_xrealloc(sc->hits, sizeof *sc->hits * (size_t)sc->cap);
-	}
 	struct search_hit *h = &sc->hits[sc->n++];
 	memset(h, 0, sizeof *h);
 	h->source = sc->src;
@@ -262,53 +359,42 @@ static int scan_row(void *p, long long rowid, const char *text, size_t len)
 	h->match_start = (long long)ms;
 	h->match_end = (long long)me;
 	h->snippet = search_re_snippet(sc->re, text, len, ms, me, sc->context);
-	return sc->limit > 0 && sc->n >= sc->limit;
+	if (sc->n == LOCATE_BATCH || (sc->limit > 0 && sc->given + sc->n >= sc->limit))
+		flush(sc);
+	return sc->rc != MC_OK || sc->stopped || (sc->limit > 0 && sc->given >= sc->limit);
+}
+
+int search_regex_each(struct store *s, const char *pattern, const struct search_opts *o, search_hit_fn fn,
+		      void *ctx, struct mc_error *err)
+{
+	struct search_re *re;
+	int rc = search_re_compile(pattern, o->caseless, &re, err);
+	if (rc != MC_OK)
+		return rc;
+	struct scan *sc = mc_xcalloc(1, sizeof *sc);
+	*sc = (struct scan){ .s = s, .re = re, .limit = o->limit, .fn = fn, .ctx = ctx, .err = err,
+			     .context = o->context > 0 ? o->context : REGEX_CONTEXT, .src = SEARCH_EVIDENCE };
+	rc = store_search_scan(s, SEARCH_EVIDENCE, scan_row, sc, err);
+	flush(sc);
+	if (rc == MC_OK && sc->rc == MC_OK && !sc->failed && !sc->stopped &&
+	    (sc->limit == 0 || sc->given < sc->limit)) {
+		sc->src = SEARCH_FEEDBACK;
+		rc = store_search_scan(s, SEARCH_FEEDBACK, scan_row, sc, err);
+		flush(sc);
+	}
+	if (rc == MC_OK)
+		rc = sc->rc;
+	if (rc == MC_OK && sc->failed)
+		rc = err && err->status != MC_OK ? (int)err->status : MC_FAIL;
+	search_re_free(&sc->re);
+	free(sc);
+	return rc;
 }
 
 int search_regex(struct store *s, const char *pattern, const struct search_opts *o,
 		 struct search_hit **hits, int *n, struct mc_error *err)
 {
-	*hits = NULL;
-	*n = 0;
-	struct scan sc = { 0 };
-	int rc = search_re_compile(pattern, o->caseless, &sc.re, err);
-	if (rc != MC_OK)
-		return rc;
-	sc.limit = o->limit;
-	sc.context = o->context > 0 ? o->context : REGEX_CONTEXT;
-	sc.err = err;
-	sc.src = SEARCH_EVIDENCE;
-	rc = store_search_scan(s, SEARCH_EVIDENCE, scan_row, &sc, err);
-	if (rc == MC_OK && !sc.failed && (sc.limit == 0 || sc.n < sc.limit)) {
-		sc.src = SEARCH_FEEDBACK;
-		rc = store_search_scan(s, SEARCH_FEEDBACK, scan_row, &sc, err);
-	}
-	if (rc == MC_OK && sc.failed)
-		rc = err && err->status != MC_OK ? (int)err->status : MC_FAIL;
-	/* Where the hits are, once the scan is over (it stays a bare read of the rows). */
-	int k = 0;
-	for (int i = 0; rc == MC_OK && i < sc.n; i++) {
-		struct search_hit *h = &sc.hits[i];
-		rc = store_search_locate(s, h->source, h->rowid, h, err);
-		if (rc == MC_OK && !h->submission) {
-			free(h->snippet);
-			h->snippet = NULL;
-			continue;   /* evidence of a submission that is gone */
-		}
-		if (k != i) {
-			sc.hits[k] = *h;
-			memset(h, 0, sizeof *h);
-		}
-		k++;
-	}
-	search_re_free(&sc.re);
-	if (rc != MC_OK) {
-		search_hits_free(&sc.hits, sc.n);
-		return rc;
-	}
-	if (k == 0)
-		search_hits_free(&sc.hits, sc.n);
-	*hits = sc.hits;
-	*n = k;
-	return MC_OK;
+	struct search_hit_list c = { 0 };
+	return search_hit_list_take(search_regex_each(s, pattern, o, search_hit_list_add, &c, err), &c, hits,
+				    n);
 }

@@ -21,7 +21,7 @@ static const char SQL_CRITERIA[] =
 	"SELECT c.id, c.part_id, c.code FROM criterion c JOIN part p ON p.id = c.part_id "
 	"WHERE c.rubric_id = ?1 ORDER BY p.seq, c.seq, c.id";
 static const char SQL_LEVELS[] =
-	"SELECT id, seq, passes FROM level WHERE criterion_id = ?1 ORDER BY seq";
+	"SELECT id, seq, passes, code FROM level WHERE criterion_id = ?1 ORDER BY seq";
 static const char SQL_BULK_ON[] = "PRAGMA cache_size = -262144";
 static const char SQL_BULK_OFF[] = "PRAGMA cache_size = -2000";
 static const char SQL_EXISTING[] =
@@ -143,6 +143,7 @@ static int load_levels(struct store *s, struct store_demo_criterion *k, struct m
 		l->id = sqlite3_column_int64(st, 0);
 		l->seq = sqlite3_column_int(st, 1);
 		l->passes = sqlite3_column_int(st, 2);
+		l->code = store_col_dup(st, 3);
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading the catalog");
@@ -222,6 +223,8 @@ void store_demo_catalog_free(struct store_demo_credential **cp, int n)
 		}
 		for (int j = 0; j < c->ncriteria; j++) {
 			free(c->criteria[j].code);
+			for (int k = 0; k < c->criteria[j].nlevels; k++)
+				free(c->criteria[j].levels[k].code);
 			free(c->criteria[j].levels);
 		}
 		free(c->parts);

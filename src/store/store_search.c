@@ -200,9 +200,19 @@ static int ensure_format(struct store *s, long long *done, struct mc_error *err)
 	return rc;
 }
 
+static int optimize_evidence(struct store *s, struct mc_error *err)
+{
+	progress_report("merging the search index", 0, -1);
+	sqlite3_stmt *st = store_prep(s, SQL_EV_OPTIMIZE, err);
+	return st ? step_done(s, st, err) : MC_FAIL;
+}
+
 #define INDEX_SLICE 16384 /* evidence ids per statement: progress is told between them */
 
-static int index_evidence_range(struct store *s, long long after, long long upto, struct mc_error *err)
+/* merge: 1 = merge the segments when many rows were indexed at once; 0 = never (a
+ * bulk load that indexes batch by batch merges once, at its end). */
+static int index_evidence_range(struct store *s, long long after, long long upto, int merge,
+				struct mc_error *err)
 {
 	sqlite3_stmt *st;
 	int rc = MC_OK;
@@ -216,10 +226,8 @@ static int index_evidence_range(struct store *s, long long after, long long upto
 		progress_report("indexing evidence for search", to - after, upto - after);
 		from = to;
 	}
-	if (rc == MC_OK && upto - after >= OPTIMIZE_AFTER)
-		progress_report("merging the search index", 0, -1);
-	if (rc == MC_OK && upto - after >= OPTIMIZE_AFTER)
-		rc = (st = store_prep(s, SQL_EV_OPTIMIZE, err)) ? step_done(s, st, err) : MC_FAIL;
+	if (rc == MC_OK && merge && upto - after >= OPTIMIZE_AFTER)
+		rc = optimize_evidence(s, err);
 	return rc == MC_OK ? hw_set_evidence(s, upto, err) : rc;
 }
 
@@ -230,7 +238,7 @@ static int rebuild_evidence(struct store *s, long long *max, struct mc_error *er
 	int rc = st ? step_done(s, st, err) : MC_FAIL;
 	if (rc == MC_OK)
 		rc = one_int(s, SQL_EV_MAX, NULL, -1, max, err);
-	return rc == MC_OK ? index_evidence_range(s, 0, *max, err) : rc;
+	return rc == MC_OK ? index_evidence_range(s, 0, *max, 1, err) : rc;
 }
 
 int search_index_evidence(struct store *s, long long evidence_rowid, struct mc_error *err)
@@ -241,7 +249,7 @@ int search_index_evidence(struct store *s, long long evidence_rowid, struct mc_e
 		rc = hw_get(s, &hw, NULL, err);
 	if (rc != MC_OK || evidence_rowid <= hw)
 		return rc;
-	return index_evidence_range(s, hw, evidence_rowid, err);
+	return index_evidence_range(s, hw, evidence_rowid, 1, err);
 }
 
 /* Replace one feedback row in the index by its current body (NULL: remove it). */
@@ -332,7 +340,7 @@ int search_index_feedback(struct store *s, long long feedback_rowid, struct mc_e
 	return rc == MC_OK ? catch_up_feedback(s, NULL, err) : rc;
 }
 
-static int catch_up_evidence(struct store *s, long long *done, struct mc_error *err)
+static int catch_up_evidence(struct store *s, long long *done, int merge, struct mc_error *err)
 {
 	long long hw, max, n = 0;
 	int rc = hw_get(s, &hw, NULL, err);
@@ -353,7 +361,7 @@ static int catch_up_evidence(struct store *s, long long *done, struct mc_error *
 		return rc;
 	if (done)
 		*done += n;
-	return index_evidence_range(s, hw, max, err);
+	return index_evidence_range(s, hw, max, merge, err);
 }
 
 int search_pending(struct store *s, long long *evidence, long long *feedback, struct mc_error *err)
@@ -375,49 +383,27 @@ static int catch_up(struct store *s, long long *indexed, struct mc_error *err)
 {
 	int rc = ensure_format(s, indexed, err);
 	if (rc == MC_OK)
-		rc = catch_up_evidence(s, indexed, err);
+		rc = catch_up_evidence(s, indexed, 1, err);
 	return rc == MC_OK ? catch_up_feedback(s, indexed, err) : rc;
 }
 
-int search_catch_up(struct store *s, long long *indexed, struct mc_error *err)
+int search_index_bulk(struct store *s, int merge, long long *indexed, struct mc_error *err)
 {
-	long long ev, fb, hw, max;
 	if (indexed)
 		*indexed = 0;
-	if (store_search_in_tx(s))
-		return catch_up(s, indexed, err);
-	char *format = NULL;
-	int rc = store_meta_get(s, FORMAT_KEY, &format, err);
-	int stale = rc == MC_OK && (!format || strcmp(format, SEARCH_FORMAT) != 0);
-	free(format);
+	int rc = ensure_format(s, indexed, err);
 	if (rc == MC_OK)
-		rc = search_pending(s, &ev, &fb, err);
-	if (rc == MC_OK && ev == 0 && fb == 0 && !stale) {
-		/* nothing new; but rows deleted at the top also need a write */
-		rc = hw_get(s, &hw, NULL, err);
-		if (rc == MC_OK)
-			rc = one_int(s, SQL_EV_MAX, NULL, -1, &max, err);
-		if (rc != MC_OK || max >= hw)
-			return rc;
-	}
-	if (rc != MC_OK)
-		return rc;
-	if ((rc = store_begin(s, err)) != MC_OK)
-		return rc;
-	rc = catch_up(s, indexed, err);
+		rc = catch_up_evidence(s, indexed, 0, err);
 	if (rc == MC_OK)
-		return store_commit(s, err);
-	store_rollback(s);
-	return rc;
+		rc = catch_up_feedback(s, indexed, err);
+	return rc == MC_OK && merge ? optimize_evidence(s, err) : rc;
 }
 
-int search_reindex(struct store *s, struct mc_error *err)
+/* The feedback index from scratch, its mark at the newest; the format current. */
+static int reindex_feedback(struct store *s, struct mc_error *err)
 {
-	long long max;
-	int rc = rebuild_evidence(s, &max, err);
 	sqlite3_stmt *st;
-	if (rc == MC_OK)
-		rc = (st = store_prep(s, SQL_FB_REBUILD, err)) ? step_done(s, st, err) : MC_FAIL;
+	int rc = (st = store_prep(s, SQL_FB_REBUILD, err)) ? step_done(s, st, err) : MC_FAIL;
 	if (rc == MC_OK)
 		rc = (st = store_prep(s, SQL_FB_CLEAR, err)) ? step_done(s, st, err) : MC_FAIL;
 	if (rc == MC_OK)
@@ -433,6 +419,151 @@ int search_reindex(struct store *s, struct mc_error *err)
 		rc = MC_FAIL;
 	}
 	return rc == MC_OK ? store_meta_set(s, FORMAT_KEY, SEARCH_FORMAT, err) : rc;
+}
+
+int search_reindex(struct store *s, struct mc_error *err)
+{
+	long long max;
+	int rc = rebuild_evidence(s, &max, err);
+	return rc == MC_OK ? reindex_feedback(s, err) : rc;
+}
+
+/* ---------------------------------------------------------------- building in steps
+ * On its own (outside a caller's transaction) the index is built in transactions of
+ * CATCH_UP_CHUNK evidence rows: an interrupted build (Ctrl-C, a crash, a stop asked
+ * for by the caller) keeps the rows it did, the mark moves with each chunk, and the
+ * next catch-up carries on from there. */
+#define CATCH_UP_CHUNK 20000
+static const char SQL_EV_NTH[] =
+	"SELECT id FROM evidence WHERE id > ?1 AND text IS NOT NULL ORDER BY id LIMIT 1 OFFSET ?2";
+
+/* Run fn in a transaction of its own: committed when it returns MC_OK. */
+static int in_tx(struct store *s, int (*fn)(struct store *, void *, struct mc_error *), void *arg,
+		 struct mc_error *err)
+{
+	int rc = store_begin(s, err);
+	if (rc != MC_OK)
+		return rc;
+	rc = fn(s, arg, err);
+	if (rc == MC_OK)
+		return store_commit(s, err);
+	store_rollback(s);
+	return rc;
+}
+
+/* A whole rebuild is needed: an index of an older format, or evidence deleted at
+ * the top (a restored copy?: ids will be reused). */
+static int needs_reset(struct store *s, int *yes, struct mc_error *err)
+{
+	char *format = NULL;
+	long long hw = 0, max = 0;
+	int rc = store_meta_get(s, FORMAT_KEY, &format, err);
+	*yes = rc == MC_OK && (!format || strcmp(format, SEARCH_FORMAT) != 0);
+	free(format);
+	if (rc == MC_OK)
+		rc = hw_get(s, &hw, NULL, err);
+	if (rc == MC_OK)
+		rc = one_int(s, SQL_EV_MAX, NULL, -1, &max, err);
+	if (rc == MC_OK && max < hw)
+		*yes = 1;
+	return rc;
+}
+
+/* The next CATCH_UP_CHUNK evidence rows with text after the mark, and the mark past
+ * them; *rows (arg) gets how many (0: nothing was pending). */
+static int index_chunk(struct store *s, void *arg, struct mc_error *err)
+{
+	long long *rows = arg, hw, max, upto;
+	*rows = 0;
+	int rc = hw_get(s, &hw, NULL, err);
+	if (rc == MC_OK)
+		rc = one_int(s, SQL_EV_MAX, NULL, -1, &max, err);
+	if (rc != MC_OK || max <= hw)
+		return rc;
+	sqlite3_stmt *st = store_prep(s, SQL_EV_NTH, err);
+	if (!st)
+		return MC_FAIL;
+	store_bind_int(st, 1, hw);
+	store_bind_int(st, 2, CATCH_UP_CHUNK - 1);
+	int step = sqlite3_step(st);
+	upto = step == SQLITE_ROW ? sqlite3_column_int64(st, 0) : max;
+	sqlite3_reset(st);
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		return store_fail(s, err, "reading evidence to index");
+	if (step == SQLITE_ROW)
+		*rows = CATCH_UP_CHUNK;
+	else if ((rc = one_int(s, SQL_EV_COUNT, NULL, hw, rows, err)) != MC_OK)
+		return rc;
+	if (*rows == 0)
+		*rows = -1; /* rows without text only: the mark still moves */
+	st = store_prep(s, SQL_EV_INDEX, err);
+	if (!st)
+		return MC_FAIL;
+	store_bind_int(st, 1, hw);
+	store_bind_int(st, 2, upto);
+	rc = step_done(s, st, err);
+	return rc == MC_OK ? hw_set_evidence(s, upto, err) : rc;
+}
+
+static int reset_tx(struct store *s, void *arg, struct mc_error *err)
+{
+	(void)arg;
+	return search_reset(s, err);
+}
+
+/* The feedback, and one merge of the evidence index when much was added
+ * (arg: the evidence rows the chunks indexed; out: plus the feedback rows). */
+static int finish_tx(struct store *s, void *arg, struct mc_error *err)
+{
+	long long *done = arg, evidence = *done;
+	int rc = catch_up_feedback(s, done, err);
+	return rc == MC_OK && evidence >= OPTIMIZE_AFTER ? optimize_evidence(s, err) : rc;
+}
+
+int search_catch_up_steps(struct store *s, int (*progress)(void *ctx, long long done, long long total),
+			  void *ctx, long long *indexed, struct mc_error *err)
+{
+	long long ev = 0, fb = 0, done = 0, fbn = 0, rows = 1;
+	int reset = 0, stopped = 0;
+	if (indexed)
+		*indexed = 0;
+	if (store_search_in_tx(s))
+		return catch_up(s, indexed, err);
+	int rc = needs_reset(s, &reset, err);
+	if (rc == MC_OK && reset && (rc = in_tx(s, reset_tx, NULL, err)) == MC_OK)
+		rc = one_int(s, SQL_FB_COUNT, NULL, -1, &fbn, err);
+	if (rc == MC_OK)
+		rc = search_pending(s, &ev, &fb, err);
+	while (rc == MC_OK && rows != 0 && !stopped) {
+		rc = in_tx(s, index_chunk, &rows, err);
+		if (rc == MC_OK && rows > 0) {
+			done += rows;
+			progress_report("indexing evidence for search", done, ev);
+			stopped = progress && progress(ctx, done, ev + fb);
+		}
+	}
+	long long evidence = done;
+	if (rc == MC_OK && !stopped && (fb > 0 || evidence >= OPTIMIZE_AFTER))
+		rc = in_tx(s, finish_tx, &done, err);
+	if (indexed)
+		*indexed = done + fbn;
+	return rc;
+}
+
+int search_catch_up(struct store *s, long long *indexed, struct mc_error *err)
+{
+	return search_catch_up_steps(s, NULL, NULL, indexed, err);
+}
+
+/* The start of a rebuild, inside the caller's transaction: the evidence index
+ * emptied and its mark at the start, the feedback (small) reindexed at once. */
+int search_reset(struct store *s, struct mc_error *err)
+{
+	sqlite3_stmt *st = store_prep(s, SQL_EV_CLEAR, err);
+	int rc = st ? step_done(s, st, err) : MC_FAIL;
+	if (rc == MC_OK)
+		rc = hw_set_evidence(s, 0, err);
+	return rc == MC_OK ? reindex_feedback(s, err) : rc;
 }
 
 /* ---------------------------------------------------------------- queries */
@@ -526,6 +657,59 @@ int store_search_newest(struct store *s, enum search_source src, const char *q, 
 	int rc = step == SQLITE_DONE ? MC_OK : query_fail(s, q, err);
 	sqlite3_reset(st);
 	return rc;
+}
+
+/* ---------------------------------------------------------------- every match, streamed
+ * For `--limit 0`: the matches one at a time, without a list of them all. By rank,
+ * FTS5 sorts through SQLite's sorter (which spills to a temporary file beyond the
+ * page cache, so memory stays flat); newest first, it walks its doclists backwards. */
+static const char SQL_EV_ALL_RANKED[] =
+	"SELECT rowid, rank FROM search_evidence WHERE search_evidence MATCH ?1 ORDER BY rank";
+static const char SQL_FB_ALL_RANKED[] =
+	"SELECT rowid, rank FROM search_feedback WHERE search_feedback MATCH ?1 ORDER BY rank";
+static const char SQL_EV_ALL_NEWEST[] =
+	"SELECT rowid, 0 FROM search_evidence WHERE search_evidence MATCH ?1 ORDER BY rowid DESC";
+static const char SQL_FB_ALL_NEWEST[] =
+	"SELECT rowid, 0 FROM search_feedback WHERE search_feedback MATCH ?1 ORDER BY rowid DESC";
+
+struct store_search_stream {
+	struct store *s;
+	sqlite3_stmt *st;
+	enum search_source src;
+	const char *q;
+};
+
+int store_search_stream_open(struct store *s, enum search_source src, const char *q, int newest,
+			     struct store_search_stream **out, struct mc_error *err)
+{
+	const char *sql = src == SEARCH_EVIDENCE ? (newest ? SQL_EV_ALL_NEWEST : SQL_EV_ALL_RANKED)
+						 : (newest ? SQL_FB_ALL_NEWEST : SQL_FB_ALL_RANKED);
+	sqlite3_stmt *st = store_prep(s, sql, err);
+	*out = NULL;
+	if (!st)
+		return MC_FAIL;
+	store_bind_text(st, 1, q);
+	*out = mc_xcalloc(1, sizeof **out);
+	**out = (struct store_search_stream){ s, st, src, q };
+	return MC_OK;
+}
+
+int store_search_stream_next(struct store_search_stream *c, struct search_rank *r, int *have, struct mc_error *err)
+{
+	int step = sqlite3_step(c->st);
+	*have = step == SQLITE_ROW;
+	if (*have)
+		*r = (struct search_rank){ c->src, sqlite3_column_int64(c->st, 0), sqlite3_column_double(c->st, 1) };
+	return step == SQLITE_ROW || step == SQLITE_DONE ? MC_OK : query_fail(c->s, c->q, err);
+}
+
+void store_search_stream_close(struct store_search_stream **c)
+{
+	if (!*c)
+		return;
+	sqlite3_reset((*c)->st);
+	free(*c);
+	*c = NULL;
 }
 
 static int ll_cmp(const void *a, const void *b)

@@ -87,12 +87,15 @@ mc check
 t_check "piped: check shows no progress" test ! -s "$ERR"
 t_stdout_has "all good:"
 
-# ---------------------------------------------------------------- search: the first one indexes
-pty "$T/search.log" search evidence
-t_check "search under a terminal exits 0" [ "$RC" -eq 0 ]
-t_check "it says what it indexes" grep -qF "search: indexing 6000 new evidence items and 0 feedback..." "$T/search.log"
+# ---------------------------------------------------------------- search: a rebuild of the index
+# (the import left the index built: the first search has nothing to index)
+pty "$T/first.log" search evidence
+t_check "the first search after an import indexes nothing" sh -c "! grep -qi index '$T/first.log'"
+pty "$T/search.log" search --reindex
+t_check "search --reindex under a terminal exits 0" [ "$RC" -eq 0 ]
+t_check "it says what it indexes" grep -qF "search: 6000 evidence items and 0 feedback texts are new to the index (Ctrl-C stops; the next search carries on)" "$T/search.log"
 t_check "with a percentage" grep -qE "indexing evidence for search: [0-9]+%" "$T/search.log"
-no_debris "$T/search.log" "index"
+no_debris "$T/search.log" "indexing evidence"
 
 # ---------------------------------------------------------------- archive init: progress and Ctrl-C
 cp "$DB" "$T/arch.db"

@@ -61,6 +61,17 @@ t_stderr_has "no matches for 'okapi'"
 t_run 0 search --format json okapi
 t_check "json: []" jqt 'length == 0'
 
+# Hits are printed as they come (streamed): json is still one array, every hit once,
+# in the order the tsv lists them.
+t_run 0 search --regex --format tsv --limit 0 '[a-z]'
+cut -f1,2 "$OUT" >"$T/all.tsv"
+t_check "several hits to stream" [ "$(wc -l <"$T/all.tsv")" -ge 3 ]
+t_run 0 search --regex --format json --limit 0 '[a-z]'
+jq -r '.[] | [.id, .part] | @tsv' "$OUT" >"$T/all.json.tsv"
+t_check "json: one array of the same hits, in the same order" cmp -s "$T/all.tsv" "$T/all.json.tsv"
+t_run 0 search --regex --format json --limit 2 '[a-z]'
+t_check "json: --limit 2 is two hits" jqt 'length == 2'
+
 # --limit: the rest is announced
 t_run 0 search --limit 1 students
 t_check "--limit 1 shows one" [ "$(wc -l <"$OUT")" -eq 1 ]

@@ -188,6 +188,33 @@ static void score_deleted_or_added(void **state)
 	fx_close(&f);
 }
 
+/* The log is read a submission at a time along with the records: a submission whose
+ * every record is gone is named, whether submissions with records follow it or not. */
+static void every_record_of_submissions_deleted(void **state)
+{
+	(void)state;
+	struct fx f;
+	fx_open(&f);
+	exec_sql(f.path, "DELETE FROM score; DELETE FROM feedback; DELETE FROM decision");
+	for (int later = 0; later < 2; later++) {
+		int n;
+		char *all = run(&f, &n);
+		const char *want[] = { "score S-1 O1 was 'demonstrated' at the last audited change",
+				       "score S-1 O2 was", "feedback on S-2 was set by the last audited change",
+				       "decision on S-2 was 'resubmit' at the last audited change" };
+		for (size_t i = 0; i < sizeof want / sizeof *want; i++)
+			if (!strstr(all, want[i]))
+				fail_msg("expected \"%s\"; got %d:\n%s", want[i], n, all);
+		free(all);
+		/* then a submission with records after them (S-3): they are named on its way */
+		if (!later)
+				exec_sql(f.path, "INSERT INTO score(uid, submission_id, criterion_id, level_id, assessor, at) "
+					 "VALUES ('x', 3, 6, 16, 'mallory', 'now')");
+	}
+	expect(&f, "score S-3 O1 is 'not_met' but no audited change ever made it");
+	fx_close(&f);
+}
+
 static void status_counter_and_decision(void **state)
 {
 	(void)state;
@@ -350,6 +377,7 @@ int main(void)
 		cmocka_unit_test(score_edited_behind_our_back),
 		cmocka_unit_test(score_deleted_or_added),
 		cmocka_unit_test(status_counter_and_decision),
+		cmocka_unit_test(every_record_of_submissions_deleted),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,8 +4,10 @@
 #include <sqlite3.h>
 
 #include "mcassess/audit.h"
+#include "mcassess/check.h"
 #include "mcassess/demo.h"
 #include "mcassess/hash.h"
+#include "mcassess/search.h"
 #include "mcassess/store.h"
 #include "mcassess/text.h"
 #include "mcassess/util.h"
@@ -355,6 +357,58 @@ static void one_audit_row_and_chain_intact(void **state)
 	unit_close(&s);
 }
 
+static void count_problem(void *ctx, const char *problem)
+{
+	(void)problem;
+	(*(long *)ctx)++;
+}
+
+static long check_problems(const char *path)
+{
+	struct mc_error err = MC_ERROR_INIT;
+	struct store *s = NULL;
+	struct check_summary sum;
+	long problems = 0;
+	assert_int_equal(unit_open(path, 0, &s, &err), MC_OK);
+	assert_int_equal(check_run(s, CHECK_ALL, count_problem, &problems, &sum, &err), MC_OK);
+	unit_close(&s);
+	return problems;
+}
+
+/* The history is the real program's: every score, feedback and decision has its
+ * audit row (by whoever did it, when), chained; so check compares each record with
+ * it, and a score changed behind mcassess's back shows. */
+static void every_record_has_its_audit_row(void **state)
+{
+	struct fx *f = *state;
+	struct mc_error err = MC_ERROR_INIT;
+	struct demo_counts c;
+	assert_int_equal(run_demo(f->path, 60, 0, 7, &c, &err), MC_OK);
+	sqlite3 *db = open_db(f->path);
+	assert_true(c.scores > 0 && c.feedback > 0 && c.decisions > 0);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM audit WHERE action = 'score'"), c.scores);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM audit WHERE action = 'feedback'"), c.feedback);
+	/* With two reads a decision is an approver's sign-off ('approve'), or a
+	 * coordinator's return as incomplete ('decide'); each read's end is 'read'. */
+	assert_int_equal(query_int(db, "SELECT count(*) FROM audit WHERE action IN ('decide', 'approve')"),
+			 c.decisions);
+	assert_true(query_int(db, "SELECT count(*) FROM audit WHERE action = 'approve'") > 0);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM audit WHERE action = 'read'"),
+			 query_int(db, "SELECT count(*) FROM read_decision"));
+	/* by the assessor who scored, at the score's time */
+	assert_int_equal(query_int(db, "SELECT count(*) FROM score sc JOIN submission s ON s.id = sc.submission_id "
+				       "JOIN audit a ON a.subject = 'submission:' || s.ext_id AND a.action = 'score' "
+				       "AND a.at = sc.at AND a.actor = sc.assessor"), c.scores);
+	sqlite3_close(db);
+	assert_int_equal(check_problems(f->path), 0);
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "UPDATE score SET level_id = (SELECT l.id FROM level l WHERE "
+				      "l.criterion_id = score.criterion_id AND l.id <> score.level_id LIMIT 1) "
+				      "WHERE id = 1", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(check_problems(f->path), 1);
+}
+
 static void submissions_target_is_exact(void **state)
 {
 	struct fx *f = *state;
@@ -366,6 +420,32 @@ static void submissions_target_is_exact(void **state)
 	assert_int_equal(query_int(db, "SELECT count(*) FROM submission"), 257);
 	assert_true(query_int(db, "SELECT count(*) FROM educator") > 100);
 	sqlite3_close(db);
+}
+
+/* The demo leaves the search index built (nothing for a first search to do) and
+ * holding exactly the evidence with text and the feedback. */
+static void search_index_built(void **state)
+{
+	struct fx *f = *state;
+	struct mc_error err = MC_ERROR_INIT;
+	struct demo_counts c;
+	assert_int_equal(run_demo(f->path, 200, 0, 5, &c, &err), MC_OK);
+	sqlite3 *db = open_db(f->path);
+	assert_true(query_int(db, "SELECT count(*) FROM evidence WHERE text IS NOT NULL") > 0);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM search_evidence_docsize"),
+			 query_int(db, "SELECT count(*) FROM evidence WHERE text IS NOT NULL"));
+	assert_true(query_int(db, "SELECT count(*) FROM feedback") > 0);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM search_feedback_docsize"),
+			 query_int(db, "SELECT count(*) FROM feedback"));
+	sqlite3_close(db);
+	struct store *s = NULL;
+	assert_int_equal(unit_open(f->path, 0, &s, &err), MC_OK);
+	long long ev = -1, fb = -1, indexed = -1;
+	assert_int_equal(search_pending(s, &ev, &fb, &err), MC_OK);
+	assert_int_equal(ev + fb, 0);
+	assert_int_equal(search_catch_up(s, &indexed, &err), MC_OK);
+	assert_int_equal(indexed, 0);
+	unit_close(&s);
 }
 
 static void bad_options_refused(void **state)
@@ -474,6 +554,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(refuses_filled_database_and_changes_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(one_audit_row_and_chain_intact, setup, teardown),
 		cmocka_unit_test_setup_teardown(submissions_target_is_exact, setup, teardown),
+		cmocka_unit_test_setup_teardown(search_index_built, setup, teardown),
+		cmocka_unit_test_setup_teardown(every_record_has_its_audit_row, setup, teardown),
 		cmocka_unit_test_setup_teardown(bad_options_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_killed_demo_is_finished_by_the_same_options, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_killed_demo_of_n_submissions_is_finished, setup, teardown),

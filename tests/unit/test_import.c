@@ -7,6 +7,7 @@
 
 #include "mcassess/evstore.h"
 #include "mcassess/import.h"
+#include "mcassess/search.h"
 #include "mcassess/setup.h"
 #include "mcassess/store.h"
 #include "mcassess/util.h"
@@ -397,7 +398,13 @@ static void large_json_import(void **state)
 	assert_int_equal(import_file(s, json, NULL, 1, &st, NULL, NULL, &err), MC_OK);
 	assert_int_equal(st.submissions, 1000);
 	assert_int_equal(query_int(s, "SELECT count(*) FROM submission"), 0);
+	assert_int_equal(query_int(s, "SELECT count(*) FROM search_evidence_docsize"), 0);
 	assert_int_equal(import_file(s, json, NULL, 0, &st, on_progress, NULL, &err), MC_OK);
+	/* the import left the search index built: nothing for a first search to do */
+	long long ev = -1, fb = -1;
+	assert_int_equal(search_pending(s, &ev, &fb, &err), MC_OK);
+	assert_int_equal(ev + fb, 0);
+	assert_int_equal(query_int(s, "SELECT count(*) FROM search_evidence_docsize"), 1000);
 	assert_int_equal(st.submissions, 1000);
 	assert_true(progress_calls >= 2);
 	assert_int_equal(progress_last, 1000);

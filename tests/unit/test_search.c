@@ -605,6 +605,147 @@ static void bad_regex_says_where_and_why(void **state)
 	mc_error_clear(&err);
 }
 
+/* n evidence rows (i = 1..n) of the first submission with text, their text the SQL
+ * expression `text` of i, written behind the store's back. */
+static void add_rows(struct fx *f, int n, const char *text)
+{
+	char *sql = mc_xasprintf("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %d)"
+				 " INSERT INTO evidence(submission_id, seq, part_id, kind, text, sha256, words, media_type)"
+				 " SELECT e.submission_id, 100 + i, e.part_id, 'text', %s, 'o', 3, 'text/plain' FROM n,"
+				 " (SELECT * FROM evidence WHERE text IS NOT NULL LIMIT 1) e", n, text);
+	exec_sql(f->path, sql);
+	free(sql);
+}
+
+/* Stops after its first call, remembering what it was told. */
+static int stop_at_once(void *ctx, long long done, long long total)
+{
+	long long *seen = ctx;
+	seen[0]++;
+	seen[1] = done;
+	seen[2] = total;
+	return 1;
+}
+
+static long long hits_for(struct store *s, const char *word)
+{
+	struct mc_error err = MC_ERROR_INIT;
+	struct search_opts o = { 0, 0, 0, SEARCH_BY_NEWEST };
+	struct search_hit *h;
+	int n;
+	assert_int_equal(search_text(s, word, &o, &h, &n, &err), MC_OK);
+	search_hits_free(&h, n);
+	return n;
+}
+
+/* A build of the index on its own is done in transactions of 20,000 rows: stopped
+ * after the first (as Ctrl-C would), what it did stays and the next catch-up
+ * finishes it; the same when the whole index must be rebuilt (an index of an
+ * older format). */
+static void interrupted_catch_up_resumes(void **state)
+{
+	struct fx *f = *state;
+	struct mc_error err = MC_ERROR_INIT;
+	add_rows(f, 25000, "'okapi number ' || i");
+	long long with_text = query_int(f->path, "SELECT count(*) FROM evidence WHERE text IS NOT NULL");
+	assert_true(with_text > 25000);
+	for (int round = 0; round < 2; round++) {
+		long long seen[3] = { 0, 0, 0 }, indexed = -1, ev, fb;
+		assert_int_equal(search_catch_up_steps(f->s, stop_at_once, seen, &indexed, &err), MC_OK);
+		assert_int_equal(seen[0], 1);
+		assert_int_equal(seen[1], 20000);
+		assert_int_equal(seen[2], with_text);
+		assert_int_equal(search_pending(f->s, &ev, &fb, &err), MC_OK);
+		assert_int_equal(ev, with_text - 20000);
+		assert_int_equal(query_int(f->path, "SELECT count(*) FROM search_evidence_docsize"), 20000);
+		/* the next one carries on from there: every row found, once */
+		assert_int_equal(search_catch_up(f->s, &indexed, &err), MC_OK);
+		assert_int_equal(indexed, with_text - 20000);
+		assert_int_equal(search_pending(f->s, &ev, &fb, &err), MC_OK);
+		assert_int_equal(ev + fb, 0);
+		assert_int_equal(hits_for(f->s, "okapi"), 25000);
+		assert_int_equal(query_int(f->path, "SELECT count(*) FROM search_evidence_docsize"), with_text);
+		/* then an index of the format before: rebuilt from nothing, the same way */
+		exec_sql(f->path, "UPDATE meta SET value = '1' WHERE key = 'search.format'");
+	}
+}
+
+/* Takes hits one at a time, as the command line prints them: remembers each one's
+ * row and stops after `stop_after`. */
+struct taken {
+	long long rowid[400];
+	double rank[400];
+	int n, stop_after, owned_ok;
+};
+
+static int take_one(void *ctx, struct search_hit *h)
+{
+	struct taken *t = ctx;
+	t->owned_ok += h->submission && h->snippet;
+	t->rank[t->n] = h->rank;
+	t->rowid[t->n++] = h->rowid;
+	free(h->snippet); /* the receiver may take the strings */
+	h->snippet = NULL;
+	return t->stop_after && t->n >= t->stop_after;
+}
+
+static int ll_cmp(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+	return (x > y) - (x < y);
+}
+
+/* Streamed hits come in the order of the collected ones (regex: rows, across several
+ * located batches; text: `--limit 0` streams every match by rank through SQLite's
+ * sorter, so the same hits as the ranked top, best first, ties in any order), and
+ * the receiver can stop them. */
+static void streamed_hits_match_collected(void **state)
+{
+	struct fx *f = *state;
+	struct mc_error err = MC_ERROR_INIT;
+	add_rows(f, 300, "substr('okapi okapi okapi okapi ', 1, 6 * (1 + i % 4)) || 'stripes ' || i");
+	struct search_opts o = { 0, 0, 0, SEARCH_BY_RANK };
+	for (int regex = 0; regex < 2; regex++) {
+		struct search_hit *h;
+		int n;
+		struct taken t = { .n = 0 };
+		if (regex) {
+			assert_int_equal(search_regex(f->s, "okapi", &o, &h, &n, &err), MC_OK);
+			assert_int_equal(search_regex_each(f->s, "okapi", &o, take_one, &t, &err), MC_OK);
+		} else {
+			struct search_opts top = { 1000, 0, 0, SEARCH_BY_RANK };
+			assert_int_equal(search_text(f->s, "okapi", &top, &h, &n, &err), MC_OK);
+			assert_int_equal(search_text_each(f->s, "okapi", &o, take_one, &t, &err), MC_OK);
+		}
+		assert_int_equal(n, 300);
+		assert_int_equal(t.n, 300);
+		assert_int_equal(t.owned_ok, 300);
+		for (int i = 0; i < n; i++) {
+			if (regex)
+				assert_int_equal(t.rowid[i], h[i].rowid);
+			else /* the same rank at each place (1e-9: bm25 through SQL or in fts.c) */
+				assert_true(t.rank[i] - h[i].rank < 1e-9 && h[i].rank - t.rank[i] < 1e-9);
+		}
+		if (!regex) { /* best first: four okapis before one; every row once */
+			assert_true(h[0].rank < h[n - 1].rank);
+			long long want[300];
+			for (int i = 0; i < n; i++)
+				want[i] = h[i].rowid;
+			qsort(want, 300, sizeof *want, ll_cmp);
+			qsort(t.rowid, 300, sizeof *t.rowid, ll_cmp);
+			for (int i = 0; i < n; i++)
+				assert_int_equal(t.rowid[i], want[i]);
+		}
+		search_hits_free(&h, n);
+		struct taken stop = { .stop_after = 2 };
+		if (regex)
+			assert_int_equal(search_regex_each(f->s, "okapi", &o, take_one, &stop, &err), MC_OK);
+		else
+			assert_int_equal(search_text_each(f->s, "okapi", &o, take_one, &stop, &err), MC_OK);
+		assert_int_equal(stop.n, 2);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -624,6 +765,8 @@ int main(void)
 		cmocka_unit_test(regex_literal_prefilter),
 		cmocka_unit_test_setup_teardown(regex_search_over_rows, setup, teardown),
 		cmocka_unit_test(bad_regex_says_where_and_why),
+		cmocka_unit_test_setup_teardown(interrupted_catch_up_resumes, setup, teardown),
+		cmocka_unit_test_setup_teardown(streamed_hits_match_collected, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

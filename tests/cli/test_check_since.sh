@@ -1,0 +1,85 @@
+#!/bin/sh
+# test_check_since.sh: `check --since-last` looks only at what came after the last
+# clean check, and still finds a tampering there (and at the boundary).
+. "$TOP_SRCDIR/tests/cli/lib.sh"
+. "$FIXTURES/scoring/setup.sh"
+scoring_db
+
+# No clean check yet: everything is checked.
+t_run 0 check --since-last
+t_stdout_has "no clean check recorded yet: everything was checked"
+t_stdout_has "all good: 3 submissions, 10 evidence items"
+
+mc score S-1 O1 demonstrated
+mc score S-1 O2 progressing
+t_run 0 check
+t_stdout_has "all good:"
+# where that check ended: the newest evidence row and audit row 3
+t_run 0 check --since-last
+t_stdout_has "since the last clean check: evidence items after #10, audit rows from 3 on"
+t_stdout_has "all good:"
+
+# Work through mcassess after it: checked from there, clean, and the marks move on.
+mc score S-1 O1 progressing
+t_run 0 check --since-last
+t_stdout_has "audit rows from 3 on"
+t_run 0 check --since-last
+t_stdout_has "audit rows from 4 on"
+
+sqlite3 "$DB" ".backup '$T/clean.db'"
+restore() {
+	rm -f "$DB" "$DB-wal" "$DB-shm"
+	cp "$T/clean.db" "$DB"
+}
+
+# ---- evidence added since, its text not matching its SHA-256
+sql "INSERT INTO evidence(submission_id, seq, part_id, kind, text, sha256, words, media_type)
+     SELECT submission_id, 9, part_id, 'text', 'added behind its back', 'not-the-hash', 4, 'text/plain'
+     FROM evidence WHERE id = 1"
+t_run 1 check --since-last
+t_stdout_has "problem: evidence S-1 #9 (overview): the text does not match its recorded SHA-256"
+t_stderr_has "check found 1 problem"
+restore
+
+# ---- an audit row written since, edited
+mc score S-2 O1 demonstrated
+sql "DROP TRIGGER audit_no_update; UPDATE audit SET actor = 'mallory' WHERE seq = (SELECT max(seq) FROM audit)"
+t_run 1 check --since-last
+t_stdout_has "submission:S-2, by mallory"
+t_stdout_has "was edited: its hash does not match its contents"
+t_stdout_has "problem: database: the trigger 'audit_no_update' is missing"
+restore
+
+# ---- the boundary row itself edited, its hash recomputed to match: still found
+sql "DROP TRIGGER audit_no_update; UPDATE audit SET hash = 'f00d' WHERE seq = 4"
+t_run 1 check --since-last
+t_stdout_has "problem: audit log: row 4 was changed after the last clean check"
+restore
+
+# ---- the newest audit rows deleted since
+mc score S-2 O1 demonstrated
+mc score S-2 O2 demonstrated
+sql "DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE seq = (SELECT max(seq) FROM audit)"
+t_run 1 check --since-last
+t_stdout_has "the newest rows were deleted"
+restore
+
+# ---- older evidence edited in place is the whole check's to find (it reads all)
+sql "UPDATE evidence SET text = text || '!' WHERE submission_id = 2 AND seq = 1"
+t_run 0 check --since-last
+t_run 1 check
+t_stdout_has "problem: evidence S-2 #1 (overview): the text does not match its recorded SHA-256"
+restore
+
+# ---- a failed check records nothing: the next one starts where the last clean one ended
+mc score S-2 O1 demonstrated
+sql "UPDATE status_count SET n = n + 3 WHERE status = 'queued'"
+t_run 1 check --since-last
+sql "UPDATE status_count SET n = n - 3 WHERE status = 'queued'"
+t_run 0 check --since-last
+t_stdout_has "audit rows from 4 on"
+
+t_run 0 check --help
+t_stdout_has "--since-last"
+
+done_testing
