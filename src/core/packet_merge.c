@@ -17,6 +17,7 @@
 
 #include "mcassess/audit.h"
 #include "mcassess/check.h"
+#include "mcassess/merge.h"
 #include "mcassess/packet.h"
 #include "mcassess/people.h"
 #include "mcassess/progress.h"
@@ -154,183 +155,71 @@ static int same_origin(struct store *s, const char *path, const struct packet_or
 	return MC_OK;
 }
 
-/* ---------------------------------------------------------------- the merge */
+/* ---------------------------------------------------------------- the packet as a merge source */
 
-struct event {
-	struct audit_row r;
-	char *sub; /* the submission's id, or NULL */
-};
-
-struct merge {
+/* The packet is attached as "pk": its rows are read where they lie. */
+struct packet_reader {
 	struct store *s;
 	const struct packet_origin *o;
-	struct mc_error *err;
-	struct event *ev;
-	size_t n, cap;
-	struct packet_import_result *res;
-	int rc;
 };
-
-static char *dup0(const char *v) { return v ? mc_xstrdup(v) : NULL; }
-
-static int collect(void *ctx, const struct audit_row *r)
-{
-	struct merge *m = ctx;
-	if (m->n == m->cap) {
-		m->cap = m->cap ? 2 * m->cap : 256;
-		m->ev = mc_xrealloc(m->ev, m->cap * sizeof *m->ev);
-	}
-	struct event *e = &m->ev[m->n++];
-	e->r = (struct audit_row){ .seq = r->seq, .uid = dup0(r->uid), .at = dup0(r->at), .actor = dup0(r->actor),
-				   .action = dup0(r->action), .subject = dup0(r->subject),
-				   .before = dup0(r->before), .after = dup0(r->after), .hash = dup0(r->hash) };
-	e->sub = strncmp(r->subject, "submission:", 11) == 0 ? mc_xstrdup(r->subject + 11) : NULL;
-	return 0;
-}
-
-static void events_free(struct merge *m)
-{
-	for (size_t i = 0; i < m->n; i++) {
-		struct audit_row *r = &m->ev[i].r;
-		free((char *)r->uid);
-		free((char *)r->at);
-		free((char *)r->actor);
-		free((char *)r->action);
-		free((char *)r->subject);
-		free((char *)r->before);
-		free((char *)r->after);
-		free((char *)r->hash);
-		free(m->ev[i].sub);
-	}
-	free(m->ev);
-}
 
 /* Only the packet's own making and its submissions' events come home: a
  * change to people or settings on a laptop has no place on the server. */
-static int foreign_event(struct merge *m)
+struct foreign {
+	int (*fn)(void *ctx, const struct audit_row *r);
+	void *ctx;
+	struct mc_error *err;
+	int rc;
+};
+
+static int not_foreign(void *ctx, const struct audit_row *r)
 {
-	for (size_t i = 0; i < m->n; i++) {
-		const struct audit_row *r = &m->ev[i].r;
-		if (!m->ev[i].sub && strcmp(r->action, "packet") != 0)
-			return mc_error_set(m->err, MC_INVALID, "the packet holds a change the server does not take "
-					    "from a packet (%s %s by %s at %s): refused, nothing was merged",
-					    r->action, r->subject, r->actor, r->at);
+	struct foreign *f = ctx;
+	if (strncmp(r->subject, "submission:", 11) != 0 && strcmp(r->action, "packet") != 0) {
+		f->rc = mc_error_set(f->err, MC_INVALID, "the packet holds a change the server does not take "
+				     "from a packet (%s %s by %s at %s): refused, nothing was merged", r->action,
+				     r->subject, r->actor, r->at);
+		return 1;
 	}
-	return MC_OK;
+	return f->fn(f->ctx, r);
 }
 
-static json_t *event_json(const struct audit_row *r)
+static int pk_events(void *ctx, int (*fn)(void *fnctx, const struct audit_row *r), void *fnctx,
+		     struct mc_error *err)
 {
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s?, s:s?, s:s}", "uid", r->uid, "at", r->at, "actor", r->actor,
-			 "action", r->action, "subject", r->subject, "before", r->before, "after", r->after,
-			 "packet_hash", r->hash);
+	struct packet_reader *p = ctx;
+	struct foreign f = { .fn = fn, .ctx = fnctx, .err = err };
+	int rc = store_packet_new_events(p->s, not_foreign, &f, err);
+	return rc == MC_OK ? f.rc : rc;
 }
 
-/* Hold every event of `sub` in a conflict with what the server did. */
-static int hold(struct merge *m, const char *sub, const char *server)
+static int pk_changed_here(void *ctx, const char *subject, char **what, struct mc_error *err)
 {
-	json_t *evs = json_array();
-	struct mc_buf what = MC_BUF_INIT;
-	for (size_t i = 0; i < m->n; i++) {
-		if (!m->ev[i].sub || strcmp(m->ev[i].sub, sub) != 0)
-			continue;
-		json_array_append_new(evs, event_json(&m->ev[i].r));
-		mc_buf_printf(&what, "%s%s by %s at %s", mc_buf_str(&what)[0] ? "; " : "", m->ev[i].r.action,
-			      m->ev[i].r.actor, m->ev[i].r.at);
-	}
-	char *records = NULL, *events = json_dumps(evs, JSON_COMPACT);
-	json_decref(evs);
-	int rc = store_packet_records_json(m->s, sub, &records, m->err);
-	struct packet_conflict_row c = { .packet_id = m->o->packet_id, .submission = sub, .server = server,
-					 .packet = mc_buf_str(&what), .records = records, .events = events };
-	if (rc == MC_OK)
-		rc = store_packet_conflict_add(m->s, &c, m->err);
-	free(records);
-	free(events);
-	mc_buf_free(&what);
-	m->res->conflicts++;
-	return rc;
+	struct packet_reader *p = ctx;
+	return store_packet_server_since(p->s, subject, p->o->base_seq, what, err);
 }
 
-static int seen_before(struct merge *m, size_t i)
+static int pk_records(void *ctx, const char *sub, char **json, struct mc_error *err)
 {
-	for (size_t k = 0; k < i; k++)
-		if (m->ev[k].sub && strcmp(m->ev[k].sub, m->ev[i].sub) == 0)
-			return 1;
-	return 0;
+	return store_packet_records_json(((struct packet_reader *)ctx)->s, sub, json, err);
 }
 
-/* Per submission the packet changed: a conflict, or the packet's records. */
-static int decide_each(struct merge *m, char *held)
+static int pk_apply(void *ctx, const char *sub, struct mc_error *err)
 {
-	int rc = MC_OK;
-	for (size_t i = 0; rc == MC_OK && i < m->n; i++) {
-		const char *sub = m->ev[i].sub;
-		if (!sub || seen_before(m, i))
-			continue;
-		int known = 0;
-		char *server = NULL;
-		rc = store_packet_conflict_known(m->s, m->o->packet_id, sub, &known, m->err);
-		if (rc == MC_OK && !known)
-			rc = store_packet_server_since(m->s, m->ev[i].r.subject, m->o->base_seq, &server, m->err);
-		if (rc == MC_OK && known)
-			held[i] = 2; /* held already, by an earlier import of this packet */
-		else if (rc == MC_OK && *server) {
-			held[i] = 1;
-			rc = hold(m, sub, server);
-		} else if (rc == MC_OK) {
-			rc = store_packet_apply(m->s, sub, NULL, m->err);
-			m->res->submissions++;
-		}
-		free(server);
-		progress_report("merging the packet", (long long)i, (long long)m->n);
-	}
-	return rc;
+	return store_packet_apply(((struct packet_reader *)ctx)->s, sub, NULL, err);
 }
 
-/* The held mark of the first event of each submission, for all of its events. */
-static char mark_of(struct merge *m, const char *held, size_t i)
+static int merge_in_tx(struct store *s, const struct packet_origin *o, struct packet_import_result *res,
+		       struct mc_error *err)
 {
-	for (size_t k = 0; k <= i; k++)
-		if (m->ev[k].sub && strcmp(m->ev[k].sub, m->ev[i].sub) == 0)
-			return held[k];
-	return 0;
-}
-
-static int append_events(struct merge *m, const char *held)
-{
-	int rc = MC_OK;
-	for (size_t i = 0; rc == MC_OK && i < m->n; i++) {
-		if (m->ev[i].sub && mark_of(m, held, i)) {
-			m->res->skipped++;
-			continue;
-		}
-		rc = audit_append_row(m->s, &m->ev[i].r, NULL, m->err);
-		if (rc == MC_OK)
-			rc = store_packet_note_audit(m->s, m->ev[i].r.uid, m->o->packet_id, m->ev[i].r.hash, m->err);
-		m->res->events++;
-	}
-	return rc;
-}
-
-static int merge_in_tx(struct merge *m)
-{
-	int rc = store_packet_new_events(m->s, collect, m, m->err);
-	if (rc == MC_OK)
-		rc = foreign_event(m);
-	if (rc != MC_OK || m->n == 0)
-		return rc;
-	char *held = mc_xcalloc(m->n, 1);
-	rc = decide_each(m, held);
-	if (rc == MC_OK)
-		rc = append_events(m, held);
-	free(held);
-	char now[MC_TIME_LEN];
-	mc_now(now);
-	if (rc == MC_OK && (m->res->events || m->res->conflicts))
-		rc = store_packet_import_note(m->s, m->o->packet_id, m->o->district, m->o->exported_by,
-					      m->o->exported_at, session_user(m->s), now, m->res->events,
-					      m->res->conflicts, m->err);
+	struct packet_reader p = { .s = s, .o = o };
+	struct merge_source src = { .id = o->packet_id, .district = o->district, .made_by = o->exported_by,
+				    .made_at = o->exported_at, .step = "merging the packet", .ctx = &p, .events = pk_events,
+				    .changed_here = pk_changed_here, .records = pk_records, .apply = pk_apply };
+	struct merge_result r;
+	int rc = merge_run(s, &src, &r, err);
+	*res = (struct packet_import_result){ .events = r.events, .submissions = r.submissions,
+					      .conflicts = r.conflicts, .skipped = r.skipped };
 	return rc;
 }
 
@@ -351,7 +240,6 @@ static int merge(struct store *s, const char *path, const struct packet_origin *
 	int rc = store_packet_attach(s, path, err);
 	if (rc != MC_OK)
 		return rc;
-	struct merge m = { .s = s, .o = o, .err = err, .res = res };
 	char *bad = NULL;
 	rc = store_begin(s, err);
 	if (rc == MC_OK)
@@ -359,13 +247,12 @@ static int merge(struct store *s, const char *path, const struct packet_origin *
 	if (rc == MC_OK && *bad)
 		rc = mc_error_set(err, MC_INVALID, "%s: %s; refused, nothing was merged", path, bad);
 	if (rc == MC_OK)
-		rc = merge_in_tx(&m);
+		rc = merge_in_tx(s, o, res, err);
 	if (rc == MC_OK)
 		rc = store_commit(s, err);
 	else if (store_in_tx(s))
 		store_rollback(s);
 	free(bad);
-	events_free(&m);
 	store_packet_detach(s);
 	return rc;
 }
@@ -445,40 +332,9 @@ static int append_held(struct store *s, const char *packet_id, const char *event
 	return rc;
 }
 
-/* A server record the packet's replace removes is audited as removed, so the
- * log's last word on it is that it is gone (check compares the two). */
-struct removal {
-	struct store *s;
-	char **actions, **befores;
-	size_t n;
-};
-
-static int removal_note(void *ctx, const char *action, const char *before)
-{
-	struct removal *r = ctx;
-	r->actions = mc_xrealloc(r->actions, (r->n + 1) * sizeof *r->actions);
-	r->befores = mc_xrealloc(r->befores, (r->n + 1) * sizeof *r->befores);
-	r->actions[r->n] = mc_xstrdup(action);
-	r->befores[r->n++] = mc_xstrdup(before);
-	return 0;
-}
-
 static int take_packet(struct store *s, const struct pick *p, struct mc_error *err)
 {
-	struct removal r = { .s = s };
-	int rc = store_packet_removed(s, p->sub, p->records, removal_note, &r, err);
-	if (rc == MC_OK)
-		rc = store_packet_apply(s, p->sub, p->records, err);
-	char *subject = mc_xasprintf("submission:%s", p->sub);
-	for (size_t i = 0; i < r.n; i++) {
-		if (rc == MC_OK)
-			rc = audit_append(s, r.actions[i], subject, r.befores[i], NULL, err);
-		free(r.actions[i]);
-		free(r.befores[i]);
-	}
-	free(r.actions);
-	free(r.befores);
-	free(subject);
+	int rc = merge_take_records(s, p->sub, p->records, err);
 	if (rc == MC_OK)
 		rc = append_held(s, p->packet_id, p->events, err);
 	return rc;
