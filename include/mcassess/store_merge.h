@@ -1,0 +1,35 @@
+/* store_merge.h: SQL for merging another archive's records (src/store/store_merge.c):
+ * a submission's record as the archive holds it (store_archive.h: canonical
+ * JSON by codes and uids) read in terms of this database, for the merge engine
+ * (merge.h). */
+#ifndef MCASSESS_STORE_MERGE_H
+#define MCASSESS_STORE_MERGE_H
+#include "mcassess/audit.h"
+#include "mcassess/error.h"
+
+struct store;
+
+/* The record's scores, feedback, decision and status as the merge engine takes
+ * them (store_packet_apply's JSON, with this database's ids). *missing names
+ * a score whose criterion or level this database's rubric lacks (heap, "" when
+ * none), and *known is 0 when the submission is not here. */
+int store_merge_archive_records(struct store *s, const char *record, char **json, int *known, char **missing,
+				struct mc_error *err);
+
+/* An audit row for each score, feedback and decision of the record that this
+ * database does not hold yet (by uid), under its author and time; after is
+ * what scoring writes for it, hash the given one (where it came from). */
+int store_merge_archive_events(struct store *s, const char *record, const char *hash,
+			       int (*fn)(void *ctx, const struct audit_row *r), void *ctx, struct mc_error *err);
+
+/* What this database did to subject after audit row base_seq, in words ("" none). */
+int store_merge_done_since(struct store *s, const char *subject, long long base_seq, char **what,
+			   struct mc_error *err);
+/* The rows a pull appended (after audit row `from`) are noted as merged from
+ * source ("archive:COMMIT", packet_audit) and leave the outbox: the commits
+ * that brought them are in the archive's history already, and the merged tree
+ * holds the records they made. */
+int store_merge_settle(struct store *s, long long from, const char *source, struct mc_error *err);
+/* The pull an audit row was merged by ("archive:COMMIT", heap), or NULL. */
+int store_merge_source_of(struct store *s, const char *uid, char **source, struct mc_error *err);
+#endif
