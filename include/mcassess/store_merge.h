@@ -32,4 +32,10 @@ int store_merge_done_since(struct store *s, const char *subject, long long base_
 int store_merge_settle(struct store *s, long long from, const char *source, struct mc_error *err);
 /* The pull an audit row was merged by ("archive:COMMIT", heap), or NULL. */
 int store_merge_source_of(struct store *s, const char *uid, char **source, struct mc_error *err);
+/* ---------------------------------------------------------------- a submission new here */
+/* The credential `code` and its rubric of `version` (*found 0: not in this catalog). */
+int store_merge_rubric(struct store *s, const char *code, long long version, long long *credential_id,
+		       long long *rubric_id, int *found, struct mc_error *err);
+/* The record's assignments (by uid) for the submission just made from it. */
+int store_merge_assignments(struct store *s, const char *record, struct mc_error *err);
 #endif

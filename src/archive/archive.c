@@ -2237,7 +2237,7 @@ static int pull_records(struct arc *a, const char *url, const git_oid *theirs, c
 	if (rc == MC_OK)
 		mc_time_format((time_t)git_commit_author(tc)->when.time, at);
 	struct arc_merge_in in = { .repo = a->repo, .base = t_base, .ours = t_ours, .theirs = t_theirs,
-				   .base_seq = base ? seq_at(a, base) : 0, .source_id = id, .url = url,
+				   .base_seq = base ? seq_at(a, base) : 0, .layout = a->layout, .source_id = id, .url = url,
 				   .made_by = rc == MC_OK ? git_commit_author(tc)->name : "", .made_at = at,
 				   .hash = hex };
 	struct merge_result res = { 0 };

@@ -82,9 +82,17 @@ struct arc_merge_in {
 	git_repository *repo;
 	const git_tree *base, *ours, *theirs;
 	long long base_seq;
+	int layout; /* of both archives (store_archive.h) */
 	const char *source_id, *url, *made_by, *made_at, *hash;
 };
 int arc_merge_records(struct store *s, const struct arc_merge_in *in, struct merge_result *res,
 		      struct mc_error *err);
+/* archive_merge_new.c: a submission this database does not have, made from
+ * the remote's record (record, JSON) and what its tree holds (the educator's
+ * record, the evidence), as an import makes one: its educator (by id), the
+ * submission, its evidence and files, its assignments. Its scores, feedback
+ * and decision then come through the merge like any other record's. */
+int arc_merge_new_submission(struct store *s, const struct arc_merge_in *in, const char *record,
+			     struct mc_error *err);
 
 #endif

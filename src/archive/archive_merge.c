@@ -11,7 +11,9 @@
 #include <jansson.h>
 
 #include "archive_int.h"
+#include "mcassess/audit.h"
 #include "mcassess/merge.h"
+#include "mcassess/store_import.h"
 #include "mcassess/store_audit.h"
 #include "mcassess/store_merge.h"
 #include "mcassess/util.h"
@@ -85,8 +87,10 @@ int arc_merge_trees(git_repository *repo, const git_tree *base, const git_tree *
 /* ---------------------------------------------------------------- the records, as a merge source */
 
 struct change {
-	char *sub, *record;
+	char *sub, *record, *submitted_at;
+	long long attempt;
 	int here; /* changed on this side too, differently */
+	int known; /* the submission is in this database (before the merge) */
 };
 
 struct reader {
@@ -136,13 +140,25 @@ static int record_delta(const git_diff_delta *d, float progress, void *payload)
 			r->cap = r->cap ? 2 * r->cap : 64;
 			r->v = mc_xrealloc(r->v, r->cap * sizeof *r->v);
 		}
+		const char *at = json_string_value(json_object_get(j, "submitted_at"));
 		r->v[r->n++] = (struct change){ .sub = mc_xstrdup(id), .record = text,
+						 .submitted_at = mc_xstrdup(at ? at : ""),
+						 .attempt = json_integer_value(json_object_get(j, "attempt")),
 						 .here = !same(have_ours, &ours, have_base, &d->old_file.id) };
 		text = NULL;
 	}
 	json_decref(j);
 	free(text);
 	return r->rc != MC_OK;
+}
+
+static int change_cmp(const void *x, const void *y)
+{
+	const struct change *a = x, *b = y;
+	if (a->attempt != b->attempt)
+		return (a->attempt > b->attempt) - (a->attempt < b->attempt);
+	int c = strcmp(a->submitted_at, b->submitted_at);
+	return c ? c : strcmp(a->sub, b->sub);
 }
 
 static const struct change *change_of(const struct reader *r, const char *sub)
@@ -153,13 +169,43 @@ static const struct change *change_of(const struct reader *r, const char *sub)
 	return NULL;
 }
 
+/* A submission new here arrives as an import does, with an "import" row. */
+static int import_event(struct reader *r, struct change *c, int (*fn)(void *fnctx, const struct audit_row *r),
+			void *fnctx, struct mc_error *err)
+{
+	long long rowid;
+	char *sha = NULL, uid[MC_UUID_LEN];
+	int rc = store_import_submission(r->s, c->sub, &rowid, &sha, &c->known, err);
+	free(sha);
+	if (rc != MC_OK || c->known)
+		return rc;
+	if ((rc = mc_uuid(uid, err)) != MC_OK)
+		return rc;
+	json_t *rec = json_loads(c->record, 0, NULL);
+	char *after = audit_json(json_pack("{s:s, s:O, s:O, s:O}", "archive", r->in->source_id, "credential",
+					   json_object_get(rec, "credential"), "attempt", json_object_get(rec, "attempt"),
+					   "educator", json_object_get(rec, "educator")));
+	const char *at = json_string_value(json_object_get(rec, "imported_at"));
+	char *subject = mc_xasprintf("submission:%s", c->sub);
+	struct audit_row row = { .uid = uid, .at = at ? at : r->in->made_at, .actor = r->in->made_by,
+				 .action = "import", .subject = subject, .after = after, .hash = r->in->hash };
+	fn(fnctx, &row);
+	free(subject);
+	free(after);
+	json_decref(rec);
+	return MC_OK;
+}
+
 static int ar_events(void *ctx, int (*fn)(void *fnctx, const struct audit_row *r), void *fnctx,
 		     struct mc_error *err)
 {
 	struct reader *r = ctx;
 	int rc = MC_OK;
-	for (size_t i = 0; rc == MC_OK && i < r->n; i++)
-		rc = store_merge_archive_events(r->s, r->v[i].record, r->in->hash, fn, fnctx, err);
+	for (size_t i = 0; rc == MC_OK && i < r->n; i++) {
+		rc = import_event(r, &r->v[i], fn, fnctx, err);
+		if (rc == MC_OK)
+			rc = store_merge_archive_events(r->s, r->v[i].record, r->in->hash, fn, fnctx, err);
+	}
 	return rc;
 }
 
@@ -205,7 +251,10 @@ static int ar_apply(void *ctx, const char *sub, struct mc_error *err)
 {
 	struct reader *r = ctx;
 	char *json = NULL;
-	int rc = ar_records(r, sub, &json, err);
+	const struct change *c = change_of(r, sub);
+	int rc = c->known ? MC_OK : arc_merge_new_submission(r->s, r->in, c->record, err);
+	if (rc == MC_OK)
+		rc = ar_records(r, sub, &json, err);
 	if (rc == MC_OK)
 		rc = merge_take_records(r->s, sub, json, err);
 	free(json);
@@ -230,6 +279,8 @@ int arc_merge_records(struct store *s, const struct arc_merge_in *in, struct mer
 	if (rc == MC_OK)
 		rc = r.rc;
 	git_diff_free(diff);
+	if (r.n) /* earlier attempts first: a new submission links to its previous one */
+		qsort(r.v, r.n, sizeof *r.v, change_cmp);
 	struct merge_source src = { .id = in->source_id, .district = "(archive)", .made_by = in->made_by,
 				    .made_at = in->made_at, .step = "merging the archive's records", .ctx = &r,
 				    .events = ar_events, .changed_here = ar_changed_here, .records = ar_records,
@@ -245,6 +296,7 @@ int arc_merge_records(struct store *s, const struct arc_merge_in *in, struct mer
 	for (size_t i = 0; i < r.n; i++) {
 		free(r.v[i].sub);
 		free(r.v[i].record);
+		free(r.v[i].submitted_at);
 	}
 	free(r.v);
 	return rc;

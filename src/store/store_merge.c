@@ -145,3 +145,39 @@ int store_merge_source_of(struct store *s, const char *uid, char **source, struc
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading the audit log");
 }
+
+/* ---------------------------------------------------------------- a submission new here */
+
+int store_merge_rubric(struct store *s, const char *code, long long version, long long *credential_id,
+		       long long *rubric_id, int *found, struct mc_error *err)
+{
+	sqlite3_stmt *st = store_prep(s, "SELECT c.id, r.id FROM credential c JOIN rubric r ON r.credential_id = c.id "
+					 "WHERE c.code = ?1 AND r.version = ?2", err);
+	if (!st)
+		return MC_FAIL;
+	store_bind_text(st, 1, code);
+	store_bind_int(st, 2, version);
+	int rc = sqlite3_step(st);
+	*found = rc == SQLITE_ROW;
+	if (*found) {
+		*credential_id = sqlite3_column_int64(st, 0);
+		*rubric_id = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading the catalog");
+}
+
+int store_merge_assignments(struct store *s, const char *record, struct mc_error *err)
+{
+	sqlite3_stmt *st = store_prep(s, "INSERT INTO assignment(uid, submission_id, assessor, read, blind, assigned_by, at) "
+					 "SELECT a.value ->> 'uid', su.id, a.value ->> 'assessor', a.key, "
+					 "iif(a.value ->> 'blind', 1, 0), a.value ->> 'assigned_by', a.value ->> 'at' "
+					 "FROM main.submission su, json_each(?1, '$.assignments') a "
+					 "WHERE su.ext_id = ?1 ->> '$.id'", err);
+	if (!st)
+		return MC_FAIL;
+	store_bind_text(st, 1, record);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "adding a submission's assignments");
+}
