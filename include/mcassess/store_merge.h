@@ -18,9 +18,12 @@ int store_merge_archive_records(struct store *s, const char *record, char **json
 
 /* An audit row for each score, feedback and decision of the record that this
  * database does not hold yet (by uid), under its author and time; after is
- * what scoring writes for it, hash the given one (where it came from). */
-int store_merge_archive_events(struct store *s, const char *record, const char *hash,
-			       int (*fn)(void *ctx, const struct audit_row *r), void *ctx, struct mc_error *err);
+ * what scoring writes for it, hash the given one (where it came from). A
+ * status the record has and no decision explains (a withdrawal, a reopening)
+ * is a 'status' row by actor at at (the merge's). */
+int store_merge_archive_events(struct store *s, const char *record, const char *hash, const char *at,
+			       const char *actor, int (*fn)(void *ctx, const struct audit_row *r), void *ctx,
+			       struct mc_error *err);
 
 /* What this database did to subject after audit row base_seq, in words ("" none). */
 int store_merge_done_since(struct store *s, const char *subject, long long base_seq, char **what,

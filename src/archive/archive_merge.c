@@ -13,6 +13,7 @@
 #include "archive_int.h"
 #include "mcassess/audit.h"
 #include "mcassess/merge.h"
+#include "mcassess/session.h"
 #include "mcassess/store_import.h"
 #include "mcassess/store_audit.h"
 #include "mcassess/store_merge.h"
@@ -187,7 +188,7 @@ static int import_event(struct reader *r, struct change *c, int (*fn)(void *fnct
 					   "educator", json_object_get(rec, "educator")));
 	const char *at = json_string_value(json_object_get(rec, "imported_at"));
 	char *subject = mc_xasprintf("submission:%s", c->sub);
-	struct audit_row row = { .uid = uid, .at = at ? at : r->in->made_at, .actor = r->in->made_by,
+	struct audit_row row = { .uid = uid, .at = at ? at : r->in->made_at, .actor = session_user(r->s),
 				 .action = "import", .subject = subject, .after = after, .hash = r->in->hash };
 	fn(fnctx, &row);
 	free(subject);
@@ -204,7 +205,8 @@ static int ar_events(void *ctx, int (*fn)(void *fnctx, const struct audit_row *r
 	for (size_t i = 0; rc == MC_OK && i < r->n; i++) {
 		rc = import_event(r, &r->v[i], fn, fnctx, err);
 		if (rc == MC_OK)
-			rc = store_merge_archive_events(r->s, r->v[i].record, r->in->hash, fn, fnctx, err);
+			rc = store_merge_archive_events(r->s, r->v[i].record, r->in->hash, r->in->made_at,
+							session_user(r->s), fn, fnctx, err);
 	}
 	return rc;
 }

@@ -76,16 +76,27 @@ static const char SQL_EVENTS[] =
 	"'decide', json_object('decided_by', ?1 ->> '$.decision.decided_by', 'outcome', "
 	"?1 ->> '$.decision.outcome', 'status', ?1 ->> '$.decision.outcome') "
 	"WHERE ?1 ->> '$.decision.uid' IS NOT NULL AND NOT EXISTS (SELECT 1 FROM main.decision WHERE uid = "
-	"?1 ->> '$.decision.uid')) ORDER BY at, action, uid";
+	"?1 ->> '$.decision.uid') "
+	/* a status changed there with no row of its own (a withdrawal, a reopening) */
+	"UNION ALL SELECT lower(hex(randomblob(16))), ?3, ?4, 'status', json_object('status', ?1 ->> '$.status') "
+	"FROM main.submission su WHERE su.ext_id = ?1 ->> '$.id' AND su.status IS NOT ?1 ->> '$.status' "
+	"AND NOT EXISTS (SELECT 1 FROM json_each(?1, '$.scores') r, json_each(r.value) c WHERE NOT EXISTS "
+	"(SELECT 1 FROM main.score WHERE uid = c.value ->> 'uid')) AND NOT EXISTS (SELECT 1 FROM "
+	"json_each(?1, '$.feedback') f WHERE NOT EXISTS (SELECT 1 FROM main.feedback WHERE uid = f.value ->> 'uid')) "
+	"AND NOT EXISTS (SELECT 1 WHERE ?1 ->> '$.decision.uid' IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "
+	"main.decision WHERE uid = ?1 ->> '$.decision.uid'))) ORDER BY at, action, uid";
 
-int store_merge_archive_events(struct store *s, const char *record, const char *hash,
-			       int (*fn)(void *ctx, const struct audit_row *r), void *ctx, struct mc_error *err)
+int store_merge_archive_events(struct store *s, const char *record, const char *hash, const char *at,
+			       const char *actor, int (*fn)(void *ctx, const struct audit_row *r), void *ctx,
+			       struct mc_error *err)
 {
 	sqlite3_stmt *st = store_prep(s, SQL_EVENTS, err);
 	if (!st)
 		return MC_FAIL;
 	store_bind_text(st, 1, record);
 	store_bind_text(st, 2, hash);
+	store_bind_text(st, 3, at);
+	store_bind_text(st, 4, actor);
 	return store_audit_walk(s, st, fn, ctx, err);
 }
 

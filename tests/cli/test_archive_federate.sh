@@ -100,6 +100,14 @@ t_check "the district's new score is on the state server" test \
 	"$(sql "SELECT count(*) FROM score sc JOIN submission s ON s.id = sc.submission_id WHERE s.ext_id = 'GA-3'")" = 1
 t_run 0 check
 t_stdout_has "all good"
+# a status changed there with no score of its own: a withdrawal
+ok_on "$F/alpha.db" withdraw AL-4 --reason "The teacher left the district."
+t_run 0 archive pull "$F/alpha.db.archive.git"
+t_stdout_has "the database took the remote's work on 1 submission; 0 conflicts"
+t_check "the withdrawal is on the state server" test "$(sql "SELECT status FROM submission WHERE ext_id = 'AL-4'")" = withdrawn
+t_check "the state's withdrawn figure follows" test "$(figures "$DB" .total.withdrawn)" = 1
+t_run 0 check
+t_stdout_has "all good"
 
 # a district whose catalog the state lacks is refused, naming it, with nothing merged
 ok_on "$F/delta.db" init
