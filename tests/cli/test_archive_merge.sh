@@ -96,8 +96,8 @@ t_check "the server's score stands while the conflict is open" test \
 t_check "progressing, on HX-102" test "$(sql "SELECT l.code FROM score sc JOIN level l ON l.id = sc.level_id
 	JOIN submission s ON s.id = sc.submission_id WHERE s.ext_id = 'HX-102'")" = progressing
 t_run 0 packet conflicts
-t_stdout_has "HX-102"
-t_stdout_has "score by $V at"
+t_stdout_has "HX-102  from archive:"
+t_stdout_has "in the remote archive: score by $V at"
 t_run 0 check
 t_stdout_has "all good"
 t_run 0 packet resolve HX-102 --keep packet
