@@ -16,9 +16,10 @@ struct store;
 int store_merge_archive_records(struct store *s, const char *record, char **json, int *known, char **missing,
 				struct mc_error *err);
 
-/* An audit row for each score, feedback and decision of the record that this
- * database does not hold yet (by uid), under its author and time; after is
- * what scoring writes for it, hash the given one (where it came from). A
+/* An audit row for each score, feedback, decision and assignment of the
+ * record that this database does not hold yet (by uid), under its author and
+ * time, and an 'unassign' for each read it no longer assigns; after is what
+ * scoring and assign write, hash the given one (where it came from). A
  * status the record has and no decision explains (a withdrawal, a reopening)
  * is a 'status' row by actor at at (the merge's). */
 int store_merge_archive_events(struct store *s, const char *record, const char *hash, const char *at,
@@ -39,6 +40,7 @@ int store_merge_source_of(struct store *s, const char *uid, char **source, struc
 /* The credential `code` and its rubric of `version` (*found 0: not in this catalog). */
 int store_merge_rubric(struct store *s, const char *code, long long version, long long *credential_id,
 		       long long *rubric_id, int *found, struct mc_error *err);
-/* The record's assignments (by uid) for the submission just made from it. */
+/* The submission's assignments made the record's (by uid): those it lacks
+ * removed, its new ones added. */
 int store_merge_assignments(struct store *s, const char *record, struct mc_error *err);
 #endif

@@ -259,6 +259,8 @@ static int ar_apply(void *ctx, const char *sub, struct mc_error *err)
 		rc = ar_records(r, sub, &json, err);
 	if (rc == MC_OK)
 		rc = merge_take_records(r->s, sub, json, err);
+	if (rc == MC_OK && c->known) /* a new one got them as it was made */
+		rc = store_merge_assignments(r->s, c->record, err);
 	free(json);
 	return rc;
 }

@@ -77,6 +77,15 @@ static const char SQL_EVENTS[] =
 	"?1 ->> '$.decision.outcome', 'status', ?1 ->> '$.decision.outcome') "
 	"WHERE ?1 ->> '$.decision.uid' IS NOT NULL AND NOT EXISTS (SELECT 1 FROM main.decision WHERE uid = "
 	"?1 ->> '$.decision.uid') "
+	/* reads assigned there, and taken away there */
+	"UNION ALL SELECT a.value ->> 'uid', a.value ->> 'at', a.value ->> 'assigned_by', 'assign', "
+	"json_object('assessor', a.value ->> 'assessor', 'blind', json(iif(a.value ->> 'blind', 'true', 'false')), "
+	"'assigned_by', a.value ->> 'assigned_by', 'read', a.key) FROM json_each(?1, '$.assignments') a "
+	"WHERE NOT EXISTS (SELECT 1 FROM main.assignment WHERE uid = a.value ->> 'uid') "
+	"UNION ALL SELECT lower(hex(randomblob(16))), ?3, ?4, 'unassign', json_object('assessor', x.assessor, "
+	"'read', x.read, 'removed_by', ?4) FROM main.assignment x JOIN main.submission su ON su.id = x.submission_id "
+	"WHERE su.ext_id = ?1 ->> '$.id' AND x.uid NOT IN (SELECT a.value ->> 'uid' FROM "
+	"json_each(?1, '$.assignments') a) "
 	/* a status changed there with no row of its own (a withdrawal, a reopening) */
 	"UNION ALL SELECT lower(hex(randomblob(16))), ?3, ?4, 'status', json_object('status', ?1 ->> '$.status') "
 	"FROM main.submission su WHERE su.ext_id = ?1 ->> '$.id' AND su.status IS NOT ?1 ->> '$.status' "
@@ -180,15 +189,24 @@ int store_merge_rubric(struct store *s, const char *code, long long version, lon
 
 int store_merge_assignments(struct store *s, const char *record, struct mc_error *err)
 {
-	sqlite3_stmt *st = store_prep(s, "INSERT INTO assignment(uid, submission_id, assessor, read, blind, assigned_by, at) "
-					 "SELECT a.value ->> 'uid', su.id, a.value ->> 'assessor', a.key, "
-					 "iif(a.value ->> 'blind', 1, 0), a.value ->> 'assigned_by', a.value ->> 'at' "
-					 "FROM main.submission su, json_each(?1, '$.assignments') a "
-					 "WHERE su.ext_id = ?1 ->> '$.id'", err);
-	if (!st)
-		return MC_FAIL;
-	store_bind_text(st, 1, record);
-	int rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "adding a submission's assignments");
+	static const char *const sql[] = {
+		"DELETE FROM assignment WHERE submission_id = (SELECT id FROM main.submission WHERE ext_id = "
+		"?1 ->> '$.id') AND uid NOT IN (SELECT a.value ->> 'uid' FROM json_each(?1, '$.assignments') a)",
+		"INSERT INTO assignment(uid, submission_id, assessor, read, blind, assigned_by, at) "
+		"SELECT a.value ->> 'uid', su.id, a.value ->> 'assessor', a.key, iif(a.value ->> 'blind', 1, 0), "
+		"a.value ->> 'assigned_by', a.value ->> 'at' FROM main.submission su, json_each(?1, '$.assignments') a "
+		"WHERE su.ext_id = ?1 ->> '$.id' AND NOT EXISTS (SELECT 1 FROM main.assignment WHERE uid = "
+		"a.value ->> 'uid')",
+	};
+	for (size_t i = 0; i < sizeof sql / sizeof *sql; i++) {
+		sqlite3_stmt *st = store_prep(s, sql[i], err);
+		if (!st)
+			return MC_FAIL;
+		store_bind_text(st, 1, record);
+		int rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE)
+			return store_fail(s, err, "merging a submission's assignments");
+	}
+	return MC_OK;
 }

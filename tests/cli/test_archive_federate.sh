@@ -109,6 +109,16 @@ t_check "the state's withdrawn figure follows" test "$(figures "$DB" .total.with
 t_run 0 check
 t_stdout_has "all good"
 
+# a read assigned there reaches the state, with its audit row
+ok_on "$F/beta.db" assign BE-4b root
+t_run 0 archive pull "$F/beta.db.archive.git"
+t_stdout_has "the database took the remote's work on 1 submission; 0 conflicts"
+t_check "the assignment is on the state server, by its uid" test \
+	"$(sql "SELECT a.uid FROM assignment a JOIN submission s ON s.id = a.submission_id WHERE s.ext_id = 'BE-4b'")" = \
+	"$(sqlite3 "$F/beta.db" "SELECT a.uid FROM assignment a JOIN submission s ON s.id = a.submission_id WHERE s.ext_id = 'BE-4b'")"
+t_run 0 check
+t_stdout_has "all good"
+
 # a district whose catalog the state lacks is refused, naming it, with nothing merged
 ok_on "$F/delta.db" init
 printf 'submission_id,educator_id,educator_name,district,school,credential,submitted_at,part,kind,text,file\nDE-1,DE-E1,Dee,Delta,,TEAM-FEED,2026-11-10T08:00:00Z,overview,text,Some text here.,\n' >"$F/de.csv"
