@@ -99,6 +99,7 @@ struct reader {
 	const struct arc_merge_in *in;
 	struct change *v;
 	size_t n, cap;
+	size_t *by_sub; /* change_of */
 	struct mc_error *err;
 	int rc;
 };
@@ -162,11 +163,32 @@ static int change_cmp(const void *x, const void *y)
 	return c ? c : strcmp(a->sub, b->sub);
 }
 
+/* by_sub: r->v's indices in the order of their submissions' ids, for bsearch */
+static int idx_cmp(const void *x, const void *y, void *ctx)
+{
+	const struct reader *r = ctx;
+	return strcmp(r->v[*(const size_t *)x].sub, r->v[*(const size_t *)y].sub);
+}
+
+static int key_cmp(const void *key, const void *y, void *ctx)
+{
+	const struct reader *r = ctx;
+	return strcmp(key, r->v[*(const size_t *)y].sub);
+}
+
 static const struct change *change_of(const struct reader *r, const char *sub)
 {
-	for (size_t i = 0; i < r->n; i++)
-		if (strcmp(r->v[i].sub, sub) == 0)
-			return &r->v[i];
+	size_t lo = 0, hi = r->n;
+	while (lo < hi) { /* bsearch, with the reader as context */
+		size_t mid = (lo + hi) / 2;
+		int c = key_cmp(sub, &r->by_sub[mid], (void *)r);
+		if (c == 0)
+			return &r->v[r->by_sub[mid]];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
 	return NULL;
 }
 
@@ -285,6 +307,11 @@ int arc_merge_records(struct store *s, const struct arc_merge_in *in, struct mer
 	git_diff_free(diff);
 	if (r.n) /* earlier attempts first: a new submission links to its previous one */
 		qsort(r.v, r.n, sizeof *r.v, change_cmp);
+	r.by_sub = mc_xcalloc(r.n ? r.n : 1, sizeof *r.by_sub);
+	for (size_t i = 0; i < r.n; i++)
+		r.by_sub[i] = i;
+	if (r.n)
+		qsort_r(r.by_sub, r.n, sizeof *r.by_sub, idx_cmp, &r);
 	struct merge_source src = { .id = in->source_id, .district = "(archive)", .made_by = in->made_by,
 				    .made_at = in->made_at, .step = "merging the archive's records", .ctx = &r,
 				    .events = ar_events, .changed_here = ar_changed_here, .records = ar_records,
@@ -303,5 +330,6 @@ int arc_merge_records(struct store *s, const struct arc_merge_in *in, struct mer
 		free(r.v[i].submitted_at);
 	}
 	free(r.v);
+	free(r.by_sub);
 	return rc;
 }

@@ -32,6 +32,7 @@ struct merge {
 	struct mc_error *err;
 	struct event *ev;
 	size_t n, cap;
+	size_t *first; /* firsts() */
 	struct merge_result *res;
 };
 
@@ -76,13 +77,15 @@ static json_t *event_json(const struct audit_row *r)
 			 r->after, "packet_hash", r->hash);
 }
 
-/* Hold every event of `sub` in a conflict with what the server did. */
-static int hold(struct merge *m, const char *sub, const char *server)
+/* Hold every event of the submission whose first event is ev[first] in a
+ * conflict with what the server did. */
+static int hold(struct merge *m, size_t first, const char *server)
 {
+	const char *sub = m->ev[first].sub;
 	json_t *evs = json_array();
 	struct mc_buf what = MC_BUF_INIT;
-	for (size_t i = 0; i < m->n; i++) {
-		if (!m->ev[i].sub || strcmp(m->ev[i].sub, sub) != 0)
+	for (size_t i = first; i < m->n; i++) {
+		if (!m->ev[i].sub || m->first[i] != first)
 			continue;
 		json_array_append_new(evs, event_json(&m->ev[i].r));
 		mc_buf_printf(&what, "%s%s by %s at %s", mc_buf_str(&what)[0] ? "; " : "", m->ev[i].r.action,
@@ -102,12 +105,31 @@ static int hold(struct merge *m, const char *sub, const char *server)
 	return rc;
 }
 
-static int seen_before(struct merge *m, size_t i)
+/* For each event, the first event of its submission (first[i] == i: the
+ * first), found by sorting rather than by a scan per event: a district's
+ * archive brings hundreds of thousands of events. */
+static int by_sub(const void *x, const void *y, void *ctx)
 {
-	for (size_t k = 0; k < i; k++)
-		if (m->ev[k].sub && strcmp(m->ev[k].sub, m->ev[i].sub) == 0)
-			return 1;
-	return 0;
+	const struct merge *m = ctx;
+	size_t a = *(const size_t *)x, b = *(const size_t *)y;
+	int c = strcmp(m->ev[a].sub, m->ev[b].sub);
+	return c ? c : (a > b) - (a < b);
+}
+
+static void firsts(struct merge *m)
+{
+	size_t *ix = mc_xcalloc(m->n, sizeof *ix), k = 0;
+	m->first = mc_xcalloc(m->n, sizeof *m->first);
+	for (size_t i = 0; i < m->n; i++) {
+		m->first[i] = i;
+		if (m->ev[i].sub)
+			ix[k++] = i;
+	}
+	qsort_r(ix, k, sizeof *ix, by_sub, m);
+	for (size_t j = 1; j < k; j++)
+		if (strcmp(m->ev[ix[j]].sub, m->ev[ix[j - 1]].sub) == 0)
+			m->first[ix[j]] = m->first[ix[j - 1]];
+	free(ix);
 }
 
 /* Per submission the source changed: a conflict, or the source's records. */
@@ -116,7 +138,7 @@ static int decide_each(struct merge *m, char *held)
 	int rc = MC_OK;
 	for (size_t i = 0; rc == MC_OK && i < m->n; i++) {
 		const char *sub = m->ev[i].sub;
-		if (!sub || seen_before(m, i))
+		if (!sub || m->first[i] != i)
 			continue;
 		int known = 0;
 		char *server = NULL;
@@ -127,7 +149,7 @@ static int decide_each(struct merge *m, char *held)
 			held[i] = 2; /* held already, by an earlier merge of this source */
 		else if (rc == MC_OK && *server) {
 			held[i] = 1;
-			rc = hold(m, sub, server);
+			rc = hold(m, i, server);
 		} else if (rc == MC_OK) {
 			rc = m->src->apply(m->src->ctx, sub, m->err);
 			m->res->submissions++;
@@ -138,20 +160,11 @@ static int decide_each(struct merge *m, char *held)
 	return rc;
 }
 
-/* The held mark of the first event of each submission, for all of its events. */
-static char mark_of(struct merge *m, const char *held, size_t i)
-{
-	for (size_t k = 0; k <= i; k++)
-		if (m->ev[k].sub && strcmp(m->ev[k].sub, m->ev[i].sub) == 0)
-			return held[k];
-	return 0;
-}
-
 static int append_events(struct merge *m, const char *held)
 {
 	int rc = MC_OK;
 	for (size_t i = 0; rc == MC_OK && i < m->n; i++) {
-		if (m->ev[i].sub && mark_of(m, held, i)) {
+		if (m->ev[i].sub && held[m->first[i]]) { /* the mark of its submission's first event */
 			m->res->skipped++;
 			continue;
 		}
@@ -173,10 +186,12 @@ int merge_run(struct store *s, const struct merge_source *src, struct merge_resu
 		return rc;
 	}
 	char *held = mc_xcalloc(m.n, 1);
+	firsts(&m);
 	rc = decide_each(&m, held);
 	if (rc == MC_OK)
 		rc = append_events(&m, held);
 	free(held);
+	free(m.first);
 	events_free(&m);
 	char now[MC_TIME_LEN];
 	mc_now(now);
