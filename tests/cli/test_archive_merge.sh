@@ -34,7 +34,8 @@ laptop() {
 	cp -r "$DB.evidence" "$1.evidence"
 	git clone -q --bare "$F/state.git" "$1.archive.git"
 	sqlite3 "$1" "UPDATE meta SET value = '$1.archive.git' WHERE key = 'archive_path';
-		UPDATE meta SET value = 'laptop-$(basename "$1")' WHERE key = 'archive_id'"
+		UPDATE meta SET value = 'laptop-$(basename "$1")' WHERE key = 'archive_id';
+		UPDATE meta SET value = (SELECT max(seq) + 1 FROM audit) WHERE key = 'archive_from_seq'"
 	chmod -R a+rwX "$F"
 }
 # on DB USER ARGS...: mcassess as USER on DB
@@ -114,6 +115,22 @@ t_check "the archive's record says what the database does" sh -c \
 before=$(dump "$DB")
 t_run 0 archive pull
 t_check "pulling again changes nothing" test "$(dump "$DB")" = "$before"
+
+# the other way: the first laptop pulls the server's work (the resolution
+# included) and the two converge
+mc archive push
+on "$L" $V check
+t_check "the laptop was clean before" test "$RC" -eq 0
+"$MCASSESS" --db "$L" archive pull "$F/state.git" >"$OUT" 2>&1
+t_stdout_has "pulled: the archive moved forward to the remote's history"
+t_check "the laptop has the resolution" test "$(sqlite3 "$L" "SELECT l.code FROM score sc JOIN level l ON l.id = sc.level_id
+	JOIN submission s ON s.id = sc.submission_id WHERE s.ext_id = 'HX-102'")" = not_met
+"$MCASSESS" --db "$L" check >"$OUT" 2>&1
+t_check "check is clean on the laptop" test $? -eq 0
+"$MCASSESS" --db "$L" archive push "$F/state.git" >"$OUT" 2>&1
+t_stdout_has "up to date: nothing to push"
+t_check "the laptop's archive and the server's have one head" test \
+	"$(git --git-dir="$L.archive.git" rev-parse main)" = "$(g rev-parse main)"
 
 # ---------------------------------------------------------------- kill -9 during a pull
 mc archive push
