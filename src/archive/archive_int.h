@@ -94,5 +94,9 @@ int arc_merge_records(struct store *s, const struct arc_merge_in *in, struct mer
  * and decision then come through the merge like any other record's. */
 int arc_merge_new_submission(struct store *s, const struct arc_merge_in *in, const char *record,
 			     struct mc_error *err);
+/* An educator's record changed there only (a new school, a corrected name):
+ * this database's educator brought up to it, audited as an import's update
+ * is. One not here is left to arrive with their submission. */
+int arc_merge_educator(struct store *s, const char *record, struct mc_error *err);
 
 #endif

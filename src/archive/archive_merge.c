@@ -287,24 +287,54 @@ static int ar_apply(void *ctx, const char *sub, struct mc_error *err)
 	return rc;
 }
 
+/* Educators' records only the remote changed, into the database. */
+struct edus {
+	struct store *s;
+	const struct arc_merge_in *in;
+	struct mc_error *err;
+	int rc;
+};
+
+static int educator_delta(const git_diff_delta *d, float progress, void *payload)
+{
+	(void)progress;
+	struct edus *e = payload;
+	git_oid ours;
+	int have_ours = entry_id(e->in->ours, d->new_file.path, &ours);
+	if (d->status == GIT_DELTA_DELETED || d->status == GIT_DELTA_ADDED ||
+	    !same(have_ours, &ours, 1, &d->old_file.id))
+		return 0; /* a new one comes with its submission; one changed here too keeps ours */
+	char *text = blob_str(e->in->repo, &d->new_file.id);
+	e->rc = text ? arc_merge_educator(e->s, text, e->err)
+		     : mc_error_set(e->err, MC_FAIL, "%s: %s cannot be read", e->in->url, d->new_file.path);
+	free(text);
+	return e->rc != MC_OK;
+}
+
+/* Each delta of the remote's tree since the base under prefix, to fn; *cb_rc
+ * is the callback's own status (it stops the walk with an error set). */
+static int remote_deltas(const struct arc_merge_in *in, const char *prefix, git_diff_file_cb fn, void *payload,
+			 const int *cb_rc, struct mc_error *err)
+{
+	git_diff *diff = NULL;
+	git_diff_options o;
+	git_diff_options_init(&o, GIT_DIFF_OPTIONS_VERSION);
+	char *spec = (char *)prefix;
+	o.pathspec = (git_strarray){ &spec, 1 };
+	int rc = MC_OK;
+	if (git_diff_tree_to_tree(&diff, in->repo, (git_tree *)in->base, (git_tree *)in->theirs, &o) < 0 ||
+	    (git_diff_foreach(diff, fn, NULL, NULL, NULL, payload) < 0 && *cb_rc == MC_OK))
+		rc = mc_error_set(err, MC_FAIL, "%s: comparing the two archives' %s failed: %s", in->url, prefix,
+				  git_error_last() ? git_error_last()->message : "?");
+	git_diff_free(diff);
+	return rc == MC_OK ? *cb_rc : rc;
+}
+
 int arc_merge_records(struct store *s, const struct arc_merge_in *in, struct merge_result *res,
 		      struct mc_error *err)
 {
 	struct reader r = { .s = s, .in = in, .err = err };
-	git_diff *diff = NULL;
-	git_diff_options o;
-	git_diff_options_init(&o, GIT_DIFF_OPTIONS_VERSION);
-	char *spec = "submissions/";
-	o.pathspec = (git_strarray){ &spec, 1 };
-	int rc = MC_OK;
-	if (git_diff_tree_to_tree(&diff, in->repo, (git_tree *)in->base, (git_tree *)in->theirs, &o) < 0)
-		rc = mc_error_set(err, MC_FAIL, "%s: comparing the two archives' records failed: %s", in->url,
-				  git_error_last() ? git_error_last()->message : "?");
-	if (rc == MC_OK && git_diff_foreach(diff, record_delta, NULL, NULL, NULL, &r) < 0 && r.rc == MC_OK)
-		rc = mc_error_set(err, MC_FAIL, "%s: reading the remote's records failed", in->url);
-	if (rc == MC_OK)
-		rc = r.rc;
-	git_diff_free(diff);
+	int rc = remote_deltas(in, "submissions/", record_delta, &r, &r.rc, err);
 	if (r.n) /* earlier attempts first: a new submission links to its previous one */
 		qsort(r.v, r.n, sizeof *r.v, change_cmp);
 	r.by_sub = mc_xcalloc(r.n ? r.n : 1, sizeof *r.by_sub);
@@ -320,6 +350,9 @@ int arc_merge_records(struct store *s, const struct arc_merge_in *in, struct mer
 	char from_hash[MC_SHA256_HEX];
 	if (rc == MC_OK)
 		rc = store_audit_last(s, &from, from_hash, err);
+	struct edus e = { .s = s, .in = in, .err = err };
+	if (rc == MC_OK)
+		rc = remote_deltas(in, "educators/", educator_delta, &e, &e.rc, err);
 	if (rc == MC_OK)
 		rc = merge_run(s, &src, res, err);
 	if (rc == MC_OK)

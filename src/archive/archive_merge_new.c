@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "archive_int.h"
+#include "mcassess/audit.h"
 #include "mcassess/evstore.h"
 #include "mcassess/store.h"
 #include "mcassess/store_archive.h"
@@ -226,5 +227,46 @@ int arc_merge_new_submission(struct store *s, const struct arc_merge_in *in, con
 	if (rc == MC_OK)
 		rc = store_merge_assignments(s, record, err);
 	json_decref(n.rec);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- an educator changed there */
+
+static char *educator_json(const char *name, const char *district, const char *school)
+{
+	return audit_json(json_pack("{s:s?, s:s?, s:s?}", "name", name, "district", district, "school", school));
+}
+
+static int same_str(const char *a, const char *b) { return (!a && !b) || (a && b && strcmp(a, b) == 0); }
+
+int arc_merge_educator(struct store *s, const char *record, struct mc_error *err)
+{
+	json_t *e = json_loads(record, 0, NULL);
+	const char *ext = jstr(e, "id"), *name = jstr(e, "name"), *district = jstr(e, "district");
+	const char *school = jstr(e, "school");
+	struct store_import_educator have;
+	int found = 0;
+	int rc = ext && name && district ? store_import_educator_get(s, ext, &have, &found, err) : MC_OK;
+	if (rc != MC_OK || !found) { /* one not here comes with its first submission */
+		json_decref(e);
+		return rc;
+	}
+	long long d = 0, sc = 0;
+	if (!same_str(have.name, name) || !same_str(have.district, district) || !same_str(have.school, school)) {
+		rc = store_import_district(s, district, &d, err);
+		if (rc == MC_OK && school)
+			rc = store_import_school(s, d, school, &sc, err);
+		if (rc == MC_OK)
+			rc = store_import_educator_update(s, have.id, name, d, sc, err);
+		char *before = educator_json(have.name, have.district, have.school);
+		char *after = educator_json(name, district, school), *subject = mc_xasprintf("educator:%s", ext);
+		if (rc == MC_OK)
+			rc = audit_append(s, "update", subject, before, after, err);
+		free(before);
+		free(after);
+		free(subject);
+	}
+	store_import_educator_free(&have);
+	json_decref(e);
 	return rc;
 }

@@ -119,6 +119,16 @@ t_check "the assignment is on the state server, by its uid" test \
 t_run 0 check
 t_stdout_has "all good"
 
+# a teacher who moved school: the district's import updates the educator
+{ head -1 "$F/gamma.db.csv"; grep "^GA-1," "$F/gamma.db.csv" | sed 's/^GA-1,/GA-9,/; s/TEAM-FEED/TEAM-QUES/; s/,Gamma School 1,/,Gamma High,/'; } >"$F/moved.csv"
+ok_on "$F/gamma.db" import "$F/moved.csv"
+t_run 0 archive pull "$F/gamma.db.archive.git"
+t_check "the educator's new school is on the state server" test \
+	"$(sql "SELECT sc.name FROM educator e JOIN school sc ON sc.id = e.school_id WHERE e.ext_id = 'GA-E1'")" = "Gamma High"
+t_check "audited as an update" test "$(sql "SELECT count(*) FROM audit WHERE action = 'update' AND subject = 'educator:GA-E1'")" = 1
+t_run 0 check
+t_stdout_has "all good"
+
 # a district whose catalog the state lacks is refused, naming it, with nothing merged
 ok_on "$F/delta.db" init
 printf 'submission_id,educator_id,educator_name,district,school,credential,submitted_at,part,kind,text,file\nDE-1,DE-E1,Dee,Delta,,TEAM-FEED,2026-11-10T08:00:00Z,overview,text,Some text here.,\n' >"$F/de.csv"
