@@ -31,6 +31,7 @@ const struct cli_cmd *const cli_commands[] = {
 	&cli_cmd_report, &cli_cmd_reopen, &cli_cmd_withdraw,
 	&cli_cmd_issuer,
 	&cli_cmd_attempts, &cli_cmd_note, /* records */
+	&cli_cmd_calibration, /* calibration (issue 13) */
 	&cli_cmd_packet,
 	NULL,
 };

@@ -31,6 +31,14 @@ int access_refresh(struct store *s, struct mc_error *err);
  * NULL) gets the submission's internal id. */
 int access_submission(struct store *s, const char *id, int mode, long long *rowid, struct mc_error *err);
 
+/* Calibration (calibration.h): anyone who scores (assessor and up) may read a
+ * calibration exemplar's evidence and score it in a calibration read of their
+ * own, assigned or not; the educator stays masked and the real scores,
+ * feedback and decision stay out of sight. MC_FAIL "no submission 'X'" or "X
+ * is not in a calibration set" (told alike to an assessor, so that the
+ * refusal names no submission they may not see). *rowid may be NULL. */
+int access_calibration(struct store *s, const char *id, long long *rowid, struct mc_error *err);
+
 /* 1 when the acting user's lists hold only their own work (assessors), as of
  * the last access_refresh: the workstation says "your open work". */
 int access_assigned_only(struct store *s);

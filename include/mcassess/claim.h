@@ -29,6 +29,12 @@ int claim_touch(struct store *s, const char *id, struct mc_error *err);
 /* Give the claim up. MC_FAIL when the current user does not hold it, unless the
  * user is an admin (who may release anyone's; the audit row's "after" says by whom). */
 int claim_release(struct store *s, const char *id, struct mc_error *err);
+/* An admin takes over another person's live claim: their claim is released and
+ * the current user's made in one transaction (both audited, as release and
+ * claim). Unclaimed: claims it. Refused (MC_FAIL) for anyone but an admin while
+ * another person's claim is live, when the user holds it already, or when
+ * scoring_may_write refuses. */
+int claim_take(struct store *s, const char *id, struct mc_error *err);
 /* MC_OK when nobody else holds a live claim on `id` (scoring is free for the
  * current user); else MC_FAIL with who holds it. */
 int claim_check(struct store *s, const char *id, struct mc_error *err);

@@ -19,6 +19,11 @@ struct merge_source {
 	const char *id;                          /* noted with each conflict and merged row */
 	const char *district, *made_by, *made_at; /* for the list of merges (packet list) */
 	const char *step;                        /* progress, in words: "merging the packet" */
+	/* This database's audit row the source saw up to: another source's lone
+	 * merge after it is one the source did not see (a conflict). A packet's
+	 * base; for a pull, the head before it (its history tells changed_here
+	 * what it saw). */
+	long long base_seq;
 	void *ctx;
 	/* The source's audit rows this database lacks, oldest first. A reader
 	 * may refuse one (an error stops the merge). */
@@ -35,7 +40,7 @@ struct merge_source {
 };
 
 struct merge_result {
-	long events, submissions, conflicts, skipped; /* skipped: already merged or held */
+	long events, submissions, conflicts;
 };
 
 /* Merge src into s, in the caller's transaction. */

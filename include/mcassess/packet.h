@@ -51,6 +51,31 @@ int packet_conflicts(struct store *s, int all, int (*fn)(void *ctx, const struct
 int packet_sessions(struct store *s, int (*fn)(void *ctx, const struct packet_session_view *v), void *ctx,
 		    struct mc_error *err);
 
+/* The sides of submission `sub`'s open conflict, for the coordinator to
+ * choose from: the server's first (what it holds while the conflict is
+ * open), then each packet's; each with what was done, by whom and when, and
+ * its records as lines (status, scores, feedback, decision). Keep one with
+ * packet_resolve: `sub` for the server, "PACKET/sub" for a packet. */
+struct packet_side {
+	const char *label;     /* "server" or "packet 9ec5b3fa" (its id's end: a UUIDv7 starts with the time) */
+	const char *packet_id; /* NULL: the server */
+	const char *what;
+	char **lines;
+	size_t n;
+};
+int packet_conflict_sides(struct store *s, const char *sub, int (*fn)(void *ctx, const struct packet_side *d),
+			  void *ctx, struct mc_error *err);
+
+/* Every packet exported from or merged into this database, oldest first, with
+ * its state: "exported" (not back yet), "imported", "conflicts open"
+ * (coordinators and admins): `packet list`. */
+struct packet_list_view {
+	const struct packet_list_row *row;
+	const char *state;
+};
+int packet_list(struct store *s, int (*fn)(void *ctx, const struct packet_list_view *v), void *ctx,
+		struct mc_error *err);
+
 /* The file name a packet gets when none is given: packet-DISTRICT-DATE.mcpacket (heap). */
 char *mc_packet_default_name(const char *district);
 

@@ -33,6 +33,12 @@ int scoring_may_write(struct store *s, const char *submission_id, struct mc_erro
 int scoring_score(struct store *s, const char *submission_id, const char *criterion_code,
 		  const char *level, const char *comment, struct mc_error *err);
 
+/* The criterion (by code, any case) and level (as scoring_score takes it) in
+ * the rubric of `o`: their indexes into o->criteria and its levels, else
+ * MC_INVALID naming the valid ones. */
+int scoring_resolve(const struct scoring_outcome *o, const char *criterion, const char *level, int *ci, int *li,
+		    struct mc_error *err);
+
 /* Validate feedback text: UTF-8 (MC_INVALID naming "line L, column C") and size.
  * `where` prefixes the message (a file name, "stdin"); may be NULL. */
 int scoring_text_check(const char *text, size_t len, const char *where, struct mc_error *err);
@@ -86,6 +92,9 @@ int scoring_outcome(struct store *s, long long submission_rowid, struct scoring_
 int scoring_outcome_read(struct store *s, long long submission_rowid, const char *read,
 			 struct scoring_outcome **out, struct mc_error *err);
 void scoring_outcome_free(struct scoring_outcome **o);
+/* From the levels on o's criteria: passes, counts, each part's state, the
+ * reasons it cannot be earned and `eligible` (once per model: reasons add up). */
+void scoring_outcome_compute(struct scoring_outcome *o);
 
 /* A reason given with a decision (a return, a reopening, a withdrawal): required,
  * UTF-8, at most SCORING_TEXT_MAX bytes (MC_INVALID; `hint` says what to write). */

@@ -17,6 +17,10 @@ struct store;
 int show_load(struct store *s, const char *id, struct show_submission **out, struct mc_error *err);
 void show_free(struct show_submission **sub);
 
+/* Each evidence item's part (by its code), and each part's items, words and
+ * whether they are within its limits: after the parts and evidence are loaded. */
+void show_part_words(struct show_submission *m);
+
 /* "3 of 5 criteria scored, 2 pass" (heap). */
 char *show_summary(const struct show_submission *sub);
 

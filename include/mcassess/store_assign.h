@@ -55,10 +55,11 @@ int store_assign_readers(struct store *s, struct store_assign_reader **out, int 
 void store_assign_readers_free(struct store_assign_reader **r, int n);
 
 /* An open submission as `assign --auto` sees it: its educator's district and
- * school, and who holds its reads (NULL: nobody). */
+ * school, who holds its reads (NULL: nobody), and its credential's code. */
 struct store_assign_open {
 	long long rowid;
 	const char *id, *district, *school, *first, *second, *adjudicator;
+	const char *credential;
 };
 /* Open, undecided submissions (of `district`, `credential` when not NULL) in
  * queue order (oldest first). */

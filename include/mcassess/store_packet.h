@@ -57,8 +57,9 @@ int store_packet_mismatch(struct store *s, char **what, struct mc_error *err);
 /* The packet's audit rows the server does not have, in their order. */
 int store_packet_new_events(struct store *s, int (*fn)(void *ctx, const struct audit_row *r), void *ctx,
 			    struct mc_error *err);
-/* What the server did to `subject` after row `base_seq` that the packet does
- * not hold ("" nothing; claims do not count; heap). */
+/* What the server itself did to `subject` after row `base_seq`: no row a
+ * packet or a pull brought ("" nothing; claims do not count; heap). Needs no
+ * packet attached (a pull's earlier merge may turn into a conflict). */
 int store_packet_server_since(struct store *s, const char *subject, long long base_seq, char **what,
 			      struct mc_error *err);
 /* 1 when a conflict for (packet, submission) is already recorded. */
@@ -66,6 +67,8 @@ int store_packet_conflict_known(struct store *s, const char *packet_id, const ch
 				struct mc_error *err);
 /* The packet's records of one submission as JSON (heap). */
 int store_packet_records_json(struct store *s, const char *sub, char **json, struct mc_error *err);
+/* The same of the server's own records of `sub` (main). */
+int store_packet_server_records_json(struct store *s, const char *sub, char **json, struct mc_error *err);
 /* Replace the server's records of `sub` by the packet's (every merged table,
  * and the submission's status). From the JSON of store_packet_records_json
  * instead when json is not NULL (a conflict resolved for the packet). */
@@ -108,4 +111,70 @@ int store_packet_sessions(struct store *s, int (*fn)(void *ctx, const struct pac
 			  struct mc_error *err);
 /* 1 when the packet was merged here. */
 int store_packet_imported(struct store *s, const char *packet_id, int *imported, struct mc_error *err);
+
+/* ---------------------------------------------------------------- any order (packet_merge.c) */
+
+/* A packet's records taken for a submission no other packet touched, with
+ * the server's own records they replaced (before). */
+struct packet_merged_row {
+	const char *packet_id, *submission, *before, *packet, *records, *events;
+	long long base_seq;
+};
+/* Record one (a second import of the packet keeps the first `before`). */
+int store_packet_merged_put(struct store *s, const struct packet_merged_row *m, struct mc_error *err);
+int store_packet_merged_each(struct store *s, const char *sub,
+			     int (*fn)(void *ctx, const struct packet_merged_row *m), void *ctx, struct mc_error *err);
+/* Forget every packet's merge of `sub` but keep's (NULL: all): it became a
+ * conflict, or a source that saw them took it over. */
+int store_packet_merged_drop(struct store *s, const char *sub, const char *keep, struct mc_error *err);
+/* How many other packets (or pulls) merged `sub` after audit row `since`
+ * (those the packet or pull did not see) or hold an open conflict on it, and
+ * whether `packet_id` holds an open one (own). */
+int store_packet_touched(struct store *s, const char *packet_id, const char *sub, long long since, long *others,
+			 long *own, struct mc_error *err);
+/* A conflict's packet side, replaced (the same packet brought more work). */
+int store_packet_conflict_update(struct store *s, const struct packet_conflict_row *c, struct mc_error *err);
+/* Every open side of `sub`'s conflict resolved as `state`. */
+int store_packet_conflict_settle(struct store *s, const char *sub, const char *state, const char *by, const char *at,
+				 struct mc_error *err);
+/* 1 when the server's audit log holds a row with this uid. */
+int store_packet_audit_has(struct store *s, const char *uid, int *has, struct mc_error *err);
+/* Each record the server holds for `sub`, as the audit row that sets it
+ * (action, NULL, after), then each record of `records` (JSON as
+ * store_packet_records_json, may be NULL) the server does not hold, as the
+ * row that removes it (action, before, NULL); in a fixed order. */
+int store_packet_restate(struct store *s, const char *sub, const char *records,
+			 int (*fn)(void *ctx, const char *action, const char *before, const char *after), void *ctx,
+			 struct mc_error *err);
+/* ---------------------------------------------------------------- earlier attempts (pk attached) */
+
+/* The earlier attempts in the packet (submissions it holds with no
+ * assignment: there to be read) of educators it names by anonymous id only,
+ * with the real name and school from the server. */
+int store_packet_blind_earlier(struct store *s, int (*fn)(void *ctx, const char *id, const char *name,
+							  const char *school), void *ctx, struct mc_error *err);
+/* The packet's feedback rows on submission `sub`; and one's text replaced. */
+int store_packet_feedback_each(struct store *s, const char *sub,
+			       int (*fn)(void *ctx, long long id, const char *body), void *ctx, struct mc_error *err);
+int store_packet_feedback_set(struct store *s, long long id, const char *body, struct mc_error *err);
+
+/* Records (JSON as store_packet_records_json) as lines for people: status,
+ * each score (criterion level · assessor · comment), feedback, decision. */
+int store_packet_records_lines(struct store *s, const char *records, int (*fn)(void *ctx, const char *line),
+			       void *ctx, struct mc_error *err);
+
+/* ---------------------------------------------------------------- packet list */
+
+/* A packet exported from or imported into this database. assessors NULL and
+ * submissions -1 when it was not exported here (or before exports were
+ * recorded); imported_by/at NULL until it came home. */
+struct packet_list_row {
+	const char *packet_id, *district, *exported_by, *exported_at, *assessors, *imported_by, *imported_at;
+	long submissions, events, conflicts_open, conflicts_resolved;
+};
+/* Record an export (packet_id, district, exported_by/at, assessors, submissions). */
+int store_packet_export_note(struct store *s, const struct packet_list_row *r, struct mc_error *err);
+/* Every packet exported or imported here, oldest export first. */
+int store_packet_list(struct store *s, int (*fn)(void *ctx, const struct packet_list_row *r), void *ctx,
+		      struct mc_error *err);
 #endif

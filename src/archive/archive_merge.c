@@ -334,7 +334,11 @@ int arc_merge_records(struct store *s, const struct arc_merge_in *in, struct mer
 		      struct mc_error *err)
 {
 	struct reader r = { .s = s, .in = in, .err = err };
-	int rc = remote_deltas(in, "submissions/", record_delta, &r, &r.rc, err);
+	long long from = 0;
+	char from_hash[MC_SHA256_HEX];
+	int rc = store_audit_last(s, &from, from_hash, err);
+	if (rc == MC_OK)
+		rc = remote_deltas(in, "submissions/", record_delta, &r, &r.rc, err);
 	if (r.n) /* earlier attempts first: a new submission links to its previous one */
 		qsort(r.v, r.n, sizeof *r.v, change_cmp);
 	r.by_sub = mc_xcalloc(r.n ? r.n : 1, sizeof *r.by_sub);
@@ -343,13 +347,10 @@ int arc_merge_records(struct store *s, const struct arc_merge_in *in, struct mer
 	if (r.n)
 		qsort_r(r.by_sub, r.n, sizeof *r.by_sub, idx_cmp, &r);
 	struct merge_source src = { .id = in->source_id, .district = "(archive)", .made_by = in->made_by,
-				    .made_at = in->made_at, .step = "merging the archive's records", .ctx = &r,
+				    .made_at = in->made_at, .step = "merging the archive's records",
+				    .base_seq = from, .ctx = &r,
 				    .events = ar_events, .changed_here = ar_changed_here, .records = ar_records,
 				    .apply = ar_apply };
-	long long from = 0;
-	char from_hash[MC_SHA256_HEX];
-	if (rc == MC_OK)
-		rc = store_audit_last(s, &from, from_hash, err);
 	struct edus e = { .s = s, .in = in, .err = err };
 	if (rc == MC_OK)
 		rc = remote_deltas(in, "educators/", educator_delta, &e, &e.rc, err);

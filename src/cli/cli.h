@@ -107,6 +107,7 @@ extern const struct cli_cmd cli_cmd_report;
 extern const struct cli_cmd cli_cmd_reopen, cli_cmd_withdraw;
 extern const struct cli_cmd cli_cmd_issuer;
 extern const struct cli_cmd cli_cmd_attempts, cli_cmd_note; /* records */
+extern const struct cli_cmd cli_cmd_calibration; /* calibration (issue 13) */
 
 /* The text of a command (feedback, note) from --file F, stdin ('-' as F or as
  * the argument) or the argument itself, `what` naming it then; *where names

@@ -27,11 +27,12 @@ static int run_claim(struct cli *cli, const struct cli_cmd *self, int argc, char
 		return cli_usage_error(self, "unknown option '%s'", argv[optind - 1]);
 	}
 	if (optind >= argc)
-		return cli_usage_error(self, "say what to do: claim ID, release ID or list");
+		return cli_usage_error(self, "say what to do: claim ID, take ID, release ID or list");
 	const char *what = argv[optind];
 	int list = strcmp(what, "list") == 0;
-	if (!list && strcmp(what, "claim") != 0 && strcmp(what, "release") != 0)
-		return cli_usage_error(self, "unknown subcommand '%s' (claim ID, release ID or list)", what);
+	int take = strcmp(what, "take") == 0;
+	if (!list && !take && strcmp(what, "claim") != 0 && strcmp(what, "release") != 0)
+		return cli_usage_error(self, "unknown subcommand '%s' (claim ID, take ID, release ID or list)", what);
 	if (list && optind + 1 != argc)
 		return cli_usage_error(self, "list takes no arguments");
 	if (!list && optind + 2 != argc)
@@ -46,6 +47,10 @@ static int run_claim(struct cli *cli, const struct cli_cmd *self, int argc, char
 		rc = claim_acquire(s, id, &err);
 		if (rc == MC_OK)
 			cli_say(stdout, "claimed %s\n", id);
+	} else if (take) {
+		rc = claim_take(s, id, &err);
+		if (rc == MC_OK)
+			cli_say(stdout, "took %s: the other claim was released\n", id);
 	} else if (!list) {
 		rc = claim_release(s, id, &err);
 		if (rc == MC_OK)
@@ -89,12 +94,14 @@ static int run_claim(struct cli *cli, const struct cli_cmd *self, int argc, char
 
 const struct cli_cmd cli_cmd_claim = {
 	"claim", run_claim,
-	"claim claim ID | release ID | list [--format text|tsv|json]",
+	"claim claim ID | take ID | release ID | list [--format text|tsv|json]",
 	"Claims a submission to score it, releases it, or lists who holds what.",
 	"A claim keeps two assessors from scoring one submission at once; the workstation\n"
 	"claims a submission when you open it and releases it when you leave it.\n"
 	"  claim ID     claim it for you (refused, naming who holds it and since when,\n"
 	"               while another person's claim is active)\n"
+	"  take ID      (admins) release another person's claim and claim it, in one\n"
+	"               step, so nobody slips in between; both are audited\n"
 	"  release ID   give your claim up (an admin may release anyone's)\n"
 	"  list         every claim: id, user, claimed at, last active, active|expired\n"
 	"A claim lapses after claim-idle-minutes (default 30) without activity; then\n"

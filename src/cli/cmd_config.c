@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "mcassess/assign.h"
 #include "mcassess/attempts.h"
+#include "mcassess/calibration.h"
 #include "mcassess/claim.h"
 #include "mcassess/report.h"
 #include "mcassess/review.h"
@@ -59,6 +60,10 @@ static const struct int_setting ATTEMPTS = {
 };
 static const struct int_setting DUE_DAYS = {
 	"due-days", 1, ASSIGN_DUE_DAYS_MAX, "of business days", assign_due_days_get, assign_due_days_set,
+};
+/* calibration (calibration.h): percent exact agreement that qualifies an assessor */
+static const struct int_setting CALIB_THRESHOLD = {
+	"calibration-threshold", 0, 100, "of percent", calib_threshold_get, calib_threshold_set,
 };
 
 /* `config goal PATHWAY N`: credentials the program hopes to award in a pathway
@@ -128,6 +133,9 @@ static int run_config(struct cli *cli, const struct cli_cmd *self, int argc, cha
 		return config_goal(cli, self, nargs, argv + optind);
 	if (nargs >= 1 && strcmp(argv[optind], "due-days") == 0)
 		return config_int(cli, self, &DUE_DAYS, nargs == 2 ? argv[optind + 1] : NULL);
+	if (nargs == 1 || nargs == 2) /* calibration */
+		if (strcmp(argv[optind], "calibration-threshold") == 0)
+			return config_int(cli, self, &CALIB_THRESHOLD, nargs == 2 ? argv[optind + 1] : NULL);
 	if (nargs > 2)
 		return cli_usage_error(self, "unexpected argument '%s'", argv[optind + 2]);
 	if (nargs >= 1 && strcmp(argv[optind], "claim-idle-minutes") == 0)
@@ -138,7 +146,7 @@ static int run_config(struct cli *cli, const struct cli_cmd *self, int argc, cha
 		return config_int(cli, self, &ATTEMPTS, nargs == 2 ? argv[optind + 1] : NULL);
 	if (nargs >= 1 && strcmp(argv[optind], "blind") != 0)
 		return cli_usage_error(self, "unknown setting '%s' (the settings: blind, claim-idle-minutes, "
-				       "reads, approval, attempts, due-days, goal)",
+				       "reads, approval, attempts, due-days, goal, calibration-threshold)",
 				       argv[optind]);
 	const char *value = nargs == 2 ? argv[optind + 1] : NULL;
 	if (value && strcmp(value, "on") != 0 && strcmp(value, "off") != 0)
@@ -160,7 +168,7 @@ static int run_config(struct cli *cli, const struct cli_cmd *self, int argc, cha
 const struct cli_cmd cli_cmd_config = {
 	"config", run_config,
 	"config [blind [on|off] | claim-idle-minutes [N] | reads [1|2] | approval [on|off] | attempts [N] |"
-	" due-days [N] | goal PATHWAY N]",
+	" due-days [N] | goal PATHWAY N | calibration-threshold [PCT]]",
 	"Shows or sets the database's settings (blind scoring, claim expiry, reads, approval, attempts, due dates, goals).",
 	"  blind on|off   blind scoring for every assessor (admins only): assessors see\n"
 	"                 each educator's anonymous id instead of the name, id and\n"
@@ -186,6 +194,9 @@ const struct cli_cmd cli_cmd_config = {
 	"  goal PATHWAY N the credentials the program hopes to award in PATHWAY (a code\n"
 	"                 of 'mcassess catalog list', e.g. TEAM), or in all with 'total'\n"
 	"                 (admins only); mcassess report progress counts against it\n"
+	"  calibration-threshold PCT  (admins only) the exact agreement with a\n"
+	"                 credential's calibration set, in percent (0 to 100; default\n"
+	"                 80), that qualifies an assessor for it (mcassess calibration).\n"
 	"Without a value, prints the setting. The setting lives in the database, not\n"
 	"in $XDG_CONFIG_HOME/mcassess/config: who sees what is not a personal choice.\n"
 	"Changes are audited.\n",

@@ -207,41 +207,134 @@ static int do_resolve(struct cli *cli, const struct cli_cmd *self, int argc, cha
 	return MC_OK;
 }
 
+static int list_text(const struct packet_list_view *v)
+{
+	const struct packet_list_row *r = v->row;
+	cli_say(stdout, "%s  %s  exported by %s at %s", r->packet_id, r->district, r->exported_by, r->exported_at);
+	if (r->submissions >= 0)
+		cli_say(stdout, ", %ld submission%s for %s", r->submissions, r->submissions == 1 ? "" : "s",
+			r->assessors);
+	cli_say(stdout, "\n  %s", v->state);
+	if (r->imported_at)
+		cli_say(stdout, ": by %s at %s, %ld event%s, %ld conflict%s open, %ld resolved", r->imported_by,
+			r->imported_at, r->events, r->events == 1 ? "" : "s", r->conflicts_open,
+			r->conflicts_open == 1 ? "" : "s", r->conflicts_resolved);
+	putchar('\n');
+	return 0;
+}
+
+static void tsv_fields(const char *const *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			putchar('\t');
+		cli_tsv_field(stdout, v[i]);
+	}
+}
+
+struct listed {
+	int fmt;
+	long n;
+};
+
+static int list_one(void *ctx, const struct packet_list_view *v)
+{
+	struct listed *l = ctx;
+	const struct packet_list_row *r = v->row;
+	if (l->n++, l->fmt == CLI_TEXT)
+		return list_text(v);
+	if (l->fmt == CLI_TSV) {
+		const char *f[] = { r->packet_id, r->district, r->exported_by, r->exported_at, r->assessors, v->state,
+				    r->imported_by, r->imported_at };
+		tsv_fields(f, 5);
+		printf("\t%ld\t", r->submissions);
+		tsv_fields(f + 5, 3);
+		printf("\t%ld\t%ld\t%ld\n", r->events, r->conflicts_open, r->conflicts_resolved);
+		return 0;
+	}
+	printf("%s\n  {\"packet_id\": ", l->n > 1 ? "," : "");
+	cli_json_str(stdout, r->packet_id);
+	const char *keys[] = { "district", "exported_by", "exported_at", "state", "imported_by", "imported_at" };
+	const char *vals[] = { r->district, r->exported_by, r->exported_at, v->state, r->imported_by,
+			       r->imported_at };
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+		printf(", \"%s\": ", keys[i]);
+		cli_json_str(stdout, vals[i]);
+	}
+	/* assessors is a JSON array already; unknown (not exported here): null */
+	printf(", \"assessors\": %s", r->assessors ? r->assessors : "null");
+	if (r->submissions >= 0)
+		printf(", \"submissions\": %ld", r->submissions);
+	else
+		printf(", \"submissions\": null");
+	printf(", \"events\": %ld, \"conflicts_open\": %ld, \"conflicts_resolved\": %ld}", r->events,
+	       r->conflicts_open, r->conflicts_resolved);
+	return 0;
+}
+
+static int do_list(struct cli *cli, const struct cli_cmd *self, int argc, char **argv)
+{
+	struct listed l = { 0 };
+	int rc = cli_list_args(self, argc, argv, &l.fmt);
+	if (rc >= 0)
+		return rc;
+	struct store *s;
+	rc = cli_open(cli, 0, &s);
+	if (rc != MC_OK)
+		return rc;
+	struct mc_error err = MC_ERROR_INIT;
+	if (l.fmt == CLI_JSON)
+		putchar('[');
+	rc = packet_list(s, list_one, &l, &err);
+	if (l.fmt == CLI_JSON)
+		puts(rc == MC_OK && l.n ? "\n]" : "]");
+	else if (rc == MC_OK && l.n == 0 && l.fmt == CLI_TEXT)
+		cli_say(stdout, "no packets exported or imported here\n");
+	cli_close(cli);
+	return rc != MC_OK ? cli_error(&err) : MC_OK;
+}
+
 static int run_packet(struct cli *cli, const struct cli_cmd *self, int argc, char **argv)
 {
 	static const struct {
 		const char *name;
 		int (*fn)(struct cli *, const struct cli_cmd *, int, char **);
 	} subs[] = { { "export", do_export }, { "import", do_import }, { "status", do_status },
-		     { "conflicts", do_conflicts }, { "resolve", do_resolve } };
+		     { "conflicts", do_conflicts }, { "resolve", do_resolve }, { "list", do_list } };
 	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))
 		return cli_help(self);
 	for (size_t i = 0; argc >= 2 && i < sizeof subs / sizeof subs[0]; i++)
 		if (strcmp(argv[1], subs[i].name) == 0)
 			return subs[i].fn(cli, self, argc - 1, argv + 1);
-	return cli_usage_error(self, "say export, import, status, conflicts or resolve");
+	return cli_usage_error(self, "say export, import, status, list, conflicts or resolve");
 }
 
 const struct cli_cmd cli_cmd_packet = {
 	"packet", run_packet,
 	"packet export --district D [--assessor U ...] [--out FILE] | packet import FILE | packet status FILE | "
-	"packet conflicts [--all] | packet resolve ID --keep server|packet",
+	"packet list [--format text|tsv|json] | packet conflicts [--all] | packet resolve ID --keep server|packet",
 	"Offline review sessions: a district's open work taken away on laptops and merged back.",
 	"  export     writes one file (a database: open it with 'mcassess --db FILE')\n"
 	"             holding district D's open submissions assigned to the assessors\n"
 	"             named (all of them by default), their evidence files, the rubrics\n"
 	"             they need and those assessors. Names of educators scored blind stay\n"
-	"             out. The server is only read. Default FILE: packet-D-DATE.mcpacket.\n"
+	"             out. The server only notes the export (packet list). Default FILE:\n"
+	"             packet-D-DATE.mcpacket.\n"
 	"  import     merges a packet back: scores, feedback, decisions and the audit\n"
 	"             log's events, under the laptop's authors and times, in one\n"
 	"             transaction. A packet changed after it was made, or made from\n"
 	"             another database, is refused and nothing changes. Importing again\n"
-	"             changes nothing. A submission changed on the server meanwhile is a\n"
-	"             conflict: nothing of the packet's is taken for it until resolved.\n"
+	"             changes nothing; packets merge in any order to the same result. A\n"
+	"             submission changed on the server meanwhile, or by another packet,\n"
+	"             is a conflict with a side for each packet: it keeps the server's\n"
+	"             own records until resolved.\n"
 	"  status     what a packet holds and, on the server, what came of it\n"
+	"  list       the packets exported and imported here: exported, imported or\n"
+	"             conflicts open\n"
 	"  conflicts  the open conflicts (--all: resolved ones too)\n"
-	"  resolve    --keep server (the packet's work is set aside, still recorded) or\n"
-	"             --keep packet (the packet's records replace the server's)\n\n"
+	"  resolve    --keep server (the packets' work is set aside, still recorded) or\n"
+	"             --keep packet (the packet's records replace the server's; with\n"
+	"             several packets, name one as PACKET/ID)\n\n"
 	"Export, import and resolve are for coordinators (of the district) and admins.\n"
 	"Exit status: 0 done, 1 refused or failed, 2 usage, 3 the packet is refused.\n",
 };

@@ -8,7 +8,9 @@
 #include "mcassess/people.h"
 #include "mcassess/session.h"
 #include "mcassess/store.h"
+#include "mcassess/store_calibration.h"
 #include "mcassess/store_people.h"
+#include "mcassess/store_scoring.h"
 
 int access_refresh(struct store *s, struct mc_error *err)
 {
@@ -82,4 +84,24 @@ int access_submission(struct store *s, const char *id, int mode, long long *rowi
 int access_assigned_only(struct store *s)
 {
 	return store_scope_kind(s) == STORE_SCOPE_ASSIGNED;
+}
+
+int access_calibration(struct store *s, const char *id, long long *rowid, struct mc_error *err)
+{
+	int rc = people_require(s, ROLE_ASSESSOR, "calibration", err);
+	struct store_scoring_sub sub = { 0 };
+	int found = 0;
+	long long ex = 0;
+	if (rc == MC_OK)
+		rc = store_scoring_sub_get(s, id, 0, &sub, &found, err);
+	if (rc == MC_OK && found)
+		rc = store_calib_exemplar_of(s, sub.rowid, &ex, err);
+	if (rc == MC_OK && !ex)
+		rc = mc_error_set(err, MC_FAIL, "%s is not in a calibration set ('mcassess calibration list' shows "
+				  "the exemplars)", id);
+	if (rc == MC_OK && rowid)
+		*rowid = sub.rowid;
+	if (found)
+		store_scoring_sub_free(&sub);
+	return rc;
 }

@@ -11,6 +11,7 @@
 
 #include "mcassess/assign.h"
 #include "mcassess/audit.h"
+#include "mcassess/calibration.h"
 #include "mcassess/people.h"
 #include "mcassess/session.h"
 #include "mcassess/store.h"
@@ -501,6 +502,7 @@ int assign_reader_set(struct store *s, const char *user, enum people_role role, 
 struct open_sub {
 	long long rowid;
 	char *id, *district, *school, *first, *second, *adjudicator;
+	char *credential;
 };
 struct open_list {
 	struct open_sub *v;
@@ -515,7 +517,7 @@ static int collect_open(void *ctx, const struct store_assign_open *o)
 	l->v = mc_xrealloc(l->v, (size_t)(l->n + 1) * sizeof *l->v);
 	l->v[l->n++] = (struct open_sub){ o->rowid, mc_xstrdup(o->id), mc_xstrdup(o->district),
 					  dup_or_null(o->school), dup_or_null(o->first), dup_or_null(o->second),
-					  dup_or_null(o->adjudicator) };
+					  dup_or_null(o->adjudicator), mc_xstrdup(o->credential) };
 	return 0;
 }
 
@@ -528,16 +530,36 @@ static void open_list_free(struct open_list *l)
 		free(l->v[i].first);
 		free(l->v[i].second);
 		free(l->v[i].adjudicator);
+		free(l->v[i].credential);
 	}
 	free(l->v);
 }
 
 static int same(const char *a, const char *b) { return a && b && strcmp(a, b) == 0; }
 
-/* May reader r take a read of o? Not when they hold another of its reads. */
-static int eligible(const struct store_assign_reader *r, const struct open_sub *o)
+/* Who may assess a credential (calibration.h): when it has a calibration set
+ * (has_set), only the qualified users[0..n-1]. */
+struct qualified {
+	char *credential;
+	int has_set, n;
+	char **users;
+};
+
+static int is_qualified(const struct qualified *q, const char *user)
+{
+	for (int i = 0; q->has_set && i < q->n; i++)
+		if (strcmp(q->users[i], user) == 0)
+			return 1;
+	return !q->has_set;
+}
+
+/* May reader r take a read of o? Not when they hold another of its reads, nor
+ * when not qualified for its credential. */
+static int eligible(const struct store_assign_reader *r, const struct open_sub *o, const struct qualified *q)
 {
 	if (same(r->user, o->first) || same(r->user, o->second) || same(r->user, o->adjudicator))
+		return 0;
+	if (!is_qualified(q, r->user))
 		return 0;
 	return !(same(r->school, o->school) && same(r->district, o->district));
 }
@@ -546,12 +568,12 @@ static int eligible(const struct store_assign_reader *r, const struct open_sub *
  * so the first such wins a tie); for a second read, one of another district
  * than the first reader's when there is one. NULL when nobody may take it. */
 static struct store_assign_reader *pick(struct store_assign_reader *rs, int n, const struct open_sub *o,
-					const char *other, const char *other_district)
+					const struct qualified *q, const char *other, const char *other_district)
 {
 	struct store_assign_reader *best = NULL, *best_away = NULL;
 	for (int i = 0; i < n; i++) {
 		struct store_assign_reader *r = &rs[i];
-		if (!eligible(r, o))
+		if (!eligible(r, o, q))
 			continue;
 		if (!best || r->load < best->load)
 			best = r;
@@ -575,22 +597,63 @@ struct auto_run {
 	struct store *s;
 	struct store_assign_reader *rs;
 	int nr;
+	struct qualified *q; /* per credential met so far */
+	int nq;
 	void (*fn)(void *, const struct assign_auto_pick *);
 	void *ctx;
 	long given, unplaced;
 };
 
+/* Who may assess `credential` (*q), worked out once per run. With a
+ * calibration set and none of the assessors qualified, the run is refused
+ * (MC_FAIL naming the credential): nothing is assigned. */
+static int qualified_for(struct auto_run *a, const char *credential, const struct qualified **q,
+			 struct mc_error *err)
+{
+	for (int i = 0; i < a->nq; i++)
+		if (strcmp(a->q[i].credential, credential) == 0) {
+			*q = &a->q[i];
+			return MC_OK;
+		}
+	struct qualified x = { mc_xstrdup(credential), 0, 0, NULL };
+	int rc = calib_qualified(a->s, credential, &x.has_set, &x.users, &x.n, err);
+	int any = !x.has_set;
+	for (int i = 0; rc == MC_OK && !any && i < a->nr; i++)
+		any = is_qualified(&x, a->rs[i].user);
+	a->q = mc_xrealloc(a->q, (size_t)(a->nq + 1) * sizeof *a->q);
+	a->q[a->nq++] = x;
+	*q = &a->q[a->nq - 1];
+	if (rc == MC_OK && !any)
+		rc = mc_error_set(err, MC_FAIL, "nobody is qualified to assess %s: no assessor has finished its "
+				  "calibration set with enough exact agreement ('mcassess calibration results "
+				  "--credential %s'); nothing was assigned", credential, credential);
+	return rc;
+}
+
+static void qualified_free(struct auto_run *a)
+{
+	for (int i = 0; i < a->nq; i++) {
+		free(a->q[i].credential);
+		calib_users_free(&a->q[i].users, a->q[i].n);
+	}
+	free(a->q);
+}
+
 /* Give read `read` of o to the best reader; the name given (NULL: nobody). */
 static int give(struct auto_run *a, struct open_sub *o, const char *read, const char *other, char **holder,
 		struct mc_error *err)
 {
-	struct store_assign_reader *r = pick(a->rs, a->nr, o, other, reader_district(a->rs, a->nr, other));
+	const struct qualified *q = NULL;
+	int rc = qualified_for(a, o->credential, &q, err);
+	if (rc != MC_OK)
+		return rc;
+	struct store_assign_reader *r = pick(a->rs, a->nr, o, q, other, reader_district(a->rs, a->nr, other));
 	if (!r) {
 		a->unplaced++;
 		return MC_OK;
 	}
 	char uid[MC_UUID_LEN], at[MC_TIME_LEN], due[MC_TIME_LEN];
-	int rc = mc_uuid(uid, err);
+	rc = mc_uuid(uid, err);
 	if (rc == MC_OK)
 		rc = due_now(a->s, at, due, err);
 	const char *me = session_user(a->s);
@@ -677,6 +740,7 @@ int assign_auto(struct store *s, const char *district, const char *credential, i
 	else
 		store_rollback(s);
 	store_assign_readers_free(&a.rs, a.nr);
+	qualified_free(&a);
 	free(d);
 	if (rc == MC_OK) {
 		*given = a.given;

@@ -181,6 +181,36 @@ int claim_release(struct store *s, const char *id, struct mc_error *err)
 	return rc;
 }
 
+/* Release another person's claim and claim it, in one transaction: nobody can
+ * slip in between, and a refusal (not an admin, decided) leaves both as they were. */
+static int take_in_tx(struct store *s, const char *id, long long rowid, struct mc_error *err)
+{
+	struct store_claim_row k;
+	if (store_claim_get(s, rowid, &k, err) != MC_OK)
+		return MC_FAIL;
+	int rc = MC_OK;
+	if (k.user && strcmp(k.user, session_user(s)) == 0)
+		rc = mc_error_set(err, MC_FAIL, "you hold %s already", id);
+	else if (k.user)
+		rc = release_in_tx(s, id, rowid, err); /* refuses anyone but an admin */
+	store_claim_row_free(&k);
+	if (rc == MC_OK) /* with the other claim gone, may this user score it at all? */
+		rc = scoring_may_write(s, id, err);
+	return rc == MC_OK ? acquire_in_tx(s, id, err) : rc;
+}
+
+int claim_take(struct store *s, const char *id, struct mc_error *err)
+{
+	long long rowid;
+	if (find_sub(s, id, &rowid, err) != MC_OK || store_begin(s, err) != MC_OK)
+		return MC_FAIL;
+	int rc = take_in_tx(s, id, rowid, err);
+	if (rc == MC_OK)
+		return store_commit(s, err);
+	store_rollback(s);
+	return rc;
+}
+
 int claim_check(struct store *s, const char *id, struct mc_error *err)
 {
 	long long rowid;

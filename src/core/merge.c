@@ -32,7 +32,7 @@ struct merge {
 	struct mc_error *err;
 	struct event *ev;
 	size_t n, cap;
-	size_t *first; /* firsts() */
+	size_t *ix, *at, nix; /* group() */
 	struct merge_result *res;
 };
 
@@ -77,37 +77,10 @@ static json_t *event_json(const struct audit_row *r)
 			 r->after, "packet_hash", r->hash);
 }
 
-/* Hold every event of the submission whose first event is ev[first] in a
- * conflict with what the server did. */
-static int hold(struct merge *m, size_t first, const char *server)
-{
-	const char *sub = m->ev[first].sub;
-	json_t *evs = json_array();
-	struct mc_buf what = MC_BUF_INIT;
-	for (size_t i = first; i < m->n; i++) {
-		if (!m->ev[i].sub || m->first[i] != first)
-			continue;
-		json_array_append_new(evs, event_json(&m->ev[i].r));
-		mc_buf_printf(&what, "%s%s by %s at %s", mc_buf_str(&what)[0] ? "; " : "", m->ev[i].r.action,
-			      m->ev[i].r.actor, m->ev[i].r.at);
-	}
-	char *records = NULL, *events = json_dumps(evs, JSON_COMPACT);
-	json_decref(evs);
-	int rc = m->src->records(m->src->ctx, sub, &records, m->err);
-	struct packet_conflict_row c = { .packet_id = m->src->id, .submission = sub, .server = server,
-					 .packet = mc_buf_str(&what), .records = records, .events = events };
-	if (rc == MC_OK)
-		rc = store_packet_conflict_add(m->s, &c, m->err);
-	free(records);
-	free(events);
-	mc_buf_free(&what);
-	m->res->conflicts++;
-	return rc;
-}
-
-/* For each event, the first event of its submission (first[i] == i: the
- * first), found by sorting rather than by a scan per event: a district's
- * archive brings hundreds of thousands of events. */
+/* Each submission's events lie together in m->ix, in the order they came;
+ * m->at[f] is where those of the submission whose first event is ev[f] start.
+ * Found by sorting rather than by a scan per event: a district's archive
+ * brings hundreds of thousands of events. */
 static int by_sub(const void *x, const void *y, void *ctx)
 {
 	const struct merge *m = ctx;
@@ -116,62 +89,230 @@ static int by_sub(const void *x, const void *y, void *ctx)
 	return c ? c : (a > b) - (a < b);
 }
 
-static void firsts(struct merge *m)
+static void group(struct merge *m)
 {
-	size_t *ix = mc_xcalloc(m->n, sizeof *ix), k = 0;
-	m->first = mc_xcalloc(m->n, sizeof *m->first);
+	m->ix = mc_xcalloc(m->n ? m->n : 1, sizeof *m->ix);
+	m->at = mc_xcalloc(m->n ? m->n : 1, sizeof *m->at);
+	m->nix = 0;
 	for (size_t i = 0; i < m->n; i++) {
-		m->first[i] = i;
+		m->at[i] = (size_t)-1;
 		if (m->ev[i].sub)
-			ix[k++] = i;
+			m->ix[m->nix++] = i;
 	}
-	qsort_r(ix, k, sizeof *ix, by_sub, m);
-	for (size_t j = 1; j < k; j++)
-		if (strcmp(m->ev[ix[j]].sub, m->ev[ix[j - 1]].sub) == 0)
-			m->first[ix[j]] = m->first[ix[j - 1]];
-	free(ix);
+	qsort_r(m->ix, m->nix, sizeof *m->ix, by_sub, m);
+	for (size_t j = 0; j < m->nix; j++)
+		if (j == 0 || strcmp(m->ev[m->ix[j]].sub, m->ev[m->ix[j - 1]].sub) != 0)
+			m->at[m->ix[j]] = j; /* the smallest index of its run: the first event */
 }
 
-/* Per submission the source changed: a conflict, or the source's records. */
-static int decide_each(struct merge *m, char *held)
+/* The events of the submission whose first event is ev[f], one after another. */
+#define EACH_OF_SUB(m, f, j, i)                                                                              \
+	for (size_t j = (m)->at[f], i; j < (m)->nix && (i = (m)->ix[j], strcmp((m)->ev[i].sub, (m)->ev[f].sub) == 0); \
+	     j++)
+
+/* The source's events on a submission, as a conflict keeps them (JSON, heap), and in words. */
+static char *sub_events(struct merge *m, size_t f, struct mc_buf *what)
+{
+	json_t *evs = json_array();
+	EACH_OF_SUB(m, f, j, i) {
+		json_array_append_new(evs, event_json(&m->ev[i].r));
+		mc_buf_printf(what, "%s%s by %s at %s", mc_buf_str(what)[0] ? "; " : "", m->ev[i].r.action,
+			      m->ev[i].r.actor, m->ev[i].r.at);
+	}
+	char *events = json_dumps(evs, JSON_COMPACT);
+	json_decref(evs);
+	return events;
+}
+
+/* The log's last word on every record a source touched is again what the
+ * server holds for `sub` while its conflict is open: the server's own records
+ * restated, the source's others removed. These rows' ids are made from what
+ * they restate, so that any order of merges writes the same rows. */
+struct restate {
+	struct store *s;
+	const char *source_id, *subject, *events;
+	char at[MC_TIME_LEN];
+	long n;
+	int rc;
+	struct mc_error *err;
+};
+
+static void restate_uid(const struct restate *r, char out[MC_UUID_LEN])
+{
+	char h[MC_SHA256_HEX];
+	char *key = mc_xasprintf("%s\037%s\037%s\037%ld", r->source_id, r->subject, r->events, r->n);
+	mc_sha256_hex(key, strlen(key), h);
+	free(key);
+	snprintf(out, MC_UUID_LEN, "%.8s-%.4s-8%.3s-a%.3s-%.12s", h, h + 8, h + 12, h + 15, h + 18);
+}
+
+static int restate_one(void *ctx, const char *action, const char *before, const char *after)
+{
+	struct restate *r = ctx;
+	char uid[MC_UUID_LEN];
+	restate_uid(r, uid);
+	r->n++;
+	struct audit_row row = { .uid = uid, .at = r->at, .actor = session_user(r->s), .action = action,
+				 .subject = r->subject, .before = before, .after = after };
+	r->rc = audit_append_row(r->s, &row, NULL, r->err);
+	if (r->rc == MC_OK)
+		r->rc = store_packet_note_audit(r->s, uid, r->source_id, "", r->err);
+	return r->rc != MC_OK;
+}
+
+static int compensate(struct store *s, const char *source_id, const char *sub, const char *records,
+		      const char *events, struct mc_error *err)
+{
+	char *subject = mc_xasprintf("submission:%s", sub);
+	struct restate r = { .s = s, .source_id = source_id, .subject = subject, .events = events, .err = err };
+	mc_now(r.at);
+	int rc = store_packet_restate(s, sub, records, restate_one, &r, err);
+	if (rc == MC_OK)
+		rc = r.rc;
+	free(subject);
+	return rc;
+}
+
+static int append_one(struct merge *m, size_t i)
+{
+	int rc = audit_append_row(m->s, &m->ev[i].r, NULL, m->err);
+	if (rc == MC_OK)
+		rc = store_packet_note_audit(m->s, m->ev[i].r.uid, m->src->id, m->ev[i].r.hash, m->err);
+	m->res->events++;
+	return rc;
+}
+
+/* Every event comes home, under its author and time, whatever becomes of
+ * the records: the log says what was done elsewhere. A submission's events
+ * (f: its first) after its records are settled, since the archive's copy of
+ * a submission is taken with each row; (size_t)-1: those of no submission. */
+static int append_events(struct merge *m, size_t f)
 {
 	int rc = MC_OK;
-	for (size_t i = 0; rc == MC_OK && i < m->n; i++) {
-		const char *sub = m->ev[i].sub;
-		if (!sub || m->first[i] != i)
-			continue;
-		int known = 0;
-		char *server = NULL;
-		rc = store_packet_conflict_known(m->s, m->src->id, sub, &known, m->err);
-		if (rc == MC_OK && !known)
-			rc = m->src->changed_here(m->src->ctx, m->ev[i].r.subject, &server, m->err);
-		if (rc == MC_OK && known)
-			held[i] = 2; /* held already, by an earlier merge of this source */
-		else if (rc == MC_OK && *server) {
-			held[i] = 1;
-			rc = hold(m, i, server);
-		} else if (rc == MC_OK) {
-			rc = m->src->apply(m->src->ctx, sub, m->err);
-			m->res->submissions++;
-		}
-		free(server);
-		progress_report(m->src->step, (long long)i, (long long)m->n);
+	if (f == (size_t)-1) {
+		for (size_t i = 0; rc == MC_OK && i < m->n; i++)
+			if (!m->ev[i].sub)
+				rc = append_one(m, i);
+		return rc;
+	}
+	EACH_OF_SUB(m, f, j, i) {
+		if (rc == MC_OK)
+			rc = append_one(m, i);
 	}
 	return rc;
 }
 
-static int append_events(struct merge *m, const char *held)
+/* A source's records taken alone for `sub`: no one else touched it since the
+ * source parted from here. */
+static int take_alone(struct merge *m, size_t f, const char *events, const char *what)
+{
+	const char *sub = m->ev[f].sub;
+	char *before = NULL, *records = NULL;
+	int rc = store_packet_server_records_json(m->s, sub, &before, m->err);
+	if (rc == MC_OK)
+		rc = m->src->apply(m->src->ctx, sub, m->err);
+	if (rc == MC_OK) /* after: a submission new here exists only now */
+		rc = m->src->records(m->src->ctx, sub, &records, m->err);
+	struct packet_merged_row row = { .packet_id = m->src->id, .submission = sub, .base_seq = m->src->base_seq,
+					 .before = before, .packet = what, .records = records, .events = events };
+	if (rc == MC_OK) /* the merges of others it saw are its own now */
+		rc = store_packet_merged_drop(m->s, sub, m->src->id, m->err);
+	if (rc == MC_OK)
+		rc = store_packet_merged_put(m->s, &row, m->err);
+	if (rc == MC_OK)
+		rc = append_events(m, f);
+	free(before);
+	free(records);
+	m->res->submissions++;
+	return rc;
+}
+
+/* A source taken alone before (this one too, on an earlier merge), now one
+ * side of a conflict: the server's own records come back, the source's side
+ * is kept in the conflict. */
+struct unmerge {
+	struct merge *m;
+	int rc;
+};
+
+static int unmerge_one(void *ctx, const struct packet_merged_row *row)
+{
+	struct unmerge *u = ctx;
+	struct merge *m = u->m;
+	char *server = NULL, *subject = mc_xasprintf("submission:%s", row->submission);
+	u->rc = store_packet_apply(m->s, row->submission, row->before, m->err);
+	if (u->rc == MC_OK)
+		u->rc = compensate(m->s, row->packet_id, row->submission, row->records, row->events, m->err);
+	if (u->rc == MC_OK)
+		u->rc = store_packet_server_since(m->s, subject, row->base_seq, &server, m->err);
+	struct packet_conflict_row c = { .packet_id = row->packet_id, .submission = row->submission,
+					 .server = server, .packet = row->packet, .records = row->records,
+					 .events = row->events };
+	if (u->rc == MC_OK)
+		u->rc = store_packet_conflict_add(m->s, &c, m->err);
+	free(server);
+	free(subject);
+	return u->rc != MC_OK;
+}
+
+/* `sub` was touched by the server or another source too: one conflict, the
+ * same whichever came first; the server's own records stay. */
+static int contest(struct merge *m, size_t f, const char *server, const char *events, const char *what, long own)
+{
+	const char *sub = m->ev[f].sub;
+	char *records = NULL;
+	struct unmerge u = { .m = m };
+	int rc = m->src->records(m->src->ctx, sub, &records, m->err);
+	if (rc == MC_OK)
+		rc = store_packet_merged_each(m->s, sub, unmerge_one, &u, m->err);
+	if (rc == MC_OK)
+		rc = u.rc;
+	long others = 0;
+	if (rc == MC_OK)
+		rc = store_packet_merged_drop(m->s, sub, NULL, m->err);
+	if (rc == MC_OK) /* this source's own earlier merge is a side now too */
+		rc = store_packet_touched(m->s, m->src->id, sub, m->src->base_seq, &others, &own, m->err);
+	struct packet_conflict_row c = { .packet_id = m->src->id, .submission = sub, .server = server,
+					 .packet = what, .records = records, .events = events };
+	if (rc == MC_OK)
+		rc = own ? store_packet_conflict_update(m->s, &c, m->err) : store_packet_conflict_add(m->s, &c, m->err);
+	if (rc == MC_OK)
+		rc = append_events(m, f);
+	if (rc == MC_OK)
+		rc = compensate(m->s, m->src->id, sub, records, events, m->err);
+	free(records);
+	m->res->conflicts++;
+	return rc;
+}
+
+/* One submission the source changed (f: its first event): taken alone, or
+ * one side of a conflict. */
+static int decide_one(struct merge *m, size_t f)
+{
+	struct mc_buf what = MC_BUF_INIT;
+	char *events = sub_events(m, f, &what), *server = NULL;
+	long others = 0, own = 0;
+	int rc = m->src->changed_here(m->src->ctx, m->ev[f].r.subject, &server, m->err);
+	if (rc == MC_OK)
+		rc = store_packet_touched(m->s, m->src->id, m->ev[f].sub, m->src->base_seq, &others, &own,
+					  m->err);
+	if (rc == MC_OK && !*server && !others && !own)
+		rc = take_alone(m, f, events, mc_buf_str(&what));
+	else if (rc == MC_OK)
+		rc = contest(m, f, server, events, mc_buf_str(&what), own);
+	free(events);
+	free(server);
+	mc_buf_free(&what);
+	return rc;
+}
+
+static int decide_each(struct merge *m)
 {
 	int rc = MC_OK;
 	for (size_t i = 0; rc == MC_OK && i < m->n; i++) {
-		if (m->ev[i].sub && held[m->first[i]]) { /* the mark of its submission's first event */
-			m->res->skipped++;
-			continue;
-		}
-		rc = audit_append_row(m->s, &m->ev[i].r, NULL, m->err);
-		if (rc == MC_OK)
-			rc = store_packet_note_audit(m->s, m->ev[i].r.uid, m->src->id, m->ev[i].r.hash, m->err);
-		m->res->events++;
+		if (m->ev[i].sub && m->at[i] != (size_t)-1)
+			rc = decide_one(m, i);
+		progress_report(m->src->step, (long long)i, (long long)m->n);
 	}
 	return rc;
 }
@@ -185,13 +326,12 @@ int merge_run(struct store *s, const struct merge_source *src, struct merge_resu
 		events_free(&m);
 		return rc;
 	}
-	char *held = mc_xcalloc(m.n, 1);
-	firsts(&m);
-	rc = decide_each(&m, held);
+	group(&m);
+	rc = append_events(&m, (size_t)-1);
 	if (rc == MC_OK)
-		rc = append_events(&m, held);
-	free(held);
-	free(m.first);
+		rc = decide_each(&m);
+	free(m.ix);
+	free(m.at);
 	events_free(&m);
 	char now[MC_TIME_LEN];
 	mc_now(now);

@@ -72,6 +72,91 @@ static void discard(const char *out)
 	}
 }
 
+/* Earlier attempts of educators the packet names by anonymous id only: their
+ * feedback (often addressed to the teacher by name) goes masked as a blind
+ * viewer sees it, in the records and in the audit rows that travel with them. */
+struct masked {
+	struct redact_set *set;
+	char **ids, **names, **schools;
+	size_t n;
+};
+
+static int masked_note(void *ctx, const char *id, const char *name, const char *school)
+{
+	struct masked *m = ctx;
+	m->ids = mc_xrealloc(m->ids, (m->n + 1) * sizeof *m->ids);
+	m->names = mc_xrealloc(m->names, (m->n + 1) * sizeof *m->names);
+	m->schools = mc_xrealloc(m->schools, (m->n + 1) * sizeof *m->schools);
+	m->ids[m->n] = mc_xstrdup(id);
+	m->names[m->n] = mc_xstrdup(name ? name : "");
+	m->schools[m->n++] = school ? mc_xstrdup(school) : NULL;
+	return 0;
+}
+
+static void masked_free(struct masked *m)
+{
+	for (size_t i = 0; i < m->n; i++) {
+		free(m->ids[i]);
+		free(m->names[i]);
+		free(m->schools[i]);
+	}
+	free(m->ids);
+	free(m->names);
+	free(m->schools);
+	redact_free(&m->set);
+}
+
+static int mask_for(struct masked *m, size_t i, const char *text, char **out, struct mc_error *err)
+{
+	redact_set_person(m->set, m->names[i]);
+	redact_set_school(m->set, m->schools[i]);
+	*out = NULL;
+	int rc = redact_mask(m->set, text, strlen(text), out, NULL, err);
+	if (rc == MC_OK && !*out)
+		*out = mc_xstrdup(text);
+	return rc;
+}
+
+struct fbs {
+	long long *ids;
+	char **bodies;
+	size_t n;
+};
+
+static int fb_note(void *ctx, long long id, const char *body)
+{
+	struct fbs *f = ctx;
+	f->ids = mc_xrealloc(f->ids, (f->n + 1) * sizeof *f->ids);
+	f->bodies = mc_xrealloc(f->bodies, (f->n + 1) * sizeof *f->bodies);
+	f->ids[f->n] = id;
+	f->bodies[f->n++] = mc_xstrdup(body ? body : "");
+	return 0;
+}
+
+/* With the packet attached: which earlier attempts, and their feedback masked. */
+static int mask_earlier(struct store *s, struct masked *m, struct mc_error *err)
+{
+	int rc = redact_load(&m->set, err);
+	if (rc == MC_OK)
+		rc = store_packet_blind_earlier(s, masked_note, m, err);
+	for (size_t i = 0; rc == MC_OK && i < m->n; i++) {
+		struct fbs f = { 0 };
+		rc = store_packet_feedback_each(s, m->ids[i], fb_note, &f, err);
+		for (size_t k = 0; k < f.n; k++) {
+			char *out = NULL;
+			if (rc == MC_OK)
+				rc = mask_for(m, i, f.bodies[k], &out, err);
+			if (rc == MC_OK)
+				rc = store_packet_feedback_set(s, f.ids[k], out, err);
+			free(out);
+			free(f.bodies[k]);
+		}
+		free(f.ids);
+		free(f.bodies);
+	}
+	return rc;
+}
+
 struct fill {
 	struct store *s, *p;
 	struct mc_error *err;
@@ -79,6 +164,8 @@ struct fill {
 	char **subs;
 	size_t nsubs, cap;
 	int rc;
+	struct masked *masked;
+	long cur; /* the index in masked of the submission whose rows are copied, or -1 */
 };
 
 static int blob_copy(void *ctx, const char *sha)
@@ -118,14 +205,50 @@ static int sub_note(void *ctx, const char *id)
 
 /* Only the records' own events travel (an import's row names the educator),
  * and the demo generator's, which wrote records without a row each. */
+/* A feedback row's JSON with its text masked (heap; NULL for NULL). */
+static char *masked_json(struct fill *f, const char *js)
+{
+	json_t *j = js ? json_loads(js, 0, NULL) : NULL;
+	const char *t = json_string_value(json_object_get(j, "text"));
+	char *out = NULL;
+	if (t && f->rc == MC_OK)
+		f->rc = mask_for(f->masked, (size_t)f->cur, t, &out, f->err);
+	if (!out) {
+		json_decref(j);
+		return js ? mc_xstrdup(js) : NULL;
+	}
+	json_object_set_new(j, "text", json_string(out));
+	free(out);
+	return audit_json(j);
+}
+
 static int audit_copy(void *ctx, const struct audit_row *r)
 {
 	struct fill *f = ctx;
 	if (strcmp(r->action, "score") && strcmp(r->action, "feedback") && strcmp(r->action, "decide") &&
 	    strcmp(r->action, "demo"))
 		return 0;
-	f->rc = audit_append_row(f->p, r, NULL, f->err);
+	if (f->cur < 0 || strcmp(r->action, "feedback") != 0) {
+		f->rc = audit_append_row(f->p, r, NULL, f->err);
+		return f->rc != MC_OK;
+	}
+	struct audit_row m = *r;
+	char *before = masked_json(f, r->before), *after = masked_json(f, r->after);
+	m.before = before;
+	m.after = after;
+	if (f->rc == MC_OK)
+		f->rc = audit_append_row(f->p, &m, NULL, f->err);
+	free(before);
+	free(after);
 	return f->rc != MC_OK;
+}
+
+static long masked_index(const struct masked *m, const char *id)
+{
+	for (size_t i = 0; m && i < m->n; i++)
+		if (strcmp(m->ids[i], id) == 0)
+			return (long)i;
+	return -1;
 }
 
 static int meta_all(struct store *p, const char *const kv[][2], size_t n, struct mc_error *err)
@@ -174,6 +297,7 @@ static int fill_packet(struct fill *f, const struct packet_origin *o)
 		rc = store_packet_blobs_needed(f->p, blob_copy, f, f->err);
 	if (rc == MC_OK)
 		rc = f->rc;
+	f->cur = -1;
 	if (rc == MC_OK)
 		rc = genesis(f, o);
 	if (rc == MC_OK)
@@ -184,6 +308,7 @@ static int fill_packet(struct fill *f, const struct packet_origin *o)
 		rc = store_packet_subs(f->p, sub_note, f, f->err);
 	for (size_t i = 0; rc == MC_OK && i < f->nsubs; i++) {
 		char *subject = mc_xasprintf("submission:%s", f->subs[i]);
+		f->cur = masked_index(f->masked, f->subs[i]);
 		rc = store_audit_each(f->s, subject, audit_copy, f, f->err);
 		if (rc == MC_OK)
 			rc = f->rc;
@@ -259,7 +384,7 @@ static int mask_blind(struct store *s, struct mc_error *err)
 
 /* The copy itself, on the server's connection with the new packet attached. */
 static int copy_into(struct store *s, const char *district, const char *names, const char *out,
-		     struct packet_export_result *res, struct mc_error *err)
+		     struct packet_export_result *res, struct masked *m, struct mc_error *err)
 {
 	struct store *p = NULL;
 	int rc = store_open(out, STORE_CREATE, &p, err);
@@ -271,6 +396,8 @@ static int copy_into(struct store *s, const char *district, const char *names, c
 	rc = store_packet_copy(s, district, names, session_user(s), &res->submissions, &res->assessors, err);
 	if (rc == MC_OK)
 		rc = mask_blind(s, err);
+	if (rc == MC_OK)
+		rc = mask_earlier(s, m, err);
 	store_packet_detach(s);
 	if (rc == MC_OK && res->submissions == 0)
 		rc = mc_error_set(err, MC_INVALID, "district %s has no open work assigned to %s: nothing to take "
@@ -301,10 +428,11 @@ int packet_export(struct store *s, const char *district, const char *const *asse
 	if (rc == MC_OK)
 		rc = store_audit_last(s, &o.base_seq, o.base_hash, err);
 	char *names = json_names(assessors, n);
+	struct masked masked = { 0 };
 	if (rc == MC_OK)
-		rc = copy_into(s, district, names, out, res, err);
+		rc = copy_into(s, district, names, out, res, &masked, err);
 	free(names);
-	struct fill f = { .s = s, .err = err };
+	struct fill f = { .s = s, .err = err, .masked = &masked };
 	if (rc == MC_OK) {
 		o.assessors = res->assessors;
 		rc = store_open(out, 0, &f.p, err);
@@ -312,6 +440,7 @@ int packet_export(struct store *s, const char *district, const char *const *asse
 	if (rc == MC_OK)
 		rc = fill_packet(&f, &o);
 	store_close(&f.p);
+	masked_free(&masked);
 	for (size_t i = 0; i < f.nsubs; i++)
 		free(f.subs[i]);
 	free(f.subs);
@@ -322,7 +451,16 @@ int packet_export(struct store *s, const char *district, const char *const *asse
 		return rc;
 	}
 	res->packet_id = mc_xstrdup(uid);
-	return MC_OK;
+	/* The packet is whole: the server notes it took it away (packet list). */
+	struct packet_list_row note = { .packet_id = uid, .district = district, .exported_by = o.exported_by,
+					.exported_at = at, .assessors = res->assessors,
+					.submissions = res->submissions };
+	rc = store_packet_export_note(s, &note, err);
+	if (rc != MC_OK) {
+		discard(out);
+		packet_export_result_free(res);
+	}
+	return rc;
 }
 
 /* ---------------------------------------------------------------- on the laptop */
@@ -429,4 +567,29 @@ char *mc_packet_default_name(const char *district)
 		if (*p == '/' || *p == ' ')
 			*p = '_';
 	return name;
+}
+
+/* ---------------------------------------------------------------- packet list */
+
+struct lister {
+	int (*fn)(void *ctx, const struct packet_list_view *v);
+	void *ctx;
+};
+
+static int list_row(void *ctx, const struct packet_list_row *r)
+{
+	struct lister *l = ctx;
+	struct packet_list_view v = { .row = r,
+				      .state = r->conflicts_open ? "conflicts open"
+					       : r->imported_at  ? "imported"
+								 : "exported" };
+	return l->fn(l->ctx, &v);
+}
+
+int packet_list(struct store *s, int (*fn)(void *ctx, const struct packet_list_view *v), void *ctx,
+		struct mc_error *err)
+{
+	int rc = people_require(s, ROLE_COORDINATOR, "list the review packets", err);
+	struct lister l = { .fn = fn, .ctx = ctx };
+	return rc == MC_OK ? store_packet_list(s, list_row, &l, err) : rc;
 }

@@ -214,12 +214,13 @@ static int merge_in_tx(struct store *s, const struct packet_origin *o, struct pa
 {
 	struct packet_reader p = { .s = s, .o = o };
 	struct merge_source src = { .id = o->packet_id, .district = o->district, .made_by = o->exported_by,
-				    .made_at = o->exported_at, .step = "merging the packet", .ctx = &p, .events = pk_events,
-				    .changed_here = pk_changed_here, .records = pk_records, .apply = pk_apply };
+				    .made_at = o->exported_at, .step = "merging the packet", .base_seq = o->base_seq,
+				    .ctx = &p, .events = pk_events, .changed_here = pk_changed_here,
+				    .records = pk_records, .apply = pk_apply };
 	struct merge_result r;
 	int rc = merge_run(s, &src, &r, err);
 	*res = (struct packet_import_result){ .events = r.events, .submissions = r.submissions,
-					      .conflicts = r.conflicts, .skipped = r.skipped };
+					      .conflicts = r.conflicts };
 	return rc;
 }
 
@@ -286,7 +287,7 @@ int packet_import(struct store *s, const char *path, struct packet_import_result
 struct pick {
 	const char *which;
 	long long id;
-	int matches;
+	int matches, whole; /* whole: `which` named the submission, not one packet's side */
 	char *sub, *packet_id, *records, *events;
 };
 
@@ -296,6 +297,7 @@ static int pick_one(void *ctx, const struct packet_conflict_row *c)
 	char *full = mc_xasprintf("%s/%s", c->packet_id, c->submission);
 	if (strcmp(p->which, c->submission) == 0 || strcmp(p->which, full) == 0) {
 		p->matches++;
+		p->whole = strcmp(p->which, c->submission) == 0;
 		free(p->sub);
 		free(p->packet_id);
 		free(p->records);
@@ -310,7 +312,8 @@ static int pick_one(void *ctx, const struct packet_conflict_row *c)
 	return 0;
 }
 
-/* The held events, appended as the laptop wrote them. */
+/* The held events, appended as the laptop wrote them (a conflict recorded
+ * before the log took every packet's events at once). */
 static int append_held(struct store *s, const char *packet_id, const char *events, struct mc_error *err)
 {
 	json_t *a = json_loads(events, 0, NULL);
@@ -323,8 +326,11 @@ static int append_held(struct store *s, const char *packet_id, const char *event
 #define F(k) json_string_value(json_object_get(e, k))
 		struct audit_row r = { .uid = F("uid"), .at = F("at"), .actor = F("actor"), .action = F("action"),
 				       .subject = F("subject"), .before = F("before"), .after = F("after") };
-		rc = audit_append_row(s, &r, NULL, err);
-		if (rc == MC_OK)
+		int has = 0; /* a conflict of this version came home with its events (contest) */
+		rc = store_packet_audit_has(s, r.uid, &has, err);
+		if (rc == MC_OK && !has)
+			rc = audit_append_row(s, &r, NULL, err);
+		if (rc == MC_OK && !has)
 			rc = store_packet_note_audit(s, r.uid, packet_id, F("packet_hash"), err);
 #undef F
 	}
@@ -332,11 +338,34 @@ static int append_held(struct store *s, const char *packet_id, const char *event
 	return rc;
 }
 
+/* The kept side's records, restated in the log after the rows that set them
+ * aside while the conflict was open. */
+struct restated {
+	struct store *s;
+	const char *subject;
+	int rc;
+	struct mc_error *err;
+};
+
+static int restate_live(void *ctx, const char *action, const char *before, const char *after)
+{
+	struct restated *r = ctx;
+	r->rc = audit_append(r->s, action, r->subject, before, after, r->err);
+	return r->rc != MC_OK;
+}
+
 static int take_packet(struct store *s, const struct pick *p, struct mc_error *err)
 {
 	int rc = merge_take_records(s, p->sub, p->records, err);
 	if (rc == MC_OK)
 		rc = append_held(s, p->packet_id, p->events, err);
+	char *subject = mc_xasprintf("submission:%s", p->sub);
+	struct restated again = { .s = s, .subject = subject, .err = err };
+	if (rc == MC_OK)
+		rc = store_packet_restate(s, p->sub, NULL, restate_live, &again, err);
+	if (rc == MC_OK)
+		rc = again.rc;
+	free(subject);
 	return rc;
 }
 
@@ -344,7 +373,12 @@ static int resolve_in_tx(struct store *s, const struct pick *p, int packet, stru
 {
 	char at[MC_TIME_LEN];
 	mc_now(at);
-	int rc = store_packet_conflict_set(s, p->id, packet ? "packet" : "server", session_user(s), at, err);
+	int rc = p->whole && !packet ? MC_OK
+				     : store_packet_conflict_set(s, p->id, packet ? "packet" : "server", session_user(s),
+								 at, err);
+	/* The other sides of the submission: the server's kept, or another packet's. */
+	if (rc == MC_OK && (packet || p->whole))
+		rc = store_packet_conflict_settle(s, p->sub, packet ? "other" : "server", session_user(s), at, err);
 	if (rc == MC_OK && packet)
 		rc = take_packet(s, p, err);
 	char *subject = mc_xasprintf("submission:%s", p->sub);
@@ -373,9 +407,9 @@ int packet_resolve(struct store *s, const char *which, const char *keep, struct 
 	if (rc == MC_OK && p.matches == 0)
 		rc = mc_error_set(err, MC_INVALID, "no open conflict on '%s'; 'mcassess packet conflicts' lists "
 				  "them", which);
-	else if (rc == MC_OK && p.matches > 1)
-		rc = mc_error_set(err, MC_INVALID, "%s is in conflict with %d packets: name one as PACKET/%s "
-				  "('mcassess packet conflicts' lists them)", which, p.matches, which);
+	else if (rc == MC_OK && p.matches > 1 && packet)
+		rc = mc_error_set(err, MC_INVALID, "%s is in conflict with %d packets: name the one to keep as "
+				  "PACKET/%s ('mcassess packet conflicts' lists them)", which, p.matches, which);
 	if (rc == MC_OK)
 		rc = resolve_in_tx(s, &p, packet, err);
 	if (rc == MC_OK)
@@ -389,6 +423,86 @@ int packet_resolve(struct store *s, const char *which, const char *keep, struct 
 	return rc;
 }
 
+/* ---------------------------------------------------------------- a conflict's sides */
+
+struct side_rows {
+	const char *sub;
+	char **ids, **whats, **records, *server;
+	size_t n;
+};
+
+static int side_row(void *ctx, const struct packet_conflict_row *c)
+{
+	struct side_rows *r = ctx;
+	if (strcmp(c->submission, r->sub) != 0)
+		return 0;
+	r->ids = mc_xrealloc(r->ids, (r->n + 1) * sizeof *r->ids);
+	r->whats = mc_xrealloc(r->whats, (r->n + 1) * sizeof *r->whats);
+	r->records = mc_xrealloc(r->records, (r->n + 1) * sizeof *r->records);
+	r->ids[r->n] = mc_xstrdup(c->packet_id);
+	r->whats[r->n] = mc_xstrdup(c->packet);
+	r->records[r->n++] = mc_xstrdup(c->records);
+	if (!r->server)
+		r->server = mc_xstrdup(*c->server ? c->server : "nothing since the packets were made");
+	return 0;
+}
+
+static int side_line(void *ctx, const char *line)
+{
+	struct packet_side *d = ctx;
+	d->lines = mc_xrealloc(d->lines, (d->n + 1) * sizeof *d->lines);
+	d->lines[d->n++] = mc_xstrdup(line);
+	return 0;
+}
+
+static int one_side(struct store *s, struct packet_side *d, const char *records,
+		    int (*fn)(void *ctx, const struct packet_side *d), void *ctx, struct mc_error *err)
+{
+	int rc = store_packet_records_lines(s, records, side_line, d, err);
+	if (rc == MC_OK)
+		fn(ctx, d);
+	for (size_t i = 0; i < d->n; i++)
+		free(d->lines[i]);
+	free(d->lines);
+	return rc;
+}
+
+int packet_conflict_sides(struct store *s, const char *sub, int (*fn)(void *ctx, const struct packet_side *d),
+			  void *ctx, struct mc_error *err)
+{
+	int rc = people_require(s, ROLE_COORDINATOR, "see a packet's conflict", err);
+	struct side_rows r = { .sub = sub };
+	if (rc == MC_OK)
+		rc = store_packet_conflicts(s, 0, side_row, &r, err);
+	if (rc == MC_OK && r.n == 0)
+		rc = mc_error_set(err, MC_INVALID, "no open conflict on '%s'; 'mcassess packet conflicts' lists them",
+				  sub);
+	char *server = NULL;
+	if (rc == MC_OK)
+		rc = store_packet_server_records_json(s, sub, &server, err);
+	struct packet_side d = { .label = "server", .what = r.server };
+	if (rc == MC_OK)
+		rc = one_side(s, &d, server, fn, ctx, err);
+	for (size_t i = 0; i < r.n; i++) {
+		/* a UUIDv7 starts with its time: packets made together share the start */
+		size_t len = strlen(r.ids[i]);
+		char *label = mc_xasprintf("packet %s", r.ids[i] + (len > 8 ? len - 8 : 0));
+		d = (struct packet_side){ .label = label, .packet_id = r.ids[i], .what = r.whats[i] };
+		if (rc == MC_OK)
+			rc = one_side(s, &d, r.records[i], fn, ctx, err);
+		free(label);
+		free(r.ids[i]);
+		free(r.whats[i]);
+		free(r.records[i]);
+	}
+	free(r.ids);
+	free(r.whats);
+	free(r.records);
+	free(r.server);
+	free(server);
+	return rc;
+}
+
 struct listing {
 	int (*fn)(void *ctx, const struct packet_conflict_view *c);
 	void *ctx;
@@ -398,11 +512,14 @@ struct listing {
 static int list_one(void *ctx, const struct packet_conflict_row *c)
 {
 	struct listing *l = ctx;
-	const char *state = strcmp(c->state, "open") == 0 ? "open" : strcmp(c->state, "server") == 0 ?
-								      "resolved: the server's kept" :
-								      "resolved: the packet's kept";
+	const char *state = strcmp(c->state, "open") == 0     ? "open"
+			    : strcmp(c->state, "server") == 0 ? "resolved: the server's kept"
+			    : strcmp(c->state, "other") == 0  ? "resolved: another packet's kept"
+							      : "resolved: the packet's kept";
+	/* Nothing on the server: the other side is another packet's, listed too. */
+	const char *server = *c->server ? c->server : "nothing since the packet was made; another packet changed it";
 	struct packet_conflict_view v = { .packet_id = c->packet_id, .submission = c->submission,
-					  .server = c->server, .packet = c->packet, .state = state };
+					  .server = server, .packet = c->packet, .state = state };
 	l->n++;
 	return l->fn(l->ctx, &v);
 }

@@ -48,7 +48,7 @@ static void outcome_reason(struct scoring_outcome *o, char *why)
 }
 
 /* The passing rule over the scores: per criterion, per part, the whole. */
-static void outcome_compute(struct scoring_outcome *o)
+void scoring_outcome_compute(struct scoring_outcome *o)
 {
 	o->nscored = o->npassing = 0;
 	for (int i = 0; i < o->ncriteria; i++) {
@@ -120,7 +120,7 @@ static int outcome_load(struct store *s, const struct store_scoring_sub *sub, co
 	if (rc == MC_OK)
 		rc = store_scoring_decision_get(s, sub->rowid, &o->decision, &o->decided_by, &o->decided_at, err);
 	if (rc == MC_OK) {
-		outcome_compute(o);
+		scoring_outcome_compute(o);
 		rc = outcome_completeness(s, o, err);
 	}
 	if (rc != MC_OK) {
@@ -449,6 +449,16 @@ static int bad_level(const struct scoring_outcome *o, const struct scoring_crite
 	return rc;
 }
 
+int scoring_resolve(const struct scoring_outcome *o, const char *criterion, const char *level, int *ci, int *li,
+		    struct mc_error *err)
+{
+	if ((*ci = find_criterion(o, criterion)) < 0)
+		return bad_criterion(o, criterion, err);
+	if ((*li = find_level(&o->criteria[*ci], level)) < 0)
+		return bad_level(o, &o->criteria[*ci], level, err);
+	return MC_OK;
+}
+
 /* Queued work becomes in progress at its first score; audited on its own. */
 static int start_work(struct store *s, const struct store_scoring_sub *sub, const char *subject,
 		      const char *at, struct mc_error *err)
@@ -476,19 +486,12 @@ static int score_in_tx(struct store *s, const struct store_scoring_sub *sub, con
 	free(read);
 	if (rc != MC_OK)
 		return rc;
-	int ci = find_criterion(o, criterion);
-	if (ci < 0) {
-		rc = bad_criterion(o, criterion, err);
+	int ci, li;
+	if ((rc = scoring_resolve(o, criterion, level, &ci, &li, err)) != MC_OK) {
 		scoring_outcome_free(&o);
 		return rc;
 	}
 	struct scoring_criterion *c = &o->criteria[ci];
-	int li = find_level(c, level);
-	if (li < 0) {
-		rc = bad_level(o, c, level, err);
-		scoring_outcome_free(&o);
-		return rc;
-	}
 	const char *user = session_user(s);
 	const char *keep = comment ? comment : (c->comment ? c->comment : "");
 	char uid[MC_UUID_LEN], at[MC_TIME_LEN];

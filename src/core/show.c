@@ -62,7 +62,7 @@ static void pick_scores(struct show_submission *m)
 	}
 }
 
-static void part_words(struct show_submission *m)
+void show_part_words(struct show_submission *m)
 {
 	for (int i = 0; i < m->nevidence; i++) {
 		struct show_evidence *e = &m->evidence[i];
@@ -258,7 +258,7 @@ int show_load(struct store *s, const char *id, struct show_submission **out, str
 		show_free(&m);
 		return rc;
 	}
-	part_words(m);
+	show_part_words(m);
 	pick_scores(m);
 	rc = precheck_show(s, m, err);
 	if (rc != MC_OK) {

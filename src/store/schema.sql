@@ -493,3 +493,95 @@ CREATE TABLE packet_conflict (
 	resolved_at TEXT,
 	UNIQUE (packet_id, submission)
 ) STRICT;
+
+-- migration 12
+-- Calibration (src/core/calibration.c; README "Calibration"). A coordinator
+-- marks a decided submission as an exemplar of its credential with agreed
+-- levels; assessors score exemplars in calibration reads that are kept apart
+-- from the real scores (score, feedback, decision never change), and their
+-- agreement with the agreed levels decides who is qualified for a credential
+-- (meta 'calibration_threshold', percent exact agreement, default 80).
+CREATE TABLE calibration_exemplar (
+	id            INTEGER PRIMARY KEY,
+	uid           TEXT NOT NULL UNIQUE,
+	submission_id INTEGER NOT NULL UNIQUE REFERENCES submission(id),
+	credential_id INTEGER NOT NULL REFERENCES credential(id),
+	outcome       TEXT NOT NULL CHECK (outcome IN ('earned', 'resubmit')),
+	added_by      TEXT NOT NULL,
+	added_at      TEXT NOT NULL
+) STRICT;
+CREATE INDEX calibration_exemplar_credential ON calibration_exemplar(credential_id);
+CREATE TABLE calibration_agreed (
+	exemplar_id  INTEGER NOT NULL REFERENCES calibration_exemplar(id),
+	criterion_id INTEGER NOT NULL REFERENCES criterion(id),
+	level_id     INTEGER NOT NULL REFERENCES level(id),
+	PRIMARY KEY (exemplar_id, criterion_id)
+) STRICT;
+-- An assessor's calibration scores, by submission (not exemplar), so that an
+-- exemplar removed and added again finds them; decided_at NULL: not finished.
+CREATE TABLE calibration_read (
+	id            INTEGER PRIMARY KEY,
+	uid           TEXT NOT NULL UNIQUE,
+	submission_id INTEGER NOT NULL REFERENCES submission(id),
+	assessor      TEXT NOT NULL,
+	outcome       TEXT CHECK (outcome IS NULL OR outcome IN ('earned', 'resubmit')),
+	started_at    TEXT NOT NULL,
+	decided_at    TEXT,
+	UNIQUE (submission_id, assessor)
+) STRICT;
+CREATE TABLE calibration_score (
+	id           INTEGER PRIMARY KEY,
+	uid          TEXT NOT NULL UNIQUE,
+	read_id      INTEGER NOT NULL REFERENCES calibration_read(id),
+	criterion_id INTEGER NOT NULL REFERENCES criterion(id),
+	level_id     INTEGER NOT NULL REFERENCES level(id),
+	at           TEXT NOT NULL,
+	UNIQUE (read_id, criterion_id)
+) STRICT;
+
+-- migration 13
+-- Review packets merged in any order (issue 12): several packets touching the
+-- same submission make one conflict with a row for each packet, whatever the
+-- order they come back in. A row's state 'other': another packet's side was
+-- kept. While a submission's conflict is open its records are the server's own
+-- (as before any packet touched it).
+CREATE TABLE packet_conflict_new (
+	id          INTEGER PRIMARY KEY,
+	packet_id   TEXT NOT NULL,
+	submission  TEXT NOT NULL,
+	server      TEXT NOT NULL,
+	packet      TEXT NOT NULL,
+	records     TEXT NOT NULL,
+	events      TEXT NOT NULL,
+	state       TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'server', 'packet', 'other')),
+	resolved_by TEXT,
+	resolved_at TEXT,
+	UNIQUE (packet_id, submission)
+) STRICT;
+INSERT INTO packet_conflict_new SELECT * FROM packet_conflict;
+DROP TABLE packet_conflict;
+ALTER TABLE packet_conflict_new RENAME TO packet_conflict;
+-- A packet's records taken for a submission no one else touched: what they
+-- replaced (before: the server's own records, JSON as packet_conflict.records),
+-- so that a packet touching it later turns both into one conflict.
+CREATE TABLE packet_merged (
+	packet_id   TEXT NOT NULL,
+	submission  TEXT NOT NULL,
+	base_seq    INTEGER NOT NULL, -- the server's audit head when it was exported
+	before      TEXT NOT NULL,
+	packet      TEXT NOT NULL,
+	records     TEXT NOT NULL,
+	events      TEXT NOT NULL,
+	PRIMARY KEY (packet_id, submission)
+) STRICT;
+CREATE INDEX packet_merged_submission ON packet_merged(submission);
+-- Each packet exported from this database (packet list): what it took away.
+-- assessors: a JSON array of user names; submissions: how many it holds.
+CREATE TABLE packet_export (
+	packet_id   TEXT PRIMARY KEY,
+	district    TEXT NOT NULL,
+	exported_by TEXT NOT NULL,
+	exported_at TEXT NOT NULL,
+	assessors   TEXT NOT NULL,
+	submissions INTEGER NOT NULL
+) STRICT;

@@ -147,7 +147,7 @@ static const char SQL_OPEN[] =
 	"SELECT s.id, s.ext_id, d.name, sc.name, "
 	"(SELECT assessor FROM assignment WHERE submission_id = s.id AND read = 'first'), "
 	"(SELECT assessor FROM assignment WHERE submission_id = s.id AND read = 'second'), "
-	"(SELECT assessor FROM assignment WHERE submission_id = s.id AND read = 'adjudication') "
+	"(SELECT assessor FROM assignment WHERE submission_id = s.id AND read = 'adjudication'), c.code "
 	"FROM submission s JOIN educator e ON e.id = s.educator_id JOIN district d ON d.id = e.district_id "
 	"LEFT JOIN school sc ON sc.id = e.school_id JOIN credential c ON c.id = s.credential_id "
 	"WHERE " OPEN_SUB("s") " AND (?1 IS NULL OR d.name = ?1) AND (?2 IS NULL OR c.code = ?2) "
@@ -264,6 +264,7 @@ int store_assign_open_walk(struct store *s, const char *district, const char *cr
 			.first = (const char *)sqlite3_column_text(st, 4),
 			.second = (const char *)sqlite3_column_text(st, 5),
 			.adjudicator = (const char *)sqlite3_column_text(st, 6),
+			.credential = (const char *)sqlite3_column_text(st, 7),
 		};
 		if (fn(ctx, &o)) {
 			rc = SQLITE_DONE;

@@ -125,6 +125,8 @@ static const char *const copy_sql[] = {
 	"DROP TABLE IF EXISTS temp.pk_who",
 	"DROP TABLE IF EXISTS temp.pk_sel",
 	"DROP TABLE IF EXISTS temp.pk_blind",
+	"DROP TABLE IF EXISTS temp.pk_prev",
+	"DROP TABLE IF EXISTS temp.pk_all",
 	"CREATE TEMP TABLE pk_who AS SELECT DISTINCT a.assessor AS user " OPEN_IN_DISTRICT
 	"AND (?2 IS NULL OR a.assessor IN (SELECT value FROM json_each(?2)))",
 	"CREATE TEMP TABLE pk_sel AS SELECT DISTINCT s.id AS id, s.educator_id AS educator_id, "
@@ -138,14 +140,23 @@ static const char *const copy_sql[] = {
 	/* blind scoring for everyone (assign_blind_all_set): every educator */
 	"UNION SELECT educator_id FROM temp.pk_sel WHERE "
 	"(SELECT value FROM main.meta WHERE key = 'blind_scoring') = '1'",
+	/* The earlier attempts of those, to be read (and never merged back): the
+	 * whole previous_id chain, so that every previous_id in the packet is in it. */
+	"CREATE TEMP TABLE pk_prev AS WITH RECURSIVE back(id) AS (SELECT previous_id FROM main.submission WHERE "
+	"id IN (SELECT id FROM temp.pk_sel) AND previous_id IS NOT NULL UNION SELECT s.previous_id FROM "
+	"main.submission s JOIN back b ON s.id = b.id WHERE s.previous_id IS NOT NULL) SELECT DISTINCT s.id AS id, "
+	"s.educator_id AS educator_id, s.rubric_id AS rubric_id FROM main.submission s WHERE s.id IN (SELECT id "
+	"FROM back) AND s.id NOT IN (SELECT id FROM temp.pk_sel)",
+	"CREATE TEMP TABLE pk_all AS SELECT id, educator_id, rubric_id FROM temp.pk_sel UNION SELECT id, "
+	"educator_id, rubric_id FROM temp.pk_prev",
 	"INSERT INTO pk.pathway SELECT * FROM main.pathway",
 	"INSERT INTO pk.credential SELECT * FROM main.credential",
-	"INSERT INTO pk.rubric SELECT * FROM main.rubric WHERE id IN (SELECT rubric_id FROM temp.pk_sel)",
-	"INSERT INTO pk.part SELECT * FROM main.part WHERE rubric_id IN (SELECT rubric_id FROM temp.pk_sel)",
+	"INSERT INTO pk.rubric SELECT * FROM main.rubric WHERE id IN (SELECT rubric_id FROM temp.pk_all)",
+	"INSERT INTO pk.part SELECT * FROM main.part WHERE rubric_id IN (SELECT rubric_id FROM temp.pk_all)",
 	"INSERT INTO pk.criterion SELECT * FROM main.criterion WHERE rubric_id IN "
-	"(SELECT rubric_id FROM temp.pk_sel)",
+	"(SELECT rubric_id FROM temp.pk_all)",
 	"INSERT INTO pk.level SELECT l.* FROM main.level l JOIN main.criterion c ON c.id = l.criterion_id "
-	"WHERE c.rubric_id IN (SELECT rubric_id FROM temp.pk_sel)",
+	"WHERE c.rubric_id IN (SELECT rubric_id FROM temp.pk_all)",
 	"INSERT INTO pk.district SELECT * FROM main.district WHERE name = ?1",
 	"INSERT INTO pk.school SELECT * FROM main.school WHERE id IN (SELECT school_id FROM main.educator "
 	"WHERE id IN (SELECT educator_id FROM temp.pk_sel) AND id NOT IN (SELECT id FROM temp.pk_blind))",
@@ -153,19 +164,18 @@ static const char *const copy_sql[] = {
 	"SELECT e.id, iif(b.id IS NULL, e.ext_id, e.anon_id), iif(b.id IS NULL, e.name, e.anon_id), "
 	"e.district_id, iif(b.id IS NULL, e.school_id, NULL), NULL, e.anon_id FROM main.educator e "
 	"LEFT JOIN temp.pk_blind b ON b.id = e.id WHERE e.id IN (SELECT educator_id FROM temp.pk_sel)",
-	/* Earlier attempts stay home: previous_id would point outside the packet. */
 	"INSERT INTO pk.submission(id, ext_id, educator_id, credential_id, rubric_id, attempt, previous_id, "
 	"status, submitted_at, imported_at, source_sha256, updated_at) SELECT id, ext_id, educator_id, "
-	"credential_id, rubric_id, attempt, NULL, status, submitted_at, imported_at, source_sha256, updated_at "
-	"FROM main.submission WHERE id IN (SELECT id FROM temp.pk_sel)",
+	"credential_id, rubric_id, attempt, previous_id, status, submitted_at, imported_at, source_sha256, "
+	"updated_at FROM main.submission WHERE id IN (SELECT id FROM temp.pk_all)",
 	"INSERT INTO pk.blob SELECT * FROM main.blob WHERE sha256 IN (SELECT blob_sha256 FROM main.evidence "
-	"WHERE submission_id IN (SELECT id FROM temp.pk_sel))",
-	"INSERT INTO pk.evidence SELECT * FROM main.evidence WHERE submission_id IN (SELECT id FROM temp.pk_sel)",
+	"WHERE submission_id IN (SELECT id FROM temp.pk_all))",
+	"INSERT INTO pk.evidence SELECT * FROM main.evidence WHERE submission_id IN (SELECT id FROM temp.pk_all)",
 	"INSERT INTO pk.evidence_norm SELECT * FROM main.evidence_norm WHERE evidence_id IN "
 	"(SELECT id FROM pk.evidence)",
-	"INSERT INTO pk.score SELECT * FROM main.score WHERE submission_id IN (SELECT id FROM temp.pk_sel)",
-	"INSERT INTO pk.feedback SELECT * FROM main.feedback WHERE submission_id IN (SELECT id FROM temp.pk_sel)",
-	"INSERT INTO pk.decision SELECT * FROM main.decision WHERE submission_id IN (SELECT id FROM temp.pk_sel)",
+	"INSERT INTO pk.score SELECT * FROM main.score WHERE submission_id IN (SELECT id FROM temp.pk_all)",
+	"INSERT INTO pk.feedback SELECT * FROM main.feedback WHERE submission_id IN (SELECT id FROM temp.pk_all)",
+	"INSERT INTO pk.decision SELECT * FROM main.decision WHERE submission_id IN (SELECT id FROM temp.pk_all)",
 	"INSERT INTO pk.assignment SELECT * FROM main.assignment WHERE submission_id IN "
 	"(SELECT id FROM temp.pk_sel) AND assessor IN (SELECT user FROM temp.pk_who)",
 	"INSERT INTO pk.person(id, user, name, email, role, district_id, created_at) SELECT id, user, name, "
@@ -186,7 +196,7 @@ int store_packet_copy(struct store *s, const char *district, const char *assesso
 		rc = run3(s, copy_sql[i], district, assessors, exporter, "writing the review packet", err);
 	char *n = NULL;
 	if (rc == MC_OK)
-		rc = text3(s, "SELECT count(*) FROM pk.submission", NULL, NULL, 0, &n, err);
+		rc = text3(s, "SELECT count(*) FROM temp.pk_sel", NULL, NULL, 0, &n, err);
 	if (rc == MC_OK)
 		rc = text3(s, "SELECT json_group_array(user) FROM (SELECT user FROM temp.pk_who ORDER BY user)",
 			   NULL, NULL, 0, who, err);
@@ -197,16 +207,20 @@ int store_packet_copy(struct store *s, const char *district, const char *assesso
 	if (rc != MC_OK)
 		sqlite3_exec(store_db(s), "ROLLBACK", NULL, NULL, NULL);
 	sqlite3_exec(store_db(s), "DROP TABLE IF EXISTS temp.pk_who; DROP TABLE IF EXISTS temp.pk_sel; "
-		     "DROP TABLE IF EXISTS temp.pk_blind", NULL, NULL, NULL);
+		     "DROP TABLE IF EXISTS temp.pk_blind; DROP TABLE IF EXISTS temp.pk_prev; "
+		     "DROP TABLE IF EXISTS temp.pk_all", NULL, NULL, NULL);
 	return rc;
 }
 
-static int each_text(struct store *s, const char *sql, int (*fn)(void *ctx, const char *v), void *ctx,
-		     struct mc_error *err)
+/* fn on the first column of each row of `sql` (?1: arg, when it has one). */
+static int each_text(struct store *s, const char *sql, const char *arg, int (*fn)(void *ctx, const char *v),
+		     void *ctx, struct mc_error *err)
 {
 	sqlite3_stmt *st = prep(s, sql, err);
 	if (!st)
 		return MC_FAIL;
+	if (sqlite3_bind_parameter_count(st) > 0)
+		store_bind_text(st, 1, arg);
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		if (fn(ctx, (const char *)sqlite3_column_text(st, 0))) {
@@ -220,12 +234,12 @@ static int each_text(struct store *s, const char *sql, int (*fn)(void *ctx, cons
 int store_packet_blobs_needed(struct store *s, int (*fn)(void *ctx, const char *sha256), void *ctx,
 			      struct mc_error *err)
 {
-	return each_text(s, "SELECT sha256 FROM blob ORDER BY sha256", fn, ctx, err);
+	return each_text(s, "SELECT sha256 FROM blob ORDER BY sha256", NULL, fn, ctx, err);
 }
 
 int store_packet_subs(struct store *s, int (*fn)(void *ctx, const char *id), void *ctx, struct mc_error *err)
 {
-	return each_text(s, "SELECT ext_id FROM submission ORDER BY ext_id", fn, ctx, err);
+	return each_text(s, "SELECT ext_id FROM submission ORDER BY ext_id", NULL, fn, ctx, err);
 }
 
 int store_packet_blob_put(struct store *s, const char *sha256, const void *data, size_t len,
@@ -280,7 +294,12 @@ int store_packet_mismatch(struct store *s, char **what, struct mc_error *err)
 		"(SELECT 1 FROM pk.educator pe WHERE pe.id = s.educator_id AND pe.name = pe.anon_id)) "
 		"UNION ALL SELECT 'evidence ' || s.ext_id || ' #' || p.seq || ': its file is not in the packet' "
 		"FROM pk.evidence p JOIN pk.submission s ON s.id = p.submission_id WHERE p.blob_sha256 IS NOT NULL "
-		"AND p.blob_sha256 NOT IN (SELECT sha256 FROM pk.packet_blob)) LIMIT 1";
+		"AND p.blob_sha256 NOT IN (SELECT sha256 FROM pk.packet_blob) "
+		/* earlier attempts travel to be read: the server takes nothing of theirs */
+		"UNION ALL SELECT s.ext_id || ', an earlier attempt the packet carries only to be read, was changed "
+		"on the laptop (' || a.action || ' by ' || a.actor || ' at ' || a.at || ')' FROM pk.audit a JOIN "
+		"pk.submission s ON a.subject = 'submission:' || s.ext_id WHERE s.id NOT IN (SELECT submission_id "
+		"FROM pk.assignment) AND a.uid NOT IN (SELECT uid FROM main.audit)) LIMIT 1";
 	return text3(s, sql, NULL, NULL, 0, what, err);
 }
 
@@ -302,7 +321,8 @@ int store_packet_server_since(struct store *s, const char *subject, long long ba
 	static const char sql[] =
 		"SELECT group_concat(action || ' by ' || actor || ' at ' || at, '; ') FROM (SELECT action, actor, at "
 		"FROM main.audit WHERE subject = ?1 AND seq > ?3 AND action NOT IN ('claim', 'release') "
-		"AND uid NOT IN (SELECT uid FROM pk.audit) ORDER BY seq)";
+		"AND uid NOT IN (SELECT audit_uid FROM main.packet_audit) "
+		"ORDER BY seq)";
 	return text3(s, sql, subject, NULL, base_seq, what, err);
 }
 
@@ -328,21 +348,34 @@ static char *json_args(const char *cols)
 	return mc_buf_steal(&b);
 }
 
-int store_packet_records_json(struct store *s, const char *sub, char **json, struct mc_error *err)
+/* A submission's records in `schema` (pk: the packet, main: the server) as
+ * JSON, each table's rows in uid order so that the same rows give the same text. */
+static int records_json_in(struct store *s, const char *schema, const char *sub, char **json, struct mc_error *err)
 {
 	struct mc_buf b = MC_BUF_INIT;
-	mc_buf_adds(&b, "SELECT json_object('status', (SELECT status FROM pk.submission WHERE ext_id = ?1)");
+	mc_buf_printf(&b, "SELECT json_object('status', (SELECT status FROM %s.submission WHERE ext_id = ?1)",
+		      schema);
 	for (size_t i = 0; i < NMERGE; i++) {
 		char *args = json_args(merge_tables[i].cols);
-		mc_buf_printf(&b, ", '%s', (SELECT json_group_array(json_object(%s)) FROM pk.%s WHERE "
-			      "submission_id = (SELECT id FROM pk.submission WHERE ext_id = ?1))",
-			      merge_tables[i].name, args, merge_tables[i].name);
+		mc_buf_printf(&b, ", '%s', (SELECT json_group_array(json_object(%s)) FROM (SELECT * FROM %s.%s "
+			      "WHERE submission_id = (SELECT id FROM %s.submission WHERE ext_id = ?1) ORDER BY uid))",
+			      merge_tables[i].name, args, schema, merge_tables[i].name, schema);
 		free(args);
 	}
 	mc_buf_adds(&b, ")");
 	int rc = text3(s, mc_buf_str(&b), sub, NULL, 0, json, err);
 	mc_buf_free(&b);
 	return rc;
+}
+
+int store_packet_records_json(struct store *s, const char *sub, char **json, struct mc_error *err)
+{
+	return records_json_in(s, "pk", sub, json, err);
+}
+
+int store_packet_server_records_json(struct store *s, const char *sub, char **json, struct mc_error *err)
+{
+	return records_json_in(s, "main", sub, json, err);
 }
 
 /* From the packet, or from a conflict's JSON (?2): the same rows. */
@@ -402,21 +435,31 @@ int store_packet_note_audit(struct store *s, const char *uid, const char *packet
 		       "VALUES (?1, ?2, ?3)", uid, packet_id, hash, "recording a merged audit row", err);
 }
 
-int store_packet_conflict_add(struct store *s, const struct packet_conflict_row *c, struct mc_error *err)
+/* Bind a conflict's six texts (?1 packet … ?6 events) and run `sql`. */
+static int conflict_write(struct store *s, const char *sql, const struct packet_conflict_row *c,
+			  struct mc_error *err)
 {
-	sqlite3_stmt *st = store_prep(s, "INSERT INTO packet_conflict(packet_id, submission, server, packet, "
-					 "records, events) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", err);
+	sqlite3_stmt *st = store_prep(s, sql, err);
 	if (!st)
 		return MC_FAIL;
-	store_bind_text(st, 1, c->packet_id);
-	store_bind_text(st, 2, c->submission);
-	store_bind_text(st, 3, c->server);
-	store_bind_text(st, 4, c->packet);
-	store_bind_text(st, 5, c->records);
-	store_bind_text(st, 6, c->events);
+	const char *v[] = { c->packet_id, c->submission, c->server, c->packet, c->records, c->events };
+	for (int i = 0; i < 6; i++)
+		store_bind_text(st, i + 1, v[i]);
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "recording a conflict");
+}
+
+int store_packet_conflict_add(struct store *s, const struct packet_conflict_row *c, struct mc_error *err)
+{
+	return conflict_write(s, "INSERT INTO packet_conflict(packet_id, submission, server, packet, records, events) "
+				 "VALUES (?1, ?2, ?3, ?4, ?5, ?6)", c, err);
+}
+
+int store_packet_conflict_update(struct store *s, const struct packet_conflict_row *c, struct mc_error *err)
+{
+	return conflict_write(s, "UPDATE packet_conflict SET server = ?3, packet = ?4, records = ?5, events = ?6 "
+				 "WHERE packet_id = ?1 AND submission = ?2", c, err);
 }
 
 int store_packet_conflicts(struct store *s, int all, int (*fn)(void *ctx, const struct packet_conflict_row *c),
@@ -451,20 +494,37 @@ int store_packet_conflicts(struct store *s, int all, int (*fn)(void *ctx, const 
 	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading the conflicts");
 }
 
-int store_packet_conflict_set(struct store *s, long long id, const char *state, const char *by, const char *at,
-			      struct mc_error *err)
+/* Open sides resolved as ?2: one (?1 its id) or a submission's all (?1 its id text). */
+static int conflict_state(struct store *s, const char *sql, long long id, const char *sub, const char *state,
+			  const char *by, const char *at, struct mc_error *err)
 {
-	sqlite3_stmt *st = store_prep(s, "UPDATE packet_conflict SET state = ?2, resolved_by = ?3, resolved_at = ?4 "
-					 "WHERE id = ?1 AND state = 'open'", err);
+	sqlite3_stmt *st = store_prep(s, sql, err);
 	if (!st)
 		return MC_FAIL;
-	store_bind_int(st, 1, id);
+	if (sub)
+		store_bind_text(st, 1, sub);
+	else
+		store_bind_int(st, 1, id);
 	store_bind_text(st, 2, state);
 	store_bind_text(st, 3, by);
 	store_bind_text(st, 4, at);
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "resolving the conflict");
+}
+
+int store_packet_conflict_set(struct store *s, long long id, const char *state, const char *by, const char *at,
+			      struct mc_error *err)
+{
+	return conflict_state(s, "UPDATE packet_conflict SET state = ?2, resolved_by = ?3, resolved_at = ?4 "
+				 "WHERE id = ?1 AND state = 'open'", id, NULL, state, by, at, err);
+}
+
+int store_packet_conflict_settle(struct store *s, const char *sub, const char *state, const char *by, const char *at,
+				 struct mc_error *err)
+{
+	return conflict_state(s, "UPDATE packet_conflict SET state = ?2, resolved_by = ?3, resolved_at = ?4 "
+				 "WHERE submission = ?1 AND state = 'open'", 0, sub, state, by, at, err);
 }
 
 int store_packet_import_note(struct store *s, const char *packet_id, const char *district, const char *by,
@@ -490,11 +550,11 @@ int store_packet_import_note(struct store *s, const char *packet_id, const char 
 	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "recording the import");
 }
 
-static long count(struct store *s, const char *sql, const char *a, int *rc, struct mc_error *err)
+static long count(struct store *s, const char *sql, const char *a, const char *b, int *rc, struct mc_error *err)
 {
 	char *n = NULL;
 	if (*rc == MC_OK)
-		*rc = text3(s, sql, a, NULL, 0, &n, err);
+		*rc = text3(s, sql, a, b, 0, &n, err);
 	long v = n ? atol(n) : 0;
 	free(n);
 	return v;
@@ -503,10 +563,14 @@ static long count(struct store *s, const char *sql, const char *a, int *rc, stru
 int store_packet_figures(struct store *s, struct packet_figures *f, struct mc_error *err)
 {
 	int rc = MC_OK;
-	f->submissions = count(s, "SELECT count(*) FROM submission", NULL, &rc, err);
-	f->scored = count(s, "SELECT count(DISTINCT submission_id) FROM score", NULL, &rc, err);
-	f->decided = count(s, "SELECT count(*) FROM decision", NULL, &rc, err);
-	f->events = count(s, "SELECT count(*) FROM audit", NULL, &rc, err);
+	/* The work it carries: earlier attempts, there to be read, have no assignment. */
+#define CARRIED "submission_id IN (SELECT submission_id FROM assignment)"
+	f->submissions = count(s, "SELECT count(*) FROM submission WHERE id IN (SELECT submission_id FROM "
+				  "assignment)", NULL, NULL, &rc, err);
+	f->scored = count(s, "SELECT count(DISTINCT submission_id) FROM score WHERE " CARRIED, NULL, NULL, &rc, err);
+	f->decided = count(s, "SELECT count(*) FROM decision WHERE " CARRIED, NULL, NULL, &rc, err);
+#undef CARRIED
+	f->events = count(s, "SELECT count(*) FROM audit", NULL, NULL, &rc, err);
 	return rc;
 }
 
@@ -515,16 +579,16 @@ int store_packet_conflict_count(struct store *s, const char *packet_id, long *op
 {
 	int rc = MC_OK;
 	*open = count(s, "SELECT count(*) FROM packet_conflict WHERE (?1 IS NULL OR packet_id = ?1) "
-			 "AND state = 'open'", packet_id, &rc, err);
+			 "AND state = 'open'", packet_id, NULL, &rc, err);
 	*resolved = count(s, "SELECT count(*) FROM packet_conflict WHERE (?1 IS NULL OR packet_id = ?1) "
-			     "AND state <> 'open'", packet_id, &rc, err);
+			     "AND state <> 'open'", packet_id, NULL, &rc, err);
 	return rc;
 }
 
 int store_packet_imported(struct store *s, const char *packet_id, int *imported, struct mc_error *err)
 {
 	int rc = MC_OK;
-	*imported = count(s, "SELECT count(*) FROM packet_import WHERE packet_id = ?1", packet_id, &rc, err) > 0;
+	*imported = count(s, "SELECT count(*) FROM packet_import WHERE packet_id = ?1", packet_id, NULL, &rc, err) > 0;
 	return rc;
 }
 
@@ -629,4 +693,251 @@ int store_packet_sessions(struct store *s, int (*fn)(void *ctx, const struct pac
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading the packets merged");
+}
+
+/* ---------------------------------------------------------------- any order */
+
+/* Step `st` (prepared here, finalized here) calling fn with its first three
+ * columns as text until it returns nonzero. */
+static int walk3(struct store *s, sqlite3_stmt *st, int (*fn)(void *ctx, const char *a, const char *b, const char *c),
+		 void *ctx, const char *what, struct mc_error *err)
+{
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (fn(ctx, (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
+		       (const char *)sqlite3_column_text(st, 2))) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, what);
+}
+
+int store_packet_merged_put(struct store *s, const struct packet_merged_row *m, struct mc_error *err)
+{
+	sqlite3_stmt *st = store_prep(s, "INSERT INTO packet_merged(packet_id, submission, base_seq, before, packet, "
+					 "records, events) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO UPDATE "
+					 "SET packet = excluded.packet, records = excluded.records, events = "
+					 "excluded.events", err);
+	if (!st)
+		return MC_FAIL;
+	store_bind_text(st, 1, m->packet_id);
+	store_bind_text(st, 2, m->submission);
+	store_bind_int(st, 3, m->base_seq);
+	store_bind_text(st, 4, m->before);
+	store_bind_text(st, 5, m->packet);
+	store_bind_text(st, 6, m->records);
+	store_bind_text(st, 7, m->events);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "recording a packet's merge");
+}
+
+int store_packet_merged_each(struct store *s, const char *sub, int (*fn)(void *ctx, const struct packet_merged_row *m),
+			     void *ctx, struct mc_error *err)
+{
+	sqlite3_stmt *st = store_prep(s, "SELECT packet_id, submission, base_seq, before, packet, records, events "
+					 "FROM packet_merged WHERE submission = ?1 ORDER BY packet_id", err);
+	if (!st)
+		return MC_FAIL;
+	store_bind_text(st, 1, sub);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct packet_merged_row m = {
+			.packet_id = (const char *)sqlite3_column_text(st, 0),
+			.submission = (const char *)sqlite3_column_text(st, 1),
+			.base_seq = sqlite3_column_int64(st, 2),
+			.before = (const char *)sqlite3_column_text(st, 3),
+			.packet = (const char *)sqlite3_column_text(st, 4),
+			.records = (const char *)sqlite3_column_text(st, 5),
+			.events = (const char *)sqlite3_column_text(st, 6),
+		};
+		if (fn(ctx, &m)) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading the packets' merges");
+}
+
+int store_packet_merged_drop(struct store *s, const char *sub, const char *keep, struct mc_error *err)
+{
+	return run3(s, "DELETE FROM main.packet_merged WHERE submission = ?1 AND packet_id IS NOT ?2", sub, keep, NULL,
+		    "recording a packet's merge", err);
+}
+
+int store_packet_touched(struct store *s, const char *packet_id, const char *sub, long long since, long *others,
+			 long *own, struct mc_error *err)
+{
+	char *n = NULL;
+	int rc = text3(s, "SELECT (SELECT count(*) FROM main.packet_merged m WHERE m.submission = ?1 AND "
+		       "m.packet_id <> ?2 AND EXISTS (SELECT 1 FROM main.audit a JOIN main.packet_audit pa ON pa.audit_uid = a.uid "
+		       "WHERE a.subject = 'submission:' || ?1 AND a.seq > ?3 AND pa.packet_id = m.packet_id)) + "
+		       "(SELECT count(*) FROM main.packet_conflict WHERE submission = ?1 AND packet_id <> ?2 "
+		       "AND state = 'open')", sub, packet_id, since, &n, err);
+	*others = n ? atol(n) : 0;
+	free(n);
+	*own = count(s, "SELECT count(*) FROM main.packet_conflict WHERE submission = ?1 AND packet_id = ?2 AND "
+			"state = 'open'", sub, packet_id, &rc, err);
+	return rc;
+}
+
+int store_packet_audit_has(struct store *s, const char *uid, int *has, struct mc_error *err)
+{
+	int rc = MC_OK;
+	*has = count(s, "SELECT count(*) FROM main.audit WHERE uid = ?1", uid, NULL, &rc, err) > 0;
+	return rc;
+}
+
+int store_packet_restate(struct store *s, const char *sub, const char *records,
+			 int (*fn)(void *ctx, const char *action, const char *before, const char *after), void *ctx,
+			 struct mc_error *err)
+{
+	static const char sql[] =
+		"WITH sub(id) AS (SELECT id FROM main.submission WHERE ext_id = ?1) "
+		"SELECT 'score', NULL, json_object('criterion', c.code, 'level', l.code, 'comment', sc.comment, "
+		"'assessor', sc.assessor, 'read', sc.read) FROM main.score sc JOIN main.criterion c ON c.id = "
+		"sc.criterion_id JOIN main.level l ON l.id = sc.level_id WHERE sc.submission_id = (SELECT id FROM sub) "
+		"UNION ALL SELECT 'feedback', NULL, json_object('text', f.body, 'author', f.author, 'read', f.read) "
+		"FROM main.feedback f WHERE f.submission_id = (SELECT id FROM sub) "
+		"UNION ALL SELECT 'decide', NULL, json_object('outcome', d.outcome, 'decided_by', d.decided_by, "
+		"'status', d.outcome) FROM main.decision d WHERE d.submission_id = (SELECT id FROM sub) "
+		"UNION ALL SELECT 'score', json_object('criterion', c.code, 'level', l.code, 'comment', "
+		"j.value ->> 'comment', 'assessor', j.value ->> 'assessor', 'read', j.value ->> 'read'), NULL "
+		"FROM json_each(?2, '$.score') j JOIN main.criterion c ON c.id = j.value ->> 'criterion_id' "
+		"JOIN main.level l ON l.id = j.value ->> 'level_id' WHERE NOT EXISTS (SELECT 1 FROM main.score x "
+		"WHERE x.submission_id = (SELECT id FROM sub) AND x.criterion_id = j.value ->> 'criterion_id' "
+		"AND x.read = j.value ->> 'read') "
+		"UNION ALL SELECT 'feedback', json_object('text', j.value ->> 'body', 'author', j.value ->> 'author', "
+		"'read', j.value ->> 'read'), NULL FROM json_each(?2, '$.feedback') j WHERE NOT EXISTS (SELECT 1 "
+		"FROM main.feedback x WHERE x.submission_id = (SELECT id FROM sub) AND x.read = j.value ->> 'read') "
+		"UNION ALL SELECT 'decide', json_object('outcome', j.value ->> 'outcome', 'decided_by', "
+		"j.value ->> 'decided_by'), NULL FROM json_each(?2, '$.decision') j WHERE NOT EXISTS (SELECT 1 "
+		"FROM main.decision x WHERE x.submission_id = (SELECT id FROM sub)) "
+		"ORDER BY 1, 2, 3";
+	sqlite3_stmt *st = prep(s, sql, err);
+	if (!st)
+		return MC_FAIL;
+	store_bind_text(st, 1, sub);
+	store_bind_text(st, 2, records);
+	return walk3(s, st, fn, ctx, "reading the server's records", err);
+}
+
+/* ---------------------------------------------------------------- packet list */
+
+int store_packet_export_note(struct store *s, const struct packet_list_row *r, struct mc_error *err)
+{
+	sqlite3_stmt *st = store_prep(s, "INSERT OR IGNORE INTO packet_export(packet_id, district, exported_by, "
+					 "exported_at, assessors, submissions) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", err);
+	if (!st)
+		return MC_FAIL;
+	store_bind_text(st, 1, r->packet_id);
+	store_bind_text(st, 2, r->district);
+	store_bind_text(st, 3, r->exported_by);
+	store_bind_text(st, 4, r->exported_at);
+	store_bind_text(st, 5, r->assessors);
+	store_bind_int(st, 6, r->submissions);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "recording the packet's export");
+}
+
+#define PACKET_CONFLICTS(state)                                                                                \
+	"(SELECT count(*) FROM packet_conflict c WHERE c.packet_id = x.packet_id AND c.state " state ")"
+
+int store_packet_list(struct store *s, int (*fn)(void *ctx, const struct packet_list_row *r), void *ctx,
+		      struct mc_error *err)
+{
+	sqlite3_stmt *st = store_prep(s, "SELECT x.*, i.imported_by, i.imported_at, ifnull(i.events, 0), "
+				      PACKET_CONFLICTS("= 'open'") ", " PACKET_CONFLICTS("<> 'open'") " FROM ("
+				      "SELECT packet_id, district, exported_by, exported_at, assessors, submissions "
+				      "FROM packet_export UNION ALL SELECT packet_id, district, exported_by, "
+				      "exported_at, NULL, -1 FROM packet_import WHERE packet_id NOT IN (SELECT "
+				      "packet_id FROM packet_export)) x LEFT JOIN packet_import i ON i.packet_id = "
+				      "x.packet_id ORDER BY x.exported_at, x.packet_id", err);
+	if (!st)
+		return MC_FAIL;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct packet_list_row r = {
+			.packet_id = (const char *)sqlite3_column_text(st, 0),
+			.district = (const char *)sqlite3_column_text(st, 1),
+			.exported_by = (const char *)sqlite3_column_text(st, 2),
+			.exported_at = (const char *)sqlite3_column_text(st, 3),
+			.assessors = (const char *)sqlite3_column_text(st, 4),
+			.submissions = (long)sqlite3_column_int64(st, 5),
+			.imported_by = (const char *)sqlite3_column_text(st, 6),
+			.imported_at = (const char *)sqlite3_column_text(st, 7),
+			.events = (long)sqlite3_column_int64(st, 8),
+			.conflicts_open = (long)sqlite3_column_int64(st, 9),
+			.conflicts_resolved = (long)sqlite3_column_int64(st, 10),
+		};
+		if (fn(ctx, &r)) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading the packets");
+}
+
+/* ---------------------------------------------------------------- earlier attempts */
+
+int store_packet_blind_earlier(struct store *s, int (*fn)(void *ctx, const char *id, const char *name,
+							  const char *school), void *ctx, struct mc_error *err)
+{
+	sqlite3_stmt *st = prep(s, "SELECT su.ext_id, e.name, sc.name FROM pk.submission su JOIN main.educator e ON "
+				   "e.id = su.educator_id JOIN pk.educator pe ON pe.id = e.id LEFT JOIN main.school sc "
+				   "ON sc.id = e.school_id WHERE pe.name = pe.anon_id AND su.id NOT IN (SELECT "
+				   "submission_id FROM pk.assignment) ORDER BY su.id", err);
+	return st ? walk3(s, st, fn, ctx, "reading the packet's earlier attempts", err) : MC_FAIL;
+}
+
+int store_packet_feedback_each(struct store *s, const char *sub,
+			       int (*fn)(void *ctx, long long id, const char *body), void *ctx, struct mc_error *err)
+{
+	sqlite3_stmt *st = prep(s, "SELECT f.id, f.body FROM pk.feedback f JOIN pk.submission su ON su.id = "
+				   "f.submission_id WHERE su.ext_id = ?1 ORDER BY f.id", err);
+	if (!st)
+		return MC_FAIL;
+	store_bind_text(st, 1, sub);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (fn(ctx, sqlite3_column_int64(st, 0), (const char *)sqlite3_column_text(st, 1))) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading the packet's feedback");
+}
+
+int store_packet_feedback_set(struct store *s, long long id, const char *body, struct mc_error *err)
+{
+	sqlite3_stmt *st = prep(s, "UPDATE pk.feedback SET body = ?2 WHERE id = ?1", err);
+	if (!st)
+		return MC_FAIL;
+	store_bind_int(st, 1, id);
+	store_bind_text(st, 2, body);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "masking the packet's feedback");
+}
+
+/* ---------------------------------------------------------------- a conflict's sides, for people */
+
+int store_packet_records_lines(struct store *s, const char *records, int (*fn)(void *ctx, const char *line),
+			       void *ctx, struct mc_error *err)
+{
+	static const char sql[] =
+		"SELECT line FROM (SELECT 0 AS g, 0 AS o, 'status ' || ifnull(?1 ->> '$.status', '?') AS line "
+		"UNION ALL SELECT 1, c.id, c.code || ' ' || l.code || ' · ' || (j.value ->> 'assessor') || "
+		"iif(ifnull(j.value ->> 'comment', '') <> '', ' · ' || (j.value ->> 'comment'), '') FROM "
+		"json_each(?1, '$.score') j JOIN main.criterion c ON c.id = j.value ->> 'criterion_id' JOIN main.level l "
+		"ON l.id = j.value ->> 'level_id' "
+		"UNION ALL SELECT 2, j.key, 'feedback · ' || (j.value ->> 'author') || ': ' || (j.value ->> 'body') "
+		"FROM json_each(?1, '$.feedback') j "
+		"UNION ALL SELECT 3, j.key, 'decision ' || (j.value ->> 'outcome') || ' · ' || (j.value ->> "
+		"'decided_by') || ' · ' || (j.value ->> 'at') FROM json_each(?1, '$.decision') j) ORDER BY g, o";
+	return each_text(s, sql, records, fn, ctx, err);
 }

@@ -15,15 +15,18 @@
 	X(LAST,        "last",        "Go to the last line") \
 	X(NEXT_PART,   "next-part",   "Evidence: jump to the next part") \
 	X(PREV_PART,   "prev-part",   "Evidence: jump to the previous part") \
-	X(OPEN,        "open",        "Open the selected submission (in a history: the change in full)") \
+	X(OPEN,        "open",        "Open the selected submission (in a history: the change in full; " \
+				      "in the packets: the selected conflict, its sides side by side)") \
 	X(BACK,        "back",        "Go back; quits from the queue") \
 	X(QUIT,        "quit",        "Quit mcassess") \
 	X(HELP,        "help",        "Show this help (keys for every screen)") \
 	X(SEARCH,      "search",      "Queue: narrow the list as you type (Enter keeps, Esc clears); " \
 				      "evidence: find text, any case (re: first for a regular expression)") \
 	X(SORT,        "sort",        "Queue: sort by age, credential or status, in turn") \
-	X(FOCUS,       "focus-next",  "Submission: move focus between evidence and rubric") \
-	X(FOCUS_PREV,  "focus-prev",  "Submission: move focus back to the other pane") \
+	X(FOCUS,       "focus-next",  "Submission: move focus between evidence and rubric; a packet " \
+				      "conflict: the next side") \
+	X(FOCUS_PREV,  "focus-prev",  "Submission: move focus back to the other pane; a packet conflict: " \
+				      "the previous side") \
 	X(NEXT_CRIT,   "next-criterion", "Submission, either pane: the next criterion; the evidence " \
 				      "shows its part") \
 	X(PREV_CRIT,   "prev-criterion", "Submission, either pane: the previous criterion; the " \
@@ -71,7 +74,11 @@
 	X(REPORTS,     "reports",     "Queue: progress against goals and your agreement (the reports screen)") \
 	X(REDRAW,      "redraw",      "Redraw the whole screen") \
 	X(PACKETS,     "packets",     "Coordinators: the review packets merged back, their figures " \
-				      "and open conflicts")
+				      "and open conflicts") \
+	X(CALIBRATION, "calibration", "Queue: your calibration set: exemplars scored blind as real work " \
+				      "(Enter opens one), your results against the agreed scores") \
+	X(KEEP_SIDE,   "keep-side",   "A packet conflict: keep the selected side, the server's or a " \
+				      "packet's (asks first; as 'packet resolve')")
 
 enum tui_action {
 	ACT_NONE = 0,

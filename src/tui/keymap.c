@@ -81,7 +81,9 @@ static const char default_bindings[] =
 	"bind C-Right word-right\n"
 	"bind R reports\n"
 	"bind ^L redraw\n"
-	"bind O packets\n";
+	"bind O packets\n"
+	"bind C calibration\n"
+	"bind u keep-side\n";
 
 /* ---------------------------------------------------------------- actions */
 static const char *const action_names[] = {

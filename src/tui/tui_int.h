@@ -228,6 +228,9 @@ extern const struct tui_view_ops tui_view_queue, tui_view_submission, tui_view_h
 extern const struct tui_view_ops tui_view_report;
 extern const struct tui_view_ops tui_view_notes; /* records */
 extern const struct tui_view_ops tui_view_packet; /* review packets (issue 12) */
+/* calibration (issue 13): the set, and an exemplar on the submission screen */
+extern const struct tui_view_ops tui_view_calibration, tui_view_calib_item;
+extern const struct tui_view_ops tui_view_conflict; /* one packet conflict's sides (arg: the submission id) */
 
 /* ---------------------------------------------------------------- editor */
 /* What the editor edits: the overall feedback or one criterion's comment. */

@@ -13,8 +13,32 @@ struct pv {
 	struct tui_pager pager;
 	WINDOW *title, *body;
 	int h, w;
-	long npackets, nopen;
+	long npackets, nopen, nlisted;
+	char **subs; /* the submission of each open conflict listed, in order */
+	long sel;    /* the selected one (j/k), opened with Enter */
 };
+
+static void subs_free(struct pv *p)
+{
+	for (long i = 0; i < p->nlisted; i++)
+		free(p->subs[i]);
+	free(p->subs);
+	p->subs = NULL;
+	p->nlisted = 0;
+}
+
+/* The selected conflict's heading stands out (and, scroll: is on the screen). */
+static void show_selected(struct pv *p, int scroll)
+{
+	for (int i = 0; i < p->pager.n; i++) {
+		struct tui_pline *l = &p->pager.lines[i];
+		if (l->mark < 0)
+			continue;
+		l->elem = l->mark == p->sel ? TUI_CURSOR : TUI_HEADING;
+		if (scroll && l->mark == p->sel && (i < p->pager.top || i >= p->pager.top + p->h))
+			p->pager.top = i > 1 ? i - 1 : 0;
+	}
+}
 
 static int add_session(void *ctx, const struct packet_session_view *s)
 {
@@ -31,8 +55,11 @@ static int add_session(void *ctx, const struct packet_session_view *s)
 static int add_conflict(void *ctx, const struct packet_conflict_view *c)
 {
 	struct pv *p = ctx;
-	char *l = mc_xasprintf("%s (packet %.8s)", c->submission, c->packet_id);
-	tui_pager_add(&p->pager, TUI_HEADING, 1, -1, l);
+	p->subs = mc_xrealloc(p->subs, (size_t)(p->nlisted + 1) * sizeof *p->subs);
+	p->subs[p->nlisted] = mc_xstrdup(c->submission);
+	size_t len = strlen(c->packet_id); /* its id's end, as the conflict's sides name it */
+	char *l = mc_xasprintf("%s (packet %s)", c->submission, c->packet_id + (len > 8 ? len - 8 : 0));
+	tui_pager_add(&p->pager, TUI_HEADING, 1, (int)p->nlisted++, l);
 	free(l);
 	l = mc_xasprintf("on the server: %s", c->server);
 	tui_pager_add_wrapped(&p->pager, TUI_NORMAL, 3, -1, l, p->w - 4);
@@ -47,6 +74,7 @@ static int build(struct tui_view *v, struct mc_error *err)
 {
 	struct pv *p = v->data;
 	tui_pager_clear(&p->pager);
+	subs_free(p);
 	p->npackets = 0;
 	tui_pager_add(&p->pager, TUI_HEADING, 1, -1,
 		      "PACKET    DISTRICT      TAKEN BY  MERGED      EVENTS  CONFLICTS");
@@ -58,11 +86,13 @@ static int build(struct tui_view *v, struct mc_error *err)
 		rc = packet_conflicts(v->tui->store, 0, add_conflict, p, &p->nopen, err);
 	if (rc == MC_OK)
 		tui_pager_add_wrapped(&p->pager, TUI_DIM, 1, -1,
-				      p->nopen ? "Settle each with 'mcassess packet resolve ID --keep server' (the "
-						 "packet's work stays recorded) or '--keep packet' (it replaces the "
-						 "server's)." :
+				      p->nopen ? "j/k selects a conflict, Enter shows its sides side by side to keep "
+						 "one (or 'mcassess packet resolve ID --keep server|packet')." :
 						 "No conflict is open.",
 				      p->w - 2);
+	if (p->sel >= p->nlisted)
+		p->sel = p->nlisted ? p->nlisted - 1 : 0;
+	show_selected(p, 0);
 	return rc;
 }
 
@@ -81,6 +111,7 @@ static void p_close(struct tui_view *v)
 	if (!p)
 		return;
 	tui_pager_clear(&p->pager);
+	subs_free(p);
 	if (p->title)
 		delwin(p->title);
 	if (p->body)
@@ -121,6 +152,16 @@ static int p_request(struct tui_view *v, enum tui_action a)
 {
 	struct pv *p = v->data;
 	int moved = 0;
+	if (p->nlisted && (a == ACT_MOVE_DOWN || a == ACT_MOVE_UP)) {
+		p->sel += a == ACT_MOVE_DOWN ? (p->sel + 1 < p->nlisted) : -(p->sel > 0);
+		show_selected(p, 1);
+		v->dirty |= TUI_DIRTY_ALL;
+		return TUI_HANDLED;
+	}
+	if (p->nlisted && a == ACT_OPEN) {
+		tui_push(v->tui, &tui_view_conflict, p->subs[p->sel]);
+		return TUI_HANDLED;
+	}
 	if (!tui_pager_request(&p->pager, a, p->h, &moved))
 		return TUI_UNKNOWN;
 	if (moved)

@@ -850,6 +850,9 @@ static int q_request(struct tui_view *v, enum tui_action a)
 	case ACT_REPORTS:
 		tui_push(v->tui, &tui_view_report, NULL);
 		return TUI_HANDLED;
+	case ACT_CALIBRATION:
+		tui_push(v->tui, &tui_view_calibration, NULL);
+		return TUI_HANDLED;
 	case ACT_NEXT:
 		if (q->n)
 			tui_queue_open_next(v, q->rows[q->cursor].id);

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "mcassess/priv.h"
+#include "mcassess/calibration.h"
 #include "mcassess/claim.h"
 #include "mcassess/evstore.h"
 #include "mcassess/precheck.h"
@@ -51,14 +52,26 @@ struct sv {
 	struct tui_find *find;     /* `/` in the evidence (find.c) */
 	struct tui_find *personal; /* the personal data the pre-checks found, marked in place */
 	int ev_h, ev_w;            /* evidence rows (under its header), cells */
+	/* calibration (calibration.h): the exemplar scored in the user's own
+	 * calibration read; once finished, the agreed levels (NULL before) */
+	int calib;
+	struct scoring_outcome *agreed;
 };
 
 static int load_outcome(struct tui_view *v, struct mc_error *err)
 {
 	struct sv *d = v->data;
 	struct scoring_outcome *o = NULL;
-	if (scoring_outcome(v->tui->store, d->sub->rowid, &o, err) != MC_OK)
+	if (d->calib) {
+		scoring_outcome_free(&d->agreed);
+		if (calib_item(v->tui->store, d->id, &o, &d->agreed, err) != MC_OK)
+			return err->status ? (int)err->status : MC_FAIL;
+		free(d->readonly);
+		d->readonly = d->agreed ? mc_xasprintf("you have finished your calibration read of %s: "
+						       "its scores are final", d->id) : NULL;
+	} else if (scoring_outcome(v->tui->store, d->sub->rowid, &o, err) != MC_OK) {
 		return err->status ? (int)err->status : MC_FAIL;
+	}
 	tui_rubric_set(d->rubric, o);
 	return MC_OK;
 }
@@ -90,7 +103,7 @@ static void mark_personal(struct tui_view *v)
 	precheck_lines_free(terms, n);
 }
 
-static int s_open(struct tui_view *v, const void *arg, struct mc_error *err)
+static struct sv *sv_new(struct tui_view *v, const void *arg)
 {
 	struct sv *d = mc_xcalloc(1, sizeof *d);
 	v->data = d;
@@ -99,6 +112,35 @@ static int s_open(struct tui_view *v, const void *arg, struct mc_error *err)
 	d->find = tui_find_new();
 	d->personal = tui_find_new();
 	d->shown_part = -1;
+	return d;
+}
+
+/* Start on the rubric's first unscored criterion. */
+static void first_unscored(struct sv *d)
+{
+	const struct scoring_outcome *o = tui_rubric_outcome(d->rubric);
+	for (int i = 0; o && i < o->ncriteria; i++)
+		if (o->criteria[i].level < 0) {
+			tui_rubric_set_cursor(d->rubric, i);
+			break;
+		}
+}
+
+/* A calibration exemplar (the calibration screen's Enter): blind, no claim,
+ * no drafts; digits and d write the user's calibration read only. */
+static int s_open_calib(struct tui_view *v, const void *arg, struct mc_error *err)
+{
+	struct sv *d = sv_new(v, arg);
+	d->calib = 1;
+	if (calib_evidence(v->tui->store, d->id, &d->sub, err) != MC_OK || load_outcome(v, err) != MC_OK)
+		return err->status ? (int)err->status : MC_FAIL;
+	first_unscored(d);
+	return MC_OK;
+}
+
+static int s_open(struct tui_view *v, const void *arg, struct mc_error *err)
+{
+	struct sv *d = sv_new(v, arg);
 	if (show_load(v->tui->store, d->id, &d->sub, err) != MC_OK)
 		return err->status ? (int)err->status : MC_FAIL;
 	tui_rubric_set_reads(d->rubric, d->sub);
@@ -118,13 +160,7 @@ static int s_open(struct tui_view *v, const void *arg, struct mc_error *err)
 		mc_error_clear(&why);
 	}
 	count_drafts(v, 1);
-	/* Start on the rubric's first unscored criterion. */
-	const struct scoring_outcome *o = tui_rubric_outcome(d->rubric);
-	for (int i = 0; o && i < o->ncriteria; i++)
-		if (o->criteria[i].level < 0) {
-			tui_rubric_set_cursor(d->rubric, i);
-			break;
-		}
+	first_unscored(d);
 	return MC_OK;
 }
 
@@ -153,6 +189,7 @@ static void s_close(struct tui_view *v)
 	tui_find_free(&d->find);
 	tui_find_free(&d->personal);
 	tui_rubric_free(&d->rubric);
+	scoring_outcome_free(&d->agreed);
 	mc_buf_free(&d->reason);
 	show_free(&d->sub);
 	free(d->readonly);
@@ -206,6 +243,35 @@ static void add_feedback(struct tui_view *v, int w)
 		tui_pager_add_wrapped(&d->pager, TUI_FAIL, 2, m, l, w);
 		free(l);
 		tui_pager_add_wrapped(&d->pager, TUI_NORMAL, 4, m, s->decision_reason, w);
+	}
+}
+
+/* Calibration: once finished, the user's levels against the agreed ones. */
+static void add_calib_result(struct tui_view *v, int w)
+{
+	struct sv *d = v->data;
+	const struct scoring_outcome *o = tui_rubric_outcome(d->rubric), *g = d->agreed;
+	int m = d->sub->nparts;
+	tui_pager_add(&d->pager, TUI_NORMAL, 0, m, "");
+	if (!o || !g || g->ncriteria != o->ncriteria) {
+		tui_pager_add_wrapped(&d->pager, TUI_PART, 0, m, "Calibration · the agreed scores show here once you "
+				      "have scored every criterion and decided (d)", w);
+		return;
+	}
+	int same = 0;
+	for (int i = 0; i < o->ncriteria; i++)
+		same += o->criteria[i].level == g->criteria[i].level;
+	char *l = mc_xasprintf("Calibration result · %d of %d criteria as agreed · outcome %s, agreed %s", same,
+			       o->ncriteria, o->decision ? o->decision : "?", g->decision ? g->decision : "?");
+	tui_pager_add_wrapped(&d->pager, TUI_PART, 0, m, l, w);
+	free(l);
+	for (int i = 0; i < o->ncriteria; i++) {
+		const struct scoring_criterion *c = &o->criteria[i], *a = &g->criteria[i];
+		int eq = c->level == a->level;
+		l = mc_xasprintf("%-5s yours %-14s agreed %s%s", c->code, c->level >= 0 ? c->levels[c->level].label : "-",
+				 a->level >= 0 ? a->levels[a->level].label : "-", eq ? "" : "  (differs)");
+		tui_pager_add_wrapped(&d->pager, eq ? TUI_PASS : TUI_FAIL, 2, m, l, w);
+		free(l);
 	}
 }
 
@@ -351,8 +417,12 @@ static void build_evidence(struct tui_view *v)
 		free(l);
 		tui_pager_add_wrapped(&d->pager, TUI_NORMAL, 2, -1, e->text ? e->text : e->file, w);
 	}
-	add_feedback(v, w);
-	add_history(v, w);
+	if (d->calib)
+		add_calib_result(v, w);
+	else {
+		add_feedback(v, w);
+		add_history(v, w);
+	}
 	int max_top = d->pager.n - d->ev_h > 0 ? d->pager.n - d->ev_h : 0;
 	d->pager.top = top > max_top ? max_top : top;
 	find_again(v);
@@ -420,7 +490,10 @@ static void draw_title(struct tui_view *v)
 	struct sv *d = v->data;
 	const struct show_submission *s = d->sub;
 	int w = getmaxx(d->title);
-	char *t = mc_xasprintf(" %s · %s %s · attempt %d · %s · %s%s%s", s->id, s->credential,
+	char *t = d->calib ? mc_xasprintf(" Calibration · %s · %s %s · %s · %s", s->id, s->credential,
+					  s->credential_title ? s->credential_title : "", d->agreed ? "finished" : "blind",
+					  s->educator_name ? s->educator_name : "?")
+		: mc_xasprintf(" %s · %s %s · attempt %d · %s · %s%s%s", s->id, s->credential,
 			       s->credential_title ? s->credential_title : "", s->attempt, s->status,
 			       s->educator_name ? s->educator_name : "?", s->district ? " · " : "",
 			       s->district ? s->district : "");
@@ -519,7 +592,8 @@ static void score(struct tui_view *v, int level)
 	char *comment = NULL, *at = NULL;
 	if (cr->level < 0 && d->drafts && scoring_draft_load(v->tui->store, d->id, code, &comment, &at, &err) != MC_OK)
 		mc_error_clear(&err);
-	if (scoring_score(v->tui->store, d->id, code, lv, comment, &err) != MC_OK ||
+	if ((d->calib ? calib_score(v->tui->store, d->id, code, lv, &err)
+		      : scoring_score(v->tui->store, d->id, code, lv, comment, &err)) != MC_OK ||
 	    (comment && scoring_draft_clear(v->tui->store, d->id, code, &err) != MC_OK) ||
 	    load_outcome(v, &err) != MC_OK) {
 		tui_error(v->tui, &err);
@@ -816,13 +890,32 @@ static int decision_refused(struct tui_view *v, int earned)
 		mc_buf_free(&b);
 		return 1;
 	}
-	if (!earned && !o->feedback) {
+	if (!earned && !o->feedback && !d->calib) {
 		tui_message(v->tui, "%s: a resubmission needs feedback for the teacher: press f to write it, "
 			    "then d r; nothing recorded", d->id);
 		v->tui->msg_error = 1;
 		return 1;
 	}
 	return 0;
+}
+
+/* Calibration: the read ends; the screen stays, now with the agreed scores. */
+static void calib_finished(struct tui_view *v)
+{
+	struct sv *d = v->data;
+	struct mc_error err = MC_ERROR_INIT;
+	if (calib_decide(v->tui->store, d->id, d->decision, &err) != MC_OK || load_outcome(v, &err) != MC_OK) {
+		tui_error(v->tui, &err);
+		mark(v, SV_TITLE | SV_RUBRIC);
+		return;
+	}
+	const struct scoring_outcome *o = tui_rubric_outcome(d->rubric);
+	int same = 0;
+	for (int i = 0; o && d->agreed && i < o->ncriteria && i < d->agreed->ncriteria; i++)
+		same += o->criteria[i].level == d->agreed->criteria[i].level;
+	tui_message(v->tui, "%s: calibration finished as %s · %d of %d criteria as agreed (the result is under "
+		    "the evidence: G)", d->id, d->decision, same, o ? o->ncriteria : 0);
+	v->dirty |= TUI_DIRTY_LAYOUT | TUI_DIRTY_ALL;
 }
 
 static int s_key(struct tui_view *v, int key)
@@ -857,6 +950,10 @@ static int s_key(struct tui_view *v, int key)
 		return TUI_HANDLED;
 	}
 	struct mc_error err = MC_ERROR_INIT;
+	if (d->calib) {
+		calib_finished(v);
+		return TUI_HANDLED;
+	}
 	if (scoring_decide(t->store, d->id, d->decision, &err) != MC_OK) {
 		tui_error(t, &err); /* the rubric or the missing feedback says why */
 		mark(v, SV_TITLE | SV_RUBRIC);
@@ -1025,7 +1122,7 @@ static void take_claim(struct tui_view *v)
 		return;
 	}
 	struct mc_error err = MC_ERROR_INIT;
-	if (claim_release(t->store, d->id, &err) != MC_OK || claim_acquire(t->store, d->id, &err) != MC_OK) {
+	if (claim_take(t->store, d->id, &err) != MC_OK) {
 		tui_error(t, &err); /* not an admin, not claimed, or decided: the message says which */
 		return;
 	}
@@ -1036,10 +1133,27 @@ static void take_claim(struct tui_view *v)
 	tui_message(t, "%s is yours now: the other claim was released (and audited)", d->id);
 }
 
+/* What a calibration read does not have: feedback, comments, notes, the
+ * submission's history, claims, returns; said on the status line. */
+static int calib_refused(struct tui_view *v, enum tui_action a)
+{
+	static const enum tui_action none[] = { ACT_FEEDBACK, ACT_COMMENT, ACT_INCOMPLETE, ACT_APPROVE,
+						ACT_RETURN_READS, ACT_HISTORY, ACT_NOTES, ACT_TAKE_CLAIM, ACT_NEXT };
+	for (size_t i = 0; i < sizeof none / sizeof none[0]; i++)
+		if (none[i] == a) {
+			tui_message(v->tui, "calibration: only your levels and your decision count here; the "
+				    "submission itself, its feedback and notes are not touched");
+			return 1;
+		}
+	return 0;
+}
+
 static int s_request(struct tui_view *v, enum tui_action a)
 {
 	struct sv *d = v->data;
 	if (find_request(v, a, 0) == TUI_HANDLED)
+		return TUI_HANDLED;
+	if (d->calib && calib_refused(v, a))
 		return TUI_HANDLED;
 	switch (a) {
 	case ACT_FEEDBACK: edit_feedback(v); return TUI_HANDLED;
@@ -1098,4 +1212,9 @@ static int s_request(struct tui_view *v, enum tui_action a)
 
 const struct tui_view_ops tui_view_submission = {
 	"submission", s_open, s_layout, s_draw, s_key, s_request, s_close, s_idle, NULL,
+};
+
+/* The same screen for a calibration exemplar (arg: its id). */
+const struct tui_view_ops tui_view_calib_item = {
+	"calibration-item", s_open_calib, s_layout, s_draw, s_key, s_request, s_close, NULL, NULL,
 };

@@ -121,6 +121,17 @@ t_accounts() {
 	return 0
 }
 as() { _u=$1; shift; RC=0; runuser -u "$_u" -- env HOME="$F" "$MCASSESS" --db "$DB" "$@" >"$OUT" 2>"$ERR" </dev/null || RC=$?; }
+# t_as USER STATUS DB ARGS...: mcassess as USER on DB (after t_accounts), one
+# TAP line checking it exits STATUS; what root wrote meanwhile under $F is
+# made writable first.
+t_as() {
+	_u=$1 _want=$2 _db=$3; shift 3
+	RC=0
+	chmod -R a+rwX "$F"
+	runuser -u "$_u" -- env HOME="$F" "$MCASSESS" --db "$_db" "$@" >"$OUT" 2>"$ERR" </dev/null || RC=$?
+	if [ "$RC" -eq "$_want" ]; then t_ok "as $_u: mcassess $* exits $_want"
+	else t_fail "as $_u: mcassess $* exits $_want (got $RC)"; t_diag "$ERR"; fi
+}
 # t_skip_all REASON: the whole test is skipped (one TAP line) and the script ends.
 t_skip_all() {
 	echo "ok 1 # SKIP $*"
@@ -134,4 +145,21 @@ t_archive_db() {
 	mc import "$FIXTURES/archive/subs.csv" --evidence "$FIXTURES/archive/evidence"
 	[ "$RC" -eq 0 ] || { echo "Bail out! the fixture did not load"; cat "$ERR"; exit 1; }
 	"$MCASSESS" --db "$DB" archive init >"$OUT" 2>"$ERR" || t_skip_all "built without libgit2"
+}
+
+# t_screen DIR DUMP NAME: compare the screen dump DUMP with DIR/NAME.screen,
+# times (ISO 8601 UTC) and "(USER, " of the user running the test masked;
+# GENERATE=1 writes DIR/NAME.screen instead (read it before accepting it).
+t_screen() {
+	sed -E -e 's/[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z/YYYY-MM-DDTHH:MM:SSZ/g' \
+		-e "s/\\($(id -un), /(ME, /" "$2" >"$2.masked" 2>/dev/null
+	if [ -n "${GENERATE:-}" ]; then
+		cp "$2.masked" "$1/$3.screen"
+		t_ok "$3.screen generated (review it)"
+	elif diff -u "$1/$3.screen" "$2.masked" >"$T/diff" 2>&1; then
+		t_ok "screen $3"
+	else
+		t_fail "screen $3"
+		t_diag "$T/diff"
+	fi
 }

@@ -292,6 +292,36 @@ as root 0 config due-days 4
 as root 0 assign workload --format tsv
 t_check "root: the workload lists both assessors" [ "$(cut -f1 "$OUT" | tr '\n' ' ')" = "$AB $AN " ]
 
+# ---------------------------------------------------------------- calibration, role by role
+# AC-4 (North, decided, nobody's) as a calibration exemplar: a coordinator of
+# North may add it, an assessor may not, nor may North's coordinator add AC-5
+# (South); any assessor may then read its evidence for calibration, assigned or
+# not, with the educator masked (name in the text, id, school), while show AC-4
+# (the real scores and decision) stays refused; a non-exemplar is refused alike
+# whether it exists or not.
+LV="--level O1=1 --level O2=1 --level A1=1 --level A2=1 --level A3=1 --level A4=1 --level A5=1 --level R1=1 --level R2=1"
+before=$(sql "SELECT count(*) FROM audit")
+as $AN 1 calibration add AC-4 $LV
+as $CA 1 calibration add AC-5 $LV
+t_stderr_has "mcassess: AC-5 is not in your district (North)"
+t_check "calibration: the refusals wrote nothing" [ "$(sql "SELECT count(*) FROM audit")" = "$before" ]
+as $CA 0 calibration add AC-4 $LV
+for r in ab an; do
+	eval "_u=\$$(echo "$r" | tr a-z A-Z)"
+	as "$_u" 0 calibration show AC-4
+	t_check "$r: calibration show AC-4 gives the evidence" grep -q "plans quokka questions" "$OUT"
+	t_check "$r: calibration show AC-4 masks the educator" [ "$(grep -c "Larkspur\|Dmitri\|E-DMITRI\|Dunmore" "$OUT")" -eq 0 ]
+	as "$_u" 1 show AC-4
+	as "$_u" 1 calibration show AC-3
+	t_stderr_has "mcassess: AC-3 is not in a calibration set"
+	as "$_u" 1 calibration show AC-99
+	t_stderr_has "mcassess: AC-99 is not in a calibration set"
+done
+as $AP 0 calibration list --format tsv
+t_check "ap: the list hides the agreed levels" [ "$(cut -f6 "$OUT")" = "-" ]
+as $CA 0 calibration list --format tsv
+t_check "ca: the list shows them" [ "$(cut -f6 "$OUT")" = "O1=1 O2=1 A1=1 A2=1 A3=1 A4=1 A5=1 R1=1 R2=1" ]
+
 # ---------------------------------------------------------------- approver of North
 # Before anything awaits approval the approver sees nothing at all.
 as $AP 0 queue --status all --format tsv

@@ -29,14 +29,14 @@ ARCHIVE=0
 if "$MCASSESS" --db "$DB" archive init >"$T/ai.out" 2>&1; then ARCHIVE=1; fi
 chmod -R a+rwX "$F"
 
-# as USER STATUS DB ARGS...: mcassess as USER on DB.
-as() {
-	_u=$1 _want=$2 _db=$3; shift 3
-	RC=0
-	chmod -R a+rwX "$F" # what root wrote meanwhile (the archive's objects) stays writable
-	runuser -u "$_u" -- env HOME="$F" "$MCASSESS" --db "$_db" "$@" >"$OUT" 2>"$ERR" </dev/null || RC=$?
-	if [ "$RC" -eq "$_want" ]; then t_ok "as $_u: mcassess $* exits $_want"
-	else t_fail "as $_u: mcassess $* exits $_want (got $RC)"; t_diag "$ERR"; fi
+# as USER STATUS DB ARGS...: mcassess as USER on DB (lib.sh's t_as; the
+# archive's objects root wrote meanwhile stay writable).
+as() { t_as "$@"; }
+# check_clean MESSAGE: mcassess check finds nothing on the server.
+check_clean() {
+	mc check
+	t_check "$1" [ "$RC" -eq 0 ]
+	[ "$RC" -eq 0 ] || t_diag "$OUT"
 }
 # What merging decides, without the positions a merge order gives (seq, rowids, hashes).
 logical() {
@@ -45,8 +45,12 @@ logical() {
 		UNION ALL SELECT 'decision', uid, submission_id, outcome, decided_by, reason, at, '', '' FROM decision
 		UNION ALL SELECT 'status', ext_id, status, '', '', '', '', '', '' FROM submission
 		UNION ALL SELECT 'audit', uid, at, actor, action, subject, ifnull(before, ''), ifnull(after, ''), ''
-			FROM audit
-		UNION ALL SELECT 'conflict', packet_id, submission, state, server, packet, '', '', '' FROM packet_conflict
+			FROM audit WHERE uid NOT IN (SELECT audit_uid FROM packet_audit WHERE packet_hash = '')
+		UNION ALL SELECT 'conflict', packet_id, submission, state, server, packet, records, events, '' FROM packet_conflict
+		UNION ALL SELECT 'merged', packet_id, submission, base_seq, before, packet, records, events, '' FROM packet_merged
+		UNION ALL SELECT 'from packet', audit_uid, packet_id, packet_hash, '', '', '', '', '' FROM packet_audit
+		UNION ALL SELECT 'restated', a.uid, a.actor, a.action, a.subject, ifnull(a.before, ''), ifnull(a.after, ''),
+			'(at: the import''s time)', '' FROM audit a JOIN packet_audit p ON p.audit_uid = a.uid AND p.packet_hash = ''
 		ORDER BY 1, 2, 3"
 }
 
@@ -59,7 +63,13 @@ as $C 0 "$DB" packet export --district Riverside --assessor $B --out "$F/b.pk"
 as $C 0 "$DB" packet export --district Riverside --assessor $D --out "$F/d.pk"
 # The same work taken away twice (a second copy for mcpka, before any came back).
 as $C 0 "$DB" packet export --district Riverside --assessor $A --out "$F/a2.pk"
-t_check "export leaves the server as it was" [ "$(sqlite3 "$DB" .dump | sha256sum)" = "$_srv" ]
+# And a third time: the copy a second laptop scores differently (o: overlapping).
+as $C 0 "$DB" packet export --district Riverside --assessor $A --out "$F/o.pk"
+# Export only notes the packet it took away (packet list); nothing else changes.
+# (Before packet list, export left the server's dump identical.)
+t_check "export leaves the server as it was but for its note" \
+	[ "$(sqlite3 "$DB" .dump | grep -v '^INSERT INTO packet_export' | sha256sum)" = "$_srv" ]
+t_check "each export is noted" [ "$(sql "SELECT count(*) FROM packet_export")" = 5 ]
 t_check "a packet holds only its district's work" [ "$(sqlite3 "$F/a.pk" "SELECT group_concat(ext_id) FROM submission")" = "PK-1,PK-2" ]
 t_check "no other district in the packet" [ "$(sqlite3 "$F/a.pk" "SELECT count(*) FROM educator WHERE name LIKE 'Dov%'")" = 0 ]
 t_check "the evidence files travel inside" [ "$(sqlite3 "$F/a.pk" "SELECT count(*) FROM packet_blob")" = 2 ]
@@ -72,6 +82,7 @@ as $C 3 "$DB" packet export --district Riverside --assessor nobody1 --out "$F/n.
 t_stderr_has "--assessor nobody1: not one of the people here"
 as $A 1 "$DB" packet export --district Riverside --out "$F/n.pk"
 t_check "a refused export leaves no file" [ ! -e "$F/n.pk" ]
+t_check "nor a note" [ "$(sql "SELECT count(*) FROM packet_export")" = 5 ]
 
 # ---------------------------------------------------------------- on the laptops
 for p in a b d; do cp "$F/$p.pk" "$F/l$p.pk"; chmod 0666 "$F/l$p.pk"; done
@@ -100,6 +111,11 @@ done
 as $B 0 "$F/lb.pk" feedback PK-3 "Add questions that ask for analysis."
 as $B 0 "$F/lb.pk" decide PK-3 resubmit
 as $D 0 "$F/ld.pk" score PK-5 O1 demonstrated
+# The overlapping laptop scores PK-2's read otherwise, and only scores PK-1
+# (which the first laptop decided).
+cp "$F/o.pk" "$F/lo.pk"; chmod 0666 "$F/lo.pk"
+as $A 0 "$F/lo.pk" score PK-2 O1 demonstrated --comment "The questions climb."
+as $A 0 "$F/lo.pk" score PK-1 O1 not_met
 as $A 0 "$F/la.pk" check
 as $B 0 "$F/lb.pk" check
 as $A 0 "$F/la.pk" packet status "$F/la.pk"
@@ -120,6 +136,30 @@ same=1
 for f in "$F"/order-*; do cmp -s "$F/order-abd" "$f" || same=0; done
 t_check "three packets merged in all six orders give the same database" [ "$same" = 1 ]
 t_check "and the merge took the laptops' work" grep -q "mcpkb" "$F/order-abd"
+
+# Overlapping packets: la and lo both changed PK-1 and PK-2. In every order
+# the same conflicts (each with both packets as sides), the same records (the
+# server's own, as exported, for PK-1 and PK-2; ld's PK-5), the same log.
+for order in "a o d" "a d o" "o a d" "o d a" "d a o" "d o a"; do
+	cp "$F/base.db" "$F/o.db"; chmod 0666 "$F/o.db"; rm -rf "$F/o.db.evidence"; cp -r "$F/base.db.evidence" "$F/o.db.evidence"
+	for p in $order; do
+		runuser -u $C -- "$MCASSESS" --db "$F/o.db" packet import "$F/l$p.pk" >/dev/null 2>"$ERR" || t_fail "import $p ($order)"
+	done
+	logical "$F/o.db" >"$F/overlap-$(echo $order | tr -d ' ')"
+	"$MCASSESS" --db "$F/o.db" check >"$OUT" 2>&1 || { t_fail "check after $order"; t_diag "$OUT"; }
+done
+same=1
+for f in "$F"/overlap-*; do cmp -s "$F/overlap-aod" "$f" || { same=0; diff "$F/overlap-aod" "$f" | head -20 | sed 's/^/# /'; }; done
+t_check "overlapping packets merged in all six orders give the same database" [ "$same" = 1 ]
+t_check "PK-1 and PK-2 are each one conflict with both packets as sides" \
+	[ "$(sqlite3 "$F/o.db" "SELECT group_concat(submission || ':' || n) FROM (SELECT submission, count(*) n FROM packet_conflict WHERE state = 'open' GROUP BY submission ORDER BY submission)")" = "PK-1:2,PK-2:2" ]
+t_check "while open, PK-1 and PK-2 hold the server's own records (none)" \
+	[ "$(sqlite3 "$F/o.db" "SELECT count(*) FROM score JOIN submission s ON s.id = score.submission_id WHERE s.ext_id IN ('PK-1', 'PK-2')")" = 0 ]
+t_check "and the packet no one else touched is merged" \
+	[ "$(sqlite3 "$F/o.db" "SELECT count(*) FROM score JOIN submission s ON s.id = score.submission_id WHERE s.ext_id = 'PK-5' AND assessor = '$D'")" = 1 ]
+t_check "the conflict keeps each side's records: the decision and both levels" \
+	sh -c "sqlite3 '$F/o.db' \"SELECT records FROM packet_conflict WHERE submission = 'PK-1'\" | grep -q earned &&
+		sqlite3 '$F/o.db' \"SELECT records FROM packet_conflict WHERE submission = 'PK-2'\" | grep -q 'The questions climb'"
 
 sleep 1 # a second later than the laptops' feedback, to the second the index marks
 mc feedback PK-4 "Hilltop feedback, written on the server after the laptops'."
@@ -164,9 +204,7 @@ t_stdout_has "review packets · 2 merged, 1 conflict open"
 t_stdout_has "PK-3 (packet"
 t_stdout_has "in the packet: score by $B"
 t_stdout_has "1 open, 0 resolved"
-mc check
-t_check "check is clean with a conflict open" [ "$RC" -eq 0 ]
-[ "$RC" -eq 0 ] || t_diag "$OUT"
+check_clean "check is clean with a conflict open"
 as $C 3 "$DB" packet resolve PK-9 --keep server
 t_stderr_has "no open conflict on 'PK-9'"
 as $C 0 "$DB" packet resolve PK-3 --keep packet
@@ -174,9 +212,7 @@ mc show PK-3 --format json
 t_stdout_has '"status": "resubmit"'
 as $C 0 "$DB" packet conflicts
 t_stdout_has "no open conflicts"
-mc check
-t_check "check is clean once resolved" [ "$RC" -eq 0 ]
-[ "$RC" -eq 0 ] || t_diag "$OUT"
+check_clean "check is clean once resolved"
 as $C 0 "$DB" packet status "$F/lb.pk"
 t_stdout_has "conflicts    0 open, 1 resolved"
 if [ "$ARCHIVE" = 1 ]; then
@@ -255,21 +291,95 @@ mc show PK-5 --format json
 t_stdout_lacks "Written on the server."
 t_stdout_lacks '"not_met"'
 t_stdout_has '"assessor": "mcpkd"'
-mc check
-t_check "check is clean after the packet's work replaced the server's" [ "$RC" -eq 0 ]
-[ "$RC" -eq 0 ] || t_diag "$OUT"
+check_clean "check is clean after the packet's work replaced the server's"
 
 # ---------------------------------------------------------------- a packet exported twice
-# Its twin came home first: the same submission scored in both is a conflict
-# naming the twin's work, not merged over it.
+# Its twin came home first: the same submission scored in both is one conflict
+# with both twins as its sides (whichever came first), and until it is
+# resolved PK-2 holds the server's own records, as before either came home.
+# (Until issue 12's any-order merge, the twin that came first stayed merged.)
 cp "$F/a2.pk" "$F/la2.pk"; chmod 0666 "$F/la2.pk"
 as $A 0 "$F/la2.pk" score PK-2 O1 demonstrated
 as $C 0 "$DB" packet import "$F/la2.pk"
 t_stdout_has "1 conflict"
 as $C 0 "$DB" packet conflicts
-t_stdout_has "on the server: score by $A"
+t_check "both twins are sides of PK-2's conflict" [ "$(grep -c '^PK-2  packet' "$OUT")" = 2 ]
+t_stdout_has "on the server: nothing since the packet was made; another packet changed it"
 mc show PK-2 --format json
-t_stdout_has '"level": "progressing"'
+t_stdout_lacks '"level": "progressing"'
+t_stdout_lacks '"level": "demonstrated"'
+t_stdout_has '"status": "queued"'
+check_clean "check is clean with the twins' conflict open"
+# packet list: every packet taken away from here and what came of it.
+pid() { sqlite3 "$1" "SELECT value FROM meta WHERE key = 'packet_id'"; }
+as $C 0 "$DB" packet list --format tsv
+t_check "packet list: one line a packet exported" [ "$(wc -l <"$OUT")" = 5 ]
+t_check "the one still away is 'exported'" grep -q "^$(pid "$F/o.pk")	Riverside	$C	.*	\[\"$A\"\]	2	exported	" "$OUT"
+t_check "the twin with its conflict is 'conflicts open'" grep -q "^$(pid "$F/la2.pk")	.*	conflicts open	$C	.*	1	0$" "$OUT"
+t_check "a packet merged is 'imported', with its events" grep -q "^$(pid "$F/ld.pk")	.*	1	imported	$C	" "$OUT"
+as $C 0 "$DB" packet list
+t_stdout_has "$(pid "$F/o.pk")  Riverside  exported by $C at"
+t_stdout_has "2 submissions for [\"$A\"]"
+t_stdout_has "conflicts open: by $C at"
+as $C 0 "$DB" packet list --format json
+t_check "packet list --format json is a JSON array of 5" \
+	[ "$(sqlite3 :memory: "SELECT json_array_length(readfile('$OUT'))")" = 5 ]
+t_stdout_has '"state": "exported"'
+t_stdout_has '"conflicts_open": 1'
+as $C 2 "$DB" packet list --format xml
+t_stderr_has "unknown format 'xml'"
+as $A 1 "$DB" packet list
+t_stderr_is_message
+as $C 3 "$DB" packet resolve PK-2 --keep packet
+t_stderr_has "name the one to keep as PACKET/PK-2"
+twin=$(sqlite3 "$F/la2.pk" "SELECT value FROM meta WHERE key = 'packet_id'")
+first=$(sqlite3 "$F/la.pk" "SELECT value FROM meta WHERE key = 'packet_id'")
+# A packet's short name in the workstation: its id's last 8 characters.
+short() { echo "$1" | sed 's/.*\(........\)$/\1/'; }
+# The same settled in the workstation, on a copy: O, the conflict selected
+# (j/k), Enter shows its sides side by side (at both sizes), Tab selects the
+# twin's side, u asks, y keeps it; the result is packet resolve's.
+copy_db "$F/w.db"
+for size in 80x24 160x48; do
+	printf '# size %s\nO\n:dump packets-%s\nj\nk\n<Enter>\n:dump sides-%s\n<Tab>\n:dump twin-%s\nu\n:dump ask-%s\nn\nq\nq\nq\n' \
+		$size $size $size $size $size >"$F/sides-$size.keys"
+	runuser -u $C -- env HOME="$F" TERM=xterm NO_COLOR=1 MCASSESS_TUI_SCRIPT="$F/sides-$size.keys" MCASSESS_TUI_SIZE=$size \
+		MCASSESS_TUI_DUMP_DIR="$F/dumps" "$MCASSESS" --db "$F/w.db" tui >"$OUT" 2>"$ERR" </dev/null
+	cp "$F/dumps/sides-$size" "$OUT" 2>/dev/null || : >"$OUT"
+	t_stdout_has "conflict on PK-2 · 3 sides"
+	t_stdout_has "> packet $(short "$first")"
+	t_stdout_has "  server"
+	t_stdout_has "  packet $(short "$twin")"
+	t_stdout_has "status queued"
+	t_stdout_has "O1 progressing · $A"
+	cp "$F/dumps/twin-$size" "$OUT" 2>/dev/null || : >"$OUT"
+	t_stdout_has "> packet $(short "$twin")"
+	t_stdout_has "O1 demonstrated · $A"
+	cp "$F/dumps/ask-$size" "$OUT" 2>/dev/null || : >"$OUT"
+	t_stdout_has "Keep packet $(short "$twin") for PK-2 over the server's records? y keeps · n cancels"
+done
+t_check "a cancelled keep changes nothing" [ "$(sqlite3 "$F/w.db" "SELECT count(*) FROM packet_conflict WHERE state = 'open'")" = 2 ]
+printf '# size 80x24\nO\n<Enter>\n<Tab>\nu\ny\n:dump kept\nq\nq\n' >"$F/keep.keys"
+runuser -u $C -- env HOME="$F" TERM=xterm NO_COLOR=1 MCASSESS_TUI_SCRIPT="$F/keep.keys" MCASSESS_TUI_SIZE=80x24 \
+	MCASSESS_TUI_DUMP_DIR="$F/dumps" "$MCASSESS" --db "$F/w.db" tui >"$OUT" 2>"$ERR" </dev/null
+cp "$F/dumps/kept" "$OUT" 2>/dev/null || : >"$OUT"
+t_stdout_has "PK-2: resolved, packet $(short "$twin")'s records kept"
+t_stdout_has "No conflict is open."
+as $C 0 "$DB" packet resolve "$twin/PK-2" --keep packet
+mc show PK-2 --format json
+t_stdout_has '"level": "demonstrated"'
+as $C 0 "$DB" packet conflicts --all
+t_stdout_has "resolved: another packet's kept"
+check_clean "check is clean once the twins' conflict is resolved"
+# What the workstation kept is what packet resolve kept, audited the same way.
+settled() {
+	sqlite3 "$1" "SELECT 'score', uid, level_id, assessor FROM score UNION ALL SELECT 'status', ext_id, status, '' FROM submission
+		UNION ALL SELECT 'conflict', packet_id, submission, state || ' ' || resolved_by FROM packet_conflict
+		UNION ALL SELECT 'audit', action, subject || ' ' || actor, count(*) FROM audit GROUP BY action, subject, actor
+		ORDER BY 1, 2, 3"
+}
+t_check "the workstation's keep is packet resolve's (records, conflicts, audit rows)" [ "$(settled "$F/w.db")" = "$(settled "$DB")" ]
+t_check "and the server's own check of the copy is clean" "$MCASSESS" --db "$F/w.db" check
 
 # ---------------------------------------------------------------- blind scoring for everyone
 mc config blind on

@@ -31,7 +31,7 @@ t_run 1 claim claim S-999
 t_stderr_has "mcassess: no submission 'S-999'"
 t_db_unchanged
 t_run 2 claim grab S-001
-t_stderr_has "unknown subcommand 'grab' (claim ID, release ID or list)"
+t_stderr_has "unknown subcommand 'grab' (claim ID, take ID, release ID or list)"
 t_run 2 claim claim
 t_stderr_has "claim takes one submission ID"
 # A decided submission cannot be claimed to score: the reason is scoring's.
@@ -43,10 +43,13 @@ t_snapshot
 t_run 1 claim claim S-001
 t_stderr_has "S-001 was decided 'earned'"
 t_db_unchanged
+t_run 1 claim take S-001
+t_stderr_has "S-001 was decided 'earned'"
+t_db_unchanged
 
 # ---------------------------------------------------------------- two OS accounts
 if [ "$(id -u)" -ne 0 ] || ! command -v useradd >/dev/null 2>&1 || ! command -v runuser >/dev/null 2>&1; then
-	for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18; do t_ok "two assessors # SKIP not root (useradd, runuser)"; done
+	for i in $(seq 31); do t_ok "two assessors # SKIP not root (useradd, runuser)"; done
 	done_testing
 	exit 0
 fi
@@ -90,10 +93,29 @@ sqlite3 "$F/t.db" "UPDATE claim SET seen_at = '2020-01-01T00:00:00Z'"
 as $B claim claim S-002
 t_check "$B takes over $A's idle claim (exit $RC)" [ "$RC" -eq 0 ]
 as $B claim release S-002
+# Taking over a live claim: refused to a coordinator, done in one step by an admin.
+as $A claim claim S-002
+sqlite3 "$F/t.db" ".dump" >"$T/before.dump"
+as $B claim take S-002
+t_check "$B (a coordinator) may not take $A's live claim (exit $RC)" [ "$RC" -eq 1 ]
+t_stderr_has "S-002 is claimed by $A, not by you ($B); only they or an admin can release it"
+sqlite3 "$F/t.db" ".dump" >"$T/after.dump"
+t_check "the refused take changed nothing" cmp -s "$T/before.dump" "$T/after.dump"
+RC=0; "$MCASSESS" --db "$F/t.db" claim take S-002 >"$OUT" 2>"$ERR" || RC=$?
+t_check "an admin takes $A's live claim (exit $RC)" [ "$RC" -eq 0 ]
+t_stdout_has "took S-002: the other claim was released"
+t_check "the claim is the admin's now" \
+	[ "$(sqlite3 "$F/t.db" "SELECT k.user FROM claim k JOIN submission s ON s.id = k.submission_id WHERE s.ext_id = 'S-002'")" = "$ME" ]
+t_check "the take is on record as a release by the admin, then a claim" \
+	[ "$(sqlite3 "$F/t.db" "SELECT group_concat(action || ':' || coalesce(json_extract(after, '$.released_by'), json_extract(after, '$.user')), ' ') FROM (SELECT action, after FROM audit WHERE subject = 'submission:S-002' AND action IN ('claim', 'release') ORDER BY seq DESC LIMIT 2 ) ")" = "claim:$ME release:$ME" ]
+RC=0; "$MCASSESS" --db "$F/t.db" claim take S-002 >"$OUT" 2>"$ERR" || RC=$?
+t_check "taking a claim you hold is refused (exit $RC)" [ "$RC" -eq 1 ]
+t_stderr_has "you hold S-002 already"
+"$MCASSESS" --db "$F/t.db" claim release S-002 >/dev/null
 
 # The workstation: A opens S-003 in one tmux window; B, in another, sees it held.
 if ! command -v tmux >/dev/null 2>&1; then
-	for i in 1 2 3 4 5; do t_ok "two assessors in tmux # SKIP tmux is not installed"; done
+	for i in $(seq 11); do t_ok "two assessors in tmux # SKIP tmux is not installed"; done
 	done_testing
 	exit 0
 fi
@@ -130,9 +152,24 @@ tm send-keys -t b Tab 2
 sleep 0.5
 t_check "$B's digit scored nothing on S-003" \
 	[ "$(sqlite3 "$F/t.db" "SELECT count(*) FROM score s JOIN submission u ON u.id = s.submission_id WHERE u.ext_id = 'S-003'")" = 0 ]
+# An admin (the database's maker) opens S-003 read-only, then takes it with T.
+cat >"$F/run-admin.sh" <<RUN
+#!/bin/sh
+exec env LC_ALL=C.UTF-8 HOME="$F" XDG_CONFIG_HOME="$F/cfg-admin" TERM=screen "$MCASSESS" --db "$F/t.db" tui
+RUN
+chmod +x "$F/run-admin.sh"
+tm new-session -d -s c -x 100 -y 30 "$F/run-admin.sh"
+check_pane c "mcassess · queue" "the admin's workstation starts"
+tm send-keys -t c j Enter
+check_pane c "S-003 is being scored by $A since" "the admin opening S-003 is told who holds it"
+tm send-keys -t c T
+check_pane c "S-003 is yours now" "T takes the claim over"
+t_check "S-003 is claimed by the admin now" [ "$(sqlite3 "$F/t.db" "SELECT k.user FROM claim k JOIN submission s ON s.id = k.submission_id WHERE s.ext_id = 'S-003'")" = "$ME" ]
+tm send-keys -t c q
+sleep 0.5
 tm send-keys -t a q
 sleep 0.5
-t_check "leaving S-003 released $A's claim" \
+t_check "leaving S-003 released every claim on it" \
 	[ "$(sqlite3 "$F/t.db" "SELECT count(*) FROM claim k JOIN submission s ON s.id = k.submission_id WHERE s.ext_id = 'S-003'")" = 0 ]
 tm kill-server >/dev/null 2>&1
 done_testing

@@ -5,6 +5,7 @@
 #include "unit.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "mcassess/stats.h"
 
@@ -141,6 +142,38 @@ static void test_paradox_worked_example(void **state)
 	assert_true(g.adjacent.value == 1.0);
 }
 
+/* A published worked example: the "cont3x3abstractors" table of Gwet's
+ * Handbook of Inter-Rater Reliability (4th ed., 2014), as printed in the README
+ * and the vignette "Calculating Chance-corrected Agreement Coefficients (CAC)"
+ * of the R package irrCAC 1.0 (K. L. Gwet, CRAN, 2019): two abstractors
+ * classify 100 pregnancies as Ectopic / AIU / NIU,
+ *            Ectopic AIU NIU
+ *   Ectopic       13   0   0
+ *   AIU            0  20   7
+ *   NIU            0   4  56
+ * and gwet.ac1.table() prints "Gwet's AC1 0.8493305 0.04321747 (0.764,0.935)"
+ * (also "Percent Agreement 0.89"). The printed interval is value +- t(0.975,
+ * n - 1 = 99) SE, Student's t where we use the normal 1.96, so it is checked
+ * from our SE with that quantile (1.984217), and ours within the difference. */
+static void test_published_ac1(void **state)
+{
+	(void)state;
+	static const long cells[9] = { 13, 0, 0, 0, 20, 7, 0, 4, 56 };
+	struct stats_table t;
+	stats_table_init(&t, 3);
+	memcpy(t.counts, cells, sizeof cells);
+	struct stats_agreement g;
+	stats_agreement(&t, &g);
+	assert_int_equal(g.n, 100);
+	assert_true(fabs(g.exact.value - 0.89) < 1e-12);
+	assert_true(fabs(g.ac1.value - 0.8493305) < 0.5e-7);
+	assert_true(fabs(g.ac1.se - 0.04321747) < 0.5e-8);
+	const double t99 = 1.984216952; /* qt(0.975, 99) */
+	assert_true(fabs((g.ac1.value - t99 * g.ac1.se) - 0.764) < 0.5e-3);
+	assert_true(fabs((g.ac1.value + t99 * g.ac1.se) - 0.935) < 0.5e-3);
+	assert_true(fabs(g.ac1.lo - 0.764) < 0.002 && fabs(g.ac1.hi - 0.935) < 0.002);
+}
+
 static void test_undefined(void **state)
 {
 	(void)state;
@@ -199,6 +232,7 @@ int main(void)
 		cmocka_unit_test(test_sklearn_3_levels_high_agreement),
 		cmocka_unit_test(test_sklearn_2_levels),
 		cmocka_unit_test(test_paradox_worked_example),
+		cmocka_unit_test(test_published_ac1),
 		cmocka_unit_test(test_undefined),
 		cmocka_unit_test(test_adjacent_and_merge),
 		cmocka_unit_test(test_quantile),
