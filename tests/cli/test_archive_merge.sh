@@ -29,22 +29,9 @@ mc archive push "$F/state.git"
 
 # laptop DB: a copy of the server with a clone of its archive, as a district
 # coordinator makes one (README: One merge engine)
-laptop() {
-	sqlite3 "$DB" ".backup '$1'"
-	cp -r "$DB.evidence" "$1.evidence"
-	git clone -q --bare "$F/state.git" "$1.archive.git"
-	sqlite3 "$1" "UPDATE meta SET value = '$1.archive.git' WHERE key = 'archive_path';
-		UPDATE meta SET value = 'laptop-$(basename "$1")' WHERE key = 'archive_id';
-		UPDATE meta SET value = (SELECT max(seq) + 1 FROM audit) WHERE key = 'archive_from_seq'"
-	chmod -R a+rwX "$F"
-}
+laptop() { t_archive_laptop "$DB" "$F/state.git" "$1"; }
 # on DB USER ARGS...: mcassess as USER on DB
-on() {
-	_db=$1 _u=$2; shift 2
-	RC=0
-	chmod -R a+rwX "$F"
-	runuser -u "$_u" -- env HOME="$F" "$MCASSESS" --db "$_db" "$@" >"$OUT" 2>"$ERR" </dev/null || RC=$?
-}
+on() { t_on "$@"; }
 dump() { sqlite3 "$1" .dump; }
 
 # ---------------------------------------------------------------- the issue's story
@@ -140,11 +127,7 @@ on "$L3" $U score HX-101 O2 progressing
 on "$L3" $U score HX-101 O3 demonstrated
 "$MCASSESS" --db "$L3" archive push "$F/state.git" >/dev/null 2>&1
 on "$DB" $V score HX-102 O2 progressing
-copy() { # copy SRC DST: a database with its evidence and archive
-	rm -rf "$2" "$2-wal" "$2-shm" "$2.evidence" "$2.archive.git"
-	sqlite3 "$1" ".backup '$2'"; cp -r "$1.evidence" "$2.evidence"; cp -r "$1.archive.git" "$2.archive.git"
-	sqlite3 "$2" "UPDATE meta SET value = '$2.archive.git' WHERE key = 'archive_path'"
-}
+copy() { t_copy_archived "$@"; } # a database with its evidence and archive
 copy "$DB" "$F/k0.db"
 # the copies differ only in where their archives are
 logical() { dump "$1" | grep -v "'archive_path'"; }
