@@ -32,7 +32,9 @@ int store_merge_done_since(struct store *s, const char *subject, long long base_
 /* The rows a pull appended (after audit row `from`) are noted as merged from
  * source ("archive:COMMIT", packet_audit) and leave the outbox: the commits
  * that brought them are in the archive's history already, and the merged tree
- * holds the records they made. */
+ * holds the records they made. Rows the merge noted for another source (an
+ * earlier merge set aside as a side of the pull's conflict) stay in it: they
+ * change this archive's records. */
 int store_merge_settle(struct store *s, long long from, const char *source, struct mc_error *err);
 /* The pull an audit row was merged by ("archive:COMMIT", heap), or NULL. */
 int store_merge_source_of(struct store *s, const char *uid, char **source, struct mc_error *err);

@@ -2373,5 +2373,10 @@ int archive_pull(struct store *s, const char *remote, void (*report)(void *ctx, 
 	}
 	free(url);
 	arc_close(&a);
+	if (rc == MC_OK && out->conflicts) { /* the rows that set an earlier merge aside (store_merge_settle) */
+		struct mc_error e4 = MC_ERROR_INIT;
+		archive_drain(s, &n, &e4);
+		mc_error_clear(&e4);
+	}
 	return rc;
 }

@@ -210,7 +210,12 @@ static int do_resolve(struct cli *cli, const struct cli_cmd *self, int argc, cha
 static int list_text(const struct packet_list_view *v)
 {
 	const struct packet_list_row *r = v->row;
-	cli_say(stdout, "%s  %s  exported by %s at %s", r->packet_id, r->district, r->exported_by, r->exported_at);
+	if (v->pull)
+		cli_say(stdout, "%s  an archive pull: its commit by %s at %s", r->packet_id, r->exported_by,
+			r->exported_at);
+	else
+		cli_say(stdout, "%s  %s  exported by %s at %s", r->packet_id, r->district, r->exported_by,
+			r->exported_at);
 	if (r->submissions >= 0)
 		cli_say(stdout, ", %ld submission%s for %s", r->submissions, r->submissions == 1 ? "" : "s",
 			r->assessors);

@@ -134,15 +134,18 @@ int store_merge_settle(struct store *s, long long from, const char *source, stru
 	static const char *const sql[] = {
 		"INSERT OR IGNORE INTO packet_audit(audit_uid, packet_id, packet_hash) SELECT uid, ?2, hash FROM audit "
 		"WHERE seq > ?1",
-		"DELETE FROM outbox WHERE audit_seq > ?1",
+		/* not the rows that set another side aside (a packet merged alone
+		 * here before, now a side of the pull's conflict): they change this
+		 * archive's records, and are committed as any change here is */
+		"DELETE FROM outbox WHERE audit_seq IN (SELECT a.seq FROM audit a JOIN packet_audit p ON p.audit_uid = "
+		"a.uid WHERE a.seq > ?1 AND p.packet_id = ?2)",
 	};
 	for (size_t i = 0; i < sizeof sql / sizeof *sql; i++) {
 		sqlite3_stmt *st = store_prep(s, sql[i], err);
 		if (!st)
 			return MC_FAIL;
 		store_bind_int(st, 1, from);
-		if (i == 0)
-			store_bind_text(st, 2, source);
+		store_bind_text(st, 2, source);
 		int rc = sqlite3_step(st);
 		sqlite3_reset(st);
 		if (rc != SQLITE_DONE)
