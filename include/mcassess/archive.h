@@ -55,12 +55,22 @@ int archive_check(struct store *s, void (*report)(void *ctx, const char *problem
 		  const struct archive_known *known, struct mc_error *err);
 
 /* push/pull to/from a bare repository at a path or an ssh:// URL (NULL: the
- * one used last, meta 'archive_remote'). History is never rewritten. */
+ * one used last, meta 'archive_remote'). History is never rewritten.
+ * A pull merges the histories with git (a fast-forward, or a merge commit,
+ * also of histories with no common commit: a state server pulling district
+ * archives), and then the database follows through the merge engine review
+ * packets use (merge.h): the remote's scores, feedback and decisions are
+ * taken under their authors and times, and a submission changed on both
+ * sides is a conflict in the same table (`packet conflicts`, `packet
+ * resolve`); the merged tree keeps this side's record until it is resolved.
+ * All of the database's part or nothing of it; pulling again changes nothing.
+ * Coordinators and admins. */
 struct archive_sync_result {
-	int up_to_date;  /* nothing to do */
+	int up_to_date;   /* nothing to do */
 	int fast_forward;
-	int merged;      /* a merge commit was written */
-	long conflicts;  /* records both sides changed differently (both kept; see the report) */
+	int merged;       /* a merge commit was written */
+	long submissions; /* whose records the database took from the remote */
+	long conflicts;   /* submissions changed on both sides: held (packet conflicts) */
 };
 int archive_push(struct store *s, const char *remote, struct archive_sync_result *out, struct mc_error *err);
 int archive_pull(struct store *s, const char *remote, void (*report)(void *ctx, const char *conflict), void *ctx,

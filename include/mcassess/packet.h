@@ -68,10 +68,14 @@ int packet_conflict_sides(struct store *s, const char *sub, int (*fn)(void *ctx,
 
 /* Every packet exported from or merged into this database, oldest first, with
  * its state: "exported" (not back yet), "imported", "conflicts open"
- * (coordinators and admins): `packet list`. */
+ * (coordinators and admins): `packet list`. An archive pull (id
+ * "archive:COMMIT", district "(archive)", made by the commit's author) is
+ * listed too, as "pulled" or "pulled, conflicts open": its conflicts are
+ * resolved as a packet's are. */
 struct packet_list_view {
 	const struct packet_list_row *row;
 	const char *state;
+	int pull;
 };
 int packet_list(struct store *s, int (*fn)(void *ctx, const struct packet_list_view *v), void *ctx,
 		struct mc_error *err);

@@ -57,8 +57,9 @@ int store_packet_mismatch(struct store *s, char **what, struct mc_error *err);
 /* The packet's audit rows the server does not have, in their order. */
 int store_packet_new_events(struct store *s, int (*fn)(void *ctx, const struct audit_row *r), void *ctx,
 			    struct mc_error *err);
-/* What the server did to `subject` after row `base_seq` that the packet does
- * not hold ("" nothing; claims do not count; heap). */
+/* What the server itself did to `subject` after row `base_seq`: no row a
+ * packet or a pull brought ("" nothing; claims do not count; heap). Needs no
+ * packet attached (a pull's earlier merge may turn into a conflict). */
 int store_packet_server_since(struct store *s, const char *subject, long long base_seq, char **what,
 			      struct mc_error *err);
 /* 1 when a conflict for (packet, submission) is already recorded. */
@@ -123,12 +124,14 @@ struct packet_merged_row {
 int store_packet_merged_put(struct store *s, const struct packet_merged_row *m, struct mc_error *err);
 int store_packet_merged_each(struct store *s, const char *sub,
 			     int (*fn)(void *ctx, const struct packet_merged_row *m), void *ctx, struct mc_error *err);
-/* Forget every packet's merge of `sub` (it became a conflict). */
-int store_packet_merged_drop(struct store *s, const char *sub, struct mc_error *err);
-/* How many other packets merged or hold an open conflict on `sub`, and
+/* Forget every packet's merge of `sub` but keep's (NULL: all): it became a
+ * conflict, or a source that saw them took it over. */
+int store_packet_merged_drop(struct store *s, const char *sub, const char *keep, struct mc_error *err);
+/* How many other packets (or pulls) merged `sub` after audit row `since`
+ * (those the packet or pull did not see) or hold an open conflict on it, and
  * whether `packet_id` holds an open one (own). */
-int store_packet_touched(struct store *s, const char *packet_id, const char *sub, long *others, long *own,
-			 struct mc_error *err);
+int store_packet_touched(struct store *s, const char *packet_id, const char *sub, long long since, long *others,
+			 long *own, struct mc_error *err);
 /* A conflict's packet side, replaced (the same packet brought more work). */
 int store_packet_conflict_update(struct store *s, const struct packet_conflict_row *c, struct mc_error *err);
 /* Every open side of `sub`'s conflict resolved as `state`. */

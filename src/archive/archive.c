@@ -21,6 +21,7 @@
 #include "mcassess/archive.h"
 #include "mcassess/audit.h"
 #include "mcassess/evstore.h"
+#include "mcassess/merge.h"
 #include "mcassess/hash.h"
 #include "mcassess/people.h"
 #include "mcassess/progress.h"
@@ -28,6 +29,7 @@
 #include "mcassess/session.h"
 #include "mcassess/store.h"
 #include "mcassess/store_archive.h"
+#include "mcassess/store_merge.h"
 #include "mcassess/text.h"
 #include "mcassess/util.h"
 #include "archive/git2_dl.h" /* <git2.h>, with libgit2 loaded when first used */
@@ -1774,6 +1776,22 @@ static int is_pending(struct chain *ch, long long seq)
 	return 0;
 }
 
+/* A row an archive pull merged (store_merge_settle) has no commit of ours:
+ * the commit it came from, which the pull's merge brought into the history,
+ * is its commit. */
+static int pulled_in(struct ck *c, const struct audit_row *r)
+{
+	char *source = NULL;
+	struct mc_error e2 = MC_ERROR_INIT;
+	git_oid id;
+	int in = store_merge_source_of(c->a->s, r->uid, &source, &e2) == MC_OK && source &&
+		 git_oid_fromstr(&id, source + strlen("archive:")) == 0 &&
+		 (git_oid_equal(&id, &c->a->head) || git_graph_descendant_of(c->a->repo, &c->a->head, &id) == 1);
+	mc_error_clear(&e2);
+	free(source);
+	return in;
+}
+
 static int chain_row(void *ctx, const struct audit_row *r)
 {
 	struct chain *ch = ctx;
@@ -1782,7 +1800,7 @@ static int chain_row(void *ctx, const struct audit_row *r)
 	/* Still in the outbox and not committed: it waits. In the outbox and
 	 * committed: a writer was stopped after the branch moved and before the
 	 * database noted it (the next drain notes it); the commit is this row's. */
-	if (!m && is_pending(ch, r->seq))
+	if (!m && (is_pending(ch, r->seq) || pulled_in(ch->c, r)))
 		return 0;
 	if (!m)
 		problem(ch->c, "archive: audit row %lld (%s %s, by %s at %s) has no commit in the archive "
@@ -2174,75 +2192,142 @@ int archive_push(struct store *s, const char *remote, struct archive_sync_result
 	return rc;
 }
 
-/* Both sides changed the same record: ours stays at the path, theirs is kept
- * beside it as PATH.theirs-COMMIT, and the conflict is reported. */
-static int merge_both(struct arc *a, const git_oid *theirs_oid, git_oid *tree_out, long *conflicts,
-		      void (*report)(void *, const char *), void *ctx, struct mc_error *err)
+/* The audit row this database's archive had reached at commit id: the newest
+ * commit of its own along the first parents (0: none). */
+static long long seq_at(struct arc *a, const git_oid *id)
 {
-	git_oid base_oid;
-	git_commit *ours = NULL, *theirs = NULL, *base = NULL;
-	git_tree *t_ours = NULL, *t_theirs = NULL, *t_base = NULL;
-	git_index *idx = NULL;
-	int rc = MC_OK;
-	if (git_merge_base(&base_oid, a->repo, &a->head, theirs_oid) < 0)
-		return mc_error_set(err, MC_FAIL, "the remote's archive shares no history with %s: not merged",
-				    a->path);
-	if (git_commit_lookup(&ours, a->repo, &a->head) < 0 || git_commit_lookup(&theirs, a->repo, theirs_oid) < 0 ||
-	    git_commit_lookup(&base, a->repo, &base_oid) < 0 || git_commit_tree(&t_ours, ours) < 0 ||
-	    git_commit_tree(&t_theirs, theirs) < 0 || git_commit_tree(&t_base, base) < 0)
-		rc = gfail(a, err, "reading the histories to merge");
-	git_merge_options mo;
-	git_merge_options_init(&mo, GIT_MERGE_OPTIONS_VERSION);
-	if (rc == MC_OK && git_merge_trees(&idx, a->repo, t_base, t_ours, t_theirs, &mo) < 0)
-		rc = gfail(a, err, "merging");
-	char short_theirs[9];
-	git_oid_tostr(short_theirs, sizeof short_theirs, theirs_oid);
-	if (rc == MC_OK && git_index_has_conflicts(idx)) {
-		git_index_conflict_iterator *it = NULL;
-		const git_index_entry *anc, *o, *t;
-		struct upds keep = { 0 };
-		git_index_conflict_iterator_new(&it, idx);
-		while (git_index_conflict_next(&anc, &o, &t, it) == 0) {
-			const char *p = o ? o->path : t->path;
-			if (o)
-				upds_add(&keep, mc_xstrdup(p), &o->id);
-			if (t)
-				upds_add(&keep, mc_xasprintf("%s.theirs-%s", p, short_theirs), &t->id);
-			(*conflicts)++;
-			char *msg = mc_xasprintf("conflict: %s changed on both sides; this archive's version is kept "
-						 "at %s, the remote's (commit %s) beside it as %s.theirs-%s", p, p,
-						 short_theirs, p, short_theirs);
-			report(ctx, msg);
-			free(msg);
-		}
-		git_index_conflict_iterator_free(it);
-		git_index_conflict_cleanup(idx);
-		for (size_t i = 0; i < keep.n; i++) {
-			git_index_entry e = { 0 };
-			e.mode = GIT_FILEMODE_BLOB;
-			e.path = keep.v[i].path;
-			git_oid_cpy(&e.id, &keep.v[i].oid);
-			if (git_index_add(idx, &e) < 0)
-				rc = gfail(a, err, "keeping both sides of a conflict");
-		}
-		upds_free(&keep);
+	git_commit *c = NULL;
+	long long seq = 0;
+	if (git_commit_lookup(&c, a->repo, id) < 0)
+		return 0;
+	while (c && !(seq = trailer_seq(git_commit_message(c), a->id))) {
+		git_commit *p = NULL;
+		if (git_commit_parentcount(c) == 0 || git_commit_parent(&p, c, 0) < 0)
+			p = NULL;
+		git_commit_free(c);
+		c = p;
 	}
-	if (rc == MC_OK && git_index_write_tree_to(tree_out, idx, a->repo) < 0)
-		rc = gfail(a, err, "writing the merged tree");
-	git_index_free(idx);
+	git_commit_free(c);
+	return seq;
+}
+
+static int tree_of(struct arc *a, const git_oid *commit, git_tree **out)
+{
+	git_commit *c = NULL;
+	*out = NULL;
+	int r = git_commit_lookup(&c, a->repo, commit) < 0 || git_commit_tree(out, c) < 0 ? -1 : 0;
+	git_commit_free(c);
+	return r;
+}
+
+/* The database follows the archive: the records theirs changed since base
+ * (NULL: no common history), merged in one transaction by the one engine. */
+static int pull_records(struct arc *a, const char *url, const git_oid *theirs, const git_oid *base,
+			struct archive_sync_result *out, struct mc_error *err)
+{
+	git_tree *t_ours = NULL, *t_theirs = NULL, *t_base = NULL;
+	git_commit *tc = NULL;
+	int rc = MC_OK;
+	if (tree_of(a, &a->head, &t_ours) < 0 || tree_of(a, theirs, &t_theirs) < 0 ||
+	    (base && tree_of(a, base, &t_base) < 0) || git_commit_lookup(&tc, a->repo, theirs) < 0)
+		rc = gfail(a, err, "reading the histories to merge");
+	char hex[GIT_OID_HEXSZ + 1], at[MC_TIME_LEN];
+	git_oid_tostr(hex, sizeof hex, theirs);
+	char *id = mc_xasprintf("archive:%s", hex);
+	if (rc == MC_OK)
+		mc_time_format((time_t)git_commit_author(tc)->when.time, at);
+	struct arc_merge_in in = { .repo = a->repo, .base = t_base, .ours = t_ours, .theirs = t_theirs,
+				   .base_seq = base ? seq_at(a, base) : 0, .layout = a->layout, .source_id = id, .url = url,
+				   .made_by = rc == MC_OK ? git_commit_author(tc)->name : "", .made_at = at,
+				   .hash = hex };
+	struct merge_result res = { 0 };
+	if (rc == MC_OK)
+		rc = store_begin(a->s, err);
+	if (rc == MC_OK)
+		rc = arc_merge_records(a->s, &in, &res, err);
+	MC_CRASH_POINT("archive pull: records merged, not committed");
+	if (rc == MC_OK)
+		rc = store_commit(a->s, err);
+	else if (store_in_tx(a->s))
+		store_rollback(a->s);
+	out->submissions = res.submissions;
+	out->conflicts = res.conflicts;
+	free(id);
+	git_commit_free(tc);
 	git_tree_free(t_ours);
 	git_tree_free(t_theirs);
 	git_tree_free(t_base);
-	git_commit_free(ours);
-	git_commit_free(theirs);
-	git_commit_free(base);
 	return rc;
+}
+
+/* A merge commit of ours and theirs, its tree arc_merge_trees's. */
+static int merge_commit(struct arc *a, const char *url, const git_oid *theirs, const git_oid *base,
+			git_oid *merged, struct mc_error *err)
+{
+	git_tree *t_ours = NULL, *t_theirs = NULL, *t_base = NULL, *tree = NULL;
+	git_commit *p1 = NULL, *p2 = NULL;
+	git_signature *sig = NULL;
+	git_oid tree_oid;
+	char now[MC_TIME_LEN];
+	mc_now(now);
+	int rc = MC_OK;
+	if (tree_of(a, &a->head, &t_ours) < 0 || tree_of(a, theirs, &t_theirs) < 0 ||
+	    (base && tree_of(a, base, &t_base) < 0) ||
+	    arc_merge_trees(a->repo, t_base, t_ours, t_theirs, &tree_oid) < 0 ||
+	    git_tree_lookup(&tree, a->repo, &tree_oid) < 0 || git_commit_lookup(&p1, a->repo, &a->head) < 0 ||
+	    git_commit_lookup(&p2, a->repo, theirs) < 0)
+		rc = gfail(a, err, "merging the two histories");
+	if (rc == MC_OK)
+		rc = signature(a, session_user(a->s), now, &sig, err);
+	if (rc == MC_OK) {
+		char *msg = mc_xasprintf("merge %s\n\nSubject: archive\nArchive-Id: %s\n", url, a->id);
+		const git_commit *parents[2] = { p1, p2 };
+		if (git_commit_create(merged, a->repo, NULL, sig, sig, NULL, msg, tree, 2, parents) < 0)
+			rc = gfail(a, err, "writing the merge commit");
+		free(msg);
+	}
+	git_signature_free(sig);
+	git_tree_free(tree);
+	git_tree_free(t_ours);
+	git_tree_free(t_theirs);
+	git_tree_free(t_base);
+	git_commit_free(p1);
+	git_commit_free(p2);
+	return rc;
+}
+
+/* Theirs into ours: the merge commit written (unless a fast-forward), then the
+ * database merged, then the branch moved. A pull stopped before the
+ * database's commit leaves it as it was; one stopped after it, before the
+ * branch moved, is finished by the next pull (the rows are known by uid). */
+static int pull_merge(struct arc *a, const char *url, const git_oid *theirs, struct archive_sync_result *out,
+		      struct mc_error *err)
+{
+	git_oid base, merged, old;
+	int has_base = git_merge_base(&base, a->repo, &a->head, theirs) == 0;
+	int ff = has_base && git_oid_equal(&base, &a->head);
+	git_oid_cpy(&old, &a->head);
+	int rc = ff ? MC_OK : merge_commit(a, url, theirs, has_base ? &base : NULL, &merged, err);
+	if (rc == MC_OK)
+		rc = pull_records(a, url, theirs, has_base ? &base : NULL, out, err);
+	MC_CRASH_POINT("archive pull: database merged, branch not moved");
+	if (rc != MC_OK)
+		return rc;
+	git_oid_cpy(&a->head, ff ? theirs : &merged);
+	out->fast_forward = ff;
+	out->merged = !ff;
+	return update_ref(a, &old, 1, err);
 }
 
 int archive_pull(struct store *s, const char *remote, void (*report)(void *ctx, const char *conflict), void *ctx,
 		 struct archive_sync_result *out, struct mc_error *err)
 {
+	(void)report; /* conflicts are in the database now: packet conflicts */
+	(void)ctx;
 	memset(out, 0, sizeof *out);
+	int prc = people_require(s, ROLE_COORDINATOR, "pull another archive's work into this database", err);
+	if (prc != MC_OK)
+		return prc;
 	long n;
 	struct mc_error e2 = MC_ERROR_INIT;
 	archive_drain(s, &n, &e2);
@@ -2252,56 +2337,20 @@ int archive_pull(struct store *s, const char *remote, void (*report)(void *ctx, 
 	int rc = open_for_sync(s, &a, err);
 	if (rc == MC_OK)
 		rc = remote_of(&a, remote, &url, err);
-	git_oid theirs, old;
+	git_oid theirs;
 	int have = 0;
 	if (rc == MC_OK)
 		rc = fetch(&a, url, &theirs, &have, err);
-	git_oid_cpy(&old, &a.head);
 	int theirs_layout = rc == MC_OK && have ? commit_layout(a.repo, &theirs) : a.layout;
 	if (rc == MC_OK && theirs_layout != a.layout)
 		rc = mc_error_set(err, MC_FAIL, "%s: that archive's tree layout is %d and this one's %d (README: The "
 				  "evidence archive); their histories cannot be merged: push this archive to a "
 				  "new path instead", url, theirs_layout, a.layout);
 	if (rc == MC_OK && (!have || git_oid_equal(&theirs, &a.head) ||
-			    git_graph_descendant_of(a.repo, &a.head, &theirs) == 1)) {
+			    git_graph_descendant_of(a.repo, &a.head, &theirs) == 1))
 		out->up_to_date = 1;
-	} else if (rc == MC_OK && git_graph_descendant_of(a.repo, &theirs, &a.head) == 1) {
-		git_oid_cpy(&a.head, &theirs);
-		out->fast_forward = 1;
-		rc = update_ref(&a, &old, 1, err);
-	} else if (rc == MC_OK) {
-		git_oid tree_oid, merged;
-		rc = merge_both(&a, &theirs, &tree_oid, &out->conflicts, report, ctx, err);
-		git_tree *tree = NULL;
-		git_commit *p1 = NULL, *p2 = NULL;
-		git_signature *sig = NULL;
-		char now[MC_TIME_LEN];
-		mc_now(now);
-		if (rc == MC_OK)
-			rc = signature(&a, session_user(s), now, &sig, err);
-		if (rc == MC_OK && (git_tree_lookup(&tree, a.repo, &tree_oid) < 0 ||
-				    git_commit_lookup(&p1, a.repo, &a.head) < 0 ||
-				    git_commit_lookup(&p2, a.repo, &theirs) < 0))
-			rc = gfail(&a, err, "reading the merge");
-		if (rc == MC_OK) {
-			char *msg = mc_xasprintf("merge %s: %ld conflict%s, both sides kept\n\nSubject: archive\n"
-						 "Archive-Id: %s\n", url, out->conflicts, out->conflicts == 1 ? "" : "s",
-						 a.id);
-			const git_commit *parents[2] = { p1, p2 };
-			if (git_commit_create(&merged, a.repo, NULL, sig, sig, NULL, msg, tree, 2, parents) < 0)
-				rc = gfail(&a, err, "writing the merge commit");
-			free(msg);
-		}
-		git_signature_free(sig);
-		git_tree_free(tree);
-		git_commit_free(p1);
-		git_commit_free(p2);
-		if (rc == MC_OK) {
-			git_oid_cpy(&a.head, &merged);
-			out->merged = 1;
-			rc = update_ref(&a, &old, 1, err);
-		}
-	}
+	else if (rc == MC_OK)
+		rc = pull_merge(&a, url, &theirs, out, err);
 	if (rc == MC_OK && !out->up_to_date) {
 		char hex[GIT_OID_HEXSZ + 1];
 		git_oid_tostr(hex, sizeof hex, &a.head);
@@ -2324,5 +2373,10 @@ int archive_pull(struct store *s, const char *remote, void (*report)(void *ctx, 
 	}
 	free(url);
 	arc_close(&a);
+	if (rc == MC_OK && out->conflicts) { /* the rows that set an earlier merge aside (store_merge_settle) */
+		struct mc_error e4 = MC_ERROR_INIT;
+		archive_drain(s, &n, &e4);
+		mc_error_clear(&e4);
+	}
 	return rc;
 }

@@ -4,6 +4,7 @@
 #include <stddef.h>
 
 #include "archive/git2_dl.h" /* <git2.h>, with libgit2 loaded when first used */
+#include "mcassess/error.h"
 
 /* The bare repository at path, kept open for the process while it stays the
  * same one (arc_repo_close does not close it). 0 or -1. */
@@ -62,5 +63,40 @@ int arc_ssh_cert(git_cert *cert, int valid, const char *host, void *payload);
 /* What to tell the user when a fetch or push failed (heap). */
 char *arc_auth_why(const struct arc_auth *au, const char *libgit2_says);
 void arc_auth_free(struct arc_auth *au);
+
+/* archive_merge.c: another archive's history into this one, and its records
+ * into the database through the one merge engine (merge.h). */
+struct store;
+struct merge_result;
+/* The merged tree: a path only theirs changed since base (NULL: no common
+ * history) takes theirs; one changed on both sides keeps ours, which is the
+ * database's (a submission's is then a conflict the database merge holds).
+ * No .theirs files: the other side's work waits in the conflict. 0 or -1. */
+int arc_merge_trees(git_repository *repo, const git_tree *base, const git_tree *ours, const git_tree *theirs,
+		    git_oid *out);
+/* Every submission record theirs changed since base, merged into the database
+ * (in the caller's transaction) by merge_run: the records' rows this database
+ * lacks become audit rows under their authors and times; a record changed
+ * here too (after audit row base_seq) is a conflict. */
+struct arc_merge_in {
+	git_repository *repo;
+	const git_tree *base, *ours, *theirs;
+	long long base_seq;
+	int layout; /* of both archives (store_archive.h) */
+	const char *source_id, *url, *made_by, *made_at, *hash;
+};
+int arc_merge_records(struct store *s, const struct arc_merge_in *in, struct merge_result *res,
+		      struct mc_error *err);
+/* archive_merge_new.c: a submission this database does not have, made from
+ * the remote's record (record, JSON) and what its tree holds (the educator's
+ * record, the evidence), as an import makes one: its educator (by id), the
+ * submission, its evidence and files, its assignments. Its scores, feedback
+ * and decision then come through the merge like any other record's. */
+int arc_merge_new_submission(struct store *s, const struct arc_merge_in *in, const char *record,
+			     struct mc_error *err);
+/* An educator's record changed there only (a new school, a corrected name):
+ * this database's educator brought up to it, audited as an import's update
+ * is. One not here is left to arrive with their submission. */
+int arc_merge_educator(struct store *s, const char *record, struct mc_error *err);
 
 #endif

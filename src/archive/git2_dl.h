@@ -43,6 +43,10 @@
 	X(credential_ssh_key_from_agent) \
 	X(credential_ssh_key_new) \
 	X(credential_username_new) \
+	X(diff_foreach) \
+	X(diff_free) \
+	X(diff_options_init) \
+	X(diff_tree_to_tree) \
 	X(error_last) \
 	X(error_set_str) \
 	X(fetch_options_init) \
@@ -53,6 +57,9 @@
 	X(index_conflict_iterator_new) \
 	X(index_conflict_next) \
 	X(index_free) \
+	X(index_new) \
+	X(index_read_tree) \
+	X(index_remove_bypath) \
 	X(index_has_conflicts) \
 	X(index_write_tree_to) \
 	X(libgit2_init) \
@@ -150,6 +157,10 @@ int git2_dl_load(struct mc_error *err);
 #define git_credential_ssh_key_from_agent (*git2_dl.credential_ssh_key_from_agent)
 #define git_credential_ssh_key_new (*git2_dl.credential_ssh_key_new)
 #define git_credential_username_new (*git2_dl.credential_username_new)
+#define git_diff_foreach (*git2_dl.diff_foreach)
+#define git_diff_free(p) GIT2_DL_FREE(diff_free, p)
+#define git_diff_options_init (*git2_dl.diff_options_init)
+#define git_diff_tree_to_tree (*git2_dl.diff_tree_to_tree)
 #define git_error_last (*git2_dl.error_last)
 #define git_error_set_str (*git2_dl.error_set_str)
 #define git_fetch_options_init (*git2_dl.fetch_options_init)
@@ -160,6 +171,9 @@ int git2_dl_load(struct mc_error *err);
 #define git_index_conflict_iterator_new (*git2_dl.index_conflict_iterator_new)
 #define git_index_conflict_next (*git2_dl.index_conflict_next)
 #define git_index_free(p) GIT2_DL_FREE(index_free, p)
+#define git_index_new (*git2_dl.index_new)
+#define git_index_read_tree (*git2_dl.index_read_tree)
+#define git_index_remove_bypath (*git2_dl.index_remove_bypath)
 #define git_index_has_conflicts (*git2_dl.index_has_conflicts)
 #define git_index_write_tree_to (*git2_dl.index_write_tree_to)
 #define git_libgit2_init (*git2_dl.libgit2_init)

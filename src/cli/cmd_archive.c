@@ -180,10 +180,11 @@ static int do_sync(struct store *s, int push, int argc, char **argv, const struc
 		printf("up to date: nothing to %s\n", push ? "push" : "pull");
 	else if (push)
 		printf("pushed\n");
-	else if (r.fast_forward)
-		printf("pulled: the archive moved forward to the remote's history\n");
 	else
-		printf("pulled and merged: %ld conflict%s, both sides kept\n", r.conflicts, r.conflicts == 1 ? "" : "s");
+		printf("%s; the database took the remote's work on %ld submission%s; %ld conflict%s%s\n",
+		       r.fast_forward ? "pulled: the archive moved forward to the remote's history" : "pulled and merged",
+		       r.submissions, r.submissions == 1 ? "" : "s", r.conflicts, r.conflicts == 1 ? "" : "s",
+		       r.conflicts ? " held: see 'mcassess packet conflicts'" : "");
 	return MC_OK;
 }
 
@@ -250,8 +251,10 @@ const struct cli_cmd cli_cmd_archive = {
 	"                  difference on a line starting 'problem: ', saying which side holds what\n"
 	"  push [REMOTE]   send the archive to a bare repository at a path or an ssh:// URL\n"
 	"                  (default: the one used last); refused if the remote has other history\n"
-	"  pull [REMOTE]   bring in a remote archive's history; diverged history is merged record\n"
-	"                  by record, and conflicts are reported with both sides kept\n"
+	"  pull [REMOTE]   bring in a remote archive's history (git merges it) and its work into\n"
+	"                  the database, through the same merge as 'packet import': a submission\n"
+	"                  changed on both sides is a conflict ('packet conflicts', 'packet\n"
+	"                  resolve'); archives of other databases (districts) merge too\n"
 	"  --format F      for log: text (default), tsv (commit, at, author, email, summary) or json\n\n"
 	"Layout: submissions/a/b/c/d/ID/record.json (abcd: SHA-256 of ID), educators/a/b/c/d/ID.json,\n"
 	"people/USER.json, catalog/{credentials,pathways}/CODE.json, evidence/a/b/c/d/SHA256, and\n"

@@ -135,8 +135,10 @@ static int do_status(struct cli *cli, const struct cli_cmd *self, int argc, char
 static int show_conflict(void *ctx, const struct packet_conflict_view *c)
 {
 	(void)ctx;
-	cli_say(stdout, "%s  packet %s  %s\n  on the server: %s\n  in the packet: %s\n", c->submission,
-		c->packet_id, c->state, c->server, c->packet);
+	/* an archive pull's conflicts are here too, from "archive:COMMIT" (archive.h) */
+	int pulled = strncmp(c->packet_id, "archive:", 8) == 0;
+	cli_say(stdout, "%s  %s %s  %s\n  on the server: %s\n  %s: %s\n", c->submission, pulled ? "from" : "packet",
+		c->packet_id, c->state, c->server, pulled ? "in the remote archive" : "in the packet", c->packet);
 	return 0;
 }
 
@@ -208,7 +210,12 @@ static int do_resolve(struct cli *cli, const struct cli_cmd *self, int argc, cha
 static int list_text(const struct packet_list_view *v)
 {
 	const struct packet_list_row *r = v->row;
-	cli_say(stdout, "%s  %s  exported by %s at %s", r->packet_id, r->district, r->exported_by, r->exported_at);
+	if (v->pull)
+		cli_say(stdout, "%s  an archive pull: its commit by %s at %s", r->packet_id, r->exported_by,
+			r->exported_at);
+	else
+		cli_say(stdout, "%s  %s  exported by %s at %s", r->packet_id, r->district, r->exported_by,
+			r->exported_at);
 	if (r->submissions >= 0)
 		cli_say(stdout, ", %ld submission%s for %s", r->submissions, r->submissions == 1 ? "" : "s",
 			r->assessors);

@@ -579,10 +579,15 @@ struct lister {
 static int list_row(void *ctx, const struct packet_list_row *r)
 {
 	struct lister *l = ctx;
+	/* An archive pull goes through the same merge: listed, as a pull. */
+	int pull = strncmp(r->packet_id, "archive:", 8) == 0;
 	struct packet_list_view v = { .row = r,
-				      .state = r->conflicts_open ? "conflicts open"
-					       : r->imported_at  ? "imported"
-								 : "exported" };
+				      .pull = pull,
+				      .state = pull && r->conflicts_open ? "pulled, conflicts open"
+					       : pull		     ? "pulled"
+					       : r->conflicts_open   ? "conflicts open"
+					       : r->imported_at	     ? "imported"
+								     : "exported" };
 	return l->fn(l->ctx, &v);
 }
 

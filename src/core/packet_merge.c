@@ -17,6 +17,7 @@
 
 #include "mcassess/audit.h"
 #include "mcassess/check.h"
+#include "mcassess/merge.h"
 #include "mcassess/packet.h"
 #include "mcassess/people.h"
 #include "mcassess/progress.h"
@@ -154,289 +155,72 @@ static int same_origin(struct store *s, const char *path, const struct packet_or
 	return MC_OK;
 }
 
-/* ---------------------------------------------------------------- the merge */
+/* ---------------------------------------------------------------- the packet as a merge source */
 
-struct event {
-	struct audit_row r;
-	char *sub; /* the submission's id, or NULL */
-};
-
-struct merge {
+/* The packet is attached as "pk": its rows are read where they lie. */
+struct packet_reader {
 	struct store *s;
 	const struct packet_origin *o;
-	struct mc_error *err;
-	struct event *ev;
-	size_t n, cap;
-	struct packet_import_result *res;
-	int rc;
 };
-
-static char *dup0(const char *v) { return v ? mc_xstrdup(v) : NULL; }
-
-static int collect(void *ctx, const struct audit_row *r)
-{
-	struct merge *m = ctx;
-	if (m->n == m->cap) {
-		m->cap = m->cap ? 2 * m->cap : 256;
-		m->ev = mc_xrealloc(m->ev, m->cap * sizeof *m->ev);
-	}
-	struct event *e = &m->ev[m->n++];
-	e->r = (struct audit_row){ .seq = r->seq, .uid = dup0(r->uid), .at = dup0(r->at), .actor = dup0(r->actor),
-				   .action = dup0(r->action), .subject = dup0(r->subject),
-				   .before = dup0(r->before), .after = dup0(r->after), .hash = dup0(r->hash) };
-	e->sub = strncmp(r->subject, "submission:", 11) == 0 ? mc_xstrdup(r->subject + 11) : NULL;
-	return 0;
-}
-
-static void events_free(struct merge *m)
-{
-	for (size_t i = 0; i < m->n; i++) {
-		struct audit_row *r = &m->ev[i].r;
-		free((char *)r->uid);
-		free((char *)r->at);
-		free((char *)r->actor);
-		free((char *)r->action);
-		free((char *)r->subject);
-		free((char *)r->before);
-		free((char *)r->after);
-		free((char *)r->hash);
-		free(m->ev[i].sub);
-	}
-	free(m->ev);
-}
 
 /* Only the packet's own making and its submissions' events come home: a
  * change to people or settings on a laptop has no place on the server. */
-static int foreign_event(struct merge *m)
-{
-	for (size_t i = 0; i < m->n; i++) {
-		const struct audit_row *r = &m->ev[i].r;
-		if (!m->ev[i].sub && strcmp(r->action, "packet") != 0)
-			return mc_error_set(m->err, MC_INVALID, "the packet holds a change the server does not take "
-					    "from a packet (%s %s by %s at %s): refused, nothing was merged",
-					    r->action, r->subject, r->actor, r->at);
-	}
-	return MC_OK;
-}
-
-static json_t *event_json(const struct audit_row *r)
-{
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s?, s:s?, s:s}", "uid", r->uid, "at", r->at, "actor", r->actor,
-			 "action", r->action, "subject", r->subject, "before", r->before, "after", r->after,
-			 "packet_hash", r->hash);
-}
-
-/* The packet's events on `sub`, as a conflict keeps them (JSON, heap), and in words. */
-static char *sub_events(struct merge *m, const char *sub, struct mc_buf *what)
-{
-	json_t *evs = json_array();
-	for (size_t i = 0; i < m->n; i++) {
-		if (!m->ev[i].sub || strcmp(m->ev[i].sub, sub) != 0)
-			continue;
-		json_array_append_new(evs, event_json(&m->ev[i].r));
-		mc_buf_printf(what, "%s%s by %s at %s", mc_buf_str(what)[0] ? "; " : "", m->ev[i].r.action,
-			      m->ev[i].r.actor, m->ev[i].r.at);
-	}
-	char *events = json_dumps(evs, JSON_COMPACT);
-	json_decref(evs);
-	return events;
-}
-
-/* The log's last word on every record a packet touched is again what the
- * server holds for `sub` while its conflict is open: the server's own records
- * restated, the packet's others removed. These rows' ids are made from what
- * they restate, so that any order of imports writes the same rows. */
-struct restate {
-	struct store *s;
-	const char *packet_id, *subject, *events;
-	char at[MC_TIME_LEN];
-	long n;
-	int rc;
+struct foreign {
+	int (*fn)(void *ctx, const struct audit_row *r);
+	void *ctx;
 	struct mc_error *err;
-};
-
-static void restate_uid(const struct restate *r, char out[MC_UUID_LEN])
-{
-	char h[MC_SHA256_HEX];
-	char *key = mc_xasprintf("%s\037%s\037%s\037%ld", r->packet_id, r->subject, r->events, r->n);
-	mc_sha256_hex(key, strlen(key), h);
-	free(key);
-	snprintf(out, MC_UUID_LEN, "%.8s-%.4s-8%.3s-a%.3s-%.12s", h, h + 8, h + 12, h + 15, h + 18);
-}
-
-static int restate_one(void *ctx, const char *action, const char *before, const char *after)
-{
-	struct restate *r = ctx;
-	char uid[MC_UUID_LEN];
-	restate_uid(r, uid);
-	r->n++;
-	struct audit_row row = { .uid = uid, .at = r->at, .actor = session_user(r->s), .action = action,
-				 .subject = r->subject, .before = before, .after = after };
-	r->rc = audit_append_row(r->s, &row, NULL, r->err);
-	if (r->rc == MC_OK)
-		r->rc = store_packet_note_audit(r->s, uid, r->packet_id, "", r->err);
-	return r->rc != MC_OK;
-}
-
-static int compensate(struct store *s, const char *packet_id, const char *sub, const char *records,
-		      const char *events, struct mc_error *err)
-{
-	char *subject = mc_xasprintf("submission:%s", sub);
-	struct restate r = { .s = s, .packet_id = packet_id, .subject = subject, .events = events, .err = err };
-	mc_now(r.at);
-	int rc = store_packet_restate(s, sub, records, restate_one, &r, err);
-	if (rc == MC_OK)
-		rc = r.rc;
-	free(subject);
-	return rc;
-}
-
-/* Every event comes home, under its author and time, whatever becomes of
- * the records: the log says what was done on the laptops. `sub`'s events
- * (NULL: those of no submission) after its records are settled, since the
- * archive's copy of a submission is taken with each row. */
-static int append_events(struct merge *m, const char *sub)
-{
-	int rc = MC_OK;
-	for (size_t i = 0; rc == MC_OK && i < m->n; i++) {
-		if (sub ? !m->ev[i].sub || strcmp(m->ev[i].sub, sub) != 0 : m->ev[i].sub != NULL)
-			continue;
-		rc = audit_append_row(m->s, &m->ev[i].r, NULL, m->err);
-		if (rc == MC_OK)
-			rc = store_packet_note_audit(m->s, m->ev[i].r.uid, m->o->packet_id, m->ev[i].r.hash, m->err);
-		m->res->events++;
-	}
-	return rc;
-}
-
-/* A packet's records taken alone for `sub`: no one else touched it. */
-static int take_alone(struct merge *m, const char *sub, const char *records, const char *events, const char *what)
-{
-	char *before = NULL;
-	int rc = store_packet_server_records_json(m->s, sub, &before, m->err);
-	struct packet_merged_row row = { .packet_id = m->o->packet_id, .submission = sub, .base_seq = m->o->base_seq,
-					 .before = before, .packet = what, .records = records, .events = events };
-	if (rc == MC_OK)
-		rc = store_packet_merged_put(m->s, &row, m->err);
-	if (rc == MC_OK)
-		rc = store_packet_apply(m->s, sub, NULL, m->err);
-	if (rc == MC_OK)
-		rc = append_events(m, sub);
-	free(before);
-	m->res->submissions++;
-	return rc;
-}
-
-/* A packet taken alone before (this one too, on an earlier import), now one
- * side of a conflict: the server's own records come back, the packet's side
- * is kept in the conflict. */
-struct unmerge {
-	struct merge *m;
 	int rc;
 };
 
-static int unmerge_one(void *ctx, const struct packet_merged_row *row)
+static int not_foreign(void *ctx, const struct audit_row *r)
 {
-	struct unmerge *u = ctx;
-	struct merge *m = u->m;
-	char *server = NULL, *subject = mc_xasprintf("submission:%s", row->submission);
-	u->rc = store_packet_apply(m->s, row->submission, row->before, m->err);
-	if (u->rc == MC_OK)
-		u->rc = compensate(m->s, row->packet_id, row->submission, row->records, row->events, m->err);
-	if (u->rc == MC_OK)
-		u->rc = store_packet_server_since(m->s, subject, row->base_seq, &server, m->err);
-	struct packet_conflict_row c = { .packet_id = row->packet_id, .submission = row->submission,
-					 .server = server, .packet = row->packet, .records = row->records,
-					 .events = row->events };
-	if (u->rc == MC_OK)
-		u->rc = store_packet_conflict_add(m->s, &c, m->err);
-	free(server);
-	free(subject);
-	return u->rc != MC_OK;
-}
-
-/* `sub` was touched by the server or another packet too: one conflict, the
- * same whichever came first; the server's own records stay. */
-static int contest(struct merge *m, const char *sub, const char *server, const char *records, const char *events,
-		   const char *what, long own)
-{
-	struct unmerge u = { .m = m };
-	int rc = store_packet_merged_each(m->s, sub, unmerge_one, &u, m->err);
-	if (rc == MC_OK)
-		rc = u.rc;
-	long others = 0;
-	if (rc == MC_OK)
-		rc = store_packet_merged_drop(m->s, sub, m->err);
-	if (rc == MC_OK) /* this packet's own earlier merge is a side now too */
-		rc = store_packet_touched(m->s, m->o->packet_id, sub, &others, &own, m->err);
-	struct packet_conflict_row c = { .packet_id = m->o->packet_id, .submission = sub, .server = server,
-					 .packet = what, .records = records, .events = events };
-	if (rc == MC_OK)
-		rc = own ? store_packet_conflict_update(m->s, &c, m->err) : store_packet_conflict_add(m->s, &c, m->err);
-	if (rc == MC_OK)
-		rc = append_events(m, sub);
-	if (rc == MC_OK)
-		rc = compensate(m->s, m->o->packet_id, sub, records, events, m->err);
-	m->res->conflicts++;
-	return rc;
-}
-/* One submission the packet changed: taken alone, or one side of a conflict. */
-static int decide_one(struct merge *m, const char *sub, const char *subject)
-{
-	struct mc_buf what = MC_BUF_INIT;
-	char *events = sub_events(m, sub, &what), *records = NULL, *server = NULL;
-	long others = 0, own = 0;
-	int rc = store_packet_records_json(m->s, sub, &records, m->err);
-	if (rc == MC_OK)
-		rc = store_packet_server_since(m->s, subject, m->o->base_seq, &server, m->err);
-	if (rc == MC_OK)
-		rc = store_packet_touched(m->s, m->o->packet_id, sub, &others, &own, m->err);
-	if (rc == MC_OK && !*server && !others && !own)
-		rc = take_alone(m, sub, records, events, mc_buf_str(&what));
-	else if (rc == MC_OK)
-		rc = contest(m, sub, server, records, events, mc_buf_str(&what), own);
-	free(events);
-	free(records);
-	free(server);
-	mc_buf_free(&what);
-	return rc;
-}
-
-static int seen_before(struct merge *m, size_t i)
-{
-	for (size_t k = 0; k < i; k++)
-		if (m->ev[k].sub && strcmp(m->ev[k].sub, m->ev[i].sub) == 0)
-			return 1;
-	return 0;
-}
-
-static int decide_each(struct merge *m)
-{
-	int rc = MC_OK;
-	for (size_t i = 0; rc == MC_OK && i < m->n; i++) {
-		if (m->ev[i].sub && !seen_before(m, i))
-			rc = decide_one(m, m->ev[i].sub, m->ev[i].r.subject);
-		progress_report("merging the packet", (long long)i, (long long)m->n);
+	struct foreign *f = ctx;
+	if (strncmp(r->subject, "submission:", 11) != 0 && strcmp(r->action, "packet") != 0) {
+		f->rc = mc_error_set(f->err, MC_INVALID, "the packet holds a change the server does not take "
+				     "from a packet (%s %s by %s at %s): refused, nothing was merged", r->action,
+				     r->subject, r->actor, r->at);
+		return 1;
 	}
-	return rc;
+	return f->fn(f->ctx, r);
 }
 
-static int merge_in_tx(struct merge *m)
+static int pk_events(void *ctx, int (*fn)(void *fnctx, const struct audit_row *r), void *fnctx,
+		     struct mc_error *err)
 {
-	int rc = store_packet_new_events(m->s, collect, m, m->err);
-	if (rc == MC_OK)
-		rc = foreign_event(m);
-	if (rc != MC_OK || m->n == 0)
-		return rc;
-	rc = append_events(m, NULL);
-	if (rc == MC_OK)
-		rc = decide_each(m);
-	char now[MC_TIME_LEN];
-	mc_now(now);
-	if (rc == MC_OK && (m->res->events || m->res->conflicts))
-		rc = store_packet_import_note(m->s, m->o->packet_id, m->o->district, m->o->exported_by,
-					      m->o->exported_at, session_user(m->s), now, m->res->events,
-					      m->res->conflicts, m->err);
+	struct packet_reader *p = ctx;
+	struct foreign f = { .fn = fn, .ctx = fnctx, .err = err };
+	int rc = store_packet_new_events(p->s, not_foreign, &f, err);
+	return rc == MC_OK ? f.rc : rc;
+}
+
+static int pk_changed_here(void *ctx, const char *subject, char **what, struct mc_error *err)
+{
+	struct packet_reader *p = ctx;
+	return store_packet_server_since(p->s, subject, p->o->base_seq, what, err);
+}
+
+static int pk_records(void *ctx, const char *sub, char **json, struct mc_error *err)
+{
+	return store_packet_records_json(((struct packet_reader *)ctx)->s, sub, json, err);
+}
+
+static int pk_apply(void *ctx, const char *sub, struct mc_error *err)
+{
+	return store_packet_apply(((struct packet_reader *)ctx)->s, sub, NULL, err);
+}
+
+static int merge_in_tx(struct store *s, const struct packet_origin *o, struct packet_import_result *res,
+		       struct mc_error *err)
+{
+	struct packet_reader p = { .s = s, .o = o };
+	struct merge_source src = { .id = o->packet_id, .district = o->district, .made_by = o->exported_by,
+				    .made_at = o->exported_at, .step = "merging the packet", .base_seq = o->base_seq,
+				    .ctx = &p, .events = pk_events, .changed_here = pk_changed_here,
+				    .records = pk_records, .apply = pk_apply };
+	struct merge_result r;
+	int rc = merge_run(s, &src, &r, err);
+	*res = (struct packet_import_result){ .events = r.events, .submissions = r.submissions,
+					      .conflicts = r.conflicts };
 	return rc;
 }
 
@@ -457,7 +241,6 @@ static int merge(struct store *s, const char *path, const struct packet_origin *
 	int rc = store_packet_attach(s, path, err);
 	if (rc != MC_OK)
 		return rc;
-	struct merge m = { .s = s, .o = o, .err = err, .res = res };
 	char *bad = NULL;
 	rc = store_begin(s, err);
 	if (rc == MC_OK)
@@ -465,13 +248,12 @@ static int merge(struct store *s, const char *path, const struct packet_origin *
 	if (rc == MC_OK && *bad)
 		rc = mc_error_set(err, MC_INVALID, "%s: %s; refused, nothing was merged", path, bad);
 	if (rc == MC_OK)
-		rc = merge_in_tx(&m);
+		rc = merge_in_tx(s, o, res, err);
 	if (rc == MC_OK)
 		rc = store_commit(s, err);
 	else if (store_in_tx(s))
 		store_rollback(s);
 	free(bad);
-	events_free(&m);
 	store_packet_detach(s);
 	return rc;
 }
@@ -556,24 +338,6 @@ static int append_held(struct store *s, const char *packet_id, const char *event
 	return rc;
 }
 
-/* A server record the packet's replace removes is audited as removed, so the
- * log's last word on it is that it is gone (check compares the two). */
-struct removal {
-	struct store *s;
-	char **actions, **befores;
-	size_t n;
-};
-
-static int removal_note(void *ctx, const char *action, const char *before)
-{
-	struct removal *r = ctx;
-	r->actions = mc_xrealloc(r->actions, (r->n + 1) * sizeof *r->actions);
-	r->befores = mc_xrealloc(r->befores, (r->n + 1) * sizeof *r->befores);
-	r->actions[r->n] = mc_xstrdup(action);
-	r->befores[r->n++] = mc_xstrdup(before);
-	return 0;
-}
-
 /* The kept side's records, restated in the log after the rows that set them
  * aside while the conflict was open. */
 struct restated {
@@ -592,21 +356,10 @@ static int restate_live(void *ctx, const char *action, const char *before, const
 
 static int take_packet(struct store *s, const struct pick *p, struct mc_error *err)
 {
-	struct removal r = { .s = s };
-	int rc = store_packet_removed(s, p->sub, p->records, removal_note, &r, err);
-	if (rc == MC_OK)
-		rc = store_packet_apply(s, p->sub, p->records, err);
-	char *subject = mc_xasprintf("submission:%s", p->sub);
-	for (size_t i = 0; i < r.n; i++) {
-		if (rc == MC_OK)
-			rc = audit_append(s, r.actions[i], subject, r.befores[i], NULL, err);
-		free(r.actions[i]);
-		free(r.befores[i]);
-	}
-	free(r.actions);
-	free(r.befores);
+	int rc = merge_take_records(s, p->sub, p->records, err);
 	if (rc == MC_OK)
 		rc = append_held(s, p->packet_id, p->events, err);
+	char *subject = mc_xasprintf("submission:%s", p->sub);
 	struct restated again = { .s = s, .subject = subject, .err = err };
 	if (rc == MC_OK)
 		rc = store_packet_restate(s, p->sub, NULL, restate_live, &again, err);

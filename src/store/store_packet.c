@@ -321,7 +321,7 @@ int store_packet_server_since(struct store *s, const char *subject, long long ba
 	static const char sql[] =
 		"SELECT group_concat(action || ' by ' || actor || ' at ' || at, '; ') FROM (SELECT action, actor, at "
 		"FROM main.audit WHERE subject = ?1 AND seq > ?3 AND action NOT IN ('claim', 'release') "
-		"AND uid NOT IN (SELECT uid FROM pk.audit) AND uid NOT IN (SELECT audit_uid FROM main.packet_audit) "
+		"AND uid NOT IN (SELECT audit_uid FROM main.packet_audit) "
 		"ORDER BY seq)";
 	return text3(s, sql, subject, NULL, base_seq, what, err);
 }
@@ -761,19 +761,23 @@ int store_packet_merged_each(struct store *s, const char *sub, int (*fn)(void *c
 	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading the packets' merges");
 }
 
-int store_packet_merged_drop(struct store *s, const char *sub, struct mc_error *err)
+int store_packet_merged_drop(struct store *s, const char *sub, const char *keep, struct mc_error *err)
 {
-	return run3(s, "DELETE FROM main.packet_merged WHERE submission = ?1", sub, NULL, NULL,
+	return run3(s, "DELETE FROM main.packet_merged WHERE submission = ?1 AND packet_id IS NOT ?2", sub, keep, NULL,
 		    "recording a packet's merge", err);
 }
 
-int store_packet_touched(struct store *s, const char *packet_id, const char *sub, long *others, long *own,
-			 struct mc_error *err)
+int store_packet_touched(struct store *s, const char *packet_id, const char *sub, long long since, long *others,
+			 long *own, struct mc_error *err)
 {
-	int rc = MC_OK;
-	*others = count(s, "SELECT (SELECT count(*) FROM main.packet_merged WHERE submission = ?1 AND packet_id <> "
-			   "?2) + (SELECT count(*) FROM main.packet_conflict WHERE submission = ?1 AND packet_id <> ?2 "
-			   "AND state = 'open')", sub, packet_id, &rc, err);
+	char *n = NULL;
+	int rc = text3(s, "SELECT (SELECT count(*) FROM main.packet_merged m WHERE m.submission = ?1 AND "
+		       "m.packet_id <> ?2 AND EXISTS (SELECT 1 FROM main.audit a JOIN main.packet_audit pa ON pa.audit_uid = a.uid "
+		       "WHERE a.subject = 'submission:' || ?1 AND a.seq > ?3 AND pa.packet_id = m.packet_id)) + "
+		       "(SELECT count(*) FROM main.packet_conflict WHERE submission = ?1 AND packet_id <> ?2 "
+		       "AND state = 'open')", sub, packet_id, since, &n, err);
+	*others = n ? atol(n) : 0;
+	free(n);
 	*own = count(s, "SELECT count(*) FROM main.packet_conflict WHERE submission = ?1 AND packet_id = ?2 AND "
 			"state = 'open'", sub, packet_id, &rc, err);
 	return rc;

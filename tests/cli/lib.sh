@@ -132,6 +132,33 @@ t_as() {
 	if [ "$RC" -eq "$_want" ]; then t_ok "as $_u: mcassess $* exits $_want"
 	else t_fail "as $_u: mcassess $* exits $_want (got $RC)"; t_diag "$ERR"; fi
 }
+# t_on DB USER ARGS...: mcassess as USER on DB (after t_accounts), no TAP
+# line: RC, $OUT and $ERR tell.
+t_on() {
+	_db=$1 _u=$2; shift 2
+	RC=0
+	chmod -R a+rwX "$F"
+	runuser -u "$_u" -- env HOME="$F" "$MCASSESS" --db "$_db" "$@" >"$OUT" 2>"$ERR" </dev/null || RC=$?
+}
+# t_copy_archived SRC DST: a database with its evidence and archive, the
+# copy's archive at DST.archive.git.
+t_copy_archived() {
+	rm -rf "$2" "$2-wal" "$2-shm" "$2.evidence" "$2.archive.git"
+	sqlite3 "$1" ".backup '$2'"; cp -r "$1.evidence" "$2.evidence"; cp -r "$1.archive.git" "$2.archive.git"
+	sqlite3 "$2" "UPDATE meta SET value = '$2.archive.git' WHERE key = 'archive_path'"
+}
+# t_archive_laptop DB REMOTE DST: a laptop's copy of DB with a clone of the
+# archive pushed to REMOTE, as a district coordinator makes one (README: One
+# merge engine).
+t_archive_laptop() {
+	sqlite3 "$1" ".backup '$3'"
+	cp -r "$1.evidence" "$3.evidence"
+	git clone -q --bare "$2" "$3.archive.git"
+	sqlite3 "$3" "UPDATE meta SET value = '$3.archive.git' WHERE key = 'archive_path';
+		UPDATE meta SET value = 'laptop-$(basename "$3")' WHERE key = 'archive_id';
+		UPDATE meta SET value = (SELECT max(seq) + 1 FROM audit) WHERE key = 'archive_from_seq'"
+	chmod -R a+rwX "$F"
+}
 # t_skip_all REASON: the whole test is skipped (one TAP line) and the script ends.
 t_skip_all() {
 	echo "ok 1 # SKIP $*"

@@ -138,10 +138,11 @@ mc score HX-101 O1 progressing
 t_run 1 archive push
 t_stderr_has "has commits this archive lacks: run 'mcassess archive pull $URL' first"
 t_run 0 archive pull
-t_stdout_has "conflict: submissions/2/e/b/8/HX-101/record.json changed on both sides"
-t_stdout_has "pulled and merged: 1 conflict, both sides kept"
+t_stdout_has "pulled and merged; the database took the remote's work on 0 submissions; 1 conflict held: see 'mcassess packet conflicts'"
 t_check "a merge commit with both parents" test "$(g log -1 --format=%P main | wc -w)" = 2
-t_check "theirs kept beside ours" sh -c "git --git-dir='$A' ls-tree -r --name-only main submissions/2/e/b/8/HX-101 | grep -q 'record.json.theirs-'"
+t_check "theirs waits in the database's conflict, not beside ours" sh -c "! git --git-dir='$A' ls-tree -r --name-only main submissions/2/e/b/8/HX-101 | grep -q 'record.json.theirs-'"
+mc packet conflicts
+t_stdout_has "HX-101"
 t_check "ours stays at the path" sh -c "git --git-dir='$A' show main:submissions/2/e/b/8/HX-101/record.json | grep -q '\"level\": \"progressing\"'"
 t_run 0 archive push
 t_check "the merge reached the server" test "$(st rev-parse main)" = "$(g rev-parse main)"

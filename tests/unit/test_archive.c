@@ -321,18 +321,12 @@ static void conflict(void *ctx, const char *msg)
 	collect(ctx, msg);
 }
 
-static void push_then_diverged_pull_keeps_both(void **state)
+/* A second database's archive, cloned from the state server's (remote),
+ * scores HX-101 O1 at level and pushes there. */
+static void second_scores(struct fx *f, const char *remote, const char *level)
 {
-	struct fx *f = *state;
 	struct mc_error err = MC_ERROR_INIT;
-	char *arc = init_archive(f, "a.git");
-	char *remote = mc_xasprintf("%s/state.git", f->dir);
 	struct archive_sync_result r;
-	ok(archive_push(f->s, remote, &r, &err), &err);
-	assert_true(r.fast_forward);
-	ok(archive_push(f->s, NULL, &r, &err), &err); /* the remote is remembered */
-	assert_true(r.up_to_date);
-	/* a second database's archive, cloned from the state server, scores the same submission */
 	char *db2 = mc_xasprintf("%s/t2.db", f->dir);
 	char *cmd = mc_xasprintf("cp '%s' '%s' && rm -f '%s-wal' && cp -r '%s.evidence' '%s.evidence'", f->db, db2,
 				 db2, f->db, db2);
@@ -350,11 +344,33 @@ static void push_then_diverged_pull_keeps_both(void **state)
 	ok(store_meta_set(s2, "archive_path", arc2, &err), &err);
 	ok(store_meta_set(s2, "archive_id", "second-archive", &err), &err);
 	ok(store_commit(s2, &err), &err);
-	ok(scoring_score(s2, "HX-101", "O1", "not_met", NULL, &err), &err);
+	ok(scoring_score(s2, "HX-101", "O1", level, NULL, &err), &err);
 	long n;
 	ok(archive_drain(s2, &n, &err), &err);
 	ok(archive_push(s2, remote, &r, &err), &err);
 	unit_close(&s2);
+	free(arc2);
+	free(db2);
+}
+
+/* The same read scored on both sides: since the pull goes through the merge
+ * engine (merge.h), the remote's work waits in a conflict of the database
+ * (packet conflicts), the merged tree keeps ours at the path and nothing is
+ * written beside it (it kept PATH.theirs-COMMIT before), and check is clean. */
+static void push_then_diverged_pull_keeps_both(void **state)
+{
+	struct fx *f = *state;
+	struct mc_error err = MC_ERROR_INIT;
+	char *arc = init_archive(f, "a.git");
+	char *remote = mc_xasprintf("%s/state.git", f->dir);
+	struct archive_sync_result r;
+	ok(archive_push(f->s, remote, &r, &err), &err);
+	assert_true(r.fast_forward);
+	ok(archive_push(f->s, NULL, &r, &err), &err); /* the remote is remembered */
+	assert_true(r.up_to_date);
+	/* a second database's archive, cloned from the state server, scores the same submission */
+	second_scores(f, remote, "not_met");
+	long n;
 	ok(scoring_score(f->s, "HX-101", "O1", "demonstrated", NULL, &err), &err);
 	ok(archive_drain(f->s, &n, &err), &err);
 	/* our history and the state server's have diverged: push is refused, pull merges */
@@ -366,18 +382,91 @@ static void push_then_diverged_pull_keeps_both(void **state)
 	ok(archive_pull(f->s, NULL, conflict, &p, &r, &err), &err);
 	assert_true(r.merged);
 	assert_int_equal(r.conflicts, 1);
-	assert_non_null(strstr(p.buf, "conflict: submissions/2/e/b/8/HX-101/record.json changed on both sides"));
+	assert_int_equal(query_int(f, "SELECT count(*) FROM packet_conflict WHERE submission = 'HX-101' AND "
+				      "state = 'open' AND packet_id LIKE 'archive:%'"), 1);
 	git_oid o;
 	assert_true(head_entry(arc, "main", "submissions/2/e/b/8/HX-101/record.json", &o));
+	assert_int_equal(query_int(f, "SELECT count(*) FROM score sc JOIN level l ON l.id = sc.level_id "
+				      "WHERE l.code = 'demonstrated'"), 1);
+	char *ls = mc_xasprintf("git --git-dir='%s' ls-tree -r --name-only main | grep -q theirs", arc);
+	assert_int_not_equal(system(ls), 0);
+	free(ls);
+	assert_int_equal(run_check(f, &p), 0);
 	char *theirs_glob = head_message(arc);
 	assert_non_null(strstr(theirs_glob, "merge "));
 	free(theirs_glob);
 	ok(archive_push(f->s, NULL, &r, &err), &err); /* now it goes */
 	assert_false(r.up_to_date);
 	free(arc);
-	free(arc2);
-	free(db2);
 	free(remote);
+}
+
+/* The database's text, to compare (sqlite3 .dump, less where its archive is). */
+static char *dump(const char *db)
+{
+	char *cmd = mc_xasprintf("sqlite3 '%s' .dump | grep -v \"'archive_path'\"", db);
+	FILE *p = popen(cmd, "r");
+	struct mc_buf b = MC_BUF_INIT;
+	char line[4096];
+	while (p && fgets(line, sizeof line, p))
+		mc_buf_adds(&b, line);
+	if (p)
+		pclose(p);
+	free(cmd);
+	return mc_buf_steal(&b);
+}
+
+static void pull_in_child(void *arg)
+{
+	struct fx *f = arg;
+	struct mc_error err = MC_ERROR_INIT;
+	struct archive_sync_result r;
+	archive_pull(f->s, NULL, conflict, NULL, &r, &err);
+}
+
+/* A pull killed at each of its steps: before the database's commit, the
+ * database is exactly as it was; after it, the database holds the remote's
+ * work; either way the next pull ends where an uninterrupted one does, and
+ * check is clean. */
+static void every_kill_point_of_a_pull_recovers(void **state)
+{
+	static const struct {
+		const char *point;
+		int merged;
+	} points[] = {
+		{ "archive pull: records merged, not committed", 0 },
+		{ "archive pull: database merged, branch not moved", 1 },
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof points / sizeof points[0]; i++) {
+		void *fx;
+		setup(&fx);
+		struct fx *f = fx;
+		struct mc_error err = MC_ERROR_INIT;
+		struct archive_sync_result r;
+		char *arc = init_archive(f, "a.git"), *remote = mc_xasprintf("%s/state.git", f->dir);
+		ok(archive_push(f->s, remote, &r, &err), &err);
+		second_scores(f, remote, "progressing");
+		char *before = dump(f->db);
+		unit_killed_at(points[i].point, pull_in_child, f);
+		char *after = dump(f->db);
+		if (points[i].merged)
+			assert_int_equal(query_int(f, "SELECT count(*) FROM score"), 1);
+		else
+			assert_string_equal(after, before);
+		ok(archive_pull(f->s, NULL, conflict, NULL, &r, &err), &err);
+		assert_int_equal(query_int(f, "SELECT count(*) FROM score sc JOIN level l ON l.id = sc.level_id "
+					      "WHERE l.code = 'progressing'"), 1);
+		assert_int_equal(query_int(f, "SELECT count(*) FROM audit WHERE action = 'score'"), 1);
+		struct problems p;
+		if (run_check(f, &p) != 0)
+			fail_msg("after a pull killed at '%s': %s", points[i].point, p.buf);
+		free(before);
+		free(after);
+		free(arc);
+		free(remote);
+		teardown(&fx);
+	}
 }
 
 /* Trees serialized by archive_pack.c are byte for byte the ones libgit2 writes
@@ -607,6 +696,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(failed_drain_waits_then_catches_up_in_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(push_then_diverged_pull_keeps_both, setup, teardown),
 		cmocka_unit_test(every_kill_point_of_a_drain_recovers),
+		cmocka_unit_test(every_kill_point_of_a_pull_recovers),
 		cmocka_unit_test(a_killed_drain_after_an_import_is_no_alarm),
 		cmocka_unit_test_setup_teardown(a_stale_branch_lock_does_not_stop_the_archive, setup, teardown),
 	};
