@@ -13,6 +13,7 @@
  * their sorted entries (arc_tree_put); the repository is kept open. */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -309,6 +310,7 @@ static struct {
 	ino_t ino;
 	git_repository *repo;
 	git_odb_backend *mem; /* its in-memory backend for batches, added once */
+	int stale;            /* packs were removed under it (arc_pack_merge) */
 } kept;
 
 static void kept_free(void)
@@ -324,7 +326,7 @@ int arc_repo_open(git_repository **out, const char *path)
 	struct stat sb;
 	int have = stat(objects, &sb) == 0;
 	free(objects);
-	if (kept.repo && have && strcmp(kept.path, path) == 0 && kept.dev == sb.st_dev && kept.ino == sb.st_ino) {
+	if (kept.repo && have && !kept.stale && strcmp(kept.path, path) == 0 && kept.dev == sb.st_dev && kept.ino == sb.st_ino) {
 		*out = kept.repo;
 		return 0;
 	}
@@ -360,7 +362,10 @@ int arc_repo_mempack(git_repository *repo, git_odb_backend **out)
 		git_odb_free(odb);
 		return -1;
 	}
-	int rc = git_odb_add_backend(odb, mem, 1000);
+	/* last in the odb: read when no pack or loose file has the object, and
+	 * never the place a plain libgit2 write (a pull's merge) goes to, which
+	 * would then never reach the disk */
+	int rc = git_odb_add_backend(odb, mem, 0);
 	git_odb_free(odb);
 	if (rc < 0) {
 		mem->free(mem);
@@ -499,9 +504,35 @@ static int put_file(const char *dir, const char *name, const void *data, size_t 
 	return rc;
 }
 
-int arc_pack_write(git_odb *odb, const char *objects, git_oid *ids, size_t n, char **why)
+/* Object id into the pack as entry i, read from `from` when given (the
+ * drain's memory: a loose file of the same id, left empty by a crash, must
+ * not be what is packed), else from odb. */
+static int read_put(struct pw *p, size_t i, z_stream *z, git_odb *odb, git_odb_backend *from, const git_oid *id)
+{
+	if (from) {
+		void *data = NULL;
+		size_t len = 0;
+		git_object_t type;
+		if (from->read(&data, &len, &type, from, id) < 0)
+			return -1;
+		int rc = put_object(p, i, z, type, data, len);
+		git_odb_backend_data_free(from, data);
+		return rc;
+	}
+	git_odb_object *o = NULL;
+	if (git_odb_read(&o, odb, id) < 0)
+		return -1;
+	int rc = put_object(p, i, z, git_odb_object_type(o), git_odb_object_data(o), git_odb_object_size(o));
+	git_odb_object_free(o);
+	return rc;
+}
+
+/* arc_pack_write, and the pack's name (its checksum in hex) in hex. */
+static int pack_write(git_odb *odb, git_odb_backend *from, const char *objects, git_oid *ids, size_t n,
+		      char hex[2 * SHA1_DIGEST_SIZE + 1], char **why)
 {
 	*why = NULL;
+	hex[0] = '\0';
 	/* the same object may have been made twice (a record scored back to an
 	 * earlier value): once in the pack; sorted, as the index wants them */
 	qsort(ids, n, sizeof *ids, oid_cmp);
@@ -539,19 +570,13 @@ int arc_pack_write(git_odb *odb, const char *objects, git_oid *ids, size_t n, ch
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		if (i % 512 == 0)
 			progress_report("writing the archive", (long long)i, (long long)n);
-		git_odb_object *o = NULL;
-		if (git_odb_read(&o, odb, &ids[i]) < 0) {
+		if (read_put(&p, i, &z, odb, from, &ids[i]) < 0) {
 			const git_error *e = git_error_last();
 			*why = mc_xasprintf("reading an object to pack: %s", e && e->message ? e->message : "?");
 			rc = -1;
-		} else {
-			rc = put_object(&p, i, &z, git_odb_object_type(o), git_odb_object_data(o),
-					git_odb_object_size(o));
 		}
-		git_odb_object_free(o);
 	}
 	unsigned char sum[SHA1_DIGEST_SIZE];
-	char hex[2 * SHA1_DIGEST_SIZE + 1];
 	if (rc == 0) {
 		flush(&p);
 		sha1_digest(&p.sha, sizeof sum, sum);
@@ -570,6 +595,7 @@ int arc_pack_write(git_odb *odb, const char *objects, git_oid *ids, size_t n, ch
 		}
 		free(name);
 	}
+	MC_CRASH_POINT("archive: pack written, no index");
 	if (rc == 0) {
 		/* the index last: with it, readers see the pack whole */
 		struct mc_buf idx = MC_BUF_INIT;
@@ -596,5 +622,163 @@ int arc_pack_write(git_odb *odb, const char *objects, git_oid *ids, size_t n, ch
 	free(dir);
 	free(tmp_pack);
 	free(tmp_idx);
+	return rc;
+}
+
+/* Loose copies of objects now packed removed, as `git prune-packed` does: a
+ * crash may have left one empty (an object file the kernel had not written
+ * out), which git fsck reports even though readers take the pack's copy. */
+static void loose_prune(const char *objects, const git_oid *ids, size_t n)
+{
+	size_t len = strlen(objects);
+	char *f = mc_xmalloc(len + GIT_OID_HEXSZ + 3);
+	memcpy(f, objects, len);
+	for (size_t i = 0; i < n; i++) {
+		char hex[GIT_OID_HEXSZ + 1];
+		git_oid_tostr(hex, sizeof hex, &ids[i]);
+		snprintf(f + len, GIT_OID_HEXSZ + 3, "/%.2s/%s", hex, hex + 2);
+		unlink(f);
+	}
+	free(f);
+}
+
+int arc_pack_write(git_odb *odb, git_odb_backend *from, const char *objects, git_oid *ids, size_t n, char **why)
+{
+	char hex[2 * SHA1_DIGEST_SIZE + 1];
+	int rc = pack_write(odb, from, objects, ids, n, hex, why);
+	if (rc == 0)
+		loose_prune(objects, ids, n);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- merging packs */
+
+/* A pack of objects/pack, by the name its files share ("pack-HEX"). */
+struct pk {
+	char *name;
+	uint32_t count; /* objects in it */
+};
+
+static int pk_cmp(const void *x, const void *y)
+{
+	const struct pk *a = x, *b = y;
+	return (a->count > b->count) - (a->count < b->count);
+}
+
+/* The ids an index (version 2) lists, appended to *ids; its object count from
+ * the last fan-out entry. 0, or -1 (not an index we can read). */
+static int idx_ids(const char *path, git_oid **ids, size_t *n, size_t *cap, uint32_t *count)
+{
+	FILE *f = fopen(path, "rb");
+	unsigned char hdr[8 + 256 * 4];
+	int rc = f && fread(hdr, 1, sizeof hdr, f) == sizeof hdr && memcmp(hdr, "\377tOc\0\0\0\2", 8) == 0 ? 0 : -1;
+	if (rc == 0) {
+		const unsigned char *c = hdr + 8 + 255 * 4;
+		*count = (uint32_t)c[0] << 24 | (uint32_t)c[1] << 16 | (uint32_t)c[2] << 8 | c[3];
+	}
+	if (rc == 0 && ids) {
+		if (*n + *count > *cap) {
+			*cap = 2 * (*n + *count);
+			*ids = mc_xrealloc(*ids, *cap * sizeof **ids);
+		}
+		for (uint32_t i = 0; rc == 0 && i < *count; i++)
+			if (fread((*ids)[*n + i].id, 1, GIT_OID_RAWSZ, f) != GIT_OID_RAWSZ)
+				rc = -1;
+		if (rc == 0)
+			*n += *count;
+	}
+	if (f)
+		fclose(f);
+	return rc;
+}
+
+/* The packs of dir (none kept by a .keep file), with their object counts. */
+static size_t packs_list(const char *dir, struct pk **out)
+{
+	size_t n = 0, cap = 0;
+	*out = NULL;
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+		if (len < 10 || strncmp(e->d_name, "pack-", 5) != 0 || strcmp(e->d_name + len - 4, ".idx") != 0)
+			continue;
+		char *idx = mc_xasprintf("%s/%s", dir, e->d_name);
+		char *keep = mc_xasprintf("%s/%.*s.keep", dir, (int)(len - 4), e->d_name);
+		uint32_t count = 0;
+		if (access(keep, F_OK) != 0 && idx_ids(idx, NULL, NULL, NULL, &count) == 0) {
+			if (n == cap)
+				*out = mc_xrealloc(*out, (cap = cap ? 2 * cap : 64) * sizeof **out);
+			(*out)[n].name = mc_xasprintf("%.*s", (int)(len - 4), e->d_name);
+			(*out)[n++].count = count;
+		}
+		free(idx);
+		free(keep);
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
+/* How many of the packs (sorted by size, smallest first) to merge: enough to
+ * leave at most `keep`, then each next one as long as it is not twice what is
+ * merged already, so the packs left grow geometrically and an object is copied
+ * again only a logarithmic number of times. */
+static size_t packs_to_merge(const struct pk *p, size_t n, size_t keep)
+{
+	size_t k = 0;
+	uint64_t sum = 0;
+	while (k < n && (k + keep < n || 2 * sum >= p[k].count))
+		sum += p[k++].count;
+	return k;
+}
+
+static void pack_remove(const char *dir, const char *name)
+{
+	static const char *const ext[] = { "idx", "pack", "rev", "bitmap" }; /* the index first */
+	for (size_t i = 0; i < sizeof ext / sizeof ext[0]; i++) {
+		char *f = mc_xasprintf("%s/%s.%s", dir, name, ext[i]);
+		unlink(f);
+		free(f);
+	}
+}
+
+int arc_pack_merge(git_odb *odb, const char *objects, size_t most, size_t keep, size_t *merged, char **why)
+{
+	*why = NULL;
+	*merged = 0;
+	char *dir = mc_xasprintf("%s/pack", objects);
+	struct pk *p;
+	size_t n = packs_list(dir, &p), k = 0;
+	int rc = 0;
+	if (n > most) {
+		qsort(p, n, sizeof *p, pk_cmp);
+		k = packs_to_merge(p, n, keep);
+	}
+	git_oid *ids = NULL;
+	size_t nids = 0, cap = 0;
+	for (size_t i = 0; rc == 0 && k >= 2 && i < k; i++) {
+		char *idx = mc_xasprintf("%s/%s.idx", dir, p[i].name);
+		uint32_t count;
+		if (idx_ids(idx, &ids, &nids, &cap, &count) != 0) {
+			*why = mc_xasprintf("cannot read %s", idx);
+			rc = -1;
+		}
+		free(idx);
+	}
+	char hex[2 * SHA1_DIGEST_SIZE + 1];
+	if (rc == 0 && k >= 2 && (rc = pack_write(odb, NULL, objects, ids, nids, hex, why)) == 0) {
+		MC_CRASH_POINT("archive: packs merged, old ones not removed");
+		for (size_t i = 0; i < k; i++)
+			if (strcmp(p[i].name + 5, hex) != 0) /* the same objects, the same pack */
+				pack_remove(dir, p[i].name);
+		*merged = k;
+		kept.stale = 1; /* reopened at the next use: its odb still lists the packs removed */
+	}
+	for (size_t i = 0; i < n; i++)
+		free(p[i].name);
+	free(p);
+	free(ids);
+	free(dir);
 	return rc;
 }
