@@ -552,10 +552,12 @@ static int pack_write(git_odb *odb, git_odb_backend *from, const char *objects, 
 	}
 	char *dir = mc_xasprintf("%s/pack", objects);
 	char *tmp_pack = mc_xasprintf("%s/tmp_pack_XXXXXX", dir), *tmp_idx = mc_xasprintf("%s/tmp_idx_XXXXXX", dir);
-	if (mkdir(dir, 0777) != 0)
-		errno = 0; /* there already, normally */
 	int rc = 0;
-	if ((p.fd = mkstemp(tmp_pack)) < 0) {
+	if ((p.fd = mkstemp(tmp_pack)) < 0 && errno == ENOENT && mkdir(dir, 0777) == 0) {
+		memcpy(tmp_pack + strlen(tmp_pack) - 6, "XXXXXX", 6); /* mkstemp changed it */
+		p.fd = mkstemp(tmp_pack);
+	}
+	if (p.fd < 0) {
 		*why = mc_xasprintf("cannot create %s: %s", tmp_pack, strerror(errno));
 		rc = -1;
 	}
@@ -692,7 +694,7 @@ static int idx_ids(const char *path, git_oid **ids, size_t *n, size_t *cap, uint
 	return rc;
 }
 
-/* The packs of dir (none kept by a .keep file), with their object counts. */
+/* The packs of dir, by name ("pack-HEX"), their counts not read yet. */
 static size_t packs_list(const char *dir, struct pk **out)
 {
 	size_t n = 0, cap = 0;
@@ -703,21 +705,33 @@ static size_t packs_list(const char *dir, struct pk **out)
 		size_t len = strlen(e->d_name);
 		if (len < 10 || strncmp(e->d_name, "pack-", 5) != 0 || strcmp(e->d_name + len - 4, ".idx") != 0)
 			continue;
-		char *idx = mc_xasprintf("%s/%s", dir, e->d_name);
-		char *keep = mc_xasprintf("%s/%.*s.keep", dir, (int)(len - 4), e->d_name);
-		uint32_t count = 0;
-		if (access(keep, F_OK) != 0 && idx_ids(idx, NULL, NULL, NULL, &count) == 0) {
-			if (n == cap)
-				*out = mc_xrealloc(*out, (cap = cap ? 2 * cap : 64) * sizeof **out);
-			(*out)[n].name = mc_xasprintf("%.*s", (int)(len - 4), e->d_name);
-			(*out)[n++].count = count;
-		}
-		free(idx);
-		free(keep);
+		if (n == cap)
+			*out = mc_xrealloc(*out, (cap = cap ? 2 * cap : 64) * sizeof **out);
+		(*out)[n].name = mc_xasprintf("%.*s", (int)(len - 4), e->d_name);
+		(*out)[n++].count = 0;
 	}
 	if (d)
 		closedir(d);
 	return n;
+}
+
+/* Each pack's object count; those kept by a .keep file, or whose index cannot
+ * be read, are left out (moved past *n). */
+static void packs_count(const char *dir, struct pk *p, size_t *n)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < *n; i++) {
+		char *idx = mc_xasprintf("%s/%s.idx", dir, p[i].name);
+		char *keep = mc_xasprintf("%s/%s.keep", dir, p[i].name);
+		if (access(keep, F_OK) != 0 && idx_ids(idx, NULL, NULL, NULL, &p[i].count) == 0) {
+			struct pk t = p[k];
+			p[k++] = p[i];
+			p[i] = t;
+		}
+		free(idx);
+		free(keep);
+	}
+	*n = k;
 }
 
 /* How many of the packs (sorted by size, smallest first) to merge: enough to
@@ -749,9 +763,10 @@ int arc_pack_merge(git_odb *odb, const char *objects, size_t most, size_t keep, 
 	*merged = 0;
 	char *dir = mc_xasprintf("%s/pack", objects);
 	struct pk *p;
-	size_t n = packs_list(dir, &p), k = 0;
+	size_t all = packs_list(dir, &p), n = all, k = 0;
 	int rc = 0;
 	if (n > most) {
+		packs_count(dir, p, &n);
 		qsort(p, n, sizeof *p, pk_cmp);
 		k = packs_to_merge(p, n, keep);
 	}
@@ -775,7 +790,7 @@ int arc_pack_merge(git_odb *odb, const char *objects, size_t most, size_t keep, 
 		*merged = k;
 		kept.stale = 1; /* reopened at the next use: its odb still lists the packs removed */
 	}
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < all; i++)
 		free(p[i].name);
 	free(p);
 	free(ids);
