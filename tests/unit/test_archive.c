@@ -619,6 +619,44 @@ static void a_drain_killed_while_merging_packs_loses_nothing(void **state)
 	free(arc);
 }
 
+/* A pack git wrote with deltas (git gc, git repack) is merged too: its
+ * objects read and written again rather than copied entry by entry. */
+static void a_pack_with_deltas_is_merged_whole(void **state)
+{
+	struct fx *f = *state;
+	struct mc_error err = MC_ERROR_INIT;
+	if (system("git --version >/dev/null 2>&1") != 0)
+		skip();
+	char *arc = init_archive(f, "a.git");
+	char *cmd = mc_xasprintf(
+		"cd '%s' && export GIT_DIR='%s' && seq 1 400 >a.txt && { seq 1 400; echo x; } >b.txt && "
+		"{ git hash-object -w a.txt; git hash-object -w b.txt; } >ids && "
+		"git pack-objects -q --delta-base-offset --window=10 \"$GIT_DIR/objects/pack/pack\" <ids >/dev/null && git prune-packed && "
+		"git verify-pack -v \"$GIT_DIR\"/objects/pack/pack-*.idx | grep -q ' 1 [0-9a-f]\\{40\\}$'",
+		f->dir, arc);
+	assert_int_equal(system(cmd), 0); /* one of the two is a delta */
+	free(cmd);
+	int loose;
+	long merged = 0, prev = count_packs(arc, &loose);
+	for (int i = 0; i < 40 && !merged; i++) {
+		long n = 0;
+		ok(scoring_score(f->s, "HX-101", "O1", i % 2 ? "progressing" : "demonstrated", NULL, &err), &err);
+		ok(archive_drain(f->s, &n, &err), &err);
+		long now = count_packs(arc, &loose);
+		merged = now < prev;
+		prev = now;
+	}
+	assert_true(merged);
+	cmd = mc_xasprintf("cd '%s' && export GIT_DIR='%s' && for i in $(cat ids); do git cat-file -e $i || exit 1; done",
+			   f->dir, arc);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	struct problems p;
+	assert_int_equal(run_check(f, &p), 0);
+	git_fsck_clean(arc);
+	free(arc);
+}
+
 /* A writer killed while moving the branch leaves refs/heads/main.lock. */
 static void a_stale_branch_lock_does_not_stop_the_archive(void **state)
 {
@@ -704,6 +742,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(a_stale_branch_lock_does_not_stop_the_archive, setup, teardown),
 		cmocka_unit_test_setup_teardown(each_drain_is_a_pack_and_packs_stay_few, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_drain_killed_while_merging_packs_loses_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_pack_with_deltas_is_merged_whole, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
