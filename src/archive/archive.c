@@ -941,9 +941,12 @@ static void batch_end(struct arc *a, struct batch *b)
 }
 
 /* A pack a drain: merged when there are more than PACKS_MOST, down to about
- * PACKS_KEEP (ten drains' packs merged take ~1 ms; bench/archive/perevent.sh). */
+ * PACKS_KEEP. Packs over PACKS_BIG bytes are never merged by a drain: a
+ * score never waits for an import's pack (a million submissions: gigabytes)
+ * to be rewritten; `git gc` can take them. */
 #define PACKS_MOST 32
 #define PACKS_KEEP 8
+#define PACKS_BIG ((uint64_t)8 << 20)
 
 /* The drain's events are committed already: a failure here only warns. */
 static void merge_packs(struct arc *a)
@@ -953,7 +956,7 @@ static void merge_packs(struct arc *a)
 	size_t merged = 0;
 	if (git_repository_odb(&odb, a->repo) < 0)
 		why = mc_xstrdup(git_why());
-	else if (arc_pack_merge(odb, a->objects, PACKS_MOST, PACKS_KEEP, &merged, &why) != 0 && !why)
+	else if (arc_pack_merge(odb, a->objects, PACKS_MOST, PACKS_KEEP, PACKS_BIG, &merged, &why) != 0 && !why)
 		why = mc_xstrdup("?");
 	if (why)
 		session_say(session_of(a->s), MC_SINK_WARN, "the archive %s: merging its packs failed (%s); they "

@@ -747,21 +747,25 @@ static size_t packs_list(const char *dir, struct pk **out)
 	return n;
 }
 
-/* Each pack's object count; those kept by a .keep file, or whose index cannot
- * be read, are left out (moved past *n). */
-static void packs_count(const char *dir, struct pk *p, size_t *n)
+/* Each pack's object count; those kept by a .keep file, larger than `big`
+ * bytes, or whose index cannot be read, are left out (moved past *n). */
+static void packs_count(const char *dir, struct pk *p, size_t *n, uint64_t big)
 {
 	size_t k = 0;
 	for (size_t i = 0; i < *n; i++) {
 		char *idx = mc_xasprintf("%s/%s.idx", dir, p[i].name);
 		char *keep = mc_xasprintf("%s/%s.keep", dir, p[i].name);
-		if (access(keep, F_OK) != 0 && idx_ids(idx, NULL, NULL, NULL, &p[i].count) == 0) {
+		char *pack = mc_xasprintf("%s/%s.pack", dir, p[i].name);
+		struct stat sb;
+		if (access(keep, F_OK) != 0 && stat(pack, &sb) == 0 && (uint64_t)sb.st_size <= big &&
+		    idx_ids(idx, NULL, NULL, NULL, &p[i].count) == 0) {
 			struct pk t = p[k];
 			p[k++] = p[i];
 			p[i] = t;
 		}
 		free(idx);
 		free(keep);
+		free(pack);
 	}
 	*n = k;
 }
@@ -933,7 +937,8 @@ static int packs_merge(git_odb *odb, const char *objects, const char *dir, const
 	return rc;
 }
 
-int arc_pack_merge(git_odb *odb, const char *objects, size_t most, size_t keep, size_t *merged, char **why)
+int arc_pack_merge(git_odb *odb, const char *objects, size_t most, size_t keep, uint64_t big, size_t *merged,
+		   char **why)
 {
 	*why = NULL;
 	*merged = 0;
@@ -942,9 +947,9 @@ int arc_pack_merge(git_odb *odb, const char *objects, size_t most, size_t keep, 
 	size_t all = packs_list(dir, &p), n = all, k = 0;
 	int rc = 0;
 	if (n > most) {
-		packs_count(dir, p, &n);
+		packs_count(dir, p, &n, big);
 		qsort(p, n, sizeof *p, pk_cmp);
-		k = packs_to_merge(p, n, keep);
+		k = n > most ? packs_to_merge(p, n, keep) : 0;
 	}
 	char hex[2 * SHA1_DIGEST_SIZE + 1];
 	if (k >= 2 && (rc = packs_merge(odb, objects, dir, p, k, hex, why)) == 0) {

@@ -657,6 +657,43 @@ static void a_pack_with_deltas_is_merged_whole(void **state)
 	free(arc);
 }
 
+/* Packs over the size limit (an import's) are not merged; the rest are. */
+static void big_packs_are_left_to_git_gc(void **state)
+{
+	struct fx *f = *state;
+	struct mc_error err = MC_ERROR_INIT;
+	char *arc = init_archive(f, "a.git");
+	for (int i = 0; i < 5; i++) {
+		long n = 0;
+		ok(scoring_score(f->s, "HX-101", "O1", i % 2 ? "progressing" : "demonstrated", NULL, &err), &err);
+		ok(archive_drain(f->s, &n, &err), &err);
+	}
+	int loose;
+	long before = count_packs(arc, &loose);
+	assert_int_equal(before, 6);
+	git_repository *r;
+	git_odb *odb;
+	git_libgit2_init();
+	assert_int_equal(git_repository_open_bare(&r, arc), 0);
+	assert_int_equal(git_repository_odb(&odb, r), 0);
+	char *objects = mc_xasprintf("%s/objects", arc), *why = NULL;
+	size_t merged = 9;
+	assert_int_equal(arc_pack_merge(odb, objects, 2, 1, 100, &merged, &why), 0); /* all over 100 bytes */
+	assert_int_equal(merged, 0);
+	assert_int_equal(count_packs(arc, &loose), before);
+	assert_int_equal(arc_pack_merge(odb, objects, 2, 1, UINT64_MAX, &merged, &why), 0);
+	assert_int_equal(merged, 6);
+	assert_int_equal(count_packs(arc, &loose), 1);
+	git_odb_free(odb);
+	git_repository_free(r);
+	git_libgit2_shutdown();
+	struct problems p;
+	assert_int_equal(run_check(f, &p), 0);
+	git_fsck_clean(arc);
+	free(objects);
+	free(arc);
+}
+
 /* A writer killed while moving the branch leaves refs/heads/main.lock. */
 static void a_stale_branch_lock_does_not_stop_the_archive(void **state)
 {
@@ -743,6 +780,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(each_drain_is_a_pack_and_packs_stay_few, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_drain_killed_while_merging_packs_loses_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_pack_with_deltas_is_merged_whole, setup, teardown),
+		cmocka_unit_test_setup_teardown(big_packs_are_left_to_git_gc, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
