@@ -27,13 +27,7 @@ D=$(mktemp -d "$W/bench-alternate.XXXXXX")
 trap 'rm -rf "$D"' EXIT
 
 for S in $SIZES; do
-	awk -v n="$S" 'BEGIN {
-		print "submission_id,educator_id,educator_name,district,school,credential,submitted_at,part,kind,text,file"
-		for (i = 1; i <= n; i++) {
-			printf "B-%06d,E-%06d,Educator %d,District %d,School %d,TEAM-QUES,2026-11-01T08:00:00Z,overview,text,\"Overview %d: I ask questions at three levels, then wait.\",\n", i, i, i, i % 15, i % 97, i
-			printf "B-%06d,E-%06d,Educator %d,District %d,School %d,TEAM-QUES,2026-11-01T08:00:00Z,reflection,text,\"Reflection %d: wait time helped the quiet ones.\",\n", i, i, i, i % 15, i % 97, i
-		}
-	}' >"$D/in$S.csv"
+	"$(dirname "$0")/gencsv.sh" "$S" >"$D/in$S.csv"
 	for which in before after; do
 		[ $which = before ] && b=$BEFORE || b=$AFTER
 		mkdir -p "$D/base-$which-$S"

@@ -1,6 +1,6 @@
 /* bench_commit.c: the cost of one audit commit into the evidence archive.
  *
- *   bench/archive/bench_commit DB COUNT [ID-PREFIX]
+ *   bench/archive/bench_commit DB COUNT [ID-PREFIX [PHASES]]
  *
  * DB has an archive (mcassess archive init) and submissions whose ids are
  * ID-PREFIX and 1..COUNT in six digits (default "B-": B-000001 ...). Each submission is scored once
@@ -9,7 +9,9 @@
  * (blobs, the trees along its path, the commit, the ref, the outbox row), and
  * the whole change (score transaction + drain). Then COUNT more scores waiting
  * in the outbox and one drain committing them all, one commit each into one
- * pack (what git fast-import does). Prints milliseconds. */
+ * pack (what git fast-import does). Prints milliseconds.
+ * PHASES (default "wtb") picks which run: w the untimed first scores, t the
+ * timed ones, b the one drain (perevent.sh does w once, then t on copies). */
 #include "config.h"
 
 #include <stdio.h>
@@ -60,7 +62,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	int n = atoi(argv[2]);
-	const char *prefix = argc > 3 ? argv[3] : "B-";
+	const char *prefix = argc > 3 ? argv[3] : "B-", *phases = argc > 4 ? argv[4] : "wtb";
 	struct store *s;
 	struct mc_error err = MC_ERROR_INIT;
 	struct mc_session *sess = NULL;
@@ -69,13 +71,13 @@ int main(int argc, char **argv)
 	s = sess->store;
 	double *drain = mc_xcalloc((size_t)n, sizeof *drain), *whole = mc_xcalloc((size_t)n, sizeof *whole);
 	long c;
-	for (int i = 1; i <= n; i++) {
+	for (int i = 1; strchr(phases, 'w') && i <= n; i++) {
 		char id[64];
 		snprintf(id, sizeof id, "%s%06d", prefix, i);
 		if (scoring_score(s, id, "O1", "progressing", NULL, &err) != MC_OK || archive_drain(s, &c, &err) != MC_OK)
 			die(&err);
 	}
-	for (int i = 1; i <= n; i++) {
+	for (int i = 1; strchr(phases, 't') && i <= n; i++) {
 		char id[64];
 		snprintf(id, sizeof id, "%s%06d", prefix, i);
 		double t0 = now_ms();
@@ -92,21 +94,30 @@ int main(int argc, char **argv)
 		drain[i - 1] = t2 - t1;
 		whole[i - 1] = t2 - t0;
 	}
-	report("commit (drain of one event)", drain, n);
-	report("score + commit", whole, n);
+	const char *dump = getenv("BENCH_COMMIT_TIMES"); /* each drain's time, in order, one a line */
+	FILE *df = dump && strchr(phases, 't') ? fopen(dump, "w") : NULL;
+	for (int i = 0; df && i < n; i++)
+		fprintf(df, "%.3f\n", drain[i]);
+	if (df)
+		fclose(df);
+	if (strchr(phases, 't')) {
+		report("commit (drain of one event)", drain, n);
+		report("score + commit", whole, n);
+	}
 	/* the same commits the way git fast-import writes them: n events waiting,
 	 * one drain (one commit each, one pack, the ref moved once) */
-	for (int i = 1; i <= n; i++) {
+	for (int i = 1; strchr(phases, 'b') && i <= n; i++) {
 		char id[64];
 		snprintf(id, sizeof id, "%s%06d", prefix, i);
 		if (scoring_score(s, id, "O1", "not_met", NULL, &err) != MC_OK)
 			die(&err);
 	}
 	double t0 = now_ms();
-	if (archive_drain(s, &c, &err) != MC_OK)
+	if (strchr(phases, 'b') && archive_drain(s, &c, &err) != MC_OK)
 		die(&err);
 	double t1 = now_ms();
-	printf("%-28s n=%ld  %.2f ms each (one pack)\n", "commits in one drain", c, (t1 - t0) / (double)(c ? c : 1));
+	if (strchr(phases, 'b'))
+		printf("%-28s n=%ld  %.2f ms each (one pack)\n", "commits in one drain", c, (t1 - t0) / (double)(c ? c : 1));
 	free(drain);
 	free(whole);
 	session_close(&sess);

@@ -31,15 +31,7 @@ trap 'rm -rf "$D"' EXIT
 ms() { echo "$(date +%s%N) $1" | awk '{ printf "%.1f", ($1 - $2) / 1e6 }'; }
 per() { awk -v t="$1" -v n="$2" 'BEGIN { printf "%.2f", t / n }'; }
 
-gen() { # gen N FILE: N submissions, two text evidence items each
-	awk -v n="$1" 'BEGIN {
-		print "submission_id,educator_id,educator_name,district,school,credential,submitted_at,part,kind,text,file"
-		for (i = 1; i <= n; i++) {
-			printf "B-%06d,E-%06d,Educator %d,District %d,School %d,TEAM-QUES,2026-11-01T08:00:00Z,overview,text,\"Overview %d: I ask questions at three levels, then wait.\",\n", i, i, i, i % 15, i % 97, i
-			printf "B-%06d,E-%06d,Educator %d,District %d,School %d,TEAM-QUES,2026-11-01T08:00:00Z,reflection,text,\"Reflection %d: wait time helped the quiet ones.\",\n", i, i, i, i % 15, i % 97, i
-		}
-	}' >"$2"
-}
+gen() { "$(dirname "$0")/gencsv.sh" "$1" >"$2"; } # gen N FILE: N submissions, two text evidence items each
 
 echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "disk:    $(df -h "$W" | awk 'NR == 2 { print $1 " (" $2 ")" }'); $(git --version); libgit2 $(pkg-config --modversion libgit2 2>/dev/null || echo '?')"

@@ -2,6 +2,7 @@
 #ifndef MCASSESS_ARCHIVE_INT_H
 #define MCASSESS_ARCHIVE_INT_H
 #include <stddef.h>
+#include <stdint.h>
 
 #include "archive/git2_dl.h" /* <git2.h>, with libgit2 loaded when first used */
 #include "mcassess/error.h"
@@ -14,11 +15,20 @@ void arc_repo_close(git_repository *repo);
  * odb once for the kept repository (one per batch piled up in it before). 0 or -1. */
 int arc_repo_mempack(git_repository *repo, git_odb_backend **out);
 
-/* Write objects ids[0..n) (read from odb, typically an in-memory backend) as
- * one pack with its index (version 2) into OBJECTS/pack, each object whole (no
- * deltas), and have odb see it. ids is sorted and de-duplicated in place. 0,
- * or -1 and *why (heap). */
-int arc_pack_write(git_odb *odb, const char *objects, git_oid *ids, size_t n, char **why);
+/* Write objects ids[0..n) (read from the backend `from`, typically the
+ * in-memory one, or from odb when it is NULL) as one pack with its index
+ * (version 2) into OBJECTS/pack, each object whole (no deltas), and have odb
+ * see it. ids is sorted and de-duplicated in place. 0, or -1 and *why (heap). */
+int arc_pack_write(git_odb *odb, git_odb_backend *from, const char *objects, git_oid *ids, size_t n, char **why);
+
+/* When OBJECTS/pack has more than `most` packs of at most `big` bytes, the
+ * smallest merged into one (at least enough to leave `keep`, then
+ * geometrically: see archive_pack.c) and removed; *merged is how many. Larger
+ * packs (an import's, init's) are left to `git gc`. The kept repository is
+ * opened again at its next use. 0, or -1 and *why (heap): then nothing was
+ * removed. */
+int arc_pack_merge(git_odb *odb, const char *objects, size_t most, size_t keep, uint64_t big, size_t *merged,
+		   char **why);
 
 /* An object into an in-memory backend (git_mempack_new), its id computed
  * here: no look-ups on disk. 0 or -1 (libgit2's error set). */

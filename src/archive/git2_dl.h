@@ -72,6 +72,7 @@
 	X(merge_trees) \
 	X(object_type2string) \
 	X(odb_add_backend) \
+	X(odb_backend_data_free) \
 	X(odb_free) \
 	X(odb_hash) \
 	X(odb_object_data) \
@@ -186,6 +187,7 @@ int git2_dl_load(struct mc_error *err);
 #define git_merge_trees (*git2_dl.merge_trees)
 #define git_object_type2string (*git2_dl.object_type2string)
 #define git_odb_add_backend (*git2_dl.odb_add_backend)
+#define git_odb_backend_data_free (*git2_dl.odb_backend_data_free)
 #define git_odb_free(p) GIT2_DL_FREE(odb_free, p)
 #define git_odb_hash (*git2_dl.odb_hash)
 #define git_odb_object_data (*git2_dl.odb_object_data)

@@ -1669,7 +1669,9 @@ int import_file(struct store *s, const char *file, const char *evidence_dir, int
 	st->total = c.nsubs;
 	/* The write lock is taken before any evidence file is stored, so two imports
 	 * never share a file one of them may still take back. */
-	int began = 0;
+	int began = 0, bulk = 0;
+	if (rc == MC_OK && (rc = store_import_bulk(s, 1, err)) == MC_OK)
+		bulk = 1;
 	if (rc == MC_OK && (rc = store_begin(s, err)) == MC_OK)
 		began = 1;
 	struct smap educators = { 0 };
@@ -1693,6 +1695,8 @@ int import_file(struct store *s, const char *file, const char *evidence_dir, int
 		else
 			store_rollback(s);
 	}
+	if (bulk)
+		store_import_bulk(s, 0, NULL);
 	if (rc != MC_OK)
 		remove_created(&c);
 	if (rc == MC_OK && progress)

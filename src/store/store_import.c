@@ -308,3 +308,13 @@ int store_import_evidence_insert(struct store *s, const struct store_import_evid
 	sqlite3_clear_bindings(st);
 	return rc;
 }
+
+int store_import_bulk(struct store *s, int on, struct mc_error *err)
+{
+	/* temp_store cannot change inside a transaction: the caller is outside one */
+	const char *sql = on ? "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -262144"
+			     : "PRAGMA temp_store = DEFAULT; PRAGMA cache_size = -2000";
+	if (sqlite3_exec(store_db(s), sql, NULL, NULL, NULL) == SQLITE_OK)
+		return MC_OK;
+	return err ? store_fail(s, err, "setting up the import's page cache") : MC_FAIL;
+}

@@ -187,21 +187,29 @@ t_stdout_has 'status: the database has "resubmit" but the archive'
 g update-ref refs/heads/main "$head"
 t_run 0 archive verify
 
-# a crash after the commit, before the kernel wrote an object out, leaves it
-# empty: verify reads each record's object and says so; archive init commits the
-# database's state again (into a pack, which git and libgit2 read first)
+# a crash after the commit, before the kernel wrote all of the event's pack
+# out, leaves a record's object unreadable: verify reads each record's object
+# and says so; archive init commits the database's state again (into another
+# pack, which is newer: libgit2 and git read it first)
 blob=$(g rev-parse main:submissions/2e/b8/HX-101/record.json)
 obj=$A/objects/$(echo "$blob" | cut -c1-2)/$(echo "$blob" | cut -c3-)
-t_check "a single event's objects are loose files" test -f "$obj"
-cp "$obj" "$T/obj.bak"
-chmod u+w "$obj"
-: >"$obj"
+t_check "a single event's objects are not loose files" test ! -e "$obj"
+pk= at=
+for i in "$A"/objects/pack/*.idx; do
+	o=$(git show-index <"$i" | awk -v b="$blob" '$2 == b { print $1 }')
+	[ -n "$o" ] && pk=${i%.idx}.pack at=$o
+done
+t_check "a single event's objects are in a pack" test -n "$pk"
+cp "$pk" "$T/pack.bak"
+chmod u+w "$pk"
+printf 'XXXX' | dd of="$pk" bs=1 seek=$((at + 20)) conv=notrunc 2>/dev/null
 t_run 1 archive verify
 t_stdout_has "submission HX-101: the archive's copy (submissions/2e/b8/HX-101/record.json, object $(echo "$blob" | cut -c1-10)) cannot be read"
 t_stdout_has "run 'mcassess archive init' to commit it again"
 t_run 0 archive init
 t_run 0 archive verify
-cp "$T/obj.bak" "$obj"
+cp "$T/pack.bak" "$pk"
+chmod a-w "$pk"
 
 # a crash can also leave empty an object whose event then waits in the outbox:
 # committing the event again writes the object again (a lock held here stands
@@ -220,7 +228,7 @@ exec 9>&-
 mc queue
 t_check "the outbox drained" test "$(sql "SELECT count(*) FROM outbox")" = 0
 t_check "the record is in the head" test "$(g rev-parse main:submissions/$(printf HX-102 | sha256sum | cut -c1-2)/$(printf HX-102 | sha256sum | cut -c3-4)/HX-102/record.json)" = "$blob"
-t_check "the empty object was written again" test -s "$obj"
+t_check "the empty loose object was removed: the event's pack has it" test ! -e "$obj"
 t_run 0 archive verify
 t_check "git fsck --strict after the rewrite" g fsck --strict --no-progress
 

@@ -601,18 +601,186 @@ static void every_kill_point_of_a_drain_recovers(void **state)
 		int committed;
 	} points[] = {
 		{ "archive: commits made, not written", 0 },
+		{ "archive: pack written, no index", 0 },
 		{ "archive: objects written, branch not moved", 0 },
 		{ "archive: branch moved, database not told", 1 },
 		{ "archive: database told", 1 },
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof points / sizeof points[0]; i++)
-		for (int scores = 2; scores <= 16; scores += 14) { /* loose objects, then one pack */
+		for (int scores = 2; scores <= 16; scores += 14) { /* one pack, for two events or sixteen */
 			void *fx;
 			setup(&fx);
 			killed_drain_recovers(fx, points[i].point, points[i].committed, scores);
 			teardown(&fx);
 		}
+}
+
+/* The packs in the archive's objects/pack, and whether one is loose. */
+static long count_packs(const char *arc, int *loose)
+{
+	char *cmd = mc_xasprintf("ls '%s'/objects/pack/*.idx | wc -l; find '%s'/objects/?? -type f 2>/dev/null | wc -l",
+				 arc, arc);
+	FILE *p = popen(cmd, "r");
+	long n = -1, l = -1;
+	assert_non_null(p);
+	assert_int_equal(fscanf(p, "%ld %ld", &n, &l), 2);
+	pclose(p);
+	free(cmd);
+	*loose = l > 0;
+	return n;
+}
+
+static void git_fsck_clean(const char *arc)
+{
+	char *cmd = mc_xasprintf("git --git-dir='%s' fsck --strict --no-progress >/dev/null 2>&1", arc);
+	if (system("git --version >/dev/null 2>&1") == 0 && system(cmd) != 0)
+		fail_msg("git fsck --strict %s: problems", arc);
+	free(cmd);
+}
+
+/* Each drain writes one pack (no loose file); past 32 the smallest are merged,
+ * and the archive stays whole. */
+static void each_drain_is_a_pack_and_packs_stay_few(void **state)
+{
+	struct fx *f = *state;
+	struct mc_error err = MC_ERROR_INIT;
+	char *arc = init_archive(f, "a.git");
+	long before = count_commits(arc), most = 0, merged = 0, prev;
+	long long rows = query_int(f, "SELECT count(*) FROM audit");
+	int loose;
+	static const char *const levels[] = { "demonstrated", "progressing" };
+	prev = count_packs(arc, &loose);
+	for (int i = 0; i < 70; i++) {
+		long n = 0;
+		ok(scoring_score(f->s, "HX-101", "O1", levels[i % 2], NULL, &err), &err);
+		ok(archive_drain(f->s, &n, &err), &err);
+		long now = count_packs(arc, &loose);
+		assert_false(loose);
+		if (now == prev + 1)
+			;
+		else if (now < prev)
+			merged++;
+		else
+			fail_msg("drain %d: %ld packs after %ld", i, now, prev);
+		most = now > most ? now : most;
+		prev = now;
+	}
+	assert_true(merged >= 2);
+	assert_true(most <= 33);
+	assert_int_equal(count_commits(arc) - before, query_int(f, "SELECT count(*) FROM audit") - rows);
+	struct problems p;
+	assert_int_equal(run_check(f, &p), 0);
+	git_fsck_clean(arc);
+	free(arc);
+}
+
+/* Killed after the merged pack is written, before the packs merged are
+ * removed: every object is there twice, nothing is lost, the next merge
+ * takes them. */
+static void a_drain_killed_while_merging_packs_loses_nothing(void **state)
+{
+	struct fx *f = *state;
+	struct mc_error err = MC_ERROR_INIT;
+	char *arc = init_archive(f, "a.git");
+	long before = count_commits(arc);
+	long long rows = query_int(f, "SELECT count(*) FROM audit");
+	int loose;
+	for (int i = 0; count_packs(arc, &loose) < 32; i++) {
+		long n = 0;
+		ok(scoring_score(f->s, "HX-101", "O1", i % 2 ? "progressing" : "demonstrated", NULL, &err), &err);
+		ok(archive_drain(f->s, &n, &err), &err);
+	}
+	ok(scoring_score(f->s, "HX-102", "O1", "demonstrated", NULL, &err), &err);
+	unit_killed_at("archive: packs merged, old ones not removed", drain_child, f);
+	assert_int_equal(count_packs(arc, &loose), 34); /* 32, the drain's, the merged one */
+	struct problems p;
+	assert_int_equal(run_check(f, &p), 0);
+	git_fsck_clean(arc);
+	long n = 0;
+	ok(scoring_score(f->s, "HX-102", "O1", "progressing", NULL, &err), &err);
+	ok(archive_drain(f->s, &n, &err), &err);
+	assert_int_equal(n, 1);
+	assert_true(count_packs(arc, &loose) <= 9);
+	assert_int_equal(run_check(f, &p), 0);
+	git_fsck_clean(arc);
+	assert_int_equal(count_commits(arc) - before, query_int(f, "SELECT count(*) FROM audit") - rows); /* each once */
+	free(arc);
+}
+
+/* A pack git wrote with deltas (git gc, git repack) is merged too: its
+ * objects read and written again rather than copied entry by entry. */
+static void a_pack_with_deltas_is_merged_whole(void **state)
+{
+	struct fx *f = *state;
+	struct mc_error err = MC_ERROR_INIT;
+	if (system("git --version >/dev/null 2>&1") != 0)
+		skip();
+	char *arc = init_archive(f, "a.git");
+	char *cmd = mc_xasprintf(
+		"cd '%s' && export GIT_DIR='%s' && seq 1 400 >a.txt && { seq 1 400; echo x; } >b.txt && "
+		"{ git hash-object -w a.txt; git hash-object -w b.txt; } >ids && "
+		"git pack-objects -q --delta-base-offset --window=10 \"$GIT_DIR/objects/pack/pack\" <ids >/dev/null && git prune-packed && "
+		"git verify-pack -v \"$GIT_DIR\"/objects/pack/pack-*.idx | grep -q ' 1 [0-9a-f]\\{40\\}$'",
+		f->dir, arc);
+	assert_int_equal(system(cmd), 0); /* one of the two is a delta */
+	free(cmd);
+	int loose;
+	long merged = 0, prev = count_packs(arc, &loose);
+	for (int i = 0; i < 40 && !merged; i++) {
+		long n = 0;
+		ok(scoring_score(f->s, "HX-101", "O1", i % 2 ? "progressing" : "demonstrated", NULL, &err), &err);
+		ok(archive_drain(f->s, &n, &err), &err);
+		long now = count_packs(arc, &loose);
+		merged = now < prev;
+		prev = now;
+	}
+	assert_true(merged);
+	cmd = mc_xasprintf("cd '%s' && export GIT_DIR='%s' && for i in $(cat ids); do git cat-file -e $i || exit 1; done",
+			   f->dir, arc);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	struct problems p;
+	assert_int_equal(run_check(f, &p), 0);
+	git_fsck_clean(arc);
+	free(arc);
+}
+
+/* Packs over the size limit (an import's) are not merged; the rest are. */
+static void big_packs_are_left_to_git_gc(void **state)
+{
+	struct fx *f = *state;
+	struct mc_error err = MC_ERROR_INIT;
+	char *arc = init_archive(f, "a.git");
+	for (int i = 0; i < 5; i++) {
+		long n = 0;
+		ok(scoring_score(f->s, "HX-101", "O1", i % 2 ? "progressing" : "demonstrated", NULL, &err), &err);
+		ok(archive_drain(f->s, &n, &err), &err);
+	}
+	int loose;
+	long before = count_packs(arc, &loose);
+	assert_int_equal(before, 6);
+	git_repository *r;
+	git_odb *odb;
+	git_libgit2_init();
+	assert_int_equal(git_repository_open_bare(&r, arc), 0);
+	assert_int_equal(git_repository_odb(&odb, r), 0);
+	char *objects = mc_xasprintf("%s/objects", arc), *why = NULL;
+	size_t merged = 9;
+	assert_int_equal(arc_pack_merge(odb, objects, 2, 1, 100, &merged, &why), 0); /* all over 100 bytes */
+	assert_int_equal(merged, 0);
+	assert_int_equal(count_packs(arc, &loose), before);
+	assert_int_equal(arc_pack_merge(odb, objects, 2, 1, UINT64_MAX, &merged, &why), 0);
+	assert_int_equal(merged, 6);
+	assert_int_equal(count_packs(arc, &loose), 1);
+	git_odb_free(odb);
+	git_repository_free(r);
+	git_libgit2_shutdown();
+	struct problems p;
+	assert_int_equal(run_check(f, &p), 0);
+	git_fsck_clean(arc);
+	free(objects);
+	free(arc);
 }
 
 /* A writer killed while moving the branch leaves refs/heads/main.lock. */
@@ -699,6 +867,10 @@ int main(void)
 		cmocka_unit_test(every_kill_point_of_a_pull_recovers),
 		cmocka_unit_test(a_killed_drain_after_an_import_is_no_alarm),
 		cmocka_unit_test_setup_teardown(a_stale_branch_lock_does_not_stop_the_archive, setup, teardown),
+		cmocka_unit_test_setup_teardown(each_drain_is_a_pack_and_packs_stay_few, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_drain_killed_while_merging_packs_loses_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_pack_with_deltas_is_merged_whole, setup, teardown),
+		cmocka_unit_test_setup_teardown(big_packs_are_left_to_git_gc, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
