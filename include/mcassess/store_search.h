@@ -80,4 +80,19 @@ int store_search_locate(struct store *s, enum search_source src, long long rowid
 			struct search_hit *hit, struct mc_error *err);
 /* 1 while the store is inside a transaction (hooks then write in it). */
 int store_search_in_tx(struct store *s);
+
+/* ---------------------------------------------------------------- the tokenizer (fts.c)
+ * What the index sees of text[0..len): the tokenizer `mcassess` (query: as a query is
+ * tokenized), cb called for each token with its bytes as indexed, its byte offsets in
+ * text and 1 when it sits at the same position as the token before. The index's own
+ * length mark is not passed on. cb returns 0 to go on. MC_FAIL (err says why) when this
+ * SQLite has no FTS5 or the tokenizer fails. */
+typedef int (*store_token_fn)(void *ctx, const char *tok, int ntok, int start, int end, int colocated);
+int store_search_tokenize(struct store *s, const char *text, size_t len, int query, store_token_fn cb,
+			  void *ctx, struct mc_error *err);
+/* Decode the code point at text[i] (i < len), never reading past len; returns the
+ * byte length (>= 1); an invalid byte decodes as U+FFFD of length 1. */
+int search_utf8_next(const char *text, size_t len, size_t i, unsigned *cp);
+/* 1 for the characters indexed as CJK bigrams: ideographs, kana, hangul, 々 〆 〇. */
+int search_is_cjk(unsigned cp);
 #endif

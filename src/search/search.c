@@ -8,7 +8,6 @@
 #include "mcassess/search.h"
 #include "mcassess/store.h"
 #include "mcassess/util.h"
-#include "store/search_int.h"
 
 #define TEXT_SNIPPET_TOKENS 12  /* tokens in a text-search snippet */
 #define REGEX_CONTEXT 30        /* characters either side of a regex match */
@@ -33,34 +32,27 @@ struct token_list {
 	int n, cap;
 };
 
-static int add_token(void *p, int tflags, const char *tok, int ntok, int start, int end)
+static int add_token(void *p, const char *tok, int ntok, int start, int end, int colocated)
 {
 	struct token_list *l = p;
-	if (ntok == (int)sizeof SEARCH_LENGTH_MARK - 1 && memcmp(tok, SEARCH_LENGTH_MARK, (size_t)ntok) == 0)
-		return SQLITE_OK;   /* the index's own, not a word of the text */
 	if (l->n == l->cap) {
 		l->cap = l->cap ? l->cap * 2 : 16;
 		l->t = mc_xrealloc(l->t, sizeof *l->t * (size_t)l->cap);
 	}
-	l->t[l->n++] = (struct search_token){ mc_xstrndup(tok, (size_t)ntok), start, end,
-					      (tflags & FTS5_TOKEN_COLOCATED) != 0 };
-	return SQLITE_OK;
+	l->t[l->n++] = (struct search_token){ mc_xstrndup(tok, (size_t)ntok), start, end, colocated };
+	return 0;
 }
 
 int search_tokens(struct store *s, const char *text, int query, struct search_token **toks, int *n,
 		  struct mc_error *err)
 {
-	fts5_api *api;
 	struct token_list l = { NULL, 0, 0 };
 	*toks = NULL;
 	*n = 0;
-	int rc = store_search_api(s, &api, err);
-	if (rc != MC_OK)
-		return rc;
-	if (search_fts_tokenize(api, text, (int)strlen(text),
-				query ? FTS5_TOKENIZE_QUERY : FTS5_TOKENIZE_DOCUMENT, &l, add_token) != SQLITE_OK) {
+	int rc = store_search_tokenize(s, text, strlen(text), query, add_token, &l, err);
+	if (rc != MC_OK) {
 		search_tokens_free(&l.t, l.n);
-		return mc_error_set(err, MC_FAIL, "search: the tokenizer failed");
+		return rc;
 	}
 	*toks = l.t;
 	*n = l.n;

@@ -1,5 +1,5 @@
-/* search_int.h: the FTS5 extension (fts.c) and store_search.c, inside the store, and what
- * src/search takes from them (the tokenizer, UTF-8 and CJK helpers, the FTS5 API). */
+/* search_int.h: the FTS5 extension (fts.c, fts_impact.c) and store_search.c, inside the
+ * store; nothing outside src/store includes it (src/search uses store_search.h). */
 #ifndef MCASSESS_SEARCH_INT_H
 #define MCASSESS_SEARCH_INT_H
 #include <stddef.h>
@@ -67,19 +67,6 @@ fts5_api *search_fts_fetch_api(sqlite3_stmt *st);
 /* Run the tokenizer over text[0..len) (FTS5_TOKENIZE_* flags), calling cb per token. */
 int search_fts_tokenize(fts5_api *api, const char *text, int len, int flags, void *ctx,
 			int (*cb)(void *ctx, int tflags, const char *tok, int ntok, int start, int end));
-
-/* Decode the code point at text[i] (i < len), never reading past len; returns the
- * byte length (>= 1); an invalid byte decodes as U+FFFD of length 1. */
-int search_utf8_next(const char *text, size_t len, size_t i, unsigned *cp);
-/* 1 for the characters indexed as CJK bigrams: ideographs, kana, hangul, 々 〆 〇. */
-int search_is_cjk(unsigned cp);
-
-/* The literal every match of a compiled pattern contains, which rows are checked
- * for (memmem) before PCRE2 runs; "" when the pattern is not read that way. */
-struct search_re;
-const char *search_re_literal(const struct search_re *re);
-/* 1 when every match begins with that literal (matching then starts where it is). */
-int search_re_literal_at_start(const struct search_re *re);
 
 /* The connection's FTS5 API (store_search.c: the one piece of SQL it takes). */
 int store_search_api(struct store *s, fts5_api **api, struct mc_error *err);

@@ -127,6 +127,33 @@ int store_search_api(struct store *s, fts5_api **api, struct mc_error *err)
 
 int store_search_in_tx(struct store *s) { return !sqlite3_get_autocommit(store_db(s)); }
 
+/* The tokenizer's callback as the store's users see it: no length mark, no FTS5 flags. */
+struct tok_relay {
+	store_token_fn cb;
+	void *ctx;
+};
+
+static int relay_token(void *p, int tflags, const char *tok, int ntok, int start, int end)
+{
+	struct tok_relay *r = p;
+	if (ntok == (int)sizeof SEARCH_LENGTH_MARK - 1 && memcmp(tok, SEARCH_LENGTH_MARK, (size_t)ntok) == 0)
+		return SQLITE_OK;   /* the index's own, not a word of the text */
+	return r->cb(r->ctx, tok, ntok, start, end, (tflags & FTS5_TOKEN_COLOCATED) != 0) ? SQLITE_ABORT : SQLITE_OK;
+}
+
+int store_search_tokenize(struct store *s, const char *text, size_t len, int query, store_token_fn cb,
+			  void *ctx, struct mc_error *err)
+{
+	fts5_api *api;
+	struct tok_relay r = { cb, ctx };
+	int rc = store_search_api(s, &api, err);
+	if (rc != MC_OK)
+		return rc;
+	rc = search_fts_tokenize(api, text, (int)len, query ? FTS5_TOKENIZE_QUERY : FTS5_TOKENIZE_DOCUMENT, &r,
+				 relay_token);
+	return rc == SQLITE_OK || rc == SQLITE_ABORT ? MC_OK : mc_error_set(err, MC_FAIL, "search: the tokenizer failed");
+}
+
 /* ---------------------------------------------------------------- small helpers */
 
 /* One row, one integer column (?1 bound to `arg` when arg_text or arg >= 0). */

@@ -10,7 +10,7 @@
 #include "mcassess/store.h"
 #include "mcassess/util.h"
 #include "store/store_int.h"
-#include "store/search_int.h"
+#include "search/regex_int.h"
 
 /* A minimal catalog, as `init` would load it (parts overview/artifact/reflection),
  * so that the CLI fixture tests/fixtures/search/evidence.sql loads on top. */
