@@ -41,6 +41,10 @@ int search_index_evidence(struct store *s, long long evidence_rowid, struct mc_e
 int search_index_feedback(struct store *s, long long feedback_rowid, struct mc_error *err);
 /* Rebuild both tables from scratch (after a restore or a bulk change made by hand). */
 int search_reindex(struct store *s, struct mc_error *err);
+/* The ranking (impact) index from what the FTS5 tables hold, inside the caller's
+ * transaction: for an index built before it (catch-up calls it then; the hooks and
+ * search_reindex keep it in step from then on). Tokenizes every indexed row once. */
+int store_search_impact_build(struct store *s, struct mc_error *err);
 
 /* Rows written but not yet indexed (a read; cheap: two index lookups and the
  * feedback changed since the last catch-up). */

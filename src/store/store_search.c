@@ -46,6 +46,7 @@ static const char SQL_FB_PENDING_COUNT[] =
 static const char SQL_FB_COUNT[] = "SELECT count(*) FROM feedback";
 static const char SQL_FB_BODY[] = "SELECT body FROM feedback WHERE id = ?1";
 static const char SQL_FB_DELETE[] = "DELETE FROM search_feedback WHERE rowid = ?1";
+static const char SQL_FB_INDEXED[] = "SELECT body FROM search_feedback WHERE rowid = ?1";
 static const char SQL_FB_INSERT[] = "INSERT INTO search_feedback(rowid, body) VALUES (?1, ?2)";
 /* 'rebuild' first: the rows are then indexed as the tokenizer now does, so the
  * DELETE (which tokenizes each row again) removes exactly what is there. */
@@ -173,6 +174,24 @@ static int one_int(struct store *s, const char *sql, const char *arg_text, long 
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading the search index");
 }
 
+/* One row's text column by id: *found 0 (and *text NULL) without the row. */
+static int one_text(struct store *s, const char *sql, long long id, char **text, int *found, struct mc_error *err)
+{
+	sqlite3_stmt *st = store_prep(s, sql, err);
+	*text = NULL;
+	*found = 0;
+	if (!st)
+		return MC_FAIL;
+	store_bind_int(st, 1, id);
+	int step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		*found = 1;
+		*text = store_col_dup(st, 0);
+	}
+	sqlite3_reset(st);
+	return step == SQLITE_ROW || step == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading the search index");
+}
+
 static int step_done(struct store *s, sqlite3_stmt *st, struct mc_error *err)
 {
 	int rc = sqlite3_step(st);
@@ -247,6 +266,11 @@ static int index_evidence_range(struct store *s, long long after, long long upto
 		progress_report("merging the search index", 0, -1);
 	if (rc == MC_OK && upto - after >= OPTIMIZE_AFTER)
 		rc = (st = store_prep(s, SQL_EV_OPTIMIZE, err)) ? step_done(s, st, err) : MC_FAIL;
+	int impact = 0;
+	if (rc == MC_OK)
+		rc = impact_built(s, &impact, err);
+	if (rc == MC_OK && impact)
+		rc = impact_add_evidence(s, after, upto, err);
 	return rc == MC_OK ? hw_set_evidence(s, upto, err) : rc;
 }
 
@@ -255,6 +279,8 @@ static int rebuild_evidence(struct store *s, long long *max, struct mc_error *er
 {
 	sqlite3_stmt *st = store_prep(s, SQL_EV_CLEAR, err);
 	int rc = st ? step_done(s, st, err) : MC_FAIL;
+	if (rc == MC_OK)
+		rc = impact_clear(s, SEARCH_EVIDENCE, err);
 	if (rc == MC_OK)
 		rc = one_int(s, SQL_EV_MAX, NULL, -1, max, err);
 	return rc == MC_OK ? index_evidence_range(s, 0, *max, err) : rc;
@@ -271,21 +297,47 @@ int search_index_evidence(struct store *s, long long evidence_rowid, struct mc_e
 	return index_evidence_range(s, hw, evidence_rowid, err);
 }
 
+/* The impact index's side of replacing a feedback row: out as it was indexed
+ * (before), in with its new body (after). */
+static int feedback_impact(struct store *s, long long id, const char *body, int after, struct mc_error *err)
+{
+	int impact = 0, rc = impact_built(s, &impact, err);
+	if (rc != MC_OK || !impact)
+		return rc;
+	if (after) {
+		struct impact_batch *b = impact_batch_new(SEARCH_FEEDBACK);
+		rc = impact_batch_row(s, b, id, body, strlen(body), err);
+		if (rc == MC_OK)
+			rc = impact_batch_flush(s, b, err);
+		impact_batch_free(&b);
+		return rc;
+	}
+	char *old = NULL;
+	int found = 0;
+	rc = one_text(s, SQL_FB_INDEXED, id, &old, &found, err);
+	if (rc == MC_OK && found)
+		rc = impact_remove_row(s, SEARCH_FEEDBACK, id, old, err);
+	free(old);
+	return rc;
+}
+
 /* Replace one feedback row in the index by its current body (NULL: remove it). */
 static int feedback_put(struct store *s, long long id, const char *body, struct mc_error *err)
 {
-	sqlite3_stmt *st = store_prep(s, SQL_FB_DELETE, err);
+	int rc = feedback_impact(s, id, NULL, 0, err);
+	sqlite3_stmt *st = rc == MC_OK ? store_prep(s, SQL_FB_DELETE, err) : NULL;
 	if (!st)
 		return MC_FAIL;
 	store_bind_int(st, 1, id);
-	int rc = step_done(s, st, err);
+	rc = step_done(s, st, err);
 	if (rc != MC_OK || !body)
 		return rc;
 	if (!(st = store_prep(s, SQL_FB_INSERT, err)))
 		return MC_FAIL;
 	store_bind_int(st, 1, id);
 	store_bind_text(st, 2, body);
-	return step_done(s, st, err);
+	rc = step_done(s, st, err);
+	return rc == MC_OK ? feedback_impact(s, id, body, 1, err) : rc;
 }
 
 /* Feedback written since the mark, then the mark moves to the newest. */
@@ -345,15 +397,10 @@ int search_index_feedback(struct store *s, long long feedback_rowid, struct mc_e
 {
 	if (ensure_format(s, NULL, err) != MC_OK)
 		return MC_FAIL;
-	sqlite3_stmt *st = store_prep(s, SQL_FB_BODY, err);
-	if (!st)
+	char *body = NULL;
+	int found;
+	if (one_text(s, SQL_FB_BODY, feedback_rowid, &body, &found, err) != MC_OK)
 		return MC_FAIL;
-	store_bind_int(st, 1, feedback_rowid);
-	int step = sqlite3_step(st);
-	char *body = step == SQLITE_ROW ? store_col_dup(st, 0) : NULL;
-	sqlite3_reset(st);
-	if (step != SQLITE_ROW && step != SQLITE_DONE)
-		return store_fail(s, err, "reading feedback to index");
 	int rc = feedback_put(s, feedback_rowid, body, err);
 	free(body);
 	return rc == MC_OK ? catch_up_feedback(s, NULL, err) : rc;
@@ -397,13 +444,34 @@ int search_pending(struct store *s, long long *evidence, long long *feedback, st
 	return rc;
 }
 
+int store_search_impact_build(struct store *s, struct mc_error *err)
+{
+	long long hw;
+	progress_report("building the ranking index", 0, -1);
+	int rc = impact_clear(s, SEARCH_EVIDENCE, err);
+	if (rc == MC_OK)
+		rc = impact_clear(s, SEARCH_FEEDBACK, err);
+	if (rc == MC_OK)
+		rc = hw_get(s, &hw, NULL, err);
+	if (rc == MC_OK)
+		rc = impact_add_evidence(s, 0, hw, err);
+	if (rc == MC_OK)
+		rc = impact_add_feedback_all(s, err);
+	return rc == MC_OK ? impact_mark_built(s, err) : rc;
+}
+
 /* Inside the caller's transaction. */
 static int catch_up(struct store *s, long long *indexed, struct mc_error *err)
 {
+	int impact = 0;
 	int rc = ensure_format(s, indexed, err);
 	if (rc == MC_OK)
 		rc = catch_up_evidence(s, indexed, err);
-	return rc == MC_OK ? catch_up_feedback(s, indexed, err) : rc;
+	if (rc == MC_OK)
+		rc = catch_up_feedback(s, indexed, err);
+	if (rc == MC_OK)
+		rc = impact_built(s, &impact, err);
+	return rc == MC_OK && !impact ? store_search_impact_build(s, err) : rc;
 }
 
 int search_catch_up(struct store *s, long long *indexed, struct mc_error *err)
@@ -415,8 +483,11 @@ int search_catch_up(struct store *s, long long *indexed, struct mc_error *err)
 		return catch_up(s, indexed, err);
 	char *format = NULL;
 	int rc = store_meta_get(s, FORMAT_KEY, &format, err);
-	int stale = rc == MC_OK && (!format || strcmp(format, SEARCH_FORMAT) != 0);
+	int stale = rc == MC_OK && (!format || strcmp(format, SEARCH_FORMAT) != 0), impact = 0;
 	free(format);
+	if (rc == MC_OK)
+		rc = impact_built(s, &impact, err);
+	stale |= !impact;
 	if (rc == MC_OK)
 		rc = search_pending(s, &ev, &fb, err);
 	if (rc == MC_OK && ev == 0 && fb == 0 && !stale) {
@@ -449,6 +520,13 @@ int search_reindex(struct store *s, struct mc_error *err)
 		rc = (st = store_prep(s, SQL_FB_CLEAR, err)) ? step_done(s, st, err) : MC_FAIL;
 	if (rc == MC_OK)
 		rc = (st = store_prep(s, SQL_FB_ALL, err)) ? step_done(s, st, err) : MC_FAIL;
+	int impact = 0;
+	if (rc == MC_OK)
+		rc = impact_built(s, &impact, err);
+	if (rc == MC_OK)
+		rc = impact_clear(s, SEARCH_FEEDBACK, err);
+	if (rc == MC_OK && impact)
+		rc = impact_add_feedback_all(s, err);
 	if (rc == MC_OK && (st = store_prep(s, SQL_FB_MAX_AT, err)) != NULL) {
 		char *newest = NULL;
 		if (sqlite3_step(st) == SQLITE_ROW)
@@ -499,8 +577,9 @@ int store_search_top(struct store *s, enum search_source src, const char *q, int
 		.changes = store_search_in_tx(s) || data_version < 0 ? -1 : sqlite3_total_changes64(store_db(s)),
 		.rc = SQLITE_OK,
 	};
-	int rc = MC_OK;
-	for (int pass = 0; pass < 2 && rc == MC_OK; pass++) {
+	int answered = 0;
+	int rc = impact_top(s, src, q, &top, &answered, err);
+	for (int pass = 0; !answered && pass < 2 && rc == MC_OK; pass++) {
 		sqlite3_stmt *st = store_prep(s, pass == 0 ? (src == SEARCH_EVIDENCE ? SQL_EV_TOP : SQL_FB_TOP)
 						       : (src == SEARCH_EVIDENCE ? SQL_EV_TOP_ROWS : SQL_FB_TOP_ROWS), err);
 		if (!st) {
