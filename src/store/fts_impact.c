@@ -495,8 +495,9 @@ struct qterm {
 	char *phrase;          /* as FTS5 is asked: "word" */
 	long long tid, df;
 	double idf;
-	double bound;          /* best score of a row not kept; -1: the word is in no row not kept */
-	int ok;                /* bound known (a cut group with no row kept: not) */
+	int ncut;              /* cut groups: their tf and the length of their last row kept */
+	int cut_tf[256], cut_last[256];
+	int ok;                /* cut groups known (a cut group with no row kept: not) */
 };
 
 struct cand {
@@ -639,7 +640,7 @@ static int load_term(struct query *q, int i, struct mc_error *err)
 	if (!st)
 		return MC_FAIL;
 	store_bind_int(st, 1, t->tid);
-	int ncut = 0, cuts[256], step;
+	int ncut = 0, *cuts = t->cut_tf, step;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW && ncut < 256)
 		cuts[ncut++] = sqlite3_column_int(st, 0);
 	sqlite3_reset(st);
@@ -648,7 +649,8 @@ static int load_term(struct query *q, int i, struct mc_error *err)
 	if (step != SQLITE_DONE)
 		return store_fail(q->s, err, "reading the search index");
 	/* a cut group's last row kept: the best any row not kept can score */
-	int last_dl[256];
+	int *last_dl = t->cut_last;
+	t->ncut = ncut;
 	for (int k = 0; k < ncut; k++)
 		last_dl[k] = -1;
 	if (!(st = store_prep(q->s, SQL_TERM_ROWS, err)))
@@ -665,18 +667,48 @@ static int load_term(struct query *q, int i, struct mc_error *err)
 	sqlite3_reset(st);
 	if (step != SQLITE_DONE)
 		return store_fail(q->s, err, "reading the search index");
-	t->bound = -1;
 	t->ok = 1;
-	for (int k = 0; k < ncut; k++) {
-		if (last_dl[k] < 0) {
+	for (int k = 0; k < ncut; k++)
+		if (last_dl[k] < 0)
 			t->ok = 0;   /* cut, with nothing kept: no bound */
-			return MC_OK;
-		}
-		double b = part_score(q, i, cuts[k], last_dl[k]);
-		if (b > t->bound)
-			t->bound = b;
-	}
 	return MC_OK;
+}
+
+/* The best word i can score in a row of length dl that is not kept for it: the row
+ * is in a cut group, after its last row kept (so no shorter than it). -1: none. */
+static double unkept_bound(const struct query *q, int i, int dl)
+{
+	const struct qterm *t = &q->t[i];
+	double best = -1;
+	for (int g = 0; g < t->ncut; g++) {
+		if (t->cut_last[g] > dl)
+			continue;
+		double b = part_score(q, i, t->cut_tf[g], dl);
+		if (b > best)
+			best = b;
+	}
+	return best;
+}
+
+/* The best a row kept for no word can score: it is at least as long as the longest
+ * last row kept of its groups, D; so the most, over each D, of each word's best in a
+ * row of length D. -1: no such row (a word has every row kept). */
+static double none_bound(const struct query *q)
+{
+	double best = -1;
+	for (int i = 0; i < q->nt; i++) {
+		for (int g = 0; g < q->t[i].ncut; g++) {
+			int D = q->t[i].cut_last[g];
+			double sum = 0;
+			for (int k = 0; k < q->nt && sum >= 0; k++) {
+				double b = unkept_bound(q, k, D);
+				sum = b < 0 ? -1 : sum + b;
+			}
+			if (sum > best)
+				best = sum;
+		}
+	}
+	return best;
 }
 
 /* Candidates of the same row merged into one (each word's count where kept). */
@@ -713,12 +745,11 @@ static void cand_bounds(struct query *q)
 		double ub = 0;
 		int in = 1;
 		for (int k = 0; k < q->nt && in; k++) {
-			if (c->tf[k] >= 0)
-				ub += part_score(q, k, c->tf[k], c->dl);
-			else if (q->t[k].bound < 0)
-				in = 0;   /* every row of word k is kept: not in this one */
+			double b = c->tf[k] >= 0 ? part_score(q, k, c->tf[k], c->dl) : unkept_bound(q, k, c->dl);
+			if (b < 0)
+				in = 0;   /* word k cannot be in this row: every such row is kept */
 			else
-				ub += q->t[k].bound;
+				ub += b;
 		}
 		if (!in)
 			continue;
@@ -757,15 +788,9 @@ static int lookup_tf(struct query *q, int k, long long doc, int *tf, struct mc_e
  * *exact: no row outside the candidates can either. */
 static int threshold(struct query *q, struct search_top *t, int *exact, struct mc_error *err)
 {
-	double idf[IMPACT_TERMS], none = 0;
-	int all_cut = 1;
-	for (int k = 0; k < q->nt; k++) {
+	double idf[IMPACT_TERMS], none = none_bound(q);
+	for (int k = 0; k < q->nt; k++)
 		idf[k] = q->t[k].idf;
-		if (q->t[k].bound < 0)
-			all_cut = 0;
-		else
-			none += q->t[k].bound;
-	}
 	int rc = MC_OK;
 	for (long i = 0; rc == MC_OK && i < q->nc; i++) {
 		struct cand *c = &q->c[i];
@@ -781,8 +806,8 @@ static int threshold(struct query *q, struct search_top *t, int *exact, struct m
 		if (rc == MC_OK && in)
 			search_top_push(t, c->doc, search_bm25(idf, tf, q->nt, c->dl, q->avgdl));
 	}
-	/* a row kept for no word scores at most `none`, and only when every word is cut */
-	*exact = !all_cut || (t->n == t->limit && none * (1 + 1e-12) < -t->score[0]);
+	/* a row kept for no word scores at most `none` (-1: there is no such row) */
+	*exact = none < 0 || (t->n == t->limit && none * (1 + 1e-12) < -t->score[0]);
 	return rc;
 }
 
