@@ -70,6 +70,11 @@ int store_search_newest(struct store *s, enum search_source src, const char *fts
  * *n shrinks. Other scopes leave the ranks as they are. */
 int store_search_keep_assigned(struct store *s, enum search_source src, struct search_rank *ranks, int *n,
 			       struct mc_error *err);
+/* store_search_top among the rows of the scope user's assigned submissions only
+ * (an assessor's): each of those rows scored (a lookup a word and row, through the
+ * ranking index), not every match of the whole index. */
+int store_search_top_assigned(struct store *s, enum search_source src, const char *fts_query, int limit,
+			      struct search_rank **out, int *n, struct mc_error *err);
 /* Submission, part and snippet (`tokens` long) of one ranked row, when the
  * store's scope holds it; MC_OK with hit->submission NULL when the row is gone
  * or not in the scope. */

@@ -167,13 +167,17 @@ int search_text(struct store *s, const char *query, const struct search_opts *o,
 	}
 	struct search_rank *ev = NULL, *fb = NULL;
 	int nev = 0, nfb = 0;
+	int whole = store_scope_kind(s) == STORE_SCOPE_ALL;
+	int assigned = store_scope_kind(s) == STORE_SCOPE_ASSIGNED && o->order != SEARCH_BY_NEWEST;
 	int (*top)(struct store *, enum search_source, const char *, int, struct search_rank **, int *,
-		   struct mc_error *) = o->order == SEARCH_BY_NEWEST ? store_search_newest : store_search_top;
+		   struct mc_error *) = o->order == SEARCH_BY_NEWEST ? store_search_newest
+				      : assigned			 ? store_search_top_assigned
+									 : store_search_top;
 	/* The best matches of the whole index may all lie outside what the acting
 	 * user may see (their hits are not read: STORE_SCOPE): then rank every match
-	 * and read hits until the limit is reached among theirs. */
-	int whole = store_scope_kind(s) == STORE_SCOPE_ALL;
-	int rank_limit = whole ? o->limit : 0;
+	 * and read hits until the limit is reached among theirs; an assessor's few
+	 * rows are ranked alone. */
+	int rank_limit = whole || assigned ? o->limit : 0;
 	rc = top(s, SEARCH_EVIDENCE, q, rank_limit, &ev, &nev, err);
 	if (rc == MC_OK && (rank_limit == 0 || nev < rank_limit || o->order != SEARCH_BY_NEWEST))
 		rc = top(s, SEARCH_FEEDBACK, q, rank_limit, &fb, &nfb, err);

@@ -67,6 +67,8 @@ static const char SQL_EV_TF[] =
 	"SELECT " SEARCH_TF_FN "(search_evidence) FROM search_evidence WHERE search_evidence MATCH ?1 AND rowid = ?2";
 static const char SQL_FB_TF[] =
 	"SELECT " SEARCH_TF_FN "(search_feedback) FROM search_feedback WHERE search_feedback MATCH ?1 AND rowid = ?2";
+static const char SQL_EV_LENGTH[] = "SELECT sz FROM search_evidence_docsize WHERE id = ?1";
+static const char SQL_FB_LENGTH[] = "SELECT sz FROM search_feedback_docsize WHERE id = ?1";
 /* What the FTS5 tables hold, to build the impact index from. */
 static const char SQL_EV_ROWS[] =
 	"SELECT id, text FROM evidence WHERE id > ?1 AND id <= ?2 AND text IS NOT NULL ORDER BY id";
@@ -879,6 +881,59 @@ int impact_top(struct store *s, enum search_source src, const char *fts_query, s
 		rc = threshold(&q, t, &exact, err);
 	}
 	if (rc == MC_OK && usable && exact) {
+		search_top_sort(t);
+		*answered = 1;
+	} else {
+		search_top_free(t);
+	}
+	query_free(&q);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- top-k of a few rows */
+
+/* A row's length from %_docsize (FTS5's record: a varint a column). */
+static int row_length(struct query *q, long long doc, int *dl, struct mc_error *err)
+{
+	sqlite3_stmt *st = store_prep(q->s, q->src == SEARCH_EVIDENCE ? SQL_EV_LENGTH : SQL_FB_LENGTH, err);
+	if (!st)
+		return MC_FAIL;
+	store_bind_int(st, 1, doc);
+	int rc = sqlite3_step(st);
+	*dl = -1;
+	if (rc == SQLITE_ROW && sqlite3_column_bytes(st, 0) > 0) {
+		unsigned long long v;
+		search_varint(sqlite3_column_blob(st, 0), sqlite3_column_bytes(st, 0), &v);
+		*dl = (int)v;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? MC_OK : store_fail(q->s, err, "reading the search index");
+}
+
+int impact_top_rows(struct store *s, enum search_source src, const char *fts_query, const long long *rows,
+		    size_t nrows, struct search_top *t, int *answered, struct mc_error *err)
+{
+	struct query q = { .s = s, .src = src };
+	int built, usable = 0, none = 0;
+	*answered = 0;
+	int rc = impact_built(s, &built, err);
+	if (rc == MC_OK && built && t->limit > 0 && parse_words(&q, fts_query))
+		rc = query_terms(&q, &usable, &none, err);
+	double idf[IMPACT_TERMS];
+	for (int k = 0; k < q.nt; k++)
+		idf[k] = q.t[k].idf;
+	for (size_t i = 0; rc == MC_OK && usable && !none && i < nrows; i++) {
+		int tf[IMPACT_TERMS], in = 1, dl;
+		for (int k = 0; rc == MC_OK && in && k < q.nt; k++) {
+			rc = lookup_tf(&q, k, rows[i], &tf[k], err);
+			in = tf[k] > 0;
+		}
+		if (rc == MC_OK && in)
+			rc = row_length(&q, rows[i], &dl, err);
+		if (rc == MC_OK && in && dl >= 0)
+			search_top_push(t, rows[i], search_bm25(idf, tf, q.nt, dl, q.avgdl));
+	}
+	if (rc == MC_OK && usable) {
 		search_top_sort(t);
 		*answered = 1;
 	} else {

@@ -90,6 +90,10 @@ int impact_mark_built(struct store *s, struct mc_error *err);
  * prefix, or a cut group whose rows kept do not settle it): rank the FTS5 way. */
 int impact_top(struct store *s, enum search_source src, const char *fts_query, struct search_top *t,
 	       int *answered, struct mc_error *err);
+/* The same, among rows[0..nrows) only (an assessor's: a few), each row's counts
+ * looked up in FTS5: a doclist seek a word and row. */
+int impact_top_rows(struct store *s, enum search_source src, const char *fts_query, const long long *rows,
+		    size_t nrows, struct search_top *t, int *answered, struct mc_error *err);
 
 /* By row: the heap sorted best first; frees the state. */
 void search_top_finish(struct search_top *t);

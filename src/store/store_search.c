@@ -640,30 +640,43 @@ static int ll_cmp(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* The rows of the scope user's assigned submissions, by rowid (heap). */
+static int assigned_rows(struct store *s, enum search_source src, long long **ids, size_t *nids,
+			 struct mc_error *err)
+{
+	sqlite3_stmt *st = store_prep(s, src == SEARCH_EVIDENCE ? SQL_EV_ASSIGNED : SQL_FB_ASSIGNED, err);
+	*ids = NULL;
+	*nids = 0;
+	if (!st)
+		return MC_FAIL;
+	store_bind_scope(s, st);
+	size_t cap = 0;
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*nids == cap) {
+			cap = cap ? cap * 2 : 64;
+			*ids = mc_xrealloc(*ids, cap * sizeof **ids);
+		}
+		(*ids)[(*nids)++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_reset(st);
+	if (step == SQLITE_DONE)
+		return MC_OK;
+	free(*ids);
+	*ids = NULL;
+	return store_fail(s, err, "searching");
+}
+
 int store_search_keep_assigned(struct store *s, enum search_source src, struct search_rank *ranks, int *n,
 			       struct mc_error *err)
 {
 	if (store_scope_kind(s) != STORE_SCOPE_ASSIGNED || *n == 0)
 		return MC_OK;
-	sqlite3_stmt *st = store_prep(s, src == SEARCH_EVIDENCE ? SQL_EV_ASSIGNED : SQL_FB_ASSIGNED, err);
-	if (!st)
-		return MC_FAIL;
-	store_bind_scope(s, st);
-	long long *ids = NULL;
-	size_t nids = 0, cap = 0;
-	int step;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		if (nids == cap) {
-			cap = cap ? cap * 2 : 64;
-			ids = mc_xrealloc(ids, cap * sizeof *ids);
-		}
-		ids[nids++] = sqlite3_column_int64(st, 0);
-	}
-	sqlite3_reset(st);
-	if (step != SQLITE_DONE) {
-		free(ids);
-		return store_fail(s, err, "searching");
-	}
+	long long *ids;
+	size_t nids;
+	int rc = assigned_rows(s, src, &ids, &nids, err);
+	if (rc != MC_OK)
+		return rc;
 	int k = 0;
 	for (int i = 0; i < *n; i++)
 		if (nids && bsearch(&ranks[i].rowid, ids, nids, sizeof *ids, ll_cmp))
@@ -671,6 +684,37 @@ int store_search_keep_assigned(struct store *s, enum search_source src, struct s
 	*n = k;
 	free(ids);
 	return MC_OK;
+}
+
+int store_search_top_assigned(struct store *s, enum search_source src, const char *q, int limit,
+			      struct search_rank **out, int *n, struct mc_error *err)
+{
+	*out = NULL;
+	*n = 0;
+	long long *ids;
+	size_t nids;
+	int answered = 0;
+	struct search_top top = { .limit = limit, .rc = SQLITE_OK };
+	int rc = assigned_rows(s, src, &ids, &nids, err);
+	if (rc == MC_OK && limit > 0)
+		rc = impact_top_rows(s, src, q, ids, nids, &top, &answered, err);
+	free(ids);
+	if (rc == MC_OK && answered && top.n > 0) {
+		*out = mc_xmalloc(sizeof **out * (size_t)top.n);
+		for (int i = 0; i < top.n; i++)
+			(*out)[i] = (struct search_rank){ src, top.rowid[i], top.score[i] };
+		*n = top.n;
+	}
+	search_top_free(&top);
+	if (rc != MC_OK || answered)
+		return rc;
+	/* a phrase, a prefix: every match ranked, the assessor's kept */
+	rc = store_search_top(s, src, q, 0, out, n, err);
+	if (rc == MC_OK)
+		rc = store_search_keep_assigned(s, src, *out, n, err);
+	if (rc == MC_OK && limit > 0 && *n > limit)
+		*n = limit;
+	return rc;
 }
 
 static char *part_name(enum search_source src, sqlite3_stmt *st, int col)

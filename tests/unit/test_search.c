@@ -465,8 +465,10 @@ static void add_many_rows(struct fx *f, int from, int rows)
 	struct mc_buf b = MC_BUF_INIT;
 	mc_buf_adds(&b, "BEGIN;");
 	for (int i = from; i < from + rows; i++) {
+		/* rows of S-1, S-2 and S-3 in turn (part_id: S-1's overview) */
 		mc_buf_printf(&b, "INSERT INTO evidence(submission_id, seq, part_id, kind, text, sha256, words, media_type)"
-				  " SELECT submission_id, %d, part_id, 'text', '", 5000 + i);
+				  " SELECT (SELECT id FROM submission ORDER BY id LIMIT 1 OFFSET %d), %d, part_id, 'text', '",
+			      i % 3, 5000 + i);
 		for (int k = 0; k <= i % 3; k++)
 			mc_buf_adds(&b, "apple ");
 		for (int k = 0; k < (i * 37) % 41; k++)
@@ -574,6 +576,50 @@ static void impact_index_built_for_an_old_index(void **state)
 	assert_impact_is_fts5(f, SEARCH_EVIDENCE, impact_queries, 1, 0);
 	assert_int_equal(search_catch_up(f->s, &indexed, &err), MC_OK);
 	assert_impact_is_fts5(f, SEARCH_EVIDENCE, impact_queries, IMPACT_SURE, 1);
+}
+
+/* An assessor's ranked search scores only their rows: the same top k as every
+ * match ranked and the others' dropped (the brute-force reference), for words (the
+ * ranking index) and a phrase (FTS5). */
+static void assigned_top_is_their_best(void **state)
+{
+	struct fx *f = *state;
+	struct mc_error err = MC_ERROR_INIT;
+	long long indexed;
+	add_many_rows(f, 0, 900);
+	assert_int_equal(search_catch_up(f->s, &indexed, &err), MC_OK);
+	exec_sql(f->path, "INSERT INTO assignment(uid, submission_id, assessor, assigned_by, at) "
+			  "SELECT 'a1', id, 'mcrk15a', 'root', 'x' FROM submission WHERE ext_id = 'S-3'");
+	store_set_scope(f->s, STORE_SCOPE_ASSIGNED, "mcrk15a", "");
+	static const char *const queries[] = { "\"apple\"", "\"pie\"", "\"apple\" \"pie\"", "\"quince\"",
+					       "\"pi\"*" };
+	for (size_t q = 0; q < sizeof queries / sizeof *queries; q++) {
+		for (int limit = 1; limit <= 60; limit += 59) {
+			struct search_rank *mine, *all;
+			int nmine, nall;
+			assert_int_equal(store_search_top_assigned(f->s, SEARCH_EVIDENCE, queries[q], limit, &mine, &nmine,
+								   &err), MC_OK);
+			assert_int_equal(store_search_top(f->s, SEARCH_EVIDENCE, queries[q], 0, &all, &nall, &err), MC_OK);
+			assert_int_equal(store_search_keep_assigned(f->s, SEARCH_EVIDENCE, all, &nall, &err), MC_OK);
+			if (nall > limit)
+				nall = limit;
+			if (nmine != nall)
+				fail_msg("%s limit %d: %d rows, the reference %d", queries[q], limit, nmine, nall);
+			if (nmine == 0)
+				fail_msg("%s: no rows of S-3", queries[q]);
+			for (int k = 0; k < nmine; k++) {
+				if (mine[k].rowid != all[k].rowid || mine[k].rank != all[k].rank)
+					fail_msg("%s limit %d: row %d is %lld (%.17g), the reference %lld (%.17g)", queries[q],
+						 limit, k, mine[k].rowid, mine[k].rank, all[k].rowid, all[k].rank);
+				char *sub = mc_xasprintf("SELECT s.ext_id = 'S-3' FROM evidence e JOIN submission s "
+							 "ON s.id = e.submission_id WHERE e.id = %lld", mine[k].rowid);
+				assert_int_equal(query_int(f->path, sub), 1);
+				free(sub);
+			}
+			free(mine);
+			free(all);
+		}
+	}
 }
 
 /* --newest: the newest matches first, and only as many as asked. */
@@ -763,6 +809,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(newest_first, setup, teardown),
 		cmocka_unit_test_setup_teardown(impact_top_is_fts5_bm25, setup, teardown),
 		cmocka_unit_test_setup_teardown(impact_index_built_for_an_old_index, setup, teardown),
+		cmocka_unit_test_setup_teardown(assigned_top_is_their_best, setup, teardown),
 		cmocka_unit_test(regex_jit_matches_cjk_with_offsets),
 		cmocka_unit_test(regex_literal_prefilter),
 		cmocka_unit_test_setup_teardown(regex_search_over_rows, setup, teardown),
