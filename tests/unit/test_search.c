@@ -484,6 +484,15 @@ static void add_many_rows(struct fx *f, int from, int rows)
 	mc_buf_free(&b);
 }
 
+static void add_many_rows_indexed(struct fx *f, int rows)
+{
+	struct mc_error err = MC_ERROR_INIT;
+	long long indexed;
+	add_many_rows(f, 0, rows);
+	assert_int_equal(search_catch_up(f->s, &indexed, &err), MC_OK);
+	assert_true(indexed >= rows);
+}
+
 /* The impact index answers (no FTS5 ranking) with FTS5's own bm25 top k: the same
  * rows, order and scores as ORDER BY rank, the brute-force reference. */
 static void assert_impact_is_fts5(struct fx *f, enum search_source src, const char *const *queries, size_t nq,
@@ -568,8 +577,7 @@ static void impact_index_built_for_an_old_index(void **state)
 	struct fx *f = *state;
 	struct mc_error err = MC_ERROR_INIT;
 	long long indexed;
-	add_many_rows(f, 0, 600);
-	assert_int_equal(search_catch_up(f->s, &indexed, &err), MC_OK);
+	add_many_rows_indexed(f, 600);
 	exec_sql(f->path, "DELETE FROM search_impact; DELETE FROM search_impact_cut; DELETE FROM search_term;"
 			  "DELETE FROM meta WHERE key = 'search.impact';");
 	unit_reload(f->s);
@@ -585,9 +593,7 @@ static void assigned_top_is_their_best(void **state)
 {
 	struct fx *f = *state;
 	struct mc_error err = MC_ERROR_INIT;
-	long long indexed;
-	add_many_rows(f, 0, 900);
-	assert_int_equal(search_catch_up(f->s, &indexed, &err), MC_OK);
+	add_many_rows_indexed(f, 900);
 	exec_sql(f->path, "INSERT INTO assignment(uid, submission_id, assessor, assigned_by, at) "
 			  "SELECT 'a1', id, 'mcrk15a', 'root', 'x' FROM submission WHERE ext_id = 'S-3'");
 	store_set_scope(f->s, STORE_SCOPE_ASSIGNED, "mcrk15a", "");
