@@ -518,7 +518,15 @@ struct query {
 	long long nrow;
 	struct cand *c;
 	long nc, capc;
+	const long long *only;  /* NULL, or the only rows that may be returned (sorted) */
+	size_t nonly;
 };
+
+static int ll_cmp(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+	return (x > y) - (x < y);
+}
 
 static double part_score(const struct query *q, int i, int tf, int dl)
 {
@@ -798,6 +806,8 @@ static int threshold(struct query *q, struct search_top *t, int *exact, struct m
 		struct cand *c = &q->c[i];
 		if (t->n == t->limit && c->ub * (1 + 1e-12) < -t->score[0])
 			break;   /* sorted by bound: none left can enter */
+		if (q->only && !bsearch(&c->doc, q->only, q->nonly, sizeof *q->only, ll_cmp))
+			continue;   /* not the acting user's */
 		int tf[IMPACT_TERMS], in = 1;
 		for (int k = 0; rc == MC_OK && in && k < q->nt; k++) {
 			tf[k] = c->tf[k];
@@ -854,10 +864,10 @@ static int query_terms(struct query *q, int *usable, int *none, struct mc_error 
 	return MC_OK;
 }
 
-int impact_top(struct store *s, enum search_source src, const char *fts_query, struct search_top *t,
-	       int *answered, struct mc_error *err)
+int impact_top(struct store *s, enum search_source src, const char *fts_query, const long long *only,
+	       size_t nonly, struct search_top *t, int *answered, struct mc_error *err)
 {
-	struct query q = { .s = s, .src = src };
+	struct query q = { .s = s, .src = src, .only = only, .nonly = nonly };
 	int built, usable = 0, none = 0, exact = 0;
 	*answered = 0;
 	int rc = impact_built(s, &built, err);

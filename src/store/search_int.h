@@ -87,9 +87,10 @@ int impact_built(struct store *s, int *built, struct mc_error *err);
 int impact_mark_built(struct store *s, struct mc_error *err);
 /* The best t->limit rows for fts_query into t (sorted), *answered 1; or *answered 0
  * (t untouched) when the impact index cannot say (not built, not in step, a phrase or
- * prefix, or a cut group whose rows kept do not settle it): rank the FTS5 way. */
-int impact_top(struct store *s, enum search_source src, const char *fts_query, struct search_top *t,
-	       int *answered, struct mc_error *err);
+ * prefix, or a cut group whose rows kept do not settle it): rank the FTS5 way.
+ * only (sorted, nonly of them; NULL: any row): the best among these rows only. */
+int impact_top(struct store *s, enum search_source src, const char *fts_query, const long long *only,
+	       size_t nonly, struct search_top *t, int *answered, struct mc_error *err);
 /* The same, among rows[0..nrows) only (an assessor's: a few), each row's counts
  * looked up in FTS5: a doclist seek a word and row. */
 int impact_top_rows(struct store *s, enum search_source src, const char *fts_query, const long long *rows,

@@ -578,7 +578,7 @@ int store_search_top(struct store *s, enum search_source src, const char *q, int
 		.rc = SQLITE_OK,
 	};
 	int answered = 0;
-	int rc = impact_top(s, src, q, &top, &answered, err);
+	int rc = impact_top(s, src, q, NULL, 0, &top, &answered, err);
 	for (int pass = 0; !answered && pass < 2 && rc == MC_OK; pass++) {
 		sqlite3_stmt *st = store_prep(s, pass == 0 ? (src == SEARCH_EVIDENCE ? SQL_EV_TOP : SQL_FB_TOP)
 						       : (src == SEARCH_EVIDENCE ? SQL_EV_TOP_ROWS : SQL_FB_TOP_ROWS), err);
@@ -686,6 +686,8 @@ int store_search_keep_assigned(struct store *s, enum search_source src, struct s
 	return MC_OK;
 }
 
+#define ASSIGNED_SCORED 4096   /* rows scored one by one, at most (a lookup a word each) */
+
 int store_search_top_assigned(struct store *s, enum search_source src, const char *q, int limit,
 			      struct search_rank **out, int *n, struct mc_error *err)
 {
@@ -696,7 +698,11 @@ int store_search_top_assigned(struct store *s, enum search_source src, const cha
 	int answered = 0;
 	struct search_top top = { .limit = limit, .rc = SQLITE_OK };
 	int rc = assigned_rows(s, src, &ids, &nids, err);
+	/* their best among the rows the ranking index keeps, when that settles it;
+	 * else each of their rows scored, when they are few */
 	if (rc == MC_OK && limit > 0)
+		rc = impact_top(s, src, q, ids, nids, &top, &answered, err);
+	if (rc == MC_OK && limit > 0 && !answered && nids <= ASSIGNED_SCORED)
 		rc = impact_top_rows(s, src, q, ids, nids, &top, &answered, err);
 	free(ids);
 	if (rc == MC_OK && answered && top.n > 0) {

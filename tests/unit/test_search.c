@@ -505,7 +505,7 @@ static void assert_impact_is_fts5(struct fx *f, enum search_source src, const ch
 		for (size_t l = 0; l < sizeof limits / sizeof *limits; l++) {
 			struct search_top t = { .limit = limits[l], .rc = SQLITE_OK };
 			int answered = -1;
-			assert_int_equal(impact_top(f->s, src, queries[q], &t, &answered, &err), MC_OK);
+			assert_int_equal(impact_top(f->s, src, queries[q], NULL, 0, &t, &answered, &err), MC_OK);
 			if (want_answered >= 0 && answered != want_answered)
 				fail_msg("%s limit %d: answered %d, want %d", queries[q], limits[l], answered, want_answered);
 			if (answered)
