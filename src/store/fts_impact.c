@@ -85,6 +85,7 @@ struct group {
 	int tf;
 	int n, cap;
 	int dropped;        /* rows left out here: the group is cut */
+	int worst_dl;       /* once cut: the length of its last row kept then */
 	struct post *p;
 };
 
@@ -93,6 +94,8 @@ struct bterm {
 	long long df;
 	struct group *g;
 	int ng;
+	long long row;        /* the row being read, and the word's count in it */
+	int row_tf;
 };
 
 struct impact_batch {
@@ -107,6 +110,10 @@ struct impact_batch {
 		int len;
 	} *tok;
 	int ntok, tokcap, dl;
+	/* the row being added: the slots of the words it holds */
+	size_t *touched;
+	int ntouched, touchcap;
+	long long doc;
 };
 
 static unsigned long hash_term(const char *s, size_t n)
@@ -117,11 +124,12 @@ static unsigned long hash_term(const char *s, size_t n)
 	return h;
 }
 
-static struct bterm *bterm_get(struct impact_batch *b, const char *s, size_t n)
+static size_t bterm_get(struct impact_batch *b, const char *s, size_t n)
 {
 	if (2 * (b->n + 1) > b->cap) {
 		size_t cap = b->cap ? b->cap * 2 : 4096;
 		struct bterm *t = mc_xcalloc(cap, sizeof *t);
+		size_t *moved = mc_xcalloc(b->cap ? b->cap : 1, sizeof *moved);
 		for (size_t i = 0; i < b->cap; i++) {
 			if (!b->t[i].term)
 				continue;
@@ -129,7 +137,11 @@ static struct bterm *bterm_get(struct impact_batch *b, const char *s, size_t n)
 			while (t[j].term)
 				j = (j + 1) & (cap - 1);
 			t[j] = b->t[i];
+			moved[i] = j;
 		}
+		for (int k = 0; k < b->ntouched; k++)
+			b->touched[k] = moved[b->touched[k]];
+		free(moved);
 		free(b->t);
 		b->t = t;
 		b->cap = cap;
@@ -139,9 +151,10 @@ static struct bterm *bterm_get(struct impact_batch *b, const char *s, size_t n)
 		j = (j + 1) & (b->cap - 1);
 	if (!b->t[j].term) {
 		b->t[j].term = mc_xstrndup(s, n);
+		b->t[j].row = -1;
 		b->n++;
 	}
-	return &b->t[j];
+	return j;
 }
 
 static int post_cmp(const void *a, const void *b)
@@ -159,6 +172,7 @@ static void group_trim(struct group *g)
 	if (g->n > IMPACT_KEEP) {
 		g->n = IMPACT_KEEP;
 		g->dropped = 1;
+		g->worst_dl = g->p[IMPACT_KEEP - 1].dl;
 	}
 }
 
@@ -171,8 +185,10 @@ static void group_add(struct bterm *t, int tf, int dl, long long doc)
 	if (!g) {
 		t->g = mc_xrealloc(t->g, sizeof *t->g * (size_t)(t->ng + 1));
 		g = &t->g[t->ng++];
-		*g = (struct group){ tf, 0, 0, 0, NULL };
+		*g = (struct group){ tf, 0, 0, 0, 0, NULL };
 	}
+	if (g->dropped && dl >= g->worst_dl)
+		return;   /* rows come in rowid order: after the last kept, not kept */
 	if (g->n == g->cap) {
 		if (g->n >= 2 * IMPACT_KEEP) {
 			group_trim(g);
@@ -212,6 +228,7 @@ void impact_batch_free(struct impact_batch **b)
 	batch_empty(*b);
 	mc_buf_free(&(*b)->bytes);
 	free((*b)->tok);
+	free((*b)->touched);
 	free(*b);
 	*b = NULL;
 }
@@ -259,26 +276,48 @@ static int row_words(struct store *s, struct impact_batch *b, const char *text, 
 	return MC_OK;
 }
 
+/* Adding a row: each word counted in its own entry (no sort of the row's words). */
+static int count_word(void *p, const char *tok, int ntok, int start, int end, int colocated)
+{
+	(void)start;
+	(void)end;
+	struct impact_batch *b = p;
+	if (!colocated)
+		b->dl++;
+	size_t j = bterm_get(b, tok, (size_t)ntok);
+	struct bterm *t = &b->t[j];
+	if (t->row == b->doc) {
+		t->row_tf++;
+		return 0;
+	}
+	t->row = b->doc;
+	t->row_tf = 1;
+	if (b->ntouched == b->touchcap) {
+		b->touchcap = b->touchcap ? b->touchcap * 2 : 256;
+		b->touched = mc_xrealloc(b->touched, sizeof *b->touched * (size_t)b->touchcap);
+	}
+	b->touched[b->ntouched++] = j;
+	return 0;
+}
+
 int impact_batch_row(struct store *s, struct impact_batch *b, long long doc, const char *text, size_t len,
 		     struct mc_error *err)
 {
-	int rc = row_words(s, b, text, len, err);
+	b->dl = 0;
+	b->ntouched = 0;
+	b->doc = doc;
+	int rc = store_search_tokenize(s, text ? text : "", text ? len : 0, 0, count_word, b, err);
 	if (rc != MC_OK)
 		return rc;
-	const char *base = mc_buf_str(&b->bytes);
-	for (int i = 0; i < b->ntok;) {
-		int j = i + 1;
-		while (j < b->ntok && tok_cmp(&b->tok[i], &b->tok[j]) == 0)
-			j++;
-		struct bterm *t = bterm_get(b, base + b->tok[i].off, (size_t)b->tok[i].len);
+	for (int i = 0; i < b->ntouched; i++) {
+		struct bterm *t = &b->t[b->touched[i]];
 		t->df++;
-		group_add(t, j - i, b->dl, doc);
+		group_add(t, t->row_tf, b->dl, doc);
 		b->posts++;
-		i = j;
 	}
 	b->rows++;
 	b->tokens += b->dl;
-	if (b->posts >= IMPACT_FLUSH * 20)
+	if (b->posts >= IMPACT_FLUSH * 200)
 		return impact_batch_flush(s, b, err);
 	return MC_OK;
 }
