@@ -537,7 +537,8 @@ struct qterm {
 	long long tid, df;
 	double idf;
 	int ncut;              /* cut groups: their tf and the length of their last row kept */
-	int cut_tf[256], cut_last[256];
+	int *cut_tf, *cut_last;   /* heap */
+	long long *cut_lastdoc;   /* the rowid of that row */
 	int ok;                /* cut groups known (a cut group with no row kept: not) */
 };
 
@@ -689,12 +690,18 @@ static int load_term(struct query *q, int i, struct mc_error *err)
 	if (!st)
 		return MC_FAIL;
 	store_bind_int(st, 1, t->tid);
-	int ncut = 0, *cuts = t->cut_tf, step;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW && ncut < 256)
-		cuts[ncut++] = sqlite3_column_int(st, 0);
+	int ncut = 0, cap = 0, step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (ncut == cap) {
+			cap = cap ? cap * 2 : 64;
+			t->cut_tf = mc_xrealloc(t->cut_tf, sizeof *t->cut_tf * (size_t)cap);
+			t->cut_last = mc_xrealloc(t->cut_last, sizeof *t->cut_last * (size_t)cap);
+			t->cut_lastdoc = mc_xrealloc(t->cut_lastdoc, sizeof *t->cut_lastdoc * (size_t)cap);
+		}
+		t->cut_tf[ncut++] = sqlite3_column_int(st, 0);
+	}
+	int *cuts = t->cut_tf;
 	sqlite3_reset(st);
-	if (step == SQLITE_ROW)
-		return MC_OK;   /* too many cut groups: t->ok stays 0 */
 	if (step != SQLITE_DONE)
 		return store_fail(q->s, err, "reading the search index");
 	/* a cut group's last row kept: the best any row not kept can score */
@@ -709,9 +716,12 @@ static int load_term(struct query *q, int i, struct mc_error *err)
 		int tf = sqlite3_column_int(st, 0), dl = sqlite3_column_int(st, 1);
 		struct cand *c = cand_add(q, sqlite3_column_int64(st, 2), dl);
 		c->tf[i] = tf;
-		for (int k = 0; k < ncut; k++)
-			if (cuts[k] == tf && dl > last_dl[k])
+		for (int k = 0; k < ncut; k++) {
+			if (cuts[k] == tf && (dl > last_dl[k] || (dl == last_dl[k] && c->doc > t->cut_lastdoc[k]))) {
 				last_dl[k] = dl;
+				t->cut_lastdoc[k] = c->doc;
+			}
+		}
 	}
 	sqlite3_reset(st);
 	if (step != SQLITE_DONE)
@@ -832,6 +842,22 @@ static int lookup_tf(struct query *q, int k, long long doc, int *tf, struct mc_e
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? MC_OK : store_fail(q->s, err, "searching");
 }
 
+/* One word, and a cut group's last row kept scores as the k-th (ties are common
+ * where idf is FTS5's floor): the group's rows not kept score no better and come
+ * after its last kept by rowid, so after the k-th when that one is no later. The
+ * scores compare exactly: the same arithmetic as search_bm25() for one word. */
+static int one_word_settled(const struct query *q, const struct search_top *t)
+{
+	const struct qterm *w = &q->t[0];
+	double kth = -t->score[0];
+	for (int g = 0; g < w->ncut; g++) {
+		double b = part_score(q, 0, w->cut_tf[g], w->cut_last[g]);
+		if (b > kth || (b == kth && w->cut_lastdoc[g] < t->rowid[0]))
+			return 0;
+	}
+	return 1;
+}
+
 /* The threshold pass: candidates best bound first, unknown counts looked up,
  * exact scores into t's heap; stops when no candidate left can beat the k-th.
  * *exact: no row outside the candidates can either. */
@@ -859,13 +885,19 @@ static int threshold(struct query *q, struct search_top *t, int *exact, struct m
 	}
 	/* a row kept for no word scores at most `none` (-1: there is no such row) */
 	*exact = none < 0 || (t->n == t->limit && none * (1 + 1e-12) < -t->score[0]);
+	if (!*exact && q->nt == 1 && t->n == t->limit)
+		*exact = one_word_settled(q, t);
 	return rc;
 }
 
 static void query_free(struct query *q)
 {
-	for (int i = 0; i < q->nt; i++)
+	for (int i = 0; i < q->nt; i++) {
 		free(q->t[i].phrase);
+		free(q->t[i].cut_tf);
+		free(q->t[i].cut_last);
+		free(q->t[i].cut_lastdoc);
+	}
 	free(q->c);
 }
 
