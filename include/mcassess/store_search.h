@@ -41,6 +41,10 @@ int search_index_evidence(struct store *s, long long evidence_rowid, struct mc_e
 int search_index_feedback(struct store *s, long long feedback_rowid, struct mc_error *err);
 /* Rebuild both tables from scratch (after a restore or a bulk change made by hand). */
 int search_reindex(struct store *s, struct mc_error *err);
+/* The ranking (impact) index from what the FTS5 tables hold, inside the caller's
+ * transaction: for an index built before it (catch-up calls it then; the hooks and
+ * search_reindex keep it in step from then on). Tokenizes every indexed row once. */
+int store_search_impact_build(struct store *s, struct mc_error *err);
 
 /* Rows written but not yet indexed (a read; cheap: two index lookups and the
  * feedback changed since the last catch-up). */
@@ -92,6 +96,11 @@ void store_search_stream_close(struct store_search_stream **c);
  * *n shrinks. Other scopes leave the ranks as they are. */
 int store_search_keep_assigned(struct store *s, enum search_source src, struct search_rank *ranks, int *n,
 			       struct mc_error *err);
+/* store_search_top among the rows of the scope user's assigned submissions only
+ * (an assessor's): each of those rows scored (a lookup a word and row, through the
+ * ranking index), not every match of the whole index. */
+int store_search_top_assigned(struct store *s, enum search_source src, const char *fts_query, int limit,
+			      struct search_rank **out, int *n, struct mc_error *err);
 /* Submission, part and snippet (`tokens` long) of one ranked row, when the
  * store's scope holds it; MC_OK with hit->submission NULL when the row is gone
  * or not in the scope. */
@@ -106,4 +115,19 @@ int store_search_locate(struct store *s, enum search_source src, long long rowid
 			struct search_hit *hit, struct mc_error *err);
 /* 1 while the store is inside a transaction (hooks then write in it). */
 int store_search_in_tx(struct store *s);
+
+/* ---------------------------------------------------------------- the tokenizer (fts.c)
+ * What the index sees of text[0..len): the tokenizer `mcassess` (query: as a query is
+ * tokenized), cb called for each token with its bytes as indexed, its byte offsets in
+ * text and 1 when it sits at the same position as the token before. The index's own
+ * length mark is not passed on. cb returns 0 to go on. MC_FAIL (err says why) when this
+ * SQLite has no FTS5 or the tokenizer fails. */
+typedef int (*store_token_fn)(void *ctx, const char *tok, int ntok, int start, int end, int colocated);
+int store_search_tokenize(struct store *s, const char *text, size_t len, int query, store_token_fn cb,
+			  void *ctx, struct mc_error *err);
+/* Decode the code point at text[i] (i < len), never reading past len; returns the
+ * byte length (>= 1); an invalid byte decodes as U+FFFD of length 1. */
+int search_utf8_next(const char *text, size_t len, size_t i, unsigned *cp);
+/* 1 for the characters indexed as CJK bigrams: ideographs, kana, hangul, 々 〆 〇. */
+int search_is_cjk(unsigned cp);
 #endif

@@ -16,7 +16,7 @@
 
 #include "mcassess/search.h"
 #include "mcassess/util.h"
-#include "store/search_int.h"
+#include "regex_int.h"
 
 #define JIT_STACK_MAX (4 << 20) /* for patterns that recurse deeply: 4 MB at most */
 

@@ -8,7 +8,6 @@
 #include "mcassess/search.h"
 #include "mcassess/store.h"
 #include "mcassess/util.h"
-#include "store/search_int.h"
 
 #define TEXT_SNIPPET_TOKENS 12  /* tokens in a text-search snippet */
 #define REGEX_CONTEXT 30        /* characters either side of a regex match */
@@ -33,34 +32,27 @@ struct token_list {
 	int n, cap;
 };
 
-static int add_token(void *p, int tflags, const char *tok, int ntok, int start, int end)
+static int add_token(void *p, const char *tok, int ntok, int start, int end, int colocated)
 {
 	struct token_list *l = p;
-	if (ntok == (int)sizeof SEARCH_LENGTH_MARK - 1 && memcmp(tok, SEARCH_LENGTH_MARK, (size_t)ntok) == 0)
-		return SQLITE_OK;   /* the index's own, not a word of the text */
 	if (l->n == l->cap) {
 		l->cap = l->cap ? l->cap * 2 : 16;
 		l->t = mc_xrealloc(l->t, sizeof *l->t * (size_t)l->cap);
 	}
-	l->t[l->n++] = (struct search_token){ mc_xstrndup(tok, (size_t)ntok), start, end,
-					      (tflags & FTS5_TOKEN_COLOCATED) != 0 };
-	return SQLITE_OK;
+	l->t[l->n++] = (struct search_token){ mc_xstrndup(tok, (size_t)ntok), start, end, colocated };
+	return 0;
 }
 
 int search_tokens(struct store *s, const char *text, int query, struct search_token **toks, int *n,
 		  struct mc_error *err)
 {
-	fts5_api *api;
 	struct token_list l = { NULL, 0, 0 };
 	*toks = NULL;
 	*n = 0;
-	int rc = store_search_api(s, &api, err);
-	if (rc != MC_OK)
-		return rc;
-	if (search_fts_tokenize(api, text, (int)strlen(text),
-				query ? FTS5_TOKENIZE_QUERY : FTS5_TOKENIZE_DOCUMENT, &l, add_token) != SQLITE_OK) {
+	int rc = store_search_tokenize(s, text, strlen(text), query, add_token, &l, err);
+	if (rc != MC_OK) {
 		search_tokens_free(&l.t, l.n);
-		return mc_error_set(err, MC_FAIL, "search: the tokenizer failed");
+		return rc;
 	}
 	*toks = l.t;
 	*n = l.n;
@@ -239,13 +231,17 @@ int search_text_each(struct store *s, const char *query, const struct search_opt
 	}
 	struct search_rank *ev = NULL, *fb = NULL;
 	int nev = 0, nfb = 0;
+	int whole = store_scope_kind(s) == STORE_SCOPE_ALL;
+	int assigned = store_scope_kind(s) == STORE_SCOPE_ASSIGNED && o->order != SEARCH_BY_NEWEST;
 	int (*top)(struct store *, enum search_source, const char *, int, struct search_rank **, int *,
-		   struct mc_error *) = o->order == SEARCH_BY_NEWEST ? store_search_newest : store_search_top;
+		   struct mc_error *) = o->order == SEARCH_BY_NEWEST ? store_search_newest
+				      : assigned			 ? store_search_top_assigned
+									 : store_search_top;
 	/* The best matches of the whole index may all lie outside what the acting
 	 * user may see (their hits are not read: STORE_SCOPE): then rank every match
-	 * and read hits until the limit is reached among theirs. */
-	int whole = store_scope_kind(s) == STORE_SCOPE_ALL;
-	int rank_limit = whole ? o->limit : 0;
+	 * and read hits until the limit is reached among theirs; an assessor's few
+	 * rows are ranked alone. */
+	int rank_limit = whole || assigned ? o->limit : 0;
 	rc = top(s, SEARCH_EVIDENCE, q, rank_limit, &ev, &nev, err);
 	if (rc == MC_OK && (rank_limit == 0 || nev < rank_limit || o->order != SEARCH_BY_NEWEST))
 		rc = top(s, SEARCH_FEEDBACK, q, rank_limit, &fb, &nfb, err);

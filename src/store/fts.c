@@ -382,8 +382,6 @@ out:
 
 /* ---------------------------------------------------------------- ranking: mcassess_top() */
 
-#define BM25_K1 1.2
-#define BM25_B 0.75
 
 /* Rows in rowid order, with each phrase's count in each (nph counts a row). */
 struct plist {
@@ -548,19 +546,31 @@ static void heap_sort(struct search_top *t)
 	}
 }
 
+void search_top_push(struct search_top *t, long long rowid, double score)
+{
+	if (!t->rowid) {
+		t->rowid = mc_xmalloc(sizeof *t->rowid * (size_t)t->limit);
+		t->score = mc_xmalloc(sizeof *t->score * (size_t)t->limit);
+	}
+	struct heap h = { t, t->limit };
+	heap_push(&h, rowid, score);
+}
+
+void search_top_sort(struct search_top *t) { heap_sort(t); }
+
 /* FTS5's bm25() (fts5_aux.c), term by term in the same order: the same doubles. */
-static double bm25(const double *idf, const int *tfs, int nph, double dl, double avgdl)
+double search_bm25(const double *idf, const int *tfs, int nph, double dl, double avgdl)
 {
 	double score = 0;
 	for (int i = 0; i < nph; i++) {
 		double tf = tfs[i];
-		score += idf[i] * (tf * (BM25_K1 + 1) / (tf + BM25_K1 * (1 - BM25_B + BM25_B * dl / avgdl)));
+		score += idf[i] * (tf * (SEARCH_BM25_K1 + 1) / (tf + SEARCH_BM25_K1 * (1 - SEARCH_BM25_B + SEARCH_BM25_B * dl / avgdl)));
 	}
 	return -1.0 * score;
 }
 
 /* bm25's idf from a phrase's row count, as FTS5 computes it. */
-static double idf_of(sqlite3_int64 nrow, long long nhit)
+double search_idf(long long nrow, long long nhit)
 {
 	double idf = log(((double)nrow - (double)nhit + 0.5) / ((double)nhit + 0.5));
 	return idf <= 0.0 ? 1e-6 : idf;
@@ -713,7 +723,7 @@ struct score_pass {
 static double cand_score(const struct score_pass *sp, long at, double dl)
 {
 	const struct plist *c = sp->cand;
-	return bm25(sp->idf, c->tf + at * c->nph, c->nph, dl, sp->avgdl);
+	return search_bm25(sp->idf, c->tf + at * c->nph, c->nph, dl, sp->avgdl);
 }
 
 /* The pass over the length marks (the mark is at each row's last position). */
@@ -742,6 +752,21 @@ static int mark_row(const Fts5ExtensionApi *api, Fts5Context *fts, void *p)
 	return SQLITE_OK;
 }
 
+int search_varint(const unsigned char *buf, int n, unsigned long long *v)
+{
+	*v = 0;
+	for (int k = 0; k < n; k++) {
+		if (k == 8) {
+			*v = (*v << 8) | buf[k];
+			return 9;
+		}
+		*v = (*v << 7) | (buf[k] & 0x7f);
+		if (!(buf[k] & 0x80))
+			return k + 1;
+	}
+	return n;
+}
+
 /* Few candidates: each one's length from %_docsize (FTS5's record: a varint a
  * column, as SQLite writes varints), a blob seek each. */
 static int docsize_pass(sqlite3 *db, const char *table, struct score_pass *sp)
@@ -761,15 +786,7 @@ static int docsize_pass(sqlite3 *db, const char *table, struct score_pass *sp)
 		if ((rc = sqlite3_blob_read(b, buf, n, 0)) != SQLITE_OK)
 			break;
 		unsigned long long v = 0;
-		for (int k = 0; k < n; k++) {
-			if (k == 8) {
-				v = (v << 8) | buf[k];
-				break;
-			}
-			v = (v << 7) | (buf[k] & 0x7f);
-			if (!(buf[k] & 0x80))
-				break;
-		}
+		search_varint(buf, n, &v);
 		heap_push(&sp->h, c->rowid[i], cand_score(sp, i, (double)v));
 	}
 	sqlite3_blob_close(b);
@@ -863,7 +880,7 @@ static int top_walks(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3 *db,
 		if (k == 0 || cand.n > 0 || !known)
 			rc = api->xQueryPhrase(fts, i, &w, walk_row);
 		nhit[i] = known ? known[i] : w.count;
-		idf[i] = idf_of(nrow, nhit[i]);
+		idf[i] = search_idf(nrow, nhit[i]);
 		if (hit) {
 			plist_keep(&cand, hit);
 			free(hit);
@@ -924,7 +941,7 @@ static int top_row(const Fts5ExtensionApi *api, Fts5Context *fts, struct search_
 		rc = api->xPhraseFirst(fts, st->nph, &it, &ic, &io);
 	if (rc != SQLITE_OK)
 		return rc;
-	heap_push(&st->h, api->xRowid(fts), bm25(st->idf, st->tf, st->nph, io >= 0 ? io + 1 : 0, st->avgdl));
+	heap_push(&st->h, api->xRowid(fts), search_bm25(st->idf, st->tf, st->nph, io >= 0 ? io + 1 : 0, st->avgdl));
 	return SQLITE_OK;
 }
 
@@ -984,7 +1001,7 @@ static int top_choose(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3 *db
 			*st = (struct top_state){ nph, (double)ntok / (double)nrow, mc_xcalloc((size_t)nph, sizeof *st->idf),
 						  mc_xcalloc((size_t)nph, sizeof *st->tf), { t, 0 } };
 			for (int i = 0; i < nph; i++)
-				st->idf[i] = idf_of(nrow, nhit[i]);
+				st->idf[i] = search_idf(nrow, nhit[i]);
 			t->state = st;
 			t->by_row = 1;   /* the caller steps the query without LIMIT (by_row 2) */
 		}
@@ -1012,6 +1029,19 @@ static void top_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_contex
 	sqlite3_result_int(ctx, t->rc);
 }
 
+/* mcassess_tf(table): the first phrase's count in the row (impact lookups). */
+static void tf_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int nval,
+		  sqlite3_value **val)
+{
+	(void)nval;
+	(void)val;
+	int tf = 0, rc = phrase_tf(api, fts, 0, &tf);
+	if (rc != SQLITE_OK)
+		sqlite3_result_error_code(ctx, rc);
+	else
+		sqlite3_result_int(ctx, tf);
+}
+
 void search_top_free(struct search_top *t)
 {
 	free(t->rowid);
@@ -1028,6 +1058,8 @@ int search_fts_register(fts5_api *api)
 	int rc = api->xCreateTokenizer(api, SEARCH_TOKENIZER, api, &tok, NULL);
 	if (rc == SQLITE_OK)
 		rc = api->xCreateFunction(api, SEARCH_SNIPPET_FN, NULL, snippet_fn, NULL);
+	if (rc == SQLITE_OK)
+		rc = api->xCreateFunction(api, SEARCH_TF_FN, NULL, tf_fn, NULL);
 	if (rc == SQLITE_OK) {
 		struct top_cache *c = mc_xcalloc(1, sizeof *c);
 		rc = api->xCreateFunction(api, SEARCH_TOP_FN, c, top_fn, top_cache_free);

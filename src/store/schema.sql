@@ -754,3 +754,33 @@ CREATE TRIGGER report_educator_facts AFTER UPDATE OF district_id ON educator
 	WHEN OLD.district_id IS NOT NEW.district_id BEGIN
 	INSERT INTO report_touch SELECT id FROM submission WHERE educator_id = NEW.id;
 END;
+
+-- migration 16
+-- The impact index beside each search table (src/store/fts_impact.c): ranked
+-- top-k without reading every match. search_term: each word's row count
+-- (bm25's idf) per table (src 0 evidence, 1 feedback); the word '' holds the
+-- table's rows (df) and tokens, which must equal FTS5's own or the index is
+-- not used. search_impact: for each word and each count of it in a row (tf),
+-- the first rows by length (dl, then rowid): bm25 ranks the rows of one tf by
+-- length alone, so a word's best rows are among the first of its groups.
+-- search_impact_cut: the groups that hold only their first rows.
+CREATE TABLE search_term (
+	id     INTEGER PRIMARY KEY,
+	src    INTEGER NOT NULL,
+	term   TEXT NOT NULL,
+	df     INTEGER NOT NULL,
+	tokens INTEGER NOT NULL DEFAULT 0,
+	UNIQUE (src, term)
+) STRICT;
+CREATE TABLE search_impact (
+	tid INTEGER NOT NULL,
+	tf  INTEGER NOT NULL,
+	dl  INTEGER NOT NULL,
+	doc INTEGER NOT NULL,
+	PRIMARY KEY (tid, tf, dl, doc)
+) STRICT, WITHOUT ROWID;
+CREATE TABLE search_impact_cut (
+	tid INTEGER NOT NULL,
+	tf  INTEGER NOT NULL,
+	PRIMARY KEY (tid, tf)
+) STRICT, WITHOUT ROWID;

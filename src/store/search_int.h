@@ -1,5 +1,5 @@
-/* search_int.h: the FTS5 extension (fts.c) and store_search.c, inside the store, and what
- * src/search takes from them (the tokenizer, UTF-8 and CJK helpers, the FTS5 API). */
+/* search_int.h: the FTS5 extension (fts.c, fts_impact.c) and store_search.c, inside the
+ * store; nothing outside src/store includes it (src/search uses store_search.h). */
 #ifndef MCASSESS_SEARCH_INT_H
 #define MCASSESS_SEARCH_INT_H
 #include <stddef.h>
@@ -7,12 +7,16 @@
 #include <sqlite3.h>
 
 #include "mcassess/error.h"
+#include "mcassess/store_search.h"
 
 struct store;
 
 #define SEARCH_TOKENIZER "mcassess"      /* the FTS5 tokenizer's name (schema.sql uses it) */
 #define SEARCH_SNIPPET_FN "mcassess_snippet" /* mcassess_snippet(table, tokens) */
 #define SEARCH_TOP_FN "mcassess_top"     /* mcassess_top(table, ?): see struct search_top */
+#define SEARCH_TF_FN "mcassess_tf"       /* mcassess_tf(table): the first phrase's count in the row */
+#define SEARCH_BM25_K1 1.2               /* FTS5's bm25 parameters */
+#define SEARCH_BM25_B 0.75
 
 /* The length mark: in every document the tokenizer adds this token at the position
  * of the last token (colocated: the document's size is unchanged), so a query that
@@ -53,6 +57,45 @@ struct search_top {
 	int by_row;                /* out: step the query without LIMIT, then finish */
 	struct top_state *state;   /* by_row: idf and the like (search_top_finish frees) */
 };
+/* FTS5's bm25 (lower is better) of one row, the phrases in query order; idf of a
+ * phrase in nhit of nrow rows; both the same doubles as FTS5's own. */
+double search_bm25(const double *idf, const int *tfs, int nph, double dl, double avgdl);
+double search_idf(long long nrow, long long nhit);
+/* A (score, rowid) into t's best `limit` (limit > 0); then sorted best first. */
+void search_top_push(struct search_top *t, long long rowid, double score);
+void search_top_sort(struct search_top *t);
+/* SQLite's varint (FTS5's records): bytes read. */
+int search_varint(const unsigned char *buf, int n, unsigned long long *v);
+
+/* ---------------------------------------------------------------- the impact index (fts_impact.c) */
+struct impact_batch;
+struct impact_batch *impact_batch_new(enum search_source src);
+/* One indexed row (text may be NULL: no words) gathered; written by the next flush. */
+int impact_batch_row(struct store *s, struct impact_batch *b, long long doc, const char *text, size_t len,
+		     struct mc_error *err);
+int impact_batch_flush(struct store *s, struct impact_batch *b, struct mc_error *err);
+void impact_batch_free(struct impact_batch **b);
+/* One row out, as it was indexed (text). */
+int impact_remove_row(struct store *s, enum search_source src, long long doc, const char *text,
+		      struct mc_error *err);
+int impact_clear(struct store *s, enum search_source src, struct mc_error *err);
+/* Evidence rows after..upto with text; every row of search_feedback. */
+int impact_add_evidence(struct store *s, long long after, long long upto, struct mc_error *err);
+int impact_add_feedback_all(struct store *s, struct mc_error *err);
+/* meta: the impact index is built (kept in step from then on). */
+int impact_built(struct store *s, int *built, struct mc_error *err);
+int impact_mark_built(struct store *s, struct mc_error *err);
+/* The best t->limit rows for fts_query into t (sorted), *answered 1; or *answered 0
+ * (t untouched) when the impact index cannot say (not built, not in step, a phrase or
+ * prefix, or a cut group whose rows kept do not settle it): rank the FTS5 way.
+ * only (sorted, nonly of them; NULL: any row): the best among these rows only. */
+int impact_top(struct store *s, enum search_source src, const char *fts_query, const long long *only,
+	       size_t nonly, struct search_top *t, int *answered, struct mc_error *err);
+/* The same, among rows[0..nrows) only (an assessor's: a few), each row's counts
+ * looked up in FTS5: a doclist seek a word and row. */
+int impact_top_rows(struct store *s, enum search_source src, const char *fts_query, const long long *rows,
+		    size_t nrows, struct search_top *t, int *answered, struct mc_error *err);
+
 /* By row: the heap sorted best first; frees the state. */
 void search_top_finish(struct search_top *t);
 void search_top_free(struct search_top *t);
@@ -67,19 +110,6 @@ fts5_api *search_fts_fetch_api(sqlite3_stmt *st);
 /* Run the tokenizer over text[0..len) (FTS5_TOKENIZE_* flags), calling cb per token. */
 int search_fts_tokenize(fts5_api *api, const char *text, int len, int flags, void *ctx,
 			int (*cb)(void *ctx, int tflags, const char *tok, int ntok, int start, int end));
-
-/* Decode the code point at text[i] (i < len), never reading past len; returns the
- * byte length (>= 1); an invalid byte decodes as U+FFFD of length 1. */
-int search_utf8_next(const char *text, size_t len, size_t i, unsigned *cp);
-/* 1 for the characters indexed as CJK bigrams: ideographs, kana, hangul, 々 〆 〇. */
-int search_is_cjk(unsigned cp);
-
-/* The literal every match of a compiled pattern contains, which rows are checked
- * for (memmem) before PCRE2 runs; "" when the pattern is not read that way. */
-struct search_re;
-const char *search_re_literal(const struct search_re *re);
-/* 1 when every match begins with that literal (matching then starts where it is). */
-int search_re_literal_at_start(const struct search_re *re);
 
 /* The connection's FTS5 API (store_search.c: the one piece of SQL it takes). */
 int store_search_api(struct store *s, fts5_api **api, struct mc_error *err);

@@ -46,6 +46,7 @@ static const char SQL_FB_PENDING_COUNT[] =
 static const char SQL_FB_COUNT[] = "SELECT count(*) FROM feedback";
 static const char SQL_FB_BODY[] = "SELECT body FROM feedback WHERE id = ?1";
 static const char SQL_FB_DELETE[] = "DELETE FROM search_feedback WHERE rowid = ?1";
+static const char SQL_FB_INDEXED[] = "SELECT body FROM search_feedback WHERE rowid = ?1";
 static const char SQL_FB_INSERT[] = "INSERT INTO search_feedback(rowid, body) VALUES (?1, ?2)";
 /* 'rebuild' first: the rows are then indexed as the tokenizer now does, so the
  * DELETE (which tokenizes each row again) removes exactly what is there. */
@@ -127,6 +128,33 @@ int store_search_api(struct store *s, fts5_api **api, struct mc_error *err)
 
 int store_search_in_tx(struct store *s) { return !sqlite3_get_autocommit(store_db(s)); }
 
+/* The tokenizer's callback as the store's users see it: no length mark, no FTS5 flags. */
+struct tok_relay {
+	store_token_fn cb;
+	void *ctx;
+};
+
+static int relay_token(void *p, int tflags, const char *tok, int ntok, int start, int end)
+{
+	struct tok_relay *r = p;
+	if (ntok == (int)sizeof SEARCH_LENGTH_MARK - 1 && memcmp(tok, SEARCH_LENGTH_MARK, (size_t)ntok) == 0)
+		return SQLITE_OK;   /* the index's own, not a word of the text */
+	return r->cb(r->ctx, tok, ntok, start, end, (tflags & FTS5_TOKEN_COLOCATED) != 0) ? SQLITE_ABORT : SQLITE_OK;
+}
+
+int store_search_tokenize(struct store *s, const char *text, size_t len, int query, store_token_fn cb,
+			  void *ctx, struct mc_error *err)
+{
+	fts5_api *api;
+	struct tok_relay r = { cb, ctx };
+	int rc = store_search_api(s, &api, err);
+	if (rc != MC_OK)
+		return rc;
+	rc = search_fts_tokenize(api, text, (int)len, query ? FTS5_TOKENIZE_QUERY : FTS5_TOKENIZE_DOCUMENT, &r,
+				 relay_token);
+	return rc == SQLITE_OK || rc == SQLITE_ABORT ? MC_OK : mc_error_set(err, MC_FAIL, "search: the tokenizer failed");
+}
+
 /* ---------------------------------------------------------------- small helpers */
 
 /* One row, one integer column (?1 bound to `arg` when arg_text or arg >= 0). */
@@ -144,6 +172,24 @@ static int one_int(struct store *s, const char *sql, const char *arg_text, long 
 	*out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading the search index");
+}
+
+/* One row's text column by id: *found 0 (and *text NULL) without the row. */
+static int one_text(struct store *s, const char *sql, long long id, char **text, int *found, struct mc_error *err)
+{
+	sqlite3_stmt *st = store_prep(s, sql, err);
+	*text = NULL;
+	*found = 0;
+	if (!st)
+		return MC_FAIL;
+	store_bind_int(st, 1, id);
+	int step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		*found = 1;
+		*text = store_col_dup(st, 0);
+	}
+	sqlite3_reset(st);
+	return step == SQLITE_ROW || step == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading the search index");
 }
 
 static int step_done(struct store *s, sqlite3_stmt *st, struct mc_error *err)
@@ -228,6 +274,11 @@ static int index_evidence_range(struct store *s, long long after, long long upto
 	}
 	if (rc == MC_OK && merge && upto - after >= OPTIMIZE_AFTER)
 		rc = optimize_evidence(s, err);
+	int impact = 0;
+	if (rc == MC_OK)
+		rc = impact_built(s, &impact, err);
+	if (rc == MC_OK && impact)
+		rc = impact_add_evidence(s, after, upto, err);
 	return rc == MC_OK ? hw_set_evidence(s, upto, err) : rc;
 }
 
@@ -236,6 +287,8 @@ static int rebuild_evidence(struct store *s, long long *max, struct mc_error *er
 {
 	sqlite3_stmt *st = store_prep(s, SQL_EV_CLEAR, err);
 	int rc = st ? step_done(s, st, err) : MC_FAIL;
+	if (rc == MC_OK)
+		rc = impact_clear(s, SEARCH_EVIDENCE, err);
 	if (rc == MC_OK)
 		rc = one_int(s, SQL_EV_MAX, NULL, -1, max, err);
 	return rc == MC_OK ? index_evidence_range(s, 0, *max, 1, err) : rc;
@@ -252,21 +305,47 @@ int search_index_evidence(struct store *s, long long evidence_rowid, struct mc_e
 	return index_evidence_range(s, hw, evidence_rowid, 1, err);
 }
 
+/* The impact index's side of replacing a feedback row: out as it was indexed
+ * (before), in with its new body (after). */
+static int feedback_impact(struct store *s, long long id, const char *body, int after, struct mc_error *err)
+{
+	int impact = 0, rc = impact_built(s, &impact, err);
+	if (rc != MC_OK || !impact)
+		return rc;
+	if (after) {
+		struct impact_batch *b = impact_batch_new(SEARCH_FEEDBACK);
+		rc = impact_batch_row(s, b, id, body, strlen(body), err);
+		if (rc == MC_OK)
+			rc = impact_batch_flush(s, b, err);
+		impact_batch_free(&b);
+		return rc;
+	}
+	char *old = NULL;
+	int found = 0;
+	rc = one_text(s, SQL_FB_INDEXED, id, &old, &found, err);
+	if (rc == MC_OK && found)
+		rc = impact_remove_row(s, SEARCH_FEEDBACK, id, old, err);
+	free(old);
+	return rc;
+}
+
 /* Replace one feedback row in the index by its current body (NULL: remove it). */
 static int feedback_put(struct store *s, long long id, const char *body, struct mc_error *err)
 {
-	sqlite3_stmt *st = store_prep(s, SQL_FB_DELETE, err);
+	int rc = feedback_impact(s, id, NULL, 0, err);
+	sqlite3_stmt *st = rc == MC_OK ? store_prep(s, SQL_FB_DELETE, err) : NULL;
 	if (!st)
 		return MC_FAIL;
 	store_bind_int(st, 1, id);
-	int rc = step_done(s, st, err);
+	rc = step_done(s, st, err);
 	if (rc != MC_OK || !body)
 		return rc;
 	if (!(st = store_prep(s, SQL_FB_INSERT, err)))
 		return MC_FAIL;
 	store_bind_int(st, 1, id);
 	store_bind_text(st, 2, body);
-	return step_done(s, st, err);
+	rc = step_done(s, st, err);
+	return rc == MC_OK ? feedback_impact(s, id, body, 1, err) : rc;
 }
 
 /* Feedback written since the mark, then the mark moves to the newest. */
@@ -326,15 +405,10 @@ int search_index_feedback(struct store *s, long long feedback_rowid, struct mc_e
 {
 	if (ensure_format(s, NULL, err) != MC_OK)
 		return MC_FAIL;
-	sqlite3_stmt *st = store_prep(s, SQL_FB_BODY, err);
-	if (!st)
+	char *body = NULL;
+	int found;
+	if (one_text(s, SQL_FB_BODY, feedback_rowid, &body, &found, err) != MC_OK)
 		return MC_FAIL;
-	store_bind_int(st, 1, feedback_rowid);
-	int step = sqlite3_step(st);
-	char *body = step == SQLITE_ROW ? store_col_dup(st, 0) : NULL;
-	sqlite3_reset(st);
-	if (step != SQLITE_ROW && step != SQLITE_DONE)
-		return store_fail(s, err, "reading feedback to index");
 	int rc = feedback_put(s, feedback_rowid, body, err);
 	free(body);
 	return rc == MC_OK ? catch_up_feedback(s, NULL, err) : rc;
@@ -378,13 +452,40 @@ int search_pending(struct store *s, long long *evidence, long long *feedback, st
 	return rc;
 }
 
+int store_search_impact_build(struct store *s, struct mc_error *err)
+{
+	long long hw;
+	progress_report("building the ranking index", 0, -1);
+	int rc = impact_clear(s, SEARCH_EVIDENCE, err);
+	if (rc == MC_OK)
+		rc = impact_clear(s, SEARCH_FEEDBACK, err);
+	if (rc == MC_OK)
+		rc = hw_get(s, &hw, NULL, err);
+	if (rc == MC_OK)
+		rc = impact_add_evidence(s, 0, hw, err);
+	if (rc == MC_OK)
+		rc = impact_add_feedback_all(s, err);
+	return rc == MC_OK ? impact_mark_built(s, err) : rc;
+}
+
+/* The ranking index built once (an index of before it gets it here); after that
+ * every write keeps it in step. */
+static int impact_ensure(struct store *s, struct mc_error *err)
+{
+	int impact = 0;
+	int rc = impact_built(s, &impact, err);
+	return rc == MC_OK && !impact ? store_search_impact_build(s, err) : rc;
+}
+
 /* Inside the caller's transaction. */
 static int catch_up(struct store *s, long long *indexed, struct mc_error *err)
 {
 	int rc = ensure_format(s, indexed, err);
 	if (rc == MC_OK)
 		rc = catch_up_evidence(s, indexed, 1, err);
-	return rc == MC_OK ? catch_up_feedback(s, indexed, err) : rc;
+	if (rc == MC_OK)
+		rc = catch_up_feedback(s, indexed, err);
+	return rc == MC_OK ? impact_ensure(s, err) : rc;
 }
 
 int search_index_bulk(struct store *s, int merge, long long *indexed, struct mc_error *err)
@@ -396,6 +497,8 @@ int search_index_bulk(struct store *s, int merge, long long *indexed, struct mc_
 		rc = catch_up_evidence(s, indexed, 0, err);
 	if (rc == MC_OK)
 		rc = catch_up_feedback(s, indexed, err);
+	if (rc == MC_OK)
+		rc = impact_ensure(s, err);
 	return rc == MC_OK && merge ? optimize_evidence(s, err) : rc;
 }
 
@@ -408,6 +511,13 @@ static int reindex_feedback(struct store *s, struct mc_error *err)
 		rc = (st = store_prep(s, SQL_FB_CLEAR, err)) ? step_done(s, st, err) : MC_FAIL;
 	if (rc == MC_OK)
 		rc = (st = store_prep(s, SQL_FB_ALL, err)) ? step_done(s, st, err) : MC_FAIL;
+	int impact = 0;
+	if (rc == MC_OK)
+		rc = impact_built(s, &impact, err);
+	if (rc == MC_OK)
+		rc = impact_clear(s, SEARCH_FEEDBACK, err);
+	if (rc == MC_OK && impact)
+		rc = impact_add_feedback_all(s, err);
 	if (rc == MC_OK && (st = store_prep(s, SQL_FB_MAX_AT, err)) != NULL) {
 		char *newest = NULL;
 		if (sqlite3_step(st) == SQLITE_ROW)
@@ -502,7 +612,18 @@ static int index_chunk(struct store *s, void *arg, struct mc_error *err)
 	store_bind_int(st, 1, hw);
 	store_bind_int(st, 2, upto);
 	rc = step_done(s, st, err);
+	int impact = 0;
+	if (rc == MC_OK)
+		rc = impact_built(s, &impact, err);
+	if (rc == MC_OK && impact) /* the ranking index keeps in step, chunk by chunk */
+		rc = impact_add_evidence(s, hw, upto, err);
 	return rc == MC_OK ? hw_set_evidence(s, upto, err) : rc;
+}
+
+static int impact_tx(struct store *s, void *arg, struct mc_error *err)
+{
+	(void)arg;
+	return impact_ensure(s, err);
 }
 
 static int reset_tx(struct store *s, void *arg, struct mc_error *err)
@@ -545,6 +666,11 @@ int search_catch_up_steps(struct store *s, int (*progress)(void *ctx, long long 
 	long long evidence = done;
 	if (rc == MC_OK && !stopped && (fb > 0 || evidence >= OPTIMIZE_AFTER))
 		rc = in_tx(s, finish_tx, &done, err);
+	int impact = 1;
+	if (rc == MC_OK && !stopped) /* an index of before the ranking index gets it now */
+		rc = impact_built(s, &impact, err);
+	if (rc == MC_OK && !impact)
+		rc = in_tx(s, impact_tx, NULL, err);
 	if (indexed)
 		*indexed = done + fbn;
 	return rc;
@@ -561,6 +687,8 @@ int search_reset(struct store *s, struct mc_error *err)
 {
 	sqlite3_stmt *st = store_prep(s, SQL_EV_CLEAR, err);
 	int rc = st ? step_done(s, st, err) : MC_FAIL;
+	if (rc == MC_OK) /* the chunks that follow put the ranking rows back */
+		rc = impact_clear(s, SEARCH_EVIDENCE, err);
 	if (rc == MC_OK)
 		rc = hw_set_evidence(s, 0, err);
 	return rc == MC_OK ? reindex_feedback(s, err) : rc;
@@ -603,8 +731,9 @@ int store_search_top(struct store *s, enum search_source src, const char *q, int
 		.changes = store_search_in_tx(s) || data_version < 0 ? -1 : sqlite3_total_changes64(store_db(s)),
 		.rc = SQLITE_OK,
 	};
-	int rc = MC_OK;
-	for (int pass = 0; pass < 2 && rc == MC_OK; pass++) {
+	int answered = 0;
+	int rc = impact_top(s, src, q, NULL, 0, &top, &answered, err);
+	for (int pass = 0; !answered && pass < 2 && rc == MC_OK; pass++) {
 		sqlite3_stmt *st = store_prep(s, pass == 0 ? (src == SEARCH_EVIDENCE ? SQL_EV_TOP : SQL_FB_TOP)
 						       : (src == SEARCH_EVIDENCE ? SQL_EV_TOP_ROWS : SQL_FB_TOP_ROWS), err);
 		if (!st) {
@@ -718,30 +847,43 @@ static int ll_cmp(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* The rows of the scope user's assigned submissions, by rowid (heap). */
+static int assigned_rows(struct store *s, enum search_source src, long long **ids, size_t *nids,
+			 struct mc_error *err)
+{
+	sqlite3_stmt *st = store_prep(s, src == SEARCH_EVIDENCE ? SQL_EV_ASSIGNED : SQL_FB_ASSIGNED, err);
+	*ids = NULL;
+	*nids = 0;
+	if (!st)
+		return MC_FAIL;
+	store_bind_scope(s, st);
+	size_t cap = 0;
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*nids == cap) {
+			cap = cap ? cap * 2 : 64;
+			*ids = mc_xrealloc(*ids, cap * sizeof **ids);
+		}
+		(*ids)[(*nids)++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_reset(st);
+	if (step == SQLITE_DONE)
+		return MC_OK;
+	free(*ids);
+	*ids = NULL;
+	return store_fail(s, err, "searching");
+}
+
 int store_search_keep_assigned(struct store *s, enum search_source src, struct search_rank *ranks, int *n,
 			       struct mc_error *err)
 {
 	if (store_scope_kind(s) != STORE_SCOPE_ASSIGNED || *n == 0)
 		return MC_OK;
-	sqlite3_stmt *st = store_prep(s, src == SEARCH_EVIDENCE ? SQL_EV_ASSIGNED : SQL_FB_ASSIGNED, err);
-	if (!st)
-		return MC_FAIL;
-	store_bind_scope(s, st);
-	long long *ids = NULL;
-	size_t nids = 0, cap = 0;
-	int step;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		if (nids == cap) {
-			cap = cap ? cap * 2 : 64;
-			ids = mc_xrealloc(ids, cap * sizeof *ids);
-		}
-		ids[nids++] = sqlite3_column_int64(st, 0);
-	}
-	sqlite3_reset(st);
-	if (step != SQLITE_DONE) {
-		free(ids);
-		return store_fail(s, err, "searching");
-	}
+	long long *ids;
+	size_t nids;
+	int rc = assigned_rows(s, src, &ids, &nids, err);
+	if (rc != MC_OK)
+		return rc;
 	int k = 0;
 	for (int i = 0; i < *n; i++)
 		if (nids && bsearch(&ranks[i].rowid, ids, nids, sizeof *ids, ll_cmp))
@@ -749,6 +891,43 @@ int store_search_keep_assigned(struct store *s, enum search_source src, struct s
 	*n = k;
 	free(ids);
 	return MC_OK;
+}
+
+#define ASSIGNED_SCORED 4096   /* rows scored one by one, at most (a lookup a word each) */
+
+int store_search_top_assigned(struct store *s, enum search_source src, const char *q, int limit,
+			      struct search_rank **out, int *n, struct mc_error *err)
+{
+	*out = NULL;
+	*n = 0;
+	long long *ids;
+	size_t nids;
+	int answered = 0;
+	struct search_top top = { .limit = limit, .rc = SQLITE_OK };
+	int rc = assigned_rows(s, src, &ids, &nids, err);
+	/* their best among the rows the ranking index keeps, when that settles it;
+	 * else each of their rows scored, when they are few */
+	if (rc == MC_OK && limit > 0)
+		rc = impact_top(s, src, q, ids, nids, &top, &answered, err);
+	if (rc == MC_OK && limit > 0 && !answered && nids <= ASSIGNED_SCORED)
+		rc = impact_top_rows(s, src, q, ids, nids, &top, &answered, err);
+	free(ids);
+	if (rc == MC_OK && answered && top.n > 0) {
+		*out = mc_xmalloc(sizeof **out * (size_t)top.n);
+		for (int i = 0; i < top.n; i++)
+			(*out)[i] = (struct search_rank){ src, top.rowid[i], top.score[i] };
+		*n = top.n;
+	}
+	search_top_free(&top);
+	if (rc != MC_OK || answered)
+		return rc;
+	/* a phrase, a prefix: every match ranked, the assessor's kept */
+	rc = store_search_top(s, src, q, 0, out, n, err);
+	if (rc == MC_OK)
+		rc = store_search_keep_assigned(s, src, *out, n, err);
+	if (rc == MC_OK && limit > 0 && *n > limit)
+		*n = limit;
+	return rc;
 }
 
 static char *part_name(enum search_source src, sqlite3_stmt *st, int col)

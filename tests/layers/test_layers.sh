@@ -43,6 +43,22 @@ for lib in $LIBS_UP; do
 	done
 done
 
+# 1b. a library's own headers stay inside it: no source outside src/store includes
+#     the store's internals (store_int.h, search_int.h: SQLite and the FTS5 API);
+#     src/search reaches the index through include/mcassess/store_search.h
+grep -rlE '#include "(store/)?(store_int|search_int)\.h"' "$TOP_SRCDIR/src" | grep -v "/src/store/" >"$T/leaks" || :
+if [ -s "$T/leaks" ]; then
+	t_fail "nothing outside src/store includes the store's internal headers"; t_diag "$T/leaks"
+else
+	t_ok "nothing outside src/store includes the store's internal headers"
+fi
+grep -rl '#include <sqlite3.h>' "$TOP_SRCDIR/src/search" >"$T/leaks" || :
+if [ -s "$T/leaks" ]; then
+	t_fail "src/search does not use SQLite itself"; t_diag "$T/leaks"
+else
+	t_ok "src/search does not use SQLite itself"
+fi
+
 # 2. deliberate calls up a layer
 # link_with NAME FUNCTION LINKLINE...: link upcall.c calling FUNCTION; status in RC
 link_with() {

@@ -10,6 +10,7 @@
 #include "mcassess/store.h"
 #include "mcassess/util.h"
 #include "store/store_int.h"
+#include "search/regex_int.h"
 #include "store/search_int.h"
 
 /* A minimal catalog, as `init` would load it (parts overview/artifact/reflection),
@@ -330,38 +331,59 @@ static void add_ranking_rows(struct fx *f)
 	mc_buf_free(&b);
 }
 
+/* FTS5's own bm25 top `limit` (st: ORDER BY rank; limit 0: all) must be exactly
+ * rowid[0..n) with score[0..n): the same rows in the same order, the same scores. */
+static void assert_fts5_rows(sqlite3_stmt *st, const char *query, int limit, const long long *rowid,
+			     const double *score, int n)
+{
+	sqlite3_bind_text(st, 1, query, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, limit ? limit : -1);
+	int k = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (k >= n)
+			fail_msg("%s limit %d: FTS5 has more than our %d rows", query, limit, n);
+		if (rowid[k] != sqlite3_column_int64(st, 0))
+			fail_msg("%s limit %d: row %d is %lld, FTS5 %lld", query, limit, k, rowid[k],
+				 sqlite3_column_int64(st, 0));
+		if (score[k] != sqlite3_column_double(st, 1))
+			fail_msg("%s: row %lld: %.17g, FTS5 %.17g", query, rowid[k], score[k], sqlite3_column_double(st, 1));
+		k++;
+	}
+	sqlite3_reset(st);
+	if (k != n)
+		fail_msg("%s limit %d: FTS5 has %d rows, we %d", query, limit, k, n);
+}
+
+static sqlite3_stmt *fts5_ranked(struct fx *f, enum search_source src)
+{
+	sqlite3_stmt *st;
+	const char *table = src == SEARCH_EVIDENCE ? "search_evidence" : "search_feedback";
+	char *sql = mc_xasprintf("SELECT rowid, rank FROM %s WHERE %s MATCH ?1 ORDER BY rank, rowid LIMIT ?2",
+				 table, table);
+	assert_int_equal(sqlite3_prepare_v2(store_db(f->s), sql, -1, &st, NULL), SQLITE_OK);
+	free(sql);
+	return st;
+}
+
 /* Our ranking of each query (limit 0 and 7) must be exactly FTS5's own bm25
  * (ORDER BY rank): the same rows in the same order with the same scores. */
 static void assert_top_is_fts5(struct fx *f, const char *const *queries, size_t nq)
 {
 	struct mc_error err = MC_ERROR_INIT;
-	sqlite3_stmt *st;
-	assert_int_equal(sqlite3_prepare_v2(store_db(f->s),
-					    "SELECT rowid, rank FROM search_evidence WHERE search_evidence MATCH ?1 "
-					    "ORDER BY rank, rowid LIMIT ?2", -1, &st, NULL), SQLITE_OK);
+	sqlite3_stmt *st = fts5_ranked(f, SEARCH_EVIDENCE);
 	for (size_t q = 0; q < nq; q++) {
 		for (int limit = 0; limit <= 7; limit += 7) {
 			struct search_rank *r;
 			int n;
 			assert_int_equal(store_search_top(f->s, SEARCH_EVIDENCE, queries[q], limit, &r, &n, &err), MC_OK);
-			sqlite3_bind_text(st, 1, queries[q], -1, SQLITE_STATIC);
-			sqlite3_bind_int(st, 2, limit ? limit : -1);
-			int k = 0;
-			while (sqlite3_step(st) == SQLITE_ROW) {
-				if (k >= n)
-					fail_msg("%s limit %d: FTS5 has more than our %d rows", queries[q], limit, n);
-				if (r[k].rowid != sqlite3_column_int64(st, 0))
-					fail_msg("%s limit %d: row %d is %lld, FTS5 %lld", queries[q], limit, k, r[k].rowid,
-						 sqlite3_column_int64(st, 0));
-				if (r[k].rank != sqlite3_column_double(st, 1))
-					fail_msg("%s: row %lld: %.17g, FTS5 %.17g", queries[q], r[k].rowid, r[k].rank,
-						 sqlite3_column_double(st, 1));
-				k++;
-			}
-			sqlite3_reset(st);
-			if (k != n)
-				fail_msg("%s limit %d: FTS5 has %d rows, we %d", queries[q], limit, k, n);
+			long long *rowid = mc_xcalloc((size_t)n + 1, sizeof *rowid);
+			double *score = mc_xcalloc((size_t)n + 1, sizeof *score);
+			for (int k = 0; k < n; k++)
+				rowid[k] = r[k].rowid, score[k] = r[k].rank;
+			assert_fts5_rows(st, queries[q], limit, rowid, score, n);
 			assert_true(n > 1);
+			free(rowid);
+			free(score);
 			free(r);
 		}
 	}
@@ -433,6 +455,177 @@ static void ranked_top_follows_writes(void **state)
 	assert_top_is_fts5(f, ranking_queries, nq);
 	assert_int_equal(sqlite3_exec(store_db(f->s), "ROLLBACK", NULL, NULL, NULL), SQLITE_OK);
 	assert_top_is_fts5(f, ranking_queries, nq);
+}
+
+/* Enough rows that the impact index cuts its groups (more than its 256 first rows
+ * of one count of a word): apple 1-3 times, pie in two rows of three, lengths
+ * spread by fillers, and a rare word. */
+static void add_many_rows(struct fx *f, int from, int rows)
+{
+	struct mc_buf b = MC_BUF_INIT;
+	mc_buf_adds(&b, "BEGIN;");
+	for (int i = from; i < from + rows; i++) {
+		/* rows of S-1, S-2 and S-3 in turn (part_id: S-1's overview) */
+		mc_buf_printf(&b, "INSERT INTO evidence(submission_id, seq, part_id, kind, text, sha256, words, media_type)"
+				  " SELECT (SELECT id FROM submission ORDER BY id LIMIT 1 OFFSET %d), %d, part_id, 'text', '",
+			      i % 3, 5000 + i);
+		for (int k = 0; k <= i % 3; k++)
+			mc_buf_adds(&b, "apple ");
+		for (int k = 0; k < (i * 37) % 41; k++)
+			mc_buf_printf(&b, "word%d ", k % 9);
+		if (i % 3 != 1)
+			mc_buf_adds(&b, "pie ");
+		if (i % 97 == 0)
+			mc_buf_adds(&b, "quince apple ");
+		mc_buf_adds(&b, "', 'r', 3, 'text/plain' FROM evidence WHERE id = 1;");
+	}
+	mc_buf_adds(&b, "COMMIT;");
+	exec_sql(f->path, mc_buf_str(&b));
+	mc_buf_free(&b);
+}
+
+static void add_many_rows_indexed(struct fx *f, int rows)
+{
+	struct mc_error err = MC_ERROR_INIT;
+	long long indexed;
+	add_many_rows(f, 0, rows);
+	assert_int_equal(search_catch_up(f->s, &indexed, &err), MC_OK);
+	assert_true(indexed >= rows);
+}
+
+/* The impact index answers (no FTS5 ranking) with FTS5's own bm25 top k: the same
+ * rows, order and scores as ORDER BY rank, the brute-force reference. */
+static void assert_impact_is_fts5(struct fx *f, enum search_source src, const char *const *queries, size_t nq,
+				  int want_answered)
+{
+	struct mc_error err = MC_ERROR_INIT;
+	sqlite3_stmt *st = fts5_ranked(f, src);
+	static const int limits[] = { 1, 7, 50, 200 };
+	for (size_t q = 0; q < nq; q++) {
+		for (size_t l = 0; l < sizeof limits / sizeof *limits; l++) {
+			struct search_top t = { .limit = limits[l], .rc = SQLITE_OK };
+			int answered = -1;
+			assert_int_equal(impact_top(f->s, src, queries[q], NULL, 0, &t, &answered, &err), MC_OK);
+			if (want_answered >= 0 && answered != want_answered)
+				fail_msg("%s limit %d: answered %d, want %d", queries[q], limits[l], answered, want_answered);
+			if (answered)
+				assert_fts5_rows(st, queries[q], limits[l], t.rowid, t.score, t.n);
+			search_top_free(&t);
+		}
+	}
+	sqlite3_finalize(st);
+}
+
+/* Always answered: one word, a rare word with a common one, a word in no row. Two
+ * common words are answered when the rows kept settle it (else FTS5 ranks them). */
+static const char *const impact_queries[] = {
+	"\"apple\"", "\"pie\"", "\"word3\"", "\"quince\"", "\"quince\" \"apple\"", "\"nowhere\"",
+	"\"apple\" \"nowhere\"", "\"apple\" \"pie\"", "\"pie\" \"word8\"", "\"apple\" \"pie\" \"word1\"",
+};
+#define IMPACT_SURE 7   /* the first 7 */
+
+/* Top-k from the impact index on rows whose groups are cut, one word and several:
+ * FTS5's own order and scores; still so after more rows, a feedback replaced and a
+ * rebuild. A phrase or a prefix is left to FTS5, and so is an index written by hand
+ * (its totals no longer agree). */
+static void impact_top_is_fts5_bm25(void **state)
+{
+	struct fx *f = *state;
+	struct mc_error err = MC_ERROR_INIT;
+	long long indexed;
+	add_many_rows(f, 0, 1200);
+	assert_int_equal(search_catch_up(f->s, &indexed, &err), MC_OK);
+	assert_true(query_int(f->path, "SELECT count(*) FROM search_impact_cut") > 0);
+	size_t nq = sizeof impact_queries / sizeof *impact_queries;
+	assert_impact_is_fts5(f, SEARCH_EVIDENCE, impact_queries, IMPACT_SURE, 1);
+	assert_impact_is_fts5(f, SEARCH_EVIDENCE, impact_queries + IMPACT_SURE, nq - IMPACT_SURE, -1);
+	/* more rows, through the hook inside a transaction */
+	add_many_rows(f, 1200, 400);
+	assert_int_equal(store_begin(f->s, &err), MC_OK);
+	assert_int_equal(search_index_evidence(f->s, query_int(f->path, "SELECT max(id) FROM evidence"), &err), MC_OK);
+	assert_int_equal(store_commit(f->s, &err), MC_OK);
+	assert_impact_is_fts5(f, SEARCH_EVIDENCE, impact_queries, IMPACT_SURE, 1);
+	assert_impact_is_fts5(f, SEARCH_EVIDENCE, impact_queries + IMPACT_SURE, nq - IMPACT_SURE, -1);
+	/* feedback written, replaced, emptied */
+	exec_sql(f->path, "INSERT INTO feedback(uid, submission_id, read, author, body, at) SELECT 'u' || id, id, 'second', 'root', "
+			  "'apple pie apple', '2026-10-03T10:00:00Z' FROM submission;");
+	assert_int_equal(search_catch_up(f->s, &indexed, &err), MC_OK);
+	long long fid = query_int(f->path, "SELECT min(id) FROM feedback");
+	char *upd = mc_xasprintf("UPDATE feedback SET body = 'pie pie word3', at = '2026-10-04T10:00:00Z' WHERE id = %lld", fid);
+	exec_sql(f->path, upd);
+	free(upd);
+	assert_int_equal(search_index_feedback(f->s, fid, &err), MC_OK);
+	assert_impact_is_fts5(f, SEARCH_FEEDBACK, impact_queries, 3, 1);
+	assert_impact_is_fts5(f, SEARCH_FEEDBACK, impact_queries + IMPACT_SURE, 1, 1);
+	assert_int_equal(search_reindex(f->s, &err), MC_OK);
+	assert_impact_is_fts5(f, SEARCH_EVIDENCE, impact_queries, IMPACT_SURE, 1);
+	assert_impact_is_fts5(f, SEARCH_FEEDBACK, impact_queries, 3, 1);
+	/* what the index does not answer */
+	static const char *const others[] = { "\"apple pie\"", "\"app\"*", "\"apple\" \"apple\"" };
+	assert_impact_is_fts5(f, SEARCH_EVIDENCE, others, 3, 0);
+	assert_int_equal(sqlite3_exec(store_db(f->s), "DELETE FROM search_evidence WHERE rowid IN "
+					"(SELECT rowid FROM search_evidence WHERE search_evidence MATCH 'quince')",
+				      NULL, NULL, NULL), SQLITE_OK);
+	assert_impact_is_fts5(f, SEARCH_EVIDENCE, impact_queries, 1, 0);
+	assert_top_is_fts5(f, impact_queries, 3);
+	assert_top_is_fts5(f, impact_queries + IMPACT_SURE, 2);
+}
+
+/* The impact index of a database indexed before it is built by the next catch-up. */
+static void impact_index_built_for_an_old_index(void **state)
+{
+	struct fx *f = *state;
+	struct mc_error err = MC_ERROR_INIT;
+	long long indexed;
+	add_many_rows_indexed(f, 600);
+	exec_sql(f->path, "DELETE FROM search_impact; DELETE FROM search_impact_cut; DELETE FROM search_term;"
+			  "DELETE FROM meta WHERE key = 'search.impact';");
+	unit_reload(f->s);
+	assert_impact_is_fts5(f, SEARCH_EVIDENCE, impact_queries, 1, 0);
+	assert_int_equal(search_catch_up(f->s, &indexed, &err), MC_OK);
+	assert_impact_is_fts5(f, SEARCH_EVIDENCE, impact_queries, IMPACT_SURE, 1);
+}
+
+/* An assessor's ranked search scores only their rows: the same top k as every
+ * match ranked and the others' dropped (the brute-force reference), for words (the
+ * ranking index) and a phrase (FTS5). */
+static void assigned_top_is_their_best(void **state)
+{
+	struct fx *f = *state;
+	struct mc_error err = MC_ERROR_INIT;
+	add_many_rows_indexed(f, 900);
+	exec_sql(f->path, "INSERT INTO assignment(uid, submission_id, assessor, assigned_by, at) "
+			  "SELECT 'a1', id, 'mcrk15a', 'root', 'x' FROM submission WHERE ext_id = 'S-3'");
+	store_set_scope(f->s, STORE_SCOPE_ASSIGNED, "mcrk15a", "");
+	static const char *const queries[] = { "\"apple\"", "\"pie\"", "\"apple\" \"pie\"", "\"quince\"",
+					       "\"pi\"*" };
+	for (size_t q = 0; q < sizeof queries / sizeof *queries; q++) {
+		for (int limit = 1; limit <= 60; limit += 59) {
+			struct search_rank *mine, *all;
+			int nmine, nall;
+			assert_int_equal(store_search_top_assigned(f->s, SEARCH_EVIDENCE, queries[q], limit, &mine, &nmine,
+								   &err), MC_OK);
+			assert_int_equal(store_search_top(f->s, SEARCH_EVIDENCE, queries[q], 0, &all, &nall, &err), MC_OK);
+			assert_int_equal(store_search_keep_assigned(f->s, SEARCH_EVIDENCE, all, &nall, &err), MC_OK);
+			if (nall > limit)
+				nall = limit;
+			if (nmine != nall)
+				fail_msg("%s limit %d: %d rows, the reference %d", queries[q], limit, nmine, nall);
+			if (nmine == 0)
+				fail_msg("%s: no rows of S-3", queries[q]);
+			for (int k = 0; k < nmine; k++) {
+				if (mine[k].rowid != all[k].rowid || mine[k].rank != all[k].rank)
+					fail_msg("%s limit %d: row %d is %lld (%.17g), the reference %lld (%.17g)", queries[q],
+						 limit, k, mine[k].rowid, mine[k].rank, all[k].rowid, all[k].rank);
+				char *sub = mc_xasprintf("SELECT s.ext_id = 'S-3' FROM evidence e JOIN submission s "
+							 "ON s.id = e.submission_id WHERE e.id = %lld", mine[k].rowid);
+				assert_int_equal(query_int(f->path, sub), 1);
+				free(sub);
+			}
+			free(mine);
+			free(all);
+		}
+	}
 }
 
 /* --newest: the newest matches first, and only as many as asked. */
@@ -761,6 +954,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(ranked_top_is_fts5_bm25, setup, teardown),
 		cmocka_unit_test_setup_teardown(ranked_top_follows_writes, setup, teardown),
 		cmocka_unit_test_setup_teardown(newest_first, setup, teardown),
+		cmocka_unit_test_setup_teardown(impact_top_is_fts5_bm25, setup, teardown),
+		cmocka_unit_test_setup_teardown(impact_index_built_for_an_old_index, setup, teardown),
+		cmocka_unit_test_setup_teardown(assigned_top_is_their_best, setup, teardown),
 		cmocka_unit_test(regex_jit_matches_cjk_with_offsets),
 		cmocka_unit_test(regex_literal_prefilter),
 		cmocka_unit_test_setup_teardown(regex_search_over_rows, setup, teardown),

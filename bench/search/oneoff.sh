@@ -1,0 +1,87 @@
+#!/bin/sh
+# bench/search/oneoff.sh: a ranked top-50 as a one-off command (process start to
+# exit), against its anchor, on one database whose search index is built.
+#
+#   bench/search/oneoff.sh BUILDDIR DB [RUNS]      (RUNS default 11)
+#
+# Ours:   mcassess --db DB search WORDS --limit 50 --format tsv   (with snippets)
+# Anchor: stock FTS5 `ORDER BY rank LIMIT 50` over both search tables, one process
+#         (bench_search's `sql` mode: the store opened so the tokenizer is there,
+#         one statement stepped; no snippets).
+# Words are chosen from the index itself (search_term, evidence): the most common,
+# a middling one (in about 1% of the items), a rare one (in about 20), the two most
+# common together, and the middling with the most common. The two commands run
+# alternately, RUNS times each, warm page cache (the first run of each is dropped);
+# the medians are printed with the load average beside them. COLD=1 also times one
+# run of each right after the DB's pages were dropped from the page cache
+# (posix_fadvise through dd, this file only: other people's caches stay).
+# A scoped search: ASSESSOR=USER also times `runuser -u USER -- mcassess search`
+# (the user must exist as an OS account and an assessor with assignments).
+set -eu
+B=$(cd "${1:?usage: oneoff.sh BUILDDIR DB [RUNS]}" && pwd)
+DB=${2:?usage: oneoff.sh BUILDDIR DB [RUNS]}
+RUNS=${3:-11}
+MC=$B/mcassess
+BS=$B/bench/search/bench_search
+make -C "$B" -s bench/search/bench_search >/dev/null
+
+ANCHOR_SQL="SELECT * FROM (SELECT rowid, rank FROM search_evidence WHERE search_evidence MATCH ?1 ORDER BY rank LIMIT 50)
+UNION ALL SELECT * FROM (SELECT rowid, rank FROM search_feedback WHERE search_feedback MATCH ?1 ORDER BY rank LIMIT 50)
+ORDER BY 2 LIMIT 50"
+
+ms() { # wall ms of a command
+	t0=$(date +%s%N); "$@" >/dev/null 2>&1; t1=$(date +%s%N)
+	echo $(( (t1 - t0) / 1000 )) | awk '{ printf "%.1f", $1 / 1000 }'
+}
+median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+load() { cut -d' ' -f1 /proc/loadavg; }
+
+# the FTS5 query the CLI builds from plain words: each in quotes
+fts() { for w in $1; do printf '"%s" ' "$w"; done | sed 's/ $//'; }
+
+term() { sqlite3 "$DB" "SELECT term FROM search_term WHERE src = 0 AND term GLOB '[a-z][a-z][a-z]*' $1 LIMIT 1"; }
+ROWS=$(sqlite3 "$DB" "SELECT df FROM search_term WHERE src = 0 AND term = ''")
+COMMON=$(term "ORDER BY df DESC")
+COMMON2=$(term "AND term <> '$COMMON' ORDER BY df DESC")
+MIDDLE=$(term "ORDER BY abs(df - $ROWS / 100)")
+RARE=$(term "ORDER BY abs(df - 20)")
+
+echo "database: $DB ($(du -h "$DB" | cut -f1)), $ROWS evidence items indexed"
+echo "index sizes (dbstat, MB): $(sqlite3 "$DB" "SELECT
+	printf('text %.0f', (SELECT sum(length(CAST(text AS BLOB))) FROM evidence) / 1e6)
+	|| printf(', FTS5 evidence %.0f', (SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'search_evidence%') / 1e6)
+	|| printf(', impact %.1f', (SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'search_impact%'
+		OR name LIKE 'search_term%' OR name = 'sqlite_autoindex_search_term_1') / 1e6)")"
+printf '%-28s %10s %10s %6s %s\n' "query (top 50)" "ours ms" "anchor ms" "load" "df"
+for q in "$COMMON" "$MIDDLE" "$RARE" "$COMMON $COMMON2" "$MIDDLE $COMMON"; do
+	f=$(fts "$q")
+	ms "$MC" --db "$DB" search $q --limit 50 --format tsv >/dev/null   # warm
+	ms "$BS" "$DB" sql 1 "$ANCHOR_SQL" "$f" >/dev/null
+	: >"/tmp/oneoff.$$.a"; : >"/tmp/oneoff.$$.b"
+	i=0
+	while [ $i -lt "$RUNS" ]; do
+		ms "$MC" --db "$DB" search $q --limit 50 --format tsv >>"/tmp/oneoff.$$.a"; echo >>"/tmp/oneoff.$$.a"
+		ms "$BS" "$DB" sql 1 "$ANCHOR_SQL" "$f" >>"/tmp/oneoff.$$.b"; echo >>"/tmp/oneoff.$$.b"
+		i=$((i + 1))
+	done
+	df=$(for w in $q; do sqlite3 "$DB" "SELECT df FROM search_term WHERE src = 0 AND term = '$w'"; done | tr '\n' ' ')
+	printf '%-28s %10s %10s %6s %s\n' "$q" "$(median <"/tmp/oneoff.$$.a")" "$(median <"/tmp/oneoff.$$.b")" "$(load)" "$df"
+	if [ "${COLD:-0}" = 1 ]; then
+		dd if="$DB" iflag=nocache count=0 2>/dev/null
+		a=$(ms "$MC" --db "$DB" search $q --limit 50 --format tsv)
+		dd if="$DB" iflag=nocache count=0 2>/dev/null
+		b=$(ms "$BS" "$DB" sql 1 "$ANCHOR_SQL" "$f")
+		printf '%-28s %10s %10s %6s\n' "  cold" "$a" "$b" "$(load)"
+	fi
+	if [ -n "${ASSESSOR:-}" ]; then
+		: >"/tmp/oneoff.$$.a"
+		i=0
+		while [ $i -lt "$RUNS" ]; do
+			ms runuser -u "$ASSESSOR" -- "$MC" --db "$DB" search $q --limit 50 --format tsv >>"/tmp/oneoff.$$.a"
+			echo >>"/tmp/oneoff.$$.a"
+			i=$((i + 1))
+		done
+		printf '%-28s %10s %10s %6s\n' "  as assessor $ASSESSOR" "$(median <"/tmp/oneoff.$$.a")" "-" "$(load)"
+	fi
+done
+rm -f "/tmp/oneoff.$$.a" "/tmp/oneoff.$$.b"

@@ -1,0 +1,1025 @@
+/* fts_impact.c: the impact index beside each FTS5 search table (schema.sql,
+ * migration 12), so that a ranked top-k reads a few thousand rows, not every match.
+ *
+ * bm25 of one word in a row is idf * tf (k1 + 1) / (tf + k1 (1 - b + b dl / avgdl)):
+ * for rows with the same tf it only falls as the length dl grows, whatever idf and
+ * avgdl are when the query runs. So for each word and each tf (a "group") the rows
+ * are kept in (dl, rowid) order, and only the first IMPACT_KEEP of a group: a word's
+ * best k rows (k <= IMPACT_KEEP) are among the first of its groups, and the last
+ * row kept of a cut group bounds every row not kept. One word: score what is kept,
+ * exact when no cut group's last row is among the best k. Several words (all must
+ * occur): every row kept for any of them is a candidate; a word a candidate's row is
+ * not kept for is looked up in FTS5 (a doclist seek), best bound first, until no
+ * candidate and no unseen row can beat the k-th (the threshold algorithm). When
+ * that cannot be decided from what is kept, the caller ranks the FTS5 way.
+ *
+ * Kept in step where the FTS5 tables are written (store_search.c): rows indexed,
+ * feedback replaced, rebuilt; store_search_impact_build() fills it for an index
+ * built before it. The table's rows and tokens are kept too and must equal FTS5's
+ * (its averages record) or nothing here is used (someone wrote the FTS5 table by
+ * hand). Scores are FTS5's own doubles: the same bm25() code as mcassess_top(). */
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mcassess/store_search.h"
+#include "mcassess/util.h"
+#include "search_int.h"
+#include "store_int.h"
+
+#define IMPACT_KEEP 256        /* rows kept a group */
+#define IMPACT_FLUSH 100000    /* rows gathered in memory before they are written */
+#define IMPACT_TERMS 8         /* words in a query read this way, at most */
+#define IMPACT_KEY "search.impact"  /* meta: IMPACT_FORMAT once the index is built */
+#define IMPACT_FORMAT "1"
+
+static const char SQL_TERM_UPSERT[] =
+	"INSERT INTO search_term(src, term, df, tokens) VALUES (?1, ?2, ?3, ?4) "
+	"ON CONFLICT (src, term) DO UPDATE SET df = df + excluded.df, tokens = tokens + excluded.tokens "
+	"RETURNING id";
+static const char SQL_TERM_GET[] = "SELECT id, df, tokens FROM search_term WHERE src = ?1 AND term = ?2";
+static const char SQL_GROUP_COUNT[] = "SELECT count(*) FROM search_impact WHERE tid = ?1 AND tf = ?2";
+static const char SQL_GROUP_LAST[] =
+	"SELECT dl, doc FROM search_impact WHERE tid = ?1 AND tf = ?2 ORDER BY dl DESC, doc DESC LIMIT 1";
+static const char SQL_GROUP_IS_CUT[] = "SELECT 1 FROM search_impact_cut WHERE tid = ?1 AND tf = ?2";
+static const char SQL_POST_INSERT[] = "INSERT OR IGNORE INTO search_impact(tid, tf, dl, doc) VALUES (?1, ?2, ?3, ?4)";
+static const char SQL_POST_DELETE[] =
+	"DELETE FROM search_impact WHERE tid = ?1 AND tf = ?2 AND dl = ?3 AND doc = ?4";
+/* Only the first IMPACT_KEEP of a group stay (?3: IMPACT_KEEP - 1). */
+static const char SQL_GROUP_TRIM[] =
+	"DELETE FROM search_impact WHERE tid = ?1 AND tf = ?2 AND (dl, doc) > "
+	"(SELECT dl, doc FROM search_impact WHERE tid = ?1 AND tf = ?2 ORDER BY dl, doc LIMIT 1 OFFSET ?3)";
+static const char SQL_GROUP_CUT[] = "INSERT OR IGNORE INTO search_impact_cut(tid, tf) VALUES (?1, ?2)";
+static const char SQL_TERM_ROWS[] = "SELECT tf, dl, doc FROM search_impact WHERE tid = ?1";
+static const char SQL_TERM_CUTS[] = "SELECT tf FROM search_impact_cut WHERE tid = ?1";
+static const char SQL_CLEAR_POSTS[] =
+	"DELETE FROM search_impact WHERE tid IN (SELECT id FROM search_term WHERE src = ?1)";
+static const char SQL_CLEAR_CUTS[] =
+	"DELETE FROM search_impact_cut WHERE tid IN (SELECT id FROM search_term WHERE src = ?1)";
+static const char SQL_CLEAR_TERMS[] = "DELETE FROM search_term WHERE src = ?1";
+/* FTS5's averages record (rowid 1 of %_data): rows, then tokens a column. */
+static const char SQL_EV_TOTALS[] = "SELECT block FROM search_evidence_data WHERE id = 1";
+static const char SQL_FB_TOTALS[] = "SELECT block FROM search_feedback_data WHERE id = 1";
+/* A word's count in one row: FTS5 seeks the row in the word's doclist. */
+static const char SQL_EV_TF[] =
+	"SELECT " SEARCH_TF_FN "(search_evidence) FROM search_evidence WHERE search_evidence MATCH ?1 AND rowid = ?2";
+static const char SQL_FB_TF[] =
+	"SELECT " SEARCH_TF_FN "(search_feedback) FROM search_feedback WHERE search_feedback MATCH ?1 AND rowid = ?2";
+static const char SQL_EV_LENGTH[] = "SELECT sz FROM search_evidence_docsize WHERE id = ?1";
+static const char SQL_FB_LENGTH[] = "SELECT sz FROM search_feedback_docsize WHERE id = ?1";
+/* What the FTS5 tables hold, to build the impact index from. */
+static const char SQL_EV_ROWS[] =
+	"SELECT id, text FROM evidence WHERE id > ?1 AND id <= ?2 AND text IS NOT NULL ORDER BY id";
+static const char SQL_FB_ROWS[] = "SELECT rowid, body FROM search_feedback ORDER BY rowid";
+
+/* ---------------------------------------------------------------- gathering rows in memory */
+
+struct post {
+	int dl;
+	long long doc;
+};
+
+struct group {
+	int tf;
+	int n, cap;
+	int dropped;        /* rows left out here: the group is cut */
+	int worst_dl;       /* once cut: the length of its last row kept then */
+	struct post *p;
+};
+
+struct bterm {
+	char *term;
+	long long df;
+	struct group *g;
+	int ng;
+	long long row;        /* the row being read, and the word's count in it */
+	int row_tf;
+};
+
+struct impact_batch {
+	enum search_source src;
+	struct bterm *t;      /* open addressing by the term's hash */
+	size_t cap, n;
+	long long rows, tokens, posts;
+	/* one row's tokens, sorted to count them */
+	struct mc_buf bytes;
+	struct {
+		size_t off;
+		int len;
+	} *tok;
+	int ntok, tokcap, dl;
+	/* the row being added: the slots of the words it holds */
+	size_t *touched;
+	int ntouched, touchcap;
+	long long doc;
+};
+
+static unsigned long hash_term(const char *s, size_t n)
+{
+	unsigned long h = 14695981039346656037UL;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211UL;
+	return h;
+}
+
+static size_t bterm_get(struct impact_batch *b, const char *s, size_t n)
+{
+	if (2 * (b->n + 1) > b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 4096;
+		struct bterm *t = mc_xcalloc(cap, sizeof *t);
+		size_t *moved = mc_xcalloc(b->cap ? b->cap : 1, sizeof *moved);
+		for (size_t i = 0; i < b->cap; i++) {
+			if (!b->t[i].term)
+				continue;
+			size_t j = hash_term(b->t[i].term, strlen(b->t[i].term)) & (cap - 1);
+			while (t[j].term)
+				j = (j + 1) & (cap - 1);
+			t[j] = b->t[i];
+			moved[i] = j;
+		}
+		for (int k = 0; k < b->ntouched; k++)
+			b->touched[k] = moved[b->touched[k]];
+		free(moved);
+		free(b->t);
+		b->t = t;
+		b->cap = cap;
+	}
+	size_t j = hash_term(s, n) & (b->cap - 1);
+	while (b->t[j].term && !(strlen(b->t[j].term) == n && memcmp(b->t[j].term, s, n) == 0))
+		j = (j + 1) & (b->cap - 1);
+	if (!b->t[j].term) {
+		b->t[j].term = mc_xstrndup(s, n);
+		b->t[j].row = -1;
+		b->n++;
+	}
+	return j;
+}
+
+static int post_cmp(const void *a, const void *b)
+{
+	const struct post *x = a, *y = b;
+	if (x->dl != y->dl)
+		return x->dl < y->dl ? -1 : 1;
+	return (x->doc > y->doc) - (x->doc < y->doc);
+}
+
+/* The group's first IMPACT_KEEP rows, in order. */
+static void group_trim(struct group *g)
+{
+	qsort(g->p, (size_t)g->n, sizeof *g->p, post_cmp);
+	if (g->n > IMPACT_KEEP) {
+		g->n = IMPACT_KEEP;
+		g->dropped = 1;
+		g->worst_dl = g->p[IMPACT_KEEP - 1].dl;
+	}
+}
+
+static void group_add(struct bterm *t, int tf, int dl, long long doc)
+{
+	struct group *g = NULL;
+	for (int i = 0; i < t->ng && !g; i++)
+		if (t->g[i].tf == tf)
+			g = &t->g[i];
+	if (!g) {
+		t->g = mc_xrealloc(t->g, sizeof *t->g * (size_t)(t->ng + 1));
+		g = &t->g[t->ng++];
+		*g = (struct group){ tf, 0, 0, 0, 0, NULL };
+	}
+	if (g->dropped && dl >= g->worst_dl)
+		return;   /* rows come in rowid order: after the last kept, not kept */
+	if (g->n == g->cap) {
+		if (g->n >= 2 * IMPACT_KEEP) {
+			group_trim(g);
+		} else {
+			g->cap = g->cap ? g->cap * 2 : 4;
+			g->p = mc_xrealloc(g->p, sizeof *g->p * (size_t)g->cap);
+		}
+	}
+	g->p[g->n++] = (struct post){ dl, doc };
+}
+
+struct impact_batch *impact_batch_new(enum search_source src)
+{
+	struct impact_batch *b = mc_xcalloc(1, sizeof *b);
+	b->src = src;
+	return b;
+}
+
+static void batch_empty(struct impact_batch *b)
+{
+	for (size_t i = 0; i < b->cap; i++) {
+		for (int k = 0; k < b->t[i].ng; k++)
+			free(b->t[i].g[k].p);
+		free(b->t[i].g);
+		free(b->t[i].term);
+	}
+	free(b->t);
+	b->t = NULL;
+	b->cap = b->n = 0;
+	b->rows = b->tokens = b->posts = 0;
+}
+
+void impact_batch_free(struct impact_batch **b)
+{
+	if (!*b)
+		return;
+	batch_empty(*b);
+	mc_buf_free(&(*b)->bytes);
+	free((*b)->tok);
+	free((*b)->touched);
+	free(*b);
+	*b = NULL;
+}
+
+/* ---------------------------------------------------------------- one row's words */
+
+static int collect(void *p, const char *tok, int ntok, int start, int end, int colocated)
+{
+	(void)start;
+	(void)end;
+	struct impact_batch *b = p;
+	if (!colocated)
+		b->dl++;   /* FTS5's length: positions, not tokens */
+	if (b->ntok == b->tokcap) {
+		b->tokcap = b->tokcap ? b->tokcap * 2 : 256;
+		b->tok = mc_xrealloc(b->tok, sizeof *b->tok * (size_t)b->tokcap);
+	}
+	b->tok[b->ntok].off = b->bytes.len;
+	b->tok[b->ntok++].len = ntok;
+	mc_buf_add(&b->bytes, tok, (size_t)ntok);
+	return 0;
+}
+
+static const char *sort_base;
+
+static int tok_cmp(const void *a, const void *b)
+{
+	const struct { size_t off; int len; } *x = a, *y = b;
+	int n = x->len < y->len ? x->len : y->len;
+	int c = memcmp(sort_base + x->off, sort_base + y->off, (size_t)n);
+	return c ? c : x->len - y->len;
+}
+
+/* Tokenizes one row into b->tok (sorted) and b->dl. */
+static int row_words(struct store *s, struct impact_batch *b, const char *text, size_t len, struct mc_error *err)
+{
+	mc_buf_reset(&b->bytes);
+	b->ntok = 0;
+	b->dl = 0;
+	int rc = store_search_tokenize(s, text ? text : "", text ? len : 0, 0, collect, b, err);
+	if (rc != MC_OK)
+		return rc;
+	sort_base = mc_buf_str(&b->bytes);
+	qsort(b->tok, (size_t)b->ntok, sizeof *b->tok, tok_cmp);
+	return MC_OK;
+}
+
+/* Adding a row: each word counted in its own entry (no sort of the row's words). */
+static int count_word(void *p, const char *tok, int ntok, int start, int end, int colocated)
+{
+	(void)start;
+	(void)end;
+	struct impact_batch *b = p;
+	if (!colocated)
+		b->dl++;
+	size_t j = bterm_get(b, tok, (size_t)ntok);
+	struct bterm *t = &b->t[j];
+	if (t->row == b->doc) {
+		t->row_tf++;
+		return 0;
+	}
+	t->row = b->doc;
+	t->row_tf = 1;
+	if (b->ntouched == b->touchcap) {
+		b->touchcap = b->touchcap ? b->touchcap * 2 : 256;
+		b->touched = mc_xrealloc(b->touched, sizeof *b->touched * (size_t)b->touchcap);
+	}
+	b->touched[b->ntouched++] = j;
+	return 0;
+}
+
+int impact_batch_row(struct store *s, struct impact_batch *b, long long doc, const char *text, size_t len,
+		     struct mc_error *err)
+{
+	b->dl = 0;
+	b->ntouched = 0;
+	b->doc = doc;
+	int rc = store_search_tokenize(s, text ? text : "", text ? len : 0, 0, count_word, b, err);
+	if (rc != MC_OK)
+		return rc;
+	for (int i = 0; i < b->ntouched; i++) {
+		struct bterm *t = &b->t[b->touched[i]];
+		t->df++;
+		group_add(t, t->row_tf, b->dl, doc);
+		b->posts++;
+	}
+	b->rows++;
+	b->tokens += b->dl;
+	if (b->posts >= IMPACT_FLUSH * 200)
+		return impact_batch_flush(s, b, err);
+	return MC_OK;
+}
+
+/* ---------------------------------------------------------------- writing what was gathered */
+
+static int step_end(struct store *s, sqlite3_stmt *st, struct mc_error *err)
+{
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? MC_OK : store_fail(s, err, "updating the search index");
+}
+
+static sqlite3_stmt *prep_group(struct store *s, const char *sql, long long tid, int tf, struct mc_error *err)
+{
+	sqlite3_stmt *st = store_prep(s, sql, err);
+	if (st) {
+		store_bind_int(st, 1, tid);
+		store_bind_int(st, 2, tf);
+	}
+	return st;
+}
+
+/* One integer (or -1 without a row) from a statement on a group. */
+static int group_int(struct store *s, const char *sql, long long tid, int tf, long long *v, struct mc_error *err)
+{
+	sqlite3_stmt *st = prep_group(s, sql, tid, tf, err);
+	if (!st)
+		return MC_FAIL;
+	int rc = sqlite3_step(st);
+	*v = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading the search index");
+}
+
+/* The word's count a row and its totals: the term's id in *tid. */
+static int term_add(struct store *s, enum search_source src, const char *term, long long df, long long tokens,
+		    long long *tid, struct mc_error *err)
+{
+	sqlite3_stmt *st = store_prep(s, SQL_TERM_UPSERT, err);
+	if (!st)
+		return MC_FAIL;
+	store_bind_int(st, 1, src);
+	store_bind_text(st, 2, term);
+	store_bind_int(st, 3, df);
+	store_bind_int(st, 4, tokens);
+	int rc = sqlite3_step(st);
+	*tid = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? MC_OK : store_fail(s, err, "updating the search index");
+}
+
+/* A group's new rows into the table: those before its last row when it is cut,
+ * else all; then only its first IMPACT_KEEP stay. */
+static int group_write(struct store *s, long long tid, struct group *g, struct mc_error *err)
+{
+	long long cut, count, last_dl = -1, last_doc = 0;
+	group_trim(g);
+	int rc = group_int(s, SQL_GROUP_IS_CUT, tid, g->tf, &cut, err);
+	if (rc == MC_OK)
+		rc = group_int(s, SQL_GROUP_COUNT, tid, g->tf, &count, err);
+	if (rc == MC_OK && cut > 0) {
+		sqlite3_stmt *st = prep_group(s, SQL_GROUP_LAST, tid, g->tf, err);
+		if (!st)
+			return MC_FAIL;
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			last_dl = sqlite3_column_int64(st, 0);
+			last_doc = sqlite3_column_int64(st, 1);
+		}
+		sqlite3_reset(st);
+	}
+	int added = 0;
+	for (int i = 0; rc == MC_OK && i < g->n; i++) {
+		if (cut > 0 && (g->p[i].dl > last_dl || (g->p[i].dl == last_dl && g->p[i].doc > last_doc)))
+			break;   /* after the last row kept of a cut group: not kept */
+		sqlite3_stmt *st = prep_group(s, SQL_POST_INSERT, tid, g->tf, err);
+		if (!st)
+			return MC_FAIL;
+		store_bind_int(st, 3, g->p[i].dl);
+		store_bind_int(st, 4, g->p[i].doc);
+		rc = step_end(s, st, err);
+		added++;
+	}
+	if (rc != MC_OK)
+		return rc;
+	if (count + added > IMPACT_KEEP) {
+		sqlite3_stmt *st = prep_group(s, SQL_GROUP_TRIM, tid, g->tf, err);
+		if (!st)
+			return MC_FAIL;
+		store_bind_int(st, 3, IMPACT_KEEP - 1);
+		rc = step_end(s, st, err);
+	}
+	if (rc == MC_OK && cut <= 0 && (count + added > IMPACT_KEEP || g->dropped)) {
+		sqlite3_stmt *st = prep_group(s, SQL_GROUP_CUT, tid, g->tf, err);
+		rc = st ? step_end(s, st, err) : MC_FAIL;
+	}
+	return rc;
+}
+
+int impact_batch_flush(struct store *s, struct impact_batch *b, struct mc_error *err)
+{
+	long long tid;
+	int rc = MC_OK;
+	if (b->rows == 0)
+		return MC_OK;
+	for (size_t i = 0; rc == MC_OK && i < b->cap; i++) {
+		struct bterm *t = &b->t[i];
+		if (!t->term)
+			continue;
+		rc = term_add(s, b->src, t->term, t->df, 0, &tid, err);
+		for (int k = 0; rc == MC_OK && k < t->ng; k++)
+			rc = group_write(s, tid, &t->g[k], err);
+	}
+	if (rc == MC_OK)
+		rc = term_add(s, b->src, "", b->rows, b->tokens, &tid, err);
+	batch_empty(b);
+	return rc;
+}
+
+/* One row out of the index (its text as it was indexed): counts down; its rows go
+ * from the groups (what stays of a cut group is still its first rows). */
+int impact_remove_row(struct store *s, enum search_source src, long long doc, const char *text,
+		      struct mc_error *err)
+{
+	struct impact_batch *b = impact_batch_new(src);
+	long long tid;
+	int rc = row_words(s, b, text, text ? strlen(text) : 0, err);
+	const char *base = mc_buf_str(&b->bytes);
+	for (int i = 0; rc == MC_OK && i < b->ntok;) {
+		int j = i + 1;
+		while (j < b->ntok && tok_cmp(&b->tok[i], &b->tok[j]) == 0)
+			j++;
+		char *term = mc_xstrndup(base + b->tok[i].off, (size_t)b->tok[i].len);
+		rc = term_add(s, src, term, -1, 0, &tid, err);
+		free(term);
+		sqlite3_stmt *st = rc == MC_OK ? prep_group(s, SQL_POST_DELETE, tid, j - i, err) : NULL;
+		if (st) {
+			store_bind_int(st, 3, b->dl);
+			store_bind_int(st, 4, doc);
+			rc = step_end(s, st, err);
+		} else if (rc == MC_OK) {
+			rc = MC_FAIL;
+		}
+		i = j;
+	}
+	if (rc == MC_OK)
+		rc = term_add(s, src, "", -1, -b->dl, &tid, err);
+	impact_batch_free(&b);
+	return rc;
+}
+
+int impact_clear(struct store *s, enum search_source src, struct mc_error *err)
+{
+	const char *sql[] = { SQL_CLEAR_POSTS, SQL_CLEAR_CUTS, SQL_CLEAR_TERMS };
+	int rc = MC_OK;
+	for (int i = 0; rc == MC_OK && i < 3; i++) {
+		sqlite3_stmt *st = store_prep(s, sql[i], err);
+		if (!st)
+			return MC_FAIL;
+		store_bind_int(st, 1, src);
+		rc = step_end(s, st, err);
+	}
+	return rc;
+}
+
+/* Rows of a statement (id, text) into the index. */
+static int add_rows(struct store *s, enum search_source src, sqlite3_stmt *st, struct mc_error *err)
+{
+	struct impact_batch *b = impact_batch_new(src);
+	int step, rc = MC_OK;
+	while (rc == MC_OK && (step = sqlite3_step(st)) == SQLITE_ROW)
+		rc = impact_batch_row(s, b, sqlite3_column_int64(st, 0), (const char *)sqlite3_column_text(st, 1),
+				      (size_t)sqlite3_column_bytes(st, 1), err);
+	if (rc == MC_OK && step != SQLITE_DONE)
+		rc = store_fail(s, err, "reading rows to index");
+	sqlite3_reset(st);
+	if (rc == MC_OK)
+		rc = impact_batch_flush(s, b, err);
+	impact_batch_free(&b);
+	return rc;
+}
+
+int impact_add_evidence(struct store *s, long long after, long long upto, struct mc_error *err)
+{
+	sqlite3_stmt *st = store_prep(s, SQL_EV_ROWS, err);
+	if (!st)
+		return MC_FAIL;
+	store_bind_int(st, 1, after);
+	store_bind_int(st, 2, upto);
+	return add_rows(s, SEARCH_EVIDENCE, st, err);
+}
+
+int impact_add_feedback_all(struct store *s, struct mc_error *err)
+{
+	sqlite3_stmt *st = store_prep(s, SQL_FB_ROWS, err);
+	return st ? add_rows(s, SEARCH_FEEDBACK, st, err) : MC_FAIL;
+}
+
+int impact_built(struct store *s, int *built, struct mc_error *err)
+{
+	char *v = NULL;
+	int rc = store_meta_get(s, IMPACT_KEY, &v, err);
+	*built = rc == MC_OK && v && strcmp(v, IMPACT_FORMAT) == 0;
+	free(v);
+	return rc;
+}
+
+int impact_mark_built(struct store *s, struct mc_error *err)
+{
+	return store_meta_set(s, IMPACT_KEY, IMPACT_FORMAT, err);
+}
+
+/* ---------------------------------------------------------------- ranked top-k */
+
+struct qterm {
+	char *phrase;          /* as FTS5 is asked: "word" */
+	long long tid, df;
+	double idf;
+	int ncut;              /* cut groups: their tf and the length of their last row kept */
+	int *cut_tf, *cut_last;   /* heap */
+	long long *cut_lastdoc;   /* the rowid of that row */
+	int ok;                /* cut groups known (a cut group with no row kept: not) */
+};
+
+struct cand {
+	long long doc;
+	int dl;
+	int tf[IMPACT_TERMS];  /* -1: not known */
+	double ub;
+};
+
+struct query {
+	struct store *s;
+	enum search_source src;
+	struct qterm t[IMPACT_TERMS];
+	int nt;
+	double avgdl;
+	long long nrow;
+	struct cand *c;
+	long nc, capc;
+	const long long *only;  /* NULL, or the only rows that may be returned (sorted) */
+	size_t nonly;
+};
+
+static int ll_cmp(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+	return (x > y) - (x < y);
+}
+
+static double part_score(const struct query *q, int i, int tf, int dl)
+{
+	if (tf <= 0)
+		return 0;
+	return q->t[i].idf * (tf * (SEARCH_BM25_K1 + 1) /
+			      (tf + SEARCH_BM25_K1 * (1 - SEARCH_BM25_B + SEARCH_BM25_B * dl / q->avgdl)));
+}
+
+/* The query's words, when it is only words in quotes, each one token. */
+static int parse_words(struct query *q, const char *fts)
+{
+	const char *p = fts;
+	while (*p) {
+		if (*p != '"' || q->nt == IMPACT_TERMS)
+			return 0;
+		struct mc_buf w = MC_BUF_INIT;
+		for (p++; *p && !(p[0] == '"' && p[1] != '"'); p++) {
+			if (*p == '"')
+				p++;
+			mc_buf_addc(&w, *p);
+		}
+		if (*p != '"' || (p[1] && p[1] != ' ')) {
+			mc_buf_free(&w);
+			return 0;   /* a prefix (word*) or something else */
+		}
+		q->t[q->nt++].phrase = mc_buf_steal(&w);
+		p++;
+		while (*p == ' ')
+			p++;
+	}
+	return q->nt > 0;
+}
+
+struct one_token {
+	char *tok;
+	int n;
+};
+
+static int one_token(void *p, const char *tok, int ntok, int start, int end, int colocated)
+{
+	(void)start;
+	(void)end;
+	(void)colocated;
+	struct one_token *o = p;
+	if (o->n++ == 0)
+		o->tok = mc_xstrndup(tok, (size_t)ntok);
+	return 0;
+}
+
+/* FTS5's rows and tokens of the table (its averages record). */
+static int fts_totals(struct query *q, long long *nrow, long long *ntok, struct mc_error *err)
+{
+	sqlite3_stmt *st = store_prep(q->s, q->src == SEARCH_EVIDENCE ? SQL_EV_TOTALS : SQL_FB_TOTALS, err);
+	if (!st)
+		return MC_FAIL;
+	*nrow = *ntok = -1;
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const unsigned char *blob = sqlite3_column_blob(st, 0);
+		int n = sqlite3_column_bytes(st, 0), at = 0;
+		unsigned long long v;
+		if (blob && n > 0) {
+			at = search_varint(blob, n, &v);
+			*nrow = (long long)v;
+			if (at < n) {
+				search_varint(blob + at, n - at, &v);
+				*ntok = (long long)v;
+			}
+		}
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? MC_OK : store_fail(q->s, err, "reading the search index");
+}
+
+static int term_get(struct query *q, const char *term, long long *tid, long long *df, long long *tokens,
+		    struct mc_error *err)
+{
+	sqlite3_stmt *st = store_prep(q->s, SQL_TERM_GET, err);
+	if (!st)
+		return MC_FAIL;
+	store_bind_int(st, 1, q->src);
+	store_bind_text(st, 2, term);
+	int rc = sqlite3_step(st);
+	*tid = *df = *tokens = 0;
+	if (rc == SQLITE_ROW) {
+		*tid = sqlite3_column_int64(st, 0);
+		*df = sqlite3_column_int64(st, 1);
+		*tokens = sqlite3_column_int64(st, 2);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? MC_OK : store_fail(q->s, err, "reading the search index");
+}
+
+/* Sorted by doc while gathering; a candidate for doc (new ones at the end, sorted later). */
+static struct cand *cand_add(struct query *q, long long doc, int dl)
+{
+	if (q->nc == q->capc) {
+		q->capc = q->capc ? q->capc * 2 : 1024;
+		q->c = mc_xrealloc(q->c, sizeof *q->c * (size_t)q->capc);
+	}
+	struct cand *c = &q->c[q->nc++];
+	c->doc = doc;
+	c->dl = dl;
+	for (int i = 0; i < IMPACT_TERMS; i++)
+		c->tf[i] = -1;
+	return c;
+}
+
+static int cand_doc_cmp(const void *a, const void *b)
+{
+	const struct cand *x = a, *y = b;
+	return (x->doc > y->doc) - (x->doc < y->doc);
+}
+
+/* Word i's kept rows as candidates, its cut groups' best bound. */
+static int load_term(struct query *q, int i, struct mc_error *err)
+{
+	struct qterm *t = &q->t[i];
+	sqlite3_stmt *st = store_prep(q->s, SQL_TERM_CUTS, err);
+	if (!st)
+		return MC_FAIL;
+	store_bind_int(st, 1, t->tid);
+	int ncut = 0, cap = 0, step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (ncut == cap) {
+			cap = cap ? cap * 2 : 64;
+			t->cut_tf = mc_xrealloc(t->cut_tf, sizeof *t->cut_tf * (size_t)cap);
+			t->cut_last = mc_xrealloc(t->cut_last, sizeof *t->cut_last * (size_t)cap);
+			t->cut_lastdoc = mc_xrealloc(t->cut_lastdoc, sizeof *t->cut_lastdoc * (size_t)cap);
+		}
+		t->cut_tf[ncut++] = sqlite3_column_int(st, 0);
+	}
+	int *cuts = t->cut_tf;
+	sqlite3_reset(st);
+	if (step != SQLITE_DONE)
+		return store_fail(q->s, err, "reading the search index");
+	/* a cut group's last row kept: the best any row not kept can score */
+	int *last_dl = t->cut_last;
+	t->ncut = ncut;
+	for (int k = 0; k < ncut; k++)
+		last_dl[k] = -1;
+	if (!(st = store_prep(q->s, SQL_TERM_ROWS, err)))
+		return MC_FAIL;
+	store_bind_int(st, 1, t->tid);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		int tf = sqlite3_column_int(st, 0), dl = sqlite3_column_int(st, 1);
+		struct cand *c = cand_add(q, sqlite3_column_int64(st, 2), dl);
+		c->tf[i] = tf;
+		for (int k = 0; k < ncut; k++) {
+			if (cuts[k] == tf && (dl > last_dl[k] || (dl == last_dl[k] && c->doc > t->cut_lastdoc[k]))) {
+				last_dl[k] = dl;
+				t->cut_lastdoc[k] = c->doc;
+			}
+		}
+	}
+	sqlite3_reset(st);
+	if (step != SQLITE_DONE)
+		return store_fail(q->s, err, "reading the search index");
+	t->ok = 1;
+	for (int k = 0; k < ncut; k++)
+		if (last_dl[k] < 0)
+			t->ok = 0;   /* cut, with nothing kept: no bound */
+	return MC_OK;
+}
+
+/* The best word i can score in a row of length dl that is not kept for it: the row
+ * is in a cut group, after its last row kept (so no shorter than it). -1: none. */
+static double unkept_bound(const struct query *q, int i, int dl)
+{
+	const struct qterm *t = &q->t[i];
+	double best = -1;
+	for (int g = 0; g < t->ncut; g++) {
+		if (t->cut_last[g] > dl)
+			continue;
+		double b = part_score(q, i, t->cut_tf[g], dl);
+		if (b > best)
+			best = b;
+	}
+	return best;
+}
+
+/* The best a row kept for no word can score: it is at least as long as the longest
+ * last row kept of its groups, D; so the most, over each D, of each word's best in a
+ * row of length D. -1: no such row (a word has every row kept). */
+static double none_bound(const struct query *q)
+{
+	double best = -1;
+	for (int i = 0; i < q->nt; i++) {
+		for (int g = 0; g < q->t[i].ncut; g++) {
+			int D = q->t[i].cut_last[g];
+			double sum = 0;
+			for (int k = 0; k < q->nt && sum >= 0; k++) {
+				double b = unkept_bound(q, k, D);
+				sum = b < 0 ? -1 : sum + b;
+			}
+			if (sum > best)
+				best = sum;
+		}
+	}
+	return best;
+}
+
+/* Candidates of the same row merged into one (each word's count where kept). */
+static void cand_merge(struct query *q)
+{
+	qsort(q->c, (size_t)q->nc, sizeof *q->c, cand_doc_cmp);
+	long m = 0;
+	for (long i = 0; i < q->nc; i++) {
+		if (m && q->c[m - 1].doc == q->c[i].doc) {
+			for (int k = 0; k < q->nt; k++)
+				if (q->c[i].tf[k] >= 0)
+					q->c[m - 1].tf[k] = q->c[i].tf[k];
+			continue;
+		}
+		q->c[m++] = q->c[i];
+	}
+	q->nc = m;
+}
+
+/* Best upper bound first; a row a word is known not to be in goes. */
+static int cand_ub_cmp(const void *a, const void *b)
+{
+	const struct cand *x = a, *y = b;
+	if (x->ub != y->ub)
+		return x->ub > y->ub ? -1 : 1;
+	return (x->doc > y->doc) - (x->doc < y->doc);
+}
+
+static void cand_bounds(struct query *q)
+{
+	long m = 0;
+	for (long i = 0; i < q->nc; i++) {
+		struct cand *c = &q->c[i];
+		double ub = 0;
+		int in = 1;
+		for (int k = 0; k < q->nt && in; k++) {
+			double b = c->tf[k] >= 0 ? part_score(q, k, c->tf[k], c->dl) : unkept_bound(q, k, c->dl);
+			if (b < 0)
+				in = 0;   /* word k cannot be in this row: every such row is kept */
+			else
+				ub += b;
+		}
+		if (!in)
+			continue;
+		c->ub = ub;
+		q->c[m++] = *c;
+	}
+	q->nc = m;
+	qsort(q->c, (size_t)q->nc, sizeof *q->c, cand_ub_cmp);
+}
+
+/* Word k's count in row doc, from FTS5 (0: not there). */
+static int lookup_tf(struct query *q, int k, long long doc, int *tf, struct mc_error *err)
+{
+	sqlite3_stmt *st = store_prep(q->s, q->src == SEARCH_EVIDENCE ? SQL_EV_TF : SQL_FB_TF, err);
+	if (!st)
+		return MC_FAIL;
+	struct mc_buf b = MC_BUF_INIT;
+	mc_buf_addc(&b, '"');
+	for (const char *p = q->t[k].phrase; *p; p++) {
+		if (*p == '"')
+			mc_buf_addc(&b, '"');
+		mc_buf_addc(&b, *p);
+	}
+	mc_buf_addc(&b, '"');
+	store_bind_text(st, 1, mc_buf_str(&b));
+	store_bind_int(st, 2, doc);
+	int rc = sqlite3_step(st);
+	*tf = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	sqlite3_reset(st);
+	mc_buf_free(&b);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? MC_OK : store_fail(q->s, err, "searching");
+}
+
+/* One word, and a cut group's last row kept scores as the k-th (ties are common
+ * where idf is FTS5's floor): the group's rows not kept score no better and come
+ * after its last kept by rowid, so after the k-th when that one is no later. The
+ * scores compare exactly: the same arithmetic as search_bm25() for one word. */
+static int one_word_settled(const struct query *q, const struct search_top *t)
+{
+	const struct qterm *w = &q->t[0];
+	double kth = -t->score[0];
+	for (int g = 0; g < w->ncut; g++) {
+		double b = part_score(q, 0, w->cut_tf[g], w->cut_last[g]);
+		if (b > kth || (b == kth && w->cut_lastdoc[g] < t->rowid[0]))
+			return 0;
+	}
+	return 1;
+}
+
+/* The threshold pass: candidates best bound first, unknown counts looked up,
+ * exact scores into t's heap; stops when no candidate left can beat the k-th.
+ * *exact: no row outside the candidates can either. */
+static int threshold(struct query *q, struct search_top *t, int *exact, struct mc_error *err)
+{
+	double idf[IMPACT_TERMS], none = none_bound(q);
+	for (int k = 0; k < q->nt; k++)
+		idf[k] = q->t[k].idf;
+	int rc = MC_OK;
+	for (long i = 0; rc == MC_OK && i < q->nc; i++) {
+		struct cand *c = &q->c[i];
+		if (t->n == t->limit && c->ub * (1 + 1e-12) < -t->score[0])
+			break;   /* sorted by bound: none left can enter */
+		if (q->only && !bsearch(&c->doc, q->only, q->nonly, sizeof *q->only, ll_cmp))
+			continue;   /* not the acting user's */
+		int tf[IMPACT_TERMS], in = 1;
+		for (int k = 0; rc == MC_OK && in && k < q->nt; k++) {
+			tf[k] = c->tf[k];
+			if (tf[k] < 0)
+				rc = lookup_tf(q, k, c->doc, &tf[k], err);
+			in = tf[k] > 0;
+		}
+		if (rc == MC_OK && in)
+			search_top_push(t, c->doc, search_bm25(idf, tf, q->nt, c->dl, q->avgdl));
+	}
+	/* a row kept for no word scores at most `none` (-1: there is no such row) */
+	*exact = none < 0 || (t->n == t->limit && none * (1 + 1e-12) < -t->score[0]);
+	if (!*exact && q->nt == 1 && t->n == t->limit)
+		*exact = one_word_settled(q, t);
+	return rc;
+}
+
+static void query_free(struct query *q)
+{
+	for (int i = 0; i < q->nt; i++) {
+		free(q->t[i].phrase);
+		free(q->t[i].cut_tf);
+		free(q->t[i].cut_last);
+		free(q->t[i].cut_lastdoc);
+	}
+	free(q->c);
+}
+
+/* The words' terms and counts; 0 in *usable when the index cannot answer. */
+static int query_terms(struct query *q, int *usable, int *none, struct mc_error *err)
+{
+	long long nrow, ntok, tid, rows, tokens;
+	int rc = fts_totals(q, &nrow, &ntok, err);
+	if (rc == MC_OK)
+		rc = term_get(q, "", &tid, &rows, &tokens, err);
+	if (rc != MC_OK || nrow <= 0 || rows != nrow || tokens != ntok)
+		return rc;   /* not in step with FTS5 (or empty) */
+	q->nrow = nrow;
+	q->avgdl = (double)ntok / (double)nrow;
+	for (int i = 0; i < q->nt; i++) {
+		struct one_token o = { NULL, 0 };
+		rc = store_search_tokenize(q->s, q->t[i].phrase, strlen(q->t[i].phrase), 1, one_token, &o, err);
+		if (rc != MC_OK || o.n != 1) {
+			free(o.tok);
+			return rc;   /* a phrase, or nothing: FTS5 ranks it */
+		}
+		for (int k = 0; k < i; k++)
+			if (strcmp(q->t[k].phrase, q->t[i].phrase) == 0)
+				o.n = 0;
+		if (o.n == 0 || (rc = term_get(q, o.tok, &q->t[i].tid, &q->t[i].df, &tokens, err)) != MC_OK) {
+			free(o.tok);
+			return rc;   /* the same word twice: FTS5 ranks it */
+		}
+		free(o.tok);
+		q->t[i].idf = search_idf(nrow, q->t[i].df);
+		if (q->t[i].df <= 0)
+			*none = 1;
+	}
+	*usable = 1;
+	return MC_OK;
+}
+
+int impact_top(struct store *s, enum search_source src, const char *fts_query, const long long *only,
+	       size_t nonly, struct search_top *t, int *answered, struct mc_error *err)
+{
+	struct query q = { .s = s, .src = src, .only = only, .nonly = nonly };
+	int built, usable = 0, none = 0, exact = 0;
+	*answered = 0;
+	int rc = impact_built(s, &built, err);
+	if (rc != MC_OK || !built || t->limit <= 0 || t->limit > IMPACT_KEEP || !parse_words(&q, fts_query)) {
+		query_free(&q);
+		return rc;
+	}
+	rc = query_terms(&q, &usable, &none, err);
+	if (rc == MC_OK && usable && none) {
+		*answered = 1;   /* a word in no row: no match */
+		query_free(&q);
+		return MC_OK;
+	}
+	for (int i = 0; rc == MC_OK && usable && i < q.nt; i++) {
+		rc = load_term(&q, i, err);
+		usable = q.t[i].ok;
+	}
+	if (rc == MC_OK && usable) {
+		cand_merge(&q);
+		cand_bounds(&q);
+		rc = threshold(&q, t, &exact, err);
+	}
+	if (rc == MC_OK && usable && exact) {
+		search_top_sort(t);
+		*answered = 1;
+	} else {
+		search_top_free(t);
+	}
+	query_free(&q);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- top-k of a few rows */
+
+/* A row's length from %_docsize (FTS5's record: a varint a column). */
+static int row_length(struct query *q, long long doc, int *dl, struct mc_error *err)
+{
+	sqlite3_stmt *st = store_prep(q->s, q->src == SEARCH_EVIDENCE ? SQL_EV_LENGTH : SQL_FB_LENGTH, err);
+	if (!st)
+		return MC_FAIL;
+	store_bind_int(st, 1, doc);
+	int rc = sqlite3_step(st);
+	*dl = -1;
+	if (rc == SQLITE_ROW && sqlite3_column_bytes(st, 0) > 0) {
+		unsigned long long v;
+		search_varint(sqlite3_column_blob(st, 0), sqlite3_column_bytes(st, 0), &v);
+		*dl = (int)v;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? MC_OK : store_fail(q->s, err, "reading the search index");
+}
+
+int impact_top_rows(struct store *s, enum search_source src, const char *fts_query, const long long *rows,
+		    size_t nrows, struct search_top *t, int *answered, struct mc_error *err)
+{
+	struct query q = { .s = s, .src = src };
+	int built, usable = 0, none = 0;
+	*answered = 0;
+	int rc = impact_built(s, &built, err);
+	if (rc == MC_OK && built && t->limit > 0 && parse_words(&q, fts_query))
+		rc = query_terms(&q, &usable, &none, err);
+	double idf[IMPACT_TERMS];
+	for (int k = 0; k < q.nt; k++)
+		idf[k] = q.t[k].idf;
+	for (size_t i = 0; rc == MC_OK && usable && !none && i < nrows; i++) {
+		int tf[IMPACT_TERMS], in = 1, dl;
+		for (int k = 0; rc == MC_OK && in && k < q.nt; k++) {
+			rc = lookup_tf(&q, k, rows[i], &tf[k], err);
+			in = tf[k] > 0;
+		}
+		if (rc == MC_OK && in)
+			rc = row_length(&q, rows[i], &dl, err);
+		if (rc == MC_OK && in && dl >= 0)
+			search_top_push(t, rows[i], search_bm25(idf, tf, q.nt, dl, q.avgdl));
+	}
+	if (rc == MC_OK && usable) {
+		search_top_sort(t);
+		*answered = 1;
+	} else {
+		search_top_free(t);
+	}
+	query_free(&q);
+	return rc;
+}
