@@ -1,0 +1,112 @@
+#!/bin/sh
+# test_packet_reads.sh: read decisions and private notes made on a laptop come
+# home with the packet (README "Review packets"), with real OS accounts (as
+# root, else skipped): under two reads, mcpkna reads first and mcpknb second;
+# mcpknc, the coordinator, exports and imports. The server's process moves as
+# if the read had ended here; importing twice changes nothing; a read ended on
+# both sides with different outcomes is a conflict, listed and resolved.
+. "$TOP_SRCDIR/tests/cli/lib.sh"
+if [ "$(id -u)" -ne 0 ] || ! command -v useradd >/dev/null 2>&1 || ! command -v runuser >/dev/null 2>&1; then
+	t_ok "read decisions and notes in packets # SKIP not root (useradd, runuser)"
+	done_testing
+	exit 0
+fi
+A=mcpkna B=mcpknb C=mcpknc
+for u in $A $B $C; do id "$u" >/dev/null 2>&1 || useradd -M -N "$u" 2>/dev/null || useradd -M "$u"; done
+t_packet_server pkreads
+for u in $A $B; do mc people add $u --role assessor --district Riverside; done
+mc people add $C --role coordinator --district Riverside
+mc config reads 2
+for id in PK-1 PK-2; do mc assign $id $A; mc assign $id $B --read second; done
+chmod -R a+rwX "$F"
+as() { t_as "$@"; }
+score_all() { # USER DB ID LEVEL
+	for c in O1 O2 A1 A2 A3 A4 A5 R1 R2; do
+		runuser -u "$1" -- "$MCASSESS" --db "$2" score "$3" $c "$4" >/dev/null 2>&1 || t_fail "score $3 $c as $1"
+	done
+}
+state() { # DB: read decisions, notes, statuses, assignments (no rowids, no seqs)
+	sqlite3 "$1" "SELECT 'read', s.ext_id, r.uid, r.read, r.assessor, r.outcome, r.at FROM read_decision r
+			JOIN submission s ON s.id = r.submission_id
+		UNION ALL SELECT 'note', s.ext_id, n.uid, n.author, ifnull(n.read, ''), n.body, n.at FROM note n
+			JOIN submission s ON s.id = n.submission_id
+		UNION ALL SELECT 'status', ext_id, status, '', '', '', '' FROM submission
+		ORDER BY 1, 2, 3"
+}
+check_clean() {
+	"$MCASSESS" --db "$1" check >"$OUT" 2>&1
+	t_check "$2" [ $? -eq 0 ]
+}
+
+# ---------------------------------------------------------------- one read ended on a laptop
+# The second read of PK-1 ends on the server; the first reader takes PK-1 away.
+score_all $B "$DB" PK-1 demonstrated
+as $B 0 "$DB" decide PK-1 earned
+as $B 0 "$DB" note PK-1 "Second reader's own note."
+as $C 0 "$DB" packet export --district Riverside --assessor $A --out "$F/a.pk"
+t_check "the packet carries the server's read decisions" \
+	[ "$(sqlite3 "$F/a.pk" "SELECT read || ':' || assessor FROM read_decision")" = "second:$B" ]
+t_check "but no one else's notes" [ "$(sqlite3 "$F/a.pk" "SELECT count(*) FROM note")" = 0 ]
+cp "$F/a.pk" "$F/la.pk"; chmod 0666 "$F/la.pk"
+as $A 0 "$F/la.pk" show PK-1
+t_stdout_lacks "Second reader's own note"
+t_stdout_has "hidden until both reads end"
+score_all $A "$F/la.pk" PK-1 demonstrated
+as $A 0 "$F/la.pk" note PK-1 "Looked at the plan twice; the why-questions carry it."
+as $A 0 "$F/la.pk" decide PK-1 earned
+t_check "on the laptop both reads agree: awaiting approval" \
+	[ "$(sqlite3 "$F/la.pk" "SELECT status FROM submission WHERE ext_id = 'PK-1'")" = awaiting_approval ]
+laptop_read=$(sqlite3 "$F/la.pk" "SELECT uid || '|' || at FROM read_decision WHERE read = 'first'")
+laptop_note=$(sqlite3 "$F/la.pk" "SELECT uid || '|' || at FROM note WHERE author = '$A'")
+cp "$DB" "$F/base.db"; chmod 0666 "$F/base.db"
+as $C 0 "$DB" packet import "$F/la.pk"
+t_check "the read decision came home under its author and time" \
+	[ "$(sql "SELECT uid || '|' || at FROM read_decision WHERE read = 'first' AND assessor = '$A' AND outcome = 'earned'")" = "$laptop_read" ]
+t_check "the note came home under its author and time" \
+	[ "$(sql "SELECT uid || '|' || at FROM note WHERE author = '$A'")" = "$laptop_note" ]
+t_check "the server's own note stays" [ "$(sql "SELECT count(*) FROM note WHERE author = '$B'")" = 1 ]
+t_check "both reads ended and agree: awaiting approval on the server" \
+	[ "$(sql "SELECT status FROM submission WHERE ext_id = 'PK-1'")" = awaiting_approval ]
+t_check "the read is in the server's log" \
+	[ "$(sql "SELECT count(*) FROM audit WHERE action = 'read' AND actor = '$A'")" = 1 ]
+check_clean "$DB" "check is clean after the import"
+as $A 0 "$DB" note PK-1 --list
+t_stdout_has "the why-questions carry it"
+t_stdout_lacks "Second reader's own note"
+before=$(state "$DB"; sqlite3 "$DB" "SELECT count(*) FROM audit")
+as $C 0 "$DB" packet import "$F/la.pk"
+t_check "importing twice changes nothing" [ "$(state "$DB"; sqlite3 "$DB" "SELECT count(*) FROM audit")" = "$before" ]
+t_check "the note never reaches the teacher's feedback" \
+	[ "$(sql "SELECT count(*) FROM feedback WHERE body LIKE '%why-questions%'")" = 0 ]
+
+# ---------------------------------------------------------------- a note whose copy was changed
+cp "$F/la.pk" "$F/bad.pk"; chmod 0666 "$F/bad.pk"
+sqlite3 "$F/bad.pk" "UPDATE note SET body = 'rewritten' WHERE author = '$A'"
+before=$(sqlite3 "$DB" .dump | sha256sum)
+as $C 3 "$DB" packet import "$F/bad.pk"
+t_stderr_has "the note by $A"
+t_stderr_has "differs from the server's copy"
+t_check "a refused import leaves the server as it was" [ "$(sqlite3 "$DB" .dump | sha256sum)" = "$before" ]
+
+# ---------------------------------------------------------------- the same read ended on both sides
+# From the server as it was before la came home: the first read of PK-1 ends
+# there otherwise, then la comes home.
+cp "$F/base.db" "$F/c.db"; chmod 0666 "$F/c.db"; cp -r "$DB.evidence" "$F/c.db.evidence" 2>/dev/null
+score_all $A "$F/c.db" PK-1 not_met
+as $A 0 "$F/c.db" feedback PK-1 "Add questions that ask for analysis."
+as $A 0 "$F/c.db" decide PK-1 resubmit
+as $C 0 "$F/c.db" packet import "$F/la.pk"
+as $C 0 "$F/c.db" packet conflicts
+t_stdout_has "PK-1"
+t_stdout_has "read by $A"
+t_check "the conflict keeps the laptop's read decision as its side" \
+	[ "$(sqlite3 "$F/c.db" "SELECT records ->> '$.read_decision[0].outcome' FROM packet_conflict WHERE submission = 'PK-1'")" = earned ]
+t_check "while open, the server's own read decision stays" \
+	[ "$(sqlite3 "$F/c.db" "SELECT outcome FROM read_decision WHERE read = 'first'")" = resubmit ]
+as $C 0 "$F/c.db" packet resolve PK-1 --keep packet
+t_check "resolved for the packet: the laptop's read decision, as it was made" \
+	[ "$(sqlite3 "$F/c.db" "SELECT uid || '|' || at FROM read_decision WHERE read = 'first' AND outcome = 'earned'")" = "$laptop_read" ]
+t_check "and the packet's status" \
+	[ "$(sqlite3 "$F/c.db" "SELECT status FROM submission WHERE ext_id = 'PK-1'")" = awaiting_approval ]
+check_clean "$F/c.db" "check is clean once resolved"
+done_testing
