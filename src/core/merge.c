@@ -16,6 +16,7 @@
 #include "mcassess/audit.h"
 #include "mcassess/merge.h"
 #include "mcassess/progress.h"
+#include "mcassess/review.h"
 #include "mcassess/session.h"
 #include "mcassess/store.h"
 #include "mcassess/store_packet.h"
@@ -221,6 +222,8 @@ static int take_alone(struct merge *m, size_t f, const char *events, const char 
 		rc = store_packet_merged_put(m->s, &row, m->err);
 	if (rc == MC_OK)
 		rc = append_events(m, f);
+	if (rc == MC_OK) /* read decisions ended elsewhere move the process on here */
+		rc = review_after_merge(m->s, sub, m->err);
 	free(before);
 	free(records);
 	m->res->submissions++;

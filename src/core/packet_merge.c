@@ -21,6 +21,7 @@
 #include "mcassess/packet.h"
 #include "mcassess/people.h"
 #include "mcassess/progress.h"
+#include "mcassess/review.h"
 #include "mcassess/session.h"
 #include "mcassess/store.h"
 #include "mcassess/store_packet.h"
@@ -365,6 +366,8 @@ static int take_packet(struct store *s, const struct pick *p, struct mc_error *e
 		rc = store_packet_restate(s, p->sub, NULL, restate_live, &again, err);
 	if (rc == MC_OK)
 		rc = again.rc;
+	if (rc == MC_OK)
+		rc = review_after_merge(s, p->sub, err);
 	free(subject);
 	return rc;
 }

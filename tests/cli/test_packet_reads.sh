@@ -11,11 +11,13 @@ if [ "$(id -u)" -ne 0 ] || ! command -v useradd >/dev/null 2>&1 || ! command -v 
 	done_testing
 	exit 0
 fi
-A=mcpkna B=mcpknb C=mcpknc
-for u in $A $B $C; do id "$u" >/dev/null 2>&1 || useradd -M -N "$u" 2>/dev/null || useradd -M "$u"; done
+A=mcpkna B=mcpknb C=mcpknc D=mcpknd
+for u in $A $B $C $D; do id "$u" >/dev/null 2>&1 || useradd -M -N "$u" 2>/dev/null || useradd -M "$u"; done
 t_packet_server pkreads
 for u in $A $B; do mc people add $u --role assessor --district Riverside; done
 mc people add $C --role coordinator --district Riverside
+# outside the educators' district, reading neither: the adjudicator by the usual rule
+mc people add $D --role assessor --district Hilltop
 mc config reads 2
 for id in PK-1 PK-2; do mc assign $id $A; mc assign $id $B --read second; done
 chmod -R a+rwX "$F"
@@ -31,6 +33,8 @@ state() { # DB: read decisions, notes, statuses, assignments (no rowids, no seqs
 		UNION ALL SELECT 'note', s.ext_id, n.uid, n.author, ifnull(n.read, ''), n.body, n.at FROM note n
 			JOIN submission s ON s.id = n.submission_id
 		UNION ALL SELECT 'status', ext_id, status, '', '', '', '' FROM submission
+		UNION ALL SELECT 'assigned', s.ext_id, a.read, a.assessor, '', '', '' FROM assignment a
+			JOIN submission s ON s.id = a.submission_id
 		ORDER BY 1, 2, 3"
 }
 check_clean() {
@@ -43,9 +47,13 @@ check_clean() {
 score_all $B "$DB" PK-1 demonstrated
 as $B 0 "$DB" decide PK-1 earned
 as $B 0 "$DB" note PK-1 "Second reader's own note."
+# The second read of PK-2 ends on the server otherwise than the laptop's will.
+score_all $B "$DB" PK-2 not_met
+as $B 0 "$DB" feedback PK-2 "Add questions that ask for analysis."
+as $B 0 "$DB" decide PK-2 resubmit
 as $C 0 "$DB" packet export --district Riverside --assessor $A --out "$F/a.pk"
 t_check "the packet carries the server's read decisions" \
-	[ "$(sqlite3 "$F/a.pk" "SELECT read || ':' || assessor FROM read_decision")" = "second:$B" ]
+	[ "$(sqlite3 "$F/a.pk" "SELECT group_concat(read || ':' || assessor) FROM read_decision")" = "second:$B,second:$B" ]
 t_check "but no one else's notes" [ "$(sqlite3 "$F/a.pk" "SELECT count(*) FROM note")" = 0 ]
 cp "$F/a.pk" "$F/la.pk"; chmod 0666 "$F/la.pk"
 as $A 0 "$F/la.pk" show PK-1
@@ -56,19 +64,32 @@ as $A 0 "$F/la.pk" note PK-1 "Looked at the plan twice; the why-questions carry 
 as $A 0 "$F/la.pk" decide PK-1 earned
 t_check "on the laptop both reads agree: awaiting approval" \
 	[ "$(sqlite3 "$F/la.pk" "SELECT status FROM submission WHERE ext_id = 'PK-1'")" = awaiting_approval ]
-laptop_read=$(sqlite3 "$F/la.pk" "SELECT uid || '|' || at FROM read_decision WHERE read = 'first'")
+# (the same outcome, but every criterion on the other side of passing: PK-2
+# lacks evidence for one part, so it cannot be earned)
+score_all $A "$F/la.pk" PK-2 demonstrated
+as $A 0 "$F/la.pk" feedback PK-2 "Strong questions; send the student responses."
+as $A 0 "$F/la.pk" decide PK-2 resubmit
+t_check "on the laptop PK-2's reads disagree, and no one there may adjudicate" \
+	[ "$(sqlite3 "$F/la.pk" "SELECT count(*) FROM assignment WHERE read = 'adjudication'")" = 0 ]
+laptop_read=$(sqlite3 "$F/la.pk" "SELECT r.uid || '|' || r.at FROM read_decision r JOIN submission s ON s.id = r.submission_id WHERE s.ext_id = 'PK-1' AND r.read = 'first'")
 laptop_note=$(sqlite3 "$F/la.pk" "SELECT uid || '|' || at FROM note WHERE author = '$A'")
 cp "$DB" "$F/base.db"; chmod 0666 "$F/base.db"
 as $C 0 "$DB" packet import "$F/la.pk"
 t_check "the read decision came home under its author and time" \
-	[ "$(sql "SELECT uid || '|' || at FROM read_decision WHERE read = 'first' AND assessor = '$A' AND outcome = 'earned'")" = "$laptop_read" ]
+	[ "$(sql "SELECT r.uid || '|' || r.at FROM read_decision r JOIN submission s ON s.id = r.submission_id
+		WHERE s.ext_id = 'PK-1' AND r.read = 'first' AND r.assessor = '$A' AND r.outcome = 'earned'")" = "$laptop_read" ]
 t_check "the note came home under its author and time" \
 	[ "$(sql "SELECT uid || '|' || at FROM note WHERE author = '$A'")" = "$laptop_note" ]
 t_check "the server's own note stays" [ "$(sql "SELECT count(*) FROM note WHERE author = '$B'")" = 1 ]
 t_check "both reads ended and agree: awaiting approval on the server" \
 	[ "$(sql "SELECT status FROM submission WHERE ext_id = 'PK-1'")" = awaiting_approval ]
-t_check "the read is in the server's log" \
-	[ "$(sql "SELECT count(*) FROM audit WHERE action = 'read' AND actor = '$A'")" = 1 ]
+t_check "the reads are in the server's log" \
+	[ "$(sql "SELECT count(*) FROM audit WHERE action = 'read' AND actor = '$A'")" = 2 ]
+t_check "PK-2's reads disagree: the server assigns the adjudication read by its usual rule" \
+	[ "$(sql "SELECT a.assessor || ':' || s.status FROM assignment a JOIN submission s ON s.id = a.submission_id
+		WHERE s.ext_id = 'PK-2' AND a.read = 'adjudication'")" = "$D:in_progress" ]
+t_check "and says so in its log, as the importer" \
+	[ "$(sql "SELECT actor || ':' || (after ->> '$.adjudicator') FROM audit WHERE action = 'adjudication' AND subject = 'submission:PK-2' AND actor = '$C'")" = "$C:$D" ]
 check_clean "$DB" "check is clean after the import"
 as $A 0 "$DB" note PK-1 --list
 t_stdout_has "the why-questions carry it"
@@ -102,10 +123,10 @@ t_stdout_has "read by $A"
 t_check "the conflict keeps the laptop's read decision as its side" \
 	[ "$(sqlite3 "$F/c.db" "SELECT records ->> '$.read_decision[0].outcome' FROM packet_conflict WHERE submission = 'PK-1'")" = earned ]
 t_check "while open, the server's own read decision stays" \
-	[ "$(sqlite3 "$F/c.db" "SELECT outcome FROM read_decision WHERE read = 'first'")" = resubmit ]
+	[ "$(sqlite3 "$F/c.db" "SELECT outcome FROM read_decision WHERE read = 'first' AND submission_id = (SELECT id FROM submission WHERE ext_id = 'PK-1')")" = resubmit ]
 as $C 0 "$F/c.db" packet resolve PK-1 --keep packet
 t_check "resolved for the packet: the laptop's read decision, as it was made" \
-	[ "$(sqlite3 "$F/c.db" "SELECT uid || '|' || at FROM read_decision WHERE read = 'first' AND outcome = 'earned'")" = "$laptop_read" ]
+	[ "$(sqlite3 "$F/c.db" "SELECT uid || '|' || at FROM read_decision WHERE read = 'first' AND outcome = 'earned' AND submission_id = (SELECT id FROM submission WHERE ext_id = 'PK-1')")" = "$laptop_read" ]
 t_check "and the packet's status" \
 	[ "$(sqlite3 "$F/c.db" "SELECT status FROM submission WHERE ext_id = 'PK-1'")" = awaiting_approval ]
 check_clean "$F/c.db" "check is clean once resolved"
