@@ -19,7 +19,7 @@ mc people add $C --role coordinator --district Riverside
 # outside the educators' district, reading neither: the adjudicator by the usual rule
 mc people add $D --role assessor --district Hilltop
 mc config reads 2
-for id in PK-1 PK-2; do mc assign $id $A; mc assign $id $B --read second; done
+for id in PK-1 PK-2 PK-5; do mc assign $id $A; mc assign $id $B --read second; done
 chmod -R a+rwX "$F"
 as() { t_as "$@"; }
 score_all() { # USER DB ID LEVEL
@@ -37,6 +37,7 @@ state() { # DB: read decisions, notes, statuses, assignments (no rowids, no seqs
 			JOIN submission s ON s.id = a.submission_id
 		ORDER BY 1, 2, 3"
 }
+cp_db() { cp "$1" "$2"; chmod 0666 "$2"; rm -rf "$2.evidence"; cp -r "$DB.evidence" "$2.evidence"; }
 check_clean() {
 	"$MCASSESS" --db "$1" check >"$OUT" 2>&1
 	t_check "$2" [ $? -eq 0 ]
@@ -112,7 +113,7 @@ t_check "a refused import leaves the server as it was" [ "$(sqlite3 "$DB" .dump 
 # ---------------------------------------------------------------- the same read ended on both sides
 # From the server as it was before la came home: the first read of PK-1 ends
 # there otherwise, then la comes home.
-cp "$F/base.db" "$F/c.db"; chmod 0666 "$F/c.db"; cp -r "$DB.evidence" "$F/c.db.evidence" 2>/dev/null
+cp_db "$F/base.db" "$F/c.db"
 score_all $A "$F/c.db" PK-1 not_met
 as $A 0 "$F/c.db" feedback PK-1 "Add questions that ask for analysis."
 as $A 0 "$F/c.db" decide PK-1 resubmit
@@ -130,4 +131,30 @@ t_check "resolved for the packet: the laptop's read decision, as it was made" \
 t_check "and the packet's status" \
 	[ "$(sqlite3 "$F/c.db" "SELECT status FROM submission WHERE ext_id = 'PK-1'")" = awaiting_approval ]
 check_clean "$F/c.db" "check is clean once resolved"
+# ---------------------------------------------------------------- two laptops, one read each
+# From the server before la came home: mcpkna and mcpknb each take PK-5 away
+# and end their read on it. Today the engine holds a submission two packets
+# changed in a conflict (both sides kept) rather than joining their reads:
+# the same in either order, nothing dropped.
+cp_db "$F/base.db" "$F/t.db"
+as $C 0 "$F/t.db" packet export --district Riverside --assessor $A --out "$F/ta.pk"
+as $C 0 "$F/t.db" packet export --district Riverside --assessor $B --out "$F/tb.pk"
+for u in a b; do
+	[ $u = a ] && who=$A || who=$B
+	score_all $who "$F/t$u.pk" PK-5 not_met
+	as $who 0 "$F/t$u.pk" feedback PK-5 "Add questions that ask for analysis."
+	as $who 0 "$F/t$u.pk" decide PK-5 resubmit
+done
+for order in "a b" "b a"; do
+	o=$(echo $order | tr -d ' ')
+	cp_db "$F/t.db" "$F/t$o.db"
+	for u in $order; do as $C 0 "$F/t$o.db" packet import "$F/t$u.pk"; done
+	{ state "$F/t$o.db"; sqlite3 "$F/t$o.db" "SELECT packet_id, submission, state, records FROM packet_conflict
+		ORDER BY 1, 2"; } >"$F/two-$o"
+	check_clean "$F/t$o.db" "check is clean after both laptops came home ($order)"
+done
+t_check "two laptops' reads of one submission merge in either order to the same database" cmp -s "$F/two-ab" "$F/two-ba"
+t_check "each laptop's read decision is kept, as a side of PK-5's conflict" \
+	[ "$(sqlite3 "$F/tab.db" "SELECT group_concat(records ->> '$.read_decision[#-1].read', ',') FROM (SELECT records FROM
+		packet_conflict WHERE submission = 'PK-5' AND state = 'open' ORDER BY records ->> '$.read_decision[#-1].read')")" = "first,second" ]
 done_testing
