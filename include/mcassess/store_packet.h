@@ -73,6 +73,9 @@ int store_packet_server_records_json(struct store *s, const char *sub, char **js
  * and the submission's status). From the JSON of store_packet_records_json
  * instead when json is not NULL (a conflict resolved for the packet). */
 int store_packet_apply(struct store *s, const char *sub, const char *json, struct mc_error *err);
+/* Only the append-only records (private notes) of `records` (JSON as above)
+ * the server lacks: they come home whatever becomes of the others. */
+int store_packet_append_new(struct store *s, const char *sub, const char *records, struct mc_error *err);
 /* The server's records of `sub` that the packet's (records, JSON as above)
  * do not replace: each as its audit action and the JSON its audit row had. */
 int store_packet_removed(struct store *s, const char *sub, const char *records,

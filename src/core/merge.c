@@ -266,6 +266,8 @@ static int contest(struct merge *m, size_t f, const char *server, const char *ev
 	char *records = NULL;
 	struct unmerge u = { .m = m };
 	int rc = m->src->records(m->src->ctx, sub, &records, m->err);
+	if (rc == MC_OK) /* private notes are only added: never a side of a conflict */
+		rc = store_packet_append_new(m->s, sub, records, m->err);
 	if (rc == MC_OK)
 		rc = store_packet_merged_each(m->s, sub, unmerge_one, &u, m->err);
 	if (rc == MC_OK)

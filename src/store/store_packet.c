@@ -457,6 +457,19 @@ int store_packet_apply(struct store *s, const char *sub, const char *json, struc
 	return rc;
 }
 
+int store_packet_append_new(struct store *s, const char *sub, const char *records, struct mc_error *err)
+{
+	int rc = MC_OK;
+	for (size_t i = 0; rc == MC_OK && i < NMERGE; i++) {
+		if (!merge_tables[i].append)
+			continue;
+		char *ins = insert_sql(&merge_tables[i], 1);
+		rc = run3(s, ins, sub, records, NULL, "merging the packet", err);
+		free(ins);
+	}
+	return rc;
+}
+
 int store_packet_note_audit(struct store *s, const char *uid, const char *packet_id, const char *hash,
 			    struct mc_error *err)
 {

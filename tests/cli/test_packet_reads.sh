@@ -123,6 +123,8 @@ t_stdout_has "PK-1"
 t_stdout_has "read by $A"
 t_check "the conflict keeps the laptop's read decision as its side" \
 	[ "$(sqlite3 "$F/c.db" "SELECT records ->> '$.read_decision[0].outcome' FROM packet_conflict WHERE submission = 'PK-1'")" = earned ]
+t_check "while open, the laptop's note is home all the same (notes are only added)" \
+	[ "$(sqlite3 "$F/c.db" "SELECT uid || '|' || at FROM note WHERE author = '$A'")" = "$laptop_note" ]
 t_check "while open, the server's own read decision stays" \
 	[ "$(sqlite3 "$F/c.db" "SELECT outcome FROM read_decision WHERE read = 'first' AND submission_id = (SELECT id FROM submission WHERE ext_id = 'PK-1')")" = resubmit ]
 as $C 0 "$F/c.db" packet resolve PK-1 --keep packet
