@@ -244,6 +244,9 @@ int review_after_merge(struct store *s, const char *id, struct mc_error *err)
 		rc = review_read_ended(s, sub.rowid, "adjudication", &adjudicated, NULL, err);
 	if (rc == MC_OK && both && !adjudicated)
 		rc = reads_agree(s, sub.rowid, "first", "second", &agree, err);
+	if (rc == MC_OK && both && !adjudicated && agree && strcmp(sub.status, "in_progress") == 0)
+		rc = move(s, sub.rowid, id, "status", sub.status, "awaiting_approval",
+			  json_pack("{s:s}", "reads", "agree"), err); /* ended on two laptops */
 	if (rc == MC_OK && both && !agree)
 		rc = store_review_holder(s, sub.rowid, "adjudication", &holder, err);
 	if (rc == MC_OK && both && !agree && !holder && strcmp(sub.status, "in_progress") == 0) {

@@ -20,13 +20,13 @@
  * notes) leave this database's rows of it as they are. */
 static const struct merge_table {
 	const char *name, *cols;
-	int append;
+	int append, by_read; /* by_read: every row belongs to one read (store_packet_join) */
 } merge_tables[] = {
-	{ "score", "uid, submission_id, criterion_id, level_id, assessor, read, comment, at", 0 },
-	{ "feedback", "uid, submission_id, read, author, body, at", 0 },
-	{ "decision", "uid, submission_id, outcome, decided_by, reason, at", 0 },
-	{ "read_decision", "uid, submission_id, read, assessor, outcome, at", 0 },
-	{ "note", "uid, submission_id, author, read, body, at", 1 },
+	{ "score", "uid, submission_id, criterion_id, level_id, assessor, read, comment, at", 0, 1 },
+	{ "feedback", "uid, submission_id, read, author, body, at", 0, 1 },
+	{ "decision", "uid, submission_id, outcome, decided_by, reason, at", 0, 0 },
+	{ "read_decision", "uid, submission_id, read, assessor, outcome, at", 0, 1 },
+	{ "note", "uid, submission_id, author, read, body, at", 1, 0 },
 };
 #define NMERGE (sizeof merge_tables / sizeof merge_tables[0])
 
@@ -463,10 +463,70 @@ int store_packet_append_new(struct store *s, const char *sub, const char *record
 	for (size_t i = 0; rc == MC_OK && i < NMERGE; i++) {
 		if (!merge_tables[i].append)
 			continue;
-		char *ins = insert_sql(&merge_tables[i], 1);
+		char *ins = insert_sql(&merge_tables[i], records != NULL);
 		rc = run3(s, ins, sub, records, NULL, "merging the packet", err);
 		free(ins);
 	}
+	return rc;
+}
+
+/* What a source did to a submission, read by read: the events (JSON, as a
+ * conflict keeps them) of work that belongs to one read (scores, feedback, a
+ * read's end), notes, claims, and the first score's move to in progress. */
+#define READ_WORK(ev)                                                                                      \
+	"(" ev "->> 'action' IN ('note', 'claim', 'release') OR (" ev "->> 'action' = 'status' AND (" ev " ->> " \
+	"'after') ->> 'status' = 'in_progress') OR (" ev "->> 'action' IN ('score', 'feedback', 'read') AND ("  \
+	ev " ->> 'after') ->> 'read' IS NOT NULL))"
+
+int store_packet_joinable(struct store *s, const char *sub, const char *packet_id, const char *events, int *join,
+			  struct mc_error *err)
+{
+	static const char sql[] =
+		"WITH src(e) AS (SELECT value FROM json_each(?3)), oth(e) AS (SELECT e.value FROM main.packet_merged "
+		"m, json_each(m.events) e WHERE m.submission = ?1 AND m.packet_id <> ?2) "
+		"SELECT EXISTS (SELECT 1 FROM main.packet_merged WHERE submission = ?1 AND packet_id <> ?2) "
+		"AND NOT EXISTS (SELECT 1 FROM main.packet_conflict WHERE submission = ?1 AND state = 'open') "
+		"AND NOT EXISTS (SELECT 1 FROM src WHERE NOT " READ_WORK("e") ") "
+		"AND NOT EXISTS (SELECT 1 FROM oth WHERE NOT " READ_WORK("e") " OR (e ->> 'after') ->> 'read' IN "
+		"(SELECT (e ->> 'after') ->> 'read' FROM src WHERE e ->> 'action' IN ('score', 'feedback', 'read')))";
+	sqlite3_stmt *st = prep(s, sql, err);
+	if (!st)
+		return MC_FAIL;
+	store_bind_text(st, 1, sub);
+	store_bind_text(st, 2, packet_id);
+	store_bind_text(st, 3, events);
+	int rc = sqlite3_step(st);
+	*join = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? MC_OK : store_fail(s, err, "reading the packets' merges");
+}
+
+int store_packet_join(struct store *s, const char *sub, const char *events, char **before, struct mc_error *err)
+{
+	int rc = MC_OK;
+	for (size_t i = 0; rc == MC_OK && i < NMERGE; i++) {
+		const struct merge_table *t = &merge_tables[i];
+		if (!t->by_read)
+			continue;
+		const char *reads = "read IN (SELECT (value ->> 'after') ->> 'read' FROM json_each(?2) WHERE "
+				    "value ->> 'action' IN ('score', 'feedback', 'read'))";
+		char *del = mc_xasprintf("DELETE FROM main.%s WHERE submission_id = (SELECT id FROM main.submission "
+					 "WHERE ext_id = ?1) AND %s", t->name, reads);
+		char *ins = mc_xasprintf("INSERT INTO main.%s(%s) SELECT %s FROM pk.%s WHERE submission_id = "
+					 "(SELECT id FROM main.submission WHERE ext_id = ?1) AND %s", t->name, t->cols,
+					 t->cols, t->name, reads);
+		rc = run3(s, del, sub, events, NULL, "merging the packet", err);
+		if (rc == MC_OK)
+			rc = run3(s, ins, sub, events, NULL, "merging the packet", err);
+		free(del);
+		free(ins);
+	}
+	if (rc == MC_OK)
+		rc = store_packet_append_new(s, sub, NULL, err);
+	/* what the first merge replaced: every joined merge undoes to it */
+	if (rc == MC_OK)
+		rc = text3(s, "SELECT before FROM main.packet_merged WHERE submission = ?1 ORDER BY packet_id LIMIT 1",
+			   sub, NULL, 0, before, err);
 	return rc;
 }
 

@@ -135,28 +135,43 @@ t_check "and the packet's status" \
 check_clean "$F/c.db" "check is clean once resolved"
 # ---------------------------------------------------------------- two laptops, one read each
 # From the server before la came home: mcpkna and mcpknb each take PK-5 away
-# and end their read on it. Today the engine holds a submission two packets
-# changed in a conflict (both sides kept) rather than joining their reads:
-# the same in either order, nothing dropped.
+# and end their read on it. The reads join: in either order the server has
+# both, agreeing, and PK-5 awaits approval; no conflict.
 cp_db "$F/base.db" "$F/t.db"
 as $C 0 "$F/t.db" packet export --district Riverside --assessor $A --out "$F/ta.pk"
 as $C 0 "$F/t.db" packet export --district Riverside --assessor $B --out "$F/tb.pk"
 for u in a b; do
 	[ $u = a ] && who=$A || who=$B
 	score_all $who "$F/t$u.pk" PK-5 not_met
-	as $who 0 "$F/t$u.pk" feedback PK-5 "Add questions that ask for analysis."
+	as $who 0 "$F/t$u.pk" feedback PK-5 "Add questions that ask for analysis ($who)."
+	as $who 0 "$F/t$u.pk" note PK-5 "Kept for myself ($who)."
 	as $who 0 "$F/t$u.pk" decide PK-5 resubmit
 done
+t_check "on each laptop PK-5 is still in progress (the other read has not ended there)" \
+	[ "$(sqlite3 "$F/ta.pk" "SELECT status FROM submission WHERE ext_id = 'PK-5'"):$(sqlite3 "$F/tb.pk" "SELECT status FROM submission WHERE ext_id = 'PK-5'")" = in_progress:in_progress ]
 for order in "a b" "b a"; do
 	o=$(echo $order | tr -d ' ')
 	cp_db "$F/t.db" "$F/t$o.db"
 	for u in $order; do as $C 0 "$F/t$o.db" packet import "$F/t$u.pk"; done
-	{ state "$F/t$o.db"; sqlite3 "$F/t$o.db" "SELECT packet_id, submission, state, records FROM packet_conflict
-		ORDER BY 1, 2"; } >"$F/two-$o"
+	{ state "$F/t$o.db"; sqlite3 "$F/t$o.db" "SELECT s.ext_id, f.read, f.author, f.body FROM feedback f JOIN submission s
+		ON s.id = f.submission_id ORDER BY 1, 2; SELECT s.ext_id, c.code, sc.read, sc.assessor, sc.uid FROM score sc JOIN submission s
+		ON s.id = sc.submission_id JOIN criterion c ON c.id = sc.criterion_id ORDER BY 1, 2, 3;
+		SELECT packet_id, submission, state FROM packet_conflict ORDER BY 1, 2"; } >"$F/two-$o"
 	check_clean "$F/t$o.db" "check is clean after both laptops came home ($order)"
 done
 t_check "two laptops' reads of one submission merge in either order to the same database" cmp -s "$F/two-ab" "$F/two-ba"
-t_check "each laptop's read decision is kept, as a side of PK-5's conflict" \
-	[ "$(sqlite3 "$F/tab.db" "SELECT group_concat(records ->> '$.read_decision[#-1].read', ',') FROM (SELECT records FROM
-		packet_conflict WHERE submission = 'PK-5' AND state = 'open' ORDER BY records ->> '$.read_decision[#-1].read')")" = "first,second" ]
+cmp -s "$F/two-ab" "$F/two-ba" || diff "$F/two-ab" "$F/two-ba" | head -20 | sed 's/^/# /'
+t_check "both reads ended, as on each laptop, agreeing: PK-5 awaits approval, no conflict" \
+	[ "$(sqlite3 "$F/tab.db" "SELECT group_concat(r.read || ':' || r.assessor || ':' || r.outcome) || '|' || s.status || '|' ||
+		(SELECT count(*) FROM packet_conflict) FROM read_decision r JOIN submission s ON s.id = r.submission_id
+		WHERE s.ext_id = 'PK-5' ORDER BY r.read")" = "first:$A:resubmit,second:$B:resubmit|awaiting_approval|0" ]
+t_check "each reader's scores, feedback and note came home" \
+	[ "$(sqlite3 "$F/tab.db" "SELECT (SELECT count(*) FROM score WHERE submission_id = s.id) || ':' ||
+		(SELECT count(*) FROM feedback WHERE submission_id = s.id) || ':' || (SELECT count(*) FROM note WHERE
+		submission_id = s.id) FROM submission s WHERE ext_id = 'PK-5'")" = "18:2:2" ]
+before=$(sqlite3 "$F/tab.db" .dump | sha256sum)
+as $C 0 "$F/tab.db" packet import "$F/ta.pk"
+as $C 0 "$F/tab.db" packet import "$F/tb.pk"
+t_check "and importing either again changes nothing" \
+	[ "$(sqlite3 "$F/tab.db" .dump | sha256sum)" = "$before" ]
 done_testing
