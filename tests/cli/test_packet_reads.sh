@@ -174,4 +174,42 @@ as $C 0 "$F/tab.db" packet import "$F/ta.pk"
 as $C 0 "$F/tab.db" packet import "$F/tb.pk"
 t_check "and importing either again changes nothing" \
 	[ "$(sqlite3 "$F/tab.db" .dump | sha256sum)" = "$before" ]
+# ---------------------------------------------------------------- one read ended twice, otherwise
+# Two copies of mcpkna's work: PK-1's first read ends earned on one laptop,
+# resubmit on the other. Not two reads: a conflict, both sides listed, in
+# either order; resolved for one, its read decision is the server's.
+as $C 0 "$F/t.db" packet export --district Riverside --assessor $A --out "$F/te.pk"
+as $C 0 "$F/t.db" packet export --district Riverside --assessor $A --out "$F/tr.pk"
+score_all $A "$F/te.pk" PK-1 demonstrated
+as $A 0 "$F/te.pk" decide PK-1 earned
+score_all $A "$F/tr.pk" PK-1 not_met
+as $A 0 "$F/tr.pk" feedback PK-1 "Add questions that ask for analysis."
+as $A 0 "$F/tr.pk" decide PK-1 resubmit
+for order in "e r" "r e"; do
+	o=$(echo $order | tr -d ' ')
+	cp_db "$F/t.db" "$F/x$o.db"
+	for u in $order; do as $C 0 "$F/x$o.db" packet import "$F/t$u.pk"; done
+	sqlite3 "$F/x$o.db" "SELECT packet_id, submission, state, records FROM packet_conflict ORDER BY 1, 2; SELECT
+		read, outcome FROM read_decision WHERE submission_id = (SELECT id FROM submission WHERE ext_id = 'PK-1')
+		ORDER BY 1" >"$F/x-$o"
+	check_clean "$F/x$o.db" "check is clean with the conflict open ($order)"
+done
+t_check "the same conflict in either order" cmp -s "$F/x-er" "$F/x-re"
+t_check "one side ended the first read earned, the other resubmit" \
+	[ "$(sqlite3 "$F/xer.db" "SELECT group_concat(o) FROM (SELECT (SELECT j.value ->> 'outcome' FROM json_each(records,
+		'$.read_decision') j WHERE j.value ->> 'read' = 'first') AS o FROM packet_conflict WHERE submission = 'PK-1'
+		AND state = 'open' ORDER BY o)")" = "earned,resubmit" ]
+t_check "while open the server has neither" \
+	[ "$(sqlite3 "$F/xer.db" "SELECT count(*) FROM read_decision WHERE read = 'first' AND submission_id = (SELECT id
+		FROM submission WHERE ext_id = 'PK-1')")" = 0 ]
+as $C 0 "$F/xer.db" packet conflicts
+t_stdout_has "PK-1"
+t_stdout_has "read by $A"
+keep=$(sqlite3 "$F/xer.db" "SELECT packet_id FROM packet_conflict c, json_each(c.records, '$.read_decision') j WHERE
+	c.submission = 'PK-1' AND j.value ->> 'read' = 'first' AND j.value ->> 'outcome' = 'earned'")
+as $C 0 "$F/xer.db" packet resolve "$keep/PK-1" --keep packet
+t_check "resolved: the kept packet's read decision, and PK-1 awaits approval" \
+	[ "$(sqlite3 "$F/xer.db" "SELECT r.outcome || ':' || s.status FROM read_decision r JOIN submission s ON s.id =
+		r.submission_id WHERE s.ext_id = 'PK-1' AND r.read = 'first'")" = earned:awaiting_approval ]
+check_clean "$F/xer.db" "check is clean once resolved"
 done_testing
