@@ -37,6 +37,11 @@ struct merge_source {
 	int (*records)(void *ctx, const char *sub, char **json, struct mc_error *err);
 	/* Take the source's records of sub. */
 	int (*apply)(void *ctx, const char *sub, struct mc_error *err);
+	/* Take the source's records of the reads its `events` on sub worked on
+	 * beside the others' (sources that merged sub alone on other reads);
+	 * *before (heap): what the first of them replaced. NULL: such work is a
+	 * conflict like any other. */
+	int (*join)(void *ctx, const char *sub, const char *events, char **before, struct mc_error *err);
 };
 
 struct merge_result {

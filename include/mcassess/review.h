@@ -59,6 +59,13 @@ int review_stage_of(struct store *s, const char *id, const char **stage, struct 
 int review_uses_process(struct store *s, int *process, struct mc_error *err);
 int review_read_end(struct store *s, long long sub_rowid, const char *id, const char *status,
 		    const char *read, const char *outcome, struct mc_error *err);
+/* After a merge took another copy's records of submission `id` (a laptop's
+ * read decisions): what the process does here that the copy could not. Both
+ * reads ended and disagreeing, with no adjudication read held here yet: it
+ * goes to this database's adjudicator by the usual rule (none: it waits);
+ * agreeing but still in progress (each read ended on its own laptop): it
+ * awaits approval. */
+int review_after_merge(struct store *s, const char *id, struct mc_error *err);
 
 /* The approver's sign-off, a return to the readers with a reason, an admin's
  * reopening (appeal) and withdrawal. Each one transaction with its audit row. */

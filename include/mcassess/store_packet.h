@@ -73,6 +73,19 @@ int store_packet_server_records_json(struct store *s, const char *sub, char **js
  * and the submission's status). From the JSON of store_packet_records_json
  * instead when json is not NULL (a conflict resolved for the packet). */
 int store_packet_apply(struct store *s, const char *sub, const char *json, struct mc_error *err);
+/* Only the append-only records (private notes) of `records` (JSON as above;
+ * NULL: the packet's) the server lacks: they come home whatever becomes of the others. */
+int store_packet_append_new(struct store *s, const char *sub, const char *records, struct mc_error *err);
+/* 1 in *join when other packets merged `sub` alone, none holds it in an open
+ * conflict, and they and packet_id (its `events`, JSON as a conflict keeps
+ * them) each did only work of their own reads, on different reads: their
+ * records then join rather than conflict. */
+int store_packet_joinable(struct store *s, const char *sub, const char *packet_id, const char *events, int *join,
+			  struct mc_error *err);
+/* Take the packet's records of the reads its `events` worked on (and its new
+ * notes) beside the server's others; *before (heap): what the first of the
+ * joined merges replaced. */
+int store_packet_join(struct store *s, const char *sub, const char *events, char **before, struct mc_error *err);
 /* The server's records of `sub` that the packet's (records, JSON as above)
  * do not replace: each as its audit action and the JSON its audit row had. */
 int store_packet_removed(struct store *s, const char *sub, const char *records,

@@ -16,6 +16,7 @@
 #include "mcassess/audit.h"
 #include "mcassess/merge.h"
 #include "mcassess/progress.h"
+#include "mcassess/review.h"
 #include "mcassess/session.h"
 #include "mcassess/store.h"
 #include "mcassess/store_packet.h"
@@ -202,29 +203,57 @@ static int append_events(struct merge *m, size_t f)
 	return rc;
 }
 
-/* A source's records taken alone for `sub`: no one else touched it since the
- * source parted from here. */
-static int take_alone(struct merge *m, size_t f, const char *events, const char *what)
+/* The source's records of `sub` (f: its first event) taken: noted in
+ * packet_merged with what they replaced (before, taken), its events home, and
+ * the process moved on. drop: no other source's merge of it stays. */
+static int taken(struct merge *m, size_t f, char *before, const char *events, const char *what, int drop)
 {
 	const char *sub = m->ev[f].sub;
-	char *before = NULL, *records = NULL;
-	int rc = store_packet_server_records_json(m->s, sub, &before, m->err);
-	if (rc == MC_OK)
-		rc = m->src->apply(m->src->ctx, sub, m->err);
-	if (rc == MC_OK) /* after: a submission new here exists only now */
-		rc = m->src->records(m->src->ctx, sub, &records, m->err);
+	char *records = NULL;
+	int rc = m->src->records(m->src->ctx, sub, &records, m->err); /* after: a submission new here exists only now */
 	struct packet_merged_row row = { .packet_id = m->src->id, .submission = sub, .base_seq = m->src->base_seq,
 					 .before = before, .packet = what, .records = records, .events = events };
-	if (rc == MC_OK) /* the merges of others it saw are its own now */
+	if (rc == MC_OK && drop) /* the merges of others it saw are its own now */
 		rc = store_packet_merged_drop(m->s, sub, m->src->id, m->err);
 	if (rc == MC_OK)
 		rc = store_packet_merged_put(m->s, &row, m->err);
 	if (rc == MC_OK)
 		rc = append_events(m, f);
+	if (rc == MC_OK) /* read decisions ended elsewhere move the process on here */
+		rc = review_after_merge(m->s, sub, m->err);
 	free(before);
 	free(records);
 	m->res->submissions++;
 	return rc;
+}
+
+/* A source's records taken alone for `sub`: no one else touched it since the
+ * source parted from here. */
+static int take_alone(struct merge *m, size_t f, const char *events, const char *what)
+{
+	char *before = NULL;
+	int rc = store_packet_server_records_json(m->s, m->ev[f].sub, &before, m->err);
+	if (rc == MC_OK)
+		rc = m->src->apply(m->src->ctx, m->ev[f].sub, m->err);
+	if (rc != MC_OK) {
+		free(before);
+		return rc;
+	}
+	return taken(m, f, before, events, what, 1);
+}
+
+/* Other sources merged `sub` alone, each on reads of its own, and this one
+ * worked on other reads: the reads join (the first read on one laptop, the
+ * second on another), the same whichever came first. */
+static int join_reads(struct merge *m, size_t f, const char *events, const char *what)
+{
+	char *before = NULL;
+	int rc = m->src->join(m->src->ctx, m->ev[f].sub, events, &before, m->err);
+	if (rc != MC_OK) {
+		free(before);
+		return rc;
+	}
+	return taken(m, f, before, events, what, 0);
 }
 
 /* A source taken alone before (this one too, on an earlier merge), now one
@@ -263,6 +292,8 @@ static int contest(struct merge *m, size_t f, const char *server, const char *ev
 	char *records = NULL;
 	struct unmerge u = { .m = m };
 	int rc = m->src->records(m->src->ctx, sub, &records, m->err);
+	if (rc == MC_OK) /* private notes are only added: never a side of a conflict */
+		rc = store_packet_append_new(m->s, sub, records, m->err);
 	if (rc == MC_OK)
 		rc = store_packet_merged_each(m->s, sub, unmerge_one, &u, m->err);
 	if (rc == MC_OK)
@@ -296,8 +327,13 @@ static int decide_one(struct merge *m, size_t f)
 	if (rc == MC_OK)
 		rc = store_packet_touched(m->s, m->src->id, m->ev[f].sub, m->src->base_seq, &others, &own,
 					  m->err);
+	int join = 0;
+	if (rc == MC_OK && !*server && !own && others && m->src->join)
+		rc = store_packet_joinable(m->s, m->ev[f].sub, m->src->id, events, &join, m->err);
 	if (rc == MC_OK && !*server && !others && !own)
 		rc = take_alone(m, f, events, mc_buf_str(&what));
+	else if (rc == MC_OK && join)
+		rc = join_reads(m, f, events, mc_buf_str(&what));
 	else if (rc == MC_OK)
 		rc = contest(m, f, server, events, mc_buf_str(&what), own);
 	free(events);

@@ -21,6 +21,7 @@
 #include "mcassess/packet.h"
 #include "mcassess/people.h"
 #include "mcassess/progress.h"
+#include "mcassess/review.h"
 #include "mcassess/session.h"
 #include "mcassess/store.h"
 #include "mcassess/store_packet.h"
@@ -209,6 +210,11 @@ static int pk_apply(void *ctx, const char *sub, struct mc_error *err)
 	return store_packet_apply(((struct packet_reader *)ctx)->s, sub, NULL, err);
 }
 
+static int pk_join(void *ctx, const char *sub, const char *events, char **before, struct mc_error *err)
+{
+	return store_packet_join(((struct packet_reader *)ctx)->s, sub, events, before, err);
+}
+
 static int merge_in_tx(struct store *s, const struct packet_origin *o, struct packet_import_result *res,
 		       struct mc_error *err)
 {
@@ -216,7 +222,7 @@ static int merge_in_tx(struct store *s, const struct packet_origin *o, struct pa
 	struct merge_source src = { .id = o->packet_id, .district = o->district, .made_by = o->exported_by,
 				    .made_at = o->exported_at, .step = "merging the packet", .base_seq = o->base_seq,
 				    .ctx = &p, .events = pk_events, .changed_here = pk_changed_here,
-				    .records = pk_records, .apply = pk_apply };
+				    .records = pk_records, .apply = pk_apply, .join = pk_join };
 	struct merge_result r;
 	int rc = merge_run(s, &src, &r, err);
 	*res = (struct packet_import_result){ .events = r.events, .submissions = r.submissions,
@@ -365,6 +371,8 @@ static int take_packet(struct store *s, const struct pick *p, struct mc_error *e
 		rc = store_packet_restate(s, p->sub, NULL, restate_live, &again, err);
 	if (rc == MC_OK)
 		rc = again.rc;
+	if (rc == MC_OK)
+		rc = review_after_merge(s, p->sub, err);
 	free(subject);
 	return rc;
 }

@@ -230,6 +230,38 @@ static int adjudicate(struct store *s, long long rowid, const char *id, const ch
 	return rc;
 }
 
+int review_after_merge(struct store *s, const char *id, struct mc_error *err)
+{
+	struct store_scoring_sub sub;
+	int found = 0, n = 1, both = 0, adjudicated = 1, agree = 1;
+	char *holder = NULL;
+	int rc = store_scoring_sub_get(s, id, 0, &sub, &found, err);
+	if (rc == MC_OK && found)
+		rc = review_reads(s, &n, err);
+	if (rc == MC_OK && found && n == 2)
+		rc = both_ended(s, sub.rowid, &both, err);
+	if (rc == MC_OK && both)
+		rc = review_read_ended(s, sub.rowid, "adjudication", &adjudicated, NULL, err);
+	if (rc == MC_OK && both && !adjudicated)
+		rc = reads_agree(s, sub.rowid, "first", "second", &agree, err);
+	if (rc == MC_OK && both && !adjudicated && agree && strcmp(sub.status, "in_progress") == 0)
+		rc = move(s, sub.rowid, id, "status", sub.status, "awaiting_approval",
+			  json_pack("{s:s}", "reads", "agree"), err); /* ended on two laptops */
+	if (rc == MC_OK && both && !agree)
+		rc = store_review_holder(s, sub.rowid, "adjudication", &holder, err);
+	if (rc == MC_OK && both && !agree && !holder && strcmp(sub.status, "in_progress") == 0) {
+		char *user = NULL;
+		rc = store_review_adjudicator(s, sub.rowid, &user, err);
+		if (rc == MC_OK && user) /* none: it waits, as the copy said */
+			rc = adjudicate(s, sub.rowid, id, sub.status, err);
+		free(user);
+	}
+	free(holder);
+	if (found)
+		store_scoring_sub_free(&sub);
+	return rc;
+}
+
 int review_read_end(struct store *s, long long sub_rowid, const char *id, const char *status,
 		    const char *read, const char *outcome, struct mc_error *err)
 {

@@ -13,13 +13,20 @@
 
 /* The tables merged back, by the stable uid every row a person creates carries,
  * with the columns copied (all but the internal rowid). A new kind of row
- * (notes, a second read's records) is one more line here. */
+ * is one more line here. Private notes are appended by their author and never
+ * replaced: a note the source has and this database lacks is added, none is
+ * removed (a packet carries only its readers' own notes). Records that do not
+ * name a table at all (another archive's, which keeps no read decisions or
+ * notes) leave this database's rows of it as they are. */
 static const struct merge_table {
 	const char *name, *cols;
+	int append, by_read; /* by_read: every row belongs to one read (store_packet_join) */
 } merge_tables[] = {
-	{ "score", "uid, submission_id, criterion_id, level_id, assessor, read, comment, at" },
-	{ "feedback", "uid, submission_id, read, author, body, at" },
-	{ "decision", "uid, submission_id, outcome, decided_by, reason, at" },
+	{ "score", "uid, submission_id, criterion_id, level_id, assessor, read, comment, at", 0, 1 },
+	{ "feedback", "uid, submission_id, read, author, body, at", 0, 1 },
+	{ "decision", "uid, submission_id, outcome, decided_by, reason, at", 0, 0 },
+	{ "read_decision", "uid, submission_id, read, assessor, outcome, at", 0, 1 },
+	{ "note", "uid, submission_id, author, read, body, at", 1, 0 },
 };
 #define NMERGE (sizeof merge_tables / sizeof merge_tables[0])
 
@@ -176,6 +183,13 @@ static const char *const copy_sql[] = {
 	"INSERT INTO pk.score SELECT * FROM main.score WHERE submission_id IN (SELECT id FROM temp.pk_all)",
 	"INSERT INTO pk.feedback SELECT * FROM main.feedback WHERE submission_id IN (SELECT id FROM temp.pk_all)",
 	"INSERT INTO pk.decision SELECT * FROM main.decision WHERE submission_id IN (SELECT id FROM temp.pk_all)",
+	/* Read decisions as the server has them: the laptop's review.c and show.c
+	 * hide the other read's outcome until both reads ended, as here. */
+	"INSERT INTO pk.read_decision SELECT * FROM main.read_decision WHERE submission_id IN "
+	"(SELECT id FROM temp.pk_sel)",
+	/* Private notes: only those of the packet's own readers travel. */
+	"INSERT INTO pk.note SELECT * FROM main.note WHERE submission_id IN (SELECT id FROM temp.pk_sel) "
+	"AND author IN (SELECT user FROM temp.pk_who)",
 	"INSERT INTO pk.assignment SELECT * FROM main.assignment WHERE submission_id IN "
 	"(SELECT id FROM temp.pk_sel) AND assessor IN (SELECT user FROM temp.pk_who)",
 	"INSERT INTO pk.person(id, user, name, email, role, district_id, created_at) SELECT id, user, name, "
@@ -299,7 +313,12 @@ int store_packet_mismatch(struct store *s, char **what, struct mc_error *err)
 		"UNION ALL SELECT s.ext_id || ', an earlier attempt the packet carries only to be read, was changed "
 		"on the laptop (' || a.action || ' by ' || a.actor || ' at ' || a.at || ')' FROM pk.audit a JOIN "
 		"pk.submission s ON a.subject = 'submission:' || s.ext_id WHERE s.id NOT IN (SELECT submission_id "
-		"FROM pk.assignment) AND a.uid NOT IN (SELECT uid FROM main.audit)) LIMIT 1";
+		"FROM pk.assignment) AND a.uid NOT IN (SELECT uid FROM main.audit) "
+		/* notes are only ever added: one the server has must come back as it was */
+		"UNION ALL SELECT 'the note by ' || p.author || ' of ' || p.at || ' on ' || s.ext_id || ' differs "
+		"from the server''s copy of it' FROM pk.note p JOIN main.note m ON m.uid = p.uid JOIN pk.submission s "
+		"ON s.id = p.submission_id WHERE m.submission_id IS NOT p.submission_id OR m.author IS NOT p.author "
+		"OR m.read IS NOT p.read OR m.body IS NOT p.body OR m.at IS NOT p.at) LIMIT 1";
 	return text3(s, sql, NULL, NULL, 0, what, err);
 }
 
@@ -381,17 +400,24 @@ int store_packet_server_records_json(struct store *s, const char *sub, char **js
 /* From the packet, or from a conflict's JSON (?2): the same rows. */
 static char *insert_sql(const struct merge_table *t, int from_json)
 {
-	if (!from_json)
-		return mc_xasprintf("INSERT INTO main.%s(%s) SELECT %s FROM pk.%s WHERE submission_id = "
-				    "(SELECT id FROM main.submission WHERE ext_id = ?1)", t->name, t->cols, t->cols,
-				    t->name);
+	/* an appended table keeps what this database has */
+	char *fresh = t->append ? mc_xasprintf(" AND %s NOT IN (SELECT uid FROM main.%s)",
+					       from_json ? "j.value ->> 'uid'" : "uid", t->name) : mc_xstrdup("");
+	if (!from_json) {
+		char *sql = mc_xasprintf("INSERT INTO main.%s(%s) SELECT %s FROM pk.%s WHERE submission_id = "
+					 "(SELECT id FROM main.submission WHERE ext_id = ?1)%s", t->name, t->cols,
+					 t->cols, t->name, fresh);
+		free(fresh);
+		return sql;
+	}
 	struct mc_buf b = MC_BUF_INIT;
 	char *copy = mc_xstrdup(t->cols), *save = NULL;
 	for (char *c = strtok_r(copy, ", ", &save); c; c = strtok_r(NULL, ", ", &save))
 		mc_buf_printf(&b, "%sj.value ->> '%s'", mc_buf_str(&b)[0] ? ", " : "", c);
 	free(copy);
 	char *sql = mc_xasprintf("INSERT INTO main.%s(%s) SELECT %s FROM json_each(?2, '$.%s') j "
-				 "WHERE ?1 IS NOT NULL", t->name, t->cols, mc_buf_str(&b), t->name);
+				 "WHERE ?1 IS NOT NULL%s", t->name, t->cols, mc_buf_str(&b), t->name, fresh);
+	free(fresh);
 	mc_buf_free(&b);
 	return sql;
 }
@@ -400,10 +426,13 @@ int store_packet_apply(struct store *s, const char *sub, const char *json, struc
 {
 	int rc = MC_OK;
 	for (size_t i = 0; rc == MC_OK && i < NMERGE; i++) {
-		char *del = mc_xasprintf("DELETE FROM main.%s WHERE submission_id = "
-					 "(SELECT id FROM main.submission WHERE ext_id = ?1)", merge_tables[i].name);
-		char *ins = insert_sql(&merge_tables[i], json != NULL);
-		rc = run3(s, del, sub, NULL, NULL, "merging the packet", err);
+		const struct merge_table *t = &merge_tables[i];
+		char *del = t->append ? mc_xstrdup("SELECT ?1, ?2")
+				      : mc_xasprintf("DELETE FROM main.%s WHERE submission_id = (SELECT id FROM "
+						     "main.submission WHERE ext_id = ?1) AND (?2 IS NULL OR "
+						     "json_type(?2, '$.%s') IS NOT NULL)", t->name, t->name);
+		char *ins = insert_sql(t, json != NULL);
+		rc = run3(s, del, sub, json, NULL, "merging the packet", err);
 		if (rc == MC_OK)
 			rc = run3(s, ins, sub, json, NULL, "merging the packet", err);
 		free(del);
@@ -425,6 +454,79 @@ int store_packet_apply(struct store *s, const char *sub, const char *json, struc
 		rc = run3(s, "UPDATE main.submission SET (status, updated_at) = (SELECT status, updated_at FROM "
 			     "pk.submission WHERE ext_id = ?1) WHERE ext_id = ?1 AND status <> (SELECT status FROM "
 			     "pk.submission WHERE ext_id = ?1)", sub, NULL, NULL, "merging the packet", err);
+	return rc;
+}
+
+int store_packet_append_new(struct store *s, const char *sub, const char *records, struct mc_error *err)
+{
+	int rc = MC_OK;
+	for (size_t i = 0; rc == MC_OK && i < NMERGE; i++) {
+		if (!merge_tables[i].append)
+			continue;
+		char *ins = insert_sql(&merge_tables[i], records != NULL);
+		rc = run3(s, ins, sub, records, NULL, "merging the packet", err);
+		free(ins);
+	}
+	return rc;
+}
+
+/* What a source did to a submission, read by read: the events (JSON, as a
+ * conflict keeps them) of work that belongs to one read (scores, feedback, a
+ * read's end), notes, claims, and the first score's move to in progress. */
+#define READ_WORK(ev)                                                                                      \
+	"(" ev "->> 'action' IN ('note', 'claim', 'release') OR (" ev "->> 'action' = 'status' AND (" ev " ->> " \
+	"'after') ->> 'status' = 'in_progress') OR (" ev "->> 'action' IN ('score', 'feedback', 'read') AND ("  \
+	ev " ->> 'after') ->> 'read' IS NOT NULL))"
+
+int store_packet_joinable(struct store *s, const char *sub, const char *packet_id, const char *events, int *join,
+			  struct mc_error *err)
+{
+	static const char sql[] =
+		"WITH src(e) AS (SELECT value FROM json_each(?3)), oth(e) AS (SELECT e.value FROM main.packet_merged "
+		"m, json_each(m.events) e WHERE m.submission = ?1 AND m.packet_id <> ?2) "
+		"SELECT EXISTS (SELECT 1 FROM main.packet_merged WHERE submission = ?1 AND packet_id <> ?2) "
+		"AND NOT EXISTS (SELECT 1 FROM main.packet_conflict WHERE submission = ?1 AND state = 'open') "
+		"AND NOT EXISTS (SELECT 1 FROM src WHERE NOT " READ_WORK("e") ") "
+		"AND NOT EXISTS (SELECT 1 FROM oth WHERE NOT " READ_WORK("e") " OR (e ->> 'after') ->> 'read' IN "
+		"(SELECT (e ->> 'after') ->> 'read' FROM src WHERE e ->> 'action' IN ('score', 'feedback', 'read')))";
+	sqlite3_stmt *st = prep(s, sql, err);
+	if (!st)
+		return MC_FAIL;
+	store_bind_text(st, 1, sub);
+	store_bind_text(st, 2, packet_id);
+	store_bind_text(st, 3, events);
+	int rc = sqlite3_step(st);
+	*join = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? MC_OK : store_fail(s, err, "reading the packets' merges");
+}
+
+int store_packet_join(struct store *s, const char *sub, const char *events, char **before, struct mc_error *err)
+{
+	int rc = MC_OK;
+	for (size_t i = 0; rc == MC_OK && i < NMERGE; i++) {
+		const struct merge_table *t = &merge_tables[i];
+		if (!t->by_read)
+			continue;
+		const char *reads = "read IN (SELECT (value ->> 'after') ->> 'read' FROM json_each(?2) WHERE "
+				    "value ->> 'action' IN ('score', 'feedback', 'read'))";
+		char *del = mc_xasprintf("DELETE FROM main.%s WHERE submission_id = (SELECT id FROM main.submission "
+					 "WHERE ext_id = ?1) AND %s", t->name, reads);
+		char *ins = mc_xasprintf("INSERT INTO main.%s(%s) SELECT %s FROM pk.%s WHERE submission_id = "
+					 "(SELECT id FROM main.submission WHERE ext_id = ?1) AND %s", t->name, t->cols,
+					 t->cols, t->name, reads);
+		rc = run3(s, del, sub, events, NULL, "merging the packet", err);
+		if (rc == MC_OK)
+			rc = run3(s, ins, sub, events, NULL, "merging the packet", err);
+		free(del);
+		free(ins);
+	}
+	if (rc == MC_OK)
+		rc = store_packet_append_new(s, sub, NULL, err);
+	/* what the first merge replaced: every joined merge undoes to it */
+	if (rc == MC_OK)
+		rc = text3(s, "SELECT before FROM main.packet_merged WHERE submission = ?1 ORDER BY packet_id LIMIT 1",
+			   sub, NULL, 0, before, err);
 	return rc;
 }
 
@@ -938,6 +1040,9 @@ int store_packet_records_lines(struct store *s, const char *records, int (*fn)(v
 		"UNION ALL SELECT 2, j.key, 'feedback · ' || (j.value ->> 'author') || ': ' || (j.value ->> 'body') "
 		"FROM json_each(?1, '$.feedback') j "
 		"UNION ALL SELECT 3, j.key, 'decision ' || (j.value ->> 'outcome') || ' · ' || (j.value ->> "
-		"'decided_by') || ' · ' || (j.value ->> 'at') FROM json_each(?1, '$.decision') j) ORDER BY g, o";
+		"'decided_by') || ' · ' || (j.value ->> 'at') FROM json_each(?1, '$.decision') j "
+		"UNION ALL SELECT 4, j.key, (j.value ->> 'read') || ' read ended: ' || (j.value ->> 'outcome') || "
+		"' · ' || (j.value ->> 'assessor') || ' · ' || (j.value ->> 'at') FROM json_each(?1, "
+		"'$.read_decision') j) ORDER BY g, o";
 	return each_text(s, sql, records, fn, ctx, err);
 }

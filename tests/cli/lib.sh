@@ -190,3 +190,16 @@ t_screen() {
 		t_diag "$T/diff"
 	fi
 }
+
+# t_packet_server NAME: a server in a fresh world-writable $F (removed on exit
+# unless KEEP) loaded with the packet fixture ($FX): the review-packet tests' start.
+t_packet_server() {
+	F=$(mktemp -d "/tmp/mcassess-$1.XXXXXX")
+	trap '[ -n "${KEEP:-}" ] || rm -rf "$T" "$F"' EXIT
+	chmod 0777 "$F"
+	DB=$F/server.db
+	FX=$FIXTURES/packet
+	t_init_db
+	mc import "$FX/subs.csv" --evidence "$FX/evidence"
+	[ "$RC" -eq 0 ] || { echo "Bail out! the fixture did not load"; cat "$ERR"; exit 1; }
+}

@@ -14,14 +14,7 @@ if [ "$(id -u)" -ne 0 ] || ! command -v useradd >/dev/null 2>&1 || ! command -v 
 fi
 A=mcpka B=mcpkb D=mcpkd C=mcpkc X=mcpkx
 for u in $A $B $D $C $X; do id "$u" >/dev/null 2>&1 || useradd -M -N "$u" 2>/dev/null || useradd -M "$u"; done
-F=$(mktemp -d /tmp/mcassess-packet.XXXXXX)
-trap '[ -n "${KEEP:-}" ] || rm -rf "$T" "$F"' EXIT
-chmod 0777 "$F"
-DB=$F/server.db
-FX=$FIXTURES/packet
-t_init_db
-mc import "$FX/subs.csv" --evidence "$FX/evidence"
-[ "$RC" -eq 0 ] || { echo "Bail out! the fixture did not load"; cat "$ERR"; exit 1; }
+t_packet_server packet
 for u in $A $B $D; do mc people add $u --role assessor --district Riverside; done
 mc people add $C --role coordinator --district Riverside
 mc assign PK-1 $A; mc assign PK-2 $A; mc assign PK-3 $B --blind; mc assign PK-4 $A; mc assign PK-5 $D
