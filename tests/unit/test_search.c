@@ -586,6 +586,30 @@ static void impact_index_built_for_an_old_index(void **state)
 	assert_impact_is_fts5(f, SEARCH_EVIDENCE, impact_queries, IMPACT_SURE, 1);
 }
 
+/* The resumable rebuild (reset, then chunks of their own) and the bulk build that
+ * demo and import use keep the ranking index in step with the full-text index. */
+static void impact_index_follows_the_rebuild_in_steps(void **state)
+{
+	struct fx *f = *state;
+	struct mc_error err = MC_ERROR_INIT;
+	long long indexed;
+	add_many_rows(f, 0, 1200);
+	assert_int_equal(search_catch_up(f->s, &indexed, &err), MC_OK);
+	assert_int_equal(store_begin(f->s, &err), MC_OK);
+	assert_int_equal(search_reset(f->s, &err), MC_OK);
+	assert_int_equal(store_commit(f->s, &err), MC_OK);
+	assert_int_equal(query_int(f->path, "SELECT count(*) FROM search_impact i JOIN search_term t ON t.id = i.tid WHERE t.src = 0"), 0);
+	assert_int_equal(search_catch_up(f->s, &indexed, &err), MC_OK);
+	assert_true(indexed >= 1200);
+	assert_impact_is_fts5(f, SEARCH_EVIDENCE, impact_queries, IMPACT_SURE, 1);
+	add_many_rows(f, 1200, 400);
+	assert_int_equal(store_begin(f->s, &err), MC_OK);
+	assert_int_equal(search_index_bulk(f->s, 1, &indexed, &err), MC_OK);
+	assert_int_equal(store_commit(f->s, &err), MC_OK);
+	assert_int_equal(indexed, 400);
+	assert_impact_is_fts5(f, SEARCH_EVIDENCE, impact_queries, IMPACT_SURE, 1);
+}
+
 /* An assessor's ranked search scores only their rows: the same top k as every
  * match ranked and the others' dropped (the brute-force reference), for words (the
  * ranking index) and a phrase (FTS5). */
@@ -956,6 +980,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(newest_first, setup, teardown),
 		cmocka_unit_test_setup_teardown(impact_top_is_fts5_bm25, setup, teardown),
 		cmocka_unit_test_setup_teardown(impact_index_built_for_an_old_index, setup, teardown),
+		cmocka_unit_test_setup_teardown(impact_index_follows_the_rebuild_in_steps, setup, teardown),
 		cmocka_unit_test_setup_teardown(assigned_top_is_their_best, setup, teardown),
 		cmocka_unit_test(regex_jit_matches_cjk_with_offsets),
 		cmocka_unit_test(regex_literal_prefilter),
