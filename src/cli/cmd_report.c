@@ -55,12 +55,25 @@ static void num_json(double v)
 		printf("%.4f", v);
 }
 
+/* A share in `width` columns, at least one of them a space before it: past
+ * 999% (a goal far below what was earned) it says so rather than running into
+ * the column before it. */
 static void pct_text(double v, int width)
 {
 	if (isnan(v))
 		printf("%*s", width, "-");
+	else if (100 * v >= 999.5)
+		printf("%*s", width, ">999%");
 	else
 		printf("%*.0f%%", width - 1, 100 * v);
+}
+
+/* A count right-aligned in `width` columns, always after a space: a state-wide
+ * figure wider than its column pushes the line right instead of joining the
+ * figure before it. */
+static void count_text(long v, int width)
+{
+	printf(" %*ld", width - 1, v);
 }
 
 /* ---------------------------------------------------------------- progress */
@@ -170,15 +183,18 @@ static void progress_text_row(const char *name, long goal, const struct report_c
 {
 	label(name, 20);
 	if (goal > 0)
-		printf("%5ld", goal);
+		count_text(goal, 5);
 	else
 		printf("%5s", "-");
-	printf("%7ld", c->earned);
+	count_text(c->earned, 7);
 	if (goal > 0)
 		pct_text((double)c->earned / goal, 6);
 	else
 		printf("%6s", "-");
-	printf("%6ld%6ld%8ld%7ld", c->in_process, c->resubmit, c->incomplete, c->withdrawn);
+	count_text(c->in_process, 6);
+	count_text(c->resubmit, 6);
+	count_text(c->incomplete, 8);
+	count_text(c->withdrawn, 7);
 	pct_text(report_first_pass_rate(c), 5);
 	double a = report_attempts_to_earn(c);
 	if (isnan(a))

@@ -157,6 +157,15 @@ t_run 0 config goal TEAM 40
 t_check "config goal: audited" [ "$(sql "SELECT before || ' ' || after FROM audit WHERE action = 'config' AND subject = 'pathway:TEAM' ORDER BY seq DESC LIMIT 1")" = '{"goal":25} {"goal":40}' ]
 mc report progress --format json
 t_check "config goal: the report counts against it" [ "$(jq '.pathways[] | select(.pathway == "TEAM") | .goal' "$OUT")" = 40 ]
+# The text table at state scale: a goal far below what was earned, and figures
+# wider than their columns, stay apart (each pathway row keeps its 10 fields).
+cp "$DB" "$T/big.db"
+sqlite3 "$T/big.db" "UPDATE report_month SET n = n + 100000 WHERE status IN ('earned', 'queued', 'resubmit')"
+RC=0; "$MCASSESS" --db "$T/big.db" report progress >"$OUT" 2>"$ERR" || RC=$?
+t_check "report at state scale (exit $RC)" [ "$RC" -eq 0 ]
+t_stdout_has ">999%"
+t_check "report at state scale: every pathway row has its 10 columns" \
+	awk 'NR > 1 && NF == 0 { exit } NR > 1 && NF != 10 { bad = 1; print "row: " $0 } END { exit bad }' "$OUT"
 
 # ---- who sees what (as root: OS accounts mcrepa, an assessor, and mcrepc, a coordinator)
 if [ "$(id -u)" -ne 0 ] || ! command -v useradd >/dev/null 2>&1 || ! command -v runuser >/dev/null 2>&1; then
