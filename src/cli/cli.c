@@ -262,6 +262,25 @@ int cli_getopt(int argc, char **argv, const char *shortopts, const struct option
 	return c;
 }
 
+int cli_reason_options(const struct cli_cmd *self, int argc, char **argv, const char **reason)
+{
+	static const struct option opts[] = {
+		{ "reason", required_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int ch;
+	*reason = NULL;
+	while ((ch = cli_getopt(argc, argv, "h", opts)) != -1) {
+		if (ch == 'h')
+			return cli_help(self);
+		if (ch != 'r')
+			return cli_usage_error(self, "unknown option '%s'", argv[optind - 1]);
+		*reason = optarg;
+	}
+	return -1;
+}
+
 /* ---------------------------------------------------------------- progress */
 static int progress_on;     /* stderr is a terminal and long work is under way */
 static int progress_shown;  /* a progress line is on the screen */

@@ -130,5 +130,9 @@ extern const struct cli_cmd *const cli_commands[];
  * mean '--OPTION'?". */
 struct option;
 int cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts);
+/* The options of a command whose only option is --reason TEXT (and --help):
+ * -1 to go on with *reason set (NULL without one), else the exit code of
+ * --help or of a usage error, already printed. */
+int cli_reason_options(const struct cli_cmd *self, int argc, char **argv, const char **reason);
 
 #endif

@@ -11,22 +11,10 @@
 
 static int run_attempts(struct cli *cli, const struct cli_cmd *self, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "reason", required_argument, NULL, 'r' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *reason = NULL;
-	int ch;
-	while ((ch = cli_getopt(argc, argv, "h", opts)) != -1) {
-		if (ch == 'h')
-			return cli_help(self);
-		if (ch == 'r') {
-			reason = optarg;
-			continue;
-		}
-		return cli_usage_error(self, "unknown option '%s'", argv[optind - 1]);
-	}
+	const char *reason;
+	int parsed = cli_reason_options(self, argc, argv, &reason);
+	if (parsed >= 0)
+		return parsed;
 	if (optind >= argc || strcmp(argv[optind], "grant") != 0)
 		return cli_usage_error(self, "say what to do: grant EDUCATOR CREDENTIAL --reason TEXT");
 	if (argc - optind != 3)

@@ -13,20 +13,10 @@
 static int run_one(struct cli *cli, const struct cli_cmd *self, int argc, char **argv,
 		   int (*fn)(struct store *, const char *, const char *, struct mc_error *), const char *done)
 {
-	static const struct option opts[] = {
-		{ "reason", required_argument, NULL, 'r' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *reason = NULL;
-	int ch;
-	while ((ch = cli_getopt(argc, argv, "h", opts)) != -1) {
-		if (ch == 'h')
-			return cli_help(self);
-		if (ch != 'r')
-			return cli_usage_error(self, "unknown option '%s'", argv[optind - 1]);
-		reason = optarg;
-	}
+	const char *reason;
+	int parsed = cli_reason_options(self, argc, argv, &reason);
+	if (parsed >= 0)
+		return parsed;
 	if (argc - optind != 1)
 		return cli_usage_error(self, "needs one submission id");
 	if (!reason)

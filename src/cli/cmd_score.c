@@ -202,22 +202,10 @@ const struct cli_cmd cli_cmd_feedback = {
 
 static int run_decide(struct cli *cli, const struct cli_cmd *self, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "reason", required_argument, NULL, 'r' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *reason = NULL;
-	int ch;
-	while ((ch = cli_getopt(argc, argv, "h", opts)) != -1) {
-		if (ch == 'h')
-			return cli_help(self);
-		if (ch == 'r') {
-			reason = optarg;
-			continue;
-		}
-		return cli_usage_error(self, "unknown option");
-	}
+	const char *reason;
+	int parsed = cli_reason_options(self, argc, argv, &reason);
+	if (parsed >= 0)
+		return parsed;
 	if (argc - optind != 2)
 		return cli_usage_error(self, "needs a submission id and 'earned', 'resubmit', 'incomplete', "
 				       "'approve' or 'return'");

@@ -75,6 +75,10 @@ t_stderr_has "mcassess: S-1 cannot be earned: O2 at Progressing does not pass; A
 t_db_unchanged
 t_run 2 decide S-1 maybe
 t_stderr_has "the decision is 'earned', 'resubmit', 'incomplete', 'approve' or 'return', not 'maybe'"
+t_run 2 decide S-1 earned --bogus
+t_stderr_has "decide: unknown option '--bogus'"
+t_run 2 withdraw S-1 --bogus
+t_stderr_has "withdraw: unknown option '--bogus'"
 t_run 0 score S-1 O2 Demonstrated
 t_run 0 score S-1 A2 demonstrated
 t_run 0 score S-1 R1 3
