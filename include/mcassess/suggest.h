@@ -21,8 +21,22 @@ const char *suggest_nearest(const char *typed, const char *const *names, size_t 
  * say which one was meant when an id differs only in case. Returns MC_FAIL. */
 int suggest_no_submission(struct store *s, const char *id, struct mc_error *err);
 
-/* ---------------------------------------------------------------- SQL side (store_names.c) */
+/* What a loosely typed name is, for suggest_resolve. */
 enum suggest_kind { SUGGEST_DISTRICT, SUGGEST_CREDENTIAL, SUGGEST_PATHWAY };
+struct suggest_name {
+	enum suggest_kind kind;
+	const char *what, *plural, *see; /* "district", "districts", where to list them (or NULL) */
+	int prefix;                      /* the start of a name will do, when it names one */
+	const char *may_be_new;          /* non-NULL: a name unlike any known one is new (*is_new),
+					    and a near miss is refused with this hint */
+};
+/* *value made one of the known names (*owned, heap): equal but for case, or
+ * (k->prefix) the only name it starts. MC_USAGE naming the candidates when it
+ * starts several, or the nearest known name when it is none of them. */
+int suggest_resolve(struct store *s, const struct suggest_name *k, const char **value, char **owned,
+		    int *is_new, struct mc_error *err);
+
+/* ---------------------------------------------------------------- SQL side (store_names.c) */
 /* Every district name, credential code or pathway code, sorted (heap; free with
  * suggest_names_free). */
 int store_names(struct store *s, enum suggest_kind kind, char ***names, size_t *n, struct mc_error *err);

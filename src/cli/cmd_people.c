@@ -10,8 +10,21 @@
 #include "mcassess/assign.h"
 #include "mcassess/assign_rules.h"
 #include "mcassess/show.h"
+#include "mcassess/suggest.h"
 #include "mcassess/text.h"
 #include "mcassess/util.h"
+
+/* "changed ann: school Oak Elementary; cohort none" for what --school, --cohort
+ * and --educator set. */
+static void say_links(const char *user, const struct assign_links *l)
+{
+	const char *name[3] = { "school", "cohort", "educator" }, *value[3] = { l->school, l->cohort, l->educator };
+	cli_say(stdout, "changed %s:", user);
+	for (int i = 0, n = 0; i < 3; i++)
+		if (value[i])
+			cli_say(stdout, "%s %s %s", n++ ? ";" : "", name[i], *value[i] ? value[i] : "none");
+	cli_say(stdout, "\n");
+}
 
 static int run_add(struct cli *cli, const struct cli_cmd *self, int argc, char **argv)
 {
@@ -20,8 +33,11 @@ static int run_add(struct cli *cli, const struct cli_cmd *self, int argc, char *
 					      { "school", required_argument, NULL, 's' },
 					      { "cohort", required_argument, NULL, 'c' },
 					      { "educator", required_argument, NULL, 'e' },
+					      { "new-district", required_argument, NULL, 'n' },
 					      { "help", no_argument, NULL, 'h' }, { 0 } };
-	const char *role_s = NULL, *district = NULL;
+	static const struct suggest_name districts = { SUGGEST_DISTRICT, "district", "districts", NULL, 1,
+						       "to add a new district of that name, use --new-district" };
+	const char *role_s = NULL, *district = NULL, *new_district = NULL;
 	struct assign_links links = { 0 };
 	int c;
 	while ((c = cli_getopt(argc, argv, "", opts)) != -1) {
@@ -29,6 +45,7 @@ static int run_add(struct cli *cli, const struct cli_cmd *self, int argc, char *
 		case 'h': return cli_help(self);
 		case 'r': role_s = optarg; break;
 		case 'd': district = optarg; break;
+		case 'n': new_district = optarg; break;
 		case 's': links.school = optarg; break;
 		case 'c': links.cohort = optarg; break;
 		case 'e': links.educator = optarg; break;
@@ -43,6 +60,9 @@ static int run_add(struct cli *cli, const struct cli_cmd *self, int argc, char *
 	enum people_role role = people_role_parse(role_s);
 	if (role == ROLE_NONE)
 		return cli_usage_error(self, "unknown role '%s' (assessor, approver, coordinator or admin)", role_s);
+	if (district && new_district)
+		return cli_usage_error(self, "add: --district names a known district, --new-district a new one; "
+				       "give one of them");
 	const char *user = argv[optind];
 	struct store *s;
 	int rc = cli_open(cli, 0, &s);
@@ -51,23 +71,36 @@ static int run_add(struct cli *cli, const struct cli_cmd *self, int argc, char *
 	struct mc_error err = MC_ERROR_INIT;
 	enum people_role before = ROLE_NONE;
 	enum people_change what;
+	char *canonical = NULL;
+	int is_new = 0;
+	if (new_district)
+		district = new_district;
+	else if (suggest_resolve(s, &districts, &district, &canonical, &is_new, &err) != MC_OK) {
+		cli_close(cli);
+		return cli_error(&err);
+	}
 	if (people_role(s, user, &before, &err) != MC_OK ||
 	    (links.school || links.cohort || links.educator
 		     ? assign_reader_links_set(s, user, role, district, &links, &what, &err)
 		     : people_set(s, user, role, district, &what, &err)) != MC_OK) {
+		free(canonical);
 		cli_close(cli);
 		return cli_error(&err);
 	}
+	const char *fresh = is_new || new_district ? ", a new district" : "";
 	if (what == PEOPLE_ADDED)
-		cli_say(stdout, "added %s as %s%s%s\n", user, people_role_name(role), district ? " in " : "",
-		       district ? district : "");
+		cli_say(stdout, "added %s as %s%s%s%s\n", user, people_role_name(role), district ? " in " : "",
+		       district ? district : "", fresh);
 	else if (what == PEOPLE_CHANGED && before != role)
-		cli_say(stdout, "changed %s: %s -> %s%s%s\n", user, people_role_name(before), people_role_name(role),
-		       district ? " in " : "", district ? district : "");
+		cli_say(stdout, "changed %s: %s -> %s%s%s%s\n", user, people_role_name(before),
+		       people_role_name(role), district ? " in " : "", district ? district : "", fresh);
+	else if (what == PEOPLE_CHANGED && district)
+		cli_say(stdout, "changed %s: %s, now in %s%s\n", user, people_role_name(role), district, fresh);
 	else if (what == PEOPLE_CHANGED)
-		cli_say(stdout, "changed %s: %s, now in %s\n", user, people_role_name(role), district ? district : "no district");
+		say_links(user, &links);
 	else
 		cli_say(stdout, "%s is already %s; nothing changed\n", user, people_role_name(role));
+	free(canonical);
 	cli_close(cli);
 	return MC_OK;
 }
@@ -198,16 +231,20 @@ static int run_people(struct cli *cli, const struct cli_cmd *self, int argc, cha
 
 const struct cli_cmd cli_cmd_people = {
 	"people", run_people,
-	"people add USER --role assessor|approver|coordinator|admin [--district D] [--school S] [--cohort C] [--educator ID] | people list [--format tsv|json]"
+	"people add USER --role assessor|approver|coordinator|admin [--district D | --new-district D] [--school S] [--cohort C] [--educator ID] | people list [--format tsv|json]"
 	" | people import FILE | people remove USER",
 	"Who may do what: people are operating-system accounts with a role.",
 	"  add USER --role ROLE   add a person, or change their role (admins only; the first\n"
 	"                         person of a database may be added by anyone)\n"
-	"      --district D       the district they work for (created if new)\n"
+	"      --district D       the district they work for: its name, or the start of\n"
+	"                         it when that names one district; a name unlike any\n"
+	"                         known district adds it (a near miss is refused)\n"
+	"      --new-district D   add district D (when its name is close to a known one)\n"
 	"      --school S         the school they work at (a name within their district):\n"
 	"                         mcassess assign --auto never gives them its educators\n"
 	"      --cohort C         the cohort they belong to (a name within their district,\n"
-	"                         with --district): nobody reads their own cohort's work\n"
+	"                         theirs or --district's): nobody reads their own\n"
+	"                         cohort's work\n"
 	"      --educator ID      the educator id they submit under as a teacher: nobody\n"
 	"                         reads their own submission (\"\" clears a link)\n"
 	"  list                   everyone, by login name\n"

@@ -15,6 +15,7 @@
 #include "mcassess/audit.h"
 #include "mcassess/people.h"
 #include "mcassess/store.h"
+#include "mcassess/store_people.h"
 #include "mcassess/store_rules.h"
 #include "mcassess/util.h"
 
@@ -48,6 +49,18 @@ static int link_ok(const char *field, const char *value, struct mc_error *err)
 	return MC_OK;
 }
 
+/* A cohort is one of a district's: the person (as now changed) must have one. */
+static int cohort_has_district(struct store *s, const char *user, struct mc_error *err)
+{
+	struct person p = { 0 };
+	int found = 0, rc = store_people_get(s, user, &p, &found, err);
+	if (rc == MC_OK && !p.district)
+		rc = mc_error_set(err, MC_USAGE, "people: --cohort needs --district: %s has no district (a cohort is "
+				  "one of a district's)", user);
+	people_free(&p);
+	return rc;
+}
+
 int assign_reader_links_set(struct store *s, const char *user, enum people_role role, const char *district,
 			    const struct assign_links *l, enum people_change *what, struct mc_error *err)
 {
@@ -60,9 +73,6 @@ int assign_reader_links_set(struct store *s, const char *user, enum people_role 
 	int rc = MC_OK;
 	for (int i = 0; rc == MC_OK && i < 3; i++)
 		rc = link_ok(fields[i], values[i], err);
-	if (rc == MC_OK && l->cohort && *l->cohort && !district)
-		rc = mc_error_set(err, MC_USAGE, "people: --cohort needs --district (a cohort is one of a "
-				  "district's)");
 	if (rc == MC_OK)
 		rc = store_begin(s, err);
 	if (rc != MC_OK)
@@ -70,6 +80,8 @@ int assign_reader_links_set(struct store *s, const char *user, enum people_role 
 	rc = people_require(s, ROLE_ADMIN, "adding or changing people", err);
 	if (rc == MC_OK)
 		rc = people_set_in_tx(s, user, role, district, what, err);
+	if (rc == MC_OK && l->cohort && *l->cohort)
+		rc = cohort_has_district(s, user, err);
 	for (int i = 0; rc == MC_OK && i < 3; i++)
 		if (values[i])
 			rc = assign_rules_link_in_tx(s, user, fields[i], values[i], what, err);

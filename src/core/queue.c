@@ -298,95 +298,12 @@ const char *queue_status_canonical(const char *typed)
 	return NULL;
 }
 
-/* "A, B and C" or, when there are many, where to see them. */
-static void known_list(struct mc_buf *b, char **names, size_t n, const char *plural, const char *see)
-{
-	if (n == 0) {
-		mc_buf_printf(b, "there are no %s yet", plural);
-		return;
-	}
-	if (n > 12 && see) {
-		mc_buf_printf(b, "%zu %s; see '%s'", n, plural, see);
-		return;
-	}
-	mc_buf_printf(b, "the %s are ", plural);
-	for (size_t i = 0; i < n; i++)
-		mc_buf_printf(b, "%s%s", i == 0 ? "" : i + 1 == n ? " and " : ", ", names[i]);
-}
-
-struct filter_name {
-	enum suggest_kind kind;
-	const char *what, *plural, *see;
-	int prefix;             /* the start of a name will do, when it names one */
-};
-
-static int name_unknown(const struct filter_name *k, const char *typed, char **names, size_t n,
-			struct mc_error *err)
-{
-	struct mc_buf b = MC_BUF_INIT;
-	mc_buf_printf(&b, "no %s '%s'", k->what, typed);
-	const char *near = suggest_nearest(typed, (const char *const *)names, n);
-	if (near)
-		mc_buf_printf(&b, " (did you mean '%s'?)", near);
-	mc_buf_adds(&b, "; ");
-	known_list(&b, names, n, k->plural, k->see);
-	int rc = mc_error_set(err, MC_USAGE, "%s", mc_buf_str(&b));
-	mc_buf_free(&b);
-	return rc;
-}
-
-static int name_ambiguous(const struct filter_name *k, const char *typed, char **names, size_t n,
-			  struct mc_error *err)
-{
-	struct mc_buf b = MC_BUF_INIT;
-	mc_buf_printf(&b, "%s '%s' could be ", k->what, typed);
-	size_t len = strlen(typed), shown = 0;
-	for (size_t i = 0; i < n; i++)
-		if (strncasecmp(names[i], typed, len) == 0)
-			mc_buf_printf(&b, "%s%s", shown++ ? ", " : "", names[i]);
-	mc_buf_adds(&b, "; type more of the name");
-	int rc = mc_error_set(err, MC_USAGE, "%s", mc_buf_str(&b));
-	mc_buf_free(&b);
-	return rc;
-}
-
-/* *value made one of the known names: equal but for case, or (k->prefix) the
- * only name it starts. */
-static int resolve_name(struct store *s, const struct filter_name *k, const char **value, char **owned,
-			struct mc_error *err)
-{
-	if (!*value)
-		return MC_OK;
-	char **names;
-	size_t n, len = strlen(*value), hits = 0, hit = 0;
-	int rc = store_names(s, k->kind, &names, &n, err);
-	if (rc != MC_OK)
-		return rc;
-	for (size_t i = 0; i < n; i++) {
-		if (strcasecmp(names[i], *value) == 0) {
-			hits = 1;
-			hit = i;
-			break;
-		}
-		if (k->prefix && len && strncasecmp(names[i], *value, len) == 0 && !hits++)
-			hit = i;
-	}
-	if (hits == 1) {
-		*owned = mc_xstrdup(names[hit]);
-		*value = *owned;
-	} else {
-		rc = hits ? name_ambiguous(k, *value, names, n, err) : name_unknown(k, *value, names, n, err);
-	}
-	suggest_names_free(&names, n);
-	return rc;
-}
-
 int queue_filter_resolve(struct store *s, struct queue_filter *f, struct queue_filter_names *owned,
 			 struct mc_error *err)
 {
-	static const struct filter_name district = { SUGGEST_DISTRICT, "district", "districts", NULL, 1 },
-		credential = { SUGGEST_CREDENTIAL, "credential", "credentials", "mcassess catalog list", 0 },
-		pathway = { SUGGEST_PATHWAY, "pathway", "pathways", "mcassess catalog list", 0 };
+	static const struct suggest_name district = { SUGGEST_DISTRICT, "district", "districts", NULL, 1, NULL },
+		credential = { SUGGEST_CREDENTIAL, "credential", "credentials", "mcassess catalog list", 0, NULL },
+		pathway = { SUGGEST_PATHWAY, "pathway", "pathways", "mcassess catalog list", 0, NULL };
 	*owned = (struct queue_filter_names){ 0 };
 	if (f->status && strcasecmp(f->status, "all") != 0) {
 		const char *st = queue_status_canonical(f->status);
@@ -403,11 +320,11 @@ int queue_filter_resolve(struct store *s, struct queue_filter *f, struct queue_f
 				    "reads disagree and wait for an adjudicator)", f->needs);
 	if (f->needs)
 		f->needs = "adjudication";
-	int rc = resolve_name(s, &district, &f->district, &owned->district, err);
+	int rc = suggest_resolve(s, &district, &f->district, &owned->district, NULL, err);
 	if (rc == MC_OK)
-		rc = resolve_name(s, &credential, &f->credential, &owned->credential, err);
+		rc = suggest_resolve(s, &credential, &f->credential, &owned->credential, NULL, err);
 	if (rc == MC_OK)
-		rc = resolve_name(s, &pathway, &f->pathway, &owned->pathway, err);
+		rc = suggest_resolve(s, &pathway, &f->pathway, &owned->pathway, NULL, err);
 	return rc;
 }
 

@@ -6,7 +6,7 @@ t_init_db
 jqe() { jq -e "$@" >/dev/null; }
 
 t_run 0 people add alice --role assessor --district "North Valley"
-t_check "add: what was done" [ "$(cat "$OUT")" = "added alice as assessor in North Valley" ]
+t_check "add: what was done, and that the district is new" [ "$(cat "$OUT")" = "added alice as assessor in North Valley, a new district" ]
 t_run 0 people add bob --role coordinator
 t_run 0 people list --format tsv
 printf 'alice\tassessor\tNorth Valley\nbob\tcoordinator\t\n%s\tadmin\t\n' "$ME" | sort >"$T/want"
@@ -95,4 +95,39 @@ t_db_unchanged
 RC=0; "$MCASSESS" --db "$T/missing.db" people list >"$OUT" 2>"$ERR" || RC=$?
 t_check "people list without a database exits 1" [ "$RC" -eq 1 ]
 t_stderr_has "$T/missing.db: no database here"
+# A district is named as the queue's filter names it: the whole name in any
+# case, or the start of it when that names one district. A near miss of a
+# known name is a typo, refused and named, not a new district.
+t_init_db
+t_run 0 people add alice --role assessor --district "North Valley"
+t_run 0 people add dora --role assessor --district "North Fork County"
+t_run 0 people add erin --role assessor --district "north valley"
+t_check "a district in another case is the known one" [ "$(cat "$OUT")" = "added erin as assessor in North Valley" ]
+t_run 0 people add erin --role assessor --district "North V"
+t_check "the start of a district's name names it" [ "$(cat "$OUT")" = "erin is already assessor; nothing changed" ]
+t_snapshot
+t_run 2 people add fay --role assessor --district "North"
+t_stderr_has "district 'North' could be North Fork County, North Valley; type more of the name"
+t_db_unchanged
+t_run 2 people add fay --role assessor --district "North Vally"
+t_stderr_has "no district 'North Vally' (did you mean 'North Valley'?)"
+t_stderr_has "to add a new district of that name, use --new-district"
+t_run 2 people add fay --role assessor --district "Nrth F"
+t_stderr_has "(did you mean 'North Fork County'?)"
+t_db_unchanged
+t_check "no phantom district was made" [ "$(sql "SELECT count(*) FROM district")" = 2 ]
+t_run 0 people add fay --role assessor --new-district "North Vally"
+t_check "--new-district adds the name as typed" [ "$(cat "$OUT")" = "added fay as assessor in North Vally, a new district" ]
+t_run 0 people add gil --role assessor --district "South"
+t_check "a name unlike any known one is a new district" [ "$(cat "$OUT")" = "added gil as assessor in South, a new district" ]
+t_run 2 people add gil --role assessor --district "South" --new-district "Soutth"
+t_stderr_has "give one of them"
+# --cohort takes the person's own district when --district is not given.
+t_run 0 people add gil --role assessor --cohort "Cohort 2"
+t_check "--cohort alone: what changed" [ "$(cat "$OUT")" = "changed gil: cohort Cohort 2" ]
+t_check "--cohort alone keeps the district" [ "$(sql "SELECT d.name || '/' || p.cohort FROM person p JOIN district d ON d.id = p.district_id WHERE user = 'gil'")" = "South/Cohort 2" ]
+t_snapshot
+t_run 2 people add hal --role assessor --cohort "Cohort 2"
+t_stderr_has "--cohort needs --district: hal has no district"
+t_db_unchanged
 done_testing
