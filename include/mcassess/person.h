@@ -11,6 +11,7 @@ enum people_role people_role_parse(const char *s);        /* ROLE_NONE if unknow
 
 struct person {
 	char *user, *name, *email, *district; /* district NULL when none */
+	char *school, *cohort, *educator;     /* their links to their own work (assign_rules.h), or NULL */
 	enum people_role role;
 };
 void people_free(struct person *p); /* frees the fields, not p */

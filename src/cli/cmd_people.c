@@ -139,22 +139,40 @@ static int run_list(struct cli *cli, const struct cli_cmd *self, int argc, char 
 			cli_json_str(stdout, p[i].name);
 			fputs(", \"email\": ", stdout);
 			cli_json_str(stdout, p[i].email);
+			fputs(", \"school\": ", stdout);
+			cli_json_str(stdout, p[i].school);
+			fputs(", \"cohort\": ", stdout);
+			cli_json_str(stdout, p[i].cohort);
+			fputs(", \"educator\": ", stdout);
+			cli_json_str(stdout, p[i].educator);
 			fputs("}", stdout);
 		}
 		fputs(n ? "\n]\n" : "]\n", stdout);
 	} else {
-		int w[4] = { 4, 11, 8, 4 };
+		/* Their school, cohort and educator id, in columns only when someone has one. */
+		int w[7] = { 4, 11, 8, 4, 6, 6, 8 };
+		int links = 0;
 		for (int i = 0; i < n; i++) {
-			int a[4] = { cli_width(p[i].user), 11, cli_width(p[i].district), cli_width(p[i].name) };
-			for (int k = 0; k < 4; k++)
+			int a[7] = { cli_width(p[i].user), 11, cli_width(p[i].district), cli_width(p[i].name),
+				     cli_width(p[i].school), cli_width(p[i].cohort), cli_width(p[i].educator) };
+			for (int k = 0; k < 7; k++)
 				w[k] = a[k] > w[k] ? a[k] : w[k];
+			links |= p[i].school || p[i].cohort || p[i].educator;
 		}
-		cli_pad("USER", w[0] + 2), cli_pad("ROLE", w[1] + 2), cli_pad("DISTRICT", w[2] + 2), cli_pad("NAME", w[3] + 2);
+		cli_pad("USER", w[0] + 2), cli_pad("ROLE", w[1] + 2), cli_pad("DISTRICT", w[2] + 2);
+		if (links)
+			cli_pad("SCHOOL", w[4] + 2), cli_pad("COHORT", w[5] + 2), cli_pad("EDUCATOR", w[6] + 2);
+		cli_pad("NAME", w[3] + 2);
 		puts("E-MAIL");
 		for (int i = 0; i < n; i++) {
 			cli_pad(p[i].user, w[0] + 2);
 			cli_pad(people_role_name(p[i].role), w[1] + 2);
 			cli_pad(p[i].district ? p[i].district : "-", w[2] + 2);
+			if (links) {
+				cli_pad(p[i].school ? p[i].school : "-", w[4] + 2);
+				cli_pad(p[i].cohort ? p[i].cohort : "-", w[5] + 2);
+				cli_pad(p[i].educator ? p[i].educator : "-", w[6] + 2);
+			}
 			cli_pad(p[i].name, w[3] + 2);
 			cli_put(p[i].email);
 			putchar('\n');
@@ -247,7 +265,8 @@ const struct cli_cmd cli_cmd_people = {
 	"                         cohort's work\n"
 	"      --educator ID      the educator id they submit under as a teacher: nobody\n"
 	"                         reads their own submission (\"\" clears a link)\n"
-	"  list                   everyone, by login name\n"
+	"  list                   everyone, by login name (with their school, cohort and\n"
+	"                         educator id when anyone has one)\n"
 	"      --format tsv|json  for scripts (tsv: user<TAB>role<TAB>district)\n"
 	"  import FILE            (admins) add or update many people at once from a CSV\n"
 	"                         file with the header user,name,email,role,district\n"

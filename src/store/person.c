@@ -31,5 +31,8 @@ void people_free(struct person *p)
 	free(p->name);
 	free(p->email);
 	free(p->district);
+	free(p->school);
+	free(p->cohort);
+	free(p->educator);
 	memset(p, 0, sizeof *p);
 }

@@ -11,7 +11,7 @@
 static const char SQL_COUNT[] =
 	"SELECT count(*) FROM person WHERE removed_at IS NULL AND (?1 IS NULL OR role = ?1)";
 static const char SQL_GET[] =
-	"SELECT p.user, p.name, p.email, p.role, d.name FROM person p "
+	"SELECT p.user, p.name, p.email, p.role, d.name, p.school, p.cohort, p.educator FROM person p "
 	"LEFT JOIN district d ON d.id = p.district_id WHERE p.user = ?1 AND p.removed_at IS NULL";
 static const char SQL_DISTRICT_ADD[] =
 	"INSERT INTO district(name) VALUES (?1) ON CONFLICT(name) DO NOTHING";
@@ -21,7 +21,7 @@ static const char SQL_PUT[] =
 	"ON CONFLICT(user) DO UPDATE SET name = excluded.name, email = excluded.email, "
 	"role = excluded.role, district_id = excluded.district_id, removed_at = NULL";
 static const char SQL_LIST[] =
-	"SELECT p.user, p.name, p.email, p.role, d.name FROM person p "
+	"SELECT p.user, p.name, p.email, p.role, d.name, p.school, p.cohort, p.educator FROM person p "
 	"LEFT JOIN district d ON d.id = p.district_id WHERE p.removed_at IS NULL ORDER BY p.user";
 /* A removed person keeps their row, so what they did still names someone. */
 static const char SQL_REMOVE[] = "UPDATE person SET removed_at = ?2 WHERE user = ?1 AND removed_at IS NULL";
@@ -50,6 +50,9 @@ static void row_person(sqlite3_stmt *st, struct person *p)
 	const char *role = (const char *)sqlite3_column_text(st, 3);
 	p->role = people_role_parse(role ? role : "");
 	p->district = store_col_dup(st, 4);
+	p->school = store_col_dup(st, 5);
+	p->cohort = store_col_dup(st, 6);
+	p->educator = store_col_dup(st, 7);
 }
 
 int store_people_get(struct store *s, const char *user, struct person *p, int *found, struct mc_error *err)

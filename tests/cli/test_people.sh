@@ -47,8 +47,9 @@ t_run 0 people list
 t_stdout_has "USER"
 t_stdout_has "E-MAIL"
 t_check "list text: alice's row" grep -qE "^alice +coordinator +North Valley" "$OUT"
+t_check "list text: no school/cohort/educator columns while nobody has one" sh -c "! grep -q SCHOOL '$OUT'"
 t_run 0 people list --format json
-t_check "list json: user, role, district, name, email" [ "$(jq -c '.[0] | keys' "$OUT")" = '["district","email","name","role","user"]' ]
+t_check "list json: user, role, district, name, email, and the links to their own work" [ "$(jq -c '.[0] | keys' "$OUT")" = '["cohort","district","educator","email","name","role","school","user"]' ]
 t_check "list json: an unknown account has no name or e-mail" [ "$(jq -r '.[] | select(.user == "alice") | .name + "|" + .email' "$OUT")" = "|" ]
 if getent passwd "$ME" >/dev/null; then
 	t_check "list json: my e-mail is USER@host" jqe --arg u "$ME" '.[] | select(.user == $u) | .email | startswith($u + "@")' "$OUT"
@@ -126,6 +127,15 @@ t_stderr_has "give one of them"
 t_run 0 people add gil --role assessor --cohort "Cohort 2"
 t_check "--cohort alone: what changed" [ "$(cat "$OUT")" = "changed gil: cohort Cohort 2" ]
 t_check "--cohort alone keeps the district" [ "$(sql "SELECT d.name || '/' || p.cohort FROM person p JOIN district d ON d.id = p.district_id WHERE user = 'gil'")" = "South/Cohort 2" ]
+t_run 0 people add dora --role assessor --school "Oak Elementary" --educator E-77
+t_run 0 people list --format json
+t_check "list json: each person's school, cohort and educator id" \
+	[ "$(jq -c '[.[] | select(.user == "dora" or .user == "gil") | [.user, .school, .cohort, .educator]]' "$OUT")" = \
+	'[["dora","Oak Elementary",null,"E-77"],["gil",null,"Cohort 2",null]]' ]
+t_run 0 people list
+t_check "list: school, cohort and educator columns when someone has one" \
+	[ "$(awk 'NR == 1 { print $4, $5, $6 }' "$OUT")" = "SCHOOL COHORT EDUCATOR" ]
+t_check "list: dora's school and educator id, no cohort" grep -qE "^dora +assessor +North Fork County +Oak Elementary +- +E-77 " "$OUT"
 t_snapshot
 t_run 2 people add hal --role assessor --cohort "Cohort 2"
 t_stderr_has "--cohort needs --district: hal has no district"
