@@ -289,6 +289,24 @@ static int same_person(const struct person *a, const struct person *b)
 	       same_str(a->email, b->email);
 }
 
+/* The database keeps an admin, as `people add` keeps one: the only admin here
+ * made something else there stays admin (said, and check names the difference
+ * with the archive until an admin makes the change here). */
+static int last_admin(struct store *s, const struct arc_merge_in *in, const struct person *old,
+		      const struct person *p, int *last, struct mc_error *err)
+{
+	int admins = 2, rc = MC_OK;
+	if (old->role == ROLE_ADMIN && p->role != ROLE_ADMIN)
+		rc = store_people_count(s, "admin", &admins, err);
+	*last = rc == MC_OK && admins <= 1;
+	if (*last)
+		session_say(session_of(s), MC_SINK_WARN, "%s: %s is %s there, and this database's only admin: "
+			    "they stay admin here; once someone else is admin, 'mcassess people add %s --role %s' "
+			    "makes the change here", in->url, p->user, people_role_name(p->role), p->user,
+			    people_role_name(p->role));
+	return rc;
+}
+
 /* A person added or changed there: here as there, audited as `people add` is
  * (check compares role and district with the log's last word). */
 static int person_take(struct store *s, const struct arc_merge_in *in, const struct person *p, int taken,
@@ -313,7 +331,13 @@ static int person_take(struct store *s, const struct arc_merge_in *in, const str
 		people_free(&old);
 		return MC_OK;
 	}
-	rc = store_people_put(s, p, in->made_at, err);
+	int last = 0;
+	if (found && (rc = last_admin(s, in, &old, p, &last, err)) == MC_OK && last) {
+		people_free(&old);
+		return MC_OK;
+	}
+	if (rc == MC_OK)
+		rc = store_people_put(s, p, in->made_at, err);
 	char *subject = mc_xasprintf("person:%s", p->user);
 	char *before = found ? person_value(&old) : NULL, *after = person_value(p);
 	if (rc == MC_OK)

@@ -196,6 +196,18 @@ t_check "this side's stays" test "$(sqlite3 "$CP" "SELECT role FROM person WHERE
 on "$CP" root check
 t_check_d "check is clean (the merged archive keeps this side's record too)" "$OUT" [ "$RC" -eq 0 ]
 
+# the copy's only admin made a coordinator there: the copy keeps its admin
+# (the district's new admin, changed here too, stays as here)
+ok_on "$CP" root people add $D --role approver
+ok_on "$CP" root people add $A --role approver
+ok_on "$F/north.db" root people add $A --role admin
+ok_on "$F/north.db" root people add root --role coordinator
+on "$CP" root archive pull "$NA"
+t_check_d "a pull that would leave the copy with no admin exits 0" "$ERR" [ "$RC" -eq 0 ]
+t_check_d "the copy's only admin stays admin, and the pull says so" "$ERR" \
+	grep -q "root is coordinator there, and this database's only admin: they stay admin here" "$ERR"
+t_check "root is still admin in the copy" test "$(sqlite3 "$CP" "SELECT role FROM person WHERE user = 'root'")" = admin
+
 # ---------------------------------------------------------------- a catalog version published differently
 X=$F/x.db
 ok_on "$X" root init
