@@ -39,9 +39,10 @@ int store_merge_settle(struct store *s, long long from, const char *source, stru
 /* The pull an audit row was merged by ("archive:COMMIT", heap), or NULL. */
 int store_merge_source_of(struct store *s, const char *uid, char **source, struct mc_error *err);
 /* ---------------------------------------------------------------- a submission new here */
-/* The credential `code` and its rubric of `version` (*found 0: not in this catalog). */
+/* The credential `code` and its rubric of `version` (*found 0: not in this catalog);
+ * sha (may be NULL): the SHA-256 of that version's text (heap). */
 int store_merge_rubric(struct store *s, const char *code, long long version, long long *credential_id,
-		       long long *rubric_id, int *found, struct mc_error *err);
+		       long long *rubric_id, char **sha, int *found, struct mc_error *err);
 /* The submission's assignments made the record's (by uid): those it lacks
  * removed, its new ones added. */
 int store_merge_assignments(struct store *s, const char *record, struct mc_error *err);

@@ -311,6 +311,24 @@ static int educator_delta(const git_diff_delta *d, float progress, void *payload
 	return e->rc != MC_OK;
 }
 
+/* People and the catalog added or changed there: taken when only the remote
+ * changed them since the two parted, as the merged tree takes them. */
+static int side_delta(const git_diff_delta *d, float progress, void *payload)
+{
+	(void)progress;
+	struct edus *e = payload;
+	git_oid ours;
+	int have_ours = entry_id(e->in->ours, d->new_file.path, &ours);
+	if (d->status == GIT_DELTA_DELETED || same(have_ours, &ours, 1, &d->new_file.id))
+		return 0; /* this side has it already */
+	int taken = same(have_ours, &ours, d->status != GIT_DELTA_ADDED, &d->old_file.id);
+	char *text = blob_str(e->in->repo, &d->new_file.id);
+	e->rc = text ? arc_merge_side_record(e->s, e->in, d->new_file.path, text, taken, e->err)
+		     : mc_error_set(e->err, MC_FAIL, "%s: %s cannot be read", e->in->url, d->new_file.path);
+	free(text);
+	return e->rc != MC_OK;
+}
+
 /* Each delta of the remote's tree since the base under prefix, to fn; *cb_rc
  * is the callback's own status (it stops the walk with an error set). */
 static int remote_deltas(const struct arc_merge_in *in, const char *prefix, git_diff_file_cb fn, void *payload,
@@ -352,6 +370,10 @@ int arc_merge_records(struct store *s, const struct arc_merge_in *in, struct mer
 				    .events = ar_events, .changed_here = ar_changed_here, .records = ar_records,
 				    .apply = ar_apply };
 	struct edus e = { .s = s, .in = in, .err = err };
+	if (rc == MC_OK) /* the catalog and people first: the submissions name them */
+		rc = remote_deltas(in, "catalog/", side_delta, &e, &e.rc, err);
+	if (rc == MC_OK)
+		rc = remote_deltas(in, "people/", side_delta, &e, &e.rc, err);
 	if (rc == MC_OK)
 		rc = remote_deltas(in, "educators/", educator_delta, &e, &e.rc, err);
 	if (rc == MC_OK)

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -16,10 +17,14 @@
 #include "archive_int.h"
 #include "mcassess/audit.h"
 #include "mcassess/evstore.h"
+#include "mcassess/person.h"
+#include "mcassess/report.h"
+#include "mcassess/session.h"
 #include "mcassess/store.h"
 #include "mcassess/store_archive.h"
 #include "mcassess/store_import.h"
 #include "mcassess/store_merge.h"
+#include "mcassess/store_people.h"
 #include "mcassess/util.h"
 
 struct newsub {
@@ -208,7 +213,7 @@ int arc_merge_new_submission(struct store *s, const struct arc_merge_in *in, con
 	if (rc == MC_OK)
 		rc = store_merge_rubric(s, jstr(n.rec, "credential"),
 					json_integer_value(json_object_get(n.rec, "rubric_version")), &cred, &n.rubric,
-					&found, err);
+					NULL, &found, err);
 	if (rc == MC_OK && !found)
 		rc = mc_error_set(err, MC_INVALID, "%s: submission %s is of %s, rubric version %lld, which this "
 				  "database's catalog does not have: load that catalog first; nothing was merged",
@@ -268,5 +273,162 @@ int arc_merge_educator(struct store *s, const char *record, struct mc_error *err
 	}
 	store_import_educator_free(&have);
 	json_decref(e);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- people and the catalog */
+
+static char *person_value(const struct person *p)
+{
+	return audit_json(json_pack("{s:s, s:s?}", "role", people_role_name(p->role), "district", p->district));
+}
+
+static int same_person(const struct person *a, const struct person *b)
+{
+	return a->role == b->role && same_str(a->district, b->district) && same_str(a->name, b->name) &&
+	       same_str(a->email, b->email);
+}
+
+/* The database keeps an admin, as `people add` keeps one: the only admin here
+ * made something else there stays admin (said, and check names the difference
+ * with the archive until an admin makes the change here). */
+static int last_admin(struct store *s, const struct arc_merge_in *in, const struct person *old,
+		      const struct person *p, int *last, struct mc_error *err)
+{
+	int admins = 2, rc = MC_OK;
+	if (old->role == ROLE_ADMIN && p->role != ROLE_ADMIN)
+		rc = store_people_count(s, "admin", &admins, err);
+	*last = rc == MC_OK && admins <= 1;
+	if (*last)
+		session_say(session_of(s), MC_SINK_WARN, "%s: %s is %s there, and this database's only admin: "
+			    "they stay admin here; once someone else is admin, 'mcassess people add %s --role %s' "
+			    "makes the change here", in->url, p->user, people_role_name(p->role), p->user,
+			    people_role_name(p->role));
+	return rc;
+}
+
+/* A person added or changed there: here as there, audited as `people add` is
+ * (check compares role and district with the log's last word). */
+static int person_take(struct store *s, const struct arc_merge_in *in, const struct person *p, int taken,
+		       struct mc_error *err)
+{
+	struct person old = { 0 };
+	int found = 0;
+	int rc = store_people_get(s, p->user, &old, &found, err);
+	if (rc != MC_OK || (found && same_person(&old, p))) {
+		if (found)
+			people_free(&old);
+		return rc;
+	}
+	if (found && !taken) { /* changed on both sides: this side's stays, as in the merged tree */
+		session_say(session_of(s), MC_SINK_WARN, "%s: %s was changed there (%s%s%s) and here (%s%s%s) since "
+			    "the two archives parted; this database keeps its own: if theirs is right, an admin "
+			    "runs 'mcassess people add %s --role %s%s%s'", in->url, p->user,
+			    people_role_name(p->role), p->district ? ", " : "", p->district ? p->district : "",
+			    people_role_name(old.role), old.district ? ", " : "", old.district ? old.district : "",
+			    p->user, people_role_name(p->role), p->district ? " --district " : "",
+			    p->district ? p->district : "");
+		people_free(&old);
+		return MC_OK;
+	}
+	int last = 0;
+	if (found && (rc = last_admin(s, in, &old, p, &last, err)) == MC_OK && last) {
+		people_free(&old);
+		return MC_OK;
+	}
+	if (rc == MC_OK)
+		rc = store_people_put(s, p, in->made_at, err);
+	char *subject = mc_xasprintf("person:%s", p->user);
+	char *before = found ? person_value(&old) : NULL, *after = person_value(p);
+	if (rc == MC_OK)
+		rc = audit_append(s, "people", subject, before, after, err);
+	free(subject);
+	free(before);
+	free(after);
+	if (found)
+		people_free(&old);
+	return rc;
+}
+
+static int person_record(struct store *s, const struct arc_merge_in *in, const char *path, json_t *j, int taken,
+			 struct mc_error *err)
+{
+	const char *role = jstr(j, "role");
+	struct person p = { .user = (char *)jstr(j, "id"), .name = (char *)jstr(j, "name"),
+			    .email = (char *)jstr(j, "email"), .district = (char *)jstr(j, "district"),
+			    .role = people_role_parse(role ? role : "") };
+	if (!p.user || p.role == ROLE_NONE)
+		return mc_error_set(err, MC_INVALID, "%s: %s in the remote's archive is not a person's record (a "
+				    "login name and a role: assessor, approver, coordinator or admin): nothing was "
+				    "merged", in->url, path);
+	return person_take(s, in, &p, taken, err);
+}
+
+/* A catalog version, once published, never changes: the same version with
+ * another text there is refused; one this catalog lacks is loaded here first. */
+static int credential_record(struct store *s, const struct arc_merge_in *in, const char *path, json_t *j,
+			     struct mc_error *err)
+{
+	const char *code = jstr(j, "id"), *sha = jstr(j, "sha256");
+	long long version = json_integer_value(json_object_get(j, "version"));
+	char *have = NULL;
+	long long cred = 0, rubric = 0;
+	int found = 0;
+	if (!code)
+		return mc_error_set(err, MC_INVALID, "%s: %s in the remote's archive is not a credential's record: "
+				    "nothing was merged", in->url, path);
+	int rc = version ? store_merge_rubric(s, code, version, &cred, &rubric, &have, &found, err) : MC_OK;
+	if (rc == MC_OK && version && !found)
+		rc = mc_error_set(err, MC_INVALID, "%s: the remote's catalog has %s version %lld, which this "
+				  "database's catalog does not have: load that catalog here first ('mcassess catalog "
+				  "load'); nothing was merged", in->url, code, version);
+	else if (rc == MC_OK && found && sha && strcmp(have, sha) != 0)
+		rc = mc_error_set(err, MC_INVALID, "%s: %s version %lld differs there from here (its text's SHA-256 "
+				  "is %.12s there, %.12s here); a published version never changes: the one who "
+				  "changed it publishes a new version; nothing was merged", in->url, code, version,
+				  sha, have);
+	free(have);
+	return rc;
+}
+
+/* A pathway's goal set there only: here as there (config goal's audit row). */
+static int pathway_record(struct store *s, const struct arc_merge_in *in, const char *path, json_t *j, int taken,
+			  struct mc_error *err)
+{
+	const char *code = jstr(j, "id");
+	json_t *g = json_object_get(j, "goal");
+	if (!code || !json_is_integer(g) || json_integer_value(g) < 0)
+		return mc_error_set(err, MC_INVALID, "%s: %s in the remote's archive is not a pathway's record (a "
+				    "code and a goal): nothing was merged", in->url, path);
+	if (!taken)
+		return MC_OK; /* set on both sides since they parted: this database's goals stay its own */
+	long before = 0, goal = (long)json_integer_value(g);
+	int found = 0;
+	int rc = store_report_goal(s, code, goal, &before, &found, err);
+	if (rc == MC_OK && found && before != goal) {
+		char subject[256], b[64], a[64];
+		snprintf(subject, sizeof subject, "pathway:%s", code);
+		snprintf(b, sizeof b, "{\"goal\":%ld}", before);
+		snprintf(a, sizeof a, "{\"goal\":%ld}", goal);
+		rc = audit_append(s, "config", subject, b, a, err);
+	}
+	return rc;
+}
+
+int arc_merge_side_record(struct store *s, const struct arc_merge_in *in, const char *path, const char *text,
+			  int taken, struct mc_error *err)
+{
+	json_t *j = json_loads(text, 0, NULL);
+	int rc = MC_OK;
+	if (!json_is_object(j))
+		rc = mc_error_set(err, MC_INVALID, "%s: %s in the remote's archive is not a record (JSON): nothing "
+				  "was merged", in->url, path);
+	else if (strncmp(path, "people/", 7) == 0)
+		rc = person_record(s, in, path, j, taken, err);
+	else if (strncmp(path, "catalog/credentials/", 20) == 0)
+		rc = credential_record(s, in, path, j, err);
+	else if (strncmp(path, "catalog/pathways/", 17) == 0)
+		rc = pathway_record(s, in, path, j, taken, err);
+	json_decref(j);
 	return rc;
 }

@@ -54,7 +54,9 @@ static const char SQL_SUB_FEEDBACK[] =
 static const char SQL_SUB_DECISION[] =
 	"SELECT outcome, decided_by, reason, at, uid FROM decision WHERE submission_id = ?1";
 static const char SQL_SUB_ASSIGN[] =
-	"SELECT read, assessor, blind, assigned_by, at, uid FROM assignment WHERE submission_id = ?1";
+	"SELECT read, assessor, blind, assigned_by, at, uid, due_at FROM assignment WHERE submission_id = ?1";
+static const char SQL_SUB_READS[] =
+	"SELECT read, assessor, outcome, at, uid FROM read_decision WHERE submission_id = ?1";
 static const char SQL_EDUCATOR[] =
 	"SELECT e.name, d.name, sc.name, e.anon_id FROM educator e JOIN district d ON d.id = e.district_id "
 	"LEFT JOIN school sc ON sc.id = e.school_id WHERE e.ext_id = ?1";
@@ -240,13 +242,26 @@ static void add_decision(json_t *into, sqlite3_stmt *st)
 				      col_str(st, 4)));
 }
 
+/* due_at only where the read has a due date, so records of reads assigned
+ * before due dates existed read as they always did. */
 static void add_assignment(json_t *into, sqlite3_stmt *st)
 {
 	const char *read = (const char *)sqlite3_column_text(st, 0);
+	json_t *a = json_pack("{s:o, s:b, s:o, s:o, s:o}", "assessor", col_str(st, 1), "blind",
+			      sqlite3_column_int(st, 2), "assigned_by", col_str(st, 3), "at", col_str(st, 4), "uid",
+			      col_str(st, 5));
+	if (sqlite3_column_type(st, 6) != SQLITE_NULL)
+		json_object_set_new(a, "due_at", col_str(st, 6));
+	json_object_set_new(into, read ? read : "first", a);
+}
+
+/* How each read ended (the reader's own decision, before approval). */
+static void add_read(json_t *into, sqlite3_stmt *st)
+{
+	const char *read = (const char *)sqlite3_column_text(st, 0);
 	json_object_set_new(into, read ? read : "first",
-			    json_pack("{s:o, s:b, s:o, s:o, s:o}", "assessor", col_str(st, 1), "blind",
-				      sqlite3_column_int(st, 2), "assigned_by", col_str(st, 3), "at",
-				      col_str(st, 4), "uid", col_str(st, 5)));
+			    json_pack("{s:o, s:o, s:o, s:o}", "assessor", col_str(st, 1), "outcome", col_str(st, 2),
+				      "at", col_str(st, 3), "uid", col_str(st, 4)));
 }
 
 static int submission_record(struct store *s, const char *id, json_t **out, struct mc_error *err)
@@ -273,6 +288,7 @@ static int submission_record(struct store *s, const char *id, json_t **out, stru
 			      col_str(st, 8), "source_sha256", col_str(st, 9), "educator", col_str(st, 10));
 	sqlite3_reset(st);
 	json_t *ev = json_array(), *scores = json_object(), *fb = json_object(), *asg = json_object();
+	json_t *reads = json_object();
 	json_object_set_new(o, "evidence", ev);
 	json_object_set_new(o, "scores", scores);
 	json_object_set_new(o, "feedback", fb);
@@ -295,6 +311,13 @@ static int submission_record(struct store *s, const char *id, json_t **out, stru
 		rc = sub_rows(s, SQL_SUB_DECISION, rowid, o, add_decision, err);
 	if (rc == MC_OK)
 		rc = sub_rows(s, SQL_SUB_ASSIGN, rowid, asg, add_assignment, err);
+	if (rc == MC_OK)
+		rc = sub_rows(s, SQL_SUB_READS, rowid, reads, add_read, err);
+	/* "reads" only once a read has ended: a record without reads reads as
+	 * before, and an archive written before reads were recorded still pulls */
+	if (json_object_size(reads))
+		json_object_set(o, "reads", reads);
+	json_decref(reads);
 	if (rc != MC_OK) {
 		json_decref(o);
 		return rc;

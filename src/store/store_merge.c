@@ -19,8 +19,16 @@
 	"LEFT JOIN main.level l ON l.criterion_id = cr.id AND l.code = c.value ->> 'level' "                 \
 	"WHERE su.ext_id = ?1 ->> '$.id'"
 
+/* The reads' own decisions, only when the record has them: a record written
+ * before reads were recorded names no read_decision, and the rows here stay. */
+#define ARCHIVE_READS                                                                                        \
+	"json_object('read_decision', CASE WHEN json_type(?1, '$.reads') IS NOT NULL THEN json((SELECT "      \
+	"json_group_array(json_object('uid', r.value ->> 'uid', 'submission_id', su.id, 'read', r.key, "      \
+	"'assessor', r.value ->> 'assessor', 'outcome', r.value ->> 'outcome', 'at', r.value ->> 'at')) "     \
+	"FROM main.submission su, json_each(?1, '$.reads') r WHERE su.ext_id = ?1 ->> '$.id')) END)"
+
 static const char SQL_RECORDS[] =
-	"SELECT (SELECT count(*) FROM main.submission WHERE ext_id = ?1 ->> '$.id'), json_object("
+	"SELECT (SELECT count(*) FROM main.submission WHERE ext_id = ?1 ->> '$.id'), json_patch(json_object("
 	"'status', ?1 ->> '$.status', "
 	"'score', json((SELECT json_group_array(json(row)) FROM (" ARCHIVE_SCORES ") WHERE ok)), "
 	"'feedback', json((SELECT json_group_array(json_object('uid', f.value ->> 'uid', 'submission_id', su.id, "
@@ -29,7 +37,7 @@ static const char SQL_RECORDS[] =
 	"'decision', json((SELECT json_group_array(json_object('uid', ?1 ->> '$.decision.uid', 'submission_id', "
 	"su.id, 'outcome', ?1 ->> '$.decision.outcome', 'decided_by', ?1 ->> '$.decision.decided_by', "
 	"'reason', ?1 ->> '$.decision.reason', 'at', ?1 ->> '$.decision.at')) FROM main.submission su "
-	"WHERE su.ext_id = ?1 ->> '$.id' AND ?1 ->> '$.decision.uid' IS NOT NULL))), "
+	"WHERE su.ext_id = ?1 ->> '$.id' AND ?1 ->> '$.decision.uid' IS NOT NULL))), " ARCHIVE_READS "), "
 	"(SELECT group_concat(code || ' ' || coalesce(level, '?'), ', ') FROM (" ARCHIVE_SCORES ") WHERE NOT ok)";
 
 int store_merge_archive_records(struct store *s, const char *record, char **json, int *known, char **missing,
@@ -77,6 +85,11 @@ static const char SQL_EVENTS[] =
 	"?1 ->> '$.decision.outcome', 'status', ?1 ->> '$.decision.outcome') "
 	"WHERE ?1 ->> '$.decision.uid' IS NOT NULL AND NOT EXISTS (SELECT 1 FROM main.decision WHERE uid = "
 	"?1 ->> '$.decision.uid') "
+	/* reads ended there (review.c's "read" row) */
+	"UNION ALL SELECT rd.value ->> 'uid', rd.value ->> 'at', rd.value ->> 'assessor', 'read', "
+	"json_object('assessor', rd.value ->> 'assessor', 'outcome', rd.value ->> 'outcome', 'read', rd.key) "
+	"FROM json_each(?1, '$.reads') rd WHERE NOT EXISTS (SELECT 1 FROM main.read_decision WHERE uid = "
+	"rd.value ->> 'uid') "
 	/* reads assigned there, and taken away there */
 	"UNION ALL SELECT a.value ->> 'uid', a.value ->> 'at', a.value ->> 'assigned_by', 'assign', "
 	"json_object('assessor', a.value ->> 'assessor', 'blind', json(iif(a.value ->> 'blind', 'true', 'false')), "
@@ -172,10 +185,10 @@ int store_merge_source_of(struct store *s, const char *uid, char **source, struc
 /* ---------------------------------------------------------------- a submission new here */
 
 int store_merge_rubric(struct store *s, const char *code, long long version, long long *credential_id,
-		       long long *rubric_id, int *found, struct mc_error *err)
+		       long long *rubric_id, char **sha, int *found, struct mc_error *err)
 {
-	sqlite3_stmt *st = store_prep(s, "SELECT c.id, r.id FROM credential c JOIN rubric r ON r.credential_id = c.id "
-					 "WHERE c.code = ?1 AND r.version = ?2", err);
+	sqlite3_stmt *st = store_prep(s, "SELECT c.id, r.id, r.source_sha256 FROM credential c JOIN rubric r ON "
+					 "r.credential_id = c.id WHERE c.code = ?1 AND r.version = ?2", err);
 	if (!st)
 		return MC_FAIL;
 	store_bind_text(st, 1, code);
@@ -186,6 +199,8 @@ int store_merge_rubric(struct store *s, const char *code, long long version, lon
 		*credential_id = sqlite3_column_int64(st, 0);
 		*rubric_id = sqlite3_column_int64(st, 1);
 	}
+	if (sha)
+		*sha = *found ? store_col_dup(st, 2) : NULL;
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading the catalog");
 }
@@ -195,9 +210,9 @@ int store_merge_assignments(struct store *s, const char *record, struct mc_error
 	static const char *const sql[] = {
 		"DELETE FROM assignment WHERE submission_id = (SELECT id FROM main.submission WHERE ext_id = "
 		"?1 ->> '$.id') AND uid NOT IN (SELECT a.value ->> 'uid' FROM json_each(?1, '$.assignments') a)",
-		"INSERT INTO assignment(uid, submission_id, assessor, read, blind, assigned_by, at) "
+		"INSERT INTO assignment(uid, submission_id, assessor, read, blind, assigned_by, at, due_at) "
 		"SELECT a.value ->> 'uid', su.id, a.value ->> 'assessor', a.key, iif(a.value ->> 'blind', 1, 0), "
-		"a.value ->> 'assigned_by', a.value ->> 'at' FROM main.submission su, json_each(?1, '$.assignments') a "
+		"a.value ->> 'assigned_by', a.value ->> 'at', a.value ->> 'due_at' FROM main.submission su, json_each(?1, '$.assignments') a "
 		"WHERE su.ext_id = ?1 ->> '$.id' AND NOT EXISTS (SELECT 1 FROM main.assignment WHERE uid = "
 		"a.value ->> 'uid')",
 	};
