@@ -34,7 +34,10 @@ static const struct merge_table {
 };
 #define NMERGE (sizeof merge_tables / sizeof merge_tables[0])
 
-/* Run one statement to its end with up to three text parameters. */
+/* Run one statement to its end with up to three text parameters. `sql`, as
+ * everywhere in this file, must live as long as the process (a literal, or
+ * built once as merge_sql does): the cache knows a statement by the address
+ * of its text, and a freed text's address may come back holding another. */
 static int run3(struct store *s, const char *sql, const char *a, const char *b, const char *c,
 		const char *what, struct mc_error *err)
 {
