@@ -7,10 +7,20 @@
 # the import and of a second import (nothing new), and the packet's size
 # against the evidence files it carries. Writes under DIR (default .), removes
 # what it wrote.
+#
+# ANCHOR=OTHER_MCASSESS: the same for another build (the anchor: say, the last
+# one before the merge engine), each with its own server and packet; the
+# imports then run RUNS times (default 5) alternately, each on a fresh copy of
+# its server, and the medians are printed with the 1-minute load average
+# before and after each figure. Without ANCHOR the imports run RUNS times all
+# the same.
 set -eu
 M=${1:?usage: run.sh MCASSESS [DIR]}
 case $M in /*) ;; *) M=$(pwd)/$M ;; esac
+A=${ANCHOR:-}
+case $A in /* | '') ;; *) A=$(pwd)/$A ;; esac
 N=${N:-2000}
+RUNS=${RUNS:-5}
 W=$(mktemp -d "${2:-.}/bench-packet.XXXXXX")
 trap 'rm -rf "$W"' EXIT
 cd "$W"
@@ -31,31 +41,68 @@ awk -v n="$N" 'BEGIN {
 	}
 }' >subs.csv
 ms() { date +%s%N | cut -c1-13; }
-"$M" --db s.db init >/dev/null
-"$M" --db s.db import subs.csv --evidence ev >/dev/null
+load() { cut -d' ' -f1 /proc/loadavg; }
 ME=$(id -un)
-i=1
-while [ "$i" -le "$N" ]; do
-	"$M" --db s.db assign "$(printf 'BP-%05d' "$i")" "$ME" >/dev/null
-	i=$((i + 1))
+ids=$(awk -v n="$N" 'BEGIN { for (i = 1; i <= n; i++) printf "BP-%05d ", i }')
+
+# setup BIN TAG: TAG/s.db (kept as TAG/base.db) and TAG/laptop.pk, its
+# packet scored; prints the export's and the scoring's figures.
+setup() {
+	mkdir "$2"
+	"$1" --db "$2/s.db" init >/dev/null
+	"$1" --db "$2/s.db" import subs.csv --evidence ev >/dev/null
+	# shellcheck disable=SC2086 # one word an id
+	"$1" --db "$2/s.db" assign $ids "$ME" >/dev/null
+	l0=$(load); t0=$(ms)
+	"$1" --db "$2/s.db" packet export --district Benchdale --assessor "$ME" --out "$2/p.pk" >/dev/null
+	t1=$(ms); l1=$(load)
+	ev=$(du -sb "$2/s.db.evidence" | cut -f1)
+	pk=$(stat -c %s "$2/p.pk")
+	cp "$2/p.pk" "$2/laptop.pk"
+	t2=$(ms)
+	for id in $ids; do "$1" --db "$2/laptop.pk" score "$id" O1 demonstrated >/dev/null; done
+	t3=$(ms); l3=$(load)
+	"$1" --db "$2/s.db" check >/dev/null
+	cp "$2/s.db" "$2/base.db"
+	printf "%-8s export                %s ms (load %s -> %s)\n" "$2" "$((t1 - t0))" "$l0" "$l1"
+	printf "%-8s evidence files        %s bytes (the server's evidence directory)\n" "$2" "$ev"
+	printf "%-8s packet                %s bytes (%s x the evidence it carries)\n" "$2" "$pk" "$(awk -v a="$pk" -v b="$ev" 'BEGIN { printf "%.2f", a / b }')"
+	printf "%-8s scoring on the packet %s ms for %s scores (one process each; load %s -> %s)\n" "$2" "$((t3 - t2))" "$N" "$l1" "$l3"
+}
+
+# import BIN TAG: on a fresh copy of TAG's server, the import and the same
+# again; appends "ms load-before load-after" to TAG/import and TAG/again.
+import() {
+	rm -f "$2/s.db-wal" "$2/s.db-shm"
+	cp "$2/base.db" "$2/s.db"
+	l0=$(load); t0=$(ms)
+	"$1" --db "$2/s.db" packet import "$2/laptop.pk" >/dev/null
+	t1=$(ms); l1=$(load)
+	"$1" --db "$2/s.db" packet import "$2/laptop.pk" >/dev/null
+	t2=$(ms); l2=$(load)
+	echo "$((t1 - t0)) $l0 $l1" >>"$2/import"
+	echo "$((t2 - t1)) $l1 $l2" >>"$2/again"
+}
+
+# median FILE: the median time of FILE's lines, with the lowest and highest
+# load average seen around them.
+median() {
+	sort -n "$1" | awk '{ t[NR] = $1; for (i = 2; i <= 3; i++) { if (lo == "" || $i < lo) lo = $i; if ($i > hi) hi = $i } }
+		END { m = NR % 2 ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2
+		      printf "%d ms (median of %d, %d to %d ms; load %s to %s)", m, NR, t[1], t[NR], lo, hi }'
+}
+
+setup "$M" mcassess
+[ -z "$A" ] || setup "$A" anchor
+r=1
+while [ "$r" -le "$RUNS" ]; do
+	import "$M" mcassess
+	[ -z "$A" ] || import "$A" anchor
+	r=$((r + 1))
 done
-t0=$(ms); "$M" --db s.db packet export --district Benchdale --assessor "$ME" --out p.pk >/dev/null; t1=$(ms)
-ev=$(du -sb s.db.evidence | cut -f1)
-pk=$(stat -c %s p.pk)
-cp p.pk laptop.pk
-t2=$(ms)
-i=1
-while [ "$i" -le "$N" ]; do
-	"$M" --db laptop.pk score "$(printf 'BP-%05d' "$i")" O1 demonstrated >/dev/null
-	i=$((i + 1))
+"$M" --db mcassess/s.db check >/dev/null
+events=$(sqlite3 mcassess/s.db "SELECT count(*) FROM packet_audit")
+for tag in mcassess ${A:+anchor}; do
+	printf "%-8s import                %s (%s submissions, %s audit events)\n" "$tag" "$(median "$tag/import")" "$N" "$events"
+	printf "%-8s import again          %s (nothing new)\n" "$tag" "$(median "$tag/again")"
 done
-t3=$(ms); "$M" --db s.db packet import laptop.pk >/dev/null; t4=$(ms)
-"$M" --db s.db packet import laptop.pk >/dev/null; t5=$(ms)
-"$M" --db s.db check >/dev/null
-echo "submissions           $N (one 16 KiB evidence file each)"
-echo "export                $((t1 - t0)) ms"
-echo "evidence files        $ev bytes (the server's evidence directory)"
-echo "packet                $pk bytes ($(awk -v a="$pk" -v b="$ev" 'BEGIN { printf "%.2f", a / b }') x the evidence it carries)"
-echo "scoring on the packet $((t3 - t2)) ms for $N scores (one process each)"
-echo "import                $((t4 - t3)) ms ($N submissions, $(sqlite3 s.db "SELECT count(*) FROM packet_audit") audit events)"
-echo "import again          $((t5 - t4)) ms (nothing new)"

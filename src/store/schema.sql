@@ -784,3 +784,10 @@ CREATE TABLE search_impact_cut (
 	tf  INTEGER NOT NULL,
 	PRIMARY KEY (tid, tf)
 ) STRICT, WITHOUT ROWID;
+
+-- migration 17
+-- A submission's conflicts by its id: a packet's import asks for each of its
+-- submissions whether another packet holds an open conflict on it, and every
+-- conflict ever recorded stays (resolved) in this table, so that without the
+-- index each submission cost a walk of all of them.
+CREATE INDEX packet_conflict_submission ON packet_conflict(submission, state);

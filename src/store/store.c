@@ -232,13 +232,18 @@ int store_migrate(struct store *s, int version, struct mc_error *err)
 }
 
 /* MCASSESS_SQL_TRACE=FILE: every statement run, one a line (triggers' too), so
- * a test can count the queries a screen makes (issue 13: none a keystroke). */
+ * a test can count the queries a screen makes (issue 13: none a keystroke).
+ * A statement's first run since it was prepared starts with "(prepared) ", so
+ * a test can count the statements a command prepares (issue 12: a packet's
+ * import prepares as many for 10 submissions as for 100). */
 static int trace_line(unsigned type, void *file, void *stmt, void *x)
 {
 	(void)type;
 	(void)x;
 	const char *sql = sqlite3_sql(stmt);
 	if (sql) {
+		if (sqlite3_stmt_status(stmt, SQLITE_STMTSTATUS_RUN, 0) == 0)
+			fputs("(prepared) ", file);
 		for (; *sql; sql++)
 			fputc(*sql == '\n' ? ' ' : *sql, file);
 		fputc('\n', file);

@@ -1,6 +1,10 @@
 /* store_packet.c: SQL for review packets (see store_packet.h). The packet is
- * attached as "pk"; its statements are prepared afresh (not cached), since the
- * schema they name comes and goes. */
+ * attached as "pk". Every statement is kept in the connection's cache
+ * (store_prep), those made from merge_tables too (built once, merge_sql): an
+ * import runs each of them once a submission, and preparing them afresh each
+ * time was most of its time (bench/README.md, "Review packets"). A statement
+ * naming "pk" is prepared again by SQLite on its first run after the next
+ * ATTACH; each is reset after use, so that DETACH finds none of them busy. */
 #include "config.h"
 
 #include <stdio.h>
@@ -30,22 +34,14 @@ static const struct merge_table {
 };
 #define NMERGE (sizeof merge_tables / sizeof merge_tables[0])
 
-static sqlite3_stmt *prep(struct store *s, const char *sql, struct mc_error *err)
-{
-	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(store_db(s), sql, -1, &st, NULL) != SQLITE_OK) {
-		store_fail(s, err, "preparing a statement on the review packet");
-		sqlite3_finalize(st);
-		return NULL;
-	}
-	return st;
-}
-
-/* Run one statement to its end with up to three text parameters. */
+/* Run one statement to its end with up to three text parameters. `sql`, as
+ * everywhere in this file, must live as long as the process (a literal, or
+ * built once as merge_sql does): the cache knows a statement by the address
+ * of its text, and a freed text's address may come back holding another. */
 static int run3(struct store *s, const char *sql, const char *a, const char *b, const char *c,
 		const char *what, struct mc_error *err)
 {
-	sqlite3_stmt *st = prep(s, sql, err);
+	sqlite3_stmt *st = store_prep(s, sql, err);
 	if (!st)
 		return MC_FAIL;
 	int n = sqlite3_bind_parameter_count(st);
@@ -55,7 +51,7 @@ static int run3(struct store *s, const char *sql, const char *a, const char *b, 
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		;
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, what);
 }
 
@@ -64,7 +60,7 @@ static int text3(struct store *s, const char *sql, const char *a, const char *b,
 		 struct mc_error *err)
 {
 	*out = NULL;
-	sqlite3_stmt *st = prep(s, sql, err);
+	sqlite3_stmt *st = store_prep(s, sql, err);
 	if (!st)
 		return MC_FAIL;
 	int np = sqlite3_bind_parameter_count(st);
@@ -77,7 +73,7 @@ static int text3(struct store *s, const char *sql, const char *a, const char *b,
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		*out = store_col_dup(st, 0);
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return store_fail(s, err, "reading the review packet");
 	if (!*out)
@@ -230,7 +226,7 @@ int store_packet_copy(struct store *s, const char *district, const char *assesso
 static int each_text(struct store *s, const char *sql, const char *arg, int (*fn)(void *ctx, const char *v),
 		     void *ctx, struct mc_error *err)
 {
-	sqlite3_stmt *st = prep(s, sql, err);
+	sqlite3_stmt *st = store_prep(s, sql, err);
 	if (!st)
 		return MC_FAIL;
 	if (sqlite3_bind_parameter_count(st) > 0)
@@ -241,7 +237,7 @@ static int each_text(struct store *s, const char *sql, const char *arg, int (*fn
 			rc = SQLITE_DONE;
 			break;
 		}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading the review packet");
 }
 
@@ -274,7 +270,7 @@ int store_packet_blob_each(struct store *s, int (*want)(void *ctx, const char *s
 			   int (*fn)(void *ctx, const char *sha256, const void *data, size_t len), void *ctx,
 			   struct mc_error *err)
 {
-	sqlite3_stmt *st = prep(s, "SELECT sha256, data FROM packet_blob ORDER BY sha256", err);
+	sqlite3_stmt *st = store_prep(s, "SELECT sha256, data FROM packet_blob ORDER BY sha256", err);
 	if (!st)
 		return MC_FAIL;
 	int rc;
@@ -289,7 +285,7 @@ int store_packet_blob_each(struct store *s, int (*want)(void *ctx, const char *s
 			break;
 		}
 	}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading the packet's evidence files");
 }
 
@@ -325,12 +321,12 @@ int store_packet_mismatch(struct store *s, char **what, struct mc_error *err)
 int store_packet_new_events(struct store *s, int (*fn)(void *ctx, const struct audit_row *r), void *ctx,
 			    struct mc_error *err)
 {
-	sqlite3_stmt *st = prep(s, "SELECT seq, uid, at, actor, action, subject, before, after, prev_hash, hash "
+	sqlite3_stmt *st = store_prep(s, "SELECT seq, uid, at, actor, action, subject, before, after, prev_hash, hash "
 				   "FROM pk.audit WHERE uid NOT IN (SELECT uid FROM main.audit) ORDER BY seq", err);
 	if (!st)
 		return MC_FAIL;
 	int rc = store_audit_walk(s, st, fn, ctx, err);
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return rc;
 }
 
@@ -369,7 +365,7 @@ static char *json_args(const char *cols)
 
 /* A submission's records in `schema` (pk: the packet, main: the server) as
  * JSON, each table's rows in uid order so that the same rows give the same text. */
-static int records_json_in(struct store *s, const char *schema, const char *sub, char **json, struct mc_error *err)
+static char *records_sql(const char *schema)
 {
 	struct mc_buf b = MC_BUF_INIT;
 	mc_buf_printf(&b, "SELECT json_object('status', (SELECT status FROM %s.submission WHERE ext_id = ?1)",
@@ -382,19 +378,25 @@ static int records_json_in(struct store *s, const char *schema, const char *sub,
 		free(args);
 	}
 	mc_buf_adds(&b, ")");
-	int rc = text3(s, mc_buf_str(&b), sub, NULL, 0, json, err);
-	mc_buf_free(&b);
-	return rc;
+	return mc_buf_steal(&b);
+}
+
+static int records_json_in(struct store *s, int server, const char *sub, char **json, struct mc_error *err)
+{
+	static char *sql[2]; /* built once: the statement cache knows a text by its address */
+	if (!sql[server])
+		sql[server] = records_sql(server ? "main" : "pk");
+	return text3(s, sql[server], sub, NULL, 0, json, err);
 }
 
 int store_packet_records_json(struct store *s, const char *sub, char **json, struct mc_error *err)
 {
-	return records_json_in(s, "pk", sub, json, err);
+	return records_json_in(s, 0, sub, json, err);
 }
 
 int store_packet_server_records_json(struct store *s, const char *sub, char **json, struct mc_error *err)
 {
-	return records_json_in(s, "main", sub, json, err);
+	return records_json_in(s, 1, sub, json, err);
 }
 
 /* From the packet, or from a conflict's JSON (?2): the same rows. */
@@ -422,21 +424,52 @@ static char *insert_sql(const struct merge_table *t, int from_json)
 	return sql;
 }
 
+/* The reads a source's events (?2) worked on (store_packet_join). */
+#define JOINED_READS                                                                                          \
+	"read IN (SELECT (value ->> 'after') ->> 'read' FROM json_each(?2) WHERE value ->> 'action' IN ('score', " \
+	"'feedback', 'read'))"
+
+enum merge_sql_kind { SQL_DEL, SQL_INS, SQL_INS_JSON, SQL_JOIN_DEL, SQL_JOIN_INS, SQL_KINDS };
+
+static char *make_merge_sql(const struct merge_table *t, enum merge_sql_kind k)
+{
+	switch (k) {
+	case SQL_DEL: /* an appended table keeps its rows */
+		return t->append ? mc_xstrdup("SELECT ?1, ?2")
+				 : mc_xasprintf("DELETE FROM main.%s WHERE submission_id = (SELECT id FROM "
+						"main.submission WHERE ext_id = ?1) AND (?2 IS NULL OR "
+						"json_type(?2, '$.%s') IS NOT NULL)", t->name, t->name);
+	case SQL_INS:
+	case SQL_INS_JSON:
+		return insert_sql(t, k == SQL_INS_JSON);
+	case SQL_JOIN_DEL:
+		return mc_xasprintf("DELETE FROM main.%s WHERE submission_id = (SELECT id FROM main.submission "
+				    "WHERE ext_id = ?1) AND " JOINED_READS, t->name);
+	default:
+		return mc_xasprintf("INSERT INTO main.%s(%s) SELECT %s FROM pk.%s WHERE submission_id = "
+				    "(SELECT id FROM main.submission WHERE ext_id = ?1) AND " JOINED_READS, t->name,
+				    t->cols, t->cols, t->name);
+	}
+}
+
+/* Table i's statement of kind k, built once for the process: the statement
+ * cache (store_prep) knows a statement by its text's address. */
+static const char *merge_sql(size_t i, enum merge_sql_kind k)
+{
+	static char *built[NMERGE][SQL_KINDS];
+	if (!built[i][k])
+		built[i][k] = make_merge_sql(&merge_tables[i], k);
+	return built[i][k];
+}
+
 int store_packet_apply(struct store *s, const char *sub, const char *json, struct mc_error *err)
 {
 	int rc = MC_OK;
 	for (size_t i = 0; rc == MC_OK && i < NMERGE; i++) {
-		const struct merge_table *t = &merge_tables[i];
-		char *del = t->append ? mc_xstrdup("SELECT ?1, ?2")
-				      : mc_xasprintf("DELETE FROM main.%s WHERE submission_id = (SELECT id FROM "
-						     "main.submission WHERE ext_id = ?1) AND (?2 IS NULL OR "
-						     "json_type(?2, '$.%s') IS NOT NULL)", t->name, t->name);
-		char *ins = insert_sql(t, json != NULL);
-		rc = run3(s, del, sub, json, NULL, "merging the packet", err);
+		rc = run3(s, merge_sql(i, SQL_DEL), sub, json, NULL, "merging the packet", err);
 		if (rc == MC_OK)
-			rc = run3(s, ins, sub, json, NULL, "merging the packet", err);
-		free(del);
-		free(ins);
+			rc = run3(s, merge_sql(i, json ? SQL_INS_JSON : SQL_INS), sub, json, NULL, "merging the packet",
+				  err);
 	}
 	/* Feedback written on a laptop may be older than the search index's mark
 	 * (store_search.c indexes feedback from it on): move the mark back. */
@@ -461,11 +494,9 @@ int store_packet_append_new(struct store *s, const char *sub, const char *record
 {
 	int rc = MC_OK;
 	for (size_t i = 0; rc == MC_OK && i < NMERGE; i++) {
-		if (!merge_tables[i].append)
-			continue;
-		char *ins = insert_sql(&merge_tables[i], records != NULL);
-		rc = run3(s, ins, sub, records, NULL, "merging the packet", err);
-		free(ins);
+		if (merge_tables[i].append)
+			rc = run3(s, merge_sql(i, records ? SQL_INS_JSON : SQL_INS), sub, records, NULL,
+				  "merging the packet", err);
 	}
 	return rc;
 }
@@ -489,7 +520,7 @@ int store_packet_joinable(struct store *s, const char *sub, const char *packet_i
 		"AND NOT EXISTS (SELECT 1 FROM src WHERE NOT " READ_WORK("e") ") "
 		"AND NOT EXISTS (SELECT 1 FROM oth WHERE NOT " READ_WORK("e") " OR (e ->> 'after') ->> 'read' IN "
 		"(SELECT (e ->> 'after') ->> 'read' FROM src WHERE e ->> 'action' IN ('score', 'feedback', 'read')))";
-	sqlite3_stmt *st = prep(s, sql, err);
+	sqlite3_stmt *st = store_prep(s, sql, err);
 	if (!st)
 		return MC_FAIL;
 	store_bind_text(st, 1, sub);
@@ -497,7 +528,7 @@ int store_packet_joinable(struct store *s, const char *sub, const char *packet_i
 	store_bind_text(st, 3, events);
 	int rc = sqlite3_step(st);
 	*join = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return rc == SQLITE_ROW ? MC_OK : store_fail(s, err, "reading the packets' merges");
 }
 
@@ -505,21 +536,11 @@ int store_packet_join(struct store *s, const char *sub, const char *events, char
 {
 	int rc = MC_OK;
 	for (size_t i = 0; rc == MC_OK && i < NMERGE; i++) {
-		const struct merge_table *t = &merge_tables[i];
-		if (!t->by_read)
+		if (!merge_tables[i].by_read)
 			continue;
-		const char *reads = "read IN (SELECT (value ->> 'after') ->> 'read' FROM json_each(?2) WHERE "
-				    "value ->> 'action' IN ('score', 'feedback', 'read'))";
-		char *del = mc_xasprintf("DELETE FROM main.%s WHERE submission_id = (SELECT id FROM main.submission "
-					 "WHERE ext_id = ?1) AND %s", t->name, reads);
-		char *ins = mc_xasprintf("INSERT INTO main.%s(%s) SELECT %s FROM pk.%s WHERE submission_id = "
-					 "(SELECT id FROM main.submission WHERE ext_id = ?1) AND %s", t->name, t->cols,
-					 t->cols, t->name, reads);
-		rc = run3(s, del, sub, events, NULL, "merging the packet", err);
+		rc = run3(s, merge_sql(i, SQL_JOIN_DEL), sub, events, NULL, "merging the packet", err);
 		if (rc == MC_OK)
-			rc = run3(s, ins, sub, events, NULL, "merging the packet", err);
-		free(del);
-		free(ins);
+			rc = run3(s, merge_sql(i, SQL_JOIN_INS), sub, events, NULL, "merging the packet", err);
 	}
 	if (rc == MC_OK)
 		rc = store_packet_append_new(s, sub, NULL, err);
@@ -709,7 +730,7 @@ int store_packet_removed(struct store *s, const char *sub, const char *records,
 		"UNION ALL SELECT 'decide', json_object('outcome', d.outcome, 'decided_by', d.decided_by) FROM "
 		"main.decision d WHERE d.submission_id = (SELECT id FROM main.submission WHERE ext_id = ?1) AND "
 		"json_array_length(?2, '$.decision') = 0";
-	sqlite3_stmt *st = prep(s, sql, err);
+	sqlite3_stmt *st = store_prep(s, sql, err);
 	if (!st)
 		return MC_FAIL;
 	store_bind_text(st, 1, sub);
@@ -720,14 +741,14 @@ int store_packet_removed(struct store *s, const char *sub, const char *records,
 			rc = SQLITE_DONE;
 			break;
 		}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading the server's records");
 }
 
 int store_packet_blind_texts(struct store *s, int (*fn)(void *ctx, long long id, const char *text, const char *name,
 							 const char *school), void *ctx, struct mc_error *err)
 {
-	sqlite3_stmt *st = prep(s, "SELECT ev.id, ev.text, e.name, sc.name FROM pk.evidence ev JOIN pk.submission su "
+	sqlite3_stmt *st = store_prep(s, "SELECT ev.id, ev.text, e.name, sc.name FROM pk.evidence ev JOIN pk.submission su "
 				   "ON su.id = ev.submission_id JOIN main.educator e ON e.id = su.educator_id "
 				   "JOIN pk.educator pe ON pe.id = e.id LEFT JOIN main.school sc ON sc.id = e.school_id "
 				   "WHERE pe.name = pe.anon_id AND ev.kind = 'text' ORDER BY ev.id", err);
@@ -740,27 +761,27 @@ int store_packet_blind_texts(struct store *s, int (*fn)(void *ctx, long long id,
 			rc = SQLITE_DONE;
 			break;
 		}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading the packet's evidence");
 }
 
 int store_packet_text_set(struct store *s, long long id, const char *text, const char *sha, const char *norm,
 			  struct mc_error *err)
 {
-	sqlite3_stmt *st = prep(s, "UPDATE pk.evidence SET text = ?2, sha256 = ?3 WHERE id = ?1", err);
+	sqlite3_stmt *st = store_prep(s, "UPDATE pk.evidence SET text = ?2, sha256 = ?3 WHERE id = ?1", err);
 	if (!st)
 		return MC_FAIL;
 	store_bind_int(st, 1, id);
 	store_bind_text(st, 2, text);
 	store_bind_text(st, 3, sha);
 	int rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc == SQLITE_DONE && (st = prep(s, "UPDATE pk.evidence_norm SET sha256 = ?2 WHERE evidence_id = ?1",
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE && (st = store_prep(s, "UPDATE pk.evidence_norm SET sha256 = ?2 WHERE evidence_id = ?1",
 					    err)) != NULL) {
 		store_bind_int(st, 1, id);
 		store_bind_text(st, 2, norm);
 		rc = sqlite3_step(st);
-		sqlite3_finalize(st);
+		sqlite3_reset(st);
 	}
 	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "masking the packet's evidence");
 }
@@ -799,7 +820,7 @@ int store_packet_sessions(struct store *s, int (*fn)(void *ctx, const struct pac
 
 /* ---------------------------------------------------------------- any order */
 
-/* Step `st` (prepared here, finalized here) calling fn with its first three
+/* Step `st` (reset here) calling fn with its first three
  * columns as text until it returns nonzero. */
 static int walk3(struct store *s, sqlite3_stmt *st, int (*fn)(void *ctx, const char *a, const char *b, const char *c),
 		 void *ctx, const char *what, struct mc_error *err)
@@ -811,7 +832,7 @@ static int walk3(struct store *s, sqlite3_stmt *st, int (*fn)(void *ctx, const c
 			rc = SQLITE_DONE;
 			break;
 		}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, what);
 }
 
@@ -918,7 +939,7 @@ int store_packet_restate(struct store *s, const char *sub, const char *records,
 		"j.value ->> 'decided_by'), NULL FROM json_each(?2, '$.decision') j WHERE NOT EXISTS (SELECT 1 "
 		"FROM main.decision x WHERE x.submission_id = (SELECT id FROM sub)) "
 		"ORDER BY 1, 2, 3";
-	sqlite3_stmt *st = prep(s, sql, err);
+	sqlite3_stmt *st = store_prep(s, sql, err);
 	if (!st)
 		return MC_FAIL;
 	store_bind_text(st, 1, sub);
@@ -989,7 +1010,7 @@ int store_packet_list(struct store *s, int (*fn)(void *ctx, const struct packet_
 int store_packet_blind_earlier(struct store *s, int (*fn)(void *ctx, const char *id, const char *name,
 							  const char *school), void *ctx, struct mc_error *err)
 {
-	sqlite3_stmt *st = prep(s, "SELECT su.ext_id, e.name, sc.name FROM pk.submission su JOIN main.educator e ON "
+	sqlite3_stmt *st = store_prep(s, "SELECT su.ext_id, e.name, sc.name FROM pk.submission su JOIN main.educator e ON "
 				   "e.id = su.educator_id JOIN pk.educator pe ON pe.id = e.id LEFT JOIN main.school sc "
 				   "ON sc.id = e.school_id WHERE pe.name = pe.anon_id AND su.id NOT IN (SELECT "
 				   "submission_id FROM pk.assignment) ORDER BY su.id", err);
@@ -999,7 +1020,7 @@ int store_packet_blind_earlier(struct store *s, int (*fn)(void *ctx, const char 
 int store_packet_feedback_each(struct store *s, const char *sub,
 			       int (*fn)(void *ctx, long long id, const char *body), void *ctx, struct mc_error *err)
 {
-	sqlite3_stmt *st = prep(s, "SELECT f.id, f.body FROM pk.feedback f JOIN pk.submission su ON su.id = "
+	sqlite3_stmt *st = store_prep(s, "SELECT f.id, f.body FROM pk.feedback f JOIN pk.submission su ON su.id = "
 				   "f.submission_id WHERE su.ext_id = ?1 ORDER BY f.id", err);
 	if (!st)
 		return MC_FAIL;
@@ -1010,19 +1031,19 @@ int store_packet_feedback_each(struct store *s, const char *sub,
 			rc = SQLITE_DONE;
 			break;
 		}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading the packet's feedback");
 }
 
 int store_packet_feedback_set(struct store *s, long long id, const char *body, struct mc_error *err)
 {
-	sqlite3_stmt *st = prep(s, "UPDATE pk.feedback SET body = ?2 WHERE id = ?1", err);
+	sqlite3_stmt *st = store_prep(s, "UPDATE pk.feedback SET body = ?2 WHERE id = ?1", err);
 	if (!st)
 		return MC_FAIL;
 	store_bind_int(st, 1, id);
 	store_bind_text(st, 2, body);
 	int rc = sqlite3_step(st);
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "masking the packet's feedback");
 }
 
