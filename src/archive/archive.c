@@ -869,8 +869,47 @@ static long long head_seq(struct arc *a)
 	return seq;
 }
 
+/* The branch moved by rewriting its file where it is ("HEX\n", 41 bytes, one
+ * write within the disk's first sector of it) when it is a loose ref that
+ * still names old and we may write it: git's way (a main.lock file made,
+ * written and renamed over the ref) makes one file and frees another at every
+ * commit, and on ext4 without a journal each file made then walks the inodes
+ * freed in the last 30 seconds (issue 15). Writers are serialized by our
+ * flock; no reflog is kept (a bare repository's default), so git's way writes
+ * nothing more. 0 done; 1 not done (packed, another user's file, changed
+ * under us: git's way then, which checks old); -1 failed. */
+static int ref_in_place(struct arc *a, const git_oid *old)
+{
+	char *p = mc_xasprintf("%s/%s", a->path, MAIN_REF);
+	int fd = open(p, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+	free(p);
+	if (fd < 0)
+		return 1;
+	char cur[GIT_OID_HEXSZ + 2], want[GIT_OID_HEXSZ + 2];
+	git_oid_tostr(want, sizeof want, old);
+	want[GIT_OID_HEXSZ] = '\n';
+	int rc = pread(fd, cur, sizeof cur, 0) == GIT_OID_HEXSZ + 1 && memcmp(cur, want, GIT_OID_HEXSZ + 1) == 0 ? 0 : 1;
+	if (rc == 0) {
+		git_oid_tostr(want, sizeof want, &a->head);
+		want[GIT_OID_HEXSZ] = '\n';
+		if (pwrite(fd, want, GIT_OID_HEXSZ + 1, 0) != GIT_OID_HEXSZ + 1)
+			rc = -1;
+	}
+	if (close(fd) != 0 && rc == 0)
+		rc = -1;
+	return rc;
+}
+
 static int update_ref(struct arc *a, const git_oid *old, int had, struct mc_error *err)
 {
+	if (had) {
+		int r = ref_in_place(a, old);
+		if (r < 0)
+			return mc_error_set(err, MC_FAIL, "the archive %s: moving the branch 'main': %s", a->path,
+					    strerror(errno));
+		if (r == 0)
+			return MC_OK;
+	}
 	git_reference *ref = NULL;
 	int r = had ? git_reference_create_matching(&ref, a->repo, MAIN_REF, &a->head, 1, old, "mcassess")
 		    : git_reference_create(&ref, a->repo, MAIN_REF, &a->head, 0, "mcassess");

@@ -488,11 +488,93 @@ static void index_v2(struct mc_buf *b, const git_oid *ids, size_t n, const struc
 	mc_buf_add(b, sum, sizeof sum);
 }
 
-/* A file in dir from a temporary name: written whole, read-only, renamed. */
+/* ---------------------------------------------------------------- spare files
+ * A pack and its index are two new files a drain. On ext4 without a journal
+ * (this machine's disk) making a file walks every inode freed in the last 30
+ * seconds (recently_deleted), and freeing one queues it there: the files of
+ * the packs merged away, each old ref, another program's deleted files made
+ * each new file cost up to ~0.4 ms (issue 15). So the files of merged packs
+ * are not removed but kept in ARCHIVE/mcassess-spare (git looks only in
+ * objects/ and refs/) and written again, from their start, for the next packs:
+ * no inode made or freed, and their blocks overwritten rather than freed (a
+ * free also costs a discard on this disk). At most SPARE_MOST are kept. */
+#define SPARE_MOST 64
+
+/* ARCHIVE/mcassess-spare from OBJECTS (ARCHIVE/objects) (heap). */
+static char *spare_dir(const char *objects)
+{
+	size_t len = strlen(objects);
+	if (len >= 8 && strcmp(objects + len - 8, "/objects") == 0)
+		len -= 8;
+	return mc_xasprintf("%.*s/mcassess-spare", (int)len, objects);
+}
+
+/* A spare file opened for writing from its start, *tmp its name (heap);
+ * else a new temporary file made from template (changed in place, as by
+ * mkstemp) and *tmp a copy of it. The fd, or -1 (errno set). */
+static int spare_take(const char *objects, char *template, char **tmp)
+{
+	char *dir = spare_dir(objects);
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int fd = -1;
+	*tmp = NULL;
+	while (d && fd < 0 && (e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		char *f = mc_xasprintf("%s/%s", dir, e->d_name);
+		fd = open(f, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+		if (fd < 0)
+			unlink(f); /* not ours to write (another user's): no longer spare */
+		else
+			*tmp = f;
+		if (fd < 0)
+			free(f);
+	}
+	if (d)
+		closedir(d);
+	free(dir);
+	if (fd >= 0)
+		return fd;
+	fd = mkstemp(template);
+	if (fd >= 0)
+		*tmp = mc_xstrdup(template);
+	return fd;
+}
+
+/* Pack file f (in OBJECTS/pack), no longer wanted: kept as a spare when there
+ * is room and we may write it, else removed. */
+static void spare_keep(const char *objects, const char *f, const char *name, size_t *nspare)
+{
+	char *dir = spare_dir(objects), *to = mc_xasprintf("%s/%s", dir, name);
+	if (*nspare == (size_t)-1) { /* not counted yet */
+		*nspare = 0;
+		DIR *d = opendir(dir);
+		struct dirent *e;
+		while (d && (e = readdir(d)))
+			*nspare += e->d_name[0] != '.';
+		if (d)
+			closedir(d);
+		if (!d && mkdir(dir, 0777) != 0)
+			*nspare = SPARE_MOST;
+	}
+	if (*nspare < SPARE_MOST && chmod(f, priv_file_mode(0644)) == 0 && rename(f, to) == 0)
+		(*nspare)++;
+	else
+		unlink(f);
+	free(dir);
+	free(to);
+}
+
+/* A file in dir from a temporary name (perhaps a spare, longer than this):
+ * written whole, cut to length, read-only, renamed. */
 static int put_file(const char *dir, const char *name, const void *data, size_t n, int fd, char *tmp)
 {
 	int rc = 0;
 	if (data && write_all(fd, data, n) != 0)
+		rc = -1;
+	off_t end = lseek(fd, 0, SEEK_CUR);
+	if (rc == 0 && (end < 0 || ftruncate(fd, end) != 0))
 		rc = -1;
 	fchmod(fd, priv_file_mode(0444)); /* with the umask: closed to others in a shared install */
 	if (close(fd) != 0)
@@ -559,14 +641,15 @@ static int pack_put(git_odb *odb, struct fill *f, const char *objects, const git
 {
 	struct pw p = { .fd = -1 };
 	char *dir = mc_xasprintf("%s/pack", objects);
-	char *tmp_pack = mc_xasprintf("%s/tmp_pack_XXXXXX", dir), *tmp_idx = mc_xasprintf("%s/tmp_idx_XXXXXX", dir);
+	char *pack_tpl = mc_xasprintf("%s/tmp_pack_XXXXXX", dir), *idx_tpl = mc_xasprintf("%s/tmp_idx_XXXXXX", dir);
+	char *tmp_pack = NULL, *tmp_idx = NULL;
 	int rc = 0;
-	if ((p.fd = mkstemp(tmp_pack)) < 0 && errno == ENOENT && mkdir(dir, 0777) == 0) {
-		memcpy(tmp_pack + strlen(tmp_pack) - 6, "XXXXXX", 6); /* mkstemp changed it */
-		p.fd = mkstemp(tmp_pack);
+	if ((p.fd = spare_take(objects, pack_tpl, &tmp_pack)) < 0 && errno == ENOENT && mkdir(dir, 0777) == 0) {
+		memcpy(pack_tpl + strlen(pack_tpl) - 6, "XXXXXX", 6); /* mkstemp changed it */
+		p.fd = spare_take(objects, pack_tpl, &tmp_pack);
 	}
 	if (p.fd < 0) {
-		*why = mc_xasprintf("cannot create %s: %s", tmp_pack, strerror(errno));
+		*why = mc_xasprintf("cannot create %s: %s", pack_tpl, strerror(errno));
 		rc = -1;
 	}
 	p.offset = mc_xcalloc(n, sizeof *p.offset); /* n > 0 */
@@ -611,7 +694,7 @@ static int pack_put(git_odb *odb, struct fill *f, const char *objects, const git
 		struct mc_buf idx = MC_BUF_INIT;
 		index_v2(&idx, ids, n, &p, sum);
 		char *name = mc_xasprintf("pack-%s.idx", hex);
-		int fd = mkstemp(tmp_idx);
+		int fd = spare_take(objects, idx_tpl, &tmp_idx);
 		if (fd < 0 || put_file(dir, name, idx.data, idx.len, fd, tmp_idx) != 0) {
 			rc = -1;
 			char *pk = mc_xasprintf("%s/pack-%s.pack", dir, hex);
@@ -631,6 +714,8 @@ static int pack_put(git_odb *odb, struct fill *f, const char *objects, const git
 	free(dir);
 	free(tmp_pack);
 	free(tmp_idx);
+	free(pack_tpl);
+	free(idx_tpl);
 	return rc;
 }
 
@@ -798,13 +883,20 @@ static size_t packs_to_merge(const struct pk *p, size_t n, size_t keep)
 	return k;
 }
 
-static void pack_remove(const char *dir, const char *name)
+/* Pack `name` out of dir: the index first (readers then no longer see it),
+ * its pack and index kept as spares. */
+static void pack_remove(const char *objects, const char *dir, const char *name, size_t *nspare)
 {
-	static const char *const ext[] = { "idx", "pack", "rev", "bitmap" }; /* the index first */
+	static const char *const ext[] = { "idx", "pack", "rev", "bitmap" };
 	for (size_t i = 0; i < sizeof ext / sizeof ext[0]; i++) {
 		char *f = mc_xasprintf("%s/%s.%s", dir, name, ext[i]);
-		unlink(f);
+		char *spare = mc_xasprintf("%s.%s", name, ext[i]);
+		if (i < 2)
+			spare_keep(objects, f, spare, nspare);
+		else
+			unlink(f);
 		free(f);
+		free(spare);
 	}
 }
 
@@ -969,9 +1061,10 @@ int arc_pack_merge(git_odb *odb, const char *objects, size_t most, size_t keep, 
 	char hex[2 * SHA1_DIGEST_SIZE + 1];
 	if (k >= 2 && (rc = packs_merge(odb, objects, dir, p, k, hex, why)) == 0) {
 		MC_CRASH_POINT("archive: packs merged, old ones not removed");
+		size_t nspare = (size_t)-1;
 		for (size_t i = 0; i < k; i++)
 			if (strcmp(p[i].name + 5, hex) != 0) /* the same objects, the same pack */
-				pack_remove(dir, p[i].name);
+				pack_remove(objects, dir, p[i].name, &nspare);
 		*merged = k;
 		kept.stale = 1; /* reopened at the next use: its odb still lists the packs removed */
 	}

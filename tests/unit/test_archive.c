@@ -783,6 +783,92 @@ static void big_packs_are_left_to_git_gc(void **state)
 	free(arc);
 }
 
+/* The inode numbers of the archive's files, sorted, one a line (heap). */
+static char *archive_inodes(const char *arc)
+{
+	char *cmd = mc_xasprintf("find '%s' -type f -printf '%%i\\n' | sort", arc);
+	FILE *p = popen(cmd, "r");
+	assert_non_null(p);
+	struct mc_buf b = MC_BUF_INIT;
+	char line[64];
+	while (fgets(line, sizeof line, p))
+		mc_buf_add(&b, line, strlen(line));
+	pclose(p);
+	free(cmd);
+	mc_buf_addc(&b, '\0');
+	return b.data;
+}
+
+/* Once packs have been merged, a drain makes no file and frees none: its pack
+ * and index are written into the files of packs merged away, the branch is
+ * rewritten where it is (on ext4 without a journal each file made walks the
+ * inodes freed in the last 30 seconds: issue 15). */
+static void drains_after_a_merge_make_and_free_no_files(void **state)
+{
+	struct fx *f = *state;
+	struct mc_error err = MC_ERROR_INIT;
+	char *arc = init_archive(f, "a.git");
+	long before = count_commits(arc);
+	long long rows = query_int(f, "SELECT count(*) FROM audit");
+	int loose, merged = 0;
+	long prev = count_packs(arc, &loose);
+	for (int i = 0; i < 40 && !merged; i++) {
+		long n = 0;
+		ok(scoring_score(f->s, "HX-101", "O1", i % 2 ? "progressing" : "demonstrated", NULL, &err), &err);
+		ok(archive_drain(f->s, &n, &err), &err);
+		long now = count_packs(arc, &loose);
+		merged = now < prev;
+		prev = now;
+	}
+	assert_true(merged);
+	char *inodes = archive_inodes(arc);
+	for (int i = 0; i < 5; i++) {
+		long n = 0;
+		ok(scoring_score(f->s, "HX-102", "O1", i % 2 ? "progressing" : "demonstrated", NULL, &err), &err);
+		ok(archive_drain(f->s, &n, &err), &err);
+		assert_true(n >= 1); /* the first score also starts the work: two */
+		assert_int_equal(count_packs(arc, &loose), prev + i + 1);
+		char *now = archive_inodes(arc);
+		if (strcmp(now, inodes) != 0)
+			fail_msg("drain %d made or freed a file: inodes before\n%safter\n%s", i, inodes, now);
+		free(now);
+	}
+	assert_int_equal(count_commits(arc) - before, query_int(f, "SELECT count(*) FROM audit") - rows);
+	struct problems p;
+	assert_int_equal(run_check(f, &p), 0);
+	git_fsck_clean(arc);
+	free(inodes);
+	free(arc);
+}
+
+/* With the branch in packed-refs (git pack-refs), not a file of its own, the
+ * drain moves it git's way. */
+static void a_packed_branch_still_moves(void **state)
+{
+	struct fx *f = *state;
+	struct mc_error err = MC_ERROR_INIT;
+	if (system("git --version >/dev/null 2>&1") != 0)
+		skip();
+	char *arc = init_archive(f, "a.git");
+	char *cmd = mc_xasprintf("git --git-dir='%s' pack-refs --all && test ! -e '%s/refs/heads/main'", arc, arc);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	long before = count_commits(arc), made = 0;
+	for (int i = 0; i < 2; i++) {
+		long n = 0;
+		ok(scoring_score(f->s, "HX-101", "O1", i % 2 ? "progressing" : "demonstrated", NULL, &err), &err);
+		ok(archive_drain(f->s, &n, &err), &err);
+		assert_true(n >= 1);
+		made += n;
+	}
+	assert_int_equal(count_commits(arc), before + made);
+	assert_int_equal(query_int(f, "SELECT count(*) FROM outbox"), 0);
+	struct problems p;
+	assert_int_equal(run_check(f, &p), 0);
+	git_fsck_clean(arc);
+	free(arc);
+}
+
 /* A writer killed while moving the branch leaves refs/heads/main.lock. */
 static void a_stale_branch_lock_does_not_stop_the_archive(void **state)
 {
@@ -871,6 +957,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(a_drain_killed_while_merging_packs_loses_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_pack_with_deltas_is_merged_whole, setup, teardown),
 		cmocka_unit_test_setup_teardown(big_packs_are_left_to_git_gc, setup, teardown),
+		cmocka_unit_test_setup_teardown(drains_after_a_merge_make_and_free_no_files, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_packed_branch_still_moves, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
