@@ -708,23 +708,11 @@ static void a_drain_killed_while_merging_packs_loses_nothing(void **state)
 	free(arc);
 }
 
-/* A pack git wrote with deltas (git gc, git repack) is merged too: its
- * objects read and written again rather than copied entry by entry. */
-static void a_pack_with_deltas_is_merged_whole(void **state)
+/* Scores and drains until a drain has merged packs (at most 40): how many
+ * packs there are then. */
+static long drain_until_merged(struct fx *f, const char *arc)
 {
-	struct fx *f = *state;
 	struct mc_error err = MC_ERROR_INIT;
-	if (system("git --version >/dev/null 2>&1") != 0)
-		skip();
-	char *arc = init_archive(f, "a.git");
-	char *cmd = mc_xasprintf(
-		"cd '%s' && export GIT_DIR='%s' && seq 1 400 >a.txt && { seq 1 400; echo x; } >b.txt && "
-		"{ git hash-object -w a.txt; git hash-object -w b.txt; } >ids && "
-		"git pack-objects -q --delta-base-offset --window=10 \"$GIT_DIR/objects/pack/pack\" <ids >/dev/null && git prune-packed && "
-		"git verify-pack -v \"$GIT_DIR\"/objects/pack/pack-*.idx | grep -q ' 1 [0-9a-f]\\{40\\}$'",
-		f->dir, arc);
-	assert_int_equal(system(cmd), 0); /* one of the two is a delta */
-	free(cmd);
 	int loose;
 	long merged = 0, prev = count_packs(arc, &loose);
 	for (int i = 0; i < 40 && !merged; i++) {
@@ -736,6 +724,26 @@ static void a_pack_with_deltas_is_merged_whole(void **state)
 		prev = now;
 	}
 	assert_true(merged);
+	return prev;
+}
+
+/* A pack git wrote with deltas (git gc, git repack) is merged too: its
+ * objects read and written again rather than copied entry by entry. */
+static void a_pack_with_deltas_is_merged_whole(void **state)
+{
+	struct fx *f = *state;
+	if (system("git --version >/dev/null 2>&1") != 0)
+		skip();
+	char *arc = init_archive(f, "a.git");
+	char *cmd = mc_xasprintf(
+		"cd '%s' && export GIT_DIR='%s' && seq 1 400 >a.txt && { seq 1 400; echo x; } >b.txt && "
+		"{ git hash-object -w a.txt; git hash-object -w b.txt; } >ids && "
+		"git pack-objects -q --delta-base-offset --window=10 \"$GIT_DIR/objects/pack/pack\" <ids >/dev/null && git prune-packed && "
+		"git verify-pack -v \"$GIT_DIR\"/objects/pack/pack-*.idx | grep -q ' 1 [0-9a-f]\\{40\\}$'",
+		f->dir, arc);
+	assert_int_equal(system(cmd), 0); /* one of the two is a delta */
+	free(cmd);
+	drain_until_merged(f, arc);
 	cmd = mc_xasprintf("cd '%s' && export GIT_DIR='%s' && for i in $(cat ids); do git cat-file -e $i || exit 1; done",
 			   f->dir, arc);
 	assert_int_equal(system(cmd), 0);
@@ -810,17 +818,8 @@ static void drains_after_a_merge_make_and_free_no_files(void **state)
 	char *arc = init_archive(f, "a.git");
 	long before = count_commits(arc);
 	long long rows = query_int(f, "SELECT count(*) FROM audit");
-	int loose, merged = 0;
-	long prev = count_packs(arc, &loose);
-	for (int i = 0; i < 40 && !merged; i++) {
-		long n = 0;
-		ok(scoring_score(f->s, "HX-101", "O1", i % 2 ? "progressing" : "demonstrated", NULL, &err), &err);
-		ok(archive_drain(f->s, &n, &err), &err);
-		long now = count_packs(arc, &loose);
-		merged = now < prev;
-		prev = now;
-	}
-	assert_true(merged);
+	int loose;
+	long prev = drain_until_merged(f, arc);
 	char *inodes = archive_inodes(arc);
 	for (int i = 0; i < 5; i++) {
 		long n = 0;
