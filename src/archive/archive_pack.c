@@ -497,7 +497,8 @@ static void index_v2(struct mc_buf *b, const git_oid *ids, size_t n, const struc
  * are not removed but kept in ARCHIVE/mcassess-spare (git looks only in
  * objects/ and refs/) and written again, from their start, for the next packs:
  * no inode made or freed, and their blocks overwritten rather than freed (a
- * free also costs a discard on this disk). At most SPARE_MOST are kept. */
+ * free also costs a discard on this disk). At most SPARE_MOST are kept; one
+ * that another process still has open is not written (spare_take). */
 #define SPARE_MOST 64
 
 /* ARCHIVE/mcassess-spare from OBJECTS (ARCHIVE/objects) (heap). */
@@ -524,11 +525,20 @@ static int spare_take(const char *objects, char *template, char **tmp)
 			continue;
 		char *f = mc_xasprintf("%s/%s", dir, e->d_name);
 		fd = open(f, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
-		if (fd < 0)
+		if (fd < 0) {
 			unlink(f); /* not ours to write (another user's): no longer spare */
-		else
+		} else if (fcntl(fd, F_SETLEASE, F_WRLCK) != 0 || fcntl(fd, F_SETLEASE, F_UNLCK) != 0) {
+			/* A write lease is refused while any other process has the
+			 * file open or mapped: a reader that opened it when it was a
+			 * pack (git, another mcassess) would read our new bytes in
+			 * place of the old; it stays spare until they let it go. No
+			 * one opens it anew: git does not look here. */
+			close(fd);
+			fd = -1;
+		}
+		if (fd >= 0)
 			*tmp = f;
-		if (fd < 0)
+		else
 			free(f);
 	}
 	if (d)

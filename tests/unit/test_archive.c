@@ -2,7 +2,10 @@
  * a failed drain that waits and catches up, push and a diverged pull. */
 #include "unit.h"
 
+#include <dirent.h>
+#include <fcntl.h>
 #include <git2.h>
+#include <unistd.h>
 #include <sqlite3.h>
 
 #include "archive/archive_int.h"
@@ -840,6 +843,57 @@ static void drains_after_a_merge_make_and_free_no_files(void **state)
 	free(arc);
 }
 
+/* A spare file another process still has open (a reader that opened it when
+ * it was a pack) is not written: that reader keeps reading the old pack. */
+static void a_spare_still_open_is_not_written(void **state)
+{
+	struct fx *f = *state;
+	struct mc_error err = MC_ERROR_INIT;
+	char *arc = init_archive(f, "a.git");
+	drain_until_merged(f, arc);
+	char *dir = mc_xasprintf("%s/mcassess-spare", arc);
+	DIR *d = opendir(dir);
+	assert_non_null(d);
+	int fds[128];
+	char *was[128];
+	size_t n = 0;
+	struct dirent *e;
+	while ((e = readdir(d)) && n < 128) {
+		if (e->d_name[0] == '.')
+			continue;
+		char *p = mc_xasprintf("%s/%s", dir, e->d_name);
+		fds[n] = open(p, O_RDONLY); /* as a reader holds a pack */
+		assert_true(fds[n] >= 0);
+		was[n] = mc_xcalloc(1, 1 << 16);
+		assert_true(pread(fds[n], was[n], 1 << 16, 0) > 0);
+		n++;
+		free(p);
+	}
+	closedir(d);
+	assert_true(n >= 2);
+	char *now = mc_xcalloc(1, 1 << 16);
+	for (int i = 0; i < 3; i++) {
+		long c = 0;
+		ok(scoring_score(f->s, "HX-102", "O1", i % 2 ? "progressing" : "demonstrated", NULL, &err), &err);
+		ok(archive_drain(f->s, &c, &err), &err);
+		assert_true(c >= 1);
+	}
+	for (size_t i = 0; i < n; i++) {
+		memset(now, 0, 1 << 16);
+		assert_true(pread(fds[i], now, 1 << 16, 0) > 0);
+		if (memcmp(now, was[i], 1 << 16) != 0)
+			fail_msg("spare file %zu, held open, was written", i);
+		close(fds[i]);
+		free(was[i]);
+	}
+	struct problems p;
+	assert_int_equal(run_check(f, &p), 0);
+	git_fsck_clean(arc);
+	free(now);
+	free(dir);
+	free(arc);
+}
+
 /* With the branch in packed-refs (git pack-refs), not a file of its own, the
  * drain moves it git's way. */
 static void a_packed_branch_still_moves(void **state)
@@ -958,6 +1012,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(big_packs_are_left_to_git_gc, setup, teardown),
 		cmocka_unit_test_setup_teardown(drains_after_a_merge_make_and_free_no_files, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_packed_branch_still_moves, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_spare_still_open_is_not_written, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
