@@ -510,24 +510,65 @@ static char *spare_dir(const char *objects)
 	return mc_xasprintf("%.*s/mcassess-spare", (int)len, objects);
 }
 
+/* The names in the spare directory not tried yet, read once and then taken
+ * one by one (a directory read per file was a twentieth of a drain). */
+static struct {
+	char *dir;
+	char **name;
+	size_t n, cap;
+} spares;
+
+static void spares_free(void)
+{
+	while (spares.n > 0)
+		free(spares.name[--spares.n]);
+	free(spares.name);
+	free(spares.dir);
+	memset(&spares, 0, sizeof spares);
+}
+
+static void spares_add(const char *name)
+{
+	if (spares.n == spares.cap)
+		spares.name = mc_xrealloc(spares.name, (spares.cap = spares.cap ? 2 * spares.cap : 64) * sizeof *spares.name);
+	spares.name[spares.n++] = mc_xstrdup(name);
+}
+
+static void spares_read(const char *dir)
+{
+	static int registered;
+	if (!registered)
+		atexit(spares_free);
+	registered = 1;
+	spares_free();
+	spares.dir = mc_xstrdup(dir);
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	while (d && (e = readdir(d)))
+		if (e->d_name[0] != '.')
+			spares_add(e->d_name);
+	if (d)
+		closedir(d);
+}
+
 /* A spare file opened for writing from its start, *tmp its name (heap);
  * else a new temporary file made from template (changed in place, as by
  * mkstemp) and *tmp a copy of it. The fd, or -1 (errno set). */
 static int spare_take(const char *objects, char *template, char **tmp)
 {
 	char *dir = spare_dir(objects);
-	DIR *d = opendir(dir);
-	struct dirent *e;
 	int fd = -1;
 	*tmp = NULL;
-	while (d && fd < 0 && (e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;
-		char *f = mc_xasprintf("%s/%s", dir, e->d_name);
+	if (!spares.dir || strcmp(spares.dir, dir) != 0 || spares.n == 0)
+		spares_read(dir);
+	while (fd < 0 && spares.n > 0) {
+		char *name = spares.name[--spares.n];
+		char *f = mc_xasprintf("%s/%s", dir, name);
+		free(name);
 		fd = open(f, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
-		if (fd < 0) {
+		if (fd < 0 && errno != ENOENT) {
 			unlink(f); /* not ours to write (another user's): no longer spare */
-		} else if (fcntl(fd, F_SETLEASE, F_WRLCK) != 0 || fcntl(fd, F_SETLEASE, F_UNLCK) != 0) {
+		} else if (fd >= 0 && (fcntl(fd, F_SETLEASE, F_WRLCK) != 0 || fcntl(fd, F_SETLEASE, F_UNLCK) != 0)) {
 			/* A write lease is refused while any other process has the
 			 * file open or mapped: a reader that opened it when it was a
 			 * pack (git, another mcassess) would read our new bytes in
@@ -541,8 +582,6 @@ static int spare_take(const char *objects, char *template, char **tmp)
 		else
 			free(f);
 	}
-	if (d)
-		closedir(d);
 	free(dir);
 	if (fd >= 0)
 		return fd;
@@ -568,9 +607,11 @@ static void spare_keep(const char *objects, const char *f, const char *name, siz
 		if (!d && mkdir(dir, 0777) != 0)
 			*nspare = SPARE_MOST;
 	}
-	if (*nspare < SPARE_MOST && chmod(f, priv_file_mode(0644)) == 0 && rename(f, to) == 0)
+	if (*nspare < SPARE_MOST && chmod(f, priv_file_mode(0644)) == 0 && rename(f, to) == 0) {
 		(*nspare)++;
-	else
+		if (spares.dir && strcmp(spares.dir, dir) == 0)
+			spares_add(name);
+	} else
 		unlink(f);
 	free(dir);
 	free(to);
@@ -635,13 +676,13 @@ struct fill {
 	int (*fill)(struct fill *f, struct pw *p, size_t i, const git_oid *id);
 	git_odb *odb;
 	git_odb_backend *from; /* objects read and deflated (read_put) */
-	z_stream z;
+	z_stream *z;
 	const struct ent *ents; /* or entries of other packs, copied whole */
 };
 
 static int fill_read(struct fill *f, struct pw *p, size_t i, const git_oid *id)
 {
-	return read_put(p, i, &f->z, f->odb, f->from, id);
+	return read_put(p, i, f->z, f->odb, f->from, id);
 }
 
 /* The pack of ids[0..n) (sorted, no id twice), each entry put by f, and its
@@ -744,14 +785,17 @@ static int pack_write(git_odb *odb, git_odb_backend *from, const char *objects, 
 			git_oid_cpy(&ids[u++], &ids[i]);
 	if (u == 0)
 		return 0;
-	struct fill f = { .fill = fill_read, .odb = odb, .from = from };
-	if (deflateInit(&f.z, Z_BEST_SPEED) != Z_OK) {
+	/* one zlib stream for the process, reset for each object: starting one
+	 * allocates and clears ~256 KiB, more than a drain's few objects cost */
+	static z_stream z;
+	static int ready;
+	if (!ready && deflateInit(&z, Z_BEST_SPEED) != Z_OK) {
 		*why = mc_xstrdup("zlib cannot start");
 		return -1;
 	}
-	int rc = pack_put(odb, &f, objects, ids, u, hex, why);
-	deflateEnd(&f.z);
-	return rc;
+	ready = 1;
+	struct fill f = { .fill = fill_read, .odb = odb, .from = from, .z = &z };
+	return pack_put(odb, &f, objects, ids, u, hex, why);
 }
 
 /* Whether OBJECTS has a directory of loose objects ("ab"). */
