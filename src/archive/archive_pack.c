@@ -9,8 +9,9 @@
  * are small JSON records and the trees along their paths; alone they are
  * already small, and `git gc` deltifies them later if anyone wants.
  * `git fsck --strict` and `git verify-pack` check the result in the tests.
- * A single event's objects are loose files. Trees are serialized here from
- * their sorted entries (arc_tree_put); the repository is kept open. */
+ * A single event's objects are a pack too, written into the files of packs
+ * merged away (spare files, below). Trees are serialized here from their
+ * sorted entries (arc_tree_put); the repository is kept open. */
 #include "config.h"
 
 #include <dirent.h>
