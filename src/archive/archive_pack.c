@@ -501,6 +501,9 @@ static void index_v2(struct mc_buf *b, const git_oid *ids, size_t n, const struc
  * free also costs a discard on this disk). At most SPARE_MOST are kept; one
  * that another process still has open is not written (spare_take). */
 #define SPARE_MOST 64
+/* Larger files (merged packs merged again) are removed: the spares hold at
+ * most 64 x 256 KiB of disk, and a drain's pack is a few KiB. */
+#define SPARE_BIG ((off_t)256 << 10)
 
 /* ARCHIVE/mcassess-spare from OBJECTS (ARCHIVE/objects) (heap). */
 static char *spare_dir(const char *objects)
@@ -593,7 +596,7 @@ static int spare_take(const char *objects, char *template, char **tmp)
 }
 
 /* Pack file f (in OBJECTS/pack), no longer wanted: kept as a spare when there
- * is room and we may write it, else removed. */
+ * is room, it is small and we may write it, else removed. */
 static void spare_keep(const char *objects, const char *f, const char *name, size_t *nspare)
 {
 	char *dir = spare_dir(objects), *to = mc_xasprintf("%s/%s", dir, name);
@@ -608,7 +611,9 @@ static void spare_keep(const char *objects, const char *f, const char *name, siz
 		if (!d && mkdir(dir, 0777) != 0)
 			*nspare = SPARE_MOST;
 	}
-	if (*nspare < SPARE_MOST && chmod(f, priv_file_mode(0644)) == 0 && rename(f, to) == 0) {
+	struct stat sb;
+	if (*nspare < SPARE_MOST && stat(f, &sb) == 0 && sb.st_size <= SPARE_BIG &&
+	    chmod(f, priv_file_mode(0644)) == 0 && rename(f, to) == 0) {
 		(*nspare)++;
 		if (spares.dir && strcmp(spares.dir, dir) == 0)
 			spares_add(name);
