@@ -20,7 +20,11 @@
 #            just before the run: on ext4 without a journal every file created
 #            afterwards walks the inodes freed in the last seconds.
 # Each line shows the load average beside the figures; the end, the medians of
-# the rounds and their ratio.
+# the rounds and their ratio. Besides the wall clock, each side's CPU time
+# (user + system) per event: on a loaded machine a long CPU-bound run (fast-
+# import's one process) is slowed far more than short drains that sleep in
+# between, so the wall-clock ratio flatters mcassess there; the CPU ratio does
+# not depend on the load (neither side waits on the disk: no fsync per commit).
 set -eu
 B=${1:-.}
 W=${2:-${TMPDIR:-/tmp}}
@@ -75,11 +79,14 @@ WHO="mc fi"
 [ -n "${BENCH_BEFORE:-}" ] && WHO="mc fi before"
 
 # one run, its figure per event (ms) on stdout
-run_mc() { "$3/bench/archive/bench_commit" "$D/$4-$1-$2/n.db" "$N" B- t | awk '/^commit \(drain/ { print $11, $8 }'; }
+run_mc() {
+	"$3/bench/archive/bench_commit" "$D/$4-$1-$2/n.db" "$N" B- t |
+		awk '/^commit \(drain/ { m = $11; d = $8 } /^CPU time of the drain/ { c = $11 } END { print m, d, c == "" ? "-" : c }'
+}
 run_fi() {
 	t=$(date +%s%N)
-	GIT_DIR="$D/fi-$1-$2.git" git fast-import --quiet <"$D/stream"
-	echo "$(date +%s%N) $t $N" | awk '{ printf "%.3f\n", ($1 - $2) / 1e6 / $3 }'
+	GIT_DIR="$D/fi-$1-$2.git" /usr/bin/time -f '%U %S' -o "$D/fi.cpu" git fast-import --quiet <"$D/stream"
+	echo "$(date +%s%N) $t $N $(cat "$D/fi.cpu")" | awk '{ printf "%.3f cpu %.3f\n", ($1 - $2) / 1e6 / $3, ($4 + $5) * 1e3 / $3 }'
 }
 prepare() {
 	if [ "$1" = quiet ]; then
@@ -94,7 +101,7 @@ prepare() {
 }
 
 echo "machine: $(nproc) CPUs; disk: $(df -T "$W" | awk 'NR == 2 { print $1 " " $2 }'); $(git --version)"
-echo "$N events, one commit each; ms per event (mcassess: mean, median of its drains; fast-import: total / $N)"
+echo "$N events, one commit each; ms per event (mcassess: mean, median of its drains, mean CPU time; fast-import: total / $N, CPU time / $N)"
 for i in $(seq "$R"); do
 	for st in quiet deleted; do
 		order=$(echo $WHO | awk -v r="$i" '{ for (k = 0; k < NF; k++) printf "%s ", $((k + r - 1) % NF + 1) }')
@@ -103,10 +110,10 @@ for i in $(seq "$R"); do
 			l=$(load)
 			if [ "$who" = mc ]; then
 				set -- $(run_mc "$st" "$i" "$B" mc)
-				echo "$i $st mcassess mean $1 median $2 load $l" | tee -a "$D/figures"
+				echo "$i $st mcassess mean $1 median $2 cpu $3 load $l" | tee -a "$D/figures"
 			elif [ "$who" = before ]; then
 				set -- $(run_mc "$st" "$i" "$BENCH_BEFORE" before)
-				echo "$i $st before mean $1 median $2 load $l" | tee -a "$D/figures"
+				echo "$i $st before mean $1 median $2 cpu $3 load $l" | tee -a "$D/figures"
 			else
 				f=$(run_fi "$st" "$i")
 				echo "$i $st fast-import $f load $l" | tee -a "$D/figures"
@@ -120,13 +127,17 @@ for st in quiet deleted; do
 			for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
 			return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
 		}
-		$2 == st && $3 == "mcassess" { m[++nm] = $5 }
-		$2 == st && $3 == "before" { o[++no] = $5 }
-		$2 == st && $3 == "fast-import" { f[++nf] = $4 }
+		$2 == st && $3 == "mcassess" { m[++nm] = $5; mc[nm] = $9 }
+		$2 == st && $3 == "before" { o[++no] = $5; oc[no] = $9 }
+		$2 == st && $3 == "fast-import" { f[++nf] = $4; fc[nf] = $6 }
 		END {
-			a = med(m, nm); b = med(f, nf)
-			printf "%-8s mcassess %.3f ms an event, fast-import %.3f ms: %.2fx (medians of %d rounds)", st, a, b, a / b, nm
-			if (no) { c = med(o, no); printf "; before %.3f ms: %.2fx", c, c / b }
+			a = med(m, nm); b = med(f, nf); ac = med(mc, nm); bc = med(fc, nf)
+			printf "%-8s mcassess %.3f ms an event, fast-import %.3f ms: %.2fx; CPU %.3f ms, %.3f ms: %.2fx (medians of %d rounds)",
+				st, a, b, a / b, ac, bc, ac / bc, nm
+			if (no) {
+				c = med(o, no); printf "; before %.3f ms: %.2fx", c, c / b
+				if (oc[1] != "-") { cc = med(oc, no); printf ", CPU %.3f ms: %.2fx", cc, cc / bc }
+			}
 			print ""
 		}' "$D/figures"
 done

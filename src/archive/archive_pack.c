@@ -9,8 +9,9 @@
  * are small JSON records and the trees along their paths; alone they are
  * already small, and `git gc` deltifies them later if anyone wants.
  * `git fsck --strict` and `git verify-pack` check the result in the tests.
- * A single event's objects are loose files. Trees are serialized here from
- * their sorted entries (arc_tree_put); the repository is kept open. */
+ * A single event's objects are a pack too, written into the files of packs
+ * merged away (spare files, below). Trees are serialized here from their
+ * sorted entries (arc_tree_put); the repository is kept open. */
 #include "config.h"
 
 #include <dirent.h>
@@ -488,11 +489,149 @@ static void index_v2(struct mc_buf *b, const git_oid *ids, size_t n, const struc
 	mc_buf_add(b, sum, sizeof sum);
 }
 
-/* A file in dir from a temporary name: written whole, read-only, renamed. */
+/* ---------------------------------------------------------------- spare files
+ * A pack and its index are two new files a drain. On ext4 without a journal
+ * (this machine's disk) making a file walks every inode freed in the last 30
+ * seconds (recently_deleted), and freeing one queues it there: the files of
+ * the packs merged away, each old ref, another program's deleted files made
+ * each new file cost up to ~0.4 ms (issue 15). So the files of merged packs
+ * are not removed but kept in ARCHIVE/mcassess-spare (git looks only in
+ * objects/ and refs/) and written again, from their start, for the next packs:
+ * no inode made or freed, and their blocks overwritten rather than freed (a
+ * free also costs a discard on this disk). At most SPARE_MOST are kept; one
+ * that another process still has open is not written (spare_take). */
+#define SPARE_MOST 64
+/* Larger files (merged packs merged again) are removed: the spares hold at
+ * most 64 x 256 KiB of disk, and a drain's pack is a few KiB. */
+#define SPARE_BIG ((off_t)256 << 10)
+
+/* ARCHIVE/mcassess-spare from OBJECTS (ARCHIVE/objects) (heap). */
+static char *spare_dir(const char *objects)
+{
+	size_t len = strlen(objects);
+	if (len >= 8 && strcmp(objects + len - 8, "/objects") == 0)
+		len -= 8;
+	return mc_xasprintf("%.*s/mcassess-spare", (int)len, objects);
+}
+
+/* The names in the spare directory not tried yet, read once and then taken
+ * one by one (a directory read per file was a twentieth of a drain). */
+static struct {
+	char *dir;
+	char **name;
+	size_t n, cap;
+} spares;
+
+static void spares_free(void)
+{
+	while (spares.n > 0)
+		free(spares.name[--spares.n]);
+	free(spares.name);
+	free(spares.dir);
+	memset(&spares, 0, sizeof spares);
+}
+
+static void spares_add(const char *name)
+{
+	if (spares.n == spares.cap)
+		spares.name = mc_xrealloc(spares.name, (spares.cap = spares.cap ? 2 * spares.cap : 64) * sizeof *spares.name);
+	spares.name[spares.n++] = mc_xstrdup(name);
+}
+
+static void spares_read(const char *dir)
+{
+	static int registered;
+	if (!registered)
+		atexit(spares_free);
+	registered = 1;
+	spares_free();
+	spares.dir = mc_xstrdup(dir);
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	while (d && (e = readdir(d)))
+		if (e->d_name[0] != '.')
+			spares_add(e->d_name);
+	if (d)
+		closedir(d);
+}
+
+/* A spare file opened for writing from its start, *tmp its name (heap);
+ * else a new temporary file made from template (changed in place, as by
+ * mkstemp) and *tmp a copy of it. The fd, or -1 (errno set). */
+static int spare_take(const char *objects, char *template, char **tmp)
+{
+	char *dir = spare_dir(objects);
+	int fd = -1;
+	*tmp = NULL;
+	if (!spares.dir || strcmp(spares.dir, dir) != 0 || spares.n == 0)
+		spares_read(dir);
+	while (fd < 0 && spares.n > 0) {
+		char *name = spares.name[--spares.n];
+		char *f = mc_xasprintf("%s/%s", dir, name);
+		free(name);
+		fd = open(f, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+		if (fd < 0 && errno != ENOENT) {
+			unlink(f); /* not ours to write (another user's): no longer spare */
+		} else if (fd >= 0 && (fcntl(fd, F_SETLEASE, F_WRLCK) != 0 || fcntl(fd, F_SETLEASE, F_UNLCK) != 0)) {
+			/* A write lease is refused while any other process has the
+			 * file open or mapped: a reader that opened it when it was a
+			 * pack (git, another mcassess) would read our new bytes in
+			 * place of the old; it stays spare until they let it go. No
+			 * one opens it anew: git does not look here. */
+			close(fd);
+			fd = -1;
+		}
+		if (fd >= 0)
+			*tmp = f;
+		else
+			free(f);
+	}
+	free(dir);
+	if (fd >= 0)
+		return fd;
+	fd = mkstemp(template);
+	if (fd >= 0)
+		*tmp = mc_xstrdup(template);
+	return fd;
+}
+
+/* Pack file f (in OBJECTS/pack), no longer wanted: kept as a spare when there
+ * is room, it is small and we may write it, else removed. */
+static void spare_keep(const char *objects, const char *f, const char *name, size_t *nspare)
+{
+	char *dir = spare_dir(objects), *to = mc_xasprintf("%s/%s", dir, name);
+	if (*nspare == (size_t)-1) { /* not counted yet */
+		*nspare = 0;
+		DIR *d = opendir(dir);
+		struct dirent *e;
+		while (d && (e = readdir(d)))
+			*nspare += e->d_name[0] != '.';
+		if (d)
+			closedir(d);
+		if (!d && mkdir(dir, 0777) != 0)
+			*nspare = SPARE_MOST;
+	}
+	struct stat sb;
+	if (*nspare < SPARE_MOST && stat(f, &sb) == 0 && sb.st_size <= SPARE_BIG &&
+	    chmod(f, priv_file_mode(0644)) == 0 && rename(f, to) == 0) {
+		(*nspare)++;
+		if (spares.dir && strcmp(spares.dir, dir) == 0)
+			spares_add(name);
+	} else
+		unlink(f);
+	free(dir);
+	free(to);
+}
+
+/* A file in dir from a temporary name (perhaps a spare, longer than this):
+ * written whole, cut to length, read-only, renamed. */
 static int put_file(const char *dir, const char *name, const void *data, size_t n, int fd, char *tmp)
 {
 	int rc = 0;
 	if (data && write_all(fd, data, n) != 0)
+		rc = -1;
+	off_t end = lseek(fd, 0, SEEK_CUR);
+	if (rc == 0 && (end < 0 || ftruncate(fd, end) != 0))
 		rc = -1;
 	fchmod(fd, priv_file_mode(0444)); /* with the umask: closed to others in a shared install */
 	if (close(fd) != 0)
@@ -543,13 +682,13 @@ struct fill {
 	int (*fill)(struct fill *f, struct pw *p, size_t i, const git_oid *id);
 	git_odb *odb;
 	git_odb_backend *from; /* objects read and deflated (read_put) */
-	z_stream z;
+	z_stream *z;
 	const struct ent *ents; /* or entries of other packs, copied whole */
 };
 
 static int fill_read(struct fill *f, struct pw *p, size_t i, const git_oid *id)
 {
-	return read_put(p, i, &f->z, f->odb, f->from, id);
+	return read_put(p, i, f->z, f->odb, f->from, id);
 }
 
 /* The pack of ids[0..n) (sorted, no id twice), each entry put by f, and its
@@ -559,14 +698,15 @@ static int pack_put(git_odb *odb, struct fill *f, const char *objects, const git
 {
 	struct pw p = { .fd = -1 };
 	char *dir = mc_xasprintf("%s/pack", objects);
-	char *tmp_pack = mc_xasprintf("%s/tmp_pack_XXXXXX", dir), *tmp_idx = mc_xasprintf("%s/tmp_idx_XXXXXX", dir);
+	char *pack_tpl = mc_xasprintf("%s/tmp_pack_XXXXXX", dir), *idx_tpl = mc_xasprintf("%s/tmp_idx_XXXXXX", dir);
+	char *tmp_pack = NULL, *tmp_idx = NULL;
 	int rc = 0;
-	if ((p.fd = mkstemp(tmp_pack)) < 0 && errno == ENOENT && mkdir(dir, 0777) == 0) {
-		memcpy(tmp_pack + strlen(tmp_pack) - 6, "XXXXXX", 6); /* mkstemp changed it */
-		p.fd = mkstemp(tmp_pack);
+	if ((p.fd = spare_take(objects, pack_tpl, &tmp_pack)) < 0 && errno == ENOENT && mkdir(dir, 0777) == 0) {
+		memcpy(pack_tpl + strlen(pack_tpl) - 6, "XXXXXX", 6); /* mkstemp changed it */
+		p.fd = spare_take(objects, pack_tpl, &tmp_pack);
 	}
 	if (p.fd < 0) {
-		*why = mc_xasprintf("cannot create %s: %s", tmp_pack, strerror(errno));
+		*why = mc_xasprintf("cannot create %s: %s", pack_tpl, strerror(errno));
 		rc = -1;
 	}
 	p.offset = mc_xcalloc(n, sizeof *p.offset); /* n > 0 */
@@ -611,7 +751,7 @@ static int pack_put(git_odb *odb, struct fill *f, const char *objects, const git
 		struct mc_buf idx = MC_BUF_INIT;
 		index_v2(&idx, ids, n, &p, sum);
 		char *name = mc_xasprintf("pack-%s.idx", hex);
-		int fd = mkstemp(tmp_idx);
+		int fd = spare_take(objects, idx_tpl, &tmp_idx);
 		if (fd < 0 || put_file(dir, name, idx.data, idx.len, fd, tmp_idx) != 0) {
 			rc = -1;
 			char *pk = mc_xasprintf("%s/pack-%s.pack", dir, hex);
@@ -631,6 +771,8 @@ static int pack_put(git_odb *odb, struct fill *f, const char *objects, const git
 	free(dir);
 	free(tmp_pack);
 	free(tmp_idx);
+	free(pack_tpl);
+	free(idx_tpl);
 	return rc;
 }
 
@@ -649,14 +791,17 @@ static int pack_write(git_odb *odb, git_odb_backend *from, const char *objects, 
 			git_oid_cpy(&ids[u++], &ids[i]);
 	if (u == 0)
 		return 0;
-	struct fill f = { .fill = fill_read, .odb = odb, .from = from };
-	if (deflateInit(&f.z, Z_BEST_SPEED) != Z_OK) {
+	/* one zlib stream for the process, reset for each object: starting one
+	 * allocates and clears ~256 KiB, more than a drain's few objects cost */
+	static z_stream z;
+	static int ready;
+	if (!ready && deflateInit(&z, Z_BEST_SPEED) != Z_OK) {
 		*why = mc_xstrdup("zlib cannot start");
 		return -1;
 	}
-	int rc = pack_put(odb, &f, objects, ids, u, hex, why);
-	deflateEnd(&f.z);
-	return rc;
+	ready = 1;
+	struct fill f = { .fill = fill_read, .odb = odb, .from = from, .z = &z };
+	return pack_put(odb, &f, objects, ids, u, hex, why);
 }
 
 /* Whether OBJECTS has a directory of loose objects ("ab"). */
@@ -798,13 +943,20 @@ static size_t packs_to_merge(const struct pk *p, size_t n, size_t keep)
 	return k;
 }
 
-static void pack_remove(const char *dir, const char *name)
+/* Pack `name` out of dir: the index first (readers then no longer see it),
+ * its pack and index kept as spares. */
+static void pack_remove(const char *objects, const char *dir, const char *name, size_t *nspare)
 {
-	static const char *const ext[] = { "idx", "pack", "rev", "bitmap" }; /* the index first */
+	static const char *const ext[] = { "idx", "pack", "rev", "bitmap" };
 	for (size_t i = 0; i < sizeof ext / sizeof ext[0]; i++) {
 		char *f = mc_xasprintf("%s/%s.%s", dir, name, ext[i]);
-		unlink(f);
+		char *spare = mc_xasprintf("%s.%s", name, ext[i]);
+		if (i < 2)
+			spare_keep(objects, f, spare, nspare);
+		else
+			unlink(f);
 		free(f);
+		free(spare);
 	}
 }
 
@@ -969,9 +1121,10 @@ int arc_pack_merge(git_odb *odb, const char *objects, size_t most, size_t keep, 
 	char hex[2 * SHA1_DIGEST_SIZE + 1];
 	if (k >= 2 && (rc = packs_merge(odb, objects, dir, p, k, hex, why)) == 0) {
 		MC_CRASH_POINT("archive: packs merged, old ones not removed");
+		size_t nspare = (size_t)-1;
 		for (size_t i = 0; i < k; i++)
 			if (strcmp(p[i].name + 5, hex) != 0) /* the same objects, the same pack */
-				pack_remove(dir, p[i].name);
+				pack_remove(objects, dir, p[i].name, &nspare);
 		*merged = k;
 		kept.stale = 1; /* reopened at the next use: its odb still lists the packs removed */
 	}

@@ -2,7 +2,10 @@
  * a failed drain that waits and catches up, push and a diverged pull. */
 #include "unit.h"
 
+#include <dirent.h>
+#include <fcntl.h>
 #include <git2.h>
+#include <unistd.h>
 #include <sqlite3.h>
 
 #include "archive/archive_int.h"
@@ -708,23 +711,11 @@ static void a_drain_killed_while_merging_packs_loses_nothing(void **state)
 	free(arc);
 }
 
-/* A pack git wrote with deltas (git gc, git repack) is merged too: its
- * objects read and written again rather than copied entry by entry. */
-static void a_pack_with_deltas_is_merged_whole(void **state)
+/* Scores and drains until a drain has merged packs (at most 40): how many
+ * packs there are then. */
+static long drain_until_merged(struct fx *f, const char *arc)
 {
-	struct fx *f = *state;
 	struct mc_error err = MC_ERROR_INIT;
-	if (system("git --version >/dev/null 2>&1") != 0)
-		skip();
-	char *arc = init_archive(f, "a.git");
-	char *cmd = mc_xasprintf(
-		"cd '%s' && export GIT_DIR='%s' && seq 1 400 >a.txt && { seq 1 400; echo x; } >b.txt && "
-		"{ git hash-object -w a.txt; git hash-object -w b.txt; } >ids && "
-		"git pack-objects -q --delta-base-offset --window=10 \"$GIT_DIR/objects/pack/pack\" <ids >/dev/null && git prune-packed && "
-		"git verify-pack -v \"$GIT_DIR\"/objects/pack/pack-*.idx | grep -q ' 1 [0-9a-f]\\{40\\}$'",
-		f->dir, arc);
-	assert_int_equal(system(cmd), 0); /* one of the two is a delta */
-	free(cmd);
 	int loose;
 	long merged = 0, prev = count_packs(arc, &loose);
 	for (int i = 0; i < 40 && !merged; i++) {
@@ -736,6 +727,26 @@ static void a_pack_with_deltas_is_merged_whole(void **state)
 		prev = now;
 	}
 	assert_true(merged);
+	return prev;
+}
+
+/* A pack git wrote with deltas (git gc, git repack) is merged too: its
+ * objects read and written again rather than copied entry by entry. */
+static void a_pack_with_deltas_is_merged_whole(void **state)
+{
+	struct fx *f = *state;
+	if (system("git --version >/dev/null 2>&1") != 0)
+		skip();
+	char *arc = init_archive(f, "a.git");
+	char *cmd = mc_xasprintf(
+		"cd '%s' && export GIT_DIR='%s' && seq 1 400 >a.txt && { seq 1 400; echo x; } >b.txt && "
+		"{ git hash-object -w a.txt; git hash-object -w b.txt; } >ids && "
+		"git pack-objects -q --delta-base-offset --window=10 \"$GIT_DIR/objects/pack/pack\" <ids >/dev/null && git prune-packed && "
+		"git verify-pack -v \"$GIT_DIR\"/objects/pack/pack-*.idx | grep -q ' 1 [0-9a-f]\\{40\\}$'",
+		f->dir, arc);
+	assert_int_equal(system(cmd), 0); /* one of the two is a delta */
+	free(cmd);
+	drain_until_merged(f, arc);
 	cmd = mc_xasprintf("cd '%s' && export GIT_DIR='%s' && for i in $(cat ids); do git cat-file -e $i || exit 1; done",
 			   f->dir, arc);
 	assert_int_equal(system(cmd), 0);
@@ -780,6 +791,134 @@ static void big_packs_are_left_to_git_gc(void **state)
 	assert_int_equal(run_check(f, &p), 0);
 	git_fsck_clean(arc);
 	free(objects);
+	free(arc);
+}
+
+/* The inode numbers of the archive's files, sorted, one a line (heap). */
+static char *archive_inodes(const char *arc)
+{
+	char *cmd = mc_xasprintf("find '%s' -type f -printf '%%i\\n' | sort", arc);
+	FILE *p = popen(cmd, "r");
+	assert_non_null(p);
+	struct mc_buf b = MC_BUF_INIT;
+	char line[64];
+	while (fgets(line, sizeof line, p))
+		mc_buf_add(&b, line, strlen(line));
+	pclose(p);
+	free(cmd);
+	mc_buf_addc(&b, '\0');
+	return b.data;
+}
+
+/* Once packs have been merged, a drain makes no file and frees none: its pack
+ * and index are written into the files of packs merged away, the branch is
+ * rewritten where it is (on ext4 without a journal each file made walks the
+ * inodes freed in the last 30 seconds: issue 15). */
+static void drains_after_a_merge_make_and_free_no_files(void **state)
+{
+	struct fx *f = *state;
+	struct mc_error err = MC_ERROR_INIT;
+	char *arc = init_archive(f, "a.git");
+	long before = count_commits(arc);
+	long long rows = query_int(f, "SELECT count(*) FROM audit");
+	int loose;
+	long prev = drain_until_merged(f, arc);
+	char *inodes = archive_inodes(arc);
+	for (int i = 0; i < 5; i++) {
+		long n = 0;
+		ok(scoring_score(f->s, "HX-102", "O1", i % 2 ? "progressing" : "demonstrated", NULL, &err), &err);
+		ok(archive_drain(f->s, &n, &err), &err);
+		assert_true(n >= 1); /* the first score also starts the work: two */
+		assert_int_equal(count_packs(arc, &loose), prev + i + 1);
+		char *now = archive_inodes(arc);
+		if (strcmp(now, inodes) != 0)
+			fail_msg("drain %d made or freed a file: inodes before\n%safter\n%s", i, inodes, now);
+		free(now);
+	}
+	assert_int_equal(count_commits(arc) - before, query_int(f, "SELECT count(*) FROM audit") - rows);
+	struct problems p;
+	assert_int_equal(run_check(f, &p), 0);
+	git_fsck_clean(arc);
+	free(inodes);
+	free(arc);
+}
+
+/* A spare file another process still has open (a reader that opened it when
+ * it was a pack) is not written: that reader keeps reading the old pack. */
+static void a_spare_still_open_is_not_written(void **state)
+{
+	struct fx *f = *state;
+	struct mc_error err = MC_ERROR_INIT;
+	char *arc = init_archive(f, "a.git");
+	drain_until_merged(f, arc);
+	char *dir = mc_xasprintf("%s/mcassess-spare", arc);
+	DIR *d = opendir(dir);
+	assert_non_null(d);
+	int fds[128];
+	char *was[128];
+	size_t n = 0;
+	struct dirent *e;
+	while ((e = readdir(d)) && n < 128) {
+		if (e->d_name[0] == '.')
+			continue;
+		char *p = mc_xasprintf("%s/%s", dir, e->d_name);
+		fds[n] = open(p, O_RDONLY); /* as a reader holds a pack */
+		assert_true(fds[n] >= 0);
+		was[n] = mc_xcalloc(1, 1 << 16);
+		assert_true(pread(fds[n], was[n], 1 << 16, 0) > 0);
+		n++;
+		free(p);
+	}
+	closedir(d);
+	assert_true(n >= 2);
+	char *now = mc_xcalloc(1, 1 << 16);
+	for (int i = 0; i < 3; i++) {
+		long c = 0;
+		ok(scoring_score(f->s, "HX-102", "O1", i % 2 ? "progressing" : "demonstrated", NULL, &err), &err);
+		ok(archive_drain(f->s, &c, &err), &err);
+		assert_true(c >= 1);
+	}
+	for (size_t i = 0; i < n; i++) {
+		memset(now, 0, 1 << 16);
+		assert_true(pread(fds[i], now, 1 << 16, 0) > 0);
+		if (memcmp(now, was[i], 1 << 16) != 0)
+			fail_msg("spare file %zu, held open, was written", i);
+		close(fds[i]);
+		free(was[i]);
+	}
+	struct problems p;
+	assert_int_equal(run_check(f, &p), 0);
+	git_fsck_clean(arc);
+	free(now);
+	free(dir);
+	free(arc);
+}
+
+/* With the branch in packed-refs (git pack-refs), not a file of its own, the
+ * drain moves it git's way. */
+static void a_packed_branch_still_moves(void **state)
+{
+	struct fx *f = *state;
+	struct mc_error err = MC_ERROR_INIT;
+	if (system("git --version >/dev/null 2>&1") != 0)
+		skip();
+	char *arc = init_archive(f, "a.git");
+	char *cmd = mc_xasprintf("git --git-dir='%s' pack-refs --all && test ! -e '%s/refs/heads/main'", arc, arc);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	long before = count_commits(arc), made = 0;
+	for (int i = 0; i < 2; i++) {
+		long n = 0;
+		ok(scoring_score(f->s, "HX-101", "O1", i % 2 ? "progressing" : "demonstrated", NULL, &err), &err);
+		ok(archive_drain(f->s, &n, &err), &err);
+		assert_true(n >= 1);
+		made += n;
+	}
+	assert_int_equal(count_commits(arc), before + made);
+	assert_int_equal(query_int(f, "SELECT count(*) FROM outbox"), 0);
+	struct problems p;
+	assert_int_equal(run_check(f, &p), 0);
+	git_fsck_clean(arc);
 	free(arc);
 }
 
@@ -871,6 +1010,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(a_drain_killed_while_merging_packs_loses_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_pack_with_deltas_is_merged_whole, setup, teardown),
 		cmocka_unit_test_setup_teardown(big_packs_are_left_to_git_gc, setup, teardown),
+		cmocka_unit_test_setup_teardown(drains_after_a_merge_make_and_free_no_files, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_packed_branch_still_moves, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_spare_still_open_is_not_written, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
