@@ -53,6 +53,12 @@ struct ck {
 	long long done, total, told; /* progress: rows looked at, of all there are */
 	const char *step;
 	long report_diffs; /* report counters that differ from a recount */
+	/* While the integrity check runs beside, the problems found meanwhile wait
+	 * here, so that the report reads in the same order as a serial check's. */
+	void (*out)(void *ctx, const char *problem);
+	void *out_ctx;
+	char **held;
+	size_t nheld;
 };
 
 /* Progress, told every half percent or so: one unit per row looked at. */
@@ -122,10 +128,45 @@ static int check_triggers(struct ck *c, struct mc_error *err)
 	return rc;
 }
 
-static int check_database(struct ck *c, struct mc_error *err)
+static void hold(void *ctx, const char *msg)
 {
-	int rc = store_integrity(c->s, relay, c, err);
-	return rc == MC_OK ? check_triggers(c, err) : rc;
+	struct ck *c = ctx;
+	c->held = mc_xrealloc(c->held, (c->nheld + 1) * sizeof *c->held);
+	c->held[c->nheld++] = mc_xstrdup(msg);
+}
+
+/* The integrity check (SQLite's pass over every page: most of a whole check)
+ * starts on a connection of its own, beside the other parts;
+ * MCASSESS_CHECK_SERIAL=1 runs it first and alone (bench/README.md). */
+static int database_start(struct ck *c, struct store_check_side **side, struct mc_error *err)
+{
+	const char *serial = getenv("MCASSESS_CHECK_SERIAL");
+	int rc = store_check_integrity_start(c->s, serial && strcmp(serial, "1") == 0, side, err);
+	if (rc != MC_OK)
+		return rc;
+	c->out = c->report;
+	c->out_ctx = c->ctx;
+	c->report = hold;
+	c->ctx = c;
+	return MC_OK;
+}
+
+/* Its problems, then the ones held meanwhile. abandon: the check failed; stop it. */
+static int database_finish(struct ck *c, struct store_check_side **side, int abandon, struct mc_error *err)
+{
+	if (!abandon)
+		progress_report("checking the database's integrity", 0, -1);
+	c->report = c->out;
+	c->ctx = c->out_ctx;
+	int rc = store_check_integrity_finish(side, abandon, relay, c, err);
+	for (size_t i = 0; i < c->nheld; i++) {
+		c->report(c->ctx, c->held[i]);
+		free(c->held[i]);
+	}
+	free(c->held);
+	c->held = NULL;
+	c->nheld = 0;
+	return rc;
 }
 
 /* ---------------------------------------------------------------- evidence */
@@ -826,11 +867,8 @@ static int run_parts(struct ck *c, unsigned what, const struct marks *since, con
 {
 	int rc = MC_OK;
 	long long after = since ? since->evidence : -1;
-	if (what & CHECK_DATABASE) {
-		if (!since)
-			progress_report("checking the database's integrity", 0, -1);
-		rc = since ? check_triggers(c, err) : check_database(c, err);
-	}
+	if (what & CHECK_DATABASE)
+		rc = check_triggers(c, err); /* whole: the integrity check runs beside */
 	if (rc == MC_OK && (what & CHECK_EVIDENCE)) {
 		step(c, "checking evidence");
 		rc = store_check_evidence_after(c->s, after, evidence_one, c, err);
@@ -875,8 +913,15 @@ int check_run(struct store *s, unsigned what, void (*report)(void *ctx, const ch
 	}
 	if (rc == MC_OK)
 		rc = marks_now(s, &now, err);
+	struct store_check_side *side = NULL;
+	if (rc == MC_OK && !last.found && (what & CHECK_DATABASE))
+		rc = database_start(&c, &side, err);
 	if (rc == MC_OK)
 		rc = run_parts(&c, what, last.found ? &last : NULL, sum, err);
+	if (side) {
+		int rc2 = database_finish(&c, &side, rc != MC_OK, err);
+		rc = rc == MC_OK ? rc2 : rc;
+	}
 	for (size_t i = 0; i < c.naltered; i++)
 		free(c.altered[i]);
 	free(c.altered);

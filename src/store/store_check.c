@@ -1,7 +1,12 @@
 /* store_check.c: the SQL behind `mcassess check`. */
 #include "config.h"
 
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "mcassess/error.h"
+#include "mcassess/util.h"
 
 #include "mcassess/store_check.h"
 #include "store_int.h"
@@ -224,4 +229,83 @@ int store_check_counts(struct store *s, long *submissions, long *evidence, long 
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW ? MC_OK : store_fail(s, err, "checking the database");
+}
+
+/* ---------------------------------------------------------------- the integrity check beside */
+
+/* PRAGMA integrity_check and the foreign keys on a connection of their own, in a
+ * thread: SQLite's pass over every page overlaps check's other passes (the machine
+ * has two cores; serial: in the caller's thread, at once). */
+struct store_check_side {
+	struct store *main, *own;
+	pthread_t thread;
+	int started;
+	char **msgs; /* what integrity_check said, held for the caller's thread */
+	size_t n;
+	int rc;
+	struct mc_error err;
+};
+
+static void side_keep(void *ctx, const char *problem)
+{
+	struct store_check_side *j = ctx;
+	j->msgs = mc_xrealloc(j->msgs, (j->n + 1) * sizeof *j->msgs);
+	j->msgs[j->n++] = mc_xstrdup(problem);
+}
+
+static void *side_run(void *arg)
+{
+	struct store_check_side *j = arg;
+	j->rc = store_integrity(j->own, side_keep, j, &j->err);
+	return NULL;
+}
+
+int store_check_integrity_start(struct store *s, int serial, struct store_check_side **out,
+				struct mc_error *err)
+{
+	*out = NULL;
+	struct store_check_side *j = calloc(1, sizeof *j);
+	if (!j)
+		abort();
+	j->main = s;
+	int rc = store_open(store_path(s), STORE_READONLY | STORE_NO_MIGRATE, &j->own, err);
+	if (rc != MC_OK) {
+		free(j);
+		return rc;
+	}
+	store_set_side(s, store_db(j->own));
+	if (serial || pthread_create(&j->thread, NULL, side_run, j) != 0)
+		side_run(j);
+	else
+		j->started = 1;
+	*out = j;
+	return MC_OK;
+}
+
+int store_check_integrity_finish(struct store_check_side **side, int abandon,
+				 void (*report)(void *ctx, const char *problem), void *ctx,
+				 struct mc_error *err)
+{
+	struct store_check_side *j = *side;
+	if (!j)
+		return MC_OK;
+	*side = NULL;
+	if (abandon)
+		sqlite3_interrupt(store_db(j->own));
+	if (j->started)
+		pthread_join(j->thread, NULL);
+	store_set_side(j->main, NULL);
+	int rc = abandon ? MC_OK : j->rc;
+	if (rc != MC_OK)
+		mc_error_set(err, rc, "%s", mc_error_msg(&j->err));
+	for (size_t i = 0; i < j->n; i++) {
+		if (!abandon)
+			report(ctx, j->msgs[i]);
+		free(j->msgs[i]);
+	}
+	free(j->msgs);
+	mc_error_clear(&j->err);
+	store_close(&j->own);
+	free(j);
+	return rc;
 }
