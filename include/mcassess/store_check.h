@@ -72,6 +72,20 @@ int store_check_integrity_finish(struct store_check_side **side, int abandon,
 				 void (*report)(void *ctx, const char *problem), void *ctx,
 				 struct mc_error *err);
 
+/* check --since-last and the report counters (migration 17's check_dirty_*): the
+ * counters of the days written after day_seq against their submissions, and of
+ * their months against those months' day counters; the facts of the submissions
+ * written after submission_seq against their source rows; and the newest seqs
+ * (the marks to record). */
+struct report_count_diff;
+int store_check_counts_since(struct store *s, long long day_seq,
+			     int (*fn)(void *ctx, const struct report_count_diff *d), void *ctx,
+			     struct mc_error *err);
+int store_check_facts_since(struct store *s, long long submission_seq,
+			    int (*fn)(void *ctx, const char *submission), void *ctx, struct mc_error *err);
+int store_check_dirty_max(struct store *s, long long *day_seq, long long *submission_seq,
+			  struct mc_error *err);
+
 /* Row counts for the summary. */
 int store_check_counts(struct store *s, long *submissions, long *evidence, long *files, long *scores,
 		       long *feedback, long *decisions, long *audit_rows, struct mc_error *err);
