@@ -61,6 +61,31 @@ int store_check_evidence_max(struct store *s, long long *max, struct mc_error *e
 int store_check_blob_known(struct store *s, const char *sha256, int *known, struct mc_error *err);
 int store_check_trigger_exists(struct store *s, const char *name, int *exists, struct mc_error *err);
 
+/* PRAGMA integrity_check and the foreign key check on a second, read-only connection
+ * to the same file, in a thread of its own (serial: done before start returns);
+ * store_interrupt stops it too. finish waits for it (abandon: stops it and drops
+ * what it found), then hands each problem to report in the caller's thread. */
+struct store_check_side;
+int store_check_integrity_start(struct store *s, int serial, struct store_check_side **side,
+				struct mc_error *err);
+int store_check_integrity_finish(struct store_check_side **side, int abandon,
+				 void (*report)(void *ctx, const char *problem), void *ctx,
+				 struct mc_error *err);
+
+/* check --since-last and the report counters (migration 17's check_dirty_*): the
+ * counters of the days written after day_seq against their submissions, and of
+ * their months against those months' day counters; the facts of the submissions
+ * written after submission_seq against their source rows; and the newest seqs
+ * (the marks to record). */
+struct report_count_diff;
+int store_check_counts_since(struct store *s, long long day_seq,
+			     int (*fn)(void *ctx, const struct report_count_diff *d), void *ctx,
+			     struct mc_error *err);
+int store_check_facts_since(struct store *s, long long submission_seq,
+			    int (*fn)(void *ctx, const char *submission), void *ctx, struct mc_error *err);
+int store_check_dirty_max(struct store *s, long long *day_seq, long long *submission_seq,
+			  struct mc_error *err);
+
 /* Row counts for the summary. */
 int store_check_counts(struct store *s, long *submissions, long *evidence, long *files, long *scores,
 		       long *feedback, long *decisions, long *audit_rows, struct mc_error *err);

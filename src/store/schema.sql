@@ -791,3 +791,55 @@ CREATE TABLE search_impact_cut (
 -- conflict ever recorded stays (resolved) in this table, so that without the
 -- index each submission cost a walk of all of them.
 CREATE INDEX packet_conflict_submission ON packet_conflict(submission, state);
+
+-- migration 18
+-- What changed since the last clean check, for check --since-last
+-- (src/core/check.c): each day whose counters (report_day) were written and
+-- each submission whose facts (report_submission) were, with the order of its
+-- latest change (seq only grows: a day written again moves to the end). A
+-- clean check records the last seq it saw; --since-last recounts the days
+-- after it from their submissions, their months from the days' counters, and
+-- those submissions' facts: time in proportion to what changed. One row per
+-- day or submission ever changed, so the tables stay small. The triggers fire
+-- on the counters themselves: a counter edited in SQLite marks its day too.
+-- A clean check recorded before this did not cover the counters: its marks
+-- (check.c's MARK_*) go, so the next --since-last checks everything once.
+CREATE TABLE check_dirty_day (
+	day TEXT PRIMARY KEY,
+	seq INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE INDEX check_dirty_day_seq ON check_dirty_day(seq);
+CREATE TABLE check_dirty_submission (
+	submission_id INTEGER PRIMARY KEY,
+	seq           INTEGER NOT NULL
+) STRICT;
+CREATE INDEX check_dirty_submission_seq ON check_dirty_submission(seq);
+CREATE VIEW check_dirty(day, submission_id) AS SELECT NULL, NULL WHERE 0;
+CREATE TRIGGER check_dirty_ins INSTEAD OF INSERT ON check_dirty BEGIN
+	INSERT INTO check_dirty_day SELECT NEW.day, (SELECT coalesce(max(seq), 0) + 1 FROM check_dirty_day)
+		WHERE NEW.day IS NOT NULL ON CONFLICT DO UPDATE SET seq = excluded.seq;
+	INSERT INTO check_dirty_submission SELECT NEW.submission_id,
+		(SELECT coalesce(max(seq), 0) + 1 FROM check_dirty_submission)
+		WHERE NEW.submission_id IS NOT NULL ON CONFLICT DO UPDATE SET seq = excluded.seq;
+END;
+CREATE TRIGGER check_dirty_day_ins AFTER INSERT ON report_day BEGIN
+	INSERT INTO check_dirty VALUES (NEW.day, NULL);
+END;
+CREATE TRIGGER check_dirty_day_upd AFTER UPDATE ON report_day BEGIN
+	INSERT INTO check_dirty VALUES (OLD.day, NULL);
+	INSERT INTO check_dirty SELECT NEW.day, NULL WHERE NEW.day IS NOT OLD.day;
+END;
+CREATE TRIGGER check_dirty_day_del AFTER DELETE ON report_day BEGIN
+	INSERT INTO check_dirty VALUES (OLD.day, NULL);
+END;
+CREATE TRIGGER check_dirty_fact_ins AFTER INSERT ON report_submission BEGIN
+	INSERT INTO check_dirty VALUES (NULL, NEW.submission_id);
+END;
+CREATE TRIGGER check_dirty_fact_upd AFTER UPDATE ON report_submission BEGIN
+	INSERT INTO check_dirty VALUES (NULL, OLD.submission_id);
+	INSERT INTO check_dirty SELECT NULL, NEW.submission_id WHERE NEW.submission_id IS NOT OLD.submission_id;
+END;
+CREATE TRIGGER check_dirty_fact_del AFTER DELETE ON report_submission BEGIN
+	INSERT INTO check_dirty VALUES (NULL, OLD.submission_id);
+END;
+DELETE FROM meta WHERE key IN ('check.clean_evidence_id', 'check.clean_audit_seq', 'check.clean_audit_hash');

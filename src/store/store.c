@@ -28,6 +28,7 @@ struct store {
 	char *path;
 	char *evidence_dir;
 	int in_tx;
+	sqlite3 *volatile side; /* a second connection at work for this one (check), or NULL */
 	const struct mc_session *session;
 	enum store_scope_kind scope;
 	char *scope_user, *scope_district;
@@ -550,6 +551,14 @@ static int stop_asked(void *flag)
 void store_interrupt(struct store *s)
 {
 	sqlite3_interrupt(s->db); /* safe in a signal handler, as SQLite's own shell does */
+	sqlite3 *side = s->side;
+	if (side)
+		sqlite3_interrupt(side);
+}
+
+void store_set_side(struct store *s, sqlite3 *side)
+{
+	s->side = side;
 }
 
 void store_stop_when(struct store *s, volatile sig_atomic_t *flag)

@@ -1,7 +1,13 @@
 /* store_check.c: the SQL behind `mcassess check`. */
 #include "config.h"
 
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "mcassess/error.h"
+#include "mcassess/report.h"
+#include "mcassess/util.h"
 
 #include "mcassess/store_check.h"
 #include "store_int.h"
@@ -222,6 +228,175 @@ int store_check_counts(struct store *s, long *submissions, long *evidence, long 
 		for (int i = 0; i < 7; i++)
 			*out[i] = (long)sqlite3_column_int64(st, i);
 	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? MC_OK : store_fail(s, err, "checking the database");
+}
+
+/* ---------------------------------------------------------------- the integrity check beside */
+
+/* PRAGMA integrity_check and the foreign keys on a connection of their own, in a
+ * thread: SQLite's pass over every page overlaps check's other passes (the machine
+ * has two cores; serial: in the caller's thread, at once). */
+struct store_check_side {
+	struct store *main, *own;
+	pthread_t thread;
+	int started;
+	char **msgs; /* what integrity_check said, held for the caller's thread */
+	size_t n;
+	int rc;
+	struct mc_error err;
+};
+
+static void side_keep(void *ctx, const char *problem)
+{
+	struct store_check_side *j = ctx;
+	j->msgs = mc_xrealloc(j->msgs, (j->n + 1) * sizeof *j->msgs);
+	j->msgs[j->n++] = mc_xstrdup(problem);
+}
+
+static void *side_run(void *arg)
+{
+	struct store_check_side *j = arg;
+	j->rc = store_integrity(j->own, side_keep, j, &j->err);
+	return NULL;
+}
+
+int store_check_integrity_start(struct store *s, int serial, struct store_check_side **out,
+				struct mc_error *err)
+{
+	*out = NULL;
+	struct store_check_side *j = calloc(1, sizeof *j);
+	if (!j)
+		abort();
+	j->main = s;
+	int rc = store_open(store_path(s), STORE_READONLY | STORE_NO_MIGRATE, &j->own, err);
+	if (rc != MC_OK) {
+		free(j);
+		return rc;
+	}
+	store_set_side(s, store_db(j->own));
+	if (serial || pthread_create(&j->thread, NULL, side_run, j) != 0)
+		side_run(j);
+	else
+		j->started = 1;
+	*out = j;
+	return MC_OK;
+}
+
+int store_check_integrity_finish(struct store_check_side **side, int abandon,
+				 void (*report)(void *ctx, const char *problem), void *ctx,
+				 struct mc_error *err)
+{
+	struct store_check_side *j = *side;
+	if (!j)
+		return MC_OK;
+	*side = NULL;
+	if (abandon)
+		sqlite3_interrupt(store_db(j->own));
+	if (j->started)
+		pthread_join(j->thread, NULL);
+	store_set_side(j->main, NULL);
+	int rc = abandon ? MC_OK : j->rc;
+	if (rc != MC_OK)
+		mc_error_set(err, rc, "%s", mc_error_msg(&j->err));
+	for (size_t i = 0; i < j->n; i++) {
+		if (!abandon)
+			report(ctx, j->msgs[i]);
+		free(j->msgs[i]);
+	}
+	free(j->msgs);
+	mc_error_clear(&j->err);
+	store_close(&j->own);
+	free(j);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- the counters since the last clean check */
+
+/* The days written after the mark (check_dirty_day, migration 17): their counters
+ * against their submissions (found by submission_submitted: the day's range, then
+ * its exact key), and the months of those days against the sum of their days'
+ * counters; each group whose kept n or attempts differ, rows of 0 being no row. */
+#define SINCE_DAYS "(SELECT day FROM check_dirty_day WHERE seq > ?1)"
+#define SINCE_MONTHS "(SELECT DISTINCT substr(day, 1, 7) AS m FROM check_dirty_day WHERE seq > ?1)"
+#define SINCE_KEPT(TABLE, KEY, IN)                                                                 \
+	"SELECT '" KEY "', " KEY ", credential_id, district_id, status, first, n, attempts, 1 FROM " TABLE \
+	" WHERE " KEY " IN " IN " AND (n <> 0 OR attempts <> 0)"
+static const char SQL_COUNTS_SINCE[] =
+	"WITH dd AS " SINCE_DAYS ", mm AS " SINCE_MONTHS ","
+	" side(tb, k, cid, did, st, f, n, a, kept) AS (" SINCE_KEPT("report_day", "day", "dd")
+	" UNION ALL SELECT 'day', substr(s.submitted_at, 1, 10), s.credential_id,"
+	"  coalesce(e.district_id, 0), s.status, s.attempt = 1, 1, s.attempt, 0"
+	"  FROM dd JOIN submission s ON s.submitted_at >= dd.day AND s.submitted_at < dd.day || char(1114111)"
+	"  AND substr(s.submitted_at, 1, 10) = dd.day LEFT JOIN educator e ON e.id = s.educator_id"
+	" UNION ALL " SINCE_KEPT("report_month", "month", "mm")
+	" UNION ALL SELECT 'month', substr(r.day, 1, 7), r.credential_id, r.district_id, r.status, r.first,"
+	"  r.n, r.attempts, 0 FROM mm JOIN report_day r ON r.day >= mm.m AND r.day < mm.m || char(1114111)"
+	"  AND substr(r.day, 1, 7) = mm.m)"
+	" SELECT tb, k, c.code, di.name, st, f, sum(iif(kept, n, 0)), sum(iif(kept, 0, n)) FROM side"
+	" LEFT JOIN credential c ON c.id = cid LEFT JOIN district di ON di.id = did"
+	" GROUP BY tb, k, cid, did, st, f"
+	" HAVING sum(iif(kept, n, -n)) <> 0 OR sum(iif(kept, a, -a)) <> 0 ORDER BY 1, 2, 3, 4, 5, 6";
+/* The facts (report_submission) of the submissions written after the mark against
+ * their source rows (report_fact), as store_report_facts_check does for all. */
+#define SINCE_FACTS(TABLE) \
+	"SELECT t.* FROM check_dirty_submission x JOIN " TABLE " t ON t.submission_id = x.submission_id" \
+	" WHERE x.seq > ?1"
+static const char SQL_FACTS_SINCE[] =
+	"SELECT coalesce(s.ext_id, '#' || x.submission_id) FROM"
+	" (SELECT submission_id FROM (" SINCE_FACTS("report_fact") " EXCEPT " SINCE_FACTS("report_submission") ")"
+	" UNION SELECT submission_id FROM (" SINCE_FACTS("report_submission") " EXCEPT " SINCE_FACTS("report_fact")
+	")) x LEFT JOIN submission s ON s.id = x.submission_id ORDER BY 1";
+static const char SQL_DIRTY_MAX[] =
+	"SELECT (SELECT coalesce(max(seq), 0) FROM check_dirty_day),"
+	" (SELECT coalesce(max(seq), 0) FROM check_dirty_submission)";
+
+int store_check_counts_since(struct store *s, long long day_seq,
+			     int (*fn)(void *ctx, const struct report_count_diff *d), void *ctx,
+			     struct mc_error *err)
+{
+	sqlite3_stmt *st = store_prep(s, SQL_COUNTS_SINCE, err);
+	if (!st)
+		return MC_FAIL;
+	store_bind_int(st, 1, day_seq);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct report_count_diff d = {
+			col(st, 0), col(st, 1), col(st, 2), col(st, 3), col(st, 4), sqlite3_column_int(st, 5),
+			sqlite3_column_int64(st, 6), sqlite3_column_int64(st, 7),
+		};
+		if (fn(ctx, &d) != MC_OK) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	return walk_end(s, st, rc, err);
+}
+
+int store_check_facts_since(struct store *s, long long submission_seq,
+			    int (*fn)(void *ctx, const char *submission), void *ctx, struct mc_error *err)
+{
+	sqlite3_stmt *st = store_prep(s, SQL_FACTS_SINCE, err);
+	if (!st)
+		return MC_FAIL;
+	store_bind_int(st, 1, submission_seq);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (fn(ctx, col(st, 0)) != MC_OK) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	return walk_end(s, st, rc, err);
+}
+
+int store_check_dirty_max(struct store *s, long long *day_seq, long long *submission_seq, struct mc_error *err)
+{
+	sqlite3_stmt *st = store_prep(s, SQL_DIRTY_MAX, err);
+	if (!st)
+		return MC_FAIL;
+	int rc = sqlite3_step(st);
+	*day_seq = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	*submission_seq = rc == SQLITE_ROW ? sqlite3_column_int64(st, 1) : 0;
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW ? MC_OK : store_fail(s, err, "checking the database");
 }

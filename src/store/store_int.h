@@ -6,6 +6,9 @@
 #include "mcassess/store.h"
 
 sqlite3 *store_db(struct store *s);
+/* A second connection working for this store's command (NULL: none): store_interrupt
+ * stops its statement too. Set it NULL before closing that connection. */
+void store_set_side(struct store *s, sqlite3 *side);
 
 /* A prepared statement for `sql`, cached by its address: pass a string with
  * static storage duration. The statement comes back reset with bindings cleared.

@@ -60,6 +60,25 @@ t_run 1 check
 t_stdout_has "problem: status counter 'queued' says 4 but 1 submission has that status"
 restore
 
+# ---- a row whose parent is gone (the foreign key check) and a counter edited: the
+# integrity check runs on a connection of its own beside the other parts, and what
+# it finds still comes first, as it does when it runs alone first (SERIAL)
+sql "INSERT INTO assignment (uid, submission_id, assessor, assigned_by, at)
+	VALUES ('orphan', 999, 'ann', 'ann', '2026-01-01T00:00:00Z');
+	UPDATE status_count SET n = n + 3 WHERE status = 'queued'"
+for serial in 0 1; do
+	MCASSESS_CHECK_SERIAL=$serial
+	export MCASSESS_CHECK_SERIAL
+	t_run 1 check
+	t_stdout_has "problem: foreign key: assignment row"
+	t_stdout_has "problem: status counter 'queued' says 4"
+	t_check "the database's problem comes first (MCASSESS_CHECK_SERIAL=$serial)" \
+		awk '/foreign key/ { f = NR } /status counter/ { c = NR } END { exit !(f && c && f < c) }' "$OUT"
+	t_stderr_has "check found 2 problems"
+done
+unset MCASSESS_CHECK_SERIAL
+restore
+
 # ---- a decision that the submission's status does not reflect
 sql "UPDATE submission SET status = 'in_progress' WHERE ext_id = 'S-2'"
 t_run 1 check

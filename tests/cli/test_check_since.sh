@@ -79,6 +79,35 @@ sql "UPDATE status_count SET n = n - 3 WHERE status = 'queued'"
 t_run 0 check --since-last
 t_stdout_has "audit rows from 4 on"
 
+# ---- the report counters: those of the days and submissions written since the
+# last clean check are recounted, and one edited in SQLite there is named
+restore
+t_run 0 check
+mc score S-3 O1 demonstrated # S-3 goes from queued to in progress: its day's counters change
+S3_DAY=$(sql "SELECT substr(submitted_at, 1, 10) FROM submission WHERE ext_id = 'S-3'")
+sql "UPDATE report_day SET n = n + 2 WHERE day = '$S3_DAY' AND status = 'in_progress'"
+t_run 1 check --since-last
+t_stdout_has "problem: report counter (by day) for $S3_DAY,"
+t_stdout_has "in_progress, first attempts, says 3 but 1 submission matches it"
+sql "UPDATE report_day SET n = n - 2 WHERE day = '$S3_DAY' AND status = 'in_progress';
+	UPDATE report_submission SET decided_at = '2026-01-01T00:00:00Z'
+	WHERE submission_id = (SELECT id FROM submission WHERE ext_id = 'S-3')"
+t_run 1 check --since-last
+t_stdout_has "problem: submission S-3: the facts kept for the turnaround and assessors reports differ"
+restore
+# a month no change since touched: --since-last leaves it (its time is the change's,
+# not the database's); the whole check recounts every counter and names it
+t_run 0 check
+mc score S-3 O1 demonstrated
+sql "INSERT INTO report_month (month, credential_id, district_id, status, first, n, attempts)
+	VALUES ('1999-01', (SELECT min(id) FROM credential), 0, 'queued', 1, 5, 5)"
+t_run 0 check --since-last
+t_stdout_has "all good:"
+t_run 1 check
+t_stdout_has "problem: report counter (by month) for 1999-01,"
+t_stdout_has "queued, first attempts, says 5 but 0 submissions match it"
+restore
+
 t_run 0 check --help
 t_stdout_has "--since-last"
 
