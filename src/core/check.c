@@ -368,7 +368,7 @@ static int audit_one(void *ctx, const struct audit_row *r)
 		return 0;
 	const char *id = r->subject + 11;
 	int score = strcmp(r->action, "score") == 0, fb = strcmp(r->action, "feedback") == 0,
-	    decide = strcmp(r->action, "decide") == 0;
+	    decide = strcmp(r->action, "decide") == 0 || strcmp(r->action, "approve") == 0; /* the sign-off */
 	if (!score && !fb && !decide)
 		return 0;
 	json_t *j = json_loads(r->after ? r->after : r->before ? r->before : "null", 0, NULL);

@@ -136,6 +136,8 @@ t_stdout_has "RD-1: approved by $P; the decision is final: earned."
 t_check "earned, decided by the approver" \
 	[ "$(sql "SELECT s.status || ':' || d.outcome || ':' || d.decided_by FROM decision d JOIN submission s ON s.id = d.submission_id")" = "earned:earned:$P" ]
 t_check "audited" [ "$(sql "SELECT json_extract(after, '\$.outcome') FROM audit WHERE action = 'approve'")" = earned ]
+t_run 0 check
+t_stdout_has "all good"
 
 # ---- disagreement: adjudication, assigned by the least-load rule, then approval
 score_all $A RD-2 3
