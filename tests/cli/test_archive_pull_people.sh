@@ -11,6 +11,7 @@ A=mcpp12a B=mcpp12b
 t_accounts $A $B || t_skip_all "not root (useradd, runuser)"
 on() { t_on "$@"; }
 t_check_d() { _d=$1 _f=$2; shift 2; if "$@"; then t_ok "$_d"; else t_fail "$_d"; t_diag "$_f"; fi; }
+jqe() { jq -e "$@" >/dev/null; }
 ok_on() { on "$@"; [ "$RC" -eq 0 ] || { echo "Bail out! mcassess --db $*: $(cat "$ERR")"; exit 1; }; }
 role() { sqlite3 "$1" "SELECT role || ' ' || ifnull((SELECT name FROM district WHERE id = district_id), '-') FROM person WHERE user = '$2'"; }
 clean() { on "$1" root check; t_check_d "$2" "$OUT" [ "$RC" -eq 0 ]; }
@@ -44,6 +45,12 @@ t_check_d "this side's record against the remote's" "$OUT" \
 	sh -c "grep -q '^  on the server: coordinator, South;' '$OUT' && grep -q '^  in the remote archive: approver, North;' '$OUT'"
 on "$C" root packet list
 t_check_d "packet list counts it with the pull" "$OUT" grep -q "1 conflict open" "$OUT"
+on "$C" root packet conflicts --format tsv
+t_check_d "tsv: id, source, state, this side's, theirs" "$OUT" \
+	grep -q "^person:$A	archive:[0-9a-f]\{40\}	open	coordinator, South;.*	approver, North;" "$OUT"
+on "$C" root packet conflicts --format json
+t_check_d "json the same" "$OUT" jqe --arg a "person:$A" \
+	'length == 1 and .[0].id == $a and (.[0].source | startswith("archive:")) and .[0].state == "open" and (.[0].here | startswith("coordinator, South;")) and (.[0].there | startswith("approver, North;"))' "$OUT"
 
 # pulling again (nothing new, then a new commit there) lists it once
 on "$C" root archive pull "$N.archive.git"
