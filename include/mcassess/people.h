@@ -42,6 +42,8 @@ int people_take_in_tx(struct store *s, const struct person *p, struct mc_error *
  * they may no longer act. Refused for the only admin and for someone who
  * still has open submissions assigned (named). MC_INVALID: no such person. */
 int people_remove(struct store *s, const char *user, struct mc_error *err);
+/* The same inside the caller's transaction (an archive's removal taken). */
+int people_remove_in_tx(struct store *s, const char *user, struct mc_error *err);
 
 /* people import: CSV text (header user,name,email,role,district; `file` names
  * it in messages) adds or updates everyone in one transaction, each change

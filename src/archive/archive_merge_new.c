@@ -320,10 +320,11 @@ static char *person_said(const struct person *p)
  * "person:USER" (a later pull brings its side up to date rather than add
  * another), its records theirs, settled with `packet resolve`. */
 static int person_conflict(struct store *s, const struct arc_merge_in *in, const struct person *ours,
-			   const struct person *theirs, const char *record, struct mc_error *err)
+			   const struct person *theirs, const char *record, const char *removed, struct mc_error *err)
 {
 	char *subject = mc_xasprintf("person:%s", theirs->user);
-	char *here = person_said(ours), *there = person_said(theirs);
+	char *here = person_said(ours);
+	char *there = removed ? mc_xasprintf("removed (people remove) at %s", removed) : person_said(theirs);
 	struct packet_conflict_row c = { .packet_id = in->source_id, .submission = subject, .server = here,
 					 .packet = there, .records = record, .events = "[]" };
 	int rc = store_packet_conflict_put_open(s, &c, err);
@@ -351,7 +352,7 @@ static int person_take(struct store *s, const struct arc_merge_in *in, const str
 		return rc;
 	}
 	if (found && !taken) { /* changed on both sides: a conflict; this side's stays while it is open */
-		rc = person_conflict(s, in, &old, p, record, err);
+		rc = person_conflict(s, in, &old, p, record, NULL, err);
 		*conflicts += rc == MC_OK;
 		people_free(&old);
 		return rc;
@@ -375,6 +376,36 @@ static int person_take(struct store *s, const struct arc_merge_in *in, const str
 	return rc;
 }
 
+/* A person removed there: removed here as `people remove` removes (audited
+ * with nothing after, at their time there), unless this side changed them
+ * too, still has open work assigned to them or has them as its only admin:
+ * then a conflict, and they stay while it is open. */
+static int person_removal(struct store *s, const struct arc_merge_in *in, const struct person *p,
+			  const char *record, const char *removed, int taken, long *conflicts, struct mc_error *err)
+{
+	struct person old = { 0 };
+	int found = 0, open = 0, admins = 2;
+	char *ids = NULL;
+	int rc = store_people_get(s, p->user, &old, &found, err);
+	if (rc != MC_OK || !found)
+		return rc; /* not here, or removed here too */
+	if (taken)
+		rc = store_people_open_work(s, p->user, &open, &ids, err);
+	if (rc == MC_OK && taken && old.role == ROLE_ADMIN)
+		rc = store_people_count(s, "admin", &admins, err);
+	char *subject = mc_xasprintf("person:%s", p->user), *before = person_value(&old);
+	if (rc == MC_OK && (!taken || open > 0 || admins <= 1)) {
+		rc = person_conflict(s, in, &old, p, record, removed, err);
+		*conflicts += rc == MC_OK;
+	} else if (rc == MC_OK && (rc = store_people_remove(s, p->user, removed, err)) == MC_OK)
+		rc = audit_append(s, "people", subject, before, NULL, err);
+	free(subject);
+	free(before);
+	free(ids);
+	people_free(&old);
+	return rc;
+}
+
 static int person_record(struct store *s, const struct arc_merge_in *in, const char *path, json_t *j, int taken,
 			 long *conflicts, struct mc_error *err)
 {
@@ -387,7 +418,9 @@ static int person_record(struct store *s, const struct arc_merge_in *in, const c
 				    "login name and a role: assessor, approver, coordinator or admin): nothing was "
 				    "merged", in->url, path);
 	char *record = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
-	int rc = person_take(s, in, &p, record, taken, conflicts, err);
+	const char *removed = jstr(j, "removed");
+	int rc = removed ? person_removal(s, in, &p, record, removed, taken, conflicts, err)
+			 : person_take(s, in, &p, record, taken, conflicts, err);
 	free(record);
 	return rc;
 }

@@ -386,10 +386,11 @@ static int take_person(struct store *s, const struct pick *p, struct mc_error *e
 	const char *role = F("role");
 	struct person theirs = { .user = (char *)p->sub + 7, .name = F("name"), .email = F("email"),
 				 .district = F("district"), .role = people_role_parse(role ? role : "") };
+	int rc = theirs.role == ROLE_NONE ? mc_error_set(err, MC_FAIL, "the conflict's record of %s is unreadable",
+							 theirs.user)
+		 : F("removed")	   ? people_remove_in_tx(s, theirs.user, err)
+				   : people_take_in_tx(s, &theirs, err);
 #undef F
-	int rc = theirs.role != ROLE_NONE ? people_take_in_tx(s, &theirs, err)
-					  : mc_error_set(err, MC_FAIL, "the conflict's record of %s is unreadable",
-							 theirs.user);
 	json_decref(j);
 	if (rc != MC_OK)
 		mc_error_prefix(err, "%s: the remote's side cannot be taken, the conflict stays open", p->sub);

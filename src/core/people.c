@@ -271,6 +271,11 @@ static int remove_in_tx(struct store *s, void *ctx, struct mc_error *err)
 	return rc;
 }
 
+int people_remove_in_tx(struct store *s, const char *user, struct mc_error *err)
+{
+	return remove_in_tx(s, (void *)user, err);
+}
+
 int people_remove(struct store *s, const char *user, struct mc_error *err)
 {
 	return store_transact(s, remove_in_tx, (void *)user, err);

@@ -7,8 +7,8 @@
 # admin); pulling again lists it once; check is clean throughout. Real OS
 # accounts (as root, else skipped): mcpp12a, mcpp12b.
 . "$TOP_SRCDIR/tests/cli/lib.sh"
-A=mcpp12a B=mcpp12b
-t_accounts $A $B || t_skip_all "not root (useradd, runuser)"
+A=mcpp12a B=mcpp12b R=mcpp12c W=mcpp12d
+t_accounts $A $B $R $W || t_skip_all "not root (useradd, runuser)"
 on() { t_on "$@"; }
 t_check_d() { _d=$1 _f=$2; shift 2; if "$@"; then t_ok "$_d"; else t_fail "$_d"; t_diag "$_f"; fi; }
 jqe() { jq -e "$@" >/dev/null; }
@@ -141,5 +141,52 @@ t_check_d "once $B is admin here (theirs taken)" "$ERR" [ "$RC" -eq 0 ]
 on "$C" root packet resolve person:root --keep packet
 t_check_d "root's change is taken" "$ERR" [ "$RC" -eq 0 ]
 t_check "root is a coordinator, $B admin" test "$(role "$C" root),$(role "$C" $B)" = "coordinator South,admin North"
+clean "$C" "check is clean after the admins' conflicts"
+
+# ---------------------------------------------------------------- a person removed there
+# $R: removed there only; $W: removed there, open work here; $A: removed
+# there, changed here ($B is both sides' admin now)
+ok_on "$N" $B people add $R --role assessor --district North
+ok_on "$N" $B people add $W --role assessor --district North
+ok_on "$C" root archive pull "$N.archive.git"
+ok_on "$C" $B import "$FIXTURES/packet/subs.csv" --evidence "$FIXTURES/packet/evidence"
+ok_on "$C" $B assign PK-1 $W
+for u in $R $W $A; do ok_on "$N" $B people remove $u; done
+t_check "the archive's record of a removed person says so" \
+	test "$(git --git-dir="$N.archive.git" show HEAD:people/$R.json | jq '.removed | type')" = '"string"'
+t_check "and only theirs" \
+	test "$(git --git-dir="$N.archive.git" show HEAD:people/$B.json | jq 'has("removed")')" = false
+ok_on "$C" $B people add $A --role coordinator --district North
+on "$C" root archive pull "$N.archive.git"
+t_check_d "a pull with people removed there exits 0" "$ERR" [ "$RC" -eq 0 ]
+on "$C" root people list
+t_check_d "removed there only: removed here" "$OUT" sh -c "! grep -q '^$R ' '$OUT'"
+t_check "audited as people remove is (nothing after)" \
+	test "$(sqlite3 "$C" "SELECT count(*) FROM audit WHERE action = 'people' AND subject = 'person:$R' AND after IS NULL")" = 1
+t_check_d "with open work here: they stay while it is a conflict" "$OUT" grep -q "^$W " "$OUT"
+t_check_d "changed here too: they stay while it is a conflict" "$OUT" grep -q "^$A " "$OUT"
+# the merged tree took the removal of $W (changed there only), so until the
+# conflict is settled check names that one difference (as for the only admin)
+on "$C" root check
+t_check_d "while open, check names only $W's removal in the archive" "$OUT" \
+	test "$(grep -c '^problem' "$OUT"),$(grep -c "^problem: archive: person $W: removed: the database has nothing" "$OUT")" = 1,1
+on "$C" root packet conflicts --format tsv
+t_check_d "both listed, their remote side the removal" "$OUT" sh -c \
+	"grep -q '^person:$W	archive:.*	removed (people remove) at ' '$OUT' && grep -q '^person:$A	archive:.*	removed (people remove) at ' '$OUT'"
+on "$C" $B packet resolve person:$A --keep packet
+t_check_d "taking a removal removes them" "$ERR" [ "$RC" -eq 0 ]
+on "$C" root people list
+t_check_d "$A is removed" "$OUT" sh -c "! grep -q '^$A ' '$OUT'"
+DB=$C
+t_snapshot
+on "$C" $B packet resolve person:$W --keep packet
+t_check_d "taking the removal of someone with open work is refused, naming it" "$ERR" \
+	grep -q "person:$W: .*$W still has 1 open submission assigned (PK-1)" "$ERR"
+t_db_unchanged
+on "$C" root packet resolve person:$W --keep server
+t_check_d "keeping them settles it" "$ERR" [ "$RC" -eq 0 ]
+t_snapshot
+on "$C" root archive pull "$N.archive.git"
+t_db_unchanged
 clean "$C" "check is clean at the end"
 done_testing
