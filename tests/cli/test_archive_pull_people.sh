@@ -189,4 +189,27 @@ t_snapshot
 on "$C" root archive pull "$N.archive.git"
 t_db_unchanged
 clean "$C" "check is clean at the end"
+
+# ---------------------------------------------------------------- two archives, either order
+# X1: $R added then removed, $W an assessor; X2: $A a coordinator of West
+ok_on "$F/x1.db" root init
+ok_on "$F/x1.db" root archive init
+ok_on "$F/x1.db" root people add $R --role assessor
+ok_on "$F/x1.db" root people add $W --role assessor --district East
+ok_on "$F/x1.db" root people remove $R
+ok_on "$F/x2.db" root init
+ok_on "$F/x2.db" root archive init
+ok_on "$F/x2.db" root people add $A --role coordinator --district West
+people_dump() { sqlite3 "$1" "SELECT user, role, ifnull((SELECT name FROM district WHERE id = district_id), '-'), removed_at IS NULL FROM person ORDER BY user"; }
+for order in "x1 x2" "x2 x1"; do
+	db=$F/o-$(echo $order | tr ' ' -).db
+	ok_on "$db" root init
+	ok_on "$db" root archive init
+	for x in $order; do ok_on "$db" root archive pull "$F/$x.db.archive.git"; done
+	clean "$db" "check is clean after pulling $order"
+done
+people_dump "$F/o-x1-x2.db" | diff - "$(people_dump "$F/o-x2-x1.db" >"$F/o.dump"; echo "$F/o.dump")" | sed 's/^/# /'
+t_check "pulled in either order, the same people" test "$(people_dump "$F/o-x1-x2.db")" = "$(people_dump "$F/o-x2-x1.db")"
+t_check "a person removed there and never here is not added" \
+	test "$(sqlite3 "$F/o-x1-x2.db" "SELECT count(*) FROM person WHERE user = '$R'")" = 0
 done_testing
