@@ -33,12 +33,17 @@ int people_set(struct store *s, const char *user, enum people_role role, const c
 /* The same without the admin check, inside the caller's transaction (setup_init). */
 int people_set_in_tx(struct store *s, const char *user, enum people_role role, const char *district,
 		     enum people_change *what, struct mc_error *err);
+/* The same with p's name and e-mail (a record from elsewhere: an archive's
+ * side of a conflict taken), refused for the only admin made something else. */
+int people_take_in_tx(struct store *s, const struct person *p, struct mc_error *err);
 
 /* Remove a person (admins; audited with the person before and nothing after).
  * Their row stays, so their scores, decisions and audit rows keep their name;
  * they may no longer act. Refused for the only admin and for someone who
  * still has open submissions assigned (named). MC_INVALID: no such person. */
 int people_remove(struct store *s, const char *user, struct mc_error *err);
+/* The same inside the caller's transaction (an archive's removal taken). */
+int people_remove_in_tx(struct store *s, const char *user, struct mc_error *err);
 
 /* people import: CSV text (header user,name,email,role,district; `file` names
  * it in messages) adds or updates everyone in one transaction, each change

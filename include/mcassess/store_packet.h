@@ -147,6 +147,9 @@ int store_packet_touched(struct store *s, const char *packet_id, const char *sub
 			 long *own, struct mc_error *err);
 /* A conflict's packet side, replaced (the same packet brought more work). */
 int store_packet_conflict_update(struct store *s, const struct packet_conflict_row *c, struct mc_error *err);
+/* A conflict that has one open side at most (a person's, subject "person:USER"
+ * in `submission`): the open one brought up to c (a later pull), else c added. */
+int store_packet_conflict_put_open(struct store *s, const struct packet_conflict_row *c, struct mc_error *err);
 /* Every open side of `sub`'s conflict resolved as `state`. */
 int store_packet_conflict_settle(struct store *s, const char *sub, const char *state, const char *by, const char *at,
 				 struct mc_error *err);

@@ -110,10 +110,10 @@ int arc_merge_new_submission(struct store *s, const struct arc_merge_in *in, con
 int arc_merge_educator(struct store *s, const char *record, struct mc_error *err);
 /* A person's or the catalog's record (text, at path) the remote added or
  * changed; taken: only the remote changed it since the two parted (else this
- * side's stays, and a person's is said). People come as they are there
+ * side's stays, and a person's is a conflict, counted in *conflicts). People come as they are there
  * (audited as `people add`); a pathway's goal set there only too; a catalog
  * version must be here already and the same (published versions never change). */
 int arc_merge_side_record(struct store *s, const struct arc_merge_in *in, const char *path, const char *text,
-			  int taken, struct mc_error *err);
+			  int taken, long *conflicts, struct mc_error *err);
 
 #endif

@@ -17,6 +17,7 @@
 #include "mcassess/store_import.h"
 #include "mcassess/store_audit.h"
 #include "mcassess/store_merge.h"
+#include "mcassess/store_packet.h"
 #include "mcassess/util.h"
 
 /* ---------------------------------------------------------------- trees */
@@ -293,6 +294,7 @@ struct edus {
 	const struct arc_merge_in *in;
 	struct mc_error *err;
 	int rc;
+	long conflicts; /* people's (side_delta) */
 };
 
 static int educator_delta(const git_diff_delta *d, float progress, void *payload)
@@ -323,7 +325,7 @@ static int side_delta(const git_diff_delta *d, float progress, void *payload)
 		return 0; /* this side has it already */
 	int taken = same(have_ours, &ours, d->status != GIT_DELTA_ADDED, &d->old_file.id);
 	char *text = blob_str(e->in->repo, &d->new_file.id);
-	e->rc = text ? arc_merge_side_record(e->s, e->in, d->new_file.path, text, taken, e->err)
+	e->rc = text ? arc_merge_side_record(e->s, e->in, d->new_file.path, text, taken, &e->conflicts, e->err)
 		     : mc_error_set(e->err, MC_FAIL, "%s: %s cannot be read", e->in->url, d->new_file.path);
 	free(text);
 	return e->rc != MC_OK;
@@ -346,6 +348,18 @@ static int remote_deltas(const struct arc_merge_in *in, const char *prefix, git_
 				  git_error_last() ? git_error_last()->message : "?");
 	git_diff_free(diff);
 	return rc == MC_OK ? *cb_rc : rc;
+}
+
+/* People's conflicts count as the submissions' do, in the result and in the
+ * pull's note in the packets' list (merge_run's, added to). */
+static int people_conflicts_noted(struct store *s, const struct arc_merge_in *in, struct merge_result *res,
+				  long conflicts, struct mc_error *err)
+{
+	char now[MC_TIME_LEN];
+	mc_now(now);
+	res->conflicts += conflicts;
+	return store_packet_import_note(s, in->source_id, "(archive)", in->made_by, in->made_at, session_user(s),
+					now, 0, conflicts, err);
 }
 
 int arc_merge_records(struct store *s, const struct arc_merge_in *in, struct merge_result *res,
@@ -378,6 +392,8 @@ int arc_merge_records(struct store *s, const struct arc_merge_in *in, struct mer
 		rc = remote_deltas(in, "educators/", educator_delta, &e, &e.rc, err);
 	if (rc == MC_OK)
 		rc = merge_run(s, &src, res, err);
+	if (rc == MC_OK && e.conflicts)
+		rc = people_conflicts_noted(s, in, res, e.conflicts, err);
 	if (rc == MC_OK)
 		rc = store_merge_settle(s, from, in->source_id, err);
 	for (size_t i = 0; i < r.n; i++) {

@@ -24,6 +24,7 @@
 #include "mcassess/store_archive.h"
 #include "mcassess/store_import.h"
 #include "mcassess/store_merge.h"
+#include "mcassess/store_packet.h"
 #include "mcassess/store_people.h"
 #include "mcassess/util.h"
 
@@ -307,10 +308,40 @@ static int last_admin(struct store *s, const struct arc_merge_in *in, const stru
 	return rc;
 }
 
+/* "coordinator, North; Ann Lee <ann@x.org>": a person as a conflict's side says it. */
+static char *person_said(const struct person *p)
+{
+	return mc_xasprintf("%s%s%s; %s <%s>", people_role_name(p->role), p->district ? ", " : "",
+			    p->district ? p->district : "", p->name && *p->name ? p->name : "(no name)",
+			    p->email && *p->email ? p->email : "no e-mail");
+}
+
+/* Changed here and there since the two parted: one open conflict on
+ * "person:USER" (a later pull brings its side up to date rather than add
+ * another), its records theirs, settled with `packet resolve`. */
+static int person_conflict(struct store *s, const struct arc_merge_in *in, const struct person *ours,
+			   const struct person *theirs, const char *record, const char *removed, struct mc_error *err)
+{
+	char *subject = mc_xasprintf("person:%s", theirs->user);
+	char *here = person_said(ours);
+	char *there = removed ? mc_xasprintf("removed (people remove) at %s", removed) : person_said(theirs);
+	struct packet_conflict_row c = { .packet_id = in->source_id, .submission = subject, .server = here,
+					 .packet = there, .records = record, .events = "[]" };
+	int rc = store_packet_conflict_put_open(s, &c, err);
+	if (rc == MC_OK)
+		session_say(session_of(s), MC_SINK_WARN, "%s: %s was changed there and here since the two archives "
+			    "parted: this database keeps its own until a coordinator settles the conflict "
+			    "('mcassess packet conflicts' lists it)", in->url, theirs->user);
+	free(subject);
+	free(here);
+	free(there);
+	return rc;
+}
+
 /* A person added or changed there: here as there, audited as `people add` is
  * (check compares role and district with the log's last word). */
-static int person_take(struct store *s, const struct arc_merge_in *in, const struct person *p, int taken,
-		       struct mc_error *err)
+static int person_take(struct store *s, const struct arc_merge_in *in, const struct person *p,
+		       const char *record, int taken, long *conflicts, struct mc_error *err)
 {
 	struct person old = { 0 };
 	int found = 0;
@@ -320,16 +351,11 @@ static int person_take(struct store *s, const struct arc_merge_in *in, const str
 			people_free(&old);
 		return rc;
 	}
-	if (found && !taken) { /* changed on both sides: this side's stays, as in the merged tree */
-		session_say(session_of(s), MC_SINK_WARN, "%s: %s was changed there (%s%s%s) and here (%s%s%s) since "
-			    "the two archives parted; this database keeps its own: if theirs is right, an admin "
-			    "runs 'mcassess people add %s --role %s%s%s'", in->url, p->user,
-			    people_role_name(p->role), p->district ? ", " : "", p->district ? p->district : "",
-			    people_role_name(old.role), old.district ? ", " : "", old.district ? old.district : "",
-			    p->user, people_role_name(p->role), p->district ? " --district " : "",
-			    p->district ? p->district : "");
+	if (found && !taken) { /* changed on both sides: a conflict; this side's stays while it is open */
+		rc = person_conflict(s, in, &old, p, record, NULL, err);
+		*conflicts += rc == MC_OK;
 		people_free(&old);
-		return MC_OK;
+		return rc;
 	}
 	int last = 0;
 	if (found && (rc = last_admin(s, in, &old, p, &last, err)) == MC_OK && last) {
@@ -350,8 +376,38 @@ static int person_take(struct store *s, const struct arc_merge_in *in, const str
 	return rc;
 }
 
+/* A person removed there: removed here as `people remove` removes (audited
+ * with nothing after, at their time there), unless this side changed them
+ * too, still has open work assigned to them or has them as its only admin:
+ * then a conflict, and they stay while it is open. */
+static int person_removal(struct store *s, const struct arc_merge_in *in, const struct person *p,
+			  const char *record, const char *removed, int taken, long *conflicts, struct mc_error *err)
+{
+	struct person old = { 0 };
+	int found = 0, open = 0, admins = 2;
+	char *ids = NULL;
+	int rc = store_people_get(s, p->user, &old, &found, err);
+	if (rc != MC_OK || !found)
+		return rc; /* not here, or removed here too */
+	if (taken)
+		rc = store_people_open_work(s, p->user, &open, &ids, err);
+	if (rc == MC_OK && taken && old.role == ROLE_ADMIN)
+		rc = store_people_count(s, "admin", &admins, err);
+	char *subject = mc_xasprintf("person:%s", p->user), *before = person_value(&old);
+	if (rc == MC_OK && (!taken || open > 0 || admins <= 1)) {
+		rc = person_conflict(s, in, &old, p, record, removed, err);
+		*conflicts += rc == MC_OK;
+	} else if (rc == MC_OK && (rc = store_people_remove(s, p->user, removed, err)) == MC_OK)
+		rc = audit_append(s, "people", subject, before, NULL, err);
+	free(subject);
+	free(before);
+	free(ids);
+	people_free(&old);
+	return rc;
+}
+
 static int person_record(struct store *s, const struct arc_merge_in *in, const char *path, json_t *j, int taken,
-			 struct mc_error *err)
+			 long *conflicts, struct mc_error *err)
 {
 	const char *role = jstr(j, "role");
 	struct person p = { .user = (char *)jstr(j, "id"), .name = (char *)jstr(j, "name"),
@@ -361,7 +417,12 @@ static int person_record(struct store *s, const struct arc_merge_in *in, const c
 		return mc_error_set(err, MC_INVALID, "%s: %s in the remote's archive is not a person's record (a "
 				    "login name and a role: assessor, approver, coordinator or admin): nothing was "
 				    "merged", in->url, path);
-	return person_take(s, in, &p, taken, err);
+	char *record = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+	const char *removed = jstr(j, "removed");
+	int rc = removed ? person_removal(s, in, &p, record, removed, taken, conflicts, err)
+			 : person_take(s, in, &p, record, taken, conflicts, err);
+	free(record);
+	return rc;
 }
 
 /* A catalog version, once published, never changes: the same version with
@@ -416,7 +477,7 @@ static int pathway_record(struct store *s, const struct arc_merge_in *in, const 
 }
 
 int arc_merge_side_record(struct store *s, const struct arc_merge_in *in, const char *path, const char *text,
-			  int taken, struct mc_error *err)
+			  int taken, long *conflicts, struct mc_error *err)
 {
 	json_t *j = json_loads(text, 0, NULL);
 	int rc = MC_OK;
@@ -424,7 +485,7 @@ int arc_merge_side_record(struct store *s, const struct arc_merge_in *in, const 
 		rc = mc_error_set(err, MC_INVALID, "%s: %s in the remote's archive is not a record (JSON): nothing "
 				  "was merged", in->url, path);
 	else if (strncmp(path, "people/", 7) == 0)
-		rc = person_record(s, in, path, j, taken, err);
+		rc = person_record(s, in, path, j, taken, conflicts, err);
 	else if (strncmp(path, "catalog/credentials/", 20) == 0)
 		rc = credential_record(s, in, path, j, err);
 	else if (strncmp(path, "catalog/pathways/", 17) == 0)

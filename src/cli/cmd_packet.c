@@ -132,13 +132,35 @@ static int do_status(struct cli *cli, const struct cli_cmd *self, int argc, char
 	return MC_OK;
 }
 
+static void tsv_fields(const char *const *v, size_t n);
+
+struct listed {
+	int fmt;
+	long n;
+};
+
+/* tsv: ID SOURCE STATE HERE THERE; json: the same as an object's keys */
 static int show_conflict(void *ctx, const struct packet_conflict_view *c)
 {
-	(void)ctx;
-	/* an archive pull's conflicts are here too, from "archive:COMMIT" (archive.h) */
-	int pulled = strncmp(c->packet_id, "archive:", 8) == 0;
-	cli_say(stdout, "%s  %s %s  %s\n  on the server: %s\n  %s: %s\n", c->submission, pulled ? "from" : "packet",
-		c->packet_id, c->state, c->server, pulled ? "in the remote archive" : "in the packet", c->packet);
+	struct listed *l = ctx;
+	const char *f[] = { c->submission, c->packet_id, c->state, c->server, c->packet };
+	static const char *const keys[] = { "id", "source", "state", "here", "there" };
+	if (l->n++, l->fmt == CLI_TSV) {
+		tsv_fields(f, 5);
+		putchar('\n');
+	} else if (l->fmt == CLI_JSON) {
+		for (size_t i = 0; i < 5; i++) {
+			printf("%s\"%s\": ", i ? ", " : l->n > 1 ? ",\n  {" : "\n  {", keys[i]);
+			cli_json_str(stdout, f[i]);
+		}
+		putchar('}');
+	} else {
+		/* an archive pull's conflicts are here too, from "archive:COMMIT" (archive.h) */
+		int pulled = strncmp(c->packet_id, "archive:", 8) == 0;
+		cli_say(stdout, "%s  %s %s  %s\n  on the server: %s\n  %s: %s\n", c->submission,
+			pulled ? "from" : "packet", c->packet_id, c->state, c->server,
+			pulled ? "in the remote archive" : "in the packet", c->packet);
+	}
 	return 0;
 }
 
@@ -146,16 +168,20 @@ static int do_conflicts(struct cli *cli, const struct cli_cmd *self, int argc, c
 {
 	static const struct option opts[] = {
 		{ "all", no_argument, NULL, 'a' },
+		{ "format", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int all = 0, ch;
+	struct listed l = { .fmt = CLI_TEXT };
 	while ((ch = cli_getopt(argc, argv, "h", opts)) != -1) {
 		if (ch == 'h')
 			return cli_help(self);
 		if (ch == 'a')
 			all = 1;
-		else
+		else if (ch == 'f' && (l.fmt = cli_parse_format(optarg)) < 0)
+			return cli_usage_error(self, "unknown format '%s' (text, tsv or json)", optarg);
+		else if (ch != 'f')
 			return cli_usage_error(self, "unknown option '%s'", argv[optind - 1]);
 	}
 	if (optind != argc)
@@ -166,11 +192,15 @@ static int do_conflicts(struct cli *cli, const struct cli_cmd *self, int argc, c
 		return rc;
 	struct mc_error err = MC_ERROR_INIT;
 	long n = 0;
-	rc = packet_conflicts(s, all, show_conflict, NULL, &n, &err);
+	if (l.fmt == CLI_JSON)
+		putchar('[');
+	rc = packet_conflicts(s, all, show_conflict, &l, &n, &err);
+	if (l.fmt == CLI_JSON)
+		puts(rc == MC_OK && n ? "\n]" : "]");
 	cli_close(cli);
 	if (rc != MC_OK)
 		return cli_error(&err);
-	if (n == 0)
+	if (n == 0 && l.fmt == CLI_TEXT)
 		cli_say(stdout, "no %sconflicts\n", all ? "" : "open ");
 	return MC_OK;
 }
@@ -236,11 +266,6 @@ static void tsv_fields(const char *const *v, size_t n)
 		cli_tsv_field(stdout, v[i]);
 	}
 }
-
-struct listed {
-	int fmt;
-	long n;
-};
 
 static int list_one(void *ctx, const struct packet_list_view *v)
 {
@@ -317,7 +342,7 @@ static int run_packet(struct cli *cli, const struct cli_cmd *self, int argc, cha
 const struct cli_cmd cli_cmd_packet = {
 	"packet", run_packet,
 	"packet export --district D [--assessor U ...] [--out FILE] | packet import FILE | packet status FILE | "
-	"packet list [--format text|tsv|json] | packet conflicts [--all] | packet resolve ID --keep server|packet",
+	"packet list [--format text|tsv|json] | packet conflicts [--all] [--format text|tsv|json] | packet resolve ID --keep server|packet",
 	"Offline review sessions: a district's open work taken away on laptops and merged back.",
 	"  export     writes one file (a database: open it with 'mcassess --db FILE')\n"
 	"             holding district D's open submissions assigned to the assessors\n"
@@ -336,7 +361,9 @@ const struct cli_cmd cli_cmd_packet = {
 	"  status     what a packet holds and, on the server, what came of it\n"
 	"  list       the packets exported and imported here: exported, imported or\n"
 	"             conflicts open\n"
-	"  conflicts  the open conflicts (--all: resolved ones too)\n"
+	"  conflicts  the open conflicts (--all: resolved ones too), a packet's\n"
+	"             submissions and an archive pull's submissions and people\n"
+	"             (person:USER)\n"
 	"  resolve    --keep server (the packets' work is set aside, still recorded) or\n"
 	"             --keep packet (the packet's records replace the server's; with\n"
 	"             several packets, name one as PACKET/ID)\n\n"

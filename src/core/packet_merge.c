@@ -377,6 +377,26 @@ static int take_packet(struct store *s, const struct pick *p, struct mc_error *e
 	return rc;
 }
 
+/* A person's conflict from a pull (subject "person:USER"): the remote's record
+ * taken here as `people add` would make it, audited as a people change. */
+static int take_person(struct store *s, const struct pick *p, struct mc_error *err)
+{
+	json_t *j = json_loads(p->records, 0, NULL);
+#define F(k) (char *)json_string_value(json_object_get(j, k))
+	const char *role = F("role");
+	struct person theirs = { .user = (char *)p->sub + 7, .name = F("name"), .email = F("email"),
+				 .district = F("district"), .role = people_role_parse(role ? role : "") };
+	int rc = theirs.role == ROLE_NONE ? mc_error_set(err, MC_FAIL, "the conflict's record of %s is unreadable",
+							 theirs.user)
+		 : F("removed")	   ? people_remove_in_tx(s, theirs.user, err)
+				   : people_take_in_tx(s, &theirs, err);
+#undef F
+	json_decref(j);
+	if (rc != MC_OK)
+		mc_error_prefix(err, "%s: the remote's side cannot be taken, the conflict stays open", p->sub);
+	return rc;
+}
+
 static int resolve_in_tx(struct store *s, const struct pick *p, int packet, struct mc_error *err)
 {
 	char at[MC_TIME_LEN];
@@ -387,9 +407,10 @@ static int resolve_in_tx(struct store *s, const struct pick *p, int packet, stru
 	/* The other sides of the submission: the server's kept, or another packet's. */
 	if (rc == MC_OK && (packet || p->whole))
 		rc = store_packet_conflict_settle(s, p->sub, packet ? "other" : "server", session_user(s), at, err);
+	int person = strncmp(p->sub, "person:", 7) == 0;
 	if (rc == MC_OK && packet)
-		rc = take_packet(s, p, err);
-	char *subject = mc_xasprintf("submission:%s", p->sub);
+		rc = person ? take_person(s, p, err) : take_packet(s, p, err);
+	char *subject = person ? mc_xstrdup(p->sub) : mc_xasprintf("submission:%s", p->sub);
 	char *after = mc_xasprintf("{\"kept\":\"%s\",\"packet\":\"%s\"}", packet ? "packet" : "server",
 				   p->packet_id);
 	if (rc == MC_OK)
@@ -475,6 +496,18 @@ static int one_side(struct store *s, struct packet_side *d, const char *records,
 	return rc;
 }
 
+/* A person's side: their record as the conflict says it, one line. */
+static int person_side(struct packet_side *d, const char *said, int (*fn)(void *ctx, const struct packet_side *d),
+		       void *ctx)
+{
+	char *line = (char *)said;
+	d->lines = &line;
+	d->n = 1;
+	fn(ctx, d);
+	d->lines = NULL;
+	return MC_OK;
+}
+
 int packet_conflict_sides(struct store *s, const char *sub, int (*fn)(void *ctx, const struct packet_side *d),
 			  void *ctx, struct mc_error *err)
 {
@@ -486,18 +519,20 @@ int packet_conflict_sides(struct store *s, const char *sub, int (*fn)(void *ctx,
 		rc = mc_error_set(err, MC_INVALID, "no open conflict on '%s'; 'mcassess packet conflicts' lists them",
 				  sub);
 	char *server = NULL;
-	if (rc == MC_OK)
+	int person = strncmp(sub, "person:", 7) == 0; /* a pull's: each side one line, the record said */
+	if (rc == MC_OK && !person)
 		rc = store_packet_server_records_json(s, sub, &server, err);
-	struct packet_side d = { .label = "server", .what = r.server };
+	struct packet_side d = { .label = "server", .what = person ? "this database's record" : r.server };
 	if (rc == MC_OK)
-		rc = one_side(s, &d, server, fn, ctx, err);
+		rc = person ? person_side(&d, r.server, fn, ctx) : one_side(s, &d, server, fn, ctx, err);
 	for (size_t i = 0; i < r.n; i++) {
 		/* a UUIDv7 starts with its time: packets made together share the start */
 		size_t len = strlen(r.ids[i]);
 		char *label = mc_xasprintf("packet %s", r.ids[i] + (len > 8 ? len - 8 : 0));
-		d = (struct packet_side){ .label = label, .packet_id = r.ids[i], .what = r.whats[i] };
+		d = (struct packet_side){ .label = label, .packet_id = r.ids[i],
+					  .what = person ? "the remote archive's record" : r.whats[i] };
 		if (rc == MC_OK)
-			rc = one_side(s, &d, r.records[i], fn, ctx, err);
+			rc = person ? person_side(&d, r.whats[i], fn, ctx) : one_side(s, &d, r.records[i], fn, ctx, err);
 		free(label);
 		free(r.ids[i]);
 		free(r.whats[i]);

@@ -155,6 +155,12 @@ int people_set_in_tx(struct store *s, const char *user, enum people_role role, c
 	return set_in_tx(s, user, role, district, NULL, NULL, what, err);
 }
 
+int people_take_in_tx(struct store *s, const struct person *p, struct mc_error *err)
+{
+	return set_in_tx(s, p->user, p->role, p->district, p->name ? p->name : "", p->email ? p->email : "", NULL,
+			 err);
+}
+
 int people_set(struct store *s, const char *user, enum people_role role, const char *district,
 	       enum people_change *what, struct mc_error *err)
 {
@@ -263,6 +269,11 @@ static int remove_in_tx(struct store *s, void *ctx, struct mc_error *err)
 	if (found)
 		people_free(&old);
 	return rc;
+}
+
+int people_remove_in_tx(struct store *s, const char *user, struct mc_error *err)
+{
+	return remove_in_tx(s, (void *)user, err);
 }
 
 int people_remove(struct store *s, const char *user, struct mc_error *err)

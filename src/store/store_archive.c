@@ -63,6 +63,8 @@ static const char SQL_EDUCATOR[] =
 static const char SQL_PERSON[] =
 	"SELECT p.name, p.email, p.role, d.name FROM person p LEFT JOIN district d ON d.id = p.district_id "
 	"WHERE p.user = ?1";
+static const char SQL_PERSON_REMOVED[] =
+	"SELECT removed_at FROM person WHERE user = ?1 AND removed_at IS NOT NULL";
 static const char SQL_CREDENTIAL[] =
 	"SELECT pw.code, c.title, c.current_version, r.source_sha256 FROM credential c "
 	"JOIN pathway pw ON pw.id = c.pathway_id "
@@ -349,6 +351,21 @@ static int simple_record(struct store *s, const char *sql, const char *id, const
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading a record for the archive");
 }
 
+/* A person removed (`people remove`) says when, so a pull carries it; the
+ * others' records have no such key, as before. */
+static int person_removed(struct store *s, const char *user, json_t *o, struct mc_error *err)
+{
+	sqlite3_stmt *st = store_prep(s, SQL_PERSON_REMOVED, err);
+	if (!st)
+		return MC_FAIL;
+	store_bind_text(st, 1, user);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		json_object_set_new(o, "removed", col_str(st, 0));
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading a record for the archive");
+}
+
 int store_archive_record(struct store *s, const char *subject, char **json, struct mc_error *err)
 {
 	static const char *const edu_keys[] = { "name", "district", "school", "anon_id", NULL };
@@ -364,8 +381,9 @@ int store_archive_record(struct store *s, const char *subject, char **json, stru
 		rc = submission_record(s, id, &o, err);
 	else if ((id = kind_of(subject, "educator")))
 		rc = simple_record(s, SQL_EDUCATOR, id, edu_keys, no_ints, &o, err);
-	else if ((id = kind_of(subject, "person")))
-		rc = simple_record(s, SQL_PERSON, id, person_keys, no_ints, &o, err);
+	else if ((id = kind_of(subject, "person")) && (rc = simple_record(s, SQL_PERSON, id, person_keys, no_ints, &o,
+									   err)) == MC_OK && o)
+		rc = person_removed(s, id, o, err);
 	else if ((id = kind_of(subject, "credential")))
 		rc = simple_record(s, SQL_CREDENTIAL, id, cred_keys, cred_ints, &o, err);
 	else if ((id = kind_of(subject, "pathway")))

@@ -585,6 +585,15 @@ int store_packet_conflict_update(struct store *s, const struct packet_conflict_r
 				 "WHERE packet_id = ?1 AND submission = ?2", c, err);
 }
 
+int store_packet_conflict_put_open(struct store *s, const struct packet_conflict_row *c, struct mc_error *err)
+{
+	int rc = conflict_write(s, "UPDATE packet_conflict SET packet_id = ?1, server = ?3, packet = ?4, records = ?5, "
+				   "events = ?6 WHERE submission = ?2 AND state = 'open'", c, err);
+	if (rc == MC_OK && sqlite3_changes(store_db(s)) == 0)
+		rc = store_packet_conflict_add(s, c, err);
+	return rc;
+}
+
 int store_packet_conflicts(struct store *s, int all, int (*fn)(void *ctx, const struct packet_conflict_row *c),
 			   void *ctx, struct mc_error *err)
 {

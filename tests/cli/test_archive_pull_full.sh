@@ -6,7 +6,7 @@
 # their due dates and decisions, as the source (a dump compared, not counts);
 # check is clean; show, queue and report agree; pulling again changes nothing;
 # two districts pulled in either order give the same database; a person
-# changed on both sides keeps this side's and is said; private notes never
+# changed on both sides is a conflict, this side's kept meanwhile; private notes never
 # enter the archive; a catalog version published differently is refused;
 # kill -9 during the pull leaves the copy as it was (an evidence file being
 # stored is left for `check --repair`, as an import's is). Real OS accounts (as
@@ -185,13 +185,17 @@ t_check "a read ended there arrives, and what followed it" \
 on "$CP" root check
 t_check_d "check is clean" "$OUT" [ "$RC" -eq 0 ]
 
-# a person changed on both sides: this side's stays, the pull says so
+# a person changed on both sides: a conflict, this side's stays while it is open
+# (test_archive_pull_people.sh settles one)
 ok_on "$F/north.db" root people add $D --role approver
 ok_on "$CP" root people add $D --role admin
 on "$CP" root archive pull "$NA"
 t_check_d "a pull with a person changed on both sides exits 0" "$ERR" [ "$RC" -eq 0 ]
-t_check_d "and says which, and how to take theirs" "$ERR" \
-	grep -q "$D was changed there (approver, North) and here (admin, North).*people add $D --role approver --district North" "$ERR"
+t_check_d "and says which, and where the conflict is listed" "$ERR" \
+	grep -q "$D was changed there and here.*'mcassess packet conflicts' lists it" "$ERR"
+on "$CP" root packet conflicts
+t_check_d "packet conflicts lists it, this side's against theirs" "$OUT" \
+	grep -q "^person:$D  from archive:.*open" "$OUT"
 t_check "this side's stays" test "$(sqlite3 "$CP" "SELECT role FROM person WHERE user = '$D'")" = admin
 on "$CP" root check
 t_check_d "check is clean (the merged archive keeps this side's record too)" "$OUT" [ "$RC" -eq 0 ]
