@@ -1623,9 +1623,21 @@ struct ck {
 	long foreign;
 	int hide_educators; /* the user may be held blind to an educator (queue_viewer_blind) */
 	const struct archive_known *known; /* files the caller hashed, or NULL */
+	long older;         /* records written before the archive kept reads, due dates, removals */
+	long older_fields;  /* the fields those records lack */
+	char *older_first;  /* the first of them, named in the one problem they make */
 	struct mc_error *err;
 	int rc;
 };
+
+/* A field the archive's records gained after archives existed (reads ended,
+ * due dates, a person's removal): a record written before lacks it whole. */
+static int newer_field(const char *key)
+{
+	const char *last = strrchr(key, '.');
+	last = last ? last + 1 : key;
+	return strcmp(last, "reads") == 0 || strcmp(last, "due_at") == 0 || strcmp(last, "removed") == 0;
+}
 
 /* Who an educator is stays with coordinators and admins, even in a report of
  * tampering: an assessor who may score blind is told that, not what. */
@@ -1688,6 +1700,12 @@ static void diff_json(struct ck *c, const char *what, const char *key, json_t *d
 	}
 	if (db && ar && json_equal(db, ar))
 		return;
+	if (db && !ar && newer_field(key)) { /* one problem for them all, with the command that mends it */
+		c->older_fields++;
+		if (!c->older_first)
+			c->older_first = mc_xstrdup(what);
+		return;
+	}
 	if (names_educator(c, what, key)) {
 		problem(c, "archive: an educator's record differs from the archive (head %s); a coordinator or "
 			   "admin running this sees how", c->head7);
@@ -1772,9 +1790,13 @@ static int check_subject(void *ctx, const char *subject)
 	} else {
 		char *theirs = blob_text(c->a->repo, git_tree_entry_id(e));
 		json_t *db = json_loads(record, 0, NULL), *ar = theirs ? json_loads(theirs, 0, NULL) : NULL;
-		long before = *c->problems;
+		long before = *c->problems, lacking = c->older_fields;
 		diff_json(c, name, "", db, ar);
-		if (*c->problems == before && names_educator(c, subject, ""))
+		int older = c->older_fields > lacking; /* counted once, for the record */
+		c->older += older;
+		if (older)
+			; /* its form differs as its format does */
+		else if (*c->problems == before && names_educator(c, subject, ""))
 			problem(c, "archive: an educator's record differs from the archive (head %s) in its form "
 				   "only", c->head7);
 		else if (*c->problems == before)
@@ -2129,6 +2151,12 @@ int archive_check(struct store *s, void (*report)(void *ctx, const char *problem
 			free(msg);
 		}
 	}
+	if (rc == MC_OK && c.older)
+		problem(&c, "archive: %ld record%s (the first: %s) %s written before the archive kept reads, due "
+			    "dates and removals, and %s them; 'mcassess archive init %s' records them (nothing else "
+			    "changes)", c.older, c.older == 1 ? "" : "s", c.older_first, c.older == 1 ? "was" : "were",
+			c.older == 1 ? "lacks" : "lack", a.path);
+	free(c.older_first);
 	if (rc == MC_OK)
 		rc = store_archive_evidence_committed_each(s, check_evidence, &c, err);
 	if (rc == MC_OK)

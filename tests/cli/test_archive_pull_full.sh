@@ -256,4 +256,27 @@ for delay in 0.01 0.03 0.06 0.1 0.2; do
 done
 t_check "kill -9 during a pull: the copy as it was or wholly pulled; the next pull finishes; check clean" \
 	test "$partial" = 0
+# ---------------------------------------------------------------- an archive from before reads were kept
+# A record written before the archive kept reads and due dates lacks them: check
+# says so once, with the command that records them, not once a field; after it,
+# check is clean. (The record is made old by a commit that drops the fields.)
+t_copy_archived "$F/north.db" "$F/old.db"
+OG="git --git-dir=$F/old.db.archive.git"
+for id in NO-1 NO-3; do
+	p=$($OG ls-tree -r --name-only main | grep "/$id/record.json")
+	b=$($OG show "main:$p" | jq --indent 1 'del(.reads) | del(.assignments[].due_at)' | $OG hash-object -w --stdin)
+	GIT_INDEX_FILE=$F/old.idx $OG read-tree main
+	GIT_INDEX_FILE=$F/old.idx $OG update-index --cacheinfo "100644,$b,$p"
+	t=$(GIT_INDEX_FILE=$F/old.idx $OG write-tree)
+	c=$(GIT_AUTHOR_NAME=old GIT_AUTHOR_EMAIL=old@example.org GIT_COMMITTER_NAME=old \
+		GIT_COMMITTER_EMAIL=old@example.org $OG commit-tree "$t" -p main -m "a record as an older mcassess wrote it")
+	$OG update-ref refs/heads/main "$c"
+done
+on "$F/old.db" root check
+t_check "an older archive's records: check exits 1" [ "$RC" -eq 1 ]
+t_check "one problem for both records" [ "$(grep -c '^problem: ' "$OUT")" = 1 ]
+t_check "it names the first record and the command that mends them" grep -q "^problem: archive: 2 records (the first: submission NO-1) were written before the archive kept reads, due dates and removals, and lack them; 'mcassess archive init $F/old.db.archive.git' records them" "$OUT"
+ok_on "$F/old.db" root archive init "$F/old.db.archive.git"
+on "$F/old.db" root check
+t_check "after archive init, check is clean" [ "$RC" -eq 0 ]
 done_testing
