@@ -784,3 +784,113 @@ CREATE TABLE search_impact_cut (
 	tf  INTEGER NOT NULL,
 	PRIMARY KEY (tid, tf)
 ) STRICT, WITHOUT ROWID;
+
+-- migration 17
+-- Agreement's pairs of reads kept by triggers (issue 13; src/store/store_report.c).
+-- report_pair: one row for every pair of reads of one criterion of a
+-- submission that agreement counts (x the earlier read, first or second; y
+-- the later, second or adjudication), with fs = 1 when it pairs the first and
+-- second reads and fin = 1 when y is the final read (the adjudication, or the
+-- second when there is none), and the submission's day, credential and
+-- district from its facts (report_submission). It is recomputed for a
+-- (submission, criterion) whenever one of its scores is written, and for a
+-- whole submission whenever its facts are. report_pair_count counts those rows
+-- by day (per 'day', at 'YYYY-MM-DD') and by month (per 'month', at 'YYYY-MM'),
+-- credential, district, criterion, both assessors, fs, fin and both levels
+-- (level ids: the seq is read at query time), so agreement adds up a few
+-- thousand k-by-k tables instead of pairing a million reads. A count that
+-- falls to 0 keeps its row. `check` recounts both.
+CREATE TABLE report_pair (
+	submission_id INTEGER NOT NULL,
+	criterion_id  INTEGER NOT NULL,
+	x_read        TEXT NOT NULL,
+	y_read        TEXT NOT NULL,
+	day           TEXT NOT NULL,
+	credential_id INTEGER NOT NULL,
+	district_id   INTEGER NOT NULL,
+	x_assessor    TEXT NOT NULL,
+	y_assessor    TEXT NOT NULL,
+	x_level       INTEGER NOT NULL,
+	y_level       INTEGER NOT NULL,
+	fs            INTEGER NOT NULL,
+	fin           INTEGER NOT NULL,
+	PRIMARY KEY (submission_id, criterion_id, x_read, y_read)
+) STRICT, WITHOUT ROWID;
+CREATE TABLE report_pair_count (
+	per           TEXT NOT NULL CHECK (per IN ('day', 'month')),
+	at            TEXT NOT NULL,
+	credential_id INTEGER NOT NULL,
+	district_id   INTEGER NOT NULL,
+	criterion_id  INTEGER NOT NULL,
+	x_assessor    TEXT NOT NULL,
+	y_assessor    TEXT NOT NULL,
+	fs            INTEGER NOT NULL,
+	fin           INTEGER NOT NULL,
+	x_level       INTEGER NOT NULL,
+	y_level       INTEGER NOT NULL,
+	n             INTEGER NOT NULL,
+	PRIMARY KEY (per, at, credential_id, district_id, criterion_id, x_assessor, y_assessor, fs, fin,
+		x_level, y_level)
+) STRICT, WITHOUT ROWID;
+-- report_pair_fact: the pairs as the scores and facts say now, the rows
+-- report_pair must hold.
+CREATE VIEW report_pair_fact AS
+	SELECT y.submission_id, y.criterion_id, x.read AS x_read, y.read AS y_read,
+	substr(f.submitted_at, 1, 10) AS day, f.credential_id, f.district_id, x.assessor AS x_assessor,
+	y.assessor AS y_assessor, x.level_id AS x_level, y.level_id AS y_level,
+	x.read = 'first' AND y.read = 'second' AS fs,
+	y.read = 'adjudication' OR NOT EXISTS (SELECT 1 FROM score z WHERE z.submission_id = y.submission_id
+		AND z.read = 'adjudication' AND z.criterion_id = y.criterion_id) AS fin
+	FROM score y INDEXED BY report_score
+	JOIN report_submission f ON f.submission_id = y.submission_id
+	JOIN score x ON x.submission_id = y.submission_id AND x.criterion_id = y.criterion_id
+	AND x.read IN ('first', 'second') AND (x.read = 'first' OR y.read = 'adjudication')
+	WHERE y.read IN ('second', 'adjudication');
+INSERT INTO report_pair SELECT * FROM report_pair_fact;
+INSERT INTO report_pair_count SELECT per.p, CASE per.p WHEN 'day' THEN day ELSE substr(day, 1, 7) END,
+	credential_id, district_id, criterion_id, x_assessor, y_assessor, fs, fin, x_level, y_level, count(*)
+	FROM report_pair, (SELECT 'day' AS p UNION ALL SELECT 'month') per
+	GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11;
+-- report_pair_change: what a trigger adds to (n 1) or takes from (n -1) the
+-- counts of a day and its month; the one place that writes report_pair_count.
+CREATE VIEW report_pair_change(day, credential_id, district_id, criterion_id, x_assessor, y_assessor, fs, fin,
+	x_level, y_level, n) AS SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL WHERE 0;
+CREATE TRIGGER report_pair_change_ins INSTEAD OF INSERT ON report_pair_change BEGIN
+	INSERT INTO report_pair_count SELECT per.p, CASE per.p WHEN 'day' THEN NEW.day ELSE substr(NEW.day, 1, 7) END,
+		NEW.credential_id, NEW.district_id, NEW.criterion_id, NEW.x_assessor, NEW.y_assessor, NEW.fs, NEW.fin,
+		NEW.x_level, NEW.y_level, NEW.n FROM (SELECT 'day' AS p UNION ALL SELECT 'month') per WHERE 1
+		ON CONFLICT DO UPDATE SET n = n + excluded.n;
+END;
+CREATE TRIGGER report_pair_ins AFTER INSERT ON report_pair BEGIN
+	INSERT INTO report_pair_change VALUES (NEW.day, NEW.credential_id, NEW.district_id, NEW.criterion_id,
+		NEW.x_assessor, NEW.y_assessor, NEW.fs, NEW.fin, NEW.x_level, NEW.y_level, 1);
+END;
+CREATE TRIGGER report_pair_del AFTER DELETE ON report_pair BEGIN
+	INSERT INTO report_pair_change VALUES (OLD.day, OLD.credential_id, OLD.district_id, OLD.criterion_id,
+		OLD.x_assessor, OLD.y_assessor, OLD.fs, OLD.fin, OLD.x_level, OLD.y_level, -1);
+END;
+-- report_pair_touch: a (submission, criterion) whose pairs are to be read again.
+CREATE VIEW report_pair_touch(submission_id, criterion_id) AS SELECT NULL, NULL WHERE 0;
+CREATE TRIGGER report_pair_touch_ins INSTEAD OF INSERT ON report_pair_touch BEGIN
+	DELETE FROM report_pair WHERE submission_id = NEW.submission_id AND criterion_id = NEW.criterion_id;
+	INSERT INTO report_pair SELECT * FROM report_pair_fact
+		WHERE submission_id = NEW.submission_id AND criterion_id = NEW.criterion_id;
+END;
+CREATE TRIGGER report_pair_score_ins AFTER INSERT ON score BEGIN
+	INSERT INTO report_pair_touch VALUES (NEW.submission_id, NEW.criterion_id);
+END;
+CREATE TRIGGER report_pair_score_del AFTER DELETE ON score BEGIN
+	INSERT INTO report_pair_touch VALUES (OLD.submission_id, OLD.criterion_id);
+END;
+CREATE TRIGGER report_pair_score_upd AFTER UPDATE OF submission_id, criterion_id, level_id, assessor, read
+	ON score BEGIN
+	INSERT INTO report_pair_touch VALUES (OLD.submission_id, OLD.criterion_id);
+	INSERT INTO report_pair_touch SELECT NEW.submission_id, NEW.criterion_id
+		WHERE NEW.submission_id IS NOT OLD.submission_id OR NEW.criterion_id IS NOT OLD.criterion_id;
+END;
+CREATE TRIGGER report_pair_facts_del AFTER DELETE ON report_submission BEGIN
+	DELETE FROM report_pair WHERE submission_id = OLD.submission_id;
+END;
+CREATE TRIGGER report_pair_facts_ins AFTER INSERT ON report_submission BEGIN
+	INSERT INTO report_pair SELECT * FROM report_pair_fact WHERE submission_id = NEW.submission_id;
+END;

@@ -240,35 +240,45 @@ static const char SQL_PAIRS_RECOUNT[] = PAIRS("score_read",
 	"   AND z.criterion_id = y.criterion_id ORDER BY " READ_RANK("z.read") " DESC LIMIT 1)",
 	" JOIN submission s ON s.id = x.submission_id" SCOPE_JOIN,
 	" AND (?2 IS NULL OR s.submitted_at >= ?2) AND (?3 IS NULL OR substr(s.submitted_at, 1, 10) <= ?3)");
-/* The same pairs from the index report_score alone (read, submission,
- * criterion, level, assessor: both reads of a pair, and whether an
- * adjudication exists, without reading a score row), with the submission's
- * district and time from its facts (report_submission) and "y is the final
- * read" as "y is the adjudication, or there is none" (no sort). */
-static const char SQL_PAIRS_KEPT[] = PAIRS("report_score",
-	" y.read = 'adjudication' OR NOT EXISTS (SELECT 1 FROM score z WHERE z.submission_id = y.submission_id"
-	"   AND z.read = 'adjudication' AND z.criterion_id = y.criterion_id)",
-	" JOIN report_submission f ON f.submission_id = x.submission_id"
-	" JOIN credential c ON c.id = f.credential_id JOIN district d ON d.id = f.district_id",
-	" AND (?2 IS NULL OR f.submitted_at >= ?2) AND (?3 IS NULL OR substr(f.submitted_at, 1, 10) <= ?3)");
+/* The same pairs counted by triggers (report_pair_count;
+ * schema.sql): whole months and the days at either end, as progress reads its
+ * counters, summed into one row a table cell; names and level seqs are joined
+ * to those few rows afterwards. */
+#define PAIR_COLS " credential_id, criterion_id, x_assessor, y_assessor, fs, fin, x_level, y_level, n"
+static const char SQL_PAIRS_KEPT[] =
+	"SELECT g.fs, g.fin, c.code || '/' || cr.code, g.x_assessor, lx.seq - 1, ly.seq - 1,"
+	" (SELECT count(*) FROM level lv WHERE lv.criterion_id = g.criterion_id), g.n"
+	" FROM (SELECT credential_id, criterion_id, x_assessor, fs, fin, x_level, y_level, sum(n) AS n"
+	"  FROM (SELECT" PAIR_COLS ", district_id FROM report_pair_count WHERE per = 'month' AND at BETWEEN ?5 AND ?6"
+	"  UNION ALL SELECT" PAIR_COLS ", district_id FROM report_pair_count WHERE per = 'day' AND at BETWEEN ?7 AND ?8"
+	"  UNION ALL SELECT" PAIR_COLS ", district_id FROM report_pair_count WHERE per = 'day' AND at BETWEEN ?9 AND ?10)"
+	"  WHERE n <> 0 AND (?1 IS NULL OR district_id = (SELECT id FROM district WHERE name = ?1))"
+	"  AND district_id IN (SELECT id FROM district)"
+	"  AND (?4 IS NULL OR x_assessor = ?4 OR y_assessor = ?4) GROUP BY 1, 2, 3, 4, 5, 6, 7) g"
+	" JOIN level lx ON lx.id = g.x_level JOIN level ly ON ly.id = g.y_level"
+	" JOIN criterion cr ON cr.id = g.criterion_id JOIN credential c ON c.id = g.credential_id"
+	" WHERE g.n <> 0 ORDER BY c.code, cr.seq, g.x_assessor";
 
 int store_report_pairs(struct store *s, const struct report_scope *sc,
 		       int (*fn)(void *ctx, const char *what, const char *criterion, const char *assessor,
-				 int a, int b, int k),
+				 int a, int b, int k, long n),
 		       void *ctx, struct mc_error *err)
 {
 	sqlite3_stmt *st = prep_scoped(s, sc->recount ? SQL_PAIRS_RECOUNT : SQL_PAIRS_KEPT, sc, err);
 	if (!st)
 		return MC_FAIL;
+	if (!sc->recount)
+		bind_counter_ranges(st, sc);
 	int rc, bad = 0;
 	while (!bad && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *crit = (const char *)sqlite3_column_text(st, 2);
 		const char *who = (const char *)sqlite3_column_text(st, 3);
 		int a = sqlite3_column_int(st, 4), b = sqlite3_column_int(st, 5), k = sqlite3_column_int(st, 6);
+		long n = sc->recount ? 1 : (long)sqlite3_column_int64(st, 7);
 		if (sqlite3_column_int(st, 0))
-			bad = fn(ctx, "first-second", crit, who, a, b, k) != MC_OK;
+			bad = fn(ctx, "first-second", crit, who, a, b, k, n) != MC_OK;
 		if (!bad && sqlite3_column_int(st, 1))
-			bad = fn(ctx, "assessor-final", crit, who, a, b, k) != MC_OK;
+			bad = fn(ctx, "assessor-final", crit, who, a, b, k, n) != MC_OK;
 	}
 	sqlite3_reset(st);
 	if (bad)
@@ -415,4 +425,74 @@ int store_report_facts_check(struct store *s, int (*fn)(void *ctx, const char *s
 		}
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "recounting the report facts");
+}
+
+/* Agreement's counters and pairs (migration 17) against a recount: the counts
+ * by day against the pairs as the scores say now (report_pair_fact), the
+ * counts by month against the sum of their days, and the kept pairs
+ * (report_pair) against the same. ?1: one day, or NULL for all. */
+#define PAIR_KEY "credential_id, district_id, criterion_id, x_assessor, y_assessor, fs, fin, x_level, y_level"
+#define PAIR_DIFFER(T, REAL, KEPT)                                                               \
+	"SELECT '" T "' AS tb, coalesce(x.k, y.k) AS k, coalesce(x.credential_id, y.credential_id) AS cid," \
+	" coalesce(x.district_id, y.district_id) AS did, coalesce(x.criterion_id, y.criterion_id) AS crid," \
+	" coalesce(x.x_assessor, y.x_assessor) AS xa, coalesce(x.y_assessor, y.y_assessor) AS ya,"       \
+	" coalesce(x.n, 0) AS kept, coalesce(y.n, 0) AS counted"                                    \
+	" FROM (" KEPT ") x FULL JOIN (" REAL ") y USING (k, " PAIR_KEY ") WHERE x.n IS NOT y.n"
+static const char SQL_PAIRS_CHECK[] =
+	"SELECT t.tb, t.k, c.code, d.name, cr.code, t.xa, t.ya, t.kept, t.counted FROM ("
+	PAIR_DIFFER("day",
+		    "SELECT day AS k, " PAIR_KEY ", count(*) AS n FROM report_pair_fact"
+		    " WHERE ?1 IS NULL OR day = ?1 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10",
+		    "SELECT at AS k, " PAIR_KEY ", n FROM report_pair_count WHERE per = 'day' AND n <> 0"
+		    " AND (?1 IS NULL OR at = ?1)")
+	" UNION ALL "
+	PAIR_DIFFER("month",
+		    "SELECT substr(at, 1, 7) AS k, " PAIR_KEY ", sum(n) AS n FROM report_pair_count WHERE per = 'day'"
+		    " AND (?1 IS NULL OR substr(at, 1, 7) = substr(?1, 1, 7)) GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10"
+		    " HAVING sum(n) <> 0",
+		    "SELECT at AS k, " PAIR_KEY ", n FROM report_pair_count"
+		    " WHERE per = 'month' AND n <> 0 AND (?1 IS NULL OR at = substr(?1, 1, 7))")
+	" UNION ALL "
+	"SELECT 'pair', coalesce(s.ext_id, '#' || p.submission_id), p.credential_id, p.district_id, p.criterion_id,"
+	" p.x_assessor, p.y_assessor, p.kept, 1 - p.kept FROM"
+	" (SELECT 1 AS kept, * FROM (SELECT * FROM report_pair WHERE ?1 IS NULL OR day = ?1"
+	"  EXCEPT SELECT * FROM report_pair_fact WHERE ?1 IS NULL OR day = ?1)"
+	"  UNION ALL SELECT 0, * FROM (SELECT * FROM report_pair_fact WHERE ?1 IS NULL OR day = ?1"
+	"  EXCEPT SELECT * FROM report_pair WHERE ?1 IS NULL OR day = ?1)) p"
+	" LEFT JOIN submission s ON s.id = p.submission_id"
+	") t LEFT JOIN credential c ON c.id = t.cid LEFT JOIN district d ON d.id = t.did"
+	" LEFT JOIN criterion cr ON cr.id = t.crid ORDER BY 1, 2, 3, 4, 5, 6, 7";
+
+static int pairs_check_day(struct store *s, sqlite3_stmt *st, const char *day,
+			   int (*fn)(void *ctx, const struct report_pair_diff *d), void *ctx, struct mc_error *err)
+{
+	store_bind_text(st, 1, day);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *v[7];
+		for (int i = 0; i < 7; i++)
+			v[i] = (const char *)sqlite3_column_text(st, i);
+		struct report_pair_diff d = { v[0], v[1], v[2], v[3], v[4], v[5], v[6],
+					      sqlite3_column_int64(st, 7), sqlite3_column_int64(st, 8) };
+		if (fn(ctx, &d) != MC_OK) {
+			sqlite3_reset(st);
+			return MC_FAIL;
+		}
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "recounting agreement's pairs of reads");
+}
+
+int store_report_pairs_check(struct store *s, const char *const *days, int ndays,
+			     int (*fn)(void *ctx, const struct report_pair_diff *d), void *ctx, struct mc_error *err)
+{
+	sqlite3_stmt *st = store_prep(s, SQL_PAIRS_CHECK, err);
+	if (!st)
+		return MC_FAIL;
+	if (!days)
+		return pairs_check_day(s, st, NULL, fn, ctx, err);
+	int rc = MC_OK;
+	for (int i = 0; rc == MC_OK && i < ndays; i++)
+		rc = pairs_check_day(s, st, days[i], fn, ctx, err);
+	return rc;
 }
