@@ -222,11 +222,33 @@ static int report_fact_one(void *ctx, const char *submission)
 	return MC_OK;
 }
 
+/* Agreement's tallies (migration 17): every group, or the pairs of one submission. */
+static int report_pair_one(void *ctx, const struct report_pair_diff *d)
+{
+	struct ck *c = ctx;
+	if (c->report_diffs++ >= REPORT_DIFFS)
+		return MC_OK;
+	if (strcmp(d->table, "pair") == 0)
+		problem(c, "submission %s: the pairs of reads kept for the agreement report differ from its "
+			   "scores (criterion %s, %s and %s): changed outside mcassess", d->when,
+			d->criterion ? d->criterion : "(unknown)", d->x_assessor, d->y_assessor);
+	else
+		problem(c, "agreement counter (by %s) for %s, %s, %s, criterion %s, reads by %s and %s, says %lld "
+			   "but %lld pair%s of reads %s it: changed outside mcassess; the agreement and assessors "
+			   "reports are wrong until it is mended", d->table, d->when,
+			d->credential ? d->credential : "(no credential)", d->district ? d->district : "(no district)",
+			d->criterion ? d->criterion : "(unknown)", d->x_assessor, d->y_assessor, d->kept, d->counted,
+			d->counted == 1 ? "" : "s", d->counted == 1 ? "matches" : "match");
+	return MC_OK;
+}
+
 static int check_report_counts(struct ck *c, struct mc_error *err)
 {
 	int rc = store_report_counts_check(c->s, report_count_one, c, err);
 	if (rc == MC_OK)
 		rc = store_report_facts_check(c->s, report_fact_one, c, err);
+	if (rc == MC_OK)
+		rc = store_report_pairs_check(c->s, NULL, 0, report_pair_one, c, err);
 	if (rc == MC_OK && c->report_diffs > REPORT_DIFFS)
 		problem(c, "reports: %ld more differences like the ones above", c->report_diffs - REPORT_DIFFS);
 	return rc;
