@@ -261,4 +261,29 @@ RC=0; "$MCASSESS" --db "$F/t.db" check >"$OUT" 2>"$ERR" || RC=$?
 t_check "check: an agreement counter changed behind its back is named" [ "$RC" != 0 ] &&
 	grep -q "agreement counter (by day) for 20..-..-.., .*, criterion .*, reads by .* and .*, says [0-9]* but" "$OUT" "$ERR"
 rm -rf "$F"
+
+# ---- a long upgrade shows its percentage on a terminal, and nothing when piped:
+# a database made as migration 16 left it (migration 17's objects dropped), upgraded
+if command -v script >/dev/null 2>&1; then
+	U=$(mktemp -d /tmp/mcassess-upgrade.XXXXXX)
+	"$MCASSESS" --db "$U/new.db" demo --submissions 3000 >/dev/null 2>&1
+	sqlite3 "$U/new.db" "SELECT 'DROP ' || type || ' ' || name || ';' FROM sqlite_schema WHERE name LIKE 'report_pair%'
+		AND type IN ('trigger', 'view', 'table') ORDER BY type = 'table'" >"$U/down.sql"
+	echo "PRAGMA user_version = 16;" >>"$U/down.sql"
+	sqlite3 "$U/new.db" <"$U/down.sql"
+	cp "$U/new.db" "$U/old.db"
+	printf '%s\n' "exec \"$MCASSESS\" --db \"$U/new.db\" report agreement --format tsv" >"$U/pty.sh"
+	RC=0; script -qfec ". $U/pty.sh" "$U/pty.log" >/dev/null </dev/null || RC=$?
+	t_check "upgrade under a terminal: exit 0 (got $RC)" [ "$RC" = 0 ]
+	t_check "upgrade under a terminal: a percentage on the way" \
+		grep -qE "upgrading the database: ([1-9]|[1-9][0-9])%" "$U/pty.log"
+	t_check "upgrade under a terminal: 100% at the end, then the line is cleared" \
+		grep -qF "upgrading the database: 100%$(printf '\033[K\r\033[K')" "$U/pty.log"
+	RC=0; "$MCASSESS" --db "$U/old.db" report agreement --format tsv >"$OUT" 2>"$ERR" || RC=$?
+	t_check "upgrade piped: exit 0 and nothing on stderr" [ "$RC" = 0 ] && [ ! -s "$ERR" ]
+	t_check "upgrade: migration 17 filled the counts" [ "$(sqlite3 "$U/old.db" "SELECT sum(n) > 0 FROM report_pair_count")" = 1 ]
+	RC=0; "$MCASSESS" --db "$U/old.db" report agreement --format tsv --recount >"$T/recount" 2>&1 || RC=$?
+	t_check "upgrade: the filled counts give the recount's figures" cmp -s "$OUT" "$T/recount"
+	rm -rf "$U"
+fi
 done_testing
