@@ -233,11 +233,12 @@ static int report_pair_one(void *ctx, const struct report_pair_diff *d)
 			   "scores (criterion %s, %s and %s): changed outside mcassess", d->when,
 			d->criterion ? d->criterion : "(unknown)", d->x_assessor, d->y_assessor);
 	else
-		problem(c, "agreement counter (by %s) for %s, %s, %s, criterion %s, reads by %s and %s, says %lld "
+		problem(c, "agreement counter (%s%s) for %s%s%s, %s, criterion %s, earlier reads by %s, says %lld "
 			   "but %lld pair%s of reads %s it: changed outside mcassess; the agreement and assessors "
-			   "reports are wrong until it is mended", d->table, d->when,
-			d->credential ? d->credential : "(no credential)", d->district ? d->district : "(no district)",
-			d->criterion ? d->criterion : "(unknown)", d->x_assessor, d->y_assessor, d->kept, d->counted,
+			   "reports are wrong until it is mended", *d->when ? "by " : "", d->table, d->when,
+			*d->when ? ", " : "", d->credential ? d->credential : "(no credential)",
+			d->district ? d->district : "(no district)",
+			d->criterion ? d->criterion : "(unknown)", d->x_assessor, d->kept, d->counted,
 			d->counted == 1 ? "" : "s", d->counted == 1 ? "matches" : "match");
 	return MC_OK;
 }

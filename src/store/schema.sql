@@ -797,11 +797,13 @@ CREATE TABLE search_impact_cut (
 -- district from its facts (report_submission). It is recomputed for a
 -- (submission, criterion) whenever one of its scores is written, and for a
 -- whole submission whenever its facts are. report_pair_count counts those rows
--- by day (per 'day', at 'YYYY-MM-DD') and by month (per 'month', at 'YYYY-MM'),
--- credential, district, criterion, both assessors, fs, fin and both levels
--- (level ids: the seq is read at query time), so agreement adds up a few
--- thousand k-by-k tables instead of pairing a million reads. A count that
--- falls to 0 keeps its row. `check` recounts both.
+-- for all time (per 'all', at ''), by month (per 'month', at 'YYYY-MM') and by
+-- day (per 'day', at 'YYYY-MM-DD'), with credential, district, criterion, the
+-- earlier read's assessor, fs, fin and both levels (level ids: the seq is read
+-- at query time), so agreement adds up k-by-k tables instead of pairing a
+-- million reads; an assessor's own pairs (either read theirs) come from
+-- report_pair by its two assessor indexes. A count that falls to 0 keeps its
+-- row. `check` recounts both.
 CREATE TABLE report_pair (
 	submission_id INTEGER NOT NULL,
 	criterion_id  INTEGER NOT NULL,
@@ -818,21 +820,21 @@ CREATE TABLE report_pair (
 	fin           INTEGER NOT NULL,
 	PRIMARY KEY (submission_id, criterion_id, x_read, y_read)
 ) STRICT, WITHOUT ROWID;
+CREATE INDEX report_pair_x ON report_pair(x_assessor);
+CREATE INDEX report_pair_y ON report_pair(y_assessor);
 CREATE TABLE report_pair_count (
-	per           TEXT NOT NULL CHECK (per IN ('day', 'month')),
+	per           TEXT NOT NULL CHECK (per IN ('all', 'month', 'day')),
 	at            TEXT NOT NULL,
 	credential_id INTEGER NOT NULL,
 	district_id   INTEGER NOT NULL,
 	criterion_id  INTEGER NOT NULL,
 	x_assessor    TEXT NOT NULL,
-	y_assessor    TEXT NOT NULL,
 	fs            INTEGER NOT NULL,
 	fin           INTEGER NOT NULL,
 	x_level       INTEGER NOT NULL,
 	y_level       INTEGER NOT NULL,
 	n             INTEGER NOT NULL,
-	PRIMARY KEY (per, at, credential_id, district_id, criterion_id, x_assessor, y_assessor, fs, fin,
-		x_level, y_level)
+	PRIMARY KEY (per, at, credential_id, district_id, criterion_id, x_assessor, fs, fin, x_level, y_level)
 ) STRICT, WITHOUT ROWID;
 -- report_pair_fact: the pairs as the scores and facts say now, the rows
 -- report_pair must hold; from the facts, so that filling it walks them in
@@ -851,27 +853,27 @@ CREATE VIEW report_pair_fact AS
 	AND x.read IN ('first', 'second') AND (x.read = 'first' OR y.read = 'adjudication');
 -- walks report_submission
 INSERT INTO report_pair SELECT * FROM report_pair_fact;
-INSERT INTO report_pair_count SELECT per.p, CASE per.p WHEN 'day' THEN day ELSE substr(day, 1, 7) END,
-	credential_id, district_id, criterion_id, x_assessor, y_assessor, fs, fin, x_level, y_level, count(*)
-	FROM report_pair, (SELECT 'day' AS p UNION ALL SELECT 'month') per
-	GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11;
+-- report_pair_per: the counts a pair of that day goes to.
+CREATE VIEW report_pair_per(per, len) AS VALUES ('all', 0), ('month', 7), ('day', 10);
+INSERT INTO report_pair_count SELECT per.per, substr(day, 1, per.len), credential_id, district_id, criterion_id,
+	x_assessor, fs, fin, x_level, y_level, count(*) FROM report_pair, report_pair_per per
+	GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10;
 -- report_pair_change: what a trigger adds to (n 1) or takes from (n -1) the
 -- counts of a day and its month; the one place that writes report_pair_count.
-CREATE VIEW report_pair_change(day, credential_id, district_id, criterion_id, x_assessor, y_assessor, fs, fin,
-	x_level, y_level, n) AS SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL WHERE 0;
+CREATE VIEW report_pair_change(day, credential_id, district_id, criterion_id, x_assessor, fs, fin,
+	x_level, y_level, n) AS SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL WHERE 0;
 CREATE TRIGGER report_pair_change_ins INSTEAD OF INSERT ON report_pair_change BEGIN
-	INSERT INTO report_pair_count SELECT per.p, CASE per.p WHEN 'day' THEN NEW.day ELSE substr(NEW.day, 1, 7) END,
-		NEW.credential_id, NEW.district_id, NEW.criterion_id, NEW.x_assessor, NEW.y_assessor, NEW.fs, NEW.fin,
-		NEW.x_level, NEW.y_level, NEW.n FROM (SELECT 'day' AS p UNION ALL SELECT 'month') per WHERE 1
-		ON CONFLICT DO UPDATE SET n = n + excluded.n;
+	INSERT INTO report_pair_count SELECT per.per, substr(NEW.day, 1, per.len), NEW.credential_id,
+		NEW.district_id, NEW.criterion_id, NEW.x_assessor, NEW.fs, NEW.fin, NEW.x_level, NEW.y_level, NEW.n
+		FROM report_pair_per per WHERE 1 ON CONFLICT DO UPDATE SET n = n + excluded.n;
 END;
 CREATE TRIGGER report_pair_ins AFTER INSERT ON report_pair BEGIN
 	INSERT INTO report_pair_change VALUES (NEW.day, NEW.credential_id, NEW.district_id, NEW.criterion_id,
-		NEW.x_assessor, NEW.y_assessor, NEW.fs, NEW.fin, NEW.x_level, NEW.y_level, 1);
+		NEW.x_assessor, NEW.fs, NEW.fin, NEW.x_level, NEW.y_level, 1);
 END;
 CREATE TRIGGER report_pair_del AFTER DELETE ON report_pair BEGIN
 	INSERT INTO report_pair_change VALUES (OLD.day, OLD.credential_id, OLD.district_id, OLD.criterion_id,
-		OLD.x_assessor, OLD.y_assessor, OLD.fs, OLD.fin, OLD.x_level, OLD.y_level, -1);
+		OLD.x_assessor, OLD.fs, OLD.fin, OLD.x_level, OLD.y_level, -1);
 END;
 -- report_pair_touch: a (submission, criterion) whose pairs are to be read again.
 CREATE VIEW report_pair_touch(submission_id, criterion_id) AS SELECT NULL, NULL WHERE 0;
