@@ -794,9 +794,10 @@ CREATE TABLE search_impact_cut (
 -- the later, second or adjudication), with fs = 1 when it pairs the first and
 -- second reads and fin = 1 when y is the final read (the adjudication, or the
 -- second when there is none), and the submission's day, credential and
--- district from its facts (report_submission). It is recomputed for a
--- (submission, criterion) whenever one of its scores is written, and for a
--- whole submission whenever its facts are. report_pair_count counts those rows
+-- district. It is recomputed for a (submission, criterion) whenever one of its
+-- scores is written, and for a whole submission when its day, credential,
+-- educator or the educator's district changes (not on every status change,
+-- assignment or decision: those do not move a pair). report_pair_count counts those rows
 -- for all time (per 'all', at ''), by month (per 'month', at 'YYYY-MM') and by
 -- day (per 'day', at 'YYYY-MM-DD'), with credential, district, criterion, the
 -- earlier read's assessor, fs, fin and both levels (level ids: the seq is read
@@ -836,22 +837,24 @@ CREATE TABLE report_pair_count (
 	n             INTEGER NOT NULL,
 	PRIMARY KEY (per, at, credential_id, district_id, criterion_id, x_assessor, fs, fin, x_level, y_level)
 ) STRICT, WITHOUT ROWID;
--- report_pair_fact: the pairs as the scores and facts say now, the rows
--- report_pair must hold; from the facts, so that filling it walks them in
--- order (and shows a percentage), and one submission's is a few lookups.
+-- report_pair_fact: the pairs as the scores and submissions say now, the rows
+-- report_pair must hold; from the submissions, so that filling it walks them
+-- in order (and shows a percentage), and one submission's is a few lookups.
 CREATE VIEW report_pair_fact AS
-	SELECT f.submission_id, y.criterion_id, x.read AS x_read, y.read AS y_read,
-	substr(f.submitted_at, 1, 10) AS day, f.credential_id, f.district_id, x.assessor AS x_assessor,
+	SELECT f.id AS submission_id, y.criterion_id, x.read AS x_read, y.read AS y_read,
+	substr(f.submitted_at, 1, 10) AS day, f.credential_id,
+	coalesce((SELECT e.district_id FROM educator e WHERE e.id = f.educator_id), 0) AS district_id,
+	x.assessor AS x_assessor,
 	y.assessor AS y_assessor, x.level_id AS x_level, y.level_id AS y_level,
 	x.read = 'first' AND y.read = 'second' AS fs,
 	y.read = 'adjudication' OR NOT EXISTS (SELECT 1 FROM score z WHERE z.submission_id = y.submission_id
 		AND z.read = 'adjudication' AND z.criterion_id = y.criterion_id) AS fin
-	FROM report_submission f
-	CROSS JOIN score y INDEXED BY report_score ON y.submission_id = f.submission_id
+	FROM submission f
+	CROSS JOIN score y INDEXED BY report_score ON y.submission_id = f.id
 	AND y.read IN ('second', 'adjudication')
 	CROSS JOIN score x ON x.submission_id = y.submission_id AND x.criterion_id = y.criterion_id
 	AND x.read IN ('first', 'second') AND (x.read = 'first' OR y.read = 'adjudication');
--- walks report_submission
+-- walks submission
 INSERT INTO report_pair SELECT * FROM report_pair_fact;
 -- report_pair_per: the counts a pair of that day goes to.
 CREATE VIEW report_pair_per(per, len) AS VALUES ('all', 0), ('month', 7), ('day', 10);
@@ -894,9 +897,23 @@ CREATE TRIGGER report_pair_score_upd AFTER UPDATE OF submission_id, criterion_id
 	INSERT INTO report_pair_touch SELECT NEW.submission_id, NEW.criterion_id
 		WHERE NEW.submission_id IS NOT OLD.submission_id OR NEW.criterion_id IS NOT OLD.criterion_id;
 END;
-CREATE TRIGGER report_pair_facts_del AFTER DELETE ON report_submission BEGIN
-	DELETE FROM report_pair WHERE submission_id = OLD.submission_id;
-END;
-CREATE TRIGGER report_pair_facts_ins AFTER INSERT ON report_submission BEGIN
+-- report_pair_move: a submission whose pairs are all to be read again.
+CREATE VIEW report_pair_move(submission_id) AS SELECT NULL WHERE 0;
+CREATE TRIGGER report_pair_move_ins INSTEAD OF INSERT ON report_pair_move BEGIN
+	DELETE FROM report_pair WHERE submission_id = NEW.submission_id;
 	INSERT INTO report_pair SELECT * FROM report_pair_fact WHERE submission_id = NEW.submission_id;
+END;
+CREATE TRIGGER report_pair_sub_del AFTER DELETE ON submission BEGIN
+	INSERT INTO report_pair_move VALUES (OLD.id);
+END;
+CREATE TRIGGER report_pair_sub_upd AFTER UPDATE OF id, credential_id, educator_id, submitted_at ON submission
+	WHEN OLD.id IS NOT NEW.id OR OLD.credential_id IS NOT NEW.credential_id
+	OR OLD.educator_id IS NOT NEW.educator_id
+	OR substr(OLD.submitted_at, 1, 10) IS NOT substr(NEW.submitted_at, 1, 10) BEGIN
+	INSERT INTO report_pair_move VALUES (OLD.id);
+	INSERT INTO report_pair_move SELECT NEW.id WHERE NEW.id IS NOT OLD.id;
+END;
+CREATE TRIGGER report_pair_educator AFTER UPDATE OF district_id ON educator
+	WHEN OLD.district_id IS NOT NEW.district_id BEGIN
+	INSERT INTO report_pair_move SELECT id FROM submission WHERE educator_id = NEW.id;
 END;
