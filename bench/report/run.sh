@@ -19,7 +19,8 @@
 # counters); each line gives the medians and the load average at its start.
 # DROP_CACHES=1 (root) drops the OS caches before each run: cold disk figures.
 # RECOUNT=0 skips the --recount runs (at a million they take minutes);
-# ROLES="admin mcrpfa mcrpfc" chooses the roles timed (default: all three as root).
+# ROLES="admin mcrpfa mcrpfc" chooses the roles timed (default: all three as root);
+# REPORTS="agreement assessors" the reports (default: all four).
 set -eu
 MC=${1:?give the path to mcassess}
 DB=${2:?give a demo database}
@@ -90,7 +91,7 @@ run() {
 echo "medians of wall time (CPU time, user + system, in brackets), ms"
 printf '%-8s %-11s %-9s %14s %14s %14s  %s\n' role report scope mcassess recount sqlite3 load
 for role in $roles; do
-	for r in progress turnaround assessors agreement; do
+	for r in ${REPORTS:-progress turnaround assessors agreement}; do
 		for scope in all district dates; do
 			[ "$role" = mcrpfc ] && [ "$scope" = district ] && continue # their own district anyway
 			l=$(load) kept="" old="" anchor=""

@@ -129,10 +129,12 @@ int store_report_times(struct store *s, const struct report_scope *sc,
 		       void *ctx, struct mc_error *err);
 /* Pairs of scores of the same criterion of the same submission: an earlier read
  * against a later one ("first" against "second"; any read against the last one,
- * the final). Levels are 0-based; k is the criterion's number of levels. */
+ * the final). Levels are 0-based; k is the criterion's number of levels; n is
+ * how many such pairs (1 a pair when recounting, one call a table cell when
+ * read from the counters). */
 int store_report_pairs(struct store *s, const struct report_scope *sc,
 		       int (*fn)(void *ctx, const char *what, const char *criterion, const char *assessor,
-				 int a, int b, int k),
+				 int a, int b, int k, long n),
 		       void *ctx, struct mc_error *err);
 /* Assignments in scope: assessor, when, the submission's status and decision time. */
 int store_report_assignments(struct store *s, const struct report_scope *sc,
@@ -156,6 +158,21 @@ int store_report_counts_check(struct store *s, int (*fn)(void *ctx, const struct
  * the submission, assignment and decision rows they are read from. */
 int store_report_facts_check(struct store *s, int (*fn)(void *ctx, const char *submission), void *ctx,
 			     struct mc_error *err);
+/* Agreement's tallies kept by triggers (migration 17: report_pair, the pairs of
+ * reads; report_pair_count, their counts for all time, by month and by day) against a recount
+ * from the scores: fn gets each difference (none when they agree). days: only
+ * the groups of these days ("YYYY-MM-DD", the day a submission was submitted)
+ * and the months they fall in; NULL: every group. */
+struct report_pair_diff {
+	const char *table;        /* "day", "month", "all time", or "pair" (one pair of reads) */
+	const char *when;         /* the day or month ("" for all time); for "pair", the submission */
+	const char *credential, *district, *criterion; /* NULL when unknown */
+	const char *x_assessor;   /* the earlier read's */
+	const char *y_assessor;   /* the later read's: for "pair" only, else NULL */
+	long long kept, counted;  /* pairs */
+};
+int store_report_pairs_check(struct store *s, const char *const *days, int ndays,
+			     int (*fn)(void *ctx, const struct report_pair_diff *d), void *ctx, struct mc_error *err);
 /* Set a pathway's goal (admins; audited). MC_INVALID for an unknown pathway. */
 int report_goal_set(struct store *s, const char *pathway, long goal, long *before, struct mc_error *err);
 int store_report_goal(struct store *s, const char *pathway, long goal, long *before, int *found,

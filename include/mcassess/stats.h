@@ -37,6 +37,8 @@ struct stats_table {
 void stats_table_init(struct stats_table *t, int k);
 /* Count one item; levels outside 0..k-1 are ignored and 0 is returned (1 when counted). */
 int stats_table_add(struct stats_table *t, int a, int b);
+/* Count n items at once, as stats_table_add n times. */
+int stats_table_add_n(struct stats_table *t, int a, int b, long n);
 /* Add every cell of `from` into `to` (same k; returns 0 and does nothing otherwise). */
 int stats_table_merge(struct stats_table *to, const struct stats_table *from);
 

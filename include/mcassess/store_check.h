@@ -85,6 +85,9 @@ int store_check_facts_since(struct store *s, long long submission_seq,
 			    int (*fn)(void *ctx, const char *submission), void *ctx, struct mc_error *err);
 int store_check_dirty_max(struct store *s, long long *day_seq, long long *submission_seq,
 			  struct mc_error *err);
+/* The days written after day_seq (heap strings, "YYYY-MM-DD"), for the
+ * recounts that go by day. */
+int store_check_dirty_days(struct store *s, long long day_seq, char ***days, int *n, struct mc_error *err);
 
 /* Row counts for the summary. */
 int store_check_counts(struct store *s, long *submissions, long *evidence, long *files, long *scores,

@@ -126,6 +126,8 @@ static void say_stderr(void *ctx, enum mc_sink_level level, const char *msg)
 }
 
 
+static int session_open_shown(struct cli *cli, int flags, const struct mc_sink *sink, struct mc_error *err);
+
 int cli_open(struct cli *cli, int flags, struct store **s)
 {
 	struct mc_error err = MC_ERROR_INIT;
@@ -136,7 +138,7 @@ int cli_open(struct cli *cli, int flags, struct store **s)
 	if (first_run(cli, flags))
 		return MC_FAIL;
 	session_close(&cli->sess); /* a command opens one session at a time */
-	if (session_open(cli->db_path, flags, &sink, &cli->sess, &err) != MC_OK)
+	if (session_open_shown(cli, flags, &sink, &err) != MC_OK)
 		return cli_error(&err);
 	*s = cli->sess->store;
 	return MC_OK;
@@ -328,6 +330,19 @@ void cli_progress_begin(const struct cli *cli)
 	progress_what = NULL;
 	if (progress_on)
 		progress_set(progress_line, NULL);
+}
+
+/* session_open with the progress line on, so a long upgrade of the database
+ * shows its percentage (schema.sql: "-- walks"). */
+static int session_open_shown(struct cli *cli, int flags, const struct mc_sink *sink, struct mc_error *err)
+{
+	int shown = progress_on;
+	if (!shown)
+		cli_progress_begin(cli);
+	int rc = session_open(cli->db_path, flags, sink, &cli->sess, err);
+	if (!shown)
+		cli_progress_end();
+	return rc;
 }
 
 void cli_progress_end(void)

@@ -277,16 +277,42 @@ static int report_fact_one(void *ctx, const char *submission)
 	return MC_OK;
 }
 
-/* HOOK(agree13): the trigger-kept tallies of the agreement, assessors and
- * turnaround reports, recounted whole or (since) for the groups written after the
- * last clean check, by the store function that branch adds. Until it lands there
- * is nothing to recount here. */
+/* Agreement's tallies (migration 17): every group, or the pairs of one submission. */
+static int report_pair_one(void *ctx, const struct report_pair_diff *d)
+{
+	struct ck *c = ctx;
+	if (c->report_diffs++ >= REPORT_DIFFS)
+		return MC_OK;
+	if (strcmp(d->table, "pair") == 0)
+		problem(c, "submission %s: the pairs of reads kept for the agreement report differ from its "
+			   "scores (criterion %s, %s and %s): changed outside mcassess", d->when,
+			d->criterion ? d->criterion : "(unknown)", d->x_assessor, d->y_assessor);
+	else
+		problem(c, "agreement counter (%s%s) for %s%s%s, %s, criterion %s, earlier reads by %s, says %lld "
+			   "but %lld pair%s of reads %s it: changed outside mcassess; the agreement and assessors "
+			   "reports are wrong until it is mended", *d->when ? "by " : "", d->table, d->when,
+			*d->when ? ", " : "", d->credential ? d->credential : "(no credential)",
+			d->district ? d->district : "(no district)",
+			d->criterion ? d->criterion : "(unknown)", d->x_assessor, d->kept, d->counted,
+			d->counted == 1 ? "" : "s", d->counted == 1 ? "matches" : "match");
+	return MC_OK;
+}
+
+/* The trigger-kept tallies of agreement: every group, or (since) those of the
+ * days written after the last clean check. */
 static int check_tallies(struct ck *c, const struct marks *since, struct mc_error *err)
 {
-	(void)c;
-	(void)since;
-	(void)err;
-	return MC_OK;
+	if (!since)
+		return store_report_pairs_check(c->s, NULL, 0, report_pair_one, c, err);
+	char **days = NULL;
+	int n = 0;
+	int rc = store_check_dirty_days(c->s, since->day_seq, &days, &n, err);
+	if (rc == MC_OK && n > 0)
+		rc = store_report_pairs_check(c->s, (const char *const *)days, n, report_pair_one, c, err);
+	for (int i = 0; i < n; i++)
+		free(days[i]);
+	free(days);
+	return rc;
 }
 
 /* Whole (since NULL): every counter against a recount, a whole pass. Since the
@@ -368,7 +394,12 @@ static int audit_one(void *ctx, const struct audit_row *r)
 		return 0;
 	const char *id = r->subject + 11;
 	int score = strcmp(r->action, "score") == 0, fb = strcmp(r->action, "feedback") == 0,
-	    decide = strcmp(r->action, "decide") == 0 || strcmp(r->action, "approve") == 0; /* the sign-off */
+	    decide = strcmp(r->action, "decide") == 0 || strcmp(r->action, "approve") == 0, /* the sign-off */
+	    reopen = strcmp(r->action, "reopen") == 0; /* takes the decision away */
+	if (reopen) {
+		log_add(c, r, record_key(id, "decision", "", ""), NULL);
+		return 0;
+	}
 	if (!score && !fb && !decide)
 		return 0;
 	json_t *j = json_loads(r->after ? r->after : r->before ? r->before : "null", 0, NULL);

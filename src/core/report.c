@@ -447,11 +447,12 @@ static struct tally *tally_get(struct actx *a, const char *what, const char *key
  * table has as many levels as the most any criterion offers: levels are ordinal
  * and 0 is the lowest in every rubric. */
 static int on_pair(void *ctx, const char *what, const char *criterion, const char *assessor, int a, int b,
-		   int k)
+		   int k, long n)
 {
 	struct actx *x = ctx;
-	stats_table_add(&tally_get(x, what, strcmp(what, "first-second") == 0 ? criterion : assessor, k)->t, a, b);
-	stats_table_add(&tally_get(x, what, "all", STATS_MAX_LEVELS)->t, a, b);
+	stats_table_add_n(&tally_get(x, what, strcmp(what, "first-second") == 0 ? criterion : assessor, k)->t, a, b,
+			  n);
+	stats_table_add_n(&tally_get(x, what, "all", STATS_MAX_LEVELS)->t, a, b, n);
 	return MC_OK;
 }
 

@@ -25,12 +25,17 @@ void stats_table_init(struct stats_table *t, int k)
 	t->k = k < 2 ? 2 : k > STATS_MAX_LEVELS ? STATS_MAX_LEVELS : k;
 }
 
-int stats_table_add(struct stats_table *t, int a, int b)
+int stats_table_add_n(struct stats_table *t, int a, int b, long n)
 {
 	if (a < 0 || b < 0 || a >= t->k || b >= t->k)
 		return 0;
-	t->counts[a * t->k + b]++;
+	t->counts[a * t->k + b] += n;
 	return 1;
+}
+
+int stats_table_add(struct stats_table *t, int a, int b)
+{
+	return stats_table_add_n(t, a, b, 1);
 }
 
 int stats_table_merge(struct stats_table *to, const struct stats_table *from)

@@ -636,6 +636,7 @@ CREATE TABLE report_month (
 	attempts      INTEGER NOT NULL,
 	PRIMARY KEY (month, credential_id, district_id, status, first)
 ) STRICT, WITHOUT ROWID;
+-- walks submission
 INSERT INTO report_day(day, credential_id, district_id, status, first, n, attempts)
 	SELECT substr(s.submitted_at, 1, 10), s.credential_id, coalesce(e.district_id, 0), s.status,
 	s.attempt = 1, count(*), sum(s.attempt)
@@ -709,6 +710,7 @@ CREATE VIEW report_fact AS
 	s.submitted_at, (SELECT min(a.at) FROM assignment a WHERE a.submission_id = s.id) AS assigned_at,
 	(SELECT dc.at FROM decision dc WHERE dc.submission_id = s.id) AS decided_at
 	FROM submission s LEFT JOIN educator e ON e.id = s.educator_id;
+-- walks submission
 INSERT INTO report_submission SELECT * FROM report_fact;
 CREATE INDEX report_assignment ON assignment(assessor, submission_id, at);
 -- report_score: agreement's pairs of reads from the index alone.
@@ -843,3 +845,145 @@ CREATE TRIGGER check_dirty_fact_del AFTER DELETE ON report_submission BEGIN
 	INSERT INTO check_dirty VALUES (NULL, OLD.submission_id);
 END;
 DELETE FROM meta WHERE key IN ('check.clean_evidence_id', 'check.clean_audit_seq', 'check.clean_audit_hash');
+
+-- migration 19
+-- Agreement's pairs of reads kept by triggers (issue 13; src/store/store_report.c).
+-- report_pair: one row for every pair of reads of one criterion of a
+-- submission that agreement counts (x the earlier read, first or second; y
+-- the later, second or adjudication), with fs = 1 when it pairs the first and
+-- second reads and fin = 1 when y is the final read (the adjudication, or the
+-- second when there is none), and the submission's day, credential and
+-- district. It is recomputed for a (submission, criterion) whenever one of its
+-- scores is written, and for a whole submission when its day, credential,
+-- educator or the educator's district changes (not on every status change,
+-- assignment or decision: those do not move a pair). report_pair_count counts those rows
+-- for all time (per 'all', at ''), by month (per 'month', at 'YYYY-MM') and by
+-- day (per 'day', at 'YYYY-MM-DD'), with credential, district, criterion, the
+-- earlier read's assessor, fs, fin and both levels (level ids: the seq is read
+-- at query time), so agreement adds up k-by-k tables instead of pairing a
+-- million reads; an assessor's own pairs (either read theirs) come from
+-- report_pair by its two assessor indexes. A count that falls to 0 keeps its
+-- row. `check` recounts both.
+CREATE TABLE report_pair (
+	submission_id INTEGER NOT NULL,
+	criterion_id  INTEGER NOT NULL,
+	x_read        TEXT NOT NULL,
+	y_read        TEXT NOT NULL,
+	day           TEXT NOT NULL,
+	credential_id INTEGER NOT NULL,
+	district_id   INTEGER NOT NULL,
+	x_assessor    TEXT NOT NULL,
+	y_assessor    TEXT NOT NULL,
+	x_level       INTEGER NOT NULL,
+	y_level       INTEGER NOT NULL,
+	fs            INTEGER NOT NULL,
+	fin           INTEGER NOT NULL,
+	PRIMARY KEY (submission_id, criterion_id, x_read, y_read)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX report_pair_x ON report_pair(x_assessor);
+CREATE INDEX report_pair_y ON report_pair(y_assessor);
+CREATE TABLE report_pair_count (
+	per           TEXT NOT NULL CHECK (per IN ('all', 'month', 'day')),
+	at            TEXT NOT NULL,
+	credential_id INTEGER NOT NULL,
+	district_id   INTEGER NOT NULL,
+	criterion_id  INTEGER NOT NULL,
+	x_assessor    TEXT NOT NULL,
+	fs            INTEGER NOT NULL,
+	fin           INTEGER NOT NULL,
+	x_level       INTEGER NOT NULL,
+	y_level       INTEGER NOT NULL,
+	n             INTEGER NOT NULL,
+	PRIMARY KEY (per, at, credential_id, district_id, criterion_id, x_assessor, fs, fin, x_level, y_level)
+) STRICT, WITHOUT ROWID;
+-- report_pair_fact: the pairs as the scores and submissions say now, the rows
+-- report_pair must hold; from the submissions, so that filling it walks them
+-- in order (and shows a percentage), and one submission's is a few lookups.
+CREATE VIEW report_pair_fact AS
+	SELECT f.id AS submission_id, y.criterion_id, x.read AS x_read, y.read AS y_read,
+	substr(f.submitted_at, 1, 10) AS day, f.credential_id,
+	coalesce((SELECT e.district_id FROM educator e WHERE e.id = f.educator_id), 0) AS district_id,
+	x.assessor AS x_assessor,
+	y.assessor AS y_assessor, x.level_id AS x_level, y.level_id AS y_level,
+	x.read = 'first' AND y.read = 'second' AS fs,
+	y.read = 'adjudication' OR NOT EXISTS (SELECT 1 FROM score z WHERE z.submission_id = y.submission_id
+		AND z.read = 'adjudication' AND z.criterion_id = y.criterion_id) AS fin
+	FROM submission f
+	CROSS JOIN score y INDEXED BY report_score ON y.submission_id = f.id
+	AND y.read IN ('second', 'adjudication')
+	CROSS JOIN score x ON x.submission_id = y.submission_id AND x.criterion_id = y.criterion_id
+	AND x.read IN ('first', 'second') AND (x.read = 'first' OR y.read = 'adjudication');
+-- walks submission
+INSERT INTO report_pair SELECT * FROM report_pair_fact;
+-- report_pair_per: the counts a pair of that day goes to.
+CREATE VIEW report_pair_per(per, len) AS VALUES ('all', 0), ('month', 7), ('day', 10);
+INSERT INTO report_pair_count SELECT per.per, substr(day, 1, per.len), credential_id, district_id, criterion_id,
+	x_assessor, fs, fin, x_level, y_level, count(*) FROM report_pair, report_pair_per per
+	GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10;
+-- report_pair_change: what a trigger adds to (n 1) or takes from (n -1) the
+-- counts of a day and its month; the one place that writes report_pair_count.
+CREATE VIEW report_pair_change(day, credential_id, district_id, criterion_id, x_assessor, fs, fin,
+	x_level, y_level, n) AS SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL WHERE 0;
+CREATE TRIGGER report_pair_change_ins INSTEAD OF INSERT ON report_pair_change BEGIN
+	INSERT INTO report_pair_count SELECT per.per, substr(NEW.day, 1, per.len), NEW.credential_id,
+		NEW.district_id, NEW.criterion_id, NEW.x_assessor, NEW.fs, NEW.fin, NEW.x_level, NEW.y_level, NEW.n
+		FROM report_pair_per per WHERE 1 ON CONFLICT DO UPDATE SET n = n + excluded.n;
+END;
+CREATE TRIGGER report_pair_ins AFTER INSERT ON report_pair BEGIN
+	INSERT INTO report_pair_change VALUES (NEW.day, NEW.credential_id, NEW.district_id, NEW.criterion_id,
+		NEW.x_assessor, NEW.fs, NEW.fin, NEW.x_level, NEW.y_level, 1);
+END;
+CREATE TRIGGER report_pair_del AFTER DELETE ON report_pair BEGIN
+	INSERT INTO report_pair_change VALUES (OLD.day, OLD.credential_id, OLD.district_id, OLD.criterion_id,
+		OLD.x_assessor, OLD.fs, OLD.fin, OLD.x_level, OLD.y_level, -1);
+END;
+-- report_pair_touch: a (submission, criterion) whose pairs are to be read again.
+CREATE VIEW report_pair_touch(submission_id, criterion_id) AS SELECT NULL, NULL WHERE 0;
+CREATE TRIGGER report_pair_touch_ins INSTEAD OF INSERT ON report_pair_touch BEGIN
+	DELETE FROM report_pair WHERE submission_id = NEW.submission_id AND criterion_id = NEW.criterion_id;
+	INSERT INTO report_pair SELECT * FROM report_pair_fact
+		WHERE submission_id = NEW.submission_id AND criterion_id = NEW.criterion_id;
+END;
+CREATE TRIGGER report_pair_score_ins AFTER INSERT ON score BEGIN
+	INSERT INTO report_pair_touch VALUES (NEW.submission_id, NEW.criterion_id);
+END;
+CREATE TRIGGER report_pair_score_del AFTER DELETE ON score BEGIN
+	INSERT INTO report_pair_touch VALUES (OLD.submission_id, OLD.criterion_id);
+END;
+CREATE TRIGGER report_pair_score_upd AFTER UPDATE OF submission_id, criterion_id, level_id, assessor, read
+	ON score BEGIN
+	INSERT INTO report_pair_touch VALUES (OLD.submission_id, OLD.criterion_id);
+	INSERT INTO report_pair_touch SELECT NEW.submission_id, NEW.criterion_id
+		WHERE NEW.submission_id IS NOT OLD.submission_id OR NEW.criterion_id IS NOT OLD.criterion_id;
+END;
+-- report_pair_move: a submission whose pairs are all to be read again.
+CREATE VIEW report_pair_move(submission_id) AS SELECT NULL WHERE 0;
+CREATE TRIGGER report_pair_move_ins INSTEAD OF INSERT ON report_pair_move BEGIN
+	DELETE FROM report_pair WHERE submission_id = NEW.submission_id;
+	INSERT INTO report_pair SELECT * FROM report_pair_fact WHERE submission_id = NEW.submission_id;
+END;
+CREATE TRIGGER report_pair_sub_del AFTER DELETE ON submission BEGIN
+	INSERT INTO report_pair_move VALUES (OLD.id);
+END;
+CREATE TRIGGER report_pair_sub_upd AFTER UPDATE OF id, credential_id, educator_id, submitted_at ON submission
+	WHEN OLD.id IS NOT NEW.id OR OLD.credential_id IS NOT NEW.credential_id
+	OR OLD.educator_id IS NOT NEW.educator_id
+	OR substr(OLD.submitted_at, 1, 10) IS NOT substr(NEW.submitted_at, 1, 10) BEGIN
+	INSERT INTO report_pair_move VALUES (OLD.id);
+	INSERT INTO report_pair_move SELECT NEW.id WHERE NEW.id IS NOT OLD.id;
+END;
+CREATE TRIGGER report_pair_educator AFTER UPDATE OF district_id ON educator
+	WHEN OLD.district_id IS NOT NEW.district_id BEGIN
+	INSERT INTO report_pair_move SELECT id FROM submission WHERE educator_id = NEW.id;
+END;
+-- check --since-last recounts agreement's counts for the days written since
+-- the last clean check: a day's pair count that changes marks the day.
+CREATE TRIGGER check_dirty_pair_ins AFTER INSERT ON report_pair_count WHEN NEW.per = 'day' BEGIN
+	INSERT INTO check_dirty VALUES (NEW.at, NULL);
+END;
+CREATE TRIGGER check_dirty_pair_upd AFTER UPDATE ON report_pair_count WHEN NEW.per = 'day' BEGIN
+	INSERT INTO check_dirty VALUES (NEW.at, NULL);
+END;
+CREATE TRIGGER check_dirty_pair_del AFTER DELETE ON report_pair_count WHEN OLD.per = 'day' BEGIN
+	INSERT INTO check_dirty VALUES (OLD.at, NULL);
+END;

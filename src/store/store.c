@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 
+#include "mcassess/progress.h"
 #include "mcassess/store.h"
 #include "mcassess/util.h"
 #include "store_int.h"
@@ -207,6 +208,75 @@ int store_version(struct store *s)
 	return v;
 }
 
+/* ---------------------------------------------------------------- migrations' progress
+ * A statement of schema.sql that reads a whole table says so in the comment
+ * line before it, "-- walks TABLE"; while it runs, the rows it has stepped
+ * through in full scans against TABLE's rows are reported as a percentage
+ * (progress.h: shown only when the front end has a terminal to show it on). */
+#define WALK_MARK "-- walks "
+
+struct walk {
+	sqlite3_stmt *st;
+	long long rows;
+};
+
+static int walk_tick(void *ctx)
+{
+	const struct walk *w = ctx;
+	long long done = sqlite3_stmt_status(w->st, SQLITE_STMTSTATUS_FULLSCAN_STEP, 0);
+	progress_report("upgrading the database", done < w->rows ? done : w->rows - 1, w->rows);
+	return 0;
+}
+
+/* The rows of the table named by a walk mark in the comments at p, 0 when none. */
+static long long walk_rows(struct store *s, const char *p)
+{
+	while (*p == ' ' || *p == '\t' || *p == '\n' || (p[0] == '-' && p[1] == '-')) {
+		if (strncmp(p, WALK_MARK, strlen(WALK_MARK)) == 0) {
+			const char *t = p + strlen(WALK_MARK);
+			size_t n = strspn(t, "abcdefghijklmnopqrstuvwxyz_");
+			char *q = mc_xasprintf("SELECT max(rowid) FROM %.*s", (int)n, t);
+			sqlite3_stmt *st;
+			long long rows = 0;
+			if (sqlite3_prepare_v2(s->db, q, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+				rows = sqlite3_column_int64(st, 0);
+			sqlite3_finalize(st);
+			free(q);
+			return rows;
+		}
+		p += p[0] == '-' ? strcspn(p, "\n") : 1;
+	}
+	return 0;
+}
+
+/* A migration's statements one by one, as sqlite3_exec would, with progress on walks. */
+static int migrate_statements(struct store *s, const char *sql, struct mc_error *err)
+{
+	for (const char *p = sql; *p;) {
+		sqlite3_stmt *st = NULL;
+		const char *tail;
+		if (sqlite3_prepare_v2(s->db, p, -1, &st, &tail) != SQLITE_OK)
+			return store_fail(s, err, "upgrading the database");
+		if (!st) /* nothing but comments left */
+			break;
+		struct walk w = { st, walk_rows(s, p) };
+		if (w.rows > 0)
+			sqlite3_progress_handler(s->db, 10000, walk_tick, &w);
+		int rc;
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+			;
+		sqlite3_progress_handler(s->db, 0, NULL, NULL);
+		int failed = rc != SQLITE_DONE ? store_fail(s, err, "upgrading the database") : MC_OK;
+		sqlite3_finalize(st);
+		if (failed != MC_OK)
+			return failed;
+		if (w.rows > 0)
+			progress_report("upgrading the database", w.rows, w.rows);
+		p = tail;
+	}
+	return MC_OK;
+}
+
 int store_migrate(struct store *s, int version, struct mc_error *err)
 {
 	int cur = store_version(s);
@@ -219,7 +289,7 @@ int store_migrate(struct store *s, int version, struct mc_error *err)
 			return mc_error_set(err, MC_FAIL, "internal error: no migration %d", v);
 		char *sql = mc_xasprintf("%.*s\nPRAGMA user_version = %d;", (int)len, sec, v);
 		int rc = exec(s, "BEGIN IMMEDIATE", err, "upgrading the database");
-		if (rc == MC_OK && (rc = exec(s, sql, err, "upgrading the database")) != MC_OK)
+		if (rc == MC_OK && (rc = migrate_statements(s, sql, err)) != MC_OK)
 			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 		else if (rc == MC_OK)
 			rc = exec(s, "COMMIT", err, "upgrading the database");

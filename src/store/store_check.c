@@ -389,6 +389,27 @@ int store_check_facts_since(struct store *s, long long submission_seq,
 	return walk_end(s, st, rc, err);
 }
 
+static const char SQL_DIRTY_DAYS[] = "SELECT day FROM check_dirty_day WHERE seq > ?1 ORDER BY day";
+
+int store_check_dirty_days(struct store *s, long long day_seq, char ***days, int *n, struct mc_error *err)
+{
+	*days = NULL;
+	*n = 0;
+	sqlite3_stmt *st = store_prep(s, SQL_DIRTY_DAYS, err);
+	if (!st)
+		return MC_FAIL;
+	store_bind_int(st, 1, day_seq);
+	int rc, cap = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? 2 * cap : 64;
+			*days = mc_xrealloc(*days, (size_t)cap * sizeof **days);
+		}
+		(*days)[(*n)++] = store_col_dup(st, 0);
+	}
+	return walk_end(s, st, rc, err);
+}
+
 int store_check_dirty_max(struct store *s, long long *day_seq, long long *submission_seq, struct mc_error *err)
 {
 	sqlite3_stmt *st = store_prep(s, SQL_DIRTY_MAX, err);

@@ -240,35 +240,64 @@ static const char SQL_PAIRS_RECOUNT[] = PAIRS("score_read",
 	"   AND z.criterion_id = y.criterion_id ORDER BY " READ_RANK("z.read") " DESC LIMIT 1)",
 	" JOIN submission s ON s.id = x.submission_id" SCOPE_JOIN,
 	" AND (?2 IS NULL OR s.submitted_at >= ?2) AND (?3 IS NULL OR substr(s.submitted_at, 1, 10) <= ?3)");
-/* The same pairs from the index report_score alone (read, submission,
- * criterion, level, assessor: both reads of a pair, and whether an
- * adjudication exists, without reading a score row), with the submission's
- * district and time from its facts (report_submission) and "y is the final
- * read" as "y is the adjudication, or there is none" (no sort). */
-static const char SQL_PAIRS_KEPT[] = PAIRS("report_score",
-	" y.read = 'adjudication' OR NOT EXISTS (SELECT 1 FROM score z WHERE z.submission_id = y.submission_id"
-	"   AND z.read = 'adjudication' AND z.criterion_id = y.criterion_id)",
-	" JOIN report_submission f ON f.submission_id = x.submission_id"
-	" JOIN credential c ON c.id = f.credential_id JOIN district d ON d.id = f.district_id",
-	" AND (?2 IS NULL OR f.submitted_at >= ?2) AND (?3 IS NULL OR substr(f.submitted_at, 1, 10) <= ?3)");
+/* The same pairs counted by triggers (report_pair_count; schema.sql): for all
+ * time when there are no dates (?11), else whole months and the days at either
+ * end, as progress reads its counters; summed into one row a table cell, names
+ * and level seqs joined to those rows afterwards. */
+#define PAIR_COLS " credential_id, criterion_id, x_assessor, fs, fin, x_level, y_level, n, district_id"
+#define PAIR_NAMES(FROM, WHERE, GROUP, N)                                                       \
+	"SELECT g.fs, g.fin, c.code || '/' || cr.code, g.x_assessor, lx.seq - 1, ly.seq - 1,"         \
+	" (SELECT count(*) FROM level lv WHERE lv.criterion_id = g.criterion_id), " N                \
+	" FROM " FROM " g JOIN level lx ON lx.id = g.x_level JOIN level ly ON ly.id = g.y_level"      \
+	" JOIN criterion cr ON cr.id = g.criterion_id JOIN credential c ON c.id = g.credential_id"    \
+	" WHERE (?1 IS NULL OR g.district_id = (SELECT id FROM district WHERE name = ?1))"            \
+	" AND g.district_id IN (SELECT id FROM district)" WHERE GROUP " ORDER BY c.code, cr.seq, g.x_assessor"
+static const char SQL_PAIRS_KEPT[] = PAIR_NAMES(
+	"(SELECT" PAIR_COLS " FROM report_pair_count WHERE per = 'all' AND ?11"
+	" UNION ALL SELECT" PAIR_COLS " FROM report_pair_count WHERE per = 'month' AND at BETWEEN ?5 AND ?6"
+	" UNION ALL SELECT" PAIR_COLS " FROM report_pair_count WHERE per = 'day' AND at BETWEEN ?7 AND ?8"
+	" UNION ALL SELECT" PAIR_COLS " FROM report_pair_count WHERE per = 'day' AND at BETWEEN ?9 AND ?10)",
+	" AND g.n <> 0", " GROUP BY g.credential_id, g.criterion_id, g.x_assessor, g.fs, g.fin, g.x_level, g.y_level"
+	" HAVING sum(g.n) <> 0", "sum(g.n)");
+/* An assessor's own: the pairs either of whose reads is theirs, by the indexes
+ * report_pair_x and report_pair_y. */
+static const char SQL_PAIRS_MINE[] = PAIR_NAMES(
+	"report_pair", " AND (g.x_assessor = ?4 OR g.y_assessor = ?4)"
+	" AND (?2 IS NULL OR g.day >= ?2) AND (?3 IS NULL OR g.day <= ?3)", "", "1");
+
+/* The counts for all time when the scope has no dates; else none of them. */
+static void bind_pair_ranges(sqlite3_stmt *st, const struct report_scope *sc)
+{
+	int all = !sc->since && !sc->until;
+	if (all)
+		for (int i = 5; i <= 10; i++) /* empty ranges */
+			sqlite3_bind_text(st, i, i % 2 ? "~" : "", -1, SQLITE_STATIC);
+	else
+		bind_counter_ranges(st, sc);
+	sqlite3_bind_int(st, 11, all);
+}
 
 int store_report_pairs(struct store *s, const struct report_scope *sc,
 		       int (*fn)(void *ctx, const char *what, const char *criterion, const char *assessor,
-				 int a, int b, int k),
+				 int a, int b, int k, long n),
 		       void *ctx, struct mc_error *err)
 {
-	sqlite3_stmt *st = prep_scoped(s, sc->recount ? SQL_PAIRS_RECOUNT : SQL_PAIRS_KEPT, sc, err);
+	const char *sql = sc->recount ? SQL_PAIRS_RECOUNT : sc->assessor ? SQL_PAIRS_MINE : SQL_PAIRS_KEPT;
+	sqlite3_stmt *st = prep_scoped(s, sql, sc, err);
 	if (!st)
 		return MC_FAIL;
+	if (sql == SQL_PAIRS_KEPT)
+		bind_pair_ranges(st, sc);
 	int rc, bad = 0;
 	while (!bad && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *crit = (const char *)sqlite3_column_text(st, 2);
 		const char *who = (const char *)sqlite3_column_text(st, 3);
 		int a = sqlite3_column_int(st, 4), b = sqlite3_column_int(st, 5), k = sqlite3_column_int(st, 6);
+		long n = sc->recount ? 1 : (long)sqlite3_column_int64(st, 7);
 		if (sqlite3_column_int(st, 0))
-			bad = fn(ctx, "first-second", crit, who, a, b, k) != MC_OK;
+			bad = fn(ctx, "first-second", crit, who, a, b, k, n) != MC_OK;
 		if (!bad && sqlite3_column_int(st, 1))
-			bad = fn(ctx, "assessor-final", crit, who, a, b, k) != MC_OK;
+			bad = fn(ctx, "assessor-final", crit, who, a, b, k, n) != MC_OK;
 	}
 	sqlite3_reset(st);
 	if (bad)
@@ -416,4 +445,76 @@ int store_report_facts_check(struct store *s, int (*fn)(void *ctx, const char *s
 		}
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "recounting the report facts");
+}
+
+/* Agreement's counters and pairs (migration 17) against a recount: the counts
+ * by day against the pairs as the scores say now (report_pair_fact), the
+ * counts by month and for all time against the sum of their days, and the
+ * kept pairs (report_pair) against the same. ?1: one day (then all time is
+ * not recounted), or NULL for all. */
+#define PAIR_KEY "credential_id, district_id, criterion_id, x_assessor, fs, fin, x_level, y_level"
+#define PAIR_GROUP " GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9"
+#define PAIR_DIFFER(T, REAL, KEPT)                                                               \
+	"SELECT '" T "' AS tb, coalesce(x.k, y.k) AS k, coalesce(x.credential_id, y.credential_id) AS cid," \
+	" coalesce(x.district_id, y.district_id) AS did, coalesce(x.criterion_id, y.criterion_id) AS crid," \
+	" coalesce(x.x_assessor, y.x_assessor) AS xa, NULL AS ya,"                                   \
+	" coalesce(x.n, 0) AS kept, coalesce(y.n, 0) AS counted"                                    \
+	" FROM (" KEPT ") x FULL JOIN (" REAL ") y USING (k, " PAIR_KEY ") WHERE x.n IS NOT y.n"
+#define PAIR_KEPT(PER, AT)                                                                      \
+	"SELECT at AS k, " PAIR_KEY ", n FROM report_pair_count WHERE per = '" PER "' AND n <> 0 AND " AT
+#define PAIR_DAYS(K, WHERE)                                                                     \
+	"SELECT " K " AS k, " PAIR_KEY ", sum(n) AS n FROM report_pair_count WHERE per = 'day' AND " WHERE \
+	PAIR_GROUP " HAVING sum(n) <> 0"
+static const char SQL_PAIRS_CHECK[] =
+	"SELECT t.tb, t.k, c.code, d.name, cr.code, t.xa, t.ya, t.kept, t.counted FROM ("
+	PAIR_DIFFER("day", "SELECT day AS k, " PAIR_KEY ", count(*) AS n FROM report_pair_fact"
+		    " WHERE ?1 IS NULL OR day = ?1" PAIR_GROUP, PAIR_KEPT("day", "(?1 IS NULL OR at = ?1)"))
+	" UNION ALL "
+	PAIR_DIFFER("month", PAIR_DAYS("substr(at, 1, 7)", "(?1 IS NULL OR substr(at, 1, 7) = substr(?1, 1, 7))"),
+		    PAIR_KEPT("month", "(?1 IS NULL OR at = substr(?1, 1, 7))"))
+	" UNION ALL "
+	PAIR_DIFFER("all time", PAIR_DAYS("''", "?1 IS NULL"), PAIR_KEPT("all", "?1 IS NULL"))
+	" UNION ALL "
+	"SELECT 'pair', coalesce(s.ext_id, '#' || p.submission_id), p.credential_id, p.district_id, p.criterion_id,"
+	" p.x_assessor, p.y_assessor, p.kept, 1 - p.kept FROM"
+	" (SELECT 1 AS kept, * FROM (SELECT * FROM report_pair WHERE ?1 IS NULL OR day = ?1"
+	"  EXCEPT SELECT * FROM report_pair_fact WHERE ?1 IS NULL OR day = ?1)"
+	"  UNION ALL SELECT 0, * FROM (SELECT * FROM report_pair_fact WHERE ?1 IS NULL OR day = ?1"
+	"  EXCEPT SELECT * FROM report_pair WHERE ?1 IS NULL OR day = ?1)) p"
+	" LEFT JOIN submission s ON s.id = p.submission_id"
+	") t LEFT JOIN credential c ON c.id = t.cid LEFT JOIN district d ON d.id = t.did"
+	" LEFT JOIN criterion cr ON cr.id = t.crid ORDER BY 1, 2, 3, 4, 5, 6, 7";
+
+static int pairs_check_day(struct store *s, sqlite3_stmt *st, const char *day,
+			   int (*fn)(void *ctx, const struct report_pair_diff *d), void *ctx, struct mc_error *err)
+{
+	store_bind_text(st, 1, day);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *v[7];
+		for (int i = 0; i < 7; i++)
+			v[i] = (const char *)sqlite3_column_text(st, i);
+		struct report_pair_diff d = { v[0], v[1], v[2], v[3], v[4], v[5], v[6],
+					      sqlite3_column_int64(st, 7), sqlite3_column_int64(st, 8) };
+		if (fn(ctx, &d) != MC_OK) {
+			sqlite3_reset(st);
+			return MC_FAIL;
+		}
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "recounting agreement's pairs of reads");
+}
+
+int store_report_pairs_check(struct store *s, const char *const *days, int ndays,
+			     int (*fn)(void *ctx, const struct report_pair_diff *d), void *ctx, struct mc_error *err)
+{
+	sqlite3_stmt *st = store_prep(s, SQL_PAIRS_CHECK, err);
+	if (!st)
+		return MC_FAIL;
+	if (!days)
+		return pairs_check_day(s, st, NULL, fn, ctx, err);
+	int rc = MC_OK;
+	for (int i = 0; rc == MC_OK && i < ndays; i++)
+		rc = pairs_check_day(s, st, days[i], fn, ctx, err);
+	return rc;
 }

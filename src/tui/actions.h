@@ -73,6 +73,7 @@
 	X(WORD_RIGHT,  "word-right",  "Editor: move to the start of the next word") \
 	X(REPORTS,     "reports",     "Queue: progress against goals and your agreement (the reports screen)") \
 	X(REDRAW,      "redraw",      "Redraw the whole screen") \
+	X(REFRESH,     "refresh",     "Reports: take the figures again (they are taken when the screen opens)") \
 	X(PACKETS,     "packets",     "Coordinators: the review packets merged back, their figures " \
 				      "and open conflicts") \
 	X(CALIBRATION, "calibration", "Queue: your calibration set: exemplars scored blind as real work " \

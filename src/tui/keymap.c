@@ -81,6 +81,7 @@ static const char default_bindings[] =
 	"bind C-Right word-right\n"
 	"bind R reports\n"
 	"bind ^L redraw\n"
+	"bind r refresh\n"
 	"bind O packets\n"
 	"bind C calibration\n"
 	"bind u keep-side\n";

@@ -1,7 +1,8 @@
 /* view_report.c: the reports screen (R from the queue): progress against goals
  * with a bar per pathway, and the viewer's own agreement. Every figure is
- * loaded once, when the screen opens (report.h); keys only scroll, and a resize
- * redraws the bars from what was loaded. Bars are Unicode eighth blocks, or '#'
+ * loaded when the screen opens and when asked again (refresh, r), with the time
+ * they were taken shown; other keys only scroll, and a resize redraws the bars
+ * from what was loaded. Bars are Unicode eighth blocks, or '#'
  * when the terminal's character set is not UTF-8. */
 #include "config.h"
 
@@ -9,6 +10,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "mcassess/report.h"
 #include "tui/tui_int.h"
@@ -21,7 +23,28 @@ struct rv {
 	WINDOW *title, *body;
 	int h, w;
 	int utf8;
+	char taken[MC_TIME_LEN]; /* when the figures were read */
 };
+
+/* The figures, read afresh; on failure the ones shown stay. */
+static int load(struct tui_view *v, struct rv *r, struct mc_error *err)
+{
+	struct report_progress p;
+	struct report_agreement a;
+	int rc = report_progress(v->tui->store, &r->scope, &p, err);
+	if (rc != MC_OK)
+		return rc;
+	if ((rc = report_agreement(v->tui->store, &r->scope, &a, err)) != MC_OK) {
+		report_progress_free(&p);
+		return rc;
+	}
+	report_progress_free(&r->progress);
+	report_agreement_free(&r->agreement);
+	r->progress = p;
+	r->agreement = a;
+	mc_time_format(v->tui->script ? v->tui->now : time(NULL), r->taken); /* fixed in screen tests */
+	return MC_OK;
+}
 
 static int r_open(struct tui_view *v, const void *arg, struct mc_error *err)
 {
@@ -31,11 +54,7 @@ static int r_open(struct tui_view *v, const void *arg, struct mc_error *err)
 	r->utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 	struct report_request rq = { 0 };
 	int rc = report_scope_for(v->tui->store, v->tui->viewer, &rq, &r->scope, err);
-	if (rc == MC_OK)
-		rc = report_progress(v->tui->store, &r->scope, &r->progress, err);
-	if (rc == MC_OK)
-		rc = report_agreement(v->tui->store, &r->scope, &r->agreement, err);
-	return rc;
+	return rc == MC_OK ? load(v, r, err) : rc;
 }
 
 static void r_close(struct tui_view *v)
@@ -165,8 +184,20 @@ static void build(struct tui_view *v)
 {
 	struct rv *r = v->data;
 	tui_pager_clear(&r->pager);
+	char *when = mc_xasprintf("Figures taken %.10s at %.5s UTC; r takes them again.", r->taken, r->taken + 11);
+	tui_pager_add(&r->pager, TUI_DIM, 1, -1, when);
+	free(when);
 	progress_lines(r, &r->pager);
 	agreement_lines(v, r, &r->pager);
+}
+
+/* The lines again, kept at the same place as far as they go. */
+static void rebuild(struct tui_view *v, struct rv *r)
+{
+	int top = r->pager.top;
+	build(v);
+	int max_top = r->pager.n - r->h > 0 ? r->pager.n - r->h : 0;
+	r->pager.top = top > max_top ? max_top : top;
 }
 
 static void r_layout(struct tui_view *v, int y, int rows, int w)
@@ -180,10 +211,7 @@ static void r_layout(struct tui_view *v, int y, int rows, int w)
 	r->body = newwin(rows - 1, w, y + 1, 0);
 	r->h = rows - 1;
 	r->w = w;
-	int top = r->pager.top;
-	build(v);
-	int max_top = r->pager.n - r->h > 0 ? r->pager.n - r->h : 0;
-	r->pager.top = top > max_top ? max_top : top;
+	rebuild(v, r);
 }
 
 static void r_draw(struct tui_view *v)
@@ -200,9 +228,25 @@ static void r_draw(struct tui_view *v)
 	wnoutrefresh(r->body);
 }
 
+/* Only here are the reports read again: never on a move. */
+static void take_again(struct tui_view *v, struct rv *r)
+{
+	struct mc_error err = MC_ERROR_INIT;
+	if (load(v, r, &err) != MC_OK)
+		tui_message(v->tui, "The figures could not be taken again; these are from %.10s %.5s: %s", r->taken,
+			    r->taken + 11, err.msg);
+	mc_error_clear(&err);
+	rebuild(v, r);
+	v->dirty |= TUI_DIRTY_ALL;
+}
+
 static int r_request(struct tui_view *v, enum tui_action a)
 {
 	struct rv *r = v->data;
+	if (a == ACT_REFRESH) {
+		take_again(v, r);
+		return TUI_HANDLED;
+	}
 	int moved = 0;
 	if (!tui_pager_request(&r->pager, a, r->h, &moved))
 		return TUI_UNKNOWN;

@@ -248,11 +248,44 @@ done
 t_check "kept figures equal the recount in $same runs (differ:${differ:- none})" [ -z "$differ" ] && [ "$same" = 144 ]
 RC=0; "$MCASSESS" --db "$F/t.db" check >"$OUT" 2>"$ERR" || RC=$?
 t_check "check: the counters and facts agree with a recount" [ "$RC" = 0 ] && grep -q "all good" "$OUT"
+[ "$RC" = 0 ] || { t_diag "$OUT"; t_diag "$ERR"; }
 sqlite3 "$F/t.db" "UPDATE report_submission SET submitted_at = '2001-01-01T00:00:00Z' WHERE submission_id = (SELECT id FROM submission WHERE ext_id = '$R');
 	UPDATE report_month SET n = n + 1 WHERE (month, credential_id, district_id, status, first) IN
 	(SELECT month, credential_id, district_id, status, first FROM report_month LIMIT 1)"
 RC=0; "$MCASSESS" --db "$F/t.db" check >"$OUT" 2>"$ERR" || RC=$?
 t_check "check: a counter changed behind its back is named" [ "$RC" != 0 ] && grep -q "report counter (by month) for 20" "$OUT" "$ERR"
 t_check "check: facts changed behind their back name the submission" grep -q "submission $R: the facts kept" "$OUT" "$ERR"
+sqlite3 "$F/t.db" "UPDATE report_pair_count SET n = n + 3 WHERE (per, at, credential_id, district_id, criterion_id,
+	x_assessor, fs, fin, x_level, y_level) IN (SELECT per, at, credential_id, district_id, criterion_id,
+	x_assessor, fs, fin, x_level, y_level FROM report_pair_count WHERE per = 'day' AND n > 0 LIMIT 1)"
+RC=0; "$MCASSESS" --db "$F/t.db" check >"$OUT" 2>"$ERR" || RC=$?
+t_check "check: an agreement counter changed behind its back is named" [ "$RC" != 0 ] &&
+	grep -q "agreement counter (by day) for 20..-..-.., .*, criterion .*, earlier reads by .*, says [0-9]* but" "$OUT" "$ERR"
 rm -rf "$F"
+
+# ---- a long upgrade shows its percentage on a terminal, and nothing when piped:
+# a database as the migration before agreement's counts left it (their objects
+# dropped, the version one less), upgraded
+if command -v script >/dev/null 2>&1; then
+	U=$(mktemp -d /tmp/mcassess-upgrade.XXXXXX)
+	"$MCASSESS" --db "$U/new.db" demo --submissions 3000 >/dev/null 2>&1
+	sqlite3 "$U/new.db" "SELECT 'DROP ' || type || ' ' || name || ';' FROM sqlite_schema WHERE (name LIKE 'report_pair%'
+		OR name LIKE 'check_dirty_pair%') AND type IN ('trigger', 'view', 'table') ORDER BY type = 'table'" >"$U/down.sql"
+	echo "PRAGMA user_version = $(($(sqlite3 "$U/new.db" "PRAGMA user_version") - 1));" >>"$U/down.sql"
+	sqlite3 "$U/new.db" <"$U/down.sql"
+	cp "$U/new.db" "$U/old.db"
+	printf '%s\n' "exec \"$MCASSESS\" --db \"$U/new.db\" report agreement --format tsv" >"$U/pty.sh"
+	RC=0; script -qfec ". $U/pty.sh" "$U/pty.log" >/dev/null </dev/null || RC=$?
+	t_check "upgrade under a terminal: exit 0 (got $RC)" [ "$RC" = 0 ]
+	t_check "upgrade under a terminal: a percentage on the way" \
+		grep -qE "upgrading the database: ([1-9]|[1-9][0-9])%" "$U/pty.log"
+	t_check "upgrade under a terminal: 100% at the end, then the line is cleared" \
+		grep -qF "upgrading the database: 100%$(printf '\033[K\r\033[K')" "$U/pty.log"
+	RC=0; "$MCASSESS" --db "$U/old.db" report agreement --format tsv >"$OUT" 2>"$ERR" || RC=$?
+	t_check "upgrade piped: exit 0 and nothing on stderr" [ "$RC" = 0 ] && [ ! -s "$ERR" ]
+	t_check "upgrade: the agreement migration filled the counts" [ "$(sqlite3 "$U/old.db" "SELECT sum(n) > 0 FROM report_pair_count")" = 1 ]
+	RC=0; "$MCASSESS" --db "$U/old.db" report agreement --format tsv --recount >"$T/recount" 2>&1 || RC=$?
+	t_check "upgrade: the filled counts give the recount's figures" cmp -s "$OUT" "$T/recount"
+	rm -rf "$U"
+fi
 done_testing

@@ -341,8 +341,8 @@ rm -f "$XDG_CONFIG_HOME/mcassess/config"
 
 # The reports screen queries once, when it opens (issue 13): keys that move and
 # page within it run no report query (MCASSESS_SQL_TRACE logs every statement);
-# leaving and pressing R again is how it is read afresh.
-report_queries() { grep -c 'report_month\|FROM score y INDEXED BY\|FROM pathway p LEFT JOIN credential' "$1"; }
+# r (refresh), or leaving and pressing R again, is how it is read afresh.
+report_queries() { grep -c 'report_month\|report_pair_count\|FROM pathway p LEFT JOIN credential' "$1"; }
 printf 'R\n:dump rq-open\nq\n' >"$T/rq.keys"
 rm -f "$T/rq-open.sql"
 MCASSESS_SQL_TRACE=$T/rq-open.sql replay "$T/rq.keys" 80x24
@@ -356,6 +356,12 @@ printf 'R\njj\nq\nR\n:dump rq-again\nq\n' >"$T/rq.keys"
 rm -f "$T/rq-again.sql"
 MCASSESS_SQL_TRACE=$T/rq-again.sql replay "$T/rq.keys" 80x24
 t_check "reports: opening it again reads it afresh" [ "$(report_queries "$T/rq-again.sql")" -eq $((2 * opened)) ]
+printf 'R\njjr\n:dump rq-refresh\nq\n' >"$T/rq.keys"
+rm -f "$T/rq-refresh.sql"
+MCASSESS_SQL_TRACE=$T/rq-refresh.sql replay "$T/rq.keys" 80x24
+t_check "reports: r takes the figures again" [ "$(report_queries "$T/rq-refresh.sql")" -eq $((2 * opened)) ]
+t_check "reports: the screen says when the figures were taken" \
+	grep -q '^ Figures taken 2026-11-22 at 12:00 UTC; r takes them again\.' "$T/dumps/rq/rq-refresh"
 
 # A bad script is an error with its file and line, not a hang.
 printf 'j\n<Nope>\n' >"$T/bad.keys"

@@ -304,6 +304,13 @@ static int fact_diff(void *ctx, const char *submission)
 	return MC_OK;
 }
 
+static int pair_diff(void *ctx, const struct report_pair_diff *d)
+{
+	(void)d;
+	++*(int *)ctx;
+	return MC_OK;
+}
+
 /* The counters give exactly the recount's figures, for every scope: all, one
  * district, date ranges with and without whole months, an assessor's own. */
 static void assert_counters_exact(struct fx *f, const char *assessor)
@@ -326,6 +333,9 @@ static void assert_counters_exact(struct fx *f, const char *assessor)
 	struct mc_error err = MC_ERROR_INIT;
 	assert_int_equal(store_report_counts_check(f->s, count_diff, &diffs, &err), MC_OK);
 	assert_int_equal(store_report_facts_check(f->s, fact_diff, &diffs, &err), MC_OK);
+	const char *days[] = { "2025-10-02", "2025-11-14" }; /* check of some groups only */
+	assert_int_equal(store_report_pairs_check(f->s, NULL, 0, pair_diff, &diffs, &err), MC_OK);
+	assert_int_equal(store_report_pairs_check(f->s, days, 2, pair_diff, &diffs, &err), MC_OK);
 	assert_int_equal(diffs, 0);
 }
 
@@ -418,6 +428,78 @@ static void test_counters_random(void **state)
 	assert_true(sql_count(f->path, "SELECT count(*) FROM score WHERE read = 'second'") > 0);
 }
 
+/* Random writes of every kind that moves a pair of reads between agreement's
+ * tallies: second reads and adjudications made, levels changed, reads taken
+ * back, assessors swapped, reopened and withdrawn submissions, moves between
+ * districts and days. Each is committed on its own connection. */
+static void test_pairs_random(void **state)
+{
+	struct fx *f = *state;
+	long long nsub = sql_count(f->path, "SELECT max(id) FROM submission");
+	long long ndis = sql_count(f->path, "SELECT max(id) FROM district");
+	const char *assessor = "mcag13x";
+	assert_counters_exact(f, assessor); /* as the migration filled them */
+	unsigned long long x = 2463534242ULL;
+	for (int step = 1; step <= 240; step++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		long long id = 1 + (long long)(x % (unsigned long long)nsub);
+		int k = (int)((x >> 20) % 10), v = (int)((x >> 32) % 1000);
+		char *q;
+		if (k <= 2) /* a later read of every criterion scored so far, one level moved */
+			q = mc_xasprintf("INSERT OR IGNORE INTO score(uid, submission_id, criterion_id, level_id, assessor, "
+					 "read, at) SELECT 'rp-%d-' || sc.id, sc.submission_id, sc.criterion_id, "
+					 "coalesce((SELECT l2.id FROM level l2 WHERE l2.criterion_id = sc.criterion_id AND "
+					 "l2.seq = l.seq + (sc.id %% 3) - 1), sc.level_id), '%s', '%s', sc.at FROM score sc "
+					 "JOIN level l ON l.id = sc.level_id WHERE sc.read = 'first' AND sc.submission_id %% 40 "
+					 "= %lld %% 40", step, v % 2 ? assessor : "mcag13y", k ? "second" : "adjudication", id);
+		else if (k == 3) /* a score changed */
+			q = mc_xasprintf("UPDATE score SET level_id = coalesce((SELECT l2.id FROM level l2 WHERE "
+					 "l2.criterion_id = score.criterion_id AND l2.seq = %d), level_id) WHERE "
+					 "submission_id %% 7 = %lld %% 7 AND read = '%s'", 1 + v % 3, id,
+					 v % 2 ? "first" : "second");
+		else if (k == 4) /* a read taken back, or an adjudication */
+			q = mc_xasprintf("DELETE FROM score WHERE submission_id %% 11 = %lld %% 11 AND read = '%s'", id,
+					 v % 2 ? "second" : "adjudication");
+		else if (k == 5) /* a read handed to another assessor */
+			q = mc_xasprintf("UPDATE score SET assessor = '%s' WHERE submission_id = %lld",
+					 v % 2 ? assessor : "mcag13z", id);
+		else if (k == 6) /* reopened: the decision taken back */
+			q = mc_xasprintf("DELETE FROM decision WHERE submission_id = %lld AND %d >= 0; "
+					 "UPDATE submission SET status = 'in_progress' WHERE id = %lld", id, v, id);
+		else if (k == 7)
+			q = mc_xasprintf("UPDATE submission SET status = 'withdrawn', submitted_at = "
+					 "strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', '2025-09-01', '+%d hours') WHERE id = %lld",
+					 v * 5, id);
+		else if (k == 8)
+			q = mc_xasprintf("UPDATE educator SET district_id = %lld WHERE id = (SELECT educator_id FROM "
+					 "submission WHERE id = %lld)", 1 + v % ndis, id);
+		else
+			q = mc_xasprintf("DELETE FROM submission WHERE id = %lld AND %d > 0", nsub - v % 20, step);
+		sql_exec(f->path, q);
+		free(q);
+		if (step % 60 == 0)
+			assert_counters_exact(f, assessor);
+	}
+	assert_true(sql_count(f->path, "SELECT count(*) FROM report_pair WHERE fs") > 50);
+	assert_true(sql_count(f->path, "SELECT count(*) FROM report_pair WHERE y_read = 'adjudication'") > 0);
+	/* and a count changed behind the triggers' back is found: its day (its month
+	 * and all time are then one less than their days, found too) */
+	sql_exec(f->path, "UPDATE report_pair_count SET n = n + 1 WHERE (per, at, credential_id, district_id, "
+			  "criterion_id, x_assessor, fs, fin, x_level, y_level) = (SELECT per, at, credential_id, "
+			  "district_id, criterion_id, x_assessor, fs, fin, x_level, y_level "
+			  "FROM report_pair_count WHERE per = 'day' AND n > 0 LIMIT 1)");
+	int diffs = 0;
+	struct mc_error err = MC_ERROR_INIT;
+	assert_int_equal(store_report_pairs_check(f->s, NULL, 0, pair_diff, &diffs, &err), MC_OK);
+	assert_int_equal(diffs, 3);
+	sql_exec(f->path, "UPDATE report_pair_count SET n = n + 2 WHERE per = 'month' AND at = (SELECT min(at) FROM "
+			  "report_pair_count WHERE per = 'month' AND n > 0)");
+	sql_exec(f->path, "DELETE FROM report_pair WHERE submission_id = (SELECT max(submission_id) FROM report_pair)");
+	diffs = 0;
+	assert_int_equal(store_report_pairs_check(f->s, NULL, 0, pair_diff, &diffs, &err), MC_OK);
+	assert_true(diffs >= 3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -427,6 +509,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_agreement, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_turnaround, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_counters_random, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pairs_random, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
