@@ -158,7 +158,7 @@ int store_report_counts_check(struct store *s, int (*fn)(void *ctx, const struct
  * the submission, assignment and decision rows they are read from. */
 int store_report_facts_check(struct store *s, int (*fn)(void *ctx, const char *submission), void *ctx,
 			     struct mc_error *err);
-/* Agreement's tallies kept by triggers (migration 17: report_pair, the pairs of
+/* Agreement's tallies kept by triggers (migration 19: report_pair, the pairs of
  * reads; report_pair_count, their counts for all time, by month and by day) against a recount
  * from the scores: fn gets each difference (none when they agree). days: only
  * the groups of these days ("YYYY-MM-DD", the day a submission was submitted)

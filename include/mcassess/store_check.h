@@ -72,7 +72,7 @@ int store_check_integrity_finish(struct store_check_side **side, int abandon,
 				 void (*report)(void *ctx, const char *problem), void *ctx,
 				 struct mc_error *err);
 
-/* check --since-last and the report counters (migration 17's check_dirty_*): the
+/* check --since-last and the report counters (migration 18's check_dirty_*): the
  * counters of the days written after day_seq against their submissions, and of
  * their months against those months' day counters; the facts of the submissions
  * written after submission_seq against their source rows; and the newest seqs

@@ -277,7 +277,7 @@ static int report_fact_one(void *ctx, const char *submission)
 	return MC_OK;
 }
 
-/* Agreement's tallies (migration 17): every group, or the pairs of one submission. */
+/* Agreement's tallies (migration 19): every group, or the pairs of one submission. */
 static int report_pair_one(void *ctx, const struct report_pair_diff *d)
 {
 	struct ck *c = ctx;

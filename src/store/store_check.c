@@ -313,7 +313,7 @@ int store_check_integrity_finish(struct store_check_side **side, int abandon,
 
 /* ---------------------------------------------------------------- the counters since the last clean check */
 
-/* The days written after the mark (check_dirty_day, migration 17): their counters
+/* The days written after the mark (check_dirty_day, migration 18): their counters
  * against their submissions (found by submission_submitted: the day's range, then
  * its exact key), and the months of those days against the sum of their days'
  * counters; each group whose kept n or attempts differ, rows of 0 being no row. */

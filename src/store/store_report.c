@@ -447,7 +447,7 @@ int store_report_facts_check(struct store *s, int (*fn)(void *ctx, const char *s
 	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "recounting the report facts");
 }
 
-/* Agreement's counters and pairs (migration 17) against a recount: the counts
+/* Agreement's counters and pairs (migration 19) against a recount: the counts
  * by day against the pairs as the scores say now (report_pair_fact), the
  * counts by month and for all time against the sum of their days, and the
  * kept pairs (report_pair) against the same. ?1: one day (then all time is
