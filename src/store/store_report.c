@@ -447,7 +447,9 @@ int store_report_facts_check(struct store *s, int (*fn)(void *ctx, const char *s
 	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "recounting the report facts");
 }
 
-/* Agreement's counters and pairs (migration 19) against a recount: the counts
+/* Agreement's counters and pairs (migration 19) against a recount, each side
+ * sorted once and compared group by group (a FULL JOIN of the two would scan one
+ * side for every row of the other): the counts
  * by day against the pairs as the scores say now (report_pair_fact), the
  * counts by month and for all time against the sum of their days, and the
  * kept pairs (report_pair) against the same. ?1: one day (then all time is
@@ -455,11 +457,11 @@ int store_report_facts_check(struct store *s, int (*fn)(void *ctx, const char *s
 #define PAIR_KEY "credential_id, district_id, criterion_id, x_assessor, fs, fin, x_level, y_level"
 #define PAIR_GROUP " GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9"
 #define PAIR_DIFFER(T, REAL, KEPT)                                                               \
-	"SELECT '" T "' AS tb, coalesce(x.k, y.k) AS k, coalesce(x.credential_id, y.credential_id) AS cid," \
-	" coalesce(x.district_id, y.district_id) AS did, coalesce(x.criterion_id, y.criterion_id) AS crid," \
-	" coalesce(x.x_assessor, y.x_assessor) AS xa, NULL AS ya,"                                   \
-	" coalesce(x.n, 0) AS kept, coalesce(y.n, 0) AS counted"                                    \
-	" FROM (" KEPT ") x FULL JOIN (" REAL ") y USING (k, " PAIR_KEY ") WHERE x.n IS NOT y.n"
+	"SELECT '" T "' AS tb, k, credential_id AS cid, district_id AS did, criterion_id AS crid,"      \
+	" x_assessor AS xa, NULL AS ya, sum(kn) AS kept, sum(rn) AS counted FROM"                      \
+	" (SELECT k, " PAIR_KEY ", n AS kn, 0 AS rn FROM (" KEPT ")"                                   \
+	" UNION ALL SELECT k, " PAIR_KEY ", 0, n FROM (" REAL "))"                                     \
+	" GROUP BY k, " PAIR_KEY " HAVING sum(kn) <> sum(rn)"
 #define PAIR_KEPT(PER, AT)                                                                      \
 	"SELECT at AS k, " PAIR_KEY ", n FROM report_pair_count WHERE per = '" PER "' AND n <> 0 AND " AT
 #define PAIR_DAYS(K, WHERE)                                                                     \
