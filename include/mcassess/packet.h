@@ -39,9 +39,15 @@ int packet_import(struct store *s, const char *path, struct packet_import_result
  * packet's records replace the server's). Coordinators and admins. */
 int packet_resolve(struct store *s, const char *which, const char *keep, struct mc_error *err);
 
-/* Conflicts recorded here, open ones (all: resolved ones too); *n counts them. */
+/* Whether a packet id names an archive pull ("archive:COMMIT") rather than a packet. */
+int packet_id_is_pull(const char *packet_id);
+
+/* Conflicts recorded here, open ones (all: resolved ones too); *n counts them.
+ * pull: the conflict came from an archive pull (packet_id "archive:COMMIT"),
+ * whose other side is the remote archive's, not a packet's. */
 struct packet_conflict_view {
 	const char *packet_id, *submission, *server, *packet, *state;
+	int pull;
 };
 int packet_conflicts(struct store *s, int all, int (*fn)(void *ctx, const struct packet_conflict_view *c),
 		     void *ctx, long *n, struct mc_error *err);

@@ -156,7 +156,7 @@ static int show_conflict(void *ctx, const struct packet_conflict_view *c)
 		putchar('}');
 	} else {
 		/* an archive pull's conflicts are here too, from "archive:COMMIT" (archive.h) */
-		int pulled = strncmp(c->packet_id, "archive:", 8) == 0;
+		int pulled = c->pull;
 		cli_say(stdout, "%s  %s %s  %s\n  on the server: %s\n  %s: %s\n", c->submission,
 			pulled ? "from" : "packet", c->packet_id, c->state, c->server,
 			pulled ? "in the remote archive" : "in the packet", c->packet);

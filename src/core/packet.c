@@ -580,7 +580,7 @@ static int list_row(void *ctx, const struct packet_list_row *r)
 {
 	struct lister *l = ctx;
 	/* An archive pull goes through the same merge: listed, as a pull. */
-	int pull = strncmp(r->packet_id, "archive:", 8) == 0;
+	int pull = packet_id_is_pull(r->packet_id);
 	struct packet_list_view v = { .row = r,
 				      .pull = pull,
 				      .state = pull && r->conflicts_open ? "pulled, conflicts open"
@@ -589,6 +589,11 @@ static int list_row(void *ctx, const struct packet_list_row *r)
 					       : r->imported_at	     ? "imported"
 								     : "exported" };
 	return l->fn(l->ctx, &v);
+}
+
+int packet_id_is_pull(const char *packet_id)
+{
+	return strncmp(packet_id, "archive:", 8) == 0;
 }
 
 int packet_list(struct store *s, int (*fn)(void *ctx, const struct packet_list_view *v), void *ctx,

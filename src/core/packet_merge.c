@@ -526,9 +526,11 @@ int packet_conflict_sides(struct store *s, const char *sub, int (*fn)(void *ctx,
 	if (rc == MC_OK)
 		rc = person ? person_side(&d, r.server, fn, ctx) : one_side(s, &d, server, fn, ctx, err);
 	for (size_t i = 0; i < r.n; i++) {
-		/* a UUIDv7 starts with its time: packets made together share the start */
+		/* a UUIDv7 starts with its time: packets made together share the start;
+		 * a pull's side is the remote archive's, named by its commit */
 		size_t len = strlen(r.ids[i]);
-		char *label = mc_xasprintf("packet %s", r.ids[i] + (len > 8 ? len - 8 : 0));
+		char *label = packet_id_is_pull(r.ids[i]) ? mc_xasprintf("remote archive %.8s", r.ids[i] + 8)
+							  : mc_xasprintf("packet %s", r.ids[i] + (len > 8 ? len - 8 : 0));
 		d = (struct packet_side){ .label = label, .packet_id = r.ids[i],
 					  .what = person ? "the remote archive's record" : r.whats[i] };
 		if (rc == MC_OK)
@@ -562,7 +564,8 @@ static int list_one(void *ctx, const struct packet_conflict_row *c)
 	/* Nothing on the server: the other side is another packet's, listed too. */
 	const char *server = *c->server ? c->server : "nothing since the packet was made; another packet changed it";
 	struct packet_conflict_view v = { .packet_id = c->packet_id, .submission = c->submission,
-					  .server = server, .packet = c->packet, .state = state };
+					  .server = server, .packet = c->packet, .state = state,
+					  .pull = packet_id_is_pull(c->packet_id) };
 	l->n++;
 	return l->fn(l->ctx, &v);
 }

@@ -140,9 +140,11 @@ static void ask_keep(struct tui_view *v)
 	struct cv *c = v->data;
 	const struct side *s = &c->sides[c->sel];
 	c->asking = 1;
-	char *p = s->packet_id ? mc_xasprintf("Keep %s for %s over the server's records? y keeps · n cancels",
-					      s->label, c->sub)
-			       : mc_xasprintf("Keep the server's records for %s, packets' noted? y keeps · n cancels",
+	char *p = s->packet_id && packet_id_is_pull(s->packet_id)
+			  ? mc_xasprintf("Keep the remote archive's records for %s? y keeps · n cancels", c->sub)
+		  : s->packet_id ? mc_xasprintf("Keep %s for %s over the server's records? y keeps · n cancels",
+						s->label, c->sub)
+				 : mc_xasprintf("Keep the server's records for %s, packets' noted? y keeps · n cancels",
 					      c->sub);
 	tui_set_prompt(v->tui, p);
 	free(p);

@@ -57,14 +57,15 @@ static int add_conflict(void *ctx, const struct packet_conflict_view *c)
 	struct pv *p = ctx;
 	p->subs = mc_xrealloc(p->subs, (size_t)(p->nlisted + 1) * sizeof *p->subs);
 	p->subs[p->nlisted] = mc_xstrdup(c->submission);
-	size_t len = strlen(c->packet_id); /* its id's end, as the conflict's sides name it */
-	char *l = mc_xasprintf("%s (packet %s)", c->submission, c->packet_id + (len > 8 ? len - 8 : 0));
+	size_t len = strlen(c->packet_id); /* named as the conflict's sides name it */
+	char *l = c->pull ? mc_xasprintf("%s (pulled from remote archive %.8s)", c->submission, c->packet_id + 8)
+			  : mc_xasprintf("%s (packet %s)", c->submission, c->packet_id + (len > 8 ? len - 8 : 0));
 	tui_pager_add(&p->pager, TUI_HEADING, 1, (int)p->nlisted++, l);
 	free(l);
 	l = mc_xasprintf("on the server: %s", c->server);
 	tui_pager_add_wrapped(&p->pager, TUI_NORMAL, 3, -1, l, p->w - 4);
 	free(l);
-	l = mc_xasprintf("in the packet: %s", c->packet);
+	l = mc_xasprintf("%s: %s", c->pull ? "in the remote archive" : "in the packet", c->packet);
 	tui_pager_add_wrapped(&p->pager, TUI_NORMAL, 3, -1, l, p->w - 4);
 	free(l);
 	return 0;

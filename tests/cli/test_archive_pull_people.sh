@@ -84,18 +84,21 @@ runuser -u root -- env HOME="$F" TERM=xterm NO_COLOR=1 MCASSESS_TUI_SCRIPT="$F/w
 	MCASSESS_TUI_DUMP_DIR="$F/dumps" "$MCASSESS" --db "$F/w.db" tui >"$OUT" 2>"$ERR" </dev/null
 dumped() { cp "$F/dumps/$1" "$OUT" 2>/dev/null || : >"$OUT"; }
 dumped packets
-t_stdout_has "person:$A"
+t_stdout_has "person:$A (pulled from remote archive "
+t_stdout_has "in the remote archive: approver, West;"
+t_check_d "a pull's conflict is not called a packet's" "$OUT" sh -c "! grep -q 'in the packet:\|(packet ' '$OUT'"
 dumped sides
 t_stdout_has "conflict on person:$A · 2 sides"
 t_stdout_has "  server"
+t_stdout_has "remote archive "
 t_stdout_has "coordinator, South;"
 t_stdout_has "this database's record"
 t_stdout_has "approver, West;"
 t_stdout_has "the remote archive's record"
 dumped ask
-t_stdout_has "for person:$A over the server's records? y keeps"
+t_stdout_has "Keep the remote archive's records for person:$A? y keeps"
 dumped kept
-t_stdout_has "person:$A: resolved, packet "
+t_stdout_has "person:$A: resolved, remote archive "
 t_check "the workstation took the remote's record" test "$(role "$F/w.db" $A)" = "approver West"
 clean "$F/w.db" "check is clean after the workstation's keep"
 
