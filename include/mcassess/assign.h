@@ -29,6 +29,11 @@ enum assign_change { ASSIGN_UNCHANGED = 0, ASSIGN_ADDED, ASSIGN_CHANGED, ASSIGN_
 int assign_set(struct store *s, const char *id, const char *user, const char *read, int blind,
 	       enum assign_change *what, char **previous, struct mc_error *err);
 
+/* After a manual assignment: *school (heap) names the school when `user` works
+ * at the school of submission `id`'s educator (a read `assign --auto` would never
+ * give them), NULL when not. Manual assignments allow it; the caller says so. */
+int assign_same_school(struct store *s, const char *id, const char *user, char **school, struct mc_error *err);
+
 /* Take `user`'s assignment of submission `id` away: of `read`, or every read when
  * `read` is NULL. The same permissions; MC_FAIL when there was none. *removed
  * (may be NULL) counts them. */

@@ -32,6 +32,10 @@ int assign_rules_link_in_tx(struct store *s, const char *user, const char *field
  * (sub_rowid, id): their own, or of their own cohort. */
 int assign_rules_check(struct store *s, long long sub_rowid, const char *id, const char *user,
 		       struct mc_error *err);
+/* *school (heap): the school `user` shares with submission sub_rowid's educator,
+ * in the same district (the rule `assign --auto` keeps); NULL when none. */
+int assign_rules_school(struct store *s, long long sub_rowid, const char *user, char **school,
+			struct mc_error *err);
 /* 1 when `assign --auto` may give reader r a read of o by the own-work rules
  * (not their own, nor of their own cohort or school). */
 int assign_rules_allow(const struct store_assign_reader *r, const struct store_assign_open *o);

@@ -219,6 +219,18 @@ static void say_set(const char *id, const char *user, const char *r, int blind, 
 		cli_say(stdout, "%s: %s read assigned to %s%s.\n", id, r, user, how);
 }
 
+/* A manual read of the reader's own school is allowed, but said (on stderr). */
+static void note_same_school(struct store *s, const char *id, const char *user)
+{
+	struct mc_error err = MC_ERROR_INIT;
+	char *school = NULL;
+	if (assign_same_school(s, id, user, &school, &err) == MC_OK && school)
+		cli_say(stderr, "note: %s works at %s, the school of %s's educator; 'assign --auto' never gives a "
+			"reader their own school's work.\n", user, school, id);
+	free(school);
+	mc_error_clear(&err);
+}
+
 static int run_set(struct cli *cli, const struct assign_opts *a, char **ids, int n, const char *user)
 {
 	struct store *s;
@@ -257,6 +269,9 @@ static int run_set(struct cli *cli, const struct assign_opts *a, char **ids, int
 		 assign_set_many(s, (const char *const *)ids, n, user, r, a->blind, what, &err) == MC_OK)
 		for (int i = 0; i < n; i++)
 			say_set(ids[i], user, r, a->blind, what[i], NULL);
+	for (int i = 0; !err.msg && i < n; i++)
+		if (what[i] != ASSIGN_UNCHANGED)
+			note_same_school(s, ids[i], user);
 	free(previous);
 	free(what);
 	assign_ids_free(&found, nfound);
@@ -384,7 +399,8 @@ const struct cli_cmd cli_cmd_assign = {
 	"             the second too when mcassess config reads is 2), each to the\n"
 	"             assessor holding the fewest open reads (ties by user name),\n"
 	"             never to one who holds its other read or works at the\n"
-	"             educator's school; a second read goes to another district\n"
+	"             educator's school (a manual assignment may, and says so);\n"
+	"             a second read goes to another district\n"
 	"             than the first reader's when an assessor there may take it.\n"
 	"             --district, --credential narrow it; --dry-run shows the plan\n"
 	"             (--format tsv|json: id, read, assessor) and changes nothing\n"

@@ -281,6 +281,17 @@ int assign_set(struct store *s, const char *id, const char *user, const char *re
 	return rc;
 }
 
+int assign_same_school(struct store *s, const char *id, const char *user, char **school, struct mc_error *err)
+{
+	struct store_assign_sub sub;
+	*school = NULL;
+	int rc = open_sub(s, id, &sub, err);
+	if (rc == MC_OK)
+		rc = assign_rules_school(s, sub.rowid, user, school, err);
+	store_assign_sub_free(&sub);
+	return rc;
+}
+
 static int remove_in_tx(struct store *s, const char *id, const char *user, const char *read, int *removed,
 			struct mc_error *err)
 {

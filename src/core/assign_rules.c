@@ -109,6 +109,18 @@ int assign_rules_check(struct store *s, long long sub_rowid, const char *id, con
 	return rc;
 }
 
+int assign_rules_school(struct store *s, long long sub_rowid, const char *user, char **school,
+			struct mc_error *err)
+{
+	struct store_rules_hit h;
+	*school = NULL;
+	int rc = store_rules_broken(s, sub_rowid, user, &h, err);
+	if (rc == MC_OK && same(h.rule, "school"))
+		*school = mc_xstrdup(h.school);
+	store_rules_hit_free(&h);
+	return rc;
+}
+
 int assign_rules_allow(const struct store_assign_reader *r, const struct store_assign_open *o)
 {
 	if (same(r->educator, o->educator))

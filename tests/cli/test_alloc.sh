@@ -232,6 +232,20 @@ t_check "the assessors given work hold open loads within 1 of each other" \
 		WHERE $OPEN GROUP BY a.assessor) SELECT max(n) - min(n) FROM load WHERE assessor IN
 		(SELECT assessor FROM assignment WHERE id > $MARK)")" -le 1
 t_check "due dates on every auto read" test "$(sql "SELECT count(*) FROM assignment WHERE id > $MARK AND due_at IS NULL")" = 0
+# a manual read of the reader's own school is allowed, and said
+S1_SCHOOL=$(sql "SELECT school FROM person WHERE user = 'mcal_s1'")
+S1_OWN=$(sql "SELECT s.ext_id FROM submission s JOIN educator e ON e.id = s.educator_id JOIN school sc ON sc.id = e.school_id
+	JOIN person p ON p.user = 'mcal_s1' WHERE sc.name = p.school AND e.district_id = p.district_id AND $OPEN
+	AND NOT EXISTS (SELECT 1 FROM assignment a WHERE a.submission_id = s.id AND a.assessor = 'mcal_s1') LIMIT 1")
+S1_OTHER=$(sql "SELECT s.ext_id FROM submission s JOIN educator e ON e.id = s.educator_id JOIN school sc ON sc.id = e.school_id
+	JOIN person p ON p.user = 'mcal_s1' WHERE sc.name <> p.school AND $OPEN
+	AND NOT EXISTS (SELECT 1 FROM assignment a WHERE a.submission_id = s.id AND a.assessor = 'mcal_s1') LIMIT 1")
+t_run 0 assign "$S1_OWN" mcal_s1 --read second
+t_stderr_has "note: mcal_s1 works at $S1_SCHOOL, the school of $S1_OWN's educator; 'assign --auto' never gives a reader their own school's work."
+t_check "the read of their own school was given" \
+	test "$(sql "SELECT a.assessor FROM assignment a JOIN submission s ON s.id = a.submission_id WHERE s.ext_id = '$S1_OWN' AND a.read = 'second'")" = mcal_s1
+t_run 0 assign "$S1_OTHER" mcal_s1 --read second
+t_check "another school's read says nothing of schools" sh -c "! grep -q 'note:' '$ERR'"
 t_snapshot
 t_run 0 assign --auto
 t_stdout_has "Assigned 0 reads"
