@@ -365,10 +365,12 @@ int arc_repo_mempack(git_repository *repo, git_odb_backend **out)
 		git_odb_free(odb);
 		return -1;
 	}
-	/* last in the odb: read when no pack or loose file has the object, and
-	 * never the place a plain libgit2 write (a pull's merge) goes to, which
-	 * would then never reach the disk */
-	int rc = git_odb_add_backend(odb, mem, 0);
+	/* first in the odb for reads: a drain reads back what it has just made
+	 * (the new trees, the parent) and found it only after every pack index
+	 * and a loose file's access() had missed; an alternate, so never the
+	 * place a plain libgit2 write (a pull's merge) goes to, which would then
+	 * never reach the disk */
+	int rc = git_odb_add_alternate(odb, mem, 100);
 	git_odb_free(odb);
 	if (rc < 0) {
 		mem->free(mem);

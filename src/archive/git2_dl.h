@@ -71,6 +71,7 @@
 	X(merge_options_init) \
 	X(merge_trees) \
 	X(object_type2string) \
+	X(odb_add_alternate) \
 	X(odb_add_backend) \
 	X(odb_backend_data_free) \
 	X(odb_free) \
@@ -186,6 +187,7 @@ int git2_dl_load(struct mc_error *err);
 #define git_merge_options_init (*git2_dl.merge_options_init)
 #define git_merge_trees (*git2_dl.merge_trees)
 #define git_object_type2string (*git2_dl.object_type2string)
+#define git_odb_add_alternate (*git2_dl.odb_add_alternate)
 #define git_odb_add_backend (*git2_dl.odb_add_backend)
 #define git_odb_backend_data_free (*git2_dl.odb_backend_data_free)
 #define git_odb_free(p) GIT2_DL_FREE(odb_free, p)
