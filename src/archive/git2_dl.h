@@ -19,6 +19,7 @@
 #include <git2.h>
 #include <git2/sys/mempack.h>
 #include <git2/sys/odb_backend.h>
+#include <git2/sys/repository.h>
 
 #include "mcassess/error.h"
 
@@ -80,6 +81,7 @@
 	X(odb_object_free) \
 	X(odb_object_size) \
 	X(odb_object_type) \
+	X(odb_open) \
 	X(odb_read) \
 	X(odb_refresh) \
 	X(oid_cmp) \
@@ -102,6 +104,7 @@
 	X(repository_init_ext) \
 	X(repository_init_options_init) \
 	X(repository_odb) \
+	X(repository_set_odb) \
 	X(repository_open_bare) \
 	X(revwalk_free) \
 	X(revwalk_new) \
@@ -196,6 +199,7 @@ int git2_dl_load(struct mc_error *err);
 #define git_odb_object_free(p) GIT2_DL_FREE(odb_object_free, p)
 #define git_odb_object_size (*git2_dl.odb_object_size)
 #define git_odb_object_type (*git2_dl.odb_object_type)
+#define git_odb_open (*git2_dl.odb_open)
 #define git_odb_read (*git2_dl.odb_read)
 #define git_odb_refresh (*git2_dl.odb_refresh)
 #define git_oid_cmp (*git2_dl.oid_cmp)
@@ -218,6 +222,7 @@ int git2_dl_load(struct mc_error *err);
 #define git_repository_init_ext (*git2_dl.repository_init_ext)
 #define git_repository_init_options_init (*git2_dl.repository_init_options_init)
 #define git_repository_odb (*git2_dl.repository_odb)
+#define git_repository_set_odb (*git2_dl.repository_set_odb)
 #define git_repository_open_bare (*git2_dl.repository_open_bare)
 #define git_revwalk_free(p) GIT2_DL_FREE(revwalk_free, p)
 #define git_revwalk_new (*git2_dl.revwalk_new)
