@@ -994,13 +994,29 @@ static int batch_write(struct arc *a, struct batch *b, struct mc_error *err)
 	return rc;
 }
 
-static void batch_end(struct arc *a, struct batch *b)
+/* The objects of the last drains, all on disk now, stay in memory (at most
+ * HELD_MOST, so a few MB) for the next ones: each reads back the trees and
+ * the commit the last one wrote, and found them only by reading the pack
+ * directory again (git_odb_refresh) and inflating them from the new pack.
+ * Once it is emptied, libgit2 reads the directory again at the first object
+ * it cannot find. A failed drain's objects, perhaps not on disk, go at once. */
+#define HELD_MOST 512
+
+static void batch_end(struct arc *a, struct batch *b, int written)
 {
+	static const git_odb_backend *mem; /* the backend `held` counts */
+	static size_t held;
+	if (b->mem != mem)
+		held = 0;
+	mem = b->mem;
+	held += a->nmade;
+	if (b->mem && (!written || held > HELD_MOST)) {
+		git_mempack_reset(b->mem);
+		held = 0;
+	}
 	a->track = 0;
 	a->sink.mem = NULL;
 	a->nmade = 0;
-	if (b->mem)
-		git_mempack_reset(b->mem);
 	git_odb_free(b->odb); /* the backend goes with the repository's odb */
 }
 
@@ -1139,7 +1155,7 @@ static int drain_open(struct arc *a, long *committed, struct mc_error *err)
 		}
 		mc_error_clear(&e2);
 	}
-	batch_end(a, &b);
+	batch_end(a, &b, rc == MC_OK);
 	MC_CRASH_POINT("archive: objects written, branch not moved");
 	int moved = a->has_head && (!had || !git_oid_equal(&old, &a->head));
 	if (moved) {

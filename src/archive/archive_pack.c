@@ -780,7 +780,12 @@ static int pack_put(git_odb *odb, struct fill *f, const char *objects, const git
 		}
 		free(name);
 		mc_buf_free(&idx);
-		if (rc == 0)
+		/* a merged pack is seen at once; a drain's objects are read from its
+		 * memory (archive.c: batch_end), and once they are not, libgit2 reads
+		 * the directory again at the first it cannot find (git_odb_read and
+		 * git_odb_exists refresh on a miss): reading it after every drain,
+		 * each name compared with every pack known, was a sixteenth of one */
+		if (rc == 0 && !f->from)
 			git_odb_refresh(odb);
 	}
 	if (rc != 0 && !*why)
