@@ -19,6 +19,7 @@
 #include <git2.h>
 #include <git2/sys/mempack.h>
 #include <git2/sys/odb_backend.h>
+#include <git2/sys/repository.h>
 
 #include "mcassess/error.h"
 
@@ -71,6 +72,7 @@
 	X(merge_options_init) \
 	X(merge_trees) \
 	X(object_type2string) \
+	X(odb_add_alternate) \
 	X(odb_add_backend) \
 	X(odb_backend_data_free) \
 	X(odb_free) \
@@ -79,6 +81,7 @@
 	X(odb_object_free) \
 	X(odb_object_size) \
 	X(odb_object_type) \
+	X(odb_open) \
 	X(odb_read) \
 	X(odb_refresh) \
 	X(oid_cmp) \
@@ -101,6 +104,7 @@
 	X(repository_init_ext) \
 	X(repository_init_options_init) \
 	X(repository_odb) \
+	X(repository_set_odb) \
 	X(repository_open_bare) \
 	X(revwalk_free) \
 	X(revwalk_new) \
@@ -186,6 +190,7 @@ int git2_dl_load(struct mc_error *err);
 #define git_merge_options_init (*git2_dl.merge_options_init)
 #define git_merge_trees (*git2_dl.merge_trees)
 #define git_object_type2string (*git2_dl.object_type2string)
+#define git_odb_add_alternate (*git2_dl.odb_add_alternate)
 #define git_odb_add_backend (*git2_dl.odb_add_backend)
 #define git_odb_backend_data_free (*git2_dl.odb_backend_data_free)
 #define git_odb_free(p) GIT2_DL_FREE(odb_free, p)
@@ -194,6 +199,7 @@ int git2_dl_load(struct mc_error *err);
 #define git_odb_object_free(p) GIT2_DL_FREE(odb_object_free, p)
 #define git_odb_object_size (*git2_dl.odb_object_size)
 #define git_odb_object_type (*git2_dl.odb_object_type)
+#define git_odb_open (*git2_dl.odb_open)
 #define git_odb_read (*git2_dl.odb_read)
 #define git_odb_refresh (*git2_dl.odb_refresh)
 #define git_oid_cmp (*git2_dl.oid_cmp)
@@ -216,6 +222,7 @@ int git2_dl_load(struct mc_error *err);
 #define git_repository_init_ext (*git2_dl.repository_init_ext)
 #define git_repository_init_options_init (*git2_dl.repository_init_options_init)
 #define git_repository_odb (*git2_dl.repository_odb)
+#define git_repository_set_odb (*git2_dl.repository_set_odb)
 #define git_repository_open_bare (*git2_dl.repository_open_bare)
 #define git_revwalk_free(p) GIT2_DL_FREE(revwalk_free, p)
 #define git_revwalk_new (*git2_dl.revwalk_new)
