@@ -29,7 +29,9 @@ cd "$BUILD"
 targets=""
 for h in $HARNESSES; do targets="$targets tests/fuzz/fuzz_$h"; done
 # shellcheck disable=SC2086
+built=$(date +%s)
 make -j2 $targets >build.log 2>&1 || { tail -30 build.log; echo "tests/fuzz/run.sh: the build failed" >&2; exit 1; }
+echo "fuzz harnesses built in $(( $(date +%s) - built )) s"
 mkdir -p artifacts
 # One harness is one process on one core: FUZZ_JOBS of them (default 2, the
 # cores CI has) run at once, each for its full SECONDS, and report in order.
