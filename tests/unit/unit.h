@@ -147,4 +147,21 @@ static inline void unit_db_free(struct unit_db **dp)
 	free(d);
 	*dp = NULL;
 }
+
+/* Copy the file at from to to, byte for byte: a fixture database built once
+ * (closed, so whole in its one file) and copied fresh for each test case. */
+static inline void unit_copy_file(const char *from, const char *to)
+{
+	FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
+	if (!in || !out)
+		fail_msg("copying %s to %s: %s", from, to, strerror(errno));
+	char buf[65536];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+		if (fwrite(buf, 1, n, out) != n)
+			fail_msg("writing %s: %s", to, strerror(errno));
+	if (ferror(in) || fclose(out) != 0)
+		fail_msg("copying %s to %s: %s", from, to, strerror(errno));
+	fclose(in);
+}
 #endif
