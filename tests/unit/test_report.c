@@ -42,38 +42,36 @@ static void sql_exec(const char *path, const char *q)
 
 /* The demo database every case starts from: made once (a demo run is most of
  * this file's time under valgrind), each case gets a fresh copy of it. */
-static char *template_dir, *template_path;
+static struct unit_template template;
 
-static int group_setup(void **state)
+static void fill(struct store *s, const char *path)
 {
-	(void)state;
-	struct store *s = NULL;
+	(void)path;
 	struct mc_error err = MC_ERROR_INIT;
-	template_dir = unit_tmpdir();
-	template_path = mc_xasprintf("%s/t.db", template_dir);
-	assert_int_equal(unit_open(template_path, STORE_CREATE, &s, &err), MC_OK);
 	struct demo_options o = { .educators = 60, .seed = 7 };
 	assert_int_equal(demo_run(s, &o, NULL, &err), MC_OK);
 	assert_int_equal(people_add(s, "mcrepx", ROLE_ASSESSOR, NULL, &err), MC_OK);
 	assert_int_equal(people_add(s, "mcrepy", ROLE_COORDINATOR, "Dove Valley County Schools", &err), MC_OK);
-	unit_close(&s);
+}
+
+static int group_setup(void **state)
+{
+	(void)state;
+	unit_template_make(&template, fill);
 	return 0;
 }
 
 static int group_teardown(void **state)
 {
 	(void)state;
-	free(template_path);
-	unit_rmtree(template_dir);
+	unit_template_free(&template);
 	return 0;
 }
 
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof *f);
-	f->dir = unit_tmpdir();
-	f->path = mc_xasprintf("%s/t.db", f->dir);
-	unit_copy_file(template_path, f->path);
+	unit_template_copy(&template, &f->dir, &f->path);
 	struct mc_error err = MC_ERROR_INIT;
 	assert_int_equal(unit_open(f->path, 0, &f->s, &err), MC_OK);
 	*state = f;

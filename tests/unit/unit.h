@@ -148,20 +148,53 @@ static inline void unit_db_free(struct unit_db **dp)
 	*dp = NULL;
 }
 
-/* Copy the file at from to to, byte for byte: a fixture database built once
- * (closed, so whole in its one file) and copied fresh for each test case. */
-static inline void unit_copy_file(const char *from, const char *to)
+/* A fixture database built once per test binary (a demo run, thousands of
+ * rows) and copied fresh for each case, which may then change it as it likes:
+ * unit_template_make opens a new database, lets fill write to it, and closes
+ * it so that it is whole in its one file; unit_template_copy gives a case a
+ * new directory with a copy of it, at *path ("DIR/t.db", removed with
+ * unit_rmtree(*dir)). */
+struct unit_template {
+	char *dir, *path;
+};
+
+static inline char *unit_template_new_path(char **dir)
 {
-	FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
+	*dir = unit_tmpdir();
+	char *path = malloc(strlen(*dir) + 6);
+	sprintf(path, "%s/t.db", *dir);
+	return path;
+}
+
+static inline void unit_template_make(struct unit_template *t, void (*fill)(struct store *s, const char *path))
+{
+	struct store *s = NULL;
+	struct mc_error err = MC_ERROR_INIT;
+	t->path = unit_template_new_path(&t->dir);
+	assert_int_equal(unit_open(t->path, STORE_CREATE, &s, &err), MC_OK);
+	fill(s, t->path);
+	unit_close(&s);
+}
+
+static inline void unit_template_copy(const struct unit_template *t, char **dir, char **path)
+{
+	*path = unit_template_new_path(dir);
+	FILE *in = fopen(t->path, "rb"), *out = fopen(*path, "wb");
 	if (!in || !out)
-		fail_msg("copying %s to %s: %s", from, to, strerror(errno));
+		fail_msg("copying %s to %s: %s", t->path, *path, strerror(errno));
 	char buf[65536];
 	size_t n;
 	while ((n = fread(buf, 1, sizeof buf, in)) > 0)
 		if (fwrite(buf, 1, n, out) != n)
-			fail_msg("writing %s: %s", to, strerror(errno));
+			fail_msg("writing %s: %s", *path, strerror(errno));
 	if (ferror(in) || fclose(out) != 0)
-		fail_msg("copying %s to %s: %s", from, to, strerror(errno));
+		fail_msg("copying %s to %s: %s", t->path, *path, strerror(errno));
 	fclose(in);
+}
+
+static inline void unit_template_free(struct unit_template *t)
+{
+	free(t->path);
+	unit_rmtree(t->dir);
 }
 #endif
