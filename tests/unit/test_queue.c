@@ -84,8 +84,6 @@ static const char SUBMISSIONS[] =
 
 /* The 2,500 submissions every case starts from: written once, each case gets
  * a fresh copy of them. */
-static struct unit_template template;
-
 static void fill(struct store *s, const char *path)
 {
 	(void)s;
@@ -98,27 +96,10 @@ static void fill(struct store *s, const char *path)
 	free(admins);
 }
 
-static int group_setup(void **state)
-{
-	(void)state;
-	unit_template_make(&template, fill);
-	return 0;
-}
-
-static int group_teardown(void **state)
-{
-	(void)state;
-	unit_template_free(&template);
-	return 0;
-}
-
 static int setup(void **state)
 {
-	struct fx *f = calloc(1, sizeof *f);
-	unit_template_copy(&template, &f->dir, &f->path);
-	struct mc_error err = MC_ERROR_INIT;
-	assert_int_equal(unit_open(f->path, 0, &f->s, &err), MC_OK);
-	*state = f;
+	struct fx *f = *state = calloc(1, sizeof *f);
+	unit_template_open(&f->dir, &f->path, &f->s);
 	return 0;
 }
 
@@ -469,5 +450,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(counts_of_a_list, setup, teardown),
 		cmocka_unit_test_setup_teardown(who_sees_the_name, setup, teardown),
 	};
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	unit_template.fill = fill;
+	return cmocka_run_group_tests(tests, unit_template_setup, unit_template_teardown);
 }

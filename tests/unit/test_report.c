@@ -42,8 +42,6 @@ static void sql_exec(const char *path, const char *q)
 
 /* The demo database every case starts from: made once (a demo run is most of
  * this file's time under valgrind), each case gets a fresh copy of it. */
-static struct unit_template template;
-
 static void fill(struct store *s, const char *path)
 {
 	(void)path;
@@ -54,27 +52,10 @@ static void fill(struct store *s, const char *path)
 	assert_int_equal(people_add(s, "mcrepy", ROLE_COORDINATOR, "Dove Valley County Schools", &err), MC_OK);
 }
 
-static int group_setup(void **state)
-{
-	(void)state;
-	unit_template_make(&template, fill);
-	return 0;
-}
-
-static int group_teardown(void **state)
-{
-	(void)state;
-	unit_template_free(&template);
-	return 0;
-}
-
 static int setup(void **state)
 {
-	struct fx *f = calloc(1, sizeof *f);
-	unit_template_copy(&template, &f->dir, &f->path);
-	struct mc_error err = MC_ERROR_INIT;
-	assert_int_equal(unit_open(f->path, 0, &f->s, &err), MC_OK);
-	*state = f;
+	struct fx *f = *state = calloc(1, sizeof *f);
+	unit_template_open(&f->dir, &f->path, &f->s);
 	return 0;
 }
 
@@ -534,5 +515,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_counters_random, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pairs_random, setup, teardown),
 	};
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	unit_template.fill = fill;
+	return cmocka_run_group_tests(tests, unit_template_setup, unit_template_teardown);
 }

@@ -149,14 +149,16 @@ static inline void unit_db_free(struct unit_db **dp)
 }
 
 /* A fixture database built once per test binary (a demo run, thousands of
- * rows) and copied fresh for each case, which may then change it as it likes:
- * unit_template_make opens a new database, lets fill write to it, and closes
- * it so that it is whole in its one file; unit_template_copy gives a case a
- * new directory with a copy of it, at *path ("DIR/t.db", removed with
- * unit_rmtree(*dir)). */
-struct unit_template {
+ * rows) and copied fresh for each case, which may then change it as it likes.
+ * main sets unit_template.fill and runs the group with unit_template_setup and
+ * unit_template_teardown: they make the template (a new database, filled, then
+ * closed so that it is whole in its one file) and remove it. A case's setup
+ * calls unit_template_open: a new directory, a copy of the template in it at
+ * *path ("DIR/t.db", removed with unit_rmtree(*dir)), opened as *s. */
+static struct {
 	char *dir, *path;
-};
+	void (*fill)(struct store *s, const char *path);
+} unit_template;
 
 static inline char *unit_template_new_path(char **dir)
 {
@@ -166,35 +168,41 @@ static inline char *unit_template_new_path(char **dir)
 	return path;
 }
 
-static inline void unit_template_make(struct unit_template *t, void (*fill)(struct store *s, const char *path))
+static inline int unit_template_setup(void **state)
 {
+	(void)state;
 	struct store *s = NULL;
 	struct mc_error err = MC_ERROR_INIT;
-	t->path = unit_template_new_path(&t->dir);
-	assert_int_equal(unit_open(t->path, STORE_CREATE, &s, &err), MC_OK);
-	fill(s, t->path);
+	unit_template.path = unit_template_new_path(&unit_template.dir);
+	assert_int_equal(unit_open(unit_template.path, STORE_CREATE, &s, &err), MC_OK);
+	unit_template.fill(s, unit_template.path);
 	unit_close(&s);
+	return 0;
 }
 
-static inline void unit_template_copy(const struct unit_template *t, char **dir, char **path)
+static inline int unit_template_teardown(void **state)
+{
+	(void)state;
+	free(unit_template.path);
+	unit_rmtree(unit_template.dir);
+	return 0;
+}
+
+static inline void unit_template_open(char **dir, char **path, struct store **s)
 {
 	*path = unit_template_new_path(dir);
-	FILE *in = fopen(t->path, "rb"), *out = fopen(*path, "wb");
+	FILE *in = fopen(unit_template.path, "rb"), *out = fopen(*path, "wb");
 	if (!in || !out)
-		fail_msg("copying %s to %s: %s", t->path, *path, strerror(errno));
+		fail_msg("copying %s to %s: %s", unit_template.path, *path, strerror(errno));
 	char buf[65536];
 	size_t n;
 	while ((n = fread(buf, 1, sizeof buf, in)) > 0)
 		if (fwrite(buf, 1, n, out) != n)
 			fail_msg("writing %s: %s", *path, strerror(errno));
 	if (ferror(in) || fclose(out) != 0)
-		fail_msg("copying %s to %s: %s", t->path, *path, strerror(errno));
+		fail_msg("copying %s to %s: %s", unit_template.path, *path, strerror(errno));
 	fclose(in);
-}
-
-static inline void unit_template_free(struct unit_template *t)
-{
-	free(t->path);
-	unit_rmtree(t->dir);
+	struct mc_error err = MC_ERROR_INIT;
+	assert_int_equal(unit_open(*path, 0, s, &err), MC_OK);
 }
 #endif
