@@ -5,7 +5,8 @@
 #
 #   tests/fuzz/run.sh [SECONDS [HARNESS...]]     (SECONDS per harness, default 30)
 #
-# FUZZ_BUILD names the build directory (default: a fresh one, removed after).
+# FUZZ_BUILD names the build directory (default: a fresh one, removed after);
+# FUZZ_JOBS how many harnesses run at once (default 2).
 # New inputs the fuzzers find stay in the build directory, never in tests/;
 # a crashing input is kept as $FUZZ_BUILD/artifacts/<harness>-crash-*: add it
 # to tests/fuzz/corpus/<name>/ with the fix, as the regression case.
@@ -28,10 +29,14 @@ cd "$BUILD"
 targets=""
 for h in $HARNESSES; do targets="$targets tests/fuzz/fuzz_$h"; done
 # shellcheck disable=SC2086
+built=$(date +%s)
 make -j2 $targets >build.log 2>&1 || { tail -30 build.log; echo "tests/fuzz/run.sh: the build failed" >&2; exit 1; }
+echo "fuzz harnesses built in $(( $(date +%s) - built )) s"
 mkdir -p artifacts
-status=0
-for h in $HARNESSES; do
+# One harness is one process on one core: FUZZ_JOBS of them (default 2, the
+# cores CI has) run at once, each for its full SECONDS, and report in order.
+fuzz_one() {
+	h=$1
 	work=corpus/$h
 	mkdir -p "$work"
 	start=$(date +%s)
@@ -41,10 +46,29 @@ for h in $HARNESSES; do
 		"$work" "$SRC/tests/fuzz/corpus/$h" >"fuzz_$h.log" 2>&1; then
 		echo "fuzz $h: ok, $(sed -n 's/^stat::number_of_executed_units: *//p' "fuzz_$h.log") inputs in $(( $(date +%s) - start )) s"
 	else
-		status=1
 		echo "fuzz $h: FAILED (log: $BUILD/fuzz_$h.log)"
 		grep -E -A25 '^==[0-9]+==ERROR|runtime error|^SUMMARY' "fuzz_$h.log" | head -60
 		ls "artifacts/$h-"* 2>/dev/null | sed 's/^/  input: /'
+		return 1
 	fi
+}
+jobs=${FUZZ_JOBS:-2}
+status=0
+# shellcheck disable=SC2086
+set -- $HARNESSES
+while [ $# -gt 0 ]; do
+	batch=""
+	i=0
+	while [ $# -gt 0 ] && [ $i -lt "$jobs" ]; do
+		batch="$batch $1"
+		(if fuzz_one "$1" >"fuzz_$1.result"; then echo 0; else echo 1; fi >"fuzz_$1.rc") &
+		shift
+		i=$((i + 1))
+	done
+	wait
+	for h in $batch; do
+		cat "fuzz_$h.result"
+		[ "$(cat "fuzz_$h.rc")" = 0 ] || status=1
+	done
 done
 exit $status

@@ -82,22 +82,24 @@ static const char SUBMISSIONS[] =
 	" strftime('%Y-%m-%dT%H:%M:%SZ', 1767225600 + ((i * 37) % 400) * 3600, 'unixepoch'),"
 	" '2026-01-01T00:00:00Z', 'x', '2026-01-01T00:00:00Z' FROM n;";
 
-static int setup(void **state)
+/* The 2,500 submissions every case starts from: written once, each case gets
+ * a fresh copy of them. */
+static void fill(struct store *s, const char *path)
 {
-	struct fx *f = calloc(1, sizeof *f);
-	f->dir = unit_tmpdir();
-	f->path = mc_xasprintf("%s/t.db", f->dir);
-	struct mc_error err = MC_ERROR_INIT;
-	assert_int_equal(unit_open(f->path, STORE_CREATE, &f->s, &err), MC_OK);
-	exec_sql(f->path, CATALOG);
-	exec_sql(f->path, SUBMISSIONS);
+	(void)s;
+	exec_sql(path, CATALOG);
+	exec_sql(path, SUBMISSIONS);
 	/* the queue shows what its viewer may see (access.h): here, admins see it all */
 	char *admins = mc_xasprintf("INSERT OR IGNORE INTO person(user, role, created_at) VALUES "
 				    "('root', 'admin', 'x'), ('%s', 'admin', 'x')", identity_user());
-	exec_sql(f->path, admins);
+	exec_sql(path, admins);
 	free(admins);
-	unit_reload(f->s);
-	*state = f;
+}
+
+static int setup(void **state)
+{
+	struct fx *f = *state = calloc(1, sizeof *f);
+	unit_template_open(&f->dir, &f->path, &f->s);
 	return 0;
 }
 
@@ -448,5 +450,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(counts_of_a_list, setup, teardown),
 		cmocka_unit_test_setup_teardown(who_sees_the_name, setup, teardown),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	unit_template.fill = fill;
+	return cmocka_run_group_tests(tests, unit_template_setup, unit_template_teardown);
 }

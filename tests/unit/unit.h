@@ -147,4 +147,62 @@ static inline void unit_db_free(struct unit_db **dp)
 	free(d);
 	*dp = NULL;
 }
+
+/* A fixture database built once per test binary (a demo run, thousands of
+ * rows) and copied fresh for each case, which may then change it as it likes.
+ * main sets unit_template.fill and runs the group with unit_template_setup and
+ * unit_template_teardown: they make the template (a new database, filled, then
+ * closed so that it is whole in its one file) and remove it. A case's setup
+ * calls unit_template_open: a new directory, a copy of the template in it at
+ * *path ("DIR/t.db", removed with unit_rmtree(*dir)), opened as *s. */
+static struct {
+	char *dir, *path;
+	void (*fill)(struct store *s, const char *path);
+} unit_template;
+
+static inline char *unit_template_new_path(char **dir)
+{
+	*dir = unit_tmpdir();
+	char *path = malloc(strlen(*dir) + 6);
+	sprintf(path, "%s/t.db", *dir);
+	return path;
+}
+
+static inline int unit_template_setup(void **state)
+{
+	(void)state;
+	struct store *s = NULL;
+	struct mc_error err = MC_ERROR_INIT;
+	unit_template.path = unit_template_new_path(&unit_template.dir);
+	assert_int_equal(unit_open(unit_template.path, STORE_CREATE, &s, &err), MC_OK);
+	unit_template.fill(s, unit_template.path);
+	unit_close(&s);
+	return 0;
+}
+
+static inline int unit_template_teardown(void **state)
+{
+	(void)state;
+	free(unit_template.path);
+	unit_rmtree(unit_template.dir);
+	return 0;
+}
+
+static inline void unit_template_open(char **dir, char **path, struct store **s)
+{
+	*path = unit_template_new_path(dir);
+	FILE *in = fopen(unit_template.path, "rb"), *out = fopen(*path, "wb");
+	if (!in || !out)
+		fail_msg("copying %s to %s: %s", unit_template.path, *path, strerror(errno));
+	char buf[65536];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+		if (fwrite(buf, 1, n, out) != n)
+			fail_msg("writing %s: %s", *path, strerror(errno));
+	if (ferror(in) || fclose(out) != 0)
+		fail_msg("copying %s to %s: %s", unit_template.path, *path, strerror(errno));
+	fclose(in);
+	struct mc_error err = MC_ERROR_INIT;
+	assert_int_equal(unit_open(*path, 0, s, &err), MC_OK);
+}
 #endif
