@@ -136,7 +136,8 @@ int store_report_pairs(struct store *s, const struct report_scope *sc,
 		       int (*fn)(void *ctx, const char *what, const char *criterion, const char *assessor,
 				 int a, int b, int k, long n),
 		       void *ctx, struct mc_error *err);
-/* Assignments in scope: assessor, when, the submission's status and decision time. */
+/* Assignments in scope: assessor, when, the submission's status and decision
+ * time (an assessor's own from the facts; else the recount, from the rows). */
 int store_report_assignments(struct store *s, const struct report_scope *sc,
 			     int (*fn)(void *ctx, const char *assessor, const char *assigned,
 				       const char *status, const char *decided),

@@ -995,7 +995,7 @@ END;
 -- ('done': the submission is decided; 'open': queued, in progress or awaiting
 -- approval and not decided; 'other' else), when it was assigned and when the
 -- submission was decided. It is recomputed for a submission whenever its facts
--- (report_submission) are, which every change of the submission, its
+-- (report_submission) are rewritten (report_touch), which every change of the submission, its
 -- educator's district, its assignments or its decision does, and when an
 -- assignment passes to another assessor. report_assigned_count counts those
 -- rows for all time (per 'all', at ''), by month (per 'month', at 'YYYY-MM')
@@ -1078,10 +1078,6 @@ CREATE TRIGGER report_assigned_sub_ins AFTER INSERT ON report_submission BEGIN
 END;
 CREATE TRIGGER report_assigned_sub_del AFTER DELETE ON report_submission BEGIN
 	DELETE FROM report_assigned WHERE submission_id = OLD.submission_id;
-END;
-CREATE TRIGGER report_assigned_sub_upd AFTER UPDATE ON report_submission BEGIN
-	DELETE FROM report_assigned WHERE submission_id IN (OLD.submission_id, NEW.submission_id);
-	INSERT INTO report_assigned SELECT * FROM report_assigned_fact WHERE submission_id = NEW.submission_id;
 END;
 CREATE TRIGGER report_assigned_assessor AFTER UPDATE OF assessor ON assignment
 	WHEN OLD.assessor IS NOT NEW.assessor BEGIN

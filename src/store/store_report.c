@@ -316,23 +316,22 @@ static const char SQL_ASSIGNMENTS_RECOUNT[] =
 	" AND (?2 IS NULL OR s.submitted_at >= ?2)"
 	" AND (?3 IS NULL OR substr(s.submitted_at, 1, 10) <= ?3) AND (?4 IS NULL OR a.assessor = ?4)"
 	" ORDER BY a.assessor";
-/* The same from report_assignment (assessor, submission, time) and the facts;
- * an assessor's own from their range of that index. */
-#define ASSIGNMENTS_KEPT(WHO)                                                                   \
-	"SELECT a.assessor, a.at, f.status, f.decided_at FROM assignment a INDEXED BY report_assignment"\
-	" JOIN report_submission f ON f.submission_id = a.submission_id"                           \
-	" WHERE " WHO " AND (?1 IS NULL OR f.district_id = (SELECT id FROM district WHERE name = ?1))"\
-	" AND (?2 IS NULL OR f.submitted_at >= ?2)"                                                 \
-	" AND (?3 IS NULL OR substr(f.submitted_at, 1, 10) <= ?3) ORDER BY a.assessor"
-static const char SQL_ASSIGNMENTS_KEPT[] = ASSIGNMENTS_KEPT("a.assessor >= '' AND ?4 IS NULL");
-static const char SQL_ASSIGNMENTS_MINE[] = ASSIGNMENTS_KEPT("a.assessor = ?4");
+/* An assessor's own from their range of report_assignment (assessor,
+ * submission, time) and the facts; admins and coordinators read the counts
+ * (store_report_assessor_counts). */
+static const char SQL_ASSIGNMENTS_MINE[] =
+	"SELECT a.assessor, a.at, f.status, f.decided_at FROM assignment a INDEXED BY report_assignment"
+	" JOIN report_submission f ON f.submission_id = a.submission_id"
+	" WHERE a.assessor = ?4 AND (?1 IS NULL OR f.district_id = (SELECT id FROM district WHERE name = ?1))"
+	" AND (?2 IS NULL OR f.submitted_at >= ?2)"
+	" AND (?3 IS NULL OR substr(f.submitted_at, 1, 10) <= ?3) ORDER BY a.assessor";
 
 int store_report_assignments(struct store *s, const struct report_scope *sc,
 			     int (*fn)(void *ctx, const char *assessor, const char *assigned,
 				       const char *status, const char *decided),
 			     void *ctx, struct mc_error *err)
 {
-	const char *sql = sc->recount ? SQL_ASSIGNMENTS_RECOUNT : sc->assessor ? SQL_ASSIGNMENTS_MINE : SQL_ASSIGNMENTS_KEPT;
+	const char *sql = sc->assessor && !sc->recount ? SQL_ASSIGNMENTS_MINE : SQL_ASSIGNMENTS_RECOUNT;
 	sqlite3_stmt *st = prep_scoped(s, sql, sc, err);
 	if (!st)
 		return MC_FAIL;
