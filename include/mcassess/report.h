@@ -136,11 +136,24 @@ int store_report_pairs(struct store *s, const struct report_scope *sc,
 		       int (*fn)(void *ctx, const char *what, const char *criterion, const char *assessor,
 				 int a, int b, int k, long n),
 		       void *ctx, struct mc_error *err);
-/* Assignments in scope: assessor, when, the submission's status and decision time. */
+/* Assignments in scope: assessor, when, the submission's status and decision
+ * time (an assessor's own from the facts; else the recount, from the rows). */
 int store_report_assignments(struct store *s, const struct report_scope *sc,
 			     int (*fn)(void *ctx, const char *assessor, const char *assigned,
 				       const char *status, const char *decided),
 			     void *ctx, struct mc_error *err);
+/* The assessors report's counts per assessor in scope (admins and coordinators;
+ * migration 20), in assessor order: assignments, done (the submission decided),
+ * open, overdue (open and assigned before overdue_before, seconds since 1970),
+ * and the first and last decision among the done (NULL when none). */
+struct report_assessor_count {
+	const char *assessor;
+	long n, done, open, overdue;
+	const char *first_done, *last_done;
+};
+int store_report_assessor_counts(struct store *s, const struct report_scope *sc, long long overdue_before,
+				 int (*fn)(void *ctx, const struct report_assessor_count *c), void *ctx,
+				 struct mc_error *err);
 /* The progress counters kept by triggers (report_day, report_month) against a
  * recount from the submissions: fn gets each difference (none when they agree).
  * credential and district are NULL when no such row exists. */
@@ -173,6 +186,22 @@ struct report_pair_diff {
 };
 int store_report_pairs_check(struct store *s, const char *const *days, int ndays,
 			     int (*fn)(void *ctx, const struct report_pair_diff *d), void *ctx, struct mc_error *err);
+/* The assessors' counts kept by triggers (migration 20: report_assigned, one
+ * row an assignment; report_assigned_count, their counts for all time, by month
+ * and by day) against a recount from the assignments and the submissions'
+ * facts: fn gets each difference (none when they agree). days: only the groups
+ * of these days ("YYYY-MM-DD", the day a submission was submitted), their
+ * months and their submissions' assignments; NULL: everything. */
+struct report_assigned_diff {
+	const char *table;     /* "day", "month", "all time", or "assignment" (one assignment's row) */
+	const char *when;      /* the day or month ("" for all time); for "assignment", the submission */
+	const char *district;  /* NULL when unknown */
+	const char *assessor;
+	const char *kept, *counted; /* what each side says, in words */
+};
+int store_report_assigned_check(struct store *s, const char *const *days, int ndays,
+				int (*fn)(void *ctx, const struct report_assigned_diff *d), void *ctx,
+				struct mc_error *err);
 /* Set a pathway's goal (admins; audited). MC_INVALID for an unknown pathway. */
 int report_goal_set(struct store *s, const char *pathway, long goal, long *before, struct mc_error *err);
 int store_report_goal(struct store *s, const char *pathway, long goal, long *before, int *found,

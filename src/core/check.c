@@ -315,11 +315,47 @@ static int check_tallies(struct ck *c, const struct marks *since, struct mc_erro
 	return rc;
 }
 
+/* The assessors' counts (migration 20): every group, or those of the days
+ * written after the last clean check. */
+static int report_assigned_one(void *ctx, const struct report_assigned_diff *d)
+{
+	struct ck *c = ctx;
+	if (c->report_diffs++ >= REPORT_DIFFS)
+		return MC_OK;
+	if (strcmp(d->table, "assignment") == 0)
+		problem(c, "submission %s: the assignment to %s kept for the assessors report is %s but its "
+			   "assignments and decision say there is %s: changed outside mcassess", d->when, d->assessor,
+			d->kept, d->counted);
+	else
+		problem(c, "assessors counter (%s%s) for %s%s%s, %s says %s but the assignments say %s: changed "
+			   "outside mcassess; the assessors report is wrong until it is mended",
+			*d->when ? "by " : "", d->table, d->when, *d->when ? ", " : "",
+			d->district ? d->district : "(no district)", d->assessor, d->kept, d->counted);
+	return MC_OK;
+}
+
+static int check_assigned(struct ck *c, const struct marks *since, struct mc_error *err)
+{
+	if (!since)
+		return store_report_assigned_check(c->s, NULL, 0, report_assigned_one, c, err);
+	char **days = NULL;
+	int n = 0;
+	int rc = store_check_dirty_days(c->s, since->day_seq, &days, &n, err);
+	if (rc == MC_OK && n > 0)
+		rc = store_report_assigned_check(c->s, (const char *const *)days, n, report_assigned_one, c, err);
+	for (int i = 0; i < n; i++)
+		free(days[i]);
+	free(days);
+	return rc;
+}
+
 /* Whole (since NULL): every counter against a recount, a whole pass. Since the
  * last clean check: only the days, months and submissions written after it. */
 static int check_report_counts(struct ck *c, const struct marks *since, struct mc_error *err)
 {
 	int rc = check_tallies(c, since, err);
+	if (rc == MC_OK)
+		rc = check_assigned(c, since, err);
 	if (rc == MC_OK)
 		rc = since ? store_check_counts_since(c->s, since->day_seq, report_count_one, c, err)
 			   : store_report_counts_check(c->s, report_count_one, c, err);

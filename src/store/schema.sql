@@ -987,3 +987,110 @@ END;
 CREATE TRIGGER check_dirty_pair_del AFTER DELETE ON report_pair_count WHEN OLD.per = 'day' BEGIN
 	INSERT INTO check_dirty VALUES (OLD.at, NULL);
 END;
+
+-- migration 20
+-- The assessors report kept by triggers (issue 13; src/store/store_report.c).
+-- report_assigned: one row for every assignment, with what the assessors
+-- report reads of it: its assessor, the submission's day, district and state
+-- ('done': the submission is decided; 'open': queued, in progress or awaiting
+-- approval and not decided; 'other' else), when it was assigned and when the
+-- submission was decided. It is recomputed for a submission whenever its facts
+-- (report_submission) are rewritten (report_touch), which every change of the submission, its
+-- educator's district, its assignments or its decision does, and when an
+-- assignment passes to another assessor. report_assigned_count counts those
+-- rows for all time (per 'all', at ''), by month (per 'month', at 'YYYY-MM')
+-- and by day (per 'day', at 'YYYY-MM-DD') of submission, per district and
+-- assessor: assignments, done, open, and the first and last decision among
+-- the done (recomputed from report_assigned_cell when the one that held
+-- either goes). So the report adds up a few thousand rows instead of walking
+-- every assignment; overdue is the open ones less those assigned too lately
+-- to be overdue, found by report_assigned_open (when they were assigned, the
+-- open ones only): it depends on today. A count that falls to 0
+-- keeps its row. `check` recounts both.
+CREATE TABLE report_assigned (
+	submission_id INTEGER NOT NULL,
+	assignment_id INTEGER NOT NULL,
+	assessor      TEXT NOT NULL,
+	day           TEXT NOT NULL,
+	district_id   INTEGER NOT NULL,
+	state         TEXT NOT NULL CHECK (state IN ('done', 'open', 'other')),
+	assigned_at   TEXT NOT NULL,
+	decided_at    TEXT,
+	PRIMARY KEY (submission_id, assignment_id)
+) STRICT, WITHOUT ROWID;
+CREATE TABLE report_assigned_count (
+	per           TEXT NOT NULL CHECK (per IN ('all', 'month', 'day')),
+	at            TEXT NOT NULL,
+	district_id   INTEGER NOT NULL,
+	assessor      TEXT NOT NULL,
+	n             INTEGER NOT NULL,
+	done          INTEGER NOT NULL,
+	open          INTEGER NOT NULL,
+	first_done    TEXT,
+	last_done     TEXT,
+	PRIMARY KEY (per, at, district_id, assessor)
+) STRICT, WITHOUT ROWID;
+-- report_assigned_fact: the rows report_assigned must hold, from the facts.
+CREATE VIEW report_assigned_fact AS
+	SELECT f.submission_id, a.id AS assignment_id, a.assessor, substr(f.submitted_at, 1, 10) AS day,
+	f.district_id, CASE WHEN f.decided_at IS NOT NULL THEN 'done'
+	WHEN f.status IN ('queued', 'in_progress', 'awaiting_approval') THEN 'open' ELSE 'other' END AS state,
+	a.at AS assigned_at, f.decided_at
+	FROM report_submission f CROSS JOIN assignment a ON a.submission_id = f.submission_id;
+-- walks report_submission
+INSERT INTO report_assigned SELECT * FROM report_assigned_fact;
+CREATE INDEX report_assigned_cell ON report_assigned(assessor, district_id, state, day, decided_at);
+CREATE INDEX report_assigned_open ON report_assigned(assigned_at, district_id, day, assessor)
+	WHERE state = 'open';
+-- report_assigned_per: the counts an assignment of that day goes to.
+CREATE VIEW report_assigned_per(per, len) AS VALUES ('all', 0), ('month', 7), ('day', 10);
+INSERT INTO report_assigned_count SELECT p.per, substr(day, 1, p.len), district_id, assessor, count(*),
+	sum(state = 'done'), sum(state = 'open'), min(decided_at), max(decided_at)
+	FROM report_assigned, report_assigned_per p GROUP BY 1, 2, 3, 4;
+CREATE TRIGGER report_assigned_ins AFTER INSERT ON report_assigned BEGIN
+	INSERT INTO report_assigned_count SELECT p.per, substr(NEW.day, 1, p.len), NEW.district_id, NEW.assessor,
+		1, NEW.state = 'done', NEW.state = 'open', NEW.decided_at, NEW.decided_at
+		FROM report_assigned_per p WHERE 1 ON CONFLICT DO UPDATE SET n = n + 1, done = done + excluded.done,
+		open = open + excluded.open,
+		first_done = iif(first_done IS NULL OR excluded.first_done < first_done, excluded.first_done,
+			first_done),
+		last_done = iif(last_done IS NULL OR excluded.last_done > last_done, excluded.last_done, last_done);
+END;
+CREATE TRIGGER report_assigned_del AFTER DELETE ON report_assigned BEGIN
+	UPDATE report_assigned_count SET n = n - 1, done = done - (OLD.state = 'done'),
+		open = open - (OLD.state = 'open') FROM report_assigned_per p
+		WHERE report_assigned_count.per = p.per AND at = substr(OLD.day, 1, p.len) AND district_id = OLD.district_id
+		AND assessor = OLD.assessor;
+	UPDATE report_assigned_count SET
+		first_done = (SELECT min(r.decided_at) FROM report_assigned r WHERE r.assessor = OLD.assessor
+			AND r.district_id = OLD.district_id AND r.state = 'done'
+			AND r.day >= report_assigned_count.at AND r.day < report_assigned_count.at || char(1114111)),
+		last_done = (SELECT max(r.decided_at) FROM report_assigned r WHERE r.assessor = OLD.assessor
+			AND r.district_id = OLD.district_id AND r.state = 'done'
+			AND r.day >= report_assigned_count.at AND r.day < report_assigned_count.at || char(1114111))
+		FROM report_assigned_per p
+		WHERE OLD.decided_at IS NOT NULL AND report_assigned_count.per = p.per AND at = substr(OLD.day, 1, p.len)
+		AND district_id = OLD.district_id AND assessor = OLD.assessor
+		AND (first_done = OLD.decided_at OR last_done = OLD.decided_at);
+END;
+CREATE TRIGGER report_assigned_sub_ins AFTER INSERT ON report_submission BEGIN
+	INSERT INTO report_assigned SELECT * FROM report_assigned_fact WHERE submission_id = NEW.submission_id;
+END;
+CREATE TRIGGER report_assigned_sub_del AFTER DELETE ON report_submission BEGIN
+	DELETE FROM report_assigned WHERE submission_id = OLD.submission_id;
+END;
+CREATE TRIGGER report_assigned_assessor AFTER UPDATE OF assessor ON assignment
+	WHEN OLD.assessor IS NOT NEW.assessor BEGIN
+	INSERT INTO report_touch VALUES (NEW.submission_id);
+END;
+-- check --since-last recounts the assessors' counts for the days written
+-- since the last clean check: a day's count that changes marks the day.
+CREATE TRIGGER check_dirty_assigned_ins AFTER INSERT ON report_assigned_count WHEN NEW.per = 'day' BEGIN
+	INSERT INTO check_dirty VALUES (NEW.at, NULL);
+END;
+CREATE TRIGGER check_dirty_assigned_upd AFTER UPDATE ON report_assigned_count WHEN NEW.per = 'day' BEGIN
+	INSERT INTO check_dirty VALUES (NEW.at, NULL);
+END;
+CREATE TRIGGER check_dirty_assigned_del AFTER DELETE ON report_assigned_count WHEN OLD.per = 'day' BEGIN
+	INSERT INTO check_dirty VALUES (OLD.at, NULL);
+END;

@@ -8,6 +8,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "mcassess/report.h"
 #include "store_int.h"
@@ -315,23 +316,22 @@ static const char SQL_ASSIGNMENTS_RECOUNT[] =
 	" AND (?2 IS NULL OR s.submitted_at >= ?2)"
 	" AND (?3 IS NULL OR substr(s.submitted_at, 1, 10) <= ?3) AND (?4 IS NULL OR a.assessor = ?4)"
 	" ORDER BY a.assessor";
-/* The same from report_assignment (assessor, submission, time) and the facts;
- * an assessor's own from their range of that index. */
-#define ASSIGNMENTS_KEPT(WHO)                                                                   \
-	"SELECT a.assessor, a.at, f.status, f.decided_at FROM assignment a INDEXED BY report_assignment"\
-	" JOIN report_submission f ON f.submission_id = a.submission_id"                           \
-	" WHERE " WHO " AND (?1 IS NULL OR f.district_id = (SELECT id FROM district WHERE name = ?1))"\
-	" AND (?2 IS NULL OR f.submitted_at >= ?2)"                                                 \
-	" AND (?3 IS NULL OR substr(f.submitted_at, 1, 10) <= ?3) ORDER BY a.assessor"
-static const char SQL_ASSIGNMENTS_KEPT[] = ASSIGNMENTS_KEPT("a.assessor >= '' AND ?4 IS NULL");
-static const char SQL_ASSIGNMENTS_MINE[] = ASSIGNMENTS_KEPT("a.assessor = ?4");
+/* An assessor's own from their range of report_assignment (assessor,
+ * submission, time) and the facts; admins and coordinators read the counts
+ * (store_report_assessor_counts). */
+static const char SQL_ASSIGNMENTS_MINE[] =
+	"SELECT a.assessor, a.at, f.status, f.decided_at FROM assignment a INDEXED BY report_assignment"
+	" JOIN report_submission f ON f.submission_id = a.submission_id"
+	" WHERE a.assessor = ?4 AND (?1 IS NULL OR f.district_id = (SELECT id FROM district WHERE name = ?1))"
+	" AND (?2 IS NULL OR f.submitted_at >= ?2)"
+	" AND (?3 IS NULL OR substr(f.submitted_at, 1, 10) <= ?3) ORDER BY a.assessor";
 
 int store_report_assignments(struct store *s, const struct report_scope *sc,
 			     int (*fn)(void *ctx, const char *assessor, const char *assigned,
 				       const char *status, const char *decided),
 			     void *ctx, struct mc_error *err)
 {
-	const char *sql = sc->recount ? SQL_ASSIGNMENTS_RECOUNT : sc->assessor ? SQL_ASSIGNMENTS_MINE : SQL_ASSIGNMENTS_KEPT;
+	const char *sql = sc->assessor && !sc->recount ? SQL_ASSIGNMENTS_MINE : SQL_ASSIGNMENTS_RECOUNT;
 	sqlite3_stmt *st = prep_scoped(s, sql, sc, err);
 	if (!st)
 		return MC_FAIL;
@@ -344,6 +344,62 @@ int store_report_assignments(struct store *s, const struct report_scope *sc,
 		}
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading the assignments");
+}
+
+/* ---------------------------------------------------------------- assessors from counts
+ * The assessors report for admins and coordinators from report_assigned_count
+ * (migration 20): for all time when there are no dates (?11), else whole months
+ * and the days at either end, as agreement reads its counts. Overdue: the open
+ * ones less those assigned at or after ?12 (seconds since 1970) or at an
+ * unreadable time, found from ?13 (the day before ?12's day, for any time
+ * zone) on report_assigned_open: the last due-days' work, not all of it. */
+#define ASSIGNED_COLS " district_id, assessor, n, done, open, first_done, last_done"
+static const char SQL_ASSESSORS_KEPT[] =
+	"SELECT k.assessor, k.n, k.done, k.open, k.open - coalesce(o.recent, 0), k.first_done, k.last_done FROM"
+	" (SELECT assessor, sum(n) AS n, sum(done) AS done, sum(open) AS open, min(first_done) AS first_done,"
+	"  max(last_done) AS last_done FROM"
+	"  (SELECT" ASSIGNED_COLS " FROM report_assigned_count WHERE per = 'all' AND ?11"
+	"   UNION ALL SELECT" ASSIGNED_COLS " FROM report_assigned_count WHERE per = 'month' AND at BETWEEN ?5 AND ?6"
+	"   UNION ALL SELECT" ASSIGNED_COLS " FROM report_assigned_count WHERE per = 'day' AND at BETWEEN ?7 AND ?8"
+	"   UNION ALL SELECT" ASSIGNED_COLS " FROM report_assigned_count WHERE per = 'day' AND at BETWEEN ?9 AND ?10)"
+	"  WHERE n <> 0 AND (?1 IS NULL OR district_id = (SELECT id FROM district WHERE name = ?1))"
+	"  GROUP BY assessor HAVING sum(n) > 0) k"
+	" LEFT JOIN (SELECT assessor, count(*) AS recent FROM report_assigned INDEXED BY report_assigned_open"
+	"  WHERE state = 'open' AND assigned_at >= ?13"
+	"  AND (?1 IS NULL OR district_id = (SELECT id FROM district WHERE name = ?1))"
+	"  AND (?2 IS NULL OR day >= ?2) AND (?3 IS NULL OR day <= ?3)"
+	"  AND coalesce(unixepoch(assigned_at) >= ?12, 1)"
+	"  GROUP BY assessor) o ON o.assessor = k.assessor ORDER BY k.assessor";
+
+int store_report_assessor_counts(struct store *s, const struct report_scope *sc, long long overdue_before,
+				 int (*fn)(void *ctx, const struct report_assessor_count *c), void *ctx,
+				 struct mc_error *err)
+{
+	sqlite3_stmt *st = prep_scoped(s, SQL_ASSESSORS_KEPT, sc, err);
+	if (!st)
+		return MC_FAIL;
+	bind_pair_ranges(st, sc);
+	sqlite3_bind_int64(st, 12, overdue_before);
+	char from[32];
+	time_t day_before = (time_t)overdue_before - 86400;
+	struct tm tm;
+	strftime(from, sizeof from, "%Y-%m-%d", gmtime_r(&day_before, &tm));
+	sqlite3_bind_text(st, 13, from, -1, SQLITE_TRANSIENT);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct report_assessor_count c = {
+			(const char *)sqlite3_column_text(st, 0), (long)sqlite3_column_int64(st, 1),
+			(long)sqlite3_column_int64(st, 2), (long)sqlite3_column_int64(st, 3),
+			(long)sqlite3_column_int64(st, 4), (const char *)sqlite3_column_text(st, 5),
+			(const char *)sqlite3_column_text(st, 6),
+		};
+		if (fn(ctx, &c) != MC_OK) {
+			sqlite3_reset(st);
+			return MC_FAIL;
+		}
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "counting the assessors' work");
 }
 
 static const char SQL_GOAL_GET[] = "SELECT goal FROM pathway WHERE code = ?1";
@@ -518,5 +574,98 @@ int store_report_pairs_check(struct store *s, const char *const *days, int ndays
 	int rc = MC_OK;
 	for (int i = 0; rc == MC_OK && i < ndays; i++)
 		rc = pairs_check_day(s, st, days[i], fn, ctx, err);
+	return rc;
+}
+
+
+/* ---------------------------------------------------------------- assessors' counts checked
+ * The assessors' counts and rows (migration 20) against a recount, each side
+ * sorted once and compared group by group, never joined: the counts by day
+ * against the assignments as the facts say now (report_assigned_fact), the
+ * counts by month and for all time against the sum of their days, and the
+ * kept rows (report_assigned) against the same. ?1: one day (the submissions
+ * of that day, by submission_submitted; all time is then not recounted), or
+ * NULL for all. */
+#define ASG_SUMS(N, DONE, OPEN, F, L)                                                            \
+	N " AS n, " DONE " AS done, " OPEN " AS open, " F " AS f, " L " AS l"
+#define ASG_NONZERO(N, DONE, OPEN, F) "(" N " <> 0 OR " DONE " <> 0 OR " OPEN " <> 0 OR " F " IS NOT NULL)"
+#define ASG_DAY_SUBS                                                                            \
+	"(SELECT id FROM submission INDEXED BY submission_submitted WHERE submitted_at >= ?1"       \
+	" AND submitted_at < ?1 || char(1114111))"
+#define ASG_TEXT(N, DONE, OPEN, F, L)                                                           \
+	"printf('%d assignments, %d done, %d open, decisions from %s to %s', " N ", " DONE ", " OPEN \
+	", coalesce(" F ", '-'), coalesce(" L ", '-'))"
+#define ASG_DIFFER(T, REAL, KEPT)                                                               \
+	"SELECT '" T "' AS tb, k, district_id AS did, assessor,"                                   \
+	" " ASG_TEXT("sum(kn)", "sum(kd)", "sum(ko)", "max(kf)", "max(kl)") " AS kept,"              \
+	" " ASG_TEXT("sum(rn)", "sum(rd)", "sum(ro)", "max(rf)", "max(rl)") " AS counted FROM"       \
+	" (SELECT k, district_id, assessor, n AS kn, done AS kd, open AS ko, f AS kf, l AS kl,"      \
+	"  0 AS rn, 0 AS rd, 0 AS ro, NULL AS rf, NULL AS rl FROM (" KEPT ")"                        \
+	"  UNION ALL SELECT k, district_id, assessor, 0, 0, 0, NULL, NULL, n, done, open, f, l FROM (" REAL "))"\
+	" GROUP BY k, district_id, assessor HAVING sum(kn) <> sum(rn) OR sum(kd) <> sum(rd)"          \
+	" OR sum(ko) <> sum(ro) OR max(kf) IS NOT max(rf) OR max(kl) IS NOT max(rl)"
+#define ASG_KEPT(PER, AT)                                                                       \
+	"SELECT at AS k, district_id, assessor, " ASG_SUMS("n", "done", "open", "first_done", "last_done") \
+	" FROM report_assigned_count WHERE per = '" PER "' AND " AT                                  \
+	" AND " ASG_NONZERO("n", "done", "open", "first_done")
+#define ASG_DAYS(K, WHERE)                                                                      \
+	"SELECT " K " AS k, district_id, assessor,"                                                 \
+	" " ASG_SUMS("sum(n)", "sum(done)", "sum(open)", "min(first_done)", "max(last_done)")       \
+	" FROM report_assigned_count WHERE per = 'day' AND " WHERE " GROUP BY 1, 2, 3"               \
+	" HAVING " ASG_NONZERO("sum(n)", "sum(done)", "sum(open)", "min(first_done)")
+#define ASG_ROWS(TABLE) "SELECT * FROM " TABLE " WHERE ?1 IS NULL OR submission_id IN " ASG_DAY_SUBS
+static const char SQL_ASSIGNED_CHECK[] =
+	"SELECT t.tb, t.k, d.name, t.assessor, t.kept, t.counted FROM ("
+	ASG_DIFFER("day",
+		   "SELECT day AS k, district_id, assessor, " ASG_SUMS("count(*)", "sum(state = 'done')",
+		   "sum(state = 'open')", "min(decided_at)", "max(decided_at)") " FROM report_assigned_fact"
+		   " WHERE ?1 IS NULL OR submission_id IN " ASG_DAY_SUBS " GROUP BY 1, 2, 3",
+		   ASG_KEPT("day", "(?1 IS NULL OR at = ?1)"))
+	" UNION ALL "
+	ASG_DIFFER("month", ASG_DAYS("substr(at, 1, 7)", "(?1 IS NULL OR (at >= substr(?1, 1, 7)"
+		   " AND at < substr(?1, 1, 7) || char(1114111)))"),
+		   ASG_KEPT("month", "(?1 IS NULL OR at = substr(?1, 1, 7))"))
+	" UNION ALL "
+	ASG_DIFFER("all time", ASG_DAYS("''", "?1 IS NULL"), ASG_KEPT("all", "?1 IS NULL"))
+	" UNION ALL "
+	"SELECT 'assignment', coalesce(s.ext_id, '#' || a.submission_id), a.district_id, a.assessor,"
+	" iif(a.kept, 'kept', 'missing'), iif(a.kept, 'none', 'one') FROM"
+	" (SELECT 1 AS kept, * FROM (" ASG_ROWS("report_assigned") " EXCEPT " ASG_ROWS("report_assigned_fact") ")"
+	"  UNION ALL SELECT 0, * FROM (" ASG_ROWS("report_assigned_fact") " EXCEPT " ASG_ROWS("report_assigned") ")) a"
+	" LEFT JOIN submission s ON s.id = a.submission_id"
+	") t LEFT JOIN district d ON d.id = t.did ORDER BY 1, 2, 3, 4";
+
+static int assigned_check_day(struct store *s, sqlite3_stmt *st, const char *day,
+			      int (*fn)(void *ctx, const struct report_assigned_diff *d), void *ctx,
+			      struct mc_error *err)
+{
+	store_bind_text(st, 1, day);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *v[6];
+		for (int i = 0; i < 6; i++)
+			v[i] = (const char *)sqlite3_column_text(st, i);
+		struct report_assigned_diff d = { v[0], v[1], v[2], v[3], v[4], v[5] };
+		if (fn(ctx, &d) != MC_OK) {
+			sqlite3_reset(st);
+			return MC_FAIL;
+		}
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "recounting the assessors' work");
+}
+
+int store_report_assigned_check(struct store *s, const char *const *days, int ndays,
+				int (*fn)(void *ctx, const struct report_assigned_diff *d), void *ctx,
+				struct mc_error *err)
+{
+	sqlite3_stmt *st = store_prep(s, SQL_ASSIGNED_CHECK, err);
+	if (!st)
+		return MC_FAIL;
+	if (!days)
+		return assigned_check_day(s, st, NULL, fn, ctx, err);
+	int rc = MC_OK;
+	for (int i = 0; rc == MC_OK && i < ndays; i++)
+		rc = assigned_check_day(s, st, days[i], fn, ctx, err);
 	return rc;
 }

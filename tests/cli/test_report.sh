@@ -265,13 +265,15 @@ rm -rf "$F"
 
 # ---- a long upgrade shows its percentage on a terminal, and nothing when piped:
 # a database as the migration before agreement's counts left it (their objects
-# dropped, the version one less), upgraded
+# dropped, and those of the assessors' counts that came after, the version two
+# less), upgraded
 if command -v script >/dev/null 2>&1; then
 	U=$(mktemp -d /tmp/mcassess-upgrade.XXXXXX)
 	"$MCASSESS" --db "$U/new.db" demo --submissions 3000 >/dev/null 2>&1
 	sqlite3 "$U/new.db" "SELECT 'DROP ' || type || ' ' || name || ';' FROM sqlite_schema WHERE (name LIKE 'report_pair%'
-		OR name LIKE 'check_dirty_pair%') AND type IN ('trigger', 'view', 'table') ORDER BY type = 'table'" >"$U/down.sql"
-	echo "PRAGMA user_version = $(($(sqlite3 "$U/new.db" "PRAGMA user_version") - 1));" >>"$U/down.sql"
+		OR name LIKE 'check_dirty_pair%' OR name LIKE 'report_assigned%' OR name LIKE 'check_dirty_assigned%')
+		AND type IN ('trigger', 'view', 'table') ORDER BY type = 'table'" >"$U/down.sql"
+	echo "PRAGMA user_version = $(($(sqlite3 "$U/new.db" "PRAGMA user_version") - 2));" >>"$U/down.sql"
 	sqlite3 "$U/new.db" <"$U/down.sql"
 	cp "$U/new.db" "$U/old.db"
 	printf '%s\n' "exec \"$MCASSESS\" --db \"$U/new.db\" report agreement --format tsv" >"$U/pty.sh"
@@ -288,4 +290,68 @@ if command -v script >/dev/null 2>&1; then
 	t_check "upgrade: the filled counts give the recount's figures" cmp -s "$OUT" "$T/recount"
 	rm -rf "$U"
 fi
+
+# ---- the assessors' counts (migration 20): an upgrade fills them as the
+# recount counts; reads handed to another assessor and decisions taken back
+# move them; check names a count or a row changed behind the triggers' back,
+# whole and --since-last (which finds the day the change marked)
+A=$(mktemp -d /tmp/mcassess-assigned.XXXXXX)
+"$MCASSESS" --db "$A/t.db" demo --submissions 800 >/dev/null 2>&1
+sqlite3 "$A/t.db" "SELECT 'DROP ' || type || ' ' || name || ';' FROM sqlite_schema WHERE (name LIKE 'report_assigned%'
+	OR name LIKE 'check_dirty_assigned%') AND type IN ('trigger', 'view', 'table') ORDER BY type = 'table'" >"$A/down.sql"
+echo "PRAGMA user_version = $(($(sqlite3 "$A/t.db" "PRAGMA user_version") - 1));" >>"$A/down.sql"
+sqlite3 "$A/t.db" <"$A/down.sql"
+assessors_same() { # what: every scope, every format, kept against --recount
+	_what=$1 _same=0 _differ=""
+	for scope in all district dates since until; do
+		case $scope in
+		all) set -- ;;
+		district) set -- --district "$D1" ;;
+		dates) set -- --since 2025-10-15 --until 2026-03-03 ;;
+		since) set -- --since 2025-11-01 ;;
+		until) set -- --until 2025-12-31 ;;
+		esac
+		for fmt in text tsv json; do # (html is for progress only)
+			"$MCASSESS" --db "$A/t.db" report assessors --format $fmt "$@" >"$T/kept" 2>&1
+			"$MCASSESS" --db "$A/t.db" report assessors --format $fmt "$@" --recount >"$T/recount" 2>&1
+			if cmp -s "$T/kept" "$T/recount" && grep -q . "$T/kept" && ! grep -q "^mcassess:" "$T/kept"; then
+				_same=$((_same + 1))
+			else
+				_differ="$_differ $fmt:$scope"
+			fi
+		done
+	done
+	t_check "assessors: $_what: the counts equal the recount in $_same runs (differ:${_differ:- none})" \
+		[ -z "$_differ" ] && [ "$_same" = 15 ]
+}
+assessors_same "after the upgrade filled them"
+t_check "assessors: the upgrade counted every assignment" [ "$(sqlite3 "$A/t.db" "SELECT sum(n) = (SELECT count(*)
+	FROM assignment) FROM report_assigned_count WHERE per = 'all'")" = 1 ]
+RC=0; "$MCASSESS" --db "$A/t.db" check >"$OUT" 2>"$ERR" || RC=$?
+t_check "assessors: check finds the counts clean" [ "$RC" = 0 ] && grep -q "all good" "$OUT"
+[ "$RC" = 0 ] || { t_diag "$OUT"; t_diag "$ERR"; }
+KEY=$(sqlite3 "$A/t.db" "SELECT printf('per = %Q AND at = %Q AND district_id = %d AND assessor = %Q', per, at, district_id,
+	assessor) FROM report_assigned_count WHERE per = 'day' AND n > 0 LIMIT 1 OFFSET 3")
+sqlite3 "$A/t.db" "UPDATE report_assigned_count SET open = open + 1 WHERE $KEY"
+RC=0; "$MCASSESS" --db "$A/t.db" check --since-last >"$OUT" 2>"$ERR" || RC=$?
+t_check "assessors: check --since-last names the day's count changed behind its back" [ "$RC" != 0 ] &&
+	grep -q "assessors counter (by day) for 20..-..-.., .*, .* says .* but the assignments say" "$OUT" "$ERR"
+RC=0; "$MCASSESS" --db "$A/t.db" check >"$OUT" 2>"$ERR" || RC=$?
+t_check "assessors: check names the day, its month and all time" [ "$RC" != 0 ] &&
+	[ "$(cat "$OUT" "$ERR" | grep -c "assessors counter (by")" = 3 ]
+sqlite3 "$A/t.db" "UPDATE report_assigned_count SET open = open - 1 WHERE $KEY"
+sqlite3 "$A/t.db" "UPDATE assignment SET assessor = 'mcrp13new' WHERE id % 7 = 0;
+	DELETE FROM decision WHERE submission_id % 5 = 0;
+	UPDATE submission SET status = 'in_progress' WHERE id % 5 = 0 AND status IN ('earned', 'resubmit')"
+assessors_same "after reads were handed on and decisions taken back"
+"$MCASSESS" --db "$A/t.db" report assessors --format tsv >"$OUT" 2>"$ERR"
+t_check "assessors: the new assessor has their rows" grep -q "^mcrp13new	" "$OUT"
+RC=0; "$MCASSESS" --db "$A/t.db" check >"$OUT" 2>"$ERR" || RC=$?
+t_check "assessors: check finds the counts still agree (the edits above are the audit log's concern)" \
+	[ "$(cat "$OUT" "$ERR" | grep -c "assessors")" = 0 ]
+sqlite3 "$A/t.db" "DELETE FROM report_assigned WHERE assignment_id = (SELECT max(assignment_id) FROM report_assigned)"
+RC=0; "$MCASSESS" --db "$A/t.db" check >"$OUT" 2>"$ERR" || RC=$?
+t_check "assessors: check names the submission whose assignment's row is gone" [ "$RC" != 0 ] &&
+	grep -q "submission .*: the assignment to .* kept for the assessors report is missing" "$OUT" "$ERR"
+rm -rf "$A"
 done_testing

@@ -504,6 +504,129 @@ static void test_pairs_random(void **state)
 	assert_true(diffs >= 3);
 }
 
+/* ---------------------------------------------------------------- the assessors' counts */
+
+/* The assessors report alone as text: done, open, overdue, per week. */
+static char *assessors_text(struct store *s, const struct report_scope *sc)
+{
+	struct mc_error err = MC_ERROR_INIT;
+	struct report_assessors a;
+	assert_int_equal(report_assessors(s, sc, &a, &err), MC_OK);
+	struct mc_buf b = MC_BUF_INIT;
+	mc_buf_printf(&b, "weeks %.6f\n", a.weeks);
+	for (int i = 0; i < a.n; i++)
+		mc_buf_printf(&b, "%s %ld %ld %ld %.6f\n", a.rows[i].assessor, a.rows[i].done, a.rows[i].open,
+			      a.rows[i].overdue, a.rows[i].per_week);
+	report_assessors_free(&a);
+	return mc_buf_steal(&b);
+}
+
+static int assigned_diff(void *ctx, const struct report_assigned_diff *d)
+{
+	(void)d;
+	++*(int *)ctx;
+	return MC_OK;
+}
+
+/* Every scope and role, on either side of the overdue line (as of noon on
+ * 2026-03-15, due in 14 days: assigned before noon on 2026-03-01), equals the
+ * recount; and check finds nothing, in whole and by day. */
+static void assert_assessors_exact(struct fx *f, const char *assessor)
+{
+	static const char *const ranges[][2] = {
+		{ NULL, NULL }, { "2025-09-15", "2026-01-31" }, { "2025-11-03", "2025-11-20" }, { "2026-02-01", NULL },
+		{ NULL, "2025-12-30" },
+	};
+	static const char *const as_of[] = { "2026-03-15T12:00:00Z", "2025-11-01T00:00:00Z" };
+	for (size_t r = 0; r < sizeof ranges / sizeof *ranges; r++)
+		for (int who = 0; who < 3; who++) {
+			struct report_scope sc = { .since = (char *)ranges[r][0], .until = (char *)ranges[r][1],
+						   .due_days = 14 };
+			snprintf(sc.as_of, sizeof sc.as_of, "%s", as_of[r % 2]);
+			sc.district = who == 1 ? (char *)"Dove Valley County Schools" : NULL;
+			sc.assessor = who == 2 ? (char *)assessor : NULL;
+			assert_same(f->s, &sc, assessors_text);
+		}
+	int diffs = 0;
+	struct mc_error err = MC_ERROR_INIT;
+	const char *days[] = { "2025-10-02", "2025-11-14" };
+	assert_int_equal(store_report_assigned_check(f->s, NULL, 0, assigned_diff, &diffs, &err), MC_OK);
+	assert_int_equal(store_report_assigned_check(f->s, days, 2, assigned_diff, &diffs, &err), MC_OK);
+	assert_int_equal(diffs, 0);
+}
+
+/* Random writes of every kind that moves an assignment between the assessors'
+ * counts: reads assigned (some on either side of the overdue line), taken
+ * back, handed to another assessor, re-dated; decisions made and taken back
+ * (a reopen); statuses changed; moves between districts and days; removals.
+ * Each committed on its own connection, as another mcassess would. */
+static void test_assessors_random(void **state)
+{
+	struct fx *f = *state;
+	static const char *const statuses[] = { "queued", "in_progress", "awaiting_approval", "earned",
+						"resubmit", "withdrawn" };
+	long long nsub = sql_count(f->path, "SELECT max(id) FROM submission");
+	long long ndis = sql_count(f->path, "SELECT max(id) FROM district");
+	const char *assessor = "mcrp13x";
+	assert_assessors_exact(f, assessor); /* as the migration filled them */
+	unsigned long long x = 0x9E3779B97F4A7C15ULL;
+	for (int step = 1; step <= 200; step++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		long long id = 1 + (long long)(x % (unsigned long long)nsub);
+		int k = (int)((x >> 20) % 10), v = (int)((x >> 32) % 1000);
+		const char *who = v % 3 == 0 ? assessor : v % 3 == 1 ? "mcrp13y" : "mcrp13z";
+		char *q;
+		if (k <= 1) /* a read assigned, around the overdue line */
+			q = mc_xasprintf("INSERT OR IGNORE INTO assignment(uid, submission_id, assessor, read, assigned_by, at) "
+					 "VALUES ('r13-%d', %lld, '%s', '%s', 'x', strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', "
+					 "'2026-02-27', '+%d hours'))", step, id, who, v % 2 ? "second" : "adjudication",
+					 v % 96);
+		else if (k == 2) /* taken back */
+			q = mc_xasprintf("DELETE FROM assignment WHERE submission_id = %lld AND %d >= 0", id, v);
+		else if (k == 3) /* handed to another assessor */
+			q = mc_xasprintf("UPDATE assignment SET assessor = '%s' WHERE submission_id = %lld", who, id);
+		else if (k == 4) /* re-dated: the due date moves */
+			q = mc_xasprintf("UPDATE assignment SET at = strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', '2026-02-28', "
+					 "'+%d hours') WHERE submission_id = %lld", v % 72, id);
+		else if (k == 5) /* decided, or reopened */
+			q = mc_xasprintf(v % 2 ? "INSERT OR IGNORE INTO decision(uid, submission_id, outcome, decided_by, at) "
+					 "VALUES ('r13-%d', %lld, 'earned', 'x', strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', "
+					 "'2025-10-01', '+%d hours'))"
+					 : "DELETE FROM decision WHERE %d > 0 AND submission_id = %lld AND %d >= 0; "
+					   "UPDATE submission SET status = 'in_progress' WHERE id = %lld",
+					 step, id, v * 7, id);
+		else if (k == 6)
+			q = mc_xasprintf("UPDATE submission SET status = '%s' WHERE id = %lld", statuses[v % 6], id);
+		else if (k == 7)
+			q = mc_xasprintf("UPDATE educator SET district_id = %lld WHERE id = (SELECT educator_id FROM "
+					 "submission WHERE id = %lld)", 1 + v % ndis, id);
+		else if (k == 8)
+			q = mc_xasprintf("UPDATE submission SET submitted_at = strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', "
+					 "'2025-09-01', '+%d hours') WHERE id = %lld", v * 5, id);
+		else
+			q = mc_xasprintf("DELETE FROM submission WHERE id = %lld AND %d > 0", nsub - v % 20, step);
+		sql_exec(f->path, q);
+		free(q);
+		if (step % 50 == 0)
+			assert_assessors_exact(f, assessor);
+	}
+	assert_true(sql_count(f->path, "SELECT count(*) FROM assignment WHERE assessor = 'mcrp13x'") > 3);
+	/* a count changed behind the triggers' back is found: its day, its month, all time */
+	sql_exec(f->path, "UPDATE report_assigned_count SET done = done + 1 WHERE (per, at, district_id, assessor) = "
+			  "(SELECT per, at, district_id, assessor FROM report_assigned_count WHERE per = 'day' AND n > 0 "
+			  "LIMIT 1)");
+	int diffs = 0;
+	struct mc_error err = MC_ERROR_INIT;
+	assert_int_equal(store_report_assigned_check(f->s, NULL, 0, assigned_diff, &diffs, &err), MC_OK);
+	assert_int_equal(diffs, 3);
+	/* and a row gone */
+	sql_exec(f->path, "DELETE FROM report_assigned WHERE assignment_id = (SELECT max(assignment_id) FROM "
+			  "report_assigned)");
+	diffs = 0;
+	assert_int_equal(store_report_assigned_check(f->s, NULL, 0, assigned_diff, &diffs, &err), MC_OK);
+	assert_true(diffs >= 4);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -514,6 +637,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_turnaround, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_counters_random, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pairs_random, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_assessors_random, setup, teardown),
 	};
 	unit_template.fill = fill;
 	return cmocka_run_group_tests(tests, unit_template_setup, unit_template_teardown);
