@@ -131,7 +131,9 @@ int store_report_times(struct store *s, const struct report_scope *sc,
  * against a later one ("first" against "second"; any read against the last one,
  * the final). Levels are 0-based; k is the criterion's number of levels; n is
  * how many such pairs (1 a pair when recounting, one call a table cell when
- * read from the counters). */
+ * read from the counters). A "first-second" call names the criterion (its
+ * assessor may be NULL), an "assessor-final" call the earlier read's assessor
+ * (its criterion may be NULL). */
 int store_report_pairs(struct store *s, const struct report_scope *sc,
 		       int (*fn)(void *ctx, const char *what, const char *criterion, const char *assessor,
 				 int a, int b, int k, long n),
