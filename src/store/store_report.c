@@ -259,16 +259,17 @@ static const char SQL_PAIRS_KEPT[] =
 	" GROUP BY g.final, g.credential_id, g.criterion_id, g.x_assessor, g.levels, g.x_pos, g.y_pos"
 	" HAVING sum(g.n) <> 0";
 /* An assessor's own: the pairs either of whose reads is theirs, by the indexes
- * report_pair_x and report_pair_y; names and level seqs joined to them. */
+ * report_pair_x and report_pair_y, counted by table cell before names and
+ * level seqs are joined to the cells. */
 static const char SQL_PAIRS_MINE[] =
 	"SELECT g.fs, g.fin, c.code || '/' || cr.code, g.x_assessor, lx.seq - 1, ly.seq - 1,"
-	" (SELECT count(*) FROM level lv WHERE lv.criterion_id = g.criterion_id), 1"
-	" FROM report_pair g JOIN level lx ON lx.id = g.x_level JOIN level ly ON ly.id = g.y_level"
-	" JOIN criterion cr ON cr.id = g.criterion_id JOIN credential c ON c.id = g.credential_id"
-	" WHERE (?1 IS NULL OR g.district_id = (SELECT id FROM district WHERE name = ?1))"
-	" AND g.district_id IN (SELECT id FROM district) AND (g.x_assessor = ?4 OR g.y_assessor = ?4)"
-	" AND (?2 IS NULL OR g.day >= ?2) AND (?3 IS NULL OR g.day <= ?3)"
-	" ORDER BY c.code, cr.seq, g.x_assessor";
+	" (SELECT count(*) FROM level lv WHERE lv.criterion_id = g.criterion_id), g.n FROM"
+	" (SELECT fs, fin, credential_id, criterion_id, x_assessor, x_level, y_level, count(*) AS n FROM report_pair"
+	"  WHERE (?1 IS NULL OR district_id = (SELECT id FROM district WHERE name = ?1))"
+	"  AND district_id IN (SELECT id FROM district) AND (x_assessor = ?4 OR y_assessor = ?4)"
+	"  AND (?2 IS NULL OR day >= ?2) AND (?3 IS NULL OR day <= ?3) GROUP BY 1, 2, 3, 4, 5, 6, 7) g"
+	" JOIN level lx ON lx.id = g.x_level JOIN level ly ON ly.id = g.y_level"
+	" JOIN criterion cr ON cr.id = g.criterion_id JOIN credential c ON c.id = g.credential_id";
 
 /* The counts for all time when the scope has no dates; else none of them. */
 static void bind_pair_ranges(sqlite3_stmt *st, const struct report_scope *sc)
