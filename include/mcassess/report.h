@@ -131,7 +131,9 @@ int store_report_times(struct store *s, const struct report_scope *sc,
  * against a later one ("first" against "second"; any read against the last one,
  * the final). Levels are 0-based; k is the criterion's number of levels; n is
  * how many such pairs (1 a pair when recounting, one call a table cell when
- * read from the counters). */
+ * read from the counters). A "first-second" call names the criterion (its
+ * assessor may be NULL), an "assessor-final" call the earlier read's assessor
+ * (its criterion may be NULL). */
 int store_report_pairs(struct store *s, const struct report_scope *sc,
 		       int (*fn)(void *ctx, const char *what, const char *criterion, const char *assessor,
 				 int a, int b, int k, long n),
@@ -171,16 +173,17 @@ int store_report_counts_check(struct store *s, int (*fn)(void *ctx, const struct
  * the submission, assignment and decision rows they are read from. */
 int store_report_facts_check(struct store *s, int (*fn)(void *ctx, const char *submission), void *ctx,
 			     struct mc_error *err);
-/* Agreement's tallies kept by triggers (migration 19: report_pair, the pairs of
- * reads; report_pair_count, their counts for all time, by month and by day) against a recount
+/* Agreement's tallies kept by triggers (report_pair, the pairs of reads;
+ * report_agree_count, their counts for all time, by month and by day) against a recount
  * from the scores: fn gets each difference (none when they agree). days: only
  * the groups of these days ("YYYY-MM-DD", the day a submission was submitted)
  * and the months they fall in; NULL: every group. */
 struct report_pair_diff {
 	const char *table;        /* "day", "month", "all time", or "pair" (one pair of reads) */
 	const char *when;         /* the day or month ("" for all time); for "pair", the submission */
-	const char *credential, *district, *criterion; /* NULL when unknown */
-	const char *x_assessor;   /* the earlier read's */
+	const char *credential, *district, *criterion; /* NULL when unknown, or for a count of
+							 * reads against the final ones */
+	const char *x_assessor;   /* the earlier read's; for a count, NULL unless against the final ones */
 	const char *y_assessor;   /* the later read's: for "pair" only, else NULL */
 	long long kept, counted;  /* pairs */
 };

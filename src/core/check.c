@@ -277,24 +277,30 @@ static int report_fact_one(void *ctx, const char *submission)
 	return MC_OK;
 }
 
-/* Agreement's tallies (migration 19): every group, or the pairs of one submission. */
+/* Agreement's tallies (migrations 19 and 21): every group, or the pairs of one submission. */
 static int report_pair_one(void *ctx, const struct report_pair_diff *d)
 {
 	struct ck *c = ctx;
 	if (c->report_diffs++ >= REPORT_DIFFS)
 		return MC_OK;
+	/* a count of first and second reads names its criterion; one of reads
+	 * against the final ones, the earlier reads' assessor */
+	char *what = d->x_assessor ? mc_xasprintf("%s, earlier reads by %s against the final ones",
+						  d->district ? d->district : "(no district)", d->x_assessor)
+				   : mc_xasprintf("%s, %s, criterion %s, first and second reads",
+						  d->credential ? d->credential : "(no credential)",
+						  d->district ? d->district : "(no district)",
+						  d->criterion ? d->criterion : "(unknown)");
 	if (strcmp(d->table, "pair") == 0)
 		problem(c, "submission %s: the pairs of reads kept for the agreement report differ from its "
 			   "scores (criterion %s, %s and %s): changed outside mcassess", d->when,
 			d->criterion ? d->criterion : "(unknown)", d->x_assessor, d->y_assessor);
 	else
-		problem(c, "agreement counter (%s%s) for %s%s%s, %s, criterion %s, earlier reads by %s, says %lld "
-			   "but %lld pair%s of reads %s it: changed outside mcassess; the agreement and assessors "
-			   "reports are wrong until it is mended", *d->when ? "by " : "", d->table, d->when,
-			*d->when ? ", " : "", d->credential ? d->credential : "(no credential)",
-			d->district ? d->district : "(no district)",
-			d->criterion ? d->criterion : "(unknown)", d->x_assessor, d->kept, d->counted,
+		problem(c, "agreement counter (%s%s) for %s%s%s, says %lld but %lld pair%s of reads %s it: "
+			   "changed outside mcassess; the agreement and assessors reports are wrong until it is mended",
+			*d->when ? "by " : "", d->table, d->when, *d->when ? ", " : "", what, d->kept, d->counted,
 			d->counted == 1 ? "" : "s", d->counted == 1 ? "matches" : "match");
+	free(what);
 	return MC_OK;
 }
 

@@ -409,7 +409,8 @@ void report_turnaround_free(struct report_turnaround *t)
 /* ---------------------------------------------------------------- agreement */
 struct tally {
 	char *what, *key;
-	struct stats_table t;
+	int k; /* the most levels of the criteria counted in it */
+	struct stats_table t; /* STATS_MAX_LEVELS wide until shrink_all */
 };
 
 struct actx {
@@ -424,7 +425,7 @@ static int tally_is(const struct tally *t, const char *what, const char *key)
 	return strcmp(t->key, key) == 0 && strcmp(t->what, what) == 0;
 }
 
-static struct tally *tally_get(struct actx *a, const char *what, const char *key, int k)
+static struct tally *tally_find(struct actx *a, const char *what, const char *key)
 {
 	for (int h = 0; h < 4; h++)
 		if (a->hint[h] < a->n && tally_is(&a->v[a->hint[h]], what, key))
@@ -438,42 +439,47 @@ static struct tally *tally_get(struct actx *a, const char *what, const char *key
 	struct tally *t = &a->v[a->n++];
 	t->what = mc_xstrdup(what);
 	t->key = mc_xstrdup(key);
-	stats_table_init(&t->t, k);
+	t->k = 2;
+	stats_table_init(&t->t, STATS_MAX_LEVELS);
 	a->hint[a->next++ % 4] = a->n - 1;
 	return t;
 }
 
-/* Every pair counts in its own row (criterion or assessor) and in "all", whose
- * table has as many levels as the most any criterion offers: levels are ordinal
- * and 0 is the lowest in every rubric. */
+/* The tally of (what, key), which now counts a criterion of k levels: an
+ * assessor's table has as many levels as the most any of their criteria
+ * offers (levels are ordinal and 0 is the lowest in every rubric), so that
+ * the order the pairs come in does not change it. */
+static struct tally *tally_get(struct actx *a, const char *what, const char *key, int k)
+{
+	struct tally *t = tally_find(a, what, key);
+	if (k > t->k)
+		t->k = k > STATS_MAX_LEVELS ? STATS_MAX_LEVELS : k;
+	return t;
+}
+
+/* Every pair counts in its own row (criterion or assessor) and in "all". */
 static int on_pair(void *ctx, const char *what, const char *criterion, const char *assessor, int a, int b,
 		   int k, long n)
 {
 	struct actx *x = ctx;
 	stats_table_add_n(&tally_get(x, what, strcmp(what, "first-second") == 0 ? criterion : assessor, k)->t, a, b,
 			  n);
-	stats_table_add_n(&tally_get(x, what, "all", STATS_MAX_LEVELS)->t, a, b, n);
+	stats_table_add_n(&tally_get(x, what, "all", k)->t, a, b, n);
 	return MC_OK;
 }
 
-/* Shrink the "all" tables to the levels used, so AC1's chance term counts the
- * rubric's levels and not STATS_MAX_LEVELS. */
+/* Shrink every table to the levels counted in it, so AC1's chance term counts
+ * the rubric's levels and not STATS_MAX_LEVELS (a pair beyond them is left out). */
 static void shrink_all(struct actx *x)
 {
 	for (int i = 0; i < x->n; i++) {
-		int k = 2;
-		for (int j = 0; j < x->n; j++)
-			if (strcmp(x->v[j].key, "all") != 0 && strcmp(x->v[j].what, x->v[i].what) == 0 &&
-			    x->v[j].t.k > k)
-				k = x->v[j].t.k;
-		if (strcmp(x->v[i].key, "all") != 0 || x->v[i].t.k == k)
-			continue;
+		struct tally *v = &x->v[i];
 		struct stats_table t;
-		stats_table_init(&t, k);
-		for (int a = 0; a < k; a++)
-			for (int b = 0; b < k; b++)
-				t.counts[a * k + b] = x->v[i].t.counts[a * STATS_MAX_LEVELS + b];
-		x->v[i].t = t;
+		stats_table_init(&t, v->k);
+		for (int a = 0; a < t.k; a++)
+			for (int b = 0; b < t.k; b++)
+				t.counts[a * t.k + b] = v->t.counts[a * STATS_MAX_LEVELS + b];
+		v->t = t;
 	}
 }
 
@@ -491,8 +497,8 @@ static int agreement_tallies(struct store *s, const struct report_scope *sc, str
 			     struct mc_error *err)
 {
 	memset(x, 0, sizeof *x);
-	tally_get(x, "first-second", "all", STATS_MAX_LEVELS);
-	tally_get(x, "assessor-final", "all", STATS_MAX_LEVELS);
+	tally_get(x, "first-second", "all", 2);
+	tally_get(x, "assessor-final", "all", 2);
 	int rc = store_begin_read(s, err);
 	if (rc == MC_OK) {
 		rc = store_report_pairs(s, sc, on_pair, x, err);

@@ -1094,3 +1094,68 @@ END;
 CREATE TRIGGER check_dirty_assigned_del AFTER DELETE ON report_assigned_count WHEN OLD.per = 'day' BEGIN
 	INSERT INTO check_dirty VALUES (OLD.at, NULL);
 END;
+
+-- migration 21
+-- Agreement's counts at the grain the report's tables need (issue 13), instead
+-- of report_pair_count (migration 19), whose all-time rows kept every
+-- credential, district, criterion, assessor and both levels apart (hundreds of
+-- thousands of rows for a report of a few hundred cells). report_agree_count
+-- counts the pairs of report_pair twice over: with final 0, the pairs of a
+-- first and a second read per criterion (and the submission's credential,
+-- which names it), x_assessor ''; with final 1, every read against the final
+-- one per earlier read's assessor, credential and criterion 0. Both per
+-- district, with the criterion's number of levels and both levels as positions
+-- from 0 (levels are never changed once loaded), for all time (per 'all', at
+-- ''), by month and by day, as report_pair_count was; a count that falls to 0
+-- keeps its row. `check` recounts it.
+CREATE TABLE report_agree_count (
+	per           TEXT NOT NULL CHECK (per IN ('all', 'month', 'day')),
+	at            TEXT NOT NULL,
+	district_id   INTEGER NOT NULL,
+	final         INTEGER NOT NULL CHECK (final IN (0, 1)),
+	credential_id INTEGER NOT NULL,
+	criterion_id  INTEGER NOT NULL,
+	x_assessor    TEXT NOT NULL,
+	levels        INTEGER NOT NULL,
+	x_pos         INTEGER NOT NULL,
+	y_pos         INTEGER NOT NULL,
+	n             INTEGER NOT NULL,
+	PRIMARY KEY (per, at, district_id, final, credential_id, criterion_id, x_assessor, levels, x_pos, y_pos)
+) STRICT, WITHOUT ROWID;
+-- report_level_pos: a level's position (0 = lowest) and its criterion's number of levels.
+CREATE VIEW report_level_pos(level_id, pos, levels) AS
+	SELECT l.id, l.seq - 1, (SELECT count(*) FROM level lv WHERE lv.criterion_id = l.criterion_id) FROM level l;
+-- report_agree_tally: the two counts a pair may go to (first-second, final).
+CREATE VIEW report_agree_tally(final) AS VALUES (0), (1);
+INSERT INTO report_agree_count SELECT g.per, g.at, g.district_id, t.final, iif(t.final, 0, g.credential_id),
+	iif(t.final, 0, g.criterion_id), iif(t.final, g.x_assessor, ''), px.levels, px.pos, py.pos, sum(g.n)
+	FROM report_pair_count g JOIN report_agree_tally t ON iif(t.final, g.fin, g.fs)
+	JOIN report_level_pos px ON px.level_id = g.x_level JOIN report_level_pos py ON py.level_id = g.y_level
+	GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 HAVING sum(g.n) <> 0;
+DROP TRIGGER check_dirty_pair_ins;
+DROP TRIGGER check_dirty_pair_upd;
+DROP TRIGGER check_dirty_pair_del;
+DROP TRIGGER report_pair_change_ins;
+DROP TABLE report_pair_count;
+-- What a pair of reads adds to (n 1) or takes from (n -1) the counts of its
+-- day, its month and all time (report_pair_change, migration 19, is still the
+-- one place that writes them).
+CREATE TRIGGER report_agree_change_ins INSTEAD OF INSERT ON report_pair_change BEGIN
+	INSERT INTO report_agree_count SELECT per.per, substr(NEW.day, 1, per.len), NEW.district_id, t.final,
+		iif(t.final, 0, NEW.credential_id), iif(t.final, 0, NEW.criterion_id), iif(t.final, NEW.x_assessor, ''),
+		px.levels, px.pos, py.pos, NEW.n
+		FROM report_pair_per per, report_agree_tally t, report_level_pos px, report_level_pos py
+		WHERE iif(t.final, NEW.fin, NEW.fs) AND px.level_id = NEW.x_level AND py.level_id = NEW.y_level
+		ON CONFLICT DO UPDATE SET n = n + excluded.n;
+END;
+-- check --since-last recounts agreement's counts for the days written since
+-- the last clean check: a day's count that changes marks the day.
+CREATE TRIGGER check_dirty_agree_ins AFTER INSERT ON report_agree_count WHEN NEW.per = 'day' BEGIN
+	INSERT INTO check_dirty VALUES (NEW.at, NULL);
+END;
+CREATE TRIGGER check_dirty_agree_upd AFTER UPDATE ON report_agree_count WHEN NEW.per = 'day' BEGIN
+	INSERT INTO check_dirty VALUES (NEW.at, NULL);
+END;
+CREATE TRIGGER check_dirty_agree_del AFTER DELETE ON report_agree_count WHEN OLD.per = 'day' BEGIN
+	INSERT INTO check_dirty VALUES (OLD.at, NULL);
+END;

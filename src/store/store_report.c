@@ -241,30 +241,36 @@ static const char SQL_PAIRS_RECOUNT[] = PAIRS("score_read",
 	"   AND z.criterion_id = y.criterion_id ORDER BY " READ_RANK("z.read") " DESC LIMIT 1)",
 	" JOIN submission s ON s.id = x.submission_id" SCOPE_JOIN,
 	" AND (?2 IS NULL OR s.submitted_at >= ?2) AND (?3 IS NULL OR substr(s.submitted_at, 1, 10) <= ?3)");
-/* The same pairs counted by triggers (report_pair_count; schema.sql): for all
+/* The same pairs counted by triggers (report_agree_count; schema.sql): for all
  * time when there are no dates (?11), else whole months and the days at either
- * end, as progress reads its counters; summed into one row a table cell, names
- * and level seqs joined to those rows afterwards. */
-#define PAIR_COLS " credential_id, criterion_id, x_assessor, fs, fin, x_level, y_level, n, district_id"
-#define PAIR_NAMES(FROM, WHERE, GROUP, N)                                                       \
-	"SELECT g.fs, g.fin, c.code || '/' || cr.code, g.x_assessor, lx.seq - 1, ly.seq - 1,"         \
-	" (SELECT count(*) FROM level lv WHERE lv.criterion_id = g.criterion_id), " N                \
-	" FROM " FROM " g JOIN level lx ON lx.id = g.x_level JOIN level ly ON ly.id = g.y_level"      \
-	" JOIN criterion cr ON cr.id = g.criterion_id JOIN credential c ON c.id = g.credential_id"    \
-	" WHERE (?1 IS NULL OR g.district_id = (SELECT id FROM district WHERE name = ?1))"            \
-	" AND g.district_id IN (SELECT id FROM district)" WHERE GROUP " ORDER BY c.code, cr.seq, g.x_assessor"
-static const char SQL_PAIRS_KEPT[] = PAIR_NAMES(
-	"(SELECT" PAIR_COLS " FROM report_pair_count WHERE per = 'all' AND ?11"
-	" UNION ALL SELECT" PAIR_COLS " FROM report_pair_count WHERE per = 'month' AND at BETWEEN ?5 AND ?6"
-	" UNION ALL SELECT" PAIR_COLS " FROM report_pair_count WHERE per = 'day' AND at BETWEEN ?7 AND ?8"
-	" UNION ALL SELECT" PAIR_COLS " FROM report_pair_count WHERE per = 'day' AND at BETWEEN ?9 AND ?10)",
-	" AND g.n <> 0", " GROUP BY g.credential_id, g.criterion_id, g.x_assessor, g.fs, g.fin, g.x_level, g.y_level"
-	" HAVING sum(g.n) <> 0", "sum(g.n)");
+ * end, as progress reads its counters; summed in SQL into one row a table cell:
+ * first-second pairs per criterion, every read against the final one per
+ * assessor. Names are joined to those rows afterwards. */
+#define AGREE_COLS " district_id, final, credential_id, criterion_id, x_assessor, levels, x_pos, y_pos, n"
+static const char SQL_PAIRS_KEPT[] =
+	"SELECT NOT g.final, g.final, c.code || '/' || cr.code, iif(g.final, g.x_assessor, NULL), g.x_pos, g.y_pos,"
+	" g.levels, sum(g.n) FROM"
+	" (SELECT" AGREE_COLS " FROM report_agree_count WHERE per = 'all' AND ?11"
+	" UNION ALL SELECT" AGREE_COLS " FROM report_agree_count WHERE per = 'month' AND at BETWEEN ?5 AND ?6"
+	" UNION ALL SELECT" AGREE_COLS " FROM report_agree_count WHERE per = 'day' AND at BETWEEN ?7 AND ?8"
+	" UNION ALL SELECT" AGREE_COLS " FROM report_agree_count WHERE per = 'day' AND at BETWEEN ?9 AND ?10) g"
+	" LEFT JOIN criterion cr ON cr.id = g.criterion_id LEFT JOIN credential c ON c.id = g.credential_id"
+	" WHERE g.n <> 0 AND (?1 IS NULL OR g.district_id = (SELECT id FROM district WHERE name = ?1))"
+	" AND g.district_id IN (SELECT id FROM district) AND (g.final OR cr.id IS NOT NULL AND c.id IS NOT NULL)"
+	" GROUP BY g.final, g.credential_id, g.criterion_id, g.x_assessor, g.levels, g.x_pos, g.y_pos"
+	" HAVING sum(g.n) <> 0";
 /* An assessor's own: the pairs either of whose reads is theirs, by the indexes
- * report_pair_x and report_pair_y. */
-static const char SQL_PAIRS_MINE[] = PAIR_NAMES(
-	"report_pair", " AND (g.x_assessor = ?4 OR g.y_assessor = ?4)"
-	" AND (?2 IS NULL OR g.day >= ?2) AND (?3 IS NULL OR g.day <= ?3)", "", "1");
+ * report_pair_x and report_pair_y, counted by table cell before names and
+ * level seqs are joined to the cells. */
+static const char SQL_PAIRS_MINE[] =
+	"SELECT g.fs, g.fin, c.code || '/' || cr.code, g.x_assessor, lx.seq - 1, ly.seq - 1,"
+	" (SELECT count(*) FROM level lv WHERE lv.criterion_id = g.criterion_id), g.n FROM"
+	" (SELECT fs, fin, credential_id, criterion_id, x_assessor, x_level, y_level, count(*) AS n FROM report_pair"
+	"  WHERE (?1 IS NULL OR district_id = (SELECT id FROM district WHERE name = ?1))"
+	"  AND district_id IN (SELECT id FROM district) AND (x_assessor = ?4 OR y_assessor = ?4)"
+	"  AND (?2 IS NULL OR day >= ?2) AND (?3 IS NULL OR day <= ?3) GROUP BY 1, 2, 3, 4, 5, 6, 7) g"
+	" JOIN level lx ON lx.id = g.x_level JOIN level ly ON ly.id = g.y_level"
+	" JOIN criterion cr ON cr.id = g.criterion_id JOIN credential c ON c.id = g.credential_id";
 
 /* The counts for all time when the scope has no dates; else none of them. */
 static void bind_pair_ranges(sqlite3_stmt *st, const struct report_scope *sc)
@@ -503,35 +509,42 @@ int store_report_facts_check(struct store *s, int (*fn)(void *ctx, const char *s
 	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "recounting the report facts");
 }
 
-/* Agreement's counters and pairs (migration 19) against a recount, each side
- * sorted once and compared group by group (a FULL JOIN of the two would scan one
- * side for every row of the other): the counts
- * by day against the pairs as the scores say now (report_pair_fact), the
- * counts by month and for all time against the sum of their days, and the
- * kept pairs (report_pair) against the same. ?1: one day (then all time is
- * not recounted), or NULL for all. */
-#define PAIR_KEY "credential_id, district_id, criterion_id, x_assessor, fs, fin, x_level, y_level"
-#define PAIR_GROUP " GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9"
-#define PAIR_DIFFER(T, REAL, KEPT)                                                               \
-	"SELECT '" T "' AS tb, k, credential_id AS cid, district_id AS did, criterion_id AS crid,"      \
-	" x_assessor AS xa, NULL AS ya, sum(kn) AS kept, sum(rn) AS counted FROM"                      \
-	" (SELECT k, " PAIR_KEY ", n AS kn, 0 AS rn FROM (" KEPT ")"                                   \
-	" UNION ALL SELECT k, " PAIR_KEY ", 0, n FROM (" REAL "))"                                     \
-	" GROUP BY k, " PAIR_KEY " HAVING sum(kn) <> sum(rn)"
-#define PAIR_KEPT(PER, AT)                                                                      \
-	"SELECT at AS k, " PAIR_KEY ", n FROM report_pair_count WHERE per = '" PER "' AND n <> 0 AND " AT
-#define PAIR_DAYS(K, WHERE)                                                                     \
-	"SELECT " K " AS k, " PAIR_KEY ", sum(n) AS n FROM report_pair_count WHERE per = 'day' AND " WHERE \
-	PAIR_GROUP " HAVING sum(n) <> 0"
+/* Agreement's counts (report_agree_count) and pairs (report_pair) against a
+ * recount, each side sorted once and compared group by group (a FULL JOIN of
+ * the two would scan one side for every row of the other): the counts by day
+ * against the pairs as the scores say now (report_pair_fact), the counts by
+ * month and for all time against the sum of their days, and the kept pairs
+ * against the same. ?1: one day (then all time is not recounted), or NULL for
+ * all. */
+#define AGREE_KEY "district_id, final, credential_id, criterion_id, x_assessor, levels, x_pos, y_pos"
+#define AGREE_DIFFER(T, REAL, KEPT)                                                              \
+	"SELECT '" T "' AS tb, k, nullif(credential_id, 0) AS cid, district_id AS did,"                \
+	" nullif(criterion_id, 0) AS crid, iif(final, x_assessor, NULL) AS xa, NULL AS ya,"            \
+	" sum(kn) AS kept, sum(rn) AS counted FROM"                                                   \
+	" (SELECT k, " AGREE_KEY ", n AS kn, 0 AS rn FROM (" KEPT ")"                                 \
+	" UNION ALL SELECT k, " AGREE_KEY ", 0, n FROM (" REAL "))"                                   \
+	" GROUP BY k, " AGREE_KEY " HAVING sum(kn) <> sum(rn)"
+#define AGREE_KEPT(PER, AT)                                                                     \
+	"SELECT at AS k, " AGREE_KEY ", n FROM report_agree_count WHERE per = '" PER "' AND n <> 0 AND " AT
+#define AGREE_DAYS(K, WHERE)                                                                    \
+	"SELECT " K " AS k, " AGREE_KEY ", sum(n) AS n FROM report_agree_count WHERE per = 'day' AND " WHERE \
+	" GROUP BY 1, " AGREE_KEY " HAVING sum(n) <> 0"
+/* The pairs as the scores say now, counted as the triggers count them. */
+#define AGREE_FACT                                                                              \
+	"SELECT f.day AS k, f.district_id, t.final, iif(t.final, 0, f.credential_id) AS credential_id,"   \
+	" iif(t.final, 0, f.criterion_id) AS criterion_id, iif(t.final, f.x_assessor, '') AS x_assessor," \
+	" px.levels AS levels, px.pos AS x_pos, py.pos AS y_pos, count(*) AS n"                          \
+	" FROM report_pair_fact f JOIN report_agree_tally t ON iif(t.final, f.fin, f.fs)"               \
+	" JOIN report_level_pos px ON px.level_id = f.x_level JOIN report_level_pos py ON py.level_id = f.y_level"\
+	" WHERE ?1 IS NULL OR f.day = ?1 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9"
 static const char SQL_PAIRS_CHECK[] =
 	"SELECT t.tb, t.k, c.code, d.name, cr.code, t.xa, t.ya, t.kept, t.counted FROM ("
-	PAIR_DIFFER("day", "SELECT day AS k, " PAIR_KEY ", count(*) AS n FROM report_pair_fact"
-		    " WHERE ?1 IS NULL OR day = ?1" PAIR_GROUP, PAIR_KEPT("day", "(?1 IS NULL OR at = ?1)"))
+	AGREE_DIFFER("day", AGREE_FACT, AGREE_KEPT("day", "(?1 IS NULL OR at = ?1)"))
 	" UNION ALL "
-	PAIR_DIFFER("month", PAIR_DAYS("substr(at, 1, 7)", "(?1 IS NULL OR substr(at, 1, 7) = substr(?1, 1, 7))"),
-		    PAIR_KEPT("month", "(?1 IS NULL OR at = substr(?1, 1, 7))"))
+	AGREE_DIFFER("month", AGREE_DAYS("substr(at, 1, 7)", "(?1 IS NULL OR substr(at, 1, 7) = substr(?1, 1, 7))"),
+		     AGREE_KEPT("month", "(?1 IS NULL OR at = substr(?1, 1, 7))"))
 	" UNION ALL "
-	PAIR_DIFFER("all time", PAIR_DAYS("''", "?1 IS NULL"), PAIR_KEPT("all", "?1 IS NULL"))
+	AGREE_DIFFER("all time", AGREE_DAYS("''", "?1 IS NULL"), AGREE_KEPT("all", "?1 IS NULL"))
 	" UNION ALL "
 	"SELECT 'pair', coalesce(s.ext_id, '#' || p.submission_id), p.credential_id, p.district_id, p.criterion_id,"
 	" p.x_assessor, p.y_assessor, p.kept, 1 - p.kept FROM"

@@ -263,25 +263,29 @@ sqlite3 "$F/t.db" "UPDATE report_submission SET submitted_at = '2001-01-01T00:00
 RC=0; "$MCASSESS" --db "$F/t.db" check >"$OUT" 2>"$ERR" || RC=$?
 t_check "check: a counter changed behind its back is named" [ "$RC" != 0 ] && grep -q "report counter (by month) for 20" "$OUT" "$ERR"
 t_check "check: facts changed behind their back name the submission" grep -q "submission $R: the facts kept" "$OUT" "$ERR"
-sqlite3 "$F/t.db" "UPDATE report_pair_count SET n = n + 3 WHERE (per, at, credential_id, district_id, criterion_id,
-	x_assessor, fs, fin, x_level, y_level) IN (SELECT per, at, credential_id, district_id, criterion_id,
-	x_assessor, fs, fin, x_level, y_level FROM report_pair_count WHERE per = 'day' AND n > 0 LIMIT 1)"
+K="per, at, district_id, final, credential_id, criterion_id, x_assessor, levels, x_pos, y_pos"
+sqlite3 "$F/t.db" "UPDATE report_agree_count SET n = n + 3 WHERE ($K) IN
+	(SELECT $K FROM report_agree_count WHERE per = 'day' AND NOT final AND n > 0 LIMIT 1);
+	UPDATE report_agree_count SET n = n + 2 WHERE ($K) IN
+	(SELECT $K FROM report_agree_count WHERE per = 'day' AND final AND n > 0 LIMIT 1)"
 RC=0; "$MCASSESS" --db "$F/t.db" check >"$OUT" 2>"$ERR" || RC=$?
 t_check "check: an agreement counter changed behind its back is named" [ "$RC" != 0 ] &&
-	grep -q "agreement counter (by day) for 20..-..-.., .*, criterion .*, earlier reads by .*, says [0-9]* but" "$OUT" "$ERR"
+	grep -q "agreement counter (by day) for 20..-..-.., .*, criterion .*, first and second reads, says [0-9]* but" "$OUT" "$ERR"
+t_check "check: an assessor's counter against the final reads changed behind its back is named" \
+	grep -q "agreement counter (by day) for 20..-..-.., .*, earlier reads by .* against the final ones, says [0-9]* but" "$OUT" "$ERR"
 rm -rf "$F"
 
 # ---- a long upgrade shows its percentage on a terminal, and nothing when piped:
-# a database as the migration before agreement's counts left it (their objects
-# dropped, and those of the assessors' counts that came after, the version two
-# less), upgraded
+# a database as the migration before agreement's pairs left it (the objects of
+# migrations 19, 20 and 21 dropped, the version 18), upgraded through all three
 if command -v script >/dev/null 2>&1; then
 	U=$(mktemp -d /tmp/mcassess-upgrade.XXXXXX)
 	"$MCASSESS" --db "$U/new.db" demo --submissions 3000 >/dev/null 2>&1
 	sqlite3 "$U/new.db" "SELECT 'DROP ' || type || ' ' || name || ';' FROM sqlite_schema WHERE (name LIKE 'report_pair%'
-		OR name LIKE 'check_dirty_pair%' OR name LIKE 'report_assigned%' OR name LIKE 'check_dirty_assigned%')
+		OR name LIKE 'report_agree%' OR name = 'report_level_pos' OR name LIKE 'check_dirty_pair%'
+		OR name LIKE 'check_dirty_agree%' OR name LIKE 'report_assigned%' OR name LIKE 'check_dirty_assigned%')
 		AND type IN ('trigger', 'view', 'table') ORDER BY type = 'table'" >"$U/down.sql"
-	echo "PRAGMA user_version = $(($(sqlite3 "$U/new.db" "PRAGMA user_version") - 2));" >>"$U/down.sql"
+	echo "PRAGMA user_version = 18;" >>"$U/down.sql"
 	sqlite3 "$U/new.db" <"$U/down.sql"
 	cp "$U/new.db" "$U/old.db"
 	printf '%s\n' "exec \"$MCASSESS\" --db \"$U/new.db\" report agreement --format tsv" >"$U/pty.sh"
@@ -293,7 +297,8 @@ if command -v script >/dev/null 2>&1; then
 		grep -qF "upgrading the database: 100%$(printf '\033[K\r\033[K')" "$U/pty.log"
 	RC=0; "$MCASSESS" --db "$U/old.db" report agreement --format tsv >"$OUT" 2>"$ERR" || RC=$?
 	t_check "upgrade piped: exit 0 and nothing on stderr" [ "$RC" = 0 ] && [ ! -s "$ERR" ]
-	t_check "upgrade: the agreement migration filled the counts" [ "$(sqlite3 "$U/old.db" "SELECT sum(n) > 0 FROM report_pair_count")" = 1 ]
+	t_check "upgrade: the agreement migrations filled both counts" \
+		[ "$(sqlite3 "$U/old.db" "SELECT count(DISTINCT final) FROM report_agree_count WHERE n > 0")" = 2 ]
 	RC=0; "$MCASSESS" --db "$U/old.db" report agreement --format tsv --recount >"$T/recount" 2>&1 || RC=$?
 	t_check "upgrade: the filled counts give the recount's figures" cmp -s "$OUT" "$T/recount"
 	rm -rf "$U"
@@ -305,9 +310,13 @@ fi
 # whole and --since-last (which finds the day the change marked)
 A=$(mktemp -d /tmp/mcassess-assigned.XXXXXX)
 "$MCASSESS" --db "$A/t.db" demo --submissions 800 >/dev/null 2>&1
+# back to the version before migration 19 (agreement's pairs, then migration 21
+# drops what 19 made): the objects of 19, 20 and 21 dropped, upgraded through all
 sqlite3 "$A/t.db" "SELECT 'DROP ' || type || ' ' || name || ';' FROM sqlite_schema WHERE (name LIKE 'report_assigned%'
-	OR name LIKE 'check_dirty_assigned%') AND type IN ('trigger', 'view', 'table') ORDER BY type = 'table'" >"$A/down.sql"
-echo "PRAGMA user_version = $(($(sqlite3 "$A/t.db" "PRAGMA user_version") - 1));" >>"$A/down.sql"
+	OR name LIKE 'check_dirty_assigned%' OR name LIKE 'report_pair%' OR name LIKE 'report_agree%'
+	OR name = 'report_level_pos' OR name LIKE 'check_dirty_pair%' OR name LIKE 'check_dirty_agree%')
+	AND type IN ('trigger', 'view', 'table') ORDER BY type = 'table'" >"$A/down.sql"
+echo "PRAGMA user_version = 18;" >>"$A/down.sql"
 sqlite3 "$A/t.db" <"$A/down.sql"
 assessors_same() { # what: every scope, every format, kept against --recount
 	_what=$1 _same=0 _differ=""

@@ -342,7 +342,7 @@ rm -f "$XDG_CONFIG_HOME/mcassess/config"
 # The reports screen queries once, when it opens (issue 13): keys that move and
 # page within it run no report query (MCASSESS_SQL_TRACE logs every statement);
 # r (refresh), or leaving and pressing R again, is how it is read afresh.
-report_queries() { grep -c 'report_month\|report_pair_count\|FROM pathway p LEFT JOIN credential' "$1"; }
+report_queries() { grep -c 'report_month\|report_agree_count\|FROM pathway p LEFT JOIN credential' "$1"; }
 printf 'R\n:dump rq-open\nq\n' >"$T/rq.keys"
 rm -f "$T/rq-open.sql"
 MCASSESS_SQL_TRACE=$T/rq-open.sql replay "$T/rq.keys" 80x24

@@ -432,6 +432,9 @@ static void test_counters_random(void **state)
 	assert_true(sql_count(f->path, "SELECT count(*) FROM score WHERE read = 'second'") > 0);
 }
 
+/* One count of agreement's, as its table's key. */
+#define AGREE_KEY "per, at, district_id, final, credential_id, criterion_id, x_assessor, levels, x_pos, y_pos"
+
 /* Random writes of every kind that moves a pair of reads between agreement's
  * tallies: second reads and adjudications made, levels changed, reads taken
  * back, assessors swapped, reopened and withdrawn submissions, moves between
@@ -486,18 +489,21 @@ static void test_pairs_random(void **state)
 	}
 	assert_true(sql_count(f->path, "SELECT count(*) FROM report_pair WHERE fs") > 50);
 	assert_true(sql_count(f->path, "SELECT count(*) FROM report_pair WHERE y_read = 'adjudication'") > 0);
-	/* and a count changed behind the triggers' back is found: its day (its month
-	 * and all time are then one less than their days, found too) */
-	sql_exec(f->path, "UPDATE report_pair_count SET n = n + 1 WHERE (per, at, credential_id, district_id, "
-			  "criterion_id, x_assessor, fs, fin, x_level, y_level) = (SELECT per, at, credential_id, "
-			  "district_id, criterion_id, x_assessor, fs, fin, x_level, y_level "
-			  "FROM report_pair_count WHERE per = 'day' AND n > 0 LIMIT 1)");
+	/* and a count changed behind the triggers' back is found, in either table:
+	 * its day (its month and all time are then one less than their days, found too) */
+	sql_exec(f->path, "UPDATE report_agree_count SET n = n + 1 WHERE (" AGREE_KEY ") = (SELECT " AGREE_KEY
+			  " FROM report_agree_count WHERE per = 'day' AND NOT final AND n > 0 LIMIT 1)");
 	int diffs = 0;
 	struct mc_error err = MC_ERROR_INIT;
 	assert_int_equal(store_report_pairs_check(f->s, NULL, 0, pair_diff, &diffs, &err), MC_OK);
 	assert_int_equal(diffs, 3);
-	sql_exec(f->path, "UPDATE report_pair_count SET n = n + 2 WHERE per = 'month' AND at = (SELECT min(at) FROM "
-			  "report_pair_count WHERE per = 'month' AND n > 0)");
+	sql_exec(f->path, "UPDATE report_agree_count SET n = n - 1 WHERE (" AGREE_KEY ") = (SELECT " AGREE_KEY
+			  " FROM report_agree_count WHERE per = 'day' AND final AND n > 0 LIMIT 1)");
+	diffs = 0;
+	assert_int_equal(store_report_pairs_check(f->s, NULL, 0, pair_diff, &diffs, &err), MC_OK);
+	assert_int_equal(diffs, 6);
+	sql_exec(f->path, "UPDATE report_agree_count SET n = n + 2 WHERE per = 'month' AND at = (SELECT min(at) FROM "
+			  "report_agree_count WHERE per = 'month' AND n > 0)");
 	sql_exec(f->path, "DELETE FROM report_pair WHERE submission_id = (SELECT max(submission_id) FROM report_pair)");
 	diffs = 0;
 	assert_int_equal(store_report_pairs_check(f->s, NULL, 0, pair_diff, &diffs, &err), MC_OK);
