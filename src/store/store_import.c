@@ -309,12 +309,20 @@ int store_import_evidence_insert(struct store *s, const struct store_import_evid
 	return rc;
 }
 
+/* The import's page cache, in KiB: large enough that the index pages one file's
+ * transaction dirties are rarely written to the WAL twice, small enough that
+ * the import's peak memory stays flat (issue 15: under 32 MB for every command;
+ * it was 256 MiB, and an import of 20,000 submissions peaked at 200 MB). */
+#define IMPORT_CACHE_KIB 16384
+
 int store_import_bulk(struct store *s, int on, struct mc_error *err)
 {
 	/* temp_store cannot change inside a transaction: the caller is outside one */
-	const char *sql = on ? "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -262144"
-			     : "PRAGMA temp_store = DEFAULT; PRAGMA cache_size = -2000";
-	if (sqlite3_exec(store_db(s), sql, NULL, NULL, NULL) == SQLITE_OK)
+	char *sql = on ? mc_xasprintf("PRAGMA temp_store = MEMORY; PRAGMA cache_size = -%d", IMPORT_CACHE_KIB)
+		       : mc_xstrdup("PRAGMA temp_store = DEFAULT; PRAGMA cache_size = -2000");
+	int ok = sqlite3_exec(store_db(s), sql, NULL, NULL, NULL) == SQLITE_OK;
+	free(sql);
+	if (ok)
 		return MC_OK;
 	return err ? store_fail(s, err, "setting up the import's page cache") : MC_FAIL;
 }

@@ -514,8 +514,16 @@ int store_report_facts_check(struct store *s, int (*fn)(void *ctx, const char *s
  * the two would scan one side for every row of the other): the counts by day
  * against the pairs as the scores say now (report_pair_fact), the counts by
  * month and for all time against the sum of their days, and the kept pairs
- * against the same. ?1: one day (then all time is not recounted), or NULL for
- * all. */
+ * against the same.
+ * Each part is a statement of its own, run in the order of its first column, so
+ * the rows come out as one statement's ORDER BY 1, 2, ... 7 would give them while
+ * only one part's sorters and temporary tables are held at a time (the four
+ * parts in one statement held 19 MB of SQLite's heap at 20,000 submissions,
+ * check's peak; one at a time 8.7 MB: issue 15).
+ * Two forms: the whole check (?1 NULL), and one day's (?1 the day, for
+ * check --since-last), which reaches that day's submissions by their index
+ * (submission_submitted) and their pairs by report_pair's key: a filter on the
+ * day column would read every pair and every submission for each day. */
 #define AGREE_KEY "district_id, final, credential_id, criterion_id, x_assessor, levels, x_pos, y_pos"
 #define AGREE_DIFFER(T, REAL, KEPT)                                                              \
 	"SELECT '" T "' AS tb, k, nullif(credential_id, 0) AS cid, district_id AS did,"                \
@@ -530,31 +538,46 @@ int store_report_facts_check(struct store *s, int (*fn)(void *ctx, const char *s
 	"SELECT " K " AS k, " AGREE_KEY ", sum(n) AS n FROM report_agree_count WHERE per = 'day' AND " WHERE \
 	" GROUP BY 1, " AGREE_KEY " HAVING sum(n) <> 0"
 /* The pairs as the scores say now, counted as the triggers count them. */
-#define AGREE_FACT                                                                              \
+#define AGREE_FACT(WHERE)                                                                       \
 	"SELECT f.day AS k, f.district_id, t.final, iif(t.final, 0, f.credential_id) AS credential_id,"   \
 	" iif(t.final, 0, f.criterion_id) AS criterion_id, iif(t.final, f.x_assessor, '') AS x_assessor," \
 	" px.levels AS levels, px.pos AS x_pos, py.pos AS y_pos, count(*) AS n"                          \
 	" FROM report_pair_fact f JOIN report_agree_tally t ON iif(t.final, f.fin, f.fs)"               \
 	" JOIN report_level_pos px ON px.level_id = f.x_level JOIN report_level_pos py ON py.level_id = f.y_level"\
-	" WHERE ?1 IS NULL OR f.day = ?1 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9"
-static const char SQL_PAIRS_CHECK[] =
-	"SELECT t.tb, t.k, c.code, d.name, cr.code, t.xa, t.ya, t.kept, t.counted FROM ("
-	AGREE_DIFFER("day", AGREE_FACT, AGREE_KEPT("day", "(?1 IS NULL OR at = ?1)"))
-	" UNION ALL "
-	AGREE_DIFFER("month", AGREE_DAYS("substr(at, 1, 7)", "(?1 IS NULL OR substr(at, 1, 7) = substr(?1, 1, 7))"),
-		     AGREE_KEPT("month", "(?1 IS NULL OR at = substr(?1, 1, 7))"))
-	" UNION ALL "
-	AGREE_DIFFER("all time", AGREE_DAYS("''", "?1 IS NULL"), AGREE_KEPT("all", "?1 IS NULL"))
-	" UNION ALL "
-	"SELECT 'pair', coalesce(s.ext_id, '#' || p.submission_id), p.credential_id, p.district_id, p.criterion_id,"
-	" p.x_assessor, p.y_assessor, p.kept, 1 - p.kept FROM"
-	" (SELECT 1 AS kept, * FROM (SELECT * FROM report_pair WHERE ?1 IS NULL OR day = ?1"
-	"  EXCEPT SELECT * FROM report_pair_fact WHERE ?1 IS NULL OR day = ?1)"
-	"  UNION ALL SELECT 0, * FROM (SELECT * FROM report_pair_fact WHERE ?1 IS NULL OR day = ?1"
-	"  EXCEPT SELECT * FROM report_pair WHERE ?1 IS NULL OR day = ?1)) p"
+	" WHERE " WHERE " GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9"
+/* One day's submissions (?1), by index. */
+#define AGREE_DAY_SUBS                                                                          \
+	"(SELECT id FROM submission INDEXED BY submission_submitted WHERE submitted_at >= ?1"       \
+	" AND submitted_at < ?1 || char(1114111))"
+/* ?1's month, as a range of the day counts' keys. */
+#define AGREE_MONTH "at >= substr(?1, 1, 7) AND at < substr(?1, 1, 7) || char(1114111)"
+#define AGREE_PAIRS(PAIR_WHERE, FACT_WHERE)                                                     \
+	"SELECT 'pair' AS tb, coalesce(s.ext_id, '#' || p.submission_id) AS k, p.credential_id AS cid," \
+	" p.district_id AS did, p.criterion_id AS crid, p.x_assessor AS xa, p.y_assessor AS ya,"      \
+	" p.kept AS kept, 1 - p.kept AS counted FROM"                                                 \
+	" (SELECT 1 AS kept, * FROM (SELECT * FROM report_pair WHERE " PAIR_WHERE                     \
+	"  EXCEPT SELECT * FROM report_pair_fact WHERE " FACT_WHERE ")"                               \
+	"  UNION ALL SELECT 0, * FROM (SELECT * FROM report_pair_fact WHERE " FACT_WHERE              \
+	"  EXCEPT SELECT * FROM report_pair WHERE " PAIR_WHERE ")) p"                                  \
 	" LEFT JOIN submission s ON s.id = p.submission_id"
-	") t LEFT JOIN credential c ON c.id = t.cid LEFT JOIN district d ON d.id = t.did"
-	" LEFT JOIN criterion cr ON cr.id = t.crid ORDER BY 1, 2, 3, 4, 5, 6, 7";
+#define AGREE_OUTER(PART)                                                                       \
+	"SELECT t.tb, t.k, c.code, d.name, cr.code, t.xa, t.ya, t.kept, t.counted FROM (" PART ") t" \
+	" LEFT JOIN credential c ON c.id = t.cid LEFT JOIN district d ON d.id = t.did"                \
+	" LEFT JOIN criterion cr ON cr.id = t.crid ORDER BY 1, 2, 3, 4, 5, 6, 7"
+static const char *const SQL_PAIRS_CHECK[] = {
+	AGREE_OUTER(AGREE_DIFFER("all time", AGREE_DAYS("''", "?1 IS NULL"), AGREE_KEPT("all", "?1 IS NULL"))),
+	AGREE_OUTER(AGREE_DIFFER("day", AGREE_FACT("?1 IS NULL"), AGREE_KEPT("day", "?1 IS NULL"))),
+	AGREE_OUTER(AGREE_DIFFER("month", AGREE_DAYS("substr(at, 1, 7)", "?1 IS NULL"),
+				 AGREE_KEPT("month", "?1 IS NULL"))),
+	AGREE_OUTER(AGREE_PAIRS("?1 IS NULL", "?1 IS NULL")),
+};
+static const char *const SQL_PAIRS_CHECK_DAY[] = {
+	AGREE_OUTER(AGREE_DIFFER("day", AGREE_FACT("f.submission_id IN " AGREE_DAY_SUBS),
+				 AGREE_KEPT("day", "at = ?1"))),
+	AGREE_OUTER(AGREE_DIFFER("month", AGREE_DAYS("substr(at, 1, 7)", AGREE_MONTH),
+				 AGREE_KEPT("month", "at = substr(?1, 1, 7)"))),
+	AGREE_OUTER(AGREE_PAIRS("submission_id IN " AGREE_DAY_SUBS, "submission_id IN " AGREE_DAY_SUBS)),
+};
 
 static int pairs_check_day(struct store *s, sqlite3_stmt *st, const char *day,
 			   int (*fn)(void *ctx, const struct report_pair_diff *d), void *ctx, struct mc_error *err)
@@ -579,14 +602,15 @@ static int pairs_check_day(struct store *s, sqlite3_stmt *st, const char *day,
 int store_report_pairs_check(struct store *s, const char *const *days, int ndays,
 			     int (*fn)(void *ctx, const struct report_pair_diff *d), void *ctx, struct mc_error *err)
 {
-	sqlite3_stmt *st = store_prep(s, SQL_PAIRS_CHECK, err);
-	if (!st)
-		return MC_FAIL;
-	if (!days)
-		return pairs_check_day(s, st, NULL, fn, ctx, err);
+	const char *const *parts = days ? SQL_PAIRS_CHECK_DAY : SQL_PAIRS_CHECK;
+	int nparts = days ? (int)(sizeof SQL_PAIRS_CHECK_DAY / sizeof *SQL_PAIRS_CHECK_DAY)
+			  : (int)(sizeof SQL_PAIRS_CHECK / sizeof *SQL_PAIRS_CHECK);
 	int rc = MC_OK;
-	for (int i = 0; rc == MC_OK && i < ndays; i++)
-		rc = pairs_check_day(s, st, days[i], fn, ctx, err);
+	for (int i = 0; rc == MC_OK && i < (days ? ndays : 1); i++)
+		for (int part = 0; rc == MC_OK && part < nparts; part++) {
+			sqlite3_stmt *st = store_prep(s, parts[part], err);
+			rc = st ? pairs_check_day(s, st, days ? days[i] : NULL, fn, ctx, err) : MC_FAIL;
+		}
 	return rc;
 }
 

@@ -1,0 +1,104 @@
+#!/bin/sh
+# bench/memory/run.sh: the peak memory (resident set) of every command but
+# search and demo, each a one-off process, on one demo database (issue 15: flat,
+# under 32 MB at a million submissions).
+#
+#   bench/memory/run.sh MCASSESS DB [WORK-DIR]
+#
+# DB is a scratch copy of a demo database (`mcassess demo --submissions N`, run
+# by the account that runs this script, so that it is the admin): the script
+# CHANGES it (check's marks, an import of 20,000 submissions, claims, automatic
+# assignments, a packet merged back). WORK-DIR (default: a new directory beside
+# DB) takes the exports, the packet, the archive and the import file; it is
+# removed at the end. Each line: the command, its peak resident set (GNU time's
+# "Maximum resident set size"), wall seconds, its exit status when not 0, and
+# the 1-minute load average after it. The read-only commands come first, then
+# those that write. ARCHIVE=0 leaves out archive init and pull (at a million
+# they write the whole database out as git objects).
+set -eu
+MC=${1:?usage: run.sh MCASSESS DB [WORK-DIR]}
+DB=${2:?usage: run.sh MCASSESS DB [WORK-DIR]}
+case $MC in /*) ;; *) MC=$(pwd)/$MC ;; esac
+HERE=$(cd "$(dirname "$0")" && pwd)
+W=$(mktemp -d "${3:-$(dirname "$DB")}/bench-memory.XXXXXX")
+trap 'rm -rf "$W"' EXIT
+export HOME="$W" XDG_CONFIG_HOME="$W/cfg" TERM=xterm LC_ALL=C.UTF-8
+unset MCASSESS_CHECK_SERIAL NO_COLOR
+
+load() { cut -d' ' -f1 /proc/loadavg; }
+# m LABEL CMD...: one run, output thrown away, one line.
+m() {
+	label=$1
+	shift
+	rc=0
+	/usr/bin/time -f "%M %e" -o "$W/time" "$@" >/dev/null 2>"$W/err" </dev/null || rc=$?
+	# GNU time writes "Command exited with non-zero status N" first when it fails
+	set -- $(tail -n 1 "$W/time")
+	printf '%-52s %8d KB %8.2f s%s  load %s\n' "$label" "$1" "$2" \
+		"$([ "$rc" = 0 ] || echo "  (exit $rc: $(head -c 120 "$W/err" | tr '\n' ' '))")" "$(load)"
+}
+
+"$MC" --db "$DB" queue --limit 1 >/dev/null # any upgrade now, not in a measured run
+subs=$(sqlite3 "$DB" 'SELECT count(*) FROM submission')
+id=$(sqlite3 "$DB" "SELECT ext_id FROM submission WHERE status = 'earned' ORDER BY id LIMIT 1 OFFSET 7")
+open=$(sqlite3 "$DB" "SELECT ext_id FROM submission WHERE status = 'queued' ORDER BY id DESC LIMIT 1")
+district=$(sqlite3 "$DB" 'SELECT name FROM district ORDER BY id LIMIT 1')
+educator=$(sqlite3 "$DB" 'SELECT e.ext_id FROM educator e ORDER BY id LIMIT 1')
+credential=$(sqlite3 "$DB" 'SELECT c.code FROM credential c ORDER BY id LIMIT 1')
+echo "bench/memory/run.sh: $subs submissions, $(sqlite3 "$DB" 'SELECT count(*) FROM audit') audit rows," \
+	"$(du -h "$DB" | cut -f1), $(nproc) CPUs, $(date -u +%FT%TZ)"
+
+# run LABEL ARGS...: the command on DB (LABEL is the words after mcassess)
+run() { label=$1; shift; m "$label" "$MC" --db "$DB" "$@"; }
+
+run "check" check
+run "check --since-last" check --since-last
+for f in text tsv json; do
+	run "queue --status all --limit 0 --format $f" queue --status all --limit 0 --format "$f"
+done
+run "show $id" show "$id"
+run "show $id --format json" show "$id" --format json
+for r in progress turnaround assessors agreement; do
+	for f in text tsv json $([ $r = progress ] && echo html); do # html is progress's alone
+		run "report $r --format $f" report "$r" --format "$f"
+	done
+done
+run "export results --out FILE" export results --out "$W/results.csv"
+run "export results --format json --out FILE" export results --format json --out "$W/results.json"
+# badges need an issuer: its id and a key (kept in the database)
+if ! "$MC" --db "$DB" issuer show 2>/dev/null | grep -q https; then
+	"$MC" --db "$DB" issuer set id https://bench.example/issuer >/dev/null
+	"$MC" --db "$DB" issuer set name "Bench district" >/dev/null
+	"$MC" --db "$DB" issuer set url https://bench.example/ >/dev/null
+	"$MC" --db "$DB" issuer key new >/dev/null
+fi
+run "export badges --out DIR" export badges --out "$W/badges"
+run "people list" people list
+run "people list --format json" people list --format json
+run "calibration list" calibration list
+run "claim list" claim list
+run "assign list" assign list
+run "assign workload" assign workload
+run "packet export --district D" packet export --district "$district" --out "$W/d.mcpacket"
+: >"$W/empty.keys"
+m "tui (first screen, 80x24, script mode)" env MCASSESS_TUI_SCRIPT="$W/empty.keys" MCASSESS_TUI_SIZE=80x24 \
+	"$MC" --db "$DB" tui
+m "tui (first screen, 160x48, script mode)" env MCASSESS_TUI_SCRIPT="$W/empty.keys" MCASSESS_TUI_SIZE=160x48 \
+	"$MC" --db "$DB" tui
+
+# the writers
+run "claim claim $open" claim claim "$open"
+run "claim release $open" claim release "$open"
+run "attempts grant" attempts grant "$educator" "$credential" --reason "memory benchmark"
+run "assign --auto --dry-run" assign --auto --dry-run
+run "assign --auto" assign --auto
+run "packet import (its own export)" packet import "$W/d.mcpacket"
+sh "$HERE/../archive/gencsv.sh" 20000 >"$W/import.csv"
+run "import (20,000 submissions, 40,000 rows of CSV)" import "$W/import.csv"
+run "check (after the writes)" check
+if [ "${ARCHIVE:-1}" != 0 ]; then
+	run "archive init" archive init "$W/a.git"
+	"$MC" --db "$W/empty.db" init >/dev/null
+	"$MC" --db "$W/empty.db" archive init >/dev/null
+	m "archive pull (into an empty database)" "$MC" --db "$W/empty.db" archive pull "$W/a.git"
+fi
