@@ -37,7 +37,9 @@
 #define IMPACT_KEEP 1024       /* rows kept a group */
 #define IMPACT_READ 256        /* rows of a group read at first; more when the bounds ask */
 #define IMPACT_DEEPER 65536    /* rows read past those, at most: then FTS5 ranks */
-#define GROUP_HOLD (IMPACT_KEEP + IMPACT_KEEP / 4)  /* a group's rows in memory, then trimmed */
+#define SLOT_AFTER 8           /* groups a word has before they are found by tf, not searched */
+#define SLOT_TFS 256
+#define GROUP_HOLD (2 * IMPACT_KEEP)  /* a group's rows in memory, then trimmed */
 #define IMPACT_HELD (1 << 20)  /* rows held in memory (16 bytes each), then written */
 #define IMPACT_TERMS 8         /* words in a query read this way, at most */
 #define IMPACT_KEY "search.impact"  /* meta: IMPACT_FORMAT once the index is built */
@@ -48,7 +50,6 @@ static const char SQL_TERM_UPSERT[] =
 	"ON CONFLICT (src, term) DO UPDATE SET df = df + excluded.df, tokens = tokens + excluded.tokens "
 	"RETURNING id";
 static const char SQL_TERM_GET[] = "SELECT id, df, tokens FROM search_term WHERE src = ?1 AND term = ?2";
-static const char SQL_GROUP_COUNT[] = "SELECT count(*) FROM search_impact WHERE tid = ?1 AND tf = ?2";
 static const char SQL_GROUP_LAST[] =
 	"SELECT dl, doc FROM search_impact WHERE tid = ?1 AND tf = ?2 ORDER BY dl DESC, doc DESC LIMIT 1";
 static const char SQL_GROUP_IS_CUT[] = "SELECT 1 FROM search_impact_cut WHERE tid = ?1 AND tf = ?2";
@@ -106,6 +107,7 @@ struct bterm {
 	int ng;
 	long long row;        /* the row being read, and the word's count in it */
 	int row_tf;
+	short *slot;          /* once it has SLOT_AFTER groups: tf -> group + 1 (tf < SLOT_TFS) */
 };
 
 struct impact_batch {
@@ -194,13 +196,28 @@ static int group_add(struct bterm *t, int tf, int dl, long long doc)
 {
 	int held = 1;
 	struct group *g = NULL;
-	for (int i = 0; i < t->ng && !g; i++)
+	if (tf < SLOT_TFS && t->slot && t->slot[tf])
+		g = &t->g[t->slot[tf] - 1];
+	for (int i = 0; i < t->ng && !g && !t->slot; i++)
 		if (t->g[i].tf == tf)
 			g = &t->g[i];
+	if (!g && t->slot && tf >= SLOT_TFS) {
+		for (int i = 0; i < t->ng && !g; i++)
+			if (t->g[i].tf == tf)
+				g = &t->g[i];
+	}
 	if (!g) {
 		t->g = mc_xrealloc(t->g, sizeof *t->g * (size_t)(t->ng + 1));
 		g = &t->g[t->ng++];
 		*g = (struct group){ tf, 0, 0, 0, 0, NULL };
+		if (t->ng == SLOT_AFTER) {   /* a common word: its groups by tf */
+			t->slot = mc_xcalloc(SLOT_TFS, sizeof *t->slot);
+			for (int i = 0; i < t->ng; i++)
+				if (t->g[i].tf < SLOT_TFS)
+					t->slot[t->g[i].tf] = (short)(i + 1);
+		} else if (t->slot && tf < SLOT_TFS) {
+			t->slot[tf] = (short)t->ng;
+		}
 	}
 	if (g->dropped && dl >= g->worst_dl)
 		return 0;   /* rows come in rowid order: after the last kept, not kept */
@@ -231,6 +248,7 @@ static void batch_empty(struct impact_batch *b)
 		for (int k = 0; k < b->t[i].ng; k++)
 			free(b->t[i].g[k].p);
 		free(b->t[i].g);
+		free(b->t[i].slot);
 		free(b->t[i].term);
 	}
 	free(b->t);
@@ -392,11 +410,9 @@ static int term_add(struct store *s, enum search_source src, const char *term, l
  * else all; then only its first IMPACT_KEEP stay. */
 static int group_write(struct store *s, long long tid, struct group *g, struct mc_error *err)
 {
-	long long cut, count, last_dl = -1, last_doc = 0;
+	long long cut, last_dl = -1, last_doc = 0;
 	group_trim(g);
 	int rc = group_int(s, SQL_GROUP_IS_CUT, tid, g->tf, &cut, err);
-	if (rc == MC_OK)
-		rc = group_int(s, SQL_GROUP_COUNT, tid, g->tf, &count, err);
 	if (rc == MC_OK && cut > 0) {
 		sqlite3_stmt *st = prep_group(s, SQL_GROUP_LAST, tid, g->tf, err);
 		if (!st)
@@ -421,14 +437,16 @@ static int group_write(struct store *s, long long tid, struct group *g, struct m
 	}
 	if (rc != MC_OK)
 		return rc;
-	if (count + added > IMPACT_KEEP) {
+	int trimmed = 0;   /* rows past the first IMPACT_KEEP went (no count first: 1,024 rows a group) */
+	if (added > 0) {
 		sqlite3_stmt *st = prep_group(s, SQL_GROUP_TRIM, tid, g->tf, err);
 		if (!st)
 			return MC_FAIL;
 		store_bind_int(st, 3, IMPACT_KEEP - 1);
 		rc = step_end(s, st, err);
+		trimmed = sqlite3_changes(store_db(s)) > 0;
 	}
-	if (rc == MC_OK && cut <= 0 && (count + added > IMPACT_KEEP || g->dropped)) {
+	if (rc == MC_OK && cut <= 0 && (trimmed || g->dropped)) {
 		sqlite3_stmt *st = prep_group(s, SQL_GROUP_CUT, tid, g->tf, err);
 		rc = st ? step_end(s, st, err) : MC_FAIL;
 	}
