@@ -588,6 +588,9 @@ struct qterm {
 	struct qgroup *g;      /* by tf */
 	int ng;
 	int ok;                /* every cut group has a row kept (else no bound) */
+	struct qgroup **open;  /* the open groups by the length of their last read */
+	struct qgroup **best;  /* best[k]: the one of most tf in open[0..k] */
+	int nopen;
 };
 
 struct cand {
@@ -813,13 +816,37 @@ static int load_term(struct query *q, int i, struct mc_error *err)
 static const struct qgroup *unread_group(const struct query *q, int i, int dl)
 {
 	const struct qterm *t = &q->t[i];
-	const struct qgroup *best = NULL;
-	for (int k = 0; k < t->ng; k++) {
-		const struct qgroup *g = &t->g[k];
-		if ((g->more || g->cut) && g->last_dl <= dl && (!best || g->tf > best->tf))
-			best = g;   /* same length: more of the word scores more */
+	int lo = 0, hi = t->nopen;   /* the last entry whose length is <= dl */
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+		if (t->open[mid]->last_dl <= dl)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	return best;
+	return lo > 0 ? t->best[lo - 1] : NULL;
+}
+
+static int open_cmp(const void *a, const void *b)
+{
+	const struct qgroup *x = *(struct qgroup *const *)a, *y = *(struct qgroup *const *)b;
+	return (x->last_dl > y->last_dl) - (x->last_dl < y->last_dl);
+}
+
+/* Word i's open groups by the length of their last read, and for each the group of
+ * most tf up to it (the same length: more of the word scores more). */
+static void open_groups(struct query *q, int i)
+{
+	struct qterm *t = &q->t[i];
+	t->open = mc_xrealloc(t->open, sizeof *t->open * (size_t)(t->ng ? t->ng : 1));
+	t->best = mc_xrealloc(t->best, sizeof *t->best * (size_t)(t->ng ? t->ng : 1));
+	t->nopen = 0;
+	for (int k = 0; k < t->ng; k++)
+		if (t->g[k].more || t->g[k].cut)
+			t->open[t->nopen++] = &t->g[k];
+	qsort(t->open, (size_t)t->nopen, sizeof *t->open, open_cmp);
+	for (int k = 0; k < t->nopen; k++)
+		t->best[k] = k > 0 && t->best[k - 1]->tf > t->open[k]->tf ? t->best[k - 1] : t->open[k];
 }
 
 /* This round's rows: the same row merged (each word's count where read), rows
@@ -982,6 +1009,8 @@ static void query_free(struct query *q)
 	for (int i = 0; i < q->nt; i++) {
 		free(q->t[i].phrase);
 		free(q->t[i].g);
+		free(q->t[i].open);
+		free(q->t[i].best);
 	}
 	free(q->c);
 	free(q->seen);
@@ -1032,6 +1061,8 @@ static int rounds(struct query *q, struct search_top *t, int *exact, struct mc_e
 	struct qgroup *g = NULL;
 	int rc = MC_OK;
 	for (;;) {
+		for (int k = 0; k < q->nt; k++)
+			open_groups(q, k);
 		cand_merge(q);
 		cand_bounds(q);
 		rc = threshold(q, t, idf, err);
