@@ -22,10 +22,7 @@ static const char SQL_CRITERIA[] =
 	"WHERE c.rubric_id = ?1 ORDER BY p.seq, c.seq, c.id";
 static const char SQL_LEVELS[] =
 	"SELECT id, seq, passes, code FROM level WHERE criterion_id = ?1 ORDER BY seq";
-/* A bigger page cache for the bulk load, but a bounded one: the demo's memory
- * must not grow with the database (256 MB made it 336 MB at a million; the
- * pages it misses are in the system's file cache). */
-static const char SQL_BULK_ON[] = "PRAGMA cache_size = -16384";
+static const char SQL_BULK_ON[] = "PRAGMA cache_size = -262144";
 static const char SQL_BULK_OFF[] = "PRAGMA cache_size = -2000";
 static const char SQL_EXISTING[] =
 	"SELECT (SELECT count(*) FROM submission), (SELECT count(*) FROM educator)";
