@@ -10,7 +10,10 @@
 #         one statement stepped; no snippets).
 # Words are chosen from the index itself (search_term, evidence): the most common,
 # a middling one (in about 1% of the items), a rare one (in about 20), the two most
-# common together, and the middling with the most common. The two commands run
+# common together (and the second and third: words in most items, whose idf is
+# FTS5's floor), the middling with the most common, and two rare ones. Beside each:
+# the peak memory of one run of ours (`/usr/bin/time`, maximum resident set), and at
+# the end that of `--limit 0` (every match, streamed) for the two common words. The two commands run
 # alternately, RUNS times each, warm page cache (the first run of each is dropped);
 # the medians are printed with the load average beside them. COLD=1 also times one
 # run of each right after the DB's pages were dropped from the page cache
@@ -35,6 +38,9 @@ ms() { # wall ms of a command
 }
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 load() { cut -d' ' -f1 /proc/loadavg; }
+mem() { # peak resident MB of a command
+	/usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1 | awk '{ printf "%.1f", $1 / 1024 }'
+}
 
 # the FTS5 query the CLI builds from plain words: each in quotes
 fts() { for w in $1; do printf '"%s" ' "$w"; done | sed 's/ $//'; }
@@ -44,7 +50,9 @@ ROWS=$(sqlite3 "$DB" "SELECT df FROM search_term WHERE src = 0 AND term = ''")
 COMMON=$(term "ORDER BY df DESC")
 COMMON2=$(term "AND term <> '$COMMON' ORDER BY df DESC")
 MIDDLE=$(term "ORDER BY abs(df - $ROWS / 100)")
+COMMON3=$(term "AND term NOT IN ('$COMMON', '$COMMON2') ORDER BY df DESC")
 RARE=$(term "ORDER BY abs(df - 20)")
+RARE2=$(term "AND term <> '$RARE' ORDER BY abs(df - 40)")
 
 echo "database: $DB ($(du -h "$DB" | cut -f1)), $ROWS evidence items indexed"
 echo "index sizes (dbstat, MB): $(sqlite3 "$DB" "SELECT
@@ -52,8 +60,8 @@ echo "index sizes (dbstat, MB): $(sqlite3 "$DB" "SELECT
 	|| printf(', FTS5 evidence %.0f', (SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'search_evidence%') / 1e6)
 	|| printf(', impact %.1f', (SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'search_impact%'
 		OR name LIKE 'search_term%' OR name = 'sqlite_autoindex_search_term_1') / 1e6)")"
-printf '%-28s %10s %10s %6s %s\n' "query (top 50)" "ours ms" "anchor ms" "load" "df"
-for q in "$COMMON" "$MIDDLE" "$RARE" "$COMMON $COMMON2" "$MIDDLE $COMMON"; do
+printf '%-28s %10s %10s %6s %7s %s\n' "query (top 50)" "ours ms" "anchor ms" "load" "ours MB" "df"
+for q in "$COMMON" "$MIDDLE" "$RARE" "$COMMON $COMMON2" "$COMMON2 $COMMON3" "$MIDDLE $COMMON" "$RARE $RARE2"; do
 	f=$(fts "$q")
 	ms "$MC" --db "$DB" search $q --limit 50 --format tsv >/dev/null   # warm
 	ms "$BS" "$DB" sql 1 "$ANCHOR_SQL" "$f" >/dev/null
@@ -65,7 +73,8 @@ for q in "$COMMON" "$MIDDLE" "$RARE" "$COMMON $COMMON2" "$MIDDLE $COMMON"; do
 		i=$((i + 1))
 	done
 	df=$(for w in $q; do sqlite3 "$DB" "SELECT df FROM search_term WHERE src = 0 AND term = '$w'"; done | tr '\n' ' ')
-	printf '%-28s %10s %10s %6s %s\n' "$q" "$(median <"/tmp/oneoff.$$.a")" "$(median <"/tmp/oneoff.$$.b")" "$(load)" "$df"
+	m=$(mem "$MC" --db "$DB" search $q --limit 50 --format tsv)
+	printf '%-28s %10s %10s %6s %7s %s\n' "$q" "$(median <"/tmp/oneoff.$$.a")" "$(median <"/tmp/oneoff.$$.b")" "$(load)" "$m" "$df"
 	if [ "${COLD:-0}" = 1 ]; then
 		dd if="$DB" iflag=nocache count=0 2>/dev/null
 		a=$(ms "$MC" --db "$DB" search $q --limit 50 --format tsv)
@@ -85,3 +94,6 @@ for q in "$COMMON" "$MIDDLE" "$RARE" "$COMMON $COMMON2" "$MIDDLE $COMMON"; do
 	fi
 done
 rm -f "/tmp/oneoff.$$.a" "/tmp/oneoff.$$.b"
+for q in "$COMMON" "$COMMON $COMMON2"; do
+	printf '%-28s %s MB\n' "$q --limit 0" "$(mem "$MC" --db "$DB" search $q --limit 0 --format tsv)"
+done

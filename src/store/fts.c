@@ -436,6 +436,10 @@ static int phrase_tf(const Fts5ExtensionApi *api, Fts5Context *fts, int iph, int
  * candidates; each next phrase only counts its rows and keeps its count in the
  * candidates it also holds (`hit`), and stops after the last candidate when its row
  * count is known already. */
+/* The rows of its first phrase a walk holds at most (8 bytes and 4 a phrase each):
+ * beyond, the query is answered a call a row, which holds only the best `limit`. */
+#define WALK_ROWS (1L << 20)
+
 struct walk {
 	struct plist *cand;
 	int col;              /* which count of the row */
@@ -443,6 +447,7 @@ struct walk {
 	long at;
 	long long count;      /* the phrase's rows (read so far) */
 	int count_known;
+	int many;             /* the first phrase has more than WALK_ROWS rows */
 };
 
 static int walk_row(const Fts5ExtensionApi *api, Fts5Context *fts, void *p)
@@ -452,6 +457,10 @@ static int walk_row(const Fts5ExtensionApi *api, Fts5Context *fts, void *p)
 	long long rowid = api->xRowid(fts);
 	w->count++;
 	if (!w->hit) {
+		if (c->n == WALK_ROWS) {
+			w->many = 1;
+			return SQLITE_DONE;
+		}
 		plist_grow(c, c->n + 1);
 		c->rowid[c->n] = rowid;
 		return phrase_tf(api, fts, 0, &c->tf[c->n++ * c->nph]);
@@ -852,7 +861,7 @@ static int lengths_pass(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3 *
 /* The phrases' rows one walk each (xQueryPhrase: no SQL step a row), the rarest
  * first when the counts are known; then lengths and scores. */
 static int top_walks(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3 *db, struct search_top *t,
-		     const long long *known)
+		     const long long *known, int *many)
 {
 	int nph = api->xPhraseCount(fts) - 1;   /* the last is the length mark */
 	sqlite3_int64 nrow = 0, ntok = 0;
@@ -876,9 +885,13 @@ static int top_walks(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3 *db,
 		int i = order[k];
 		if (k > 0)
 			hit = mc_xcalloc((size_t)(cand.n ? cand.n : 1), 1);
-		struct walk w = { &cand, i, hit, 0, 0, known != NULL };
+		struct walk w = { &cand, i, hit, 0, 0, known != NULL, 0 };
 		if (k == 0 || cand.n > 0 || !known)
 			rc = api->xQueryPhrase(fts, i, &w, walk_row);
+		if (w.many) {
+			*many = 1;
+			break;
+		}
 		nhit[i] = known ? known[i] : w.count;
 		idf[i] = search_idf(nrow, nhit[i]);
 		if (hit) {
@@ -891,9 +904,9 @@ static int top_walks(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3 *db,
 				cand.tf[r * nph + i] = cand.tf[r * nph];
 		}
 	}
-	if (rc == SQLITE_OK && !known)
+	if (rc == SQLITE_OK && !known && !*many)
 		df_put(api->xUserData(fts), t, nrow, nph, nhit);
-	if (rc == SQLITE_OK && cand.n > 0) {
+	if (rc == SQLITE_OK && cand.n > 0 && !*many) {
 		rc = lengths_pass(api, fts, db, t, &cand, idf, (double)ntok / (double)nrow, nrow);
 		heap_sort(t);
 	}
@@ -961,7 +974,8 @@ void search_top_finish(struct search_top *t)
 /* Two phrases or more: when one is in under 1/8 of the items, FTS5's own AND
  * (which skips through the longer doclists to the rare phrase's rows) and a call a
  * row cost less than reading each phrase's rows whole; that needs every phrase's
- * row count first (kept per connection). Else the walks. */
+ * row count first (kept per connection). Else (and for one phrase) the walks,
+ * unless their first phrase has more than WALK_ROWS rows: then a call a row too. */
 static int top_choose(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3 *db, struct search_top *t)
 {
 	int nph = api->xPhraseCount(fts) - 1;
@@ -974,7 +988,8 @@ static int top_choose(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3 *db
 	struct top_cache *c = api->xUserData(fts);
 	const struct df_entry *e = df_find(c, t, nrow, nph);
 	long long *nhit = mc_xcalloc((size_t)nph, sizeof *nhit), rare = nrow / 8 + 1, least = nrow;
-	for (int i = 0; rc == SQLITE_OK && i < nph; i++) {
+	int counted = e || nph > 1;   /* one phrase: its walk counts it */
+	for (int i = 0; rc == SQLITE_OK && counted && i < nph; i++) {
 		if (e) {
 			nhit[i] = e->nhit[i];
 		} else {   /* up to 1/8 of the items for now */
@@ -985,11 +1000,12 @@ static int top_choose(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3 *db
 		if (nhit[i] < least)
 			least = nhit[i];
 	}
-	if (rc == SQLITE_OK && least >= rare) {
-		rc = top_walks(api, fts, db, t, e ? nhit : NULL);
-	} else if (rc == SQLITE_OK) {
+	int walk = rc == SQLITE_OK && least >= rare && (!e || least <= WALK_ROWS), many = 0;
+	if (walk)
+		rc = top_walks(api, fts, db, t, e ? nhit : NULL, &many);
+	if (rc == SQLITE_OK && (!walk || many)) {
 		for (int i = 0; rc == SQLITE_OK && !e && i < nph; i++) {
-			if (nhit[i] < rare)
+			if (counted && nhit[i] < rare)
 				continue;
 			struct df_count dc = { 0, (nrow + 1) / 2 };
 			rc = api->xQueryPhrase(fts, i, &dc, count_row);
@@ -1022,10 +1038,8 @@ static void top_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_contex
 		;
 	else if (t->by_row == 2)
 		t->rc = top_row(api, fts, t);
-	else if (api->xPhraseCount(fts) > 2)
-		t->rc = top_choose(api, fts, sqlite3_context_db_handle(ctx), t);
 	else
-		t->rc = top_walks(api, fts, sqlite3_context_db_handle(ctx), t, NULL);
+		t->rc = top_choose(api, fts, sqlite3_context_db_handle(ctx), t);
 	sqlite3_result_int(ctx, t->rc);
 }
 

@@ -4,14 +4,19 @@
  * bm25 of one word in a row is idf * tf (k1 + 1) / (tf + k1 (1 - b + b dl / avgdl)):
  * for rows with the same tf it only falls as the length dl grows, whatever idf and
  * avgdl are when the query runs. So for each word and each tf (a "group") the rows
- * are kept in (dl, rowid) order, and only the first IMPACT_KEEP of a group: a word's
- * best k rows (k <= IMPACT_KEEP) are among the first of its groups, and the last
- * row kept of a cut group bounds every row not kept. One word: score what is kept,
- * exact when no cut group's last row is among the best k. Several words (all must
- * occur): every row kept for any of them is a candidate; a word a candidate's row is
- * not kept for is looked up in FTS5 (a doclist seek), best bound first, until no
- * candidate and no unseen row can beat the k-th (the threshold algorithm). When
- * that cannot be decided from what is kept, the caller ranks the FTS5 way.
+ * are kept in (dl, rowid) order, and only the first IMPACT_KEEP of a group. A query
+ * reads the first IMPACT_READ rows of each group of its words: a word's best k rows
+ * (k <= IMPACT_READ) are among them, and the last row read of a group bounds every
+ * row of it not read. Every row read for any word is a candidate; a word a
+ * candidate's row was not read for is looked up in FTS5 (a doclist seek), best bound
+ * first, until no candidate can beat the k-th (the threshold algorithm). A row read
+ * for no word can still beat it when the words' bounds at some length add up to more
+ * (two words both in most rows: their first rows are short rows that seldom hold
+ * the other, while the best rows hold both many times): then the group that bounds
+ * it is read further, twice what was read of it, and so on (IMPACT_DEEPER rows at
+ * most). When that cannot decide (a cut group's kept rows all read), the caller ranks
+ * the FTS5 way. Index format 2 (IMPACT_KEEP 1024, was 256): an index of format 1 is
+ * rebuilt, in steps (store_search.c).
  *
  * Kept in step where the FTS5 tables are written (store_search.c): rows indexed,
  * feedback replaced, rebuilt; store_search_impact_build() fills it for an index
@@ -29,18 +34,22 @@
 #include "search_int.h"
 #include "store_int.h"
 
-#define IMPACT_KEEP 256        /* rows kept a group */
-#define IMPACT_FLUSH 100000    /* rows gathered in memory before they are written */
+#define IMPACT_KEEP 1024       /* rows kept a group */
+#define IMPACT_READ 256        /* rows of a group read at first; more when the bounds ask */
+#define IMPACT_DEEPER 65536    /* rows read past those, at most: then FTS5 ranks */
+#define SLOT_AFTER 8           /* groups a word has before they are found by tf, not searched */
+#define SLOT_TFS 256
+#define GROUP_HOLD (2 * IMPACT_KEEP)  /* a group's rows in memory, then trimmed */
+#define IMPACT_HELD (1 << 20)  /* rows held in memory (16 bytes each), then written */
 #define IMPACT_TERMS 8         /* words in a query read this way, at most */
 #define IMPACT_KEY "search.impact"  /* meta: IMPACT_FORMAT once the index is built */
-#define IMPACT_FORMAT "1"
+#define IMPACT_FORMAT "2"
 
 static const char SQL_TERM_UPSERT[] =
 	"INSERT INTO search_term(src, term, df, tokens) VALUES (?1, ?2, ?3, ?4) "
 	"ON CONFLICT (src, term) DO UPDATE SET df = df + excluded.df, tokens = tokens + excluded.tokens "
 	"RETURNING id";
 static const char SQL_TERM_GET[] = "SELECT id, df, tokens FROM search_term WHERE src = ?1 AND term = ?2";
-static const char SQL_GROUP_COUNT[] = "SELECT count(*) FROM search_impact WHERE tid = ?1 AND tf = ?2";
 static const char SQL_GROUP_LAST[] =
 	"SELECT dl, doc FROM search_impact WHERE tid = ?1 AND tf = ?2 ORDER BY dl DESC, doc DESC LIMIT 1";
 static const char SQL_GROUP_IS_CUT[] = "SELECT 1 FROM search_impact_cut WHERE tid = ?1 AND tf = ?2";
@@ -52,7 +61,9 @@ static const char SQL_GROUP_TRIM[] =
 	"DELETE FROM search_impact WHERE tid = ?1 AND tf = ?2 AND (dl, doc) > "
 	"(SELECT dl, doc FROM search_impact WHERE tid = ?1 AND tf = ?2 ORDER BY dl, doc LIMIT 1 OFFSET ?3)";
 static const char SQL_GROUP_CUT[] = "INSERT OR IGNORE INTO search_impact_cut(tid, tf) VALUES (?1, ?2)";
-static const char SQL_TERM_ROWS[] = "SELECT tf, dl, doc FROM search_impact WHERE tid = ?1";
+static const char SQL_GROUP_NEXT[] = "SELECT tf FROM search_impact WHERE tid = ?1 AND tf > ?2 ORDER BY tf LIMIT 1";
+static const char SQL_GROUP_ROWS[] =
+	"SELECT dl, doc FROM search_impact WHERE tid = ?1 AND tf = ?2 AND (dl, doc) > (?3, ?4) ORDER BY dl, doc LIMIT ?5";
 static const char SQL_TERM_CUTS[] = "SELECT tf FROM search_impact_cut WHERE tid = ?1";
 static const char SQL_CLEAR_POSTS[] =
 	"DELETE FROM search_impact WHERE tid IN (SELECT id FROM search_term WHERE src = ?1)";
@@ -96,13 +107,15 @@ struct bterm {
 	int ng;
 	long long row;        /* the row being read, and the word's count in it */
 	int row_tf;
+	short *slot;          /* once it has SLOT_AFTER groups: tf -> group + 1 (tf < SLOT_TFS) */
 };
 
 struct impact_batch {
 	enum search_source src;
 	struct bterm *t;      /* open addressing by the term's hash */
 	size_t cap, n;
-	long long rows, tokens, posts;
+	long long rows, tokens;
+	long held;            /* rows in the groups: a flush when IMPACT_HELD */
 	/* one row's tokens, sorted to count them */
 	struct mc_buf bytes;
 	struct {
@@ -165,39 +178,61 @@ static int post_cmp(const void *a, const void *b)
 	return (x->doc > y->doc) - (x->doc < y->doc);
 }
 
-/* The group's first IMPACT_KEEP rows, in order. */
-static void group_trim(struct group *g)
+/* The group's first IMPACT_KEEP rows, in order: the rows dropped. */
+static int group_trim(struct group *g)
 {
 	qsort(g->p, (size_t)g->n, sizeof *g->p, post_cmp);
-	if (g->n > IMPACT_KEEP) {
-		g->n = IMPACT_KEEP;
-		g->dropped = 1;
-		g->worst_dl = g->p[IMPACT_KEEP - 1].dl;
-	}
+	if (g->n <= IMPACT_KEEP)
+		return 0;
+	int dropped = g->n - IMPACT_KEEP;
+	g->n = IMPACT_KEEP;
+	g->dropped = 1;
+	g->worst_dl = g->p[IMPACT_KEEP - 1].dl;
+	return dropped;
 }
 
-static void group_add(struct bterm *t, int tf, int dl, long long doc)
+/* A row into word t's group tf: the rows it holds more (or fewer, trimmed). */
+static int group_add(struct bterm *t, int tf, int dl, long long doc)
 {
+	int held = 1;
 	struct group *g = NULL;
-	for (int i = 0; i < t->ng && !g; i++)
+	if (tf < SLOT_TFS && t->slot && t->slot[tf])
+		g = &t->g[t->slot[tf] - 1];
+	for (int i = 0; i < t->ng && !g && !t->slot; i++)
 		if (t->g[i].tf == tf)
 			g = &t->g[i];
+	if (!g && t->slot && tf >= SLOT_TFS) {
+		for (int i = 0; i < t->ng && !g; i++)
+			if (t->g[i].tf == tf)
+				g = &t->g[i];
+	}
 	if (!g) {
 		t->g = mc_xrealloc(t->g, sizeof *t->g * (size_t)(t->ng + 1));
 		g = &t->g[t->ng++];
 		*g = (struct group){ tf, 0, 0, 0, 0, NULL };
+		if (t->ng == SLOT_AFTER) {   /* a common word: its groups by tf */
+			t->slot = mc_xcalloc(SLOT_TFS, sizeof *t->slot);
+			for (int i = 0; i < t->ng; i++)
+				if (t->g[i].tf < SLOT_TFS)
+					t->slot[t->g[i].tf] = (short)(i + 1);
+		} else if (t->slot && tf < SLOT_TFS) {
+			t->slot[tf] = (short)t->ng;
+		}
 	}
 	if (g->dropped && dl >= g->worst_dl)
-		return;   /* rows come in rowid order: after the last kept, not kept */
+		return 0;   /* rows come in rowid order: after the last kept, not kept */
 	if (g->n == g->cap) {
-		if (g->n >= 2 * IMPACT_KEEP) {
-			group_trim(g);
+		if (g->n >= GROUP_HOLD) {
+			held -= group_trim(g);
 		} else {
 			g->cap = g->cap ? g->cap * 2 : 4;
+			if (g->cap > GROUP_HOLD)
+				g->cap = GROUP_HOLD;
 			g->p = mc_xrealloc(g->p, sizeof *g->p * (size_t)g->cap);
 		}
 	}
 	g->p[g->n++] = (struct post){ dl, doc };
+	return held;
 }
 
 struct impact_batch *impact_batch_new(enum search_source src)
@@ -213,12 +248,14 @@ static void batch_empty(struct impact_batch *b)
 		for (int k = 0; k < b->t[i].ng; k++)
 			free(b->t[i].g[k].p);
 		free(b->t[i].g);
+		free(b->t[i].slot);
 		free(b->t[i].term);
 	}
 	free(b->t);
 	b->t = NULL;
 	b->cap = b->n = 0;
-	b->rows = b->tokens = b->posts = 0;
+	b->rows = b->tokens = 0;
+	b->held = 0;
 }
 
 void impact_batch_free(struct impact_batch **b)
@@ -312,12 +349,11 @@ int impact_batch_row(struct store *s, struct impact_batch *b, long long doc, con
 	for (int i = 0; i < b->ntouched; i++) {
 		struct bterm *t = &b->t[b->touched[i]];
 		t->df++;
-		group_add(t, t->row_tf, b->dl, doc);
-		b->posts++;
+		b->held += group_add(t, t->row_tf, b->dl, doc);
 	}
 	b->rows++;
 	b->tokens += b->dl;
-	if (b->posts >= IMPACT_FLUSH * 200)
+	if (b->held >= IMPACT_HELD)
 		return impact_batch_flush(s, b, err);
 	return MC_OK;
 }
@@ -374,11 +410,9 @@ static int term_add(struct store *s, enum search_source src, const char *term, l
  * else all; then only its first IMPACT_KEEP stay. */
 static int group_write(struct store *s, long long tid, struct group *g, struct mc_error *err)
 {
-	long long cut, count, last_dl = -1, last_doc = 0;
+	long long cut, last_dl = -1, last_doc = 0;
 	group_trim(g);
 	int rc = group_int(s, SQL_GROUP_IS_CUT, tid, g->tf, &cut, err);
-	if (rc == MC_OK)
-		rc = group_int(s, SQL_GROUP_COUNT, tid, g->tf, &count, err);
 	if (rc == MC_OK && cut > 0) {
 		sqlite3_stmt *st = prep_group(s, SQL_GROUP_LAST, tid, g->tf, err);
 		if (!st)
@@ -403,14 +437,16 @@ static int group_write(struct store *s, long long tid, struct group *g, struct m
 	}
 	if (rc != MC_OK)
 		return rc;
-	if (count + added > IMPACT_KEEP) {
+	int trimmed = 0;   /* rows past the first IMPACT_KEEP went (no count first: 1,024 rows a group) */
+	if (added > 0) {
 		sqlite3_stmt *st = prep_group(s, SQL_GROUP_TRIM, tid, g->tf, err);
 		if (!st)
 			return MC_FAIL;
 		store_bind_int(st, 3, IMPACT_KEEP - 1);
 		rc = step_end(s, st, err);
+		trimmed = sqlite3_changes(store_db(s)) > 0;
 	}
-	if (rc == MC_OK && cut <= 0 && (count + added > IMPACT_KEEP || g->dropped)) {
+	if (rc == MC_OK && cut <= 0 && (trimmed || g->dropped)) {
 		sqlite3_stmt *st = prep_group(s, SQL_GROUP_CUT, tid, g->tf, err);
 		rc = st ? step_end(s, st, err) : MC_FAIL;
 	}
@@ -532,14 +568,29 @@ int impact_mark_built(struct store *s, struct mc_error *err)
 
 /* ---------------------------------------------------------------- ranked top-k */
 
+/* A group of a word as read so far: its first `nread` rows kept, the last of them
+ * (last_dl, last_doc). `more`: kept rows after those, read when the bounds ask;
+ * `cut`: rows left out of the index after its last kept. A group with either is
+ * open: a row of it not read yet is no shorter than its last read, so scores no
+ * more for the word than that length does. */
+struct qgroup {
+	int tf;
+	int nread;
+	int last_dl;
+	long long last_doc;
+	int more, cut;
+};
+
 struct qterm {
 	char *phrase;          /* as FTS5 is asked: "word" */
 	long long tid, df;
 	double idf;
-	int ncut;              /* cut groups: their tf and the length of their last row kept */
-	int *cut_tf, *cut_last;   /* heap */
-	long long *cut_lastdoc;   /* the rowid of that row */
-	int ok;                /* cut groups known (a cut group with no row kept: not) */
+	struct qgroup *g;      /* by tf */
+	int ng;
+	int ok;                /* every cut group has a row kept (else no bound) */
+	struct qgroup **open;  /* the open groups by the length of their last read */
+	struct qgroup **best;  /* best[k]: the one of most tf in open[0..k] */
+	int nopen;
 };
 
 struct cand {
@@ -556,8 +607,11 @@ struct query {
 	int nt;
 	double avgdl;
 	long long nrow;
-	struct cand *c;
+	struct cand *c;         /* the rows read this round, not candidates before */
 	long nc, capc;
+	long long *seen;        /* every row that was a candidate (sorted) */
+	long nseen, capseen;
+	long deeper;            /* rows read past the first IMPACT_READ of their group */
 	const long long *only;  /* NULL, or the only rows that may be returned (sorted) */
 	size_t nonly;
 };
@@ -661,7 +715,6 @@ static int term_get(struct query *q, const char *term, long long *tid, long long
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? MC_OK : store_fail(q->s, err, "reading the search index");
 }
 
-/* Sorted by doc while gathering; a candidate for doc (new ones at the end, sorted later). */
 static struct cand *cand_add(struct query *q, long long doc, int dl)
 {
 	if (q->nc == q->capc) {
@@ -682,95 +735,123 @@ static int cand_doc_cmp(const void *a, const void *b)
 	return (x->doc > y->doc) - (x->doc < y->doc);
 }
 
-/* Word i's kept rows as candidates, its cut groups' best bound. */
+/* The next n rows of word i's group g (after its last read) become candidates. */
+static int read_group(struct query *q, int i, struct qgroup *g, int n, struct mc_error *err)
+{
+	sqlite3_stmt *st = store_prep(q->s, SQL_GROUP_ROWS, err);
+	if (!st)
+		return MC_FAIL;
+	store_bind_int(st, 1, q->t[i].tid);
+	store_bind_int(st, 2, g->tf);
+	store_bind_int(st, 3, g->last_dl);
+	store_bind_int(st, 4, g->last_doc);
+	store_bind_int(st, 5, n + 1);   /* one more: are there more? */
+	int step, got = 0;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW && got < n) {
+		g->last_dl = sqlite3_column_int(st, 0);
+		g->last_doc = sqlite3_column_int64(st, 1);
+		cand_add(q, g->last_doc, g->last_dl)->tf[i] = g->tf;
+		got++;
+	}
+	g->more = step == SQLITE_ROW;
+	g->nread += got;
+	sqlite3_reset(st);
+	return step == SQLITE_ROW || step == SQLITE_DONE ? MC_OK : store_fail(q->s, err, "reading the search index");
+}
+
+/* An integer from a statement on (tid, ?2): *v, or *found 0 without a row. */
+static int tid_int(struct store *s, const char *sql, long long tid, long long a, long long *v, int *found,
+		   struct mc_error *err)
+{
+	sqlite3_stmt *st = store_prep(s, sql, err);
+	if (!st)
+		return MC_FAIL;
+	store_bind_int(st, 1, tid);
+	store_bind_int(st, 2, a);
+	int rc = sqlite3_step(st);
+	*found = rc == SQLITE_ROW;
+	*v = *found ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading the search index");
+}
+
+/* Word i's groups, the first IMPACT_READ rows of each as candidates. */
 static int load_term(struct query *q, int i, struct mc_error *err)
 {
 	struct qterm *t = &q->t[i];
+	long long tf = 0, v;
+	int found = 1, cap = 0, rc = MC_OK;
+	while (rc == MC_OK && (rc = tid_int(q->s, SQL_GROUP_NEXT, t->tid, tf, &tf, &found, err)) == MC_OK && found) {
+		if (t->ng == cap) {
+			cap = cap ? cap * 2 : 32;
+			t->g = mc_xrealloc(t->g, sizeof *t->g * (size_t)cap);
+		}
+		struct qgroup *g = &t->g[t->ng++];
+		*g = (struct qgroup){ (int)tf, 0, -1, -1, 0, 0 };
+		rc = tid_int(q->s, SQL_GROUP_IS_CUT, t->tid, tf, &v, &g->cut, err);
+		if (rc == MC_OK)
+			rc = read_group(q, i, g, IMPACT_READ, err);
+	}
+	if (rc != MC_OK)
+		return rc;
+	/* a cut group with no row kept (all taken out since) bounds nothing */
 	sqlite3_stmt *st = store_prep(q->s, SQL_TERM_CUTS, err);
 	if (!st)
 		return MC_FAIL;
 	store_bind_int(st, 1, t->tid);
-	int ncut = 0, cap = 0, step;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		if (ncut == cap) {
-			cap = cap ? cap * 2 : 64;
-			t->cut_tf = mc_xrealloc(t->cut_tf, sizeof *t->cut_tf * (size_t)cap);
-			t->cut_last = mc_xrealloc(t->cut_last, sizeof *t->cut_last * (size_t)cap);
-			t->cut_lastdoc = mc_xrealloc(t->cut_lastdoc, sizeof *t->cut_lastdoc * (size_t)cap);
-		}
-		t->cut_tf[ncut++] = sqlite3_column_int(st, 0);
-	}
-	int *cuts = t->cut_tf;
+	int step, cuts = 0, kept_cuts = 0;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW)
+		cuts++;
 	sqlite3_reset(st);
 	if (step != SQLITE_DONE)
 		return store_fail(q->s, err, "reading the search index");
-	/* a cut group's last row kept: the best any row not kept can score */
-	int *last_dl = t->cut_last;
-	t->ncut = ncut;
-	for (int k = 0; k < ncut; k++)
-		last_dl[k] = -1;
-	if (!(st = store_prep(q->s, SQL_TERM_ROWS, err)))
-		return MC_FAIL;
-	store_bind_int(st, 1, t->tid);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		int tf = sqlite3_column_int(st, 0), dl = sqlite3_column_int(st, 1);
-		struct cand *c = cand_add(q, sqlite3_column_int64(st, 2), dl);
-		c->tf[i] = tf;
-		for (int k = 0; k < ncut; k++) {
-			if (cuts[k] == tf && (dl > last_dl[k] || (dl == last_dl[k] && c->doc > t->cut_lastdoc[k]))) {
-				last_dl[k] = dl;
-				t->cut_lastdoc[k] = c->doc;
-			}
-		}
-	}
-	sqlite3_reset(st);
-	if (step != SQLITE_DONE)
-		return store_fail(q->s, err, "reading the search index");
-	t->ok = 1;
-	for (int k = 0; k < ncut; k++)
-		if (last_dl[k] < 0)
-			t->ok = 0;   /* cut, with nothing kept: no bound */
+	for (int k = 0; k < t->ng; k++)
+		kept_cuts += t->g[k].cut;
+	t->ok = cuts == kept_cuts;
 	return MC_OK;
 }
 
-/* The best word i can score in a row of length dl that is not kept for it: the row
- * is in a cut group, after its last row kept (so no shorter than it). -1: none. */
-static double unkept_bound(const struct query *q, int i, int dl)
+/* The group of word i that scores most in a row of length dl it was not read for
+ * (an open group whose last read is no longer than dl), or NULL: none. */
+static const struct qgroup *unread_group(const struct query *q, int i, int dl)
 {
 	const struct qterm *t = &q->t[i];
-	double best = -1;
-	for (int g = 0; g < t->ncut; g++) {
-		if (t->cut_last[g] > dl)
-			continue;
-		double b = part_score(q, i, t->cut_tf[g], dl);
-		if (b > best)
-			best = b;
+	int lo = 0, hi = t->nopen;   /* the last entry whose length is <= dl */
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+		if (t->open[mid]->last_dl <= dl)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	return best;
+	return lo > 0 ? t->best[lo - 1] : NULL;
 }
 
-/* The best a row kept for no word can score: it is at least as long as the longest
- * last row kept of its groups, D; so the most, over each D, of each word's best in a
- * row of length D. -1: no such row (a word has every row kept). */
-static double none_bound(const struct query *q)
+static int open_cmp(const void *a, const void *b)
 {
-	double best = -1;
-	for (int i = 0; i < q->nt; i++) {
-		for (int g = 0; g < q->t[i].ncut; g++) {
-			int D = q->t[i].cut_last[g];
-			double sum = 0;
-			for (int k = 0; k < q->nt && sum >= 0; k++) {
-				double b = unkept_bound(q, k, D);
-				sum = b < 0 ? -1 : sum + b;
-			}
-			if (sum > best)
-				best = sum;
-		}
-	}
-	return best;
+	const struct qgroup *x = *(struct qgroup *const *)a, *y = *(struct qgroup *const *)b;
+	return (x->last_dl > y->last_dl) - (x->last_dl < y->last_dl);
 }
 
-/* Candidates of the same row merged into one (each word's count where kept). */
+/* Word i's open groups by the length of their last read, and for each the group of
+ * most tf up to it (the same length: more of the word scores more). */
+static void open_groups(struct query *q, int i)
+{
+	struct qterm *t = &q->t[i];
+	t->open = mc_xrealloc(t->open, sizeof *t->open * (size_t)(t->ng ? t->ng : 1));
+	t->best = mc_xrealloc(t->best, sizeof *t->best * (size_t)(t->ng ? t->ng : 1));
+	t->nopen = 0;
+	for (int k = 0; k < t->ng; k++)
+		if (t->g[k].more || t->g[k].cut)
+			t->open[t->nopen++] = &t->g[k];
+	qsort(t->open, (size_t)t->nopen, sizeof *t->open, open_cmp);
+	for (int k = 0; k < t->nopen; k++)
+		t->best[k] = k > 0 && t->best[k - 1]->tf > t->open[k]->tf ? t->best[k - 1] : t->open[k];
+}
+
+/* This round's rows: the same row merged (each word's count where read), rows
+ * that were candidates before left out (scored, or bounded below the k-th then:
+ * the k-th only gets better and the bounds only lower), the rest remembered. */
 static void cand_merge(struct query *q)
 {
 	qsort(q->c, (size_t)q->nc, sizeof *q->c, cand_doc_cmp);
@@ -782,9 +863,18 @@ static void cand_merge(struct query *q)
 					q->c[m - 1].tf[k] = q->c[i].tf[k];
 			continue;
 		}
+		if (q->nseen && bsearch(&q->c[i].doc, q->seen, (size_t)q->nseen, sizeof *q->seen, ll_cmp))
+			continue;
 		q->c[m++] = q->c[i];
 	}
 	q->nc = m;
+	if (q->nseen + m > q->capseen) {
+		q->capseen = (q->nseen + m) * 2;
+		q->seen = mc_xrealloc(q->seen, sizeof *q->seen * (size_t)q->capseen);
+	}
+	for (long i = 0; i < m; i++)
+		q->seen[q->nseen++] = q->c[i].doc;
+	qsort(q->seen, (size_t)q->nseen, sizeof *q->seen, ll_cmp);
 }
 
 /* Best upper bound first; a row a word is known not to be in goes. */
@@ -804,11 +894,11 @@ static void cand_bounds(struct query *q)
 		double ub = 0;
 		int in = 1;
 		for (int k = 0; k < q->nt && in; k++) {
-			double b = c->tf[k] >= 0 ? part_score(q, k, c->tf[k], c->dl) : unkept_bound(q, k, c->dl);
-			if (b < 0)
-				in = 0;   /* word k cannot be in this row: every such row is kept */
+			const struct qgroup *g = c->tf[k] >= 0 ? NULL : unread_group(q, k, c->dl);
+			if (c->tf[k] < 0 && !g)
+				in = 0;   /* word k cannot be in this row: it would have been read */
 			else
-				ub += b;
+				ub += part_score(q, k, c->tf[k] >= 0 ? c->tf[k] : g->tf, c->dl);
 		}
 		if (!in)
 			continue;
@@ -842,30 +932,10 @@ static int lookup_tf(struct query *q, int k, long long doc, int *tf, struct mc_e
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? MC_OK : store_fail(q->s, err, "searching");
 }
 
-/* One word, and a cut group's last row kept scores as the k-th (ties are common
- * where idf is FTS5's floor): the group's rows not kept score no better and come
- * after its last kept by rowid, so after the k-th when that one is no later. The
- * scores compare exactly: the same arithmetic as search_bm25() for one word. */
-static int one_word_settled(const struct query *q, const struct search_top *t)
+/* The threshold pass over this round's candidates: best bound first, unknown
+ * counts looked up, exact scores into t's heap, until none left can beat the k-th. */
+static int threshold(struct query *q, struct search_top *t, const double *idf, struct mc_error *err)
 {
-	const struct qterm *w = &q->t[0];
-	double kth = -t->score[0];
-	for (int g = 0; g < w->ncut; g++) {
-		double b = part_score(q, 0, w->cut_tf[g], w->cut_last[g]);
-		if (b > kth || (b == kth && w->cut_lastdoc[g] < t->rowid[0]))
-			return 0;
-	}
-	return 1;
-}
-
-/* The threshold pass: candidates best bound first, unknown counts looked up,
- * exact scores into t's heap; stops when no candidate left can beat the k-th.
- * *exact: no row outside the candidates can either. */
-static int threshold(struct query *q, struct search_top *t, int *exact, struct mc_error *err)
-{
-	double idf[IMPACT_TERMS], none = none_bound(q);
-	for (int k = 0; k < q->nt; k++)
-		idf[k] = q->t[k].idf;
 	int rc = MC_OK;
 	for (long i = 0; rc == MC_OK && i < q->nc; i++) {
 		struct cand *c = &q->c[i];
@@ -883,22 +953,67 @@ static int threshold(struct query *q, struct search_top *t, int *exact, struct m
 		if (rc == MC_OK && in)
 			search_top_push(t, c->doc, search_bm25(idf, tf, q->nt, c->dl, q->avgdl));
 	}
-	/* a row kept for no word scores at most `none` (-1: there is no such row) */
-	*exact = none < 0 || (t->n == t->limit && none * (1 + 1e-12) < -t->score[0]);
-	if (!*exact && q->nt == 1 && t->n == t->limit)
-		*exact = one_word_settled(q, t);
+	q->nc = 0;
 	return rc;
+}
+
+/* Can a row read for no word still enter t? Such a row of length D holds each
+ * word in an open group whose last read is no longer than D. At each such D (the
+ * last read of an open group; between two, every score only falls) the best it
+ * can score is each word's best group there, in the same arithmetic as a row's
+ * score: one that does not beat the k-th, or ties it with a larger rowid (a row of
+ * length D after the last read of a group of that length), cannot enter. Else
+ * *deepen: the group of that best to read further (NULL: none has rows left). */
+static int settled(const struct query *q, const struct search_top *t, const double *idf, struct qgroup **deepen)
+{
+	*deepen = NULL;
+	double worst = 0;
+	int ok = 1;
+	for (int i = 0; i < q->nt; i++) {
+		for (int k = 0; k < q->t[i].ng; k++) {
+			const struct qgroup *at = &q->t[i].g[k];
+			if (!at->more && !at->cut)
+				continue;
+			int D = at->last_dl, tf[IMPACT_TERMS], in = 1;
+			long long after = -1;   /* rows of length D in the best: rowids after this */
+			const struct qgroup *best[IMPACT_TERMS];
+			for (int w = 0; w < q->nt && in; w++) {
+				best[w] = unread_group(q, w, D);
+				in = best[w] != NULL;
+				if (in) {
+					tf[w] = best[w]->tf;
+					if (best[w]->last_dl == D && best[w]->last_doc > after)
+						after = best[w]->last_doc;
+				}
+			}
+			if (!in)
+				continue;   /* a word has no row this long left: none */
+			double v = search_bm25(idf, tf, q->nt, D, q->avgdl);
+			if (t->n == t->limit && (v > t->score[0] || (v == t->score[0] && after >= t->rowid[0])))
+				continue;
+			if (ok || v < worst) {
+				worst = v;
+				*deepen = NULL;   /* the longest read of the best's groups, with rows left */
+				for (int w = 0; w < q->nt; w++)
+					if (best[w]->more && (!*deepen || best[w]->last_dl > (*deepen)->last_dl))
+						*deepen = (struct qgroup *)best[w];
+			}
+			ok = 0;
+		}
+	}
+	return ok;
 }
 
 static void query_free(struct query *q)
 {
 	for (int i = 0; i < q->nt; i++) {
 		free(q->t[i].phrase);
-		free(q->t[i].cut_tf);
-		free(q->t[i].cut_last);
-		free(q->t[i].cut_lastdoc);
+		free(q->t[i].g);
+		free(q->t[i].open);
+		free(q->t[i].best);
 	}
 	free(q->c);
+	free(q->seen);
 }
 
 /* The words' terms and counts; 0 in *usable when the index cannot answer. */
@@ -935,6 +1050,34 @@ static int query_terms(struct query *q, int *usable, int *none, struct mc_error 
 	return MC_OK;
 }
 
+/* Rounds of the threshold pass: the first rows of every group, then, while a row
+ * read for no word could still enter, more of the group that bounds it (twice
+ * what was read of it), up to IMPACT_DEEPER rows in all. *exact: settled. */
+static int rounds(struct query *q, struct search_top *t, int *exact, struct mc_error *err)
+{
+	double idf[IMPACT_TERMS];
+	for (int k = 0; k < q->nt; k++)
+		idf[k] = q->t[k].idf;
+	struct qgroup *g = NULL;
+	int rc = MC_OK;
+	for (;;) {
+		for (int k = 0; k < q->nt; k++)
+			open_groups(q, k);
+		cand_merge(q);
+		cand_bounds(q);
+		rc = threshold(q, t, idf, err);
+		if (rc != MC_OK || (*exact = settled(q, t, idf, &g)) || !g || q->deeper >= IMPACT_DEEPER)
+			return rc;
+		int i = 0;
+		while (g < q->t[i].g || g >= q->t[i].g + q->t[i].ng)
+			i++;
+		q->deeper += g->nread;
+		rc = read_group(q, i, g, g->nread, err);
+		if (rc != MC_OK)
+			return rc;
+	}
+}
+
 int impact_top(struct store *s, enum search_source src, const char *fts_query, const long long *only,
 	       size_t nonly, struct search_top *t, int *answered, struct mc_error *err)
 {
@@ -942,7 +1085,7 @@ int impact_top(struct store *s, enum search_source src, const char *fts_query, c
 	int built, usable = 0, none = 0, exact = 0;
 	*answered = 0;
 	int rc = impact_built(s, &built, err);
-	if (rc != MC_OK || !built || t->limit <= 0 || t->limit > IMPACT_KEEP || !parse_words(&q, fts_query)) {
+	if (rc != MC_OK || !built || t->limit <= 0 || t->limit > IMPACT_READ || !parse_words(&q, fts_query)) {
 		query_free(&q);
 		return rc;
 	}
@@ -956,11 +1099,8 @@ int impact_top(struct store *s, enum search_source src, const char *fts_query, c
 		rc = load_term(&q, i, err);
 		usable = q.t[i].ok;
 	}
-	if (rc == MC_OK && usable) {
-		cand_merge(&q);
-		cand_bounds(&q);
-		rc = threshold(&q, t, &exact, err);
-	}
+	if (rc == MC_OK && usable)
+		rc = rounds(&q, t, &exact, err);
 	if (rc == MC_OK && usable && exact) {
 		search_top_sort(t);
 		*answered = 1;

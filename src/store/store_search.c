@@ -16,6 +16,7 @@
 #define HW_EVIDENCE "search.evidence_id"  /* every evidence row with id <= this is indexed */
 #define HW_FEEDBACK "search.feedback_at"  /* every feedback row with at < this is indexed */
 #define FORMAT_KEY "search.format"        /* SEARCH_FORMAT once the index has length marks */
+#define IMPACT_BUILD_KEY "search.impact_build" /* a ranking index built in steps: evidence id reached */
 
 
 static const char SQL_EV_MAX[] = "SELECT coalesce(max(id), 0) FROM evidence";
@@ -465,6 +466,8 @@ int store_search_impact_build(struct store *s, struct mc_error *err)
 		rc = impact_add_evidence(s, 0, hw, err);
 	if (rc == MC_OK)
 		rc = impact_add_feedback_all(s, err);
+	if (rc == MC_OK)   /* a build in steps under way is done */
+		rc = store_meta_set(s, IMPACT_BUILD_KEY, "", err);
 	return rc == MC_OK ? impact_mark_built(s, err) : rc;
 }
 
@@ -620,10 +623,64 @@ static int index_chunk(struct store *s, void *arg, struct mc_error *err)
 	return rc == MC_OK ? hw_set_evidence(s, upto, err) : rc;
 }
 
-static int impact_tx(struct store *s, void *arg, struct mc_error *err)
+/* The ranking index for an index of before it (or of an older format), built in
+ * steps like the index: the first empties it; each adds the evidence of the next
+ * CATCH_UP_CHUNK rows up to the search mark and moves the build's own mark (meta
+ * IMPACT_BUILD_KEY: the evidence id reached); the last adds the feedback and marks
+ * it built. An interrupted build goes on from its mark. *arg: the id reached, or
+ * -1 when it is built. */
+static int impact_step(struct store *s, void *arg, struct mc_error *err)
 {
-	(void)arg;
-	return impact_ensure(s, err);
+	long long *reached = arg, at = 0, hw, upto;
+	char *mark = NULL;
+	int rc = store_meta_get(s, IMPACT_BUILD_KEY, &mark, err);
+	if (rc == MC_OK && mark && *mark)
+		at = strtoll(mark, NULL, 10);
+	else if (rc == MC_OK && (rc = impact_clear(s, SEARCH_EVIDENCE, err)) == MC_OK)
+		rc = impact_clear(s, SEARCH_FEEDBACK, err);
+	free(mark);
+	if (rc == MC_OK)
+		rc = hw_get(s, &hw, NULL, err);
+	if (rc == MC_OK && at >= hw) {
+		*reached = -1;
+		rc = impact_add_feedback_all(s, err);
+		if (rc == MC_OK)
+			rc = store_meta_set(s, IMPACT_BUILD_KEY, "", err);
+		return rc == MC_OK ? impact_mark_built(s, err) : rc;
+	}
+	sqlite3_stmt *st = rc == MC_OK ? store_prep(s, SQL_EV_NTH, err) : NULL;
+	if (!st)
+		return MC_FAIL;
+	store_bind_int(st, 1, at);
+	store_bind_int(st, 2, CATCH_UP_CHUNK - 1);
+	upto = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : hw;
+	sqlite3_reset(st);
+	if (upto > hw)
+		upto = hw;
+	rc = impact_add_evidence(s, at, upto, err);
+	char *to = mc_xasprintf("%lld", upto);
+	if (rc == MC_OK)
+		rc = store_meta_set(s, IMPACT_BUILD_KEY, to, err);
+	free(to);
+	*reached = upto;
+	return rc;
+}
+
+/* The steps, each its own transaction, the percentage told between them; *stopped
+ * when the caller's progress asks to stop. */
+static int impact_build_steps(struct store *s, int (*progress)(void *ctx, long long done, long long total),
+			      void *ctx, int *stopped, struct mc_error *err)
+{
+	long long hw = 0, reached = 0;
+	int rc = hw_get(s, &hw, NULL, err);
+	while (rc == MC_OK && reached >= 0 && !*stopped) {
+		rc = in_tx(s, impact_step, &reached, err);
+		if (rc == MC_OK && reached >= 0) {
+			progress_report("building the ranking index", reached, hw > 0 ? hw : 1);
+			*stopped = progress && progress(ctx, reached, hw);
+		}
+	}
+	return rc;
 }
 
 static int reset_tx(struct store *s, void *arg, struct mc_error *err)
@@ -670,7 +727,7 @@ int search_catch_up_steps(struct store *s, int (*progress)(void *ctx, long long 
 	if (rc == MC_OK && !stopped) /* an index of before the ranking index gets it now */
 		rc = impact_built(s, &impact, err);
 	if (rc == MC_OK && !impact)
-		rc = in_tx(s, impact_tx, NULL, err);
+		rc = impact_build_steps(s, progress, ctx, &stopped, err);
 	if (indexed)
 		*indexed = done + fbn;
 	return rc;
@@ -689,6 +746,8 @@ int search_reset(struct store *s, struct mc_error *err)
 	int rc = st ? step_done(s, st, err) : MC_FAIL;
 	if (rc == MC_OK) /* the chunks that follow put the ranking rows back */
 		rc = impact_clear(s, SEARCH_EVIDENCE, err);
+	if (rc == MC_OK) /* a build of it in steps starts again */
+		rc = store_meta_set(s, IMPACT_BUILD_KEY, "", err);
 	if (rc == MC_OK)
 		rc = hw_set_evidence(s, 0, err);
 	return rc == MC_OK ? reindex_feedback(s, err) : rc;

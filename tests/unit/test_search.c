@@ -457,10 +457,11 @@ static void ranked_top_follows_writes(void **state)
 	assert_top_is_fts5(f, ranking_queries, nq);
 }
 
-/* Enough rows that the impact index cuts its groups (more than its 256 first rows
+/* Enough rows that the impact index cuts its groups (more than its 1,024 first rows
  * of one count of a word): apple 1-3 times, pie in two rows of three, lengths
  * spread by fillers, and a rare word. */
-static void add_many_rows(struct fx *f, int from, int rows)
+/* Evidence rows from..from+rows, text(i) each, written in one transaction. */
+static void add_text_rows(struct fx *f, int from, int rows, void (*text)(struct mc_buf *b, int i))
 {
 	struct mc_buf b = MC_BUF_INIT;
 	mc_buf_adds(&b, "BEGIN;");
@@ -469,19 +470,29 @@ static void add_many_rows(struct fx *f, int from, int rows)
 		mc_buf_printf(&b, "INSERT INTO evidence(submission_id, seq, part_id, kind, text, sha256, words, media_type)"
 				  " SELECT (SELECT id FROM submission ORDER BY id LIMIT 1 OFFSET %d), %d, part_id, 'text', '",
 			      i % 3, 5000 + i);
-		for (int k = 0; k <= i % 3; k++)
-			mc_buf_adds(&b, "apple ");
-		for (int k = 0; k < (i * 37) % 41; k++)
-			mc_buf_printf(&b, "word%d ", k % 9);
-		if (i % 3 != 1)
-			mc_buf_adds(&b, "pie ");
-		if (i % 97 == 0)
-			mc_buf_adds(&b, "quince apple ");
+		text(&b, i);
 		mc_buf_adds(&b, "', 'r', 3, 'text/plain' FROM evidence WHERE id = 1;");
 	}
 	mc_buf_adds(&b, "COMMIT;");
 	exec_sql(f->path, mc_buf_str(&b));
 	mc_buf_free(&b);
+}
+
+static void many_text(struct mc_buf *b, int i)
+{
+	for (int k = 0; k <= i % 3; k++)
+		mc_buf_adds(b, "apple ");
+	for (int k = 0; k < (i * 37) % 41; k++)
+		mc_buf_printf(b, "word%d ", k % 9);
+	if (i % 3 != 1)
+		mc_buf_adds(b, "pie ");
+	if (i % 97 == 0)
+		mc_buf_adds(b, "quince apple ");
+}
+
+static void add_many_rows(struct fx *f, int from, int rows)
+{
+	add_text_rows(f, from, rows, many_text);
 }
 
 static void add_many_rows_indexed(struct fx *f, int rows)
@@ -533,14 +544,14 @@ static void impact_top_is_fts5_bm25(void **state)
 	struct fx *f = *state;
 	struct mc_error err = MC_ERROR_INIT;
 	long long indexed;
-	add_many_rows(f, 0, 1200);
+	add_many_rows(f, 0, 3600);   /* apple's groups: more rows than the index keeps */
 	assert_int_equal(search_catch_up(f->s, &indexed, &err), MC_OK);
 	assert_true(query_int(f->path, "SELECT count(*) FROM search_impact_cut") > 0);
 	size_t nq = sizeof impact_queries / sizeof *impact_queries;
 	assert_impact_is_fts5(f, SEARCH_EVIDENCE, impact_queries, IMPACT_SURE, 1);
 	assert_impact_is_fts5(f, SEARCH_EVIDENCE, impact_queries + IMPACT_SURE, nq - IMPACT_SURE, -1);
 	/* more rows, through the hook inside a transaction */
-	add_many_rows(f, 1200, 400);
+	add_many_rows(f, 3600, 400);
 	assert_int_equal(store_begin(f->s, &err), MC_OK);
 	assert_int_equal(search_index_evidence(f->s, query_int(f->path, "SELECT max(id) FROM evidence"), &err), MC_OK);
 	assert_int_equal(store_commit(f->s, &err), MC_OK);
@@ -569,6 +580,41 @@ static void impact_top_is_fts5_bm25(void **state)
 	assert_impact_is_fts5(f, SEARCH_EVIDENCE, impact_queries, 1, 0);
 	assert_top_is_fts5(f, impact_queries, 3);
 	assert_top_is_fts5(f, impact_queries + IMPACT_SURE, 2);
+}
+
+/* Rows where two words are both in more than half of them (bm25's idf is then
+ * FTS5's floor for both, and the order is their counts and the length alone):
+ * "the" 1-5 times, "and" 1-4 times (not in a row of seven), lengths spread by
+ * fillers, the same row again every 1,540 (ties, broken by rowid). */
+static void common_text(struct mc_buf *b, int i)
+{
+	for (int k = 0; k <= i % 5; k++)
+		mc_buf_adds(b, "the ");
+	for (int k = 0; k < (i * 31) % 44; k++)
+		mc_buf_printf(b, "filler%d ", k % 7);
+	for (int k = 0; i % 7 && k <= (i / 5) % 4; k++)
+		mc_buf_adds(b, "and ");
+}
+
+/* Two common words: the rows kept first for each are mostly short rows without
+ * the other, so their bound stays above the k-th; the groups are read further
+ * until it does not (or FTS5 ranks, when the rows kept run out). Answered, in
+ * FTS5's own order and scores, before and after more rows. */
+static void impact_top_of_two_common_words(void **state)
+{
+	struct fx *f = *state;
+	struct mc_error err = MC_ERROR_INIT;
+	long long indexed;
+	static const char *const common[] = { "\"the\" \"and\"", "\"and\" \"the\"", "\"the\" \"filler3\"",
+					      "\"and\" \"filler1\" \"the\"" };
+	add_text_rows(f, 0, 6000, common_text);
+	assert_int_equal(search_catch_up(f->s, &indexed, &err), MC_OK);
+	assert_true(query_int(f->path, "SELECT count(*) FROM search_impact_cut") > 0);
+	assert_impact_is_fts5(f, SEARCH_EVIDENCE, common, sizeof common / sizeof *common, 1);
+	add_text_rows(f, 6000, 1500, common_text);
+	assert_int_equal(search_catch_up(f->s, &indexed, &err), MC_OK);
+	assert_impact_is_fts5(f, SEARCH_EVIDENCE, common, sizeof common / sizeof *common, 1);
+	assert_top_is_fts5(f, common, 2);
 }
 
 /* The impact index of a database indexed before it is built by the next catch-up. */
@@ -887,6 +933,28 @@ static void interrupted_catch_up_resumes(void **state)
 	}
 }
 
+/* The ranking index of an index of before it (or of an older format) is built in
+ * steps too: stopped after the first, it is not used yet (FTS5 ranks), and the
+ * next catch-up finishes it from its mark; then it answers as FTS5 does. */
+static void interrupted_ranking_build_resumes(void **state)
+{
+	struct fx *f = *state;
+	struct mc_error err = MC_ERROR_INIT;
+	long long indexed, seen[3] = { 0, 0, 0 };
+	add_many_rows_indexed(f, 3600);
+	exec_sql(f->path, "UPDATE meta SET value = '1' WHERE key = 'search.impact'");
+	unit_reload(f->s);
+	assert_int_equal(search_catch_up_steps(f->s, stop_at_once, seen, &indexed, &err), MC_OK);
+	assert_int_equal(seen[0], 1);
+	long long max = query_int(f->path, "SELECT max(id) FROM evidence");
+	assert_int_equal(seen[1], max);
+	assert_int_equal(query_int(f->path, "SELECT value FROM meta WHERE key = 'search.impact_build'"), max);
+	assert_impact_is_fts5(f, SEARCH_EVIDENCE, impact_queries, IMPACT_SURE, 0);
+	assert_int_equal(search_catch_up(f->s, &indexed, &err), MC_OK);
+	assert_int_equal(query_int(f->path, "SELECT count(*) FROM meta WHERE key = 'search.impact_build' AND value = ''"), 1);
+	assert_impact_is_fts5(f, SEARCH_EVIDENCE, impact_queries, IMPACT_SURE, 1);
+}
+
 /* Takes hits one at a time, as the command line prints them: remembers each one's
  * row and stops after `stop_after`. */
 struct taken {
@@ -979,6 +1047,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(ranked_top_follows_writes, setup, teardown),
 		cmocka_unit_test_setup_teardown(newest_first, setup, teardown),
 		cmocka_unit_test_setup_teardown(impact_top_is_fts5_bm25, setup, teardown),
+		cmocka_unit_test_setup_teardown(impact_top_of_two_common_words, setup, teardown),
 		cmocka_unit_test_setup_teardown(impact_index_built_for_an_old_index, setup, teardown),
 		cmocka_unit_test_setup_teardown(impact_index_follows_the_rebuild_in_steps, setup, teardown),
 		cmocka_unit_test_setup_teardown(assigned_top_is_their_best, setup, teardown),
@@ -987,6 +1056,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(regex_search_over_rows, setup, teardown),
 		cmocka_unit_test(bad_regex_says_where_and_why),
 		cmocka_unit_test_setup_teardown(interrupted_catch_up_resumes, setup, teardown),
+		cmocka_unit_test_setup_teardown(interrupted_ranking_build_resumes, setup, teardown),
 		cmocka_unit_test_setup_teardown(streamed_hits_match_collected, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
