@@ -264,18 +264,71 @@ int report_goal_set(struct store *s, const char *pathway, long goal, long *befor
 }
 
 /* ---------------------------------------------------------------- turnaround */
+/* Durations are kept in whole seconds: dividing by DAY keeps their order, so
+ * the k-th in seconds, divided, is the k-th in days, the same double the sort
+ * of days gave. */
 struct series {
-	double *v;
+	long long *v;
 	long n, cap;
 };
 
-static void series_add(struct series *s, double x)
+static void series_add(struct series *s, long long secs)
 {
 	if (s->n == s->cap) {
 		s->cap = s->cap ? s->cap * 2 : 64;
 		s->v = mc_xrealloc(s->v, sizeof *s->v * (size_t)s->cap);
 	}
-	s->v[s->n++] = x;
+	s->v[s->n++] = secs;
+}
+
+/* Moves the k-th smallest of v[0..n) to v[k], the smaller before it and the
+ * larger after (three-way partition: many equal durations cost nothing). */
+static void series_select(long long *v, long n, long k)
+{
+	long lo = 0, hi = n - 1;
+	while (lo < hi) {
+		long long a = v[lo], b = v[lo + (hi - lo) / 2], c = v[hi];
+		long long p = a < b ? (b < c ? b : a < c ? c : a) : (a < c ? a : b < c ? c : b);
+		long lt = lo, i = lo, gt = hi;
+		while (i <= gt) {
+			long long x = v[i];
+			if (x < p) {
+				v[i++] = v[lt];
+				v[lt++] = x;
+			} else if (x > p) {
+				v[i] = v[gt];
+				v[gt--] = x;
+			} else
+				i++;
+		}
+		if (k < lt)
+			hi = lt - 1;
+		else if (k > gt)
+			lo = gt + 1;
+		else
+			return;
+	}
+}
+
+/* stats_quantile's value (linear between the two nearest ranks) in days,
+ * from the two ranks selected rather than the whole series sorted. */
+static double series_quantile(struct series *s, double q)
+{
+	if (s->n <= 0)
+		return NAN;
+	double h = (s->n - 1) * q;
+	long lo = (long)floor(h);
+	if (lo + 1 >= s->n)
+		lo = s->n - 1;
+	series_select(s->v, s->n, lo);
+	double x = s->v[lo] / DAY;
+	if (lo + 1 >= s->n)
+		return x;
+	long long next = s->v[lo + 1];
+	for (long i = lo + 2; i < s->n; i++)
+		if (s->v[i] < next)
+			next = s->v[i];
+	return x + (h - lo) * (next / DAY - x);
 }
 
 struct tgroup {
@@ -331,13 +384,14 @@ static int on_times(void *ctx, const char *pathway, const char *district, const 
 		}
 		return MC_OK;
 	}
-	double days = (dec - sub) / DAY, read = -1;
+	double days = (dec - sub) / DAY;
+	long long read = -1;
 	if (assigned && mc_time_parse(assigned, &as) == 0 && dec >= as)
-		read = (dec - as) / DAY;
+		read = (long long)(dec - as);
 	int gs[3] = { tgroup_get(t, NULL, NULL), tgroup_get(t, pathway, NULL), tgroup_get(t, NULL, district) };
 	for (int i = 0; i < 3; i++) {
 		struct tgroup *g = &t->g[gs[i]];
-		series_add(&g->decide, days);
+		series_add(&g->decide, (long long)(dec - sub));
 		if (read >= 0)
 			series_add(&g->read, read);
 		g->within += days <= t->due_days;
@@ -361,11 +415,11 @@ static void tgroup_row(struct tgroup *g, struct report_turnaround_row *r)
 	r->pathway = g->pathway;
 	r->district = g->district;
 	r->decided = g->decide.n;
-	r->decide_median = stats_quantile(g->decide.v, g->decide.n, 0.5);
-	r->decide_p90 = stats_quantile(g->decide.v, g->decide.n, 0.9);
+	r->decide_median = series_quantile(&g->decide, 0.5);
+	r->decide_p90 = series_quantile(&g->decide, 0.9);
 	r->read_n = g->read.n;
-	r->read_median = stats_quantile(g->read.v, g->read.n, 0.5);
-	r->read_p90 = stats_quantile(g->read.v, g->read.n, 0.9);
+	r->read_median = series_quantile(&g->read, 0.5);
+	r->read_p90 = series_quantile(&g->read, 0.9);
 	r->within_due = g->within;
 	free(g->decide.v);
 	free(g->read.v);

@@ -11,6 +11,7 @@
 #include "mcassess/identity.h"
 #include "mcassess/people.h"
 #include "mcassess/report.h"
+#include "mcassess/stats.h"
 #include "mcassess/store.h"
 #include "mcassess/util.h"
 #include "store/store_int.h"
@@ -199,6 +200,31 @@ static void test_agreement(void **state)
 	report_scope_free(&sc);
 }
 
+/* The durations in days that a query gives, and stats_quantile of them: what
+ * turnaround's medians and 90th percentiles must equal to the last bit. */
+static void sql_quantiles(const char *path, const char *q, long *n, double *median, double *p90)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, q, -1, &st, NULL), SQLITE_OK);
+	double *v = NULL;
+	long cap = 0;
+	*n = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 256;
+			v = mc_xrealloc(v, sizeof *v * (size_t)cap);
+		}
+		v[(*n)++] = sqlite3_column_int64(st, 0) / 86400.0;
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	*median = stats_quantile(v, *n, 0.5);
+	*p90 = stats_quantile(v, *n, 0.9);
+	free(v);
+}
+
 static void test_turnaround(void **state)
 {
 	struct fx *f = *state;
@@ -213,6 +239,17 @@ static void test_turnaround(void **state)
 	assert_null(t.rows[0].district);
 	assert_int_equal(t.rows[0].decided, sql_count(f->path, "SELECT count(*) FROM decision"));
 	assert_true(t.rows[0].decide_median <= t.rows[0].decide_p90);
+	long n;
+	double median, p90;
+	sql_quantiles(f->path, "SELECT unixepoch(dc.at) - unixepoch(s.submitted_at) FROM decision dc"
+			       " JOIN submission s ON s.id = dc.submission_id", &n, &median, &p90);
+	assert_int_equal(n, t.rows[0].decided);
+	assert_true(median == t.rows[0].decide_median && p90 == t.rows[0].decide_p90);
+	sql_quantiles(f->path, "SELECT unixepoch(dc.at) - (SELECT min(unixepoch(a.at)) FROM assignment a"
+			       " WHERE a.submission_id = dc.submission_id) AS d FROM decision dc WHERE d >= 0",
+		      &n, &median, &p90);
+	assert_int_equal(n, t.rows[0].read_n);
+	assert_true(median == t.rows[0].read_median && p90 == t.rows[0].read_p90);
 	long open = 0;
 	for (int i = 0; i < REPORT_AGE_BUCKETS; i++)
 		open += t.backlog[i];
