@@ -138,13 +138,13 @@ int store_report_pairs(struct store *s, const struct report_scope *sc,
 		       int (*fn)(void *ctx, const char *what, const char *criterion, const char *assessor,
 				 int a, int b, int k, long n),
 		       void *ctx, struct mc_error *err);
-/* Assignments in scope: assessor, when, the submission's status and decision
- * time (an assessor's own from the facts; else the recount, from the rows). */
+/* Assignments in scope, the recount of the assessors report: assessor, when,
+ * the submission's status and decision time, from the rows. */
 int store_report_assignments(struct store *s, const struct report_scope *sc,
 			     int (*fn)(void *ctx, const char *assessor, const char *assigned,
 				       const char *status, const char *decided),
 			     void *ctx, struct mc_error *err);
-/* The assessors report's counts per assessor in scope (admins and coordinators;
+/* The assessors report's counts per assessor in scope (an assessor's own too;
  * migration 20), in assessor order: assignments, done (the submission decided),
  * open, overdue (open and assigned before overdue_before, seconds since 1970),
  * and the first and last decision among the done (NULL when none). */

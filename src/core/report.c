@@ -645,8 +645,8 @@ static int on_assignment(void *ctx, const char *assessor, const char *assigned, 
 	return MC_OK;
 }
 
-/* One assessor's counts (admins and coordinators: from the counts kept by
- * triggers), the same sums on_assignment makes one assignment at a time. */
+/* One assessor's counts (from the counts kept by triggers), the same sums
+ * on_assignment makes one assignment at a time. */
 static int on_assessor_count(void *ctx, const struct report_assessor_count *c)
 {
 	struct sctx *x = ctx;
@@ -659,10 +659,10 @@ static int on_assessor_count(void *ctx, const struct report_assessor_count *c)
 	return MC_OK;
 }
 
-/* An assessor's own, and the recount, one assignment at a time; else the counts. */
+/* The recount one assignment at a time; else the counts (an assessor's own too). */
 static int assessors_work(struct store *s, const struct report_scope *sc, struct sctx *x, struct mc_error *err)
 {
-	if (sc->recount || sc->assessor)
+	if (sc->recount)
 		return store_report_assignments(s, sc, on_assignment, x, err);
 	long long before = (long long)x->as_of - (long long)x->due_days * 86400;
 	return store_report_assessor_counts(s, sc, before, on_assessor_count, x, err);

@@ -322,23 +322,12 @@ static const char SQL_ASSIGNMENTS_RECOUNT[] =
 	" AND (?2 IS NULL OR s.submitted_at >= ?2)"
 	" AND (?3 IS NULL OR substr(s.submitted_at, 1, 10) <= ?3) AND (?4 IS NULL OR a.assessor = ?4)"
 	" ORDER BY a.assessor";
-/* An assessor's own from their range of report_assignment (assessor,
- * submission, time) and the facts; admins and coordinators read the counts
- * (store_report_assessor_counts). */
-static const char SQL_ASSIGNMENTS_MINE[] =
-	"SELECT a.assessor, a.at, f.status, f.decided_at FROM assignment a INDEXED BY report_assignment"
-	" JOIN report_submission f ON f.submission_id = a.submission_id"
-	" WHERE a.assessor = ?4 AND (?1 IS NULL OR f.district_id = (SELECT id FROM district WHERE name = ?1))"
-	" AND (?2 IS NULL OR f.submitted_at >= ?2)"
-	" AND (?3 IS NULL OR substr(f.submitted_at, 1, 10) <= ?3) ORDER BY a.assessor";
-
 int store_report_assignments(struct store *s, const struct report_scope *sc,
 			     int (*fn)(void *ctx, const char *assessor, const char *assigned,
 				       const char *status, const char *decided),
 			     void *ctx, struct mc_error *err)
 {
-	const char *sql = sc->assessor && !sc->recount ? SQL_ASSIGNMENTS_MINE : SQL_ASSIGNMENTS_RECOUNT;
-	sqlite3_stmt *st = prep_scoped(s, sql, sc, err);
+	sqlite3_stmt *st = prep_scoped(s, SQL_ASSIGNMENTS_RECOUNT, sc, err);
 	if (!st)
 		return MC_FAIL;
 	int rc;
@@ -353,8 +342,8 @@ int store_report_assignments(struct store *s, const struct report_scope *sc,
 }
 
 /* ---------------------------------------------------------------- assessors from counts
- * The assessors report for admins and coordinators from report_assigned_count
- * (migration 20): for all time when there are no dates (?11), else whole months
+ * The assessors report from report_assigned_count (migration 20), kept per
+ * assessor, so an assessor's own (?4) is their rows of it: for all time when there are no dates (?11), else whole months
  * and the days at either end, as agreement reads its counts. Overdue: the open
  * ones less those assigned at or after ?12 (seconds since 1970) or at an
  * unreadable time, found from ?13 (the day before ?12's day, for any time
@@ -369,11 +358,11 @@ static const char SQL_ASSESSORS_KEPT[] =
 	"   UNION ALL SELECT" ASSIGNED_COLS " FROM report_assigned_count WHERE per = 'day' AND at BETWEEN ?7 AND ?8"
 	"   UNION ALL SELECT" ASSIGNED_COLS " FROM report_assigned_count WHERE per = 'day' AND at BETWEEN ?9 AND ?10)"
 	"  WHERE n <> 0 AND (?1 IS NULL OR district_id = (SELECT id FROM district WHERE name = ?1))"
-	"  GROUP BY assessor HAVING sum(n) > 0) k"
+	"  AND (?4 IS NULL OR assessor = ?4) GROUP BY assessor HAVING sum(n) > 0) k"
 	" LEFT JOIN (SELECT assessor, count(*) AS recent FROM report_assigned INDEXED BY report_assigned_open"
 	"  WHERE state = 'open' AND assigned_at >= ?13"
 	"  AND (?1 IS NULL OR district_id = (SELECT id FROM district WHERE name = ?1))"
-	"  AND (?2 IS NULL OR day >= ?2) AND (?3 IS NULL OR day <= ?3)"
+	"  AND (?2 IS NULL OR day >= ?2) AND (?3 IS NULL OR day <= ?3) AND (?4 IS NULL OR assessor = ?4)"
 	"  AND coalesce(unixepoch(assigned_at) >= ?12, 1)"
 	"  GROUP BY assessor) o ON o.assessor = k.assessor ORDER BY k.assessor";
 

@@ -655,6 +655,24 @@ static void test_assessors_random(void **state)
 			assert_assessors_exact(f, assessor);
 	}
 	assert_true(sql_count(f->path, "SELECT count(*) FROM assignment WHERE assessor = 'mcrp13x'") > 3);
+	/* an assessor's own figures are read from their counts (issue 13), not their rows */
+	struct report_scope own = { .assessor = (char *)assessor, .due_days = 14 };
+	snprintf(own.as_of, sizeof own.as_of, "%s", "2026-03-15T12:00:00Z");
+	char *before = assessors_text(f->s, &own);
+	sql_exec(f->path, "UPDATE report_assigned_count SET done = done + 1000 WHERE per = 'all' AND assessor = "
+			  "'mcrp13x' AND n > 0 AND district_id = (SELECT min(district_id) FROM "
+			  "report_assigned_count WHERE per = 'all' AND assessor = 'mcrp13x' AND n > 0)");
+	char *after = assessors_text(f->s, &own);
+	assert_string_not_equal(before, after);
+	own.recount = 1;
+	char *counted = assessors_text(f->s, &own);
+	assert_string_equal(before, counted);
+	free(before);
+	free(after);
+	free(counted);
+	sql_exec(f->path, "UPDATE report_assigned_count SET done = done - 1000 WHERE per = 'all' AND assessor = "
+			  "'mcrp13x' AND done >= 1000");
+	assert_assessors_exact(f, assessor);
 	/* a count changed behind the triggers' back is found: its day, its month, all time */
 	sql_exec(f->path, "UPDATE report_assigned_count SET done = done + 1 WHERE (per, at, district_id, assessor) = "
 			  "(SELECT per, at, district_id, assessor FROM report_assigned_count WHERE per = 'day' AND n > 0 "
