@@ -344,15 +344,29 @@ static int configure(struct store *s, int flags, struct mc_error *err)
 		return mc_error_set(err, MC_FAIL, "%s: this SQLite lacks full-text search (FTS5), "
 				    "which mcassess needs", s->path);
 	/* WAL with synchronous=FULL: a write reported as saved survives a power cut.
-	 * Automatic checkpoints are off so none runs inside a keystroke's transaction. */
+	 * A checkpoint runs by itself only once the WAL passes STORE_WAL_MAX_BYTES, so
+	 * none lands inside a keystroke's transaction in normal work (the command line
+	 * checkpoints when it closes, the workstation when idle), while long work done
+	 * in many transactions (a rebuild of the search index, an import, a demo)
+	 * keeps the WAL bounded instead of growing it by gigabytes. */
 	if (!(flags & STORE_READONLY)) {
 		int rc = exec(s, "PRAGMA journal_mode = WAL", err, "switching to WAL mode");
 		if (rc != MC_OK)
 			return rc;
 	}
-	return exec(s, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;"
-		       "PRAGMA wal_autocheckpoint = 0; PRAGMA trusted_schema = OFF;",
-		    err, "configuring the connection");
+	int rc = exec(s, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA trusted_schema = OFF;",
+		      err, "configuring the connection");
+	if (rc != MC_OK)
+		return rc;
+	sqlite3_stmt *st;
+	long long page = 4096;
+	if (sqlite3_prepare_v2(s->db, "PRAGMA page_size", -1, &st, NULL) == SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) > 0)
+			page = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	sqlite3_wal_autocheckpoint(s->db, (int)(STORE_WAL_MAX_BYTES / page));
+	return MC_OK;
 }
 
 int store_open(const char *path, int flags, struct store **out, struct mc_error *err)

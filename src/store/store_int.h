@@ -6,6 +6,9 @@
 #include "mcassess/store.h"
 
 sqlite3 *store_db(struct store *s);
+
+/* The WAL's size past which a commit checkpoints (PASSIVE) by itself. */
+#define STORE_WAL_MAX_BYTES (64LL * 1024 * 1024)
 /* A second connection working for this store's command (NULL: none): store_interrupt
  * stops its statement too. Set it NULL before closing that connection. */
 void store_set_side(struct store *s, sqlite3 *side);

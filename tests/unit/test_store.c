@@ -2,6 +2,7 @@
 #include "unit.h"
 
 #include <sqlite3.h>
+#include <sys/stat.h>
 
 #include "mcassess/store.h"
 #include "mcassess/util.h"
@@ -85,6 +86,37 @@ static void foreign_keys_enforced(void **state)
 	assert_string_equal(v, "v");
 	free(v);
 	store_close(&s);
+	free(path);
+	unit_rmtree(dir);
+}
+
+/* Long work in many transactions (a rebuild of the search index in steps, an
+ * import, a demo) keeps the WAL bounded: a commit that leaves more than
+ * STORE_WAL_MAX_BYTES in it checkpoints, and the next write starts the WAL again
+ * from its beginning. Without that, 100 transactions of 1 MiB leave a WAL of
+ * over 100 MiB (at a million submissions a rebuild grew it past 8 GB). */
+static void long_work_keeps_the_wal_bounded(void **state)
+{
+	(void)state;
+	char *dir = unit_tmpdir();
+	char *path = mc_xasprintf("%s/t.db", dir);
+	char *wal = mc_xasprintf("%s-wal", path);
+	struct store *s = NULL;
+	struct mc_error err = MC_ERROR_INIT;
+	assert_int_equal(store_open(path, STORE_CREATE, &s, &err), MC_OK);
+	sqlite3 *db = store_db(s);
+	assert_int_equal(sqlite3_exec(db, "CREATE TABLE bulk(b BLOB)", NULL, NULL, NULL), SQLITE_OK);
+	for (int i = 0; i < 100; i++)
+		assert_int_equal(sqlite3_exec(db, "BEGIN; INSERT INTO bulk VALUES (zeroblob(1048576)); COMMIT",
+					      NULL, NULL, NULL), SQLITE_OK);
+	struct stat st;
+	assert_int_equal(stat(wal, &st), 0);
+	assert_true(st.st_size > 0);
+	if (st.st_size >= STORE_WAL_MAX_BYTES + 16 * 1024 * 1024)
+		fail_msg("the WAL grew to %lld bytes over 100 transactions of 1 MiB", (long long)st.st_size);
+	store_close(&s);
+	assert_int_equal(query_int(path, "SELECT count(*) FROM bulk"), 100);
+	free(wal);
 	free(path);
 	unit_rmtree(dir);
 }
@@ -203,6 +235,7 @@ int main(void)
 		cmocka_unit_test(create_sets_wal_and_latest_schema),
 		cmocka_unit_test(missing_database_is_named),
 		cmocka_unit_test(foreign_keys_enforced),
+		cmocka_unit_test(long_work_keeps_the_wal_bounded),
 		cmocka_unit_test(upgrade_from_version_1_keeps_data),
 		cmocka_unit_test(newer_schema_refused),
 		cmocka_unit_test(locked_database_says_busy_and_changes_nothing),
