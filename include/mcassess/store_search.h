@@ -49,6 +49,10 @@ int store_search_impact_build(struct store *s, struct mc_error *err);
 /* Rows written but not yet indexed (a read; cheap: two index lookups and the
  * feedback changed since the last catch-up). */
 int search_pending(struct store *s, long long *evidence, long long *feedback, struct mc_error *err);
+/* The evidence (by id) the ranking index still has to take in before it is used: 0
+ * when it is built; after an upgrade to a new format of it, the whole evidence (less
+ * what an interrupted build did). A read. */
+int search_rank_pending(struct store *s, long long *evidence, struct mc_error *err);
 /* Index whatever is pending (nothing is written when nothing is pending). Inside the
  * caller's transaction: all at once. On its own: in transactions of 20,000 evidence
  * rows each, telling progress_report() after each, so that an interrupted build

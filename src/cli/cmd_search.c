@@ -120,17 +120,23 @@ static int print_one(void *ctx, struct search_hit *h)
 /* Catch the index up first, saying so when that takes a while. */
 static int catch_up(struct cli *cli, struct store *s, struct mc_error *err)
 {
-	long long ev = 0, fb = 0;
+	long long ev = 0, fb = 0, rank = 0;
 	int rc = search_pending(s, &ev, &fb, err);
+	if (rc == MC_OK)
+		rc = search_rank_pending(s, &rank, err);
 	if (rc != MC_OK)
 		return rc;
-	if (ev + fb < PROGRESS_ROWS)
+	if (ev + fb < PROGRESS_ROWS && rank < PROGRESS_ROWS)
 		return search_catch_up(s, NULL, err);
 	/* a first search after an upgrade, or after rows written behind mcassess's back:
 	 * say so, with how far it is; it goes in steps, so Ctrl-C keeps what was done */
-	if (cli->progress)
+	if (cli->progress && ev + fb >= PROGRESS_ROWS)
 		fprintf(stderr, "mcassess: search: %lld evidence items and %lld feedback texts are new to the index"
 			" (Ctrl-C stops; the next search carries on)\n", ev, fb);
+	else if (cli->progress)
+		fprintf(stderr, "mcassess: search: the ranking of results is built once for this version,"
+			" over %lld evidence items (Ctrl-C stops; the next search carries on)\n", rank);
+	cli_catch_interrupt(s);
 	cli_progress_begin(cli);
 	rc = search_catch_up(s, NULL, err);
 	cli_progress_end();
@@ -224,6 +230,10 @@ static int run(struct cli *cli, const struct cli_cmd *self, int argc, char **arg
 			     .bold = fmt == CLI_TEXT && cli->tty && getenv("TERM") && strcmp(getenv("TERM"), "dumb") != 0 };
 	if (rc == MC_OK && !regex)
 		rc = catch_up(cli, s, &err);
+	if (rc != MC_OK && cli_interrupted()) {
+		mc_buf_free(&words);
+		return cli_interrupted_exit(cli, &err, "the search index keeps what it built; the next search carries on");
+	}
 	if (rc == MC_OK) /* what you may see, masked where you score blind */
 		rc = precheck_search_each(s, pattern, regex, &ask, print_one, &p, &err);
 	if (fmt == CLI_JSON && (rc == MC_OK || p.printed))

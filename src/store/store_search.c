@@ -666,13 +666,32 @@ static int impact_step(struct store *s, void *arg, struct mc_error *err)
 	return rc;
 }
 
-/* The steps, each its own transaction, the percentage told between them; *stopped
- * when the caller's progress asks to stop. */
+int search_rank_pending(struct store *s, long long *evidence, struct mc_error *err)
+{
+	int built = 0;
+	long long hw = 0, at = 0;
+	char *mark = NULL;
+	*evidence = 0;
+	int rc = impact_built(s, &built, err);
+	if (rc != MC_OK || built)
+		return rc;
+	if ((rc = hw_get(s, &hw, NULL, err)) == MC_OK && (rc = store_meta_get(s, IMPACT_BUILD_KEY, &mark, err)) == MC_OK &&
+	    mark && *mark)
+		at = strtoll(mark, NULL, 10);
+	free(mark);
+	*evidence = hw > at ? hw - at : 1;
+	return rc;
+}
+
+/* The steps, each its own transaction, the percentage told before and between
+ * them; *stopped when the caller's progress asks to stop. */
 static int impact_build_steps(struct store *s, int (*progress)(void *ctx, long long done, long long total),
 			      void *ctx, int *stopped, struct mc_error *err)
 {
 	long long hw = 0, reached = 0;
 	int rc = hw_get(s, &hw, NULL, err);
+	if (rc == MC_OK)
+		progress_report("building the ranking index", 0, hw > 0 ? hw : 1);
 	while (rc == MC_OK && reached >= 0 && !*stopped) {
 		rc = in_tx(s, impact_step, &reached, err);
 		if (rc == MC_OK && reached >= 0) {

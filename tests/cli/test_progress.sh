@@ -100,6 +100,16 @@ t_check "search --reindex under a terminal exits 0" [ "$RC" -eq 0 ]
 t_check "it says what it indexes" grep -qF "search: 6000 evidence items and 0 feedback texts are new to the index (Ctrl-C stops; the next search carries on)" "$T/search.log"
 t_check "with a percentage" grep -qE "indexing evidence for search: [0-9]+%" "$T/search.log"
 no_debris "$T/search.log" "indexing evidence"
+# the ranking of results of an older version (as after an upgrade): built once, told
+sql "UPDATE meta SET value = '1' WHERE key = 'search.impact'"
+pty "$T/rank.log" search evidence
+t_check "a search that builds the ranking exits 0 (got $RC)" [ "$RC" -eq 0 ]
+t_check "it says what it builds" grep -qE "search: the ranking of results is built once for this version, over [0-9]+ evidence items \(Ctrl-C stops; the next search carries on\)" "$T/rank.log"
+t_check "with a percentage" grep -qE "building the ranking index: [0-9]+%" "$T/rank.log"
+no_debris "$T/rank.log" "building the ranking"
+t_check "and then it is built" test "$(sql "SELECT value FROM meta WHERE key = 'search.impact'")" = 2
+pty "$T/rank2.log" search evidence
+t_check "the next search builds nothing" sh -c "! grep -qi 'ranking' '$T/rank2.log'"
 
 # ---------------------------------------------------------------- archive init: progress and Ctrl-C
 cp "$DB" "$T/arch.db"
