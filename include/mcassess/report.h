@@ -133,8 +133,9 @@ int store_report_times(struct store *s, const struct report_scope *sc,
  * up to `upto`; "open": undecided submissions in the queue; "odd": submissions
  * whose times the counts cannot answer), pathway and district, in order of
  * kind, then upto. store_report_turn_nth: of the durations of `kind` over
- * `after` (in scope, of the pathway and district when not NULL), in order,
- * the one at `offset` and the next: *got is how many there were (0 to 2).
+ * `after` up to `upto` (in scope, of the pathway or district when not NULL),
+ * in order, the one at `offset` and the next: *got is how many there were
+ * (0 to 2).
  * store_report_turn_newer: the open submissions in scope submitted after
  * `t` (seconds since 1970). */
 int store_report_turn_counts(struct store *s, const struct report_scope *sc,
@@ -142,8 +143,8 @@ int store_report_turn_counts(struct store *s, const struct report_scope *sc,
 				       long long upto, long long n),
 			     void *ctx, struct mc_error *err);
 int store_report_turn_nth(struct store *s, const struct report_scope *sc, const char *kind, const char *pathway,
-			  const char *district, long long after, long long offset, long long v[2], int *got,
-			  struct mc_error *err);
+			  const char *district, long long after, long long upto, long long offset, long long v[2],
+			  int *got, struct mc_error *err);
 int store_report_turn_newer(struct store *s, const struct report_scope *sc, long long t, long long *n,
 			    struct mc_error *err);
 /* Pairs of scores of the same criterion of the same submission: an earlier read

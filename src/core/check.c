@@ -362,9 +362,9 @@ static int report_turn_one(void *ctx, const struct report_turn_diff *d)
 	struct ck *c = ctx;
 	if (c->report_diffs++ >= REPORT_DIFFS)
 		return MC_OK;
-	long long days = d->upto / 86400;
-	char *what = strcmp(d->kind, "decide") == 0 ? mc_xasprintf("decided within %lld days of submission", days)
-		     : strcmp(d->kind, "read") == 0 ? mc_xasprintf("decided within %lld days of assignment", days)
+	double days = (double)d->upto / 86400.0; /* a bucket's end: a quarter of a day */
+	char *what = strcmp(d->kind, "decide") == 0 ? mc_xasprintf("decided within %g days of submission", days)
+		     : strcmp(d->kind, "read") == 0 ? mc_xasprintf("decided within %g days of assignment", days)
 		     : mc_xstrdup(strcmp(d->kind, "open") == 0 ? "open" : "with times not in UTC");
 	if (strcmp(d->table, "row") == 0)
 		problem(c, "submission %s: its turnaround row (%s) kept for the turnaround report is %s: changed "

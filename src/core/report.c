@@ -510,8 +510,10 @@ static int hist_quantile(struct store *s, const struct report_scope *sc, const c
 	int i = 0, got = 0;
 	while (i + 1 < h->len && before + h->n[i] <= lo)
 		before += h->n[i++];
+	/* the next rank is in this bucket or the next one */
+	int j = i + 1 < h->len && before + h->n[i] <= lo + 1 ? i + 1 : i;
 	int rc = store_report_turn_nth(s, sc, kind, g->pathway, g->district, i > 0 ? h->upto[i - 1] : LLONG_MIN,
-				       lo - before, v, &got, err);
+				       h->upto[j], lo - before, v, &got, err);
 	if (rc == MC_OK && got < (lo + 1 < h->total ? 2 : 1))
 		return mc_error_set(err, MC_FAIL, "turnaround: the kept counts and times disagree (changed outside "
 				    "mcassess); 'mcassess check' names them, 'report turnaround --recount' reads "

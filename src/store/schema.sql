@@ -1169,13 +1169,17 @@ END;
 -- 1970); 'odd', a submission whose times are not all plain UTC
 -- (YYYY-MM-DDTHH:MM:SSZ), which the report then reads as before. With the
 -- submission's district, credential and day. upto buckets the durations by
--- whole days (a bucket holds the seconds over upto - 86400, up to upto; 0 for
--- 'open' and 'odd'): a day divides every due-days setting, and a bucket of a
--- day holds few enough durations to read. report_turn_count counts those rows
+-- quarters of a day (a bucket holds the seconds over upto - 21600, up to upto;
+-- 0 for 'open' and 'odd'): a quarter of a day divides every due-days setting,
+-- and it was the best width measured at 100,000 submissions projected to a
+-- million (bench/README.md): wider buckets hold more durations to read,
+-- narrower ones more counts. report_turn_count counts those rows
 -- for all time (per 'all', at ''), by month and by day, per kind, district,
 -- credential and upto, so a median or a 90th percentile walks a few thousand
--- counts to its bucket and reads the durations of that bucket alone
--- (report_turn_secs), and the backlog by age is counted by days. Recomputed
+-- counts to its bucket and reads the durations of that bucket alone, of its
+-- group only (report_turn_secs for everything, report_turn_district and
+-- report_turn_credential for a district's and a pathway's), and the backlog by
+-- age is counted by days. Recomputed
 -- whenever a submission's facts are rewritten (they are deleted and inserted
 -- again, never updated). A count that falls to 0 keeps its row. `check`
 -- recounts both.
@@ -1197,12 +1201,12 @@ CREATE TABLE report_turn_count (
 	credential_id INTEGER NOT NULL,
 	upto          INTEGER NOT NULL,
 	n             INTEGER NOT NULL,
-	PRIMARY KEY (per, at, kind, district_id, credential_id, upto)
+	PRIMARY KEY (per, at, kind, upto, district_id, credential_id)
 ) STRICT, WITHOUT ROWID;
 CREATE VIEW report_turn_kind(kind) AS VALUES ('decide'), ('read'), ('open'), ('odd');
 -- report_turn_fact: the rows report_turn must hold, from the facts.
 CREATE VIEW report_turn_fact AS SELECT *,
-	iif(kind IN ('decide', 'read'), (secs / 86400 + (secs % 86400 > 0)) * 86400, 0) AS upto FROM
+	iif(kind IN ('decide', 'read'), (secs / 21600 + (secs % 21600 > 0)) * 21600, 0) AS upto FROM
 	(SELECT f.submission_id, k.kind, CASE k.kind
 	WHEN 'decide' THEN unixepoch(f.decided_at) - unixepoch(f.submitted_at)
 	WHEN 'read' THEN unixepoch(f.decided_at) - unixepoch(f.assigned_at)
@@ -1220,6 +1224,10 @@ CREATE VIEW report_turn_fact AS SELECT *,
 -- walks report_submission
 INSERT INTO report_turn SELECT * FROM report_turn_fact;
 CREATE INDEX report_turn_secs ON report_turn(kind, secs, district_id, credential_id, day);
+CREATE INDEX report_turn_district ON report_turn(kind, district_id, secs, credential_id, day)
+	WHERE kind IN ('decide', 'read');
+CREATE INDEX report_turn_credential ON report_turn(kind, credential_id, secs, district_id, day)
+	WHERE kind IN ('decide', 'read');
 INSERT INTO report_turn_count SELECT p.per, substr(day, 1, p.len), kind, district_id, credential_id, upto, count(*)
 	FROM report_turn, report_assigned_per p GROUP BY 1, 2, 3, 4, 5, 6;
 CREATE TRIGGER report_turn_ins AFTER INSERT ON report_turn BEGIN

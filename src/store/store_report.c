@@ -222,15 +222,15 @@ int store_report_times(struct store *s, const struct report_scope *sc,
 #define TURN_COLS " kind, district_id, credential_id, upto, n FROM report_turn_count WHERE "
 #define TURN_RANGED " AND (?2 IS NOT NULL OR ?3 IS NOT NULL)"
 static const char SQL_TURN_COUNTS[] =
-	"SELECT g.kind, p.code, d.name, g.upto, g.n FROM (SELECT kind, district_id, credential_id, upto,"
-	" sum(n) AS n FROM (SELECT" TURN_COLS "per = 'all' AND at = '' AND ?2 IS NULL AND ?3 IS NULL"
+	"SELECT t.kind, p.code, d.name, t.upto, t.n FROM (SELECT" TURN_COLS "per = 'all' AND at = ''"
+	" AND ?2 IS NULL AND ?3 IS NULL"
 	" UNION ALL SELECT" TURN_COLS "per = 'month' AND at BETWEEN ?5 AND ?6" TURN_RANGED
 	" UNION ALL SELECT" TURN_COLS "per = 'day' AND at BETWEEN ?7 AND ?8" TURN_RANGED
-	" UNION ALL SELECT" TURN_COLS "per = 'day' AND at BETWEEN ?9 AND ?10" TURN_RANGED ")"
-	" WHERE n <> 0 AND (?1 IS NULL OR district_id = (SELECT id FROM district WHERE name = ?1))"
-	" GROUP BY 1, 2, 3, 4 HAVING sum(n) <> 0) g JOIN district d ON d.id = g.district_id"
-	" JOIN credential c ON c.id = g.credential_id JOIN pathway p ON p.id = c.pathway_id"
-	" ORDER BY g.kind, g.upto";
+	" UNION ALL SELECT" TURN_COLS "per = 'day' AND at BETWEEN ?9 AND ?10" TURN_RANGED ") t"
+	" JOIN district d ON d.id = t.district_id JOIN credential c ON c.id = t.credential_id"
+	" JOIN pathway p ON p.id = c.pathway_id"
+	" WHERE t.n <> 0 AND (?1 IS NULL OR t.district_id = (SELECT id FROM district WHERE name = ?1))"
+	" ORDER BY t.kind, t.upto";
 /* Rows of report_turn in scope: the district, the days, a district and a
  * pathway that exist (the report joins them). */
 #define TURN_SCOPE(DAY)                                                                        \
@@ -238,11 +238,18 @@ static const char SQL_TURN_COUNTS[] =
 	" AND (?2 IS NULL OR " DAY " >= ?2) AND (?3 IS NULL OR " DAY " <= ?3)"                     \
 	" AND district_id IN (SELECT id FROM district)"                                            \
 	" AND credential_id IN (SELECT c.id FROM credential c JOIN pathway p ON p.id = c.pathway_id)"
-static const char SQL_TURN_NTH[] =
-	"SELECT secs FROM report_turn INDEXED BY report_turn_secs WHERE kind = ?5 AND secs > ?6" TURN_SCOPE("day")
-	" AND (?7 IS NULL OR credential_id IN (SELECT c.id FROM credential c JOIN pathway p ON p.id = c.pathway_id"
-	" WHERE p.code = ?7)) AND (?8 IS NULL OR district_id = (SELECT id FROM district WHERE name = ?8))"
-	" ORDER BY secs LIMIT 2 OFFSET ?9";
+/* The durations over ?6 up to ?10, of everything (by report_turn_secs, in
+ * order: only the rows up to the offset are read), a district's or a
+ * pathway's (by their own index: that group's rows of the range alone). */
+#define TURN_NTH(INDEX, GROUP)                                                                   \
+	"SELECT secs FROM report_turn INDEXED BY " INDEX " WHERE kind = ?5 AND kind IN ('decide', 'read')" \
+	" AND secs > ?6 AND secs <= ?10" TURN_SCOPE("day") GROUP " ORDER BY secs LIMIT 2 OFFSET ?9"
+static const char *const SQL_TURN_NTH[] = {
+	TURN_NTH("report_turn_secs", " AND ?7 IS NULL AND ?8 IS NULL"),
+	TURN_NTH("report_turn_credential", " AND credential_id IN (SELECT c.id FROM credential c"
+		 " JOIN pathway p ON p.id = c.pathway_id WHERE p.code = ?7) AND ?8 IS NULL"),
+	TURN_NTH("report_turn_district", " AND ?7 IS NULL AND district_id = (SELECT id FROM district WHERE name = ?8)"),
+};
 /* The days after t's from their counts, t's own day from its rows. */
 static const char SQL_TURN_NEWER[] =
 	"SELECT (SELECT coalesce(sum(n), 0) FROM report_turn_count WHERE per = 'day' AND at > date(?5, 'unixepoch')"
@@ -272,14 +279,15 @@ int store_report_turn_counts(struct store *s, const struct report_scope *sc,
 }
 
 int store_report_turn_nth(struct store *s, const struct report_scope *sc, const char *kind, const char *pathway,
-			  const char *district, long long after, long long offset, long long v[2], int *got,
-			  struct mc_error *err)
+			  const char *district, long long after, long long upto, long long offset, long long v[2],
+			  int *got, struct mc_error *err)
 {
-	sqlite3_stmt *st = prep_scoped(s, SQL_TURN_NTH, sc, err);
+	sqlite3_stmt *st = prep_scoped(s, SQL_TURN_NTH[pathway ? 1 : district ? 2 : 0], sc, err);
 	if (!st)
 		return MC_FAIL;
 	store_bind_text(st, 5, kind);
 	sqlite3_bind_int64(st, 6, after);
+	sqlite3_bind_int64(st, 10, upto);
 	store_bind_text(st, 7, pathway);
 	store_bind_text(st, 8, district);
 	sqlite3_bind_int64(st, 9, offset);
