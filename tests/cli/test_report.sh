@@ -344,6 +344,14 @@ assessors_same() { # what: every scope, every format, kept against --recount
 		[ -z "$_differ" ] && [ "$_same" = 15 ]
 }
 assessors_same "after the upgrade filled them"
+# turnaround's counts (migration 22), filled by the same upgrade
+for fmt in text tsv json; do
+	"$MCASSESS" --db "$A/t.db" report turnaround --format $fmt --district "$D1" >"$T/kept" 2>&1
+	"$MCASSESS" --db "$A/t.db" report turnaround --format $fmt --district "$D1" --recount >"$T/recount" 2>&1
+	t_check "turnaround $fmt: the upgrade's counts give the recount's figures" cmp -s "$T/kept" "$T/recount"
+done
+t_check "turnaround: the upgrade counted every decision" [ "$(sqlite3 "$A/t.db" "SELECT sum(n) = (SELECT count(*)
+	FROM decision) FROM report_turn_count WHERE per = 'all' AND kind = 'decide'")" = 1 ]
 t_check "assessors: the upgrade counted every assignment" [ "$(sqlite3 "$A/t.db" "SELECT sum(n) = (SELECT count(*)
 	FROM assignment) FROM report_assigned_count WHERE per = 'all'")" = 1 ]
 RC=0; "$MCASSESS" --db "$A/t.db" check >"$OUT" 2>"$ERR" || RC=$?
