@@ -474,7 +474,7 @@ static void tgroup_row(struct tgroup *g, struct report_turnaround_row *r)
 }
 
 /* ---------------------------------------------------------------- turnaround from its counts
- * (migration 22): the groups' durations as counts by bucket of a day; a
+ * (migration 22): the groups' durations as counts by bucket (a quarter of a day); a
  * quantile walks them to the bucket of its rank and reads that bucket's
  * durations alone; the backlog by age counts the open submissions of the
  * days after each age's limit. */
