@@ -127,6 +127,26 @@ int store_report_times(struct store *s, const struct report_scope *sc,
 		       int (*fn)(void *ctx, const char *pathway, const char *district, const char *status,
 				 const char *submitted, const char *assigned, const char *decided),
 		       void *ctx, struct mc_error *err);
+/* Turnaround from its counts (migration 22; not for an assessor's own scope).
+ * store_report_turn_counts: per kind ("decide", "read": durations in seconds,
+ * counted by bucket, each bucket holding the seconds over the one before it
+ * up to `upto`; "open": undecided submissions in the queue; "odd": submissions
+ * whose times the counts cannot answer), pathway and district, in order of
+ * kind, then upto. store_report_turn_nth: of the durations of `kind` over
+ * `after` up to `upto` (in scope, of the pathway or district when not NULL),
+ * in order, the one at `offset` and the next: *got is how many there were
+ * (0 to 2).
+ * store_report_turn_newer: the open submissions in scope submitted after
+ * `t` (seconds since 1970). */
+int store_report_turn_counts(struct store *s, const struct report_scope *sc,
+			     int (*fn)(void *ctx, const char *kind, const char *pathway, const char *district,
+				       long long upto, long long n),
+			     void *ctx, struct mc_error *err);
+int store_report_turn_nth(struct store *s, const struct report_scope *sc, const char *kind, const char *pathway,
+			  const char *district, long long after, long long upto, long long offset, long long v[2],
+			  int *got, struct mc_error *err);
+int store_report_turn_newer(struct store *s, const struct report_scope *sc, long long t, long long *n,
+			    struct mc_error *err);
 /* Pairs of scores of the same criterion of the same submission: an earlier read
  * against a later one ("first" against "second"; any read against the last one,
  * the final). Levels are 0-based; k is the criterion's number of levels; n is
@@ -205,6 +225,20 @@ struct report_assigned_diff {
 int store_report_assigned_check(struct store *s, const char *const *days, int ndays,
 				int (*fn)(void *ctx, const struct report_assigned_diff *d), void *ctx,
 				struct mc_error *err);
+/* Turnaround's counts kept by triggers (migration 22: report_turn, one row a
+ * submission and kind; report_turn_count, their counts for all time, by month
+ * and by day) against a recount from the submissions' facts: fn gets each
+ * difference (none when they agree). days: as store_report_assigned_check. */
+struct report_turn_diff {
+	const char *table;        /* "day", "month", "all time", or "row" (one submission's row) */
+	const char *when;         /* the day or month ("" for all time); for "row", the submission */
+	const char *credential, *district; /* NULL when unknown */
+	const char *kind;         /* "decide", "read", "open" or "odd" */
+	long long upto;           /* the bucket: durations up to this many seconds */
+	long long kept, counted;  /* submissions */
+};
+int store_report_turn_check(struct store *s, const char *const *days, int ndays,
+			    int (*fn)(void *ctx, const struct report_turn_diff *d), void *ctx, struct mc_error *err);
 /* Set a pathway's goal (admins; audited). MC_INVALID for an unknown pathway. */
 int report_goal_set(struct store *s, const char *pathway, long goal, long *before, struct mc_error *err);
 int store_report_goal(struct store *s, const char *pathway, long goal, long *before, int *found,

@@ -355,6 +355,45 @@ static int check_assigned(struct ck *c, const struct marks *since, struct mc_err
 	return rc;
 }
 
+/* Turnaround's counts (migration 22): every group, or those of the days
+ * written after the last clean check. */
+static int report_turn_one(void *ctx, const struct report_turn_diff *d)
+{
+	struct ck *c = ctx;
+	if (c->report_diffs++ >= REPORT_DIFFS)
+		return MC_OK;
+	double days = (double)d->upto / 86400.0; /* a bucket's end: a quarter of a day */
+	char *what = strcmp(d->kind, "decide") == 0 ? mc_xasprintf("decided within %g days of submission", days)
+		     : strcmp(d->kind, "read") == 0 ? mc_xasprintf("decided within %g days of assignment", days)
+		     : mc_xstrdup(strcmp(d->kind, "open") == 0 ? "open" : "with times not in UTC");
+	if (strcmp(d->table, "row") == 0)
+		problem(c, "submission %s: its turnaround row (%s) kept for the turnaround report is %s: changed "
+			   "outside mcassess", d->when, what, d->kept ? "not what its facts say" : "missing");
+	else
+		problem(c, "turnaround counter (%s%s) for %s%s%s, %s, submissions %s, says %lld but the submissions "
+			   "say %lld: changed outside mcassess; the turnaround report is wrong until it is mended",
+			*d->when ? "by " : "", d->table, d->when, *d->when ? ", " : "",
+			d->credential ? d->credential : "(no credential)", d->district ? d->district : "(no district)",
+			what, d->kept, d->counted);
+	free(what);
+	return MC_OK;
+}
+
+static int check_turn(struct ck *c, const struct marks *since, struct mc_error *err)
+{
+	if (!since)
+		return store_report_turn_check(c->s, NULL, 0, report_turn_one, c, err);
+	char **days = NULL;
+	int n = 0;
+	int rc = store_check_dirty_days(c->s, since->day_seq, &days, &n, err);
+	if (rc == MC_OK && n > 0)
+		rc = store_report_turn_check(c->s, (const char *const *)days, n, report_turn_one, c, err);
+	for (int i = 0; i < n; i++)
+		free(days[i]);
+	free(days);
+	return rc;
+}
+
 /* Whole (since NULL): every counter against a recount, a whole pass. Since the
  * last clean check: only the days, months and submissions written after it. */
 static int check_report_counts(struct ck *c, const struct marks *since, struct mc_error *err)
@@ -368,6 +407,8 @@ static int check_report_counts(struct ck *c, const struct marks *since, struct m
 	if (rc == MC_OK)
 		rc = since ? store_check_facts_since(c->s, since->submission_seq, report_fact_one, c, err)
 			   : store_report_facts_check(c->s, report_fact_one, c, err);
+	if (rc == MC_OK) /* after the facts it is read from: a changed fact is named first */
+		rc = check_turn(c, since, err);
 	if (rc == MC_OK && c->report_diffs > REPORT_DIFFS)
 		problem(c, "reports: %ld more differences like the ones above", c->report_diffs - REPORT_DIFFS);
 	return rc;

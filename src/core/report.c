@@ -2,6 +2,7 @@
  * each. Who sees what is decided once, in report_scope_for, at the top. */
 #include "config.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -310,30 +311,76 @@ static void series_select(long long *v, long n, long k)
 	}
 }
 
+/* stats_quantile's ranks: h, where the q-th quantile of n values falls, and
+ * the rank below it (lo; lo + 1 the one above, when there is one). */
+static double quantile_rank(long long n, double q, long long *lo)
+{
+	double h = (n - 1) * q;
+	*lo = (long long)floor(h);
+	if (*lo + 1 >= n)
+		*lo = n - 1;
+	return h;
+}
+
+/* The value between the lo-th (x) and the next (NULL: none), in days. */
+static double quantile_value(long long x, const long long *next, double h, long long lo)
+{
+	double d = x / DAY;
+	return next ? d + (h - lo) * (*next / DAY - d) : d;
+}
+
 /* stats_quantile's value (linear between the two nearest ranks) in days,
  * from the two ranks selected rather than the whole series sorted. */
 static double series_quantile(struct series *s, double q)
 {
 	if (s->n <= 0)
 		return NAN;
-	double h = (s->n - 1) * q;
-	long lo = (long)floor(h);
+	long long lo;
+	double h = quantile_rank(s->n, q, &lo);
+	series_select(s->v, s->n, (long)lo);
 	if (lo + 1 >= s->n)
-		lo = s->n - 1;
-	series_select(s->v, s->n, lo);
-	double x = s->v[lo] / DAY;
-	if (lo + 1 >= s->n)
-		return x;
+		return quantile_value(s->v[lo], NULL, h, lo);
 	long long next = s->v[lo + 1];
-	for (long i = lo + 2; i < s->n; i++)
+	for (long i = (long)lo + 2; i < s->n; i++)
 		if (s->v[i] < next)
 			next = s->v[i];
-	return x + (h - lo) * (next / DAY - x);
+	return quantile_value(s->v[lo], &next, h, lo);
+}
+
+/* A series as counts by bucket (migration 22): upto[i] the bucket's largest
+ * possible value, in order; n[i] how many values it holds. */
+struct hist {
+	long long *upto, *n, total;
+	int len, cap;
+};
+
+static void hist_add(struct hist *h, long long upto, long long n)
+{
+	if (h->len > 0 && h->upto[h->len - 1] == upto) {
+		h->n[h->len - 1] += n;
+	} else {
+		if (h->len == h->cap) {
+			h->cap = h->cap ? h->cap * 2 : 32;
+			h->upto = mc_xrealloc(h->upto, sizeof *h->upto * (size_t)h->cap);
+			h->n = mc_xrealloc(h->n, sizeof *h->n * (size_t)h->cap);
+		}
+		h->upto[h->len] = upto;
+		h->n[h->len++] = n;
+	}
+	h->total += n;
+}
+
+static void hist_free(struct hist *h)
+{
+	free(h->upto);
+	free(h->n);
+	memset(h, 0, sizeof *h);
 }
 
 struct tgroup {
 	char *pathway, *district;
 	struct series decide, read;
+	struct hist hdecide, hread; /* from the counts instead of decide and read */
 	long within;
 };
 
@@ -343,6 +390,7 @@ struct tctx {
 	time_t as_of;
 	int due_days;
 	long backlog[REPORT_AGE_BUCKETS];
+	long long open, odd; /* from the counts */
 };
 
 const char *const report_age_buckets[REPORT_AGE_BUCKETS] = { "under 7 days", "7-13 days", "14-29 days",
@@ -425,16 +473,149 @@ static void tgroup_row(struct tgroup *g, struct report_turnaround_row *r)
 	free(g->read.v);
 }
 
+/* ---------------------------------------------------------------- turnaround from its counts
+ * (migration 22): the groups' durations as counts by bucket (a quarter of a day); a
+ * quantile walks them to the bucket of its rank and reads that bucket's
+ * durations alone; the backlog by age counts the open submissions of the
+ * days after each age's limit. */
+static int on_turn_count(void *ctx, const char *kind, const char *pathway, const char *district, long long upto,
+			 long long n)
+{
+	struct tctx *t = ctx;
+	if (strcmp(kind, "open") == 0)
+		t->open += n;
+	else if (strcmp(kind, "odd") == 0)
+		t->odd += n;
+	if (strcmp(kind, "decide") != 0 && strcmp(kind, "read") != 0)
+		return MC_OK;
+	int gs[3] = { tgroup_get(t, NULL, NULL), tgroup_get(t, pathway, NULL), tgroup_get(t, NULL, district) };
+	for (int i = 0; i < 3; i++) {
+		struct tgroup *g = &t->g[gs[i]];
+		hist_add(*kind == 'd' ? &g->hdecide : &g->hread, upto, n);
+		if (*kind == 'd' && upto <= (long long)t->due_days * (long long)DAY)
+			g->within += (long)n;
+	}
+	return MC_OK;
+}
+
+static int hist_quantile(struct store *s, const struct report_scope *sc, const char *kind, const struct tgroup *g,
+			 double q, double *out, struct mc_error *err)
+{
+	const struct hist *h = *kind == 'd' ? &g->hdecide : &g->hread;
+	*out = NAN;
+	if (h->total <= 0)
+		return MC_OK;
+	long long lo, before = 0, v[2];
+	double rank = quantile_rank(h->total, q, &lo);
+	int i = 0, got = 0;
+	while (i + 1 < h->len && before + h->n[i] <= lo)
+		before += h->n[i++];
+	/* the next rank is in this bucket or the next one */
+	int j = i + 1 < h->len && before + h->n[i] <= lo + 1 ? i + 1 : i;
+	int rc = store_report_turn_nth(s, sc, kind, g->pathway, g->district, i > 0 ? h->upto[i - 1] : LLONG_MIN,
+				       h->upto[j], lo - before, v, &got, err);
+	if (rc == MC_OK && got < (lo + 1 < h->total ? 2 : 1))
+		return mc_error_set(err, MC_FAIL, "turnaround: the kept counts and times disagree (changed outside "
+				    "mcassess); 'mcassess check' names them, 'report turnaround --recount' reads "
+				    "every submission");
+	if (rc == MC_OK)
+		*out = quantile_value(v[0], lo + 1 < h->total ? &v[1] : NULL, rank, lo);
+	return rc;
+}
+
+static int tgroup_kept_row(struct store *s, const struct report_scope *sc, struct tgroup *g,
+			   struct report_turnaround_row *r, struct mc_error *err)
+{
+	r->decided = (long)g->hdecide.total;
+	r->read_n = (long)g->hread.total;
+	r->within_due = g->within;
+	int rc = hist_quantile(s, sc, "decide", g, 0.5, &r->decide_median, err);
+	if (rc == MC_OK)
+		rc = hist_quantile(s, sc, "decide", g, 0.9, &r->decide_p90, err);
+	if (rc == MC_OK)
+		rc = hist_quantile(s, sc, "read", g, 0.5, &r->read_median, err);
+	if (rc == MC_OK)
+		rc = hist_quantile(s, sc, "read", g, 0.9, &r->read_p90, err);
+	return rc;
+}
+
+/* Open submissions under 7, 14 and 30 days old: those submitted after as_of
+ * less that many days; the rest are older. */
+static int kept_backlog(struct store *s, const struct report_scope *sc, struct tctx *t, struct mc_error *err)
+{
+	static const int limits[REPORT_AGE_BUCKETS - 1] = { 7, 14, 30 };
+	long long newer[REPORT_AGE_BUCKETS] = { 0 };
+	int rc = MC_OK;
+	for (int i = 0; rc == MC_OK && i < REPORT_AGE_BUCKETS - 1; i++)
+		rc = store_report_turn_newer(s, sc, (long long)t->as_of - limits[i] * (long long)DAY, &newer[i + 1],
+					     err);
+	for (int i = 0; i < REPORT_AGE_BUCKETS; i++)
+		t->backlog[i] = (long)((i < REPORT_AGE_BUCKETS - 1 ? newer[i + 1] : t->open) - newer[i]);
+	return rc;
+}
+
+static void tgroups_free(struct tctx *t)
+{
+	for (int i = 0; i < t->n; i++) {
+		free(t->g[i].pathway);
+		free(t->g[i].district);
+		hist_free(&t->g[i].hdecide);
+		hist_free(&t->g[i].hread);
+	}
+	free(t->g);
+	t->g = NULL;
+	t->n = 0;
+}
+
+/* The report from the counts, or *kept 0 when they cannot answer it (an
+ * assessor's own, a recount, odd times in scope). */
+static int turnaround_kept(struct store *s, const struct report_scope *sc, struct tctx *t,
+			   struct report_turnaround *out, int *kept, struct mc_error *err)
+{
+	*kept = 0;
+	if (sc->recount || sc->assessor)
+		return MC_OK;
+	int rc = store_report_turn_counts(s, sc, on_turn_count, t, err);
+	if (rc != MC_OK || t->odd > 0) {
+		tgroups_free(t);
+		return rc;
+	}
+	*kept = 1;
+	if (t->n == 0)
+		tgroup_get(t, NULL, NULL);
+	qsort(t->g, (size_t)t->n, sizeof *t->g, cmp_tgroups);
+	out->rows = mc_xrealloc(NULL, sizeof *out->rows * (size_t)t->n);
+	for (int i = 0; i < t->n; i++) /* the rows own the names from here */
+		out->rows[i] = (struct report_turnaround_row){ .pathway = t->g[i].pathway,
+							       .district = t->g[i].district };
+	out->n = t->n;
+	for (int i = 0; rc == MC_OK && i < t->n; i++)
+		rc = tgroup_kept_row(s, sc, &t->g[i], &out->rows[i], err);
+	for (int i = 0; i < t->n; i++)
+		t->g[i].pathway = t->g[i].district = NULL;
+	tgroups_free(t);
+	return rc == MC_OK ? kept_backlog(s, sc, t, err) : rc;
+}
+
 int report_turnaround(struct store *s, const struct report_scope *sc, struct report_turnaround *out,
 		      struct mc_error *err)
 {
 	memset(out, 0, sizeof *out);
 	struct tctx t = { .due_days = sc->due_days };
 	mc_time_parse(sc->as_of, &t.as_of);
+	int kept = 0;
 	int rc = store_begin_read(s, err);
 	if (rc == MC_OK) {
-		rc = store_report_times(s, sc, on_times, &t, err);
+		rc = turnaround_kept(s, sc, &t, out, &kept, err);
+		if (rc == MC_OK && !kept)
+			rc = store_report_times(s, sc, on_times, &t, err);
 		store_end_read(s);
+	}
+	if (kept) {
+		memcpy(out->backlog, t.backlog, sizeof t.backlog);
+		if (rc != MC_OK)
+			report_turnaround_free(out);
+		return rc;
 	}
 	if (t.n == 0)
 		tgroup_get(&t, NULL, NULL);

@@ -216,6 +216,102 @@ int store_report_times(struct store *s, const struct report_scope *sc,
 	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading the turnaround times");
 }
 
+/* ---------------------------------------------------------------- turnaround's counts
+ * (migration 22). The counts: for all time, else whole months (?5-?6) and
+ * the days either side (?7-?10), as progress reads its counters. */
+#define TURN_COLS " kind, district_id, credential_id, upto, n FROM report_turn_count WHERE "
+#define TURN_RANGED " AND (?2 IS NOT NULL OR ?3 IS NOT NULL)"
+static const char SQL_TURN_COUNTS[] =
+	"SELECT t.kind, p.code, d.name, t.upto, t.n FROM (SELECT" TURN_COLS "per = 'all' AND at = ''"
+	" AND ?2 IS NULL AND ?3 IS NULL"
+	" UNION ALL SELECT" TURN_COLS "per = 'month' AND at BETWEEN ?5 AND ?6" TURN_RANGED
+	" UNION ALL SELECT" TURN_COLS "per = 'day' AND at BETWEEN ?7 AND ?8" TURN_RANGED
+	" UNION ALL SELECT" TURN_COLS "per = 'day' AND at BETWEEN ?9 AND ?10" TURN_RANGED ") t"
+	" JOIN district d ON d.id = t.district_id JOIN credential c ON c.id = t.credential_id"
+	" JOIN pathway p ON p.id = c.pathway_id"
+	" WHERE t.n <> 0 AND (?1 IS NULL OR t.district_id = (SELECT id FROM district WHERE name = ?1))"
+	" ORDER BY t.kind, t.upto";
+/* Rows of report_turn in scope: the district, the days, a district and a
+ * pathway that exist (the report joins them). */
+#define TURN_SCOPE(DAY)                                                                        \
+	" AND (?1 IS NULL OR district_id = (SELECT id FROM district WHERE name = ?1))"             \
+	" AND (?2 IS NULL OR " DAY " >= ?2) AND (?3 IS NULL OR " DAY " <= ?3)"                     \
+	" AND district_id IN (SELECT id FROM district)"                                            \
+	" AND credential_id IN (SELECT c.id FROM credential c JOIN pathway p ON p.id = c.pathway_id)"
+/* The durations over ?6 up to ?10, of everything (by report_turn_secs, in
+ * order: only the rows up to the offset are read), a district's or a
+ * pathway's (by their own index: that group's rows of the range alone). */
+#define TURN_NTH(INDEX, GROUP)                                                                   \
+	"SELECT secs FROM report_turn INDEXED BY " INDEX " WHERE kind = ?5 AND kind IN ('decide', 'read')" \
+	" AND secs > ?6 AND secs <= ?10" TURN_SCOPE("day") GROUP " ORDER BY secs LIMIT 2 OFFSET ?9"
+static const char *const SQL_TURN_NTH[] = {
+	TURN_NTH("report_turn_secs", " AND ?7 IS NULL AND ?8 IS NULL"),
+	TURN_NTH("report_turn_credential", " AND credential_id IN (SELECT c.id FROM credential c"
+		 " JOIN pathway p ON p.id = c.pathway_id WHERE p.code = ?7) AND ?8 IS NULL"),
+	TURN_NTH("report_turn_district", " AND ?7 IS NULL AND district_id = (SELECT id FROM district WHERE name = ?8)"),
+};
+/* The days after t's from their counts, t's own day from its rows. */
+static const char SQL_TURN_NEWER[] =
+	"SELECT (SELECT coalesce(sum(n), 0) FROM report_turn_count WHERE per = 'day' AND at > date(?5, 'unixepoch')"
+	" AND kind = 'open'" TURN_SCOPE("at") ")"
+	" + (SELECT count(*) FROM report_turn INDEXED BY report_turn_secs WHERE kind = 'open' AND secs > ?5"
+	" AND secs < unixepoch(date(?5, 'unixepoch'), '+1 day')" TURN_SCOPE("day") ")";
+
+int store_report_turn_counts(struct store *s, const struct report_scope *sc,
+			     int (*fn)(void *ctx, const char *kind, const char *pathway, const char *district,
+				       long long upto, long long n),
+			     void *ctx, struct mc_error *err)
+{
+	sqlite3_stmt *st = prep_scoped(s, SQL_TURN_COUNTS, sc, err);
+	if (!st)
+		return MC_FAIL;
+	bind_counter_ranges(st, sc);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (fn(ctx, (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
+		       (const char *)sqlite3_column_text(st, 2), sqlite3_column_int64(st, 3),
+		       sqlite3_column_int64(st, 4)) != MC_OK) {
+			sqlite3_reset(st);
+			return MC_FAIL;
+		}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading the turnaround counts");
+}
+
+int store_report_turn_nth(struct store *s, const struct report_scope *sc, const char *kind, const char *pathway,
+			  const char *district, long long after, long long upto, long long offset, long long v[2],
+			  int *got, struct mc_error *err)
+{
+	sqlite3_stmt *st = prep_scoped(s, SQL_TURN_NTH[pathway ? 1 : district ? 2 : 0], sc, err);
+	if (!st)
+		return MC_FAIL;
+	store_bind_text(st, 5, kind);
+	sqlite3_bind_int64(st, 6, after);
+	sqlite3_bind_int64(st, 10, upto);
+	store_bind_text(st, 7, pathway);
+	store_bind_text(st, 8, district);
+	sqlite3_bind_int64(st, 9, offset);
+	int rc;
+	*got = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		v[(*got)++] = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading the turnaround times");
+}
+
+int store_report_turn_newer(struct store *s, const struct report_scope *sc, long long t, long long *n,
+			    struct mc_error *err)
+{
+	sqlite3_stmt *st = prep_scoped(s, SQL_TURN_NEWER, sc, err);
+	if (!st)
+		return MC_FAIL;
+	sqlite3_bind_int64(st, 5, t);
+	int rc = sqlite3_step(st);
+	*n = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? MC_OK : store_fail(s, err, "counting the backlog");
+}
+
 /* x: the earlier read, y: the later one. 'first-second' pairs the first and
  * second reads; 'assessor-final' pairs every read with the last read of the
  * same criterion (adjudication, else second), that is the final outcome. The
@@ -693,5 +789,81 @@ int store_report_assigned_check(struct store *s, const char *const *days, int nd
 	int rc = MC_OK;
 	for (int i = 0; rc == MC_OK && i < ndays; i++)
 		rc = assigned_check_day(s, st, days[i], fn, ctx, err);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- turnaround's counts checked
+ * Turnaround's counts and rows (migration 22) against a recount, each side
+ * sorted once and compared group by group, never joined: the counts by day
+ * against the rows as the facts say now (report_turn_fact), the counts by
+ * month and for all time against the sum of their days, and the kept rows
+ * (report_turn) against the same. ?1: one day (the submissions of that day,
+ * by submission_submitted; all time is then not recounted), or NULL for all. */
+#define TURN_KEY "kind, district_id, credential_id, upto"
+#define TURN_DIFFER(T, REAL, KEPT)                                                              \
+	"SELECT '" T "' AS tb, k, district_id AS did, credential_id AS cid, kind, upto,"           \
+	" sum(kn) AS kept, sum(rn) AS counted FROM"                                                 \
+	" (SELECT k, " TURN_KEY ", n AS kn, 0 AS rn FROM (" KEPT ")"                                \
+	"  UNION ALL SELECT k, " TURN_KEY ", 0, n FROM (" REAL "))"                                 \
+	" GROUP BY k, " TURN_KEY " HAVING sum(kn) <> sum(rn)"
+#define TURN_KEPT(PER, AT)                                                                      \
+	"SELECT at AS k, " TURN_KEY ", n FROM report_turn_count WHERE per = '" PER "' AND n <> 0 AND " AT
+#define TURN_DAYS(K, WHERE)                                                                     \
+	"SELECT " K " AS k, " TURN_KEY ", sum(n) AS n FROM report_turn_count WHERE per = 'day' AND " WHERE \
+	" GROUP BY 1, " TURN_KEY " HAVING sum(n) <> 0"
+#define TURN_DAY_SUBS                                                                           \
+	"(SELECT id FROM submission INDEXED BY submission_submitted WHERE submitted_at >= ?1"       \
+	" AND submitted_at < ?1 || char(1114111))"
+#define TURN_ROWS(TABLE) "SELECT * FROM " TABLE " WHERE ?1 IS NULL OR submission_id IN " TURN_DAY_SUBS
+static const char SQL_TURN_CHECK[] =
+	"SELECT t.tb, t.k, c.code, d.name, t.kind, t.upto, t.kept, t.counted FROM ("
+	TURN_DIFFER("day", "SELECT day AS k, " TURN_KEY ", count(*) AS n FROM report_turn_fact"
+		    " WHERE ?1 IS NULL OR submission_id IN " TURN_DAY_SUBS " GROUP BY 1, " TURN_KEY,
+		    TURN_KEPT("day", "(?1 IS NULL OR at = ?1)"))
+	" UNION ALL "
+	TURN_DIFFER("month", TURN_DAYS("substr(at, 1, 7)", "(?1 IS NULL OR (at >= substr(?1, 1, 7)"
+		    " AND at < substr(?1, 1, 7) || char(1114111)))"),
+		    TURN_KEPT("month", "(?1 IS NULL OR at = substr(?1, 1, 7))"))
+	" UNION ALL "
+	TURN_DIFFER("all time", TURN_DAYS("''", "?1 IS NULL"), TURN_KEPT("all", "?1 IS NULL"))
+	" UNION ALL "
+	"SELECT 'row', coalesce(s.ext_id, '#' || r.submission_id), r.district_id, r.credential_id, r.kind, r.upto,"
+	" r.kept, 1 - r.kept FROM"
+	" (SELECT 1 AS kept, * FROM (" TURN_ROWS("report_turn") " EXCEPT " TURN_ROWS("report_turn_fact") ")"
+	"  UNION ALL SELECT 0, * FROM (" TURN_ROWS("report_turn_fact") " EXCEPT " TURN_ROWS("report_turn") ")) r"
+	" LEFT JOIN submission s ON s.id = r.submission_id"
+	") t LEFT JOIN credential c ON c.id = t.cid LEFT JOIN district d ON d.id = t.did ORDER BY 1, 2, 3, 4, 5, 6";
+
+static int turn_check_day(struct store *s, sqlite3_stmt *st, const char *day,
+			  int (*fn)(void *ctx, const struct report_turn_diff *d), void *ctx, struct mc_error *err)
+{
+	store_bind_text(st, 1, day);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *v[5];
+		for (int i = 0; i < 5; i++)
+			v[i] = (const char *)sqlite3_column_text(st, i);
+		struct report_turn_diff d = { v[0], v[1], v[2], v[3], v[4], sqlite3_column_int64(st, 5),
+					      sqlite3_column_int64(st, 6), sqlite3_column_int64(st, 7) };
+		if (fn(ctx, &d) != MC_OK) {
+			sqlite3_reset(st);
+			return MC_FAIL;
+		}
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "recounting the turnaround counts");
+}
+
+int store_report_turn_check(struct store *s, const char *const *days, int ndays,
+			    int (*fn)(void *ctx, const struct report_turn_diff *d), void *ctx, struct mc_error *err)
+{
+	sqlite3_stmt *st = store_prep(s, SQL_TURN_CHECK, err);
+	if (!st)
+		return MC_FAIL;
+	if (!days)
+		return turn_check_day(s, st, NULL, fn, ctx, err);
+	int rc = MC_OK;
+	for (int i = 0; rc == MC_OK && i < ndays; i++)
+		rc = turn_check_day(s, st, days[i], fn, ctx, err);
 	return rc;
 }

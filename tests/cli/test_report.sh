@@ -283,7 +283,8 @@ if command -v script >/dev/null 2>&1; then
 	"$MCASSESS" --db "$U/new.db" demo --submissions 3000 >/dev/null 2>&1
 	sqlite3 "$U/new.db" "SELECT 'DROP ' || type || ' ' || name || ';' FROM sqlite_schema WHERE (name LIKE 'report_pair%'
 		OR name LIKE 'report_agree%' OR name = 'report_level_pos' OR name LIKE 'check_dirty_pair%'
-		OR name LIKE 'check_dirty_agree%' OR name LIKE 'report_assigned%' OR name LIKE 'check_dirty_assigned%')
+		OR name LIKE 'check_dirty_agree%' OR name LIKE 'report_assigned%' OR name LIKE 'check_dirty_assigned%'
+		OR name LIKE 'report_turn%' OR name LIKE 'check_dirty_turn%')
 		AND type IN ('trigger', 'view', 'table') ORDER BY type = 'table'" >"$U/down.sql"
 	echo "PRAGMA user_version = 18;" >>"$U/down.sql"
 	sqlite3 "$U/new.db" <"$U/down.sql"
@@ -314,7 +315,8 @@ A=$(mktemp -d /tmp/mcassess-assigned.XXXXXX)
 # drops what 19 made): the objects of 19, 20 and 21 dropped, upgraded through all
 sqlite3 "$A/t.db" "SELECT 'DROP ' || type || ' ' || name || ';' FROM sqlite_schema WHERE (name LIKE 'report_assigned%'
 	OR name LIKE 'check_dirty_assigned%' OR name LIKE 'report_pair%' OR name LIKE 'report_agree%'
-	OR name = 'report_level_pos' OR name LIKE 'check_dirty_pair%' OR name LIKE 'check_dirty_agree%')
+	OR name = 'report_level_pos' OR name LIKE 'check_dirty_pair%' OR name LIKE 'check_dirty_agree%'
+	OR name LIKE 'report_turn%' OR name LIKE 'check_dirty_turn%')
 	AND type IN ('trigger', 'view', 'table') ORDER BY type = 'table'" >"$A/down.sql"
 echo "PRAGMA user_version = 18;" >>"$A/down.sql"
 sqlite3 "$A/t.db" <"$A/down.sql"
@@ -342,6 +344,14 @@ assessors_same() { # what: every scope, every format, kept against --recount
 		[ -z "$_differ" ] && [ "$_same" = 15 ]
 }
 assessors_same "after the upgrade filled them"
+# turnaround's counts (migration 22), filled by the same upgrade
+for fmt in text tsv json; do
+	"$MCASSESS" --db "$A/t.db" report turnaround --format $fmt --district "$D1" >"$T/kept" 2>&1
+	"$MCASSESS" --db "$A/t.db" report turnaround --format $fmt --district "$D1" --recount >"$T/recount" 2>&1
+	t_check "turnaround $fmt: the upgrade's counts give the recount's figures" cmp -s "$T/kept" "$T/recount"
+done
+t_check "turnaround: the upgrade counted every decision" [ "$(sqlite3 "$A/t.db" "SELECT sum(n) = (SELECT count(*)
+	FROM decision) FROM report_turn_count WHERE per = 'all' AND kind = 'decide'")" = 1 ]
 t_check "assessors: the upgrade counted every assignment" [ "$(sqlite3 "$A/t.db" "SELECT sum(n) = (SELECT count(*)
 	FROM assignment) FROM report_assigned_count WHERE per = 'all'")" = 1 ]
 RC=0; "$MCASSESS" --db "$A/t.db" check >"$OUT" 2>"$ERR" || RC=$?

@@ -689,6 +689,198 @@ static void test_assessors_random(void **state)
 	assert_true(diffs >= 4);
 }
 
+/* ---------------------------------------------------------------- turnaround's counts (migration 22) */
+static char *turnaround_text(struct store *s, const struct report_scope *sc)
+{
+	struct mc_error err = MC_ERROR_INIT;
+	struct report_turnaround t;
+	assert_int_equal(report_turnaround(s, sc, &t, &err), MC_OK);
+	struct mc_buf b = MC_BUF_INIT;
+	for (int i = 0; i < t.n; i++) {
+		const struct report_turnaround_row *r = &t.rows[i];
+		mc_buf_printf(&b, "%s %s %ld %a %a %ld %a %a %ld\n", r->pathway ? r->pathway : "-",
+			      r->district ? r->district : "-", r->decided, r->decide_median, r->decide_p90, r->read_n,
+			      r->read_median, r->read_p90, r->within_due);
+	}
+	for (int i = 0; i < REPORT_AGE_BUCKETS; i++)
+		mc_buf_printf(&b, "backlog %ld\n", t.backlog[i]);
+	report_turnaround_free(&t);
+	return mc_buf_steal(&b);
+}
+
+static int turn_diff(void *ctx, const struct report_turn_diff *d)
+{
+	(void)d;
+	++*(int *)ctx;
+	return MC_OK;
+}
+
+/* Every scope and role (all, a coordinator's district, an assessor's own),
+ * every --since/--until form, ages on either side of each backlog line, two
+ * due-days settings: the counts give the recount's figures to the last bit;
+ * and check finds nothing, in whole and by day. */
+static void assert_turnaround_exact(struct fx *f, const char *assessor)
+{
+	static const char *const ranges[][2] = {
+		{ NULL, NULL },		      { "2025-09-15", "2026-01-31" }, { "2025-10-01", "2025-10-31" },
+		{ "2025-11-03", "2025-11-20" }, { "2026-02-01", NULL },	       { NULL, "2025-12-30" },
+		{ "2025-12-31", "2026-03-01" }, { "2025-09-30", "2025-10-01" },
+	};
+	static const char *const as_of[] = { "2026-03-15T12:00:00Z", "2025-11-20T08:30:00Z" };
+	for (size_t r = 0; r < sizeof ranges / sizeof *ranges; r++)
+		for (int who = 0; who < 3; who++)
+			for (int a = 0; a < 2; a++) {
+				struct report_scope sc = { .since = (char *)ranges[r][0], .until = (char *)ranges[r][1],
+							   .due_days = a ? 3 : 14 };
+				snprintf(sc.as_of, sizeof sc.as_of, "%s", as_of[(r + (size_t)a) % 2]);
+				sc.district = who == 1 ? (char *)"Dove Valley County Schools" : NULL;
+				sc.assessor = who == 2 ? (char *)assessor : NULL;
+				assert_same(f->s, &sc, turnaround_text);
+			}
+	int diffs = 0;
+	struct mc_error err = MC_ERROR_INIT;
+	const char *days[] = { "2025-10-02", "2025-11-14" };
+	assert_int_equal(store_report_turn_check(f->s, NULL, 0, turn_diff, &diffs, &err), MC_OK);
+	assert_int_equal(store_report_turn_check(f->s, days, 2, turn_diff, &diffs, &err), MC_OK);
+	assert_int_equal(diffs, 0);
+}
+
+/* Random writes of every kind that moves a submission in turnaround: decisions
+ * made, taken back and re-dated (some a whole number of days after submission,
+ * on a bucket's edge and the due line; some before it); reads assigned, taken
+ * back, re-dated (some after the decision); statuses changed; submissions
+ * re-dated around the backlog's lines, moved between credentials, districts
+ * and pathways, added and removed; times written in a form the counts do not
+ * hold (then the report reads the rows, with the same figures). Each committed
+ * on its own connection, as another mcassess would. */
+static void test_turnaround_random(void **state)
+{
+	struct fx *f = *state;
+	static const char *const statuses[] = { "queued", "in_progress", "awaiting_approval", "earned",
+						"resubmit", "incomplete", "withdrawn" };
+	long long nsub = sql_count(f->path, "SELECT max(id) FROM submission");
+	long long ndis = sql_count(f->path, "SELECT max(id) FROM district");
+	long long ncred = sql_count(f->path, "SELECT max(id) FROM credential");
+	const char *assessor = "mchi13x";
+	long long negative = 0, on_edge = 0; /* durations below 0, and on a bucket's upper edge */
+	assert_turnaround_exact(f, assessor); /* as the migration filled them */
+	unsigned long long x = 0x2545F4914F6CDD1DULL;
+	for (int step = 1; step <= 240; step++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		long long id = 1 + (long long)(x % (unsigned long long)nsub);
+		int k = (int)((x >> 20) % 12), v = (int)((x >> 32) % 1000);
+		char *q;
+		if (k <= 1) /* decided: a whole number of days after submission, or any hour */
+			q = mc_xasprintf("INSERT OR IGNORE INTO decision(uid, submission_id, outcome, decided_by, at) "
+					 "SELECT 'h13-%d', id, 'earned', 'x', strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', submitted_at, "
+					 "'+%d %s') FROM submission WHERE id = %lld", step, v % 2 ? v % 20 : v % 500 - 30,
+					 v % 2 ? "days" : "hours", id);
+		else if (k == 2) /* reopened */
+			q = mc_xasprintf("DELETE FROM decision WHERE submission_id = %lld AND %d >= 0; UPDATE submission "
+					 "SET status = 'in_progress' WHERE id = %lld", id, v, id);
+		else if (k == 3) /* re-dated */
+			q = mc_xasprintf("UPDATE decision SET at = strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', at, '%+d hours') "
+					 "WHERE submission_id = %lld", v % 2 ? 24 * (v % 5) : v % 97 - 48, id);
+		else if (k == 4) /* a read assigned (some after the decision), or taken back */
+			q = mc_xasprintf(v % 3 ? "INSERT OR IGNORE INTO assignment(uid, submission_id, assessor, read, "
+					 "assigned_by, at) SELECT 'h13-%d', id, '%s', 'second', 'x', "
+					 "strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', submitted_at, '+%d hours') FROM submission "
+					 "WHERE id = %lld"
+					 : "DELETE FROM assignment WHERE %d > 0 AND '%s' <> '' AND %d >= 0 AND "
+					   "submission_id = %lld",
+					 step, v % 2 ? assessor : "mchi13y", v % 400, id);
+		else if (k == 5)
+			q = mc_xasprintf("UPDATE assignment SET at = strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', at, '%+d hours') "
+					 "WHERE submission_id = %lld", v % 200 - 100, id);
+		else if (k == 6)
+			q = mc_xasprintf("UPDATE submission SET status = '%s' WHERE id = %lld", statuses[v % 7], id);
+		else if (k == 7) /* re-dated around the backlog's lines of either as_of */
+			q = mc_xasprintf("UPDATE submission SET submitted_at = strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', '%s', "
+					 "'-%d minutes') WHERE id = %lld", v % 2 ? "2026-03-15T12:00:00Z" :
+					 "2025-11-20T08:30:00Z", v % 5 ? v * 53 : (v % 3 + 1) * 7 * 1440 + v % 3 - 1, id);
+		else if (k == 8)
+			q = mc_xasprintf(v % 3 ? "UPDATE educator SET district_id = %lld WHERE id = (SELECT educator_id FROM "
+					 "submission WHERE id = %lld)"
+					 : "UPDATE submission SET credential_id = %lld WHERE id = %lld",
+					 1 + v % (v % 3 ? ndis : ncred), id);
+		else if (k == 9) /* a credential moved to another pathway (a catalog loaded again) */
+			q = mc_xasprintf("UPDATE credential SET pathway_id = (SELECT id FROM pathway ORDER BY id LIMIT 1 "
+					 "OFFSET %d) WHERE id = %lld", v % 6, 1 + v % ncred);
+		else if (k == 10) /* times in another form, for a while */
+			q = mc_xasprintf(v % 2 ? "UPDATE submission SET submitted_at = replace(submitted_at, 'Z', '+00:00') "
+					 "WHERE id = %lld AND %d > 0"
+					 : "UPDATE decision SET at = replace(at, 'T', ' ') WHERE submission_id = %lld AND "
+					   "%d > 0", id, step);
+		else /* added, removed */
+			q = mc_xasprintf(v % 2 ? "INSERT INTO submission(ext_id, educator_id, credential_id, rubric_id, attempt, "
+					 "status, submitted_at, imported_at, source_sha256, updated_at) SELECT 'h13-%d', "
+					 "educator_id, credential_id, rubric_id, attempt + 1, 'queued', submitted_at, "
+					 "imported_at, '', updated_at FROM submission WHERE id = %lld"
+					 : "DELETE FROM submission WHERE %d > 0 AND id = %lld", step, id);
+		sql_exec(f->path, q);
+		free(q);
+		negative += sql_count(f->path, "SELECT count(*) FROM report_turn WHERE kind = 'decide' AND secs < 0");
+		on_edge += sql_count(f->path, "SELECT count(*) FROM report_turn WHERE kind = 'decide' AND secs = upto");
+		if (step % 40 == 0) {
+			/* the times in another form mended, and the counts answer again */
+			sql_exec(f->path, "UPDATE submission SET submitted_at = replace(submitted_at, '+00:00', 'Z') WHERE "
+					  "submitted_at LIKE '%+00:00'; UPDATE decision SET at = replace(at, ' ', 'T') "
+					  "WHERE at LIKE '% %'");
+			assert_int_equal(sql_count(f->path, "SELECT count(*) FROM report_turn WHERE kind = 'odd'"), 0);
+			assert_turnaround_exact(f, assessor);
+		} else if (step % 20 == 0) {
+			assert_true(sql_count(f->path, "SELECT count(*) FROM report_turn WHERE kind = 'odd'") > 0);
+			assert_turnaround_exact(f, assessor);
+		}
+	}
+	assert_true(sql_count(f->path, "SELECT count(*) FROM report_turn WHERE kind = 'read'") > 10);
+	assert_true(negative > 0 && on_edge > 0);
+	/* the report reads the counts, not the rows: a count changed behind the
+	 * triggers' back changes it, and check names it */
+	struct report_scope all = { .due_days = 14 };
+	snprintf(all.as_of, sizeof all.as_of, "%s", "2026-03-15T12:00:00Z");
+	char *before = turnaround_text(f->s, &all);
+	const char *key = "(per, at, kind, district_id, credential_id, upto) = (SELECT per, at, kind, district_id, "
+			  "credential_id, upto FROM report_turn_count WHERE per = 'all' AND kind = 'open' AND n > 0 LIMIT 1)";
+	char *q = mc_xasprintf("UPDATE report_turn_count SET n = n + 1 WHERE %s", key);
+	sql_exec(f->path, q);
+	free(q);
+	char *after = turnaround_text(f->s, &all);
+	assert_string_not_equal(before, after);
+	free(before);
+	free(after);
+	int diffs = 0;
+	struct mc_error err = MC_ERROR_INIT;
+	assert_int_equal(store_report_turn_check(f->s, NULL, 0, turn_diff, &diffs, &err), MC_OK);
+	assert_int_equal(diffs, 1);
+	/* and a row gone */
+	sql_exec(f->path, "DELETE FROM report_turn WHERE (submission_id, kind) = (SELECT submission_id, kind FROM "
+			  "report_turn WHERE kind = 'decide' LIMIT 1)");
+	diffs = 0;
+	assert_int_equal(store_report_turn_check(f->s, NULL, 0, turn_diff, &diffs, &err), MC_OK);
+	assert_true(diffs >= 3);
+}
+
+/* check --since-last recounts turnaround's counts of the days written since the
+ * last clean check: a day's count inserted, changed or removed marks its day. */
+static void test_turnaround_marks_days(void **state)
+{
+	struct fx *f = *state;
+	const char *writes[][2] = {
+		{ "INSERT INTO report_turn_count VALUES ('day', '2031-01-02', 'open', 1, 1, 0, 1)", "2031-01-02" },
+		{ "UPDATE report_turn_count SET n = n + 1 WHERE per = 'day' AND at = '2031-01-02'", "2031-01-02" },
+		{ "DELETE FROM report_turn_count WHERE per = 'day' AND at = '2031-01-02'", "2031-01-02" },
+	};
+	for (size_t i = 0; i < sizeof writes / sizeof *writes; i++) {
+		long long seq = sql_count(f->path, "SELECT coalesce(max(seq), 0) FROM check_dirty_day");
+		sql_exec(f->path, writes[i][0]);
+		char *q = mc_xasprintf("SELECT count(*) FROM check_dirty_day WHERE day = '%s' AND seq > %lld",
+				       writes[i][1], seq);
+		assert_int_equal(sql_count(f->path, q), 1);
+		free(q);
+	}
+}
+
 /* check's peak memory (issue 15): every sorter and temporary table of a statement
  * lives until the statement ends, so the pairs check runs its parts (all time,
  * days, months, pairs) one statement at a time: none of its statements sorts
@@ -761,6 +953,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_counters_random, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pairs_random, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_assessors_random, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_turnaround_random, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_turnaround_marks_days, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pairs_check_one_part_at_a_time, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pairs_check_of_a_day_seeks, setup, teardown),
 	};
