@@ -542,7 +542,7 @@ int store_report_facts_check(struct store *s, int (*fn)(void *ctx, const char *s
 	" iif(t.final, 0, f.credential_id) AS credential_id,"                                          \
 	" iif(t.final, 0, f.criterion_id) AS criterion_id, iif(t.final, f.x_assessor, '') AS x_assessor," \
 	" px.levels AS levels, px.pos AS x_pos, py.pos AS y_pos, count(*) AS n"                          \
-	" FROM report_pair_fact f" P##_SIDE("f") " JOIN report_agree_tally t ON iif(t.final, f.fin, f.fs)"                  \
+	" FROM report_pair_fact f" P##_SIDE("f") " JOIN report_agree_tally t ON iif(t.final, f.fin, f.fs)"\
 	" JOIN report_level_pos px ON px.level_id = f.x_level JOIN report_level_pos py ON py.level_id = f.y_level"\
 	" WHERE " WHERE " GROUP BY " P##_GROUP
 /* One day's submissions (?1), by index. */
