@@ -206,6 +206,7 @@ struct report_pair_diff {
 	const char *x_assessor;   /* the earlier read's; for a count, NULL unless against the final ones */
 	const char *y_assessor;   /* the later read's: for "pair" only, else NULL */
 	long long kept, counted;  /* pairs */
+	const char *owner;        /* for a count of one assessor's own pairs (report_own_count), whose; else NULL */
 };
 int store_report_pairs_check(struct store *s, const char *const *days, int ndays,
 			     int (*fn)(void *ctx, const struct report_pair_diff *d), void *ctx, struct mc_error *err);

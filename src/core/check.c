@@ -277,7 +277,7 @@ static int report_fact_one(void *ctx, const char *submission)
 	return MC_OK;
 }
 
-/* Agreement's tallies (migrations 19 and 21): every group, or the pairs of one submission. */
+/* Agreement's tallies (migrations 19, 21 and 23): every group, or the pairs of one submission. */
 static int report_pair_one(void *ctx, const struct report_pair_diff *d)
 {
 	struct ck *c = ctx;
@@ -296,10 +296,11 @@ static int report_pair_one(void *ctx, const struct report_pair_diff *d)
 			   "scores (criterion %s, %s and %s): changed outside mcassess", d->when,
 			d->criterion ? d->criterion : "(unknown)", d->x_assessor, d->y_assessor);
 	else
-		problem(c, "agreement counter (%s%s) for %s%s%s, says %lld but %lld pair%s of reads %s it: "
+		problem(c, "agreement counter%s%s (%s%s) for %s%s%s, says %lld but %lld pair%s of reads %s it: "
 			   "changed outside mcassess; the agreement and assessors reports are wrong until it is mended",
-			*d->when ? "by " : "", d->table, d->when, *d->when ? ", " : "", what, d->kept, d->counted,
-			d->counted == 1 ? "" : "s", d->counted == 1 ? "matches" : "match");
+			d->owner ? " of the pairs with a read by " : "", d->owner ? d->owner : "", *d->when ? "by " : "",
+			d->table, d->when, *d->when ? ", " : "", what, d->kept, d->counted, d->counted == 1 ? "" : "s",
+			d->counted == 1 ? "matches" : "match");
 	free(what);
 	return MC_OK;
 }

@@ -1256,3 +1256,84 @@ END;
 CREATE TRIGGER check_dirty_turn_del AFTER DELETE ON report_turn_count WHEN OLD.per = 'day' BEGIN
 	INSERT INTO check_dirty VALUES (OLD.at, NULL);
 END;
+
+-- migration 23
+-- An assessor's own agreement kept by triggers (issue 13; src/store/store_report.c).
+-- report_own_count counts the pairs of report_pair as report_agree_count does
+-- (migration 21: final 0, first against second reads per credential and
+-- criterion; final 1, every read against the final one per earlier read's
+-- assessor; per district, the criterion's number of levels and both levels'
+-- positions; for all time, by month and by day), once more for each assessor
+-- who made either read of the pair (once when both are theirs): so an
+-- assessor's agreement and their row of the assessors report add up their own
+-- few hundred rows instead of walking their pairs across the whole file. The
+-- assessor leads the key. A count that falls to 0 keeps its row. `check`
+-- recounts it.
+CREATE TABLE report_own_count (
+	assessor      TEXT NOT NULL,
+	per           TEXT NOT NULL CHECK (per IN ('all', 'month', 'day')),
+	at            TEXT NOT NULL,
+	district_id   INTEGER NOT NULL,
+	final         INTEGER NOT NULL CHECK (final IN (0, 1)),
+	credential_id INTEGER NOT NULL,
+	criterion_id  INTEGER NOT NULL,
+	x_assessor    TEXT NOT NULL,
+	levels        INTEGER NOT NULL,
+	x_pos         INTEGER NOT NULL,
+	y_pos         INTEGER NOT NULL,
+	n             INTEGER NOT NULL,
+	PRIMARY KEY (assessor, per, at, district_id, final, credential_id, criterion_id, x_assessor, levels, x_pos,
+		y_pos)
+) STRICT, WITHOUT ROWID;
+-- report_own_side: whose counts a pair goes to: the earlier read's assessor
+-- (1), and the later read's (2) when another.
+CREATE VIEW report_own_side(side) AS VALUES (1), (2);
+-- The days first, from the pairs in the order of their key (one submission's
+-- after another's), then the months and all time from the days.
+-- walks submission
+INSERT INTO report_own_count SELECT iif(w.side = 1, p.x_assessor, p.y_assessor), 'day', p.day, p.district_id,
+	t.final, iif(t.final, 0, p.credential_id), iif(t.final, 0, p.criterion_id), iif(t.final, p.x_assessor, ''),
+	px.levels, px.pos, py.pos, count(*)
+	FROM submission s NOT INDEXED CROSS JOIN report_pair p ON p.submission_id = s.id
+	JOIN report_own_side w ON w.side = 1 OR p.y_assessor <> p.x_assessor
+	JOIN report_agree_tally t ON iif(t.final, p.fin, p.fs)
+	JOIN report_level_pos px ON px.level_id = p.x_level JOIN report_level_pos py ON py.level_id = p.y_level
+	GROUP BY 1, 3, 4, 5, 6, 7, 8, 9, 10, 11;
+INSERT INTO report_own_count SELECT d.assessor, p.per, substr(d.at, 1, p.len), d.district_id, d.final,
+	d.credential_id, d.criterion_id, d.x_assessor, d.levels, d.x_pos, d.y_pos, sum(d.n)
+	FROM report_own_count d JOIN report_pair_per p ON p.per <> 'day' WHERE d.per = 'day'
+	GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11;
+-- report_own_change: what a pair of reads adds to (n 1) or takes from (n -1)
+-- its assessors' counts of its day, its month and all time; the one place
+-- that writes report_own_count.
+CREATE VIEW report_own_change(day, district_id, credential_id, criterion_id, x_assessor, y_assessor, fs, fin,
+	x_level, y_level, n) AS SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL WHERE 0;
+CREATE TRIGGER report_own_change_ins INSTEAD OF INSERT ON report_own_change BEGIN
+	INSERT INTO report_own_count SELECT iif(w.side = 1, NEW.x_assessor, NEW.y_assessor), per.per,
+		substr(NEW.day, 1, per.len), NEW.district_id, t.final, iif(t.final, 0, NEW.credential_id),
+		iif(t.final, 0, NEW.criterion_id), iif(t.final, NEW.x_assessor, ''), px.levels, px.pos, py.pos, NEW.n
+		FROM report_own_side w, report_pair_per per, report_agree_tally t, report_level_pos px,
+		report_level_pos py
+		WHERE (w.side = 1 OR NEW.y_assessor <> NEW.x_assessor) AND iif(t.final, NEW.fin, NEW.fs)
+		AND px.level_id = NEW.x_level AND py.level_id = NEW.y_level
+		ON CONFLICT DO UPDATE SET n = n + excluded.n;
+END;
+CREATE TRIGGER report_own_pair_ins AFTER INSERT ON report_pair BEGIN
+	INSERT INTO report_own_change VALUES (NEW.day, NEW.district_id, NEW.credential_id, NEW.criterion_id,
+		NEW.x_assessor, NEW.y_assessor, NEW.fs, NEW.fin, NEW.x_level, NEW.y_level, 1);
+END;
+CREATE TRIGGER report_own_pair_del AFTER DELETE ON report_pair BEGIN
+	INSERT INTO report_own_change VALUES (OLD.day, OLD.district_id, OLD.credential_id, OLD.criterion_id,
+		OLD.x_assessor, OLD.y_assessor, OLD.fs, OLD.fin, OLD.x_level, OLD.y_level, -1);
+END;
+-- check --since-last recounts the assessors' own counts for the days written
+-- since the last clean check: a day's count that changes marks the day.
+CREATE TRIGGER check_dirty_own_ins AFTER INSERT ON report_own_count WHEN NEW.per = 'day' BEGIN
+	INSERT INTO check_dirty VALUES (NEW.at, NULL);
+END;
+CREATE TRIGGER check_dirty_own_upd AFTER UPDATE ON report_own_count WHEN NEW.per = 'day' BEGIN
+	INSERT INTO check_dirty VALUES (NEW.at, NULL);
+END;
+CREATE TRIGGER check_dirty_own_del AFTER DELETE ON report_own_count WHEN OLD.per = 'day' BEGIN
+	INSERT INTO check_dirty VALUES (OLD.at, NULL);
+END;

@@ -341,32 +341,24 @@ static const char SQL_PAIRS_RECOUNT[] = PAIRS("score_read",
  * time when there are no dates (?11), else whole months and the days at either
  * end, as progress reads its counters; summed in SQL into one row a table cell:
  * first-second pairs per criterion, every read against the final one per
- * assessor. Names are joined to those rows afterwards. */
+ * assessor. Names are joined to those rows afterwards. An assessor's own (?4)
+ * are the same sums of their counts (report_own_count, migration 23), which
+ * their name leads the key of: their few hundred rows, not their pairs. */
 #define AGREE_COLS " district_id, final, credential_id, criterion_id, x_assessor, levels, x_pos, y_pos, n"
-static const char SQL_PAIRS_KEPT[] =
-	"SELECT NOT g.final, g.final, c.code || '/' || cr.code, iif(g.final, g.x_assessor, NULL), g.x_pos, g.y_pos,"
-	" g.levels, sum(g.n) FROM"
-	" (SELECT" AGREE_COLS " FROM report_agree_count WHERE per = 'all' AND ?11"
-	" UNION ALL SELECT" AGREE_COLS " FROM report_agree_count WHERE per = 'month' AND at BETWEEN ?5 AND ?6"
-	" UNION ALL SELECT" AGREE_COLS " FROM report_agree_count WHERE per = 'day' AND at BETWEEN ?7 AND ?8"
-	" UNION ALL SELECT" AGREE_COLS " FROM report_agree_count WHERE per = 'day' AND at BETWEEN ?9 AND ?10) g"
-	" LEFT JOIN criterion cr ON cr.id = g.criterion_id LEFT JOIN credential c ON c.id = g.credential_id"
-	" WHERE g.n <> 0 AND (?1 IS NULL OR g.district_id = (SELECT id FROM district WHERE name = ?1))"
-	" AND g.district_id IN (SELECT id FROM district) AND (g.final OR cr.id IS NOT NULL AND c.id IS NOT NULL)"
-	" GROUP BY g.final, g.credential_id, g.criterion_id, g.x_assessor, g.levels, g.x_pos, g.y_pos"
-	" HAVING sum(g.n) <> 0";
-/* An assessor's own: the pairs either of whose reads is theirs, by the indexes
- * report_pair_x and report_pair_y, counted by table cell before names and
- * level seqs are joined to the cells. */
-static const char SQL_PAIRS_MINE[] =
-	"SELECT g.fs, g.fin, c.code || '/' || cr.code, g.x_assessor, lx.seq - 1, ly.seq - 1,"
-	" (SELECT count(*) FROM level lv WHERE lv.criterion_id = g.criterion_id), g.n FROM"
-	" (SELECT fs, fin, credential_id, criterion_id, x_assessor, x_level, y_level, count(*) AS n FROM report_pair"
-	"  WHERE (?1 IS NULL OR district_id = (SELECT id FROM district WHERE name = ?1))"
-	"  AND district_id IN (SELECT id FROM district) AND (x_assessor = ?4 OR y_assessor = ?4)"
-	"  AND (?2 IS NULL OR day >= ?2) AND (?3 IS NULL OR day <= ?3) GROUP BY 1, 2, 3, 4, 5, 6, 7) g"
-	" JOIN level lx ON lx.id = g.x_level JOIN level ly ON ly.id = g.y_level"
-	" JOIN criterion cr ON cr.id = g.criterion_id JOIN credential c ON c.id = g.credential_id";
+#define PAIRS_COUNTED(FROM)                                                                     \
+	"SELECT NOT g.final, g.final, c.code || '/' || cr.code, iif(g.final, g.x_assessor, NULL), g.x_pos, g.y_pos,"\
+	" g.levels, sum(g.n) FROM"                                                                  \
+	" (SELECT" AGREE_COLS FROM " per = 'all' AND ?11"                                          \
+	" UNION ALL SELECT" AGREE_COLS FROM " per = 'month' AND at BETWEEN ?5 AND ?6"              \
+	" UNION ALL SELECT" AGREE_COLS FROM " per = 'day' AND at BETWEEN ?7 AND ?8"                \
+	" UNION ALL SELECT" AGREE_COLS FROM " per = 'day' AND at BETWEEN ?9 AND ?10) g"            \
+	" LEFT JOIN criterion cr ON cr.id = g.criterion_id LEFT JOIN credential c ON c.id = g.credential_id"\
+	" WHERE g.n <> 0 AND (?1 IS NULL OR g.district_id = (SELECT id FROM district WHERE name = ?1))"\
+	" AND g.district_id IN (SELECT id FROM district) AND (g.final OR cr.id IS NOT NULL AND c.id IS NOT NULL)"\
+	" GROUP BY g.final, g.credential_id, g.criterion_id, g.x_assessor, g.levels, g.x_pos, g.y_pos"   \
+	" HAVING sum(g.n) <> 0"
+static const char SQL_PAIRS_KEPT[] = PAIRS_COUNTED(" FROM report_agree_count WHERE");
+static const char SQL_PAIRS_MINE[] = PAIRS_COUNTED(" FROM report_own_count WHERE assessor = ?4 AND");
 
 /* The counts for all time when the scope has no dates; else none of them. */
 static void bind_pair_ranges(sqlite3_stmt *st, const struct report_scope *sc)
@@ -389,7 +381,7 @@ int store_report_pairs(struct store *s, const struct report_scope *sc,
 	sqlite3_stmt *st = prep_scoped(s, sql, sc, err);
 	if (!st)
 		return MC_FAIL;
-	if (sql == SQL_PAIRS_KEPT)
+	if (!sc->recount)
 		bind_pair_ranges(st, sc);
 	int rc, bad = 0;
 	while (!bad && (rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -600,8 +592,10 @@ int store_report_facts_check(struct store *s, int (*fn)(void *ctx, const char *s
  * against the pairs as the scores say now (report_pair_fact), the counts by
  * month and for all time against the sum of their days, and the kept pairs
  * against the same.
- * Each part is a statement of its own, run in the order of its first column, so
- * the rows come out as one statement's ORDER BY 1, 2, ... 7 would give them while
+ * The same for each assessor's own counts (report_own_count) against the
+ * pairs either of whose reads is theirs.
+ * Each part is a statement of its own (everyone's counts, then the assessors'
+ * own, then the pairs), each in the order of its ORDER BY, so that
  * only one part's sorters and temporary tables are held at a time (the four
  * parts in one statement held 19 MB of SQLite's heap at 20,000 submissions,
  * check's peak; one at a time 8.7 MB: issue 15).
@@ -610,57 +604,88 @@ int store_report_facts_check(struct store *s, int (*fn)(void *ctx, const char *s
  * (submission_submitted) and their pairs by report_pair's key: a filter on the
  * day column would read every pair and every submission for each day. */
 #define AGREE_KEY "district_id, final, credential_id, criterion_id, x_assessor, levels, x_pos, y_pos"
-#define AGREE_DIFFER(T, REAL, KEPT)                                                              \
+/* Two sets of counts go through the same parts, named by a prefix: ALL_ the
+ * counts of everyone's pairs (report_agree_count, migration 21), OWN_ each
+ * assessor's own (report_own_count, migration 23), which have the assessor
+ * (_OF) before the same key and count a pair for each of its readers (_SIDE). */
+#define ALL_TABLE "report_agree_count"
+#define ALL_OF ""
+#define ALL_WHO "NULL"
+#define ALL_SIDE(F) ""
+#define ALL_FACT_OF ""
+#define ALL_GROUP "1, 2, 3, 4, 5, 6, 7, 8, 9"
+#define OWN_TABLE "report_own_count"
+#define OWN_OF "assessor, "
+#define OWN_WHO "assessor"
+#define OWN_SIDE(F) " JOIN report_own_side w ON w.side = 1 OR " F ".y_assessor <> " F ".x_assessor"
+#define OWN_FACT_OF "iif(w.side = 1, f.x_assessor, f.y_assessor) AS assessor, "
+#define OWN_GROUP "1, 2, 3, 4, 5, 6, 7, 8, 9, 10"
+#define AGREE_DIFFER(P, T, REAL, KEPT)                                                          \
 	"SELECT '" T "' AS tb, k, nullif(credential_id, 0) AS cid, district_id AS did,"                \
 	" nullif(criterion_id, 0) AS crid, iif(final, x_assessor, NULL) AS xa, NULL AS ya,"            \
-	" sum(kn) AS kept, sum(rn) AS counted FROM"                                                   \
-	" (SELECT k, " AGREE_KEY ", n AS kn, 0 AS rn FROM (" KEPT ")"                                 \
-	" UNION ALL SELECT k, " AGREE_KEY ", 0, n FROM (" REAL "))"                                   \
-	" GROUP BY k, " AGREE_KEY " HAVING sum(kn) <> sum(rn)"
-#define AGREE_KEPT(PER, AT)                                                                     \
-	"SELECT at AS k, " AGREE_KEY ", n FROM report_agree_count WHERE per = '" PER "' AND n <> 0 AND " AT
-#define AGREE_DAYS(K, WHERE)                                                                    \
-	"SELECT " K " AS k, " AGREE_KEY ", sum(n) AS n FROM report_agree_count WHERE per = 'day' AND " WHERE \
-	" GROUP BY 1, " AGREE_KEY " HAVING sum(n) <> 0"
+	" " P##_WHO " AS owner, sum(kn) AS kept, sum(rn) AS counted FROM"                             \
+	" (SELECT k, " P##_OF AGREE_KEY ", n AS kn, 0 AS rn FROM (" KEPT ")"                          \
+	" UNION ALL SELECT k, " P##_OF AGREE_KEY ", 0, n FROM (" REAL "))"                            \
+	" GROUP BY k, " P##_OF AGREE_KEY " HAVING sum(kn) <> sum(rn)"
+#define AGREE_KEPT(P, PER, AT)                                                                  \
+	"SELECT at AS k, " P##_OF AGREE_KEY ", n FROM " P##_TABLE " WHERE per = '" PER "' AND n <> 0 AND " AT
+#define AGREE_DAYS(P, K, WHERE)                                                                 \
+	"SELECT " K " AS k, " P##_OF AGREE_KEY ", sum(n) AS n FROM " P##_TABLE " WHERE per = 'day' AND " WHERE \
+	" GROUP BY 1, " P##_OF AGREE_KEY " HAVING sum(n) <> 0"
 /* The pairs as the scores say now, counted as the triggers count them. */
-#define AGREE_FACT(WHERE)                                                                       \
-	"SELECT f.day AS k, f.district_id, t.final, iif(t.final, 0, f.credential_id) AS credential_id,"   \
+#define AGREE_FACT(P, WHERE)                                                                    \
+	"SELECT f.day AS k, " P##_FACT_OF "f.district_id, t.final,"                                    \
+	" iif(t.final, 0, f.credential_id) AS credential_id,"                                          \
 	" iif(t.final, 0, f.criterion_id) AS criterion_id, iif(t.final, f.x_assessor, '') AS x_assessor," \
 	" px.levels AS levels, px.pos AS x_pos, py.pos AS y_pos, count(*) AS n"                          \
-	" FROM report_pair_fact f JOIN report_agree_tally t ON iif(t.final, f.fin, f.fs)"               \
+	" FROM report_pair_fact f" P##_SIDE("f") " JOIN report_agree_tally t ON iif(t.final, f.fin, f.fs)"\
 	" JOIN report_level_pos px ON px.level_id = f.x_level JOIN report_level_pos py ON py.level_id = f.y_level"\
-	" WHERE " WHERE " GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9"
+	" WHERE " WHERE " GROUP BY " P##_GROUP
 /* One day's submissions (?1), by index. */
 #define AGREE_DAY_SUBS                                                                          \
 	"(SELECT id FROM submission INDEXED BY submission_submitted WHERE submitted_at >= ?1"       \
 	" AND submitted_at < ?1 || char(1114111))"
 /* ?1's month, as a range of the day counts' keys. */
 #define AGREE_MONTH "at >= substr(?1, 1, 7) AND at < substr(?1, 1, 7) || char(1114111)"
+/* Every assessor who has counts, one seek each (the key's first column): one
+ * day's own counts are then a seek per assessor, not a walk of them all. */
+#define OWN_EVERYONE                                                                            \
+	"assessor IN (WITH RECURSIVE who(a) AS (SELECT min(assessor) FROM report_own_count"         \
+	" UNION ALL SELECT (SELECT min(assessor) FROM report_own_count WHERE assessor > who.a) FROM who"\
+	" WHERE who.a IS NOT NULL) SELECT a FROM who) AND "
 #define AGREE_PAIRS(PAIR_WHERE, FACT_WHERE)                                                     \
 	"SELECT 'pair' AS tb, coalesce(s.ext_id, '#' || p.submission_id) AS k, p.credential_id AS cid," \
 	" p.district_id AS did, p.criterion_id AS crid, p.x_assessor AS xa, p.y_assessor AS ya,"      \
-	" p.kept AS kept, 1 - p.kept AS counted FROM"                                                 \
+	" NULL AS owner, p.kept AS kept, 1 - p.kept AS counted FROM"                                  \
 	" (SELECT 1 AS kept, * FROM (SELECT * FROM report_pair WHERE " PAIR_WHERE                     \
 	"  EXCEPT SELECT * FROM report_pair_fact WHERE " FACT_WHERE ")"                               \
 	"  UNION ALL SELECT 0, * FROM (SELECT * FROM report_pair_fact WHERE " FACT_WHERE              \
 	"  EXCEPT SELECT * FROM report_pair WHERE " PAIR_WHERE ")) p"                                  \
 	" LEFT JOIN submission s ON s.id = p.submission_id"
 #define AGREE_OUTER(PART)                                                                       \
-	"SELECT t.tb, t.k, c.code, d.name, cr.code, t.xa, t.ya, t.kept, t.counted FROM (" PART ") t" \
+	"SELECT t.tb, t.k, c.code, d.name, cr.code, t.xa, t.ya, t.owner, t.kept, t.counted FROM (" PART ") t"\
 	" LEFT JOIN credential c ON c.id = t.cid LEFT JOIN district d ON d.id = t.did"                \
-	" LEFT JOIN criterion cr ON cr.id = t.crid ORDER BY 1, 2, 3, 4, 5, 6, 7"
+	" LEFT JOIN criterion cr ON cr.id = t.crid ORDER BY 1, 2, 3, 4, 5, 6, 7, 8"
+/* Whole: all time, the days, the months (everyone's, then each assessor's own), the pairs. */
+#define AGREE_WHOLE(P)                                                                          \
+	AGREE_OUTER(AGREE_DIFFER(P, "all time", AGREE_DAYS(P, "''", "?1 IS NULL"), AGREE_KEPT(P, "all", "?1 IS NULL"))),\
+	AGREE_OUTER(AGREE_DIFFER(P, "day", AGREE_FACT(P, "?1 IS NULL"), AGREE_KEPT(P, "day", "?1 IS NULL"))),   \
+	AGREE_OUTER(AGREE_DIFFER(P, "month", AGREE_DAYS(P, "substr(at, 1, 7)", "?1 IS NULL"),                   \
+				 AGREE_KEPT(P, "month", "?1 IS NULL")))
+/* One day's (?1): its counts and its month's; WHO narrows the counts' key first. */
+#define AGREE_OF_DAY(P, WHO)                                                                    \
+	AGREE_OUTER(AGREE_DIFFER(P, "day", AGREE_FACT(P, "f.submission_id IN " AGREE_DAY_SUBS),            \
+				 AGREE_KEPT(P, "day", WHO "at = ?1"))),                                       \
+	AGREE_OUTER(AGREE_DIFFER(P, "month", AGREE_DAYS(P, "substr(at, 1, 7)", WHO AGREE_MONTH),         \
+				 AGREE_KEPT(P, "month", WHO "at = substr(?1, 1, 7)")))
 static const char *const SQL_PAIRS_CHECK[] = {
-	AGREE_OUTER(AGREE_DIFFER("all time", AGREE_DAYS("''", "?1 IS NULL"), AGREE_KEPT("all", "?1 IS NULL"))),
-	AGREE_OUTER(AGREE_DIFFER("day", AGREE_FACT("?1 IS NULL"), AGREE_KEPT("day", "?1 IS NULL"))),
-	AGREE_OUTER(AGREE_DIFFER("month", AGREE_DAYS("substr(at, 1, 7)", "?1 IS NULL"),
-				 AGREE_KEPT("month", "?1 IS NULL"))),
+	AGREE_WHOLE(ALL),
+	AGREE_WHOLE(OWN),
 	AGREE_OUTER(AGREE_PAIRS("?1 IS NULL", "?1 IS NULL")),
 };
 static const char *const SQL_PAIRS_CHECK_DAY[] = {
-	AGREE_OUTER(AGREE_DIFFER("day", AGREE_FACT("f.submission_id IN " AGREE_DAY_SUBS),
-				 AGREE_KEPT("day", "at = ?1"))),
-	AGREE_OUTER(AGREE_DIFFER("month", AGREE_DAYS("substr(at, 1, 7)", AGREE_MONTH),
-				 AGREE_KEPT("month", "at = substr(?1, 1, 7)"))),
+	AGREE_OF_DAY(ALL, ""),
+	AGREE_OF_DAY(OWN, OWN_EVERYONE),
 	AGREE_OUTER(AGREE_PAIRS("submission_id IN " AGREE_DAY_SUBS, "submission_id IN " AGREE_DAY_SUBS)),
 };
 
@@ -670,11 +695,11 @@ static int pairs_check_day(struct store *s, sqlite3_stmt *st, const char *day,
 	store_bind_text(st, 1, day);
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *v[7];
-		for (int i = 0; i < 7; i++)
+		const char *v[8];
+		for (int i = 0; i < 8; i++)
 			v[i] = (const char *)sqlite3_column_text(st, i);
 		struct report_pair_diff d = { v[0], v[1], v[2], v[3], v[4], v[5], v[6],
-					      sqlite3_column_int64(st, 7), sqlite3_column_int64(st, 8) };
+					      sqlite3_column_int64(st, 8), sqlite3_column_int64(st, 9), v[7] };
 		if (fn(ctx, &d) != MC_OK) {
 			sqlite3_reset(st);
 			return MC_FAIL;

@@ -273,18 +273,26 @@ t_check "check: an agreement counter changed behind its back is named" [ "$RC" !
 	grep -q "agreement counter (by day) for 20..-..-.., .*, criterion .*, first and second reads, says [0-9]* but" "$OUT" "$ERR"
 t_check "check: an assessor's counter against the final reads changed behind its back is named" \
 	grep -q "agreement counter (by day) for 20..-..-.., .*, earlier reads by .* against the final ones, says [0-9]* but" "$OUT" "$ERR"
+# an assessor's own counts (migration 23): the day changed is marked, so --since-last finds it
+sqlite3 "$F/t.db" "UPDATE report_own_count SET n = n + 4 WHERE (assessor, $K) IN
+	(SELECT assessor, $K FROM report_own_count WHERE per = 'day' AND n > 0 ORDER BY at DESC LIMIT 1)"
+RC=0; "$MCASSESS" --db "$F/t.db" check --since-last >"$OUT" 2>"$ERR" || RC=$?
+t_check "check --since-last: an assessor's own agreement counter changed behind its back is named" [ "$RC" != 0 ] &&
+	grep -q "agreement counter of the pairs with a read by [a-z0-9]* (by day) for 20..-..-.., .*, says [0-9]* but" \
+	"$OUT" "$ERR"
 rm -rf "$F"
 
 # ---- a long upgrade shows its percentage on a terminal, and nothing when piped:
 # a database as the migration before agreement's pairs left it (the objects of
-# migrations 19, 20 and 21 dropped, the version 18), upgraded through all three
+# migrations 19 to 23 dropped, the version 18), upgraded through them all
 if command -v script >/dev/null 2>&1; then
 	U=$(mktemp -d /tmp/mcassess-upgrade.XXXXXX)
 	"$MCASSESS" --db "$U/new.db" demo --submissions 3000 >/dev/null 2>&1
 	sqlite3 "$U/new.db" "SELECT 'DROP ' || type || ' ' || name || ';' FROM sqlite_schema WHERE (name LIKE 'report_pair%'
 		OR name LIKE 'report_agree%' OR name = 'report_level_pos' OR name LIKE 'check_dirty_pair%'
 		OR name LIKE 'check_dirty_agree%' OR name LIKE 'report_assigned%' OR name LIKE 'check_dirty_assigned%'
-		OR name LIKE 'report_turn%' OR name LIKE 'check_dirty_turn%')
+		OR name LIKE 'report_turn%' OR name LIKE 'check_dirty_turn%'
+		OR name LIKE 'report_own%' OR name LIKE 'check_dirty_own%')
 		AND type IN ('trigger', 'view', 'table') ORDER BY type = 'table'" >"$U/down.sql"
 	echo "PRAGMA user_version = 18;" >>"$U/down.sql"
 	sqlite3 "$U/new.db" <"$U/down.sql"
@@ -300,6 +308,9 @@ if command -v script >/dev/null 2>&1; then
 	t_check "upgrade piped: exit 0 and nothing on stderr" [ "$RC" = 0 ] && [ ! -s "$ERR" ]
 	t_check "upgrade: the agreement migrations filled both counts" \
 		[ "$(sqlite3 "$U/old.db" "SELECT count(DISTINCT final) FROM report_agree_count WHERE n > 0")" = 2 ]
+	t_check "upgrade: the assessors' own counts hold each pair once for each of its readers" \
+		[ "$(sqlite3 "$U/old.db" "SELECT (SELECT sum(n) FROM report_own_count WHERE per = 'all') = (SELECT
+		sum((fs + fin) * (1 + (y_assessor <> x_assessor))) FROM report_pair) AND (SELECT count(*) FROM report_pair) > 0")" = 1 ]
 	RC=0; "$MCASSESS" --db "$U/old.db" report agreement --format tsv --recount >"$T/recount" 2>&1 || RC=$?
 	t_check "upgrade: the filled counts give the recount's figures" cmp -s "$OUT" "$T/recount"
 	rm -rf "$U"
@@ -312,11 +323,12 @@ fi
 A=$(mktemp -d /tmp/mcassess-assigned.XXXXXX)
 "$MCASSESS" --db "$A/t.db" demo --submissions 800 >/dev/null 2>&1
 # back to the version before migration 19 (agreement's pairs, then migration 21
-# drops what 19 made): the objects of 19, 20 and 21 dropped, upgraded through all
+# drops what 19 made): the objects of 19 to 23 dropped, upgraded through all
 sqlite3 "$A/t.db" "SELECT 'DROP ' || type || ' ' || name || ';' FROM sqlite_schema WHERE (name LIKE 'report_assigned%'
 	OR name LIKE 'check_dirty_assigned%' OR name LIKE 'report_pair%' OR name LIKE 'report_agree%'
 	OR name = 'report_level_pos' OR name LIKE 'check_dirty_pair%' OR name LIKE 'check_dirty_agree%'
-	OR name LIKE 'report_turn%' OR name LIKE 'check_dirty_turn%')
+	OR name LIKE 'report_turn%' OR name LIKE 'check_dirty_turn%'
+	OR name LIKE 'report_own%' OR name LIKE 'check_dirty_own%')
 	AND type IN ('trigger', 'view', 'table') ORDER BY type = 'table'" >"$A/down.sql"
 echo "PRAGMA user_version = 18;" >>"$A/down.sql"
 sqlite3 "$A/t.db" <"$A/down.sql"

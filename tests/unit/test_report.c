@@ -332,6 +332,24 @@ static void assert_same(struct store *s, struct report_scope *sc, char *(*text)(
 	free(counted);
 }
 
+/* The kept path reads the counts that `tamper` changes (its figures move), the
+ * recount does not (it still gives the figures from before). */
+static void assert_read_from_counts(struct fx *f, struct report_scope *sc,
+				    char *(*text)(struct store *, const struct report_scope *), const char *tamper)
+{
+	sc->recount = 0;
+	char *before = text(f->s, sc);
+	sql_exec(f->path, tamper);
+	char *after = text(f->s, sc);
+	assert_string_not_equal(before, after);
+	sc->recount = 1;
+	char *counted = text(f->s, sc);
+	assert_string_equal(before, counted);
+	free(before);
+	free(after);
+	free(counted);
+}
+
 static int count_diff(void *ctx, const struct report_count_diff *d)
 {
 	(void)d;
@@ -473,6 +491,47 @@ static void test_counters_random(void **state)
 /* One count of agreement's, as its table's key. */
 #define AGREE_KEY "per, at, district_id, final, credential_id, criterion_id, x_assessor, levels, x_pos, y_pos"
 
+/* An assessor's own agreement is read from their counts (report_own_count,
+ * issue 13), not from their pairs: a count changed behind the triggers' back
+ * changes their figures (and not the recount's), and check names it, whole
+ * and by day. */
+#define OWN_KEY "assessor, " AGREE_KEY
+static void own_counts_read_and_checked(struct fx *f, const char *assessor)
+{
+	struct report_scope own = { .assessor = (char *)assessor, .as_of = "2026-03-15T12:00:00Z", .due_days = 14 };
+	char *q = mc_xasprintf("UPDATE report_own_count SET n = n + 1000 WHERE (" OWN_KEY ") = (SELECT " OWN_KEY
+			       " FROM report_own_count WHERE assessor = '%s' AND per = 'all' AND final AND "
+			       "x_assessor = '%s' AND n > 0 LIMIT 1)", assessor, assessor);
+	assert_read_from_counts(f, &own, times_text, q);
+	free(q);
+	int diffs = 0;
+	struct mc_error err = MC_ERROR_INIT;
+	assert_int_equal(store_report_pairs_check(f->s, NULL, 0, pair_diff, &diffs, &err), MC_OK);
+	assert_int_equal(diffs, 1); /* all time against the sum of the days */
+	sql_exec(f->path, "UPDATE report_own_count SET n = n - 1000 WHERE per = 'all' AND n >= 1000");
+	/* a day's: the day and its month, found by one day's check too */
+	long long ymd = sql_count(f->path, "SELECT CAST(replace(at, '-', '') AS INTEGER) FROM report_own_count "
+				  "WHERE per = 'day' AND n > 0 ORDER BY n DESC, at LIMIT 1");
+	char when[16];
+	snprintf(when, sizeof when, "%04lld-%02lld-%02lld", ymd / 10000 % 10000, ymd / 100 % 100, ymd % 100);
+	const char *day[] = { when };
+	char *one = mc_xasprintf("(" OWN_KEY ") = (SELECT " OWN_KEY " FROM report_own_count WHERE per = 'day' AND "
+				 "at = '%s' AND n > 0 LIMIT 1)", when);
+	q = mc_xasprintf("UPDATE report_own_count SET n = n + 1 WHERE %s", one);
+	sql_exec(f->path, q);
+	free(q);
+	diffs = 0;
+	assert_int_equal(store_report_pairs_check(f->s, day, 1, pair_diff, &diffs, &err), MC_OK);
+	assert_int_equal(diffs, 2);
+	diffs = 0;
+	assert_int_equal(store_report_pairs_check(f->s, NULL, 0, pair_diff, &diffs, &err), MC_OK);
+	assert_int_equal(diffs, 3);
+	q = mc_xasprintf("UPDATE report_own_count SET n = n - 1 WHERE %s", one);
+	sql_exec(f->path, q);
+	free(q);
+	free(one);
+}
+
 /* Random writes of every kind that moves a pair of reads between agreement's
  * tallies: second reads and adjudications made, levels changed, reads taken
  * back, assessors swapped, reopened and withdrawn submissions, moves between
@@ -527,6 +586,7 @@ static void test_pairs_random(void **state)
 	}
 	assert_true(sql_count(f->path, "SELECT count(*) FROM report_pair WHERE fs") > 50);
 	assert_true(sql_count(f->path, "SELECT count(*) FROM report_pair WHERE y_read = 'adjudication'") > 0);
+	own_counts_read_and_checked(f, assessor);
 	/* and a count changed behind the triggers' back is found, in either table:
 	 * its day (its month and all time are then one less than their days, found too) */
 	sql_exec(f->path, "UPDATE report_agree_count SET n = n + 1 WHERE (" AGREE_KEY ") = (SELECT " AGREE_KEY
@@ -658,18 +718,10 @@ static void test_assessors_random(void **state)
 	/* an assessor's own figures are read from their counts (issue 13), not their rows */
 	struct report_scope own = { .assessor = (char *)assessor, .due_days = 14 };
 	snprintf(own.as_of, sizeof own.as_of, "%s", "2026-03-15T12:00:00Z");
-	char *before = assessors_text(f->s, &own);
-	sql_exec(f->path, "UPDATE report_assigned_count SET done = done + 1000 WHERE per = 'all' AND assessor = "
-			  "'mcrp13x' AND n > 0 AND district_id = (SELECT min(district_id) FROM "
-			  "report_assigned_count WHERE per = 'all' AND assessor = 'mcrp13x' AND n > 0)");
-	char *after = assessors_text(f->s, &own);
-	assert_string_not_equal(before, after);
-	own.recount = 1;
-	char *counted = assessors_text(f->s, &own);
-	assert_string_equal(before, counted);
-	free(before);
-	free(after);
-	free(counted);
+	assert_read_from_counts(f, &own, assessors_text,
+				"UPDATE report_assigned_count SET done = done + 1000 WHERE per = 'all' AND assessor = "
+				"'mcrp13x' AND n > 0 AND district_id = (SELECT min(district_id) FROM "
+				"report_assigned_count WHERE per = 'all' AND assessor = 'mcrp13x' AND n > 0)");
 	sql_exec(f->path, "UPDATE report_assigned_count SET done = done - 1000 WHERE per = 'all' AND assessor = "
 			  "'mcrp13x' AND done >= 1000");
 	assert_assessors_exact(f, assessor);
@@ -895,7 +947,8 @@ static void test_pairs_check_one_part_at_a_time(void **state)
 	assert_int_equal(diffs, 0);
 	sqlite3 *db = store_db(f->s);
 	for (sqlite3_stmt *st = sqlite3_next_stmt(db, NULL); st; st = sqlite3_next_stmt(db, st)) {
-		if (!strstr(sqlite3_sql(st), "report_pair") && !strstr(sqlite3_sql(st), "report_agree_count"))
+		if (!strstr(sqlite3_sql(st), "report_pair") && !strstr(sqlite3_sql(st), "report_agree_count") &&
+		    !strstr(sqlite3_sql(st), "report_own_count"))
 			continue; /* not the pairs check's (its counts are report_agree_count since migration 21) */
 		int sorts = sqlite3_stmt_status(st, SQLITE_STMTSTATUS_SORT, 0);
 		if (sorts > 3)
@@ -909,7 +962,8 @@ static void test_pairs_check_one_part_at_a_time(void **state)
  * clean check: each of those statements reaches the day's submissions by their
  * index and their pairs by report_pair's key. A filter on the day column read
  * every pair and every submission for each day (60 s after 100 changes at
- * 20,000 submissions). No table of pairs, scores or submissions is scanned. */
+ * 20,000 submissions). No table of pairs, scores or submissions is scanned,
+ * nor the assessors' own counts (a seek per assessor). */
 static void test_pairs_check_of_a_day_seeks(void **state)
 {
 	struct fx *f = *state;
@@ -923,7 +977,7 @@ static void test_pairs_check_of_a_day_seeks(void **state)
 		const char *sql = sqlite3_sql(st);
 		if (!strstr(sql, "AS counted FROM") || !strstr(sql, "?1") || strstr(sql, "?1 IS NULL"))
 			continue; /* not one day's agreement check */
-		if (!strstr(sql, "report_agree_count") && !strstr(sql, "report_pair"))
+		if (!strstr(sql, "report_agree_count") && !strstr(sql, "report_pair") && !strstr(sql, "report_own_count"))
 			continue;
 		char *q = sqlite3_mprintf("EXPLAIN QUERY PLAN %s", sql);
 		sqlite3_stmt *plan;
@@ -932,14 +986,15 @@ static void test_pairs_check_of_a_day_seeks(void **state)
 		while (sqlite3_step(plan) == SQLITE_ROW) {
 			const char *d = (const char *)sqlite3_column_text(plan, 3);
 			if (strncmp(d, "SCAN ", 5) == 0 && (strstr(d, "report_pair") || strstr(d, "SCAN f") ||
-							    strstr(d, "submission") || strstr(d, "score")))
+							    strstr(d, "submission") || strstr(d, "score") ||
+							    strstr(d, "report_own")))
 				fail_msg("one day's check scans: %s in %.200s", d, sql);
 		}
 		sqlite3_finalize(plan);
 		sqlite3_free(q);
 		plans++;
 	}
-	assert_int_equal(plans, 3); /* the day's counts, its month's, its pairs */
+	assert_int_equal(plans, 5); /* the day's counts, its month's (everyone's, then the assessors' own), its pairs */
 }
 
 int main(void)
