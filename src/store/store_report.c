@@ -526,12 +526,14 @@ int store_report_facts_check(struct store *s, int (*fn)(void *ctx, const char *s
 #define AGREE_DAYS(K, WHERE)                                                                    \
 	"SELECT " K " AS k, " AGREE_KEY ", sum(n) AS n FROM report_agree_count WHERE per = 'day' AND " WHERE \
 	" GROUP BY 1, " AGREE_KEY " HAVING sum(n) <> 0"
-/* The pairs as the scores say now, counted as the triggers count them. */
-#define AGREE_FACT(WHERE)                                                                       \
+/* The pairs as the scores say now (FROM: report_pair_fact, or the whole check's
+ * copy of it), counted as the triggers count them; each pair read once, going to
+ * both its tallies (with the tallies outside, SQLite read the pairs twice). */
+#define AGREE_FACT(FROM, WHERE)                                                                 \
 	"SELECT f.day AS k, f.district_id, t.final, iif(t.final, 0, f.credential_id) AS credential_id,"   \
 	" iif(t.final, 0, f.criterion_id) AS criterion_id, iif(t.final, f.x_assessor, '') AS x_assessor," \
 	" px.levels AS levels, px.pos AS x_pos, py.pos AS y_pos, count(*) AS n"                          \
-	" FROM report_pair_fact f JOIN report_agree_tally t ON iif(t.final, f.fin, f.fs)"               \
+	" FROM " FROM " f CROSS JOIN report_agree_tally t ON iif(t.final, f.fin, f.fs)"                 \
 	" JOIN report_level_pos px ON px.level_id = f.x_level JOIN report_level_pos py ON py.level_id = f.y_level"\
 	" WHERE " WHERE " GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9"
 /* One day's submissions (?1), by index. */
@@ -540,28 +542,56 @@ int store_report_facts_check(struct store *s, int (*fn)(void *ctx, const char *s
 	" AND submitted_at < ?1 || char(1114111))"
 /* ?1's month, as a range of the day counts' keys. */
 #define AGREE_MONTH "at >= substr(?1, 1, 7) AND at < substr(?1, 1, 7) || char(1114111)"
-#define AGREE_PAIRS(PAIR_WHERE, FACT_WHERE)                                                     \
+/* The kept pairs that the recount lacks (KEPT_ONLY) and the recount's that are
+ * not kept (FACT_ONLY), named by submission. */
+#define AGREE_PAIRS_OF(KEPT_ONLY, FACT_ONLY)                                                    \
 	"SELECT 'pair' AS tb, coalesce(s.ext_id, '#' || p.submission_id) AS k, p.credential_id AS cid," \
 	" p.district_id AS did, p.criterion_id AS crid, p.x_assessor AS xa, p.y_assessor AS ya,"      \
 	" p.kept AS kept, 1 - p.kept AS counted FROM"                                                 \
-	" (SELECT 1 AS kept, * FROM (SELECT * FROM report_pair WHERE " PAIR_WHERE                     \
-	"  EXCEPT SELECT * FROM report_pair_fact WHERE " FACT_WHERE ")"                               \
-	"  UNION ALL SELECT 0, * FROM (SELECT * FROM report_pair_fact WHERE " FACT_WHERE              \
-	"  EXCEPT SELECT * FROM report_pair WHERE " PAIR_WHERE ")) p"                                  \
+	" (SELECT 1 AS kept, * FROM (" KEPT_ONLY ") UNION ALL SELECT 0, * FROM (" FACT_ONLY ")) p"     \
 	" LEFT JOIN submission s ON s.id = p.submission_id"
+#define AGREE_PAIRS(PAIR_WHERE, FACT_WHERE)                                                     \
+	AGREE_PAIRS_OF("SELECT * FROM report_pair WHERE " PAIR_WHERE                                  \
+		       " EXCEPT SELECT * FROM report_pair_fact WHERE " FACT_WHERE,                     \
+		       "SELECT * FROM report_pair_fact WHERE " FACT_WHERE                              \
+		       " EXCEPT SELECT * FROM report_pair WHERE " PAIR_WHERE)
+/* The whole check's: the rows of one table (A) with no equal row in the other (B),
+ * found by B's key (both are keyed by submission, criterion and the two reads):
+ * a walk of each, no sort of either. */
+#define PAIR_KEY(T) T ".submission_id, " T ".criterion_id, " T ".x_read, " T ".y_read"
+#define PAIR_REST(T)                                                                            \
+	T ".day, " T ".credential_id, " T ".district_id, " T ".x_assessor, " T ".y_assessor, "        \
+	T ".x_level, " T ".y_level, " T ".fs, " T ".fin"
+#define PAIR_UNMATCHED(A, B)                                                                    \
+	"SELECT * FROM " A " a WHERE NOT EXISTS (SELECT 1 FROM " B " b WHERE (" PAIR_KEY("b") ")"     \
+	" = (" PAIR_KEY("a") ") AND (" PAIR_REST("b") ") IS (" PAIR_REST("a") "))"
+#define PAIR_FACT_COPY "temp.check_pair_fact"
 #define AGREE_OUTER(PART)                                                                       \
 	"SELECT t.tb, t.k, c.code, d.name, cr.code, t.xa, t.ya, t.kept, t.counted FROM (" PART ") t" \
 	" LEFT JOIN credential c ON c.id = t.cid LEFT JOIN district d ON d.id = t.did"                \
 	" LEFT JOIN criterion cr ON cr.id = t.crid ORDER BY 1, 2, 3, 4, 5, 6, 7"
 static const char *const SQL_PAIRS_CHECK[] = {
 	AGREE_OUTER(AGREE_DIFFER("all time", AGREE_DAYS("''", "?1 IS NULL"), AGREE_KEPT("all", "?1 IS NULL"))),
-	AGREE_OUTER(AGREE_DIFFER("day", AGREE_FACT("?1 IS NULL"), AGREE_KEPT("day", "?1 IS NULL"))),
+	AGREE_OUTER(AGREE_DIFFER("day", AGREE_FACT(PAIR_FACT_COPY, "?1 IS NULL"), AGREE_KEPT("day", "?1 IS NULL"))),
 	AGREE_OUTER(AGREE_DIFFER("month", AGREE_DAYS("substr(at, 1, 7)", "?1 IS NULL"),
 				 AGREE_KEPT("month", "?1 IS NULL"))),
-	AGREE_OUTER(AGREE_PAIRS("?1 IS NULL", "?1 IS NULL")),
+	AGREE_OUTER(AGREE_PAIRS_OF(PAIR_UNMATCHED("report_pair", PAIR_FACT_COPY),
+				   PAIR_UNMATCHED(PAIR_FACT_COPY, "report_pair"))),
 };
+/* The whole check's copy of report_pair_fact: the pairs as the scores say now,
+ * worked out once (a walk of the submissions and their scores) for the counts by
+ * day and the kept pairs both; each part worked them out again, three walks in
+ * all (issue 15). A temporary table: on disk past SQLite's cache, so memory
+ * stays flat. Typed as report_pair is: an untyped column's key is not used to
+ * look up a typed value (a scan of the copy for every kept pair). */
+static const char SQL_PAIR_FACT_COPY[] =
+	"DROP TABLE IF EXISTS " PAIR_FACT_COPY "; CREATE TABLE " PAIR_FACT_COPY " (submission_id INTEGER,"
+	" criterion_id INTEGER, x_read TEXT, y_read TEXT, day TEXT, credential_id INTEGER, district_id INTEGER,"
+	" x_assessor TEXT, y_assessor TEXT, x_level INTEGER, y_level INTEGER, fs INTEGER, fin INTEGER,"
+	" PRIMARY KEY (submission_id, criterion_id, x_read, y_read)) WITHOUT ROWID;"
+	" INSERT OR IGNORE INTO " PAIR_FACT_COPY " SELECT * FROM report_pair_fact";
 static const char *const SQL_PAIRS_CHECK_DAY[] = {
-	AGREE_OUTER(AGREE_DIFFER("day", AGREE_FACT("f.submission_id IN " AGREE_DAY_SUBS),
+	AGREE_OUTER(AGREE_DIFFER("day", AGREE_FACT("report_pair_fact", "f.submission_id IN " AGREE_DAY_SUBS),
 				 AGREE_KEPT("day", "at = ?1"))),
 	AGREE_OUTER(AGREE_DIFFER("month", AGREE_DAYS("substr(at, 1, 7)", AGREE_MONTH),
 				 AGREE_KEPT("month", "at = substr(?1, 1, 7)"))),
@@ -595,11 +625,15 @@ int store_report_pairs_check(struct store *s, const char *const *days, int ndays
 	int nparts = days ? (int)(sizeof SQL_PAIRS_CHECK_DAY / sizeof *SQL_PAIRS_CHECK_DAY)
 			  : (int)(sizeof SQL_PAIRS_CHECK / sizeof *SQL_PAIRS_CHECK);
 	int rc = MC_OK;
+	if (!days && sqlite3_exec(store_db(s), SQL_PAIR_FACT_COPY, NULL, NULL, NULL) != SQLITE_OK)
+		rc = store_fail(s, err, "recounting agreement's pairs of reads");
 	for (int i = 0; rc == MC_OK && i < (days ? ndays : 1); i++)
 		for (int part = 0; rc == MC_OK && part < nparts; part++) {
 			sqlite3_stmt *st = store_prep(s, parts[part], err);
 			rc = st ? pairs_check_day(s, st, days ? days[i] : NULL, fn, ctx, err) : MC_FAIL;
 		}
+	if (!days) /* its pages freed now; the table goes with the connection if not */
+		sqlite3_exec(store_db(s), "DROP TABLE IF EXISTS " PAIR_FACT_COPY, NULL, NULL, NULL);
 	return rc;
 }
 
