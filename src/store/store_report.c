@@ -475,11 +475,19 @@ int store_report_counts_check(struct store *s, int (*fn)(void *ctx, const struct
 }
 
 /* report_submission against its source rows (report_fact): each submission
- * whose kept facts differ, missing or left over. */
+ * whose kept facts differ, missing or left over. Both have one row a
+ * submission, so report_fact is worked out once (two EXCEPTs worked it out
+ * twice and sorted both sides: issue 15): each submission's facts looked up in
+ * report_submission by key, then the kept rows of submissions that are gone. */
+#define FACT_REST(T)                                                                            \
+	"(" T ".credential_id, " T ".district_id, " T ".status, " T ".submitted_at, " T ".assigned_at,"\
+	" " T ".decided_at)"
 static const char SQL_FACTS_CHECK[] =
 	"SELECT coalesce(s.ext_id, '#' || x.submission_id) FROM"
-	" (SELECT submission_id FROM (SELECT * FROM report_fact EXCEPT SELECT * FROM report_submission)"
-	" UNION SELECT submission_id FROM (SELECT * FROM report_submission EXCEPT SELECT * FROM report_fact)) x"
+	" (SELECT f.submission_id FROM report_fact f WHERE NOT EXISTS (SELECT 1 FROM report_submission k"
+	"  WHERE k.submission_id = f.submission_id AND " FACT_REST("k") " IS " FACT_REST("f") ")"
+	" UNION SELECT k.submission_id FROM report_submission k"
+	"  WHERE NOT EXISTS (SELECT 1 FROM submission g WHERE g.id = k.submission_id)) x"
 	" LEFT JOIN submission s ON s.id = x.submission_id ORDER BY 1";
 
 int store_report_facts_check(struct store *s, int (*fn)(void *ctx, const char *submission), void *ctx,

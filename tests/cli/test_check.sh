@@ -142,6 +142,17 @@ t_run 1 check
 t_stdout_has "problem: submission $P_SUB: the pairs of reads kept for the agreement report differ from its scores (criterion $P_CRIT, mcck15-nobody and $P_Y)"
 t_stdout_has "problem: submission $P_SUB: the pairs of reads kept for the agreement report differ from its scores (criterion $P_CRIT, $P_X and $P_Y)"
 t_stderr_has "check found 2 problems"
+sql "UPDATE report_pair SET x_assessor = '$P_X' WHERE submission_id = $P_SID AND criterion_id = $P_CID
+	AND x_read = '$P_XR' AND y_read = '$P_YR'"
+t_run 0 check
+# The turnaround and assessors facts (report_submission), one row a submission:
+# a kept row whose submission is gone, and one that differs from its submission's.
+sql "INSERT INTO report_submission SELECT 999999, credential_id, district_id, status, submitted_at, assigned_at,
+	decided_at FROM report_submission LIMIT 1;
+	UPDATE report_submission SET assigned_at = '2001-01-01T00:00:00Z' WHERE submission_id = $P_SID"
+t_run 1 check
+t_stdout_has "problem: submission #999999: the facts kept for the turnaround and assessors reports differ"
+t_stdout_has "problem: submission $P_SUB: the facts kept for the turnaround and assessors reports differ"
 
 # A person's school is audited too, but it is not their role: no false alarm.
 DB=$T/people.db
