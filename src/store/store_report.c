@@ -563,11 +563,19 @@ int store_report_counts_check(struct store *s, int (*fn)(void *ctx, const struct
 }
 
 /* report_submission against its source rows (report_fact): each submission
- * whose kept facts differ, missing or left over. */
+ * whose kept facts differ, missing or left over. Both have one row a
+ * submission, so report_fact is worked out once (two EXCEPTs worked it out
+ * twice and sorted both sides: issue 15): each submission's facts looked up in
+ * report_submission by key, then the kept rows of submissions that are gone. */
+#define FACT_REST(T)                                                                            \
+	"(" T ".credential_id, " T ".district_id, " T ".status, " T ".submitted_at, " T ".assigned_at,"\
+	" " T ".decided_at)"
 static const char SQL_FACTS_CHECK[] =
 	"SELECT coalesce(s.ext_id, '#' || x.submission_id) FROM"
-	" (SELECT submission_id FROM (SELECT * FROM report_fact EXCEPT SELECT * FROM report_submission)"
-	" UNION SELECT submission_id FROM (SELECT * FROM report_submission EXCEPT SELECT * FROM report_fact)) x"
+	" (SELECT f.submission_id FROM report_fact f WHERE NOT EXISTS (SELECT 1 FROM report_submission k"
+	"  WHERE k.submission_id = f.submission_id AND " FACT_REST("k") " IS " FACT_REST("f") ")"
+	" UNION SELECT k.submission_id FROM report_submission k"
+	"  WHERE NOT EXISTS (SELECT 1 FROM submission g WHERE g.id = k.submission_id)) x"
 	" LEFT JOIN submission s ON s.id = x.submission_id ORDER BY 1";
 
 int store_report_facts_check(struct store *s, int (*fn)(void *ctx, const char *submission), void *ctx,
@@ -632,13 +640,15 @@ int store_report_facts_check(struct store *s, int (*fn)(void *ctx, const char *s
 #define AGREE_DAYS(P, K, WHERE)                                                                 \
 	"SELECT " K " AS k, " P##_OF AGREE_KEY ", sum(n) AS n FROM " P##_TABLE " WHERE per = 'day' AND " WHERE \
 	" GROUP BY 1, " P##_OF AGREE_KEY " HAVING sum(n) <> 0"
-/* The pairs as the scores say now, counted as the triggers count them. */
-#define AGREE_FACT(P, WHERE)                                                                    \
+/* The pairs as the scores say now (FROM: report_pair_fact, or the whole check's
+ * copy of it), counted as the triggers count them; each pair read once, going to
+ * both its tallies (with the tallies outside, SQLite read the pairs twice). */
+#define AGREE_FACT(P, FROM, WHERE)                                                              \
 	"SELECT f.day AS k, " P##_FACT_OF "f.district_id, t.final,"                                    \
 	" iif(t.final, 0, f.credential_id) AS credential_id,"                                          \
 	" iif(t.final, 0, f.criterion_id) AS criterion_id, iif(t.final, f.x_assessor, '') AS x_assessor," \
 	" px.levels AS levels, px.pos AS x_pos, py.pos AS y_pos, count(*) AS n"                          \
-	" FROM report_pair_fact f" P##_SIDE("f") " JOIN report_agree_tally t ON iif(t.final, f.fin, f.fs)"\
+	" FROM " FROM " f" P##_SIDE("f") " CROSS JOIN report_agree_tally t ON iif(t.final, f.fin, f.fs)"\
 	" JOIN report_level_pos px ON px.level_id = f.x_level JOIN report_level_pos py ON py.level_id = f.y_level"\
 	" WHERE " WHERE " GROUP BY " P##_GROUP
 /* One day's submissions (?1), by index. */
@@ -653,15 +663,30 @@ int store_report_facts_check(struct store *s, int (*fn)(void *ctx, const char *s
 	"assessor IN (WITH RECURSIVE who(a) AS (SELECT min(assessor) FROM report_own_count"         \
 	" UNION ALL SELECT (SELECT min(assessor) FROM report_own_count WHERE assessor > who.a) FROM who"\
 	" WHERE who.a IS NOT NULL) SELECT a FROM who) AND "
-#define AGREE_PAIRS(PAIR_WHERE, FACT_WHERE)                                                     \
+/* The kept pairs that the recount lacks (KEPT_ONLY) and the recount's that are
+ * not kept (FACT_ONLY), named by submission. */
+#define AGREE_PAIRS_OF(KEPT_ONLY, FACT_ONLY)                                                    \
 	"SELECT 'pair' AS tb, coalesce(s.ext_id, '#' || p.submission_id) AS k, p.credential_id AS cid," \
 	" p.district_id AS did, p.criterion_id AS crid, p.x_assessor AS xa, p.y_assessor AS ya,"      \
 	" NULL AS owner, p.kept AS kept, 1 - p.kept AS counted FROM"                                  \
-	" (SELECT 1 AS kept, * FROM (SELECT * FROM report_pair WHERE " PAIR_WHERE                     \
-	"  EXCEPT SELECT * FROM report_pair_fact WHERE " FACT_WHERE ")"                               \
-	"  UNION ALL SELECT 0, * FROM (SELECT * FROM report_pair_fact WHERE " FACT_WHERE              \
-	"  EXCEPT SELECT * FROM report_pair WHERE " PAIR_WHERE ")) p"                                  \
+	" (SELECT 1 AS kept, * FROM (" KEPT_ONLY ") UNION ALL SELECT 0, * FROM (" FACT_ONLY ")) p"     \
 	" LEFT JOIN submission s ON s.id = p.submission_id"
+#define AGREE_PAIRS(PAIR_WHERE, FACT_WHERE)                                                     \
+	AGREE_PAIRS_OF("SELECT * FROM report_pair WHERE " PAIR_WHERE                                  \
+		       " EXCEPT SELECT * FROM report_pair_fact WHERE " FACT_WHERE,                     \
+		       "SELECT * FROM report_pair_fact WHERE " FACT_WHERE                              \
+		       " EXCEPT SELECT * FROM report_pair WHERE " PAIR_WHERE)
+/* The whole check's: the rows of one table (A) with no equal row in the other (B),
+ * found by B's key (both are keyed by submission, criterion and the two reads):
+ * a walk of each, no sort of either. */
+#define PAIR_KEY(T) T ".submission_id, " T ".criterion_id, " T ".x_read, " T ".y_read"
+#define PAIR_REST(T)                                                                            \
+	T ".day, " T ".credential_id, " T ".district_id, " T ".x_assessor, " T ".y_assessor, "        \
+	T ".x_level, " T ".y_level, " T ".fs, " T ".fin"
+#define PAIR_UNMATCHED(A, B)                                                                    \
+	"SELECT * FROM " A " a WHERE NOT EXISTS (SELECT 1 FROM " B " b WHERE (" PAIR_KEY("b") ")"     \
+	" = (" PAIR_KEY("a") ") AND (" PAIR_REST("b") ") IS (" PAIR_REST("a") "))"
+#define PAIR_FACT_COPY "temp.check_pair_fact"
 #define AGREE_OUTER(PART)                                                                       \
 	"SELECT t.tb, t.k, c.code, d.name, cr.code, t.xa, t.ya, t.owner, t.kept, t.counted FROM (" PART ") t"\
 	" LEFT JOIN credential c ON c.id = t.cid LEFT JOIN district d ON d.id = t.did"                \
@@ -669,20 +694,33 @@ int store_report_facts_check(struct store *s, int (*fn)(void *ctx, const char *s
 /* Whole: all time, the days, the months (everyone's, then each assessor's own), the pairs. */
 #define AGREE_WHOLE(P)                                                                          \
 	AGREE_OUTER(AGREE_DIFFER(P, "all time", AGREE_DAYS(P, "''", "?1 IS NULL"), AGREE_KEPT(P, "all", "?1 IS NULL"))),\
-	AGREE_OUTER(AGREE_DIFFER(P, "day", AGREE_FACT(P, "?1 IS NULL"), AGREE_KEPT(P, "day", "?1 IS NULL"))),   \
+	AGREE_OUTER(AGREE_DIFFER(P, "day", AGREE_FACT(P, PAIR_FACT_COPY, "?1 IS NULL"), AGREE_KEPT(P, "day", "?1 IS NULL"))),   \
 	AGREE_OUTER(AGREE_DIFFER(P, "month", AGREE_DAYS(P, "substr(at, 1, 7)", "?1 IS NULL"),                   \
 				 AGREE_KEPT(P, "month", "?1 IS NULL")))
 /* One day's (?1): its counts and its month's; WHO narrows the counts' key first. */
 #define AGREE_OF_DAY(P, WHO)                                                                    \
-	AGREE_OUTER(AGREE_DIFFER(P, "day", AGREE_FACT(P, "f.submission_id IN " AGREE_DAY_SUBS),            \
+	AGREE_OUTER(AGREE_DIFFER(P, "day", AGREE_FACT(P, "report_pair_fact", "f.submission_id IN " AGREE_DAY_SUBS),            \
 				 AGREE_KEPT(P, "day", WHO "at = ?1"))),                                       \
 	AGREE_OUTER(AGREE_DIFFER(P, "month", AGREE_DAYS(P, "substr(at, 1, 7)", WHO AGREE_MONTH),         \
 				 AGREE_KEPT(P, "month", WHO "at = substr(?1, 1, 7)")))
 static const char *const SQL_PAIRS_CHECK[] = {
 	AGREE_WHOLE(ALL),
 	AGREE_WHOLE(OWN),
-	AGREE_OUTER(AGREE_PAIRS("?1 IS NULL", "?1 IS NULL")),
+	AGREE_OUTER(AGREE_PAIRS_OF(PAIR_UNMATCHED("report_pair", PAIR_FACT_COPY),
+				   PAIR_UNMATCHED(PAIR_FACT_COPY, "report_pair"))),
 };
+/* The whole check's copy of report_pair_fact: the pairs as the scores say now,
+ * worked out once (a walk of the submissions and their scores) for the counts by
+ * day and the kept pairs both; each part worked them out again, three walks in
+ * all (issue 15). A temporary table: on disk past SQLite's cache, so memory
+ * stays flat. Typed as report_pair is: an untyped column's key is not used to
+ * look up a typed value (a scan of the copy for every kept pair). */
+static const char SQL_PAIR_FACT_COPY[] =
+	"DROP TABLE IF EXISTS " PAIR_FACT_COPY "; CREATE TABLE " PAIR_FACT_COPY " (submission_id INTEGER,"
+	" criterion_id INTEGER, x_read TEXT, y_read TEXT, day TEXT, credential_id INTEGER, district_id INTEGER,"
+	" x_assessor TEXT, y_assessor TEXT, x_level INTEGER, y_level INTEGER, fs INTEGER, fin INTEGER,"
+	" PRIMARY KEY (submission_id, criterion_id, x_read, y_read)) WITHOUT ROWID;"
+	" INSERT OR IGNORE INTO " PAIR_FACT_COPY " SELECT * FROM report_pair_fact";
 static const char *const SQL_PAIRS_CHECK_DAY[] = {
 	AGREE_OF_DAY(ALL, ""),
 	AGREE_OF_DAY(OWN, OWN_EVERYONE),
@@ -716,11 +754,15 @@ int store_report_pairs_check(struct store *s, const char *const *days, int ndays
 	int nparts = days ? (int)(sizeof SQL_PAIRS_CHECK_DAY / sizeof *SQL_PAIRS_CHECK_DAY)
 			  : (int)(sizeof SQL_PAIRS_CHECK / sizeof *SQL_PAIRS_CHECK);
 	int rc = MC_OK;
+	if (!days && sqlite3_exec(store_db(s), SQL_PAIR_FACT_COPY, NULL, NULL, NULL) != SQLITE_OK)
+		rc = store_fail(s, err, "recounting agreement's pairs of reads");
 	for (int i = 0; rc == MC_OK && i < (days ? ndays : 1); i++)
 		for (int part = 0; rc == MC_OK && part < nparts; part++) {
 			sqlite3_stmt *st = store_prep(s, parts[part], err);
 			rc = st ? pairs_check_day(s, st, days ? days[i] : NULL, fn, ctx, err) : MC_FAIL;
 		}
+	if (!days) /* its pages freed now; the table goes with the connection if not */
+		sqlite3_exec(store_db(s), "DROP TABLE IF EXISTS " PAIR_FACT_COPY, NULL, NULL, NULL);
 	return rc;
 }
 

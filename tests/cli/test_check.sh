@@ -122,6 +122,38 @@ t_run 2 check extra
 t_run 0 check --help
 t_stdout_has "problem: "
 
+# Agreement's kept pairs of reads (report_pair) against the scores, in the whole
+# check: a kept pair changed behind its back is named from both sides, the kept
+# row that no score makes and the scores' row that is not kept.
+DB=$T/pairs.db
+"$MCASSESS" --db "$DB" demo --submissions 200 >/dev/null 2>&1
+t_run 0 check
+t_stdout_has "all good: 200 submissions"
+PAIR=$(sql "SELECT s.ext_id || '|' || c.code || '|' || p.x_assessor || '|' || p.y_assessor || '|' || p.submission_id
+	|| '|' || p.criterion_id || '|' || p.x_read || '|' || p.y_read FROM report_pair p
+	JOIN submission s ON s.id = p.submission_id JOIN criterion c ON c.id = p.criterion_id
+	ORDER BY p.submission_id DESC LIMIT 1")
+IFS='|' read -r P_SUB P_CRIT P_X P_Y P_SID P_CID P_XR P_YR <<EOF_PAIR
+$PAIR
+EOF_PAIR
+sql "UPDATE report_pair SET x_assessor = 'mcck15-nobody' WHERE submission_id = $P_SID AND criterion_id = $P_CID
+	AND x_read = '$P_XR' AND y_read = '$P_YR'"
+t_run 1 check
+t_stdout_has "problem: submission $P_SUB: the pairs of reads kept for the agreement report differ from its scores (criterion $P_CRIT, mcck15-nobody and $P_Y)"
+t_stdout_has "problem: submission $P_SUB: the pairs of reads kept for the agreement report differ from its scores (criterion $P_CRIT, $P_X and $P_Y)"
+t_stderr_has "check found 2 problems"
+sql "UPDATE report_pair SET x_assessor = '$P_X' WHERE submission_id = $P_SID AND criterion_id = $P_CID
+	AND x_read = '$P_XR' AND y_read = '$P_YR'"
+t_run 0 check
+# The turnaround and assessors facts (report_submission), one row a submission:
+# a kept row whose submission is gone, and one that differs from its submission's.
+sql "INSERT INTO report_submission SELECT 999999, credential_id, district_id, status, submitted_at, assigned_at,
+	decided_at FROM report_submission LIMIT 1;
+	UPDATE report_submission SET assigned_at = '2001-01-01T00:00:00Z' WHERE submission_id = $P_SID"
+t_run 1 check
+t_stdout_has "problem: submission #999999: the facts kept for the turnaround and assessors reports differ"
+t_stdout_has "problem: submission $P_SUB: the facts kept for the turnaround and assessors reports differ"
+
 # A person's school is audited too, but it is not their role: no false alarm.
 DB=$T/people.db
 t_init_db
