@@ -5,7 +5,6 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <git2.h>
-#include <malloc.h>
 #include <unistd.h>
 #include <sqlite3.h>
 
@@ -999,31 +998,12 @@ static void a_killed_drain_after_an_import_is_no_alarm(void **state)
 
 /* ---------------------------------------------------------------- memory (issue 15) */
 
-/* Heap in use outside SQLite (whose page caches fill up to their bound as it
- * reads): what the archive's own code holds. 0 where the allocator keeps no
- * such count (a sanitizer's, valgrind's): the checks then cannot fail. */
-static long long heap_outside_sqlite(void)
-{
-	struct mallinfo2 m = mallinfo2();
-	return m.uordblks ? (long long)m.uordblks - (long long)sqlite3_memory_used() : 0;
-}
-
-struct heap_watch {
-	long long first, most;
-	int seen;
-};
-
 static void heap_watch(void *ctx, const char *what, long long done, long long total)
 {
-	struct heap_watch *h = ctx;
 	(void)total;
-	if (strcmp(what, "archiving the database") != 0 || done < 512)
-		return; /* from the 512th record on: the pack writer's tables are made by then */
-	long long v = heap_outside_sqlite();
-	if (!h->seen++)
-		h->first = v;
-	if (v - h->first > h->most)
-		h->most = v - h->first;
+	/* from the 512th record on: the pack writer's tables are made by then */
+	if (strcmp(what, "archiving the database") == 0 && done >= 512)
+		unit_heap_note(ctx);
 }
 
 #define MANY 1500
@@ -1062,7 +1042,7 @@ static void init_holds_no_whole_state(void **state)
 	struct fx *f = *state;
 	struct mc_error err = MC_ERROR_INIT;
 	import_many(f, MANY);
-	struct heap_watch h = { 0 };
+	struct unit_heap_watch h = { 0 };
 	progress_set(heap_watch, &h);
 	struct archive_init_result r;
 	char *arc = mc_xasprintf("%s/big.git", f->dir);
