@@ -1,7 +1,7 @@
 #!/bin/sh
 # bench/memory/run.sh: the peak memory (resident set) of every command but
-# search and demo, each a one-off process, on one demo database (issue 15: flat,
-# under 32 MB at a million submissions).
+# search, each a one-off process, on one demo database (issue 15: flat, under
+# 32 MB at a million submissions), and of demo itself into a new database.
 #
 #   bench/memory/run.sh MCASSESS DB [WORK-DIR]
 #
@@ -14,7 +14,9 @@
 # "Maximum resident set size"), wall seconds, its exit status when not 0, and
 # the 1-minute load average after it. The read-only commands come first, then
 # those that write. ARCHIVE=0 leaves out archive init and pull (at a million
-# they write the whole database out as git objects).
+# they write the whole database out as git objects). DEMO=N (default 5000;
+# 0: none) runs `demo --submissions N` into a new database in WORK-DIR last:
+# run it at two sizes to see that its peak does not grow.
 set -eu
 MC=${1:?usage: run.sh MCASSESS DB [WORK-DIR]}
 DB=${2:?usage: run.sh MCASSESS DB [WORK-DIR]}
@@ -101,4 +103,7 @@ if [ "${ARCHIVE:-1}" != 0 ]; then
 	"$MC" --db "$W/empty.db" init >/dev/null
 	"$MC" --db "$W/empty.db" archive init >/dev/null
 	m "archive pull (into an empty database)" "$MC" --db "$W/empty.db" archive pull "$W/a.git"
+fi
+if [ "${DEMO:-5000}" != 0 ]; then
+	m "demo --submissions ${DEMO:-5000} (a new database)" "$MC" --db "$W/demo.db" demo --submissions "${DEMO:-5000}"
 fi

@@ -35,9 +35,9 @@ struct badges_options {
 };
 /* Admins: into `dir` (made if missing), for each earned submission S,
  * S.json (the credential) and S.jwt (the VC-JWT), plus issuer.json (the issuer's
- * Profile) and jwks.json (its public key). All files are written to temporary
- * names first and put in place only when every one is complete: on an error
- * nothing is left behind. *count receives the badges written (may be NULL). */
+ * Profile) and jwks.json (its public key). All files are written into a
+ * staging directory in dir first (no list of names is kept) and moved into dir
+ * only when every one is complete: on an error nothing is left behind. *count receives the badges written (may be NULL). */
 int badges_export(struct store *s, const struct badges_options *o, const char *dir, long *count,
 		  struct mc_error *err);
 

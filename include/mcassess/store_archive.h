@@ -80,6 +80,29 @@ int store_archive_log_state(struct store *s, char **head, long long *count, stru
  * whole index. In a transaction of its own. */
 int store_archive_log_add(struct store *s, const char *from, int replace, const struct store_archive_logrow *rows,
 			  size_t n, long long ncommits, const char *head, struct mc_error *err);
+/* The same in pieces, in the caller's transaction, for an index too large to
+ * hold (archive init's commit names every submission): log_begin says whether
+ * the index covers from (*covers 0: leave it, it is behind) and empties it when
+ * replacing, its count in *count; log_rows adds rows (their ord counted from
+ * count), as often as needed; log_end notes head and the new count. */
+int store_archive_log_begin(struct store *s, const char *from, int replace, long long *count, int *covers,
+			    struct mc_error *err);
+int store_archive_log_rows(struct store *s, long long count, const struct store_archive_logrow *rows, size_t n,
+			   struct mc_error *err);
+int store_archive_log_end(struct store *s, const char *head, long long count, struct mc_error *err);
+
+/* A scratch list of (path, object id) in a temporary table of the connection
+ * (past SQLite's page cache it goes to a temporary file): archive init's whole
+ * state, read back sorted by path (then by order added) so that the trees are
+ * built a shard at a time instead of from every path held in memory. Use it in
+ * a transaction; open empties it, clear empties it. */
+int store_archive_scratch_open(struct store *s, struct mc_error *err);
+int store_archive_scratch_add(struct store *s, const char *path, long long ord, const unsigned char *oid,
+			      size_t oidlen, struct mc_error *err);
+int store_archive_scratch_each(struct store *s, int (*fn)(void *ctx, const char *path, const unsigned char *oid),
+			       void *ctx, struct mc_error *err);
+void store_archive_scratch_clear(struct store *s);
+
 /* The commits whose rows have key a or key b, each once, oldest first. */
 int store_archive_log_each(struct store *s, const char *a, const char *b,
 			   int (*fn)(void *ctx, const char *commit), void *ctx, struct mc_error *err);

@@ -58,6 +58,16 @@ struct arc {
 	struct store_archive_logrow *lrows;
 	size_t nlrows, caplrows;
 	long long lcommits;
+	/* the log index caught up in pieces (log_index_update): rows go to the
+	 * store every LROWS_FLUSH, counted from lbase */
+	struct store *lflush;
+	long long lbase;
+	int lrc;
+	struct mc_error *lerr;
+	/* the commit being made is the whole state's (init): its log rows (every
+	 * submission) are left to log_index_update, and the drain leaves the
+	 * index behind */
+	int whole, log_behind;
 };
 
 static void made(struct arc *a, const git_oid *oid)
@@ -204,16 +214,28 @@ static int arc_lock(struct arc *a, struct mc_error *err)
 struct upd {
 	char *path;
 	git_oid oid;
-	size_t ord; /* order added: of two updates to one path, the later wins */
+	size_t ord;    /* order added: of two updates to one path, the later wins */
+	unsigned mode; /* 0: a file (0100644); 040000: a tree made already (full_trees) */
 };
 
 struct upds {
 	struct upd *v;
 	size_t n, cap;
+	/* set: the updates go into the store's scratch list instead (full_state) */
+	struct store *spill;
+	long long spilled;
+	int rc;
+	struct mc_error *err;
 };
 
-static void upds_add(struct upds *u, char *path, const git_oid *oid)
+static void upds_add_mode(struct upds *u, char *path, const git_oid *oid, unsigned mode)
 {
+	if (u->spill) {
+		if (u->rc == MC_OK)
+			u->rc = store_archive_scratch_add(u->spill, path, u->spilled++, oid->id, GIT_OID_RAWSZ, u->err);
+		free(path);
+		return;
+	}
 	if (u->n == u->cap) {
 		u->cap = u->cap ? 2 * u->cap : 16;
 		u->v = mc_xrealloc(u->v, u->cap * sizeof *u->v);
@@ -221,8 +243,11 @@ static void upds_add(struct upds *u, char *path, const git_oid *oid)
 	u->v[u->n].path = path;
 	git_oid_cpy(&u->v[u->n].oid, oid);
 	u->v[u->n].ord = u->n;
+	u->v[u->n].mode = mode;
 	u->n++;
 }
+
+static void upds_add(struct upds *u, char *path, const git_oid *oid) { upds_add_mode(u, path, oid, 0); }
 
 static void upds_free(struct upds *u)
 {
@@ -297,7 +322,7 @@ static int tree_edit(struct arc *a, const git_tree *base, struct upd *u, size_t 
 				rc = mc_error_set(err, MC_FAIL, "the archive %s: no such name in a tree: '%s'", a->path,
 						  u[i].path);
 			else
-				tlist_put(&t, name, strlen(name), 0100644, &u[i].oid);
+				tlist_put(&t, name, strlen(name), u[i].mode ? u[i].mode : 0100644, &u[i].oid);
 			i++;
 			continue;
 		}
@@ -595,7 +620,9 @@ static int full_evidence(void *ctx, const char *sha, int is_file)
 	return f->rc != MC_OK;
 }
 
-static int full_state(struct arc *a, const git_tree *base, struct upds *u, struct mc_error *err)
+/* The records and contents, their objects into the drain's sink and their
+ * paths into u. */
+static int full_walk(struct arc *a, const git_tree *base, struct upds *u, struct mc_error *err)
 {
 	struct full f = { .a = a, .base = base, .u = u, .err = err };
 	/* counted first (a fraction of the time), for a percentage */
@@ -625,6 +652,129 @@ static int full_state(struct arc *a, const git_tree *base, struct upds *u, struc
 	return rc;
 }
 
+/* The whole state's trees, a shard at a time: the scratch list's paths come
+ * back sorted, so those of one shard directory (its first three levels:
+ * "submissions/a/b") are together; each shard's tree is made from them and
+ * its base's, and becomes one update of the commit (a few hundred in all). */
+#define SHARD_LEVELS 3
+
+struct shards {
+	struct arc *a;
+	const git_tree *base;
+	struct upds *out; /* the commit's updates */
+	struct upds cur;  /* the paths of the shard being read */
+	char *dir;        /* its directory, NULL before the first */
+	struct mc_error *err;
+	int rc;
+};
+
+/* The length of path's shard directory (0: a file at the root). */
+static size_t shard_len(const char *path)
+{
+	size_t k = 0;
+	int level = 0;
+	for (const char *p = path; level < SHARD_LEVELS && (p = strchr(p, '/')); p++, level++)
+		k = (size_t)(p - path);
+	return k;
+}
+
+static int shard_done(struct shards *sh)
+{
+	if (!sh->dir)
+		return MC_OK;
+	git_tree *sub = NULL;
+	git_tree_entry *e = NULL;
+	if (sh->base && git_tree_entry_bypath(&e, sh->base, sh->dir) == 0 && git_tree_entry_type(e) == GIT_OBJECT_TREE)
+		git_tree_lookup(&sub, sh->a->repo, git_tree_entry_id(e));
+	git_tree_entry_free(e);
+	git_oid oid;
+	int rc = tree_edit(sh->a, sub, sh->cur.v, sh->cur.n, strlen(sh->dir) + 1, &oid, sh->err);
+	git_tree_free(sub);
+	if (rc == MC_OK)
+		upds_add_mode(sh->out, sh->dir, &oid, 040000);
+	else
+		free(sh->dir);
+	sh->dir = NULL;
+	upds_free(&sh->cur);
+	return rc;
+}
+
+static int shard_row(void *ctx, const char *path, const unsigned char *raw)
+{
+	struct shards *sh = ctx;
+	git_oid oid;
+	memcpy(oid.id, raw, GIT_OID_RAWSZ);
+	size_t k = shard_len(path);
+	if (sh->dir && (strlen(sh->dir) != k || strncmp(sh->dir, path, k) != 0))
+		sh->rc = shard_done(sh);
+	if (k == 0)
+		upds_add(sh->out, mc_xstrdup(path), &oid);
+	else {
+		if (!sh->dir)
+			sh->dir = mc_xstrndup(path, k);
+		upds_add(&sh->cur, mc_xstrdup(path), &oid);
+	}
+	return sh->rc != MC_OK;
+}
+
+static int full_trees(struct arc *a, const git_tree *base, struct upds *u, struct mc_error *err)
+{
+	struct shards sh = { .a = a, .base = base, .out = u, .err = err };
+	int rc = store_archive_scratch_each(a->s, shard_row, &sh, err);
+	if (rc == MC_OK)
+		rc = sh.rc;
+	if (rc == MC_OK)
+		rc = shard_done(&sh);
+	free(sh.dir);
+	upds_free(&sh.cur);
+	return rc;
+}
+
+/* The whole state (archive init): its objects written straight into packs
+ * (arc_stream), its paths into the store's scratch list, then its trees a
+ * shard at a time (full_trees): u gets one update a shard. Nothing here grows
+ * with the database but the scratch list, which SQLite keeps on disk. The
+ * stream stays open for the rest of the drain (the commit, its root trees,
+ * later events: into memory too, to be read back), the objects of events
+ * before this one copied into it: batch_write closes it, and the drain's
+ * objects are all in its packs (one for a small database, as before). */
+static int full_state(struct arc *a, const git_tree *base, struct upds *u, struct mc_error *err)
+{
+	int own_tx = !store_in_tx(a->s);
+	int rc = own_tx ? store_begin_read(a->s, err) : MC_OK;
+	if (rc != MC_OK)
+		return rc;
+	git_odb *odb = NULL;
+	git_odb_backend *mem = a->sink.mem;
+	rc = store_archive_scratch_open(a->s, err);
+	if (rc == MC_OK && git_repository_odb(&odb, a->repo) < 0)
+		rc = gfail(a, err, "preparing to write");
+	if (rc == MC_OK && !a->sink.stream) {
+		a->sink.stream = arc_stream_new(odb, a->objects);
+		if (mem && arc_stream_copy(a->sink.stream, mem, a->made, a->nmade) < 0)
+			rc = gfail(a, err, "writing a pack");
+	}
+	if (rc == MC_OK) {
+		struct upds spill = { .spill = a->s, .err = err };
+		int track = a->track;
+		a->track = 0; /* into the stream's packs only, not memory */
+		a->sink.mem = NULL;
+		rc = full_walk(a, base, &spill, err);
+		if (rc == MC_OK)
+			rc = spill.rc;
+		if (rc == MC_OK)
+			rc = full_trees(a, base, u, err);
+		a->track = track;
+		a->sink.mem = mem;
+	}
+	git_odb_free(odb); /* the repository keeps it for the stream */
+	if (own_tx)
+		store_end_read(a->s); /* the scratch list goes with it */
+	else
+		store_archive_scratch_clear(a->s);
+	return rc;
+}
+
 static int signature(struct arc *a, const char *actor, const char *at, git_signature **sig, struct mc_error *err)
 {
 	char *name, *email;
@@ -647,6 +797,17 @@ static int signature(struct arc *a, const char *actor, const char *at, git_signa
  * records it changed against its first parent and the submissions its
  * Subject trailers name: exactly what touches() tests (schema.sql, migration 6). */
 
+/* The rows so far into the store (log_index_update), their memory reused. */
+#define LROWS_FLUSH 4096
+static void lrows_flush(struct arc *a)
+{
+	if (a->lrc == MC_OK && a->nlrows > 0)
+		a->lrc = store_archive_log_rows(a->lflush, a->lbase, a->lrows, a->nlrows, a->lerr);
+	for (size_t i = 0; i < a->nlrows; i++)
+		free(a->lrows[i].key);
+	a->nlrows = 0;
+}
+
 static void lrow_add(struct arc *a, long long ord, const char *hex, char *key)
 {
 	if (a->nlrows == a->caplrows) {
@@ -657,6 +818,8 @@ static void lrow_add(struct arc *a, long long ord, const char *hex, char *key)
 	r->ord = ord;
 	memcpy(r->commit, hex, sizeof r->commit);
 	r->key = key;
+	if (a->lflush && a->nlrows >= LROWS_FLUSH)
+		lrows_flush(a);
 }
 
 static void changed_below(struct arc *a, long long ord, const char *hex, const git_tree *o, const git_tree *n,
@@ -756,6 +919,7 @@ static int event_updates(struct arc *a, const struct ev *e, const git_tree *tree
 			rc = submission_evidence(a, tree, u, e->record, err);
 	} else if (strcmp(e->subject, "database") == 0) {
 		rc = full_state(a, tree, u, err);
+		a->whole = 1;
 	}
 	free(path);
 	return rc;
@@ -791,7 +955,11 @@ static int commit_updates(struct arc *a, struct upds *u, const char *actor, cons
 	git_signature_free(sig);
 	git_commit_free(parent);
 	if (rc == MC_OK) {
-		commit_keys(a, a->lcommits++, &commit_oid, msg, *tree, new_tree);
+		if (a->whole) /* every submission: log_index_update writes them in pieces */
+			a->log_behind = 1;
+		else
+			commit_keys(a, a->lcommits, &commit_oid, msg, *tree, new_tree);
+		a->lcommits++;
 		git_tree_free(*tree);
 		*tree = new_tree;
 		git_oid_cpy(&a->head, &commit_oid);
@@ -806,6 +974,7 @@ static int commit_updates(struct arc *a, struct upds *u, const char *actor, cons
 static int commit_event(struct arc *a, const struct ev *e, git_tree **tree, struct mc_error *err)
 {
 	struct upds u = { 0 };
+	a->whole = 0;
 	int rc = event_updates(a, e, *tree, &u, err);
 	if (rc == MC_OK) {
 		char *sum = summary(e);
@@ -946,6 +1115,8 @@ static int settle(struct arc *a, long long upto, const git_oid *old, int had, st
 	char hex[GIT_OID_HEXSZ + 1], from[GIT_OID_HEXSZ + 1];
 	git_oid_tostr(hex, sizeof hex, &a->head);
 	git_oid_tostr(from, sizeof from, old);
+	if (a->log_behind) /* archive_log catches the index up */
+		return store_archive_settle_log(a->s, upto, hex, had ? from : NULL, NULL, 0, 0, err);
 	return store_archive_settle_log(a->s, upto, hex, had ? from : NULL, a->lrows, a->nlrows, a->lcommits, err);
 }
 
@@ -987,7 +1158,8 @@ static int batch_start(struct arc *a, struct batch *b, struct mc_error *err)
 static int batch_write(struct arc *a, struct batch *b, struct mc_error *err)
 {
 	char *why = NULL;
-	if (arc_pack_write(b->odb, b->mem, a->objects, a->made, a->nmade, &why) == 0)
+	if (a->sink.stream ? arc_stream_close(&a->sink.stream, &why) == 0
+			   : arc_pack_write(b->odb, b->mem, a->objects, a->made, a->nmade, &why) == 0)
 		return MC_OK;
 	int rc = mc_error_set(err, MC_FAIL, "the archive %s: writing a pack: %s", a->path, why);
 	free(why);
@@ -1013,6 +1185,11 @@ static void batch_end(struct arc *a, struct batch *b, int written)
 	if (b->mem && (!written || held > HELD_MOST)) {
 		git_mempack_reset(b->mem);
 		held = 0;
+	}
+	if (a->sink.stream) { /* a failed drain's: its packs, if any, hold objects nothing names */
+		char *why = NULL;
+		arc_stream_close(&a->sink.stream, &why);
+		free(why);
 	}
 	a->track = 0;
 	a->sink.mem = NULL;
@@ -1340,6 +1517,14 @@ static void log_index_at_init(struct store *s)
 	mc_error_clear(&e);
 }
 
+/* What libgit2 may hold during init: objects cached, pack windows mapped
+ * (whose pages count in the resident set), each window's size. The cache
+ * counts objects' raw sizes: a submission's small tree (45 bytes) takes
+ * ~512 once parsed, so 2 MiB of them held 23 MB at 20,000 submissions. */
+#define INIT_CACHE_MAX (256 << 10)
+#define INIT_MAPPED_MAX (8 << 20)
+#define INIT_WINDOW (2 << 20)
+
 int archive_init(struct store *s, const char *path, struct archive_init_result *out, struct mc_error *err)
 {
 	memset(out, 0, sizeof *out);
@@ -1357,6 +1542,11 @@ int archive_init(struct store *s, const char *path, struct archive_init_result *
 	free(old);
 	if (rc == MC_OK)
 		rc = lib_init(err);
+	if (rc == MC_OK) { /* init reads back all it wrote (the log index): libgit2's caches bounded */
+		git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)INIT_CACHE_MAX);
+		git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, (size_t)INIT_WINDOW);
+		git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, (size_t)INIT_MAPPED_MAX);
+	}
 	if (rc == MC_OK)
 		rc = create_or_attach(out->path, &out->created, err);
 	if (rc != MC_OK)
@@ -1510,6 +1700,41 @@ static int log_walk(struct arc *a, const char *path, const char *trailer,
  * when they are a line of single-parent commits (each one then comes last in
  * the walk, after all it had before), else the whole history again (a pull's
  * merge, another archive, an index never built). */
+/* Each commit of the history indexed: line[0..n) (newest first) when on_top,
+ * else the whole history. */
+static int log_index_walk(struct arc *a, const git_oid *line, size_t n, int on_top, struct mc_error *err)
+{
+	int rc = MC_OK;
+	if (on_top) {
+		for (size_t k = 0; rc == MC_OK && k < n; k++) {
+			git_commit *c;
+			const git_oid *id = &line[n - 1 - k];
+			if (git_commit_lookup(&c, a->repo, id) < 0) {
+				rc = gfail(a, err, "reading the history");
+				break;
+			}
+			index_commit(a, (long long)k, id, c);
+			git_commit_free(c);
+		}
+		a->lcommits = (long long)n;
+		return rc;
+	}
+	git_revwalk *w = NULL;
+	if (history_walk(a, &w) < 0)
+		rc = gfail(a, err, "walking the history");
+	git_oid oid;
+	while (rc == MC_OK && git_revwalk_next(&oid, w) == 0) {
+		git_commit *c;
+		if (git_commit_lookup(&c, a->repo, &oid) < 0)
+			continue; /* as the walk does */
+		index_commit(a, a->lcommits, &oid, c);
+		git_commit_free(c);
+		a->lcommits++;
+	}
+	git_revwalk_free(w);
+	return rc;
+}
+
 static int log_index_update(struct arc *a, struct mc_error *err)
 {
 	char *have = NULL, hex[GIT_OID_HEXSZ + 1];
@@ -1548,37 +1773,30 @@ static int log_index_update(struct arc *a, struct mc_error *err)
 				break;
 		}
 	}
-	if (on_top) {
-		for (size_t k = 0; rc == MC_OK && k < n; k++) {
-			git_commit *c;
-			const git_oid *id = &line[n - 1 - k];
-			if (git_commit_lookup(&c, a->repo, id) < 0) {
-				rc = gfail(a, err, "reading the history");
-				break;
-			}
-			index_commit(a, (long long)k, id, c);
-			git_commit_free(c);
-		}
-		a->lcommits = (long long)n;
-	} else {
-		git_revwalk *w = NULL;
-		if (history_walk(a, &w) < 0)
-			rc = gfail(a, err, "walking the history");
-		git_oid oid;
-		while (rc == MC_OK && git_revwalk_next(&oid, w) == 0) {
-			git_commit *c;
-			if (git_commit_lookup(&c, a->repo, &oid) < 0)
-				continue; /* as the walk does */
-			index_commit(a, a->lcommits, &oid, c);
-			git_commit_free(c);
-			a->lcommits++;
-		}
-		git_revwalk_free(w);
-	}
-	free(line);
+	/* the rows go to the store in pieces, in one transaction: archive init's
+	 * commit alone names every submission */
+	long long base = 0;
+	int covers = 0, began = (rc = store_begin(a->s, err)) == MC_OK;
 	if (rc == MC_OK)
-		rc = store_archive_log_add(a->s, on_top ? have : NULL, !on_top, a->lrows, a->nlrows, a->lcommits, hex,
-					   err);
+		rc = store_archive_log_begin(a->s, on_top ? have : NULL, !on_top, &base, &covers, err);
+	if (rc == MC_OK && covers) {
+		a->lflush = a->s;
+		a->lbase = base;
+		a->lrc = MC_OK;
+		a->lerr = err;
+		rc = log_index_walk(a, line, n, on_top, err);
+		lrows_flush(a);
+		if (rc == MC_OK)
+			rc = a->lrc;
+		if (rc == MC_OK)
+			rc = store_archive_log_end(a->s, hex, base + a->lcommits, err);
+		a->lflush = NULL;
+	}
+	if (began && rc == MC_OK)
+		rc = store_commit(a->s, err);
+	else if (began)
+		store_rollback(a->s);
+	free(line);
 	free(have);
 	lrows_clear(a);
 	return rc;

@@ -34,9 +34,28 @@ int arc_pack_merge(git_odb *odb, const char *objects, size_t most, size_t keep, 
  * here: no look-ups on disk. 0 or -1 (libgit2's error set). */
 int arc_mem_write(git_odb_backend *mem, git_oid *oid, const void *data, size_t len, git_object_t type);
 
-/* Where the objects of a commit go: an in-memory backend in a batch (then one
- * pack), else loose files in objects (ARCHIVE/objects), written by us. */
+/* Objects written straight into packs in objects/pack (archive init's whole
+ * state): each pack finished, indexed and seen by odb when it is large enough
+ * (tens of MB) or at close; in memory only the ids, offsets and CRCs of the
+ * pack being written and one buffer (arc_stream_held: bytes, for tests). An
+ * id written twice into one pack is stored once. */
+struct arc_stream;
+struct arc_stream *arc_stream_new(git_odb *odb, const char *objects);
+/* An object in: 0, or -1 (libgit2's error set). */
+int arc_stream_write(struct arc_stream *w, git_oid *oid, const void *data, size_t len, git_object_t type);
+/* Objects ids[0..n) of backend from (the drain's memory) into the stream. 0 or -1. */
+int arc_stream_copy(struct arc_stream *w, git_odb_backend *from, const git_oid *ids, size_t n);
+/* The last pack finished, *wp freed and NULL: 0, or -1 and *why (heap). */
+int arc_stream_close(struct arc_stream **wp, char **why);
+size_t arc_stream_held(const struct arc_stream *w);
+size_t arc_stream_packs(const struct arc_stream *w); /* finished so far */
+
+/* Where the objects of a commit go: a stream of packs (init's drain, and
+ * also into memory when mem is set, to be read back), an in-memory backend
+ * in a batch (then one pack), else loose files in objects (ARCHIVE/objects),
+ * written by us. */
 struct arc_sink {
+	struct arc_stream *stream;
 	git_odb_backend *mem;
 	const char *objects;
 };

@@ -45,6 +45,7 @@ struct pw {
 	uint64_t *offset;   /* each object's offset in the pack, for the index */
 	uint32_t *crc;      /* and the CRC-32 of its entry */
 	int failed;
+	int sha_later; /* the checksum is taken from the file at the end (a stream: its count changes) */
 };
 
 static void need(struct pw *p, size_t more)
@@ -75,7 +76,8 @@ static void flush(struct pw *p)
 {
 	if (p->len == 0 || p->failed)
 		return;
-	sha1_update(&p->sha, p->len, p->buf);
+	if (!p->sha_later)
+		sha1_update(&p->sha, p->len, p->buf);
 	if (write_all(p->fd, p->buf, p->len) != 0)
 		p->failed = 1;
 	p->flushed += p->len;
@@ -295,6 +297,10 @@ static int loose_write(const char *objects, git_oid *oid, const void *data, size
 
 int arc_sink_write(const struct arc_sink *k, git_oid *oid, const void *data, size_t len, git_object_t type)
 {
+	if (k->stream) { /* and into memory too when there is one: to be read back */
+		int rc = arc_stream_write(k->stream, oid, data, len, type);
+		return rc == 0 && k->mem ? k->mem->write(k->mem, oid, data, len, type) : rc;
+	}
 	if (k->mem)
 		return arc_mem_write(k->mem, oid, data, len, type);
 	return loose_write(k->objects, oid, data, len, type);
@@ -867,6 +873,261 @@ int arc_pack_write(git_odb *odb, git_odb_backend *from, const char *objects, git
 	int rc = pack_write(odb, from, objects, ids, n, hex, why);
 	if (rc == 0)
 		loose_prune(objects, ids, n);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- a stream of packs
+ * archive init writes the whole state: at a million submissions millions of
+ * objects, gigabytes. Held in memory until one pack was written (the
+ * in-memory backend), they made its peak grow with the database (402 MB at
+ * 20,000 submissions). Here each object goes into the pack file as it is
+ * made; only its id, offset and CRC-32 are kept, for the index, and a pack is
+ * finished (count written in, checksummed from the file, indexed) when it
+ * reaches STREAM_BYTES or STREAM_MOST objects, so memory stays within a few
+ * MB. Its packs are larger than any a drain merges (PACKS_BIG in archive.c). */
+#define STREAM_BYTES ((uint64_t)64 << 20)
+#define STREAM_MOST 32768
+#define STREAM_SLOTS (2 * STREAM_MOST) /* the open-addressed table of ids, half full at most */
+
+struct arc_stream {
+	git_odb *odb;
+	char *objects, *dir, *tmp;
+	struct pw p;
+	git_oid *ids;       /* the pack's objects, in the order written */
+	uint32_t *slot;     /* 1 + index into ids, by the id's first bytes; 0 free */
+	size_t n;
+	size_t packs;       /* finished */
+	z_stream z;
+	int zready;
+};
+
+struct arc_stream *arc_stream_new(git_odb *odb, const char *objects)
+{
+	struct arc_stream *w = mc_xcalloc(1, sizeof *w);
+	w->odb = odb;
+	w->objects = mc_xstrdup(objects);
+	w->dir = mc_xasprintf("%s/pack", objects);
+	w->p.fd = -1;
+	w->p.sha_later = 1;
+	return w;
+}
+
+size_t arc_stream_held(const struct arc_stream *w)
+{
+	size_t per = sizeof *w->ids + sizeof *w->p.offset + sizeof *w->p.crc;
+	return w->p.cap + (w->p.offset ? STREAM_MOST * per + STREAM_SLOTS * sizeof *w->slot : 0);
+}
+
+size_t arc_stream_packs(const struct arc_stream *w) { return w->packs; }
+
+static int stream_start(struct arc_stream *w)
+{
+	w->tmp = mc_xasprintf("%s/tmp_pack_XXXXXX", w->dir);
+	w->p.fd = mkstemp(w->tmp);
+	if (w->p.fd < 0 && errno == ENOENT && (mkdir(w->dir, 0777) == 0 || errno == EEXIST)) {
+		memcpy(w->tmp + strlen(w->tmp) - 6, "XXXXXX", 6); /* mkstemp changed it */
+		w->p.fd = mkstemp(w->tmp);
+	}
+	if (w->p.fd < 0) {
+		loose_fail("cannot create a file in", w->dir);
+		free(w->tmp);
+		w->tmp = NULL;
+		return -1;
+	}
+	if (!w->p.offset) { /* allocated once, for the largest pack */
+		w->p.offset = mc_xmalloc(STREAM_MOST * sizeof *w->p.offset);
+		w->p.crc = mc_xmalloc(STREAM_MOST * sizeof *w->p.crc);
+		w->ids = mc_xmalloc(STREAM_MOST * sizeof *w->ids);
+		w->slot = mc_xmalloc(STREAM_SLOTS * sizeof *w->slot);
+	}
+	memset(w->slot, 0, STREAM_SLOTS * sizeof *w->slot);
+	w->n = 0;
+	w->p.len = 0;
+	w->p.flushed = 0;
+	w->p.failed = 0;
+	put(&w->p, "PACK", 4);
+	put_be32(&w->p, 2);
+	put_be32(&w->p, 0); /* the count, written in at the end */
+	return 0;
+}
+
+/* The slot of id in the table: where it is, or the free one where it goes. */
+static size_t stream_slot(const struct arc_stream *w, const git_oid *id)
+{
+	size_t h = ((size_t)id->id[0] << 16 | (size_t)id->id[1] << 8 | id->id[2]) % STREAM_SLOTS;
+	while (w->slot[h] && !git_oid_equal(&w->ids[w->slot[h] - 1], id))
+		h = (h + 1) % STREAM_SLOTS;
+	return h;
+}
+
+struct sent {
+	git_oid id;
+	uint64_t offset;
+	uint32_t crc;
+};
+
+static int sent_cmp(const void *x, const void *y)
+{
+	return git_oid_cmp(&((const struct sent *)x)->id, &((const struct sent *)y)->id);
+}
+
+/* The SHA-1 of the pack file as it is on disk now (its count written in after
+ * the objects went through). */
+static int file_sha1(int fd, struct pw *p, unsigned char sum[SHA1_DIGEST_SIZE])
+{
+	struct sha1_ctx c;
+	sha1_init(&c);
+	need(p, CHUNK);
+	off_t at = 0;
+	for (;;) {
+		ssize_t r = pread(fd, p->buf, CHUNK, at);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			break;
+		sha1_update(&c, (size_t)r, p->buf);
+		at += r;
+	}
+	sha1_digest(&c, SHA1_DIGEST_SIZE, sum);
+	return 0;
+}
+
+/* The pack being written finished: its count, checksum, index, both renamed
+ * into objects/pack, the odb told. */
+static int stream_finish(struct arc_stream *w, char **why)
+{
+	unsigned char cnt[4] = { (unsigned char)(w->n >> 24), (unsigned char)(w->n >> 16), (unsigned char)(w->n >> 8),
+				 (unsigned char)w->n };
+	unsigned char sum[SHA1_DIGEST_SIZE];
+	char hex[2 * SHA1_DIGEST_SIZE + 1];
+	flush(&w->p);
+	int rc = w->p.failed || pwrite(w->p.fd, cnt, 4, 8) != 4 || file_sha1(w->p.fd, &w->p, sum) != 0 ||
+			 lseek(w->p.fd, 0, SEEK_END) < 0 || write_all(w->p.fd, sum, sizeof sum) != 0
+		 ? -1
+		 : 0;
+	for (size_t i = 0; i < sizeof sum; i++)
+		snprintf(hex + 2 * i, 3, "%02x", sum[i]);
+	char *name = mc_xasprintf("pack-%s.pack", hex);
+	if (rc == 0)
+		rc = put_file(w->dir, name, NULL, 0, w->p.fd, w->tmp);
+	else {
+		close(w->p.fd);
+		unlink(w->tmp);
+	}
+	w->p.fd = -1;
+	free(name);
+	if (rc == 0) { /* the index last: with it, readers see the pack whole */
+		struct sent *e = mc_xmalloc(w->n * sizeof *e);
+		for (size_t i = 0; i < w->n; i++) {
+			git_oid_cpy(&e[i].id, &w->ids[i]);
+			e[i].offset = w->p.offset[i];
+			e[i].crc = w->p.crc[i];
+		}
+		qsort(e, w->n, sizeof *e, sent_cmp);
+		for (size_t i = 0; i < w->n; i++) {
+			git_oid_cpy(&w->ids[i], &e[i].id);
+			w->p.offset[i] = e[i].offset;
+			w->p.crc[i] = e[i].crc;
+		}
+		free(e);
+		struct mc_buf idx = MC_BUF_INIT;
+		index_v2(&idx, w->ids, w->n, &w->p, sum);
+		char *iname = mc_xasprintf("pack-%s.idx", hex), *itmp = mc_xasprintf("%s/tmp_idx_XXXXXX", w->dir);
+		int fd = mkstemp(itmp);
+		if (fd < 0 || put_file(w->dir, iname, idx.data, idx.len, fd, itmp) != 0) {
+			rc = -1;
+			char *pk = mc_xasprintf("%s/pack-%s.pack", w->dir, hex);
+			unlink(pk);
+			free(pk);
+		}
+		free(iname);
+		free(itmp);
+		mc_buf_free(&idx);
+	}
+	if (rc == 0) {
+		loose_prune(w->objects, w->ids, w->n);
+		git_odb_refresh(w->odb);
+		w->packs++;
+	} else if (!*why) {
+		*why = mc_xasprintf("writing a pack in %s: %s", w->dir, errno ? strerror(errno) : "zlib failed");
+	}
+	free(w->tmp);
+	w->tmp = NULL;
+	w->n = 0;
+	return rc;
+}
+
+int arc_stream_write(struct arc_stream *w, git_oid *oid, const void *data, size_t len, git_object_t type)
+{
+	if (git_odb_hash(oid, data, len, type) < 0)
+		return -1;
+	if (!w->zready && deflateInit(&w->z, Z_BEST_SPEED) != Z_OK)
+		return loose_fail("zlib cannot start", NULL);
+	w->zready = 1;
+	if (w->p.fd < 0 && stream_start(w) < 0)
+		return -1;
+	size_t h = stream_slot(w, oid);
+	if (w->slot[h])
+		return 0; /* in this pack already (the same text twice) */
+	git_oid_cpy(&w->ids[w->n], oid);
+	if (put_object(&w->p, w->n, &w->z, type, data, len) < 0)
+		return loose_fail("cannot write", w->tmp);
+	w->slot[h] = (uint32_t)++w->n;
+	if (w->n == STREAM_MOST || w->p.flushed + w->p.len >= STREAM_BYTES) {
+		char *why = NULL;
+		int rc = stream_finish(w, &why);
+		if (rc < 0)
+			git_error_set_str(GIT_ERROR_OS, why);
+		free(why);
+		return rc;
+	}
+	return 0;
+}
+
+int arc_stream_copy(struct arc_stream *w, git_odb_backend *from, const git_oid *ids, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		void *data = NULL;
+		size_t len = 0;
+		git_object_t type;
+		git_oid id;
+		if (from->read(&data, &len, &type, from, &ids[i]) < 0)
+			return -1;
+		int rc = arc_stream_write(w, &id, data, len, type);
+		git_odb_backend_data_free(from, data);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int arc_stream_close(struct arc_stream **wp, char **why)
+{
+	struct arc_stream *w = *wp;
+	int rc = 0;
+	*why = NULL;
+	if (!w)
+		return 0;
+	if (w->p.fd >= 0 && w->n > 0)
+		rc = stream_finish(w, why);
+	if (w->p.fd >= 0) { /* nothing in it, or failed */
+		close(w->p.fd);
+		unlink(w->tmp);
+	}
+	if (w->zready)
+		deflateEnd(&w->z);
+	free(w->tmp);
+	free(w->p.buf);
+	free(w->p.offset);
+	free(w->p.crc);
+	free(w->ids);
+	free(w->slot);
+	free(w->objects);
+	free(w->dir);
+	free(w);
+	*wp = NULL;
 	return rc;
 }
 

@@ -4,6 +4,7 @@
  * iss = issuer.id, sub = credentialSubject.id, nbf = validFrom, jti = id. */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -352,8 +353,9 @@ struct exporter {
 	struct jwt_key *key;
 	const char *dir;
 	char *header;           /* the JWT header, the same for every badge */
-	char **tmp, **final;    /* files written, waiting to be put in place */
-	size_t nfiles;
+	char *staging;          /* dir/.badges.XXXXXX: the files written, under their own names,
+				 * until all are (no list of names: a million badges would hold
+				 * two million) */
 	long n;
 	struct mc_error *err;
 };
@@ -447,13 +449,13 @@ static char *jwt_payload(json_t *c, const char *decided_at)
 }
 
 /* ---------------------------------------------------------------- the files */
-/* Write `text` to a temporary file in the directory, to be named `name` at the end. */
+/* Write `text` as `name` in the staging directory, to be moved into the
+ * directory at the end. */
 static int stage(struct exporter *x, const char *name, const char *text)
 {
-	char *final = mc_xasprintf("%s/%s", x->dir, name);
-	char *tmp = mc_xasprintf("%s/.%s.XXXXXX", x->dir, name);
+	char *path = mc_xasprintf("%s/%s", x->staging, name);
 	priv_user_begin(); /* the person's files, made with their rights */
-	int fd = mkstemp(tmp);
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, priv_file_mode(0666));
 	size_t len = strlen(text);
 	int ok = fd >= 0 && fchmod(fd, priv_file_mode(0666)) == 0 &&
 		 write(fd, text, len) == (ssize_t)len && fsync(fd) == 0;
@@ -463,18 +465,13 @@ static int stage(struct exporter *x, const char *name, const char *text)
 		e = errno;
 	}
 	priv_user_end();
-	if (fd >= 0 && !ok)
-		priv_user_unlink(tmp);
+	free(path);
 	if (!ok) {
+		char *final = mc_xasprintf("%s/%s", x->dir, name);
 		mc_error_set(x->err, MC_FAIL, "%s: cannot write: %s", final, strerror(e));
-		free(tmp);
 		free(final);
 		return MC_FAIL;
 	}
-	x->tmp = mc_xrealloc(x->tmp, (x->nfiles + 1) * sizeof *x->tmp);
-	x->final = mc_xrealloc(x->final, (x->nfiles + 1) * sizeof *x->final);
-	x->tmp[x->nfiles] = tmp;
-	x->final[x->nfiles++] = final;
 	return MC_OK;
 }
 
@@ -535,18 +532,32 @@ static int badge(void *ctx, const struct badges_row *r)
 	return 0;
 }
 
+/* Each staged file renamed into the directory, read back from the staging
+ * directory until it is empty (entries leave it as they are renamed). */
 static int put_in_place(struct exporter *x)
 {
-	int rc = MC_OK;
+	int rc = MC_OK, moved = 1;
 	priv_user_begin();
-	for (size_t i = 0; i < x->nfiles && rc == MC_OK; i++) {
-		if (rename(x->tmp[i], x->final[i]) != 0)
-			rc = mc_error_set(x->err, MC_FAIL, "%s: cannot put the file in place: %s", x->final[i],
-					  strerror(errno));
-		else {
-			free(x->tmp[i]);
-			x->tmp[i] = NULL;
+	while (rc == MC_OK && moved) {
+		DIR *d = opendir(x->staging);
+		struct dirent *de;
+		moved = 0;
+		if (!d)
+			rc = mc_error_set(x->err, MC_FAIL, "%s: cannot read it: %s", x->staging, strerror(errno));
+		while (rc == MC_OK && (de = readdir(d))) {
+			if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+				continue;
+			char *from = mc_xasprintf("%s/%s", x->staging, de->d_name);
+			char *to = mc_xasprintf("%s/%s", x->dir, de->d_name);
+			if (rename(from, to) != 0)
+				rc = mc_error_set(x->err, MC_FAIL, "%s: cannot put the file in place: %s", to,
+						  strerror(errno));
+			moved++;
+			free(from);
+			free(to);
 		}
+		if (d)
+			closedir(d);
 	}
 	int dfd = open(x->dir, O_RDONLY | O_DIRECTORY);
 	priv_user_end();
@@ -555,6 +566,43 @@ static int put_in_place(struct exporter *x)
 		close(dfd);
 	}
 	return rc;
+}
+
+/* The staging directory made, or removed with what is left in it. */
+static int staging_make(struct exporter *x)
+{
+	x->staging = mc_xasprintf("%s/.badges.XXXXXX", x->dir);
+	priv_user_begin();
+	int ok = mkdtemp(x->staging) != NULL;
+	int e = errno;
+	priv_user_end();
+	if (ok)
+		return MC_OK;
+	free(x->staging);
+	x->staging = NULL;
+	return mc_error_set(x->err, MC_FAIL, "%s: cannot write there: %s", x->dir, strerror(e));
+}
+
+static void staging_remove(struct exporter *x)
+{
+	if (!x->staging)
+		return;
+	DIR *d = opendir(x->staging);
+	struct dirent *de;
+	while (d && (de = readdir(d))) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		char *p = mc_xasprintf("%s/%s", x->staging, de->d_name);
+		priv_user_unlink(p);
+		free(p);
+	}
+	if (d)
+		closedir(d);
+	priv_user_begin();
+	rmdir(x->staging);
+	priv_user_end();
+	free(x->staging);
+	x->staging = NULL;
 }
 
 static int issuer_ready(struct exporter *x)
@@ -578,6 +626,8 @@ static int export_all(struct exporter *x)
 {
 	int rc = issuer_ready(x);
 	if (rc != MC_OK)
+		return rc;
+	if ((rc = staging_make(x)) != MC_OK)
 		return rc;
 	char *jwk = jwt_key_public_jwk(x->key);
 	json_t *keys = json_pack("{s:[o]}", "keys", json_loads(jwk, 0, NULL));
@@ -629,19 +679,12 @@ int badges_export(struct store *s, const struct badges_options *o, const char *d
 		rc = out_dir(dir, &made, x.err);
 	if (rc == MC_OK)
 		rc = export_all(&x);
-	for (size_t i = 0; i < x.nfiles; i++) {
-		if (x.tmp[i])
-			priv_user_unlink(x.tmp[i]);
-		free(x.tmp[i]);
-		free(x.final[i]);
-	}
+	staging_remove(&x);
 	if (rc != MC_OK && made) {
 		priv_user_begin();
 		rmdir(dir);
 		priv_user_end();
 	}
-	free(x.tmp);
-	free(x.final);
 	free(x.header);
 	jwt_key_free(&x.key);
 	badges_issuer_free(&x.issuer);

@@ -36,7 +36,12 @@
 #include "mcassess/text.h"
 #include "mcassess/util.h"
 
-#define DEMO_BATCH 20000          /* submissions per transaction */
+/* Submissions per transaction. 20,000 with a 256 MiB page cache made the
+ * demo's peak grow with the database until the cache was full (332 MB at
+ * 100,000 submissions: heaptrack put it in SQLite's page cache, holding the
+ * batch's dirty pages); 1,000 with 8 MiB (store_demo.c) keeps it flat, and
+ * cost less CPU, not more (issue 15; bench/README.md). */
+#define DEMO_BATCH 1000
 #define DEMO_PROGRESS_EVERY 500   /* submissions between progress calls */
 #define DEMO_DISTRICTS 15
 #define DEMO_MEDIA_TYPE "text/plain; charset=utf-8"

@@ -506,27 +506,30 @@ int store_archive_log_state(struct store *s, char **head, long long *count, stru
 	return rc;
 }
 
-static int log_add(struct store *s, const char *from, int replace, const struct store_archive_logrow *rows,
-		   size_t n, long long ncommits, const char *head, struct mc_error *err)
+int store_archive_log_begin(struct store *s, const char *from, int replace, long long *count, int *covers,
+			    struct mc_error *err)
 {
 	char *have = NULL;
-	long long count = 0;
-	int rc = store_archive_log_state(s, &have, &count, err);
+	*count = 0;
+	int rc = store_archive_log_state(s, &have, count, err);
 	if (rc != MC_OK)
 		return rc;
 	if (!from)
 		replace = 1; /* the archive had no commits: the index starts with these */
-	int covers = replace || (have && strcmp(have, from) == 0);
+	*covers = replace || (have && strcmp(have, from) == 0);
 	free(have);
-	if (!covers)
-		return MC_OK; /* the index is behind: archive_log catches it up */
-	if (replace) {
+	if (*covers && replace) {
 		rc = exec1(s, SQL_LOG_DROP, 0, NULL, "clearing the archive's log index", err);
-		count = 0;
+		*count = 0;
 	}
-	sqlite3_stmt *st = rc == MC_OK ? store_prep(s, SQL_LOG_ADD, err) : NULL;
-	if (rc == MC_OK && !st)
-		rc = MC_FAIL;
+	return rc;
+}
+
+int store_archive_log_rows(struct store *s, long long count, const struct store_archive_logrow *rows, size_t n,
+			   struct mc_error *err)
+{
+	sqlite3_stmt *st = store_prep(s, SQL_LOG_ADD, err);
+	int rc = st ? MC_OK : MC_FAIL;
 	for (size_t i = 0; rc == MC_OK && i < n; i++) {
 		store_bind_int(st, 1, count + rows[i].ord);
 		store_bind_text(st, 2, rows[i].commit);
@@ -536,13 +539,85 @@ static int log_add(struct store *s, const char *from, int replace, const struct 
 		if (r != SQLITE_DONE)
 			rc = store_fail(s, err, "writing the archive's log index");
 	}
+	return rc;
+}
+
+int store_archive_log_end(struct store *s, const char *head, long long count, struct mc_error *err)
+{
 	char num[32];
-	snprintf(num, sizeof num, "%lld", count + ncommits);
-	if (rc == MC_OK)
-		rc = store_meta_set(s, "archive_log_head", head, err);
+	snprintf(num, sizeof num, "%lld", count);
+	int rc = store_meta_set(s, "archive_log_head", head, err);
 	if (rc == MC_OK)
 		rc = store_meta_set(s, "archive_log_count", num, err);
 	return rc;
+}
+
+static int log_add(struct store *s, const char *from, int replace, const struct store_archive_logrow *rows,
+		   size_t n, long long ncommits, const char *head, struct mc_error *err)
+{
+	long long count = 0;
+	int covers = 0;
+	int rc = store_archive_log_begin(s, from, replace, &count, &covers, err);
+	if (rc != MC_OK || !covers)
+		return rc; /* not covers: the index is behind, archive_log catches it up */
+	rc = store_archive_log_rows(s, count, rows, n, err);
+	if (rc == MC_OK)
+		rc = store_archive_log_end(s, head, count + ncommits, err);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- scratch */
+
+static const char SQL_SCRATCH_MAKE[] =
+	"CREATE TEMP TABLE IF NOT EXISTS archive_scratch(path TEXT NOT NULL, ord INTEGER NOT NULL, oid BLOB NOT NULL)";
+static const char SQL_SCRATCH_ADD[] = "INSERT INTO temp.archive_scratch(path, ord, oid) VALUES (?1, ?2, ?3)";
+static const char SQL_SCRATCH_EACH[] = "SELECT path, oid FROM temp.archive_scratch ORDER BY path, ord";
+static const char SQL_SCRATCH_CLEAR[] = "DELETE FROM temp.archive_scratch";
+
+int store_archive_scratch_open(struct store *s, struct mc_error *err)
+{
+	if (sqlite3_exec(store_db(s), SQL_SCRATCH_MAKE, NULL, NULL, NULL) != SQLITE_OK)
+		return store_fail(s, err, "making a scratch list for the archive");
+	return exec1(s, SQL_SCRATCH_CLEAR, 0, NULL, "emptying the archive's scratch list", err);
+}
+
+int store_archive_scratch_add(struct store *s, const char *path, long long ord, const unsigned char *oid,
+			      size_t oidlen, struct mc_error *err)
+{
+	sqlite3_stmt *st = store_prep(s, SQL_SCRATCH_ADD, err);
+	if (!st)
+		return MC_FAIL;
+	sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, ord);
+	sqlite3_bind_blob(st, 3, oid, (int)oidlen, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "writing the archive's scratch list");
+}
+
+int store_archive_scratch_each(struct store *s, int (*fn)(void *ctx, const char *path, const unsigned char *oid),
+			       void *ctx, struct mc_error *err)
+{
+	sqlite3_stmt *st = store_prep(s, SQL_SCRATCH_EACH, err);
+	if (!st)
+		return MC_FAIL;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *path = (const char *)sqlite3_column_text(st, 0);
+		const unsigned char *oid = sqlite3_column_blob(st, 1);
+		if (fn(ctx, path, oid)) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading the archive's scratch list");
+}
+
+void store_archive_scratch_clear(struct store *s)
+{
+	sqlite3_exec(store_db(s), SQL_SCRATCH_CLEAR, NULL, NULL, NULL);
 }
 
 int store_archive_log_add(struct store *s, const char *from, int replace, const struct store_archive_logrow *rows,

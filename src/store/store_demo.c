@@ -22,7 +22,8 @@ static const char SQL_CRITERIA[] =
 	"WHERE c.rubric_id = ?1 ORDER BY p.seq, c.seq, c.id";
 static const char SQL_LEVELS[] =
 	"SELECT id, seq, passes, code FROM level WHERE criterion_id = ?1 ORDER BY seq";
-static const char SQL_BULK_ON[] = "PRAGMA cache_size = -262144";
+/* 8 MiB: a batch (demo.c: DEMO_BATCH) fits; more only held the database's pages (issue 15) */
+static const char SQL_BULK_ON[] = "PRAGMA cache_size = -8192";
 static const char SQL_BULK_OFF[] = "PRAGMA cache_size = -2000";
 static const char SQL_EXISTING[] =
 	"SELECT (SELECT count(*) FROM submission), (SELECT count(*) FROM educator)";

@@ -13,6 +13,7 @@
 #include "mcassess/archive.h"
 #include "mcassess/check.h"
 #include "mcassess/import.h"
+#include "mcassess/progress.h"
 #include "mcassess/scoring.h"
 #include "mcassess/setup.h"
 #include "mcassess/store.h"
@@ -995,6 +996,121 @@ static void a_killed_drain_after_an_import_is_no_alarm(void **state)
 	}
 }
 
+/* ---------------------------------------------------------------- memory (issue 15) */
+
+static void heap_watch(void *ctx, const char *what, long long done, long long total)
+{
+	(void)total;
+	/* from the 512th record on: the pack writer's tables are made by then */
+	if (strcmp(what, "archiving the database") == 0 && done >= 512)
+		unit_heap_note(ctx);
+}
+
+#define MANY 1500
+
+/* An import of n submissions, two evidence texts of about 3 KB each, all different. */
+static void import_many(struct fx *f, int n)
+{
+	struct mc_error err = MC_ERROR_INIT;
+	char *csv = mc_xasprintf("%s/many.csv", f->dir);
+	FILE *fp = fopen(csv, "w");
+	assert_non_null(fp);
+	fputs("submission_id,educator_id,educator_name,district,school,credential,submitted_at,part,kind,text,file\n", fp);
+	for (int i = 0; i < n; i++)
+		for (int part = 0; part < 2; part++) {
+			fprintf(fp, "M-%05d,ME-%05d,Educator %d,District %d,School %d,TEAM-QUES,2026-11-01T08:00:00Z,%s,text,\"",
+				i, i, i, i % 15, i % 97, part ? "reflection" : "overview");
+			for (int k = 0; k < 60; k++)
+				fprintf(fp, "Item %d.%d.%d: I ask questions at three levels. ", i, part, k);
+			fputs("\",\n", fp);
+		}
+	assert_int_equal(fclose(fp), 0);
+	struct import_stats st;
+	ok(import_file(f->s, csv, NULL, 0, &st, NULL, NULL, &err), &err);
+	assert_int_equal(st.submissions, n);
+	free(csv);
+}
+
+/* archive init writes the whole state without holding it: its objects go
+ * into packs as they are made and its paths into SQLite's scratch table, so
+ * the heap stays flat while 1,500 submissions (9 MB of evidence) go through.
+ * Held in memory until one pack (before issue 15) it grew by more than the
+ * evidence's size. The archive is whole, and its log index names every
+ * submission (written in pieces). */
+static void init_holds_no_whole_state(void **state)
+{
+	struct fx *f = *state;
+	struct mc_error err = MC_ERROR_INIT;
+	import_many(f, MANY);
+	struct unit_heap_watch h = { 0 };
+	progress_set(heap_watch, &h);
+	struct archive_init_result r;
+	char *arc = mc_xasprintf("%s/big.git", f->dir);
+	int rc = archive_init(f->s, arc, &r, &err);
+	progress_set(NULL, NULL);
+	ok(rc, &err);
+	assert_int_equal(r.submissions, MANY + 2);
+	archive_init_result_free(&r);
+	assert_true(h.seen > 10);
+	if (h.most >= 2 << 20)
+		fail_msg("the heap grew by %lld bytes while archive init went through", h.most);
+	assert_int_equal(query_int(f, "SELECT count(*) FROM archive_log WHERE key LIKE 'submissions/%'"), MANY + 2);
+	git_fsck_clean(arc);
+	free(arc);
+}
+
+/* The pack stream: a pack finished every STREAM_MOST objects, what it holds
+ * the same at any count, each object readable, one written twice stored once. */
+static void pack_stream_holds_the_same_at_any_size(void **state)
+{
+	(void)state;
+	char t[] = "/tmp/mcassess-stream.XXXXXX";
+	assert_non_null(mkdtemp(t));
+	struct mc_error e = MC_ERROR_INIT;
+	assert_int_equal(git2_dl_load(&e), MC_OK);
+	git_libgit2_init();
+	git_repository *r;
+	git_odb *odb;
+	assert_int_equal(git_repository_init(&r, t, 1), 0);
+	assert_int_equal(git_repository_odb(&odb, r), 0);
+	char *objects = mc_xasprintf("%s/objects", t);
+	struct arc_stream *w = arc_stream_new(odb, objects);
+	size_t held = 0;
+	git_oid first, last, again;
+	enum { N = 70000 };
+	for (int i = 0; i < N; i++) {
+		char b[64];
+		int n = snprintf(b, sizeof b, "object %d\n", i);
+		assert_int_equal(arc_stream_write(w, &last, b, (size_t)n, GIT_OBJECT_BLOB), 0);
+		if (i == 0)
+			git_oid_cpy(&first, &last);
+		if (i == 1000)
+			held = arc_stream_held(w);
+		else if (i > 1000)
+			assert_true(arc_stream_held(w) <= held);
+	}
+	assert_true(held > 0 && held < (size_t)4 << 20);
+	assert_int_equal(arc_stream_write(w, &again, "object 0\n", 9, GIT_OBJECT_BLOB), 0);
+	assert_true(git_oid_equal(&again, &first));
+	assert_int_equal(arc_stream_packs(w), 2); /* 32,768 a pack: two full, the rest at close */
+	char *why = NULL;
+	assert_int_equal(arc_stream_close(&w, &why), 0);
+	assert_null(w);
+	assert_true(git_odb_exists(odb, &first));
+	assert_true(git_odb_exists(odb, &last));
+	int loose;
+	assert_int_equal(count_packs(t, &loose), 3);
+	assert_false(loose);
+	git_fsck_clean(t);
+	git_odb_free(odb);
+	git_repository_free(r);
+	free(objects);
+	char *rm = mc_xasprintf("rm -rf '%s'", t);
+	assert_int_equal(system(rm), 0);
+	free(rm);
+	git_libgit2_shutdown();
+}
+
 int main(void)
 {
 	archive_attach(); /* as the program does: drains at store_checkpoint, the archive's part of check */
@@ -1019,6 +1135,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(drains_after_a_merge_make_and_free_no_files, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_packed_branch_still_moves, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_spare_still_open_is_not_written, setup, teardown),
+		cmocka_unit_test_setup_teardown(init_holds_no_whole_state, setup, teardown),
+		cmocka_unit_test(pack_stream_holds_the_same_at_any_size),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,10 +11,36 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include <errno.h>
+#include <malloc.h>
 #include <sqlite3.h>
 
 #include "mcassess/session.h"
 #include "mcassess/store.h"
+
+/* The heap in use outside SQLite (whose page caches fill up to their bound as
+ * it reads): what our own code holds. 0 where the allocator keeps no such
+ * count (a sanitizer's, valgrind's): checks on it then cannot fail. */
+static inline long long unit_heap_outside_sqlite(void)
+{
+	struct mallinfo2 m = mallinfo2();
+	return m.uordblks ? (long long)m.uordblks - (long long)sqlite3_memory_used() : 0;
+}
+
+/* How far that heap grew from the first note on (memory that must stay flat
+ * while a long operation goes through: note it at its progress reports). */
+struct unit_heap_watch {
+	long long first, most;
+	int seen;
+};
+
+static inline void unit_heap_note(struct unit_heap_watch *h)
+{
+	long long v = unit_heap_outside_sqlite();
+	if (!h->seen++)
+		h->first = v;
+	if (v - h->first > h->most)
+		h->most = v - h->first;
+}
 
 /* A fresh temporary directory for a test (removed by unit_rmtree). */
 static inline char *unit_tmpdir(void)
