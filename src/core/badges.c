@@ -527,7 +527,7 @@ static int badge(void *ctx, const struct badges_row *r)
 	if (rc != MC_OK)
 		return 1;
 	x->n++;
-	if (x->o && x->o->progress && x->n % 100 == 0)
+	if (x->o && x->o->progress && x->n % 25 == 0)
 		x->o->progress(x->o->progress_ctx, x->n);
 	return 0;
 }
