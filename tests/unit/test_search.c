@@ -58,29 +58,31 @@ static long long query_int(const char *path, const char *sql)
 }
 
 /* A database with the catalog and the fixture's evidence, written by a plain
- * sqlite3 connection (no tokenizer, no hooks), as the shell tests do. */
-static int setup(void **state)
+ * sqlite3 connection (no tokenizer, no hooks), as the shell tests do: made once
+ * (unit_template), each case opens a copy of its own. */
+static void fill(struct store *s, const char *path)
 {
-	struct fx *f = calloc(1, sizeof *f);
-	f->dir = unit_tmpdir();
-	f->path = mc_xasprintf("%s/t.db", f->dir);
-	struct mc_error err = MC_ERROR_INIT;
-	assert_int_equal(unit_open(f->path, STORE_CREATE, &f->s, &err), MC_OK);
-	exec_sql(f->path, CATALOG);
+	(void)s;
+	exec_sql(path, CATALOG);
 	char *fixture = mc_xasprintf("%s/tests/fixtures/search/evidence.sql",
 				     getenv("TOP_SRCDIR") ? getenv("TOP_SRCDIR") : ".");
 	char *sql = NULL;
 	size_t len;
 	assert_int_equal(mc_read_file(fixture, &sql, &len), 0);
-	exec_sql(f->path, sql);
+	exec_sql(path, sql);
 	free(sql);
 	free(fixture);
 	/* search shows what its user may see (access.h): an admin, all of it */
 	sql = mc_xasprintf("INSERT INTO person(user, role, created_at) VALUES ('%s', 'admin', 'x')",
 			   identity_user());
-	exec_sql(f->path, sql);
+	exec_sql(path, sql);
 	free(sql);
-	unit_reload(f->s);
+}
+
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof *f);
+	unit_template_open(&f->dir, &f->path, &f->s);
 	*state = f;
 	return 0;
 }
@@ -1059,5 +1061,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(interrupted_ranking_build_resumes, setup, teardown),
 		cmocka_unit_test_setup_teardown(streamed_hits_match_collected, setup, teardown),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	unit_template.fill = fill;
+	return cmocka_run_group_tests(tests, unit_template_setup, unit_template_teardown);
 }
