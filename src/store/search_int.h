@@ -27,6 +27,12 @@ struct store;
 /* meta 'search.format': the index holds length marks since this format */
 #define SEARCH_FORMAT "2"
 
+/* Built on its own, the index is built in steps (transactions) of this many evidence
+ * rows (store_search.c); store_search_chunk is it, lowered only by a unit test (the
+ * program never changes it) so that a step's end is crossed with fewer rows. */
+#define SEARCH_CATCH_UP_CHUNK 20000
+extern long long store_search_chunk;
+
 /* The request mcassess_top() fills (bound with sqlite3_bind_pointer, type
  * SEARCH_TOP_FN). Run first as
  *   SELECT mcassess_top(t, ?2) FROM t WHERE t MATCH '<phrases> "<length mark>"' LIMIT 1

@@ -546,7 +546,10 @@ int search_reindex(struct store *s, struct mc_error *err)
  * CATCH_UP_CHUNK evidence rows: an interrupted build (Ctrl-C, a crash, a stop asked
  * for by the caller) keeps the rows it did, the mark moves with each chunk, and the
  * next catch-up carries on from there. */
-#define CATCH_UP_CHUNK 20000
+#define CATCH_UP_CHUNK SEARCH_CATCH_UP_CHUNK
+/* The rows of a step: always CATCH_UP_CHUNK in the program; only tests/unit/test_search
+ * lowers it, to cross a step's end with a tenth of the rows (search_int.h). */
+long long store_search_chunk = CATCH_UP_CHUNK;
 static const char SQL_EV_NTH[] =
 	"SELECT id FROM evidence WHERE id > ?1 AND text IS NOT NULL ORDER BY id LIMIT 1 OFFSET ?2";
 
@@ -597,14 +600,14 @@ static int index_chunk(struct store *s, void *arg, struct mc_error *err)
 	if (!st)
 		return MC_FAIL;
 	store_bind_int(st, 1, hw);
-	store_bind_int(st, 2, CATCH_UP_CHUNK - 1);
+	store_bind_int(st, 2, store_search_chunk - 1);
 	int step = sqlite3_step(st);
 	upto = step == SQLITE_ROW ? sqlite3_column_int64(st, 0) : max;
 	sqlite3_reset(st);
 	if (step != SQLITE_ROW && step != SQLITE_DONE)
 		return store_fail(s, err, "reading evidence to index");
 	if (step == SQLITE_ROW)
-		*rows = CATCH_UP_CHUNK;
+		*rows = store_search_chunk;
 	else if ((rc = one_int(s, SQL_EV_COUNT, NULL, hw, rows, err)) != MC_OK)
 		return rc;
 	if (*rows == 0)
@@ -652,7 +655,7 @@ static int impact_step(struct store *s, void *arg, struct mc_error *err)
 	if (!st)
 		return MC_FAIL;
 	store_bind_int(st, 1, at);
-	store_bind_int(st, 2, CATCH_UP_CHUNK - 1);
+	store_bind_int(st, 2, store_search_chunk - 1);
 	upto = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : hw;
 	sqlite3_reset(st);
 	if (upto > hw)

@@ -58,29 +58,31 @@ static long long query_int(const char *path, const char *sql)
 }
 
 /* A database with the catalog and the fixture's evidence, written by a plain
- * sqlite3 connection (no tokenizer, no hooks), as the shell tests do. */
-static int setup(void **state)
+ * sqlite3 connection (no tokenizer, no hooks), as the shell tests do: made once
+ * (unit_template), each case opens a copy of its own. */
+static void fill(struct store *s, const char *path)
 {
-	struct fx *f = calloc(1, sizeof *f);
-	f->dir = unit_tmpdir();
-	f->path = mc_xasprintf("%s/t.db", f->dir);
-	struct mc_error err = MC_ERROR_INIT;
-	assert_int_equal(unit_open(f->path, STORE_CREATE, &f->s, &err), MC_OK);
-	exec_sql(f->path, CATALOG);
+	(void)s;
+	exec_sql(path, CATALOG);
 	char *fixture = mc_xasprintf("%s/tests/fixtures/search/evidence.sql",
 				     getenv("TOP_SRCDIR") ? getenv("TOP_SRCDIR") : ".");
 	char *sql = NULL;
 	size_t len;
 	assert_int_equal(mc_read_file(fixture, &sql, &len), 0);
-	exec_sql(f->path, sql);
+	exec_sql(path, sql);
 	free(sql);
 	free(fixture);
 	/* search shows what its user may see (access.h): an admin, all of it */
 	sql = mc_xasprintf("INSERT INTO person(user, role, created_at) VALUES ('%s', 'admin', 'x')",
 			   identity_user());
-	exec_sql(f->path, sql);
+	exec_sql(path, sql);
 	free(sql);
-	unit_reload(f->s);
+}
+
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof *f);
+	unit_template_open(&f->dir, &f->path, &f->s);
 	*state = f;
 	return 0;
 }
@@ -88,6 +90,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
+	store_search_chunk = SEARCH_CATCH_UP_CHUNK; /* interrupted_catch_up_resumes lowers it */
 	unit_close(&f->s);
 	free(f->path);
 	unit_rmtree(f->dir);
@@ -331,27 +334,61 @@ static void add_ranking_rows(struct fx *f)
 	mc_buf_free(&b);
 }
 
-/* FTS5's own bm25 top `limit` (st: ORDER BY rank; limit 0: all) must be exactly
- * rowid[0..n) with score[0..n): the same rows in the same order, the same scores. */
-static void assert_fts5_rows(sqlite3_stmt *st, const char *query, int limit, const long long *rowid,
-			     const double *score, int n)
+/* FTS5's own bm25 order of a query, its first `upto` rows (st: ORDER BY rank,
+ * rowid LIMIT ?2; upto 0: all). The order is total, so FTS5's top k for any k up
+ * to `upto` is its first k rows: each query is ranked the FTS5 way once, not once
+ * for each limit (that was much of this test's time under valgrind). */
+struct fts5_ref {
+	const char *query;
+	int upto, n;
+	long long *rowid;
+	double *score;
+};
+
+static void fts5_ref_read(sqlite3_stmt *st, struct fts5_ref *ref)
 {
-	sqlite3_bind_text(st, 1, query, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 2, limit ? limit : -1);
-	int k = 0;
+	sqlite3_bind_text(st, 1, ref->query, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, ref->upto ? ref->upto : -1);
+	int cap = 0;
+	ref->n = 0;
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		if (k >= n)
-			fail_msg("%s limit %d: FTS5 has more than our %d rows", query, limit, n);
-		if (rowid[k] != sqlite3_column_int64(st, 0))
-			fail_msg("%s limit %d: row %d is %lld, FTS5 %lld", query, limit, k, rowid[k],
-				 sqlite3_column_int64(st, 0));
-		if (score[k] != sqlite3_column_double(st, 1))
-			fail_msg("%s: row %lld: %.17g, FTS5 %.17g", query, rowid[k], score[k], sqlite3_column_double(st, 1));
-		k++;
+		if (ref->n == cap) {
+			cap = cap ? 2 * cap : 64;
+			ref->rowid = mc_xrealloc(ref->rowid, (size_t)cap * sizeof *ref->rowid);
+			ref->score = mc_xrealloc(ref->score, (size_t)cap * sizeof *ref->score);
+		}
+		ref->rowid[ref->n] = sqlite3_column_int64(st, 0);
+		ref->score[ref->n++] = sqlite3_column_double(st, 1);
 	}
 	sqlite3_reset(st);
-	if (k != n)
-		fail_msg("%s limit %d: FTS5 has %d rows, we %d", query, limit, k, n);
+}
+
+static void fts5_ref_free(struct fts5_ref *ref)
+{
+	free(ref->rowid);
+	free(ref->score);
+	ref->rowid = NULL;
+	ref->score = NULL;
+}
+
+/* FTS5's own bm25 top `limit` (limit 0: all; at most ref->upto) must be exactly
+ * rowid[0..n) with score[0..n): the same rows in the same order, the same scores. */
+static void assert_fts5_rows(const struct fts5_ref *ref, int limit, const long long *rowid, const double *score,
+			     int n)
+{
+	const char *query = ref->query;
+	int want = limit && limit < ref->n ? limit : ref->n;
+	assert_true(ref->upto == 0 || (limit > 0 && limit <= ref->upto));
+	for (int k = 0; k < want; k++) {
+		if (k >= n)
+			fail_msg("%s limit %d: FTS5 has more than our %d rows", query, limit, n);
+		if (rowid[k] != ref->rowid[k])
+			fail_msg("%s limit %d: row %d is %lld, FTS5 %lld", query, limit, k, rowid[k], ref->rowid[k]);
+		if (score[k] != ref->score[k])
+			fail_msg("%s: row %lld: %.17g, FTS5 %.17g", query, rowid[k], score[k], ref->score[k]);
+	}
+	if (want != n)
+		fail_msg("%s limit %d: FTS5 has %d rows, we %d", query, limit, want, n);
 }
 
 static sqlite3_stmt *fts5_ranked(struct fx *f, enum search_source src)
@@ -372,6 +409,8 @@ static void assert_top_is_fts5(struct fx *f, const char *const *queries, size_t 
 	struct mc_error err = MC_ERROR_INIT;
 	sqlite3_stmt *st = fts5_ranked(f, SEARCH_EVIDENCE);
 	for (size_t q = 0; q < nq; q++) {
+		struct fts5_ref ref = { .query = queries[q], .upto = 0 };
+		fts5_ref_read(st, &ref);
 		for (int limit = 0; limit <= 7; limit += 7) {
 			struct search_rank *r;
 			int n;
@@ -380,12 +419,13 @@ static void assert_top_is_fts5(struct fx *f, const char *const *queries, size_t 
 			double *score = mc_xcalloc((size_t)n + 1, sizeof *score);
 			for (int k = 0; k < n; k++)
 				rowid[k] = r[k].rowid, score[k] = r[k].rank;
-			assert_fts5_rows(st, queries[q], limit, rowid, score, n);
+			assert_fts5_rows(&ref, limit, rowid, score, n);
 			assert_true(n > 1);
 			free(rowid);
 			free(score);
 			free(r);
 		}
+		fts5_ref_free(&ref);
 	}
 	sqlite3_finalize(st);
 }
@@ -463,19 +503,33 @@ static void ranked_top_follows_writes(void **state)
 /* Evidence rows from..from+rows, text(i) each, written in one transaction. */
 static void add_text_rows(struct fx *f, int from, int rows, void (*text)(struct mc_buf *b, int i))
 {
+	/* one statement prepared once (parsing thousands of INSERTs was much of this
+	 * test's time under valgrind), on a connection of its own */
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	sqlite3_busy_timeout(db, 5000);
+	assert_int_equal(sqlite3_exec(db, "BEGIN", NULL, NULL, NULL), SQLITE_OK);
+	/* rows of S-1, S-2 and S-3 in turn (part_id: S-1's overview) */
+	assert_int_equal(sqlite3_prepare_v2(db, "INSERT INTO evidence(submission_id, seq, part_id, kind, text, sha256,"
+						" words, media_type) SELECT (SELECT id FROM submission ORDER BY id LIMIT 1"
+						" OFFSET ?1), ?2, part_id, 'text', ?3, 'r', 3, 'text/plain' FROM evidence"
+						" WHERE id = 1", -1, &st, NULL), SQLITE_OK);
 	struct mc_buf b = MC_BUF_INIT;
-	mc_buf_adds(&b, "BEGIN;");
 	for (int i = from; i < from + rows; i++) {
-		/* rows of S-1, S-2 and S-3 in turn (part_id: S-1's overview) */
-		mc_buf_printf(&b, "INSERT INTO evidence(submission_id, seq, part_id, kind, text, sha256, words, media_type)"
-				  " SELECT (SELECT id FROM submission ORDER BY id LIMIT 1 OFFSET %d), %d, part_id, 'text', '",
-			      i % 3, 5000 + i);
+		mc_buf_reset(&b);
 		text(&b, i);
-		mc_buf_adds(&b, "', 'r', 3, 'text/plain' FROM evidence WHERE id = 1;");
+		sqlite3_bind_int(st, 1, i % 3);
+		sqlite3_bind_int(st, 2, 5000 + i);
+		sqlite3_bind_text(st, 3, mc_buf_str(&b), -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			fail_msg("evidence row %d: %s", i, sqlite3_errmsg(db));
+		sqlite3_reset(st);
 	}
-	mc_buf_adds(&b, "COMMIT;");
-	exec_sql(f->path, mc_buf_str(&b));
 	mc_buf_free(&b);
+	sqlite3_finalize(st);
+	assert_int_equal(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
 }
 
 static void many_text(struct mc_buf *b, int i)
@@ -513,16 +567,21 @@ static void assert_impact_is_fts5(struct fx *f, enum search_source src, const ch
 	sqlite3_stmt *st = fts5_ranked(f, src);
 	static const int limits[] = { 1, 7, 50, 200 };
 	for (size_t q = 0; q < nq; q++) {
+		/* read when first needed: up to the largest limit */
+		struct fts5_ref ref = { .query = queries[q], .upto = limits[sizeof limits / sizeof *limits - 1], .n = -1 };
 		for (size_t l = 0; l < sizeof limits / sizeof *limits; l++) {
 			struct search_top t = { .limit = limits[l], .rc = SQLITE_OK };
 			int answered = -1;
 			assert_int_equal(impact_top(f->s, src, queries[q], NULL, 0, &t, &answered, &err), MC_OK);
 			if (want_answered >= 0 && answered != want_answered)
 				fail_msg("%s limit %d: answered %d, want %d", queries[q], limits[l], answered, want_answered);
+			if (answered && ref.n < 0)
+				fts5_ref_read(st, &ref);
 			if (answered)
-				assert_fts5_rows(st, queries[q], limits[l], t.rowid, t.score, t.n);
+				assert_fts5_rows(&ref, limits[l], t.rowid, t.score, t.n);
 			search_top_free(&t);
 		}
+		fts5_ref_free(&ref);
 	}
 	sqlite3_finalize(st);
 }
@@ -904,29 +963,33 @@ static long long hits_for(struct store *s, const char *word)
 /* A build of the index on its own is done in transactions of 20,000 rows: stopped
  * after the first (as Ctrl-C would), what it did stays and the next catch-up
  * finishes it; the same when the whole index must be rebuilt (an index of an
- * older format). */
+ * older format). Steps of 2,000 rows here (store_search_chunk, put back by
+ * teardown): the same ends of steps crossed with a tenth of the rows (2,500 rows
+ * of which the first step does 2,000, as it did 20,000 of 25,000). */
 static void interrupted_catch_up_resumes(void **state)
 {
 	struct fx *f = *state;
 	struct mc_error err = MC_ERROR_INIT;
-	add_rows(f, 25000, "'okapi number ' || i");
+	const long long chunk = 2000;
+	store_search_chunk = chunk;
+	add_rows(f, 2500, "'okapi number ' || i");
 	long long with_text = query_int(f->path, "SELECT count(*) FROM evidence WHERE text IS NOT NULL");
-	assert_true(with_text > 25000);
+	assert_true(with_text > 2500);
 	for (int round = 0; round < 2; round++) {
 		long long seen[3] = { 0, 0, 0 }, indexed = -1, ev, fb;
 		assert_int_equal(search_catch_up_steps(f->s, stop_at_once, seen, &indexed, &err), MC_OK);
 		assert_int_equal(seen[0], 1);
-		assert_int_equal(seen[1], 20000);
+		assert_int_equal(seen[1], chunk);
 		assert_int_equal(seen[2], with_text);
 		assert_int_equal(search_pending(f->s, &ev, &fb, &err), MC_OK);
-		assert_int_equal(ev, with_text - 20000);
-		assert_int_equal(query_int(f->path, "SELECT count(*) FROM search_evidence_docsize"), 20000);
+		assert_int_equal(ev, with_text - chunk);
+		assert_int_equal(query_int(f->path, "SELECT count(*) FROM search_evidence_docsize"), chunk);
 		/* the next one carries on from there: every row found, once */
 		assert_int_equal(search_catch_up(f->s, &indexed, &err), MC_OK);
-		assert_int_equal(indexed, with_text - 20000);
+		assert_int_equal(indexed, with_text - chunk);
 		assert_int_equal(search_pending(f->s, &ev, &fb, &err), MC_OK);
 		assert_int_equal(ev + fb, 0);
-		assert_int_equal(hits_for(f->s, "okapi"), 25000);
+		assert_int_equal(hits_for(f->s, "okapi"), 2500);
 		assert_int_equal(query_int(f->path, "SELECT count(*) FROM search_evidence_docsize"), with_text);
 		/* then an index of the format before: rebuilt from nothing, the same way */
 		exec_sql(f->path, "UPDATE meta SET value = '1' WHERE key = 'search.format'");
@@ -1059,5 +1122,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(interrupted_ranking_build_resumes, setup, teardown),
 		cmocka_unit_test_setup_teardown(streamed_hits_match_collected, setup, teardown),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	unit_template.fill = fill;
+	return cmocka_run_group_tests(tests, unit_template_setup, unit_template_teardown);
 }
