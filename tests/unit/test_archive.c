@@ -1041,7 +1041,12 @@ static void init_holds_no_whole_state(void **state)
 {
 	struct fx *f = *state;
 	struct mc_error err = MC_ERROR_INIT;
-	import_many(f, MANY);
+	/* where the allocator keeps no count (valgrind's, a sanitizer's) the bound
+	 * cannot be checked: a tenth of the rows still takes init through its
+	 * streamed path for their checks, at a tenth of the cost */
+	int counted = unit_heap_outside_sqlite() != 0;
+	long many = counted ? MANY : MANY / 10;
+	import_many(f, many);
 	struct unit_heap_watch h = { 0 };
 	progress_set(heap_watch, &h);
 	struct archive_init_result r;
@@ -1049,12 +1054,12 @@ static void init_holds_no_whole_state(void **state)
 	int rc = archive_init(f->s, arc, &r, &err);
 	progress_set(NULL, NULL);
 	ok(rc, &err);
-	assert_int_equal(r.submissions, MANY + 2);
+	assert_int_equal(r.submissions, many + 2);
 	archive_init_result_free(&r);
-	assert_true(h.seen > 10);
+	assert_true(h.seen > (counted ? 10 : 0));
 	if (h.most >= 2 << 20)
 		fail_msg("the heap grew by %lld bytes while archive init went through", h.most);
-	assert_int_equal(query_int(f, "SELECT count(*) FROM archive_log WHERE key LIKE 'submissions/%'"), MANY + 2);
+	assert_int_equal(query_int(f, "SELECT count(*) FROM archive_log WHERE key LIKE 'submissions/%'"), many + 2);
 	git_fsck_clean(arc);
 	free(arc);
 }

@@ -240,7 +240,11 @@ static void export_holds_nothing_per_file(void **state)
 	struct mc_error err = MC_ERROR_INIT;
 	int changed;
 	assert_int_equal(unit_open(db, STORE_CREATE, &s, &err), MC_OK);
-	struct demo_options o = { .educators = 300, .seed = 15 };
+	/* where the allocator keeps no count (valgrind's, a sanitizer's) the bound
+	 * cannot be checked: a few badges still take the export through its
+	 * streamed path for their checks, at a tenth of the cost */
+	int counted = unit_heap_outside_sqlite() != 0;
+	struct demo_options o = { .educators = counted ? 300 : 30, .seed = 15 };
 	struct demo_counts c;
 	assert_int_equal(demo_run(s, &o, &c, &err), MC_OK);
 	assert_int_equal(badges_issuer_set(s, "id", "https://t.example/issuer", &changed, &err), MC_OK);
@@ -250,8 +254,8 @@ static void export_holds_nothing_per_file(void **state)
 	struct badges_options bo = { .progress = heap_at_badge, .progress_ctx = &h };
 	long n = 0, hidden;
 	assert_int_equal(badges_export(s, &bo, out, &n, &err), MC_OK);
-	assert_true(n >= 100);
-	assert_true(h.seen >= 4);
+	assert_true(n >= (counted ? 100 : 1));
+	assert_true(h.seen >= (counted ? 4 : 1));
 	if (h.most >= 16 << 10)
 		fail_msg("the heap grew by %lld bytes over %ld badges", h.most, n);
 	assert_int_equal(entries(out, &hidden), 2 * n + 2); /* each S.json and S.jwt, issuer.json, jwks.json */
