@@ -36,10 +36,31 @@ int store_demo_catalog(struct store *s, struct store_demo_credential **out, int 
 		       struct mc_error *err);
 void store_demo_catalog_free(struct store_demo_credential **c, int n);
 
-/* A bulk load: on = 1 gives the connection a large page cache (256 MiB at most,
- * used only as the database grows) so that inserts into the random-keyed indexes
- * (uids, hashes) mostly stay in memory; on = 0 puts the default back. */
+/* A bulk load: on = 1 gives the connection a page cache that holds a batch
+ * (8 MiB) so that inserts into the random-keyed indexes (uids, hashes) mostly
+ * stay in memory; on = 0 puts the default back. */
 int store_demo_bulk(struct store *s, int on, struct mc_error *err);
+
+/* The reports' counts in one step a batch. Kept by triggers (schema.sql,
+ * migrations 7 and 18-23), they are rewritten for a submission on each of its
+ * assignments, scores and decision as they are inserted: most of a demo's
+ * time. Inside the batch's transaction, store_demo_defer drops the triggers
+ * that start that work on an insert (keeping their text) and notes where the
+ * batch's submissions begin; store_demo_catch_up puts them back, then brings
+ * the counts up to date once for each of the batch's submissions, through
+ * the same views the triggers write (report_change, report_touch,
+ * report_pair_move). Both in one transaction: a batch stopped or rolled back
+ * leaves the triggers as they were. Only for a writer that inserts whole new
+ * submissions and nothing about older ones, as the demo does. */
+struct store_demo_deferred {
+	char *sql[8];       /* the dropped triggers' CREATE statements */
+	int n;
+	long long after;    /* the batch's submissions have ids above this */
+};
+int store_demo_defer(struct store *s, struct store_demo_deferred *d, struct mc_error *err);
+int store_demo_catch_up(struct store *s, struct store_demo_deferred *d, struct mc_error *err);
+/* The text kept, after a failure (the rollback puts the triggers back). */
+void store_demo_deferred_free(struct store_demo_deferred *d);
 
 /* How many submissions and educators the database holds already. */
 int store_demo_existing(struct store *s, long long *submissions, long long *educators,

@@ -320,6 +320,7 @@ struct gen {
 	time_t base;
 	long long target;   /* submissions, or 0 when only educators are counted */
 	long written, in_batch;
+	struct store_demo_deferred deferred; /* the reports' counts, a batch at a time */
 	struct mc_buf text, piece, body;
 	int *level_at;      /* per criterion: index of the chosen level, -1 unscored */
 	int *level_at2, *level_at3; /* the same for a submission's other reads */
@@ -1330,12 +1331,15 @@ static int batch_end(struct gen *g, struct mc_error *err)
 	if (g->in_batch < (g->o->batch > 0 ? g->o->batch : DEMO_BATCH))
 		return MC_OK;
 	g->in_batch = 0;
-	if (store_precheck_catch_up(g->s, NULL, err) != MC_OK || audit_chain_close(g->s, &g->chain, err) != MC_OK ||
+	if (store_demo_catch_up(g->s, &g->deferred, err) != MC_OK ||
+	    store_precheck_catch_up(g->s, NULL, err) != MC_OK || audit_chain_close(g->s, &g->chain, err) != MC_OK ||
 	    search_index_bulk(g->s, 0, NULL, err) != MC_OK || store_commit(g->s, err) != MC_OK)
 		return MC_FAIL;
 	MC_CRASH_POINT("demo: a batch committed");
 	store_checkpoint(g->s);
-	return store_begin(g->s, err);
+	if (store_begin(g->s, err) != MC_OK)
+		return MC_FAIL;
+	return store_demo_defer(g->s, &g->deferred, err);
 }
 
 /* ---------------------------------------------------------------- one educator */
@@ -1601,7 +1605,11 @@ int demo_run(struct store *s, const struct demo_options *o, struct demo_counts *
 	if (rc == MC_OK)
 		rc = store_demo_bulk(s, 1, err);
 	if (rc == MC_OK && (rc = store_begin(s, err)) == MC_OK) {
-		rc = fill(&g, resume, err);
+		rc = store_demo_defer(s, &g.deferred, err);
+		if (rc == MC_OK)
+			rc = fill(&g, resume, err);
+		if (rc == MC_OK)
+			rc = store_demo_catch_up(s, &g.deferred, err);
 		if (rc == MC_OK)
 			rc = store_precheck_catch_up(s, NULL, err); /* hashes for the copy pre-check */
 		if (rc == MC_OK) /* the first search finds the index built, its segments merged */
@@ -1611,6 +1619,7 @@ int demo_run(struct store *s, const struct demo_options *o, struct demo_counts *
 		else
 			store_rollback(s);
 	}
+	store_demo_deferred_free(&g.deferred); /* after a failure: the rollback put the triggers back */
 	store_demo_bulk(s, 0, NULL);
 	if (rc == MC_OK && o->progress)
 		o->progress(o->progress_ctx, g.written, g.written);

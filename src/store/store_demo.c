@@ -2,6 +2,7 @@
  * every statement is stepped and reset before the call returns. */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -490,4 +491,76 @@ int store_demo_person_links(struct store *s, const char *user, const char *schoo
 	bind_static(st, 3, cohort);
 	bind_static(st, 4, educator);
 	return done(s, st, "saving a person's links to their own work", err);
+}
+
+/* ---------------------------------------------------------------- the counts a batch at a time */
+
+/* The triggers an insert of the demo's fires to start the reports' work
+ * (schema.sql): a submission's counters (report_change) and facts
+ * (report_touch), and the pairs of a (submission, criterion) on each score
+ * (report_pair_touch). What they start from the facts, store_demo_catch_up
+ * starts once a submission. */
+static const char *const DEFERRED[] = {
+	"report_sub_ins", "report_fact_sub_ins", "report_fact_assignment_ins", "report_fact_decision_ins",
+	"report_pair_score_ins",
+};
+static const char SQL_TRIGGER_TEXT[] = "SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = ?1";
+static const char SQL_LAST_SUBMISSION[] = "SELECT coalesce(max(id), 0) FROM submission";
+static const char *const SQL_CATCH_UP[] = {
+	"INSERT INTO report_change SELECT submitted_at, credential_id, educator_id, status, attempt, 1"
+	" FROM submission WHERE id > ?1 ORDER BY id",
+	"INSERT INTO report_touch SELECT id FROM submission WHERE id > ?1 ORDER BY id",
+	"INSERT INTO report_pair_move SELECT id FROM submission WHERE id > ?1 ORDER BY id",
+};
+
+void store_demo_deferred_free(struct store_demo_deferred *d)
+{
+	for (int i = 0; i < d->n; i++)
+		free(d->sql[i]);
+	d->n = 0;
+}
+
+int store_demo_defer(struct store *s, struct store_demo_deferred *d, struct mc_error *err)
+{
+	_Static_assert(sizeof DEFERRED / sizeof DEFERRED[0] <= sizeof d->sql / sizeof d->sql[0],
+		       "room for every deferred trigger");
+	d->n = 0;
+	sqlite3_stmt *st = store_prep(s, SQL_LAST_SUBMISSION, err);
+	if (!st || one_id(s, st, &d->after, "finding the last submission", err) != MC_OK)
+		return MC_FAIL;
+	for (size_t i = 0; i < sizeof DEFERRED / sizeof DEFERRED[0]; i++) {
+		if (!(st = store_prep(s, SQL_TRIGGER_TEXT, err)))
+			return MC_FAIL;
+		bind_static(st, 1, DEFERRED[i]);
+		int rc = sqlite3_step(st);
+		char *sql = rc == SQLITE_ROW ? store_col_dup(st, 0) : NULL;
+		sqlite3_reset(st);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			return store_fail(s, err, "reading the reports' triggers");
+		if (!sql) /* not in this schema: nothing to defer */
+			continue;
+		d->sql[d->n++] = sql;
+		char drop[96];
+		snprintf(drop, sizeof drop, "DROP TRIGGER %s", DEFERRED[i]);
+		if (sqlite3_exec(store_db(s), drop, NULL, NULL, NULL) != SQLITE_OK)
+			return store_fail(s, err, "setting the reports' counts aside for the batch");
+	}
+	return MC_OK;
+}
+
+int store_demo_catch_up(struct store *s, struct store_demo_deferred *d, struct mc_error *err)
+{
+	for (int i = 0; i < d->n; i++)
+		if (sqlite3_exec(store_db(s), d->sql[i], NULL, NULL, NULL) != SQLITE_OK)
+			return store_fail(s, err, "putting the reports' triggers back");
+	store_demo_deferred_free(d);
+	for (size_t i = 0; i < sizeof SQL_CATCH_UP / sizeof SQL_CATCH_UP[0]; i++) {
+		sqlite3_stmt *st = store_prep(s, SQL_CATCH_UP[i], err);
+		if (!st)
+			return MC_FAIL;
+		sqlite3_bind_int64(st, 1, d->after);
+		if (done(s, st, "counting the batch for the reports", err) != MC_OK)
+			return MC_FAIL;
+	}
+	return MC_OK;
 }
