@@ -39,8 +39,8 @@
 #define IMPACT_DEEPER 65536    /* rows read past those, at most: then FTS5 ranks */
 #define SLOT_AFTER 8           /* groups a word has before they are found by tf, not searched */
 #define SLOT_TFS 256
-#define GROUP_HOLD (2 * IMPACT_KEEP)  /* a group's rows in memory, then trimmed */
-#define IMPACT_HELD (1 << 20)  /* rows held in memory (16 bytes each), then written */
+#define GROUP_HOLD (2 * IMPACT_KEEP)  /* rows a group counts, then trimmed (struct group) */
+#define IMPACT_HELD (1 << 20)  /* rows counted in memory (8 bytes each at most), then written */
 #define IMPACT_TERMS 8         /* words in a query read this way, at most */
 #define IMPACT_KEY "search.impact"  /* meta: IMPACT_FORMAT once the index is built */
 #define IMPACT_FORMAT "2"
@@ -87,17 +87,25 @@ static const char SQL_FB_ROWS[] = "SELECT rowid, body FROM search_feedback ORDER
 
 /* ---------------------------------------------------------------- gathering rows in memory */
 
-struct post {
-	int dl;
-	long long doc;
-};
+/* A row of a group in memory: its length in the high 32 bits, its rowid less the
+ * batch's first (b->base) in the low 32, so that the numbers' order is the
+ * (dl, doc) order: 8 bytes a row, not 16 (a rowid further than 2^32 from the
+ * first flushes the batch first). */
+typedef unsigned long long post_key;
 
+/* A group keeps at most its best IMPACT_KEEP rows: appended until there are that
+ * many, then a heap with the worst on top that a better row replaces. Its flush
+ * and its cut are still those of GROUP_HOLD rows held, then trimmed to the first
+ * IMPACT_KEEP (`n` counts them so: what was written stays what it was), but the
+ * rows that trim would drop are never held: a group holds 8 KB at most, and a
+ * batch at most 8 bytes a row it counts towards IMPACT_HELD. */
 struct group {
 	int tf;
-	int n, cap;
+	int n;              /* rows counted (IMPACT_HELD) since the last trim */
+	int len, cap;       /* rows held in p */
 	int dropped;        /* rows left out here: the group is cut */
 	int worst_dl;       /* once cut: the length of its last row kept then */
-	struct post *p;
+	post_key *p;
 };
 
 struct bterm {
@@ -116,8 +124,10 @@ struct impact_batch {
 	size_t cap, n;
 	long long rows, tokens;
 	long held;            /* rows in the groups: a flush when IMPACT_HELD */
+	long long base;       /* the first row's id: keys hold the others' distance to it */
+	long long bytes;      /* held in the groups' rows (impact_held_most) */
 	/* one row's tokens, sorted to count them */
-	struct mc_buf bytes;
+	struct mc_buf bytes_tok;
 	struct {
 		size_t off;
 		int len;
@@ -128,6 +138,8 @@ struct impact_batch {
 	int ntouched, touchcap;
 	long long doc;
 };
+
+long long impact_held_most;
 
 static unsigned long hash_term(const char *s, size_t n)
 {
@@ -170,68 +182,111 @@ static size_t bterm_get(struct impact_batch *b, const char *s, size_t n)
 	return j;
 }
 
-static int post_cmp(const void *a, const void *b)
+static int key_cmp(const void *a, const void *b)
 {
-	const struct post *x = a, *y = b;
-	if (x->dl != y->dl)
-		return x->dl < y->dl ? -1 : 1;
-	return (x->doc > y->doc) - (x->doc < y->doc);
+	post_key x = *(const post_key *)a, y = *(const post_key *)b;
+	return (x > y) - (x < y);
 }
 
-/* The group's first IMPACT_KEEP rows, in order: the rows dropped. */
-static int group_trim(struct group *g)
+static int key_dl(post_key k)
 {
-	qsort(g->p, (size_t)g->n, sizeof *g->p, post_cmp);
-	if (g->n <= IMPACT_KEEP)
-		return 0;
-	int dropped = g->n - IMPACT_KEEP;
-	g->n = IMPACT_KEEP;
-	g->dropped = 1;
-	g->worst_dl = g->p[IMPACT_KEEP - 1].dl;
-	return dropped;
+	return (int)(k >> 32);
 }
 
-/* A row into word t's group tf: the rows it holds more (or fewer, trimmed). */
-static int group_add(struct bterm *t, int tf, int dl, long long doc)
+/* The heap's top (p[0], its worst row) moved down to where it belongs. */
+static void heap_down(post_key *p, int n, int i)
 {
-	int held = 1;
-	struct group *g = NULL;
-	if (tf < SLOT_TFS && t->slot && t->slot[tf])
-		g = &t->g[t->slot[tf] - 1];
-	for (int i = 0; i < t->ng && !g && !t->slot; i++)
-		if (t->g[i].tf == tf)
-			g = &t->g[i];
-	if (!g && t->slot && tf >= SLOT_TFS) {
-		for (int i = 0; i < t->ng && !g; i++)
-			if (t->g[i].tf == tf)
-				g = &t->g[i];
+	for (;;) {
+		int c = 2 * i + 1;
+		if (c >= n)
+			return;
+		if (c + 1 < n && p[c + 1] > p[c])
+			c++;
+		if (p[i] >= p[c])
+			return;
+		post_key t = p[i];
+		p[i] = p[c];
+		p[c] = t;
+		i = c;
 	}
-	if (!g) {
-		t->g = mc_xrealloc(t->g, sizeof *t->g * (size_t)(t->ng + 1));
-		g = &t->g[t->ng++];
-		*g = (struct group){ tf, 0, 0, 0, 0, NULL };
-		if (t->ng == SLOT_AFTER) {   /* a common word: its groups by tf */
-			t->slot = mc_xcalloc(SLOT_TFS, sizeof *t->slot);
-			for (int i = 0; i < t->ng; i++)
-				if (t->g[i].tf < SLOT_TFS)
-					t->slot[t->g[i].tf] = (short)(i + 1);
-		} else if (t->slot && tf < SLOT_TFS) {
-			t->slot[tf] = (short)t->ng;
-		}
-	}
-	if (g->dropped && dl >= g->worst_dl)
-		return 0;   /* rows come in rowid order: after the last kept, not kept */
-	if (g->n == g->cap) {
-		if (g->n >= GROUP_HOLD) {
-			held -= group_trim(g);
-		} else {
+}
+
+/* The group's rows in order; whether rows were left out (the group is cut). */
+static void group_sort(struct group *g)
+{
+	qsort(g->p, (size_t)g->len, sizeof *g->p, key_cmp);
+	if (g->n > IMPACT_KEEP)
+		g->dropped = 1;
+}
+
+/* Row k into the group's best IMPACT_KEEP: the bytes it took more. */
+static long long group_keep(struct group *g, post_key k)
+{
+	long long more = 0;
+	if (g->len < IMPACT_KEEP) {
+		if (g->len == g->cap) {
 			g->cap = g->cap ? g->cap * 2 : 4;
-			if (g->cap > GROUP_HOLD)
-				g->cap = GROUP_HOLD;
+			if (g->cap > IMPACT_KEEP)
+				g->cap = IMPACT_KEEP;
+			more = (long long)(g->cap - g->len) * (long long)sizeof *g->p;
 			g->p = mc_xrealloc(g->p, sizeof *g->p * (size_t)g->cap);
 		}
+		g->p[g->len++] = k;
+		if (g->len == IMPACT_KEEP) /* full: from now on a heap, the worst on top */
+			for (int i = IMPACT_KEEP / 2 - 1; i >= 0; i--)
+				heap_down(g->p, g->len, i);
+	} else if (k < g->p[0]) {
+		g->p[0] = k;
+		heap_down(g->p, g->len, 0);
 	}
-	g->p[g->n++] = (struct post){ dl, doc };
+	return more;
+}
+
+static struct group *group_find(struct bterm *t, int tf)
+{
+	if (tf < SLOT_TFS && t->slot)
+		return t->slot[tf] ? &t->g[t->slot[tf] - 1] : NULL;
+	for (int i = 0; i < t->ng; i++)
+		if (t->g[i].tf == tf)
+			return &t->g[i];
+	return NULL;
+}
+
+static struct group *group_new(struct bterm *t, int tf)
+{
+	t->g = mc_xrealloc(t->g, sizeof *t->g * (size_t)(t->ng + 1));
+	struct group *g = &t->g[t->ng++];
+	*g = (struct group){ .tf = tf };
+	if (t->ng == SLOT_AFTER) {   /* a common word: its groups by tf */
+		t->slot = mc_xcalloc(SLOT_TFS, sizeof *t->slot);
+		for (int i = 0; i < t->ng; i++)
+			if (t->g[i].tf < SLOT_TFS)
+				t->slot[t->g[i].tf] = (short)(i + 1);
+	} else if (t->slot && tf < SLOT_TFS) {
+		t->slot[tf] = (short)t->ng;
+	}
+	return g;
+}
+
+/* A row into word t's group tf: the rows it counts more (or fewer, trimmed). */
+static int group_add(struct impact_batch *b, struct bterm *t, int tf, int dl, long long doc)
+{
+	int held = 1;
+	struct group *g = group_find(t, tf);
+	if (!g)
+		g = group_new(t, tf);
+	if (g->dropped && dl >= g->worst_dl)
+		return 0;   /* rows come in rowid order: after the last kept, not kept */
+	if (g->n == GROUP_HOLD) {   /* trimmed to its first IMPACT_KEEP: those held */
+		held -= g->n - IMPACT_KEEP;
+		g->n = IMPACT_KEEP;
+		g->dropped = 1;
+		g->worst_dl = key_dl(g->p[0]);
+	}
+	g->n++;
+	b->bytes += group_keep(g, (post_key)dl << 32 | (post_key)(doc - b->base));
+	if (b->bytes > impact_held_most)
+		impact_held_most = b->bytes;
 	return held;
 }
 
@@ -256,6 +311,7 @@ static void batch_empty(struct impact_batch *b)
 	b->cap = b->n = 0;
 	b->rows = b->tokens = 0;
 	b->held = 0;
+	b->bytes = 0;
 }
 
 void impact_batch_free(struct impact_batch **b)
@@ -263,7 +319,7 @@ void impact_batch_free(struct impact_batch **b)
 	if (!*b)
 		return;
 	batch_empty(*b);
-	mc_buf_free(&(*b)->bytes);
+	mc_buf_free(&(*b)->bytes_tok);
 	free((*b)->tok);
 	free((*b)->touched);
 	free(*b);
@@ -283,9 +339,9 @@ static int collect(void *p, const char *tok, int ntok, int start, int end, int c
 		b->tokcap = b->tokcap ? b->tokcap * 2 : 256;
 		b->tok = mc_xrealloc(b->tok, sizeof *b->tok * (size_t)b->tokcap);
 	}
-	b->tok[b->ntok].off = b->bytes.len;
+	b->tok[b->ntok].off = b->bytes_tok.len;
 	b->tok[b->ntok++].len = ntok;
-	mc_buf_add(&b->bytes, tok, (size_t)ntok);
+	mc_buf_add(&b->bytes_tok, tok, (size_t)ntok);
 	return 0;
 }
 
@@ -302,13 +358,13 @@ static int tok_cmp(const void *a, const void *b)
 /* Tokenizes one row into b->tok (sorted) and b->dl. */
 static int row_words(struct store *s, struct impact_batch *b, const char *text, size_t len, struct mc_error *err)
 {
-	mc_buf_reset(&b->bytes);
+	mc_buf_reset(&b->bytes_tok);
 	b->ntok = 0;
 	b->dl = 0;
 	int rc = store_search_tokenize(s, text ? text : "", text ? len : 0, 0, collect, b, err);
 	if (rc != MC_OK)
 		return rc;
-	sort_base = mc_buf_str(&b->bytes);
+	sort_base = mc_buf_str(&b->bytes_tok);
 	qsort(b->tok, (size_t)b->ntok, sizeof *b->tok, tok_cmp);
 	return MC_OK;
 }
@@ -340,16 +396,23 @@ static int count_word(void *p, const char *tok, int ntok, int start, int end, in
 int impact_batch_row(struct store *s, struct impact_batch *b, long long doc, const char *text, size_t len,
 		     struct mc_error *err)
 {
+	int rc = MC_OK;
+	if (b->rows > 0 && (doc < b->base || (unsigned long long)(doc - b->base) > 0xffffffffULL))
+		rc = impact_batch_flush(s, b, err);   /* too far from the first for a key */
+	if (rc != MC_OK)
+		return rc;
+	if (b->rows == 0)
+		b->base = doc;
 	b->dl = 0;
 	b->ntouched = 0;
 	b->doc = doc;
-	int rc = store_search_tokenize(s, text ? text : "", text ? len : 0, 0, count_word, b, err);
+	rc = store_search_tokenize(s, text ? text : "", text ? len : 0, 0, count_word, b, err);
 	if (rc != MC_OK)
 		return rc;
 	for (int i = 0; i < b->ntouched; i++) {
 		struct bterm *t = &b->t[b->touched[i]];
 		t->df++;
-		b->held += group_add(t, t->row_tf, b->dl, doc);
+		b->held += group_add(b, t, t->row_tf, b->dl, doc);
 	}
 	b->rows++;
 	b->tokens += b->dl;
@@ -408,10 +471,10 @@ static int term_add(struct store *s, enum search_source src, const char *term, l
 
 /* A group's new rows into the table: those before its last row when it is cut,
  * else all; then only its first IMPACT_KEEP stay. */
-static int group_write(struct store *s, long long tid, struct group *g, struct mc_error *err)
+static int group_write(struct store *s, long long base, long long tid, struct group *g, struct mc_error *err)
 {
 	long long cut, last_dl = -1, last_doc = 0;
-	group_trim(g);
+	group_sort(g);
 	int rc = group_int(s, SQL_GROUP_IS_CUT, tid, g->tf, &cut, err);
 	if (rc == MC_OK && cut > 0) {
 		sqlite3_stmt *st = prep_group(s, SQL_GROUP_LAST, tid, g->tf, err);
@@ -424,14 +487,15 @@ static int group_write(struct store *s, long long tid, struct group *g, struct m
 		sqlite3_reset(st);
 	}
 	int added = 0;
-	for (int i = 0; rc == MC_OK && i < g->n; i++) {
-		if (cut > 0 && (g->p[i].dl > last_dl || (g->p[i].dl == last_dl && g->p[i].doc > last_doc)))
+	for (int i = 0; rc == MC_OK && i < g->len; i++) {
+		long long dl = key_dl(g->p[i]), doc = base + (long long)(g->p[i] & 0xffffffffULL);
+		if (cut > 0 && (dl > last_dl || (dl == last_dl && doc > last_doc)))
 			break;   /* after the last row kept of a cut group: not kept */
 		sqlite3_stmt *st = prep_group(s, SQL_POST_INSERT, tid, g->tf, err);
 		if (!st)
 			return MC_FAIL;
-		store_bind_int(st, 3, g->p[i].dl);
-		store_bind_int(st, 4, g->p[i].doc);
+		store_bind_int(st, 3, dl);
+		store_bind_int(st, 4, doc);
 		rc = step_end(s, st, err);
 		added++;
 	}
@@ -465,7 +529,7 @@ int impact_batch_flush(struct store *s, struct impact_batch *b, struct mc_error 
 			continue;
 		rc = term_add(s, b->src, t->term, t->df, 0, &tid, err);
 		for (int k = 0; rc == MC_OK && k < t->ng; k++)
-			rc = group_write(s, tid, &t->g[k], err);
+			rc = group_write(s, b->base, tid, &t->g[k], err);
 	}
 	if (rc == MC_OK)
 		rc = term_add(s, b->src, "", b->rows, b->tokens, &tid, err);
@@ -481,7 +545,7 @@ int impact_remove_row(struct store *s, enum search_source src, long long doc, co
 	struct impact_batch *b = impact_batch_new(src);
 	long long tid;
 	int rc = row_words(s, b, text, text ? strlen(text) : 0, err);
-	const char *base = mc_buf_str(&b->bytes);
+	const char *base = mc_buf_str(&b->bytes_tok);
 	for (int i = 0; rc == MC_OK && i < b->ntok;) {
 		int j = i + 1;
 		while (j < b->ntok && tok_cmp(&b->tok[i], &b->tok[j]) == 0)

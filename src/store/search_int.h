@@ -81,6 +81,9 @@ int impact_batch_row(struct store *s, struct impact_batch *b, long long doc, con
 		     struct mc_error *err);
 int impact_batch_flush(struct store *s, struct impact_batch *b, struct mc_error *err);
 void impact_batch_free(struct impact_batch **b);
+/* The most bytes of rows a batch held at once in this process (8 a row, 8 KB a
+ * group at most, never more than IMPACT_HELD rows' worth): a test reads it. */
+extern long long impact_held_most;
 /* One row out, as it was indexed (text). */
 int impact_remove_row(struct store *s, enum search_source src, long long doc, const char *text,
 		      struct mc_error *err);
