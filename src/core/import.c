@@ -2205,8 +2205,6 @@ int import_file(struct store *s, const char *file, const char *evidence_dir, int
 	if (began) {
 		if (rc == MC_OK && !dry_run)
 			rc = store_precheck_catch_up(s, NULL, err); /* hashes for the copy pre-check */
-		if (rc == MC_OK && !dry_run) /* the first search finds the index built */
-			rc = search_catch_up(s, NULL, err);
 		if (rc == MC_OK && !dry_run) {
 			MC_CRASH_POINT("import: files stored, not committed");
 			rc = store_commit(s, err);
@@ -2218,6 +2216,14 @@ int import_file(struct store *s, const char *file, const char *evidence_dir, int
 		store_import_bulk(s, 0, NULL);
 	if (rc != MC_OK)
 		remove_created(&c);
+	if (rc == MC_OK && !dry_run) {
+		/* the first search finds the index built: in its own steps after the
+		 * commit (in the import's transaction it was one step, its memory growing
+		 * with the file); one not finished is finished by the next search */
+		struct mc_error ignored = MC_ERROR_INIT;
+		search_catch_up(s, NULL, &ignored);
+		mc_error_clear(&ignored);
+	}
 	if (rc == MC_OK && progress)
 		progress(ctx, c.nsubs, c.nsubs);
 	imp_free(&c);
