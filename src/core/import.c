@@ -1755,8 +1755,7 @@ static int read_file(struct imp *c);
 static int find_first(const struct imp *c, int fld, const char *value, int *index, long *line, char **id)
 {
 	struct mc_error e = MC_ERROR_INIT;
-	struct imp r = { .file = c->file, .err = &e, .in.fd = -1, .checking = 0, .find_fld = fld,
-			 .find_value = value };
+	struct imp r = { .file = c->file, .err = &e, .in.fd = -1, .find_fld = fld, .find_value = value };
 	int rc = read_file(&r);
 	if (rc == FOUND) {
 		*index = r.found_index;
@@ -1928,7 +1927,7 @@ static int sub_done(struct imp *c)
 	sub_clear(&c->cur);
 	c->have_cur = 0;
 	if (rc == MC_OK && c->progress && c->nsubs % PROGRESS_EVERY == 0)
-		c->progress(c->progress_ctx, c->nsubs, c->total);
+		c->progress(c->progress_ctx, c->nsubs, c->total > c->nsubs ? c->total : c->nsubs);
 	return rc;
 }
 
@@ -1938,6 +1937,12 @@ static int sub_done(struct imp *c)
  * database, and the number of submissions is known for the progress. */
 static int check_form(struct imp *c)
 {
+	struct stat sb;
+	priv_user_begin();
+	int once = stat(c->file, &sb) == 0 && !S_ISREG(sb.st_mode);
+	priv_user_end();
+	if (once) /* a pipe is read once: its form is checked on the way, its total unknown */
+		return MC_OK;
 	struct imp r = { .file = c->file, .err = c->err, .in.fd = -1, .checking = 1 };
 	int rc = read_file(&r);
 	c->total = r.nsubs;

@@ -391,4 +391,12 @@ t_run 0 import "$T/eduold2.csv" --evidence "$EV"
 t_stdout_has 'imported 1 submission (1 evidence item, 0 files); 1 unchanged'
 t_check "the educator is as the file says again" test "$(sql "SELECT e.name || '/' || d.name FROM educator e JOIN district d ON d.id = e.district_id WHERE e.ext_id = 'E-2'")" = "Chen, Bo/Northfield"
 
+# a pipe is read once (no first reading for its form), and imports all the same
+mkfifo "$T/pipe.csv"
+lines piped.csv "$H" "S-606,E-66,Gus Six,Northfield,,TEAM-QUES,2026-12-03,overview,text,piped,"
+cat "$T/piped.csv" >"$T/pipe.csv" &
+t_run 0 import "$T/pipe.csv"
+t_stdout_has 'imported 1 submission (1 evidence item, 0 files); 0 unchanged'
+wait
+
 done_testing
