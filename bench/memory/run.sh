@@ -19,7 +19,8 @@
 # 0: none) runs `demo --submissions N` into a new database in WORK-DIR last:
 # run it at two sizes to see that its peak does not grow. RANKING=0 leaves out
 # the ranking index's rebuild (the first search after its format changed: about
-# 300 CPU seconds at a million).
+# 300 CPU seconds at a million). IMPORTS="2000 20000" (the default; 0: none)
+# imports files of those sizes into new databases before.
 set -eu
 MC=${1:?usage: run.sh MCASSESS DB [WORK-DIR]}
 DB=${2:?usage: run.sh MCASSESS DB [WORK-DIR]}
@@ -115,6 +116,19 @@ if [ "${ARCHIVE:-1}" != 0 ]; then
 	"$MC" --db "$W/empty.db" archive init >/dev/null
 	m "archive pull (into an empty database)" "$MC" --db "$W/empty.db" archive pull "$W/a.git"
 fi
+# import at several sizes (IMPORTS, default "2000 20000"; 0: none), each into a new
+# database: the peak must not grow with the file (issue 15). --dry-run leaves out
+# what only a real import does at its end (the search index caught up).
+for n in ${IMPORTS:-2000 20000}; do
+	[ "$n" != 0 ] || break
+	sh "$HERE/../archive/gencsv.sh" "$n" >"$W/imp.csv"
+	for dry in "" --dry-run; do
+		rm -f "$W"/imp.db*
+		"$MC" --db "$W/imp.db" init >/dev/null
+		m "import${dry:+ $dry} ($n submissions, a new database)" "$MC" --db "$W/imp.db" import $dry "$W/imp.csv"
+	done
+	rm -f "$W"/imp.db* "$W/imp.csv"
+done
 if [ "${DEMO:-5000}" != 0 ]; then
 	m "demo --submissions ${DEMO:-5000} (a new database)" "$MC" --db "$W/demo.db" demo --submissions "${DEMO:-5000}"
 fi

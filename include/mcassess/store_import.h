@@ -68,6 +68,11 @@ struct store_import_evidence_row {
 int store_import_evidence_insert(struct store *s, const struct store_import_evidence_row *r,
 				 struct mc_error *err);
 
+/* The highest submission and educator row ids, 0 when none: rows past them are
+ * the ones this import added (asked inside its transaction, before it writes). */
+int store_import_bases(struct store *s, long long *submission, long long *educator,
+		       struct mc_error *err);
+
 /* For the length of an import (on before its transaction begins, off after it
  * ends): statement journals in memory and a 256 MiB page cache. Without them
  * SQLite journals every row's statement into a temporary file once one spilled

@@ -70,9 +70,10 @@ const struct cli_cmd cli_cmd_import = {
 	"import FILE [--evidence DIR] [--dry-run]",
 	"Imports submissions from CSV or JSON.",
 	"Reads submissions exported from the submission platform and queues them for\n"
-	"scoring. FILE is CSV (one row per evidence item, with a header row naming the\n"
-	"columns submission_id, educator_id, educator_name, district, school,\n"
-	"credential, submitted_at, part, kind, text, file) or JSON (an array of\n"
+	"scoring. FILE is CSV (one row per evidence item, a submission's rows one\n"
+	"after another, with a header row naming the columns submission_id,\n"
+	"educator_id, educator_name, district, school, credential, submitted_at,\n"
+	"part, kind, text, file) or JSON (an array of\n"
 	"{\"id\", \"educator\": {\"id\", \"name\", \"district\", \"school\"}, \"credential\",\n"
 	"\"submitted_at\", \"evidence\": [{\"part\", \"kind\", \"text\" or \"file\"}]}),\n"
 	"told apart by the file's extension, else by its first character.\n"

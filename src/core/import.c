@@ -1,8 +1,12 @@
 /* import.c: submissions from CSV (libcsv) or JSON (jansson), with evidence
- * files stored by content. The file is read whole, validated as UTF-8, parsed
- * into submission records, then checked and written record by record inside
- * one transaction: the first bad record rejects the file, rolls the database
- * back and removes the evidence files this import stored. */
+ * files stored by content. The file is streamed: read in pieces, validated as
+ * UTF-8 a line (CSV) or a submission (JSON) at a time, and each submission is
+ * checked and written as soon as it is whole, inside one transaction: the
+ * first bad record rejects the file, rolls the database back and removes the
+ * evidence files this import stored. What is held is one submission, not the
+ * file (issue 15); what an earlier record of the file said (its id, its
+ * educator) is asked of the transaction, and the file is read again from the
+ * start only to name the earlier record in a message. */
 #include "config.h"
 
 #include <errno.h>
@@ -166,18 +170,71 @@ struct evfile {
 	char *media_type;
 };
 
+/* The import file, read a piece at a time: buf[pos..end) is what is read and not
+ * yet used; JSON's reader counts lines and columns (in characters) as it goes. */
+#define SRC_PIECE 65536
+struct src {
+	int fd;
+	char *buf;
+	size_t pos, end, cap;
+	long long base;         /* the file offset of buf[0] */
+	long long size;         /* of the file, for progress */
+	int eof, failed;
+	long line, col;         /* JSON: of the next byte, from 1 */
+	int cr;                 /* JSON: the last byte was a CR */
+};
+
+/* A set of row ids (those the database had before the import), one bit each. */
+struct bits {
+	unsigned char *b;
+	long long n;            /* bits */
+};
+
+/* An educator first met in a record that was already imported, whose details
+ * in the database have changed since: later records must agree with the file. */
+struct edufirst {
+	char *f[F_SUB_N];       /* that record's fields (F_ID: its id) */
+	int index;
+	long line;
+};
+
 struct imp {
 	struct store *s;
 	const char *file;       /* as named on the command line */
-	const char *data;       /* the text, without a BOM */
-	size_t len;
 	int json;
 	int dry_run;
 	struct mc_error *err;
+	struct src in;
+	struct import_stats *st;
+	void (*progress)(void *ctx, long done, long total);
+	void *progress_ctx;
 
-	struct sub *subs;
-	int nsubs, cap;
-	struct smap by_id;      /* submission id -> index */
+	struct sub cur;         /* the submission being read */
+	int have_cur;
+	int nsubs;              /* read so far */
+	/* JSON: the text of the submission being read, and where it starts */
+	struct mc_buf jtext;
+	long jline, jcol;
+
+	/* What earlier records of this file did, asked of the database: rows past
+	 * these ids are this import's; below them, the bits mark what it met. */
+	long long sub_base, edu_base;
+	struct bits sub_seen;   /* submissions met unchanged */
+	struct bits edu_seen;   /* educators met, as the database describes them */
+	struct edufirst *efirst;
+	int nefirst;
+	struct smap efirst_by_id;
+	struct store_import_educator edu; /* the current record's educator, as stored */
+	int edu_found;
+
+	int checking;           /* the first reading: the file's form only, and its count */
+	long total;             /* submissions in the file (after that reading) */
+	/* Finding an earlier record again (for a message): its field and value */
+	int find_fld;
+	const char *find_value;
+	int found_index;
+	long found_line;
+	char *found_id;
 
 	/* CSV: which record field holds each of our fields (-1: no such column) */
 	int col[F_N];
@@ -205,17 +262,24 @@ struct imp {
 	char now[MC_TIME_LEN];
 };
 
-static struct sub *sub_add(struct imp *c)
+static void sub_clear(struct sub *sb)
 {
-	if (c->nsubs == c->cap) {
-		c->cap = c->cap ? c->cap * 2 : 64;
-		c->subs = mc_xrealloc(c->subs, (size_t)c->cap * sizeof *c->subs);
-		/* the map's keys point into the records' strings, which do not move */
-	}
-	struct sub *sb = &c->subs[c->nsubs];
+	for (int k = 0; k < F_SUB_N; k++)
+		free(sb->f[k]);
+	for (int j = 0; j < sb->nitems; j++)
+		for (int k = 0; k < F_N - F_SUB_N; k++)
+			free(sb->items[j].f[k]);
+	free(sb->items);
 	memset(sb, 0, sizeof *sb);
-	sb->index = c->nsubs++;
-	return sb;
+}
+
+/* The next submission of the file, empty, in c->cur. */
+static struct sub *sub_begin(struct imp *c)
+{
+	sub_clear(&c->cur);
+	c->cur.index = c->nsubs++;
+	c->have_cur = 1;
+	return &c->cur;
 }
 
 static struct item *item_add(struct sub *sb)
@@ -229,19 +293,39 @@ static struct item *item_add(struct sub *sb)
 	return it;
 }
 
+static int bit_get(const struct bits *b, long long i)
+{
+	return i >= 0 && i < b->n && (b->b[i / 8] >> (i % 8) & 1);
+}
+
+/* Only for ids up to the base the set was made for (n: base + 1). */
+static void bit_set(struct bits *b, long long i, long long n)
+{
+	if (!b->b) {
+		b->n = n;
+		b->b = mc_xcalloc((size_t)(n + 7) / 8, 1);
+	}
+	if (i >= 0 && i < b->n)
+		b->b[i / 8] |= (unsigned char)(1u << (i % 8));
+}
+
 static void imp_free(struct imp *c)
 {
-	for (int i = 0; i < c->nsubs; i++) {
-		struct sub *sb = &c->subs[i];
+	sub_clear(&c->cur);
+	mc_buf_free(&c->jtext);
+	free(c->in.buf);
+	if (c->in.fd >= 0)
+		close(c->in.fd);
+	free(c->sub_seen.b);
+	free(c->edu_seen.b);
+	for (int i = 0; i < c->nefirst; i++)
 		for (int k = 0; k < F_SUB_N; k++)
-			free(sb->f[k]);
-		for (int j = 0; j < sb->nitems; j++)
-			for (int k = 0; k < F_N - F_SUB_N; k++)
-				free(sb->items[j].f[k]);
-		free(sb->items);
-	}
-	free(c->subs);
-	smap_free(&c->by_id);
+			free(c->efirst[i].f[k]);
+	free(c->efirst);
+	smap_free(&c->efirst_by_id);
+	if (c->edu_found)
+		store_import_educator_free(&c->edu);
+	free(c->found_id);
 	for (int i = 0; i < c->ncols; i++)
 		free(c->header[i]);
 	free(c->header);
@@ -373,12 +457,12 @@ static long json_line(const char *s, size_t len, const struct jpath *want, int n
 	return best;
 }
 
-/* The line of submission si (its member `key` when not NULL; in its educator
- * (sect 1) or its evidence item ej (sect 2)). */
-static long json_sub_line(const struct imp *c, long si, long ej, int sect, const char *key)
+/* The line of the current submission (its member `key` when not NULL; in its
+ * educator (sect 1) or its evidence item ej (sect 2)), in the file. */
+static long json_sub_line(const struct imp *c, long ej, int sect, const char *key)
 {
-	struct jpath p[4] = { { si, NULL } };
-	int n = 1;
+	struct jpath p[3];
+	int n = 0;
 	if (sect == 1)
 		p[n++] = (struct jpath){ 0, "educator" };
 	if (sect == 2) {
@@ -387,7 +471,8 @@ static long json_sub_line(const struct imp *c, long si, long ej, int sect, const
 	}
 	if (key)
 		p[n++] = (struct jpath){ 0, key };
-	return json_line(c->data, c->len, p, n);
+	long line = json_line(c->jtext.data, c->jtext.len, p, n);
+	return line ? c->jline + line - 1 : 0;
 }
 
 /* ------------------------------------------------------------------ errors */
@@ -417,7 +502,7 @@ static int vbad(struct imp *c, const struct sub *sb, int ev, int fld, const char
 			const char *dot = strchr(key, '.');
 			key = dot ? dot + 1 : key;
 		}
-		line = json_sub_line(c, sb->index, ev, sect, key);
+		line = json_sub_line(c, ev, sect, key);
 		mc_buf_printf(&b, "%ssubmission %d", shape ? "not the expected shape: " : "", sb->index + 1);
 		if (sb->f[F_ID])
 			mc_buf_printf(&b, " (id \"%s\")", sb->f[F_ID]);
@@ -538,6 +623,7 @@ static int no_space(unsigned char ch)
 	return 0;
 }
 
+/* Malformed quoting at byte `off` of the line being fed (st->data). */
 static int csv_quote_error(struct csvst *st, struct csv_parser *p, size_t off)
 {
 	long line, col;
@@ -549,7 +635,7 @@ static int csv_quote_error(struct csvst *st, struct csv_parser *p, size_t off)
 		  "(write a quote inside a quoted field as \"\")"
 		: "malformed quoting: '\"' inside a field that does not start with '\"' "
 		  "(put the whole field in quotes and write the quote as \"\")";
-	int rc = mc_error_at(st->err, MC_INVALID, st->file, line, col, "%s%s", where, why);
+	int rc = mc_error_at(st->err, MC_INVALID, st->file, st->line + line - 1, col, "%s%s", where, why);
 	free(where);
 	return rc;
 }
@@ -583,47 +669,79 @@ static size_t line_length(const char *s, size_t len)
 	return n < len ? n + 1 : n;
 }
 
+/* A CSV reader fed one physical line at a time. */
+struct csvrd {
+	struct csv_parser p;
+	struct csvst st;
+};
+
+static int csvrd_init(struct csvrd *r, const char *file, int header, import_csv_row_fn row, void *ctx,
+		      struct mc_error *err)
+{
+	memset(r, 0, sizeof *r);
+	if (csv_init(&r->p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
+		return mc_error_set(err, MC_FAIL, "out of memory");
+	csv_set_space_func(&r->p, no_space);
+	r->st = (struct csvst){ .file = file, .header = header, .row = row, .ctx = ctx, .err = err,
+				.rc = MC_OK };
+	return MC_OK;
+}
+
+/* Feed the next physical line (n bytes with its end); returns the reader's status. */
+static int csvrd_line(struct csvrd *r, const char *line, size_t n)
+{
+	struct csvst *st = &r->st;
+	if (st->rc != MC_OK)
+		return st->rc;
+	st->line++;
+	st->data = line;
+	if (r->p.pstate == 0) /* between records: one begins on this line */
+		st->row_line = st->field_line = st->line;
+	size_t used = csv_feed(&r->p, line, n, st);
+	if (used != n && st->rc == MC_OK)
+		st->rc = csv_error(&r->p) == CSV_EPARSE ? csv_quote_error(st, &r->p, used)
+							 : mc_error_set(st->err, MC_FAIL, "out of memory");
+	st->data = NULL;
+	return st->rc;
+}
+
+/* The end of the text: the last record, or the quoted field never closed. Frees. */
+static int csvrd_finish(struct csvrd *r)
+{
+	struct csvst *st = &r->st;
+	if (st->rc == MC_OK && csv_fini(&r->p, csv_field, csv_record, st) != 0 && st->rc == MC_OK) {
+		const char *name = column_name(st, st->n);
+		if (name)
+			st->rc = mc_error_at(st->err, MC_INVALID, st->file, st->field_line, 0,
+					     "column '%s': malformed quoting: the quoted field that starts "
+					     "on this line is never closed (a '\"' is missing)", name);
+		else
+			st->rc = mc_error_at(st->err, MC_INVALID, st->file, st->field_line, 0,
+					     "malformed quoting: the quoted field that starts on this line is "
+					     "never closed (a '\"' is missing)");
+	}
+	csv_fields_clear(st);
+	for (int i = 0; i < st->ncolumns; i++)
+		free(st->columns[i]);
+	free(st->columns);
+	free(st->f);
+	free(st->lens);
+	csv_free(&r->p);
+	return st->rc;
+}
+
 int import_csv_records(const char *file, const char *data, size_t len, int header,
 		       import_csv_row_fn row, void *ctx, struct mc_error *err)
 {
-	struct csv_parser p;
-	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
-		return mc_error_set(err, MC_FAIL, "out of memory");
-	csv_set_space_func(&p, no_space);
-	struct csvst st = { .file = file, .data = data, .header = header, .row = row, .ctx = ctx,
-			    .err = err, .rc = MC_OK };
-	size_t off = 0;
-	while (off < len && st.rc == MC_OK) {
-		size_t n = line_length(data + off, len - off);
-		st.line++;
-		if (p.pstate == 0) /* between records: one begins on this line */
-			st.row_line = st.field_line = st.line;
-		size_t used = csv_feed(&p, data + off, n, &st);
-		if (used != n && st.rc == MC_OK) {
-			st.rc = csv_error(&p) == CSV_EPARSE ? csv_quote_error(&st, &p, off + used)
-							     : mc_error_set(err, MC_FAIL, "out of memory");
-		}
-		off += n;
+	struct csvrd r;
+	int rc = csvrd_init(&r, file, header, row, ctx, err);
+	if (rc != MC_OK)
+		return rc;
+	for (size_t off = 0, n; off < len && rc == MC_OK; off += n) {
+		n = line_length(data + off, len - off);
+		rc = csvrd_line(&r, data + off, n);
 	}
-	if (st.rc == MC_OK && csv_fini(&p, csv_field, csv_record, &st) != 0 && st.rc == MC_OK) {
-		const char *name = column_name(&st, st.n);
-		if (name)
-			st.rc = mc_error_at(err, MC_INVALID, file, st.field_line, 0,
-					    "column '%s': malformed quoting: the quoted field that starts "
-					    "on this line is never closed (a '\"' is missing)", name);
-		else
-			st.rc = mc_error_at(err, MC_INVALID, file, st.field_line, 0,
-					    "malformed quoting: the quoted field that starts on this line is "
-					    "never closed (a '\"' is missing)");
-	}
-	csv_fields_clear(&st);
-	for (int i = 0; i < st.ncolumns; i++)
-		free(st.columns[i]);
-	free(st.columns);
-	free(st.f);
-	free(st.lens);
-	csv_free(&p);
-	return st.rc;
+	return csvrd_finish(&r);
 }
 
 static int csv_header(struct imp *c, char **f, int n, long line, struct mc_error *err)
@@ -685,6 +803,10 @@ static char *clip(const char *s)
 	return mc_xasprintf("%.*s...", (int)n, s);
 }
 
+static int sub_done(struct imp *c);
+
+/* One record (evidence item): the rows of a submission follow one another, so a
+ * new id ends the submission before it, which is then checked and written. */
 static int csv_row(void *ctx, char **f, const size_t *lens, int n, long line, long end_line,
 		   struct mc_error *err)
 {
@@ -700,16 +822,18 @@ static int csv_row(void *ctx, char **f, const size_t *lens, int n, long line, lo
 	int idi = c->col[F_ID];
 	if (!f[idi][0])
 		return mc_error_at(err, MC_INVALID, c->file, line, 0, "column 'submission_id': empty (it is required)");
-	int at = smap_get(&c->by_id, f[idi]);
-	struct sub *sb;
-	if (at < 0) {
-		sb = sub_add(c);
+	struct sub *sb = &c->cur;
+	if (c->have_cur && strcmp(sb->f[F_ID], f[idi]) != 0) {
+		int rc = sub_done(c);
+		if (rc != MC_OK)
+			return rc;
+	}
+	if (!c->have_cur) {
+		sb = sub_begin(c);
 		sb->line = line;
 		for (int k = 0; k < F_SUB_N; k++)
 			sb->f[k] = csv_take(c, f, k);
-		smap_put(&c->by_id, sb->f[F_ID], sb->index);
 	} else {
-		sb = &c->subs[at];
 		for (int k = 0; k < F_SUB_N; k++) {
 			const char *v = c->col[k] >= 0 ? f[c->col[k]] : "";
 			const char *was = sb->f[k] ? sb->f[k] : "";
@@ -736,9 +860,28 @@ static int csv_row(void *ctx, char **f, const size_t *lens, int n, long line, lo
 	return MC_OK;
 }
 
+static int src_line(struct imp *c, const char **line, size_t *n);
+static int bad_utf8(struct imp *c, const char *s, size_t bad_at, long line, long col0);
+
 static int parse_csv(struct imp *c)
 {
-	int rc = import_csv_records(c->file, c->data, c->len, 1, csv_row, c, c->err);
+	struct csvrd r;
+	int rc = csvrd_init(&r, c->file, 1, csv_row, c, c->err);
+	if (rc != MC_OK)
+		return rc;
+	const char *line;
+	size_t n, bad_at;
+	long lineno = 0;
+	while (rc == MC_OK && (rc = src_line(c, &line, &n)) == MC_OK && n > 0) {
+		lineno++;
+		rc = text_utf8_valid(line, n, &bad_at) ? csvrd_line(&r, line, n)
+						       : bad_utf8(c, line, bad_at, lineno, 1);
+	}
+	if (rc != MC_OK && r.st.rc == MC_OK)
+		r.st.rc = rc; /* nothing more from the reader */
+	rc = csvrd_finish(&r);
+	if (rc == MC_OK && c->have_cur)
+		rc = sub_done(c);
 	if (rc != MC_OK)
 		return rc;
 	if (!c->header_done)
@@ -822,7 +965,7 @@ static int json_item(struct imp *c, struct sub *sb, const json_t *e)
 
 static int json_sub(struct imp *c, const json_t *o)
 {
-	struct sub *sb = sub_add(c);
+	struct sub *sb = sub_begin(c);
 	if (!json_is_object(o))
 		return bad_shape(c, sb, -1, -1, NULL, "expected an object {\"id\", \"educator\", \"credential\", "
 			   "\"submitted_at\", \"evidence\"}, not %s", json_kind(o));
@@ -856,23 +999,40 @@ static int json_sub(struct imp *c, const json_t *o)
 		rc = bad(c, sb, -1, -1, "evidence: more than %d evidence items", IMPORT_MAX_ITEMS);
 	for (size_t j = 0; rc == MC_OK && j < json_array_size(evs); j++)
 		rc = json_item(c, sb, json_array_get(evs, j));
-	if (rc == MC_OK && sb->f[F_ID]) {
-		int was = smap_get(&c->by_id, sb->f[F_ID]);
-		if (was >= 0)
-			return bad(c, sb, -1, F_ID, "the id '%s' is also that of submission %d", sb->f[F_ID],
-				   was + 1);
-		smap_put(&c->by_id, sb->f[F_ID], sb->index);
-	}
 	return rc;
 }
 
-/* jansson refused the text: where (counted as everywhere else: LF, CRLF or CR
- * lines), and why, in our words where jansson's would name its own flags. */
-static int json_load_error(struct imp *c, const json_error_t *je)
+/* A position in text that starts at line0:col0 of the file. */
+static void file_position(const char *text, size_t off, long line0, long col0, long *line, long *col)
+{
+	text_position(text, off, line, col);
+	if (*line == 1)
+		*col += col0 - 1;
+	*line += line0 - 1;
+}
+
+/* Text that is not UTF-8 (or holds a NUL byte), at byte bad_at of s. */
+static int bad_utf8(struct imp *c, const char *s, size_t bad_at, long line0, long col0)
+{
+	long line, col;
+	file_position(s, bad_at, line0, col0, &line, &col);
+	unsigned char b = (unsigned char)s[bad_at];
+	if (!b)
+		return mc_error_at(c->err, MC_INVALID, c->file, line, col,
+				   "a NUL byte; the file must be UTF-8 text");
+	return mc_error_at(c->err, MC_INVALID, c->file, line, col,
+			   "invalid UTF-8 (byte 0x%02X); save the file as UTF-8", b);
+}
+
+/* jansson refused the text (which starts at line0:col0 of the file): where
+ * (counted as everywhere else: LF, CRLF or CR lines), and why, in our words
+ * where jansson's would name its own flags. */
+static int json_load_error(struct imp *c, const json_error_t *je, const char *text, size_t len,
+			   long line0, long col0)
 {
 	long line = je->line, col = je->column;
-	if (je->position > 0 && (size_t)je->position <= c->len)
-		text_position(c->data, (size_t)je->position, &line, &col);
+	if (je->position > 0 && (size_t)je->position <= len)
+		file_position(text, (size_t)je->position, line0, col0, &line, &col);
 	switch (json_error_code(je)) {
 	case json_error_null_character:
 		return mc_error_at(c->err, MC_INVALID, c->file, line, col,
@@ -885,25 +1045,137 @@ static int json_load_error(struct imp *c, const json_error_t *je)
 	}
 }
 
-static int parse_json(struct imp *c)
+static int read_input(struct imp *c, char **buf, size_t *len);
+
+/* The file is not what the streaming reader takes (an array, its elements
+ * whole, nothing after it): read whole as before, for jansson's own message, or
+ * ours for a root that is not an array. Only on the way to a refusal. */
+static int json_whole(struct imp *c)
 {
+	if (c->in.failed)
+		return MC_FAIL;
+	char *buf;
+	size_t len, bad_at;
+	int rc = read_input(c, &buf, &len);
+	if (rc != MC_OK)
+		return rc;
+	const char *d = buf;
+	if (len >= 3 && memcmp(d, "\xEF\xBB\xBF", 3) == 0)
+		d += 3, len -= 3;
 	json_error_t je;
-	json_t *root = json_loadb(c->data, c->len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
-	if (!root)
-		return json_load_error(c, &je);
-	int rc = MC_OK;
-	long line = json_line(c->data, c->len, NULL, 0);
-	if (!json_is_array(root))
-		rc = mc_error_at(c->err, MC_INVALID, c->file, line, 0,
+	json_t *root = NULL;
+	if (!text_utf8_valid(d, len, &bad_at))
+		rc = bad_utf8(c, d, bad_at, 1, 1);
+	else if (!(root = json_loadb(d, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je)))
+		rc = json_load_error(c, &je, d, len, 1, 1);
+	else if (!json_is_array(root))
+		rc = mc_error_at(c->err, MC_INVALID, c->file, json_line(d, len, NULL, 0), 0,
 				 "not the expected shape: expected an array of submissions "
 				 "[{\"id\", \"educator\", ...}], not %s", json_kind(root));
-	else if (json_array_size(root) == 0)
-		rc = mc_error_at(c->err, MC_INVALID, c->file, line, 0,
-				 "an empty array, no submissions; nothing to import");
-	for (size_t i = 0; rc == MC_OK && i < json_array_size(root); i++)
-		rc = json_sub(c, json_array_get(root, i));
+	else /* it changed while being read */
+		rc = mc_error_set(c->err, MC_FAIL, "%s: changed while it was being imported", c->file);
 	json_decref(root);
+	free(buf);
 	return rc;
+}
+
+static int src_getc(struct imp *c);
+static int src_peekc(struct imp *c);
+
+static void src_skip_blank(struct imp *c)
+{
+	int ch;
+	while ((ch = src_peekc(c)) == ' ' || ch == '\t' || ch == '\r' || ch == '\n')
+		src_getc(c);
+}
+
+/* The text of the next element of the outer array into c->jtext, with where it
+ * starts; 0 when it does not end (or does not begin) as a JSON value would. */
+static int json_element(struct imp *c)
+{
+	mc_buf_reset(&c->jtext);
+	c->jline = c->in.line;
+	c->jcol = c->in.col;
+	int ch = src_getc(c);
+	if (ch <= 0 || strchr(",:]}", ch))
+		return 0;
+	mc_buf_addc(&c->jtext, (char)ch);
+	if (ch != '{' && ch != '[' && ch != '"') { /* a number, true, false or null */
+		while ((ch = src_peekc(c)) > 0 && !strchr(" \t\r\n,:]}", ch))
+			mc_buf_addc(&c->jtext, (char)src_getc(c));
+		return 1;
+	}
+	int depth = ch != '"', str = ch == '"', esc = 0;
+	while (depth > 0 || str) {
+		if ((ch = src_getc(c)) < 0)
+			return 0;
+		mc_buf_addc(&c->jtext, (char)ch);
+		if (str) {
+			if (esc)
+				esc = 0;
+			else if (ch == '\\')
+				esc = 1;
+			else if (ch == '"')
+				str = 0;
+		} else if (ch == '"') {
+			str = 1;
+		} else if (ch == '{' || ch == '[') {
+			depth++;
+		} else if (ch == '}' || ch == ']') {
+			depth--;
+		}
+	}
+	return 1;
+}
+
+/* One element: checked as UTF-8, parsed, read as a submission, then imported. */
+static int json_one(struct imp *c)
+{
+	const char *t = c->jtext.data;
+	size_t n = c->jtext.len, bad_at;
+	if (!text_utf8_valid(t, n, &bad_at))
+		return bad_utf8(c, t, bad_at, c->jline, c->jcol);
+	json_error_t je;
+	json_t *o = json_loadb(t, n, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
+	if (!o)
+		return json_load_error(c, &je, t, n, c->jline, c->jcol);
+	int rc = json_sub(c, o);
+	json_decref(o);
+	c->cur.line = c->jline;
+	return rc == MC_OK ? sub_done(c) : rc;
+}
+
+/* The outer array, one element at a time. */
+static int parse_json(struct imp *c)
+{
+	src_skip_blank(c);
+	long root_line = c->in.line;
+	if (src_getc(c) != '[')
+		return json_whole(c);
+	for (int n = 0;; n++) {
+		src_skip_blank(c);
+		if (n == 0 && src_peekc(c) == ']') {
+			src_getc(c);
+			src_skip_blank(c);
+			if (src_peekc(c) >= 0 || c->in.failed)
+				return json_whole(c);
+			return mc_error_at(c->err, MC_INVALID, c->file, root_line, 0,
+					   "an empty array, no submissions; nothing to import");
+		}
+		if (!json_element(c))
+			return json_whole(c);
+		int rc = json_one(c);
+		if (rc != MC_OK)
+			return rc;
+		src_skip_blank(c);
+		int ch = src_getc(c);
+		if (ch == ',')
+			continue;
+		if (ch != ']')
+			return json_whole(c);
+		src_skip_blank(c);
+		return src_peekc(c) >= 0 || c->in.failed ? json_whole(c) : MC_OK;
+	}
 }
 
 /* ------------------------------------------------------------------ checks */
@@ -1321,24 +1593,22 @@ static int same(const char *a, const char *b)
 	return (!a && !b) || (a && b && strcmp(a, b) == 0);
 }
 
-/* The educator's row, created or brought up to date with this record. */
+/* The educator's row, created or brought up to date with this record (c->edu:
+ * the row as the record's checks read it). */
 static int put_educator(struct imp *c, const struct sub *sb, long long *id)
 {
 	long long district, school = 0;
 	int rc = store_import_district(c->s, sb->f[F_DISTRICT], &district, c->err);
 	if (rc == MC_OK && sb->f[F_SCHOOL])
 		rc = store_import_school(c->s, district, sb->f[F_SCHOOL], &school, c->err);
-	struct store_import_educator e;
-	int found = 0;
-	if (rc == MC_OK)
-		rc = store_import_educator_get(c->s, sb->f[F_EDU_ID], &e, &found, c->err);
 	if (rc != MC_OK)
 		return rc;
-	if (found) {
-		*id = e.id;
-		if (!same(e.name, sb->f[F_EDU_NAME]) || e.district_id != district || e.school_id != school) {
-			rc = store_import_educator_update(c->s, e.id, sb->f[F_EDU_NAME], district, school, c->err);
-			char *before = educator_json(e.name, e.district, e.school);
+	const struct store_import_educator *e = &c->edu;
+	if (c->edu_found) {
+		*id = e->id;
+		if (!same(e->name, sb->f[F_EDU_NAME]) || e->district_id != district || e->school_id != school) {
+			rc = store_import_educator_update(c->s, e->id, sb->f[F_EDU_NAME], district, school, c->err);
+			char *before = educator_json(e->name, e->district, e->school);
 			char *after = educator_json(sb->f[F_EDU_NAME], sb->f[F_DISTRICT], sb->f[F_SCHOOL]);
 			char *subject = mc_xasprintf("educator:%s", sb->f[F_EDU_ID]);
 			if (rc == MC_OK)
@@ -1347,7 +1617,6 @@ static int put_educator(struct imp *c, const struct sub *sb, long long *id)
 			free(after);
 			free(subject);
 		}
-		store_import_educator_free(&e);
 		return rc;
 	}
 	if ((rc = get_salt(c)) != MC_OK)
@@ -1474,51 +1743,211 @@ static int write_sub(struct imp *c, struct sub *sb, struct import_stats *st)
 	return rc;
 }
 
-/* Check one record, then write it (or count it as unchanged). */
-static int import_sub(struct imp *c, struct sub *sb, struct smap *educators, struct import_stats *st)
+/* ------------------------------------------------------------------ earlier records */
+
+#define FOUND 99 /* find_first: the record is found (not an MC_ status) */
+
+static int read_file(struct imp *c);
+
+/* The first submission of the file whose field fld is `value`, found by reading
+ * the file again from the start: only to name an earlier record in a message.
+ * 0 when found (*id: heap), -1 when not (the file changed, or cannot be read). */
+static int find_first(const struct imp *c, int fld, const char *value, int *index, long *line, char **id)
 {
-	int rc = check_sub_fields(c, sb);
+	struct mc_error e = MC_ERROR_INIT;
+	struct imp r = { .file = c->file, .err = &e, .in.fd = -1, .find_fld = fld, .find_value = value };
+	int rc = read_file(&r);
+	if (rc == FOUND) {
+		*index = r.found_index;
+		*line = r.found_line;
+		*id = r.found_id;
+		r.found_id = NULL;
+	}
+	imp_free(&r);
+	mc_error_clear(&e);
+	return rc == FOUND ? 0 : -1;
+}
+
+static int sub_match(struct imp *c, const struct sub *sb)
+{
+	const char *v = sb->f[c->find_fld];
+	if (!v || strcmp(v, c->find_value) != 0)
+		return MC_OK;
+	c->found_index = sb->index;
+	c->found_line = sb->line;
+	c->found_id = mc_xstrdup(sb->f[F_ID] ? sb->f[F_ID] : "");
+	return FOUND;
+}
+
+/* The submission's id is that of an earlier record of this file. */
+static int already_in_file(struct imp *c, struct sub *sb)
+{
+	int index = 0;
+	long line = 0;
+	char *id = NULL;
+	int known = find_first(c, F_ID, sb->f[F_ID], &index, &line, &id) == 0;
+	free(id);
+	if (c->json)
+		return known ? bad(c, sb, -1, F_ID, "the id '%s' is also that of submission %d", sb->f[F_ID],
+				   index + 1)
+			     : bad(c, sb, -1, F_ID, "the id '%s' is also that of an earlier submission",
+				   sb->f[F_ID]);
+	return known ? bad(c, sb, -1, F_ID, "submission %s also has rows at line %ld; the rows of a "
+			   "submission must follow one another", sb->f[F_ID], line)
+		     : bad(c, sb, -1, F_ID, "submission %s also has rows earlier in the file; the rows of "
+			   "a submission must follow one another", sb->f[F_ID]);
+}
+
+/* Field k of the record disagrees with what an earlier one (index, id, line)
+ * said of the same educator (`there`). */
+static int educator_disagrees(struct imp *c, struct sub *sb, int k, int index, const char *id, long line,
+			      const char *there)
+{
+	const char *here = sb->f[k] ? sb->f[k] : "";
+	there = there ? there : "";
+	if (c->json)
+		return bad(c, sb, -1, k, "'%s' disagrees with submission %d (id \"%s\") for educator %s, "
+			   "which says '%s'", here, index + 1, id, sb->f[F_EDU_ID], there);
+	return bad(c, sb, -1, k, "disagrees with line %ld for educator %s ('%s' there, '%s' here)", line,
+		   sb->f[F_EDU_ID], there, here);
+}
+
+/* One educator, one description, throughout the file. The earlier records are
+ * gone: what they said is the educator's row when this import added it or met
+ * it as it is (edu_seen), else what efirst kept. *first: the educator's first
+ * record in the file. Reads the row into c->edu for put_educator. */
+static int educator_agrees(struct imp *c, struct sub *sb, int *first)
+{
+	*first = 0;
+	if (c->edu_found)
+		store_import_educator_free(&c->edu);
+	int rc = store_import_educator_get(c->s, sb->f[F_EDU_ID], &c->edu, &c->edu_found, c->err);
 	if (rc != MC_OK)
 		return rc;
-	/* one educator, one description, throughout the file */
-	int first = smap_get(educators, sb->f[F_EDU_ID]);
-	if (first < 0) {
-		smap_put(educators, sb->f[F_EDU_ID], sb->index);
-	} else {
-		const struct sub *o = &c->subs[first];
-		for (int k = F_EDU_NAME; k <= F_SCHOOL; k++) {
-			if (same(o->f[k], sb->f[k]))
-				continue;
-			if (c->json)
-				return bad(c, sb, -1, k, "'%s' disagrees with submission %d (id \"%s\") for "
-					   "educator %s, which says '%s'", sb->f[k] ? sb->f[k] : "",
-					   o->index + 1, o->f[F_ID], sb->f[F_EDU_ID], o->f[k] ? o->f[k] : "");
-			return bad(c, sb, -1, k, "disagrees with line %ld for educator %s ('%s' there, '%s' "
-				   "here)", o->line, sb->f[F_EDU_ID], o->f[k] ? o->f[k] : "",
-				   sb->f[k] ? sb->f[k] : "");
-		}
+	int at = smap_get(&c->efirst_by_id, sb->f[F_EDU_ID]);
+	if (at >= 0) {
+		const struct edufirst *o = &c->efirst[at];
+		for (int k = F_EDU_NAME; k <= F_SCHOOL; k++)
+			if (!same(o->f[k], sb->f[k]))
+				return educator_disagrees(c, sb, k, o->index, o->f[F_ID], o->line, o->f[k]);
+		return MC_OK;
 	}
-	if ((rc = check_items(c, sb)) != MC_OK)
+	const struct store_import_educator *e = &c->edu;
+	if (!c->edu_found || (e->id <= c->edu_base && !bit_get(&c->edu_seen, e->id))) {
+		*first = 1;
+		return MC_OK;
+	}
+	const char *stored[] = { e->name, e->district, e->school };
+	for (int k = F_EDU_NAME; k <= F_SCHOOL; k++) {
+		if (same(stored[k - F_EDU_NAME], sb->f[k]))
+			continue;
+		int index = 0;
+		long line = 0;
+		char *id = NULL;
+		find_first(c, F_EDU_ID, sb->f[F_EDU_ID], &index, &line, &id);
+		rc = educator_disagrees(c, sb, k, index, id ? id : "", line, stored[k - F_EDU_NAME]);
+		free(id);
 		return rc;
+	}
+	return MC_OK;
+}
+
+/* The educator's first record is through: its description is now the row's
+ * (written, or the same), or, when it was already imported and the row has
+ * changed since, kept for the records after it. */
+static void educator_met(struct imp *c, const struct sub *sb, int written)
+{
+	const struct store_import_educator *e = &c->edu;
+	int agree = c->edu_found && same(e->name, sb->f[F_EDU_NAME]) && same(e->district, sb->f[F_DISTRICT]) &&
+		    same(e->school, sb->f[F_SCHOOL]);
+	if (written || agree) {
+		if (c->edu_found)
+			bit_set(&c->edu_seen, e->id, c->edu_base + 1);
+		return;
+	}
+	c->efirst = mc_xrealloc(c->efirst, (size_t)(c->nefirst + 1) * sizeof *c->efirst);
+	struct edufirst *o = &c->efirst[c->nefirst];
+	for (int k = 0; k < F_SUB_N; k++)
+		o->f[k] = sb->f[k] ? mc_xstrdup(sb->f[k]) : NULL;
+	o->index = sb->index;
+	o->line = sb->line;
+	smap_put(&c->efirst_by_id, o->f[F_EDU_ID], c->nefirst++);
+}
+
+/* ------------------------------------------------------------------ one record */
+
+/* Check one record, then write it (or count it as unchanged). */
+static int import_sub(struct imp *c, struct sub *sb)
+{
+	long long rowid = 0;
+	char *was = NULL;
+	int found = 0, first = 0, rc = MC_OK;
+	if (sb->f[F_ID]) {
+		rc = store_import_submission(c->s, sb->f[F_ID], &rowid, &was, &found, c->err);
+		/* a row this import added, or met unchanged: an earlier record of the file */
+		if (rc == MC_OK && found && (rowid > c->sub_base || bit_get(&c->sub_seen, rowid)))
+			rc = already_in_file(c, sb);
+	}
+	if (rc == MC_OK)
+		rc = check_sub_fields(c, sb);
+	if (rc == MC_OK)
+		rc = educator_agrees(c, sb, &first);
+	if (rc == MC_OK)
+		rc = check_items(c, sb);
+	if (rc != MC_OK) {
+		free(was);
+		return rc;
+	}
 	char *rec = canonical(sb, 1);
 	mc_sha256_hex(rec, strlen(rec), sb->sha256);
 	free(rec);
-	long long rowid;
-	char *was;
-	int found;
-	if ((rc = store_import_submission(c->s, sb->f[F_ID], &rowid, &was, &found, c->err)) != MC_OK)
-		return rc;
 	if (found) {
 		int unchanged = strcmp(was, sb->sha256) == 0;
 		free(was);
-		if (unchanged) {
-			st->unchanged++;
-			return MC_OK;
-		}
-		return bad(c, sb, -1, F_ID, "submission %s was imported before with different content; "
-			   "a changed submission needs a new id", sb->f[F_ID]);
+		if (!unchanged)
+			return bad(c, sb, -1, F_ID, "submission %s was imported before with different content; "
+				   "a changed submission needs a new id", sb->f[F_ID]);
+		c->st->unchanged++;
+		bit_set(&c->sub_seen, rowid, c->sub_base + 1);
+		if (first)
+			educator_met(c, sb, 0);
+		return MC_OK;
 	}
-	return write_sub(c, sb, st);
+	rc = write_sub(c, sb, c->st);
+	if (rc == MC_OK && first)
+		educator_met(c, sb, 1);
+	return rc;
+}
+
+/* The submission read is whole: import it (or, finding, compare it; checking
+ * the file's form, nothing more). */
+static int sub_done(struct imp *c)
+{
+	int rc = c->checking ? MC_OK : c->find_value ? sub_match(c, &c->cur) : import_sub(c, &c->cur);
+	sub_clear(&c->cur);
+	c->have_cur = 0;
+	if (rc == MC_OK && c->progress && c->nsubs % PROGRESS_EVERY == 0)
+		c->progress(c->progress_ctx, c->nsubs, c->total > c->nsubs ? c->total : c->nsubs);
+	return rc;
+}
+
+/* Read the file through once before the transaction, as the import did when it
+ * held the whole file: what is wrong with its form (encoding, quoting, columns,
+ * JSON syntax and shape) is said before any record is checked against the
+ * database, and the number of submissions is known for the progress. */
+static int check_form(struct imp *c)
+{
+	struct stat sb;
+	priv_user_begin();
+	int once = stat(c->file, &sb) == 0 && !S_ISREG(sb.st_mode);
+	priv_user_end();
+	if (once) /* a pipe is read once: its form is checked on the way, its total unknown */
+		return MC_OK;
+	struct imp r = { .file = c->file, .err = c->err, .in.fd = -1, .checking = 1 };
+	int rc = read_file(&r);
+	c->total = r.nsubs;
+	imp_free(&r);
+	return rc;
 }
 
 /* Undo the evidence files this import stored. */
@@ -1534,16 +1963,8 @@ static void remove_created(struct imp *c)
 
 /* ------------------------------------------------------------------ the file */
 
-static int read_input_as_user(struct imp *c, char **buf, size_t *len);
-static int read_input(struct imp *c, char **buf, size_t *len)
-{
-	priv_user_begin(); /* the file the person names, with their own rights */
-	int rc = read_input_as_user(c, buf, len);
-	priv_user_end();
-	return rc;
-}
-
-static int read_input_as_user(struct imp *c, char **buf, size_t *len)
+/* The file may be read: it exists, is not a directory, not over the limit. */
+static int check_input(struct imp *c, long long *size)
 {
 	struct stat sb;
 	if (stat(c->file, &sb) != 0)
@@ -1555,17 +1976,115 @@ static int read_input_as_user(struct imp *c, char **buf, size_t *len)
 		return mc_error_set(c->err, MC_INVALID, "%s: %lld bytes, over the limit of %lld (512 MiB); "
 				    "split it into several files", c->file, (long long)sb.st_size,
 				    IMPORT_MAX_FILE);
-	if (mc_read_file(c->file, buf, len) != 0)
-		return mc_error_set(c->err, MC_FAIL, "%s: cannot read: %s", c->file, strerror(errno));
+	*size = (long long)sb.st_size;
 	return MC_OK;
 }
 
-static int is_blank(const char *s, size_t n)
+/* The whole file (only on the way to a refusal: json_whole). */
+static int read_input(struct imp *c, char **buf, size_t *len)
 {
-	for (size_t i = 0; i < n; i++)
-		if (!strchr(" \t\r\n", s[i]))
-			return 0;
-	return 1;
+	long long size;
+	priv_user_begin(); /* the file the person names, with their own rights */
+	int rc = check_input(c, &size);
+	int bad = rc == MC_OK && mc_read_file(c->file, buf, len) != 0;
+	int e = errno;
+	priv_user_end();
+	if (bad)
+		return mc_error_set(c->err, MC_FAIL, "%s: cannot read: %s", c->file, strerror(e));
+	return rc;
+}
+
+static int src_open(struct imp *c)
+{
+	priv_user_begin();
+	int rc = check_input(c, &c->in.size);
+	if (rc == MC_OK && (c->in.fd = open(c->file, O_RDONLY | O_CLOEXEC)) < 0)
+		rc = mc_error_set(c->err, MC_FAIL, "%s: cannot read: %s", c->file, strerror(errno));
+	priv_user_end();
+	c->in.line = c->in.col = 1;
+	return rc;
+}
+
+/* More of the file after buf[end) (what is not used yet moves to the front):
+ * the bytes read, 0 at its end, -1 when it cannot be read (said in c->err). */
+static long src_more(struct imp *c)
+{
+	struct src *in = &c->in;
+	if (in->eof || in->failed)
+		return in->failed ? -1 : 0;
+	if (in->pos > 0) {
+		memmove(in->buf, in->buf + in->pos, in->end - in->pos);
+		in->base += (long long)in->pos;
+		in->end -= in->pos;
+		in->pos = 0;
+	}
+	if (in->cap - in->end < SRC_PIECE / 2) {
+		in->cap = in->cap ? in->cap * 2 : SRC_PIECE;
+		in->buf = mc_xrealloc(in->buf, in->cap);
+	}
+	ssize_t r;
+	do
+		r = read(in->fd, in->buf + in->end, in->cap - in->end);
+	while (r < 0 && errno == EINTR);
+	if (r < 0) {
+		in->failed = 1;
+		mc_error_set(c->err, MC_FAIL, "%s: cannot read: %s", c->file, strerror(errno));
+		return -1;
+	}
+	in->eof = r == 0;
+	in->end += (size_t)r;
+	return (long)r;
+}
+
+/* The next physical line with its end (LF, CRLF or a lone CR); *n = 0 at the
+ * end of the file. It stays valid until the next read. */
+static int src_line(struct imp *c, const char **line, size_t *n)
+{
+	struct src *in = &c->in;
+	size_t i = in->pos;
+	for (;;) {
+		while (i < in->end && in->buf[i] != '\n' && in->buf[i] != '\r')
+			i++;
+		int more = i == in->end || (in->buf[i] == '\r' && i + 1 == in->end);
+		if (!more || in->eof)
+			break;
+		size_t k = i - in->pos;
+		if (src_more(c) < 0)
+			return MC_FAIL;
+		i = in->pos + k;
+	}
+	if (i < in->end)
+		i += in->buf[i] == '\r' && i + 1 < in->end && in->buf[i + 1] == '\n' ? 2 : 1;
+	*line = in->buf + in->pos;
+	*n = i - in->pos;
+	in->pos = i;
+	return MC_OK;
+}
+
+static int src_peekc(struct imp *c)
+{
+	struct src *in = &c->in;
+	if (in->pos == in->end && src_more(c) <= 0)
+		return -1;
+	return (unsigned char)in->buf[in->pos];
+}
+
+/* The next byte, counting lines and columns as an editor does; -1 at the end. */
+static int src_getc(struct imp *c)
+{
+	struct src *in = &c->in;
+	int ch = src_peekc(c);
+	if (ch < 0)
+		return ch;
+	in->pos++;
+	if (ch == '\r' || (ch == '\n' && !in->cr)) {
+		in->line++;
+		in->col = 1;
+	} else if (ch != '\n' && (ch & 0xc0) != 0x80) {
+		in->col++;
+	}
+	in->cr = ch == '\r';
+	return ch;
 }
 
 static int looks_json(const char *file, const char *s, size_t n)
@@ -1598,27 +2117,46 @@ static const char *other_unicode(const char *s, size_t n)
 	return NULL;
 }
 
-static int parse_input(struct imp *c)
+/* Its start: a byte-order mark, another encoding, nothing at all; and the format. */
+static int src_start(struct imp *c)
 {
-	const char *enc = other_unicode(c->data, c->len);
+	struct src *in = &c->in;
+	while (in->end - in->pos < 4 && src_more(c) > 0)
+		;
+	if (in->failed)
+		return MC_FAIL;
+	if (in->end - in->pos >= 3 && memcmp(in->buf + in->pos, "\xEF\xBB\xBF", 3) == 0)
+		in->pos += 3;
+	const char *enc = other_unicode(in->buf + in->pos, in->end - in->pos);
 	if (enc)
 		return mc_error_set(c->err, MC_INVALID, "%s is %s; save it as UTF-8 and import it again",
 				    c->file, enc);
-	size_t bad_at;
-	if (!text_utf8_valid(c->data, c->len, &bad_at)) {
-		long line, col;
-		text_position(c->data, bad_at, &line, &col);
-		unsigned char b = (unsigned char)c->data[bad_at];
-		if (!b)
-			return mc_error_at(c->err, MC_INVALID, c->file, line, col,
-					   "a NUL byte; the file must be UTF-8 text");
-		return mc_error_at(c->err, MC_INVALID, c->file, line, col,
-				   "invalid UTF-8 (byte 0x%02X); save the file as UTF-8", b);
+	size_t i = in->pos;
+	for (;;) {
+		while (i < in->end && in->buf[i] && strchr(" \t\r\n", in->buf[i]))
+			i++;
+		if (i < in->end || in->eof)
+			break;
+		size_t k = i - in->pos;
+		if (src_more(c) < 0)
+			return MC_FAIL;
+		i = in->pos + k;
 	}
-	if (is_blank(c->data, c->len))
+	if (i == in->end)
 		return mc_error_at(c->err, MC_INVALID, c->file, 0, 0, "the file is empty; nothing to import");
-	c->json = looks_json(c->file, c->data, c->len);
-	return c->json ? parse_json(c) : parse_csv(c);
+	c->json = looks_json(c->file, in->buf + i, in->end - i);
+	return MC_OK;
+}
+
+/* Read the file through, each submission imported (or compared) when whole. */
+static int read_file(struct imp *c)
+{
+	int rc = src_open(c);
+	if (rc == MC_OK)
+		rc = src_start(c);
+	if (rc == MC_OK)
+		rc = c->json ? parse_json(c) : parse_csv(c);
+	return rc;
 }
 
 static int open_evidence_dir(struct imp *c, const char *dir)
@@ -1647,26 +2185,14 @@ int import_file(struct store *s, const char *file, const char *evidence_dir, int
 	int rc = people_require(s, ROLE_COORDINATOR, "import submissions", err);
 	if (rc != MC_OK)
 		return rc;
-	struct imp c = { .s = s, .file = file, .dry_run = dry_run, .err = err,
-			 .evroot = store_evidence_dir(s) };
+	struct imp c = { .s = s, .file = file, .dry_run = dry_run, .err = err, .in.fd = -1, .st = st,
+			 .progress = progress, .progress_ctx = ctx, .evroot = store_evidence_dir(s) };
 	mc_now(c.now);
 	struct stat esb;
 	c.evroot_existed = stat(c.evroot, &esb) == 0;
-	char *buf = NULL;
-	size_t len = 0;
 	rc = open_evidence_dir(&c, evidence_dir);
 	if (rc == MC_OK)
-		rc = read_input(&c, &buf, &len);
-	if (rc == MC_OK) {
-		c.data = buf;
-		c.len = len;
-		if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) {
-			c.data += 3;
-			c.len -= 3;
-		}
-		rc = parse_input(&c);
-	}
-	st->total = c.nsubs;
+		rc = check_form(&c);
 	/* The write lock is taken before any evidence file is stored, so two imports
 	 * never share a file one of them may still take back. */
 	int began = 0, bulk = 0;
@@ -1674,20 +2200,16 @@ int import_file(struct store *s, const char *file, const char *evidence_dir, int
 		bulk = 1;
 	if (rc == MC_OK && (rc = store_begin(s, err)) == MC_OK)
 		began = 1;
-	struct smap educators = { 0 };
-	for (int i = 0; rc == MC_OK && i < c.nsubs; i++) {
-		rc = import_sub(&c, &c.subs[i], &educators, st);
-		if (progress && (i + 1) % PROGRESS_EVERY == 0)
-			progress(ctx, i + 1, c.nsubs);
-	}
-	smap_free(&educators);
+	if (rc == MC_OK)
+		rc = store_import_bases(s, &c.sub_base, &c.edu_base, err);
+	if (rc == MC_OK)
+		rc = read_file(&c);
+	st->total = c.nsubs;
 	if (rc == MC_OK)
 		st->files = c.ncreated;
 	if (began) {
 		if (rc == MC_OK && !dry_run)
 			rc = store_precheck_catch_up(s, NULL, err); /* hashes for the copy pre-check */
-		if (rc == MC_OK && !dry_run) /* the first search finds the index built */
-			rc = search_catch_up(s, NULL, err);
 		if (rc == MC_OK && !dry_run) {
 			MC_CRASH_POINT("import: files stored, not committed");
 			rc = store_commit(s, err);
@@ -1699,9 +2221,16 @@ int import_file(struct store *s, const char *file, const char *evidence_dir, int
 		store_import_bulk(s, 0, NULL);
 	if (rc != MC_OK)
 		remove_created(&c);
+	if (rc == MC_OK && !dry_run) {
+		/* the first search finds the index built: in its own steps after the
+		 * commit (in the import's transaction it was one step, its memory growing
+		 * with the file); one not finished is finished by the next search */
+		struct mc_error ignored = MC_ERROR_INIT;
+		search_catch_up(s, NULL, &ignored);
+		mc_error_clear(&ignored);
+	}
 	if (rc == MC_OK && progress)
 		progress(ctx, c.nsubs, c.nsubs);
-	free(buf);
 	imp_free(&c);
 	return rc;
 }

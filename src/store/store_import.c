@@ -309,6 +309,25 @@ int store_import_evidence_insert(struct store *s, const struct store_import_evid
 	return rc;
 }
 
+static const char SQL_BASES[] =
+	"SELECT (SELECT ifnull(max(id), 0) FROM submission), (SELECT ifnull(max(id), 0) FROM educator)";
+
+int store_import_bases(struct store *s, long long *submission, long long *educator,
+		       struct mc_error *err)
+{
+	sqlite3_stmt *st = store_prep(s, SQL_BASES, err);
+	if (!st)
+		return MC_FAIL;
+	int found;
+	int rc = step_row(s, st, &found, "reading the highest row ids", err);
+	if (rc == MC_OK) {
+		*submission = sqlite3_column_int64(st, 0);
+		*educator = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
 /* The import's page cache, in KiB: large enough that the index pages one file's
  * transaction dirties are rarely written to the WAL twice, small enough that
  * the import's peak memory stays flat (issue 15: under 32 MB for every command;

@@ -366,4 +366,37 @@ t_bad u32le.json 'u32le.json is UTF-32 (little-endian); save it as UTF-8'
 printf '\000\000\376\377\000\000\000[' >"$T/u32be.json"
 t_bad u32be.json 'u32be.json is UTF-32 (big-endian); save it as UTF-8'
 
+# ---------------------------------------------------------------- streamed (issue 15): earlier records
+# The import holds one submission at a time; what earlier records of the file
+# said is asked of the transaction, and messages still name them.
+# A submission's rows follow one another: more of its rows further down are refused
+lines apart.csv "$H" "$P0" "S-601,E-61,Ann Six,Northfield,,TEAM-QUES,2026-11-22,overview,text,hi," \
+	"S-602,E-62,Bo Six,Northfield,,TEAM-QUES,2026-11-22,overview,text,hi," \
+	"S-601,E-61,Ann Six,Northfield,,TEAM-QUES,2026-11-22,reflection,text,again,"
+t_bad_ev apart.csv "apart.csv:5: column 'submission_id': submission S-601 also has rows at line 3; the rows of a submission must follow one another"
+# the same id twice where the first was imported before, unchanged
+el='{"id": "S-901", "educator": {"id": "E-9", "name": "Ida Nine", "district": "Northfield"}, "credential": "TEAM-QUES", "submitted_at": "2026-11-22", "evidence": [{"part": "overview", "kind": "text", "text": "one"}, {"part": "reflection", "kind": "text", "text": "first\r\nsecond"}]}'
+printf '[%s,\n %s]\n' "$el" "$el" >"$T/again.json"
+t_bad again.json "again.json:2: submission 2 (id \"S-901\"): id: the id 'S-901' is also that of submission 1"
+# an educator brought up to date by the file's first record: later ones agree with it
+lines eduupd.csv "$H" "S-604,E-1,Ann Lea,Northfield,Oak Elementary,TEAM-STD,2026-12-03,overview,text,hi," \
+	"S-605,E-1,Ann Lee,Northfield,Oak Elementary,TEAM-THINK,2026-12-03,overview,text,hi,"
+t_bad eduupd.csv "eduupd.csv:3: column 'educator_name': disagrees with line 2 for educator E-1 ('Ann Lea' there, 'Ann Lee' here)"
+# first met in a record imported before (unchanged) whose educator has changed
+# since (moved.csv): the file's description, not the database's, is the one to agree with
+{ head -n 1 "$FX/good.csv"; grep '^S-102' "$FX/good.csv"; echo 'S-603,E-2,Bo Chen,Southgate,Pine High,TEAM-QUES,2026-12-03,overview,text,hi,'; } >"$T/eduold.csv"
+t_bad_ev eduold.csv "eduold.csv:5: column 'educator_name': disagrees with line 2 for educator E-2 ('Chen, Bo' there, 'Bo Chen' here)"
+{ head -n 1 "$FX/good.csv"; grep '^S-102' "$FX/good.csv"; echo 'S-603,E-2,"Chen, Bo",Northfield,,TEAM-QUES,2026-12-03,overview,text,hi,'; } >"$T/eduold2.csv"
+t_run 0 import "$T/eduold2.csv" --evidence "$EV"
+t_stdout_has 'imported 1 submission (1 evidence item, 0 files); 1 unchanged'
+t_check "the educator is as the file says again" test "$(sql "SELECT e.name || '/' || d.name FROM educator e JOIN district d ON d.id = e.district_id WHERE e.ext_id = 'E-2'")" = "Chen, Bo/Northfield"
+
+# a pipe is read once (no first reading for its form), and imports all the same
+mkfifo "$T/pipe.csv"
+lines piped.csv "$H" "S-606,E-66,Gus Six,Northfield,,TEAM-QUES,2026-12-03,overview,text,piped,"
+cat "$T/piped.csv" >"$T/pipe.csv" &
+t_run 0 import "$T/pipe.csv"
+t_stdout_has 'imported 1 submission (1 evidence item, 0 files); 0 unchanged'
+wait
+
 done_testing
