@@ -332,6 +332,17 @@ sqlite3 "$A/t.db" "SELECT 'DROP ' || type || ' ' || name || ';' FROM sqlite_sche
 	AND type IN ('trigger', 'view', 'table') ORDER BY type = 'table'" >"$A/down.sql"
 echo "PRAGMA user_version = 18;" >>"$A/down.sql"
 sqlite3 "$A/t.db" <"$A/down.sql"
+# an assessor's own progress (migration 24) filled by the upgrade: the busiest
+# assessor is the OS account mco13a, and holds both reads of some submissions
+id mco13a >/dev/null 2>&1 || useradd -M -N mco13a 2>/dev/null || useradd -M mco13a
+B=$(sqlite3 "$A/t.db" "SELECT assessor FROM assignment GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1")
+sqlite3 "$A/t.db" "UPDATE assignment SET assessor = 'mco13a' WHERE assessor = '$B';
+	INSERT INTO assignment(uid, submission_id, assessor, read, assigned_by, at) SELECT 'mco13-' || submission_id,
+	submission_id, 'mco13a', 'second', 'x', at FROM assignment WHERE assessor = 'mco13a' AND read = 'first'
+	ORDER BY submission_id LIMIT 5 ON CONFLICT (submission_id, read) DO UPDATE SET assessor = 'mco13a'"
+own_two=$(sqlite3 "$A/t.db" "SELECT count(*) FROM (SELECT submission_id FROM assignment WHERE assessor = 'mco13a'
+	GROUP BY 1 HAVING count(*) > 1)")
+"$MCASSESS" --db "$A/t.db" people add mco13a --role assessor >/dev/null # (its first command: the upgrade)
 assessors_same() { # what: every scope, every format, kept against --recount
 	_what=$1 _same=0 _differ=""
 	for scope in all district dates since until; do
@@ -366,6 +377,35 @@ t_check "turnaround: the upgrade counted every decision" [ "$(sqlite3 "$A/t.db" 
 	FROM decision) FROM report_turn_count WHERE per = 'all' AND kind = 'decide'")" = 1 ]
 t_check "assessors: the upgrade counted every assignment" [ "$(sqlite3 "$A/t.db" "SELECT sum(n) = (SELECT count(*)
 	FROM assignment) FROM report_assigned_count WHERE per = 'all'")" = 1 ]
+t_check "own progress: the upgrade counted each submission once for each assessor who holds a read of it" \
+	[ "$(sqlite3 "$A/t.db" "SELECT sum(n) = (SELECT count(*) FROM (SELECT DISTINCT submission_id, assessor
+	FROM assignment)) AND sum(attempts) = (SELECT sum(s.attempt) FROM (SELECT DISTINCT submission_id, assessor
+	FROM assignment) a JOIN submission s ON s.id = a.submission_id) FROM report_own_progress WHERE per = 'all'")" = 1 ]
+chmod -R a+rwX "$A"
+own_same=0 own_differ=""
+for scope in all district range since until; do
+	case $scope in
+	all) set -- ;;
+	district) set -- --district "$D1" ;;
+	range) set -- --since 2025-10-15 --until 2026-03-03 ;;
+	since) set -- --since 2025-11-01 ;;
+	until) set -- --until 2025-12-31 ;;
+	esac
+	for fmt in text tsv json html; do
+		runuser -u mco13a -- env HOME="$A" "$MCASSESS" --db "$A/t.db" report progress --format $fmt "$@" \
+			>"$T/kept" 2>&1 </dev/null
+		runuser -u mco13a -- env HOME="$A" "$MCASSESS" --db "$A/t.db" report progress --format $fmt "$@" --recount \
+			>"$T/recount" 2>&1 </dev/null
+		[ $fmt = html ] && sed -i '/as of/d' "$T/kept" "$T/recount" # the time it was made
+		if cmp -s "$T/kept" "$T/recount" && grep -q . "$T/kept" && ! grep -q "^mcassess:" "$T/kept"; then
+			own_same=$((own_same + 1))
+		else
+			own_differ="$own_differ $fmt:$scope"
+		fi
+	done
+done
+t_check "own progress: mco13a's ($own_two submissions with both reads theirs) equals the recount in $own_same runs (differ:${own_differ:- none})" \
+	[ -z "$own_differ" ] && [ "$own_same" = 20 ] && [ "$own_two" -gt 0 ]
 RC=0; "$MCASSESS" --db "$A/t.db" check >"$OUT" 2>"$ERR" || RC=$?
 t_check "assessors: check finds the counts clean" [ "$RC" = 0 ] && grep -q "all good" "$OUT"
 [ "$RC" = 0 ] || { t_diag "$OUT"; t_diag "$ERR"; }
@@ -392,5 +432,22 @@ sqlite3 "$A/t.db" "DELETE FROM report_assigned WHERE assignment_id = (SELECT max
 RC=0; "$MCASSESS" --db "$A/t.db" check >"$OUT" 2>"$ERR" || RC=$?
 t_check "assessors: check names the submission whose assignment's row is gone" [ "$RC" != 0 ] &&
 	grep -q "submission .*: the assignment to .* kept for the assessors report is missing" "$OUT" "$ERR"
+# an assessor's own progress (migration 24): a count changed behind the
+# triggers' back marks its day, so --since-last finds it, and the whole check too
+K="assessor, per, at, credential_id, district_id, status, first"
+sqlite3 "$A/t.db" "UPDATE report_own_progress SET n = n + 2 WHERE ($K) IN
+	(SELECT $K FROM report_own_progress WHERE assessor = 'mco13a' AND per = 'day' AND n > 0 ORDER BY at LIMIT 1)"
+RC=0; "$MCASSESS" --db "$A/t.db" check --since-last >"$OUT" 2>"$ERR" || RC=$?
+t_check "own progress: check --since-last names the day's count changed behind its back" [ "$RC" != 0 ] &&
+	grep -q "own progress counter of mco13a (by day) for 20..-..-.., .*, says [0-9]* but [0-9]* of their submissions" \
+	"$OUT" "$ERR"
+RC=0; "$MCASSESS" --db "$A/t.db" check >"$OUT" 2>"$ERR" || RC=$?
+t_check "own progress: check names the day, its month and all time" [ "$RC" != 0 ] &&
+	[ "$(cat "$OUT" "$ERR" | grep -c "own progress counter of mco13a (")" = 3 ]
+sqlite3 "$A/t.db" "DELETE FROM report_own_sub WHERE assessor = 'mco13a' AND submission_id = (SELECT max(submission_id)
+	FROM report_own_sub WHERE assessor = 'mco13a')"
+RC=0; "$MCASSESS" --db "$A/t.db" check >"$OUT" 2>"$ERR" || RC=$?
+t_check "own progress: check names the submission whose row is gone" [ "$RC" != 0 ] &&
+	grep -q "submission .*: the row kept for mco13a's own progress report is missing" "$OUT" "$ERR"
 rm -rf "$A"
 done_testing
