@@ -395,7 +395,7 @@ static int check_turn(struct ck *c, const struct marks *since, struct mc_error *
 	return rc;
 }
 
-/* An assessor's own progress (migration 24): every group, or those of the days
+/* An assessor's own progress (report_own_progress): every group, or those of the days
  * written after the last clean check. */
 static int report_own_progress_one(void *ctx, const struct report_count_diff *d)
 {

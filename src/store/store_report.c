@@ -80,7 +80,7 @@ static const char SQL_PROGRESS_KEPT[] = PROGRESS_COUNTED(
 	"SELECT" COUNTER_COLS " FROM report_month WHERE month BETWEEN ?5 AND ?6"
 	" UNION ALL SELECT" COUNTER_COLS " FROM report_day WHERE day BETWEEN ?7 AND ?8"
 	" UNION ALL SELECT" COUNTER_COLS " FROM report_day WHERE day BETWEEN ?9 AND ?10");
-/* An assessor's own (?4) from their counts (report_own_progress, migration 24),
+/* An assessor's own (?4) from their counts (report_own_progress),
  * which their name leads the key of: for all time when there are no dates
  * (?11), else whole months and the days at either end, as above. */
 #define OWN_PROGRESS_COLS COUNTER_COLS " FROM report_own_progress WHERE assessor = ?4 AND"
@@ -946,7 +946,7 @@ int store_report_turn_check(struct store *s, const char *const *days, int ndays,
 }
 
 /* ---------------------------------------------------------------- an assessor's own progress checked
- * The assessors' own progress (migration 24) against a recount, each side
+ * The assessors' own progress (report_own_sub, report_own_progress) against a recount, each side
  * sorted once and compared group by group, never joined: the counts by day
  * against the rows as the facts say now (report_own_sub_fact), the counts by
  * month and for all time against the sum of their days, and the kept rows

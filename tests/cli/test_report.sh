@@ -332,7 +332,7 @@ sqlite3 "$A/t.db" "SELECT 'DROP ' || type || ' ' || name || ';' FROM sqlite_sche
 	AND type IN ('trigger', 'view', 'table') ORDER BY type = 'table'" >"$A/down.sql"
 echo "PRAGMA user_version = 18;" >>"$A/down.sql"
 sqlite3 "$A/t.db" <"$A/down.sql"
-# an assessor's own progress (migration 24) filled by the upgrade: the busiest
+# an assessor's own progress (report_own_progress) filled by the upgrade: the busiest
 # assessor is the OS account mco13a, and holds both reads of some submissions
 id mco13a >/dev/null 2>&1 || useradd -M -N mco13a 2>/dev/null || useradd -M mco13a
 B=$(sqlite3 "$A/t.db" "SELECT assessor FROM assignment GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1")
@@ -422,7 +422,7 @@ sqlite3 "$A/t.db" "DELETE FROM report_assigned WHERE assignment_id = (SELECT max
 RC=0; "$MCASSESS" --db "$A/t.db" check >"$OUT" 2>"$ERR" || RC=$?
 t_check "assessors: check names the submission whose assignment's row is gone" [ "$RC" != 0 ] &&
 	grep -q "submission .*: the assignment to .* kept for the assessors report is missing" "$OUT" "$ERR"
-# an assessor's own progress (migration 24): a count changed behind the
+# an assessor's own progress (report_own_progress): a count changed behind the
 # triggers' back marks its day, so --since-last finds it, and the whole check too
 K="assessor, per, at, credential_id, district_id, status, first"
 sqlite3 "$A/t.db" "UPDATE report_own_progress SET n = n + 2 WHERE ($K) IN
