@@ -12,9 +12,11 @@
 # coordinator of the first district, in both databases, creating the accounts
 # if missing (the databases CHANGE: use scratch copies). Used for the figures
 # in bench/README.md (Reports, "Agreement at the grain of its tables").
+# REPORT=progress (or turnaround, assessors) times that report instead, the same
+# way (bench/README.md, "An assessor's own progress from counts").
 [ $# -ge 4 ] || { echo "usage: $0 NEW_MCASSESS NEW_DB OLD_MCASSESS OLD_DB [RUNS]" >&2; exit 2; }
 NB=$1 ND=$2 OB=$3 OD=$4 RUNS=${5:-5}
-A=${ASSESSOR:-mcag13a} C=${COORDINATOR:-mcag13c}
+A=${ASSESSOR:-mcag13a} C=${COORDINATOR:-mcag13c} R=${REPORT:-agreement}
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
 load() { cut -d' ' -f1 /proc/loadavg; }
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
@@ -36,6 +38,7 @@ if [ "$(id -u)" -eq 0 ]; then
 	done
 	roles="admin $A $C"
 fi
+roles=${ROLES:-$roles} # ROLES="$A": the assessor alone
 # one ROLE BINARY DB SCOPE FORMAT: one run; appends wall and CPU ms to $T/w and $T/c.
 one() {
 	case $4 in
@@ -45,8 +48,8 @@ one() {
 	esac
 	r=$1 b=$2 d=$3 f=$4
 	shift 4
-	if [ "$r" = admin ]; then set -- "$b" --db "$d" report agreement --format "$f" "$@"
-	else set -- runuser -u "$r" -- "$b" --db "$d" report agreement --format "$f" "$@"; fi
+	if [ "$r" = admin ]; then set -- "$b" --db "$d" report "$R" --format "$f" "$@"
+	else set -- runuser -u "$r" -- "$b" --db "$d" report "$R" --format "$f" "$@"; fi
 	/usr/bin/time -f '%e %U %S' -o "$T/t" "$@" >"$T/out" 2>"$T/err" || { echo "$r $*: failed" >&2; cat "$T/err" >&2; }
 	awk '{ printf "%.0f\n", $1 * 1000 }' "$T/t" >>"$T/w"
 	awk '{ printf "%.0f\n", ($2 + $3) * 1000 }' "$T/t" >>"$T/c"

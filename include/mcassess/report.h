@@ -185,6 +185,7 @@ struct report_count_diff {
 	const char *credential, *district, *status;
 	int first;                /* 1: first attempts; 0: later ones */
 	long long kept, counted;  /* submissions */
+	const char *assessor;     /* for an assessor's own counts (report_own_progress), whose; else NULL */
 };
 int store_report_counts_check(struct store *s, int (*fn)(void *ctx, const struct report_count_diff *d),
 			      void *ctx, struct mc_error *err);
@@ -240,6 +241,16 @@ struct report_turn_diff {
 };
 int store_report_turn_check(struct store *s, const char *const *days, int ndays,
 			    int (*fn)(void *ctx, const struct report_turn_diff *d), void *ctx, struct mc_error *err);
+/* The assessors' own progress kept by triggers (report_own_sub, one
+ * row a submission and assessor; report_own_progress, their counts for all time,
+ * by month and by day) against a recount from the submissions' facts and
+ * assignments: fn gets each difference (none when they agree), with its
+ * assessor; table "day", "month", "all time", or "submission" (one row: when
+ * names the submission, kept 1 for a row kept but not in the facts, 0 for one
+ * missing). days: as store_report_assigned_check. */
+int store_report_own_progress_check(struct store *s, const char *const *days, int ndays,
+				    int (*fn)(void *ctx, const struct report_count_diff *d), void *ctx,
+				    struct mc_error *err);
 /* Set a pathway's goal (admins; audited). MC_INVALID for an unknown pathway. */
 int report_goal_set(struct store *s, const char *pathway, long goal, long *before, struct mc_error *err);
 int store_report_goal(struct store *s, const char *pathway, long goal, long *before, int *found,

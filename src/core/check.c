@@ -395,6 +395,50 @@ static int check_turn(struct ck *c, const struct marks *since, struct mc_error *
 	return rc;
 }
 
+/* An assessor's own progress (report_own_progress): every group, or those of the days
+ * written after the last clean check. */
+static int report_own_progress_one(void *ctx, const struct report_count_diff *d)
+{
+	struct ck *c = ctx;
+	if (c->report_diffs++ >= REPORT_DIFFS)
+		return MC_OK;
+	if (strcmp(d->table, "submission") == 0)
+		problem(c, "submission %s: the row kept for %s's own progress report is %s: changed outside "
+			   "mcassess", d->when, d->assessor, d->kept ? "not what its facts and reads say" : "missing");
+	else
+		problem(c, "own progress counter of %s (%s%s) for %s%s%s, %s, %s, %s attempts, says %lld but %lld "
+			   "of their submissions %s it: changed outside mcassess; their own progress report is wrong "
+			   "until it is mended", d->assessor, *d->when ? "by " : "", d->table, d->when,
+			*d->when ? ", " : "", d->credential ? d->credential : "(no credential)",
+			d->district ? d->district : "(no district)", d->status, d->first ? "first" : "later", d->kept,
+			d->counted, d->counted == 1 ? "matches" : "match");
+	return MC_OK;
+}
+
+/* run on every group (days NULL), or (since) on those of the days written
+ * after the last clean check, when there are any. */
+static int on_days(struct ck *c, const struct marks *since,
+		   int (*run)(struct ck *c, const char *const *days, int ndays, struct mc_error *err),
+		   struct mc_error *err)
+{
+	if (!since)
+		return run(c, NULL, 0, err);
+	char **days = NULL;
+	int n = 0;
+	int rc = store_check_dirty_days(c->s, since->day_seq, &days, &n, err);
+	if (rc == MC_OK && n > 0)
+		rc = run(c, (const char *const *)days, n, err);
+	for (int i = 0; i < n; i++)
+		free(days[i]);
+	free(days);
+	return rc;
+}
+
+static int own_progress_days(struct ck *c, const char *const *days, int ndays, struct mc_error *err)
+{
+	return store_report_own_progress_check(c->s, days, ndays, report_own_progress_one, c, err);
+}
+
 /* Whole (since NULL): every counter against a recount, a whole pass. Since the
  * last clean check: only the days, months and submissions written after it. */
 static int check_report_counts(struct ck *c, const struct marks *since, struct mc_error *err)
@@ -410,6 +454,8 @@ static int check_report_counts(struct ck *c, const struct marks *since, struct m
 			   : store_report_facts_check(c->s, report_fact_one, c, err);
 	if (rc == MC_OK) /* after the facts it is read from: a changed fact is named first */
 		rc = check_turn(c, since, err);
+	if (rc == MC_OK)
+		rc = on_days(c, since, own_progress_days, err);
 	if (rc == MC_OK && c->report_diffs > REPORT_DIFFS)
 		problem(c, "reports: %ld more differences like the ones above", c->report_diffs - REPORT_DIFFS);
 	return rc;

@@ -1337,3 +1337,98 @@ END;
 CREATE TRIGGER check_dirty_own_del AFTER DELETE ON report_own_count WHEN OLD.per = 'day' BEGIN
 	INSERT INTO check_dirty VALUES (OLD.at, NULL);
 END;
+
+-- migration 24
+-- An assessor's own progress kept by triggers (issue 13; src/store/store_report.c).
+-- report_own_sub: one row for each submission and each assessor who holds one
+-- of its reads (once when they hold two), with what progress counts of it: the
+-- submission's day, credential, district and status (from its facts,
+-- report_submission) and its attempt number (from the submission). It is
+-- recomputed for a submission whenever its facts are rewritten (report_touch),
+-- which every change of the submission, its educator's district, its
+-- assignments or its decision does, a read handed to another assessor
+-- (migration 20) and a change of its attempt number (below).
+-- report_own_progress counts those rows as report_day and report_month count
+-- the submissions (n, and the sum of their attempt numbers, per credential,
+-- district, status and first attempt or not), for all time (per 'all', at
+-- ''), by month and by day, once more for each assessor, who leads the key: so
+-- an assessor's own progress adds up their few hundred rows instead of walking
+-- their assignments and submissions across the whole file. A count that
+-- falls to 0 keeps its row. `check` recounts both.
+CREATE TABLE report_own_sub (
+	submission_id INTEGER NOT NULL,
+	assessor      TEXT NOT NULL,
+	day           TEXT NOT NULL,
+	credential_id INTEGER NOT NULL,
+	district_id   INTEGER NOT NULL,
+	status        TEXT NOT NULL,
+	attempt       INTEGER NOT NULL,
+	PRIMARY KEY (submission_id, assessor)
+) STRICT, WITHOUT ROWID;
+CREATE TABLE report_own_progress (
+	assessor      TEXT NOT NULL,
+	per           TEXT NOT NULL CHECK (per IN ('all', 'month', 'day')),
+	at            TEXT NOT NULL,
+	credential_id INTEGER NOT NULL,
+	district_id   INTEGER NOT NULL,
+	status        TEXT NOT NULL,
+	first         INTEGER NOT NULL,
+	n             INTEGER NOT NULL,
+	attempts      INTEGER NOT NULL,
+	PRIMARY KEY (assessor, per, at, credential_id, district_id, status, first)
+) STRICT, WITHOUT ROWID;
+-- report_own_sub_fact: the rows report_own_sub must hold, from the facts: an
+-- assessor's read of a submission, unless they hold an earlier one of it.
+CREATE VIEW report_own_sub_fact AS
+	SELECT f.submission_id, a.assessor, substr(f.submitted_at, 1, 10) AS day, f.credential_id, f.district_id,
+	f.status, s.attempt
+	FROM report_submission f CROSS JOIN assignment a ON a.submission_id = f.submission_id
+	JOIN submission s ON s.id = f.submission_id
+	WHERE NOT EXISTS (SELECT 1 FROM assignment b WHERE b.submission_id = a.submission_id
+		AND b.assessor = a.assessor AND b.read < a.read);
+-- walks report_submission
+INSERT INTO report_own_sub SELECT * FROM report_own_sub_fact;
+-- The days first, then the months and all time from the days.
+INSERT INTO report_own_progress SELECT assessor, 'day', day, credential_id, district_id, status, attempt = 1,
+	count(*), sum(attempt) FROM report_own_sub GROUP BY 1, 3, 4, 5, 6, 7;
+INSERT INTO report_own_progress SELECT d.assessor, p.per, substr(d.at, 1, p.len), d.credential_id, d.district_id,
+	d.status, d.first, sum(d.n), sum(d.attempts)
+	FROM report_own_progress d JOIN report_assigned_per p ON p.per <> 'day' WHERE d.per = 'day'
+	GROUP BY 1, 2, 3, 4, 5, 6, 7;
+CREATE TRIGGER report_own_sub_count_ins AFTER INSERT ON report_own_sub BEGIN
+	INSERT INTO report_own_progress SELECT NEW.assessor, p.per, substr(NEW.day, 1, p.len), NEW.credential_id,
+		NEW.district_id, NEW.status, NEW.attempt = 1, 1, NEW.attempt FROM report_assigned_per p WHERE 1
+		ON CONFLICT DO UPDATE SET n = n + 1, attempts = attempts + excluded.attempts;
+END;
+CREATE TRIGGER report_own_sub_count_del AFTER DELETE ON report_own_sub BEGIN
+	UPDATE report_own_progress SET n = n - 1, attempts = attempts - OLD.attempt FROM report_assigned_per p
+		WHERE assessor = OLD.assessor AND report_own_progress.per = p.per AND at = substr(OLD.day, 1, p.len)
+		AND credential_id = OLD.credential_id AND district_id = OLD.district_id AND status = OLD.status
+		AND first = (OLD.attempt = 1);
+END;
+CREATE TRIGGER report_own_sub_fill AFTER INSERT ON report_submission BEGIN
+	INSERT INTO report_own_sub SELECT * FROM report_own_sub_fact WHERE submission_id = NEW.submission_id;
+END;
+CREATE TRIGGER report_own_sub_clear AFTER DELETE ON report_submission BEGIN
+	DELETE FROM report_own_sub WHERE submission_id = OLD.submission_id;
+END;
+-- report_submission holds no attempt number: a change of it rewrites the facts too.
+CREATE TRIGGER report_own_attempt AFTER UPDATE OF attempt ON submission WHEN OLD.attempt IS NOT NEW.attempt BEGIN
+	INSERT INTO report_touch VALUES (NEW.id);
+END;
+-- check --since-last recounts the assessors' own progress for the days written
+-- since the last clean check: a day's count that changes marks the day, and so
+-- does a row edited in place (the triggers only insert and delete them).
+CREATE TRIGGER check_dirty_own_progress_ins AFTER INSERT ON report_own_progress WHEN NEW.per = 'day' BEGIN
+	INSERT INTO check_dirty VALUES (NEW.at, NULL);
+END;
+CREATE TRIGGER check_dirty_own_progress_upd AFTER UPDATE ON report_own_progress WHEN NEW.per = 'day' BEGIN
+	INSERT INTO check_dirty VALUES (NEW.at, NULL);
+END;
+CREATE TRIGGER check_dirty_own_progress_del AFTER DELETE ON report_own_progress WHEN OLD.per = 'day' BEGIN
+	INSERT INTO check_dirty VALUES (OLD.at, NULL);
+END;
+CREATE TRIGGER check_dirty_own_sub_upd AFTER UPDATE ON report_own_sub BEGIN
+	INSERT INTO check_dirty VALUES (OLD.day, NULL);
+	INSERT INTO check_dirty SELECT NEW.day, NULL WHERE NEW.day IS NOT OLD.day;
+END;

@@ -363,7 +363,7 @@ int store_check_counts_since(struct store *s, long long day_seq,
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct report_count_diff d = {
 			col(st, 0), col(st, 1), col(st, 2), col(st, 3), col(st, 4), sqlite3_column_int(st, 5),
-			sqlite3_column_int64(st, 6), sqlite3_column_int64(st, 7),
+			sqlite3_column_int64(st, 6), sqlite3_column_int64(st, 7), NULL,
 		};
 		if (fn(ctx, &d) != MC_OK) {
 			rc = SQLITE_DONE;

@@ -66,22 +66,29 @@ static const char SQL_PROGRESS_RECOUNT[] = PROGRESS_ROWS(
 	" AND (?4 IS NULL OR EXISTS (SELECT 1 FROM assignment sa WHERE sa.submission_id = s.id"
 	" AND sa.assessor = ?4))");
 
-/* An assessor's own: from their assignments (assignment_assessor), a few
- * thousand submissions at most. */
-static const char SQL_PROGRESS_MINE[] = PROGRESS_ROWS(
-	" FROM submission s JOIN educator e INDEXED BY educator_district ON e.id = s.educator_id",
-	" AND s.id IN (SELECT sa.submission_id FROM assignment sa WHERE sa.assessor = ?4)");
-
+/* From counts (ROWS: credential_id, district_id, status, first, n, attempts),
+ * summed per credential and district in the district asked for. */
+#define COUNTER_COLS " credential_id, district_id, status, first, n, attempts"
+#define PROGRESS_COUNTED(ROWS)                                                                  \
+	PROGRESS_NAMES("SELECT credential_id AS cid, district_id AS did,"                           \
+		       PROGRESS_SUMS("n", "status", "first", "attempts") " FROM (" ROWS ")"             \
+		       " WHERE n <> 0 AND (?1 IS NULL OR district_id = (SELECT id FROM district WHERE name = ?1))" \
+		       " GROUP BY 1, 2")
 /* From the counters (report_day, report_month): whole months (?5-?6) from report_month,
  * the days before and after them (?7-?8, ?9-?10) from report_day. */
-#define COUNTER_COLS " credential_id, district_id, status, first, n, attempts"
-static const char SQL_PROGRESS_KEPT[] = PROGRESS_NAMES(
-	"SELECT credential_id AS cid, district_id AS did," PROGRESS_SUMS("n", "status", "first", "attempts")
-	" FROM (SELECT" COUNTER_COLS " FROM report_month WHERE month BETWEEN ?5 AND ?6"
+static const char SQL_PROGRESS_KEPT[] = PROGRESS_COUNTED(
+	"SELECT" COUNTER_COLS " FROM report_month WHERE month BETWEEN ?5 AND ?6"
 	" UNION ALL SELECT" COUNTER_COLS " FROM report_day WHERE day BETWEEN ?7 AND ?8"
-	" UNION ALL SELECT" COUNTER_COLS " FROM report_day WHERE day BETWEEN ?9 AND ?10)"
-	" WHERE n <> 0 AND (?1 IS NULL OR district_id = (SELECT id FROM district WHERE name = ?1))"
-	" GROUP BY 1, 2");
+	" UNION ALL SELECT" COUNTER_COLS " FROM report_day WHERE day BETWEEN ?9 AND ?10");
+/* An assessor's own (?4) from their counts (report_own_progress),
+ * which their name leads the key of: for all time when there are no dates
+ * (?11), else whole months and the days at either end, as above. */
+#define OWN_PROGRESS_COLS COUNTER_COLS " FROM report_own_progress WHERE assessor = ?4 AND"
+static const char SQL_PROGRESS_OWN[] = PROGRESS_COUNTED(
+	"SELECT" OWN_PROGRESS_COLS " per = 'all' AND at = '' AND ?11"
+	" UNION ALL SELECT" OWN_PROGRESS_COLS " per = 'month' AND at BETWEEN ?5 AND ?6"
+	" UNION ALL SELECT" OWN_PROGRESS_COLS " per = 'day' AND at BETWEEN ?7 AND ?8"
+	" UNION ALL SELECT" OWN_PROGRESS_COLS " per = 'day' AND at BETWEEN ?9 AND ?10");
 
 /* "YYYY-MM" of a date, moved by `by` months (-1, 0, 1). */
 static void month_of(const char *date, int by, char out[16])
@@ -124,17 +131,31 @@ static void bind_counter_ranges(sqlite3_stmt *st, const struct report_scope *sc)
 	sqlite3_bind_text(st, 10, hi, -1, SQLITE_TRANSIENT);
 }
 
+/* The counts for all time when the scope has no dates; else none of them. */
+static void bind_pair_ranges(sqlite3_stmt *st, const struct report_scope *sc)
+{
+	int all = !sc->since && !sc->until;
+	if (all)
+		for (int i = 5; i <= 10; i++) /* empty ranges */
+			sqlite3_bind_text(st, i, i % 2 ? "~" : "", -1, SQLITE_STATIC);
+	else
+		bind_counter_ranges(st, sc);
+	sqlite3_bind_int(st, 11, all);
+}
+
 int store_report_progress(struct store *s, const struct report_scope *sc,
 			  int (*fn)(void *ctx, const char *pathway, const char *credential,
 				    const char *district, const struct report_counts *c),
 			  void *ctx, struct mc_error *err)
 {
-	const char *sql = sc->recount ? SQL_PROGRESS_RECOUNT : sc->assessor ? SQL_PROGRESS_MINE : SQL_PROGRESS_KEPT;
+	const char *sql = sc->recount ? SQL_PROGRESS_RECOUNT : sc->assessor ? SQL_PROGRESS_OWN : SQL_PROGRESS_KEPT;
 	sqlite3_stmt *st = prep_scoped(s, sql, sc, err);
 	if (!st)
 		return MC_FAIL;
 	if (sql == SQL_PROGRESS_KEPT)
 		bind_counter_ranges(st, sc);
+	else if (sql == SQL_PROGRESS_OWN)
+		bind_pair_ranges(st, sc);
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct report_counts c = {
@@ -360,18 +381,6 @@ static const char SQL_PAIRS_RECOUNT[] = PAIRS("score_read",
 static const char SQL_PAIRS_KEPT[] = PAIRS_COUNTED(" FROM report_agree_count WHERE");
 static const char SQL_PAIRS_MINE[] = PAIRS_COUNTED(" FROM report_own_count WHERE assessor = ?4 AND");
 
-/* The counts for all time when the scope has no dates; else none of them. */
-static void bind_pair_ranges(sqlite3_stmt *st, const struct report_scope *sc)
-{
-	int all = !sc->since && !sc->until;
-	if (all)
-		for (int i = 5; i <= 10; i++) /* empty ranges */
-			sqlite3_bind_text(st, i, i % 2 ? "~" : "", -1, SQLITE_STATIC);
-	else
-		bind_counter_ranges(st, sc);
-	sqlite3_bind_int(st, 11, all);
-}
-
 int store_report_pairs(struct store *s, const struct report_scope *sc,
 		       int (*fn)(void *ctx, const char *what, const char *criterion, const char *assessor,
 				 int a, int b, int k, long n),
@@ -551,7 +560,7 @@ int store_report_counts_check(struct store *s, int (*fn)(void *ctx, const struct
 			(const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
 			(const char *)sqlite3_column_text(st, 8), (const char *)sqlite3_column_text(st, 9),
 			(const char *)sqlite3_column_text(st, 4), sqlite3_column_int(st, 5),
-			sqlite3_column_int64(st, 6), sqlite3_column_int64(st, 7),
+			sqlite3_column_int64(st, 6), sqlite3_column_int64(st, 7), NULL,
 		};
 		if (fn(ctx, &d) != MC_OK) {
 			sqlite3_reset(st);
@@ -659,10 +668,11 @@ int store_report_facts_check(struct store *s, int (*fn)(void *ctx, const char *s
 #define AGREE_MONTH "at >= substr(?1, 1, 7) AND at < substr(?1, 1, 7) || char(1114111)"
 /* Every assessor who has counts, one seek each (the key's first column): one
  * day's own counts are then a seek per assessor, not a walk of them all. */
-#define OWN_EVERYONE                                                                            \
-	"assessor IN (WITH RECURSIVE who(a) AS (SELECT min(assessor) FROM report_own_count"         \
-	" UNION ALL SELECT (SELECT min(assessor) FROM report_own_count WHERE assessor > who.a) FROM who"\
+#define EVERYONE_IN(T)                                                                          \
+	"assessor IN (WITH RECURSIVE who(a) AS (SELECT min(assessor) FROM " T                       \
+	" UNION ALL SELECT (SELECT min(assessor) FROM " T " WHERE assessor > who.a) FROM who"        \
 	" WHERE who.a IS NOT NULL) SELECT a FROM who) AND "
+#define OWN_EVERYONE EVERYONE_IN("report_own_count")
 /* The kept pairs that the recount lacks (KEPT_ONLY) and the recount's that are
  * not kept (FACT_ONLY), named by submission. */
 #define AGREE_PAIRS_OF(KEPT_ONLY, FACT_ONLY)                                                    \
@@ -933,4 +943,100 @@ int store_report_turn_check(struct store *s, const char *const *days, int ndays,
 	for (int i = 0; rc == MC_OK && i < ndays; i++)
 		rc = turn_check_day(s, st, days[i], fn, ctx, err);
 	return rc;
+}
+
+/* ---------------------------------------------------------------- an assessor's own progress checked
+ * The assessors' own progress (report_own_sub, report_own_progress) against a recount, each side
+ * sorted once and compared group by group, never joined: the counts by day
+ * against the rows as the facts say now (report_own_sub_fact), the counts by
+ * month and for all time against the sum of their days, and the kept rows
+ * (report_own_sub) against the same, each looked up in the other by its key.
+ * Two forms: the whole check, and one day's (?1, for check --since-last: the
+ * submissions of that day by submission_submitted, the counts of that day and
+ * its month by a seek for each assessor, the key's first column). */
+#define OWNP_KEY "assessor, credential_id, district_id, status, first"
+#define OWNP_DIFFER(T, REAL, KEPT)                                                              \
+	"SELECT '" T "' AS tb, k, " OWNP_KEY ", sum(kn) AS kept, sum(rn) AS counted FROM"            \
+	" (SELECT k, " OWNP_KEY ", n AS kn, attempts AS ka, 0 AS rn, 0 AS ra FROM (" KEPT ")"         \
+	"  UNION ALL SELECT k, " OWNP_KEY ", 0, 0, n, attempts FROM (" REAL "))"                     \
+	" GROUP BY k, " OWNP_KEY " HAVING sum(kn) <> sum(rn) OR sum(ka) <> sum(ra)"
+#define OWNP_KEPT(PER, AT)                                                                      \
+	"SELECT at AS k, " OWNP_KEY ", n, attempts FROM report_own_progress WHERE " AT " AND per = '" PER "'" \
+	" AND (n <> 0 OR attempts <> 0)"
+#define OWNP_DAYS(K, WHERE)                                                                     \
+	"SELECT " K " AS k, " OWNP_KEY ", sum(n) AS n, sum(attempts) AS attempts FROM report_own_progress" \
+	" WHERE " WHERE " AND per = 'day' GROUP BY 1, " OWNP_KEY " HAVING sum(n) <> 0 OR sum(attempts) <> 0"
+#define OWNP_FACTS(SUBS)                                                                        \
+	"SELECT day AS k, assessor, credential_id, district_id, status, attempt = 1 AS first, count(*) AS n,"\
+	" sum(attempt) AS attempts FROM report_own_sub_fact WHERE " SUBS " GROUP BY 1, 2, 3, 4, 5, 6"
+#define OWNP_REST(T) "(" T ".day, " T ".credential_id, " T ".district_id, " T ".status, " T ".attempt)"
+/* The rows of one side (A) with no row of the same key in the other (B) that
+ * also has the same facts (SAME), by B's key: kept rows that differ or are
+ * left over, and the facts' rows that have no kept row at all. */
+#define OWNP_UNMATCHED(A, B, SUBS, SAME)                                                        \
+	"SELECT * FROM " A " a WHERE " SUBS " AND NOT EXISTS (SELECT 1 FROM " B " b"                  \
+	" WHERE b.submission_id = a.submission_id AND b.assessor = a.assessor AND " SAME ")"
+#define OWNP_CHECK(DAY, MONTH, MONTH_DAYS, ALL, SUBS)                                           \
+	"SELECT t.tb, t.k, t.assessor, c.code, d.name, t.status, t.first, t.kept, t.counted FROM ("  \
+	OWNP_DIFFER("day", OWNP_FACTS(SUBS), OWNP_KEPT("day", DAY))                                  \
+	" UNION ALL " OWNP_DIFFER("month", OWNP_DAYS("substr(at, 1, 7)", MONTH_DAYS), OWNP_KEPT("month", MONTH)) \
+	ALL " UNION ALL"                                                                             \
+	" SELECT 'submission', coalesce(s.ext_id, '#' || r.submission_id), r.assessor, r.credential_id,"\
+	" r.district_id, r.status, r.attempt = 1, r.kept, 1 - r.kept FROM"                          \
+	" (SELECT 1 AS kept, * FROM (" OWNP_UNMATCHED("report_own_sub", "report_own_sub_fact", SUBS,     \
+						      OWNP_REST("b") " IS " OWNP_REST("a")) ")"         \
+	"  UNION ALL SELECT 0, * FROM (" OWNP_UNMATCHED("report_own_sub_fact", "report_own_sub", SUBS, "1") ")) r"\
+	" LEFT JOIN submission s ON s.id = r.submission_id"                                          \
+	") t LEFT JOIN credential c ON c.id = t.credential_id LEFT JOIN district d ON d.id = t.district_id" \
+	" ORDER BY 1, 2, 3, 4, 5, 6, 7"
+#define OWNP_EVERYONE EVERYONE_IN("report_own_progress")
+static const char *const SQL_OWN_PROGRESS_CHECK[] = {
+	OWNP_CHECK("1", "1", "1",
+		   " UNION ALL " OWNP_DIFFER("all time", OWNP_DAYS("''", "1"), OWNP_KEPT("all", "1")), "1"),
+	OWNP_CHECK(OWNP_EVERYONE "at = ?1", OWNP_EVERYONE "at = substr(?1, 1, 7)", OWNP_EVERYONE AGREE_MONTH, "",
+		   "submission_id IN " AGREE_DAY_SUBS),
+};
+
+/* Each row of st for each of days bound to ?1, or once with ?1 NULL when days
+ * is NULL; row says MC_OK to go on. */
+static int each_day_row(struct store *s, sqlite3_stmt *st, const char *const *days, int ndays,
+			int (*row)(sqlite3_stmt *st, void *arg), void *arg, const char *what, struct mc_error *err)
+{
+	int rc = SQLITE_DONE;
+	for (int i = 0; rc == SQLITE_DONE && i < (days ? ndays : 1); i++) {
+		store_bind_text(st, 1, days ? days[i] : NULL);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+			if (row(st, arg) != MC_OK) {
+				sqlite3_reset(st);
+				return MC_FAIL;
+			}
+		sqlite3_reset(st);
+	}
+	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, what);
+}
+
+struct own_progress_walk {
+	int (*fn)(void *ctx, const struct report_count_diff *d);
+	void *ctx;
+};
+
+static int own_progress_row(sqlite3_stmt *st, void *arg)
+{
+	const struct own_progress_walk *w = arg;
+	const char *v[6];
+	for (int i = 0; i < 6; i++)
+		v[i] = (const char *)sqlite3_column_text(st, i);
+	struct report_count_diff d = { v[0], v[1], v[3], v[4], v[5], sqlite3_column_int(st, 6),
+				       sqlite3_column_int64(st, 7), sqlite3_column_int64(st, 8), v[2] };
+	return w->fn(w->ctx, &d);
+}
+
+int store_report_own_progress_check(struct store *s, const char *const *days, int ndays,
+				    int (*fn)(void *ctx, const struct report_count_diff *d), void *ctx,
+				    struct mc_error *err)
+{
+	sqlite3_stmt *st = store_prep(s, SQL_OWN_PROGRESS_CHECK[days != NULL], err);
+	struct own_progress_walk w = { fn, ctx };
+	return st ? each_day_row(s, st, days, ndays, own_progress_row, &w, "recounting the assessors' own progress", err)
+		  : MC_FAIL;
 }

@@ -412,6 +412,8 @@ static void assert_counters_exact(struct fx *f, const char *assessor)
 	const char *days[] = { "2025-10-02", "2025-11-14" }; /* check of some groups only */
 	assert_int_equal(store_report_pairs_check(f->s, NULL, 0, pair_diff, &diffs, &err), MC_OK);
 	assert_int_equal(store_report_pairs_check(f->s, days, 2, pair_diff, &diffs, &err), MC_OK);
+	assert_int_equal(store_report_own_progress_check(f->s, NULL, 0, count_diff, &diffs, &err), MC_OK);
+	assert_int_equal(store_report_own_progress_check(f->s, days, 2, count_diff, &diffs, &err), MC_OK);
 	assert_int_equal(diffs, 0);
 }
 
@@ -495,6 +497,13 @@ static void test_counters_random(void **state)
 			q = mc_xasprintf(v % 2 ? "DELETE FROM submission WHERE id %% 97 = %lld %% 97 AND id > %lld"
 					       : "UPDATE submission SET status = 'withdrawn' WHERE id %% 89 = %lld %% 89",
 					 id, nsub - 40);
+		if (k == 8) { /* and a read handed to the assessor, or from them to another */
+			char *more = mc_xasprintf("%s; UPDATE assignment SET assessor = iif(assessor = '%s', 'rnd', '%s') "
+						  "WHERE submission_id = %lld AND read = '%s'", q, assessor, assessor, id,
+						  v % 3 ? "first" : "second");
+			free(q);
+			q = more;
+		}
 		writer_exec(w, q);
 		free(q);
 		if (step % 60 == 0)
@@ -504,6 +513,94 @@ static void test_counters_random(void **state)
 	/* and the walk made pairs for agreement to count */
 	assert_true(sql_count(f->path, "SELECT count(*) FROM score WHERE read = 'adjudication'") > 0);
 	assert_true(sql_count(f->path, "SELECT count(*) FROM score WHERE read = 'second'") > 0);
+}
+
+/* ---------------------------------------------------------------- an assessor's own progress */
+
+static long long own_submissions(struct fx *f, const char *assessor)
+{
+	char *q = mc_xasprintf("SELECT coalesce(sum(n), 0) FROM report_own_progress WHERE assessor = '%s' "
+			       "AND per = 'all'", assessor);
+	long long n = sql_count(f->path, q);
+	free(q);
+	return n;
+}
+
+/* Own progress as kept equals the recount, whole, by dates and for a district. */
+static void assert_own_progress_exact(struct fx *f, const char *assessor)
+{
+	static const char *const ranges[][2] = { { NULL, NULL }, { "2025-09-15", "2026-01-31" }, { "2025-11-03", NULL } };
+	for (size_t r = 0; r < sizeof ranges / sizeof *ranges; r++)
+		for (int d = 0; d < 2; d++) {
+			struct report_scope sc = { .assessor = (char *)assessor, .since = (char *)ranges[r][0],
+						   .until = (char *)ranges[r][1], .due_days = 14 };
+			sc.district = d ? (char *)"Dove Valley County Schools" : NULL;
+			assert_same(f->s, &sc, progress_text);
+		}
+	int diffs = 0;
+	struct mc_error err = MC_ERROR_INIT;
+	assert_int_equal(store_report_own_progress_check(f->s, NULL, 0, count_diff, &diffs, &err), MC_OK);
+	assert_int_equal(diffs, 0);
+}
+
+/* A submission counts once for an assessor however many of its reads they
+ * hold, and follows its status, attempt, district and reads; the report reads
+ * the counts (a count changed behind the triggers' back moves the figures, not
+ * the recount's) and check names such a count, whole and by its day. */
+static void test_own_progress(void **state)
+{
+	struct fx *f = *state;
+	const char *a = "mco13x";
+	long long sub = sql_count(f->path, "SELECT min(s.id) FROM submission s JOIN educator e ON e.id = s.educator_id "
+				  "JOIN district d ON d.id = e.district_id WHERE d.name = 'Dove Valley County Schools' "
+				  "AND EXISTS (SELECT 1 FROM assignment a WHERE a.submission_id = s.id AND a.read = 'first')");
+	sqlite3 *w = writer_open(f->path); /* one connection for all the writes */
+	char *q = mc_xasprintf("UPDATE assignment SET assessor = '%s' WHERE submission_id = %lld AND read = 'first';"
+			       "DELETE FROM assignment WHERE submission_id = %lld AND read <> 'first';"
+			       "INSERT INTO assignment(uid, submission_id, assessor, read, assigned_by, at) VALUES "
+			       "('mco13-2', %lld, '%s', 'second', 'x', '2025-12-01T10:00:00Z')", a, sub, sub, sub, a);
+	writer_exec(w, q);
+	free(q);
+	assert_int_equal(own_submissions(f, a), 1); /* two reads, one submission */
+	assert_own_progress_exact(f, a);
+	q = mc_xasprintf("CREATE TEMP TABLE own_sub AS SELECT %lld AS id", sub);
+	writer_exec(w, q);
+	free(q);
+	static const char *const writes[] = {
+		"UPDATE submission SET status = 'earned' WHERE id = (SELECT id FROM own_sub)",
+		"UPDATE submission SET attempt = 2 WHERE id = (SELECT id FROM own_sub)",
+		"UPDATE educator SET district_id = (SELECT min(id) FROM district WHERE id <> educator.district_id) "
+		"WHERE id = (SELECT educator_id FROM submission WHERE id = (SELECT id FROM own_sub))",
+		"UPDATE submission SET submitted_at = '2025-11-20T09:00:00Z' WHERE id = (SELECT id FROM own_sub)",
+		"DELETE FROM assignment WHERE submission_id = (SELECT id FROM own_sub) AND read = 'first'",
+	};
+	for (size_t i = 0; i < sizeof writes / sizeof *writes; i++) {
+		writer_exec(w, writes[i]);
+		assert_int_equal(own_submissions(f, a), 1);
+		assert_own_progress_exact(f, a);
+	}
+	q = mc_xasprintf("UPDATE assignment SET assessor = 'mco13y' WHERE submission_id = %lld", sub);
+	writer_exec(w, q); /* the last read handed on: theirs no more */
+	free(q);
+	sqlite3_close(w);
+	assert_int_equal(own_submissions(f, a), 0);
+	assert_int_equal(own_submissions(f, "mco13y"), 1);
+	assert_own_progress_exact(f, "mco13y");
+	struct report_scope own = { .assessor = (char *)"mco13y", .due_days = 14 };
+	assert_read_from_counts(f, &own, progress_text,
+				"UPDATE report_own_progress SET n = n + 5 WHERE assessor = 'mco13y' AND per = 'all' "
+				"AND n > 0");
+	int diffs = 0;
+	struct mc_error err = MC_ERROR_INIT;
+	assert_int_equal(store_report_own_progress_check(f->s, NULL, 0, count_diff, &diffs, &err), MC_OK);
+	assert_int_equal(diffs, 1); /* all time against the sum of the days */
+	sql_exec(f->path, "UPDATE report_own_progress SET n = n - 5 WHERE assessor = 'mco13y' AND per = 'all' "
+			  "AND n > 0; UPDATE report_own_progress SET attempts = attempts + 1 WHERE assessor = 'mco13y' "
+			  "AND per = 'day' AND n > 0");
+	const char *day[] = { "2025-11-20" };
+	diffs = 0;
+	assert_int_equal(store_report_own_progress_check(f->s, day, 1, count_diff, &diffs, &err), MC_OK);
+	assert_int_equal(diffs, 2); /* the day against its submission, its month against the day */
 }
 
 /* One count of agreement's, as its table's key. */
@@ -1030,6 +1127,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_agreement, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_turnaround, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_counters_random, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_own_progress, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pairs_random, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_assessors_random, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_turnaround_random, setup, teardown),
