@@ -1517,13 +1517,21 @@ static void log_index_at_init(struct store *s)
 	mc_error_clear(&e);
 }
 
-/* What libgit2 may hold during init: objects cached, pack windows mapped
- * (whose pages count in the resident set), each window's size. The cache
- * counts objects' raw sizes: a submission's small tree (45 bytes) takes
- * ~512 once parsed, so 2 MiB of them held 23 MB at 20,000 submissions. */
+/* What libgit2 may hold during init and pull (which read every object of an
+ * archive): objects cached, pack windows mapped (whose pages count in the
+ * resident set), each window's size. The cache counts objects' raw sizes: a
+ * submission's small tree (45 bytes) takes ~512 once parsed, so 2 MiB of them
+ * held 23 MB at 20,000 submissions. */
 #define INIT_CACHE_MAX (256 << 10)
 #define INIT_MAPPED_MAX (8 << 20)
 #define INIT_WINDOW (2 << 20)
+
+static void lib_bound(void)
+{
+	git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)INIT_CACHE_MAX);
+	git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, (size_t)INIT_WINDOW);
+	git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, (size_t)INIT_MAPPED_MAX);
+}
 
 int archive_init(struct store *s, const char *path, struct archive_init_result *out, struct mc_error *err)
 {
@@ -1542,11 +1550,8 @@ int archive_init(struct store *s, const char *path, struct archive_init_result *
 	free(old);
 	if (rc == MC_OK)
 		rc = lib_init(err);
-	if (rc == MC_OK) { /* init reads back all it wrote (the log index): libgit2's caches bounded */
-		git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)INIT_CACHE_MAX);
-		git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, (size_t)INIT_WINDOW);
-		git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, (size_t)INIT_MAPPED_MAX);
-	}
+	if (rc == MC_OK) /* init reads back all it wrote (the log index): libgit2's caches bounded */
+		lib_bound();
 	if (rc == MC_OK)
 		rc = create_or_attach(out->path, &out->created, err);
 	if (rc != MC_OK)
@@ -2678,7 +2683,7 @@ static int merge_commit(struct arc *a, const char *url, const git_oid *theirs, c
 	int rc = MC_OK;
 	if (tree_of(a, &a->head, &t_ours) < 0 || tree_of(a, theirs, &t_theirs) < 0 ||
 	    (base && tree_of(a, base, &t_base) < 0) ||
-	    arc_merge_trees(a->repo, t_base, t_ours, t_theirs, &tree_oid) < 0 ||
+	    arc_merge_trees(a->repo, &a->sink, t_base, t_ours, t_theirs, &tree_oid) < 0 ||
 	    git_tree_lookup(&tree, a->repo, &tree_oid) < 0 || git_commit_lookup(&p1, a->repo, &a->head) < 0 ||
 	    git_commit_lookup(&p2, a->repo, theirs) < 0)
 		rc = gfail(a, err, "merging the two histories");
@@ -2740,6 +2745,8 @@ int archive_pull(struct store *s, const char *remote, void (*report)(void *ctx, 
 	struct arc a;
 	char *url = NULL;
 	int rc = open_for_sync(s, &a, err);
+	if (rc == MC_OK) /* a pull may read the whole of both archives */
+		lib_bound();
 	if (rc == MC_OK)
 		rc = remote_of(&a, remote, &url, err);
 	git_oid theirs;

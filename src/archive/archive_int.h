@@ -71,6 +71,8 @@ struct arc_tent {
 };
 /* Sort entries in git's order (a tree's name as if it ended in '/'). */
 void arc_tents_sort(struct arc_tent *t, size_t n);
+/* <0, 0, >0: a before, the same name and kind as, after b, in git's order. */
+int arc_tent_cmp(const struct arc_tent *a, const struct arc_tent *b);
 /* The index of the entry called name in t[0..n) (git's order), or -1. */
 ptrdiff_t arc_tents_find(const struct arc_tent *t, size_t n, const char *name, size_t len);
 /* Entries t[0..n) (git's order, names valid) written as a tree into the sink,
@@ -100,9 +102,12 @@ struct merge_result;
 /* The merged tree: a path only theirs changed since base (NULL: no common
  * history) takes theirs; one changed on both sides keeps ours, which is the
  * database's (a submission's is then a conflict the database merge holds).
- * No .theirs files: the other side's work waits in the conflict. 0 or -1. */
-int arc_merge_trees(git_repository *repo, const git_tree *base, const git_tree *ours, const git_tree *theirs,
-		    git_oid *out);
+ * No .theirs files: the other side's work waits in the conflict. Made a level
+ * at a time, going down only where base, ours and theirs all differ (a tree
+ * the same on two sides is decided by its id), its new trees into k: what is
+ * held is one tree of each side a level, never every path. 0 or -1. */
+int arc_merge_trees(git_repository *repo, const struct arc_sink *k, const git_tree *base, const git_tree *ours,
+		    const git_tree *theirs, git_oid *out);
 /* Every submission record theirs changed since base, merged into the database
  * (in the caller's transaction) by merge_run: the records' rows this database
  * lacks become audit rows under their authors and times; a record changed

@@ -427,6 +427,8 @@ static int tent_cmp(const void *x, const void *y)
 	return (ca > cb) - (ca < cb);
 }
 
+int arc_tent_cmp(const struct arc_tent *a, const struct arc_tent *b) { return tent_cmp(a, b); }
+
 void arc_tents_sort(struct arc_tent *t, size_t n)
 {
 	if (n > 1)
