@@ -2500,11 +2500,54 @@ static int remember_remote(struct arc *a, const char *url, const char *pulled, s
 	return rc;
 }
 
+/* A remote on this machine (a path to a bare archive with a main branch):
+ * its objects taken as files (arc_objects_take), not fetched, which indexes
+ * every object it receives (tens of bytes each held, ~15 objects a
+ * submission: hundreds of MB for a state's archive). 1: not such a remote,
+ * or its head did not arrive: fetch it. */
+static int fetch_local(struct arc *a, const char *url, git_oid *theirs, int *have, struct mc_error *err)
+{
+	git_repository *r = NULL;
+	if (strstr(url, "://") || git_repository_open_bare(&r, url) < 0)
+		return 1;
+	int found = git_reference_name_to_id(theirs, r, MAIN_REF) == 0;
+	git_repository_free(r);
+	if (!found)
+		return 1;
+	char *from = mc_xasprintf("%s/objects", url);
+	size_t taken = 0;
+	int rc = arc_objects_take(from, a->objects, &taken);
+	int e = errno;
+	free(from);
+	if (rc != 0 && e == ENOTSUP)
+		return 1;
+	if (rc != 0)
+		return mc_error_set(err, MC_FAIL, "%s: its objects cannot be copied into the archive %s: %s", url,
+				    a->path, strerror(e));
+	git_odb *odb = NULL;
+	git_commit *c = NULL;
+	git_reference *ref = NULL;
+	if (git_repository_odb(&odb, a->repo) == 0)
+		git_odb_refresh(odb);
+	git_odb_free(odb);
+	if (git_commit_lookup(&c, a->repo, theirs) < 0)
+		return 1;
+	git_commit_free(c);
+	if (git_reference_create(&ref, a->repo, "refs/mcassess/remote", theirs, 1, "archive pull") < 0)
+		return gfail(a, err, "noting the remote's head");
+	git_reference_free(ref);
+	*have = 1;
+	return MC_OK;
+}
+
 /* Fetch the remote's main into refs/mcassess/remote; *have 0 when it has none. */
 static int fetch(struct arc *a, const char *url, git_oid *theirs, int *have, struct mc_error *err)
 {
 	git_remote *rem = NULL;
 	*have = 0;
+	int local = fetch_local(a, url, theirs, have, err);
+	if (local != 1)
+		return local;
 	if (remote_new(a, url, &rem) < 0)
 		return mc_error_set(err, MC_FAIL, "%s: not a usable remote: %s", url, git_why());
 	char *spec = "+" MAIN_REF ":refs/mcassess/remote";

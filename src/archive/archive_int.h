@@ -30,6 +30,14 @@ int arc_pack_write(git_odb *odb, git_odb_backend *from, const char *objects, git
 int arc_pack_merge(git_odb *odb, const char *objects, size_t most, size_t keep, uint64_t big, size_t *merged,
 		   char **why);
 
+/* Another archive's objects (FROM: its objects directory, on this machine)
+ * into OBJECTS as git's local clone takes them: its packs (with their indexes)
+ * and loose objects that are not here, copied; listed again until a listing brings nothing new, since packs
+ * there may be merged meanwhile. Nothing is held per object (a fetch indexes
+ * each). *taken: files taken. 0, or -1 and errno (ENOTSUP: it borrows
+ * objects through alternates). */
+int arc_objects_take(const char *from, const char *objects, size_t *taken);
+
 /* An object into an in-memory backend (git_mempack_new), its id computed
  * here: no look-ups on disk. 0 or -1 (libgit2's error set). */
 int arc_mem_write(git_odb_backend *mem, git_oid *oid, const void *data, size_t len, git_object_t type);
