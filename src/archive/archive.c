@@ -2692,7 +2692,7 @@ static int pull_records(struct arc *a, const char *url, const git_oid *theirs, c
 	struct arc_merge_in in = { .repo = a->repo, .base = t_base, .ours = t_ours, .theirs = t_theirs,
 				   .base_seq = base ? seq_at(a, base) : 0, .layout = a->layout, .source_id = id, .url = url,
 				   .made_by = rc == MC_OK ? git_commit_author(tc)->name : "", .made_at = at,
-				   .hash = hex };
+				   .hash = hex, .objects = a->objects };
 	struct merge_result res = { 0 };
 	if (rc == MC_OK)
 		rc = store_begin(a->s, err);

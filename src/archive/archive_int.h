@@ -38,6 +38,13 @@ int arc_pack_merge(git_odb *odb, const char *objects, size_t most, size_t keep, 
  * objects through alternates). */
 int arc_objects_take(const char *from, const char *objects, size_t *taken);
 
+/* The pages of OBJECTS/pack's indexes that libgit2 maps whole, dropped from
+ * this process (they stay in the kernel's cache, read back at the next look-
+ * up): reading every object touches every page of its index, so a pull of a
+ * whole archive would hold them all in its resident set (28 bytes an object,
+ * 15 objects a submission). Linux only (/proc/self/maps); a no-op elsewhere. */
+void arc_pack_maps_drop(const char *objects);
+
 /* An object into an in-memory backend (git_mempack_new), its id computed
  * here: no look-ups on disk. 0 or -1 (libgit2's error set). */
 int arc_mem_write(git_odb_backend *mem, git_oid *oid, const void *data, size_t len, git_object_t type);
@@ -126,6 +133,7 @@ struct arc_merge_in {
 	long long base_seq;
 	int layout; /* of both archives (store_archive.h) */
 	const char *source_id, *url, *made_by, *made_at, *hash;
+	const char *objects; /* this archive's objects directory (arc_pack_maps_drop) */
 };
 int arc_merge_records(struct store *s, const struct arc_merge_in *in, struct merge_result *res,
 		      struct mc_error *err);

@@ -1562,3 +1562,27 @@ int arc_objects_take(const char *from, const char *objects, size_t *taken)
 	}
 	return rc;
 }
+
+void arc_pack_maps_drop(const char *objects)
+{
+	FILE *fp = fopen("/proc/self/maps", "re");
+	if (!fp)
+		return;
+	char *line = NULL, *dir = mc_xasprintf("%s/pack/", objects);
+	size_t cap = 0, dl = strlen(dir);
+	while (getline(&line, &cap, fp) > 0) {
+		unsigned long lo, hi;
+		char perms[8];
+		int at = 0;
+		if (sscanf(line, "%lx-%lx %7s %*s %*s %*s %n", &lo, &hi, perms, &at) < 3 || !at || perms[1] != '-')
+			continue; /* writable mappings are not libgit2's indexes */
+		char *path = line + at;
+		path[strcspn(path, "\n")] = '\0';
+		size_t pl = strlen(path);
+		if (strncmp(path, dir, dl) == 0 && pl > 4 && strcmp(path + pl - 4, ".idx") == 0)
+			madvise((void *)lo, hi - lo, MADV_DONTNEED);
+	}
+	free(line);
+	free(dir);
+	fclose(fp);
+}
