@@ -14,7 +14,8 @@
 # removed at the end. Each line: the command, its peak resident set (GNU time's
 # "Maximum resident set size"), wall seconds, its exit status when not 0, and
 # the 1-minute load average after it. The read-only commands come first, then
-# those that write. ARCHIVE=0 leaves out archive init and pull (at a million
+# those that write. bench/memory/pull.sh measures the pull at several sizes
+# against an anchor build. ARCHIVE=0 leaves out archive init and pull (at a million
 # they write the whole database out as git objects). DEMO=N (default 5000;
 # 0: none) runs `demo --submissions N` into a new database in WORK-DIR last:
 # run it at two sizes to see that its peak does not grow. RANKING=0 leaves out
@@ -115,6 +116,8 @@ if [ "${ARCHIVE:-1}" != 0 ]; then
 	"$MC" --db "$W/empty.db" init >/dev/null
 	"$MC" --db "$W/empty.db" archive init >/dev/null
 	m "archive pull (into an empty database)" "$MC" --db "$W/empty.db" archive pull "$W/a.git"
+	m "archive pull (again: nothing new)" "$MC" --db "$W/empty.db" archive pull "$W/a.git"
+	m "check (the pulled database)" "$MC" --db "$W/empty.db" check
 fi
 # import at several sizes (IMPORTS, default "2000 20000"; 0: none), each into a new
 # database: the peak must not grow with the file (issue 15). --dry-run leaves out

@@ -42,6 +42,12 @@ struct merge_source {
 	 * *before (heap): what the first of them replaced. NULL: such work is a
 	 * conflict like any other. */
 	int (*join)(void *ctx, const char *sub, const char *events, char **before, struct mc_error *err);
+	/* A source too large to hold at once (a whole archive pulled): parts
+	 * calls part(pctx) for each group of its submissions in turn, each
+	 * group's events then all that `events` gives (every event of a
+	 * submission in one group; the source reports the progress). NULL:
+	 * `events` gives them all at once. */
+	int (*parts)(void *ctx, int (*part)(void *pctx), void *pctx, struct mc_error *err);
 };
 
 struct merge_result {

@@ -1517,13 +1517,21 @@ static void log_index_at_init(struct store *s)
 	mc_error_clear(&e);
 }
 
-/* What libgit2 may hold during init: objects cached, pack windows mapped
- * (whose pages count in the resident set), each window's size. The cache
- * counts objects' raw sizes: a submission's small tree (45 bytes) takes
- * ~512 once parsed, so 2 MiB of them held 23 MB at 20,000 submissions. */
+/* What libgit2 may hold during init and pull (which read every object of an
+ * archive): objects cached, pack windows mapped (whose pages count in the
+ * resident set), each window's size. The cache counts objects' raw sizes: a
+ * submission's small tree (45 bytes) takes ~512 once parsed, so 2 MiB of them
+ * held 23 MB at 20,000 submissions. */
 #define INIT_CACHE_MAX (256 << 10)
 #define INIT_MAPPED_MAX (8 << 20)
 #define INIT_WINDOW (2 << 20)
+
+static void lib_bound(void)
+{
+	git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)INIT_CACHE_MAX);
+	git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, (size_t)INIT_WINDOW);
+	git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, (size_t)INIT_MAPPED_MAX);
+}
 
 int archive_init(struct store *s, const char *path, struct archive_init_result *out, struct mc_error *err)
 {
@@ -1542,11 +1550,8 @@ int archive_init(struct store *s, const char *path, struct archive_init_result *
 	free(old);
 	if (rc == MC_OK)
 		rc = lib_init(err);
-	if (rc == MC_OK) { /* init reads back all it wrote (the log index): libgit2's caches bounded */
-		git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)INIT_CACHE_MAX);
-		git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, (size_t)INIT_WINDOW);
-		git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, (size_t)INIT_MAPPED_MAX);
-	}
+	if (rc == MC_OK) /* init reads back all it wrote (the log index): libgit2's caches bounded */
+		lib_bound();
 	if (rc == MC_OK)
 		rc = create_or_attach(out->path, &out->created, err);
 	if (rc != MC_OK)
@@ -2495,11 +2500,54 @@ static int remember_remote(struct arc *a, const char *url, const char *pulled, s
 	return rc;
 }
 
+/* A remote on this machine (a path to a bare archive with a main branch):
+ * its objects taken as files (arc_objects_take), not fetched, which indexes
+ * every object it receives (tens of bytes each held, ~15 objects a
+ * submission: hundreds of MB for a state's archive). 1: not such a remote,
+ * or its head did not arrive: fetch it. */
+static int fetch_local(struct arc *a, const char *url, git_oid *theirs, int *have, struct mc_error *err)
+{
+	git_repository *r = NULL;
+	if (strstr(url, "://") || git_repository_open_bare(&r, url) < 0)
+		return 1;
+	int found = git_reference_name_to_id(theirs, r, MAIN_REF) == 0;
+	git_repository_free(r);
+	if (!found)
+		return 1;
+	char *from = mc_xasprintf("%s/objects", url);
+	size_t taken = 0;
+	int rc = arc_objects_take(from, a->objects, &taken);
+	int e = errno;
+	free(from);
+	if (rc != 0 && e == ENOTSUP)
+		return 1;
+	if (rc != 0)
+		return mc_error_set(err, MC_FAIL, "%s: its objects cannot be copied into the archive %s: %s", url,
+				    a->path, strerror(e));
+	git_odb *odb = NULL;
+	git_commit *c = NULL;
+	git_reference *ref = NULL;
+	if (git_repository_odb(&odb, a->repo) == 0)
+		git_odb_refresh(odb);
+	git_odb_free(odb);
+	if (git_commit_lookup(&c, a->repo, theirs) < 0)
+		return 1;
+	git_commit_free(c);
+	if (git_reference_create(&ref, a->repo, "refs/mcassess/remote", theirs, 1, "archive pull") < 0)
+		return gfail(a, err, "noting the remote's head");
+	git_reference_free(ref);
+	*have = 1;
+	return MC_OK;
+}
+
 /* Fetch the remote's main into refs/mcassess/remote; *have 0 when it has none. */
 static int fetch(struct arc *a, const char *url, git_oid *theirs, int *have, struct mc_error *err)
 {
 	git_remote *rem = NULL;
 	*have = 0;
+	int local = fetch_local(a, url, theirs, have, err);
+	if (local != 1)
+		return local;
 	if (remote_new(a, url, &rem) < 0)
 		return mc_error_set(err, MC_FAIL, "%s: not a usable remote: %s", url, git_why());
 	char *spec = "+" MAIN_REF ":refs/mcassess/remote";
@@ -2644,7 +2692,7 @@ static int pull_records(struct arc *a, const char *url, const git_oid *theirs, c
 	struct arc_merge_in in = { .repo = a->repo, .base = t_base, .ours = t_ours, .theirs = t_theirs,
 				   .base_seq = base ? seq_at(a, base) : 0, .layout = a->layout, .source_id = id, .url = url,
 				   .made_by = rc == MC_OK ? git_commit_author(tc)->name : "", .made_at = at,
-				   .hash = hex };
+				   .hash = hex, .objects = a->objects };
 	struct merge_result res = { 0 };
 	if (rc == MC_OK)
 		rc = store_begin(a->s, err);
@@ -2678,7 +2726,7 @@ static int merge_commit(struct arc *a, const char *url, const git_oid *theirs, c
 	int rc = MC_OK;
 	if (tree_of(a, &a->head, &t_ours) < 0 || tree_of(a, theirs, &t_theirs) < 0 ||
 	    (base && tree_of(a, base, &t_base) < 0) ||
-	    arc_merge_trees(a->repo, t_base, t_ours, t_theirs, &tree_oid) < 0 ||
+	    arc_merge_trees(a->repo, &a->sink, t_base, t_ours, t_theirs, &tree_oid) < 0 ||
 	    git_tree_lookup(&tree, a->repo, &tree_oid) < 0 || git_commit_lookup(&p1, a->repo, &a->head) < 0 ||
 	    git_commit_lookup(&p2, a->repo, theirs) < 0)
 		rc = gfail(a, err, "merging the two histories");
@@ -2740,6 +2788,8 @@ int archive_pull(struct store *s, const char *remote, void (*report)(void *ctx, 
 	struct arc a;
 	char *url = NULL;
 	int rc = open_for_sync(s, &a, err);
+	if (rc == MC_OK) /* a pull may read the whole of both archives */
+		lib_bound();
 	if (rc == MC_OK)
 		rc = remote_of(&a, remote, &url, err);
 	git_oid theirs;

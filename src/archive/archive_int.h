@@ -30,6 +30,21 @@ int arc_pack_write(git_odb *odb, git_odb_backend *from, const char *objects, git
 int arc_pack_merge(git_odb *odb, const char *objects, size_t most, size_t keep, uint64_t big, size_t *merged,
 		   char **why);
 
+/* Another archive's objects (FROM: its objects directory, on this machine)
+ * into OBJECTS as git's local clone takes them: its packs (with their indexes)
+ * and loose objects that are not here, copied; listed again until a listing brings nothing new, since packs
+ * there may be merged meanwhile. Nothing is held per object (a fetch indexes
+ * each). *taken: files taken. 0, or -1 and errno (ENOTSUP: it borrows
+ * objects through alternates). */
+int arc_objects_take(const char *from, const char *objects, size_t *taken);
+
+/* The pages of OBJECTS/pack's indexes that libgit2 maps whole, dropped from
+ * this process (they stay in the kernel's cache, read back at the next look-
+ * up): reading every object touches every page of its index, so a pull of a
+ * whole archive would hold them all in its resident set (28 bytes an object,
+ * 15 objects a submission). Linux only (/proc/self/maps); a no-op elsewhere. */
+void arc_pack_maps_drop(const char *objects);
+
 /* An object into an in-memory backend (git_mempack_new), its id computed
  * here: no look-ups on disk. 0 or -1 (libgit2's error set). */
 int arc_mem_write(git_odb_backend *mem, git_oid *oid, const void *data, size_t len, git_object_t type);
@@ -71,6 +86,8 @@ struct arc_tent {
 };
 /* Sort entries in git's order (a tree's name as if it ended in '/'). */
 void arc_tents_sort(struct arc_tent *t, size_t n);
+/* <0, 0, >0: a before, the same name and kind as, after b, in git's order. */
+int arc_tent_cmp(const struct arc_tent *a, const struct arc_tent *b);
 /* The index of the entry called name in t[0..n) (git's order), or -1. */
 ptrdiff_t arc_tents_find(const struct arc_tent *t, size_t n, const char *name, size_t len);
 /* Entries t[0..n) (git's order, names valid) written as a tree into the sink,
@@ -100,9 +117,12 @@ struct merge_result;
 /* The merged tree: a path only theirs changed since base (NULL: no common
  * history) takes theirs; one changed on both sides keeps ours, which is the
  * database's (a submission's is then a conflict the database merge holds).
- * No .theirs files: the other side's work waits in the conflict. 0 or -1. */
-int arc_merge_trees(git_repository *repo, const git_tree *base, const git_tree *ours, const git_tree *theirs,
-		    git_oid *out);
+ * No .theirs files: the other side's work waits in the conflict. Made a level
+ * at a time, going down only where base, ours and theirs all differ (a tree
+ * the same on two sides is decided by its id), its new trees into k: what is
+ * held is one tree of each side a level, never every path. 0 or -1. */
+int arc_merge_trees(git_repository *repo, const struct arc_sink *k, const git_tree *base, const git_tree *ours,
+		    const git_tree *theirs, git_oid *out);
 /* Every submission record theirs changed since base, merged into the database
  * (in the caller's transaction) by merge_run: the records' rows this database
  * lacks become audit rows under their authors and times; a record changed
@@ -113,6 +133,7 @@ struct arc_merge_in {
 	long long base_seq;
 	int layout; /* of both archives (store_archive.h) */
 	const char *source_id, *url, *made_by, *made_at, *hash;
+	const char *objects; /* this archive's objects directory (arc_pack_maps_drop) */
 };
 int arc_merge_records(struct store *s, const struct arc_merge_in *in, struct merge_result *res,
 		      struct mc_error *err);

@@ -13,8 +13,10 @@
 #include "archive_int.h"
 #include "mcassess/audit.h"
 #include "mcassess/merge.h"
+#include "mcassess/progress.h"
 #include "mcassess/session.h"
 #include "mcassess/store_import.h"
+#include "mcassess/store_archive.h"
 #include "mcassess/store_audit.h"
 #include "mcassess/store_merge.h"
 #include "mcassess/store_packet.h"
@@ -37,70 +39,236 @@ static int same(int have_a, const git_oid *a, int have_b, const git_oid *b)
 	return have_a == have_b && (!have_a || git_oid_equal(a, b));
 }
 
-struct tmerge {
-	const git_tree *ours;
-	git_index *idx;
-	int failed;
+/* A tree's entries (names valid while the tree lives), in git's order; *v heap. */
+static size_t tents_of(const git_tree *t, struct arc_tent **v)
+{
+	size_t n = t ? git_tree_entrycount(t) : 0;
+	*v = mc_xcalloc(n ? n : 1, sizeof **v);
+	for (size_t i = 0; i < n; i++) {
+		const git_tree_entry *e = git_tree_entry_byindex(t, i);
+		const char *name = git_tree_entry_name(e);
+		(*v)[i] = (struct arc_tent){ .name = name, .len = strlen(name),
+					     .mode = (unsigned)git_tree_entry_filemode(e) };
+		git_oid_cpy(&(*v)[i].oid, git_tree_entry_id(e));
+	}
+	return n;
+}
+
+/* The subtree an entry names (NULL: none, or not a tree); -1 when unreadable. */
+static int subtree(git_repository *repo, const struct arc_tent *e, git_tree **out)
+{
+	*out = NULL;
+	return e && e->mode == 040000 && git_tree_lookup(out, repo, &e->oid) < 0 ? -1 : 0;
+}
+
+static int tent_same(const struct arc_tent *a, const struct arc_tent *b)
+{
+	return a == b || (a && b && a->mode == b->mode && git_oid_equal(&a->oid, &b->oid));
+}
+
+/* One level of the three sides, walked together in git's order: each name's
+ * entries (NULL where a side lacks it) to fn, which stops the walk with -1. */
+struct level {
+	struct arc_tent *v[3];
+	size_t n[3], i[3];
 };
 
-static int tree_delta(const git_diff_delta *d, float progress, void *payload)
+static int level_each(struct level *l, int (*fn)(void *ctx, const struct arc_tent *e[3]), void *ctx)
 {
-	(void)progress;
-	struct tmerge *t = payload;
-	const char *path = d->status == GIT_DELTA_DELETED ? d->old_file.path : d->new_file.path;
-	git_oid ours;
-	int have_ours = entry_id(t->ours, path, &ours);
-	int have_base = d->status != GIT_DELTA_ADDED, have_theirs = d->status != GIT_DELTA_DELETED;
-	if (same(have_ours, &ours, have_theirs, &d->new_file.id) || !same(have_ours, &ours, have_base, &d->old_file.id))
-		return 0; /* the same on both sides, or changed here too: ours stays */
-	if (!have_theirs) {
-		t->failed |= git_index_remove_bypath(t->idx, path) < 0;
+	for (;;) {
+		const struct arc_tent *low = NULL, *e[3] = { NULL, NULL, NULL };
+		for (int k = 0; k < 3; k++)
+			if (l->i[k] < l->n[k] && (!low || arc_tent_cmp(&l->v[k][l->i[k]], low) < 0))
+				low = &l->v[k][l->i[k]];
+		if (!low)
+			return 0;
+		for (int k = 0; k < 3; k++)
+			if (l->i[k] < l->n[k] && arc_tent_cmp(&l->v[k][l->i[k]], low) == 0)
+				e[k] = &l->v[k][l->i[k]++];
+		if (fn(ctx, e) < 0)
+			return -1;
+	}
+}
+
+static void level_free(struct level *l)
+{
+	for (int k = 0; k < 3; k++)
+		free(l->v[k]);
+}
+
+/* ---------------------------------------------------------------- the merged tree */
+
+enum { BASE, OURS, THEIRS };
+
+struct tmerge {
+	git_repository *repo;
+	const struct arc_sink *sink;
+	struct arc_tent *out; /* the merged level, at most every entry of the three */
+	size_t n;
+	int changed; /* differs from ours */
+};
+
+static int merge_level(git_repository *repo, const struct arc_sink *k, const git_tree *t[3], git_oid *out,
+		       size_t *count);
+
+static void tmerge_put(struct tmerge *m, const struct arc_tent *e) { m->out[m->n++] = *e; }
+
+/* One name: theirs unchanged since base keeps ours, ours unchanged takes
+ * theirs, both the same keeps it; changed on both sides, a tree is merged
+ * below and a file keeps ours (a path's rule in arc_merge_trees). */
+static int merge_name(void *ctx, const struct arc_tent *e[3])
+{
+	struct tmerge *m = ctx;
+	const struct arc_tent *pick = e[OURS];
+	int trees = 1;
+	for (int k = 0; k < 3; k++)
+		trees &= !e[k] || e[k]->mode == 040000;
+	if (!tent_same(e[THEIRS], e[BASE]) && tent_same(e[OURS], e[BASE]))
+		pick = e[THEIRS];
+	else if (!tent_same(e[THEIRS], e[BASE]) && !tent_same(e[OURS], e[THEIRS]) && trees) {
+		git_tree *sub[3] = { NULL, NULL, NULL };
+		struct arc_tent t = *(e[OURS] ? e[OURS] : e[THEIRS]);
+		size_t n = 0;
+		int r = 0;
+		for (int k = 0; k < 3 && r == 0; k++)
+			r = subtree(m->repo, e[k], &sub[k]);
+		if (r == 0)
+			r = merge_level(m->repo, m->sink, (const git_tree **)sub, &t.oid, &n);
+		for (int k = 0; k < 3; k++)
+			git_tree_free(sub[k]);
+		if (r < 0)
+			return -1;
+		m->changed |= !tent_same(&t, e[OURS]) || !n;
+		if (n)
+			tmerge_put(m, &t);
 		return 0;
 	}
-	git_index_entry e = { 0 };
-	e.mode = d->new_file.mode;
-	e.path = path;
-	git_oid_cpy(&e.id, &d->new_file.id);
-	t->failed |= git_index_add(t->idx, &e) < 0;
+	m->changed |= !tent_same(pick, e[OURS]);
+	if (pick)
+		tmerge_put(m, pick);
 	return 0;
 }
 
-int arc_merge_trees(git_repository *repo, const git_tree *base, const git_tree *ours, const git_tree *theirs,
-		    git_oid *out)
+/* The merged tree of t[BASE], t[OURS], t[THEIRS] (each may be NULL): ours'
+ * id when nothing differs from it, else written. *count: its entries (an
+ * empty one is dropped by the level above, as git keeps no empty tree). */
+static int merge_level(git_repository *repo, const struct arc_sink *k, const git_tree *t[3], git_oid *out,
+		       size_t *count)
 {
-	struct tmerge t = { .ours = ours };
-	git_diff *diff = NULL;
-	int r = git_index_new(&t.idx);
-	if (r == 0)
-		r = git_index_read_tree(t.idx, ours);
-	if (r == 0)
-		r = git_diff_tree_to_tree(&diff, repo, (git_tree *)base, (git_tree *)theirs, NULL);
-	if (r == 0)
-		r = git_diff_foreach(diff, tree_delta, NULL, NULL, NULL, &t);
-	if (r == 0 && t.failed)
-		r = -1;
-	if (r == 0)
-		r = git_index_write_tree_to(out, t.idx, repo);
-	git_diff_free(diff);
-	git_index_free(t.idx);
-	return r < 0 ? -1 : 0;
+	struct level l = { 0 };
+	for (int i = 0; i < 3; i++)
+		l.n[i] = tents_of(t[i], &l.v[i]);
+	struct tmerge m = { .repo = repo, .sink = k, .out = mc_xcalloc(l.n[0] + l.n[1] + l.n[2] + 1, sizeof *m.out) };
+	int r = level_each(&l, merge_name, &m);
+	*count = m.n;
+	if (r == 0 && !m.changed && t[OURS])
+		git_oid_cpy(out, git_tree_id(t[OURS]));
+	else if (r == 0)
+		r = arc_tree_put(m.out, m.n, k, out) < 0 ? -1 : 0;
+	free(m.out);
+	level_free(&l);
+	return r;
+}
+
+int arc_merge_trees(git_repository *repo, const struct arc_sink *k, const git_tree *base, const git_tree *ours,
+		    const git_tree *theirs, git_oid *out)
+{
+	const git_tree *t[3] = { base, ours, theirs };
+	size_t n;
+	return merge_level(repo, k, t, out, &n);
+}
+
+/* ---------------------------------------------------------------- what theirs changed since base */
+
+/* Each file under a path that differs between base and theirs, as a git_diff
+ * delta (the paths, ids and modes the callbacks read) to fn, a tree at a
+ * time: equal subtrees are skipped by id, and nothing is held but one tree of
+ * each side a level (git_diff_tree_to_tree lists every delta first). */
+struct walk {
+	git_repository *repo;
+	git_diff_file_cb fn;
+	void *payload;
+	int stopped; /* fn said stop (its own status says why) */
+};
+
+static int walk_level(struct walk *w, const char *prefix, const git_tree *old, const git_tree *new);
+
+static int walk_file(struct walk *w, const char *path, const struct arc_tent *o, const struct arc_tent *n)
+{
+	git_diff_delta d = { .status = !o ? GIT_DELTA_ADDED : !n ? GIT_DELTA_DELETED : GIT_DELTA_MODIFIED };
+	d.old_file.path = d.new_file.path = path;
+	if (o) {
+		git_oid_cpy(&d.old_file.id, &o->oid);
+		d.old_file.mode = (uint16_t)o->mode;
+	}
+	if (n) {
+		git_oid_cpy(&d.new_file.id, &n->oid);
+		d.new_file.mode = (uint16_t)n->mode;
+	}
+	w->stopped = w->fn(&d, 0, w->payload) != 0;
+	return w->stopped ? -1 : 0;
+}
+
+struct walk_at {
+	struct walk *w;
+	const char *prefix;
+};
+
+static int walk_name(void *ctx, const struct arc_tent *e[3])
+{
+	struct walk_at *at = ctx;
+	const struct arc_tent *o = e[BASE], *n = e[THEIRS];
+	if (tent_same(o, n))
+		return 0;
+	char *path = mc_xasprintf("%s%.*s", at->prefix, (int)(o ? o->len : n->len), o ? o->name : n->name);
+	int r = 0;
+	if ((o ? o->mode : n->mode) == 040000) { /* a name is one kind on both sides (git's order) */
+		git_tree *a = NULL, *b = NULL;
+		char *below = mc_xasprintf("%s/", path);
+		r = subtree(at->w->repo, o, &a) < 0 || subtree(at->w->repo, n, &b) < 0 ? -1
+											 : walk_level(at->w, below, a, b);
+		free(below);
+		git_tree_free(a);
+		git_tree_free(b);
+	} else
+		r = walk_file(at->w, path, o, n);
+	free(path);
+	return r;
+}
+
+static int walk_level(struct walk *w, const char *prefix, const git_tree *old, const git_tree *new)
+{
+	struct level l = { 0 };
+	l.n[BASE] = tents_of(old, &l.v[BASE]);
+	l.n[THEIRS] = tents_of(new, &l.v[THEIRS]);
+	struct walk_at at = { .w = w, .prefix = prefix };
+	int r = level_each(&l, walk_name, &at);
+	level_free(&l);
+	return r;
 }
 
 /* ---------------------------------------------------------------- the records, as a merge source */
 
 struct change {
-	char *sub, *record, *submitted_at;
-	long long attempt;
+	char *sub, *record;
 	int here; /* changed on this side too, differently */
 	int known; /* the submission is in this database (before the merge) */
 };
 
+/* Records read between two drops of the pack indexes' pages (arc_pack_maps_drop). */
+#define MAPS_DROP_EVERY 1024
+
+/* The records theirs changed wait in the store's scratch list (a temporary
+ * table, past SQLite's cache on disk), by a key in the order they are merged,
+ * each with its blob's id: one record is held at a time, whatever the
+ * archive's size. */
 struct reader {
 	struct store *s;
 	const struct arc_merge_in *in;
-	struct change *v;
-	size_t n, cap;
-	size_t *by_sub; /* change_of */
+	struct change cur; /* the one being merged (cur.sub NULL: none) */
+	long long n, done; /* listed, merged */
+	int (*part)(void *pctx);
+	void *pctx;
 	struct mc_error *err;
 	int rc;
 };
@@ -121,6 +289,31 @@ static char *blob_str(git_repository *repo, const git_oid *id)
 	return t;
 }
 
+/* s, then a byte that sorts before any of its own: text keys compared as the
+ * strings one after another would be (1 and 2 escaped, to keep the order). */
+static void key_add(struct mc_buf *b, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == 1 || *s == 2)
+			mc_buf_addc(b, 2);
+		mc_buf_addc(b, *s);
+	}
+	mc_buf_addc(b, 1);
+}
+
+/* Earlier attempts first (a new submission links to its previous one), then
+ * by the time submitted and the id: the order of the records' merge. */
+static char *merge_key(long long attempt, const char *submitted_at, const char *id)
+{
+	struct mc_buf b = MC_BUF_INIT;
+	mc_buf_printf(&b, "%020llu", (unsigned long long)attempt ^ (1ULL << 63));
+	key_add(&b, submitted_at);
+	key_add(&b, id);
+	return mc_buf_steal(&b);
+}
+
+/* A record theirs changed and this side lacks: listed, with its blob's id and
+ * whether this side changed it too (the last byte). */
 static int record_delta(const git_diff_delta *d, float progress, void *payload)
 {
 	(void)progress;
@@ -139,58 +332,68 @@ static int record_delta(const git_diff_delta *d, float progress, void *payload)
 		r->rc = mc_error_set(r->err, MC_INVALID, "%s: %s in the remote's archive is not a submission's "
 				     "record: nothing was merged", r->in->url, d->new_file.path);
 	} else {
-		if (r->n == r->cap) {
-			r->cap = r->cap ? 2 * r->cap : 64;
-			r->v = mc_xrealloc(r->v, r->cap * sizeof *r->v);
-		}
 		const char *at = json_string_value(json_object_get(j, "submitted_at"));
-		r->v[r->n++] = (struct change){ .sub = mc_xstrdup(id), .record = text,
-						 .submitted_at = mc_xstrdup(at ? at : ""),
-						 .attempt = json_integer_value(json_object_get(j, "attempt")),
-						 .here = !same(have_ours, &ours, have_base, &d->old_file.id) };
-		text = NULL;
+		char *key = merge_key(json_integer_value(json_object_get(j, "attempt")), at ? at : "", id);
+		unsigned char v[GIT_OID_RAWSZ + 1];
+		memcpy(v, d->new_file.id.id, GIT_OID_RAWSZ);
+		v[GIT_OID_RAWSZ] = !same(have_ours, &ours, have_base, &d->old_file.id);
+		r->rc = store_archive_scratch_add(r->s, key, r->n++, v, sizeof v, r->err);
+		if (r->n % MAPS_DROP_EVERY == 0)
+			arc_pack_maps_drop(r->in->objects);
+		free(key);
 	}
 	json_decref(j);
 	free(text);
 	return r->rc != MC_OK;
 }
 
-static int change_cmp(const void *x, const void *y)
-{
-	const struct change *a = x, *b = y;
-	if (a->attempt != b->attempt)
-		return (a->attempt > b->attempt) - (a->attempt < b->attempt);
-	int c = strcmp(a->submitted_at, b->submitted_at);
-	return c ? c : strcmp(a->sub, b->sub);
-}
-
-/* by_sub: r->v's indices in the order of their submissions' ids, for bsearch */
-static int idx_cmp(const void *x, const void *y, void *ctx)
-{
-	const struct reader *r = ctx;
-	return strcmp(r->v[*(const size_t *)x].sub, r->v[*(const size_t *)y].sub);
-}
-
-static int key_cmp(const void *key, const void *y, void *ctx)
-{
-	const struct reader *r = ctx;
-	return strcmp(key, r->v[*(const size_t *)y].sub);
-}
-
 static const struct change *change_of(const struct reader *r, const char *sub)
 {
-	size_t lo = 0, hi = r->n;
-	while (lo < hi) { /* bsearch, with the reader as context */
-		size_t mid = (lo + hi) / 2;
-		int c = key_cmp(sub, &r->by_sub[mid], (void *)r);
-		if (c == 0)
-			return &r->v[r->by_sub[mid]];
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
+	return r->cur.sub && strcmp(r->cur.sub, sub) == 0 ? &r->cur : NULL;
+}
+
+static void change_free(struct change *c)
+{
+	free(c->sub);
+	free(c->record);
+	*c = (struct change){ 0 };
+}
+
+/* The next record in the merge's order, read again from its blob and merged
+ * (merge_run's part), then let go. */
+static int next_record(void *ctx, const char *key, const unsigned char *v)
+{
+	(void)key;
+	struct reader *r = ctx;
+	git_oid id;
+	memcpy(id.id, v, GIT_OID_RAWSZ);
+	char *text = blob_str(r->in->repo, &id);
+	json_t *j = text ? json_loads(text, 0, NULL) : NULL;
+	const char *sub = json_string_value(json_object_get(j, "id"));
+	if (!sub)
+		r->rc = mc_error_set(r->err, MC_FAIL, "%s: a record of the remote's archive can no longer be read: "
+				     "nothing was merged", r->in->url);
+	else {
+		r->cur = (struct change){ .sub = mc_xstrdup(sub), .record = text, .here = v[GIT_OID_RAWSZ] };
+		text = NULL;
+		r->rc = r->part(r->pctx);
+		progress_report("merging the archive's records", ++r->done, r->n);
+		if (r->done % MAPS_DROP_EVERY == 0)
+			arc_pack_maps_drop(r->in->objects);
 	}
-	return NULL;
+	change_free(&r->cur);
+	json_decref(j);
+	free(text);
+	return r->rc != MC_OK;
+}
+
+static int ar_parts(void *ctx, int (*part)(void *pctx), void *pctx, struct mc_error *err)
+{
+	struct reader *r = ctx;
+	r->part = part;
+	r->pctx = pctx;
+	int rc = store_archive_scratch_each(r->s, next_record, r, err);
+	return rc == MC_OK ? r->rc : rc;
 }
 
 /* A submission new here arrives as an import does, with an "import" row. */
@@ -220,17 +423,15 @@ static int import_event(struct reader *r, struct change *c, int (*fn)(void *fnct
 	return MC_OK;
 }
 
+/* The current record's events (ar_parts: one record a part). */
 static int ar_events(void *ctx, int (*fn)(void *fnctx, const struct audit_row *r), void *fnctx,
 		     struct mc_error *err)
 {
 	struct reader *r = ctx;
-	int rc = MC_OK;
-	for (size_t i = 0; rc == MC_OK && i < r->n; i++) {
-		rc = import_event(r, &r->v[i], fn, fnctx, err);
-		if (rc == MC_OK)
-			rc = store_merge_archive_events(r->s, r->v[i].record, r->in->hash, r->in->made_at,
-							session_user(r->s), fn, fnctx, err);
-	}
+	int rc = import_event(r, &r->cur, fn, fnctx, err);
+	if (rc == MC_OK)
+		rc = store_merge_archive_events(r->s, r->cur.record, r->in->hash, r->in->made_at, session_user(r->s),
+						fn, fnctx, err);
 	return rc;
 }
 
@@ -331,22 +532,35 @@ static int side_delta(const git_diff_delta *d, float progress, void *payload)
 	return e->rc != MC_OK;
 }
 
-/* Each delta of the remote's tree since the base under prefix, to fn; *cb_rc
- * is the callback's own status (it stops the walk with an error set). */
+/* The tree at top-level name of t, or NULL (-1: unreadable). */
+static int top_tree(git_repository *repo, const git_tree *t, const char *name, git_tree **out)
+{
+	const git_tree_entry *e = t ? git_tree_entry_byname(t, name) : NULL;
+	*out = NULL;
+	if (!e || git_tree_entry_filemode(e) != GIT_FILEMODE_TREE)
+		return 0;
+	return git_tree_lookup(out, repo, git_tree_entry_id(e)) < 0 ? -1 : 0;
+}
+
+/* Each delta of the remote's tree since the base under prefix ("people/"), to
+ * fn (walk_level: a tree at a time); *cb_rc is the callback's own status (it
+ * stops the walk with an error set). */
 static int remote_deltas(const struct arc_merge_in *in, const char *prefix, git_diff_file_cb fn, void *payload,
 			 const int *cb_rc, struct mc_error *err)
 {
-	git_diff *diff = NULL;
-	git_diff_options o;
-	git_diff_options_init(&o, GIT_DIFF_OPTIONS_VERSION);
-	char *spec = (char *)prefix;
-	o.pathspec = (git_strarray){ &spec, 1 };
+	char *top = mc_xstrndup(prefix, strlen(prefix) - 1);
+	git_tree *a = NULL, *b = NULL;
+	struct walk w = { .repo = in->repo, .fn = fn, .payload = payload };
+	int r = top_tree(in->repo, in->base, top, &a) < 0 || top_tree(in->repo, in->theirs, top, &b) < 0 ? -1 : 0;
+	if (r == 0 && !(a && b && git_oid_equal(git_tree_id(a), git_tree_id(b))))
+		r = walk_level(&w, prefix, a, b);
 	int rc = MC_OK;
-	if (git_diff_tree_to_tree(&diff, in->repo, (git_tree *)in->base, (git_tree *)in->theirs, &o) < 0 ||
-	    (git_diff_foreach(diff, fn, NULL, NULL, NULL, payload) < 0 && *cb_rc == MC_OK))
+	if (r < 0 && !w.stopped)
 		rc = mc_error_set(err, MC_FAIL, "%s: comparing the two archives' %s failed: %s", in->url, prefix,
 				  git_error_last() ? git_error_last()->message : "?");
-	git_diff_free(diff);
+	git_tree_free(a);
+	git_tree_free(b);
+	free(top);
 	return rc == MC_OK ? *cb_rc : rc;
 }
 
@@ -370,17 +584,12 @@ int arc_merge_records(struct store *s, const struct arc_merge_in *in, struct mer
 	char from_hash[MC_SHA256_HEX];
 	int rc = store_audit_last(s, &from, from_hash, err);
 	if (rc == MC_OK)
+		rc = store_archive_scratch_open(s, err);
+	if (rc == MC_OK)
 		rc = remote_deltas(in, "submissions/", record_delta, &r, &r.rc, err);
-	if (r.n) /* earlier attempts first: a new submission links to its previous one */
-		qsort(r.v, r.n, sizeof *r.v, change_cmp);
-	r.by_sub = mc_xcalloc(r.n ? r.n : 1, sizeof *r.by_sub);
-	for (size_t i = 0; i < r.n; i++)
-		r.by_sub[i] = i;
-	if (r.n)
-		qsort_r(r.by_sub, r.n, sizeof *r.by_sub, idx_cmp, &r);
 	struct merge_source src = { .id = in->source_id, .district = "(archive)", .made_by = in->made_by,
 				    .made_at = in->made_at, .step = "merging the archive's records",
-				    .base_seq = from, .ctx = &r,
+				    .base_seq = from, .ctx = &r, .parts = ar_parts,
 				    .events = ar_events, .changed_here = ar_changed_here, .records = ar_records,
 				    .apply = ar_apply };
 	struct edus e = { .s = s, .in = in, .err = err };
@@ -396,12 +605,6 @@ int arc_merge_records(struct store *s, const struct arc_merge_in *in, struct mer
 		rc = people_conflicts_noted(s, in, res, e.conflicts, err);
 	if (rc == MC_OK)
 		rc = store_merge_settle(s, from, in->source_id, err);
-	for (size_t i = 0; i < r.n; i++) {
-		free(r.v[i].sub);
-		free(r.v[i].record);
-		free(r.v[i].submitted_at);
-	}
-	free(r.v);
-	free(r.by_sub);
+	store_archive_scratch_clear(s);
 	return rc;
 }

@@ -427,6 +427,8 @@ static int tent_cmp(const void *x, const void *y)
 	return (ca > cb) - (ca < cb);
 }
 
+int arc_tent_cmp(const struct arc_tent *a, const struct arc_tent *b) { return tent_cmp(a, b); }
+
 void arc_tents_sort(struct arc_tent *t, size_t n)
 {
 	if (n > 1)
@@ -1422,4 +1424,165 @@ int arc_pack_merge(git_odb *odb, const char *objects, size_t most, size_t keep, 
 	free(p);
 	free(dir);
 	return rc;
+}
+
+/* ---------------------------------------------------------------- another archive's objects, as files */
+
+/* File from at to: copied beside it and renamed. Never a hard link: a pack
+ * merged away here becomes a spare whose file the next pack is written into
+ * (spare_keep), which would write into the other archive's pack. 0, or -1
+ * and errno (ENOENT: from is gone). */
+static int take_file(const char *from, const char *to)
+{
+	int in = open(from, O_RDONLY | O_CLOEXEC);
+	if (in < 0)
+		return -1;
+	char *tmp = mc_xasprintf("%s.XXXXXX", to);
+	int out = mkstemp(tmp), rc = out < 0 ? -1 : 0;
+	static char buf[1 << 16];
+	ssize_t n;
+	while (rc == 0 && (n = read(in, buf, sizeof buf)) != 0)
+		rc = n < 0 ? (errno == EINTR ? 0 : -1) : write_all(out, buf, (size_t)n);
+	int e = errno;
+	close(in);
+	if (out >= 0) {
+		fchmod(out, priv_file_mode(0444));
+		if (close(out) != 0 && rc == 0)
+			rc = -1, e = errno;
+		if (rc == 0 && rename(tmp, to) != 0)
+			rc = -1, e = errno;
+		if (rc != 0)
+			unlink(tmp);
+	}
+	free(tmp);
+	errno = e;
+	return rc;
+}
+
+/* The packs of from/pack not in objects/pack (by name: a pack's name is its
+ * checksum), each pack before its index, which is what makes libgit2 see it.
+ * *gone: a listed one was removed meanwhile (merged away there). */
+static int take_packs(const char *from, const char *objects, size_t *taken, int *gone)
+{
+	char *src = mc_xasprintf("%s/pack", from), *dst = mc_xasprintf("%s/pack", objects);
+	DIR *d = opendir(src);
+	struct dirent *e;
+	int rc = d || errno == ENOENT ? 0 : -1;
+	while (rc == 0 && d && (e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+		if (strncmp(e->d_name, "pack-", 5) != 0 || len < 9 || strcmp(e->d_name + len - 4, ".idx") != 0)
+			continue;
+		char *idx = mc_xasprintf("%s/%s", dst, e->d_name);
+		if (access(idx, F_OK) != 0) {
+			char *fi = mc_xasprintf("%s/%s", src, e->d_name);
+			char *fp = mc_xasprintf("%s/%.*s.pack", src, (int)len - 4, e->d_name);
+			char *tp = mc_xasprintf("%s/%.*s.pack", dst, (int)len - 4, e->d_name);
+			if (take_file(fp, tp) != 0 || take_file(fi, idx) != 0) {
+				if (errno == ENOENT)
+					*gone = 1;
+				else
+					rc = -1;
+			} else
+				(*taken)++;
+			free(fi);
+			free(fp);
+			free(tp);
+		}
+		free(idx);
+	}
+	if (d)
+		closedir(d);
+	free(src);
+	free(dst);
+	return rc;
+}
+
+/* The loose objects of from (objects/xx/…) not here. */
+static int take_loose(const char *from, const char *objects, size_t *taken)
+{
+	DIR *d = opendir(from);
+	struct dirent *e;
+	int rc = d ? 0 : -1;
+	while (rc == 0 && d && (e = readdir(d))) {
+		if (strlen(e->d_name) != 2 || !strchr("0123456789abcdef", e->d_name[0]) ||
+		    !strchr("0123456789abcdef", e->d_name[1]))
+			continue;
+		char *sd = mc_xasprintf("%s/%s", from, e->d_name), *td = mc_xasprintf("%s/%s", objects, e->d_name);
+		DIR *s = opendir(sd);
+		struct dirent *f;
+		while (rc == 0 && s && (f = readdir(s))) {
+			if (strlen(f->d_name) != GIT_OID_HEXSZ - 2)
+				continue;
+			char *fs = mc_xasprintf("%s/%s", sd, f->d_name), *ft = mc_xasprintf("%s/%s", td, f->d_name);
+			if (access(ft, F_OK) != 0 && (mkdir(td, 0777) == 0 || errno == EEXIST)) {
+				if (take_file(fs, ft) == 0)
+					(*taken)++;
+				else if (errno != ENOENT) /* packed and pruned there meanwhile: in a pack now */
+					rc = -1;
+			}
+			free(fs);
+			free(ft);
+		}
+		if (s)
+			closedir(s);
+		free(sd);
+		free(td);
+	}
+	if (d)
+		closedir(d);
+	return rc;
+}
+
+int arc_objects_take(const char *from, const char *objects, size_t *taken)
+{
+	*taken = 0;
+	char *alt = mc_xasprintf("%s/info/alternates", from);
+	int has_alt = access(alt, F_OK) == 0;
+	free(alt);
+	if (has_alt) {
+		errno = ENOTSUP;
+		return -1;
+	}
+	/* listed again until a listing brings nothing and finds nothing gone:
+	 * a pack made there (merging others) while one listing went by is in the next */
+	int rc = 0;
+	for (int pass = 0;; pass++) {
+		size_t before = *taken;
+		int gone = 0;
+		rc = take_loose(from, objects, taken);
+		if (rc == 0)
+			rc = take_packs(from, objects, taken, &gone);
+		if (rc != 0 || (pass > 0 && *taken == before && !gone))
+			break;
+		if (pass == 16) {
+			errno = EAGAIN;
+			rc = -1;
+			break;
+		}
+	}
+	return rc;
+}
+
+void arc_pack_maps_drop(const char *objects)
+{
+	FILE *fp = fopen("/proc/self/maps", "re");
+	if (!fp)
+		return;
+	char *line = NULL, *dir = mc_xasprintf("%s/pack/", objects);
+	size_t cap = 0, dl = strlen(dir);
+	while (getline(&line, &cap, fp) > 0) {
+		unsigned long lo, hi;
+		char perms[8];
+		int at = 0;
+		if (sscanf(line, "%lx-%lx %7s %*s %*s %*s %n", &lo, &hi, perms, &at) < 3 || !at || perms[1] != '-')
+			continue; /* writable mappings are not libgit2's indexes */
+		char *path = line + at;
+		path[strcspn(path, "\n")] = '\0';
+		size_t pl = strlen(path);
+		if (strncmp(path, dir, dl) == 0 && pl > 4 && strcmp(path + pl - 4, ".idx") == 0)
+			madvise((void *)lo, hi - lo, MADV_DONTNEED);
+	}
+	free(line);
+	free(dir);
+	fclose(fp);
 }

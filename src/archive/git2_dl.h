@@ -125,6 +125,7 @@
 	X(tree_walk) \
 	X(tree_entry_byindex) \
 	X(tree_entrycount) \
+	X(tree_id) \
 	X(treebuilder_free) \
 	X(treebuilder_insert) \
 	X(treebuilder_new)
@@ -243,6 +244,7 @@ int git2_dl_load(struct mc_error *err);
 #define git_tree_walk (*git2_dl.tree_walk)
 #define git_tree_entry_byindex (*git2_dl.tree_entry_byindex)
 #define git_tree_entrycount (*git2_dl.tree_entrycount)
+#define git_tree_id (*git2_dl.tree_id)
 #define git_treebuilder_free(p) GIT2_DL_FREE(treebuilder_free, p)
 #define git_treebuilder_insert (*git2_dl.treebuilder_insert)
 #define git_treebuilder_new (*git2_dl.treebuilder_new)

@@ -342,33 +342,46 @@ static int decide_one(struct merge *m, size_t f)
 	return rc;
 }
 
-static int decide_each(struct merge *m)
+static int decide_each(struct merge *m, int progress)
 {
 	int rc = MC_OK;
 	for (size_t i = 0; rc == MC_OK && i < m->n; i++) {
 		if (m->ev[i].sub && m->at[i] != (size_t)-1)
 			rc = decide_one(m, i);
-		progress_report(m->src->step, (long long)i, (long long)m->n);
+		if (progress)
+			progress_report(m->src->step, (long long)i, (long long)m->n);
 	}
 	return rc;
 }
+
+/* The source's events read (all of them, or a part's), then merged and let go. */
+static int merge_batch(struct merge *m, int progress)
+{
+	int rc = m->src->events(m->src->ctx, collect, m, m->err);
+	if (rc == MC_OK && m->n) {
+		group(m);
+		rc = append_events(m, (size_t)-1);
+		if (rc == MC_OK)
+			rc = decide_each(m, progress);
+	}
+	free(m->ix);
+	free(m->at);
+	events_free(m);
+	m->ix = m->at = NULL;
+	m->ev = NULL;
+	m->n = m->cap = m->nix = 0;
+	return rc;
+}
+
+static int merge_part(void *ctx) { return merge_batch(ctx, 0); }
 
 int merge_run(struct store *s, const struct merge_source *src, struct merge_result *res, struct mc_error *err)
 {
 	*res = (struct merge_result){ 0 };
 	struct merge m = { .s = s, .src = src, .err = err, .res = res };
-	int rc = src->events(src->ctx, collect, &m, err);
-	if (rc != MC_OK || m.n == 0) {
-		events_free(&m);
+	int rc = src->parts ? src->parts(src->ctx, merge_part, &m, err) : merge_batch(&m, 1);
+	if (rc != MC_OK)
 		return rc;
-	}
-	group(&m);
-	rc = append_events(&m, (size_t)-1);
-	if (rc == MC_OK)
-		rc = decide_each(&m);
-	free(m.ix);
-	free(m.at);
-	events_free(&m);
 	char now[MC_TIME_LEN];
 	mc_now(now);
 	if (rc == MC_OK && (res->events || res->conflicts))
