@@ -363,6 +363,26 @@ t_check "reports: r takes the figures again" [ "$(report_queries "$T/rq-refresh.
 t_check "reports: the screen says when the figures were taken" \
 	grep -q '^ Figures taken 2026-11-22 at 12:00 UTC; r takes them again\.' "$T/dumps/rq/rq-refresh"
 
+# Under a locale that is not UTF-8 and not ASCII (ISO-8859-1, made here from
+# Debian's locales package: .ci/deps), the bars are drawn in ASCII, '#' for what
+# is earned and '.' for the rest, whole cells only (issue 13). (An ASCII locale,
+# LANG=C, is taken for a UTF-8 terminal, as the queue's names are: driver.c.)
+if mkdir -p "$T/loc" && localedef -i en_US -f ISO-8859-1 "$T/loc/en_US.ISO-8859-1" >"$T/loc.err" 2>&1; then
+	printf 'R\n:dump rq-latin1\nq\n' >"$T/rq.keys"
+	LOCPATH=$T/loc LC_ALL=en_US.ISO-8859-1
+	export LOCPATH LC_ALL
+	replay "$T/rq.keys" 80x24
+	unset LOCPATH LC_ALL
+	sed -n '4,10p' "$TUI_DIR/reports-80x24.screen" | sed 's/█/#/g; s/[▏▎▍▌▋▊▉]/./g; s/·/./g' >"$T/bars.want"
+	sed -n '4,10p' "$T/dumps/rq/rq-latin1" >"$T/bars.got"
+	t_check "reports under ISO-8859-1: the bars in ASCII" cmp -s "$T/bars.want" "$T/bars.got" ||
+		t_diag "$T/bars.got"
+	t_check "reports under ISO-8859-1: the earned bar is of '#'" grep -q '^ TUIT .* ####*$' "$T/bars.got"
+else
+	t_diag "$T/loc.err"
+	t_fail "reports under ISO-8859-1: localedef made the locale (Debian's locales package)"
+fi
+
 # A bad script is an error with its file and line, not a hang.
 printf 'j\n<Nope>\n' >"$T/bad.keys"
 replay "$T/bad.keys" 80x24
