@@ -403,7 +403,7 @@ static int report_own_progress_one(void *ctx, const struct report_count_diff *d)
 	if (c->report_diffs++ >= REPORT_DIFFS)
 		return MC_OK;
 	if (strcmp(d->table, "submission") == 0)
-		problem(c, "submission %s: the row kept for %s's own progress report is %s: changed outside "
+		problem(c, "submission %s: the row kept for %s's own progress and turnaround reports is %s: changed outside "
 			   "mcassess", d->when, d->assessor, d->kept ? "not what its facts and reads say" : "missing");
 	else
 		problem(c, "own progress counter of %s (%s%s) for %s%s%s, %s, %s, %s attempts, says %lld but %lld "

@@ -1432,3 +1432,29 @@ CREATE TRIGGER check_dirty_own_sub_upd AFTER UPDATE ON report_own_sub BEGIN
 	INSERT INTO check_dirty VALUES (OLD.day, NULL);
 	INSERT INTO check_dirty SELECT NEW.day, NULL WHERE NEW.day IS NOT OLD.day;
 END;
+
+-- migration 25
+-- An assessor's own turnaround from their rows of report_own_sub (issue 13;
+-- src/store/store_report.c): each row also holds its submission's times as its
+-- facts (report_submission) say: when it was submitted, first assigned (to
+-- anyone) and decided; report_own_sub_times has the assessor first and covers
+-- what turnaround reads, so an assessor's own turnaround reads one range of it
+-- instead of looking their submissions up one by one across the file (at a
+-- million, 54,276 for the busiest assessor: 1.5 s when the file is not in the
+-- cache). The rows are rewritten with the facts, as before; `check` compares
+-- the times too.
+ALTER TABLE report_own_sub ADD COLUMN submitted_at TEXT NOT NULL DEFAULT '';
+ALTER TABLE report_own_sub ADD COLUMN assigned_at TEXT;
+ALTER TABLE report_own_sub ADD COLUMN decided_at TEXT;
+DROP VIEW report_own_sub_fact;
+CREATE VIEW report_own_sub_fact AS
+	SELECT f.submission_id, a.assessor, substr(f.submitted_at, 1, 10) AS day, f.credential_id, f.district_id,
+	f.status, s.attempt, f.submitted_at, f.assigned_at, f.decided_at
+	FROM report_submission f CROSS JOIN assignment a ON a.submission_id = f.submission_id
+	JOIN submission s ON s.id = f.submission_id
+	WHERE NOT EXISTS (SELECT 1 FROM assignment b WHERE b.submission_id = a.submission_id
+		AND b.assessor = a.assessor AND b.read < a.read);
+UPDATE report_own_sub SET (submitted_at, assigned_at, decided_at) = (SELECT f.submitted_at, f.assigned_at,
+	f.decided_at FROM report_submission f WHERE f.submission_id = report_own_sub.submission_id);
+CREATE INDEX report_own_sub_times ON report_own_sub(assessor, district_id, credential_id, status, submitted_at,
+	assigned_at, decided_at);

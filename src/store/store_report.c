@@ -202,17 +202,18 @@ static const char SQL_TIMES_RECOUNT[] =
 	" (SELECT min(a.at) FROM assignment a WHERE a.submission_id = s.id), dc.at"
 	" FROM submission s" SCOPE_JOIN " LEFT JOIN decision dc ON dc.submission_id = s.id" SCOPE_WHERE;
 
-/* From the facts (report_submission): one compact row a
- * submission; an assessor's own start from their assignments. */
-#define FACT_TIMES(MINE)                                                                        \
+/* From the facts (report_submission): one compact row a submission; an
+ * assessor's own from their rows of report_own_sub, which hold the same facts,
+ * one range of its index report_own_sub_times (the assessor first). */
+#define FACT_TIMES(FROM, MINE)                                                                  \
 	"SELECT p.code, d.name, f.status, f.submitted_at, f.assigned_at, f.decided_at"             \
-	" FROM report_submission f JOIN district d ON d.id = f.district_id"                        \
+	" FROM " FROM " JOIN district d ON d.id = f.district_id"                                   \
 	" JOIN credential c ON c.id = f.credential_id JOIN pathway p ON p.id = c.pathway_id"       \
 	" WHERE (?1 IS NULL OR f.district_id = (SELECT id FROM district WHERE name = ?1))"         \
 	" AND (?2 IS NULL OR f.submitted_at >= ?2) AND (?3 IS NULL OR substr(f.submitted_at, 1, 10) <= ?3)" MINE
-static const char SQL_TIMES_KEPT[] = FACT_TIMES(" AND ?4 IS NULL");
-static const char SQL_TIMES_MINE[] = FACT_TIMES(
-	" AND f.submission_id IN (SELECT sa.submission_id FROM assignment sa WHERE sa.assessor = ?4)");
+static const char SQL_TIMES_KEPT[] = FACT_TIMES("report_submission f", " AND ?4 IS NULL");
+static const char SQL_TIMES_MINE[] = FACT_TIMES("report_own_sub f INDEXED BY report_own_sub_times",
+						" AND f.assessor = ?4");
 
 int store_report_times(struct store *s, const struct report_scope *sc,
 		       int (*fn)(void *ctx, const char *pathway, const char *district, const char *status,
@@ -969,7 +970,9 @@ int store_report_turn_check(struct store *s, const char *const *days, int ndays,
 #define OWNP_FACTS(SUBS)                                                                        \
 	"SELECT day AS k, assessor, credential_id, district_id, status, attempt = 1 AS first, count(*) AS n,"\
 	" sum(attempt) AS attempts FROM report_own_sub_fact WHERE " SUBS " GROUP BY 1, 2, 3, 4, 5, 6"
-#define OWNP_REST(T) "(" T ".day, " T ".credential_id, " T ".district_id, " T ".status, " T ".attempt)"
+#define OWNP_REST(T)                                                                            \
+	"(" T ".day, " T ".credential_id, " T ".district_id, " T ".status, " T ".attempt, " T ".submitted_at, " \
+	T ".assigned_at, " T ".decided_at)"
 /* The rows of one side (A) with no row of the same key in the other (B) that
  * also has the same facts (SAME), by B's key: kept rows that differ or are
  * left over, and the facts' rows that have no kept row at all. */

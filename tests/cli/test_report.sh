@@ -434,10 +434,17 @@ t_check "own progress: check --since-last names the day's count changed behind i
 RC=0; "$MCASSESS" --db "$A/t.db" check >"$OUT" 2>"$ERR" || RC=$?
 t_check "own progress: check names the day, its month and all time" [ "$RC" != 0 ] &&
 	[ "$(cat "$OUT" "$ERR" | grep -c "own progress counter of mco13a (")" = 3 ]
+# the times an assessor's own turnaround reads from their rows (report_own_sub)
+sqlite3 "$A/t.db" "UPDATE report_own_sub SET decided_at = '2001-01-01T00:00:00Z' WHERE assessor = 'mco13a' AND
+	submission_id = (SELECT min(submission_id) FROM report_own_sub WHERE assessor = 'mco13a')"
+RC=0; "$MCASSESS" --db "$A/t.db" check >"$OUT" 2>"$ERR" || RC=$?
+t_check "own turnaround: check names the submission whose kept time was changed" [ "$RC" != 0 ] &&
+	grep -q "submission .*: the row kept for mco13a's own progress and turnaround reports is not what its facts" \
+	"$OUT" "$ERR"
 sqlite3 "$A/t.db" "DELETE FROM report_own_sub WHERE assessor = 'mco13a' AND submission_id = (SELECT max(submission_id)
 	FROM report_own_sub WHERE assessor = 'mco13a')"
 RC=0; "$MCASSESS" --db "$A/t.db" check >"$OUT" 2>"$ERR" || RC=$?
 t_check "own progress: check names the submission whose row is gone" [ "$RC" != 0 ] &&
-	grep -q "submission .*: the row kept for mco13a's own progress report is missing" "$OUT" "$ERR"
+	grep -q "submission .*: the row kept for mco13a's own progress and turnaround reports is missing" "$OUT" "$ERR"
 rm -rf "$A"
 done_testing
