@@ -313,12 +313,16 @@ static int trace_line(unsigned type, void *file, void *stmt, void *x)
 	(void)x;
 	const char *sql = sqlite3_sql(stmt);
 	if (sql) {
+		/* one line whole: check's integrity thread traces into the same file,
+		 * and lines mixed a character at a time lost their "(prepared) " marks */
+		flockfile(file);
 		if (sqlite3_stmt_status(stmt, SQLITE_STMTSTATUS_RUN, 0) == 0)
 			fputs("(prepared) ", file);
 		for (; *sql; sql++)
-			fputc(*sql == '\n' ? ' ' : *sql, file);
-		fputc('\n', file);
+			putc_unlocked(*sql == '\n' ? ' ' : *sql, file);
+		putc_unlocked('\n', file);
 		fflush(file);
+		funlockfile(file);
 	}
 	return 0;
 }
