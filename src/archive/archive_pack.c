@@ -57,28 +57,13 @@ static void need(struct pw *p, size_t more)
 	}
 }
 
-static int write_all(int fd, const void *data, size_t n)
-{
-	const unsigned char *b = data;
-	while (n > 0) {
-		ssize_t w = write(fd, b, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		b += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 static void flush(struct pw *p)
 {
 	if (p->len == 0 || p->failed)
 		return;
 	if (!p->sha_later)
 		sha1_update(&p->sha, p->len, p->buf);
-	if (write_all(p->fd, p->buf, p->len) != 0)
+	if (mc_write_all(p->fd, p->buf, p->len) != 0)
 		p->failed = 1;
 	p->flushed += p->len;
 	p->len = 0;
@@ -656,7 +641,7 @@ static void spare_keep(const char *objects, const char *f, const char *name, siz
 static int put_file(const char *dir, const char *name, const void *data, size_t n, int fd, char *tmp)
 {
 	int rc = 0;
-	if (data && write_all(fd, data, n) != 0)
+	if (data && mc_write_all(fd, data, n) != 0)
 		rc = -1;
 	off_t end = lseek(fd, 0, SEEK_CUR);
 	if (rc == 0 && (end < 0 || ftruncate(fd, end) != 0))
@@ -760,7 +745,7 @@ static int pack_put(git_odb *odb, struct fill *f, const char *objects, const git
 		sha1_digest(&p.sha, sizeof sum, sum);
 		for (size_t i = 0; i < sizeof sum; i++)
 			snprintf(hex + 2 * i, 3, "%02x", sum[i]);
-		if (p.failed || write_all(p.fd, sum, sizeof sum) != 0)
+		if (p.failed || mc_write_all(p.fd, sum, sizeof sum) != 0)
 			rc = -1;
 	}
 	if (p.fd >= 0) {
@@ -1006,7 +991,7 @@ static int stream_finish(struct arc_stream *w, char **why)
 	char hex[2 * SHA1_DIGEST_SIZE + 1];
 	flush(&w->p);
 	int rc = w->p.failed || pwrite(w->p.fd, cnt, 4, 8) != 4 || file_sha1(w->p.fd, &w->p, sum) != 0 ||
-			 lseek(w->p.fd, 0, SEEK_END) < 0 || write_all(w->p.fd, sum, sizeof sum) != 0
+			 lseek(w->p.fd, 0, SEEK_END) < 0 || mc_write_all(w->p.fd, sum, sizeof sum) != 0
 		 ? -1
 		 : 0;
 	for (size_t i = 0; i < sizeof sum; i++)
@@ -1442,7 +1427,7 @@ static int take_file(const char *from, const char *to)
 	static char buf[1 << 16];
 	ssize_t n;
 	while (rc == 0 && (n = read(in, buf, sizeof buf)) != 0)
-		rc = n < 0 ? (errno == EINTR ? 0 : -1) : write_all(out, buf, (size_t)n);
+		rc = n < 0 ? (errno == EINTR ? 0 : -1) : mc_write_all(out, buf, (size_t)n);
 	int e = errno;
 	close(in);
 	if (out >= 0) {
