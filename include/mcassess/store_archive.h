@@ -102,6 +102,8 @@ int store_archive_scratch_add(struct store *s, const char *path, long long ord, 
 int store_archive_scratch_each(struct store *s, int (*fn)(void *ctx, const char *path, const unsigned char *oid),
 			       void *ctx, struct mc_error *err);
 void store_archive_scratch_clear(struct store *s);
+/* The meta key `key` removed (a pull's note of how far it got, once it ends). */
+int store_archive_meta_drop(struct store *s, const char *key, struct mc_error *err);
 
 /* The commits whose rows have key a or key b, each once, oldest first. */
 int store_archive_log_each(struct store *s, const char *a, const char *b,

@@ -1881,6 +1881,11 @@ struct ck {
 	size_t nseen, capseen;
 	int pulled;
 	long foreign;
+	/* a pull stopped between its steps (ARC_PULL_PENDING): the remote's
+	 * head it was pulling, whose tree holds the records it brought so far */
+	git_oid pending;
+	git_tree *pending_tree;
+	long long pending_done, pending_total;
 	int hide_educators; /* the user may be held blind to an educator (queue_viewer_blind) */
 	const struct archive_known *known; /* files the caller hashed, or NULL */
 	long older;         /* records written before the archive kept reads, due dates, removals */
@@ -2002,6 +2007,16 @@ static char *blob_text(git_repository *repo, const git_oid *oid)
 	return t;
 }
 
+/* path in the archive's tree, or else in that of a pull stopped between its
+ * steps: what it brought is in the remote's tree, not yet in ours (the branch
+ * moves when the pull ends). 0: found. */
+static int entry_of(const struct ck *c, const char *path, git_tree_entry **e)
+{
+	if (git_tree_entry_bypath(e, c->tree, path) == 0)
+		return 0;
+	return c->pending_tree ? git_tree_entry_bypath(e, c->pending_tree, path) : -1;
+}
+
 static int check_subject(void *ctx, const char *subject)
 {
 	struct ck *c = ctx;
@@ -2021,7 +2036,7 @@ static int check_subject(void *ctx, const char *subject)
 	char *name = mc_xstrdup(subject), *colon = strchr(name, ':');
 	*colon = ' '; /* "submission HX-101" */
 	git_tree_entry *e = NULL;
-	if (git_tree_entry_bypath(&e, c->tree, path) != 0) {
+	if (entry_of(c, path, &e) != 0) {
 		if (names_educator(c, subject, ""))
 			problem(c, "archive: an educator's record is in the database but not in the archive (head "
 				   "%s); a coordinator or admin running this sees which", c->head7);
@@ -2106,7 +2121,7 @@ static int check_evidence(void *ctx, const char *sha, int is_file)
 	struct ck *c = ctx;
 	char *path = store_archive_evidence_path(c->a->layout, sha);
 	git_tree_entry *e = NULL;
-	int have = git_tree_entry_bypath(&e, c->tree, path) == 0;
+	int have = entry_of(c, path, &e) == 0;
 	git_tree_entry_free(e);
 	char *file = is_file && have ? evstore_path(store_evidence_dir(c->a->s), sha) : NULL;
 	int altered = 0;
@@ -2180,6 +2195,37 @@ static int is_pending(struct chain *ch, long long seq)
 	return 0;
 }
 
+static int tree_of(struct arc *a, const git_oid *commit, git_tree **out);
+
+/* A pull stopped between its steps, not since finished: said as a note (the
+ * database is consistent, the same pull goes on), and the remote's tree it
+ * was pulling kept, where what it brought so far is found. */
+static int pull_pending(struct ck *c, struct mc_error *err)
+{
+	char *v = NULL, hex[GIT_OID_HEXSZ + 1];
+	long long from;
+	int rc = store_meta_get(c->a->s, ARC_PULL_PENDING, &v, err);
+	if (rc != MC_OK || !v || sscanf(v, "%40s %lld %lld %lld", hex, &c->pending_done, &c->pending_total, &from) != 4 ||
+	    git_oid_fromstr(&c->pending, hex) < 0 || git_oid_equal(&c->pending, &c->a->head) ||
+	    git_graph_descendant_of(c->a->repo, &c->a->head, &c->pending) == 1) {
+		free(v);
+		return rc; /* none, or done: the branch holds it */
+	}
+	free(v);
+	if (tree_of(c->a, &c->pending, &c->pending_tree) < 0) {
+		problem(c, "archive: a pull of commit %.10s stopped with %lld of its %lld records in, and that "
+			   "commit can no longer be read (%s): run the same 'mcassess archive pull' again", hex,
+			c->pending_done, c->pending_total, git_why());
+		return MC_OK;
+	}
+	char *msg = mc_xasprintf("archive: note: a pull (of commit %.10s) stopped with %lld of its %lld records "
+				 "in this database; the same 'mcassess archive pull' goes on from record %lld", hex,
+				 c->pending_done, c->pending_total, c->pending_done + 1);
+	c->report(c->ctx, msg);
+	free(msg);
+	return MC_OK;
+}
+
 /* A row an archive pull merged (store_merge_settle) has no commit of ours:
  * the commit it came from, which the pull's merge brought into the history,
  * is its commit. */
@@ -2190,7 +2236,8 @@ static int pulled_in(struct ck *c, const struct audit_row *r)
 	git_oid id;
 	int in = store_merge_source_of(c->a->s, r->uid, &source, &e2) == MC_OK && source &&
 		 git_oid_fromstr(&id, source + strlen("archive:")) == 0 &&
-		 (git_oid_equal(&id, &c->a->head) || git_graph_descendant_of(c->a->repo, &c->a->head, &id) == 1);
+		 (git_oid_equal(&id, &c->a->head) || git_graph_descendant_of(c->a->repo, &c->a->head, &id) == 1 ||
+		  (c->pending_tree && git_oid_equal(&id, &c->pending)));
 	mc_error_clear(&e2);
 	free(source);
 	return in;
@@ -2397,6 +2444,8 @@ int archive_check(struct store *s, void (*report)(void *ctx, const char *problem
 	c.pulled = pulled != NULL;
 	free(pulled);
 	if (rc == MC_OK)
+		rc = pull_pending(&c, err);
+	if (rc == MC_OK)
 		rc = store_archive_each_subject(s, check_subject, &c, err);
 	if (rc == MC_OK)
 		rc = c.rc;
@@ -2427,6 +2476,7 @@ int archive_check(struct store *s, void (*report)(void *ctx, const char *problem
 		free(c.seen[i]);
 	free(c.seen);
 	git_tree_free(c.tree);
+	git_tree_free(c.pending_tree);
 	arc_close(&a);
 	return rc;
 }
@@ -2673,8 +2723,30 @@ static int tree_of(struct arc *a, const git_oid *commit, git_tree **out)
 	return r;
 }
 
+/* A pull that failed after steps were committed: what it says is true of
+ * the step that failed, and the steps before it stay (resumable). */
+static int pull_stopped(const char *url, const struct arc_pull_steps *st, int rc, struct mc_error *err)
+{
+	if (rc == MC_OK || st->committed == 0)
+		return rc;
+	const char *msg = mc_error_msg(err);
+	const char *nothing = strstr(msg, "nothing was merged");
+	char *head = mc_xstrndup(msg, nothing ? (size_t)(nothing - msg) : strlen(msg));
+	size_t n = strlen(head);
+	while (n > 0 && (head[n - 1] == ' ' || head[n - 1] == ':' || head[n - 1] == ';'))
+		head[--n] = '\0';
+	/* not MC_INVALID (exit 3 says nothing changed) */
+	rc = mc_error_set(err, MC_FAIL, "%s; the pull stopped at record %lld of %lld: the first %lld are in this "
+			  "database (check is clean) and the archive's branch has not moved; once this is mended, "
+			  "'mcassess archive pull %s' goes on from record %lld", head, st->at, st->total, st->records,
+			  url, st->records + 1);
+	free(head);
+	return rc;
+}
+
 /* The database follows the archive: the records theirs changed since base
- * (NULL: no common history), merged in one transaction by the one engine. */
+ * (NULL: no common history), merged by the one engine in steps
+ * (arc_merge_records: a transaction every pull_step records). */
 static int pull_records(struct arc *a, const char *url, const git_oid *theirs, const git_oid *base,
 			struct archive_sync_result *out, struct mc_error *err)
 {
@@ -2694,15 +2766,17 @@ static int pull_records(struct arc *a, const char *url, const git_oid *theirs, c
 				   .made_by = rc == MC_OK ? git_commit_author(tc)->name : "", .made_at = at,
 				   .hash = hex, .objects = a->objects };
 	struct merge_result res = { 0 };
+	struct arc_pull_steps steps = { 0 };
 	if (rc == MC_OK)
 		rc = store_begin(a->s, err);
 	if (rc == MC_OK)
-		rc = arc_merge_records(a->s, &in, &res, err);
+		rc = arc_merge_records(a->s, &in, &res, &steps, err);
 	MC_CRASH_POINT("archive pull: records merged, not committed");
 	if (rc == MC_OK)
 		rc = store_commit(a->s, err);
 	else if (store_in_tx(a->s))
 		store_rollback(a->s);
+	rc = pull_stopped(url, &steps, rc, err);
 	out->submissions = res.submissions;
 	out->conflicts = res.conflicts;
 	free(id);
@@ -2812,6 +2886,8 @@ int archive_pull(struct store *s, const char *remote, void (*report)(void *ctx, 
 		rc = store_begin(s, err);
 		if (rc == MC_OK)
 			rc = store_meta_set(s, "archive_head", hex, err);
+		if (rc == MC_OK)
+			rc = store_archive_meta_drop(s, ARC_PULL_PENDING, err);
 		if (rc == MC_OK)
 			rc = store_commit(s, err);
 		else

@@ -135,8 +135,18 @@ struct arc_merge_in {
 	const char *source_id, *url, *made_by, *made_at, *hash;
 	const char *objects; /* this archive's objects directory (arc_pack_maps_drop) */
 };
+/* A pull into this database commits in steps (archive_merge.c, pull_step):
+ * how many were committed, the records they hold, where it stopped of how
+ * many. Between steps the meta key ARC_PULL_PENDING says "COMMIT DONE TOTAL
+ * FROM": the remote's head being pulled, the records in, of how many, and
+ * the audit row the pull began after; the pull's last transaction (with
+ * archive_head) removes it. */
+#define ARC_PULL_PENDING "archive_pull_pending"
+struct arc_pull_steps {
+	long long committed, records, at, total;
+};
 int arc_merge_records(struct store *s, const struct arc_merge_in *in, struct merge_result *res,
-		      struct mc_error *err);
+		      struct arc_pull_steps *steps, struct mc_error *err);
 /* archive_merge_new.c: a submission this database does not have, made from
  * the remote's record (record, JSON) and what its tree holds (the educator's
  * record, the evidence), as an import makes one: its educator (by id), the

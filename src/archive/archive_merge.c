@@ -5,6 +5,7 @@
  * reader: the records the other archive changed, read by their stable ids. */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,6 +16,7 @@
 #include "mcassess/merge.h"
 #include "mcassess/progress.h"
 #include "mcassess/session.h"
+#include "mcassess/store.h"
 #include "mcassess/store_import.h"
 #include "mcassess/store_archive.h"
 #include "mcassess/store_audit.h"
@@ -271,6 +273,12 @@ struct reader {
 	void *pctx;
 	struct mc_error *err;
 	int rc;
+	/* the pull's steps (pull_step): the audit row the step began after, how
+	 * many steps were committed, the counts merge_run keeps already noted */
+	long long from, step_from, steps, step_records;
+	struct merge_result *res;
+	long noted_conflicts;
+	char *what; /* the progress line: "pulling URL: N of M records" */
 };
 
 static int is_record(const char *path)
@@ -359,8 +367,98 @@ static void change_free(struct change *c)
 	*c = (struct change){ 0 };
 }
 
+/* ---------------------------------------------------------------- the pull's steps */
+
+/* A pull commits every PULL_STEP records (issue 15): one transaction for a
+ * district's whole archive grew SQLite's WAL to 3.2 GB at 20,000 submissions
+ * (pages spilled from the cache and dirtied again are written again), 150 GB
+ * at a million. Each step ends settled as a whole pull ends (its rows noted as
+ * the pull's, out of the outbox), notes how far it got (ARC_PULL_PENDING:
+ * "COMMIT DONE TOTAL FROM") and checkpoints, so the WAL restarts from its
+ * beginning. A pull stopped between steps leaves whole records, the branch
+ * where it was; the same pull run again skips what is in (the rows are known
+ * by uid) and goes on. MCASSESS_PULL_STEP=N: N records a step (the tests). */
+#define PULL_STEP 1000
+
+static long long pull_step(void)
+{
+	const char *v = getenv("MCASSESS_PULL_STEP");
+	long long n = v ? atoll(v) : 0;
+	return n > 0 ? n : PULL_STEP;
+}
+
+/* What merge_run would note at its end (the pull's line in the packets' list),
+ * noted now for the records this step merged, and counted from 0 again. */
+static int step_note(struct reader *r)
+{
+	struct merge_result *res = r->res;
+	if (!res->events && !res->conflicts)
+		return MC_OK;
+	char now[MC_TIME_LEN];
+	mc_now(now);
+	int rc = store_packet_import_note(r->s, r->in->source_id, "(archive)", r->in->made_by, r->in->made_at,
+					  session_user(r->s), now, res->events, res->conflicts, r->err);
+	r->noted_conflicts += res->conflicts;
+	res->events = res->conflicts = 0;
+	return rc;
+}
+
+static int pending_note(struct reader *r)
+{
+	char *v = mc_xasprintf("%s %lld %lld %lld", r->in->hash, r->done, r->n, r->from);
+	int rc = store_meta_set(r->s, ARC_PULL_PENDING, v, r->err);
+	free(v);
+	return rc;
+}
+
+static int step_commit(struct reader *r)
+{
+	char hash[MC_SHA256_HEX];
+	int rc = store_merge_settle(r->s, r->step_from, r->in->source_id, r->err);
+	if (rc == MC_OK)
+		rc = step_note(r);
+	if (rc == MC_OK)
+		rc = pending_note(r);
+	if (rc == MC_OK)
+		rc = store_commit(r->s, r->err);
+	if (rc != MC_OK)
+		return rc;
+	r->steps++;
+	r->step_records = r->done;
+	MC_CRASH_POINT("archive pull: a step committed");
+	store_checkpoint(r->s); /* the WAL starts again from its beginning */
+	rc = store_begin(r->s, r->err);
+	if (rc == MC_OK)
+		rc = store_audit_last(r->s, &r->step_from, hash, r->err);
+	return rc;
+}
+
+/* The same pull stopped after a step: said, and the audit row it began after
+ * taken as this one's, so that the merge notes the same rows as one pull. */
+static int pull_resumed(struct reader *r)
+{
+	char *v = NULL;
+	int rc = store_meta_get(r->s, ARC_PULL_PENDING, &v, r->err);
+	char hex[GIT_OID_HEXSZ + 1];
+	long long done = 0, total = 0, from = 0;
+	if (rc == MC_OK && v && sscanf(v, "%40s %lld %lld %lld", hex, &done, &total, &from) == 4 &&
+	    strcmp(hex, r->in->hash) == 0) {
+		r->from = from;
+		session_say(session_of(r->s), MC_SINK_INFO, "resuming the pull of %s from record %lld of %lld",
+			    r->in->url, done + 1, total);
+	}
+	free(v);
+	return rc;
+}
+
+static void pull_progress(struct reader *r)
+{
+	snprintf(r->what, strlen(r->in->url) + 80, "pulling %s: %lld of %lld records", r->in->url, r->done, r->n);
+	progress_report(r->what, r->done, r->n);
+}
+
 /* The next record in the merge's order, read again from its blob and merged
- * (merge_run's part), then let go. */
+ * (merge_run's part), then let go; a step committed every pull_step(). */
 static int next_record(void *ctx, const char *key, const unsigned char *v)
 {
 	(void)key;
@@ -377,9 +475,12 @@ static int next_record(void *ctx, const char *key, const unsigned char *v)
 		r->cur = (struct change){ .sub = mc_xstrdup(sub), .record = text, .here = v[GIT_OID_RAWSZ] };
 		text = NULL;
 		r->rc = r->part(r->pctx);
-		progress_report("merging the archive's records", ++r->done, r->n);
+		++r->done;
+		pull_progress(r);
 		if (r->done % MAPS_DROP_EVERY == 0)
 			arc_pack_maps_drop(r->in->objects);
+		if (r->rc == MC_OK && r->done % pull_step() == 0 && r->done < r->n)
+			r->rc = step_commit(r);
 	}
 	change_free(&r->cur);
 	json_decref(j);
@@ -577,12 +678,16 @@ static int people_conflicts_noted(struct store *s, const struct arc_merge_in *in
 }
 
 int arc_merge_records(struct store *s, const struct arc_merge_in *in, struct merge_result *res,
-		      struct mc_error *err)
+		      struct arc_pull_steps *steps, struct mc_error *err)
 {
-	struct reader r = { .s = s, .in = in, .err = err };
-	long long from = 0;
+	struct reader r = { .s = s, .in = in, .err = err, .res = res };
+	r.what = mc_xmalloc(strlen(in->url) + 80);
 	char from_hash[MC_SHA256_HEX];
-	int rc = store_audit_last(s, &from, from_hash, err);
+	int rc = store_audit_last(s, &r.step_from, from_hash, err);
+	r.from = r.step_from;
+	if (rc == MC_OK)
+		rc = pull_resumed(&r);
+	long long from = r.from;
 	if (rc == MC_OK)
 		rc = store_archive_scratch_open(s, err);
 	if (rc == MC_OK)
@@ -601,10 +706,14 @@ int arc_merge_records(struct store *s, const struct arc_merge_in *in, struct mer
 		rc = remote_deltas(in, "educators/", educator_delta, &e, &e.rc, err);
 	if (rc == MC_OK)
 		rc = merge_run(s, &src, res, err);
+	res->conflicts += r.noted_conflicts; /* those of the steps committed (step_note) */
 	if (rc == MC_OK && e.conflicts)
 		rc = people_conflicts_noted(s, in, res, e.conflicts, err);
 	if (rc == MC_OK)
-		rc = store_merge_settle(s, from, in->source_id, err);
+		rc = store_merge_settle(s, r.step_from, in->source_id, err);
 	store_archive_scratch_clear(s);
+	*steps = (struct arc_pull_steps){ .committed = r.steps, .records = r.step_records, .at = r.done,
+					  .total = r.n };
+	free(r.what);
 	return rc;
 }

@@ -620,6 +620,11 @@ void store_archive_scratch_clear(struct store *s)
 	sqlite3_exec(store_db(s), SQL_SCRATCH_CLEAR, NULL, NULL, NULL);
 }
 
+int store_archive_meta_drop(struct store *s, const char *key, struct mc_error *err)
+{
+	return exec1(s, "DELETE FROM meta WHERE key = ?2", 0, key, "noting the pull done", err);
+}
+
 int store_archive_log_add(struct store *s, const char *from, int replace, const struct store_archive_logrow *rows,
 			  size_t n, long long ncommits, const char *head, struct mc_error *err)
 {

@@ -1070,7 +1070,7 @@ static void pull_watch(void *ctx, const char *what, long long done, long long to
 {
 	(void)done;
 	(void)total;
-	if (strcmp(what, "merging the archive's records") == 0)
+	if (strncmp(what, "pulling ", 8) == 0)
 		unit_heap_note(ctx);
 }
 
