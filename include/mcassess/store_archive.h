@@ -101,6 +101,15 @@ int store_archive_scratch_add(struct store *s, const char *path, long long ord, 
 			      size_t oidlen, struct mc_error *err);
 int store_archive_scratch_each(struct store *s, int (*fn)(void *ctx, const char *path, const unsigned char *oid),
 			       void *ctx, struct mc_error *err);
+/* The same, and when fn returns STORE_SCRATCH_PAUSE, pause(ctx) is run with
+ * no statement of the list active (a commit and a checkpoint may run: SQLite
+ * refuses a checkpoint while a statement of the connection is active), then
+ * the rows after go on; pause's nonzero stops it (fn's nonzero other than
+ * PAUSE too). The list is walked by its key, indexed once it is whole. */
+#define STORE_SCRATCH_PAUSE 2
+int store_archive_scratch_each_paused(struct store *s,
+				      int (*fn)(void *ctx, const char *path, const unsigned char *oid),
+				      int (*pause)(void *ctx), void *ctx, struct mc_error *err);
 void store_archive_scratch_clear(struct store *s);
 /* The meta key `key` removed (a pull's note of how far it got, once it ends). */
 int store_archive_meta_drop(struct store *s, const char *key, struct mc_error *err);

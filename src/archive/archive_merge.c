@@ -458,7 +458,8 @@ static void pull_progress(struct reader *r)
 }
 
 /* The next record in the merge's order, read again from its blob and merged
- * (merge_run's part), then let go; a step committed every pull_step(). */
+ * (merge_run's part), then let go; a pause every pull_step() records, for
+ * step_pause to commit the step (with no statement of the list active). */
 static int next_record(void *ctx, const char *key, const unsigned char *v)
 {
 	(void)key;
@@ -479,12 +480,19 @@ static int next_record(void *ctx, const char *key, const unsigned char *v)
 		pull_progress(r);
 		if (r->done % MAPS_DROP_EVERY == 0)
 			arc_pack_maps_drop(r->in->objects);
-		if (r->rc == MC_OK && r->done % pull_step() == 0 && r->done < r->n)
-			r->rc = step_commit(r);
 	}
 	change_free(&r->cur);
 	json_decref(j);
 	free(text);
+	if (r->rc != MC_OK)
+		return 1;
+	return r->done % pull_step() == 0 && r->done < r->n ? STORE_SCRATCH_PAUSE : 0;
+}
+
+static int step_pause(void *ctx)
+{
+	struct reader *r = ctx;
+	r->rc = step_commit(r);
 	return r->rc != MC_OK;
 }
 
@@ -493,7 +501,7 @@ static int ar_parts(void *ctx, int (*part)(void *pctx), void *pctx, struct mc_er
 	struct reader *r = ctx;
 	r->part = part;
 	r->pctx = pctx;
-	int rc = store_archive_scratch_each(r->s, next_record, r, err);
+	int rc = store_archive_scratch_each_paused(r->s, next_record, step_pause, r, err);
 	return rc == MC_OK ? r->rc : rc;
 }
 

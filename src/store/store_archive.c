@@ -573,6 +573,12 @@ static const char SQL_SCRATCH_MAKE[] =
 static const char SQL_SCRATCH_ADD[] = "INSERT INTO temp.archive_scratch(path, ord, oid) VALUES (?1, ?2, ?3)";
 static const char SQL_SCRATCH_EACH[] = "SELECT path, oid FROM temp.archive_scratch ORDER BY path, ord";
 static const char SQL_SCRATCH_CLEAR[] = "DELETE FROM temp.archive_scratch";
+/* made once the list is whole (one sort, as ORDER BY's), dropped with it */
+static const char SQL_SCRATCH_INDEX[] =
+	"CREATE INDEX IF NOT EXISTS temp.archive_scratch_key ON archive_scratch(path, ord)";
+static const char SQL_SCRATCH_UNINDEX[] = "DROP INDEX IF EXISTS temp.archive_scratch_key";
+static const char SQL_SCRATCH_AFTER[] = "SELECT path, oid, ord FROM temp.archive_scratch WHERE (path, ord) > (?1, ?2) "
+					"ORDER BY path, ord";
 
 int store_archive_scratch_open(struct store *s, struct mc_error *err)
 {
@@ -615,9 +621,53 @@ int store_archive_scratch_each(struct store *s, int (*fn)(void *ctx, const char 
 	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading the archive's scratch list");
 }
 
+/* The rows after key (path, ord), to fn, until it stops or pauses (*paused,
+ * the key moved to the row it paused on). */
+static int scratch_after(struct store *s, struct mc_buf *path, long long *ord, int *paused,
+			 int (*fn)(void *ctx, const char *path, const unsigned char *oid), void *ctx, struct mc_error *err)
+{
+	sqlite3_stmt *st = store_prep(s, SQL_SCRATCH_AFTER, err);
+	if (!st)
+		return MC_FAIL;
+	sqlite3_bind_text(st, 1, mc_buf_str(path), -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, *ord);
+	int rc, r = 0;
+	*paused = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && !(r = fn(ctx, (const char *)sqlite3_column_text(st, 0),
+							   sqlite3_column_blob(st, 1))))
+		;
+	if (rc == SQLITE_ROW && r == STORE_SCRATCH_PAUSE) {
+		*paused = 1;
+		mc_buf_reset(path);
+		mc_buf_adds(path, (const char *)sqlite3_column_text(st, 0));
+		*ord = sqlite3_column_int64(st, 2);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? MC_OK : store_fail(s, err, "reading the archive's scratch list");
+}
+
+int store_archive_scratch_each_paused(struct store *s,
+				      int (*fn)(void *ctx, const char *path, const unsigned char *oid),
+				      int (*pause)(void *ctx), void *ctx, struct mc_error *err)
+{
+	struct mc_buf path = MC_BUF_INIT;
+	mc_buf_adds(&path, "");
+	long long ord = -1;
+	int paused = 1;
+	int rc = exec1(s, SQL_SCRATCH_INDEX, 0, NULL, "sorting the archive's scratch list", err);
+	while (rc == MC_OK && paused) {
+		rc = scratch_after(s, &path, &ord, &paused, fn, ctx, err);
+		if (rc == MC_OK && paused && pause(ctx))
+			break;
+	}
+	mc_buf_free(&path);
+	return rc;
+}
+
 void store_archive_scratch_clear(struct store *s)
 {
 	sqlite3_exec(store_db(s), SQL_SCRATCH_CLEAR, NULL, NULL, NULL);
+	sqlite3_exec(store_db(s), SQL_SCRATCH_UNINDEX, NULL, NULL, NULL);
 }
 
 int store_archive_meta_drop(struct store *s, const char *key, struct mc_error *err)

@@ -1074,19 +1074,30 @@ static void pull_watch(void *ctx, const char *what, long long done, long long to
 		unit_heap_note(ctx);
 }
 
-/* archive (a district's) pulled into a new database: how far the heap grew
- * from before the pull through each record merged; the database is checked
- * to hold the district's n submissions and evidence. */
-static long long pull_growth(struct fx *f, const char *arc, const char *name, long n)
+/* A new database (init, archive init) at dir/name, closed. */
+static char *new_copy(struct fx *f, const char *name)
 {
 	struct mc_error err = MC_ERROR_INIT;
-	char *db = mc_xasprintf("%s/%s", f->dir, name), *copy = mc_xasprintf("%s.archive.git", db);
+	char *db = mc_xasprintf("%s/%s", f->dir, name);
 	struct store *s;
 	struct archive_init_result r;
 	ok(unit_open(db, STORE_CREATE, &s, &err), &err);
 	ok(setup_init(s, &err), &err);
 	ok(archive_init(s, NULL, &r, &err), &err);
 	archive_init_result_free(&r);
+	unit_close(&s);
+	return db;
+}
+
+/* archive (a district's) pulled into a new database: how far the heap grew
+ * from before the pull through each record merged; the database is checked
+ * to hold the district's n submissions and evidence. */
+static long long pull_growth(struct fx *f, const char *arc, const char *name, long n)
+{
+	struct mc_error err = MC_ERROR_INIT;
+	char *db = new_copy(f, name), *copy = mc_xasprintf("%s.archive.git", db);
+	struct store *s;
+	ok(unit_open(db, 0, &s, &err), &err);
 	struct unit_heap_watch h = { 0 };
 	unit_heap_note(&h);
 	progress_set(pull_watch, &h);
@@ -1136,6 +1147,124 @@ static void pull_holds_no_whole_archive(void **state)
 	if (whole - half >= 1 << 20)
 		fail_msg("the heap grew by %lld bytes more pulling %ld submissions than %ld", whole - half, many + 2,
 			 many / 2 + 2);
+	free(arc);
+}
+
+/* ---------------------------------------------------------------- a pull in steps */
+
+static int step_kill_at, step_hits;
+
+static void die_at_step(const char *point)
+{
+	if (strcmp(point, "archive pull: a step committed") == 0 && ++step_hits == step_kill_at)
+		raise(SIGKILL); /* as kill -9 */
+}
+
+/* archive pulled into db; killed (kill -9) after its step kill_at (0: not) */
+static void pull_into(const char *db, const char *arc, int kill_at)
+{
+	struct mc_error err = MC_ERROR_INIT;
+	struct store *s;
+	struct archive_sync_result r;
+	fflush(NULL);
+	pid_t pid = kill_at ? fork() : 0;
+	assert_true(pid >= 0);
+	if (pid > 0) {
+		int st;
+		assert_int_equal(waitpid(pid, &st, 0), pid);
+		if (!WIFSIGNALED(st) || WTERMSIG(st) != SIGKILL)
+			fail_msg("the pull never committed its step %d", kill_at);
+		return;
+	}
+	ok(unit_open(db, 0, &s, &err), &err);
+	step_hits = 0;
+	step_kill_at = kill_at;
+	mc_crash_hook = kill_at ? die_at_step : NULL;
+	int rc = archive_pull(s, arc, NULL, NULL, &r, &err);
+	mc_crash_hook = NULL;
+	if (kill_at)
+		_exit(0); /* never got there: the parent says so */
+	ok(rc, &err);
+	unit_close(&s);
+}
+
+/* What a pulled database holds, by stable ids and in order (not the times, nor
+ * the ids of the rows a pull writes, made afresh by each). */
+static char *pulled_rows(struct fx *g)
+{
+	static const char *const sql[] = {
+		"SELECT group_concat(x, '|') FROM (SELECT s.ext_id || s.status || s.attempt || count(e.id) AS x FROM "
+		"submission s LEFT JOIN evidence e ON e.submission_id = s.id GROUP BY s.id ORDER BY s.id)",
+		"SELECT group_concat(action || ' ' || subject || ' ' || actor, '|') FROM (SELECT * FROM audit ORDER BY seq)",
+		"SELECT group_concat(x, '|') FROM (SELECT packet_id || submission || base_seq AS x FROM packet_merged "
+		"ORDER BY 1)",
+		"SELECT group_concat(packet_id || events || conflicts, '|') FROM packet_import",
+		"SELECT count(*) || ' ' || count(DISTINCT audit_uid) FROM packet_audit",
+		"SELECT count(*) FROM outbox",
+	};
+	struct mc_buf b = MC_BUF_INIT;
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(g->db, &db), SQLITE_OK);
+	for (size_t i = 0; i < sizeof sql / sizeof *sql; i++) {
+		sqlite3_stmt *st;
+		assert_int_equal(sqlite3_prepare_v2(db, sql[i], -1, &st, NULL), SQLITE_OK);
+		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+			mc_buf_printf(&b, "%s\n", (const char *)sqlite3_column_text(st, 0));
+		sqlite3_finalize(st);
+	}
+	sqlite3_close(db);
+	return mc_buf_steal(&b);
+}
+
+/* A pull into a new database commits a step every MCASSESS_PULL_STEP records
+ * (here 2, of 7). Killed after its first, second and third step, the copy
+ * holds those steps' whole records, check is clean (it notes the pull that
+ * stopped), and the same pull run again ends with what one uninterrupted pull
+ * holds: the same rows, the same audit log, the same notes of the merge. */
+static void a_pull_killed_between_steps_goes_on(void **state)
+{
+	struct fx *f = *state;
+	struct mc_error err = MC_ERROR_INIT;
+	import_many(f, 5);
+	struct archive_init_result r;
+	char *arc = mc_xasprintf("%s/district.git", f->dir);
+	ok(archive_init(f->s, arc, &r, &err), &err);
+	archive_init_result_free(&r);
+	setenv("MCASSESS_PULL_STEP", "2", 1);
+	struct fx whole = { .db = new_copy(f, "whole.db") };
+	pull_into(whole.db, arc, 0);
+	char *want = pulled_rows(&whole);
+	assert_int_equal(query_int(&whole, "SELECT count(*) FROM submission"), 7);
+	for (int k = 1; k <= 3; k++) {
+		char name[16];
+		snprintf(name, sizeof name, "k%d.db", k);
+		struct fx g = { .db = new_copy(f, name) };
+		pull_into(g.db, arc, k);
+		assert_int_equal(query_int(&g, "SELECT count(*) FROM submission"), 2 * k);
+		assert_int_equal(query_int(&g, "SELECT count(*) FROM evidence"), 2 * 2 * k);
+		struct problems p;
+		ok(unit_open(g.db, 0, &g.s, &err), &err);
+		if (run_check(&g, &p) != 0)
+			fail_msg("after a pull killed after its step %d: %s", k, p.buf);
+		char said[96];
+		snprintf(said, sizeof said, "stopped with %d of its 7 records in this database", 2 * k);
+		if (!strstr(p.buf, said))
+			fail_msg("check does not say the pull stopped ('%s'): %s", said, p.buf);
+		unit_close(&g.s);
+		pull_into(g.db, arc, 0);
+		char *got = pulled_rows(&g);
+		assert_string_equal(got, want);
+		assert_int_equal(query_int(&g, "SELECT count(*) FROM meta WHERE key = 'archive_pull_pending'"), 0);
+		ok(unit_open(g.db, 0, &g.s, &err), &err);
+		if (run_check(&g, &p) != 0)
+			fail_msg("after the pull killed after its step %d went on: %s", k, p.buf);
+		unit_close(&g.s);
+		free(got);
+		free(g.db);
+	}
+	unsetenv("MCASSESS_PULL_STEP");
+	free(want);
+	free(whole.db);
 	free(arc);
 }
 
@@ -1218,6 +1347,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(init_holds_no_whole_state, setup, teardown),
 		cmocka_unit_test(pack_stream_holds_the_same_at_any_size),
 		cmocka_unit_test_setup_teardown(pull_holds_no_whole_archive, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_pull_killed_between_steps_goes_on, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
