@@ -111,6 +111,9 @@ int store_archive_scratch_each_paused(struct store *s,
 				      int (*fn)(void *ctx, const char *path, const unsigned char *oid),
 				      int (*pause)(void *ctx), void *ctx, struct mc_error *err);
 void store_archive_scratch_clear(struct store *s);
+/* Bytes this connection has written to its database (its WAL) so far:
+ * pages spilled from the cache in a transaction and those committed. */
+long long store_archive_bytes_written(struct store *s);
 /* The meta key `key` removed (a pull's note of how far it got, once it ends). */
 int store_archive_meta_drop(struct store *s, const char *key, struct mc_error *err);
 

@@ -273,9 +273,10 @@ struct reader {
 	void *pctx;
 	struct mc_error *err;
 	int rc;
-	/* the pull's steps (pull_step): the audit row the step began after, how
-	 * many steps were committed, the counts merge_run keeps already noted */
-	long long from, step_from, steps, step_records;
+	/* the pull's steps (step_due): the audit row the step began after, how
+	 * many steps were committed, the records and the bytes written at the
+	 * last, the counts merge_run keeps already noted */
+	long long from, step_from, steps, step_records, step_wal;
 	struct merge_result *res;
 	long noted_conflicts;
 	char *what; /* the progress line: "pulling URL: N of M records" */
@@ -369,7 +370,7 @@ static void change_free(struct change *c)
 
 /* ---------------------------------------------------------------- the pull's steps */
 
-/* A pull commits every PULL_STEP records (issue 15): one transaction for a
+/* A pull commits in steps (issue 15; step_due): one transaction for a
  * district's whole archive grew SQLite's WAL to 3.2 GB at 20,000 submissions
  * (pages spilled from the cache and dirtied again are written again), 150 GB
  * at a million. Each step ends settled as a whole pull ends (its rows noted as
@@ -377,14 +378,24 @@ static void change_free(struct change *c)
  * "COMMIT DONE TOTAL FROM") and checkpoints, so the WAL restarts from its
  * beginning. A pull stopped between steps leaves whole records, the branch
  * where it was; the same pull run again skips what is in (the rows are known
- * by uid) and goes on. MCASSESS_PULL_STEP=N: N records a step (the tests). */
+ * by uid) and goes on. MCASSESS_PULL_STEP=N: N records a step, whatever
+ * they write (the tests). */
 #define PULL_STEP 1000
+#define PULL_STEP_WAL (32LL << 20)
 
-static long long pull_step(void)
+/* A step ends after pull_step records, or once it has written PULL_STEP_WAL
+ * bytes to the WAL (pages spilled from SQLite's cache and written again
+ * count each time): the WAL's bound, whatever a record costs. */
+static int step_due(const struct reader *r)
 {
 	const char *v = getenv("MCASSESS_PULL_STEP");
 	long long n = v ? atoll(v) : 0;
-	return n > 0 ? n : PULL_STEP;
+	if (r->done >= r->n)
+		return 0; /* the last: committed with the pull's end */
+	if (n > 0)
+		return r->done - r->step_records >= n;
+	return r->done - r->step_records >= PULL_STEP ||
+	       store_archive_bytes_written(r->s) - r->step_wal >= PULL_STEP_WAL;
 }
 
 /* What merge_run would note at its end (the pull's line in the packets' list),
@@ -425,6 +436,7 @@ static int step_commit(struct reader *r)
 		return rc;
 	r->steps++;
 	r->step_records = r->done;
+	r->step_wal = store_archive_bytes_written(r->s);
 	MC_CRASH_POINT("archive pull: a step committed");
 	store_checkpoint(r->s); /* the WAL starts again from its beginning */
 	rc = store_begin(r->s, r->err);
@@ -458,7 +470,7 @@ static void pull_progress(struct reader *r)
 }
 
 /* The next record in the merge's order, read again from its blob and merged
- * (merge_run's part), then let go; a pause every pull_step() records, for
+ * (merge_run's part), then let go; a pause at the end of a step, for
  * step_pause to commit the step (with no statement of the list active). */
 static int next_record(void *ctx, const char *key, const unsigned char *v)
 {
@@ -486,7 +498,7 @@ static int next_record(void *ctx, const char *key, const unsigned char *v)
 	free(text);
 	if (r->rc != MC_OK)
 		return 1;
-	return r->done % pull_step() == 0 && r->done < r->n ? STORE_SCRATCH_PAUSE : 0;
+	return step_due(r) ? STORE_SCRATCH_PAUSE : 0;
 }
 
 static int step_pause(void *ctx)
@@ -690,6 +702,7 @@ int arc_merge_records(struct store *s, const struct arc_merge_in *in, struct mer
 {
 	struct reader r = { .s = s, .in = in, .err = err, .res = res };
 	r.what = mc_xmalloc(strlen(in->url) + 80);
+	r.step_wal = store_archive_bytes_written(s);
 	char from_hash[MC_SHA256_HEX];
 	int rc = store_audit_last(s, &r.step_from, from_hash, err);
 	r.from = r.step_from;

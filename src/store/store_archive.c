@@ -670,6 +670,17 @@ void store_archive_scratch_clear(struct store *s)
 	sqlite3_exec(store_db(s), SQL_SCRATCH_UNINDEX, NULL, NULL, NULL);
 }
 
+long long store_archive_bytes_written(struct store *s)
+{
+	int pages = 0, hi = 0;
+	sqlite3_db_status(store_db(s), SQLITE_DBSTATUS_CACHE_WRITE, &pages, &hi, 0);
+	sqlite3_stmt *st = store_prep(s, "PRAGMA page_size", NULL);
+	long long size = st && sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 4096;
+	if (st)
+		sqlite3_reset(st);
+	return (long long)pages * size;
+}
+
 int store_archive_meta_drop(struct store *s, const char *key, struct mc_error *err)
 {
 	return exec1(s, "DELETE FROM meta WHERE key = ?2", 0, key, "noting the pull done", err);
