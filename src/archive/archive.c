@@ -2723,14 +2723,17 @@ static int tree_of(struct arc *a, const git_oid *commit, git_tree **out)
 	return r;
 }
 
-/* A pull that failed after steps were committed: what it says is true of
- * the step that failed, and the steps before it stay (resumable). */
+/* A pull that failed after steps were committed: its "nothing was merged"
+ * (or changed) is true of the step that failed only; the steps before it
+ * stay, and the same pull goes on from them. */
 static int pull_stopped(const char *url, const struct arc_pull_steps *st, int rc, struct mc_error *err)
 {
 	if (rc == MC_OK || st->committed == 0)
 		return rc;
 	const char *msg = mc_error_msg(err);
 	const char *nothing = strstr(msg, "nothing was merged");
+	if (!nothing)
+		nothing = strstr(msg, "nothing was changed");
 	char *head = mc_xstrndup(msg, nothing ? (size_t)(nothing - msg) : strlen(msg));
 	size_t n = strlen(head);
 	while (n > 0 && (head[n - 1] == ' ' || head[n - 1] == ':' || head[n - 1] == ';'))
@@ -2767,6 +2770,8 @@ static int pull_records(struct arc *a, const char *url, const git_oid *theirs, c
 				   .hash = hex, .objects = a->objects };
 	struct merge_result res = { 0 };
 	struct arc_pull_steps steps = { 0 };
+	struct arc_files made = { 0 };
+	in.made = &made;
 	if (rc == MC_OK)
 		rc = store_begin(a->s, err);
 	if (rc == MC_OK)
@@ -2776,6 +2781,10 @@ static int pull_records(struct arc *a, const char *url, const git_oid *theirs, c
 		rc = store_commit(a->s, err);
 	else if (store_in_tx(a->s))
 		store_rollback(a->s);
+	if (rc != MC_OK) /* the failed step's files, as an import takes back its own */
+		arc_files_undo(&made, store_evidence_dir(a->s));
+	arc_files_clear(&made);
+	free(made.sha);
 	rc = pull_stopped(url, &steps, rc, err);
 	out->submissions = res.submissions;
 	out->conflicts = res.conflicts;

@@ -127,8 +127,19 @@ int arc_merge_trees(git_repository *repo, const struct arc_sink *k, const git_tr
  * (in the caller's transaction) by merge_run: the records' rows this database
  * lacks become audit rows under their authors and times; a record changed
  * here too (after audit row base_seq) is a conflict. */
+/* Evidence files a pull stored in its step not yet committed: removed if the
+ * step fails (its rows rolled back), let go once it is committed. */
+struct arc_files {
+	char **sha;
+	size_t n, cap;
+};
+void arc_files_add(struct arc_files *f, const char *sha);
+void arc_files_undo(struct arc_files *f, const char *root);
+void arc_files_clear(struct arc_files *f);
+
 struct arc_merge_in {
 	git_repository *repo;
+	struct arc_files *made; /* the step's new evidence files */
 	const git_tree *base, *ours, *theirs;
 	long long base_seq;
 	int layout; /* of both archives (store_archive.h) */

@@ -434,6 +434,7 @@ static int step_commit(struct reader *r)
 		rc = store_commit(r->s, r->err);
 	if (rc != MC_OK)
 		return rc;
+	arc_files_clear(r->in->made); /* theirs now */
 	r->steps++;
 	r->step_records = r->done;
 	r->step_wal = store_archive_bytes_written(r->s);

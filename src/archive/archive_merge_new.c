@@ -113,12 +113,40 @@ static int put_file(struct newsub *n, const char *sha, const char *media_type, g
 		rc = evstore_put_fd(store_evidence_dir(n->s), fd, sha, 0, 0, &put, n->err);
 	if (fd >= 0)
 		close(fd);
+	if (rc == MC_OK && put.created)
+		arc_files_add(n->in->made, put.sha256);
 	if (rc == MC_OK && strcmp(put.sha256, sha) != 0)
 		rc = mc_error_set(n->err, MC_INVALID, "%s: an evidence file of submission %s does not match its "
 				  "SHA-256 %s: nothing was merged", n->in->url, n->id, sha);
 	if (rc == MC_OK)
 		rc = store_import_blob(n->s, sha, (long long)len, media_type, n->err);
 	return rc;
+}
+
+void arc_files_add(struct arc_files *f, const char *sha)
+{
+	if (!f)
+		return;
+	if (f->n == f->cap) {
+		f->cap = f->cap ? 2 * f->cap : 64;
+		f->sha = mc_xrealloc(f->sha, f->cap * sizeof *f->sha);
+	}
+	f->sha[f->n++] = mc_xstrdup(sha);
+}
+
+void arc_files_clear(struct arc_files *f)
+{
+	for (size_t i = 0; f && i < f->n; i++)
+		free(f->sha[i]);
+	if (f)
+		f->n = 0;
+}
+
+void arc_files_undo(struct arc_files *f, const char *root)
+{
+	for (size_t i = 0; f && i < f->n; i++)
+		evstore_remove(root, f->sha[i]);
+	arc_files_clear(f);
 }
 
 struct parts {

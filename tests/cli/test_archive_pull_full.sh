@@ -8,8 +8,10 @@
 # two districts pulled in either order give the same database; a person
 # changed on both sides is a conflict, this side's kept meanwhile; private notes never
 # enter the archive; a catalog version published differently is refused;
-# kill -9 during the pull leaves the copy as it was (an evidence file being
-# stored is left for `check --repair`, as an import's is). Real OS accounts (as
+# a pull commits in steps: killed, or failed (a record it cannot take, a full
+# disk), it leaves whole steps, check clean, and the same pull goes on to
+# where one pull ends (an evidence file being stored when killed is left for
+# `check --repair`, as an import's is). Real OS accounts (as
 # root, else skipped): mcpl12a, mcpl12b read first and second, mcpl12c
 # approves, mcpl12d coordinates.
 . "$TOP_SRCDIR/tests/cli/lib.sh"
@@ -228,34 +230,153 @@ t_check_d "naming the credential and its version" "$ERR" grep -q "TEAM-QUES vers
 t_db_unchanged
 
 # ---------------------------------------------------------------- kill -9 during the pull
+# A pull commits in steps (here one record a step: MCASSESS_PULL_STEP=1). Killed
+# anywhere, the copy is as it was, or holds the steps' whole records with the
+# archive's branch where it was (it never claims records the database lacks),
+# check clean and noting the stop; the same pull run again says it resumes and
+# ends where one uninterrupted pull does: the same rows by stable ids, export
+# and queue.
+export MCASSESS_PULL_STEP=1
 K0=$F/k0.db
 ok_on "$K0" root init
 ok_on "$K0" root archive init
 mkdir -p "$K0.evidence"
+W=$F/whole.db
+t_copy_archived "$K0" "$W"
+ok_on "$W" root archive pull "$NA"
+# same DB: what an uninterrupted pull gives (export results, queue, the rows by stable ids)
+same() {
+	"$MCASSESS" --db "$1" export results --out "$F/same.csv" >/dev/null 2>&1 && cat "$F/same.csv"
+	"$MCASSESS" --db "$1" queue --status all --limit 0 --format tsv
+	dump "$1"
+}
+same "$W" >"$F/whole.same"
 before=$(dump "$K0")
-whole=$(sqlite3 "$F/north.db" "SELECT count(*) || ' ' || (SELECT count(*) FROM read_decision) FROM submission")
-partial=0
-for delay in 0.01 0.03 0.06 0.1 0.2; do
+bad=0 stops=0
+for delay in 0.01 0.05 0.1 0.15 0.2 0.3 0.4; do
 	t_copy_archived "$K0" "$F/k.db"
+	head0=$(git --git-dir="$F/k.db.archive.git" rev-parse main)
 	"$MCASSESS" --db "$F/k.db" archive pull "$NA" >/dev/null 2>&1 &
 	pid=$!
 	sleep $delay
 	kill -9 $pid 2>/dev/null
 	wait $pid 2>/dev/null
-	# one transaction: nothing of the district, or all of it
-	if [ "$(dump "$F/k.db")" != "$before" ] &&
-	   [ "$(sqlite3 "$F/k.db" "SELECT count(*) || ' ' || (SELECT count(*) FROM read_decision) FROM submission")" != "$whole" ]; then
-		partial=1; echo "# partial after $delay s"
+	n=$(sqlite3 "$F/k.db" "SELECT count(*) FROM submission")
+	pending=$(sqlite3 "$F/k.db" "SELECT value FROM meta WHERE key = 'archive_pull_pending'")
+	if [ -n "$pending" ]; then
+		stops=$((stops + 1))
+		[ "$(git --git-dir="$F/k.db.archive.git" rev-parse main)" = "$head0" ] ||
+			{ bad=1; echo "# after $delay s: the branch moved before the pull ended"; }
+		[ "$(echo "$pending" | cut -d' ' -f2)" = "$n" ] ||
+			{ bad=1; echo "# after $delay s: $n submissions, but the pull noted '$pending'"; }
+		# a file being stored when the kill came is left, as an import's is (README: Crashes and repair)
+		"$MCASSESS" --db "$F/k.db" check --repair >/dev/null 2>&1
+		"$MCASSESS" --db "$F/k.db" check >"$OUT" 2>&1 || { bad=1; t_diag "$OUT"; }
+		grep -q "stopped with $n of its" "$OUT" || { bad=1; echo "# after $delay s: check says nothing of the stop"; }
+	elif [ "$n" != 0 ] && [ "$(dump "$F/k.db")" != "$(dump "$W")" ]; then
+		bad=1; echo "# after $delay s: $n submissions, and no note of how far the pull got"
 	fi
-	"$MCASSESS" --db "$F/k.db" archive pull "$NA" >/dev/null 2>&1
-	# a file being stored when the kill came is left, as an import's is (README: Crashes and repair)
+	"$MCASSESS" --db "$F/k.db" archive pull "$NA" >/dev/null 2>"$ERR" || { bad=1; t_diag "$ERR"; }
+	[ -z "$pending" ] || grep -q "resuming the pull of $NA from record $((n + 1)) of" "$ERR" ||
+		{ bad=1; echo "# after $delay s: the pull did not say it resumed"; t_diag "$ERR"; }
 	"$MCASSESS" --db "$F/k.db" check --repair >/dev/null 2>&1
-	"$MCASSESS" --db "$F/k.db" check >"$OUT" 2>&1 || { partial=1; t_diag "$OUT"; }
-	[ "$(sqlite3 "$F/k.db" "SELECT count(*) || ' ' || (SELECT count(*) FROM read_decision) FROM submission")" = "$(sqlite3 "$F/north.db" "SELECT count(*) || ' ' || (SELECT count(*) FROM read_decision) FROM submission")" ] ||
-		{ partial=1; echo "# the pull after a kill at $delay s did not end where one pull does"; }
+	"$MCASSESS" --db "$F/k.db" check >"$OUT" 2>&1 || { bad=1; t_diag "$OUT"; }
+	same "$F/k.db" | cmp -s - "$F/whole.same" ||
+		{ bad=1; echo "# after $delay s: the pull run again did not end where one pull does"; }
 done
-t_check "kill -9 during a pull: the copy as it was or wholly pulled; the next pull finishes; check clean" \
-	test "$partial" = 0
+echo "# $stops of 7 kills stopped the pull between its steps"
+t_check "kill -9 during a pull: as it was, or whole steps with check clean; the same pull ends as one pull does" \
+	test "$bad" = 0
+t_check "a pull untouched is the same (the copy as it was before)" test "$(dump "$K0")" = "$before"
+
+# Steps: a pull of N records commits about N times (each step a COMMIT in the trace)
+t_copy_archived "$K0" "$F/t.db"
+MCASSESS_SQL_TRACE=$F/trace "$MCASSESS" --db "$F/t.db" archive pull "$NA" >/dev/null 2>&1
+subs=$(sqlite3 "$F/t.db" "SELECT count(*) FROM submission")
+t_check "one record a step: a commit a record ($subs submissions, $(grep -c 'COMMIT$' "$F/trace") commits)" \
+	[ "$(grep -c 'COMMIT$' "$F/trace")" -ge "$subs" ]
+
+# A record this database cannot take (scored on a criterion its rubric lacks),
+# the last in the pull's order: the pull says which and where it stopped,
+# exits 1 (not 3: the steps before are in), leaves the records before it with
+# check clean, and the same pull run again stops there again, changing nothing.
+BA=$F/bad.git
+rm -rf "$BA"; cp -r "$NA" "$BA"
+last=$(sqlite3 "$F/north.db" "SELECT ext_id FROM submission ORDER BY attempt DESC, submitted_at DESC, ext_id DESC LIMIT 1")
+BG="git --git-dir=$BA"
+p=$($BG ls-tree -r --name-only main | grep "/$last/record.json")
+b=$($BG show "main:$p" | jq --indent 1 '.scores.first.Z9 = {"level": "demonstrated", "assessor": "x", "at": "2026-11-22T10:00:00Z", "uid": "z9"}' |
+	$BG hash-object -w --stdin)
+GIT_INDEX_FILE=$F/bad.idx $BG read-tree main
+GIT_INDEX_FILE=$F/bad.idx $BG update-index --cacheinfo "100644,$b,$p"
+t=$(GIT_INDEX_FILE=$F/bad.idx $BG write-tree)
+c=$(GIT_AUTHOR_NAME=x GIT_AUTHOR_EMAIL=x@example.org GIT_COMMITTER_NAME=x GIT_COMMITTER_EMAIL=x@example.org \
+	$BG commit-tree "$t" -p main -m "a record scored on a criterion its rubric lacks")
+$BG update-ref refs/heads/main "$c"
+t_copy_archived "$K0" "$F/b.db"
+head0=$(git --git-dir="$F/b.db.archive.git" rev-parse main)
+on "$F/b.db" root archive pull "$BA"
+t_check "a record it cannot take, after steps: exit 1" [ "$RC" -eq 1 ]
+t_check_d "naming the submission and what it lacks" "$ERR" grep -q "submission $last is scored there on Z9" "$ERR"
+t_check_d "and where the pull stopped, what is in, and how it goes on" "$ERR" \
+	grep -q "the pull stopped at record $subs of $subs: the first $((subs - 1)) are in this database (check is clean) and the archive's branch has not moved; once this is mended, 'mcassess archive pull $BA' goes on from record $subs" "$ERR"
+t_check "the records before it are in" test "$(sqlite3 "$F/b.db" "SELECT count(*) FROM submission")" = $((subs - 1))
+t_check "the branch has not moved" test "$(git --git-dir="$F/b.db.archive.git" rev-parse main)" = "$head0"
+on "$F/b.db" root check
+t_check_d "check is clean, and notes the stop" "$OUT" grep -q "stopped with $((subs - 1)) of its $subs records" "$OUT"
+t_check "check exits 0" [ "$RC" -eq 0 ]
+DB=$F/b.db
+t_snapshot
+on "$F/b.db" root archive pull "$BA"
+t_check_d "run again, it stops there again" "$ERR" grep -q "submission $last is scored there on Z9" "$ERR"
+t_db_unchanged
+
+# A full disk (the file size limit) in the middle of a pull: it says what and
+# where it stopped, and the same pull run again ends as one pull does.
+t_copy_archived "$K0" "$F/fz.db"
+sz=$(( $(stat -c %s "$W") / 1024 ))
+( ulimit -f $((sz * 3 / 4)); trap '' XFSZ; exec "$MCASSESS" --db "$F/fz.db" archive pull "$NA" ) >"$OUT" 2>"$ERR"
+RC=$?
+t_check_d "a pull that meets the file size limit exits 1" "$ERR" [ "$RC" -eq 1 ]
+t_check_d "saying so, and where it stopped" "$ERR" \
+	grep -q "file size limit.*the pull stopped at record [0-9]* of $subs: the first [0-9]* are in this database" "$ERR"
+on "$F/fz.db" root check
+t_check_d "check is clean after it" "$OUT" [ "$RC" -eq 0 ]
+on "$F/fz.db" root archive pull "$NA"
+t_check_d "the same pull, run again with room, ends as one pull does" "$ERR" \
+	sh -c "[ $RC -eq 0 ] && grep -q 'resuming the pull' '$ERR'"
+same "$F/fz.db" >"$F/fz.same"
+t_check "the same rows, export and queue as one pull" cmp -s "$F/fz.same" "$F/whole.same"
+unset MCASSESS_PULL_STEP
+
+# ---------------------------------------------------------------- the WAL's bound
+# A pull's WAL stays under its bound (32 MB written a step, and one record more)
+# where one transaction's exceeds it: 300 demo submissions (about 50 MB in one
+# transaction). A second connection holds the file open, so that the WAL is
+# kept at its largest when the pull closes.
+D3=$F/d300.db
+ok_on "$D3" root demo --submissions 300
+ok_on "$D3" root archive init
+# wal_peak STEP: the WAL's size after a pull into a new database (STEP: MCASSESS_PULL_STEP, "" the default)
+wal_peak() {
+	rm -rf "$F/w.db" "$F/w.db"-* "$F/w.db".* "$F/fifo" "$F/w.out"
+	"$MCASSESS" --db "$F/w.db" init >/dev/null && "$MCASSESS" --db "$F/w.db" archive init >/dev/null
+	mkfifo "$F/fifo"
+	sqlite3 "$F/w.db" <"$F/fifo" >"$F/w.out" 2>&1 &
+	exec 9>"$F/fifo"
+	echo "SELECT count(*) FROM meta;" >&9
+	while [ ! -s "$F/w.out" ]; do sleep 0.05; done # it has the file open: the pull's close keeps the WAL
+	MCASSESS_PULL_STEP=$1 "$MCASSESS" --db "$F/w.db" archive pull "$D3.archive.git" >/dev/null 2>&1
+	stat -c %s "$F/w.db-wal"
+	exec 9>&-
+	wait
+}
+one=$(wal_peak 100000)
+steps=$(wal_peak "")
+echo "# the WAL of a pull of 300 submissions: $one bytes in one transaction, $steps in steps"
+t_check "the WAL of a pull in steps stays under 36 MB ($steps bytes)" [ "$steps" -le $((36 << 20)) ]
+t_check "where the pull in one transaction exceeds it ($one bytes)" [ "$one" -gt $((36 << 20)) ]
+
 # ---------------------------------------------------------------- an archive from before reads were kept
 # A record written before the archive kept reads and due dates lacks them: check
 # says so once, with the command that records them, not once a field; after it,
