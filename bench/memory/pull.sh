@@ -15,6 +15,12 @@
 # after. Each pull goes into a new database (init, archive init) in a
 # temporary directory beside DIR, removed at the end; the pulled databases of
 # the last run are compared (export results, queue, the rows by stable ids).
+# Each line also gives the WAL's peak: a second connection (sqlite3) holds
+# the database open through the pull, so the WAL is not removed when the pull
+# closes and its size is the largest it reached (a pull in steps reuses it
+# from its beginning after each step's checkpoint). ANCHOR_ENV (e.g.
+# "MCASSESS_PULL_STEP=100000000": the whole pull in one transaction, as before
+# issue 15's steps) is set for the anchor's runs only.
 set -eu
 DIR=${1:?usage: pull.sh DIR MCASSESS [ANCHOR]}
 MC=${2:?usage: pull.sh DIR MCASSESS [ANCHOR]}
@@ -24,18 +30,33 @@ trap 'rm -rf "$W"' EXIT
 export HOME="$W" XDG_CONFIG_HOME="$W/cfg" LC_ALL=C.UTF-8
 load() { cut -d' ' -f1 /proc/loadavg; }
 
-# one LABEL BUILD N: a pull of dN's archive into a new database
+# hold DB: a second connection holds DB open (its WAL kept at the pull's close)
+hold() {
+	rm -f "$W/fifo" "$W/held"
+	mkfifo "$W/fifo"
+	sqlite3 "$1" <"$W/fifo" >"$W/held" 2>&1 &
+	exec 9>"$W/fifo"
+	echo "SELECT count(*) FROM meta;" >&9
+	while [ ! -s "$W/held" ]; do sleep 0.05; done
+}
+
+# one LABEL BUILD N [ENV]: a pull of dN's archive into a new database
 one() {
 	db=$W/$1-$3.db
-	rm -rf "$db" "$db".*
+	rm -rf "$db" "$db".* "$db"-*
 	"$2" --db "$db" init >/dev/null
 	"$2" --db "$db" archive init >/dev/null
+	hold "$db"
 	l0=$(load)
-	/usr/bin/time -f "%M %e %U %S" -o "$W/time" "$2" --db "$db" archive pull "$DIR/d$3.db.archive.git" \
+	env ${4:-} /usr/bin/time -f "%M %e %U %S" -o "$W/time" "$2" --db "$db" archive pull "$DIR/d$3.db.archive.git" \
 		>/dev/null 2>"$W/err" || echo "# $1 at $3: exit $?: $(head -c 200 "$W/err")"
+	wal=$(stat -c %s "$db-wal" 2>/dev/null || echo 0)
+	exec 9>&-
+	wait
 	set -- "$1" "$3" $(tail -n 1 "$W/time")
-	printf '%-7s %7s %9.1f MB %8.1f s %7.1f s CPU  load %s -> %s\n' "$1" "$2" "$(echo "$3 / 1024" | bc -l)" \
-		"$4" "$(echo "$5 + $6" | bc -l)" "$l0" "$(load)"
+	printf '%-7s %7s %9.1f MB %8.1f s %7.1f s CPU  WAL peak %7.1f MB  load %s -> %s\n' "$1" "$2" \
+		"$(echo "$3 / 1024" | bc -l)" "$4" "$(echo "$5 + $6" | bc -l)" "$(echo "$wal / 1048576" | bc -l)" \
+		"$l0" "$(load)"
 }
 
 # the same rows, by stable ids and in order (audit rows: what they say, not
@@ -55,7 +76,7 @@ echo "bench/memory/pull.sh: $(nproc) CPUs, $(date -u +%FT%TZ)"
 for n in ${SIZES:-2000 5000 20000}; do
 	r=0
 	while [ "$r" -lt "${RUNS:-1}" ]; do
-		[ -z "$ANCHOR" ] || one anchor "$ANCHOR" "$n"
+		[ -z "$ANCHOR" ] || one anchor "$ANCHOR" "$n" "${ANCHOR_ENV:-}"
 		one build "$MC" "$n"
 		r=$((r + 1))
 	done

@@ -2237,7 +2237,8 @@ static int pulled_in(struct ck *c, const struct audit_row *r)
 	int in = store_merge_source_of(c->a->s, r->uid, &source, &e2) == MC_OK && source &&
 		 git_oid_fromstr(&id, source + strlen("archive:")) == 0 &&
 		 (git_oid_equal(&id, &c->a->head) || git_graph_descendant_of(c->a->repo, &c->a->head, &id) == 1 ||
-		  (c->pending_tree && git_oid_equal(&id, &c->pending)));
+		  (c->pending_tree && (git_oid_equal(&id, &c->pending) ||
+				       git_graph_descendant_of(c->a->repo, &c->pending, &id) == 1)));
 	mc_error_clear(&e2);
 	free(source);
 	return in;
