@@ -1217,7 +1217,7 @@ static char *pulled_rows(struct fx *g)
 }
 
 /* A pull into a new database commits a step every MCASSESS_PULL_STEP records
- * (here 2, of 7). Killed after its first, second and third step, the copy
+ * (here 2, of 7). Killed after its first and its third (last) step, the copy
  * holds those steps' whole records, check is clean (it notes the pull that
  * stopped), and the same pull run again ends with what one uninterrupted pull
  * holds: the same rows, the same audit log, the same notes of the merge. */
@@ -1235,7 +1235,7 @@ static void a_pull_killed_between_steps_goes_on(void **state)
 	pull_into(whole.db, arc, 0);
 	char *want = pulled_rows(&whole);
 	assert_int_equal(query_int(&whole, "SELECT count(*) FROM submission"), 7);
-	for (int k = 1; k <= 3; k++) {
+	for (int k = 1; k <= 3; k += 2) { /* the first step and the last (valgrind's time: two kills) */
 		char name[16];
 		snprintf(name, sizeof name, "k%d.db", k);
 		struct fx g = { .db = new_copy(f, name) };
