@@ -733,6 +733,10 @@ int arc_merge_records(struct store *s, const struct arc_merge_in *in, struct mer
 		rc = people_conflicts_noted(s, in, res, e.conflicts, err);
 	if (rc == MC_OK)
 		rc = store_merge_settle(s, r.step_from, in->source_id, err);
+	/* the last records are in with this commit: the note of an earlier step
+	 * goes with them (a stop before the branch moves is then one pull's) */
+	if (rc == MC_OK)
+		rc = store_archive_meta_drop(s, ARC_PULL_PENDING, err);
 	store_archive_scratch_clear(s);
 	*steps = (struct arc_pull_steps){ .committed = r.steps, .records = r.step_records, .at = r.done,
 					  .total = r.n };

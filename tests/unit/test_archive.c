@@ -1156,11 +1156,13 @@ static int step_kill_at, step_hits;
 
 static void die_at_step(const char *point)
 {
-	if (strcmp(point, "archive pull: a step committed") == 0 && ++step_hits == step_kill_at)
+	if ((strcmp(point, "archive pull: a step committed") == 0 && ++step_hits == step_kill_at) ||
+	    (step_kill_at < 0 && strcmp(point, "archive pull: database merged, branch not moved") == 0))
 		raise(SIGKILL); /* as kill -9 */
 }
 
-/* archive pulled into db; killed (kill -9) after its step kill_at (0: not) */
+/* archive pulled into db; killed (kill -9) after its step kill_at (0: not;
+ * -1: after its last commit, before the branch moved) */
 static void pull_into(const char *db, const char *arc, int kill_at)
 {
 	struct mc_error err = MC_ERROR_INIT;
@@ -1262,6 +1264,17 @@ static void a_pull_killed_between_steps_goes_on(void **state)
 		free(got);
 		free(g.db);
 	}
+	/* after the last step's commit, before the branch moved: every record is
+	 * in, and no note of an earlier step says otherwise */
+	struct fx g = { .db = new_copy(f, "klast.db") };
+	pull_into(g.db, arc, -1);
+	assert_int_equal(query_int(&g, "SELECT count(*) FROM submission"), 7);
+	assert_int_equal(query_int(&g, "SELECT count(*) FROM meta WHERE key = 'archive_pull_pending'"), 0);
+	pull_into(g.db, arc, 0);
+	char *got = pulled_rows(&g);
+	assert_string_equal(got, want);
+	free(got);
+	free(g.db);
 	unsetenv("MCASSESS_PULL_STEP");
 	free(want);
 	free(whole.db);
