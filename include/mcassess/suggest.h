@@ -35,6 +35,9 @@ struct suggest_name {
  * starts several, or the nearest known name when it is none of them. */
 int suggest_resolve(struct store *s, const struct suggest_name *k, const char **value, char **owned,
 		    int *is_new, struct mc_error *err);
+/* suggest_resolve for a district as a command line names it (--district):
+ * its name in any case, or the start of the one name it starts. */
+int suggest_district(struct store *s, const char **value, char **owned, struct mc_error *err);
 
 /* ---------------------------------------------------------------- SQL side (store_names.c) */
 /* Every district name, credential code or pathway code, sorted (heap; free with

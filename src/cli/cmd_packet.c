@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "mcassess/packet.h"
+#include "mcassess/suggest.h"
 
 static int do_export(struct cli *cli, const struct cli_cmd *self, int argc, char **argv)
 {
@@ -36,13 +37,17 @@ static int do_export(struct cli *cli, const struct cli_cmd *self, int argc, char
 		free(who);
 		return cli_usage_error(self, "packet export needs --district D (and no other arguments)");
 	}
-	char *dflt = out ? NULL : mc_packet_default_name(district);
 	struct store *s;
 	rc = cli_open(cli, 0, &s);
 	struct mc_error err = MC_ERROR_INIT;
+	/* the district as typed (its start will do): one that is none is said so */
+	char *named = NULL, *dflt = NULL;
+	int known = rc == MC_OK && suggest_district(s, &district, &named, &err) == MC_OK;
+	if (known && !out)
+		dflt = mc_packet_default_name(district);
 	struct packet_export_result res;
 	cli_progress_begin(cli);
-	if (rc == MC_OK && packet_export(s, district, who, n, out ? out : dflt, &res, &err) == MC_OK) {
+	if (known && packet_export(s, district, who, n, out ? out : dflt, &res, &err) == MC_OK) {
 		cli_progress_end();
 		cli_say(stdout, "%s: review packet %s of %s: %ld submission%s (%ld evidence file%s) for %s.\n",
 			out ? out : dflt, res.packet_id, district, res.submissions, res.submissions == 1 ? "" : "s",
@@ -53,6 +58,7 @@ static int do_export(struct cli *cli, const struct cli_cmd *self, int argc, char
 	cli_close(cli);
 	free(who);
 	free(dflt);
+	free(named);
 	return rc != MC_OK ? rc : err.msg ? cli_error(&err) : MC_OK;
 }
 

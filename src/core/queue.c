@@ -301,9 +301,9 @@ const char *queue_status_canonical(const char *typed)
 int queue_filter_resolve(struct store *s, struct queue_filter *f, struct queue_filter_names *owned,
 			 struct mc_error *err)
 {
-	static const struct suggest_name district = { SUGGEST_DISTRICT, "district", "districts", NULL, 1, NULL },
-		credential = { SUGGEST_CREDENTIAL, "credential", "credentials", "mcassess catalog list", 0, NULL },
-		pathway = { SUGGEST_PATHWAY, "pathway", "pathways", "mcassess catalog list", 0, NULL };
+	static const struct suggest_name credential = { SUGGEST_CREDENTIAL, "credential", "credentials", "mcassess catalog list", 0, NULL },
+					   pathway = { SUGGEST_PATHWAY, "pathway", "pathways", "mcassess catalog list", 0,
+						       NULL };
 	*owned = (struct queue_filter_names){ 0 };
 	if (f->status && strcasecmp(f->status, "all") != 0) {
 		const char *st = queue_status_canonical(f->status);
@@ -320,7 +320,7 @@ int queue_filter_resolve(struct store *s, struct queue_filter *f, struct queue_f
 				    "reads disagree and wait for an adjudicator)", f->needs);
 	if (f->needs)
 		f->needs = "adjudication";
-	int rc = suggest_resolve(s, &district, &f->district, &owned->district, NULL, err);
+	int rc = suggest_district(s, &f->district, &owned->district, err);
 	if (rc == MC_OK)
 		rc = suggest_resolve(s, &credential, &f->credential, &owned->credential, NULL, err);
 	if (rc == MC_OK)

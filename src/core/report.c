@@ -12,6 +12,7 @@
 #include "mcassess/assign.h"
 #include "mcassess/audit.h"
 #include "mcassess/people.h"
+#include "mcassess/suggest.h"
 #include "mcassess/report.h"
 #include "mcassess/store.h"
 #include "mcassess/store_people.h"
@@ -68,15 +69,20 @@ int report_scope_for(struct store *s, const char *viewer, const struct report_re
 				    "figures to show you; ask an admin to run 'mcassess people add %s "
 				    "--role ROLE'", viewer, viewer);
 	}
-	if (p.role == ROLE_COORDINATOR && p.district && rq->district && strcmp(rq->district, p.district) != 0)
+	/* --district as typed: a name that is none is an error, not a report of zeros */
+	const char *asked = rq->district;
+	char *named = NULL;
+	rc = suggest_district(s, &asked, &named, err);
+	if (rc == MC_OK && p.role == ROLE_COORDINATOR && p.district && asked && strcmp(asked, p.district) != 0)
 		rc = mc_error_set(err, MC_FAIL, "you (%s) coordinate %s: the figures of %s are not yours "
-				  "to see", viewer, p.district, rq->district);
-	else if (p.role == ROLE_ASSESSOR)
+				  "to see", viewer, p.district, asked);
+	else if (rc == MC_OK && p.role == ROLE_ASSESSOR)
 		sc->assessor = mc_xstrdup(viewer);
 	if (rc == MC_OK && p.role == ROLE_COORDINATOR && p.district)
 		sc->district = mc_xstrdup(p.district);
-	else if (rc == MC_OK && rq->district)
-		sc->district = mc_xstrdup(rq->district);
+	else if (rc == MC_OK && asked)
+		sc->district = mc_xstrdup(asked);
+	free(named);
 	people_free(&p);
 	if (rc == MC_OK)
 		rc = scope_dates(s, rq, sc, err);

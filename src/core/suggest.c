@@ -195,3 +195,9 @@ int suggest_resolve(struct store *s, const struct suggest_name *k, const char **
 	suggest_names_free(&names, n);
 	return rc;
 }
+
+int suggest_district(struct store *s, const char **value, char **owned, struct mc_error *err)
+{
+	static const struct suggest_name district = { SUGGEST_DISTRICT, "district", "districts", NULL, 1, NULL };
+	return suggest_resolve(s, &district, value, owned, NULL, err);
+}

@@ -63,6 +63,11 @@ as $C 0 "$DB" packet export --district Riverside --assessor $A --out "$F/o.pk"
 t_check "export leaves the server as it was but for its note" \
 	[ "$(sqlite3 "$DB" .dump | grep -v '^INSERT INTO packet_export' | sha256sum)" = "$_srv" ]
 t_check "each export is noted" [ "$(sql "SELECT count(*) FROM packet_export")" = 5 ]
+# A district that is none is said so with the known ones, not taken for one with no work.
+as $C 2 "$DB" packet export --district Rivreside --assessor $A --out "$F/typo.pk"
+t_check "a mistyped district is named, with the districts there are" \
+	grep -q "no district 'Rivreside' (did you mean 'Riverside'?)" "$ERR"
+t_check "and no packet is written, nor noted" sh -c "[ ! -e '$F/typo.pk' ] && [ \"\$(sqlite3 '$DB' 'SELECT count(*) FROM packet_export')\" = 5 ]"
 t_check "a packet holds only its district's work" [ "$(sqlite3 "$F/a.pk" "SELECT group_concat(ext_id) FROM submission")" = "PK-1,PK-2" ]
 t_check "no other district in the packet" [ "$(sqlite3 "$F/a.pk" "SELECT count(*) FROM educator WHERE name LIKE 'Dov%'")" = 0 ]
 t_check "the evidence files travel inside" [ "$(sqlite3 "$F/a.pk" "SELECT count(*) FROM packet_blob")" = 2 ]

@@ -43,6 +43,12 @@ mc report progress --format json --district "$D1"
 d_sql=$(sql "SELECT count(*) FROM submission s JOIN educator e ON e.id = s.educator_id JOIN district d
 	ON d.id = e.district_id WHERE d.name = '$D1' AND s.status = 'earned'")
 t_check "progress --district: $D1 only" [ "$(jq .total.earned "$OUT")" = "$d_sql" ]
+# as queue takes it: the start of one name, in any case; a name that is none is an error
+mc report progress --format json --district "$(echo "$D1" | cut -c1-6 | tr '[:upper:]' '[:lower:]')"
+t_check "progress --district: the start of $D1 will do" [ "$(jq .total.earned "$OUT")" = "$d_sql" ]
+RC=0; "$MCASSESS" --db "$DB" report agreement --district Nowhereville >"$OUT" 2>"$ERR" || RC=$?
+t_check "report --district: a district that is none is an error naming the known ones, not a report of zeros" \
+	sh -c "[ $RC = 2 ] && [ ! -s '$OUT' ] && grep -q \"no district 'Nowhereville'; the districts are .*$D1\" '$ERR'"
 mc report progress --format json --since 2099-01-01
 t_check "progress --since: nothing after 2099" [ "$(jq .total.earned "$OUT")" = 0 ]
 
