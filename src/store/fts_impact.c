@@ -25,6 +25,7 @@
  * hand). Scores are FTS5's own doubles: the same bm25() code as mcassess_top(). */
 #include "config.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -356,7 +357,8 @@ static int step_end(struct store *s, sqlite3_stmt *st, struct mc_error *err);
 #define PAIR_MIN_DF 64         /* and only words in this many rows */
 #define PAIR_KEEP 256          /* rows a pair keeps */
 #define PAIR_HASH 256          /* slots of the words' table (> 2 PAIR_WORDS) */
-#define PAIR_CUTS_HELD (1 << 15) /* cuts gathered in memory, then written */
+#define PAIR_TFD 16            /* counts below this have a length past which a row is skipped */
+#define PAIR_CUTS_HELD (1 << 17) /* cuts held in memory (16 bytes each, twice the slots) */
 
 static const char SQL_PAIRS_LOAD[] =
 	"SELECT p.id, p.a, p.b, p.ref, p.n, p.fk, p.fd, ta.term, tb.term FROM search_pair p "
@@ -412,11 +414,14 @@ struct pslot {
 	long long fd;
 	struct pentry *p;     /* the best rows gathered: a heap, the worst on top, once full */
 	int len, cap;
+	unsigned *lim;        /* [tf1 * PAIR_TFD + tf2]: a row this long or longer changes nothing */
 };
 
+/* A cut gathered: its pair's slot + 1 (0: empty), both counts, whether it changed
+ * since written, its length and row (less the batch's first): 16 bytes. */
 struct pcut {
-	int slot, tf1, tf2, dl;   /* slot -1: empty */
-	long long doc;
+	unsigned short slot, tf1, tf2, dirty;
+	unsigned dl, off;
 };
 
 struct pairs {
@@ -428,7 +433,8 @@ struct pairs {
 	struct pslot *ps;
 	int nps;
 	int rowtf[PAIR_WORDS], touched[PAIR_WORDS], ntouched;
-	struct pcut *cut;     /* open addressing, 2 PAIR_CUTS_HELD slots */
+	struct pcut *cut;     /* open addressing, 2 PAIR_CUTS_HELD slots; written when
+			       * dirty, kept (a row that does not lower it costs no write) */
 	int ncut;
 };
 
@@ -467,8 +473,10 @@ static void pairs_free(struct pairs **pp)
 		return;
 	for (int i = 0; i < p->nw; i++)
 		free(p->word[i]);
-	for (int i = 0; i < p->nps; i++)
+	for (int i = 0; i < p->nps; i++) {
 		free(p->ps[i].p);
+		free(p->ps[i].lim);
+	}
 	free(p->ps);
 	free(p->cut);
 	free(p);
@@ -507,10 +515,7 @@ static int pairs_load(struct store *s, enum search_source src, struct pairs **ou
 		return store_fail(s, err, "reading the search index");
 	}
 	if (p)
-		p->cut = mc_xmalloc(sizeof *p->cut * 2 * PAIR_CUTS_HELD);
-	if (p)
-		for (int i = 0; i < 2 * PAIR_CUTS_HELD; i++)
-			p->cut[i].slot = -1;
+		p->cut = mc_xcalloc(2 * PAIR_CUTS_HELD, sizeof *p->cut);
 	*out = p;
 	return MC_OK;
 }
@@ -550,39 +555,119 @@ static void pheap_down(struct pentry *p, int n, int i)
 	}
 }
 
-static int pairs_flush_cuts(struct store *s, struct pairs *p, struct mc_error *err);
+static int pairs_flush_cuts(struct store *s, struct pairs *p, long long base, int empty, struct mc_error *err);
+
+static int pair_cut_write(struct store *s, long long pid, int tf1, int tf2, int dl, long long doc,
+			  struct mc_error *err)
+{
+	sqlite3_stmt *st = store_prep(s, SQL_PAIR_CUT, err);
+	if (!st)
+		return MC_FAIL;
+	store_bind_int(st, 1, pid);
+	store_bind_int(st, 2, tf1);
+	store_bind_int(st, 3, tf2);
+	store_bind_int(st, 4, dl);
+	store_bind_int(st, 5, doc);
+	return step_end(s, st, err);
+}
 
 /* A row not kept under the cut of its counts (the shortest, then the least rowid). */
-static int pair_cut_note(struct store *s, struct pairs *p, int slot, int tf1, int tf2, int dl, long long doc,
-			 struct mc_error *err)
+static int pair_cut_note(struct store *s, struct impact_batch *b, struct pairs *p, int slot, int tf1, int tf2,
+			 int dl, long long doc, struct mc_error *err)
 {
+	if (tf1 > 0xffff || tf2 > 0xffff)   /* not held in 16 bits: written at once */
+		return pair_cut_write(s, p->ps[slot].pid, tf1, tf2, dl, doc, err);
 	unsigned long h = ((unsigned long)slot * 1000003UL + (unsigned long)tf1) * 1000003UL + (unsigned long)tf2;
 	size_t j = h & (2 * PAIR_CUTS_HELD - 1);
 	struct pcut *c;
 	for (;; j = (j + 1) & (2 * PAIR_CUTS_HELD - 1)) {
 		c = &p->cut[j];
-		if (c->slot < 0 || (c->slot == slot && c->tf1 == tf1 && c->tf2 == tf2))
+		if (!c->slot || (c->slot == slot + 1 && c->tf1 == tf1 && c->tf2 == tf2))
 			break;
 	}
-	if (c->slot < 0) {
-		*c = (struct pcut){ slot, tf1, tf2, dl, doc };
+	unsigned off = (unsigned)(doc - b->base);
+	if (!c->slot) {
+		*c = (struct pcut){ (unsigned short)(slot + 1), (unsigned short)tf1, (unsigned short)tf2, 1,
+				    (unsigned)dl, off };
 		p->ncut++;
-	} else if (dl < c->dl || (dl == c->dl && doc < c->doc)) {
-		c->dl = dl;
-		c->doc = doc;
+	} else if ((unsigned)dl < c->dl || ((unsigned)dl == c->dl && off < c->off)) {
+		c->dl = (unsigned)dl;
+		c->off = off;
+		c->dirty = 1;
 	}
-	return p->ncut >= PAIR_CUTS_HELD ? pairs_flush_cuts(s, p, err) : MC_OK;
+	return p->ncut >= PAIR_CUTS_HELD ? pairs_flush_cuts(s, p, b->base, 1, err) : MC_OK;
 }
 
-/* A row holding both words of pair `slot` into its best rows gathered (or its cut). */
+/* The length of the cut of (tf1, tf2) held (UINT_MAX: none). */
+static unsigned pair_cut_dl(const struct pairs *p, int slot, int tf1, int tf2)
+{
+	unsigned long h = ((unsigned long)slot * 1000003UL + (unsigned long)tf1) * 1000003UL + (unsigned long)tf2;
+	for (size_t j = h & (2 * PAIR_CUTS_HELD - 1);; j = (j + 1) & (2 * PAIR_CUTS_HELD - 1)) {
+		const struct pcut *c = &p->cut[j];
+		if (!c->slot)
+			return UINT_MAX;
+		if (c->slot == slot + 1 && c->tf1 == tf1 && c->tf2 == tf2)
+			return c->dl;
+	}
+}
+
+/* Does a row of these counts and length go to the cut, whatever its rowid? */
+static int pair_out(const struct pslot *ps, int tf1, int tf2, int dl)
+{
+	double g = pair_good(ps->ref, tf1, tf2, dl);
+	return (ps->n >= PAIR_KEEP && -g > ps->fk) || (ps->len == PAIR_KEEP && (float)g < ps->p[0].good);
+}
+
+/* The length from which a row of (tf1, tf2) changes nothing: it goes to the cut
+ * and is no shorter than the cut's row (rows come in rowid order). Both only fall
+ * while a batch gathers, so a length found earlier is still safe, if not least. */
+static unsigned pair_limit(const struct pairs *p, int slot, int tf1, int tf2)
+{
+	const struct pslot *ps = &p->ps[slot];
+	unsigned cut = pair_cut_dl(p, slot, tf1, tf2), lo = 0, hi = INT_MAX;
+	if (cut == UINT_MAX || !pair_out(ps, tf1, tf2, INT_MAX))
+		return UINT_MAX;
+	while (lo < hi) {
+		unsigned mid = lo + (hi - lo) / 2;
+		if (pair_out(ps, tf1, tf2, (int)mid))
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo > cut ? lo : cut;
+}
+
+static int pair_keep(struct store *s, struct impact_batch *b, struct pairs *p, int slot, int tf1, int tf2, int dl,
+		     long long doc, struct mc_error *err);
+
+/* A row holding both words of pair `slot` into its best rows gathered (or its
+ * cut); most rows change neither, and are skipped by their length alone. */
 static int pair_add(struct store *s, struct impact_batch *b, struct pairs *p, int slot, int tf1, int tf2, int dl,
 		    long long doc, struct mc_error *err)
+{
+	struct pslot *ps = &p->ps[slot];
+	if (tf1 >= PAIR_TFD || tf2 >= PAIR_TFD || dl < 0)
+		return pair_keep(s, b, p, slot, tf1, tf2, dl, doc, err);
+	if (!ps->lim) {
+		ps->lim = mc_xmalloc(sizeof *ps->lim * PAIR_TFD * PAIR_TFD);
+		memset(ps->lim, 0xff, sizeof *ps->lim * PAIR_TFD * PAIR_TFD);
+	}
+	unsigned *lim = &ps->lim[tf1 * PAIR_TFD + tf2];
+	if ((unsigned)dl >= *lim)
+		return MC_OK;
+	int rc = pair_keep(s, b, p, slot, tf1, tf2, dl, doc, err);
+	*lim = pair_limit(p, slot, tf1, tf2);
+	return rc;
+}
+
+static int pair_keep(struct store *s, struct impact_batch *b, struct pairs *p, int slot, int tf1, int tf2, int dl,
+		     long long doc, struct mc_error *err)
 {
 	struct pslot *ps = &p->ps[slot];
 	double good = pair_good(ps->ref, tf1, tf2, dl);
 	if ((ps->n >= PAIR_KEEP && pair_after(-good, doc, ps->fk, ps->fd)) || tf1 > 0xffff || tf2 > 0xffff ||
 	    dl < 0)
-		return pair_cut_note(s, p, slot, tf1, tf2, dl, doc, err);
+		return pair_cut_note(s, b, p, slot, tf1, tf2, dl, doc, err);
 	struct pentry e = { (float)good, (unsigned)(doc - b->base), (unsigned)dl, (unsigned short)tf1,
 			    (unsigned short)tf2 };
 	if (ps->len < PAIR_KEEP) {
@@ -602,7 +687,7 @@ static int pair_add(struct store *s, struct impact_batch *b, struct pairs *p, in
 		ps->p[0] = e;
 		pheap_down(ps->p, ps->len, 0);
 	}
-	return pair_cut_note(s, p, slot, out.tf1, out.tf2, (int)out.dl, b->base + out.off, err);
+	return pair_cut_note(s, b, p, slot, out.tf1, out.tf2, (int)out.dl, b->base + out.off, err);
 }
 
 /* The row just tokenized (its pair words counted in p->rowtf) into its pairs. */
@@ -631,27 +716,21 @@ static void pairs_count(struct pairs *p, const char *tok, int ntok)
 		p->touched[p->ntouched++] = w;
 }
 
-static int pairs_flush_cuts(struct store *s, struct pairs *p, struct mc_error *err)
+/* The cuts changed since written into the table; empty: then forgotten (the
+ * batch's first row changes, or the table is full). */
+static int pairs_flush_cuts(struct store *s, struct pairs *p, long long base, int empty, struct mc_error *err)
 {
 	int rc = MC_OK;
-	for (int j = 0; j < 2 * PAIR_CUTS_HELD; j++) {
+	for (int j = 0; rc == MC_OK && j < 2 * PAIR_CUTS_HELD; j++) {
 		struct pcut *c = &p->cut[j];
-		if (c->slot < 0)
-			continue;
-		sqlite3_stmt *st = rc == MC_OK ? store_prep(s, SQL_PAIR_CUT, err) : NULL;
-		if (st) {
-			store_bind_int(st, 1, p->ps[c->slot].pid);
-			store_bind_int(st, 2, c->tf1);
-			store_bind_int(st, 3, c->tf2);
-			store_bind_int(st, 4, c->dl);
-			store_bind_int(st, 5, c->doc);
-			rc = step_end(s, st, err);
-		} else {
-			rc = MC_FAIL;
-		}
-		c->slot = -1;
+		if (c->slot && c->dirty)
+			rc = pair_cut_write(s, p->ps[c->slot - 1].pid, c->tf1, c->tf2, (int)c->dl, base + c->off, err);
+		c->dirty = 0;
 	}
-	p->ncut = 0;
+	if (empty) {
+		memset(p->cut, 0, sizeof *p->cut * 2 * PAIR_CUTS_HELD);
+		p->ncut = 0;
+	}
 	return rc;
 }
 
@@ -686,7 +765,7 @@ static int pair_set(struct store *s, struct pslot *ps, struct mc_error *err)
 
 /* A pair's rows gathered into the table; then only its first PAIR_KEEP stay
  * (the others to the cuts). */
-static int pair_write(struct store *s, long long base, struct pairs *p, int slot, struct mc_error *err)
+static int pair_write(struct store *s, struct impact_batch *b, struct pairs *p, int slot, struct mc_error *err)
 {
 	struct pslot *ps = &p->ps[slot];
 	long long added = 0;
@@ -694,9 +773,9 @@ static int pair_write(struct store *s, long long base, struct pairs *p, int slot
 	for (int i = 0; rc == MC_OK && i < ps->len; i++) {
 		const struct pentry *e = &ps->p[i];
 		double nk = -pair_good(ps->ref, e->tf1, e->tf2, (int)e->dl);
-		long long doc = base + e->off;
+		long long doc = b->base + e->off;
 		if (ps->n >= PAIR_KEEP && pair_after(nk, doc, ps->fk, ps->fd)) {
-			rc = pair_cut_note(s, p, slot, e->tf1, e->tf2, (int)e->dl, doc, err);
+			rc = pair_cut_note(s, b, p, slot, e->tf1, e->tf2, (int)e->dl, doc, err);
 			continue;
 		}
 		sqlite3_stmt *st = store_prep(s, SQL_PAIR_ROW_INSERT, err);
@@ -735,8 +814,8 @@ static int pairs_flush(struct store *s, struct impact_batch *b, struct pairs *p,
 	int rc = MC_OK;
 	for (int i = 0; rc == MC_OK && i < p->nps; i++)
 		if (p->ps[i].len > 0)
-			rc = pair_write(s, b->base, p, i, err);
-	return rc == MC_OK ? pairs_flush_cuts(s, p, err) : rc;
+			rc = pair_write(s, b, p, i, err);
+	return rc == MC_OK ? pairs_flush_cuts(s, p, b->base, 1, err) : rc;
 }
 
 /* A row taken out (its words sorted in b->tok) leaves its pairs' kept rows. */
