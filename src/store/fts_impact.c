@@ -15,8 +15,9 @@
  * the other, while the best rows hold both many times): then the group that bounds
  * it is read further, twice what was read of it, and so on (IMPACT_DEEPER rows at
  * most). When that cannot decide (a cut group's kept rows all read), the caller ranks
- * the FTS5 way. Index format 2 (IMPACT_KEEP 1024, was 256): an index of format 1 is
- * rebuilt, in steps (store_search.c).
+ * the FTS5 way. Index format 2 (IMPACT_KEEP 1024, was 256); format 3 adds the pairs
+ * of common words (below: two words both in most rows, which the bound above seldom
+ * settles); an index of an older format is rebuilt, in steps (store_search.c).
  *
  * Kept in step where the FTS5 tables are written (store_search.c): rows indexed,
  * feedback replaced, rebuilt; store_search_impact_build() fills it for an index
