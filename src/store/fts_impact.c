@@ -722,13 +722,13 @@ static void pairs_count(struct pairs *p, const char *tok, int ntok)
 static int pairs_flush_cuts(struct store *s, struct pairs *p, long long base, int empty, struct mc_error *err)
 {
 	int rc = MC_OK;
-	for (int j = 0; rc == MC_OK && j < 2 * PAIR_CUTS_HELD; j++) {
+	for (int j = 0; rc == MC_OK && p->ncut > 0 && j < 2 * PAIR_CUTS_HELD; j++) {
 		struct pcut *c = &p->cut[j];
 		if (c->slot && c->dirty)
 			rc = pair_cut_write(s, p->ps[c->slot - 1].pid, c->tf1, c->tf2, (int)c->dl, base + c->off, err);
 		c->dirty = 0;
 	}
-	if (empty) {
+	if (empty && p->ncut > 0) {
 		memset(p->cut, 0, sizeof *p->cut * 2 * PAIR_CUTS_HELD);
 		p->ncut = 0;
 	}
