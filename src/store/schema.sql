@@ -1471,7 +1471,9 @@ CREATE INDEX report_own_sub_times ON report_own_sub(assessor, district_id, crede
 -- search_pair_cut: for each two counts (tf1, tf2), the shortest row holding both
 -- that is not kept (its length dl, the least rowid at it): no row left out scores
 -- more than that length does, so a query settles from the kept rows or asks FTS5.
-CREATE TABLE search_pair (
+-- IF NOT EXISTS: a database taken back to an older version by dropping only that
+-- version's objects (as tests/cli/test_report.sh does) still has these.
+CREATE TABLE IF NOT EXISTS search_pair (
 	id  INTEGER PRIMARY KEY,
 	src INTEGER NOT NULL,
 	a   INTEGER NOT NULL,
@@ -1482,8 +1484,8 @@ CREATE TABLE search_pair (
 	fd  INTEGER,
 	UNIQUE (a, b)
 ) STRICT;
-CREATE INDEX search_pair_src ON search_pair(src);
-CREATE TABLE search_pair_row (
+CREATE INDEX IF NOT EXISTS search_pair_src ON search_pair(src);
+CREATE TABLE IF NOT EXISTS search_pair_row (
 	pid  INTEGER NOT NULL,
 	nkey REAL NOT NULL,
 	doc  INTEGER NOT NULL,
@@ -1492,7 +1494,7 @@ CREATE TABLE search_pair_row (
 	dl   INTEGER NOT NULL,
 	PRIMARY KEY (pid, nkey, doc)
 ) STRICT, WITHOUT ROWID;
-CREATE TABLE search_pair_cut (
+CREATE TABLE IF NOT EXISTS search_pair_cut (
 	pid INTEGER NOT NULL,
 	tf1 INTEGER NOT NULL,
 	tf2 INTEGER NOT NULL,
