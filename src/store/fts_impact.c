@@ -15,8 +15,9 @@
  * the other, while the best rows hold both many times): then the group that bounds
  * it is read further, twice what was read of it, and so on (IMPACT_DEEPER rows at
  * most). When that cannot decide (a cut group's kept rows all read), the caller ranks
- * the FTS5 way. Index format 2 (IMPACT_KEEP 1024, was 256): an index of format 1 is
- * rebuilt, in steps (store_search.c).
+ * the FTS5 way. Index format 2 (IMPACT_KEEP 1024, was 256); format 3 adds the pairs
+ * of common words (below: two words both in most rows, which the bound above seldom
+ * settles); an index of an older format is rebuilt, in steps (store_search.c).
  *
  * Kept in step where the FTS5 tables are written (store_search.c): rows indexed,
  * feedback replaced, rebuilt; store_search_impact_build() fills it for an index
@@ -25,6 +26,7 @@
  * hand). Scores are FTS5's own doubles: the same bm25() code as mcassess_top(). */
 #include "config.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,7 +45,7 @@
 #define IMPACT_HELD (1 << 20)  /* rows counted in memory (8 bytes each at most), then written */
 #define IMPACT_TERMS 8         /* words in a query read this way, at most */
 #define IMPACT_KEY "search.impact"  /* meta: IMPACT_FORMAT once the index is built */
-#define IMPACT_FORMAT "2"
+#define IMPACT_FORMAT "3"
 
 static const char SQL_TERM_UPSERT[] =
 	"INSERT INTO search_term(src, term, df, tokens) VALUES (?1, ?2, ?3, ?4) "
@@ -137,9 +139,15 @@ struct impact_batch {
 	size_t *touched;
 	int ntouched, touchcap;
 	long long doc;
+	/* pairs of common words (below): loaded at the first row; only them, not words */
+	struct pairs *pr;
+	int pairs_loaded, pairs_only;
 };
 
 long long impact_held_most;
+
+struct pairs;
+static void pairs_free(struct pairs **pp);
 
 static unsigned long hash_term(const char *s, size_t n)
 {
@@ -319,11 +327,528 @@ void impact_batch_free(struct impact_batch **b)
 	if (!*b)
 		return;
 	batch_empty(*b);
+	pairs_free(&(*b)->pr);
 	mc_buf_free(&(*b)->bytes_tok);
 	free((*b)->tok);
 	free((*b)->touched);
 	free(*b);
 	*b = NULL;
+}
+
+static int step_end(struct store *s, sqlite3_stmt *st, struct mc_error *err);
+
+/* ---------------------------------------------------------------- pairs of common words */
+
+/* Two words both in more than half the rows have FTS5's floor idf (1e-6) and
+ * their best rows hold both many times: rows that no group of one word keeps
+ * first (those are short rows, most without the other word). So the PAIR_WORDS
+ * most common words of a table (in more than half its rows, when the ranking
+ * index is built) are paired, and each pair keeps its best PAIR_KEEP rows by
+ * their score at the average length of then (ref), with both counts and the
+ * length; every row holding both that is not kept is under the cut of its two
+ * counts (the shortest such row: for the same counts a longer row scores no
+ * more, whatever the idf and average length are at query time). A query of the
+ * two words scores the kept rows exactly and is answered when no cut can beat
+ * the k-th; else the ranking above (or FTS5) answers. A row written is added to
+ * its pairs (a row kept past PAIR_KEEP goes to the cut), a row taken out leaves
+ * its pairs (the cut stays: a bound, still true). A word that becomes common
+ * later has no pairs until the index is rebuilt (its queries are ranked as
+ * before); one that stops being common keeps them (still exact). */
+#define PAIR_WORDS 64          /* the most common words paired, at most */
+#define PAIR_MIN_DF 64         /* and only words in this many rows */
+#define PAIR_KEEP 256          /* rows a pair keeps */
+#define PAIR_HASH 256          /* slots of the words' table (> 2 PAIR_WORDS) */
+#define PAIR_TFD 16            /* counts below this have a length past which a row is skipped */
+#define PAIR_CUTS_HELD (1 << 17) /* cuts held in memory (16 bytes each, twice the slots) */
+
+static const char SQL_PAIRS_LOAD[] =
+	"SELECT p.id, p.a, p.b, p.ref, p.n, p.fk, p.fd, ta.term, tb.term FROM search_pair p "
+	"JOIN search_term ta ON ta.id = p.a JOIN search_term tb ON tb.id = p.b WHERE p.src = ?1";
+static const char SQL_PAIR_ROW_INSERT[] =
+	"INSERT OR IGNORE INTO search_pair_row(pid, nkey, doc, tf1, tf2, dl) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+static const char SQL_PAIR_ROW_DELETE[] = "DELETE FROM search_pair_row WHERE pid = ?1 AND nkey = ?2 AND doc = ?3";
+/* The rows past the first ?2 of a pair: to its cuts, then out. */
+static const char SQL_PAIR_TRIM_CUT[] =
+	"INSERT INTO search_pair_cut(pid, tf1, tf2, dl, doc) SELECT pid, tf1, tf2, dl, doc FROM search_pair_row "
+	"WHERE pid = ?1 ORDER BY nkey, doc LIMIT -1 OFFSET ?2 "
+	"ON CONFLICT (pid, tf1, tf2) DO UPDATE SET dl = min(dl, excluded.dl), doc = CASE WHEN excluded.dl < dl "
+	"THEN excluded.doc WHEN excluded.dl = dl THEN min(doc, excluded.doc) ELSE doc END";
+static const char SQL_PAIR_TRIM[] =
+	"DELETE FROM search_pair_row WHERE pid = ?1 AND (nkey, doc) >= "
+	"(SELECT nkey, doc FROM search_pair_row WHERE pid = ?1 ORDER BY nkey, doc LIMIT 1 OFFSET ?2)";
+static const char SQL_PAIR_WORST[] =
+	"SELECT nkey, doc FROM search_pair_row WHERE pid = ?1 ORDER BY nkey DESC, doc DESC LIMIT 1";
+static const char SQL_PAIR_SET[] = "UPDATE search_pair SET n = ?2, fk = ?3, fd = ?4 WHERE id = ?1";
+static const char SQL_PAIR_CUT[] =
+	"INSERT INTO search_pair_cut(pid, tf1, tf2, dl, doc) VALUES (?1, ?2, ?3, ?4, ?5) "
+	"ON CONFLICT (pid, tf1, tf2) DO UPDATE SET dl = min(dl, excluded.dl), doc = CASE WHEN excluded.dl < dl "
+	"THEN excluded.doc WHEN excluded.dl = dl THEN min(doc, excluded.doc) ELSE doc END";
+static const char SQL_PAIR_WORDS[] =
+	"SELECT id FROM search_term WHERE src = ?1 AND term <> '' AND term <> ?5 AND df * 2 > ?2 AND df >= ?3 "
+	"ORDER BY df DESC, id LIMIT ?4";
+static const char SQL_PAIR_ADD[] = "INSERT INTO search_pair(src, a, b, ref) VALUES (?1, ?2, ?3, ?4)";
+static const char SQL_PAIR_FIND[] = "SELECT id, a FROM search_pair WHERE src = ?1 AND a = ?2 AND b = ?3";
+static const char SQL_PAIR_ROWS[] = "SELECT tf1, tf2, dl, doc FROM search_pair_row WHERE pid = ?1";
+static const char SQL_PAIR_CUTS[] = "SELECT tf1, tf2, dl, doc FROM search_pair_cut WHERE pid = ?1";
+static const char SQL_CLEAR_PAIR_ROWS[] =
+	"DELETE FROM search_pair_row WHERE pid IN (SELECT id FROM search_pair WHERE src = ?1)";
+static const char SQL_CLEAR_PAIR_CUTS[] =
+	"DELETE FROM search_pair_cut WHERE pid IN (SELECT id FROM search_pair WHERE src = ?1)";
+static const char SQL_CLEAR_PAIRS[] = "DELETE FROM search_pair WHERE src = ?1";
+
+struct impact_pair_stats impact_pair_stats;
+
+/* A row held for a pair: its score at ref (the heap's order), its distance from
+ * the batch's first row, its length and both counts: 16 bytes. */
+struct pentry {
+	float good;
+	unsigned off, dl;
+	unsigned short tf1, tf2;
+};
+
+struct pslot {
+	long long pid;
+	int wa, wb;           /* the words (their index in struct pairs), a's count first */
+	double ref;
+	long long n;          /* rows kept in the table */
+	double fk;            /* once n >= PAIR_KEEP: the last kept (fk, fd) */
+	long long fd;
+	struct pentry *p;     /* the best rows gathered: a heap, the worst on top, once full */
+	int len, cap;
+	unsigned *lim;        /* [tf1 * PAIR_TFD + tf2]: a row this long or longer changes nothing */
+};
+
+/* A cut gathered: its pair's slot + 1 (0: empty), both counts, whether it changed
+ * since written, its length and row (less the batch's first): 16 bytes. */
+struct pcut {
+	unsigned short slot, tf1, tf2, dirty;
+	unsigned dl, off;
+};
+
+struct pairs {
+	int nw;
+	char *word[PAIR_WORDS];
+	long long tid[PAIR_WORDS];
+	signed char hash[PAIR_HASH];   /* word + 1, by the word's hash */
+	short slot[PAIR_WORDS][PAIR_WORDS];   /* the pair's slot + 1 */
+	struct pslot *ps;
+	int nps;
+	int rowtf[PAIR_WORDS], touched[PAIR_WORDS], ntouched;
+	struct pcut *cut;     /* open addressing, 2 PAIR_CUTS_HELD slots; written when
+			       * dirty, kept (a row that does not lower it costs no write) */
+	int ncut;
+};
+
+static int pair_word(const struct pairs *p, const char *tok, size_t n)
+{
+	size_t j = hash_term(tok, n) & (PAIR_HASH - 1);
+	while (p->hash[j]) {
+		const char *w = p->word[p->hash[j] - 1];
+		if (strlen(w) == n && memcmp(w, tok, n) == 0)
+			return p->hash[j] - 1;
+		j = (j + 1) & (PAIR_HASH - 1);
+	}
+	return -1;
+}
+
+static int pair_word_add(struct pairs *p, long long tid, const char *term)
+{
+	for (int i = 0; i < p->nw; i++)
+		if (p->tid[i] == tid)
+			return i;
+	if (p->nw == PAIR_WORDS)
+		return -1;   /* pairs of more words than are chosen: written by hand */
+	size_t j = hash_term(term, strlen(term)) & (PAIR_HASH - 1);
+	while (p->hash[j])
+		j = (j + 1) & (PAIR_HASH - 1);
+	p->word[p->nw] = mc_xstrdup(term);
+	p->tid[p->nw] = tid;
+	p->hash[j] = (signed char)(p->nw + 1);
+	return p->nw++;
+}
+
+static void pairs_free(struct pairs **pp)
+{
+	struct pairs *p = *pp;
+	if (!p)
+		return;
+	for (int i = 0; i < p->nw; i++)
+		free(p->word[i]);
+	for (int i = 0; i < p->nps; i++) {
+		free(p->ps[i].p);
+		free(p->ps[i].lim);
+	}
+	free(p->ps);
+	free(p->cut);
+	free(p);
+	*pp = NULL;
+}
+
+/* The table's pairs and their words (none: NULL). */
+static int pairs_load(struct store *s, enum search_source src, struct pairs **out, struct mc_error *err)
+{
+	*out = NULL;
+	sqlite3_stmt *st = store_prep(s, SQL_PAIRS_LOAD, err);
+	if (!st)
+		return MC_FAIL;
+	store_bind_int(st, 1, src);
+	struct pairs *p = NULL;
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (!p)
+			p = mc_xcalloc(1, sizeof *p);
+		int wa = pair_word_add(p, sqlite3_column_int64(st, 1), (const char *)sqlite3_column_text(st, 7));
+		int wb = pair_word_add(p, sqlite3_column_int64(st, 2), (const char *)sqlite3_column_text(st, 8));
+		if (wa < 0 || wb < 0 || p->slot[wa][wb])
+			continue;
+		p->ps = mc_xrealloc(p->ps, sizeof *p->ps * (size_t)(p->nps + 1));
+		p->ps[p->nps] = (struct pslot){
+			.pid = sqlite3_column_int64(st, 0), .wa = wa, .wb = wb, .ref = sqlite3_column_double(st, 3),
+			.n = sqlite3_column_int64(st, 4), .fk = sqlite3_column_double(st, 5),
+			.fd = sqlite3_column_int64(st, 6),
+		};
+		p->nps++;
+		p->slot[wa][wb] = p->slot[wb][wa] = (short)p->nps;
+	}
+	sqlite3_reset(st);
+	if (step != SQLITE_DONE) {
+		pairs_free(&p);
+		return store_fail(s, err, "reading the search index");
+	}
+	if (p)
+		p->cut = mc_xcalloc(2 * PAIR_CUTS_HELD, sizeof *p->cut);
+	*out = p;
+	return MC_OK;
+}
+
+/* A pair's score of a row at its ref (higher is better): the same at every call. */
+static double pair_good(double ref, int tf1, int tf2, int dl)
+{
+	double norm = SEARCH_BM25_K1 * (1 - SEARCH_BM25_B + SEARCH_BM25_B * dl / ref);
+	return tf1 * (SEARCH_BM25_K1 + 1) / (tf1 + norm) + tf2 * (SEARCH_BM25_K1 + 1) / (tf2 + norm);
+}
+
+/* A pair's rows in the order kept: (nkey, doc). */
+static int pair_after(double nk, long long doc, double fk, long long fd)
+{
+	return nk > fk || (nk == fk && doc > fd);
+}
+
+static int pentry_worse(const struct pentry *x, const struct pentry *y)
+{
+	return x->good < y->good || (x->good == y->good && x->off > y->off);
+}
+
+static void pheap_down(struct pentry *p, int n, int i)
+{
+	for (;;) {
+		int c = 2 * i + 1;
+		if (c >= n)
+			return;
+		if (c + 1 < n && pentry_worse(&p[c + 1], &p[c]))
+			c++;
+		if (!pentry_worse(&p[c], &p[i]))
+			return;
+		struct pentry t = p[i];
+		p[i] = p[c];
+		p[c] = t;
+		i = c;
+	}
+}
+
+static int pairs_flush_cuts(struct store *s, struct pairs *p, long long base, int empty, struct mc_error *err);
+
+static int pair_cut_write(struct store *s, long long pid, int tf1, int tf2, int dl, long long doc,
+			  struct mc_error *err)
+{
+	sqlite3_stmt *st = store_prep(s, SQL_PAIR_CUT, err);
+	if (!st)
+		return MC_FAIL;
+	store_bind_int(st, 1, pid);
+	store_bind_int(st, 2, tf1);
+	store_bind_int(st, 3, tf2);
+	store_bind_int(st, 4, dl);
+	store_bind_int(st, 5, doc);
+	return step_end(s, st, err);
+}
+
+/* A row not kept under the cut of its counts (the shortest, then the least rowid). */
+static int pair_cut_note(struct store *s, struct impact_batch *b, struct pairs *p, int slot, int tf1, int tf2,
+			 int dl, long long doc, struct mc_error *err)
+{
+	if (tf1 > 0xffff || tf2 > 0xffff)   /* not held in 16 bits: written at once */
+		return pair_cut_write(s, p->ps[slot].pid, tf1, tf2, dl, doc, err);
+	unsigned long h = ((unsigned long)slot * 1000003UL + (unsigned long)tf1) * 1000003UL + (unsigned long)tf2;
+	size_t j = h & (2 * PAIR_CUTS_HELD - 1);
+	struct pcut *c;
+	for (;; j = (j + 1) & (2 * PAIR_CUTS_HELD - 1)) {
+		c = &p->cut[j];
+		if (!c->slot || (c->slot == slot + 1 && c->tf1 == tf1 && c->tf2 == tf2))
+			break;
+	}
+	unsigned off = (unsigned)(doc - b->base);
+	if (!c->slot) {
+		*c = (struct pcut){ (unsigned short)(slot + 1), (unsigned short)tf1, (unsigned short)tf2, 1,
+				    (unsigned)dl, off };
+		p->ncut++;
+	} else if ((unsigned)dl < c->dl || ((unsigned)dl == c->dl && off < c->off)) {
+		c->dl = (unsigned)dl;
+		c->off = off;
+		c->dirty = 1;
+	}
+	return p->ncut >= PAIR_CUTS_HELD ? pairs_flush_cuts(s, p, b->base, 1, err) : MC_OK;
+}
+
+/* The length of the cut of (tf1, tf2) held (UINT_MAX: none). */
+static unsigned pair_cut_dl(const struct pairs *p, int slot, int tf1, int tf2)
+{
+	unsigned long h = ((unsigned long)slot * 1000003UL + (unsigned long)tf1) * 1000003UL + (unsigned long)tf2;
+	for (size_t j = h & (2 * PAIR_CUTS_HELD - 1);; j = (j + 1) & (2 * PAIR_CUTS_HELD - 1)) {
+		const struct pcut *c = &p->cut[j];
+		if (!c->slot)
+			return UINT_MAX;
+		if (c->slot == slot + 1 && c->tf1 == tf1 && c->tf2 == tf2)
+			return c->dl;
+	}
+}
+
+/* Does a row of these counts and length go to the cut, whatever its rowid? */
+static int pair_out(const struct pslot *ps, int tf1, int tf2, int dl)
+{
+	double g = pair_good(ps->ref, tf1, tf2, dl);
+	return (ps->n >= PAIR_KEEP && -g > ps->fk) || (ps->len == PAIR_KEEP && (float)g < ps->p[0].good);
+}
+
+/* The length from which a row of (tf1, tf2) changes nothing: it goes to the cut
+ * and is no shorter than the cut's row (rows come in rowid order). Both only fall
+ * while a batch gathers, so a length found earlier is still safe, if not least. */
+static unsigned pair_limit(const struct pairs *p, int slot, int tf1, int tf2)
+{
+	const struct pslot *ps = &p->ps[slot];
+	unsigned cut = pair_cut_dl(p, slot, tf1, tf2), lo = 0, hi = INT_MAX;
+	if (cut == UINT_MAX || !pair_out(ps, tf1, tf2, INT_MAX))
+		return UINT_MAX;
+	while (lo < hi) {
+		unsigned mid = lo + (hi - lo) / 2;
+		if (pair_out(ps, tf1, tf2, (int)mid))
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo > cut ? lo : cut;
+}
+
+static int pair_keep(struct store *s, struct impact_batch *b, struct pairs *p, int slot, int tf1, int tf2, int dl,
+		     long long doc, struct mc_error *err);
+
+/* A row holding both words of pair `slot` into its best rows gathered (or its
+ * cut); most rows change neither, and are skipped by their length alone. */
+static int pair_add(struct store *s, struct impact_batch *b, struct pairs *p, int slot, int tf1, int tf2, int dl,
+		    long long doc, struct mc_error *err)
+{
+	struct pslot *ps = &p->ps[slot];
+	if (tf1 >= PAIR_TFD || tf2 >= PAIR_TFD || dl < 0)
+		return pair_keep(s, b, p, slot, tf1, tf2, dl, doc, err);
+	if (!ps->lim) {
+		ps->lim = mc_xmalloc(sizeof *ps->lim * PAIR_TFD * PAIR_TFD);
+		memset(ps->lim, 0xff, sizeof *ps->lim * PAIR_TFD * PAIR_TFD);
+	}
+	unsigned *lim = &ps->lim[tf1 * PAIR_TFD + tf2];
+	if ((unsigned)dl >= *lim)
+		return MC_OK;
+	int rc = pair_keep(s, b, p, slot, tf1, tf2, dl, doc, err);
+	*lim = pair_limit(p, slot, tf1, tf2);
+	return rc;
+}
+
+static int pair_keep(struct store *s, struct impact_batch *b, struct pairs *p, int slot, int tf1, int tf2, int dl,
+		     long long doc, struct mc_error *err)
+{
+	struct pslot *ps = &p->ps[slot];
+	double good = pair_good(ps->ref, tf1, tf2, dl);
+	if ((ps->n >= PAIR_KEEP && pair_after(-good, doc, ps->fk, ps->fd)) || tf1 > 0xffff || tf2 > 0xffff ||
+	    dl < 0)
+		return pair_cut_note(s, b, p, slot, tf1, tf2, dl, doc, err);
+	struct pentry e = { (float)good, (unsigned)(doc - b->base), (unsigned)dl, (unsigned short)tf1,
+			    (unsigned short)tf2 };
+	if (ps->len < PAIR_KEEP) {
+		if (ps->len == ps->cap) {
+			ps->cap = ps->cap ? 2 * ps->cap : 8;
+			ps->p = mc_xrealloc(ps->p, sizeof *ps->p * (size_t)ps->cap);
+		}
+		ps->p[ps->len++] = e;
+		if (ps->len == PAIR_KEEP)
+			for (int i = PAIR_KEEP / 2 - 1; i >= 0; i--)
+				pheap_down(ps->p, ps->len, i);
+		return MC_OK;
+	}
+	struct pentry out = e;
+	if (pentry_worse(&ps->p[0], &e)) {
+		out = ps->p[0];
+		ps->p[0] = e;
+		pheap_down(ps->p, ps->len, 0);
+	}
+	return pair_cut_note(s, b, p, slot, out.tf1, out.tf2, (int)out.dl, b->base + out.off, err);
+}
+
+/* The row just tokenized (its pair words counted in p->rowtf) into its pairs. */
+static int pairs_row(struct store *s, struct impact_batch *b, struct pairs *p, long long doc, int dl,
+		     struct mc_error *err)
+{
+	int rc = MC_OK;
+	for (int i = 0; rc == MC_OK && i < p->ntouched; i++)
+		for (int j = i + 1; rc == MC_OK && j < p->ntouched; j++) {
+			int wi = p->touched[i], wj = p->touched[j], slot = p->slot[wi][wj] - 1;
+			if (slot < 0)
+				continue;
+			int a = p->ps[slot].wa == wi ? wi : wj, bw = a == wi ? wj : wi;
+			rc = pair_add(s, b, p, slot, p->rowtf[a], p->rowtf[bw], dl, doc, err);
+		}
+	for (int i = 0; i < p->ntouched; i++)
+		p->rowtf[p->touched[i]] = 0;
+	p->ntouched = 0;
+	return rc;
+}
+
+static void pairs_count(struct pairs *p, const char *tok, int ntok)
+{
+	int w = pair_word(p, tok, (size_t)ntok);
+	if (w >= 0 && p->rowtf[w]++ == 0)
+		p->touched[p->ntouched++] = w;
+}
+
+/* The cuts changed since written into the table; empty: then forgotten (the
+ * batch's first row changes, or the table is full). */
+static int pairs_flush_cuts(struct store *s, struct pairs *p, long long base, int empty, struct mc_error *err)
+{
+	int rc = MC_OK;
+	for (int j = 0; rc == MC_OK && p->ncut > 0 && j < 2 * PAIR_CUTS_HELD; j++) {
+		struct pcut *c = &p->cut[j];
+		if (c->slot && c->dirty)
+			rc = pair_cut_write(s, p->ps[c->slot - 1].pid, c->tf1, c->tf2, (int)c->dl, base + c->off, err);
+		c->dirty = 0;
+	}
+	if (empty && p->ncut > 0) {
+		memset(p->cut, 0, sizeof *p->cut * 2 * PAIR_CUTS_HELD);
+		p->ncut = 0;
+	}
+	return rc;
+}
+
+/* A pair's count of rows kept and its last, in the table and in ps. */
+static int pair_set(struct store *s, struct pslot *ps, struct mc_error *err)
+{
+	if (ps->n >= PAIR_KEEP) {
+		sqlite3_stmt *st = store_prep(s, SQL_PAIR_WORST, err);
+		if (!st)
+			return MC_FAIL;
+		store_bind_int(st, 1, ps->pid);
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			ps->fk = sqlite3_column_double(st, 0);
+			ps->fd = sqlite3_column_int64(st, 1);
+		}
+		sqlite3_reset(st);
+	}
+	sqlite3_stmt *st = store_prep(s, SQL_PAIR_SET, err);
+	if (!st)
+		return MC_FAIL;
+	store_bind_int(st, 1, ps->pid);
+	store_bind_int(st, 2, ps->n);
+	if (ps->n >= PAIR_KEEP) {
+		sqlite3_bind_double(st, 3, ps->fk);
+		store_bind_int(st, 4, ps->fd);
+	} else {
+		sqlite3_bind_null(st, 3);
+		sqlite3_bind_null(st, 4);
+	}
+	return step_end(s, st, err);
+}
+
+/* A pair's rows gathered into the table; then only its first PAIR_KEEP stay
+ * (the others to the cuts). */
+static int pair_write(struct store *s, struct impact_batch *b, struct pairs *p, int slot, struct mc_error *err)
+{
+	struct pslot *ps = &p->ps[slot];
+	long long added = 0;
+	int rc = MC_OK;
+	for (int i = 0; rc == MC_OK && i < ps->len; i++) {
+		const struct pentry *e = &ps->p[i];
+		double nk = -pair_good(ps->ref, e->tf1, e->tf2, (int)e->dl);
+		long long doc = b->base + e->off;
+		if (ps->n >= PAIR_KEEP && pair_after(nk, doc, ps->fk, ps->fd)) {
+			rc = pair_cut_note(s, b, p, slot, e->tf1, e->tf2, (int)e->dl, doc, err);
+			continue;
+		}
+		sqlite3_stmt *st = store_prep(s, SQL_PAIR_ROW_INSERT, err);
+		if (!st)
+			return MC_FAIL;
+		store_bind_int(st, 1, ps->pid);
+		sqlite3_bind_double(st, 2, nk);
+		store_bind_int(st, 3, doc);
+		store_bind_int(st, 4, e->tf1);
+		store_bind_int(st, 5, e->tf2);
+		store_bind_int(st, 6, e->dl);
+		rc = step_end(s, st, err);
+		added += sqlite3_changes(store_db(s));
+	}
+	ps->len = 0;
+	if (rc != MC_OK || added == 0)
+		return rc;
+	ps->n += added;
+	if (ps->n > PAIR_KEEP) {
+		const char *sql[] = { SQL_PAIR_TRIM_CUT, SQL_PAIR_TRIM };
+		for (int k = 0; rc == MC_OK && k < 2; k++) {
+			sqlite3_stmt *st = store_prep(s, sql[k], err);
+			if (!st)
+				return MC_FAIL;
+			store_bind_int(st, 1, ps->pid);
+			store_bind_int(st, 2, PAIR_KEEP);
+			rc = step_end(s, st, err);
+		}
+		ps->n = PAIR_KEEP;
+	}
+	return rc == MC_OK ? pair_set(s, ps, err) : rc;
+}
+
+static int pairs_flush(struct store *s, struct impact_batch *b, struct pairs *p, struct mc_error *err)
+{
+	int rc = MC_OK;
+	for (int i = 0; rc == MC_OK && i < p->nps; i++)
+		if (p->ps[i].len > 0)
+			rc = pair_write(s, b, p, i, err);
+	return rc == MC_OK ? pairs_flush_cuts(s, p, b->base, 1, err) : rc;
+}
+
+/* A row taken out (its words sorted in b->tok) leaves its pairs' kept rows. */
+static int pairs_remove(struct store *s, struct impact_batch *b, struct pairs *p, long long doc,
+			struct mc_error *err)
+{
+	const char *base = mc_buf_str(&b->bytes_tok);
+	for (int i = 0; i < b->ntok; i++)
+		pairs_count(p, base + b->tok[i].off, b->tok[i].len);
+	int rc = MC_OK;
+	for (int i = 0; rc == MC_OK && i < p->ntouched; i++)
+		for (int j = i + 1; rc == MC_OK && j < p->ntouched; j++) {
+			int slot = p->slot[p->touched[i]][p->touched[j]] - 1;
+			if (slot < 0)
+				continue;
+			struct pslot *ps = &p->ps[slot];
+			sqlite3_stmt *st = store_prep(s, SQL_PAIR_ROW_DELETE, err);
+			if (!st)
+				return MC_FAIL;
+			store_bind_int(st, 1, ps->pid);
+			sqlite3_bind_double(st, 2, -pair_good(ps->ref, p->rowtf[ps->wa], p->rowtf[ps->wb], b->dl));
+			store_bind_int(st, 3, doc);
+			rc = step_end(s, st, err);
+			if (rc == MC_OK && sqlite3_changes(store_db(s)) > 0) {
+				ps->n--;
+				rc = pair_set(s, ps, err);
+			}
+		}
+	for (int i = 0; i < p->ntouched; i++)
+		p->rowtf[p->touched[i]] = 0;
+	p->ntouched = 0;
+	return rc;
 }
 
 /* ---------------------------------------------------------------- one row's words */
@@ -377,6 +902,10 @@ static int count_word(void *p, const char *tok, int ntok, int start, int end, in
 	struct impact_batch *b = p;
 	if (!colocated)
 		b->dl++;
+	if (b->pr)
+		pairs_count(b->pr, tok, ntok);
+	if (b->pairs_only)
+		return 0;
 	size_t j = bterm_get(b, tok, (size_t)ntok);
 	struct bterm *t = &b->t[j];
 	if (t->row == b->doc) {
@@ -397,6 +926,12 @@ int impact_batch_row(struct store *s, struct impact_batch *b, long long doc, con
 		     struct mc_error *err)
 {
 	int rc = MC_OK;
+	if (!b->pairs_loaded) {
+		rc = pairs_load(s, b->src, &b->pr, err);
+		b->pairs_loaded = 1;
+	}
+	if (rc != MC_OK || (b->pairs_only && !b->pr))
+		return rc;
 	if (b->rows > 0 && (doc < b->base || (unsigned long long)(doc - b->base) > 0xffffffffULL))
 		rc = impact_batch_flush(s, b, err);   /* too far from the first for a key */
 	if (rc != MC_OK)
@@ -414,6 +949,8 @@ int impact_batch_row(struct store *s, struct impact_batch *b, long long doc, con
 		t->df++;
 		b->held += group_add(b, t, t->row_tf, b->dl, doc);
 	}
+	if (b->pr && (rc = pairs_row(s, b, b->pr, doc, b->dl, err)) != MC_OK)
+		return rc;
 	b->rows++;
 	b->tokens += b->dl;
 	if (b->held >= IMPACT_HELD)
@@ -523,7 +1060,7 @@ int impact_batch_flush(struct store *s, struct impact_batch *b, struct mc_error 
 	int rc = MC_OK;
 	if (b->rows == 0)
 		return MC_OK;
-	for (size_t i = 0; rc == MC_OK && i < b->cap; i++) {
+	for (size_t i = 0; rc == MC_OK && !b->pairs_only && i < b->cap; i++) {
 		struct bterm *t = &b->t[i];
 		if (!t->term)
 			continue;
@@ -531,8 +1068,10 @@ int impact_batch_flush(struct store *s, struct impact_batch *b, struct mc_error 
 		for (int k = 0; rc == MC_OK && k < t->ng; k++)
 			rc = group_write(s, b->base, tid, &t->g[k], err);
 	}
-	if (rc == MC_OK)
+	if (rc == MC_OK && !b->pairs_only)
 		rc = term_add(s, b->src, "", b->rows, b->tokens, &tid, err);
+	if (rc == MC_OK && b->pr)
+		rc = pairs_flush(s, b, b->pr, err);
 	batch_empty(b);
 	return rc;
 }
@@ -565,15 +1104,20 @@ int impact_remove_row(struct store *s, enum search_source src, long long doc, co
 	}
 	if (rc == MC_OK)
 		rc = term_add(s, src, "", -1, -b->dl, &tid, err);
+	if (rc == MC_OK)
+		rc = pairs_load(s, src, &b->pr, err);
+	if (rc == MC_OK && b->pr)
+		rc = pairs_remove(s, b, b->pr, doc, err);
 	impact_batch_free(&b);
 	return rc;
 }
 
 int impact_clear(struct store *s, enum search_source src, struct mc_error *err)
 {
-	const char *sql[] = { SQL_CLEAR_POSTS, SQL_CLEAR_CUTS, SQL_CLEAR_TERMS };
+	const char *sql[] = { SQL_CLEAR_PAIR_ROWS, SQL_CLEAR_PAIR_CUTS, SQL_CLEAR_PAIRS, SQL_CLEAR_POSTS,
+			      SQL_CLEAR_CUTS, SQL_CLEAR_TERMS };
 	int rc = MC_OK;
-	for (int i = 0; rc == MC_OK && i < 3; i++) {
+	for (int i = 0; rc == MC_OK && i < 6; i++) {
 		sqlite3_stmt *st = store_prep(s, sql[i], err);
 		if (!st)
 			return MC_FAIL;
@@ -584,9 +1128,10 @@ int impact_clear(struct store *s, enum search_source src, struct mc_error *err)
 }
 
 /* Rows of a statement (id, text) into the index. */
-static int add_rows(struct store *s, enum search_source src, sqlite3_stmt *st, struct mc_error *err)
+static int add_rows(struct store *s, enum search_source src, sqlite3_stmt *st, int pairs_only, struct mc_error *err)
 {
 	struct impact_batch *b = impact_batch_new(src);
+	b->pairs_only = pairs_only;
 	int step, rc = MC_OK;
 	while (rc == MC_OK && (step = sqlite3_step(st)) == SQLITE_ROW)
 		rc = impact_batch_row(s, b, sqlite3_column_int64(st, 0), (const char *)sqlite3_column_text(st, 1),
@@ -600,20 +1145,24 @@ static int add_rows(struct store *s, enum search_source src, sqlite3_stmt *st, s
 	return rc;
 }
 
-int impact_add_evidence(struct store *s, long long after, long long upto, struct mc_error *err)
+static int add_evidence(struct store *s, long long after, long long upto, int pairs_only, struct mc_error *err)
 {
 	sqlite3_stmt *st = store_prep(s, SQL_EV_ROWS, err);
 	if (!st)
 		return MC_FAIL;
 	store_bind_int(st, 1, after);
 	store_bind_int(st, 2, upto);
-	return add_rows(s, SEARCH_EVIDENCE, st, err);
+	return add_rows(s, SEARCH_EVIDENCE, st, pairs_only, err);
 }
 
-int impact_add_feedback_all(struct store *s, struct mc_error *err)
+int impact_add_evidence(struct store *s, long long after, long long upto, struct mc_error *err)
 {
-	sqlite3_stmt *st = store_prep(s, SQL_FB_ROWS, err);
-	return st ? add_rows(s, SEARCH_FEEDBACK, st, err) : MC_FAIL;
+	return add_evidence(s, after, upto, 0, err);
+}
+
+int impact_pairs_add_evidence(struct store *s, long long after, long long upto, struct mc_error *err)
+{
+	return add_evidence(s, after, upto, 1, err);
 }
 
 int impact_built(struct store *s, int *built, struct mc_error *err)
@@ -628,6 +1177,11 @@ int impact_built(struct store *s, int *built, struct mc_error *err)
 int impact_mark_built(struct store *s, struct mc_error *err)
 {
 	return store_meta_set(s, IMPACT_KEY, IMPACT_FORMAT, err);
+}
+
+int impact_unmark(struct store *s, struct mc_error *err)
+{
+	return store_meta_set(s, IMPACT_KEY, "", err);
 }
 
 /* ---------------------------------------------------------------- ranked top-k */
@@ -1142,6 +1696,63 @@ static int rounds(struct query *q, struct search_top *t, int *exact, struct mc_e
 	}
 }
 
+/* Two words with a pair (search_pair): its kept rows scored exactly into t, then
+ * its cuts, each the best a row left out with those counts can score: *answered
+ * when none can enter the top (one that ties the k-th enters only with a smaller
+ * rowid: the cut's own at its length, any at a longer one that rounds to the same
+ * score). Else t is emptied for the ranking above. */
+static int pair_top(struct query *q, struct search_top *t, int *answered, struct mc_error *err)
+{
+	long long lo = q->t[0].tid < q->t[1].tid ? q->t[0].tid : q->t[1].tid;
+	long long hi = q->t[0].tid < q->t[1].tid ? q->t[1].tid : q->t[0].tid, pid;
+	int found, swap = q->t[0].tid > q->t[1].tid, step, settled = 1;
+	*answered = 0;
+	sqlite3_stmt *st = store_prep(q->s, SQL_PAIR_FIND, err);
+	if (!st)
+		return MC_FAIL;
+	store_bind_int(st, 1, q->src);
+	store_bind_int(st, 2, lo);
+	store_bind_int(st, 3, hi);
+	found = (step = sqlite3_step(st)) == SQLITE_ROW;
+	pid = found ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	if (!found)
+		return step == SQLITE_DONE ? MC_OK : store_fail(q->s, err, "reading the search index");
+	impact_pair_stats.queries++;
+	double idf[2] = { q->t[0].idf, q->t[1].idf };
+	for (int pass = 0; pass < 2; pass++) {
+		if (!(st = store_prep(q->s, pass ? SQL_PAIR_CUTS : SQL_PAIR_ROWS, err)))
+			return MC_FAIL;
+		store_bind_int(st, 1, pid);
+		while ((pass == 0 || settled) && (step = sqlite3_step(st)) == SQLITE_ROW) {
+			int tf[2] = { sqlite3_column_int(st, swap), sqlite3_column_int(st, !swap) };
+			int dl = sqlite3_column_int(st, 2);
+			long long doc = sqlite3_column_int64(st, 3);
+			double v = search_bm25(idf, tf, 2, dl, q->avgdl);
+			if (pass == 0) {
+				impact_pair_stats.rows++;
+				if (!q->only || bsearch(&doc, q->only, q->nonly, sizeof *q->only, ll_cmp))
+					search_top_push(t, doc, v);
+				continue;
+			}
+			impact_pair_stats.cuts++;
+			settled = t->n == t->limit &&
+				  (v > t->score[0] || (v == t->score[0] && doc > t->rowid[0] &&
+							search_bm25(idf, tf, 2, dl + 1, q->avgdl) > t->score[0]));
+		}
+		sqlite3_reset(st);
+		if (step != SQLITE_ROW && step != SQLITE_DONE)
+			return store_fail(q->s, err, "reading the search index");
+	}
+	if (settled) {
+		impact_pair_stats.answered++;
+		*answered = 1;
+	} else {
+		search_top_free(t);
+	}
+	return MC_OK;
+}
+
 int impact_top(struct store *s, enum search_source src, const char *fts_query, const long long *only,
 	       size_t nonly, struct search_top *t, int *answered, struct mc_error *err)
 {
@@ -1159,11 +1770,13 @@ int impact_top(struct store *s, enum search_source src, const char *fts_query, c
 		query_free(&q);
 		return MC_OK;
 	}
-	for (int i = 0; rc == MC_OK && usable && i < q.nt; i++) {
+	if (rc == MC_OK && usable && q.nt == 2)
+		rc = pair_top(&q, t, &exact, err);
+	for (int i = 0; rc == MC_OK && usable && !exact && i < q.nt; i++) {
 		rc = load_term(&q, i, err);
 		usable = q.t[i].ok;
 	}
-	if (rc == MC_OK && usable)
+	if (rc == MC_OK && usable && !exact)
 		rc = rounds(&q, t, &exact, err);
 	if (rc == MC_OK && usable && exact) {
 		search_top_sort(t);
@@ -1225,5 +1838,67 @@ int impact_top_rows(struct store *s, enum search_source src, const char *fts_que
 		search_top_free(t);
 	}
 	query_free(&q);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- choosing the pairs */
+
+static int src_step(struct store *s, const char *sql, enum search_source src, struct mc_error *err)
+{
+	sqlite3_stmt *st = store_prep(s, sql, err);
+	if (!st)
+		return MC_FAIL;
+	store_bind_int(st, 1, src);
+	return step_end(s, st, err);
+}
+
+/* The pairs of the table's most common words now (none kept yet). */
+int impact_pairs_choose(struct store *s, enum search_source src, struct mc_error *err)
+{
+	const char *clear[] = { SQL_CLEAR_PAIR_ROWS, SQL_CLEAR_PAIR_CUTS, SQL_CLEAR_PAIRS };
+	int rc = MC_OK;
+	for (int i = 0; rc == MC_OK && i < 3; i++)
+		rc = src_step(s, clear[i], src, err);
+	struct query q = { .s = s, .src = src };
+	long long tid, rows = 0, tokens = 0, ids[PAIR_WORDS];
+	if (rc == MC_OK)
+		rc = term_get(&q, "", &tid, &rows, &tokens, err);
+	sqlite3_stmt *st = rc == MC_OK && rows > 0 ? store_prep(s, SQL_PAIR_WORDS, err) : NULL;
+	if (!st)
+		return rc == MC_OK && rows > 0 ? MC_FAIL : rc;
+	store_bind_int(st, 1, src);
+	store_bind_int(st, 2, rows);
+	store_bind_int(st, 3, PAIR_MIN_DF);
+	store_bind_int(st, 4, PAIR_WORDS);
+	store_bind_text(st, 5, SEARCH_LENGTH_MARK);
+	int n = 0, step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW && n < PAIR_WORDS)
+		ids[n++] = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (step != SQLITE_DONE && step != SQLITE_ROW)
+		return store_fail(s, err, "reading the search index");
+	qsort(ids, (size_t)n, sizeof *ids, ll_cmp);
+	for (int i = 0; rc == MC_OK && i < n; i++)
+		for (int j = i + 1; rc == MC_OK && j < n; j++) {
+			if (!(st = store_prep(s, SQL_PAIR_ADD, err)))
+				return MC_FAIL;
+			store_bind_int(st, 1, src);
+			store_bind_int(st, 2, ids[i]);
+			store_bind_int(st, 3, ids[j]);
+			sqlite3_bind_double(st, 4, (double)tokens / (double)rows);
+			rc = step_end(s, st, err);
+		}
+	return rc;
+}
+
+/* Every feedback row into the index, then the feedback's pairs chosen and filled. */
+int impact_add_feedback_all(struct store *s, struct mc_error *err)
+{
+	sqlite3_stmt *st = store_prep(s, SQL_FB_ROWS, err);
+	int rc = st ? add_rows(s, SEARCH_FEEDBACK, st, 0, err) : MC_FAIL;
+	if (rc == MC_OK)
+		rc = impact_pairs_choose(s, SEARCH_FEEDBACK, err);
+	if (rc == MC_OK)
+		rc = (st = store_prep(s, SQL_FB_ROWS, err)) ? add_rows(s, SEARCH_FEEDBACK, st, 1, err) : MC_FAIL;
 	return rc;
 }

@@ -1458,3 +1458,47 @@ UPDATE report_own_sub SET (submitted_at, assigned_at, decided_at) = (SELECT f.su
 	f.decided_at FROM report_submission f WHERE f.submission_id = report_own_sub.submission_id);
 CREATE INDEX report_own_sub_times ON report_own_sub(assessor, district_id, credential_id, status, submitted_at,
 	assigned_at, decided_at);
+
+-- migration 26
+-- Pairs of common words beside the impact index (src/store/fts_impact.c, issue
+-- 15): two words both in most rows have FTS5's floor idf, and their best rows
+-- hold both many times, which no group of one word keeps first. search_pair: the
+-- pairs of a table's most common words (a, b: search_term ids, a < b), chosen when
+-- the ranking index is built; ref, the average length their rows were chosen at;
+-- n, the rows kept, and (fk, fd) the last of them once there are as many as a
+-- pair keeps. search_pair_row: a pair's best rows at ref (nkey: minus their
+-- score there, so the best first), with both counts and the length.
+-- search_pair_cut: for each two counts (tf1, tf2), the shortest row holding both
+-- that is not kept (its length dl, the least rowid at it): no row left out scores
+-- more than that length does, so a query settles from the kept rows or asks FTS5.
+-- IF NOT EXISTS: a database taken back to an older version by dropping only that
+-- version's objects (as tests/cli/test_report.sh does) still has these.
+CREATE TABLE IF NOT EXISTS search_pair (
+	id  INTEGER PRIMARY KEY,
+	src INTEGER NOT NULL,
+	a   INTEGER NOT NULL,
+	b   INTEGER NOT NULL,
+	ref REAL NOT NULL,
+	n   INTEGER NOT NULL DEFAULT 0,
+	fk  REAL,
+	fd  INTEGER,
+	UNIQUE (a, b)
+) STRICT;
+CREATE INDEX IF NOT EXISTS search_pair_src ON search_pair(src);
+CREATE TABLE IF NOT EXISTS search_pair_row (
+	pid  INTEGER NOT NULL,
+	nkey REAL NOT NULL,
+	doc  INTEGER NOT NULL,
+	tf1  INTEGER NOT NULL,
+	tf2  INTEGER NOT NULL,
+	dl   INTEGER NOT NULL,
+	PRIMARY KEY (pid, nkey, doc)
+) STRICT, WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS search_pair_cut (
+	pid INTEGER NOT NULL,
+	tf1 INTEGER NOT NULL,
+	tf2 INTEGER NOT NULL,
+	dl  INTEGER NOT NULL,
+	doc INTEGER NOT NULL,
+	PRIMARY KEY (pid, tf1, tf2)
+) STRICT, WITHOUT ROWID;

@@ -91,9 +91,23 @@ int impact_clear(struct store *s, enum search_source src, struct mc_error *err);
 /* Evidence rows after..upto with text; every row of search_feedback. */
 int impact_add_evidence(struct store *s, long long after, long long upto, struct mc_error *err);
 int impact_add_feedback_all(struct store *s, struct mc_error *err);
+/* Pairs of common words (fts_impact.c): the pairs of the table's most common words
+ * now, emptied; evidence rows after..upto into the evidence's pairs only (a second
+ * pass of a build: the pairs are chosen from the counts of every row).
+ * impact_add_feedback_all does both for the feedback. */
+int impact_pairs_choose(struct store *s, enum search_source src, struct mc_error *err);
+int impact_pairs_add_evidence(struct store *s, long long after, long long upto, struct mc_error *err);
+/* What ranked queries of two words read from the pairs in this process (a test
+ * reads it): queries that had a pair, answered from it, its rows and cuts read. */
+struct impact_pair_stats {
+	long long queries, answered, rows, cuts;
+};
+extern struct impact_pair_stats impact_pair_stats;
 /* meta: the impact index is built (kept in step from then on). */
 int impact_built(struct store *s, int *built, struct mc_error *err);
 int impact_mark_built(struct store *s, struct mc_error *err);
+/* Not built: the next catch-up builds it in steps (after a reset of the index). */
+int impact_unmark(struct store *s, struct mc_error *err);
 /* The best t->limit rows for fts_query into t (sorted), *answered 1; or *answered 0
  * (t untouched) when the impact index cannot say (not built, not in step, a phrase or
  * prefix, or a cut group whose rows kept do not settle it): rank the FTS5 way.

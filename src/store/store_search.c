@@ -17,6 +17,7 @@
 #define HW_FEEDBACK "search.feedback_at"  /* every feedback row with at < this is indexed */
 #define FORMAT_KEY "search.format"        /* SEARCH_FORMAT once the index has length marks */
 #define IMPACT_BUILD_KEY "search.impact_build" /* a ranking index built in steps: evidence id reached */
+#define PAIR_BUILD_KEY "search.pair_build" /* then its pairs of common words: evidence id reached */
 
 
 static const char SQL_EV_MAX[] = "SELECT coalesce(max(id), 0) FROM evidence";
@@ -292,7 +293,14 @@ static int rebuild_evidence(struct store *s, long long *max, struct mc_error *er
 		rc = impact_clear(s, SEARCH_EVIDENCE, err);
 	if (rc == MC_OK)
 		rc = one_int(s, SQL_EV_MAX, NULL, -1, max, err);
-	return rc == MC_OK ? index_evidence_range(s, 0, *max, 1, err) : rc;
+	if (rc == MC_OK)
+		rc = index_evidence_range(s, 0, *max, 1, err);
+	int impact = 0;
+	if (rc == MC_OK)
+		rc = impact_built(s, &impact, err);
+	if (rc == MC_OK && impact) /* the pairs of the words common now, a second pass */
+		rc = impact_pairs_choose(s, SEARCH_EVIDENCE, err);
+	return rc == MC_OK && impact ? impact_pairs_add_evidence(s, 0, *max, err) : rc;
 }
 
 int search_index_evidence(struct store *s, long long evidence_rowid, struct mc_error *err)
@@ -464,10 +472,16 @@ int store_search_impact_build(struct store *s, struct mc_error *err)
 		rc = hw_get(s, &hw, NULL, err);
 	if (rc == MC_OK)
 		rc = impact_add_evidence(s, 0, hw, err);
+	if (rc == MC_OK) /* the pairs of the words common now, a second pass */
+		rc = impact_pairs_choose(s, SEARCH_EVIDENCE, err);
+	if (rc == MC_OK)
+		rc = impact_pairs_add_evidence(s, 0, hw, err);
 	if (rc == MC_OK)
 		rc = impact_add_feedback_all(s, err);
 	if (rc == MC_OK)   /* a build in steps under way is done */
 		rc = store_meta_set(s, IMPACT_BUILD_KEY, "", err);
+	if (rc == MC_OK)
+		rc = store_meta_set(s, PAIR_BUILD_KEY, "", err);
 	return rc == MC_OK ? impact_mark_built(s, err) : rc;
 }
 
@@ -632,41 +646,81 @@ static int index_chunk(struct store *s, void *arg, struct mc_error *err)
  * IMPACT_BUILD_KEY: the evidence id reached); the last adds the feedback and marks
  * it built. An interrupted build goes on from its mark. *arg: the id reached, or
  * -1 when it is built. */
-static int impact_step(struct store *s, void *arg, struct mc_error *err)
+/* The evidence id that ends the step after `at` (CATCH_UP_CHUNK rows with text), hw at most. */
+static int next_step_end(struct store *s, long long at, long long hw, long long *upto, struct mc_error *err)
 {
-	long long *reached = arg, at = 0, hw, upto;
-	char *mark = NULL;
-	int rc = store_meta_get(s, IMPACT_BUILD_KEY, &mark, err);
-	if (rc == MC_OK && mark && *mark)
-		at = strtoll(mark, NULL, 10);
-	else if (rc == MC_OK && (rc = impact_clear(s, SEARCH_EVIDENCE, err)) == MC_OK)
-		rc = impact_clear(s, SEARCH_FEEDBACK, err);
-	free(mark);
-	if (rc == MC_OK)
-		rc = hw_get(s, &hw, NULL, err);
-	if (rc == MC_OK && at >= hw) {
-		*reached = -1;
-		rc = impact_add_feedback_all(s, err);
-		if (rc == MC_OK)
-			rc = store_meta_set(s, IMPACT_BUILD_KEY, "", err);
-		return rc == MC_OK ? impact_mark_built(s, err) : rc;
-	}
-	sqlite3_stmt *st = rc == MC_OK ? store_prep(s, SQL_EV_NTH, err) : NULL;
+	sqlite3_stmt *st = store_prep(s, SQL_EV_NTH, err);
 	if (!st)
 		return MC_FAIL;
 	store_bind_int(st, 1, at);
 	store_bind_int(st, 2, store_search_chunk - 1);
-	upto = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : hw;
+	*upto = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : hw;
 	sqlite3_reset(st);
-	if (upto > hw)
-		upto = hw;
-	rc = impact_add_evidence(s, at, upto, err);
-	char *to = mc_xasprintf("%lld", upto);
-	if (rc == MC_OK)
-		rc = store_meta_set(s, IMPACT_BUILD_KEY, to, err);
+	if (*upto > hw)
+		*upto = hw;
+	return MC_OK;
+}
+
+static int mark_set(struct store *s, const char *key, long long v, struct mc_error *err)
+{
+	char *to = mc_xasprintf("%lld", v);
+	int rc = store_meta_set(s, key, to, err);
 	free(to);
-	*reached = upto;
 	return rc;
+}
+
+/* After the words, the pairs of the words common then: chosen at the first of
+ * these steps, the evidence added a step of rows at a time (PAIR_BUILD_KEY: the id
+ * reached; *reached: hw plus it); the last adds the feedback (its words and pairs)
+ * and marks the index built (*reached -1). */
+static int pair_step(struct store *s, long long hw, long long *reached, struct mc_error *err)
+{
+	long long at = 0, upto;
+	char *mark = NULL;
+	int rc = store_meta_get(s, PAIR_BUILD_KEY, &mark, err);
+	if (rc == MC_OK && mark && *mark)
+		at = strtoll(mark, NULL, 10);
+	else if (rc == MC_OK)
+		rc = impact_pairs_choose(s, SEARCH_EVIDENCE, err);
+	free(mark);
+	if (rc == MC_OK && at < hw) {
+		rc = next_step_end(s, at, hw, &upto, err);
+		if (rc == MC_OK)
+			rc = impact_pairs_add_evidence(s, at, upto, err);
+		*reached = hw + upto;
+		return rc == MC_OK ? mark_set(s, PAIR_BUILD_KEY, upto, err) : rc;
+	}
+	*reached = -1;
+	if (rc == MC_OK)
+		rc = impact_add_feedback_all(s, err);
+	if (rc == MC_OK)
+		rc = store_meta_set(s, IMPACT_BUILD_KEY, "", err);
+	if (rc == MC_OK)
+		rc = store_meta_set(s, PAIR_BUILD_KEY, "", err);
+	return rc == MC_OK ? impact_mark_built(s, err) : rc;
+}
+
+static int impact_step(struct store *s, void *arg, struct mc_error *err)
+{
+	long long *reached = arg, at = 0, hw = 0, upto = 0;
+	char *mark = NULL;
+	int rc = store_meta_get(s, IMPACT_BUILD_KEY, &mark, err);
+	if (rc == MC_OK && mark && *mark)
+		at = strtoll(mark, NULL, 10);
+	else if (rc == MC_OK && (rc = impact_clear(s, SEARCH_EVIDENCE, err)) == MC_OK &&
+		 (rc = impact_clear(s, SEARCH_FEEDBACK, err)) == MC_OK)
+		rc = store_meta_set(s, PAIR_BUILD_KEY, "", err);
+	free(mark);
+	if (rc == MC_OK)
+		rc = hw_get(s, &hw, NULL, err);
+	if (rc == MC_OK && at >= hw)
+		return pair_step(s, hw, reached, err);
+	if (rc == MC_OK)
+		rc = next_step_end(s, at, hw, &upto, err);
+	if (rc == MC_OK)
+		rc = impact_add_evidence(s, at, upto, err);
+	*reached = upto;
+	return rc == MC_OK ? mark_set(s, IMPACT_BUILD_KEY, upto, err) : rc;
 }
 
 int search_rank_pending(struct store *s, long long *evidence, struct mc_error *err)
@@ -694,12 +748,12 @@ static int impact_build_steps(struct store *s, int (*progress)(void *ctx, long l
 	long long hw = 0, reached = 0;
 	int rc = hw_get(s, &hw, NULL, err);
 	if (rc == MC_OK)
-		progress_report("building the ranking index", 0, hw > 0 ? hw : 1);
-	while (rc == MC_OK && reached >= 0 && !*stopped) {
+		progress_report("building the ranking index", 0, hw > 0 ? 2 * hw : 1);
+	while (rc == MC_OK && reached >= 0 && !*stopped) { /* the words, then their pairs */
 		rc = in_tx(s, impact_step, &reached, err);
 		if (rc == MC_OK && reached >= 0) {
-			progress_report("building the ranking index", reached, hw > 0 ? hw : 1);
-			*stopped = progress && progress(ctx, reached, hw);
+			progress_report("building the ranking index", reached, hw > 0 ? 2 * hw : 1);
+			*stopped = progress && progress(ctx, reached, 2 * hw);
 		}
 	}
 	return rc;
@@ -766,10 +820,12 @@ int search_reset(struct store *s, struct mc_error *err)
 {
 	sqlite3_stmt *st = store_prep(s, SQL_EV_CLEAR, err);
 	int rc = st ? step_done(s, st, err) : MC_FAIL;
-	if (rc == MC_OK) /* the chunks that follow put the ranking rows back */
+	if (rc == MC_OK)
 		rc = impact_clear(s, SEARCH_EVIDENCE, err);
-	if (rc == MC_OK) /* a build of it in steps starts again */
+	if (rc == MC_OK) /* built again after the chunks, in steps: the pairs need every row's counts */
 		rc = store_meta_set(s, IMPACT_BUILD_KEY, "", err);
+	if (rc == MC_OK)
+		rc = impact_unmark(s, err);
 	if (rc == MC_OK)
 		rc = hw_set_evidence(s, 0, err);
 	return rc == MC_OK ? reindex_feedback(s, err) : rc;

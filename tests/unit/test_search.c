@@ -676,6 +676,125 @@ static void impact_top_of_two_common_words(void **state)
 	assert_top_is_fts5(f, common, 2);
 }
 
+/* Rows for the pairs of common words: "the" 1-5 times, "and" 1-4 times (not in a
+ * row of seven), "fall" in three rows of four and "rise" in one of three, lengths
+ * spread by fillers; the text is that of i % 300, so rows 300 apart tie (by rowid). */
+static void pair_text(struct mc_buf *b, int i)
+{
+	int k = i % 300;
+	common_text(b, k);
+	if (k % 4)
+		mc_buf_adds(b, "fall ");
+	if (k % 3 == 0)
+		mc_buf_adds(b, "rise ");
+}
+
+/* Later rows: "rise" in every one, "fall" in none (it drops under half the rows,
+ * "rise" goes over). */
+static void pair_text_later(struct mc_buf *b, int i)
+{
+	common_text(b, i % 300);
+	mc_buf_adds(b, "rise ");
+}
+
+/* A pair of words answered from its rows, as a test sees it: the rows and cuts read. */
+static struct impact_pair_stats pair_query(struct fx *f, enum search_source src, const char *query, int limit,
+					   int *answered)
+{
+	struct mc_error err = MC_ERROR_INIT;
+	struct search_top t = { .limit = limit, .rc = SQLITE_OK };
+	impact_pair_stats = (struct impact_pair_stats){ 0, 0, 0, 0 };
+	assert_int_equal(impact_top(f->s, src, query, NULL, 0, &t, answered, &err), MC_OK);
+	search_top_free(&t);
+	return impact_pair_stats;
+}
+
+#define PAIRS_OF(src) "FROM search_pair p JOIN search_term a ON a.id = p.a JOIN search_term b ON b.id = p.b " \
+	"WHERE p.src = " #src " AND "
+
+/* Two words both in most rows are answered from their pair's kept rows (at most
+ * 256 read, and the cuts), in FTS5's own order and scores with ties by rowid,
+ * while more rows are added, a word falls under half the rows (its pair stays,
+ * and still answers) and another rises over it (no pair: ranked as before), and
+ * for the feedback (its pairs chosen when it is rebuilt), rows replaced and removed
+ * (a kept row leaves its pair). */
+static void pair_of_common_words_is_fts5(void **state)
+{
+	struct fx *f = *state;
+	struct mc_error err = MC_ERROR_INIT;
+	long long indexed;
+	int answered;
+	add_text_rows(f, 0, 600, pair_text);
+	assert_int_equal(search_catch_up(f->s, &indexed, &err), MC_OK);
+	assert_int_equal(query_int(f->path, "SELECT count(*) " PAIRS_OF(0) "a.term IN ('the', 'and', 'fall') AND "
+					    "b.term IN ('the', 'and', 'fall')"), 3);
+	assert_int_equal(query_int(f->path, "SELECT count(*) " PAIRS_OF(0) "'rise' IN (a.term, b.term)"), 0);
+	assert_true(query_int(f->path, "SELECT count(*) FROM search_pair_cut c JOIN search_pair p ON p.id = c.pid "
+				       "WHERE p.src = 0") > 0);
+	static const char *const pairs[] = { "\"the\" \"and\"", "\"and\" \"the\"", "\"fall\" \"the\"", "\"and\" \"fall\"" };
+	static const char *const rising[] = { "\"the\" \"rise\"" };
+	for (int round = 0; round < 2; round++) {
+		/* the pair answers, reading its kept rows, not the 385 to 600 rows matching */
+		for (size_t q = 0; q < sizeof pairs / sizeof *pairs; q++) {
+			struct impact_pair_stats st = pair_query(f, SEARCH_EVIDENCE, pairs[q], 50, &answered);
+			if (!answered || st.queries != 1 || st.answered != 1 || st.rows < 50 || st.rows > 256 ||
+			    st.cuts < 1)
+				fail_msg("%s: answered %d, from a pair %lld (%lld), %lld rows and %lld cuts read", pairs[q],
+					 answered, st.queries, st.answered, st.rows, st.cuts);
+		}
+		assert_impact_is_fts5(f, SEARCH_EVIDENCE, pairs, sizeof pairs / sizeof *pairs, -1);
+		assert_top_is_fts5(f, pairs, 1);
+		/* a word not common when the pairs were chosen has none: ranked as before */
+		assert_int_equal(pair_query(f, SEARCH_EVIDENCE, rising[0], 50, &answered).queries, 0);
+		assert_impact_is_fts5(f, SEARCH_EVIDENCE, rising, 1, -1);
+		/* more rows through the hook: "fall" in under half the rows, "rise" in over half */
+		if (round == 0) {
+			add_text_rows(f, 600, 400, pair_text_later);
+			assert_int_equal(store_begin(f->s, &err), MC_OK);
+			assert_int_equal(search_index_evidence(f->s, query_int(f->path, "SELECT max(id) FROM evidence"),
+							       &err), MC_OK);
+			assert_int_equal(store_commit(f->s, &err), MC_OK);
+			assert_true(2 * query_int(f->path, "SELECT count(*) FROM evidence WHERE text LIKE '%fall%'") <
+				    query_int(f->path, "SELECT count(*) FROM evidence WHERE text IS NOT NULL"));
+			assert_true(2 * query_int(f->path, "SELECT count(*) FROM evidence WHERE text LIKE '%rise%'") >
+				    query_int(f->path, "SELECT count(*) FROM evidence WHERE text IS NOT NULL"));
+		}
+	}
+	/* the feedback: 400 rows, each replaced or removed in turn among its kept rows */
+	exec_sql(f->path, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 400) "
+			  "INSERT INTO submission(ext_id, educator_id, credential_id, rubric_id, submitted_at, imported_at, "
+			  "source_sha256, updated_at) SELECT 'P-' || i, educator_id, credential_id, rubric_id, submitted_at, "
+			  "imported_at, 'p' || i, updated_at FROM n, (SELECT * FROM submission LIMIT 1);"
+			  "INSERT INTO feedback(uid, submission_id, read, author, body, at) SELECT 'p' || s.id, s.id, 'first', "
+			  "'root', replace(hex(zeroblob(1 + s.id % 5)), '00', 'the ') || replace(hex(zeroblob(s.id * 31 % 44)), "
+			  "'00', 'filler ') || CASE WHEN s.id % 7 THEN replace(hex(zeroblob(1 + s.id / 5 % 4)), '00', 'and ') "
+			  "ELSE '' END, '2026-10-03T10:00:00Z' FROM submission s WHERE s.ext_id LIKE 'P-%';");
+	assert_int_equal(search_catch_up(f->s, &indexed, &err), MC_OK);
+	/* its words became common after the build: pairs once rebuilt */
+	assert_int_equal(query_int(f->path, "SELECT count(*) FROM search_pair WHERE src = 1"), 0);
+	assert_int_equal(search_reindex(f->s, &err), MC_OK);
+	assert_int_equal(query_int(f->path, "SELECT count(*) " PAIRS_OF(1) "a.term IN ('the', 'and') AND "
+					    "b.term IN ('the', 'and')"), 1);
+	const char *kept = "SELECT r.doc FROM search_pair_row r JOIN search_pair p ON p.id = r.pid WHERE p.src = 1 "
+			   "ORDER BY r.nkey, r.doc LIMIT 1";
+	for (int k = 0; k < 4; k++) {
+		long long fid = query_int(f->path, kept);
+		char *sql = k % 2 ? mc_xasprintf("DELETE FROM feedback WHERE id = %lld", fid)
+				  : mc_xasprintf("UPDATE feedback SET body = 'and the filler', at = '2026-10-04T10:0%d:00Z' "
+						 "WHERE id = %lld", k, fid);
+		exec_sql(f->path, sql);
+		free(sql);
+		assert_int_equal(search_index_feedback(f->s, fid, &err), MC_OK);
+		sql = mc_xasprintf("SELECT count(*) FROM search_pair_row r JOIN search_pair p ON p.id = r.pid WHERE p.src = 1 "
+				   "AND r.doc = %lld AND r.tf1 + r.tf2 > 2", fid);
+		assert_int_equal(query_int(f->path, sql), 0);   /* its old counts left the pair */
+		free(sql);
+		struct impact_pair_stats st = pair_query(f, SEARCH_FEEDBACK, pairs[0], 7, &answered);
+		assert_true(answered && st.answered == 1 && st.rows <= 256);
+		assert_impact_is_fts5(f, SEARCH_FEEDBACK, pairs, 2, -1);
+	}
+}
+
 /* The impact index of a database indexed before it is built by the next catch-up. */
 static void impact_index_built_for_an_old_index(void **state)
 {
@@ -1152,6 +1271,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(newest_first, setup, teardown),
 		cmocka_unit_test_setup_teardown(impact_top_is_fts5_bm25, setup, teardown),
 		cmocka_unit_test_setup_teardown(impact_top_of_two_common_words, setup, teardown),
+		cmocka_unit_test_setup_teardown(pair_of_common_words_is_fts5, setup, teardown),
 		cmocka_unit_test_setup_teardown(impact_index_built_for_an_old_index, setup, teardown),
 		cmocka_unit_test_setup_teardown(impact_index_follows_the_rebuild_in_steps, setup, teardown),
 		cmocka_unit_test_setup_teardown(assigned_top_is_their_best, setup, teardown),
