@@ -162,4 +162,11 @@ mc people add mccheckz --role assessor --school Oak
 t_run 0 check
 t_stdout_has "all good"
 
+# ---- MCASSESS_CHECK_TIMES=1: each part's time and reads on stderr, the output unchanged
+MCASSESS_CHECK_TIMES=1 mc check
+t_stdout_has "all good"
+t_stderr_has "check time: recount: the submissions' facts"
+t_stderr_has "check time: checking scores and decisions"
+t_check "no timing without MCASSESS_CHECK_TIMES" sh -c "! '$MCASSESS' --db '$DB' check 2>&1 | grep -q 'check time:'"
+
 done_testing
