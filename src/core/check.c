@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include <jansson.h>
 
@@ -53,6 +55,7 @@ struct ck {
 	long long done, total, told; /* progress: rows looked at, of all there are */
 	const char *step;
 	long report_diffs; /* report counters that differ from a recount */
+	struct phase_clock *clock; /* MCASSESS_CHECK_TIMES=1: each part's time, below */
 	/* While the integrity check runs beside, the problems found meanwhile wait
 	 * here, so that the report reads in the same order as a serial check's. */
 	void (*out)(void *ctx, const char *problem);
@@ -71,6 +74,58 @@ struct marks {
 	int found;
 };
 
+/* MCASSESS_CHECK_TIMES=1: each part's wall and CPU time and the bytes the
+ * process read from the disk meanwhile (/proc/self/io), on stderr, to find
+ * what a slow check spends its time on (bench/README.md). The integrity check
+ * runs beside the other parts unless MCASSESS_CHECK_SERIAL=1. */
+struct phase_clock {
+	const char *what;
+	double wall, cpu;
+	long long read;
+};
+
+static double now_wall(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static double now_cpu(void)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+	       (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+static long long now_read(void)
+{
+	FILE *f = fopen("/proc/self/io", "r");
+	long long v = -1;
+	char line[128];
+	while (f && fgets(line, sizeof line, f))
+		if (sscanf(line, "read_bytes: %lld", &v) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return v;
+}
+
+/* The part that ran since the last call is printed; `what` starts (NULL: none). */
+static void phase(struct ck *c, const char *what)
+{
+	struct phase_clock *k = c->clock;
+	if (!k)
+		return;
+	double w = now_wall(), u = now_cpu();
+	long long r = now_read();
+	if (k->what)
+		fprintf(stderr, "check time: %-58s %8.3f s wall %9.3f s CPU %10.1f MB read\n", k->what,
+			w - k->wall, u - k->cpu, (double)(r - k->read) / 1e6);
+	*k = (struct phase_clock){ what, w, u, r };
+}
+
 /* Progress, told every half percent or so: one unit per row looked at. */
 static void advance(struct ck *c, long long n)
 {
@@ -83,6 +138,7 @@ static void advance(struct ck *c, long long n)
 
 static void step(struct ck *c, const char *what)
 {
+	phase(c, what);
 	c->step = what;
 	progress_report(what, c->done, c->total);
 }
@@ -170,6 +226,7 @@ static int database_finish(struct ck *c, struct store_check_side **side, int aba
 {
 	if (!abandon)
 		progress_report("checking the database's integrity", 0, -1);
+	phase(c, "the integrity check (what was left of it)");
 	c->report = c->out;
 	c->ctx = c->out_ctx;
 	int rc = store_check_integrity_finish(side, abandon, relay, c, err);
@@ -443,17 +500,23 @@ static int own_progress_days(struct ck *c, const char *const *days, int ndays, s
  * last clean check: only the days, months and submissions written after it. */
 static int check_report_counts(struct ck *c, const struct marks *since, struct mc_error *err)
 {
+	phase(c, "recount: agreement's pairs and tallies");
 	int rc = check_tallies(c, since, err);
+	phase(c, "recount: the assessors' counts");
 	if (rc == MC_OK)
 		rc = check_assigned(c, since, err);
+	phase(c, "recount: progress counters");
 	if (rc == MC_OK)
 		rc = since ? store_check_counts_since(c->s, since->day_seq, report_count_one, c, err)
 			   : store_report_counts_check(c->s, report_count_one, c, err);
+	phase(c, "recount: the submissions' facts");
 	if (rc == MC_OK)
 		rc = since ? store_check_facts_since(c->s, since->submission_seq, report_fact_one, c, err)
 			   : store_report_facts_check(c->s, report_fact_one, c, err);
+	phase(c, "recount: turnaround");
 	if (rc == MC_OK) /* after the facts it is read from: a changed fact is named first */
 		rc = check_turn(c, since, err);
+	phase(c, "recount: the assessors' own progress");
 	if (rc == MC_OK)
 		rc = on_days(c, since, own_progress_days, err);
 	if (rc == MC_OK && c->report_diffs > REPORT_DIFFS)
@@ -1081,6 +1144,7 @@ static int run_parts(struct ck *c, unsigned what, const struct marks *since, con
 {
 	int rc = MC_OK;
 	long long after = since ? since->evidence : -1;
+	phase(c, "the triggers");
 	if (what & CHECK_DATABASE)
 		rc = check_triggers(c, err); /* whole: the integrity check runs beside */
 	if (rc == MC_OK && (what & CHECK_EVIDENCE)) {
@@ -1096,6 +1160,7 @@ static int run_parts(struct ck *c, unsigned what, const struct marks *since, con
 				       c->report, c->ctx, &c->problems, err);
 	}
 	advance(c, sum->audit_rows);
+	phase(c, "status counters");
 	if (rc == MC_OK && (what & CHECK_COUNTS))
 		rc = store_check_status_each(c->s, status_one, c, err);
 	if (rc == MC_OK && (what & CHECK_COUNTS) && since) /* what was written after the mark */
@@ -1108,6 +1173,12 @@ int check_run(struct store *s, unsigned what, void (*report)(void *ctx, const ch
 {
 	struct ck c = { .s = s, .report = report, .ctx = ctx };
 	struct marks last = { 0 }, now = { 0 };
+	struct phase_clock clock = { 0 };
+	const char *times = getenv("MCASSESS_CHECK_TIMES");
+	if (times && strcmp(times, "1") == 0) {
+		c.clock = &clock;
+		phase(&c, "counting and marks");
+	}
 	memset(sum, 0, sizeof *sum);
 	sum->since_audit_seq = -1;
 	/* One snapshot for the whole walk, so an assessor saving meanwhile cannot
@@ -1130,6 +1201,7 @@ int check_run(struct store *s, unsigned what, void (*report)(void *ctx, const ch
 	if (rc == MC_OK)
 		rc = marks_now(s, &now, err);
 	struct store_check_side *side = NULL;
+	phase(&c, "the integrity check, when alone (MCASSESS_CHECK_SERIAL=1)");
 	if (rc == MC_OK && !last.found && (what & CHECK_DATABASE))
 		rc = database_start(&c, &side, err);
 	if (rc == MC_OK)
@@ -1142,8 +1214,10 @@ int check_run(struct store *s, unsigned what, void (*report)(void *ctx, const ch
 		free(c.altered[i]);
 	free(c.altered);
 	store_end_read(s);
+	phase(&c, "unused evidence files");
 	if (rc == MC_OK && (what & CHECK_EVIDENCE) && !last.found)
 		rc = check_orphans(&c, err);
+	phase(&c, NULL);
 	sum->problems = c.problems;
 	if (rc == MC_OK && c.problems == 0 && (what & CHECK_ALL) == CHECK_ALL)
 		marks_save(s, &now);

@@ -525,10 +525,13 @@ int store_report_goal(struct store *s, const char *pathway, long goal, long *bef
 
 /* The counters (report_day, report_month) against a recount from the submissions: every
  * (table, day or month, credential, district, status, first) whose kept count
- * or attempt sum differs, rows of 0 being the same as no row. */
+ * or attempt sum differs, rows of 0 being the same as no row. The submissions
+ * are read in id order (NOT INDEXED): SQLite chose submission_educator, which
+ * does not hold the columns, and read each row from wherever it is in the
+ * file (issue 15, when the file is larger than the page cache). */
 #define RECOUNT(KEY)                                                                            \
 	"SELECT " KEY " AS k, s.credential_id AS cid, coalesce(e.district_id, 0) AS did, s.status AS st," \
-	" s.attempt = 1 AS f, count(*) AS n, sum(s.attempt) AS a FROM submission s"                \
+	" s.attempt = 1 AS f, count(*) AS n, sum(s.attempt) AS a FROM submission s NOT INDEXED"    \
 	" LEFT JOIN educator e ON e.id = s.educator_id GROUP BY 1, 2, 3, 4, 5"
 #define KEPT(TABLE, KEY)                                                                        \
 	"SELECT " KEY " AS k, credential_id AS cid, district_id AS did, status AS st, first AS f, n,"\
@@ -575,17 +578,21 @@ int store_report_counts_check(struct store *s, int (*fn)(void *ctx, const struct
 /* report_submission against its source rows (report_fact): each submission
  * whose kept facts differ, missing or left over. Both have one row a
  * submission, so report_fact is worked out once (two EXCEPTs worked it out
- * twice and sorted both sides: issue 15): each submission's facts looked up in
- * report_submission by key, then the kept rows of submissions that are gone. */
+ * twice and sorted both sides: issue 15): each kept row's facts worked out
+ * by its key, then the submissions that have no kept row. Both walk in the
+ * submissions' id order, so every lookup goes forward through the tables
+ * (walking report_fact itself, SQLite took the submissions in the order of
+ * a covering index, and each lookup went anywhere in the file: issue 15,
+ * when the file is larger than the page cache). */
 #define FACT_REST(T)                                                                            \
 	"(" T ".credential_id, " T ".district_id, " T ".status, " T ".submitted_at, " T ".assigned_at,"\
 	" " T ".decided_at)"
 static const char SQL_FACTS_CHECK[] =
 	"SELECT coalesce(s.ext_id, '#' || x.submission_id) FROM"
-	" (SELECT f.submission_id FROM report_fact f WHERE NOT EXISTS (SELECT 1 FROM report_submission k"
-	"  WHERE k.submission_id = f.submission_id AND " FACT_REST("k") " IS " FACT_REST("f") ")"
-	" UNION SELECT k.submission_id FROM report_submission k"
-	"  WHERE NOT EXISTS (SELECT 1 FROM submission g WHERE g.id = k.submission_id)) x"
+	" (SELECT k.submission_id FROM report_submission k WHERE NOT EXISTS (SELECT 1 FROM report_fact f"
+	"  WHERE f.submission_id = k.submission_id AND " FACT_REST("f") " IS " FACT_REST("k") ")"
+	" UNION SELECT g.id FROM submission g NOT INDEXED"
+	"  WHERE NOT EXISTS (SELECT 1 FROM report_submission k WHERE k.submission_id = g.id)) x"
 	" LEFT JOIN submission s ON s.id = x.submission_id ORDER BY 1";
 
 int store_report_facts_check(struct store *s, int (*fn)(void *ctx, const char *submission), void *ctx,
@@ -725,13 +732,17 @@ static const char *const SQL_PAIRS_CHECK[] = {
  * day and the kept pairs both; each part worked them out again, three walks in
  * all (issue 15). A temporary table: on disk past SQLite's cache, so memory
  * stays flat. Typed as report_pair is: an untyped column's key is not used to
- * look up a typed value (a scan of the copy for every kept pair). */
+ * look up a typed value (a scan of the copy for every kept pair). In the
+ * submissions' id order: the scores are then read forward and the copy is
+ * written in its key's order (without it SQLite walked the submissions in the
+ * order of submission_report, each submission's scores a seek anywhere in the
+ * file: issue 15, when the file is larger than the page cache). */
 static const char SQL_PAIR_FACT_COPY[] =
 	"DROP TABLE IF EXISTS " PAIR_FACT_COPY "; CREATE TABLE " PAIR_FACT_COPY " (submission_id INTEGER,"
 	" criterion_id INTEGER, x_read TEXT, y_read TEXT, day TEXT, credential_id INTEGER, district_id INTEGER,"
 	" x_assessor TEXT, y_assessor TEXT, x_level INTEGER, y_level INTEGER, fs INTEGER, fin INTEGER,"
 	" PRIMARY KEY (submission_id, criterion_id, x_read, y_read)) WITHOUT ROWID;"
-	" INSERT OR IGNORE INTO " PAIR_FACT_COPY " SELECT * FROM report_pair_fact";
+	" INSERT OR IGNORE INTO " PAIR_FACT_COPY " SELECT * FROM report_pair_fact ORDER BY submission_id";
 static const char *const SQL_PAIRS_CHECK_DAY[] = {
 	AGREE_OF_DAY(ALL, ""),
 	AGREE_OF_DAY(OWN, OWN_EVERYONE),
@@ -975,10 +986,13 @@ int store_report_turn_check(struct store *s, const char *const *days, int ndays,
 	T ".assigned_at, " T ".decided_at)"
 /* The rows of one side (A) with no row of the same key in the other (B) that
  * also has the same facts (SAME), by B's key: kept rows that differ or are
- * left over, and the facts' rows that have no kept row at all. */
+ * left over, and the facts' rows that have no kept row at all. B is reached by
+ * its submission only (+b.assessor): in report_own_sub_fact the assessor would
+ * take SQLite to report_assignment, whose assessor leads the key, a seek
+ * anywhere in it for each kept row (issue 15). */
 #define OWNP_UNMATCHED(A, B, SUBS, SAME)                                                        \
 	"SELECT * FROM " A " a WHERE " SUBS " AND NOT EXISTS (SELECT 1 FROM " B " b"                  \
-	" WHERE b.submission_id = a.submission_id AND b.assessor = a.assessor AND " SAME ")"
+	" WHERE b.submission_id = a.submission_id AND +b.assessor = a.assessor AND " SAME ")"
 #define OWNP_CHECK(DAY, MONTH, MONTH_DAYS, ALL, SUBS)                                           \
 	"SELECT t.tb, t.k, t.assessor, c.code, d.name, t.status, t.first, t.kept, t.counted FROM ("  \
 	OWNP_DIFFER("day", OWNP_FACTS(SUBS), OWNP_KEPT("day", DAY))                                  \
@@ -993,9 +1007,14 @@ int store_report_turn_check(struct store *s, const char *const *days, int ndays,
 	") t LEFT JOIN credential c ON c.id = t.credential_id LEFT JOIN district d ON d.id = t.district_id" \
 	" ORDER BY 1, 2, 3, 4, 5, 6, 7"
 #define OWNP_EVERYONE EVERYONE_IN("report_own_progress")
+/* Every submission, as a range of their ids: SQLite then walks
+ * report_own_sub_fact from report_submission in id order (with no condition,
+ * from the submissions in the order of a covering index, each lookup
+ * anywhere in the file: issue 15). */
+#define OWNP_ALL_SUBS "submission_id >= -9223372036854775808"
 static const char *const SQL_OWN_PROGRESS_CHECK[] = {
 	OWNP_CHECK("1", "1", "1",
-		   " UNION ALL " OWNP_DIFFER("all time", OWNP_DAYS("''", "1"), OWNP_KEPT("all", "1")), "1"),
+		   " UNION ALL " OWNP_DIFFER("all time", OWNP_DAYS("''", "1"), OWNP_KEPT("all", "1")), OWNP_ALL_SUBS),
 	OWNP_CHECK(OWNP_EVERYONE "at = ?1", OWNP_EVERYONE "at = substr(?1, 1, 7)", OWNP_EVERYONE AGREE_MONTH, "",
 		   "submission_id IN " AGREE_DAY_SUBS),
 };

@@ -162,4 +162,35 @@ mc people add mccheckz --role assessor --school Oak
 t_run 0 check
 t_stdout_has "all good"
 
+# ---- MCASSESS_CHECK_TIMES=1: each part's time and reads on stderr, the output unchanged
+MCASSESS_CHECK_TIMES=1 mc check
+t_stdout_has "all good"
+t_stderr_has "check time: recount: the submissions' facts"
+t_stderr_has "check time: checking scores and decisions"
+t_check "no timing without MCASSESS_CHECK_TIMES" sh -c "! '$MCASSESS' --db '$DB' check 2>&1 | grep -q 'check time:'"
+
+# ---- the recounts read the large tables in key order (issue 15): when the file
+# is larger than the page cache, a walk of the submissions in the order of one
+# of their indexes, or a seek by assessor into the assignments, for each row
+# reads from anywhere in the file. Every statement of a whole check that reads
+# the reports' tables is planned (EXPLAIN QUERY PLAN; the plans do not depend
+# on the data: there are no statistics) and none may do either.
+MCASSESS_SQL_TRACE=$T/trace.sql mc check
+sed -n 's/^(prepared) //p' "$T/trace.sql" | grep -E '^(SELECT|WITH|INSERT)' | grep 'report_' | sort -u >"$T/recounts.sql"
+copy=$(sed -n 's/^(prepared) \(CREATE TABLE temp\.check_pair_fact .*\)/\1/p' "$T/trace.sql" | head -n 1)
+t_check "the recounts' statements were traced ($(wc -l <"$T/recounts.sql") of them)" \
+	test "$(wc -l <"$T/recounts.sql")" -ge 10 -a -n "$copy"
+: >"$T/plans"
+while IFS= read -r q; do
+	sqlite3 "$DB" "$copy" "EXPLAIN QUERY PLAN $q" >"$T/plan" 2>&1 || echo "cannot plan: $q" >>"$T/plans"
+	grep -E 'SCAN [a-z_]+ USING (COVERING )?INDEX submission_|INDEX report_assignment ' "$T/plan" |
+		sed "s|^|$(printf '%.70s' "$q") ... |" >>"$T/plans"
+done <"$T/recounts.sql"
+if [ -s "$T/plans" ]; then
+	t_fail "every recount walks the submissions in id order and finds assignments by submission"
+	t_diag "$T/plans"
+else
+	t_ok "every recount walks the submissions in id order and finds assignments by submission"
+fi
+
 done_testing
