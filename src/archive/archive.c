@@ -2009,12 +2009,23 @@ static char *blob_text(git_repository *repo, const git_oid *oid)
 
 /* path in the archive's tree, or else in that of a pull stopped between its
  * steps: what it brought is in the remote's tree, not yet in ours (the branch
- * moves when the pull ends). 0: found. */
-static int entry_of(const struct ck *c, const char *path, git_tree_entry **e)
+ * moves when the pull ends). A record both trees hold is the remote's when
+ * that is the database's (want: its blob id; NULL: any), as the step took it.
+ * 0: found. */
+static int entry_of(const struct ck *c, const char *path, const git_oid *want, git_tree_entry **e)
 {
-	if (git_tree_entry_bypath(e, c->tree, path) == 0)
+	git_tree_entry *theirs = NULL;
+	int have = git_tree_entry_bypath(e, c->tree, path) == 0;
+	if (have && (!want || !c->pending_tree || git_oid_equal(want, git_tree_entry_id(*e))))
 		return 0;
-	return c->pending_tree ? git_tree_entry_bypath(e, c->pending_tree, path) : -1;
+	if (c->pending_tree && git_tree_entry_bypath(&theirs, c->pending_tree, path) == 0 &&
+	    (!have || git_oid_equal(want, git_tree_entry_id(theirs)))) {
+		git_tree_entry_free(have ? *e : NULL);
+		*e = theirs;
+		return 0;
+	}
+	git_tree_entry_free(theirs);
+	return have ? 0 : -1;
 }
 
 static int check_subject(void *ctx, const char *subject)
@@ -2036,7 +2047,9 @@ static int check_subject(void *ctx, const char *subject)
 	char *name = mc_xstrdup(subject), *colon = strchr(name, ':');
 	*colon = ' '; /* "submission HX-101" */
 	git_tree_entry *e = NULL;
-	if (entry_of(c, path, &e) != 0) {
+	git_oid want;
+	git_odb_hash(&want, record, strlen(record), GIT_OBJECT_BLOB);
+	if (entry_of(c, path, &want, &e) != 0) {
 		if (names_educator(c, subject, ""))
 			problem(c, "archive: an educator's record is in the database but not in the archive (head "
 				   "%s); a coordinator or admin running this sees which", c->head7);
@@ -2047,8 +2060,6 @@ static int check_subject(void *ctx, const char *subject)
 		free(name);
 		return 0;
 	}
-	git_oid want;
-	git_odb_hash(&want, record, strlen(record), GIT_OBJECT_BLOB);
 	git_odb_object *obj = NULL;
 	git_odb *odb = NULL;
 	if (git_oid_equal(&want, git_tree_entry_id(e))) {
@@ -2121,7 +2132,7 @@ static int check_evidence(void *ctx, const char *sha, int is_file)
 	struct ck *c = ctx;
 	char *path = store_archive_evidence_path(c->a->layout, sha);
 	git_tree_entry *e = NULL;
-	int have = entry_of(c, path, &e) == 0;
+	int have = entry_of(c, path, NULL, &e) == 0;
 	git_tree_entry_free(e);
 	char *file = is_file && have ? evstore_path(store_evidence_dir(c->a->s), sha) : NULL;
 	int altered = 0;

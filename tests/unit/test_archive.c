@@ -327,7 +327,7 @@ static void conflict(void *ctx, const char *msg)
 
 /* A second database's archive, cloned from the state server's (remote),
  * scores HX-101 O1 at level and pushes there. */
-static void second_scores(struct fx *f, const char *remote, const char *level)
+static void second_scores_each(struct fx *f, const char *remote, const char *level, const char *const *ids)
 {
 	struct mc_error err = MC_ERROR_INIT;
 	struct archive_sync_result r;
@@ -348,13 +348,21 @@ static void second_scores(struct fx *f, const char *remote, const char *level)
 	ok(store_meta_set(s2, "archive_path", arc2, &err), &err);
 	ok(store_meta_set(s2, "archive_id", "second-archive", &err), &err);
 	ok(store_commit(s2, &err), &err);
-	ok(scoring_score(s2, "HX-101", "O1", level, NULL, &err), &err);
+	for (; *ids; ids++)
+		ok(scoring_score(s2, *ids, "O1", level, NULL, &err), &err);
 	long n;
 	ok(archive_drain(s2, &n, &err), &err);
 	ok(archive_push(s2, remote, &r, &err), &err);
 	unit_close(&s2);
 	free(arc2);
 	free(db2);
+}
+
+/* A second database scores HX-101 at level and pushes to remote. */
+static void second_scores(struct fx *f, const char *remote, const char *level)
+{
+	static const char *const ids[] = { "HX-101", NULL };
+	second_scores_each(f, remote, level, ids);
 }
 
 /* The same read scored on both sides: since the pull goes through the merge
@@ -1281,6 +1289,36 @@ static void a_pull_killed_between_steps_goes_on(void **state)
 	free(arc);
 }
 
+/* A pull that changes records this database has, stopped after its first
+ * step (one record a step): check is clean, the record the step took compared
+ * with the remote's commit being pulled, the other with the branch's; the
+ * same pull then ends as one pull does. */
+static void a_stopped_pull_of_changed_records_checks_clean(void **state)
+{
+	struct fx *f = *state;
+	struct mc_error err = MC_ERROR_INIT;
+	struct archive_sync_result r;
+	char *arc = init_archive(f, "a.git"), *remote = mc_xasprintf("%s/state.git", f->dir);
+	ok(archive_push(f->s, remote, &r, &err), &err);
+	static const char *const both[] = { "HX-101", "HX-102", NULL };
+	second_scores_each(f, remote, "progressing", both);
+	setenv("MCASSESS_PULL_STEP", "1", 1);
+	pull_into(f->db, remote, 1);
+	assert_int_equal(query_int(f, "SELECT count(*) FROM score"), 1);
+	struct problems p;
+	if (run_check(f, &p) != 0)
+		fail_msg("a pull stopped after its first step: %s", p.buf);
+	if (!strstr(p.buf, "stopped with 1 of its 2 records"))
+		fail_msg("check does not say the pull stopped: %s", p.buf);
+	pull_into(f->db, remote, 0);
+	unsetenv("MCASSESS_PULL_STEP");
+	assert_int_equal(query_int(f, "SELECT count(*) FROM score"), 2);
+	if (run_check(f, &p) != 0)
+		fail_msg("after the stopped pull went on: %s", p.buf);
+	free(arc);
+	free(remote);
+}
+
 /* The pack stream: a pack finished every STREAM_MOST objects, what it holds
  * the same at any count, each object readable, one written twice stored once. */
 static void pack_stream_holds_the_same_at_any_size(void **state)
@@ -1361,6 +1399,7 @@ int main(void)
 		cmocka_unit_test(pack_stream_holds_the_same_at_any_size),
 		cmocka_unit_test_setup_teardown(pull_holds_no_whole_archive, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_pull_killed_between_steps_goes_on, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_stopped_pull_of_changed_records_checks_clean, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
