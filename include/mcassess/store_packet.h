@@ -31,8 +31,10 @@ int store_packet_copy(struct store *s, const char *district, const char *assesso
 /* The text evidence in the attached packet of educators it names by their
  * anonymous id only, with the real name and school (from the server), and
  * its replacement (masked text, its sha256 and normalised sha256). */
-int store_packet_blind_texts(struct store *s, int (*fn)(void *ctx, long long id, const char *text, const char *name,
-							 const char *school), void *ctx, struct mc_error *err);
+/* At most `most` of them, those after evidence id `after`, in id order. */
+int store_packet_blind_texts(struct store *s, long long after, int most,
+			     int (*fn)(void *ctx, long long id, const char *text, const char *name, const char *school),
+			     void *ctx, struct mc_error *err);
 int store_packet_text_set(struct store *s, long long id, const char *text, const char *sha, const char *norm,
 			  struct mc_error *err);
 

@@ -754,15 +754,18 @@ int store_packet_removed(struct store *s, const char *sub, const char *records,
 	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading the server's records");
 }
 
-int store_packet_blind_texts(struct store *s, int (*fn)(void *ctx, long long id, const char *text, const char *name,
-							 const char *school), void *ctx, struct mc_error *err)
+int store_packet_blind_texts(struct store *s, long long after, int most,
+			     int (*fn)(void *ctx, long long id, const char *text, const char *name, const char *school),
+			     void *ctx, struct mc_error *err)
 {
 	sqlite3_stmt *st = store_prep(s, "SELECT ev.id, ev.text, e.name, sc.name FROM pk.evidence ev JOIN pk.submission su "
 				   "ON su.id = ev.submission_id JOIN main.educator e ON e.id = su.educator_id "
 				   "JOIN pk.educator pe ON pe.id = e.id LEFT JOIN main.school sc ON sc.id = e.school_id "
-				   "WHERE pe.name = pe.anon_id AND ev.kind = 'text' ORDER BY ev.id", err);
+				   "WHERE pe.name = pe.anon_id AND ev.kind = 'text' AND ev.id > ?1 ORDER BY ev.id LIMIT ?2", err);
 	if (!st)
 		return MC_FAIL;
+	store_bind_int(st, 1, after);
+	store_bind_int(st, 2, most);
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		if (fn(ctx, sqlite3_column_int64(st, 0), (const char *)sqlite3_column_text(st, 1),
