@@ -354,7 +354,7 @@ static int step_end(struct store *s, sqlite3_stmt *st, struct mc_error *err);
  * its pairs (the cut stays: a bound, still true). A word that becomes common
  * later has no pairs until the index is rebuilt (its queries are ranked as
  * before); one that stops being common keeps them (still exact). */
-#define PAIR_WORDS 64          /* the most common words paired, at most */
+#define PAIR_WORDS 32          /* the most common words paired, at most (496 pairs) */
 #define PAIR_MIN_DF 64         /* and only words in this many rows */
 #define PAIR_KEEP 256          /* rows a pair keeps */
 #define PAIR_HASH 256          /* slots of the words' table (> 2 PAIR_WORDS) */
