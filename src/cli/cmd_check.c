@@ -3,6 +3,7 @@
 
 #include <getopt.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
 #include "mcassess/check.h"
@@ -10,7 +11,8 @@
 static void print_problem(void *ctx, const char *problem)
 {
 	(void)ctx;
-	cli_say(stdout, "problem: %s\n", problem);
+	/* a note (a pull stopped between its steps) is not a problem: said as archive check says it */
+	cli_say(stdout, "%s%s\n", strncmp(problem, "archive: note:", 14) == 0 ? "" : "problem: ", problem);
 	fflush(stdout);
 }
 

@@ -324,6 +324,7 @@ t_check "the records before it are in" test "$(sqlite3 "$F/b.db" "SELECT count(*
 t_check "the branch has not moved" test "$(git --git-dir="$F/b.db.archive.git" rev-parse main)" = "$head0"
 on "$F/b.db" root check
 t_check_d "check is clean, and notes the stop" "$OUT" grep -q "stopped with $((subs - 1)) of its $subs records" "$OUT"
+t_check_d "a note, not a problem" "$OUT" sh -c "grep -q '^archive: note: a pull' '$OUT' && ! grep -q '^problem: archive: note' '$OUT'"
 t_check "check exits 0" [ "$RC" -eq 0 ]
 DB=$F/b.db
 t_snapshot
