@@ -200,12 +200,15 @@ static int arc_lock(struct arc *a, struct mc_error *err)
 	if (flock(a->lockfd, LOCK_EX | LOCK_NB) != 0)
 		return mc_error_set(err, MC_FAIL, "the archive %s is locked by another mcassess writing to it",
 				    a->path);
-	/* A writer killed while moving the branch leaves git's lock file behind,
+	/* A writer killed while moving the branch (or a pull while fetching) leaves git's lock file behind,
 	 * and every later move would fail on it. Holding the flock, no other
 	 * mcassess is moving it now: the lock file is stale. */
-	char *ref_lock = mc_xasprintf("%s/%s.lock", a->path, MAIN_REF);
-	unlink(ref_lock);
-	free(ref_lock);
+	static const char *const refs[] = { MAIN_REF, "refs/mcassess/remote" }; /* the pull's fetch too */
+	for (size_t i = 0; i < sizeof refs / sizeof *refs; i++) {
+		char *ref_lock = mc_xasprintf("%s/%s.lock", a->path, refs[i]);
+		unlink(ref_lock);
+		free(ref_lock);
+	}
 	return read_head(a);
 }
 

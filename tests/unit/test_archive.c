@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <git2.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <sqlite3.h>
 
@@ -954,6 +955,18 @@ static void a_stale_branch_lock_does_not_stop_the_archive(void **state)
 	assert_int_equal(query_int(f, "SELECT count(*) FROM outbox"), 0);
 	struct problems p;
 	assert_int_equal(run_check(f, &p), 0);
+	/* and a pull killed while it fetched leaves the lock of the remote's ref */
+	char *remote = mc_xasprintf("%s/state.git", f->dir);
+	struct archive_sync_result r;
+	ok(archive_push(f->s, remote, &r, &err), &err);
+	char *dir = mc_xasprintf("%s/refs/mcassess", arc), *rlock = mc_xasprintf("%s/remote.lock", dir);
+	mkdir(dir, 0755);
+	assert_non_null(fp = fopen(rlock, "w"));
+	fclose(fp);
+	ok(archive_pull(f->s, remote, NULL, NULL, &r, &err), &err);
+	free(dir);
+	free(rlock);
+	free(remote);
 	free(lock);
 	free(arc);
 }
