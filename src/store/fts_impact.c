@@ -515,8 +515,6 @@ static int pairs_load(struct store *s, enum search_source src, struct pairs **ou
 		pairs_free(&p);
 		return store_fail(s, err, "reading the search index");
 	}
-	if (p)
-		p->cut = mc_xcalloc(2 * PAIR_CUTS_HELD, sizeof *p->cut);
 	*out = p;
 	return MC_OK;
 }
@@ -578,6 +576,8 @@ static int pair_cut_note(struct store *s, struct impact_batch *b, struct pairs *
 {
 	if (tf1 > 0xffff || tf2 > 0xffff)   /* not held in 16 bits: written at once */
 		return pair_cut_write(s, p->ps[slot].pid, tf1, tf2, dl, doc, err);
+	if (!p->cut) /* made at the first cut: a feedback saved or a row kept changes none */
+		p->cut = mc_xcalloc(2 * PAIR_CUTS_HELD, sizeof *p->cut);
 	unsigned long h = ((unsigned long)slot * 1000003UL + (unsigned long)tf1) * 1000003UL + (unsigned long)tf2;
 	size_t j = h & (2 * PAIR_CUTS_HELD - 1);
 	struct pcut *c;
@@ -602,6 +602,8 @@ static int pair_cut_note(struct store *s, struct impact_batch *b, struct pairs *
 /* The length of the cut of (tf1, tf2) held (UINT_MAX: none). */
 static unsigned pair_cut_dl(const struct pairs *p, int slot, int tf1, int tf2)
 {
+	if (!p->cut)
+		return UINT_MAX;
 	unsigned long h = ((unsigned long)slot * 1000003UL + (unsigned long)tf1) * 1000003UL + (unsigned long)tf2;
 	for (size_t j = h & (2 * PAIR_CUTS_HELD - 1);; j = (j + 1) & (2 * PAIR_CUTS_HELD - 1)) {
 		const struct pcut *c = &p->cut[j];
