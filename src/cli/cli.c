@@ -35,6 +35,13 @@ void cli_say(FILE *f, const char *fmt, ...)
 	va_end(ap);
 }
 
+void cli_problem(void *ctx, const char *problem)
+{
+	(void)ctx;
+	cli_say(stdout, "%s%s\n", strncmp(problem, "archive: note:", 14) == 0 ? "" : "problem: ", problem);
+	fflush(stdout);
+}
+
 void cli_put(const char *s) { text_safe_fputs(s, 0, stdout); }
 
 int cli_width(const char *s)

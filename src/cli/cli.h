@@ -59,6 +59,9 @@ void cli_put(const char *s);
 int cli_width(const char *s);
 /* fprintf, then controls made visible (line breaks and tabs kept). */
 void cli_say(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A problem check (or archive check) found, on its own line of stdout:
+ * "problem: ...", or a note ("archive: note: ...") as it is. */
+void cli_problem(void *ctx, const char *problem);
 /* Parse a positive integer option value; -1 on error. */
 long cli_parse_count(const char *s);
 

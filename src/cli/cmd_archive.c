@@ -115,12 +115,6 @@ static int do_log(struct store *s, int argc, char **argv, int format, const stru
 	return rc == MC_OK ? MC_OK : cli_error(&err);
 }
 
-static void print_problem(void *ctx, const char *problem)
-{
-	(void)ctx;
-	cli_say(stdout, "%s%s\n", strncmp(problem, "archive: note:", 14) == 0 ? "" : "problem: ", problem);
-	fflush(stdout);
-}
 
 static int do_verify(struct cli *cli, struct store *s, int argc, const struct cli_cmd *self)
 {
@@ -137,7 +131,7 @@ static int do_verify(struct cli *cli, struct store *s, int argc, const struct cl
 	if (archive_drain(s, &n, &err) != MC_OK)
 		mc_error_clear(&err); /* what still waits is reported as the backlog */
 	struct check_summary sum;
-	rc = check_run(s, CHECK_ALL, print_problem, NULL, &sum, &err);
+	rc = check_run(s, CHECK_ALL, cli_problem, NULL, &sum, &err);
 	if (rc != MC_OK) {
 		free(path);
 		return cli_error(&err);

@@ -3,18 +3,10 @@
 
 #include <getopt.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "cli.h"
 #include "mcassess/check.h"
 
-static void print_problem(void *ctx, const char *problem)
-{
-	(void)ctx;
-	/* a note (a pull stopped between its steps) is not a problem: said as archive check says it */
-	cli_say(stdout, "%s%s\n", strncmp(problem, "archive: note:", 14) == 0 ? "" : "problem: ", problem);
-	fflush(stdout);
-}
 
 static int run_check(struct cli *cli, const struct cli_cmd *self, int argc, char **argv)
 {
@@ -55,7 +47,7 @@ static int run_check(struct cli *cli, const struct cli_cmd *self, int argc, char
 	struct check_summary sum;
 	cli_progress_begin(cli);
 	cli_catch_interrupt(s);
-	rc = check_run(s, what, print_problem, NULL, &sum, &err);
+	rc = check_run(s, what, cli_problem, NULL, &sum, &err);
 	if (rc != MC_OK && cli_interrupted()) /* check only reads */
 		return cli_interrupted_exit(cli, &err, "nothing was changed (the check did not finish)");
 	cli_close(cli);
