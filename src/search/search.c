@@ -229,6 +229,13 @@ int search_text_each(struct store *s, const char *query, const struct search_opt
 		free(q);
 		return rc;
 	}
+	/* One read transaction for the ranking and the hits: one snapshot of the index
+	 * and the rows, and one lock, not one for each of the hundreds of statements. */
+	int own_tx = !store_in_tx(s);
+	if (own_tx && (rc = store_begin_read(s, err)) != MC_OK) {
+		free(q);
+		return rc;
+	}
 	struct search_rank *ev = NULL, *fb = NULL;
 	int nev = 0, nfb = 0;
 	int whole = store_scope_kind(s) == STORE_SCOPE_ALL;
@@ -264,6 +271,8 @@ int search_text_each(struct store *s, const char *query, const struct search_opt
 	int tokens = o->context > 0 ? o->context : TEXT_SNIPPET_TOKENS, given = 0, stop = 0;
 	for (int i = 0; rc == MC_OK && !stop && i < total && (o->limit <= 0 || given < o->limit); i++)
 		rc = give_row(s, &all[i], q, tokens, fn, ctx, &given, &stop, err);
+	if (own_tx)
+		store_end_read(s);
 	free(ev);
 	free(fb);
 	free(all);

@@ -124,6 +124,18 @@ t_run 2 search --ignore-case x
 t_run 2 search '!!!'
 t_stderr_has "mcassess: search: '!!!' has no words to search for"
 
+# One ranked search reads in one transaction: the ranking and the hits from one
+# snapshot (a change committed between them cannot show a hit the ranking did
+# not see), and one lock, not one for each of its statements.
+MCASSESS_SQL_TRACE=$T/trace.sql "$MCASSESS" --db "$DB" search students feedback >/dev/null 2>&1
+sed 's/^(prepared) //' "$T/trace.sql" | grep -nE '^(BEGIN|ROLLBACK|COMMIT)|search_evidence MATCH|snippet|FROM search_impact' >"$T/tx"
+first=$(grep -m1 -E 'MATCH|snippet|search_impact' "$T/tx" | cut -d: -f1)
+last=$(grep -E 'MATCH|snippet|search_impact' "$T/tx" | tail -n 1 | cut -d: -f1)
+begin=$(grep -E ':BEGIN DEFERRED' "$T/tx" | cut -d: -f1 | tail -n 1)
+end=$(grep -E ':ROLLBACK' "$T/tx" | cut -d: -f1 | tail -n 1)
+t_check "the ranking and the hits in one read transaction (lines $begin < $first..$last < $end)" \
+	test -n "$first" -a -n "$begin" -a -n "$end" -a "${begin:-0}" -lt "${first:-0}" -a "${last:-0}" -lt "${end:-0}"
+
 # --reindex rebuilds and finds the same
 t_run 0 search --reindex
 t_stderr_has "index rebuilt"
