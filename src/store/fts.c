@@ -582,7 +582,7 @@ double search_bm25(const double *idf, const int *tfs, int nph, double dl, double
 double search_idf(long long nrow, long long nhit)
 {
 	double idf = log(((double)nrow - (double)nhit + 0.5) / ((double)nhit + 0.5));
-	return idf <= 0.0 ? 1e-6 : idf;
+	return idf <= 0.0 ? SEARCH_IDF_FLOOR : idf;
 }
 
 /* ---------------------------------------------------------------- what a connection keeps */

@@ -44,6 +44,7 @@
 #define GROUP_HOLD (2 * IMPACT_KEEP)  /* rows a group counts, then trimmed (struct group) */
 #define IMPACT_HELD (1 << 20)  /* rows counted in memory (8 bytes each at most), then written */
 #define IMPACT_TERMS 8         /* words in a query read this way, at most */
+#define IMPACT_COUNT_TEXT 1024 /* a row of at most this many tokens: its words counted from its text */
 #define IMPACT_KEY "search.impact"  /* meta: IMPACT_FORMAT once the index is built */
 #define IMPACT_FORMAT "3"
 
@@ -80,6 +81,9 @@ static const char SQL_EV_TF[] =
 	"SELECT " SEARCH_TF_FN "(search_evidence) FROM search_evidence WHERE search_evidence MATCH ?1 AND rowid = ?2";
 static const char SQL_FB_TF[] =
 	"SELECT " SEARCH_TF_FN "(search_feedback) FROM search_feedback WHERE search_feedback MATCH ?1 AND rowid = ?2";
+/* A row's text, to count a query's words in (as the index was built). */
+static const char SQL_EV_TEXT[] = "SELECT text FROM evidence WHERE id = ?1";
+static const char SQL_FB_TEXT[] = "SELECT body FROM search_feedback WHERE rowid = ?1";
 static const char SQL_EV_LENGTH[] = "SELECT sz FROM search_evidence_docsize WHERE id = ?1";
 static const char SQL_FB_LENGTH[] = "SELECT sz FROM search_feedback_docsize WHERE id = ?1";
 /* What the FTS5 tables hold, to build the impact index from. */
@@ -397,6 +401,7 @@ static const char SQL_CLEAR_PAIR_CUTS[] =
 static const char SQL_CLEAR_PAIRS[] = "DELETE FROM search_pair WHERE src = ?1";
 
 struct impact_pair_stats impact_pair_stats;
+struct impact_count_stats impact_count_stats;
 
 /* A row held for a pair: its score at ref (the heap's order), its distance from
  * the batch's first row, its length and both counts: 16 bytes. */
@@ -1203,6 +1208,8 @@ struct qgroup {
 
 struct qterm {
 	char *phrase;          /* as FTS5 is asked: "word" */
+	char *tok;             /* the word as the tokenizer gives it */
+	int ntok;
 	long long tid, df;
 	double idf;
 	struct qgroup *g;      /* by tf */
@@ -1372,6 +1379,7 @@ static int read_group(struct query *q, int i, struct qgroup *g, int n, struct mc
 		g->last_doc = sqlite3_column_int64(st, 1);
 		cand_add(q, g->last_doc, g->last_dl)->tf[i] = g->tf;
 		got++;
+		impact_count_stats.read++;
 	}
 	g->more = step == SQLITE_ROW;
 	g->nread += got;
@@ -1395,11 +1403,32 @@ static int tid_int(struct store *s, const char *sql, long long tid, long long a,
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "reading the search index");
 }
 
-/* Word i's groups, the first IMPACT_READ rows of each as candidates. */
-static int load_term(struct query *q, int i, struct mc_error *err)
+/* Word i's groups, the first `first` rows of each as candidates (0: none yet, its
+ * groups open from the shortest row). */
+static int load_term(struct query *q, int i, int first, struct mc_error *err)
 {
 	struct qterm *t = &q->t[i];
-	long long tf = 0, v;
+	/* the counts whose group is cut, all at once (sorted), not a lookup a group */
+	sqlite3_stmt *st = store_prep(q->s, SQL_TERM_CUTS, err);
+	if (!st)
+		return MC_FAIL;
+	store_bind_int(st, 1, t->tid);
+	long long *cut = NULL;
+	int step, ncut = 0, capcut = 0, kept_cuts = 0;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (ncut == capcut) {
+			capcut = capcut ? capcut * 2 : 32;
+			cut = mc_xrealloc(cut, sizeof *cut * (size_t)capcut);
+		}
+		cut[ncut++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_reset(st);
+	if (step != SQLITE_DONE) {
+		free(cut);
+		return store_fail(q->s, err, "reading the search index");
+	}
+	qsort(cut, (size_t)ncut, sizeof *cut, ll_cmp);
+	long long tf = 0;
 	int found = 1, cap = 0, rc = MC_OK;
 	while (rc == MC_OK && (rc = tid_int(q->s, SQL_GROUP_NEXT, t->tid, tf, &tf, &found, err)) == MC_OK && found) {
 		if (t->ng == cap) {
@@ -1408,27 +1437,17 @@ static int load_term(struct query *q, int i, struct mc_error *err)
 		}
 		struct qgroup *g = &t->g[t->ng++];
 		*g = (struct qgroup){ (int)tf, 0, -1, -1, 0, 0 };
-		rc = tid_int(q->s, SQL_GROUP_IS_CUT, t->tid, tf, &v, &g->cut, err);
-		if (rc == MC_OK)
-			rc = read_group(q, i, g, IMPACT_READ, err);
+		g->cut = ncut && bsearch(&tf, cut, (size_t)ncut, sizeof *cut, ll_cmp) != NULL;
+		kept_cuts += g->cut;
+		if (first)
+			rc = read_group(q, i, g, first, err);
+		else
+			g->more = 1;   /* a group has a row kept, or it would not be */
 	}
-	if (rc != MC_OK)
-		return rc;
+	free(cut);
 	/* a cut group with no row kept (all taken out since) bounds nothing */
-	sqlite3_stmt *st = store_prep(q->s, SQL_TERM_CUTS, err);
-	if (!st)
-		return MC_FAIL;
-	store_bind_int(st, 1, t->tid);
-	int step, cuts = 0, kept_cuts = 0;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW)
-		cuts++;
-	sqlite3_reset(st);
-	if (step != SQLITE_DONE)
-		return store_fail(q->s, err, "reading the search index");
-	for (int k = 0; k < t->ng; k++)
-		kept_cuts += t->g[k].cut;
-	t->ok = cuts == kept_cuts;
-	return MC_OK;
+	t->ok = ncut == kept_cuts;
+	return rc;
 }
 
 /* The group of word i that scores most in a row of length dl it was not read for
@@ -1552,6 +1571,61 @@ static int lookup_tf(struct query *q, int k, long long doc, int *tf, struct mc_e
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? MC_OK : store_fail(q->s, err, "searching");
 }
 
+/* Counting the query's words in a row's text: tf[k] for each wanted k. */
+struct text_count {
+	const struct query *q;
+	const int *want;
+	int *tf;
+};
+
+static int count_query_word(void *p, const char *tok, int ntok, int start, int end, int colocated)
+{
+	(void)start;
+	(void)end;
+	(void)colocated;
+	struct text_count *c = p;
+	for (int k = 0; k < c->q->nt; k++)
+		if (c->want[k] && c->q->t[k].ntok == ntok && memcmp(c->q->t[k].tok, tok, (size_t)ntok) == 0)
+			c->tf[k]++;
+	return 0;
+}
+
+/* The counts of row doc (of length dl) not known yet (tf[k] < 0), 0 for a word not
+ * in it. A short row's text is read and its words counted as the index counted
+ * them; in a longer one FTS5 seeks the row in each word's list (for a word in
+ * most rows a long one: several times the cost of counting a short text). */
+static int row_counts(struct query *q, long long doc, int dl, int *tf, struct mc_error *err)
+{
+	if (dl > IMPACT_COUNT_TEXT) {
+		impact_count_stats.fts5++;
+		int rc = MC_OK;
+		for (int k = 0; rc == MC_OK && k < q->nt; k++)
+			if (tf[k] < 0 && (rc = lookup_tf(q, k, doc, &tf[k], err)) == MC_OK && tf[k] == 0)
+				break;   /* not in the row: the others need not be known */
+		return rc;
+	}
+	impact_count_stats.text++;
+	sqlite3_stmt *st = store_prep(q->s, q->src == SEARCH_EVIDENCE ? SQL_EV_TEXT : SQL_FB_TEXT, err);
+	if (!st)
+		return MC_FAIL;
+	int want[IMPACT_TERMS];
+	for (int k = 0; k < q->nt; k++)
+		if ((want[k] = tf[k] < 0))
+			tf[k] = 0;
+	store_bind_int(st, 1, doc);
+	int step = sqlite3_step(st), rc = MC_OK;
+	if (step == SQLITE_ROW) {
+		struct text_count c = { q, want, tf };
+		const char *text = (const char *)sqlite3_column_text(st, 0);
+		rc = store_search_tokenize(q->s, text ? text : "", text ? (size_t)sqlite3_column_bytes(st, 0) : 0, 0,
+					   count_query_word, &c, err);
+	}
+	sqlite3_reset(st);
+	if (rc != MC_OK)
+		return rc;
+	return step == SQLITE_ROW || step == SQLITE_DONE ? MC_OK : store_fail(q->s, err, "searching");
+}
+
 /* The threshold pass over this round's candidates: best bound first, unknown
  * counts looked up, exact scores into t's heap, until none left can beat the k-th. */
 static int threshold(struct query *q, struct search_top *t, const double *idf, struct mc_error *err)
@@ -1564,12 +1638,10 @@ static int threshold(struct query *q, struct search_top *t, const double *idf, s
 		if (q->only && !bsearch(&c->doc, q->only, q->nonly, sizeof *q->only, ll_cmp))
 			continue;   /* not the acting user's */
 		int tf[IMPACT_TERMS], in = 1;
-		for (int k = 0; rc == MC_OK && in && k < q->nt; k++) {
-			tf[k] = c->tf[k];
-			if (tf[k] < 0)
-				rc = lookup_tf(q, k, c->doc, &tf[k], err);
-			in = tf[k] > 0;
-		}
+		memcpy(tf, c->tf, sizeof tf);
+		rc = row_counts(q, c->doc, c->dl, tf, err);
+		for (int k = 0; k < q->nt; k++)
+			in = in && tf[k] > 0;
 		if (rc == MC_OK && in)
 			search_top_push(t, c->doc, search_bm25(idf, tf, q->nt, c->dl, q->avgdl));
 	}
@@ -1628,6 +1700,7 @@ static void query_free(struct query *q)
 {
 	for (int i = 0; i < q->nt; i++) {
 		free(q->t[i].phrase);
+		free(q->t[i].tok);
 		free(q->t[i].g);
 		free(q->t[i].open);
 		free(q->t[i].best);
@@ -1661,7 +1734,8 @@ static int query_terms(struct query *q, int *usable, int *none, struct mc_error 
 			free(o.tok);
 			return rc;   /* the same word twice: FTS5 ranks it */
 		}
-		free(o.tok);
+		q->t[i].tok = o.tok;
+		q->t[i].ntok = (int)strlen(o.tok);
 		q->t[i].idf = search_idf(nrow, q->t[i].df);
 		if (q->t[i].df <= 0)
 			*none = 1;
@@ -1691,8 +1765,9 @@ static int rounds(struct query *q, struct search_top *t, int *exact, struct mc_e
 		int i = 0;
 		while (g < q->t[i].g || g >= q->t[i].g + q->t[i].ng)
 			i++;
-		q->deeper += g->nread;
-		rc = read_group(q, i, g, g->nread, err);
+		int n = g->nread ? g->nread : IMPACT_READ;
+		q->deeper += n;
+		rc = read_group(q, i, g, n, err);
 		if (rc != MC_OK)
 			return rc;
 	}
@@ -1774,8 +1849,13 @@ int impact_top(struct store *s, enum search_source src, const char *fts_query, c
 	}
 	if (rc == MC_OK && usable && q.nt == 2)
 		rc = pair_top(&q, t, &exact, err);
+	/* A word in more than half the rows (bm25's least idf) adds next to nothing to
+	 * a score that has a rarer word: its rows are read only when the bounds ask. */
+	int rarer = 0;
+	for (int i = 0; i < q.nt; i++)
+		rarer |= q.t[i].idf > SEARCH_IDF_FLOOR;
 	for (int i = 0; rc == MC_OK && usable && !exact && i < q.nt; i++) {
-		rc = load_term(&q, i, err);
+		rc = load_term(&q, i, rarer && q.t[i].idf <= SEARCH_IDF_FLOOR ? 0 : IMPACT_READ, err);
 		usable = q.t[i].ok;
 	}
 	if (rc == MC_OK && usable && !exact)
@@ -1824,12 +1904,13 @@ int impact_top_rows(struct store *s, enum search_source src, const char *fts_que
 		idf[k] = q.t[k].idf;
 	for (size_t i = 0; rc == MC_OK && usable && !none && i < nrows; i++) {
 		int tf[IMPACT_TERMS], in = 1, dl;
-		for (int k = 0; rc == MC_OK && in && k < q.nt; k++) {
-			rc = lookup_tf(&q, k, rows[i], &tf[k], err);
-			in = tf[k] > 0;
-		}
-		if (rc == MC_OK && in)
-			rc = row_length(&q, rows[i], &dl, err);
+		for (int k = 0; k < q.nt; k++)
+			tf[k] = -1;
+		rc = row_length(&q, rows[i], &dl, err);
+		if (rc == MC_OK && dl >= 0)
+			rc = row_counts(&q, rows[i], dl, tf, err);
+		for (int k = 0; k < q.nt; k++)
+			in = in && tf[k] > 0;
 		if (rc == MC_OK && in && dl >= 0)
 			search_top_push(t, rows[i], search_bm25(idf, tf, q.nt, dl, q.avgdl));
 	}

@@ -66,6 +66,8 @@ struct search_top {
 /* FTS5's bm25 (lower is better) of one row, the phrases in query order; idf of a
  * phrase in nhit of nrow rows; both the same doubles as FTS5's own. */
 double search_bm25(const double *idf, const int *tfs, int nph, double dl, double avgdl);
+/* bm25's idf of a phrase in half the rows or more (FTS5 puts this for log(<= 1)) */
+#define SEARCH_IDF_FLOOR 1e-6
 double search_idf(long long nrow, long long nhit);
 /* A (score, rowid) into t's best `limit` (limit > 0); then sorted best first. */
 void search_top_push(struct search_top *t, long long rowid, double score);
@@ -103,6 +105,13 @@ struct impact_pair_stats {
 	long long queries, answered, rows, cuts;
 };
 extern struct impact_pair_stats impact_pair_stats;
+/* Ranked queries in this process (a test reads it): rows read from the words'
+ * groups, and rows whose unknown counts were counted from their text, or looked
+ * up in FTS5 (longer rows). */
+struct impact_count_stats {
+	long long read, text, fts5;
+};
+extern struct impact_count_stats impact_count_stats;
 /* meta: the impact index is built (kept in step from then on). */
 int impact_built(struct store *s, int *built, struct mc_error *err);
 int impact_mark_built(struct store *s, struct mc_error *err);

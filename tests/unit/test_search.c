@@ -795,6 +795,92 @@ static void pair_of_common_words_is_fts5(void **state)
 	}
 }
 
+static int ll_cmp(const void *a, const void *b);
+
+/* Rows for counting a word from the text: "the" 1-4 times in each, "bend" in one
+ * row of 12 (as Bend, and BÉND: folded as the index folds), 苹果 in one of 9 (a
+ * word of two characters amid others), and one row of 24 over IMPACT_COUNT_TEXT
+ * (1,024) tokens long. */
+static void bend_text(struct mc_buf *b, int i)
+{
+	for (int k = 0; k <= i % 4; k++)
+		mc_buf_adds(b, k % 2 ? "The " : "the ");
+	if (i % 12 == 0)
+		mc_buf_adds(b, i % 24 ? "Bend, " : "bend BÉND ");
+	if (i % 9 == 0)
+		mc_buf_adds(b, "我们吃苹果派 ");
+	for (int k = 0; k < (i % 24 == 0 ? 1100 : (i * 13) % 37); k++)
+		mc_buf_printf(b, "filler%d ", k % 5);
+}
+
+/* A middling word with a common one: the rows read for one need the other's count,
+ * counted from a short row's text (the index's own tokenizer: case, accents,
+ * Chinese) and looked up in FTS5 in a long one; either way FTS5's own order and
+ * scores, for the whole index and for the rows an assessor may see. */
+static void counts_from_text_are_fts5(void **state)
+{
+	struct fx *f = *state;
+	struct mc_error err = MC_ERROR_INIT;
+	long long indexed;
+	add_text_rows(f, 0, 1200, bend_text);
+	assert_int_equal(search_catch_up(f->s, &indexed, &err), MC_OK);
+	static const char *const queries[] = { "\"bend\" \"the\"", "\"the\" \"bend\"", "\"苹果\" \"the\"",
+					       "\"bend\" \"the\" \"filler2\"" };
+	impact_count_stats = (struct impact_count_stats){ 0, 0, 0 };
+	assert_impact_is_fts5(f, SEARCH_EVIDENCE, queries, sizeof queries / sizeof *queries, 1);
+	if (impact_count_stats.text < 50 || impact_count_stats.fts5 < 1)
+		fail_msg("counts from the text of %lld rows, from FTS5 in %lld", impact_count_stats.text,
+			 impact_count_stats.fts5);
+	/* "the" (in every row: bm25's least idf) is not read for a top 50 with "bend"
+	 * (in 100 rows): its 1,200 rows are bounded by its largest count */
+	int answered;
+	impact_count_stats = (struct impact_count_stats){ 0, 0, 0 };
+	struct search_top top = { .limit = 50, .rc = SQLITE_OK };
+	assert_int_equal(impact_top(f->s, SEARCH_EVIDENCE, queries[0], NULL, 0, &top, &answered, &err), MC_OK);
+	search_top_free(&top);
+	if (!answered || impact_count_stats.read > 100)
+		fail_msg("bend the: answered %d, %lld rows read", answered, impact_count_stats.read);
+	/* the rows of one submission (an assessor's), each counted */
+	sqlite3_stmt *st = fts5_ranked(f, SEARCH_EVIDENCE), *rows;
+	assert_int_equal(sqlite3_prepare_v2(store_db(f->s), "SELECT id FROM evidence WHERE submission_id = "
+				      "(SELECT submission_id FROM evidence WHERE id = 1) ORDER BY id", -1, &rows, NULL),
+			 SQLITE_OK);
+	long long *ids = NULL;
+	int n = 0;
+	while (sqlite3_step(rows) == SQLITE_ROW) {
+		ids = mc_xrealloc(ids, sizeof *ids * (size_t)(n + 1));
+		ids[n++] = sqlite3_column_int64(rows, 0);
+	}
+	sqlite3_finalize(rows);
+	assert_true(n > 300);
+	for (size_t q = 0; q < sizeof queries / sizeof *queries; q++) {
+		impact_count_stats = (struct impact_count_stats){ 0, 0, 0 };
+		struct search_top t = { .limit = 200, .rc = SQLITE_OK };
+		int answered = 0;
+		assert_int_equal(impact_top_rows(f->s, SEARCH_EVIDENCE, queries[q], ids, (size_t)n, &t, &answered, &err),
+				 MC_OK);
+		assert_true(answered && impact_count_stats.text > 0 && impact_count_stats.fts5 > 0);
+		/* FTS5's ranking of the same rows: every row of its order that is one of them */
+		struct fts5_ref all = { .query = queries[q], .upto = 0 }, mine = { .query = queries[q], .upto = 200 };
+		fts5_ref_read(st, &all);
+		mine.rowid = mc_xcalloc((size_t)all.n + 1, sizeof *mine.rowid);
+		mine.score = mc_xcalloc((size_t)all.n + 1, sizeof *mine.score);
+		mine.n = 0;
+		for (int k = 0; k < all.n && mine.n < 200; k++)
+			if (bsearch(&all.rowid[k], ids, (size_t)n, sizeof *ids, ll_cmp)) {
+				mine.rowid[mine.n] = all.rowid[k];
+				mine.score[mine.n++] = all.score[k];
+			}
+		assert_true(mine.n > 5);
+		assert_fts5_rows(&mine, 200, t.rowid, t.score, t.n);
+		fts5_ref_free(&all);
+		fts5_ref_free(&mine);
+		search_top_free(&t);
+	}
+	free(ids);
+	sqlite3_finalize(st);
+}
+
 /* The impact index of a database indexed before it is built by the next catch-up. */
 static void impact_index_built_for_an_old_index(void **state)
 {
@@ -1272,6 +1358,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(impact_top_is_fts5_bm25, setup, teardown),
 		cmocka_unit_test_setup_teardown(impact_top_of_two_common_words, setup, teardown),
 		cmocka_unit_test_setup_teardown(pair_of_common_words_is_fts5, setup, teardown),
+		cmocka_unit_test_setup_teardown(counts_from_text_are_fts5, setup, teardown),
 		cmocka_unit_test_setup_teardown(impact_index_built_for_an_old_index, setup, teardown),
 		cmocka_unit_test_setup_teardown(impact_index_follows_the_rebuild_in_steps, setup, teardown),
 		cmocka_unit_test_setup_teardown(assigned_top_is_their_best, setup, teardown),
