@@ -856,7 +856,7 @@ static void counts_from_text_are_fts5(void **state)
 	for (size_t q = 0; q < sizeof queries / sizeof *queries; q++) {
 		impact_count_stats = (struct impact_count_stats){ 0, 0, 0 };
 		struct search_top t = { .limit = 200, .rc = SQLITE_OK };
-		int answered = 0;
+		answered = 0;
 		assert_int_equal(impact_top_rows(f->s, SEARCH_EVIDENCE, queries[q], ids, (size_t)n, &t, &answered, &err),
 				 MC_OK);
 		assert_true(answered && impact_count_stats.text > 0 && impact_count_stats.fts5 > 0);
