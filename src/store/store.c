@@ -35,6 +35,7 @@ struct store {
 	char *scope_user, *scope_district;
 	struct stmt_slot *slots; /* nslots entries, a power of two; at most 3/4 used */
 	size_t nslots, nused;
+	void *fts_api;           /* the connection's fts5_api, once fetched */
 };
 
 /* Find "-- migration N\n" section bounds in the compiled-in schema. */
@@ -63,6 +64,7 @@ int store_latest_version(void)
 }
 
 sqlite3 *store_db(struct store *s) { return s->db; }
+void **store_fts_api_slot(struct store *s) { return &s->fts_api; }
 const char *store_path(const struct store *s) { return s->path; }
 const char *store_evidence_dir(const struct store *s) { return s->evidence_dir; }
 

@@ -6,6 +6,8 @@
 #include "mcassess/store.h"
 
 sqlite3 *store_db(struct store *s);
+/* The connection's fts5_api once fetched (NULL before): kept for its lifetime. */
+void **store_fts_api_slot(struct store *s);
 
 /* The WAL's size past which a commit checkpoints (PASSIVE) by itself. */
 #define STORE_WAL_MAX_BYTES (64LL * 1024 * 1024)

@@ -116,8 +116,15 @@ static const char SQL_FB_LOCATE[] =
 
 /* ---------------------------------------------------------------- setup */
 
+/* Fetched once a connection (a statement stepped: a tokenizer call a row, as a
+ * ranked query counts words in rows' text or the index is built, paid for it). */
 int store_search_api(struct store *s, fts5_api **api, struct mc_error *err)
 {
+	void **slot = store_fts_api_slot(s);
+	if (*slot) {
+		*api = *slot;
+		return MC_OK;
+	}
 	sqlite3_stmt *st = store_prep(s, SEARCH_FTS_API_SQL, err);
 	if (!st)
 		return MC_FAIL;
@@ -125,6 +132,7 @@ int store_search_api(struct store *s, fts5_api **api, struct mc_error *err)
 	if (!*api)
 		return mc_error_set(err, MC_FAIL, "%s: this SQLite has no full-text search (FTS5)",
 				    store_path(s));
+	*slot = *api;
 	return MC_OK;
 }
 

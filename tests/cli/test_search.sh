@@ -135,6 +135,10 @@ begin=$(grep -E ':BEGIN DEFERRED' "$T/tx" | cut -d: -f1 | tail -n 1)
 end=$(grep -E ':ROLLBACK' "$T/tx" | cut -d: -f1 | tail -n 1)
 t_check "the ranking and the hits in one read transaction (lines $begin < $first..$last < $end)" \
 	test -n "$first" -a -n "$begin" -a -n "$end" -a "${begin:-0}" -lt "${first:-0}" -a "${last:-0}" -lt "${end:-0}"
+# The tokenizer (each word of the query, a row's words counted) reaches FTS5's API
+# fetched once a connection, not through a statement each time.
+t_check "FTS5's API fetched once ($(grep -c 'fts5(' "$T/trace.sql") statements)" \
+	test "$(grep -c 'fts5(' "$T/trace.sql")" -le 2
 
 # --reindex rebuilds and finds the same
 t_run 0 search --reindex
