@@ -62,7 +62,8 @@ EOF
 
 "$MC" --db "$DB" queue --limit 1 >/dev/null # any upgrade now, not in a timed run
 echo "bench/check/cgroup.sh: $(sqlite3 "$DB" 'SELECT count(*) FROM submission') submissions," \
-	"$(du -h "$DB" | cut -f1), memory cgroup limit $LIMIT MB, $(nproc) CPUs, RUNS=$RUNS, $(date -u +%FT%TZ)"
+	"$(du -h "$DB" | cut -f1), $([ "$LIMIT" = 0 ] && echo "no cgroup (in the cache)" || echo "memory cgroup limit $LIMIT MB")," \
+	"$(nproc) CPUs, RUNS=$RUNS${BEFORE:+, before: $BEFORE}, $(date -u +%FT%TZ)"
 l0=$(load)
 A="" B="" P=""
 for i in $(seq "$RUNS"); do
