@@ -7,10 +7,12 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "mcassess/report.h"
+#include "mcassess/util.h"
 #include "store_int.h"
 
 #define SCOPE_JOIN                                                                              \
@@ -637,8 +639,8 @@ int store_report_facts_check(struct store *s, int (*fn)(void *ctx, const char *s
 #define ALL_OF ""
 #define ALL_WHO "NULL"
 #define ALL_SIDE(F) ""
-#define ALL_FACT_OF ""
-#define ALL_GROUP "1, 2, 3, 4, 5, 6, 7, 8, 9"
+#define ALL_FACT_OF "NULL AS owner, "
+#define ALL_GROUP "1, 2, 3, 4, 5, 6, 7, 8, 9, 10"
 #define OWN_TABLE "report_own_count"
 #define OWN_OF "assessor, "
 #define OWN_WHO "assessor"
@@ -659,15 +661,16 @@ int store_report_facts_check(struct store *s, int (*fn)(void *ctx, const char *s
 	" GROUP BY 1, " P##_OF AGREE_KEY " HAVING sum(n) <> 0"
 /* The pairs as the scores say now (FROM: report_pair_fact, or the whole check's
  * copy of it), counted as the triggers count them; each pair read once, going to
- * both its tallies (with the tallies outside, SQLite read the pairs twice). */
-#define AGREE_FACT(P, FROM, WHERE)                                                              \
-	"SELECT f.day AS k, " P##_FACT_OF "f.district_id, t.final,"                                    \
+ * both its tallies (with the tallies outside, SQLite read the pairs twice). In
+ * the order of the counts' key, the owner first (the whole check's walk). */
+#define AGREE_FACT(P, FROM, LEVELS, WHERE)                                                      \
+	"SELECT " P##_FACT_OF "f.day AS k, f.district_id, t.final,"                                    \
 	" iif(t.final, 0, f.credential_id) AS credential_id,"                                          \
 	" iif(t.final, 0, f.criterion_id) AS criterion_id, iif(t.final, f.x_assessor, '') AS x_assessor," \
 	" px.levels AS levels, px.pos AS x_pos, py.pos AS y_pos, count(*) AS n"                          \
 	" FROM " FROM " f" P##_SIDE("f") " CROSS JOIN report_agree_tally t ON iif(t.final, f.fin, f.fs)"\
-	" JOIN report_level_pos px ON px.level_id = f.x_level JOIN report_level_pos py ON py.level_id = f.y_level"\
-	" WHERE " WHERE " GROUP BY " P##_GROUP
+	" JOIN " LEVELS " px ON px.level_id = f.x_level JOIN " LEVELS " py ON py.level_id = f.y_level"              \
+	" WHERE " WHERE " GROUP BY " P##_GROUP " ORDER BY " P##_GROUP
 /* One day's submissions (?1), by index. */
 #define AGREE_DAY_SUBS                                                                          \
 	"(SELECT id FROM submission INDEXED BY submission_submitted WHERE submitted_at >= ?1"       \
@@ -704,29 +707,24 @@ int store_report_facts_check(struct store *s, int (*fn)(void *ctx, const char *s
 #define PAIR_UNMATCHED(A, B)                                                                    \
 	"SELECT * FROM " A " a WHERE NOT EXISTS (SELECT 1 FROM " B " b WHERE (" PAIR_KEY("b") ")"     \
 	" = (" PAIR_KEY("a") ") AND (" PAIR_REST("b") ") IS (" PAIR_REST("a") "))"
-#define PAIR_FACT_COPY "temp.check_pair_fact"
+#define PAIR_FACT_COPY "temp.check_report_pair_fact"
+/* The whole check's copy of report_level_pos: the view counts a criterion's
+ * levels for each row it gives, twice a pair. */
+#define LEVEL_POS_COPY "temp.check_level_pos"
+/* The differences the walk finds (agree_walk), read back in AGREE_OUTER's order. */
+#define AGREE_DIFFS "temp.check_agree_diff"
 #define AGREE_OUTER(PART)                                                                       \
 	"SELECT t.tb, t.k, c.code, d.name, cr.code, t.xa, t.ya, t.owner, t.kept, t.counted FROM (" PART ") t"\
 	" LEFT JOIN credential c ON c.id = t.cid LEFT JOIN district d ON d.id = t.did"                \
 	" LEFT JOIN criterion cr ON cr.id = t.crid ORDER BY 1, 2, 3, 4, 5, 6, 7, 8"
-/* Whole: all time, the days, the months (everyone's, then each assessor's own), the pairs. */
-#define AGREE_WHOLE(P)                                                                          \
-	AGREE_OUTER(AGREE_DIFFER(P, "all time", AGREE_DAYS(P, "''", "?1 IS NULL"), AGREE_KEPT(P, "all", "?1 IS NULL"))),\
-	AGREE_OUTER(AGREE_DIFFER(P, "day", AGREE_FACT(P, PAIR_FACT_COPY, "?1 IS NULL"), AGREE_KEPT(P, "day", "?1 IS NULL"))),   \
-	AGREE_OUTER(AGREE_DIFFER(P, "month", AGREE_DAYS(P, "substr(at, 1, 7)", "?1 IS NULL"),                   \
-				 AGREE_KEPT(P, "month", "?1 IS NULL")))
 /* One day's (?1): its counts and its month's; WHO narrows the counts' key first. */
 #define AGREE_OF_DAY(P, WHO)                                                                    \
-	AGREE_OUTER(AGREE_DIFFER(P, "day", AGREE_FACT(P, "report_pair_fact", "f.submission_id IN " AGREE_DAY_SUBS),            \
+	AGREE_OUTER(AGREE_DIFFER(P, "day", AGREE_FACT(P, "report_pair_fact", "report_level_pos", "f.submission_id IN " AGREE_DAY_SUBS),            \
 				 AGREE_KEPT(P, "day", WHO "at = ?1"))),                                       \
 	AGREE_OUTER(AGREE_DIFFER(P, "month", AGREE_DAYS(P, "substr(at, 1, 7)", WHO AGREE_MONTH),         \
 				 AGREE_KEPT(P, "month", WHO "at = substr(?1, 1, 7)")))
-static const char *const SQL_PAIRS_CHECK[] = {
-	AGREE_WHOLE(ALL),
-	AGREE_WHOLE(OWN),
-	AGREE_OUTER(AGREE_PAIRS_OF(PAIR_UNMATCHED("report_pair", PAIR_FACT_COPY),
-				   PAIR_UNMATCHED(PAIR_FACT_COPY, "report_pair"))),
-};
+static const char SQL_PAIRS_CHECK_PAIRS[] = AGREE_OUTER(AGREE_PAIRS_OF(PAIR_UNMATCHED("report_pair", PAIR_FACT_COPY),
+								       PAIR_UNMATCHED(PAIR_FACT_COPY, "report_pair")));
 /* The whole check's copy of report_pair_fact: the pairs as the scores say now,
  * worked out once (a walk of the submissions and their scores) for the counts by
  * day and the kept pairs both; each part worked them out again, three walks in
@@ -742,7 +740,11 @@ static const char SQL_PAIR_FACT_COPY[] =
 	" criterion_id INTEGER, x_read TEXT, y_read TEXT, day TEXT, credential_id INTEGER, district_id INTEGER,"
 	" x_assessor TEXT, y_assessor TEXT, x_level INTEGER, y_level INTEGER, fs INTEGER, fin INTEGER,"
 	" PRIMARY KEY (submission_id, criterion_id, x_read, y_read)) WITHOUT ROWID;"
-	" INSERT OR IGNORE INTO " PAIR_FACT_COPY " SELECT * FROM report_pair_fact ORDER BY submission_id";
+	" INSERT OR IGNORE INTO " PAIR_FACT_COPY " SELECT * FROM report_pair_fact ORDER BY submission_id;"
+	" DROP TABLE IF EXISTS " LEVEL_POS_COPY "; CREATE TABLE " LEVEL_POS_COPY " (level_id INTEGER PRIMARY KEY,"
+	" pos INTEGER, levels INTEGER); INSERT INTO " LEVEL_POS_COPY " SELECT * FROM report_level_pos;"
+	" DROP TABLE IF EXISTS " AGREE_DIFFS "; CREATE TABLE " AGREE_DIFFS " (tb TEXT, k TEXT, cid INTEGER,"
+	" did INTEGER, crid INTEGER, xa TEXT, ya TEXT, owner TEXT, kept INTEGER, counted INTEGER)";
 static const char *const SQL_PAIRS_CHECK_DAY[] = {
 	AGREE_OF_DAY(ALL, ""),
 	AGREE_OF_DAY(OWN, OWN_EVERYONE),
@@ -769,22 +771,365 @@ static int pairs_check_day(struct store *s, sqlite3_stmt *st, const char *day,
 	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "recounting agreement's pairs of reads");
 }
 
+/* ---------------------------------------------------------------- agreement's months and all time
+ * A month's counts and all time's must be the sums of the days' counts. As SQL
+ * (a GROUP BY of the day rows for each of the two, then one of their union with
+ * the kept rows, then the ORDER BY) each table's day rows were sorted four
+ * times: half of check's CPU at a million submissions (issue 15). Here each
+ * table's day, month and all-time rows are read once, each in its key's order
+ * (no sort by SQLite), beside the pairs counted by day (AGREE_FACT: one sort)
+ * in the same order: each day row is compared with the pairs' count as they
+ * pass; a month's day rows are summed in memory, sorted by key when the month
+ * ends and compared with that month's kept rows, which the month cursor reaches
+ * at the same time; the months' sums are all time's, compared with the
+ * all-time cursor's rows when the owner (the assessor of report_own_count; none
+ * for report_agree_count) ends. The differences go to AGREE_DIFFS and come back
+ * in the order the SQL gave them (all time, the days, the months). */
+#define AGREE_WALK(P, PER)                                                                      \
+	"SELECT " P##_WHO ", at, " AGREE_KEY ", n FROM " P##_TABLE " WHERE " P##_EVERYONE "per = '" PER "'" \
+	" ORDER BY " P##_OF "per, at, " AGREE_KEY
+/* report_own_count by assessor, one seek each (a scan of the table would read
+ * the other two kinds of rows too, and SQLite sorted what it read). */
+#define ALL_EVERYONE ""
+static const char *const SQL_AGREE_WALK[2][4] = {
+	{ AGREE_WALK(ALL, "day"), AGREE_WALK(ALL, "month"), AGREE_WALK(ALL, "all"), AGREE_FACT(ALL, PAIR_FACT_COPY, LEVEL_POS_COPY, "1") },
+	{ AGREE_WALK(OWN, "day"), AGREE_WALK(OWN, "month"), AGREE_WALK(OWN, "all"), AGREE_FACT(OWN, PAIR_FACT_COPY, LEVEL_POS_COPY, "1") },
+};
+static const char SQL_AGREE_DIFF_ADD[] = "INSERT INTO " AGREE_DIFFS " VALUES (?1, ?2, nullif(?3, 0), ?4,"
+					 " nullif(?5, 0), iif(?6, ?7, NULL), NULL, ?8, ?9, ?10)";
+static const char SQL_AGREE_DIFF_OUT[] = AGREE_OUTER("SELECT * FROM " AGREE_DIFFS " WHERE ?1 IS NULL");
+
+/* A count's key (AGREE_KEY's columns, x_assessor interned) and a sum. */
+struct agree_sum {
+	long long did, fin, cid, crid, levels, xp, yp, n;
+	const char *xa;
+};
+
+/* One cursor of kept rows (months or all time) and the sums it is compared with. */
+struct agree_level {
+	sqlite3_stmt *st;
+	int row; /* st is on a row */
+	const char *tb;
+	struct agree_sum *v;
+	size_t n, cap, reduced;
+};
+
+struct agree_walk {
+	struct store *s;
+	sqlite3_stmt *add;
+	int rc;
+	char *owner;  /* of the day rows being summed (NULL: none, or everyone's) */
+	char month[8];
+	int started;
+	struct agree_level month_lv, all_lv;
+	sqlite3_stmt *fact; /* the pairs counted by day, in the day rows' order */
+	int fact_row;
+	char **names; /* the x_assessors seen, sorted: each key points at one */
+	size_t nnames;
+};
+
+static const char *agree_intern(struct agree_walk *w, const char *name)
+{
+	size_t lo = 0, hi = w->nnames;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int k = strcmp(name, w->names[mid]);
+		if (k == 0)
+			return w->names[mid];
+		if (k < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	w->names = mc_xrealloc(w->names, (w->nnames + 1) * sizeof *w->names);
+	memmove(w->names + lo + 1, w->names + lo, (w->nnames - lo) * sizeof *w->names);
+	w->nnames++;
+	return w->names[lo] = mc_xstrdup(name);
+}
+
+/* The row's key (columns 2 to 10: AGREE_KEY, then n). */
+static struct agree_sum agree_row(struct agree_walk *w, sqlite3_stmt *st)
+{
+	const char *xa = (const char *)sqlite3_column_text(st, 6);
+	return (struct agree_sum){ sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3),
+				   sqlite3_column_int64(st, 4), sqlite3_column_int64(st, 5),
+				   sqlite3_column_int64(st, 7), sqlite3_column_int64(st, 8),
+				   sqlite3_column_int64(st, 9), sqlite3_column_int64(st, 10),
+				   agree_intern(w, xa ? xa : "") };
+}
+
+/* In the order of the tables' key (SQLite's: numbers by value, text by bytes). */
+static int agree_cmp(const void *a, const void *b)
+{
+	const struct agree_sum *x = a, *y = b;
+	const long long u[] = { x->did, x->fin, x->cid, x->crid }, v[] = { y->did, y->fin, y->cid, y->crid };
+	for (int i = 0; i < 4; i++)
+		if (u[i] != v[i])
+			return u[i] < v[i] ? -1 : 1;
+	int k = x->xa == y->xa ? 0 : strcmp(x->xa, y->xa);
+	if (k)
+		return k;
+	const long long p[] = { x->levels, x->xp, x->yp }, q[] = { y->levels, y->xp, y->yp };
+	for (int i = 0; i < 3; i++)
+		if (p[i] != q[i])
+			return p[i] < q[i] ? -1 : 1;
+	return 0;
+}
+
+/* NULL (everyone's) first, as SQLite orders. */
+static int agree_owner_cmp(const char *a, const char *b)
+{
+	return !a || !b ? (a != NULL) - (b != NULL) : strcmp(a, b);
+}
+
+/* The cursor's row against the group (owner, at): <0 before it, 0 in it. */
+static int agree_group_cmp(sqlite3_stmt *st, const char *owner, const char *at)
+{
+	int k = agree_owner_cmp((const char *)sqlite3_column_text(st, 0), owner);
+	return k ? k : strcmp((const char *)sqlite3_column_text(st, 1), at);
+}
+
+static int agree_next(struct agree_walk *w, sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE && w->rc == MC_OK)
+		w->rc = MC_FAIL;
+	return rc == SQLITE_ROW;
+}
+
+static void agree_step(struct agree_walk *w, struct agree_level *lv)
+{
+	lv->row = agree_next(w, lv->st);
+}
+
+static void agree_fact_step(struct agree_walk *w)
+{
+	w->fact_row = agree_next(w, w->fact);
+}
+
+static void agree_differ(struct agree_walk *w, const char *tb, const char *at, const char *owner,
+			 const struct agree_sum *key, long long kept, long long counted)
+{
+	if (kept == counted || w->rc != MC_OK)
+		return;
+	sqlite3_stmt *st = w->add;
+	store_bind_text(st, 1, tb);
+	store_bind_text(st, 2, at);
+	store_bind_int(st, 3, key->cid);
+	store_bind_int(st, 4, key->did);
+	store_bind_int(st, 5, key->crid);
+	store_bind_int(st, 6, key->fin);
+	store_bind_text(st, 7, key->xa);
+	store_bind_text(st, 8, owner);
+	store_bind_int(st, 9, kept);
+	store_bind_int(st, 10, counted);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		w->rc = MC_FAIL;
+	sqlite3_reset(st);
+}
+
+/* Sort the sums by key and add up the equal ones. */
+static void agree_reduce(struct agree_level *lv)
+{
+	if (lv->n > 1)
+		qsort(lv->v, lv->n, sizeof *lv->v, agree_cmp);
+	size_t out = 0;
+	for (size_t i = 0; i < lv->n; i++) {
+		if (out > 0 && agree_cmp(&lv->v[out - 1], &lv->v[i]) == 0)
+			lv->v[out - 1].n += lv->v[i].n;
+		else
+			lv->v[out++] = lv->v[i];
+	}
+	lv->n = lv->reduced = out;
+}
+
+static void agree_add(struct agree_level *lv, const struct agree_sum *a)
+{
+	if (lv->n == lv->cap && lv->n > 2 * lv->reduced + 4096)
+		agree_reduce(lv); /* memory: about twice the distinct keys */
+	if (lv->n == lv->cap) {
+		lv->cap = lv->cap ? 2 * lv->cap : 1024;
+		lv->v = mc_xrealloc(lv->v, lv->cap * sizeof *lv->v);
+	}
+	lv->v[lv->n++] = *a;
+}
+
+/* The kept rows of groups before (owner, at) have no day rows: each is a difference. */
+static void agree_skip(struct agree_walk *w, struct agree_level *lv, const char *owner, const char *at)
+{
+	while (w->rc == MC_OK && lv->row && (!at || agree_group_cmp(lv->st, owner, at) < 0)) {
+		struct agree_sum k = agree_row(w, lv->st);
+		agree_differ(w, lv->tb, (const char *)sqlite3_column_text(lv->st, 1),
+			     (const char *)sqlite3_column_text(lv->st, 0), &k, k.n, 0);
+		agree_step(w, lv);
+	}
+}
+
+/* The group (owner, at) ends: its sums against its kept rows, both in key order. */
+static void agree_close(struct agree_walk *w, struct agree_level *lv, const char *owner, const char *at)
+{
+	agree_reduce(lv);
+	agree_skip(w, lv, owner, at);
+	size_t i = 0;
+	while (w->rc == MC_OK && lv->row && agree_group_cmp(lv->st, owner, at) == 0) {
+		struct agree_sum k = agree_row(w, lv->st);
+		for (; i < lv->n && agree_cmp(&lv->v[i], &k) < 0; i++)
+			agree_differ(w, lv->tb, at, owner, &lv->v[i], 0, lv->v[i].n);
+		long long counted = i < lv->n && agree_cmp(&lv->v[i], &k) == 0 ? lv->v[i++].n : 0;
+		agree_differ(w, lv->tb, at, owner, &k, k.n, counted);
+		agree_step(w, lv);
+	}
+	for (; i < lv->n; i++)
+		agree_differ(w, lv->tb, at, owner, &lv->v[i], 0, lv->v[i].n);
+}
+
+/* The month being summed ends: compared, and its sums added to all time's. */
+static void agree_month_end(struct agree_walk *w)
+{
+	agree_close(w, &w->month_lv, w->owner, w->month);
+	for (size_t i = 0; i < w->month_lv.n; i++)
+		agree_add(&w->all_lv, &w->month_lv.v[i]);
+	w->month_lv.n = w->month_lv.reduced = 0;
+}
+
+/* The position of a day row or a day's count of pairs: owner, day, key. */
+static int agree_pos_cmp(struct agree_walk *w, sqlite3_stmt *x, sqlite3_stmt *y)
+{
+	int k = agree_group_cmp(x, (const char *)sqlite3_column_text(y, 0), (const char *)sqlite3_column_text(y, 1));
+	if (k)
+		return k;
+	struct agree_sum a = agree_row(w, x), b = agree_row(w, y);
+	return agree_cmp(&a, &b);
+}
+
+/* The day counts of pairs up to the day row (NULL: all that are left), each
+ * against the kept count, or none. */
+static void agree_fact_upto(struct agree_walk *w, sqlite3_stmt *day)
+{
+	int k = -1;
+	while (w->rc == MC_OK && w->fact_row && (!day || (k = agree_pos_cmp(w, w->fact, day)) < 0)) {
+		struct agree_sum f = agree_row(w, w->fact);
+		agree_differ(w, "day", (const char *)sqlite3_column_text(w->fact, 1),
+			     (const char *)sqlite3_column_text(w->fact, 0), &f, 0, f.n);
+		agree_fact_step(w);
+	}
+	if (w->rc != MC_OK || !day)
+		return;
+	struct agree_sum d = agree_row(w, day);
+	agree_differ(w, "day", (const char *)sqlite3_column_text(day, 1), (const char *)sqlite3_column_text(day, 0),
+		     &d, d.n, w->fact_row && k == 0 ? agree_row(w, w->fact).n : 0);
+	if (w->fact_row && k == 0)
+		agree_fact_step(w);
+}
+
+/* One day row: its month (and owner) may start. */
+static void agree_day(struct agree_walk *w, sqlite3_stmt *day)
+{
+	const char *owner = (const char *)sqlite3_column_text(day, 0);
+	const char *at = (const char *)sqlite3_column_text(day, 1);
+	char month[8];
+	snprintf(month, sizeof month, "%.7s", at ? at : "");
+	int new_owner = !w->started || agree_owner_cmp(owner, w->owner) != 0;
+	if (new_owner || strcmp(month, w->month) != 0) {
+		if (w->started)
+			agree_month_end(w);
+		if (w->started && new_owner) {
+			agree_close(w, &w->all_lv, w->owner, "");
+			w->all_lv.n = w->all_lv.reduced = 0;
+		}
+		if (new_owner) {
+			free(w->owner);
+			w->owner = owner ? mc_xstrdup(owner) : NULL;
+		}
+		memcpy(w->month, month, sizeof month);
+		w->started = 1;
+	}
+	agree_fact_upto(w, day);
+	struct agree_sum k = agree_row(w, day);
+	agree_add(&w->month_lv, &k);
+}
+
+static void agree_walk_free(struct agree_walk *w)
+{
+	for (size_t i = 0; i < w->nnames; i++)
+		free(w->names[i]);
+	free(w->names);
+	free(w->owner);
+	free(w->month_lv.v);
+	free(w->all_lv.v);
+	sqlite3_reset(w->month_lv.st);
+	sqlite3_reset(w->all_lv.st);
+	sqlite3_reset(w->fact);
+}
+
+/* One table (0: everyone's, 1: the assessors' own): its days against the pairs,
+ * its months and all time against its days, each difference into AGREE_DIFFS. */
+static int agree_walk(struct store *s, int table, struct mc_error *err)
+{
+	struct agree_walk w = { .s = s, .add = store_prep(s, SQL_AGREE_DIFF_ADD, err) };
+	sqlite3_stmt *day = store_prep(s, SQL_AGREE_WALK[table][0], err);
+	w.month_lv = (struct agree_level){ .st = store_prep(s, SQL_AGREE_WALK[table][1], err), .tb = "month" };
+	w.all_lv = (struct agree_level){ .st = store_prep(s, SQL_AGREE_WALK[table][2], err), .tb = "all time" };
+	w.fact = store_prep(s, SQL_AGREE_WALK[table][3], err);
+	if (!w.add || !day || !w.month_lv.st || !w.all_lv.st || !w.fact)
+		return MC_FAIL;
+	agree_step(&w, &w.month_lv);
+	agree_step(&w, &w.all_lv);
+	agree_fact_step(&w);
+	int rc;
+	while (w.rc == MC_OK && (rc = sqlite3_step(day)) == SQLITE_ROW)
+		agree_day(&w, day);
+	if (w.rc == MC_OK && rc != SQLITE_DONE)
+		w.rc = MC_FAIL;
+	if (w.rc == MC_OK && w.started) {
+		agree_month_end(&w);
+		agree_close(&w, &w.all_lv, w.owner, "");
+	}
+	agree_fact_upto(&w, NULL);
+	agree_skip(&w, &w.month_lv, NULL, NULL); /* kept months and all time after the last day's */
+	agree_skip(&w, &w.all_lv, NULL, NULL);
+	sqlite3_reset(day);
+	agree_walk_free(&w);
+	return w.rc == MC_OK ? MC_OK : store_fail(s, err, "recounting agreement's months and all time");
+}
+
+/* The whole check's parts: each table's (all time, the days, the months), then the pairs. */
+static int pairs_check_whole(struct store *s, int (*fn)(void *ctx, const struct report_pair_diff *d), void *ctx,
+			     struct mc_error *err)
+{
+	int rc = MC_OK;
+	for (int table = 0; rc == MC_OK && table < 2; table++) {
+		rc = agree_walk(s, table, err);
+		sqlite3_stmt *out = rc == MC_OK ? store_prep(s, SQL_AGREE_DIFF_OUT, err) : NULL;
+		rc = out ? pairs_check_day(s, out, NULL, fn, ctx, err) : MC_FAIL;
+		if (rc == MC_OK && sqlite3_exec(store_db(s), "DELETE FROM " AGREE_DIFFS, NULL, NULL, NULL) != SQLITE_OK)
+			rc = store_fail(s, err, "recounting agreement's pairs of reads");
+	}
+	sqlite3_stmt *pairs = rc == MC_OK ? store_prep(s, SQL_PAIRS_CHECK_PAIRS, err) : NULL;
+	return rc == MC_OK && pairs ? pairs_check_day(s, pairs, NULL, fn, ctx, err) : MC_FAIL;
+}
+
 int store_report_pairs_check(struct store *s, const char *const *days, int ndays,
 			     int (*fn)(void *ctx, const struct report_pair_diff *d), void *ctx, struct mc_error *err)
 {
-	const char *const *parts = days ? SQL_PAIRS_CHECK_DAY : SQL_PAIRS_CHECK;
-	int nparts = days ? (int)(sizeof SQL_PAIRS_CHECK_DAY / sizeof *SQL_PAIRS_CHECK_DAY)
-			  : (int)(sizeof SQL_PAIRS_CHECK / sizeof *SQL_PAIRS_CHECK);
+	int nparts = (int)(sizeof SQL_PAIRS_CHECK_DAY / sizeof *SQL_PAIRS_CHECK_DAY);
 	int rc = MC_OK;
-	if (!days && sqlite3_exec(store_db(s), SQL_PAIR_FACT_COPY, NULL, NULL, NULL) != SQLITE_OK)
-		rc = store_fail(s, err, "recounting agreement's pairs of reads");
-	for (int i = 0; rc == MC_OK && i < (days ? ndays : 1); i++)
+	if (!days) {
+		if (sqlite3_exec(store_db(s), SQL_PAIR_FACT_COPY, NULL, NULL, NULL) != SQLITE_OK)
+			rc = store_fail(s, err, "recounting agreement's pairs of reads");
+		if (rc == MC_OK)
+			rc = pairs_check_whole(s, fn, ctx, err);
+		/* their pages freed now; the tables go with the connection if not */
+		sqlite3_exec(store_db(s), "DROP TABLE IF EXISTS " PAIR_FACT_COPY "; DROP TABLE IF EXISTS " AGREE_DIFFS
+			     "; DROP TABLE IF EXISTS " LEVEL_POS_COPY,
+			     NULL, NULL, NULL);
+		return rc;
+	}
+	for (int i = 0; rc == MC_OK && i < ndays; i++)
 		for (int part = 0; rc == MC_OK && part < nparts; part++) {
-			sqlite3_stmt *st = store_prep(s, parts[part], err);
-			rc = st ? pairs_check_day(s, st, days ? days[i] : NULL, fn, ctx, err) : MC_FAIL;
+			sqlite3_stmt *st = store_prep(s, SQL_PAIRS_CHECK_DAY[part], err);
+			rc = st ? pairs_check_day(s, st, days[i], fn, ctx, err) : MC_FAIL;
 		}
-	if (!days) /* its pages freed now; the table goes with the connection if not */
-		sqlite3_exec(store_db(s), "DROP TABLE IF EXISTS " PAIR_FACT_COPY, NULL, NULL, NULL);
 	return rc;
 }
 

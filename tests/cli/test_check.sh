@@ -145,6 +145,43 @@ t_stderr_has "check found 2 problems"
 sql "UPDATE report_pair SET x_assessor = '$P_X' WHERE submission_id = $P_SID AND criterion_id = $P_CID
 	AND x_read = '$P_XR' AND y_read = '$P_YR'"
 t_run 0 check
+# Agreement's counts by month and for all time are the sums of their days (a walk
+# of each table in its key's order, issue 15): a day's count deleted is named at
+# its day and as the difference it makes to its month and all time; a month with
+# no day and an assessor with no day at all, whose counts only the month and
+# all-time rows hold, are named too.
+sqlite3 "$DB" ".backup '$T/pairs-clean.db'"
+OWN_KEY="assessor, per, at, district_id, final, credential_id, criterion_id, x_assessor, levels, x_pos, y_pos"
+A_PICK="WHERE o.per = 'day' AND o.final AND o.n > 0 ORDER BY o.assessor, o.at, o.district_id, o.x_assessor,
+	o.levels, o.x_pos, o.y_pos LIMIT 1"
+ROW=$(sql "SELECT o.assessor || '|' || o.at || '|' || d.name || '|' || o.x_assessor || '|' || o.n || '|' || o.district_id
+	|| '|' || (SELECT m.n FROM report_own_count m WHERE m.assessor = o.assessor AND m.per = 'month'
+		AND m.at = substr(o.at, 1, 7) AND (m.district_id, m.final, m.credential_id, m.criterion_id, m.x_assessor,
+		m.levels, m.x_pos, m.y_pos) = (o.district_id, o.final, o.credential_id, o.criterion_id, o.x_assessor,
+		o.levels, o.x_pos, o.y_pos))
+	|| '|' || (SELECT a.n FROM report_own_count a WHERE a.assessor = o.assessor AND a.per = 'all'
+		AND (a.district_id, a.final, a.credential_id, a.criterion_id, a.x_assessor, a.levels, a.x_pos, a.y_pos)
+		= (o.district_id, o.final, o.credential_id, o.criterion_id, o.x_assessor, o.levels, o.x_pos, o.y_pos))
+	FROM report_own_count o JOIN district d ON d.id = o.district_id $A_PICK")
+IFS='|' read -r A_WHO A_DAY A_DIST A_X A_N A_DID A_MONTH_N A_ALL_N <<EOF_ROW
+$ROW
+EOF_ROW
+A_MONTH=$(echo "$A_DAY" | cut -c1-7)
+A_WHAT="$A_DIST, earlier reads by $A_X against the final ones"
+sql "DELETE FROM report_own_count WHERE ($OWN_KEY) = (SELECT $OWN_KEY FROM report_own_count o
+	JOIN district d ON d.id = o.district_id $A_PICK)"
+sql "INSERT INTO report_agree_count VALUES ('month', '2019-01', $A_DID, 1, 0, 0, 'mcc15-x', 3, 0, 0, 5);
+	INSERT INTO report_own_count VALUES ('mcc15-nobody', 'all', '', $A_DID, 1, 0, 0, 'mcc15-x', 3, 0, 0, 7)"
+t_run 1 check
+t_stdout_has "problem: agreement counter of the pairs with a read by $A_WHO (by day) for $A_DAY, $A_WHAT, says 0 but $A_N pair"
+t_stdout_has "problem: agreement counter of the pairs with a read by $A_WHO (by month) for $A_MONTH, $A_WHAT, says $A_MONTH_N but $((A_MONTH_N - A_N)) pair"
+t_stdout_has "problem: agreement counter of the pairs with a read by $A_WHO (all time) for $A_WHAT, says $A_ALL_N but $((A_ALL_N - A_N)) pair"
+t_stdout_has "problem: agreement counter (by month) for 2019-01, $A_DIST, earlier reads by mcc15-x against the final ones, says 5 but 0 pairs of reads match it"
+t_stdout_has "problem: agreement counter of the pairs with a read by mcc15-nobody (all time) for $A_DIST, earlier reads by mcc15-x against the final ones, says 7 but 0 pairs of reads match it"
+t_stderr_has "check found 5 problems"
+cp "$T/pairs-clean.db" "$DB"
+rm -f "$DB-wal" "$DB-shm"
+t_run 0 check
 # The turnaround and assessors facts (report_submission), one row a submission:
 # a kept row whose submission is gone, and one that differs from its submission's.
 sql "INSERT INTO report_submission SELECT 999999, credential_id, district_id, status, submitted_at, assigned_at,
@@ -177,20 +214,32 @@ t_check "no timing without MCASSESS_CHECK_TIMES" sh -c "! '$MCASSESS' --db '$DB'
 # on the data: there are no statistics) and none may do either.
 MCASSESS_SQL_TRACE=$T/trace.sql mc check
 sed -n 's/^(prepared) //p' "$T/trace.sql" | grep -E '^(SELECT|WITH|INSERT)' | grep 'report_' | sort -u >"$T/recounts.sql"
-copy=$(sed -n 's/^(prepared) \(CREATE TABLE temp\.check_pair_fact .*\)/\1/p' "$T/trace.sql" | head -n 1)
+copy=$(sed -n 's/^(prepared) \(CREATE TABLE temp\.check_[a-z_]* .*\)/\1;/p' "$T/trace.sql" | sort -u | tr '\n' ' ')
 t_check "the recounts' statements were traced ($(wc -l <"$T/recounts.sql") of them)" \
 	test "$(wc -l <"$T/recounts.sql")" -ge 10 -a -n "$copy"
 : >"$T/plans"
+: >"$T/sorts"
 while IFS= read -r q; do
 	sqlite3 "$DB" "$copy" "EXPLAIN QUERY PLAN $q" >"$T/plan" 2>&1 || echo "cannot plan: $q" >>"$T/plans"
 	grep -E 'SCAN [a-z_]+ USING (COVERING )?INDEX submission_|INDEX report_assignment ' "$T/plan" |
 		sed "s|^|$(printf '%.70s' "$q") ... |" >>"$T/plans"
+	# agreement's counts are compared and summed (months, all time) as they are
+	# read in their key's order: SQLite sorting them was half of check's CPU
+	case $q in *" FROM report_agree_count WHERE "* | *" FROM report_own_count WHERE "*)
+		grep 'TEMP B-TREE' "$T/plan" | sed "s|^|$(printf '%.70s' "$q") ... |" >>"$T/sorts" ;;
+	esac
 done <"$T/recounts.sql"
 if [ -s "$T/plans" ]; then
 	t_fail "every recount walks the submissions in id order and finds assignments by submission"
 	t_diag "$T/plans"
 else
 	t_ok "every recount walks the submissions in id order and finds assignments by submission"
+fi
+if [ -s "$T/sorts" ]; then
+	t_fail "agreement's counts are read in their key's order, never sorted"
+	t_diag "$T/sorts"
+else
+	t_ok "agreement's counts are read in their key's order, never sorted"
 fi
 
 done_testing
