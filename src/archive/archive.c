@@ -93,6 +93,12 @@ static int lib_init(struct mc_error *err)
 		git_libgit2_init();
 		/* our own objects are made from objects we just wrote: no need to look each up again */
 		git_libgit2_opts(GIT_OPT_ENABLE_STRICT_OBJECT_CREATION, 0);
+		/* the packs' windows mapped at once (64-bit defaults: 1 GiB windows,
+		 * 8 GiB mapped, every pack file open), whose pages count in the
+		 * resident set while touched: bounded for every command */
+		git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, (size_t)ARC_WINDOW);
+		git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, (size_t)ARC_MAPPED_MAX);
+		git_libgit2_opts(GIT_OPT_SET_MWINDOW_FILE_LIMIT, (size_t)ARC_PACKS_OPEN);
 		atexit(lib_shutdown);
 		done = 1;
 	}
@@ -1520,20 +1526,15 @@ static void log_index_at_init(struct store *s)
 	mc_error_clear(&e);
 }
 
-/* What libgit2 may hold during init and pull (which read every object of an
- * archive): objects cached, pack windows mapped (whose pages count in the
- * resident set), each window's size. The cache counts objects' raw sizes: a
+/* What libgit2's object cache may hold during init, pull and push (which
+ * read every object of an archive). It counts objects' raw sizes: a
  * submission's small tree (45 bytes) takes ~512 once parsed, so 2 MiB of them
- * held 23 MB at 20,000 submissions. */
+ * held 23 MB at 20,000 submissions. (The packs' windows: lib_init.) */
 #define INIT_CACHE_MAX (256 << 10)
-#define INIT_MAPPED_MAX (8 << 20)
-#define INIT_WINDOW (2 << 20)
 
 static void lib_bound(void)
 {
 	git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)INIT_CACHE_MAX);
-	git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, (size_t)INIT_WINDOW);
-	git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, (size_t)INIT_MAPPED_MAX);
 }
 
 int archive_init(struct store *s, const char *path, struct archive_init_result *out, struct mc_error *err)
@@ -1723,6 +1724,7 @@ static int log_index_walk(struct arc *a, const git_oid *line, size_t n, int on_t
 			}
 			index_commit(a, (long long)k, id, c);
 			git_commit_free(c);
+			arc_pack_maps_bound(a->objects);
 		}
 		a->lcommits = (long long)n;
 		return rc;
@@ -1738,6 +1740,7 @@ static int log_index_walk(struct arc *a, const git_oid *line, size_t n, int on_t
 		index_commit(a, a->lcommits, &oid, c);
 		git_commit_free(c);
 		a->lcommits++;
+		arc_pack_maps_bound(a->objects);
 	}
 	git_revwalk_free(w);
 	return rc;
