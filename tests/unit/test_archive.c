@@ -1449,7 +1449,7 @@ static int read_object(const git_oid *id, void *payload)
 static void the_packs_pages_are_let_go(void **state)
 {
 	struct fx *f = *state;
-	import_many(f, 200);
+	import_many(f, 40);
 	char *arc = mc_xasprintf("%s/big.git", f->dir), *objects = mc_xasprintf("%s/objects", arc);
 	struct mc_error err = MC_ERROR_INIT;
 	struct archive_init_result r;
