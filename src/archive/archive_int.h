@@ -53,7 +53,7 @@ int arc_objects_take(const char *from, const char *objects, size_t *taken);
  * Linux only (/proc/self/maps); a no-op elsewhere. */
 void arc_pack_maps_drop(const char *objects);
 
-/* arc_pack_maps_drop, once the resident set has grown by 1 MiB since the last
+/* arc_pack_maps_drop, once the resident set has grown by 4 MiB since the last
  * drop (MAPS_GROWTH): cheap enough to call for every record or commit read,
  * so that what a pull, an init or a walk of the history holds of the
  * archive's packs stays the same at any size. */

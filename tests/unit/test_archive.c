@@ -1442,7 +1442,7 @@ static int read_object(const git_oid *id, void *payload)
 
 /* A pull or an init reads every object of an archive: the pages of the packs'
  * indexes (mapped whole) and windows it touched are dropped from the process
- * (arc_pack_maps_bound, every 1 MiB the resident set grows), and the indexes'
+ * (arc_pack_maps_bound, every 4 MiB the resident set grows), and the indexes'
  * are then read back a page at a time, not in the page cache's large folios
  * (512 KiB here: a look-up mapped a whole folio). Before, only the indexes'
  * pages were dropped, the windows' kept, and each look-up mapped a folio. */
