@@ -93,6 +93,12 @@ static int lib_init(struct mc_error *err)
 		git_libgit2_init();
 		/* our own objects are made from objects we just wrote: no need to look each up again */
 		git_libgit2_opts(GIT_OPT_ENABLE_STRICT_OBJECT_CREATION, 0);
+		/* the packs' windows mapped at once (64-bit defaults: 1 GiB windows,
+		 * 8 GiB mapped, every pack file open), whose pages count in the
+		 * resident set while touched: bounded for every command */
+		git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, (size_t)ARC_WINDOW);
+		git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, (size_t)ARC_MAPPED_MAX);
+		git_libgit2_opts(GIT_OPT_SET_MWINDOW_FILE_LIMIT, (size_t)ARC_PACKS_OPEN);
 		atexit(lib_shutdown);
 		done = 1;
 	}
@@ -1520,20 +1526,15 @@ static void log_index_at_init(struct store *s)
 	mc_error_clear(&e);
 }
 
-/* What libgit2 may hold during init and pull (which read every object of an
- * archive): objects cached, pack windows mapped (whose pages count in the
- * resident set), each window's size. The cache counts objects' raw sizes: a
+/* What libgit2's object cache may hold during init, pull and push (which
+ * read every object of an archive). It counts objects' raw sizes: a
  * submission's small tree (45 bytes) takes ~512 once parsed, so 2 MiB of them
- * held 23 MB at 20,000 submissions. */
+ * held 23 MB at 20,000 submissions. (The packs' windows: lib_init.) */
 #define INIT_CACHE_MAX (256 << 10)
-#define INIT_MAPPED_MAX (8 << 20)
-#define INIT_WINDOW (2 << 20)
 
 static void lib_bound(void)
 {
 	git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)INIT_CACHE_MAX);
-	git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, (size_t)INIT_WINDOW);
-	git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, (size_t)INIT_MAPPED_MAX);
 }
 
 int archive_init(struct store *s, const char *path, struct archive_init_result *out, struct mc_error *err)
@@ -1723,6 +1724,7 @@ static int log_index_walk(struct arc *a, const git_oid *line, size_t n, int on_t
 			}
 			index_commit(a, (long long)k, id, c);
 			git_commit_free(c);
+			arc_pack_maps_bound(a->objects);
 		}
 		a->lcommits = (long long)n;
 		return rc;
@@ -1738,6 +1740,7 @@ static int log_index_walk(struct arc *a, const git_oid *line, size_t n, int on_t
 		index_commit(a, a->lcommits, &oid, c);
 		git_commit_free(c);
 		a->lcommits++;
+		arc_pack_maps_bound(a->objects);
 	}
 	git_revwalk_free(w);
 	return rc;
@@ -2647,6 +2650,49 @@ static int ensure_local_remote(const char *url, struct mc_error *err)
 	return MC_OK;
 }
 
+/* A push to a remote on this machine (a path to a bare archive): this
+ * archive's objects taken into it as files (arc_objects_take, as fetch_local
+ * takes theirs) and its main moved from where the fetch found it (THEIRS;
+ * HAVE 0: none) to this head, refused if it moved meanwhile. libgit2's push
+ * packs every object again (git_packbuilder: an entry held per object, 257 MB
+ * for a 20,000-submission archive into an empty one). *pushed 0: not such a
+ * remote, or the head did not arrive: push through libgit2. */
+static int push_local(struct arc *a, const char *url, const git_oid *theirs, int have, int *pushed,
+		      struct mc_error *err)
+{
+	git_repository *r = NULL;
+	*pushed = 0;
+	if (strstr(url, "://") || git_repository_open_bare(&r, url) < 0)
+		return MC_OK;
+	char *to = mc_xasprintf("%s/objects", url);
+	size_t taken = 0;
+	int rc = arc_objects_take(a->objects, to, &taken);
+	int e = errno;
+	free(to);
+	git_commit *c = NULL;
+	if (rc != 0 || git_commit_lookup(&c, r, &a->head) < 0) {
+		git_repository_free(r);
+		if (rc == 0 || e == ENOTSUP)
+			return MC_OK;
+		return mc_error_set(err, MC_FAIL, "%s: the archive %s's objects cannot be copied there: %s", url,
+				    a->path, strerror(e));
+	}
+	git_commit_free(c);
+	*pushed = 1;
+	git_reference *ref = NULL;
+	int g = have ? git_reference_create_matching(&ref, r, MAIN_REF, &a->head, 1, theirs, "archive push")
+		     : git_reference_create(&ref, r, MAIN_REF, &a->head, 0, "archive push");
+	if (g == GIT_EMODIFIED || g == GIT_EEXISTS)
+		rc = mc_error_set(err, MC_FAIL, "%s refused the push (its main branch moved while pushing): run "
+				  "'mcassess archive pull' first", url);
+	else if (g < 0)
+		rc = mc_error_set(err, MC_FAIL, "%s: the push failed: its main branch cannot be moved: %s", url,
+				  git_why());
+	git_reference_free(ref);
+	git_repository_free(r);
+	return rc;
+}
+
 static int open_for_sync(struct store *s, struct arc *a, struct mc_error *err)
 {
 	int configured;
@@ -2683,7 +2729,13 @@ int archive_push(struct store *s, const char *remote, struct archive_sync_result
 	else if (rc == MC_OK && have && git_graph_descendant_of(a.repo, &a.head, &theirs) != 1)
 		rc = mc_error_set(err, MC_FAIL, "%s has commits this archive lacks: run 'mcassess archive pull %s' "
 				  "first, then push (history is never overwritten)", url, url);
+	int pushed = 0;
 	if (rc == MC_OK && !out->up_to_date) {
+		lib_bound(); /* libgit2's push reads every object */
+		rc = push_local(&a, url, &theirs, have, &pushed, err);
+		out->fast_forward = rc == MC_OK && pushed;
+	}
+	if (rc == MC_OK && !out->up_to_date && !pushed) {
 		git_remote *rem = NULL;
 		struct push_status ps = { .auth.url = url, .auth.login = session_user(s) };
 		char *spec = MAIN_REF ":" MAIN_REF;

@@ -7,6 +7,13 @@
 #include "archive/git2_dl.h" /* <git2.h>, with libgit2 loaded when first used */
 #include "mcassess/error.h"
 
+/* libgit2's bounds on the packs it maps, set when it is loaded (lib_init) for
+ * every command: each window's size, all windows' (whose pages count in the
+ * resident set while touched) and how many pack files stay open. */
+#define ARC_WINDOW (1 << 20)
+#define ARC_MAPPED_MAX (4 << 20)
+#define ARC_PACKS_OPEN 64
+
 /* The bare repository at path, kept open for the process while it stays the
  * same one (arc_repo_close does not close it). 0 or -1. */
 int arc_repo_open(git_repository **out, const char *path);
@@ -38,12 +45,19 @@ int arc_pack_merge(git_odb *odb, const char *objects, size_t most, size_t keep, 
  * objects through alternates). */
 int arc_objects_take(const char *from, const char *objects, size_t *taken);
 
-/* The pages of OBJECTS/pack's indexes that libgit2 maps whole, dropped from
- * this process (they stay in the kernel's cache, read back at the next look-
- * up): reading every object touches every page of its index, so a pull of a
- * whole archive would hold them all in its resident set (28 bytes an object,
- * 15 objects a submission). Linux only (/proc/self/maps); a no-op elsewhere. */
+/* The pages of OBJECTS/pack's indexes that libgit2 maps whole, and of the
+ * windows it maps of the packs, dropped from this process (they stay in the
+ * kernel's cache, read back at the next look-up): reading every object
+ * touches every page of its index, so a pull of a whole archive would hold
+ * them all in its resident set (28 bytes an object, 15 objects a submission).
+ * Linux only (/proc/self/maps); a no-op elsewhere. */
 void arc_pack_maps_drop(const char *objects);
+
+/* arc_pack_maps_drop, once the resident set has grown by 4 MiB since the last
+ * drop (MAPS_GROWTH): cheap enough to call for every record or commit read,
+ * so that what a pull, an init or a walk of the history holds of the
+ * archive's packs stays the same at any size. */
+void arc_pack_maps_bound(const char *objects);
 
 /* An object into an in-memory backend (git_mempack_new), its id computed
  * here: no look-ups on disk. 0 or -1 (libgit2's error set). */

@@ -257,9 +257,6 @@ struct change {
 	int known; /* the submission is in this database (before the merge) */
 };
 
-/* Records read between two drops of the pack indexes' pages (arc_pack_maps_drop). */
-#define MAPS_DROP_EVERY 1024
-
 /* The records theirs changed wait in the store's scratch list (a temporary
  * table, past SQLite's cache on disk), by a key in the order they are merged,
  * each with its blob's id: one record is held at a time, whatever the
@@ -347,8 +344,7 @@ static int record_delta(const git_diff_delta *d, float progress, void *payload)
 		memcpy(v, d->new_file.id.id, GIT_OID_RAWSZ);
 		v[GIT_OID_RAWSZ] = !same(have_ours, &ours, have_base, &d->old_file.id);
 		r->rc = store_archive_scratch_add(r->s, key, r->n++, v, sizeof v, r->err);
-		if (r->n % MAPS_DROP_EVERY == 0)
-			arc_pack_maps_drop(r->in->objects);
+		arc_pack_maps_bound(r->in->objects);
 		free(key);
 	}
 	json_decref(j);
@@ -491,8 +487,7 @@ static int next_record(void *ctx, const char *key, const unsigned char *v)
 		r->rc = r->part(r->pctx);
 		++r->done;
 		pull_progress(r);
-		if (r->done % MAPS_DROP_EVERY == 0)
-			arc_pack_maps_drop(r->in->objects);
+		arc_pack_maps_bound(r->in->objects);
 	}
 	change_free(&r->cur);
 	json_decref(j);

@@ -1384,6 +1384,99 @@ static void pack_stream_holds_the_same_at_any_size(void **state)
 	git_libgit2_shutdown();
 }
 
+/* ---------------------------------------------------------------- libgit2's mappings bounded (issue 15) */
+
+/* libgit2's bounds on the packs it maps (64-bit defaults: 1 GiB windows, 8 GiB
+ * mapped, every pack open) are set once the archive is used, for every command. */
+static void libgit2_maps_packs_within_bounds(void **state)
+{
+	struct fx *f = *state;
+	char *arc = init_archive(f, "bounds.git");
+	size_t window = 0, mapped = 0, files = 0;
+	assert_int_equal(git_libgit2_opts(GIT_OPT_GET_MWINDOW_SIZE, &window), 0);
+	assert_int_equal(git_libgit2_opts(GIT_OPT_GET_MWINDOW_MAPPED_LIMIT, &mapped), 0);
+	assert_int_equal(git_libgit2_opts(GIT_OPT_GET_MWINDOW_FILE_LIMIT, &files), 0);
+	assert_int_equal(window, ARC_WINDOW);
+	assert_int_equal(mapped, ARC_MAPPED_MAX);
+	assert_int_equal(files, ARC_PACKS_OPEN);
+	free(arc);
+}
+
+/* This process's resident kB in its mappings of OBJECTS/pack's files ending in
+ * EXT (/proc/self/smaps); *all_random: every such mapping advised random ("rr"). */
+static long pack_rss(const char *objects, const char *ext, int *all_random)
+{
+	FILE *fp = fopen("/proc/self/smaps", "re");
+	assert_non_null(fp);
+	char *line = NULL, *dir = mc_xasprintf("%s/pack/", objects);
+	size_t cap = 0, el = strlen(ext);
+	long kb = 0, v;
+	int in = 0;
+	*all_random = 1;
+	while (getline(&line, &cap, fp) > 0) {
+		unsigned long lo, hi;
+		int at = 0;
+		if (sscanf(line, "%lx-%lx %*s %*s %*s %*s %n", &lo, &hi, &at) == 2 && at) {
+			char *path = line + at;
+			path[strcspn(path, "\n")] = '\0';
+			size_t pl = strlen(path);
+			in = strncmp(path, dir, strlen(dir)) == 0 && pl > el && strcmp(path + pl - el, ext) == 0;
+		} else if (in && sscanf(line, "Rss: %ld kB", &v) == 1)
+			kb += v;
+		else if (in && strncmp(line, "VmFlags:", 8) == 0 && !strstr(line, " rr"))
+			*all_random = 0;
+	}
+	free(line);
+	free(dir);
+	fclose(fp);
+	return kb;
+}
+
+static int read_object(const git_oid *id, void *payload)
+{
+	git_odb_object *o = NULL;
+	assert_int_equal(git_odb_read(&o, payload, id), 0);
+	git_odb_object_free(o);
+	return 0;
+}
+
+/* A pull or an init reads every object of an archive: the pages of the packs'
+ * indexes (mapped whole) and windows it touched are dropped from the process
+ * (arc_pack_maps_bound, every 4 MiB the resident set grows), and the indexes'
+ * are then read back a page at a time, not in the page cache's large folios
+ * (512 KiB here: a look-up mapped a whole folio). Before, only the indexes'
+ * pages were dropped, the windows' kept, and each look-up mapped a folio. */
+static void the_packs_pages_are_let_go(void **state)
+{
+	struct fx *f = *state;
+	import_many(f, 40);
+	char *arc = mc_xasprintf("%s/big.git", f->dir), *objects = mc_xasprintf("%s/objects", arc);
+	struct mc_error err = MC_ERROR_INIT;
+	struct archive_init_result r;
+	ok(archive_init(f->s, arc, &r, &err), &err);
+	archive_init_result_free(&r);
+	git_repository *repo;
+	git_odb *odb;
+	assert_int_equal(git_repository_open_bare(&repo, arc), 0);
+	assert_int_equal(git_repository_odb(&odb, repo), 0);
+	assert_int_equal(git_odb_foreach(odb, read_object, odb), 0);
+	int random, ignored;
+	long idx = pack_rss(objects, ".idx", &random), pack = pack_rss(objects, ".pack", &ignored);
+	print_message("# read every object: %ld kB of indexes and %ld kB of packs resident\n", idx, pack);
+	assert_true(idx > 0 && pack > 0); /* what is read is read through the mappings */
+	arc_pack_maps_drop(objects);
+	idx = pack_rss(objects, ".idx", &random);
+	pack = pack_rss(objects, ".pack", &ignored);
+	print_message("# dropped: %ld kB of indexes and %ld kB of packs resident\n", idx, pack);
+	assert_int_equal(idx, 0);
+	assert_int_equal(pack, 0);
+	assert_true(random);
+	git_odb_free(odb);
+	git_repository_free(repo);
+	free(objects);
+	free(arc);
+}
+
 int main(void)
 {
 	archive_attach(); /* as the program does: drains at store_checkpoint, the archive's part of check */
@@ -1413,6 +1506,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(pull_holds_no_whole_archive, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_pull_killed_between_steps_goes_on, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_stopped_pull_of_changed_records_checks_clean, setup, teardown),
+		cmocka_unit_test_setup_teardown(libgit2_maps_packs_within_bounds, setup, teardown),
+		cmocka_unit_test_setup_teardown(the_packs_pages_are_let_go, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
