@@ -1596,6 +1596,11 @@ static int count_query_word(void *p, const char *tok, int ntok, int start, int e
  * most rows a long one: several times the cost of counting a short text). */
 static int row_counts(struct query *q, long long doc, int dl, int *tf, struct mc_error *err)
 {
+	int unknown = 0;
+	for (int k = 0; k < q->nt; k++)
+		unknown |= tf[k] < 0;
+	if (!unknown)
+		return MC_OK;
 	if (dl > IMPACT_COUNT_TEXT) {
 		impact_count_stats.fts5++;
 		int rc = MC_OK;
