@@ -1,0 +1,31 @@
+#!/bin/sh
+# bench/search/twobuilds.sh: a ranked top 50 as a one-off command, two builds of
+# mcassess on one database (the same schema), alternating, RUNS runs each after one
+# dropped; prints the medians (ms, process start to exit) with the load average.
+#
+#   bench/search/twobuilds.sh OLD_MCASSESS NEW_MCASSESS DB [RUNS] ['words,words,...']
+#
+# The default queries: a middling word with the most common, a rare one with it,
+# three words, a pair of common words, one word of each kind, two rare words,
+# and words in 10-50% of the items of the demo's vocabulary.
+set -eu
+OLD=${1:?usage: twobuilds.sh OLD NEW DB [RUNS] [QUERIES]}
+NEW=${2:?usage: twobuilds.sh OLD NEW DB [RUNS] [QUERIES]}
+DB=${3:?usage: twobuilds.sh OLD NEW DB [RUNS] [QUERIES]}
+RUNS=${4:-5}
+QUERIES=${5:-bend the,prairie the,bend the students,the students,bend,the,prairie rose,bend teacher,bend feedback,learning question,grade routine}
+ms() { # wall ms (tenths) of one search
+	t0=$(date +%s%N); "$1" --db "$DB" search $2 --limit 50 --format tsv >/dev/null 2>&1 </dev/null; t1=$(date +%s%N)
+	echo $(( (t1 - t0) / 100000 ))
+}
+med() { tr ' ' '\n' | grep . | sort -n | awk '{ v[NR] = $1 } END { printf "%.1f", v[int((NR + 1) / 2)] / 10 }'; }
+echo "| one-off top 50 | old ms | new ms | load |"
+echo "|---|---|---|---|"
+echo "$QUERIES" | tr ',' '\n' | while IFS= read -r q; do
+	ms "$OLD" "$q" >/dev/null; ms "$NEW" "$q" >/dev/null   # dropped
+	a=""; b=""; i=0
+	while [ $i -lt "$RUNS" ]; do
+		a="$a $(ms "$OLD" "$q")"; b="$b $(ms "$NEW" "$q")"; i=$((i + 1))
+	done
+	echo "| \`$q\` | $(echo "$a" | med) | $(echo "$b" | med) | $(cut -d' ' -f1 /proc/loadavg) |"
+done
