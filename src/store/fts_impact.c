@@ -56,7 +56,14 @@ static const char SQL_TERM_GET[] = "SELECT id, df, tokens FROM search_term WHERE
 static const char SQL_GROUP_LAST[] =
 	"SELECT dl, doc FROM search_impact WHERE tid = ?1 AND tf = ?2 ORDER BY dl DESC, doc DESC LIMIT 1";
 static const char SQL_GROUP_IS_CUT[] = "SELECT 1 FROM search_impact_cut WHERE tid = ?1 AND tf = ?2";
-static const char SQL_POST_INSERT[] = "INSERT OR IGNORE INTO search_impact(tid, tf, dl, doc) VALUES (?1, ?2, ?3, ?4)";
+/* Rows written ROWS_MANY to a statement (rows_write): "(?, ?), (?, ?)" */
+#define ROWS_MANY 16
+#define ROWS_FEW 4
+#define ROWS_4(r) r ", " r ", " r ", " r
+#define ROWS_16(r) ROWS_4(r) ", " ROWS_4(r) ", " ROWS_4(r) ", " ROWS_4(r)
+#define ROWS_SQL(head, row, tail) { head row tail, head ROWS_4(row) tail, head ROWS_16(row) tail }
+#define POST_INSERT "INSERT OR IGNORE INTO search_impact(tid, tf, dl, doc) VALUES "
+static const char *const SQL_POST_INSERT[] = ROWS_SQL(POST_INSERT, "(?, ?, ?, ?)", "");
 static const char SQL_POST_DELETE[] =
 	"DELETE FROM search_impact WHERE tid = ?1 AND tf = ?2 AND dl = ?3 AND doc = ?4";
 /* Only the first IMPACT_KEEP of a group stay (?3: IMPACT_KEEP - 1). */
@@ -341,6 +348,32 @@ void impact_batch_free(struct impact_batch **b)
 
 static int step_end(struct store *s, sqlite3_stmt *st, struct mc_error *err);
 
+/* Binds row i of ctx's rows to a statement's parameters from `at` on. */
+typedef void (*bind_row_fn)(sqlite3_stmt *st, int at, int i, const void *ctx);
+
+/* n rows of ncol values each through the statements of sql[] (ROWS_SQL: one
+ * row, ROWS_FEW, ROWS_MANY): each statement run opens and closes its cursors and
+ * checks the transaction, most of what one row costs, so rows go many to a run;
+ * *changed (NULL: not counted) gains the rows changed. */
+static int rows_write(struct store *s, const char *const sql[3], int ncol, int n, bind_row_fn bind,
+		      const void *ctx, long long *changed, struct mc_error *err)
+{
+	int rc = MC_OK;
+	for (int i = 0; rc == MC_OK && i < n;) {
+		int k = n - i >= ROWS_MANY ? ROWS_MANY : n - i >= ROWS_FEW ? ROWS_FEW : 1;
+		sqlite3_stmt *st = store_prep(s, sql[k == ROWS_MANY ? 2 : k == ROWS_FEW], err);
+		if (!st)
+			return MC_FAIL;
+		for (int r = 0; r < k; r++)
+			bind(st, 1 + r * ncol, i + r, ctx);
+		rc = step_end(s, st, err);
+		if (rc == MC_OK && changed)
+			*changed += sqlite3_changes(store_db(s));
+		i += k;
+	}
+	return rc;
+}
+
 /* ---------------------------------------------------------------- pairs of common words */
 
 /* Two words both in more than half the rows have FTS5's floor idf (1e-6) and
@@ -364,29 +397,30 @@ static int step_end(struct store *s, sqlite3_stmt *st, struct mc_error *err);
 #define PAIR_HASH 256          /* slots of the words' table (> 2 PAIR_WORDS) */
 #define PAIR_TFD 16            /* counts below this have a length past which a row is skipped */
 #define PAIR_CUTS_HELD (1 << 17) /* cuts held in memory (16 bytes each, twice the slots) */
+#define PAIR_CUTS_FIRST 1024   /* slots of the cuts' table at first, doubled as they come */
 
 static const char SQL_PAIRS_LOAD[] =
 	"SELECT p.id, p.a, p.b, p.ref, p.n, p.fk, p.fd, ta.term, tb.term FROM search_pair p "
 	"JOIN search_term ta ON ta.id = p.a JOIN search_term tb ON tb.id = p.b WHERE p.src = ?1";
-static const char SQL_PAIR_ROW_INSERT[] =
-	"INSERT OR IGNORE INTO search_pair_row(pid, nkey, doc, tf1, tf2, dl) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+/* A cut lowered to a row's length (then its least rowid there), or made. */
+#define PAIR_CUT_MIN \
+	" ON CONFLICT (pid, tf1, tf2) DO UPDATE SET dl = min(dl, excluded.dl), doc = CASE WHEN excluded.dl < dl " \
+	"THEN excluded.doc WHEN excluded.dl = dl THEN min(doc, excluded.doc) ELSE doc END"
+static const char *const SQL_PAIR_ROW_INSERT[] =
+	ROWS_SQL("INSERT OR IGNORE INTO search_pair_row(pid, nkey, doc, tf1, tf2, dl) VALUES ", "(?, ?, ?, ?, ?, ?)", "");
 static const char SQL_PAIR_ROW_DELETE[] = "DELETE FROM search_pair_row WHERE pid = ?1 AND nkey = ?2 AND doc = ?3";
 /* The rows past the first ?2 of a pair: to its cuts, then out. */
 static const char SQL_PAIR_TRIM_CUT[] =
 	"INSERT INTO search_pair_cut(pid, tf1, tf2, dl, doc) SELECT pid, tf1, tf2, dl, doc FROM search_pair_row "
-	"WHERE pid = ?1 ORDER BY nkey, doc LIMIT -1 OFFSET ?2 "
-	"ON CONFLICT (pid, tf1, tf2) DO UPDATE SET dl = min(dl, excluded.dl), doc = CASE WHEN excluded.dl < dl "
-	"THEN excluded.doc WHEN excluded.dl = dl THEN min(doc, excluded.doc) ELSE doc END";
+	"WHERE pid = ?1 ORDER BY nkey, doc LIMIT -1 OFFSET ?2" PAIR_CUT_MIN;
 static const char SQL_PAIR_TRIM[] =
 	"DELETE FROM search_pair_row WHERE pid = ?1 AND (nkey, doc) >= "
 	"(SELECT nkey, doc FROM search_pair_row WHERE pid = ?1 ORDER BY nkey, doc LIMIT 1 OFFSET ?2)";
 static const char SQL_PAIR_WORST[] =
 	"SELECT nkey, doc FROM search_pair_row WHERE pid = ?1 ORDER BY nkey DESC, doc DESC LIMIT 1";
 static const char SQL_PAIR_SET[] = "UPDATE search_pair SET n = ?2, fk = ?3, fd = ?4 WHERE id = ?1";
-static const char SQL_PAIR_CUT[] =
-	"INSERT INTO search_pair_cut(pid, tf1, tf2, dl, doc) VALUES (?1, ?2, ?3, ?4, ?5) "
-	"ON CONFLICT (pid, tf1, tf2) DO UPDATE SET dl = min(dl, excluded.dl), doc = CASE WHEN excluded.dl < dl "
-	"THEN excluded.doc WHEN excluded.dl = dl THEN min(doc, excluded.doc) ELSE doc END";
+static const char *const SQL_PAIR_CUT[] =
+	ROWS_SQL("INSERT INTO search_pair_cut(pid, tf1, tf2, dl, doc) VALUES ", "(?, ?, ?, ?, ?)", PAIR_CUT_MIN);
 static const char SQL_PAIR_WORDS[] =
 	"SELECT id FROM search_term WHERE src = ?1 AND term <> '' AND term <> ?5 AND df * 2 > ?2 AND df >= ?3 "
 	"ORDER BY df DESC, id LIMIT ?4";
@@ -439,9 +473,12 @@ struct pairs {
 	struct pslot *ps;
 	int nps;
 	int rowtf[PAIR_WORDS], touched[PAIR_WORDS], ntouched;
-	struct pcut *cut;     /* open addressing, 2 PAIR_CUTS_HELD slots; written when
-			       * dirty, kept (a row that does not lower it costs no write) */
+	struct pcut *cut;     /* open addressing, at most 2 PAIR_CUTS_HELD slots; written
+			       * when dirty, kept (a row that does not lower it costs no write) */
+	size_t cutcap;
 	int ncut;
+	unsigned *dirty;      /* the slots of the cuts dirty: a flush writes only them */
+	int ndirty;
 };
 
 static int pair_word(const struct pairs *p, const char *tok, size_t n)
@@ -485,6 +522,7 @@ static void pairs_free(struct pairs **pp)
 	}
 	free(p->ps);
 	free(p->cut);
+	free(p->dirty);
 	free(p);
 	*pp = NULL;
 }
@@ -564,7 +602,7 @@ static int pairs_flush_cuts(struct store *s, struct pairs *p, long long base, in
 static int pair_cut_write(struct store *s, long long pid, int tf1, int tf2, int dl, long long doc,
 			  struct mc_error *err)
 {
-	sqlite3_stmt *st = store_prep(s, SQL_PAIR_CUT, err);
+	sqlite3_stmt *st = store_prep(s, SQL_PAIR_CUT[0], err);
 	if (!st)
 		return MC_FAIL;
 	store_bind_int(st, 1, pid);
@@ -575,31 +613,66 @@ static int pair_cut_write(struct store *s, long long pid, int tf1, int tf2, int 
 	return step_end(s, st, err);
 }
 
+/* The cut of (slot, tf1, tf2) in a table of cap slots: its own, or the empty one where it goes. */
+static struct pcut *cut_find(struct pcut *cut, size_t cap, int slot, int tf1, int tf2)
+{
+	unsigned long h = ((unsigned long)slot * 1000003UL + (unsigned long)tf1) * 1000003UL + (unsigned long)tf2;
+	size_t j = h & (cap - 1);
+	while (cut[j].slot && !(cut[j].slot == slot + 1 && cut[j].tf1 == tf1 && cut[j].tf2 == tf2))
+		j = (j + 1) & (cap - 1);
+	return &cut[j];
+}
+
+/* The cuts' table twice as big (PAIR_CUTS_FIRST slots at the first cut: a
+ * feedback saved or a row kept makes none), its cuts and the dirty ones' list
+ * moved over. The list has room for half the slots: all the cuts there can be. */
+static void cuts_grow(struct pairs *p)
+{
+	size_t cap = p->cutcap ? 2 * p->cutcap : PAIR_CUTS_FIRST;
+	struct pcut *cut = mc_xcalloc(cap, sizeof *cut);
+	p->dirty = mc_xrealloc(p->dirty, sizeof *p->dirty * (cap / 2));
+	p->ndirty = 0;
+	for (size_t j = 0; j < p->cutcap; j++) {
+		const struct pcut *old = &p->cut[j];
+		if (!old->slot)
+			continue;
+		struct pcut *c = cut_find(cut, cap, old->slot - 1, old->tf1, old->tf2);
+		*c = *old;
+		if (c->dirty)
+			p->dirty[p->ndirty++] = (unsigned)(c - cut);
+	}
+	free(p->cut);
+	p->cut = cut;
+	p->cutcap = cap;
+}
+
+static void cut_dirty(struct pairs *p, struct pcut *c)
+{
+	if (!c->dirty) {
+		c->dirty = 1;
+		p->dirty[p->ndirty++] = (unsigned)(c - p->cut);
+	}
+}
+
 /* A row not kept under the cut of its counts (the shortest, then the least rowid). */
 static int pair_cut_note(struct store *s, struct impact_batch *b, struct pairs *p, int slot, int tf1, int tf2,
 			 int dl, long long doc, struct mc_error *err)
 {
 	if (tf1 > 0xffff || tf2 > 0xffff)   /* not held in 16 bits: written at once */
 		return pair_cut_write(s, p->ps[slot].pid, tf1, tf2, dl, doc, err);
-	if (!p->cut) /* made at the first cut: a feedback saved or a row kept changes none */
-		p->cut = mc_xcalloc(2 * PAIR_CUTS_HELD, sizeof *p->cut);
-	unsigned long h = ((unsigned long)slot * 1000003UL + (unsigned long)tf1) * 1000003UL + (unsigned long)tf2;
-	size_t j = h & (2 * PAIR_CUTS_HELD - 1);
-	struct pcut *c;
-	for (;; j = (j + 1) & (2 * PAIR_CUTS_HELD - 1)) {
-		c = &p->cut[j];
-		if (!c->slot || (c->slot == slot + 1 && c->tf1 == tf1 && c->tf2 == tf2))
-			break;
-	}
+	if (2 * (size_t)(p->ncut + 1) > p->cutcap)   /* at most half full: one more cut has room */
+		cuts_grow(p);
+	struct pcut *c = cut_find(p->cut, p->cutcap, slot, tf1, tf2);
 	unsigned off = (unsigned)(doc - b->base);
 	if (!c->slot) {
-		*c = (struct pcut){ (unsigned short)(slot + 1), (unsigned short)tf1, (unsigned short)tf2, 1,
+		*c = (struct pcut){ (unsigned short)(slot + 1), (unsigned short)tf1, (unsigned short)tf2, 0,
 				    (unsigned)dl, off };
 		p->ncut++;
+		cut_dirty(p, c);
 	} else if ((unsigned)dl < c->dl || ((unsigned)dl == c->dl && off < c->off)) {
 		c->dl = (unsigned)dl;
 		c->off = off;
-		c->dirty = 1;
+		cut_dirty(p, c);
 	}
 	return p->ncut >= PAIR_CUTS_HELD ? pairs_flush_cuts(s, p, b->base, 1, err) : MC_OK;
 }
@@ -609,14 +682,8 @@ static unsigned pair_cut_dl(const struct pairs *p, int slot, int tf1, int tf2)
 {
 	if (!p->cut)
 		return UINT_MAX;
-	unsigned long h = ((unsigned long)slot * 1000003UL + (unsigned long)tf1) * 1000003UL + (unsigned long)tf2;
-	for (size_t j = h & (2 * PAIR_CUTS_HELD - 1);; j = (j + 1) & (2 * PAIR_CUTS_HELD - 1)) {
-		const struct pcut *c = &p->cut[j];
-		if (!c->slot)
-			return UINT_MAX;
-		if (c->slot == slot + 1 && c->tf1 == tf1 && c->tf2 == tf2)
-			return c->dl;
-	}
+	const struct pcut *c = cut_find(p->cut, p->cutcap, slot, tf1, tf2);
+	return c->slot ? c->dl : UINT_MAX;
 }
 
 /* Does a row of these counts and length go to the cut, whatever its rowid? */
@@ -724,19 +791,50 @@ static void pairs_count(struct pairs *p, const char *tok, int ntok)
 		p->touched[p->ntouched++] = w;
 }
 
-/* The cuts changed since written into the table; empty: then forgotten (the
- * batch's first row changes, or the table is full). */
+/* A cut to write, in the table's order (pid, tf1, tf2). */
+struct cut_row {
+	long long pid, doc;
+	int tf1, tf2, dl;
+};
+
+static int cut_row_cmp(const void *a, const void *b)
+{
+	const struct cut_row *x = a, *y = b;
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	return x->tf1 != y->tf1 ? x->tf1 - y->tf1 : x->tf2 - y->tf2;
+}
+
+static void bind_cut(sqlite3_stmt *st, int at, int i, const void *ctx)
+{
+	const struct cut_row *c = (const struct cut_row *)ctx + i;
+	store_bind_int(st, at, c->pid);
+	store_bind_int(st, at + 1, c->tf1);
+	store_bind_int(st, at + 2, c->tf2);
+	store_bind_int(st, at + 3, c->dl);
+	store_bind_int(st, at + 4, c->doc);
+}
+
+/* The cuts changed since written into the table (those on the dirty list, not
+ * a walk of every slot); empty: then forgotten (the batch's first row changes,
+ * or the table is full). */
 static int pairs_flush_cuts(struct store *s, struct pairs *p, long long base, int empty, struct mc_error *err)
 {
 	int rc = MC_OK;
-	for (int j = 0; rc == MC_OK && p->ncut > 0 && j < 2 * PAIR_CUTS_HELD; j++) {
-		struct pcut *c = &p->cut[j];
-		if (c->slot && c->dirty)
-			rc = pair_cut_write(s, p->ps[c->slot - 1].pid, c->tf1, c->tf2, (int)c->dl, base + c->off, err);
-		c->dirty = 0;
+	if (p->ndirty > 0) {
+		struct cut_row *rows = mc_xmalloc(sizeof *rows * (size_t)p->ndirty);
+		for (int i = 0; i < p->ndirty; i++) {
+			struct pcut *c = &p->cut[p->dirty[i]];
+			rows[i] = (struct cut_row){ p->ps[c->slot - 1].pid, base + c->off, c->tf1, c->tf2, (int)c->dl };
+			c->dirty = 0;
+		}
+		qsort(rows, (size_t)p->ndirty, sizeof *rows, cut_row_cmp);
+		rc = rows_write(s, SQL_PAIR_CUT, 5, p->ndirty, bind_cut, rows, NULL, err);
+		free(rows);
+		p->ndirty = 0;
 	}
 	if (empty && p->ncut > 0) {
-		memset(p->cut, 0, sizeof *p->cut * 2 * PAIR_CUTS_HELD);
+		memset(p->cut, 0, sizeof *p->cut * p->cutcap);
 		p->ncut = 0;
 	}
 	return rc;
@@ -771,34 +869,60 @@ static int pair_set(struct store *s, struct pslot *ps, struct mc_error *err)
 	return step_end(s, st, err);
 }
 
+/* A pair's row to write, in the table's order (nkey, doc). */
+struct pair_row {
+	double nk;
+	long long doc;
+	int tf1, tf2, dl;
+};
+
+static int pair_row_cmp(const void *a, const void *b)
+{
+	const struct pair_row *x = a, *y = b;
+	if (x->nk != y->nk)
+		return x->nk < y->nk ? -1 : 1;
+	return (x->doc > y->doc) - (x->doc < y->doc);
+}
+
+struct pair_rows {
+	long long pid;
+	const struct pair_row *r;
+};
+
+static void bind_pair_row(sqlite3_stmt *st, int at, int i, const void *ctx)
+{
+	const struct pair_rows *pr = ctx;
+	const struct pair_row *r = &pr->r[i];
+	store_bind_int(st, at, pr->pid);
+	sqlite3_bind_double(st, at + 1, r->nk);
+	store_bind_int(st, at + 2, r->doc);
+	store_bind_int(st, at + 3, r->tf1);
+	store_bind_int(st, at + 4, r->tf2);
+	store_bind_int(st, at + 5, r->dl);
+}
+
 /* A pair's rows gathered into the table; then only its first PAIR_KEEP stay
  * (the others to the cuts). */
 static int pair_write(struct store *s, struct impact_batch *b, struct pairs *p, int slot, struct mc_error *err)
 {
 	struct pslot *ps = &p->ps[slot];
+	struct pair_row rows[PAIR_KEEP];   /* ps->len: PAIR_KEEP at most */
 	long long added = 0;
-	int rc = MC_OK;
+	int n = 0, rc = MC_OK;
 	for (int i = 0; rc == MC_OK && i < ps->len; i++) {
 		const struct pentry *e = &ps->p[i];
 		double nk = -pair_good(ps->ref, e->tf1, e->tf2, (int)e->dl);
 		long long doc = b->base + e->off;
-		if (ps->n >= PAIR_KEEP && pair_after(nk, doc, ps->fk, ps->fd)) {
+		if (ps->n >= PAIR_KEEP && pair_after(nk, doc, ps->fk, ps->fd))
 			rc = pair_cut_note(s, b, p, slot, e->tf1, e->tf2, (int)e->dl, doc, err);
-			continue;
-		}
-		sqlite3_stmt *st = store_prep(s, SQL_PAIR_ROW_INSERT, err);
-		if (!st)
-			return MC_FAIL;
-		store_bind_int(st, 1, ps->pid);
-		sqlite3_bind_double(st, 2, nk);
-		store_bind_int(st, 3, doc);
-		store_bind_int(st, 4, e->tf1);
-		store_bind_int(st, 5, e->tf2);
-		store_bind_int(st, 6, e->dl);
-		rc = step_end(s, st, err);
-		added += sqlite3_changes(store_db(s));
+		else
+			rows[n++] = (struct pair_row){ nk, doc, e->tf1, e->tf2, (int)e->dl };
 	}
 	ps->len = 0;
+	qsort(rows, (size_t)n, sizeof *rows, pair_row_cmp);
+	struct pair_rows pr = { ps->pid, rows };
+	if (rc == MC_OK)
+		rc = rows_write(s, SQL_PAIR_ROW_INSERT, 6, n, bind_pair_row, &pr, &added, err);
 	if (rc != MC_OK || added == 0)
 		return rc;
 	ps->n += added;
@@ -1013,6 +1137,20 @@ static int term_add(struct store *s, enum search_source src, const char *term, l
 	return rc == SQLITE_ROW ? MC_OK : store_fail(s, err, "updating the search index");
 }
 
+struct group_rows {
+	long long tid, base;
+	const struct group *g;
+};
+
+static void bind_post(sqlite3_stmt *st, int at, int i, const void *ctx)
+{
+	const struct group_rows *r = ctx;
+	store_bind_int(st, at, r->tid);
+	store_bind_int(st, at + 1, r->g->tf);
+	store_bind_int(st, at + 2, key_dl(r->g->p[i]));
+	store_bind_int(st, at + 3, r->base + (long long)(r->g->p[i] & 0xffffffffULL));
+}
+
 /* A group's new rows into the table: those before its last row when it is cut,
  * else all; then only its first IMPACT_KEEP stay. */
 static int group_write(struct store *s, long long base, long long tid, struct group *g, struct mc_error *err)
@@ -1031,18 +1169,14 @@ static int group_write(struct store *s, long long base, long long tid, struct gr
 		sqlite3_reset(st);
 	}
 	int added = 0;
-	for (int i = 0; rc == MC_OK && i < g->len; i++) {
-		long long dl = key_dl(g->p[i]), doc = base + (long long)(g->p[i] & 0xffffffffULL);
+	for (; rc == MC_OK && added < g->len; added++) {
+		long long dl = key_dl(g->p[added]), doc = base + (long long)(g->p[added] & 0xffffffffULL);
 		if (cut > 0 && (dl > last_dl || (dl == last_dl && doc > last_doc)))
 			break;   /* after the last row kept of a cut group: not kept */
-		sqlite3_stmt *st = prep_group(s, SQL_POST_INSERT, tid, g->tf, err);
-		if (!st)
-			return MC_FAIL;
-		store_bind_int(st, 3, dl);
-		store_bind_int(st, 4, doc);
-		rc = step_end(s, st, err);
-		added++;
 	}
+	struct group_rows rows = { tid, base, g };
+	if (rc == MC_OK)
+		rc = rows_write(s, SQL_POST_INSERT, 4, added, bind_post, &rows, NULL, err);
 	if (rc != MC_OK)
 		return rc;
 	int trimmed = 0;   /* rows past the first IMPACT_KEEP went (no count first: 1,024 rows a group) */

@@ -21,41 +21,145 @@ struct fx {
 	struct store *s;
 };
 
+/* The connection of another program (sql_count, sql_exec, sql_quantiles) to a
+ * case's database: opened at its first use in the case, closed by the case's
+ * teardown. Not one a call: each open parses the whole schema (94 ms under
+ * valgrind), and the turnaround walk counts twice a step. */
+static struct {
+	char *path;
+	sqlite3 *db;
+} peer;
+
+static void peer_close(void)
+{
+	if (peer.db)
+		assert_int_equal(sqlite3_close(peer.db), SQLITE_OK);
+	peer.db = NULL;
+	free(peer.path);
+	peer.path = NULL;
+}
+
+static sqlite3 *peer_db(const char *path)
+{
+	if (peer.db && strcmp(peer.path, path) != 0)
+		peer_close();
+	if (!peer.db) {
+		assert_int_equal(sqlite3_open(path, &peer.db), SQLITE_OK);
+		peer.path = mc_xstrdup(path);
+	}
+	return peer.db;
+}
+
 static long long sql_count(const char *path, const char *q)
 {
-	sqlite3 *db;
 	sqlite3_stmt *st;
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, q, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(peer_db(path), q, -1, &st, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 	long long v = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
-	sqlite3_close(db);
 	return v;
 }
 
 static void sql_exec(const char *path, const char *q)
 {
-	sqlite3 *db;
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, q, NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(db);
+	assert_int_equal(sqlite3_exec(peer_db(path), q, NULL, NULL, NULL), SQLITE_OK);
 }
 
 /* The random walks' writer: one connection for all of a walk's writes (each
- * open parses the whole schema: 94 ms under valgrind, a thousand times a run). */
-static sqlite3 *writer_open(const char *path)
-{
+ * open parses the whole schema: 94 ms under valgrind, a thousand times a run),
+ * and each kind of write prepared once, its values bound at each step (a
+ * statement's preparation compiles every trigger the write fires: most of a
+ * walk's time when each step's numbers were written into its SQL). */
+#define WRITER_KINDS 32
+#define WRITER_STMTS 3 /* statements of one write, at most */
+struct writer {
 	sqlite3 *db;
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	sqlite3_busy_timeout(db, 5000);
-	return db;
+	struct {
+		const char *sql;
+		sqlite3_stmt *st[WRITER_STMTS];
+	} kind[WRITER_KINDS];
+	int nkind;
+};
+
+static struct writer *writer_open(const char *path)
+{
+	struct writer *w = calloc(1, sizeof *w);
+	assert_int_equal(sqlite3_open(path, &w->db), SQLITE_OK);
+	sqlite3_busy_timeout(w->db, 5000);
+	return w;
 }
 
-static void writer_exec(sqlite3 *db, const char *q)
+static void writer_close(struct writer **wp)
 {
-	if (sqlite3_exec(db, q, NULL, NULL, NULL) != SQLITE_OK)
-		fail_msg("%s: %s", q, sqlite3_errmsg(db));
+	struct writer *w = *wp;
+	for (int k = 0; k < w->nkind; k++)
+		for (int i = 0; i < WRITER_STMTS; i++)
+			sqlite3_finalize(w->kind[k].st[i]);
+	assert_int_equal(sqlite3_close(w->db), SQLITE_OK);
+	free(w);
+	*wp = NULL;
+}
+
+static void writer_exec(struct writer *w, const char *q)
+{
+	if (sqlite3_exec(w->db, q, NULL, NULL, NULL) != SQLITE_OK)
+		fail_msg("%s: %s", q, sqlite3_errmsg(w->db));
+}
+
+/* The statements of sql (one write: statements separated by ';'), prepared at its first run. */
+static sqlite3_stmt **writer_kind(struct writer *w, const char *sql)
+{
+	for (int k = 0; k < w->nkind; k++)
+		if (w->kind[k].sql == sql)
+			return w->kind[k].st;
+	assert_true(w->nkind < WRITER_KINDS);
+	w->kind[w->nkind].sql = sql;
+	sqlite3_stmt **st = w->kind[w->nkind++].st;
+	const char *tail = sql;
+	for (int i = 0; tail && *tail; i++) {
+		assert_true(i < WRITER_STMTS);
+		if (sqlite3_prepare_v2(w->db, tail, -1, &st[i], &tail) != SQLITE_OK)
+			fail_msg("%s: %s", sql, sqlite3_errmsg(w->db));
+	}
+	return st;
+}
+
+/* One write: sql's parameters ?1, ?2 … bound to the values that follow, one
+ * letter of `types` each ('d' an int, 'l' a long long, 's' a string). */
+static void writer_run(struct writer *w, const char *sql, const char *types, ...)
+{
+	sqlite3_stmt **st = writer_kind(w, sql);
+	for (int i = 0; i < WRITER_STMTS && st[i]; i++)
+		sqlite3_clear_bindings(st[i]);
+	va_list ap;
+	va_start(ap, types);
+	for (int n = 1; types[n - 1]; n++) {
+		long long v = 0;
+		const char *text = NULL;
+		if (types[n - 1] == 'd')
+			v = va_arg(ap, int);
+		else if (types[n - 1] == 'l')
+			v = va_arg(ap, long long);
+		else
+			text = va_arg(ap, const char *);
+		for (int i = 0; i < WRITER_STMTS && st[i]; i++) {
+			if (n > sqlite3_bind_parameter_count(st[i]))
+				continue;
+			if (text)
+				sqlite3_bind_text(st[i], n, text, -1, SQLITE_TRANSIENT);
+			else
+				sqlite3_bind_int64(st[i], n, v);
+		}
+	}
+	va_end(ap);
+	for (int i = 0; i < WRITER_STMTS && st[i]; i++) {
+		int rc;
+		while ((rc = sqlite3_step(st[i])) == SQLITE_ROW)
+			;
+		sqlite3_reset(st[i]);
+		if (rc != SQLITE_DONE)
+			fail_msg("%s: %s", sql, sqlite3_errmsg(w->db));
+	}
 }
 
 /* The demo database every case starts from: made once (a demo run is most of
@@ -80,6 +184,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
+	peer_close();
 	unit_close(&f->s);
 	free(f->path);
 	unit_rmtree(f->dir);
@@ -220,10 +325,8 @@ static void test_agreement(void **state)
  * turnaround's medians and 90th percentiles must equal to the last bit. */
 static void sql_quantiles(const char *path, const char *q, long *n, double *median, double *p90)
 {
-	sqlite3 *db;
 	sqlite3_stmt *st;
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, q, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(peer_db(path), q, -1, &st, NULL), SQLITE_OK);
 	double *v = NULL;
 	long cap = 0;
 	*n = 0;
@@ -235,7 +338,6 @@ static void sql_quantiles(const char *path, const char *q, long *n, double *medi
 		v[(*n)++] = sqlite3_column_int64(st, 0) / 86400.0;
 	}
 	sqlite3_finalize(st);
-	sqlite3_close(db);
 	*median = stats_quantile(v, *n, 0.5);
 	*p90 = stats_quantile(v, *n, 0.9);
 	free(v);
@@ -430,86 +532,80 @@ static void test_counters_random(void **state)
 	long long ndis = sql_count(f->path, "SELECT max(id) FROM district");
 	char assessor[64];
 	{
-		sqlite3 *db;
 		sqlite3_stmt *st;
-		assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-		assert_int_equal(sqlite3_prepare_v2(db, "SELECT assessor FROM assignment GROUP BY 1 ORDER BY count(*) "
-						    "DESC LIMIT 1", -1, &st, NULL), SQLITE_OK);
+		assert_int_equal(sqlite3_prepare_v2(peer_db(f->path), "SELECT assessor FROM assignment GROUP BY 1 "
+						    "ORDER BY count(*) DESC LIMIT 1", -1, &st, NULL), SQLITE_OK);
 		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 		snprintf(assessor, sizeof assessor, "%s", (const char *)sqlite3_column_text(st, 0));
 		sqlite3_finalize(st);
-		sqlite3_close(db);
 	}
 	assert_counters_exact(f, assessor); /* as the migration filled them */
 	unsigned long long x = 88172645463325252ULL;
-	sqlite3 *w = writer_open(f->path); /* one connection for the walk: an open parses the schema */
+	struct writer *w = writer_open(f->path);
 	for (int step = 1; step <= 360; step++) {
 		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
 		long long id = 1 + (long long)(x % (unsigned long long)nsub);
 		int k = (int)((x >> 20) % 15), v = (int)((x >> 32) % 1000);
-		char *q;
 		if (k <= 2)
-			q = mc_xasprintf("UPDATE submission SET status = '%s' WHERE id = %lld", statuses[v % 7], id);
+			writer_run(w, "UPDATE submission SET status = ?1 WHERE id = ?2", "sl", statuses[v % 7], id);
 		else if (k == 3)
-			q = mc_xasprintf("UPDATE submission SET attempt = %d WHERE id = %lld", 1 + v % 3, id);
+			writer_run(w, "UPDATE submission SET attempt = ?1 WHERE id = ?2", "dl", 1 + v % 3, id);
 		else if (k == 4)
-			q = mc_xasprintf("UPDATE submission SET submitted_at = strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', "
-					 "'2025-09-01', '+%d hours') WHERE id = %lld", v * 7, id);
+			writer_run(w, "UPDATE submission SET submitted_at = strftime('%Y-%m-%dT%H:%M:%SZ', "
+				      "'2025-09-01', '+' || ?1 || ' hours') WHERE id = ?2", "dl", v * 7, id);
 		else if (k == 5)
-			q = mc_xasprintf("UPDATE submission SET credential_id = %lld, educator_id = %lld WHERE id = %lld",
-					 1 + v % ncred, 1 + v % nedu, id);
+			writer_run(w, "UPDATE submission SET credential_id = ?1, educator_id = ?2 WHERE id = ?3", "lll",
+				   1 + v % ncred, 1 + v % nedu, id);
 		else if (k == 6)
-			q = mc_xasprintf("UPDATE educator SET district_id = %lld WHERE id = (SELECT educator_id FROM "
-					 "submission WHERE id = %lld)", 1 + v % ndis, id);
+			writer_run(w, "UPDATE educator SET district_id = ?1 WHERE id = (SELECT educator_id FROM "
+				      "submission WHERE id = ?2)", "ll", 1 + v % ndis, id);
 		else if (k == 7)
-			q = mc_xasprintf("INSERT INTO submission(ext_id, educator_id, credential_id, rubric_id, attempt, "
-					 "status, submitted_at, imported_at, source_sha256, updated_at) SELECT "
-					 "'rnd-%d', educator_id, credential_id, rubric_id, attempt + 1, '%s', "
-					 "submitted_at, imported_at, '', updated_at FROM submission WHERE id = %lld",
-					 step, statuses[v % 7], id);
-		else if (k == 9) /* a decision made, or taken back */
-			q = mc_xasprintf(v % 3 ? "INSERT OR IGNORE INTO decision(uid, submission_id, outcome, decided_by, at) "
-					 "VALUES ('rnd-%d', %lld, 'earned', 'x', strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', "
-					 "'2025-10-01', '+%d hours'))"
-					 : "DELETE FROM decision WHERE %d > 0 AND submission_id = %lld AND %d >= 0",
-					 step, id, v * 5);
-		else if (k == 10) /* a read assigned, or taken back */
-			q = mc_xasprintf(v % 3 ? "INSERT OR IGNORE INTO assignment(uid, submission_id, assessor, read, "
-					 "assigned_by, at) VALUES ('rnd-%d', %lld, '%s', 'second', 'x', "
-					 "strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', '2025-09-20', '+%d hours'))"
-					 : "DELETE FROM assignment WHERE %d > 0 AND submission_id = %lld AND '%s' <> '' "
-					   "AND %d >= 0",
-					 step, id, v % 2 ? assessor : "rnd", v * 3);
+			writer_run(w, "INSERT INTO submission(ext_id, educator_id, credential_id, rubric_id, attempt, "
+				      "status, submitted_at, imported_at, source_sha256, updated_at) SELECT "
+				      "'rnd-' || ?1, educator_id, credential_id, rubric_id, attempt + 1, ?2, "
+				      "submitted_at, imported_at, '', updated_at FROM submission WHERE id = ?3",
+				   "dsl", step, statuses[v % 7], id);
+		else if (k == 9 && v % 3) /* a decision made, or taken back */
+			writer_run(w, "INSERT OR IGNORE INTO decision(uid, submission_id, outcome, decided_by, at) "
+				      "VALUES ('rnd-' || ?1, ?2, 'earned', 'x', strftime('%Y-%m-%dT%H:%M:%SZ', "
+				      "'2025-10-01', '+' || ?3 || ' hours'))", "dld", step, id, v * 5);
+		else if (k == 9)
+			writer_run(w, "DELETE FROM decision WHERE ?1 > 0 AND submission_id = ?2 AND ?3 >= 0", "dld", step,
+				   id, v * 5);
+		else if (k == 10 && v % 3) /* a read assigned, or taken back */
+			writer_run(w, "INSERT OR IGNORE INTO assignment(uid, submission_id, assessor, read, "
+				      "assigned_by, at) VALUES ('rnd-' || ?1, ?2, ?3, 'second', 'x', "
+				      "strftime('%Y-%m-%dT%H:%M:%SZ', '2025-09-20', '+' || ?4 || ' hours'))", "dlsd", step,
+				   id, v % 2 ? assessor : "rnd", v * 3);
+		else if (k == 10)
+			writer_run(w, "DELETE FROM assignment WHERE ?1 > 0 AND submission_id = ?2 AND ?3 <> '' "
+				      "AND ?4 >= 0", "dlsd", step, id, v % 2 ? assessor : "rnd", v * 3);
 		else if (k == 11)
-			q = mc_xasprintf("UPDATE assignment SET at = strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', '2025-09-10', "
-					 "'+%d hours') WHERE submission_id = %lld", v, id);
+			writer_run(w, "UPDATE assignment SET at = strftime('%Y-%m-%dT%H:%M:%SZ', '2025-09-10', "
+				      "'+' || ?1 || ' hours') WHERE submission_id = ?2", "dl", v, id);
 		else if (k == 12)
-			q = mc_xasprintf("UPDATE decision SET at = strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', '2026-01-10', "
-					 "'+%d hours') WHERE submission_id = %lld", v * 2, id);
+			writer_run(w, "UPDATE decision SET at = strftime('%Y-%m-%dT%H:%M:%SZ', '2026-01-10', "
+				      "'+' || ?1 || ' hours') WHERE submission_id = ?2", "dl", v * 2, id);
 		else if (k == 13) /* a second read or an adjudication: the first read's levels, one moved */
-			q = mc_xasprintf("INSERT OR IGNORE INTO score(uid, submission_id, criterion_id, level_id, assessor, "
-					 "read, at) SELECT 'rnd-%d-' || sc.id, sc.submission_id, sc.criterion_id, "
-					 "coalesce((SELECT l2.id FROM level l2 WHERE l2.criterion_id = sc.criterion_id AND "
-					 "l2.seq = l.seq + (sc.id %% 3) - 1), sc.level_id), '%s', '%s', sc.at FROM score sc "
-					 "JOIN level l ON l.id = sc.level_id WHERE sc.read = 'first' AND sc.submission_id %% 50 "
-					 "= %lld %% 50", step, v % 2 ? assessor : "mcrpfb", v % 3 ? "second" : "adjudication", id);
-		else /* several rows in one statement, and deletes */
-			q = mc_xasprintf(v % 2 ? "DELETE FROM submission WHERE id %% 97 = %lld %% 97 AND id > %lld"
-					       : "UPDATE submission SET status = 'withdrawn' WHERE id %% 89 = %lld %% 89",
-					 id, nsub - 40);
-		if (k == 8) { /* and a read handed to the assessor, or from them to another */
-			char *more = mc_xasprintf("%s; UPDATE assignment SET assessor = iif(assessor = '%s', 'rnd', '%s') "
-						  "WHERE submission_id = %lld AND read = '%s'", q, assessor, assessor, id,
-						  v % 3 ? "first" : "second");
-			free(q);
-			q = more;
-		}
-		writer_exec(w, q);
-		free(q);
+			writer_run(w, "INSERT OR IGNORE INTO score(uid, submission_id, criterion_id, level_id, assessor, "
+				      "read, at) SELECT 'rnd-' || ?1 || '-' || sc.id, sc.submission_id, sc.criterion_id, "
+				      "coalesce((SELECT l2.id FROM level l2 WHERE l2.criterion_id = sc.criterion_id AND "
+				      "l2.seq = l.seq + (sc.id % 3) - 1), sc.level_id), ?2, ?3, sc.at FROM score sc "
+				      "JOIN level l ON l.id = sc.level_id WHERE sc.read = 'first' AND sc.submission_id % 50 "
+				      "= ?4 % 50", "dssl", step, v % 2 ? assessor : "mcrpfb", v % 3 ? "second" : "adjudication",
+				   id);
+		else if (v % 2) /* several rows in one statement, and deletes */
+			writer_run(w, "DELETE FROM submission WHERE id % 97 = ?1 % 97 AND id > ?2", "ll", id, nsub - 40);
+		else
+			writer_run(w, "UPDATE submission SET status = 'withdrawn' WHERE id % 89 = ?1 % 89", "l", id);
+		if (k == 8) /* and a read handed to the assessor, or from them to another */
+			writer_run(w, "UPDATE assignment SET assessor = iif(assessor = ?1, 'rnd', ?1) "
+				      "WHERE submission_id = ?2 AND read = ?3", "sls", assessor, id,
+				   v % 3 ? "first" : "second");
 		if (step % 60 == 0)
 			assert_counters_exact(f, assessor);
 	}
-	sqlite3_close(w);
+	writer_close(&w);
 	/* and the walk made pairs for agreement to count */
 	assert_true(sql_count(f->path, "SELECT count(*) FROM score WHERE read = 'adjudication'") > 0);
 	assert_true(sql_count(f->path, "SELECT count(*) FROM score WHERE read = 'second'") > 0);
@@ -554,7 +650,7 @@ static void test_own_progress(void **state)
 	long long sub = sql_count(f->path, "SELECT min(s.id) FROM submission s JOIN educator e ON e.id = s.educator_id "
 				  "JOIN district d ON d.id = e.district_id WHERE d.name = 'Dove Valley County Schools' "
 				  "AND EXISTS (SELECT 1 FROM assignment a WHERE a.submission_id = s.id AND a.read = 'first')");
-	sqlite3 *w = writer_open(f->path); /* one connection for all the writes */
+	struct writer *w = writer_open(f->path); /* one connection for all the writes */
 	char *q = mc_xasprintf("UPDATE assignment SET assessor = '%s' WHERE submission_id = %lld AND read = 'first';"
 			       "DELETE FROM assignment WHERE submission_id = %lld AND read <> 'first';"
 			       "INSERT INTO assignment(uid, submission_id, assessor, read, assigned_by, at) VALUES "
@@ -582,7 +678,7 @@ static void test_own_progress(void **state)
 	q = mc_xasprintf("UPDATE assignment SET assessor = 'mco13y' WHERE submission_id = %lld", sub);
 	writer_exec(w, q); /* the last read handed on: theirs no more */
 	free(q);
-	sqlite3_close(w);
+	writer_close(&w);
 	assert_int_equal(own_submissions(f, a), 0);
 	assert_int_equal(own_submissions(f, "mco13y"), 1);
 	assert_own_progress_exact(f, "mco13y");
@@ -659,48 +755,46 @@ static void test_pairs_random(void **state)
 	const char *assessor = "mcag13x";
 	assert_counters_exact(f, assessor); /* as the migration filled them */
 	unsigned long long x = 2463534242ULL;
-	sqlite3 *w = writer_open(f->path); /* one connection for the walk: an open parses the schema */
+	struct writer *w = writer_open(f->path);
 	for (int step = 1; step <= 240; step++) {
 		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
 		long long id = 1 + (long long)(x % (unsigned long long)nsub);
 		int k = (int)((x >> 20) % 10), v = (int)((x >> 32) % 1000);
-		char *q;
 		if (k <= 2) /* a later read of every criterion scored so far, one level moved */
-			q = mc_xasprintf("INSERT OR IGNORE INTO score(uid, submission_id, criterion_id, level_id, assessor, "
-					 "read, at) SELECT 'rp-%d-' || sc.id, sc.submission_id, sc.criterion_id, "
-					 "coalesce((SELECT l2.id FROM level l2 WHERE l2.criterion_id = sc.criterion_id AND "
-					 "l2.seq = l.seq + (sc.id %% 3) - 1), sc.level_id), '%s', '%s', sc.at FROM score sc "
-					 "JOIN level l ON l.id = sc.level_id WHERE sc.read = 'first' AND sc.submission_id %% 40 "
-					 "= %lld %% 40", step, v % 2 ? assessor : "mcag13y", k ? "second" : "adjudication", id);
+			writer_run(w, "INSERT OR IGNORE INTO score(uid, submission_id, criterion_id, level_id, assessor, "
+				      "read, at) SELECT 'rp-' || ?1 || '-' || sc.id, sc.submission_id, sc.criterion_id, "
+				      "coalesce((SELECT l2.id FROM level l2 WHERE l2.criterion_id = sc.criterion_id AND "
+				      "l2.seq = l.seq + (sc.id % 3) - 1), sc.level_id), ?2, ?3, sc.at FROM score sc "
+				      "JOIN level l ON l.id = sc.level_id WHERE sc.read = 'first' AND sc.submission_id % 40 "
+				      "= ?4 % 40", "dssl", step, v % 2 ? assessor : "mcag13y", k ? "second" : "adjudication",
+				   id);
 		else if (k == 3) /* a score changed */
-			q = mc_xasprintf("UPDATE score SET level_id = coalesce((SELECT l2.id FROM level l2 WHERE "
-					 "l2.criterion_id = score.criterion_id AND l2.seq = %d), level_id) WHERE "
-					 "submission_id %% 7 = %lld %% 7 AND read = '%s'", 1 + v % 3, id,
-					 v % 2 ? "first" : "second");
+			writer_run(w, "UPDATE score SET level_id = coalesce((SELECT l2.id FROM level l2 WHERE "
+				      "l2.criterion_id = score.criterion_id AND l2.seq = ?1), level_id) WHERE "
+				      "submission_id % 7 = ?2 % 7 AND read = ?3", "dls", 1 + v % 3, id,
+				   v % 2 ? "first" : "second");
 		else if (k == 4) /* a read taken back, or an adjudication */
-			q = mc_xasprintf("DELETE FROM score WHERE submission_id %% 11 = %lld %% 11 AND read = '%s'", id,
-					 v % 2 ? "second" : "adjudication");
+			writer_run(w, "DELETE FROM score WHERE submission_id % 11 = ?1 % 11 AND read = ?2", "ls", id,
+				   v % 2 ? "second" : "adjudication");
 		else if (k == 5) /* a read handed to another assessor */
-			q = mc_xasprintf("UPDATE score SET assessor = '%s' WHERE submission_id = %lld",
-					 v % 2 ? assessor : "mcag13z", id);
+			writer_run(w, "UPDATE score SET assessor = ?1 WHERE submission_id = ?2", "sl",
+				   v % 2 ? assessor : "mcag13z", id);
 		else if (k == 6) /* reopened: the decision taken back */
-			q = mc_xasprintf("DELETE FROM decision WHERE submission_id = %lld AND %d >= 0; "
-					 "UPDATE submission SET status = 'in_progress' WHERE id = %lld", id, v, id);
+			writer_run(w, "DELETE FROM decision WHERE submission_id = ?1 AND ?2 >= 0; "
+				      "UPDATE submission SET status = 'in_progress' WHERE id = ?1", "ld", id, v);
 		else if (k == 7)
-			q = mc_xasprintf("UPDATE submission SET status = 'withdrawn', submitted_at = "
-					 "strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', '2025-09-01', '+%d hours') WHERE id = %lld",
-					 v * 5, id);
+			writer_run(w, "UPDATE submission SET status = 'withdrawn', submitted_at = "
+				      "strftime('%Y-%m-%dT%H:%M:%SZ', '2025-09-01', '+' || ?1 || ' hours') WHERE id = ?2",
+				   "dl", v * 5, id);
 		else if (k == 8)
-			q = mc_xasprintf("UPDATE educator SET district_id = %lld WHERE id = (SELECT educator_id FROM "
-					 "submission WHERE id = %lld)", 1 + v % ndis, id);
+			writer_run(w, "UPDATE educator SET district_id = ?1 WHERE id = (SELECT educator_id FROM "
+				      "submission WHERE id = ?2)", "ll", 1 + v % ndis, id);
 		else
-			q = mc_xasprintf("DELETE FROM submission WHERE id = %lld AND %d > 0", nsub - v % 20, step);
-		writer_exec(w, q);
-		free(q);
+			writer_run(w, "DELETE FROM submission WHERE id = ?1 AND ?2 > 0", "ld", nsub - v % 20, step);
 		if (step % 60 == 0)
 			assert_counters_exact(f, assessor);
 	}
-	sqlite3_close(w);
+	writer_close(&w);
 	assert_true(sql_count(f->path, "SELECT count(*) FROM report_pair WHERE fs") > 50);
 	assert_true(sql_count(f->path, "SELECT count(*) FROM report_pair WHERE y_read = 'adjudication'") > 0);
 	own_counts_read_and_checked(f, assessor);
@@ -791,48 +885,45 @@ static void test_assessors_random(void **state)
 	const char *assessor = "mcrp13x";
 	assert_assessors_exact(f, assessor); /* as the migration filled them */
 	unsigned long long x = 0x9E3779B97F4A7C15ULL;
-	sqlite3 *w = writer_open(f->path); /* one connection for the walk: an open parses the schema */
+	struct writer *w = writer_open(f->path);
 	for (int step = 1; step <= 200; step++) {
 		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
 		long long id = 1 + (long long)(x % (unsigned long long)nsub);
 		int k = (int)((x >> 20) % 10), v = (int)((x >> 32) % 1000);
 		const char *who = v % 3 == 0 ? assessor : v % 3 == 1 ? "mcrp13y" : "mcrp13z";
-		char *q;
 		if (k <= 1) /* a read assigned, around the overdue line */
-			q = mc_xasprintf("INSERT OR IGNORE INTO assignment(uid, submission_id, assessor, read, assigned_by, at) "
-					 "VALUES ('r13-%d', %lld, '%s', '%s', 'x', strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', "
-					 "'2026-02-27', '+%d hours'))", step, id, who, v % 2 ? "second" : "adjudication",
-					 v % 96);
+			writer_run(w, "INSERT OR IGNORE INTO assignment(uid, submission_id, assessor, read, assigned_by, at) "
+				      "VALUES ('r13-' || ?1, ?2, ?3, ?4, 'x', strftime('%Y-%m-%dT%H:%M:%SZ', "
+				      "'2026-02-27', '+' || ?5 || ' hours'))", "dlssd", step, id, who,
+				   v % 2 ? "second" : "adjudication", v % 96);
 		else if (k == 2) /* taken back */
-			q = mc_xasprintf("DELETE FROM assignment WHERE submission_id = %lld AND %d >= 0", id, v);
+			writer_run(w, "DELETE FROM assignment WHERE submission_id = ?1 AND ?2 >= 0", "ld", id, v);
 		else if (k == 3) /* handed to another assessor */
-			q = mc_xasprintf("UPDATE assignment SET assessor = '%s' WHERE submission_id = %lld", who, id);
+			writer_run(w, "UPDATE assignment SET assessor = ?1 WHERE submission_id = ?2", "sl", who, id);
 		else if (k == 4) /* re-dated: the due date moves */
-			q = mc_xasprintf("UPDATE assignment SET at = strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', '2026-02-28', "
-					 "'+%d hours') WHERE submission_id = %lld", v % 72, id);
-		else if (k == 5) /* decided, or reopened */
-			q = mc_xasprintf(v % 2 ? "INSERT OR IGNORE INTO decision(uid, submission_id, outcome, decided_by, at) "
-					 "VALUES ('r13-%d', %lld, 'earned', 'x', strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', "
-					 "'2025-10-01', '+%d hours'))"
-					 : "DELETE FROM decision WHERE %d > 0 AND submission_id = %lld AND %d >= 0; "
-					   "UPDATE submission SET status = 'in_progress' WHERE id = %lld",
-					 step, id, v * 7, id);
+			writer_run(w, "UPDATE assignment SET at = strftime('%Y-%m-%dT%H:%M:%SZ', '2026-02-28', "
+				      "'+' || ?1 || ' hours') WHERE submission_id = ?2", "dl", v % 72, id);
+		else if (k == 5 && v % 2) /* decided, or reopened */
+			writer_run(w, "INSERT OR IGNORE INTO decision(uid, submission_id, outcome, decided_by, at) "
+				      "VALUES ('r13-' || ?1, ?2, 'earned', 'x', strftime('%Y-%m-%dT%H:%M:%SZ', "
+				      "'2025-10-01', '+' || ?3 || ' hours'))", "dld", step, id, v * 7);
+		else if (k == 5)
+			writer_run(w, "DELETE FROM decision WHERE ?1 > 0 AND submission_id = ?2 AND ?3 >= 0; "
+				      "UPDATE submission SET status = 'in_progress' WHERE id = ?2", "dld", step, id, v * 7);
 		else if (k == 6)
-			q = mc_xasprintf("UPDATE submission SET status = '%s' WHERE id = %lld", statuses[v % 6], id);
+			writer_run(w, "UPDATE submission SET status = ?1 WHERE id = ?2", "sl", statuses[v % 6], id);
 		else if (k == 7)
-			q = mc_xasprintf("UPDATE educator SET district_id = %lld WHERE id = (SELECT educator_id FROM "
-					 "submission WHERE id = %lld)", 1 + v % ndis, id);
+			writer_run(w, "UPDATE educator SET district_id = ?1 WHERE id = (SELECT educator_id FROM "
+				      "submission WHERE id = ?2)", "ll", 1 + v % ndis, id);
 		else if (k == 8)
-			q = mc_xasprintf("UPDATE submission SET submitted_at = strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', "
-					 "'2025-09-01', '+%d hours') WHERE id = %lld", v * 5, id);
+			writer_run(w, "UPDATE submission SET submitted_at = strftime('%Y-%m-%dT%H:%M:%SZ', "
+				      "'2025-09-01', '+' || ?1 || ' hours') WHERE id = ?2", "dl", v * 5, id);
 		else
-			q = mc_xasprintf("DELETE FROM submission WHERE id = %lld AND %d > 0", nsub - v % 20, step);
-		writer_exec(w, q);
-		free(q);
+			writer_run(w, "DELETE FROM submission WHERE id = ?1 AND ?2 > 0", "ld", nsub - v % 20, step);
 		if (step % 50 == 0)
 			assert_assessors_exact(f, assessor);
 	}
-	sqlite3_close(w);
+	writer_close(&w);
 	assert_true(sql_count(f->path, "SELECT count(*) FROM assignment WHERE assessor = 'mcrp13x'") > 3);
 	/* an assessor's own figures are read from their counts (issue 13), not their rows */
 	struct report_scope own = { .assessor = (char *)assessor, .due_days = 14 };
@@ -936,61 +1027,64 @@ static void test_turnaround_random(void **state)
 	long long negative = 0, on_edge = 0; /* durations below 0, and on a bucket's upper edge */
 	assert_turnaround_exact(f, assessor); /* as the migration filled them */
 	unsigned long long x = 0x2545F4914F6CDD1DULL;
-	sqlite3 *w = writer_open(f->path); /* one connection for the walk: an open parses the schema */
+	struct writer *w = writer_open(f->path);
 	for (int step = 1; step <= 240; step++) {
 		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
 		long long id = 1 + (long long)(x % (unsigned long long)nsub);
 		int k = (int)((x >> 20) % 12), v = (int)((x >> 32) % 1000);
-		char *q;
+		char hours[32]; /* '+5 hours', '-3 hours' */
 		if (k <= 1) /* decided: a whole number of days after submission, or any hour */
-			q = mc_xasprintf("INSERT OR IGNORE INTO decision(uid, submission_id, outcome, decided_by, at) "
-					 "SELECT 'h13-%d', id, 'earned', 'x', strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', submitted_at, "
-					 "'+%d %s') FROM submission WHERE id = %lld", step, v % 2 ? v % 20 : v % 500 - 30,
-					 v % 2 ? "days" : "hours", id);
+			writer_run(w, "INSERT OR IGNORE INTO decision(uid, submission_id, outcome, decided_by, at) "
+				      "SELECT 'h13-' || ?1, id, 'earned', 'x', strftime('%Y-%m-%dT%H:%M:%SZ', submitted_at, "
+				      "'+' || ?2 || ' ' || ?3) FROM submission WHERE id = ?4", "ddsl", step,
+				   v % 2 ? v % 20 : v % 500 - 30, v % 2 ? "days" : "hours", id);
 		else if (k == 2) /* reopened */
-			q = mc_xasprintf("DELETE FROM decision WHERE submission_id = %lld AND %d >= 0; UPDATE submission "
-					 "SET status = 'in_progress' WHERE id = %lld", id, v, id);
-		else if (k == 3) /* re-dated */
-			q = mc_xasprintf("UPDATE decision SET at = strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', at, '%+d hours') "
-					 "WHERE submission_id = %lld", v % 2 ? 24 * (v % 5) : v % 97 - 48, id);
-		else if (k == 4) /* a read assigned (some after the decision), or taken back */
-			q = mc_xasprintf(v % 3 ? "INSERT OR IGNORE INTO assignment(uid, submission_id, assessor, read, "
-					 "assigned_by, at) SELECT 'h13-%d', id, '%s', 'second', 'x', "
-					 "strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', submitted_at, '+%d hours') FROM submission "
-					 "WHERE id = %lld"
-					 : "DELETE FROM assignment WHERE %d > 0 AND '%s' <> '' AND %d >= 0 AND "
-					   "submission_id = %lld",
-					 step, v % 2 ? assessor : "mchi13y", v % 400, id);
-		else if (k == 5)
-			q = mc_xasprintf("UPDATE assignment SET at = strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', at, '%+d hours') "
-					 "WHERE submission_id = %lld", v % 200 - 100, id);
-		else if (k == 6)
-			q = mc_xasprintf("UPDATE submission SET status = '%s' WHERE id = %lld", statuses[v % 7], id);
+			writer_run(w, "DELETE FROM decision WHERE submission_id = ?1 AND ?2 >= 0; UPDATE submission "
+				      "SET status = 'in_progress' WHERE id = ?1", "ld", id, v);
+		else if (k == 3) { /* re-dated */
+			snprintf(hours, sizeof hours, "%+d hours", v % 2 ? 24 * (v % 5) : v % 97 - 48);
+			writer_run(w, "UPDATE decision SET at = strftime('%Y-%m-%dT%H:%M:%SZ', at, ?1) "
+				      "WHERE submission_id = ?2", "sl", hours, id);
+		} else if (k == 4 && v % 3) /* a read assigned (some after the decision), or taken back */
+			writer_run(w, "INSERT OR IGNORE INTO assignment(uid, submission_id, assessor, read, "
+				      "assigned_by, at) SELECT 'h13-' || ?1, id, ?2, 'second', 'x', "
+				      "strftime('%Y-%m-%dT%H:%M:%SZ', submitted_at, '+' || ?3 || ' hours') FROM submission "
+				      "WHERE id = ?4", "dsdl", step, v % 2 ? assessor : "mchi13y", v % 400, id);
+		else if (k == 4)
+			writer_run(w, "DELETE FROM assignment WHERE ?1 > 0 AND ?2 <> '' AND ?3 >= 0 AND "
+				      "submission_id = ?4", "dsdl", step, v % 2 ? assessor : "mchi13y", v % 400, id);
+		else if (k == 5) {
+			snprintf(hours, sizeof hours, "%+d hours", v % 200 - 100);
+			writer_run(w, "UPDATE assignment SET at = strftime('%Y-%m-%dT%H:%M:%SZ', at, ?1) "
+				      "WHERE submission_id = ?2", "sl", hours, id);
+		} else if (k == 6)
+			writer_run(w, "UPDATE submission SET status = ?1 WHERE id = ?2", "sl", statuses[v % 7], id);
 		else if (k == 7) /* re-dated around the backlog's lines of either as_of */
-			q = mc_xasprintf("UPDATE submission SET submitted_at = strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', '%s', "
-					 "'-%d minutes') WHERE id = %lld", v % 2 ? "2026-03-15T12:00:00Z" :
-					 "2025-11-20T08:30:00Z", v % 5 ? v * 53 : (v % 3 + 1) * 7 * 1440 + v % 3 - 1, id);
+			writer_run(w, "UPDATE submission SET submitted_at = strftime('%Y-%m-%dT%H:%M:%SZ', ?1, "
+				      "'-' || ?2 || ' minutes') WHERE id = ?3", "sdl",
+				   v % 2 ? "2026-03-15T12:00:00Z" : "2025-11-20T08:30:00Z",
+				   v % 5 ? v * 53 : (v % 3 + 1) * 7 * 1440 + v % 3 - 1, id);
+		else if (k == 8 && v % 3)
+			writer_run(w, "UPDATE educator SET district_id = ?1 WHERE id = (SELECT educator_id FROM "
+				      "submission WHERE id = ?2)", "ll", 1 + v % ndis, id);
 		else if (k == 8)
-			q = mc_xasprintf(v % 3 ? "UPDATE educator SET district_id = %lld WHERE id = (SELECT educator_id FROM "
-					 "submission WHERE id = %lld)"
-					 : "UPDATE submission SET credential_id = %lld WHERE id = %lld",
-					 1 + v % (v % 3 ? ndis : ncred), id);
+			writer_run(w, "UPDATE submission SET credential_id = ?1 WHERE id = ?2", "ll", 1 + v % ncred, id);
 		else if (k == 9) /* a credential moved to another pathway (a catalog loaded again) */
-			q = mc_xasprintf("UPDATE credential SET pathway_id = (SELECT id FROM pathway ORDER BY id LIMIT 1 "
-					 "OFFSET %d) WHERE id = %lld", v % 6, 1 + v % ncred);
-		else if (k == 10) /* times in another form, for a while */
-			q = mc_xasprintf(v % 2 ? "UPDATE submission SET submitted_at = replace(submitted_at, 'Z', '+00:00') "
-					 "WHERE id = %lld AND %d > 0"
-					 : "UPDATE decision SET at = replace(at, 'T', ' ') WHERE submission_id = %lld AND "
-					   "%d > 0", id, step);
-		else /* added, removed */
-			q = mc_xasprintf(v % 2 ? "INSERT INTO submission(ext_id, educator_id, credential_id, rubric_id, attempt, "
-					 "status, submitted_at, imported_at, source_sha256, updated_at) SELECT 'h13-%d', "
-					 "educator_id, credential_id, rubric_id, attempt + 1, 'queued', submitted_at, "
-					 "imported_at, '', updated_at FROM submission WHERE id = %lld"
-					 : "DELETE FROM submission WHERE %d > 0 AND id = %lld", step, id);
-		writer_exec(w, q);
-		free(q);
+			writer_run(w, "UPDATE credential SET pathway_id = (SELECT id FROM pathway ORDER BY id LIMIT 1 "
+				      "OFFSET ?1) WHERE id = ?2", "dl", v % 6, 1 + v % ncred);
+		else if (k == 10 && v % 2) /* times in another form, for a while */
+			writer_run(w, "UPDATE submission SET submitted_at = replace(submitted_at, 'Z', '+00:00') "
+				      "WHERE id = ?1 AND ?2 > 0", "ld", id, step);
+		else if (k == 10)
+			writer_run(w, "UPDATE decision SET at = replace(at, 'T', ' ') WHERE submission_id = ?1 AND "
+				      "?2 > 0", "ld", id, step);
+		else if (v % 2) /* added, removed */
+			writer_run(w, "INSERT INTO submission(ext_id, educator_id, credential_id, rubric_id, attempt, "
+				      "status, submitted_at, imported_at, source_sha256, updated_at) SELECT 'h13-' || ?1, "
+				      "educator_id, credential_id, rubric_id, attempt + 1, 'queued', submitted_at, "
+				      "imported_at, '', updated_at FROM submission WHERE id = ?2", "dl", step, id);
+		else
+			writer_run(w, "DELETE FROM submission WHERE ?1 > 0 AND id = ?2", "dl", step, id);
 		negative += sql_count(f->path, "SELECT count(*) FROM report_turn WHERE kind = 'decide' AND secs < 0");
 		on_edge += sql_count(f->path, "SELECT count(*) FROM report_turn WHERE kind = 'decide' AND secs = upto");
 		if (step % 40 == 0) {
@@ -1005,7 +1099,7 @@ static void test_turnaround_random(void **state)
 			assert_turnaround_exact(f, assessor);
 		}
 	}
-	sqlite3_close(w);
+	writer_close(&w);
 	assert_true(sql_count(f->path, "SELECT count(*) FROM report_turn WHERE kind = 'read'") > 10);
 	assert_true(negative > 0 && on_edge > 0);
 	/* the report reads the counts, not the rows: a count changed behind the
