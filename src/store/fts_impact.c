@@ -1561,7 +1561,8 @@ static int load_term(struct query *q, int i, int first, struct mc_error *err)
 		free(cut);
 		return store_fail(q->s, err, "reading the search index");
 	}
-	qsort(cut, (size_t)ncut, sizeof *cut, ll_cmp);
+	if (ncut > 1)
+		qsort(cut, (size_t)ncut, sizeof *cut, ll_cmp);
 	long long tf = 0;
 	int found = 1, cap = 0, rc = MC_OK;
 	while (rc == MC_OK && (rc = tid_int(q->s, SQL_GROUP_NEXT, t->tid, tf, &tf, &found, err)) == MC_OK && found) {
