@@ -796,6 +796,13 @@ int search_catch_up_steps(struct store *s, int (*progress)(void *ctx, long long 
 		rc = one_int(s, SQL_FB_COUNT, NULL, -1, &fbn, err);
 	if (rc == MC_OK)
 		rc = search_pending(s, &ev, &fb, err);
+	/* nothing new (read first): no write transaction, so that a search goes on
+	 * while another process holds the database for writing */
+	long long hw = 0, max = 0;
+	if (rc == MC_OK && (rc = hw_get(s, &hw, NULL, err)) == MC_OK)
+		rc = one_int(s, SQL_EV_MAX, NULL, -1, &max, err);
+	if (max <= hw)
+		rows = 0;
 	while (rc == MC_OK && rows != 0 && !stopped) {
 		rc = in_tx(s, index_chunk, &rows, err);
 		if (rc == MC_OK && rows > 0) {
