@@ -100,6 +100,25 @@ t_init_db() {
 # sql QUERY: one value from the database (tests may read it directly).
 sql() { sqlite3 "$DB" "$1"; }
 
+# db_lock / db_unlock: another process (the sqlite3 shell) takes $DB's write lock
+# and holds it until db_unlock (longer than mcassess's 5 s busy timeout if need be).
+db_lock() {
+	rm -f "$T/lk" "$T/lk.out"
+	mkfifo "$T/lk"
+	sqlite3 "$DB" <"$T/lk" >"$T/lk.out" 2>&1 &
+	LOCKER=$!
+	exec 3>"$T/lk"
+	printf "PRAGMA busy_timeout = 20000;\nBEGIN IMMEDIATE;\nSELECT 'locked';\n" >&3
+	_i=0
+	while ! grep -q locked "$T/lk.out" 2>/dev/null && [ $_i -lt 100 ]; do sleep 0.1; _i=$((_i + 1)); done
+	t_check "the helper holds the write lock" grep -q locked "$T/lk.out"
+}
+db_unlock() {
+	printf "COMMIT;\n" >&3
+	exec 3>&-
+	wait "$LOCKER"
+}
+
 done_testing() {
 	echo "1..$_t_n"
 	[ "$_t_failed" -eq 0 ]

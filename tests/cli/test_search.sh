@@ -142,16 +142,10 @@ t_check "FTS5's API fetched once ($(grep -c 'fts5(' "$T/trace.sql") statements)"
 
 # Nothing new to index: a search takes no write lock, and goes on (at once) while
 # another process holds the database for writing.
-rm -f "$T/lk" "$T/lk.out"; mkfifo "$T/lk"
-sqlite3 "$DB" <"$T/lk" >"$T/lk.out" 2>&1 &
-LOCKER=$!
-exec 3>"$T/lk"
-printf "PRAGMA busy_timeout = 20000;\nBEGIN IMMEDIATE;\nSELECT 'locked';\n" >&3
-i=0; while ! grep -q locked "$T/lk.out" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-t_check "another process holds the write lock" grep -q locked "$T/lk.out"
+db_lock
 t_run 0 search zebra
 t_stdout_has "[zebra]"
-printf "COMMIT;\n" >&3; exec 3>&-; wait "$LOCKER"
+db_unlock
 
 # --reindex rebuilds and finds the same
 t_run 0 search --reindex

@@ -46,23 +46,6 @@ start() {
 	tm send-keys -t t Enter f
 	shows "Feedback on S-001" "$1: the editor is open on S-001"
 }
-# lock / unlock: another process takes the write lock and holds it until unlock.
-lock() {
-	rm -f "$T/lk" "$T/lk.out"
-	mkfifo "$T/lk"
-	sqlite3 "$DB" <"$T/lk" >"$T/lk.out" 2>&1 &
-	LOCKER=$!
-	exec 3>"$T/lk"
-	printf "PRAGMA busy_timeout = 20000;\nBEGIN IMMEDIATE;\nSELECT 'locked';\n" >&3
-	_i=0
-	while ! grep -q locked "$T/lk.out" 2>/dev/null && [ $_i -lt 100 ]; do sleep 0.1; _i=$((_i + 1)); done
-	t_check "the helper holds the write lock" grep -q locked "$T/lk.out"
-}
-unlock() {
-	printf "COMMIT;\n" >&3
-	exec 3>&-
-	wait "$LOCKER"
-}
 wait_exit() {
 	_i=0
 	while [ ! -s "$T/exit" ] && [ $_i -lt 300 ]; do sleep 0.1; _i=$((_i + 1)); done
@@ -78,7 +61,7 @@ printf '<Enter>f\n:dump back\n<Esc>\n' >"$T/back.keys"
 
 # --- Esc while the database is busy
 start esc
-lock
+db_lock
 tm send-keys -t t -l "Typed while the import held the database."
 shows "Typed while the import held the database." "esc: text typed"
 tm send-keys -t t Escape
@@ -86,7 +69,7 @@ shows "your draft is kept in $DB.drafts/$me/S-001/overall" "esc: the status line
 t_check "esc: the file beside the database has the text" \
 	[ "$(cat "$KEPT" 2>/dev/null)" = "Typed while the import held the database." ]
 t_check "esc: the file is the user's alone (0600)" [ "$(stat -c %a "$KEPT" 2>/dev/null)" = 600 ]
-unlock
+db_unlock
 t_check "esc: the database has no draft (it could not take one)" [ "$(sql "SELECT count(*) FROM draft")" = 0 ]
 tm send-keys -t t q q
 wait_exit
@@ -104,14 +87,14 @@ t_check "reopened: and its file is gone" [ ! -e "$KEPT" ]
 # --- the terminal hangs up while the database is busy
 sql "DELETE FROM draft"
 start hup
-lock
+db_lock
 tm send-keys -t t -l "Written just before the line dropped."
 shows "Written just before the line dropped." "hup: text typed"
 tm kill-server
 wait_exit
 t_check "hup: mcassess left ($(cat "$T/exit" 2>/dev/null))" grep -q '^exit 1$' "$T/exit"
 t_check "hup: the text is kept in the file" [ "$(cat "$KEPT" 2>/dev/null)" = "Written just before the line dropped." ]
-unlock
+db_unlock
 replay "$T/back.keys" back2
 t_check "hup: reopened, the text comes back" grep -qF "Written just before the line dropped." "$T/dumps/back2/back"
 t_check "hup: and it is in the database" [ "$(sql "SELECT body FROM draft")" = "Written just before the line dropped." ]
