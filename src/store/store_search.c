@@ -455,9 +455,11 @@ static int catch_up_evidence(struct store *s, long long *done, int merge, struct
 	return index_evidence_range(s, hw, max, merge, err);
 }
 
-int search_pending(struct store *s, long long *evidence, long long *feedback, struct mc_error *err)
+/* What waits to be indexed, and the evidence index's mark (*hw). */
+static int pending(struct store *s, long long *evidence, long long *feedback, long long *hw_out,
+		   struct mc_error *err)
 {
-	long long hw;
+	long long hw = 0;
 	char *mark = NULL;
 	*evidence = *feedback = 0;
 	int rc = hw_get(s, &hw, &mark, err);
@@ -466,7 +468,14 @@ int search_pending(struct store *s, long long *evidence, long long *feedback, st
 	if (rc == MC_OK)
 		rc = one_int(s, SQL_FB_PENDING_COUNT, mark, 0, feedback, err);
 	free(mark);
+	*hw_out = hw;
 	return rc;
+}
+
+int search_pending(struct store *s, long long *evidence, long long *feedback, struct mc_error *err)
+{
+	long long hw;
+	return pending(s, evidence, feedback, &hw, err);
 }
 
 int store_search_impact_build(struct store *s, struct mc_error *err)
@@ -794,12 +803,10 @@ int search_catch_up_steps(struct store *s, int (*progress)(void *ctx, long long 
 	int rc = needs_reset(s, &reset, err);
 	if (rc == MC_OK && reset && (rc = in_tx(s, reset_tx, NULL, err)) == MC_OK)
 		rc = one_int(s, SQL_FB_COUNT, NULL, -1, &fbn, err);
-	if (rc == MC_OK)
-		rc = search_pending(s, &ev, &fb, err);
 	/* nothing new (read first): no write transaction, so that a search goes on
 	 * while another process holds the database for writing */
 	long long hw = 0, max = 0;
-	if (rc == MC_OK && (rc = hw_get(s, &hw, NULL, err)) == MC_OK)
+	if (rc == MC_OK && (rc = pending(s, &ev, &fb, &hw, err)) == MC_OK)
 		rc = one_int(s, SQL_EV_MAX, NULL, -1, &max, err);
 	if (max <= hw)
 		rows = 0;
