@@ -925,11 +925,14 @@ struct df_count {
 	long long n, cap;
 };
 
+long long search_count_walked;
+
 static int count_row(const Fts5ExtensionApi *api, Fts5Context *fts, void *p)
 {
 	(void)api;
 	(void)fts;
 	struct df_count *c = p;
+	search_count_walked++;
 	return ++c->n >= c->cap ? SQLITE_DONE : SQLITE_OK;
 }
 
@@ -987,11 +990,13 @@ static int top_choose(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3 *db
 		return rc;
 	struct top_cache *c = api->xUserData(fts);
 	const struct df_entry *e = df_find(c, t, nrow, nph);
+	/* the counts kept by the connection, or given by the ranking index */
+	const long long *known = e ? e->nhit : t->nknown == nph ? t->known : NULL;
 	long long *nhit = mc_xcalloc((size_t)nph, sizeof *nhit), rare = nrow / 8 + 1, least = nrow;
-	int counted = e || nph > 1;   /* one phrase: its walk counts it */
+	int counted = known || nph > 1;   /* one phrase: its walk counts it */
 	for (int i = 0; rc == SQLITE_OK && counted && i < nph; i++) {
-		if (e) {
-			nhit[i] = e->nhit[i];
+		if (known) {
+			nhit[i] = known[i];
 		} else {   /* up to 1/8 of the items for now */
 			struct df_count dc = { 0, rare };
 			rc = api->xQueryPhrase(fts, i, &dc, count_row);
@@ -1000,11 +1005,11 @@ static int top_choose(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3 *db
 		if (nhit[i] < least)
 			least = nhit[i];
 	}
-	int walk = rc == SQLITE_OK && least >= rare && (!e || least <= WALK_ROWS), many = 0;
+	int walk = rc == SQLITE_OK && least >= rare && (!known || least <= WALK_ROWS), many = 0;
 	if (walk)
-		rc = top_walks(api, fts, db, t, e ? nhit : NULL, &many);
+		rc = top_walks(api, fts, db, t, known ? nhit : NULL, &many);
 	if (rc == SQLITE_OK && (!walk || many)) {
-		for (int i = 0; rc == SQLITE_OK && !e && i < nph; i++) {
+		for (int i = 0; rc == SQLITE_OK && !known && i < nph; i++) {
 			if (counted && nhit[i] < rare)
 				continue;
 			struct df_count dc = { 0, (nrow + 1) / 2 };

@@ -1982,6 +1982,7 @@ int impact_top(struct store *s, enum search_source src, const char *fts_query, c
 		return rc;
 	}
 	rc = query_terms(&q, &usable, &none, err);
+	int counts = rc == MC_OK && usable;   /* every word's row count is known */
 	if (rc == MC_OK && usable && none) {
 		*answered = 1;   /* a word in no row: no match */
 		query_free(&q);
@@ -2005,6 +2006,13 @@ int impact_top(struct store *s, enum search_source src, const char *fts_query, c
 		*answered = 1;
 	} else {
 		search_top_free(t);
+	}
+	/* not answered here: FTS5 ranks it, with the counts known here (idf) */
+	t->nknown = 0;
+	if (rc == MC_OK && counts && q.nt <= SEARCH_KNOWN_MAX) {
+		for (int i = 0; i < q.nt; i++)
+			t->known[i] = q.t[i].df;
+		t->nknown = q.nt;
 	}
 	query_free(&q);
 	return rc;

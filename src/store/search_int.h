@@ -47,6 +47,7 @@ extern long long store_search_chunk;
  * row (the length from the mark), then search_top_finish(). Per connection, while
  * the index is unchanged (`data_version` and `changes` the same), the phrases' row
  * counts (under `key`) and every row's length are kept (fts.c). */
+#define SEARCH_KNOWN_MAX 8
 struct search_top {
 	int limit;                 /* 0: all */
 	const char *docsize;       /* the table's %_docsize: lengths of a few matches are
@@ -62,7 +63,14 @@ struct search_top {
 	int rc;                    /* SQLITE_* */
 	int by_row;                /* out: step the query without LIMIT, then finish */
 	struct top_state *state;   /* by_row: idf and the like (search_top_finish frees) */
+	/* each phrase's row count when the ranking index knows them all (impact_top
+	 * sets them when it cannot answer): FTS5 then need not walk a phrase to count */
+	long long known[SEARCH_KNOWN_MAX];
+	int nknown;
 };
+/* Rows the walks of mcassess_top() stepped only to count a phrase's rows (a test
+ * reads it). */
+extern long long search_count_walked;
 /* FTS5's bm25 (lower is better) of one row, the phrases in query order; idf of a
  * phrase in nhit of nrow rows; both the same doubles as FTS5's own. */
 double search_bm25(const double *idf, const int *tfs, int nph, double dl, double avgdl);

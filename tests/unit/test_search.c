@@ -641,6 +641,52 @@ static void impact_top_is_fts5_bm25(void **state)
 	assert_top_is_fts5(f, impact_queries + IMPACT_SURE, 2);
 }
 
+/* Rows for a word in a quarter of them whose one-count group is cut ("bend": every
+ * fourth row, its length spread) beside a word in about a third of them
+ * ("feedback") that shares only bend's longest rows, which the index does not
+ * keep: the rows kept cannot settle the top, and FTS5 ranks the two words. */
+static void bend_feedback_text(struct mc_buf *b, int i)
+{
+	if (i % 4 == 0)
+		mc_buf_adds(b, "bend ");
+	for (int k = 0; k < 3 + (i * 13) % 40; k++)
+		mc_buf_printf(b, "filler%d ", k % 11);
+	if (i % 4 == 0 ? (i * 13) % 40 >= 30 : i % 3 == 0)
+		mc_buf_adds(b, "feedback ");   /* with bend only in its longest rows */
+}
+
+/* When the ranking index cannot settle a top but knows each word's row count,
+ * FTS5's ranking is given those counts (bm25's idf) and walks no word's rows only
+ * to count them (at a million items that was a walk of 2 million rows for a word
+ * in 46% of them); its top is still FTS5's own order and scores. */
+static void fts5_ranks_with_the_index_counts(void **state)
+{
+	struct fx *f = *state;
+	struct mc_error err = MC_ERROR_INIT;
+	long long indexed;
+	add_text_rows(f, 0, 6000, bend_feedback_text);
+	assert_int_equal(search_catch_up(f->s, &indexed, &err), MC_OK);
+	static const char *const queries[] = { "\"bend\" \"feedback\"", "\"feedback\" \"bend\"",
+					       "\"bend\" \"feedback\" \"filler3\"" };
+	size_t nq = sizeof queries / sizeof *queries;
+	for (size_t q = 0; q < nq; q++) {
+		struct search_top t = { .limit = 50, .rc = SQLITE_OK };
+		int answered = -1;
+		assert_int_equal(impact_top(f->s, SEARCH_EVIDENCE, queries[q], NULL, 0, &t, &answered, &err), MC_OK);
+		search_top_free(&t);
+		if (answered || t.nknown != (int)q / 2 + 2)
+			fail_msg("%s: answered %d by the ranking index, %d counts known", queries[q], answered, t.nknown);
+		struct search_rank *r;
+		int n;
+		search_count_walked = 0;
+		assert_int_equal(store_search_top(f->s, SEARCH_EVIDENCE, queries[q], 50, &r, &n, &err), MC_OK);
+		free(r);
+		if (search_count_walked != 0 || n != 50)
+			fail_msg("%s: %lld rows walked to count them, %d in the top", queries[q], search_count_walked, n);
+	}
+	assert_top_is_fts5(f, queries, nq);
+}
+
 /* Rows where two words are both in more than half of them (bm25's idf is then
  * FTS5's floor for both, and the order is their counts and the length alone):
  * "the" 1-5 times, "and" 1-4 times (not in a row of seven), lengths spread by
@@ -1365,6 +1411,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(impact_top_is_fts5_bm25, setup, teardown),
 		cmocka_unit_test_setup_teardown(impact_top_of_two_common_words, setup, teardown),
 		cmocka_unit_test_setup_teardown(pair_of_common_words_is_fts5, setup, teardown),
+		cmocka_unit_test_setup_teardown(fts5_ranks_with_the_index_counts, setup, teardown),
 		cmocka_unit_test_setup_teardown(counts_from_text_are_fts5, setup, teardown),
 		cmocka_unit_test_setup_teardown(impact_index_built_for_an_old_index, setup, teardown),
 		cmocka_unit_test_setup_teardown(impact_index_follows_the_rebuild_in_steps, setup, teardown),
