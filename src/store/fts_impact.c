@@ -45,6 +45,10 @@
 #define IMPACT_HELD (1 << 20)  /* rows counted in memory (8 bytes each at most), then written */
 #define IMPACT_TERMS 8         /* words in a query read this way, at most */
 #define IMPACT_COUNT_TEXT 1024 /* a row of at most this many tokens: its words counted from its text */
+/* A row counted (its text read from anywhere in the file: about 40 us at a million
+ * items) costs about as much as FTS5's AND stepping this many of the rarest word's
+ * rows (it skips through the others' lists to them) */
+#define IMPACT_COUNT_VS_AND 64
 #define IMPACT_KEY "search.impact"  /* meta: IMPACT_FORMAT once the index is built */
 #define IMPACT_FORMAT "3"
 
@@ -1373,6 +1377,9 @@ struct query {
 	long long *seen;        /* every row that was a candidate (sorted) */
 	long nseen, capseen;
 	long deeper;            /* rows read past the first IMPACT_READ of their group */
+	long counted;           /* rows whose counts were counted or looked up */
+	long long least_df;     /* the rarest word's rows */
+	int fts5_cheaper;       /* FTS5's AND will cost less than counting on (threshold) */
 	const long long *only;  /* NULL, or the only rows that may be returned (sorted) */
 	size_t nonly;
 };
@@ -1766,6 +1773,19 @@ static int row_counts(struct query *q, long long doc, int dl, int *tf, struct mc
 	return step == SQLITE_ROW || step == SQLITE_DONE ? MC_OK : store_fail(q->s, err, "searching");
 }
 
+/* Rows counted so far seldom hold every word (they are read for one word, and the
+ * others are seldom beside it), so that filling the top would count many more: when
+ * the rarest word is in under an eighth of the items, FTS5's AND (fts.c: a call a
+ * row, stepping only the rows that hold every word) costs less. Not for an
+ * assessor's own rows (their ranking is not FTS5's AND). */
+static int to_fts5(const struct query *q, const struct search_top *t)
+{
+	if (q->only || t->n >= t->limit || q->counted < 4L * t->limit || q->least_df >= q->nrow / 8 + 1)
+		return 0;
+	double rate = (t->n + 1.0) / (double)q->counted;   /* rows that held every word */
+	return (t->limit - t->n) / rate * IMPACT_COUNT_VS_AND > (double)q->least_df;
+}
+
 /* The threshold pass over this round's candidates: best bound first, unknown
  * counts looked up, exact scores into t's heap, until none left can beat the k-th. */
 static int threshold(struct query *q, struct search_top *t, const double *idf, struct mc_error *err)
@@ -1777,13 +1797,20 @@ static int threshold(struct query *q, struct search_top *t, const double *idf, s
 			break;   /* sorted by bound: none left can enter */
 		if (q->only && !bsearch(&c->doc, q->only, q->nonly, sizeof *q->only, ll_cmp))
 			continue;   /* not the acting user's */
-		int tf[IMPACT_TERMS], in = 1;
+		int tf[IMPACT_TERMS], in = 1, unknown = 0;
 		memcpy(tf, c->tf, sizeof tf);
+		for (int k = 0; k < q->nt; k++)
+			unknown |= tf[k] < 0;
 		rc = row_counts(q, c->doc, c->dl, tf, err);
 		for (int k = 0; k < q->nt; k++)
 			in = in && tf[k] > 0;
 		if (rc == MC_OK && in)
 			search_top_push(t, c->doc, search_bm25(idf, tf, q->nt, c->dl, q->avgdl));
+		q->counted += unknown;
+		if (rc == MC_OK && unknown && to_fts5(q, t)) {
+			q->fts5_cheaper = 1;
+			break;
+		}
 	}
 	q->nc = 0;
 	return rc;
@@ -1879,6 +1906,8 @@ static int query_terms(struct query *q, int *usable, int *none, struct mc_error 
 		q->t[i].idf = search_idf(nrow, q->t[i].df);
 		if (q->t[i].df <= 0)
 			*none = 1;
+		if (i == 0 || q->t[i].df < q->least_df)
+			q->least_df = q->t[i].df;
 	}
 	*usable = 1;
 	return MC_OK;
@@ -1900,7 +1929,9 @@ static int rounds(struct query *q, struct search_top *t, int *exact, struct mc_e
 		cand_merge(q);
 		cand_bounds(q);
 		rc = threshold(q, t, idf, err);
-		if (rc != MC_OK || (*exact = settled(q, t, idf, &g)) || !g || q->deeper >= IMPACT_DEEPER)
+		if (rc != MC_OK || q->fts5_cheaper)
+			return rc;   /* not exact: FTS5 ranks it */
+		if ((*exact = settled(q, t, idf, &g)) || !g || q->deeper >= IMPACT_DEEPER)
 			return rc;
 		int i = 0;
 		while (g < q->t[i].g || g >= q->t[i].g + q->t[i].ng)
