@@ -2,6 +2,8 @@
 # bench/search/twobuilds.sh: a ranked top 50 as a one-off command, two builds of
 # mcassess on one database (the same schema), alternating, RUNS runs each after one
 # dropped; prints the medians (ms, process start to exit) with the load average.
+# With perf on the PATH it also prints each build's median CPU time (perf stat's
+# task-clock, ms): on a loaded machine the wall time is mostly waiting for a core.
 #
 #   bench/search/twobuilds.sh OLD_MCASSESS NEW_MCASSESS DB [RUNS] ['words,words,...']
 #
@@ -18,14 +20,20 @@ ms() { # wall ms (tenths) of one search
 	t0=$(date +%s%N); "$1" --db "$DB" search $2 --limit 50 --format tsv >/dev/null 2>&1 </dev/null; t1=$(date +%s%N)
 	echo $(( (t1 - t0) / 100000 ))
 }
+cpu() { # task-clock ms (tenths) of one search, or nothing without perf
+	command -v perf >/dev/null 2>&1 || return 0
+	perf stat -x, -e task-clock "$1" --db "$DB" search $2 --limit 50 --format tsv 2>&1 >/dev/null </dev/null |
+		awk -F, '/task-clock/ { printf "%d", $1 * 10 }'
+}
 med() { tr ' ' '\n' | grep . | sort -n | awk '{ v[NR] = $1 } END { printf "%.1f", v[int((NR + 1) / 2)] / 10 }'; }
-echo "| one-off top 50 | old ms | new ms | load |"
-echo "|---|---|---|---|"
+echo "| one-off top 50 | old ms | new ms | old CPU ms | new CPU ms | load |"
+echo "|---|---|---|---|---|---|"
 echo "$QUERIES" | tr ',' '\n' | while IFS= read -r q; do
 	ms "$OLD" "$q" >/dev/null; ms "$NEW" "$q" >/dev/null   # dropped
-	a=""; b=""; i=0
+	a=""; b=""; ca=""; cb=""; i=0
 	while [ $i -lt "$RUNS" ]; do
-		a="$a $(ms "$OLD" "$q")"; b="$b $(ms "$NEW" "$q")"; i=$((i + 1))
+		a="$a $(ms "$OLD" "$q")"; b="$b $(ms "$NEW" "$q")"
+		ca="$ca $(cpu "$OLD" "$q")"; cb="$cb $(cpu "$NEW" "$q")"; i=$((i + 1))
 	done
-	echo "| \`$q\` | $(echo "$a" | med) | $(echo "$b" | med) | $(cut -d' ' -f1 /proc/loadavg) |"
+	echo "| \`$q\` | $(echo "$a" | med) | $(echo "$b" | med) | $(echo "$ca" | med) | $(echo "$cb" | med) | $(cut -d' ' -f1 /proc/loadavg) |"
 done
