@@ -776,28 +776,36 @@ int search_varint(const unsigned char *buf, int n, unsigned long long *v)
 	return n;
 }
 
+long long search_docsize_reads;
+
+/* A row's length from %_docsize (a varint a column; one column). */
+static int docsize_read(sqlite3 *db, const char *table, sqlite3_blob **b, long long rowid, int *dl)
+{
+	int rc = *b ? sqlite3_blob_reopen(*b, rowid) : sqlite3_blob_open(db, "main", table, "sz", rowid, 0, b);
+	unsigned char buf[9];
+	int n = rc == SQLITE_OK ? sqlite3_blob_bytes(*b) : 0;
+	if (n > (int)sizeof buf)
+		n = sizeof buf;
+	if (rc == SQLITE_OK)
+		rc = sqlite3_blob_read(*b, buf, n, 0);
+	unsigned long long v = 0;
+	if (rc == SQLITE_OK)
+		search_varint(buf, n, &v);
+	*dl = (int)v;
+	search_docsize_reads++;
+	return rc;
+}
+
 /* Few candidates: each one's length from %_docsize (FTS5's record: a varint a
  * column, as SQLite writes varints), a blob seek each. */
 static int docsize_pass(sqlite3 *db, const char *table, struct score_pass *sp)
 {
 	const struct plist *c = sp->cand;
 	sqlite3_blob *b = NULL;
-	int rc = SQLITE_OK;
-	for (long i = 0; i < c->n && rc == SQLITE_OK; i++) {
-		rc = b ? sqlite3_blob_reopen(b, c->rowid[i])
-		       : sqlite3_blob_open(db, "main", table, "sz", c->rowid[i], 0, &b);
-		if (rc != SQLITE_OK)
-			break;
-		unsigned char buf[9];
-		int n = sqlite3_blob_bytes(b);
-		if (n > (int)sizeof buf)
-			n = sizeof buf;
-		if ((rc = sqlite3_blob_read(b, buf, n, 0)) != SQLITE_OK)
-			break;
-		unsigned long long v = 0;
-		search_varint(buf, n, &v);
-		heap_push(&sp->h, c->rowid[i], cand_score(sp, i, (double)v));
-	}
+	int rc = SQLITE_OK, dl;
+	for (long i = 0; i < c->n && rc == SQLITE_OK; i++)
+		if ((rc = docsize_read(db, table, &b, c->rowid[i], &dl)) == SQLITE_OK)
+			heap_push(&sp->h, c->rowid[i], cand_score(sp, i, dl));
 	sqlite3_blob_close(b);
 	return rc;
 }
@@ -942,22 +950,28 @@ struct top_state {
 	double *idf;
 	int *tf;
 	struct heap h;
+	sqlite3_blob *docsize;   /* the query has no length mark: lengths from %_docsize */
 };
 
-/* One row of the query: its counts, its length from the mark, into the heap. */
-static int top_row(const Fts5ExtensionApi *api, Fts5Context *fts, struct search_top *t)
+/* One row of the query: its counts, its length (from the mark, or when the query
+ * has none, from %_docsize), into the heap. */
+static int top_row(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3 *db, struct search_top *t)
 {
 	struct top_state *st = t->state;
-	int rc = SQLITE_OK;
+	int rc = SQLITE_OK, dl = 0;
 	for (int i = 0; rc == SQLITE_OK && i < st->nph; i++)
 		rc = phrase_tf(api, fts, i, &st->tf[i]);
-	Fts5PhraseIter it;
-	int ic, io;
-	if (rc == SQLITE_OK)
+	if (rc == SQLITE_OK && api->xPhraseCount(fts) > st->nph) {
+		Fts5PhraseIter it;
+		int ic, io;
 		rc = api->xPhraseFirst(fts, st->nph, &it, &ic, &io);
+		dl = io >= 0 ? io + 1 : 0;
+	} else if (rc == SQLITE_OK) {
+		rc = docsize_read(db, t->docsize, &st->docsize, api->xRowid(fts), &dl);
+	}
 	if (rc != SQLITE_OK)
 		return rc;
-	heap_push(&st->h, api->xRowid(fts), search_bm25(st->idf, st->tf, st->nph, io >= 0 ? io + 1 : 0, st->avgdl));
+	heap_push(&st->h, api->xRowid(fts), search_bm25(st->idf, st->tf, st->nph, dl, st->avgdl));
 	return SQLITE_OK;
 }
 
@@ -967,6 +981,7 @@ void search_top_finish(struct search_top *t)
 	if (st) {
 		if (t->rc == SQLITE_OK)
 			heap_sort(t);
+		sqlite3_blob_close(st->docsize);
 		free(st->idf);
 		free(st->tf);
 		free(st);
@@ -1020,11 +1035,16 @@ static int top_choose(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3 *db
 			df_put(c, t, nrow, nph, nhit);
 			struct top_state *st = mc_xcalloc(1, sizeof *st);
 			*st = (struct top_state){ nph, (double)ntok / (double)nrow, mc_xcalloc((size_t)nph, sizeof *st->idf),
-						  mc_xcalloc((size_t)nph, sizeof *st->tf), { t, 0 } };
+						  mc_xcalloc((size_t)nph, sizeof *st->tf), { t, 0 }, NULL };
 			for (int i = 0; i < nph; i++)
 				st->idf[i] = search_idf(nrow, nhit[i]);
 			t->state = st;
 			t->by_row = 1;   /* the caller steps the query without LIMIT (by_row 2) */
+			/* A rare phrase: FTS5's AND steps its rows and skips through the others'
+			 * doclists, the length mark's too (every item's), a seek for most of
+			 * the rare phrase's rows; without the mark only the rows holding every
+			 * phrase are stepped, and each one's length is a %_docsize seek. */
+			t->no_mark = least < rare && t->docsize;
 		}
 	}
 	free(nhit);
@@ -1042,7 +1062,7 @@ static void top_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_contex
 	if (t->rc != SQLITE_OK || t->by_row == 1)
 		;
 	else if (t->by_row == 2)
-		t->rc = top_row(api, fts, t);
+		t->rc = top_row(api, fts, sqlite3_context_db_handle(ctx), t);
 	else
 		t->rc = top_choose(api, fts, sqlite3_context_db_handle(ctx), t);
 	sqlite3_result_int(ctx, t->rc);

@@ -62,6 +62,8 @@ struct search_top {
 	int n;
 	int rc;                    /* SQLITE_* */
 	int by_row;                /* out: step the query without LIMIT, then finish */
+	int no_mark;               /* out: by_row, and the query without the length mark
+				    * (lengths from docsize) */
 	struct top_state *state;   /* by_row: idf and the like (search_top_finish frees) */
 	/* each phrase's row count when the ranking index knows them all (impact_top
 	 * sets them when it cannot answer): FTS5 then need not walk a phrase to count */
@@ -71,6 +73,8 @@ struct search_top {
 /* Rows the walks of mcassess_top() stepped only to count a phrase's rows (a test
  * reads it). */
 extern long long search_count_walked;
+/* Rows whose length was read from %_docsize, a seek each (a test reads it). */
+extern long long search_docsize_reads;
 /* FTS5's bm25 (lower is better) of one row, the phrases in query order; idf of a
  * phrase in nhit of nrow rows; both the same doubles as FTS5's own. */
 double search_bm25(const double *idf, const int *tfs, int nph, double dl, double avgdl);

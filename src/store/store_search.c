@@ -899,7 +899,7 @@ int store_search_top(struct store *s, enum search_source src, const char *q, int
 			rc = MC_FAIL;
 			break;
 		}
-		store_bind_text(st, 1, mc_buf_str(&ranked));
+		store_bind_text(st, 1, pass == 1 && top.no_mark ? q : mc_buf_str(&ranked));
 		sqlite3_bind_pointer(st, 2, &top, SEARCH_TOP_FN, NULL);
 		int step;
 		while ((step = sqlite3_step(st)) == SQLITE_ROW)

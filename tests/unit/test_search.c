@@ -660,7 +660,8 @@ static void bend_feedback_text(struct mc_buf *b, int i)
  * to count them (at a million items that was a walk of 2 million rows for a word
  * in 46% of them). And when the rows counted seldom hold both words, the index
  * stops counting (at 4 x 50 rows) and leaves the top to FTS5's AND, which steps
- * only the rows that hold both. The top is FTS5's own order and scores. */
+ * only the rows that hold both (not the length mark: their lengths are read from
+ * %_docsize). The top is FTS5's own order and scores. */
 static void fts5_ranks_with_the_index_counts(void **state)
 {
 	struct fx *f = *state;
@@ -683,11 +684,24 @@ static void fts5_ranks_with_the_index_counts(void **state)
 				 answered, t.nknown, counted);
 		struct search_rank *r;
 		int n;
-		search_count_walked = 0;
+		search_count_walked = search_docsize_reads = 0;
 		assert_int_equal(store_search_top(f->s, SEARCH_EVIDENCE, queries[q], 50, &r, &n, &err), MC_OK);
 		free(r);
 		if (search_count_walked != 0 || n != 50)
 			fail_msg("%s: %lld rows walked to count them, %d in the top", queries[q], search_count_walked, n);
+		/* FTS5's AND stepped only the rows holding every word (not the length
+		 * mark's, in every row), each one's length read from %_docsize */
+		sqlite3_stmt *st;
+		assert_int_equal(sqlite3_prepare_v2(store_db(f->s),
+						    "SELECT count(*) FROM search_evidence WHERE search_evidence MATCH ?1",
+						    -1, &st, NULL), SQLITE_OK);
+		sqlite3_bind_text(st, 1, q < 2 ? "bend AND feedback" : "bend AND feedback AND filler3", -1, SQLITE_STATIC);
+		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+		long long both = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+		if (search_docsize_reads != both)
+			fail_msg("%s: %lld lengths read from docsize, %lld rows hold every word", queries[q],
+				 search_docsize_reads, both);
 	}
 	assert_top_is_fts5(f, queries, nq);
 }
