@@ -47,8 +47,10 @@
 #define IMPACT_COUNT_TEXT 1024 /* a row of at most this many tokens: its words counted from its text */
 /* A row counted (its text read from anywhere in the file: about 40 us at a million
  * items) costs about as much as FTS5's AND stepping this many of the rarest word's
- * rows (it skips through the others' lists to them) */
+ * rows (it skips through the others' lists to them), or as its walks stepping this
+ * many rows of the words' lists and the length marks (fts.c) */
 #define IMPACT_COUNT_VS_AND 64
+#define IMPACT_COUNT_VS_WALK 512
 #define IMPACT_KEY "search.impact"  /* meta: IMPACT_FORMAT once the index is built */
 #define IMPACT_FORMAT "3"
 
@@ -1379,6 +1381,7 @@ struct query {
 	long deeper;            /* rows read past the first IMPACT_READ of their group */
 	long counted;           /* rows whose counts were counted or looked up */
 	long long least_df;     /* the rarest word's rows */
+	long long sum_df;       /* and all the words' */
 	int fts5_cheaper;       /* FTS5's AND will cost less than counting on (threshold) */
 	const long long *only;  /* NULL, or the only rows that may be returned (sorted) */
 	size_t nonly;
@@ -1774,16 +1777,19 @@ static int row_counts(struct query *q, long long doc, int dl, int *tf, struct mc
 }
 
 /* Rows counted so far seldom hold every word (they are read for one word, and the
- * others are seldom beside it), so that filling the top would count many more: when
- * the rarest word is in under an eighth of the items, FTS5's AND (fts.c: a call a
- * row, stepping only the rows that hold every word) costs less. Not for an
- * assessor's own rows (their ranking is not FTS5's AND). */
+ * others are seldom beside it: the rows kept of each word are its shortest), so that
+ * filling the top would count many more than FTS5's ranking costs: its AND when the
+ * rarest word is in under an eighth of the items (fts.c: a call a row, stepping only
+ * the rows that hold every word), else its walks of every word's rows and of the
+ * length marks. Not for an assessor's own rows (not ranked that way). */
 static int to_fts5(const struct query *q, const struct search_top *t)
 {
-	if (q->only || t->n >= t->limit || q->counted < 4L * t->limit || q->least_df >= q->nrow / 8 + 1)
+	if (q->only || t->n >= t->limit || q->counted < 4L * t->limit)
 		return 0;
 	double rate = (t->n + 1.0) / (double)q->counted;   /* rows that held every word */
-	return (t->limit - t->n) / rate * IMPACT_COUNT_VS_AND > (double)q->least_df;
+	double fts5 = q->least_df < q->nrow / 8 + 1 ? (double)q->least_df / IMPACT_COUNT_VS_AND
+						      : (double)(q->sum_df + q->nrow) / IMPACT_COUNT_VS_WALK;
+	return (t->limit - t->n) / rate > fts5;
 }
 
 /* The threshold pass over this round's candidates: best bound first, unknown
@@ -1908,6 +1914,7 @@ static int query_terms(struct query *q, int *usable, int *none, struct mc_error 
 			*none = 1;
 		if (i == 0 || q->t[i].df < q->least_df)
 			q->least_df = q->t[i].df;
+		q->sum_df += q->t[i].df;
 	}
 	*usable = 1;
 	return MC_OK;

@@ -641,27 +641,47 @@ static void impact_top_is_fts5_bm25(void **state)
 	assert_top_is_fts5(f, impact_queries + IMPACT_SURE, 2);
 }
 
-/* Rows for a word in a ninth of them whose one-count group is cut ("bend": every
- * ninth row, its length spread) beside a word in about a third of them
- * ("feedback") that shares only bend's longest rows, which the index does not
- * keep: the rows kept cannot settle the top, and FTS5 ranks the two words. */
+/* Rows for two words whose one-count groups are cut, each beside a word in about a
+ * third of the rows ("feedback") that shares only their longest rows, which the
+ * index does not keep: "bend" in a ninth of the rows (under an eighth: FTS5 ranks it
+ * with its AND), "ridge" in a fifth (FTS5 walks the words' rows). The rows kept
+ * cannot settle the top. */
 static void bend_feedback_text(struct mc_buf *b, int i)
 {
-	if (i % 9 == 0)
+	/* bend's longest rows: 3 lengths of 40; ridge's: 2 of its 8 */
+	int bend = i % 9 == 0, ridge = !bend && i % 5 == 2, longest = (i * 13) % 40 >= (bend ? 37 : 31);
+	if (bend)
 		mc_buf_adds(b, "bend ");
+	if (ridge)
+		mc_buf_adds(b, "ridge ");
 	for (int k = 0; k < 3 + (i * 13) % 40; k++)
 		mc_buf_printf(b, "filler%d ", k % 11);
-	if (i % 9 == 0 ? (i * 13) % 40 >= 37 : i % 3 == 1)
-		mc_buf_adds(b, "feedback ");   /* with bend only in its longest rows */
+	if (bend || ridge ? longest : i % 3 == 1)
+		mc_buf_adds(b, "feedback ");
+}
+
+/* The rows holding every word of a query (FTS5's own count). */
+static long long fts5_count(struct fx *f, const char *query)
+{
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(store_db(f->s), "SELECT count(*) FROM search_evidence WHERE search_evidence MATCH ?1",
+					    -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_text(st, 1, query, -1, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	long long n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
 }
 
 /* When the ranking index cannot settle a top but knows each word's row count,
  * FTS5's ranking is given those counts (bm25's idf) and walks no word's rows only
  * to count them (at a million items that was a walk of 2 million rows for a word
- * in 46% of them). And when the rows counted seldom hold both words, the index
- * stops counting (at 4 x 50 rows) and leaves the top to FTS5's AND, which steps
- * only the rows that hold both (not the length mark: their lengths are read from
- * %_docsize). The top is FTS5's own order and scores. */
+ * in 46% of them). And when the rows counted seldom hold every word, the index
+ * stops counting (at 4 x 50 rows) and leaves the top to FTS5: its AND for a word in
+ * under an eighth of the rows, which steps only the rows that hold every word (not
+ * the length mark: their lengths are read from %_docsize), else its walks (which
+ * read the lengths of those rows the same way when they are few). The top is
+ * FTS5's own order and scores. */
 static void fts5_ranks_with_the_index_counts(void **state)
 {
 	struct fx *f = *state;
@@ -669,41 +689,40 @@ static void fts5_ranks_with_the_index_counts(void **state)
 	long long indexed;
 	add_text_rows(f, 0, 10000, bend_feedback_text);
 	assert_int_equal(search_catch_up(f->s, &indexed, &err), MC_OK);
-	static const char *const queries[] = { "\"bend\" \"feedback\"", "\"feedback\" \"bend\"",
-					       "\"bend\" \"feedback\" \"filler3\"" };
-	size_t nq = sizeof queries / sizeof *queries;
-	for (size_t q = 0; q < nq; q++) {
+	static const struct {
+		const char *query, *every;   /* the rows holding every word */
+		int words;
+	} c[] = {
+		{ "\"bend\" \"feedback\"", "bend AND feedback", 2 },
+		{ "\"feedback\" \"bend\"", "bend AND feedback", 2 },
+		{ "\"bend\" \"feedback\" \"filler3\"", "bend AND feedback AND filler3", 3 },
+		{ "\"ridge\" \"feedback\"", "ridge AND feedback", 2 },
+	};
+	const char *queries[sizeof c / sizeof *c];
+	for (size_t q = 0; q < sizeof c / sizeof *c; q++) {
+		queries[q] = c[q].query;
 		struct search_top t = { .limit = 50, .rc = SQLITE_OK };
 		int answered = -1;
 		impact_count_stats = (struct impact_count_stats){ 0 };
-		assert_int_equal(impact_top(f->s, SEARCH_EVIDENCE, queries[q], NULL, 0, &t, &answered, &err), MC_OK);
+		assert_int_equal(impact_top(f->s, SEARCH_EVIDENCE, c[q].query, NULL, 0, &t, &answered, &err), MC_OK);
 		search_top_free(&t);
 		long long counted = impact_count_stats.text + impact_count_stats.fts5;
-		if (answered || t.nknown != (int)q / 2 + 2 || counted > 4 * 50)
-			fail_msg("%s: answered %d by the ranking index, %d counts known, %lld rows counted", queries[q],
+		if (answered || t.nknown != c[q].words || counted > 4 * 50)
+			fail_msg("%s: answered %d by the ranking index, %d counts known, %lld rows counted", c[q].query,
 				 answered, t.nknown, counted);
 		struct search_rank *r;
 		int n;
 		search_count_walked = search_docsize_reads = 0;
-		assert_int_equal(store_search_top(f->s, SEARCH_EVIDENCE, queries[q], 50, &r, &n, &err), MC_OK);
+		assert_int_equal(store_search_top(f->s, SEARCH_EVIDENCE, c[q].query, 50, &r, &n, &err), MC_OK);
 		free(r);
 		if (search_count_walked != 0 || n != 50)
-			fail_msg("%s: %lld rows walked to count them, %d in the top", queries[q], search_count_walked, n);
-		/* FTS5's AND stepped only the rows holding every word (not the length
-		 * mark's, in every row), each one's length read from %_docsize */
-		sqlite3_stmt *st;
-		assert_int_equal(sqlite3_prepare_v2(store_db(f->s),
-						    "SELECT count(*) FROM search_evidence WHERE search_evidence MATCH ?1",
-						    -1, &st, NULL), SQLITE_OK);
-		sqlite3_bind_text(st, 1, q < 2 ? "bend AND feedback" : "bend AND feedback AND filler3", -1, SQLITE_STATIC);
-		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-		long long both = sqlite3_column_int64(st, 0);
-		sqlite3_finalize(st);
-		if (search_docsize_reads != both)
-			fail_msg("%s: %lld lengths read from docsize, %lld rows hold every word", queries[q],
-				 search_docsize_reads, both);
+			fail_msg("%s: %lld rows walked to count them, %d in the top", c[q].query, search_count_walked, n);
+		/* only the rows holding every word had their length read (from %_docsize) */
+		long long every = fts5_count(f, c[q].every);
+		if (search_docsize_reads != every)
+			fail_msg("%s: %lld lengths read from docsize, want %lld", c[q].query, search_docsize_reads, every);
 	}
-	assert_top_is_fts5(f, queries, nq);
+	assert_top_is_fts5(f, queries, sizeof c / sizeof *c);
 }
 
 /* Rows where two words are both in more than half of them (bm25's idf is then
