@@ -79,6 +79,38 @@ done
 unset MCASSESS_CHECK_SERIAL
 restore
 
+# ---- the audit log is read once (issue 15): one walk by subject checks the
+# records against it and the chain both, the chain through an order-free sum
+# (audit_sum); no walk in seq order while the chain is whole
+MCASSESS_SQL_TRACE=$T/once.sql
+export MCASSESS_SQL_TRACE
+t_run 0 check
+unset MCASSESS_SQL_TRACE
+t_check "a clean check reads the audit log once, by subject ($(grep -c ' FROM audit WHERE subject >= ' "$T/once.sql") walk)" \
+	sh -c "[ \$(grep -c ' FROM audit WHERE subject >= ' '$T/once.sql') -eq 1 ] && ! grep -q ' FROM audit ORDER BY seq' '$T/once.sql'"
+# a broken chain is walked again in seq order for its messages, and every
+# problem comes in the order it did when each part read the log itself: the
+# chain's, the counters', then the records' (found in the same walk as the chain)
+sql "DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE seq = 2;
+	UPDATE status_count SET n = n + 3 WHERE status = 'queued';
+	UPDATE decision SET outcome = 'earned'"
+for serial in 0 1; do
+	MCASSESS_CHECK_SERIAL=$serial MCASSESS_SQL_TRACE=$T/broken$serial.sql
+	export MCASSESS_CHECK_SERIAL MCASSESS_SQL_TRACE
+	t_run 1 check
+	unset MCASSESS_SQL_TRACE
+	t_stdout_has "problem: audit log: row 2 is missing (deleted)"
+	t_stdout_has "problem: status counter 'queued' says 4"
+	t_stdout_has "problem: decision on S-2 is 'earned' but the last audited change"
+	t_stdout_has "problem: submission S-2 was decided 'earned' but its status is 'resubmit'"
+	t_check "the chain's problem, the counter's, then the records' (MCASSESS_CHECK_SERIAL=$serial)" \
+		awk '/audit log: row 2/ { a = NR } /status counter/ { c = NR } /decision on S-2/ { d = NR }
+			END { exit !(a && c && d && a < c && c < d) }' "$OUT"
+	t_check "a broken chain is walked in seq order for its messages" grep -q ' FROM audit ORDER BY seq' "$T/broken$serial.sql"
+done
+unset MCASSESS_CHECK_SERIAL
+restore
+
 # ---- a decision that the submission's status does not reflect
 sql "UPDATE submission SET status = 'in_progress' WHERE ext_id = 'S-2'"
 t_run 1 check
