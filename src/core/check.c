@@ -127,9 +127,13 @@ static void phase(struct ck *c, const char *what)
 		return;
 	double w = now_wall(), u = now_cpu();
 	long long r = now_read();
-	if (k->what)
-		fprintf(stderr, "check time: %-58s %8.3f s wall %9.3f s CPU %10.1f MB read\n", k->what,
-			w - k->wall, u - k->cpu, (double)(r - k->read) / 1e6);
+	struct rusage ru;
+	long long heap, heap_most;
+	getrusage(RUSAGE_SELF, &ru);
+	store_heap(&heap, &heap_most);
+	if (k->what) /* the process's peak resident set so far; SQLite's heap at its most in the part */
+		fprintf(stderr, "check time: %-58s %8.3f s wall %9.3f s CPU %10.1f MB read %8ld KB peak %6lld KB SQLite\n",
+			k->what, w - k->wall, u - k->cpu, (double)(r - k->read) / 1e6, ru.ru_maxrss, heap_most / 1024);
 	*k = (struct phase_clock){ what, w, u, r };
 }
 
@@ -529,6 +533,9 @@ static int check_report_counts(struct ck *c, const struct marks *since, struct m
 {
 	phase(c, "recount: agreement's pairs and tallies");
 	int rc = check_tallies(c, since, err);
+	if (c->clock && !since)
+		fprintf(stderr, "check time: agreement's sums for all time: %zu held at most\n",
+			store_report_agree_held_most());
 	phase(c, "recount: the assessors' counts");
 	if (rc == MC_OK)
 		rc = check_assigned(c, since, err);
@@ -1276,11 +1283,16 @@ int check_run(struct store *s, unsigned what, void (*report)(void *ctx, const ch
 	}
 	memset(sum, 0, sizeof *sum);
 	sum->since_audit_seq = -1;
+	/* SQLite's memory bounded whatever the size (store_check_bound). */
+	int rc = store_check_bound(s, 1, err);
 	/* One snapshot for the whole walk, so an assessor saving meanwhile cannot
 	 * make the parts disagree with each other. */
-	int rc = store_begin_read(s, err);
-	if (rc != MC_OK)
+	if (rc == MC_OK)
+		rc = store_begin_read(s, err);
+	if (rc != MC_OK) {
+		store_check_bound(s, 0, NULL);
 		return rc;
+	}
 	rc = store_check_counts(s, &sum->submissions, &sum->evidence, &sum->files, &sum->scores,
 				    &sum->feedback, &sum->decisions, &sum->audit_rows, err);
 	/* SQLite's integrity check is one statement that says nothing until it is
@@ -1310,6 +1322,7 @@ int check_run(struct store *s, unsigned what, void (*report)(void *ctx, const ch
 		free(c.altered[i]);
 	free(c.altered);
 	store_end_read(s);
+	store_check_bound(s, 0, NULL);
 	phase(&c, "unused evidence files");
 	if (rc == MC_OK && (what & CHECK_EVIDENCE) && !last.found)
 		rc = check_orphans(&c, err);
