@@ -880,7 +880,8 @@ static int drain_before(struct ck *c, const char *id)
 {
 	const struct audit_row *r;
 	int rc = MC_OK;
-	while (rc == MC_OK && (r = submission_row(c)) && (!id || strcmp(r->subject + strlen(SUBJECT_SUBMISSION), id) < 0)) {
+	while (rc == MC_OK && (r = submission_row(c)) &&
+	       (!id || strcmp(r->subject + strlen(SUBJECT_SUBMISSION), id) < 0)) {
 		rc = take_subject(c);
 		report_removed(c);
 		log_clear(c);
