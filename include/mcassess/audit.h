@@ -2,6 +2,8 @@
  * row inside its own transaction: who, when, what, before and after. */
 #ifndef MCASSESS_AUDIT_H
 #define MCASSESS_AUDIT_H
+#include <stdint.h>
+
 #include "mcassess/error.h"
 #include "mcassess/hash.h"
 #include "mcassess/store_audit.h"
@@ -50,4 +52,28 @@ int audit_verify(struct store *s, void (*report)(void *ctx, const char *problem)
 int audit_verify_from(struct store *s, long long seq, const char *hash,
 		      void (*report)(void *ctx, const char *problem), void *ctx, long *problems,
 		      struct mc_error *err);
+
+/* The chain's check in any order of the rows (check reads the log once, by
+ * subject, for the records and the chain both). Every row's own hash is
+ * recomputed, and each link (row k's prev_hash is row k-1's hash) is checked
+ * through a sum that does not depend on the order: the rows' (seq, prev_hash)
+ * and (seq + 1, hash), each hash read as a 256-bit number times an odd number
+ * drawn from its seq, added in and taken out modulo 2^256. When row 1 follows
+ * nothing, row N (the head in meta) has the head's hash, there are N rows and
+ * the sum is 0, the rows' seqs are 1 to N and each follows the one before it:
+ * audit_verify would find nothing. When it does not hold, audit_verify walks
+ * the chain in seq order for its messages. A sum of 0 by chance is a 2^-256
+ * event; forging one takes what forging the chain takes (the chain has no
+ * secret: whoever can edit the log can recompute every hash). */
+struct audit_sum {
+	uint32_t v[8]; /* the sum, 32 bits a limb, least significant first */
+	long long rows, head_seq;
+	char head_hash[MC_SHA256_HEX];
+	int broken, first_seen, head_seen;
+};
+/* The head from meta (inside the walk's read transaction). */
+int audit_sum_start(struct store *s, struct audit_sum *sum, struct mc_error *err);
+void audit_sum_row(struct audit_sum *sum, const struct audit_row *r);
+/* Non-zero: the chain is whole (audit_verify would report nothing). */
+int audit_sum_holds(const struct audit_sum *sum);
 #endif

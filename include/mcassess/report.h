@@ -4,6 +4,8 @@
  * reports screen) load it once and draw from the struct. */
 #ifndef MCASSESS_REPORT_H
 #define MCASSESS_REPORT_H
+#include <stddef.h>
+
 #include "mcassess/error.h"
 #include "mcassess/stats.h"
 
@@ -211,6 +213,9 @@ struct report_pair_diff {
 };
 int store_report_pairs_check(struct store *s, const char *const *days, int ndays,
 			     int (*fn)(void *ctx, const struct report_pair_diff *d), void *ctx, struct mc_error *err);
+/* The most sums of agreement's counts for all time the last whole check held at
+ * once (one owner's distinct keys and a month's): its memory, 72 bytes a sum. */
+size_t store_report_agree_held_most(void);
 /* The assessors' counts kept by triggers (migration 20: report_assigned, one
  * row an assignment; report_assigned_count, their counts for all time, by month
  * and by day) against a recount from the assignments and the submissions'

@@ -29,6 +29,9 @@ int store_version(struct store *s);
 const char *store_path(const struct store *s);
 /* Directory holding evidence files by content: "<db path>.evidence". */
 const char *store_evidence_dir(const struct store *s);
+/* SQLite's heap in this process now and at its most since the last call (bytes;
+ * the most is reset): what its page caches, sorters and statements hold. */
+void store_heap(long long *now, long long *most);
 
 /* How long a write waits for another writer before it gives up (milliseconds). */
 #define STORE_BUSY_MS 5000

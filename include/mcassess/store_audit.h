@@ -23,7 +23,7 @@ int store_audit_each(struct store *s, const char *subject, int (*fn)(void *ctx, 
 int store_audit_from(struct store *s, long long from, int (*fn)(void *ctx, const struct audit_row *r),
 		     void *ctx, struct mc_error *err);
 
-/* The rows whose subject lies in [lo, hi), by subject then seq, pulled one at a time
+/* The rows whose subject lies in [lo, hi) (hi NULL: from lo on), by subject then seq, pulled one at a time
  * so that a walk of other rows can go along with them (check: records against their
  * log, a submission at a time). _row is NULL at the end; its strings are valid until
  * the next _next. */

@@ -61,6 +61,14 @@ int store_check_evidence_max(struct store *s, long long *max, struct mc_error *e
 int store_check_blob_known(struct store *s, const char *sha256, int *known, struct mc_error *err);
 int store_check_trigger_exists(struct store *s, const char *name, int *exists, struct mc_error *err);
 
+/* The memory a check's SQLite may hold, bounded (on) or as before (off): each
+ * connection's page cache, the temporary tables' and each sorter (SQLite sizes
+ * a sort's memory by the page cache) to STORE_CHECK_CACHE_KIB, whatever the
+ * database's size: the recounts' statements hold several sorts at a time, each
+ * as large as the cache once the data passes it (issue 15). */
+#define STORE_CHECK_CACHE_KIB 512
+int store_check_bound(struct store *s, int on, struct mc_error *err);
+
 /* PRAGMA integrity_check and the foreign key check on a second, read-only connection
  * to the same file, in a thread of its own (serial: done before start returns);
  * store_interrupt stops it too. finish waits for it (abandon: stops it and drops

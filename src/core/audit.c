@@ -217,6 +217,120 @@ int audit_verify(struct store *s, void (*report)(void *ctx, const char *problem)
 	return audit_verify_from(s, 0, NULL, report, ctx, problems, err);
 }
 
+/* ---------------------------------------------------------------- the chain in any order (audit.h) */
+
+int audit_sum_start(struct store *s, struct audit_sum *sum, struct mc_error *err)
+{
+	*sum = (struct audit_sum){ 0 };
+	char *head_seq = NULL, *head_hash = NULL;
+	int rc = store_meta_get(s, "audit_head_seq", &head_seq, err);
+	if (rc == MC_OK)
+		rc = store_meta_get(s, "audit_head_hash", &head_hash, err);
+	sum->head_seq = head_seq ? atoll(head_seq) : 0;
+	if (head_hash && strlen(head_hash) < sizeof sum->head_hash)
+		memcpy(sum->head_hash, head_hash, strlen(head_hash) + 1);
+	else if (sum->head_seq != 0) /* no head, or not a hash: audit_verify's walk says what is wrong */
+		sum->broken = 1;
+	free(head_seq);
+	free(head_hash);
+	return rc;
+}
+
+/* An odd number drawn from seq (splitmix64's mixing). */
+static uint64_t seq_mix(long long seq)
+{
+	uint64_t z = (uint64_t)seq + 0x9e3779b97f4a7c15u;
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+	return (z ^ (z >> 31)) | 1;
+}
+
+/* sum += or -= the hash (64 lowercase hex digits, as a number) times seq_mix(seq),
+ * modulo 2^256; 0 if it is not such a hash. */
+static int sum_term(uint32_t v[8], const char *hex, long long seq, int sub)
+{
+	uint32_t x[8], p[8] = { 0 };
+	if (!hex || strlen(hex) != 64)
+		return 0;
+	for (int i = 0; i < 8; i++) {
+		uint32_t limb = 0;
+		for (int j = 0; j < 8; j++) {
+			char ch = hex[8 * (7 - i) + j];
+			int d = ch >= '0' && ch <= '9' ? ch - '0' : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : -1;
+			if (d < 0)
+				return 0;
+			limb = limb << 4 | (uint32_t)d;
+		}
+		x[i] = limb;
+	}
+	uint64_t m = seq_mix(seq);
+	for (int half = 0; half < 2; half++) {
+		uint64_t mh = half ? m >> 32 : m & 0xffffffffu, carry = 0;
+		for (int i = 0; i + half < 8; i++) {
+			uint64_t t = (uint64_t)x[i] * mh + p[i + half] + carry;
+			p[i + half] = (uint32_t)t;
+			carry = t >> 32;
+		}
+	}
+	uint64_t c = 0;
+	for (int i = 0; i < 8; i++) {
+		if (sub) {
+			uint64_t t = (uint64_t)v[i] - p[i] - c;
+			v[i] = (uint32_t)t;
+			c = (t >> 32) & 1; /* borrowed */
+		} else {
+			uint64_t t = (uint64_t)v[i] + p[i] + c;
+			v[i] = (uint32_t)t;
+			c = t >> 32;
+		}
+	}
+	return 1;
+}
+
+void audit_sum_row(struct audit_sum *sum, const struct audit_row *r)
+{
+	char want[MC_SHA256_HEX];
+	sum->rows++;
+	if (sum->broken)
+		return;
+	audit_row_hash(r, want);
+	const char *prev = r->prev_hash ? r->prev_hash : "", *hash = r->hash ? r->hash : "";
+	if (strcmp(want, hash) != 0 || r->seq < 1 || r->seq > sum->head_seq) {
+		sum->broken = 1;
+		return;
+	}
+	/* row 1 follows nothing; every other row is (seq, prev_hash) in the sum */
+	if (r->seq == 1) {
+		sum->first_seen++;
+		if (*prev)
+			sum->broken = 1;
+	} else if (!sum_term(sum->v, prev, r->seq, 0)) {
+		sum->broken = 1;
+	}
+	/* the head is followed by nothing; every other row is (seq + 1, hash), taken out */
+	if (r->seq == sum->head_seq) {
+		sum->head_seen++;
+		if (strcmp(hash, sum->head_hash) != 0)
+			sum->broken = 1;
+	} else if (!sum_term(sum->v, hash, r->seq + 1, 1)) {
+		sum->broken = 1;
+	}
+}
+
+int audit_sum_holds(const struct audit_sum *sum)
+{
+	if (sum->broken || sum->rows != sum->head_seq)
+		return 0;
+	if (sum->head_seq == 0)
+		return 1; /* no rows, none written */
+	if (sum->first_seen != 1 || sum->head_seen != 1)
+		return 0;
+	for (int i = 0; i < 8; i++)
+		if (sum->v[i])
+			return 0;
+	return 1;
+}
+
 char *audit_json(json_t *j)
 {
 	char *t = json_dumps(j, JSON_SORT_KEYS | JSON_COMPACT);

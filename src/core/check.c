@@ -62,6 +62,13 @@ struct ck {
 	void *out_ctx;
 	char **held;
 	size_t nheld;
+	/* The whole check reads the audit log once (chain_and_records): the chain's
+	 * order-free sum, while the walk runs; the records' problems, found with the
+	 * chain's but reported in their own turn; whether they were. */
+	struct audit_sum *chain;
+	char **later;
+	size_t nlater;
+	int records_done;
 };
 
 /* Where the last clean check ended (meta, below): the newest evidence row and
@@ -120,9 +127,13 @@ static void phase(struct ck *c, const char *what)
 		return;
 	double w = now_wall(), u = now_cpu();
 	long long r = now_read();
-	if (k->what)
-		fprintf(stderr, "check time: %-58s %8.3f s wall %9.3f s CPU %10.1f MB read\n", k->what,
-			w - k->wall, u - k->cpu, (double)(r - k->read) / 1e6);
+	struct rusage ru;
+	long long heap, heap_most;
+	getrusage(RUSAGE_SELF, &ru);
+	store_heap(&heap, &heap_most);
+	if (k->what) /* the process's peak resident set so far; SQLite's heap at its most in the part */
+		fprintf(stderr, "check time: %-58s %8.3f s wall %9.3f s CPU %10.1f MB read %8ld KB peak %6lld KB SQLite\n",
+			k->what, w - k->wall, u - k->cpu, (double)(r - k->read) / 1e6, ru.ru_maxrss, heap_most / 1024);
 	*k = (struct phase_clock){ what, w, u, r };
 }
 
@@ -203,6 +214,26 @@ static void hold(void *ctx, const char *msg)
 	struct ck *c = ctx;
 	c->held = mc_xrealloc(c->held, (c->nheld + 1) * sizeof *c->held);
 	c->held[c->nheld++] = mc_xstrdup(msg);
+}
+
+static void hold_later(void *ctx, const char *msg)
+{
+	struct ck *c = ctx;
+	c->later = mc_xrealloc(c->later, (c->nlater + 1) * sizeof *c->later);
+	c->later[c->nlater++] = mc_xstrdup(msg);
+}
+
+/* The problems held for later: reported (already counted), or (report 0) dropped. */
+static void later_out(struct ck *c, int report)
+{
+	for (size_t i = 0; i < c->nlater; i++) {
+		if (report)
+			c->report(c->ctx, c->later[i]);
+		free(c->later[i]);
+	}
+	free(c->later);
+	c->later = NULL;
+	c->nlater = 0;
 }
 
 /* The integrity check (SQLite's pass over every page: most of a whole check)
@@ -502,6 +533,9 @@ static int check_report_counts(struct ck *c, const struct marks *since, struct m
 {
 	phase(c, "recount: agreement's pairs and tallies");
 	int rc = check_tallies(c, since, err);
+	if (c->clock && !since)
+		fprintf(stderr, "check time: agreement's sums for all time: %zu held at most\n",
+			store_report_agree_held_most());
 	phase(c, "recount: the assessors' counts");
 	if (rc == MC_OK)
 		rc = check_assigned(c, since, err);
@@ -799,6 +833,32 @@ static void log_clear(struct ck *c)
 #define SUBJECT_SUBMISSION "submission:"
 #define SUBJECT_PERSON "person:"
 
+/* The cursor to its next row; the row it leaves goes into the chain's sum
+ * when the walk is the chain's too. */
+static int cursor_next(struct ck *c)
+{
+	if (c->chain)
+		audit_sum_row(c->chain, store_audit_cursor_row(c->cur));
+	return store_audit_cursor_next(c->cur, c->err);
+}
+
+/* The rows of subjects before lo (NULL: all that are left), which only the chain reads. */
+static int pass_before(struct ck *c, const char *lo)
+{
+	const struct audit_row *r;
+	int rc = MC_OK;
+	while (rc == MC_OK && (r = store_audit_cursor_row(c->cur)) && (!lo || strcmp(r->subject, lo) < 0))
+		rc = cursor_next(c);
+	return rc;
+}
+
+/* The cursor's row, when it is a submission's (the cursor may read every subject). */
+static const struct audit_row *submission_row(struct ck *c)
+{
+	const struct audit_row *r = store_audit_cursor_row(c->cur);
+	return r && strncmp(r->subject, SUBJECT_SUBMISSION, strlen(SUBJECT_SUBMISSION)) == 0 ? r : NULL;
+}
+
 /* The cursor's rows of its current subject into the log, newest of each record kept. */
 static int take_subject(struct ck *c)
 {
@@ -807,7 +867,7 @@ static int take_subject(struct ck *c)
 	int rc = MC_OK;
 	while (rc == MC_OK && (r = store_audit_cursor_row(c->cur)) && strcmp(r->subject, subject) == 0) {
 		audit_one(c, r);
-		rc = store_audit_cursor_next(c->cur, c->err);
+		rc = cursor_next(c);
 	}
 	free(subject);
 	log_compact(c);
@@ -820,7 +880,7 @@ static int drain_before(struct ck *c, const char *id)
 {
 	const struct audit_row *r;
 	int rc = MC_OK;
-	while (rc == MC_OK && (r = store_audit_cursor_row(c->cur)) &&
+	while (rc == MC_OK && (r = submission_row(c)) &&
 	       (!id || strcmp(r->subject + strlen(SUBJECT_SUBMISSION), id) < 0)) {
 		rc = take_subject(c);
 		report_removed(c);
@@ -835,7 +895,7 @@ static int group_begin(struct ck *c, const char *id)
 	report_removed(c);
 	log_clear(c);
 	int rc = drain_before(c, id);
-	const struct audit_row *r = store_audit_cursor_row(c->cur);
+	const struct audit_row *r = submission_row(c);
 	if (rc == MC_OK && r && strcmp(r->subject + strlen(SUBJECT_SUBMISSION), id) == 0)
 		rc = take_subject(c);
 	free(c->group);
@@ -843,16 +903,17 @@ static int group_begin(struct ck *c, const char *id)
 	return rc;
 }
 
-/* Every person against their history (a few rows: read at once). */
+/* Every person against their history (a few rows: read at once), the cursor
+ * at their first. */
 static int check_people_log(struct ck *c, struct mc_error *err)
 {
-	int rc = store_audit_cursor_open(c->s, SUBJECT_PERSON, "person;", &c->cur, err);
+	int rc = MC_OK;
 	const struct audit_row *r;
-	while (rc == MC_OK && (r = store_audit_cursor_row(c->cur))) {
+	while (rc == MC_OK && (r = store_audit_cursor_row(c->cur)) &&
+	       strncmp(r->subject, SUBJECT_PERSON, strlen(SUBJECT_PERSON)) == 0) {
 		audit_one(c, r);
-		rc = store_audit_cursor_next(c->cur, err);
+		rc = cursor_next(c);
 	}
-	store_audit_cursor_close(&c->cur);
 	log_compact(c);
 	if (rc == MC_OK)
 		rc = check_people(c, err);
@@ -862,15 +923,27 @@ static int check_people_log(struct ck *c, struct mc_error *err)
 	return rc;
 }
 
-static int check_records(struct ck *c, struct mc_error *err)
+/* The people and the records against the log. chain: the walk reads every row
+ * of the log (by subject), each into the chain's sum; NULL: only the people's
+ * and the submissions'. */
+static int check_records(struct ck *c, struct audit_sum *chain, struct mc_error *err)
 {
 	c->err = err;
 	c->rc = MC_OK;
+	c->chain = chain;
 	int rc = store_audit_demo_ran(c->s, &c->demo, err);
 	if (rc == MC_OK)
-		rc = check_people_log(c, err);
+		rc = store_audit_cursor_open(c->s, chain ? "" : SUBJECT_PERSON, chain ? NULL : "person;", &c->cur, err);
 	if (rc == MC_OK)
+		rc = pass_before(c, SUBJECT_PERSON);
+	if (rc == MC_OK)
+		rc = check_people_log(c, err);
+	if (rc == MC_OK && !chain) {
+		store_audit_cursor_close(&c->cur);
 		rc = store_audit_cursor_open(c->s, SUBJECT_SUBMISSION, "submission;", &c->cur, err);
+	}
+	if (rc == MC_OK)
+		rc = pass_before(c, SUBJECT_SUBMISSION);
 	if (rc == MC_OK)
 		rc = store_check_record_each(c->s, record_one, c, err);
 	if (rc == MC_OK)
@@ -880,7 +953,10 @@ static int check_records(struct ck *c, struct mc_error *err)
 		log_clear(c);
 		rc = drain_before(c, NULL);
 	}
+	if (rc == MC_OK)
+		rc = pass_before(c, NULL); /* the subjects after the submissions': the chain's only */
 	store_audit_cursor_close(&c->cur);
+	c->chain = NULL;
 	log_clear(c);
 	free(c->log);
 	free(c->group);
@@ -1122,7 +1198,10 @@ static int run_whole_only(struct ck *c, unsigned what, struct mc_error *err)
 	}
 	if (rc == MC_OK && (what & CHECK_RECORDS)) {
 		step(c, "checking scores and decisions");
-		rc = check_records(c, err);
+		if (c->records_done) /* with the chain (chain_and_records) */
+			later_out(c, 1);
+		else
+			rc = check_records(c, NULL, err);
 	}
 	c->done = c->total - 1;
 	if (rc == MC_OK && (what & CHECK_AUDIT))
@@ -1135,6 +1214,28 @@ static int run_whole_only(struct ck *c, unsigned what, struct mc_error *err)
 			rc = archive_part(c->s, c->report, c->ctx, &c->problems,
 					  (what & CHECK_EVIDENCE) ? &known : NULL, err);
 	}
+	return rc;
+}
+
+/* The whole check's one read of the audit log, by subject: the people and the
+ * records against it (their problems held, reported in their turn after the
+ * report counters') and the chain in any order (audit_sum). Only a chain that
+ * is not whole is walked again, in seq order, for audit_verify's messages. */
+static int chain_and_records(struct ck *c, struct mc_error *err)
+{
+	struct audit_sum sum;
+	int rc = audit_sum_start(c->s, &sum, err);
+	void (*report)(void *ctx, const char *problem) = c->report;
+	void *ctx = c->ctx;
+	c->report = hold_later;
+	c->ctx = c;
+	if (rc == MC_OK)
+		rc = check_records(c, &sum, err);
+	c->report = report;
+	c->ctx = ctx;
+	c->records_done = 1;
+	if (rc == MC_OK && !audit_sum_holds(&sum))
+		rc = audit_verify_from(c->s, 0, NULL, c->report, c->ctx, &c->problems, err);
 	return rc;
 }
 
@@ -1156,8 +1257,10 @@ static int run_parts(struct ck *c, unsigned what, const struct marks *since, con
 	c->done = sum->evidence + sum->files;
 	if (rc == MC_OK && (what & CHECK_AUDIT)) {
 		step(c, "checking the audit chain");
-		rc = audit_verify_from(c->s, since ? since->audit_seq : 0, since ? since->audit_hash : NULL,
-				       c->report, c->ctx, &c->problems, err);
+		rc = !since && (what & CHECK_RECORDS)
+			? chain_and_records(c, err)
+			: audit_verify_from(c->s, since ? since->audit_seq : 0, since ? since->audit_hash : NULL,
+					    c->report, c->ctx, &c->problems, err);
 	}
 	advance(c, sum->audit_rows);
 	phase(c, "status counters");
@@ -1181,11 +1284,16 @@ int check_run(struct store *s, unsigned what, void (*report)(void *ctx, const ch
 	}
 	memset(sum, 0, sizeof *sum);
 	sum->since_audit_seq = -1;
+	/* SQLite's memory bounded whatever the size (store_check_bound). */
+	int rc = store_check_bound(s, 1, err);
 	/* One snapshot for the whole walk, so an assessor saving meanwhile cannot
 	 * make the parts disagree with each other. */
-	int rc = store_begin_read(s, err);
-	if (rc != MC_OK)
+	if (rc == MC_OK)
+		rc = store_begin_read(s, err);
+	if (rc != MC_OK) {
+		store_check_bound(s, 0, NULL);
 		return rc;
+	}
 	rc = store_check_counts(s, &sum->submissions, &sum->evidence, &sum->files, &sum->scores,
 				    &sum->feedback, &sum->decisions, &sum->audit_rows, err);
 	/* SQLite's integrity check is one statement that says nothing until it is
@@ -1210,10 +1318,12 @@ int check_run(struct store *s, unsigned what, void (*report)(void *ctx, const ch
 		int rc2 = database_finish(&c, &side, rc != MC_OK, err);
 		rc = rc == MC_OK ? rc2 : rc;
 	}
+	later_out(&c, 0); /* held for a part a failure stopped before */
 	for (size_t i = 0; i < c.naltered; i++)
 		free(c.altered[i]);
 	free(c.altered);
 	store_end_read(s);
+	store_check_bound(s, 0, NULL);
 	phase(&c, "unused evidence files");
 	if (rc == MC_OK && (what & CHECK_EVIDENCE) && !last.found)
 		rc = check_orphans(&c, err);

@@ -657,3 +657,11 @@ void store_stop_when(struct store *s, volatile sig_atomic_t *flag)
 	 * microseconds, and a statement of a few steps (ROLLBACK) always finishes */
 	sqlite3_progress_handler(s->db, flag ? 1000 : 0, flag ? stop_asked : NULL, (void *)flag);
 }
+
+void store_heap(long long *now, long long *most)
+{
+	sqlite3_int64 cur = 0, hi = 0;
+	sqlite3_status64(SQLITE_STATUS_MEMORY_USED, &cur, &hi, 1);
+	*now = cur;
+	*most = hi;
+}

@@ -22,6 +22,9 @@ static const char SQL_EACH_SUBJECT[] =
 static const char SQL_RANGE[] =
 	"SELECT seq, uid, at, actor, action, subject, before, after, prev_hash, hash FROM audit "
 	"WHERE subject >= ?1 AND subject < ?2 ORDER BY subject, seq";
+static const char SQL_RANGE_FROM[] =
+	"SELECT seq, uid, at, actor, action, subject, before, after, prev_hash, hash FROM audit "
+	"WHERE subject >= ?1 ORDER BY subject, seq";
 static const char SQL_DEMO[] =
 	"SELECT count(*) FROM audit WHERE subject = 'database' AND action = 'demo'";
 static const char SQL_FROM[] =
@@ -134,11 +137,12 @@ int store_audit_cursor_open(struct store *s, const char *lo, const char *hi, str
 			    struct mc_error *err)
 {
 	*out = NULL;
-	sqlite3_stmt *st = store_prep(s, SQL_RANGE, err);
+	sqlite3_stmt *st = store_prep(s, hi ? SQL_RANGE : SQL_RANGE_FROM, err);
 	if (!st)
 		return MC_FAIL;
 	store_bind_text(st, 1, lo);
-	store_bind_text(st, 2, hi);
+	if (hi)
+		store_bind_text(st, 2, hi);
 	struct store_audit_cursor *c = mc_xcalloc(1, sizeof *c);
 	c->s = s;
 	c->st = st;

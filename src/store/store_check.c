@@ -232,6 +232,22 @@ int store_check_counts(struct store *s, long *submissions, long *evidence, long 
 	return rc == SQLITE_ROW ? MC_OK : store_fail(s, err, "checking the database");
 }
 
+/* ---------------------------------------------------------------- memory */
+
+#define STR_(x) #x
+#define STR(x) STR_(x)
+/* SQLite's default (its DEFAULT_CACHE_SIZE), as every other command has it. */
+static const char SQL_BOUND_OFF[] = "PRAGMA main.cache_size = -2000; PRAGMA temp.cache_size = -2000";
+static const char SQL_BOUND_ON[] = "PRAGMA main.cache_size = -" STR(STORE_CHECK_CACHE_KIB) ";"
+				   " PRAGMA temp.cache_size = -" STR(STORE_CHECK_CACHE_KIB);
+
+int store_check_bound(struct store *s, int on, struct mc_error *err)
+{
+	if (sqlite3_exec(store_db(s), on ? SQL_BOUND_ON : SQL_BOUND_OFF, NULL, NULL, NULL) != SQLITE_OK)
+		return store_fail(s, err, "setting the check's memory");
+	return MC_OK;
+}
+
 /* ---------------------------------------------------------------- the integrity check beside */
 
 /* PRAGMA integrity_check and the foreign keys on a connection of their own, in a
@@ -270,7 +286,10 @@ int store_check_integrity_start(struct store *s, int serial, struct store_check_
 		abort();
 	j->main = s;
 	int rc = store_open(store_path(s), STORE_READONLY | STORE_NO_MIGRATE, &j->own, err);
+	if (rc == MC_OK)
+		rc = store_check_bound(j->own, 1, err);
 	if (rc != MC_OK) {
+		store_close(&j->own);
 		free(j);
 		return rc;
 	}

@@ -79,6 +79,38 @@ done
 unset MCASSESS_CHECK_SERIAL
 restore
 
+# ---- the audit log is read once (issue 15): one walk by subject checks the
+# records against it and the chain both, the chain through an order-free sum
+# (audit_sum); no walk in seq order while the chain is whole
+MCASSESS_SQL_TRACE=$T/once.sql
+export MCASSESS_SQL_TRACE
+t_run 0 check
+unset MCASSESS_SQL_TRACE
+t_check "a clean check reads the audit log once, by subject ($(grep -c ' FROM audit WHERE subject >= ' "$T/once.sql") walk)" \
+	sh -c "[ \$(grep -c ' FROM audit WHERE subject >= ' '$T/once.sql') -eq 1 ] && ! grep -q ' FROM audit ORDER BY seq' '$T/once.sql'"
+# a broken chain is walked again in seq order for its messages, and every
+# problem comes in the order it did when each part read the log itself: the
+# chain's, the counters', then the records' (found in the same walk as the chain)
+sql "DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE seq = 2;
+	UPDATE status_count SET n = n + 3 WHERE status = 'queued';
+	UPDATE decision SET outcome = 'earned'"
+for serial in 0 1; do
+	MCASSESS_CHECK_SERIAL=$serial MCASSESS_SQL_TRACE=$T/broken$serial.sql
+	export MCASSESS_CHECK_SERIAL MCASSESS_SQL_TRACE
+	t_run 1 check
+	unset MCASSESS_SQL_TRACE
+	t_stdout_has "problem: audit log: row 2 is missing (deleted)"
+	t_stdout_has "problem: status counter 'queued' says 4"
+	t_stdout_has "problem: decision on S-2 is 'earned' but the last audited change"
+	t_stdout_has "problem: submission S-2 was decided 'earned' but its status is 'resubmit'"
+	t_check "the chain's problem, the counter's, then the records' (MCASSESS_CHECK_SERIAL=$serial)" \
+		awk '/audit log: row 2/ { a = NR } /status counter/ { c = NR } /decision on S-2/ { d = NR }
+			END { exit !(a && c && d && a < c && c < d) }' "$OUT"
+	t_check "a broken chain is walked in seq order for its messages" grep -q ' FROM audit ORDER BY seq' "$T/broken$serial.sql"
+done
+unset MCASSESS_CHECK_SERIAL
+restore
+
 # ---- a decision that the submission's status does not reflect
 sql "UPDATE submission SET status = 'in_progress' WHERE ext_id = 'S-2'"
 t_run 1 check
@@ -182,6 +214,14 @@ t_stderr_has "check found 5 problems"
 cp "$T/pairs-clean.db" "$DB"
 rm -f "$DB-wal" "$DB-shm"
 t_run 0 check
+# ...and all time's sums held in memory are its distinct keys, no more (the
+# months merged in as they end; they took up to four times that, issue 15)
+MCASSESS_CHECK_TIMES=1 mc check
+HELD=$(sed -n "s/^check time: agreement's sums for all time: \([0-9]*\) held at most$/\1/p" "$ERR")
+KEYS=$(sql "SELECT max(n) FROM (SELECT count(*) AS n FROM report_agree_count WHERE per = 'all'
+	UNION ALL SELECT count(*) FROM report_own_count WHERE per = 'all' GROUP BY assessor)")
+t_check "agreement's sums for all time: ${HELD:-none} held at most, for $KEYS distinct keys" \
+	test -n "$HELD" -a "${HELD:-0}" -gt 0 -a "${HELD:-0}" -le "$KEYS"
 # The turnaround and assessors facts (report_submission), one row a submission:
 # a kept row whose submission is gone, and one that differs from its submission's.
 sql "INSERT INTO report_submission SELECT 999999, credential_id, district_id, status, submitted_at, assigned_at,
@@ -213,6 +253,17 @@ t_check "no timing without MCASSESS_CHECK_TIMES" sh -c "! '$MCASSESS' --db '$DB'
 # the reports' tables is planned (EXPLAIN QUERY PLAN; the plans do not depend
 # on the data: there are no statistics) and none may do either.
 MCASSESS_SQL_TRACE=$T/trace.sql mc check
+# SQLite's memory is bounded for the whole check, whatever the size: each
+# connection's page cache (the integrity check's too), the temporary tables'
+# and with them each sort's memory (issue 15: several sorts at a time, each up
+# to the 2 MB cache, were half of check's peak); back to the default after
+bounded() { # TRACE: two connections set to 512 KiB, before the recounts; the default after
+	[ "$(grep -c 'PRAGMA main.cache_size = -512' "$1")" -eq 2 ] &&
+		[ "$(grep -c 'PRAGMA temp.cache_size = -512' "$1")" -eq 2 ] &&
+		awk '/PRAGMA main.cache_size = -512/ && !b { b = NR } / FROM report_agree_count / && !r { r = NR }
+			/PRAGMA main.cache_size = -2000/ { d = NR } END { exit !(b && r && d && b < r && r < d) }' "$1"
+}
+t_check "the check's connections run with 512 KiB caches, then the default" bounded "$T/trace.sql"
 sed -n 's/^(prepared) //p' "$T/trace.sql" | grep -E '^(SELECT|WITH|INSERT)' | grep 'report_' | sort -u >"$T/recounts.sql"
 copy=$(sed -n 's/^(prepared) \(CREATE TABLE temp\.check_[a-z_]* .*\)/\1;/p' "$T/trace.sql" | sort -u | tr '\n' ' ')
 t_check "the recounts' statements were traced ($(wc -l <"$T/recounts.sql") of them)" \

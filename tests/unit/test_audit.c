@@ -39,6 +39,27 @@ static char *make_log(char **dirp, int rows)
 	return path;
 }
 
+/* The chain's sum (audit_sum) over the rows read by subject, as check reads
+ * them (not in seq order): whether it holds. */
+static int sum_holds(struct store *s)
+{
+	struct mc_error err = MC_ERROR_INIT;
+	struct audit_sum sum;
+	struct store_audit_cursor *cur = NULL;
+	assert_int_equal(store_begin_read(s, &err), MC_OK);
+	assert_int_equal(audit_sum_start(s, &sum, &err), MC_OK);
+	assert_int_equal(store_audit_cursor_open(s, "", NULL, &cur, &err), MC_OK);
+	const struct audit_row *r;
+	while ((r = store_audit_cursor_row(cur))) {
+		audit_sum_row(&sum, r);
+		assert_int_equal(store_audit_cursor_next(cur, &err), MC_OK);
+	}
+	store_audit_cursor_close(&cur);
+	store_end_read(s);
+	return audit_sum_holds(&sum);
+}
+
+/* The chain's problems; the sum holds exactly when there are none. */
 static int verify(const char *path, struct collect *c)
 {
 	struct store *s = NULL;
@@ -46,8 +67,10 @@ static int verify(const char *path, struct collect *c)
 	long problems = 0;
 	assert_int_equal(unit_open(path, 0, &s, &err), MC_OK);
 	assert_int_equal(audit_verify(s, collect, c, &problems, &err), MC_OK);
+	int holds = sum_holds(s);
 	unit_close(&s);
 	assert_int_equal(problems, c->n);
+	assert_int_equal(holds, problems == 0);
 	return (int)problems;
 }
 
@@ -160,6 +183,76 @@ static void rehashed_row_still_breaks_chain(void **state)
 	unit_rmtree(dir);
 }
 
+/* Rows written by hand with their own hashes right (as one who knows how the
+ * chain is made could), seq order 1 to 4 but linked 1, 3, 2, 4: each row's
+ * prev_hash is some row's hash, so only the seqs tell that the links are wrong. */
+static void links_out_of_seq_order(void **state)
+{
+	(void)state;
+	char *dir;
+	char *path = make_log(&dir, 0);
+	char h[5][MC_SHA256_HEX] = { "" };
+	const int follows[5] = { 0, 0, 3, 1, 2 }; /* row k's prev_hash: row follows[k]'s hash */
+	const int order[4] = { 1, 3, 2, 4 };      /* written in the order of the links */
+	sqlite3 *db;
+	sqlite3_open(path, &db);
+	for (int i = 0; i < 4; i++) {
+		int k = order[i];
+		char subj[32], uid[32];
+		snprintf(subj, sizeof subj, "submission:S%d", k);
+		snprintf(uid, sizeof uid, "uid-%d", k);
+		struct audit_row r = { .seq = k, .uid = uid, .at = "2026-01-01T00:00:00Z", .actor = "ann",
+				       .action = "score", .subject = subj, .after = "{}", .prev_hash = h[follows[k]] };
+		audit_row_hash(&r, h[k]);
+		char *sql = mc_xasprintf("INSERT INTO audit(seq, uid, at, actor, action, subject, before, after, "
+					 "prev_hash, hash) VALUES (%d, '%s', '%s', 'ann', 'score', '%s', NULL, '{}', '%s', '%s')",
+					 k, uid, r.at, subj, h[follows[k]], h[k]);
+		assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+		free(sql);
+	}
+	char *sql = mc_xasprintf("INSERT OR REPLACE INTO meta(key, value) VALUES ('audit_head_seq', '4'), "
+				 "('audit_head_hash', '%s')", h[4]);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	free(sql);
+	sqlite3_close(db);
+	struct collect c = { 0 };
+	assert_true(verify(path, &c) >= 1); /* and the sum does not hold */
+	free(path);
+	unit_rmtree(dir);
+}
+
+/* A row of another database's log (its own hash right) in place of one of this log's. */
+static void row_of_another_log(void **state)
+{
+	(void)state;
+	char *dir, *dir2;
+	char *path = make_log(&dir, 12), *other = make_log(&dir2, 12);
+	char *sql = mc_xasprintf("ATTACH '%s' AS o; DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE seq = 7;"
+				 " INSERT INTO audit SELECT * FROM o.audit WHERE seq = 7", other);
+	tamper(path, sql);
+	free(sql);
+	struct collect c = { 0 };
+	assert_true(verify(path, &c) >= 1);
+	free(path);
+	free(other);
+	unit_rmtree(dir);
+	unit_rmtree(dir2);
+}
+
+/* An empty log and a long one (rows read by subject far from seq order). */
+static void sum_holds_on_whole_chains(void **state)
+{
+	(void)state;
+	for (int rows = 0; rows <= 30; rows += 30) {
+		char *dir;
+		char *path = make_log(&dir, rows);
+		struct collect c = { 0 };
+		assert_int_equal(verify(path, &c), 0);
+		free(path);
+		unit_rmtree(dir);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -169,6 +262,9 @@ int main(void)
 		cmocka_unit_test(deleted_middle_row_detected),
 		cmocka_unit_test(deleted_newest_row_detected),
 		cmocka_unit_test(rehashed_row_still_breaks_chain),
+		cmocka_unit_test(links_out_of_seq_order),
+		cmocka_unit_test(row_of_another_log),
+		cmocka_unit_test(sum_holds_on_whole_chains),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
