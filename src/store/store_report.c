@@ -750,6 +750,10 @@ static const char *const SQL_PAIRS_CHECK_DAY[] = {
 	AGREE_OF_DAY(OWN, OWN_EVERYONE),
 	AGREE_OUTER(AGREE_PAIRS("submission_id IN " AGREE_DAY_SUBS, "submission_id IN " AGREE_DAY_SUBS)),
 };
+/* Which of them check the day's month (AGREE_OF_DAY: the day, then its month): once
+ * a month, not once for each of its days written since (a month's recount costs
+ * about ten of its days': 0.2 s at 20,000 submissions). */
+static const int PAIRS_CHECK_MONTH[] = { 0, 1, 0, 1, 0 };
 
 static int pairs_check_day(struct store *s, sqlite3_stmt *st, const char *day,
 			   int (*fn)(void *ctx, const struct report_pair_diff *d), void *ctx, struct mc_error *err)
@@ -1156,6 +1160,9 @@ int store_report_pairs_check(struct store *s, const char *const *days, int ndays
 			     int (*fn)(void *ctx, const struct report_pair_diff *d), void *ctx, struct mc_error *err)
 {
 	int nparts = (int)(sizeof SQL_PAIRS_CHECK_DAY / sizeof *SQL_PAIRS_CHECK_DAY);
+	_Static_assert(sizeof SQL_PAIRS_CHECK_DAY / sizeof *SQL_PAIRS_CHECK_DAY ==
+			       sizeof PAIRS_CHECK_MONTH / sizeof *PAIRS_CHECK_MONTH,
+		       "a month flag for each part");
 	int rc = MC_OK;
 	if (!days) {
 		agree_held_most = 0;
@@ -1171,6 +1178,8 @@ int store_report_pairs_check(struct store *s, const char *const *days, int ndays
 	}
 	for (int i = 0; rc == MC_OK && i < ndays; i++)
 		for (int part = 0; rc == MC_OK && part < nparts; part++) {
+			if (PAIRS_CHECK_MONTH[part] && i > 0 && strncmp(days[i], days[i - 1], 7) == 0)
+				continue;   /* the days come in order: this month is checked */
 			sqlite3_stmt *st = store_prep(s, SQL_PAIRS_CHECK_DAY[part], err);
 			rc = st ? pairs_check_day(s, st, days[i], fn, ctx, err) : MC_FAIL;
 		}

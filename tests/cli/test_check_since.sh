@@ -114,6 +114,22 @@ t_run 1 check --since-last
 t_stdout_has "problem: agreement counter (by day) for $S3_DAY,"
 t_stdout_has "earlier reads by nobody against the final ones, says 4 but 0 pairs of reads match it"
 restore
+# a month that several days written since belong to is recounted once, not once a day
+t_run 0 check
+mc score S-1 O1 demonstrated
+mc score S-2 O1 demonstrated
+mc score S-3 O1 demonstrated # three days of 2026-02 written since
+sql "INSERT INTO report_agree_count VALUES ('month', '2026-02', 0, 1, 0, 0, 'nobody', 3, 0, 0, 4)"
+MCASSESS_SQL_TRACE=$T/since-month.sql
+export MCASSESS_SQL_TRACE
+t_run 1 check --since-last
+unset MCASSESS_SQL_TRACE
+t_stdout_has "problem: agreement counter (by month) for 2026-02,"
+t_check "the month's difference named once ($(grep -c 'agreement counter (by month) for 2026-02,' "$OUT") times)" \
+	test "$(grep -c 'agreement counter (by month) for 2026-02,' "$OUT")" -eq 1
+t_check "agreement's month recounted once for three days ($(grep -c "report_agree_count WHERE per = 'month'" "$T/since-month.sql") statements)" \
+	test "$(grep -c "report_agree_count WHERE per = 'month'" "$T/since-month.sql")" -eq 1
+restore
 
 t_run 0 check --help
 t_stdout_has "--since-last"
