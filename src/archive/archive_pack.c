@@ -1571,11 +1571,22 @@ static int afresh_known(unsigned long lo, unsigned long ino)
 	return 0;
 }
 
+static void afresh_free(void)
+{
+	free(afresh);
+	afresh = NULL;
+	nafresh = capafresh = 0;
+}
+
 static void pack_cache_afresh(const char *path, unsigned long lo, unsigned long ino)
 {
 	if (afresh_known(lo, ino))
 		return;
 	if (nafresh == capafresh) {
+		static int registered;
+		if (!registered)
+			atexit(afresh_free);
+		registered = 1;
 		capafresh = capafresh ? 2 * capafresh : 16;
 		afresh = mc_xrealloc(afresh, capafresh * sizeof *afresh);
 	}
