@@ -2571,24 +2571,26 @@ static int remember_remote(struct arc *a, const char *url, const char *pulled, s
 /* A remote on this machine (a path to a bare archive with a main branch):
  * its objects taken as files (arc_objects_take), not fetched, which indexes
  * every object it receives (tens of bytes each held, ~15 objects a
- * submission: hundreds of MB for a state's archive). 1: not such a remote,
- * or its head did not arrive: fetch it. */
-static int fetch_local(struct arc *a, const char *url, git_oid *theirs, int *have, struct mc_error *err)
+ * submission: hundreds of MB for a state's archive). *done 0 (and MC_OK):
+ * not such a remote, or its head did not arrive: fetch it. A copy that
+ * failed is the pull's failure (MC_FAIL, said in err), not a fetch. */
+static int fetch_local(struct arc *a, const char *url, git_oid *theirs, int *have, int *done, struct mc_error *err)
 {
 	git_repository *r = NULL;
+	*done = 0;
 	if (strstr(url, "://") || git_repository_open_bare(&r, url) < 0)
-		return 1;
+		return MC_OK;
 	int found = git_reference_name_to_id(theirs, r, MAIN_REF) == 0;
 	git_repository_free(r);
 	if (!found)
-		return 1;
+		return MC_OK;
 	char *from = mc_xasprintf("%s/objects", url);
 	size_t taken = 0;
 	int rc = arc_objects_take(from, a->objects, &taken);
 	int e = errno;
 	free(from);
 	if (rc != 0 && e == ENOTSUP)
-		return 1;
+		return MC_OK;
 	if (rc != 0)
 		return mc_error_set(err, MC_FAIL, "%s: its objects cannot be copied into the archive %s: %s", url,
 				    a->path, strerror(e));
@@ -2599,12 +2601,13 @@ static int fetch_local(struct arc *a, const char *url, git_oid *theirs, int *hav
 		git_odb_refresh(odb);
 	git_odb_free(odb);
 	if (git_commit_lookup(&c, a->repo, theirs) < 0)
-		return 1;
+		return MC_OK;
 	git_commit_free(c);
 	if (git_reference_create(&ref, a->repo, "refs/mcassess/remote", theirs, 1, "archive pull") < 0)
 		return gfail(a, err, "noting the remote's head");
 	git_reference_free(ref);
 	*have = 1;
+	*done = 1;
 	return MC_OK;
 }
 
@@ -2613,9 +2616,9 @@ static int fetch(struct arc *a, const char *url, git_oid *theirs, int *have, str
 {
 	git_remote *rem = NULL;
 	*have = 0;
-	int local = fetch_local(a, url, theirs, have, err);
-	if (local != 1)
-		return local;
+	int done = 0, rc = fetch_local(a, url, theirs, have, &done, err);
+	if (rc != MC_OK || done)
+		return rc;
 	if (remote_new(a, url, &rem) < 0)
 		return mc_error_set(err, MC_FAIL, "%s: not a usable remote: %s", url, git_why());
 	char *spec = "+" MAIN_REF ":refs/mcassess/remote";
@@ -2624,7 +2627,6 @@ static int fetch(struct arc *a, const char *url, git_oid *theirs, int *have, str
 	git_fetch_options_init(&o, GIT_FETCH_OPTIONS_VERSION);
 	struct push_status ps = { .auth.url = url, .auth.login = session_user(a->s) };
 	remote_callbacks(&o.callbacks, &ps);
-	int rc = MC_OK;
 	if (git_remote_fetch(rem, &specs, &o, NULL) < 0)
 		rc = remote_fail(&ps, err, url, "cannot fetch from it");
 	arc_auth_free(&ps.auth);

@@ -18,6 +18,11 @@
  * same one (arc_repo_close does not close it). 0 or -1. */
 int arc_repo_open(git_repository **out, const char *path);
 void arc_repo_close(git_repository *repo);
+/* The odb of the objects directory OBJECTS as libgit2's git_odb_open makes
+ * it (loose objects, packs), its packs read through a backend that calls
+ * arc_pack_maps_bound after each read and look-up; libgit2's own when the
+ * directory borrows objects (info/alternates). 0 or -1 (libgit2's error). */
+int arc_odb_open(git_odb **out, const char *objects);
 /* The in-memory backend (git_mempack_new) batches write into, added to repo's
  * odb once for the kept repository (one per batch piled up in it before). 0 or -1. */
 int arc_repo_mempack(git_repository *repo, git_odb_backend **out);
@@ -58,6 +63,9 @@ void arc_pack_maps_drop(const char *objects);
  * so that what a pull, an init or a walk of the history holds of the
  * archive's packs stays the same at any size. */
 void arc_pack_maps_bound(const char *objects);
+/* That growth, in bytes (0: 4 MiB again), for the tests: a small archive's
+ * indexes are far smaller than 4 MiB. */
+void arc_pack_maps_growth(size_t bytes);
 
 /* An object into an in-memory backend (git_mempack_new), its id computed
  * here: no look-ups on disk. 0 or -1 (libgit2's error set). */

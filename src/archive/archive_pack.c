@@ -291,6 +291,164 @@ int arc_sink_write(const struct arc_sink *k, git_oid *oid, const void *data, siz
 	return loose_write(k->objects, oid, data, len, type);
 }
 
+/* ---------------------------------------------------------------- the packs' pages bounded at every read */
+
+/* libgit2's pack backend, with the resident set looked at after every read
+ * and look-up through it (arc_pack_maps_bound): one look-up searches every
+ * pack's index (each a binary search in a file libgit2 maps whole) and a
+ * touch maps up to 64 KiB around it (the kernel's fault-around), so a
+ * record's dozen reads between two looks at the resident set (a look a
+ * record, as before) touched more of the indexes the larger they were (up to
+ * the whole of them: a pull's peak grew with the archive). A look an object
+ * bounds what is touched between two looks by one object's look-ups. */
+struct bounded {
+	git_odb_backend parent;
+	git_odb_backend *in;
+	char *objects;
+};
+
+static git_odb_backend *inner(git_odb_backend *b)
+{
+	struct bounded *w = (struct bounded *)b;
+	w->in->odb = b->odb; /* the odb it is in, as if added itself (writepack, refresh) */
+	return w->in;
+}
+
+static int bounded_after(git_odb_backend *b, int rc)
+{
+	arc_pack_maps_bound(((struct bounded *)b)->objects);
+	return rc;
+}
+
+static int b_read(void **data, size_t *len, git_object_t *type, git_odb_backend *b, const git_oid *id)
+{
+	git_odb_backend *in = inner(b);
+	return bounded_after(b, in->read(data, len, type, in, id));
+}
+
+static int b_read_prefix(git_oid *out, void **data, size_t *len, git_object_t *type, git_odb_backend *b,
+			 const git_oid *id, size_t n)
+{
+	git_odb_backend *in = inner(b);
+	return bounded_after(b, in->read_prefix(out, data, len, type, in, id, n));
+}
+
+static int b_read_header(size_t *len, git_object_t *type, git_odb_backend *b, const git_oid *id)
+{
+	git_odb_backend *in = inner(b);
+	return bounded_after(b, in->read_header(len, type, in, id));
+}
+
+static int b_exists(git_odb_backend *b, const git_oid *id)
+{
+	git_odb_backend *in = inner(b);
+	return bounded_after(b, in->exists(in, id));
+}
+
+static int b_exists_prefix(git_oid *out, git_odb_backend *b, const git_oid *id, size_t n)
+{
+	git_odb_backend *in = inner(b);
+	return bounded_after(b, in->exists_prefix(out, in, id, n));
+}
+
+static int b_freshen(git_odb_backend *b, const git_oid *id)
+{
+	git_odb_backend *in = inner(b);
+	return bounded_after(b, in->freshen(in, id));
+}
+
+static int b_refresh(git_odb_backend *b)
+{
+	git_odb_backend *in = inner(b);
+	return in->refresh(in);
+}
+
+static int b_foreach(git_odb_backend *b, git_odb_foreach_cb cb, void *payload)
+{
+	git_odb_backend *in = inner(b);
+	return in->foreach(in, cb, payload);
+}
+
+static int b_writepack(git_odb_writepack **out, git_odb_backend *b, git_odb *odb, git_indexer_progress_cb cb,
+		       void *payload)
+{
+	git_odb_backend *in = inner(b);
+	return in->writepack(out, in, odb, cb, payload);
+}
+
+static int b_writemidx(git_odb_backend *b)
+{
+	git_odb_backend *in = inner(b);
+	return in->writemidx(in);
+}
+
+static void b_free(git_odb_backend *b)
+{
+	struct bounded *w = (struct bounded *)b;
+	w->in->free(w->in);
+	free(w->objects);
+	free(w);
+}
+
+/* in, wrapped: the operations it has, and no others (the odb asks which). */
+static git_odb_backend *bounded_new(git_odb_backend *in, const char *objects)
+{
+	struct bounded *w = mc_xcalloc(1, sizeof *w);
+	if (git_odb_init_backend(&w->parent, GIT_ODB_BACKEND_VERSION) < 0) {
+		free(w);
+		return NULL;
+	}
+	w->in = in;
+	w->objects = mc_xstrdup(objects);
+	git_odb_backend *b = &w->parent;
+	b->read = in->read ? b_read : NULL;
+	b->read_prefix = in->read_prefix ? b_read_prefix : NULL;
+	b->read_header = in->read_header ? b_read_header : NULL;
+	b->exists = in->exists ? b_exists : NULL;
+	b->exists_prefix = in->exists_prefix ? b_exists_prefix : NULL;
+	b->freshen = in->freshen ? b_freshen : NULL;
+	b->refresh = in->refresh ? b_refresh : NULL;
+	b->foreach = in->foreach ? b_foreach : NULL;
+	b->writepack = in->writepack ? b_writepack : NULL;
+	b->writemidx = in->writemidx ? b_writemidx : NULL;
+	b->free = b_free;
+	return b;
+}
+
+/* libgit2's default priorities (odb.h): packs searched before loose objects */
+#define LOOSE_PRIORITY 1
+#define PACKED_PRIORITY 2
+
+int arc_odb_open(git_odb **out, const char *objects)
+{
+	char *alt = mc_xasprintf("%s/info/alternates", objects);
+	int borrows = access(alt, F_OK) == 0;
+	free(alt);
+	if (borrows) /* libgit2's own, which reads what it borrows */
+		return git_odb_open(out, objects);
+	git_odb *odb = NULL;
+	git_odb_backend *loose = NULL, *pack = NULL, *b = NULL;
+	if (git_odb_new(&odb) < 0)
+		return -1;
+	int rc = git_odb_backend_loose(&loose, objects, -1, 0, 0, 0);
+	if (rc == 0 && (rc = git_odb_add_backend(odb, loose, LOOSE_PRIORITY)) < 0)
+		loose->free(loose);
+	if (rc == 0)
+		rc = git_odb_backend_pack(&pack, objects);
+	if (rc == 0 && !(b = bounded_new(pack, objects))) {
+		pack->free(pack);
+		rc = -1;
+	}
+	if (rc == 0 && (rc = git_odb_add_backend(odb, b, PACKED_PRIORITY)) < 0)
+		b->free(b);
+	if (rc < 0) {
+		git_odb_free(odb);
+		return -1;
+	}
+	*out = odb;
+	return 0;
+}
+
 /* ---------------------------------------------------------------- the repository, kept open */
 
 /* The last archive opened stays open for the process (the workstation commits
@@ -326,6 +484,12 @@ int arc_repo_open(git_repository **out, const char *path)
 	}
 	if (git_repository_open_bare(out, path) < 0)
 		return -1;
+	char *objdir = mc_xasprintf("%s/objects", path);
+	git_odb *odb = NULL;
+	if (arc_odb_open(&odb, objdir) == 0) /* else libgit2's own, opened at its first use */
+		git_repository_set_odb(*out, odb);
+	git_odb_free(odb);
+	free(objdir);
 	static int registered;
 	if (!registered) {
 		/* libgit2 caches trees up to 4 KiB: the sharded roots (256 entries,
@@ -383,7 +547,7 @@ static void kept_odb_afresh(void)
 		return;
 	char *objects = mc_xasprintf("%s/objects", kept.path);
 	git_odb *odb = NULL;
-	if (git_odb_open(&odb, objects) == 0 && git_repository_set_odb(kept.repo, odb) == 0)
+	if (arc_odb_open(&odb, objects) == 0 && git_repository_set_odb(kept.repo, odb) == 0)
 		kept.mem = NULL; /* it went with the old odb: added to the new one at the next batch */
 	else
 		kept.stale = 1;
@@ -1571,11 +1735,22 @@ static int afresh_known(unsigned long lo, unsigned long ino)
 	return 0;
 }
 
+static void afresh_free(void)
+{
+	free(afresh);
+	afresh = NULL;
+	nafresh = capafresh = 0;
+}
+
 static void pack_cache_afresh(const char *path, unsigned long lo, unsigned long ino)
 {
 	if (afresh_known(lo, ino))
 		return;
 	if (nafresh == capafresh) {
+		static int registered;
+		if (!registered)
+			atexit(afresh_free);
+		registered = 1;
 		capafresh = capafresh ? 2 * capafresh : 16;
 		afresh = mc_xrealloc(afresh, capafresh * sizeof *afresh);
 	}
@@ -1655,6 +1830,9 @@ void arc_pack_maps_drop(const char *objects)
  * often at 20,000 submissions (pages faulted back: 1.6 million minor faults)
  * that the pull took 30 % more CPU; 4 MiB: the same CPU as main, peak 29 MB. */
 #define MAPS_GROWTH (4 << 20)
+static size_t maps_growth = MAPS_GROWTH;
+
+void arc_pack_maps_growth(size_t bytes) { maps_growth = bytes ? bytes : MAPS_GROWTH; }
 
 void arc_pack_maps_bound(const char *objects)
 {
@@ -1677,7 +1855,7 @@ void arc_pack_maps_bound(const char *objects)
 	if (sscanf(b, "%lld %lld", &size, &resident) != 2)
 		return;
 	long page = sysconf(_SC_PAGESIZE);
-	if (after >= 0 && (resident - after) * page < MAPS_GROWTH)
+	if (after >= 0 && (resident - after) * page < (long long)maps_growth)
 		return;
 	arc_pack_maps_drop(objects);
 	n = pread(fd, b, sizeof b - 1, 0);

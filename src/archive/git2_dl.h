@@ -74,9 +74,13 @@
 	X(object_type2string) \
 	X(odb_add_alternate) \
 	X(odb_add_backend) \
+	X(odb_backend_loose) \
+	X(odb_backend_pack) \
 	X(odb_backend_data_free) \
 	X(odb_free) \
 	X(odb_hash) \
+	X(odb_init_backend) \
+	X(odb_new) \
 	X(odb_object_data) \
 	X(odb_object_free) \
 	X(odb_object_size) \
@@ -193,9 +197,13 @@ int git2_dl_load(struct mc_error *err);
 #define git_object_type2string (*git2_dl.object_type2string)
 #define git_odb_add_alternate (*git2_dl.odb_add_alternate)
 #define git_odb_add_backend (*git2_dl.odb_add_backend)
+#define git_odb_backend_loose (*git2_dl.odb_backend_loose)
+#define git_odb_backend_pack (*git2_dl.odb_backend_pack)
 #define git_odb_backend_data_free (*git2_dl.odb_backend_data_free)
 #define git_odb_free(p) GIT2_DL_FREE(odb_free, p)
 #define git_odb_hash (*git2_dl.odb_hash)
+#define git_odb_init_backend (*git2_dl.odb_init_backend)
+#define git_odb_new (*git2_dl.odb_new)
 #define git_odb_object_data (*git2_dl.odb_object_data)
 #define git_odb_object_free(p) GIT2_DL_FREE(odb_object_free, p)
 #define git_odb_object_size (*git2_dl.odb_object_size)

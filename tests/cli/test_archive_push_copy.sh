@@ -46,6 +46,23 @@ t_check "a new database pulls from the remote" test $? -eq 0
 "$MCASSESS" --db "$F" queue --status all --format tsv >"$T/q2"
 t_check "the same submissions as the database that pushed" cmp -s "$T/q1" "$T/q2"
 
+# a pull whose copy of the remote's files fails says so and stops: no fetch
+# through libgit2 behind it (a fall-back that went on with the error set)
+G=$T/copyfail.db
+"$MCASSESS" --db "$G" init >/dev/null 2>&1 && "$MCASSESS" --db "$G" archive init >/dev/null 2>&1
+first=$(packs "$R" | head -n 1)
+mkdir "$G.archive.git/objects/pack/$first" # the copy cannot be renamed onto it
+"$MCASSESS" --db "$G" archive pull "$R" >"$OUT" 2>"$ERR"
+t_check "a pull whose copy fails exits 1" test $? -eq 1
+t_stderr_has "its objects cannot be copied into the archive"
+"$MCASSESS" --db "$G" queue --status all --format tsv >"$T/q3"
+t_check "nothing was pulled" test "$(grep -c HX- "$T/q3")" -eq 0
+rmdir "$G.archive.git/objects/pack/$first"
+"$MCASSESS" --db "$G" archive pull "$R" >"$OUT" 2>"$ERR"
+t_check "the same pull, the copy mended, goes through" test $? -eq 0
+"$MCASSESS" --db "$G" queue --status all --format tsv >"$T/q3"
+t_check "and pulls the same submissions" cmp -s "$T/q1" "$T/q3"
+
 # another database with the same archive pushes first: the remote has moved on
 t_copy_archived "$DB" "$T/b.db"
 "$MCASSESS" --db "$T/b.db" score HX-102 O2 progressing >/dev/null 2>&1
