@@ -1855,6 +1855,8 @@ void arc_pack_maps_bound(const char *objects)
 	if (sscanf(b, "%lld %lld", &size, &resident) != 2)
 		return;
 	long page = sysconf(_SC_PAGESIZE);
+	if (after >= 0 && resident < after)
+		after = resident; /* freed since (a cache let go): the growth counts from here */
 	if (after >= 0 && (resident - after) * page < (long long)maps_growth)
 		return;
 	arc_pack_maps_drop(objects);
