@@ -34,6 +34,8 @@ struct check_summary {
 	long problems;
 	long long since_audit_seq;   /* CHECK_SINCE_LAST: the audit row it went on from; -1: whole */
 	long long since_evidence_id; /* and the evidence rowid after which it looked */
+	int marks_kept;              /* a clean whole check: 1 where it ended was recorded,
+				      * 0 not (the database busy or not writable); -1 other */
 };
 
 /* Each problem is a sentence for people ("evidence S-1 #2 (artifact): file

@@ -61,6 +61,10 @@ static int run_check(struct cli *cli, const struct cli_cmd *self, int argc, char
 		       sum.since_evidence_id, sum.since_audit_seq);
 	if (sum.problems == 0) {
 		printf("all good: %s checked\n", summary);
+		if (sum.marks_kept == 0)
+			cli_say(stderr, "mcassess: check: the database was busy (or cannot be written), so where this "
+					"check ended was not recorded; the next 'check --since-last' starts from the "
+					"last clean check recorded\n");
 	} else {
 		cli_say(stderr, "mcassess: check found %ld problem%s in %s (%s)\n", sum.problems,
 			sum.problems == 1 ? "" : "s", cli->db_path, summary);

@@ -1152,14 +1152,16 @@ static int mark_set(struct store *s, const char *key, long long v, struct mc_err
 	return store_meta_set(s, key, t, err);
 }
 
-/* Recorded after a clean check. A database this user cannot write keeps the old
- * marks: the next --since-last then checks a little more, nothing less. */
-static void marks_save(struct store *s, const struct marks *m)
+/* Recorded after a clean check. A database this user cannot write, or that
+ * another process is writing at that moment (not waited for: the marks can be
+ * done without), keeps the old marks: the next --since-last then checks a
+ * little more, nothing less. 0: not recorded. */
+static int marks_save(struct store *s, const struct marks *m)
 {
 	struct mc_error err = MC_ERROR_INIT;
-	if (store_begin(s, &err) != MC_OK) {
+	if (store_begin_nowait(s, &err) != MC_OK) {
 		mc_error_clear(&err);
-		return;
+		return 0;
 	}
 	int rc = mark_set(s, MARK_EVIDENCE, m->evidence, &err);
 	if (rc == MC_OK)
@@ -1175,6 +1177,7 @@ static void marks_save(struct store *s, const struct marks *m)
 	else
 		store_rollback(s);
 	mc_error_clear(&err);
+	return rc == MC_OK;
 }
 
 /* ---------------------------------------------------------------- the whole */
@@ -1284,6 +1287,7 @@ int check_run(struct store *s, unsigned what, void (*report)(void *ctx, const ch
 	}
 	memset(sum, 0, sizeof *sum);
 	sum->since_audit_seq = -1;
+	sum->marks_kept = -1;
 	/* SQLite's memory bounded whatever the size (store_check_bound). */
 	int rc = store_check_bound(s, 1, err);
 	/* One snapshot for the whole walk, so an assessor saving meanwhile cannot
@@ -1329,8 +1333,7 @@ int check_run(struct store *s, unsigned what, void (*report)(void *ctx, const ch
 		rc = check_orphans(&c, err);
 	phase(&c, NULL);
 	sum->problems = c.problems;
-	if (rc == MC_OK && c.problems == 0 && (what & CHECK_ALL) == CHECK_ALL)
-		marks_save(s, &now);
+	sum->marks_kept = rc == MC_OK && c.problems == 0 && (what & CHECK_ALL) == CHECK_ALL ? marks_save(s, &now) : -1;
 	free(last.audit_hash);
 	free(now.audit_hash);
 	return rc;

@@ -130,6 +130,19 @@ t_check "the month's difference named once ($(grep -c 'agreement counter (by mon
 t_check "agreement's month recounted once for three days ($(grep -c "report_agree_count WHERE per = 'month'" "$T/since-month.sql") statements)" \
 	test "$(grep -c "report_agree_count WHERE per = 'month'" "$T/since-month.sql")" -eq 1
 restore
+# another process writing: a clean check does not wait to record where it ended (it
+# can do without), says so, and the next --since-last starts from the last one recorded
+t_run 0 check
+mc score S-1 O1 demonstrated
+db_lock
+t_run 0 check
+t_stdout_has "all good:"
+t_stderr_has "the database was busy (or cannot be written), so where this check ended was not recorded"
+db_unlock
+t_run 0 check --since-last
+t_stdout_has "since the last clean check:"
+t_check "and where it ended recorded this time" sh -c "! grep -q 'was not recorded' '$ERR'"
+restore
 
 t_run 0 check --help
 t_stdout_has "--since-last"
