@@ -35,6 +35,12 @@ struct audited {
 	int matched;
 };
 
+/* Problems held back, to be reported in their turn. */
+struct held {
+	char **msg;
+	size_t n;
+};
+
 struct ck {
 	struct store *s;
 	void (*report)(void *ctx, const char *problem);
@@ -60,14 +66,12 @@ struct ck {
 	 * here, so that the report reads in the same order as a serial check's. */
 	void (*out)(void *ctx, const char *problem);
 	void *out_ctx;
-	char **held;
-	size_t nheld;
+	struct held held;
 	/* The whole check reads the audit log once (chain_and_records): the chain's
 	 * order-free sum, while the walk runs; the records' problems, found with the
 	 * chain's but reported in their own turn; whether they were. */
 	struct audit_sum *chain;
-	char **later;
-	size_t nlater;
+	struct held later;
 	int records_done;
 };
 
@@ -209,31 +213,26 @@ static int check_triggers(struct ck *c, struct mc_error *err)
 	return rc;
 }
 
-static void hold(void *ctx, const char *msg)
+static void held_add(struct held *h, const char *msg)
 {
-	struct ck *c = ctx;
-	c->held = mc_xrealloc(c->held, (c->nheld + 1) * sizeof *c->held);
-	c->held[c->nheld++] = mc_xstrdup(msg);
+	h->msg = mc_xrealloc(h->msg, (h->n + 1) * sizeof *h->msg);
+	h->msg[h->n++] = mc_xstrdup(msg);
 }
 
-static void hold_later(void *ctx, const char *msg)
-{
-	struct ck *c = ctx;
-	c->later = mc_xrealloc(c->later, (c->nlater + 1) * sizeof *c->later);
-	c->later[c->nlater++] = mc_xstrdup(msg);
-}
+static void hold(void *ctx, const char *msg) { held_add(&((struct ck *)ctx)->held, msg); }
 
-/* The problems held for later: reported (already counted), or (report 0) dropped. */
-static void later_out(struct ck *c, int report)
+static void hold_later(void *ctx, const char *msg) { held_add(&((struct ck *)ctx)->later, msg); }
+
+/* Problems held: reported now (already counted), or (report 0) dropped. */
+static void held_out(struct ck *c, struct held *h, int report)
 {
-	for (size_t i = 0; i < c->nlater; i++) {
+	for (size_t i = 0; i < h->n; i++) {
 		if (report)
-			c->report(c->ctx, c->later[i]);
-		free(c->later[i]);
+			c->report(c->ctx, h->msg[i]);
+		free(h->msg[i]);
 	}
-	free(c->later);
-	c->later = NULL;
-	c->nlater = 0;
+	free(h->msg);
+	*h = (struct held){ NULL, 0 };
 }
 
 /* The integrity check (SQLite's pass over every page: most of a whole check)
@@ -261,13 +260,7 @@ static int database_finish(struct ck *c, struct store_check_side **side, int aba
 	c->report = c->out;
 	c->ctx = c->out_ctx;
 	int rc = store_check_integrity_finish(side, abandon, relay, c, err);
-	for (size_t i = 0; i < c->nheld; i++) {
-		c->report(c->ctx, c->held[i]);
-		free(c->held[i]);
-	}
-	free(c->held);
-	c->held = NULL;
-	c->nheld = 0;
+	held_out(c, &c->held, 1);
 	return rc;
 }
 
@@ -1202,7 +1195,7 @@ static int run_whole_only(struct ck *c, unsigned what, struct mc_error *err)
 	if (rc == MC_OK && (what & CHECK_RECORDS)) {
 		step(c, "checking scores and decisions");
 		if (c->records_done) /* with the chain (chain_and_records) */
-			later_out(c, 1);
+			held_out(c, &c->later, 1);
 		else
 			rc = check_records(c, NULL, err);
 	}
@@ -1322,7 +1315,7 @@ int check_run(struct store *s, unsigned what, void (*report)(void *ctx, const ch
 		int rc2 = database_finish(&c, &side, rc != MC_OK, err);
 		rc = rc == MC_OK ? rc2 : rc;
 	}
-	later_out(&c, 0); /* held for a part a failure stopped before */
+	held_out(&c, &c.later, 0); /* held for a part a failure stopped before */
 	for (size_t i = 0; i < c.naltered; i++)
 		free(c.altered[i]);
 	free(c.altered);

@@ -1007,7 +1007,7 @@ static int top_choose(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3 *db
 	const struct df_entry *e = df_find(c, t, nrow, nph);
 	/* the counts kept by the connection, or given by the ranking index */
 	const long long *known = e ? e->nhit : t->nknown == nph ? t->known : NULL;
-	long long *nhit = mc_xcalloc((size_t)nph, sizeof *nhit), rare = nrow / 8 + 1, least = nrow;
+	long long *nhit = mc_xcalloc((size_t)nph, sizeof *nhit), rare = SEARCH_AND_BELOW(nrow), least = nrow;
 	int counted = known || nph > 1;   /* one phrase: its walk counts it */
 	for (int i = 0; rc == SQLITE_OK && counted && i < nph; i++) {
 		if (known) {

@@ -1787,7 +1787,7 @@ static int to_fts5(const struct query *q, const struct search_top *t)
 	if (q->only || t->n >= t->limit || q->counted < 4L * t->limit)
 		return 0;
 	double rate = (t->n + 1.0) / (double)q->counted;   /* rows that held every word */
-	double fts5 = q->least_df < q->nrow / 8 + 1 ? (double)q->least_df / IMPACT_COUNT_VS_AND
+	double fts5 = q->least_df < SEARCH_AND_BELOW(q->nrow) ? (double)q->least_df / IMPACT_COUNT_VS_AND
 						      : (double)(q->sum_df + q->nrow) / IMPACT_COUNT_VS_WALK;
 	return (t->limit - t->n) / rate > fts5;
 }

@@ -48,6 +48,10 @@ extern long long store_search_chunk;
  * the index is unchanged (`data_version` and `changes` the same), the phrases' row
  * counts (under `key`) and every row's length are kept (fts.c). */
 #define SEARCH_KNOWN_MAX 8
+/* mcassess_top() ranks with FTS5's AND, a call a row, when a phrase is in fewer
+ * rows than this (of nrow); else it walks the phrases' rows (fts.c). The ranking
+ * index weighs its own counting against that same choice (fts_impact.c). */
+#define SEARCH_AND_BELOW(nrow) ((nrow) / 8 + 1)
 struct search_top {
 	int limit;                 /* 0: all */
 	const char *docsize;       /* the table's %_docsize: lengths of a few matches are
