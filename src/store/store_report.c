@@ -1187,6 +1187,55 @@ int store_report_pairs_check(struct store *s, const char *const *days, int ndays
 }
 
 
+/* Each row of st for each of days bound to ?1, or once with ?1 NULL when days
+ * is NULL; row says MC_OK to go on. */
+static int each_day_row(struct store *s, sqlite3_stmt *st, const char *const *days, int ndays,
+			int (*row)(sqlite3_stmt *st, void *arg), void *arg, const char *what, struct mc_error *err)
+{
+	int rc = SQLITE_DONE;
+	for (int i = 0; rc == SQLITE_DONE && i < (days ? ndays : 1); i++) {
+		store_bind_text(st, 1, days ? days[i] : NULL);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+			if (row(st, arg) != MC_OK) {
+				sqlite3_reset(st);
+				return MC_FAIL;
+			}
+		sqlite3_reset(st);
+	}
+	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, what);
+}
+
+/* A recount for one day (?1) in parts, in the order of its rows: month says
+ * the part checks the day's month, once a month then, not once for each of its
+ * days written since (a month's recount costs many of its days'). */
+struct day_part {
+	const char *sql;
+	int month;
+};
+#define NPARTS(P) ((int)(sizeof(P) / sizeof *(P)))
+
+/* Each row of whole (days NULL), or of each of parts (nparts) for each of
+ * days, in order: those that check the day's month for a month's first day
+ * only (the days come sorted), the others for every day. */
+static int each_day_part(struct store *s, const char *whole, const struct day_part *parts, int nparts,
+			 const char *const *days, int ndays, int (*row)(sqlite3_stmt *st, void *arg), void *arg,
+			 const char *what, struct mc_error *err)
+{
+	if (!days) {
+		sqlite3_stmt *st = store_prep(s, whole, err);
+		return st ? each_day_row(s, st, NULL, 0, row, arg, what, err) : MC_FAIL;
+	}
+	int rc = MC_OK;
+	for (int i = 0; rc == MC_OK && i < ndays; i++)
+		for (int part = 0; rc == MC_OK && part < nparts; part++) {
+			if (parts[part].month && i > 0 && strncmp(days[i], days[i - 1], 7) == 0)
+				continue; /* this month is checked */
+			sqlite3_stmt *st = store_prep(s, parts[part].sql, err);
+			rc = st ? each_day_row(s, st, days + i, 1, row, arg, what, err) : MC_FAIL;
+		}
+	return rc;
+}
+
 /* ---------------------------------------------------------------- assessors' counts checked
  * The assessors' counts and rows (migration 20) against a recount, each side
  * sorted once and compared group by group, never joined: the counts by day
@@ -1223,60 +1272,57 @@ int store_report_pairs_check(struct store *s, const char *const *days, int ndays
 	" FROM report_assigned_count WHERE per = 'day' AND " WHERE " GROUP BY 1, 2, 3"               \
 	" HAVING " ASG_NONZERO("sum(n)", "sum(done)", "sum(open)", "min(first_done)")
 #define ASG_ROWS(TABLE) "SELECT * FROM " TABLE " WHERE ?1 IS NULL OR submission_id IN " ASG_DAY_SUBS
-static const char SQL_ASSIGNED_CHECK[] =
-	"SELECT t.tb, t.k, d.name, t.assessor, t.kept, t.counted FROM ("
-	ASG_DIFFER("day",
-		   "SELECT day AS k, district_id, assessor, " ASG_SUMS("count(*)", "sum(state = 'done')",
-		   "sum(state = 'open')", "min(decided_at)", "max(decided_at)") " FROM report_assigned_fact"
-		   " WHERE ?1 IS NULL OR submission_id IN " ASG_DAY_SUBS " GROUP BY 1, 2, 3",
+#define ASG_CHECK(TERMS)                                                                        \
+	"SELECT t.tb, t.k, d.name, t.assessor, t.kept, t.counted FROM (" TERMS                      \
+	") t LEFT JOIN district d ON d.id = t.did ORDER BY 1, 2, 3, 4"
+#define ASG_CHECK_DAY                                                                           \
+	ASG_DIFFER("day",                                                                           \
+		   "SELECT day AS k, district_id, assessor, " ASG_SUMS("count(*)", "sum(state = 'done')",    \
+		   "sum(state = 'open')", "min(decided_at)", "max(decided_at)") " FROM report_assigned_fact" \
+		   " WHERE ?1 IS NULL OR submission_id IN " ASG_DAY_SUBS " GROUP BY 1, 2, 3",               \
 		   ASG_KEPT("day", "(?1 IS NULL OR at = ?1)"))
-	" UNION ALL "
-	ASG_DIFFER("month", ASG_DAYS("substr(at, 1, 7)", "(?1 IS NULL OR (at >= substr(?1, 1, 7)"
-		   " AND at < substr(?1, 1, 7) || char(1114111)))"),
+#define ASG_CHECK_MONTH                                                                         \
+	ASG_DIFFER("month", ASG_DAYS("substr(at, 1, 7)", "(?1 IS NULL OR (at >= substr(?1, 1, 7)"   \
+		   " AND at < substr(?1, 1, 7) || char(1114111)))"),                                      \
 		   ASG_KEPT("month", "(?1 IS NULL OR at = substr(?1, 1, 7))"))
-	" UNION ALL "
-	ASG_DIFFER("all time", ASG_DAYS("''", "?1 IS NULL"), ASG_KEPT("all", "?1 IS NULL"))
-	" UNION ALL "
-	"SELECT 'assignment', coalesce(s.ext_id, '#' || a.submission_id), a.district_id, a.assessor,"
-	" iif(a.kept, 'kept', 'missing'), iif(a.kept, 'none', 'one') FROM"
-	" (SELECT 1 AS kept, * FROM (" ASG_ROWS("report_assigned") " EXCEPT " ASG_ROWS("report_assigned_fact") ")"
-	"  UNION ALL SELECT 0, * FROM (" ASG_ROWS("report_assigned_fact") " EXCEPT " ASG_ROWS("report_assigned") ")) a"
+#define ASG_CHECK_ROWS                                                                          \
+	"SELECT 'assignment', coalesce(s.ext_id, '#' || a.submission_id), a.district_id, a.assessor,"\
+	" iif(a.kept, 'kept', 'missing'), iif(a.kept, 'none', 'one') FROM"                          \
+	" (SELECT 1 AS kept, * FROM (" ASG_ROWS("report_assigned") " EXCEPT " ASG_ROWS("report_assigned_fact") ")"\
+	"  UNION ALL SELECT 0, * FROM (" ASG_ROWS("report_assigned_fact") " EXCEPT " ASG_ROWS("report_assigned") ")) a"\
 	" LEFT JOIN submission s ON s.id = a.submission_id"
-	") t LEFT JOIN district d ON d.id = t.did ORDER BY 1, 2, 3, 4";
+static const char SQL_ASSIGNED_CHECK[] =
+	ASG_CHECK(ASG_CHECK_DAY " UNION ALL " ASG_CHECK_MONTH " UNION ALL "
+		  ASG_DIFFER("all time", ASG_DAYS("''", "?1 IS NULL"), ASG_KEPT("all", "?1 IS NULL"))
+		  " UNION ALL " ASG_CHECK_ROWS);
+/* check --since-last's: one day's, its month's once a month */
+static const struct day_part SQL_ASSIGNED_CHECK_DAY[] = {
+	{ ASG_CHECK(ASG_CHECK_DAY " UNION ALL " ASG_CHECK_ROWS), 0 },
+	{ ASG_CHECK(ASG_CHECK_MONTH), 1 },
+};
 
-static int assigned_check_day(struct store *s, sqlite3_stmt *st, const char *day,
-			      int (*fn)(void *ctx, const struct report_assigned_diff *d), void *ctx,
-			      struct mc_error *err)
+struct assigned_walk {
+	int (*fn)(void *ctx, const struct report_assigned_diff *d);
+	void *ctx;
+};
+
+static int assigned_row(sqlite3_stmt *st, void *arg)
 {
-	store_bind_text(st, 1, day);
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *v[6];
-		for (int i = 0; i < 6; i++)
-			v[i] = (const char *)sqlite3_column_text(st, i);
-		struct report_assigned_diff d = { v[0], v[1], v[2], v[3], v[4], v[5] };
-		if (fn(ctx, &d) != MC_OK) {
-			sqlite3_reset(st);
-			return MC_FAIL;
-		}
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "recounting the assessors' work");
+	const struct assigned_walk *w = arg;
+	const char *v[6];
+	for (int i = 0; i < 6; i++)
+		v[i] = (const char *)sqlite3_column_text(st, i);
+	struct report_assigned_diff d = { v[0], v[1], v[2], v[3], v[4], v[5] };
+	return w->fn(w->ctx, &d);
 }
 
 int store_report_assigned_check(struct store *s, const char *const *days, int ndays,
 				int (*fn)(void *ctx, const struct report_assigned_diff *d), void *ctx,
 				struct mc_error *err)
 {
-	sqlite3_stmt *st = store_prep(s, SQL_ASSIGNED_CHECK, err);
-	if (!st)
-		return MC_FAIL;
-	if (!days)
-		return assigned_check_day(s, st, NULL, fn, ctx, err);
-	int rc = MC_OK;
-	for (int i = 0; rc == MC_OK && i < ndays; i++)
-		rc = assigned_check_day(s, st, days[i], fn, ctx, err);
-	return rc;
+	struct assigned_walk w = { fn, ctx };
+	return each_day_part(s, SQL_ASSIGNED_CHECK, SQL_ASSIGNED_CHECK_DAY, NPARTS(SQL_ASSIGNED_CHECK_DAY), days, ndays,
+			     assigned_row, &w, "recounting the assessors' work", err);
 }
 
 /* ---------------------------------------------------------------- turnaround's counts checked
@@ -1302,57 +1348,57 @@ int store_report_assigned_check(struct store *s, const char *const *days, int nd
 	"(SELECT id FROM submission INDEXED BY submission_submitted WHERE submitted_at >= ?1"       \
 	" AND submitted_at < ?1 || char(1114111))"
 #define TURN_ROWS(TABLE) "SELECT * FROM " TABLE " WHERE ?1 IS NULL OR submission_id IN " TURN_DAY_SUBS
-static const char SQL_TURN_CHECK[] =
-	"SELECT t.tb, t.k, c.code, d.name, t.kind, t.upto, t.kept, t.counted FROM ("
-	TURN_DIFFER("day", "SELECT day AS k, " TURN_KEY ", count(*) AS n FROM report_turn_fact"
-		    " WHERE ?1 IS NULL OR submission_id IN " TURN_DAY_SUBS " GROUP BY 1, " TURN_KEY,
+#define TURN_CHECK(TERMS)                                                                       \
+	"SELECT t.tb, t.k, c.code, d.name, t.kind, t.upto, t.kept, t.counted FROM (" TERMS          \
+	") t LEFT JOIN credential c ON c.id = t.cid LEFT JOIN district d ON d.id = t.did ORDER BY 1, 2, 3, 4, 5, 6"
+#define TURN_CHECK_DAY                                                                          \
+	TURN_DIFFER("day", "SELECT day AS k, " TURN_KEY ", count(*) AS n FROM report_turn_fact"     \
+		    " WHERE ?1 IS NULL OR submission_id IN " TURN_DAY_SUBS " GROUP BY 1, " TURN_KEY,       \
 		    TURN_KEPT("day", "(?1 IS NULL OR at = ?1)"))
-	" UNION ALL "
-	TURN_DIFFER("month", TURN_DAYS("substr(at, 1, 7)", "(?1 IS NULL OR (at >= substr(?1, 1, 7)"
-		    " AND at < substr(?1, 1, 7) || char(1114111)))"),
+#define TURN_CHECK_MONTH                                                                        \
+	TURN_DIFFER("month", TURN_DAYS("substr(at, 1, 7)", "(?1 IS NULL OR (at >= substr(?1, 1, 7)" \
+		    " AND at < substr(?1, 1, 7) || char(1114111)))"),                                     \
 		    TURN_KEPT("month", "(?1 IS NULL OR at = substr(?1, 1, 7))"))
-	" UNION ALL "
-	TURN_DIFFER("all time", TURN_DAYS("''", "?1 IS NULL"), TURN_KEPT("all", "?1 IS NULL"))
-	" UNION ALL "
-	"SELECT 'row', coalesce(s.ext_id, '#' || r.submission_id), r.district_id, r.credential_id, r.kind, r.upto,"
-	" r.kept, 1 - r.kept FROM"
-	" (SELECT 1 AS kept, * FROM (" TURN_ROWS("report_turn") " EXCEPT " TURN_ROWS("report_turn_fact") ")"
-	"  UNION ALL SELECT 0, * FROM (" TURN_ROWS("report_turn_fact") " EXCEPT " TURN_ROWS("report_turn") ")) r"
+/* named: it can be a statement's first (or only) term */
+#define TURN_CHECK_ROWS                                                                         \
+	"SELECT 'row' AS tb, coalesce(s.ext_id, '#' || r.submission_id) AS k, r.district_id AS did,"\
+	" r.credential_id AS cid, r.kind, r.upto, r.kept, 1 - r.kept AS counted FROM"              \
+	" (SELECT 1 AS kept, * FROM (" TURN_ROWS("report_turn") " EXCEPT " TURN_ROWS("report_turn_fact") ")"\
+	"  UNION ALL SELECT 0, * FROM (" TURN_ROWS("report_turn_fact") " EXCEPT " TURN_ROWS("report_turn") ")) r"\
 	" LEFT JOIN submission s ON s.id = r.submission_id"
-	") t LEFT JOIN credential c ON c.id = t.cid LEFT JOIN district d ON d.id = t.did ORDER BY 1, 2, 3, 4, 5, 6";
+static const char SQL_TURN_CHECK[] =
+	TURN_CHECK(TURN_CHECK_DAY " UNION ALL " TURN_CHECK_MONTH " UNION ALL "
+		   TURN_DIFFER("all time", TURN_DAYS("''", "?1 IS NULL"), TURN_KEPT("all", "?1 IS NULL"))
+		   " UNION ALL " TURN_CHECK_ROWS);
+/* check --since-last's: one day's, its month's once a month */
+static const struct day_part SQL_TURN_CHECK_DAY[] = {
+	{ TURN_CHECK(TURN_CHECK_DAY), 0 },
+	{ TURN_CHECK(TURN_CHECK_MONTH), 1 },
+	{ TURN_CHECK(TURN_CHECK_ROWS), 0 },
+};
 
-static int turn_check_day(struct store *s, sqlite3_stmt *st, const char *day,
-			  int (*fn)(void *ctx, const struct report_turn_diff *d), void *ctx, struct mc_error *err)
+struct turn_walk {
+	int (*fn)(void *ctx, const struct report_turn_diff *d);
+	void *ctx;
+};
+
+static int turn_row(sqlite3_stmt *st, void *arg)
 {
-	store_bind_text(st, 1, day);
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *v[5];
-		for (int i = 0; i < 5; i++)
-			v[i] = (const char *)sqlite3_column_text(st, i);
-		struct report_turn_diff d = { v[0], v[1], v[2], v[3], v[4], sqlite3_column_int64(st, 5),
-					      sqlite3_column_int64(st, 6), sqlite3_column_int64(st, 7) };
-		if (fn(ctx, &d) != MC_OK) {
-			sqlite3_reset(st);
-			return MC_FAIL;
-		}
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, "recounting the turnaround counts");
+	const struct turn_walk *w = arg;
+	const char *v[5];
+	for (int i = 0; i < 5; i++)
+		v[i] = (const char *)sqlite3_column_text(st, i);
+	struct report_turn_diff d = { v[0], v[1], v[2], v[3], v[4], sqlite3_column_int64(st, 5),
+				      sqlite3_column_int64(st, 6), sqlite3_column_int64(st, 7) };
+	return w->fn(w->ctx, &d);
 }
 
 int store_report_turn_check(struct store *s, const char *const *days, int ndays,
 			    int (*fn)(void *ctx, const struct report_turn_diff *d), void *ctx, struct mc_error *err)
 {
-	sqlite3_stmt *st = store_prep(s, SQL_TURN_CHECK, err);
-	if (!st)
-		return MC_FAIL;
-	if (!days)
-		return turn_check_day(s, st, NULL, fn, ctx, err);
-	int rc = MC_OK;
-	for (int i = 0; rc == MC_OK && i < ndays; i++)
-		rc = turn_check_day(s, st, days[i], fn, ctx, err);
-	return rc;
+	struct turn_walk w = { fn, ctx };
+	return each_day_part(s, SQL_TURN_CHECK, SQL_TURN_CHECK_DAY, NPARTS(SQL_TURN_CHECK_DAY), days, ndays, turn_row,
+			     &w, "recounting the turnaround counts", err);
 }
 
 /* ---------------------------------------------------------------- an assessor's own progress checked
@@ -1391,49 +1437,38 @@ int store_report_turn_check(struct store *s, const char *const *days, int ndays,
 #define OWNP_UNMATCHED(A, B, SUBS, SAME)                                                        \
 	"SELECT * FROM " A " a WHERE " SUBS " AND NOT EXISTS (SELECT 1 FROM " B " b"                  \
 	" WHERE b.submission_id = a.submission_id AND +b.assessor = a.assessor AND " SAME ")"
-#define OWNP_CHECK(DAY, MONTH, MONTH_DAYS, ALL, SUBS)                                           \
+#define OWNP_OUTER(TERMS)                                                                       \
 	"SELECT t.tb, t.k, t.assessor, c.code, d.name, t.status, t.first, t.kept, t.counted FROM ("  \
-	OWNP_DIFFER("day", OWNP_FACTS(SUBS), OWNP_KEPT("day", DAY))                                  \
-	" UNION ALL " OWNP_DIFFER("month", OWNP_DAYS("substr(at, 1, 7)", MONTH_DAYS), OWNP_KEPT("month", MONTH)) \
-	ALL " UNION ALL"                                                                             \
-	" SELECT 'submission', coalesce(s.ext_id, '#' || r.submission_id), r.assessor, r.credential_id,"\
-	" r.district_id, r.status, r.attempt = 1, r.kept, 1 - r.kept FROM"                          \
+	TERMS ") t LEFT JOIN credential c ON c.id = t.credential_id LEFT JOIN district d ON d.id = t.district_id" \
+	" ORDER BY 1, 2, 3, 4, 5, 6, 7"
+#define OWNP_DAY(DAY, SUBS) OWNP_DIFFER("day", OWNP_FACTS(SUBS), OWNP_KEPT("day", DAY))
+#define OWNP_MONTH(MONTH, MONTH_DAYS)                                                           \
+	OWNP_DIFFER("month", OWNP_DAYS("substr(at, 1, 7)", MONTH_DAYS), OWNP_KEPT("month", MONTH))
+/* named: it can be a statement's first (or only) term */
+#define OWNP_SUBMISSIONS(SUBS)                                                                  \
+	" SELECT 'submission' AS tb, coalesce(s.ext_id, '#' || r.submission_id) AS k, r.assessor,"   \
+	" r.credential_id, r.district_id, r.status, r.attempt = 1 AS first, r.kept, 1 - r.kept AS counted FROM"\
 	" (SELECT 1 AS kept, * FROM (" OWNP_UNMATCHED("report_own_sub", "report_own_sub_fact", SUBS,     \
 						      OWNP_REST("b") " IS " OWNP_REST("a")) ")"         \
 	"  UNION ALL SELECT 0, * FROM (" OWNP_UNMATCHED("report_own_sub_fact", "report_own_sub", SUBS, "1") ")) r"\
-	" LEFT JOIN submission s ON s.id = r.submission_id"                                          \
-	") t LEFT JOIN credential c ON c.id = t.credential_id LEFT JOIN district d ON d.id = t.district_id" \
-	" ORDER BY 1, 2, 3, 4, 5, 6, 7"
+	" LEFT JOIN submission s ON s.id = r.submission_id"
 #define OWNP_EVERYONE EVERYONE_IN("report_own_progress")
 /* Every submission, as a range of their ids: SQLite then walks
  * report_own_sub_fact from report_submission in id order (with no condition,
  * from the submissions in the order of a covering index, each lookup
  * anywhere in the file: issue 15). */
 #define OWNP_ALL_SUBS "submission_id >= -9223372036854775808"
-static const char *const SQL_OWN_PROGRESS_CHECK[] = {
-	OWNP_CHECK("1", "1", "1",
-		   " UNION ALL " OWNP_DIFFER("all time", OWNP_DAYS("''", "1"), OWNP_KEPT("all", "1")), OWNP_ALL_SUBS),
-	OWNP_CHECK(OWNP_EVERYONE "at = ?1", OWNP_EVERYONE "at = substr(?1, 1, 7)", OWNP_EVERYONE AGREE_MONTH, "",
-		   "submission_id IN " AGREE_DAY_SUBS),
+static const char SQL_OWN_PROGRESS_CHECK[] =
+	OWNP_OUTER(OWNP_DAY("1", OWNP_ALL_SUBS) " UNION ALL " OWNP_MONTH("1", "1")
+		   " UNION ALL " OWNP_DIFFER("all time", OWNP_DAYS("''", "1"), OWNP_KEPT("all", "1"))
+		   " UNION ALL" OWNP_SUBMISSIONS(OWNP_ALL_SUBS));
+/* check --since-last's: one day's, its month's once a month */
+#define OWNP_DAY_SUBS "submission_id IN " AGREE_DAY_SUBS
+static const struct day_part SQL_OWN_PROGRESS_CHECK_DAY[] = {
+	{ OWNP_OUTER(OWNP_DAY(OWNP_EVERYONE "at = ?1", OWNP_DAY_SUBS)), 0 },
+	{ OWNP_OUTER(OWNP_MONTH(OWNP_EVERYONE "at = substr(?1, 1, 7)", OWNP_EVERYONE AGREE_MONTH)), 1 },
+	{ OWNP_OUTER(OWNP_SUBMISSIONS(OWNP_DAY_SUBS)), 0 },
 };
-
-/* Each row of st for each of days bound to ?1, or once with ?1 NULL when days
- * is NULL; row says MC_OK to go on. */
-static int each_day_row(struct store *s, sqlite3_stmt *st, const char *const *days, int ndays,
-			int (*row)(sqlite3_stmt *st, void *arg), void *arg, const char *what, struct mc_error *err)
-{
-	int rc = SQLITE_DONE;
-	for (int i = 0; rc == SQLITE_DONE && i < (days ? ndays : 1); i++) {
-		store_bind_text(st, 1, days ? days[i] : NULL);
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-			if (row(st, arg) != MC_OK) {
-				sqlite3_reset(st);
-				return MC_FAIL;
-			}
-		sqlite3_reset(st);
-	}
-	return rc == SQLITE_DONE ? MC_OK : store_fail(s, err, what);
-}
 
 struct own_progress_walk {
 	int (*fn)(void *ctx, const struct report_count_diff *d);
@@ -1455,8 +1490,7 @@ int store_report_own_progress_check(struct store *s, const char *const *days, in
 				    int (*fn)(void *ctx, const struct report_count_diff *d), void *ctx,
 				    struct mc_error *err)
 {
-	sqlite3_stmt *st = store_prep(s, SQL_OWN_PROGRESS_CHECK[days != NULL], err);
 	struct own_progress_walk w = { fn, ctx };
-	return st ? each_day_row(s, st, days, ndays, own_progress_row, &w, "recounting the assessors' own progress", err)
-		  : MC_FAIL;
+	return each_day_part(s, SQL_OWN_PROGRESS_CHECK, SQL_OWN_PROGRESS_CHECK_DAY, NPARTS(SQL_OWN_PROGRESS_CHECK_DAY),
+			     days, ndays, own_progress_row, &w, "recounting the assessors' own progress", err);
 }

@@ -114,22 +114,39 @@ t_run 1 check --since-last
 t_stdout_has "problem: agreement counter (by day) for $S3_DAY,"
 t_stdout_has "earlier reads by nobody against the final ones, says 4 but 0 pairs of reads match it"
 restore
-# a month that several days written since belong to is recounted once, not once a day
-t_run 0 check
-mc score S-1 O1 demonstrated
-mc score S-2 O1 demonstrated
-mc score S-3 O1 demonstrated # three days of 2026-02 written since
-sql "INSERT INTO report_agree_count VALUES ('month', '2026-02', 0, 1, 0, 0, 'nobody', 3, 0, 0, 4)"
-MCASSESS_SQL_TRACE=$T/since-month.sql
-export MCASSESS_SQL_TRACE
-t_run 1 check --since-last
-unset MCASSESS_SQL_TRACE
-t_stdout_has "problem: agreement counter (by month) for 2026-02,"
-t_check "the month's difference named once ($(grep -c 'agreement counter (by month) for 2026-02,' "$OUT") times)" \
-	test "$(grep -c 'agreement counter (by month) for 2026-02,' "$OUT")" -eq 1
-t_check "agreement's month recounted once for three days ($(grep -c "report_agree_count WHERE per = 'month'" "$T/since-month.sql") statements)" \
-	test "$(grep -c "report_agree_count WHERE per = 'month'" "$T/since-month.sql")" -eq 1
-restore
+# a month that several days written since belong to is recounted once, not once a day:
+# month_once WHAT TAMPER MESSAGE RECOUNT: three days of 2026-02 written since and TAMPER
+# (SQL) on the month's counter; --since-last names MESSAGE once, and of the statements it
+# runs, one has RECOUNT (the month's kept counts read)
+month_once() {
+	t_run 0 check
+	mc score S-1 O1 demonstrated
+	mc score S-2 O1 demonstrated
+	mc score S-3 O1 demonstrated
+	sql "$2"
+	MCASSESS_SQL_TRACE=$T/since-month-$1.sql
+	export MCASSESS_SQL_TRACE
+	t_run 1 check --since-last
+	unset MCASSESS_SQL_TRACE
+	t_stdout_has "$3"
+	t_check "$1: the month's difference named once ($(grep -cF -- "$3" "$OUT") times)" \
+		test "$(grep -cF -- "$3" "$OUT")" -eq 1
+	t_check "$1: the month recounted once for three days ($(grep -cF -- "$4" "$T/since-month-$1.sql") statements)" \
+		test "$(grep -cF -- "$4" "$T/since-month-$1.sql")" -eq 1
+	restore
+}
+month_once agreement "INSERT INTO report_agree_count VALUES ('month', '2026-02', 0, 1, 0, 0, 'nobody', 3, 0, 0, 4)" \
+	"problem: agreement counter (by month) for 2026-02," "report_agree_count WHERE per = 'month'"
+month_once assessors "INSERT INTO report_assigned_count VALUES ('month', '2026-02', 0, 'nobody', 3, 0, 0, NULL, NULL)" \
+	"problem: assessors counter (by month) for 2026-02, (no district), nobody says 3 assignments, 0 done" \
+	"report_assigned_count WHERE per = 'month'"
+month_once turnaround "INSERT INTO report_turn_count VALUES ('month', '2026-02', 'decide', 0, 0, 21600, 4)" \
+	"problem: turnaround counter (by month) for 2026-02, (no credential), (no district), submissions decided within" \
+	"report_turn_count WHERE per = 'month'"
+month_once "own progress" \
+	"INSERT INTO report_own_progress VALUES ('nobody', 'month', '2026-02', 0, 0, 'queued', 1, 3, 3)" \
+	"problem: own progress counter of nobody (by month) for 2026-02, (no credential), (no district), queued, first" \
+	"at = substr(?1, 1, 7) AND per = 'month'"
 # another process writing: a clean check does not wait to record where it ended (it
 # can do without), says so, and the next --since-last starts from the last one recorded
 t_run 0 check
