@@ -1271,34 +1271,40 @@ static int each_day_part(struct store *s, const char *whole, const struct day_pa
 	" " ASG_SUMS("sum(n)", "sum(done)", "sum(open)", "min(first_done)", "max(last_done)")       \
 	" FROM report_assigned_count WHERE per = 'day' AND " WHERE " GROUP BY 1, 2, 3"               \
 	" HAVING " ASG_NONZERO("sum(n)", "sum(done)", "sum(open)", "min(first_done)")
-#define ASG_ROWS(TABLE) "SELECT * FROM " TABLE " WHERE ?1 IS NULL OR submission_id IN " ASG_DAY_SUBS
+/* The whole check's conditions (?1 NULL), and one day's for --since-last: the
+ * same without "?1 IS NULL OR", which would keep SQLite from seeking by them
+ * (a walk of every day's counts and rows for each day). */
+#define ASG_WHOLE_SUBS "?1 IS NULL OR submission_id IN " ASG_DAY_SUBS
+#define ASG_ONE_SUBS "submission_id IN " ASG_DAY_SUBS
+#define ASG_ROWS(TABLE, SUBS) "SELECT * FROM " TABLE " WHERE " SUBS
 #define ASG_CHECK(TERMS)                                                                        \
 	"SELECT t.tb, t.k, d.name, t.assessor, t.kept, t.counted FROM (" TERMS                      \
 	") t LEFT JOIN district d ON d.id = t.did ORDER BY 1, 2, 3, 4"
-#define ASG_CHECK_DAY                                                                           \
+#define ASG_CHECK_DAY(SUBS, AT)                                                                 \
 	ASG_DIFFER("day",                                                                           \
 		   "SELECT day AS k, district_id, assessor, " ASG_SUMS("count(*)", "sum(state = 'done')",    \
 		   "sum(state = 'open')", "min(decided_at)", "max(decided_at)") " FROM report_assigned_fact" \
-		   " WHERE ?1 IS NULL OR submission_id IN " ASG_DAY_SUBS " GROUP BY 1, 2, 3",               \
-		   ASG_KEPT("day", "(?1 IS NULL OR at = ?1)"))
-#define ASG_CHECK_MONTH                                                                         \
-	ASG_DIFFER("month", ASG_DAYS("substr(at, 1, 7)", "(?1 IS NULL OR (at >= substr(?1, 1, 7)"   \
-		   " AND at < substr(?1, 1, 7) || char(1114111)))"),                                      \
-		   ASG_KEPT("month", "(?1 IS NULL OR at = substr(?1, 1, 7))"))
-#define ASG_CHECK_ROWS                                                                          \
+		   " WHERE " SUBS " GROUP BY 1, 2, 3",                                                     \
+		   ASG_KEPT("day", AT))
+#define ASG_CHECK_MONTH(DAYS, AT) ASG_DIFFER("month", ASG_DAYS("substr(at, 1, 7)", DAYS), ASG_KEPT("month", AT))
+#define ASG_CHECK_ROWS(SUBS)                                                                    \
 	"SELECT 'assignment', coalesce(s.ext_id, '#' || a.submission_id), a.district_id, a.assessor,"\
 	" iif(a.kept, 'kept', 'missing'), iif(a.kept, 'none', 'one') FROM"                          \
-	" (SELECT 1 AS kept, * FROM (" ASG_ROWS("report_assigned") " EXCEPT " ASG_ROWS("report_assigned_fact") ")"\
-	"  UNION ALL SELECT 0, * FROM (" ASG_ROWS("report_assigned_fact") " EXCEPT " ASG_ROWS("report_assigned") ")) a"\
+	" (SELECT 1 AS kept, * FROM (" ASG_ROWS("report_assigned", SUBS) " EXCEPT "                  \
+	ASG_ROWS("report_assigned_fact", SUBS) ")"                                                   \
+	"  UNION ALL SELECT 0, * FROM (" ASG_ROWS("report_assigned_fact", SUBS) " EXCEPT "           \
+	ASG_ROWS("report_assigned", SUBS) ")) a"                                                     \
 	" LEFT JOIN submission s ON s.id = a.submission_id"
 static const char SQL_ASSIGNED_CHECK[] =
-	ASG_CHECK(ASG_CHECK_DAY " UNION ALL " ASG_CHECK_MONTH " UNION ALL "
-		  ASG_DIFFER("all time", ASG_DAYS("''", "?1 IS NULL"), ASG_KEPT("all", "?1 IS NULL"))
-		  " UNION ALL " ASG_CHECK_ROWS);
+	ASG_CHECK(ASG_CHECK_DAY(ASG_WHOLE_SUBS, "(?1 IS NULL OR at = ?1)") " UNION ALL "
+		  ASG_CHECK_MONTH("(?1 IS NULL OR (at >= substr(?1, 1, 7) AND at < substr(?1, 1, 7) || char(1114111)))",
+				  "(?1 IS NULL OR at = substr(?1, 1, 7))")
+		  " UNION ALL " ASG_DIFFER("all time", ASG_DAYS("''", "?1 IS NULL"), ASG_KEPT("all", "?1 IS NULL"))
+		  " UNION ALL " ASG_CHECK_ROWS(ASG_WHOLE_SUBS));
 /* check --since-last's: one day's, its month's once a month */
 static const struct day_part SQL_ASSIGNED_CHECK_DAY[] = {
-	{ ASG_CHECK(ASG_CHECK_DAY " UNION ALL " ASG_CHECK_ROWS), 0 },
-	{ ASG_CHECK(ASG_CHECK_MONTH), 1 },
+	{ ASG_CHECK(ASG_CHECK_DAY(ASG_ONE_SUBS, "at = ?1") " UNION ALL " ASG_CHECK_ROWS(ASG_ONE_SUBS)), 0 },
+	{ ASG_CHECK(ASG_CHECK_MONTH(AGREE_MONTH, "at = substr(?1, 1, 7)")), 1 },
 };
 
 struct assigned_walk {
@@ -1347,34 +1353,35 @@ int store_report_assigned_check(struct store *s, const char *const *days, int nd
 #define TURN_DAY_SUBS                                                                           \
 	"(SELECT id FROM submission INDEXED BY submission_submitted WHERE submitted_at >= ?1"       \
 	" AND submitted_at < ?1 || char(1114111))"
-#define TURN_ROWS(TABLE) "SELECT * FROM " TABLE " WHERE ?1 IS NULL OR submission_id IN " TURN_DAY_SUBS
+/* The whole check's conditions and one day's, as for the assessors' counts */
+#define TURN_WHOLE_SUBS "?1 IS NULL OR submission_id IN " TURN_DAY_SUBS
+#define TURN_ONE_SUBS "submission_id IN " TURN_DAY_SUBS
+#define TURN_ROWS(TABLE, SUBS) "SELECT * FROM " TABLE " WHERE " SUBS
 #define TURN_CHECK(TERMS)                                                                       \
 	"SELECT t.tb, t.k, c.code, d.name, t.kind, t.upto, t.kept, t.counted FROM (" TERMS          \
 	") t LEFT JOIN credential c ON c.id = t.cid LEFT JOIN district d ON d.id = t.did ORDER BY 1, 2, 3, 4, 5, 6"
-#define TURN_CHECK_DAY                                                                          \
+#define TURN_CHECK_DAY(SUBS, AT)                                                                \
 	TURN_DIFFER("day", "SELECT day AS k, " TURN_KEY ", count(*) AS n FROM report_turn_fact"     \
-		    " WHERE ?1 IS NULL OR submission_id IN " TURN_DAY_SUBS " GROUP BY 1, " TURN_KEY,       \
-		    TURN_KEPT("day", "(?1 IS NULL OR at = ?1)"))
-#define TURN_CHECK_MONTH                                                                        \
-	TURN_DIFFER("month", TURN_DAYS("substr(at, 1, 7)", "(?1 IS NULL OR (at >= substr(?1, 1, 7)" \
-		    " AND at < substr(?1, 1, 7) || char(1114111)))"),                                     \
-		    TURN_KEPT("month", "(?1 IS NULL OR at = substr(?1, 1, 7))"))
+		    " WHERE " SUBS " GROUP BY 1, " TURN_KEY, TURN_KEPT("day", AT))
+#define TURN_CHECK_MONTH(DAYS, AT) TURN_DIFFER("month", TURN_DAYS("substr(at, 1, 7)", DAYS), TURN_KEPT("month", AT))
 /* named: it can be a statement's first (or only) term */
-#define TURN_CHECK_ROWS                                                                         \
+#define TURN_CHECK_ROWS(SUBS)                                                                   \
 	"SELECT 'row' AS tb, coalesce(s.ext_id, '#' || r.submission_id) AS k, r.district_id AS did,"\
 	" r.credential_id AS cid, r.kind, r.upto, r.kept, 1 - r.kept AS counted FROM"              \
-	" (SELECT 1 AS kept, * FROM (" TURN_ROWS("report_turn") " EXCEPT " TURN_ROWS("report_turn_fact") ")"\
-	"  UNION ALL SELECT 0, * FROM (" TURN_ROWS("report_turn_fact") " EXCEPT " TURN_ROWS("report_turn") ")) r"\
+	" (SELECT 1 AS kept, * FROM (" TURN_ROWS("report_turn", SUBS) " EXCEPT " TURN_ROWS("report_turn_fact", SUBS) ")"\
+	"  UNION ALL SELECT 0, * FROM (" TURN_ROWS("report_turn_fact", SUBS) " EXCEPT " TURN_ROWS("report_turn", SUBS) ")) r"\
 	" LEFT JOIN submission s ON s.id = r.submission_id"
 static const char SQL_TURN_CHECK[] =
-	TURN_CHECK(TURN_CHECK_DAY " UNION ALL " TURN_CHECK_MONTH " UNION ALL "
-		   TURN_DIFFER("all time", TURN_DAYS("''", "?1 IS NULL"), TURN_KEPT("all", "?1 IS NULL"))
-		   " UNION ALL " TURN_CHECK_ROWS);
+	TURN_CHECK(TURN_CHECK_DAY(TURN_WHOLE_SUBS, "(?1 IS NULL OR at = ?1)") " UNION ALL "
+		   TURN_CHECK_MONTH("(?1 IS NULL OR (at >= substr(?1, 1, 7) AND at < substr(?1, 1, 7) || char(1114111)))",
+				    "(?1 IS NULL OR at = substr(?1, 1, 7))")
+		   " UNION ALL " TURN_DIFFER("all time", TURN_DAYS("''", "?1 IS NULL"), TURN_KEPT("all", "?1 IS NULL"))
+		   " UNION ALL " TURN_CHECK_ROWS(TURN_WHOLE_SUBS));
 /* check --since-last's: one day's, its month's once a month */
 static const struct day_part SQL_TURN_CHECK_DAY[] = {
-	{ TURN_CHECK(TURN_CHECK_DAY), 0 },
-	{ TURN_CHECK(TURN_CHECK_MONTH), 1 },
-	{ TURN_CHECK(TURN_CHECK_ROWS), 0 },
+	{ TURN_CHECK(TURN_CHECK_DAY(TURN_ONE_SUBS, "at = ?1")), 0 },
+	{ TURN_CHECK(TURN_CHECK_MONTH(AGREE_MONTH, "at = substr(?1, 1, 7)")), 1 },
+	{ TURN_CHECK(TURN_CHECK_ROWS(TURN_ONE_SUBS)), 0 },
 };
 
 struct turn_walk {

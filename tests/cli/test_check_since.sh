@@ -147,6 +147,36 @@ month_once "own progress" \
 	"INSERT INTO report_own_progress VALUES ('nobody', 'month', '2026-02', 0, 0, 'queued', 1, 3, 3)" \
 	"problem: own progress counter of nobody (by month) for 2026-02, (no credential), (no district), queued, first" \
 	"at = substr(?1, 1, 7) AND per = 'month'"
+# one day's recount of the assessors' counts and turnaround seeks the day, its month
+# and its submissions: a condition that also allows the whole check's NULL (?1 IS
+# NULL OR ...) kept SQLite from seeking by it, a walk of every day's counts or rows
+# for each day written since (EXPLAIN QUERY PLAN; no statistics: the plans do not
+# depend on the data)
+t_run 0 check
+mc score S-1 O1 demonstrated
+mc score S-2 O1 demonstrated
+MCASSESS_SQL_TRACE=$T/since-plans.sql
+export MCASSESS_SQL_TRACE
+t_run 0 check --since-last
+unset MCASSESS_SQL_TRACE
+sed -n 's/^(prepared) //p' "$T/since-plans.sql" | grep -E 'FROM report_(assigned|turn)(_count)? ' | sort -u \
+	>"$T/since-recounts.sql"
+R=$T/since-recounts.sql
+t_check "the day's recounts were traced ($(wc -l <"$R") statements)" \
+	sh -c "grep -q 'FROM report_assigned_count ' '$R' && grep -q 'FROM report_turn_count ' '$R'"
+: >"$T/walks"
+while IFS= read -r q; do
+	sqlite3 "$DB" "EXPLAIN QUERY PLAN $q" >"$T/plan" 2>&1 || echo "cannot plan: $q" >>"$T/walks"
+	grep -E 'SCAN (report_[a-z_]+|f)$|USING PRIMARY KEY \(per=\?\)$' "$T/plan" |
+		sed "s|^|$(printf '%.70s' "$q") ... |" >>"$T/walks"
+done <"$T/since-recounts.sql"
+if [ -s "$T/walks" ]; then
+	t_fail "a day's recounts seek its counts and rows, never walk them all"
+	t_diag "$T/walks"
+else
+	t_ok "a day's recounts seek its counts and rows, never walk them all"
+fi
+restore
 # another process writing: a clean check does not wait to record where it ended (it
 # can do without), says so, and the next --since-last starts from the last one recorded
 t_run 0 check
