@@ -12,8 +12,6 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include <jansson.h>
-
 #include "mcassess/audit.h"
 #include "mcassess/check.h"
 #include "mcassess/evstore.h"
@@ -73,6 +71,7 @@ struct ck {
 	struct audit_sum *chain;
 	struct held later;
 	int records_done;
+	struct audit_json json; /* the audit row's being read (audit_one) */
 };
 
 /* Where the last clean check ended (meta, below): the newest evidence row and
@@ -558,9 +557,9 @@ static char *record_key(const char *id, const char *kind, const char *key, const
 	return mc_xasprintf("%s\037%s\037%s\037%s", id, kind, key, read);
 }
 
-static const char *jstr(json_t *j, const char *k)
+static const char *jstr(const struct audit_json *j, const char *k)
 {
-	const char *v = json_string_value(json_object_get(j, k));
+	const char *v = audit_json_get(j, k, NULL);
 	return v ? v : "";
 }
 
@@ -594,20 +593,17 @@ static int audit_one(void *ctx, const struct audit_row *r)
 	if (!r->action || !r->subject)
 		return 0;
 	if (strncmp(r->subject, "person:", 7) == 0 && strcmp(r->action, "people") == 0) {
-		json_t *j = r->after ? json_loads(r->after, 0, NULL) : NULL;
-		if (r->after && !json_is_object(j)) {
-			json_decref(j);
+		struct audit_json *j = r->after ? &c->json : NULL;
+		if (j && !audit_json_load(j, r->after))
 			return 0; /* an unreadable row: audit_verify names edited rows */
-		}
-		if (j && !json_object_get(j, "role")) {
-			json_decref(j);
+		int role = 1;
+		if (j)
+			audit_json_get(j, "role", &role);
+		if (!role)
 			return 0; /* another field of the person (their school): not role and district */
-		}
 		c->people_audited = 1;
 		log_add(c, r, record_key(r->subject + 7, "person", "", ""),
-			j ? person_value(jstr(j, "role"), json_string_value(json_object_get(j, "district")))
-			  : NULL);
-		json_decref(j);
+			j ? person_value(jstr(j, "role"), audit_json_get(j, "district", NULL)) : NULL);
 		return 0;
 	}
 	if (strncmp(r->subject, "submission:", 11) != 0)
@@ -622,11 +618,9 @@ static int audit_one(void *ctx, const struct audit_row *r)
 	}
 	if (!score && !fb && !decide)
 		return 0;
-	json_t *j = json_loads(r->after ? r->after : r->before ? r->before : "null", 0, NULL);
-	if (!json_is_object(j)) {
-		json_decref(j);
+	struct audit_json *j = &c->json;
+	if (!audit_json_load(j, r->after ? r->after : r->before ? r->before : "null"))
 		return 0; /* an unreadable row: audit_verify names edited rows */
-	}
 	const char *read = *jstr(j, "read") ? jstr(j, "read") : "first";
 	if (score)
 		log_add(c, r, record_key(id, "score", jstr(j, "criterion"), read),
@@ -635,7 +629,6 @@ static int audit_one(void *ctx, const struct audit_row *r)
 		log_add(c, r, record_key(id, "feedback", read, read), r->after ? text_sha(jstr(j, "text")) : NULL);
 	else
 		log_add(c, r, record_key(id, "decision", "", ""), r->after ? mc_xstrdup(jstr(j, "outcome")) : NULL);
-	json_decref(j);
 	return 0;
 }
 
@@ -956,6 +949,7 @@ static int check_records(struct ck *c, struct audit_sum *chain, struct mc_error 
 	c->log = NULL;
 	c->group = NULL;
 	c->nlog = c->caplog = 0;
+	audit_json_free(&c->json);
 	return rc;
 }
 
