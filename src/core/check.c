@@ -690,15 +690,23 @@ static char *record_name(const char *id, const char *kind, const char *key, cons
 	return first ? mc_xasprintf("%s on %s", kind, id) : mc_xasprintf("%s on %s (%s read)", kind, id, read);
 }
 
+/* shown: the record's value as a problem names it, or NULL for r->value in quotes. */
 static void compare_record(struct ck *c, const struct store_check_record *r, const char *value,
 			   const char *shown)
 {
 	char *key = record_key(r->submission, r->kind, r->key, r->read);
-	char *name = record_name(r->submission, r->kind, r->key, r->read);
 	struct audited *a = log_find(c, key);
+	free(key);
+	if (a)
+		a->matched = 1;
+	if (a ? a->value && strcmp(a->value, value) == 0 : c->demo)
+		return; /* as the log says (most records): no name to make */
+	char *name = record_name(r->submission, r->kind, r->key, r->read);
+	char *quoted = shown ? NULL : mc_xasprintf("'%s'", r->value);
+	if (!shown)
+		shown = quoted;
 	int is_fb = strcmp(r->kind, "feedback") == 0;
 	if (a) {
-		a->matched = 1;
 		if (!a->value)
 			problem(c, "%s is %s but the last audited change (by %s at %s) removed it: changed "
 				   "outside mcassess", name, shown, a->actor, a->at);
@@ -711,7 +719,7 @@ static void compare_record(struct ck *c, const struct store_check_record *r, con
 	} else if (!c->demo) {
 		problem(c, "%s is %s but no audited change ever made it: added outside mcassess", name, shown);
 	}
-	free(key);
+	free(quoted);
 	free(name);
 }
 
@@ -737,9 +745,7 @@ static int record_one(void *ctx, const struct store_check_record *r)
 		free(sha);
 		return 0;
 	}
-	char *shown = mc_xasprintf("'%s'", r->value);
-	compare_record(c, r, r->value, shown);
-	free(shown);
+	compare_record(c, r, r->value, NULL);
 	if (strcmp(r->kind, "decision") == 0 && strcmp(r->value, r->status) != 0)
 		problem(c, "submission %s was decided '%s' but its status is '%s'", r->submission, r->value,
 			r->status);
