@@ -76,4 +76,24 @@ int audit_sum_start(struct store *s, struct audit_sum *sum, struct mc_error *err
 void audit_sum_row(struct audit_sum *sum, const struct audit_row *r);
 /* Non-zero: the chain is whole (audit_verify would report nothing). */
 int audit_sum_holds(const struct audit_sum *sum);
+
+/* A row's JSON (before or after), for the fields check compares with the
+ * records. What mcassess writes (an object of strings, nulls and booleans,
+ * each key once, printable ASCII with no escapes) is read in place; anything
+ * else by jansson, whose reading this gives in every case. */
+#define AUDIT_JSON_KEYS 16
+struct audit_json {
+	char *buf; /* the text, each string ended in place */
+	size_t cap;
+	int n;
+	const char *key[AUDIT_JSON_KEYS], *val[AUDIT_JSON_KEYS]; /* val NULL: not a string */
+	struct json_t *j; /* jansson's reading, when not read in place */
+};
+/* Non-zero when text is a JSON object. */
+int audit_json_load(struct audit_json *a, const char *text);
+/* The member named key: its string, or NULL (absent, or not a string);
+ * *present (if given) whether there is such a member. */
+const char *audit_json_get(const struct audit_json *a, const char *key, int *present);
+/* The last text's, and the buffer. */
+void audit_json_free(struct audit_json *a);
 #endif

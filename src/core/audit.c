@@ -23,9 +23,13 @@ static void field(struct mc_sha256 *h, const char *v)
 		mc_sha256_update(h, "-\n", 2);
 		return;
 	}
-	size_t n = strlen(v);
-	int k = snprintf(len, sizeof len, "%zu:", n);
-	mc_sha256_update(h, len, (size_t)k);
+	size_t n = strlen(v), k = sizeof len;
+	len[--k] = ':'; /* "%zu:", written backwards: no snprintf for each field of each row */
+	size_t d = n;
+	do
+		len[--k] = (char)('0' + d % 10);
+	while ((d /= 10) > 0);
+	mc_sha256_update(h, len + k, sizeof len - k);
 	mc_sha256_update(h, v, n);
 	mc_sha256_update(h, "\n", 1);
 }
@@ -340,4 +344,121 @@ char *audit_json(json_t *j)
 	char *r = mc_xstrdup(t);
 	free(t);
 	return r;
+}
+
+/* ---------------------------------------------------------------- a row's JSON
+ * jansson built an object, a string for every member, for each of the log's
+ * rows: a quarter of the records' check at 100,000 submissions (issue 15). */
+
+static char *json_ws(char *p)
+{
+	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+		p++;
+	return p;
+}
+
+/* A string at *p with no escape and printable ASCII only, ended in place; NULL if not. */
+static const char *json_plain_string(char **p)
+{
+	char *q = *p;
+	if (*q != '"')
+		return NULL;
+	char *start = ++q;
+	while (*q != '"') {
+		if (*q < 0x20 || *q > 0x7e || *q == '\\')
+			return NULL; /* the end, a control character, non-ASCII or an escape */
+		q++;
+	}
+	*q = '\0';
+	*p = q + 1;
+	return start;
+}
+
+/* The object in a->buf read in place: 0 if it is not of the plain kind. */
+static int json_plain(struct audit_json *a)
+{
+	char *p = json_ws(a->buf);
+	if (*p++ != '{')
+		return 0;
+	p = json_ws(p);
+	if (*p == '}')
+		return *json_ws(p + 1) == '\0';
+	for (;;) {
+		const char *key = json_plain_string(&p), *val = NULL;
+		if (!key || a->n == AUDIT_JSON_KEYS)
+			return 0;
+		p = json_ws(p);
+		if (*p++ != ':')
+			return 0;
+		p = json_ws(p);
+		if (*p == '"') {
+			if (!(val = json_plain_string(&p)))
+				return 0;
+		} else if (strncmp(p, "null", 4) == 0 || strncmp(p, "true", 4) == 0) {
+			p += 4;
+		} else if (strncmp(p, "false", 5) == 0) {
+			p += 5;
+		} else {
+			return 0; /* a number, an array or an object: jansson's */
+		}
+		for (int i = 0; i < a->n; i++)
+			if (strcmp(a->key[i], key) == 0)
+				return 0; /* a key twice */
+		a->key[a->n] = key;
+		a->val[a->n++] = val;
+		p = json_ws(p);
+		if (*p == ',') {
+			p = json_ws(p + 1);
+			continue;
+		}
+		return *p == '}' && *json_ws(p + 1) == '\0';
+	}
+}
+
+int audit_json_load(struct audit_json *a, const char *text)
+{
+	json_decref(a->j);
+	a->j = NULL;
+	a->n = 0;
+	size_t len = strlen(text);
+	if (len + 1 > a->cap) {
+		a->cap = len + 1 > 2 * a->cap ? len + 1 : 2 * a->cap;
+		a->buf = mc_xrealloc(a->buf, a->cap);
+	}
+	memcpy(a->buf, text, len + 1);
+	if (json_plain(a))
+		return 1;
+	a->n = 0;
+	a->j = json_loads(text, 0, NULL);
+	if (json_is_object(a->j))
+		return 1;
+	json_decref(a->j);
+	a->j = NULL;
+	return 0;
+}
+
+const char *audit_json_get(const struct audit_json *a, const char *key, int *present)
+{
+	if (a->j) {
+		json_t *v = json_object_get(a->j, key);
+		if (present)
+			*present = v != NULL;
+		return json_string_value(v);
+	}
+	for (int i = 0; i < a->n; i++)
+		if (strcmp(a->key[i], key) == 0) {
+			if (present)
+				*present = 1;
+			return a->val[i];
+		}
+	if (present)
+		*present = 0;
+	return NULL;
+}
+
+void audit_json_free(struct audit_json *a)
+{
+	json_decref(a->j);
+	free(a->buf);
+	*a = (struct audit_json){ 0 };
 }

@@ -12,8 +12,6 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include <jansson.h>
-
 #include "mcassess/audit.h"
 #include "mcassess/check.h"
 #include "mcassess/evstore.h"
@@ -73,6 +71,7 @@ struct ck {
 	struct audit_sum *chain;
 	struct held later;
 	int records_done;
+	struct audit_json json; /* the audit row's being read (audit_one) */
 };
 
 /* Where the last clean check ended (meta, below): the newest evidence row and
@@ -558,9 +557,9 @@ static char *record_key(const char *id, const char *kind, const char *key, const
 	return mc_xasprintf("%s\037%s\037%s\037%s", id, kind, key, read);
 }
 
-static const char *jstr(json_t *j, const char *k)
+static const char *jstr(const struct audit_json *j, const char *k)
 {
-	const char *v = json_string_value(json_object_get(j, k));
+	const char *v = audit_json_get(j, k, NULL);
 	return v ? v : "";
 }
 
@@ -594,20 +593,17 @@ static int audit_one(void *ctx, const struct audit_row *r)
 	if (!r->action || !r->subject)
 		return 0;
 	if (strncmp(r->subject, "person:", 7) == 0 && strcmp(r->action, "people") == 0) {
-		json_t *j = r->after ? json_loads(r->after, 0, NULL) : NULL;
-		if (r->after && !json_is_object(j)) {
-			json_decref(j);
+		struct audit_json *j = r->after ? &c->json : NULL;
+		if (j && !audit_json_load(j, r->after))
 			return 0; /* an unreadable row: audit_verify names edited rows */
-		}
-		if (j && !json_object_get(j, "role")) {
-			json_decref(j);
+		int role = 1;
+		if (j)
+			audit_json_get(j, "role", &role);
+		if (!role)
 			return 0; /* another field of the person (their school): not role and district */
-		}
 		c->people_audited = 1;
 		log_add(c, r, record_key(r->subject + 7, "person", "", ""),
-			j ? person_value(jstr(j, "role"), json_string_value(json_object_get(j, "district")))
-			  : NULL);
-		json_decref(j);
+			j ? person_value(jstr(j, "role"), audit_json_get(j, "district", NULL)) : NULL);
 		return 0;
 	}
 	if (strncmp(r->subject, "submission:", 11) != 0)
@@ -622,11 +618,9 @@ static int audit_one(void *ctx, const struct audit_row *r)
 	}
 	if (!score && !fb && !decide)
 		return 0;
-	json_t *j = json_loads(r->after ? r->after : r->before ? r->before : "null", 0, NULL);
-	if (!json_is_object(j)) {
-		json_decref(j);
+	struct audit_json *j = &c->json;
+	if (!audit_json_load(j, r->after ? r->after : r->before ? r->before : "null"))
 		return 0; /* an unreadable row: audit_verify names edited rows */
-	}
 	const char *read = *jstr(j, "read") ? jstr(j, "read") : "first";
 	if (score)
 		log_add(c, r, record_key(id, "score", jstr(j, "criterion"), read),
@@ -635,7 +629,6 @@ static int audit_one(void *ctx, const struct audit_row *r)
 		log_add(c, r, record_key(id, "feedback", read, read), r->after ? text_sha(jstr(j, "text")) : NULL);
 	else
 		log_add(c, r, record_key(id, "decision", "", ""), r->after ? mc_xstrdup(jstr(j, "outcome")) : NULL);
-	json_decref(j);
 	return 0;
 }
 
@@ -697,15 +690,23 @@ static char *record_name(const char *id, const char *kind, const char *key, cons
 	return first ? mc_xasprintf("%s on %s", kind, id) : mc_xasprintf("%s on %s (%s read)", kind, id, read);
 }
 
+/* shown: the record's value as a problem names it, or NULL for r->value in quotes. */
 static void compare_record(struct ck *c, const struct store_check_record *r, const char *value,
 			   const char *shown)
 {
 	char *key = record_key(r->submission, r->kind, r->key, r->read);
-	char *name = record_name(r->submission, r->kind, r->key, r->read);
 	struct audited *a = log_find(c, key);
+	free(key);
+	if (a)
+		a->matched = 1;
+	if (a ? a->value && strcmp(a->value, value) == 0 : c->demo)
+		return; /* as the log says (most records): no name to make */
+	char *name = record_name(r->submission, r->kind, r->key, r->read);
+	char *quoted = shown ? NULL : mc_xasprintf("'%s'", r->value);
+	if (!shown)
+		shown = quoted;
 	int is_fb = strcmp(r->kind, "feedback") == 0;
 	if (a) {
-		a->matched = 1;
 		if (!a->value)
 			problem(c, "%s is %s but the last audited change (by %s at %s) removed it: changed "
 				   "outside mcassess", name, shown, a->actor, a->at);
@@ -718,7 +719,7 @@ static void compare_record(struct ck *c, const struct store_check_record *r, con
 	} else if (!c->demo) {
 		problem(c, "%s is %s but no audited change ever made it: added outside mcassess", name, shown);
 	}
-	free(key);
+	free(quoted);
 	free(name);
 }
 
@@ -744,9 +745,7 @@ static int record_one(void *ctx, const struct store_check_record *r)
 		free(sha);
 		return 0;
 	}
-	char *shown = mc_xasprintf("'%s'", r->value);
-	compare_record(c, r, r->value, shown);
-	free(shown);
+	compare_record(c, r, r->value, NULL);
 	if (strcmp(r->kind, "decision") == 0 && strcmp(r->value, r->status) != 0)
 		problem(c, "submission %s was decided '%s' but its status is '%s'", r->submission, r->value,
 			r->status);
@@ -956,6 +955,7 @@ static int check_records(struct ck *c, struct audit_sum *chain, struct mc_error 
 	c->log = NULL;
 	c->group = NULL;
 	c->nlog = c->caplog = 0;
+	audit_json_free(&c->json);
 	return rc;
 }
 

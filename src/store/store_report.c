@@ -659,10 +659,11 @@ int store_report_facts_check(struct store *s, int (*fn)(void *ctx, const char *s
 #define AGREE_DAYS(P, K, WHERE)                                                                 \
 	"SELECT " K " AS k, " P##_OF AGREE_KEY ", sum(n) AS n FROM " P##_TABLE " WHERE per = 'day' AND " WHERE \
 	" GROUP BY 1, " P##_OF AGREE_KEY " HAVING sum(n) <> 0"
-/* The pairs as the scores say now (FROM: report_pair_fact, or the whole check's
- * copy of it), counted as the triggers count them; each pair read once, going to
- * both its tallies (with the tallies outside, SQLite read the pairs twice). In
- * the order of the counts' key, the owner first (the whole check's walk). */
+/* The pairs as the scores say now (FROM: report_pair_fact), counted as the
+ * triggers count them; each pair read once, going to both its tallies (with the
+ * tallies outside, SQLite read the pairs twice). In the order of the counts'
+ * key, the owner first. One day's check (check --since-last); the whole check's
+ * walk counts them itself (AGREE_FACT_ROWS). */
 #define AGREE_FACT(P, FROM, LEVELS, WHERE)                                                      \
 	"SELECT " P##_FACT_OF "f.day AS k, f.district_id, t.final,"                                    \
 	" iif(t.final, 0, f.credential_id) AS credential_id,"                                          \
@@ -781,11 +782,12 @@ static int pairs_check_day(struct store *s, sqlite3_stmt *st, const char *day,
  * the kept rows, then the ORDER BY) each table's day rows were sorted four
  * times: half of check's CPU at a million submissions (issue 15). Here each
  * table's day, month and all-time rows are read once, each in its key's order
- * (no sort by SQLite), beside the pairs counted by day (AGREE_FACT: one sort)
- * in the same order: each day row is compared with the pairs' count as they
- * pass; a month's day rows are summed in memory, sorted by key when the month
- * ends and compared with that month's kept rows, which the month cursor reaches
- * at the same time; the months' sums are all time's, compared with the
+ * (no sort by SQLite), beside the pairs counted by day (AGREE_FACT_ROWS: one
+ * sort, by owner and day only; each day's pairs counted by key in memory) in
+ * the same order: each day row is compared with the pairs' count as they pass;
+ * a month's day rows are summed in memory, sorted by key when the month ends
+ * and compared with that month's kept rows, which the month cursor reaches at
+ * the same time; the months' sums are all time's, compared with the
  * all-time cursor's rows when the owner (the assessor of report_own_count; none
  * for report_agree_count) ends. The differences go to AGREE_DIFFS and come back
  * in the order the SQL gave them (all time, the days, the months). */
@@ -795,9 +797,21 @@ static int pairs_check_day(struct store *s, sqlite3_stmt *st, const char *day,
 /* report_own_count by assessor, one seek each (a scan of the table would read
  * the other two kinds of rows too, and SQLite sorted what it read). */
 #define ALL_EVERYONE ""
+/* The whole check's pairs, one row a pair (and a reader of it: OWN_), in the
+ * order of the owner and the day only: the walk counts each (owner, day)'s
+ * pairs into its two tallies itself (agree_fact_fill). Grouped and ordered by
+ * the whole key in SQL (AGREE_FACT), the sort took one row a pair, a reader
+ * and a tally, compared over up to eleven columns, for groups of about two
+ * rows: the largest part of agreement's check (4.0 of 11.7 s of CPU at 100,000
+ * submissions, issue 15). */
+#define AGREE_FACT_ROWS(P)                                                                      \
+	"SELECT " P##_FACT_OF "f.day AS k, f.district_id, f.fs, f.fin, f.credential_id, f.criterion_id,"\
+	" f.x_assessor, px.levels, px.pos, py.pos FROM " PAIR_FACT_COPY " f" P##_SIDE("f")             \
+	" JOIN " LEVEL_POS_COPY " px ON px.level_id = f.x_level JOIN " LEVEL_POS_COPY " py ON py.level_id = f.y_level"\
+	" ORDER BY 1, 2"
 static const char *const SQL_AGREE_WALK[2][4] = {
-	{ AGREE_WALK(ALL, "day"), AGREE_WALK(ALL, "month"), AGREE_WALK(ALL, "all"), AGREE_FACT(ALL, PAIR_FACT_COPY, LEVEL_POS_COPY, "1") },
-	{ AGREE_WALK(OWN, "day"), AGREE_WALK(OWN, "month"), AGREE_WALK(OWN, "all"), AGREE_FACT(OWN, PAIR_FACT_COPY, LEVEL_POS_COPY, "1") },
+	{ AGREE_WALK(ALL, "day"), AGREE_WALK(ALL, "month"), AGREE_WALK(ALL, "all"), AGREE_FACT_ROWS(ALL) },
+	{ AGREE_WALK(OWN, "day"), AGREE_WALK(OWN, "month"), AGREE_WALK(OWN, "all"), AGREE_FACT_ROWS(OWN) },
 };
 static const char SQL_AGREE_DIFF_ADD[] = "INSERT INTO " AGREE_DIFFS " VALUES (?1, ?2, nullif(?3, 0), ?4,"
 					 " nullif(?5, 0), iif(?6, ?7, NULL), NULL, ?8, ?9, ?10)";
@@ -826,8 +840,12 @@ struct agree_walk {
 	char month[8];
 	int started;
 	struct agree_level month_lv, all_lv;
-	sqlite3_stmt *fact; /* the pairs counted by day, in the day rows' order */
-	int fact_row;
+	sqlite3_stmt *fact; /* the pairs (AGREE_FACT_ROWS), by owner and day */
+	int fact_more;      /* fact is on a row not yet counted */
+	char *fact_owner, *fact_at; /* the (owner, day) counted in fact_lv */
+	struct agree_level fact_lv; /* its pairs counted by key, in key order */
+	size_t fact_i;      /* the next of them */
+	int fact_row;       /* there is one: fact_lv.v[fact_i] */
 	char **names; /* the x_assessors seen, sorted: each key points at one */
 	size_t nnames;
 	size_t held_most; /* the most sums all time held (agree_held_most) */
@@ -907,11 +925,6 @@ static void agree_step(struct agree_walk *w, struct agree_level *lv)
 	lv->row = agree_next(w, lv->st);
 }
 
-static void agree_fact_step(struct agree_walk *w)
-{
-	w->fact_row = agree_next(w, w->fact);
-}
-
 static void agree_differ(struct agree_walk *w, const char *tb, const char *at, const char *owner,
 			 const struct agree_sum *key, long long kept, long long counted)
 {
@@ -959,6 +972,63 @@ static void agree_add(struct agree_level *lv, const struct agree_sum *a)
 		lv->v = mc_xrealloc(lv->v, lv->cap * sizeof *lv->v);
 	}
 	lv->v[lv->n++] = *a;
+}
+
+/* The pairs' cursor is on a row of the (owner, day) being counted. */
+static int agree_fact_same(struct agree_walk *w)
+{
+	const char *at = (const char *)sqlite3_column_text(w->fact, 1);
+	return agree_owner_cmp(w->fact_owner, (const char *)sqlite3_column_text(w->fact, 0)) == 0 &&
+	       strcmp(w->fact_at, at ? at : "") == 0;
+}
+
+/* The next (owner, day) of the pairs with any pair counted: each pair goes to
+ * the first-second tally if fs and to the final one if fin (AGREE_FACT's join
+ * of report_agree_tally), its key as AGREE_FACT makes it; then sorted by key
+ * and the equal ones added up, as AGREE_FACT's GROUP BY and ORDER BY did. Held:
+ * one (owner, day)'s distinct keys, about twice (agree_add). */
+static void agree_fact_fill(struct agree_walk *w)
+{
+	struct agree_level *lv = &w->fact_lv;
+	sqlite3_stmt *st = w->fact;
+	w->fact_row = 0;
+	while (w->rc == MC_OK && !w->fact_row && w->fact_more) {
+		const char *owner = (const char *)sqlite3_column_text(st, 0);
+		const char *at = (const char *)sqlite3_column_text(st, 1);
+		free(w->fact_owner);
+		free(w->fact_at);
+		w->fact_owner = owner ? mc_xstrdup(owner) : NULL;
+		w->fact_at = mc_xstrdup(at ? at : "");
+		lv->n = lv->reduced = 0;
+		w->fact_i = 0;
+		while (w->rc == MC_OK && w->fact_more && agree_fact_same(w)) {
+			const char *xa = (const char *)sqlite3_column_text(st, 7);
+			struct agree_sum k = { .did = sqlite3_column_int64(st, 2), .levels = sqlite3_column_int64(st, 8),
+					       .xp = sqlite3_column_int64(st, 9), .yp = sqlite3_column_int64(st, 10), .n = 1 };
+			if (sqlite3_column_int64(st, 3)) { /* fs: first against second, by credential and criterion */
+				struct agree_sum fs = k;
+				fs.cid = sqlite3_column_int64(st, 5);
+				fs.crid = sqlite3_column_int64(st, 6);
+				fs.xa = agree_intern(w, "");
+				agree_add(lv, &fs);
+			}
+			if (sqlite3_column_int64(st, 4)) { /* fin: every read against the final one, by its assessor */
+				struct agree_sum fin = k;
+				fin.fin = 1;
+				fin.xa = agree_intern(w, xa ? xa : "");
+				agree_add(lv, &fin);
+			}
+			w->fact_more = agree_next(w, st);
+		}
+		agree_reduce(lv);
+		w->fact_row = lv->n > 0;
+	}
+}
+
+static void agree_fact_step(struct agree_walk *w)
+{
+	if (++w->fact_i >= w->fact_lv.n)
+		agree_fact_fill(w);
 }
 
 /* The kept rows of groups before (owner, at) have no day rows: each is a difference. */
@@ -1030,14 +1100,16 @@ static void agree_month_end(struct agree_walk *w)
 	w->month_lv.n = w->month_lv.reduced = 0;
 }
 
-/* The position of a day row or a day's count of pairs: owner, day, key. */
-static int agree_pos_cmp(struct agree_walk *w, sqlite3_stmt *x, sqlite3_stmt *y)
+/* The position of the day's count of pairs against a day row: owner, day, key. */
+static int agree_pos_cmp(struct agree_walk *w, sqlite3_stmt *day)
 {
-	int k = agree_group_cmp(x, (const char *)sqlite3_column_text(y, 0), (const char *)sqlite3_column_text(y, 1));
+	int k = agree_owner_cmp(w->fact_owner, (const char *)sqlite3_column_text(day, 0));
+	if (!k)
+		k = strcmp(w->fact_at, (const char *)sqlite3_column_text(day, 1));
 	if (k)
 		return k;
-	struct agree_sum a = agree_row(w, x), b = agree_row(w, y);
-	return agree_cmp(&a, &b);
+	struct agree_sum b = agree_row(w, day);
+	return agree_cmp(&w->fact_lv.v[w->fact_i], &b);
 }
 
 /* The day counts of pairs up to the day row (NULL: all that are left), each
@@ -1045,17 +1117,16 @@ static int agree_pos_cmp(struct agree_walk *w, sqlite3_stmt *x, sqlite3_stmt *y)
 static void agree_fact_upto(struct agree_walk *w, sqlite3_stmt *day)
 {
 	int k = -1;
-	while (w->rc == MC_OK && w->fact_row && (!day || (k = agree_pos_cmp(w, w->fact, day)) < 0)) {
-		struct agree_sum f = agree_row(w, w->fact);
-		agree_differ(w, "day", (const char *)sqlite3_column_text(w->fact, 1),
-			     (const char *)sqlite3_column_text(w->fact, 0), &f, 0, f.n);
+	while (w->rc == MC_OK && w->fact_row && (!day || (k = agree_pos_cmp(w, day)) < 0)) {
+		const struct agree_sum *f = &w->fact_lv.v[w->fact_i];
+		agree_differ(w, "day", w->fact_at, w->fact_owner, f, 0, f->n);
 		agree_fact_step(w);
 	}
 	if (w->rc != MC_OK || !day)
 		return;
 	struct agree_sum d = agree_row(w, day);
 	agree_differ(w, "day", (const char *)sqlite3_column_text(day, 1), (const char *)sqlite3_column_text(day, 0),
-		     &d, d.n, w->fact_row && k == 0 ? agree_row(w, w->fact).n : 0);
+		     &d, d.n, w->fact_row && k == 0 ? w->fact_lv.v[w->fact_i].n : 0);
 	if (w->fact_row && k == 0)
 		agree_fact_step(w);
 }
@@ -1095,6 +1166,9 @@ static void agree_walk_free(struct agree_walk *w)
 	free(w->owner);
 	free(w->month_lv.v);
 	free(w->all_lv.v);
+	free(w->fact_lv.v);
+	free(w->fact_owner);
+	free(w->fact_at);
 	sqlite3_reset(w->month_lv.st);
 	sqlite3_reset(w->all_lv.st);
 	sqlite3_reset(w->fact);
@@ -1120,7 +1194,8 @@ static int agree_walk(struct store *s, int table, struct mc_error *err)
 		return MC_FAIL;
 	agree_step(&w, &w.month_lv);
 	agree_step(&w, &w.all_lv);
-	agree_fact_step(&w);
+	w.fact_more = agree_next(&w, w.fact);
+	agree_fact_fill(&w);
 	int rc;
 	while (w.rc == MC_OK && (rc = sqlite3_step(day)) == SQLITE_ROW)
 		agree_day(&w, day);

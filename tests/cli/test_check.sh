@@ -270,6 +270,8 @@ t_check "the recounts' statements were traced ($(wc -l <"$T/recounts.sql") of th
 	test "$(wc -l <"$T/recounts.sql")" -ge 10 -a -n "$copy"
 : >"$T/plans"
 : >"$T/sorts"
+: >"$T/groups"
+facts=0
 while IFS= read -r q; do
 	sqlite3 "$DB" "$copy" "EXPLAIN QUERY PLAN $q" >"$T/plan" 2>&1 || echo "cannot plan: $q" >>"$T/plans"
 	grep -E 'SCAN [a-z_]+ USING (COVERING )?INDEX submission_|INDEX report_assignment ' "$T/plan" |
@@ -278,6 +280,12 @@ while IFS= read -r q; do
 	# read in their key's order: SQLite sorting them was half of check's CPU
 	case $q in *" FROM report_agree_count WHERE "* | *" FROM report_own_count WHERE "*)
 		grep 'TEMP B-TREE' "$T/plan" | sed "s|^|$(printf '%.70s' "$q") ... |" >>"$T/sorts" ;;
+	esac
+	# the pairs, read for the whole check's walk, are counted by key there: a
+	# GROUP BY of them sorted a row a pair, reader and tally by the whole key
+	case $q in *" FROM temp.check_report_pair_fact f"*)
+		facts=$((facts + 1))
+		grep 'TEMP B-TREE FOR GROUP BY' "$T/plan" | sed "s|^|$(printf '%.70s' "$q") ... |" >>"$T/groups" ;;
 	esac
 done <"$T/recounts.sql"
 if [ -s "$T/plans" ]; then
@@ -291,6 +299,12 @@ if [ -s "$T/sorts" ]; then
 	t_diag "$T/sorts"
 else
 	t_ok "agreement's counts are read in their key's order, never sorted"
+fi
+if [ "$facts" -ge 2 ] && [ ! -s "$T/groups" ]; then
+	t_ok "the pairs are counted by key in the walk ($facts statements), not grouped by SQLite"
+else
+	t_fail "the pairs are counted by key in the walk ($facts statements), not grouped by SQLite"
+	t_diag "$T/groups"
 fi
 
 done_testing

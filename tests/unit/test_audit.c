@@ -1,6 +1,7 @@
 /* test_audit.c: the hash chain detects edited, deleted and truncated rows. */
 #include "unit.h"
 
+#include <jansson.h>
 #include <sqlite3.h>
 
 #include "mcassess/audit.h"
@@ -253,6 +254,68 @@ static void sum_holds_on_whole_chains(void **state)
 	}
 }
 
+/* A row's JSON read as jansson reads it, whatever the text; what mcassess writes
+ * read in place, without jansson. */
+static void row_json_read_as_jansson_reads_it(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *text;
+		int plain; /* read in place */
+	} cases[] = {
+		{ "{\"assessor\":\"lsimmons\",\"criterion\":\"O1\",\"level\":\"demonstrated\",\"read\":\"first\"}", 1 },
+		{ "{\"district\":null,\"role\":\"admin\"}", 1 },
+		{ " {\t\"level\" :\r\n\"x\" , \"b\":true,\"c\":false} \n", 1 },
+		{ "{}", 1 },
+		{ "{\"level\":\"\"}", 1 },
+		{ "{\"level\":\"a\",\"level\":\"b\"}", 0 },       /* a key twice */
+		{ "{\"level\":\"a\\nb\",\"read\":\"second\"}", 0 }, /* an escape */
+		{ "{\"level\":\"\\u0041\"}", 0 },
+		{ "{\"level\":\"\xc3\xa9\"}", 0 },                  /* not ASCII */
+		{ "{\"level\":\"\xc3\"}", 0 },                       /* nor UTF-8 */
+		{ "{\"level\":\"a\tb\"}", 0 },                       /* a control character */
+		{ "{\"level\":\"a\x7f\"}", 0 },
+		{ "{\"n\":1,\"level\":\"x\"}", 0 },
+		{ "{\"level\":{\"a\":\"b\"},\"read\":\"x\"}", 0 },
+		{ "{\"level\":[\"a\"]}", 0 },
+		{ "{\"level\":\"x\"}x", 0 },
+		{ "{\"level\":\"x\",}", 0 },
+		{ "{\"level\" \"x\"}", 0 },
+		{ "{\"level\":nul}", 0 },
+		{ "{\"level\":nullx}", 0 },
+		{ "{\"level\":\"x\"", 0 },
+		{ "{\"level\":\"x", 0 },
+		{ "{\"level", 0 },
+		{ "{", 0 },
+		{ "", 0 },
+		{ "null", 0 },
+		{ "[1]", 0 },
+		{ "\"level\"", 0 },
+		{ "{\"a\":\"1\",\"b\":\"2\",\"c\":\"3\",\"d\":\"4\",\"e\":\"5\",\"f\":\"6\",\"g\":\"7\",\"h\":\"8\","
+		  "\"i\":\"9\",\"j\":\"10\",\"k\":\"11\",\"l\":\"12\",\"m\":\"13\",\"n\":\"14\",\"o\":\"15\",\"p\":\"16\",\"level\":\"17\"}", 0 },
+	};
+	static const char *const keys[] = { "level", "read", "role", "district", "b", "a", "p", "x", "" };
+	struct audit_json a = { 0 };
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		json_t *j = json_loads(cases[i].text, 0, NULL);
+		int object = audit_json_load(&a, cases[i].text);
+		if (object != json_is_object(j))
+			fail_msg("%s: an object %d, jansson %d", cases[i].text, object, json_is_object(j));
+		if (object && (a.j == NULL) != cases[i].plain)
+			fail_msg("%s: read in place %d, expected %d", cases[i].text, a.j == NULL, cases[i].plain);
+		for (size_t k = 0; object && k < sizeof keys / sizeof *keys; k++) {
+			int present = -1;
+			const char *v = audit_json_get(&a, keys[k], &present), *want = json_string_value(json_object_get(j, keys[k]));
+			if (present != (json_object_get(j, keys[k]) != NULL) || (v == NULL) != (want == NULL) ||
+			    (v && strcmp(v, want) != 0))
+				fail_msg("%s: member %s: %s (present %d), jansson %s", cases[i].text, keys[k], v ? v : "none",
+					 present, want ? want : "none");
+		}
+		json_decref(j);
+	}
+	audit_json_free(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -265,6 +328,7 @@ int main(void)
 		cmocka_unit_test(links_out_of_seq_order),
 		cmocka_unit_test(row_of_another_log),
 		cmocka_unit_test(sum_holds_on_whole_chains),
+		cmocka_unit_test(row_json_read_as_jansson_reads_it),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
