@@ -199,6 +199,8 @@ int main(int argc, char **argv)
 			if (impact_top(s, SEARCH_EVIDENCE, mc_buf_str(&q), NULL, 0, &top, &answered, &err) != MC_OK)
 				return die(&err);
 			double ms = now_ms() - t0, all = ms;
+			struct impact_pair_stats p1 = impact_pair_stats;   /* of impact_top alone */
+			struct impact_count_stats c1 = impact_count_stats;
 			/* and as search ranks it: the index first, then FTS5 */
 			struct search_rank *r = NULL;
 			int n = 0;
@@ -219,12 +221,10 @@ int main(int argc, char **argv)
 				same = ok && k == n ? "\tFTS5's" : "\tNOT FTS5's";
 			}
 			free(r);
-			const char *path = !answered ? "fts5"
-					   : impact_pair_stats.answered > p0.answered ? "pair" : "index";
+			const char *path = !answered ? "fts5" : p1.answered > p0.answered ? "pair" : "index";
 			printf("%s\t%s\t%.1f ms\t%.1f ms in all\t%d rows\tread %lld\tcounted %lld\tpair %lld/%lld%s\n", mc_buf_str(&q), path,
-			       ms, all, top.n, impact_count_stats.read - c0.read,
-			       impact_count_stats.text + impact_count_stats.fts5 - c0.text - c0.fts5,
-			       impact_pair_stats.queries - p0.queries, impact_pair_stats.cuts - p0.cuts, same);
+			       ms, all, top.n, c1.read - c0.read, c1.text + c1.fts5 - c0.text - c0.fts5,
+			       p1.queries - p0.queries, p1.cuts - p0.cuts, same);
 			fflush(stdout);
 			search_top_free(&top);
 			mc_buf_free(&q);
