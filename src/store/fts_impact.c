@@ -421,7 +421,15 @@ static int rows_write(struct store *s, const char *const sql[3], int ncol, int n
 #define PAIR_KEEP 256          /* rows a pair keeps */
 #define PAIR_HASH 512          /* slots of the words' table (> 2 PAIR_WORDS) */
 #define PAIR_TFD 16            /* counts below this have a length past which a row is skipped */
-#define PAIR_CUTS_HELD (1 << 17) /* cuts held in memory (16 bytes each, twice the slots) */
+#define PAIR_CUTS_HELD (1 << 16) /* cuts held in memory (16 bytes each, twice the slots:
+				  * 2 MiB; a rebuild's 3,900 pairs make 117,000, then 4.5 MiB) */
+/* The pairs' best rows gathered in memory, at most (16 bytes a row): 2,048 pairs
+ * full. A full pair holds 4 KiB, so 3,800 pairs all full at once (a rebuild's
+ * first rows) held 15 MB; past this every pair's rows are written to its table
+ * (and trimmed there to PAIR_KEEP, the others to the cuts, as at a batch's end)
+ * and the heaps freed (pairs_heaps_write). The rows kept are the same: a row that
+ * is not among a pair's best PAIR_KEEP so far is not among its best of all. */
+#define PAIR_HEAP_BYTES (8 << 20)
 #define PAIR_CUTS_FIRST 1024   /* slots of the cuts' table at first, doubled as they come */
 
 static const char SQL_PAIRS_LOAD[] =
@@ -461,6 +469,8 @@ static const char SQL_CLEAR_PAIRS[] = "DELETE FROM search_pair WHERE src = ?1";
 
 struct impact_pair_stats impact_pair_stats;
 long long impact_pair_third_rows = PAIR_THIRD_ROWS;
+long long impact_pair_heap_bytes = PAIR_HEAP_BYTES;
+long long impact_pair_heap_most, impact_pair_heap_writes;
 struct impact_count_stats impact_count_stats;
 
 /* A row held for a pair: its score at ref (the heap's order), its distance from
@@ -480,7 +490,8 @@ struct pslot {
 	long long fd;
 	struct pentry *p;     /* the best rows gathered: a heap, the worst on top, once full */
 	int len, cap;
-	unsigned *lim;        /* [tf1 * PAIR_TFD + tf2]: a row this long or longer changes nothing */
+	unsigned short *lim;  /* [tf1 * PAIR_TFD + tf2]: a row this long or longer changes nothing
+			       * (USHRT_MAX: none known, or no shorter than that) */
 };
 
 /* A cut gathered: its pair's slot + 1 (0: empty), both counts, whether it changed
@@ -505,6 +516,7 @@ struct pairs {
 	int ncut;
 	unsigned *dirty;      /* the slots of the cuts dirty: a flush writes only them */
 	int ndirty;
+	long long heap_bytes; /* the heaps' room (ps->cap) in all: impact_pair_heap_bytes at most */
 };
 
 static int pair_word(const struct pairs *p, const char *tok, size_t n)
@@ -740,6 +752,7 @@ static unsigned pair_limit(const struct pairs *p, int slot, int tf1, int tf2)
 
 static int pair_keep(struct store *s, struct impact_batch *b, struct pairs *p, int slot, int tf1, int tf2, int dl,
 		     long long doc, struct mc_error *err);
+static int pairs_heaps_write(struct store *s, struct impact_batch *b, struct pairs *p, struct mc_error *err);
 
 /* A row holding both words of pair `slot` into its best rows gathered (or its
  * cut); most rows change neither, and are skipped by their length alone. */
@@ -753,11 +766,12 @@ static int pair_add(struct store *s, struct impact_batch *b, struct pairs *p, in
 		ps->lim = mc_xmalloc(sizeof *ps->lim * PAIR_TFD * PAIR_TFD);
 		memset(ps->lim, 0xff, sizeof *ps->lim * PAIR_TFD * PAIR_TFD);
 	}
-	unsigned *lim = &ps->lim[tf1 * PAIR_TFD + tf2];
-	if ((unsigned)dl >= *lim)
+	unsigned short *lim = &ps->lim[tf1 * PAIR_TFD + tf2];
+	if (*lim != USHRT_MAX && (unsigned)dl >= *lim)
 		return MC_OK;
 	int rc = pair_keep(s, b, p, slot, tf1, tf2, dl, doc, err);
-	*lim = pair_limit(p, slot, tf1, tf2);
+	unsigned l = pair_limit(p, slot, tf1, tf2);
+	*lim = l < USHRT_MAX ? (unsigned short)l : USHRT_MAX;
 	return rc;
 }
 
@@ -773,8 +787,19 @@ static int pair_keep(struct store *s, struct impact_batch *b, struct pairs *p, i
 			    (unsigned short)tf2 };
 	if (ps->len < PAIR_KEEP) {
 		if (ps->len == ps->cap) {
-			ps->cap = ps->cap ? 2 * ps->cap : 8;
+			int cap = ps->cap ? 2 * ps->cap : 8;
+			long long more = (long long)(sizeof *ps->p) * (cap - ps->cap);
+			if (p->heap_bytes > 0 && p->heap_bytes + more > impact_pair_heap_bytes) {
+				/* every pair's rows to its table: then this row again (the pair's
+				 * last kept may have risen past it) */
+				int rc = pairs_heaps_write(s, b, p, err);
+				return rc == MC_OK ? pair_keep(s, b, p, slot, tf1, tf2, dl, doc, err) : rc;
+			}
+			ps->cap = cap;
 			ps->p = mc_xrealloc(ps->p, sizeof *ps->p * (size_t)ps->cap);
+			p->heap_bytes += more;
+			if (p->heap_bytes > impact_pair_heap_most)
+				impact_pair_heap_most = p->heap_bytes;
 		}
 		ps->p[ps->len++] = e;
 		if (ps->len == PAIR_KEEP)
@@ -965,6 +990,23 @@ static int pair_write(struct store *s, struct impact_batch *b, struct pairs *p, 
 		ps->n = PAIR_KEEP;
 	}
 	return rc == MC_OK ? pair_set(s, ps, err) : rc;
+}
+
+/* Every pair's rows gathered into its table, and the heaps freed; the cuts stay. */
+static int pairs_heaps_write(struct store *s, struct impact_batch *b, struct pairs *p, struct mc_error *err)
+{
+	int rc = MC_OK;
+	for (int i = 0; rc == MC_OK && i < p->nps; i++) {
+		struct pslot *ps = &p->ps[i];
+		if (ps->len > 0)
+			rc = pair_write(s, b, p, i, err);
+		free(ps->p);
+		ps->p = NULL;
+		ps->cap = 0;
+	}
+	p->heap_bytes = 0;
+	impact_pair_heap_writes++;
+	return rc;
 }
 
 static int pairs_flush(struct store *s, struct impact_batch *b, struct pairs *p, struct mc_error *err)

@@ -127,6 +127,11 @@ struct impact_pair_stats {
 	long long queries, answered, rows, cuts;
 };
 extern struct impact_pair_stats impact_pair_stats;
+/* The pairs' best rows gathered in memory while rows are added: at most
+ * impact_pair_heap_bytes (a unit test lowers it), then written to their tables.
+ * The most held at once in this process, and how many times they were written
+ * for want of room (a test reads both). */
+extern long long impact_pair_heap_bytes, impact_pair_heap_most, impact_pair_heap_writes;
 /* Ranked queries in this process (a test reads it): rows read from the words'
  * groups, and rows whose unknown counts were counted from their text, or looked
  * up in FTS5 (longer rows). */

@@ -960,6 +960,78 @@ static void pair_of_words_in_a_third_is_fts5(void **state)
 	}
 }
 
+/* Every pair's kept rows, by its words (their ids change when rebuilt), in order. */
+static char *pair_rows_kept(const char *path)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	char *v = NULL;
+	static const char sql[] =
+		"SELECT group_concat(k, ' ') FROM (SELECT a.term || '/' || b.term || ':' || r.doc || ':' || r.tf1 "
+		"|| ':' || r.tf2 || ':' || r.dl AS k FROM search_pair_row r JOIN search_pair p ON p.id = r.pid "
+		"JOIN search_term a ON a.id = p.a JOIN search_term b ON b.id = p.b ORDER BY a.term, b.term, r.nkey, r.doc)";
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		v = mc_xstrdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v ? v : mc_xstrdup("");
+}
+
+static long long heap_bytes_default;
+
+static int setup_heap(void **state)
+{
+	heap_bytes_default = impact_pair_heap_bytes;
+	return setup_third(state);
+}
+
+static int teardown_heap(void **state)
+{
+	impact_pair_heap_bytes = heap_bytes_default;
+	return teardown_third(state);
+}
+
+/* The pairs' best rows gathered in memory stay within their room when more pairs
+ * are chosen than fit (over 32 pairs of 256 rows, over 128 KiB, in 16 KiB:
+ * written to their tables on the way, several times) and the pairs keep the same
+ * rows as when all fit, so the same queries are answered from them, in FTS5's own
+ * order and scores. */
+static void pairs_held_within_their_room(void **state)
+{
+	struct fx *f = *state;
+	struct mc_error err = MC_ERROR_INIT;
+	long long indexed;
+	static const char *const paired[] = { "\"grade\" \"routine\"", "\"the\" \"and\"", "\"filler2\" \"the\"" };
+	add_text_rows(f, 0, 1500, third_text);
+	assert_int_equal(search_catch_up(f->s, &indexed, &err), MC_OK);
+	long long pairs = query_int(f->path, "SELECT count(*) FROM search_pair WHERE src = 0");
+	assert_true(pairs * 256 * 16 > 8 * 16384);
+	char *kept = pair_rows_kept(f->path);
+	assert_true(strlen(kept) > 0);
+	impact_pair_heap_bytes = 16384;
+	impact_pair_heap_most = impact_pair_heap_writes = 0;
+	assert_int_equal(store_begin(f->s, &err), MC_OK);   /* one commit, not one a statement */
+	assert_int_equal(search_reindex(f->s, &err), MC_OK);
+	assert_int_equal(store_commit(f->s, &err), MC_OK);
+	if (impact_pair_heap_most <= 0 || impact_pair_heap_most > 16384 || impact_pair_heap_writes < 3)
+		fail_msg("the pairs' rows held %lld bytes at most, written %lld times for room", impact_pair_heap_most,
+			 impact_pair_heap_writes);
+	assert_int_equal(query_int(f->path, "SELECT count(*) FROM search_pair WHERE src = 0"), pairs);
+	char *again = pair_rows_kept(f->path);
+	assert_string_equal(again, kept);
+	free(again);
+	free(kept);
+	assert_answered_by_pairs(f, paired, sizeof paired / sizeof *paired);
+	assert_impact_is_fts5(f, SEARCH_EVIDENCE, paired, sizeof paired / sizeof *paired, -1);
+	/* more rows through the hook, in the same room */
+	add_rows_through_hook(f, 1500, 300, third_text);
+	assert_true(impact_pair_heap_most <= 16384);
+	assert_answered_by_pairs(f, paired, sizeof paired / sizeof *paired);
+	assert_impact_is_fts5(f, SEARCH_EVIDENCE, paired, sizeof paired / sizeof *paired, -1);
+}
+
 static int ll_cmp(const void *a, const void *b);
 
 /* Rows for counting a word from the text: "the" 1-4 times in each, "bend" in one
@@ -1532,6 +1604,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(pair_of_common_words_is_fts5, setup, teardown),
 		cmocka_unit_test_setup_teardown(fts5_ranks_with_the_index_counts, setup, teardown),
 		cmocka_unit_test_setup_teardown(pair_of_words_in_a_third_is_fts5, setup_third, teardown_third),
+		cmocka_unit_test_setup_teardown(pairs_held_within_their_room, setup_heap, teardown_heap),
 		cmocka_unit_test_setup_teardown(counts_from_text_are_fts5, setup, teardown),
 		cmocka_unit_test_setup_teardown(impact_index_built_for_an_old_index, setup, teardown),
 		cmocka_unit_test_setup_teardown(impact_index_follows_the_rebuild_in_steps, setup, teardown),
