@@ -11,6 +11,11 @@
  *   bench_search DB export DIR            every evidence text as DIR/NNN/ID.txt (ripgrep)
  *   bench_search DB sql RUNS SQL TEXT     median of RUNS steps of one statement (?1 = TEXT),
  *                                         for probes (count(*) of an FTS5 query, say)
+ *   bench_search DB paths LIMIT [check] < QUERIES  which path answers each query (a line of
+ *                                         words) of the evidence's top LIMIT: its pair, the
+ *                                         ranking index, or FTS5's ranking (the index cannot
+ *                                         say); one line each. check: and whether that top is
+ *                                         FTS5's `ORDER BY rank, rowid` (rows and scores)
  *
  * Prints one line: what, the median in ms, the best in ms, the first run's in ms,
  * and the hits or bytes. */
@@ -27,6 +32,7 @@
 #include "mcassess/session.h"
 #include "mcassess/store.h"
 #include "mcassess/util.h"
+#include "store/search_int.h"
 #include "store/store_int.h"
 
 static double now_ms(void)
@@ -166,6 +172,64 @@ int main(int argc, char **argv)
 		report(label, t, runs, n, "rows");
 		free(label);
 		free(q);
+	} else if (strcmp(what, "paths") == 0) {
+		/* each query on its own: the ranking index's answer, or none (FTS5 ranks it) */
+		char line[4096];
+		int check = argc > 4 && strcmp(argv[4], "check") == 0;
+		sqlite3_stmt *ref = NULL;
+		if (check && sqlite3_prepare_v2(store_db(s), "SELECT rowid, rank FROM search_evidence WHERE search_evidence "
+					       "MATCH ?1 ORDER BY rank, rowid LIMIT ?2", -1, &ref, NULL) != SQLITE_OK)
+			return 1;
+		while (fgets(line, sizeof line, stdin)) {
+			line[strcspn(line, "\n")] = 0;
+			struct mc_buf q = MC_BUF_INIT;
+			for (char *w = strtok(line, " "); w; w = strtok(NULL, " "))
+			{
+				mc_buf_adds(&q, q.len ? " \"" : "\"");
+				mc_buf_adds(&q, w);
+				mc_buf_addc(&q, '"');
+			}
+			if (!q.len)
+				continue;
+			struct search_top top = { .limit = runs, .rc = SQLITE_OK };
+			struct impact_pair_stats p0 = impact_pair_stats;
+			struct impact_count_stats c0 = impact_count_stats;
+			int answered = 0;
+			double t0 = now_ms();
+			if (impact_top(s, SEARCH_EVIDENCE, mc_buf_str(&q), NULL, 0, &top, &answered, &err) != MC_OK)
+				return die(&err);
+			double ms = now_ms() - t0, all = ms;
+			struct impact_pair_stats p1 = impact_pair_stats;   /* of impact_top alone */
+			struct impact_count_stats c1 = impact_count_stats;
+			/* and as search ranks it: the index first, then FTS5 */
+			struct search_rank *r = NULL;
+			int n = 0;
+			t0 = now_ms();
+			if (store_search_top(s, SEARCH_EVIDENCE, mc_buf_str(&q), runs, &r, &n, &err) != MC_OK)
+				return die(&err);
+			if (!answered)
+				all = now_ms() - t0;
+			const char *same = "";
+			if (check) {
+				int k = 0, ok = 1;
+				sqlite3_bind_text(ref, 1, mc_buf_str(&q), -1, SQLITE_STATIC);
+				sqlite3_bind_int(ref, 2, runs);
+				for (; sqlite3_step(ref) == SQLITE_ROW; k++)
+					ok = ok && k < n && r[k].rowid == sqlite3_column_int64(ref, 0) &&
+					     r[k].rank == sqlite3_column_double(ref, 1);
+				sqlite3_reset(ref);
+				same = ok && k == n ? "\tFTS5's" : "\tNOT FTS5's";
+			}
+			free(r);
+			const char *path = !answered ? "fts5" : p1.answered > p0.answered ? "pair" : "index";
+			printf("%s\t%s\t%.1f ms\t%.1f ms in all\t%d rows\tread %lld\tcounted %lld\tpair %lld/%lld%s\n", mc_buf_str(&q), path,
+			       ms, all, top.n, c1.read - c0.read, c1.text + c1.fts5 - c0.text - c0.fts5,
+			       p1.queries - p0.queries, p1.cuts - p0.cuts, same);
+			fflush(stdout);
+			search_top_free(&top);
+			mc_buf_free(&q);
+		}
+		sqlite3_finalize(ref);
 	} else if (strcmp(what, "sql") == 0 && argc >= 6) {
 		sqlite3_stmt *st;
 		if (sqlite3_prepare_v2(store_db(s), argv[4], -1, &st, NULL) != SQLITE_OK) {

@@ -7,6 +7,9 @@
 #
 #   bench/search/twobuilds.sh OLD_MCASSESS NEW_MCASSESS DB [RUNS] ['words,words,...']
 #
+# OLDDB=PATH: the old build reads its own copy of the database (when the new build
+# rebuilt its index in a newer format, which the old one would rebuild again).
+#
 # The default queries: a middling word with the most common, a rare one with it,
 # three words, a pair of common words, one word of each kind, two rare words,
 # and words in 10-50% of the items of the demo's vocabulary.
@@ -15,14 +18,16 @@ OLD=${1:?usage: twobuilds.sh OLD NEW DB [RUNS] [QUERIES]}
 NEW=${2:?usage: twobuilds.sh OLD NEW DB [RUNS] [QUERIES]}
 DB=${3:?usage: twobuilds.sh OLD NEW DB [RUNS] [QUERIES]}
 RUNS=${4:-5}
+OLDDB=${OLDDB:-$DB}
 QUERIES=${5:-bend the,prairie the,bend the students,the students,bend,the,prairie rose,bend teacher,bend feedback,learning question,grade routine}
+db() { if [ "$1" = "$OLD" ]; then echo "$OLDDB"; else echo "$DB"; fi; }
 ms() { # wall ms (tenths) of one search
-	t0=$(date +%s%N); "$1" --db "$DB" search $2 --limit 50 --format tsv >/dev/null 2>&1 </dev/null; t1=$(date +%s%N)
+	t0=$(date +%s%N); "$1" --db "$(db "$1")" search $2 --limit 50 --format tsv >/dev/null 2>&1 </dev/null; t1=$(date +%s%N)
 	echo $(( (t1 - t0) / 100000 ))
 }
 cpu() { # task-clock ms (tenths) of one search, or nothing without perf
 	command -v perf >/dev/null 2>&1 || return 0
-	perf stat -x, -e task-clock "$1" --db "$DB" search $2 --limit 50 --format tsv 2>&1 >/dev/null </dev/null |
+	perf stat -x, -e task-clock "$1" --db "$(db "$1")" search $2 --limit 50 --format tsv 2>&1 >/dev/null </dev/null |
 		awk -F, '/task-clock/ { printf "%d", $1 * 10 }'
 }
 med() { tr ' ' '\n' | grep . | sort -n | awk '{ v[NR] = $1 } END { printf "%.1f", v[int((NR + 1) / 2)] / 10 }'; }

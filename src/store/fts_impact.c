@@ -52,7 +52,7 @@
 #define IMPACT_COUNT_VS_AND 64
 #define IMPACT_COUNT_VS_WALK 512
 #define IMPACT_KEY "search.impact"  /* meta: IMPACT_FORMAT once the index is built */
-#define IMPACT_FORMAT "3"
+#define IMPACT_FORMAT "4"
 
 static const char SQL_TERM_UPSERT[] =
 	"INSERT INTO search_term(src, term, df, tokens) VALUES (?1, ?2, ?3, ?4) "
@@ -382,27 +382,54 @@ static int rows_write(struct store *s, const char *const sql[3], int ncol, int n
 
 /* ---------------------------------------------------------------- pairs of common words */
 
-/* Two words both in more than half the rows have FTS5's floor idf (1e-6) and
- * their best rows hold both many times: rows that no group of one word keeps
- * first (those are short rows, most without the other word). So the PAIR_WORDS
- * most common words of a table (in more than half its rows, when the ranking
- * index is built) are paired, and each pair keeps its best PAIR_KEEP rows by
- * their score at the average length of then (ref), with both counts and the
- * length; every row holding both that is not kept is under the cut of its two
- * counts (the shortest such row: for the same counts a longer row scores no
- * more, whatever the idf and average length are at query time). A query of the
- * two words scores the kept rows exactly and is answered when no cut can beat
- * the k-th; else the ranking above (or FTS5) answers. A row written is added to
- * its pairs (a row kept past PAIR_KEEP goes to the cut), a row taken out leaves
- * its pairs (the cut stays: a bound, still true). A word that becomes common
- * later has no pairs until the index is rebuilt (its queries are ranked as
- * before); one that stops being common keeps them (still exact). */
-#define PAIR_WORDS 32          /* the most common words paired, at most (496 pairs) */
+/* Two words both in many rows: their best rows hold both many times, and those
+ * are rows that no group of one word keeps first (its shortest rows, most without
+ * the other), so the bound of the rows not read seldom settles their top (FTS5's
+ * ranking then steps every row holding both: a third of the items and more). So
+ * the most common words of a table when the ranking index is built are paired:
+ * the PAIR_WORDS_FEW most common of those in more than half its rows, or, once it
+ * has PAIR_THIRD_ROWS rows, the PAIR_WORDS most common in more than a third; two
+ * words whose idfs then are within PAIR_IDF_RATIO of each other (both over half
+ * the rows: FTS5's floor idf, 1e-6; or both under it). Each pair keeps its best
+ * PAIR_KEEP rows by their score at the average length of then (ref) with both
+ * words weighed alike, with both counts and the length; every row holding both
+ * that is not kept is under the cut of its two counts (the shortest such row: for
+ * the same counts a longer row scores no more, whatever the idfs and the average
+ * length are at query time). A query of the two words scores the kept rows
+ * exactly and is answered when no cut can beat the k-th; else the ranking above
+ * (or FTS5) answers. So an answer is exact for any idfs: the weights only choose
+ * which rows are kept, and with weights far apart (a word at the floor beside a
+ * rarer one: the rarer one's count orders the rows) the kept rows seldom settle
+ * the top, so such words are not paired (the ranking above answers most of those).
+ * Rows written are added to their pairs (a row kept past PAIR_KEEP goes to the
+ * cut), a row taken out leaves its pairs (the cut stays: a bound, still true). A
+ * word that becomes common later has no pairs until the index is rebuilt (its
+ * queries are ranked as before); one that stops being common keeps them (still
+ * exact). The more words wait for PAIR_THIRD_ROWS: in a smaller table FTS5 ranks
+ * their common rows in a few ms, while a pair not yet full keeps every row holding
+ * both (the pairs of a small table that grows cost the most to keep: 496 pairs
+ * cost the demo 1.3x, 1,953 pairs 2.1x); the ranking index is built again, once,
+ * when a catch-up finds the evidence that large and its pairs chosen from fewer
+ * rows (impact_pairs_outgrown). */
+#define PAIR_WORDS 128         /* the most common words paired, at most */
+#define PAIR_WORDS_FEW 32      /* in a table of fewer than PAIR_THIRD_ROWS rows (496 pairs) */
+#define PAIR_IDF_RATIO 3.0     /* their idfs this far apart at most (about 3,800 pairs
+				* of the demo's evidence: 127 words in over a third) */
 #define PAIR_MIN_DF 64         /* and only words in this many rows */
+#define PAIR_THIRD_ROWS 20000  /* rows of a table whose words in over a third are paired */
+#define PAIR_ROWS_KEY "search.pair_rows"  /* meta: the evidence's rows when its pairs were chosen */
 #define PAIR_KEEP 256          /* rows a pair keeps */
-#define PAIR_HASH 256          /* slots of the words' table (> 2 PAIR_WORDS) */
+#define PAIR_HASH 512          /* slots of the words' table (> 2 PAIR_WORDS) */
 #define PAIR_TFD 16            /* counts below this have a length past which a row is skipped */
-#define PAIR_CUTS_HELD (1 << 17) /* cuts held in memory (16 bytes each, twice the slots) */
+#define PAIR_CUTS_HELD (1 << 16) /* cuts held in memory (16 bytes each, twice the slots:
+				  * 2 MiB; a rebuild's 3,900 pairs make 117,000, then 4.5 MiB) */
+/* The pairs' best rows gathered in memory, at most (16 bytes a row): 2,048 pairs
+ * full. A full pair holds 4 KiB, so 3,800 pairs all full at once (a rebuild's
+ * first rows) held 15 MB; past this every pair's rows are written to its table
+ * (and trimmed there to PAIR_KEEP, the others to the cuts, as at a batch's end)
+ * and the heaps freed (pairs_heaps_write). The rows kept are the same: a row that
+ * is not among a pair's best PAIR_KEEP so far is not among its best of all. */
+#define PAIR_HEAP_BYTES (8 << 20)
 #define PAIR_CUTS_FIRST 1024   /* slots of the cuts' table at first, doubled as they come */
 
 static const char SQL_PAIRS_LOAD[] =
@@ -428,7 +455,7 @@ static const char SQL_PAIR_SET[] = "UPDATE search_pair SET n = ?2, fk = ?3, fd =
 static const char *const SQL_PAIR_CUT[] =
 	ROWS_SQL("INSERT INTO search_pair_cut(pid, tf1, tf2, dl, doc) VALUES ", "(?, ?, ?, ?, ?)", PAIR_CUT_MIN);
 static const char SQL_PAIR_WORDS[] =
-	"SELECT id FROM search_term WHERE src = ?1 AND term <> '' AND term <> ?5 AND df * 2 > ?2 AND df >= ?3 "
+	"SELECT id, df FROM search_term WHERE src = ?1 AND term <> '' AND term <> ?5 AND df * ?6 > ?2 AND df >= ?3 "
 	"ORDER BY df DESC, id LIMIT ?4";
 static const char SQL_PAIR_ADD[] = "INSERT INTO search_pair(src, a, b, ref) VALUES (?1, ?2, ?3, ?4)";
 static const char SQL_PAIR_FIND[] = "SELECT id, a FROM search_pair WHERE src = ?1 AND a = ?2 AND b = ?3";
@@ -441,6 +468,9 @@ static const char SQL_CLEAR_PAIR_CUTS[] =
 static const char SQL_CLEAR_PAIRS[] = "DELETE FROM search_pair WHERE src = ?1";
 
 struct impact_pair_stats impact_pair_stats;
+long long impact_pair_third_rows = PAIR_THIRD_ROWS;
+long long impact_pair_heap_bytes = PAIR_HEAP_BYTES;
+long long impact_pair_heap_most, impact_pair_heap_writes;
 struct impact_count_stats impact_count_stats;
 
 /* A row held for a pair: its score at ref (the heap's order), its distance from
@@ -460,7 +490,8 @@ struct pslot {
 	long long fd;
 	struct pentry *p;     /* the best rows gathered: a heap, the worst on top, once full */
 	int len, cap;
-	unsigned *lim;        /* [tf1 * PAIR_TFD + tf2]: a row this long or longer changes nothing */
+	unsigned short *lim;  /* [tf1 * PAIR_TFD + tf2]: a row this long or longer changes nothing
+			       * (USHRT_MAX: none known, or no shorter than that) */
 };
 
 /* A cut gathered: its pair's slot + 1 (0: empty), both counts, whether it changed
@@ -474,7 +505,7 @@ struct pairs {
 	int nw;
 	char *word[PAIR_WORDS];
 	long long tid[PAIR_WORDS];
-	signed char hash[PAIR_HASH];   /* word + 1, by the word's hash */
+	short hash[PAIR_HASH];   /* word + 1, by the word's hash */
 	short slot[PAIR_WORDS][PAIR_WORDS];   /* the pair's slot + 1 */
 	struct pslot *ps;
 	int nps;
@@ -485,6 +516,7 @@ struct pairs {
 	int ncut;
 	unsigned *dirty;      /* the slots of the cuts dirty: a flush writes only them */
 	int ndirty;
+	long long heap_bytes; /* the heaps' room (ps->cap) in all: impact_pair_heap_bytes at most */
 };
 
 static int pair_word(const struct pairs *p, const char *tok, size_t n)
@@ -511,7 +543,7 @@ static int pair_word_add(struct pairs *p, long long tid, const char *term)
 		j = (j + 1) & (PAIR_HASH - 1);
 	p->word[p->nw] = mc_xstrdup(term);
 	p->tid[p->nw] = tid;
-	p->hash[j] = (signed char)(p->nw + 1);
+	p->hash[j] = (short)(p->nw + 1);
 	return p->nw++;
 }
 
@@ -720,6 +752,7 @@ static unsigned pair_limit(const struct pairs *p, int slot, int tf1, int tf2)
 
 static int pair_keep(struct store *s, struct impact_batch *b, struct pairs *p, int slot, int tf1, int tf2, int dl,
 		     long long doc, struct mc_error *err);
+static int pairs_heaps_write(struct store *s, struct impact_batch *b, struct pairs *p, struct mc_error *err);
 
 /* A row holding both words of pair `slot` into its best rows gathered (or its
  * cut); most rows change neither, and are skipped by their length alone. */
@@ -733,11 +766,12 @@ static int pair_add(struct store *s, struct impact_batch *b, struct pairs *p, in
 		ps->lim = mc_xmalloc(sizeof *ps->lim * PAIR_TFD * PAIR_TFD);
 		memset(ps->lim, 0xff, sizeof *ps->lim * PAIR_TFD * PAIR_TFD);
 	}
-	unsigned *lim = &ps->lim[tf1 * PAIR_TFD + tf2];
-	if ((unsigned)dl >= *lim)
+	unsigned short *lim = &ps->lim[tf1 * PAIR_TFD + tf2];
+	if (*lim != USHRT_MAX && (unsigned)dl >= *lim)
 		return MC_OK;
 	int rc = pair_keep(s, b, p, slot, tf1, tf2, dl, doc, err);
-	*lim = pair_limit(p, slot, tf1, tf2);
+	unsigned l = pair_limit(p, slot, tf1, tf2);
+	*lim = l < USHRT_MAX ? (unsigned short)l : USHRT_MAX;
 	return rc;
 }
 
@@ -753,8 +787,19 @@ static int pair_keep(struct store *s, struct impact_batch *b, struct pairs *p, i
 			    (unsigned short)tf2 };
 	if (ps->len < PAIR_KEEP) {
 		if (ps->len == ps->cap) {
-			ps->cap = ps->cap ? 2 * ps->cap : 8;
+			int cap = ps->cap ? 2 * ps->cap : 8;
+			long long more = (long long)(sizeof *ps->p) * (cap - ps->cap);
+			if (p->heap_bytes > 0 && p->heap_bytes + more > impact_pair_heap_bytes) {
+				/* every pair's rows to its table: then this row again (the pair's
+				 * last kept may have risen past it) */
+				int rc = pairs_heaps_write(s, b, p, err);
+				return rc == MC_OK ? pair_keep(s, b, p, slot, tf1, tf2, dl, doc, err) : rc;
+			}
+			ps->cap = cap;
 			ps->p = mc_xrealloc(ps->p, sizeof *ps->p * (size_t)ps->cap);
+			p->heap_bytes += more;
+			if (p->heap_bytes > impact_pair_heap_most)
+				impact_pair_heap_most = p->heap_bytes;
 		}
 		ps->p[ps->len++] = e;
 		if (ps->len == PAIR_KEEP)
@@ -945,6 +990,23 @@ static int pair_write(struct store *s, struct impact_batch *b, struct pairs *p, 
 		ps->n = PAIR_KEEP;
 	}
 	return rc == MC_OK ? pair_set(s, ps, err) : rc;
+}
+
+/* Every pair's rows gathered into its table, and the heaps freed; the cuts stay. */
+static int pairs_heaps_write(struct store *s, struct impact_batch *b, struct pairs *p, struct mc_error *err)
+{
+	int rc = MC_OK;
+	for (int i = 0; rc == MC_OK && i < p->nps; i++) {
+		struct pslot *ps = &p->ps[i];
+		if (ps->len > 0)
+			rc = pair_write(s, b, p, i, err);
+		free(ps->p);
+		ps->p = NULL;
+		ps->cap = 0;
+	}
+	p->heap_bytes = 0;
+	impact_pair_heap_writes++;
+	return rc;
 }
 
 static int pairs_flush(struct store *s, struct impact_batch *b, struct pairs *p, struct mc_error *err)
@@ -2121,6 +2183,14 @@ static int src_step(struct store *s, const char *sql, enum search_source src, st
 	return step_end(s, st, err);
 }
 
+/* Two words whose bm25 weights (idf) are within PAIR_IDF_RATIO of each other:
+ * both in more than half the rows (FTS5's floor), or neither and close. */
+static int pair_close(long long rows, long long df1, long long df2)
+{
+	double a = search_idf(rows, df1), b = search_idf(rows, df2);
+	return a <= b * PAIR_IDF_RATIO && b <= a * PAIR_IDF_RATIO;
+}
+
 /* The pairs of the table's most common words now (none kept yet). */
 int impact_pairs_choose(struct store *s, enum search_source src, struct mc_error *err)
 {
@@ -2129,7 +2199,10 @@ int impact_pairs_choose(struct store *s, enum search_source src, struct mc_error
 	for (int i = 0; rc == MC_OK && i < 3; i++)
 		rc = src_step(s, clear[i], src, err);
 	struct query q = { .s = s, .src = src };
-	long long tid, rows = 0, tokens = 0, ids[PAIR_WORDS];
+	long long tid, rows = 0, tokens = 0;
+	struct {
+		long long id, df;
+	} w[PAIR_WORDS];
 	if (rc == MC_OK)
 		rc = term_get(&q, "", &tid, &rows, &tokens, err);
 	sqlite3_stmt *st = rc == MC_OK && rows > 0 ? store_prep(s, SQL_PAIR_WORDS, err) : NULL;
@@ -2138,25 +2211,51 @@ int impact_pairs_choose(struct store *s, enum search_source src, struct mc_error
 	store_bind_int(st, 1, src);
 	store_bind_int(st, 2, rows);
 	store_bind_int(st, 3, PAIR_MIN_DF);
-	store_bind_int(st, 4, PAIR_WORDS);
+	int many = rows >= impact_pair_third_rows;
+	store_bind_int(st, 4, many ? PAIR_WORDS : PAIR_WORDS_FEW);
 	store_bind_text(st, 5, SEARCH_LENGTH_MARK);
+	store_bind_int(st, 6, many ? 3 : 2);
 	int n = 0, step;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW && n < PAIR_WORDS)
-		ids[n++] = sqlite3_column_int64(st, 0);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW && n < PAIR_WORDS) {
+		w[n].id = sqlite3_column_int64(st, 0);
+		w[n++].df = sqlite3_column_int64(st, 1);
+	}
 	sqlite3_reset(st);
 	if (step != SQLITE_DONE && step != SQLITE_ROW)
 		return store_fail(s, err, "reading the search index");
-	qsort(ids, (size_t)n, sizeof *ids, ll_cmp);
+	qsort(w, (size_t)n, sizeof *w, ll_cmp);   /* by id: a pair's a is the lesser */
 	for (int i = 0; rc == MC_OK && i < n; i++)
 		for (int j = i + 1; rc == MC_OK && j < n; j++) {
+			if (!pair_close(rows, w[i].df, w[j].df))
+				continue;
 			if (!(st = store_prep(s, SQL_PAIR_ADD, err)))
 				return MC_FAIL;
 			store_bind_int(st, 1, src);
-			store_bind_int(st, 2, ids[i]);
-			store_bind_int(st, 3, ids[j]);
+			store_bind_int(st, 2, w[i].id);
+			store_bind_int(st, 3, w[j].id);
 			sqlite3_bind_double(st, 4, (double)tokens / (double)rows);
 			rc = step_end(s, st, err);
 		}
+	if (rc == MC_OK && src == SEARCH_EVIDENCE) {
+		char *v = mc_xasprintf("%lld", rows);
+		rc = store_meta_set(s, PAIR_ROWS_KEY, v, err);
+		free(v);
+	}
+	return rc;
+}
+
+int impact_pairs_outgrown(struct store *s, int *yes, struct mc_error *err)
+{
+	struct query q = { .s = s, .src = SEARCH_EVIDENCE };
+	long long tid, rows = 0, tokens = 0;
+	char *v = NULL;
+	*yes = 0;
+	int rc = term_get(&q, "", &tid, &rows, &tokens, err);
+	if (rc == MC_OK && rows >= impact_pair_third_rows)
+		rc = store_meta_get(s, PAIR_ROWS_KEY, &v, err);
+	if (rc == MC_OK && rows >= impact_pair_third_rows)
+		*yes = !v || strtoll(v, NULL, 10) < impact_pair_third_rows;
+	free(v);
 	return rc;
 }
 

@@ -114,6 +114,12 @@ int impact_add_feedback_all(struct store *s, struct mc_error *err);
  * pass of a build: the pairs are chosen from the counts of every row).
  * impact_add_feedback_all does both for the feedback. */
 int impact_pairs_choose(struct store *s, enum search_source src, struct mc_error *err);
+/* *yes: the evidence's pairs were chosen from fewer rows than the words in over a
+ * third of them are paired at (impact_pair_third_rows), and it has that many now:
+ * the ranking index is to be built again. impact_pair_third_rows is lowered only by
+ * a unit test. */
+int impact_pairs_outgrown(struct store *s, int *yes, struct mc_error *err);
+extern long long impact_pair_third_rows;
 int impact_pairs_add_evidence(struct store *s, long long after, long long upto, struct mc_error *err);
 /* What ranked queries of two words read from the pairs in this process (a test
  * reads it): queries that had a pair, answered from it, its rows and cuts read. */
@@ -121,6 +127,11 @@ struct impact_pair_stats {
 	long long queries, answered, rows, cuts;
 };
 extern struct impact_pair_stats impact_pair_stats;
+/* The pairs' best rows gathered in memory while rows are added: at most
+ * impact_pair_heap_bytes (a unit test lowers it), then written to their tables.
+ * The most held at once in this process, and how many times they were written
+ * for want of room (a test reads both). */
+extern long long impact_pair_heap_bytes, impact_pair_heap_most, impact_pair_heap_writes;
 /* Ranked queries in this process (a test reads it): rows read from the words'
  * groups, and rows whose unknown counts were counted from their text, or looked
  * up in FTS5 (longer rows). */

@@ -502,13 +502,31 @@ int store_search_impact_build(struct store *s, struct mc_error *err)
 	return rc == MC_OK ? impact_mark_built(s, err) : rc;
 }
 
+/* The ranking index to be built again when its pairs were chosen from fewer rows
+ * than the words in over a third of them are paired at, and the table has that many
+ * now (fts_impact.c): once, as an index of an older format is. */
+static int impact_outgrown(struct store *s, int *again, struct mc_error *err)
+{
+	int rc = impact_pairs_outgrown(s, again, err);
+	if (rc == MC_OK && *again && (rc = store_meta_set(s, IMPACT_BUILD_KEY, "", err)) == MC_OK)
+		rc = impact_unmark(s, err);
+	return rc;
+}
+
 /* The ranking index built once (an index of before it gets it here); after that
  * every write keeps it in step. */
 static int impact_ensure(struct store *s, struct mc_error *err)
 {
-	int impact = 0;
+	int impact = 0, again = 0;
 	int rc = impact_built(s, &impact, err);
+	if (rc == MC_OK && impact && (rc = impact_outgrown(s, &again, err)) == MC_OK && again)
+		impact = 0;
 	return rc == MC_OK && !impact ? store_search_impact_build(s, err) : rc;
+}
+
+static int outgrown_tx(struct store *s, void *arg, struct mc_error *err)
+{
+	return impact_outgrown(s, arg, err);
 }
 
 /* Inside the caller's transaction. */
@@ -821,9 +839,13 @@ int search_catch_up_steps(struct store *s, int (*progress)(void *ctx, long long 
 	long long evidence = done;
 	if (rc == MC_OK && !stopped && (fb > 0 || evidence >= OPTIMIZE_AFTER))
 		rc = in_tx(s, finish_tx, &done, err);
-	int impact = 1;
+	int impact = 1, again = 0;
 	if (rc == MC_OK && !stopped) /* an index of before the ranking index gets it now */
 		rc = impact_built(s, &impact, err);
+	/* or its pairs are chosen again (read first: most often there is nothing to do) */
+	if (rc == MC_OK && !stopped && impact && (rc = impact_pairs_outgrown(s, &again, err)) == MC_OK && again &&
+	    (rc = in_tx(s, outgrown_tx, &again, err)) == MC_OK)
+		impact = !again;
 	if (rc == MC_OK && !impact)
 		rc = impact_build_steps(s, progress, ctx, &stopped, err);
 	if (indexed)

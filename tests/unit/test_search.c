@@ -796,6 +796,29 @@ static struct impact_pair_stats pair_query(struct fx *f, enum search_source src,
 #define PAIRS_OF(src) "FROM search_pair p JOIN search_term a ON a.id = p.a JOIN search_term b ON b.id = p.b " \
 	"WHERE p.src = " #src " AND "
 
+/* Each query's top 50 answered from its pair: 50 to 256 kept rows read, and cuts. */
+static void assert_answered_by_pairs(struct fx *f, const char *const *queries, size_t nq)
+{
+	for (size_t q = 0; q < nq; q++) {
+		int answered;
+		struct impact_pair_stats st = pair_query(f, SEARCH_EVIDENCE, queries[q], 50, &answered);
+		if (!answered || st.queries != 1 || st.answered != 1 || st.rows < 50 || st.rows > 256 || st.cuts < 1)
+			fail_msg("%s: answered %d, from a pair %lld (%lld), %lld rows and %lld cuts read", queries[q],
+				 answered, st.queries, st.answered, st.rows, st.cuts);
+	}
+}
+
+/* More evidence rows, indexed through the hook (as a write does), not a catch-up. */
+static void add_rows_through_hook(struct fx *f, int from, int rows, void (*text)(struct mc_buf *b, int i))
+{
+	struct mc_error err = MC_ERROR_INIT;
+	add_text_rows(f, from, rows, text);
+	assert_int_equal(store_begin(f->s, &err), MC_OK);
+	assert_int_equal(search_index_evidence(f->s, query_int(f->path, "SELECT max(id) FROM evidence"), &err),
+			 MC_OK);
+	assert_int_equal(store_commit(f->s, &err), MC_OK);
+}
+
 /* Two words both in most rows are answered from their pair's kept rows (at most
  * 256 read, and the cuts), in FTS5's own order and scores with ties by rowid,
  * while more rows are added, a word falls under half the rows (its pair stays,
@@ -819,13 +842,7 @@ static void pair_of_common_words_is_fts5(void **state)
 	static const char *const rising[] = { "\"the\" \"rise\"" };
 	for (int round = 0; round < 2; round++) {
 		/* the pair answers, reading its kept rows, not the 385 to 600 rows matching */
-		for (size_t q = 0; q < sizeof pairs / sizeof *pairs; q++) {
-			struct impact_pair_stats st = pair_query(f, SEARCH_EVIDENCE, pairs[q], 50, &answered);
-			if (!answered || st.queries != 1 || st.answered != 1 || st.rows < 50 || st.rows > 256 ||
-			    st.cuts < 1)
-				fail_msg("%s: answered %d, from a pair %lld (%lld), %lld rows and %lld cuts read", pairs[q],
-					 answered, st.queries, st.answered, st.rows, st.cuts);
-		}
+		assert_answered_by_pairs(f, pairs, sizeof pairs / sizeof *pairs);
 		assert_impact_is_fts5(f, SEARCH_EVIDENCE, pairs, sizeof pairs / sizeof *pairs, -1);
 		assert_top_is_fts5(f, pairs, 1);
 		/* a word not common when the pairs were chosen has none: ranked as before */
@@ -833,11 +850,7 @@ static void pair_of_common_words_is_fts5(void **state)
 		assert_impact_is_fts5(f, SEARCH_EVIDENCE, rising, 1, -1);
 		/* more rows through the hook: "fall" in under half the rows, "rise" in over half */
 		if (round == 0) {
-			add_text_rows(f, 600, 400, pair_text_later);
-			assert_int_equal(store_begin(f->s, &err), MC_OK);
-			assert_int_equal(search_index_evidence(f->s, query_int(f->path, "SELECT max(id) FROM evidence"),
-							       &err), MC_OK);
-			assert_int_equal(store_commit(f->s, &err), MC_OK);
+			add_rows_through_hook(f, 600, 400, pair_text_later);
 			assert_true(2 * query_int(f->path, "SELECT count(*) FROM evidence WHERE text LIKE '%fall%'") <
 				    query_int(f->path, "SELECT count(*) FROM evidence WHERE text IS NOT NULL"));
 			assert_true(2 * query_int(f->path, "SELECT count(*) FROM evidence WHERE text LIKE '%rise%'") >
@@ -877,6 +890,146 @@ static void pair_of_common_words_is_fts5(void **state)
 		assert_true(answered && st.answered == 1 && st.rows <= 256);
 		assert_impact_is_fts5(f, SEARCH_FEEDBACK, pairs, 2, -1);
 	}
+}
+
+/* Rows for words in more than a third of them but under half: "grade" in two rows
+ * of five (1-3 times), "routine" in six of seven of those and one row of 30 more
+ * (37.6%, 1-4 times: 514 of 1,500 rows hold both), "seldom" in a third exactly, on
+ * the rows of common_text ("the" in each, "and" in six of seven); the text is that
+ * of i % 300 (ties, broken by rowid). */
+static void third_text(struct mc_buf *b, int i)
+{
+	int k = i % 300;
+	common_text(b, k);
+	int grade = k % 5 < 2, routine = grade ? k % 7 != 0 : k % 30 == 2;
+	for (int n = 0; grade && n <= (k / 5) % 3; n++)
+		mc_buf_adds(b, "grade ");
+	for (int n = 0; routine && n <= (k / 7) % 4; n++)
+		mc_buf_adds(b, "routine ");
+	if (k % 3 == 0)
+		mc_buf_adds(b, "seldom ");
+}
+
+static long long third_rows_default;
+
+static int setup_third(void **state)
+{
+	third_rows_default = impact_pair_third_rows;
+	impact_pair_third_rows = 1000;   /* the table's rows from which words in a third are paired */
+	return setup(state);
+}
+
+static int teardown_third(void **state)
+{
+	impact_pair_third_rows = third_rows_default;
+	return teardown(state);
+}
+
+/* Two words both in more than a third of the rows but under half (idfs 0.41 and
+ * 0.51, not FTS5's floor) have a pair too, once the table has the rows for it
+ * (1,000 here: 600 at the first build, then 900 more, and a catch-up chooses the
+ * pairs again), answered from its kept rows in FTS5's own order and scores, also
+ * after more rows are added through the hook; a word in a third exactly has none,
+ * nor a word in most rows with a rarer one (their idfs too far apart: the rarer
+ * one's count orders the rows); two in most rows still do. */
+static void pair_of_words_in_a_third_is_fts5(void **state)
+{
+	struct fx *f = *state;
+	struct mc_error err = MC_ERROR_INIT;
+	long long indexed;
+	int answered;
+	static const char *const paired[] = { "\"grade\" \"routine\"", "\"routine\" \"grade\"", "\"the\" \"and\"" };
+	static const char *const unpaired[] = { "\"seldom\" \"grade\"", "\"the\" \"routine\"" };
+	add_text_rows(f, 0, 600, third_text);
+	assert_int_equal(search_catch_up(f->s, &indexed, &err), MC_OK);
+	assert_answered_by_pairs(f, paired + 2, 1);
+	assert_int_equal(pair_query(f, SEARCH_EVIDENCE, paired[0], 50, &answered).queries, 0);
+	add_rows_through_hook(f, 600, 900, third_text);
+	assert_int_equal(pair_query(f, SEARCH_EVIDENCE, paired[0], 50, &answered).queries, 0);
+	assert_int_equal(search_catch_up(f->s, &indexed, &err), MC_OK);
+	for (int round = 0; round < 2; round++) {
+		assert_answered_by_pairs(f, paired, sizeof paired / sizeof *paired);
+		assert_impact_is_fts5(f, SEARCH_EVIDENCE, paired, sizeof paired / sizeof *paired, -1);
+		assert_top_is_fts5(f, paired, 2);
+		for (size_t q = 0; q < sizeof unpaired / sizeof *unpaired; q++)
+			assert_int_equal(pair_query(f, SEARCH_EVIDENCE, unpaired[q], 50, &answered).queries, 0);
+		assert_impact_is_fts5(f, SEARCH_EVIDENCE, unpaired, sizeof unpaired / sizeof *unpaired, -1);
+		if (round == 0) {   /* 300 rows more, the same texts: kept rows and cuts change */
+			add_rows_through_hook(f, 1500, 300, third_text);
+		}
+	}
+}
+
+/* Every pair's kept rows, by its words (their ids change when rebuilt), in order. */
+static char *pair_rows_kept(const char *path)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	char *v = NULL;
+	static const char sql[] =
+		"SELECT group_concat(k, ' ') FROM (SELECT a.term || '/' || b.term || ':' || r.doc || ':' || r.tf1 "
+		"|| ':' || r.tf2 || ':' || r.dl AS k FROM search_pair_row r JOIN search_pair p ON p.id = r.pid "
+		"JOIN search_term a ON a.id = p.a JOIN search_term b ON b.id = p.b ORDER BY a.term, b.term, r.nkey, r.doc)";
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		v = mc_xstrdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v ? v : mc_xstrdup("");
+}
+
+static long long heap_bytes_default;
+
+static int setup_heap(void **state)
+{
+	heap_bytes_default = impact_pair_heap_bytes;
+	return setup_third(state);
+}
+
+static int teardown_heap(void **state)
+{
+	impact_pair_heap_bytes = heap_bytes_default;
+	return teardown_third(state);
+}
+
+/* The pairs' best rows gathered in memory stay within their room when more pairs
+ * are chosen than fit (over 32 pairs of 256 rows, over 128 KiB, in 16 KiB:
+ * written to their tables on the way, several times) and the pairs keep the same
+ * rows as when all fit, so the same queries are answered from them, in FTS5's own
+ * order and scores. */
+static void pairs_held_within_their_room(void **state)
+{
+	struct fx *f = *state;
+	struct mc_error err = MC_ERROR_INIT;
+	long long indexed;
+	static const char *const paired[] = { "\"grade\" \"routine\"", "\"the\" \"and\"", "\"filler2\" \"the\"" };
+	add_text_rows(f, 0, 1500, third_text);
+	assert_int_equal(search_catch_up(f->s, &indexed, &err), MC_OK);
+	long long pairs = query_int(f->path, "SELECT count(*) FROM search_pair WHERE src = 0");
+	assert_true(pairs * 256 * 16 > 8 * 16384);
+	char *kept = pair_rows_kept(f->path);
+	assert_true(strlen(kept) > 0);
+	impact_pair_heap_bytes = 16384;
+	impact_pair_heap_most = impact_pair_heap_writes = 0;
+	assert_int_equal(store_begin(f->s, &err), MC_OK);   /* one commit, not one a statement */
+	assert_int_equal(search_reindex(f->s, &err), MC_OK);
+	assert_int_equal(store_commit(f->s, &err), MC_OK);
+	if (impact_pair_heap_most <= 0 || impact_pair_heap_most > 16384 || impact_pair_heap_writes < 3)
+		fail_msg("the pairs' rows held %lld bytes at most, written %lld times for room", impact_pair_heap_most,
+			 impact_pair_heap_writes);
+	assert_int_equal(query_int(f->path, "SELECT count(*) FROM search_pair WHERE src = 0"), pairs);
+	char *again = pair_rows_kept(f->path);
+	assert_string_equal(again, kept);
+	free(again);
+	free(kept);
+	assert_answered_by_pairs(f, paired, sizeof paired / sizeof *paired);
+	assert_impact_is_fts5(f, SEARCH_EVIDENCE, paired, sizeof paired / sizeof *paired, -1);
+	/* more rows through the hook, in the same room */
+	add_rows_through_hook(f, 1500, 300, third_text);
+	assert_true(impact_pair_heap_most <= 16384);
+	assert_answered_by_pairs(f, paired, sizeof paired / sizeof *paired);
+	assert_impact_is_fts5(f, SEARCH_EVIDENCE, paired, sizeof paired / sizeof *paired, -1);
 }
 
 static int ll_cmp(const void *a, const void *b);
@@ -1450,6 +1603,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(impact_top_of_two_common_words, setup, teardown),
 		cmocka_unit_test_setup_teardown(pair_of_common_words_is_fts5, setup, teardown),
 		cmocka_unit_test_setup_teardown(fts5_ranks_with_the_index_counts, setup, teardown),
+		cmocka_unit_test_setup_teardown(pair_of_words_in_a_third_is_fts5, setup_third, teardown_third),
+		cmocka_unit_test_setup_teardown(pairs_held_within_their_room, setup_heap, teardown_heap),
 		cmocka_unit_test_setup_teardown(counts_from_text_are_fts5, setup, teardown),
 		cmocka_unit_test_setup_teardown(impact_index_built_for_an_old_index, setup, teardown),
 		cmocka_unit_test_setup_teardown(impact_index_follows_the_rebuild_in_steps, setup, teardown),
