@@ -1220,17 +1220,19 @@ static void batch_end(struct arc *a, struct batch *b, int written)
  * one (arc_pack_join: nothing held per object), geometrically as above, so
  * that a look-up searches a few indexes at any size (init wrote a pack every
  * ~20 MB: 24 at 100,000 submissions, ~240 at a million). Looked at only when
- * the packs changed by more than a drain's one: after init's stream of packs,
- * after a drain merged packs, after a pull took another archive's. */
-#define JOIN_MOST 8
+ * the packs changed by more than a drain's one: after init's stream of packs
+ * and after a pull took another archive's (more than JOIN_MOST), after a
+ * drain merged packs (more than PACKS_MOST: the drains' own stay as they
+ * were, the packs they outgrow joined once there are too many). */
+#define JOIN_MOST 4
 #define JOIN_KEEP 2
 
-/* The packs joined when there are too many (above); a failure only warns. */
-static void join_packs(struct arc *a)
+/* The packs joined when there are more than `most` (above); a failure only warns. */
+static void join_packs(struct arc *a, size_t most)
 {
 	char *why = NULL;
 	size_t joined = 0;
-	if (arc_pack_join(a->objects, JOIN_MOST, JOIN_KEEP, &joined, &why) != 0)
+	if (arc_pack_join(a->objects, most, JOIN_KEEP, &joined, &why) != 0)
 		session_say(session_of(a->s), MC_SINK_WARN, "the archive %s: joining its packs failed (%s); they "
 			    "stay as they are, nothing is lost, and the next change tries again", a->path,
 			    why ? why : "?");
@@ -1253,7 +1255,7 @@ static void merge_packs(struct arc *a)
 	free(why);
 	git_odb_free(odb);
 	if (merged > 0 || a->streamed)
-		join_packs(a);
+		join_packs(a, a->streamed ? JOIN_MOST : PACKS_MOST);
 	a->streamed = 0;
 }
 
@@ -2621,7 +2623,7 @@ static int fetch_local(struct arc *a, const char *url, git_oid *theirs, int *hav
 		return mc_error_set(err, MC_FAIL, "%s: its objects cannot be copied into the archive %s: %s", url,
 				    a->path, strerror(e));
 	if (taken > 0) /* theirs, as they were written there: perhaps many (init's) */
-		join_packs(a);
+		join_packs(a, JOIN_MOST);
 	git_odb *odb = NULL;
 	git_commit *c = NULL;
 	git_reference *ref = NULL;
