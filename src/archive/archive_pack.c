@@ -1700,10 +1700,10 @@ static uint64_t jsrc_cut(const struct jsrc *c, uint64_t o)
 /* One pass over the sources' indexes in id order, each id once: writing into
  * w the ids, the CRC-32s, the offsets in the new pack, or those past 2 GiB
  * (*count counts them); or (J_DUPS) noting each later copy of an id in its
- * source's skip list and the fan-out of the ids in fan (*count: how many).
- * 0 or -1. */
+ * source's skip list (*dups counts them: -1 past JOIN_DUPS_MOST) and the
+ * fan-out of the ids in fan (*count: how many). 0 or -1. */
 static int join_pass(struct jsrc *s, size_t k, size_t *h, int what, struct pw *w, uint32_t *count,
-		     uint32_t fan[256])
+		     uint32_t fan[256], size_t *dups)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < k; i++) {
@@ -1732,6 +1732,8 @@ static int join_pass(struct jsrc *s, size_t k, size_t *h, int what, struct pw *w
 			return -1;
 		uint64_t o = f ? get_be32(f) : 0;
 		if (what == J_DUPS) {
+			if (dup && ++*dups > JOIN_DUPS_MOST)
+				return -1;
 			if (dup) {
 				if (c->nskip == c->capskip) {
 					c->capskip = c->capskip ? 2 * c->capskip : 64;
@@ -1882,17 +1884,14 @@ static int packs_join(const char *dir, const struct pk *p, size_t k, char hex[2 
 		s[i].ids = (struct rd){ .fd = s[i].idx_fd, .buf = mc_xmalloc(4096), .cap = 4096 };
 		s[i].field = (struct rd){ .fd = s[i].idx_fd, .buf = mc_xmalloc(1024), .cap = 1024 };
 	}
-	if (rc == 0 && join_pass(s, k, h, J_DUPS, NULL, &total, fan) != 0)
-		rc = -1;
-	for (int b = 1; b < 256; b++)
-		fan[b] += fan[b - 1];
 	size_t dups = 0;
-	for (size_t i = 0; rc == 0 && i < k; i++)
-		dups += s[i].nskip;
-	if (rc == 0 && dups > JOIN_DUPS_MOST) {
-		*why = mc_xasprintf("the packs share %zu objects (git gc can join them)", dups);
+	if (rc == 0 && join_pass(s, k, h, J_DUPS, NULL, &total, fan, &dups) != 0) {
+		if (dups > JOIN_DUPS_MOST)
+			*why = mc_xasprintf("the packs share more than %zu objects (git gc can join them)", JOIN_DUPS_MOST);
 		rc = -1;
 	}
+	for (int b = 1; b < 256; b++)
+		fan[b] += fan[b - 1];
 	uint64_t at = 12;
 	for (size_t i = 0; rc == 0 && i < k; i++) {
 		int r = jsrc_ends(&s[i]);
@@ -1937,9 +1936,10 @@ static int packs_join(const char *dir, const struct pk *p, size_t k, char hex[2 
 		put_be32(&x, 2);
 		for (int b = 0; b < 256; b++)
 			put_be32(&x, fan[b]);
-		if (join_pass(s, k, h, J_IDS, &x, &large, NULL) != 0 || join_pass(s, k, h, J_CRC, &x, &large, NULL) != 0 ||
-		    join_pass(s, k, h, J_OFF, &x, &large, NULL) != 0 ||
-		    (large > 0 && join_pass(s, k, h, J_LARGE, &x, &large, NULL) != 0))
+		if (join_pass(s, k, h, J_IDS, &x, &large, NULL, NULL) != 0 ||
+		    join_pass(s, k, h, J_CRC, &x, &large, NULL, NULL) != 0 ||
+		    join_pass(s, k, h, J_OFF, &x, &large, NULL, NULL) != 0 ||
+		    (large > 0 && join_pass(s, k, h, J_LARGE, &x, &large, NULL, NULL) != 0))
 			rc = -1;
 		put(&x, sum, sizeof sum);
 		flush(&x);
