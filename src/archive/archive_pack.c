@@ -1609,9 +1609,11 @@ struct jsrc {
 	 * where each ends, and the bytes left out before each */
 	uint64_t *skip, *end, *cut;
 	size_t nskip, capskip;
+	uint32_t shared; /* its entries whose id a pack after it has too */
+	int out;         /* each of them: left out whole, removed with the others */
 };
 
-enum { J_IDS, J_CRC, J_OFF, J_LARGE, J_DUPS };
+enum { J_IDS, J_CRC, J_OFF, J_LARGE, J_DUPS, J_SHARED };
 
 /* At most this many entries left out (an id in two packs), 24 bytes each:
  * packs sharing more are not joined. */
@@ -1701,13 +1703,18 @@ static uint64_t jsrc_cut(const struct jsrc *c, uint64_t o)
  * w the ids, the CRC-32s, the offsets in the new pack, or those past 2 GiB
  * (*count counts them); or (J_DUPS) noting each later copy of an id in its
  * source's skip list (*dups counts them: -1 past JOIN_DUPS_MOST) and the
- * fan-out of the ids in fan (*count: how many). 0 or -1. */
+ * fan-out of the ids in fan (*count: how many); or (J_SHARED) counting in
+ * each source the ids a source after it has too. Sources left out whole are
+ * passed over. 0 or -1. */
 static int join_pass(struct jsrc *s, size_t k, size_t *h, int what, struct pw *w, uint32_t *count,
 		     uint32_t fan[256], size_t *dups)
 {
-	size_t n = 0;
+	size_t n = 0, last = 0;
 	for (size_t i = 0; i < k; i++) {
+		if (s[i].out)
+			continue;
 		s[i].i = 0;
+		s[i].shared = 0;
 		rd_at(&s[i].ids, 8 + 1024);
 		off_t tab = 8 + 1024 + (off_t)s[i].count * (what == J_CRC ? 20 : 24);
 		rd_at(&s[i].field, tab);
@@ -1727,11 +1734,15 @@ static int join_pass(struct jsrc *s, size_t k, size_t *h, int what, struct pw *w
 		int dup = have && memcmp(prev, c->id, GIT_OID_RAWSZ) == 0;
 		memcpy(prev, c->id, GIT_OID_RAWSZ);
 		have = 1;
-		const unsigned char *f = what == J_IDS ? NULL : rd_take(&c->field, 4);
-		if (what != J_IDS && !f)
+		const unsigned char *f = what == J_IDS || what == J_SHARED ? NULL : rd_take(&c->field, 4);
+		if (what != J_IDS && what != J_SHARED && !f)
 			return -1;
 		uint64_t o = f ? get_be32(f) : 0;
-		if (what == J_DUPS) {
+		if (what == J_SHARED) {
+			/* an id's copies come in the sources' order: each but the last has one after it */
+			s[last].shared += dup;
+			last = h[0];
+		} else if (what == J_DUPS) {
 			if (dup && ++*dups > JOIN_DUPS_MOST)
 				return -1;
 			if (dup) {
@@ -1865,7 +1876,10 @@ static int copy_range(int fd, uint64_t from, uint64_t to, struct pw *w)
 }
 
 /* Packs p[0..k) of dir joined into one (above): written under temporary
- * names, then the pack and the index renamed into place, its name in hex. */
+ * names, then the pack and the index renamed into place, its name in hex (or
+ * the name of the one pack that holds every object of the others). 0; 1 when
+ * they are left as they are: they share more than JOIN_DUPS_MOST objects, or
+ * one that shares objects holds deltas (git's: `git gc` joins those); -1. */
 static int packs_join(const char *dir, const struct pk *p, size_t k, char hex[2 * SHA1_DIGEST_SIZE + 1],
 		      char **why)
 {
@@ -1884,24 +1898,38 @@ static int packs_join(const char *dir, const struct pk *p, size_t k, char hex[2 
 		s[i].ids = (struct rd){ .fd = s[i].idx_fd, .buf = mc_xmalloc(4096), .cap = 4096 };
 		s[i].field = (struct rd){ .fd = s[i].idx_fd, .buf = mc_xmalloc(1024), .cap = 1024 };
 	}
-	size_t dups = 0;
-	if (rc == 0 && join_pass(s, k, h, J_DUPS, NULL, &total, fan, &dups) != 0) {
-		if (dups > JOIN_DUPS_MOST)
-			*why = mc_xasprintf("the packs share more than %zu objects (git gc can join them)", JOIN_DUPS_MOST);
+	/* a pack whose every object is in a pack after it (larger: the same
+	 * archive's packs joined elsewhere and taken here, a join killed before it
+	 * removed what it joined) is left out whole: each of its objects is then
+	 * in the last pack that has it, which is not left out */
+	size_t left = k;
+	if (rc == 0 && join_pass(s, k, h, J_SHARED, NULL, &total, NULL, NULL) != 0)
 		rc = -1;
-	}
+	for (size_t i = 0; rc == 0 && i < k; i++)
+		if (s[i].shared == s[i].count) {
+			s[i].out = 1;
+			left--;
+		}
+	size_t dups = 0;
+	if (rc == 0 && join_pass(s, k, h, J_DUPS, NULL, &total, fan, &dups) != 0)
+		rc = dups > JOIN_DUPS_MOST ? 1 : -1;
 	for (int b = 1; b < 256; b++)
 		fan[b] += fan[b - 1];
 	uint64_t at = 12;
 	for (size_t i = 0; rc == 0 && i < k; i++) {
-		int r = jsrc_ends(&s[i]);
-		if (r > 0)
-			*why = mc_xasprintf("%s shares objects with another pack and holds deltas (git gc can join them)",
-					    p[i].name);
-		if (r != 0)
-			rc = -1;
+		if (s[i].out)
+			continue;
+		rc = jsrc_ends(&s[i]);
 		s[i].base = at;
 		at += s[i].packlen - 32 - jsrc_cut(&s[i], s[i].packlen);
+	}
+	if (rc == 0 && left == 0)
+		rc = 1; /* empty packs only */
+	if (rc == 0 && left == 1) { /* the one left holds them all: nothing to write */
+		for (size_t i = 0; i < k; i++)
+			if (!s[i].out)
+				snprintf(hex, 2 * SHA1_DIGEST_SIZE + 1, "%s", p[i].name + 5);
+		rc = 2;
 	}
 	char *ptmp = mc_xasprintf("%s/tmp_pack_XXXXXX", dir), *itmp = mc_xasprintf("%s/tmp_idx_XXXXXX", dir);
 	struct pw w = { .fd = -1 }, x = { .fd = -1 };
@@ -1917,6 +1945,8 @@ static int packs_join(const char *dir, const struct pk *p, size_t k, char hex[2 
 		put_be32(&w, total);
 		for (size_t i = 0; rc == 0 && i < k; i++) {
 			progress_report("joining the archive's packs", (long long)i, (long long)k);
+			if (s[i].out)
+				continue;
 			uint64_t from = 12;
 			for (size_t j = 0; rc == 0 && j < s[i].nskip; j++) {
 				rc = copy_range(s[i].pack_fd, from, s[i].skip[j], &w);
@@ -1948,7 +1978,7 @@ static int packs_join(const char *dir, const struct pk *p, size_t k, char hex[2 
 		if (rc == 0 && (x.failed || mc_write_all(x.fd, isum, sizeof isum) != 0))
 			rc = -1;
 	}
-	for (size_t i = 0; i < sizeof sum; i++)
+	for (size_t i = 0; rc == 0 && i < sizeof sum; i++)
 		snprintf(hex + 2 * i, 3, "%02x", sum[i]);
 	if (rc == 0) { /* the pack, then its index: with it, readers see the pack whole */
 		char *pn = mc_xasprintf("pack-%s.pack", hex), *in = mc_xasprintf("pack-%s.idx", hex);
@@ -1967,18 +1997,18 @@ static int packs_join(const char *dir, const struct pk *p, size_t k, char hex[2 
 		free(pn);
 		free(in);
 	}
-	if (rc != 0) {
-		if (w.fd >= 0) {
-			close(w.fd);
-			unlink(ptmp);
-		}
-		if (x.fd >= 0) {
-			close(x.fd);
-			unlink(itmp);
-		}
-		if (!*why)
-			*why = mc_xasprintf("joining packs in %s: %s", dir, errno ? strerror(errno) : "a short read");
+	if (rc == 2) /* only packs left out whole: they are removed */
+		rc = 0;
+	if (w.fd >= 0) {
+		close(w.fd);
+		unlink(ptmp);
 	}
+	if (x.fd >= 0) {
+		close(x.fd);
+		unlink(itmp);
+	}
+	if (rc < 0 && !*why)
+		*why = mc_xasprintf("joining packs in %s: %s", dir, errno ? strerror(errno) : "a short read");
 	for (size_t i = 0; i < k; i++) {
 		if (s[i].idx_fd >= 0)
 			close(s[i].idx_fd);
@@ -2031,7 +2061,7 @@ static int packs_reduce(git_odb *odb, const char *objects, size_t most, size_t k
 		free(p[i].name);
 	free(p);
 	free(dir);
-	return rc;
+	return rc > 0 ? 0 : rc; /* 1: left as they are */
 }
 
 int arc_pack_merge(git_odb *odb, const char *objects, size_t most, size_t keep, uint64_t big, size_t *merged,
