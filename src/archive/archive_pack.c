@@ -1656,11 +1656,24 @@ static void jdown(const struct jsrc *s, size_t *h, size_t n, size_t i)
 	}
 }
 
+/* A join writes through buffers of JOIN_BUF (allocated with the pack and
+ * index writers, never grown): a buffer of a MiB freed after the join stayed
+ * in the heap of a pull for good. */
+#define JOIN_BUF ((size_t)64 << 10)
+
+static void jput(struct pw *p, const void *data, size_t n)
+{
+	if (p->len + n > p->cap)
+		flush(p);
+	memcpy(p->buf + p->len, data, n);
+	p->len += n;
+}
+
 static void pw_be32(struct pw *p, uint32_t v)
 {
-	put_be32(p, v);
-	if (p->len >= CHUNK)
-		flush(p);
+	unsigned char b[4] = { (unsigned char)(v >> 24), (unsigned char)(v >> 16), (unsigned char)(v >> 8),
+			       (unsigned char)v };
+	jput(p, b, 4);
 }
 
 /* Offset o of s's index table resolved (those past 2 GiB in a table of their own). */
@@ -1759,9 +1772,7 @@ static int join_pass(struct jsrc *s, size_t k, size_t *h, int what, struct pw *w
 		} else if (dup) {
 			/* a later copy: left out */
 		} else if (what == J_IDS) {
-			put(w, c->id, GIT_OID_RAWSZ);
-			if (w->len >= CHUNK)
-				flush(w);
+			jput(w, c->id, GIT_OID_RAWSZ);
 		} else if (what == J_CRC) {
 			pw_be32(w, (uint32_t)o);
 		} else {
@@ -1858,7 +1869,8 @@ static int jsrc_open(const char *dir, struct jsrc *s)
 static int copy_range(int fd, uint64_t from, uint64_t to, struct pw *w)
 {
 	while (from < to && !w->failed) {
-		need(w, CHUNK);
+		if (w->cap - w->len < 4096)
+			flush(w);
 		size_t want = w->cap - w->len;
 		if (want > to - from)
 			want = (size_t)(to - from);
@@ -1869,8 +1881,6 @@ static int copy_range(int fd, uint64_t from, uint64_t to, struct pw *w)
 			return -1;
 		w->len += (size_t)got;
 		from += (uint64_t)got;
-		if (w->len >= CHUNK)
-			flush(w);
 	}
 	return w->failed ? -1 : 0;
 }
@@ -1932,7 +1942,8 @@ static int packs_join(const char *dir, const struct pk *p, size_t k, char hex[2 
 		rc = 2;
 	}
 	char *ptmp = mc_xasprintf("%s/tmp_pack_XXXXXX", dir), *itmp = mc_xasprintf("%s/tmp_idx_XXXXXX", dir);
-	struct pw w = { .fd = -1 }, x = { .fd = -1 };
+	struct pw w = { .fd = -1, .buf = mc_xmalloc(JOIN_BUF), .cap = JOIN_BUF };
+	struct pw x = { .fd = -1, .buf = mc_xmalloc(JOIN_BUF), .cap = JOIN_BUF };
 	if (rc == 0 && ((w.fd = mkstemp(ptmp)) < 0 || (x.fd = mkstemp(itmp)) < 0)) {
 		*why = mc_xasprintf("cannot create a file in %s: %s", dir, strerror(errno));
 		rc = -1;
@@ -1940,9 +1951,9 @@ static int packs_join(const char *dir, const struct pk *p, size_t k, char hex[2 
 	unsigned char sum[SHA1_DIGEST_SIZE];
 	if (rc == 0) { /* the pack: each one's entries but those left out, between its header and checksum */
 		sha1_init(&w.sha);
-		put(&w, "PACK", 4);
-		put_be32(&w, 2);
-		put_be32(&w, total);
+		jput(&w, "PACK", 4);
+		pw_be32(&w, 2);
+		pw_be32(&w, total);
 		for (size_t i = 0; rc == 0 && i < k; i++) {
 			progress_report("joining the archive's packs", (long long)i, (long long)k);
 			if (s[i].out)
@@ -1962,16 +1973,16 @@ static int packs_join(const char *dir, const struct pk *p, size_t k, char hex[2 
 	}
 	if (rc == 0) { /* its index: fan-out, ids, CRC-32s, offsets, large offsets, checksums */
 		sha1_init(&x.sha);
-		put(&x, "\377tOc", 4);
-		put_be32(&x, 2);
+		jput(&x, "\377tOc", 4);
+		pw_be32(&x, 2);
 		for (int b = 0; b < 256; b++)
-			put_be32(&x, fan[b]);
+			pw_be32(&x, fan[b]);
 		if (join_pass(s, k, h, J_IDS, &x, &large, NULL, NULL) != 0 ||
 		    join_pass(s, k, h, J_CRC, &x, &large, NULL, NULL) != 0 ||
 		    join_pass(s, k, h, J_OFF, &x, &large, NULL, NULL) != 0 ||
 		    (large > 0 && join_pass(s, k, h, J_LARGE, &x, &large, NULL, NULL) != 0))
 			rc = -1;
-		put(&x, sum, sizeof sum);
+		jput(&x, sum, sizeof sum);
 		flush(&x);
 		unsigned char isum[SHA1_DIGEST_SIZE];
 		sha1_digest(&x.sha, sizeof isum, isum);
