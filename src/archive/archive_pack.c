@@ -76,12 +76,23 @@ static void put(struct pw *p, const void *data, size_t n)
 	p->len += n;
 }
 
-static void put_be32(struct pw *p, uint32_t v)
+/* put for a buffer that never grows (a join's): flushed when full */
+static void jput(struct pw *p, const void *data, size_t n)
+{
+	if (p->len + n > p->cap)
+		flush(p);
+	memcpy(p->buf + p->len, data, n);
+	p->len += n;
+}
+
+static void be32_with(struct pw *p, uint32_t v, void (*to)(struct pw *, const void *, size_t))
 {
 	unsigned char b[4] = { (unsigned char)(v >> 24), (unsigned char)(v >> 16), (unsigned char)(v >> 8),
 			       (unsigned char)v };
-	put(p, b, 4);
+	to(p, b, 4);
 }
+
+static void put_be32(struct pw *p, uint32_t v) { be32_with(p, v, put); }
 
 static int type_code(git_object_t t)
 {
@@ -1661,20 +1672,7 @@ static void jdown(const struct jsrc *s, size_t *h, size_t n, size_t i)
  * in the heap of a pull for good. */
 #define JOIN_BUF ((size_t)64 << 10)
 
-static void jput(struct pw *p, const void *data, size_t n)
-{
-	if (p->len + n > p->cap)
-		flush(p);
-	memcpy(p->buf + p->len, data, n);
-	p->len += n;
-}
-
-static void pw_be32(struct pw *p, uint32_t v)
-{
-	unsigned char b[4] = { (unsigned char)(v >> 24), (unsigned char)(v >> 16), (unsigned char)(v >> 8),
-			       (unsigned char)v };
-	jput(p, b, 4);
-}
+static void pw_be32(struct pw *p, uint32_t v) { be32_with(p, v, jput); }
 
 /* Offset o of s's index table resolved (those past 2 GiB in a table of their own). */
 static int jsrc_offset(const struct jsrc *c, uint64_t o, uint64_t *out)
