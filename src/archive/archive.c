@@ -1221,6 +1221,8 @@ static void batch_end(struct arc *a, struct batch *b, int written)
  * that a look-up searches a few indexes at any size (init wrote a pack every
  * ~20 MB: 24 at 100,000 submissions, ~240 at a million). Looked at only when
  * the packs changed by more than a drain's one: after init's stream of packs
+ * into an archive without history (a repair, init over a history, relies on
+ * its fresh copies staying in a pack of their own, which readers read first)
  * and after a pull took another archive's (more than JOIN_MOST), after a
  * drain merged packs (more than PACKS_MOST: the drains' own stay as they
  * were, the packs they outgrow joined once there are too many). */
@@ -1357,7 +1359,10 @@ static int drain_open(struct arc *a, long *committed, struct mc_error *err)
 	MC_CRASH_POINT("archive: commits made, not written");
 	if (b.mem && *committed > 0) {
 		struct mc_error e2 = MC_ERROR_INIT;
-		if (batch_write(a, &b, &e2) != MC_OK) { /* nothing of this drain is on disk: all wait */
+		int wrote = batch_write(a, &b, &e2);
+		if (had)
+			a->streamed = 0; /* the state written again over a history (a repair): joined as drains' packs are */
+		if (wrote != MC_OK) { /* nothing of this drain is on disk: all wait */
 			if (rc == MC_OK)
 				mc_error_set(err, MC_FAIL, "%s", mc_error_msg(&e2));
 			rc = MC_FAIL;

@@ -1616,6 +1616,7 @@ struct jsrc {
 	struct rd ids, field;
 	unsigned char id[GIT_OID_RAWSZ];
 	off_t large;            /* its table of offsets past 2 GiB */
+	long long mtime;        /* its pack file's, in ns */
 	/* its entries left out (their ids are in a pack before it), by offset:
 	 * where each ends, and the bytes left out before each */
 	uint64_t *skip, *end, *cut;
@@ -1642,12 +1643,19 @@ static int jsrc_next(struct jsrc *s)
 	return 0;
 }
 
-/* The heap of sources with ids left, by id, then by their order (the same
- * order in every pass: of an id's copies the first pack's is kept). */
+/* The heap of sources with ids left, by id, then the newest pack first (by
+ * its file's time, then the later source: the same order in every pass): of
+ * an id's copies the one readers read now is kept (libgit2 and git look in
+ * the newest pack first; a repair, `archive init` writing the state again
+ * over a damaged copy, relies on it). */
 static int jless(const struct jsrc *s, size_t a, size_t b)
 {
 	int c = memcmp(s[a].id, s[b].id, GIT_OID_RAWSZ);
-	return c < 0 || (c == 0 && a < b);
+	if (c != 0)
+		return c < 0;
+	if (s[a].mtime != s[b].mtime)
+		return s[a].mtime > s[b].mtime;
+	return a > b;
 }
 
 static void jdown(const struct jsrc *s, size_t *h, size_t n, size_t i)
@@ -1720,7 +1728,7 @@ static uint64_t jsrc_cut(const struct jsrc *c, uint64_t o)
 static int join_pass(struct jsrc *s, size_t k, size_t *h, int what, struct pw *w, uint32_t *count,
 		     uint32_t fan[256], size_t *dups)
 {
-	size_t n = 0, last = 0;
+	size_t n = 0;
 	for (size_t i = 0; i < k; i++) {
 		if (s[i].out)
 			continue;
@@ -1750,9 +1758,7 @@ static int join_pass(struct jsrc *s, size_t k, size_t *h, int what, struct pw *w
 			return -1;
 		uint64_t o = f ? get_be32(f) : 0;
 		if (what == J_SHARED) {
-			/* an id's copies come in the sources' order: each but the last has one after it */
-			s[last].shared += dup;
-			last = h[0];
+			c->shared += dup; /* an id's copies come newest first: c's has one before it */
 		} else if (what == J_DUPS) {
 			if (dup && ++*dups > JOIN_DUPS_MOST)
 				return -1;
@@ -1857,6 +1863,7 @@ static int jsrc_open(const char *dir, struct jsrc *s)
 		return -1;
 	s->count = get_be32(last);
 	s->packlen = (uint64_t)ps.st_size;
+	s->mtime = (long long)ps.st_mtim.tv_sec * 1000000000LL + ps.st_mtim.tv_nsec;
 	s->large = 8 + 1024 + (off_t)s->count * 28;
 	if (get_be32(ph + 8) != s->count || (uint64_t)is.st_size < (uint64_t)s->large + 40)
 		return -1;
@@ -1906,10 +1913,10 @@ static int packs_join(const char *dir, const struct pk *p, size_t k, char hex[2 
 		s[i].ids = (struct rd){ .fd = s[i].idx_fd, .buf = mc_xmalloc(4096), .cap = 4096 };
 		s[i].field = (struct rd){ .fd = s[i].idx_fd, .buf = mc_xmalloc(1024), .cap = 1024 };
 	}
-	/* a pack whose every object is in a pack after it (larger: the same
-	 * archive's packs joined elsewhere and taken here, a join killed before it
-	 * removed what it joined) is left out whole: each of its objects is then
-	 * in the last pack that has it, which is not left out */
+	/* a pack whose every object is in a newer pack (the same archive's packs
+	 * joined elsewhere and taken here, a join killed before it removed what it
+	 * joined) is left out whole: each of its objects is then in the newest
+	 * pack that has it, which is not left out */
 	size_t left = k;
 	if (rc == 0 && join_pass(s, k, h, J_SHARED, NULL, &total, NULL, NULL) != 0)
 		rc = -1;
