@@ -14,8 +14,9 @@
 # copy's new archive. RUNS (default 1) runs of each build at each size,
 # alternating. Each line: the build, the command, the size, its peak resident
 # set (GNU time's "Maximum resident set size"), wall and CPU seconds
-# (user+system) and the 1-minute load average before and after; each pushed
-# repository is checked with `git fsck --connectivity-only`.
+# (user+system) and the 1-minute load average before and after, and after
+# each init how many packs its archive has; each pushed repository is checked
+# with `git fsck --connectivity-only`.
 set -eu
 DIR=${1:?usage: init_push.sh DIR MCASSESS [ANCHOR]}
 MC=${2:?usage: init_push.sh DIR MCASSESS [ANCHOR]}
@@ -45,6 +46,7 @@ one() {
 	[ ! -d "$DIR/d$3.db.evidence" ] || cp -r "$DIR/d$3.db.evidence" "$db.evidence"
 	sqlite3 "$db" "DELETE FROM meta WHERE key LIKE 'archive%'"
 	timed "$1" init "$3" "$2" --db "$db" archive init
+	echo "#   $1's archive at $3: $(find "$db.archive.git/objects/pack" -name '*.idx' | wc -l) packs"
 	timed "$1" push "$3" "$2" --db "$db" archive push "$W/pushed.git"
 	git --git-dir="$W/pushed.git" fsck --connectivity-only >/dev/null 2>&1 ||
 		echo "# $1 at $3: the pushed repository is not whole (git fsck)"

@@ -68,6 +68,7 @@ struct arc {
 	 * submission) are left to log_index_update, and the drain leaves the
 	 * index behind */
 	int whole, log_behind;
+	int streamed; /* this drain wrote its objects as a stream of packs (init): join them (merge_packs) */
 };
 
 static void made(struct arc *a, const git_oid *oid)
@@ -1167,6 +1168,7 @@ static int batch_start(struct arc *a, struct batch *b, struct mc_error *err)
 static int batch_write(struct arc *a, struct batch *b, struct mc_error *err)
 {
 	char *why = NULL;
+	a->streamed |= a->sink.stream != NULL;
 	if (a->sink.stream ? arc_stream_close(&a->sink.stream, &why) == 0
 			   : arc_pack_write(b->odb, b->mem, a->objects, a->made, a->nmade, &why) == 0)
 		return MC_OK;
@@ -1214,6 +1216,31 @@ static void batch_end(struct arc *a, struct batch *b, int written)
 #define PACKS_KEEP 8
 #define PACKS_BIG ((uint64_t)8 << 20)
 
+/* Packs of any size: more than JOIN_MOST and the smallest are joined into
+ * one (arc_pack_join: nothing held per object), geometrically as above, so
+ * that a look-up searches a few indexes at any size (init wrote a pack every
+ * ~20 MB: 24 at 100,000 submissions, ~240 at a million). Looked at only when
+ * the packs changed by more than a drain's one: after init's stream of packs
+ * into an archive without history (a repair, init over a history, relies on
+ * its fresh copies staying in a pack of their own, which readers read first)
+ * and after a pull took another archive's (more than JOIN_MOST), after a
+ * drain merged packs (more than PACKS_MOST: the drains' own stay as they
+ * were, the packs they outgrow joined once there are too many). */
+#define JOIN_MOST 4
+#define JOIN_KEEP 2
+
+/* The packs joined when there are more than `most` (above); a failure only warns. */
+static void join_packs(struct arc *a, size_t most)
+{
+	char *why = NULL;
+	size_t joined = 0;
+	if (arc_pack_join(a->objects, most, JOIN_KEEP, &joined, &why) != 0)
+		session_say(session_of(a->s), MC_SINK_WARN, "the archive %s: joining its packs failed (%s); they "
+			    "stay as they are, nothing is lost, and the next change tries again", a->path,
+			    why ? why : "?");
+	free(why);
+}
+
 /* The drain's events are committed already: a failure here only warns. */
 static void merge_packs(struct arc *a)
 {
@@ -1229,6 +1256,9 @@ static void merge_packs(struct arc *a)
 			    "stay as they are, nothing is lost, and the next change tries again", a->path, why);
 	free(why);
 	git_odb_free(odb);
+	if (merged > 0 || a->streamed)
+		join_packs(a, a->streamed ? JOIN_MOST : PACKS_MOST);
+	a->streamed = 0;
 }
 
 /* What the last drain of this process left at the head: its Audit-Seq and
@@ -1329,7 +1359,10 @@ static int drain_open(struct arc *a, long *committed, struct mc_error *err)
 	MC_CRASH_POINT("archive: commits made, not written");
 	if (b.mem && *committed > 0) {
 		struct mc_error e2 = MC_ERROR_INIT;
-		if (batch_write(a, &b, &e2) != MC_OK) { /* nothing of this drain is on disk: all wait */
+		int wrote = batch_write(a, &b, &e2);
+		if (had)
+			a->streamed = 0; /* the state written again over a history (a repair): joined as drains' packs are */
+		if (wrote != MC_OK) { /* nothing of this drain is on disk: all wait */
 			if (rc == MC_OK)
 				mc_error_set(err, MC_FAIL, "%s", mc_error_msg(&e2));
 			rc = MC_FAIL;
@@ -2594,6 +2627,8 @@ static int fetch_local(struct arc *a, const char *url, git_oid *theirs, int *hav
 	if (rc != 0)
 		return mc_error_set(err, MC_FAIL, "%s: its objects cannot be copied into the archive %s: %s", url,
 				    a->path, strerror(e));
+	if (taken > 0) /* theirs, as they were written there: perhaps many (init's) */
+		join_packs(a, JOIN_MOST);
 	git_odb *odb = NULL;
 	git_commit *c = NULL;
 	git_reference *ref = NULL;

@@ -42,6 +42,14 @@ int arc_pack_write(git_odb *odb, git_odb_backend *from, const char *objects, git
 int arc_pack_merge(git_odb *odb, const char *objects, size_t most, size_t keep, uint64_t big, size_t *merged,
 		   char **why);
 
+/* When OBJECTS/pack has more than `most` packs (any size; not those kept by a
+ * .keep file), the smallest joined into one as arc_pack_merge picks them,
+ * holding nothing per object: the packs' entries copied one pack after the
+ * other, their indexes merged in id order as they are read (archive_pack.c).
+ * *joined: how many. The kept repository gets a new odb. 0, or -1 and *why
+ * (heap): then nothing was removed. */
+int arc_pack_join(const char *objects, size_t most, size_t keep, size_t *joined, char **why);
+
 /* Another archive's objects (FROM: its objects directory, on this machine)
  * into OBJECTS as git's local clone takes them: its packs (with their indexes)
  * and loose objects that are not here, copied; listed again until a listing brings nothing new, since packs

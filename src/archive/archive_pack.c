@@ -76,12 +76,23 @@ static void put(struct pw *p, const void *data, size_t n)
 	p->len += n;
 }
 
-static void put_be32(struct pw *p, uint32_t v)
+/* put for a buffer that never grows (a join's): flushed when full */
+static void jput(struct pw *p, const void *data, size_t n)
+{
+	if (p->len + n > p->cap)
+		flush(p);
+	memcpy(p->buf + p->len, data, n);
+	p->len += n;
+}
+
+static void be32_with(struct pw *p, uint32_t v, void (*to)(struct pw *, const void *, size_t))
 {
 	unsigned char b[4] = { (unsigned char)(v >> 24), (unsigned char)(v >> 16), (unsigned char)(v >> 8),
 			       (unsigned char)v };
-	put(p, b, 4);
+	to(p, b, 4);
 }
+
+static void put_be32(struct pw *p, uint32_t v) { be32_with(p, v, put); }
 
 static int type_code(git_object_t t)
 {
@@ -1544,11 +1555,504 @@ static int packs_merge(git_odb *odb, const char *objects, const char *dir, const
 	return rc;
 }
 
-int arc_pack_merge(git_odb *odb, const char *objects, size_t most, size_t keep, uint64_t big, size_t *merged,
-		   char **why)
+/* ---------------------------------------------------------------- packs joined as a stream
+ * arc_pack_merge holds an entry per object and maps each pack whole: right for
+ * a drain's small packs, not for init's (a million submissions: ~240 packs of
+ * ~20 MB, millions of objects). Yet every look-up that misses searches each
+ * pack's index in turn (libgit2 tries the last pack that answered first), so a
+ * read touches more of the indexes, and takes longer, the more packs there
+ * are. libgit2 1.5 reads a multi-pack index, but opening one walks its whole
+ * table of ids (20 bytes an object, all resident at once) and its writer holds
+ * every entry: neither flat. So packs are joined here instead, holding nothing
+ * per object: the new pack is the packs' entries one pack after the other (an
+ * entry's bytes unchanged: a delta's base, by offset or by id, is where it
+ * was relative to it), and its index the packs' indexes merged in id order,
+ * read a few KB at a time (an id in two packs is listed twice, as each copy
+ * is in the pack; readers take either). */
+
+/* Reading a file in order, a few KB at a time (pread: nothing mapped). */
+struct rd {
+	int fd;
+	off_t at;
+	unsigned char *buf;
+	size_t len, pos, cap;
+};
+
+static const unsigned char *rd_take(struct rd *r, size_t n)
+{
+	if (r->pos + n > r->len) {
+		size_t keep = r->len - r->pos;
+		memmove(r->buf, r->buf + r->pos, keep);
+		r->len = keep;
+		r->pos = 0;
+		while (r->len < n) {
+			ssize_t got = pread(r->fd, r->buf + r->len, r->cap - r->len, r->at);
+			if (got < 0 && errno == EINTR)
+				continue;
+			if (got <= 0)
+				return NULL;
+			r->at += got;
+			r->len += (size_t)got;
+		}
+	}
+	const unsigned char *p = r->buf + r->pos;
+	r->pos += n;
+	return p;
+}
+
+static void rd_at(struct rd *r, off_t at)
+{
+	r->at = at;
+	r->len = r->pos = 0;
+}
+
+/* One of the packs joined: its index read in order, its ids and one other
+ * table (CRC-32s or offsets) side by side. */
+struct jsrc {
+	char *name;
+	int idx_fd, pack_fd;
+	uint32_t count, i;
+	uint64_t packlen, base; /* its entries start at base in the new pack */
+	struct rd ids, field;
+	unsigned char id[GIT_OID_RAWSZ];
+	off_t large;            /* its table of offsets past 2 GiB */
+	long long mtime;        /* its pack file's, in ns */
+	/* its entries left out (their ids are in a pack before it), by offset:
+	 * where each ends, and the bytes left out before each */
+	uint64_t *skip, *end, *cut;
+	size_t nskip, capskip;
+	uint32_t shared; /* its entries whose id a pack after it has too */
+	int out;         /* each of them: left out whole, removed with the others */
+};
+
+enum { J_IDS, J_CRC, J_OFF, J_LARGE, J_DUPS, J_SHARED };
+
+/* At most this many entries left out (an id in two packs), 24 bytes each:
+ * packs sharing more are not joined. */
+#define JOIN_DUPS_MOST ((size_t)1 << 16)
+
+/* The next id of s into s->id: 0, 1 when it has no more, -1 on a short read. */
+static int jsrc_next(struct jsrc *s)
+{
+	if (s->i >= s->count)
+		return 1;
+	const unsigned char *p = rd_take(&s->ids, GIT_OID_RAWSZ);
+	if (!p)
+		return -1;
+	memcpy(s->id, p, GIT_OID_RAWSZ);
+	return 0;
+}
+
+/* The heap of sources with ids left, by id, then the newest pack first (by
+ * its file's time, then the later source: the same order in every pass): of
+ * an id's copies the one readers read now is kept (libgit2 and git look in
+ * the newest pack first; a repair, `archive init` writing the state again
+ * over a damaged copy, relies on it). */
+static int jless(const struct jsrc *s, size_t a, size_t b)
+{
+	int c = memcmp(s[a].id, s[b].id, GIT_OID_RAWSZ);
+	if (c != 0)
+		return c < 0;
+	if (s[a].mtime != s[b].mtime)
+		return s[a].mtime > s[b].mtime;
+	return a > b;
+}
+
+static void jdown(const struct jsrc *s, size_t *h, size_t n, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, m = i;
+		if (l < n && jless(s, h[l], h[m]))
+			m = l;
+		if (l + 1 < n && jless(s, h[l + 1], h[m]))
+			m = l + 1;
+		if (m == i)
+			return;
+		size_t t = h[i];
+		h[i] = h[m];
+		h[m] = t;
+		i = m;
+	}
+}
+
+/* A join writes through buffers of JOIN_BUF (allocated with the pack and
+ * index writers, never grown): a buffer of a MiB freed after the join stayed
+ * in the heap of a pull for good. */
+#define JOIN_BUF ((size_t)64 << 10)
+
+static void pw_be32(struct pw *p, uint32_t v) { be32_with(p, v, jput); }
+
+/* Offset o of s's index table resolved (those past 2 GiB in a table of their own). */
+static int jsrc_offset(const struct jsrc *c, uint64_t o, uint64_t *out)
+{
+	if (o & 0x80000000u) {
+		unsigned char b[8];
+		if (pread(c->idx_fd, b, 8, c->large + 8 * (off_t)(o & 0x7fffffffu)) != 8)
+			return -1;
+		o = (uint64_t)get_be32(b) << 32 | get_be32(b + 4);
+	}
+	if (o < 12 || o >= c->packlen - 20)
+		return -1;
+	*out = o;
+	return 0;
+}
+
+/* How many of s's entries left out start before offset o. */
+static size_t jsrc_skipped(const struct jsrc *c, uint64_t o)
+{
+	size_t lo = 0, hi = c->nskip;
+	while (lo < hi) {
+		size_t m = (lo + hi) / 2;
+		if (c->skip[m] < o)
+			lo = m + 1;
+		else
+			hi = m;
+	}
+	return lo;
+}
+
+/* The bytes of s's entries left out before offset o. */
+static uint64_t jsrc_cut(const struct jsrc *c, uint64_t o)
+{
+	size_t j = jsrc_skipped(c, o);
+	return j ? c->cut[j - 1] + (c->end[j - 1] - c->skip[j - 1]) : 0;
+}
+
+/* One pass over the sources' indexes in id order, each id once: writing into
+ * w the ids, the CRC-32s, the offsets in the new pack, or those past 2 GiB
+ * (*count counts them); or (J_DUPS) noting each later copy of an id in its
+ * source's skip list (*dups counts them: -1 past JOIN_DUPS_MOST) and the
+ * fan-out of the ids in fan (*count: how many); or (J_SHARED) counting in
+ * each source the ids a source after it has too. Sources left out whole are
+ * passed over. 0 or -1. */
+static int join_pass(struct jsrc *s, size_t k, size_t *h, int what, struct pw *w, uint32_t *count,
+		     uint32_t fan[256], size_t *dups)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < k; i++) {
+		if (s[i].out)
+			continue;
+		s[i].i = 0;
+		s[i].shared = 0;
+		rd_at(&s[i].ids, 8 + 1024);
+		off_t tab = 8 + 1024 + (off_t)s[i].count * (what == J_CRC ? 20 : 24);
+		rd_at(&s[i].field, tab);
+		int r = jsrc_next(&s[i]);
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			h[n++] = i;
+	}
+	for (size_t i = n; i-- > 0;)
+		jdown(s, h, n, i);
+	*count = 0;
+	unsigned char prev[GIT_OID_RAWSZ];
+	int have = 0;
+	while (n > 0) {
+		struct jsrc *c = &s[h[0]];
+		int dup = have && memcmp(prev, c->id, GIT_OID_RAWSZ) == 0;
+		memcpy(prev, c->id, GIT_OID_RAWSZ);
+		have = 1;
+		const unsigned char *f = what == J_IDS || what == J_SHARED ? NULL : rd_take(&c->field, 4);
+		if (what != J_IDS && what != J_SHARED && !f)
+			return -1;
+		uint64_t o = f ? get_be32(f) : 0;
+		if (what == J_SHARED) {
+			c->shared += dup; /* an id's copies come newest first: c's has one before it */
+		} else if (what == J_DUPS) {
+			if (dup && ++*dups > JOIN_DUPS_MOST)
+				return -1;
+			if (dup) {
+				if (c->nskip == c->capskip) {
+					c->capskip = c->capskip ? 2 * c->capskip : 64;
+					c->skip = mc_xrealloc(c->skip, c->capskip * sizeof *c->skip);
+				}
+				if (jsrc_offset(c, o, &c->skip[c->nskip++]) != 0)
+					return -1;
+			} else {
+				(*count)++;
+				fan[c->id[0]]++; /* counts, summed after */
+			}
+		} else if (dup) {
+			/* a later copy: left out */
+		} else if (what == J_IDS) {
+			jput(w, c->id, GIT_OID_RAWSZ);
+		} else if (what == J_CRC) {
+			pw_be32(w, (uint32_t)o);
+		} else {
+			if (jsrc_offset(c, o, &o) != 0)
+				return -1;
+			o = c->base + o - 12 - jsrc_cut(c, o);
+			if (what == J_OFF)
+				pw_be32(w, o < 0x80000000u ? (uint32_t)o : 0x80000000u | *count);
+			else if (o >= 0x80000000u) {
+				pw_be32(w, (uint32_t)(o >> 32));
+				pw_be32(w, (uint32_t)o);
+			}
+			*count += o >= 0x80000000u;
+		}
+		c->i++;
+		int r = jsrc_next(c);
+		if (r < 0)
+			return -1;
+		if (r > 0)
+			h[0] = h[--n];
+		jdown(s, h, n, 0);
+	}
+	return w && w->failed ? -1 : 0;
+}
+
+static int u64_cmp(const void *x, const void *y)
+{
+	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+	return (a > b) - (a < b);
+}
+
+/* Where each entry s left out ends (the next entry's offset), and the bytes
+ * left out before each: its offsets read once. An entry left out must not be
+ * a delta's base and no delta may reach over one: a pack that has entries
+ * left out and deltas (git's, not ours) is not joined (1). 0, 1 or -1. */
+static int jsrc_ends(struct jsrc *c)
+{
+	if (c->nskip == 0)
+		return 0;
+	qsort(c->skip, c->nskip, sizeof *c->skip, u64_cmp);
+	c->end = mc_xmalloc(c->nskip * sizeof *c->end);
+	c->cut = mc_xmalloc(c->nskip * sizeof *c->cut);
+	for (size_t j = 0; j < c->nskip; j++)
+		c->end[j] = c->packlen - 20;
+	rd_at(&c->field, 8 + 1024 + (off_t)c->count * 24);
+	for (uint32_t i = 0; i < c->count; i++) {
+		const unsigned char *f = rd_take(&c->field, 4);
+		uint64_t o;
+		unsigned char t;
+		if (!f || jsrc_offset(c, get_be32(f), &o) != 0 || pread(c->pack_fd, &t, 1, (off_t)o) != 1)
+			return -1;
+		if (((t >> 4) & 7) >= 6)
+			return 1; /* OFS_DELTA or REF_DELTA */
+		/* the last entry left out before o: o may be where it ends */
+		size_t j = jsrc_skipped(c, o);
+		if (j > 0 && o < c->end[j - 1])
+			c->end[j - 1] = o;
+	}
+	uint64_t cut = 0;
+	for (size_t j = 0; j < c->nskip; j++) {
+		c->cut[j] = cut;
+		cut += c->end[j] - c->skip[j];
+	}
+	return 0;
+}
+
+/* The source's files opened and checked: a pack (version 2) and its index
+ * (version 2) of the same count, the index naming the pack's checksum. */
+static int jsrc_open(const char *dir, struct jsrc *s)
+{
+	char *ip = mc_xasprintf("%s/%s.idx", dir, s->name), *pp = mc_xasprintf("%s/%s.pack", dir, s->name);
+	s->idx_fd = open(ip, O_RDONLY | O_CLOEXEC);
+	s->pack_fd = open(pp, O_RDONLY | O_CLOEXEC);
+	free(ip);
+	free(pp);
+	struct stat is, ps;
+	unsigned char hdr[8], ph[12], psum[20], isum[20], last[4];
+	if (s->idx_fd < 0 || s->pack_fd < 0 || fstat(s->idx_fd, &is) != 0 || fstat(s->pack_fd, &ps) != 0 ||
+	    is.st_size < 8 + 1024 + 40 || ps.st_size < 32 || pread(s->idx_fd, hdr, 8, 0) != 8 ||
+	    memcmp(hdr, "\377tOc\0\0\0\2", 8) != 0 || pread(s->idx_fd, last, 4, 8 + 1020) != 4 ||
+	    pread(s->pack_fd, ph, 12, 0) != 12 || memcmp(ph, "PACK\0\0\0\2", 8) != 0 ||
+	    pread(s->pack_fd, psum, 20, ps.st_size - 20) != 20 || pread(s->idx_fd, isum, 20, is.st_size - 40) != 20 ||
+	    memcmp(psum, isum, 20) != 0)
+		return -1;
+	s->count = get_be32(last);
+	s->packlen = (uint64_t)ps.st_size;
+	s->mtime = (long long)ps.st_mtim.tv_sec * 1000000000LL + ps.st_mtim.tv_nsec;
+	s->large = 8 + 1024 + (off_t)s->count * 28;
+	if (get_be32(ph + 8) != s->count || (uint64_t)is.st_size < (uint64_t)s->large + 40)
+		return -1;
+	return 0;
+}
+
+/* The pack's bytes [from, to) into w. */
+static int copy_range(int fd, uint64_t from, uint64_t to, struct pw *w)
+{
+	while (from < to && !w->failed) {
+		if (w->cap - w->len < 4096)
+			flush(w);
+		size_t want = w->cap - w->len;
+		if (want > to - from)
+			want = (size_t)(to - from);
+		ssize_t got = pread(fd, w->buf + w->len, want, (off_t)from);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			return -1;
+		w->len += (size_t)got;
+		from += (uint64_t)got;
+	}
+	return w->failed ? -1 : 0;
+}
+
+/* Packs p[0..k) of dir joined into one (above): written under temporary
+ * names, then the pack and the index renamed into place, its name in hex (or
+ * the name of the one pack that holds every object of the others). 0; 1 when
+ * they are left as they are: they share more than JOIN_DUPS_MOST objects, or
+ * one that shares objects holds deltas (git's: `git gc` joins those); -1. */
+static int packs_join(const char *dir, const struct pk *p, size_t k, char hex[2 * SHA1_DIGEST_SIZE + 1],
+		      char **why)
+{
+	struct jsrc *s = mc_xcalloc(k, sizeof *s);
+	size_t *h = mc_xcalloc(k, sizeof *h);
+	uint32_t fan[256] = { 0 }, total = 0, large = 0;
+	int rc = 0;
+	for (size_t i = 0; i < k; i++)
+		s[i].idx_fd = s[i].pack_fd = -1;
+	for (size_t i = 0; rc == 0 && i < k; i++) {
+		s[i].name = p[i].name;
+		if (jsrc_open(dir, &s[i]) != 0) {
+			*why = mc_xasprintf("cannot read %s/%s.idx and .pack as a pack", dir, p[i].name);
+			rc = -1;
+		}
+		s[i].ids = (struct rd){ .fd = s[i].idx_fd, .buf = mc_xmalloc(4096), .cap = 4096 };
+		s[i].field = (struct rd){ .fd = s[i].idx_fd, .buf = mc_xmalloc(1024), .cap = 1024 };
+	}
+	/* a pack whose every object is in a newer pack (the same archive's packs
+	 * joined elsewhere and taken here, a join killed before it removed what it
+	 * joined) is left out whole: each of its objects is then in the newest
+	 * pack that has it, which is not left out */
+	size_t left = k;
+	if (rc == 0 && join_pass(s, k, h, J_SHARED, NULL, &total, NULL, NULL) != 0)
+		rc = -1;
+	for (size_t i = 0; rc == 0 && i < k; i++)
+		if (s[i].shared == s[i].count) {
+			s[i].out = 1;
+			left--;
+		}
+	size_t dups = 0;
+	if (rc == 0 && join_pass(s, k, h, J_DUPS, NULL, &total, fan, &dups) != 0)
+		rc = dups > JOIN_DUPS_MOST ? 1 : -1;
+	for (int b = 1; b < 256; b++)
+		fan[b] += fan[b - 1];
+	uint64_t at = 12;
+	for (size_t i = 0; rc == 0 && i < k; i++) {
+		if (s[i].out)
+			continue;
+		rc = jsrc_ends(&s[i]);
+		s[i].base = at;
+		at += s[i].packlen - 32 - jsrc_cut(&s[i], s[i].packlen);
+	}
+	if (rc == 0 && left == 0)
+		rc = 1; /* empty packs only */
+	if (rc == 0 && left == 1) { /* the one left holds them all: nothing to write */
+		for (size_t i = 0; i < k; i++)
+			if (!s[i].out)
+				snprintf(hex, 2 * SHA1_DIGEST_SIZE + 1, "%s", p[i].name + 5);
+		rc = 2;
+	}
+	char *ptmp = mc_xasprintf("%s/tmp_pack_XXXXXX", dir), *itmp = mc_xasprintf("%s/tmp_idx_XXXXXX", dir);
+	struct pw w = { .fd = -1, .buf = mc_xmalloc(JOIN_BUF), .cap = JOIN_BUF };
+	struct pw x = { .fd = -1, .buf = mc_xmalloc(JOIN_BUF), .cap = JOIN_BUF };
+	if (rc == 0 && ((w.fd = mkstemp(ptmp)) < 0 || (x.fd = mkstemp(itmp)) < 0)) {
+		*why = mc_xasprintf("cannot create a file in %s: %s", dir, strerror(errno));
+		rc = -1;
+	}
+	unsigned char sum[SHA1_DIGEST_SIZE];
+	if (rc == 0) { /* the pack: each one's entries but those left out, between its header and checksum */
+		sha1_init(&w.sha);
+		jput(&w, "PACK", 4);
+		pw_be32(&w, 2);
+		pw_be32(&w, total);
+		for (size_t i = 0; rc == 0 && i < k; i++) {
+			progress_report("joining the archive's packs", (long long)i, (long long)k);
+			if (s[i].out)
+				continue;
+			uint64_t from = 12;
+			for (size_t j = 0; rc == 0 && j < s[i].nskip; j++) {
+				rc = copy_range(s[i].pack_fd, from, s[i].skip[j], &w);
+				from = s[i].end[j];
+			}
+			if (rc == 0)
+				rc = copy_range(s[i].pack_fd, from, s[i].packlen - 20, &w);
+		}
+		flush(&w);
+		sha1_digest(&w.sha, sizeof sum, sum);
+		if (rc == 0 && (w.failed || mc_write_all(w.fd, sum, sizeof sum) != 0))
+			rc = -1;
+	}
+	if (rc == 0) { /* its index: fan-out, ids, CRC-32s, offsets, large offsets, checksums */
+		sha1_init(&x.sha);
+		jput(&x, "\377tOc", 4);
+		pw_be32(&x, 2);
+		for (int b = 0; b < 256; b++)
+			pw_be32(&x, fan[b]);
+		if (join_pass(s, k, h, J_IDS, &x, &large, NULL, NULL) != 0 ||
+		    join_pass(s, k, h, J_CRC, &x, &large, NULL, NULL) != 0 ||
+		    join_pass(s, k, h, J_OFF, &x, &large, NULL, NULL) != 0 ||
+		    (large > 0 && join_pass(s, k, h, J_LARGE, &x, &large, NULL, NULL) != 0))
+			rc = -1;
+		jput(&x, sum, sizeof sum);
+		flush(&x);
+		unsigned char isum[SHA1_DIGEST_SIZE];
+		sha1_digest(&x.sha, sizeof isum, isum);
+		if (rc == 0 && (x.failed || mc_write_all(x.fd, isum, sizeof isum) != 0))
+			rc = -1;
+	}
+	for (size_t i = 0; rc == 0 && i < sizeof sum; i++)
+		snprintf(hex + 2 * i, 3, "%02x", sum[i]);
+	if (rc == 0) { /* the pack, then its index: with it, readers see the pack whole */
+		char *pn = mc_xasprintf("pack-%s.pack", hex), *in = mc_xasprintf("pack-%s.idx", hex);
+		int pfd = w.fd, ifd = x.fd;
+		w.fd = x.fd = -1;
+		if (put_file(dir, pn, NULL, 0, pfd, ptmp) != 0) {
+			close(ifd);
+			unlink(itmp);
+			rc = -1;
+		} else if (put_file(dir, in, NULL, 0, ifd, itmp) != 0) {
+			char *pk = mc_xasprintf("%s/%s", dir, pn);
+			unlink(pk);
+			free(pk);
+			rc = -1;
+		}
+		free(pn);
+		free(in);
+	}
+	if (rc == 2) /* only packs left out whole: they are removed */
+		rc = 0;
+	if (w.fd >= 0) {
+		close(w.fd);
+		unlink(ptmp);
+	}
+	if (x.fd >= 0) {
+		close(x.fd);
+		unlink(itmp);
+	}
+	if (rc < 0 && !*why)
+		*why = mc_xasprintf("joining packs in %s: %s", dir, errno ? strerror(errno) : "a short read");
+	for (size_t i = 0; i < k; i++) {
+		if (s[i].idx_fd >= 0)
+			close(s[i].idx_fd);
+		if (s[i].pack_fd >= 0)
+			close(s[i].pack_fd);
+		free(s[i].ids.buf);
+		free(s[i].field.buf);
+		free(s[i].skip);
+		free(s[i].end);
+		free(s[i].cut);
+	}
+	free(w.buf);
+	free(x.buf);
+	free(ptmp);
+	free(itmp);
+	free(s);
+	free(h);
+	return rc;
+}
+
+/* The packs of OBJECTS/pack, more than `most` (those of at most `big`
+ * bytes), reduced: the smallest merged (packs_merge) or joined (packs_join)
+ * into one and removed; *done: how many. */
+static int packs_reduce(git_odb *odb, const char *objects, size_t most, size_t keep, uint64_t big, int join,
+			size_t *done, char **why)
 {
 	*why = NULL;
-	*merged = 0;
+	*done = 0;
 	char *dir = mc_xasprintf("%s/pack", objects);
 	struct pk *p;
 	size_t all = packs_list(dir, &p), n = all, k = 0;
@@ -1559,20 +2063,32 @@ int arc_pack_merge(git_odb *odb, const char *objects, size_t most, size_t keep, 
 		k = n > most ? packs_to_merge(p, n, keep) : 0;
 	}
 	char hex[2 * SHA1_DIGEST_SIZE + 1];
-	if (k >= 2 && (rc = packs_merge(odb, objects, dir, p, k, hex, why)) == 0) {
-		MC_CRASH_POINT("archive: packs merged, old ones not removed");
+	if (k >= 2 && (rc = join ? packs_join(dir, p, k, hex, why) : packs_merge(odb, objects, dir, p, k, hex, why)) == 0) {
+		MC_CRASH_POINT(join ? "archive: packs joined, old ones not removed"
+				    : "archive: packs merged, old ones not removed");
 		size_t nspare = (size_t)-1;
 		for (size_t i = 0; i < k; i++)
 			if (strcmp(p[i].name + 5, hex) != 0) /* the same objects, the same pack */
 				pack_remove(objects, dir, p[i].name, &nspare);
-		*merged = k;
+		*done = k;
 		kept_odb_afresh();
 	}
 	for (size_t i = 0; i < all; i++)
 		free(p[i].name);
 	free(p);
 	free(dir);
-	return rc;
+	return rc > 0 ? 0 : rc; /* 1: left as they are */
+}
+
+int arc_pack_merge(git_odb *odb, const char *objects, size_t most, size_t keep, uint64_t big, size_t *merged,
+		   char **why)
+{
+	return packs_reduce(odb, objects, most, keep, big, 0, merged, why);
+}
+
+int arc_pack_join(const char *objects, size_t most, size_t keep, size_t *joined, char **why)
+{
+	return packs_reduce(NULL, objects, most, keep, UINT64_MAX, 1, joined, why);
 }
 
 /* ---------------------------------------------------------------- another archive's objects, as files */

@@ -1477,6 +1477,18 @@ static void the_packs_pages_are_let_go(void **state)
 	free(arc);
 }
 
+/* A new bare repository at arc, opened as the archive is (arc_repo_open), and its odb. */
+static void bare_archive(const char *arc, git_repository **repo, git_odb **odb)
+{
+	git_repository_init_options o;
+	git_repository_init_options_init(&o, GIT_REPOSITORY_INIT_OPTIONS_VERSION);
+	o.flags = GIT_REPOSITORY_INIT_BARE | GIT_REPOSITORY_INIT_MKPATH;
+	assert_int_equal(git_repository_init_ext(repo, arc, &o), 0);
+	git_repository_free(*repo);
+	assert_int_equal(arc_repo_open(repo, arc), 0);
+	assert_int_equal(git_repository_odb(odb, *repo), 0);
+}
+
 /* Every read through the archive's odb looks at the resident set
  * (arc_odb_open's backend): an index's pages touched by one record's dozen
  * look-ups (each a binary search in every pack's index, a touch mapping up to
@@ -1494,14 +1506,8 @@ static void the_packs_pages_stay_bounded_at_every_read(void **state)
 	struct fx *f = *state;
 	char *arc = mc_xasprintf("%s/many.git", f->dir), *objects = mc_xasprintf("%s/objects", arc);
 	git_repository *repo = NULL;
-	git_repository_init_options o;
-	git_repository_init_options_init(&o, GIT_REPOSITORY_INIT_OPTIONS_VERSION);
-	o.flags = GIT_REPOSITORY_INIT_BARE | GIT_REPOSITORY_INIT_MKPATH;
-	assert_int_equal(git_repository_init_ext(&repo, arc, &o), 0);
-	git_repository_free(repo);
-	assert_int_equal(arc_repo_open(&repo, arc), 0);
 	git_odb *odb = NULL;
-	assert_int_equal(git_repository_odb(&odb, repo), 0);
+	bare_archive(arc, &repo, &odb);
 	git_oid *ids = mc_xcalloc(2 * PACKED, sizeof *ids);
 	for (int pack = 0; pack < 2; pack++) {
 		git_odb_backend *mem = NULL;
@@ -1555,6 +1561,118 @@ static void the_packs_pages_stay_bounded_at_every_read(void **state)
 	free(arc);
 }
 
+/* The pack indexes this process maps in OBJECTS/pack (/proc/self/maps). */
+static int idx_mapped(const char *objects)
+{
+	FILE *fp = fopen("/proc/self/maps", "re");
+	assert_non_null(fp);
+	char *line = NULL, *dir = mc_xasprintf("%s/pack/", objects);
+	char seen[64][128];
+	int n = 0;
+	size_t cap = 0;
+	while (getline(&line, &cap, fp) > 0) {
+		char *path = strstr(line, dir);
+		if (!path)
+			continue;
+		path[strcspn(path, "\n")] = '\0';
+		size_t l = strlen(path);
+		if (l < 4 || strcmp(path + l - 4, ".idx") != 0)
+			continue;
+		int known = 0;
+		for (int i = 0; i < n; i++)
+			known |= strcmp(seen[i], path + strlen(dir)) == 0;
+		if (!known && n < 64)
+			snprintf(seen[n++], sizeof seen[0], "%s", path + strlen(dir));
+	}
+	free(line);
+	free(dir);
+	fclose(fp);
+	return n;
+}
+
+#define JOINED 12
+#define JOINED_EACH 200
+
+static void join_child(void *objects)
+{
+	char *why = NULL;
+	size_t joined = 0;
+	arc_pack_join(objects, 8, 2, &joined, &why);
+}
+
+/* Packs joined (arc_pack_join): an archive of many packs (init's, a million
+ * submissions: ~240) made every look-up that missed search each index; once
+ * they are joined, reading every object maps one index, and an object that
+ * was in several packs (one here in all twelve; after a join killed before
+ * it removed the packs it joined, all of them) is in the joined one once (git
+ * verify-pack). */
+static void many_packs_joined_are_read_through_one_index(void **state)
+{
+	struct fx *f = *state;
+	char *arc = mc_xasprintf("%s/joined.git", f->dir), *objects = mc_xasprintf("%s/objects", arc);
+	git_repository *repo = NULL;
+	git_odb *odb = NULL;
+	bare_archive(arc, &repo, &odb);
+	git_oid *ids = mc_xcalloc(JOINED * JOINED_EACH + 1, sizeof *ids);
+	for (int pack = 0; pack < JOINED; pack++) {
+		git_odb_backend *mem = NULL;
+		assert_int_equal(git_mempack_new(&mem), 0);
+		git_oid sorted[JOINED_EACH + 1];
+		for (int i = 0; i < JOINED_EACH; i++) {
+			char text[32];
+			int n = snprintf(text, sizeof text, "object %d\n", pack * JOINED_EACH + i);
+			assert_int_equal(arc_mem_write(mem, &ids[pack * JOINED_EACH + i], text, (size_t)n, GIT_OBJECT_BLOB),
+					 0);
+			git_oid_cpy(&sorted[i], &ids[pack * JOINED_EACH + i]);
+		}
+		/* and one object in every pack */
+		assert_int_equal(arc_mem_write(mem, &ids[JOINED * JOINED_EACH], "in every pack\n", 14, GIT_OBJECT_BLOB), 0);
+		git_oid_cpy(&sorted[JOINED_EACH], &ids[JOINED * JOINED_EACH]);
+		char *why = NULL;
+		assert_int_equal(arc_pack_write(odb, mem, objects, sorted, JOINED_EACH + 1, &why), 0);
+		mem->free(mem);
+	}
+	int loose;
+	assert_int_equal(count_packs(arc, &loose), JOINED);
+	for (int i = 0; i <= JOINED * JOINED_EACH; i++)
+		read_object(&ids[i], odb);
+	int before = idx_mapped(objects);
+	git_odb_free(odb);
+	arc_repo_close(repo);
+
+	/* killed once the joined pack is in place, before the others went: each
+	 * object is then in two packs, and the next join keeps it once */
+	unit_killed_at("archive: packs joined, old ones not removed", join_child, objects);
+	assert_int_equal(count_packs(arc, &loose), JOINED + 1);
+	git_fsck_clean(arc);
+	char *why = NULL;
+	size_t joined = 0;
+	assert_int_equal(arc_pack_join(objects, JOINED + 1, 2, &joined, &why), 0); /* not more than 13 */
+	assert_int_equal(joined, 0);
+	assert_int_equal(arc_pack_join(objects, 8, 2, &joined, &why), 0);
+	assert_null(why);
+	assert_int_equal(joined, JOINED + 1); /* the joined one no bigger than the others together: all */
+	assert_int_equal(count_packs(arc, &loose), 1);
+	assert_int_equal(arc_repo_open(&repo, arc), 0);
+	assert_int_equal(git_repository_odb(&odb, repo), 0);
+	for (int i = 0; i <= JOINED * JOINED_EACH; i++)
+		read_object(&ids[i], odb);
+	int after = idx_mapped(objects);
+	print_message("# every object read: %d pack indexes mapped before the join, %d after\n", before, after);
+	assert_int_equal(before, JOINED);
+	assert_int_equal(after, 1);
+	git_odb_free(odb);
+	arc_repo_close(repo);
+	git_fsck_clean(arc);
+	char *cmd = mc_xasprintf("git --git-dir='%s' verify-pack '%s'/pack/pack-*.idx >/dev/null 2>&1", arc, objects);
+	if (system("git --version >/dev/null 2>&1") == 0 && system(cmd) != 0)
+		fail_msg("git verify-pack %s: problems", arc);
+	free(cmd);
+	free(ids);
+	free(objects);
+	free(arc);
+}
+
 int main(void)
 {
 	archive_attach(); /* as the program does: drains at store_checkpoint, the archive's part of check */
@@ -1587,6 +1705,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(libgit2_maps_packs_within_bounds, setup, teardown),
 		cmocka_unit_test_setup_teardown(the_packs_pages_are_let_go, setup, teardown),
 		cmocka_unit_test_setup_teardown(the_packs_pages_stay_bounded_at_every_read, setup, teardown),
+		cmocka_unit_test_setup_teardown(many_packs_joined_are_read_through_one_index, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
