@@ -23,16 +23,7 @@ static struct store *fresh(char **dir)
 
 static char *q(struct store *s, const char *sql)
 {
-	sqlite3 *db;
-	sqlite3_stmt *st;
-	char *v = NULL;
-	assert_int_equal(sqlite3_open(store_path(s), &db), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-		v = strdup((const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	return v;
+	return unit_query_text(store_path(s), sql);
 }
 
 static void roles_and_names(void **state)

@@ -37,20 +37,6 @@ static long long query_int(const char *path, const char *sql)
 	return v;
 }
 
-static char *query_text(const char *path, const char *sql)
-{
-	sqlite3 *db;
-	sqlite3_stmt *st;
-	char *v = NULL;
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-		v = mc_xstrdup((const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	return v;
-}
-
 /* A database from the seed, with the current user as `role` (NULL: not a person). */
 static void fx_open(struct fx *f, const char *role)
 {
@@ -156,18 +142,18 @@ static void rescoring_replaces_and_keeps_comment(void **state)
 	assert_int_equal(scoring_score(f.s, "S-1", "O1", "2", "first look", &err), MC_OK);
 	assert_int_equal(scoring_score(f.s, "S-1", "O1", "Demonstrated", NULL, &err), MC_OK);
 	assert_int_equal(query_int(f.path, "SELECT count(*) FROM score"), 1);
-	char *c = query_text(f.path, "SELECT comment FROM score");
+	char *c = unit_query_text(f.path, "SELECT comment FROM score");
 	assert_string_equal(c, "first look");
 	free(c);
-	char *before = query_text(f.path, "SELECT before FROM audit WHERE action = 'score' ORDER BY seq DESC");
-	char *after = query_text(f.path, "SELECT after FROM audit WHERE action = 'score' ORDER BY seq DESC");
+	char *before = unit_query_text(f.path, "SELECT before FROM audit WHERE action = 'score' ORDER BY seq DESC");
+	char *after = unit_query_text(f.path, "SELECT after FROM audit WHERE action = 'score' ORDER BY seq DESC");
 	assert_non_null(strstr(before, "\"level\":\"progressing\""));
 	assert_non_null(strstr(after, "\"level\":\"demonstrated\""));
 	assert_non_null(strstr(after, "\"read\":\"first\""));
 	free(before);
 	free(after);
 	assert_int_equal(scoring_score(f.s, "S-1", "O1", "3", "", &err), MC_OK);
-	c = query_text(f.path, "SELECT comment FROM score");
+	c = unit_query_text(f.path, "SELECT comment FROM score");
 	assert_string_equal(c, "");
 	free(c);
 	fx_close(&f);
@@ -238,7 +224,7 @@ static void decide_earned_needs_every_criterion_passing(void **state)
 	for (int i = 0; i < 5; i++)
 		assert_int_equal(scoring_score(f.s, "S-1", all[i], "demonstrated", NULL, &err), MC_OK);
 	assert_int_equal(scoring_decide(f.s, "S-1", "earned", &err), MC_OK);
-	char *st = query_text(f.path, "SELECT status FROM submission WHERE ext_id = 'S-1'");
+	char *st = unit_query_text(f.path, "SELECT status FROM submission WHERE ext_id = 'S-1'");
 	assert_string_equal(st, "earned");
 	free(st);
 	assert_int_equal(query_int(f.path, "SELECT n FROM status_count WHERE status = 'earned'"), 1);
@@ -272,7 +258,7 @@ static void resubmit_needs_feedback(void **state)
 	mc_error_clear(&err);
 	assert_int_equal(scoring_feedback_set(f.s, "S-2", "Ask more open questions. 多问开放性问题。", &err), MC_OK);
 	assert_int_equal(scoring_decide(f.s, "S-2", "resubmit", &err), MC_OK);
-	char *st = query_text(f.path, "SELECT status FROM submission WHERE ext_id = 'S-2'");
+	char *st = unit_query_text(f.path, "SELECT status FROM submission WHERE ext_id = 'S-2'");
 	assert_string_equal(st, "resubmit");
 	free(st);
 	fx_close(&f);
@@ -331,7 +317,7 @@ static void drafts_are_kept_per_user_and_target(void **state)
 	assert_int_equal(scoring_draft_load(f.s, "S-1", "A1", &text, NULL, &err), MC_OK);
 	assert_string_equal(text, "artifact note");
 	free(text);
-	char *target = query_text(f.path, "SELECT target FROM draft WHERE body = 'artifact note'");
+	char *target = unit_query_text(f.path, "SELECT target FROM draft WHERE body = 'artifact note'");
 	assert_string_equal(target, "A1");
 	free(target);
 	assert_int_equal(scoring_draft_save(f.s, "S-1", "Z9", "x", &err), MC_INVALID);

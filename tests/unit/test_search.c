@@ -963,19 +963,10 @@ static void pair_of_words_in_a_third_is_fts5(void **state)
 /* Every pair's kept rows, by its words (their ids change when rebuilt), in order. */
 static char *pair_rows_kept(const char *path)
 {
-	sqlite3 *db;
-	sqlite3_stmt *st;
-	char *v = NULL;
-	static const char sql[] =
+	char *v = unit_query_text(path,
 		"SELECT group_concat(k, ' ') FROM (SELECT a.term || '/' || b.term || ':' || r.doc || ':' || r.tf1 "
 		"|| ':' || r.tf2 || ':' || r.dl AS k FROM search_pair_row r JOIN search_pair p ON p.id = r.pid "
-		"JOIN search_term a ON a.id = p.a JOIN search_term b ON b.id = p.b ORDER BY a.term, b.term, r.nkey, r.doc)";
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-		v = mc_xstrdup((const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
-	sqlite3_close(db);
+		"JOIN search_term a ON a.id = p.a JOIN search_term b ON b.id = p.b ORDER BY a.term, b.term, r.nkey, r.doc)");
 	return v ? v : mc_xstrdup("");
 }
 

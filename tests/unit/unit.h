@@ -133,6 +133,22 @@ static inline void unit_exec(const char *path, const char *sql)
 	sqlite3_close(db);
 }
 
+/* The first column of the first row of SQL on the database at path, through a
+ * connection of its own (heap, for free), or NULL when there is none. */
+static inline char *unit_query_text(const char *path, const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	char *v = NULL;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		assert_non_null(v = strdup((const char *)sqlite3_column_text(st, 0)));
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+
 static inline void unit_close(struct store **s)
 {
 	for (int i = 0; i < UNIT_MAX_SESSIONS; i++)
