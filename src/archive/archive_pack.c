@@ -94,6 +94,13 @@ static void be32_with(struct pw *p, uint32_t v, void (*to)(struct pw *, const vo
 
 static void put_be32(struct pw *p, uint32_t v) { be32_with(p, v, put); }
 
+/* A pack's checksum as its name's hex (pack-HEX). */
+static void sum_hex(const unsigned char sum[SHA1_DIGEST_SIZE], char hex[2 * SHA1_DIGEST_SIZE + 1])
+{
+	for (size_t i = 0; i < SHA1_DIGEST_SIZE; i++)
+		snprintf(hex + 2 * i, 3, "%02x", sum[i]);
+}
+
 static int type_code(git_object_t t)
 {
 	switch (t) {
@@ -918,8 +925,7 @@ static int pack_put(git_odb *odb, struct fill *f, const char *objects, const git
 	if (rc == 0) {
 		flush(&p);
 		sha1_digest(&p.sha, sizeof sum, sum);
-		for (size_t i = 0; i < sizeof sum; i++)
-			snprintf(hex + 2 * i, 3, "%02x", sum[i]);
+		sum_hex(sum, hex);
 		if (p.failed || mc_write_all(p.fd, sum, sizeof sum) != 0)
 			rc = -1;
 	}
@@ -1169,8 +1175,7 @@ static int stream_finish(struct arc_stream *w, char **why)
 			 lseek(w->p.fd, 0, SEEK_END) < 0 || mc_write_all(w->p.fd, sum, sizeof sum) != 0
 		 ? -1
 		 : 0;
-	for (size_t i = 0; i < sizeof sum; i++)
-		snprintf(hex + 2 * i, 3, "%02x", sum[i]);
+	sum_hex(sum, hex);
 	char *name = mc_xasprintf("pack-%s.pack", hex);
 	if (rc == 0)
 		rc = put_file(w->dir, name, NULL, 0, w->p.fd, w->tmp);
@@ -1994,9 +1999,8 @@ static int packs_join(const char *dir, const struct pk *p, size_t k, char hex[2 
 		if (rc == 0 && (x.failed || mc_write_all(x.fd, isum, sizeof isum) != 0))
 			rc = -1;
 	}
-	for (size_t i = 0; rc == 0 && i < sizeof sum; i++)
-		snprintf(hex + 2 * i, 3, "%02x", sum[i]);
 	if (rc == 0) { /* the pack, then its index: with it, readers see the pack whole */
+		sum_hex(sum, hex);
 		char *pn = mc_xasprintf("pack-%s.pack", hex), *in = mc_xasprintf("pack-%s.idx", hex);
 		int pfd = w.fd, ifd = x.fd;
 		w.fd = x.fd = -1;
