@@ -17,7 +17,9 @@
  * most). When that cannot decide (a cut group's kept rows all read), the caller ranks
  * the FTS5 way. Index format 2 (IMPACT_KEEP 1024, was 256); format 3 adds the pairs
  * of common words (below: two words both in most rows, which the bound above seldom
- * settles); an index of an older format is rebuilt, in steps (store_search.c).
+ * settles); format 5 pairs every two of those words, those whose idfs are far
+ * apart weighed by them; an index of an older format is rebuilt, in steps
+ * (store_search.c).
  *
  * Kept in step where the FTS5 tables are written (store_search.c): rows indexed,
  * feedback replaced, rebuilt; store_search_impact_build() fills it for an index
@@ -52,7 +54,7 @@
 #define IMPACT_COUNT_VS_AND 64
 #define IMPACT_COUNT_VS_WALK 512
 #define IMPACT_KEY "search.impact"  /* meta: IMPACT_FORMAT once the index is built */
-#define IMPACT_FORMAT "4"
+#define IMPACT_FORMAT "5"
 
 static const char SQL_TERM_UPSERT[] =
 	"INSERT INTO search_term(src, term, df, tokens) VALUES (?1, ?2, ?3, ?4) "
@@ -388,19 +390,20 @@ static int rows_write(struct store *s, const char *const sql[3], int ncol, int n
  * ranking then steps every row holding both: a third of the items and more). So
  * the most common words of a table when the ranking index is built are paired:
  * the PAIR_WORDS_FEW most common of those in more than half its rows, or, once it
- * has PAIR_THIRD_ROWS rows, the PAIR_WORDS most common in more than a third; two
- * words whose idfs then are within PAIR_IDF_RATIO of each other (both over half
- * the rows: FTS5's floor idf, 1e-6; or both under it). Each pair keeps its best
- * PAIR_KEEP rows by their score at the average length of then (ref) with both
- * words weighed alike, with both counts and the length; every row holding both
- * that is not kept is under the cut of its two counts (the shortest such row: for
+ * has PAIR_THIRD_ROWS rows, the PAIR_WORDS most common in more than a third;
+ * every two of them. Each pair keeps its best PAIR_KEEP rows by their score at
+ * the average length of then (ref) with its weights (below), with both counts
+ * and the length; every row holding both that is not kept is under the cut of
+ * its two counts (the shortest such row: for
  * the same counts a longer row scores no more, whatever the idfs and the average
  * length are at query time). A query of the two words scores the kept rows
  * exactly and is answered when no cut can beat the k-th; else the ranking above
  * (or FTS5) answers. So an answer is exact for any idfs: the weights only choose
- * which rows are kept, and with weights far apart (a word at the floor beside a
- * rarer one: the rarer one's count orders the rows) the kept rows seldom settle
- * the top, so such words are not paired (the ranking above answers most of those).
+ * which rows are kept: two words whose idfs are within PAIR_IDF_RATIO are weighed
+ * alike, two further apart by their idfs (pair_weights: a word at the floor
+ * beside a rarer one, the rarer one's count orders the rows; weighed alike, the
+ * kept rows seldom held its best, and `teacher at`, 40% and 49.7% of the items,
+ * fell back to FTS5's ranking of 100,000 rows and more).
  * Rows written are added to their pairs (a row kept past PAIR_KEEP goes to the
  * cut), a row taken out leaves its pairs (the cut stays: a bound, still true). A
  * word that becomes common later has no pairs until the index is rebuilt (its
@@ -413,8 +416,9 @@ static int rows_write(struct store *s, const char *const sql[3], int ncol, int n
  * rows (impact_pairs_outgrown). */
 #define PAIR_WORDS 128         /* the most common words paired, at most */
 #define PAIR_WORDS_FEW 32      /* in a table of fewer than PAIR_THIRD_ROWS rows (496 pairs) */
-#define PAIR_IDF_RATIO 3.0     /* their idfs this far apart at most (about 3,800 pairs
-				* of the demo's evidence: 127 words in over a third) */
+#define PAIR_IDF_RATIO 3.0     /* idfs this far apart at most: their counts weighed alike
+				* (else by idf; 8,001 pairs of the demo's evidence, 127
+				* words in over a third) */
 #define PAIR_MIN_DF 64         /* and only words in this many rows */
 #define PAIR_THIRD_ROWS 20000  /* rows of a table whose words in over a third are paired */
 #define PAIR_ROWS_KEY "search.pair_rows"  /* meta: the evidence's rows when its pairs were chosen */
@@ -433,7 +437,8 @@ static int rows_write(struct store *s, const char *const sql[3], int ncol, int n
 #define PAIR_CUTS_FIRST 1024   /* slots of the cuts' table at first, doubled as they come */
 
 static const char SQL_PAIRS_LOAD[] =
-	"SELECT p.id, p.a, p.b, p.ref, p.n, p.fk, p.fd, ta.term, tb.term FROM search_pair p "
+	"SELECT p.id, p.a, p.b, p.ref, p.n, p.fk, p.fd, ta.term, tb.term, ta.df, tb.df, "
+	"(SELECT df FROM search_term WHERE src = ?1 AND term = '') FROM search_pair p "
 	"JOIN search_term ta ON ta.id = p.a JOIN search_term tb ON tb.id = p.b WHERE p.src = ?1";
 /* A cut lowered to a row's length (then its least rowid there), or made. */
 #define PAIR_CUT_MIN \
@@ -441,7 +446,8 @@ static const char SQL_PAIRS_LOAD[] =
 	"THEN excluded.doc WHEN excluded.dl = dl THEN min(doc, excluded.doc) ELSE doc END"
 static const char *const SQL_PAIR_ROW_INSERT[] =
 	ROWS_SQL("INSERT OR IGNORE INTO search_pair_row(pid, nkey, doc, tf1, tf2, dl) VALUES ", "(?, ?, ?, ?, ?, ?)", "");
-static const char SQL_PAIR_ROW_DELETE[] = "DELETE FROM search_pair_row WHERE pid = ?1 AND nkey = ?2 AND doc = ?3";
+/* by its row alone: its key was its score when it was kept, with the weights of then */
+static const char SQL_PAIR_ROW_DELETE[] = "DELETE FROM search_pair_row WHERE pid = ?1 AND doc = ?2";
 /* The rows past the first ?2 of a pair: to its cuts, then out. */
 static const char SQL_PAIR_TRIM_CUT[] =
 	"INSERT INTO search_pair_cut(pid, tf1, tf2, dl, doc) SELECT pid, tf1, tf2, dl, doc FROM search_pair_row "
@@ -485,6 +491,7 @@ struct pslot {
 	long long pid;
 	int wa, wb;           /* the words (their index in struct pairs), a's count first */
 	double ref;
+	double w1, w2;        /* the weights of a's count and b's in the score kept by (pair_good) */
 	long long n;          /* rows kept in the table */
 	double fk;            /* once n >= PAIR_KEEP: the last kept (fk, fd) */
 	long long fd;
@@ -565,6 +572,23 @@ static void pairs_free(struct pairs **pp)
 	*pp = NULL;
 }
 
+/* How a pair weighs its two counts in the rows it keeps: alike when their idfs
+ * are within PAIR_IDF_RATIO of each other, else by their idfs now (the rarer
+ * word's 1): a word in half the rows and more beside a rarer one adds next to
+ * nothing to a score, and rows kept by both counts alike would seldom hold the
+ * rarer word's best rows. Only which rows are kept depends on it (a row left out
+ * is under its cut whatever the weights), so the weights of a pair may change as
+ * the counts do (each load), its rows kept before keeping their keys. */
+static void pair_weights(long long rows, long long df1, long long df2, double *w1, double *w2)
+{
+	double a = search_idf(rows, df1), b = search_idf(rows, df2), most = a > b ? a : b;
+	*w1 = *w2 = 1;
+	if (rows > 0 && most > 0 && !(a <= b * PAIR_IDF_RATIO && b <= a * PAIR_IDF_RATIO)) {
+		*w1 = a / most;
+		*w2 = b / most;
+	}
+}
+
 /* The table's pairs and their words (none: NULL). */
 static int pairs_load(struct store *s, enum search_source src, struct pairs **out, struct mc_error *err)
 {
@@ -588,6 +612,8 @@ static int pairs_load(struct store *s, enum search_source src, struct pairs **ou
 			.n = sqlite3_column_int64(st, 4), .fk = sqlite3_column_double(st, 5),
 			.fd = sqlite3_column_int64(st, 6),
 		};
+		pair_weights(sqlite3_column_int64(st, 11), sqlite3_column_int64(st, 9), sqlite3_column_int64(st, 10),
+			     &p->ps[p->nps].w1, &p->ps[p->nps].w2);
 		p->nps++;
 		p->slot[wa][wb] = p->slot[wb][wa] = (short)p->nps;
 	}
@@ -600,11 +626,12 @@ static int pairs_load(struct store *s, enum search_source src, struct pairs **ou
 	return MC_OK;
 }
 
-/* A pair's score of a row at its ref (higher is better): the same at every call. */
-static double pair_good(double ref, int tf1, int tf2, int dl)
+/* A pair's score of a row at its ref with its weights (higher is better): the
+ * same at every call while they are. */
+static double pair_good(const struct pslot *ps, int tf1, int tf2, int dl)
 {
-	double norm = SEARCH_BM25_K1 * (1 - SEARCH_BM25_B + SEARCH_BM25_B * dl / ref);
-	return tf1 * (SEARCH_BM25_K1 + 1) / (tf1 + norm) + tf2 * (SEARCH_BM25_K1 + 1) / (tf2 + norm);
+	double norm = SEARCH_BM25_K1 * (1 - SEARCH_BM25_B + SEARCH_BM25_B * dl / ps->ref);
+	return ps->w1 * (tf1 * (SEARCH_BM25_K1 + 1) / (tf1 + norm)) + ps->w2 * (tf2 * (SEARCH_BM25_K1 + 1) / (tf2 + norm));
 }
 
 /* A pair's rows in the order kept: (nkey, doc). */
@@ -727,7 +754,7 @@ static unsigned pair_cut_dl(const struct pairs *p, int slot, int tf1, int tf2)
 /* Does a row of these counts and length go to the cut, whatever its rowid? */
 static int pair_out(const struct pslot *ps, int tf1, int tf2, int dl)
 {
-	double g = pair_good(ps->ref, tf1, tf2, dl);
+	double g = pair_good(ps, tf1, tf2, dl);
 	return (ps->n >= PAIR_KEEP && -g > ps->fk) || (ps->len == PAIR_KEEP && (float)g < ps->p[0].good);
 }
 
@@ -779,7 +806,7 @@ static int pair_keep(struct store *s, struct impact_batch *b, struct pairs *p, i
 		     long long doc, struct mc_error *err)
 {
 	struct pslot *ps = &p->ps[slot];
-	double good = pair_good(ps->ref, tf1, tf2, dl);
+	double good = pair_good(ps, tf1, tf2, dl);
 	if ((ps->n >= PAIR_KEEP && pair_after(-good, doc, ps->fk, ps->fd)) || tf1 > 0xffff || tf2 > 0xffff ||
 	    dl < 0)
 		return pair_cut_note(s, b, p, slot, tf1, tf2, dl, doc, err);
@@ -962,7 +989,7 @@ static int pair_write(struct store *s, struct impact_batch *b, struct pairs *p, 
 	int n = 0, rc = MC_OK;
 	for (int i = 0; rc == MC_OK && i < ps->len; i++) {
 		const struct pentry *e = &ps->p[i];
-		double nk = -pair_good(ps->ref, e->tf1, e->tf2, (int)e->dl);
+		double nk = -pair_good(ps, e->tf1, e->tf2, (int)e->dl);
 		long long doc = b->base + e->off;
 		if (ps->n >= PAIR_KEEP && pair_after(nk, doc, ps->fk, ps->fd))
 			rc = pair_cut_note(s, b, p, slot, e->tf1, e->tf2, (int)e->dl, doc, err);
@@ -1036,8 +1063,7 @@ static int pairs_remove(struct store *s, struct impact_batch *b, struct pairs *p
 			if (!st)
 				return MC_FAIL;
 			store_bind_int(st, 1, ps->pid);
-			sqlite3_bind_double(st, 2, -pair_good(ps->ref, p->rowtf[ps->wa], p->rowtf[ps->wb], b->dl));
-			store_bind_int(st, 3, doc);
+			store_bind_int(st, 2, doc);
 			rc = step_end(s, st, err);
 			if (rc == MC_OK && sqlite3_changes(store_db(s)) > 0) {
 				ps->n--;
@@ -2183,14 +2209,6 @@ static int src_step(struct store *s, const char *sql, enum search_source src, st
 	return step_end(s, st, err);
 }
 
-/* Two words whose bm25 weights (idf) are within PAIR_IDF_RATIO of each other:
- * both in more than half the rows (FTS5's floor), or neither and close. */
-static int pair_close(long long rows, long long df1, long long df2)
-{
-	double a = search_idf(rows, df1), b = search_idf(rows, df2);
-	return a <= b * PAIR_IDF_RATIO && b <= a * PAIR_IDF_RATIO;
-}
-
 /* The pairs of the table's most common words now (none kept yet). */
 int impact_pairs_choose(struct store *s, enum search_source src, struct mc_error *err)
 {
@@ -2226,8 +2244,6 @@ int impact_pairs_choose(struct store *s, enum search_source src, struct mc_error
 	qsort(w, (size_t)n, sizeof *w, ll_cmp);   /* by id: a pair's a is the lesser */
 	for (int i = 0; rc == MC_OK && i < n; i++)
 		for (int j = i + 1; rc == MC_OK && j < n; j++) {
-			if (!pair_close(rows, w[i].df, w[j].df))
-				continue;
 			if (!(st = store_prep(s, SQL_PAIR_ADD, err)))
 				return MC_FAIL;
 			store_bind_int(st, 1, src);

@@ -929,9 +929,9 @@ static int teardown_third(void **state)
  * 0.51, not FTS5's floor) have a pair too, once the table has the rows for it
  * (1,000 here: 600 at the first build, then 900 more, and a catch-up chooses the
  * pairs again), answered from its kept rows in FTS5's own order and scores, also
- * after more rows are added through the hook; a word in a third exactly has none,
- * nor a word in most rows with a rarer one (their idfs too far apart: the rarer
- * one's count orders the rows); two in most rows still do. */
+ * after more rows are added through the hook; a word in a third exactly has none;
+ * two in most rows still do (a word in most rows with a rarer one: below,
+ * far_apart_words_are_paired_by_their_idfs). */
 static void pair_of_words_in_a_third_is_fts5(void **state)
 {
 	struct fx *f = *state;
@@ -939,7 +939,7 @@ static void pair_of_words_in_a_third_is_fts5(void **state)
 	long long indexed;
 	int answered;
 	static const char *const paired[] = { "\"grade\" \"routine\"", "\"routine\" \"grade\"", "\"the\" \"and\"" };
-	static const char *const unpaired[] = { "\"seldom\" \"grade\"", "\"the\" \"routine\"" };
+	static const char *const unpaired[] = { "\"seldom\" \"grade\"" };
 	add_text_rows(f, 0, 600, third_text);
 	assert_int_equal(search_catch_up(f->s, &indexed, &err), MC_OK);
 	assert_answered_by_pairs(f, paired + 2, 1);
@@ -1575,6 +1575,95 @@ static void streamed_hits_match_collected(void **state)
 	}
 }
 
+/* A word in most rows (FTS5's floor idf, 1e-6) or in just under half (0.01) beside
+ * a rarer one (0.41): the rarer one's count orders the rows, so their pair keeps
+ * its rows weighed by their idfs (weighed alike, its kept rows seldom held the
+ * rarer word's best, and such words had no pair: FTS5 ranked every row holding
+ * both); answered from the pair in FTS5's own order and scores, also after more
+ * rows through the hook (the weights then are those of the new counts). */
+static void near_half_text(struct mc_buf *b, int i)
+{
+	third_text(b, i);
+	int k = i % 300;
+	if (k % 2 == 0 && k != 298)
+		mc_buf_adds(b, k % 10 == 4 ? "at at " : "at ");
+}
+
+static void far_apart_words_are_paired_by_their_idfs(void **state)
+{
+	struct fx *f = *state;
+	struct mc_error err = MC_ERROR_INIT;
+	long long indexed;
+	static const char *const far[] = { "\"the\" \"grade\"", "\"routine\" \"and\"", "\"grade\" \"at\"",
+					   "\"at\" \"routine\"" };
+	add_text_rows(f, 0, 1500, near_half_text);
+	assert_int_equal(search_catch_up(f->s, &indexed, &err), MC_OK);
+	/* "at" in 149 rows of 300: idf 0.013, beside "grade" 0.41 */
+	assert_int_equal(query_int(f->path, "SELECT count(*) " PAIRS_OF(0) "'at' IN (a.term, b.term) AND "
+					    "'grade' IN (a.term, b.term)"), 1);
+	for (int round = 0; round < 2; round++) {
+		assert_answered_by_pairs(f, far, sizeof far / sizeof *far);
+		assert_impact_is_fts5(f, SEARCH_EVIDENCE, far, sizeof far / sizeof *far, -1);
+		if (round == 0)
+			add_rows_through_hook(f, 1500, 300, near_half_text);
+	}
+	assert_top_is_fts5(f, far, 2);
+}
+
+/* Feedback rows N..M (one a submission of its own): "the" in each, "grade" in two
+ * of five (1-3 times), "at" in every second row but one of 150 (or in each, with
+ * all_at), lengths spread by fillers. */
+static void add_feedback_rows(struct fx *f, int from, int to, int all_at)
+{
+	char *sql = mc_xasprintf(
+		"WITH RECURSIVE n(i) AS (SELECT %d UNION ALL SELECT i + 1 FROM n WHERE i < %d) "
+		"INSERT INTO submission(ext_id, educator_id, credential_id, rubric_id, submitted_at, imported_at, "
+		"source_sha256, updated_at) SELECT 'W-' || i, educator_id, credential_id, rubric_id, submitted_at, "
+		"imported_at, 'w' || i, updated_at FROM n, (SELECT * FROM submission LIMIT 1);"
+		"INSERT INTO feedback(uid, submission_id, read, author, body, at) SELECT 'w' || s.id, s.id, 'first', "
+		"'root', 'the ' || CASE WHEN s.id %% 5 < 2 THEN replace(hex(zeroblob(1 + s.id / 5 %% 3)), '00', "
+		"'grade ') ELSE '' END || CASE WHEN %d OR (s.id %% 2 = 0 AND s.id %% 150 <> 0) THEN 'at ' ELSE '' END "
+		"|| replace(hex(zeroblob(s.id * 31 %% 44)), '00', 'filler '), '2026-10-03T10:00:00Z' "
+		"FROM submission s WHERE s.ext_id LIKE 'W-%%' AND s.id NOT IN (SELECT submission_id FROM feedback);",
+		from, to, all_at);
+	exec_sql(f->path, sql);
+	free(sql);
+}
+
+/* A pair's weights follow the counts (each load): a kept row taken out leaves its
+ * pair whatever they were when it was kept (the feedback, its words in over a
+ * third paired once it has 1,000 rows: "at" rises from just under half, idf 0.01,
+ * to the floor, 1e-6, beside "grade"). */
+static void far_apart_pair_rows_leave_when_weights_change(void **state)
+{
+	struct fx *f = *state;
+	struct mc_error err = MC_ERROR_INIT;
+	long long indexed;
+	static const char *const far[] = { "\"grade\" \"at\"", "\"the\" \"grade\"" };
+	add_feedback_rows(f, 1, 1200, 0);
+	assert_int_equal(search_catch_up(f->s, &indexed, &err), MC_OK);
+	assert_int_equal(search_reindex(f->s, &err), MC_OK);
+	assert_int_equal(query_int(f->path, "SELECT count(*) " PAIRS_OF(1) "'at' IN (a.term, b.term) AND "
+					    "'grade' IN (a.term, b.term)"), 1);
+	add_feedback_rows(f, 1201, 1500, 1);
+	assert_int_equal(search_catch_up(f->s, &indexed, &err), MC_OK);
+	const char *kept = "SELECT r.doc FROM search_pair_row r JOIN search_pair p ON p.id = r.pid JOIN search_term a "
+			   "ON a.id = p.a JOIN search_term b ON b.id = p.b WHERE p.src = 1 AND 'at' IN (a.term, b.term) "
+			   "AND 'grade' IN (a.term, b.term) ORDER BY r.nkey, r.doc LIMIT 1";
+	for (int k = 0; k < 2; k++) {
+		long long fid = query_int(f->path, kept);
+		char *sql = mc_xasprintf("DELETE FROM feedback WHERE id = %lld", fid);
+		exec_sql(f->path, sql);
+		free(sql);
+		assert_int_equal(search_index_feedback(f->s, fid, &err), MC_OK);
+		sql = mc_xasprintf("SELECT count(*) FROM search_pair_row r JOIN search_pair p ON p.id = r.pid "
+				   "WHERE p.src = 1 AND r.doc = %lld", fid);
+		assert_int_equal(query_int(f->path, sql), 0);
+		free(sql);
+		assert_impact_is_fts5(f, SEARCH_FEEDBACK, far, sizeof far / sizeof *far, -1);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1608,6 +1697,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(interrupted_ranking_build_resumes, setup, teardown),
 		cmocka_unit_test_setup_teardown(ranking_build_far_rowids, setup, teardown),
 		cmocka_unit_test_setup_teardown(streamed_hits_match_collected, setup, teardown),
+		cmocka_unit_test_setup_teardown(far_apart_words_are_paired_by_their_idfs, setup_third, teardown_third),
+		cmocka_unit_test_setup_teardown(far_apart_pair_rows_leave_when_weights_change, setup_third,
+						teardown_third),
 	};
 	unit_template.fill = fill;
 	return cmocka_run_group_tests(tests, unit_template_setup, unit_template_teardown);
