@@ -61,12 +61,15 @@ int store_check_evidence_max(struct store *s, long long *max, struct mc_error *e
 int store_check_blob_known(struct store *s, const char *sha256, int *known, struct mc_error *err);
 int store_check_trigger_exists(struct store *s, const char *name, int *exists, struct mc_error *err);
 
-/* The memory a check's SQLite may hold, bounded (on) or as before (off): each
+/* The memory a check's SQLite may hold, bounded (on) or as before (off): the
  * connection's page cache, the temporary tables' and each sorter (SQLite sizes
  * a sort's memory by the page cache) to STORE_CHECK_CACHE_KIB, whatever the
  * database's size: the recounts' statements hold several sorts at a time, each
  * as large as the cache once the data passes it (issue 15). */
 #define STORE_CHECK_CACHE_KIB 512
+/* The integrity check's page cache (store_check_integrity_start): SQLite's
+ * default, 2000 KiB, as the anchor's `sqlite3` has it, whatever the size. */
+#define STORE_CHECK_SIDE_CACHE_KIB 2000
 int store_check_bound(struct store *s, int on, struct mc_error *err);
 
 /* PRAGMA integrity_check and the foreign key check on a second, read-only connection
