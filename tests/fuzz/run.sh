@@ -6,7 +6,9 @@
 #   tests/fuzz/run.sh [SECONDS [HARNESS...]]     (SECONDS per harness, default 30)
 #
 # FUZZ_BUILD names the build directory (default: a fresh one, removed after);
-# FUZZ_JOBS how many harnesses run at once (default 2).
+# FUZZ_JOBS how many harnesses run at once (default 2); FUZZ_BUILD_ONLY=1 only
+# builds them in FUZZ_BUILD (CI builds them beside its sanitizer step, then
+# runs this again: the build is then up to date).
 # New inputs the fuzzers find stay in the build directory, never in tests/;
 # a crashing input is kept as $FUZZ_BUILD/artifacts/<harness>-crash-*: add it
 # to tests/fuzz/corpus/<name>/ with the fix, as the regression case.
@@ -32,6 +34,7 @@ for h in $HARNESSES; do targets="$targets tests/fuzz/fuzz_$h"; done
 built=$(date +%s)
 make -j2 $targets >build.log 2>&1 || { tail -30 build.log; echo "tests/fuzz/run.sh: the build failed" >&2; exit 1; }
 echo "fuzz harnesses built in $(( $(date +%s) - built )) s"
+[ "${FUZZ_BUILD_ONLY:-0}" = 1 ] && exit 0
 mkdir -p artifacts
 # One harness is one process on one core: FUZZ_JOBS of them (default 2, the
 # cores CI has) run at once, each for its full SECONDS, and report in order.

@@ -1503,24 +1503,28 @@ static void bare_archive(const char *arc, git_repository **repo, git_odb **odb)
 #define PACKED 5000
 static void the_packs_pages_stay_bounded_at_every_read(void **state)
 {
+	/* Under valgrind (unit_small) 500 objects a pack, and drops every 16 KiB,
+	 * not 128: the indexes are then a tenth as big, dropped as often in the
+	 * read; the bound on them is left to the native and ASan runs. */
+	int packed = (int)unit_size(PACKED, 500);
 	struct fx *f = *state;
 	char *arc = mc_xasprintf("%s/many.git", f->dir), *objects = mc_xasprintf("%s/objects", arc);
 	git_repository *repo = NULL;
 	git_odb *odb = NULL;
 	bare_archive(arc, &repo, &odb);
-	git_oid *ids = mc_xcalloc(2 * PACKED, sizeof *ids);
+	git_oid *ids = mc_xcalloc(2 * (size_t)packed, sizeof *ids);
 	for (int pack = 0; pack < 2; pack++) {
 		git_odb_backend *mem = NULL;
 		assert_int_equal(git_mempack_new(&mem), 0);
-		for (int i = 0; i < PACKED; i++) {
+		for (int i = 0; i < packed; i++) {
 			char text[32];
-			int n = snprintf(text, sizeof text, "object %d\n", pack * PACKED + i);
-			assert_int_equal(arc_mem_write(mem, &ids[pack * PACKED + i], text, (size_t)n, GIT_OBJECT_BLOB), 0);
+			int n = snprintf(text, sizeof text, "object %d\n", pack * packed + i);
+			assert_int_equal(arc_mem_write(mem, &ids[pack * packed + i], text, (size_t)n, GIT_OBJECT_BLOB), 0);
 		}
-		git_oid *sorted = mc_xcalloc(PACKED, sizeof *sorted);
-		memcpy(sorted, &ids[pack * PACKED], PACKED * sizeof *sorted);
+		git_oid *sorted = mc_xcalloc((size_t)packed, sizeof *sorted);
+		memcpy(sorted, &ids[pack * packed], (size_t)packed * sizeof *sorted);
 		char *why = NULL;
-		assert_int_equal(arc_pack_write(odb, mem, objects, sorted, PACKED, &why), 0);
+		assert_int_equal(arc_pack_write(odb, mem, objects, sorted, packed, &why), 0);
 		free(sorted);
 		mem->free(mem);
 	}
@@ -1538,13 +1542,13 @@ static void the_packs_pages_stay_bounded_at_every_read(void **state)
 	}
 	closedir(d);
 	free(dir);
-	arc_pack_maps_growth(128 << 10);
+	arc_pack_maps_growth((size_t)unit_size(128 << 10, 16 << 10));
 	arc_pack_maps_drop(objects);
 	long most = 0;
 	int random;
-	for (int i = 0; i < 2 * PACKED; i++) {
+	for (int i = 0; i < 2 * packed; i++) {
 		/* the two packs in turn: each look-up searches both indexes */
-		read_object(&ids[(i % 2) * PACKED + i / 2], odb);
+		read_object(&ids[(i % 2) * packed + i / 2], odb);
 		if (i % 16 == 15) {
 			long kb = pack_rss(objects, ".idx", &random);
 			most = kb > most ? kb : most;
@@ -1552,8 +1556,10 @@ static void the_packs_pages_stay_bounded_at_every_read(void **state)
 	}
 	arc_pack_maps_growth(0);
 	print_message("# every object read: at most %ld kB of the indexes' %ld kB resident\n", most, idx_size);
-	assert_true(idx_size > 256);
-	assert_true(most <= 160);
+	if (!unit_small()) {
+		assert_true(idx_size > 256);
+		assert_true(most <= 160);
+	}
 	git_odb_free(odb);
 	arc_repo_close(repo);
 	free(ids);

@@ -150,15 +150,19 @@ static void uuid_has_v7_shape_and_time(void **state)
 	assert_string_not_equal(u, v);
 }
 
+/* Under valgrind (unit_small) 12 educators, not 60: the demo's paths are the
+ * same (one batch, every status; statuses_spread_and_outcomes_consistent),
+ * only fewer rows are compared. */
 static void same_seed_same_rows_other_seed_other_rows(void **state)
 {
 	struct fx *f = *state;
 	char *p2 = mc_xasprintf("%s/u.db", f->dir), *p3 = mc_xasprintf("%s/v.db", f->dir);
 	struct mc_error err = MC_ERROR_INIT;
 	struct demo_counts c1, c2, c3;
-	assert_int_equal(run_demo(f->path, 60, 0, 11, &c1, &err), MC_OK);
-	assert_int_equal(run_demo(p2, 60, 0, 11, &c2, &err), MC_OK);
-	assert_int_equal(run_demo(p3, 60, 0, 12, &c3, &err), MC_OK);
+	long n = unit_size(60, 12);
+	assert_int_equal(run_demo(f->path, n, 0, 11, &c1, &err), MC_OK);
+	assert_int_equal(run_demo(p2, n, 0, 11, &c2, &err), MC_OK);
+	assert_int_equal(run_demo(p3, n, 0, 12, &c3, &err), MC_OK);
 	char h1[MC_SHA256_HEX], h2[MC_SHA256_HEX], h3[MC_SHA256_HEX];
 	fingerprint(f->path, h1);
 	fingerprint(p2, h2);
@@ -166,9 +170,9 @@ static void same_seed_same_rows_other_seed_other_rows(void **state)
 	assert_string_equal(h1, h2);
 	assert_string_not_equal(h1, h3);
 	assert_int_equal(c1.submissions, c2.submissions);
-	assert_int_equal(c1.educators, 60);
+	assert_int_equal(c1.educators, n);
 	sqlite3 *db = open_db(f->path);
-	assert_int_equal(query_int(db, "SELECT count(*) FROM educator"), 60);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM educator"), n);
 	assert_int_equal(query_int(db, "SELECT count(*) FROM submission"), c1.submissions);
 	assert_int_equal(query_int(db, "SELECT count(*) FROM district"), 15);
 	sqlite3_close(db);
@@ -178,16 +182,21 @@ static void same_seed_same_rows_other_seed_other_rows(void **state)
 
 static void assert_sqlite_heap_bounded(const char *path, long long most);
 
-/* Also (the same 300 educators: one demo, not two, under valgrind) SQLite's
- * heap stays bounded while the demo writes: assert_sqlite_heap_bounded. */
+/* Also (the same 300 educators: one demo, not two) SQLite's heap stays
+ * bounded while the demo writes: assert_sqlite_heap_bounded. 300 educators
+ * make the database bigger than that bound, and serve nothing else: under
+ * valgrind (unit_small), which looks for leaks and invalid accesses, 60 go
+ * through the same paths (one batch of under 1,000 submissions either way,
+ * every status below) and the bound is left to the native and ASan runs. */
 static void statuses_spread_and_outcomes_consistent(void **state)
 {
 	struct fx *f = *state;
 	struct mc_error err = MC_ERROR_INIT;
 	struct demo_counts c;
 	sqlite3_memory_highwater(1);
-	assert_int_equal(run_demo(f->path, 300, 0, DEMO_DEFAULT_SEED, &c, &err), MC_OK);
-	assert_sqlite_heap_bounded(f->path, sqlite3_memory_highwater(0));
+	assert_int_equal(run_demo(f->path, unit_size(300, 60), 0, DEMO_DEFAULT_SEED, &c, &err), MC_OK);
+	if (!unit_small())
+		assert_sqlite_heap_bounded(f->path, sqlite3_memory_highwater(0));
 	sqlite3 *db = open_db(f->path);
 	static const char *const main_statuses[] = { "queued", "in_progress", "earned", "resubmit" };
 	for (size_t i = 0; i < 4; i++) {
@@ -256,12 +265,15 @@ static void statuses_spread_and_outcomes_consistent(void **state)
 	sqlite3_close(db);
 }
 
+/* Under valgrind (unit_small) 40 educators, not 120: the same texts' paths
+ * (both languages, every part, some under and some over the limits), fewer of
+ * each. */
 static void evidence_words_and_hashes_match_text(void **state)
 {
 	struct fx *f = *state;
 	struct mc_error err = MC_ERROR_INIT;
 	struct demo_counts c;
-	assert_int_equal(run_demo(f->path, 120, 0, 5, &c, &err), MC_OK);
+	assert_int_equal(run_demo(f->path, unit_size(120, 40), 0, 5, &c, &err), MC_OK);
 	sqlite3 *db = open_db(f->path);
 	sqlite3_stmt *st;
 	assert_int_equal(sqlite3_prepare_v2(db, "SELECT e.text, e.words, e.sha256, p.kind, p.min_words, "
@@ -389,7 +401,8 @@ static void every_record_has_its_audit_row(void **state)
 	struct fx *f = *state;
 	struct mc_error err = MC_ERROR_INIT;
 	struct demo_counts c;
-	assert_int_equal(run_demo(f->path, 60, 0, 7, &c, &err), MC_OK);
+	/* under valgrind (unit_small) 12 educators: every kind of record, fewer */
+	assert_int_equal(run_demo(f->path, unit_size(60, 12), 0, 7, &c, &err), MC_OK);
 	sqlite3 *db = open_db(f->path);
 	assert_true(c.scores > 0 && c.feedback > 0 && c.decisions > 0);
 	assert_int_equal(query_int(db, "SELECT count(*) FROM audit WHERE action = 'score'"), c.scores);
@@ -415,27 +428,32 @@ static void every_record_has_its_audit_row(void **state)
 	assert_int_equal(check_problems(f->path), 1);
 }
 
+/* Under valgrind (unit_small) 57 submissions, not 257: the target still
+ * stops the demo in the middle of an educator's attempts, fewer rows before. */
 static void submissions_target_is_exact(void **state)
 {
 	struct fx *f = *state;
 	struct mc_error err = MC_ERROR_INIT;
 	struct demo_counts c;
-	assert_int_equal(run_demo(f->path, 1, 257, 3, &c, &err), MC_OK);
-	assert_int_equal(c.submissions, 257);
+	long n = unit_size(257, 57);
+	assert_int_equal(run_demo(f->path, 1, n, 3, &c, &err), MC_OK);
+	assert_int_equal(c.submissions, n);
 	sqlite3 *db = open_db(f->path);
-	assert_int_equal(query_int(db, "SELECT count(*) FROM submission"), 257);
-	assert_true(query_int(db, "SELECT count(*) FROM educator") > 100);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM submission"), n);
+	assert_true(query_int(db, "SELECT count(*) FROM educator") > unit_size(100, 20));
 	sqlite3_close(db);
 }
 
 /* The demo leaves the search index built (nothing for a first search to do) and
- * holding exactly the evidence with text and the feedback. */
+ * holding exactly the evidence with text and the feedback. Under valgrind
+ * (unit_small) 20 educators, not 200: the index is built the same way, once,
+ * at the end of the one batch. */
 static void search_index_built(void **state)
 {
 	struct fx *f = *state;
 	struct mc_error err = MC_ERROR_INIT;
 	struct demo_counts c;
-	assert_int_equal(run_demo(f->path, 200, 0, 5, &c, &err), MC_OK);
+	assert_int_equal(run_demo(f->path, unit_size(200, 20), 0, 5, &c, &err), MC_OK);
 	sqlite3 *db = open_db(f->path);
 	assert_true(query_int(db, "SELECT count(*) FROM evidence WHERE text IS NOT NULL") > 0);
 	assert_int_equal(query_int(db, "SELECT count(*) FROM search_evidence_docsize"),
@@ -551,14 +569,22 @@ static void killed_demo(struct fx *f, long educators, long submissions, const ch
 	free(whole);
 }
 
+/* Under valgrind (unit_small) about half the rows: batches of 9 still make
+ * several, killed after the first. */
 static void a_killed_demo_is_finished_by_the_same_options(void **state)
 {
-	killed_demo(*state, 40, 0, "--educators 40 --seed 5");
+	long n = unit_size(40, 20);
+	char *cmd = mc_xasprintf("--educators %ld --seed 5", n);
+	killed_demo(*state, n, 0, cmd);
+	free(cmd);
 }
 
 static void a_killed_demo_of_n_submissions_is_finished(void **state)
 {
-	killed_demo(*state, 1, 61, "--submissions 61 --seed 5");
+	long n = unit_size(61, 31);
+	char *cmd = mc_xasprintf("--submissions %ld --seed 5", n);
+	killed_demo(*state, 1, n, cmd);
+	free(cmd);
 }
 
 /* SQLite's heap stays bounded while the demo writes: its page cache holds a

@@ -11,7 +11,10 @@
 #include "mcassess/util.h"
 #include "store/store_int.h"
 
-#define NSUB 2500
+/* The submissions every case starts from: 2,500, or under valgrind
+ * (unit_small) 1,000: the same pages of 100 (ten, not 25, then an empty
+ * one), of 37 for one status (142 of each, not 357) and the same ties. */
+#define NSUB ((int)unit_size(2500, 1000))
 #define PAGE 100
 
 struct fx {
@@ -71,25 +74,32 @@ static const char CATALOG[] =
 	" ('E1', 'Ada Lovelace', 1, 'anon-0001'), ('E2', '王小明', 2, 'anon-0002'),"
 	" ('E3', 'Grace Hopper', 1, 'anon-0003');";
 
-/* 2,500 submissions over three credentials, every status, with many equal
- * submitted_at values so that the id decides ties. */
-static const char SUBMISSIONS[] =
-	"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2500) "
-	"INSERT INTO submission(ext_id, educator_id, credential_id, rubric_id, attempt, status,"
-	" submitted_at, imported_at, source_sha256, updated_at) "
-	"SELECT printf('S-%04d', (i * 7) % 2500), 1 + i % 3, 1 + (i / 7) % 3, 1 + (i / 7) % 3, 1,"
-	" CASE i % 7 WHEN 0 THEN 'queued' WHEN 1 THEN 'in_progress' WHEN 2 THEN 'awaiting_approval'"
-	" WHEN 3 THEN 'earned' WHEN 4 THEN 'resubmit' WHEN 5 THEN 'incomplete' ELSE 'withdrawn' END,"
-	" strftime('%Y-%m-%dT%H:%M:%SZ', 1767225600 + ((i * 37) % 400) * 3600, 'unixepoch'),"
-	" '2026-01-01T00:00:00Z', 'x', '2026-01-01T00:00:00Z' FROM n;";
+/* NSUB submissions over three credentials, every status, with many equal
+ * submitted_at values so that the id decides ties (NSUB is prime to 7: the
+ * ext_ids are all different). */
+static char *submissions_sql(void)
+{
+	return mc_xasprintf(
+		"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %d) "
+		"INSERT INTO submission(ext_id, educator_id, credential_id, rubric_id, attempt, status,"
+		" submitted_at, imported_at, source_sha256, updated_at) "
+		"SELECT printf('S-%%04d', (i * 7) %% %d), 1 + i %% 3, 1 + (i / 7) %% 3, 1 + (i / 7) %% 3, 1,"
+		" CASE i %% 7 WHEN 0 THEN 'queued' WHEN 1 THEN 'in_progress' WHEN 2 THEN 'awaiting_approval'"
+		" WHEN 3 THEN 'earned' WHEN 4 THEN 'resubmit' WHEN 5 THEN 'incomplete' ELSE 'withdrawn' END,"
+		" strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', 1767225600 + ((i * 37) %% 400) * 3600, 'unixepoch'),"
+		" '2026-01-01T00:00:00Z', 'x', '2026-01-01T00:00:00Z' FROM n;",
+		NSUB, NSUB);
+}
 
-/* The 2,500 submissions every case starts from: written once, each case gets
+/* The NSUB submissions every case starts from: written once, each case gets
  * a fresh copy of them. */
 static void fill(struct store *s, const char *path)
 {
 	(void)s;
 	exec_sql(path, CATALOG);
-	exec_sql(path, SUBMISSIONS);
+	char *sql = submissions_sql();
+	exec_sql(path, sql);
+	free(sql);
 	/* the queue shows what its viewer may see (access.h): here, admins see it all */
 	char *admins = mc_xasprintf("INSERT OR IGNORE INTO person(user, role, created_at) VALUES "
 				    "('root', 'admin', 'x'), ('%s', 'admin', 'x')", identity_user());
@@ -167,21 +177,23 @@ static void check_paging(struct fx *f, enum queue_sort sort, const char *order)
 	queue_rows_free(&prev, nprev);
 	assert_int_equal(end, 0);
 
-	/* and from the middle, back and forth around the same row */
+	/* and from the middle, back and forth around the same row (row mid,
+	 * 1,249 of 2,500) */
+	int mid = NSUB / 2 - 1;
 	unit_act_as(f->s, "root");
-	assert_int_equal(queue_page(f->s, &qf, NULL, 1, 1300, &rows, &n, &err), MC_OK);
-	assert_int_equal(n, 1300);
+	assert_int_equal(queue_page(f->s, &qf, NULL, 1, mid + 51, &rows, &n, &err), MC_OK);
+	assert_int_equal(n, mid + 51);
 	struct queue_row *around = NULL;
 	int na = 0;
 	unit_act_as(f->s, "root");
-	assert_int_equal(queue_page(f->s, &qf, &rows[1249], -1, PAGE, &around, &na, &err), MC_OK);
+	assert_int_equal(queue_page(f->s, &qf, &rows[mid], -1, PAGE, &around, &na, &err), MC_OK);
 	assert_int_equal(na, PAGE);
-	assert_string_equal(around[0].id, exp[1149]);
-	assert_string_equal(around[PAGE - 1].id, exp[1248]);
+	assert_string_equal(around[0].id, exp[mid - PAGE]);
+	assert_string_equal(around[PAGE - 1].id, exp[mid - 1]);
 	queue_rows_free(&around, na);
 	unit_act_as(f->s, "root");
-	assert_int_equal(queue_page(f->s, &qf, &rows[1249], 1, PAGE, &around, &na, &err), MC_OK);
-	assert_string_equal(around[0].id, exp[1250]);
+	assert_int_equal(queue_page(f->s, &qf, &rows[mid], 1, PAGE, &around, &na, &err), MC_OK);
+	assert_string_equal(around[0].id, exp[mid + 1]);
 	queue_rows_free(&around, na);
 	queue_rows_free(&rows, n);
 	ids_free(exp, n_exp);

@@ -168,7 +168,7 @@ static void fill(struct store *s, const char *path)
 {
 	(void)path;
 	struct mc_error err = MC_ERROR_INIT;
-	struct demo_options o = { .educators = 60, .seed = 7 };
+	struct demo_options o = { .educators = unit_size(60, 30), .seed = 7 };
 	assert_int_equal(demo_run(s, &o, NULL, &err), MC_OK);
 	assert_int_equal(people_add(s, "mcrepx", ROLE_ASSESSOR, NULL, &err), MC_OK);
 	assert_int_equal(people_add(s, "mcrepy", ROLE_COORDINATOR, "Dove Valley County Schools", &err), MC_OK);
@@ -542,7 +542,11 @@ static void test_counters_random(void **state)
 	assert_counters_exact(f, assessor); /* as the migration filled them */
 	unsigned long long x = 88172645463325252ULL;
 	struct writer *w = writer_open(f->path);
-	for (int step = 1; step <= 360; step++) {
+	/* 360 steps; under valgrind (unit_small), where this is the file's longest
+	 * case, 180: every kind of write still comes up several times, and the
+	 * counters are checked after 90 and 180 steps (as after 60, 120, ...) */
+	long steps = unit_size(360, 180);
+	for (int step = 1; step <= steps; step++) {
 		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
 		long long id = 1 + (long long)(x % (unsigned long long)nsub);
 		int k = (int)((x >> 20) % 15), v = (int)((x >> 32) % 1000);
@@ -602,7 +606,7 @@ static void test_counters_random(void **state)
 			writer_run(w, "UPDATE assignment SET assessor = iif(assessor = ?1, 'rnd', ?1) "
 				      "WHERE submission_id = ?2 AND read = ?3", "sls", assessor, id,
 				   v % 3 ? "first" : "second");
-		if (step % 60 == 0)
+		if (step % unit_size(60, 90) == 0)
 			assert_counters_exact(f, assessor);
 	}
 	writer_close(&w);
@@ -756,7 +760,9 @@ static void test_pairs_random(void **state)
 	assert_counters_exact(f, assessor); /* as the migration filled them */
 	unsigned long long x = 2463534242ULL;
 	struct writer *w = writer_open(f->path);
-	for (int step = 1; step <= 240; step++) {
+	/* under valgrind (unit_small) 120 steps, not 240, as test_counters_random */
+	long steps = unit_size(240, 120);
+	for (int step = 1; step <= steps; step++) {
 		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
 		long long id = 1 + (long long)(x % (unsigned long long)nsub);
 		int k = (int)((x >> 20) % 10), v = (int)((x >> 32) % 1000);

@@ -14,6 +14,11 @@
 #include <malloc.h>
 #include <sqlite3.h>
 
+#include "config.h"
+#ifdef HAVE_VALGRIND_VALGRIND_H
+#include <valgrind/valgrind.h>
+#endif
+
 #include "mcassess/session.h"
 #include "mcassess/store.h"
 
@@ -24,6 +29,31 @@ static inline long long unit_heap_outside_sqlite(void)
 {
 	struct mallinfo2 m = mallinfo2();
 	return m.uordblks ? (long long)m.uordblks - (long long)sqlite3_memory_used() : 0;
+}
+
+/* Whether this run takes a case's smaller sizes (unit_size): under valgrind,
+ * which looks for leaks and invalid accesses, and at about 40 times the CPU
+ * could not run CI's unit tests in its time at the sizes a bound or a
+ * statistic needs. Those sizes stay natively and under the sanitizers, which
+ * check the bounds; the smaller ones go through the same code (each case's
+ * comment says why). UNIT_SMALL=1 takes them natively too, to try them fast. */
+static inline int unit_small(void)
+{
+	static int small = -1;
+	if (small < 0) {
+		const char *e = getenv("UNIT_SMALL");
+		small = e && *e && strcmp(e, "0") != 0;
+#ifdef HAVE_VALGRIND_VALGRIND_H
+		small |= RUNNING_ON_VALGRIND != 0;
+#endif
+	}
+	return small;
+}
+
+/* n natively and under the sanitizers; small where unit_small. */
+static inline long unit_size(long n, long small)
+{
+	return unit_small() ? small : n;
 }
 
 /* How far that heap grew from the first note on (memory that must stay flat
