@@ -1512,6 +1512,14 @@ static int rsum_equal(const struct rsum *r, const rsum_t *sums)
 	return !r->odd;
 }
 
+/* A fact's row, when it is all the facts' side has: all its columns. */
+static void rsum_fact_row(struct rsum *r, sqlite3_stmt *st, rsum_t *sums)
+{
+	rsum_begin(r, 'r');
+	rsum_cols(r, st, 0, sqlite3_column_count(st));
+	rsum_add(r, &sums[RS_ROW_FACT], 1);
+}
+
 /* A kept row: all its columns. */
 static void rsum_kept_row(struct rsum *r, sqlite3_stmt *st, rsum_t *sums)
 {
@@ -1521,7 +1529,8 @@ static void rsum_kept_row(struct rsum *r, sqlite3_stmt *st, rsum_t *sums)
 }
 
 /* One recount as sums: the facts' rows (their first `before` columns what
- * their counts need, then the row), the kept rows, the kept counts. */
+ * their counts need, then the row), the kept rows, the kept counts (NULL: the
+ * rows alone). */
 struct rsum_recount {
 	const char *fact, *kept, *counts;
 	int before;
@@ -1538,7 +1547,7 @@ static int rsum_hold(struct store *s, const struct rsum_recount *q)
 	if (rsum_start(&r)) {
 		int fact = rsum_walk(s, &r, q->fact, q->fact_row, sums);
 		int kept = fact < 0 ? -1 : rsum_walk(s, &r, q->kept, rsum_kept_row, sums);
-		int counts = kept < 0 ? -1 : rsum_walk(s, &r, q->counts, q->count_row, sums);
+		int counts = kept < 0 ? -1 : q->counts ? rsum_walk(s, &r, q->counts, q->count_row, sums) : 0;
 		holds = counts >= 0 && fact - q->before == kept && rsum_equal(&r, sums);
 	}
 	free(r.buf);
@@ -1662,7 +1671,7 @@ static const struct rsum_recount OWNP_SUMS = {
 struct rsum_recount {
 	int none;
 };
-static const struct rsum_recount TURN_SUMS, OWNP_SUMS;
+static const struct rsum_recount TURN_SUMS, OWNP_SUMS, ASSIGNED_ROW_SUMS;
 
 static int rsum_hold(struct store *s, const struct rsum_recount *q)
 {
@@ -1731,12 +1740,21 @@ static int rsum_hold(struct store *s, const struct rsum_recount *q)
 	"  UNION ALL SELECT 0, * FROM (" ASG_ROWS("report_assigned_fact", SUBS) " EXCEPT "           \
 	ASG_ROWS("report_assigned", SUBS) ")) a"                                                     \
 	" LEFT JOIN submission s ON s.id = a.submission_id"
-static const char SQL_ASSIGNED_CHECK[] =
-	ASG_CHECK(ASG_CHECK_DAY(ASG_WHOLE_SUBS, "(?1 IS NULL OR at = ?1)") " UNION ALL "
-		  ASG_CHECK_MONTH("(?1 IS NULL OR (at >= substr(?1, 1, 7) AND at < substr(?1, 1, 7) || char(1114111)))",
-				  "(?1 IS NULL OR at = substr(?1, 1, 7))")
-		  " UNION ALL " ASG_DIFFER("all time", ASG_DAYS("''", "?1 IS NULL"), ASG_KEPT("all", "?1 IS NULL"))
-		  " UNION ALL " ASG_CHECK_ROWS(ASG_WHOLE_SUBS));
+/* The whole check's: the counts (by day, by month, for all time), then the
+ * kept rows; or (SQL_ASSIGNED_CHECK_COUNTS) the counts alone, when the kept
+ * rows are the facts' rows (their sums, ASSIGNED_ROW_SUMS: only the counts can
+ * differ then). The counts are not added up as sums: a day's, a month's and all
+ * time's first and last decisions are a minimum and a maximum. */
+#define ASG_WHOLE_COUNTS                                                                        \
+	ASG_CHECK_DAY(ASG_WHOLE_SUBS, "(?1 IS NULL OR at = ?1)") " UNION ALL "                         \
+	ASG_CHECK_MONTH("(?1 IS NULL OR (at >= substr(?1, 1, 7) AND at < substr(?1, 1, 7) || char(1114111)))", \
+			"(?1 IS NULL OR at = substr(?1, 1, 7))")                                              \
+	" UNION ALL " ASG_DIFFER("all time", ASG_DAYS("''", "?1 IS NULL"), ASG_KEPT("all", "?1 IS NULL"))
+static const char SQL_ASSIGNED_CHECK[] = ASG_CHECK(ASG_WHOLE_COUNTS " UNION ALL " ASG_CHECK_ROWS(ASG_WHOLE_SUBS));
+static const char SQL_ASSIGNED_CHECK_COUNTS[] = ASG_CHECK(ASG_WHOLE_COUNTS);
+static const struct rsum_recount ASSIGNED_ROW_SUMS = {
+	"SELECT * FROM report_assigned_fact", "SELECT * FROM report_assigned", NULL, 0, rsum_fact_row, NULL,
+};
 /* check --since-last's: one day's, its month's once a month */
 static const struct day_part SQL_ASSIGNED_CHECK_DAY[] = {
 	{ ASG_CHECK(ASG_CHECK_DAY(ASG_ONE_SUBS, "at = ?1") " UNION ALL " ASG_CHECK_ROWS(ASG_ONE_SUBS)), 0 },
@@ -1763,7 +1781,8 @@ int store_report_assigned_check(struct store *s, const char *const *days, int nd
 				struct mc_error *err)
 {
 	struct assigned_walk w = { fn, ctx };
-	return each_day_part(s, SQL_ASSIGNED_CHECK, SQL_ASSIGNED_CHECK_DAY, NPARTS(SQL_ASSIGNED_CHECK_DAY), days, ndays,
+	const char *whole = !days && rsum_hold(s, &ASSIGNED_ROW_SUMS) ? SQL_ASSIGNED_CHECK_COUNTS : SQL_ASSIGNED_CHECK;
+	return each_day_part(s, whole, SQL_ASSIGNED_CHECK_DAY, NPARTS(SQL_ASSIGNED_CHECK_DAY), days, ndays,
 			     assigned_row, &w, "recounting the assessors' work", err);
 }
 

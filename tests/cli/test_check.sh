@@ -230,6 +230,11 @@ MCASSESS_SQL_TRACE=$T/sums.sql mc check
 t_stdout_has "all good: 200 submissions"
 t_check "a clean check runs neither turnaround's nor the own progress's whole recount" \
 	sh -c "! grep -q 'EXCEPT SELECT \* FROM report_turn_fact\|SELECT .submission. AS tb' '$T/sums.sql'"
+# ...and the assessors' counts without their kept rows' EXCEPTs (the rows' sums
+# are equal; the counts' first and last decisions are not sums: they still run)
+t_check "a clean check compares the assessors' kept rows as sums" \
+	sh -c "grep -q 'SELECT .day. AS tb, k, district_id AS did, assessor' '$T/sums.sql' &&
+		! grep -q 'EXCEPT SELECT \* FROM report_assigned_fact' '$T/sums.sql'"
 # ...and every kind of change to them is still named, by that statement
 pick() { # TABLE KEY WHERE: a row's key, as SQL values
 	sql "SELECT quote($(echo "$2" | sed 's/, /) || '"', '"' || quote(/g')) FROM $1 WHERE $3 LIMIT 1 OFFSET 3"
@@ -275,6 +280,20 @@ tamper "UPDATE report_own_sub SET decided_at = NULL WHERE (submission_id, assess
 	"problem: submission $SUB: the row kept for $WHO's own progress and turnaround reports is not what its facts and reads say"
 tamper "DELETE FROM report_own_sub WHERE (submission_id, assessor) = ($K)" \
 	"problem: submission $SUB: the row kept for $WHO's own progress and turnaround reports is missing"
+ASG_KEY="per, at, district_id, assessor"
+K=$(pick report_assigned_count "$ASG_KEY" "per = 'day' AND first_done IS NOT NULL")
+WHO=$(echo "$K" | cut -d"'" -f6)
+AT=$(echo "$K" | cut -d"'" -f4)
+tamper "UPDATE report_assigned_count SET first_done = '2001-01-01T00:00:00Z' WHERE ($ASG_KEY) = ($K)" \
+	"problem: assessors counter (by day) for $AT, "
+K=$(pick report_assigned "submission_id, assignment_id" "state = 'done'")
+SUB=$(sql "SELECT ext_id FROM submission WHERE id = $(echo "$K" | cut -d, -f1)")
+WHO=$(sql "SELECT assessor FROM report_assigned WHERE (submission_id, assignment_id) = ($K)")
+tamper "UPDATE report_assigned SET state = 'open' WHERE (submission_id, assignment_id) = ($K)" \
+	"problem: submission $SUB: the assignment to $WHO kept for the assessors report is kept but its assignments and decision say there is none" \
+	"problem: submission $SUB: the assignment to $WHO kept for the assessors report is missing but its assignments and decision say there is one"
+tamper "DELETE FROM report_assigned WHERE (submission_id, assignment_id) = ($K)" \
+	"problem: submission $SUB: the assignment to $WHO kept for the assessors report is missing"
 cp "$T/pairs-clean.db" "$DB"
 rm -f "$DB-wal" "$DB-shm"
 t_run 0 check
