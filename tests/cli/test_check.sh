@@ -222,6 +222,81 @@ KEYS=$(sql "SELECT max(n) FROM (SELECT count(*) AS n FROM report_agree_count WHE
 	UNION ALL SELECT count(*) FROM report_own_count WHERE per = 'all' GROUP BY assessor)")
 t_check "agreement's sums for all time: ${HELD:-none} held at most, for $KEYS distinct keys" \
 	test -n "$HELD" -a "${HELD:-0}" -gt 0 -a "${HELD:-0}" -le "$KEYS"
+# Turnaround's and the assessors' own progress's whole recounts are first added
+# up as sums (store_report.c: each side's rows and counts, by a keyed hash): a
+# clean database runs neither recount's statement (each sorted every kept row
+# and every row the facts say, and worked the facts out three times: issue 15)
+MCASSESS_SQL_TRACE=$T/sums.sql mc check
+t_stdout_has "all good: 200 submissions"
+t_check "a clean check runs neither turnaround's nor the own progress's whole recount" \
+	sh -c "! grep -q 'EXCEPT SELECT \* FROM report_turn_fact\|SELECT .submission. AS tb' '$T/sums.sql'"
+# ...and the assessors' counts without their kept rows' EXCEPTs (the rows' sums
+# are equal; the counts' first and last decisions are not sums: they still run)
+t_check "a clean check compares the assessors' kept rows as sums" \
+	sh -c "grep -q 'SELECT .day. AS tb, k, district_id AS did, assessor' '$T/sums.sql' &&
+		! grep -q 'EXCEPT SELECT \* FROM report_assigned_fact' '$T/sums.sql'"
+# ...and every kind of change to them is still named, by that statement
+pick() { # TABLE KEY WHERE: a row's key, as SQL values
+	sql "SELECT quote($(echo "$2" | sed 's/, /) || '"', '"' || quote(/g')) FROM $1 WHERE $3 LIMIT 1 OFFSET 3"
+}
+tamper() { # SQL EXPECTED...: on a copy of the clean database, each expected line in the report
+	cp "$T/pairs-clean.db" "$DB"
+	rm -f "$DB-wal" "$DB-shm"
+	sql "$1"
+	shift
+	t_run 1 check
+	for want in "$@"; do
+		t_stdout_has "$want"
+	done
+}
+TURN_KEY="per, at, kind, upto, district_id, credential_id"
+for per in day month all; do
+	K=$(pick report_turn_count "$TURN_KEY" "per = '$per' AND n > 0")
+	AT=$(echo "$K" | cut -d"'" -f4)
+	case $per in day) WHAT="(by day) for $AT," ;; month) WHAT="(by month) for $AT," ;; all) WHAT="(all time) for " ;; esac
+	tamper "UPDATE report_turn_count SET n = n + 1 WHERE ($TURN_KEY) = ($K)" "problem: turnaround counter $WHAT"
+done
+K=$(pick report_turn "submission_id, kind" "kind = 'decide'")
+SUB=$(sql "SELECT ext_id FROM submission WHERE id = $(echo "$K" | cut -d, -f1)")
+tamper "UPDATE report_turn SET secs = secs + 1 WHERE (submission_id, kind) = ($K)" \
+	"problem: submission $SUB: its turnaround row (decided within" "is not what its facts say"
+tamper "DELETE FROM report_turn WHERE (submission_id, kind) = ($K)" \
+	"problem: submission $SUB: its turnaround row (decided within" "is missing"
+OWN_KEY="assessor, per, at, credential_id, district_id, status, first"
+for per in day month all; do
+	K=$(pick report_own_progress "$OWN_KEY" "per = '$per' AND n > 0")
+	WHO=$(echo "$K" | cut -d"'" -f2)
+	AT=$(echo "$K" | cut -d"'" -f6)
+	case $per in day) WHAT="(by day) for $AT," ;; month) WHAT="(by month) for $AT," ;; all) WHAT="(all time) for " ;; esac
+	tamper "UPDATE report_own_progress SET n = n + 1 WHERE ($OWN_KEY) = ($K)" "problem: own progress counter of $WHO $WHAT"
+	# the attempts alone, the number of submissions left as it is
+	tamper "UPDATE report_own_progress SET attempts = attempts + 1 WHERE ($OWN_KEY) = ($K)" \
+		"problem: own progress counter of $WHO $WHAT"
+done
+K=$(pick report_own_sub "submission_id, assessor" "decided_at IS NOT NULL")
+WHO=$(echo "$K" | cut -d"'" -f2)
+SUB=$(sql "SELECT ext_id FROM submission WHERE id = $(echo "$K" | cut -d, -f1)")
+tamper "UPDATE report_own_sub SET decided_at = NULL WHERE (submission_id, assessor) = ($K)" \
+	"problem: submission $SUB: the row kept for $WHO's own progress and turnaround reports is not what its facts and reads say"
+tamper "DELETE FROM report_own_sub WHERE (submission_id, assessor) = ($K)" \
+	"problem: submission $SUB: the row kept for $WHO's own progress and turnaround reports is missing"
+ASG_KEY="per, at, district_id, assessor"
+K=$(pick report_assigned_count "$ASG_KEY" "per = 'day' AND first_done IS NOT NULL")
+WHO=$(echo "$K" | cut -d"'" -f6)
+AT=$(echo "$K" | cut -d"'" -f4)
+tamper "UPDATE report_assigned_count SET first_done = '2001-01-01T00:00:00Z' WHERE ($ASG_KEY) = ($K)" \
+	"problem: assessors counter (by day) for $AT, "
+K=$(pick report_assigned "submission_id, assignment_id" "state = 'done'")
+SUB=$(sql "SELECT ext_id FROM submission WHERE id = $(echo "$K" | cut -d, -f1)")
+WHO=$(sql "SELECT assessor FROM report_assigned WHERE (submission_id, assignment_id) = ($K)")
+tamper "UPDATE report_assigned SET state = 'open' WHERE (submission_id, assignment_id) = ($K)" \
+	"problem: submission $SUB: the assignment to $WHO kept for the assessors report is kept but its assignments and decision say there is none" \
+	"problem: submission $SUB: the assignment to $WHO kept for the assessors report is missing but its assignments and decision say there is one"
+tamper "DELETE FROM report_assigned WHERE (submission_id, assignment_id) = ($K)" \
+	"problem: submission $SUB: the assignment to $WHO kept for the assessors report is missing"
+cp "$T/pairs-clean.db" "$DB"
+rm -f "$DB-wal" "$DB-shm"
+t_run 0 check
 # The turnaround and assessors facts (report_submission), one row a submission:
 # a kept row whose submission is gone, and one that differs from its submission's.
 sql "INSERT INTO report_submission SELECT 999999, credential_id, district_id, status, submitted_at, assigned_at,

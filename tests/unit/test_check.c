@@ -232,6 +232,29 @@ static void status_counter_and_decision(void **state)
 	fx_close(&f);
 }
 
+/* The recounts of turnaround, the own progress and the assessors' counts are
+ * first compared as sums under a random key (store_report.c): a changed count
+ * is named, and with no random bytes the statements run and name it too. */
+static void recount_sums_without_random_bytes(void **state)
+{
+	(void)state;
+	struct fx f;
+	fx_open(&f);
+	exec_sql(f.path, "UPDATE report_turn_count SET n = n + 1 WHERE per = 'all';"
+			 "INSERT INTO report_own_progress VALUES ('nobody', 'month', '2026-02', 1, 1, 'earned', 1, 2, 2);"
+			 "INSERT INTO report_assigned_count VALUES ('day', '2026-03-03', 1, 'ghost', 1, 0, 0, NULL, NULL)");
+	for (int random = 1; random >= 0; random--) {
+		int (*saved)(void *buf, size_t n) = mc_random_source;
+		if (!random)
+			mc_random_source = unit_no_random;
+		expect(&f, "turnaround counter (all time) for ");
+		expect(&f, "own progress counter of nobody (by month) for 2026-02, ");
+		expect(&f, "assessors counter (by day) for 2026-03-03, ");
+		mc_random_source = saved;
+	}
+	fx_close(&f);
+}
+
 /* ---------------------------------------------------------------- a killed import */
 
 #define ARCHIVE_FIX MC_ABS_SRCDIR "/tests/fixtures/archive"
@@ -378,6 +401,7 @@ int main(void)
 		cmocka_unit_test(score_deleted_or_added),
 		cmocka_unit_test(status_counter_and_decision),
 		cmocka_unit_test(every_record_of_submissions_deleted),
+		cmocka_unit_test(recount_sums_without_random_bytes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
