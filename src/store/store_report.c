@@ -1666,6 +1666,10 @@ static void ownp_sum_count(struct rsum *r, sqlite3_stmt *st, rsum_t *sums)
 static const struct rsum_recount OWNP_SUMS = {
 	SQL_OWNP_SUM_FACT, SQL_OWNP_SUM_KEPT, SQL_OWNP_SUM_COUNT, OWNP_SUM_KEY + 1, ownp_sum_fact, ownp_sum_count,
 };
+/* The assessors' kept rows (SQL_ASSIGNED_CHECK_ROWS): the facts' rows and the kept rows, whole. */
+static const struct rsum_recount ASSIGNED_ROW_SUMS = {
+	"SELECT * FROM report_assigned_fact", "SELECT * FROM report_assigned", NULL, 0, rsum_fact_row, NULL,
+};
 #else
 /* No 128-bit integers: the statements run. */
 struct rsum_recount {
@@ -1752,9 +1756,6 @@ static int rsum_hold(struct store *s, const struct rsum_recount *q)
 	" UNION ALL " ASG_DIFFER("all time", ASG_DAYS("''", "?1 IS NULL"), ASG_KEPT("all", "?1 IS NULL"))
 static const char SQL_ASSIGNED_CHECK[] = ASG_CHECK(ASG_WHOLE_COUNTS " UNION ALL " ASG_CHECK_ROWS(ASG_WHOLE_SUBS));
 static const char SQL_ASSIGNED_CHECK_COUNTS[] = ASG_CHECK(ASG_WHOLE_COUNTS);
-static const struct rsum_recount ASSIGNED_ROW_SUMS = {
-	"SELECT * FROM report_assigned_fact", "SELECT * FROM report_assigned", NULL, 0, rsum_fact_row, NULL,
-};
 /* check --since-last's: one day's, its month's once a month */
 static const struct day_part SQL_ASSIGNED_CHECK_DAY[] = {
 	{ ASG_CHECK(ASG_CHECK_DAY(ASG_ONE_SUBS, "at = ?1") " UNION ALL " ASG_CHECK_ROWS(ASG_ONE_SUBS)), 0 },
