@@ -427,7 +427,9 @@ static int rows_write(struct store *s, const char *const sql[3], int ncol, int n
 #define PAIR_ROWS_KEY "search.pair_rows"  /* meta: the evidence's rows when its pairs were chosen */
 #define PAIR_KEEP 256          /* rows a pair keeps */
 #define PAIR_HASH 512          /* slots of the words' table (> 2 PAIR_WORDS) */
-#define PAIR_TFD 16            /* counts below this have a length past which a row is skipped */
+/* Counts below this have a length past which a row is skipped (a table of
+ * PAIR_TFD^2 lengths a pair: 288 bytes, 3.8 MB for 13,041 pairs; 16 made it 6.7 MB) */
+#define PAIR_TFD 12
 #define PAIR_CUTS_HELD (1 << 16) /* cuts held in memory (16 bytes each, twice the slots:
 				  * 2 MiB; a rebuild's 3,900 pairs make 117,000, then 4.5 MiB) */
 /* The pairs' best rows gathered in memory, at most (16 bytes a row): 1,536 pairs
@@ -436,10 +438,10 @@ static int rows_write(struct store *s, const char *const sql[3], int ncol, int n
  * (and trimmed there to PAIR_KEEP, the others to the cuts, as at a batch's end)
  * and the heaps freed (pairs_heaps_write). The rows kept are the same: a row that
  * is not among a pair's best PAIR_KEEP so far is not among its best of all. 6 MiB,
- * not 8, since the words in over a quarter are paired: the 13,041 pairs' own
- * tables (lim, 512 bytes a pair) hold 2.5 MB more than 8,001 did, and a rebuild
- * peaked at 33.5 MB with 8 MiB (31.4 MB with 6, main's 30.3 MB; 20,000
- * submissions). */
+ * not 8, since the words in over a quarter are paired: 13,041 pairs, not 8,001,
+ * and a rebuild at 20,000 submissions peaked at 33.5 MB with 8 MiB and PAIR_TFD
+ * 16, 31.4 MB with 6 MiB (32.0 MB at 100,000), 29.0 MB with 6 MiB and PAIR_TFD
+ * 12 (4 MiB and 16: 29.2 MB, for more CPU); main's build 30.3 MB. */
 #define PAIR_HEAP_BYTES (6 << 20)
 #define PAIR_CUTS_FIRST 1024   /* slots of the cuts' table at first, doubled as they come */
 
