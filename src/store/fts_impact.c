@@ -18,7 +18,8 @@
  * the FTS5 way. Index format 2 (IMPACT_KEEP 1024, was 256); format 3 adds the pairs
  * of common words (below: two words both in most rows, which the bound above seldom
  * settles); format 5 pairs every two of those words, those whose idfs are far
- * apart weighed by them; an index of an older format is rebuilt, in steps
+ * apart weighed by them; format 6 pairs the words in over a quarter of the rows,
+ * not a third; an index of an older format is rebuilt, in steps
  * (store_search.c).
  *
  * Kept in step where the FTS5 tables are written (store_search.c): rows indexed,
@@ -54,7 +55,7 @@
 #define IMPACT_COUNT_VS_AND 64
 #define IMPACT_COUNT_VS_WALK 512
 #define IMPACT_KEY "search.impact"  /* meta: IMPACT_FORMAT once the index is built */
-#define IMPACT_FORMAT "5"
+#define IMPACT_FORMAT "6"
 
 static const char SQL_TERM_UPSERT[] =
 	"INSERT INTO search_term(src, term, df, tokens) VALUES (?1, ?2, ?3, ?4) "
@@ -390,8 +391,10 @@ static int rows_write(struct store *s, const char *const sql[3], int ncol, int n
  * ranking then steps every row holding both: a third of the items and more). So
  * the most common words of a table when the ranking index is built are paired:
  * the PAIR_WORDS_FEW most common of those in more than half its rows, or, once it
- * has PAIR_THIRD_ROWS rows, the PAIR_WORDS most common in more than a third;
- * every two of them. Each pair keeps its best PAIR_KEEP rows by their score at
+ * has PAIR_THIRD_ROWS rows, the PAIR_WORDS most common in more than a quarter;
+ * every two of them (a word in a quarter to a third beside any of these fell back
+ * to FTS5's ranking as often as not: 13 of 48 such random pairs at 200,000
+ * submissions, about 100 ms of CPU each, growing with the items). Each pair keeps its best PAIR_KEEP rows by their score at
  * the average length of then (ref) with its weights (below), with both counts
  * and the length; every row holding both that is not kept is under the cut of
  * its two counts (the shortest such row: for
@@ -414,26 +417,32 @@ static int rows_write(struct store *s, const char *const sql[3], int ncol, int n
  * cost the demo 1.3x, 1,953 pairs 2.1x); the ranking index is built again, once,
  * when a catch-up finds the evidence that large and its pairs chosen from fewer
  * rows (impact_pairs_outgrown). */
-#define PAIR_WORDS 128         /* the most common words paired, at most */
+#define PAIR_WORDS 192         /* the most common words paired, at most (162 words of the
+				* demo's evidence in over a quarter, 13,041 pairs) */
 #define PAIR_WORDS_FEW 32      /* in a table of fewer than PAIR_THIRD_ROWS rows (496 pairs) */
 #define PAIR_IDF_RATIO 3.0     /* idfs this far apart at most: their counts weighed alike
-				* (else by idf; 8,001 pairs of the demo's evidence, 127
-				* words in over a third) */
+				* (else by idf) */
 #define PAIR_MIN_DF 64         /* and only words in this many rows */
-#define PAIR_THIRD_ROWS 20000  /* rows of a table whose words in over a third are paired */
+#define PAIR_THIRD_ROWS 20000  /* rows of a table whose words in over a quarter are paired */
 #define PAIR_ROWS_KEY "search.pair_rows"  /* meta: the evidence's rows when its pairs were chosen */
 #define PAIR_KEEP 256          /* rows a pair keeps */
 #define PAIR_HASH 512          /* slots of the words' table (> 2 PAIR_WORDS) */
-#define PAIR_TFD 16            /* counts below this have a length past which a row is skipped */
+/* Counts below this have a length past which a row is skipped (a table of
+ * PAIR_TFD^2 lengths a pair: 288 bytes, 3.8 MB for 13,041 pairs; 16 made it 6.7 MB) */
+#define PAIR_TFD 12
 #define PAIR_CUTS_HELD (1 << 16) /* cuts held in memory (16 bytes each, twice the slots:
 				  * 2 MiB; a rebuild's 3,900 pairs make 117,000, then 4.5 MiB) */
-/* The pairs' best rows gathered in memory, at most (16 bytes a row): 2,048 pairs
+/* The pairs' best rows gathered in memory, at most (16 bytes a row): 1,536 pairs
  * full. A full pair holds 4 KiB, so 3,800 pairs all full at once (a rebuild's
  * first rows) held 15 MB; past this every pair's rows are written to its table
  * (and trimmed there to PAIR_KEEP, the others to the cuts, as at a batch's end)
  * and the heaps freed (pairs_heaps_write). The rows kept are the same: a row that
- * is not among a pair's best PAIR_KEEP so far is not among its best of all. */
-#define PAIR_HEAP_BYTES (8 << 20)
+ * is not among a pair's best PAIR_KEEP so far is not among its best of all. 6 MiB,
+ * not 8, since the words in over a quarter are paired: 13,041 pairs, not 8,001,
+ * and a rebuild at 20,000 submissions peaked at 33.5 MB with 8 MiB and PAIR_TFD
+ * 16, 31.4 MB with 6 MiB (32.0 MB at 100,000), 29.0 MB with 6 MiB and PAIR_TFD
+ * 12 (4 MiB and 16: 29.2 MB, for more CPU); main's build 30.3 MB. */
+#define PAIR_HEAP_BYTES (6 << 20)
 #define PAIR_CUTS_FIRST 1024   /* slots of the cuts' table at first, doubled as they come */
 
 static const char SQL_PAIRS_LOAD[] =
@@ -2232,7 +2241,7 @@ int impact_pairs_choose(struct store *s, enum search_source src, struct mc_error
 	int many = rows >= impact_pair_third_rows;
 	store_bind_int(st, 4, many ? PAIR_WORDS : PAIR_WORDS_FEW);
 	store_bind_text(st, 5, SEARCH_LENGTH_MARK);
-	store_bind_int(st, 6, many ? 3 : 2);
+	store_bind_int(st, 6, many ? 4 : 2);   /* df * 4 > rows: in over a quarter */
 	int n = 0, step;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW && n < PAIR_WORDS) {
 		w[n].id = sqlite3_column_int64(st, 0);

@@ -503,7 +503,7 @@ int store_search_impact_build(struct store *s, struct mc_error *err)
 }
 
 /* The ranking index to be built again when its pairs were chosen from fewer rows
- * than the words in over a third of them are paired at, and the table has that many
+ * than the words in over a quarter of them are paired at, and the table has that many
  * now (fts_impact.c): once, as an index of an older format is. */
 static int impact_outgrown(struct store *s, int *again, struct mc_error *err)
 {

@@ -894,9 +894,9 @@ static void pair_of_common_words_is_fts5(void **state)
 
 /* Rows for words in more than a third of them but under half: "grade" in two rows
  * of five (1-3 times), "routine" in six of seven of those and one row of 30 more
- * (37.6%, 1-4 times: 514 of 1,500 rows hold both), "seldom" in a third exactly, on
- * the rows of common_text ("the" in each, "and" in six of seven); the text is that
- * of i % 300 (ties, broken by rowid). */
+ * (37.6%, 1-4 times: 514 of 1,500 rows hold both), "seldom" in a third exactly,
+ * "scarce" in a quarter exactly, on the rows of common_text ("the" in each, "and"
+ * in six of seven); the text is that of i % 300 (ties, broken by rowid). */
 static void third_text(struct mc_buf *b, int i)
 {
 	int k = i % 300;
@@ -908,6 +908,8 @@ static void third_text(struct mc_buf *b, int i)
 		mc_buf_adds(b, "routine ");
 	if (k % 3 == 0)
 		mc_buf_adds(b, "seldom ");
+	if (k % 4 == 1)
+		mc_buf_adds(b, "scarce ");
 }
 
 static long long third_rows_default;
@@ -929,8 +931,9 @@ static int teardown_third(void **state)
  * 0.51, not FTS5's floor) have a pair too, once the table has the rows for it
  * (1,000 here: 600 at the first build, then 900 more, and a catch-up chooses the
  * pairs again), answered from its kept rows in FTS5's own order and scores, also
- * after more rows are added through the hook; a word in a third exactly has none;
- * two in most rows still do (a word in most rows with a rarer one: below,
+ * after more rows are added through the hook; a word in a quarter exactly has
+ * none (below, pair_of_words_in_a_quarter_is_fts5: over a quarter); two in most
+ * rows still do (a word in most rows with a rarer one: below,
  * far_apart_words_are_paired_by_their_idfs). */
 static void pair_of_words_in_a_third_is_fts5(void **state)
 {
@@ -939,7 +942,7 @@ static void pair_of_words_in_a_third_is_fts5(void **state)
 	long long indexed;
 	int answered;
 	static const char *const paired[] = { "\"grade\" \"routine\"", "\"routine\" \"grade\"", "\"the\" \"and\"" };
-	static const char *const unpaired[] = { "\"seldom\" \"grade\"" };
+	static const char *const unpaired[] = { "\"scarce\" \"grade\"" };
 	add_text_rows(f, 0, 600, third_text);
 	assert_int_equal(search_catch_up(f->s, &indexed, &err), MC_OK);
 	assert_answered_by_pairs(f, paired + 2, 1);
@@ -958,6 +961,63 @@ static void pair_of_words_in_a_third_is_fts5(void **state)
 			add_rows_through_hook(f, 1500, 300, third_text);
 		}
 	}
+}
+
+/* third_text's rows and "sometimes" in 90 of 300 (30%, a quarter to a third: idf
+ * 0.85, beside "grade" 0.41 and "the" at FTS5's floor): in two of three rows that
+ * hold "grade" (1-2 times) and one row of 30 more. */
+static void quarter_text(struct mc_buf *b, int i)
+{
+	third_text(b, i);
+	int k = i % 300;
+	if ((k % 5 < 2 && k % 3 != 0) || k % 30 == 7)
+		mc_buf_adds(b, k % 4 == 0 ? "sometimes sometimes " : "sometimes ");
+}
+
+/* A word in a quarter to a third of the rows beside a more common one had no pair
+ * (only words in over a third were paired), and when the ranking index could not
+ * settle them FTS5 ranked every row holding both: now the words in over a quarter
+ * are paired (a word in a third exactly, "seldom", too; one in a quarter exactly,
+ * "scarce", not), answered from the pair's kept rows in FTS5's own order and
+ * scores, also after more rows through the hook. */
+static void pair_of_words_in_a_quarter_is_fts5(void **state)
+{
+	struct fx *f = *state;
+	struct mc_error err = MC_ERROR_INIT;
+	long long indexed;
+	int answered;
+	static const char *const paired[] = { "\"sometimes\" \"grade\"", "\"routine\" \"sometimes\"",
+					      "\"the\" \"sometimes\"", "\"seldom\" \"and\"" };
+	static const char *const unpaired[] = { "\"scarce\" \"sometimes\"", "\"the\" \"scarce\"" };
+	add_text_rows(f, 0, 1500, quarter_text);
+	assert_int_equal(search_catch_up(f->s, &indexed, &err), MC_OK);
+	assert_int_equal(query_int(f->path, "SELECT count(*) " PAIRS_OF(0) "'sometimes' IN (a.term, b.term)"),
+			 query_int(f->path, "SELECT count(*) FROM search_term WHERE src = 0 AND term <> '' AND df * 4 > "
+					    "(SELECT df FROM search_term WHERE src = 0 AND term = '') AND term <> char(3) || 'len'") - 1);
+	assert_int_equal(query_int(f->path, "SELECT count(*) " PAIRS_OF(0) "'scarce' IN (a.term, b.term)"), 0);
+	for (int round = 0; round < 2; round++) {
+		assert_answered_by_pairs(f, paired, sizeof paired / sizeof *paired);
+		assert_impact_is_fts5(f, SEARCH_EVIDENCE, paired, sizeof paired / sizeof *paired, -1);
+		for (size_t q = 0; q < sizeof unpaired / sizeof *unpaired; q++)
+			assert_int_equal(pair_query(f, SEARCH_EVIDENCE, unpaired[q], 50, &answered).queries, 0);
+		assert_impact_is_fts5(f, SEARCH_EVIDENCE, unpaired, sizeof unpaired / sizeof *unpaired, -1);
+		if (round == 0)   /* 300 rows more, the same texts: kept rows and cuts change */
+			add_rows_through_hook(f, 1500, 300, quarter_text);
+	}
+	assert_top_is_fts5(f, paired, sizeof paired / sizeof *paired);
+	/* an index of format 5 (its pairs those of the words in over a third) is built
+	 * again by the next catch-up, with the pairs of the words in over a quarter */
+	long long pairs = query_int(f->path, "SELECT count(*) FROM search_pair WHERE src = 0");
+	exec_sql(f->path, "CREATE TEMP TABLE q AS SELECT p.id " PAIRS_OF(0) "'sometimes' IN (a.term, b.term);"
+			  "DELETE FROM search_pair_row WHERE pid IN q; DELETE FROM search_pair_cut WHERE pid IN q;"
+			  "DELETE FROM search_pair WHERE id IN q; UPDATE meta SET value = '5' WHERE key = 'search.impact';");
+	unit_reload(f->s);
+	assert_int_equal(pair_query(f, SEARCH_EVIDENCE, paired[0], 50, &answered).queries, 0);
+	assert_int_equal(search_catch_up(f->s, &indexed, &err), MC_OK);
+	assert_int_equal(query_int(f->path, "SELECT value FROM meta WHERE key = 'search.impact'"), 6);
+	assert_int_equal(query_int(f->path, "SELECT count(*) FROM search_pair WHERE src = 0"), pairs);
+	assert_answered_by_pairs(f, paired, sizeof paired / sizeof *paired);
+	assert_impact_is_fts5(f, SEARCH_EVIDENCE, paired, sizeof paired / sizeof *paired, -1);
 }
 
 /* Every pair's kept rows, by its words (their ids change when rebuilt), in order. */
@@ -1684,6 +1744,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(pair_of_common_words_is_fts5, setup, teardown),
 		cmocka_unit_test_setup_teardown(fts5_ranks_with_the_index_counts, setup, teardown),
 		cmocka_unit_test_setup_teardown(pair_of_words_in_a_third_is_fts5, setup_third, teardown_third),
+		cmocka_unit_test_setup_teardown(pair_of_words_in_a_quarter_is_fts5, setup_third, teardown_third),
 		cmocka_unit_test_setup_teardown(pairs_held_within_their_room, setup_heap, teardown_heap),
 		cmocka_unit_test_setup_teardown(counts_from_text_are_fts5, setup, teardown),
 		cmocka_unit_test_setup_teardown(impact_index_built_for_an_old_index, setup, teardown),
