@@ -912,18 +912,18 @@ static void third_text(struct mc_buf *b, int i)
 		mc_buf_adds(b, "scarce ");
 }
 
-static long long third_rows_default;
+static long long many_rows_default;
 
 static int setup_third(void **state)
 {
-	third_rows_default = impact_pair_third_rows;
-	impact_pair_third_rows = 1000;   /* the table's rows from which words in a third are paired */
+	many_rows_default = impact_pair_many_rows;
+	impact_pair_many_rows = 1000;   /* the table's rows from which the words in over a quarter are paired */
 	return setup(state);
 }
 
 static int teardown_third(void **state)
 {
-	impact_pair_third_rows = third_rows_default;
+	impact_pair_many_rows = many_rows_default;
 	return teardown(state);
 }
 
