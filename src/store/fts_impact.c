@@ -1880,7 +1880,8 @@ static int row_counts(struct query *q, long long doc, int dl, int *tf, struct mc
  * the rows that hold every word), else its walks of every word's rows and of the
  * length marks. Not for an assessor's own rows (not ranked that way). Judged after
  * 4 x the limit rows counted, or after IMPACT_COUNT_SURE while none of them held
- * every word: two words in a tenth to a quarter of the items often share no item
+ * every word and no word is in over half the items: two words in a tenth to a
+ * quarter of the items often share no item
  * at all (21 of the 24 such random pairs that fell back at 20,000 submissions),
  * and the 200 rows counted before FTS5 was asked cost more than FTS5's walks then
  * (a text read each: about 13 of a one-off's 40 ms there). After 32 rows and none
@@ -1889,13 +1890,19 @@ static int row_counts(struct query *q, long long doc, int dl, int *tf, struct mc
  * as before). Once a row held them the first judgement waits for 4 x the limit as
  * before: the first rows counted are the words' shortest, which hold both less
  * often than the rest (judged after 32 in every case, ten queries of 168 that the
- * index answered at 20,000 went to FTS5; so, one: `day staying`, none of whose
- * first 32 held both). */
+ * index answered at 20,000 went to FTS5). So does it beside a word in over half
+ * the items (bm25's floor): that word is not read at first, the rows counted are
+ * the other's shortest, and at 100,000 twelve such queries whose first 32 rows
+ * counted held both none were answered by the index after 133-481 (`a losing`,
+ * `three growth`), in less than FTS5's walks then cost. */
 #define IMPACT_COUNT_SURE 32
 static int to_fts5(const struct query *q, const struct search_top *t)
 {
+	int floor = 0;   /* a word in over half the items */
+	for (int i = 0; i < q->nt; i++)
+		floor |= q->t[i].idf <= SEARCH_IDF_FLOOR;
 	if (q->only || t->n >= t->limit || q->counted < IMPACT_COUNT_SURE ||
-	    (t->n > 0 && q->counted < 4L * t->limit))
+	    ((t->n > 0 || floor) && q->counted < 4L * t->limit))
 		return 0;
 	double rate = (t->n + 1.0) / (double)q->counted;   /* rows that held every word */
 	double fts5 = q->least_df < SEARCH_AND_BELOW(q->nrow) ? (double)q->least_df / IMPACT_COUNT_VS_AND
