@@ -391,7 +391,7 @@ static int rows_write(struct store *s, const char *const sql[3], int ncol, int n
  * ranking then steps every row holding both: a third of the items and more). So
  * the most common words of a table when the ranking index is built are paired:
  * the PAIR_WORDS_FEW most common of those in more than half its rows, or, once it
- * has PAIR_THIRD_ROWS rows, the PAIR_WORDS most common in more than a quarter;
+ * has PAIR_MANY_ROWS rows, the PAIR_WORDS most common in more than a quarter;
  * every two of them (a word in a quarter to a third beside any of these fell back
  * to FTS5's ranking as often as not: 13 of 48 such random pairs at 200,000
  * submissions, about 100 ms of CPU each, growing with the items). Each pair keeps its best PAIR_KEEP rows by their score at
@@ -411,7 +411,7 @@ static int rows_write(struct store *s, const char *const sql[3], int ncol, int n
  * cut), a row taken out leaves its pairs (the cut stays: a bound, still true). A
  * word that becomes common later has no pairs until the index is rebuilt (its
  * queries are ranked as before); one that stops being common keeps them (still
- * exact). The more words wait for PAIR_THIRD_ROWS: in a smaller table FTS5 ranks
+ * exact). The more words wait for PAIR_MANY_ROWS: in a smaller table FTS5 ranks
  * their common rows in a few ms, while a pair not yet full keeps every row holding
  * both (the pairs of a small table that grows cost the most to keep: 496 pairs
  * cost the demo 1.3x, 1,953 pairs 2.1x); the ranking index is built again, once,
@@ -419,11 +419,11 @@ static int rows_write(struct store *s, const char *const sql[3], int ncol, int n
  * rows (impact_pairs_outgrown). */
 #define PAIR_WORDS 192         /* the most common words paired, at most (162 words of the
 				* demo's evidence in over a quarter, 13,041 pairs) */
-#define PAIR_WORDS_FEW 32      /* in a table of fewer than PAIR_THIRD_ROWS rows (496 pairs) */
+#define PAIR_WORDS_FEW 32      /* in a table of fewer than PAIR_MANY_ROWS rows (496 pairs) */
 #define PAIR_IDF_RATIO 3.0     /* idfs this far apart at most: their counts weighed alike
 				* (else by idf) */
 #define PAIR_MIN_DF 64         /* and only words in this many rows */
-#define PAIR_THIRD_ROWS 20000  /* rows of a table whose words in over a quarter are paired */
+#define PAIR_MANY_ROWS 20000   /* rows of a table whose words in over a quarter are paired */
 #define PAIR_ROWS_KEY "search.pair_rows"  /* meta: the evidence's rows when its pairs were chosen */
 #define PAIR_KEEP 256          /* rows a pair keeps */
 #define PAIR_HASH 512          /* slots of the words' table (> 2 PAIR_WORDS) */
@@ -483,7 +483,7 @@ static const char SQL_CLEAR_PAIR_CUTS[] =
 static const char SQL_CLEAR_PAIRS[] = "DELETE FROM search_pair WHERE src = ?1";
 
 struct impact_pair_stats impact_pair_stats;
-long long impact_pair_third_rows = PAIR_THIRD_ROWS;
+long long impact_pair_many_rows = PAIR_MANY_ROWS;
 long long impact_pair_heap_bytes = PAIR_HEAP_BYTES;
 long long impact_pair_heap_most, impact_pair_heap_writes;
 struct impact_count_stats impact_count_stats;
@@ -1878,10 +1878,31 @@ static int row_counts(struct query *q, long long doc, int dl, int *tf, struct mc
  * filling the top would count many more than FTS5's ranking costs: its AND when the
  * rarest word is in under an eighth of the items (fts.c: a call a row, stepping only
  * the rows that hold every word), else its walks of every word's rows and of the
- * length marks. Not for an assessor's own rows (not ranked that way). */
+ * length marks. Not for an assessor's own rows (not ranked that way). Judged after
+ * 4 x the limit rows counted, or after IMPACT_COUNT_SURE while none of them held
+ * every word and no word is in over half the items: two words in a tenth to a
+ * quarter of the items often share no item
+ * at all (21 of the 24 such random pairs that fell back at 20,000 submissions),
+ * and the 200 rows counted before FTS5 was asked cost more than FTS5's walks then
+ * (a text read each: about 13 of a one-off's 40 ms there). After 32 rows and none
+ * the estimate asks for 1,600 more, over what FTS5's walks cost up to about
+ * 100,000 submissions (their cost grows with the items: a larger table counts on,
+ * as before). Once a row held them the first judgement waits for 4 x the limit as
+ * before: the first rows counted are the words' shortest, which hold both less
+ * often than the rest (judged after 32 in every case, ten queries of 168 that the
+ * index answered at 20,000 went to FTS5). So does it beside a word in over half
+ * the items (bm25's floor): that word is not read at first, the rows counted are
+ * the other's shortest, and at 100,000 twelve such queries whose first 32 rows
+ * counted held both none were answered by the index after 133-481 (`a losing`,
+ * `three growth`), in less than FTS5's walks then cost. */
+#define IMPACT_COUNT_SURE 32
 static int to_fts5(const struct query *q, const struct search_top *t)
 {
-	if (q->only || t->n >= t->limit || q->counted < 4L * t->limit)
+	int floor = 0;   /* a word in over half the items */
+	for (int i = 0; i < q->nt; i++)
+		floor |= q->t[i].idf <= SEARCH_IDF_FLOOR;
+	if (q->only || t->n >= t->limit || q->counted < IMPACT_COUNT_SURE ||
+	    ((t->n > 0 || floor) && q->counted < 4L * t->limit))
 		return 0;
 	double rate = (t->n + 1.0) / (double)q->counted;   /* rows that held every word */
 	double fts5 = q->least_df < SEARCH_AND_BELOW(q->nrow) ? (double)q->least_df / IMPACT_COUNT_VS_AND
@@ -2238,7 +2259,7 @@ int impact_pairs_choose(struct store *s, enum search_source src, struct mc_error
 	store_bind_int(st, 1, src);
 	store_bind_int(st, 2, rows);
 	store_bind_int(st, 3, PAIR_MIN_DF);
-	int many = rows >= impact_pair_third_rows;
+	int many = rows >= impact_pair_many_rows;
 	store_bind_int(st, 4, many ? PAIR_WORDS : PAIR_WORDS_FEW);
 	store_bind_text(st, 5, SEARCH_LENGTH_MARK);
 	store_bind_int(st, 6, many ? 4 : 2);   /* df * 4 > rows: in over a quarter */
@@ -2276,10 +2297,10 @@ int impact_pairs_outgrown(struct store *s, int *yes, struct mc_error *err)
 	char *v = NULL;
 	*yes = 0;
 	int rc = term_get(&q, "", &tid, &rows, &tokens, err);
-	if (rc == MC_OK && rows >= impact_pair_third_rows)
+	if (rc == MC_OK && rows >= impact_pair_many_rows)
 		rc = store_meta_get(s, PAIR_ROWS_KEY, &v, err);
-	if (rc == MC_OK && rows >= impact_pair_third_rows)
-		*yes = !v || strtoll(v, NULL, 10) < impact_pair_third_rows;
+	if (rc == MC_OK && rows >= impact_pair_many_rows)
+		*yes = !v || strtoll(v, NULL, 10) < impact_pair_many_rows;
 	free(v);
 	return rc;
 }

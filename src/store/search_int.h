@@ -115,11 +115,11 @@ int impact_add_feedback_all(struct store *s, struct mc_error *err);
  * impact_add_feedback_all does both for the feedback. */
 int impact_pairs_choose(struct store *s, enum search_source src, struct mc_error *err);
 /* *yes: the evidence's pairs were chosen from fewer rows than the words in over a
- * quarter of them are paired at (impact_pair_third_rows), and it has that many now:
- * the ranking index is to be built again. impact_pair_third_rows is lowered only by
+ * quarter of them are paired at (impact_pair_many_rows), and it has that many now:
+ * the ranking index is to be built again. impact_pair_many_rows is lowered only by
  * a unit test. */
 int impact_pairs_outgrown(struct store *s, int *yes, struct mc_error *err);
-extern long long impact_pair_third_rows;
+extern long long impact_pair_many_rows;
 int impact_pairs_add_evidence(struct store *s, long long after, long long upto, struct mc_error *err);
 /* What ranked queries of two words read from the pairs in this process (a test
  * reads it): queries that had a pair, answered from it, its rows and cuts read. */

@@ -673,6 +673,19 @@ static long long fts5_count(struct fx *f, const char *query)
 	return n;
 }
 
+/* The ranking index alone on a query's top 50: whether it answered, the row counts
+ * it hands to FTS5, and the rows it counted (from their text or from FTS5). */
+static long long index_counted(struct fx *f, const char *query, int *answered, int *nknown)
+{
+	struct mc_error err = MC_ERROR_INIT;
+	struct search_top t = { .limit = 50, .rc = SQLITE_OK };
+	impact_count_stats = (struct impact_count_stats){ 0 };
+	assert_int_equal(impact_top(f->s, SEARCH_EVIDENCE, query, NULL, 0, &t, answered, &err), MC_OK);
+	search_top_free(&t);
+	*nknown = t.nknown;
+	return impact_count_stats.text + impact_count_stats.fts5;
+}
+
 /* When the ranking index cannot settle a top but knows each word's row count,
  * FTS5's ranking is given those counts (bm25's idf) and walks no word's rows only
  * to count them (at a million items that was a walk of 2 million rows for a word
@@ -701,15 +714,11 @@ static void fts5_ranks_with_the_index_counts(void **state)
 	const char *queries[sizeof c / sizeof *c];
 	for (size_t q = 0; q < sizeof c / sizeof *c; q++) {
 		queries[q] = c[q].query;
-		struct search_top t = { .limit = 50, .rc = SQLITE_OK };
-		int answered = -1;
-		impact_count_stats = (struct impact_count_stats){ 0 };
-		assert_int_equal(impact_top(f->s, SEARCH_EVIDENCE, c[q].query, NULL, 0, &t, &answered, &err), MC_OK);
-		search_top_free(&t);
-		long long counted = impact_count_stats.text + impact_count_stats.fts5;
-		if (answered || t.nknown != c[q].words || counted > 4 * 50)
+		int answered, nknown;
+		long long counted = index_counted(f, c[q].query, &answered, &nknown);
+		if (answered || nknown != c[q].words || counted > 4 * 50)
 			fail_msg("%s: answered %d by the ranking index, %d counts known, %lld rows counted", c[q].query,
-				 answered, t.nknown, counted);
+				 answered, nknown, counted);
 		struct search_rank *r;
 		int n;
 		search_count_walked = search_docsize_reads = 0;
@@ -723,6 +732,75 @@ static void fts5_ranks_with_the_index_counts(void **state)
 			fail_msg("%s: %lld lengths read from docsize, want %lld", c[q].query, search_docsize_reads, every);
 	}
 	assert_top_is_fts5(f, queries, sizeof c / sizeof *c);
+}
+
+/* Two words each in a fifth of 8,000 rows, "north" and "south", never in the same
+ * row, and a third, "west", in another fifth and beside "north" only in three
+ * rows, the shortest of both; "east" in five sixths of the rows, all but the
+ * shortest; lengths spread by fillers, so that the one-count groups are cut. */
+static void apart_text(struct mc_buf *b, int i)
+{
+	if (i == 1000 || i == 3000 || i == 5000) {
+		mc_buf_adds(b, "north west");
+		return;
+	}
+	if (i % 10 == 1 || i % 10 == 3)
+		mc_buf_adds(b, "north ");
+	if (i % 10 == 2 || i % 10 == 4)
+		mc_buf_adds(b, "south ");
+	if (i % 10 == 5 || i % 10 == 7)
+		mc_buf_adds(b, "west ");
+	if ((i * 17) % 60 >= 10)
+		mc_buf_adds(b, "east ");
+	for (int k = 0; k < 2 + (i * 17) % 60; k++)
+		mc_buf_printf(b, "filler%d ", k % 13);
+}
+
+/* Two words in a tenth to a quarter of the items often share no item at all (21
+ * of the 24 random pairs of such words that fell back to FTS5's ranking at 20,000
+ * submissions): the ranking index then hands the query to FTS5 after 32 rows
+ * counted that hold both none, not after 200 (each a read of the row's text:
+ * more than FTS5's walks cost at that size). Once a row counted holds both, it
+ * counts on to 4 x the limit before it judges, as before (the first rows counted,
+ * the words' shortest, hold both less often than the rest), and so it does beside a
+ * word in over half the rows ("east": the rows counted are the other word's
+ * shortest, which lack it here). Either way the top is FTS5's own. */
+static void words_sharing_no_row_go_to_fts5_soon(void **state)
+{
+	struct fx *f = *state;
+	struct mc_error err = MC_ERROR_INIT;
+	long long indexed;
+	add_text_rows(f, 0, 8000, apart_text);
+	assert_int_equal(search_catch_up(f->s, &indexed, &err), MC_OK);
+	static const struct {
+		const char *query;
+		long long most, least;   /* rows counted by the ranking index */
+	} c[] = {
+		{ "\"north\" \"south\"", 32, 32 },
+		{ "\"south\" \"north\"", 32, 32 },
+		{ "\"north\" \"west\"", 4 * 50, 4 * 50 },
+		{ "\"north\" \"east\"", 4 * 50, 4 * 50 },
+	};
+	const char *queries[sizeof c / sizeof *c];
+	for (size_t q = 0; q < sizeof c / sizeof *c; q++) {
+		queries[q] = c[q].query;
+		int answered, nknown;
+		long long counted = index_counted(f, c[q].query, &answered, &nknown);
+		if (answered || nknown != 2 || counted > c[q].most || counted < c[q].least)
+			fail_msg("%s: answered %d by the ranking index, %d counts known, %lld rows counted (want %lld-%lld)",
+				 c[q].query, answered, nknown, counted, c[q].least, c[q].most);
+	}
+	/* FTS5's own: no row for the first two, the three rows for the last */
+	for (size_t q = 0; q < 2; q++) {
+		struct search_rank *r;
+		int n;
+		assert_int_equal(store_search_top(f->s, SEARCH_EVIDENCE, c[q].query, 50, &r, &n, &err), MC_OK);
+		free(r);
+		assert_int_equal(n, 0);
+	}
+	assert_int_equal(fts5_count(f, "north AND south"), 0);
+	assert_int_equal(fts5_count(f, "north AND west"), 3);
+	assert_top_is_fts5(f, queries + 2, 2);
 }
 
 /* Rows where two words are both in more than half of them (bm25's idf is then
@@ -912,18 +990,18 @@ static void third_text(struct mc_buf *b, int i)
 		mc_buf_adds(b, "scarce ");
 }
 
-static long long third_rows_default;
+static long long many_rows_default;
 
 static int setup_third(void **state)
 {
-	third_rows_default = impact_pair_third_rows;
-	impact_pair_third_rows = 1000;   /* the table's rows from which words in a third are paired */
+	many_rows_default = impact_pair_many_rows;
+	impact_pair_many_rows = 1000;   /* the table's rows from which the words in over a quarter are paired */
 	return setup(state);
 }
 
 static int teardown_third(void **state)
 {
-	impact_pair_third_rows = third_rows_default;
+	impact_pair_many_rows = many_rows_default;
 	return teardown(state);
 }
 
@@ -1743,6 +1821,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(impact_top_of_two_common_words, setup, teardown),
 		cmocka_unit_test_setup_teardown(pair_of_common_words_is_fts5, setup, teardown),
 		cmocka_unit_test_setup_teardown(fts5_ranks_with_the_index_counts, setup, teardown),
+		cmocka_unit_test_setup_teardown(words_sharing_no_row_go_to_fts5_soon, setup, teardown),
 		cmocka_unit_test_setup_teardown(pair_of_words_in_a_third_is_fts5, setup_third, teardown_third),
 		cmocka_unit_test_setup_teardown(pair_of_words_in_a_quarter_is_fts5, setup_third, teardown_third),
 		cmocka_unit_test_setup_teardown(pairs_held_within_their_room, setup_heap, teardown_heap),
