@@ -1512,25 +1512,18 @@ static int rsum_equal(const struct rsum *r, const rsum_t *sums)
 	return !r->odd;
 }
 
-/* A fact's row, when it is all the facts' side has: all its columns. */
-static void rsum_fact_row(struct rsum *r, sqlite3_stmt *st, rsum_t *sums)
+/* A row, all its columns, into *sum: the walk is given the row sum of the
+ * side it reads (the facts' or the kept rows'), so one function serves both. */
+static void rsum_row(struct rsum *r, sqlite3_stmt *st, rsum_t *sum)
 {
 	rsum_begin(r, 'r');
 	rsum_cols(r, st, 0, sqlite3_column_count(st));
-	rsum_add(r, &sums[RS_ROW_FACT], 1);
-}
-
-/* A kept row: all its columns. */
-static void rsum_kept_row(struct rsum *r, sqlite3_stmt *st, rsum_t *sums)
-{
-	rsum_begin(r, 'r');
-	rsum_cols(r, st, 0, sqlite3_column_count(st));
-	rsum_add(r, &sums[RS_ROW_KEPT], 1);
+	rsum_add(r, sum, 1);
 }
 
 /* One recount as sums: the facts' rows (their first `before` columns what
- * their counts need, then the row), the kept rows, the kept counts (NULL: the
- * rows alone). */
+ * their counts need, then the row; fact_row NULL: the rows whole), the kept
+ * rows, the kept counts (NULL: the rows alone). */
 struct rsum_recount {
 	const char *fact, *kept, *counts;
 	int before;
@@ -1545,8 +1538,9 @@ static int rsum_hold(struct store *s, const struct rsum_recount *q)
 	rsum_t sums[RS_N] = { 0 };
 	int holds = 0;
 	if (rsum_start(&r)) {
-		int fact = rsum_walk(s, &r, q->fact, q->fact_row, sums);
-		int kept = fact < 0 ? -1 : rsum_walk(s, &r, q->kept, rsum_kept_row, sums);
+		int fact = q->fact_row ? rsum_walk(s, &r, q->fact, q->fact_row, sums)
+				       : rsum_walk(s, &r, q->fact, rsum_row, &sums[RS_ROW_FACT]);
+		int kept = fact < 0 ? -1 : rsum_walk(s, &r, q->kept, rsum_row, &sums[RS_ROW_KEPT]);
 		int counts = kept < 0 ? -1 : q->counts ? rsum_walk(s, &r, q->counts, q->count_row, sums) : 0;
 		holds = counts >= 0 && fact - q->before == kept && rsum_equal(&r, sums);
 	}
@@ -1668,7 +1662,7 @@ static const struct rsum_recount OWNP_SUMS = {
 };
 /* The assessors' kept rows (SQL_ASSIGNED_CHECK_ROWS): the facts' rows and the kept rows, whole. */
 static const struct rsum_recount ASSIGNED_ROW_SUMS = {
-	"SELECT * FROM report_assigned_fact", "SELECT * FROM report_assigned", NULL, 0, rsum_fact_row, NULL,
+	"SELECT * FROM report_assigned_fact", "SELECT * FROM report_assigned", NULL, 0, NULL, NULL,
 };
 #else
 /* No 128-bit integers: the statements run. */
