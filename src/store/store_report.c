@@ -742,8 +742,11 @@ static const char SQL_PAIR_FACT_COPY[] =
 	" criterion_id INTEGER, x_read TEXT, y_read TEXT, day TEXT, credential_id INTEGER, district_id INTEGER,"
 	" x_assessor TEXT, y_assessor TEXT, x_level INTEGER, y_level INTEGER, fs INTEGER, fin INTEGER,"
 	" PRIMARY KEY (submission_id, criterion_id, x_read, y_read)) WITHOUT ROWID;"
-	" INSERT OR IGNORE INTO " PAIR_FACT_COPY " SELECT * FROM report_pair_fact ORDER BY submission_id;"
-	" DROP TABLE IF EXISTS " LEVEL_POS_COPY "; CREATE TABLE " LEVEL_POS_COPY " (level_id INTEGER PRIMARY KEY,"
+	" INSERT OR IGNORE INTO " PAIR_FACT_COPY " SELECT * FROM report_pair_fact ORDER BY submission_id";
+/* The levels' positions (a few hundred rows, for the sums and the walks) and
+ * the table of the walks' differences: made first, whatever runs. */
+static const char SQL_LEVEL_POS_COPY[] =
+	"DROP TABLE IF EXISTS " LEVEL_POS_COPY "; CREATE TABLE " LEVEL_POS_COPY " (level_id INTEGER PRIMARY KEY,"
 	" pos INTEGER, levels INTEGER); INSERT INTO " LEVEL_POS_COPY " SELECT * FROM report_level_pos;"
 	" DROP TABLE IF EXISTS " AGREE_DIFFS "; CREATE TABLE " AGREE_DIFFS " (tb TEXT, k TEXT, cid INTEGER,"
 	" did INTEGER, crid INTEGER, xa TEXT, ya TEXT, owner TEXT, kept INTEGER, counted INTEGER)";
@@ -1216,20 +1219,29 @@ static int agree_walk(struct store *s, int table, struct mc_error *err)
 	return w.rc == MC_OK ? MC_OK : store_fail(s, err, "recounting agreement's months and all time");
 }
 
-/* The whole check's parts: each table's (all time, the days, the months), then the pairs. */
-static int pairs_check_whole(struct store *s, int (*fn)(void *ctx, const struct report_pair_diff *d), void *ctx,
-			     struct mc_error *err)
+/* Which of the whole check's three parts (the two tables' walks, the pairs)
+ * would find nothing: their sums hold (defined with the other sums, below). */
+static void agree_sums_hold(struct store *s, int holds[3]);
+
+/* The whole check's parts: each table's (all time, the days, the months), then
+ * the pairs; those whose sums hold are not run (they would find nothing). */
+static int pairs_check_whole(struct store *s, const int holds[3],
+			     int (*fn)(void *ctx, const struct report_pair_diff *d), void *ctx, struct mc_error *err)
 {
 	int rc = MC_OK;
 	for (int table = 0; rc == MC_OK && table < 2; table++) {
+		if (holds[table])
+			continue;
 		rc = agree_walk(s, table, err);
 		sqlite3_stmt *out = rc == MC_OK ? store_prep(s, SQL_AGREE_DIFF_OUT, err) : NULL;
 		rc = out ? pairs_check_day(s, out, NULL, fn, ctx, err) : MC_FAIL;
 		if (rc == MC_OK && sqlite3_exec(store_db(s), "DELETE FROM " AGREE_DIFFS, NULL, NULL, NULL) != SQLITE_OK)
 			rc = store_fail(s, err, "recounting agreement's pairs of reads");
 	}
-	sqlite3_stmt *pairs = rc == MC_OK ? store_prep(s, SQL_PAIRS_CHECK_PAIRS, err) : NULL;
-	return rc == MC_OK && pairs ? pairs_check_day(s, pairs, NULL, fn, ctx, err) : MC_FAIL;
+	if (rc != MC_OK || holds[2])
+		return rc;
+	sqlite3_stmt *pairs = store_prep(s, SQL_PAIRS_CHECK_PAIRS, err);
+	return pairs ? pairs_check_day(s, pairs, NULL, fn, ctx, err) : MC_FAIL;
 }
 
 int store_report_pairs_check(struct store *s, const char *const *days, int ndays,
@@ -1242,10 +1254,17 @@ int store_report_pairs_check(struct store *s, const char *const *days, int ndays
 	int rc = MC_OK;
 	if (!days) {
 		agree_held_most = 0;
-		if (sqlite3_exec(store_db(s), SQL_PAIR_FACT_COPY, NULL, NULL, NULL) != SQLITE_OK)
+		int holds[3] = { 0 };
+		if (sqlite3_exec(store_db(s), SQL_LEVEL_POS_COPY, NULL, NULL, NULL) != SQLITE_OK)
 			rc = store_fail(s, err, "recounting agreement's pairs of reads");
 		if (rc == MC_OK)
-			rc = pairs_check_whole(s, fn, ctx, err);
+			agree_sums_hold(s, holds);
+		/* the copy of the pairs is for the walks and the pairs' comparison only */
+		if (rc == MC_OK && !(holds[0] && holds[1] && holds[2]) &&
+		    sqlite3_exec(store_db(s), SQL_PAIR_FACT_COPY, NULL, NULL, NULL) != SQLITE_OK)
+			rc = store_fail(s, err, "recounting agreement's pairs of reads");
+		if (rc == MC_OK)
+			rc = pairs_check_whole(s, holds, fn, ctx, err);
 		/* their pages freed now; the tables go with the connection if not */
 		sqlite3_exec(store_db(s), "DROP TABLE IF EXISTS " PAIR_FACT_COPY "; DROP TABLE IF EXISTS " AGREE_DIFFS
 			     "; DROP TABLE IF EXISTS " LEVEL_POS_COPY,
@@ -1321,8 +1340,8 @@ static int each_day_part(struct store *s, const char *whole, const struct day_pa
  * nothing, and that is nearly always what they find. So each side is first
  * added up in one walk of each table, in whatever order the rows come: every
  * row and every count's key, a count weighed by its number, each as a 128-bit
- * number drawn from its values by a keyed hash (SipHash-2-4, two keys from the
- * kernel's random bytes for each check), modulo 2^128. When the two sides hold
+ * number drawn from its values by a keyed hash (SipHash-2-4's 128-bit output,
+ * its key from the kernel's random bytes for each check), modulo 2^128. When the two sides hold
  * the same rows and the same counts their sums are equal, and the statement
  * would find nothing: it is not run. When they differ, so do their sums, but
  * for a chance of about one in 2^58: SipHash is a pseudo-random function of a
@@ -1336,7 +1355,7 @@ static int each_day_part(struct store *s, const char *whole, const struct day_pa
 typedef unsigned __int128 rsum_t;
 
 struct rsum {
-	uint64_t key[4];     /* two SipHash keys: 128 bits a hash */
+	uint64_t key[2];     /* the SipHash key */
 	unsigned char *buf;  /* the values being hashed, tagged by their type */
 	size_t len, cap;
 	int odd;             /* something the sums cannot stand for: run the statement */
@@ -1355,16 +1374,18 @@ static uint64_t sip_rotl(uint64_t x, int b)
 		v2 += v1; v1 = sip_rotl(v1, 17); v1 ^= v2; v2 = sip_rotl(v2, 32);             \
 	} while (0)
 
-/* SipHash-2-4 of in under the key (k0, k1). */
-static uint64_t siphash24(uint64_t k0, uint64_t k1, const unsigned char *in, size_t len)
+/* SipHash-2-4 of in under the key (k0, k1), its 128-bit output: one pass over
+ * the bytes, where two 64-bit hashes under two keys took two (the hashes were
+ * most of the sums' time). */
+static rsum_t siphash24_128(uint64_t k0, uint64_t k1, const unsigned char *in, size_t len)
 {
-	uint64_t v0 = 0x736f6d6570736575u ^ k0, v1 = 0x646f72616e646f6du ^ k1;
+	uint64_t v0 = 0x736f6d6570736575u ^ k0, v1 = 0x646f72616e646f6du ^ k1 ^ 0xee;
 	uint64_t v2 = 0x6c7967656e657261u ^ k0, v3 = 0x7465646279746573u ^ k1;
 	size_t i = 0;
 	for (; i + 8 <= len; i += 8) {
-		uint64_t m = 0;
-		for (int j = 7; j >= 0; j--)
-			m = m << 8 | in[i + (size_t)j];
+		const unsigned char *b = in + i;
+		uint64_t m = (uint64_t)b[0] | (uint64_t)b[1] << 8 | (uint64_t)b[2] << 16 | (uint64_t)b[3] << 24 |
+			     (uint64_t)b[4] << 32 | (uint64_t)b[5] << 40 | (uint64_t)b[6] << 48 | (uint64_t)b[7] << 56;
 		v3 ^= m;
 		SIP_ROUND(v0, v1, v2, v3);
 		SIP_ROUND(v0, v1, v2, v3);
@@ -1377,10 +1398,14 @@ static uint64_t siphash24(uint64_t k0, uint64_t k1, const unsigned char *in, siz
 	SIP_ROUND(v0, v1, v2, v3);
 	SIP_ROUND(v0, v1, v2, v3);
 	v0 ^= last;
-	v2 ^= 0xff;
+	v2 ^= 0xee;
 	for (int r = 0; r < 4; r++)
 		SIP_ROUND(v0, v1, v2, v3);
-	return v0 ^ v1 ^ v2 ^ v3;
+	uint64_t hi = v0 ^ v1 ^ v2 ^ v3;
+	v1 ^= 0xdd;
+	for (int r = 0; r < 4; r++)
+		SIP_ROUND(v0, v1, v2, v3);
+	return (rsum_t)hi << 64 | (v0 ^ v1 ^ v2 ^ v3);
 }
 
 static void rsum_put(struct rsum *r, const void *p, size_t n)
@@ -1393,11 +1418,42 @@ static void rsum_put(struct rsum *r, const void *p, size_t n)
 	r->len += n;
 }
 
+/* A tag and a number in as few bytes as it needs (seven bits a byte, the
+ * sign folded into the lowest bit): each value written one way only, so
+ * different values are different bytes, and a key of small numbers is a few
+ * bytes, not nine a number (the hash's time goes by its bytes). */
+static void rsum_tagged(struct rsum *r, char tag, long long v)
+{
+	unsigned char b[11];
+	size_t n = 0;
+	uint64_t u = ((uint64_t)v << 1) ^ (v < 0 ? ~(uint64_t)0 : 0);
+	b[n++] = (unsigned char)tag;
+	do {
+		b[n] = (unsigned char)(u & 0x7f);
+		u >>= 7;
+		b[n] |= u ? 0x80 : 0;
+		n++;
+	} while (u);
+	rsum_put(r, b, n);
+}
+
 /* A new hash, of a kind (a row, a day's count, ...) that no other shares. */
 static void rsum_begin(struct rsum *r, char kind)
 {
 	r->len = 0;
 	rsum_put(r, &kind, 1);
+}
+
+static void rsum_int(struct rsum *r, long long v)
+{
+	rsum_tagged(r, 'i', v);
+}
+
+/* A text of n bytes (text of the same bytes as a column's, the same hash). */
+static void rsum_textn(struct rsum *r, const char *t, size_t n)
+{
+	rsum_tagged(r, 't', (long long)n);
+	rsum_put(r, t, n);
 }
 
 /* Column i as SQLite tells values apart when it groups or compares them: an
@@ -1417,17 +1473,17 @@ static void rsum_col(struct rsum *r, sqlite3_stmt *st, int i)
 		}
 	}
 	if (type == SQLITE_INTEGER) {
-		long long v = type == sqlite3_column_type(st, i) ? sqlite3_column_int64(st, i)
-								 : (long long)sqlite3_column_double(st, i);
-		rsum_put(r, "i", 1);
-		rsum_put(r, &v, sizeof v);
-	} else if (type == SQLITE_TEXT || type == SQLITE_BLOB) {
-		const void *p = type == SQLITE_TEXT ? (const void *)sqlite3_column_text(st, i) : sqlite3_column_blob(st, i);
-		long long n = sqlite3_column_bytes(st, i);
-		rsum_put(r, type == SQLITE_TEXT ? "t" : "b", 1);
-		rsum_put(r, &n, sizeof n);
+		rsum_int(r, type == sqlite3_column_type(st, i) ? sqlite3_column_int64(st, i)
+							       : (long long)sqlite3_column_double(st, i));
+	} else if (type == SQLITE_TEXT) {
+		const char *t = (const char *)sqlite3_column_text(st, i);
+		rsum_textn(r, t, (size_t)sqlite3_column_bytes(st, i));
+	} else if (type == SQLITE_BLOB) {
+		const void *p = sqlite3_column_blob(st, i);
+		size_t n = (size_t)sqlite3_column_bytes(st, i);
+		rsum_tagged(r, 'b', (long long)n);
 		if (n > 0)
-			rsum_put(r, p, (size_t)n);
+			rsum_put(r, p, n);
 	} else {
 		rsum_put(r, "n", 1);
 	}
@@ -1443,16 +1499,12 @@ static void rsum_cols(struct rsum *r, sqlite3_stmt *st, int from, int to)
 /* The text ("" for the empty key of all time). */
 static void rsum_text(struct rsum *r, const char *t)
 {
-	long long n = (long long)strlen(t);
-	rsum_put(r, "t", 1);
-	rsum_put(r, &n, sizeof n);
-	rsum_put(r, t, (size_t)n);
+	rsum_textn(r, t, strlen(t));
 }
 
 static rsum_t rsum_hash(const struct rsum *r)
 {
-	return (rsum_t)siphash24(r->key[0], r->key[1], r->buf, r->len) << 64 |
-	       siphash24(r->key[2], r->key[3], r->buf, r->len);
+	return siphash24_128(r->key[0], r->key[1], r->buf, r->len);
 }
 
 /* *sum += weight times the hash begun. */
@@ -1512,25 +1564,18 @@ static int rsum_equal(const struct rsum *r, const rsum_t *sums)
 	return !r->odd;
 }
 
-/* A fact's row, when it is all the facts' side has: all its columns. */
-static void rsum_fact_row(struct rsum *r, sqlite3_stmt *st, rsum_t *sums)
+/* A row, all its columns, into *sum: the walk is given the row sum of the
+ * side it reads (the facts' or the kept rows'), so one function serves both. */
+static void rsum_row(struct rsum *r, sqlite3_stmt *st, rsum_t *sum)
 {
 	rsum_begin(r, 'r');
 	rsum_cols(r, st, 0, sqlite3_column_count(st));
-	rsum_add(r, &sums[RS_ROW_FACT], 1);
-}
-
-/* A kept row: all its columns. */
-static void rsum_kept_row(struct rsum *r, sqlite3_stmt *st, rsum_t *sums)
-{
-	rsum_begin(r, 'r');
-	rsum_cols(r, st, 0, sqlite3_column_count(st));
-	rsum_add(r, &sums[RS_ROW_KEPT], 1);
+	rsum_add(r, sum, 1);
 }
 
 /* One recount as sums: the facts' rows (their first `before` columns what
- * their counts need, then the row), the kept rows, the kept counts (NULL: the
- * rows alone). */
+ * their counts need, then the row; fact_row NULL: the rows whole), the kept
+ * rows, the kept counts (NULL: the rows alone). */
 struct rsum_recount {
 	const char *fact, *kept, *counts;
 	int before;
@@ -1545,8 +1590,9 @@ static int rsum_hold(struct store *s, const struct rsum_recount *q)
 	rsum_t sums[RS_N] = { 0 };
 	int holds = 0;
 	if (rsum_start(&r)) {
-		int fact = rsum_walk(s, &r, q->fact, q->fact_row, sums);
-		int kept = fact < 0 ? -1 : rsum_walk(s, &r, q->kept, rsum_kept_row, sums);
+		int fact = q->fact_row ? rsum_walk(s, &r, q->fact, q->fact_row, sums)
+				       : rsum_walk(s, &r, q->fact, rsum_row, &sums[RS_ROW_FACT]);
+		int kept = fact < 0 ? -1 : rsum_walk(s, &r, q->kept, rsum_row, &sums[RS_ROW_KEPT]);
 		int counts = kept < 0 ? -1 : q->counts ? rsum_walk(s, &r, q->counts, q->count_row, sums) : 0;
 		holds = counts >= 0 && fact - q->before == kept && rsum_equal(&r, sums);
 	}
@@ -1668,8 +1714,172 @@ static const struct rsum_recount OWNP_SUMS = {
 };
 /* The assessors' kept rows (SQL_ASSIGNED_CHECK_ROWS): the facts' rows and the kept rows, whole. */
 static const struct rsum_recount ASSIGNED_ROW_SUMS = {
-	"SELECT * FROM report_assigned_fact", "SELECT * FROM report_assigned", NULL, 0, rsum_fact_row, NULL,
+	"SELECT * FROM report_assigned_fact", "SELECT * FROM report_assigned", NULL, 0, NULL, NULL,
 };
+
+/* Agreement (pairs_check_whole) as sums: three parts, each with the sums of
+ * both its sides. 0 and 1: everyone's counts (report_agree_count) and the
+ * assessors' own (report_own_count), each as the walk compares them: the
+ * counts by day against the pairs as the scores say (report_pair_fact), each
+ * pair going to its first-second tally if fs and to its final one if fin, under
+ * the key the triggers give it (AGREE_FACT), and for the own counts once for
+ * each of its readers (OWN_SIDE); the months and all time against the sums of
+ * their days. 2: the kept pairs (report_pair) against the same pairs, row for
+ * row (SQL_PAIRS_CHECK_PAIRS). One walk of the pairs, unsorted, serves all
+ * three: the whole check no longer copies them (a walk of every submission and
+ * its scores into a temporary table), sorts them by owner and day twice and
+ * compares the copy with report_pair when nothing differs. */
+#define AGREE_SUM_FACT                                                                          \
+	"SELECT f.*, px.levels, px.pos, py.pos, px.level_id IS NOT NULL AND py.level_id IS NOT NULL"  \
+	" FROM report_pair_fact f LEFT JOIN " LEVEL_POS_COPY " px ON px.level_id = f.x_level"        \
+	" LEFT JOIN " LEVEL_POS_COPY " py ON py.level_id = f.y_level"                               \
+	" ORDER BY f.submission_id" /* the submissions in id order, as the copy read them: no sort */
+#define AGREE_SUM_PAIR_COLS 13 /* report_pair's */
+static const char SQL_AGREE_SUM_FACT[] = AGREE_SUM_FACT;
+static const char SQL_AGREE_SUM_PAIRS[] = "SELECT * FROM report_pair";
+/* The counts: per, at, the key (AGREE_KEY), n, then the owner (the assessor of
+ * report_own_count; NULL for everyone's). */
+static const char *const SQL_AGREE_SUM_COUNTS[2] = {
+	"SELECT per, at, " AGREE_KEY ", n, NULL FROM report_agree_count",
+	"SELECT per, at, " AGREE_KEY ", n, assessor FROM report_own_count",
+};
+#define AGREE_SUM_N 10
+#define AGREE_SUM_OWNER 11
+
+/* A count's key, as bytes: its kind ('d' a day's, 'm' a month's, 'a' all
+ * time's), AGREE_KEY's columns after the district's... then at, then the owner
+ * (the assessor of report_own_count; none for everyone's). In that order so
+ * that a row's several keys are its first bytes read once, then a tail
+ * changed: the columns read from SQLite were most of the sums' time. */
+
+/* A day's count of a pair as AGREE_FACT keys it, up to its day (the owners
+ * follow): the district, the tally (final), the credential and criterion (0
+ * for the final tally), the earlier read's assessor ('' for first-second), the
+ * levels, both positions, the day. */
+static void agree_sum_key(struct rsum *r, sqlite3_stmt *st, int final)
+{
+	rsum_begin(r, 'd');
+	rsum_col(r, st, 6);                                   /* district_id */
+	rsum_int(r, final);
+	rsum_int(r, final ? 0 : sqlite3_column_int64(st, 5)); /* credential_id */
+	rsum_int(r, final ? 0 : sqlite3_column_int64(st, 1)); /* criterion_id */
+	if (final)
+		rsum_col(r, st, 7);                           /* x_assessor */
+	else
+		rsum_text(r, "");
+	rsum_cols(r, st, 13, 16);                             /* levels, x_pos, y_pos */
+	rsum_col(r, st, 4);                                   /* day */
+}
+
+/* Whether column i is of type; if not, the sums cannot stand for the walk,
+ * which reads every column as a number or a text (odd). */
+static int agree_sum_type(struct rsum *r, sqlite3_stmt *st, int i, int type)
+{
+	if (sqlite3_column_type(st, i) != type)
+		r->odd = 1;
+	return !r->odd;
+}
+
+/* The key begun (its first len bytes) for the owner (n bytes), into *sum. */
+static void agree_sum_owner(struct rsum *r, size_t len, const char *owner, size_t n, rsum_t *sum)
+{
+	r->len = len;
+	rsum_textn(r, owner, n);
+	rsum_add(r, sum, 1);
+}
+
+/* One pair as the scores say: its row, and each of its counts by day. */
+static void agree_sum_fact(struct rsum *r, sqlite3_stmt *st, rsum_t *sums)
+{
+	rsum_begin(r, 'r');
+	rsum_cols(r, st, 0, AGREE_SUM_PAIR_COLS);
+	rsum_add(r, &sums[2 * RS_N + RS_ROW_FACT], 1);
+	if (!sqlite3_column_int64(st, 16))
+		return; /* a level that is gone: the walk's join leaves the pair out */
+	static const int ints[] = { 1, 5, 6, 11, 12, 13, 14, 15 }; /* the columns the key reads as numbers */
+	for (size_t i = 0; i < sizeof ints / sizeof *ints; i++)
+		if (!agree_sum_type(r, st, ints[i], SQLITE_INTEGER))
+			return;
+	if (!agree_sum_type(r, st, 4, SQLITE_TEXT) || !agree_sum_type(r, st, 7, SQLITE_TEXT) ||
+	    !agree_sum_type(r, st, 8, SQLITE_TEXT))
+		return;
+	const char *x = (const char *)sqlite3_column_text(st, 7), *y = (const char *)sqlite3_column_text(st, 8);
+	size_t xn = (size_t)sqlite3_column_bytes(st, 7), yn = (size_t)sqlite3_column_bytes(st, 8);
+	/* the later read's assessor has the pair too when another (OWN_SIDE's <>) */
+	int two = xn != yn || memcmp(x, y, xn) != 0;
+	for (int final = 0; final < 2; final++) {
+		if (!sqlite3_column_int64(st, final ? 12 : 11))
+			continue; /* not in this tally (fs, fin) */
+		agree_sum_key(r, st, final);
+		size_t len = r->len;
+		rsum_add(r, &sums[RS_DAY_FACT], 1);
+		agree_sum_owner(r, len, x, xn, &sums[RS_N + RS_DAY_FACT]);
+		if (two)
+			agree_sum_owner(r, len, y, yn, &sums[RS_N + RS_DAY_FACT]);
+	}
+}
+
+/* The kept count's key from its first len bytes on (kind k): at (the text t,
+ * n bytes), the owner, into *sum weighed by w. */
+static void agree_sum_tail(struct rsum *r, sqlite3_stmt *st, size_t len, char k, const char *t, size_t n,
+			   rsum_t *sum, long long w)
+{
+	r->len = len;
+	r->buf[0] = (unsigned char)k;
+	rsum_textn(r, t, n);
+	if (sqlite3_column_type(st, AGREE_SUM_OWNER) != SQLITE_NULL)
+		rsum_col(r, st, AGREE_SUM_OWNER);
+	rsum_add(r, sum, w);
+}
+
+/* A kept count: a day's against the pairs and into its month's sum of days
+ * (the walk's month: the day's first 7 bytes), a month's against that and
+ * into all time's sum of months, all time's against that. sums: its table's.
+ * All time against the months, not the days as the walk does: the same when
+ * every month is the sum of its days (the months' sums hold), since the
+ * months then add up to what their days do, and a hash a month, not a day. */
+static void agree_sum_count(struct rsum *r, sqlite3_stmt *st, rsum_t *sums)
+{
+	long long n = rsum_weight(r, st, AGREE_SUM_N);
+	const char *at = (const char *)sqlite3_column_text(st, 1);
+	size_t at_n = (size_t)sqlite3_column_bytes(st, 1);
+	if (!agree_sum_type(r, st, 1, SQLITE_TEXT) || memchr(at, 0, at_n))
+		return; /* the walk reads at up to a NUL */
+	rsum_begin(r, 'd');
+	rsum_cols(r, st, 2, AGREE_SUM_N);
+	size_t len = r->len;
+	if (rsum_is(st, 0, "day")) {
+		agree_sum_tail(r, st, len, 'd', at, at_n, &sums[RS_DAY_KEPT], n);
+		agree_sum_tail(r, st, len, 'm', at, at_n < 7 ? at_n : 7, &sums[RS_MONTH_DAYS], n);
+	} else if (rsum_is(st, 0, "month")) {
+		agree_sum_tail(r, st, len, 'm', at, at_n, &sums[RS_MONTH_KEPT], n);
+		agree_sum_tail(r, st, len, 'a', "", 0, &sums[RS_ALL_DAYS], n);
+	} else if (rsum_is(st, 0, "all")) {
+		agree_sum_tail(r, st, len, 'a', at, at_n, &sums[RS_ALL_KEPT], n);
+	}
+}
+
+static void agree_sums_hold(struct store *s, int holds[3])
+{
+	struct rsum r;
+	rsum_t sums[3 * RS_N] = { 0 };
+	holds[0] = holds[1] = holds[2] = 0;
+	if (rsum_start(&r)) {
+		int ok = rsum_walk(s, &r, SQL_AGREE_SUM_FACT, agree_sum_fact, sums) == AGREE_SUM_PAIR_COLS + 4 &&
+			 rsum_walk(s, &r, SQL_AGREE_SUM_PAIRS, rsum_row, &sums[2 * RS_N + RS_ROW_KEPT]) ==
+				 AGREE_SUM_PAIR_COLS;
+		for (int t = 0; ok && t < 2; t++)
+			ok = rsum_walk(s, &r, SQL_AGREE_SUM_COUNTS[t], agree_sum_count, &sums[t * RS_N]) >= 0;
+		/* The counts' sums stand for the walks only when the pairs' do: then the
+		 * pairs as the scores say are report_pair's rows exactly (no key
+		 * twice, each value of its column's type), as the walks' copy of them
+		 * is. */
+		holds[2] = ok && rsum_equal(&r, &sums[2 * RS_N]);
+		for (int t = 0; holds[2] && t < 2; t++)
+			holds[t] = rsum_equal(&r, &sums[t * RS_N]);
+	}
+	free(r.buf);
+}
 #else
 /* No 128-bit integers: the statements run. */
 struct rsum_recount {
@@ -1682,6 +1892,12 @@ static int rsum_hold(struct store *s, const struct rsum_recount *q)
 	(void)s;
 	(void)q;
 	return 0;
+}
+
+static void agree_sums_hold(struct store *s, int holds[3])
+{
+	(void)s;
+	holds[0] = holds[1] = holds[2] = 0;
 }
 #endif
 

@@ -215,8 +215,18 @@ cp "$T/pairs-clean.db" "$DB"
 rm -f "$DB-wal" "$DB-shm"
 t_run 0 check
 # ...and all time's sums held in memory are its distinct keys, no more (the
-# months merged in as they end; they took up to four times that, issue 15)
+# months merged in as they end; they took up to four times that, issue 15);
+# with a day's count of each table one more, so that both walks run (a clean
+# check's sums hold, and it walks neither)
+sql "UPDATE report_agree_count SET n = n + 1 WHERE (${OWN_KEY#assessor, }) = (SELECT ${OWN_KEY#assessor, }
+	FROM report_agree_count WHERE per = 'day' AND n > 0 LIMIT 1);
+	UPDATE report_own_count SET n = n + 1 WHERE ($OWN_KEY) = (SELECT $OWN_KEY FROM report_own_count
+	WHERE per = 'day' AND n > 0 LIMIT 1)"
 MCASSESS_CHECK_TIMES=1 mc check
+t_check "a day's count of each table changed: the walks ran" \
+	sh -c "grep -q 'agreement counter (by day)' '$OUT' && grep -q 'agreement counter of the pairs with a read by .* (by day)' '$OUT'"
+cp "$T/pairs-clean.db" "$DB"
+rm -f "$DB-wal" "$DB-shm"
 HELD=$(sed -n "s/^check time: agreement's sums for all time: \([0-9]*\) held at most$/\1/p" "$ERR")
 KEYS=$(sql "SELECT max(n) FROM (SELECT count(*) AS n FROM report_agree_count WHERE per = 'all'
 	UNION ALL SELECT count(*) FROM report_own_count WHERE per = 'all' GROUP BY assessor)")
@@ -235,6 +245,13 @@ t_check "a clean check runs neither turnaround's nor the own progress's whole re
 t_check "a clean check compares the assessors' kept rows as sums" \
 	sh -c "grep -q 'SELECT .day. AS tb, k, district_id AS did, assessor' '$T/sums.sql' &&
 		! grep -q 'EXCEPT SELECT \* FROM report_assigned_fact' '$T/sums.sql'"
+# Agreement's recount is added up the same way (the pairs as the scores say,
+# report_pair's rows and both tables' counts): a clean check neither copies
+# the pairs nor walks them (the copy, its two sorts and the walks were most of
+# agreement's check: issue 15)
+t_check "a clean check compares agreement's pairs and counts as sums" \
+	sh -c "grep -q 'FROM report_pair_fact f LEFT JOIN' '$T/sums.sql' &&
+		! grep -q 'CREATE TABLE temp.check_report_pair_fact\|FROM temp.check_report_pair_fact' '$T/sums.sql'"
 # ...and every kind of change to them is still named, by that statement
 pick() { # TABLE KEY WHERE: a row's key, as SQL values
 	sql "SELECT quote($(echo "$2" | sed 's/, /) || '"', '"' || quote(/g')) FROM $1 WHERE $3 LIMIT 1 OFFSET 3"
@@ -294,6 +311,25 @@ tamper "UPDATE report_assigned SET state = 'open' WHERE (submission_id, assignme
 	"problem: submission $SUB: the assignment to $WHO kept for the assessors report is missing but its assignments and decision say there is one"
 tamper "DELETE FROM report_assigned WHERE (submission_id, assignment_id) = ($K)" \
 	"problem: submission $SUB: the assignment to $WHO kept for the assessors report is missing"
+# agreement's counts, everyone's and each assessor's own, by day, month and
+# all time, and the kept pairs, changed behind the triggers' backs
+AGREE_KEY="per, at, district_id, final, credential_id, criterion_id, x_assessor, levels, x_pos, y_pos"
+for per in day month all; do
+	case $per in day) WHAT="(by day) for " ;; month) WHAT="(by month) for " ;; all) WHAT="(all time) for " ;; esac
+	K=$(pick report_agree_count "$AGREE_KEY" "per = '$per' AND n > 0")
+	tamper "UPDATE report_agree_count SET n = n + 1 WHERE ($AGREE_KEY) = ($K)" "problem: agreement counter $WHAT"
+	K=$(pick report_own_count "assessor, $AGREE_KEY" "per = '$per' AND n > 0")
+	WHO=$(echo "$K" | cut -d"'" -f2)
+	tamper "UPDATE report_own_count SET n = n + 1 WHERE (assessor, $AGREE_KEY) = ($K)" \
+		"problem: agreement counter of the pairs with a read by $WHO $WHAT"
+done
+PAIR_KEY="submission_id, criterion_id, x_read, y_read"
+K=$(pick report_pair "$PAIR_KEY" "1")
+SUB=$(sql "SELECT ext_id FROM submission WHERE id = $(echo "$K" | cut -d, -f1)")
+tamper "UPDATE report_pair SET fs = 1 - fs WHERE ($PAIR_KEY) = ($K)" \
+	"problem: submission $SUB: the pairs of reads kept for the agreement report differ from its scores"
+tamper "DROP TRIGGER report_pair_del; DROP TRIGGER report_own_pair_del; DELETE FROM report_pair WHERE ($PAIR_KEY) = ($K)" \
+	"problem: submission $SUB: the pairs of reads kept for the agreement report differ from its scores"
 cp "$T/pairs-clean.db" "$DB"
 rm -f "$DB-wal" "$DB-shm"
 t_run 0 check
@@ -327,6 +363,10 @@ t_check "no timing without MCASSESS_CHECK_TIMES" sh -c "! '$MCASSESS' --db '$DB'
 # reads from anywhere in the file. Every statement of a whole check that reads
 # the reports' tables is planned (EXPLAIN QUERY PLAN; the plans do not depend
 # on the data: there are no statistics) and none may do either.
+# A kept pair that the scores do not say: agreement's sums differ, so its
+# walks and the pairs' comparison run and are planned here too (a clean check
+# adds them up as sums and runs neither).
+sql "INSERT INTO report_pair VALUES (1, 1, 'first', 'second', '2025-01-01', 1, 1, 'mcca', 'mccb', 1, 1, 1, 1)"
 MCASSESS_SQL_TRACE=$T/trace.sql mc check
 # SQLite's memory is bounded for the whole check, whatever the size: the first
 # connection's page cache, both connections' temporary tables and with them

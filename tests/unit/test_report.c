@@ -1164,8 +1164,13 @@ static void test_pairs_check_one_part_at_a_time(void **state)
 	struct fx *f = *state;
 	int diffs = 0, ran = 0;
 	struct mc_error err = MC_ERROR_INIT;
+	/* a kept pair that no score makes, its counts added by the triggers: every
+	 * part differs, so every part's statements run (on a clean database the
+	 * whole check's sums hold and none of them does) */
+	sql_exec(f->path, "INSERT INTO report_pair SELECT 999999, criterion_id, x_read, y_read, day, credential_id,"
+			  " district_id, x_assessor, y_assessor, x_level, y_level, fs, fin FROM report_pair LIMIT 1");
 	assert_int_equal(store_report_pairs_check(f->s, NULL, 0, pair_diff, &diffs, &err), MC_OK);
-	assert_int_equal(diffs, 0);
+	assert_true(diffs > 0);
 	sqlite3 *db = store_db(f->s);
 	for (sqlite3_stmt *st = sqlite3_next_stmt(db, NULL); st; st = sqlite3_next_stmt(db, st)) {
 		if (!strstr(sqlite3_sql(st), "report_pair") && !strstr(sqlite3_sql(st), "report_agree_count") &&
