@@ -31,6 +31,10 @@ void mc_buf_free(struct mc_buf *b);
 void *mc_xmalloc(size_t n);
 void *mc_xcalloc(size_t n, size_t size);
 void *mc_xrealloc(void *p, size_t n);
+/* An array p of *cap elements of size bytes with room for at least n: its
+ * room doubles when it must grow, so adding one at a time costs O(1) each
+ * (a sanitizer's realloc copies every time, and a large one touches new pages). */
+void *mc_xgrow(void *p, size_t *cap, size_t n, size_t size);
 char *mc_xstrdup(const char *s);
 char *mc_xstrndup(const char *s, size_t n);
 char *mc_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

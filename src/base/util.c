@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +50,23 @@ void *mc_xrealloc(void *p, size_t n)
 	p = realloc(p, n ? n : 1);
 	if (!p)
 		oom();
+	return p;
+}
+
+void *mc_xgrow(void *p, size_t *cap, size_t n, size_t size)
+{
+	if (n <= *cap && p)
+		return p;
+	size_t c = *cap ? *cap : 8;
+	while (c < n) {
+		if (c > SIZE_MAX / 2 / (size ? size : 1))
+			oom();
+		c *= 2;
+	}
+	if (c > SIZE_MAX / (size ? size : 1))
+		oom();
+	p = mc_xrealloc(p, c * size);
+	*cap = c;
 	return p;
 }
 

@@ -20,7 +20,7 @@
 #include "mcassess/text.h"
 #include "mcassess/util.h"
 
-static void say(FILE *f, int flags, const char *fmt, va_list ap)
+static __attribute__((format(printf, 3, 0))) void say(FILE *f, int flags, const char *fmt, va_list ap)
 {
 	char *s = mc_xvasprintf(fmt, ap);
 	text_safe_fputs(s, flags, f);

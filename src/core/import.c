@@ -482,7 +482,7 @@ static long json_sub_line(const struct imp *c, long ej, int sect, const char *ke
  * CSV  "FILE:LINE: column 'NAME': MSG"
  * JSON "FILE:LINE: submission N (id "X"): evidence[K].NAME: MSG", after "not the
  * expected shape: " when `shape` says the JSON is valid but not what we read. */
-static int vbad(struct imp *c, const struct sub *sb, int ev, int fld, const char *key, int shape,
+static __attribute__((format(printf, 7, 0))) int vbad(struct imp *c, const struct sub *sb, int ev, int fld, const char *key, int shape,
 		const char *fmt, va_list ap)
 {
 	char *msg;

@@ -657,6 +657,7 @@ struct tally {
 struct actx {
 	struct tally *v;
 	int n;
+	size_t cap; /* v's room: a tally is 2 KiB, so it doubles (mc_xgrow) */
 	int hint[4]; /* the last tallies found: pairs come sorted, so most lookups hit one */
 	unsigned next;
 };
@@ -676,7 +677,7 @@ static struct tally *tally_find(struct actx *a, const char *what, const char *ke
 			a->hint[a->next++ % 4] = i;
 			return &a->v[i];
 		}
-	a->v = mc_xrealloc(a->v, sizeof *a->v * (size_t)(a->n + 1));
+	a->v = mc_xgrow(a->v, &a->cap, (size_t)a->n + 1, sizeof *a->v);
 	struct tally *t = &a->v[a->n++];
 	t->what = mc_xstrdup(what);
 	t->key = mc_xstrdup(key);

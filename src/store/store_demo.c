@@ -507,8 +507,8 @@ static const char *const DEFERRED[] = {
 static const char SQL_TRIGGER_TEXT[] = "SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = ?1";
 static const char SQL_LAST_SUBMISSION[] = "SELECT coalesce(max(id), 0) FROM submission";
 static const char *const SQL_CATCH_UP[] = {
-	"INSERT INTO report_change SELECT submitted_at, credential_id, educator_id, status, attempt, 1"
-	" FROM submission WHERE id > ?1 ORDER BY id",
+	("INSERT INTO report_change SELECT submitted_at, credential_id, educator_id, status, attempt, 1"
+	 " FROM submission WHERE id > ?1 ORDER BY id"),
 	"INSERT INTO report_touch SELECT id FROM submission WHERE id > ?1 ORDER BY id",
 	"INSERT INTO report_pair_move SELECT id FROM submission WHERE id > ?1 ORDER BY id",
 };

@@ -20,6 +20,27 @@ static void buf_grows_and_stays_terminated(void **state)
 	free(s);
 }
 
+/* One at a time, 10,000 elements: the room doubles, so it moves 12 times (8 to 16,384), not
+ * 10,000 (a sanitizer's realloc copies the whole array at every move). */
+static void array_room_doubles(void **state)
+{
+	(void)state;
+	int *v = NULL;
+	size_t cap = 0, moves = 0, last = 0;
+	for (int i = 0; i < 10000; i++) {
+		v = mc_xgrow(v, &cap, (size_t)i + 1, sizeof *v);
+		assert_true(cap >= (size_t)i + 1);
+		if (cap != last)
+			moves++, last = cap;
+		v[i] = i;
+	}
+	assert_true(moves <= 12);
+	for (int i = 0; i < 10000; i++)
+		assert_int_equal(v[i], i);
+	assert_ptr_equal(mc_xgrow(v, &cap, 5, sizeof *v), v); /* room enough: as it was */
+	free(v);
+}
+
 static void time_parse_accepts_iso_forms(void **state)
 {
 	(void)state;
@@ -128,6 +149,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(buf_grows_and_stays_terminated),
+		cmocka_unit_test(array_room_doubles),
 		cmocka_unit_test(uuid_without_randomness_is_an_error),
 		cmocka_unit_test(time_parse_accepts_iso_forms),
 		cmocka_unit_test(time_parse_rejects_bad_dates),
