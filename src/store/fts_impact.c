@@ -878,28 +878,65 @@ static void pairs_count(struct pairs *p, const char *tok, int ntok)
 		p->touched[p->ntouched++] = w;
 }
 
-/* A cut to write, in the table's order (pid, tf1, tf2). */
-struct cut_row {
-	long long pid, doc;
-	int tf1, tf2, dl;
+/* The cuts to write: the dirty list itself, sorted in place into the table's
+ * order (pid, tf1, tf2). A copy of the rows to sort (32 bytes a cut) and qsort's
+ * own buffer of as many held 4 MiB beside the full cuts' table (2 MiB) and the
+ * pairs' heaps (6 MiB) at a rebuild's peak (issue 15: the demo's, 33.6 MB at
+ * 10,000 submissions); the list's 4 bytes a cut are held anyway. The order is
+ * the same: no two cuts have the same pair and counts. */
+struct cut_flush {
+	const struct pairs *p;
+	long long base;
 };
 
-static int cut_row_cmp(const void *a, const void *b)
+static int cut_before(const struct pairs *p, unsigned i, unsigned j)
 {
-	const struct cut_row *x = a, *y = b;
-	if (x->pid != y->pid)
-		return x->pid < y->pid ? -1 : 1;
-	return x->tf1 != y->tf1 ? x->tf1 - y->tf1 : x->tf2 - y->tf2;
+	const struct pcut *x = &p->cut[i], *y = &p->cut[j];
+	long long px = p->ps[x->slot - 1].pid, py = p->ps[y->slot - 1].pid;
+	if (px != py)
+		return px < py;
+	return x->tf1 != y->tf1 ? x->tf1 < y->tf1 : x->tf2 < y->tf2;
+}
+
+static void cut_sift(const struct pairs *p, unsigned *v, size_t n, size_t i)
+{
+	for (;;) {
+		size_t m = i, l = 2 * i + 1, r = l + 1;
+		if (l < n && cut_before(p, v[m], v[l]))
+			m = l;
+		if (r < n && cut_before(p, v[m], v[r]))
+			m = r;
+		if (m == i)
+			return;
+		unsigned t = v[i];
+		v[i] = v[m];
+		v[m] = t;
+		i = m;
+	}
+}
+
+/* Heapsort: no memory beside the list, and n log n at worst. */
+static void cuts_sort(const struct pairs *p, unsigned *v, size_t n)
+{
+	for (size_t i = n / 2; i-- > 0;)
+		cut_sift(p, v, n, i);
+	for (size_t k = n; k-- > 1;) {
+		unsigned t = v[0];
+		v[0] = v[k];
+		v[k] = t;
+		cut_sift(p, v, k, 0);
+	}
 }
 
 static void bind_cut(sqlite3_stmt *st, int at, int i, const void *ctx)
 {
-	const struct cut_row *c = (const struct cut_row *)ctx + i;
-	store_bind_int(st, at, c->pid);
+	const struct cut_flush *f = ctx;
+	const struct pcut *c = &f->p->cut[f->p->dirty[i]];
+	store_bind_int(st, at, f->p->ps[c->slot - 1].pid);
 	store_bind_int(st, at + 1, c->tf1);
 	store_bind_int(st, at + 2, c->tf2);
 	store_bind_int(st, at + 3, c->dl);
-	store_bind_int(st, at + 4, c->doc);
+	store_bind_int(st, at + 4, f->base + c->off);
 }
 
 /* The cuts changed since written into the table (those on the dirty list, not
@@ -909,15 +946,13 @@ static int pairs_flush_cuts(struct store *s, struct pairs *p, long long base, in
 {
 	int rc = MC_OK;
 	if (p->ndirty > 0) {
-		struct cut_row *rows = mc_xmalloc(sizeof *rows * (size_t)p->ndirty);
-		for (int i = 0; i < p->ndirty; i++) {
-			struct pcut *c = &p->cut[p->dirty[i]];
-			rows[i] = (struct cut_row){ p->ps[c->slot - 1].pid, base + c->off, c->tf1, c->tf2, (int)c->dl };
-			c->dirty = 0;
-		}
-		qsort(rows, (size_t)p->ndirty, sizeof *rows, cut_row_cmp);
-		rc = rows_write(s, SQL_PAIR_CUT, 5, p->ndirty, bind_cut, rows, NULL, err);
-		free(rows);
+		MC_CRASH_POINT("search: the pairs' cuts to write");
+		cuts_sort(p, p->dirty, (size_t)p->ndirty);
+		MC_CRASH_POINT("search: the pairs' cuts sorted");
+		struct cut_flush f = { p, base };
+		rc = rows_write(s, SQL_PAIR_CUT, 5, p->ndirty, bind_cut, &f, NULL, err);
+		for (int i = 0; i < p->ndirty; i++)
+			p->cut[p->dirty[i]].dirty = 0;
 		p->ndirty = 0;
 	}
 	if (empty && p->ncut > 0) {

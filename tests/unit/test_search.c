@@ -1098,15 +1098,20 @@ static void pair_of_words_in_a_quarter_is_fts5(void **state)
 	assert_impact_is_fts5(f, SEARCH_EVIDENCE, paired, sizeof paired / sizeof *paired, -1);
 }
 
-/* Every pair's kept rows, by its words (their ids change when rebuilt), in order. */
-static char *pair_rows_kept(const char *path)
+/* Every pair's rows of a table (search_pair_row, kept; search_pair_cut), by its
+ * words (their ids change when rebuilt), in order (the rows' `order`). */
+static char *pair_table_kept(const char *path, const char *table, const char *order)
 {
-	char *v = unit_query_text(path,
-		"SELECT group_concat(k, ' ') FROM (SELECT a.term || '/' || b.term || ':' || r.doc || ':' || r.tf1 "
-		"|| ':' || r.tf2 || ':' || r.dl AS k FROM search_pair_row r JOIN search_pair p ON p.id = r.pid "
-		"JOIN search_term a ON a.id = p.a JOIN search_term b ON b.id = p.b ORDER BY a.term, b.term, r.nkey, r.doc)");
+	char *sql = mc_xasprintf("SELECT group_concat(k, ' ') FROM (SELECT a.term || '/' || b.term || ':' || r.doc "
+				 "|| ':' || r.tf1 || ':' || r.tf2 || ':' || r.dl AS k FROM %s r JOIN search_pair p "
+				 "ON p.id = r.pid JOIN search_term a ON a.id = p.a JOIN search_term b ON b.id = p.b "
+				 "ORDER BY a.term, b.term, %s)", table, order);
+	char *v = unit_query_text(path, sql);
+	free(sql);
 	return v ? v : mc_xstrdup("");
 }
+
+static char *pair_rows_kept(const char *path) { return pair_table_kept(path, "search_pair_row", "r.nkey, r.doc"); }
 
 static long long heap_bytes_default;
 
@@ -1159,6 +1164,50 @@ static void pairs_held_within_their_room(void **state)
 	assert_true(impact_pair_heap_most <= 16384);
 	assert_answered_by_pairs(f, paired, sizeof paired / sizeof *paired);
 	assert_impact_is_fts5(f, SEARCH_EVIDENCE, paired, sizeof paired / sizeof *paired, -1);
+}
+
+/* The heap outside SQLite when a flush of the pairs' cuts begins and once they
+ * are sorted: sorted in place, nothing more is held (a copy and qsort's buffer,
+ * 32 bytes a cut each, held 4 MiB at a rebuild's peak: issue 15, demo's peak). */
+static long long cuts_heap_at_start, cuts_heap_most, cuts_flushes;
+
+static void note_cuts_heap(const char *point)
+{
+	if (strcmp(point, "search: the pairs' cuts to write") == 0) {
+		cuts_heap_at_start = unit_heap_outside_sqlite();
+	} else if (strcmp(point, "search: the pairs' cuts sorted") == 0) {
+		long long more = unit_heap_outside_sqlite() - cuts_heap_at_start;
+		if (more > cuts_heap_most)
+			cuts_heap_most = more;
+		cuts_flushes++;
+	}
+}
+
+/* The pairs' cuts are sorted for their table where they are held: a rebuild's
+ * flush of them (at its end; at 65,536 cuts held, on the way) holds not a byte
+ * more while sorting, and writes the same cuts. */
+static void pair_cuts_sorted_in_place(void **state)
+{
+	struct fx *f = *state;
+	struct mc_error err = MC_ERROR_INIT;
+	long long indexed;
+	add_text_rows(f, 0, 1500, third_text);
+	assert_int_equal(search_catch_up(f->s, &indexed, &err), MC_OK);
+	char *cuts = pair_table_kept(f->path, "search_pair_cut", "r.tf1, r.tf2");
+	assert_true(strlen(cuts) > 0);
+	cuts_heap_most = cuts_flushes = 0;
+	mc_crash_hook = note_cuts_heap;
+	assert_int_equal(store_begin(f->s, &err), MC_OK);
+	assert_int_equal(search_reindex(f->s, &err), MC_OK);
+	assert_int_equal(store_commit(f->s, &err), MC_OK);
+	mc_crash_hook = NULL;
+	if (cuts_flushes < 1 || cuts_heap_most != 0)
+		fail_msg("%lld flushes of the pairs' cuts, holding up to %lld bytes more while sorting", cuts_flushes,
+			 cuts_heap_most);
+	char *again = pair_table_kept(f->path, "search_pair_cut", "r.tf1, r.tf2");
+	assert_string_equal(again, cuts);
+	free(again);
+	free(cuts);
 }
 
 static int ll_cmp(const void *a, const void *b);
@@ -1825,6 +1874,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(pair_of_words_in_a_third_is_fts5, setup_third, teardown_third),
 		cmocka_unit_test_setup_teardown(pair_of_words_in_a_quarter_is_fts5, setup_third, teardown_third),
 		cmocka_unit_test_setup_teardown(pairs_held_within_their_room, setup_heap, teardown_heap),
+		cmocka_unit_test_setup_teardown(pair_cuts_sorted_in_place, setup_third, teardown_third),
 		cmocka_unit_test_setup_teardown(counts_from_text_are_fts5, setup, teardown),
 		cmocka_unit_test_setup_teardown(impact_index_built_for_an_old_index, setup, teardown),
 		cmocka_unit_test_setup_teardown(impact_index_follows_the_rebuild_in_steps, setup, teardown),
