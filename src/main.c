@@ -17,7 +17,15 @@
 #include "mcassess/suggest.h"
 #include "mcassess/util.h"
 
-#ifdef __SANITIZE_ADDRESS__
+#if defined(__has_feature) /* clang says so here; gcc defines __SANITIZE_ADDRESS__ */
+#if __has_feature(address_sanitizer)
+#define MC_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define MC_ASAN 1
+#endif
+#ifdef MC_ASAN
 #include <sys/auxv.h>
 /* A sanitizer build: LeakSanitizer stops the process's threads with ptrace, which
  * a set-ID process (a shared install) forbids, so such a run checks all but leaks. */

@@ -20,8 +20,8 @@ static const char *const DOMAIN_TABLES[] = {
 	"SELECT * FROM district ORDER BY id",
 	"SELECT * FROM school ORDER BY id",
 	"SELECT * FROM cohort ORDER BY id",
-	"SELECT user, name, email, role, district_id, created_at FROM person "
-	"WHERE role <> 'admin' ORDER BY id",
+	("SELECT user, name, email, role, district_id, created_at FROM person "
+	 "WHERE role <> 'admin' ORDER BY id"),
 	"SELECT * FROM educator ORDER BY id",
 	"SELECT * FROM submission ORDER BY id",
 	"SELECT * FROM evidence ORDER BY id",

@@ -669,8 +669,8 @@ static void test_own_progress(void **state)
 	static const char *const writes[] = {
 		"UPDATE submission SET status = 'earned' WHERE id = (SELECT id FROM own_sub)",
 		"UPDATE submission SET attempt = 2 WHERE id = (SELECT id FROM own_sub)",
-		"UPDATE educator SET district_id = (SELECT min(id) FROM district WHERE id <> educator.district_id) "
-		"WHERE id = (SELECT educator_id FROM submission WHERE id = (SELECT id FROM own_sub))",
+		("UPDATE educator SET district_id = (SELECT min(id) FROM district WHERE id <> educator.district_id) "
+		 "WHERE id = (SELECT educator_id FROM submission WHERE id = (SELECT id FROM own_sub))"),
 		"UPDATE submission SET submitted_at = '2025-11-20T09:00:00Z' WHERE id = (SELECT id FROM own_sub)",
 		"DELETE FROM assignment WHERE submission_id = (SELECT id FROM own_sub) AND read = 'first'",
 	};
