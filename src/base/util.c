@@ -57,7 +57,7 @@ void *mc_xgrow(void *p, size_t *cap, size_t n, size_t size)
 {
 	if (n <= *cap && p)
 		return p;
-	size_t c = *cap ? *cap : 8;
+	size_t c = *cap ? *cap : (size && size < 64 ? 64 / size : 1); /* first: 64 bytes' worth */
 	while (c < n) {
 		if (c > SIZE_MAX / 2 / (size ? size : 1))
 			oom();
@@ -102,13 +102,7 @@ char *mc_xasprintf(const char *fmt, ...)
 
 static void buf_grow(struct mc_buf *b, size_t extra)
 {
-	if (b->len + extra + 1 <= b->cap)
-		return;
-	size_t cap = b->cap ? b->cap : 64;
-	while (cap < b->len + extra + 1)
-		cap *= 2;
-	b->data = mc_xrealloc(b->data, cap);
-	b->cap = cap;
+	b->data = mc_xgrow(b->data, &b->cap, b->len + extra + 1, 1);
 }
 
 void mc_buf_add(struct mc_buf *b, const void *p, size_t n)

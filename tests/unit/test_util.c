@@ -20,7 +20,7 @@ static void buf_grows_and_stays_terminated(void **state)
 	free(s);
 }
 
-/* One at a time, 10,000 elements: the room doubles, so it moves 12 times (8 to 16,384), not
+/* One at a time, 10,000 elements: the room doubles, so it moves 11 times (16 to 16,384), not
  * 10,000 (a sanitizer's realloc copies the whole array at every move). */
 static void array_room_doubles(void **state)
 {
