@@ -19,8 +19,9 @@
  * of common words (below: two words both in most rows, which the bound above seldom
  * settles); format 5 pairs every two of those words, those whose idfs are far
  * apart weighed by them; format 6 pairs the words in over a quarter of the rows,
- * not a third; an index of an older format is rebuilt, in steps
- * (store_search.c).
+ * not a third; format 7 keeps each word in over a tenth of them a set of its rows
+ * (two such words often share none: below); an index of an older format is
+ * rebuilt, in steps (store_search.c).
  *
  * Kept in step where the FTS5 tables are written (store_search.c): rows indexed,
  * feedback replaced, rebuilt; store_search_impact_build() fills it for an index
@@ -55,7 +56,7 @@
 #define IMPACT_COUNT_VS_AND 64
 #define IMPACT_COUNT_VS_WALK 512
 #define IMPACT_KEY "search.impact"  /* meta: IMPACT_FORMAT once the index is built */
-#define IMPACT_FORMAT "6"
+#define IMPACT_FORMAT "7"
 
 static const char SQL_TERM_UPSERT[] =
 	"INSERT INTO search_term(src, term, df, tokens) VALUES (?1, ?2, ?3, ?4) "
@@ -162,12 +163,18 @@ struct impact_batch {
 	/* pairs of common words (below): loaded at the first row; only them, not words */
 	struct pairs *pr;
 	int pairs_loaded, pairs_only;
+	struct sets *sets;    /* the words that keep a set of their rows (below), or NULL */
+	int set_rc;           /* a set's write failed while a row was tokenized */
+	struct store *s;      /* (for those writes) */
+	struct mc_error *err;
 };
 
 long long impact_held_most;
 
 struct pairs;
 static void pairs_free(struct pairs **pp);
+struct sets;
+static void sets_free(struct sets **sp);
 
 static unsigned long hash_term(const char *s, size_t n)
 {
@@ -348,6 +355,7 @@ void impact_batch_free(struct impact_batch **b)
 		return;
 	batch_empty(*b);
 	pairs_free(&(*b)->pr);
+	sets_free(&(*b)->sets);
 	mc_buf_free(&(*b)->bytes_tok);
 	free((*b)->tok);
 	free((*b)->touched);
@@ -1120,6 +1128,196 @@ static int pairs_remove(struct store *s, struct impact_batch *b, struct pairs *p
 	return rc;
 }
 
+/* ---------------------------------------------------------------- the words' sets of rows */
+
+/* Two words in a tenth to a quarter of the rows are too many to pair (350 such
+ * words at 100,000 submissions), and the rows each keeps in its groups are its
+ * shortest, which seldom hold the other: the index could not settle such a query
+ * and FTS5 walked both words' whole lists (20-30 ms at 100,000 submissions, O(n)),
+ * most often to find that the two share no row at all (search14: 21 of the 24
+ * that fell back at 20,000). So each word in over a tenth of a large table's rows
+ * (the pairs' PAIR_MANY_ROWS) keeps the set of its rows, a bit a rowid, SET_ROWS
+ * rowids to a row of search_set: two such words' rows in common are then found
+ * from their bits, n / 8 bytes a word, not from their lists (the demo's words in a
+ * tenth of the items are spread over every block of 64 rowids, so nothing coarser
+ * than a bit a row would tell them apart). None in common: no match, at once; a
+ * few: each one counted and scored as the index counts any row; more than FTS5's
+ * ranking would cost: the index and FTS5 as before. A bit set stays set when its
+ * row loses the word (a feedback replaced): every row found is counted anyway.
+ * Rows come in rowid order (a build, the evidence's new rows), so a word holds
+ * one chunk of bits at a time (SET_WORDS x SET_BYTES at most: 1 MiB), written
+ * when a row of another chunk comes and at the batch's end, ORed into what the
+ * table holds. */
+#define SET_SHIFT 13
+#define SET_ROWS (1 << SET_SHIFT)       /* rowids a chunk: 8,192 */
+#define SET_BYTES (SET_ROWS / 8)        /* 1 KiB */
+#define SET_SHARE 10                    /* words in over a tenth of the rows */
+#define SET_WORDS 1024                  /* at most (512 words at 100,000 submissions) */
+#define SET_HASH 2048                   /* slots of the words' table (> 2 SET_WORDS) */
+
+static const char SQL_SET_WORDS[] =
+	"SELECT t.id, t.term FROM search_set s JOIN search_term t ON t.id = s.tid WHERE s.chunk = -1 AND t.src = ?1";
+static const char SQL_SET_GET[] = "SELECT bits FROM search_set WHERE tid = ?1 AND chunk = ?2";
+static const char SQL_SET_PUT[] = "INSERT OR REPLACE INTO search_set(tid, chunk, bits) VALUES (?1, ?2, ?3)";
+static const char SQL_SET_CHUNKS[] = "SELECT chunk, bits FROM search_set WHERE tid = ?1 AND chunk >= 0 ORDER BY chunk";
+static const char SQL_SET_MARK[] =
+	"INSERT OR IGNORE INTO search_set(tid, chunk, bits) SELECT id, -1, x'' FROM search_term "
+	"WHERE src = ?1 AND term <> '' AND term <> ?2 AND df * ?3 > ?4 AND df >= ?5 ORDER BY df DESC, id LIMIT ?6";
+static const char SQL_CLEAR_SETS[] =
+	"DELETE FROM search_set WHERE tid IN (SELECT id FROM search_term WHERE src = ?1)";
+
+struct impact_set_stats impact_set_stats;
+
+struct wset {
+	long long tid;
+	long long chunk;        /* the chunk held (bits), -1: none */
+	unsigned char *bits;    /* SET_BYTES, once a row came */
+	int dirty;
+};
+
+struct sets {
+	int nw;
+	char *word[SET_WORDS];
+	short hash[SET_HASH];   /* word + 1, by the word's hash */
+	struct wset w[SET_WORDS];
+};
+
+static void sets_free(struct sets **sp)
+{
+	struct sets *p = *sp;
+	if (!p)
+		return;
+	for (int i = 0; i < p->nw; i++) {
+		free(p->word[i]);
+		free(p->w[i].bits);
+	}
+	free(p);
+	*sp = NULL;
+}
+
+/* The table's words that keep a set (none: NULL). */
+static int sets_load(struct store *s, enum search_source src, struct sets **out, struct mc_error *err)
+{
+	*out = NULL;
+	sqlite3_stmt *st = store_prep(s, SQL_SET_WORDS, err);
+	if (!st)
+		return MC_FAIL;
+	store_bind_int(st, 1, src);
+	struct sets *p = NULL;
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (!p)
+			p = mc_xcalloc(1, sizeof *p);
+		if (p->nw == SET_WORDS)
+			continue;   /* more than are chosen: written by hand */
+		const char *term = (const char *)sqlite3_column_text(st, 1);
+		size_t j = hash_term(term, strlen(term)) & (SET_HASH - 1);
+		while (p->hash[j])
+			j = (j + 1) & (SET_HASH - 1);
+		p->word[p->nw] = mc_xstrdup(term);
+		p->w[p->nw] = (struct wset){ .tid = sqlite3_column_int64(st, 0), .chunk = -1 };
+		p->hash[j] = (short)(++p->nw);
+	}
+	sqlite3_reset(st);
+	if (step != SQLITE_DONE) {
+		sets_free(&p);
+		return store_fail(s, err, "reading the search index");
+	}
+	*out = p;
+	return MC_OK;
+}
+
+/* A chunk held into the table, ORed into the bits it holds there. */
+static int set_write(struct store *s, struct wset *w, struct mc_error *err)
+{
+	sqlite3_stmt *st = store_prep(s, SQL_SET_GET, err);
+	if (!st)
+		return MC_FAIL;
+	store_bind_int(st, 1, w->tid);
+	store_bind_int(st, 2, w->chunk);
+	int step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		const unsigned char *old = sqlite3_column_blob(st, 0);
+		int n = sqlite3_column_bytes(st, 0);
+		for (int i = 0; old && i < n && i < SET_BYTES; i++)
+			w->bits[i] |= old[i];
+	}
+	sqlite3_reset(st);
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		return store_fail(s, err, "reading the search index");
+	int n = SET_BYTES;   /* the trailing empty bytes are left out (the last chunk's) */
+	while (n > 1 && !w->bits[n - 1])
+		n--;
+	if (!(st = store_prep(s, SQL_SET_PUT, err)))
+		return MC_FAIL;
+	store_bind_int(st, 1, w->tid);
+	store_bind_int(st, 2, w->chunk);
+	sqlite3_bind_blob(st, 3, w->bits, n, SQLITE_STATIC);
+	w->dirty = 0;
+	return step_end(s, st, err);
+}
+
+/* A word of row doc: its bit set, the chunk it held written first if another. */
+static int sets_note(struct store *s, struct sets *p, const char *tok, int ntok, long long doc,
+		     struct mc_error *err)
+{
+	size_t j = hash_term(tok, (size_t)ntok) & (SET_HASH - 1);
+	while (p->hash[j]) {
+		const char *word = p->word[p->hash[j] - 1];
+		if (strlen(word) == (size_t)ntok && memcmp(word, tok, (size_t)ntok) == 0)
+			break;
+		j = (j + 1) & (SET_HASH - 1);
+	}
+	if (!p->hash[j] || doc < 0)
+		return MC_OK;
+	struct wset *w = &p->w[p->hash[j] - 1];
+	long long chunk = doc >> SET_SHIFT;
+	int rc = MC_OK;
+	if (w->chunk != chunk) {
+		if (w->dirty)
+			rc = set_write(s, w, err);
+		if (!w->bits)
+			w->bits = mc_xmalloc(SET_BYTES);
+		memset(w->bits, 0, SET_BYTES);
+		w->chunk = chunk;
+	}
+	long long at = doc & (SET_ROWS - 1);
+	w->bits[at >> 3] |= (unsigned char)(1u << (at & 7));
+	w->dirty = 1;
+	return rc;
+}
+
+static int sets_flush(struct store *s, struct sets *p, struct mc_error *err)
+{
+	int rc = MC_OK;
+	for (int i = 0; rc == MC_OK && i < p->nw; i++)
+		if (p->w[i].dirty)
+			rc = set_write(s, &p->w[i], err);
+	return rc;
+}
+
+/* The words that keep a set, chosen now (their sets emptied): in a table of
+ * impact_pair_many_rows rows or more, the SET_WORDS most common in over a tenth. */
+static int sets_choose(struct store *s, enum search_source src, long long rows, struct mc_error *err)
+{
+	sqlite3_stmt *st = store_prep(s, SQL_CLEAR_SETS, err);
+	if (!st)
+		return MC_FAIL;
+	store_bind_int(st, 1, src);
+	int rc = step_end(s, st, err);
+	if (rc != MC_OK || rows < impact_pair_many_rows)
+		return rc;
+	if (!(st = store_prep(s, SQL_SET_MARK, err)))
+		return MC_FAIL;
+	store_bind_int(st, 1, src);
+	store_bind_text(st, 2, SEARCH_LENGTH_MARK);
+	store_bind_int(st, 3, SET_SHARE);
+	store_bind_int(st, 4, rows);
+	store_bind_int(st, 5, PAIR_MIN_DF);
+	store_bind_int(st, 6, SET_WORDS);
+	return step_end(s, st, err);
+}
+
 /* ---------------------------------------------------------------- one row's words */
 
 static int collect(void *p, const char *tok, int ntok, int start, int end, int colocated)
@@ -1173,6 +1371,8 @@ static int count_word(void *p, const char *tok, int ntok, int start, int end, in
 		b->dl++;
 	if (b->pr)
 		pairs_count(b->pr, tok, ntok);
+	if (b->sets && b->set_rc == MC_OK)
+		b->set_rc = sets_note(b->s, b->sets, tok, ntok, b->doc, b->err);
 	if (b->pairs_only)
 		return 0;
 	size_t j = bterm_get(b, tok, (size_t)ntok);
@@ -1197,9 +1397,11 @@ int impact_batch_row(struct store *s, struct impact_batch *b, long long doc, con
 	int rc = MC_OK;
 	if (!b->pairs_loaded) {
 		rc = pairs_load(s, b->src, &b->pr, err);
+		if (rc == MC_OK)
+			rc = sets_load(s, b->src, &b->sets, err);
 		b->pairs_loaded = 1;
 	}
-	if (rc != MC_OK || (b->pairs_only && !b->pr))
+	if (rc != MC_OK || (b->pairs_only && !b->pr && !b->sets))
 		return rc;
 	if (b->rows > 0 && (doc < b->base || (unsigned long long)(doc - b->base) > 0xffffffffULL))
 		rc = impact_batch_flush(s, b, err);   /* too far from the first for a key */
@@ -1210,7 +1412,12 @@ int impact_batch_row(struct store *s, struct impact_batch *b, long long doc, con
 	b->dl = 0;
 	b->ntouched = 0;
 	b->doc = doc;
+	b->s = s;
+	b->err = err;
+	b->set_rc = MC_OK;
 	rc = store_search_tokenize(s, text ? text : "", text ? len : 0, 0, count_word, b, err);
+	if (rc == MC_OK)
+		rc = b->set_rc;
 	if (rc != MC_OK)
 		return rc;
 	for (int i = 0; i < b->ntouched; i++) {
@@ -1351,6 +1558,8 @@ int impact_batch_flush(struct store *s, struct impact_batch *b, struct mc_error 
 		rc = term_add(s, b->src, "", b->rows, b->tokens, &tid, err);
 	if (rc == MC_OK && b->pr)
 		rc = pairs_flush(s, b, b->pr, err);
+	if (rc == MC_OK && b->sets)
+		rc = sets_flush(s, b->sets, err);
 	batch_empty(b);
 	return rc;
 }
@@ -1393,10 +1602,10 @@ int impact_remove_row(struct store *s, enum search_source src, long long doc, co
 
 int impact_clear(struct store *s, enum search_source src, struct mc_error *err)
 {
-	const char *sql[] = { SQL_CLEAR_PAIR_ROWS, SQL_CLEAR_PAIR_CUTS, SQL_CLEAR_PAIRS, SQL_CLEAR_POSTS,
-			      SQL_CLEAR_CUTS, SQL_CLEAR_TERMS };
+	const char *sql[] = { SQL_CLEAR_PAIR_ROWS, SQL_CLEAR_PAIR_CUTS, SQL_CLEAR_PAIRS, SQL_CLEAR_SETS,
+			      SQL_CLEAR_POSTS, SQL_CLEAR_CUTS, SQL_CLEAR_TERMS };
 	int rc = MC_OK;
-	for (int i = 0; rc == MC_OK && i < 6; i++) {
+	for (int i = 0; rc == MC_OK && i < 7; i++) {
 		sqlite3_stmt *st = store_prep(s, sql[i], err);
 		if (!st)
 			return MC_FAIL;
@@ -1931,6 +2140,16 @@ static int row_counts(struct query *q, long long doc, int dl, int *tf, struct mc
  * counted held both none were answered by the index after 133-481 (`a losing`,
  * `three growth`), in less than FTS5's walks then cost. */
 #define IMPACT_COUNT_SURE 32
+
+/* What FTS5's ranking of the query costs, in rows counted. */
+static double fts5_cost(const struct query *q)
+{
+	return q->least_df < SEARCH_AND_BELOW(q->nrow) ? (double)q->least_df / IMPACT_COUNT_VS_AND
+						      : (double)(q->sum_df + q->nrow) / IMPACT_COUNT_VS_WALK;
+}
+
+static int row_length(struct query *q, long long doc, int *dl, struct mc_error *err);
+
 static int to_fts5(const struct query *q, const struct search_top *t)
 {
 	int floor = 0;   /* a word in over half the items */
@@ -1940,9 +2159,7 @@ static int to_fts5(const struct query *q, const struct search_top *t)
 	    ((t->n > 0 || floor) && q->counted < 4L * t->limit))
 		return 0;
 	double rate = (t->n + 1.0) / (double)q->counted;   /* rows that held every word */
-	double fts5 = q->least_df < SEARCH_AND_BELOW(q->nrow) ? (double)q->least_df / IMPACT_COUNT_VS_AND
-						      : (double)(q->sum_df + q->nrow) / IMPACT_COUNT_VS_WALK;
-	return (t->limit - t->n) / rate > fts5;
+	return (t->limit - t->n) / rate > fts5_cost(q);
 }
 
 /* The threshold pass over this round's candidates: best bound first, unknown
@@ -2161,6 +2378,135 @@ static int pair_top(struct query *q, struct search_top *t, int *answered, struct
 	return MC_OK;
 }
 
+/* Every word keeps a set of its rows (search_set): the rows whose bits are set in
+ * all of them, stepping the rarest word's chunks and seeking the others' same
+ * chunk; at most `most` rows, else *over. *have 0: a word keeps no set. */
+static int sets_meet(struct query *q, long most, long long **rows, long *n, int *over, int *have,
+		     struct mc_error *err)
+{
+	int first = 0, step = SQLITE_DONE;
+	*n = 0;
+	*over = 0;
+	*have = 0;
+	sqlite3_stmt *st;
+	for (int k = 0; k < q->nt; k++) {
+		if (!(st = store_prep(q->s, SQL_SET_GET, err)))
+			return MC_FAIL;
+		store_bind_int(st, 1, q->t[k].tid);
+		store_bind_int(st, 2, -1);
+		step = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (step != SQLITE_ROW)
+			return step == SQLITE_DONE ? MC_OK : store_fail(q->s, err, "reading the search index");
+		if (q->t[k].df < q->t[first].df)
+			first = k;
+	}
+	*have = 1;
+	impact_set_stats.queries++;
+	sqlite3_stmt *walk = store_prep(q->s, SQL_SET_CHUNKS, err);
+	if (!walk)
+		return MC_FAIL;
+	store_bind_int(walk, 1, q->t[first].tid);
+	unsigned char bits[SET_BYTES];
+	long cap = 0;
+	int rc = MC_OK;
+	while (rc == MC_OK && !*over && (step = sqlite3_step(walk)) == SQLITE_ROW) {
+		long long chunk = sqlite3_column_int64(walk, 0);
+		int nb = sqlite3_column_bytes(walk, 1), any = 0;
+		if (nb > SET_BYTES)
+			nb = SET_BYTES;
+		memset(bits, 0, sizeof bits);
+		if (nb > 0)
+			memcpy(bits, sqlite3_column_blob(walk, 1), (size_t)nb);
+		impact_set_stats.chunks++;
+		for (int k = 0; rc == MC_OK && k < q->nt && nb > 0; k++) {
+			if (k == first)
+				continue;
+			if (!(st = store_prep(q->s, SQL_SET_GET, err))) {
+				rc = MC_FAIL;
+				break;
+			}
+			store_bind_int(st, 1, q->t[k].tid);
+			store_bind_int(st, 2, chunk);
+			int got = sqlite3_step(st), ob = 0;
+			const unsigned char *other = NULL;
+			if (got == SQLITE_ROW) {
+				ob = sqlite3_column_bytes(st, 0);
+				other = sqlite3_column_blob(st, 0);
+			}
+			if (ob < nb)
+				nb = ob;   /* past the other's bytes: none */
+			for (int i = 0; i < nb; i++)
+				bits[i] &= other[i];
+			sqlite3_reset(st);
+			impact_set_stats.chunks++;
+			if (got != SQLITE_ROW && got != SQLITE_DONE)
+				rc = store_fail(q->s, err, "reading the search index");
+		}
+		for (int i = 0; rc == MC_OK && i < nb; i++)
+			any |= bits[i];
+		for (int i = 0; rc == MC_OK && any && i < nb * 8 && !*over; i++) {
+			if (!(bits[i >> 3] & (1u << (i & 7))))
+				continue;
+			if (*n >= most) {
+				*over = 1;
+				break;
+			}
+			if (*n == cap) {
+				cap = cap ? 2 * cap : 256;
+				*rows = mc_xrealloc(*rows, sizeof **rows * (size_t)cap);
+			}
+			(*rows)[(*n)++] = (chunk << SET_SHIFT) + i;
+		}
+	}
+	if (rc == MC_OK && step != SQLITE_ROW && step != SQLITE_DONE)
+		rc = store_fail(q->s, err, "reading the search index");
+	sqlite3_reset(walk);
+	return rc;
+}
+
+/* A query whose words all keep a set (two words in over a tenth of the rows that
+ * no pair answered): the rows they share, when there are no more than FTS5's
+ * ranking would cost to count (and at least the limit), each counted and scored
+ * exactly into t as the index scores any row; none shared: no match. *answered
+ * 0: too many, or a word keeps no set. */
+static int sets_top(struct query *q, struct search_top *t, int *answered, struct mc_error *err)
+{
+	double idf[IMPACT_TERMS];
+	for (int k = 0; k < q->nt; k++)
+		idf[k] = q->t[k].idf;
+	double cost = fts5_cost(q);
+	long most = cost > t->limit ? (cost < 1e9 ? (long)cost : 1000000000L) : t->limit;
+	long long *rows = NULL;
+	long n = 0;
+	int over = 0, have = 0;
+	*answered = 0;
+	int rc = sets_meet(q, most, &rows, &n, &over, &have, err);
+	for (long i = 0; rc == MC_OK && have && !over && i < n; i++) {
+		if (q->only && !bsearch(&rows[i], q->only, q->nonly, sizeof *q->only, ll_cmp))
+			continue;   /* not the acting user's */
+		int tf[IMPACT_TERMS], in = 1, dl;
+		for (int k = 0; k < q->nt; k++)
+			tf[k] = -1;
+		rc = row_length(q, rows[i], &dl, err);
+		if (rc == MC_OK && dl >= 0)
+			rc = row_counts(q, rows[i], dl, tf, err);
+		for (int k = 0; k < q->nt; k++)
+			in = in && tf[k] > 0;
+		impact_set_stats.counted++;
+		if (rc == MC_OK && in && dl >= 0)
+			search_top_push(t, rows[i], search_bm25(idf, tf, q->nt, dl, q->avgdl));
+	}
+	free(rows);
+	if (rc == MC_OK && have && !over) {
+		impact_set_stats.answered++;
+		*answered = 1;
+	} else {
+		search_top_free(t);
+	}
+	return rc;
+}
+
 int impact_top(struct store *s, enum search_source src, const char *fts_query, const long long *only,
 	       size_t nonly, struct search_top *t, int *answered, struct mc_error *err)
 {
@@ -2181,6 +2527,8 @@ int impact_top(struct store *s, enum search_source src, const char *fts_query, c
 	}
 	if (rc == MC_OK && usable && q.nt == 2)
 		rc = pair_top(&q, t, &exact, err);
+	if (rc == MC_OK && usable && !exact && q.nt >= 2)
+		rc = sets_top(&q, t, &exact, err);
 	/* A word in more than half the rows (bm25's least idf) adds next to nothing to
 	 * a score that has a rarer word: its rows are read only when the bounds ask. */
 	int rarer = 0;
@@ -2317,6 +2665,8 @@ int impact_pairs_choose(struct store *s, enum search_source src, struct mc_error
 			sqlite3_bind_double(st, 4, (double)tokens / (double)rows);
 			rc = step_end(s, st, err);
 		}
+	if (rc == MC_OK)
+		rc = sets_choose(s, src, rows, err);
 	if (rc == MC_OK && src == SEARCH_EVIDENCE) {
 		char *v = mc_xasprintf("%lld", rows);
 		rc = store_meta_set(s, PAIR_ROWS_KEY, v, err);

@@ -139,6 +139,13 @@ struct impact_count_stats {
 	long long read, text, fts5;
 };
 extern struct impact_count_stats impact_count_stats;
+/* What ranked queries read from the words' sets of rows in this process (a test
+ * reads it): queries whose words all keep a set, answered from them, the chunks
+ * of bits read, the rows found in all and counted. */
+struct impact_set_stats {
+	long long queries, answered, chunks, counted;
+};
+extern struct impact_set_stats impact_set_stats;
 /* meta: the impact index is built (kept in step from then on). */
 int impact_built(struct store *s, int *built, struct mc_error *err);
 int impact_mark_built(struct store *s, struct mc_error *err);

@@ -107,7 +107,7 @@ t_check "a search that builds the ranking exits 0 (got $RC)" [ "$RC" -eq 0 ]
 t_check "it says what it builds" grep -qE "search: the ranking of results is built once for this version, over [0-9]+ evidence items \(Ctrl-C stops; the next search carries on\)" "$T/rank.log"
 t_check "with a percentage" grep -qE "building the ranking index: [0-9]+%" "$T/rank.log"
 no_debris "$T/rank.log" "building the ranking"
-t_check "and then it is built" test "$(sql "SELECT value FROM meta WHERE key = 'search.impact'")" = 6
+t_check "and then it is built" test "$(sql "SELECT value FROM meta WHERE key = 'search.impact'")" = 7
 pty "$T/rank2.log" search evidence
 t_check "the next search builds nothing" sh -c "! grep -qi 'ranking' '$T/rank2.log'"
 

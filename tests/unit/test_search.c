@@ -1092,10 +1092,92 @@ static void pair_of_words_in_a_quarter_is_fts5(void **state)
 	unit_reload(f->s);
 	assert_int_equal(pair_query(f, SEARCH_EVIDENCE, paired[0], 50, &answered).queries, 0);
 	assert_int_equal(search_catch_up(f->s, &indexed, &err), MC_OK);
-	assert_int_equal(query_int(f->path, "SELECT value FROM meta WHERE key = 'search.impact'"), 6);
+	assert_int_equal(query_int(f->path, "SELECT value FROM meta WHERE key = 'search.impact'"), 7);
 	assert_int_equal(query_int(f->path, "SELECT count(*) FROM search_pair WHERE src = 0"), pairs);
 	assert_answered_by_pairs(f, paired, sizeof paired / sizeof *paired);
 	assert_impact_is_fts5(f, SEARCH_EVIDENCE, paired, sizeof paired / sizeof *paired, -1);
+}
+
+/* One ranked query of the evidence as a test sees the words' sets: what impact_top
+ * read from them, the rows it read of the words' groups (into *read) and counted
+ * for the index's own rounds, whether it answered, and its top's size. */
+static struct impact_set_stats set_query(struct fx *f, const char *query, int limit, int *answered, int *n,
+					  long long *read)
+{
+	struct mc_error err = MC_ERROR_INIT;
+	struct search_top t = { .limit = limit, .rc = SQLITE_OK };
+	impact_set_stats = (struct impact_set_stats){ 0, 0, 0, 0 };
+	impact_count_stats = (struct impact_count_stats){ 0 };
+	assert_int_equal(impact_top(f->s, SEARCH_EVIDENCE, query, NULL, 0, &t, answered, &err), MC_OK);
+	*n = t.n;
+	*read = impact_count_stats.read;
+	search_top_free(&t);
+	return impact_set_stats;
+}
+
+/* apart_text's rows, and from 8,000 on "north" and "south" together in one row of
+ * a hundred. */
+static void meet_text(struct mc_buf *b, int i)
+{
+	apart_text(b, i);
+	if (i % 100 == 50)
+		mc_buf_adds(b, "north south ");
+}
+
+/* Two words in a tenth to a quarter of the rows that share none ("north" and
+ * "south", a fifth each) are known to match nothing from their sets of rows (a bit
+ * a row: no row of the words' groups read, none counted, no walk of either's
+ * list), and two that share a few ("north" and "west", three rows) have just those
+ * rows counted and scored, in FTS5's own order and scores; two that share many
+ * ("north" and "east") are left to the index and FTS5 as before. Rows added
+ * through the hook join the sets (then "north" and "south" share three), and an
+ * index of format 6 (no sets) is built again with them. */
+static void words_sharing_few_rows_answered_from_their_sets(void **state)
+{
+	struct fx *f = *state;
+	struct mc_error err = MC_ERROR_INIT;
+	long long indexed, read;
+	int answered, n;
+	add_text_rows(f, 0, 8000, apart_text);
+	assert_int_equal(search_catch_up(f->s, &indexed, &err), MC_OK);
+	assert_true(query_int(f->path, "SELECT count(*) FROM search_set s JOIN search_term t ON t.id = s.tid "
+				       "WHERE s.chunk = -1 AND t.term IN ('north', 'south', 'west', 'east')") == 4);
+	static const char *const apart[] = { "\"north\" \"south\"", "\"south\" \"north\"" };
+	static const char *const few[] = { "\"north\" \"west\"", "\"west\" \"north\"" };
+	static const char *const many[] = { "\"north\" \"east\"" };
+	for (int round = 0; round < 2; round++) {
+		for (size_t q = 0; round == 0 && q < 2; q++) {
+			struct impact_set_stats st = set_query(f, apart[q], 50, &answered, &n, &read);
+			if (!answered || n != 0 || st.answered != 1 || st.counted != 0 || read != 0 || st.chunks < 1)
+				fail_msg("%s: answered %d (%d rows), from the sets %lld, %lld rows counted, %lld read",
+					 apart[q], answered, n, st.answered, st.counted, read);
+		}
+		const char *const *shared = round == 0 ? few : apart;
+		for (size_t q = 0; q < 2; q++) {
+			struct impact_set_stats st = set_query(f, shared[q], 50, &answered, &n, &read);
+			if (!answered || n != 3 || st.answered != 1 || st.counted != 3 || read != 0)
+				fail_msg("%s: answered %d (%d rows), from the sets %lld, %lld rows counted, %lld read",
+					 shared[q], answered, n, st.answered, st.counted, read);
+		}
+		assert_impact_is_fts5(f, SEARCH_EVIDENCE, shared, 2, 1);
+		assert_top_is_fts5(f, shared, 2);
+		struct impact_set_stats st = set_query(f, many[0], 50, &answered, &n, &read);
+		assert_true(st.queries == 1 && st.answered == 0);
+		assert_impact_is_fts5(f, SEARCH_EVIDENCE, many, 1, -1);
+		assert_top_is_fts5(f, many, 1);
+		if (round == 0)
+			add_rows_through_hook(f, 8000, 300, meet_text);
+	}
+	assert_int_equal(fts5_count(f, "north AND south"), 3);
+	/* an index of format 6 has no sets: built again by the next catch-up */
+	exec_sql(f->path, "DELETE FROM search_set; UPDATE meta SET value = '6' WHERE key = 'search.impact';");
+	unit_reload(f->s);
+	assert_int_equal(set_query(f, apart[0], 50, &answered, &n, &read).queries, 0);
+	assert_int_equal(search_catch_up(f->s, &indexed, &err), MC_OK);
+	assert_int_equal(query_int(f->path, "SELECT value FROM meta WHERE key = 'search.impact'"), 7);
+	struct impact_set_stats st = set_query(f, apart[0], 50, &answered, &n, &read);
+	assert_true(answered && n == 3 && st.answered == 1 && st.counted == 3);
+	assert_impact_is_fts5(f, SEARCH_EVIDENCE, apart, 2, 1);
 }
 
 /* Every pair's rows of a table (search_pair_row, kept; search_pair_cut), by its
@@ -1873,6 +1955,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(words_sharing_no_row_go_to_fts5_soon, setup, teardown),
 		cmocka_unit_test_setup_teardown(pair_of_words_in_a_third_is_fts5, setup_third, teardown_third),
 		cmocka_unit_test_setup_teardown(pair_of_words_in_a_quarter_is_fts5, setup_third, teardown_third),
+		cmocka_unit_test_setup_teardown(words_sharing_few_rows_answered_from_their_sets, setup_third,
+						teardown_third),
 		cmocka_unit_test_setup_teardown(pairs_held_within_their_room, setup_heap, teardown_heap),
 		cmocka_unit_test_setup_teardown(pair_cuts_sorted_in_place, setup_third, teardown_third),
 		cmocka_unit_test_setup_teardown(counts_from_text_are_fts5, setup, teardown),
