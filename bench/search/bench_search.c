@@ -13,6 +13,7 @@
  *                                         for probes (count(*) of an FTS5 query, say)
  *   bench_search DB paths LIMIT [check] < QUERIES  which path answers each query (a line of
  *                                         words) of the evidence's top LIMIT: its pair, the
+ *                                         words' sets (set: chunks read/rows counted), the
  *                                         ranking index, or FTS5's ranking (the index cannot
  *                                         say); one line each. check: and whether that top is
  *                                         FTS5's `ORDER BY rank, rowid` (rows and scores)
@@ -194,6 +195,7 @@ int main(int argc, char **argv)
 			struct search_top top = { .limit = runs, .rc = SQLITE_OK };
 			struct impact_pair_stats p0 = impact_pair_stats;
 			struct impact_count_stats c0 = impact_count_stats;
+			struct impact_set_stats s0 = impact_set_stats;
 			int answered = 0;
 			double t0 = now_ms();
 			if (impact_top(s, SEARCH_EVIDENCE, mc_buf_str(&q), NULL, 0, &top, &answered, &err) != MC_OK)
@@ -201,6 +203,7 @@ int main(int argc, char **argv)
 			double ms = now_ms() - t0, all = ms;
 			struct impact_pair_stats p1 = impact_pair_stats;   /* of impact_top alone */
 			struct impact_count_stats c1 = impact_count_stats;
+			struct impact_set_stats s1 = impact_set_stats;
 			/* and as search ranks it: the index first, then FTS5 */
 			struct search_rank *r = NULL;
 			int n = 0;
@@ -221,10 +224,12 @@ int main(int argc, char **argv)
 				same = ok && k == n ? "\tFTS5's" : "\tNOT FTS5's";
 			}
 			free(r);
-			const char *path = !answered ? "fts5" : p1.answered > p0.answered ? "pair" : "index";
-			printf("%s\t%s\t%.1f ms\t%.1f ms in all\t%d rows\tread %lld\tcounted %lld\tpair %lld/%lld%s\n", mc_buf_str(&q), path,
-			       ms, all, top.n, c1.read - c0.read, c1.text + c1.fts5 - c0.text - c0.fts5,
-			       p1.queries - p0.queries, p1.cuts - p0.cuts, same);
+			const char *path = !answered ? "fts5" : p1.answered > p0.answered ? "pair"
+								: s1.answered > s0.answered ? "set" : "index";
+			printf("%s\t%s\t%.1f ms\t%.1f ms in all\t%d rows\tread %lld\tcounted %lld\tpair %lld/%lld"
+			       "\tset %lld/%lld%s\n", mc_buf_str(&q), path, ms, all, top.n, c1.read - c0.read,
+			       c1.text + c1.fts5 - c0.text - c0.fts5, p1.queries - p0.queries, p1.cuts - p0.cuts,
+			       s1.chunks - s0.chunks, s1.counted - s0.counted, same);
 			fflush(stdout);
 			search_top_free(&top);
 			mc_buf_free(&q);
