@@ -2139,7 +2139,9 @@ static int row_counts(struct query *q, long long doc, int dl, int *tf, struct mc
  * the items (bm25's floor): that word is not read at first, the rows counted are
  * the other's shortest, and at 100,000 twelve such queries whose first 32 rows
  * counted held both none were answered by the index after 133-481 (`a losing`,
- * `three growth`), in less than FTS5's walks then cost. */
+ * `three growth`), in less than FTS5's walks then cost. In a table large enough
+ * for the words' sets (above), two words in over a tenth of the rows that share
+ * none, or only a few, are answered from the sets before any row is counted. */
 #define IMPACT_COUNT_SURE 32
 
 /* What FTS5's ranking of the query costs, in rows counted. */
