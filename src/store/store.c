@@ -100,7 +100,7 @@ int store_fail(struct store *s, struct mc_error *err, const char *what)
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:
 		return mc_error_set(err, MC_FAIL,
-				    "%s: %s: the database is busy (another mcassess is writing to it); "
+				    "%s: %s: the database is busy (someone else is writing to it); "
 				    "nothing was changed, try again", s->path, what);
 	case SQLITE_FULL: {
 		const char *limit = write_limit(s->path);

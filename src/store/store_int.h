@@ -23,7 +23,8 @@ sqlite3_stmt *store_prep(struct store *s, const char *sql, struct mc_error *err)
 size_t store_cached_statements(const struct store *s);
 
 /* Fill err from the connection's last error; `what` says what was being done.
- * SQLITE_BUSY/LOCKED become "the database is busy (another mcassess is writing); try again".
+ * SQLITE_BUSY/LOCKED become "the database is busy (someone else is writing to it); try again":
+ * the writer may be any program (another assessor's mcassess, the sqlite3 shell).
  * SQLITE_FULL becomes "the disk is full". Returns MC_FAIL. */
 int store_fail(struct store *s, struct mc_error *err, const char *what);
 

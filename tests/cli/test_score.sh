@@ -146,4 +146,14 @@ t_stdout_has "64 KiB"
 t_run 0 decide --help
 t_stdout_has "refused until the submission has feedback"
 
+# ---- the database busy (another program, the sqlite3 shell, holds its write lock past
+# mcassess's busy timeout): the message says so without blaming another mcassess, and
+# nothing is changed
+t_snapshot
+db_lock
+t_run 1 score S-1 O1 3
+t_stderr_has "the database is busy (someone else is writing to it); nothing was changed, try again"
+db_unlock
+t_db_unchanged
+
 done_testing
