@@ -74,6 +74,9 @@ struct audit_sum {
 /* The head from meta (inside the walk's read transaction). */
 int audit_sum_start(struct store *s, struct audit_sum *sum, struct mc_error *err);
 void audit_sum_row(struct audit_sum *sum, const struct audit_row *r);
+/* A hash (64 lowercase hex digits) as 8 32-bit limbs, least significant first; 0
+ * if it is not such a hash. */
+int audit_hash_limbs(const char *hex, uint32_t x[8]);
 /* Non-zero: the chain is whole (audit_verify would report nothing). */
 int audit_sum_holds(const struct audit_sum *sum);
 

@@ -34,11 +34,26 @@ static void field(struct mc_sha256 *h, const char *v)
 	mc_sha256_update(h, "\n", 1);
 }
 
+/* v as "%lld" writes it, into out (32 bytes): by hand, as field's lengths are. */
+static void decimal(long long v, char out[32])
+{
+	char t[32];
+	size_t k = sizeof t;
+	unsigned long long d = v < 0 ? 0 - (unsigned long long)v : (unsigned long long)v;
+	t[--k] = '\0';
+	do
+		t[--k] = (char)('0' + d % 10);
+	while ((d /= 10) > 0);
+	if (v < 0)
+		t[--k] = '-';
+	memcpy(out, t + k, sizeof t - k);
+}
+
 void audit_row_hash(const struct audit_row *r, char out[MC_SHA256_HEX])
 {
 	struct mc_sha256 h;
 	char seq[32];
-	snprintf(seq, sizeof seq, "%lld", r->seq);
+	decimal(r->seq, seq);
 	mc_sha256_init(&h);
 	field(&h, "mcassess-audit-v1");
 	field(&h, r->prev_hash);
@@ -249,24 +264,41 @@ static uint64_t seq_mix(long long seq)
 	return (z ^ (z >> 31)) | 1;
 }
 
+/* A lowercase hex digit's value, 16 for any other byte: a table, since the
+ * digits of two hashes a row were a tenth of check's walk of the log at 100,000
+ * submissions (a chain of comparisons for each of 128 digits). */
+static const unsigned char HEX_DIGIT[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7, ['7'] = 8,
+	['8'] = 9, ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+}; /* the value plus 1: 0 for a byte that is not a digit */
+
+/* The hash (64 lowercase hex digits) as 8 limbs, least significant first; 0 if
+ * it is not such a hash. */
+int audit_hash_limbs(const char *hex, uint32_t x[8])
+{
+	if (!hex)
+		return 0;
+	const unsigned char *h = (const unsigned char *)hex;
+	for (int i = 7; i >= 0; i--) { /* from the first digit: a shorter text ends the loop at its NUL */
+		uint32_t limb = 0;
+		for (int j = 0; j < 8; j++) {
+			unsigned d = HEX_DIGIT[*h++];
+			if (!d)
+				return 0; /* not a digit, or the end of a shorter text */
+			limb = limb << 4 | (d - 1);
+		}
+		x[i] = limb;
+	}
+	return *h == '\0';
+}
+
 /* sum += or -= the hash (64 lowercase hex digits, as a number) times seq_mix(seq),
  * modulo 2^256; 0 if it is not such a hash. */
 static int sum_term(uint32_t v[8], const char *hex, long long seq, int sub)
 {
 	uint32_t x[8], p[8] = { 0 };
-	if (!hex || strlen(hex) != 64)
+	if (!audit_hash_limbs(hex, x))
 		return 0;
-	for (int i = 0; i < 8; i++) {
-		uint32_t limb = 0;
-		for (int j = 0; j < 8; j++) {
-			char ch = hex[8 * (7 - i) + j];
-			int d = ch >= '0' && ch <= '9' ? ch - '0' : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : -1;
-			if (d < 0)
-				return 0;
-			limb = limb << 4 | (uint32_t)d;
-		}
-		x[i] = limb;
-	}
 	uint64_t m = seq_mix(seq);
 	for (int half = 0; half < 2; half++) {
 		uint64_t mh = half ? m >> 32 : m & 0xffffffffu, carry = 0;
@@ -357,20 +389,55 @@ static char *json_ws(char *p)
 	return p;
 }
 
-/* A string at *p with no escape and printable ASCII only, ended in place; NULL if not. */
+/* The length of the UTF-8 sequence at p (2 to 4 bytes) when it is a well-formed
+ * one (RFC 3629: no overlong form, no surrogate, nothing past U+10FFFF), else 0:
+ * jansson then reads the string and says what it makes of it. */
+static int utf8_len(const unsigned char *p)
+{
+	unsigned c = p[0];
+	int n = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+	for (int i = 1; i < n; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0; /* the NUL at the end included */
+	if ((c == 0xe0 && p[1] < 0xa0) || (c == 0xed && p[1] > 0x9f) || (c == 0xf0 && p[1] < 0x90) ||
+	    (c == 0xf4 && p[1] > 0x8f))
+		return 0; /* overlong, a surrogate, or past U+10FFFF */
+	return n;
+}
+
+/* A string at *p decoded and ended in place; NULL if it is not of the plain kind.
+ * Plain: printable ASCII, well-formed UTF-8, and the escapes other than \u (a
+ * feedback's text has its line breaks as \n: jansson read each of those, a
+ * tenth of check's walk of the log at 100,000 submissions). Anything else
+ * (\u, a control character, a byte that is not UTF-8) is jansson's, which
+ * decides. */
 static const char *json_plain_string(char **p)
 {
-	char *q = *p;
+	unsigned char *q = (unsigned char *)*p, *w;
 	if (*q != '"')
 		return NULL;
-	char *start = ++q;
+	char *start = (char *)++q;
+	w = q;
 	while (*q != '"') {
-		if (*q < 0x20 || *q > 0x7e || *q == '\\')
-			return NULL; /* the end, a control character, non-ASCII or an escape */
-		q++;
+		if (*q == '\\') {
+			static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+			const char *e = q[1] ? strchr(from, q[1]) : NULL;
+			if (!e)
+				return NULL; /* \u, or not an escape */
+			*w++ = (unsigned char)to[e - from];
+			q += 2;
+		} else if (*q >= 0x20 && *q <= 0x7e) {
+			*w++ = *q++;
+		} else {
+			int n = *q >= 0x80 ? utf8_len(q) : 0;
+			if (!n)
+				return NULL; /* the end, a control character, DEL or not UTF-8 */
+			for (int i = 0; i < n; i++)
+				*w++ = *q++;
+		}
 	}
-	*q = '\0';
-	*p = q + 1;
+	*w = '\0';
+	*p = (char *)q + 1;
 	return start;
 }
 

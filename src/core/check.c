@@ -552,9 +552,22 @@ static int check_report_counts(struct ck *c, const struct marks *since, struct m
 
 /* ---------------------------------------------------------------- records against the audit log */
 
+/* id, kind, key and read joined by \037. Put together by hand: a printf for
+ * each row of the log and each record was a tenth of check's walk of the log at
+ * 100,000 submissions. */
 static char *record_key(const char *id, const char *kind, const char *key, const char *read)
 {
-	return mc_xasprintf("%s\037%s\037%s\037%s", id, kind, key, read);
+	const char *part[4] = { id, kind, key, read };
+	size_t len[4], n = 0;
+	for (int i = 0; i < 4; i++)
+		n += len[i] = strlen(part[i]);
+	char *k = mc_xmalloc(n + 4), *p = k;
+	for (int i = 0; i < 4; i++) {
+		memcpy(p, part[i], len[i]);
+		p += len[i];
+		*p++ = i < 3 ? '\037' : '\0';
+	}
+	return k;
 }
 
 static const char *jstr(const struct audit_json *j, const char *k)

@@ -1461,9 +1461,15 @@ static void rsum_textn(struct rsum *r, const char *t, size_t n)
  * and a blob of the same bytes are two. */
 static void rsum_col(struct rsum *r, sqlite3_stmt *st, int i)
 {
-	int type = sqlite3_column_type(st, i);
+	/* The column's value once, then its type and contents from it: each
+	 * sqlite3_column_ call looks the column up and checks for a failed
+	 * allocation on its way out, and those calls, three a column, were a fifth
+	 * of agreement's sums at 100,000 submissions. The value is one SQLite
+	 * does not guard with a mutex; this connection has none and one thread. */
+	sqlite3_value *v = sqlite3_column_value(st, i);
+	int type = sqlite3_value_type(v);
 	if (type == SQLITE_FLOAT) {
-		double d = sqlite3_column_double(st, i);
+		double d = sqlite3_value_double(v);
 		if (d >= -9223372036854775808.0 && d < 9223372036854775808.0 && (double)(long long)d == d) {
 			type = SQLITE_INTEGER;
 		} else {
@@ -1473,14 +1479,13 @@ static void rsum_col(struct rsum *r, sqlite3_stmt *st, int i)
 		}
 	}
 	if (type == SQLITE_INTEGER) {
-		rsum_int(r, type == sqlite3_column_type(st, i) ? sqlite3_column_int64(st, i)
-							       : (long long)sqlite3_column_double(st, i));
+		rsum_int(r, type == sqlite3_value_type(v) ? sqlite3_value_int64(v) : (long long)sqlite3_value_double(v));
 	} else if (type == SQLITE_TEXT) {
-		const char *t = (const char *)sqlite3_column_text(st, i);
-		rsum_textn(r, t, (size_t)sqlite3_column_bytes(st, i));
+		const char *t = (const char *)sqlite3_value_text(v);
+		rsum_textn(r, t, (size_t)sqlite3_value_bytes(v));
 	} else if (type == SQLITE_BLOB) {
-		const void *p = sqlite3_column_blob(st, i);
-		size_t n = (size_t)sqlite3_column_bytes(st, i);
+		const void *p = sqlite3_value_blob(v);
+		size_t n = (size_t)sqlite3_value_bytes(v);
 		rsum_tagged(r, 'b', (long long)n);
 		if (n > 0)
 			rsum_put(r, p, n);

@@ -54,6 +54,23 @@ t_stdout_has "made it 'progressing': changed outside mcassess"
 t_stderr_has "check found 1 problem"
 restore
 
+# ---- feedback whose audited JSON has escapes (line breaks, a quote, a tab, a
+# backslash) and letters outside ASCII, read in place since chk15 (not by
+# jansson): nothing to say of it clean; its text changed in SQLite is named
+printf 'Tom\303\241s: "more" wait\ttime \\ \342\200\223 \360\237\230\200\nsecond line\n' >"$T/fb2.txt"
+mc feedback S-1 --file "$T/fb2.txt"
+t_run 0 check
+t_stdout_has "all good"
+sqlite3 "$DB" "SELECT after FROM audit WHERE action = 'feedback' AND subject = 'submission:S-1'" >"$T/fb2.json"
+for e in '\n' '\t' '\"' '\\' "$(printf 'Tom\303\241s')"; do
+	t_check "the audited feedback's JSON has $e in it" grep -qF -- "$e" "$T/fb2.json"
+done
+sql "UPDATE feedback SET body = replace(body, 'wait', 'Wait') WHERE submission_id = (SELECT id FROM submission WHERE ext_id = 'S-1')"
+t_run 1 check
+t_stdout_has "problem: feedback on S-1 is not the text the last audited change"
+t_stderr_has "check found 1 problem"
+restore
+
 # ---- a status counter edited
 sql "UPDATE status_count SET n = n + 3 WHERE status = 'queued'"
 t_run 1 check

@@ -269,10 +269,25 @@ static void row_json_read_as_jansson_reads_it(void **state)
 		{ "{}", 1 },
 		{ "{\"level\":\"\"}", 1 },
 		{ "{\"level\":\"a\",\"level\":\"b\"}", 0 },       /* a key twice */
-		{ "{\"level\":\"a\\nb\",\"read\":\"second\"}", 0 }, /* an escape */
+		{ "{\"level\":\"a\\nb\",\"read\":\"second\"}", 1 }, /* an escape (a feedback's line breaks) */
+		{ "{\"level\":\"\\\"\\\\\\/\\b\\f\\n\\r\\t\",\"read\":\"x\\\"\"}", 1 }, /* every one but \\u */
+		{ "{\"le\\/vel\":\"a\",\"le/vel\":\"b\"}", 0 }, /* a key twice once decoded */
 		{ "{\"level\":\"\\u0041\"}", 0 },
-		{ "{\"level\":\"\xc3\xa9\"}", 0 },                  /* not ASCII */
-		{ "{\"level\":\"\xc3\"}", 0 },                       /* nor UTF-8 */
+		{ "{\"level\":\"a\\nb\\u0041\",\"read\":\"c\"}", 0 }, /* \\u after an escape decoded */
+		{ "{\"level\":\"\\u0000\"}", 0 },
+		{ "{\"level\":\"\\x\"}", 0 },                      /* not an escape */
+		{ "{\"level\":\"a\\\"}", 0 },                      /* an escape at the end */
+		{ "{\"level\":\"Tom\xc3\xa1s\",\"read\":\"\xe2\x82\xac \xf0\x9f\x98\x80 \xf4\x8f\xbf\xbf\"}", 1 }, /* UTF-8 */
+		{ "{\"level\":\"\xc3\"}", 0 },                       /* not UTF-8 */
+		{ "{\"level\":\"\xc3x\"}", 0 },
+		{ "{\"level\":\"\xc0\xaf\"}", 0 },                   /* overlong */
+		{ "{\"level\":\"\xe0\x80\xaf\"}", 0 },
+		{ "{\"level\":\"\xf0\x80\x80\xaf\"}", 0 },
+		{ "{\"level\":\"\xed\xa0\x80\"}", 0 },               /* a surrogate */
+		{ "{\"level\":\"\xf4\x90\x80\x80\"}", 0 },           /* past U+10FFFF */
+		{ "{\"level\":\"\xf5\x80\x80\x80\"}", 0 },
+		{ "{\"level\":\"\x80\"}", 0 },
+		{ "{\"level\":\"\xe2\x82\"}", 0 },                    /* cut short */
 		{ "{\"level\":\"a\tb\"}", 0 },                       /* a control character */
 		{ "{\"level\":\"a\x7f\"}", 0 },
 		{ "{\"n\":1,\"level\":\"x\"}", 0 },
@@ -294,7 +309,8 @@ static void row_json_read_as_jansson_reads_it(void **state)
 		{ "{\"a\":\"1\",\"b\":\"2\",\"c\":\"3\",\"d\":\"4\",\"e\":\"5\",\"f\":\"6\",\"g\":\"7\",\"h\":\"8\","
 		  "\"i\":\"9\",\"j\":\"10\",\"k\":\"11\",\"l\":\"12\",\"m\":\"13\",\"n\":\"14\",\"o\":\"15\",\"p\":\"16\",\"level\":\"17\"}", 0 },
 	};
-	static const char *const keys[] = { "level", "read", "role", "district", "b", "a", "p", "x", "" };
+	static const char *const keys[] = { "level", "read", "role", "district", "b", "a", "p", "x", "",
+					    "le/vel" };
 	struct audit_json a = { 0 };
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		json_t *j = json_loads(cases[i].text, 0, NULL);
@@ -316,6 +332,44 @@ static void row_json_read_as_jansson_reads_it(void **state)
 	audit_json_free(&a);
 }
 
+/* A hash's digits as the chain's sum reads them: 64 lowercase hex digits and
+ * nothing else; what the table reads is what a digit's value says. */
+static void hash_read_as_limbs(void **state)
+{
+	(void)state;
+	uint32_t x[8];
+	assert_true(audit_hash_limbs("0123456789abcdef" "fedcba9876543210" "00000000ffffffff" "1000000000000001", x));
+	static const uint32_t want[8] = { 0x00000001, 0x10000000, 0xffffffff, 0x00000000,
+					  0x76543210, 0xfedcba98, 0x89abcdef, 0x01234567 };
+	for (int i = 0; i < 8; i++)
+		assert_int_equal(x[i], want[i]);
+	char h[66];
+	memset(h, 'f', 64);
+	h[64] = '\0';
+	assert_true(audit_hash_limbs(h, x));
+	for (int i = 0; i < 8; i++)
+		assert_int_equal(x[i], 0xffffffffu);
+	static const char *const bad[] = {
+		"", "0", "0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef", /* upper case */
+		"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde",   /* 63 */
+		"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0", /* 65 */
+		"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdeg",
+		"g123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+		"0123456789abcdef0123456789abcdef 123456789abcdef0123456789abcdef",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+		if (audit_hash_limbs(bad[i], x))
+			fail_msg("'%s' read as a hash", bad[i]);
+	assert_false(audit_hash_limbs(NULL, x));
+	for (int c = 1; c < 256; c++) { /* every byte but the digits refused, wherever it is */
+		memset(h, '0', 64);
+		h[17] = (char)c;
+		int digit = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+		if (audit_hash_limbs(h, x) != digit)
+			fail_msg("byte %d: read %d", c, !digit);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -329,6 +383,7 @@ int main(void)
 		cmocka_unit_test(row_of_another_log),
 		cmocka_unit_test(sum_holds_on_whole_chains),
 		cmocka_unit_test(row_json_read_as_jansson_reads_it),
+		cmocka_unit_test(hash_read_as_limbs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
