@@ -9,6 +9,8 @@ struct mc_buf;
 /* 1 if s[0..len) is valid UTF-8 (no overlongs, no surrogates, <= U+10FFFF, no NUL).
  * On failure *bad (if not NULL) is the byte offset of the first bad sequence. */
 int text_utf8_valid(const char *s, size_t len, size_t *bad);
+/* Length of the valid UTF-8 sequence at s[0..len) (1 for ASCII), or 0 if it is not one. */
+size_t text_utf8_seq(const char *s, size_t len);
 
 /* 1-based line and column (in characters) of byte offset `off` in s. */
 void text_position(const char *s, size_t off, long *line, long *col);

@@ -240,8 +240,7 @@ int text_cp_is_control(unsigned cp)
 	       (cp >= 0x2066 && cp <= 0x2069);
 }
 
-/* Length of the valid UTF-8 sequence at s[0..len), or 0 if it is not one. */
-static size_t utf8_seq(const char *s, size_t len)
+size_t text_utf8_seq(const char *s, size_t len)
 {
 	unsigned char c = (unsigned char)s[0];
 	size_t n = c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3
@@ -283,12 +282,12 @@ void text_safe_append(struct mc_buf *b, const char *s, size_t len, int flags)
 		unsigned cp;
 		size_t n;
 		/* copy the longest run that needs nothing done */
-		while (i < len && (n = utf8_seq(s + i, len - i)) != 0 && safe_as_is(s + i, flags))
+		while (i < len && (n = text_utf8_seq(s + i, len - i)) != 0 && safe_as_is(s + i, flags))
 			i += n;
 		mc_buf_add(b, s + start, i - start);
 		if (i >= len)
 			break;
-		if ((n = utf8_seq(s + i, len - i)) == 0) {
+		if ((n = text_utf8_seq(s + i, len - i)) == 0) {
 			mc_buf_printf(b, "\\x%02X", (unsigned char)s[i]);
 			i++;
 			continue;

@@ -12,6 +12,7 @@
 #include "mcassess/session.h"
 #include "mcassess/store.h"
 #include "mcassess/store_archive.h"
+#include "mcassess/text.h"
 #include "mcassess/util.h"
 
 /* Each field as "<length>:<bytes>\n" ("-\n" for NULL), so no two rows hash alike
@@ -389,22 +390,6 @@ static char *json_ws(char *p)
 	return p;
 }
 
-/* The length of the UTF-8 sequence at p (2 to 4 bytes) when it is a well-formed
- * one (RFC 3629: no overlong form, no surrogate, nothing past U+10FFFF), else 0:
- * jansson then reads the string and says what it makes of it. */
-static int utf8_len(const unsigned char *p)
-{
-	unsigned c = p[0];
-	int n = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
-	for (int i = 1; i < n; i++)
-		if ((p[i] & 0xc0) != 0x80)
-			return 0; /* the NUL at the end included */
-	if ((c == 0xe0 && p[1] < 0xa0) || (c == 0xed && p[1] > 0x9f) || (c == 0xf0 && p[1] < 0x90) ||
-	    (c == 0xf4 && p[1] > 0x8f))
-		return 0; /* overlong, a surrogate, or past U+10FFFF */
-	return n;
-}
-
 /* A string at *p decoded and ended in place; NULL if it is not of the plain kind.
  * Plain: printable ASCII, well-formed UTF-8, and the escapes other than \u (a
  * feedback's text has its line breaks as \n: jansson read each of those, a
@@ -429,10 +414,11 @@ static const char *json_plain_string(char **p)
 		} else if (*q >= 0x20 && *q <= 0x7e) {
 			*w++ = *q++;
 		} else {
-			int n = *q >= 0x80 ? utf8_len(q) : 0;
+			/* well-formed UTF-8 (RFC 3629, what jansson accepts) */
+			size_t n = *q >= 0x80 ? text_utf8_seq((const char *)q, strnlen((const char *)q, 4)) : 0;
 			if (!n)
 				return NULL; /* the end, a control character, DEL or not UTF-8 */
-			for (int i = 0; i < n; i++)
+			for (size_t i = 0; i < n; i++)
 				*w++ = *q++;
 		}
 	}
