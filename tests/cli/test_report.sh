@@ -190,7 +190,7 @@ sqlite3 "$F/t.db" "UPDATE assignment SET assessor = 'mcrepa' WHERE assessor = '$
 "$MCASSESS" --db "$F/t.db" people add mcrepa --role assessor >/dev/null
 "$MCASSESS" --db "$F/t.db" people add mcrepc --role coordinator --district "$D1" >/dev/null
 chmod -R a+rwX "$F"
-as() { _u=$1; shift; RC=0; runuser -u "$_u" -- env HOME="$F" "$MCASSESS" --db "$F/t.db" "$@" >"$OUT" 2>"$ERR" </dev/null || RC=$?; }
+as() { _u=$1; shift; RC=0; t_user "$_u" env HOME="$F" "$MCASSESS" --db "$F/t.db" "$@" >"$OUT" 2>"$ERR" </dev/null || RC=$?; }
 as mcrepa report progress --format json
 mine=$(sqlite3 "$F/t.db" "SELECT count(*) FROM submission s WHERE s.status = 'earned' AND EXISTS
 	(SELECT 1 FROM assignment a WHERE a.submission_id = s.id AND a.assessor = 'mcrepa')")
@@ -373,7 +373,7 @@ kept_same() {
 			for side in kept recount; do
 				_flag=; [ $side = recount ] && _flag=--recount
 				if [ -n "$_u" ]; then
-					runuser -u "$_u" -- env HOME="$A" "$MCASSESS" --db "$A/t.db" report "$_r" --format $fmt "$@" \
+					t_user "$_u" env HOME="$A" "$MCASSESS" --db "$A/t.db" report "$_r" --format $fmt "$@" \
 						$_flag >"$T/$side" 2>&1 </dev/null
 				else
 					"$MCASSESS" --db "$A/t.db" report "$_r" --format $fmt "$@" $_flag >"$T/$side" 2>&1
