@@ -86,7 +86,7 @@ as() {
 		env HOME="$F" TERM=xterm NO_COLOR=1 MCASSESS_TUI_NOW=2026-11-22T12:00:00Z \
 			"$MCASSESS" --db "$DB" "$@" >"$OUT" 2>"$ERR" </dev/null || RC=$?
 	else
-		runuser -u "$_u" -- env HOME="$F" TERM=xterm NO_COLOR=1 MCASSESS_TUI_NOW=2026-11-22T12:00:00Z \
+		t_user "$_u" env HOME="$F" TERM=xterm NO_COLOR=1 MCASSESS_TUI_NOW=2026-11-22T12:00:00Z \
 			"$MCASSESS" --db "$DB" "$@" >"$OUT" 2>"$ERR" </dev/null || RC=$?
 	fi
 	if [ "$RC" -ne "$_want" ]; then t_fail "as $_u: mcassess $* exits $_want (got $RC)"; t_diag "$ERR"; fi

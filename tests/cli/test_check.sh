@@ -150,7 +150,7 @@ if [ "$(id -u)" -eq 0 ] && command -v useradd >/dev/null 2>&1 && command -v runu
 	id "$U" >/dev/null 2>&1 || useradd -M -N "$U" 2>/dev/null || useradd -M "$U"
 	chmod -R a+rwX "$T" # $U is none of the database's people: no audited change to them
 	RC=0
-	runuser -u "$U" -- "$MCASSESS" --db "$DB" check --repair >"$OUT" 2>"$ERR" || RC=$?
+	t_user "$U" "$MCASSESS" --db "$DB" check --repair >"$OUT" 2>"$ERR" || RC=$?
 	t_check "someone not an admin may not repair (exit $RC)" [ "$RC" -eq 1 ]
 	t_stderr_has "remove unused evidence files"
 	t_check "the files are still there" sh -c '[ -f "$1" ] && [ -f "$2" ]' - "$ORPHAN" "$DB.evidence/.incoming-Qw3rTy"

@@ -34,11 +34,27 @@ screens() {
 		UPDATE submission SET status = 'resubmit' WHERE id = 2"
 	mc calibration add S-002
 	[ "$RC" -eq 0 ] || { echo "Bail out! no exemplar"; cat "$ERR"; exit 1; }
+	# more exemplars than the screen holds: S-003 on, each read by the user (every
+	# criterion at level 2), given feedback and decided resubmit as S-002 was, by
+	# SQL: seven mcassess runs for each was most of this test's time under a
+	# sanitizer, and those writes are not what the screens check. Each is made an
+	# exemplar by `calibration add`, the command under test.
 	_i=3
-	while [ "$_i" -lt "$((3 + ${MORE:-0}))" ]; do # more exemplars than the screen holds
-		_s=$(printf 'S-%03d' "$_i")
-		for _c in O1 O2 A1 R1; do mc score "$_s" "$_c" 2; done
-		mc feedback "$_s" "More on the students, please." && mc decide "$_s" resubmit && mc calibration add "$_s"
+	if [ "${MORE:-0}" -gt 0 ]; then
+		_last=$(printf 'S-%03d' "$((2 + MORE))")
+		sql "INSERT INTO score(uid, submission_id, criterion_id, level_id, assessor, read, at)
+			SELECT 'more-' || s.ext_id || '-' || c.code, s.id, c.id, (SELECT id FROM level WHERE
+			criterion_id = c.id AND seq = 2), '$me', 'first', '2026-11-21T10:00:00Z'
+			FROM submission s JOIN criterion c ON c.rubric_id = s.rubric_id WHERE s.ext_id BETWEEN 'S-003' AND '$_last';
+			INSERT INTO feedback(uid, submission_id, read, author, body, at) SELECT 'more-fb-' || ext_id, id,
+			'first', '$me', 'More on the students, please.', '2026-11-21T10:00:00Z'
+			FROM submission WHERE ext_id BETWEEN 'S-003' AND '$_last';
+			INSERT INTO decision(uid, submission_id, outcome, decided_by, at) SELECT 'more-d-' || ext_id, id,
+			'resubmit', '$me', '2026-11-21T10:00:00Z' FROM submission WHERE ext_id BETWEEN 'S-003' AND '$_last';
+			UPDATE submission SET status = 'resubmit' WHERE ext_id BETWEEN 'S-003' AND '$_last'"
+	fi
+	while [ "$_i" -lt "$((3 + ${MORE:-0}))" ]; do
+		mc calibration add "$(printf 'S-%03d' "$_i")"
 		_i=$((_i + 1))
 	done
 	_real=$(real)
