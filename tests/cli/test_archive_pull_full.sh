@@ -349,7 +349,9 @@ t_db_unchanged
 # where it stopped, and the same pull run again ends as one pull does.
 t_copy_archived "$K0" "$F/fz.db"
 sz=$(( $(stat -c %s "$W") / 1024 ))
-( ulimit -f $((sz * 3 / 4)); trap '' XFSZ; exec "$MCASSESS" --db "$F/fz.db" archive pull "$NA" ) >"$OUT" 2>"$ERR"
+# (prlimit takes bytes: ulimit -f counts 1024-byte blocks in bash, 512 in dash,
+# where the limit fell below the copy's own size and the pull stopped before its first step)
+( trap '' XFSZ; exec prlimit --fsize=$((sz * 1024 * 3 / 4)) "$MCASSESS" --db "$F/fz.db" archive pull "$NA" ) >"$OUT" 2>"$ERR"
 RC=$?
 t_check_d "a pull that meets the file size limit exits 1" "$ERR" [ "$RC" -eq 1 ]
 t_check_d "saying so, and where it stopped" "$ERR" \
