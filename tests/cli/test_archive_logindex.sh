@@ -12,11 +12,16 @@ A=$DB.archive.git
 g() { git --git-dir="$A" "$@"; }
 
 IDS="HX-101 HX-102 BX-001 BX-002 BX-003 NOPE"
-# same DESCRIPTION DB: for every submission, the log from the index is the walk's
+# same DESCRIPTION DB [FORMATS]: for every submission, the log from the index is
+# the walk's. In tsv (the default) by itself: its lines hold every field of every
+# entry, whole, and both ways print their entries through the one function
+# (cmd_archive.c, print_entry), so the text lines, a shorter printing of the
+# same fields, agree whenever these do; the first call compares text too. Two
+# processes a submission and format, under ASan 0.1 s each.
 same() {
 	_ok=1
 	for id in $IDS; do
-		for fmt in text tsv; do
+		for fmt in ${3:-tsv}; do
 			r1=0; r2=0
 			"$MCASSESS" --db "$2" archive log "$id" --format "$fmt" >"$T/fast" 2>"$T/fast.err" || r1=$?
 			MCASSESS_ARCHIVE_LOG_WALK=1 "$MCASSESS" --db "$2" archive log "$id" --format "$fmt" >"$T/walk" \
@@ -60,7 +65,7 @@ mc archive init "$A"
 [ "$RC" -eq 0 ] || { echo "Bail out! archive init failed: $(cat "$ERR")"; exit 1; }
 indexed "init indexed the history it attached to (no log asked yet)" "$DB" "$A"
 t_check "history from before this database's: init, a score, a status" test "$(g rev-list --count main)" -ge 4
-same "init on an archive with history" "$DB"
+same "init on an archive with history" "$DB" "text tsv"
 indexed "the first log indexed the history" "$DB" "$A"
 
 # --- commits the drain writes go into the index with their events

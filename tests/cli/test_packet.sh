@@ -17,7 +17,7 @@ for u in $A $B $D $C $X; do id "$u" >/dev/null 2>&1 || useradd -M -N "$u" 2>/dev
 t_packet_server packet
 for u in $A $B $D; do mc people add $u --role assessor --district Riverside; done
 mc people add $C --role coordinator --district Riverside
-mc assign PK-1 $A; mc assign PK-2 $A; mc assign PK-3 $B --blind; mc assign PK-4 $A; mc assign PK-5 $D
+mc assign PK-1 PK-2 PK-4 $A; mc assign PK-3 $B --blind; mc assign PK-5 $D
 ARCHIVE=0
 if "$MCASSESS" --db "$DB" archive init >"$T/ai.out" 2>&1; then ARCHIVE=1; fi
 chmod -R a+rwX "$F"

@@ -19,7 +19,8 @@ mc people add $C --role coordinator --district Riverside
 # outside the educators' district, reading neither: the adjudicator by the usual rule
 mc people add $D --role assessor --district Hilltop
 mc config reads 2
-for id in PK-1 PK-2 PK-5; do mc assign $id $A; mc assign $id $B --read second; done
+mc assign PK-1 PK-2 PK-5 $A # (one run a reader: under ASan each is 0.1 s)
+mc assign PK-1 PK-2 PK-5 $B --read second
 chmod -R a+rwX "$F"
 as() { t_as "$@"; }
 score_all() { # USER DB ID LEVEL
