@@ -66,16 +66,8 @@ static void schema_only(struct store *s, const char *path)
 
 static void fresh_db(const char *path)
 {
-	if (access(path, F_OK) == 0)
-		return;
-	char *data;
-	size_t len;
-	assert_int_equal(mc_read_file(unit_template.path, &data, &len), 0);
-	FILE *out = fopen(path, "wb");
-	assert_non_null(out);
-	assert_int_equal(fwrite(data, 1, len, out), len);
-	assert_int_equal(fclose(out), 0);
-	free(data);
+	if (access(path, F_OK) != 0)
+		unit_template_copy(path);
 }
 
 static int run_demo(const char *path, long educators, long submissions, uint64_t seed,
