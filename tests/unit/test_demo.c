@@ -54,27 +54,10 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* A database as a demo finds it when it makes one: the schema, no rows. Made
- * once (unit_template) and copied to a path that has no database yet, before
- * the demo opens it: made anew for each of the file's twenty demos (every step
- * of the schema's history) it was 2-3 CPU s each under valgrind. */
-static void schema_only(struct store *s, const char *path)
-{
-	(void)s;
-	(void)path;
-}
-
-static void fresh_db(const char *path)
-{
-	if (access(path, F_OK) != 0)
-		unit_template_copy(path);
-}
-
 static int run_demo(const char *path, long educators, long submissions, uint64_t seed,
 		    struct demo_counts *c, struct mc_error *err)
 {
 	struct store *s = NULL;
-	fresh_db(path);
 	int rc = unit_open(path, STORE_CREATE, &s, err);
 	if (rc != MC_OK)
 		return rc;
@@ -520,7 +503,6 @@ static void demo_child(void *arg)
 static int demo_with(const char *path, const struct demo_options *o, struct demo_counts *c, struct mc_error *err)
 {
 	struct store *s = NULL;
-	fresh_db(path);
 	int rc = unit_open(path, STORE_CREATE, &s, err);
 	if (rc == MC_OK)
 		rc = demo_run(s, o, c, err);
@@ -540,7 +522,6 @@ static void killed_demo(struct fx *f, long educators, long submissions, const ch
 	assert_int_equal(demo_with(whole, &o, &c, &err), MC_OK);
 	struct demo_job job = { f->path, o };
 	job.o.batch = 9;
-	fresh_db(f->path);
 	unit_killed_at("demo: a batch committed", demo_child, &job);
 	sqlite3 *db = open_db(whole);
 	long long all = query_int(db, "SELECT count(*) FROM educator");
@@ -645,7 +626,6 @@ static void index_written_with_the_default_cache(void **state)
 	struct fx *f = *state;
 	struct mc_error err = MC_ERROR_INIT;
 	struct store *s = NULL;
-	fresh_db(f->path);
 	assert_int_equal(unit_open(f->path, STORE_CREATE, &s, &err), MC_OK);
 	struct cache_trace c = { 0, 0, 0 };
 	sqlite3_trace_v2(store_db(s), SQLITE_TRACE_STMT, cache_stmt, &c);
@@ -692,6 +672,5 @@ int main(void)
 		cmocka_unit_test_setup_teardown(a_killed_demo_is_finished_by_the_same_options, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_killed_demo_of_n_submissions_is_finished, setup, teardown),
 	};
-	unit_template.fill = schema_only;
-	return cmocka_run_group_tests(tests, unit_template_setup, unit_template_teardown);
+	return cmocka_run_group_tests(tests, NULL, NULL);
 }
