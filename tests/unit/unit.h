@@ -260,20 +260,27 @@ static inline int unit_template_teardown(void **state)
 	return 0;
 }
 
-static inline void unit_template_open(char **dir, char **path, struct store **s)
+/* A copy of the template at path (a case that makes its databases where it
+ * likes: each from the template, not made anew). */
+static inline void unit_template_copy(const char *path)
 {
-	*path = unit_template_new_path(dir);
-	FILE *in = fopen(unit_template.path, "rb"), *out = fopen(*path, "wb");
+	FILE *in = fopen(unit_template.path, "rb"), *out = fopen(path, "wb");
 	if (!in || !out)
-		fail_msg("copying %s to %s: %s", unit_template.path, *path, strerror(errno));
+		fail_msg("copying %s to %s: %s", unit_template.path, path, strerror(errno));
 	char buf[65536];
 	size_t n;
 	while ((n = fread(buf, 1, sizeof buf, in)) > 0)
 		if (fwrite(buf, 1, n, out) != n)
-			fail_msg("writing %s: %s", *path, strerror(errno));
+			fail_msg("writing %s: %s", path, strerror(errno));
 	if (ferror(in) || fclose(out) != 0)
-		fail_msg("copying %s to %s: %s", unit_template.path, *path, strerror(errno));
+		fail_msg("copying %s to %s: %s", unit_template.path, path, strerror(errno));
 	fclose(in);
+}
+
+static inline void unit_template_open(char **dir, char **path, struct store **s)
+{
+	*path = unit_template_new_path(dir);
+	unit_template_copy(*path);
 	struct mc_error err = MC_ERROR_INIT;
 	assert_int_equal(unit_open(*path, 0, s, &err), MC_OK);
 }
