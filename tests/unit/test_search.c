@@ -32,28 +32,50 @@ struct fx {
 	struct store *s;
 };
 
+/* The connection of exec_sql and query_int: one beside the store's, as a plain
+ * sqlite3 writes and reads behind its back, kept open for the case's database
+ * (closed by teardown, and by fill before the template is copied). Opened again
+ * for every statement, its schema parsed each time, it was much of this test's
+ * time under valgrind. It holds no transaction between statements, so it sees
+ * what the store commits, as a new connection would. */
+static sqlite3 *side_db;
+static char *side_path;
+
+static void side_close(void)
+{
+	if (side_db)   /* _v2: a failed case may leave a statement of its own */
+		assert_int_equal(sqlite3_close_v2(side_db), SQLITE_OK);
+	side_db = NULL;
+	free(side_path);
+	side_path = NULL;
+}
+
+static sqlite3 *side(const char *path)
+{
+	if (side_db && strcmp(side_path, path) == 0)
+		return side_db;
+	side_close();
+	assert_int_equal(sqlite3_open(path, &side_db), SQLITE_OK);
+	sqlite3_busy_timeout(side_db, 5000);
+	side_path = mc_xstrdup(path);
+	return side_db;
+}
+
 static void exec_sql(const char *path, const char *sql)
 {
-	sqlite3 *db;
 	char *msg = NULL;
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	sqlite3_busy_timeout(db, 5000);
-	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+	if (sqlite3_exec(side(path), sql, NULL, NULL, &msg) != SQLITE_OK)
 		fail_msg("%s: %s", sql, msg);
-	sqlite3_close(db);
 }
 
 static long long query_int(const char *path, const char *sql)
 {
-	sqlite3 *db;
 	sqlite3_stmt *st;
 	long long v = -1;
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(side(path), sql, -1, &st, NULL), SQLITE_OK);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		v = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
-	sqlite3_close(db);
 	return v;
 }
 
@@ -77,6 +99,7 @@ static void fill(struct store *s, const char *path)
 			   identity_user());
 	exec_sql(path, sql);
 	free(sql);
+	side_close();
 }
 
 static int setup(void **state)
@@ -91,6 +114,7 @@ static int teardown(void **state)
 {
 	struct fx *f = *state;
 	store_search_chunk = SEARCH_CATCH_UP_CHUNK; /* interrupted_catch_up_resumes lowers it */
+	side_close();
 	unit_close(&f->s);
 	free(f->path);
 	unit_rmtree(f->dir);
@@ -509,12 +533,10 @@ static void add_text_rows_every(struct fx *f, int from, int rows, int every,
 				void (*text)(struct mc_buf *b, int i))
 {
 	/* one statement prepared once (parsing thousands of INSERTs was much of this
-	 * test's time under valgrind), on a connection of its own */
-	sqlite3 *db;
+	 * test's time under valgrind), on the connection beside the store's */
 	sqlite3_stmt *st;
 	long long first = query_int(f->path, "SELECT max(id) + 1 FROM evidence");
-	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-	sqlite3_busy_timeout(db, 5000);
+	sqlite3 *db = side(f->path);
 	assert_int_equal(sqlite3_exec(db, "BEGIN", NULL, NULL, NULL), SQLITE_OK);
 	/* rows of S-1, S-2 and S-3 in turn (part_id: S-1's overview) */
 	assert_int_equal(sqlite3_prepare_v2(db, "INSERT INTO evidence(id, submission_id, seq, part_id, kind, text,"
@@ -538,7 +560,6 @@ static void add_text_rows_every(struct fx *f, int from, int rows, int every,
 	mc_buf_free(&b);
 	sqlite3_finalize(st);
 	assert_int_equal(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(db);
 }
 
 static void add_text_rows(struct fx *f, int from, int rows, void (*text)(struct mc_buf *b, int i))
