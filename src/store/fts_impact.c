@@ -40,12 +40,12 @@
 #include "search_int.h"
 #include "store_int.h"
 
-#define IMPACT_KEEP 1024       /* rows kept a group */
+#define IMPACT_KEEP 1024       /* rows kept a group (impact_keep: lowered only by a unit test) */
 #define IMPACT_READ 256        /* rows of a group read at first; more when the bounds ask */
 #define IMPACT_DEEPER 65536    /* rows read past those, at most: then FTS5 ranks */
 #define SLOT_AFTER 8           /* groups a word has before they are found by tf, not searched */
 #define SLOT_TFS 256
-#define GROUP_HOLD (2 * IMPACT_KEEP)  /* rows a group counts, then trimmed (struct group) */
+#define GROUP_HOLD (2 * impact_keep)  /* rows a group counts, then trimmed (struct group) */
 #define IMPACT_HELD (1 << 20)  /* rows counted in memory (8 bytes each at most), then written */
 #define IMPACT_TERMS 8         /* words in a query read this way, at most */
 #define IMPACT_COUNT_TEXT 1024 /* a row of at most this many tokens: its words counted from its text */
@@ -170,6 +170,7 @@ struct impact_batch {
 };
 
 long long impact_held_most;
+int impact_keep = IMPACT_KEEP;
 
 struct pairs;
 static void pairs_free(struct pairs **pp);
@@ -250,7 +251,7 @@ static void heap_down(post_key *p, int n, int i)
 static void group_sort(struct group *g)
 {
 	qsort(g->p, (size_t)g->len, sizeof *g->p, key_cmp);
-	if (g->n > IMPACT_KEEP)
+	if (g->n > impact_keep)
 		g->dropped = 1;
 }
 
@@ -258,17 +259,17 @@ static void group_sort(struct group *g)
 static long long group_keep(struct group *g, post_key k)
 {
 	long long more = 0;
-	if (g->len < IMPACT_KEEP) {
+	if (g->len < impact_keep) {
 		if (g->len == g->cap) {
 			g->cap = g->cap ? g->cap * 2 : 4;
-			if (g->cap > IMPACT_KEEP)
-				g->cap = IMPACT_KEEP;
+			if (g->cap > impact_keep)
+				g->cap = impact_keep;
 			more = (long long)(g->cap - g->len) * (long long)sizeof *g->p;
 			g->p = mc_xrealloc(g->p, sizeof *g->p * (size_t)g->cap);
 		}
 		g->p[g->len++] = k;
-		if (g->len == IMPACT_KEEP) /* full: from now on a heap, the worst on top */
-			for (int i = IMPACT_KEEP / 2 - 1; i >= 0; i--)
+		if (g->len == impact_keep) /* full: from now on a heap, the worst on top */
+			for (int i = impact_keep / 2 - 1; i >= 0; i--)
 				heap_down(g->p, g->len, i);
 	} else if (k < g->p[0]) {
 		g->p[0] = k;
@@ -313,8 +314,8 @@ static int group_add(struct impact_batch *b, struct bterm *t, int tf, int dl, lo
 	if (g->dropped && dl >= g->worst_dl)
 		return 0;   /* rows come in rowid order: after the last kept, not kept */
 	if (g->n == GROUP_HOLD) {   /* trimmed to its first IMPACT_KEEP: those held */
-		held -= g->n - IMPACT_KEEP;
-		g->n = IMPACT_KEEP;
+		held -= g->n - impact_keep;
+		g->n = impact_keep;
 		g->dropped = 1;
 		g->worst_dl = key_dl(g->p[0]);
 	}
@@ -1530,7 +1531,7 @@ static int group_write(struct store *s, long long base, long long tid, struct gr
 		sqlite3_stmt *st = prep_group(s, SQL_GROUP_TRIM, tid, g->tf, err);
 		if (!st)
 			return MC_FAIL;
-		store_bind_int(st, 3, IMPACT_KEEP - 1);
+		store_bind_int(st, 3, impact_keep - 1);
 		rc = step_end(s, st, err);
 		trimmed = sqlite3_changes(store_db(s)) > 0;
 	}

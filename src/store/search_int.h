@@ -102,6 +102,10 @@ void impact_batch_free(struct impact_batch **b);
 /* The most bytes of rows a batch held at once in this process (8 a row, 8 KB a
  * group at most, never more than IMPACT_HELD rows' worth): a test reads it. */
 extern long long impact_held_most;
+/* The rows a group of the ranking index keeps (IMPACT_KEEP, 1,024): lowered only
+ * by a unit test, so that its groups are cut at a fraction of the rows under
+ * valgrind; a query reads whatever a group kept. */
+extern int impact_keep;
 /* One row out, as it was indexed (text). */
 int impact_remove_row(struct store *s, enum search_source src, long long doc, const char *text,
 		      struct mc_error *err);
